@@ -1,0 +1,95 @@
+# mmkit build.  Plain GNU make; every src/*.c goes into the library, every
+# tools/mmkit/*.c into the command, every tests/unit/test_*.c is a test program.
+#
+#   make            release build into build/
+#   make debug      ASan+UBSan build into build-debug/ (invariant checks on)
+#   make check      debug build, then every test (README's test command)
+#   make tsan       ThreadSanitizer build of the concurrency tests
+#   make install PREFIX=/usr/local
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+VERSION := 0.1.0
+MODE    ?= release
+
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -pthread $(WARN)
+
+ifeq ($(MODE),debug)
+  B := build-debug
+  OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DMMK_DEBUG=1
+  LDSAN := -fsanitize=address,undefined
+else ifeq ($(MODE),tsan)
+  B := build-tsan
+  OPT := -O1 -g -fsanitize=thread -DMMK_DEBUG=1
+  LDSAN := -fsanitize=thread
+else
+  B := build
+  OPT := -O2 -g
+  LDSAN :=
+endif
+
+CFLAGS_ALL := $(BASEFLAGS) $(OPT) $(CFLAGS)
+LIB_SRC  := $(sort $(wildcard src/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+LIB_PIC  := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
+TOOL_SRC := $(sort $(wildcard tools/mmkit/*.c))
+TOOL_OBJ := $(TOOL_SRC:tools/mmkit/%.c=$(B)/tool/%.o)
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all debug tsan check tests install clean tour bench
+all: $(B)/libmmkit.a $(B)/libmmkit.so $(B)/mmkit $(B)/examples/embed
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+$(B)/pic/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -DMMK_BUILDING_SHARED -c $< -o $@
+$(B)/tool/%.o: tools/mmkit/%.c $(wildcard tools/mmkit/*.h) include/mmkit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itools/mmkit -c $< -o $@
+
+$(B)/libmmkit.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(B)/libmmkit.so: $(LIB_PIC)
+	$(CC) -shared -Wl,-soname,libmmkit.so.0 $(LDSAN) -o $@ $^ -pthread
+$(B)/mmkit: $(TOOL_OBJ) $(B)/libmmkit.a
+	$(CC) $(LDSAN) -o $@ $(TOOL_OBJ) $(B)/libmmkit.a -pthread
+$(B)/examples/embed: examples/embed.c $(B)/libmmkit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libmmkit.a $(LDSAN)
+$(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libmmkit.a $(LDSAN)
+
+tests: all $(TEST_BIN)
+
+debug:
+	$(MAKE) MODE=debug tests
+tsan:
+	$(MAKE) MODE=tsan $(patsubst build/%,build-tsan/%,$(filter %/test_threads,$(TEST_BIN:build-debug/%=build/%)))
+
+# The README's test command: sanitizer build, unit tests, scenario checks
+# against the host kernel, a short fuzz; ends with "N passed, N failed".
+check:
+	$(MAKE) MODE=debug tests
+	$(MAKE) MODE=release all
+	$(MAKE) MODE=tsan build-tsan/tests/test_threads
+	sh tests/run.sh
+
+tour: all
+	sh examples/tour.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/mmkit.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(B)/libmmkit.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/libmmkit.so $(DESTDIR)$(PREFIX)/lib/libmmkit.so.0
+	ln -sf libmmkit.so.0 $(DESTDIR)$(PREFIX)/lib/libmmkit.so
+	install -m 755 $(B)/mmkit $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' mmkit.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/mmkit.pc
+
+clean:
+	rm -rf build build-debug build-tsan

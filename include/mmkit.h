@@ -1,0 +1,326 @@
+/*
+ * mmkit.h - the public interface of mmkit, a userspace implementation of the
+ * Linux memory-mapping subsystem.
+ *
+ * Every object hangs off an explicit handle: a system (the simulated machine:
+ * its RAM, its root directory, its settings) owns processes; a process owns an
+ * address space and a file-descriptor table.  There is no global state: any
+ * number of systems may live in one host process.
+ *
+ * Every operation is shaped like the Linux system call it simulates.  It
+ * returns a value >= 0 on success and -errno (Linux's errno values, in Linux's
+ * order of checks) on failure.  Calls that return an address (mmap, mremap)
+ * return it as a non-negative int64_t; user addresses are below 2^47 so they
+ * never collide with -errno.
+ *
+ * Constants use Linux's x86-64 numeric values, so an embedder may pass the
+ * host's <sys/mman.h> constants unchanged when running on Linux.
+ *
+ * Thread safety: calls on different processes may run concurrently from any
+ * number of host threads; calls on one process may also run concurrently
+ * (they serialise on that process's mmap lock as Linux's do).  A handle must
+ * not be used after the call that destroys it has begun.
+ */
+#ifndef MMKIT_H
+#define MMKIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MMK_PAGE_SIZE 4096ULL
+#define MMK_PAGE_SHIFT 12
+
+/* ---- Protection bits (mmap prot) ---------------------------------------- */
+#define MMK_PROT_NONE 0x0
+#define MMK_PROT_READ 0x1
+#define MMK_PROT_WRITE 0x2
+#define MMK_PROT_EXEC 0x4
+#define MMK_PROT_GROWSDOWN 0x01000000
+#define MMK_PROT_GROWSUP 0x02000000
+
+/* ---- mmap flags ---------------------------------------------------------- */
+#define MMK_MAP_SHARED 0x01
+#define MMK_MAP_PRIVATE 0x02
+#define MMK_MAP_SHARED_VALIDATE 0x03
+#define MMK_MAP_TYPE 0x0f
+#define MMK_MAP_FIXED 0x10
+#define MMK_MAP_ANONYMOUS 0x20
+#define MMK_MAP_32BIT 0x40
+#define MMK_MAP_GROWSDOWN 0x0100
+#define MMK_MAP_DENYWRITE 0x0800
+#define MMK_MAP_EXECUTABLE 0x1000
+#define MMK_MAP_LOCKED 0x2000
+#define MMK_MAP_NORESERVE 0x4000
+#define MMK_MAP_POPULATE 0x8000
+#define MMK_MAP_NONBLOCK 0x10000
+#define MMK_MAP_STACK 0x20000
+#define MMK_MAP_HUGETLB 0x40000
+#define MMK_MAP_SYNC 0x80000
+#define MMK_MAP_FIXED_NOREPLACE 0x100000
+#define MMK_MAP_UNINITIALIZED 0x4000000
+
+/* ---- mremap flags -------------------------------------------------------- */
+#define MMK_MREMAP_MAYMOVE 1
+#define MMK_MREMAP_FIXED 2
+#define MMK_MREMAP_DONTUNMAP 4
+
+/* ---- msync flags --------------------------------------------------------- */
+#define MMK_MS_ASYNC 1
+#define MMK_MS_INVALIDATE 2
+#define MMK_MS_SYNC 4
+
+/* ---- madvise advice ------------------------------------------------------ */
+#define MMK_MADV_NORMAL 0
+#define MMK_MADV_RANDOM 1
+#define MMK_MADV_SEQUENTIAL 2
+#define MMK_MADV_WILLNEED 3
+#define MMK_MADV_DONTNEED 4
+#define MMK_MADV_FREE 8
+#define MMK_MADV_REMOVE 9
+#define MMK_MADV_DONTFORK 10
+#define MMK_MADV_DOFORK 11
+#define MMK_MADV_MERGEABLE 12
+#define MMK_MADV_UNMERGEABLE 13
+#define MMK_MADV_HUGEPAGE 14
+#define MMK_MADV_NOHUGEPAGE 15
+#define MMK_MADV_DONTDUMP 16
+#define MMK_MADV_DODUMP 17
+#define MMK_MADV_WIPEONFORK 18
+#define MMK_MADV_KEEPONFORK 19
+#define MMK_MADV_COLD 20
+#define MMK_MADV_PAGEOUT 21
+
+/* ---- mlock --------------------------------------------------------------- */
+#define MMK_MLOCK_ONFAULT 0x01
+#define MMK_MCL_CURRENT 1
+#define MMK_MCL_FUTURE 2
+#define MMK_MCL_ONFAULT 4
+
+/* ---- open flags (Linux x86-64 values) ------------------------------------ */
+#define MMK_O_RDONLY 00
+#define MMK_O_WRONLY 01
+#define MMK_O_RDWR 02
+#define MMK_O_ACCMODE 03
+#define MMK_O_CREAT 0100
+#define MMK_O_EXCL 0200
+#define MMK_O_TRUNC 01000
+#define MMK_O_APPEND 02000
+#define MMK_O_CLOEXEC 02000000
+
+/* ---- Signals reported by a failed access --------------------------------- */
+#define MMK_SIGBUS 7
+#define MMK_SIGKILL 9
+#define MMK_SIGSEGV 11
+#define MMK_SEGV_MAPERR 1
+#define MMK_SEGV_ACCERR 2
+#define MMK_BUS_ADRERR 2
+
+typedef struct mmk_system mmk_system;
+typedef struct mmk_proc mmk_proc;
+
+/* Settings of a system.  Zero in a field means "Linux's default". */
+struct mmk_config {
+	const char *root;            /* host directory holding the files (required) */
+	uint64_t ram_bytes;          /* size of the frame pool; default 256 MiB */
+	uint64_t max_map_count;      /* vm.max_map_count; default 65530 */
+	uint64_t mmap_min_addr;      /* vm.mmap_min_addr; default 4096 */
+	uint64_t stack_guard_gap;    /* bytes; default 256 pages (1 MiB) */
+	uint64_t stack_rlimit;       /* RLIMIT_STACK soft limit; default 8 MiB */
+	uint64_t memlock_rlimit;     /* RLIMIT_MEMLOCK; default 8 MiB; UINT64_MAX = unlimited */
+	uint64_t as_rlimit;          /* RLIMIT_AS; default unlimited (UINT64_MAX) */
+	uint64_t data_rlimit;        /* RLIMIT_DATA; default unlimited */
+	int cap_ipc_lock;            /* nonzero: processes have CAP_IPC_LOCK */
+	int cap_sys_rawio;           /* nonzero: may map below mmap_min_addr */
+};
+
+/* ---- Tracing ------------------------------------------------------------- */
+/* One event of the machinery, for people learning how mmap works. */
+enum mmk_event_kind {
+	MMK_EV_VMA_CREATE,  /* a VMA was created: start,end */
+	MMK_EV_VMA_SPLIT,   /* a VMA was split at addr */
+	MMK_EV_VMA_MERGE,   /* a VMA was merged into a neighbour: start,end = result */
+	MMK_EV_VMA_REMOVE,  /* a VMA was removed: start,end */
+	MMK_EV_VMA_CHANGE,  /* a VMA's flags or bounds changed: start,end */
+	MMK_EV_FAULT,       /* a page fault: addr, detail = "read"/"write"..., major */
+	MMK_EV_PAGE_READ,   /* a page was read from the host file: pgoff */
+	MMK_EV_ZERO_PAGE,   /* the shared zero page was mapped at addr */
+	MMK_EV_ANON_PAGE,   /* a zeroed anonymous frame was mapped at addr */
+	MMK_EV_COW,         /* copy-on-write at addr */
+	MMK_EV_REUSE,       /* write fault reused the only reference in place */
+	MMK_EV_FAULT_AROUND,/* fault-around mapped `count` extra pages near addr */
+	MMK_EV_PTE_SET,     /* a PTE was set: addr, pfn */
+	MMK_EV_WRITEBACK,   /* a dirty page was written to the host file: pgoff */
+	MMK_EV_TLB_FLUSH,   /* the software TLB was flushed for start,end */
+	MMK_EV_ZAP,         /* PTEs in start,end were cleared */
+	MMK_EV_SIGNAL,      /* an access raised a signal at addr */
+};
+
+struct mmk_event {
+	enum mmk_event_kind kind;
+	int pid;
+	uint64_t start, end; /* a range, where the event has one */
+	uint64_t addr;       /* an address, where the event has one */
+	uint64_t pgoff;      /* a file page index, where the event has one */
+	uint64_t pfn;        /* a frame number, where the event has one */
+	uint64_t count;
+	int major;           /* faults: 1 if the page came from the host file */
+	const char *detail;  /* a short word: fault kind, file name... (may be NULL) */
+};
+
+typedef void (*mmk_trace_fn)(void *arg, const struct mmk_event *ev);
+
+/* ---- Systems ------------------------------------------------------------- */
+
+/* Creates a system.  Returns 0 and stores the handle in *out, or -errno
+ * (-ENOENT/-ENOTDIR for a bad root, -ENOMEM, -EINVAL for a bad setting). */
+int mmk_system_create(const struct mmk_config *cfg, mmk_system **out);
+
+/* Destroys a system: kills every process still alive, writes every dirty
+ * page back to its host file, and frees everything.  Returns 0, or the first
+ * -errno of a failed writeback (the destruction still completes). */
+int mmk_system_destroy(mmk_system *sys);
+
+/* Installs a trace callback (NULL to remove).  Called synchronously, possibly
+ * with internal locks held: the callback must not call back into mmkit. */
+void mmk_system_set_trace(mmk_system *sys, mmk_trace_fn fn, void *arg);
+
+/* Writes every dirty page of every file back (sync(2)).  Returns 0 or -errno. */
+int mmk_sync(mmk_system *sys);
+
+/* Checks every invariant of the system (address spaces, page tables,
+ * refcounts, mapcounts, frame accounting).  Returns 0, or -EUCLEAN and writes
+ * a description of the first broken invariant into buf. */
+int mmk_system_check(mmk_system *sys, char *buf, size_t len);
+
+/* Frames of the pool: total and currently free. */
+uint64_t mmk_frames_total(mmk_system *sys);
+uint64_t mmk_frames_free(mmk_system *sys);
+
+/* ---- Processes ----------------------------------------------------------- */
+
+/* Creates a process with an empty address space and an empty fd table.
+ * Returns its pid (> 0) and stores the handle in *out, or -errno. */
+int mmk_spawn(mmk_system *sys, mmk_proc **out);
+
+/* fork(2): copies the address space as dup_mmap does and the fd table.
+ * Returns the child's pid and stores its handle in *child, or -errno. */
+int mmk_fork(mmk_proc *parent, mmk_proc **child);
+
+/* execve(2) as far as memory goes: the address space is torn down and a new
+ * empty one created; fds marked close-on-exec are closed.  Returns 0. */
+int mmk_exec(mmk_proc *p);
+
+/* exit(2): releases everything; the handle is freed.  Returns 0. */
+int mmk_exit(mmk_proc *p);
+
+/* Whether the OOM killer (or anything else) killed the process: 0 or the
+ * signal number.  A killed process's calls return -ESRCH. */
+int mmk_proc_killed(mmk_proc *p);
+
+int mmk_getpid(mmk_proc *p);
+
+/* ---- Files --------------------------------------------------------------- */
+
+/* open(2) relative to the system's root.  A path never resolves outside the
+ * root: ".." above it, absolute paths leaving it and symlinks leaving it fail
+ * with -EACCES or -ENOENT.  Returns the new fd or -errno. */
+int mmk_open(mmk_proc *p, const char *path, int flags, unsigned mode);
+int mmk_close(mmk_proc *p, int fd);
+int mmk_dup(mmk_proc *p, int fd);
+int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len);
+int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len);
+int64_t mmk_pread(mmk_proc *p, int fd, void *buf, uint64_t len, int64_t off);
+int64_t mmk_pwrite(mmk_proc *p, int fd, const void *buf, uint64_t len, int64_t off);
+int64_t mmk_lseek(mmk_proc *p, int fd, int64_t off, int whence);
+int mmk_ftruncate(mmk_proc *p, int fd, int64_t len);
+int mmk_fsync(mmk_proc *p, int fd);
+int mmk_unlink(mmk_proc *p, const char *path);
+/* File size as this system sees it (page cache included), or -errno. */
+int64_t mmk_fsize(mmk_proc *p, int fd);
+
+/* ---- The mmap family ----------------------------------------------------- */
+int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags,
+                 int fd, int64_t off);
+int mmk_munmap(mmk_proc *p, uint64_t addr, uint64_t len);
+int mmk_mprotect(mmk_proc *p, uint64_t addr, uint64_t len, int prot);
+int64_t mmk_mremap(mmk_proc *p, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+                   int flags, uint64_t new_addr);
+int mmk_msync(mmk_proc *p, uint64_t addr, uint64_t len, int flags);
+int mmk_madvise(mmk_proc *p, uint64_t addr, uint64_t len, int advice);
+int mmk_mlock(mmk_proc *p, uint64_t addr, uint64_t len);
+int mmk_mlock2(mmk_proc *p, uint64_t addr, uint64_t len, int flags);
+int mmk_munlock(mmk_proc *p, uint64_t addr, uint64_t len);
+int mmk_mlockall(mmk_proc *p, int flags);
+int mmk_munlockall(mmk_proc *p);
+/* mincore(2): one byte per page into vec (bit 0 = resident). */
+int mmk_mincore(mmk_proc *p, uint64_t addr, uint64_t len, unsigned char *vec);
+/* brk(2): returns the new break, or the old one when the change is refused
+ * (exactly as the raw Linux system call does). brk(0) returns the break. */
+uint64_t mmk_brk(mmk_proc *p, uint64_t brk);
+/* Sets the start of the heap (as exec of an ELF would).  Only on an address
+ * space with no heap yet. Returns 0 or -EINVAL. */
+int mmk_set_brk_base(mmk_proc *p, uint64_t start_brk);
+/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME): names anonymous memory; NULL clears. */
+int mmk_set_anon_name(mmk_proc *p, uint64_t addr, uint64_t len, const char *name);
+/* Inserts a VMA that stands for memory the simulated process does not
+ * manage (as the host's binary, libc, stack and vdso do for the Linux
+ * backend of `mmkit check`): it takes part in placement but is hidden from
+ * maps/smaps/status.  Returns 0 or -errno. */
+int mmk_reserve(mmk_proc *p, uint64_t start, uint64_t end, int growsdown);
+
+/* ---- Access: loads and stores through the simulated MMU ------------------- */
+struct mmk_siginfo {
+	int signo; /* MMK_SIGSEGV or MMK_SIGBUS; 0 if none */
+	int code;  /* MMK_SEGV_MAPERR, MMK_SEGV_ACCERR, MMK_BUS_ADRERR */
+	uint64_t addr;
+};
+
+/* Copies len bytes at addr into buf, faulting pages in as the CPU would.
+ * Returns 0, or -EFAULT with *si (if non-NULL) describing the signal; bytes
+ * on pages before the faulting page have been copied. */
+int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si);
+/* Stores len bytes; same contract as mmk_load. */
+int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len,
+              struct mmk_siginfo *si);
+/* Stores len copies of byte c. */
+int mmk_fill(mmk_proc *p, uint64_t addr, int c, uint64_t len, struct mmk_siginfo *si);
+/* Copies within the process's address space (memmove semantics page by page). */
+int mmk_copy(mmk_proc *p, uint64_t dst, uint64_t src, uint64_t len, struct mmk_siginfo *si);
+/* One access (read or write) to each page in [addr, addr+len). */
+int mmk_touch(mmk_proc *p, uint64_t addr, uint64_t len, int write, struct mmk_siginfo *si);
+
+/* ---- Views --------------------------------------------------------------- */
+/* Each renders into buf (NUL-terminated, truncated to len) and returns the
+ * full length the text needs, or -errno. */
+int64_t mmk_proc_maps(mmk_proc *p, char *buf, uint64_t len);
+int64_t mmk_proc_smaps(mmk_proc *p, char *buf, uint64_t len);
+int64_t mmk_proc_status(mmk_proc *p, char *buf, uint64_t len);
+
+struct mmk_fault_counts {
+	uint64_t minor, major;
+};
+int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out);
+
+/* One entry of the pagemap-like view of a virtual page. */
+struct mmk_pageinfo {
+	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1,
+	    exclusive : 1;
+	uint64_t pfn;
+	uint32_t mapcount;
+	uint32_t refcount;
+};
+/* Fills out[i] for each page of [addr, addr + npages pages). */
+int mmk_proc_pagemap(mmk_proc *p, uint64_t addr, uint64_t npages, struct mmk_pageinfo *out);
+
+/* Names an errno value as "EINVAL"; NULL for an unknown one. */
+const char *mmk_errno_name(int err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MMKIT_H */
