@@ -35,11 +35,12 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_PIC  := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
 TOOL_SRC := $(sort $(wildcard tools/mmkit/*.c))
 TOOL_OBJ := $(TOOL_SRC:tools/mmkit/%.c=$(B)/tool/%.o)
+LSRV_SRC := $(sort $(wildcard tools/linux/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all debug tsan check tests install clean tour bench
-all: $(B)/libmmkit.a $(B)/libmmkit.so $(B)/mmkit $(B)/examples/embed
+all: $(B)/libmmkit.a $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/embed
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
 	@mkdir -p $(dir $@)
@@ -57,6 +58,12 @@ $(B)/libmmkit.so: $(LIB_PIC)
 	$(CC) -shared -Wl,-soname,libmmkit.so.0 $(LDSAN) -o $@ $^ -pthread
 $(B)/mmkit: $(TOOL_OBJ) $(B)/libmmkit.a
 	$(CC) $(LDSAN) -o $@ $(TOOL_OBJ) $(B)/libmmkit.a -pthread
+# The Linux backend's server: a small static program that runs one script
+# process with real system calls (no sanitizers: its address space must be
+# plain and its layout fixed).
+$(B)/mmkit-linux: $(LSRV_SRC) $(wildcard tools/linux/*.h) tools/mmkit/backend.h include/mmkit.h
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -Iinclude -Itools/mmkit -static -o $@ $(LSRV_SRC)
+
 $(B)/examples/embed: examples/embed.c $(B)/libmmkit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libmmkit.a $(LDSAN)
@@ -88,7 +95,7 @@ install: all
 	install -m 644 $(B)/libmmkit.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(B)/libmmkit.so $(DESTDIR)$(PREFIX)/lib/libmmkit.so.0
 	ln -sf libmmkit.so.0 $(DESTDIR)$(PREFIX)/lib/libmmkit.so
-	install -m 755 $(B)/mmkit $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(B)/mmkit $(B)/mmkit-linux $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' mmkit.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/mmkit.pc
 
 clean:

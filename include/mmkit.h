@@ -203,7 +203,9 @@ uint64_t mmk_frames_free(mmk_system *sys);
 
 /* ---- Processes ----------------------------------------------------------- */
 
-/* Creates a process with an empty address space and an empty fd table.
+/* Creates a process with an empty address space and an fd table holding
+ * fds 0, 1 and 2 open on a null device (as a process started with
+ * </dev/null >/dev/null 2>&1 has; so its first open() returns 3).
  * Returns its pid (> 0) and stores the handle in *out, or -errno. */
 int mmk_spawn(mmk_system *sys, mmk_proc **out);
 
@@ -240,6 +242,14 @@ int64_t mmk_lseek(mmk_proc *p, int fd, int64_t off, int whence);
 int mmk_ftruncate(mmk_proc *p, int fd, int64_t len);
 int mmk_fsync(mmk_proc *p, int fd);
 int mmk_unlink(mmk_proc *p, const char *path);
+/* Whole-file access from outside any process, through the page cache (what
+ * the script's top-level `file` and `cat` statements do).  create: opens
+ * PATH with O_CREAT|O_TRUNC|O_WRONLY and writes len bytes.  read: returns the
+ * number of bytes read at off (0 at or past EOF), or -errno. */
+int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len);
+int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf,
+                          uint64_t len);
+
 /* File size as this system sees it (page cache included), or -errno. */
 int64_t mmk_fsize(mmk_proc *p, int fd);
 

@@ -1,0 +1,91 @@
+/*
+ * internal.h - functions the files of src/ call across each other, grouped
+ * by the file that defines them.  Locking preconditions follow Linux's
+ * naming: a function whose name ends in _locked expects the lock named in
+ * its comment to be held.
+ */
+#ifndef MMK_INTERNAL_H
+#define MMK_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "memory.h"
+#include "mm_types.h"
+
+/* ---- system.c ------------------------------------------------------------- */
+/* Appends printf output to a growable text buffer used by the views. */
+struct textbuf {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+void tb_printf(struct textbuf *tb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Copies tb into (buf, len) the way the mmk_proc_* views promise; frees tb. */
+int64_t tb_finish(struct textbuf *tb, char *buf, uint64_t len);
+/* Process liveness: -ESRCH if killed. */
+int proc_enter(struct mmk_proc *p);
+
+/* ---- fs.c: inodes, open files, fd tables, path resolution ------------------ */
+void inode_get(struct mmk_inode *inode);
+void inode_put(struct mmk_inode *inode);
+/* Creates an inode that is not a host file (shmem, null). */
+struct mmk_inode *inode_new_internal(struct mmk_system *sys, enum inode_kind kind, uint64_t size);
+struct mmk_file *file_new(struct mmk_inode *inode, int flags);
+void file_get(struct mmk_file *f);
+void file_put(struct mmk_file *f);
+/* The open file behind fd with a reference taken, or NULL (-EBADF). */
+struct mmk_file *fd_file(struct mmk_proc *p, int fd);
+int fdtable_init_std(struct mmk_proc *p);
+int fdtable_copy(struct mmk_proc *dst, struct mmk_proc *src);
+void fdtable_close_on_exec(struct mmk_proc *p);
+void fdtable_destroy(struct mmk_proc *p);
+bool file_readable(const struct mmk_file *f);
+bool file_writable(const struct mmk_file *f);
+
+/* ---- anon.c: anon_vma ----------------------------------------------------- */
+/* Gives vma an anon_vma if it has none (anon_vma_prepare): reuses a
+ * mergeable neighbour's as Linux's find_mergeable_anon_vma does.  Caller
+ * holds mmap_lock (read or write).  -ENOMEM. */
+int anon_vma_prepare(struct vma *vma);
+/* Links dst to every anon_vma of src's chain (anon_vma_clone). -ENOMEM. */
+int anon_vma_clone(struct vma *dst, struct vma *src);
+/* fork: clone the chain, then give dst its own anon_vma (anon_vma_fork). */
+int anon_vma_fork(struct vma *dst, struct vma *src);
+/* Drops vma's chain and anon_vma reference (unlink_anon_vmas). */
+void unlink_anon_vmas(struct vma *vma);
+void anon_vma_get(struct anon_vma *av);
+void anon_vma_put(struct anon_vma *av);
+/* Number of links in vma's chain. */
+unsigned anon_vma_chain_len(const struct vma *vma);
+
+/* ---- vma.c: VMA objects, split, merge ---------------------------------------- */
+struct vma *vma_alloc(struct mm *mm);
+void vma_free(struct vma *vma); /* drops file, anon_vma chain, name */
+/* find_vma: first VMA with end > addr, or NULL.  Caller: mmap_lock. */
+struct vma *find_vma(struct mm *mm, uint64_t addr);
+/* vma_lookup: the VMA containing addr, or NULL. */
+struct vma *vma_lookup(struct mm *mm, uint64_t addr);
+/* Reserved (mmk_reserve) VMAs are skipped by views and by the rest. */
+
+/* ---- mmap.c ----------------------------------------------------------------- */
+/* Address-space creation and teardown (mm_alloc / exit_mmap). */
+struct mm *mm_create(struct mmk_system *sys, int pid);
+void mm_destroy(struct mm *mm);
+/* dup_mmap for fork.  Caller holds the parent's mmap_lock for writing. */
+int mm_dup(struct mm *dst, struct mm *src);
+
+/* ---- check.c: invariants ------------------------------------------------------ */
+/* Checks mm (caller holds mmap_lock).  0 or -EUCLEAN with a message. */
+int mm_check(struct mm *mm, char *err, size_t errlen);
+
+/* ---- procfs.c --------------------------------------------------------------- */
+/* The name column of maps/smaps for vma ("" if none). */
+void vma_name(struct mm *mm, struct vma *vma, char *buf, size_t len);
+void vma_render_maps_line(struct textbuf *tb, struct mm *mm, struct vma *vma);
+
+/* ---- procfs_pages.c (page layer): smaps, status, pagemap ---------------------- */
+void vma_render_smaps(struct textbuf *tb, struct mm *mm, struct vma *vma);
+void mm_render_status(struct textbuf *tb, struct mmk_proc *p);
+
+#endif

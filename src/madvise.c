@@ -1,0 +1,517 @@
+/*
+ * madvise.c - madvise(2), mlock(2)/mlock2/munlock/mlockall/munlockall, and
+ * the anonymous-memory naming prctl, mirroring mm/madvise.c and mm/mlock.c.
+ *
+ * These change VMA flags (VM_DONTCOPY, VM_WIPEONFORK, VM_SEQ_READ,
+ * VM_LOCKED, ...) through vma_modify(), so the VMAs split and merge exactly
+ * as Linux's do.  Advice that acts on pages (DONTNEED, FREE, WILLNEED,
+ * REMOVE, COLD, PAGEOUT) is handed to the page layer per VMA piece.
+ *
+ * madvise walks holes differently from mlock: it skips them and returns
+ * -ENOMEM at the end; mlock fails at the first hole with -ENOMEM after
+ * earlier VMAs were already changed.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+#include "vma.h"
+
+#define MADV_DONTNEED_LOCKED 24
+#define MADV_COLLAPSE 25
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#define MADV_HWPOISON 100
+#define MADV_SOFT_OFFLINE 101
+#define MADV_GUARD_INSTALL 102
+#define MADV_GUARD_REMOVE 103
+
+static bool madvise_behavior_valid(int b)
+{
+	switch (b) {
+	case MMK_MADV_DOFORK:
+	case MMK_MADV_DONTFORK:
+	case MMK_MADV_NORMAL:
+	case MMK_MADV_SEQUENTIAL:
+	case MMK_MADV_RANDOM:
+	case MMK_MADV_REMOVE:
+	case MMK_MADV_WILLNEED:
+	case MMK_MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+	case MMK_MADV_FREE:
+	case MMK_MADV_COLD:
+	case MMK_MADV_PAGEOUT:
+	case MMK_MADV_MERGEABLE:
+	case MMK_MADV_UNMERGEABLE:
+	case MMK_MADV_HUGEPAGE:
+	case MMK_MADV_NOHUGEPAGE:
+	case MMK_MADV_DONTDUMP:
+	case MMK_MADV_DODUMP:
+	case MMK_MADV_WIPEONFORK:
+	case MMK_MADV_KEEPONFORK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Whether the advice only changes flags (mmap_lock taken for writing). */
+static bool madvise_changes_flags(int b)
+{
+	switch (b) {
+	case MMK_MADV_REMOVE:
+	case MMK_MADV_WILLNEED:
+	case MMK_MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+	case MMK_MADV_FREE:
+	case MMK_MADV_COLD:
+	case MMK_MADV_PAGEOUT:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* vma_ksm_compatible(): what MADV_MERGEABLE may mark. */
+static bool ksm_compatible(const struct vma *v)
+{
+	return !(v->flags & (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND |
+			     VM_HUGETLB | VM_MIXEDMAP)) &&
+	       !vma_is_shmem(v);
+}
+
+/* madvise_vma_behavior(): the new flags for the flag-changing advice. */
+static int madvise_new_flags(const struct vma *v, int b, uint64_t *flags)
+{
+	uint64_t f = v->flags;
+	switch (b) {
+	case MMK_MADV_NORMAL:
+		f &= ~(VM_RAND_READ | VM_SEQ_READ);
+		break;
+	case MMK_MADV_SEQUENTIAL:
+		f = (f & ~VM_RAND_READ) | VM_SEQ_READ;
+		break;
+	case MMK_MADV_RANDOM:
+		f = (f & ~VM_SEQ_READ) | VM_RAND_READ;
+		break;
+	case MMK_MADV_DONTFORK:
+		f |= VM_DONTCOPY;
+		break;
+	case MMK_MADV_DOFORK:
+		if (f & VM_IO)
+			return -EINVAL;
+		f &= ~VM_DONTCOPY;
+		break;
+	case MMK_MADV_WIPEONFORK:
+		if (v->file || (f & VM_SHARED))
+			return -EINVAL;
+		f |= VM_WIPEONFORK;
+		break;
+	case MMK_MADV_KEEPONFORK:
+		f &= ~VM_WIPEONFORK;
+		break;
+	case MMK_MADV_DONTDUMP:
+		f |= VM_DONTDUMP;
+		break;
+	case MMK_MADV_DODUMP:
+		if (f & VM_SPECIAL)
+			return -EINVAL;
+		f &= ~VM_DONTDUMP;
+		break;
+	case MMK_MADV_MERGEABLE:
+		if (!(f & VM_MERGEABLE) && ksm_compatible(v))
+			f |= VM_MERGEABLE;
+		break;
+	case MMK_MADV_UNMERGEABLE:
+		f &= ~VM_MERGEABLE;
+		break;
+	case MMK_MADV_HUGEPAGE:
+		f = (f & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+		break;
+	case MMK_MADV_NOHUGEPAGE:
+		f = (f & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+		break;
+	}
+	*flags = f;
+	return 0;
+}
+
+/* Page advice on one VMA piece: Linux's own per-VMA checks, then the pages. */
+static int madvise_pages(struct mm *mm, struct vma *v, uint64_t start, uint64_t end, int b)
+{
+	switch (b) {
+	case MMK_MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
+		if ((v->flags & VM_PFNMAP) || (b == MMK_MADV_DONTNEED && (v->flags & VM_LOCKED)))
+			return -EINVAL;
+		break;
+	case MMK_MADV_FREE:
+		if ((v->flags & (VM_PFNMAP | VM_LOCKED)) || !vma_is_anonymous(v))
+			return -EINVAL;
+		break;
+	case MMK_MADV_REMOVE:
+		if (v->flags & VM_LOCKED)
+			return -EINVAL;
+		if (!v->file)
+			return -EINVAL;
+		if ((v->flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+			return -EACCES;
+		break;
+	case MMK_MADV_COLD:
+	case MMK_MADV_PAGEOUT:
+		if (v->flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
+			return -EINVAL;
+		break;
+	}
+	if (b == MADV_DONTNEED_LOCKED)
+		b = MMK_MADV_DONTNEED;
+	return mm_madvise_pages(mm, v, start, end, b);
+}
+
+/* madvise_walk_vmas(): visit every VMA piece in [start, end), holes skipped. */
+static int madvise_walk(struct mm *mm, uint64_t start, uint64_t end, int b)
+{
+	int unmapped_error = 0;
+	struct vma *v = find_vma(mm, start);
+	for (;;) {
+		if (!v)
+			return -ENOMEM;
+		if (start < vma_start(v)) {
+			unmapped_error = -ENOMEM;
+			start = vma_start(v);
+			if (start >= end)
+				break;
+		}
+		uint64_t tmp = vma_end(v) < end ? vma_end(v) : end;
+		struct vma *done = v;
+		if (v->reserved) {
+			/* the host's own memory: leave it alone */
+		} else if (madvise_changes_flags(b)) {
+			uint64_t nf;
+			int err = madvise_new_flags(v, b, &nf);
+			if (err)
+				return err;
+			if (nf != v->flags) {
+				done = vma_modify(mm, v, start, tmp, nf, NULL, false, &err);
+				if (!done)
+					return err;
+			}
+		} else {
+			int err = madvise_pages(mm, v, start, tmp, b);
+			if (err)
+				return err;
+		}
+		start = tmp;
+		if (start < vma_end(done))
+			start = vma_end(done);
+		if (start >= end)
+			break;
+		v = find_vma(mm, vma_end(done));
+	}
+	return unmapped_error;
+}
+
+int mmk_madvise(mmk_proc *p, uint64_t start, uint64_t len, int advice)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	if (advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE)
+		return -EPERM;
+	if (!madvise_behavior_valid(advice))
+		return -EINVAL;
+	if (!PAGE_ALIGNED(start))
+		return -EINVAL;
+	uint64_t alen = PAGE_ALIGN(len);
+	if (len && !alen)
+		return -EINVAL;
+	uint64_t end = start + alen;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	struct mm *mm = p->mm;
+	bool write = madvise_changes_flags(advice);
+	if (write)
+		mmap_write_lock(mm);
+	else
+		mmap_read_lock(mm);
+	err = madvise_walk(mm, start, end, advice);
+	mm_debug_check(mm, "madvise");
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/* ---- mlock --------------------------------------------------------------------------- */
+
+static bool can_do_mlock(struct mm *mm)
+{
+	return mm->sys->cfg.memlock_rlimit != 0 || mm->sys->cfg.cap_ipc_lock;
+}
+
+/* mlock_fixup(): sets the VM_LOCKED bits of [start, end) of v. */
+static int mlock_fixup(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
+		       uint64_t newflags, struct vma **out)
+{
+	*out = v;
+	if (newflags == v->flags || (v->flags & VM_SPECIAL) || v->reserved)
+		return 0;
+	int err = 0;
+	struct vma *m = vma_modify(mm, v, start, end, newflags, NULL, false, &err);
+	if (!m)
+		return err;
+	*out = m;
+	return 0;
+}
+
+/* apply_vma_lock_flags(): from the VMA containing start, no holes allowed. */
+static int apply_lock_flags(struct mm *mm, uint64_t start, uint64_t len, uint64_t flags)
+{
+	uint64_t end = start + len;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	struct vma *v = vma_lookup(mm, start);
+	if (!v)
+		return -ENOMEM;
+	uint64_t nstart = start, tmp = vma_start(v);
+	while (v && vma_start(v) < end) {
+		if (vma_start(v) != tmp)
+			return -ENOMEM;
+		uint64_t nf = (v->flags & ~VM_LOCKED_MASK) | flags;
+		tmp = vma_end(v) < end ? vma_end(v) : end;
+		struct vma *m;
+		int err = mlock_fixup(mm, v, nstart, tmp, nf, &m);
+		if (err)
+			return err;
+		tmp = nstart = vma_end(m);
+		v = vma_next(m);
+	}
+	return tmp < end ? -ENOMEM : 0;
+}
+
+/* Pages already locked inside [start, start + len) (count_mm_mlocked_page_nr). */
+static uint64_t count_locked_pages(struct mm *mm, uint64_t start, uint64_t len)
+{
+	uint64_t end = start + len, n = 0;
+	for (struct vma *v = find_vma(mm, start); v && vma_start(v) < end; v = vma_next(v)) {
+		if (!(v->flags & VM_LOCKED) || v->reserved)
+			continue;
+		uint64_t s = vma_start(v) > start ? vma_start(v) : start;
+		uint64_t e = vma_end(v) < end ? vma_end(v) : end;
+		n += (e - s) >> PAGE_SHIFT;
+	}
+	return n;
+}
+
+/* __mm_populate() for mlock: a PROT_NONE VMA cannot be faulted in (-EFAULT,
+ * which mlock reports as -ENOMEM); lock-on-fault VMAs are left alone. */
+static int mlock_populate(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (struct vma *v = find_vma(mm, start); v && vma_start(v) < end; v = vma_next(v)) {
+		if (v->reserved || (v->flags & (VM_IO | VM_PFNMAP)))
+			continue;
+		if (!(v->flags & VM_LOCKED) || (v->flags & VM_LOCKONFAULT))
+			continue;
+		uint64_t s = vma_start(v) > start ? vma_start(v) : start;
+		uint64_t e = vma_end(v) < end ? vma_end(v) : end;
+		if (!(v->flags & VM_ACCESS_FLAGS))
+			return -ENOMEM;
+		int err = mm_populate(mm, s, e);
+		if (err == -ENOMEM)
+			return -EAGAIN;
+	}
+	return 0;
+}
+
+static int do_mlock(struct mmk_proc *p, uint64_t start, uint64_t len, uint64_t flags)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	struct mm *mm = p->mm;
+	if (!can_do_mlock(mm))
+		return -EPERM;
+	uint64_t alen = PAGE_ALIGN(len + (start & (PAGE_SIZE - 1)));
+	if (len && !alen)
+		return -ENOMEM;
+	start &= PAGE_MASK;
+	mmap_write_lock(mm);
+	const struct mmk_config *c = &mm->sys->cfg;
+	uint64_t limit = c->memlock_rlimit == UINT64_MAX ? UINT64_MAX : c->memlock_rlimit >> PAGE_SHIFT;
+	uint64_t locked = (alen >> PAGE_SHIFT) + mm->locked_vm;
+	if (locked > limit && !c->cap_ipc_lock)
+		locked -= count_locked_pages(mm, start, alen);
+	err = -ENOMEM;
+	if (locked <= limit || c->cap_ipc_lock)
+		err = apply_lock_flags(mm, start, alen, flags);
+	if (!err)
+		err = mlock_populate(mm, start, start + alen);
+	mm_debug_check(mm, "mlock");
+	mmap_write_unlock(mm);
+	return err;
+}
+
+int mmk_mlock(mmk_proc *p, uint64_t addr, uint64_t len)
+{
+	return do_mlock(p, addr, len, VM_LOCKED);
+}
+
+int mmk_mlock2(mmk_proc *p, uint64_t addr, uint64_t len, int flags)
+{
+	if (flags & ~MMK_MLOCK_ONFAULT)
+		return proc_enter(p) ? -ESRCH : -EINVAL;
+	return do_mlock(p, addr, len, VM_LOCKED | ((flags & MMK_MLOCK_ONFAULT) ? VM_LOCKONFAULT : 0));
+}
+
+int mmk_munlock(mmk_proc *p, uint64_t addr, uint64_t len)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	uint64_t alen = PAGE_ALIGN(len + (addr & (PAGE_SIZE - 1)));
+	if (len && !alen)
+		return -ENOMEM;
+	struct mm *mm = p->mm;
+	mmap_write_lock(mm);
+	err = apply_lock_flags(mm, addr & PAGE_MASK, alen, 0);
+	mm_debug_check(mm, "munlock");
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/* apply_mlockall_flags(): def_flags for the future, every VMA for now. */
+static void apply_mlockall(struct mm *mm, int flags)
+{
+	mm->def_flags &= ~VM_LOCKED_MASK;
+	uint64_t to_add = 0;
+	if (flags & MMK_MCL_FUTURE) {
+		mm->def_flags |= VM_LOCKED;
+		if (flags & MMK_MCL_ONFAULT)
+			mm->def_flags |= VM_LOCKONFAULT;
+		if (!(flags & MMK_MCL_CURRENT))
+			return;
+	}
+	if (flags & MMK_MCL_CURRENT) {
+		to_add |= VM_LOCKED;
+		if (flags & MMK_MCL_ONFAULT)
+			to_add |= VM_LOCKONFAULT;
+	}
+	struct vma *v = node_vma(vma_tree_first(&mm->vmas));
+	while (v) {
+		struct vma *m;
+		uint64_t nf = (v->flags & ~VM_LOCKED_MASK) | to_add;
+		if (mlock_fixup(mm, v, vma_start(v), vma_end(v), nf, &m))
+			m = v; /* errors are ignored, as Linux does */
+		v = vma_next(m);
+	}
+}
+
+int mmk_mlockall(mmk_proc *p, int flags)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	if (!flags || (flags & ~(MMK_MCL_CURRENT | MMK_MCL_FUTURE | MMK_MCL_ONFAULT)) ||
+	    flags == MMK_MCL_ONFAULT)
+		return -EINVAL;
+	struct mm *mm = p->mm;
+	if (!can_do_mlock(mm))
+		return -EPERM;
+	mmap_write_lock(mm);
+	const struct mmk_config *c = &mm->sys->cfg;
+	err = -ENOMEM;
+	if (!(flags & MMK_MCL_CURRENT) || c->cap_ipc_lock || c->memlock_rlimit == UINT64_MAX ||
+	    mm->total_vm <= c->memlock_rlimit >> PAGE_SHIFT) {
+		apply_mlockall(mm, flags);
+		err = 0;
+	}
+	if (!err && (flags & MMK_MCL_CURRENT))
+		mlock_populate(mm, 0, TASK_SIZE);
+	mm_debug_check(mm, "mlockall");
+	mmap_write_unlock(mm);
+	return err;
+}
+
+int mmk_munlockall(mmk_proc *p)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	struct mm *mm = p->mm;
+	mmap_write_lock(mm);
+	apply_mlockall(mm, 0);
+	mm_debug_check(mm, "munlockall");
+	mmap_write_unlock(mm);
+	return 0;
+}
+
+/* ---- prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME) --------------------------------------- */
+
+static bool anon_name_valid(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++) {
+		unsigned char c = (unsigned char)s[n];
+		/* Linux refuses non-printable characters and \ ` $ [ ] */
+		if (c <= ' ' - 1 || c >= 0x7f || strchr("\\`$[]", c))
+			return false;
+	}
+	return n < 80;
+}
+
+int mmk_set_anon_name(mmk_proc *p, uint64_t addr, uint64_t len, const char *name)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	if (name && !anon_name_valid(name))
+		return -EINVAL;
+	if (name && !*name)
+		name = NULL;
+	if (!PAGE_ALIGNED(addr))
+		return -EINVAL;
+	uint64_t alen = PAGE_ALIGN(len);
+	if (len && !alen)
+		return -EINVAL;
+	uint64_t end = addr + alen;
+	if (end < addr)
+		return -EINVAL;
+	if (end == addr)
+		return 0;
+	struct mm *mm = p->mm;
+	mmap_write_lock(mm);
+	/* madvise_set_anon_name(): walk like madvise; file VMAs refuse. */
+	int unmapped = 0;
+	uint64_t start = addr;
+	struct vma *v = find_vma(mm, start);
+	err = 0;
+	while (start < end) {
+		if (!v) {
+			err = -ENOMEM;
+			break;
+		}
+		if (start < vma_start(v)) {
+			unmapped = -ENOMEM;
+			start = vma_start(v);
+			if (start >= end)
+				break;
+		}
+		uint64_t tmp = vma_end(v) < end ? vma_end(v) : end;
+		if (v->file && !vma_is_shmem(v)) {
+			err = -EBADF;
+			break;
+		}
+		struct vma *m = vma_modify(mm, v, start, tmp, v->flags, name, true, &err);
+		if (!m)
+			break;
+		start = vma_end(m) > tmp ? vma_end(m) : tmp;
+		v = find_vma(mm, start);
+	}
+	if (!err)
+		err = unmapped;
+	mm_debug_check(mm, "set_anon_name");
+	mmap_write_unlock(mm);
+	return err;
+}

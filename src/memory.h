@@ -1,0 +1,103 @@
+/*
+ * memory.h - the page layer, as the address-space layer and the file layer
+ * call it.  The address-space layer (vma.c, mmap.c, mprotect.c, mremap.c,
+ * madvise.c, task.c) owns VMAs and never touches a PTE itself; it calls
+ * these.  Implemented in memory.c (PTE range operations: zap, protect, move,
+ * copy), fault.c (the fault handler and populate), access.c (loads/stores),
+ * pagecache.c (the page cache, file I/O, writeback, truncation), shmem.c.
+ *
+ * Unless said otherwise, the caller holds mm->mmap_lock for writing.
+ */
+#ifndef MMK_MEMORY_H
+#define MMK_MEMORY_H
+
+#include "mm_types.h"
+
+/* ---- Address-space lifetime (memory.c) ---------------------------------- */
+/* Sets up mm->pt, mm->ptl, RSS counters and the TLB.  -ENOMEM. */
+int mm_pages_init(struct mm *mm);
+/* Frees the page tables; every VMA has already been zapped. */
+void mm_pages_destroy(struct mm *mm);
+
+/* ---- PTE range operations (memory.c) ------------------------------------ */
+/* Unmaps every page of [start, end) inside vma: drops mapcounts and
+ * references (frames freed when unreferenced), RSS counters, flushes the TLB.
+ * Dirty PTEs of file pages mark their page dirty first.  Linux: unmap_vmas /
+ * zap_page_range_single.  Also called with mmap_lock held for reading
+ * (madvise DONTNEED). */
+void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end);
+/* Frees page-table pages left empty in [start, end), keeping tables shared
+ * with neighbouring VMAs (free_pgtables). */
+void mm_free_pgtables(struct mm *mm, uint64_t start, uint64_t end);
+/* Applies vma's new protection (newflags) to present PTEs in [start, end):
+ * removes write permission when newflags lacks VM_WRITE, and when it has
+ * VM_WRITE leaves PTEs write-protected where a write must still fault (COW,
+ * clean shared file pages).  Linux: change_protection. */
+void mm_change_protection(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
+                          uint64_t newflags);
+/* Moves the PTEs of [old_addr, old_addr + len) to new_addr (mremap's
+ * move_page_tables); rmap information (anon page index) follows.  -ENOMEM. */
+int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t len);
+/* fork: copies src_vma's PTEs into dst_vma of dst (copy_page_range):
+ * private anonymous pages become shared copy-on-write (both PTEs
+ * write-protected), file and shared pages are mapped again.  -ENOMEM. */
+int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma *src_vma);
+/* Flushes the software TLB for [start, end) of mm. */
+void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end);
+
+/* ---- Faults (fault.c) ------------------------------------------------------ */
+/* Faults in every page of [start, end) (populate_vma_page_range /
+ * __mm_populate): write faults for writable private mappings, read faults
+ * otherwise.  Caller holds mmap_lock (read or write).  Errors are ignored
+ * as Linux's mm_populate does, except -ENOMEM. */
+int mm_populate(struct mm *mm, uint64_t start, uint64_t end);
+
+/* ---- Files and the page cache (pagecache.c) ----------------------------------- */
+/* read/pread through the page cache with readahead. Returns bytes or -errno.
+ * Caller holds no mm lock. */
+int64_t pagecache_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off);
+/* write/pwrite through the page cache; extends i_size.  Bytes or -errno. */
+int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint64_t off);
+/* ftruncate: sets i_size, zaps pages past the new EOF from every mapping
+ * (private COW copies included, unmap_mapping_range even_cows) and drops
+ * them from the cache; growing exposes zeros.  Calls the host ftruncate. */
+int pagecache_truncate(struct mmk_inode *inode, uint64_t size);
+/* Writes back dirty pages of [start, end) pages-offsets (end exclusive,
+ * UINT64_MAX for all) and, when sync, ends with a host fsync. */
+int pagecache_writeback(struct mmk_inode *inode, uint64_t start, uint64_t end, bool sync);
+/* Drops every page of the inode (writing dirty ones back first) before the
+ * inode is freed. Returns 0 or the first writeback error. */
+int pagecache_release(struct mmk_inode *inode);
+/* msync on the file range of one VMA [start, end) (caller: mmap_lock read). */
+int pagecache_msync_vma(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int flags);
+
+/* The background flusher (Linux's writeback threads): writes dirty pages
+ * back when there are more than a threshold or they are older than an age.
+ * Started by mmk_system_create, stopped (after a final writeback of
+ * everything) by mmk_system_destroy. */
+int flusher_start(struct mmk_system *sys);
+void flusher_stop(struct mmk_system *sys);
+
+/* ---- Page-layer invariants (check_pages.c) --------------------------------------- */
+/* Every PTE of mm is consistent with its VMA and its frame (present frames
+ * allocated, mapcounts >= number of PTEs seen, RSS counters equal to a
+ * recount).  Caller holds mmap_lock. */
+int mm_check_pages(struct mm *mm, char *err, size_t errlen);
+/* System-wide frame accounting: for every frame, refcount == PTE mappings +
+ * page-cache entries + other holders; mapcount == PTEs mapping it across all
+ * processes; no frame is both free and referenced.  Caller holds no lock;
+ * takes every mm's mmap_lock for reading. */
+int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen);
+
+/* ---- Page-layer parts of madvise and mincore (madvise_pages.c) ------------------ */
+/* DONTNEED, FREE, WILLNEED, REMOVE, COLD, PAGEOUT on [start, end) of vma. */
+int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int advice);
+/* Fills vec for [start, end) of vma (mincore_vma). */
+void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, unsigned char *vec);
+
+/* ---- Shared anonymous memory (shmem.c) ------------------------------------------ */
+/* Creates the file object behind a MAP_SHARED|MAP_ANONYMOUS mapping of len
+ * bytes (shmem_zero_setup): an INODE_SHMEM inode, size len. -ENOMEM. */
+int shmem_file_create(struct mmk_system *sys, uint64_t len, struct mmk_file **out);
+
+#endif

@@ -1,0 +1,312 @@
+/*
+ * mm_types.h - the kernel-side structures of mmkit and how they relate.
+ *
+ *   mmk_system (the machine)          Linux: the kernel's globals
+ *     |- frame_pool (RAM)             struct page array, buddy allocator
+ *     |- inode table                  icache; each mmk_inode has its
+ *     |    mmk_inode                  address_space: page cache + i_mmap
+ *     `- processes
+ *          mmk_proc                   task_struct
+ *            |- fdtable -> mmk_file   files_struct -> struct file
+ *            `- mm                    mm_struct
+ *                 |- vma_tree of vma  maple tree of vm_area_struct
+ *                 |     vma -> anon_vma (via avc)   anon_vma / anon_vma_chain
+ *                 `- pgtable          pgd/pud/pmd/pte
+ *
+ * Lock order (outermost first; never take an earlier lock while holding a
+ * later one):
+ *   1. mm->mmap_lock        (rwlock; write for VMA changes, read for faults)
+ *   2. inode->lock          (one file's page cache, size and i_mmap list)
+ *   3. anon_vma root lock   (anon_vma->root->lock)
+ *   4. mm->ptl              (page tables, RSS counters, TLB of that mm)
+ *   5. sys->lock            (process list, inode table, pids)
+ *   6. frame_pool->lock     (free list)
+ * The trace callback may be called with any of them held.
+ */
+#ifndef MMK_MM_TYPES_H
+#define MMK_MM_TYPES_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "frame.h"
+#include "mmkit.h"
+#include "pcache_index.h"
+#include "pgtable.h"
+#include "vma_tree.h"
+
+#define PAGE_SIZE 4096ULL
+#define PAGE_SHIFT 12
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#define PAGE_ALIGNED(x) (((x) & (PAGE_SIZE - 1)) == 0)
+
+/* x86-64 with 4-level paging, as Linux defines them. */
+#define TASK_SIZE 0x7ffffffff000ULL
+#define TASK_UNMAPPED_BASE 0x2aaaaaaab000ULL /* PAGE_ALIGN(TASK_SIZE / 3) */
+#define SIZE_128M (128ULL << 20)
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
+
+/* vm_flags: Linux's bit values (include/linux/mm.h). */
+#define VM_NONE 0x0ULL
+#define VM_READ 0x1ULL
+#define VM_WRITE 0x2ULL
+#define VM_EXEC 0x4ULL
+#define VM_SHARED 0x8ULL
+#define VM_MAYREAD 0x10ULL
+#define VM_MAYWRITE 0x20ULL
+#define VM_MAYEXEC 0x40ULL
+#define VM_MAYSHARE 0x80ULL
+#define VM_GROWSDOWN 0x100ULL
+#define VM_PFNMAP 0x400ULL
+#define VM_LOCKED 0x2000ULL
+#define VM_IO 0x4000ULL
+#define VM_SEQ_READ 0x8000ULL
+#define VM_RAND_READ 0x10000ULL
+#define VM_DONTCOPY 0x20000ULL
+#define VM_DONTEXPAND 0x40000ULL
+#define VM_LOCKONFAULT 0x80000ULL
+#define VM_ACCOUNT 0x100000ULL
+#define VM_NORESERVE 0x200000ULL
+#define VM_HUGETLB 0x400000ULL
+#define VM_SYNC 0x800000ULL
+#define VM_WIPEONFORK 0x2000000ULL
+#define VM_DONTDUMP 0x4000000ULL
+#define VM_SOFTDIRTY 0x8000000ULL
+#define VM_MIXEDMAP 0x10000000ULL
+#define VM_HUGEPAGE 0x20000000ULL
+#define VM_NOHUGEPAGE 0x40000000ULL
+#define VM_MERGEABLE 0x80000000ULL
+
+#define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+#define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+#define VM_STACK_INCOMPLETE_SETUP 0
+/* Flags that do not stop two VMAs merging (mm.h VM_IGNORE_MERGE). */
+#define VM_IGNORE_MERGE VM_SOFTDIRTY
+/* x86-64 VM_DATA_DEFAULT_FLAGS (no READ_IMPLIES_EXEC). */
+#define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+
+struct mm;
+struct vma;
+struct mmk_inode;
+
+/* ---- Files ---------------------------------------------------------------- */
+
+enum inode_kind {
+	INODE_FILE,  /* a host file under the root */
+	INODE_SHMEM, /* shared anonymous memory / /dev/zero: pages only in RAM */
+	INODE_NULL,  /* the null device behind fds 0-2 of a new process */
+};
+
+/* Per open file readahead state (Linux's struct file_ra_state). */
+struct ra_state {
+	uint64_t start;     /* first page of the current window */
+	uint32_t size;      /* pages in the window */
+	uint32_t async_size;/* pages before the window end that trigger the next */
+	uint64_t prev_pos;  /* last page read, for sequential detection */
+};
+
+/*
+ * mmk_inode - a file as the whole system sees it (Linux: inode +
+ * address_space).  One per host file (dev, ino), shared by every open of it
+ * in every process, so there is exactly one page cache per file.
+ */
+struct mmk_inode {
+	struct mmk_system *sys;     /* immutable */
+	enum inode_kind kind;       /* immutable */
+	int hostfd;                 /* immutable; -1 unless INODE_FILE */
+	dev_t dev;                  /* immutable: host device (maps MAJ:MIN) */
+	ino_t ino;                  /* immutable: host inode number */
+	char *path;                 /* immutable: absolute host path, for maps */
+	bool nommap;                /* immutable: no mmap (directories, null device): ENODEV */
+	atomic_uint refcount;       /* open files + mappings + the inode table's 0 */
+	pthread_mutex_t lock;       /* protects all fields below */
+	uint64_t size;              /* i_size: authoritative while the inode lives */
+	bool unlinked;              /* last name removed: maps says " (deleted)" */
+	struct pcache_index pages;  /* the page cache: pgoff -> pfn */
+	uint64_t nrpages, nrdirty;
+	struct vma *i_mmap;         /* every VMA mapping this inode (rmap) */
+	uint64_t i_mmap_writable;   /* shared writable mappings (mapping_writably_mapped) */
+	struct mmk_inode *hash_next;/* sys->inodes chain; under sys->lock */
+};
+
+/* mmk_file - an open file description (Linux: struct file). */
+struct mmk_file {
+	atomic_uint refcount;   /* fds + VMAs referring to it */
+	struct mmk_inode *inode;/* immutable, holds a reference */
+	int flags;              /* immutable: O_ACCMODE | O_APPEND bits (MMK_O_*) */
+	pthread_mutex_t pos_lock; /* protects pos and ra */
+	uint64_t pos;
+	struct ra_state ra;
+};
+
+struct fd_entry {
+	struct mmk_file *file;
+	bool cloexec;
+};
+
+/* A process's descriptor table (Linux: files_struct).  Protected by proc->fd_lock. */
+struct fdtable {
+	struct fd_entry *fds;
+	int nfds; /* capacity */
+};
+
+/* ---- Anonymous memory reverse map ------------------------------------------ */
+
+/*
+ * anon_vma and anon_vma_chain, as Linux's mm/rmap.c: every VMA that has
+ * anonymous pages owns an anon_vma; fork gives the child VMA a new anon_vma
+ * whose parent is the parent VMA's, and chains the child VMA to every
+ * anon_vma of the parent's chain, so a COW-shared page (whose mapping is the
+ * parent's anon_vma) finds every VMA that might map it.
+ */
+struct anon_vma {
+	struct anon_vma *root;   /* immutable: the oldest ancestor; its lock guards the tree */
+	struct anon_vma *parent; /* immutable */
+	atomic_uint refcount;    /* avcs pointing here + children + pages (+ vmas' anon_vma) */
+	pthread_mutex_t lock;    /* used on the root only */
+	unsigned num_children;   /* under root lock */
+	unsigned num_active_vmas;/* VMAs whose ->anon_vma is this; under root lock */
+	struct avc *vmas;        /* list of chains through this anon_vma; under root lock */
+};
+
+/* One link of a VMA's anon_vma chain. */
+struct avc {
+	struct vma *vma;
+	struct anon_vma *anon_vma;
+	struct avc *same_vma_next;           /* the VMA's chain list */
+	struct avc *same_av_next, *same_av_prev; /* the anon_vma's list */
+};
+
+/* ---- VMAs ------------------------------------------------------------------ */
+
+/*
+ * vma - one mapping (Linux: vm_area_struct).  Bounds live in node.start /
+ * node.end and only change through the vma tree.  Protected by the owning
+ * mm's mmap_lock (write to change; read to look).
+ */
+struct vma {
+	struct vma_node node;  /* [start, end) in mm->vmas */
+	struct mm *mm;
+	uint64_t flags;        /* VM_* */
+	uint64_t pgoff;        /* file offset in pages; for private anon, start >> PAGE_SHIFT */
+	struct mmk_file *file; /* NULL for private anonymous; holds a reference */
+	struct anon_vma *anon_vma; /* holds a reference; NULL until the first anon page */
+	struct avc *anon_vma_chain;
+	char *anon_name;       /* [anon:NAME]; owned copy, or NULL */
+	bool reserved;         /* mmk_reserve()d: placement only, hidden from views */
+	bool is_heap;          /* the brk area */
+	struct vma *i_mmap_next, *i_mmap_prev; /* inode->i_mmap list; under inode->lock */
+};
+
+static inline uint64_t vma_start(const struct vma *v) { return v->node.start; }
+static inline uint64_t vma_end(const struct vma *v) { return v->node.end; }
+static inline uint64_t vma_pages(const struct vma *v)
+{
+	return (v->node.end - v->node.start) >> PAGE_SHIFT;
+}
+static inline struct vma *node_vma(struct vma_node *n)
+{
+	return n ? container_of(n, struct vma, node) : NULL;
+}
+static inline struct vma *vma_next(struct vma *v) { return node_vma(vma_tree_next(&v->node)); }
+static inline struct vma *vma_prev(struct vma *v) { return node_vma(vma_tree_prev(&v->node)); }
+static inline bool vma_is_anonymous(const struct vma *v) { return v->file == NULL; }
+static inline bool vma_is_shmem(const struct vma *v)
+{
+	return v->file && v->file->inode->kind == INODE_SHMEM;
+}
+
+/* ---- Software TLB ------------------------------------------------------------ */
+#define TLB_ENTRIES 256
+struct tlb_entry {
+	uint64_t vpn;      /* virtual page number + 1 (0 = empty) */
+	uint8_t *host;     /* host address of the frame */
+	bool writable;
+};
+
+/* ---- Address space ------------------------------------------------------------ */
+
+/* mm - an address space (Linux: mm_struct). */
+struct mm {
+	struct mmk_system *sys;
+	pthread_rwlock_t mmap_lock;  /* protects vmas, every vma, brk fields, def_flags, *_vm */
+	struct vma_tree vmas;        /* vmas.count is map_count */
+	uint64_t mmap_base;          /* immutable */
+	uint64_t start_brk, brk;     /* heap [start_brk, brk) */
+	bool brk_set;                /* start_brk fixed (set_brk_base or first brk) */
+	uint64_t def_flags;          /* VM_LOCKED|VM_LOCKONFAULT after mlockall(MCL_FUTURE) */
+	uint64_t total_vm, locked_vm, data_vm, exec_vm, stack_vm; /* pages */
+	uint64_t hiwater_vm;
+
+	pthread_mutex_t ptl;         /* page_table_lock: protects pt, tlb, rss_* */
+	struct pgtable pt;
+	uint64_t rss_file, rss_anon, rss_shmem; /* pages mapped, MM_*PAGES */
+	uint64_t hiwater_rss;
+	uint64_t swap_ents;
+	uint64_t min_flt, maj_flt;
+	struct tlb_entry tlb[TLB_ENTRIES];
+	int pid;                     /* for trace events */
+};
+
+/* mmk_proc - a simulated process (Linux: task_struct). */
+struct mmk_proc {
+	struct mmk_system *sys;   /* immutable */
+	int pid;                  /* immutable */
+	struct mm *mm;            /* replaced by exec; under mm->mmap_lock... see task.c */
+	pthread_mutex_t fd_lock;  /* protects fdt */
+	struct fdtable fdt;
+	atomic_int killed;        /* signal that killed it, or 0 */
+	struct mmk_proc *next, *prev; /* sys->procs; under sys->lock */
+};
+
+#define INODE_HASH_SIZE 1024
+
+/* mmk_system - the machine. */
+struct mmk_system {
+	struct mmk_config cfg;       /* immutable after create (defaults filled in) */
+	int rootfd;                  /* immutable: O_PATH|O_DIRECTORY fd of the root */
+	char *rootpath;              /* immutable: realpath of the root */
+	struct frame_pool pool;
+	pthread_mutex_t lock;        /* protects procs, next_pid, inodes, next_shmem_ino */
+	struct mmk_proc *procs;
+	int next_pid;
+	struct mmk_inode *inodes[INODE_HASH_SIZE];
+	uint64_t next_shmem_ino;
+	struct mmk_inode *null_inode;/* immutable */
+	mmk_trace_fn trace;          /* set before use; read racily by design */
+	void *trace_arg;
+	atomic_uint_fast64_t tick;   /* logical clock: flusher ages */
+	struct flusher *flusher;     /* background writeback (pagecache.c); may be NULL */
+};
+
+/* Emits a trace event if tracing is on. */
+static inline void trace_event(struct mmk_system *sys, const struct mmk_event *ev)
+{
+	if (sys->trace)
+		sys->trace(sys->trace_arg, ev);
+}
+#define TRACE(sys_, ...)                                                              \
+	do {                                                                           \
+		if ((sys_)->trace) {                                                   \
+			struct mmk_event ev_ = {__VA_ARGS__};                          \
+			(sys_)->trace((sys_)->trace_arg, &ev_);                        \
+		}                                                                      \
+	} while (0)
+
+/* Loud invariant failure (xv6's panic). */
+#define MMK_BUG(...) mmk_panic(__FILE__, __LINE__, __VA_ARGS__)
+void mmk_panic(const char *file, int line, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+#define MMK_BUG_ON(c)                                                                 \
+	do {                                                                           \
+		if (__builtin_expect(!!(c), 0))                                        \
+			MMK_BUG("BUG_ON(%s)", #c);                                     \
+	} while (0)
+
+#endif

@@ -1,0 +1,719 @@
+/*
+ * mmap.c - creating and removing mappings: mmap(2), munmap(2), brk(2), the
+ * placement of new mappings (get_unmapped_area), and the life of an address
+ * space (create, fork's dup_mmap, teardown).  Mirrors mm/mmap.c, mm/vma.c
+ * and arch/x86/kernel/sys_x86_64.c.
+ *
+ * Placement, as x86-64 Linux with ASLR off:
+ *
+ *   TASK_SIZE 0x7ffffffff000 -------------------------------------------
+ *             stack (RLIMIT_STACK) + stack_guard_gap, at least 128 MiB
+ *   mmap_base 0x7ffff7fff000 --------------------------------------------
+ *             top-down: the highest gap below mmap_base that fits
+ *   ...
+ *   TASK_UNMAPPED_BASE 0x2aaaaaaab000: bottom-up fallback starts here
+ *   MAP_32BIT: bottom-up in [1 GiB, 2 GiB)
+ *   mmap_min_addr (4096): nothing is placed below it
+ *
+ * A gap in front of a VM_GROWSDOWN VMA loses stack_guard_gap bytes.
+ * Invariant: every VMA lies in [mmap_min_addr, TASK_SIZE) unless placed there
+ * with MAP_FIXED by a process with cap_sys_rawio; the tree's gap data is
+ * what the searches use, so placement is O(log n).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "vma.h"
+
+#define PMD_SIZE (2ULL << 20)
+#define DEFAULT_START_BRK 0x555555559000ULL
+
+/* Flags known to the legacy MAP_SHARED (LEGACY_MAP_MASK). */
+#define LEGACY_MAP_MASK                                                                   \
+	(MMK_MAP_SHARED | MMK_MAP_PRIVATE | MMK_MAP_FIXED | MMK_MAP_ANONYMOUS |           \
+	 MMK_MAP_DENYWRITE | MMK_MAP_EXECUTABLE | MMK_MAP_UNINITIALIZED | MMK_MAP_GROWSDOWN | \
+	 MMK_MAP_LOCKED | MMK_MAP_NORESERVE | MMK_MAP_POPULATE | MMK_MAP_NONBLOCK |       \
+	 MMK_MAP_STACK | MMK_MAP_HUGETLB)
+
+void mm_debug_check(struct mm *mm, const char *what)
+{
+#ifdef MMK_DEBUG
+	char err[512];
+	if (mm_check(mm, err, sizeof(err)))
+		MMK_BUG("invariant broken after %s: %s", what, err);
+#else
+	(void)mm;
+	(void)what;
+#endif
+}
+
+/* ---- Address-space lifetime -------------------------------------------------------- */
+
+/* mmap_base(): PAGE_ALIGN(TASK_SIZE - gap), gap = stack limit + guard, clamped. */
+static uint64_t compute_mmap_base(const struct mmk_config *c)
+{
+	uint64_t gap = c->stack_rlimit, pad = c->stack_guard_gap;
+	if (gap + pad > gap)
+		gap += pad;
+	uint64_t gap_max = TASK_SIZE / 6 * 5;
+	if (gap < SIZE_128M)
+		gap = SIZE_128M;
+	else if (gap > gap_max)
+		gap = gap_max;
+	return PAGE_ALIGN(TASK_SIZE - gap);
+}
+
+struct mm *mm_create(struct mmk_system *sys, int pid)
+{
+	struct mm *mm = calloc(1, sizeof(*mm));
+	if (!mm)
+		return NULL;
+	mm->sys = sys;
+	mm->pid = pid;
+	pthread_rwlock_init(&mm->mmap_lock, NULL);
+	vma_tree_init(&mm->vmas);
+	mm->mmap_base = compute_mmap_base(&sys->cfg);
+	mm->start_brk = mm->brk = DEFAULT_START_BRK;
+	if (mm_pages_init(mm)) {
+		pthread_rwlock_destroy(&mm->mmap_lock);
+		free(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+/* exit_mmap(): removes every VMA and frees the page tables. */
+void mm_destroy(struct mm *mm)
+{
+	mmap_write_lock(mm);
+	struct vma *v;
+	while ((v = node_vma(vma_tree_first(&mm->vmas))))
+		vma_remove(mm, v);
+	mm_free_pgtables(mm, 0, TASK_SIZE);
+	mmap_write_unlock(mm);
+	mm_pages_destroy(mm);
+	pthread_rwlock_destroy(&mm->mmap_lock);
+	free(mm);
+}
+
+/*
+ * dup_mmap(): copies src's VMAs into the empty dst.  VM_DONTCOPY VMAs are
+ * skipped; VM_WIPEONFORK VMAs come without pages or anon_vma; VM_LOCKED is
+ * not inherited; everything else shares its pages copy-on-write.
+ */
+int mm_dup(struct mm *dst, struct mm *src)
+{
+	dst->mmap_base = src->mmap_base;
+	dst->start_brk = src->start_brk;
+	dst->brk = src->brk;
+	dst->brk_set = src->brk_set;
+	dst->def_flags = src->def_flags;
+	dst->hiwater_vm = src->hiwater_vm;
+	for (struct vma *v = node_vma(vma_tree_first(&src->vmas)); v; v = vma_next(v)) {
+		if (v->flags & VM_DONTCOPY)
+			continue;
+		struct vma *n = vma_alloc(dst);
+		if (!n)
+			return -ENOMEM;
+		n->node.start = vma_start(v);
+		n->node.end = vma_end(v);
+		n->flags = v->flags & ~(VM_LOCKED | VM_LOCKONFAULT);
+		n->pgoff = v->pgoff;
+		n->reserved = v->reserved;
+		n->is_heap = v->is_heap;
+		n->file = v->file;
+		if (n->file)
+			file_get(n->file);
+		if (v->anon_name && !(n->anon_name = strdup(v->anon_name))) {
+			vma_free(n);
+			return -ENOMEM;
+		}
+		int err = 0;
+		if (!(v->flags & VM_WIPEONFORK))
+			err = anon_vma_fork(n, v);
+		if (err) {
+			vma_free(n);
+			return err;
+		}
+		vma_link(dst, n);
+		if (!(v->flags & VM_WIPEONFORK)) {
+			err = mm_copy_ptes(dst, n, src, v);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- Limits -------------------------------------------------------------------------- */
+
+bool may_expand_vm(struct mm *mm, uint64_t flags, uint64_t npages)
+{
+	const struct mmk_config *c = &mm->sys->cfg;
+	if (mm->total_vm + npages > c->as_rlimit >> PAGE_SHIFT)
+		return false;
+	if ((flags & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE &&
+	    mm->data_vm + npages > c->data_rlimit >> PAGE_SHIFT)
+		return false;
+	return true;
+}
+
+bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes)
+{
+	if (!(flags & VM_LOCKED) || mm->sys->cfg.cap_ipc_lock)
+		return true;
+	uint64_t limit = mm->sys->cfg.memlock_rlimit;
+	if (limit == UINT64_MAX)
+		return true;
+	return (bytes >> PAGE_SHIFT) + mm->locked_vm <= limit >> PAGE_SHIFT;
+}
+
+/* ---- Placement ------------------------------------------------------------------------ */
+
+uint64_t vm_start_gap(struct mm *mm, const struct vma *v)
+{
+	uint64_t s = vma_start(v);
+	if (v->flags & VM_GROWSDOWN) {
+		uint64_t g = s - mm->sys->cfg.stack_guard_gap;
+		s = g > s ? 0 : g;
+	}
+	return s;
+}
+
+/* unmapped_area_topdown(): highest fit in [low, high), stack gaps respected. */
+static int64_t unmapped_area_topdown(struct mm *mm, uint64_t len, uint64_t low, uint64_t high)
+{
+	if (low < mm->sys->cfg.mmap_min_addr)
+		low = mm->sys->cfg.mmap_min_addr;
+	for (;;) {
+		uint64_t gap;
+		if (high < low || vma_tree_gap_highest(&mm->vmas, low, high, len, &gap))
+			return -ENOMEM;
+		uint64_t gap_end = gap + len;
+		struct vma *next = find_vma(mm, gap_end);
+		if (next && (next->flags & VM_GROWSDOWN) && vm_start_gap(mm, next) < gap_end) {
+			high = vm_start_gap(mm, next);
+			continue;
+		}
+		return (int64_t)gap;
+	}
+}
+
+/* unmapped_area(): lowest fit in [low, high), stack gaps respected. */
+static int64_t unmapped_area(struct mm *mm, uint64_t len, uint64_t low, uint64_t high)
+{
+	if (low < mm->sys->cfg.mmap_min_addr)
+		low = mm->sys->cfg.mmap_min_addr;
+	for (;;) {
+		uint64_t gap;
+		if (high < low || vma_tree_gap_lowest(&mm->vmas, low, high, len, &gap))
+			return -ENOMEM;
+		struct vma *next = find_vma(mm, gap + len);
+		if (next && (next->flags & VM_GROWSDOWN) && vm_start_gap(mm, next) < gap + len) {
+			low = vma_end(next);
+			continue;
+		}
+		return (int64_t)gap;
+	}
+}
+
+/* arch_get_unmapped_area(): the bottom-up allocator. */
+static int64_t get_area_bottomup(struct mm *mm, uint64_t addr, uint64_t len, int flags)
+{
+	if (flags & MMK_MAP_FIXED)
+		return (int64_t)addr;
+	uint64_t begin = TASK_UNMAPPED_BASE, end = TASK_SIZE;
+	if (flags & MMK_MAP_32BIT) {
+		begin = 0x40000000ULL;
+		end = 0x80000000ULL;
+	}
+	if (len > end)
+		return -ENOMEM;
+	if (addr) {
+		addr = PAGE_ALIGN(addr);
+		struct vma *v = find_vma(mm, addr);
+		if (end - len >= addr && (!v || addr + len <= vm_start_gap(mm, v)))
+			return (int64_t)addr;
+	}
+	return unmapped_area(mm, len, begin, end);
+}
+
+/* arch_get_unmapped_area_topdown(): hint, then top-down, then bottom-up. */
+static int64_t get_area_topdown(struct mm *mm, uint64_t addr, uint64_t len, int flags)
+{
+	if (len > TASK_SIZE)
+		return -ENOMEM;
+	if (flags & MMK_MAP_FIXED)
+		return (int64_t)addr;
+	if (!(flags & MMK_MAP_32BIT)) {
+		if (addr) {
+			addr &= PAGE_MASK;
+			if (TASK_SIZE - len >= addr) {
+				struct vma *v = find_vma(mm, addr);
+				if (!v || addr + len <= vm_start_gap(mm, v))
+					return (int64_t)addr;
+			}
+		}
+		int64_t a = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base);
+		if (a >= 0)
+			return a;
+	}
+	return get_area_bottomup(mm, addr, len, flags);
+}
+
+/*
+ * __thp_get_unmapped_area(): a hint-less private anonymous mapping whose
+ * length is a multiple of 2 MiB is placed on a 2 MiB boundary, by searching
+ * for len + 2 MiB and aligning inside it (top-down: the upper end).
+ * Returns 0 when the padded search fails (the caller retries plainly).
+ */
+static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t len, int flags)
+{
+	uint64_t pad = len + PMD_SIZE;
+	if (pad < len)
+		return 0;
+	int64_t ret = get_area_topdown(mm, 0, pad, flags);
+	if (ret < 0)
+		return 0;
+	uint64_t off_sub = (0 - (uint64_t)ret) & (PMD_SIZE - 1);
+	if (!off_sub)
+		return ret + (int64_t)PMD_SIZE;
+	return ret + (int64_t)off_sub;
+}
+
+int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
+			  uint64_t pgoff, int flags)
+{
+	(void)pgoff;
+	if (len > TASK_SIZE)
+		return -ENOMEM;
+	int64_t a = 0;
+	if (!file && !(flags & MMK_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1)))
+		a = thp_get_unmapped_area(mm, len, flags);
+	if (!a)
+		a = get_area_topdown(mm, addr, len, flags);
+	if (a < 0)
+		return a;
+	if ((uint64_t)a > TASK_SIZE - len)
+		return -ENOMEM;
+	if (!PAGE_ALIGNED((uint64_t)a))
+		return -EINVAL;
+	if ((uint64_t)a < mm->sys->cfg.mmap_min_addr && !mm->sys->cfg.cap_sys_rawio)
+		return -EPERM;
+	return a;
+}
+
+/* ---- munmap ------------------------------------------------------------------------------ */
+
+int do_munmap_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *v = find_vma(mm, start);
+	if (!v || vma_start(v) >= end)
+		return 0;
+	/* vms_gather_munmap_vmas(): split the first VMA (the map count may
+	 * only exceed its limit transiently, for the last split), then the last. */
+	if (start > vma_start(v)) {
+		if (end < vma_end(v) && mm->vmas.count >= mm->sys->cfg.max_map_count)
+			return -ENOMEM;
+		if (!__vma_split(mm, v, start, true))
+			return -ENOMEM;
+	}
+	struct vma *last = node_vma(vma_tree_find_prev(&mm->vmas, end));
+	if (last && vma_end(last) > end && vma_start(last) < end) {
+		if (!__vma_split(mm, last, end, true))
+			return -ENOMEM;
+	}
+	uint64_t lo = start, hi = end;
+	struct vma *prev = node_vma(vma_tree_find_prev(&mm->vmas, start));
+	while ((v = find_vma(mm, start)) && vma_start(v) < end)
+		vma_remove(mm, v);
+	/* free_pgtables(): tables wholly between the neighbours go. */
+	struct vma *next = find_vma(mm, end);
+	if (prev)
+		lo = vma_end(prev);
+	hi = next ? vma_start(next) : TASK_SIZE;
+	(void)start;
+	mm_free_pgtables(mm, lo, hi);
+	return 0;
+}
+
+int mmk_munmap(mmk_proc *p, uint64_t start, uint64_t len)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	if (!PAGE_ALIGNED(start) || start > TASK_SIZE || len > TASK_SIZE - start)
+		return -EINVAL;
+	uint64_t end = start + PAGE_ALIGN(len);
+	if (end == start)
+		return -EINVAL;
+	struct mm *mm = p->mm;
+	mmap_write_lock(mm);
+	err = do_munmap_range(mm, start, end);
+	mm_debug_check(mm, "munmap");
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/* ---- mmap ---------------------------------------------------------------------------------- */
+
+/* The flags of a new mapping's VMA from prot and flags (calc_vm_*_bits). */
+static uint64_t calc_vm_bits(struct mm *mm, int prot, int flags)
+{
+	uint64_t f = 0;
+	if (prot & MMK_PROT_READ)
+		f |= VM_READ;
+	if (prot & MMK_PROT_WRITE)
+		f |= VM_WRITE;
+	if (prot & MMK_PROT_EXEC)
+		f |= VM_EXEC;
+	if (flags & MMK_MAP_GROWSDOWN)
+		f |= VM_GROWSDOWN;
+	if (flags & MMK_MAP_LOCKED)
+		f |= VM_LOCKED;
+	if (flags & MMK_MAP_STACK)
+		f |= VM_NOHUGEPAGE;
+	return f | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+}
+
+/* Checks the file-specific rules of do_mmap and adjusts the flags. */
+static int mmap_check_file(struct mmk_file *file, uint64_t pgoff, uint64_t len, int prot,
+			   int *flags, uint64_t *vm_flags)
+{
+	/* file_mmap_ok(): offset + length within MAX_LFS_FILESIZE. */
+	const uint64_t maxsize = INT64_MAX;
+	if (len > maxsize || pgoff > (maxsize - len) >> PAGE_SHIFT)
+		return -EOVERFLOW;
+	switch (*flags & MMK_MAP_TYPE) {
+	case MMK_MAP_SHARED:
+		*flags &= LEGACY_MAP_MASK;
+		/* fall through */
+	case MMK_MAP_SHARED_VALIDATE:
+		if (*flags & ~LEGACY_MAP_MASK)
+			return -EOPNOTSUPP;
+		if ((prot & MMK_PROT_WRITE) && !file_writable(file))
+			return -EACCES;
+		*vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (!file_writable(file))
+			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+		/* fall through */
+	case MMK_MAP_PRIVATE:
+		if (!file_readable(file))
+			return -EACCES;
+		if (file->inode->nommap)
+			return -ENODEV;
+		if (*vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* A new VMA for [addr, addr + len) (__mmap_new_vma). */
+static int mmap_new_vma(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
+			uint64_t vm_flags, uint64_t pgoff, struct vma **out)
+{
+	struct vma *v = vma_alloc(mm);
+	if (!v)
+		return -ENOMEM;
+	v->node.start = addr;
+	v->node.end = addr + len;
+	v->flags = vm_flags;
+	v->pgoff = pgoff;
+	if (file) {
+		file_get(file);
+		v->file = file;
+	} else if (vm_flags & VM_SHARED) {
+		int err = shmem_file_create(mm->sys, len, &v->file);
+		if (err) {
+			free(v);
+			return err;
+		}
+	}
+	vma_link(mm, v);
+	TRACE(mm->sys, .kind = MMK_EV_VMA_CREATE, .pid = mm->pid, .start = addr,
+	      .end = addr + len, .detail = file ? "file" : (vm_flags & VM_SHARED) ? "shmem" : "anon");
+	*out = v;
+	return 0;
+}
+
+/*
+ * mmap_region(): places the mapping at [addr, addr + len), unmapping what
+ * was there, merging with neighbours where Linux would.
+ */
+static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
+			   uint64_t vm_flags, uint64_t pgoff)
+{
+	uint64_t end = addr + len, overlap = 0;
+	for (struct vma *v = find_vma(mm, addr); v && vma_start(v) < end; v = vma_next(v)) {
+		uint64_t s = vma_start(v) > addr ? vma_start(v) : addr;
+		uint64_t e = vma_end(v) < end ? vma_end(v) : end;
+		if (!v->reserved)
+			overlap += (e - s) >> PAGE_SHIFT;
+	}
+	if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - overlap))
+		return -ENOMEM;
+	int err = do_munmap_range(mm, addr, end);
+	if (err)
+		return err;
+	/* accountable_mapping(): private writable memory is charged. */
+	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)
+		vm_flags |= VM_ACCOUNT;
+	vm_flags |= VM_SOFTDIRTY;
+	struct vma *prev = node_vma(vma_tree_find_prev(&mm->vmas, addr));
+	struct vma *next = find_vma(mm, addr);
+	struct vma *v = NULL;
+	if ((prev || next) && (file || !(vm_flags & VM_SHARED))) {
+		struct vmg g = {
+			.prev = prev,
+			.next = next,
+			.start = addr,
+			.end = end,
+			.pgoff = pgoff,
+			.flags = vm_flags,
+			.file = file,
+		};
+		v = vma_merge_new_range(mm, &g);
+		if (!v && g.nomem)
+			return -ENOMEM;
+	}
+	if (!v) {
+		err = mmap_new_vma(mm, file, addr, len, vm_flags, pgoff, &v);
+		if (err)
+			return err;
+	}
+	return (int64_t)addr;
+}
+
+static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags,
+		       struct mmk_file *file, uint64_t pgoff)
+{
+	struct mm *mm = p->mm;
+	if (!len)
+		return -EINVAL;
+	if (flags & MMK_MAP_FIXED_NOREPLACE)
+		flags |= MMK_MAP_FIXED;
+	if (!(flags & MMK_MAP_FIXED)) {
+		addr &= PAGE_MASK;
+		if (addr && addr < mm->sys->cfg.mmap_min_addr)
+			addr = PAGE_ALIGN(mm->sys->cfg.mmap_min_addr);
+	}
+	len = PAGE_ALIGN(len);
+	if (!len)
+		return -ENOMEM;
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
+	if (mm->vmas.count > mm->sys->cfg.max_map_count)
+		return -ENOMEM;
+	uint64_t vm_flags = calc_vm_bits(mm, prot, flags);
+	int64_t a = get_unmapped_area(mm, file, addr, len, pgoff, flags);
+	if (a < 0)
+		return a;
+	addr = (uint64_t)a;
+	if (flags & MMK_MAP_FIXED_NOREPLACE) {
+		struct vma *v = find_vma(mm, addr);
+		if (v && vma_start(v) < addr + len)
+			return -EEXIST;
+	}
+	if ((flags & MMK_MAP_LOCKED) && mm->sys->cfg.memlock_rlimit == 0 &&
+	    !mm->sys->cfg.cap_ipc_lock)
+		return -EPERM;
+	if (!mlock_future_ok(mm, vm_flags, len))
+		return -EAGAIN;
+	if (file) {
+		int err = mmap_check_file(file, pgoff, len, prot, &flags, &vm_flags);
+		if (err)
+			return err;
+	} else {
+		switch (flags & MMK_MAP_TYPE) {
+		case MMK_MAP_SHARED:
+			if (vm_flags & VM_GROWSDOWN)
+				return -EINVAL;
+			pgoff = 0;
+			vm_flags |= VM_SHARED | VM_MAYSHARE;
+			break;
+		case MMK_MAP_PRIVATE:
+			pgoff = addr >> PAGE_SHIFT;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (flags & MMK_MAP_NORESERVE)
+		vm_flags |= VM_NORESERVE;
+	a = mmap_region(mm, file, addr, len, vm_flags, pgoff);
+	if (a >= 0 && ((vm_flags & VM_LOCKED) ||
+		       (flags & (MMK_MAP_POPULATE | MMK_MAP_NONBLOCK)) == MMK_MAP_POPULATE)) {
+		int err = mm_populate(mm, addr, addr + len);
+		if (err == -ENOMEM)
+			a = err;
+	}
+	return a;
+}
+
+int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, int fd,
+		 int64_t off)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	/* sys_mmap (x86): the offset must be page aligned. */
+	if ((uint64_t)off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	struct mmk_file *file = NULL;
+	if (!(flags & MMK_MAP_ANONYMOUS)) {
+		file = fd_file(p, fd);
+		if (!file)
+			return -EBADF;
+		if (flags & MMK_MAP_HUGETLB) {
+			file_put(file);
+			return -EINVAL;
+		}
+	} else if (flags & MMK_MAP_HUGETLB) {
+		return -ENOMEM; /* no huge pages are reserved (nr_hugepages 0) */
+	}
+	struct mm *mm = p->mm;
+	mmap_write_lock(mm);
+	int64_t ret = do_mmap(p, addr, len, prot, flags, file, (uint64_t)off >> PAGE_SHIFT);
+	mm_debug_check(mm, "mmap");
+	mmap_write_unlock(mm);
+	if (file)
+		file_put(file);
+	return ret;
+}
+
+/* ---- brk ------------------------------------------------------------------------------------ */
+
+/* do_brk_flags(): grows the heap at addr by len, expanding brkvma if it ends there. */
+static int do_brk_flags(struct mm *mm, struct vma *brkvma, uint64_t addr, uint64_t len)
+{
+	uint64_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags;
+	if (!may_expand_vm(mm, flags, len >> PAGE_SHIFT))
+		return -ENOMEM;
+	if (mm->vmas.count > mm->sys->cfg.max_map_count)
+		return -ENOMEM;
+	if (brkvma && vma_end(brkvma) == addr) {
+		struct vmg g = {
+			.prev = brkvma,
+			.start = addr,
+			.end = addr + len,
+			.pgoff = addr >> PAGE_SHIFT,
+			.flags = flags,
+			.just_expand = true,
+		};
+		struct vma *v = vma_merge_new_range(mm, &g);
+		if (v) {
+			vma_set_flags(v, v->flags | VM_SOFTDIRTY);
+			return 0;
+		}
+		if (g.nomem)
+			return -ENOMEM;
+	}
+	struct vma *v;
+	int err = mmap_new_vma(mm, NULL, addr, len, flags | VM_SOFTDIRTY, addr >> PAGE_SHIFT, &v);
+	if (!err)
+		v->is_heap = true;
+	return err;
+}
+
+uint64_t mmk_brk(mmk_proc *p, uint64_t brk)
+{
+	if (proc_enter(p))
+		return 0;
+	struct mm *mm = p->mm;
+	mmap_write_lock(mm);
+	uint64_t origbrk = mm->brk;
+	bool populate = false;
+	uint64_t oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);
+	if (brk < mm->start_brk || brk > TASK_SIZE)
+		goto out;
+	if (mm->sys->cfg.data_rlimit != UINT64_MAX &&
+	    brk - mm->start_brk > mm->sys->cfg.data_rlimit)
+		goto out;
+	if (oldbrk == newbrk) {
+		mm->brk = brk;
+		goto success;
+	}
+	if (brk <= mm->brk) {
+		/* Always allow shrinking, but only of the heap's own VMA. */
+		struct vma *v = find_vma(mm, newbrk);
+		if (!v || vma_start(v) >= oldbrk)
+			goto out;
+		if (do_munmap_range(mm, newbrk, oldbrk))
+			goto out;
+		mm->brk = brk;
+		goto success;
+	}
+	/* Check against existing mappings, including a stack's guard gap. */
+	struct vma *next = find_vma(mm, oldbrk);
+	if (next && newbrk + PAGE_SIZE > vm_start_gap(mm, next))
+		goto out;
+	struct vma *brkvma = node_vma(vma_tree_find_prev(&mm->vmas, oldbrk));
+	if (brkvma && vma_start(brkvma) < mm->start_brk)
+		brkvma = NULL;
+	if (do_brk_flags(mm, brkvma, oldbrk, newbrk - oldbrk) < 0)
+		goto out;
+	mm->brk = brk;
+	populate = mm->def_flags & VM_LOCKED;
+success:
+	mm->brk_set = true;
+	if (populate)
+		mm_populate(mm, oldbrk, newbrk);
+	mm_debug_check(mm, "brk");
+	mmap_write_unlock(mm);
+	return brk;
+out:
+	mm->brk = origbrk;
+	mmap_write_unlock(mm);
+	return origbrk;
+}
+
+int mmk_set_brk_base(mmk_proc *p, uint64_t start_brk)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	if (start_brk >= TASK_SIZE)
+		return -EINVAL;
+	struct mm *mm = p->mm;
+	mmap_write_lock(mm);
+	if (mm->brk != mm->start_brk) {
+		err = -EINVAL;
+	} else {
+		mm->start_brk = mm->brk = start_brk;
+		mm->brk_set = true;
+	}
+	mmap_write_unlock(mm);
+	return err;
+}
+
+int mmk_reserve(mmk_proc *p, uint64_t start, uint64_t end, int growsdown)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	if (!PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || start >= end || end > TASK_SIZE)
+		return -EINVAL;
+	struct mm *mm = p->mm;
+	mmap_write_lock(mm);
+	struct vma *v = find_vma(mm, start);
+	if (v && vma_start(v) < end) {
+		err = -EEXIST;
+	} else if (!(v = vma_alloc(mm))) {
+		err = -ENOMEM;
+	} else {
+		v->node.start = start;
+		v->node.end = end;
+		v->flags = VM_READ | VM_MAYREAD | (growsdown ? VM_GROWSDOWN : 0);
+		v->pgoff = start >> PAGE_SHIFT;
+		v->reserved = true;
+		vma_link(mm, v);
+	}
+	mm_debug_check(mm, "reserve");
+	mmap_write_unlock(mm);
+	return err;
+}

@@ -1,0 +1,226 @@
+/*
+ * pgtable.h - a process's page tables: four levels of 512 eight-byte
+ * entries, laid out as x86-64's (Linux's pgd/pud/pmd/pte with p4d folded).
+ *
+ * A 48-bit virtual address is split like this (xv6's walk() picture):
+ *
+ *    47        39 38        30 29        21 20        12 11           0
+ *   +------------+------------+------------+------------+--------------+
+ *   |  PGD index |  PUD index |  PMD index |  PTE index | page offset  |
+ *   +------------+------------+------------+------------+--------------+
+ *       9 bits       9 bits       9 bits       9 bits       12 bits
+ *         |            |            |            |
+ *         |            |            |            +-> entry in a PTE table:
+ *         |            |            |                 pfn | PTE_* bits, or
+ *         |            |            |                 a swap entry, or 0
+ *         |            |            +-> PMD entry: points at a PTE table
+ *         |            +-> PUD entry: points at a PMD table
+ *         +-> PGD entry: points at a PUD table
+ *
+ * pt_index(va, level) = (va >> (12 + 9 * level)) & 511, level 3 = PGD ...
+ * level 0 = PTE.  User addresses are below 2^47 (PGD indexes 0..255); the
+ * tables accept any va below 2^48 and abort on anything higher.
+ *
+ * Entries: a leaf (PTE-level) entry is 0 (none), a present mapping
+ * pfn_pte(pfn, PTE_PRESENT | ...), or a swap entry swp_pte(offset) (not
+ * present, PTE_SWAP set).  An upper-level entry is 0 or the host address of
+ * the next table | PTE_PRESENT | PTE_WRITE | PTE_USER, like x86's
+ * _PAGE_TABLE: the "physical address" of a table is its host address.
+ *
+ * What it owns: the table pages.  They come from the host, not from the
+ * frame pool, in 2 MiB-aligned slabs of 512 slots; slot 0 of each slab is a
+ * descriptor holding, per table, its level and its count of non-zero
+ * entries (the role of Linux's struct ptdesc, the struct page of a
+ * page-table page).  So any entry pointer finds its table's count in O(1),
+ * which is what makes emptiness checks and the skipping of empty tables
+ * cheap.
+ *
+ * Invariants (checked by pgtable_check()):
+ *  - each table's used count equals its number of non-zero entries;
+ *  - every non-zero upper entry is present and points at a live table of
+ *    the next level down, reached from exactly one entry;
+ *  - nr_tables and nr_level[] count the live tables (pgd included);
+ *  - freed table slots are all-zero (so a reused table needs no clearing);
+ *  - a non-zero, non-present PTE is a swap entry (PTE_SWAP set).
+ *
+ * The contract that keeps the counts exact: a PTE goes from zero to
+ * non-zero or back ONLY through pgtable_set_pte() / pgtable_clear_pte().
+ * Changing bits of a PTE that stays non-zero (accessed, dirty, write,
+ * present -> swap entry) may be done with a plain store.  A table freed
+ * with a stale count aborts loudly rather than leaking the mapping.
+ *
+ * Locking (there is no page-table lock inside; the owner supplies it):
+ *  - pgtable_walk() may run concurrently with other walks and PTE updates:
+ *    a missing table is installed with a compare-and-swap (Linux's
+ *    pmd_populate() under the page_table_lock), the loser frees its copy.
+ *  - the value of a given PTE is protected by the owner's page-table lock
+ *    (Linux's split PTE lock); for_each's callback runs under it.
+ *  - pgtable_free_range(), pgtable_destroy() and pgtable_check() need the
+ *    tables to themselves: no walk or held PTE pointer anywhere in this
+ *    pgtable (Linux: free_pgtables() runs with mmap_lock held for write).
+ *  - alloc_lock (inside) protects the slabs and is taken only to allocate
+ *    or free a table.
+ */
+#ifndef MMK_PGTABLE_H
+#define MMK_PGTABLE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+
+typedef uint64_t pte_t;
+
+/* x86-like bits */
+#define PTE_PRESENT (1ull << 0)
+#define PTE_WRITE (1ull << 1)
+#define PTE_USER (1ull << 2)
+#define PTE_ACCESSED (1ull << 5)
+#define PTE_DIRTY (1ull << 6)
+#define PTE_SPECIAL (1ull << 9)   /* zero page etc.: no struct page refcounting */
+#define PTE_SOFTDIRTY (1ull << 10)
+#define PTE_SWAP (1ull << 11)     /* non-present: a swap entry, offset in the pfn bits */
+#define PTE_PFN_SHIFT 12
+#define PTE_PFN_MASK 0x000ffffffffff000ull
+
+#define PT_ENTRIES 512
+#define PT_LEVELS 4
+#define PGTABLE_VA_BITS 48
+#define PGTABLE_VA_END (1ull << PGTABLE_VA_BITS)
+
+enum pt_level { PT_PTE = 0, PT_PMD = 1, PT_PUD = 2, PT_PGD = 3 };
+
+static inline unsigned pt_index(uint64_t va, int level)
+{
+	return (unsigned)(va >> (PTE_PFN_SHIFT + 9 * level)) & (PT_ENTRIES - 1);
+}
+
+static inline pfn_t pte_pfn(pte_t e)
+{
+	return (pfn_t)((e & PTE_PFN_MASK) >> PTE_PFN_SHIFT);
+}
+
+/* A PTE mapping @pfn; @flags outside the pfn field are kept, the rest dropped. */
+static inline pte_t pfn_pte(pfn_t pfn, uint64_t flags)
+{
+	return ((pte_t)pfn << PTE_PFN_SHIFT) | (flags & ~PTE_PFN_MASK);
+}
+
+static inline int pte_none(pte_t e)
+{
+	return e == 0;
+}
+
+static inline int pte_present(pte_t e)
+{
+	return (e & PTE_PRESENT) != 0;
+}
+
+static inline int pte_is_swap(pte_t e)
+{
+	return !(e & PTE_PRESENT) && (e & PTE_SWAP);
+}
+
+/* A swap entry for swap slot @offset (< 2^40). */
+static inline pte_t swp_pte(uint64_t offset)
+{
+	return ((offset << PTE_PFN_SHIFT) & PTE_PFN_MASK) | PTE_SWAP;
+}
+
+static inline uint64_t pte_swp_offset(pte_t e)
+{
+	return (e & PTE_PFN_MASK) >> PTE_PFN_SHIFT;
+}
+
+struct pt_slab;
+
+struct pgtable {
+	pte_t *pgd;                 /* immutable after init */
+	_Atomic uint64_t nr_tables; /* live tables, all levels, pgd included */
+	_Atomic uint64_t nr_level[PT_LEVELS]; /* live tables per level */
+	pthread_mutex_t alloc_lock; /* protects the fields below and every slab's free list */
+	struct pt_slab *slabs;      /* alloc_lock: all slabs */
+	struct pt_slab *hint;       /* alloc_lock: a slab likely to have a free slot */
+	uint32_t nr_slabs;          /* alloc_lock: slabs mapped (2 MiB of host VA each) */
+	uint32_t empty_slabs;       /* alloc_lock: slabs with no live table (at most 1 kept) */
+	int64_t fail_after;         /* alloc_lock: -1 off; else allocations that still succeed */
+};
+
+/* Creates the tables with an empty PGD.  0 or -ENOMEM. */
+int pgtable_init(struct pgtable *pt);
+
+/*
+ * Frees every table.  Precondition: the caller has already dropped the
+ * pages the PTEs referenced (Linux's exit_mmap(): unmap_vmas() first).
+ */
+void pgtable_destroy(struct pgtable *pt);
+
+/*
+ * Returns a pointer to the PTE for @va (< 2^48, else abort).  alloc != 0:
+ * missing tables are allocated (they stay, possibly empty, until
+ * pgtable_free_range()); returns NULL on -ENOMEM.  alloc == 0: returns NULL
+ * when a table on the way is missing.  O(4).  Read the PTE with *ptep;
+ * change it per the contract above.
+ */
+pte_t *pgtable_walk(struct pgtable *pt, uint64_t va, int alloc);
+
+/*
+ * Stores @e in the PTE at @ptep (from pgtable_walk() or for_each) and
+ * returns the old value, keeping its table's used count exact (Linux's
+ * set_pte_at()).  Aborts if @ptep is not in a live PTE-level table.
+ */
+pte_t pgtable_set_pte(struct pgtable *pt, pte_t *ptep, pte_t e);
+
+/* pgtable_set_pte(pt, ptep, 0) (Linux's ptep_get_and_clear()). */
+pte_t pgtable_clear_pte(struct pgtable *pt, pte_t *ptep);
+
+/*
+ * Calls fn(arg, va, ptep) for every non-zero PTE in [start, end), ascending
+ * va (end is clamped to 2^48).  Absent and empty tables are skipped without
+ * looking inside, so a sparse 128 TiB range costs O(tables present).  fn may
+ * change or clear *ptep (through pgtable_set_pte()/pgtable_clear_pte()) and
+ * may walk(alloc) other addresses; it must not free tables.  Returns the
+ * first nonzero fn result (iteration stops) or 0.
+ */
+int pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end,
+		     int (*fn)(void *arg, uint64_t va, pte_t *ptep), void *arg);
+
+/*
+ * Frees every table below the PGD that covers any part of [start, end) and
+ * is empty, children first, so a chain of tables emptied by an unmap goes
+ * away entirely (Linux's free_pgtables()).  A table shared with addresses
+ * outside the range is freed only if it too is empty; a table still holding
+ * entries is kept even if it lies wholly inside the range.  O(tables
+ * present in the range).  Needs the tables to itself (see Locking).
+ */
+void pgtable_free_range(struct pgtable *pt, uint64_t start, uint64_t end);
+
+/* Live tables, all levels including the PGD. */
+uint64_t pgtable_nr_tables(const struct pgtable *pt);
+
+/* Live tables at one level (PT_PTE for Linux's mm->nr_ptes). */
+uint64_t pgtable_nr_level(const struct pgtable *pt, int level);
+
+/*
+ * Bytes of page tables as /proc/PID/status VmPTE reports them: Linux's
+ * mm_pgtables_bytes() counts PTE, PMD and PUD tables (not the PGD), each
+ * PTRS_PER_* * sizeof(entry) = 4 KiB.
+ */
+uint64_t pgtable_bytes(const struct pgtable *pt);
+
+/*
+ * Failure injection: the next @after table allocations succeed and every
+ * later one fails (-ENOMEM from walk) until called again; @after < 0 turns
+ * it off.
+ */
+void pgtable_inject_fail(struct pgtable *pt, int64_t after);
+
+/*
+ * Checks the invariants in this file's header.  Returns 0, or -EUCLEAN with
+ * a message in err.  Needs the tables to itself.
+ */
+int pgtable_check(struct pgtable *pt, char *err, size_t errlen);
+
+#endif

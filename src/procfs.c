@@ -1,0 +1,106 @@
+/*
+ * procfs.c - /proc/PID/maps, byte for byte as Linux's fs/proc/task_mmu.c
+ * prints it (show_vma_header_prefix, get_vma_name, show_map_vma):
+ *
+ *   start-end perms offset MAJ:MIN inode<pad to column 73>name
+ *   %08lx-%08lx, perms "rwxp" with 's' for VM_MAYSHARE, offset %08llx
+ *   (0 for anonymous memory), device %02x:%02x, inode decimal; with no name
+ *   the line ends in "inode " (a trailing space, as on Linux).
+ *
+ * Names: a file's absolute path (+ " (deleted)" once unlinked; shared
+ * anonymous memory is "/dev/zero (deleted)"), "[anon_shmem:NAME]" for named
+ * shared anonymous memory, "[heap]" for anonymous VMAs touching
+ * [start_brk, brk], "[anon:NAME]" for named private anonymous memory.
+ * Reserved VMAs (mmk_reserve) are not shown.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "internal.h"
+#include "vma.h"
+
+#define MAPS_NAME_COLUMN 72 /* 25 + sizeof(void *) * 6 - 1 */
+
+/* seq_path() escapes '\n' in a path as \012. */
+static void put_escaped_path(struct textbuf *tb, const char *path)
+{
+	for (const char *c = path; *c; c++) {
+		if (*c == '\n')
+			tb_printf(tb, "\\012");
+		else
+			tb_printf(tb, "%c", *c);
+	}
+}
+
+/* Whether an anonymous VMA is the initial heap (vma_is_initial_heap). */
+static bool vma_is_heap(struct mm *mm, struct vma *v)
+{
+	return vma_start(v) <= mm->brk && vma_end(v) >= mm->start_brk;
+}
+
+void vma_name(struct mm *mm, struct vma *v, char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (v->file) {
+		struct mmk_inode *in = v->file->inode;
+		if (v->anon_name && in->kind == INODE_SHMEM) {
+			snprintf(buf, len, "[anon_shmem:%s]", v->anon_name);
+			return;
+		}
+		pthread_mutex_lock(&in->lock);
+		bool deleted = in->unlinked;
+		pthread_mutex_unlock(&in->lock);
+		snprintf(buf, len, "%s%s", in->path, deleted ? " (deleted)" : "");
+		return;
+	}
+	if (vma_is_heap(mm, v))
+		snprintf(buf, len, "[heap]");
+	else if (v->anon_name)
+		snprintf(buf, len, "[anon:%s]", v->anon_name);
+}
+
+void vma_render_maps_line(struct textbuf *tb, struct mm *mm, struct vma *v)
+{
+	uint64_t pgoff = 0;
+	unsigned maj = 0, min = 0;
+	unsigned long ino = 0;
+	if (v->file) {
+		struct mmk_inode *in = v->file->inode;
+		pgoff = v->pgoff << PAGE_SHIFT;
+		maj = major(in->dev);
+		min = minor(in->dev);
+		ino = (unsigned long)in->ino;
+	}
+	size_t before = tb->len;
+	tb_printf(tb, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", (unsigned long)vma_start(v),
+		  (unsigned long)vma_end(v), (v->flags & VM_READ) ? 'r' : '-',
+		  (v->flags & VM_WRITE) ? 'w' : '-', (v->flags & VM_EXEC) ? 'x' : '-',
+		  (v->flags & VM_MAYSHARE) ? 's' : 'p', (unsigned long long)pgoff, maj, min, ino);
+	char name[4200];
+	vma_name(mm, v, name, sizeof(name));
+	if (name[0]) {
+		/* seq_pad(): spaces up to the name column, then one more. */
+		for (size_t i = tb->len - before; i < MAPS_NAME_COLUMN; i++)
+			tb_printf(tb, " ");
+		tb_printf(tb, " ");
+		put_escaped_path(tb, name);
+	}
+	tb_printf(tb, "\n");
+}
+
+int64_t mmk_proc_maps(mmk_proc *p, char *buf, uint64_t len)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	struct mm *mm = p->mm;
+	struct textbuf tb = {0};
+	mmap_read_lock(mm);
+	for (struct vma *v = node_vma(vma_tree_first(&mm->vmas)); v; v = vma_next(v))
+		if (!v->reserved)
+			vma_render_maps_line(&tb, mm, v);
+	mmap_read_unlock(mm);
+	return tb_finish(&tb, buf, len);
+}

@@ -1,0 +1,291 @@
+/*
+ * system.c - the simulated machine: creation with Linux's default settings,
+ * destruction (every process killed, every dirty page written back, every
+ * frame returned), the process list, the system-wide invariant check, the
+ * text buffers the /proc views render into, and errno names.
+ *
+ * Invariants: sys->procs lists exactly the live processes; after
+ * mmk_system_destroy has killed them and released every inode, every frame
+ * but the zero page is free (checked in debug builds).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+void mmk_panic(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "mmkit: BUG at %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+static void config_defaults(struct mmk_config *c)
+{
+	if (!c->ram_bytes)
+		c->ram_bytes = 256ULL << 20;
+	if (!c->max_map_count)
+		c->max_map_count = 65530;
+	if (!c->mmap_min_addr)
+		c->mmap_min_addr = 4096;
+	if (!c->stack_guard_gap)
+		c->stack_guard_gap = 256 * PAGE_SIZE;
+	if (!c->stack_rlimit)
+		c->stack_rlimit = 8ULL << 20;
+	if (!c->memlock_rlimit)
+		c->memlock_rlimit = 8ULL << 20;
+	if (!c->as_rlimit)
+		c->as_rlimit = UINT64_MAX;
+	if (!c->data_rlimit)
+		c->data_rlimit = UINT64_MAX;
+}
+
+int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
+{
+	if (!cfg || !cfg->root || !out)
+		return -EINVAL;
+	struct mmk_system *sys = calloc(1, sizeof(*sys));
+	if (!sys)
+		return -ENOMEM;
+	sys->cfg = *cfg;
+	sys->cfg.root = NULL;
+	config_defaults(&sys->cfg);
+	if (!PAGE_ALIGNED(sys->cfg.mmap_min_addr) || !PAGE_ALIGNED(sys->cfg.stack_guard_gap)) {
+		free(sys);
+		return -EINVAL;
+	}
+	int err;
+	sys->rootfd = open(cfg->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (sys->rootfd < 0) {
+		err = -errno;
+		free(sys);
+		return err;
+	}
+	sys->rootpath = realpath(cfg->root, NULL);
+	if (!sys->rootpath) {
+		err = -errno;
+		goto fail_root;
+	}
+	err = frame_pool_init(&sys->pool, sys->cfg.ram_bytes);
+	if (err)
+		goto fail_path;
+	pthread_mutex_init(&sys->lock, NULL);
+	sys->next_pid = 1;
+	sys->next_shmem_ino = 1;
+	sys->null_inode = inode_new_internal(sys, INODE_NULL, 0);
+	if (!sys->null_inode) {
+		err = -ENOMEM;
+		goto fail_pool;
+	}
+	err = flusher_start(sys);
+	if (err)
+		goto fail_null;
+	*out = sys;
+	return 0;
+fail_null:
+	inode_put(sys->null_inode);
+fail_pool:
+	pthread_mutex_destroy(&sys->lock);
+	frame_pool_destroy(&sys->pool);
+fail_path:
+	free(sys->rootpath);
+fail_root:
+	close(sys->rootfd);
+	free(sys);
+	return err;
+}
+
+int mmk_system_destroy(mmk_system *sys)
+{
+	if (!sys)
+		return -EINVAL;
+	for (;;) {
+		pthread_mutex_lock(&sys->lock);
+		struct mmk_proc *p = sys->procs;
+		pthread_mutex_unlock(&sys->lock);
+		if (!p)
+			break;
+		mmk_exit(p);
+	}
+	flusher_stop(sys);
+	int err = 0;
+	/* Inodes still in the table are held only by the table's page cache
+	 * now: write their dirty pages back and free them. */
+	for (int i = 0; i < INODE_HASH_SIZE; i++) {
+		while (sys->inodes[i]) {
+			struct mmk_inode *in = sys->inodes[i];
+			int e = pagecache_release(in);
+			if (e && !err)
+				err = e;
+			sys->inodes[i] = in->hash_next;
+			in->hash_next = NULL;
+		}
+	}
+	inode_put(sys->null_inode);
+#ifdef MMK_DEBUG
+	if (frame_pool_free_count(&sys->pool) != sys->pool.nframes - 1)
+		MMK_BUG("frame leak at destroy: %u of %u frames free",
+			frame_pool_free_count(&sys->pool), sys->pool.nframes - 1);
+#endif
+	frame_pool_destroy(&sys->pool);
+	pthread_mutex_destroy(&sys->lock);
+	close(sys->rootfd);
+	free(sys->rootpath);
+	free(sys);
+	return err;
+}
+
+void mmk_system_set_trace(mmk_system *sys, mmk_trace_fn fn, void *arg)
+{
+	sys->trace_arg = arg;
+	sys->trace = fn;
+}
+
+uint64_t mmk_frames_total(mmk_system *sys)
+{
+	return sys->pool.nframes;
+}
+
+uint64_t mmk_frames_free(mmk_system *sys)
+{
+	return frame_pool_free_count(&sys->pool);
+}
+
+int mmk_system_check(mmk_system *sys, char *buf, size_t len)
+{
+	char dummy[8];
+	if (!buf || !len) {
+		buf = dummy;
+		len = sizeof(dummy);
+	}
+	buf[0] = 0;
+	pthread_mutex_lock(&sys->lock);
+	/* Snapshot the pids under the lock, then check each mm unlocked from
+	 * sys->lock (mmap_lock comes before sys->lock in the lock order). */
+	for (struct mmk_proc *p = sys->procs; p; p = p->next) {
+		struct mm *mm = p->mm;
+		pthread_mutex_unlock(&sys->lock);
+		pthread_rwlock_rdlock(&mm->mmap_lock);
+		int err = mm_check(mm, buf, len);
+		if (!err)
+			err = mm_check_pages(mm, buf, len);
+		pthread_rwlock_unlock(&mm->mmap_lock);
+		if (err)
+			return -EUCLEAN;
+		pthread_mutex_lock(&sys->lock);
+	}
+	pthread_mutex_unlock(&sys->lock);
+	if (frame_pool_check(&sys->pool, buf, len))
+		return -EUCLEAN;
+	if (sys_check_frames(sys, buf, len))
+		return -EUCLEAN;
+	return 0;
+}
+
+/* ---- Text buffers for the views ------------------------------------------- */
+
+void tb_printf(struct textbuf *tb, const char *fmt, ...)
+{
+	if (tb->oom)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		size_t room = tb->cap - tb->len;
+		int n = vsnprintf(tb->buf ? tb->buf + tb->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			tb->oom = true;
+			return;
+		}
+		if ((size_t)n < room) {
+			tb->len += (size_t)n;
+			return;
+		}
+		size_t cap = tb->cap ? tb->cap * 2 : 4096;
+		while (cap < tb->len + (size_t)n + 1)
+			cap *= 2;
+		char *nb = realloc(tb->buf, cap);
+		if (!nb) {
+			tb->oom = true;
+			return;
+		}
+		tb->buf = nb;
+		tb->cap = cap;
+	}
+}
+
+int64_t tb_finish(struct textbuf *tb, char *buf, uint64_t len)
+{
+	if (tb->oom) {
+		free(tb->buf);
+		return -ENOMEM;
+	}
+	if (buf && len) {
+		size_t n = tb->len < len - 1 ? tb->len : len - 1;
+		if (n)
+			memcpy(buf, tb->buf, n);
+		buf[n] = 0;
+	}
+	free(tb->buf);
+	return (int64_t)tb->len;
+}
+
+int proc_enter(struct mmk_proc *p)
+{
+	if (!p)
+		return -EINVAL;
+	if (atomic_load(&p->killed))
+		return -ESRCH;
+	return 0;
+}
+
+int mmk_proc_killed(mmk_proc *p)
+{
+	return atomic_load(&p->killed);
+}
+
+int mmk_getpid(mmk_proc *p)
+{
+	return p->pid;
+}
+
+/* ---- errno names ----------------------------------------------------------- */
+static const struct {
+	int err;
+	const char *name;
+} errno_names[] = {
+	{EPERM, "EPERM"},     {ENOENT, "ENOENT"},         {ESRCH, "ESRCH"},
+	{EINTR, "EINTR"},     {EIO, "EIO"},               {ENXIO, "ENXIO"},
+	{E2BIG, "E2BIG"},     {EBADF, "EBADF"},           {EAGAIN, "EAGAIN"},
+	{ENOMEM, "ENOMEM"},   {EACCES, "EACCES"},         {EFAULT, "EFAULT"},
+	{EBUSY, "EBUSY"},     {EEXIST, "EEXIST"},         {EXDEV, "EXDEV"},
+	{ENODEV, "ENODEV"},   {ENOTDIR, "ENOTDIR"},       {EISDIR, "EISDIR"},
+	{EINVAL, "EINVAL"},   {ENFILE, "ENFILE"},         {EMFILE, "EMFILE"},
+	{ETXTBSY, "ETXTBSY"}, {EFBIG, "EFBIG"},           {ENOSPC, "ENOSPC"},
+	{ESPIPE, "ESPIPE"},   {EROFS, "EROFS"},           {ERANGE, "ERANGE"},
+	{ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ELOOP, "ELOOP"},
+	{EOVERFLOW, "EOVERFLOW"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EUCLEAN, "EUCLEAN"},
+	{EHWPOISON, "EHWPOISON"},
+};
+
+const char *mmk_errno_name(int err)
+{
+	if (err < 0)
+		err = -err;
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+		if (errno_names[i].err == err)
+			return errno_names[i].name;
+	return NULL;
+}

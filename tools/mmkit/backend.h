@@ -1,0 +1,150 @@
+/*
+ * backend.h - what the script driver needs from a backend.
+ *
+ * The driver (script.c, driver.c) parses a script, resolves every argument to
+ * numbers and bytes, and hands one resolved operation at a time to a backend:
+ * the mmkit backend (backend_mmkit.c, the library) or the Linux backend
+ * (backend_linux.c + the static server program tools/linux/, real system
+ * calls in real host processes).  A backend returns raw results only; all
+ * formatting happens once, in the driver, so both backends' outputs are
+ * formatted by the same code and compare byte for byte.
+ *
+ * Ownership: a backend owns its processes; bk_proc handles stay valid until
+ * the backend's op EXIT on them or close().
+ */
+#ifndef MMKIT_BACKEND_H
+#define MMKIT_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every operation of the script language, top level and per process. */
+enum bk_opcode {
+	/* top level (proc == NULL) */
+	BK_FILE,  /* path; a[0]=size a[1]=fill byte (-1: none); data=text (may be empty) */
+	BK_CAT,   /* path; a[0]=off a[1]=len (len -1: to EOF) -> data */
+	BK_SYNC,  /* -> ret */
+	/* files */
+	BK_OPEN,      /* path; a[0]=flags (MMK_O_*) -> ret fd */
+	BK_CLOSE,     /* a[0]=fd */
+	BK_DUP,       /* a[0]=fd -> ret fd */
+	BK_READ,      /* a[0]=fd a[1]=len -> ret, data */
+	BK_WRITE,     /* a[0]=fd, data -> ret */
+	BK_PREAD,     /* a[0]=fd a[1]=off a[2]=len -> ret, data */
+	BK_PWRITE,    /* a[0]=fd a[1]=off, data -> ret */
+	BK_FTRUNCATE, /* a[0]=fd a[1]=len */
+	BK_FSYNC,     /* a[0]=fd */
+	BK_UNLINK,    /* path */
+	/* memory */
+	BK_MMAP,     /* a[0]=addr a[1]=len a[2]=prot a[3]=flags a[4]=fd a[5]=off -> ret addr */
+	BK_MUNMAP,   /* a[0]=addr a[1]=len */
+	BK_MPROTECT, /* a[0]=addr a[1]=len a[2]=prot */
+	BK_MREMAP,   /* a[0]=addr a[1]=oldlen a[2]=newlen a[3]=flags a[4]=newaddr -> ret addr */
+	BK_MSYNC,    /* a[0]=addr a[1]=len a[2]=flags */
+	BK_MADVISE,  /* a[0]=addr a[1]=len a[2]=advice */
+	BK_MLOCK,    /* a[0]=addr a[1]=len a[2]=mlock2 flags */
+	BK_MUNLOCK,  /* a[0]=addr a[1]=len */
+	BK_MLOCKALL, /* a[0]=flags */
+	BK_MUNLOCKALL,
+	BK_MINCORE,  /* a[0]=addr a[1]=len -> ret, data (one byte per page) */
+	BK_BRK,      /* a[0]=addr -> ret new break */
+	BK_ANON_NAME,/* a[0]=addr a[1]=len, path=name or NULL */
+	/* access: a fault yields ret -EFAULT and si */
+	BK_LOAD,  /* a[0]=addr a[1]=len -> data (bytes read before the fault) */
+	BK_STORE, /* a[0]=addr, data */
+	BK_FILL,  /* a[0]=addr a[1]=len a[2]=byte */
+	BK_TOUCH, /* a[0]=addr a[1]=len a[2]=write(1)/read(0) */
+	/* views -> text (already hidden/filtered by the backend, see below) */
+	BK_MAPS,
+	BK_SMAPS,
+	BK_STATUS,
+	BK_FAULTS, /* -> a reply with data = struct bk_faults */
+	BK_PAGEMAP, /* a[0]=addr a[1]=npages -> data = struct mmk_pageinfo[] (mmkit only) */
+	/* lifecycle */
+	BK_EXEC,
+	BK_EXIT,
+	BK_OPCODE_COUNT
+};
+
+struct bk_op {
+	enum bk_opcode code;
+	int64_t a[6];
+	const char *path;      /* NUL-terminated, or NULL */
+	const unsigned char *data;
+	size_t datalen;
+};
+
+struct bk_faults {
+	uint64_t minor, major;
+};
+
+/* A result.  ret >= 0 or -errno.  On a faulting access: ret = -EFAULT and
+ * signo/code/addr set.  data/text are malloc'd by the backend (or NULL) and
+ * freed by the driver with bk_reply_free(). */
+struct bk_reply {
+	int64_t ret;
+	int signo, code;
+	uint64_t addr;
+	unsigned char *data;
+	size_t datalen;
+	char *text;
+};
+
+static inline void bk_reply_free(struct bk_reply *r)
+{
+	extern void free(void *);
+	free(r->data);
+	free(r->text);
+	r->data = NULL;
+	r->text = NULL;
+}
+
+/* The host's own mappings in a fresh Linux server process (binary, stack,
+ * vdso...): `mmkit check` reads them from the Linux backend and has the mmkit
+ * backend reserve the same ranges (mmk_reserve) and the same heap start
+ * (mmk_set_brk_base + mmk_brk) at every spawn and exec, so that placement
+ * compares byte for byte without rewriting any address. */
+#define BK_LAYOUT_MAX 64
+struct bk_layout {
+	int n;
+	struct {
+		uint64_t start, end;
+		int growsdown;
+	} r[BK_LAYOUT_MAX];
+	uint64_t start_brk, brk;
+};
+
+struct bk_options {
+	const char *dir;    /* the run's directory: files live here */
+	uint64_t ram_bytes; /* mmkit: RAM size (0: default) */
+	int trace;          /* mmkit: narrate events */
+	/* where trace lines go (mmkit); called with one line without '\n' */
+	void (*trace_line)(void *arg, const char *line);
+	void *trace_arg;
+	const struct bk_layout *mirror; /* mmkit: reserve these (check mode), or NULL */
+};
+
+struct backend;
+struct bk_proc;
+
+struct backend_ops {
+	const char *name; /* "mmkit" or "linux" */
+	int (*open)(const struct bk_options *opt, struct backend **out);
+	/* Ends every process still alive and frees everything; returns 0 or -errno. */
+	int (*close)(struct backend *b);
+	int (*spawn)(struct backend *b, struct bk_proc **out);
+	/* fork: returns 0 and *child, or -errno in the reply sense. */
+	int (*fork)(struct backend *b, struct bk_proc *parent, struct bk_proc **child);
+	/* Runs one operation; proc is NULL for the top-level ops. Returns 0 when
+	 * the operation ran (its own result, maybe an -errno, is in *r), or -errno
+	 * when the backend itself failed (lost a server process...). */
+	int (*call)(struct backend *b, struct bk_proc *p, const struct bk_op *op, struct bk_reply *r);
+};
+
+extern const struct backend_ops backend_mmkit_ops;
+extern const struct backend_ops backend_linux_ops;
+
+/* The layout of a fresh Linux server process (see struct bk_layout). */
+int backend_linux_layout(struct bk_layout *out);
+
+#endif
