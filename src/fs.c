@@ -183,6 +183,27 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	return in;
 }
 
+/*
+ * Writes back and frees every cached inode (system destruction: no process
+ * is left, so nothing else refers to them).  Returns the first writeback
+ * error, or 0.
+ */
+int inode_table_destroy(struct mmk_system *sys)
+{
+	int err = 0;
+	for (int i = 0; i < INODE_HASH_SIZE; i++) {
+		while (sys->inodes[i]) {
+			struct mmk_inode *in = sys->inodes[i];
+			sys->inodes[i] = in->hash_next;
+			int e = pagecache_release(in);
+			if (e && !err)
+				err = e;
+			inode_free(in);
+		}
+	}
+	return err;
+}
+
 /* ---- Path resolution ------------------------------------------------------------ */
 
 /* openat2 beneath the root; maps "would leave the root" to -EACCES. */

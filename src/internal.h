@@ -41,6 +41,7 @@ int fdtable_copy(struct mmk_proc *dst, struct mmk_proc *src);
 void fdtable_close_on_exec(struct mmk_proc *p);
 void fdtable_destroy(struct mmk_proc *p);
 bool file_readable(const struct mmk_file *f);
+int inode_table_destroy(struct mmk_system *sys);
 bool file_writable(const struct mmk_file *f);
 
 /* ---- anon.c: anon_vma ----------------------------------------------------- */

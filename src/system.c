@@ -119,19 +119,9 @@ int mmk_system_destroy(mmk_system *sys)
 		mmk_exit(p);
 	}
 	flusher_stop(sys);
-	int err = 0;
-	/* Inodes still in the table are held only by the table's page cache
-	 * now: write their dirty pages back and free them. */
-	for (int i = 0; i < INODE_HASH_SIZE; i++) {
-		while (sys->inodes[i]) {
-			struct mmk_inode *in = sys->inodes[i];
-			int e = pagecache_release(in);
-			if (e && !err)
-				err = e;
-			sys->inodes[i] = in->hash_next;
-			in->hash_next = NULL;
-		}
-	}
+	/* Inodes still in the table are held only by it now: their dirty
+	 * pages go to the host files and they are freed. */
+	int err = inode_table_destroy(sys);
 	inode_put(sys->null_inode);
 #ifdef MMK_DEBUG
 	if (frame_pool_free_count(&sys->pool) != sys->pool.nframes - 1)
