@@ -36,6 +36,7 @@
 #include "mmkit.h"
 #include "pcache_index.h"
 #include "pgtable.h"
+#include "slab.h"
 #include "vma_tree.h"
 
 #define PAGE_SIZE 4096ULL
@@ -283,6 +284,7 @@ struct mmk_system {
 	void *trace_arg;
 	atomic_uint_fast64_t tick;   /* logical clock: flusher ages */
 	struct flusher *flusher;     /* background writeback (pagecache.c); may be NULL */
+	struct slab vma_slab;        /* struct vma objects */
 };
 
 /* Emits a trace event if tracing is on. */

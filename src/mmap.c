@@ -308,36 +308,55 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 
 /* ---- munmap ------------------------------------------------------------------------------ */
 
-int do_munmap_range(struct mm *mm, uint64_t start, uint64_t end)
+/* Unmaps [start, end) given v = find_vma(mm, start). */
+static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
+		       struct vma **prevp, struct vma **nextp)
 {
-	struct vma *v = find_vma(mm, start);
-	if (!v || vma_start(v) >= end)
+	if (!v || vma_start(v) >= end) {
+		/* Nothing to unmap; report the neighbours of the range. */
+		if (prevp)
+			*prevp = v ? vma_prev(v) : node_vma(vma_tree_last(&mm->vmas));
+		if (nextp)
+			*nextp = v;
 		return 0;
+	}
 	/* vms_gather_munmap_vmas(): split the first VMA (the map count may
-	 * only exceed its limit transiently, for the last split), then the last. */
+	 * only exceed its limit transiently, for the last split), then the
+	 * last one; the VMAs in between go whole. */
 	if (start > vma_start(v)) {
 		if (end < vma_end(v) && mm->vmas.count >= mm->sys->cfg.max_map_count)
 			return -ENOMEM;
 		if (!__vma_split(mm, v, start, true))
 			return -ENOMEM;
 	}
-	struct vma *last = node_vma(vma_tree_find_prev(&mm->vmas, end));
-	if (last && vma_end(last) > end && vma_start(last) < end) {
-		if (!__vma_split(mm, last, end, true))
-			return -ENOMEM;
+	struct vma *last = v, *n;
+	while ((n = vma_next(last)) && vma_start(n) < end)
+		last = n;
+	if (vma_end(last) > end && !__vma_split(mm, last, end, false))
+		return -ENOMEM;
+	struct vma *prev = vma_prev(v), *next = vma_next(last);
+	for (struct vma *x = v, *nx; x != next; x = nx) {
+		nx = vma_next(x);
+		vma_remove(mm, x);
 	}
-	uint64_t lo = start, hi = end;
-	struct vma *prev = node_vma(vma_tree_find_prev(&mm->vmas, start));
-	while ((v = find_vma(mm, start)) && vma_start(v) < end)
-		vma_remove(mm, v);
-	/* free_pgtables(): tables wholly between the neighbours go. */
-	struct vma *next = find_vma(mm, end);
-	if (prev)
-		lo = vma_end(prev);
-	hi = next ? vma_start(next) : TASK_SIZE;
-	(void)start;
-	mm_free_pgtables(mm, lo, hi);
+	/* free_pgtables(): the tables between the neighbours may go. */
+	mm_free_pgtables(mm, prev ? vma_end(prev) : 0, next ? vma_start(next) : TASK_SIZE);
+	if (prevp)
+		*prevp = prev;
+	if (nextp)
+		*nextp = next;
 	return 0;
+}
+
+int do_munmap_range_nb(struct mm *mm, uint64_t start, uint64_t end, struct vma **prevp,
+		       struct vma **nextp)
+{
+	return munmap_vmas(mm, find_vma(mm, start), start, end, prevp, nextp);
+}
+
+int do_munmap_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	return do_munmap_range_nb(mm, start, end, NULL, NULL);
 }
 
 int mmk_munmap(mmk_proc *p, uint64_t start, uint64_t len)
@@ -430,7 +449,7 @@ static int mmap_new_vma(struct mm *mm, struct mmk_file *file, uint64_t addr, uin
 	} else if (vm_flags & VM_SHARED) {
 		int err = shmem_file_create(mm->sys, len, &v->file);
 		if (err) {
-			free(v);
+			vma_free(v);
 			return err;
 		}
 	}
@@ -449,7 +468,8 @@ static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, 
 			   uint64_t vm_flags, uint64_t pgoff)
 {
 	uint64_t end = addr + len, overlap = 0;
-	for (struct vma *v = find_vma(mm, addr); v && vma_start(v) < end; v = vma_next(v)) {
+	struct vma *first = find_vma(mm, addr);
+	for (struct vma *v = first; v && vma_start(v) < end; v = vma_next(v)) {
 		uint64_t s = vma_start(v) > addr ? vma_start(v) : addr;
 		uint64_t e = vma_end(v) < end ? vma_end(v) : end;
 		if (!v->reserved)
@@ -457,15 +477,14 @@ static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, 
 	}
 	if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - overlap))
 		return -ENOMEM;
-	int err = do_munmap_range(mm, addr, end);
+	struct vma *prev, *next;
+	int err = munmap_vmas(mm, first, addr, end, &prev, &next);
 	if (err)
 		return err;
 	/* accountable_mapping(): private writable memory is charged. */
 	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)
 		vm_flags |= VM_ACCOUNT;
 	vm_flags |= VM_SOFTDIRTY;
-	struct vma *prev = node_vma(vma_tree_find_prev(&mm->vmas, addr));
-	struct vma *next = find_vma(mm, addr);
 	struct vma *v = NULL;
 	if ((prev || next) && (file || !(vm_flags & VM_SHARED))) {
 		struct vmg g = {

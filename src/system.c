@@ -81,6 +81,7 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 	if (err)
 		goto fail_path;
 	pthread_mutex_init(&sys->lock, NULL);
+	slab_init(&sys->vma_slab, sizeof(struct vma));
 	sys->next_pid = 1;
 	sys->next_shmem_ino = 1;
 	sys->null_inode = inode_new_internal(sys, INODE_NULL, 0);
@@ -96,6 +97,7 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 fail_null:
 	inode_put(sys->null_inode);
 fail_pool:
+	slab_destroy(&sys->vma_slab);
 	pthread_mutex_destroy(&sys->lock);
 	frame_pool_destroy(&sys->pool);
 fail_path:
@@ -128,6 +130,9 @@ int mmk_system_destroy(mmk_system *sys)
 		MMK_BUG("frame leak at destroy: %u of %u frames free",
 			frame_pool_free_count(&sys->pool), sys->pool.nframes - 1);
 #endif
+	if (sys->vma_slab.inuse)
+		MMK_BUG("%lu VMAs leaked at destroy", (unsigned long)sys->vma_slab.inuse);
+	slab_destroy(&sys->vma_slab);
 	frame_pool_destroy(&sys->pool);
 	pthread_mutex_destroy(&sys->lock);
 	close(sys->rootfd);

@@ -30,7 +30,7 @@
 
 struct vma *vma_alloc(struct mm *mm)
 {
-	struct vma *v = calloc(1, sizeof(*v));
+	struct vma *v = slab_alloc(&mm->sys->vma_slab);
 	if (v)
 		v->mm = mm;
 	return v;
@@ -42,7 +42,7 @@ void vma_free(struct vma *v)
 	if (v->file)
 		file_put(v->file);
 	free(v->anon_name);
-	free(v);
+	slab_free(&v->mm->sys->vma_slab, v);
 }
 
 struct vma *find_vma(struct mm *mm, uint64_t addr)
@@ -197,7 +197,7 @@ static struct vma *vma_dup_attrs(struct vma *v)
 	n->reserved = v->reserved;
 	n->is_heap = v->is_heap;
 	if (v->anon_name && !(n->anon_name = strdup(v->anon_name))) {
-		free(n);
+		slab_free(&v->mm->sys->vma_slab, n);
 		return NULL;
 	}
 	n->file = v->file;
@@ -223,7 +223,7 @@ struct vma *__vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_be
 		if (n->file)
 			file_put(n->file);
 		free(n->anon_name);
-		free(n);
+		slab_free(&mm->sys->vma_slab, n);
 		return NULL;
 	}
 	uint64_t start = vma_start(v), end = vma_end(v);

@@ -38,6 +38,9 @@ struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
  * the VMAs at the edges, removes everything inside.  -ENOMEM when a split
  * would exceed max_map_count. */
 int do_munmap_range(struct mm *mm, uint64_t start, uint64_t end);
+/* The same, also giving the VMAs around the range afterwards (NULL: none). */
+int do_munmap_range_nb(struct mm *mm, uint64_t start, uint64_t end, struct vma **prevp,
+		       struct vma **nextp);
 /* get_unmapped_area for a new mapping; returns an address or -errno. */
 int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
 			  uint64_t pgoff, int flags);

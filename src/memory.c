@@ -1,0 +1,407 @@
+/*
+ * memory.c - a process's page tables as the address-space layer changes
+ * them: creation and teardown, zap (unmap), protection changes (mprotect),
+ * moves (mremap), fork's copy, the software TLB's flushes and the RSS
+ * counters.  Mirrors mm/memory.c (zap_pte_range, copy_present_pte,
+ * free_pgtables), mm/mprotect.c (change_pte_range) and mm/mremap.c
+ * (move_ptes).  The PTE bits and the reference counting rules are in
+ * pages.h.
+ *
+ * Invariants (checked by check_pages.c):
+ *  - every present PTE lies inside a VMA of its mm and maps an allocated
+ *    frame, or the zero page with PTE_SPECIAL;
+ *  - PTE_WRITE only where the VMA has VM_WRITE; PTE_USER exactly where the
+ *    VMA is accessible; a host file's page mapped writable or dirty is
+ *    PG_dirty (so writeback, which write-protects before cleaning, sees
+ *    every store);
+ *  - rss_anon / rss_file / rss_shmem equal a recount of the PTEs;
+ *  - a TLB entry caches a present PTE (same frame); it is writable only
+ *    when the PTE is writable and dirty.
+ *
+ * Locking: every PTE, RSS counter and TLB entry of an mm is changed under
+ * mm->ptl.  The callers of the memory.h functions hold mmap_lock (for
+ * writing unless memory.h says otherwise), which keeps the page tables
+ * themselves from being freed under a fault that dropped mm->ptl.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "pages.h"
+
+#define PMD_SIZE (1ULL << 21) /* bytes one PTE table maps */
+#define USER_VA_END (1ULL << 47)
+
+/* ---- Address-space lifetime --------------------------------------------------- */
+
+int mm_pages_init(struct mm *mm)
+{
+	if (pgtable_init(&mm->pt))
+		return -ENOMEM;
+	pthread_mutex_init(&mm->ptl, NULL);
+	mm->rss_anon = mm->rss_file = mm->rss_shmem = 0;
+	mm->hiwater_rss = mm->swap_ents = 0;
+	mm->min_flt = mm->maj_flt = 0;
+	memset(mm->tlb, 0, sizeof(mm->tlb));
+	return 0;
+}
+
+static int pte_left_behind(void *arg, uint64_t va, pte_t *ptep)
+{
+	MMK_BUG("mm of pid %d destroyed with a PTE left at %#llx: %#llx", *(int *)arg,
+		(unsigned long long)va, (unsigned long long)*ptep);
+}
+
+void mm_pages_destroy(struct mm *mm)
+{
+	/* exit_mmap() zapped every VMA first: a PTE left would leak its frame. */
+	pgtable_for_each(&mm->pt, 0, PGTABLE_VA_END, pte_left_behind, &mm->pid);
+	pgtable_destroy(&mm->pt);
+	pthread_mutex_destroy(&mm->ptl);
+}
+
+/* ---- Protection rules ----------------------------------------------------------- */
+
+uint64_t vm_flags_pte_access(uint64_t vm_flags)
+{
+	return (vm_flags & VM_ACCESS_FLAGS) ? PTE_USER : 0;
+}
+
+bool vma_maps_writable(const struct vma *vma, uint64_t vm_flags)
+{
+	return (vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED) && vma_is_shmem(vma);
+}
+
+bool pte_may_upgrade_write(struct mm *mm, const struct vma *vma, uint64_t vm_flags, pte_t pte)
+{
+	if (!(vm_flags & VM_WRITE) || (pte & PTE_SPECIAL) || !pte_present(pte))
+		return false;
+	if (vm_flags & VM_SHARED)
+		return vma_maps_writable(vma, vm_flags) || (pte & PTE_DIRTY);
+	struct page *pg = pfn_to_page(mm_pool(mm), pte_pfn(pte));
+	uint32_t f = page_flags(pg);
+	return (f & PG_anon) && (f & PG_anon_exclusive);
+}
+
+/* ---- RSS and PTE installation ------------------------------------------------------- */
+
+void rss_account_locked(struct mm *mm, struct page *pg, int delta)
+{
+	uint32_t f = page_flags(pg);
+	uint64_t *ctr = (f & PG_anon) ? &mm->rss_anon
+		      : (f & PG_swapbacked) ? &mm->rss_shmem : &mm->rss_file;
+	*ctr += (uint64_t)(int64_t)delta;
+}
+
+/* update_hiwater_rss(): called before RSS can go down. */
+static void update_hiwater_rss_locked(struct mm *mm)
+{
+	uint64_t rss = mm->rss_anon + mm->rss_file + mm->rss_shmem;
+	if (rss > mm->hiwater_rss)
+		mm->hiwater_rss = rss;
+}
+
+void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits)
+{
+	MMK_BUG_ON(!pte_none(*ptep));
+	if (pfn == ZERO_PFN) {
+		bits = (bits | PTE_SPECIAL) & ~(PTE_WRITE | PTE_DIRTY);
+	} else {
+		struct page *pg = pfn_to_page(mm_pool(mm), pfn);
+		page_mapcount_inc(pg);
+		rss_account_locked(mm, pg, +1);
+		bits &= ~PTE_SPECIAL;
+	}
+	pgtable_set_pte(&mm->pt, ptep, pfn_pte(pfn, bits | PTE_PRESENT));
+	TRACE(mm->sys, .kind = MMK_EV_PTE_SET, .pid = mm->pid, .addr = addr, .pfn = pfn);
+}
+
+/* ---- The software TLB ---------------------------------------------------------------- */
+
+static void tlb_flush_one_locked(struct mm *mm, uint64_t va)
+{
+	uint64_t vpn = va >> PAGE_SHIFT;
+	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
+	if (te->vpn == vpn + 1)
+		te->vpn = 0;
+}
+
+void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+	if (end <= start)
+		return;
+	if (((end - start) >> PAGE_SHIFT) >= TLB_ENTRIES) {
+		for (int i = 0; i < TLB_ENTRIES; i++)
+			mm->tlb[i].vpn = 0;
+	} else {
+		for (uint64_t va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
+			tlb_flush_one_locked(mm, va);
+	}
+	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
+}
+
+void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
+{
+	pthread_mutex_lock(&mm->ptl);
+	tlb_flush_locked(mm, start, end);
+	pthread_mutex_unlock(&mm->ptl);
+}
+
+/* ---- Zap ------------------------------------------------------------------------------ */
+
+struct zap_walk {
+	struct mm *mm;
+	bool even_cows;
+};
+
+/*
+ * zap_present_pte(): clears one PTE and drops what it held.  A file page
+ * keeps the news the PTE carried: dirty (shmem; a host file's page is
+ * already PG_dirty, see the header) and referenced.
+ */
+static int zap_one(void *arg, uint64_t va, pte_t *ptep)
+{
+	struct zap_walk *z = arg;
+	struct mm *mm = z->mm;
+	pte_t pte = *ptep;
+
+	MMK_BUG_ON(!pte_present(pte)); /* no swap entries yet */
+	if (pte & PTE_SPECIAL) {
+		pgtable_clear_pte(&mm->pt, ptep);
+		tlb_flush_one_locked(mm, va);
+		return 0;
+	}
+	pfn_t pfn = pte_pfn(pte);
+	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
+	uint32_t f = page_flags(pg);
+	if (!z->even_cows && (f & PG_anon))
+		return 0;
+	pgtable_clear_pte(&mm->pt, ptep);
+	tlb_flush_one_locked(mm, va);
+	if (!(f & PG_anon)) {
+		if ((pte & PTE_DIRTY) && !(f & PG_dirty)) {
+			if (!(f & PG_swapbacked))
+				MMK_BUG("pid %d: dirty PTE at %#llx of a clean file page %u",
+					mm->pid, (unsigned long long)va, pfn);
+			page_set(pg, PG_dirty);
+		}
+		if (pte & PTE_ACCESSED)
+			page_set(pg, PG_referenced);
+	}
+	page_mapcount_dec(pg);
+	rss_account_locked(mm, pg, -1);
+	frame_put(mm_pool(mm), pfn);
+	return 0;
+}
+
+void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows)
+{
+	struct zap_walk z = {.mm = mm, .even_cows = even_cows};
+	pthread_mutex_lock(&mm->ptl);
+	update_hiwater_rss_locked(mm);
+	pgtable_for_each(&mm->pt, start, end, zap_one, &z);
+	pthread_mutex_unlock(&mm->ptl);
+	TRACE(mm->sys, .kind = MMK_EV_ZAP, .pid = mm->pid, .start = start, .end = end);
+	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
+}
+
+void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
+{
+	MMK_BUG_ON(start < vma_start(vma) || end > vma_end(vma));
+	zap_pte_range(mm, start, end, true);
+}
+
+/*
+ * free_pgtables(): [start, end) is the hole between the neighbouring VMAs
+ * (floor = the previous VMA's end, ceiling = the next one's start).  Only
+ * tables wholly inside it may go, so a PTE table shared with a neighbour
+ * stays even when empty, as Linux's floor/ceiling rounding keeps it.
+ * (Upper-level tables are freed whenever empty: Linux would keep an empty
+ * PMD table straddling a neighbour; VmPTE may differ by that.)
+ */
+void mm_free_pgtables(struct mm *mm, uint64_t start, uint64_t end)
+{
+	if (end >= TASK_SIZE)
+		end = USER_VA_END;
+	uint64_t s = (start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+	uint64_t e = end & ~(PMD_SIZE - 1);
+	if (s >= e)
+		return;
+	pthread_mutex_lock(&mm->ptl);
+	pgtable_free_range(&mm->pt, s, e);
+	pthread_mutex_unlock(&mm->ptl);
+}
+
+/* ---- mprotect -------------------------------------------------------------------------- */
+
+struct prot_walk {
+	struct mm *mm;
+	struct vma *vma;
+	uint64_t newflags;
+	bool flush;
+};
+
+/* change_pte_range() for one PTE: pte_modify() then the write upgrade. */
+static int prot_one(void *arg, uint64_t va, pte_t *ptep)
+{
+	struct prot_walk *w = arg;
+	pte_t pte = *ptep;
+	MMK_BUG_ON(!pte_present(pte));
+	pte_t npte = (pte & ~PTE_PROT_BITS) | vm_flags_pte_access(w->newflags);
+	if ((npte & PTE_USER) && pte_may_upgrade_write(w->mm, w->vma, w->newflags, pte))
+		npte |= PTE_WRITE;
+	if (npte == pte)
+		return 0;
+	*ptep = npte; /* stays non-zero: a plain store (pgtable.h) */
+	if ((pte & ~npte) & PTE_PROT_BITS) {
+		tlb_flush_one_locked(w->mm, va);
+		w->flush = true;
+	}
+	return 0;
+}
+
+void mm_change_protection(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
+			  uint64_t newflags)
+{
+	struct prot_walk w = {.mm = mm, .vma = vma, .newflags = newflags};
+	pthread_mutex_lock(&mm->ptl);
+	pgtable_for_each(&mm->pt, start, end, prot_one, &w);
+	pthread_mutex_unlock(&mm->ptl);
+	if (w.flush)
+		TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
+}
+
+/* ---- mremap ------------------------------------------------------------------------------ */
+
+/* Bytes from a to the next PTE-table boundary, at most n. */
+static uint64_t table_extent(uint64_t a, uint64_t n)
+{
+	uint64_t left = PMD_SIZE - (a & (PMD_SIZE - 1));
+	return left < n ? left : n;
+}
+
+/* Moves the PTE of old_va (if any) to new_va, whose table exists. */
+static void move_one_locked(struct mm *mm, uint64_t old_va, uint64_t new_va)
+{
+	pte_t *src = pgtable_walk(&mm->pt, old_va, 0);
+	if (!src || pte_none(*src))
+		return;
+	pte_t *dst = pgtable_walk(&mm->pt, new_va, 0);
+	MMK_BUG_ON(!dst || !pte_none(*dst));
+	pte_t pte = pgtable_clear_pte(&mm->pt, src);
+	pgtable_set_pte(&mm->pt, dst, pte);
+	tlb_flush_one_locked(mm, old_va);
+}
+
+struct move_walk {
+	struct mm *mm;
+	int64_t delta;
+};
+
+static int move_walk_one(void *arg, uint64_t va, pte_t *ptep)
+{
+	struct move_walk *w = arg;
+	move_one_locked(w->mm, va, (uint64_t)((int64_t)va + w->delta));
+	return 0;
+}
+
+/*
+ * move_page_tables(): first makes every destination table the move needs
+ * (one for each source extent that has a table, as move_ptes allocates the
+ * new PMD only where the old one exists), so that the move itself cannot
+ * fail half way: on -ENOMEM nothing has moved.  Then moves the entries,
+ * descending when the ranges overlap upwards.  Anonymous pages keep their
+ * index (the moved VMA keeps its pgoff, see pages.h).
+ */
+int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t len)
+{
+	pthread_mutex_lock(&mm->ptl);
+	for (uint64_t off = 0; off < len;) {
+		uint64_t n = table_extent(old_addr + off, len - off);
+		n = table_extent(new_addr + off, n);
+		if (pgtable_walk(&mm->pt, old_addr + off, 0) &&
+		    !pgtable_walk(&mm->pt, new_addr + off, 1)) {
+			pgtable_free_range(&mm->pt, new_addr, new_addr + len);
+			pthread_mutex_unlock(&mm->ptl);
+			return -ENOMEM;
+		}
+		off += n;
+	}
+	if (new_addr > old_addr && new_addr < old_addr + len) {
+		for (uint64_t off = len; off > 0; off -= PAGE_SIZE)
+			move_one_locked(mm, old_addr + off - PAGE_SIZE, new_addr + off - PAGE_SIZE);
+	} else {
+		struct move_walk w = {.mm = mm, .delta = (int64_t)(new_addr - old_addr)};
+		pgtable_for_each(&mm->pt, old_addr, old_addr + len, move_walk_one, &w);
+	}
+	pthread_mutex_unlock(&mm->ptl);
+	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = old_addr,
+	      .end = old_addr + len);
+	return 0;
+}
+
+/* ---- fork ---------------------------------------------------------------------------------- */
+
+struct copy_walk {
+	struct mm *dst, *src;
+	bool cow;
+};
+
+/*
+ * copy_present_pte(): the child maps the same frame.  An anonymous page
+ * stops being exclusive; in a COW mapping both PTEs lose write permission
+ * so the first store on either side copies.  The child's PTE starts old
+ * (not accessed), and clean in a shared mapping.
+ */
+static int copy_one(void *arg, uint64_t va, pte_t *src_ptep)
+{
+	struct copy_walk *w = arg;
+	pte_t pte = *src_ptep;
+	MMK_BUG_ON(!pte_present(pte));
+	pte_t *dst_ptep = pgtable_walk(&w->dst->pt, va, 1);
+	if (!dst_ptep)
+		return -ENOMEM;
+	if (!(pte & PTE_SPECIAL)) {
+		pfn_t pfn = pte_pfn(pte);
+		struct page *pg = pfn_to_page(mm_pool(w->src), pfn);
+		frame_get(mm_pool(w->src), pfn);
+		page_mapcount_inc(pg);
+		if (page_test(pg, PG_anon))
+			page_clear(pg, PG_anon_exclusive);
+		rss_account_locked(w->dst, pg, +1);
+	}
+	if (w->cow && (pte & PTE_WRITE)) {
+		pte &= ~PTE_WRITE;
+		*src_ptep = pte;
+		tlb_flush_one_locked(w->src, va);
+	}
+	pgtable_set_pte(&w->dst->pt, dst_ptep, pte & ~PTE_ACCESSED);
+	return 0;
+}
+
+/*
+ * copy_page_range(): only VMAs whose page tables hold something a fault
+ * could not rebuild are copied (vma_needs_copy: an anon_vma, or raw PFN
+ * maps); shared and clean private file mappings refault in the child.
+ * Takes src's ptl then dst's: dst is new and private to the forking
+ * thread, so no one can take them in the other order.
+ */
+int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma *src_vma)
+{
+	uint64_t f = src_vma->flags;
+	if (f & VM_SHARED)
+		return 0;
+	if (!src_vma->anon_vma && !(f & (VM_PFNMAP | VM_MIXEDMAP)))
+		return 0;
+	struct copy_walk w = {
+		.dst = dst,
+		.src = src,
+		.cow = (f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE,
+	};
+	pthread_mutex_lock(&src->ptl);
+	pthread_mutex_lock(&dst->ptl);
+	int err = pgtable_for_each(&src->pt, vma_start(src_vma), vma_end(src_vma), copy_one, &w);
+	pthread_mutex_unlock(&dst->ptl);
+	pthread_mutex_unlock(&src->ptl);
+	(void)dst_vma;
+	return err;
+}

@@ -1,0 +1,173 @@
+/*
+ * pages.h - the page layer's private interfaces: what memory.c, fault.c,
+ * access.c, pagecache.c, shmem.c, madvise_pages.c, procfs_pages.c,
+ * check_pages.c, msync.c and mincore.c call across each other.  Nothing
+ * outside those files includes it (the contract with the address-space and
+ * file layers is memory.h).
+ *
+ * The PTE, as the page layer uses pgtable.h's bits (x86's meaning):
+ *
+ *   PTE_PRESENT  always set on a mapping (no swap yet)
+ *   PTE_USER     the VMA is accessible (any of VM_READ/WRITE/EXEC); clear
+ *                only under PROT_NONE, where the page stays mapped (Rss
+ *                counts it) but every access faults -- x86's
+ *                _PAGE_PROTNONE, spelled as a supervisor-only page
+ *   PTE_WRITE    a store may go through without a fault
+ *   PTE_ACCESSED the "young" bit: set by any access through the TLB
+ *   PTE_DIRTY    set by a store through the TLB or by a write fault
+ *   PTE_SPECIAL  the shared zero page (pfn 0): no refcount, no mapcount,
+ *                never writable, not counted in RSS
+ *
+ * Reference counting (checked by sys_check_frames()):
+ *   refcount(frame) = PTEs mapping it (all processes)
+ *                   + 1 if it is in a page cache
+ *                   + transient pins (a fault copying it, never across a
+ *                     return to the caller)
+ *   mapcount(frame) = PTEs mapping it.
+ *
+ * Page kinds and their struct page fields:
+ *   anonymous  PG_anon|PG_swapbacked|PG_uptodate (+PG_anon_exclusive),
+ *              mapping = the anon_vma of the VMA it was created in,
+ *              index = vma->pgoff + (addr - vma start) / 4096 (Linux's
+ *              linear_page_index: it does not change when mremap moves the
+ *              page, because the moved VMA keeps its pgoff)
+ *   file page  PG_uptodate (+PG_dirty, PG_referenced, PG_readahead),
+ *              mapping = the mmk_inode, index = page offset in the file
+ *   shmem page PG_swapbacked|PG_uptodate, same mapping/index as a file page
+ */
+#ifndef MMK_PAGES_H
+#define MMK_PAGES_H
+
+#include "internal.h"
+
+/* Page flags the page layer adds to frame.h's (bits frame.h leaves free;
+ * frame_alloc() clears every flag). */
+#define PG_anon_exclusive (1u << 16) /* Linux's PageAnonExclusive */
+#define PG_readahead (1u << 17)      /* Linux's PG_readahead: the async readahead mark */
+_Static_assert(PG_anon_exclusive > PG_reserved && PG_readahead > PG_reserved,
+	       "page-layer flags must not collide with frame.h's");
+
+#define PTE_PROT_BITS (PTE_USER | PTE_WRITE)
+#define FAULT_AROUND_PAGES 16 /* fault_around_bytes = 64 KiB */
+#define RA_PAGES 32           /* VM_READAHEAD_PAGES: 128 KiB of readahead */
+
+static inline struct frame_pool *mm_pool(struct mm *mm)
+{
+	return &mm->sys->pool;
+}
+
+/* DIV_ROUND_UP(size, PAGE_SIZE): pages [0, n) hold file data. */
+static inline uint64_t size_to_pages(uint64_t size)
+{
+	return (size >> PAGE_SHIFT) + ((size & (PAGE_SIZE - 1)) != 0);
+}
+
+/* Linux's linear_page_index(): the page offset of addr in vma's object. */
+static inline uint64_t vma_pgoff_of(const struct vma *vma, uint64_t addr)
+{
+	return vma->pgoff + ((addr - vma_start(vma)) >> PAGE_SHIFT);
+}
+
+/* ---- memory.c: PTEs, RSS, the TLB ------------------------------------------ */
+
+/* PTE_USER when vm_flags allow any access (vma_is_accessible). */
+uint64_t vm_flags_pte_access(uint64_t vm_flags);
+/* Whether a new PTE of vma may be writable before any write fault: a shared
+ * writable mapping whose file needs no dirty tracking (shmem: Linux's
+ * vm_page_prot without vma_wants_writenotify()). */
+bool vma_maps_writable(const struct vma *vma, uint64_t vm_flags);
+/* Whether a present PTE may be made writable by mprotect without a fault
+ * (can_change_pte_writable): exclusive anonymous pages of private mappings,
+ * dirty pages of shared ones.  Caller holds mm->ptl. */
+bool pte_may_upgrade_write(struct mm *mm, const struct vma *vma, uint64_t vm_flags, pte_t pte);
+
+/* Counts a mapping of the page in mm's RSS (+1) or drops it (-1) by the
+ * page's kind (MM_ANONPAGES / MM_SHMEMPAGES / MM_FILEPAGES).  Caller holds
+ * mm->ptl. */
+void rss_account_locked(struct mm *mm, struct page *pg, int delta);
+/* Maps pfn at addr through the empty PTE *ptep: the PTE takes over one
+ * reference the caller holds, and a mapcount (neither for the zero page);
+ * counts RSS, traces.  Caller holds mm->ptl. */
+void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits);
+/* Drops the TLB entries of [start, end) (any change that removes or
+ * downgrades a PTE).  Caller holds mm->ptl. */
+void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end);
+/* Unmaps every present page of [start, end) in mm (zap_pte_range), taking
+ * mm->ptl.  even_cows == false leaves anonymous pages (private COW copies)
+ * mapped, as unmap_mapping_range(even_cows = 0) does.  Needs no VMA: the
+ * caller holds mm's mmap_lock or the inode lock of a VMA covering the
+ * range (which keeps the VMA alive and its page tables walkable). */
+void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows);
+
+/* ---- fault.c ----------------------------------------------------------------- */
+
+/* Outcome of a page fault (Linux's VM_FAULT_* reduced to what mmkit needs). */
+enum fault_result {
+	FAULT_DONE = 0, /* the PTE is fixed (or someone raced us): retry the access */
+	FAULT_SIGBUS,   /* VM_FAULT_SIGBUS: a file page beyond EOF, or a read error */
+	FAULT_OOM,      /* VM_FAULT_OOM: no frame (or page table) to be had */
+};
+
+/* handle_mm_fault() for addr inside vma, access already checked.  Caller
+ * holds mm->mmap_lock (read or write) and no other lock.  Counts the fault
+ * (min_flt/maj_flt) when it succeeds. */
+enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr, bool write);
+/* A user access fault (do_user_addr_fault): takes mmap_lock for reading,
+ * finds the VMA, checks the access, handles the fault.  Returns 0 when the
+ * access should be retried, -EFAULT with *si filled for a signal, or
+ * -ENOMEM when no memory could be found (see access.c). */
+int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_siginfo *si);
+
+/* ---- pagecache.c --------------------------------------------------------------- */
+
+/* Allocates a frame, reclaiming clean unmapped page-cache pages of host
+ * files once if the pool is empty.  held: the inode whose lock the caller
+ * holds, or NULL (other inodes are only trylocked).  0 or -ENOMEM. */
+int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t *out);
+/* The cached page at pgoff, or -ENOENT.  Caller holds inode->lock. */
+int pagecache_lookup_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t *pfn);
+/* Adds a new page (reference passed to the cache) at pgoff; sets its
+ * mapping and index.  0 or -ENOMEM (the page is then the caller's again).
+ * Caller holds inode->lock. */
+int pagecache_insert_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn);
+/* Removes the page at pgoff from the cache and drops the cache's
+ * reference.  The page must no longer be mapped.  Caller holds inode->lock. */
+void pagecache_delete_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn);
+/* The page at pgoff for a fault through vma (filemap_fault/shmem_fault):
+ * read from the host file if absent (*major set), with readahead.  The
+ * page is returned without a reference: the cache's keeps it while the
+ * caller holds inode->lock.  0, -ERANGE (beyond EOF: SIGBUS), -EIO,
+ * -ENOMEM.  Caller holds inode->lock. */
+int pagecache_fault_page_locked(struct mmk_inode *inode, struct vma *vma, uint64_t pgoff,
+				pfn_t *pfn, bool *major);
+/* Marks a cached page dirty (folio_mark_dirty): PG_dirty, the inode's and
+ * the flusher's counts, its age.  Caller holds inode->lock. */
+void pagecache_mark_dirty_locked(struct mmk_inode *inode, struct page *pg);
+/* Zaps the mappings of page offsets [first, last) in every VMA of the
+ * inode (unmap_mapping_range).  Caller holds inode->lock. */
+void unmap_mapping_range_locked(struct mmk_inode *inode, uint64_t first, uint64_t last,
+				bool even_cows);
+/* Reads pages [first, last) into the cache (force_page_cache_readahead,
+ * for MADV_WILLNEED); stops at EOF or when memory runs out. */
+void pagecache_willneed(struct mmk_inode *inode, uint64_t first, uint64_t last);
+/* Removes pages [first, last) from the file's cache (and their mappings,
+ * COW copies kept) and makes the host file read zeros there
+ * (fallocate(PUNCH_HOLE|KEEP_SIZE), done with pwrite since mmkit touches
+ * host files only with pread/pwrite/ftruncate/fstat/fsync).  0 or -errno. */
+int pagecache_punch_hole(struct mmk_inode *inode, uint64_t first, uint64_t last);
+/* Drops clean, unmapped page-cache pages of the inode in [first, last)
+ * (MADV_PAGEOUT's reclaim of file pages).  Caller holds inode->lock. */
+void pagecache_reclaim_range_locked(struct mmk_inode *inode, uint64_t first, uint64_t last);
+/* Wakes the flusher for a pass now (tests; dirty threshold). */
+void flusher_kick(struct mmk_system *sys);
+/* Dirty page-cache pages of host files in the whole system. */
+uint64_t flusher_nr_dirty(struct mmk_system *sys);
+
+/* ---- shmem.c ------------------------------------------------------------------- */
+
+/* shmem_get_folio(SGP_CACHE): the page at pgoff of a shmem inode, a new
+ * zeroed one if absent.  0, -ERANGE (beyond i_size), -ENOMEM.  Caller
+ * holds inode->lock. */
+int shmem_get_page_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t *pfn);
+
+#endif
