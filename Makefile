@@ -4,7 +4,7 @@
 #   make            release build into build/
 #   make debug      ASan+UBSan build into build-debug/ (invariant checks on)
 #   make check      debug build, then every test (README's test command)
-#   make tsan       ThreadSanitizer build of the concurrency tests
+#   make MODE=tsan  ThreadSanitizer build (build-tsan/) of the concurrency test
 #   make install PREFIX=/usr/local
 
 CC      ?= cc
@@ -39,7 +39,7 @@ LSRV_SRC := $(sort $(wildcard tools/linux/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all debug tsan check tests install clean tour bench
+.PHONY: all debug check tests install clean tour bench
 all: $(B)/libmmkit.a $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/embed
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
@@ -75,14 +75,13 @@ tests: all $(TEST_BIN)
 
 debug:
 	$(MAKE) MODE=debug tests
-tsan:
-	$(MAKE) MODE=tsan $(patsubst build/%,build-tsan/%,$(filter %/test_threads,$(TEST_BIN:build-debug/%=build/%)))
 
 # The README's test command: sanitizer build, unit tests, scenario checks
 # against the host kernel, a short fuzz; ends with "N passed, N failed".
 check:
+	sh scripts/deps.sh
 	$(MAKE) MODE=debug tests
-	$(MAKE) MODE=release all
+	$(MAKE) MODE=release all build/tests/test_scale
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads
 	sh tests/run.sh
 

@@ -32,6 +32,10 @@
 extern "C" {
 #endif
 
+/* Everything declared here is the library's interface: exported from
+ * libmmkit.so, whose other symbols stay hidden. */
+#pragma GCC visibility push(default)
+
 #define MMK_PAGE_SIZE 4096ULL
 #define MMK_PAGE_SHIFT 12
 
@@ -329,6 +333,8 @@ int mmk_proc_pagemap(mmk_proc *p, uint64_t addr, uint64_t npages, struct mmk_pag
 
 /* Names an errno value as "EINVAL"; NULL for an unknown one. */
 const char *mmk_errno_name(int err);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

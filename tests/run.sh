@@ -1,0 +1,60 @@
+#!/bin/sh
+# tests/run.sh - runs every test of mmkit and ends with one line
+# "N passed, N failed" summing them all.  `make check` builds what it needs
+# first (debug ASan+UBSan build, release build, TSan build) and calls this.
+#
+#   1. unit tests, ASan+UBSan, invariant checker after every call  (build-debug/tests)
+#   2. the 1,000,000-VMA scale test, release build                  (build/tests/test_scale)
+#   3. the concurrency stress test under ThreadSanitizer             (build-tsan/tests/test_threads)
+#   4. every scenario script and example, on mmkit and on the host kernel (mmkit check)
+#   5. a fixed-seed differential fuzz run (mmkit fuzz)
+#   6. a short libFuzzer run on the script parser
+cd "$(dirname "$0")/.." || exit 2
+passed=0
+failed=0
+log=$(mktemp)
+
+# Runs a test program; adds its closing "N passed, N failed" (or 1/0 by exit code).
+run() {
+	name=$1
+	shift
+	echo "== $name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\1/')
+		f=$(echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\2/')
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			f=1 # crashed after its summary
+		fi
+	elif [ "$rc" -eq 0 ]; then
+		p=1 f=0
+	else
+		p=0 f=1
+	fi
+	[ "$rc" -ne 0 ] && echo "!! $name exited with status $rc"
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+for t in build-debug/tests/test_*; do
+	[ -x "$t" ] || continue
+	case "$t" in *test_threads) continue ;; esac
+	run "$(basename "$t") (asan+ubsan)" "$t"
+done
+run "test_scale (release)" build/tests/test_scale
+if [ -x build-tsan/tests/test_threads ]; then
+	run "test_threads (tsan)" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+fi
+if [ -x build/mmkit ]; then
+	run "mmkit check" build/mmkit check examples/*.mm tests/scenarios/*.mm
+	run "mmkit fuzz (seed 1)" build/mmkit fuzz --seed 1 --count 100 --out tests/out/fuzz
+fi
+if [ -x tests/fuzz/run.sh ] && command -v clang >/dev/null 2>&1; then
+	run "parser libFuzzer (30 s)" sh tests/fuzz/run.sh 30
+fi
+rm -f "$log"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
