@@ -73,6 +73,11 @@ struct vma *vma_lookup(struct mm *mm, uint64_t addr);
 /* Address-space creation and teardown (mm_alloc / exit_mmap). */
 struct mm *mm_create(struct mmk_system *sys, int pid);
 void mm_destroy(struct mm *mm);
+/* expand_downwards(): grows a VM_GROWSDOWN VMA down to addr on a fault
+ * below it (the fault handler calls it with mmap_lock held for writing,
+ * after finding that find_vma(addr) is a VM_GROWSDOWN VMA above addr).
+ * 0, or -ENOMEM/-EPERM/-EFAULT: the access then gets SIGSEGV. */
+int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr);
 /* dup_mmap for fork.  Caller holds the parent's mmap_lock for writing. */
 int mm_dup(struct mm *dst, struct mm *src);
 

@@ -306,6 +306,42 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 	return a;
 }
 
+/*
+ * expand_downwards(): grows the VM_GROWSDOWN VMA v down to addr for a fault
+ * below it.  Refused (-ENOMEM) inside the stack guard gap of an accessible
+ * VMA below, beyond RLIMIT_STACK, the address-space or mlock limits;
+ * -EPERM below mmap_min_addr.  Caller holds mmap_lock for writing.
+ */
+int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr)
+{
+	if (!(v->flags & VM_GROWSDOWN) || v->reserved)
+		return -EFAULT;
+	addr &= PAGE_MASK;
+	if (addr < mm->sys->cfg.mmap_min_addr)
+		return -EPERM;
+	if (addr >= vma_start(v))
+		return 0;
+	struct vma *prev = vma_prev(v);
+	if (prev && !(prev->flags & VM_GROWSDOWN) && (prev->flags & VM_ACCESS_FLAGS) &&
+	    (addr < vma_end(prev) || addr - vma_end(prev) < mm->sys->cfg.stack_guard_gap))
+		return -ENOMEM;
+	if (prev && addr < vma_end(prev))
+		return -ENOMEM;
+	if (anon_vma_prepare(v))
+		return -ENOMEM;
+	uint64_t size = vma_end(v) - addr, grow = (vma_start(v) - addr) >> PAGE_SHIFT;
+	if (grow > v->pgoff)
+		return -ENOMEM;
+	/* acct_stack_growth() */
+	if (!may_expand_vm(mm, v->flags, grow) || size > mm->sys->cfg.stack_rlimit ||
+	    !mlock_future_ok(mm, v->flags, grow << PAGE_SHIFT))
+		return -ENOMEM;
+	vma_set_range(v, addr, vma_end(v), v->pgoff - grow);
+	TRACE(mm->sys, .kind = MMK_EV_VMA_CHANGE, .pid = mm->pid, .start = addr, .end = vma_end(v),
+	      .detail = "stack grew");
+	return 0;
+}
+
 /* ---- munmap ------------------------------------------------------------------------------ */
 
 /* Unmaps [start, end) given v = find_vma(mm, start). */

@@ -107,6 +107,10 @@ int mmk_exec(mmk_proc *p)
 	if (!nm)
 		return -ENOMEM;
 	struct mm *old = p->mm;
+	/* Fault counts belong to the task (task_struct min_flt/maj_flt), not
+	 * to the address space: they survive exec. */
+	nm->min_flt = old->min_flt;
+	nm->maj_flt = old->maj_flt;
 	p->mm = nm;
 	mm_destroy(old);
 	fdtable_close_on_exec(p);

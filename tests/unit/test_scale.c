@@ -77,9 +77,13 @@ TEST(mmap_munmap_cost_at_a_million_vmas)
 	       "%llu VMAs (ratio %.2f)\n",
 	       (unsigned long long)big, build_ms, small, large, (unsigned long long)big,
 	       large / small);
+#ifndef MMK_DEBUG
 	/* The target is 2x (the figure printed); the assertion is generous so
-	 * that a loaded machine does not fail it, yet a lost O(log n) would. */
+	 * that a loaded machine does not fail it, yet a lost O(log n) would.
+	 * The debug build checks every invariant after every call, an O(n)
+	 * walk by design, so there the ratio means nothing and is not asserted. */
 	CHECK(large / small < 3.0);
+#endif
 	mmk_exit(large_p);
 	CHECK(!fx_done(&fx));
 }
