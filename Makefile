@@ -48,7 +48,7 @@ $(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
 $(B)/pic/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -DMMK_BUILDING_SHARED -c $< -o $@
-$(B)/tool/%.o: tools/mmkit/%.c $(wildcard tools/mmkit/*.h) include/mmkit.h
+$(B)/tool/%.o: tools/mmkit/%.c $(wildcard tools/mmkit/*.h) $(wildcard tools/linux/*.h) include/mmkit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itools/mmkit -c $< -o $@
 

@@ -7,7 +7,7 @@
 file big size=64K fill='b'
 spawn P
 P: fd = open big rdonly
-P: a = mmap 0 64K read shared fd 0
+P: a = mmap 0x100000000 64K read shared fd 0
 P: mincore a 64K                # phase 1: the VMA exists, nothing is resident for P
 P: load a+8K 4                  # phase 2: fault -> page read -> PTE set (and fault-around)
 P: load a+8K 4                  # phase 3: no fault this time

@@ -10,7 +10,7 @@ P: data = mmap 0 4K read|write private fd 8K
 P: heap0 = brk 0
 P: heap1 = brk heap0+8K
 P: anon = mmap 0 8K read|write private|anonymous
-P: name anon 8K "buffers"
+P: name anon 8K "buffers"       # needs CONFIG_ANON_VMA_NAME (check mirrors the host kernel)
 P: shm = mmap 0 4K read|write shared|anonymous
 P: guard = mmap 0 4K none private|anonymous
 P: maps

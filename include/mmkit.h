@@ -140,6 +140,8 @@ struct mmk_config {
 	uint64_t data_rlimit;        /* RLIMIT_DATA; default unlimited */
 	int cap_ipc_lock;            /* nonzero: processes have CAP_IPC_LOCK */
 	int cap_sys_rawio;           /* nonzero: may map below mmap_min_addr */
+	int no_anon_vma_name;        /* nonzero: as a kernel without CONFIG_ANON_VMA_NAME:
+	                                mmk_set_anon_name fails with -EINVAL */
 };
 
 /* ---- Tracing ------------------------------------------------------------- */

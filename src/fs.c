@@ -765,14 +765,16 @@ int mmk_unlink(mmk_proc *p, const char *path)
 	const char *parent = slash ? (slash == dup ? "/" : dup) : ".";
 	if (slash)
 		*slash = 0;
-	if (!strcmp(name, ".") || !strcmp(name, "..")) {
-		free(dup);
-		return !strcmp(name, ".") ? -EINVAL : -ENOTEMPTY;
-	}
 	int dfd = root_openat(p->sys, *parent ? parent : "/", O_PATH | O_DIRECTORY, 0);
 	if (dfd < 0) {
 		free(dup);
 		return dfd;
+	}
+	/* do_unlinkat(): a last component "." or ".." is a directory. */
+	if (!strcmp(name, ".") || !strcmp(name, "..")) {
+		close(dfd);
+		free(dup);
+		return -EISDIR;
 	}
 	struct stat st;
 	bool have = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;

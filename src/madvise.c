@@ -466,6 +466,8 @@ int mmk_set_anon_name(mmk_proc *p, uint64_t addr, uint64_t len, const char *name
 	int err = proc_enter(p);
 	if (err)
 		return err;
+	if (p->sys->cfg.no_anon_vma_name)
+		return -EINVAL;
 	if (name && !anon_name_valid(name))
 		return -EINVAL;
 	if (name && !*name)

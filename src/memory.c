@@ -92,8 +92,7 @@ void rss_account_locked(struct mm *mm, struct page *pg, int delta)
 	*ctr += (uint64_t)(int64_t)delta;
 }
 
-/* update_hiwater_rss(): called before RSS can go down. */
-static void update_hiwater_rss_locked(struct mm *mm)
+void update_hiwater_rss_locked(struct mm *mm)
 {
 	uint64_t rss = mm->rss_anon + mm->rss_file + mm->rss_shmem;
 	if (rss > mm->hiwater_rss)
@@ -148,35 +147,21 @@ void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
 
 /* ---- Zap ------------------------------------------------------------------------------ */
 
-struct zap_walk {
-	struct mm *mm;
-	bool even_cows;
-};
-
 /*
- * zap_present_pte(): clears one PTE and drops what it held.  A file page
- * keeps the news the PTE carried: dirty (shmem; a host file's page is
- * already PG_dirty, see the header) and referenced.
+ * zap_present_pte(): clears one present PTE and drops what it held.  A
+ * file page keeps the news the PTE carried: dirty (shmem; a host file's
+ * page is already PG_dirty, see the header) and referenced.
  */
-static int zap_one(void *arg, uint64_t va, pte_t *ptep)
+void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
 {
-	struct zap_walk *z = arg;
-	struct mm *mm = z->mm;
-	pte_t pte = *ptep;
-
+	pte_t pte = pgtable_clear_pte(&mm->pt, ptep);
 	MMK_BUG_ON(!pte_present(pte)); /* no swap entries yet */
-	if (pte & PTE_SPECIAL) {
-		pgtable_clear_pte(&mm->pt, ptep);
-		tlb_flush_one_locked(mm, va);
-		return 0;
-	}
+	tlb_flush_one_locked(mm, va);
+	if (pte & PTE_SPECIAL)
+		return;
 	pfn_t pfn = pte_pfn(pte);
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
 	uint32_t f = page_flags(pg);
-	if (!z->even_cows && (f & PG_anon))
-		return 0;
-	pgtable_clear_pte(&mm->pt, ptep);
-	tlb_flush_one_locked(mm, va);
 	if (!(f & PG_anon)) {
 		if ((pte & PTE_DIRTY) && !(f & PG_dirty)) {
 			if (!(f & PG_swapbacked))
@@ -190,6 +175,21 @@ static int zap_one(void *arg, uint64_t va, pte_t *ptep)
 	page_mapcount_dec(pg);
 	rss_account_locked(mm, pg, -1);
 	frame_put(mm_pool(mm), pfn);
+}
+
+struct zap_walk {
+	struct mm *mm;
+	bool even_cows;
+};
+
+static int zap_one(void *arg, uint64_t va, pte_t *ptep)
+{
+	struct zap_walk *z = arg;
+	pte_t pte = *ptep;
+	if (!z->even_cows && pte_present(pte) && !(pte & PTE_SPECIAL) &&
+	    page_test(pfn_to_page(mm_pool(z->mm), pte_pfn(pte)), PG_anon))
+		return 0;
+	pte_zap_locked(z->mm, va, ptep);
 	return 0;
 }
 

@@ -141,9 +141,9 @@ struct mmk_file {
 	atomic_uint refcount;   /* fds + VMAs referring to it */
 	struct mmk_inode *inode;/* immutable, holds a reference */
 	int flags;              /* immutable: O_ACCMODE | O_APPEND bits (MMK_O_*) */
-	pthread_mutex_t pos_lock; /* protects pos and ra */
+	pthread_mutex_t pos_lock; /* protects pos */
 	uint64_t pos;
-	struct ra_state ra;
+	struct ra_state ra;     /* under inode->lock: readahead runs from faults and pread too */
 };
 
 struct fd_entry {

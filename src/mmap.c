@@ -431,6 +431,8 @@ static uint64_t calc_vm_bits(struct mm *mm, int prot, int flags)
 		f |= VM_LOCKED;
 	if (flags & MMK_MAP_STACK)
 		f |= VM_NOHUGEPAGE;
+	if (flags & MMK_MAP_SYNC)
+		f |= VM_SYNC;
 	return f | mm->def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 }
 
@@ -583,6 +585,12 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 		int err = mmap_check_file(file, pgoff, len, prot, &flags, &vm_flags);
 		if (err)
 			return err;
+		/* The file system's mmap method: ext4 and xfs refuse VM_SYNC
+		 * on anything but DAX files (daxdev_mapping_supported), and
+		 * mmkit's files are never DAX.  A private mapping keeps the
+		 * bit too (MAP_SHARED only drops flags it does not know). */
+		if (vm_flags & VM_SYNC)
+			return -EOPNOTSUPP;
 	} else {
 		switch (flags & MMK_MAP_TYPE) {
 		case MMK_MAP_SHARED:
@@ -610,6 +618,42 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 	return a;
 }
 
+/*
+ * Anonymous MAP_HUGETLB.  mmkit has no huge pages; Linux with none reserved
+ * (nr_hugepages 0, the default) still runs do_mmap on a hugetlbfs file:
+ * the length is rounded to 2 MiB, a fixed address must be 2 MiB aligned, the
+ * mapping type is checked, and then reserving the pages fails with -ENOMEM.
+ * This reproduces those answers in that order; with MAP_NORESERVE, where
+ * Linux would create a VMA that faults SIGBUS, mmkit also says -ENOMEM (see
+ * docs/DIFFERENCES.md).
+ */
+static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int flags)
+{
+	const uint64_t hpage = 2ULL << 20;
+	if (flags & (0x3f << 26)) {
+		/* MAP_HUGE_SHIFT size bits: only 2 MiB and 1 GiB exist on x86. */
+		unsigned shift = ((unsigned)flags >> 26) & 0x3f;
+		if (shift != 21 && shift != 30)
+			return -EINVAL;
+	}
+	if (len > UINT64_MAX - hpage)
+		return -ENOMEM;
+	len = (len + hpage - 1) & ~(hpage - 1);
+	if (!len)
+		return -EINVAL;
+	if (len > TASK_SIZE)
+		return -ENOMEM;
+	if ((flags & (MMK_MAP_FIXED | MMK_MAP_FIXED_NOREPLACE)) && (addr & (hpage - 1)))
+		return -EINVAL;
+	if ((flags & MMK_MAP_FIXED) && addr > TASK_SIZE - len)
+		return -ENOMEM;
+	int type = flags & MMK_MAP_TYPE;
+	if (type != MMK_MAP_SHARED && type != MMK_MAP_PRIVATE)
+		return -EINVAL;
+	(void)mm;
+	return -ENOMEM;
+}
+
 int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, int fd,
 		 int64_t off)
 {
@@ -628,10 +672,14 @@ int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, 
 			file_put(file);
 			return -EINVAL;
 		}
-	} else if (flags & MMK_MAP_HUGETLB) {
-		return -ENOMEM; /* no huge pages are reserved (nr_hugepages 0) */
 	}
 	struct mm *mm = p->mm;
+	if (!file && (flags & MMK_MAP_HUGETLB)) {
+		mmap_write_lock(mm);
+		int64_t r = mmap_hugetlb_anon(mm, addr, len, flags);
+		mmap_write_unlock(mm);
+		return r;
+	}
 	mmap_write_lock(mm);
 	int64_t ret = do_mmap(p, addr, len, prot, flags, file, (uint64_t)off >> PAGE_SHIFT);
 	mm_debug_check(mm, "mmap");

@@ -85,7 +85,8 @@ static int check_vma(struct remap *r)
 		return -EINVAL;
 	if (r->old_len > vma_end(v) - r->addr)
 		return -EFAULT;
-	if (r->new_len == r->old_len)
+	/* What follows guards a growing mapping only. */
+	if (r->new_len <= r->old_len)
 		return 0;
 	uint64_t pgoff = v->pgoff + ((r->addr - vma_start(v)) >> PAGE_SHIFT);
 	if (pgoff + (r->new_len >> PAGE_SHIFT) < pgoff)

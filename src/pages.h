@@ -1,9 +1,9 @@
 /*
  * pages.h - the page layer's private interfaces: what memory.c, fault.c,
- * access.c, pagecache.c, shmem.c, madvise_pages.c, procfs_pages.c,
- * check_pages.c, msync.c and mincore.c call across each other.  Nothing
- * outside those files includes it (the contract with the address-space and
- * file layers is memory.h).
+ * access.c, pagecache.c, readahead.c, writeback.c, shmem.c,
+ * madvise_pages.c, procfs_pages.c, check_pages.c, msync.c and mincore.c
+ * call across each other.  Nothing else in the library includes it (the
+ * contract with the address-space and file layers is memory.h); tests may.
  *
  * The PTE, as the page layer uses pgtable.h's bits (x86's meaning):
  *
@@ -26,7 +26,8 @@
  *   mapcount(frame) = PTEs mapping it.
  *
  * Page kinds and their struct page fields:
- *   anonymous  PG_anon|PG_swapbacked|PG_uptodate (+PG_anon_exclusive),
+ *   anonymous  PG_anon|PG_swapbacked|PG_uptodate (+PG_anon_exclusive;
+ *              MADV_FREE clears PG_swapbacked: lazily freeable),
  *              mapping = the anon_vma of the VMA it was created in,
  *              index = vma->pgoff + (addr - vma start) / 4096 (Linux's
  *              linear_page_index: it does not change when mremap moves the
@@ -54,6 +55,16 @@ _Static_assert(PG_anon_exclusive > PG_reserved && PG_readahead > PG_reserved,
 static inline struct frame_pool *mm_pool(struct mm *mm)
 {
 	return &mm->sys->pool;
+}
+
+static inline struct frame_pool *inode_pool(struct mmk_inode *in)
+{
+	return &in->sys->pool;
+}
+
+static inline struct page *inode_page(struct mmk_inode *in, pfn_t pfn)
+{
+	return pfn_to_page(inode_pool(in), pfn);
 }
 
 /* DIV_ROUND_UP(size, PAGE_SIZE): pages [0, n) hold file data. */
@@ -89,6 +100,13 @@ void rss_account_locked(struct mm *mm, struct page *pg, int delta);
  * reference the caller holds, and a mapcount (neither for the zero page);
  * counts RSS, traces.  Caller holds mm->ptl. */
 void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits);
+/* update_hiwater_rss(): records the RSS peak before RSS goes down.
+ * Caller holds mm->ptl. */
+void update_hiwater_rss_locked(struct mm *mm);
+/* Clears the present PTE *ptep of va and drops its mapcount, RSS and
+ * reference (the frame is freed when unreferenced); flushes its TLB entry.
+ * Caller holds mm->ptl. */
+void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep);
 /* Drops the TLB entries of [start, end) (any change that removes or
  * downgrades a PTE).  Caller holds mm->ptl. */
 void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end);
@@ -120,9 +138,10 @@ int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_sigin
 
 /* ---- pagecache.c --------------------------------------------------------------- */
 
-/* Allocates a frame, reclaiming clean unmapped page-cache pages of host
- * files once if the pool is empty.  held: the inode whose lock the caller
- * holds, or NULL (other inodes are only trylocked).  0 or -ENOMEM. */
+/* Allocates a frame, reclaiming clean page-cache pages of host files once
+ * if the pool is empty.  held: the inode whose lock the caller holds, or
+ * NULL (other inodes are only trylocked).  Caller holds no mm->ptl.
+ * 0 or -ENOMEM. */
 int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t *out);
 /* The cached page at pgoff, or -ENOENT.  Caller holds inode->lock. */
 int pagecache_lookup_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t *pfn);
@@ -133,6 +152,10 @@ int pagecache_insert_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn);
 /* Removes the page at pgoff from the cache and drops the cache's
  * reference.  The page must no longer be mapped.  Caller holds inode->lock. */
 void pagecache_delete_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn);
+/* Fills frame pfn with page pgoff of the host file (pread, short reads
+ * retried, zeros past what the file holds and past i_size) and marks it
+ * uptodate.  0 or -errno.  Caller holds inode->lock. */
+int pagecache_read_host_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn);
 /* The page at pgoff for a fault through vma (filemap_fault/shmem_fault):
  * read from the host file if absent (*major set), with readahead.  The
  * page is returned without a reference: the cache's keeps it while the
@@ -140,24 +163,48 @@ void pagecache_delete_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn)
  * -ENOMEM.  Caller holds inode->lock. */
 int pagecache_fault_page_locked(struct mmk_inode *inode, struct vma *vma, uint64_t pgoff,
 				pfn_t *pfn, bool *major);
-/* Marks a cached page dirty (folio_mark_dirty): PG_dirty, the inode's and
- * the flusher's counts, its age.  Caller holds inode->lock. */
-void pagecache_mark_dirty_locked(struct mmk_inode *inode, struct page *pg);
 /* Zaps the mappings of page offsets [first, last) in every VMA of the
  * inode (unmap_mapping_range).  Caller holds inode->lock. */
 void unmap_mapping_range_locked(struct mmk_inode *inode, uint64_t first, uint64_t last,
 				bool even_cows);
-/* Reads pages [first, last) into the cache (force_page_cache_readahead,
- * for MADV_WILLNEED); stops at EOF or when memory runs out. */
-void pagecache_willneed(struct mmk_inode *inode, uint64_t first, uint64_t last);
 /* Removes pages [first, last) from the file's cache (and their mappings,
  * COW copies kept) and makes the host file read zeros there
  * (fallocate(PUNCH_HOLE|KEEP_SIZE), done with pwrite since mmkit touches
  * host files only with pread/pwrite/ftruncate/fstat/fsync).  0 or -errno. */
 int pagecache_punch_hole(struct mmk_inode *inode, uint64_t first, uint64_t last);
-/* Drops clean, unmapped page-cache pages of the inode in [first, last)
- * (MADV_PAGEOUT's reclaim of file pages).  Caller holds inode->lock. */
-void pagecache_reclaim_range_locked(struct mmk_inode *inode, uint64_t first, uint64_t last);
+/* References (inode_get) to every inode of the inode table, *n of them, or
+ * NULL; inodes_release() drops them.  Caller holds no sys->lock. */
+struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n);
+void inodes_release(struct mmk_inode **v, size_t n);
+
+/* ---- readahead.c ------------------------------------------------------------------ */
+
+/* page_cache_ra_unbounded(): reads the absent pages of [start, start + nr)
+ * below EOF, marking the one lookahead pages before the end PG_readahead.
+ * Stops quietly when no frame is free.  Caller holds inode->lock. */
+void ra_read_locked(struct mmk_inode *inode, uint64_t start, uint64_t nr, uint64_t lookahead);
+/* page_cache_sync_ra(): a read of req pages at index missed the cache. */
+void ra_sync_locked(struct mmk_inode *inode, struct ra_state *ra, uint64_t index, uint64_t req);
+/* page_cache_async_ra(): the cached page pg at index carries the mark. */
+void ra_async_locked(struct mmk_inode *inode, struct ra_state *ra, uint64_t index, uint64_t req,
+		     struct page *pg);
+/* do_sync_mmap_readahead(): a fault through a VMA with vm_flags missed. */
+void ra_mmap_sync_locked(struct mmk_inode *inode, struct mmk_file *f, uint64_t vm_flags,
+			 uint64_t pgoff);
+/* Reads pages [first, last) into the cache (force_page_cache_readahead,
+ * for MADV_WILLNEED); stops at EOF or when memory runs out. */
+void pagecache_willneed(struct mmk_inode *inode, uint64_t first, uint64_t last);
+
+/* ---- writeback.c ------------------------------------------------------------------ */
+
+/* Marks a cached page dirty (folio_mark_dirty): PG_dirty, the inode's and
+ * the flusher's counts, its age; kicks the flusher over the threshold.
+ * Caller holds inode->lock. */
+void pagecache_mark_dirty_locked(struct mmk_inode *inode, struct page *pg);
+/* Counts a PG_dirty change of a host file's page.  Caller holds inode->lock. */
+void dirty_account_locked(struct mmk_inode *inode, int delta);
+/* pwrite of all n bytes at pos, retried on short writes.  0 or -errno. */
+int host_pwrite_full(int fd, const void *buf, uint64_t n, uint64_t pos);
 /* Wakes the flusher for a pass now (tests; dirty threshold). */
 void flusher_kick(struct mmk_system *sys);
 /* Dirty page-cache pages of host files in the whole system. */

@@ -50,7 +50,7 @@ static int fx_init_cfg(struct fixture *fx, struct mmk_config *cfg)
 	return 0;
 }
 
-static int fx_init(struct fixture *fx)
+static __attribute__((unused)) int fx_init(struct fixture *fx)
 {
 	return fx_init_cfg(fx, NULL);
 }
@@ -80,7 +80,7 @@ static int fx_done(struct fixture *fx)
 }
 
 /* Writes a host file of len bytes, byte i = fill or (i & 0xff) if fill < 0. */
-static void fx_file(struct fixture *fx, const char *name, size_t len, int fill)
+static __attribute__((unused)) void fx_file(struct fixture *fx, const char *name, size_t len, int fill)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/%s", fx->dir, name);
@@ -95,7 +95,7 @@ static void fx_file(struct fixture *fx, const char *name, size_t len, int fill)
 }
 
 /* maps of p into a static buffer. */
-static const char *fx_maps(mmk_proc *p)
+static __attribute__((unused)) const char *fx_maps(mmk_proc *p)
 {
 	static char buf[1 << 16];
 	int64_t n = mmk_proc_maps(p, buf, sizeof(buf));
@@ -105,7 +105,7 @@ static const char *fx_maps(mmk_proc *p)
 }
 
 
-static int count_vmas(mmk_proc *p)
+static __attribute__((unused)) int count_vmas(mmk_proc *p)
 {
 	int n = 0;
 	for (const char *s = fx_maps(p); *s; s++)
@@ -114,7 +114,7 @@ static int count_vmas(mmk_proc *p)
 }
 
 /* The line of /proc/PID/status starting with key, or "". */
-static const char *status_line(mmk_proc *p, const char *key)
+static __attribute__((unused)) const char *status_line(mmk_proc *p, const char *key)
 {
 	static char buf[8192];
 	static char line[256];

@@ -112,6 +112,12 @@ struct bk_layout {
 		int growsdown;
 	} r[BK_LAYOUT_MAX];
 	uint64_t start_brk, brk;
+	/* Host kernel settings the mmkit side takes over (mmk_config):
+	 * the effective mmap_min_addr (the sysctl, or a higher LSM floor such
+	 * as CONFIG_LSM_MMAP_MIN_ADDR) and whether PR_SET_VMA_ANON_NAME
+	 * exists (CONFIG_ANON_VMA_NAME). */
+	uint64_t mmap_min_addr;
+	int anon_vma_name;
 };
 
 struct bk_options {

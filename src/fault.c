@@ -1,0 +1,573 @@
+/*
+ * fault.c - the page-fault handler: what happens when an access finds no
+ * usable PTE.  Mirrors mm/memory.c (handle_pte_fault, do_anonymous_page,
+ * do_read_fault + do_fault_around, do_cow_fault, do_shared_fault,
+ * do_wp_page / wp_page_reuse / wp_page_copy / wp_page_shared), the access
+ * checks of arch/x86/mm/fault.c (access_error) and mm/gup.c's populate.
+ *
+ *   PTE none, anonymous VMA    read: the shared zero page, read-only
+ *                              write: a new zeroed exclusive anon page
+ *   PTE none, file/shmem VMA   read: fault-around, else the page cache page
+ *                              (read from the host file: major), read-only
+ *                              except shared shmem
+ *                              write, private: copy into a new anon page
+ *                              write, shared: the cache page, dirty
+ *   PTE present, no write      zero page / file page in a private mapping /
+ *   permission, write access   shared anon page: copy (COW); exclusive anon
+ *                              page or refcount 1: reuse in place; shared
+ *                              mapping: make writable and dirty the page
+ *
+ * Locking: a fault holds mmap_lock (read, or the caller's write), which
+ * keeps the VMA and the page tables alive; a VMA's first anon_vma is made
+ * under the write lock (prepare_anon_vma_exclusive), as is a stack's
+ * growth.  It takes the inode lock for file pages and keeps it until the
+ * PTE is set, so truncation (which holds it while zapping) never misses a
+ * page being mapped; PTEs change under mm->ptl, taken last.  Allocation
+ * happens with only mmap_lock and perhaps the inode lock held; a page used
+ * across an allocation is pinned (frame_get) so reclaim cannot take it.
+ *
+ * Invariant: a fault returns FAULT_DONE having made the PTE allow the
+ * access (unless another thread changed it meanwhile: the access simply
+ * retries), or FAULT_SIGBUS/FAULT_OOM having changed no PTE.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "pages.h"
+
+struct vm_fault {
+	struct mm *mm;
+	struct vma *vma;
+	uint64_t addr;  /* page aligned */
+	uint64_t pgoff; /* linear page index of addr in the VMA's object */
+	bool write;
+	bool major;
+	pte_t *ptep;    /* addr's PTE; valid while mmap_lock is held */
+};
+
+static uint64_t fault_access_bits(const struct vm_fault *vmf)
+{
+	return vm_flags_pte_access(vmf->vma->flags);
+}
+
+/* The bits of a new PTE after a write fault (maybe_mkwrite(pte_mkdirty)). */
+static uint64_t write_fault_bits(const struct vm_fault *vmf)
+{
+	return fault_access_bits(vmf) | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
+}
+
+/* The bits of a new PTE of a file page after a read fault. */
+static uint64_t read_fault_bits(const struct vm_fault *vmf)
+{
+	uint64_t bits = fault_access_bits(vmf) | PTE_ACCESSED;
+	if (vma_maps_writable(vmf->vma, vmf->vma->flags))
+		bits |= PTE_WRITE;
+	return bits;
+}
+
+static enum fault_result page_error(int err)
+{
+	return err == -ENOMEM ? FAULT_OOM : FAULT_SIGBUS;
+}
+
+/* Gives a new frame its anonymous identity (folio_add_new_anon_rmap);
+ * mapping is set under mm->ptl, where vma->anon_vma is published. */
+static void anon_page_init(struct page *pg, uint64_t pgoff)
+{
+	page_set(pg, PG_anon | PG_swapbacked | PG_uptodate | PG_anon_exclusive);
+	pg->index = pgoff;
+}
+
+/* ---- Anonymous memory --------------------------------------------------------- */
+
+static enum fault_result do_anonymous_page(struct vm_fault *vmf)
+{
+	struct mm *mm = vmf->mm;
+	if (!vmf->write) {
+		pthread_mutex_lock(&mm->ptl);
+		if (pte_none(*vmf->ptep))
+			pte_map_locked(mm, vmf->ptep, vmf->addr, ZERO_PFN,
+				       fault_access_bits(vmf) | PTE_ACCESSED);
+		pthread_mutex_unlock(&mm->ptl);
+		TRACE(mm->sys, .kind = MMK_EV_ZERO_PAGE, .pid = mm->pid, .addr = vmf->addr);
+		return FAULT_DONE;
+	}
+	if (anon_vma_prepare(vmf->vma))
+		return FAULT_OOM;
+	pfn_t pfn;
+	if (page_alloc(mm->sys, NULL, 1, &pfn))
+		return FAULT_OOM;
+	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
+	anon_page_init(pg, vmf->pgoff);
+	pthread_mutex_lock(&mm->ptl);
+	if (!pte_none(*vmf->ptep)) {
+		pthread_mutex_unlock(&mm->ptl);
+		frame_put(mm_pool(mm), pfn);
+		return FAULT_DONE;
+	}
+	pg->mapping = vmf->vma->anon_vma;
+	pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, write_fault_bits(vmf));
+	pthread_mutex_unlock(&mm->ptl);
+	TRACE(mm->sys, .kind = MMK_EV_ANON_PAGE, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn);
+	return FAULT_DONE;
+}
+
+/* ---- File pages ------------------------------------------------------------------ */
+
+/*
+ * do_fault_around(): maps the pages around addr that are already cached
+ * and uptodate (not readahead marks, not past EOF), at most
+ * FAULT_AROUND_PAGES aligned as Linux aligns them, inside the VMA and the
+ * PTE table of addr.  Returns whether addr itself got mapped (then the
+ * fault needs nothing more).  Caller holds the inode lock.
+ */
+static bool do_fault_around(struct vm_fault *vmf, struct mmk_inode *in)
+{
+	struct mm *mm = vmf->mm;
+	const uint64_t nr = FAULT_AROUND_PAGES;
+	uint64_t pte_off = (vmf->addr >> PAGE_SHIFT) & (PT_ENTRIES - 1);
+	uint64_t vma_off = vmf->pgoff - vmf->vma->pgoff;
+	uint64_t back = pte_off < vma_off ? pte_off : vma_off;
+	uint64_t from = pte_off & ~(nr - 1);
+	if (from < pte_off - back)
+		from = pte_off - back;
+	uint64_t to = from + nr;
+	if (to > PT_ENTRIES)
+		to = PT_ENTRIES;
+	if (to > pte_off + vma_pages(vmf->vma) - vma_off)
+		to = pte_off + vma_pages(vmf->vma) - vma_off;
+	uint64_t first = vmf->pgoff - (pte_off - from), last = vmf->pgoff + (to - pte_off);
+	uint64_t eof = size_to_pages(in->size);
+	if (last > eof)
+		last = eof;
+
+	uint64_t bits = read_fault_bits(vmf), mapped = 0;
+	bool hit = false;
+	pte_t *table = vmf->ptep - pte_off;
+	pthread_mutex_lock(&mm->ptl);
+	uint64_t key;
+	uint32_t val;
+	for (uint64_t p = first; p < last && !pcache_index_next(&in->pages, p, &key, &val) &&
+				 key < last;
+	     p = key + 1) {
+		struct page *pg = pfn_to_page(mm_pool(mm), val);
+		uint32_t f = page_flags(pg);
+		if (!(f & PG_uptodate) || (f & PG_readahead))
+			continue;
+		pte_t *ptep = table + (pte_off + key - vmf->pgoff);
+		if (!pte_none(*ptep))
+			continue;
+		frame_get(mm_pool(mm), val);
+		pte_map_locked(mm, ptep, vmf->addr + (key - vmf->pgoff) * PAGE_SIZE, val, bits);
+		mapped++;
+		hit |= key == vmf->pgoff;
+	}
+	pthread_mutex_unlock(&mm->ptl);
+	if (mapped)
+		TRACE(mm->sys, .kind = MMK_EV_FAULT_AROUND, .pid = mm->pid, .addr = vmf->addr,
+		      .count = mapped);
+	return hit;
+}
+
+/* finish_fault(): maps the cache page pfn at addr unless someone did. */
+static void map_cache_page(struct vm_fault *vmf, pfn_t pfn, uint64_t bits, bool *mapped)
+{
+	struct mm *mm = vmf->mm;
+	pthread_mutex_lock(&mm->ptl);
+	*mapped = pte_none(*vmf->ptep);
+	if (*mapped) {
+		frame_get(mm_pool(mm), pfn);
+		pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, bits);
+	}
+	pthread_mutex_unlock(&mm->ptl);
+}
+
+static enum fault_result do_read_fault(struct vm_fault *vmf)
+{
+	struct mmk_inode *in = vmf->vma->file->inode;
+	pthread_mutex_lock(&in->lock);
+	if (do_fault_around(vmf, in)) {
+		pthread_mutex_unlock(&in->lock);
+		return FAULT_DONE;
+	}
+	pfn_t pfn;
+	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major);
+	if (!err) {
+		bool mapped;
+		map_cache_page(vmf, pfn, read_fault_bits(vmf), &mapped);
+	}
+	pthread_mutex_unlock(&in->lock);
+	return err ? page_error(err) : FAULT_DONE;
+}
+
+/* do_cow_fault(): a write to a private file mapping where nothing is mapped
+ * yet copies the file page into a new anonymous page. */
+static enum fault_result do_cow_fault(struct vm_fault *vmf)
+{
+	struct mm *mm = vmf->mm;
+	struct frame_pool *fp = mm_pool(mm);
+	struct mmk_inode *in = vmf->vma->file->inode;
+	if (anon_vma_prepare(vmf->vma))
+		return FAULT_OOM;
+	pthread_mutex_lock(&in->lock);
+	pfn_t src, pfn;
+	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &src, &vmf->major);
+	if (err) {
+		pthread_mutex_unlock(&in->lock);
+		return page_error(err);
+	}
+	frame_get(fp, src);
+	err = page_alloc(mm->sys, in, 0, &pfn);
+	if (err) {
+		frame_put(fp, src);
+		pthread_mutex_unlock(&in->lock);
+		return FAULT_OOM;
+	}
+	memcpy(pfn_to_virt(fp, pfn), pfn_to_virt(fp, src), PAGE_SIZE);
+	frame_put(fp, src);
+	struct page *pg = pfn_to_page(fp, pfn);
+	anon_page_init(pg, vmf->pgoff);
+	pthread_mutex_lock(&mm->ptl);
+	bool mapped = pte_none(*vmf->ptep);
+	if (mapped) {
+		pg->mapping = vmf->vma->anon_vma;
+		pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, write_fault_bits(vmf));
+	}
+	pthread_mutex_unlock(&mm->ptl);
+	pthread_mutex_unlock(&in->lock);
+	if (!mapped)
+		frame_put(fp, pfn);
+	else
+		TRACE(mm->sys, .kind = MMK_EV_COW, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn);
+	return FAULT_DONE;
+}
+
+/* do_shared_fault(): a write to a shared mapping maps the cache page
+ * writable and dirties it (page_mkwrite + fault_dirty_shared_page). */
+static enum fault_result do_shared_fault(struct vm_fault *vmf)
+{
+	struct mmk_inode *in = vmf->vma->file->inode;
+	pthread_mutex_lock(&in->lock);
+	pfn_t pfn;
+	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major);
+	if (!err) {
+		bool mapped;
+		map_cache_page(vmf, pfn, write_fault_bits(vmf), &mapped);
+		if (mapped)
+			pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pfn));
+	}
+	pthread_mutex_unlock(&in->lock);
+	return err ? page_error(err) : FAULT_DONE;
+}
+
+static enum fault_result do_fault(struct vm_fault *vmf)
+{
+	if (!vmf->write)
+		return do_read_fault(vmf);
+	if (!(vmf->vma->flags & VM_SHARED))
+		return do_cow_fault(vmf);
+	return do_shared_fault(vmf);
+}
+
+/* ---- Write-protect faults ---------------------------------------------------------- */
+
+/*
+ * wp_page_copy(): replaces the read-only mapping of orig's page (or of the
+ * zero page) by a private copy.  The old page is pinned while it is copied
+ * without locks; the PTE is replaced only if it is still orig.
+ */
+static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
+{
+	struct mm *mm = vmf->mm;
+	struct frame_pool *fp = mm_pool(mm);
+	bool zero = orig & PTE_SPECIAL;
+	pfn_t old = pte_pfn(orig), pfn;
+	if (anon_vma_prepare(vmf->vma))
+		return FAULT_OOM;
+	if (!zero) {
+		pthread_mutex_lock(&mm->ptl);
+		bool same = *vmf->ptep == orig;
+		if (same)
+			frame_get(fp, old);
+		pthread_mutex_unlock(&mm->ptl);
+		if (!same)
+			return FAULT_DONE;
+	}
+	if (page_alloc(mm->sys, NULL, zero, &pfn)) {
+		if (!zero)
+			frame_put(fp, old);
+		return FAULT_OOM;
+	}
+	if (!zero)
+		memcpy(pfn_to_virt(fp, pfn), pfn_to_virt(fp, old), PAGE_SIZE);
+	struct page *pg = pfn_to_page(fp, pfn);
+	anon_page_init(pg, vmf->pgoff);
+
+	pthread_mutex_lock(&mm->ptl);
+	bool same = *vmf->ptep == orig;
+	if (same) {
+		if (!zero) {
+			struct page *opg = pfn_to_page(fp, old);
+			page_mapcount_dec(opg);
+			rss_account_locked(mm, opg, -1);
+		}
+		pgtable_clear_pte(&mm->pt, vmf->ptep);
+		tlb_flush_locked(mm, vmf->addr, vmf->addr + PAGE_SIZE);
+		pg->mapping = vmf->vma->anon_vma;
+		pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, write_fault_bits(vmf));
+	}
+	pthread_mutex_unlock(&mm->ptl);
+	if (!same) {
+		frame_put(fp, pfn);
+	} else {
+		TRACE(mm->sys, .kind = MMK_EV_COW, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn);
+		if (!zero)
+			frame_put(fp, old); /* the old PTE's reference */
+	}
+	if (!zero)
+		frame_put(fp, old); /* our pin */
+	return FAULT_DONE;
+}
+
+/* wp_page_shared(): the first store to a clean page of a shared mapping. */
+static enum fault_result wp_page_shared(struct vm_fault *vmf, pte_t orig)
+{
+	struct mm *mm = vmf->mm;
+	struct mmk_inode *in = vmf->vma->file->inode;
+	pthread_mutex_lock(&in->lock);
+	pthread_mutex_lock(&mm->ptl);
+	bool same = *vmf->ptep == orig;
+	if (same)
+		*vmf->ptep = orig | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
+	pthread_mutex_unlock(&mm->ptl);
+	if (same)
+		pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(mm), pte_pfn(orig)));
+	pthread_mutex_unlock(&in->lock);
+	return FAULT_DONE;
+}
+
+static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t orig)
+{
+	struct mm *mm = vmf->mm;
+	if (orig & PTE_SPECIAL)
+		return wp_page_copy(vmf, orig);
+	if (vmf->vma->flags & VM_SHARED)
+		return wp_page_shared(vmf, orig);
+	struct page *pg = pfn_to_page(mm_pool(mm), pte_pfn(orig));
+	if (page_test(pg, PG_anon)) {
+		pthread_mutex_lock(&mm->ptl);
+		bool same = *vmf->ptep == orig;
+		bool reuse = same && (page_test(pg, PG_anon_exclusive) || page_refcount(pg) == 1);
+		if (reuse) {
+			page_set(pg, PG_anon_exclusive);
+			*vmf->ptep = orig | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
+		}
+		pthread_mutex_unlock(&mm->ptl);
+		if (reuse)
+			TRACE(mm->sys, .kind = MMK_EV_REUSE, .pid = mm->pid, .addr = vmf->addr,
+			      .pfn = pte_pfn(orig));
+		if (!same || reuse)
+			return FAULT_DONE;
+	}
+	return wp_page_copy(vmf, orig);
+}
+
+/* A fault on a PTE that already allows the access (another thread fixed
+ * it): only the accessed/dirty bits, as the hardware would set them. */
+static enum fault_result fault_touch(struct vm_fault *vmf, pte_t orig)
+{
+	pthread_mutex_lock(&vmf->mm->ptl);
+	if (*vmf->ptep == orig)
+		*vmf->ptep = orig | PTE_ACCESSED | (vmf->write ? PTE_DIRTY : 0);
+	pthread_mutex_unlock(&vmf->mm->ptl);
+	return FAULT_DONE;
+}
+
+/* ---- Entry points ------------------------------------------------------------------- */
+
+enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr, bool write)
+{
+	struct vm_fault vmf = {
+		.mm = mm,
+		.vma = vma,
+		.addr = addr & PAGE_MASK,
+		.pgoff = vma_pgoff_of(vma, addr & PAGE_MASK),
+		.write = write,
+	};
+	enum fault_result r;
+	pthread_mutex_lock(&mm->ptl);
+	vmf.ptep = pgtable_walk(&mm->pt, vmf.addr, 1);
+	pte_t orig = vmf.ptep ? *vmf.ptep : 0;
+	pthread_mutex_unlock(&mm->ptl);
+
+	if (!vmf.ptep)
+		r = FAULT_OOM;
+	else if (pte_none(orig))
+		r = vma_is_anonymous(vma) ? do_anonymous_page(&vmf) : do_fault(&vmf);
+	else if (write && !(orig & PTE_WRITE))
+		r = do_wp_page(&vmf, orig);
+	else
+		r = fault_touch(&vmf, orig);
+
+	if (r == FAULT_DONE) {
+		/* mm_account_fault(): successful faults only. */
+		pthread_mutex_lock(&mm->ptl);
+		if (vmf.major)
+			mm->maj_flt++;
+		else
+			mm->min_flt++;
+		pthread_mutex_unlock(&mm->ptl);
+		TRACE(mm->sys, .kind = MMK_EV_FAULT, .pid = mm->pid, .addr = addr,
+		      .detail = write ? "write" : "read", .major = vmf.major);
+	}
+	return r;
+}
+
+/*
+ * Gives vma its anon_vma with mmap_lock held for writing, then lets the
+ * access retry.  Linux prepares it under the read lock and publishes
+ * vma->anon_vma under the page-table lock; here the first private write
+ * fault of a VMA takes the write lock instead, so that concurrent first
+ * faults can never link two anon_vmas and every later read of
+ * vma->anon_vma under the read lock is race-free.  Caller holds mmap_lock
+ * for reading; returns with it released.  0 or -ENOMEM.
+ */
+static int prepare_anon_vma_exclusive(struct mm *mm, uint64_t addr)
+{
+	pthread_rwlock_unlock(&mm->mmap_lock);
+	pthread_rwlock_wrlock(&mm->mmap_lock);
+	struct vma *vma = vma_lookup(mm, addr);
+	int err = 0;
+	if (vma && !vma->reserved && !vma->anon_vma)
+		err = anon_vma_prepare(vma);
+	pthread_rwlock_unlock(&mm->mmap_lock);
+	return err;
+}
+
+/*
+ * lock_mm_and_find_vma()'s slow half: addr lies below a VM_GROWSDOWN VMA,
+ * which may grow down to it (expand_stack_locked) with mmap_lock held for
+ * writing; the access then retries.  Caller holds mmap_lock for reading;
+ * returns with it released: 0 (retry) or -EFAULT (SEGV_MAPERR).
+ */
+static int expand_stack_for_fault(struct mm *mm, uint64_t addr)
+{
+	pthread_rwlock_unlock(&mm->mmap_lock);
+	pthread_rwlock_wrlock(&mm->mmap_lock);
+	struct vma *vma = find_vma(mm, addr);
+	int err = -EFAULT;
+	if (vma && vma_start(vma) <= addr)
+		err = 0;
+	else if (vma && (vma->flags & VM_GROWSDOWN) && !vma->reserved)
+		err = vma_expand_stack(mm, vma, addr) ? -EFAULT : 0;
+	pthread_rwlock_unlock(&mm->mmap_lock);
+	return err;
+}
+
+/* access_error(): x86 lets any accessible mapping be read. */
+static bool access_error(const struct vma *vma, bool write)
+{
+	if (write)
+		return !(vma->flags & VM_WRITE);
+	return !(vma->flags & VM_ACCESS_FLAGS);
+}
+
+/* Reports a signal for an access at addr. */
+static int fault_signal(struct mm *mm, struct mmk_siginfo *si, uint64_t addr, int signo, int code)
+{
+	si->signo = signo;
+	si->code = code;
+	si->addr = addr;
+	TRACE(mm->sys, .kind = MMK_EV_SIGNAL, .pid = mm->pid, .addr = addr,
+	      .detail = signo == MMK_SIGBUS ? "SIGBUS" : "SIGSEGV");
+	return -EFAULT;
+}
+
+int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_siginfo *si)
+{
+	pthread_rwlock_rdlock(&mm->mmap_lock);
+	struct vma *vma = find_vma(mm, addr);
+	if (vma && vma_start(vma) > addr && (vma->flags & VM_GROWSDOWN) && !vma->reserved) {
+		if (!expand_stack_for_fault(mm, addr))
+			return 0;
+		return fault_signal(mm, si, addr, MMK_SIGSEGV, MMK_SEGV_MAPERR);
+	}
+	int signo = 0, code = 0;
+	if (!vma || vma_start(vma) > addr || vma->reserved) {
+		signo = MMK_SIGSEGV;
+		code = MMK_SEGV_MAPERR;
+	} else if (access_error(vma, write)) {
+		signo = MMK_SIGSEGV;
+		code = MMK_SEGV_ACCERR;
+	} else if (write && !(vma->flags & VM_SHARED) && !vma->anon_vma) {
+		int err = prepare_anon_vma_exclusive(mm, addr);
+		return err ? -ENOMEM : 0;
+	} else {
+		enum fault_result r = handle_mm_fault(mm, vma, addr, write);
+		if (r == FAULT_OOM) {
+			pthread_rwlock_unlock(&mm->mmap_lock);
+			return -ENOMEM;
+		}
+		if (r == FAULT_SIGBUS) {
+			signo = MMK_SIGBUS;
+			code = MMK_BUS_ADRERR;
+		}
+	}
+	pthread_rwlock_unlock(&mm->mmap_lock);
+	return signo ? fault_signal(mm, si, addr, signo, code) : 0;
+}
+
+/* ---- Populate ------------------------------------------------------------------------- */
+
+/* follow_page_pte(): whether addr is mapped well enough for GUP. */
+static bool page_ready(struct mm *mm, uint64_t addr, bool write)
+{
+	pthread_mutex_lock(&mm->ptl);
+	pte_t *ptep = pgtable_walk(&mm->pt, addr, 0);
+	pte_t pte = ptep ? *ptep : 0;
+	pthread_mutex_unlock(&mm->ptl);
+	return pte_present(pte) && (pte & PTE_USER) && (!write || (pte & PTE_WRITE));
+}
+
+/*
+ * populate_vma_page_range(): write faults where a write would COW (private
+ * writable), read faults elsewhere (FOLL_FORCE), nothing for lock-on-fault
+ * or inaccessible VMAs (GUP refuses PROT_NONE).  -ENOMEM, -EFAULT (SIGBUS:
+ * the rest of the VMA is skipped), or 0.
+ */
+static int populate_vma_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
+{
+	uint64_t f = vma->flags;
+	if (vma->reserved || (f & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT)) ||
+	    !(f & VM_ACCESS_FLAGS))
+		return 0;
+	bool write = (f & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+		for (int tries = 0; !page_ready(mm, a, write); tries++) {
+			MMK_BUG_ON(tries > 100);
+			enum fault_result r = handle_mm_fault(mm, vma, a, write);
+			if (r == FAULT_OOM)
+				return -ENOMEM;
+			if (r == FAULT_SIGBUS)
+				return -EFAULT;
+		}
+	}
+	return 0;
+}
+
+int mm_populate(struct mm *mm, uint64_t start, uint64_t end)
+{
+	uint64_t addr = start;
+	while (addr < end) {
+		struct vma *vma = find_vma(mm, addr);
+		if (!vma || vma_start(vma) >= end)
+			break;
+		if (addr < vma_start(vma))
+			addr = vma_start(vma);
+		uint64_t vend = vma_end(vma) < end ? vma_end(vma) : end;
+		if (populate_vma_range(mm, vma, addr, vend) == -ENOMEM)
+			return -ENOMEM;
+		addr = vend;
+	}
+	return 0;
+}

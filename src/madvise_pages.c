@@ -1,0 +1,205 @@
+/*
+ * madvise_pages.c - the advice that acts on pages, one VMA piece at a time
+ * (the VMA-flag advice and madvise's own argument checks are madvise.c's),
+ * and mincore's per-VMA residency.  Mirrors mm/madvise.c
+ * (madvise_dontneed_single_vma, madvise_free_pte_range, madvise_willneed,
+ * madvise_remove, madvise_cold_or_pageout_pte_range) and mm/mincore.c.
+ *
+ *   DONTNEED  unmaps the range: private anonymous memory reads zeros next
+ *             time, a private file mapping the file again, a shared mapping
+ *             the same (still cached) contents
+ *   FREE      private anonymous only: clean, young-less, and lazily freeable
+ *             (PG_swapbacked cleared, LazyFree in smaps); the contents stay
+ *             until reclaimed -- which, without memory pressure handling of
+ *             anonymous pages, is only MADV_PAGEOUT -- and a store cancels it
+ *             (the page is dirty again)
+ *   WILLNEED  reads the file range into the page cache (no swap: nothing for
+ *             anonymous or shared anonymous memory)
+ *   REMOVE    shared writable mappings: punches the range out of the file
+ *             (later loads read zeros), private COW copies kept
+ *   COLD      pages mapped only here lose their young/referenced state
+ *   PAGEOUT   pages mapped only here are reclaimed as far as mmkit can: clean
+ *             file pages leave the mapping and the cache, dirty file pages
+ *             only the mapping, lazily-freed clean anonymous pages are
+ *             discarded; other anonymous pages stay (there is no swap)
+ *
+ * Locking: mmap_lock is held by the caller (read for all but REMOVE's
+ * caller may hold either); the inode lock, then mm->ptl, are taken here.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "pages.h"
+
+/* ---- MADV_FREE ----------------------------------------------------------------------- */
+
+static int free_one(void *arg, uint64_t va, pte_t *ptep)
+{
+	struct mm *mm = arg;
+	pte_t pte = *ptep;
+	if (!pte_present(pte) || (pte & PTE_SPECIAL))
+		return 0;
+	struct page *pg = pfn_to_page(mm_pool(mm), pte_pfn(pte));
+	if (!page_test(pg, PG_anon))
+		return 0;
+	if (page_test(pg, PG_dirty)) {
+		if (page_mapcount(pg) != 1)
+			return 0;
+		page_clear(pg, PG_dirty);
+	}
+	if (pte & (PTE_ACCESSED | PTE_DIRTY)) {
+		*ptep = pte & ~(PTE_ACCESSED | PTE_DIRTY);
+		tlb_flush_locked(mm, va, va + PAGE_SIZE);
+	}
+	page_clear(pg, PG_swapbacked); /* folio_mark_lazyfree() */
+	return 0;
+}
+
+static int madvise_free(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
+{
+	if (!vma_is_anonymous(vma))
+		return -EINVAL;
+	pthread_mutex_lock(&mm->ptl);
+	pgtable_for_each(&mm->pt, start, end, free_one, mm);
+	pthread_mutex_unlock(&mm->ptl);
+	return 0;
+}
+
+/* ---- MADV_COLD / MADV_PAGEOUT ---------------------------------------------------------- */
+
+struct cold_walk {
+	struct mm *mm;
+	struct mmk_inode *in; /* the file's, locked; NULL for anonymous VMAs */
+	bool pageout;
+};
+
+static int cold_one(void *arg, uint64_t va, pte_t *ptep)
+{
+	struct cold_walk *w = arg;
+	struct mm *mm = w->mm;
+	pte_t pte = *ptep;
+	if (!pte_present(pte) || (pte & PTE_SPECIAL))
+		return 0;
+	pfn_t pfn = pte_pfn(pte);
+	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
+	if (page_mapcount(pg) != 1) /* do not interfere with other mappings */
+		return 0;
+	if (!w->pageout && (pte & PTE_ACCESSED)) {
+		*ptep = pte & ~PTE_ACCESSED;
+		tlb_flush_locked(mm, va, va + PAGE_SIZE);
+	}
+	page_clear(pg, PG_referenced);
+	if (!w->pageout)
+		return 0;
+	uint32_t f = page_flags(pg);
+	bool clean = !(pte & PTE_DIRTY) && !(f & PG_dirty);
+	if (f & PG_anon) {
+		/* No swap: only a lazily-freed clean page can go. */
+		if (!(f & PG_swapbacked) && clean)
+			pte_zap_locked(mm, va, ptep);
+		return 0;
+	}
+	/* shrink_folio_list(): unmapped, then freed if clean and unused. */
+	uint64_t index = pg->index;
+	pte_zap_locked(mm, va, ptep);
+	if (w->in && w->in->kind == INODE_FILE && page_refcount(pg) == 1 &&
+	    !page_test(pg, PG_dirty))
+		pagecache_delete_locked(w->in, index, pfn);
+	return 0;
+}
+
+static int madvise_cold_or_pageout(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
+				   bool pageout)
+{
+	struct cold_walk w = {.mm = mm, .pageout = pageout};
+	if (pageout && vma->file) {
+		w.in = vma->file->inode;
+		pthread_mutex_lock(&w.in->lock);
+	}
+	pthread_mutex_lock(&mm->ptl);
+	if (pageout)
+		update_hiwater_rss_locked(mm);
+	pgtable_for_each(&mm->pt, start, end, cold_one, &w);
+	pthread_mutex_unlock(&mm->ptl);
+	if (w.in)
+		pthread_mutex_unlock(&w.in->lock);
+	return 0;
+}
+
+/* ---- The others ------------------------------------------------------------------------ */
+
+/* madvise_remove(): Linux's own checks, then fallocate(PUNCH_HOLE). */
+static int madvise_remove(struct vma *vma, uint64_t start, uint64_t end)
+{
+	if (vma->flags & VM_LOCKED)
+		return -EINVAL;
+	if (!vma->file)
+		return -EINVAL;
+	if ((vma->flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+		return -EACCES;
+	if (!file_writable(vma->file))
+		return -EBADF;
+	return pagecache_punch_hole(vma->file->inode, vma_pgoff_of(vma, start),
+				    vma_pgoff_of(vma, end - 1) + 1);
+}
+
+int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int advice)
+{
+	if (start >= end)
+		return 0;
+	switch (advice) {
+	case MMK_MADV_DONTNEED:
+		mm_zap_range(mm, vma, start, end);
+		return 0;
+	case MMK_MADV_FREE:
+		return madvise_free(mm, vma, start, end);
+	case MMK_MADV_WILLNEED:
+		if (vma->file)
+			pagecache_willneed(vma->file->inode, vma_pgoff_of(vma, start),
+					   vma_pgoff_of(vma, end - 1) + 1);
+		return 0;
+	case MMK_MADV_REMOVE:
+		return madvise_remove(vma, start, end);
+	case MMK_MADV_COLD:
+		return madvise_cold_or_pageout(mm, vma, start, end, false);
+	case MMK_MADV_PAGEOUT:
+		return madvise_cold_or_pageout(mm, vma, start, end, true);
+	default:
+		return 0;
+	}
+}
+
+/* ---- mincore ------------------------------------------------------------------------------ */
+
+#define MINCORE_ASK_CACHE 2 /* pte_none in a file mapping: the page cache decides */
+
+/*
+ * mincore_pte_range(): 1 for a present PTE (zero page included); for no
+ * PTE, the page cache's residency in a file or shmem mapping (even of a
+ * page this process never touched), 0 in anonymous memory.
+ */
+void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, unsigned char *vec)
+{
+	uint64_t n = (end - start) >> PAGE_SHIFT;
+	bool file = vma->file != NULL;
+	pthread_mutex_lock(&mm->ptl);
+	for (uint64_t i = 0; i < n; i++) {
+		pte_t *ptep = pgtable_walk(&mm->pt, start + (i << PAGE_SHIFT), 0);
+		pte_t pte = ptep ? *ptep : 0;
+		vec[i] = pte_present(pte) ? 1 : file ? MINCORE_ASK_CACHE : 0;
+	}
+	pthread_mutex_unlock(&mm->ptl);
+	if (!file)
+		return;
+	struct mmk_inode *in = vma->file->inode;
+	pthread_mutex_lock(&in->lock);
+	for (uint64_t i = 0; i < n; i++) {
+		if (vec[i] != MINCORE_ASK_CACHE)
+			continue;
+		pfn_t pfn;
+		uint64_t pgoff = vma_pgoff_of(vma, start + (i << PAGE_SHIFT));
+		vec[i] = !pagecache_lookup_locked(in, pgoff, &pfn) &&
+			 page_test(pfn_to_page(mm_pool(mm), pfn), PG_uptodate);
+	}
+	pthread_mutex_unlock(&in->lock);
+}

@@ -1,0 +1,514 @@
+/*
+ * pagecache.c - the page cache: one per inode (inode->pages), shared by
+ * every mapping of the file in every process and by read()/write().
+ * Mirrors mm/filemap.c (filemap_read, filemap_fault, generic_perform_write),
+ * mm/truncate.c (truncate_pagecache, truncate_inode_partial_folio,
+ * unmap_mapping_range) and, crudely, mm/vmscan.c's reclaim of clean file
+ * pages.  Readahead is readahead.c; dirty accounting, writeback and the
+ * flusher are writeback.c.
+ *
+ * What it owns: every frame in a page cache (one reference each) and the
+ * host file's bytes, touched only with pread (here), pwrite and fsync
+ * (writeback.c) and ftruncate (here).
+ *
+ * Invariants, under inode->lock:
+ *  - a cached page is PG_uptodate, has mapping == inode, index == its key;
+ *    nrpages counts the cache;
+ *  - no page lies wholly past EOF (pgoff >= DIV_ROUND_UP(i_size, 4096));
+ *    bytes past EOF in the last page are zero, except stores made through
+ *    a shared mapping since the page was last written back (Linux's rule:
+ *    writeback and size extension zero them);
+ *  - a mapped page is in the cache: truncation and hole punching zap the
+ *    mappings (unmap_mapping_range) before removing pages, and a fault keeps
+ *    the inode lock until its PTE is set.
+ *
+ * Locking: inode->lock covers the index, i_size, nrpages/nrdirty, f->ra,
+ * i_mmap (with the bounds and pgoff of the VMAs on it, which the
+ * address-space layer must change only under it) and host I/O on the file.
+ * mm->ptl of the mapping processes is taken inside it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pages.h"
+
+/* ---- The index ---------------------------------------------------------------------- */
+
+int pagecache_lookup_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *pfn)
+{
+	uint32_t v;
+	if (pcache_index_lookup(&in->pages, pgoff, &v))
+		return -ENOENT;
+	*pfn = v;
+	return 0;
+}
+
+int pagecache_insert_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
+{
+	int err = pcache_index_insert(&in->pages, pgoff, pfn);
+	MMK_BUG_ON(err == -EEXIST);
+	if (err)
+		return err;
+	struct page *pg = inode_page(in, pfn);
+	pg->mapping = in;
+	pg->index = pgoff;
+	in->nrpages++;
+	return 0;
+}
+
+void pagecache_delete_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
+{
+	struct page *pg = inode_page(in, pfn);
+	MMK_BUG_ON(page_mapcount(pg) != 0);
+	pcache_index_erase(&in->pages, pgoff, NULL);
+	in->nrpages--;
+	if (page_clear(pg, PG_dirty) & PG_dirty)
+		dirty_account_locked(in, -1);
+	pg->mapping = NULL;
+	frame_put(inode_pool(in), pfn);
+}
+
+/* Calls pagecache_delete_locked on every page of [first, last). */
+static void delete_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last)
+{
+	uint64_t key;
+	uint32_t val;
+	for (uint64_t p = first;
+	     p < last && !pcache_index_next(&in->pages, p, &key, &val) && key < last; p = key + 1) {
+		pagecache_delete_locked(in, key, val);
+		if (key == UINT64_MAX)
+			break;
+	}
+}
+
+/* ---- Host I/O ------------------------------------------------------------------------- */
+
+/*
+ * Fills frame pfn with page pgoff of the host file: what pread returns up
+ * to i_size (a short read is retried; EOF ends it), zeros after.  Marks it
+ * uptodate.  0 or -errno of a failed read.  Caller holds inode->lock.
+ */
+int pagecache_read_host_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
+{
+	uint8_t *p = pfn_to_virt(inode_pool(in), pfn);
+	uint64_t pos = pgoff << PAGE_SHIFT;
+	uint64_t want = in->size > pos ? in->size - pos : 0, got = 0;
+	if (want > PAGE_SIZE)
+		want = PAGE_SIZE;
+	while (got < want) {
+		ssize_t r = pread(in->hostfd, p + got, want - got, (off_t)(pos + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		got += (uint64_t)r;
+	}
+	memset(p + got, 0, PAGE_SIZE - got);
+	page_set(inode_page(in, pfn), PG_uptodate);
+	TRACE(in->sys, .kind = MMK_EV_PAGE_READ, .pgoff = pgoff, .pfn = pfn, .detail = in->path);
+	return 0;
+}
+
+/* A new page for pgoff read from the host file and added to the cache
+ * (the reclaiming allocation: the caller needs this page). */
+static int read_new_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out)
+{
+	pfn_t pfn;
+	int err = page_alloc(in->sys, in, 0, &pfn);
+	if (err)
+		return err;
+	err = pagecache_read_host_locked(in, pgoff, pfn);
+	if (!err)
+		err = pagecache_insert_locked(in, pgoff, pfn);
+	if (err) {
+		frame_put(inode_pool(in), pfn);
+		return err;
+	}
+	*out = pfn;
+	return 0;
+}
+
+/* ---- Reclaim -------------------------------------------------------------------------- */
+
+struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
+{
+	*n = 0;
+	pthread_mutex_lock(&sys->lock);
+	size_t count = 0;
+	for (int i = 0; i < INODE_HASH_SIZE; i++)
+		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
+			count++;
+	struct mmk_inode **v = count ? malloc(count * sizeof(*v)) : NULL;
+	if (v) {
+		for (int i = 0; i < INODE_HASH_SIZE; i++) {
+			for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next) {
+				inode_get(in);
+				v[(*n)++] = in;
+			}
+		}
+	}
+	pthread_mutex_unlock(&sys->lock);
+	return v;
+}
+
+void inodes_release(struct mmk_inode **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		inode_put(v[i]);
+	free(v);
+}
+
+/*
+ * try_to_unmap() for a clean page-cache page: zaps every PTE mapping it
+ * (all are on i_mmap).  Gives up, leaving what is done, at a dirty PTE
+ * (cannot happen for a host file's clean page; see memory.c).  Returns
+ * whether the page is unmapped.  Caller holds inode->lock, no mm->ptl.
+ */
+static bool try_to_unmap_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
+{
+	for (struct vma *v = in->i_mmap; v && page_mapcount(inode_page(in, pfn)); v = v->i_mmap_next) {
+		if (pgoff < v->pgoff || pgoff - v->pgoff >= vma_pages(v))
+			continue;
+		uint64_t va = vma_start(v) + ((pgoff - v->pgoff) << PAGE_SHIFT);
+		struct mm *mm = v->mm;
+		pthread_mutex_lock(&mm->ptl);
+		pte_t *ptep = pgtable_walk(&mm->pt, va, 0);
+		bool dirty = false;
+		if (ptep && pte_present(*ptep) && pte_pfn(*ptep) == pfn) {
+			dirty = *ptep & PTE_DIRTY;
+			if (!dirty) {
+				update_hiwater_rss_locked(mm);
+				pte_zap_locked(mm, va, ptep);
+			}
+		}
+		pthread_mutex_unlock(&mm->ptl);
+		if (dirty)
+			return false;
+	}
+	return page_mapcount(inode_page(in, pfn)) == 0;
+}
+
+/*
+ * Drops up to want clean pages of a host file: first those no process
+ * maps, then (mapped) ones it unmaps first, as reclaim takes clean file
+ * pages from the LRU wherever they are mapped.  A page with a reference
+ * beyond its mappings and the cache (pinned by a fault) is left alone.
+ * Caller holds the inode lock and no mm->ptl.
+ */
+static uint64_t shrink_inode_locked(struct mmk_inode *in, uint64_t want)
+{
+	uint64_t freed = 0, key;
+	uint32_t val;
+	if (in->kind != INODE_FILE)
+		return 0;
+	for (int pass = 0; pass < 2 && freed < want; pass++) {
+		for (uint64_t p = 0; freed < want && !pcache_index_next(&in->pages, p, &key, &val);
+		     p = key + 1) {
+			struct page *pg = inode_page(in, val);
+			uint32_t maps = (uint32_t)page_mapcount(pg);
+			bool clean = !page_test(pg, PG_dirty);
+			if (clean && page_refcount(pg) == maps + 1 && (pass ? maps > 0 : maps == 0) &&
+			    (!maps || try_to_unmap_locked(in, key, val)) && page_refcount(pg) == 1) {
+				pagecache_delete_locked(in, key, val);
+				freed++;
+			}
+			if (key == UINT64_MAX)
+				break;
+		}
+	}
+	return freed;
+}
+
+/*
+ * A crude shrink_page_cache(): frees up to want clean page-cache pages of
+ * host files (see shrink_inode_locked).  Inodes other than held are only
+ * trylocked, so any lock may be held around it except mm->ptl.  Returns
+ * the number freed.
+ */
+static uint64_t pagecache_shrink(struct mmk_system *sys, struct mmk_inode *held, uint64_t want)
+{
+	size_t n;
+	struct mmk_inode **v = inodes_snapshot(sys, &n);
+	uint64_t freed = 0;
+	if (held)
+		freed += shrink_inode_locked(held, want);
+	for (size_t i = 0; i < n && freed < want; i++) {
+		if (v[i] == held || pthread_mutex_trylock(&v[i]->lock))
+			continue;
+		freed += shrink_inode_locked(v[i], want - freed);
+		pthread_mutex_unlock(&v[i]->lock);
+	}
+	inodes_release(v, n);
+	return freed;
+}
+
+int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t *out)
+{
+	int err = frame_alloc(&sys->pool, zeroed, out);
+	if (err != -ENOMEM)
+		return err;
+	if (!pagecache_shrink(sys, held, 32))
+		return -ENOMEM;
+	return frame_alloc(&sys->pool, zeroed, out);
+}
+
+/* ---- Faults ----------------------------------------------------------------------------- */
+
+int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t pgoff,
+				pfn_t *pfn, bool *major)
+{
+	if (pgoff >= size_to_pages(in->size))
+		return -ERANGE;
+	if (in->kind == INODE_SHMEM)
+		return shmem_get_page_locked(in, pgoff, pfn);
+	if (!pagecache_lookup_locked(in, pgoff, pfn)) {
+		struct page *pg = inode_page(in, *pfn);
+		/* do_async_mmap_readahead() */
+		if (page_test(pg, PG_readahead) && !(vma->flags & VM_RAND_READ))
+			ra_async_locked(in, &vma->file->ra, pgoff, RA_PAGES, pg);
+		return 0;
+	}
+	*major = true;
+	ra_mmap_sync_locked(in, vma->file, vma->flags, pgoff);
+	if (!pagecache_lookup_locked(in, pgoff, pfn))
+		return 0;
+	return read_new_page_locked(in, pgoff, pfn);
+}
+
+/* ---- read() and write() ------------------------------------------------------------------- */
+
+/* Reading a hole of shared memory gives zeros without allocating. */
+static void shmem_read_page_locked(struct mmk_inode *in, uint64_t pgoff, uint8_t *dst,
+				   uint64_t off, uint64_t n)
+{
+	pfn_t pfn;
+	if (pagecache_lookup_locked(in, pgoff, &pfn))
+		memset(dst, 0, n);
+	else
+		memcpy(dst, (uint8_t *)pfn_to_virt(inode_pool(in), pfn) + off, n);
+}
+
+/*
+ * filemap_read(): copies from the cache, reading missing pages (with
+ * on-demand readahead keyed by f->ra) and marking pages accessed.
+ * Returns the bytes read (short at EOF), or -errno if none could be.
+ */
+int64_t pagecache_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off)
+{
+	struct mmk_inode *in = f->inode;
+	uint8_t *dst = buf;
+	if (!len)
+		return 0;
+	pthread_mutex_lock(&in->lock);
+	if (off >= in->size) {
+		pthread_mutex_unlock(&in->lock);
+		return 0;
+	}
+	uint64_t n = in->size - off < len ? in->size - off : len;
+	uint64_t first = off >> PAGE_SHIFT, last = (off + n - 1) >> PAGE_SHIFT, done = 0;
+	int err = 0;
+	for (uint64_t idx = first; idx <= last; idx++) {
+		uint64_t poff = idx == first ? off & (PAGE_SIZE - 1) : 0;
+		uint64_t chunk = PAGE_SIZE - poff < n - done ? PAGE_SIZE - poff : n - done;
+		if (in->kind == INODE_SHMEM) {
+			shmem_read_page_locked(in, idx, dst + done, poff, chunk);
+			done += chunk;
+			continue;
+		}
+		pfn_t pfn;
+		if (pagecache_lookup_locked(in, idx, &pfn)) {
+			ra_sync_locked(in, &f->ra, idx, last - idx + 1);
+			if (pagecache_lookup_locked(in, idx, &pfn)) {
+				err = read_new_page_locked(in, idx, &pfn);
+				if (err)
+					break;
+			}
+		}
+		struct page *pg = inode_page(in, pfn);
+		if (page_test(pg, PG_readahead))
+			ra_async_locked(in, &f->ra, idx, last - idx + 1, pg);
+		memcpy(dst + done, (uint8_t *)pfn_to_virt(inode_pool(in), pfn) + poff, chunk);
+		page_set(pg, PG_referenced); /* folio_mark_accessed() */
+		done += chunk;
+	}
+	f->ra.prev_pos = off + done;
+	pthread_mutex_unlock(&in->lock);
+	return done ? (int64_t)done : err;
+}
+
+/*
+ * Zeroes the bytes past old_size in the page holding it, when i_size grows
+ * past them (pagecache_isize_extended(): stores made through a mapping
+ * beyond EOF must not become file data).  Caller holds inode->lock.
+ */
+static void zero_post_eof_locked(struct mmk_inode *in, uint64_t old_size)
+{
+	uint64_t tail = old_size & (PAGE_SIZE - 1);
+	pfn_t pfn;
+	if (!tail || pagecache_lookup_locked(in, old_size >> PAGE_SHIFT, &pfn))
+		return;
+	memset((uint8_t *)pfn_to_virt(inode_pool(in), pfn) + tail, 0, PAGE_SIZE - tail);
+}
+
+/* The page at idx for a write of [poff, poff + n) in it (write_begin):
+ * a partially overwritten page inside the file is read first. */
+static int write_begin_locked(struct mmk_inode *in, uint64_t idx, uint64_t poff, uint64_t n,
+			      pfn_t *out)
+{
+	if (!pagecache_lookup_locked(in, idx, out))
+		return 0;
+	bool whole = poff == 0 && n == PAGE_SIZE;
+	bool beyond = (idx << PAGE_SHIFT) >= in->size;
+	if (in->kind != INODE_FILE || whole || beyond) {
+		pfn_t pfn;
+		int err = page_alloc(in->sys, in, 1, &pfn);
+		if (err)
+			return err;
+		struct page *pg = inode_page(in, pfn);
+		page_set(pg, PG_uptodate | (in->kind == INODE_SHMEM ? PG_swapbacked : 0));
+		err = pagecache_insert_locked(in, idx, pfn);
+		if (err) {
+			frame_put(inode_pool(in), pfn);
+			return err;
+		}
+		*out = pfn;
+		return 0;
+	}
+	return read_new_page_locked(in, idx, out);
+}
+
+/*
+ * generic_perform_write(): copies into cache pages (created or read as
+ * needed), dirties them, and moves i_size past what was written.  Returns
+ * the bytes written, or -errno if none could be (-EFBIG past the largest
+ * file size).
+ */
+int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint64_t off)
+{
+	struct mmk_inode *in = f->inode;
+	const uint8_t *src = buf;
+	const uint64_t max_size = (uint64_t)INT64_MAX;
+	if (!len)
+		return 0;
+	if (off >= max_size)
+		return -EFBIG;
+	if (len > max_size - off)
+		len = max_size - off;
+	pthread_mutex_lock(&in->lock);
+	if (off + len > in->size)
+		zero_post_eof_locked(in, in->size);
+	uint64_t done = 0;
+	int err = 0;
+	while (done < len) {
+		uint64_t pos = off + done, idx = pos >> PAGE_SHIFT, poff = pos & (PAGE_SIZE - 1);
+		uint64_t n = PAGE_SIZE - poff < len - done ? PAGE_SIZE - poff : len - done;
+		pfn_t pfn;
+		err = write_begin_locked(in, idx, poff, n, &pfn);
+		if (err)
+			break;
+		memcpy((uint8_t *)pfn_to_virt(inode_pool(in), pfn) + poff, src + done, n);
+		pagecache_mark_dirty_locked(in, inode_page(in, pfn));
+		done += n;
+		if (off + done > in->size)
+			in->size = off + done;
+	}
+	pthread_mutex_unlock(&in->lock);
+	return done ? (int64_t)done : err;
+}
+
+/* ---- Unmapping and release ------------------------------------------------------------- */
+
+void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last,
+				bool even_cows)
+{
+	for (struct vma *v = in->i_mmap; v; v = v->i_mmap_next) {
+		uint64_t vfirst = v->pgoff, vlast = v->pgoff + vma_pages(v);
+		uint64_t s = first > vfirst ? first : vfirst;
+		uint64_t e = last < vlast ? last : vlast;
+		if (s >= e)
+			continue;
+		zap_pte_range(v->mm, vma_start(v) + ((s - vfirst) << PAGE_SHIFT),
+			      vma_start(v) + ((e - vfirst) << PAGE_SHIFT), even_cows);
+	}
+}
+
+/* The inode is going: its dirty pages reach the host file, then every
+ * page leaves the cache (no mapping is left). */
+int pagecache_release(struct mmk_inode *in)
+{
+	int err = pagecache_writeback(in, 0, UINT64_MAX, false);
+	pthread_mutex_lock(&in->lock);
+	MMK_BUG_ON(in->i_mmap);
+	delete_range_locked(in, 0, UINT64_MAX);
+	MMK_BUG_ON(in->nrpages || pcache_index_count(&in->pages));
+	pthread_mutex_unlock(&in->lock);
+	return err;
+}
+
+/* ---- Truncation and holes ---------------------------------------------------------------- */
+
+/* truncate_inode_partial_folio(): zeroes [from, end of page) of the page
+ * holding byte from, if cached. */
+static void zero_page_tail_locked(struct mmk_inode *in, uint64_t from)
+{
+	zero_post_eof_locked(in, from);
+}
+
+/*
+ * truncate_setsize() + truncate_pagecache(): the host file first (its
+ * error leaves everything as it was); shrinking zaps every mapping of the
+ * pages past the new EOF, private COW copies included, drops those pages
+ * and zeroes the new last page's tail; growing zeroes the old last page's
+ * tail so the new bytes read as zeros.
+ */
+int pagecache_truncate(struct mmk_inode *in, uint64_t size)
+{
+	if (size > (uint64_t)INT64_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&in->lock);
+	if (in->kind == INODE_FILE && ftruncate(in->hostfd, (off_t)size) < 0) {
+		int err = -errno;
+		pthread_mutex_unlock(&in->lock);
+		return err;
+	}
+	uint64_t old = in->size;
+	if (size < old) {
+		in->size = size;
+		uint64_t keep = size_to_pages(size);
+		unmap_mapping_range_locked(in, keep, UINT64_MAX, true);
+		delete_range_locked(in, keep, UINT64_MAX);
+		zero_page_tail_locked(in, size);
+	} else if (size > old) {
+		zero_post_eof_locked(in, old);
+		in->size = size;
+	}
+	pthread_mutex_unlock(&in->lock);
+	return 0;
+}
+
+int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
+{
+	static const uint8_t zeros[PAGE_SIZE];
+	int err = 0;
+	pthread_mutex_lock(&in->lock);
+	uint64_t eof = size_to_pages(in->size);
+	if (last > eof)
+		last = eof;
+	if (first < last) {
+		unmap_mapping_range_locked(in, first, last, false);
+		delete_range_locked(in, first, last);
+		uint64_t end = last << PAGE_SHIFT;
+		if (end > in->size)
+			end = in->size;
+		for (uint64_t pos = first << PAGE_SHIFT; in->kind == INODE_FILE && pos < end && !err;
+		     pos += PAGE_SIZE)
+			err = host_pwrite_full(in->hostfd, zeros,
+					       end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
+	}
+	pthread_mutex_unlock(&in->lock);
+	return err;
+}

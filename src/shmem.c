@@ -1,0 +1,51 @@
+/*
+ * shmem.c - shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS and
+ * MAP_SHARED of /dev/zero), mirroring mm/shmem.c's shmem_zero_setup and
+ * shmem_get_folio: an INODE_SHMEM inode whose page cache is the memory
+ * itself.  Every process mapping it (the parent and its fork children)
+ * faults in the same pages, so a store in one is a load in the others.
+ *
+ * Invariants: the inode has no host file (hostfd -1) and is never written
+ * back; its pages are PG_swapbacked (RssShmem), created zeroed on the
+ * first fault and freed only when the inode goes (pagecache_release) or a
+ * hole is punched (MADV_REMOVE); a fault past i_size (the mapping's
+ * original length) is SIGBUS, as on Linux after mremap grows such a
+ * mapping.
+ */
+#include <errno.h>
+
+#include "pages.h"
+
+int shmem_file_create(struct mmk_system *sys, uint64_t len, struct mmk_file **out)
+{
+	struct mmk_inode *in = inode_new_internal(sys, INODE_SHMEM, len);
+	if (!in)
+		return -ENOMEM;
+	struct mmk_file *f = file_new(in, MMK_O_RDWR);
+	if (!f) {
+		inode_put(in);
+		return -ENOMEM;
+	}
+	*out = f;
+	return 0;
+}
+
+int shmem_get_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *pfn)
+{
+	if (pgoff >= size_to_pages(in->size))
+		return -ERANGE;
+	if (!pagecache_lookup_locked(in, pgoff, pfn))
+		return 0;
+	pfn_t new;
+	int err = page_alloc(in->sys, in, 1, &new);
+	if (err)
+		return err;
+	page_set(pfn_to_page(&in->sys->pool, new), PG_swapbacked | PG_uptodate);
+	err = pagecache_insert_locked(in, pgoff, new);
+	if (err) {
+		frame_put(&in->sys->pool, new);
+		return err;
+	}
+	*pfn = new;
+	return 0;
+}

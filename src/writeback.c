@@ -1,0 +1,322 @@
+/*
+ * writeback.c - dirty page-cache pages and how they reach the host file,
+ * mirroring mm/page-writeback.c (folio_mark_dirty, folio_clear_dirty_for_io,
+ * the background flusher's dirty_expire_centisecs and
+ * dirty_background_ratio), mm/rmap.c (folio_mkclean) and mm/msync.c's
+ * vfs_fsync_range.
+ *
+ * A page is written back only after every PTE mapping it was made
+ * read-only and clean, then PG_dirty is cleared, then the bytes below
+ * i_size are written with pwrite: a store after that faults, waits for the
+ * inode lock this holds, and dirties the page again, so no store is ever
+ * lost.  A failed write leaves the page dirty (retried by the next sync,
+ * fsync, msync, flusher pass, or at the latest when the inode goes).
+ *
+ * The flusher: one thread per system.  sys->tick advances once a second;
+ * every FLUSH_INTERVAL_TICKS (or when kicked) it writes back the pages
+ * dirty for FLUSH_EXPIRE_TICKS, or every dirty page while more than
+ * FLUSH_BACKGROUND_RATIO percent of RAM is dirty (the dirtying path kicks
+ * it then).  No fsync: that is sync/fsync/msync's business.
+ *
+ * Invariants, under inode->lock: for a host file, nrdirty counts its
+ * PG_dirty pages and the flusher's nr_dirty sums them over the system;
+ * page->dirtied_at is the tick a page became dirty.  The flusher's own
+ * lock is a leaf; it takes inode locks and then mm->ptl, never holding
+ * sys->lock.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pages.h"
+
+#define FLUSH_TICK_MS 1000        /* sys->tick advances once a second */
+#define FLUSH_INTERVAL_TICKS 5    /* dirty_writeback_centisecs = 500 */
+#define FLUSH_EXPIRE_TICKS 30     /* dirty_expire_centisecs = 3000 */
+#define FLUSH_BACKGROUND_RATIO 10 /* dirty_background_ratio: % of RAM */
+
+struct flusher {
+	struct mmk_system *sys;        /* immutable */
+	pthread_t thread;              /* immutable */
+	uint64_t threshold;            /* immutable: dirty pages that start background writeback */
+	atomic_uint_fast64_t nr_dirty; /* dirty page-cache pages of host files */
+	pthread_mutex_t lock;          /* protects stop, kicked; a leaf lock */
+	pthread_cond_t cond;
+	bool stop, kicked;
+};
+
+/* ---- Dirty state ---------------------------------------------------------------------- */
+
+/* Counts a page's PG_dirty change for a host file (nrdirty, flusher). */
+void dirty_account_locked(struct mmk_inode *in, int delta)
+{
+	if (in->kind != INODE_FILE)
+		return;
+	in->nrdirty += (uint64_t)(int64_t)delta;
+	struct flusher *f = in->sys->flusher;
+	if (f)
+		atomic_fetch_add(&f->nr_dirty, (uint64_t)(int64_t)delta);
+}
+
+void pagecache_mark_dirty_locked(struct mmk_inode *in, struct page *pg)
+{
+	if (page_set(pg, PG_dirty) & PG_dirty)
+		return;
+	if (in->kind != INODE_FILE)
+		return;
+	pg->dirtied_at = (uint32_t)atomic_load(&in->sys->tick);
+	dirty_account_locked(in, +1);
+	struct flusher *f = in->sys->flusher;
+	if (f && atomic_load(&f->nr_dirty) > f->threshold)
+		flusher_kick(in->sys); /* balance_dirty_pages(): wake background writeback */
+}
+
+/* pwrite of all n bytes, retried on short writes.  0 or -errno. */
+int host_pwrite_full(int fd, const void *buf, uint64_t n, uint64_t pos)
+{
+	const uint8_t *p = buf;
+	while (n) {
+		ssize_t r = pwrite(fd, p, n, (off_t)pos);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EIO;
+		p += r;
+		pos += (uint64_t)r;
+		n -= (uint64_t)r;
+	}
+	return 0;
+}
+
+/* ---- Writeback ----------------------------------------------------------------------------- */
+
+/*
+ * folio_mkclean(): write-protects and cleans every PTE mapping the page
+ * (private mappings only ever map it read-only and clean, so checking
+ * them is harmless).  Caller holds inode->lock.
+ */
+static void page_mkclean_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
+{
+	for (struct vma *v = in->i_mmap; v; v = v->i_mmap_next) {
+		if (pgoff < v->pgoff || pgoff - v->pgoff >= vma_pages(v))
+			continue;
+		uint64_t va = vma_start(v) + ((pgoff - v->pgoff) << PAGE_SHIFT);
+		struct mm *mm = v->mm;
+		pthread_mutex_lock(&mm->ptl);
+		pte_t *ptep = pgtable_walk(&mm->pt, va, 0);
+		if (ptep && pte_present(*ptep) && pte_pfn(*ptep) == pfn &&
+		    (*ptep & (PTE_WRITE | PTE_DIRTY))) {
+			*ptep &= ~(PTE_WRITE | PTE_DIRTY);
+			tlb_flush_locked(mm, va, va + PAGE_SIZE);
+		}
+		pthread_mutex_unlock(&mm->ptl);
+	}
+}
+
+/*
+ * Writes one dirty page to the host file (folio_clear_dirty_for_io +
+ * writepage): mappings write-protected first, then PG_dirty cleared, then
+ * the bytes below i_size written; the straddling page's tail past EOF is
+ * zeroed as block_write_full_folio does.  On failure the page stays
+ * dirty.  Caller holds inode->lock.
+ */
+static int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
+{
+	struct page *pg = inode_page(in, pfn);
+	page_mkclean_locked(in, pgoff, pfn);
+	page_clear(pg, PG_dirty);
+	dirty_account_locked(in, -1);
+	uint64_t pos = pgoff << PAGE_SHIFT;
+	uint64_t len = in->size > pos ? in->size - pos : 0;
+	if (len > PAGE_SIZE)
+		len = PAGE_SIZE;
+	uint8_t *p = pfn_to_virt(inode_pool(in), pfn);
+	for (uint64_t i = len; i < PAGE_SIZE; i++) {
+		if (p[i]) {
+			memset(p + len, 0, PAGE_SIZE - len);
+			break;
+		}
+	}
+	int err = len ? host_pwrite_full(in->hostfd, p, len, pos) : 0;
+	if (err) {
+		page_set(pg, PG_dirty);
+		dirty_account_locked(in, +1);
+		return err;
+	}
+	TRACE(in->sys, .kind = MMK_EV_WRITEBACK, .pgoff = pgoff, .pfn = pfn, .detail = in->path);
+	return 0;
+}
+
+/* Writes back the dirty pages of [first, last) that pass the filter. */
+static int writeback_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last,
+				  bool (*want)(struct page *pg, void *arg), void *arg)
+{
+	int err = 0;
+	uint64_t key;
+	uint32_t val;
+	for (uint64_t p = first;
+	     p < last && !pcache_index_next(&in->pages, p, &key, &val) && key < last; p = key + 1) {
+		struct page *pg = inode_page(in, val);
+		if (page_test(pg, PG_dirty) && (!want || want(pg, arg))) {
+			int e = writeback_page_locked(in, key, val);
+			if (e && !err)
+				err = e;
+		}
+		if (key == UINT64_MAX)
+			break;
+	}
+	return err;
+}
+
+int pagecache_writeback(struct mmk_inode *in, uint64_t start, uint64_t end, bool sync)
+{
+	if (in->kind != INODE_FILE)
+		return 0;
+	pthread_mutex_lock(&in->lock);
+	int err = writeback_range_locked(in, start, end, NULL, NULL);
+	pthread_mutex_unlock(&in->lock);
+	if (sync && fsync(in->hostfd) < 0 && !err)
+		err = -errno;
+	return err;
+}
+
+/* vfs_fsync_range() for msync(MS_SYNC) on a shared file mapping. */
+int pagecache_msync_vma(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int flags)
+{
+	if (!(flags & MMK_MS_SYNC) || !vma->file || !(vma->flags & VM_SHARED) || start >= end)
+		return 0;
+	return pagecache_writeback(vma->file->inode, vma_pgoff_of(vma, start),
+				   vma_pgoff_of(vma, end - 1) + 1, true);
+}
+
+/* ---- The flusher ----------------------------------------------------------------------------- */
+
+struct flush_filter {
+	uint32_t now;
+	bool all;
+};
+
+static bool page_expired(struct page *pg, void *arg)
+{
+	struct flush_filter *ff = arg;
+	return ff->all || (uint32_t)(ff->now - pg->dirtied_at) >= FLUSH_EXPIRE_TICKS;
+}
+
+/* One pass of background writeback (wb_writeback): pages dirty for longer
+ * than the expiry age, or everything when the system is over the
+ * background threshold.  No fsync, as Linux's flusher. */
+static void flusher_pass(struct mmk_system *sys, bool all)
+{
+	struct flusher *f = sys->flusher;
+	struct flush_filter ff = {
+		.now = (uint32_t)atomic_load(&sys->tick),
+		.all = all || atomic_load(&f->nr_dirty) > f->threshold,
+	};
+	size_t n;
+	struct mmk_inode **v = inodes_snapshot(sys, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct mmk_inode *in = v[i];
+		if (in->kind != INODE_FILE)
+			continue;
+		pthread_mutex_lock(&in->lock);
+		if (in->nrdirty)
+			writeback_range_locked(in, 0, UINT64_MAX, page_expired, &ff);
+		pthread_mutex_unlock(&in->lock);
+	}
+	inodes_release(v, n);
+}
+
+static void *flusher_main(void *arg)
+{
+	struct flusher *f = arg;
+	unsigned since = 0;
+	pthread_mutex_lock(&f->lock);
+	while (!f->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += FLUSH_TICK_MS / 1000;
+		bool timed_out = false;
+		while (!f->stop && !f->kicked && !timed_out)
+			timed_out = pthread_cond_timedwait(&f->cond, &f->lock, &until) == ETIMEDOUT;
+		if (f->stop)
+			break;
+		bool kicked = f->kicked;
+		f->kicked = false;
+		pthread_mutex_unlock(&f->lock);
+		if (timed_out) {
+			atomic_fetch_add(&f->sys->tick, 1);
+			since++;
+		}
+		if (kicked || since >= FLUSH_INTERVAL_TICKS) {
+			since = 0;
+			flusher_pass(f->sys, false);
+		}
+		pthread_mutex_lock(&f->lock);
+	}
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+int flusher_start(struct mmk_system *sys)
+{
+	struct flusher *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->sys = sys;
+	f->threshold = (uint64_t)sys->pool.nframes * FLUSH_BACKGROUND_RATIO / 100;
+	atomic_init(&f->nr_dirty, 0);
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&f->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	sys->flusher = f;
+	int err = pthread_create(&f->thread, NULL, flusher_main, f);
+	if (err) {
+		sys->flusher = NULL;
+		pthread_cond_destroy(&f->cond);
+		pthread_mutex_destroy(&f->lock);
+		free(f);
+		return -err;
+	}
+	return 0;
+}
+
+void flusher_stop(struct mmk_system *sys)
+{
+	struct flusher *f = sys->flusher;
+	if (!f)
+		return;
+	pthread_mutex_lock(&f->lock);
+	f->stop = true;
+	pthread_cond_signal(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+	pthread_join(f->thread, NULL);
+	flusher_pass(sys, true);
+	sys->flusher = NULL;
+	pthread_cond_destroy(&f->cond);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
+
+void flusher_kick(struct mmk_system *sys)
+{
+	struct flusher *f = sys->flusher;
+	if (!f)
+		return;
+	pthread_mutex_lock(&f->lock);
+	f->kicked = true;
+	pthread_cond_signal(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+}
+
+uint64_t flusher_nr_dirty(struct mmk_system *sys)
+{
+	struct flusher *f = sys->flusher;
+	return f ? atomic_load(&f->nr_dirty) : 0;
+}

@@ -1,0 +1,342 @@
+/*
+ * test_threads.c - host threads hammering the page layer at once (run under
+ * ThreadSanitizer by `make tsan`): loads, stores and faults on one process
+ * while another thread maps, unmaps and protects around them; a TLB that
+ * must never show a frame after it was freed and reused by another
+ * process; first-touch faults racing on one fresh VMA; processes sharing a
+ * file mapping while writeback, fork and truncation run.  Each test ends
+ * with the full invariant check and the frame-leak check of fx_done.
+ *
+ * Threads only ever race on the same bytes where the simulated program
+ * would itself be racy; the checks are on what every thread must see.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "page_test.h"
+#include "pages.h"
+
+#define NWORK 4
+#ifdef MMK_DEBUG
+#define ROUNDS 2000
+#else
+#define ROUNDS 20000
+#endif
+
+struct shared {
+	struct fixture *fx;
+	mmk_proc *p;
+	uint64_t base;
+	atomic_int stop;
+	atomic_int errors;
+	int id;
+};
+
+struct worker {
+	struct shared *sh;
+	int id;
+	mmk_proc *p;
+	uint64_t base;
+};
+
+static void note_error(struct shared *sh, const char *what, long long v)
+{
+	if (atomic_fetch_add(&sh->errors, 1) < 5)
+		printf("# thread error: %s (%lld)\n", what, v);
+}
+
+/* ---- One process: workers on their own regions, a churner around them ---- */
+
+static void *region_worker(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t region = w->base + (uint64_t)w->id * 64 * PS;
+	unsigned char buf[3 * PS], got[3 * PS];
+	for (int r = 0; r < ROUNDS; r++) {
+		uint64_t off = (uint64_t)(r * 1237 % (61 * PS));
+		memset(buf, (w->id << 4) | (r & 15), sizeof(buf));
+		struct mmk_siginfo si;
+		int e = mmk_store(w->p, region + off, buf, sizeof(buf), &si);
+		if (!e)
+			e = mmk_load(w->p, region + off, got, sizeof(got), &si);
+		if (e)
+			note_error(w->sh, "region access failed", e);
+		else if (memcmp(buf, got, sizeof(buf)))
+			note_error(w->sh, "region content", r);
+	}
+	return NULL;
+}
+
+static void *churner(void *arg)
+{
+	struct shared *sh = arg;
+	uint64_t at = sh->base + NWORK * 64 * PS + 16 * PS; /* beyond the workers */
+	static char text[1 << 16];
+	for (int r = 0; !atomic_load(&sh->stop); r++) {
+		if (mmk_mmap(sh->p, at, 16 * PS, RW, PA | MMK_MAP_FIXED, -1, 0) != (int64_t)at)
+			note_error(sh, "churn mmap", r);
+		mmk_fill(sh->p, at, r, 8 * PS, NULL);
+		mmk_mprotect(sh->p, at, 4 * PS, MMK_PROT_READ);
+		mmk_madvise(sh->p, at + 8 * PS, 8 * PS, MMK_MADV_DONTNEED);
+		mmk_proc_smaps(sh->p, text, sizeof(text));
+		mmk_proc_status(sh->p, text, sizeof(text));
+		if (mmk_munmap(sh->p, at, 16 * PS))
+			note_error(sh, "churn munmap", r);
+	}
+	return NULL;
+}
+
+TEST(one_process_workers_and_a_churner)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	struct shared sh = {.fx = &fx, .p = fx.p, .base = 0x10000000};
+	CHECK_EQ(mmk_mmap(fx.p, sh.base, NWORK * 64 * PS, RW, PA | MMK_MAP_FIXED, -1, 0),
+		 (int64_t)sh.base);
+	pthread_t t[NWORK + 1];
+	struct worker w[NWORK];
+	for (int i = 0; i < NWORK; i++) {
+		w[i] = (struct worker){.sh = &sh, .id = i, .p = fx.p, .base = sh.base};
+		CHECK(!pthread_create(&t[i], NULL, region_worker, &w[i]));
+	}
+	CHECK(!pthread_create(&t[NWORK], NULL, churner, &sh));
+	for (int i = 0; i < NWORK; i++)
+		pthread_join(t[i], NULL);
+	atomic_store(&sh.stop, 1);
+	pthread_join(t[NWORK], NULL);
+	CHECK_EQ(atomic_load(&sh.errors), 0);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* ---- The TLB never shows a freed and reused frame ---------------------------- */
+
+static void *steady_loader(void *arg)
+{
+	struct shared *sh = arg;
+	unsigned char got[PS];
+	while (!atomic_load(&sh->stop)) {
+		struct mmk_siginfo si;
+		if (mmk_load(sh->p, sh->base, got, PS, &si))
+			continue; /* unmapped right now: SIGSEGV is fine */
+		for (size_t i = 0; i < PS; i++) {
+			if (got[i] != 0x11 && got[i] != 0) {
+				note_error(sh, "loaded a byte of someone else's frame", got[i]);
+				break;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void *remapper(void *arg)
+{
+	struct shared *sh = arg;
+	for (int r = 0; r < ROUNDS; r++) {
+		mmk_munmap(sh->p, sh->base, PS);
+		mmk_mmap(sh->p, sh->base, PS, RW, PA | MMK_MAP_FIXED, -1, 0);
+		mmk_fill(sh->p, sh->base, 0x11, PS, NULL);
+	}
+	atomic_store(&sh->stop, 1);
+	return NULL;
+}
+
+/* Another process taking every frame that comes free and filling it. */
+static void *frame_thief(void *arg)
+{
+	struct shared *sh = arg;
+	uint64_t at = 0x30000000;
+	while (!atomic_load(&sh->stop)) {
+		mmk_mmap(sh->p, at, 8 * PS, RW, PA | MMK_MAP_FIXED, -1, 0);
+		mmk_fill(sh->p, at, 0x22, 8 * PS, NULL);
+		mmk_munmap(sh->p, at, 8 * PS);
+	}
+	return NULL;
+}
+
+TEST(tlb_hit_never_reads_a_reused_frame)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	mmk_proc *thief;
+	CHECK(mmk_spawn(fx.sys, &thief) > 0);
+	struct shared sh = {.fx = &fx, .p = fx.p, .base = 0x20000000};
+	struct shared sh2 = {.fx = &fx, .p = thief};
+	CHECK_EQ(mmk_mmap(fx.p, sh.base, PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)sh.base);
+	CHECK_EQ(mmk_fill(fx.p, sh.base, 0x11, PS, NULL), 0);
+	pthread_t a, b, c, d;
+	CHECK(!pthread_create(&a, NULL, steady_loader, &sh));
+	CHECK(!pthread_create(&d, NULL, steady_loader, &sh));
+	CHECK(!pthread_create(&c, NULL, frame_thief, &sh2));
+	CHECK(!pthread_create(&b, NULL, remapper, &sh));
+	pthread_join(b, NULL);
+	pthread_join(a, NULL);
+	pthread_join(d, NULL);
+	atomic_store(&sh2.stop, 1);
+	pthread_join(c, NULL);
+	CHECK_EQ(atomic_load(&sh.errors), 0);
+	CHECK_INV(&fx);
+	mmk_exit(thief);
+	CHECK(!fx_done(&fx));
+}
+
+/* ---- First touches racing on one fresh VMA ------------------------------------ */
+
+struct race {
+	mmk_proc *p;
+	uint64_t base;
+	int id;
+	atomic_int *go;
+	atomic_int *errors;
+};
+
+static void *first_toucher(void *arg)
+{
+	struct race *r = arg;
+	while (!atomic_load(r->go))
+		;
+	for (int i = 0; i < 32; i++) {
+		uint64_t a = r->base + (uint64_t)i * PS + (uint64_t)r->id * 8;
+		uint64_t v = (uint64_t)r->id * 1000 + (uint64_t)i;
+		if (mmk_store(r->p, a, &v, 8, NULL))
+			atomic_fetch_add(r->errors, 1);
+	}
+	return NULL;
+}
+
+TEST(first_touch_faults_race_on_a_fresh_vma)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	for (int round = 0; round < 20; round++) {
+		uint64_t base = 0x40000000 + (uint64_t)round * 0x100000;
+		CHECK_EQ(mmk_mmap(fx.p, base, 32 * PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)base);
+		atomic_int go = 0, errors = 0;
+		pthread_t t[NWORK];
+		struct race r[NWORK];
+		for (int i = 0; i < NWORK; i++) {
+			r[i] = (struct race){fx.p, base, i, &go, &errors};
+			CHECK(!pthread_create(&t[i], NULL, first_toucher, &r[i]));
+		}
+		atomic_store(&go, 1);
+		for (int i = 0; i < NWORK; i++)
+			pthread_join(t[i], NULL);
+		CHECK_EQ(atomic_load(&errors), 0);
+		for (int i = 0; i < NWORK; i++) {
+			for (int pg = 0; pg < 32; pg++) {
+				uint64_t v = 0;
+				CHECK_EQ(mmk_load(fx.p, base + (uint64_t)pg * PS + (uint64_t)i * 8, &v, 8,
+						  NULL), 0);
+				CHECK_EQ(v, (uint64_t)i * 1000 + (uint64_t)pg);
+			}
+		}
+		CHECK_EQ(smaps_kb(fx.p, base, "Rss:"), 128);
+		CHECK_INV(&fx);
+	}
+	CHECK(!fx_done(&fx));
+}
+
+/* ---- Processes sharing a file while writeback, fork and truncation run ------- */
+
+struct filer {
+	struct shared *sh;
+	mmk_proc *p;
+	uint64_t map;
+	int slot;
+	uint64_t last;
+};
+
+#define FILE_PAGES 16
+
+static void *slot_writer(void *arg)
+{
+	struct filer *f = arg;
+	for (int r = 1; r <= ROUNDS; r++) {
+		uint64_t v = ((uint64_t)f->slot << 32) | (uint64_t)r;
+		/* The last round goes to page 0, which truncation never reaches. */
+		uint64_t pg = r == ROUNDS ? 0 : (uint64_t)(r % FILE_PAGES);
+		uint64_t a = f->map + pg * PS + (uint64_t)f->slot * 8;
+		struct mmk_siginfo si;
+		int e = mmk_store(f->p, a, &v, 8, &si);
+		if (e && si.signo != MMK_SIGBUS)
+			note_error(f->sh, "slot store", e);
+		/* The truncater shrinks the file to 8 pages at times: zeros. */
+		uint64_t back = 0;
+		if (!e && !mmk_load(f->p, a, &back, 8, &si) && back != v && back != 0)
+			note_error(f->sh, "slot readback", (long long)back);
+	}
+	return NULL;
+}
+
+static void *file_admin(void *arg)
+{
+	struct filer *f = arg;
+	struct shared *sh = f->sh;
+	int fd = fx_open(sh->fx, f->p, "shared", 0);
+	for (int r = 0; !atomic_load(&sh->stop); r++) {
+		mmk_fsync(f->p, fd);
+		flusher_kick(sh->fx->sys);
+		if (r % 3 == 0) {
+			mmk_proc *c;
+			if (mmk_fork(f->p, &c) > 0) {
+				uint64_t v; /* bytes 64.. are no writer's slot */
+				mmk_load(c, f->map + 64, &v, 8, NULL);
+				mmk_exit(c);
+			}
+		}
+		if (r % 5 == 0) {
+			mmk_ftruncate(f->p, fd, 8 * PS);
+			mmk_ftruncate(f->p, fd, FILE_PAGES * PS);
+		}
+		mmk_msync(f->p, f->map, FILE_PAGES * PS, MMK_MS_SYNC);
+	}
+	mmk_close(f->p, fd);
+	return NULL;
+}
+
+TEST(processes_share_a_file_under_writeback_fork_and_truncate)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "shared", FILE_PAGES * PS, 0);
+	mmk_proc *q;
+	CHECK(mmk_spawn(fx.sys, &q) > 0);
+	mmk_proc *procs[2] = {fx.p, q};
+	uint64_t maps[2];
+	for (int i = 0; i < 2; i++) {
+		int fd = fx_open(&fx, procs[i], "shared", 0);
+		int64_t m = mmk_mmap(procs[i], 0, FILE_PAGES * PS, RW, MMK_MAP_SHARED, fd, 0);
+		CHECK(m > 0);
+		maps[i] = (uint64_t)m;
+		mmk_close(procs[i], fd);
+	}
+	struct shared sh = {.fx = &fx};
+	struct filer f[5];
+	pthread_t t[5];
+	for (int i = 0; i < 4; i++) {
+		f[i] = (struct filer){.sh = &sh, .p = procs[i & 1], .map = maps[i & 1], .slot = i};
+		CHECK(!pthread_create(&t[i], NULL, slot_writer, &f[i]));
+	}
+	f[4] = (struct filer){.sh = &sh, .p = fx.p, .map = maps[0]};
+	CHECK(!pthread_create(&t[4], NULL, file_admin, &f[4]));
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	atomic_store(&sh.stop, 1);
+	pthread_join(t[4], NULL);
+	CHECK_EQ(atomic_load(&sh.errors), 0);
+	CHECK_INV(&fx);
+	/* Each slot's last value is in the file, through either mapping. */
+	for (int i = 0; i < 4; i++) {
+		uint64_t v = 0;
+		CHECK_EQ(mmk_load(q, maps[1] + (uint64_t)i * 8, &v, 8, NULL), 0);
+		CHECK_EQ(v, ((uint64_t)i << 32) | ROUNDS);
+	}
+	CHECK_EQ(mmk_sync(fx.sys), 0);
+	uint64_t hv = 0;
+	CHECK_EQ(host_read(&fx, "shared", &hv, 8, 3 * 8), 8);
+	CHECK_EQ(hv, (3ULL << 32) | ROUNDS);
+	CHECK_EQ(mmk_exit(q), 0);
+	CHECK(!fx_done(&fx));
+}
+
+T_MAIN

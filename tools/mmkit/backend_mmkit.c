@@ -1,0 +1,744 @@
+/*
+ * backend_mmkit.c - the script backend that runs on the mmkit library.
+ *
+ * Owns: one mmk_system per run (root = the run's directory) and a handle per
+ * script process; the mapping of each BK_ operation to its mmk_* call; and
+ * the narration of trace events (struct mmk_event) as English lines for a
+ * person learning how mmap works.
+ *
+ * Invariants:
+ *   - every live struct bk_proc is on the backend's list with the pid and the
+ *     creation ordinal of its mmk_proc; BK_EXIT unlinks and frees it;
+ *   - in debug builds (MMK_DEBUG) every call ends with mmk_system_check, and a
+ *     broken invariant aborts the run at once with the library's message;
+ *   - with opt->mirror set, every fresh address space (spawn, exec) holds the
+ *     mirrored host layout before the script sees it (see bk_layout).
+ *
+ * Trace lines about a process other than the one the current call runs on
+ * start with "[#N] ", N its creation ordinal (the driver turns it into the
+ * script's name for the process; driver.c counts ordinals the same way).
+ * The lines of a call are held until it returns and then passed on in
+ * cause-and-effect order: the library reports a page fault when it is
+ * resolved (only then is it known to be major or minor), after what the
+ * fault did; the narration puts the fault first (see trace_add).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "mmkit.h"
+
+struct bk_proc {
+	mmk_proc *p;
+	int pid;
+	int ordinal;          /* 1 for the first process created, and so on */
+	struct bk_proc *next; /* the backend's list of live processes */
+};
+
+/* A narrated event waiting for the end of its call. */
+struct trace_line {
+	enum mmk_event_kind kind;
+	char *text;
+};
+
+struct backend {
+	mmk_system *sys;
+	struct bk_options opt;
+	char root[4096];       /* the run's directory, resolved; "" if unknown */
+	struct trace_line *tl; /* lines of the running call */
+	int ntl, captl;
+	int tl_done;           /* tl[0, tl_done) are settled: a fault ends there */
+	struct bk_proc *procs;
+	int nprocs_created;
+	int cur_pid;   /* pid the running call acts on (0: none, top level) */
+	int forking;   /* a fork is running: an unknown pid is the new child */
+};
+
+/* Host buffers for loads and reads are filled this many bytes at a time. */
+#define CHUNK (16ULL << 20)
+/* mincore and pagemap answer for at most this many pages in one call. */
+#define MINCORE_MAX_PAGES (1ULL << 24)
+#define PAGEMAP_MAX_PAGES (1ULL << 20)
+
+/* ---- Narration ---------------------------------------------------------- */
+
+/* "0x1000-0x3000 (8K)" */
+static int put_range(char *buf, size_t len, uint64_t start, uint64_t end)
+{
+	uint64_t n = end - start;
+	const char *unit = "";
+	uint64_t v = n;
+
+	if (n && n % (1ULL << 30) == 0) {
+		v = n >> 30;
+		unit = "G";
+	} else if (n && n % (1ULL << 20) == 0) {
+		v = n >> 20;
+		unit = "M";
+	} else if (n && n % (1ULL << 10) == 0) {
+		v = n >> 10;
+		unit = "K";
+	}
+	return snprintf(buf, len, "0x%" PRIx64 "-0x%" PRIx64 " (%" PRIu64 "%s)", start, end, v,
+			unit);
+}
+
+/* A host path as the script names it: relative to the run's directory. */
+static const char *script_path(const struct backend *b, const char *path)
+{
+	size_t n = strlen(b->root);
+	if (path && n && strncmp(path, b->root, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+/* One English sentence per event; buf gets no trailing newline. */
+static void describe_event(const struct backend *b, const struct mmk_event *ev, char *buf,
+			   size_t len)
+{
+	char range[96];
+	const char *d = ev->detail;
+
+	put_range(range, sizeof(range), ev->start, ev->end);
+	switch (ev->kind) {
+	case MMK_EV_VMA_CREATE:
+		if (d && strcmp(d, "mremap") == 0)
+			snprintf(buf, len, "new VMA %s for the mapping mremap moves", range);
+		else
+			snprintf(buf, len, "new %s%sVMA %s", d ? d : "", d ? " " : "", range);
+		break;
+	case MMK_EV_VMA_SPLIT:
+		snprintf(buf, len, "VMA %s split in two at 0x%" PRIx64, range, ev->addr);
+		break;
+	case MMK_EV_VMA_MERGE:
+		snprintf(buf, len, "VMA merged with its neighbour into %s", range);
+		break;
+	case MMK_EV_VMA_REMOVE:
+		snprintf(buf, len, "VMA %s removed", range);
+		break;
+	case MMK_EV_VMA_CHANGE:
+		snprintf(buf, len, "VMA %s changed%s%s", range, d ? ": " : "", d ? d : "");
+		break;
+	case MMK_EV_FAULT:
+		snprintf(buf, len, "page fault: %s at 0x%" PRIx64 " (%s)", d ? d : "access",
+			 ev->addr, ev->major ? "major: the page had to be read from disk" : "minor");
+		break;
+	case MMK_EV_PAGE_READ:
+		snprintf(buf, len, "read page %" PRIu64 " of %s from disk into the page cache",
+			 ev->pgoff, d ? script_path(b, d) : "the file");
+		break;
+	case MMK_EV_ZERO_PAGE:
+		snprintf(buf, len, "mapped the shared zero page read-only at 0x%" PRIx64
+			 " (a later write gets a page of its own)", ev->addr);
+		break;
+	case MMK_EV_ANON_PAGE:
+		snprintf(buf, len, "allocated a zero-filled page for 0x%" PRIx64, ev->addr);
+		break;
+	case MMK_EV_COW:
+		snprintf(buf, len, "copy-on-write at 0x%" PRIx64
+			 ": copied the shared page into a private one", ev->addr);
+		break;
+	case MMK_EV_REUSE:
+		snprintf(buf, len, "write at 0x%" PRIx64 ": nobody else maps the page, so it "
+			 "is made writable in place (no copy)", ev->addr);
+		break;
+	case MMK_EV_FAULT_AROUND:
+		snprintf(buf, len, "fault-around: mapped %" PRIu64 " page(s) already in the "
+			 "page cache around 0x%" PRIx64 " in one go", ev->count, ev->addr);
+		break;
+	case MMK_EV_PTE_SET:
+		snprintf(buf, len, "page table entry for 0x%" PRIx64 " now maps frame %" PRIu64,
+			 ev->addr, ev->pfn);
+		break;
+	case MMK_EV_WRITEBACK:
+		snprintf(buf, len, "writeback: dirty page %" PRIu64 " of %s written to disk",
+			 ev->pgoff, d ? script_path(b, d) : "its file");
+		break;
+	case MMK_EV_TLB_FLUSH:
+		snprintf(buf, len, "TLB flushed for %s", range);
+		break;
+	case MMK_EV_ZAP:
+		snprintf(buf, len, "page table entries cleared for %s", range);
+		break;
+	case MMK_EV_SIGNAL:
+		snprintf(buf, len, "the access at 0x%" PRIx64 " raised %s", ev->addr,
+			 d ? d : "a signal");
+		break;
+	default:
+		snprintf(buf, len, "event %d", (int)ev->kind);
+	}
+}
+
+static struct bk_proc *proc_by_pid(struct backend *b, int pid)
+{
+	for (struct bk_proc *p = b->procs; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+/* Whether an event is part of resolving a page fault (what the fault did). */
+static int is_fault_work(enum mmk_event_kind k)
+{
+	return k == MMK_EV_PAGE_READ || k == MMK_EV_ZERO_PAGE || k == MMK_EV_ANON_PAGE ||
+	       k == MMK_EV_COW || k == MMK_EV_REUSE || k == MMK_EV_FAULT_AROUND ||
+	       k == MMK_EV_PTE_SET || k == MMK_EV_TLB_FLUSH;
+}
+
+/* Orders the work of one fault, tl[from, to), as it reads best: what the
+ * fault did with pages first, then the TLB flush and PTE updates that make
+ * it visible (a stable partition). */
+static void order_fault_work(struct trace_line *tl, int from, int to)
+{
+	for (int pass = 0, n = 0; pass < 2; pass++)
+		for (int i = from + n; i < to; i++) {
+			int late = tl[i].kind == MMK_EV_PTE_SET || tl[i].kind == MMK_EV_TLB_FLUSH;
+			if (late == pass) {
+				struct trace_line t = tl[i];
+				memmove(&tl[from + n + 1], &tl[from + n],
+					(size_t)(i - from - n) * sizeof(*tl));
+				tl[from + n++] = t;
+			}
+		}
+}
+
+/* Queues a line.  A fault goes before the run of fault work queued since the
+ * previous fault, which is the work it did.  On OOM the line goes out at
+ * once, unordered. */
+static void trace_add(struct backend *b, enum mmk_event_kind kind, const char *line)
+{
+	char *text = strdup(line);
+	int at = b->ntl;
+
+	if (text && b->ntl == b->captl) {
+		int cap = b->captl ? b->captl * 2 : 32;
+		struct trace_line *tl = realloc(b->tl, (size_t)cap * sizeof(*tl));
+		if (tl) {
+			b->tl = tl;
+			b->captl = cap;
+		}
+	}
+	if (!text || b->ntl == b->captl) {
+		free(text);
+		b->opt.trace_line(b->opt.trace_arg, line);
+		return;
+	}
+	if (kind == MMK_EV_FAULT)
+		while (at > b->tl_done && is_fault_work(b->tl[at - 1].kind))
+			at--;
+	memmove(&b->tl[at + 1], &b->tl[at], (size_t)(b->ntl - at) * sizeof(*b->tl));
+	b->tl[at] = (struct trace_line){kind, text};
+	b->ntl++;
+	if (kind == MMK_EV_FAULT) {
+		order_fault_work(b->tl, at + 1, b->ntl);
+		b->tl_done = b->ntl;
+	}
+}
+
+/* Passes the queued lines on, in order. */
+static void trace_flush(struct backend *b)
+{
+	for (int i = 0; i < b->ntl; i++) {
+		b->opt.trace_line(b->opt.trace_arg, b->tl[i].text);
+		free(b->tl[i].text);
+	}
+	b->ntl = b->tl_done = 0;
+}
+
+/* The library's trace callback: narrates the event into the queue. */
+static void on_event(void *arg, const struct mmk_event *ev)
+{
+	struct backend *b = arg;
+	char line[400], text[320];
+	int ord = 0;
+
+	describe_event(b, ev, text, sizeof(text));
+	if (ev->pid > 0 && ev->pid != b->cur_pid) {
+		struct bk_proc *p = proc_by_pid(b, ev->pid);
+		ord = p ? p->ordinal : b->forking ? b->nprocs_created + 1 : 0;
+	}
+	if (ord)
+		snprintf(line, sizeof(line), "[#%d] %s", ord, text);
+	else
+		snprintf(line, sizeof(line), "%s", text);
+	trace_add(b, ev->kind, line);
+}
+
+/* ---- Life of the backend ------------------------------------------------ */
+
+/* In debug builds: stop at once if the library broke an invariant. */
+static void check_invariants(struct backend *b, const char *after)
+{
+#ifdef MMK_DEBUG
+	char msg[512];
+	if (mmk_system_check(b->sys, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "mmkit: invariant broken after %s: %s\n", after, msg);
+		abort();
+	}
+#else
+	(void)b;
+	(void)after;
+#endif
+}
+
+static int mk_open(const struct bk_options *opt, struct backend **out)
+{
+	struct backend *b = calloc(1, sizeof(*b));
+	struct mmk_config cfg;
+	int r;
+
+	if (!b)
+		return -ENOMEM;
+	b->opt = *opt;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.root = opt->dir ? opt->dir : ".";
+	cfg.ram_bytes = opt->ram_bytes;
+	if (opt->mirror) {
+		/* check mode: the host kernel's settings, so both sides agree */
+		cfg.mmap_min_addr = opt->mirror->mmap_min_addr;
+		cfg.no_anon_vma_name = !opt->mirror->anon_vma_name;
+	}
+	r = mmk_system_create(&cfg, &b->sys);
+	if (r < 0) {
+		free(b);
+		return r;
+	}
+	if (!realpath(cfg.root, b->root))
+		b->root[0] = '\0';
+	if (opt->trace && opt->trace_line)
+		mmk_system_set_trace(b->sys, on_event, b);
+	*out = b;
+	return 0;
+}
+
+static int mk_close(struct backend *b)
+{
+	int r;
+
+	b->cur_pid = 0;
+	r = mmk_system_destroy(b->sys);
+	trace_flush(b);
+	free(b->tl);
+	while (b->procs) {
+		struct bk_proc *p = b->procs;
+		b->procs = p->next;
+		free(p);
+	}
+	free(b);
+	return r;
+}
+
+/* Gives a fresh address space the mirrored host layout (check mode). */
+static int mirror_layout(struct backend *b, mmk_proc *p)
+{
+	const struct bk_layout *m = b->opt.mirror;
+	int r;
+
+	if (!m)
+		return 0;
+	for (int i = 0; i < m->n && i < BK_LAYOUT_MAX; i++) {
+		r = mmk_reserve(p, m->r[i].start, m->r[i].end, m->r[i].growsdown);
+		if (r < 0)
+			return r;
+	}
+	if (m->start_brk) {
+		r = mmk_set_brk_base(p, m->start_brk);
+		if (r < 0)
+			return r;
+		mmk_brk(p, m->brk);
+	}
+	return 0;
+}
+
+/* Wraps a new mmk_proc in a handle on the list (or exits it on failure). */
+static int proc_adopt(struct backend *b, mmk_proc *mp, int pid, struct bk_proc **out)
+{
+	struct bk_proc *p = calloc(1, sizeof(*p));
+
+	if (!p) {
+		mmk_exit(mp);
+		return -ENOMEM;
+	}
+	p->p = mp;
+	p->pid = pid;
+	p->ordinal = ++b->nprocs_created;
+	p->next = b->procs;
+	b->procs = p;
+	*out = p;
+	return 0;
+}
+
+static void proc_drop(struct backend *b, struct bk_proc *p)
+{
+	for (struct bk_proc **pp = &b->procs; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	free(p);
+}
+
+static int mk_spawn(struct backend *b, struct bk_proc **out)
+{
+	mmk_proc *mp;
+	int pid, r;
+
+	b->cur_pid = 0;
+	pid = mmk_spawn(b->sys, &mp);
+	if (pid < 0) {
+		trace_flush(b);
+		return pid;
+	}
+	b->cur_pid = pid;
+	r = mirror_layout(b, mp);
+	if (r < 0) {
+		mmk_exit(mp);
+		trace_flush(b);
+		return r;
+	}
+	r = proc_adopt(b, mp, pid, out);
+	trace_flush(b);
+	check_invariants(b, "spawn");
+	return r;
+}
+
+static int mk_fork(struct backend *b, struct bk_proc *parent, struct bk_proc **child)
+{
+	mmk_proc *mp;
+	int pid, r;
+
+	b->cur_pid = parent->pid;
+	b->forking = 1;
+	pid = mmk_fork(parent->p, &mp);
+	if (pid < 0) {
+		b->forking = 0;
+		trace_flush(b);
+		return pid;
+	}
+	r = proc_adopt(b, mp, pid, child);
+	b->forking = 0;
+	trace_flush(b);
+	check_invariants(b, "fork");
+	return r;
+}
+
+/* ---- Operations --------------------------------------------------------- */
+
+/* The reply of a faulting access. */
+static void reply_fault(struct bk_reply *r, int64_t ret, const struct mmk_siginfo *si)
+{
+	r->ret = ret;
+	if (ret < 0 && si->signo) {
+		r->signo = si->signo;
+		r->code = si->code;
+		r->addr = si->addr;
+	}
+}
+
+/* Appends n bytes to the reply's data buffer; -ENOMEM if it cannot grow. */
+static int reply_grow(struct bk_reply *r, size_t n, unsigned char **at)
+{
+	unsigned char *p = realloc(r->data, r->datalen + n + 1);
+	if (!p)
+		return -ENOMEM;
+	r->data = p;
+	*at = p + r->datalen;
+	return 0;
+}
+
+static void do_file(struct backend *b, const struct bk_op *op, struct bk_reply *r)
+{
+	uint64_t size = (uint64_t)op->a[0];
+	unsigned char *buf;
+
+	if (size != (size_t)size || !(buf = malloc(size ? size : 1))) {
+		r->ret = -ENOMEM;
+		return;
+	}
+	memset(buf, op->a[1] < 0 ? 0 : (int)op->a[1], size);
+	memcpy(buf, op->data ? op->data : (const unsigned char *)"",
+	       op->datalen < size ? op->datalen : size);
+	r->ret = mmk_sys_file_create(b->sys, op->path, buf, size);
+	free(buf);
+}
+
+/* cat: whole reads through the page cache from a[0], a[1] bytes (-1: to EOF). */
+static void do_cat(struct backend *b, const struct bk_op *op, struct bk_reply *r)
+{
+	uint64_t off = (uint64_t)op->a[0], left = (uint64_t)op->a[1];
+	unsigned char *at;
+
+	for (;;) {
+		uint64_t want = left < CHUNK ? left : CHUNK;
+		if (want == 0)
+			break;
+		if (reply_grow(r, want, &at) < 0) {
+			r->ret = -ENOMEM;
+			return;
+		}
+		int64_t n = mmk_sys_file_read(b->sys, op->path, off, at, want);
+		if (n < 0) {
+			r->ret = n;
+			return;
+		}
+		r->datalen += (size_t)n;
+		off += (uint64_t)n;
+		left -= (uint64_t)n;
+		if ((uint64_t)n < want)
+			break;
+	}
+	r->ret = (int64_t)r->datalen;
+}
+
+/* read/pread: a[1] or a[2] bytes, filled in chunks so a huge LEN does not
+ * need a huge buffer (a regular file's read is short only at EOF). */
+static void do_read(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
+{
+	int pread = op->code == BK_PREAD;
+	uint64_t left = (uint64_t)(pread ? op->a[2] : op->a[1]);
+	int64_t off = op->a[1];
+	unsigned char *at;
+
+	do {
+		uint64_t want = left < CHUNK ? left : CHUNK;
+		if (reply_grow(r, want, &at) < 0) {
+			r->ret = r->datalen ? (int64_t)r->datalen : -ENOMEM;
+			return;
+		}
+		int64_t n = pread ? mmk_pread(p, (int)op->a[0], at, want, off)
+				  : mmk_read(p, (int)op->a[0], at, want);
+		if (n < 0) {
+			r->ret = r->datalen ? (int64_t)r->datalen : n;
+			return;
+		}
+		r->datalen += (size_t)n;
+		off += n;
+		left -= (uint64_t)n;
+		if ((uint64_t)n < want)
+			break;
+	} while (left);
+	r->ret = (int64_t)r->datalen;
+}
+
+/* load: copies in chunks until LEN or the first fault. */
+static void do_load(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
+{
+	uint64_t addr = (uint64_t)op->a[0], left = (uint64_t)op->a[1];
+	struct mmk_siginfo si;
+	unsigned char *at;
+
+	r->ret = 0;
+	while (left) {
+		uint64_t want = left < CHUNK ? left : CHUNK;
+		if (reply_grow(r, want, &at) < 0) {
+			r->ret = -ENOMEM;
+			return;
+		}
+		memset(&si, 0, sizeof(si));
+		int ret = mmk_load(p, addr, at, want, &si);
+		if (ret < 0) {
+			/* Pages before the faulting page were copied. */
+			uint64_t page = si.addr & ~(MMK_PAGE_SIZE - 1);
+			if (si.signo && page > addr && page - addr <= want)
+				r->datalen += (size_t)(page - addr);
+			reply_fault(r, ret, &si);
+			return;
+		}
+		r->datalen += (size_t)want;
+		addr += want;
+		left -= want;
+	}
+}
+
+static void do_mincore(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
+{
+	uint64_t len = (uint64_t)op->a[1];
+	uint64_t npages = len / MMK_PAGE_SIZE + (len % MMK_PAGE_SIZE != 0);
+
+	if (npages > MINCORE_MAX_PAGES) {
+		/* Linux checks alignment, then refuses a range past the user
+		 * address space with -ENOMEM; mmkit stops at 64 GiB. */
+		r->ret = op->a[0] & (int64_t)(MMK_PAGE_SIZE - 1) ? -EINVAL : -ENOMEM;
+		return;
+	}
+	if (!(r->data = calloc(npages ? npages : 1, 1))) {
+		r->ret = -ENOMEM;
+		return;
+	}
+	r->ret = mmk_mincore(p, (uint64_t)op->a[0], len, r->data);
+	r->datalen = r->ret < 0 ? 0 : (size_t)npages;
+}
+
+/* maps/smaps/status: render, growing the buffer until the text fits. */
+static void do_view(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
+{
+	uint64_t len = 4096;
+
+	for (;;) {
+		char *buf = realloc(r->text, len);
+		int64_t n;
+		if (!buf) {
+			r->ret = -ENOMEM;
+			return;
+		}
+		r->text = buf;
+		n = op->code == BK_MAPS    ? mmk_proc_maps(p, buf, len)
+		    : op->code == BK_SMAPS ? mmk_proc_smaps(p, buf, len)
+					   : mmk_proc_status(p, buf, len);
+		if (n < 0) {
+			r->ret = n;
+			return;
+		}
+		if ((uint64_t)n < len) {
+			r->ret = 0;
+			return;
+		}
+		len = (uint64_t)n + 1;
+	}
+}
+
+static void do_faults(mmk_proc *p, struct bk_reply *r)
+{
+	struct mmk_fault_counts fc;
+	struct bk_faults *f;
+
+	r->ret = mmk_proc_faults(p, &fc);
+	if (r->ret < 0)
+		return;
+	if (!(f = malloc(sizeof(*f)))) {
+		r->ret = -ENOMEM;
+		return;
+	}
+	f->minor = fc.minor;
+	f->major = fc.major;
+	r->data = (unsigned char *)f;
+	r->datalen = sizeof(*f);
+}
+
+static void do_pagemap(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
+{
+	uint64_t n = (uint64_t)op->a[1];
+	struct mmk_pageinfo *pi;
+
+	if (n > PAGEMAP_MAX_PAGES) {
+		r->ret = -EINVAL;
+		return;
+	}
+	if (!(pi = calloc(n ? n : 1, sizeof(*pi)))) {
+		r->ret = -ENOMEM;
+		return;
+	}
+	r->ret = mmk_proc_pagemap(p, (uint64_t)op->a[0], n, pi);
+	r->data = (unsigned char *)pi;
+	r->datalen = r->ret < 0 ? 0 : (size_t)n * sizeof(*pi);
+}
+
+/* The operations on a process's memory and files. */
+static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op *op,
+		      struct bk_reply *r)
+{
+	mmk_proc *p = bp->p;
+	const int64_t *a = op->a;
+	struct mmk_siginfo si;
+
+	memset(&si, 0, sizeof(si));
+	switch (op->code) {
+	case BK_OPEN: r->ret = mmk_open(p, op->path, (int)a[0], 0644); break;
+	case BK_CLOSE: r->ret = mmk_close(p, (int)a[0]); break;
+	case BK_DUP: r->ret = mmk_dup(p, (int)a[0]); break;
+	case BK_READ:
+	case BK_PREAD: do_read(p, op, r); break;
+	case BK_WRITE: r->ret = mmk_write(p, (int)a[0], op->data, op->datalen); break;
+	case BK_PWRITE: r->ret = mmk_pwrite(p, (int)a[0], op->data, op->datalen, a[1]); break;
+	case BK_FTRUNCATE: r->ret = mmk_ftruncate(p, (int)a[0], a[1]); break;
+	case BK_FSYNC: r->ret = mmk_fsync(p, (int)a[0]); break;
+	case BK_UNLINK: r->ret = mmk_unlink(p, op->path); break;
+	case BK_MMAP:
+		r->ret = mmk_mmap(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3], (int)a[4],
+				  a[5]);
+		break;
+	case BK_MUNMAP: r->ret = mmk_munmap(p, (uint64_t)a[0], (uint64_t)a[1]); break;
+	case BK_MPROTECT: r->ret = mmk_mprotect(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]); break;
+	case BK_MREMAP:
+		r->ret = mmk_mremap(p, (uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2], (int)a[3],
+				    (uint64_t)a[4]);
+		break;
+	case BK_MSYNC: r->ret = mmk_msync(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]); break;
+	case BK_MADVISE: r->ret = mmk_madvise(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]); break;
+	case BK_MLOCK:
+		r->ret = a[2] ? mmk_mlock2(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2])
+			      : mmk_mlock(p, (uint64_t)a[0], (uint64_t)a[1]);
+		break;
+	case BK_MUNLOCK: r->ret = mmk_munlock(p, (uint64_t)a[0], (uint64_t)a[1]); break;
+	case BK_MLOCKALL: r->ret = mmk_mlockall(p, (int)a[0]); break;
+	case BK_MUNLOCKALL: r->ret = mmk_munlockall(p); break;
+	case BK_MINCORE: do_mincore(p, op, r); break;
+	case BK_BRK: r->ret = (int64_t)mmk_brk(p, (uint64_t)a[0]); break;
+	case BK_ANON_NAME:
+		r->ret = mmk_set_anon_name(p, (uint64_t)a[0], (uint64_t)a[1], op->path);
+		break;
+	case BK_LOAD: do_load(p, op, r); break;
+	case BK_STORE:
+		reply_fault(r, mmk_store(p, (uint64_t)a[0], op->data, op->datalen, &si), &si);
+		break;
+	case BK_FILL:
+		reply_fault(r, mmk_fill(p, (uint64_t)a[0], (int)a[2], (uint64_t)a[1], &si), &si);
+		break;
+	case BK_TOUCH:
+		reply_fault(r, mmk_touch(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2], &si), &si);
+		break;
+	case BK_MAPS:
+	case BK_SMAPS:
+	case BK_STATUS: do_view(p, op, r); break;
+	case BK_FAULTS: do_faults(p, r); break;
+	case BK_PAGEMAP: do_pagemap(p, op, r); break;
+	case BK_EXEC:
+		r->ret = mmk_exec(p);
+		if (r->ret >= 0)
+			r->ret = mirror_layout(b, p);
+		break;
+	case BK_EXIT:
+		r->ret = mmk_exit(p);
+		proc_drop(b, bp);
+		break;
+	default: r->ret = -ENOSYS;
+	}
+}
+
+static int mk_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
+		   struct bk_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	b->cur_pid = p ? p->pid : 0;
+	if (!p) {
+		switch (op->code) {
+		case BK_FILE: do_file(b, op, r); break;
+		case BK_CAT: do_cat(b, op, r); break;
+		case BK_SYNC: r->ret = mmk_sync(b->sys); break;
+		default: r->ret = -EINVAL;
+		}
+	} else {
+		call_proc(b, p, op, r);
+	}
+	if (r->ret < 0 && !r->signo) {
+		free(r->data);
+		r->data = NULL;
+		r->datalen = 0;
+	}
+	trace_flush(b);
+	check_invariants(b, "a call");
+	return 0;
+}
+
+const struct backend_ops backend_mmkit_ops = {
+	.name = "mmkit",
+	.open = mk_open,
+	.close = mk_close,
+	.spawn = mk_spawn,
+	.fork = mk_fork,
+	.call = mk_call,
+};

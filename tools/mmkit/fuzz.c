@@ -1,0 +1,802 @@
+/*
+ * fuzz.c - `mmkit fuzz`: random scripts, each checked on the host kernel and
+ * on mmkit; every disagreement is shrunk and saved.
+ *
+ *   mmkit fuzz [--seed N] [--count N] [--out DIR] [--print] [--self]
+ *
+ * Script i of seed s comes from a generator seeded with (s, i) alone, so a
+ * run is deterministic for a seed and any one script can be made again.  A
+ * script has several processes (spawn, fork, exec, exit), a few files, and
+ * every operation of the language with edge-case arguments (zero and huge
+ * lengths, unaligned addresses, fixed addresses, bad fds, every flag).
+ * Addresses are offsets from earlier mmap results or lie in a "playground"
+ * far from the Linux server's own mappings; an operation that would still
+ * touch those is refused by the server and the script counted invalid (a
+ * limit of the Linux backend, not a difference).
+ *
+ * A disagreeing script is shrunk by delta debugging over its statements
+ * (remove chunks of lines, halving the chunk size, keeping every removal
+ * after which the script still parses and still disagrees), then written to
+ * DIR/fuzz-S-I.mm with its diff in DIR/fuzz-S-I.diff.
+ *
+ * Owns: the generator (struct gen) and the shrinker; checking is check.c's.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "driver.h"
+
+/* ---- from check.c (these belong in driver.h, "Subcommands") ------------ */
+struct checker;
+enum { CHECKER_KEEP = 1, CHECKER_QUIET = 2, CHECKER_SELF = 4 };
+enum check_result { CHECK_SAME = 0, CHECK_DIFFER = 1, CHECK_LINUX_FAILED = 2 };
+int checker_open(struct checker **out, int flags);
+int checker_run(struct checker *c, const struct script *s, const char *name,
+		struct strbuf *report);
+void checker_close(struct checker *c);
+int checker_has_feature(const char *name);
+
+/* Where fixed addresses go: far above the server's binary and heap, far
+ * below its mmap area (docs/CHECK.md). */
+#define PLAYGROUND ((uint64_t)0x100000000)
+#define MAX_PROCS 6
+#define MAX_NAMES 48
+/* At most this many check runs to shrink one script. */
+#define SHRINK_BUDGET 400
+
+/* ---- randomness ---------------------------------------------------------- */
+
+struct rng {
+	uint64_t s;
+};
+
+/* splitmix64: small, and the same numbers on every host. */
+static uint64_t rnd(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int below(struct rng *r, int n)
+{
+	return (int)(rnd(r) % (uint64_t)n);
+}
+
+static int chance(struct rng *r, int percent)
+{
+	return below(r, 100) < percent;
+}
+
+#define PICK(r, arr) ((arr)[below((r), (int)(sizeof(arr) / sizeof((arr)[0])))])
+
+/* ---- the generator --------------------------------------------------------- */
+
+/* What the generator knows of a name bound to an mmap/mremap result. */
+struct mapinfo {
+	uint64_t len; /* the length asked for */
+	int known;    /* placed with MAP_FIXED in the playground: overflowing
+			 its end is harmless */
+};
+
+/* What the generator knows of the script so far: names it may refer to. */
+struct gen {
+	struct rng r;
+	struct strbuf sb;
+	int alive[MAX_PROCS]; /* P0..P5: spawned or forked, not exited */
+	int nprocs;           /* names used so far */
+	struct mapinfo map[MAX_NAMES];
+	int nmaps;            /* m0.. */
+	int nfds;             /* fd0.. bound to open/dup results */
+	int nbrks;            /* h0.. bound to brk results */
+	int nfiles;           /* f0.. made by `file` */
+	int allow_name;       /* the host can name anonymous memory */
+};
+
+/* Lengths, small to large; operations mostly use these. */
+static const uint64_t lens[] = { 1, 4095, 4096, 4096, 8192, 8192, 12288, 16384, 16384,
+				 32768, 65536, 262144, 1048576 };
+
+/* A random live process, or -1. */
+static int live_proc(struct gen *g)
+{
+	int n = 0, pick;
+
+	for (int i = 0; i < g->nprocs; i++)
+		n += g->alive[i];
+	if (!n)
+		return -1;
+	pick = below(&g->r, n);
+	for (int i = 0; i < g->nprocs; i++)
+		if (g->alive[i] && pick-- == 0)
+			return i;
+	return -1;
+}
+
+/* Writes a length the way a person would: 4K, 1M, 4095. */
+static void put_num(struct gen *g, uint64_t v)
+{
+	if (v && v % (1 << 20) == 0)
+		sb_printf(&g->sb, "%" PRIu64 "M", v >> 20);
+	else if (v && v % 1024 == 0)
+		sb_printf(&g->sb, "%" PRIu64 "K", v >> 10);
+	else
+		sb_printf(&g->sb, "%" PRIu64, v);
+}
+
+/* A length of at most max (max 0: no limit). */
+static uint64_t pick_len(struct gen *g, uint64_t max)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		uint64_t l = PICK(&g->r, lens);
+
+		if (!max || l <= max)
+			return l;
+	}
+	return max;
+}
+
+/* The next name for an mmap/mremap result (the last is rebound when all
+ * are used). */
+static int new_map(struct gen *g, uint64_t len, int known)
+{
+	int m = g->nmaps < MAX_NAMES ? g->nmaps++ : MAX_NAMES - 1;
+
+	g->map[m].len = len;
+	g->map[m].known = known;
+	return m;
+}
+
+/* An edge-case address far from the server's own mappings. */
+static const char *edge_addr(struct gen *g)
+{
+	static const char *const edges[] = { "0", "0x1000", "0xfff", "0x7fff00000000",
+					     "0x800000000000", "-4096", "0x100000800" };
+
+	return PICK(&g->r, edges);
+}
+
+/*
+ * "ADDR LEN" for an operation on a range.  Within an earlier mapping of
+ * unknown place (it may sit right under the server's own mappings) the
+ * range stays inside it; in the playground or at the edges anything goes.
+ * huge: the operation refuses a range past the address space before it
+ * acts (munmap, mincore), so such lengths may be tried.
+ */
+static void put_range(struct gen *g, int huge)
+{
+	int x = below(&g->r, 100);
+
+	if (g->nmaps && x < 70) {
+		int m = below(&g->r, g->nmaps);
+		uint64_t len = g->map[m].len, off, room;
+
+		switch (below(&g->r, 8)) {
+		case 0:
+		case 1:
+		case 2: off = 0; break;
+		case 3: off = len > 4096 ? 4096 : 0; break;
+		case 4: off = len - 4096; break;
+		case 5: off = (rnd(&g->r) % (len / 4096)) * 4096; break;
+		case 6: off = g->map[m].known ? len : 0; break;
+		default: off = 1 + (uint64_t)below(&g->r, 4000); break;
+		}
+		room = len - off;
+		sb_printf(&g->sb, off ? "m%d+%" PRIu64 " " : "m%d ", m, off);
+		if (chance(&g->r, 3))
+			sb_puts(&g->sb, "0");
+		else
+			put_num(g, pick_len(g, g->map[m].known ? 0 : room));
+		return;
+	}
+	if (x < 90)
+		sb_printf(&g->sb, "0x%" PRIx64 " ", PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
+	else
+		sb_printf(&g->sb, "%s ", edge_addr(g));
+	if (huge && chance(&g->r, 15))
+		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){ "0x800000000000", "-1" })));
+	else if (chance(&g->r, 3))
+		sb_puts(&g->sb, "0");
+	else
+		put_num(g, pick_len(g, 0));
+}
+
+static void put_prot(struct gen *g)
+{
+	static const char *const prots[] = { "none",	  "read", "read|write", "read|write",
+					      "read|exec", "write", "read|write|exec",
+					      "exec",	  "read|growsdown", "read|growsup", "0x10" };
+
+	sb_puts(&g->sb, PICK(&g->r, prots));
+}
+
+static void put_fd(struct gen *g)
+{
+	int x = below(&g->r, 100);
+
+	if (g->nfds && x < 85)
+		sb_printf(&g->sb, "fd%d", below(&g->r, g->nfds));
+	else
+		sb_puts(&g->sb, x < 93 ? "-1" : "99");
+}
+
+static void put_file(struct gen *g)
+{
+	if (g->nfiles && !chance(&g->r, 8))
+		sb_printf(&g->sb, "f%d", below(&g->r, g->nfiles));
+	else
+		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){ "new", "." })));
+}
+
+static void put_string(struct gen *g)
+{
+	static const char *const strs[] = { "\"x\"", "\"hello\"", "\"ABCDEFGH\"",
+					    "\"\\0\"*5000", "\"z\"*4097" };
+
+	sb_puts(&g->sb, PICK(&g->r, strs));
+}
+
+/* mmap with its edge cases; binds the next mN. */
+static void gen_mmap(struct gen *g)
+{
+	static const char *const types[] = {
+		"private|anonymous", "private|anonymous", "private|anonymous", "shared|anonymous",
+		"shared|anonymous",  "private",	   "private",	    "shared",
+		"shared",	     "shared_validate",   "anonymous",	   "shared_validate|0x800000",
+	};
+	static const char *const mods[] = { "|fixed_noreplace", "|populate", "|noreserve",
+					    "|locked",		"|growsdown", "|stack",
+					    "|32bit",		"|hassemaphore", "|hugetlb",
+					    "|sync",		"|nonblock",  "|denywrite",
+					    "|executable",	"|uninitialized", "|populate|locked" };
+	const char *type = PICK(&g->r, types);
+	int file = !strstr(type, "anonymous"), fixed = chance(&g->r, 20), known = 0;
+	uint64_t len = 4096ULL << below(&g->r, 5);
+	const char *mod = chance(&g->r, 30) ? PICK(&g->r, mods) : "";
+
+	sb_printf(&g->sb, "m%d = mmap ", g->nmaps < MAX_NAMES ? g->nmaps : MAX_NAMES - 1);
+	if (fixed && (!g->nmaps || chance(&g->r, 60))) {
+		/* A new place in the playground. */
+		sb_printf(&g->sb, "0x%" PRIx64, PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
+		known = 1;
+	} else if (fixed) {
+		/* Over part of an earlier mapping. */
+		int m = below(&g->r, g->nmaps);
+		uint64_t off = (rnd(&g->r) % (g->map[m].len / 4096)) * 4096;
+
+		sb_printf(&g->sb, off ? "m%d+%" PRIu64 : "m%d", m, off);
+		if (!g->map[m].known && len > g->map[m].len - off)
+			len = g->map[m].len - off;
+		known = g->map[m].known;
+	} else if (g->nmaps && chance(&g->r, 25)) {
+		sb_printf(&g->sb, "m%d", below(&g->r, g->nmaps));
+	} else if (chance(&g->r, 30)) {
+		sb_printf(&g->sb, "0x%" PRIx64, PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
+	} else {
+		sb_puts(&g->sb, chance(&g->r, 80) ? "0" : edge_addr(g));
+	}
+	sb_puts(&g->sb, " ");
+	if (!fixed && chance(&g->r, 8)) {
+		/* Odd lengths; the name then knows the length really mapped
+		 * (a failed mmap binds -errno, an address nothing is near). */
+		static const struct {
+			const char *text;
+			uint64_t mapped;
+		} odd[] = { { "0", 4096 }, { "1", 4096 }, { "0x800000000000", 4096 },
+			    { "-1", 4096 }, { "4097", 8192 } };
+		int o = below(&g->r, 5);
+
+		sb_puts(&g->sb, odd[o].text);
+		len = odd[o].mapped;
+	} else {
+		put_num(g, len);
+	}
+	sb_puts(&g->sb, " ");
+	put_prot(g);
+	sb_printf(&g->sb, " %s%s%s", type, fixed ? "|fixed" : "", mod);
+	if (file || chance(&g->r, 5)) {
+		sb_puts(&g->sb, " ");
+		put_fd(g);
+		if (chance(&g->r, 40))
+			sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){
+							    " 0", " 4K", " 8K", " 1",
+							    " 0x7ffffffffffff000", " -4096" })));
+	}
+	new_map(g, len, known);
+}
+
+static void gen_mremap(struct gen *g)
+{
+	static const char *const flags[] = { "", "", " maymove", " maymove", " maymove|fixed",
+					     " maymove|dontunmap", " fixed", " dontunmap",
+					     " maymove|fixed|dontunmap" };
+	int m = below(&g->r, g->nmaps), known = 0;
+	const char *f = PICK(&g->r, flags);
+	uint64_t newlen = 4096ULL << below(&g->r, 5);
+
+	sb_printf(&g->sb, "m%d = mremap m%d ", g->nmaps < MAX_NAMES ? g->nmaps : MAX_NAMES - 1, m);
+	if (chance(&g->r, 10))
+		sb_puts(&g->sb, "0");
+	else
+		put_num(g, g->map[m].len);
+	sb_puts(&g->sb, " ");
+	if (!strstr(f, "fixed") && chance(&g->r, 5))
+		sb_puts(&g->sb, "0x800000000000");
+	else
+		put_num(g, newlen);
+	sb_puts(&g->sb, f);
+	if (strstr(f, "fixed")) {
+		sb_printf(&g->sb, " 0x%" PRIx64, PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
+		known = 1;
+	}
+	new_map(g, newlen, known);
+}
+
+/* One operation of a process (the "P: " is already written). */
+static void gen_proc_op(struct gen *g)
+{
+	static const char *const advice[] = {
+		"normal",    "random",	    "sequential", "willneed",	"dontneed", "dontneed",
+		"free",	     "remove",	    "dontfork",	  "dofork",	"wipeonfork", "keeponfork",
+		"mergeable", "unmergeable", "hugepage",	  "nohugepage", "dontdump", "dodump",
+		"cold",	     "pageout",	    "99",
+	};
+	static const char *const msyncs[] = { "sync", "async", "invalidate", "sync|async",
+					      "sync|invalidate" };
+	static const char *const opens[] = { "rdwr", "rdwr", "rdonly", "wronly", "rdwr|creat",
+					     "rdwr|trunc", "rdonly|cloexec", "wronly|append",
+					     "rdwr|creat|excl" };
+	int x = below(&g->r, 100);
+
+	if (x < 16 || !g->nmaps) {
+		gen_mmap(g);
+	} else if (x < 22) {
+		sb_puts(&g->sb, "munmap ");
+		put_range(g, 1);
+	} else if (x < 28) {
+		sb_puts(&g->sb, "mprotect ");
+		put_range(g, 0);
+		sb_puts(&g->sb, " ");
+		put_prot(g);
+	} else if (x < 32) {
+		gen_mremap(g);
+	} else if (x < 37) {
+		sb_puts(&g->sb, "madvise ");
+		put_range(g, 0);
+		sb_printf(&g->sb, " %s", PICK(&g->r, advice));
+	} else if (x < 39) {
+		int lock = chance(&g->r, 60);
+
+		sb_puts(&g->sb, lock ? "mlock " : "munlock ");
+		put_range(g, 0);
+		if (lock && chance(&g->r, 25))
+			sb_puts(&g->sb, " onfault");
+	} else if (x < 41) {
+		sb_puts(&g->sb, "msync ");
+		put_range(g, 0);
+		sb_printf(&g->sb, " %s", PICK(&g->r, msyncs));
+	} else if (x < 43) {
+		sb_puts(&g->sb, "mincore ");
+		put_range(g, 1);
+	} else if (x < 46) {
+		if (g->nbrks && chance(&g->r, 70))
+			sb_printf(&g->sb, "h%d = brk h%d%s", g->nbrks, below(&g->r, g->nbrks),
+				  PICK(&g->r, ((const char *const[]){ "+4K", "+8K", "+64K", "-4K",
+								     "+1", "+0" })));
+		else
+			sb_printf(&g->sb, "h%d = brk 0", g->nbrks);
+		if (g->nbrks < MAX_NAMES - 1)
+			g->nbrks++;
+	} else if (x < 60) {
+		int kind = below(&g->r, 4);
+
+		sb_puts(&g->sb, kind == 0 ? "load " : kind == 1 ? "store " : kind == 2 ? "fill " :
+									 "touch ");
+		if (kind == 1) {
+			/* store writes its string's length: keep it inside. */
+			if (g->nmaps && chance(&g->r, 80)) {
+				int m = below(&g->r, g->nmaps);
+
+				sb_printf(&g->sb, "m%d+%d ", m, below(&g->r, 3) * 4096 % (int)g->map[m].len);
+				sb_puts(&g->sb, chance(&g->r, 85) ? "\"hello\"" : "\"x\"");
+			} else {
+				sb_printf(&g->sb, "0x%" PRIx64 " ",
+					  PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
+				put_string(g);
+			}
+		} else {
+			put_range(g, 0);
+			if (kind == 2)
+				sb_printf(&g->sb, " %d", below(&g->r, 256));
+			else if (kind == 3)
+				sb_puts(&g->sb, chance(&g->r, 50) ? " read" : " write");
+		}
+	} else if (x < 66) {
+		sb_printf(&g->sb, "fd%d = open ", g->nfds);
+		put_file(g);
+		sb_printf(&g->sb, " %s", PICK(&g->r, opens));
+		if (g->nfds < MAX_NAMES - 1)
+			g->nfds++;
+	} else if (x < 76 && g->nfds) {
+		int fd = below(&g->r, g->nfds);
+
+		switch (below(&g->r, 9)) {
+		case 0: sb_printf(&g->sb, "close fd%d", fd); break;
+		case 1:
+			sb_printf(&g->sb, "fd%d = dup fd%d", g->nfds, fd);
+			if (g->nfds < MAX_NAMES - 1)
+				g->nfds++;
+			break;
+		case 2: sb_printf(&g->sb, "read fd%d 16", fd); break;
+		case 3: sb_printf(&g->sb, "write fd%d ", fd); put_string(g); break;
+		case 4: sb_printf(&g->sb, "pread fd%d 4090 16", fd); break;
+		case 5:
+			sb_printf(&g->sb, "pwrite fd%d %s ", fd,
+				  PICK(&g->r, ((const char *const[]){ "0", "4K", "9000", "1" })));
+			put_string(g);
+			break;
+		case 6:
+		case 7:
+			sb_printf(&g->sb, "ftruncate fd%d %s", fd,
+				  PICK(&g->r, ((const char *const[]){ "0", "100", "4K", "8193",
+								     "64K" })));
+			break;
+		default: sb_printf(&g->sb, "fsync fd%d", fd); break;
+		}
+	} else if (x < 78 && g->nfiles) {
+		sb_printf(&g->sb, "unlink f%d", below(&g->r, g->nfiles));
+	} else if (x < 80) {
+		sb_puts(&g->sb, chance(&g->r, 50) ? "mlockall future" : "munlockall");
+	} else if (x < 82 && g->allow_name) {
+		sb_puts(&g->sb, "name ");
+		put_range(g, 0);
+		sb_puts(&g->sb, chance(&g->r, 80) ? " \"fz\"" : "");
+	} else if (x < 90) {
+		sb_puts(&g->sb, "maps");
+	} else if (x < 92) {
+		sb_puts(&g->sb, "smaps");
+	} else if (x < 95) {
+		sb_puts(&g->sb, "status");
+	} else {
+		sb_puts(&g->sb, "faults");
+	}
+}
+
+/* One statement: mostly an operation of a live process, sometimes a
+ * process's birth or death or a top-level statement. */
+static void gen_statement(struct gen *g)
+{
+	int p = live_proc(g), x = below(&g->r, 100);
+
+	if (p < 0 || (x < 4 && g->nprocs < MAX_PROCS)) {
+		if (g->nprocs == MAX_PROCS)
+			return;
+		sb_printf(&g->sb, "spawn P%d\n", g->nprocs);
+		g->alive[g->nprocs++] = 1;
+	} else if (x < 10 && g->nprocs < MAX_PROCS) {
+		sb_printf(&g->sb, "fork P%d P%d\n", p, g->nprocs);
+		g->alive[g->nprocs++] = 1;
+	} else if (x < 12) {
+		sb_printf(&g->sb, "P%d: exec\n", p);
+	} else if (x < 14) {
+		sb_printf(&g->sb, "P%d: exit\n", p);
+		g->alive[p] = 0;
+	} else if (x < 16 && g->nfiles) {
+		sb_printf(&g->sb, "cat f%d 0 32\n", below(&g->r, g->nfiles));
+	} else if (x < 17) {
+		sb_puts(&g->sb, "sync\n");
+	} else {
+		sb_printf(&g->sb, "P%d: ", p);
+		gen_proc_op(g);
+		sb_puts(&g->sb, "\n");
+	}
+}
+
+/* Script i of seed `seed`: files, a first process, then statements, then
+ * a last look at every live process's maps. */
+static void generate(uint64_t seed, int i, int allow_name, struct strbuf *out)
+{
+	static const char *const files[] = { "size=0", "size=100 fill='a'", "size=4K fill='b'",
+					     "size=8292 fill='c'", "size=16K text=\"head\"" };
+	struct gen g;
+	int n;
+
+	memset(&g, 0, sizeof(g));
+	g.r.s = seed * 0x100000001b3ULL + (uint64_t)i;
+	g.allow_name = allow_name;
+	sb_printf(&g.sb, "# mmkit fuzz --seed %" PRIu64 ": script %d\n", seed, i);
+	g.nfiles = 1 + below(&g.r, 3);
+	for (int f = 0; f < g.nfiles; f++)
+		sb_printf(&g.sb, "file f%d %s\n", f, PICK(&g.r, files));
+	sb_puts(&g.sb, "spawn P0\nP0: fd0 = open f0 rdwr\n");
+	g.alive[0] = 1;
+	g.nprocs = 1;
+	g.nfds = 1;
+	n = 8 + below(&g.r, 40);
+	for (int k = 0; k < n; k++)
+		gen_statement(&g);
+	for (int p = 0; p < g.nprocs; p++)
+		if (g.alive[p])
+			sb_printf(&g.sb, "P%d: maps\n", p);
+	sb_putn(out, g.sb.s, g.sb.len);
+	sb_free(&g.sb);
+}
+
+/* ---- shrinking ---------------------------------------------------------------- */
+
+/* A script as lines, some of them switched off. */
+struct lineset {
+	char **line;
+	int n;
+};
+
+static void lines_from(struct lineset *ls, const struct strbuf *sb)
+{
+	const char *s = sb->s, *end = sb->s + sb->len;
+
+	memset(ls, 0, sizeof(*ls));
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+
+		ls->line = realloc(ls->line, (size_t)(ls->n + 1) * sizeof(char *));
+		if (!ls->line || !(ls->line[ls->n] = strndup(s, n))) {
+			fputs("mmkit: out of memory\n", stderr);
+			exit(1);
+		}
+		ls->n++;
+		s = nl ? nl + 1 : end;
+	}
+}
+
+static void lines_free(struct lineset *ls)
+{
+	for (int i = 0; i < ls->n; i++)
+		free(ls->line[i]);
+	free(ls->line);
+}
+
+/* The text of ls without lines [from, to). */
+static void lines_text(const struct lineset *ls, int from, int to, struct strbuf *out)
+{
+	sb_reset(out);
+	for (int i = 0; i < ls->n; i++) {
+		if (i >= from && i < to)
+			continue;
+		sb_puts(out, ls->line[i]);
+		sb_puts(out, "\n");
+	}
+}
+
+/* Whether the text parses and still disagrees; the diff goes to report. */
+static int still_differs(struct checker *c, const struct strbuf *text, const char *name,
+			 struct strbuf *report)
+{
+	struct script_error err;
+	struct script *s;
+	int r;
+
+	if (script_parse_string(name, text->s ? text->s : "", text->len, &s, &err) < 0)
+		return 0;
+	sb_reset(report);
+	r = checker_run(c, s, name, report);
+	script_free(s);
+	return r == CHECK_DIFFER;
+}
+
+/* Delta debugging by statement deletion: removes chunks of lines, halving
+ * the chunk size, keeping each removal after which the script still
+ * disagrees; stops at chunk size 1 with nothing removable or when the
+ * budget of runs is spent.  ls ends as the smallest script found, report
+ * as its diff. */
+static void shrink(struct checker *c, struct lineset *ls, const char *name,
+		   struct strbuf *report)
+{
+	struct strbuf text = { NULL, 0, 0 };
+	int chunk = ls->n / 2, runs = 0;
+
+	while (chunk >= 1 && runs < SHRINK_BUDGET) {
+		int removed = 0;
+
+		for (int i = 1; i < ls->n && runs < SHRINK_BUDGET;) { /* line 0: the header */
+			int to = i + chunk < ls->n ? i + chunk : ls->n;
+
+			lines_text(ls, i, to, &text);
+			runs++;
+			if (still_differs(c, &text, name, report)) {
+				for (int k = i; k < to; k++)
+					free(ls->line[k]);
+				memmove(ls->line + i, ls->line + to,
+					(size_t)(ls->n - to) * sizeof(char *));
+				ls->n -= to - i;
+				removed = 1;
+			} else {
+				i = to;
+			}
+		}
+		if (!removed)
+			chunk /= 2;
+		else if (chunk > ls->n / 2)
+			chunk = ls->n / 2;
+	}
+	/* The report must be the diff of the final script. */
+	lines_text(ls, 0, 0, &text);
+	still_differs(c, &text, name, report);
+	sb_free(&text);
+}
+
+/* ---- the command --------------------------------------------------------------- */
+
+static void fuzz_usage(FILE *f)
+{
+	fputs("usage: mmkit fuzz [--seed N] [--count N] [--out DIR] [--print] [--self]\n"
+	      "Checks random scripts on the host kernel and on mmkit (as mmkit check);\n"
+	      "each disagreeing script is shrunk and written to DIR (default\n"
+	      "tests/out/fuzz) with its diff.  Deterministic for a seed.\n"
+	      "  --seed N    the seed (default 1)\n"
+	      "  --count N   how many scripts (default 100)\n"
+	      "  --print     print the scripts instead of checking them\n"
+	      "  --self      the host kernel on both sides (is it deterministic?)\n",
+	      f);
+}
+
+/* Writes text to DIR/NAME. */
+static int write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "mmkit fuzz: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Makes DIR and its parents. */
+static int make_dirs(const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Checks one script; on a disagreement shrinks and saves it.  Returns a
+ * check_result, or -1 if it could not run. */
+static int fuzz_one(struct checker *c, const struct strbuf *text, const char *name,
+		    const char *outdir)
+{
+	struct strbuf report = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	struct script_error err;
+	struct lineset ls;
+	struct script *s;
+	char fname[300];
+	int r, before;
+
+	if (script_parse_string(name, text->s, text->len, &s, &err) < 0) {
+		printf("invalid %s: the generator wrote a bad script:\n", name);
+		script_error_print(stdout, name, &err);
+		return CHECK_LINUX_FAILED;
+	}
+	r = checker_run(c, s, name, &report);
+	script_free(s);
+	if (r == CHECK_LINUX_FAILED)
+		fwrite(report.s, 1, report.len, stdout);
+	if (r != CHECK_DIFFER) {
+		sb_free(&report);
+		return r;
+	}
+	lines_from(&ls, text);
+	before = ls.n;
+	shrink(c, &ls, name, &report);
+	lines_text(&ls, 0, 0, &out);
+	snprintf(fname, sizeof(fname), "%s.mm", name);
+	write_file(outdir, fname, out.s, out.len);
+	snprintf(fname, sizeof(fname), "%s.diff", name);
+	write_file(outdir, fname, report.s ? report.s : "", report.len);
+	printf("differ %s: shrunk from %d to %d lines: %s/%s.mm\n", name, before, ls.n, outdir,
+	       name);
+	lines_free(&ls);
+	sb_free(&out);
+	sb_free(&report);
+	return CHECK_DIFFER;
+}
+
+int cmd_fuzz(int argc, char **argv)
+{
+	uint64_t seed = 1, count = 100;
+	const char *outdir = "tests/out/fuzz";
+	int print = 0, passed = 0, failed = 0, invalid = 0, allow_name, flags = CHECKER_QUIET;
+	struct checker *c = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--seed") && i + 1 < argc) {
+			if (script_parse_number(argv[++i], &seed) < 0)
+				goto bad;
+		} else if (!strcmp(a, "--count") && i + 1 < argc) {
+			if (script_parse_number(argv[++i], &count) < 0)
+				goto bad;
+		} else if (!strcmp(a, "--out") && i + 1 < argc) {
+			outdir = argv[++i];
+		} else if (!strcmp(a, "--print")) {
+			print = 1;
+		} else if (!strcmp(a, "--self")) {
+			flags |= CHECKER_SELF;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fuzz_usage(stdout);
+			return 0;
+		} else {
+			goto bad;
+		}
+	}
+	allow_name = checker_has_feature("anon_vma_name") == 1;
+	if (!print) {
+		int err = checker_open(&c, flags);
+
+		if (err) {
+			fprintf(stderr, "mmkit fuzz: cannot start the Linux backend: %s\n",
+				strerror(-err));
+			return 1;
+		}
+		if (make_dirs(outdir) < 0) {
+			fprintf(stderr, "mmkit fuzz: cannot make %s: %s\n", outdir, strerror(errno));
+			checker_close(c);
+			return 1;
+		}
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		struct strbuf text = { NULL, 0, 0 };
+		char name[64];
+		int r;
+
+		generate(seed, (int)i, allow_name, &text);
+		snprintf(name, sizeof(name), "fuzz-%" PRIu64 "-%" PRIu64, seed, i);
+		if (print) {
+			fwrite(text.s, 1, text.len, stdout);
+			sb_free(&text);
+			continue;
+		}
+		r = fuzz_one(c, &text, name, outdir);
+		sb_free(&text);
+		if (r == CHECK_SAME) {
+			printf("ok %s\n", name);
+			passed++;
+		} else if (r == CHECK_DIFFER) {
+			failed++;
+		} else {
+			if (r != CHECK_LINUX_FAILED)
+				printf("error %s: %s\n", name, strerror(-r));
+			invalid++;
+		}
+		fflush(stdout);
+	}
+	if (print)
+		return 0;
+	checker_close(c);
+	printf("%d passed, %d failed", passed, failed);
+	if (invalid)
+		printf(", %d invalid", invalid);
+	printf("\n");
+	return failed ? 1 : 0;
+bad:
+	fuzz_usage(stderr);
+	return 2;
+}

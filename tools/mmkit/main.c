@@ -1,0 +1,185 @@
+/*
+ * main.c - the `mmkit` command: dispatches subcommands and implements `run`.
+ *
+ * Owns: command-line parsing for `run`, the choice of backend, and the exit
+ * statuses shared by the subcommands:
+ *     0  the script ran (its statements may well have returned errors)
+ *     1  the run failed: the backend could not start or failed mid-run
+ *     2  usage error, or a malformed script (nothing was run)
+ * A script is parsed completely before its first statement runs, so a bad
+ * script never leaves a half-run trace behind.  Output is written statement
+ * by statement, so a long script shows progress and a crash shows where.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "mmkit.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: mmkit run [--trace] [--dir DIR] [--ram SIZE] [--backend mmkit|linux]"
+	      " [SCRIPT|-]\n"
+	      "       mmkit check [ARGS...]   run scenarios on mmkit and on Linux, compare\n"
+	      "       mmkit fuzz [ARGS...]    compare the backends on random scripts\n"
+	      "       mmkit help [statements]\n"
+	      "\n"
+	      "run: runs a script (docs/SCRIPTS.md) and prints one result per statement.\n"
+	      "  --trace          narrate what the machinery does (mmkit backend)\n"
+	      "  --dir DIR        directory holding the script's files (default: .)\n"
+	      "  --ram SIZE       simulated RAM, e.g. 64M (mmkit backend)\n"
+	      "  --backend NAME   mmkit (default) or linux (real system calls)\n"
+	      "  With no SCRIPT and a terminal on stdin, starts an interactive prompt.\n",
+	      f);
+}
+
+struct run_args {
+	const char *script;
+	const struct backend_ops *ops;
+	struct bk_options opt;
+};
+
+/* Takes the value of an option written as `--opt VALUE` or `--opt=VALUE`. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+/* Parses run's arguments.  Returns 0, or 2 after printing what is wrong. */
+static int parse_run_args(int argc, char **argv, struct run_args *ra)
+{
+	const char *v;
+
+	memset(ra, 0, sizeof(*ra));
+	ra->ops = &backend_mmkit_ops;
+	ra->opt.dir = ".";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--trace") == 0) {
+			ra->opt.trace = 1;
+		} else if ((v = opt_value(argc, argv, &i, "--dir")) != NULL) {
+			ra->opt.dir = v;
+		} else if ((v = opt_value(argc, argv, &i, "--ram")) != NULL) {
+			if (script_parse_number(v, &ra->opt.ram_bytes) < 0 || !ra->opt.ram_bytes) {
+				fprintf(stderr, "mmkit run: bad --ram size '%s' (e.g. 64M)\n", v);
+				return 2;
+			}
+		} else if ((v = opt_value(argc, argv, &i, "--backend")) != NULL) {
+			if (strcmp(v, "mmkit") == 0) {
+				ra->ops = &backend_mmkit_ops;
+			} else if (strcmp(v, "linux") == 0) {
+				ra->ops = &backend_linux_ops;
+			} else {
+				fprintf(stderr, "mmkit run: unknown backend '%s' (mmkit or linux)\n", v);
+				return 2;
+			}
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			exit(0);
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "mmkit run: unknown or incomplete option '%s'\n", a);
+			usage(stderr);
+			return 2;
+		} else if (ra->script) {
+			fprintf(stderr, "mmkit run: more than one script given\n");
+			return 2;
+		} else {
+			ra->script = a;
+		}
+	}
+	return 0;
+}
+
+/* Writes and empties the buffer. */
+static void flush_out(struct strbuf *out)
+{
+	if (out->len)
+		fwrite(out->s, 1, out->len, stdout);
+	fflush(stdout);
+	sb_reset(out);
+}
+
+static int open_driver(const struct run_args *ra, struct driver **d)
+{
+	int r = driver_open(ra->ops, &ra->opt, d);
+	if (r < 0) {
+		fprintf(stderr, "mmkit run: cannot start the %s backend (dir %s): %s\n",
+			ra->ops->name, ra->opt.dir, strerror(-r));
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args ra;
+	struct script_error err;
+	struct script *s;
+	struct driver *d;
+	struct strbuf out = {NULL, 0, 0};
+	int rc = 0;
+
+	if ((rc = parse_run_args(argc, argv, &ra)) != 0)
+		return rc;
+	if (!ra.script && isatty(STDIN_FILENO)) {
+		if (open_driver(&ra, &d))
+			return 1;
+		return repl_run(d);
+	}
+	if (script_parse_file(ra.script ? ra.script : "-", &s, &err) < 0) {
+		const char *name = !ra.script || !strcmp(ra.script, "-") ? "<stdin>" : ra.script;
+		script_error_print(stderr, name, &err);
+		return 2;
+	}
+	if (open_driver(&ra, &d)) {
+		script_free(s);
+		return 1;
+	}
+	for (size_t i = 0; i < s->n && rc == 0; i++) {
+		rc = driver_step(d, s, i, &out);
+		flush_out(&out);
+	}
+	if (driver_close(d, &out) < 0 && rc == 0)
+		rc = -EIO;
+	flush_out(&out);
+	sb_free(&out);
+	script_free(s);
+	return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "fuzz") == 0)
+		return cmd_fuzz(argc - 1, argv + 1);
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		if (argc > 2 && strcmp(argv[2], "statements") == 0) {
+			script_print_usage(stdout);
+		} else {
+			usage(stdout);
+			fputs("\nStatements (details in docs/SCRIPTS.md):\n", stdout);
+			script_print_usage(stdout);
+		}
+		return 0;
+	}
+	fprintf(stderr, "mmkit: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return 2;
+}
