@@ -123,6 +123,7 @@ extern "C" {
 #define MMK_SEGV_MAPERR 1
 #define MMK_SEGV_ACCERR 2
 #define MMK_BUS_ADRERR 2
+#define MMK_SI_KERNEL 0x80 /* a #GP fault: a non-canonical address */
 
 typedef struct mmk_system mmk_system;
 typedef struct mmk_proc mmk_proc;
@@ -132,7 +133,11 @@ struct mmk_config {
 	const char *root;            /* host directory holding the files (required) */
 	uint64_t ram_bytes;          /* size of the frame pool; default 256 MiB */
 	uint64_t max_map_count;      /* vm.max_map_count; default 65530 */
-	uint64_t mmap_min_addr;      /* vm.mmap_min_addr; default 4096 */
+	uint64_t mmap_min_addr;      /* vm.mmap_min_addr; default 4096: MAP_FIXED below it
+	                                is -EPERM (without cap_sys_rawio) */
+	uint64_t lsm_mmap_min_addr;  /* CONFIG_LSM_MMAP_MIN_ADDR; default 0 (none): Linux's
+	                                effective floor for hints and searches is
+	                                max(vm.mmap_min_addr, this) */
 	uint64_t stack_guard_gap;    /* bytes; default 256 pages (1 MiB) */
 	uint64_t stack_rlimit;       /* RLIMIT_STACK soft limit; default 8 MiB */
 	uint64_t memlock_rlimit;     /* RLIMIT_MEMLOCK; default 8 MiB; UINT64_MAX = unlimited */

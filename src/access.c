@@ -110,9 +110,13 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 {
 	for (unsigned tries = 0;; tries++) {
 		if (va >= TASK_SIZE) {
+			/* x86-64: an address outside both canonical halves
+			 * raises #GP, which Linux reports as SIGSEGV with
+			 * SI_KERNEL and no address; the top half page-faults. */
+			bool canonical = va < (1ULL << 47) || va >= 0xffff800000000000ULL;
 			si->signo = MMK_SIGSEGV;
-			si->code = MMK_SEGV_MAPERR;
-			si->addr = va;
+			si->code = canonical ? MMK_SEGV_MAPERR : MMK_SI_KERNEL;
+			si->addr = canonical ? va : 0;
 			TRACE(mm->sys, .kind = MMK_EV_SIGNAL, .pid = mm->pid, .addr = va,
 			      .detail = "SIGSEGV");
 			return -EFAULT;

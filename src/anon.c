@@ -143,7 +143,6 @@ int anon_vma_prepare(struct vma *vma)
 		allocated = true;
 	}
 	root_lock(av);
-	/* mmap_lock may be held only for reading: another fault may have won. */
 	if (!vma->anon_vma) {
 		vma->anon_vma = av;
 		avc_link_locked(vma, avc, av);

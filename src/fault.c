@@ -565,8 +565,9 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t end)
 		if (addr < vma_start(vma))
 			addr = vma_start(vma);
 		uint64_t vend = vma_end(vma) < end ? vma_end(vma) : end;
-		if (populate_vma_range(mm, vma, addr, vend) == -ENOMEM)
-			return -ENOMEM;
+		int err = populate_vma_range(mm, vma, addr, vend);
+		if (err)
+			return err;
 		addr = vend;
 	}
 	return 0;

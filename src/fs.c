@@ -80,7 +80,7 @@ struct mmk_inode *inode_new_internal(struct mmk_system *sys, enum inode_kind kin
 		pthread_mutex_unlock(&sys->lock);
 		in->dev = makedev(0, 1);
 		in->path = strdup("/dev/zero");
-		in->unlinked = true;
+		atomic_store(&in->unlinked, true);
 	}
 	if (!in->path) {
 		inode_free(in);
@@ -120,9 +120,8 @@ void inode_put(struct mmk_inode *in)
 			pthread_mutex_unlock(&sys->lock);
 			return;
 		}
-		pthread_mutex_lock(&in->lock);
-		bool keep = !in->unlinked;
-		pthread_mutex_unlock(&in->lock);
+		/* No inode->lock here: it comes before sys->lock. */
+		bool keep = !atomic_load(&in->unlinked);
 		if (keep) {
 			pthread_mutex_unlock(&sys->lock);
 			return;
@@ -731,9 +730,7 @@ static void inode_note_unlink(struct mmk_system *sys, dev_t dev, ino_t ino)
 		pthread_mutex_unlock(&sys->lock);
 		return;
 	}
-	pthread_mutex_lock(&in->lock);
-	in->unlinked = true;
-	pthread_mutex_unlock(&in->lock);
+	atomic_store(&in->unlinked, true);
 	bool unused = atomic_load(&in->refcount) == 0;
 	if (unused)
 		inode_unhash(sys, in);

@@ -47,7 +47,9 @@ bool file_writable(const struct mmk_file *f);
 /* ---- anon.c: anon_vma ----------------------------------------------------- */
 /* Gives vma an anon_vma if it has none (anon_vma_prepare): reuses a
  * mergeable neighbour's as Linux's find_mergeable_anon_vma does.  Caller
- * holds mmap_lock (read or write).  -ENOMEM. */
+ * holds mmap_lock for writing (the fault path upgrades to it for a VMA's
+ * first anonymous page), so vma->anon_vma only ever changes under the write
+ * lock and readers under the read lock see a stable value.  -ENOMEM. */
 int anon_vma_prepare(struct vma *vma);
 /* Links dst to every anon_vma of src's chain (anon_vma_clone). -ENOMEM. */
 int anon_vma_clone(struct vma *dst, struct vma *src);

@@ -318,7 +318,11 @@ static int mlock_populate(struct mm *mm, uint64_t start, uint64_t end)
 		uint64_t e = vma_end(v) < end ? vma_end(v) : end;
 		if (!(v->flags & VM_ACCESS_FLAGS))
 			return -ENOMEM;
+		/* __mlock_posix_error_return(): -EFAULT (a page past EOF) is
+		 * -ENOMEM, -ENOMEM is -EAGAIN. */
 		int err = mm_populate(mm, s, e);
+		if (err == -EFAULT)
+			return -ENOMEM;
 		if (err == -ENOMEM)
 			return -EAGAIN;
 	}

@@ -48,8 +48,9 @@ void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end);
 /* ---- Faults (fault.c) ------------------------------------------------------ */
 /* Faults in every page of [start, end) (populate_vma_page_range /
  * __mm_populate): write faults for writable private mappings, read faults
- * otherwise.  Caller holds mmap_lock (read or write).  Errors are ignored
- * as Linux's mm_populate does, except -ENOMEM. */
+ * otherwise.  Caller holds mmap_lock (read or write).  Returns 0, or the
+ * first error: -EFAULT (a page that would get SIGBUS) or -ENOMEM; callers
+ * that Linux lets ignore errors (mmap, brk, mremap) do so. */
 int mm_populate(struct mm *mm, uint64_t start, uint64_t end);
 
 /* ---- Files and the page cache (pagecache.c) ----------------------------------- */

@@ -128,7 +128,8 @@ struct mmk_inode {
 	atomic_uint refcount;       /* open files + mappings + the inode table's 0 */
 	pthread_mutex_t lock;       /* protects all fields below */
 	uint64_t size;              /* i_size: authoritative while the inode lives */
-	bool unlinked;              /* last name removed: maps says " (deleted)" */
+	atomic_bool unlinked;       /* last name removed: maps says " (deleted)";
+	                               set once, read without a lock */
 	struct pcache_index pages;  /* the page cache: pgoff -> pfn */
 	uint64_t nrpages, nrdirty;
 	struct vma *i_mmap;         /* every VMA mapping this inode (rmap) */

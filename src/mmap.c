@@ -173,6 +173,12 @@ bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes)
 
 /* ---- Placement ------------------------------------------------------------------------ */
 
+/* Linux's mmap_min_addr variable: max(vm.mmap_min_addr, LSM floor). */
+static uint64_t effective_min_addr(const struct mmk_config *c)
+{
+	return c->lsm_mmap_min_addr > c->mmap_min_addr ? c->lsm_mmap_min_addr : c->mmap_min_addr;
+}
+
 uint64_t vm_start_gap(struct mm *mm, const struct vma *v)
 {
 	uint64_t s = vma_start(v);
@@ -186,8 +192,8 @@ uint64_t vm_start_gap(struct mm *mm, const struct vma *v)
 /* unmapped_area_topdown(): highest fit in [low, high), stack gaps respected. */
 static int64_t unmapped_area_topdown(struct mm *mm, uint64_t len, uint64_t low, uint64_t high)
 {
-	if (low < mm->sys->cfg.mmap_min_addr)
-		low = mm->sys->cfg.mmap_min_addr;
+	if (low < effective_min_addr(&mm->sys->cfg))
+		low = effective_min_addr(&mm->sys->cfg);
 	for (;;) {
 		uint64_t gap;
 		if (high < low || vma_tree_gap_highest(&mm->vmas, low, high, len, &gap))
@@ -205,8 +211,8 @@ static int64_t unmapped_area_topdown(struct mm *mm, uint64_t len, uint64_t low, 
 /* unmapped_area(): lowest fit in [low, high), stack gaps respected. */
 static int64_t unmapped_area(struct mm *mm, uint64_t len, uint64_t low, uint64_t high)
 {
-	if (low < mm->sys->cfg.mmap_min_addr)
-		low = mm->sys->cfg.mmap_min_addr;
+	if (low < effective_min_addr(&mm->sys->cfg))
+		low = effective_min_addr(&mm->sys->cfg);
 	for (;;) {
 		uint64_t gap;
 		if (high < low || vma_tree_gap_lowest(&mm->vmas, low, high, len, &gap))
@@ -556,8 +562,8 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 		flags |= MMK_MAP_FIXED;
 	if (!(flags & MMK_MAP_FIXED)) {
 		addr &= PAGE_MASK;
-		if (addr && addr < mm->sys->cfg.mmap_min_addr)
-			addr = PAGE_ALIGN(mm->sys->cfg.mmap_min_addr);
+		if (addr && addr < effective_min_addr(&mm->sys->cfg))
+			addr = PAGE_ALIGN(effective_min_addr(&mm->sys->cfg));
 	}
 	len = PAGE_ALIGN(len);
 	if (!len)
@@ -611,9 +617,8 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 	a = mmap_region(mm, file, addr, len, vm_flags, pgoff);
 	if (a >= 0 && ((vm_flags & VM_LOCKED) ||
 		       (flags & (MMK_MAP_POPULATE | MMK_MAP_NONBLOCK)) == MMK_MAP_POPULATE)) {
-		int err = mm_populate(mm, addr, addr + len);
-		if (err == -ENOMEM)
-			a = err;
+		/* Linux's mm_populate() after mmap ignores every error. */
+		mm_populate(mm, addr, addr + len);
 	}
 	return a;
 }

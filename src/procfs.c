@@ -49,9 +49,7 @@ void vma_name(struct mm *mm, struct vma *v, char *buf, size_t len)
 			snprintf(buf, len, "[anon_shmem:%s]", v->anon_name);
 			return;
 		}
-		pthread_mutex_lock(&in->lock);
-		bool deleted = in->unlinked;
-		pthread_mutex_unlock(&in->lock);
+		bool deleted = atomic_load(&in->unlinked);
 		snprintf(buf, len, "%s%s", in->path, deleted ? " (deleted)" : "");
 		return;
 	}

@@ -61,7 +61,8 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 	sys->cfg = *cfg;
 	sys->cfg.root = NULL;
 	config_defaults(&sys->cfg);
-	if (!PAGE_ALIGNED(sys->cfg.mmap_min_addr) || !PAGE_ALIGNED(sys->cfg.stack_guard_gap)) {
+	if (!PAGE_ALIGNED(sys->cfg.mmap_min_addr) || !PAGE_ALIGNED(sys->cfg.stack_guard_gap) ||
+	    !PAGE_ALIGNED(sys->cfg.lsm_mmap_min_addr)) {
 		free(sys);
 		return -EINVAL;
 	}

@@ -152,26 +152,36 @@ void vma_unlink(struct mm *mm, struct vma *v)
 /* Changes v's range (order preserved) and pgoff, keeping counters right. */
 void vma_set_range(struct vma *v, uint64_t start, uint64_t end, uint64_t pgoff)
 {
+	/* Truncation, writeback and reclaim read a file VMA's bounds and
+	 * pgoff from i_mmap under inode->lock (vma_prepare's i_mmap_lock). */
+	struct mmk_inode *in = v->file ? v->file->inode : NULL;
+	if (in)
+		pthread_mutex_lock(&in->lock);
 	vma_account(v, -1);
 	vma_tree_set_bounds(&v->mm->vmas, &v->node, start, end);
 	v->pgoff = pgoff;
 	vma_account(v, +1);
+	if (in)
+		pthread_mutex_unlock(&in->lock);
 }
 
 /* Changes v's flags, keeping counters and the file's writable count right. */
 void vma_set_flags(struct vma *v, uint64_t flags)
 {
-	if (v->file && ((v->flags ^ flags) & VM_SHARED)) {
-		pthread_mutex_lock(&v->file->inode->lock);
+	struct mmk_inode *in = v->file ? v->file->inode : NULL;
+	if (in)
+		pthread_mutex_lock(&in->lock);
+	if (in && ((v->flags ^ flags) & VM_SHARED)) {
 		if (flags & VM_SHARED)
-			v->file->inode->i_mmap_writable++;
+			in->i_mmap_writable++;
 		else
-			v->file->inode->i_mmap_writable--;
-		pthread_mutex_unlock(&v->file->inode->lock);
+			in->i_mmap_writable--;
 	}
 	vma_account(v, -1);
 	v->flags = flags;
 	vma_account(v, +1);
+	if (in)
+		pthread_mutex_unlock(&in->lock);
 }
 
 /* Removes v entirely: its pages, its place, its object (caller holds mmap_lock). */

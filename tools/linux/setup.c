@@ -291,6 +291,20 @@ static uint64_t probe_mmap_min_addr(void)
 	return 4096;
 }
 
+/*
+ * Where the kernel raises a low hint to: its mmap_min_addr variable, the
+ * larger of the sysctl and CONFIG_LSM_MMAP_MIN_ADDR (round_hint_to_min).
+ */
+static uint64_t probe_hint_min_addr(void)
+{
+	void *p = mmap((void *)4096, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 4096;
+	munmap(p, 4096);
+	uint64_t a = (uint64_t)(uintptr_t)p;
+	return a < (128ULL << 12) ? a : 4096;
+}
+
 /* Whether the kernel has CONFIG_ANON_VMA_NAME (prctl PR_SET_VMA works). */
 static int probe_anon_vma_name(void)
 {
@@ -309,9 +323,10 @@ static int probe_anon_vma_name(void)
  * The child answers through its exit status: the min address in pages
  * (at most 256) and bit 8 for anon names.
  */
-static void probe_host(uint64_t *min_addr, int *anon_name)
+static void probe_host(uint64_t *min_addr, uint64_t *hint_min, int *anon_name)
 {
 	*min_addr = 4096;
+	*hint_min = 4096;
 	*anon_name = 0;
 	/* SIGCHLD is ignored (auto-reaping); the wait needs it back for now. */
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
@@ -319,13 +334,20 @@ static void probe_host(uint64_t *min_addr, int *anon_name)
 	pid_t pid = fork();
 	if (pid == 0)
 		_exit((int)(probe_mmap_min_addr() >> 12 & 0x7f) | (probe_anon_vma_name() << 7));
-	int status;
+	pid_t pid2 = pid > 0 ? fork() : -1;
+	if (pid2 == 0)
+		_exit((int)(probe_hint_min_addr() >> 12 & 0x7f));
+	int status, status2;
 	bool ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status);
+	bool ok2 = pid2 > 0 && waitpid(pid2, &status2, 0) == pid2 && WIFEXITED(status2);
 	sigaction(SIGCHLD, &old, NULL);
+	if (ok2 && (WEXITSTATUS(status2) & 0x7f))
+		*hint_min = (uint64_t)(WEXITSTATUS(status2) & 0x7f) << 12;
 	if (!ok)
 		return;
 	int v = WEXITSTATUS(status);
-	*min_addr = (uint64_t)(v & 0x7f) << 12;
+	if (v & 0x7f)
+		*min_addr = (uint64_t)(v & 0x7f) << 12;
 	*anon_name = (v >> 7) & 1;
 }
 
@@ -377,7 +399,8 @@ int setup_address_space(struct server *srv)
 		srv->rundirlen = 0;
 	/* Probe first: the probe's fork leaves our pages copy-on-write, and
 	 * the prefault passes below take them back before the script runs. */
-	probe_host(&srv->hello.layout.mmap_min_addr, &srv->hello.layout.anon_vma_name);
+	probe_host(&srv->hello.layout.mmap_min_addr, &srv->hello.layout.hint_min_addr,
+		   &srv->hello.layout.anon_vma_name);
 	err = record_hidden(srv);
 	if (err)
 		return err;

@@ -116,7 +116,8 @@ struct bk_layout {
 	 * the effective mmap_min_addr (the sysctl, or a higher LSM floor such
 	 * as CONFIG_LSM_MMAP_MIN_ADDR) and whether PR_SET_VMA_ANON_NAME
 	 * exists (CONFIG_ANON_VMA_NAME). */
-	uint64_t mmap_min_addr;
+	uint64_t mmap_min_addr;  /* MAP_FIXED below it: EPERM */
+	uint64_t hint_min_addr;  /* hints are raised to it (max with the LSM floor) */
 	int anon_vma_name;
 };
 

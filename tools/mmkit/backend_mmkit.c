@@ -299,6 +299,8 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 	if (opt->mirror) {
 		/* check mode: the host kernel's settings, so both sides agree */
 		cfg.mmap_min_addr = opt->mirror->mmap_min_addr;
+		if (opt->mirror->hint_min_addr > opt->mirror->mmap_min_addr)
+			cfg.lsm_mmap_min_addr = opt->mirror->hint_min_addr;
 		cfg.no_anon_vma_name = !opt->mirror->anon_vma_name;
 	}
 	r = mmk_system_create(&cfg, &b->sys);

@@ -1,0 +1,7 @@
+# mremap maymove|fixed to a smaller size moves a file mapping
+# (found by mmkit fuzz, shrunk)
+file f0 size=0
+spawn P0
+P0: fd0 = open f0 rdwr
+P0: m1 = mmap 0 16K read private|hassemaphore fd0
+P0: m4 = mremap m1 16K 8K maymove|fixed 0x10002f000
