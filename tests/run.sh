@@ -45,6 +45,7 @@ for t in build-debug/tests/test_*; do
 	run "$(basename "$t") (asan+ubsan)" "$t"
 done
 run "test_scale (release)" build/tests/test_scale
+run "make install + pkg-config + examples/embed.c" sh tests/install_embed.sh
 if [ -x build-tsan/tests/test_threads ]; then
 	run "test_threads (tsan)" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
 fi
