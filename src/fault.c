@@ -530,6 +530,28 @@ static bool page_ready(struct mm *mm, uint64_t addr, bool write)
 }
 
 /*
+ * GUP's FOLL_TOUCH on a populated page: folio_mark_accessed() -- the first
+ * touch sets PG_referenced, a second one activates the page.  (Visible in
+ * smaps Referenced, e.g. of a forked child whose own PTEs start old.)
+ */
+static void populate_touch(struct mm *mm, uint64_t addr)
+{
+	pthread_mutex_lock(&mm->ptl);
+	pte_t *ptep = pgtable_walk(&mm->pt, addr, 0);
+	pte_t pte = ptep ? *ptep : 0;
+	if (pte_present(pte) && !(pte & PTE_SPECIAL)) {
+		struct page *pg = pfn_to_page(&mm->sys->pool, pte_pfn(pte));
+		if (!page_test(pg, PG_referenced)) {
+			page_set(pg, PG_referenced);
+		} else if (!page_test(pg, PG_active)) {
+			page_set(pg, PG_active);
+			page_clear(pg, PG_referenced);
+		}
+	}
+	pthread_mutex_unlock(&mm->ptl);
+}
+
+/*
  * populate_vma_page_range(): write faults where a write would COW (private
  * writable), read faults elsewhere (FOLL_FORCE), nothing for lock-on-fault
  * or inaccessible VMAs (GUP refuses PROT_NONE).  -ENOMEM, -EFAULT (SIGBUS:
@@ -551,6 +573,7 @@ static int populate_vma_range(struct mm *mm, struct vma *vma, uint64_t start, ui
 			if (r == FAULT_SIGBUS)
 				return -EFAULT;
 		}
+		populate_touch(mm, a);
 	}
 	return 0;
 }

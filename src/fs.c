@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -136,6 +137,20 @@ void inode_put(struct mmk_inode *in)
 }
 
 /*
+ * Whether the file system holding hfd gives its files Linux's
+ * thp_get_unmapped_area() as f_op->get_unmapped_area (ext4 and xfs do:
+ * their mappings are 2 MiB aligned where the offsets allow; tmpfs with
+ * huge=never, btrfs and others place mappings plainly).
+ */
+static bool fs_thp_get_area(int hfd)
+{
+	struct statfs sf;
+	if (fstatfs(hfd, &sf) < 0)
+		return false;
+	return sf.f_type == 0xEF53 /* EXT4_SUPER_MAGIC */ || sf.f_type == 0x58465342 /* XFS */;
+}
+
+/*
  * Finds or creates the inode for the host file open on hfd; consumes hfd
  * (either kept as the inode's host descriptor or closed).  Returns a
  * referenced inode or NULL with *err set.
@@ -175,6 +190,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	in->ino = st.st_ino;
 	in->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 	in->nommap = !S_ISREG(st.st_mode);
+	in->thp_get_area = fs_thp_get_area(hfd);
 	in->path = path;
 	in->hash_next = sys->inodes[h];
 	sys->inodes[h] = in;

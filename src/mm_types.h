@@ -125,6 +125,8 @@ struct mmk_inode {
 	ino_t ino;                  /* immutable: host inode number */
 	char *path;                 /* immutable: absolute host path, for maps */
 	bool nommap;                /* immutable: no mmap (directories, null device): ENODEV */
+	bool thp_get_area;          /* immutable: the host file system places mappings with
+	                               thp_get_unmapped_area (ext4, xfs): 2 MiB alignment */
 	atomic_uint refcount;       /* open files + mappings + the inode table's 0 */
 	pthread_mutex_t lock;       /* protects all fields below */
 	uint64_t size;              /* i_size: authoritative while the inode lives */

@@ -271,20 +271,30 @@ static int64_t get_area_topdown(struct mm *mm, uint64_t addr, uint64_t len, int 
 }
 
 /*
- * __thp_get_unmapped_area(): a hint-less private anonymous mapping whose
- * length is a multiple of 2 MiB is placed on a 2 MiB boundary, by searching
- * for len + 2 MiB and aligning inside it (top-down: the upper end).
- * Returns 0 when the padded search fails (the caller retries plainly).
+ * __thp_get_unmapped_area(): places a mapping so that file offset and
+ * virtual address agree modulo 2 MiB, by searching for len + 2 MiB and
+ * aligning inside it (top-down: the upper end).  Used for hint-less
+ * private anonymous mappings of 2 MiB multiples (Linux 6.x, whatever THP's
+ * setting) and for every mapping of a file whose file system places with
+ * thp_get_unmapped_area.  Returns 0 when it does not apply or the padded
+ * search fails (the caller then places plainly), else the address.
  */
-static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t len, int flags)
+static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, uint64_t pgoff,
+				     int flags)
 {
-	uint64_t pad = len + PMD_SIZE;
-	if (pad < len)
+	uint64_t off = pgoff << PAGE_SHIFT, off_end = off + len;
+	uint64_t off_align = (off + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+	if (off_end <= off_align || off_end - off_align < PMD_SIZE)
 		return 0;
-	int64_t ret = get_area_topdown(mm, 0, pad, flags);
+	uint64_t pad = len + PMD_SIZE;
+	if (pad < len || off + pad < off)
+		return 0;
+	int64_t ret = get_area_topdown(mm, addr, pad, flags);
 	if (ret < 0)
 		return 0;
-	uint64_t off_sub = (0 - (uint64_t)ret) & (PMD_SIZE - 1);
+	if ((uint64_t)ret == addr)
+		return ret; /* the hint (or MAP_FIXED address) was taken as it is */
+	uint64_t off_sub = (off - (uint64_t)ret) & (PMD_SIZE - 1);
 	if (!off_sub)
 		return ret + (int64_t)PMD_SIZE;
 	return ret + (int64_t)off_sub;
@@ -293,12 +303,13 @@ static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t len, int flags)
 int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
 			  uint64_t pgoff, int flags)
 {
-	(void)pgoff;
 	if (len > TASK_SIZE)
 		return -ENOMEM;
 	int64_t a = 0;
-	if (!file && !(flags & MMK_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1)))
-		a = thp_get_unmapped_area(mm, len, flags);
+	bool thp = file ? file->inode->thp_get_area
+			: !(flags & MMK_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1));
+	if (thp && !(flags & MMK_MAP_32BIT))
+		a = thp_get_unmapped_area(mm, addr, len, pgoff, flags);
 	if (!a)
 		a = get_area_topdown(mm, addr, len, flags);
 	if (a < 0)

@@ -13,6 +13,8 @@
  *                                            moves, else -ENOMEM
  *   FIXED (needs MAYMOVE)                    unmap [new_addr, +new_len), shrink
  *                                            first if smaller, move there
+ *   FIXED, old_len == new_len (6.17+)        every VMA piece of the range moves,
+ *                                            gaps kept (remap_move)
  *   DONTUNMAP (needs MAYMOVE, same length)   move; the old range stays mapped
  *                                            but empty, VM_LOCKED/VM_ACCOUNT off
  *   old_len == 0 (shared mappings only)      a second mapping of the same pages
@@ -314,6 +316,54 @@ static int64_t mremap_at(struct remap *r)
 	return move_vma(r);
 }
 
+/*
+ * remap_move() (Linux 6.17+): MREMAP_FIXED with equal lengths moves every
+ * VMA piece of [addr, addr + len), not just one, keeping the gaps between
+ * them: piece k lands at (where piece k-1 landed) + (its length) + (the gap
+ * that followed it).  A gap at the very start is -EFAULT; an error part way
+ * leaves the earlier pieces moved, as on Linux.  Returns where the first
+ * piece went.
+ */
+static int64_t remap_move(struct remap *r)
+{
+	uint64_t start = r->addr, end = r->addr + r->old_len;
+	uint64_t target = r->new_addr, cur = start, last_end = 0;
+	int64_t res = -EFAULT;
+	bool seen = false;
+	for (;;) {
+		struct vma *v = find_vma(r->mm, cur);
+		if (!v || vma_start(v) >= end)
+			break;
+		uint64_t addr = vma_start(v) > start ? vma_start(v) : start;
+		uint64_t vend = vma_end(v);
+		uint64_t len = (end < vend ? end : vend) - addr;
+		if (!seen && start < vma_start(v))
+			return -EFAULT;
+		/* vma_multi_allowed(): a file whose file system places its own
+		 * mappings might not honour MREMAP_FIXED piecewise. */
+		if (v->file && v->file->inode->thp_get_area && (seen || vend < end))
+			return -EFAULT;
+		uint64_t offset = seen ? vma_start(v) - last_end : 0;
+		last_end = vend;
+		struct remap piece = *r;
+		piece.vma = v;
+		piece.addr = addr;
+		piece.new_addr = target + offset;
+		piece.old_len = piece.new_len = len;
+		int64_t got = check_vma(&piece);
+		if (!got)
+			got = mremap_to(&piece);
+		if (got < 0)
+			return got;
+		if (!seen)
+			res = got;
+		seen = true;
+		target = (uint64_t)got + len;
+		cur = vend;
+	}
+	return res;
+}
+
 int64_t mmk_mremap(mmk_proc *p, uint64_t addr, uint64_t old_len, uint64_t new_len, int flags,
 		   uint64_t new_addr)
 {
@@ -334,10 +384,14 @@ int64_t mmk_mremap(mmk_proc *p, uint64_t addr, uint64_t old_len, uint64_t new_le
 		return ret;
 	struct mm *mm = p->mm;
 	mmap_write_lock(mm);
-	r.vma = vma_lookup(mm, addr);
-	ret = check_vma(&r);
-	if (!ret)
-		ret = implies_new_addr(&r) ? mremap_to(&r) : mremap_at(&r);
+	if ((r.flags & MMK_MREMAP_FIXED) && r.old_len == r.new_len) {
+		ret = remap_move(&r);
+	} else {
+		r.vma = vma_lookup(mm, addr);
+		ret = check_vma(&r);
+		if (!ret)
+			ret = implies_new_addr(&r) ? mremap_to(&r) : mremap_at(&r);
+	}
 	mm_debug_check(mm, "mremap");
 	mmap_write_unlock(mm);
 	return ret;
