@@ -136,6 +136,25 @@ static int madvise_new_flags(const struct vma *v, int b, uint64_t *flags)
 	return 0;
 }
 
+/*
+ * is_valid_madvise(): start page aligned, the length rounded up without
+ * wrapping.  0 and *end set, or -EINVAL.  *end == start means nothing to do.
+ */
+static int madvise_range(uint64_t start, uint64_t len, uint64_t *end)
+{
+	if (!PAGE_ALIGNED(start))
+		return -EINVAL;
+	uint64_t alen = PAGE_ALIGN(len);
+	if (len && !alen)
+		return -EINVAL;
+	*end = start + alen;
+	return *end < start ? -EINVAL : 0;
+}
+
+/* The walk's pseudo-advice for prctl(PR_SET_VMA_ANON_NAME), which Linux
+ * implements as a madvise walk (madvise_set_anon_name). */
+#define MADV_SET_ANON_NAME (-1)
+
 /* Page advice on one VMA piece: Linux's own per-VMA checks, then the pages. */
 static int madvise_pages(struct mm *mm, struct vma *v, uint64_t start, uint64_t end, int b)
 {
@@ -168,8 +187,9 @@ static int madvise_pages(struct mm *mm, struct vma *v, uint64_t start, uint64_t 
 	return mm_madvise_pages(mm, v, start, end, b);
 }
 
-/* madvise_walk_vmas(): visit every VMA piece in [start, end), holes skipped. */
-static int madvise_walk(struct mm *mm, uint64_t start, uint64_t end, int b)
+/* madvise_walk_vmas(): visit every VMA piece in [start, end), holes skipped
+ * and reported at the end with -ENOMEM. */
+static int madvise_walk(struct mm *mm, uint64_t start, uint64_t end, int b, const char *name)
 {
 	int unmapped_error = 0;
 	struct vma *v = find_vma(mm, start);
@@ -184,23 +204,24 @@ static int madvise_walk(struct mm *mm, uint64_t start, uint64_t end, int b)
 		}
 		uint64_t tmp = vma_end(v) < end ? vma_end(v) : end;
 		struct vma *done = v;
+		int err = 0;
 		if (v->reserved) {
 			/* the host's own memory: leave it alone */
+		} else if (b == MADV_SET_ANON_NAME) {
+			/* madvise_vma_anon_name(): files other than shmem refuse */
+			if (v->file && !vma_is_shmem(v))
+				return -EBADF;
+			done = vma_modify(mm, v, start, tmp, v->flags, name, true, &err);
 		} else if (madvise_changes_flags(b)) {
 			uint64_t nf;
-			int err = madvise_new_flags(v, b, &nf);
-			if (err)
-				return err;
-			if (nf != v->flags) {
+			err = madvise_new_flags(v, b, &nf);
+			if (!err && nf != v->flags)
 				done = vma_modify(mm, v, start, tmp, nf, NULL, false, &err);
-				if (!done)
-					return err;
-			}
 		} else {
-			int err = madvise_pages(mm, v, start, tmp, b);
-			if (err)
-				return err;
+			err = madvise_pages(mm, v, start, tmp, b);
 		}
+		if (err || !done)
+			return err;
 		start = tmp;
 		if (start < vma_end(done))
 			start = vma_end(done);
@@ -220,23 +241,17 @@ int mmk_madvise(mmk_proc *p, uint64_t start, uint64_t len, int advice)
 		return -EPERM;
 	if (!madvise_behavior_valid(advice))
 		return -EINVAL;
-	if (!PAGE_ALIGNED(start))
-		return -EINVAL;
-	uint64_t alen = PAGE_ALIGN(len);
-	if (len && !alen)
-		return -EINVAL;
-	uint64_t end = start + alen;
-	if (end < start)
-		return -EINVAL;
-	if (end == start)
-		return 0;
+	uint64_t end;
+	err = madvise_range(start, len, &end);
+	if (err || end == start)
+		return err;
 	struct mm *mm = p->mm;
 	bool write = madvise_changes_flags(advice);
 	if (write)
 		mmap_write_lock(mm);
 	else
 		mmap_read_lock(mm);
-	err = madvise_walk(mm, start, end, advice);
+	err = madvise_walk(mm, start, end, advice, NULL);
 	mm_debug_check(mm, "madvise");
 	mmap_write_unlock(mm);
 	return err;
@@ -476,47 +491,13 @@ int mmk_set_anon_name(mmk_proc *p, uint64_t addr, uint64_t len, const char *name
 		return -EINVAL;
 	if (name && !*name)
 		name = NULL;
-	if (!PAGE_ALIGNED(addr))
-		return -EINVAL;
-	uint64_t alen = PAGE_ALIGN(len);
-	if (len && !alen)
-		return -EINVAL;
-	uint64_t end = addr + alen;
-	if (end < addr)
-		return -EINVAL;
-	if (end == addr)
-		return 0;
+	uint64_t end;
+	err = madvise_range(addr, len, &end);
+	if (err || end == addr)
+		return err;
 	struct mm *mm = p->mm;
 	mmap_write_lock(mm);
-	/* madvise_set_anon_name(): walk like madvise; file VMAs refuse. */
-	int unmapped = 0;
-	uint64_t start = addr;
-	struct vma *v = find_vma(mm, start);
-	err = 0;
-	while (start < end) {
-		if (!v) {
-			err = -ENOMEM;
-			break;
-		}
-		if (start < vma_start(v)) {
-			unmapped = -ENOMEM;
-			start = vma_start(v);
-			if (start >= end)
-				break;
-		}
-		uint64_t tmp = vma_end(v) < end ? vma_end(v) : end;
-		if (v->file && !vma_is_shmem(v)) {
-			err = -EBADF;
-			break;
-		}
-		struct vma *m = vma_modify(mm, v, start, tmp, v->flags, name, true, &err);
-		if (!m)
-			break;
-		start = vma_end(m) > tmp ? vma_end(m) : tmp;
-		v = find_vma(mm, start);
-	}
-	if (!err)
-		err = unmapped;
+	err = madvise_walk(mm, addr, end, MADV_SET_ANON_NAME, name);
 	mm_debug_check(mm, "set_anon_name");
 	mmap_write_unlock(mm);
 	return err;
