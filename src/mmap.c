@@ -111,7 +111,6 @@ int mm_dup(struct mm *dst, struct mm *src)
 	dst->brk = src->brk;
 	dst->brk_set = src->brk_set;
 	dst->def_flags = src->def_flags;
-	dst->hiwater_vm = src->hiwater_vm;
 	for (struct vma *v = node_vma(vma_tree_first(&src->vmas)); v; v = vma_next(v)) {
 		if (v->flags & VM_DONTCOPY)
 			continue;
@@ -145,6 +144,11 @@ int mm_dup(struct mm *dst, struct mm *src)
 				return err;
 		}
 	}
+	/* dup_mm(): the child's peaks start at what it has now. */
+	dst->hiwater_vm = dst->total_vm;
+	pthread_mutex_lock(&dst->ptl);
+	dst->hiwater_rss = dst->rss_anon + dst->rss_file + dst->rss_shmem;
+	pthread_mutex_unlock(&dst->ptl);
 	return 0;
 }
 
