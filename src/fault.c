@@ -138,6 +138,9 @@ static bool do_fault_around(struct vm_fault *vmf, struct mmk_inode *in)
 		to = pte_off + vma_pages(vmf->vma) - vma_off;
 	uint64_t first = vmf->pgoff - (pte_off - from), last = vmf->pgoff + (to - pte_off);
 	uint64_t eof = size_to_pages(in->size);
+	/* A fault past EOF gets SIGBUS; Linux maps nothing around it. */
+	if (vmf->pgoff >= eof)
+		return false;
 	if (last > eof)
 		last = eof;
 

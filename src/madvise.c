@@ -359,7 +359,7 @@ static int do_mlock(struct mmk_proc *p, uint64_t start, uint64_t len, uint64_t f
 	mmap_write_lock(mm);
 	const struct mmk_config *c = &mm->sys->cfg;
 	uint64_t limit = c->memlock_rlimit == UINT64_MAX ? UINT64_MAX : c->memlock_rlimit >> PAGE_SHIFT;
-	uint64_t locked = (alen >> PAGE_SHIFT) + mm->locked_vm;
+	uint64_t locked = (alen >> PAGE_SHIFT) + mm->locked_vm + mm->locked_vm_extra;
 	if (locked > limit && !c->cap_ipc_lock)
 		locked -= count_locked_pages(mm, start, alen);
 	err = -ENOMEM;

@@ -246,6 +246,9 @@ struct mm {
 	bool brk_set;                /* start_brk fixed (set_brk_base or first brk) */
 	uint64_t def_flags;          /* VM_LOCKED|VM_LOCKONFAULT after mlockall(MCL_FUTURE) */
 	uint64_t total_vm, locked_vm, data_vm, exec_vm, stack_vm; /* pages */
+	uint64_t locked_vm_extra;    /* pages Linux leaves in locked_vm without a
+	                                VM_LOCKED VMA (mremap DONTUNMAP); VmLck shows
+	                                locked_vm + this */
 	uint64_t hiwater_vm;
 
 	pthread_mutex_t ptl;         /* page_table_lock: protects pt, tlb, rss_* */

@@ -31,12 +31,15 @@
 #define PMD_SIZE (2ULL << 20)
 #define DEFAULT_START_BRK 0x555555559000ULL
 
-/* Flags known to the legacy MAP_SHARED (LEGACY_MAP_MASK). */
+#define MAP_ABOVE4G 0x80
+#define MAP_HUGE_2MB (21 << 26)
+#define MAP_HUGE_1GB (30 << 26)
+/* Flags known to the legacy MAP_SHARED (LEGACY_MAP_MASK, x86-64). */
 #define LEGACY_MAP_MASK                                                                   \
 	(MMK_MAP_SHARED | MMK_MAP_PRIVATE | MMK_MAP_FIXED | MMK_MAP_ANONYMOUS |           \
 	 MMK_MAP_DENYWRITE | MMK_MAP_EXECUTABLE | MMK_MAP_UNINITIALIZED | MMK_MAP_GROWSDOWN | \
 	 MMK_MAP_LOCKED | MMK_MAP_NORESERVE | MMK_MAP_POPULATE | MMK_MAP_NONBLOCK |       \
-	 MMK_MAP_STACK | MMK_MAP_HUGETLB)
+	 MMK_MAP_STACK | MMK_MAP_HUGETLB | MMK_MAP_32BIT | MAP_ABOVE4G | MAP_HUGE_2MB | MAP_HUGE_1GB)
 
 void mm_debug_check(struct mm *mm, const char *what)
 {
@@ -110,7 +113,9 @@ int mm_dup(struct mm *dst, struct mm *src)
 	dst->start_brk = src->start_brk;
 	dst->brk = src->brk;
 	dst->brk_set = src->brk_set;
-	dst->def_flags = src->def_flags;
+	/* mm_init(): only VM_INIT_DEF_MASK (VM_NOHUGEPAGE) is inherited;
+	 * mlockall(MCL_FUTURE) is not. */
+	dst->def_flags = src->def_flags & VM_NOHUGEPAGE;
 	for (struct vma *v = node_vma(vma_tree_first(&src->vmas)); v; v = vma_next(v)) {
 		if (v->flags & VM_DONTCOPY)
 			continue;
@@ -172,7 +177,7 @@ bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes)
 	uint64_t limit = mm->sys->cfg.memlock_rlimit;
 	if (limit == UINT64_MAX)
 		return true;
-	return (bytes >> PAGE_SHIFT) + mm->locked_vm <= limit >> PAGE_SHIFT;
+	return (bytes >> PAGE_SHIFT) + mm->locked_vm + mm->locked_vm_extra <= limit >> PAGE_SHIFT;
 }
 
 /* ---- Placement ------------------------------------------------------------------------ */
@@ -640,37 +645,46 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 
 /*
  * Anonymous MAP_HUGETLB.  mmkit has no huge pages; Linux with none reserved
- * (nr_hugepages 0, the default) still runs do_mmap on a hugetlbfs file:
- * the length is rounded to 2 MiB, a fixed address must be 2 MiB aligned, the
- * mapping type is checked, and then reserving the pages fails with -ENOMEM.
- * This reproduces those answers in that order; with MAP_NORESERVE, where
- * Linux would create a VMA that faults SIGBUS, mmkit also says -ENOMEM (see
- * docs/DIFFERENCES.md).
+ * (nr_hugepages 0, the default) still runs do_mmap on a hugetlbfs file, so
+ * its answers come in this order: the length rounded up to 2 MiB (a length
+ * that wraps is 0: -EINVAL), offset overflow (-EOVERFLOW), the map count,
+ * hugetlb_get_unmapped_area (-ENOMEM beyond TASK_SIZE, -EINVAL for an
+ * unaligned fixed address), file_mmap_ok (-EOVERFLOW past MAX_LFS_FILESIZE),
+ * the mapping type (-EINVAL), hugetlbfs_file_mmap
+ * (-EINVAL for an offset not on a huge page), and then reserving the pages
+ * fails: -ENOMEM.  With MAP_NORESERVE Linux would create a VMA whose faults
+ * get SIGBUS; mmkit says -ENOMEM there too (docs/DIFFERENCES.md).
  */
-static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int flags)
+static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int flags,
+				 uint64_t pgoff)
 {
 	const uint64_t hpage = 2ULL << 20;
-	if (flags & (0x3f << 26)) {
-		/* MAP_HUGE_SHIFT size bits: only 2 MiB and 1 GiB exist on x86. */
-		unsigned shift = ((unsigned)flags >> 26) & 0x3f;
-		if (shift != 21 && shift != 30)
-			return -EINVAL;
-	}
-	if (len > UINT64_MAX - hpage)
-		return -ENOMEM;
+	unsigned shift = ((unsigned)flags >> 26) & 0x3f;
+	if (shift && shift != 21 && shift != 30)
+		return -EINVAL; /* no hstate of that size */
 	len = (len + hpage - 1) & ~(hpage - 1);
 	if (!len)
 		return -EINVAL;
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
+	if (mm->vmas.count > mm->sys->cfg.max_map_count)
+		return -ENOMEM;
 	if (len > TASK_SIZE)
 		return -ENOMEM;
-	if ((flags & (MMK_MAP_FIXED | MMK_MAP_FIXED_NOREPLACE)) && (addr & (hpage - 1)))
-		return -EINVAL;
-	if ((flags & MMK_MAP_FIXED) && addr > TASK_SIZE - len)
-		return -ENOMEM;
+	if (flags & (MMK_MAP_FIXED | MMK_MAP_FIXED_NOREPLACE)) {
+		if (addr & (hpage - 1))
+			return -EINVAL;
+		if (addr > TASK_SIZE - len)
+			return -ENOMEM;
+	}
+	/* file_mmap_ok() on the hugetlbfs file */
+	if (len > INT64_MAX || pgoff > (INT64_MAX - len) >> PAGE_SHIFT)
+		return -EOVERFLOW;
 	int type = flags & MMK_MAP_TYPE;
 	if (type != MMK_MAP_SHARED && type != MMK_MAP_PRIVATE)
 		return -EINVAL;
-	(void)mm;
+	if (pgoff & ((hpage >> PAGE_SHIFT) - 1))
+		return -EINVAL;
 	return -ENOMEM;
 }
 
@@ -696,7 +710,7 @@ int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, 
 	struct mm *mm = p->mm;
 	if (!file && (flags & MMK_MAP_HUGETLB)) {
 		mmap_write_lock(mm);
-		int64_t r = mmap_hugetlb_anon(mm, addr, len, flags);
+		int64_t r = mmap_hugetlb_anon(mm, addr, len, flags, (uint64_t)off >> PAGE_SHIFT);
 		mmap_write_unlock(mm);
 		return r;
 	}

@@ -85,7 +85,10 @@ static int check_vma(struct remap *r)
 		return -EINVAL;
 	if ((r->flags & MMK_MREMAP_DONTUNMAP) && (v->flags & (VM_DONTEXPAND | VM_PFNMAP)))
 		return -EINVAL;
-	if (r->old_len > vma_end(v) - r->addr)
+	/* The moved range must lie in one VMA; a shrink with a new address
+	 * unmaps its tail first (mremap_to), so only new_len moves. */
+	uint64_t moved = r->new_len < r->old_len ? r->new_len : r->old_len;
+	if ((implies_new_addr(r) ? moved : r->old_len) > vma_end(v) - r->addr)
 		return -EFAULT;
 	/* What follows guards a growing mapping only. */
 	if (r->new_len <= r->old_len)
@@ -227,9 +230,14 @@ static int64_t move_vma(struct remap *r)
 		}
 	}
 	if (r->flags & MMK_MREMAP_DONTUNMAP) {
+		/* dontunmap_complete(): the old VMA loses VM_LOCKED*, but
+		 * "because we won't unmap we don't need to touch locked_vm":
+		 * its locked pages stay counted in VmLck for good. */
 		v = vma_lookup(mm, r->addr);
 		if (v) {
-			vma_set_flags(v, v->flags & ~(VM_LOCKED_MASK | VM_ACCOUNT));
+			if ((v->flags & VM_LOCKED) && !v->reserved)
+				mm->locked_vm_extra += vma_pages(v);
+			vma_set_flags(v, v->flags & ~VM_LOCKED_MASK);
 			if (v != n && vma_start(v) == r->addr && vma_end(v) == r->addr + r->old_len)
 				unlink_anon_vmas(v);
 		}
@@ -239,7 +247,8 @@ static int64_t move_vma(struct remap *r)
 		 * to avoid uncharging twice: the flags come out unchanged. */
 		do_munmap_range(mm, r->addr, r->addr + r->old_len);
 	}
-	mm->hiwater_vm = hiwater > mm->hiwater_vm ? hiwater : mm->hiwater_vm;
+	/* move_vma(): the transient old + new size is not a peak. */
+	mm->hiwater_vm = hiwater;
 	if (n->flags & VM_LOCKED && r->new_len > r->old_len)
 		mm_populate(mm, r->new_addr + r->old_len, r->new_addr + r->new_len);
 	return (int64_t)r->new_addr;

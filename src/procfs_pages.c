@@ -206,7 +206,7 @@ void mm_render_status(struct textbuf *tb, struct mmk_proc *p)
 	struct mm *mm = p->mm;
 	pthread_rwlock_rdlock(&mm->mmap_lock);
 	uint64_t total_vm = mm->total_vm, hiwater_vm = mm->hiwater_vm;
-	uint64_t locked_vm = mm->locked_vm, data_vm = mm->data_vm, stack_vm = mm->stack_vm;
+	uint64_t locked_vm = mm->locked_vm + mm->locked_vm_extra, data_vm = mm->data_vm, stack_vm = mm->stack_vm;
 	uint64_t exec_vm = mm->exec_vm;
 	pthread_mutex_lock(&mm->ptl);
 	uint64_t anon = mm->rss_anon, file = mm->rss_file, shmem = mm->rss_shmem;

@@ -521,6 +521,16 @@ static int lx_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 			return err;
 		}
 	} else if (op->code == BK_EXIT) {
+		/* The server replies before it exits; the channel reads EOF
+		 * once its fds are closed, which do_exit does after exit_mm:
+		 * so after this, views of other processes no longer see it. */
+		for (;;) {
+			char c;
+			ssize_t n = read(p->fd, &c, 1);
+			if (n > 0 || (n < 0 && errno == EINTR))
+				continue;
+			break;
+		}
 		proc_stop(p, 0);
 		proc_free(b, p);
 	} else if (r->signo == LX_REFUSED) {
