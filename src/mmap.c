@@ -321,7 +321,10 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 		a = thp_get_unmapped_area(mm, addr, len, pgoff, flags);
 	if (!a)
 		a = get_area_topdown(mm, addr, len, flags);
-	if (a < 0)
+	/* IS_ERR_VALUE(): only the last 4095 values are errors -- a MAP_FIXED
+	 * address in that range comes back as "its" errno, as on Linux; any
+	 * other address too high is -ENOMEM. */
+	if ((uint64_t)a >= (uint64_t)-4095)
 		return a;
 	if ((uint64_t)a > TASK_SIZE - len)
 		return -ENOMEM;
@@ -397,6 +400,10 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	if (vma_end(last) > end && !__vma_split(mm, last, end, false))
 		return -ENOMEM;
 	struct vma *prev = vma_prev(v), *next = vma_next(last);
+	/* vms_complete_munmap_vmas(): update_hiwater_vm() before total_vm
+	 * goes down -- the only place Linux raises the VmPeak watermark. */
+	if (mm->hiwater_vm < mm->total_vm)
+		mm->hiwater_vm = mm->total_vm;
 	for (struct vma *x = v, *nx; x != next; x = nx) {
 		nx = vma_next(x);
 		vma_remove(mm, x);
@@ -545,6 +552,13 @@ static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, 
 	int err = munmap_vmas(mm, first, addr, end, &prev, &next);
 	if (err)
 		return err;
+	/* The file system's mmap method, called after what was there is
+	 * gone (a failing MAP_FIXED leaves a hole): ext4 and xfs refuse
+	 * VM_SYNC on anything but DAX files (daxdev_mapping_supported), and
+	 * mmkit's files are never DAX.  A private mapping keeps the bit too
+	 * (MAP_SHARED only drops flags it does not know). */
+	if (file && (vm_flags & VM_SYNC))
+		return -EOPNOTSUPP;
 	/* accountable_mapping(): private writable memory is charged. */
 	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)
 		vm_flags |= VM_ACCOUNT;
@@ -611,12 +625,6 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 		int err = mmap_check_file(file, pgoff, len, prot, &flags, &vm_flags);
 		if (err)
 			return err;
-		/* The file system's mmap method: ext4 and xfs refuse VM_SYNC
-		 * on anything but DAX files (daxdev_mapping_supported), and
-		 * mmkit's files are never DAX.  A private mapping keeps the
-		 * bit too (MAP_SHARED only drops flags it does not know). */
-		if (vm_flags & VM_SYNC)
-			return -EOPNOTSUPP;
 	} else {
 		switch (flags & MMK_MAP_TYPE) {
 		case MMK_MAP_SHARED:

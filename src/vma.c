@@ -81,8 +81,9 @@ void vm_stat_account(struct mm *mm, uint64_t flags, int64_t npages)
 		mm->stack_vm += (uint64_t)npages;
 	else if (is_data_mapping(flags))
 		mm->data_vm += (uint64_t)npages;
-	if (mm->total_vm > mm->hiwater_vm)
-		mm->hiwater_vm = mm->total_vm;
+	/* hiwater_vm is not raised here: Linux updates it only when memory
+	 * is about to be unmapped (update_hiwater_vm), and VmPeak shows
+	 * max(hiwater_vm, total_vm). */
 }
 
 /* Adds (sign +1) or removes (-1) vma's pages from the mm's counters. */
