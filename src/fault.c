@@ -43,6 +43,7 @@ struct vm_fault {
 	bool write;
 	bool major;
 	pte_t *ptep;    /* addr's PTE; valid while mmap_lock is held */
+	bool new_table; /* addr's PTE table did not exist before this fault (pmd_none) */
 };
 
 static uint64_t fault_access_bits(const struct vm_fault *vmf)
@@ -140,12 +141,21 @@ static bool do_fault_around(struct vm_fault *vmf, struct mmk_inode *in)
 	uint64_t eof = size_to_pages(in->size);
 	if (last > eof)
 		last = eof;
-	/* Linux 6.18 maps nothing around when the window, cut at EOF, holds a
-	 * single page (seen only for a fault past EOF, which gets SIGBUS; a
-	 * fault on that one page maps it anyway).  Measured on the host:
-	 * tests/scenarios/fault_around_eof_*.mm. */
-	if (last < first + 2)
-		return false;
+	/*
+	 * filemap_map_pages() installs a missing PTE table only through
+	 * filemap_map_pmd(), which it skips when the first cached page of the
+	 * window is the file's last page (can_map_large: a folio must not be
+	 * mapped across i_size).  With no table there yet, pte_offset_map_lock
+	 * finds none and nothing is mapped around; the fault itself goes on
+	 * (tests/scenarios/fault_around_eof_*.mm).
+	 */
+	if (vmf->new_table) {
+		uint64_t k;
+		uint32_t v;
+		if (first >= last || pcache_index_next(&in->pages, first, &k, &v) || k >= last ||
+		    k + 1 >= eof)
+			return false;
+	}
 
 	uint64_t bits = read_fault_bits(vmf), mapped = 0;
 	bool hit = false;
@@ -402,6 +412,7 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
 	};
 	enum fault_result r;
 	pthread_mutex_lock(&mm->ptl);
+	vmf.new_table = !pgtable_walk(&mm->pt, vmf.addr, 0);
 	vmf.ptep = pgtable_walk(&mm->pt, vmf.addr, 1);
 	pte_t orig = vmf.ptep ? *vmf.ptep : 0;
 	pthread_mutex_unlock(&mm->ptl);

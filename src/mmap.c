@@ -53,6 +53,8 @@ void mm_debug_check(struct mm *mm, const char *what)
 #endif
 }
 
+static int reserve_pgtables(struct mm *mm, uint64_t start, uint64_t end);
+
 /* ---- Address-space lifetime -------------------------------------------------------- */
 
 /* mmap_base(): PAGE_ALIGN(TASK_SIZE - gap), gap = stack limit + guard, clamped. */
@@ -143,6 +145,12 @@ int mm_dup(struct mm *dst, struct mm *src)
 			return err;
 		}
 		vma_link(dst, n);
+		if (n->reserved) {
+			err = reserve_pgtables(dst, vma_start(n), vma_end(n));
+			if (err)
+				return err;
+			continue;
+		}
 		if (!(v->flags & VM_WIPEONFORK)) {
 			err = mm_copy_ptes(dst, n, src, v);
 			if (err)
@@ -836,6 +844,25 @@ int mmk_set_brk_base(mmk_proc *p, uint64_t start_brk)
 	return err;
 }
 
+/*
+ * The memory a reserved VMA stands for is resident on the host, so the
+ * page tables covering it exist there; give the mirror the same tables
+ * (empty), since whether a PTE table exists is observable (fault-around
+ * maps nothing into a missing table when it would stop at EOF).
+ */
+static int reserve_pgtables(struct mm *mm, uint64_t start, uint64_t end)
+{
+	int err = 0;
+	pthread_mutex_lock(&mm->ptl);
+	for (uint64_t a = start; a < end; a = (a + PMD_SIZE) & ~(PMD_SIZE - 1))
+		if (!pgtable_walk(&mm->pt, a, 1)) {
+			err = -ENOMEM;
+			break;
+		}
+	pthread_mutex_unlock(&mm->ptl);
+	return err;
+}
+
 int mmk_reserve(mmk_proc *p, uint64_t start, uint64_t end, int growsdown)
 {
 	int err = proc_enter(p);
@@ -857,6 +884,7 @@ int mmk_reserve(mmk_proc *p, uint64_t start, uint64_t end, int growsdown)
 		v->pgoff = start >> PAGE_SHIFT;
 		v->reserved = true;
 		vma_link(mm, v);
+		err = reserve_pgtables(mm, start, end);
 	}
 	mm_debug_check(mm, "reserve");
 	mmap_write_unlock(mm);
