@@ -1,16 +1,22 @@
 # The phases of a page fault on a file mapping:
 #   1. mmap creates a VMA -- nothing is read, nothing is in RAM;
-#   2. the first access faults; the kernel finds the VMA, reads the page
-#      from the file into the page cache, and sets the page-table entry;
+#   2. the first access faults; the kernel finds the VMA, finds the page in
+#      the page cache (or reads it from the file: a major fault), and sets
+#      the page-table entry -- mapping cached neighbours too (fault-around);
 #   3. later accesses to the same page are plain memory accesses.
 # Run with --trace to watch each phase.
 file big size=64K fill='b'
 spawn P
 P: fd = open big rdonly
 P: a = mmap 0x100000000 64K read shared fd 0
-P: mincore a 64K                # phase 1: the VMA exists, nothing is resident for P
-P: load a+8K 4                  # phase 2: fault -> page read -> PTE set (and fault-around)
+P: mincore a 64K                # the file was just written: its pages are in the page cache
+P: status                       # phase 1: the VMA exists (VmSize 64 kB) but VmRSS is 0
+P: faults
+P: load a+8K 4                  # phase 2: fault -> cached page -> PTE set (and fault-around)
+P: faults
+P: status                       # fault-around mapped all 16 cached pages: VmRSS 64 kB
 P: load a+8K 4                  # phase 3: no fault this time
+P: faults
 P: load a+64K 1                 # beyond the mapping: SIGSEGV (SEGV_MAPERR)
 P: munmap a 64K
 P: load a 1                     # the VMA is gone: SIGSEGV again

@@ -6,8 +6,9 @@ spawn P
 P: fd = open story.txt rdonly
 P: a = mmap 0 4K read private fd 0
 P: close fd
-P: mincore a 4K                 # 0: mapping made, nothing in RAM for this process yet
-P: load a 42                    # page fault -> page read from the file -> PTE set
+P: mincore a 4K                 # 1: the page is in the page cache (the file was just written)...
+P: status                       # ...but not mapped into P yet: VmRSS 0
+P: load a 42                    # page fault -> cached page found -> PTE set (minor fault)
 P: load a+42 2                  # the rest of the page past the text reads as zeros
 P: maps
 P: munmap a 4K
