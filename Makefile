@@ -88,6 +88,10 @@ check:
 tour: all
 	sh examples/tour.sh
 
+# docs/PERFORMANCE.md: Linux vs mmkit table; also build/bench.json and build/bench.svg.
+bench: all
+	$(B)/mmkit bench --json $(B)/bench.json --svg $(B)/bench.svg
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/mmkit.h $(DESTDIR)$(PREFIX)/include/

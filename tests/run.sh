@@ -7,7 +7,7 @@
 #   2. the 1,000,000-VMA scale test, release build                  (build/tests/test_scale)
 #   3. the concurrency stress test under ThreadSanitizer             (build-tsan/tests/test_threads)
 #   4. every scenario script and example, on mmkit and on the host kernel (mmkit check)
-#   5. a fixed-seed differential fuzz run (mmkit fuzz)
+#   5. a fixed-seed differential fuzz run (mmkit fuzz) and the example tour
 #   6. a short libFuzzer run on the script parser
 cd "$(dirname "$0")/.." || exit 2
 passed=0
@@ -51,7 +51,9 @@ if [ -x build-tsan/tests/test_threads ]; then
 fi
 if [ -x build/mmkit ]; then
 	run "mmkit check" build/mmkit check examples/*.mm tests/scenarios/*.mm
-	run "mmkit fuzz (seed 1)" build/mmkit fuzz --seed 1 --count 100 --out tests/out/fuzz
+	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
+	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
+	run "mmkit bench --short" build/mmkit bench --short
 fi
 if [ -x tests/fuzz/run.sh ] && command -v clang >/dev/null 2>&1; then
 	run "parser libFuzzer (30 s)" sh tests/fuzz/run.sh 30

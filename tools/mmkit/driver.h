@@ -73,6 +73,7 @@ int driver_run(const struct script *s, const struct backend_ops *ops,
  * returns the process exit status. */
 int cmd_run(int argc, char **argv);   /* main.c */
 int cmd_check(int argc, char **argv); /* check.c */
+int cmd_bench(int argc, char **argv); /* bench.c */
 
 /* The checker under `mmkit check` and `mmkit fuzz` (check.c). */
 struct checker;
