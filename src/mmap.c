@@ -354,7 +354,7 @@ int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr)
 	if (!(v->flags & VM_GROWSDOWN) || v->reserved)
 		return -EFAULT;
 	addr &= PAGE_MASK;
-	if (addr < mm->sys->cfg.mmap_min_addr)
+	if (addr < effective_min_addr(&mm->sys->cfg))
 		return -EPERM;
 	if (addr >= vma_start(v))
 		return 0;
@@ -490,7 +490,9 @@ static int mmap_check_file(struct mmk_file *file, uint64_t pgoff, uint64_t len, 
 		*flags &= LEGACY_MAP_MASK;
 		/* fall through */
 	case MMK_MAP_SHARED_VALIDATE:
-		if (*flags & ~LEGACY_MAP_MASK)
+		/* ext4 and xfs set FOP_MMAP_SYNC: MAP_SYNC is a flag they know
+		 * (and refuse later, for a file that is not DAX). */
+		if (*flags & ~(LEGACY_MAP_MASK | (file->inode->thp_get_area ? MMK_MAP_SYNC : 0)))
 			return -EOPNOTSUPP;
 		if ((prot & MMK_PROT_WRITE) && !file_writable(file))
 			return -EACCES;
@@ -564,8 +566,9 @@ static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, 
 	 * gone (a failing MAP_FIXED leaves a hole): ext4 and xfs refuse
 	 * VM_SYNC on anything but DAX files (daxdev_mapping_supported), and
 	 * mmkit's files are never DAX.  A private mapping keeps the bit too
-	 * (MAP_SHARED only drops flags it does not know). */
-	if (file && (vm_flags & VM_SYNC))
+	 * (MAP_SHARED only drops flags it does not know).  Other file systems
+	 * (tmpfs) do not look: the mapping keeps VM_SYNC. */
+	if (file && (vm_flags & VM_SYNC) && file->inode->thp_get_area)
 		return -EOPNOTSUPP;
 	/* accountable_mapping(): private writable memory is charged. */
 	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)

@@ -348,10 +348,6 @@ static int64_t remap_move(struct remap *r)
 		uint64_t len = (end < vend ? end : vend) - addr;
 		if (!seen && start < vma_start(v))
 			return -EFAULT;
-		/* vma_multi_allowed(): a file whose file system places its own
-		 * mappings might not honour MREMAP_FIXED piecewise. */
-		if (v->file && v->file->inode->thp_get_area && (seen || vend < end))
-			return -EFAULT;
 		uint64_t offset = seen ? vma_start(v) - last_end : 0;
 		last_end = vend;
 		struct remap piece = *r;
