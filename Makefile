@@ -81,7 +81,7 @@ debug:
 check:
 	sh scripts/deps.sh
 	$(MAKE) MODE=debug tests
-	$(MAKE) MODE=release all build/tests/test_scale
+	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads
 	sh tests/run.sh
 

@@ -147,6 +147,17 @@ struct mmk_config {
 	int cap_sys_rawio;           /* nonzero: may map below mmap_min_addr */
 	int no_anon_vma_name;        /* nonzero: as a kernel without CONFIG_ANON_VMA_NAME:
 	                                mmk_set_anon_name fails with -EINVAL */
+	/* Memory pressure (docs/RECLAIM.md).  RAM is ram_bytes: a workload may map
+	 * far more; pages are reclaimed, written back and swapped behind its back. */
+	uint64_t swap_bytes;         /* size of the swap area (whole pages); 0: no swap,
+	                                anonymous memory is then not reclaimable */
+	const char *swap_path;       /* the swap file, relative to root (created or
+	                                truncated); NULL: an unlinked temporary file in root */
+	int reclaim_policy;          /* MMK_RECLAIM_LRU (0, default), _CLOCK, _FIFO, _OPT */
+	int record_refs;             /* nonzero: record the page reference string (mmk_refs) */
+	const uint64_t *opt_refs;    /* MMK_RECLAIM_OPT: the reference string mmk_refs gave
+	                                for an earlier run of the same workload (copied) */
+	uint64_t opt_nrefs;
 };
 
 /* ---- Tracing ------------------------------------------------------------- */
@@ -169,6 +180,13 @@ enum mmk_event_kind {
 	MMK_EV_TLB_FLUSH,   /* the software TLB was flushed for start,end */
 	MMK_EV_ZAP,         /* PTEs in start,end were cleared */
 	MMK_EV_SIGNAL,      /* an access raised a signal at addr */
+	/* Memory pressure (docs/RECLAIM.md) */
+	MMK_EV_RECLAIM,     /* reclaim freed frame pfn: detail = "file", "dirty file",
+	                       "anon", "shmem", "lazyfree"; pgoff = its index */
+	MMK_EV_SWAP_OUT,    /* frame pfn was written to swap slot `count` */
+	MMK_EV_SWAP_IN,     /* a fault at addr read swap slot `count` back (major) */
+	MMK_EV_OOM_KILL,    /* the OOM killer killed pid; count = its badness in pages,
+	                       detail = the kernel-log style report */
 };
 
 struct mmk_event {
@@ -340,6 +358,42 @@ int mmk_proc_pagemap(mmk_proc *p, uint64_t addr, uint64_t npages, struct mmk_pag
 
 /* Names an errno value as "EINVAL"; NULL for an unknown one. */
 const char *mmk_errno_name(int err);
+
+/* ---- Memory pressure: reclaim, swap, OOM (docs/RECLAIM.md) ---------------- */
+
+/* Page replacement policies (mmk_config.reclaim_policy). */
+#define MMK_RECLAIM_LRU 0   /* Linux's active/inactive lists aged by PTE accessed bits */
+#define MMK_RECLAIM_CLOCK 1 /* one list per type, second chance on the accessed bit */
+#define MMK_RECLAIM_FIFO 2  /* the oldest page goes first, used or not */
+#define MMK_RECLAIM_OPT 3   /* Belady's: the page used farthest in the future, known
+                               from an earlier run's reference string (offline) */
+
+/* "lru", "clock", "fifo", "opt"; NULL for an unknown value. */
+const char *mmk_reclaim_policy_name(int policy);
+/* The policy called name, or -EINVAL. */
+int mmk_reclaim_policy_parse(const char *name);
+
+/* Counters and page counts of a system, as Linux's /proc/vmstat names them
+ * (swap_total/swap_free as /proc/meminfo's SwapTotal/SwapFree, in pages).
+ * pgpgin/pgpgout are KiB, as Linux's; the rest are pages or events. */
+struct mmk_vmstat {
+	uint64_t nr_free_pages, nr_inactive_anon, nr_active_anon, nr_inactive_file,
+	    nr_active_file, nr_file_pages, nr_dirty, nr_swapcached, swap_total, swap_free;
+	uint64_t pgpgin, pgpgout, pswpin, pswpout, pgfault, pgmajfault, pgscan_kswapd,
+	    pgscan_direct, pgsteal_kswapd, pgsteal_direct, pgactivate, pgdeactivate, pgrefill,
+	    pgrotated, oom_kill;
+};
+/* Fills *out.  0 or -EINVAL. */
+int mmk_vmstat(mmk_system *sys, struct mmk_vmstat *out);
+/* The same as /proc/vmstat text ("name value" lines), rendered like the
+ * views: into buf, returning the full length, or -errno. */
+int64_t mmk_vmstat_text(mmk_system *sys, char *buf, uint64_t len);
+
+/* The page reference string recorded so far (mmk_config.record_refs): one
+ * key per page touched by a load, store, fill, copy or touch, in order.
+ * Copies up to n keys into out and returns how many there are, or -EINVAL
+ * when the system does not record.  Feed it to a later run's opt_refs. */
+int64_t mmk_refs(mmk_system *sys, uint64_t *out, uint64_t n);
 
 #pragma GCC visibility pop
 

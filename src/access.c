@@ -32,15 +32,22 @@
  * address is the first byte of the access on that page.  Bytes on earlier
  * pages are done.
  *
- * Out of memory: when no frame can be found for a fault (Linux would run
- * the OOM killer, issue 5), the access returns -ENOMEM without a signal
- * (si->signo == 0), with nothing changed on the failing page and nothing
- * leaked; the process stays alive and may retry.
+ * Out of memory: when no frame can be found for a fault even after
+ * reclaim, the OOM killer (oom.c) kills the process with the largest
+ * badness: if that is this one, the access stops with SIGKILL (si->signo
+ * == MMK_SIGKILL, -EFAULT), else it retries with the memory freed.  Only
+ * when nothing can be killed (or under failure injection) does it return
+ * -ENOMEM without a signal, with nothing changed on the failing page and
+ * nothing leaked.
+ *
+ * References: with a reference string being recorded or replayed (OPT,
+ * refs.c), every page an access touches is noted, under mm->ptl.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "pages.h"
+#include "refs.h"
 
 enum acc_op { ACC_LOAD, ACC_STORE, ACC_FILL, ACC_TOUCH };
 
@@ -123,8 +130,11 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 		}
 		pthread_mutex_lock(&mm->ptl);
 		struct tlb_entry *te = tlb_lookup_locked(mm, va, write);
-		if (te)
+		if (te) {
 			acc_do(a, te->host + (va & (PAGE_SIZE - 1)), n, off);
+			if (mm->sys->refs)
+				refs_note(mm, va, te->host);
+		}
 		pthread_mutex_unlock(&mm->ptl);
 		if (te)
 			return 0;
@@ -155,8 +165,11 @@ static inline bool access_fast(struct mm *mm, uint64_t va, uint64_t n, bool writ
 	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
 	pthread_mutex_lock(&mm->ptl);
 	bool hit = te->vpn == vpn + 1 && (!write || te->writable);
-	if (hit)
+	if (hit) {
 		acc_do(a, te->host + (va & (PAGE_SIZE - 1)), n, 0);
+		if (mm->sys->refs)
+			refs_note(mm, va, te->host);
+	}
 	pthread_mutex_unlock(&mm->ptl);
 	return hit;
 }

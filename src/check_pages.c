@@ -4,9 +4,10 @@
  * them on demand).  What must always be true:
  *
  * Per address space (mm_check_pages):
- *  - every PTE is present (no swap yet), lies in a non-reserved VMA and
- *    maps an allocated frame, or the zero page with PTE_SPECIAL, read-only
- *    and clean, in an anonymous VMA;
+ *  - every PTE lies in a non-reserved VMA and is present, mapping an
+ *    allocated frame, or the zero page with PTE_SPECIAL, read-only and
+ *    clean, in an anonymous VMA; or it is a swap entry, in a private VMA
+ *    with an anon_vma, naming a slot in use; swap_ents counts them;
  *  - PTE_WRITE only where the VMA has VM_WRITE; PTE_USER exactly where the
  *    VMA is accessible;
  *  - an anonymous page sits in a private VMA whose anon_vma chain holds
@@ -20,22 +21,30 @@
  *  - the page tables' own invariants (pgtable_check).
  * System-wide (sys_check_frames):
  *  - for every frame, mapcount == PTEs mapping it in all processes and
- *    refcount == those PTEs + 1 if it is in a page cache (no other holder
- *    outlives a call); a referenced frame is never free;
+ *    refcount == those PTEs + 1 if it is in a page cache + 1 if it is in
+ *    the swap cache (no other holder outlives a call); a referenced frame
+ *    is never free;
+ *  - every swap slot's count equals the swap PTEs and shmem swapped-index
+ *    entries naming it; the swap cache and free slots agree (swap_check);
+ *  - the LRU lists are well formed (lru_check_locked) and hold exactly the
+ *    page-cache pages, the mapped anonymous pages and the swap-cache pages;
+ *    no page is left isolated (PG_locked);
  *  - every cached page is uptodate, not anonymous, with mapping == its
  *    inode and index == its offset, none wholly past EOF; nrpages and (host
  *    files) nrdirty match; the index's own invariants hold.
  *
  * sys_check_frames looks at every process and inode in turn, so, like
  * frame_pool_for_each_used(), it is meaningful only while no other thread
- * changes the system.
+ * changes the system (mmk_system_check keeps kswapd paused meanwhile).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "lru.h"
 #include "pages.h"
+#include "swap.h"
 
 struct checker {
 	char *err;
@@ -61,7 +70,7 @@ static int check_fail(struct checker *c, const char *fmt, ...)
 struct pte_check {
 	struct checker c;
 	struct mm *mm;
-	uint64_t anon, file, shmem;
+	uint64_t anon, file, shmem, swap;
 };
 
 static bool anon_vma_on_chain(const struct vma *vma, const void *av)
@@ -120,18 +129,34 @@ static int check_file_pte(struct pte_check *k, struct vma *vma, uint64_t va, pte
 	return 0;
 }
 
+static int check_swap_pte(struct pte_check *k, struct vma *vma, uint64_t va, pte_t pte)
+{
+	struct swap_area *sa = k->mm->sys->swap;
+	uint64_t slot = pte_swp_offset(pte);
+	k->swap++;
+	if (!sa || slot == 0 || slot >= sa->nslots || !swap_count(k->mm->sys, slot))
+		return check_fail(&k->c, "pid %d: swap entry at %#llx names slot %llu, not in use",
+				  k->mm->pid, (unsigned long long)va, (unsigned long long)slot);
+	if ((vma->flags & VM_SHARED) || !vma->anon_vma)
+		return check_fail(&k->c, "pid %d: swap entry at %#llx in a VMA that cannot hold "
+				  "anonymous pages", k->mm->pid, (unsigned long long)va);
+	return 0;
+}
+
 static int check_pte(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct pte_check *k = arg;
 	struct mm *mm = k->mm;
 	unsigned long long a = va;
 	pte_t pte = *ptep;
-	if (!pte_present(pte))
+	if (!pte_present(pte) && !pte_is_swap(pte))
 		return check_fail(&k->c, "pid %d: non-present PTE %#llx at %#llx", mm->pid,
 				  (unsigned long long)pte, a);
 	struct vma *vma = vma_lookup(mm, va);
 	if (!vma || vma->reserved)
 		return check_fail(&k->c, "pid %d: PTE at %#llx outside any VMA", mm->pid, a);
+	if (pte_is_swap(pte))
+		return check_swap_pte(k, vma, va, pte);
 	if ((pte & PTE_WRITE) && !(vma->flags & VM_WRITE))
 		return check_fail(&k->c, "pid %d: writable PTE at %#llx in a VMA without "
 				  "VM_WRITE", mm->pid, a);
@@ -190,6 +215,9 @@ int mm_check_pages(struct mm *mm, char *err, size_t errlen)
 			       (unsigned long long)mm->rss_anon, (unsigned long long)mm->rss_file,
 			       (unsigned long long)mm->rss_shmem, (unsigned long long)k.anon,
 			       (unsigned long long)k.file, (unsigned long long)k.shmem);
+	if (!r && k.swap != mm->swap_ents)
+		r = check_fail(&k.c, "pid %d: swap_ents %llu, recount %llu", mm->pid,
+			       (unsigned long long)mm->swap_ents, (unsigned long long)k.swap);
 	if (!r)
 		r = check_tlb_locked(&k);
 	pthread_mutex_unlock(&mm->ptl);
@@ -202,6 +230,10 @@ struct frame_census {
 	struct checker c;
 	struct frame_pool *fp;
 	uint32_t *maps, *refs; /* per pfn: PTEs seen, references explained */
+	uint8_t *cached;       /* per pfn: in a page cache */
+	uint8_t *listed;       /* per pfn: on an LRU list */
+	uint32_t *slot_refs;   /* per swap slot: swap PTEs and shmem entries naming it */
+	uint32_t nslots;
 	struct mmk_inode **inodes;
 	size_t ninodes, cap;
 };
@@ -210,6 +242,8 @@ static int census_pte(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct frame_census *fc = arg;
 	pte_t pte = *ptep;
+	if (pte_is_swap(pte) && pte_swp_offset(pte) < fc->nslots)
+		fc->slot_refs[pte_swp_offset(pte)]++;
 	if (!pte_present(pte) || (pte & PTE_SPECIAL) || pte_pfn(pte) >= fc->fp->nframes)
 		return 0; /* mm_check_pages reports these */
 	fc->maps[pte_pfn(pte)]++;
@@ -283,6 +317,7 @@ static int census_inode(struct frame_census *fc, struct mmk_inode *in)
 		if (r)
 			break;
 		fc->refs[val]++;
+		fc->cached[val] = 1;
 		pages++;
 		dirty += (f & PG_dirty) != 0;
 		if (key == UINT64_MAX)
@@ -294,6 +329,19 @@ static int census_inode(struct frame_census *fc, struct mmk_inode *in)
 	if (!r && in->kind == INODE_FILE && dirty != in->nrdirty)
 		r = check_fail(&fc->c, "%s: nrdirty %llu but %llu dirty pages", in->path,
 			       (unsigned long long)in->nrdirty, (unsigned long long)dirty);
+	if (!r)
+		r = pcache_index_check(&in->swapped, fc->c.err, fc->c.errlen);
+	uint32_t slot, cpfn;
+	for (uint64_t p = 0; !r && !pcache_index_next(&in->swapped, p, &key, &slot); p = key + 1) {
+		if (in->kind != INODE_SHMEM || slot == 0 || slot >= fc->nslots ||
+		    !pcache_index_lookup(&in->pages, key, &cpfn))
+			r = check_fail(&fc->c, "%s: bad swapped entry at %#llx (slot %u)", in->path,
+				       (unsigned long long)key, slot);
+		else
+			fc->slot_refs[slot]++;
+		if (key == UINT64_MAX)
+			break;
+	}
 	pthread_mutex_unlock(&in->lock);
 	return r;
 }
@@ -301,10 +349,18 @@ static int census_inode(struct frame_census *fc, struct mmk_inode *in)
 static int census_compare(void *arg, pfn_t pfn, struct page *pg)
 {
 	struct frame_census *fc = arg;
+	uint32_t f = page_flags(pg);
 	if (page_refcount(pg) != fc->refs[pfn] || page_mapcount(pg) != (int32_t)fc->maps[pfn])
 		return check_fail(&fc->c, "frame %u: refcount %u mapcount %d, but %u PTEs and "
-				  "%u page-cache entries hold it", pfn, page_refcount(pg),
+				  "%u cache entries hold it", pfn, page_refcount(pg),
 				  page_mapcount(pg), fc->maps[pfn], fc->refs[pfn] - fc->maps[pfn]);
+	bool belongs = fc->cached[pfn] || (f & PG_swapcache) ||
+		       ((f & PG_anon) && page_mapcount(pg) > 0);
+	if (belongs != (fc->listed[pfn] != 0))
+		return check_fail(&fc->c, "frame %u (flags %#x, mapcount %d) %s the LRU", pfn, f,
+				  page_mapcount(pg), fc->listed[pfn] ? "should not be on" : "is not on");
+	if (f & PG_locked)
+		return check_fail(&fc->c, "frame %u left isolated (PG_locked)", pfn);
 	return 0;
 }
 
@@ -312,11 +368,15 @@ int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen)
 {
 	struct frame_census fc = {.c = {err, errlen}, .fp = &sys->pool};
 	uint32_t n = sys->pool.nframes;
+	fc.nslots = sys->swap ? sys->swap->nslots : 1;
 	fc.maps = calloc(n, sizeof(*fc.maps));
 	fc.refs = calloc(n, sizeof(*fc.refs));
+	fc.cached = calloc(n, 1);
+	fc.listed = calloc(n, 1);
+	fc.slot_refs = calloc(fc.nslots, sizeof(*fc.slot_refs));
 	struct mmk_proc **procs = NULL;
 	size_t nprocs = 0;
-	int r = fc.maps && fc.refs ? 0 : -ENOMEM;
+	int r = fc.maps && fc.refs && fc.cached && fc.listed && fc.slot_refs ? 0 : -ENOMEM;
 
 	pthread_mutex_lock(&sys->lock);
 	for (struct mmk_proc *p = sys->procs; p; p = p->next)
@@ -341,6 +401,13 @@ int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen)
 				r = census_inode(&fc, fc.inodes[i]);
 	}
 	if (!r)
+		r = swap_check(sys, fc.slot_refs, fc.refs, err, errlen);
+	if (!r) {
+		pthread_mutex_lock(&sys->lru->lock);
+		r = lru_check_locked(sys, fc.listed, err, errlen);
+		pthread_mutex_unlock(&sys->lru->lock);
+	}
+	if (!r)
 		r = frame_pool_for_each_used(&sys->pool, census_compare, &fc);
 	for (pfn_t pfn = 1; !r && pfn < n; pfn++)
 		if (fc.refs[pfn] && !page_refcount(pfn_to_page(&sys->pool, pfn)))
@@ -352,6 +419,9 @@ int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen)
 	free(procs);
 	free(fc.maps);
 	free(fc.refs);
+	free(fc.cached);
+	free(fc.listed);
+	free(fc.slot_refs);
 	if (r == -ENOMEM)
 		return check_fail(&fc.c, "out of memory while checking frames");
 	return r ? -EUCLEAN : 0;

@@ -16,6 +16,13 @@
  *   permission, write access   shared anon page: copy (COW); exclusive anon
  *                              page or refcount 1: reuse in place; shared
  *                              mapping: make writable and dirty the page
+ *   swap entry                 do_swap_page (swap.c): from the swap cache,
+ *                              or read from swap (major)
+ *
+ * Out of memory: page_alloc reclaims before it fails; a fault that still
+ * finds no frame ends in the OOM killer (oom.c), called by
+ * handle_user_fault once it has dropped mmap_lock: the access retries, or
+ * gets SIGKILL if its own process was chosen.
  *
  * Locking: a fault holds mmap_lock (read, or the caller's write), which
  * keeps the VMA and the page tables alive; a VMA's first anon_vma is made
@@ -33,7 +40,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lru.h"
+#include "oom.h"
 #include "pages.h"
+#include "swap.h"
+#include "vmstat.h"
 
 struct vm_fault {
 	struct mm *mm;
@@ -324,7 +335,8 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
 	if (same) {
 		if (!zero) {
 			struct page *opg = pfn_to_page(fp, old);
-			page_mapcount_dec(opg);
+			if (page_mapcount_dec(opg) == 0 && page_test(opg, PG_anon))
+				lru_anon_unmapped(mm->sys, old);
 			rss_account_locked(mm, opg, -1);
 		}
 		pgtable_clear_pte(&mm->pt, vmf->ptep);
@@ -421,6 +433,8 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
 		r = FAULT_OOM;
 	else if (pte_none(orig))
 		r = vma_is_anonymous(vma) ? do_anonymous_page(&vmf) : do_fault(&vmf);
+	else if (pte_is_swap(orig))
+		r = do_swap_page(mm, vma, vmf.addr, vmf.pgoff, vmf.ptep, orig, write, &vmf.major);
 	else if (write && !(orig & PTE_WRITE))
 		r = do_wp_page(&vmf, orig);
 	else
@@ -434,6 +448,9 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
 		else
 			mm->min_flt++;
 		pthread_mutex_unlock(&mm->ptl);
+		count_vm_event(mm->sys, PGFAULT);
+		if (vmf.major)
+			count_vm_event(mm->sys, PGMAJFAULT);
 		TRACE(mm->sys, .kind = MMK_EV_FAULT, .pid = mm->pid, .addr = addr,
 		      .detail = write ? "write" : "read", .major = vmf.major);
 	}
@@ -502,6 +519,8 @@ static int fault_signal(struct mm *mm, struct mmk_siginfo *si, uint64_t addr, in
 
 int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_siginfo *si)
 {
+	if (atomic_load(&mm->oom_state))
+		return oom_killed(mm, si);
 	pthread_rwlock_rdlock(&mm->mmap_lock);
 	struct vma *vma = find_vma(mm, addr);
 	if (vma && vma_start(vma) > addr && (vma->flags & VM_GROWSDOWN) && !vma->reserved) {
@@ -520,10 +539,13 @@ int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_sigin
 		int err = prepare_anon_vma_exclusive(mm, addr);
 		return err ? -ENOMEM : 0;
 	} else {
+		uint64_t shortages = page_alloc_failures(mm->sys);
 		enum fault_result r = handle_mm_fault(mm, vma, addr, write);
 		if (r == FAULT_OOM) {
 			pthread_rwlock_unlock(&mm->mmap_lock);
-			return -ENOMEM;
+			if (page_alloc_failures(mm->sys) == shortages)
+				return -ENOMEM; /* the host's memory failed, not the frames */
+			return out_of_memory(mm, si);
 		}
 		if (r == FAULT_SIGBUS) {
 			signo = MMK_SIGBUS;
@@ -556,15 +578,8 @@ static void populate_touch(struct mm *mm, uint64_t addr)
 	pthread_mutex_lock(&mm->ptl);
 	pte_t *ptep = pgtable_walk(&mm->pt, addr, 0);
 	pte_t pte = ptep ? *ptep : 0;
-	if (pte_present(pte) && !(pte & PTE_SPECIAL)) {
-		struct page *pg = pfn_to_page(&mm->sys->pool, pte_pfn(pte));
-		if (!page_test(pg, PG_referenced)) {
-			page_set(pg, PG_referenced);
-		} else if (!page_test(pg, PG_active)) {
-			page_set(pg, PG_active);
-			page_clear(pg, PG_referenced);
-		}
-	}
+	if (pte_present(pte) && !(pte & PTE_SPECIAL))
+		lru_mark_accessed(mm->sys, pte_pfn(pte)); /* moves it to the active list */
 	pthread_mutex_unlock(&mm->ptl);
 }
 

@@ -142,6 +142,14 @@ void frame_pool_inject_fail(struct frame_pool *fp, int64_t after, bool persist)
 	pthread_mutex_unlock(&fp->lock);
 }
 
+bool frame_pool_injecting(struct frame_pool *fp)
+{
+	pthread_mutex_lock(&fp->lock);
+	bool on = fp->fail_after >= 0;
+	pthread_mutex_unlock(&fp->lock);
+	return on;
+}
+
 /* Whether this allocation is the injected failure.  Caller holds fp->lock. */
 static bool frame_fail_now_locked(struct frame_pool *fp)
 {
@@ -197,6 +205,7 @@ static void frame_page_reset(struct page *pg)
 	pg->mapping = NULL;
 	pg->index = 0;
 	pg->private = 0;
+	pg->lru_data = 0;
 	atomic_store_explicit(&pg->refcount, 1, memory_order_release);
 }
 
@@ -233,6 +242,22 @@ void frame_get(struct frame_pool *fp, pfn_t pfn)
 		frame_bug("get on free frame %u", pfn);
 	if (old == UINT32_MAX)
 		frame_bug("refcount overflow on frame %u", pfn);
+}
+
+bool frame_try_get(struct frame_pool *fp, pfn_t pfn)
+{
+	if (pfn == ZERO_PFN)
+		return true;
+	struct page *pg = pfn_to_page(fp, pfn);
+	uint32_t old = atomic_load_explicit(&pg->refcount, memory_order_relaxed);
+	do {
+		if (old == 0)
+			return false;
+		if (old == UINT32_MAX)
+			frame_bug("refcount overflow on frame %u", pfn);
+	} while (!atomic_compare_exchange_weak_explicit(&pg->refcount, &old, old + 1,
+							memory_order_acquire, memory_order_relaxed));
+	return true;
 }
 
 /* Checks a frame whose last reference just went (Linux's free_page_is_bad()). */

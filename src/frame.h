@@ -55,7 +55,8 @@ struct page {
 	uint32_t dirtied_at;       /* flusher age: tick at which it became dirty */
 	void *mapping;             /* inode-like owner (file page) or anon_vma (anon page) */
 	uint64_t index;            /* page offset in the file, or virtual page number for anon rmap */
-	uint64_t private;          /* swap entry etc. */
+	uint64_t private;          /* swap slot of a swap-cache page (swap.c) */
+	uint64_t lru_data;         /* the reclaim policy's own datum (reclaim.c: OPT's next use) */
 };
 _Static_assert(sizeof(struct page) <= 64, "struct page must stay within a cache line");
 
@@ -191,6 +192,10 @@ void frame_pool_set_release(struct frame_pool *fp, frame_release_fn fn, void *ar
  */
 void frame_pool_inject_fail(struct frame_pool *fp, int64_t after, bool persist);
 
+/* Whether failure injection is on (an -ENOMEM then says nothing about
+ * the free frames: reclaim and the OOM killer stand aside). */
+bool frame_pool_injecting(struct frame_pool *fp);
+
 /*
  * Allocates a frame: refcount 1, mapcount 0, flags 0, mapping NULL, index
  * and private 0.  zeroed != 0: contents zeroed (free for never-used frames);
@@ -201,6 +206,13 @@ int frame_alloc(struct frame_pool *fp, int zeroed, pfn_t *out);
 
 /* refcount++.  No-op on the zero page; aborts on a free frame. */
 void frame_get(struct frame_pool *fp, pfn_t pfn);
+
+/*
+ * refcount++ unless it is 0 (Linux's folio_try_get): for a finder that
+ * holds no reference (reclaim walking its lists), a frame whose last
+ * reference is going is left alone.  Returns whether a reference was taken.
+ */
+bool frame_try_get(struct frame_pool *fp, pfn_t pfn);
 
 /*
  * refcount--.  At 0: calls the release hook, aborts if the frame is still

@@ -51,12 +51,14 @@ static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kin
 	atomic_init(&in->refcount, 1);
 	pthread_mutex_init(&in->lock, NULL);
 	pcache_index_init(&in->pages);
+	pcache_index_init(&in->swapped);
 	return in;
 }
 
 static void inode_free(struct mmk_inode *in)
 {
 	pcache_index_destroy(&in->pages);
+	pcache_index_destroy(&in->swapped);
 	pthread_mutex_destroy(&in->lock);
 	if (in->hostfd >= 0)
 		close(in->hostfd);

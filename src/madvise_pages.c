@@ -9,10 +9,10 @@
  *             time, a private file mapping the file again, a shared mapping
  *             the same (still cached) contents
  *   FREE      private anonymous only: clean, young-less, and lazily freeable
- *             (PG_swapbacked cleared, LazyFree in smaps); the contents stay
- *             until reclaimed -- which, without memory pressure handling of
- *             anonymous pages, is only MADV_PAGEOUT -- and a store cancels it
- *             (the page is dirty again)
+ *             (PG_swapbacked cleared, LazyFree in smaps, moved to the file
+ *             LRU: reclaimable without swap); the contents stay until
+ *             reclaimed, and a store cancels it (the page is dirty again);
+ *             swapped-out pages of the range are simply dropped
  *   WILLNEED  reads the file range into the page cache (no swap: nothing for
  *             anonymous or shared anonymous memory)
  *   REMOVE    shared writable mappings: punches the range out of the file
@@ -29,7 +29,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "lru.h"
 #include "pages.h"
+#include "swap.h"
 
 /* ---- MADV_FREE ----------------------------------------------------------------------- */
 
@@ -37,11 +39,15 @@ static int free_one(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct mm *mm = arg;
 	pte_t pte = *ptep;
+	if (pte_is_swap(pte)) {
+		pte_zap_locked(mm, va, ptep); /* madvise_free_pte_range: free_swap_and_cache */
+		return 0;
+	}
 	if (!pte_present(pte) || (pte & PTE_SPECIAL))
 		return 0;
 	struct page *pg = pfn_to_page(mm_pool(mm), pte_pfn(pte));
-	if (!page_test(pg, PG_anon))
-		return 0;
+	if ((page_flags(pg) & (PG_anon | PG_swapcache)) != PG_anon)
+		return 0; /* a swap-cache page keeps its slot's copy: left alone */
 	if (page_test(pg, PG_dirty)) {
 		if (page_mapcount(pg) != 1)
 			return 0;
@@ -51,7 +57,8 @@ static int free_one(void *arg, uint64_t va, pte_t *ptep)
 		*ptep = pte & ~(PTE_ACCESSED | PTE_DIRTY);
 		tlb_flush_locked(mm, va, va + PAGE_SIZE);
 	}
-	page_clear(pg, PG_swapbacked); /* folio_mark_lazyfree() */
+	if (page_clear(pg, PG_swapbacked) & PG_swapbacked) /* folio_mark_lazyfree() */
+		lru_lazyfree(mm->sys, pte_pfn(pte));
 	return 0;
 }
 
@@ -174,9 +181,11 @@ int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 #define MINCORE_ASK_CACHE 2 /* pte_none in a file mapping: the page cache decides */
 
 /*
- * mincore_pte_range(): 1 for a present PTE (zero page included); for no
- * PTE, the page cache's residency in a file or shmem mapping (even of a
- * page this process never touched), 0 in anonymous memory.
+ * mincore_pte_range(): 1 for a present PTE (zero page included); a swap
+ * entry is resident only while its page is still in the swap cache; for
+ * no PTE, the page cache's residency in a file or shmem mapping (even of a
+ * page this process never touched; a swapped-out shmem page is not in
+ * it), 0 in anonymous memory.
  */
 void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, unsigned char *vec)
 {
@@ -186,7 +195,10 @@ void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, un
 	for (uint64_t i = 0; i < n; i++) {
 		pte_t *ptep = pgtable_walk(&mm->pt, start + (i << PAGE_SHIFT), 0);
 		pte_t pte = ptep ? *ptep : 0;
-		vec[i] = pte_present(pte) ? 1 : file ? MINCORE_ASK_CACHE : 0;
+		if (pte_is_swap(pte))
+			vec[i] = swap_cached(mm->sys, pte_swp_offset(pte));
+		else
+			vec[i] = pte_present(pte) ? 1 : file ? MINCORE_ASK_CACHE : 0;
 	}
 	pthread_mutex_unlock(&mm->ptl);
 	if (!file)

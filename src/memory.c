@@ -9,7 +9,10 @@
  *
  * Invariants (checked by check_pages.c):
  *  - every present PTE lies inside a VMA of its mm and maps an allocated
- *    frame, or the zero page with PTE_SPECIAL;
+ *    frame, or the zero page with PTE_SPECIAL; every other non-zero PTE is
+ *    a swap entry in a private VMA, counted in swap_ents and in its slot's
+ *    count (zap frees it, fork duplicates it, mremap moves it, mprotect
+ *    leaves it: the protection is applied when it is swapped in);
  *  - PTE_WRITE only where the VMA has VM_WRITE; PTE_USER exactly where the
  *    VMA is accessible; a host file's page mapped writable or dirty is
  *    PG_dirty (so writeback, which write-protects before cleaning, sees
@@ -26,7 +29,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lru.h"
 #include "pages.h"
+#include "swap.h"
 
 #define PMD_SIZE (1ULL << 21) /* bytes one PTE table maps */
 #define USER_VA_END (1ULL << 47)
@@ -111,6 +116,9 @@ void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64
 		bits &= ~PTE_SPECIAL;
 	}
 	pgtable_set_pte(&mm->pt, ptep, pfn_pte(pfn, bits | PTE_PRESENT));
+	if (pfn != ZERO_PFN && page_test(pfn_to_page(mm_pool(mm), pfn), PG_anon) &&
+	    !page_test(pfn_to_page(mm_pool(mm), pfn), PG_lru))
+		lru_add(mm->sys, pfn); /* a new anonymous page (or one back from swap) */
 	TRACE(mm->sys, .kind = MMK_EV_PTE_SET, .pid = mm->pid, .addr = addr, .pfn = pfn);
 }
 
@@ -122,6 +130,11 @@ static void tlb_flush_one_locked(struct mm *mm, uint64_t va)
 	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
 	if (te->vpn == vpn + 1)
 		te->vpn = 0;
+}
+
+void tlb_flush_page_locked(struct mm *mm, uint64_t va)
+{
+	tlb_flush_one_locked(mm, va);
 }
 
 void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
@@ -150,12 +163,18 @@ void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
 /*
  * zap_present_pte(): clears one present PTE and drops what it held.  A
  * file page keeps the news the PTE carried: dirty (shmem; a host file's
- * page is already PG_dirty, see the header) and referenced.
+ * page is already PG_dirty, see the header) and referenced.  A swap entry
+ * gives its slot reference back (zap_nonpresent_ptes).
  */
 void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
 {
 	pte_t pte = pgtable_clear_pte(&mm->pt, ptep);
-	MMK_BUG_ON(!pte_present(pte)); /* no swap entries yet */
+	if (pte_is_swap(pte)) {
+		mm->swap_ents--;
+		swap_entry_free(mm->sys, pte_swp_offset(pte));
+		return;
+	}
+	MMK_BUG_ON(!pte_present(pte));
 	tlb_flush_one_locked(mm, va);
 	if (pte & PTE_SPECIAL)
 		return;
@@ -172,7 +191,8 @@ void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
 		if (pte & PTE_ACCESSED)
 			page_set(pg, PG_referenced);
 	}
-	page_mapcount_dec(pg);
+	if (page_mapcount_dec(pg) == 0 && (f & PG_anon))
+		lru_anon_unmapped(mm->sys, pfn);
 	rss_account_locked(mm, pg, -1);
 	frame_put(mm_pool(mm), pfn);
 }
@@ -186,9 +206,9 @@ static int zap_one(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct zap_walk *z = arg;
 	pte_t pte = *ptep;
-	if (!z->even_cows && pte_present(pte) && !(pte & PTE_SPECIAL) &&
-	    page_test(pfn_to_page(mm_pool(z->mm), pte_pfn(pte)), PG_anon))
-		return 0;
+	if (!z->even_cows && (pte_is_swap(pte) || (pte_present(pte) && !(pte & PTE_SPECIAL) &&
+	    page_test(pfn_to_page(mm_pool(z->mm), pte_pfn(pte)), PG_anon))))
+		return 0; /* anonymous (COW) pages and their swap entries stay */
 	pte_zap_locked(z->mm, va, ptep);
 	return 0;
 }
@@ -245,6 +265,8 @@ static int prot_one(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct prot_walk *w = arg;
 	pte_t pte = *ptep;
+	if (pte_is_swap(pte))
+		return 0; /* swap-in applies the VMA's protection */
 	MMK_BUG_ON(!pte_present(pte));
 	pte_t npte = (pte & ~PTE_PROT_BITS) | vm_flags_pte_access(w->newflags);
 	if ((npte & PTE_USER) && pte_may_upgrade_write(w->mm, w->vma, w->newflags, pte))
@@ -356,10 +378,17 @@ static int copy_one(void *arg, uint64_t va, pte_t *src_ptep)
 {
 	struct copy_walk *w = arg;
 	pte_t pte = *src_ptep;
-	MMK_BUG_ON(!pte_present(pte));
 	pte_t *dst_ptep = pgtable_walk(&w->dst->pt, va, 1);
 	if (!dst_ptep)
 		return -ENOMEM;
+	if (pte_is_swap(pte)) {
+		/* copy_nonpresent_pte(): both name the slot now. */
+		swap_dup(w->src->sys, pte_swp_offset(pte));
+		w->dst->swap_ents++;
+		pgtable_set_pte(&w->dst->pt, dst_ptep, pte);
+		return 0;
+	}
+	MMK_BUG_ON(!pte_present(pte));
 	if (!(pte & PTE_SPECIAL)) {
 		pfn_t pfn = pte_pfn(pte);
 		struct page *pg = pfn_to_page(mm_pool(w->src), pfn);

@@ -15,12 +15,19 @@
  *
  * Lock order (outermost first; never take an earlier lock while holding a
  * later one):
+ *   0. oom->lock, reclaim->run_lock (the OOM killer; a kswapd pass or an
+ *                           invariant check), taken with no other lock held
  *   1. mm->mmap_lock        (rwlock; write for VMA changes, read for faults)
  *   2. inode->lock          (one file's page cache, size and i_mmap list)
  *   3. anon_vma root lock   (anon_vma->root->lock)
  *   4. mm->ptl              (page tables, RSS counters, TLB of that mm)
  *   5. sys->lock            (process list, inode table, pids)
- *   6. frame_pool->lock     (free list)
+ *   6. lru->lock            (the LRU lists, lru.c)
+ *   7. swap->lock           (swap slots and the swap cache, swap.c)
+ *   8. frame_pool->lock     (free list)
+ * Reclaim finds a page on the LRU and must then lock its owner (inode or
+ * anon_vma root), an earlier lock: it only ever trylocks those while
+ * holding lru->lock, which cannot deadlock (see lru.c, reclaim.c).
  * The trace callback may be called with any of them held.
  */
 #ifndef MMK_MM_TYPES_H
@@ -125,8 +132,8 @@ struct mmk_inode {
 	ino_t ino;                  /* immutable: host inode number */
 	char *path;                 /* immutable: absolute host path, for maps */
 	bool nommap;                /* immutable: no mmap (directories, null device): ENODEV */
-	bool thp_get_area;          /* immutable: the host file system places mappings with
-	                               thp_get_unmapped_area (ext4, xfs): 2 MiB alignment */
+	bool thp_get_area;          /* immutable: a host file system that places mappings
+	                               2 MiB aligned and has FOP_MMAP_SYNC (ext4, xfs) */
 	atomic_uint refcount;       /* open files + mappings + the inode table's 0 */
 	pthread_mutex_t lock;       /* protects all fields below */
 	uint64_t size;              /* i_size: authoritative while the inode lives */
@@ -134,6 +141,7 @@ struct mmk_inode {
 	                               set once, read without a lock */
 	struct pcache_index pages;  /* the page cache: pgoff -> pfn */
 	uint64_t nrpages, nrdirty;
+	struct pcache_index swapped;/* shmem: pgoff -> swap slot of pages swapped out (swap.c) */
 	struct vma *i_mmap;         /* every VMA mapping this inode (rmap) */
 	uint64_t i_mmap_writable;   /* shared writable mappings (mapping_writably_mapped) */
 	struct mmk_inode *hash_next;/* sys->inodes chain; under sys->lock */
@@ -259,6 +267,7 @@ struct mm {
 	uint64_t min_flt, maj_flt;
 	struct tlb_entry tlb[TLB_ENTRIES];
 	int pid;                     /* for trace events */
+	atomic_int oom_state;        /* OOM_* (oom.c): chosen by the OOM killer, then reaped */
 };
 
 /* mmk_proc - a simulated process (Linux: task_struct). */
@@ -291,6 +300,13 @@ struct mmk_system {
 	atomic_uint_fast64_t tick;   /* logical clock: flusher ages */
 	struct flusher *flusher;     /* background writeback (pagecache.c); may be NULL */
 	struct slab vma_slab;        /* struct vma objects */
+	/* Memory pressure (docs/RECLAIM.md); each pointer immutable after create. */
+	struct vmstat *vmstat;       /* event counters (vmstat.c) */
+	struct lruvec *lru;          /* the LRU lists (lru.c) */
+	struct swap_area *swap;      /* the swap area (swap.c), or NULL: no swap */
+	struct reclaim *reclaim;     /* policy, watermarks, kswapd (reclaim.c) */
+	struct oom_control *oom;     /* the OOM killer (oom.c) */
+	struct refstring *refs;      /* OPT's reference string (refs.c), or NULL */
 };
 
 /* Emits a trace event if tracing is on. */

@@ -3,9 +3,10 @@
  * every mapping of the file in every process and by read()/write().
  * Mirrors mm/filemap.c (filemap_read, filemap_fault, generic_perform_write),
  * mm/truncate.c (truncate_pagecache, truncate_inode_partial_folio,
- * unmap_mapping_range) and, crudely, mm/vmscan.c's reclaim of clean file
- * pages.  Readahead is readahead.c; dirty accounting, writeback and the
- * flusher are writeback.c.
+ * unmap_mapping_range).  Readahead is readahead.c; dirty accounting,
+ * writeback and the flusher are writeback.c; reclaim (which takes pages
+ * out of the cache under memory pressure) is reclaim.c, and every cached
+ * page is on its LRU (lru.c) from insertion to deletion.
  *
  * What it owns: every frame in a page cache (one reference each) and the
  * host file's bytes, touched only with pread (here), pwrite and fsync
@@ -32,7 +33,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lru.h"
 #include "pages.h"
+#include "swap.h"
+#include "vmstat.h"
 
 /* ---- The index ---------------------------------------------------------------------- */
 
@@ -55,6 +59,7 @@ int pagecache_insert_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 	pg->mapping = in;
 	pg->index = pgoff;
 	in->nrpages++;
+	lru_add_cache(in->sys, pfn);
 	return 0;
 }
 
@@ -66,7 +71,7 @@ void pagecache_delete_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 	in->nrpages--;
 	if (page_clear(pg, PG_dirty) & PG_dirty)
 		dirty_account_locked(in, -1);
-	pg->mapping = NULL;
+	lru_del_cache(in->sys, pfn); /* clears pg->mapping */
 	frame_put(inode_pool(in), pfn);
 }
 
@@ -109,6 +114,7 @@ int pagecache_read_host_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 	}
 	memset(p + got, 0, PAGE_SIZE - got);
 	page_set(inode_page(in, pfn), PG_uptodate);
+	count_vm_events(in->sys, PGPGIN, PAGE_SIZE >> 10);
 	TRACE(in->sys, .kind = MMK_EV_PAGE_READ, .pgoff = pgoff, .pfn = pfn, .detail = in->path);
 	return 0;
 }
@@ -132,7 +138,7 @@ static int read_new_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out
 	return 0;
 }
 
-/* ---- Reclaim -------------------------------------------------------------------------- */
+/* ---- The inode table, for the flusher ----------------------------------------------------- */
 
 struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 {
@@ -162,100 +168,6 @@ void inodes_release(struct mmk_inode **v, size_t n)
 	free(v);
 }
 
-/*
- * try_to_unmap() for a clean page-cache page: zaps every PTE mapping it
- * (all are on i_mmap).  Gives up, leaving what is done, at a dirty PTE
- * (cannot happen for a host file's clean page; see memory.c).  Returns
- * whether the page is unmapped.  Caller holds inode->lock, no mm->ptl.
- */
-static bool try_to_unmap_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
-{
-	for (struct vma *v = in->i_mmap; v && page_mapcount(inode_page(in, pfn)); v = v->i_mmap_next) {
-		if (pgoff < v->pgoff || pgoff - v->pgoff >= vma_pages(v))
-			continue;
-		uint64_t va = vma_start(v) + ((pgoff - v->pgoff) << PAGE_SHIFT);
-		struct mm *mm = v->mm;
-		pthread_mutex_lock(&mm->ptl);
-		pte_t *ptep = pgtable_walk(&mm->pt, va, 0);
-		bool dirty = false;
-		if (ptep && pte_present(*ptep) && pte_pfn(*ptep) == pfn) {
-			dirty = *ptep & PTE_DIRTY;
-			if (!dirty) {
-				update_hiwater_rss_locked(mm);
-				pte_zap_locked(mm, va, ptep);
-			}
-		}
-		pthread_mutex_unlock(&mm->ptl);
-		if (dirty)
-			return false;
-	}
-	return page_mapcount(inode_page(in, pfn)) == 0;
-}
-
-/*
- * Drops up to want clean pages of a host file: first those no process
- * maps, then (mapped) ones it unmaps first, as reclaim takes clean file
- * pages from the LRU wherever they are mapped.  A page with a reference
- * beyond its mappings and the cache (pinned by a fault) is left alone.
- * Caller holds the inode lock and no mm->ptl.
- */
-static uint64_t shrink_inode_locked(struct mmk_inode *in, uint64_t want)
-{
-	uint64_t freed = 0, key;
-	uint32_t val;
-	if (in->kind != INODE_FILE)
-		return 0;
-	for (int pass = 0; pass < 2 && freed < want; pass++) {
-		for (uint64_t p = 0; freed < want && !pcache_index_next(&in->pages, p, &key, &val);
-		     p = key + 1) {
-			struct page *pg = inode_page(in, val);
-			uint32_t maps = (uint32_t)page_mapcount(pg);
-			bool clean = !page_test(pg, PG_dirty);
-			if (clean && page_refcount(pg) == maps + 1 && (pass ? maps > 0 : maps == 0) &&
-			    (!maps || try_to_unmap_locked(in, key, val)) && page_refcount(pg) == 1) {
-				pagecache_delete_locked(in, key, val);
-				freed++;
-			}
-			if (key == UINT64_MAX)
-				break;
-		}
-	}
-	return freed;
-}
-
-/*
- * A crude shrink_page_cache(): frees up to want clean page-cache pages of
- * host files (see shrink_inode_locked).  Inodes other than held are only
- * trylocked, so any lock may be held around it except mm->ptl.  Returns
- * the number freed.
- */
-static uint64_t pagecache_shrink(struct mmk_system *sys, struct mmk_inode *held, uint64_t want)
-{
-	size_t n;
-	struct mmk_inode **v = inodes_snapshot(sys, &n);
-	uint64_t freed = 0;
-	if (held)
-		freed += shrink_inode_locked(held, want);
-	for (size_t i = 0; i < n && freed < want; i++) {
-		if (v[i] == held || pthread_mutex_trylock(&v[i]->lock))
-			continue;
-		freed += shrink_inode_locked(v[i], want - freed);
-		pthread_mutex_unlock(&v[i]->lock);
-	}
-	inodes_release(v, n);
-	return freed;
-}
-
-int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t *out)
-{
-	int err = frame_alloc(&sys->pool, zeroed, out);
-	if (err != -ENOMEM)
-		return err;
-	if (!pagecache_shrink(sys, held, 32))
-		return -ENOMEM;
-	return frame_alloc(&sys->pool, zeroed, out);
-}
-
 /* ---- Faults ----------------------------------------------------------------------------- */
 
 int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t pgoff,
@@ -264,7 +176,7 @@ int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t 
 	if (pgoff >= size_to_pages(in->size))
 		return -ERANGE;
 	if (in->kind == INODE_SHMEM)
-		return shmem_get_page_locked(in, pgoff, pfn);
+		return shmem_get_page_locked(in, pgoff, pfn, major);
 	if (!pagecache_lookup_locked(in, pgoff, pfn)) {
 		struct page *pg = inode_page(in, *pfn);
 		/* do_async_mmap_readahead() */
@@ -281,15 +193,19 @@ int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t 
 
 /* ---- read() and write() ------------------------------------------------------------------- */
 
-/* Reading a hole of shared memory gives zeros without allocating. */
+/* Reading a hole of shared memory gives zeros without allocating; a
+ * swapped-out page is read from swap without bringing it back. */
 static void shmem_read_page_locked(struct mmk_inode *in, uint64_t pgoff, uint8_t *dst,
 				   uint64_t off, uint64_t n)
 {
 	pfn_t pfn;
-	if (pagecache_lookup_locked(in, pgoff, &pfn))
-		memset(dst, 0, n);
-	else
+	uint8_t page[PAGE_SIZE];
+	if (!pagecache_lookup_locked(in, pgoff, &pfn))
 		memcpy(dst, (uint8_t *)pfn_to_virt(inode_pool(in), pfn) + off, n);
+	else if (!shmem_swap_read_locked(in, pgoff, page))
+		memcpy(dst, page + off, n);
+	else
+		memset(dst, 0, n);
 }
 
 /*
@@ -332,7 +248,7 @@ int64_t pagecache_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off
 		if (page_test(pg, PG_readahead))
 			ra_async_locked(in, &f->ra, idx, last - idx + 1, pg);
 		memcpy(dst + done, (uint8_t *)pfn_to_virt(inode_pool(in), pfn) + poff, chunk);
-		page_set(pg, PG_referenced); /* folio_mark_accessed() */
+		lru_mark_accessed(in->sys, pfn); /* folio_mark_accessed() */
 		done += chunk;
 	}
 	f->ra.prev_pos = off + done;
@@ -444,6 +360,7 @@ int pagecache_release(struct mmk_inode *in)
 	pthread_mutex_lock(&in->lock);
 	MMK_BUG_ON(in->i_mmap);
 	delete_range_locked(in, 0, UINT64_MAX);
+	shmem_swap_free_range_locked(in, 0, UINT64_MAX);
 	MMK_BUG_ON(in->nrpages || pcache_index_count(&in->pages));
 	pthread_mutex_unlock(&in->lock);
 	return err;
@@ -481,6 +398,7 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 		uint64_t keep = size_to_pages(size);
 		unmap_mapping_range_locked(in, keep, UINT64_MAX, true);
 		delete_range_locked(in, keep, UINT64_MAX);
+		shmem_swap_free_range_locked(in, keep, UINT64_MAX);
 		zero_page_tail_locked(in, size);
 	} else if (size > old) {
 		zero_post_eof_locked(in, old);
@@ -501,6 +419,7 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 	if (first < last) {
 		unmap_mapping_range_locked(in, first, last, false);
 		delete_range_locked(in, first, last);
+		shmem_swap_free_range_locked(in, first, last);
 		uint64_t end = last << PAGE_SHIFT;
 		if (end > in->size)
 			end = in->size;

@@ -7,7 +7,9 @@
  *
  * The PTE, as the page layer uses pgtable.h's bits (x86's meaning):
  *
- *   PTE_PRESENT  always set on a mapping (no swap yet)
+ *   PTE_PRESENT  set on a mapping; clear on a swap entry swp_pte(slot)
+ *                (PTE_SWAP, only in private VMAs: an anonymous page that
+ *                reclaim wrote to swap slot `slot`, swap.c)
  *   PTE_USER     the VMA is accessible (any of VM_READ/WRITE/EXEC); clear
  *                only under PROT_NONE, where the page stays mapped (Rss
  *                counts it) but every access faults -- x86's
@@ -21,9 +23,15 @@
  * Reference counting (checked by sys_check_frames()):
  *   refcount(frame) = PTEs mapping it (all processes)
  *                   + 1 if it is in a page cache
- *                   + transient pins (a fault copying it, never across a
- *                     return to the caller)
+ *                   + 1 if it is in the swap cache (PG_swapcache)
+ *                   + transient pins (a fault copying it, reclaim working
+ *                     on it; never across a return to the caller)
  *   mapcount(frame) = PTEs mapping it.
+ *   count(swap slot) = swap PTEs naming it + shmem swapped-index entries.
+ *
+ * Every page-cache page, every mapped anonymous page and every swap-cache
+ * page is on an LRU list (PG_lru, lru.c) except while reclaim holds it
+ * (PG_locked).
  *
  * Page kinds and their struct page fields:
  *   anonymous  PG_anon|PG_swapbacked|PG_uptodate (+PG_anon_exclusive;
@@ -45,7 +53,10 @@
  * frame_alloc() clears every flag). */
 #define PG_anon_exclusive (1u << 16) /* Linux's PageAnonExclusive */
 #define PG_readahead (1u << 17)      /* Linux's PG_readahead: the async readahead mark */
-_Static_assert(PG_anon_exclusive > PG_reserved && PG_readahead > PG_reserved,
+#define PG_swapcache (1u << 18)      /* in the swap cache; page->private is its slot (swap.c) */
+#define PG_lru_file (1u << 19)       /* on a file LRU list, not an anon one (lru.c) */
+_Static_assert(PG_anon_exclusive > PG_reserved && PG_readahead > PG_reserved &&
+		       PG_swapcache > PG_reserved && PG_lru_file > PG_reserved,
 	       "page-layer flags must not collide with frame.h's");
 
 #define PTE_PROT_BITS (PTE_USER | PTE_WRITE)
@@ -110,6 +121,9 @@ void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep);
 /* Drops the TLB entries of [start, end) (any change that removes or
  * downgrades a PTE).  Caller holds mm->ptl. */
 void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end);
+/* The same for the one page at va, without a trace event (reclaim ageing
+ * and unmapping pages behind the processes' backs).  Caller holds mm->ptl. */
+void tlb_flush_page_locked(struct mm *mm, uint64_t va);
 /* Unmaps every present page of [start, end) in mm (zap_pte_range), taking
  * mm->ptl.  even_cows == false leaves anonymous pages (private COW copies)
  * mapped, as unmap_mapping_range(even_cows = 0) does.  Needs no VMA: the
@@ -132,17 +146,24 @@ enum fault_result {
 enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr, bool write);
 /* A user access fault (do_user_addr_fault): takes mmap_lock for reading,
  * finds the VMA, checks the access, handles the fault.  Returns 0 when the
- * access should be retried, -EFAULT with *si filled for a signal, or
- * -ENOMEM when no memory could be found (see access.c). */
+ * access should be retried, -EFAULT with *si filled for a signal (SIGKILL
+ * when the OOM killer chose this process), or -ENOMEM when no memory could
+ * be found and nothing could be killed (or failure injection is on). */
 int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_siginfo *si);
 
 /* ---- pagecache.c --------------------------------------------------------------- */
 
-/* Allocates a frame, reclaiming clean page-cache pages of host files once
- * if the pool is empty.  held: the inode whose lock the caller holds, or
- * NULL (other inodes are only trylocked).  Caller holds no mm->ptl.
- * 0 or -ENOMEM. */
+/* Allocates a frame (reclaim.c): wakes kswapd below the low watermark;
+ * when no frame is free, reclaims directly (pages of other inodes and
+ * anon_vmas are only trylocked; pages of held, whose lock the caller holds,
+ * are fair game) and retries.  -ENOMEM when nothing could be reclaimed (a
+ * fault then calls the OOM killer) or failure injection is on.  held: the
+ * inode whose lock the caller holds, or NULL.  Caller holds no mm->ptl and
+ * no anon_vma lock. */
 int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t *out);
+/* How many times page_alloc has failed for want of frames (not of host
+ * memory, not by injection): a fault that failed tells the two apart. */
+uint64_t page_alloc_failures(struct mmk_system *sys);
 /* The cached page at pgoff, or -ENOENT.  Caller holds inode->lock. */
 int pagecache_lookup_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t *pfn);
 /* Adds a new page (reference passed to the cache) at pgoff; sets its
@@ -197,6 +218,10 @@ void pagecache_willneed(struct mmk_inode *inode, uint64_t first, uint64_t last);
 
 /* ---- writeback.c ------------------------------------------------------------------ */
 
+/* Writes one dirty page of a host file back (mappings write-protected,
+ * PG_dirty cleared, pwrite; the page stays dirty on failure).  0 or
+ * -errno.  Caller holds inode->lock. */
+int writeback_page_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn);
 /* Marks a cached page dirty (folio_mark_dirty): PG_dirty, the inode's and
  * the flusher's counts, its age; kicks the flusher over the threshold.
  * Caller holds inode->lock. */
@@ -212,9 +237,10 @@ uint64_t flusher_nr_dirty(struct mmk_system *sys);
 
 /* ---- shmem.c ------------------------------------------------------------------- */
 
-/* shmem_get_folio(SGP_CACHE): the page at pgoff of a shmem inode, a new
- * zeroed one if absent.  0, -ERANGE (beyond i_size), -ENOMEM.  Caller
- * holds inode->lock. */
-int shmem_get_page_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t *pfn);
+/* shmem_get_folio(SGP_CACHE): the page at pgoff of a shmem inode: read
+ * back from swap if it was swapped out (*major set), a new zeroed one if
+ * absent.  0, -ERANGE (beyond i_size), -ENOMEM, -EIO.  Caller holds
+ * inode->lock. */
+int shmem_get_page_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t *pfn, bool *major);
 
 #endif

@@ -15,6 +15,10 @@
  * Anonymous for anonymous pages (COW copies in file mappings included);
  * LazyFree for clean anonymous pages that MADV_FREE made lazily freeable;
  * Locked is the Pss of VM_LOCKED VMAs.  The zero page is not counted.
+ * A swap entry counts in Swap, and in SwapPss divided by its slot's
+ * reference count (smaps_pte_entry's swapcount); a shared or read-only
+ * shmem mapping counts its object's swapped pages in range in Swap
+ * (shmem_swap_usage), as Linux does, without SwapPss.
  *
  * Locking: the views hold mmap_lock for reading and take mm->ptl while
  * walking the page tables.
@@ -23,6 +27,7 @@
 #include <string.h>
 
 #include "pages.h"
+#include "swap.h"
 
 #define PSS_SHIFT 12
 #define HPAGE_PMD_SIZE (2ULL << 20)
@@ -89,6 +94,13 @@ static int smaps_pte_entry(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct smaps_walk *w = arg;
 	pte_t pte = *ptep;
+	if (pte_is_swap(pte)) {
+		uint32_t count = swap_count(w->mm->sys, pte_swp_offset(pte));
+		w->mss->swap += PAGE_SIZE;
+		w->mss->swap_pss += count >= 2 ? (PAGE_SIZE << PSS_SHIFT) / count
+					       : PAGE_SIZE << PSS_SHIFT;
+		return 0;
+	}
 	if (!pte_present(pte) || (pte & PTE_SPECIAL))
 		return 0;
 	struct page *pg = pfn_to_page(mm_pool(w->mm), pte_pfn(pte));
@@ -100,6 +112,13 @@ static int smaps_pte_entry(void *arg, uint64_t va, pte_t *ptep)
 static void smap_gather_stats(struct mm *mm, struct vma *vma, struct mem_size_stats *mss)
 {
 	struct smaps_walk w = {.mm = mm, .mss = mss, .locked = vma->flags & VM_LOCKED};
+	if (vma_is_shmem(vma) && (vma->flags & (VM_SHARED | VM_WRITE)) != VM_WRITE) {
+		struct mmk_inode *in = vma->file->inode;
+		pthread_mutex_lock(&in->lock);
+		mss->swap += shmem_swapped_locked(in, vma->pgoff, vma->pgoff + vma_pages(vma))
+			     << PAGE_SHIFT;
+		pthread_mutex_unlock(&in->lock);
+	}
 	pthread_mutex_lock(&mm->ptl);
 	pgtable_for_each(&mm->pt, vma_start(vma), vma_end(vma), smaps_pte_entry, &w);
 	pthread_mutex_unlock(&mm->ptl);

@@ -7,14 +7,16 @@
  *
  * Invariants: the inode has no host file (hostfd -1) and is never written
  * back; its pages are PG_swapbacked (RssShmem), created zeroed on the
- * first fault and freed only when the inode goes (pagecache_release) or a
- * hole is punched (MADV_REMOVE); a fault past i_size (the mapping's
- * original length) is SIGBUS, as on Linux after mremap grows such a
- * mapping.
+ * first fault and freed only when the inode goes (pagecache_release), a
+ * hole is punched (MADV_REMOVE), or reclaim moves them to swap
+ * (inode->swapped, swap.c: the next fault reads them back); a fault past
+ * i_size (the mapping's original length) is SIGBUS, as on Linux after
+ * mremap grows such a mapping.
  */
 #include <errno.h>
 
 #include "pages.h"
+#include "swap.h"
 
 int shmem_file_create(struct mmk_system *sys, uint64_t len, struct mmk_file **out)
 {
@@ -30,14 +32,17 @@ int shmem_file_create(struct mmk_system *sys, uint64_t len, struct mmk_file **ou
 	return 0;
 }
 
-int shmem_get_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *pfn)
+int shmem_get_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *pfn, bool *major)
 {
 	if (pgoff >= size_to_pages(in->size))
 		return -ERANGE;
 	if (!pagecache_lookup_locked(in, pgoff, pfn))
 		return 0;
+	int err = shmem_swapin_locked(in, pgoff, pfn, major);
+	if (err != -ENOENT)
+		return err;
 	pfn_t new;
-	int err = page_alloc(in->sys, in, 1, &new);
+	err = page_alloc(in->sys, in, 1, &new);
 	if (err)
 		return err;
 	page_set(pfn_to_page(&in->sys->pool, new), PG_swapbacked | PG_uptodate);

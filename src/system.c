@@ -6,7 +6,8 @@
  *
  * Invariants: sys->procs lists exactly the live processes; after
  * mmk_system_destroy has killed them and released every inode, every frame
- * but the zero page is free (checked in debug builds).
+ * but the zero page is free (checked in debug builds) and every swap slot
+ * (reclaim_destroy checks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "reclaim.h"
 
 void mmk_panic(const char *file, int line, const char *fmt, ...)
 {
@@ -81,6 +83,11 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 	err = frame_pool_init(&sys->pool, sys->cfg.ram_bytes);
 	if (err)
 		goto fail_path;
+	err = reclaim_init(sys); /* LRU, swap, kswapd, OOM killer, vmstat */
+	if (err) {
+		frame_pool_destroy(&sys->pool);
+		goto fail_path;
+	}
 	pthread_mutex_init(&sys->lock, NULL);
 	slab_init(&sys->vma_slab, sizeof(struct vma));
 	sys->next_pid = 1;
@@ -100,6 +107,7 @@ fail_null:
 fail_pool:
 	slab_destroy(&sys->vma_slab);
 	pthread_mutex_destroy(&sys->lock);
+	reclaim_destroy(sys);
 	frame_pool_destroy(&sys->pool);
 fail_path:
 	free(sys->rootpath);
@@ -113,6 +121,7 @@ int mmk_system_destroy(mmk_system *sys)
 {
 	if (!sys)
 		return -EINVAL;
+	reclaim_quiesce(sys); /* kswapd stops before anything goes */
 	for (;;) {
 		pthread_mutex_lock(&sys->lock);
 		struct mmk_proc *p = sys->procs;
@@ -134,6 +143,7 @@ int mmk_system_destroy(mmk_system *sys)
 	if (sys->vma_slab.inuse)
 		MMK_BUG("%lu VMAs leaked at destroy", (unsigned long)sys->vma_slab.inuse);
 	slab_destroy(&sys->vma_slab);
+	reclaim_destroy(sys);
 	frame_pool_destroy(&sys->pool);
 	pthread_mutex_destroy(&sys->lock);
 	close(sys->rootfd);
@@ -158,14 +168,9 @@ uint64_t mmk_frames_free(mmk_system *sys)
 	return frame_pool_free_count(&sys->pool);
 }
 
-int mmk_system_check(mmk_system *sys, char *buf, size_t len)
+/* mmk_system_check's work, with kswapd paused. */
+static int system_check_paused(struct mmk_system *sys, char *buf, size_t len)
 {
-	char dummy[8];
-	if (!buf || !len) {
-		buf = dummy;
-		len = sizeof(dummy);
-	}
-	buf[0] = 0;
 	pthread_mutex_lock(&sys->lock);
 	/* Snapshot the pids under the lock, then check each mm unlocked from
 	 * sys->lock (mmap_lock comes before sys->lock in the lock order). */
@@ -187,6 +192,20 @@ int mmk_system_check(mmk_system *sys, char *buf, size_t len)
 	if (sys_check_frames(sys, buf, len))
 		return -EUCLEAN;
 	return 0;
+}
+
+int mmk_system_check(mmk_system *sys, char *buf, size_t len)
+{
+	char dummy[8];
+	if (!buf || !len) {
+		buf = dummy;
+		len = sizeof(dummy);
+	}
+	buf[0] = 0;
+	reclaim_pause(sys);
+	int ret = system_check_paused(sys, buf, len);
+	reclaim_resume(sys);
+	return ret;
 }
 
 /* ---- Text buffers for the views ------------------------------------------- */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "oom.h"
 #include "vma.h"
 
 static struct mmk_proc *proc_alloc(struct mmk_system *sys)
@@ -106,12 +107,15 @@ int mmk_exec(mmk_proc *p)
 	struct mm *nm = mm_create(p->sys, p->pid);
 	if (!nm)
 		return -ENOMEM;
+	/* The OOM killer may be looking at p->mm: swap it under its lock. */
+	oom_lock(p->sys);
 	struct mm *old = p->mm;
 	/* Fault counts belong to the task (task_struct min_flt/maj_flt), not
 	 * to the address space: they survive exec. */
 	nm->min_flt = old->min_flt;
 	nm->maj_flt = old->maj_flt;
 	p->mm = nm;
+	oom_unlock(p->sys);
 	mm_destroy(old);
 	fdtable_close_on_exec(p);
 	return 0;
@@ -120,6 +124,7 @@ int mmk_exec(mmk_proc *p)
 int mmk_exit(mmk_proc *p)
 {
 	struct mmk_system *sys = p->sys;
+	oom_lock(sys); /* the OOM killer may be reaping p: it keeps p->mm alive */
 	pthread_mutex_lock(&sys->lock);
 	if (p->prev)
 		p->prev->next = p->next;
@@ -128,6 +133,7 @@ int mmk_exit(mmk_proc *p)
 	if (p->next)
 		p->next->prev = p->prev;
 	pthread_mutex_unlock(&sys->lock);
+	oom_unlock(sys);
 	mm_destroy(p->mm);
 	proc_free(p);
 	return 0;

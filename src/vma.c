@@ -150,28 +150,47 @@ void vma_unlink(struct mm *mm, struct vma *v)
 	vma_tree_remove(&mm->vmas, &v->node);
 }
 
+/*
+ * vma_prepare() / vma_complete(): truncation, writeback and reclaim read a
+ * file VMA's bounds, pgoff and flags from i_mmap under inode->lock, and
+ * reclaim reads an anonymous VMA's from its anon_vma chains under the root
+ * anon_vma's lock (rmap.c), so both are held while they change.  Returns
+ * the root locked, or NULL.
+ */
+static struct anon_vma *vma_rmap_lock(struct vma *v)
+{
+	struct anon_vma *root = v->anon_vma ? v->anon_vma->root : NULL;
+	if (v->file)
+		pthread_mutex_lock(&v->file->inode->lock);
+	if (root)
+		pthread_mutex_lock(&root->lock);
+	return root;
+}
+
+static void vma_rmap_unlock(struct vma *v, struct anon_vma *root)
+{
+	if (root)
+		pthread_mutex_unlock(&root->lock);
+	if (v->file)
+		pthread_mutex_unlock(&v->file->inode->lock);
+}
+
 /* Changes v's range (order preserved) and pgoff, keeping counters right. */
 void vma_set_range(struct vma *v, uint64_t start, uint64_t end, uint64_t pgoff)
 {
-	/* Truncation, writeback and reclaim read a file VMA's bounds and
-	 * pgoff from i_mmap under inode->lock (vma_prepare's i_mmap_lock). */
-	struct mmk_inode *in = v->file ? v->file->inode : NULL;
-	if (in)
-		pthread_mutex_lock(&in->lock);
+	struct anon_vma *root = vma_rmap_lock(v);
 	vma_account(v, -1);
 	vma_tree_set_bounds(&v->mm->vmas, &v->node, start, end);
 	v->pgoff = pgoff;
 	vma_account(v, +1);
-	if (in)
-		pthread_mutex_unlock(&in->lock);
+	vma_rmap_unlock(v, root);
 }
 
 /* Changes v's flags, keeping counters and the file's writable count right. */
 void vma_set_flags(struct vma *v, uint64_t flags)
 {
 	struct mmk_inode *in = v->file ? v->file->inode : NULL;
-	if (in)
-		pthread_mutex_lock(&in->lock);
+	struct anon_vma *root = vma_rmap_lock(v);
 	if (in && ((v->flags ^ flags) & VM_SHARED)) {
 		if (flags & VM_SHARED)
 			in->i_mmap_writable++;
@@ -181,8 +200,7 @@ void vma_set_flags(struct vma *v, uint64_t flags)
 	vma_account(v, -1);
 	v->flags = flags;
 	vma_account(v, +1);
-	if (in)
-		pthread_mutex_unlock(&in->lock);
+	vma_rmap_unlock(v, root);
 }
 
 /* Removes v entirely: its pages, its place, its object (caller holds mmap_lock). */
@@ -228,6 +246,13 @@ struct vma *__vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_be
 	struct vma *n = vma_dup_attrs(v);
 	if (!n)
 		return NULL;
+	uint64_t start = vma_start(v), end = vma_end(v);
+	uint64_t delta = (addr - start) >> PAGE_SHIFT;
+	/* n's bounds are set before anon_vma_clone makes it visible to rmap. */
+	n->node.start = new_below ? start : addr;
+	n->node.end = new_below ? addr : end;
+	if (!new_below)
+		n->pgoff = v->pgoff + delta;
 	n->anon_vma = v->anon_vma;
 	if (anon_vma_clone(n, v)) {
 		n->anon_vma = NULL;
@@ -237,18 +262,10 @@ struct vma *__vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_be
 		slab_free(&mm->sys->vma_slab, n);
 		return NULL;
 	}
-	uint64_t start = vma_start(v), end = vma_end(v);
-	uint64_t delta = (addr - start) >> PAGE_SHIFT;
-	if (new_below) {
-		n->node.start = start;
-		n->node.end = addr;
+	if (new_below)
 		vma_set_range(v, addr, end, v->pgoff + delta);
-	} else {
-		n->node.start = addr;
-		n->node.end = end;
-		n->pgoff = v->pgoff + delta;
+	else
 		vma_set_range(v, start, addr, v->pgoff);
-	}
 	vma_link(mm, n);
 	TRACE(mm->sys, .kind = MMK_EV_VMA_SPLIT, .pid = mm->pid, .start = start, .end = end,
 	      .addr = addr);

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "pages.h"
+#include "vmstat.h"
 
 #define FLUSH_TICK_MS 1000        /* sys->tick advances once a second */
 #define FLUSH_INTERVAL_TICKS 5    /* dirty_writeback_centisecs = 500 */
@@ -122,9 +123,9 @@ static void page_mkclean_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
  * writepage): mappings write-protected first, then PG_dirty cleared, then
  * the bytes below i_size written; the straddling page's tail past EOF is
  * zeroed as block_write_full_folio does.  On failure the page stays
- * dirty.  Caller holds inode->lock.
+ * dirty.  Caller holds inode->lock.  Also reclaim's pageout (reclaim.c).
  */
-static int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
+int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
 	struct page *pg = inode_page(in, pfn);
 	page_mkclean_locked(in, pgoff, pfn);
@@ -147,6 +148,7 @@ static int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn
 		dirty_account_locked(in, +1);
 		return err;
 	}
+	count_vm_events(in->sys, PGPGOUT, PAGE_SIZE >> 10);
 	TRACE(in->sys, .kind = MMK_EV_WRITEBACK, .pgoff = pgoff, .pfn = pfn, .detail = in->path);
 	return 0;
 }

@@ -5,6 +5,8 @@
 #
 #   1. unit tests, ASan+UBSan, invariant checker after every call  (build-debug/tests)
 #   2. the 1,000,000-VMA scale test, release build                  (build/tests/test_scale)
+#      and the memory-pressure acceptance workloads, release build,
+#      peak RSS measured with /usr/bin/time -v                       (tests/pressure.sh)
 #   3. the concurrency stress test under ThreadSanitizer             (build-tsan/tests/test_threads)
 #   4. every scenario script and example, on mmkit and on the host kernel (mmkit check)
 #   5. a fixed-seed differential fuzz run (mmkit fuzz) and the example tour
@@ -45,6 +47,7 @@ for t in build-debug/tests/test_*; do
 	run "$(basename "$t") (asan+ubsan)" "$t"
 done
 run "test_scale (release)" build/tests/test_scale
+run "memory pressure: 4 GiB file / 1 GiB anon in 64 MiB RAM (release, peak RSS)" sh tests/pressure.sh
 run "make install + pkg-config + examples/embed.c" sh tests/install_embed.sh
 if [ -x build-tsan/tests/test_threads ]; then
 	run "test_threads (tsan)" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads

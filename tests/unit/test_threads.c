@@ -4,8 +4,10 @@
  * while another thread maps, unmaps and protects around them; a TLB that
  * must never show a frame after it was freed and reused by another
  * process; first-touch faults racing on one fresh VMA; processes sharing a
- * file mapping while writeback, fork and truncation run.  Each test ends
- * with the full invariant check and the frame-leak check of fx_done.
+ * file mapping while writeback, fork and truncation run; and all of that
+ * under a RAM limit, with kswapd, direct reclaim, swap-out and swap-in racing
+ * the accesses.  Each test ends with the full invariant check and the
+ * frame-leak check of fx_done.
  *
  * Threads only ever race on the same bytes where the simulated program
  * would itself be racy; the checks are on what every thread must see.
@@ -335,6 +337,112 @@ TEST(processes_share_a_file_under_writeback_fork_and_truncate)
 	uint64_t hv = 0;
 	CHECK_EQ(host_read(&fx, "shared", &hv, 8, 3 * 8), 8);
 	CHECK_EQ(hv, (3ULL << 32) | ROUNDS);
+	CHECK_EQ(mmk_exit(q), 0);
+	CHECK(!fx_done(&fx));
+}
+
+/* ---- Under memory pressure: reclaim and swap racing the accesses ------------- */
+
+#define PRESSURE_PAGES 160 /* per worker; 4 workers and a file: ~3x the RAM */
+
+static void *swapping_worker(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t region = w->base + (uint64_t)w->id * PRESSURE_PAGES * PS;
+	uint64_t v;
+	for (int r = 0; r < ROUNDS / 100 + 3; r++) {
+		for (uint64_t i = 0; i < PRESSURE_PAGES; i++) {
+			v = ((uint64_t)w->id << 48) | ((uint64_t)r << 24) | i;
+			if (mmk_store(w->p, region + i * PS + 8 * (uint64_t)r % PS, &v, 8, NULL))
+				note_error(w->sh, "store under pressure failed", (long long)i);
+		}
+		for (uint64_t i = 0; i < PRESSURE_PAGES; i++) {
+			uint64_t got = 0;
+			v = ((uint64_t)w->id << 48) | ((uint64_t)r << 24) | i;
+			if (mmk_load(w->p, region + i * PS + 8 * (uint64_t)r % PS, &got, 8, NULL) ||
+			    got != v)
+				note_error(w->sh, "load under pressure saw another value", (long long)got);
+		}
+	}
+	return NULL;
+}
+
+#define SCRATCH_PAGES 64 /* after the workers' regions: refilled, swapped, dropped */
+
+/* Writes the scratch region and reads it back: each word is its pattern,
+ * or 0 where MADV_DONTNEED dropped the page meanwhile. */
+static void *scratch_toucher(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t scratch = w->base + 4 * PRESSURE_PAGES * PS;
+	while (!atomic_load(&w->sh->stop)) {
+		for (uint64_t i = 0; i < SCRATCH_PAGES; i++) {
+			uint64_t v = 0xabcd0000 + i, got = 0;
+			mmk_store(w->p, scratch + i * PS, &v, 8, NULL);
+			if (mmk_load(w->p, scratch + i * PS, &got, 8, NULL) || (got && got != v))
+				note_error(w->sh, "scratch page changed under DONTNEED", (long long)got);
+		}
+	}
+	return NULL;
+}
+
+/* Forks and exits children that share the swapped pages, scans a file,
+ * and drops the scratch region (swap entries and swap-ins in flight). */
+static void *pressure_churner(void *arg)
+{
+	struct worker *w = arg;
+	unsigned char page[PS];
+	while (!atomic_load(&w->sh->stop)) {
+		mmk_madvise(w->p, w->base + 4 * PRESSURE_PAGES * PS, SCRATCH_PAGES * PS,
+			    MMK_MADV_DONTNEED);
+		mmk_proc *c;
+		if (mmk_fork(w->p, &c) > 0) {
+			uint64_t got = 0;
+			mmk_load(c, w->base, &got, 8, NULL);
+			mmk_exit(c);
+		}
+		for (uint64_t i = 0; i < 64; i++)
+			mmk_load(w->sh->p, w->sh->base + i * PS, page, PS, NULL);
+	}
+	return NULL;
+}
+
+TEST(reclaim_and_swap_race_loads_stores_and_fork)
+{
+	struct fixture fx;
+	struct mmk_config c = {.ram_bytes = 1 * MB, .swap_bytes = 16 * MB};
+	CHECK(!fx_init_cfg(&fx, &c));
+	fx_file(&fx, "big", 64 * PS, 'b');
+	mmk_proc *q;
+	CHECK(mmk_spawn(fx.sys, &q) > 0);
+	int fd = fx_open(&fx, q, "big", MMK_O_RDONLY);
+	int64_t fm = mmk_mmap(q, 0, 64 * PS, MMK_PROT_READ, MMK_MAP_SHARED, fd, 0);
+	CHECK(fm > 0);
+	struct shared sh = {.fx = &fx, .p = q, .base = (uint64_t)fm};
+	const uint64_t base = 0x40000000;
+	CHECK_EQ(mmk_mmap(fx.p, base, (4 * PRESSURE_PAGES + SCRATCH_PAGES) * PS, RW,
+			  PA | MMK_MAP_FIXED, -1, 0),
+		 (int64_t)base);
+	struct worker w[6];
+	pthread_t t[6];
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){.sh = &sh, .id = i, .p = fx.p, .base = base};
+		CHECK(!pthread_create(&t[i], NULL, swapping_worker, &w[i]));
+	}
+	w[4] = (struct worker){.sh = &sh, .p = fx.p, .base = base};
+	CHECK(!pthread_create(&t[4], NULL, pressure_churner, &w[4]));
+	w[5] = w[4];
+	CHECK(!pthread_create(&t[5], NULL, scratch_toucher, &w[5]));
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	atomic_store(&sh.stop, 1);
+	pthread_join(t[4], NULL);
+	pthread_join(t[5], NULL);
+	CHECK_EQ(atomic_load(&sh.errors), 0);
+	struct mmk_vmstat v;
+	CHECK_EQ(mmk_vmstat(fx.sys, &v), 0);
+	CHECK(v.pswpout > 0 && v.pswpin > 0);
+	CHECK_INV(&fx);
 	CHECK_EQ(mmk_exit(q), 0);
 	CHECK(!fx_done(&fx));
 }

@@ -63,6 +63,8 @@ enum bk_opcode {
 	/* lifecycle */
 	BK_EXEC,
 	BK_EXIT,
+	/* top level, mmkit only (the Linux backend answers -ENOSYS) */
+	BK_VMSTAT, /* -> text: /proc/vmstat-like counters of the simulated machine */
 	BK_OPCODE_COUNT
 };
 
@@ -121,9 +123,19 @@ struct bk_layout {
 	int anon_vma_name;
 };
 
+/* A page reference string (mmk_refs), for the OPT policy's two runs. */
+struct bk_refs {
+	uint64_t *keys; /* malloc'd */
+	uint64_t n;
+};
+
 struct bk_options {
 	const char *dir;    /* the run's directory: files live here */
 	uint64_t ram_bytes; /* mmkit: RAM size (0: default) */
+	uint64_t swap_bytes;/* mmkit: swap area size (0: no swap) */
+	int policy;         /* mmkit: MMK_RECLAIM_* page replacement policy */
+	struct bk_refs *record_refs;       /* mmkit: filled with the run's references at close */
+	const struct bk_refs *replay_refs; /* mmkit: OPT's future (policy MMK_RECLAIM_OPT) */
 	int trace;          /* mmkit: narrate events */
 	/* where trace lines go (mmkit); called with one line without '\n' */
 	void (*trace_line)(void *arg, const char *line);

@@ -12,7 +12,9 @@
  *   - in debug builds (MMK_DEBUG) every call ends with mmk_system_check, and a
  *     broken invariant aborts the run at once with the library's message;
  *   - with opt->mirror set, every fresh address space (spawn, exec) holds the
- *     mirrored host layout before the script sees it (see bk_layout).
+ *     mirrored host layout before the script sees it (see bk_layout);
+ *   - with opt->record_refs set, the system records its page references and
+ *     close() hands them over (the first of OPT's two runs, main.c).
  *
  * Trace lines about a process other than the one the current call runs on
  * start with "[#N] ", N its creation ordinal (the driver turns it into the
@@ -164,8 +166,26 @@ static void describe_event(const struct backend *b, const struct mmk_event *ev, 
 		snprintf(buf, len, "page table entries cleared for %s", range);
 		break;
 	case MMK_EV_SIGNAL:
-		snprintf(buf, len, "the access at 0x%" PRIx64 " raised %s", ev->addr,
-			 d ? d : "a signal");
+		if (d && strcmp(d, "SIGKILL") == 0)
+			snprintf(buf, len, "the access was stopped: the process was killed (SIGKILL)");
+		else
+			snprintf(buf, len, "the access at 0x%" PRIx64 " raised %s", ev->addr,
+				 d ? d : "a signal");
+		break;
+	case MMK_EV_RECLAIM:
+		snprintf(buf, len, "reclaim: freed frame %" PRIu64 " (%s page)", ev->pfn,
+			 d ? d : "a");
+		break;
+	case MMK_EV_SWAP_OUT:
+		snprintf(buf, len, "swap-out: frame %" PRIu64 " written to swap slot %" PRIu64,
+			 ev->pfn, ev->count);
+		break;
+	case MMK_EV_SWAP_IN:
+		snprintf(buf, len, "swap-in: read swap slot %" PRIu64 " back for 0x%" PRIx64,
+			 ev->count, ev->addr);
+		break;
+	case MMK_EV_OOM_KILL:
+		snprintf(buf, len, "%s", d ? d : "out of memory: a process was killed");
 		break;
 	default:
 		snprintf(buf, len, "event %d", (int)ev->kind);
@@ -185,7 +205,7 @@ static int is_fault_work(enum mmk_event_kind k)
 {
 	return k == MMK_EV_PAGE_READ || k == MMK_EV_ZERO_PAGE || k == MMK_EV_ANON_PAGE ||
 	       k == MMK_EV_COW || k == MMK_EV_REUSE || k == MMK_EV_FAULT_AROUND ||
-	       k == MMK_EV_PTE_SET || k == MMK_EV_TLB_FLUSH;
+	       k == MMK_EV_PTE_SET || k == MMK_EV_TLB_FLUSH || k == MMK_EV_SWAP_IN;
 }
 
 /* Orders the work of one fault, tl[from, to), as it reads best: what the
@@ -296,6 +316,14 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.root = opt->dir ? opt->dir : ".";
 	cfg.ram_bytes = opt->ram_bytes;
+	cfg.swap_bytes = opt->swap_bytes;
+	cfg.reclaim_policy = opt->policy;
+	cfg.record_refs = opt->record_refs != NULL;
+	if (opt->replay_refs) {
+		static const uint64_t none[1];
+		cfg.opt_refs = opt->replay_refs->keys ? opt->replay_refs->keys : none;
+		cfg.opt_nrefs = opt->replay_refs->n;
+	}
 	if (opt->mirror) {
 		/* check mode: the host kernel's settings, so both sides agree */
 		cfg.mmap_min_addr = opt->mirror->mmap_min_addr;
@@ -321,6 +349,14 @@ static int mk_close(struct backend *b)
 	int r;
 
 	b->cur_pid = 0;
+	if (b->opt.record_refs) {
+		struct bk_refs *out = b->opt.record_refs;
+		int64_t n = mmk_refs(b->sys, NULL, 0);
+		out->n = 0;
+		out->keys = n > 0 ? malloc((size_t)n * sizeof(uint64_t)) : NULL;
+		if (out->keys)
+			out->n = (uint64_t)mmk_refs(b->sys, out->keys, (uint64_t)n);
+	}
 	r = mmk_system_destroy(b->sys);
 	trace_flush(b);
 	free(b->tl);
@@ -575,6 +611,26 @@ static void do_mincore(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
 	r->datalen = r->ret < 0 ? 0 : (size_t)npages;
 }
 
+/* vmstat: the system's counters, rendered like a view. */
+static void do_vmstat(struct backend *b, struct bk_reply *r)
+{
+	uint64_t len = 4096;
+	for (;;) {
+		char *buf = realloc(r->text, len);
+		if (!buf) {
+			r->ret = -ENOMEM;
+			return;
+		}
+		r->text = buf;
+		int64_t n = mmk_vmstat_text(b->sys, buf, len);
+		if (n < 0 || (uint64_t)n < len) {
+			r->ret = n < 0 ? n : 0;
+			return;
+		}
+		len = (uint64_t)n + 1;
+	}
+}
+
 /* maps/smaps/status: render, growing the buffer until the text fits. */
 static void do_view(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
 {
@@ -721,6 +777,7 @@ static int mk_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 		case BK_FILE: do_file(b, op, r); break;
 		case BK_CAT: do_cat(b, op, r); break;
 		case BK_SYNC: r->ret = mmk_sync(b->sys); break;
+		case BK_VMSTAT: do_vmstat(b, r); break;
 		default: r->ret = -EINVAL;
 		}
 	} else {

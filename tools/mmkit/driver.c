@@ -232,7 +232,8 @@ static void put_indented(struct strbuf *out, const char *text, size_t len)
 
 static int is_view(enum bk_opcode op)
 {
-	return op == BK_MAPS || op == BK_SMAPS || op == BK_STATUS || op == BK_PAGEMAP;
+	return op == BK_MAPS || op == BK_SMAPS || op == BK_STATUS || op == BK_PAGEMAP ||
+	       op == BK_VMSTAT;
 }
 
 /* Appends the result of an operation that ran; ends with a newline. */

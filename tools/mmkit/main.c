@@ -9,8 +9,13 @@
  * A script is parsed completely before its first statement runs, so a bad
  * script never leaves a half-run trace behind.  Output is written statement
  * by statement, so a long script shows progress and a crash shows where.
+ *
+ * --policy opt (Belady's OPT, which must know the future) runs the script
+ * twice on the mmkit backend: once silently, recording the page reference
+ * string, then for real with that string as the future (docs/RECLAIM.md).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +26,8 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: mmkit run [--trace] [--dir DIR] [--ram SIZE] [--backend mmkit|linux]"
-	      " [SCRIPT|-]\n"
+	fputs("usage: mmkit run [--trace] [--dir DIR] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
+	      "                 [--backend mmkit|linux] [SCRIPT|-]\n"
 	      "       mmkit check [ARGS...]   run scenarios on mmkit and on Linux, compare\n"
 	      "       mmkit fuzz [ARGS...]    compare the backends on random scripts\n"
 	      "       mmkit bench [ARGS...]   time workloads on Linux and on mmkit\n"
@@ -32,6 +37,9 @@ static void usage(FILE *f)
 	      "  --trace          narrate what the machinery does (mmkit backend)\n"
 	      "  --dir DIR        directory holding the script's files (default: .)\n"
 	      "  --ram SIZE       simulated RAM, e.g. 64M (mmkit backend)\n"
+	      "  --swap SIZE      swap area, e.g. 2G (mmkit backend; default none)\n"
+	      "  --policy NAME    page replacement: lru (default), clock, fifo, or opt\n"
+	      "                   (offline: runs the script twice, see docs/RECLAIM.md)\n"
 	      "  --backend NAME   mmkit (default) or linux (real system calls)\n"
 	      "  With no SCRIPT and a terminal on stdin, starts an interactive prompt.\n",
 	      f);
@@ -73,6 +81,19 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 				fprintf(stderr, "mmkit run: bad --ram size '%s' (e.g. 64M)\n", v);
 				return 2;
 			}
+		} else if ((v = opt_value(argc, argv, &i, "--swap")) != NULL) {
+			if (script_parse_number(v, &ra->opt.swap_bytes) < 0) {
+				fprintf(stderr, "mmkit run: bad --swap size '%s' (e.g. 2G)\n", v);
+				return 2;
+			}
+		} else if ((v = opt_value(argc, argv, &i, "--policy")) != NULL) {
+			int pol = mmk_reclaim_policy_parse(v);
+			if (pol < 0) {
+				fprintf(stderr, "mmkit run: unknown policy '%s' (lru, clock, fifo, opt)\n",
+					v);
+				return 2;
+			}
+			ra->opt.policy = pol;
 		} else if ((v = opt_value(argc, argv, &i, "--backend")) != NULL) {
 			if (strcmp(v, "mmkit") == 0) {
 				ra->ops = &backend_mmkit_ops;
@@ -119,6 +140,30 @@ static int open_driver(const struct run_args *ra, struct driver **d)
 	return 0;
 }
 
+/*
+ * OPT's first run: the script, silently, on the mmkit backend with the
+ * default policy, recording the page reference string into *refs.
+ * Returns 0, or 1 after a message.
+ */
+static int record_references(const struct run_args *ra, const struct script *s,
+			     struct bk_refs *refs)
+{
+	struct bk_options o = ra->opt;
+	struct strbuf junk = {NULL, 0, 0};
+	o.policy = MMK_RECLAIM_LRU;
+	o.trace = 0;
+	o.record_refs = refs;
+	o.replay_refs = NULL;
+	int r = driver_run(s, ra->ops, &o, &junk);
+	sb_free(&junk);
+	if (r < 0) {
+		fprintf(stderr, "mmkit run: the recording run for --policy opt failed: %s\n",
+			strerror(-r));
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args ra;
@@ -130,6 +175,12 @@ int cmd_run(int argc, char **argv)
 
 	if ((rc = parse_run_args(argc, argv, &ra)) != 0)
 		return rc;
+	bool opt = ra.opt.policy == MMK_RECLAIM_OPT;
+	if (opt && (ra.ops != &backend_mmkit_ops || !ra.script || !strcmp(ra.script, "-"))) {
+		fprintf(stderr, "mmkit run: --policy opt needs a script file and the mmkit backend "
+				"(it runs the script twice)\n");
+		return 2;
+	}
 	if (!ra.script && isatty(STDIN_FILENO)) {
 		if (open_driver(&ra, &d))
 			return 1;
@@ -140,7 +191,16 @@ int cmd_run(int argc, char **argv)
 		script_error_print(stderr, name, &err);
 		return 2;
 	}
+	struct bk_refs refs = {NULL, 0};
+	if (opt) {
+		if (record_references(&ra, s, &refs)) {
+			script_free(s);
+			return 1;
+		}
+		ra.opt.replay_refs = &refs;
+	}
 	if (open_driver(&ra, &d)) {
+		free(refs.keys);
 		script_free(s);
 		return 1;
 	}
@@ -152,6 +212,7 @@ int cmd_run(int argc, char **argv)
 		rc = -EIO;
 	flush_out(&out);
 	sb_free(&out);
+	free(refs.keys);
 	script_free(s);
 	return rc ? 1 : 0;
 }

@@ -161,6 +161,7 @@ static const struct op_spec op_specs[] = {
 	/* top level */
 	{"cat", BK_CAT, "P[ee", "cat PATH [OFF [LEN]]", OPF_TOP, {0, -1}},
 	{"sync", BK_SYNC, "", "sync", OPF_TOP, {0}},
+	{"vmstat", BK_VMSTAT, "", "vmstat", OPF_TOP, {0}},
 	/* files */
 	{"open", BK_OPEN, "Po", "open PATH FLAGS", OPF_BIND, {0}},
 	{"close", BK_CLOSE, "e", "close FD", OPF_BIND, {0}},
@@ -210,6 +211,7 @@ static const char *const top_usage[] = {
 	"file PATH [size=N] [fill=BYTE] [text=\"...\"]",
 	"cat PATH [OFF [LEN]]",
 	"sync",
+	"vmstat",
 	"spawn P",
 	"fork P Q",
 	"NAME = EXPR",

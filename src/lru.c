@@ -1,0 +1,236 @@
+/*
+ * lru.c - the LRU lists (see lru.h for their shape, flags and locking):
+ * adding pages as they enter the page cache or get mapped anonymous,
+ * removing them as they leave, marking read()/write() accesses, and the
+ * frame pool's release hook that unlinks a page whose last reference goes
+ * (Linux's __folio_put -> lruvec_del_folio).  Mirrors mm/swap.c
+ * (folio_add_lru, folio_mark_accessed, lru_lazyfree_fn) without the
+ * per-CPU batches: every change takes lru->lock once.
+ *
+ * Which pages are listed (checked by lru_check_locked and sys_check_frames):
+ * every page-cache page (from pagecache_insert_locked until
+ * pagecache_delete_locked), every anonymous page from its first mapping
+ * (pte_map_locked) until its last unmapping, and every swap-cache page,
+ * except while reclaim has isolated it (PG_locked).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lru.h"
+#include "reclaim.h"
+#include "vmstat.h"
+
+static struct page *lru_page(struct mmk_system *sys, pfn_t pfn)
+{
+	return pfn_to_page(&sys->pool, pfn);
+}
+
+enum lru_list page_lru_list(struct page *pg)
+{
+	uint32_t f = page_flags(pg);
+	bool active = f & PG_active;
+	if (f & PG_lru_file)
+		return active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
+	return active ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
+}
+
+void lru_link_locked(struct mmk_system *sys, pfn_t pfn, enum lru_list l, bool at_head)
+{
+	struct lru_head *h = &sys->lru->lists[l];
+	struct page *pg = lru_page(sys, pfn);
+	MMK_BUG_ON(page_test(pg, PG_lru));
+	if (at_head) {
+		pg->lru_prev = 0;
+		pg->lru_next = h->head;
+		if (h->head)
+			lru_page(sys, h->head)->lru_prev = pfn;
+		else
+			h->tail = pfn;
+		h->head = pfn;
+	} else {
+		pg->lru_next = 0;
+		pg->lru_prev = h->tail;
+		if (h->tail)
+			lru_page(sys, h->tail)->lru_next = pfn;
+		else
+			h->head = pfn;
+		h->tail = pfn;
+	}
+	h->nr++;
+	page_clear(pg, PG_active | PG_lru_file);
+	page_set(pg, PG_lru | (lru_list_is_active(l) ? PG_active : 0) |
+			     (lru_list_is_file(l) ? PG_lru_file : 0));
+}
+
+void lru_unlink_locked(struct mmk_system *sys, pfn_t pfn)
+{
+	struct page *pg = lru_page(sys, pfn);
+	MMK_BUG_ON(!page_test(pg, PG_lru));
+	struct lru_head *h = &sys->lru->lists[page_lru_list(pg)];
+	if (pg->lru_prev)
+		lru_page(sys, pg->lru_prev)->lru_next = pg->lru_next;
+	else
+		h->head = pg->lru_next;
+	if (pg->lru_next)
+		lru_page(sys, pg->lru_next)->lru_prev = pg->lru_prev;
+	else
+		h->tail = pg->lru_prev;
+	pg->lru_prev = pg->lru_next = 0;
+	h->nr--;
+	page_clear(pg, PG_lru | PG_active | PG_lru_file);
+}
+
+/* The frame pool's release hook: the last reference went. */
+static void lru_release(void *arg, struct frame_pool *fp, pfn_t pfn)
+{
+	struct mmk_system *sys = arg;
+	(void)fp;
+	/* Nobody can list a page without a reference, so an unlisted page
+	 * with none stays unlisted: no need for the lock then. */
+	if (!page_test(lru_page(sys, pfn), PG_lru))
+		return;
+	pthread_mutex_lock(&sys->lru->lock);
+	if (page_test(lru_page(sys, pfn), PG_lru))
+		lru_unlink_locked(sys, pfn);
+	pthread_mutex_unlock(&sys->lru->lock);
+}
+
+int lru_init(struct mmk_system *sys)
+{
+	struct lruvec *l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	pthread_mutex_init(&l->lock, NULL);
+	sys->lru = l;
+	frame_pool_set_release(&sys->pool, lru_release, sys);
+	return 0;
+}
+
+void lru_destroy(struct mmk_system *sys)
+{
+	struct lruvec *l = sys->lru;
+	if (!l)
+		return;
+	for (int i = 0; i < NR_LRU_LISTS; i++)
+		if (l->lists[i].nr)
+			MMK_BUG("LRU list %d holds %llu pages at destroy", i,
+				(unsigned long long)l->lists[i].nr);
+	frame_pool_set_release(&sys->pool, NULL, NULL);
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+	sys->lru = NULL;
+}
+
+void lru_add(struct mmk_system *sys, pfn_t pfn)
+{
+	struct page *pg = lru_page(sys, pfn);
+	pthread_mutex_lock(&sys->lru->lock);
+	uint32_t f = page_flags(pg);
+	if (!(f & (PG_lru | PG_locked)))
+		lru_link_locked(sys, pfn,
+				(f & PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE, true);
+	pthread_mutex_unlock(&sys->lru->lock);
+}
+
+void lru_add_cache(struct mmk_system *sys, pfn_t pfn)
+{
+	pthread_mutex_lock(&sys->lru->lock);
+	sys->lru->nr_cache++;
+	pthread_mutex_unlock(&sys->lru->lock);
+	lru_add(sys, pfn);
+}
+
+void lru_del_cache(struct mmk_system *sys, pfn_t pfn)
+{
+	struct page *pg = lru_page(sys, pfn);
+	pthread_mutex_lock(&sys->lru->lock);
+	if (page_test(pg, PG_lru))
+		lru_unlink_locked(sys, pfn);
+	pg->mapping = NULL;
+	sys->lru->nr_cache--;
+	pthread_mutex_unlock(&sys->lru->lock);
+}
+
+void lru_del(struct mmk_system *sys, pfn_t pfn)
+{
+	pthread_mutex_lock(&sys->lru->lock);
+	if (page_test(lru_page(sys, pfn), PG_lru))
+		lru_unlink_locked(sys, pfn);
+	pthread_mutex_unlock(&sys->lru->lock);
+}
+
+void lru_anon_unmapped(struct mmk_system *sys, pfn_t pfn)
+{
+	struct page *pg = lru_page(sys, pfn);
+	if ((page_flags(pg) & (PG_anon | PG_swapcache)) != PG_anon)
+		return;
+	lru_del(sys, pfn);
+}
+
+void lru_mark_accessed(struct mmk_system *sys, pfn_t pfn)
+{
+	struct page *pg = lru_page(sys, pfn);
+	if (reclaim_policy(sys) != MMK_RECLAIM_LRU || !page_test(pg, PG_referenced)) {
+		page_set(pg, PG_referenced);
+		return;
+	}
+	pthread_mutex_lock(&sys->lru->lock);
+	uint32_t f = page_flags(pg);
+	if ((f & PG_lru) && !(f & PG_active)) {
+		enum lru_list l = page_lru_list(pg);
+		lru_unlink_locked(sys, pfn);
+		lru_link_locked(sys, pfn, l + 1, true); /* the active list of the type */
+		page_clear(pg, PG_referenced);
+		count_vm_event(sys, PGACTIVATE);
+	}
+	pthread_mutex_unlock(&sys->lru->lock);
+}
+
+void lru_lazyfree(struct mmk_system *sys, pfn_t pfn)
+{
+	struct page *pg = lru_page(sys, pfn);
+	pthread_mutex_lock(&sys->lru->lock);
+	if (page_test(pg, PG_lru)) {
+		lru_unlink_locked(sys, pfn);
+		page_clear(pg, PG_referenced);
+		lru_link_locked(sys, pfn, LRU_INACTIVE_FILE, true);
+	}
+	pthread_mutex_unlock(&sys->lru->lock);
+}
+
+#define LRU_CHECK(cond, ...)                                                   \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			snprintf(err, errlen, __VA_ARGS__);                    \
+			return -EUCLEAN;                                       \
+		}                                                              \
+	} while (0)
+
+int lru_check_locked(struct mmk_system *sys, uint8_t *listed, char *err, size_t errlen)
+{
+	struct frame_pool *fp = &sys->pool;
+	for (int l = 0; l < NR_LRU_LISTS; l++) {
+		struct lru_head *h = &sys->lru->lists[l];
+		uint64_t n = 0;
+		pfn_t prev = 0;
+		for (pfn_t p = h->head; p; prev = p, p = lru_page(sys, p)->lru_next) {
+			LRU_CHECK(p < fp->nframes, "LRU list %d holds bad pfn %u", l, p);
+			LRU_CHECK(!listed[p], "frame %u is on the LRU twice (or a cycle)", p);
+			listed[p] = 1;
+			struct page *pg = lru_page(sys, p);
+			uint32_t f = page_flags(pg);
+			LRU_CHECK(pg->lru_prev == prev, "LRU list %d: frame %u links back to %u, "
+				  "not %u", l, p, pg->lru_prev, prev);
+			LRU_CHECK((f & PG_lru) && page_lru_list(pg) == (enum lru_list)l,
+				  "frame %u on LRU list %d has flags %#x", p, l, f);
+			LRU_CHECK(!(f & PG_locked), "frame %u is listed and isolated", p);
+			LRU_CHECK(page_refcount(pg) > 0, "free frame %u is on the LRU", p);
+			n++;
+		}
+		LRU_CHECK(h->tail == prev, "LRU list %d: tail %u, last %u", l, h->tail, prev);
+		LRU_CHECK(h->nr == n, "LRU list %d counts %llu pages, holds %llu", l,
+			  (unsigned long long)h->nr, (unsigned long long)n);
+	}
+	return 0;
+}

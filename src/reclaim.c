@@ -1,0 +1,741 @@
+/*
+ * reclaim.c - choosing pages to evict and evicting them (see reclaim.h),
+ * mirroring mm/vmscan.c: shrink_node -> shrink_lruvec (scan counts from
+ * the list sizes, the priority and swappiness) -> shrink_active_list /
+ * shrink_inactive_list -> shrink_folio_list (folio_check_references, then
+ * pageout/swap-out and __remove_mapping); kswapd's balance_pgdat; and
+ * __alloc_pages_direct_reclaim's retry loop (page_alloc).
+ *
+ * One page through reclaim:
+ *
+ *   listed --isolate (lru->lock: trylock its owner, pin, PG_locked, unlink)-->
+ *   isolated --policy: referenced? (LRU/clock walk the rmap, clearing the
+ *              accessed bits)--> keep / activate: put back on a list
+ *            --evict--> file: unmap, write back if dirty, drop from cache
+ *                       shmem: unmap, write to a swap slot, drop
+ *                       anon: swap cache, PTEs -> swap entries, write, drop
+ *                       lazyfree anon (MADV_FREE): unmap, drop unless dirty
+ *            --> freed (the frame goes back to the pool), or put back
+ *
+ * The owner lock (the inode's lock for a page-cache page, the root
+ * anon_vma's for a mapped anonymous page) is an earlier lock than
+ * lru->lock, so it is only trylocked, under lru->lock, where the page is
+ * known to be listed and its owner therefore alive (lru.h); a busy page is
+ * rotated to the head of its list and looked at again later.  The one
+ * inode whose lock a direct reclaimer already holds (sc->held) is used as
+ * locked.  Reclaim never takes mmap_lock: it works behind the processes'
+ * backs, page by page, under their page-table locks.
+ *
+ * The policies (cfg.reclaim_policy):
+ *   LRU    Linux's classic two lists per type.  New pages start inactive;
+ *          the inactive tail is scanned: a page with young PTEs is
+ *          activated if it was referenced before (PG_referenced) or is
+ *          anonymous, else kept with PG_referenced; an old page is evicted.
+ *          When the inactive list is smaller than the active one, active
+ *          tail pages are deactivated, their accessed bits cleared.
+ *   CLOCK  one list per type, the tail is the hand: a referenced page
+ *          (young PTE or PG_referenced) loses its bit and goes to the head,
+ *          else it is evicted.
+ *   FIFO   the oldest page is evicted, referenced or not.
+ *   OPT    the listed pages whose next use (refs.c) lies farthest ahead are
+ *          evicted, SWAP_CLUSTER_MAX at a time.
+ * Anonymous and shmem pages are scanned only while swap has room; then
+ * file and anon lists are scanned in proportion to their sizes weighted by
+ * swappiness 60 (get_scan_count).
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lru.h"
+#include "oom.h"
+#include "reclaim.h"
+#include "refs.h"
+#include "rmap.h"
+#include "swap.h"
+#include "vmstat.h"
+
+#define SWAP_CLUSTER_MAX 32
+#define DEF_PRIORITY 12
+#define MAX_RECLAIM_RETRIES 16
+#define SWAPPINESS 60
+#define KSWAPD_IDLE_RETRIES 10 /* fruitless passes, 1 ms apart, before kswapd sleeps */
+
+static const char *const policy_names[] = {"lru", "clock", "fifo", "opt"};
+
+const char *mmk_reclaim_policy_name(int policy)
+{
+	if (policy < 0 || policy > MMK_RECLAIM_OPT)
+		return NULL;
+	return policy_names[policy];
+}
+
+int mmk_reclaim_policy_parse(const char *name)
+{
+	for (int i = 0; name && i <= MMK_RECLAIM_OPT; i++)
+		if (!strcmp(name, policy_names[i]))
+			return i;
+	return -EINVAL;
+}
+
+/* What one reclaim run wants and did (struct scan_control). */
+struct scan_control {
+	struct mmk_system *sys;
+	struct mmk_inode *held; /* the inode a direct reclaimer holds locked, or NULL */
+	bool kswapd;
+	bool may_swap;          /* swap has room: anon and shmem pages can go */
+	uint64_t nr_to_reclaim, nr_reclaimed, nr_scanned;
+	uint64_t nr_busy;       /* pages passed over because their owner was locked */
+};
+
+/* A page reclaim took off the LRU: pinned, PG_locked, its owner locked. */
+struct isolated {
+	pfn_t pfn;
+	struct page *pg;
+	struct mmk_inode *in;  /* page-cache page: its inode, locked */
+	bool in_locked;        /* by us (else it is sc->held, the caller's) */
+	struct anon_vma *root; /* mapped anonymous page: the root anon_vma, locked by us */
+};
+
+enum verdict {
+	PAGE_RECLAIMED, /* freed */
+	PAGE_ACTIVATE,  /* referenced, mlocked or unevictable now: the active list */
+	PAGE_KEEP,      /* not now: the head of the inactive list */
+};
+
+/* ---- Isolation ----------------------------------------------------------------------- */
+
+/*
+ * isolate_lru_folio(): takes the listed page pfn for reclaim.  Fails
+ * (false, nothing changed) when its owner's lock is busy, its last
+ * reference is going, or it is an anonymous page that nothing maps and the
+ * swap cache does not hold (it only waits for its pins to go).  Caller
+ * holds lru->lock.
+ */
+static bool isolate_locked(struct scan_control *sc, pfn_t pfn, struct isolated *iso)
+{
+	struct mmk_system *sys = sc->sys;
+	struct page *pg = pfn_to_page(&sys->pool, pfn);
+	uint32_t f = page_flags(pg);
+	memset(iso, 0, sizeof(*iso));
+	iso->pfn = pfn;
+	iso->pg = pg;
+	if (f & PG_anon) {
+		if (page_mapcount(pg) > 0) {
+			struct anon_vma *av = pg->mapping;
+			MMK_BUG_ON(!av);
+			if (pthread_mutex_trylock(&av->root->lock))
+				return false;
+			iso->root = av->root;
+		} else if (!(f & PG_swapcache)) {
+			return false;
+		}
+	} else {
+		struct mmk_inode *in = pg->mapping;
+		MMK_BUG_ON(!in);
+		if (in != sc->held) {
+			if (pthread_mutex_trylock(&in->lock))
+				return false;
+			iso->in_locked = true;
+		}
+		iso->in = in;
+	}
+	if (!frame_try_get(&sys->pool, pfn)) {
+		if (iso->root)
+			pthread_mutex_unlock(&iso->root->lock);
+		if (iso->in_locked)
+			pthread_mutex_unlock(&iso->in->lock);
+		return false;
+	}
+	lru_unlink_locked(sys, pfn);
+	page_set(pg, PG_locked);
+	return true;
+}
+
+static void release_owner(struct isolated *iso)
+{
+	if (iso->root)
+		pthread_mutex_unlock(&iso->root->lock);
+	if (iso->in_locked)
+		pthread_mutex_unlock(&iso->in->lock);
+}
+
+/* folio_putback_lru(): back on list l (its type by the page's flags
+ * now), unlocked, owner released, pin dropped. */
+static void putback(struct scan_control *sc, struct isolated *iso, bool active)
+{
+	struct mmk_system *sys = sc->sys;
+	bool file = !page_test(iso->pg, PG_swapbacked);
+	enum lru_list l = file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+	if (active && reclaim_policy(sys) == MMK_RECLAIM_LRU)
+		l = file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON;
+	if (page_test(iso->pg, PG_swapcache))
+		swap_cache_unlock(sys, iso->pfn); /* a slot may have lost its last entry */
+	pthread_mutex_lock(&sys->lru->lock);
+	if (!page_test(iso->pg, PG_lru))
+		lru_link_locked(sys, iso->pfn, l, true);
+	page_clear(iso->pg, PG_locked);
+	pthread_mutex_unlock(&sys->lru->lock);
+	release_owner(iso);
+	frame_put(&sys->pool, iso->pfn);
+}
+
+/* The end of a page reclaim freed: unlocked, its last reference dropped. */
+static enum verdict page_freed(struct scan_control *sc, struct isolated *iso, const char *what,
+			       uint64_t index)
+{
+	struct mmk_system *sys = sc->sys;
+	MMK_BUG_ON(page_refcount(iso->pg) != 1 || page_mapcount(iso->pg) != 0);
+	page_clear(iso->pg, PG_locked);
+	frame_put(&sys->pool, iso->pfn);
+	TRACE(sys, .kind = MMK_EV_RECLAIM, .pfn = iso->pfn, .pgoff = index, .detail = what);
+	return PAGE_RECLAIMED;
+}
+
+/* ---- Ageing --------------------------------------------------------------------------- */
+
+/*
+ * folio_check_references() (LRU) and the clock's second chance: clears
+ * the page's young PTEs and PG_referenced, and says whether it stays.
+ * PAGE_RECLAIMED here means "evict it".
+ */
+static enum verdict check_references(struct scan_control *sc, struct isolated *iso)
+{
+	struct page *pg = iso->pg;
+	bool vm_locked;
+	int young = rmap_referenced(sc->sys, iso->pfn, &vm_locked);
+	bool referenced = page_clear(pg, PG_referenced) & PG_referenced;
+	if (vm_locked)
+		return PAGE_ACTIVATE; /* mlocked: unevictable */
+	if (reclaim_policy(sc->sys) == MMK_RECLAIM_CLOCK)
+		return young || referenced ? PAGE_KEEP : PAGE_RECLAIMED;
+	if (young) {
+		if (page_test(pg, PG_swapbacked))
+			return PAGE_ACTIVATE;
+		page_set(pg, PG_referenced);
+		if (referenced || young > 1)
+			return PAGE_ACTIVATE;
+		return PAGE_KEEP;
+	}
+	return PAGE_RECLAIMED;
+}
+
+/* ---- Eviction --------------------------------------------------------------------------- */
+
+/* A clean file page leaves; a dirty one is written back first (pageout). */
+static enum verdict evict_file(struct scan_control *sc, struct isolated *iso)
+{
+	struct page *pg = iso->pg;
+	uint64_t index = pg->index;
+	rmap_unmap_file(sc->sys, iso->pfn);
+	if (page_mapcount(pg))
+		return PAGE_ACTIVATE; /* mapped in a VM_LOCKED VMA */
+	bool dirty = page_test(pg, PG_dirty);
+	if (dirty && writeback_page_locked(iso->in, index, iso->pfn))
+		return PAGE_ACTIVATE; /* the write failed: it stays dirty, and here */
+	if (page_refcount(pg) != 2 || page_test(pg, PG_dirty))
+		return PAGE_KEEP; /* someone else holds it */
+	pagecache_delete_locked(iso->in, index, iso->pfn);
+	return page_freed(sc, iso, dirty ? "dirty file" : "file", index);
+}
+
+/* shmem_writeout(): unmapped, then moved to a swap slot. */
+static enum verdict evict_shmem(struct scan_control *sc, struct isolated *iso)
+{
+	struct page *pg = iso->pg;
+	uint64_t index = pg->index;
+	if (!sc->may_swap)
+		return PAGE_ACTIVATE;
+	rmap_unmap_file(sc->sys, iso->pfn);
+	if (page_mapcount(pg))
+		return PAGE_ACTIVATE;
+	if (page_refcount(pg) != 2)
+		return PAGE_KEEP;
+	if (shmem_swapout_locked(iso->in, index, iso->pfn))
+		return PAGE_ACTIVATE;
+	return page_freed(sc, iso, "shmem", index);
+}
+
+/* add_to_swap + try_to_unmap + pageout + __remove_mapping. */
+static enum verdict evict_anon(struct scan_control *sc, struct isolated *iso)
+{
+	struct mmk_system *sys = sc->sys;
+	struct page *pg = iso->pg;
+	if (!page_test(pg, PG_swapcache) && (!sc->may_swap || swap_cache_add(sys, iso->pfn)))
+		return PAGE_ACTIVATE;
+	if (iso->root)
+		rmap_unmap_to_swap(sys, iso->pfn);
+	bool write_failed = false;
+	if (page_mapcount(pg) == 0 && page_test(pg, PG_dirty)) {
+		page_clear(pg, PG_dirty);
+		if (swap_writepage(sys, iso->pfn)) {
+			page_set(pg, PG_dirty);
+			write_failed = true;
+		}
+	}
+	uint64_t index = pg->index;
+	if (!swap_cache_done(sys, iso->pfn))
+		return write_failed ? PAGE_ACTIVATE : PAGE_KEEP;
+	return page_freed(sc, iso, "anon", index);
+}
+
+/* A lazily-freed (MADV_FREE) page: dropped unless written since. */
+static enum verdict evict_lazyfree(struct scan_control *sc, struct isolated *iso)
+{
+	struct page *pg = iso->pg;
+	if (page_test(pg, PG_dirty) || (iso->root && !rmap_unmap_discard(sc->sys, iso->pfn))) {
+		page_set(pg, PG_swapbacked); /* stored to since: anonymous memory again */
+		return PAGE_ACTIVATE;
+	}
+	if (page_mapcount(pg) || page_refcount(pg) != 1)
+		return PAGE_KEEP;
+	return page_freed(sc, iso, "lazyfree", pg->index);
+}
+
+/* shrink_folio_list() for one isolated page. */
+static enum verdict shrink_page(struct scan_control *sc, struct isolated *iso)
+{
+	int policy = reclaim_policy(sc->sys);
+	if (policy == MMK_RECLAIM_LRU || policy == MMK_RECLAIM_CLOCK) {
+		enum verdict v = check_references(sc, iso);
+		if (v != PAGE_RECLAIMED)
+			return v;
+	}
+	uint32_t f = page_flags(iso->pg);
+	if (f & PG_anon)
+		return (f & PG_swapbacked) ? evict_anon(sc, iso) : evict_lazyfree(sc, iso);
+	if (f & PG_swapbacked)
+		return evict_shmem(sc, iso);
+	return evict_file(sc, iso);
+}
+
+/* Evicts the isolated page, or puts it back; counts what happened. */
+static void reclaim_isolated(struct scan_control *sc, struct isolated *iso)
+{
+	struct mmk_system *sys = sc->sys;
+	sc->nr_scanned++;
+	count_vm_event(sys, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT);
+	enum verdict v = shrink_page(sc, iso);
+	if (v == PAGE_RECLAIMED) {
+		release_owner(iso);
+		sc->nr_reclaimed++;
+		count_vm_event(sys, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT);
+		return;
+	}
+	if (v == PAGE_ACTIVATE && reclaim_policy(sys) == MMK_RECLAIM_LRU)
+		count_vm_event(sys, PGACTIVATE);
+	else
+		count_vm_event(sys, PGROTATED);
+	putback(sc, iso, v == PAGE_ACTIVATE);
+}
+
+/* ---- Scanning the lists ------------------------------------------------------------------- */
+
+/*
+ * Isolates the oldest page of list l that is not busy (its owner's lock
+ * taken elsewhere: most often the inode a fault is reading into).  Busy
+ * pages keep their place, so the list's order stays the order of use; and
+ * only the SWAP_CLUSTER_MAX oldest are looked at, so that a busy tail does
+ * not let reclaim reach for young pages (the thread that holds the lock
+ * reclaims those pages itself when it runs short).  false when there is
+ * nothing to take.  Caller holds no lock.
+ */
+static bool isolate_tail(struct scan_control *sc, enum lru_list l, struct isolated *iso)
+{
+	struct mmk_system *sys = sc->sys;
+	bool ok = false;
+	pthread_mutex_lock(&sys->lru->lock);
+	pfn_t pfn = sys->lru->lists[l].tail;
+	for (int n = 0; pfn && !ok && n < SWAP_CLUSTER_MAX; n++) {
+		pfn_t prev = pfn_to_page(&sys->pool, pfn)->lru_prev;
+		ok = isolate_locked(sc, pfn, iso);
+		sc->nr_busy += !ok;
+		pfn = prev;
+	}
+	pthread_mutex_unlock(&sys->lru->lock);
+	return ok;
+}
+
+/* shrink_inactive_list(): looks at up to nr pages from the inactive tail. */
+static void shrink_inactive(struct scan_control *sc, bool file, uint64_t nr)
+{
+	enum lru_list l = file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+	struct isolated iso;
+	for (uint64_t i = 0; i < nr && sc->nr_reclaimed < sc->nr_to_reclaim; i++) {
+		if (!isolate_tail(sc, l, &iso))
+			break;
+		reclaim_isolated(sc, &iso);
+	}
+}
+
+/* shrink_active_list(): moves up to nr pages from the active tail to the
+ * inactive head, their accessed bits cleared (mlocked ones stay). */
+static void shrink_active(struct scan_control *sc, bool file, uint64_t nr)
+{
+	struct mmk_system *sys = sc->sys;
+	enum lru_list l = file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON;
+	struct isolated iso;
+	for (uint64_t i = 0; i < nr; i++) {
+		if (!isolate_tail(sc, l, &iso))
+			break;
+		count_vm_event(sys, PGREFILL);
+		bool vm_locked;
+		rmap_referenced(sys, iso.pfn, &vm_locked);
+		if (!vm_locked)
+			count_vm_event(sys, PGDEACTIVATE);
+		putback(sc, &iso, vm_locked);
+	}
+}
+
+static uint64_t list_size(struct mmk_system *sys, enum lru_list l)
+{
+	pthread_mutex_lock(&sys->lru->lock);
+	uint64_t n = sys->lru->lists[l].nr;
+	pthread_mutex_unlock(&sys->lru->lock);
+	return n;
+}
+
+/* inactive_is_low(): the inactive list needs refilling (ratio 1, as
+ * Linux's for less than 1 GiB of memory). */
+static bool inactive_is_low(struct mmk_system *sys, bool file)
+{
+	enum lru_list in = file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+	return list_size(sys, in) < list_size(sys, in + 1);
+}
+
+static void shrink_list(struct scan_control *sc, bool file, uint64_t nr)
+{
+	if (reclaim_policy(sc->sys) == MMK_RECLAIM_LRU && inactive_is_low(sc->sys, file))
+		shrink_active(sc, file, nr);
+	shrink_inactive(sc, file, nr);
+}
+
+/* get_scan_count(): pages of each type to look at, at this priority. */
+static void scan_counts(struct scan_control *sc, int prio, uint64_t *nfile, uint64_t *nanon)
+{
+	struct mmk_system *sys = sc->sys;
+	uint64_t file = list_size(sys, LRU_INACTIVE_FILE) + list_size(sys, LRU_ACTIVE_FILE);
+	uint64_t anon = sc->may_swap ? list_size(sys, LRU_INACTIVE_ANON) +
+					       list_size(sys, LRU_ACTIVE_ANON)
+				     : 0;
+	uint64_t f = file >> prio, a = anon >> prio;
+	if (file && anon && prio) {
+		f = f * (200 - SWAPPINESS) / 200;
+		a = a * SWAPPINESS / 200;
+	}
+	*nfile = file && !f ? (file < SWAP_CLUSTER_MAX ? file : SWAP_CLUSTER_MAX) : f;
+	*nanon = anon && !a ? (anon < SWAP_CLUSTER_MAX ? anon : SWAP_CLUSTER_MAX) : a;
+}
+
+/* OPT: evicts the listed pages used farthest in the future. */
+static void shrink_opt(struct scan_control *sc)
+{
+	struct mmk_system *sys = sc->sys;
+	struct {
+		pfn_t pfn;
+		uint64_t when;
+	} best[SWAP_CLUSTER_MAX];
+	while (sc->nr_reclaimed < sc->nr_to_reclaim) {
+		sc->may_swap = swap_has_space(sys);
+		int nb = 0;
+		pthread_mutex_lock(&sys->lru->lock);
+		for (int l = 0; l < NR_LRU_LISTS; l++) {
+			if (!lru_list_is_file(l) && !sc->may_swap)
+				continue;
+			for (pfn_t p = sys->lru->lists[l].head; p;
+			     p = pfn_to_page(&sys->pool, p)->lru_next) {
+				uint64_t when = refs_next_use(sys, p);
+				int at;
+				if (nb < SWAP_CLUSTER_MAX)
+					at = nb++;
+				else if (when > best[SWAP_CLUSTER_MAX - 1].when)
+					at = SWAP_CLUSTER_MAX - 1;
+				else
+					continue;
+				for (; at > 0 && best[at - 1].when < when; at--)
+					best[at] = best[at - 1];
+				best[at].pfn = p;
+				best[at].when = when;
+			}
+		}
+		pthread_mutex_unlock(&sys->lru->lock);
+		uint64_t before = sc->nr_reclaimed;
+		for (int i = 0; i < nb && sc->nr_reclaimed < sc->nr_to_reclaim; i++) {
+			struct isolated iso;
+			pthread_mutex_lock(&sys->lru->lock);
+			bool ok = page_test(pfn_to_page(&sys->pool, best[i].pfn), PG_lru) &&
+				  isolate_locked(sc, best[i].pfn, &iso);
+			sc->nr_busy += !ok;
+			pthread_mutex_unlock(&sys->lru->lock);
+			if (ok)
+				reclaim_isolated(sc, &iso);
+		}
+		if (sc->nr_reclaimed == before)
+			break; /* the farthest pages are all busy or unevictable */
+	}
+}
+
+/* The priority loop of shrink_node(). */
+static void shrink_lruvec(struct scan_control *sc)
+{
+	for (int prio = DEF_PRIORITY; prio >= 0 && sc->nr_reclaimed < sc->nr_to_reclaim; prio--) {
+		sc->may_swap = swap_has_space(sc->sys);
+		uint64_t nfile, nanon;
+		scan_counts(sc, prio, &nfile, &nanon);
+		while ((nfile || nanon) && sc->nr_reclaimed < sc->nr_to_reclaim) {
+			uint64_t n = nfile < SWAP_CLUSTER_MAX ? nfile : SWAP_CLUSTER_MAX;
+			if (n)
+				shrink_list(sc, true, n);
+			nfile -= n;
+			n = nanon < SWAP_CLUSTER_MAX ? nanon : SWAP_CLUSTER_MAX;
+			if (n)
+				shrink_list(sc, false, n);
+			nanon -= n;
+		}
+	}
+}
+
+/* shrink_node(): from gentle to thorough until enough is reclaimed. */
+static void shrink_node(struct scan_control *sc)
+{
+	struct reclaim *r = sc->sys->reclaim;
+	atomic_fetch_add(&r->active, 1);
+	if (r->policy == MMK_RECLAIM_OPT)
+		shrink_opt(sc);
+	else
+		shrink_lruvec(sc);
+	atomic_fetch_sub(&r->active, 1);
+}
+
+/* ---- kswapd ------------------------------------------------------------------------------ */
+
+static uint64_t free_frames(struct mmk_system *sys)
+{
+	return frame_pool_free_count(&sys->pool);
+}
+
+/* balance_pgdat(): reclaims until the high watermark is met.  A pass that
+ * frees nothing is retried a few times a millisecond apart (the pages may
+ * only be busy: a fault holding their file's lock), then kswapd gives up
+ * until woken again.  Caller holds no lock. */
+static void kswapd_balance(struct mmk_system *sys)
+{
+	struct reclaim *r = sys->reclaim;
+	int idle = 0;
+	pthread_mutex_lock(&r->run_lock);
+	atomic_store(&r->running, true);
+	for (uint64_t free = free_frames(sys); free < r->wmark_high && !atomic_load(&r->stop);
+	     free = free_frames(sys)) {
+		struct scan_control sc = {
+			.sys = sys,
+			.kswapd = true,
+			.nr_to_reclaim = r->wmark_high - free > SWAP_CLUSTER_MAX ? r->wmark_high - free
+										 : SWAP_CLUSTER_MAX,
+		};
+		shrink_node(&sc);
+		if (sc.nr_reclaimed) {
+			atomic_store(&r->failures, 0);
+			idle = 0;
+			continue;
+		}
+		if (++idle > KSWAPD_IDLE_RETRIES) {
+			atomic_fetch_add(&r->failures, 1);
+			break;
+		}
+		atomic_store(&r->running, false);
+		pthread_mutex_unlock(&r->run_lock);
+		usleep(1000);
+		pthread_mutex_lock(&r->run_lock);
+		atomic_store(&r->running, true);
+	}
+	atomic_store(&r->running, false);
+	pthread_mutex_unlock(&r->run_lock);
+}
+
+static void *kswapd_main(void *arg)
+{
+	struct mmk_system *sys = arg;
+	struct reclaim *r = sys->reclaim;
+	pthread_mutex_lock(&r->lock);
+	while (!atomic_load(&r->stop)) {
+		if (!r->woken) {
+			pthread_cond_wait(&r->cond, &r->lock);
+			continue;
+		}
+		r->woken = false;
+		pthread_mutex_unlock(&r->lock);
+		kswapd_balance(sys);
+		pthread_mutex_lock(&r->lock);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* wakeup_kswapd(), unless it keeps failing (no swap, nothing evictable):
+ * then direct reclaim's first success lets it try again. */
+static void kswapd_wake(struct mmk_system *sys)
+{
+	struct reclaim *r = sys->reclaim;
+	if (!r->started || atomic_load(&r->failures) >= MAX_RECLAIM_RETRIES)
+		return;
+	pthread_mutex_lock(&r->lock);
+	if (!r->woken) {
+		r->woken = true;
+		pthread_cond_signal(&r->cond);
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+void reclaim_pause(struct mmk_system *sys)
+{
+	pthread_mutex_lock(&sys->reclaim->run_lock);
+}
+
+void reclaim_resume(struct mmk_system *sys)
+{
+	pthread_mutex_unlock(&sys->reclaim->run_lock);
+}
+
+/* ---- Allocation ---------------------------------------------------------------------------- */
+
+int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t *out)
+{
+	struct reclaim *r = sys->reclaim;
+	int fruitless = 0, waits = 0;
+	for (int tries = 0; tries <= MAX_RECLAIM_RETRIES; tries++) {
+		int err = frame_alloc(&sys->pool, zeroed, out);
+		if (!err) {
+			if (free_frames(sys) < r->wmark_low)
+				kswapd_wake(sys);
+			return 0;
+		}
+		if (err != -ENOMEM || frame_pool_injecting(&sys->pool))
+			return err;
+		kswapd_wake(sys);
+		struct scan_control sc = {.sys = sys, .held = held,
+					  .nr_to_reclaim = SWAP_CLUSTER_MAX};
+		shrink_node(&sc);
+		if (sc.nr_reclaimed) {
+			atomic_store(&r->failures, 0);
+			fruitless = 0;
+			continue;
+		}
+		/* Other reclaimers may hold the reclaimable pages right now, or
+		 * their owners' locks: let them finish. */
+		if ((sc.nr_busy || atomic_load(&r->active) || atomic_load(&r->running)) &&
+		    waits++ < 10000) {
+			sched_yield();
+			tries--;
+			continue;
+		}
+		if (++fruitless >= 2)
+			break;
+	}
+	atomic_fetch_add(&r->alloc_failures, 1);
+	return -ENOMEM;
+}
+
+uint64_t page_alloc_failures(struct mmk_system *sys)
+{
+	return atomic_load(&sys->reclaim->alloc_failures);
+}
+
+/* ---- Setup ----------------------------------------------------------------------------------- */
+
+static uint64_t isqrt(uint64_t x)
+{
+	uint64_t r = 0;
+	while ((r + 1) * (r + 1) <= x)
+		r++;
+	return r;
+}
+
+/* init_per_zone_wmark_min() + __setup_per_zone_wmarks(), in frames, with
+ * small pools kept usable (min at most 1/16 of the frames). */
+static void set_watermarks(struct reclaim *r, uint64_t nframes)
+{
+	uint64_t min_kb = isqrt(nframes * (FRAME_SIZE >> 10) * 16);
+	if (min_kb < 128)
+		min_kb = 128;
+	if (min_kb > 65536)
+		min_kb = 65536;
+	uint64_t min = min_kb / (FRAME_SIZE >> 10);
+	if (min > nframes / 16)
+		min = nframes / 16;
+	if (min < 1)
+		min = 1;
+	r->wmark_min = min;
+	r->wmark_low = min + (min / 4 ? min / 4 : 1);
+	r->wmark_high = min + (min / 2 ? min / 2 : 2);
+}
+
+static void reclaim_free_parts(struct mmk_system *sys)
+{
+	refs_destroy(sys);
+	swap_destroy(sys);
+	oom_destroy(sys);
+	lru_destroy(sys);
+	vmstat_destroy(sys);
+}
+
+int reclaim_init(struct mmk_system *sys)
+{
+	int policy = sys->cfg.reclaim_policy;
+	if (policy < 0 || policy > MMK_RECLAIM_OPT)
+		return -EINVAL;
+	struct reclaim *r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->policy = policy;
+	set_watermarks(r, sys->pool.nframes);
+	pthread_mutex_init(&r->run_lock, NULL);
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	sys->reclaim = r;
+	int err = vmstat_init(sys);
+	if (!err)
+		err = lru_init(sys);
+	if (!err)
+		err = oom_init(sys);
+	if (!err)
+		err = swap_init(sys);
+	if (!err)
+		err = refs_init(sys);
+	if (!err)
+		err = -pthread_create(&r->thread, NULL, kswapd_main, sys);
+	if (err) {
+		reclaim_destroy(sys);
+		return err;
+	}
+	r->started = true;
+	return 0;
+}
+
+void reclaim_quiesce(struct mmk_system *sys)
+{
+	struct reclaim *r = sys->reclaim;
+	if (!r || !r->started)
+		return;
+	pthread_mutex_lock(&r->lock);
+	atomic_store(&r->stop, true);
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	r->started = false;
+}
+
+void reclaim_destroy(struct mmk_system *sys)
+{
+	struct reclaim *r = sys->reclaim;
+	if (!r)
+		return;
+	reclaim_quiesce(sys);
+	reclaim_free_parts(sys);
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&r->run_lock);
+	free(r);
+	sys->reclaim = NULL;
+}

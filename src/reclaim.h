@@ -1,0 +1,56 @@
+/*
+ * reclaim.h - page reclaim: the policies that choose which pages to evict
+ * (Linux's classic active/inactive LRU aged by the PTE accessed bits, plus
+ * clock, FIFO and offline OPT), the work of evicting one page (drop a clean
+ * file page, write a dirty one back first, send anonymous and shmem pages
+ * to swap), kswapd, and page_alloc with direct reclaim.  Mirrors
+ * mm/vmscan.c.  docs/RECLAIM.md is the long version.
+ *
+ * Watermarks (free frames, as Linux's zone watermarks derive from
+ * min_free_kbytes): an allocation that leaves fewer than `low` free wakes
+ * kswapd, which reclaims until `high` are free; an allocation that finds
+ * none reclaims itself (direct reclaim) and, when nothing can be
+ * reclaimed, fails so that the fault calls the OOM killer.
+ */
+#ifndef MMK_RECLAIM_H
+#define MMK_RECLAIM_H
+
+#include "pages.h"
+
+struct reclaim {
+	int policy;                /* immutable: MMK_RECLAIM_* */
+	uint64_t wmark_min, wmark_low, wmark_high; /* immutable: free frames */
+	pthread_mutex_t run_lock;  /* held for a kswapd pass and by the invariant
+	                              checker, so a check sees no reclaim half done;
+	                              outermost */
+	pthread_mutex_t lock;      /* a leaf: woken, kswapd's wakeup */
+	pthread_cond_t cond;
+	bool woken;
+	atomic_bool stop;          /* kswapd must exit */
+	atomic_bool running;       /* kswapd is in a pass */
+	atomic_int active;         /* reclaim runs in progress (kswapd and direct) */
+	atomic_int failures;       /* kswapd passes in a row that freed nothing */
+	atomic_uint_fast64_t alloc_failures; /* page_alloc found no frame to be had */
+	bool started;              /* immutable after init: kswapd exists */
+	pthread_t thread;
+};
+
+static inline int reclaim_policy(struct mmk_system *sys)
+{
+	return sys->reclaim->policy;
+}
+
+/* Sets up everything memory pressure needs (vmstat, LRU, swap, OOM, the
+ * reference string, watermarks) and starts kswapd.  0 or -errno (-EINVAL
+ * for a bad policy or swap setting). */
+int reclaim_init(struct mmk_system *sys);
+/* Stops kswapd (system destruction, before the processes go). */
+void reclaim_quiesce(struct mmk_system *sys);
+/* Frees it all; every frame and swap slot must be free. */
+void reclaim_destroy(struct mmk_system *sys);
+
+/* Keeps kswapd between passes (the invariant checker).  Caller holds no lock. */
+void reclaim_pause(struct mmk_system *sys);
+void reclaim_resume(struct mmk_system *sys);
+
+#endif
