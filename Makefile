@@ -85,7 +85,9 @@ check:
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads
 	sh tests/run.sh
 
-tour: all
+tour:
+	sh scripts/deps.sh
+	$(MAKE) MODE=release all
 	sh examples/tour.sh
 
 # docs/PERFORMANCE.md: Linux vs mmkit table; also build/bench.json and build/bench.svg.
