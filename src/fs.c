@@ -566,22 +566,48 @@ static int64_t file_write_at(struct mmk_file *f, const void *buf, uint64_t len, 
 /* Linux caps one read/write at MAX_RW_COUNT (INT_MAX & PAGE_MASK). */
 #define MAX_RW_COUNT (INT32_MAX & ~(int64_t)(PAGE_SIZE - 1))
 
+/*
+ * The open file behind fd for a read (write == false) or a write, with a
+ * reference: NULL and *err = -ESRCH, -EBADF (no such fd, or not open for
+ * that direction: read(2)/write(2) say EBADF).  *len is capped at
+ * MAX_RW_COUNT as rw_verify_area does.
+ */
+static struct mmk_file *rw_file(struct mmk_proc *p, int fd, bool write, uint64_t *len,
+				int *err)
+{
+	struct mmk_file *f = io_file(p, fd, err);
+	if (!f)
+		return NULL;
+	if (write ? !file_writable(f) : !file_readable(f)) {
+		file_put(f);
+		*err = -EBADF;
+		return NULL;
+	}
+	if (*len > MAX_RW_COUNT)
+		*len = MAX_RW_COUNT;
+	return f;
+}
+
+/* Where an append-mode write goes: the end of the file, now. */
+static uint64_t append_pos(struct mmk_file *f)
+{
+	pthread_mutex_lock(&f->inode->lock);
+	uint64_t size = f->inode->size;
+	pthread_mutex_unlock(&f->inode->lock);
+	return size;
+}
+
 int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 {
 	int err;
-	struct mmk_file *f = io_file(p, fd, &err);
+	struct mmk_file *f = rw_file(p, fd, false, &len, &err);
 	if (!f)
 		return err;
-	int64_t ret = -EBADF;
-	if (file_readable(f)) {
-		if (len > MAX_RW_COUNT)
-			len = MAX_RW_COUNT;
-		pthread_mutex_lock(&f->pos_lock);
-		ret = file_read_at(f, buf, len, f->pos);
-		if (ret > 0)
-			f->pos += (uint64_t)ret;
-		pthread_mutex_unlock(&f->pos_lock);
-	}
+	pthread_mutex_lock(&f->pos_lock);
+	int64_t ret = file_read_at(f, buf, len, f->pos);
+	if (ret > 0)
+		f->pos += (uint64_t)ret;
+	pthread_mutex_unlock(&f->pos_lock);
 	file_put(f);
 	return ret;
 }
@@ -589,24 +615,16 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 {
 	int err;
-	struct mmk_file *f = io_file(p, fd, &err);
+	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
 	if (!f)
 		return err;
-	int64_t ret = -EBADF;
-	if (file_writable(f)) {
-		if (len > MAX_RW_COUNT)
-			len = MAX_RW_COUNT;
-		pthread_mutex_lock(&f->pos_lock);
-		if (f->flags & MMK_O_APPEND) {
-			pthread_mutex_lock(&f->inode->lock);
-			f->pos = f->inode->size;
-			pthread_mutex_unlock(&f->inode->lock);
-		}
-		ret = file_write_at(f, buf, len, f->pos);
-		if (ret > 0)
-			f->pos += (uint64_t)ret;
-		pthread_mutex_unlock(&f->pos_lock);
-	}
+	pthread_mutex_lock(&f->pos_lock);
+	if (f->flags & MMK_O_APPEND)
+		f->pos = append_pos(f);
+	int64_t ret = file_write_at(f, buf, len, f->pos);
+	if (ret > 0)
+		f->pos += (uint64_t)ret;
+	pthread_mutex_unlock(&f->pos_lock);
 	file_put(f);
 	return ret;
 }
@@ -616,15 +634,10 @@ int64_t mmk_pread(mmk_proc *p, int fd, void *buf, uint64_t len, int64_t off)
 	if (off < 0)
 		return proc_enter(p) ? -ESRCH : -EINVAL;
 	int err;
-	struct mmk_file *f = io_file(p, fd, &err);
+	struct mmk_file *f = rw_file(p, fd, false, &len, &err);
 	if (!f)
 		return err;
-	int64_t ret = -EBADF;
-	if (file_readable(f)) {
-		if (len > MAX_RW_COUNT)
-			len = MAX_RW_COUNT;
-		ret = file_read_at(f, buf, len, (uint64_t)off);
-	}
+	int64_t ret = file_read_at(f, buf, len, (uint64_t)off);
 	file_put(f);
 	return ret;
 }
@@ -634,22 +647,12 @@ int64_t mmk_pwrite(mmk_proc *p, int fd, const void *buf, uint64_t len, int64_t o
 	if (off < 0)
 		return proc_enter(p) ? -ESRCH : -EINVAL;
 	int err;
-	struct mmk_file *f = io_file(p, fd, &err);
+	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
 	if (!f)
 		return err;
-	int64_t ret = -EBADF;
-	if (file_writable(f)) {
-		if (len > MAX_RW_COUNT)
-			len = MAX_RW_COUNT;
-		uint64_t at = (uint64_t)off;
-		/* Linux: pwrite on an O_APPEND file appends (see pwrite(2) BUGS). */
-		if (f->flags & MMK_O_APPEND) {
-			pthread_mutex_lock(&f->inode->lock);
-			at = f->inode->size;
-			pthread_mutex_unlock(&f->inode->lock);
-		}
-		ret = file_write_at(f, buf, len, at);
-	}
+	/* Linux: pwrite on an O_APPEND file appends (see pwrite(2) BUGS). */
+	uint64_t at = (f->flags & MMK_O_APPEND) ? append_pos(f) : (uint64_t)off;
+	int64_t ret = file_write_at(f, buf, len, at);
 	file_put(f);
 	return ret;
 }
