@@ -4,27 +4,38 @@
  * miss and taking a page fault when the PTE does not allow the access.
  *
  * The software TLB (mm->tlb): TLB_ENTRIES direct-mapped entries indexed by
- * vpn % TLB_ENTRIES, each caching one PTE as (vpn + 1, host address of the
- * frame, writable).  A fill sets the PTE's accessed bit, and for a store
- * its dirty bit (as x86's page walker does); an entry is writable only if
- * the PTE was writable and is now dirty, so the first store to a clean
- * page always reaches the PTE.  Read-only hits never touch the PTE again.
+ * vpn % TLB_ENTRIES, each caching one PTE as a single word (tag, frame,
+ * writable; mm_types.h).  A fill sets the PTE's accessed bit, and for a
+ * store its dirty bit (as x86's page walker does); an entry is writable
+ * only if the PTE was writable and is now dirty, so the first store to a
+ * clean page always reaches the PTE.  Hits never touch the PTE again.
  *
  * Concurrency design (the question is: can a TLB hit read or write a frame
- * that was freed and reused?).  Every TLB lookup, fill, and the memcpy
- * through a hit happen under mm->ptl, the same lock under which every PTE
- * of the mm is cleared, downgraded or replaced and the matching TLB
- * entries are dropped (tlb_flush_locked).  A frame mapped by a PTE holds a
- * reference for that PTE, and that reference is dropped only after the PTE
- * and its TLB entry are gone, inside the same critical section or after
- * it.  So while an access holds mm->ptl and finds an entry, the frame is
- * referenced by a live PTE of this mm and cannot be freed; once the PTE
- * goes, no later access can find the entry.  Other mms sharing the frame
- * have their own PTEs and references.  The cost of a hit is one
- * uncontended mutex lock/unlock and the memcpy; threads of one process
- * serialise per page access on mm->ptl (as they would on a shared TLB
- * shootdown in Linux, only more often).  Chosen over a seqcount because a
- * store cannot be retried after it has landed in a reused frame.
+ * that was freed and reused?).  Entries are filled and invalidated only
+ * under mm->ptl, the lock under which every PTE of the mm is cleared,
+ * downgraded or replaced.  A frame mapped by a PTE holds a reference for
+ * that PTE, and that reference is dropped only after the PTE is gone and
+ * its TLB entry invalidated (tlb_flush_locked, which then bumps
+ * mm->tlb_gen with release order).
+ *
+ * - Stores, fills and page walks run under mm->ptl: while a store holds
+ *   the lock and finds an entry, the frame is referenced by a live PTE of
+ *   this mm and cannot be freed.  A store cannot be undone once it has
+ *   landed, so it must never go through a stale entry.
+ * - A load that hits is lock-free, a seqcount read (Linux's TLB is read by
+ *   hardware with no lock either): read mm->tlb_gen (acquire), the entry
+ *   word, copy the bytes out of the frame, then read mm->tlb_gen again
+ *   after an acquire fence.  If the entry was invalidated while the copy
+ *   ran, the generation moved before the frame could be freed, let alone
+ *   reused and written, so a copy that saw bytes of a reused frame always
+ *   sees a new generation; it is then thrown away and the load redone
+ *   under mm->ptl.  Only the caller's buffer ever holds such bytes, and
+ *   they are overwritten before the call returns.  The copy itself races
+ *   with stores of other threads to the same bytes exactly as loads and
+ *   stores of two CPUs do; it is the one access ThreadSanitizer is told
+ *   not to watch (tlb_copy_racy).
+ * A hit costs two loads of the generation, one of the entry and the copy;
+ * threads of one process only serialise on stores and misses.
  *
  * Signals: an access that cannot be completed stops at the failing page
  * with SIGSEGV/SEGV_MAPERR (no VMA), SIGSEGV/SEGV_ACCERR (protection) or
@@ -63,12 +74,13 @@ struct acc {
  * (the page walk), or NULL when the PTE does not allow it (a fault).
  * Caller holds mm->ptl; va < TASK_SIZE.
  */
-static struct tlb_entry *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
+static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 {
 	uint64_t vpn = va >> PAGE_SHIFT;
 	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
-	if (te->vpn == vpn + 1 && (!write || te->writable))
-		return te;
+	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
+	if (tlb_word_hits(w, vpn, write))
+		return pfn_to_virt(mm_pool(mm), tlb_word_pfn(w));
 	pte_t *ptep = pgtable_walk(&mm->pt, va, 0);
 	if (!ptep)
 		return NULL;
@@ -78,10 +90,97 @@ static struct tlb_entry *tlb_lookup_locked(struct mm *mm, uint64_t va, bool writ
 	pte_t npte = pte | PTE_ACCESSED | (write ? PTE_DIRTY : 0);
 	if (npte != pte)
 		*ptep = npte;
-	te->vpn = vpn + 1;
-	te->host = pfn_to_virt(mm_pool(mm), pte_pfn(npte));
-	te->writable = (npte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY);
-	return te;
+	bool writable = (npte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY);
+	atomic_store_explicit(&te->word, tlb_word(vpn, pte_pfn(npte), writable),
+			      memory_order_relaxed);
+	return pfn_to_virt(mm_pool(mm), pte_pfn(npte));
+}
+
+#if defined(__SANITIZE_THREAD__)
+#define MMK_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MMK_TSAN 1
+#endif
+#endif
+
+/*
+ * The copy of a lock-free load: it may race with a store by another thread
+ * or process to the same bytes, as two CPUs' accesses do, and may even read
+ * a frame being reused (then the generation check discards it).  Under
+ * ThreadSanitizer the bytes are copied by uninstrumented code (no memcpy,
+ * which the runtime intercepts); the generation and entry reads around it
+ * stay atomic and checked.
+ */
+#ifdef MMK_TSAN
+__attribute__((no_sanitize("thread"))) static void tlb_copy_racy(uint8_t *dst,
+								   const uint8_t *src, uint64_t n)
+{
+	/* An aligned word is read in one access, as the CPU (and memcpy of a
+	 * constant word size, the other builds) does: never torn. */
+	if (n == 8 && !((uintptr_t)src & 7)) {
+		uint64_t v = *(const volatile uint64_t *)src;
+		memcpy(dst, &v, 8);
+		return;
+	}
+	if (n == 4 && !((uintptr_t)src & 3)) {
+		uint32_t v = *(const volatile uint32_t *)src;
+		memcpy(dst, &v, 4);
+		return;
+	}
+	const volatile uint8_t *s = src;
+	for (uint64_t i = 0; i < n; i++)
+		dst[i] = s[i];
+}
+#else
+static inline void tlb_copy_racy(uint8_t *dst, const uint8_t *src, uint64_t n)
+{
+	memcpy(dst, src, n);
+}
+#endif
+
+/*
+ * A load of n bytes at va, all on one page, through a TLB hit without a
+ * lock: true when done, false on a miss or an invalidation during the copy
+ * (the caller goes the locked way).  See the header for why this is safe.
+ */
+static inline bool load_lockless(struct mm *mm, uint64_t va, uint8_t *dst, uint64_t n)
+{
+	uint64_t vpn = va >> PAGE_SHIFT;
+	uint64_t gen = atomic_load_explicit(&mm->tlb_gen, memory_order_acquire);
+	uint64_t w = atomic_load_explicit(&mm->tlb[vpn % TLB_ENTRIES].word, memory_order_relaxed);
+	if (!tlb_word_hits(w, vpn, false))
+		return false;
+	const uint8_t *h = mm->tlb_frames + (tlb_word_pfn(w) << PAGE_SHIFT);
+	tlb_copy_racy(dst, h + (va & (PAGE_SIZE - 1)), n);
+#ifdef MMK_TSAN
+	/* ThreadSanitizer has no fences: a read-don't-modify-write orders the
+	 * copy before the second read just as well. */
+	return atomic_fetch_add_explicit(&mm->tlb_gen, 0, memory_order_acq_rel) == gen;
+#else
+	atomic_thread_fence(memory_order_acquire);
+	return atomic_load_explicit(&mm->tlb_gen, memory_order_relaxed) == gen;
+#endif
+}
+
+/* load_lockless() of an aligned-size word (1, 2, 4 or 8 bytes): each size
+ * a single move, so the caller needs no stack frame. */
+static inline bool load_word_lockless(struct mm *mm, uint64_t va, uint8_t *dst, uint64_t n)
+{
+#ifdef MMK_TSAN
+	return load_lockless(mm, va, dst, n);
+#else
+	switch (n) {
+	case 8:
+		return load_lockless(mm, va, dst, 8);
+	case 4:
+		return load_lockless(mm, va, dst, 4);
+	case 2:
+		return load_lockless(mm, va, dst, 2);
+	default:
+		return load_lockless(mm, va, dst, 1);
+	}
+#endif
 }
 
 static bool acc_is_write(const struct acc *a)
@@ -128,15 +227,17 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 			      .detail = "SIGSEGV");
 			return -EFAULT;
 		}
+		if (a->op == ACC_LOAD && mm->tlb_lockless && load_lockless(mm, va, a->dst + off, n))
+			return 0;
 		pthread_mutex_lock(&mm->ptl);
-		struct tlb_entry *te = tlb_lookup_locked(mm, va, write);
-		if (te) {
-			acc_do(a, te->host + (va & (PAGE_SIZE - 1)), n, off);
+		uint8_t *host = tlb_lookup_locked(mm, va, write);
+		if (host) {
+			acc_do(a, host + (va & (PAGE_SIZE - 1)), n, off);
 			if (mm->sys->refs)
-				refs_note(mm, va, te->host);
+				refs_note(mm, va, host);
 		}
 		pthread_mutex_unlock(&mm->ptl);
-		if (te)
+		if (host)
 			return 0;
 		int err = handle_user_fault(mm, va, write, si);
 		if (err)
@@ -157,18 +258,26 @@ static inline int access_enter(struct mmk_proc *p, struct mmk_siginfo *si)
 	return atomic_load_explicit(&p->killed, memory_order_relaxed) ? -ESRCH : 0;
 }
 
-/* A whole access within one page that hits the TLB: done, or false. */
+/*
+ * A whole access within one page that hits the TLB: done, or false.  Loads
+ * need no lock unless references are being recorded (refs.c notes every
+ * page touched, under mm->ptl).
+ */
 static inline bool access_fast(struct mm *mm, uint64_t va, uint64_t n, bool write,
 			       const struct acc *a)
 {
+	if (a->op == ACC_LOAD && mm->tlb_lockless)
+		return load_lockless(mm, va, a->dst, n);
 	uint64_t vpn = va >> PAGE_SHIFT;
 	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
 	pthread_mutex_lock(&mm->ptl);
-	bool hit = te->vpn == vpn + 1 && (!write || te->writable);
+	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
+	bool hit = tlb_word_hits(w, vpn, write);
 	if (hit) {
-		acc_do(a, te->host + (va & (PAGE_SIZE - 1)), n, 0);
+		uint8_t *host = pfn_to_virt(mm_pool(mm), tlb_word_pfn(w));
+		acc_do(a, host + (va & (PAGE_SIZE - 1)), n, 0);
 		if (mm->sys->refs)
-			refs_note(mm, va, te->host);
+			refs_note(mm, va, host);
 	}
 	pthread_mutex_unlock(&mm->ptl);
 	return hit;
@@ -203,10 +312,34 @@ static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len,
 	return 0;
 }
 
-int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si)
+/* Every load but the hot case: misses, faults, page crossings, errors. */
+static __attribute__((noinline)) int load_slow(mmk_proc *p, uint64_t addr, void *buf,
+					       uint64_t len, struct mmk_siginfo *si)
 {
 	struct acc a = {.op = ACC_LOAD, .dst = buf};
 	return access_range(p, addr, len, &a, si);
+}
+
+int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si)
+{
+	/*
+	 * The hot case inline: a word-sized load within one page of a live
+	 * process hitting the TLB.  Kept free of calls so that it needs no
+	 * stack frame; everything else (other sizes too, which may still hit
+	 * lock-free) goes to load_slow.
+	 */
+	if (__builtin_expect(p && len && len <= 8 && !(len & (len - 1)) &&
+				     (addr & (PAGE_SIZE - 1)) + len <= PAGE_SIZE && addr < TASK_SIZE &&
+				     !atomic_load_explicit(&p->killed, memory_order_relaxed),
+			     1)) {
+		struct mm *mm = p->mm;
+		if (mm->tlb_lockless && load_word_lockless(mm, addr, buf, len)) {
+			if (si)
+				si->signo = 0;
+			return 0;
+		}
+	}
+	return load_slow(p, addr, buf, len, si);
 }
 
 int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len,

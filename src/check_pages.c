@@ -186,15 +186,15 @@ static int check_tlb_locked(struct pte_check *k)
 {
 	struct mm *mm = k->mm;
 	for (int i = 0; i < TLB_ENTRIES; i++) {
-		struct tlb_entry *te = &mm->tlb[i];
-		if (!te->vpn)
+		uint64_t w = atomic_load_explicit(&mm->tlb[i].word, memory_order_relaxed);
+		if (!w)
 			continue;
-		uint64_t va = (te->vpn - 1) << PAGE_SHIFT;
+		uint64_t va = tlb_word_vpn(w, (unsigned)i) << PAGE_SHIFT;
 		pte_t *ptep = va < TASK_SIZE ? pgtable_walk(&mm->pt, va, 0) : NULL;
 		pte_t pte = ptep ? *ptep : 0;
 		bool ok = pte_present(pte) && (pte & PTE_USER) &&
-			  te->host == pfn_to_virt(mm_pool(mm), pte_pfn(pte)) &&
-			  (!te->writable || (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY));
+			  tlb_word_pfn(w) == pte_pfn(pte) &&
+			  (!(w & TLB_WRITABLE) || (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY));
 		if (!ok)
 			return check_fail(&k->c, "pid %d: stale TLB entry for %#llx (PTE %#llx)",
 					  mm->pid, (unsigned long long)va, (unsigned long long)pte);

@@ -46,7 +46,13 @@ int mm_pages_init(struct mm *mm)
 	mm->rss_anon = mm->rss_file = mm->rss_shmem = 0;
 	mm->hiwater_rss = mm->swap_ents = 0;
 	mm->min_flt = mm->maj_flt = 0;
-	memset(mm->tlb, 0, sizeof(mm->tlb));
+	for (int i = 0; i < TLB_ENTRIES; i++)
+		atomic_init(&mm->tlb[i].word, 0);
+	atomic_init(&mm->tlb_gen, 0);
+	/* A TLB word holds the pfn above TLB_PFN_SHIFT (mm_types.h). */
+	MMK_BUG_ON(mm->sys->pool.nframes > 1ULL << (64 - TLB_PFN_SHIFT));
+	mm->tlb_frames = mm->sys->pool.mem;
+	mm->tlb_lockless = mm->sys->refs == NULL; /* fixed when the system is created */
 	return 0;
 }
 
@@ -124,12 +130,35 @@ void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64
 
 /* ---- The software TLB ---------------------------------------------------------------- */
 
-static void tlb_flush_one_locked(struct mm *mm, uint64_t va)
+/*
+ * Invalidation publishes itself through mm->tlb_gen: the entry is cleared,
+ * then the generation bumped with release order, and only after that can
+ * the caller drop the frame's reference.  A lock-free load (access.c) that
+ * read the old entry therefore sees a new generation when it checks again
+ * after its copy, whenever the frame could have been freed and reused in
+ * between, and retries under mm->ptl.  Clearing an empty or foreign entry
+ * bumps nothing: no reader can be using a translation of this page then.
+ */
+static void tlb_gen_bump(struct mm *mm)
+{
+	atomic_fetch_add_explicit(&mm->tlb_gen, 1, memory_order_release);
+}
+
+static bool tlb_clear_one_locked(struct mm *mm, uint64_t va)
 {
 	uint64_t vpn = va >> PAGE_SHIFT;
 	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
-	if (te->vpn == vpn + 1)
-		te->vpn = 0;
+	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
+	if (!tlb_word_hits(w, vpn, false))
+		return false;
+	atomic_store_explicit(&te->word, 0, memory_order_relaxed);
+	return true;
+}
+
+static void tlb_flush_one_locked(struct mm *mm, uint64_t va)
+{
+	if (tlb_clear_one_locked(mm, va))
+		tlb_gen_bump(mm);
 }
 
 void tlb_flush_page_locked(struct mm *mm, uint64_t va)
@@ -141,13 +170,20 @@ void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
 {
 	if (end <= start)
 		return;
+	bool cleared = false;
 	if (((end - start) >> PAGE_SHIFT) >= TLB_ENTRIES) {
-		for (int i = 0; i < TLB_ENTRIES; i++)
-			mm->tlb[i].vpn = 0;
+		for (int i = 0; i < TLB_ENTRIES; i++) {
+			if (atomic_load_explicit(&mm->tlb[i].word, memory_order_relaxed)) {
+				atomic_store_explicit(&mm->tlb[i].word, 0, memory_order_relaxed);
+				cleared = true;
+			}
+		}
 	} else {
 		for (uint64_t va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
-			tlb_flush_one_locked(mm, va);
+			cleared |= tlb_clear_one_locked(mm, va);
 	}
+	if (cleared)
+		tlb_gen_bump(mm);
 	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
 }
 

@@ -235,12 +235,45 @@ static inline bool vma_is_shmem(const struct vma *v)
 }
 
 /* ---- Software TLB ------------------------------------------------------------ */
+/*
+ * TLB_ENTRIES direct-mapped entries, entry vpn % TLB_ENTRIES caching the
+ * PTE of page vpn as one word, so that a lock-free reader never sees half
+ * an entry (access.c): bit 0 valid, bit 1 writable, bits 2.. the tag
+ * vpn / TLB_ENTRIES, bits TLB_PFN_SHIFT.. the frame.  Entries are written
+ * only under mm->ptl; mm->tlb_gen counts the entries ever invalidated.
+ */
 #define TLB_ENTRIES 256
+#define TLB_VALID 1ULL
+#define TLB_WRITABLE 2ULL
+#define TLB_TAG_SHIFT 2
+#define TLB_PFN_SHIFT 29 /* 27 tag bits: vpn < 2^35 (47-bit addresses) */
+#define TLB_TAG_MASK (((1ULL << TLB_PFN_SHIFT) - 1) & ~(TLB_VALID | TLB_WRITABLE))
 struct tlb_entry {
-	uint64_t vpn;      /* virtual page number + 1 (0 = empty) */
-	uint8_t *host;     /* host address of the frame */
-	bool writable;
+	_Atomic uint64_t word; /* 0 = empty */
 };
+
+static inline uint64_t tlb_word(uint64_t vpn, uint64_t pfn, bool writable)
+{
+	return pfn << TLB_PFN_SHIFT | (vpn / TLB_ENTRIES) << TLB_TAG_SHIFT |
+	       (writable ? TLB_WRITABLE : 0) | TLB_VALID;
+}
+
+/* Does word translate page vpn (for a store: writably)? */
+static inline bool tlb_word_hits(uint64_t word, uint64_t vpn, bool write)
+{
+	uint64_t mask = TLB_TAG_MASK | TLB_VALID | (write ? TLB_WRITABLE : 0);
+	uint64_t want = (vpn / TLB_ENTRIES) << TLB_TAG_SHIFT | TLB_VALID |
+			(write ? TLB_WRITABLE : 0);
+	return (word & mask) == want;
+}
+
+static inline uint64_t tlb_word_pfn(uint64_t word) { return word >> TLB_PFN_SHIFT; }
+
+/* The page an entry at index i caches (word valid). */
+static inline uint64_t tlb_word_vpn(uint64_t word, unsigned i)
+{
+	return ((word & TLB_TAG_MASK) >> TLB_TAG_SHIFT) * TLB_ENTRIES + i;
+}
 
 /* ---- Address space ------------------------------------------------------------ */
 
@@ -265,6 +298,13 @@ struct mm {
 	uint64_t hiwater_rss;
 	uint64_t swap_ents;
 	uint64_t min_flt, maj_flt;
+	/* The load hit path (access.c) reads only these and the frame. */
+	uint8_t *tlb_frames;         /* immutable: the frame pool's bytes */
+	bool tlb_lockless;           /* immutable: loads may hit without ptl (no
+	                                reference string is recorded, refs.c) */
+	_Atomic uint64_t tlb_gen;    /* bumped (under ptl, release) after every
+	                                invalidation of a valid entry; lock-free
+	                                loads validate against it (access.c) */
 	struct tlb_entry tlb[TLB_ENTRIES];
 	int pid;                     /* for trace events */
 	atomic_int oom_state;        /* OOM_* (oom.c): chosen by the OOM killer, then reaped */
