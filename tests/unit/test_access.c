@@ -253,6 +253,41 @@ TEST(page_table_allocation_failure_is_enomem)
 	CHECK(!fx_done(&fx));
 }
 
+/*
+ * A walk fills the TLB entries of its neighbours (access.c's fill-around)
+ * only where the walker would set no bit: a page whose accessed bit was
+ * cleared must still get it back from its own first access, and entries
+ * filled for neighbours go with their PTEs.
+ */
+TEST(tlb_fill_around_keeps_accessed_bits_and_flushes)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	const uint64_t a = 0x10000000; /* one aligned group of 8 pages */
+	CHECK_EQ(mmk_mmap(fx.p, a, 8 * PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)a);
+	CHECK_EQ(mmk_touch(fx.p, a, 8 * PS, 1, NULL), 0);
+	CHECK_EQ(smaps_kb(fx.p, a, "Referenced:"), 32);
+	CHECK_EQ(mmk_madvise(fx.p, a, 8 * PS, MMK_MADV_COLD), 0);
+	CHECK_EQ(smaps_kb(fx.p, a, "Referenced:"), 0);
+	CHECK_EQ(peek(fx.p, a), 0);
+	CHECK_EQ(smaps_kb(fx.p, a, "Referenced:"), 4);
+	for (int i = 1; i < 8; i++)
+		CHECK_EQ(peek(fx.p, a + (uint64_t)i * PS), 0);
+	CHECK_EQ(smaps_kb(fx.p, a, "Referenced:"), 32);
+
+	/* Now one walk fills all eight; each goes with its own PTE. */
+	CHECK_EQ(poke(fx.p, a + 3 * PS, 7), 0);
+	CHECK_EQ(mmk_madvise(fx.p, a + PS, PS, MMK_MADV_COLD), 0);
+	CHECK_EQ(peek(fx.p, a + PS), 0); /* a walk */
+	CHECK_EQ(mmk_munmap(fx.p, a + 3 * PS, PS), 0);
+	CHECK_EQ(peek(fx.p, a + 3 * PS), SEGV);
+	CHECK_EQ(mmk_mprotect(fx.p, a + 5 * PS, PS, MMK_PROT_NONE), 0);
+	CHECK_EQ(peek(fx.p, a + 5 * PS), SEGV);
+	CHECK_EQ(peek(fx.p, a + 6 * PS), 0);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
 /* Not a pass/fail measure: prints what a TLB hit costs. */
 TEST(tlb_hit_cost)
 {
