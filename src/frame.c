@@ -46,16 +46,40 @@ _Noreturn void frame_bad_pfn(const struct frame_pool *fp, pfn_t pfn)
 
 void page_mapcount_inc(struct page *pg)
 {
-	atomic_fetch_add_explicit(&pg->mapcount, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&pg->counts, PAGE_MAP_ONE, memory_order_relaxed);
 }
 
 int32_t page_mapcount_dec(struct page *pg)
 {
-	int32_t old = atomic_fetch_sub_explicit(&pg->mapcount, 1, memory_order_acq_rel);
+	int32_t old = page_counts_map(
+		atomic_fetch_sub_explicit(&pg->counts, PAGE_MAP_ONE, memory_order_acq_rel));
 
 	if (old <= 0)
 		frame_bug("mapcount underflow (was %d, flags %#x)", old, page_flags(pg));
 	return old - 1;
+}
+
+void page_dup_pte(struct page *pg)
+{
+	uint64_t old = atomic_fetch_add_explicit(&pg->counts, PAGE_REF_ONE | PAGE_MAP_ONE,
+						 memory_order_relaxed);
+
+	if (page_counts_ref(old) == 0 || page_counts_ref(old) == UINT32_MAX)
+		frame_bug("PTE duplicated on a frame with refcount %u (flags %#x)",
+			  page_counts_ref(old), page_flags(pg));
+}
+
+bool page_drop_pte(struct page *pg)
+{
+	uint64_t old = atomic_load_explicit(&pg->counts, memory_order_relaxed);
+
+	do {
+		if (page_counts_ref(old) <= 1 || page_counts_map(old) <= 1)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(&pg->counts, &old,
+							old - (PAGE_REF_ONE | PAGE_MAP_ONE),
+							memory_order_acq_rel, memory_order_relaxed));
+	return true;
 }
 
 /* An anonymous host mapping of @bytes that costs RAM only where touched. */
@@ -79,7 +103,7 @@ static int frame_zero_page_init(struct frame_pool *fp)
 {
 	struct page *zp = &fp->pages[ZERO_PFN];
 
-	atomic_store(&zp->refcount, 1);
+	atomic_store(&zp->counts, PAGE_REF_ONE);
 	atomic_store(&zp->flags, PG_reserved | PG_zero | PG_uptodate);
 	if (mprotect(fp->mem, FRAME_SIZE, PROT_READ) != 0)
 		return -ENOMEM;
@@ -198,7 +222,6 @@ static void frame_give_locked(struct frame_pool *fp, pfn_t pfn)
 /* Resets a just-taken frame's struct page to the state frame_alloc() promises. */
 static void frame_page_reset(struct page *pg)
 {
-	atomic_store_explicit(&pg->mapcount, 0, memory_order_relaxed);
 	atomic_store_explicit(&pg->flags, 0, memory_order_relaxed);
 	pg->lru_prev = pg->lru_next = 0;
 	pg->dirtied_at = 0;
@@ -206,7 +229,7 @@ static void frame_page_reset(struct page *pg)
 	pg->index = 0;
 	pg->private = 0;
 	pg->lru_data = 0;
-	atomic_store_explicit(&pg->refcount, 1, memory_order_release);
+	atomic_store_explicit(&pg->counts, PAGE_REF_ONE, memory_order_release); /* mapcount 0 */
 }
 
 int frame_alloc(struct frame_pool *fp, int zeroed, pfn_t *out)
@@ -222,7 +245,7 @@ int frame_alloc(struct frame_pool *fp, int zeroed, pfn_t *out)
 		return -ENOMEM;
 
 	struct page *pg = &fp->pages[pfn];
-	if (atomic_load_explicit(&pg->refcount, memory_order_relaxed) != 0)
+	if (page_counts_ref(atomic_load_explicit(&pg->counts, memory_order_relaxed)) != 0)
 		frame_bug("free frame %u has refcount %u", pfn, page_refcount(pg));
 	frame_page_reset(pg);
 	if (zeroed && !pristine)
@@ -236,7 +259,8 @@ void frame_get(struct frame_pool *fp, pfn_t pfn)
 	if (pfn == ZERO_PFN)
 		return;
 	struct page *pg = pfn_to_page(fp, pfn);
-	uint32_t old = atomic_fetch_add_explicit(&pg->refcount, 1, memory_order_relaxed);
+	uint32_t old = page_counts_ref(
+		atomic_fetch_add_explicit(&pg->counts, PAGE_REF_ONE, memory_order_relaxed));
 
 	if (old == 0)
 		frame_bug("get on free frame %u", pfn);
@@ -249,13 +273,13 @@ bool frame_try_get(struct frame_pool *fp, pfn_t pfn)
 	if (pfn == ZERO_PFN)
 		return true;
 	struct page *pg = pfn_to_page(fp, pfn);
-	uint32_t old = atomic_load_explicit(&pg->refcount, memory_order_relaxed);
+	uint64_t old = atomic_load_explicit(&pg->counts, memory_order_relaxed);
 	do {
-		if (old == 0)
+		if (page_counts_ref(old) == 0)
 			return false;
-		if (old == UINT32_MAX)
+		if (page_counts_ref(old) == UINT32_MAX)
 			frame_bug("refcount overflow on frame %u", pfn);
-	} while (!atomic_compare_exchange_weak_explicit(&pg->refcount, &old, old + 1,
+	} while (!atomic_compare_exchange_weak_explicit(&pg->counts, &old, old + PAGE_REF_ONE,
 							memory_order_acquire, memory_order_relaxed));
 	return true;
 }
@@ -279,7 +303,8 @@ void frame_put(struct frame_pool *fp, pfn_t pfn)
 	if (pfn == ZERO_PFN)
 		return;
 	struct page *pg = pfn_to_page(fp, pfn);
-	uint32_t old = atomic_fetch_sub_explicit(&pg->refcount, 1, memory_order_acq_rel);
+	uint32_t old = page_counts_ref(
+		atomic_fetch_sub_explicit(&pg->counts, PAGE_REF_ONE, memory_order_acq_rel));
 
 	if (old == 0)
 		frame_bug("refcount underflow on frame %u", pfn);

@@ -22,7 +22,12 @@
  *
  * Concurrency: frame_alloc() and the freeing half of frame_put() serialise
  * on fp->lock (one O(1) critical section each).  refcount, mapcount and flags
- * are atomics and may be changed from any thread without the lock.  The
+ * are atomics and may be changed from any thread without the lock.
+ * refcount and mapcount share one 64-bit word, so that the two changes a
+ * PTE brings or takes away (the reference it holds, the mapping it is) can
+ * be one atomic operation: page_dup_pte(), page_drop_pte().  fork's copy
+ * and the zap of an exiting process make them for every page, and a locked
+ * read-modify-write is most of what they cost per page.  The
  * other struct page fields belong to whoever owns the page at that moment
  * (page cache, anon rmap, reclaim) and are protected by that owner's lock.
  */
@@ -44,11 +49,14 @@ typedef uint32_t pfn_t; /* frame number; pfn 0 is the shared zero page */
 
 /*
  * One per frame.  Mirrors Linux's struct page (include/linux/mm_types.h),
- * with mapcount 0-based where Linux's _mapcount starts at -1.
+ * with mapcount 0-based where Linux's _mapcount starts at -1, and kept in
+ * the same word as the refcount (Linux: _refcount and _mapcount are two
+ * atomic_t).  Read them with page_refcount() / page_mapcount().
  */
 struct page {
-	_Atomic uint32_t refcount; /* PTE mappings + page cache + swap cache + transient gets */
-	_Atomic int32_t mapcount;  /* PTEs mapping this frame */
+	_Atomic uint64_t counts;   /* bits 0-31 refcount: PTE mappings + page cache + swap
+	                              cache + transient gets; bits 32-63 mapcount (signed):
+	                              PTEs mapping this frame */
 	_Atomic uint32_t flags;    /* PG_* bits, changed with atomic or/and */
 	uint32_t lru_prev;         /* pfn links for LRU lists (owned by reclaim); */
 	uint32_t lru_next;         /* lru_next also links the free list while free */
@@ -59,6 +67,9 @@ struct page {
 	uint64_t lru_data;         /* the reclaim policy's own datum (reclaim.c: OPT's next use) */
 };
 _Static_assert(sizeof(struct page) <= 64, "struct page must stay within a cache line");
+
+#define PAGE_REF_ONE 1ull           /* one reference, in page.counts */
+#define PAGE_MAP_ONE (1ull << 32)   /* one mapping, in page.counts */
 
 enum {
 	PG_uptodate = 1u << 0,
@@ -150,20 +161,46 @@ static inline uint32_t page_clear(struct page *pg, uint32_t flag)
 	return atomic_fetch_and_explicit(&pg->flags, ~flag, memory_order_acq_rel);
 }
 
+static inline uint32_t page_counts_ref(uint64_t counts)
+{
+	return (uint32_t)counts;
+}
+
+static inline int32_t page_counts_map(uint64_t counts)
+{
+	return (int32_t)(uint32_t)(counts >> 32);
+}
+
 static inline uint32_t page_refcount(struct page *pg)
 {
-	return atomic_load_explicit(&pg->refcount, memory_order_acquire);
+	return page_counts_ref(atomic_load_explicit(&pg->counts, memory_order_acquire));
 }
 
 static inline int32_t page_mapcount(struct page *pg)
 {
-	return atomic_load_explicit(&pg->mapcount, memory_order_acquire);
+	return page_counts_map(atomic_load_explicit(&pg->counts, memory_order_acquire));
 }
 
 /* mapcount++ for a new PTE mapping; the caller also holds a reference for it. */
 void page_mapcount_inc(struct page *pg);
 /* mapcount-- when a PTE mapping goes; returns the new count; aborts below 0. */
 int32_t page_mapcount_dec(struct page *pg);
+
+/*
+ * One more PTE maps the frame, which is in use: refcount++ and mapcount++
+ * in one atomic operation (fork's copy_present_pte: frame_get() plus
+ * page_mapcount_inc()).  Aborts on a free frame or an overflow.
+ */
+void page_dup_pte(struct page *pg);
+
+/*
+ * A PTE mapping of the frame goes: mapcount-- and refcount-- in one atomic
+ * operation, unless that would take either to 0.  Returns false, having
+ * changed nothing, for the frame's last mapping or last reference: the
+ * caller then drops them one at a time (page_mapcount_dec(), with what a
+ * last mapping implies, then frame_put(), which may free the frame).
+ */
+bool page_drop_pte(struct page *pg);
 
 /* ---- the pool ------------------------------------------------------------ */
 

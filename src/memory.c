@@ -2,10 +2,17 @@
  * memory.c - a process's page tables as the address-space layer changes
  * them: creation and teardown, zap (unmap), protection changes (mprotect),
  * moves (mremap), fork's copy, the software TLB's flushes and the RSS
- * counters.  Mirrors mm/memory.c (zap_pte_range, copy_present_pte,
- * free_pgtables), mm/mprotect.c (change_pte_range) and mm/mremap.c
- * (move_ptes).  The PTE bits and the reference counting rules are in
- * pages.h.
+ * counters.  Mirrors mm/memory.c (zap_pte_range, copy_pte_range,
+ * copy_present_pte, free_pgtables), mm/mprotect.c (change_pte_range) and
+ * mm/mremap.c (move_ptes).  The PTE bits and the reference counting rules
+ * are in pages.h.
+ *
+ * Fork's copy and the zap go a PTE table at a time, as Linux's do: one walk
+ * of the upper levels per 512 entries (pgtable_for_each_table), one pass
+ * over the entries with plain stores and one used-count update per table,
+ * RSS changes gathered and applied once per range (add_mm_rss_vec), and a
+ * PTE's reference and mapping taken or dropped in one atomic operation
+ * (page_dup_pte, page_drop_pte).
  *
  * Invariants (checked by check_pages.c):
  *  - every present PTE lies inside a VMA of its mm and maps an allocated
@@ -40,7 +47,7 @@
 
 int mm_pages_init(struct mm *mm)
 {
-	if (pgtable_init(&mm->pt))
+	if (pgtable_init(&mm->pt, &mm->sys->pt_pool))
 		return -ENOMEM;
 	pthread_mutex_init(&mm->ptl, NULL);
 	mm->rss_anon = mm->rss_file = mm->rss_shmem = 0;
@@ -95,12 +102,39 @@ bool pte_may_upgrade_write(struct mm *mm, const struct vma *vma, uint64_t vm_fla
 
 /* ---- RSS and PTE installation ------------------------------------------------------- */
 
+/* The RSS counter of mm that a page with flags f counts in (MM_ANONPAGES,
+ * MM_SHMEMPAGES or MM_FILEPAGES). */
+static uint64_t *rss_counter(struct mm *mm, uint32_t f)
+{
+	return (f & PG_anon) ? &mm->rss_anon : (f & PG_swapbacked) ? &mm->rss_shmem : &mm->rss_file;
+}
+
 void rss_account_locked(struct mm *mm, struct page *pg, int delta)
 {
-	uint32_t f = page_flags(pg);
-	uint64_t *ctr = (f & PG_anon) ? &mm->rss_anon
-		      : (f & PG_swapbacked) ? &mm->rss_shmem : &mm->rss_file;
-	*ctr += (uint64_t)(int64_t)delta;
+	*rss_counter(mm, page_flags(pg)) += (uint64_t)(int64_t)delta;
+}
+
+/*
+ * RSS changes gathered over a loop of PTEs and applied once, as Linux's
+ * copy_pte_range / zap_pte_range gather them in int rss[NR_MM_COUNTERS]
+ * and call add_mm_rss_vec().
+ */
+struct rss_vec {
+	int64_t anon, file, shmem;
+};
+
+static void rss_vec_add(struct rss_vec *rss, uint32_t f, int delta)
+{
+	int64_t *ctr = (f & PG_anon) ? &rss->anon : (f & PG_swapbacked) ? &rss->shmem : &rss->file;
+	*ctr += delta;
+}
+
+/* add_mm_rss_vec().  Caller holds mm->ptl. */
+static void add_mm_rss_vec_locked(struct mm *mm, const struct rss_vec *rss)
+{
+	mm->rss_anon += (uint64_t)rss->anon;
+	mm->rss_file += (uint64_t)rss->file;
+	mm->rss_shmem += (uint64_t)rss->shmem;
 }
 
 void update_hiwater_rss_locked(struct mm *mm)
@@ -197,23 +231,14 @@ void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
 /* ---- Zap ------------------------------------------------------------------------------ */
 
 /*
- * zap_present_pte(): clears one present PTE and drops what it held.  A
- * file page keeps the news the PTE carried: dirty (shmem; a host file's
- * page is already PG_dirty, see the header) and referenced.  A swap entry
- * gives its slot reference back (zap_nonpresent_ptes).
+ * The part of zap_present_ptes() that follows the clearing of a present,
+ * non-special PTE (already cleared and its TLB entry flushed): a file page
+ * keeps the news the PTE carried, dirty (shmem; a host file's page is
+ * already PG_dirty, see the header) and referenced; the mapcount, the RSS
+ * change (into rss) and the PTE's reference go.
  */
-void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
+static void zap_present_page_locked(struct mm *mm, uint64_t va, pte_t pte, struct rss_vec *rss)
 {
-	pte_t pte = pgtable_clear_pte(&mm->pt, ptep);
-	if (pte_is_swap(pte)) {
-		mm->swap_ents--;
-		swap_entry_free(mm->sys, pte_swp_offset(pte));
-		return;
-	}
-	MMK_BUG_ON(!pte_present(pte));
-	tlb_flush_one_locked(mm, va);
-	if (pte & PTE_SPECIAL)
-		return;
 	pfn_t pfn = pte_pfn(pte);
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
 	uint32_t f = page_flags(pg);
@@ -227,25 +252,79 @@ void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
 		if (pte & PTE_ACCESSED)
 			page_set(pg, PG_referenced);
 	}
+	rss_vec_add(rss, f, -1);
+	if (page_drop_pte(pg))
+		return; /* mapped and referenced elsewhere too: one atomic operation */
 	if (page_mapcount_dec(pg) == 0 && (f & PG_anon))
 		lru_anon_unmapped(mm->sys, pfn);
-	rss_account_locked(mm, pg, -1);
 	frame_put(mm_pool(mm), pfn);
+}
+
+/*
+ * What a PTE that was just cleared (by whatever means) held goes: a swap
+ * entry gives its slot reference back (zap_nonpresent_ptes); a present one
+ * loses its TLB entry, then its page (zap_present_ptes).  The TLB entry is
+ * flushed before the page's reference is dropped, so no TLB entry ever
+ * points at a freed frame.  Caller holds mm->ptl.
+ */
+static void zap_cleared_pte_locked(struct mm *mm, uint64_t va, pte_t pte, struct rss_vec *rss)
+{
+	if (pte_is_swap(pte)) {
+		mm->swap_ents--;
+		swap_entry_free(mm->sys, pte_swp_offset(pte));
+		return;
+	}
+	MMK_BUG_ON(!pte_present(pte));
+	tlb_flush_one_locked(mm, va);
+	if (!(pte & PTE_SPECIAL))
+		zap_present_page_locked(mm, va, pte, rss);
+}
+
+void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
+{
+	struct rss_vec rss = {0};
+	zap_cleared_pte_locked(mm, va, pgtable_clear_pte(&mm->pt, ptep), &rss);
+	add_mm_rss_vec_locked(mm, &rss);
 }
 
 struct zap_walk {
 	struct mm *mm;
 	bool even_cows;
+	struct rss_vec rss;
 };
 
-static int zap_one(void *arg, uint64_t va, pte_t *ptep)
+/* Whether zap_pte_range(even_cows = false) leaves pte alone: anonymous (COW)
+ * pages and their swap entries stay. */
+static bool zap_keeps_cow(struct mm *mm, pte_t pte)
+{
+	if (pte_is_swap(pte))
+		return true;
+	return pte_present(pte) && !(pte & PTE_SPECIAL) &&
+	       page_test(pfn_to_page(mm_pool(mm), pte_pfn(pte)), PG_anon);
+}
+
+/*
+ * zap_pte_range() proper: one pass over the run's entries of one PTE table,
+ * clearing each with a plain store and counting the table's used entries
+ * once at the end (pgtable.h's contract for a loop over one table).
+ */
+static int zap_pte_table(void *arg, const struct pte_run *run)
 {
 	struct zap_walk *z = arg;
-	pte_t pte = *ptep;
-	if (!z->even_cows && (pte_is_swap(pte) || (pte_present(pte) && !(pte & PTE_SPECIAL) &&
-	    page_test(pfn_to_page(mm_pool(z->mm), pte_pfn(pte)), PG_anon))))
-		return 0; /* anonymous (COW) pages and their swap entries stay */
-	pte_zap_locked(z->mm, va, ptep);
+	struct mm *mm = z->mm;
+	pte_t *t = run->table;
+	int cleared = 0;
+
+	for (unsigned i = run->first; i < run->last; i++) {
+		pte_t pte = t[i];
+		if (!pte || (!z->even_cows && zap_keeps_cow(mm, pte)))
+			continue;
+		t[i] = 0;
+		cleared++;
+		zap_cleared_pte_locked(mm, run->base + ((uint64_t)i << PAGE_SHIFT), pte, &z->rss);
+	}
+	if (cleared)
+		pgtable_add_used(&mm->pt, t, -cleared);
 	return 0;
 }
 
@@ -254,7 +333,8 @@ void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows)
 	struct zap_walk z = {.mm = mm, .even_cows = even_cows};
 	pthread_mutex_lock(&mm->ptl);
 	update_hiwater_rss_locked(mm);
-	pgtable_for_each(&mm->pt, start, end, zap_one, &z);
+	pgtable_for_each_table(&mm->pt, start, end, zap_pte_table, &z);
+	add_mm_rss_vec_locked(mm, &z.rss);
 	pthread_mutex_unlock(&mm->ptl);
 	TRACE(mm->sys, .kind = MMK_EV_ZAP, .pid = mm->pid, .start = start, .end = end);
 	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
@@ -402,44 +482,78 @@ int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t l
 struct copy_walk {
 	struct mm *dst, *src;
 	bool cow;
+	struct rss_vec rss; /* the child's */
 };
 
 /*
  * copy_present_pte(): the child maps the same frame.  An anonymous page
  * stops being exclusive; in a COW mapping both PTEs lose write permission
- * so the first store on either side copies.  The child's PTE starts old
- * (not accessed), and clean in a shared mapping.
+ * so the first store on either side copies.  Returns the child's PTE, which
+ * starts old (not accessed).  Caller holds both ptls.
  */
-static int copy_one(void *arg, uint64_t va, pte_t *src_ptep)
+static pte_t copy_present_pte(struct copy_walk *w, uint64_t va, pte_t *src_ptep, pte_t pte)
 {
-	struct copy_walk *w = arg;
-	pte_t pte = *src_ptep;
-	pte_t *dst_ptep = pgtable_walk(&w->dst->pt, va, 1);
-	if (!dst_ptep)
-		return -ENOMEM;
-	if (pte_is_swap(pte)) {
-		/* copy_nonpresent_pte(): both name the slot now. */
-		swap_dup(w->src->sys, pte_swp_offset(pte));
-		w->dst->swap_ents++;
-		pgtable_set_pte(&w->dst->pt, dst_ptep, pte);
-		return 0;
-	}
-	MMK_BUG_ON(!pte_present(pte));
 	if (!(pte & PTE_SPECIAL)) {
 		pfn_t pfn = pte_pfn(pte);
 		struct page *pg = pfn_to_page(mm_pool(w->src), pfn);
-		frame_get(mm_pool(w->src), pfn);
-		page_mapcount_inc(pg);
-		if (page_test(pg, PG_anon))
+		uint32_t f = page_flags(pg);
+		page_dup_pte(pg); /* frame_get() and page_mapcount_inc() at once */
+		/* Only a page's sole mapper sets PG_anon_exclusive, and src maps
+		 * it: a flag read clear stays clear, so it is written only when
+		 * set (the first fork of the page, not every one). */
+		if (f & PG_anon_exclusive)
 			page_clear(pg, PG_anon_exclusive);
-		rss_account_locked(w->dst, pg, +1);
+		rss_vec_add(&w->rss, f, +1);
 	}
 	if (w->cow && (pte & PTE_WRITE)) {
 		pte &= ~PTE_WRITE;
 		*src_ptep = pte;
 		tlb_flush_one_locked(w->src, va);
 	}
-	pgtable_set_pte(&w->dst->pt, dst_ptep, pte & ~PTE_ACCESSED);
+	return pte & ~PTE_ACCESSED;
+}
+
+/* copy_nonpresent_pte(): a swap entry; both name the slot now. */
+static pte_t copy_swap_pte(struct copy_walk *w, pte_t pte)
+{
+	swap_dup(w->src->sys, pte_swp_offset(pte));
+	w->dst->swap_ents++;
+	return pte;
+}
+
+/*
+ * copy_pte_range(): one pass over the run's entries of one of the parent's
+ * PTE tables, filling the child's table for the same addresses (found or
+ * made once, at the first entry to copy, not walked per PTE) with plain
+ * stores, its used count raised once at the end.  A run with nothing to
+ * copy makes no table in the child.  -ENOMEM when the child's table cannot
+ * be made.
+ */
+static int copy_pte_table(void *arg, const struct pte_run *run)
+{
+	struct copy_walk *w = arg;
+	pte_t *src = run->table;
+	pte_t *dst = NULL; /* entry 0 of the child's table */
+	int added = 0;
+
+	for (unsigned i = run->first; i < run->last; i++) {
+		pte_t pte = src[i];
+		if (!pte)
+			continue;
+		if (!dst && !(dst = pgtable_walk(&w->dst->pt, run->base, 1)))
+			return -ENOMEM;
+		MMK_BUG_ON(dst[i] != 0);
+		if (pte_is_swap(pte)) {
+			dst[i] = copy_swap_pte(w, pte);
+		} else {
+			MMK_BUG_ON(!pte_present(pte));
+			uint64_t va = run->base + ((uint64_t)i << PAGE_SHIFT);
+			dst[i] = copy_present_pte(w, va, &src[i], pte);
+		}
+		added++;
+	}
+	if (added)
+		pgtable_add_used(&w->dst->pt, dst, added);
 	return 0;
 }
 
@@ -447,8 +561,11 @@ static int copy_one(void *arg, uint64_t va, pte_t *src_ptep)
  * copy_page_range(): only VMAs whose page tables hold something a fault
  * could not rebuild are copied (vma_needs_copy: an anon_vma, or raw PFN
  * maps); shared and clean private file mappings refault in the child.
- * Takes src's ptl then dst's: dst is new and private to the forking
- * thread, so no one can take them in the other order.
+ * Walks the parent's tables once, a PTE table at a time (copy_pmd_range ->
+ * copy_pte_range).  Takes src's ptl then dst's: dst is new and private to
+ * the forking thread, so no one can take them in the other order.  On
+ * -ENOMEM the PTEs copied so far stay (with their references and RSS): the
+ * caller tears the child down.
  */
 int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma *src_vma)
 {
@@ -464,7 +581,9 @@ int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma
 	};
 	pthread_mutex_lock(&src->ptl);
 	pthread_mutex_lock(&dst->ptl);
-	int err = pgtable_for_each(&src->pt, vma_start(src_vma), vma_end(src_vma), copy_one, &w);
+	int err = pgtable_for_each_table(&src->pt, vma_start(src_vma), vma_end(src_vma),
+					 copy_pte_table, &w);
+	add_mm_rss_vec_locked(dst, &w.rss);
 	pthread_mutex_unlock(&dst->ptl);
 	pthread_mutex_unlock(&src->ptl);
 	(void)dst_vma;

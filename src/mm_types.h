@@ -24,7 +24,8 @@
  *   5. sys->lock            (process list, inode table, pids)
  *   6. lru->lock            (the LRU lists, lru.c)
  *   7. swap->lock           (swap slots and the swap cache, swap.c)
- *   8. frame_pool->lock     (free list)
+ *   8. frame_pool->lock     (free list), pt_pool->lock (empty page-table slabs;
+ *                           taken inside a pgtable's internal alloc_lock)
  * Reclaim finds a page on the LRU and must then lock its owner (inode or
  * anon_vma root), an earlier lock: it only ever trylocks those while
  * holding lru->lock, which cannot deadlock (see lru.c, reclaim.c).
@@ -329,6 +330,7 @@ struct mmk_system {
 	int rootfd;                  /* immutable: O_PATH|O_DIRECTORY fd of the root */
 	char *rootpath;              /* immutable: realpath of the root */
 	struct frame_pool pool;
+	struct pt_pool pt_pool;      /* empty page-table slabs for the next mm (pgtable.h) */
 	pthread_mutex_t lock;        /* protects procs, next_pid, inodes, next_shmem_ino */
 	struct mmk_proc *procs;
 	int next_pid;

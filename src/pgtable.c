@@ -12,8 +12,13 @@
  * so a table's level and used count are one mask away, as Linux finds a
  * page-table page's struct ptdesc through virt_to_page().  Slabs are mapped
  * MAP_NORESERVE: a slot costs host RAM only once a table has used it.  A slab
- * whose tables are all freed is unmapped, except that one such empty slab is
- * kept to absorb map/unmap churn.
+ * whose tables are all freed goes back to the system's pool (struct pt_pool,
+ * pgtable.h), except that one such empty slab is kept by its pgtable to
+ * absorb map/unmap churn; pgtable_destroy() gives every slab back.  The pool
+ * hands a slab out as it is: its descriptor's free list and high-water mark
+ * stay valid across owners, and every slot is zero, so a new address space
+ * (a fork's child) writes its tables into host memory that is already
+ * faulted in instead of mapping, first-touching and unmapping 2 MiB.
  */
 #include "pgtable.h"
 
@@ -150,7 +155,74 @@ static struct pt_slab *pt_slab_create(void)
 	return s;
 }
 
-/* A slab with a free slot, creating one if needed; NULL on -ENOMEM. Caller holds alloc_lock. */
+/* ---- the pool: empty slabs shared by the pgtables of one system -------- */
+
+void pt_pool_init(struct pt_pool *pool, uint32_t max_free)
+{
+	memset(pool, 0, sizeof(*pool));
+	pthread_mutex_init(&pool->lock, NULL);
+	pool->max_free = max_free;
+}
+
+void pt_pool_destroy(struct pt_pool *pool)
+{
+	if (pool->nr_out)
+		pt_bug("pool destroyed with %llu slabs still in pgtables (leak)",
+		       (unsigned long long)pool->nr_out);
+	while (pool->free) {
+		struct pt_slab *s = pool->free;
+		pool->free = s->next;
+		munmap(s, PT_SLAB_SIZE);
+	}
+	pthread_mutex_destroy(&pool->lock);
+	memset(pool, 0, sizeof(*pool));
+}
+
+/* An empty slab from the pool, else a new one from the host; NULL if the host refuses. */
+static struct pt_slab *pt_pool_get(struct pt_pool *pool)
+{
+	pthread_mutex_lock(&pool->lock);
+	struct pt_slab *s = pool->free;
+	if (s) {
+		pool->free = s->next;
+		pool->nr_free--;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	if (s && s->nfree != PT_SLAB_SLOTS - 1)
+		pt_bug("slab %p in the pool holds %u live tables", (void *)s,
+		       PT_SLAB_SLOTS - 1 - s->nfree);
+	if (!s && !(s = pt_slab_create()))
+		return NULL;
+	s->next = NULL;
+	pthread_mutex_lock(&pool->lock);
+	pool->nr_out++;
+	pthread_mutex_unlock(&pool->lock);
+	return s;
+}
+
+/* Takes back a slab with no live table (all slots zero); unmaps it when the pool is full. */
+static void pt_pool_put(struct pt_pool *pool, struct pt_slab *s)
+{
+	if (s->nfree != PT_SLAB_SLOTS - 1)
+		pt_bug("slab %p given to the pool with %u live tables", (void *)s,
+		       PT_SLAB_SLOTS - 1 - s->nfree);
+	pthread_mutex_lock(&pool->lock);
+	pool->nr_out--;
+	bool keep = pool->nr_free < pool->max_free;
+	if (keep) {
+		s->next = pool->free;
+		pool->free = s;
+		pool->nr_free++;
+	}
+	pthread_mutex_unlock(&pool->lock);
+	if (!keep)
+		munmap(s, PT_SLAB_SIZE);
+}
+
+/* ---- a pgtable's slabs --------------------------------------------------- */
+
+/* A slab with a free slot, taking one from the pool if needed; NULL on -ENOMEM.
+ * Caller holds alloc_lock. */
 static struct pt_slab *pt_slab_with_room_locked(struct pgtable *pt)
 {
 	if (pt->hint && pt->hint->nfree)
@@ -161,7 +233,7 @@ static struct pt_slab *pt_slab_with_room_locked(struct pgtable *pt)
 			return s;
 		}
 	}
-	struct pt_slab *s = pt_slab_create();
+	struct pt_slab *s = pt_pool_get(pt->pool);
 	if (!s)
 		return NULL;
 	s->next = pt->slabs;
@@ -172,8 +244,8 @@ static struct pt_slab *pt_slab_with_room_locked(struct pgtable *pt)
 	return s;
 }
 
-/* Unlinks and unmaps a slab with no live table.  Caller holds alloc_lock. */
-static void pt_slab_destroy_locked(struct pgtable *pt, struct pt_slab *victim)
+/* Unlinks a slab with no live table and gives it back to the pool.  Caller holds alloc_lock. */
+static void pt_slab_release_locked(struct pgtable *pt, struct pt_slab *victim)
 {
 	struct pt_slab **pp = &pt->slabs;
 
@@ -183,7 +255,7 @@ static void pt_slab_destroy_locked(struct pgtable *pt, struct pt_slab *victim)
 	pt->nr_slabs--;
 	if (pt->hint == victim)
 		pt->hint = NULL;
-	munmap(victim, PT_SLAB_SIZE);
+	pt_pool_put(pt->pool, victim);
 }
 
 /* Whether the injected failure applies now.  Caller holds alloc_lock. */
@@ -231,6 +303,12 @@ static pte_t *pt_table_alloc(struct pgtable *pt, int level)
 /* Aborts unless every entry of @table is zero (the check behind "freed slots are zero"). */
 static void pt_table_assert_clear(const pte_t *table, int level)
 {
+	pte_t any = 0;
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) /* branch-free; the search below only on failure */
+		any |= table[i];
+	if (!any)
+		return;
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		if (table[i])
 			pt_bug("freeing level-%d table %p with entry %u = %#llx but used count 0: "
@@ -240,8 +318,9 @@ static void pt_table_assert_clear(const pte_t *table, int level)
 }
 
 /*
- * Returns a live, empty, unlinked table to its slab; unmaps the slab when
- * no live table remains in it and another empty slab is already kept.
+ * Returns a live, empty, unlinked table to its slab; gives the slab back to
+ * the pool when no live table remains in it and another empty slab is
+ * already kept.
  */
 static void pt_table_free(struct pgtable *pt, pte_t *table)
 {
@@ -262,7 +341,7 @@ static void pt_table_free(struct pgtable *pt, pte_t *table)
 	atomic_fetch_sub(&pt->nr_level[level], 1);
 	if (s->nfree == PT_SLAB_SLOTS - 1) {
 		if (pt->empty_slabs)
-			pt_slab_destroy_locked(pt, s);
+			pt_slab_release_locked(pt, s);
 		else
 			pt->empty_slabs++;
 	}
@@ -302,10 +381,11 @@ static unsigned pt_first_index(uint64_t base, uint64_t start, int level)
 
 /* ---- the public operations ---------------------------------------------- */
 
-int pgtable_init(struct pgtable *pt)
+int pgtable_init(struct pgtable *pt, struct pt_pool *pool)
 {
 	memset(pt, 0, sizeof(*pt));
 	pthread_mutex_init(&pt->alloc_lock, NULL);
+	pt->pool = pool;
 	pt->fail_after = -1;
 	pt->pgd = pt_table_alloc(pt, PT_PGD);
 	if (!pt->pgd) {
@@ -315,13 +395,30 @@ int pgtable_init(struct pgtable *pt)
 	return 0;
 }
 
+/* Clears and frees every table still live in @s (the PGD, at least), so
+ * that the slab can go back to the pool all-zero. */
+static void pt_slab_clear(struct pt_slab *s)
+{
+	for (unsigned slot = 1; slot < s->hwm; slot++) {
+		if (s->level[slot] == PT_LEVEL_FREE)
+			continue;
+		memset(pt_slot_table(s, slot), 0, PT_TABLE_SIZE);
+		s->level[slot] = PT_LEVEL_FREE;
+		atomic_store_explicit(&s->used[slot], 0, memory_order_relaxed);
+		s->free_next[slot] = s->free_head;
+		s->free_head = (uint16_t)slot;
+		s->nfree++;
+	}
+}
+
 void pgtable_destroy(struct pgtable *pt)
 {
 	struct pt_slab *s = pt->slabs;
 
 	while (s) {
 		struct pt_slab *next = s->next;
-		munmap(s, PT_SLAB_SIZE);
+		pt_slab_clear(s);
+		pt_pool_put(pt->pool, s);
 		s = next;
 	}
 	pthread_mutex_destroy(&pt->alloc_lock);
@@ -393,12 +490,45 @@ pte_t pgtable_clear_pte(struct pgtable *pt, pte_t *ptep)
 	return pgtable_set_pte(pt, ptep, 0);
 }
 
-/* Arguments that stay the same down a for_each recursion. */
+void pgtable_add_used(struct pgtable *pt, pte_t *ptep, int delta)
+{
+	struct pt_slab *s = pt_slab_of(ptep);
+	unsigned slot = pt_slot_of(ptep);
+
+	if (MMK_DEBUG && !pt_slab_is_ours(pt, s))
+		pt_bug("pgtable_add_used on %p, not in this pgtable", (void *)ptep);
+	if (slot == 0 || s->level[slot] != PT_PTE)
+		pt_bug("pgtable_add_used on %p, not in a live PTE table", (void *)ptep);
+	int old = atomic_fetch_add_explicit(&s->used[slot], (uint16_t)delta, memory_order_relaxed);
+	if (old + delta < 0 || old + delta > PT_ENTRIES)
+		pt_bug("table %p used count %d%+d out of range", (void *)ptep, old, delta);
+}
+
+/* Arguments that stay the same down a for_each recursion: fn visits PTEs,
+ * or table_fn (when set) visits whole PTE tables. */
 struct pt_iter {
 	uint64_t end;
 	int (*fn)(void *arg, uint64_t va, pte_t *ptep);
+	int (*table_fn)(void *arg, const struct pte_run *run);
 	void *arg;
 };
+
+/* Hands the PTE table @table (mapping from @base) to it->table_fn, with the
+ * run of entries inside [start, it->end). */
+static int pt_visit_table(struct pt_iter *it, pte_t *table, uint64_t base, uint64_t start)
+{
+	if (pt_used(table) == 0)
+		return 0;
+	uint64_t span = pt_entry_span(PT_PTE);
+	uint64_t last = (it->end - base + span - 1) / span;
+	struct pte_run run = {
+		.table = table,
+		.base = base,
+		.first = pt_first_index(base, start, PT_PTE),
+		.last = last < PT_ENTRIES ? (unsigned)last : PT_ENTRIES,
+	};
+	return it->table_fn(it->arg, &run);
+}
 
 /*
  * Visits the non-zero PTEs at or above @start (and below it->end) under
@@ -428,7 +558,10 @@ static int pt_for_each(struct pt_iter *it, pte_t *table, int level, uint64_t bas
 			if (!e)
 				continue;
 			left--;
-			r = pt_for_each(it, pt_dir_table(e), level - 1, va, start);
+			if (level == PT_PMD && it->table_fn)
+				r = pt_visit_table(it, pt_dir_table(e), va, start);
+			else
+				r = pt_for_each(it, pt_dir_table(e), level - 1, va, start);
 		}
 		if (r)
 			return r;
@@ -441,6 +574,17 @@ int pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end,
 {
 	struct pt_iter it = {.end = end < PGTABLE_VA_END ? end : PGTABLE_VA_END,
 			     .fn = fn, .arg = arg};
+
+	if (start >= it.end)
+		return 0;
+	return pt_for_each(&it, pt->pgd, PT_PGD, 0, start);
+}
+
+int pgtable_for_each_table(struct pgtable *pt, uint64_t start, uint64_t end,
+			   int (*fn)(void *arg, const struct pte_run *run), void *arg)
+{
+	struct pt_iter it = {.end = end < PGTABLE_VA_END ? end : PGTABLE_VA_END,
+			     .table_fn = fn, .arg = arg};
 
 	if (start >= it.end)
 		return 0;

@@ -33,7 +33,11 @@
  * entries (the role of Linux's struct ptdesc, the struct page of a
  * page-table page).  So any entry pointer finds its table's count in O(1),
  * which is what makes emptiness checks and the skipping of empty tables
- * cheap.
+ * cheap.  A slab belongs to one pgtable at a time; a pgtable gets its slabs
+ * from, and gives its emptied slabs back to, the system's struct pt_pool
+ * (Linux: page-table pages come from and return to the page allocator), so
+ * a new address space (fork, exec) reuses host memory that is already
+ * there instead of mapping and first-touching fresh slabs.
  *
  * Invariants (checked by pgtable_check()):
  *  - each table's used count equals its number of non-zero entries;
@@ -44,10 +48,13 @@
  *  - a non-zero, non-present PTE is a swap entry (PTE_SWAP set).
  *
  * The contract that keeps the counts exact: a PTE goes from zero to
- * non-zero or back ONLY through pgtable_set_pte() / pgtable_clear_pte().
- * Changing bits of a PTE that stays non-zero (accessed, dirty, write,
- * present -> swap entry) may be done with a plain store.  A table freed
- * with a stale count aborts loudly rather than leaking the mapping.
+ * non-zero or back ONLY through pgtable_set_pte() / pgtable_clear_pte(),
+ * or, for a loop over one PTE table (Linux's copy_pte_range and
+ * zap_pte_range), through plain stores followed by one
+ * pgtable_add_used() for that table before the owner's page-table lock is
+ * dropped.  Changing bits of a PTE that stays non-zero (accessed, dirty,
+ * write, present -> swap entry) may be done with a plain store.  A table
+ * freed with a stale count aborts loudly rather than leaking the mapping.
  *
  * Locking (there is no page-table lock inside; the owner supplies it):
  *  - pgtable_walk() may run concurrently with other walks and PTE updates:
@@ -59,7 +66,8 @@
  *    tables to themselves: no walk or held PTE pointer anywhere in this
  *    pgtable (Linux: free_pgtables() runs with mmap_lock held for write).
  *  - alloc_lock (inside) protects the slabs and is taken only to allocate
- *    or free a table.
+ *    or free a table.  The pool's lock is taken inside it (a leaf: nothing
+ *    is taken while it is held).
  */
 #ifndef MMK_PGTABLE_H
 #define MMK_PGTABLE_H
@@ -136,8 +144,32 @@ static inline uint64_t pte_swp_offset(pte_t e)
 
 struct pt_slab;
 
+/*
+ * pt_pool - the empty page-table slabs of one system, waiting for the next
+ * pgtable that needs a slab.  One per struct mmk_system (no global state).
+ * A slab in the pool holds no live table and every one of its slots is
+ * all-zero (freed slots are zero by the invariant below; never-used ones are
+ * the host's zero fill), so a pgtable takes it as it is.  At most max_free
+ * slabs wait; one more is unmapped.
+ */
+struct pt_pool {
+	pthread_mutex_t lock;       /* protects the fields below; a leaf lock */
+	struct pt_slab *free;       /* lock: empty slabs, linked through their next */
+	uint32_t nr_free;           /* lock: slabs on the free list */
+	uint32_t max_free;          /* immutable after init */
+	uint64_t nr_out;            /* lock: slabs handed to pgtables (leak check) */
+};
+
+/* Sets up an empty pool that keeps at most @max_free empty slabs. */
+void pt_pool_init(struct pt_pool *pool, uint32_t max_free);
+
+/* Unmaps the pool's slabs.  Aborts if a pgtable still holds one (a pgtable
+ * not destroyed: a leak). */
+void pt_pool_destroy(struct pt_pool *pool);
+
 struct pgtable {
 	pte_t *pgd;                 /* immutable after init */
+	struct pt_pool *pool;       /* immutable after init: where slabs come from */
 	_Atomic uint64_t nr_tables; /* live tables, all levels, pgd included */
 	_Atomic uint64_t nr_level[PT_LEVELS]; /* live tables per level */
 	pthread_mutex_t alloc_lock; /* protects the fields below and every slab's free list */
@@ -148,12 +180,14 @@ struct pgtable {
 	int64_t fail_after;         /* alloc_lock: -1 off; else allocations that still succeed */
 };
 
-/* Creates the tables with an empty PGD.  0 or -ENOMEM. */
-int pgtable_init(struct pgtable *pt);
+/* Creates the tables with an empty PGD, taking slabs from @pool (which
+ * must outlive the tables).  0 or -ENOMEM. */
+int pgtable_init(struct pgtable *pt, struct pt_pool *pool);
 
 /*
- * Frees every table.  Precondition: the caller has already dropped the
- * pages the PTEs referenced (Linux's exit_mmap(): unmap_vmas() first).
+ * Frees every table (clearing any entry left) and gives every slab back to
+ * the pool.  Precondition: the caller has already dropped the pages the
+ * PTEs referenced (Linux's exit_mmap(): unmap_vmas() first).
  */
 void pgtable_destroy(struct pgtable *pt);
 
@@ -186,6 +220,37 @@ pte_t pgtable_clear_pte(struct pgtable *pt, pte_t *ptep);
  */
 int pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end,
 		     int (*fn)(void *arg, uint64_t va, pte_t *ptep), void *arg);
+
+/*
+ * One PTE table as a range operation sees it: entries [first, last) of
+ * table lie inside the range asked for, and entry i maps base + i * 4096
+ * (base is 2 MiB-aligned).
+ */
+struct pte_run {
+	pte_t *table;
+	uint64_t base;
+	unsigned first, last;
+};
+
+/*
+ * Calls fn(arg, run) for every PTE table that overlaps [start, end) and
+ * holds at least one non-zero entry (anywhere in it), ascending va; absent
+ * and empty tables are skipped as for_each skips them.  fn works on the
+ * entries of run->table itself (Linux's copy_pte_range / zap_pte_range
+ * shape: one pass over a table instead of a walk per PTE); it follows the
+ * count contract above and must not free tables.  Returns the first nonzero
+ * fn result (iteration stops) or 0.
+ */
+int pgtable_for_each_table(struct pgtable *pt, uint64_t start, uint64_t end,
+			   int (*fn)(void *arg, const struct pte_run *run), void *arg);
+
+/*
+ * @delta entries of the PTE table holding @ptep went from zero to non-zero
+ * (delta > 0) or back (delta < 0) through plain stores by the caller, who
+ * still holds the owner's page-table lock it made them under.  Aborts if
+ * @ptep is not in a live PTE table or the count would leave [0, 512].
+ */
+void pgtable_add_used(struct pgtable *pt, pte_t *ptep, int delta);
 
 /*
  * Frees every table below the PGD that covers any part of [start, end) and

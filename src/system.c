@@ -33,6 +33,14 @@ void mmk_panic(const char *file, int line, const char *fmt, ...)
 	abort();
 }
 
+/* Empty page-table slabs the system keeps for the next address space: one
+ * slab's 511 tables map about 1 GiB, so enough to map all of RAM twice (a
+ * fork's parent and child) plus a few for upper levels and PGDs. */
+static uint32_t pt_pool_max_free(uint64_t ram_bytes)
+{
+	return (uint32_t)(2 * ((ram_bytes >> 30) + 1) + 4);
+}
+
 static void config_defaults(struct mmk_config *c)
 {
 	if (!c->ram_bytes)
@@ -89,6 +97,7 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 		goto fail_path;
 	}
 	pthread_mutex_init(&sys->lock, NULL);
+	pt_pool_init(&sys->pt_pool, pt_pool_max_free(sys->cfg.ram_bytes));
 	slab_init(&sys->vma_slab, sizeof(struct vma));
 	sys->next_pid = 1;
 	sys->next_shmem_ino = 1;
@@ -106,6 +115,7 @@ fail_null:
 	inode_put(sys->null_inode);
 fail_pool:
 	slab_destroy(&sys->vma_slab);
+	pt_pool_destroy(&sys->pt_pool);
 	pthread_mutex_destroy(&sys->lock);
 	reclaim_destroy(sys);
 	frame_pool_destroy(&sys->pool);
@@ -143,6 +153,7 @@ int mmk_system_destroy(mmk_system *sys)
 	if (sys->vma_slab.inuse)
 		MMK_BUG("%lu VMAs leaked at destroy", (unsigned long)sys->vma_slab.inuse);
 	slab_destroy(&sys->vma_slab);
+	pt_pool_destroy(&sys->pt_pool); /* aborts if an mm's page tables leaked */
 	reclaim_destroy(sys);
 	frame_pool_destroy(&sys->pool);
 	pthread_mutex_destroy(&sys->lock);

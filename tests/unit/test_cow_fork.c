@@ -5,8 +5,54 @@
  * copies, the last one left reuses in place; the zero page is shared;
  * shared and clean private file mappings are not copied but refault;
  * exec drops everything; a truncation reaches COW copies in the child.
+ * The copy and the zap go a PTE table at a time (copy_pte_range,
+ * zap_pte_range): tables with holes, empty tables, the zero page, swap
+ * entries between present pages, VMAs that start and end mid-table, share
+ * a table with a neighbour, or cross PMD and PUD boundaries, and partial
+ * unmaps after the fork are all checked page by page against the parent.
  */
 #include "page_test.h"
+#include "reclaim.h"
+
+#define TWO_MB (2 * MB)
+#define ONE_GB (1024 * MB)
+
+/* A byte that differs per page and per writer. */
+static int pattern(uint64_t page, int who)
+{
+	return (int)((page * 7 + (uint64_t)who * 31) % 251) + 1;
+}
+
+/* The number in p's /proc/PID/status line KEY (kB), or -1. */
+static long long status_num(mmk_proc *p, const char *key)
+{
+	const char *l = status_line(p, key);
+	return *l ? atoll(l + strlen(key) + 1) : -1;
+}
+
+/* Whether every page of [a, a + n pages) has the same mapping in p and c:
+ * present, zero page and frame alike, and for a present frame mapped twice
+ * (parent and child) and writable in neither.  Prints the first mismatch. */
+static int same_mapping(mmk_proc *p, mmk_proc *c, uint64_t a, uint64_t n)
+{
+	struct mmk_pageinfo *pp = calloc(n, sizeof(*pp)), *cp = calloc(n, sizeof(*cp));
+	int ok = !mmk_proc_pagemap(p, a, n, pp) && !mmk_proc_pagemap(c, a, n, cp);
+	for (uint64_t i = 0; ok && i < n; i++) {
+		ok = pp[i].present == cp[i].present && pp[i].zero == cp[i].zero &&
+		     pp[i].pfn == cp[i].pfn;
+		if (ok && pp[i].present && !pp[i].zero)
+			ok = pp[i].mapcount == 2 && !pp[i].writable && !cp[i].writable;
+		if (!ok)
+			printf("# page %llu at %#llx: parent present %u pfn %llu mapcount %u, "
+			       "child present %u pfn %llu\n", (unsigned long long)i,
+			       (unsigned long long)(a + i * PS), pp[i].present,
+			       (unsigned long long)pp[i].pfn, pp[i].mapcount, cp[i].present,
+			       (unsigned long long)cp[i].pfn);
+	}
+	free(pp);
+	free(cp);
+	return ok;
+}
 
 TEST(fork_shares_anonymous_pages_copy_on_write)
 {
@@ -187,6 +233,288 @@ TEST(fork_after_mremap_and_mprotect)
 	CHECK_EQ(peek(c, b), 'r');
 	CHECK_INV(&fx);
 	CHECK_EQ(mmk_exit(c), 0);
+	CHECK(!fx_done(&fx));
+}
+
+/* Page i's byte in the next test's layout before the fork: pages i % 3 ==
+ * 1 are holes, i % 3 == 2 read the zero page before the table at `third`,
+ * and that table is dropped whole; the rest hold pattern(i, 0). */
+static int holes_orig(uint64_t i, uint64_t third)
+{
+	if (i % 3 == 1 || (i >= third && i < third + 512) || (i % 3 == 2 && i < third))
+		return 0;
+	return pattern(i, 0);
+}
+
+/* One VMA from 5 pages before a 2 MiB boundary to 11 pages past the next
+ * but one, across the 3 GiB (PUD) boundary, so its tables are: a partial
+ * one it shares with a read-only neighbour VMA, a full one with holes and
+ * zero-page reads, a full one emptied by MADV_DONTNEED (an empty table the
+ * copy skips), and a partial last one.  The child maps exactly what the
+ * parent maps, RSS and VmPTE agree, stores on either side stay there, and
+ * the child's exit gives every frame and mapcount back. */
+TEST(fork_copies_tables_with_holes_across_pmd_and_pud_boundaries)
+{
+	struct fixture fx;
+	CHECK(!fx_init_ram(&fx, 64 * MB));
+	const uint64_t start = 3 * ONE_GB - TWO_MB - 5 * PS;
+	const uint64_t n = 5 + 2 * 512 + 11; /* pages */
+	const uint64_t nb = 10;              /* the neighbour's pages, just below */
+	int64_t nbr = mmk_mmap(fx.p, start - nb * PS, nb * PS, RW, PA | MMK_MAP_FIXED, -1, 0);
+	int64_t a = mmk_mmap(fx.p, start, n * PS, RW, PA | MMK_MAP_FIXED, -1, 0);
+	CHECK_EQ(nbr, (int64_t)(start - nb * PS));
+	CHECK_EQ(a, (int64_t)start);
+	CHECK_EQ(mmk_fill(fx.p, start - nb * PS, 'n', nb * PS, NULL), 0);
+	CHECK_EQ(mmk_mprotect(fx.p, start - nb * PS, nb * PS, MMK_PROT_READ), 0);
+	CHECK_EQ(count_vmas(fx.p), 2);
+	/* Pages i % 3 == 1 stay holes, i % 3 == 2 in the first two tables read
+	 * the zero page; the third table is written, then dropped entirely. */
+	const uint64_t third = 5 + 512; /* first page of the table at 3 GiB */
+	for (uint64_t i = 0; i < n; i++) {
+		if (i % 3 == 1)
+			continue;
+		if (i % 3 == 2 && i < third)
+			CHECK_EQ(peek(fx.p, start + i * PS), 0);
+		else
+			CHECK_EQ(poke(fx.p, start + i * PS, pattern(i, 0)), 0);
+	}
+	CHECK_EQ(mmk_madvise(fx.p, 3 * ONE_GB, TWO_MB, MMK_MADV_DONTNEED), 0);
+	CHECK_EQ(present_pages(fx.p, 3 * ONE_GB, 512), 0);
+	CHECK_INV(&fx);
+	uint64_t used = frames_used(&fx);
+
+	mmk_proc *c;
+	CHECK(mmk_fork(fx.p, &c) > 0);
+	CHECK_INV(&fx);
+	CHECK(same_mapping(fx.p, c, start - nb * PS, nb + n));
+	CHECK_EQ(status_num(c, "VmRSS"), status_num(fx.p, "VmRSS"));
+	CHECK_EQ(status_num(c, "RssAnon"), status_num(fx.p, "RssAnon"));
+	/* The emptied table is not copied (as before: only tables with
+	 * something to copy are made in the child). */
+	CHECK_EQ(status_num(c, "VmPTE"), status_num(fx.p, "VmPTE") - 4);
+	CHECK_EQ(smaps_kb(c, start, "Rss:"), smaps_kb(fx.p, start, "Rss:"));
+	CHECK_EQ(smaps_kb(c, start, "Shared_Dirty:"), smaps_kb(c, start, "Rss:"));
+	CHECK_EQ(smaps_kb(c, start - nb * PS, "Rss:"), (long long)(nb * 4));
+	CHECK_EQ(frames_used(&fx), used); /* nothing copied yet */
+	for (uint64_t i = 0; i < nb; i++)
+		CHECK_EQ(peek(c, start - (nb - i) * PS), 'n');
+	for (uint64_t i = 0; i < n; i++)
+		CHECK_EQ(peek(c, start + i * PS), holes_orig(i, third));
+	/* Stores: the child on even pages, the parent on pages i % 4 == 1. */
+	for (uint64_t i = 0; i < n; i += 2)
+		CHECK_EQ(poke(c, start + i * PS, pattern(i, 1)), 0);
+	for (uint64_t i = 1; i < n; i += 4)
+		CHECK_EQ(poke(fx.p, start + i * PS, pattern(i, 2)), 0);
+	CHECK_INV(&fx);
+	for (uint64_t i = 0; i < n; i++) {
+		int orig = holes_orig(i, third);
+		CHECK_EQ(peek(c, start + i * PS), i % 2 == 0 ? pattern(i, 1) : orig);
+		CHECK_EQ(peek(fx.p, start + i * PS), i % 4 == 1 ? pattern(i, 2) : orig);
+	}
+	CHECK_EQ(mmk_exit(c), 0);
+	CHECK_INV(&fx);
+	/* What remains added: the parent's stores into pages it had no frame
+	 * for (its copies of shared pages replace originals the child freed). */
+	uint64_t added = 0;
+	for (uint64_t i = 1; i < n; i += 4)
+		added += holes_orig(i, third) == 0;
+	CHECK_EQ(frames_used(&fx), used + added);
+	struct mmk_pageinfo *pi = calloc(n, sizeof(*pi));
+	CHECK_EQ(mmk_proc_pagemap(fx.p, start, n, pi), 0);
+	for (uint64_t i = 0; i < n; i++)
+		if (pi[i].present && !pi[i].zero && pi[i].mapcount != 1)
+			T_FAIL("page %llu still mapped %u times", (unsigned long long)i,
+			       pi[i].mapcount);
+	free(pi);
+	CHECK(!fx_done(&fx));
+}
+
+/* Six VMAs side by side in one PTE table, each copied (or not) by its own
+ * rule: private (copied, COW), read-only private (copied), shared anonymous
+ * (not copied: refaults into the same pages), MADV_DONTFORK (absent),
+ * MADV_WIPEONFORK (present, empty), mlocked (copied; the lock is not
+ * inherited). */
+TEST(fork_of_neighbouring_vmas_in_one_table)
+{
+	struct fixture fx;
+	CHECK(!fx_init_ram(&fx, 32 * MB));
+	const uint64_t base = 0x40000000ULL + 64 * PS; /* mid-table */
+	const uint64_t k = 8;                          /* pages per VMA */
+	enum { PRIV, RO, SHARED, DONTFORK, WIPE, LOCKED, NV };
+	for (int v = 0; v < NV; v++) {
+		int flags = (v == SHARED ? SA : PA) | MMK_MAP_FIXED;
+		uint64_t at = base + (uint64_t)v * k * PS;
+		CHECK_EQ(mmk_mmap(fx.p, at, k * PS, RW, flags, -1, 0), (int64_t)at);
+		CHECK_EQ(mmk_fill(fx.p, at, 'a' + v, k * PS, NULL), 0);
+	}
+	uint64_t at[NV];
+	for (int v = 0; v < NV; v++)
+		at[v] = base + (uint64_t)v * k * PS;
+	CHECK_EQ(mmk_mprotect(fx.p, at[RO], k * PS, MMK_PROT_READ), 0);
+	CHECK_EQ(mmk_madvise(fx.p, at[DONTFORK], k * PS, MMK_MADV_DONTFORK), 0);
+	CHECK_EQ(mmk_madvise(fx.p, at[WIPE], k * PS, MMK_MADV_WIPEONFORK), 0);
+	CHECK_EQ(mmk_mlock(fx.p, at[LOCKED], k * PS), 0);
+	CHECK_EQ(count_vmas(fx.p), NV);
+	mmk_proc *c;
+	CHECK(mmk_fork(fx.p, &c) > 0);
+	CHECK_INV(&fx);
+	CHECK_EQ(count_vmas(c), NV - 1);
+	CHECK(same_mapping(fx.p, c, at[PRIV], k));
+	CHECK(same_mapping(fx.p, c, at[RO], k));
+	CHECK(same_mapping(fx.p, c, at[LOCKED], k));
+	CHECK_EQ(present_pages(c, at[SHARED], (int)k), 0);
+	CHECK_EQ(present_pages(c, at[DONTFORK], (int)k), 0);
+	CHECK_EQ(present_pages(c, at[WIPE], (int)k), 0);
+	CHECK_EQ(smaps_kb(c, at[LOCKED], "Locked:"), 0);
+	/* Locked is the Pss of a locked VMA: shared with the child, half. */
+	CHECK_EQ(smaps_kb(fx.p, at[LOCKED], "Locked:"), (long long)(k * 4 / 2));
+	for (uint64_t i = 0; i < k; i++) {
+		CHECK_EQ(peek(c, at[PRIV] + i * PS), 'a' + PRIV);
+		CHECK_EQ(peek(c, at[RO] + i * PS), 'a' + RO);
+		CHECK_EQ(peek(c, at[SHARED] + i * PS), 'a' + SHARED);
+		CHECK_EQ(peek(c, at[DONTFORK] + i * PS), SEGV);
+		CHECK_EQ(peek(c, at[WIPE] + i * PS), 0);
+		CHECK_EQ(peek(c, at[LOCKED] + i * PS), 'a' + LOCKED);
+	}
+	CHECK_EQ(pinfo(c, at[SHARED]).pfn, pinfo(fx.p, at[SHARED]).pfn);
+	CHECK_EQ(poke(c, at[SHARED] + 3, 'S'), 0);
+	CHECK_EQ(poke(c, at[PRIV] + 3, 'P'), 0);
+	CHECK_EQ(poke(c, at[LOCKED] + 3, 'L'), 0);
+	CHECK_EQ(poke(c, at[RO] + 3, 'R'), SEGV);
+	CHECK_EQ(peek(fx.p, at[SHARED] + 3), 'S');
+	CHECK_EQ(peek(fx.p, at[PRIV] + 3), 'a' + PRIV);
+	CHECK_EQ(peek(fx.p, at[LOCKED] + 3), 'a' + LOCKED);
+	CHECK_EQ(peek(fx.p, at[WIPE]), 'a' + WIPE);
+	CHECK_INV(&fx);
+	CHECK_EQ(mmk_exit(c), 0);
+	CHECK_INV(&fx);
+	CHECK_EQ(pinfo(fx.p, at[PRIV] + PS).mapcount, 1);
+	CHECK(!fx_done(&fx));
+}
+
+/* After the fork the child unmaps and MADV_DONTNEEDs ranges that start and
+ * end mid-table and cross table boundaries (zap_pte_range's first/last
+ * bounds): exactly those pages leave the child, the parent keeps all. */
+TEST(zap_after_fork_of_ranges_that_start_and_end_mid_table)
+{
+	struct fixture fx;
+	CHECK(!fx_init_ram(&fx, 32 * MB));
+	const uint64_t start = 0x80000000ULL - 3 * PS; /* 3 pages before a 2 MiB boundary */
+	const uint64_t n = 3 * 512;
+	CHECK_EQ(mmk_mmap(fx.p, start, n * PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)start);
+	for (uint64_t i = 0; i < n; i++)
+		CHECK_EQ(poke(fx.p, start + i * PS, pattern(i, 0)), 0);
+	mmk_proc *c;
+	CHECK(mmk_fork(fx.p, &c) > 0);
+	/* munmap pages [2, 600): the end of one table, into the next. */
+	CHECK_EQ(mmk_munmap(c, start + 2 * PS, 598 * PS), 0);
+	/* DONTNEED pages [1000, 1100): across the next table boundary (1027). */
+	CHECK_EQ(mmk_madvise(c, start + 1000 * PS, 100 * PS, MMK_MADV_DONTNEED), 0);
+	CHECK_INV(&fx);
+	struct mmk_pageinfo *pp = calloc(n, sizeof(*pp)), *cp = calloc(n, sizeof(*cp));
+	CHECK_EQ(mmk_proc_pagemap(fx.p, start, n, pp), 0);
+	CHECK_EQ(mmk_proc_pagemap(c, start, n, cp), 0);
+	uint64_t child_rss = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		int gone = (i >= 2 && i < 600) || (i >= 1000 && i < 1100);
+		child_rss += !gone;
+		if (!pp[i].present || cp[i].present == gone || pp[i].mapcount != (gone ? 1u : 2u))
+			T_FAIL("page %llu: parent present %u mapcount %u, child present %u",
+			       (unsigned long long)i, pp[i].present, pp[i].mapcount, cp[i].present);
+	}
+	free(pp);
+	free(cp);
+	CHECK_EQ(status_num(c, "RssAnon"), (long long)child_rss * 4);
+	for (uint64_t i = 0; i < n; i += 7) {
+		CHECK_EQ(peek(fx.p, start + i * PS), pattern(i, 0));
+		int gone = (i >= 2 && i < 600) || (i >= 1000 && i < 1100);
+		CHECK_EQ(peek(c, start + i * PS), (i >= 2 && i < 600) ? SEGV : gone ? 0 : pattern(i, 0));
+	}
+	CHECK_EQ(mmk_exit(c), 0);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* Swap entries between present PTEs in the same tables: the copy
+ * duplicates each slot (swap_duplicate; the invariant check counts every
+ * slot's references against the page tables), both processes read every
+ * byte back, and stores stay on their side. */
+TEST(fork_copies_swap_entries_between_present_ptes)
+{
+	struct fixture fx;
+	struct mmk_config cfg = {.ram_bytes = 1 * MB, .swap_bytes = 8 * MB};
+	CHECK(!fx_init_cfg(&fx, &cfg));
+	const uint64_t n = 3 * 256; /* 3 MiB in 1 MiB of RAM */
+	int64_t a = mmk_mmap(fx.p, 0, n * PS, RW, PA, -1, 0);
+	CHECK(a > 0);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t w[2] = {i, ~i};
+		CHECK_EQ(mmk_store(fx.p, (uint64_t)a + i * PS, w, sizeof(w), NULL), 0);
+	}
+	/* Bring every fifth page back, so present and swap PTEs alternate. */
+	for (uint64_t i = 0; i < n; i += 5)
+		CHECK(peek(fx.p, (uint64_t)a + i * PS) >= 0);
+	int present = present_pages(fx.p, (uint64_t)a, (int)n);
+	CHECK(present > 0 && present < (int)n);
+	CHECK_INV(&fx);
+	mmk_proc *c;
+	CHECK(mmk_fork(fx.p, &c) > 0);
+	CHECK_INV(&fx);
+	reclaim_pause(fx.sys); /* kswapd may swap more out meanwhile */
+	long long cs = status_num(c, "VmSwap"), ps = status_num(fx.p, "VmSwap");
+	reclaim_resume(fx.sys);
+	CHECK(cs > 0);
+	CHECK_EQ(cs, ps); /* the same slots, each named by both */
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t w[2];
+		CHECK_EQ(mmk_load(c, (uint64_t)a + i * PS, w, sizeof(w), NULL), 0);
+		CHECK(w[0] == i && w[1] == ~i);
+		if (i % 2 == 0) {
+			w[0] = i + 1000000;
+			CHECK_EQ(mmk_store(c, (uint64_t)a + i * PS, w, sizeof(w), NULL), 0);
+		}
+	}
+	CHECK_INV(&fx);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t w[2];
+		CHECK_EQ(mmk_load(fx.p, (uint64_t)a + i * PS, w, sizeof(w), NULL), 0);
+		CHECK(w[0] == i && w[1] == ~i);
+		CHECK_EQ(mmk_load(c, (uint64_t)a + i * PS, w, sizeof(w), NULL), 0);
+		CHECK(w[0] == (i % 2 == 0 ? i + 1000000 : i) && w[1] == ~i);
+	}
+	CHECK_EQ(mmk_exit(c), 0);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* The page-table slabs of an exited child go back to the system's pool and
+ * the next child takes them from there: fork after fork, no slab is lost
+ * and the pool stays within its bound. */
+TEST(page_table_slabs_return_to_the_pool)
+{
+	struct fixture fx;
+	CHECK(!fx_init_ram(&fx, 32 * MB));
+	int64_t a = mmk_mmap(fx.p, 0, 8 * MB, RW, PA, -1, 0);
+	CHECK_EQ(mmk_fill(fx.p, (uint64_t)a, 1, 8 * MB, NULL), 0);
+	struct pt_pool *pool = &fx.sys->pt_pool;
+	uint64_t out = pool->nr_out;
+	mmk_proc *c;
+	CHECK(mmk_fork(fx.p, &c) > 0);
+	CHECK(pool->nr_out > out);
+	CHECK_EQ(mmk_exit(c), 0);
+	CHECK_EQ(pool->nr_out, out);
+	uint32_t kept = pool->nr_free;
+	CHECK(kept > 0);
+	for (int i = 0; i < 20; i++) {
+		CHECK(mmk_fork(fx.p, &c) > 0);
+		CHECK_EQ(pool->nr_free, kept - (uint32_t)(pool->nr_out - out));
+		CHECK_EQ(peek(c, (uint64_t)a + (uint64_t)i * 100 * PS), 1);
+		CHECK_EQ(mmk_exit(c), 0);
+		CHECK_EQ(pool->nr_out, out);
+		CHECK_EQ(pool->nr_free, kept);
+	}
+	CHECK(pool->nr_free <= pool->max_free);
+	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));
 }
 

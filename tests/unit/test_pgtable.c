@@ -4,7 +4,11 @@
  * and speed over a sparse 47-bit range, free_range freeing empty tables but
  * leaving shared ones alone, VmPTE accounting, allocation-failure injection,
  * slab growth and release, racing walkers, a randomized differential test
- * against a sorted model, and loud aborts on misuse.
+ * against a sorted model, and loud aborts on misuse.  Also the pieces
+ * fork's copy and zap are built on: the per-table walk (pgtable_for_each_table:
+ * runs that start and end mid-table, empty tables skipped, across PMD and
+ * PUD boundaries), batched used counts (pgtable_add_used), and the slab
+ * pool that hands a destroyed pgtable's slabs, all-zero, to the next one.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -30,6 +34,19 @@
 #endif
 
 static char errbuf[256];
+
+/* The slab pool every pgtable of this program draws from (in the library,
+ * one per system). */
+static struct pt_pool *pool(void)
+{
+	static struct pt_pool p;
+	static int ready;
+	if (!ready) {
+		pt_pool_init(&p, 4);
+		ready = 1;
+	}
+	return &p;
+}
 
 #define CHECK_PT(pt)                                                           \
 	do {                                                                   \
@@ -123,7 +140,7 @@ TEST(init_and_destroy)
 {
 	struct pgtable pt;
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	CHECK_LEVELS(&pt, 0, 0, 0);
 	CHECK_EQ(pgtable_bytes(&pt), 0);
 	CHECK_PT(&pt);
@@ -137,7 +154,7 @@ TEST(walk_allocates_and_finds)
 	struct pgtable pt;
 	uint64_t va = 0x7f1234567000ull;
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	CHECK(pgtable_walk(&pt, va, 0) == NULL);
 	CHECK_LEVELS(&pt, 0, 0, 0);
 	pte_t *p = pgtable_walk(&pt, va, 1);
@@ -172,7 +189,7 @@ TEST(set_pte_keeps_counts)
 	struct pgtable pt;
 	uint64_t va = 0x400000;
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	pte_t *p = pgtable_walk(&pt, va, 1);
 	CHECK_EQ(pgtable_set_pte(&pt, p, pfn_pte(7, PTE_PRESENT)), 0);
 	CHECK_PT(&pt);
@@ -227,7 +244,7 @@ TEST(for_each_order_and_bounds)
 			  3 * TiB, USER_END - 4096, PGTABLE_VA_END - 4096};
 	int n = sizeof(vas) / sizeof(vas[0]);
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	for (int i = n - 1; i >= 0; i--)
 		CHECK_EQ(map_one(&pt, vas[i]), 0);
 	static struct collect coll;
@@ -286,7 +303,7 @@ TEST(for_each_sparse_47bit_is_fast)
 	uint64_t s = 42, n = 0;
 	enum { M = 2000 };
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	/* M pages scattered over the whole user space: ~M tables per level below the PGD */
 	for (int i = 0; i < M; i++)
 		CHECK_EQ(map_one(&pt, (rng_next(&s) % USER_END) & ~0xfffull), 0);
@@ -301,7 +318,7 @@ TEST(for_each_sparse_47bit_is_fast)
 	CHECK(n >= M - 2 && n <= M); /* random collisions aside */
 	/* an empty 128 TiB walk touches only the PGD */
 	struct pgtable empty;
-	CHECK_EQ(pgtable_init(&empty), 0);
+	CHECK_EQ(pgtable_init(&empty, pool()), 0);
 	t0 = now_ms();
 	for (int i = 0; i < 1000; i++)
 		pgtable_for_each(&empty, 0, USER_END, count_fn, &n);
@@ -318,7 +335,7 @@ TEST(free_range_frees_a_whole_chain)
 	struct pgtable pt;
 	uint64_t va = 0x7ffff7dd3000ull;
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	CHECK_EQ(map_one(&pt, va), 0);
 	CHECK_LEVELS(&pt, 1, 1, 1);
 	/* still mapped: nothing is freed, even though the tables lie inside the range */
@@ -344,7 +361,7 @@ TEST(free_range_leaves_shared_tables_alone)
 	uint64_t b = a + PMD_SPAN;       /* next PTE table, same PMD */
 	uint64_t c = a + 4096;           /* same PTE table as a */
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	CHECK_EQ(map_one(&pt, a), 0);
 	CHECK_EQ(map_one(&pt, b), 0);
 	CHECK_EQ(map_one(&pt, c), 0);
@@ -383,7 +400,7 @@ TEST(free_range_only_touches_the_range)
 {
 	struct pgtable pt;
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	/* three empty chains in three different 512 GiB regions */
 	CHECK(pgtable_walk(&pt, 0, 1));
 	CHECK(pgtable_walk(&pt, PGD_SPAN, 1));
@@ -415,7 +432,7 @@ TEST(walk_failure_injection)
 	struct pgtable pt;
 	uint64_t va = 300 * GiB;
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	for (int after = 0; after < 3; after++) {
 		pgtable_inject_fail(&pt, after);
 		CHECK(pgtable_walk(&pt, va, 1) == NULL);
@@ -441,7 +458,7 @@ TEST(many_tables_span_slabs)
 	enum { N = 3000 }; /* ~6 slabs of PTE tables */
 	uint64_t base = 1 * TiB;
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	for (int i = 0; i < N; i++)
 		CHECK_EQ(map_one(&pt, base + (uint64_t)i * PMD_SPAN), 0);
 	uint64_t pmds = (N * PMD_SPAN + PUD_SPAN - 1) / PUD_SPAN;
@@ -468,6 +485,206 @@ TEST(many_tables_span_slabs)
 	CHECK_PT(&pt); /* also: at most one empty slab is kept */
 	CHECK(pt.nr_slabs <= 2); /* the PGD's, and one empty one kept */
 	pgtable_destroy(&pt);
+}
+
+/* ---- per-table walks, batched counts, the slab pool ------------------------ */
+
+struct runs {
+	struct pte_run r[16];
+	int n;
+	int stop_at; /* return 9 at this visit (1-based), 0 = never */
+};
+
+static int runs_fn(void *arg, const struct pte_run *run)
+{
+	struct runs *rs = arg;
+	if (rs->n < 16)
+		rs->r[rs->n] = *run;
+	rs->n++;
+	return rs->stop_at && rs->n == rs->stop_at ? 9 : 0;
+}
+
+TEST(for_each_table_gives_runs_of_entries)
+{
+	struct pgtable pt;
+	uint64_t t0 = PUD_SPAN - PMD_SPAN;   /* last PTE table below 1 GiB */
+	uint64_t t1 = PUD_SPAN;              /* first one above: another PMD table */
+	uint64_t t2 = PUD_SPAN + PMD_SPAN;   /* emptied again: skipped */
+	uint64_t t3 = PGD_SPAN + 2 * PMD_SPAN; /* another PUD table */
+
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
+	CHECK_EQ(map_one(&pt, t0), 0);
+	CHECK_EQ(map_one(&pt, t0 + 5 * 4096), 0);
+	CHECK_EQ(map_one(&pt, t0 + 511 * 4096), 0);
+	CHECK_EQ(map_one(&pt, t1 + 3 * 4096), 0);
+	CHECK_EQ(map_one(&pt, t2 + 9 * 4096), 0);
+	unmap_one(&pt, t2 + 9 * 4096);
+	CHECK_EQ(map_one(&pt, t3 + 7 * 4096), 0);
+	CHECK_LEVELS(&pt, 4, 3, 2);
+
+	static struct runs rs;
+	/* From mid-page 5 of t0 to mid-page 7 of t3: both pages count. */
+	rs.n = 0;
+	CHECK_EQ(pgtable_for_each_table(&pt, t0 + 5 * 4096 + 1, t3 + 7 * 4096 + 1, runs_fn, &rs), 0);
+	CHECK_EQ(rs.n, 3);
+	CHECK_EQ(rs.r[0].base, t0);
+	CHECK(rs.r[0].table == pgtable_walk(&pt, t0, 0));
+	CHECK_EQ(rs.r[0].first, 5);
+	CHECK_EQ(rs.r[0].last, 512);
+	CHECK_EQ(rs.r[1].base, t1);
+	CHECK_EQ(rs.r[1].first, 0);
+	CHECK_EQ(rs.r[1].last, 512);
+	CHECK_EQ(rs.r[2].base, t3);
+	CHECK(rs.r[2].table == pgtable_walk(&pt, t3, 0));
+	CHECK_EQ(rs.r[2].first, 0);
+	CHECK_EQ(rs.r[2].last, 8);
+	CHECK_EQ(pte_pfn(rs.r[2].table[7]), (pfn_t)((t3 + 7 * 4096) >> 12));
+	/* A run inside one table; a range that touches only the empty table. */
+	rs.n = 0;
+	CHECK_EQ(pgtable_for_each_table(&pt, t0 + 4096, t0 + 6 * 4096, runs_fn, &rs), 0);
+	CHECK_EQ(rs.n, 1);
+	CHECK_EQ(rs.r[0].first, 1);
+	CHECK_EQ(rs.r[0].last, 6);
+	rs.n = 0;
+	CHECK_EQ(pgtable_for_each_table(&pt, t2, t2 + PMD_SPAN, runs_fn, &rs), 0);
+	CHECK_EQ(pgtable_for_each_table(&pt, 7, 7, runs_fn, &rs), 0);
+	CHECK_EQ(rs.n, 0);
+	/* Everything; a nonzero return stops the walk and is passed back. */
+	CHECK_EQ(pgtable_for_each_table(&pt, 0, UINT64_MAX, runs_fn, &rs), 0);
+	CHECK_EQ(rs.n, 3);
+	rs.n = 0;
+	rs.stop_at = 2;
+	CHECK_EQ(pgtable_for_each_table(&pt, 0, UINT64_MAX, runs_fn, &rs), 9);
+	CHECK_EQ(rs.n, 2);
+	rs.stop_at = 0;
+	CHECK_PT(&pt);
+	pgtable_destroy(&pt);
+}
+
+/* What fork's copy and the zap do to a table: plain stores, one count. */
+TEST(add_used_counts_a_loop_of_plain_stores)
+{
+	struct pgtable pt;
+	uint64_t base = 7 * GiB;
+
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
+	pte_t *t = pgtable_walk(&pt, base, 1);
+	CHECK(t != NULL);
+	for (int i = 100; i < 300; i++)
+		t[i] = pfn_pte((pfn_t)i, PTE_PRESENT);
+	pgtable_add_used(&pt, t + 17, 200); /* any entry of the table names it */
+	CHECK_PT(&pt);
+	struct collect *c = calloc(1, sizeof(*c));
+	CHECK_EQ(pgtable_for_each(&pt, 0, USER_END, collect_fn, c), 0);
+	CHECK_EQ(c->n, 200);
+	CHECK_EQ(c->va[0], base + 100 * 4096);
+	free(c);
+	for (int i = 150; i < 300; i++)
+		t[i] = 0;
+	pgtable_add_used(&pt, t, -150);
+	CHECK_PT(&pt);
+	pgtable_free_range(&pt, 0, USER_END);
+	CHECK_LEVELS(&pt, 1, 1, 1); /* 50 left */
+	t[400] = pfn_pte(1, PTE_PRESENT); /* a store without its count */
+	CHECK_EQ(pgtable_check(&pt, errbuf, sizeof(errbuf)), -EUCLEAN);
+	CHECK(strstr(errbuf, "used count"));
+	pgtable_add_used(&pt, t, 1);
+	CHECK_PT(&pt);
+	for (int i = 0; i < PT_ENTRIES; i++)
+		t[i] = 0;
+	pgtable_add_used(&pt, t, -51);
+	pgtable_free_range(&pt, 0, USER_END);
+	CHECK_LEVELS(&pt, 0, 0, 0);
+	CHECK_PT(&pt);
+	pgtable_destroy(&pt);
+}
+
+TEST(pool_hands_a_destroyed_pgtables_slabs_to_the_next)
+{
+	struct pt_pool p;
+	struct pgtable a, b;
+	enum { N = 600 }; /* PTE tables: two slabs' worth */
+	uint64_t base = 2 * TiB;
+
+	pt_pool_init(&p, 2);
+	CHECK_EQ(pgtable_init(&a, &p), 0);
+	CHECK_EQ(p.nr_out, 1);
+	for (int i = 0; i < N; i++)
+		CHECK_EQ(map_one(&a, base + (uint64_t)i * PMD_SPAN + (uint64_t)(i % 512) * 4096), 0);
+	CHECK_EQ(a.nr_slabs, 2);
+	CHECK_EQ(p.nr_out, 2);
+	CHECK_EQ(p.nr_free, 0);
+	/* Destroyed with every entry still set: the slabs go back cleared. */
+	pgtable_destroy(&a);
+	CHECK_EQ(p.nr_out, 0);
+	CHECK_EQ(p.nr_free, 2);
+
+	CHECK_EQ(pgtable_init(&b, &p), 0);
+	CHECK_EQ(p.nr_free, 1);
+	for (int i = 0; i < N; i++) {
+		pte_t *e = pgtable_walk(&b, base + (uint64_t)i * PMD_SPAN + (uint64_t)(i % 512) * 4096, 1);
+		CHECK(e && *e == 0);
+	}
+	CHECK_EQ(p.nr_free, 0); /* both reused, nothing mapped anew */
+	CHECK_PT(&b);           /* every free slot of both slabs is zero */
+	/* Grow past what the pool had, then give it all back: two are kept. */
+	for (int i = N; i < 3 * N; i++)
+		CHECK_EQ(map_one(&b, base + (uint64_t)i * PMD_SPAN), 0);
+	CHECK(b.nr_slabs >= 4);
+	CHECK_EQ(p.nr_out, b.nr_slabs);
+	CHECK_PT(&b);
+	pgtable_destroy(&b);
+	CHECK_EQ(p.nr_out, 0);
+	CHECK_EQ(p.nr_free, 2);
+	pt_pool_destroy(&p);
+}
+
+static void do_pool_leak(void *arg)
+{
+	struct pt_pool p;
+	struct pgtable pt;
+	pt_pool_init(&p, 1);
+	if (pgtable_init(&pt, &p))
+		_exit(0);
+	if (*(int *)arg)
+		pgtable_destroy(&pt);
+	pt_pool_destroy(&p); /* aborts while pt still holds a slab */
+}
+
+static void do_add_used_misuse(void *arg)
+{
+	struct pgtable pt;
+	if (pgtable_init(&pt, pool()))
+		_exit(0);
+	pte_t *t = pgtable_walk(&pt, 0x200000, 1);
+	switch (*(int *)arg) {
+	case 0: /* below zero */
+		pgtable_add_used(&pt, t, -1);
+		break;
+	case 1: /* above 512 */
+		pgtable_add_used(&pt, t, 513);
+		break;
+	case 2: /* an upper-level table */
+		pgtable_add_used(&pt, pt.pgd, 1);
+		break;
+	case 3: /* control */
+		t[3] = pfn_pte(3, PTE_PRESENT);
+		pgtable_add_used(&pt, t, 1);
+		break;
+	}
+	pgtable_destroy(&pt);
+}
+
+TEST(pool_leak_and_add_used_misuse_abort)
+{
+	int leak = 0, fine = 1;
+	CHECK(t_dies(do_pool_leak, &leak));
+	CHECK(!t_dies(do_pool_leak, &fine));
+	for (int what = 0; what <= 2; what++)
+		if (!t_dies(do_add_used_misuse, &what))
+			T_FAIL("add_used misuse %d did not abort", what);
+	int ok = 3;
+	CHECK(!t_dies(do_add_used_misuse, &ok));
 }
 
 /* ---- racing walkers -------------------------------------------------- */
@@ -501,7 +718,7 @@ TEST(racing_walkers_install_one_table)
 		pthread_t th[T];
 		static struct race r[T];
 
-		CHECK_EQ(pgtable_init(&pt), 0);
+		CHECK_EQ(pgtable_init(&pt, pool()), 0);
 		pthread_barrier_init(&go, NULL, T);
 		for (int t = 0; t < T; t++) {
 			r[t].pt = &pt;
@@ -608,7 +825,7 @@ TEST(randomized_against_model)
 	uint64_t s = 0xfeedfacecafebeefull;
 
 	m.n = 0;
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	for (int op = 0; op < 60000; op++) {
 		uint64_t r = rng_next(&s);
 		int kind = r % 16;
@@ -683,7 +900,7 @@ static void do_misuse(void *arg)
 	int what = *(int *)arg;
 	struct pgtable pt;
 
-	if (pgtable_init(&pt))
+	if (pgtable_init(&pt, pool()))
 		_exit(0);
 	pte_t *p = pgtable_walk(&pt, 0x1000, 1);
 	switch (what) {
@@ -700,7 +917,7 @@ static void do_misuse(void *arg)
 	case 3: /* a pointer into another pgtable (caught in MMK_DEBUG builds) */
 	{
 		struct pgtable other;
-		if (pgtable_init(&other))
+		if (pgtable_init(&other, pool()))
 			_exit(0);
 		pgtable_set_pte(&pt, pgtable_walk(&other, 0, 1), 1);
 		break;
@@ -729,7 +946,7 @@ TEST(walk_is_fast)
 	enum { N = 1 << 16 };
 	uint64_t base = 0x7f0000000000ull;
 
-	CHECK_EQ(pgtable_init(&pt), 0);
+	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	double t0 = now_ms();
 	for (int i = 0; i < N; i++)
 		CHECK_EQ(map_one(&pt, base + (uint64_t)i * 4096), 0);
