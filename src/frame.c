@@ -117,8 +117,11 @@ static void frame_pool_unmap(struct frame_pool *fp)
 		munmap(fp->mem, (size_t)fp->nframes * FRAME_SIZE);
 	if (fp->pages)
 		munmap(fp->pages, frame_pages_bytes(fp->nframes));
+	if (fp->lru_data)
+		munmap(fp->lru_data, (size_t)fp->nframes * sizeof(*fp->lru_data));
 	fp->mem = NULL;
 	fp->pages = NULL;
+	fp->lru_data = NULL;
 }
 
 int frame_pool_init(struct frame_pool *fp, uint64_t ram_bytes)
@@ -156,6 +159,13 @@ void frame_pool_set_release(struct frame_pool *fp, frame_release_fn fn, void *ar
 {
 	fp->release = fn;
 	fp->release_arg = arg;
+}
+
+int frame_pool_enable_lru_data(struct frame_pool *fp)
+{
+	if (!fp->lru_data)
+		fp->lru_data = frame_host_map((size_t)fp->nframes * sizeof(*fp->lru_data));
+	return fp->lru_data ? 0 : -ENOMEM;
 }
 
 void frame_pool_inject_fail(struct frame_pool *fp, int64_t after, bool persist)
@@ -228,7 +238,6 @@ static void frame_page_reset(struct page *pg)
 	pg->mapping = NULL;
 	pg->index = 0;
 	pg->private = 0;
-	pg->lru_data = 0;
 	atomic_store_explicit(&pg->counts, PAGE_REF_ONE, memory_order_release); /* mapcount 0 */
 }
 
@@ -248,6 +257,8 @@ int frame_alloc(struct frame_pool *fp, int zeroed, pfn_t *out)
 	if (page_counts_ref(atomic_load_explicit(&pg->counts, memory_order_relaxed)) != 0)
 		frame_bug("free frame %u has refcount %u", pfn, page_refcount(pg));
 	frame_page_reset(pg);
+	if (fp->lru_data)
+		atomic_store_explicit(&fp->lru_data[pfn], 0, memory_order_relaxed);
 	if (zeroed && !pristine)
 		memset(pfn_to_virt(fp, pfn), 0, FRAME_SIZE);
 	*out = pfn;

@@ -64,9 +64,10 @@ struct page {
 	void *mapping;             /* inode-like owner (file page) or anon_vma (anon page) */
 	uint64_t index;            /* page offset in the file, or virtual page number for anon rmap */
 	uint64_t private;          /* swap slot of a swap-cache page (swap.c) */
-	uint64_t lru_data;         /* the reclaim policy's own datum (reclaim.c: OPT's next use) */
 };
-_Static_assert(sizeof(struct page) <= 64, "struct page must stay within a cache line");
+/* 48 bytes: with its PTE, a resident page costs 56 bytes of metadata.  A
+ * policy's per-page datum lives beside the array (frame_lru_data). */
+_Static_assert(sizeof(struct page) <= 48, "struct page must stay within 48 bytes");
 
 #define PAGE_REF_ONE 1ull           /* one reference, in page.counts */
 #define PAGE_MAP_ONE (1ull << 32)   /* one mapping, in page.counts */
@@ -102,6 +103,9 @@ typedef void (*frame_release_fn)(void *arg, struct frame_pool *fp, pfn_t pfn);
 
 struct frame_pool {
 	uint8_t *mem;          /* immutable: nframes * FRAME_SIZE bytes, one host mmap */
+	_Atomic uint64_t *lru_data; /* NULL, or (frame_pool_enable_lru_data) one datum
+	                               per frame for the reclaim policy (OPT's next use),
+	                               0 whenever a frame is taken; relaxed atomics */
 	struct page *pages;    /* immutable: nframes entries, one host mmap */
 	uint32_t nframes;      /* immutable: including the zero page */
 	pthread_mutex_t lock;  /* protects nfree, free_head, fresh, fail_* */
@@ -220,6 +224,18 @@ void frame_pool_destroy(struct frame_pool *fp);
  * frame_release_fn).  Call before the pool is shared between threads.
  */
 void frame_pool_set_release(struct frame_pool *fp, frame_release_fn fn, void *arg);
+
+/* Gives every frame a policy datum (before any frame is taken); host memory
+ * for it is used only where touched.  0 or -ENOMEM. */
+int frame_pool_enable_lru_data(struct frame_pool *fp);
+
+/* The policy datum of frame pfn; the pool's lru_data must be enabled. */
+static inline _Atomic uint64_t *frame_lru_data(struct frame_pool *fp, pfn_t pfn)
+{
+	if (pfn >= fp->nframes)
+		frame_bad_pfn(fp, pfn);
+	return &fp->lru_data[pfn];
+}
 
 /*
  * Failure injection (SQLite's sqlite3_test_control(FAULT_INSTALL) idea):

@@ -8,9 +8,9 @@
  *             open-addressing hash of the keys: for a page no access has
  *             touched yet (readahead, a page brought back by someone
  *             else), its first use after `now` by binary search.
- * Each access at position t stores next[t] + 1 into the touched page's
- * lru_data (0 = unknown, UINT64_MAX = never again); reclaim evicts the
- * listed pages with the largest value.
+ * Each access at position t stores next[t] + 1 into the touched frame's
+ * policy datum (frame_lru_data: 0 = unknown, UINT64_MAX = never again);
+ * reclaim evicts the listed pages with the largest value.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -130,7 +130,8 @@ int refs_init(struct mmk_system *sys)
 	r->record = c->record_refs != 0;
 	pthread_mutex_init(&r->lock, NULL);
 	sys->refs = r;
-	if (opt && replay_build(r, c->opt_refs, c->opt_nrefs)) {
+	if (opt && (frame_pool_enable_lru_data(&sys->pool) ||
+		    replay_build(r, c->opt_refs, c->opt_nrefs))) {
 		refs_destroy(sys);
 		return -ENOMEM;
 	}
@@ -184,7 +185,8 @@ void refs_note(struct mm *mm, uint64_t va, const void *host)
 		uint64_t t = atomic_fetch_add_explicit(&r->now, 1, memory_order_relaxed);
 		uint64_t nx = t < r->nfuture ? r->next[t] : NEVER;
 		if (pfn != ZERO_PFN)
-			__atomic_store_n(&pg->lru_data, nx == NEVER ? NEVER : nx + 1, __ATOMIC_RELAXED);
+			atomic_store_explicit(frame_lru_data(fp, pfn), nx == NEVER ? NEVER : nx + 1,
+					      memory_order_relaxed);
 	}
 }
 
@@ -212,7 +214,7 @@ uint64_t refs_next_use(struct mmk_system *sys, pfn_t pfn)
 		return 0;
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	uint64_t now = atomic_load_explicit(&r->now, memory_order_relaxed);
-	uint64_t v = __atomic_load_n(&pg->lru_data, __ATOMIC_RELAXED);
+	uint64_t v = atomic_load_explicit(frame_lru_data(&sys->pool, pfn), memory_order_relaxed);
 	if (v == NEVER || (v && v - 1 >= now))
 		return v; /* a prediction still ahead of us */
 	if (!page_test(pg, PG_anon)) {

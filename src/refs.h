@@ -16,7 +16,7 @@
  * workload) only makes OPT's guesses worse, never wrong in effect.
  *
  * Locking: refs->lock (a leaf) guards the recording; the replay's tables
- * are immutable and its clock an atomic; page->lru_data is written with
+ * are immutable and its clock an atomic; a frame's lru_data is written with
  * relaxed atomics under mm->ptl and read under lru->lock.
  */
 #ifndef MMK_REFS_H
