@@ -2,8 +2,9 @@
  * fault.c - the page-fault handler: what happens when an access finds no
  * usable PTE.  Mirrors mm/memory.c (handle_pte_fault, do_anonymous_page,
  * do_read_fault + do_fault_around, do_cow_fault, do_shared_fault,
- * do_wp_page / wp_page_reuse / wp_page_copy / wp_page_shared), the access
- * checks of arch/x86/mm/fault.c (access_error) and mm/gup.c's populate.
+ * do_wp_page / wp_page_reuse / wp_page_copy / wp_page_shared), mm/filemap.c
+ * (filemap_map_pages), the access checks of arch/x86/mm/fault.c
+ * (access_error) and mm/gup.c's populate.
  *
  *   PTE none, anonymous VMA    read: the shared zero page, read-only
  *                              write: a new zeroed exclusive anon page
@@ -18,6 +19,14 @@
  *                              mapping: make writable and dirty the page
  *   swap entry                 do_swap_page (swap.c): from the swap cache,
  *                              or read from swap (major)
+ *
+ * The common file faults -- a read of a cached file (fault-around), a
+ * write to a cached page of a shared mapping, the first write to a page
+ * mapped read-only there -- are done in one mm->ptl section, under the
+ * inode lock (do_file_fault): one page-table walk, the page-cache index
+ * walked once for the whole fault-around window, the PTEs set, the fault
+ * counted.  Everything that may read, allocate or start readahead happens
+ * after that section, as before it.
  *
  * Out of memory: page_alloc reclaims before it fails; a fault that still
  * finds no frame ends in the OOM killer (oom.c), called by
@@ -35,7 +44,9 @@
  *
  * Invariant: a fault returns FAULT_DONE having made the PTE allow the
  * access (unless another thread changed it meanwhile: the access simply
- * retries), or FAULT_SIGBUS/FAULT_OOM having changed no PTE.
+ * retries), or FAULT_SIGBUS/FAULT_OOM having changed no PTE of addr
+ * (fault-around may have mapped cached pages next to it, as in Linux).
+ * A FAULT_DONE fault is counted once (min_flt or maj_flt).
  */
 #include <errno.h>
 #include <string.h>
@@ -55,6 +66,7 @@ struct vm_fault {
 	bool major;
 	pte_t *ptep;    /* addr's PTE; valid while mmap_lock is held */
 	bool new_table; /* addr's PTE table did not exist before this fault (pmd_none) */
+	bool counted;   /* fault_account_locked() done: the fault succeeded */
 };
 
 static uint64_t fault_access_bits(const struct vm_fault *vmf)
@@ -82,6 +94,42 @@ static enum fault_result page_error(int err)
 	return err == -ENOMEM ? FAULT_OOM : FAULT_SIGBUS;
 }
 
+/*
+ * Finds addr's PTE, making its page table when there is none (the
+ * pte_alloc of handle_pte_fault) and noting that in new_table: one walk
+ * when the table exists.  NULL when no table could be had.  Caller holds
+ * mm->ptl.
+ */
+static pte_t *fault_pte_locked(struct vm_fault *vmf)
+{
+	struct pgtable *pt = &vmf->mm->pt;
+	vmf->ptep = pgtable_walk(pt, vmf->addr, 0);
+	vmf->new_table = !vmf->ptep;
+	if (!vmf->ptep)
+		vmf->ptep = pgtable_walk(pt, vmf->addr, 1);
+	return vmf->ptep;
+}
+
+/* mm_account_fault()'s per-process half, in the section that fixed the
+ * PTE: the fault succeeded.  Caller holds mm->ptl. */
+static void fault_account_locked(struct vm_fault *vmf)
+{
+	if (vmf->major)
+		vmf->mm->maj_flt++;
+	else
+		vmf->mm->min_flt++;
+	vmf->counted = true;
+}
+
+/* Maps a page at ptep (none) for addr with a new reference for the PTE
+ * (set_pte_range).  Caller holds mm->ptl and keeps the page alive. */
+static void map_page_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t addr, pfn_t pfn,
+			    uint64_t bits)
+{
+	frame_get(mm_pool(vmf->mm), pfn);
+	pte_map_locked(vmf->mm, ptep, addr, pfn, bits);
+}
+
 /* Gives a new frame its anonymous identity (folio_add_new_anon_rmap);
  * mapping is set under mm->ptl, where vma->anon_vma is published. */
 static void anon_page_init(struct page *pg, uint64_t pgoff)
@@ -100,6 +148,7 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 		if (pte_none(*vmf->ptep))
 			pte_map_locked(mm, vmf->ptep, vmf->addr, ZERO_PFN,
 				       fault_access_bits(vmf) | PTE_ACCESSED);
+		fault_account_locked(vmf);
 		pthread_mutex_unlock(&mm->ptl);
 		TRACE(mm->sys, .kind = MMK_EV_ZERO_PAGE, .pid = mm->pid, .addr = vmf->addr);
 		return FAULT_DONE;
@@ -112,6 +161,7 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
 	anon_page_init(pg, vmf->pgoff);
 	pthread_mutex_lock(&mm->ptl);
+	fault_account_locked(vmf);
 	if (!pte_none(*vmf->ptep)) {
 		pthread_mutex_unlock(&mm->ptl);
 		frame_put(mm_pool(mm), pfn);
@@ -127,15 +177,19 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 /* ---- File pages ------------------------------------------------------------------ */
 
 /*
- * do_fault_around(): maps the pages around addr that are already cached
- * and uptodate (not readahead marks, not past EOF), at most
- * FAULT_AROUND_PAGES aligned as Linux aligns them, inside the VMA and the
- * PTE table of addr.  Returns whether addr itself got mapped (then the
- * fault needs nothing more).  Caller holds the inode lock.
+ * do_fault_around()'s window: at most FAULT_AROUND_PAGES, aligned as Linux
+ * aligns them, inside the VMA and the PTE table of addr, and below EOF.
+ * Sets *first (its first page offset) and returns its length in pages, 0
+ * when it is empty.
+ *
+ *   PTE index   0      16k            addr        16k+16          511
+ *   table       |.......[..............^...........)...............|
+ *   window              from = max(16k, VMA start)  to = min(16k+16,
+ *                                                   VMA end, 512), then
+ *                                                   cut at EOF
  */
-static bool do_fault_around(struct vm_fault *vmf, struct mmk_inode *in)
+static unsigned fault_around_window(const struct vm_fault *vmf, uint64_t eof, uint64_t *first)
 {
-	struct mm *mm = vmf->mm;
 	const uint64_t nr = FAULT_AROUND_PAGES;
 	uint64_t pte_off = (vmf->addr >> PAGE_SHIFT) & (PT_ENTRIES - 1);
 	uint64_t vma_off = vmf->pgoff - vmf->vma->pgoff;
@@ -148,10 +202,47 @@ static bool do_fault_around(struct vm_fault *vmf, struct mmk_inode *in)
 		to = PT_ENTRIES;
 	if (to > pte_off + vma_pages(vmf->vma) - vma_off)
 		to = pte_off + vma_pages(vmf->vma) - vma_off;
-	uint64_t first = vmf->pgoff - (pte_off - from), last = vmf->pgoff + (to - pte_off);
-	uint64_t eof = size_to_pages(in->size);
+	uint64_t last = vmf->pgoff + (to - pte_off);
+	*first = vmf->pgoff - (pte_off - from);
 	if (last > eof)
 		last = eof;
+	return last > *first ? (unsigned)(last - *first) : 0;
+}
+
+/*
+ * filemap_map_order0_folio(): maps one cached page of the fault-around
+ * window at ptep unless it is not uptodate, carries the readahead mark
+ * (touching it must reach the fault, which starts the next window) or its
+ * PTE is taken.  Whether it mapped it.  Caller holds the inode lock (which
+ * keeps the page in the cache) and mm->ptl.
+ */
+static bool fault_around_one_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t addr, pfn_t pfn,
+				    uint64_t bits)
+{
+	uint32_t f = page_flags(pfn_to_page(mm_pool(vmf->mm), pfn));
+	if (!(f & PG_uptodate) || (f & PG_readahead) || !pte_none(*ptep))
+		return false;
+	map_page_locked(vmf, ptep, addr, pfn, bits);
+	return true;
+}
+
+/*
+ * do_fault_around() + filemap_map_pages(): maps the pages of the window
+ * that are cached and uptodate, not readahead marks, not past EOF, whose
+ * PTEs are none.  The page-cache index is walked once for the whole window
+ * (Linux's xas_next() in next_uptodate_folio) and the PTEs are set through
+ * the one PTE table that holds them all.  Returns whether addr itself got
+ * mapped (then the fault needs nothing more).  Caller holds the inode lock
+ * and mm->ptl.
+ */
+static bool fault_around_locked(struct vm_fault *vmf, struct mmk_inode *in)
+{
+	uint64_t eof = size_to_pages(in->size), first;
+	unsigned n = fault_around_window(vmf, eof, &first);
+	if (!n)
+		return false;
+	pfn_t pfns[FAULT_AROUND_PAGES];
+	uint64_t cached = pagecache_lookup_range_locked(in, first, n, pfns);
 	/*
 	 * filemap_map_pages() installs a missing PTE table only through
 	 * filemap_map_pmd(), which it skips when the first cached page of the
@@ -160,71 +251,103 @@ static bool do_fault_around(struct vm_fault *vmf, struct mmk_inode *in)
 	 * finds none and nothing is mapped around; the fault itself goes on
 	 * (tests/scenarios/fault_around_eof_*.mm).
 	 */
-	if (vmf->new_table) {
-		uint64_t k;
-		uint32_t v;
-		if (first >= last || pcache_index_next(&in->pages, first, &k, &v) || k >= last ||
-		    k + 1 >= eof)
-			return false;
-	}
-
-	uint64_t bits = read_fault_bits(vmf), mapped = 0;
+	if (vmf->new_table && (!cached || first + (uint64_t)__builtin_ctzll(cached) + 1 >= eof))
+		return false;
+	uint64_t back = vmf->pgoff - first; /* pages of the window before addr */
+	pte_t *ptep = vmf->ptep - back;
+	uint64_t addr = vmf->addr - back * PAGE_SIZE, bits = read_fault_bits(vmf);
+	unsigned mapped = 0;
 	bool hit = false;
-	pte_t *table = vmf->ptep - pte_off;
-	pthread_mutex_lock(&mm->ptl);
-	uint64_t key;
-	uint32_t val;
-	for (uint64_t p = first; p < last && !pcache_index_next(&in->pages, p, &key, &val) &&
-				 key < last;
-	     p = key + 1) {
-		struct page *pg = pfn_to_page(mm_pool(mm), val);
-		uint32_t f = page_flags(pg);
-		if (!(f & PG_uptodate) || (f & PG_readahead))
+	for (uint64_t b = cached; b; b &= b - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(b);
+		if (!fault_around_one_locked(vmf, ptep + i, addr + i * PAGE_SIZE, pfns[i], bits))
 			continue;
-		pte_t *ptep = table + (pte_off + key - vmf->pgoff);
-		if (!pte_none(*ptep))
-			continue;
-		frame_get(mm_pool(mm), val);
-		pte_map_locked(mm, ptep, vmf->addr + (key - vmf->pgoff) * PAGE_SIZE, val, bits);
 		mapped++;
-		hit |= key == vmf->pgoff;
+		hit |= i == back;
 	}
-	pthread_mutex_unlock(&mm->ptl);
 	if (mapped)
-		TRACE(mm->sys, .kind = MMK_EV_FAULT_AROUND, .pid = mm->pid, .addr = vmf->addr,
-		      .count = mapped);
+		TRACE(vmf->mm->sys, .kind = MMK_EV_FAULT_AROUND, .pid = vmf->mm->pid,
+		      .addr = vmf->addr, .count = mapped);
 	return hit;
 }
 
-/* finish_fault(): maps the cache page pfn at addr unless someone did. */
-static void map_cache_page(struct vm_fault *vmf, pfn_t pfn, uint64_t bits, bool *mapped)
+/*
+ * wp_page_shared() + fault_dirty_shared_page(): the first store to a clean
+ * page of a shared mapping makes the PTE writable and dirty and the page
+ * PG_dirty (page_mkwrite has nothing to allocate here).  Caller holds the
+ * inode lock and mm->ptl, and has read orig from the PTE in this section.
+ */
+static void wp_page_shared_locked(struct vm_fault *vmf, struct mmk_inode *in, pte_t orig)
+{
+	*vmf->ptep = orig | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED; /* stays non-zero */
+	pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pte_pfn(orig)));
+}
+
+/*
+ * The part of do_file_fault done in its ptl section, which found orig in
+ * addr's PTE: a read fault that fault-around satisfies, a shared write
+ * fault on a cached page (do_shared_fault's finish_fault +
+ * fault_dirty_shared_page), or a shared write on a read-only PTE
+ * (wp_page_shared).  Returns whether the fault is done.  Caller holds the
+ * inode lock and mm->ptl.
+ */
+static bool file_fault_cached_locked(struct vm_fault *vmf, struct mmk_inode *in, pte_t orig)
+{
+	if (pte_none(orig)) {
+		if (!vmf->write)
+			return fault_around_locked(vmf, in);
+		pfn_t pfn;
+		if (pagecache_fault_cached_locked(in, vmf->pgoff, &pfn))
+			return false;
+		map_page_locked(vmf, vmf->ptep, vmf->addr, pfn, write_fault_bits(vmf));
+		pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pfn));
+		return true;
+	}
+	if (vmf->write && pte_present(orig) && !(orig & (PTE_WRITE | PTE_SPECIAL))) {
+		wp_page_shared_locked(vmf, in, orig);
+		return true;
+	}
+	return false;
+}
+
+/* finish_fault(): maps the cache page pfn at addr unless someone did, and
+ * counts the fault.  Whether it mapped it.  Caller holds the inode lock. */
+static bool map_cache_page(struct vm_fault *vmf, pfn_t pfn, uint64_t bits)
 {
 	struct mm *mm = vmf->mm;
 	pthread_mutex_lock(&mm->ptl);
-	*mapped = pte_none(*vmf->ptep);
-	if (*mapped) {
-		frame_get(mm_pool(mm), pfn);
-		pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, bits);
-	}
+	bool mapped = pte_none(*vmf->ptep);
+	if (mapped)
+		map_page_locked(vmf, vmf->ptep, vmf->addr, pfn, bits);
+	fault_account_locked(vmf);
 	pthread_mutex_unlock(&mm->ptl);
+	return mapped;
 }
 
-static enum fault_result do_read_fault(struct vm_fault *vmf)
+/* do_read_fault() once fault-around has not mapped addr: the page from the
+ * cache, read (major) with readahead if absent.  Caller holds the inode lock. */
+static enum fault_result do_read_fault_locked(struct vm_fault *vmf, struct mmk_inode *in)
 {
-	struct mmk_inode *in = vmf->vma->file->inode;
-	pthread_mutex_lock(&in->lock);
-	if (do_fault_around(vmf, in)) {
-		pthread_mutex_unlock(&in->lock);
-		return FAULT_DONE;
-	}
 	pfn_t pfn;
 	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major);
-	if (!err) {
-		bool mapped;
-		map_cache_page(vmf, pfn, read_fault_bits(vmf), &mapped);
-	}
-	pthread_mutex_unlock(&in->lock);
-	return err ? page_error(err) : FAULT_DONE;
+	if (err)
+		return page_error(err);
+	map_cache_page(vmf, pfn, read_fault_bits(vmf));
+	return FAULT_DONE;
+}
+
+/* do_shared_fault() when the page was not simply cached: a write to a
+ * shared mapping maps the page (read if absent) writable and dirties it
+ * (page_mkwrite + fault_dirty_shared_page).  Caller holds the inode lock. */
+static enum fault_result do_shared_fault_locked(struct vm_fault *vmf, struct mmk_inode *in)
+{
+	pfn_t pfn;
+	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major);
+	if (err)
+		return page_error(err);
+	if (map_cache_page(vmf, pfn, write_fault_bits(vmf)))
+		pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pfn));
+	return FAULT_DONE;
 }
 
 /* do_cow_fault(): a write to a private file mapping where nothing is mapped
@@ -260,6 +383,7 @@ static enum fault_result do_cow_fault(struct vm_fault *vmf)
 		pg->mapping = vmf->vma->anon_vma;
 		pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, write_fault_bits(vmf));
 	}
+	fault_account_locked(vmf);
 	pthread_mutex_unlock(&mm->ptl);
 	pthread_mutex_unlock(&in->lock);
 	if (!mapped)
@@ -267,33 +391,6 @@ static enum fault_result do_cow_fault(struct vm_fault *vmf)
 	else
 		TRACE(mm->sys, .kind = MMK_EV_COW, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn);
 	return FAULT_DONE;
-}
-
-/* do_shared_fault(): a write to a shared mapping maps the cache page
- * writable and dirties it (page_mkwrite + fault_dirty_shared_page). */
-static enum fault_result do_shared_fault(struct vm_fault *vmf)
-{
-	struct mmk_inode *in = vmf->vma->file->inode;
-	pthread_mutex_lock(&in->lock);
-	pfn_t pfn;
-	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major);
-	if (!err) {
-		bool mapped;
-		map_cache_page(vmf, pfn, write_fault_bits(vmf), &mapped);
-		if (mapped)
-			pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pfn));
-	}
-	pthread_mutex_unlock(&in->lock);
-	return err ? page_error(err) : FAULT_DONE;
-}
-
-static enum fault_result do_fault(struct vm_fault *vmf)
-{
-	if (!vmf->write)
-		return do_read_fault(vmf);
-	if (!(vmf->vma->flags & VM_SHARED))
-		return do_cow_fault(vmf);
-	return do_shared_fault(vmf);
 }
 
 /* ---- Write-protect faults ---------------------------------------------------------- */
@@ -344,6 +441,7 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
 		pg->mapping = vmf->vma->anon_vma;
 		pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, write_fault_bits(vmf));
 	}
+	fault_account_locked(vmf);
 	pthread_mutex_unlock(&mm->ptl);
 	if (!same) {
 		frame_put(fp, pfn);
@@ -357,30 +455,14 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
 	return FAULT_DONE;
 }
 
-/* wp_page_shared(): the first store to a clean page of a shared mapping. */
-static enum fault_result wp_page_shared(struct vm_fault *vmf, pte_t orig)
-{
-	struct mm *mm = vmf->mm;
-	struct mmk_inode *in = vmf->vma->file->inode;
-	pthread_mutex_lock(&in->lock);
-	pthread_mutex_lock(&mm->ptl);
-	bool same = *vmf->ptep == orig;
-	if (same)
-		*vmf->ptep = orig | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
-	pthread_mutex_unlock(&mm->ptl);
-	if (same)
-		pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(mm), pte_pfn(orig)));
-	pthread_mutex_unlock(&in->lock);
-	return FAULT_DONE;
-}
-
 static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t orig)
 {
 	struct mm *mm = vmf->mm;
 	if (orig & PTE_SPECIAL)
 		return wp_page_copy(vmf, orig);
-	if (vmf->vma->flags & VM_SHARED)
-		return wp_page_shared(vmf, orig);
+	/* A shared mapping's write-protect fault never comes here: only file
+	 * VMAs are shared, and do_file_fault does it (wp_page_shared_locked). */
+	MMK_BUG_ON(vmf->vma->flags & VM_SHARED);
 	struct page *pg = pfn_to_page(mm_pool(mm), pte_pfn(orig));
 	if (page_test(pg, PG_anon)) {
 		pthread_mutex_lock(&mm->ptl);
@@ -390,6 +472,8 @@ static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t orig)
 			page_set(pg, PG_anon_exclusive);
 			*vmf->ptep = orig | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED;
 		}
+		if (!same || reuse)
+			fault_account_locked(vmf);
 		pthread_mutex_unlock(&mm->ptl);
 		if (reuse)
 			TRACE(mm->sys, .kind = MMK_EV_REUSE, .pid = mm->pid, .addr = vmf->addr,
@@ -407,8 +491,71 @@ static enum fault_result fault_touch(struct vm_fault *vmf, pte_t orig)
 	pthread_mutex_lock(&vmf->mm->ptl);
 	if (*vmf->ptep == orig)
 		*vmf->ptep = orig | PTE_ACCESSED | (vmf->write ? PTE_DIRTY : 0);
+	fault_account_locked(vmf);
 	pthread_mutex_unlock(&vmf->mm->ptl);
 	return FAULT_DONE;
+}
+
+/* ---- Dispatch ---------------------------------------------------------------------- */
+
+/* handle_pte_fault() for a PTE that is not none (orig, read under ptl). */
+static enum fault_result do_present_pte_fault(struct vm_fault *vmf, pte_t orig)
+{
+	if (pte_is_swap(orig))
+		return do_swap_page(vmf->mm, vmf->vma, vmf->addr, vmf->pgoff, vmf->ptep, orig,
+				    vmf->write, &vmf->major);
+	if (vmf->write && !(orig & PTE_WRITE))
+		return do_wp_page(vmf, orig);
+	return fault_touch(vmf, orig);
+}
+
+/*
+ * A read fault, or a write fault of a shared mapping, on a file VMA
+ * (do_read_fault, do_shared_fault, wp_page_shared).  Takes the inode lock
+ * first (it comes before mm->ptl), so that one ptl section can find the
+ * PTE and, when the page is cached, map it (with the pages around it for
+ * a read), dirty it and count the fault.  A page to read (or to start
+ * readahead from) is fetched after the section; a PTE that is neither none
+ * nor a shared write-protected page goes to do_present_pte_fault without
+ * the inode lock.
+ */
+static enum fault_result do_file_fault(struct vm_fault *vmf)
+{
+	struct mm *mm = vmf->mm;
+	struct mmk_inode *in = vmf->vma->file->inode;
+	pthread_mutex_lock(&in->lock);
+	pthread_mutex_lock(&mm->ptl);
+	pte_t *ptep = fault_pte_locked(vmf);
+	pte_t orig = ptep ? *ptep : 0;
+	bool done = ptep && file_fault_cached_locked(vmf, in, orig);
+	if (done)
+		fault_account_locked(vmf);
+	pthread_mutex_unlock(&mm->ptl);
+	if (done || !ptep || !pte_none(orig)) {
+		pthread_mutex_unlock(&in->lock);
+		if (done)
+			return FAULT_DONE;
+		return ptep ? do_present_pte_fault(vmf, orig) : FAULT_OOM;
+	}
+	enum fault_result r =
+		vmf->write ? do_shared_fault_locked(vmf, in) : do_read_fault_locked(vmf, in);
+	pthread_mutex_unlock(&in->lock);
+	return r;
+}
+
+/* Every other fault: the PTE found in one ptl section, then handled. */
+static enum fault_result do_pte_fault(struct vm_fault *vmf)
+{
+	pthread_mutex_lock(&vmf->mm->ptl);
+	pte_t orig = fault_pte_locked(vmf) ? *vmf->ptep : 0;
+	pthread_mutex_unlock(&vmf->mm->ptl);
+	if (!vmf->ptep)
+		return FAULT_OOM;
+	if (!pte_none(orig))
+		return do_present_pte_fault(vmf, orig);
+	if (vma_is_anonymous(vmf->vma))
+		return do_anonymous_page(vmf);
+	return do_cow_fault(vmf); /* do_file_fault takes the other file faults */
 }
 
 /* ---- Entry points ------------------------------------------------------------------- */
@@ -423,31 +570,18 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
 		.write = write,
 	};
 	enum fault_result r;
-	pthread_mutex_lock(&mm->ptl);
-	vmf.new_table = !pgtable_walk(&mm->pt, vmf.addr, 0);
-	vmf.ptep = pgtable_walk(&mm->pt, vmf.addr, 1);
-	pte_t orig = vmf.ptep ? *vmf.ptep : 0;
-	pthread_mutex_unlock(&mm->ptl);
-
-	if (!vmf.ptep)
-		r = FAULT_OOM;
-	else if (pte_none(orig))
-		r = vma_is_anonymous(vma) ? do_anonymous_page(&vmf) : do_fault(&vmf);
-	else if (pte_is_swap(orig))
-		r = do_swap_page(mm, vma, vmf.addr, vmf.pgoff, vmf.ptep, orig, write, &vmf.major);
-	else if (write && !(orig & PTE_WRITE))
-		r = do_wp_page(&vmf, orig);
+	if (!vma_is_anonymous(vma) && (!write || (vma->flags & VM_SHARED)))
+		r = do_file_fault(&vmf);
 	else
-		r = fault_touch(&vmf, orig);
+		r = do_pte_fault(&vmf);
 
 	if (r == FAULT_DONE) {
 		/* mm_account_fault(): successful faults only. */
-		pthread_mutex_lock(&mm->ptl);
-		if (vmf.major)
-			mm->maj_flt++;
-		else
-			mm->min_flt++;
-		pthread_mutex_unlock(&mm->ptl);
+		if (!vmf.counted) {
+			pthread_mutex_lock(&mm->ptl);
+			fault_account_locked(&vmf);
+			pthread_mutex_unlock(&mm->ptl);
+		}
 		count_vm_event(mm->sys, PGFAULT);
 		if (vmf.major)
 			count_vm_event(mm->sys, PGMAJFAULT);

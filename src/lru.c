@@ -168,13 +168,20 @@ void lru_anon_unmapped(struct mmk_system *sys, pfn_t pfn)
 	lru_del(sys, pfn);
 }
 
+/* folio_mark_accessed(): the flags are tested before anything is set or
+ * locked, so a page touched again and again (a read() loop over cached
+ * pages, a populate of a resident range) costs a load, not an atomic
+ * read-modify-write or an lru->lock round trip once it is active. */
 void lru_mark_accessed(struct mmk_system *sys, pfn_t pfn)
 {
 	struct page *pg = lru_page(sys, pfn);
-	if (reclaim_policy(sys) != MMK_RECLAIM_LRU || !page_test(pg, PG_referenced)) {
+	uint32_t seen = page_flags(pg);
+	if (!(seen & PG_referenced)) {
 		page_set(pg, PG_referenced);
 		return;
 	}
+	if (reclaim_policy(sys) != MMK_RECLAIM_LRU || (seen & (PG_lru | PG_active)) != PG_lru)
+		return; /* already active, or isolated by reclaim: nothing to move */
 	pthread_mutex_lock(&sys->lru->lock);
 	uint32_t f = page_flags(pg);
 	if ((f & PG_lru) && !(f & PG_active)) {

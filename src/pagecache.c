@@ -23,6 +23,12 @@
  *    mappings (unmap_mapping_range) before removing pages, and a fault keeps
  *    the inode lock until its PTE is set.
  *
+ * The fault path reads the cache in two ways that never allocate or do
+ * I/O, so that it can do them inside its mm->ptl section:
+ * pagecache_lookup_range_locked (a fault-around window in one walk of the
+ * index) and pagecache_fault_cached_locked (filemap_fault's "the page is
+ * there" case); anything else goes through pagecache_fault_page_locked.
+ *
  * Locking: inode->lock covers the index, i_size, nrpages/nrdirty, f->ra,
  * i_mmap (with the bounds and pgoff of the VMAs on it, which the
  * address-space layer must change only under it) and host I/O on the file.
@@ -47,6 +53,13 @@ int pagecache_lookup_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *pfn)
 		return -ENOENT;
 	*pfn = v;
 	return 0;
+}
+
+uint64_t pagecache_lookup_range_locked(struct mmk_inode *in, uint64_t first, unsigned n,
+				       pfn_t *pfns)
+{
+	_Static_assert(sizeof(pfn_t) == sizeof(uint32_t), "the index stores pfns as uint32_t");
+	return pcache_index_lookup_range(&in->pages, first, n, pfns);
 }
 
 int pagecache_insert_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
@@ -169,6 +182,21 @@ void inodes_release(struct mmk_inode **v, size_t n)
 }
 
 /* ---- Faults ----------------------------------------------------------------------------- */
+
+/*
+ * filemap_fault()'s fast path (the folio found in the cache, nothing to
+ * read and no readahead to start): what pagecache_fault_page_locked would
+ * return without doing anything else.  A page with the readahead mark, a
+ * miss, or a page beyond EOF is left to pagecache_fault_page_locked.
+ */
+int pagecache_fault_cached_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *pfn)
+{
+	if (pgoff >= size_to_pages(in->size) || pagecache_lookup_locked(in, pgoff, pfn))
+		return -EAGAIN;
+	if (page_test(inode_page(in, *pfn), PG_readahead))
+		return -EAGAIN;
+	return 0;
+}
 
 int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t pgoff,
 				pfn_t *pfn, bool *major)

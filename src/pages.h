@@ -166,6 +166,12 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 uint64_t page_alloc_failures(struct mmk_system *sys);
 /* The cached page at pgoff, or -ENOENT.  Caller holds inode->lock. */
 int pagecache_lookup_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t *pfn);
+/* The cached pages of [first, first + n), 1 <= n <= 64, in one walk of the
+ * index: bit i of the result is set when page first + i is cached, and
+ * pfns[i] is then its frame (pfns[] of absent pages is left alone).  No
+ * references are taken.  Caller holds inode->lock. */
+uint64_t pagecache_lookup_range_locked(struct mmk_inode *inode, uint64_t first, unsigned n,
+				       pfn_t *pfns);
 /* Adds a new page (reference passed to the cache) at pgoff; sets its
  * mapping and index.  0 or -ENOMEM (the page is then the caller's again).
  * Caller holds inode->lock. */
@@ -184,6 +190,12 @@ int pagecache_read_host_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pf
  * -ENOMEM.  Caller holds inode->lock. */
 int pagecache_fault_page_locked(struct mmk_inode *inode, struct vma *vma, uint64_t pgoff,
 				pfn_t *pfn, bool *major);
+/* The fast half of pagecache_fault_page_locked: the page at pgoff when it
+ * is cached below EOF without the readahead mark, so that the fault needs
+ * no read, no readahead and no allocation; else -EAGAIN (call
+ * pagecache_fault_page_locked).  Does no I/O and allocates nothing, so it
+ * may be called under mm->ptl.  Caller holds inode->lock. */
+int pagecache_fault_cached_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t *pfn);
 /* Zaps the mappings of page offsets [first, last) in every VMA of the
  * inode (unmap_mapping_range).  Caller holds inode->lock. */
 void unmap_mapping_range_locked(struct mmk_inode *inode, uint64_t first, uint64_t last,

@@ -5,7 +5,10 @@
  * Insert builds the path top-down; erase clears the value and then prunes
  * the path bottom-up, freeing nodes as they empty, and shrinks the height.
  * An insert that runs out of memory half-way undoes itself with the same
- * prune and shrink, so every exit leaves the invariants intact.
+ * prune and shrink, so every exit leaves the invariants intact.  A range
+ * lookup (fault-around's window) descends once per leaf it touches and
+ * takes the present keys from the leaf's bitmap, as Linux's xas_next()
+ * walks along a node instead of restarting from the root.
  */
 #include "pcache_index.h"
 
@@ -282,6 +285,37 @@ int pcache_index_next(const struct pcache_index *x, uint64_t from, uint64_t *key
 	if (!x->root || !pci_fits(x->height, from))
 		return -ENOENT;
 	return pci_next(x->root, x->height - 1, from, key, val);
+}
+
+/* The low @n bits set (1 <= n <= 64). */
+static uint64_t pci_low_bits(unsigned n)
+{
+	return n >= 64 ? ~0ull : (1ull << n) - 1;
+}
+
+uint64_t pcache_index_lookup_range(const struct pcache_index *x, uint64_t first, unsigned n,
+				   uint32_t *vals)
+{
+	uint64_t found = 0;
+
+	if (n == 0 || n > 64 || first + (n - 1) < first)
+		abort(); /* a caller's bug: see the contract in pcache_index.h */
+	for (unsigned i = 0; i < n;) {
+		uint64_t key = first + i;
+		unsigned d = pci_digit(key, 0);
+		unsigned span = PCI_SLOTS - d < n - i ? PCI_SLOTS - d : n - i;
+		const struct pci_leaf *leaf = pci_find_leaf(x, key);
+		if (leaf) {
+			uint64_t bits = (leaf->hdr.present >> d) & pci_low_bits(span);
+			for (uint64_t b = bits; b; b &= b - 1) {
+				unsigned j = __builtin_ctzll(b);
+				vals[i + j] = leaf->val[d + j];
+			}
+			found |= bits << i;
+		}
+		i += span;
+	}
+	return found;
 }
 
 uint64_t pcache_index_count(const struct pcache_index *x)

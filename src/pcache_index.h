@@ -67,6 +67,17 @@ int pcache_index_erase(struct pcache_index *x, uint64_t key, uint32_t *old);
 int pcache_index_next(const struct pcache_index *x, uint64_t from, uint64_t *key,
 		      uint32_t *val);
 
+/*
+ * The present keys of [@first, @first + @n), 1 <= @n <= 64, in one pass
+ * (Linux's xas_next() walk of a range, as filemap_map_pages() does it):
+ * returns a bitmap whose bit i is set when first + i is present, and sets
+ * vals[i] for those bits (the other vals[] are left alone).  The range may
+ * not wrap past UINT64_MAX.  One root-to-leaf descent per leaf the range
+ * touches (at most two): O(height), not O(n * height).
+ */
+uint64_t pcache_index_lookup_range(const struct pcache_index *x, uint64_t first, unsigned n,
+				   uint32_t *vals);
+
 uint64_t pcache_index_count(const struct pcache_index *x);
 
 /*

@@ -61,9 +61,17 @@ void dirty_account_locked(struct mmk_inode *in, int delta)
 		atomic_fetch_add(&f->nr_dirty, (uint64_t)(int64_t)delta);
 }
 
+/*
+ * folio_mark_dirty() + balance_dirty_pages_ratelimited(): a page that is
+ * already dirty costs one load (the common case of a shared-write fault on
+ * a page stored to before): PG_dirty is cleared only under inode->lock
+ * (writeback, deletion, reclaim's pageout), which the caller holds, so the
+ * test cannot miss a clean page.  Only a newly dirty page is counted,
+ * stamped for the flusher and checked against the background threshold.
+ */
 void pagecache_mark_dirty_locked(struct mmk_inode *in, struct page *pg)
 {
-	if (page_set(pg, PG_dirty) & PG_dirty)
+	if (page_test(pg, PG_dirty) || (page_set(pg, PG_dirty) & PG_dirty))
 		return;
 	if (in->kind != INODE_FILE)
 		return;

@@ -3,9 +3,13 @@
  * file pages through the page cache (major/minor), fault-around's window,
  * readahead (read-around, async ramp-up, MADV_RANDOM, MADV_SEQUENTIAL),
  * SIGBUS past EOF, copy-on-write of private file pages, dirty tracking of
- * shared ones, MAP_POPULATE/MAP_LOCKED, PROT_NONE keeping pages.  Expected
- * numbers follow Linux 6.x's rules (do_fault_around, do_sync_mmap_readahead,
- * page_cache_async_ra), worked out by hand.
+ * shared ones, MAP_POPULATE/MAP_LOCKED, PROT_NONE keeping pages, and the
+ * batched fault-around (one index walk and one PTE-table section per
+ * fault): partially cached windows, EOF, VMA and PTE-table edges, PTEs
+ * already taken, readahead marks, dirty pages, references and mapcounts.
+ * Expected numbers follow Linux 6.x's rules (do_fault_around,
+ * filemap_map_pages, do_sync_mmap_readahead, page_cache_async_ra), worked
+ * out by hand.
  */
 #include "page_test.h"
 
@@ -423,6 +427,376 @@ TEST(short_read_from_host_file_zero_fills)
 	CHECK_EQ(peek(fx.p, a + PS + 499), 'h');
 	CHECK_EQ(peek(fx.p, a + PS + 500), 0);
 	CHECK_EQ(peek(fx.p, a + 2 * PS + 5), 0);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* ---- Fault-around, batched ----------------------------------------------------- */
+
+#define TABLE (512 * PS) /* what one PTE table maps: 2 MiB */
+
+/* Caches pages [first, first + n) of the file mapped at a (pgoff 0) with
+ * MADV_WILLNEED, which reads exactly those pages and maps nothing. */
+static int cache_pages(mmk_proc *p, uint64_t a, uint64_t first, uint64_t n)
+{
+	return mmk_madvise(p, a + first * PS, n * PS, MMK_MADV_WILLNEED);
+}
+
+/* Bit i set when page i of [a, a + n pages) is present (n <= 64). */
+static uint64_t present_mask(mmk_proc *p, uint64_t a, int n)
+{
+	struct mmk_pageinfo pi[64];
+	uint64_t m = 0;
+	mmk_proc_pagemap(p, a, (uint64_t)n, pi);
+	for (int i = 0; i < n; i++)
+		m |= (uint64_t)pi[i].present << i;
+	return m;
+}
+
+/* Fails unless every present page of [a, a + n pages) is a file page mapped
+ * once, referenced by its PTE and the cache (refcount 2), read-only. */
+#define CHECK_FILE_PAGES_MAPPED_ONCE(p, a, n)                                  \
+	do {                                                                   \
+		struct mmk_pageinfo pi_[64];                                   \
+		mmk_proc_pagemap((p), (a), (n), pi_);                          \
+		for (int i_ = 0; i_ < (n); i_++) {                             \
+			if (!pi_[i_].present)                                  \
+				continue;                                      \
+			CHECK(pi_[i_].file && !pi_[i_].writable);              \
+			CHECK_EQ(pi_[i_].mapcount, 1);                         \
+			CHECK_EQ(pi_[i_].refcount, 2);                         \
+		}                                                              \
+	} while (0)
+
+/* A window with holes: only cached pages are mapped, one fault for all of
+ * them; an uncached page is read (major) and then its neighbours refault. */
+TEST(fault_around_maps_exactly_the_cached_pages_of_a_partial_window)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 64 * PS, -1);
+	int fd = fx_open(&fx, fx.p, "f", MMK_O_RDONLY);
+	uint64_t a = 0x40000000; /* PTE index 0 */
+	CHECK_EQ(mmk_mmap(fx.p, a, 64 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0),
+		 (int64_t)a);
+	CHECK_EQ(cache_pages(fx.p, a, 2, 2), 0);
+	CHECK_EQ(cache_pages(fx.p, a, 5, 1), 0);
+	CHECK_EQ(cache_pages(fx.p, a, 9, 3), 0);
+	CHECK_EQ(cache_pages(fx.p, a, 14, 2), 0);
+	CHECK_EQ(cache_pages(fx.p, a, 17, 1), 0);
+	CHECK_EQ(cache_pages(fx.p, a, 40, 1), 0);
+	CHECK_EQ(resident_pages(fx.p, a, 64), 10);
+	CHECK_EQ(present_mask(fx.p, a, 64), 0);
+	/* Page 40 makes the PTE table; its window (32..47) holds only itself. */
+	CHECK_EQ(peek(fx.p, a + 40 * PS + 1), 1);
+	CHECK_EQ(present_mask(fx.p, a, 64), 1ull << 40);
+	/* Page 3: window 0..15, one walk of the index, every cached page. */
+	CHECK_EQ(peek(fx.p, a + 3 * PS + 2), 2);
+	uint64_t want = 0xcull | 0x20 | 0xe00 | 0xc000 | 1ull << 40;
+	CHECK_EQ(present_mask(fx.p, a, 64), want);
+	CHECK_EQ(faults_minor(fx.p), 2);
+	CHECK_EQ(faults_major(fx.p), 0);
+	CHECK_FILE_PAGES_MAPPED_ONCE(fx.p, a, 64);
+	CHECK_EQ(smaps_kb(fx.p, a, "Rss:"), 9 * 4);
+	CHECK_STR(status_line(fx.p, "RssFile"), "RssFile:\t      36 kB");
+	CHECK_INV(&fx);
+	/* Page 7 is not cached: fault-around maps nothing more, the page is
+	 * read (major) with read-around [0, 32), and only it is mapped. */
+	CHECK_EQ(peek(fx.p, a + 7 * PS + 3), 3);
+	CHECK_EQ(faults_major(fx.p), 1);
+	CHECK_EQ(present_mask(fx.p, a, 64), want | 1ull << 7);
+	CHECK_EQ(resident_pages(fx.p, a, 64), 33);
+	/* Page 0: the rest of 0..15 now. */
+	CHECK_EQ(peek(fx.p, a), 0);
+	CHECK_EQ(present_mask(fx.p, a, 64), 0xffffull | 1ull << 40);
+	CHECK_EQ(faults_minor(fx.p), 3);
+	CHECK_FILE_PAGES_MAPPED_ONCE(fx.p, a, 64);
+	for (int i = 0; i < 16; i++)
+		CHECK_EQ(peek(fx.p, a + (uint64_t)i * PS + 9), 9);
+	CHECK_EQ(faults_minor(fx.p) + faults_major(fx.p), 4);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* EOF cuts the window; a fault past it maps the cached pages before EOF
+ * in its window (as Linux's do_read_fault does before __do_fault) and then
+ * gets SIGBUS, uncounted. */
+TEST(fault_around_stops_at_eof_and_sigbus_beyond_it)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 20 * PS + 100, 'e'); /* pages 0..20 hold data */
+	int fd = fx_open(&fx, fx.p, "f", MMK_O_RDONLY);
+	char buf[21 * PS];
+	CHECK_EQ(mmk_pread(fx.p, fd, buf, sizeof(buf), 0), 20 * PS + 100);
+	uint64_t a = 0x40000000, b = 0x40000000 + TABLE;
+	CHECK_EQ(mmk_mmap(fx.p, a, 32 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0),
+		 (int64_t)a);
+	CHECK_EQ(peek(fx.p, a + 18 * PS), 'e');
+	CHECK_EQ(present_mask(fx.p, a, 32), 0x1full << 16);
+	CHECK_EQ(peek(fx.p, a + 20 * PS + 99), 'e');
+	CHECK_EQ(peek(fx.p, a + 20 * PS + 100), 0);
+	CHECK_EQ(faults_minor(fx.p), 1);
+	CHECK_EQ(peek(fx.p, a + 21 * PS), BUS);
+	CHECK_EQ(peek(fx.p, a + 31 * PS), BUS);
+	CHECK_EQ(faults_minor(fx.p) + faults_major(fx.p), 1);
+	CHECK_EQ(present_mask(fx.p, a, 32), 0x1full << 16);
+	/* A second mapping, in a table of its own: the first access is past
+	 * EOF.  Pages 16..20 are cached and not the file's last one first, so
+	 * they are mapped around; the access itself is SIGBUS. */
+	CHECK_EQ(mmk_mmap(fx.p, b, 32 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0),
+		 (int64_t)b);
+	CHECK_EQ(peek(fx.p, b + 24 * PS), BUS);
+	CHECK_EQ(present_mask(fx.p, b, 32), 0x1full << 16);
+	CHECK_EQ(faults_minor(fx.p) + faults_major(fx.p), 1);
+	struct mmk_pageinfo pi[32];
+	mmk_proc_pagemap(fx.p, b, 32, pi);
+	for (int i = 16; i < 21; i++) { /* mapped by a and by b */
+		CHECK_EQ(pi[i].mapcount, 2);
+		CHECK_EQ(pi[i].refcount, 3);
+	}
+	CHECK_EQ(smaps_kb(fx.p, b, "Rss:"), 20);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* The window never leaves the VMA or the PTE table of the fault. */
+TEST(fault_around_is_clipped_to_the_vma_and_to_the_pte_table)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 64 * PS, 'c');
+	int fd = fx_open(&fx, fx.p, "f", MMK_O_RDONLY);
+	char buf[64 * PS];
+	CHECK_EQ(mmk_pread(fx.p, fd, buf, sizeof(buf), 0), (int64_t)sizeof(buf));
+	/* 8 pages across a table boundary: PTE indexes 509..511, then 0..4. */
+	uint64_t a = 0x40000000 + TABLE - 3 * PS;
+	CHECK_EQ(mmk_mmap(fx.p, a, 8 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0),
+		 (int64_t)a);
+	CHECK_EQ(peek(fx.p, a + PS), 'c'); /* index 510: window 509..511 */
+	CHECK_EQ(present_mask(fx.p, a, 8), 0x7);
+	CHECK_EQ(peek(fx.p, a + 5 * PS), 'c'); /* next table, index 2: window 0..4 */
+	CHECK_EQ(present_mask(fx.p, a, 8), 0xff);
+	CHECK_EQ(faults_minor(fx.p), 2);
+	CHECK_FILE_PAGES_MAPPED_ONCE(fx.p, a, 8);
+	/* Two VMAs of 4 pages in one 16-page block (file pages 20..23 and
+	 * 30..33, so they cannot merge): a fault in one leaves the other. */
+	uint64_t v = 0x50000000 + 4 * PS, w = v + 4 * PS;
+	CHECK_EQ(mmk_mmap(fx.p, v, 4 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd,
+			  20 * PS), (int64_t)v);
+	CHECK_EQ(mmk_mmap(fx.p, w, 4 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd,
+			  30 * PS), (int64_t)w);
+	CHECK_EQ(peek(fx.p, v + PS), 'c');
+	CHECK_EQ(present_mask(fx.p, v, 8), 0xf);
+	CHECK_EQ(peek(fx.p, w + 3 * PS), 'c');
+	CHECK_EQ(present_mask(fx.p, v, 8), 0xff);
+	CHECK_EQ(faults_minor(fx.p), 4);
+	CHECK_EQ(smaps_kb(fx.p, v, "Rss:"), 16);
+	CHECK_EQ(smaps_kb(fx.p, w, "Rss:"), 16);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* filemap_map_pmd()'s rule: with no PTE table yet, nothing is mapped
+ * around when the first cached page of the window is the file's last one;
+ * once the table exists, the same window is mapped. */
+TEST(fault_around_into_a_new_table_skips_a_window_that_starts_at_the_last_page)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 5 * PS, 'l');
+	int fd = fx_open(&fx, fx.p, "f", MMK_O_RDONLY);
+	uint64_t a = 0x40000000, b = a + TABLE;
+	CHECK_EQ(mmk_mmap(fx.p, a, 8 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0),
+		 (int64_t)a);
+	CHECK_EQ(cache_pages(fx.p, a, 4, 1), 0);
+	CHECK_EQ(peek(fx.p, a), 'l'); /* new table, first cached page 4 = last: read page 0 */
+	CHECK_EQ(faults_major(fx.p), 1);
+	CHECK_EQ(present_mask(fx.p, a, 8), 0x1);
+	CHECK_EQ(resident_pages(fx.p, a, 8), 5);
+	CHECK_EQ(peek(fx.p, a + PS), 'l'); /* the table exists now: 1..4 around */
+	CHECK_EQ(present_mask(fx.p, a, 8), 0x1f);
+	CHECK_EQ(faults_minor(fx.p), 1);
+	/* The same file in a table of its own, everything cached: page 0 is
+	 * the first cached page and not the last, so all five are mapped. */
+	CHECK_EQ(mmk_mmap(fx.p, b, 8 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0),
+		 (int64_t)b);
+	CHECK_EQ(peek(fx.p, b + 2 * PS), 'l');
+	CHECK_EQ(present_mask(fx.p, b, 8), 0x1f);
+	CHECK_EQ(faults_minor(fx.p), 2);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* A PTE already taken (here by a private COW copy) is left as it is; the
+ * other pages take one reference and one mapcount per mapping process. */
+TEST(fault_around_leaves_taken_ptes_and_counts_references_per_mapping)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 16 * PS, 'o');
+	int fd = fx_open(&fx, fx.p, "f", MMK_O_RDONLY);
+	char buf[16 * PS];
+	CHECK_EQ(mmk_pread(fx.p, fd, buf, sizeof(buf), 0), (int64_t)sizeof(buf));
+	uint64_t a = 0x40000000;
+	CHECK_EQ(mmk_mmap(fx.p, a, 16 * PS, RW, MMK_MAP_PRIVATE | MMK_MAP_FIXED, fd, 0),
+		 (int64_t)a);
+	CHECK_EQ(poke(fx.p, a + 3 * PS, 'n'), 0); /* do_cow_fault: no fault-around */
+	CHECK_EQ(present_mask(fx.p, a, 16), 1ull << 3);
+	CHECK_EQ(peek(fx.p, a + 5 * PS), 'o');
+	CHECK_EQ(present_mask(fx.p, a, 16), 0xffff);
+	CHECK_EQ(peek(fx.p, a + 3 * PS), 'n');
+	struct mmk_pageinfo pi[16];
+	mmk_proc_pagemap(fx.p, a, 16, pi);
+	for (int i = 0; i < 16; i++) {
+		CHECK_EQ(pi[i].anon, i == 3);
+		CHECK_EQ(pi[i].mapcount, 1);
+		CHECK_EQ(pi[i].refcount, i == 3 ? 1 : 2);
+	}
+	CHECK_STR(status_line(fx.p, "RssFile"), "RssFile:\t      60 kB");
+	CHECK_STR(status_line(fx.p, "RssAnon"), "RssAnon:\t       4 kB");
+	/* A second process maps the file shared: every cache page, page 3's
+	 * included, gains a mapcount and a reference. */
+	mmk_proc *q;
+	CHECK(mmk_spawn(fx.sys, &q) > 0);
+	int qfd = fx_open(&fx, q, "f", MMK_O_RDONLY);
+	int64_t b = mmk_mmap(q, 0x40000000, 16 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED,
+			     qfd, 0);
+	CHECK_EQ(b, 0x40000000);
+	CHECK_EQ(peek(q, (uint64_t)b + 9 * PS), 'o');
+	CHECK_EQ(present_mask(q, (uint64_t)b, 16), 0xffff);
+	struct mmk_pageinfo qi[16];
+	mmk_proc_pagemap(q, (uint64_t)b, 16, qi);
+	mmk_proc_pagemap(fx.p, a, 16, pi);
+	for (int i = 0; i < 16; i++) {
+		CHECK(qi[i].file);
+		CHECK_EQ(qi[i].mapcount, i == 3 ? 1 : 2);
+		CHECK_EQ(qi[i].refcount, i == 3 ? 2 : 3);
+		if (i != 3)
+			CHECK_EQ(qi[i].pfn, pi[i].pfn);
+	}
+	CHECK_INV(&fx);
+	CHECK_EQ(mmk_munmap(q, (uint64_t)b, 16 * PS), 0);
+	mmk_proc_pagemap(fx.p, a, 16, pi);
+	for (int i = 0; i < 16; i++)
+		CHECK_EQ(pi[i].refcount, i == 3 ? 1 : 2);
+	CHECK_EQ(mmk_exit(q), 0);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* A readahead mark is never mapped around (touching it must fault, to
+ * start the next window); pages dirtied by write() are mapped read-only,
+ * still dirty, and a store to them faults once without counting them
+ * dirty twice. */
+TEST(fault_around_skips_readahead_marks_and_keeps_dirty_pages_dirty)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 64 * PS, 'm');
+	int fd = fx_open(&fx, fx.p, "f", 0);
+	uint64_t a = 0x40000000;
+	CHECK_EQ(mmk_mmap(fx.p, a, 64 * PS, RW, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0), (int64_t)a);
+	/* Read-around at page 40: [24, 56), the mark at 48. */
+	CHECK_EQ(peek(fx.p, a + 40 * PS), 'm');
+	CHECK_EQ(faults_major(fx.p), 1);
+	CHECK_EQ(peek(fx.p, a + 50 * PS), 'm'); /* window 48..63: 49..55 */
+	CHECK_EQ(present_mask(fx.p, a, 64), 1ull << 40 | 0x7full << 49);
+	CHECK_EQ(resident_pages(fx.p, a, 64), 32);
+	CHECK_EQ(peek(fx.p, a + 48 * PS), 'm'); /* the mark: async readahead of 56..63 */
+	CHECK_EQ(resident_pages(fx.p, a, 64), 40);
+	CHECK(present_mask(fx.p, a, 64) & 1ull << 48);
+	CHECK_EQ(faults_major(fx.p), 1);
+	CHECK_EQ(faults_minor(fx.p), 2);
+	/* write() dirties pages 33 and 36; a read fault maps 32..47. */
+	CHECK_EQ(mmk_pwrite(fx.p, fd, "W", 1, 33 * PS), 1);
+	CHECK_EQ(mmk_pwrite(fx.p, fd, "W", 1, 36 * PS), 1);
+	struct mmk_vmstat vs;
+	CHECK_EQ(mmk_vmstat(fx.sys, &vs), 0);
+	CHECK_EQ(vs.nr_dirty, 2);
+	CHECK_EQ(peek(fx.p, a + 34 * PS), 'm');
+	CHECK_EQ(present_mask(fx.p, a, 64) >> 32 & 0xffff, 0xffff);
+	struct mmk_pageinfo pi[16];
+	mmk_proc_pagemap(fx.p, a + 32 * PS, 16, pi);
+	for (int i = 0; i < 16; i++) {
+		CHECK(!pi[i].writable);
+		CHECK_EQ(pi[i].dirty, i == 1 || i == 4);
+	}
+	CHECK_EQ(smaps_kb(fx.p, a, "Private_Dirty:"), 8);
+	CHECK_EQ(peek(fx.p, a + 33 * PS), 'W');
+	uint64_t f0 = faults_minor(fx.p);
+	CHECK_EQ(poke(fx.p, a + 33 * PS + 1, 'X'), 0); /* wp fault on a dirty page */
+	CHECK_EQ(poke(fx.p, a + 35 * PS, 'Y'), 0);     /* wp fault on a clean page */
+	CHECK_EQ(faults_minor(fx.p), f0 + 2);
+	CHECK_EQ(mmk_vmstat(fx.sys, &vs), 0);
+	CHECK_EQ(vs.nr_dirty, 3);
+	CHECK(pinfo(fx.p, a + 33 * PS).writable && pinfo(fx.p, a + 35 * PS).writable);
+	CHECK(!pinfo(fx.p, a + 36 * PS).writable);
+	CHECK_INV(&fx);
+	CHECK_EQ(mmk_msync(fx.p, a, 64 * PS, MMK_MS_SYNC), 0);
+	CHECK_EQ(mmk_vmstat(fx.sys, &vs), 0);
+	CHECK_EQ(vs.nr_dirty, 0);
+	char got[2];
+	CHECK_EQ(host_read(&fx, "f", got, 2, 33 * PS), 2);
+	CHECK(got[0] == 'W' && got[1] == 'X');
+	CHECK(host_all(&fx, "f", 35 * PS, 1, 'Y'));
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* do_shared_fault on a cached page (one ptl section), on an uncached one
+ * (read first, major) and past EOF (SIGBUS, nothing mapped or counted). */
+TEST(shared_write_fault_maps_the_cache_page_dirty_once)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 8 * PS, 's');
+	int fd = fx_open(&fx, fx.p, "f", 0);
+	char six[6 * PS];
+	/* a lone read, not at the start: pages 2..7 exactly, no readahead */
+	CHECK_EQ(mmk_pread(fx.p, fd, six, sizeof(six), 2 * PS), (int64_t)sizeof(six));
+	int64_t a = mmk_mmap(fx.p, 0, 16 * PS, RW, MMK_MAP_SHARED, fd, 0);
+	CHECK(a > 0);
+	uint64_t cached = (uint64_t)a + 2 * PS;
+	CHECK_EQ(resident_pages(fx.p, (uint64_t)a, 8), 6);
+	CHECK_EQ(poke(fx.p, cached, 'S'), 0);
+	CHECK_EQ(faults_minor(fx.p), 1);
+	CHECK_EQ(faults_major(fx.p), 0);
+	CHECK_EQ(present_pages(fx.p, (uint64_t)a, 16), 1); /* no fault-around on writes */
+	struct mmk_pageinfo pi = pinfo(fx.p, cached);
+	CHECK(pi.file && pi.writable && pi.dirty);
+	CHECK_EQ(pi.mapcount, 1);
+	CHECK_EQ(pi.refcount, 2);
+	struct mmk_vmstat vs;
+	CHECK_EQ(mmk_vmstat(fx.sys, &vs), 0);
+	CHECK_EQ(vs.nr_dirty, 1);
+	CHECK_EQ(poke(fx.p, cached + 1, 'T'), 0); /* the TLB: no fault */
+	CHECK_EQ(faults_minor(fx.p), 1);
+	/* Unmapped and mapped again: still dirty, the fault counts it once. */
+	CHECK_EQ(mmk_munmap(fx.p, (uint64_t)a, 16 * PS), 0);
+	a = mmk_mmap(fx.p, 0, 16 * PS, RW, MMK_MAP_SHARED, fd, 0);
+	CHECK(a > 0);
+	CHECK_EQ(poke(fx.p, (uint64_t)a + 2 * PS + 2, 'U'), 0);
+	CHECK_EQ(mmk_vmstat(fx.sys, &vs), 0);
+	CHECK_EQ(vs.nr_dirty, 1);
+	CHECK_EQ(faults_minor(fx.p), 2);
+	/* Page 0 was never cached: read (major), then dirty. */
+	CHECK_EQ(poke(fx.p, (uint64_t)a, 'Z'), 0);
+	CHECK_EQ(faults_major(fx.p), 1);
+	CHECK(pinfo(fx.p, (uint64_t)a).writable);
+	CHECK_EQ(mmk_vmstat(fx.sys, &vs), 0);
+	CHECK_EQ(vs.nr_dirty, 2);
+	/* Past EOF: SIGBUS, no PTE, no count. */
+	CHECK_EQ(poke(fx.p, (uint64_t)a + 9 * PS, 1), BUS);
+	CHECK(!pinfo(fx.p, (uint64_t)a + 9 * PS).present);
+	CHECK_EQ(faults_minor(fx.p) + faults_major(fx.p), 3);
+	CHECK_EQ(smaps_kb(fx.p, (uint64_t)a, "Private_Dirty:"), 8);
+	CHECK_INV(&fx);
+	CHECK_EQ(mmk_msync(fx.p, (uint64_t)a, 8 * PS, MMK_MS_SYNC), 0);
+	char got[3];
+	CHECK_EQ(host_read(&fx, "f", got, 3, 2 * PS), 3);
+	CHECK(got[0] == 'S' && got[1] == 'T' && got[2] == 'U');
+	CHECK(host_all(&fx, "f", 0, 1, 'Z'));
 	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));
 }

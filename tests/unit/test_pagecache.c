@@ -4,8 +4,10 @@
  * host file (msync, fsync, sync, the flusher, destroy) and never being
  * lost (a failing host write keeps the page dirty), bytes past EOF,
  * truncation (SIGBUS, COW copies zapped, tails zeroed), msync's and
- * mincore's errors, madvise's page advice, shared anonymous memory, and
- * allocation failure and reclaim under a small RAM.
+ * mincore's errors, madvise's page advice, shared anonymous memory,
+ * allocation failure and reclaim under a small RAM, and the lookups the
+ * fault path batches (a range in one walk, a cached page without I/O)
+ * against truncation and hole punching.
  */
 #include "page_test.h"
 
@@ -313,6 +315,118 @@ TEST(madv_remove_punches_a_hole)
 	CHECK_EQ(peek(fx.p, sh + PS), 9);
 	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));
+}
+
+/* The inode behind fd of p (the test reaches into the library's internals). */
+static struct mmk_inode *fd_inode(mmk_proc *p, int fd)
+{
+	return p->fdt.fds[fd].file->inode;
+}
+
+/* pagecache_lookup_range_locked agrees with one lookup per page; the
+ * fault's no-I/O lookup refuses what would need a read, readahead or
+ * SIGBUS. */
+TEST(range_lookup_and_cached_fault_lookup_follow_the_cache)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 8 * PS + 100, 'q'); /* pages 0..8 */
+	int fd = fx_open(&fx, fx.p, "f", 0);
+	char buf[3 * PS];
+	CHECK_EQ(mmk_pread(fx.p, fd, buf, sizeof(buf), 2 * PS), (int64_t)sizeof(buf)); /* 2..4 */
+	CHECK_EQ(mmk_pwrite(fx.p, fd, "w", 1, 6 * PS), 1);                          /* 6 */
+	struct mmk_inode *in = fd_inode(fx.p, fd);
+	pthread_mutex_lock(&in->lock);
+	pfn_t pfns[16], one;
+	for (int i = 0; i < 16; i++)
+		pfns[i] = 0;
+	uint64_t got = pagecache_lookup_range_locked(in, 0, 16, pfns);
+	int ok = got == (0x1cull | 0x40);
+	for (uint64_t i = 0; ok && i < 16; i++) {
+		int cached = !pagecache_lookup_locked(in, i, &one);
+		ok = cached == (int)((got >> i) & 1) && (!cached || pfns[i] == one) &&
+		     (cached || pfns[i] == 0);
+	}
+	/* the same from an unaligned start, across the 64-page leaf boundary */
+	uint64_t far = pagecache_lookup_range_locked(in, 60, 16, pfns);
+	ok = ok && far == 0;
+	pfn_t p3;
+	int cached3 = pagecache_fault_cached_locked(in, 3, &p3);
+	int absent0 = pagecache_fault_cached_locked(in, 0, &one);
+	int beyond9 = pagecache_fault_cached_locked(in, 9, &one);
+	page_set(pfn_to_page(&fx.sys->pool, p3), PG_readahead);
+	int marked3 = pagecache_fault_cached_locked(in, 3, &one);
+	page_clear(pfn_to_page(&fx.sys->pool, p3), PG_readahead);
+	pthread_mutex_unlock(&in->lock);
+	CHECK(ok);
+	CHECK_EQ(cached3, 0);
+	CHECK_EQ(p3, pfns[3]);
+	CHECK_EQ(absent0, -EAGAIN);
+	CHECK_EQ(beyond9, -EAGAIN);
+	CHECK_EQ(marked3, -EAGAIN);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* Pages mapped by fault-around are zapped by truncation and hole
+ * punching like any others; refaults see what the cache holds then. */
+TEST(truncate_and_hole_punch_zap_pages_mapped_around)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 32 * PS, 'a');
+	int fd = fx_open(&fx, fx.p, "f", 0);
+	uint64_t s = 0x40000000;
+	CHECK_EQ(mmk_mmap(fx.p, s, 32 * PS, RW, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0), (int64_t)s);
+	CHECK_EQ(peek(fx.p, s), 'a');      /* major, read-around caches 0..31 */
+	CHECK_EQ(peek(fx.p, s + PS), 'a'); /* fault-around maps 0..15 */
+	CHECK_EQ(present_pages(fx.p, s, 32), 16);
+	CHECK_EQ(mmk_ftruncate(fx.p, fd, 10 * PS + 10), 0); /* pages 0..10 stay */
+	CHECK_INV(&fx);
+	CHECK_EQ(present_pages(fx.p, s, 32), 11);
+	CHECK_EQ(peek(fx.p, s + 10 * PS + 9), 'a');
+	CHECK_EQ(peek(fx.p, s + 10 * PS + 10), 0);
+	CHECK_EQ(peek(fx.p, s + 11 * PS), BUS);
+	CHECK_EQ(mmk_madvise(fx.p, s + 3 * PS, 2 * PS, MMK_MADV_REMOVE), 0);
+	CHECK_INV(&fx);
+	CHECK_EQ(present_pages(fx.p, s, 32), 9);
+	uint64_t major = faults_major(fx.p);
+	CHECK_EQ(peek(fx.p, s + 3 * PS), 0); /* read again (major): the hole reads zeros */
+	CHECK_EQ(faults_major(fx.p), major + 1);
+	CHECK_EQ(peek(fx.p, s + 4 * PS), 0); /* cached by read-around: minor */
+	CHECK_EQ(faults_major(fx.p), major + 1);
+	CHECK_EQ(present_pages(fx.p, s, 32), 11);
+	CHECK_EQ(mmk_pwrite(fx.p, fd, "W", 1, 6 * PS), 1);
+	CHECK_EQ(peek(fx.p, s + 6 * PS), 'W');
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* folio_mark_accessed() through read(): the first read sets referenced,
+ * the second activates (LRU policy), later ones change nothing; the other
+ * policies never activate. */
+TEST(reads_mark_pages_accessed_and_activate_them_once)
+{
+	int policies[] = {MMK_RECLAIM_LRU, MMK_RECLAIM_CLOCK};
+	for (int k = 0; k < 2; k++) {
+		struct fixture fx;
+		struct mmk_config c = {.reclaim_policy = policies[k]};
+		CHECK(!fx_init_cfg(&fx, &c));
+		fx_file(&fx, "f", 4 * PS, 'r');
+		int fd = fx_open(&fx, fx.p, "f", MMK_O_RDONLY);
+		struct mmk_vmstat before, vs;
+		CHECK_EQ(mmk_vmstat(fx.sys, &before), 0);
+		char b;
+		for (int n = 1; n <= 4; n++) {
+			CHECK_EQ(mmk_pread(fx.p, fd, &b, 1, PS), 1);
+			CHECK_EQ(mmk_vmstat(fx.sys, &vs), 0);
+			uint64_t want = policies[k] == MMK_RECLAIM_LRU && n >= 2;
+			CHECK_EQ(vs.nr_active_file - before.nr_active_file, want);
+			CHECK_EQ(vs.pgactivate - before.pgactivate, want);
+		}
+		CHECK_INV(&fx);
+		CHECK(!fx_done(&fx));
+	}
 }
 
 TEST(madv_free_is_lazy_and_a_store_cancels_it)

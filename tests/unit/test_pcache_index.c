@@ -201,6 +201,96 @@ TEST(next_skips_empty_subtrees)
 	pcache_index_destroy(&x);
 }
 
+#define SENTINEL 0xdeadbeefu
+
+/* pcache_index_lookup_range() of [first, first + n) with vals[] pre-filled
+ * with SENTINEL; CHECKs that exactly the keys of want (bit i: first + i)
+ * came back, each with value val_of(key), and that the others kept SENTINEL. */
+static void check_range(const struct pcache_index *x, uint64_t first, unsigned n, uint64_t want,
+			uint32_t (*val_of)(uint64_t))
+{
+	uint32_t vals[64];
+	for (unsigned i = 0; i < 64; i++)
+		vals[i] = SENTINEL;
+	uint64_t got = pcache_index_lookup_range(x, first, n, vals);
+	if (got != want)
+		T_FAIL("range [%" PRIu64 ", +%u): bitmap %#" PRIx64 ", want %#" PRIx64, first, n,
+		       got, want);
+	for (unsigned i = 0; i < 64; i++) {
+		uint32_t expect = (want >> i) & 1 ? val_of(first + i) : SENTINEL;
+		if (vals[i] != expect)
+			T_FAIL("range [%" PRIu64 ", +%u): vals[%u] = %#x, want %#x", first, n, i,
+			       vals[i], expect);
+	}
+}
+
+static uint32_t times_ten(uint64_t key)
+{
+	return (uint32_t)(key * 10);
+}
+
+/* Wraps check_range so that a failure inside it ends the calling test. */
+#define CHECK_RANGE(x, first, n, want, val_of)                                 \
+	do {                                                                   \
+		check_range((x), (first), (n), (want), (val_of));              \
+		if (t_failed_now)                                              \
+			return;                                                \
+	} while (0)
+
+TEST(lookup_range_within_and_across_leaves)
+{
+	struct pcache_index x;
+	uint32_t vals[64];
+
+	pcache_index_init(&x);
+	CHECK_EQ(pcache_index_lookup_range(&x, 0, 64, vals), 0); /* empty index */
+	/* leaf 0: 0..3 and 60..63; leaf 1: 64, 66; leaf 3 (192..255): 200 */
+	uint64_t keys[] = {0, 1, 2, 3, 60, 61, 62, 63, 64, 66, 200};
+	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		CHECK_EQ(pcache_index_insert(&x, keys[i], times_ten(keys[i])), 0);
+	CHECK_RANGE(&x, 0, 16, 0xf, times_ten);            /* one leaf, aligned */
+	CHECK_RANGE(&x, 2, 1, 0x1, times_ten);             /* one key */
+	CHECK_RANGE(&x, 4, 1, 0x0, times_ten);             /* one hole */
+	CHECK_RANGE(&x, 0, 64, 0xf000000000000000ull | 0xf, times_ten); /* a whole leaf */
+	/* 56..71 crosses from leaf 0 into leaf 1: 60..63 are bits 4..7, 64 bit 8, 66 bit 10 */
+	CHECK_RANGE(&x, 56, 16, 0x5f0, times_ten);
+	/* 62..125: the rest of leaf 0 and most of leaf 1, n = 64 unaligned */
+	CHECK_RANGE(&x, 62, 64, 0x1 | 0x2 | 0x4 | 0x10, times_ten);
+	/* 120..183: leaf 1's tail and a missing leaf 2 */
+	CHECK_RANGE(&x, 120, 64, 0, times_ten);
+	/* 190..205: missing leaf 2's tail, then leaf 3 */
+	CHECK_RANGE(&x, 190, 16, 1ull << 10, times_ten);
+	/* beyond the tree's height (keys < 4096 here) */
+	CHECK_RANGE(&x, 1ull << 40, 64, 0, times_ten);
+	CHECK_RANGE(&x, 4090, 16, 0, times_ten);
+	CHECK_X(&x);
+	pcache_index_destroy(&x);
+}
+
+static uint32_t low_bits_of(uint64_t key)
+{
+	return (uint32_t)key;
+}
+
+TEST(lookup_range_at_the_top_of_the_key_space)
+{
+	struct pcache_index x;
+
+	pcache_index_init(&x);
+	CHECK_EQ(pcache_index_insert(&x, UINT64_MAX, low_bits_of(UINT64_MAX)), 0);
+	CHECK_EQ(pcache_index_insert(&x, UINT64_MAX - 64, low_bits_of(UINT64_MAX - 64)), 0);
+	CHECK_EQ(pcache_index_insert(&x, 5, low_bits_of(5)), 0);
+	/* the last 16 keys: only UINT64_MAX */
+	CHECK_RANGE(&x, UINT64_MAX - 15, 16, 1ull << 15, low_bits_of);
+	/* the last 64: one leaf, UINT64_MAX - 63 .. UINT64_MAX */
+	CHECK_RANGE(&x, UINT64_MAX - 63, 64, 1ull << 63, low_bits_of);
+	/* 65 below the top, across the last two leaves */
+	CHECK_RANGE(&x, UINT64_MAX - 64, 64, 1, low_bits_of);
+	CHECK_RANGE(&x, UINT64_MAX, 1, 1, low_bits_of);
+	CHECK_RANGE(&x, 0, 8, 1ull << 5, low_bits_of);
+	pcache_index_destroy(&x);
+}
+
 /* Every key in a sorted array is in the index with the value model_val(). */
 static uint32_t model_val(uint64_t key)
 {
@@ -334,6 +424,16 @@ TEST(randomized_against_model)
 			CHECK_EQ(rc, here ? 0 : -ENOENT);
 			if (here)
 				CHECK_EQ(v, model_val(key));
+		} else if (kind < 9) {
+			/* a range starting at key, compared key by key with the model */
+			unsigned n = 1 + (unsigned)((r >> 16) % 64);
+			if (key > UINT64_MAX - (n - 1))
+				key = UINT64_MAX - (n - 1);
+			i = model_find(&m, key);
+			uint64_t want = 0;
+			for (int j = i; j < m.n && m.keys[j] - key < n; j++)
+				want |= 1ull << (m.keys[j] - key);
+			CHECK_RANGE(&x, key, n, want, model_val);
 		} else {
 			int rc = pcache_index_next(&x, key, &k, &v);
 			if (i < m.n) {

@@ -4,7 +4,9 @@
  * while another thread maps, unmaps and protects around them; a TLB that
  * must never show a frame after it was freed and reused by another
  * process; first-touch faults racing on one fresh VMA; processes sharing a
- * file mapping while writeback, fork and truncation run; and all of that
+ * file mapping while writeback, fork and truncation run; threads of one
+ * process faulting around in a shared file while it is truncated, grown
+ * and dropped from their page tables; and all of that
  * under a RAM limit, with kswapd, direct reclaim, swap-out and swap-in racing
  * the accesses.  Each test ends with the full invariant check and the
  * frame-leak check of fx_done.
@@ -373,6 +375,86 @@ TEST(processes_share_a_file_under_writeback_fork_and_truncate)
 	CHECK_EQ(host_read(&fx, "shared", &hv, 8, 3 * 8), 8);
 	CHECK_EQ(hv, (3ULL << 32) | ROUNDS);
 	CHECK_EQ(mmk_exit(q), 0);
+	CHECK(!fx_done(&fx));
+}
+
+/* ---- Fault-around racing truncation, DONTNEED and write() ------------------- */
+
+#define AROUND_PAGES 256 /* the file's full length */
+#define AROUND_KEEP 100  /* what the truncater shrinks it to */
+
+/* Reads one byte per page in a stride that crosses fault-around windows:
+ * each is 'f' (the file), 0 (a page that truncation dropped and growing
+ * brought back as a hole) or SIGBUS (past EOF meanwhile). */
+static void *around_reader(void *arg)
+{
+	struct worker *w = arg;
+	for (int r = 0; r < ROUNDS / 10 + 2; r++) {
+		for (uint64_t i = 0; i < AROUND_PAGES; i++) {
+			uint64_t pg = (i * 37 + (uint64_t)w->id * 11 + (uint64_t)r) % AROUND_PAGES;
+			unsigned char c = 1;
+			struct mmk_siginfo si;
+			int e = mmk_load(w->p, w->base + pg * PS + 5, &c, 1, &si);
+			if (e ? si.signo != MMK_SIGBUS || pg < AROUND_KEEP : c != 'f' && c != 0)
+				note_error(w->sh, "load around", e ? e : c);
+		}
+	}
+	return NULL;
+}
+
+/* Shrinks the file (zapping pages the readers mapped around), drops the
+ * mapping's PTEs, grows the file back and refills the tail with write(). */
+static void *around_truncater(void *arg)
+{
+	struct worker *w = arg;
+	static unsigned char tail[(AROUND_PAGES - AROUND_KEEP) * PS];
+	memset(tail, 'f', sizeof(tail));
+	int fd = fx_open(w->sh->fx, w->p, "around", 0);
+	for (int r = 0; !atomic_load(&w->sh->stop); r++) {
+		mmk_ftruncate(w->p, fd, AROUND_KEEP * PS);
+		if (r % 2)
+			mmk_madvise(w->p, w->base, AROUND_PAGES * PS, MMK_MADV_DONTNEED);
+		mmk_ftruncate(w->p, fd, AROUND_PAGES * PS);
+		if (r % 3)
+			mmk_pwrite(w->p, fd, tail, sizeof(tail), AROUND_KEEP * PS);
+	}
+	mmk_close(w->p, fd);
+	return NULL;
+}
+
+TEST(fault_around_races_truncation_dontneed_and_write)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "around", AROUND_PAGES * PS, 'f');
+	int fd = fx_open(&fx, fx.p, "around", 0);
+	int64_t m = mmk_mmap(fx.p, 0, AROUND_PAGES * PS, MMK_PROT_READ, MMK_MAP_SHARED, fd, 0);
+	CHECK(m > 0);
+	mmk_close(fx.p, fd);
+	struct shared sh = {.fx = &fx, .p = fx.p, .base = (uint64_t)m};
+	struct worker w[NWORK];
+	pthread_t t[NWORK];
+	for (int i = 0; i < NWORK; i++) {
+		w[i] = (struct worker){.sh = &sh, .id = i, .p = fx.p, .base = (uint64_t)m};
+		CHECK(!pthread_create(&t[i], NULL, i ? around_reader : around_truncater, &w[i]));
+	}
+	for (int i = 1; i < NWORK; i++)
+		pthread_join(t[i], NULL);
+	atomic_store(&sh.stop, 1);
+	pthread_join(t[0], NULL);
+	CHECK_EQ(atomic_load(&sh.errors), 0);
+	CHECK_INV(&fx);
+	/* The file is whole again: every page reads 'f' or a hole's 0, and the
+	 * mapped ones are file pages with a reference each. */
+	struct mmk_pageinfo pi[AROUND_PAGES];
+	mmk_proc_pagemap(fx.p, (uint64_t)m, AROUND_PAGES, pi);
+	for (int i = 0; i < AROUND_PAGES; i++) {
+		if (!pi[i].present)
+			continue;
+		CHECK(pi[i].file && !pi[i].writable);
+		CHECK_EQ(pi[i].mapcount, 1);
+		CHECK_EQ(pi[i].refcount, 2);
+	}
 	CHECK(!fx_done(&fx));
 }
 
