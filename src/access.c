@@ -78,7 +78,8 @@ static void tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
 {
 	bool writable = (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY);
 	atomic_store_explicit(&mm->tlb[vpn % TLB_ENTRIES].word,
-			      tlb_word(vpn, pte_pfn(pte), writable), memory_order_relaxed);
+			      tlb_word(vpn, pfn_to_virt(mm_pool(mm), pte_pfn(pte)), writable),
+			      memory_order_relaxed);
 }
 
 /*
@@ -110,7 +111,7 @@ static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
 	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
 	if (tlb_word_hits(w, vpn, write))
-		return pfn_to_virt(mm_pool(mm), tlb_word_pfn(w));
+		return tlb_word_host(w);
 	pte_t *ptep = pgtable_walk(&mm->pt, va, 0);
 	if (!ptep)
 		return NULL;
@@ -184,24 +185,31 @@ __attribute__((no_sanitize("thread"))) static void tlb_copy_racy(uint8_t *dst,
 #else
 static inline void tlb_copy_racy(uint8_t *dst, const uint8_t *src, uint64_t n)
 {
-	copy_page_bytes(dst, src, n);
+	if (__builtin_constant_p(n) && n <= 8)
+		memcpy(dst, src, n); /* a word: one move */
+	else
+		copy_page_bytes(dst, src, n);
 }
 #endif
 
 /*
- * A load of n bytes at va, all on one page, through a TLB hit without a
- * lock: true when done, false on a miss or an invalidation during the copy
- * (the caller goes the locked way).  See the header for why this is safe.
+ * A lock-free load (see the header for why it is safe) in two halves: the
+ * host address of va when the TLB has it, with the generation read before
+ * the entry; and, after the caller's copy, whether that generation still
+ * holds (else the copy is discarded and the load goes the locked way).
  */
-static inline bool load_lockless(struct mm *mm, uint64_t va, uint8_t *dst, uint64_t n)
+static inline const uint8_t *tlb_peek(struct mm *mm, uint64_t va, uint64_t *gen)
 {
 	uint64_t vpn = va >> PAGE_SHIFT;
-	uint64_t gen = atomic_load_explicit(&mm->tlb_gen, memory_order_acquire);
+	*gen = atomic_load_explicit(&mm->tlb_gen, memory_order_acquire);
 	uint64_t w = atomic_load_explicit(&mm->tlb[vpn % TLB_ENTRIES].word, memory_order_relaxed);
 	if (!tlb_word_hits(w, vpn, false))
-		return false;
-	const uint8_t *h = mm->tlb_frames + (tlb_word_pfn(w) << PAGE_SHIFT);
-	tlb_copy_racy(dst, h + (va & (PAGE_SIZE - 1)), n);
+		return NULL;
+	return tlb_word_host(w) + (va & (PAGE_SIZE - 1));
+}
+
+static inline bool tlb_peek_valid(struct mm *mm, uint64_t gen)
+{
 #ifdef MMK_TSAN
 	/* ThreadSanitizer has no fences: a read-don't-modify-write orders the
 	 * copy before the second read just as well. */
@@ -212,24 +220,16 @@ static inline bool load_lockless(struct mm *mm, uint64_t va, uint8_t *dst, uint6
 #endif
 }
 
-/* load_lockless() of an aligned-size word (1, 2, 4 or 8 bytes): each size
- * a single move, so the caller needs no stack frame. */
-static inline bool load_word_lockless(struct mm *mm, uint64_t va, uint8_t *dst, uint64_t n)
+/* A load of n bytes at va, all on one page, through a TLB hit without a
+ * lock: true when done, false on a miss or an invalidation meanwhile. */
+static inline bool load_lockless(struct mm *mm, uint64_t va, uint8_t *dst, uint64_t n)
 {
-#ifdef MMK_TSAN
-	return load_lockless(mm, va, dst, n);
-#else
-	switch (n) {
-	case 8:
-		return load_lockless(mm, va, dst, 8);
-	case 4:
-		return load_lockless(mm, va, dst, 4);
-	case 2:
-		return load_lockless(mm, va, dst, 2);
-	default:
-		return load_lockless(mm, va, dst, 1);
-	}
-#endif
+	uint64_t gen;
+	const uint8_t *h = tlb_peek(mm, va, &gen);
+	if (!h)
+		return false;
+	tlb_copy_racy(dst, h, n);
+	return tlb_peek_valid(mm, gen);
 }
 
 static bool acc_is_write(const struct acc *a)
@@ -323,7 +323,7 @@ static inline bool access_fast(struct mm *mm, uint64_t va, uint64_t n, bool writ
 	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
 	bool hit = tlb_word_hits(w, vpn, write);
 	if (hit) {
-		uint8_t *host = pfn_to_virt(mm_pool(mm), tlb_word_pfn(w));
+		uint8_t *host = tlb_word_host(w);
 		acc_do(a, host + (va & (PAGE_SIZE - 1)), n, 0);
 		if (mm->sys->refs)
 			refs_note(mm, va, host);
@@ -372,20 +372,26 @@ static __attribute__((noinline)) int load_slow(mmk_proc *p, uint64_t addr, void 
 int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si)
 {
 	/*
-	 * The hot case inline: a word-sized load within one page of a live
-	 * process hitting the TLB.  Kept free of calls so that it needs no
-	 * stack frame; everything else (other sizes too, which may still hit
-	 * lock-free) goes to load_slow.
+	 * The hot case inline: an 8-byte load within one page of a live
+	 * process, hitting the TLB: one move, no call, no stack frame.  Every
+	 * other load (other sizes too, which may still hit lock-free) goes to
+	 * load_slow.  No TASK_SIZE check: no entry's tag matches an address
+	 * above it (mm_types.h), so such a load misses and load_slow signals.
 	 */
-	if (__builtin_expect(p && len && len <= 8 && !(len & (len - 1)) &&
-				     (addr & (PAGE_SIZE - 1)) + len <= PAGE_SIZE && addr < TASK_SIZE &&
-				     !atomic_load_explicit(&p->killed, memory_order_relaxed),
-			     1)) {
+	if (__builtin_expect(p && len == 8 && (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - 8, 1)) {
 		struct mm *mm = p->mm;
-		if (mm->tlb_lockless && load_word_lockless(mm, addr, buf, len)) {
-			if (si)
-				si->signo = 0;
-			return 0;
+		uint64_t vpn = addr >> PAGE_SHIFT;
+		uint64_t gen = atomic_load_explicit(&mm->tlb_gen, memory_order_acquire);
+		uint64_t w = atomic_load_explicit(&mm->tlb[vpn % TLB_ENTRIES].word,
+						  memory_order_relaxed);
+		if (!atomic_load_explicit(&p->killed, memory_order_relaxed) && mm->tlb_lockless &&
+		    tlb_word_hits(w, vpn, false)) {
+			tlb_copy_racy(buf, tlb_word_host(w) + (addr & (PAGE_SIZE - 1)), 8);
+			if (tlb_peek_valid(mm, gen)) {
+				if (si)
+					si->signo = 0;
+				return 0;
+			}
 		}
 	}
 	return load_slow(p, addr, buf, len, si);

@@ -193,7 +193,7 @@ static int check_tlb_locked(struct pte_check *k)
 		pte_t *ptep = va < TASK_SIZE ? pgtable_walk(&mm->pt, va, 0) : NULL;
 		pte_t pte = ptep ? *ptep : 0;
 		bool ok = pte_present(pte) && (pte & PTE_USER) &&
-			  tlb_word_pfn(w) == pte_pfn(pte) &&
+			  tlb_word_host(w) == pfn_to_virt(mm_pool(mm), pte_pfn(pte)) &&
 			  (!(w & TLB_WRITABLE) || (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY));
 		if (!ok)
 			return check_fail(&k->c, "pid %d: stale TLB entry for %#llx (PTE %#llx)",

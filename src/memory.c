@@ -56,9 +56,10 @@ int mm_pages_init(struct mm *mm)
 	for (int i = 0; i < TLB_ENTRIES; i++)
 		atomic_init(&mm->tlb[i].word, 0);
 	atomic_init(&mm->tlb_gen, 0);
-	/* A TLB word holds the pfn above TLB_PFN_SHIFT (mm_types.h). */
-	MMK_BUG_ON(mm->sys->pool.nframes > 1ULL << (64 - TLB_PFN_SHIFT));
-	mm->tlb_frames = mm->sys->pool.mem;
+	/* A TLB word holds the frame's host page number above TLB_HOST_SHIFT. */
+	struct frame_pool *fp = &mm->sys->pool;
+	MMK_BUG_ON((uintptr_t)(fp->mem + (size_t)fp->nframes * FRAME_SIZE) >
+		   1ULL << (64 - TLB_HOST_SHIFT + 12));
 	mm->tlb_lockless = mm->sys->refs == NULL; /* fixed when the system is created */
 	return 0;
 }
