@@ -63,8 +63,11 @@ void anon_vma_put(struct anon_vma *av);
 unsigned anon_vma_chain_len(const struct vma *vma);
 
 /* ---- vma.c: VMA objects, split, merge ---------------------------------------- */
+/* A zeroed VMA for mm, or NULL; vma_free() drops its file, anon_vma chain and
+ * name and gives it back.  Both use mm's VMA magazine: the caller holds
+ * mm->mmap_lock for writing, or mm is not yet (or no longer) shared. */
 struct vma *vma_alloc(struct mm *mm);
-void vma_free(struct vma *vma); /* drops file, anon_vma chain, name */
+void vma_free(struct vma *vma);
 /* find_vma: first VMA with end > addr, or NULL.  Caller: mmap_lock. */
 struct vma *find_vma(struct mm *mm, uint64_t addr);
 /* vma_lookup: the VMA containing addr, or NULL. */

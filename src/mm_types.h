@@ -300,6 +300,7 @@ struct mm {
 	                                VM_LOCKED VMA (mremap DONTUNMAP); VmLck shows
 	                                locked_vm + this */
 	uint64_t hiwater_vm;
+	struct slab_magazine vma_magazine; /* freed VMAs for reuse (vma_alloc, vma_free) */
 
 	pthread_mutex_t ptl;         /* page_table_lock: protects pt, tlb, rss_* */
 	struct pgtable pt;

@@ -98,6 +98,7 @@ void mm_destroy(struct mm *mm)
 	while ((v = node_vma(vma_tree_first(&mm->vmas))))
 		vma_remove(mm, v);
 	mm_free_pgtables(mm, 0, TASK_SIZE);
+	slab_magazine_drain(&mm->vma_magazine, &mm->sys->vma_slab);
 	mmap_write_unlock(mm);
 	mm_pages_destroy(mm);
 	pthread_rwlock_destroy(&mm->mmap_lock);
@@ -396,18 +397,20 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	/* vms_gather_munmap_vmas(): split the first VMA (the map count may
 	 * only exceed its limit transiently, for the last split), then the
 	 * last one; the VMAs in between go whole. */
+	struct vma *prev, *next, *last = v, *n;
 	if (start > vma_start(v)) {
 		if (end < vma_end(v) && mm->vmas.count >= mm->sys->cfg.max_map_count)
 			return -ENOMEM;
-		if (!__vma_split(mm, v, start, true))
+		if (!(prev = __vma_split(mm, v, start, true)))
 			return -ENOMEM;
+	} else {
+		prev = vma_prev(v);
 	}
-	struct vma *last = v, *n;
 	while ((n = vma_next(last)) && vma_start(n) < end)
 		last = n;
-	if (vma_end(last) > end && !__vma_split(mm, last, end, false))
+	next = n;
+	if (vma_end(last) > end && !(next = __vma_split(mm, last, end, false)))
 		return -ENOMEM;
-	struct vma *prev = vma_prev(v), *next = vma_next(last);
 	/* vms_complete_munmap_vmas(): update_hiwater_vm() before total_vm
 	 * goes down -- the only place Linux raises the VmPeak watermark. */
 	if (mm->hiwater_vm < mm->total_vm)
@@ -513,9 +516,10 @@ static int mmap_check_file(struct mmk_file *file, uint64_t pgoff, uint64_t len, 
 	}
 }
 
-/* A new VMA for [addr, addr + len) (__mmap_new_vma). */
+/* A new VMA for [addr, addr + len), right after prev (NULL: the first)
+ * (__mmap_new_vma). */
 static int mmap_new_vma(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
-			uint64_t vm_flags, uint64_t pgoff, struct vma **out)
+			uint64_t vm_flags, uint64_t pgoff, struct vma *prev, struct vma **out)
 {
 	struct vma *v = vma_alloc(mm);
 	if (!v)
@@ -534,7 +538,7 @@ static int mmap_new_vma(struct mm *mm, struct mmk_file *file, uint64_t addr, uin
 			return err;
 		}
 	}
-	vma_link(mm, v);
+	vma_link_after(mm, v, prev);
 	TRACE(mm->sys, .kind = MMK_EV_VMA_CREATE, .pid = mm->pid, .start = addr,
 	      .end = addr + len, .detail = file ? "file" : (vm_flags & VM_SHARED) ? "shmem" : "anon");
 	*out = v;
@@ -578,19 +582,25 @@ static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, 
 	if ((prev || next) && (file || !(vm_flags & VM_SHARED))) {
 		struct vmg g = {
 			.prev = prev,
+			.middle = NULL,
 			.next = next,
+			.src = NULL,
 			.start = addr,
 			.end = end,
 			.pgoff = pgoff,
 			.flags = vm_flags,
 			.file = file,
+			.anon_vma = NULL,
+			.anon_name = NULL,
+			.just_expand = false,
+			.nomem = false,
 		};
 		v = vma_merge_new_range(mm, &g);
 		if (!v && g.nomem)
 			return -ENOMEM;
 	}
 	if (!v) {
-		err = mmap_new_vma(mm, file, addr, len, vm_flags, pgoff, &v);
+		err = mmap_new_vma(mm, file, addr, len, vm_flags, pgoff, prev, &v);
 		if (err)
 			return err;
 	}
@@ -769,8 +779,9 @@ static int do_brk_flags(struct mm *mm, struct vma *brkvma, uint64_t addr, uint64
 		if (g.nomem)
 			return -ENOMEM;
 	}
-	struct vma *v;
-	int err = mmap_new_vma(mm, NULL, addr, len, flags | VM_SOFTDIRTY, addr >> PAGE_SHIFT, &v);
+	struct vma *v, *prev = node_vma(vma_tree_find_prev(&mm->vmas, addr));
+	int err =
+	    mmap_new_vma(mm, NULL, addr, len, flags | VM_SOFTDIRTY, addr >> PAGE_SHIFT, prev, &v);
 	if (!err)
 		v->is_heap = true;
 	return err;

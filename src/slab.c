@@ -8,6 +8,12 @@
  * Invariants (under slab->lock): every object is either handed out or on
  * the free list; chunks are only returned to the host when the slab is
  * destroyed.
+ *
+ * In front of the slab, a user may keep a magazine (slab.h) of a few freed
+ * objects that it reuses without taking slab->lock: each address space keeps
+ * one for its VMAs, under its mmap_lock, so that splitting and merging VMAs
+ * (mprotect, munmap + mmap) do not take a system-wide lock per object.  To
+ * the slab, an object in a magazine is still handed out.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -78,6 +84,32 @@ void slab_free(struct slab *s, void *p)
 	s->free = p;
 	s->inuse--;
 	pthread_mutex_unlock(&s->lock);
+}
+
+void *slab_magazine_alloc(struct slab_magazine *m, struct slab *s)
+{
+	if (!m->n)
+		return slab_alloc(s);
+	void *obj = m->objs[--m->n];
+	memset(obj, 0, s->objsize);
+	return obj;
+}
+
+void slab_magazine_free(struct slab_magazine *m, struct slab *s, void *p)
+{
+	if (!p)
+		return;
+	if (m->n == SLAB_MAGAZINE_SIZE) {
+		slab_free(s, p);
+		return;
+	}
+	m->objs[m->n++] = p;
+}
+
+void slab_magazine_drain(struct slab_magazine *m, struct slab *s)
+{
+	while (m->n)
+		slab_free(s, m->objs[--m->n]);
 }
 
 void slab_destroy(struct slab *s)

@@ -17,7 +17,13 @@
  *
  * Accounting: mm->total_vm/data_vm/exec_vm/stack_vm/locked_vm always equal
  * the sums over the non-reserved VMAs (vm_stat_account); every change of a
- * VMA's bounds or flags goes through vma_account(-1) ... vma_account(+1).
+ * VMA's bounds or flags goes through vma_account(-1) ... vma_account(+1),
+ * except a split, after which the two parts hold the pages and flags the
+ * whole had.
+ *
+ * Split and merge are each one operation on the tree (vma_tree_split,
+ * vma_tree_merge, vma_tree_move_boundary), done under the rmap locks together
+ * with i_mmap, so no range is ever briefly uncovered (docs/PERFORMANCE.md).
  *
  * Caller holds mm->mmap_lock for writing for everything that changes a VMA.
  */
@@ -28,21 +34,29 @@
 #include "internal.h"
 #include "vma.h"
 
+/* A zeroed VMA of mm, from mm's magazine when it has one (no slab lock). */
 struct vma *vma_alloc(struct mm *mm)
 {
-	struct vma *v = slab_alloc(&mm->sys->vma_slab);
+	struct vma *v = slab_magazine_alloc(&mm->vma_magazine, &mm->sys->vma_slab);
 	if (v)
 		v->mm = mm;
 	return v;
 }
 
+/* Gives back a VMA that holds nothing (no file, name or anon_vma chain). */
+static void vma_free_object(struct vma *v)
+{
+	slab_magazine_free(&v->mm->vma_magazine, &v->mm->sys->vma_slab, v);
+}
+
 void vma_free(struct vma *v)
 {
-	unlink_anon_vmas(v);
+	if (v->anon_vma_chain) /* else no anon_vma either (anon.c) */
+		unlink_anon_vmas(v);
 	if (v->file)
 		file_put(v->file);
 	free(v->anon_name);
-	slab_free(&v->mm->sys->vma_slab, v);
+	vma_free_object(v);
 }
 
 struct vma *find_vma(struct mm *mm, uint64_t addr)
@@ -99,12 +113,10 @@ void vma_account(struct vma *v, int sign)
 
 /* ---- i_mmap: the file's list of VMAs ------------------------------------------------ */
 
-static void i_mmap_link(struct vma *v)
+/* Puts v on its file's i_mmap list.  Caller holds v->file->inode->lock. */
+static void i_mmap_link_locked(struct vma *v)
 {
-	if (!v->file)
-		return;
 	struct mmk_inode *in = v->file->inode;
-	pthread_mutex_lock(&in->lock);
 	v->i_mmap_prev = NULL;
 	v->i_mmap_next = in->i_mmap;
 	if (in->i_mmap)
@@ -112,15 +124,12 @@ static void i_mmap_link(struct vma *v)
 	in->i_mmap = v;
 	if (v->flags & VM_SHARED)
 		in->i_mmap_writable++;
-	pthread_mutex_unlock(&in->lock);
 }
 
-static void i_mmap_unlink(struct vma *v)
+/* Takes v off its file's i_mmap list.  Caller holds v->file->inode->lock. */
+static void i_mmap_unlink_locked(struct vma *v)
 {
-	if (!v->file)
-		return;
 	struct mmk_inode *in = v->file->inode;
-	pthread_mutex_lock(&in->lock);
 	if (v->i_mmap_prev)
 		v->i_mmap_prev->i_mmap_next = v->i_mmap_next;
 	else
@@ -130,7 +139,24 @@ static void i_mmap_unlink(struct vma *v)
 	v->i_mmap_next = v->i_mmap_prev = NULL;
 	if (v->flags & VM_SHARED)
 		in->i_mmap_writable--;
-	pthread_mutex_unlock(&in->lock);
+}
+
+static void i_mmap_link(struct vma *v)
+{
+	if (!v->file)
+		return;
+	pthread_mutex_lock(&v->file->inode->lock);
+	i_mmap_link_locked(v);
+	pthread_mutex_unlock(&v->file->inode->lock);
+}
+
+static void i_mmap_unlink(struct vma *v)
+{
+	if (!v->file)
+		return;
+	pthread_mutex_lock(&v->file->inode->lock);
+	i_mmap_unlink_locked(v);
+	pthread_mutex_unlock(&v->file->inode->lock);
 }
 
 /* ---- Link, unlink, resize ----------------------------------------------------------- */
@@ -138,6 +164,15 @@ static void i_mmap_unlink(struct vma *v)
 void vma_link(struct mm *mm, struct vma *v)
 {
 	vma_tree_insert(&mm->vmas, &v->node);
+	i_mmap_link(v);
+	vma_account(v, +1);
+}
+
+/* vma_link() for a v that goes right after prev (NULL: before every VMA),
+ * found without a search from the root. */
+void vma_link_after(struct mm *mm, struct vma *v, struct vma *prev)
+{
+	vma_tree_insert_after(&mm->vmas, prev ? &prev->node : NULL, &v->node);
 	i_mmap_link(v);
 	vma_account(v, +1);
 }
@@ -186,9 +221,70 @@ void vma_set_range(struct vma *v, uint64_t start, uint64_t end, uint64_t pgoff)
 	vma_rmap_unlock(v, root);
 }
 
+/*
+ * The two-VMA changes of a merge, each one tree operation under the rmap
+ * locks of the VMA that grows (vma_prepare() .. vma_complete() in Linux's
+ * commit_merge()).  A merge only joins VMAs of the same file, and
+ * dup_anon_vma() has already given the one that grows the anon_vma of the
+ * other, so those locks cover both.
+ */
+
+/* Stops unless the rmap locks of keep cover other's (see above). */
+static void vma_assert_same_rmap(const struct vma *keep, const struct vma *other)
+{
+	MMK_BUG_ON(other->file != keep->file ||
+		   (other->anon_vma &&
+		    (!keep->anon_vma || other->anon_vma->root != keep->anon_vma->root)));
+}
+
+/*
+ * keep takes over its neighbour gone: gone's range, and the hole between
+ * them if any, become keep's, whose pgoff becomes pgoff.  gone leaves the
+ * anon_vma chains first, so that rmap never finds its pages through both;
+ * then i_mmap and the tree change together; then gone is freed.  Its pages
+ * (none in a hole) now belong to keep: nothing is zapped.
+ */
+static void vma_absorb(struct mm *mm, struct vma *keep, struct vma *gone, uint64_t pgoff)
+{
+	MMK_BUG_ON(gone->file != keep->file);
+	vma_account(gone, -1);
+	if (gone->anon_vma_chain)
+		unlink_anon_vmas(gone);
+	struct anon_vma *root = vma_rmap_lock(keep);
+	if (gone->file)
+		i_mmap_unlink_locked(gone);
+	vma_account(keep, -1);
+	vma_tree_merge(&mm->vmas, &keep->node, &gone->node);
+	keep->pgoff = pgoff;
+	vma_account(keep, +1);
+	vma_rmap_unlock(keep, root);
+	vma_free(gone);
+}
+
+/*
+ * Moves the boundary between the touching VMAs lo and hi to at, growing one
+ * into the other; hi's pgoff becomes hi_pgoff (lo's stays).  grower is lo
+ * or hi, whichever grows.
+ */
+static void vma_move_boundary(struct mm *mm, struct vma *lo, struct vma *hi, uint64_t at,
+			      uint64_t hi_pgoff, struct vma *grower)
+{
+	vma_assert_same_rmap(grower, grower == lo ? hi : lo);
+	struct anon_vma *root = vma_rmap_lock(grower);
+	vma_account(lo, -1);
+	vma_account(hi, -1);
+	vma_tree_move_boundary(&mm->vmas, &lo->node, &hi->node, at);
+	hi->pgoff = hi_pgoff;
+	vma_account(lo, +1);
+	vma_account(hi, +1);
+	vma_rmap_unlock(grower, root);
+}
+
 /* Changes v's flags, keeping counters and the file's writable count right. */
 void vma_set_flags(struct vma *v, uint64_t flags)
 {
+	if (flags == v->flags)
+		return;
 	struct mmk_inode *in = v->file ? v->file->inode : NULL;
 	struct anon_vma *root = vma_rmap_lock(v);
 	if (in && ((v->flags ^ flags) & VM_SHARED)) {
@@ -226,7 +322,7 @@ static struct vma *vma_dup_attrs(struct vma *v)
 	n->reserved = v->reserved;
 	n->is_heap = v->is_heap;
 	if (v->anon_name && !(n->anon_name = strdup(v->anon_name))) {
-		slab_free(&v->mm->sys->vma_slab, n);
+		vma_free_object(n);
 		return NULL;
 	}
 	n->file = v->file;
@@ -259,14 +355,19 @@ struct vma *__vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_be
 		if (n->file)
 			file_put(n->file);
 		free(n->anon_name);
-		slab_free(&mm->sys->vma_slab, n);
+		vma_free_object(n);
 		return NULL;
 	}
+	/* vma_prepare() .. vma_complete(): v shrinks and n takes the rest, in
+	 * the tree and on i_mmap at once.  Together they have v's pages and
+	 * flags as before, so the counters stay as they are. */
+	struct anon_vma *root = vma_rmap_lock(v);
+	vma_tree_split(&mm->vmas, &v->node, &n->node);
 	if (new_below)
-		vma_set_range(v, addr, end, v->pgoff + delta);
-	else
-		vma_set_range(v, start, addr, v->pgoff);
-	vma_link(mm, n);
+		v->pgoff += delta;
+	if (n->file)
+		i_mmap_link_locked(n);
+	vma_rmap_unlock(v, root);
 	TRACE(mm->sys, .kind = MMK_EV_VMA_SPLIT, .pid = mm->pid, .start = start, .end = end,
 	      .addr = addr);
 	return n;
@@ -385,12 +486,10 @@ struct vma *vma_merge_new_range(struct mm *mm, struct vmg *g)
 	uint64_t start = left ? vma_start(prev) : g->start;
 	uint64_t end = right ? vma_end(next) : g->end;
 	uint64_t pgoff = left ? prev->pgoff : g->pgoff;
-	if (left && right) {
-		/* prev swallows next: zap nothing, pages move with the range. */
-		vma_unlink(mm, next);
-		vma_free(next);
-	}
-	vma_set_range(target, start, end, pgoff);
+	if (left && right) /* prev swallows the hole and next: one tree operation */
+		vma_absorb(mm, prev, next, pgoff);
+	else
+		vma_set_range(target, start, end, pgoff);
 	vma_set_flags(target, target->flags | (g->flags & VM_SOFTDIRTY));
 	trace_merge(mm, target);
 	return target;
@@ -426,12 +525,8 @@ struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g)
 	if (left && right) {
 		if (dup_anon_vma(prev, next->anon_vma ? next : mid))
 			goto nomem;
-		uint64_t end = vma_end(next);
-		vma_unlink(mm, mid);
-		vma_free(mid);
-		vma_unlink(mm, next);
-		vma_free(next);
-		vma_set_range(prev, vma_start(prev), end, prev->pgoff);
+		vma_absorb(mm, prev, mid, prev->pgoff);
+		vma_absorb(mm, prev, next, prev->pgoff);
 		vma_set_flags(prev, g->flags);
 		trace_merge(mm, prev);
 		return prev;
@@ -440,14 +535,11 @@ struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g)
 		if (dup_anon_vma(prev, mid))
 			goto nomem;
 		uint64_t end = g->end;
-		if (remove_mid) {
-			vma_unlink(mm, mid);
-			vma_free(mid);
-		} else {
-			vma_set_range(mid, end, vma_end(mid),
-				      mid->pgoff + ((end - vma_start(mid)) >> PAGE_SHIFT));
-		}
-		vma_set_range(prev, vma_start(prev), end, prev->pgoff);
+		if (remove_mid)
+			vma_absorb(mm, prev, mid, prev->pgoff);
+		else
+			vma_move_boundary(mm, prev, mid, end,
+					  mid->pgoff + ((end - vma_start(mid)) >> PAGE_SHIFT), prev);
 		vma_set_flags(prev, g->flags);
 		trace_merge(mm, prev);
 		return prev;
@@ -457,13 +549,10 @@ struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g)
 		goto nomem;
 	uint64_t start = g->start;
 	uint64_t pgoff = next->pgoff - ((vma_start(next) - start) >> PAGE_SHIFT);
-	if (remove_mid) {
-		vma_unlink(mm, mid);
-		vma_free(mid);
-	} else {
-		vma_set_range(mid, vma_start(mid), start, mid->pgoff);
-	}
-	vma_set_range(next, start, vma_end(next), pgoff);
+	if (remove_mid)
+		vma_absorb(mm, next, mid, pgoff);
+	else
+		vma_move_boundary(mm, mid, next, start, pgoff, next);
 	vma_set_flags(next, g->flags);
 	trace_merge(mm, next);
 	return next;
@@ -482,13 +571,19 @@ struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 		       uint64_t flags, const char *name, bool set_name, int *err)
 {
 	struct vmg g = {
+		.prev = NULL,
 		.middle = v,
+		.next = NULL,
+		.src = NULL,
 		.start = start,
 		.end = end,
+		.pgoff = v->pgoff + ((start - vma_start(v)) >> PAGE_SHIFT),
 		.flags = flags,
 		.file = v->file,
-		.pgoff = v->pgoff + ((start - vma_start(v)) >> PAGE_SHIFT),
+		.anon_vma = NULL,
 		.anon_name = set_name ? name : v->anon_name,
+		.just_expand = false,
+		.nomem = false,
 	};
 	struct vma *m = vma_merge_existing_range(mm, &g);
 	if (m)

@@ -7,7 +7,10 @@
 
 #include "mm_types.h"
 
-/* The facts a merge decision needs (Linux's struct vma_merge_struct). */
+/* The facts a merge decision needs (Linux's struct vma_merge_struct).  On the
+ * hot paths (vma_modify, mmap_region) every field is initialised by name: a
+ * partial initializer makes GCC clear the whole struct with `rep stos`, which
+ * costs more than the rest of a failed merge attempt. */
 struct vmg {
 	struct vma *prev, *middle, *next; /* middle: the VMA being changed, if any */
 	struct vma *src;                  /* whose anon_vma the range carries */
@@ -22,6 +25,7 @@ struct vmg {
 void vm_stat_account(struct mm *mm, uint64_t flags, int64_t npages);
 void vma_account(struct vma *v, int sign);
 void vma_link(struct mm *mm, struct vma *v);
+void vma_link_after(struct mm *mm, struct vma *v, struct vma *prev);
 void vma_unlink(struct mm *mm, struct vma *v);
 void vma_set_range(struct vma *v, uint64_t start, uint64_t end, uint64_t pgoff);
 void vma_set_flags(struct vma *v, uint64_t flags);

@@ -1,5 +1,5 @@
 /*
- * vma_tree.h - the VMA index: an intrusive, gap-tracking AVL tree of
+ * vma_tree.h - the VMA index: an intrusive, gap-tracking red-black tree of
  * non-overlapping half-open intervals [start, end), keyed by start.
  *
  * It plays the part of Linux's maple tree (mm->mm_mt, lib/maple_tree.c) and of
@@ -13,39 +13,53 @@
  * either succeeds or, when its caller broke a precondition, stops the process
  * with a message (the tree is left as it was).
  *
- * The augmented fields: every node caches facts about the subtree it roots, all
- * computed from the node and its two children only, so a rotation updates them
- * in O(1):
+ * The augmented fields: every node caches the free space right below it (its
+ * gap, from its in-order predecessor's end, or from 0 for the first node) and
+ * the largest gap in the subtree it roots, computed from the node and its two
+ * children only, so a rotation updates it in O(1):
  *
- *                  [40,50)        subtree_start = 10, subtree_end = 90
- *                 /       \       max_gap = max(left.max_gap, 40 - 20,
- *           [10,20)       [70,90)               70 - 50, right.max_gap) = 20
+ *                  [40,50)  gap 20     max_gap = max(20, left.max_gap,
+ *                 /       \                          right.max_gap) = 20
+ *           [10,20)       [70,90)
+ *           gap 10        gap 20
  *
- *   free inside the subtree: [20,40) and [50,70).  The free ranges below the
- *   first node ([0, first->start)) and above the last ([last->end, 2^64-1])
- *   belong to no subtree: the gap searches add them at the top.
+ *   free: [0,10), [20,40) and [50,70), each the gap of the node above it.  The
+ *   free range above the last node ([last->end, 2^64-1]) belongs to no node:
+ *   the gap searches add it at the top.
  *
  * Locking: the tree has no lock of its own.  Its owner (the address space)
  * serialises it: any number of readers (lookup, find, find_prev, first, last,
- * next, prev, gap_*, check) may run at once, but a mutation (insert, remove,
- * set_bounds) excludes every other call, as Linux's mmap_lock does.
+ * next, prev, gap_*, check) may run at once, but a mutation (insert,
+ * insert_after, remove, set_bounds, split, merge, move_boundary) excludes
+ * every other call, as Linux's mmap_lock does.
+ *
+ * Cost: besides finding its place, every mutation makes a walk (two for
+ * some) up from where it changed the tree, recomputing max_gap, which stops
+ * where it comes out unchanged, then recolours and rotates, O(1) amortised.
+ * A hole that opens or closes may change max_gap up to the root; a change
+ * that keeps the free space as it was changes no gap.  So split, merge of
+ * touching nodes and move_boundary, which change two neighbours in one call
+ * without a transient hole, cost O(1) amortised (move_boundary nothing at
+ * all), where a remove + set_bounds (or set_bounds + insert) would climb to
+ * the root twice.
  */
 #ifndef MMK_VMA_TREE_H
 #define MMK_VMA_TREE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct vma_node {
 	struct vma_node *left, *right, *parent;
 	/* [start, end), start < end.  Set by the caller before insert; afterwards
-	 * changed only through vma_tree_set_bounds(). */
+	 * changed only through the tree's calls (set_bounds, split, merge,
+	 * move_boundary). */
 	uint64_t start, end;
-	/* Augmented, owned by the tree: facts about the subtree rooted here. */
-	uint64_t subtree_start; /* start of the subtree's first node */
-	uint64_t subtree_end;	/* end of the subtree's last node */
-	uint64_t max_gap; /* largest gap between consecutive nodes of the subtree, 0 if none */
-	int height;	  /* 1 for a leaf */
+	/* Owned by the tree. */
+	uint64_t gap;	  /* start - the in-order predecessor's end (- 0 for the first) */
+	uint64_t max_gap; /* the largest gap of the nodes of the subtree rooted here */
+	bool red;	  /* the red-black colour */
 };
 
 struct vma_tree {
@@ -64,13 +78,45 @@ void vma_tree_init(struct vma_tree *t);
  * node of t; an overlap or an empty range stops the process.  O(log n). */
 void vma_tree_insert(struct vma_tree *t, struct vma_node *n);
 
-/* Unlinks n, which must be in t, and clears its links.  O(log n). */
+/* Links n (range set) right after prev, which must be in t (NULL: before the
+ * first node), without a search from the root.  Precondition: n fits
+ * between prev and prev's successor (non-empty, no overlap); a violation
+ * stops the process.  O(log n) at worst (to reach prev's successor), often
+ * O(1), plus the gap walk and O(1) amortised rebalancing. */
+void vma_tree_insert_after(struct vma_tree *t, struct vma_node *prev, struct vma_node *n);
+
+/* Unlinks n, which must be in t, and clears its links.  O(log n) (finding
+ * n's successor), O(1) amortised rebalancing plus the gap walk. */
 void vma_tree_remove(struct vma_tree *t, struct vma_node *n);
 
 /* Changes n's bounds in place (n stays linked).  Precondition: the order of
  * nodes is unchanged and no overlap results (start < end, prev->end <= start,
  * end <= next->start); a violation stops the process.  O(log n). */
 void vma_tree_set_bounds(struct vma_tree *t, struct vma_node *n, uint64_t start, uint64_t end);
+
+/* Splits n, which must be in t: the unlinked node m, whose range the caller
+ * has set to a proper prefix [n->start, b) or suffix [b, n->end) of n's, is
+ * linked next to n, and n keeps the rest.  The covered range is unchanged.
+ * Anything else stops the process.  O(log n) to find where m goes, O(1)
+ * amortised otherwise: no gap changes but m's and, for a prefix, n's.
+ * (Linux: the tree half of __split_vma().) */
+void vma_tree_split(struct vma_tree *t, struct vma_node *n, struct vma_node *m);
+
+/* Merges gone into keep: gone, keep's in-order neighbour (both in t), is
+ * unlinked (its links cleared) and keep's range grows to cover gone's and
+ * any gap between them.  Not neighbours: stops the process.  O(1) amortised
+ * beyond checking that they are neighbours when they touch; closing a gap
+ * walks up as far as max_gap changes.  (Linux: the tree half of
+ * commit_merge() with a VMA removed.) */
+void vma_tree_merge(struct vma_tree *t, struct vma_node *keep, struct vma_node *gone);
+
+/* Moves the boundary between two touching neighbours (lo->end == hi->start,
+ * both in t) to at: lo becomes [lo->start, at), hi [at, hi->end).
+ * Precondition: lo->start < at < hi->end; a violation stops the process.
+ * Changes no gap and no shape: O(1) beyond checking that they are neighbours.
+ * (Linux: vma_merge_existing_range() growing one VMA into the next.) */
+void vma_tree_move_boundary(struct vma_tree *t, struct vma_node *lo, struct vma_node *hi,
+			    uint64_t at);
 
 /* The node containing addr (start <= addr < end), or NULL. */
 struct vma_node *vma_tree_lookup(const struct vma_tree *t, uint64_t addr);
@@ -106,8 +152,8 @@ int vma_tree_gap_lowest(const struct vma_tree *t, uint64_t low, uint64_t high, u
 
 /*
  * Verifies everything the tree promises: parent links, BST order and
- * non-overlap, non-empty ranges, AVL balance, count, and every node's height
- * and augmented fields against a recomputation.  Returns 0, or -1 with a
+ * non-overlap, non-empty ranges, red-black balance, count, and every node's gap
+ * and max_gap against a recomputation.  Returns 0, or -1 with a
  * description of the first fault in err (if err and errlen allow).  O(n).
  */
 int vma_tree_check(const struct vma_tree *t, char *err, size_t errlen);

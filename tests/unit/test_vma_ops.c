@@ -1,7 +1,8 @@
 /*
  * test_vma_ops.c - changing mappings: mprotect, mremap, brk, madvise flags,
  * mlock, the merge/no-merge catalogue (after Linux's tools/testing/vma and
- * selftests/mm/merge.c, as facts), and the maps format.
+ * selftests/mm/merge.c, as facts), the maps format, and random splits and
+ * merges against a model of which VMAs Linux leaves.
  * Expected values are Linux's, worked out from its rules.
  */
 #include <errno.h>
@@ -273,6 +274,192 @@ TEST(maps_format_files_deleted_and_shared_anonymous)
 	CHECK(!strncmp(m, "10000000-10001000 rw-s 00000000 00:01 ", 38));
 	CHECK(strstr(m, " /dev/zero (deleted)\n"));
 	CHECK_EQ((int)(strstr(m, "/dev/zero") - m), 73);
+	CHECK(!fx_done(&fx));
+}
+
+/* ---- split and merge as single tree operations -------------------------------- */
+
+/*
+ * A model of a 64-page window of private anonymous memory that is never
+ * touched: each page is unmapped (-1) or has a protection.  Without pages
+ * there is no anon_vma, so a VMA's flags follow from its protection alone
+ * (VM_ACCOUNT exactly when writable), and Linux's rules then keep every
+ * maximal run of equal protection as one VMA: mmap merges with both
+ * neighbours, mprotect merges what it changes with both, munmap only cuts.
+ */
+#define WIN_PAGES 64
+struct win_model {
+	int prot[WIN_PAGES];
+};
+
+static int win_rand(uint64_t *s, int n)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (int)((*s >> 33) % (uint64_t)n);
+}
+
+/* The maps lines the model says the window must show, in order. */
+static void win_expect(const struct win_model *m, char *out, size_t len)
+{
+	static const char *perm[] = { "---p", "r--p", "", "rw-p" };
+	size_t used = 0;
+	out[0] = 0;
+	for (int i = 0; i < WIN_PAGES;) {
+		int j = i;
+		while (j < WIN_PAGES && m->prot[j] == m->prot[i])
+			j++;
+		if (m->prot[i] >= 0) {
+			uint64_t a = A + (uint64_t)i * 4096, e = A + (uint64_t)j * 4096;
+			used += (size_t)snprintf(out + used, len - used,
+						 "%08llx-%08llx %s 00000000 00:00 0 \n",
+						 (unsigned long long)a, (unsigned long long)e,
+						 perm[m->prot[i]]);
+		}
+		i = j;
+	}
+}
+
+/* mprotect on the model: -ENOMEM at once if the first page is unmapped,
+ * else pages change until the first hole, which then fails the call. */
+static int win_mprotect(struct win_model *m, int s, int e, int prot)
+{
+	if (m->prot[s] < 0)
+		return -ENOMEM;
+	for (int i = s; i < e; i++) {
+		if (m->prot[i] < 0)
+			return -ENOMEM;
+		m->prot[i] = prot;
+	}
+	return 0;
+}
+
+/*
+ * Random mmap(MAP_FIXED) / munmap / mprotect over the window, each checked
+ * against the model (the VMAs it must leave, the return value) and against
+ * every invariant (the tree's gaps and colours, accounting, i_mmap): the
+ * paths that split, merge, move a boundary, fill a hole and link next to a
+ * known neighbour, as single tree operations.
+ */
+TEST(random_vma_ops_match_the_merge_model)
+{
+	static const int prots[] = { MMK_PROT_NONE, MMK_PROT_READ, RW };
+	struct fixture fx;
+	struct win_model m;
+	char want[8192];
+	uint64_t seed = 12345;
+	CHECK(!fx_init(&fx));
+	for (int i = 0; i < WIN_PAGES; i++)
+		m.prot[i] = -1;
+	for (int step = 0; step < 3000 && !t_failed_now; step++) {
+		/* a range of up to the rest of the window, often much less */
+		int s = win_rand(&seed, WIN_PAGES), shrink = 1 + win_rand(&seed, 4);
+		int e = s + 1 + win_rand(&seed, 1 + (WIN_PAGES - s - 1) / shrink);
+		int pi = win_rand(&seed, 3), prot = prots[pi];
+		int pidx = pi == 2 ? 3 : pi; /* the model's index into perm[] */
+		uint64_t a = A + (uint64_t)s * 4096, len = (uint64_t)(e - s) * 4096;
+		int64_t got = 0, exp = 0;
+		switch (win_rand(&seed, 3)) {
+		case 0:
+			got = mmk_mmap(fx.p, a, len, prot, PA | MMK_MAP_FIXED, -1, 0);
+			exp = (int64_t)a;
+			for (int i = s; i < e; i++)
+				m.prot[i] = pidx;
+			break;
+		case 1:
+			got = mmk_munmap(fx.p, a, len);
+			for (int i = s; i < e; i++)
+				m.prot[i] = -1;
+			break;
+		default:
+			got = mmk_mprotect(fx.p, a, len, prot);
+			exp = win_mprotect(&m, s, e, pidx);
+			break;
+		}
+		if (got != exp)
+			T_FAIL("step %d: got %lld, want %lld", step, (long long)got, (long long)exp);
+		win_expect(&m, want, sizeof(want));
+		if (strcmp(fx_maps(fx.p), want))
+			T_FAIL("step %d: maps\n%s\nwant\n%s", step, fx_maps(fx.p), want);
+		CHECK(!fx_check(&fx));
+	}
+	CHECK(!fx_done(&fx));
+}
+
+/* The benchmark's shape (docs/PERFORMANCE.md) with pages behind it: a VMA
+ * among many, its middle page mprotected and back, unmapped and mapped
+ * back.  Contents survive every split and merge; the new page is zero. */
+TEST(split_and_merge_keep_pages_among_many_vmas)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	for (uint64_t i = 0; i < 200; i++)
+		CHECK_EQ(mmk_mmap(fx.p, A + i * 4 * 4096, 4 * 4096, (i & 1) ? MMK_PROT_READ : RW,
+				  PA | MMK_MAP_FIXED, -1, 0),
+			 A + i * 4 * 4096);
+	uint64_t v = A + 100 * 4 * 4096, t = v + 4096;
+	for (int i = 0; i < 4; i++) {
+		uint8_t b = (uint8_t)(0x10 + i);
+		CHECK_EQ(mmk_store(fx.p, v + (uint64_t)i * 4096, &b, 1, NULL), 0);
+	}
+	for (int round = 0; round < 50 && !t_failed_now; round++) {
+		CHECK_EQ(mmk_mprotect(fx.p, t, 4096, MMK_PROT_READ), 0);
+		CHECK_EQ(count_vmas(fx.p), 202);
+		CHECK_EQ(mmk_mprotect(fx.p, t, 4096, RW), 0);
+		CHECK_EQ(count_vmas(fx.p), 200);
+		CHECK_EQ(mmk_munmap(fx.p, t, 4096), 0);
+		CHECK_EQ(count_vmas(fx.p), 201);
+		CHECK_EQ(mmk_mmap(fx.p, t, 4096, RW, PA | MMK_MAP_FIXED, -1, 0), t);
+		CHECK_EQ(count_vmas(fx.p), 200);
+		for (int i = 0; i < 4; i++) {
+			uint8_t b = 0xff;
+			CHECK_EQ(mmk_load(fx.p, v + (uint64_t)i * 4096, &b, 1, NULL), 0);
+			CHECK_EQ(b, i == 1 ? 0 : 0x10 + i);
+		}
+		uint8_t b = (uint8_t)(0x11);
+		CHECK_EQ(mmk_store(fx.p, t, &b, 1, NULL), 0); /* the page back as it was */
+		CHECK(!fx_check(&fx));
+	}
+	CHECK(!fx_done(&fx));
+}
+
+/* The same on a shared file mapping: the pieces go on and off the file's
+ * i_mmap with the tree (the invariant check matches them), and the edge
+ * cases of a merge: growing into the next VMA, and the previous one. */
+TEST(split_and_merge_a_file_mapping)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 16 * 4096, -1);
+	int fd = mmk_open(fx.p, "f", MMK_O_RDWR, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(mmk_mmap(fx.p, A, 8 * 4096, RW, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0), A);
+	uint8_t b;
+	CHECK_EQ(mmk_load(fx.p, A + 3 * 4096 + 5, &b, 1, NULL), 0);
+	CHECK_EQ(b, 5);
+	CHECK_EQ(mmk_mprotect(fx.p, A + 2 * 4096, 2 * 4096, MMK_PROT_READ), 0);
+	CHECK_EQ(count_vmas(fx.p), 3);
+	CHECK(!fx_check(&fx));
+	/* Grow the read-only piece down by a page (the boundary moves). */
+	CHECK_EQ(mmk_mprotect(fx.p, A + 4096, 4096, MMK_PROT_READ), 0);
+	CHECK_EQ(count_vmas(fx.p), 3);
+	CHECK(strstr(fx_maps(fx.p), "10001000-10004000 r--s 00001000"));
+	/* And the next piece down into it (again). */
+	CHECK_EQ(mmk_mprotect(fx.p, A + 3 * 4096, 4096, RW), 0);
+	CHECK(strstr(fx_maps(fx.p), "10003000-10008000 rw-s 00003000"));
+	CHECK(!fx_check(&fx));
+	/* Back to one VMA; the data is the file's. */
+	CHECK_EQ(mmk_mprotect(fx.p, A + 4096, 2 * 4096, RW), 0);
+	CHECK_EQ(count_vmas(fx.p), 1);
+	CHECK_EQ(mmk_load(fx.p, A + 2 * 4096 + 7, &b, 1, NULL), 0);
+	CHECK_EQ(b, 7);
+	/* A hole and the same file mapped back into it: merged with both. */
+	CHECK_EQ(mmk_munmap(fx.p, A + 4 * 4096, 4096), 0);
+	CHECK_EQ(count_vmas(fx.p), 2);
+	CHECK_EQ(mmk_mmap(fx.p, A + 4 * 4096, 4096, RW, MMK_MAP_SHARED | MMK_MAP_FIXED, fd,
+			  4 * 4096),
+		 A + 4 * 4096);
+	CHECK_EQ(count_vmas(fx.p), 1);
+	CHECK(!fx_check(&fx));
 	CHECK(!fx_done(&fx));
 }
 

@@ -4,7 +4,8 @@
  * Hand-computed edge cases (empty tree, the bottom and the top of the address
  * space, exact fits, lengths no gap can hold, low > high); a randomized
  * differential test against a naive model (a sorted array, with brute-force
- * gap searches) that runs vma_tree_check() after every mutation; corruption
+ * gap searches) that runs vma_tree_check() after every mutation -- insert,
+ * insert_after, remove, set_bounds, split, merge, move_boundary; corruption
  * that vma_tree_check() must report; broken preconditions that must stop the
  * process; and a 1,000,000-node build, search and teardown whose timings are
  * printed, not asserted.
@@ -396,6 +397,95 @@ static void diff_set_bounds(struct diff *d)
 	d->m.e[i].end = b;
 }
 
+/* Like diff_insert(), but linked with insert_after() next to the model's
+ * predecessor (NULL when s is below every range). */
+static void diff_insert_after(struct diff *d)
+{
+	uint64_t s = diff_pick_addr(d), len = diff_pick_range_len(d), e;
+	size_t next;
+	struct owner *o;
+
+	if (!d->nfree || model_lookup(&d->m, s))
+		return;
+	e = s + (d->top - s < len ? d->top - s : len);
+	next = model_first_end_above(&d->m, s);
+	if (next < d->m.n && d->m.e[next].start < e)
+		e = d->m.e[next].start;
+	if (e <= s)
+		return;
+	o = &d->pool[d->free_ids[--d->nfree]];
+	o->node.start = s;
+	o->node.end = e;
+	vma_tree_insert_after(&d->t, next ? &d->m.e[next - 1].o->node : NULL, &o->node);
+	model_insert(&d->m, s, e, o);
+}
+
+/* Splits a range of at least 2 at a random point; a fresh node takes the
+ * lower or the upper part. */
+static void diff_split(struct diff *d)
+{
+	size_t i = rng_below(&d->r, d->m.n);
+	struct model_ent *e;
+	struct owner *o;
+	uint64_t at;
+
+	if (!d->m.n || !d->nfree || d->m.e[i].end - d->m.e[i].start < 2)
+		return;
+	e = &d->m.e[i];
+	at = rng_between(&d->r, e->start + 1, e->end - 1);
+	o = &d->pool[d->free_ids[--d->nfree]];
+	if (rng_below(&d->r, 2)) {
+		o->node.start = e->start;
+		o->node.end = at;
+		vma_tree_split(&d->t, &e->o->node, &o->node);
+		e->start = at;
+		model_insert(&d->m, o->node.start, at, o);
+	} else {
+		o->node.start = at;
+		o->node.end = e->end;
+		vma_tree_split(&d->t, &e->o->node, &o->node);
+		e->end = at;
+		model_insert(&d->m, at, o->node.end, o);
+	}
+}
+
+/* Merges a range with its lower or upper neighbour, touching or not; either
+ * one may be the one kept. */
+static void diff_merge(struct diff *d)
+{
+	size_t i = rng_below(&d->r, d->m.n), keep, gone;
+
+	if (d->m.n < 2)
+		return;
+	if (i + 1 == d->m.n)
+		i--; /* merge i and i + 1 */
+	keep = rng_below(&d->r, 2) ? i : i + 1;
+	gone = keep == i ? i + 1 : i;
+	vma_tree_merge(&d->t, &d->m.e[keep].o->node, &d->m.e[gone].o->node);
+	CHECK(!d->m.e[gone].o->node.left && !d->m.e[gone].o->node.right &&
+	      !d->m.e[gone].o->node.parent);
+	d->m.e[keep].start = d->m.e[i].start;
+	d->m.e[keep].end = d->m.e[i + 1].end;
+	d->free_ids[d->nfree++] = d->m.e[gone].o->id;
+	model_remove(&d->m, gone);
+}
+
+/* Moves the boundary of two touching ranges anywhere strictly inside both. */
+static void diff_move_boundary(struct diff *d)
+{
+	size_t i = rng_below(&d->r, d->m.n);
+	struct model_ent *lo, *hi;
+	uint64_t at;
+
+	if (i + 1 >= d->m.n || d->m.e[i].end != d->m.e[i + 1].start)
+		return;
+	lo = &d->m.e[i];
+	hi = &d->m.e[i + 1];
+	at = rng_between(&d->r, lo->start + 1, hi->end - 1);
+	vma_tree_move_boundary(&d->t, &lo->o->node, &hi->o->node, at);
+	lo->end = hi->start = at;
+}
+
 static void diff_query_addr(struct diff *d)
 {
 	uint64_t a = diff_pick_addr(d);
@@ -462,14 +552,20 @@ static void diff_query_gap(struct diff *d)
  * empty and grows again. */
 static void diff_step(struct diff *d, size_t max_nodes)
 {
-	uint64_t dice = rng_below(&d->r, 8);
+	uint64_t dice = rng_below(&d->r, 16);
+	bool grow;
 
 	if (d->step % 500 == 0)
 		d->target = rng_below(&d->r, 4) ? rng_below(&d->r, max_nodes + 1) : 0;
-	if (dice < 2)
+	grow = d->m.n < d->target;
+	if (dice < 3)
 		SUB(diff_set_bounds(d));
-	else if (d->m.n < d->target ? dice < 7 : dice < 3)
-		SUB(diff_insert(d));
+	else if (dice < 5)
+		SUB(diff_move_boundary(d));
+	else if (dice < 8)
+		SUB(grow ? diff_split(d) : diff_merge(d));
+	else if (grow ? dice < 15 : dice < 10)
+		SUB(rng_below(&d->r, 2) ? diff_insert(d) : diff_insert_after(d));
 	else
 		SUB(diff_remove(d));
 	SUB(diff_verify(d));
@@ -675,6 +771,115 @@ TEST(set_bounds_moves_gaps)
 	CHECK(vma_tree_lookup(&t, 249) == &a.node && vma_tree_lookup(&t, 250) == &b.node);
 }
 
+/* Split, merge and move_boundary keep every fact right, the gaps included:
+ * touching ranges have none, and merging across a hole closes it. */
+TEST(split_merge_move_boundary_keep_gaps)
+{
+	struct vma_tree t;
+	struct owner a = { 0, { 0 } }, b = { 1, { 0 } }, c = { 2, { 0 } }, d = { 3, { 0 } };
+	struct owner e = { 4, { 0 } };
+	char err[128];
+
+	vma_tree_init(&t);
+	owner_insert(&t, &a, 100, 400);
+	owner_insert(&t, &d, 500, 600);
+	EXPECT_GAPS(&t, 0, 1000, 100, 0, 900, 0);
+	/* [100,400) -> [100,200) [200,300) [300,400): the middle one is b */
+	b.node.start = 200;
+	b.node.end = 400;
+	vma_tree_split(&t, &a.node, &b.node);
+	c.node.start = 300;
+	c.node.end = 400;
+	vma_tree_split(&t, &b.node, &c.node);
+	CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), 0);
+	CHECK_EQ(t.count, 4);
+	CHECK(a.node.start == 100 && a.node.end == 200 && b.node.start == 200 && b.node.end == 300);
+	CHECK(vma_tree_lookup(&t, 250) == &b.node && vma_tree_lookup(&t, 399) == &c.node);
+	EXPECT_GAPS(&t, 0, 1000, 100, 0, 900, 0);
+	EXPECT_GAPS(&t, 100, 500, 1, 0, 499, 400);
+	/* A prefix split: b keeps [250,300), a fresh node takes [200,250). */
+	e.node.start = 200;
+	e.node.end = 250;
+	vma_tree_split(&t, &b.node, &e.node);
+	CHECK(b.node.start == 250 && vma_tree_prev(&b.node) == &e.node);
+	/* Boundaries move without opening a hole. */
+	vma_tree_move_boundary(&t, &e.node, &b.node, 260);
+	vma_tree_move_boundary(&t, &b.node, &c.node, 280);
+	CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), 0);
+	CHECK(e.node.end == 260 && b.node.start == 260 && b.node.end == 280 && c.node.start == 280);
+	EXPECT_GAPS(&t, 100, 500, 1, 0, 499, 400);
+	/* Merge back, keeping the lower node, then the upper one. */
+	vma_tree_merge(&t, &e.node, &b.node);
+	vma_tree_merge(&t, &c.node, &e.node);
+	CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), 0);
+	CHECK(c.node.start == 200 && c.node.end == 400 && !e.node.parent && !b.node.parent);
+	vma_tree_merge(&t, &a.node, &c.node);
+	CHECK_EQ(t.count, 2);
+	/* Merging across the hole [400,500) closes it. */
+	vma_tree_merge(&t, &d.node, &a.node);
+	CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), 0);
+	CHECK(d.node.start == 100 && d.node.end == 600 && t.root == &d.node && t.count == 1);
+	EXPECT_GAPS(&t, 100, 1000, 1, 0, 999, 600);
+	EXPECT_GAPS(&t, 0, 600, 1, 0, 99, 0);
+	/* insert_after at the front, in the middle of nothing, at the back. */
+	a.node.start = 10;
+	a.node.end = 20;
+	vma_tree_insert_after(&t, NULL, &a.node);
+	b.node.start = 700;
+	b.node.end = 800;
+	vma_tree_insert_after(&t, &d.node, &b.node);
+	c.node.start = 650;
+	c.node.end = 690;
+	vma_tree_insert_after(&t, &d.node, &c.node);
+	CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), 0);
+	CHECK(vma_tree_first(&t) == &a.node && vma_tree_next(&d.node) == &c.node &&
+	      vma_tree_last(&t) == &b.node);
+	EXPECT_GAPS(&t, 0, 1000, 80, 0, 920, 20);
+}
+
+/* Splitting a VMA in three and merging it back, as mprotect does, in a large
+ * tree with no gaps: every fact stays right at every step, in every part of
+ * the tree (the target node at each depth, so both the leaf and the
+ * upper-node cases of each operation run). */
+TEST(split_and_merge_back_everywhere)
+{
+	enum { N = 2000 };
+	struct owner *o = calloc(N + 2, sizeof(*o));
+	struct vma_tree t;
+	char err[256];
+
+	CHECK(o);
+	vma_tree_init(&t);
+	for (uint64_t i = 0; i < N; i++)
+		owner_insert(&t, &o[i], i * 4, i * 4 + 4);
+	for (uint64_t i = 0; i < N && !t_failed_now; i++) {
+		struct vma_node *n = &o[i].node, *lo = &o[N].node, *hi = &o[N + 1].node;
+
+		lo->start = i * 4;
+		lo->end = i * 4 + 1;
+		vma_tree_split(&t, n, lo); /* n = [1,4) */
+		hi->start = i * 4 + 2;
+		hi->end = i * 4 + 4;
+		vma_tree_split(&t, n, hi); /* n = [1,2) */
+		if (vma_tree_check(&t, err, sizeof(err)))
+			T_FAIL("split at %" PRIu64 ": %s", i, err);
+		CHECK_EQ(t.count, N + 2);
+		CHECK_EQ(t.root->max_gap, 0);
+		vma_tree_merge(&t, lo, n); /* the kept node may be either */
+		vma_tree_merge(&t, hi, lo);
+		if (vma_tree_check(&t, err, sizeof(err)))
+			T_FAIL("merge at %" PRIu64 ": %s", i, err);
+		CHECK(hi->start == i * 4 && hi->end == i * 4 + 4 && t.count == N);
+		/* Put o[i] back in its place. */
+		o[i].node.start = i * 4;
+		o[i].node.end = i * 4 + 2;
+		vma_tree_split(&t, hi, &o[i].node);
+		vma_tree_merge(&t, &o[i].node, hi);
+		CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), 0);
+	}
+	free(o);
+}
+
 /* In-order walks both ways, after inserts in a scrambled order. */
 TEST(walk_in_order)
 {
@@ -725,15 +930,25 @@ TEST(check_reports_corruption)
 	CHECK_EQ(vma_tree_check(&t, NULL, 0), -1);
 	t.root->max_gap--;
 
-	t.root->subtree_end--;
+	t.root->gap--;
 	CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), -1);
-	CHECK(strstr(err, "subtree_end"));
-	t.root->subtree_end++;
+	CHECK(strstr(err, "gap"));
+	t.root->gap++;
+	vma_tree_first(&t)->gap++; /* the first node's gap counts from 0 */
+	CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), -1);
+	CHECK(strstr(err, "gap"));
+	vma_tree_first(&t)->gap--;
 
-	t.root->height++;
+	t.root->red = true;
 	CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), -1);
-	CHECK(strstr(err, "height"));
-	t.root->height--;
+	CHECK(strstr(err, "root is red"));
+	t.root->red = false;
+	leaf = vma_tree_first(&t); /* a black node more or fewer on one side */
+	leaf->red = !leaf->red;
+	CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), -1);
+	CHECK(strstr(err, "black height") || strstr(err, "red parent"));
+	leaf->red = !leaf->red;
+	CHECK_EQ(vma_tree_check(&t, err, sizeof(err)), 0);
 
 	mid = vma_tree_next(vma_tree_first(&t));
 	v = mid->start;
@@ -863,6 +1078,70 @@ static void breach_set_bounds_unlinked(struct vma_tree *t, struct owner *o)
 	vma_tree_set_bounds(t, &o[2].node, 500, 600);
 }
 
+static void breach_split_not_a_part(struct vma_tree *t, struct owner *o)
+{
+	o[2].node.start = 120;
+	o[2].node.end = 150; /* neither a prefix nor a suffix */
+	vma_tree_split(t, &o[0].node, &o[2].node);
+}
+
+static void breach_split_whole(struct vma_tree *t, struct owner *o)
+{
+	o[2].node.start = 100;
+	o[2].node.end = 200; /* nothing would be left */
+	vma_tree_split(t, &o[0].node, &o[2].node);
+}
+
+static void breach_merge_self(struct vma_tree *t, struct owner *o)
+{
+	vma_tree_merge(t, &o[0].node, &o[0].node);
+}
+
+static void breach_merge_not_neighbours(struct vma_tree *t, struct owner *o)
+{
+	owner_insert(t, &o[2], 250, 260);
+	vma_tree_merge(t, &o[0].node, &o[1].node);
+}
+
+static void breach_move_boundary_apart(struct vma_tree *t, struct owner *o)
+{
+	vma_tree_move_boundary(t, &o[0].node, &o[1].node, 250); /* they do not touch */
+}
+
+static void breach_move_boundary_outside(struct vma_tree *t, struct owner *o)
+{
+	vma_tree_set_bounds(t, &o[1].node, 200, 400);
+	vma_tree_move_boundary(t, &o[0].node, &o[1].node, 400);
+}
+
+static void breach_insert_after_overlap(struct vma_tree *t, struct owner *o)
+{
+	o[2].node.start = 150;
+	o[2].node.end = 250;
+	vma_tree_insert_after(t, &o[0].node, &o[2].node);
+}
+
+static void breach_insert_after_wrong_place(struct vma_tree *t, struct owner *o)
+{
+	o[2].node.start = 500;
+	o[2].node.end = 600; /* belongs after o[1], not o[0] */
+	vma_tree_insert_after(t, &o[0].node, &o[2].node);
+}
+
+/* The legal neighbours of the breaches above: must not stop. */
+static void breach_none_two_node_ops(struct vma_tree *t, struct owner *o)
+{
+	o[2].node.start = 150;
+	o[2].node.end = 200;
+	vma_tree_split(t, &o[0].node, &o[2].node);
+	vma_tree_move_boundary(t, &o[0].node, &o[2].node, 120);
+	vma_tree_merge(t, &o[2].node, &o[0].node);
+	vma_tree_merge(t, &o[1].node, &o[2].node);
+	o[0].node.start = 500;
+	o[0].node.end = 600;
+	vma_tree_insert_after(t, &o[1].node, &o[0].node);
+}
+
 TEST(broken_preconditions_abort)
 {
 	CHECK_EQ(run_in_child(breach_none), 0);
@@ -876,6 +1155,15 @@ TEST(broken_preconditions_abort)
 	CHECK_EQ(run_in_child(breach_remove_twice), DIED_OF_ABORT);
 	CHECK_EQ(run_in_child(breach_remove_unlinked), DIED_OF_ABORT);
 	CHECK_EQ(run_in_child(breach_set_bounds_unlinked), DIED_OF_ABORT);
+	CHECK_EQ(run_in_child(breach_none_two_node_ops), 0);
+	CHECK_EQ(run_in_child(breach_split_not_a_part), DIED_OF_ABORT);
+	CHECK_EQ(run_in_child(breach_split_whole), DIED_OF_ABORT);
+	CHECK_EQ(run_in_child(breach_merge_self), DIED_OF_ABORT);
+	CHECK_EQ(run_in_child(breach_merge_not_neighbours), DIED_OF_ABORT);
+	CHECK_EQ(run_in_child(breach_move_boundary_apart), DIED_OF_ABORT);
+	CHECK_EQ(run_in_child(breach_move_boundary_outside), DIED_OF_ABORT);
+	CHECK_EQ(run_in_child(breach_insert_after_overlap), DIED_OF_ABORT);
+	CHECK_EQ(run_in_child(breach_insert_after_wrong_place), DIED_OF_ABORT);
 }
 
 /* ---- a million nodes ------------------------------------------------------- */
@@ -896,6 +1184,18 @@ static uint64_t big_end(uint64_t i)
 	return big_start(i) + PAGE * (1 + i % 2);
 }
 
+/* The number of nodes on the longest path down from n. */
+static int subtree_height(const struct vma_node *n)
+{
+	int l, r;
+
+	if (!n)
+		return 0;
+	l = subtree_height(n->left);
+	r = subtree_height(n->right);
+	return 1 + (l > r ? l : r);
+}
+
 static void big_check(struct vma_tree *t, const char *when)
 {
 	char err[256];
@@ -904,7 +1204,7 @@ static void big_check(struct vma_tree *t, const char *when)
 	if (vma_tree_check(t, err, sizeof(err)))
 		T_FAIL("after %s: %s", when, err);
 	printf("  check after %s: %.3f s (height %d)\n", when, now_seconds() - t0,
-	       t->root ? t->root->height : 0);
+	       subtree_height(t->root));
 }
 
 /* Whether [s, s + len) is a place a 3..5-page query may get: below the first
