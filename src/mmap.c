@@ -764,12 +764,20 @@ static int do_brk_flags(struct mm *mm, struct vma *brkvma, uint64_t addr, uint64
 		return -ENOMEM;
 	if (brkvma && vma_end(brkvma) == addr) {
 		struct vmg g = {
+			/* every field named: a partial initializer costs a rep stos */
 			.prev = brkvma,
+			.middle = NULL,
+			.next = NULL,
+			.src = NULL,
 			.start = addr,
 			.end = addr + len,
 			.pgoff = addr >> PAGE_SHIFT,
 			.flags = flags,
+			.file = NULL,
+			.anon_vma = NULL,
+			.anon_name = NULL,
 			.just_expand = true,
+			.nomem = false,
 		};
 		struct vma *v = vma_merge_new_range(mm, &g);
 		if (v) {
