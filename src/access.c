@@ -307,32 +307,9 @@ static inline int access_enter(struct mmk_proc *p, struct mmk_siginfo *si)
 	return atomic_load_explicit(&p->killed, memory_order_relaxed) ? -ESRCH : 0;
 }
 
-/*
- * A whole access within one page that hits the TLB: done, or false.  Loads
- * need no lock unless references are being recorded (refs.c notes every
- * page touched, under mm->ptl).
- */
-static inline bool access_fast(struct mm *mm, uint64_t va, uint64_t n, bool write,
-			       const struct acc *a)
-{
-	if (a->op == ACC_LOAD && mm->tlb_lockless)
-		return load_lockless(mm, va, a->dst, n);
-	uint64_t vpn = va >> PAGE_SHIFT;
-	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
-	pthread_mutex_lock(&mm->ptl);
-	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
-	bool hit = tlb_word_hits(w, vpn, write);
-	if (hit) {
-		uint8_t *host = tlb_word_host(w);
-		acc_do(a, host + (va & (PAGE_SIZE - 1)), n, 0);
-		if (mm->sys->refs)
-			refs_note(mm, va, host);
-	}
-	pthread_mutex_unlock(&mm->ptl);
-	return hit;
-}
-
-/* Runs a over [addr, addr + len) page by page; stops at the first failure. */
+/* Runs a over [addr, addr + len) page by page; stops at the first failure.
+ * access_page looks at the TLB first: lock-free for a load, under the one
+ * lock a miss then walks with for everything else. */
 static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len,
 			       const struct acc *a, struct mmk_siginfo *si)
 {
@@ -341,9 +318,6 @@ static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len,
 		return err;
 	struct mm *mm = p->mm;
 	bool write = acc_is_write(a);
-	uint64_t first = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
-	if (len <= first && addr < TASK_SIZE && access_fast(mm, addr, len, write, a))
-		return 0;
 	struct mmk_siginfo dummy;
 	if (!si)
 		si = &dummy;
