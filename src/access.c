@@ -64,9 +64,9 @@ enum acc_op { ACC_LOAD, ACC_STORE, ACC_FILL, ACC_TOUCH };
 
 struct acc {
 	enum acc_op op;
-	uint8_t *dst;       /* ACC_LOAD */
+	uint8_t *dst;	    /* ACC_LOAD */
 	const uint8_t *src; /* ACC_STORE */
-	int c;              /* ACC_FILL */
+	int c;		    /* ACC_FILL */
 };
 
 /*
@@ -163,8 +163,8 @@ static void copy_page_bytes(uint8_t *dst, const uint8_t *src, uint64_t n)
  * stay atomic and checked.
  */
 #ifdef MMK_TSAN
-__attribute__((no_sanitize("thread"))) static void tlb_copy_racy(uint8_t *dst,
-								   const uint8_t *src, uint64_t n)
+__attribute__((no_sanitize("thread"))) static void tlb_copy_racy(uint8_t *dst, const uint8_t *src,
+								 uint64_t n)
 {
 	/* An aligned word is read in one access, as the CPU (and memcpy of a
 	 * constant word size, the other builds) does: never torn. */
@@ -310,8 +310,8 @@ static inline int access_enter(struct mmk_proc *p, struct mmk_siginfo *si)
 /* Runs a over [addr, addr + len) page by page; stops at the first failure.
  * access_page looks at the TLB first: lock-free for a load, under the one
  * lock a miss then walks with for everything else. */
-static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len,
-			       const struct acc *a, struct mmk_siginfo *si)
+static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len, const struct acc *a,
+			       struct mmk_siginfo *si)
 {
 	int err = access_enter(p, si);
 	if (err || !len)
@@ -336,8 +336,8 @@ static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len,
 }
 
 /* Every load but the hot case: misses, faults, page crossings, errors. */
-static __attribute__((noinline)) int load_slow(mmk_proc *p, uint64_t addr, void *buf,
-					       uint64_t len, struct mmk_siginfo *si)
+static __attribute__((noinline)) int load_slow(mmk_proc *p, uint64_t addr, void *buf, uint64_t len,
+					       struct mmk_siginfo *si)
 {
 	struct acc a = {.op = ACC_LOAD, .dst = buf};
 	return access_range(p, addr, len, &a, si);
@@ -356,8 +356,8 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 		struct mm *mm = p->mm;
 		uint64_t vpn = addr >> PAGE_SHIFT;
 		uint64_t gen = atomic_load_explicit(&mm->tlb_gen, memory_order_acquire);
-		uint64_t w = atomic_load_explicit(&mm->tlb[vpn % TLB_ENTRIES].word,
-						  memory_order_relaxed);
+		uint64_t w =
+		    atomic_load_explicit(&mm->tlb[vpn % TLB_ENTRIES].word, memory_order_relaxed);
 		if (!atomic_load_explicit(&p->killed, memory_order_relaxed) && mm->tlb_lockless &&
 		    tlb_word_hits(w, vpn, false)) {
 			tlb_copy_racy(buf, tlb_word_host(w) + (addr & (PAGE_SIZE - 1)), 8);
@@ -371,8 +371,7 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 	return load_slow(p, addr, buf, len, si);
 }
 
-int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len,
-	      struct mmk_siginfo *si)
+int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len, struct mmk_siginfo *si)
 {
 	struct acc a = {.op = ACC_STORE, .src = buf};
 	return access_range(p, addr, len, &a, si);
