@@ -339,19 +339,30 @@ static void diff_verify(struct diff *d)
 	CHECK_EQ(i, 0);
 }
 
+/* A random free range [*s, *e) for a new node, and the model index of the
+ * first range above it; false when there is none this time. */
+static bool diff_pick_free(struct diff *d, uint64_t *s, uint64_t *e, size_t *next)
+{
+	uint64_t len;
+
+	*s = diff_pick_addr(d);
+	len = diff_pick_range_len(d);
+	if (!d->nfree || model_lookup(&d->m, *s))
+		return false;
+	*e = *s + (d->top - *s < len ? d->top - *s : len);
+	*next = model_first_end_above(&d->m, *s);
+	if (*next < d->m.n && d->m.e[*next].start < *e)
+		*e = d->m.e[*next].start; /* clip into the free range that holds s */
+	return *e > *s;
+}
+
 static void diff_insert(struct diff *d)
 {
-	uint64_t s = diff_pick_addr(d), len = diff_pick_range_len(d), e;
+	uint64_t s, e;
 	size_t next;
 	struct owner *o;
 
-	if (!d->nfree || model_lookup(&d->m, s))
-		return;
-	e = s + (d->top - s < len ? d->top - s : len);
-	next = model_first_end_above(&d->m, s);
-	if (next < d->m.n && d->m.e[next].start < e)
-		e = d->m.e[next].start; /* clip into the free range that holds s */
-	if (e <= s)
+	if (!diff_pick_free(d, &s, &e, &next))
 		return;
 	o = &d->pool[d->free_ids[--d->nfree]];
 	owner_insert(&d->t, o, s, e);
@@ -401,17 +412,11 @@ static void diff_set_bounds(struct diff *d)
  * predecessor (NULL when s is below every range). */
 static void diff_insert_after(struct diff *d)
 {
-	uint64_t s = diff_pick_addr(d), len = diff_pick_range_len(d), e;
+	uint64_t s, e;
 	size_t next;
 	struct owner *o;
 
-	if (!d->nfree || model_lookup(&d->m, s))
-		return;
-	e = s + (d->top - s < len ? d->top - s : len);
-	next = model_first_end_above(&d->m, s);
-	if (next < d->m.n && d->m.e[next].start < e)
-		e = d->m.e[next].start;
-	if (e <= s)
+	if (!diff_pick_free(d, &s, &e, &next))
 		return;
 	o = &d->pool[d->free_ids[--d->nfree]];
 	o->node.start = s;
