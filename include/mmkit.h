@@ -145,6 +145,11 @@ struct mmk_config {
 	uint64_t data_rlimit;        /* RLIMIT_DATA; default unlimited */
 	int cap_ipc_lock;            /* nonzero: processes have CAP_IPC_LOCK */
 	int cap_sys_rawio;           /* nonzero: may map below mmap_min_addr */
+	int no_large_folios;         /* nonzero: the page cache of every file is in 4 KiB
+	                                folios, as on a file system without large-folio
+	                                support; zero (default): files on ext4/xfs are
+	                                cached in folios of up to 2 MiB as Linux 6.18
+	                                does, and a fault maps a whole folio */
 	int no_anon_vma_name;        /* nonzero: as a kernel without CONFIG_ANON_VMA_NAME:
 	                                mmk_set_anon_name fails with -EINVAL */
 	/* Memory pressure (docs/RECLAIM.md).  RAM is ram_bytes: a workload may map
@@ -273,7 +278,9 @@ int mmk_fsync(mmk_proc *p, int fd);
 int mmk_unlink(mmk_proc *p, const char *path);
 /* Whole-file access from outside any process, through the page cache (what
  * the script's top-level `file` and `cat` statements do).  create: opens
- * PATH with O_CREAT|O_TRUNC|O_WRONLY and writes len bytes.  read: returns the
+ * PATH with O_CREAT|O_TRUNC|O_WRONLY and writes len bytes one page per
+ * write(2), so the file is cached in 4 KiB folios however large it is (as
+ * the Linux backend of `mmkit check` writes it).  read: returns the
  * number of bytes read at off (0 at or past EOF), or -errno. */
 int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len);
 int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf,

@@ -30,7 +30,8 @@
  *    page-cache pages, the mapped anonymous pages and the swap-cache pages;
  *    no page is left isolated (PG_locked);
  *  - every cached page is uptodate, not anonymous, with mapping == its
- *    inode and index == its offset, none wholly past EOF; nrpages and (host
+ *    inode and index == its offset, none wholly past EOF, and a large
+ *    folio's pages are all cached with its order; nrpages and (host
  *    files) nrdirty match; the index's own invariants hold.
  *
  * sys_check_frames looks at every process and inode in turn, so, like
@@ -52,7 +53,7 @@ struct checker {
 };
 
 static int check_fail(struct checker *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static int check_fail(struct checker *c, const char *fmt, ...)
 {
@@ -91,16 +92,21 @@ static int check_anon_pte(struct pte_check *k, struct vma *vma, uint64_t va, pte
 		return check_fail(&k->c, "pid %d: anonymous page at %#llx in a shared VMA",
 				  k->mm->pid, a);
 	if (!vma->anon_vma || !anon_vma_on_chain(vma, pg->mapping))
-		return check_fail(&k->c, "pid %d: anonymous page at %#llx: its anon_vma is not "
-				  "on the VMA's chain", k->mm->pid, a);
+		return check_fail(&k->c,
+				  "pid %d: anonymous page at %#llx: its anon_vma is not "
+				  "on the VMA's chain",
+				  k->mm->pid, a);
 	if (pg->index != vma_pgoff_of(vma, va))
-		return check_fail(&k->c, "pid %d: anonymous page at %#llx has index %#llx, "
-				  "expected %#llx", k->mm->pid, a,
-				  (unsigned long long)pg->index,
+		return check_fail(&k->c,
+				  "pid %d: anonymous page at %#llx has index %#llx, "
+				  "expected %#llx",
+				  k->mm->pid, a, (unsigned long long)pg->index,
 				  (unsigned long long)vma_pgoff_of(vma, va));
 	if ((pte & PTE_WRITE) && !(f & PG_anon_exclusive))
-		return check_fail(&k->c, "pid %d: writable PTE at %#llx maps a shared "
-				  "anonymous page", k->mm->pid, a);
+		return check_fail(&k->c,
+				  "pid %d: writable PTE at %#llx maps a shared "
+				  "anonymous page",
+				  k->mm->pid, a);
 	return 0;
 }
 
@@ -117,11 +123,15 @@ static int check_file_pte(struct pte_check *k, struct vma *vma, uint64_t va, pte
 		return check_fail(&k->c, "pid %d: page at %#llx is not its file's page %#llx",
 				  k->mm->pid, a, (unsigned long long)vma_pgoff_of(vma, va));
 	if (!(vma->flags & VM_SHARED) && (pte & (PTE_WRITE | PTE_DIRTY)))
-		return check_fail(&k->c, "pid %d: private mapping at %#llx maps its file's "
-				  "page writable or dirty", k->mm->pid, a);
+		return check_fail(&k->c,
+				  "pid %d: private mapping at %#llx maps its file's "
+				  "page writable or dirty",
+				  k->mm->pid, a);
 	if (in->kind == INODE_FILE && (pte & (PTE_WRITE | PTE_DIRTY)) && !(f & PG_dirty))
-		return check_fail(&k->c, "pid %d: file page at %#llx mapped writable/dirty "
-				  "but not PG_dirty", k->mm->pid, a);
+		return check_fail(&k->c,
+				  "pid %d: file page at %#llx mapped writable/dirty "
+				  "but not PG_dirty",
+				  k->mm->pid, a);
 	if (f & PG_swapbacked)
 		k->shmem++;
 	else
@@ -138,8 +148,10 @@ static int check_swap_pte(struct pte_check *k, struct vma *vma, uint64_t va, pte
 		return check_fail(&k->c, "pid %d: swap entry at %#llx names slot %llu, not in use",
 				  k->mm->pid, (unsigned long long)va, (unsigned long long)slot);
 	if ((vma->flags & VM_SHARED) || !vma->anon_vma)
-		return check_fail(&k->c, "pid %d: swap entry at %#llx in a VMA that cannot hold "
-				  "anonymous pages", k->mm->pid, (unsigned long long)va);
+		return check_fail(&k->c,
+				  "pid %d: swap entry at %#llx in a VMA that cannot hold "
+				  "anonymous pages",
+				  k->mm->pid, (unsigned long long)va);
 	return 0;
 }
 
@@ -158,11 +170,15 @@ static int check_pte(void *arg, uint64_t va, pte_t *ptep)
 	if (pte_is_swap(pte))
 		return check_swap_pte(k, vma, va, pte);
 	if ((pte & PTE_WRITE) && !(vma->flags & VM_WRITE))
-		return check_fail(&k->c, "pid %d: writable PTE at %#llx in a VMA without "
-				  "VM_WRITE", mm->pid, a);
+		return check_fail(&k->c,
+				  "pid %d: writable PTE at %#llx in a VMA without "
+				  "VM_WRITE",
+				  mm->pid, a);
 	if (!(pte & PTE_USER) != !(vma->flags & VM_ACCESS_FLAGS))
-		return check_fail(&k->c, "pid %d: PTE at %#llx: user bit disagrees with the "
-				  "VMA's protection", mm->pid, a);
+		return check_fail(&k->c,
+				  "pid %d: PTE at %#llx: user bit disagrees with the "
+				  "VMA's protection",
+				  mm->pid, a);
 	pfn_t pfn = pte_pfn(pte);
 	if (pte & PTE_SPECIAL) {
 		if (pfn != ZERO_PFN || (pte & (PTE_WRITE | PTE_DIRTY)) || vma->file)
@@ -174,9 +190,10 @@ static int check_pte(void *arg, uint64_t va, pte_t *ptep)
 		return check_fail(&k->c, "pid %d: PTE at %#llx maps bad pfn %u", mm->pid, a, pfn);
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
 	if (page_refcount(pg) == 0 || page_mapcount(pg) < 1)
-		return check_fail(&k->c, "pid %d: PTE at %#llx maps frame %u with refcount %u "
-				  "mapcount %d", mm->pid, a, pfn, page_refcount(pg),
-				  page_mapcount(pg));
+		return check_fail(&k->c,
+				  "pid %d: PTE at %#llx maps frame %u with refcount %u "
+				  "mapcount %d",
+				  mm->pid, a, pfn, page_refcount(pg), page_mapcount(pg));
 	if (page_test(pg, PG_anon))
 		return check_anon_pte(k, vma, va, pte, pg);
 	return check_file_pte(k, vma, va, pte, pg);
@@ -194,7 +211,8 @@ static int check_tlb_locked(struct pte_check *k)
 		pte_t pte = ptep ? *ptep : 0;
 		bool ok = pte_present(pte) && (pte & PTE_USER) &&
 			  tlb_word_host(w) == pfn_to_virt(mm_pool(mm), pte_pfn(pte)) &&
-			  (!(w & TLB_WRITABLE) || (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY));
+			  (!(w & TLB_WRITABLE) ||
+			   (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY));
 		if (!ok)
 			return check_fail(&k->c, "pid %d: stale TLB entry for %#llx (PTE %#llx)",
 					  mm->pid, (unsigned long long)va, (unsigned long long)pte);
@@ -210,11 +228,13 @@ int mm_check_pages(struct mm *mm, char *err, size_t errlen)
 	if (!r)
 		r = pgtable_for_each(&mm->pt, 0, PGTABLE_VA_END, check_pte, &k);
 	if (!r && (k.anon != mm->rss_anon || k.file != mm->rss_file || k.shmem != mm->rss_shmem))
-		r = check_fail(&k.c, "pid %d: RSS counters anon %llu file %llu shmem %llu, "
-			       "recount %llu %llu %llu", mm->pid,
-			       (unsigned long long)mm->rss_anon, (unsigned long long)mm->rss_file,
-			       (unsigned long long)mm->rss_shmem, (unsigned long long)k.anon,
-			       (unsigned long long)k.file, (unsigned long long)k.shmem);
+		r = check_fail(&k.c,
+			       "pid %d: RSS counters anon %llu file %llu shmem %llu, "
+			       "recount %llu %llu %llu",
+			       mm->pid, (unsigned long long)mm->rss_anon,
+			       (unsigned long long)mm->rss_file, (unsigned long long)mm->rss_shmem,
+			       (unsigned long long)k.anon, (unsigned long long)k.file,
+			       (unsigned long long)k.shmem);
 	if (!r && k.swap != mm->swap_ents)
 		r = check_fail(&k.c, "pid %d: swap_ents %llu, recount %llu", mm->pid,
 			       (unsigned long long)mm->swap_ents, (unsigned long long)k.swap);
@@ -294,6 +314,34 @@ static int cmp_ptr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A cached page of order k > 0 lies in a folio whose 2^k pages are all
+ * cached with order k (pages.h); each folio is walked at its first page,
+ * its other pages only look at that one. */
+static int check_folio(struct frame_census *fc, struct mmk_inode *in, struct page *pg, uint64_t key)
+{
+	unsigned order = page_folio_order(pg);
+	if (!order)
+		return 0;
+	uint64_t nr, first = pagecache_folio_first(pg, key, &nr);
+	uint64_t upto = first == key ? nr : 1;
+	if (order > in->max_folio_order)
+		return check_fail(&fc->c,
+				  "%s: page %#llx in a folio of order %u, over the "
+				  "file's %u",
+				  in->path, (unsigned long long)key, order, in->max_folio_order);
+	for (uint64_t i = 0; i < upto; i++) {
+		uint32_t v;
+		if (pcache_index_lookup(&in->pages, first + i, &v) || v >= fc->fp->nframes ||
+		    page_folio_order(pfn_to_page(fc->fp, v)) != order)
+			return check_fail(&fc->c,
+					  "%s: page %#llx of the order-%u folio at %#llx "
+					  "is not cached with its order",
+					  in->path, (unsigned long long)(first + i), order,
+					  (unsigned long long)first);
+	}
+	return 0;
+}
+
 /* Checks one inode's page cache and counts its pages' references. */
 static int census_inode(struct frame_census *fc, struct mmk_inode *in)
 {
@@ -308,12 +356,16 @@ static int census_inode(struct frame_census *fc, struct mmk_inode *in)
 		uint32_t f = pg ? page_flags(pg) : 0;
 		if (!pg || val == ZERO_PFN || pg->mapping != in || pg->index != key ||
 		    (f & PG_anon) || !(f & PG_uptodate))
-			r = check_fail(&fc->c, "%s: page cache entry %#llx -> frame %u is not "
-				       "its page", in->path, (unsigned long long)key, val);
+			r = check_fail(&fc->c,
+				       "%s: page cache entry %#llx -> frame %u is not "
+				       "its page",
+				       in->path, (unsigned long long)key, val);
 		else if (key >= eof)
 			r = check_fail(&fc->c, "%s: page %#llx cached past EOF (size %llu)",
 				       in->path, (unsigned long long)key,
 				       (unsigned long long)in->size);
+		else
+			r = check_folio(fc, in, pg, key);
 		if (r)
 			break;
 		fc->refs[val]++;
@@ -351,14 +403,17 @@ static int census_compare(void *arg, pfn_t pfn, struct page *pg)
 	struct frame_census *fc = arg;
 	uint32_t f = page_flags(pg);
 	if (page_refcount(pg) != fc->refs[pfn] || page_mapcount(pg) != (int32_t)fc->maps[pfn])
-		return check_fail(&fc->c, "frame %u: refcount %u mapcount %d, but %u PTEs and "
-				  "%u cache entries hold it", pfn, page_refcount(pg),
-				  page_mapcount(pg), fc->maps[pfn], fc->refs[pfn] - fc->maps[pfn]);
-	bool belongs = fc->cached[pfn] || (f & PG_swapcache) ||
-		       ((f & PG_anon) && page_mapcount(pg) > 0);
+		return check_fail(&fc->c,
+				  "frame %u: refcount %u mapcount %d, but %u PTEs and "
+				  "%u cache entries hold it",
+				  pfn, page_refcount(pg), page_mapcount(pg), fc->maps[pfn],
+				  fc->refs[pfn] - fc->maps[pfn]);
+	bool belongs =
+	    fc->cached[pfn] || (f & PG_swapcache) || ((f & PG_anon) && page_mapcount(pg) > 0);
 	if (belongs != (fc->listed[pfn] != 0))
 		return check_fail(&fc->c, "frame %u (flags %#x, mapcount %d) %s the LRU", pfn, f,
-				  page_mapcount(pg), fc->listed[pfn] ? "should not be on" : "is not on");
+				  page_mapcount(pg),
+				  fc->listed[pfn] ? "should not be on" : "is not on");
 	if (f & PG_locked)
 		return check_fail(&fc->c, "frame %u left isolated (PG_locked)", pfn);
 	return 0;

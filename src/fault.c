@@ -60,13 +60,13 @@
 struct vm_fault {
 	struct mm *mm;
 	struct vma *vma;
-	uint64_t addr;  /* page aligned */
+	uint64_t addr;	/* page aligned */
 	uint64_t pgoff; /* linear page index of addr in the VMA's object */
 	bool write;
 	bool major;
-	pte_t *ptep;    /* addr's PTE; valid while mmap_lock is held */
+	pte_t *ptep;	/* addr's PTE; valid while mmap_lock is held */
 	bool new_table; /* addr's PTE table did not exist before this fault (pmd_none) */
-	bool counted;   /* fault_account_locked() done: the fault succeeded */
+	bool counted;	/* fault_account_locked() done: the fault succeeded */
 };
 
 static uint64_t fault_access_bits(const struct vm_fault *vmf)
@@ -128,6 +128,37 @@ static void map_page_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t addr, pf
 {
 	frame_get(mm_pool(vmf->mm), pfn);
 	pte_map_locked(vmf->mm, ptep, addr, pfn, bits);
+}
+
+/*
+ * Whether the folio [first, first + nr) of a file may be mapped whole by a
+ * fault through vmf->vma: folio_within_vma() and the PMD test of
+ * filemap_map_folio_range() / finish_fault() (its pages' PTEs all lie in
+ * one PTE table, the one holding vmf->addr).  Sets *ptep0 to the PTE of
+ * its first page.
+ */
+static bool folio_mappable(const struct vm_fault *vmf, uint64_t first, uint64_t nr, pte_t **ptep0)
+{
+	const struct vma *v = vmf->vma;
+	const uint64_t pmd_mask = ~((uint64_t)PT_ENTRIES * PAGE_SIZE - 1);
+	if (nr < 2 || first < v->pgoff || first + nr > v->pgoff + vma_pages(v))
+		return false;
+	uint64_t a0 = vma_start(v) + ((first - v->pgoff) << PAGE_SHIFT);
+	if ((a0 & pmd_mask) != ((a0 + nr * PAGE_SIZE - 1) & pmd_mask))
+		return false;
+	*ptep0 = vmf->ptep - (vmf->pgoff - first);
+	return true;
+}
+
+/* The cached pages of the folio [first, first + nr) (all there: a large
+ * folio is whole while cached) into pfns.  Caller holds the inode lock. */
+static void folio_pfns_locked(struct mmk_inode *in, uint64_t first, uint64_t nr, pfn_t *pfns)
+{
+	for (uint64_t i = 0; i < nr; i += 64) {
+		unsigned n = nr - i < 64 ? (unsigned)(nr - i) : 64;
+		uint64_t got = pagecache_lookup_range_locked(in, first + i, n, pfns + i);
+		MMK_BUG_ON(got != (n == 64 ? ~0ull : (1ull << n) - 1));
+	}
 }
 
 /* Gives a new frame its anonymous identity (folio_add_new_anon_rmap);
@@ -258,8 +289,32 @@ static bool fault_around_locked(struct vm_fault *vmf, struct mmk_inode *in)
 	uint64_t addr = vmf->addr - back * PAGE_SIZE, bits = read_fault_bits(vmf);
 	unsigned mapped = 0;
 	bool hit = false;
-	for (uint64_t b = cached; b; b &= b - 1) {
+	for (uint64_t b = cached; b;) {
 		unsigned i = (unsigned)__builtin_ctzll(b);
+		b &= b - 1;
+		uint64_t nr, ffirst = pagecache_folio_first(pfn_to_page(mm_pool(vmf->mm), pfns[i]),
+							    first + i, &nr);
+		pte_t *fptep;
+		/* filemap_map_folio_range(): a large folio inside the VMA, one
+		 * PTE table and EOF (file_end >= folio_next_index(), which
+		 * keeps out the folio holding the last page) is mapped whole,
+		 * the pages outside the window too. */
+		if (ffirst + nr < eof && folio_mappable(vmf, ffirst, nr, &fptep)) {
+			pfn_t fpfns[1u << MAX_PAGECACHE_ORDER];
+			folio_pfns_locked(in, ffirst, nr, fpfns);
+			uint64_t a0 =
+			    vma_start(vmf->vma) + ((ffirst - vmf->vma->pgoff) << PAGE_SHIFT);
+			for (uint64_t j = 0; j < nr; j++) {
+				if (!fault_around_one_locked(vmf, fptep + j, a0 + j * PAGE_SIZE,
+							     fpfns[j], bits))
+					continue;
+				mapped++;
+				hit |= ffirst + j == vmf->pgoff;
+			}
+			uint64_t end = ffirst + nr - first; /* window pages the folio covered */
+			b &= end < 64 ? ~((1ull << end) - 1) : 0;
+			continue;
+		}
 		if (!fault_around_one_locked(vmf, ptep + i, addr + i * PAGE_SIZE, pfns[i], bits))
 			continue;
 		mapped++;
@@ -269,6 +324,42 @@ static bool fault_around_locked(struct vm_fault *vmf, struct mmk_inode *in)
 		TRACE(vmf->mm->sys, .kind = MMK_EV_FAULT_AROUND, .pid = vmf->mm->pid,
 		      .addr = vmf->addr, .count = mapped);
 	return hit;
+}
+
+/*
+ * finish_fault() for the cached page pfn at vmf->pgoff, whose PTE is none:
+ * maps the whole folio holding it when that is large, lies inside the VMA,
+ * one PTE table and EOF (file_end >= folio_next_index()) and none of its
+ * PTEs is set (pte_range_none), else the page alone.  All get the same
+ * bits; after a write fault (PTE_DIRTY in bits) every page mapped is
+ * dirtied, as set_pte_range makes every PTE dirty and page_mkwrite dirties
+ * the folio.  Caller holds the inode lock and mm->ptl.
+ */
+static void map_folio_locked(struct vm_fault *vmf, struct mmk_inode *in, pfn_t pfn, uint64_t bits)
+{
+	struct frame_pool *fp = mm_pool(vmf->mm);
+	uint64_t nr, first = pagecache_folio_first(pfn_to_page(fp, pfn), vmf->pgoff, &nr);
+	pte_t *ptep0;
+	bool whole =
+	    first + nr <= size_to_pages(in->size) && folio_mappable(vmf, first, nr, &ptep0);
+	for (uint64_t j = 0; whole && j < nr; j++)
+		whole = pte_none(ptep0[j]);
+	if (!whole) {
+		first = vmf->pgoff;
+		nr = 1;
+		ptep0 = vmf->ptep;
+	}
+	pfn_t pfns[1u << MAX_PAGECACHE_ORDER];
+	if (whole)
+		folio_pfns_locked(in, first, nr, pfns);
+	else
+		pfns[0] = pfn;
+	uint64_t addr0 = vmf->addr - (vmf->pgoff - first) * PAGE_SIZE;
+	for (uint64_t j = 0; j < nr; j++) {
+		map_page_locked(vmf, ptep0 + j, addr0 + j * PAGE_SIZE, pfns[j], bits);
+		if (bits & PTE_DIRTY)
+			pagecache_mark_dirty_locked(in, pfn_to_page(fp, pfns[j]));
+	}
 }
 
 /*
@@ -299,8 +390,7 @@ static bool file_fault_cached_locked(struct vm_fault *vmf, struct mmk_inode *in,
 		pfn_t pfn;
 		if (pagecache_fault_cached_locked(in, vmf->pgoff, &pfn))
 			return false;
-		map_page_locked(vmf, vmf->ptep, vmf->addr, pfn, write_fault_bits(vmf));
-		pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pfn));
+		map_folio_locked(vmf, in, pfn, write_fault_bits(vmf));
 		return true;
 	}
 	if (vmf->write && pte_present(orig) && !(orig & (PTE_WRITE | PTE_SPECIAL))) {
@@ -310,18 +400,16 @@ static bool file_fault_cached_locked(struct vm_fault *vmf, struct mmk_inode *in,
 	return false;
 }
 
-/* finish_fault(): maps the cache page pfn at addr unless someone did, and
- * counts the fault.  Whether it mapped it.  Caller holds the inode lock. */
-static bool map_cache_page(struct vm_fault *vmf, pfn_t pfn, uint64_t bits)
+/* finish_fault(): maps the cache page pfn at addr (with its folio) unless
+ * someone did, and counts the fault.  Caller holds the inode lock. */
+static void map_cache_page(struct vm_fault *vmf, struct mmk_inode *in, pfn_t pfn, uint64_t bits)
 {
 	struct mm *mm = vmf->mm;
 	pthread_mutex_lock(&mm->ptl);
-	bool mapped = pte_none(*vmf->ptep);
-	if (mapped)
-		map_page_locked(vmf, vmf->ptep, vmf->addr, pfn, bits);
+	if (pte_none(*vmf->ptep))
+		map_folio_locked(vmf, in, pfn, bits);
 	fault_account_locked(vmf);
 	pthread_mutex_unlock(&mm->ptl);
-	return mapped;
 }
 
 /* do_read_fault() once fault-around has not mapped addr: the page from the
@@ -332,7 +420,7 @@ static enum fault_result do_read_fault_locked(struct vm_fault *vmf, struct mmk_i
 	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major);
 	if (err)
 		return page_error(err);
-	map_cache_page(vmf, pfn, read_fault_bits(vmf));
+	map_cache_page(vmf, in, pfn, read_fault_bits(vmf));
 	return FAULT_DONE;
 }
 
@@ -345,8 +433,7 @@ static enum fault_result do_shared_fault_locked(struct vm_fault *vmf, struct mmk
 	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major);
 	if (err)
 		return page_error(err);
-	if (map_cache_page(vmf, pfn, write_fault_bits(vmf)))
-		pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pfn));
+	map_cache_page(vmf, in, pfn, write_fault_bits(vmf));
 	return FAULT_DONE;
 }
 
@@ -538,7 +625,7 @@ static enum fault_result do_file_fault(struct vm_fault *vmf)
 		return ptep ? do_present_pte_fault(vmf, orig) : FAULT_OOM;
 	}
 	enum fault_result r =
-		vmf->write ? do_shared_fault_locked(vmf, in) : do_read_fault_locked(vmf, in);
+	    vmf->write ? do_shared_fault_locked(vmf, in) : do_read_fault_locked(vmf, in);
 	pthread_mutex_unlock(&in->lock);
 	return r;
 }
@@ -563,11 +650,11 @@ static enum fault_result do_pte_fault(struct vm_fault *vmf)
 enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr, bool write)
 {
 	struct vm_fault vmf = {
-		.mm = mm,
-		.vma = vma,
-		.addr = addr & PAGE_MASK,
-		.pgoff = vma_pgoff_of(vma, addr & PAGE_MASK),
-		.write = write,
+	    .mm = mm,
+	    .vma = vma,
+	    .addr = addr & PAGE_MASK,
+	    .pgoff = vma_pgoff_of(vma, addr & PAGE_MASK),
+	    .write = write,
 	};
 	enum fault_result r;
 	if (!vma_is_anonymous(vma) && (!write || (vma->flags & VM_SHARED)))
@@ -726,8 +813,7 @@ static void populate_touch(struct mm *mm, uint64_t addr)
 static int populate_vma_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
 {
 	uint64_t f = vma->flags;
-	if (vma->reserved || (f & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT)) ||
-	    !(f & VM_ACCESS_FLAGS))
+	if (vma->reserved || (f & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT)) || !(f & VM_ACCESS_FLAGS))
 		return 0;
 	bool write = (f & (VM_WRITE | VM_SHARED)) == VM_WRITE;
 	for (uint64_t a = start; a < end; a += PAGE_SIZE) {

@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -193,6 +193,9 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	in->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 	in->nommap = !S_ISREG(st.st_mode);
 	in->thp_get_area = fs_thp_get_area(hfd);
+	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
+	if (in->thp_get_area && S_ISREG(st.st_mode) && !sys->cfg.no_large_folios)
+		in->max_folio_order = MAX_PAGECACHE_ORDER;
 	in->path = path;
 	in->hash_next = sys->inodes[h];
 	sys->inodes[h] = in;
@@ -227,9 +230,9 @@ int inode_table_destroy(struct mmk_system *sys)
 static int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode)
 {
 	struct open_how how = {
-		.flags = (uint64_t)flags | O_CLOEXEC,
-		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	    .flags = (uint64_t)flags | O_CLOEXEC,
+	    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
 	if (fd < 0)
@@ -424,7 +427,8 @@ void fdtable_destroy(struct mmk_proc *p)
 
 /* ---- System calls --------------------------------------------------------------------- */
 
-#define OPEN_KNOWN (MMK_O_ACCMODE | MMK_O_CREAT | MMK_O_EXCL | MMK_O_TRUNC | MMK_O_APPEND | MMK_O_CLOEXEC)
+#define OPEN_KNOWN                                                                                 \
+	(MMK_O_ACCMODE | MMK_O_CREAT | MMK_O_EXCL | MMK_O_TRUNC | MMK_O_APPEND | MMK_O_CLOEXEC)
 
 /* Opens PATH beneath the root and returns a new open file description. */
 static int file_open(struct mmk_system *sys, const char *path, int flags, unsigned mode,
@@ -572,8 +576,7 @@ static int64_t file_write_at(struct mmk_file *f, const void *buf, uint64_t len, 
  * that direction: read(2)/write(2) say EBADF).  *len is capped at
  * MAX_RW_COUNT as rw_verify_area does.
  */
-static struct mmk_file *rw_file(struct mmk_proc *p, int fd, bool write, uint64_t *len,
-				int *err)
+static struct mmk_file *rw_file(struct mmk_proc *p, int fd, bool write, uint64_t *len, int *err)
 {
 	struct mmk_file *f = io_file(p, fd, err);
 	if (!f)
@@ -814,7 +817,8 @@ int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uin
 		return err;
 	uint64_t done = 0;
 	while (done < len) {
-		int64_t n = file_write_at(f, (const char *)data + done, len - done, done);
+		uint64_t piece = len - done < PAGE_SIZE ? len - done : PAGE_SIZE;
+		int64_t n = file_write_at(f, (const char *)data + done, piece, done);
 		if (n < 0) {
 			err = (int)n;
 			break;
@@ -829,8 +833,7 @@ int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uin
 	return err;
 }
 
-int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf,
-			  uint64_t len)
+int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf, uint64_t len)
 {
 	struct mmk_file *f;
 	int err = file_open(sys, path, MMK_O_RDONLY, 0, &f);

@@ -125,6 +125,8 @@ struct ra_state {
  * address_space).  One per host file (dev, ino), shared by every open of it
  * in every process, so there is exactly one page cache per file.
  */
+#define MAX_PAGECACHE_ORDER 9 /* x86-64: HPAGE_PMD_ORDER, a 2 MiB folio (pages.h) */
+
 struct mmk_inode {
 	struct mmk_system *sys;     /* immutable */
 	enum inode_kind kind;       /* immutable */
@@ -135,6 +137,9 @@ struct mmk_inode {
 	bool nommap;                /* immutable: no mmap (directories, null device): ENODEV */
 	bool thp_get_area;          /* immutable: a host file system that places mappings
 	                               2 MiB aligned and has FOP_MMAP_SYNC (ext4, xfs) */
+	uint8_t max_folio_order;    /* immutable: mapping_max_folio_order(): 0, or
+	                               MAX_PAGECACHE_ORDER for a host file on ext4/xfs
+	                               (unless the system has no_large_folios) */
 	atomic_uint refcount;       /* open files + mappings + the inode table's 0 */
 	pthread_mutex_t lock;       /* protects all fields below */
 	uint64_t size;              /* i_size: authoritative while the inode lives */

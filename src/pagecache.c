@@ -76,16 +76,64 @@ int pagecache_insert_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 	return 0;
 }
 
+uint64_t pagecache_folio_first(struct page *pg, uint64_t pgoff, uint64_t *nr)
+{
+	*nr = 1ull << page_folio_order(pg);
+	return pgoff & ~(*nr - 1);
+}
+
+/* Gives the cached pages of [first, first + nr) the folio order. */
+static void folio_set_order_locked(struct mmk_inode *in, uint64_t first, uint64_t nr,
+				   unsigned order)
+{
+	for (uint64_t i = 0; i < nr; i++) {
+		uint32_t v;
+		MMK_BUG_ON(pcache_index_lookup(&in->pages, first + i, &v));
+		struct page *pg = inode_page(in, v);
+		page_clear(pg, PG_ORDER_MASK);
+		page_set(pg, order << PG_ORDER_SHIFT);
+	}
+}
+
+/* split_folio(): the pages of the folio holding the page at pgoff become
+ * order-0 folios, so that one of them can leave the cache alone. */
+static void folio_split_locked(struct mmk_inode *in, struct page *pg, uint64_t pgoff)
+{
+	uint64_t nr, first = pagecache_folio_first(pg, pgoff, &nr);
+	if (nr > 1)
+		folio_set_order_locked(in, first, nr, 0);
+}
+
 void pagecache_delete_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
 	struct page *pg = inode_page(in, pfn);
 	MMK_BUG_ON(page_mapcount(pg) != 0);
+	folio_split_locked(in, pg, pgoff);
 	pcache_index_erase(&in->pages, pgoff, NULL);
 	in->nrpages--;
 	if (page_clear(pg, PG_dirty) & PG_dirty)
 		dirty_account_locked(in, -1);
 	lru_del_cache(in->sys, pfn); /* clears pg->mapping */
 	frame_put(inode_pool(in), pfn);
+}
+
+/*
+ * Before pages [first, last) leave the cache: the large folios the range
+ * cuts through are split, and split_folio() unmaps a mapped file folio
+ * whole (unmap_folio(): file pages are simply faulted back), so their
+ * pages outside the range lose their mappings too (private COW copies
+ * stay).  Caller holds inode->lock and unmaps the range itself.
+ */
+static void unmap_cut_folios_locked(struct mmk_inode *in, uint64_t first, uint64_t last)
+{
+	pfn_t pfn;
+	uint64_t nr, f;
+	if (!pagecache_lookup_locked(in, first, &pfn) &&
+	    (f = pagecache_folio_first(inode_page(in, pfn), first, &nr)) < first)
+		unmap_mapping_range_locked(in, f, first, false);
+	if (last != UINT64_MAX && !pagecache_lookup_locked(in, last, &pfn) &&
+	    (f = pagecache_folio_first(inode_page(in, pfn), last, &nr)) < last)
+		unmap_mapping_range_locked(in, last, f + nr, false);
 }
 
 /* Calls pagecache_delete_locked on every page of [first, last). */
@@ -198,8 +246,8 @@ int pagecache_fault_cached_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *p
 	return 0;
 }
 
-int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t pgoff,
-				pfn_t *pfn, bool *major)
+int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t pgoff, pfn_t *pfn,
+				bool *major)
 {
 	if (pgoff >= size_to_pages(in->size))
 		return -ERANGE;
@@ -223,8 +271,8 @@ int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t 
 
 /* Reading a hole of shared memory gives zeros without allocating; a
  * swapped-out page is read from swap without bringing it back. */
-static void shmem_read_page_locked(struct mmk_inode *in, uint64_t pgoff, uint8_t *dst,
-				   uint64_t off, uint64_t n)
+static void shmem_read_page_locked(struct mmk_inode *in, uint64_t pgoff, uint8_t *dst, uint64_t off,
+				   uint64_t n)
 {
 	pfn_t pfn;
 	uint8_t page[PAGE_SIZE];
@@ -298,6 +346,28 @@ static void zero_post_eof_locked(struct mmk_inode *in, uint64_t old_size)
 	memset((uint8_t *)pfn_to_virt(inode_pool(in), pfn) + tail, 0, PAGE_SIZE - tail);
 }
 
+/* A new uptodate page for idx, not yet cached, for a write of [poff,
+ * poff + n) in it: zeroed when the write covers it or it lies past EOF (or
+ * the file has no host bytes), else read from the host file first. */
+static int write_new_page_locked(struct mmk_inode *in, uint64_t idx, uint64_t poff, uint64_t n,
+				 pfn_t *out)
+{
+	bool whole = poff == 0 && n >= PAGE_SIZE;
+	bool beyond = (idx << PAGE_SHIFT) >= in->size;
+	bool zeroed = in->kind != INODE_FILE || whole || beyond;
+	int err = page_alloc(in->sys, in, zeroed, out);
+	if (err)
+		return err;
+	if (zeroed)
+		page_set(inode_page(in, *out),
+			 PG_uptodate | (in->kind == INODE_SHMEM ? PG_swapbacked : 0));
+	else
+		err = pagecache_read_host_locked(in, idx, *out);
+	if (err)
+		frame_put(inode_pool(in), *out);
+	return err;
+}
+
 /* The page at idx for a write of [poff, poff + n) in it (write_begin):
  * a partially overwritten page inside the file is read first. */
 static int write_begin_locked(struct mmk_inode *in, uint64_t idx, uint64_t poff, uint64_t n,
@@ -305,24 +375,82 @@ static int write_begin_locked(struct mmk_inode *in, uint64_t idx, uint64_t poff,
 {
 	if (!pagecache_lookup_locked(in, idx, out))
 		return 0;
-	bool whole = poff == 0 && n == PAGE_SIZE;
-	bool beyond = (idx << PAGE_SHIFT) >= in->size;
-	if (in->kind != INODE_FILE || whole || beyond) {
-		pfn_t pfn;
-		int err = page_alloc(in->sys, in, 1, &pfn);
-		if (err)
-			return err;
-		struct page *pg = inode_page(in, pfn);
-		page_set(pg, PG_uptodate | (in->kind == INODE_SHMEM ? PG_swapbacked : 0));
-		err = pagecache_insert_locked(in, idx, pfn);
-		if (err) {
-			frame_put(inode_pool(in), pfn);
-			return err;
-		}
-		*out = pfn;
-		return 0;
+	int err = write_new_page_locked(in, idx, poff, n, out);
+	if (err)
+		return err;
+	err = pagecache_insert_locked(in, idx, *out);
+	if (err)
+		frame_put(inode_pool(in), *out);
+	return err;
+}
+
+/*
+ * The order of the folio a write of `bytes` bytes at page idx asks for
+ * (fgf_set_order(len) in __filemap_get_folio): ilog2(bytes) - PAGE_SHIFT,
+ * at most the file's maximum, cut to idx's alignment (__ffs(index)), and
+ * smaller again while a page of the run is already cached
+ * (filemap_add_folio's -EEXIST).
+ */
+static unsigned write_folio_order(struct mmk_inode *in, uint64_t idx, uint64_t bytes)
+{
+	unsigned shift = 63u - (unsigned)__builtin_clzll(bytes);
+	unsigned order = shift > PAGE_SHIFT ? shift - PAGE_SHIFT : 0;
+	if (order > in->max_folio_order)
+		order = in->max_folio_order;
+	if (idx & ((1ull << order) - 1))
+		order = (unsigned)__builtin_ctzll(idx);
+	for (; order; order--) {
+		uint64_t key;
+		uint32_t v;
+		if (pcache_index_next(&in->pages, idx, &key, &v) || key >= idx + (1ull << order))
+			break;
 	}
-	return read_new_page_locked(in, idx, out);
+	return order;
+}
+
+/*
+ * write_begin for a page idx that is not cached, in a file with large
+ * folios: caches the folio that a write of [pos, pos + bytes) (the bytes
+ * generic_perform_write hands one write_begin: to the end of the write or
+ * of the largest folio's alignment) would get on Linux, when it is larger
+ * than one page.  Its pages are made as write_begin_locked makes one.  0
+ * (also when a page is enough, or frames ran out: the write then goes on a
+ * page at a time, as Linux falls back to smaller orders) or -errno of a
+ * failed host read.
+ */
+static int write_begin_folio_locked(struct mmk_inode *in, uint64_t pos, uint64_t bytes)
+{
+	uint64_t idx = pos >> PAGE_SHIFT;
+	unsigned order = write_folio_order(in, idx, bytes);
+	if (!order)
+		return 0;
+	uint64_t nr = 1ull << order;
+	pfn_t pfns[1u << MAX_PAGECACHE_ORDER];
+	uint64_t made = 0;
+	int err = 0;
+	for (; made < nr && !err; made++) {
+		uint64_t start = (idx + made) << PAGE_SHIFT;
+		uint64_t poff = start < pos ? pos - start : 0;
+		uint64_t n = pos + bytes > start + poff ? pos + bytes - start - poff : 0;
+		err = write_new_page_locked(in, idx + made, poff, n, &pfns[made]);
+	}
+	if (err) {
+		for (uint64_t i = 0; i + 1 < made; i++)
+			frame_put(inode_pool(in), pfns[i]);
+		return err == -ENOMEM ? 0 : err;
+	}
+	for (uint64_t i = 0; i < nr; i++) {
+		err = pagecache_insert_locked(in, idx + i, pfns[i]);
+		if (err) {
+			for (uint64_t j = i; j < nr; j++)
+				frame_put(inode_pool(in), pfns[j]);
+			if (i)
+				folio_set_order_locked(in, idx, i, 0);
+			return err == -ENOMEM ? 0 : err;
+		}
+	}
+	folio_set_order_locked(in, idx, nr, order);
+	return 0;
 }
 
 /*
@@ -351,6 +479,14 @@ int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint6
 		uint64_t pos = off + done, idx = pos >> PAGE_SHIFT, poff = pos & (PAGE_SIZE - 1);
 		uint64_t n = PAGE_SIZE - poff < len - done ? PAGE_SIZE - poff : len - done;
 		pfn_t pfn;
+		if (in->max_folio_order && pagecache_lookup_locked(in, idx, &pfn)) {
+			uint64_t chunk = PAGE_SIZE << in->max_folio_order;
+			uint64_t bytes = chunk - (pos & (chunk - 1));
+			err = write_begin_folio_locked(in, pos,
+						       bytes < len - done ? bytes : len - done);
+			if (err)
+				break;
+		}
 		err = write_begin_locked(in, idx, poff, n, &pfn);
 		if (err)
 			break;
@@ -366,8 +502,7 @@ int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint6
 
 /* ---- Unmapping and release ------------------------------------------------------------- */
 
-void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last,
-				bool even_cows)
+void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last, bool even_cows)
 {
 	for (struct vma *v = in->i_mmap; v; v = v->i_mmap_next) {
 		uint64_t vfirst = v->pgoff, vlast = v->pgoff + vma_pages(v);
@@ -424,6 +559,7 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 	if (size < old) {
 		in->size = size;
 		uint64_t keep = size_to_pages(size);
+		unmap_cut_folios_locked(in, keep, UINT64_MAX);
 		unmap_mapping_range_locked(in, keep, UINT64_MAX, true);
 		delete_range_locked(in, keep, UINT64_MAX);
 		shmem_swap_free_range_locked(in, keep, UINT64_MAX);
@@ -445,14 +581,15 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 	if (last > eof)
 		last = eof;
 	if (first < last) {
+		unmap_cut_folios_locked(in, first, last);
 		unmap_mapping_range_locked(in, first, last, false);
 		delete_range_locked(in, first, last);
 		shmem_swap_free_range_locked(in, first, last);
 		uint64_t end = last << PAGE_SHIFT;
 		if (end > in->size)
 			end = in->size;
-		for (uint64_t pos = first << PAGE_SHIFT; in->kind == INODE_FILE && pos < end && !err;
-		     pos += PAGE_SIZE)
+		for (uint64_t pos = first << PAGE_SHIFT;
+		     in->kind == INODE_FILE && pos < end && !err; pos += PAGE_SIZE)
 			err = host_pwrite_full(in->hostfd, zeros,
 					       end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
 	}

@@ -59,6 +59,31 @@ _Static_assert(PG_anon_exclusive > PG_reserved && PG_readahead > PG_reserved &&
 		       PG_swapcache > PG_reserved && PG_lru_file > PG_reserved,
 	       "page-layer flags must not collide with frame.h's");
 
+/*
+ * Large folios (host files on ext4/xfs: inode->max_folio_order > 0).  A
+ * page-cache folio of order k is the 2^k pages of a naturally aligned run of
+ * file offsets, created together by write() (generic_perform_write's
+ * fgf_set_order) and mapped together by a fault (finish_fault,
+ * filemap_map_pages).  Each page keeps its own refcount, mapcount, dirty
+ * and LRU state (Linux keeps those per folio); what makes them one folio is
+ * the order every page of it carries in its flags.  Their frames need not
+ * be contiguous: nothing mmkit shows depends on physical addresses.
+ * Invariant (checked by sys_check_frames): a cached page of order k > 0
+ * has all 2^k pages of its run cached, each with order k.  Taking any page
+ * out of the cache splits the folio (its other pages drop to order 0), as
+ * truncation splits a large folio it cuts through.
+ */
+#define PG_ORDER_SHIFT 20
+#define PG_ORDER_MASK (0xfu << PG_ORDER_SHIFT)
+_Static_assert((PG_ORDER_MASK & (PG_anon_exclusive | PG_readahead | PG_swapcache |
+				 PG_lru_file)) == 0 && PG_ORDER_MASK > PG_reserved,
+	       "the folio order field must not overlap a flag");
+
+static inline unsigned page_folio_order(struct page *pg)
+{
+	return (page_flags(pg) & PG_ORDER_MASK) >> PG_ORDER_SHIFT;
+}
+
 #define PTE_PROT_BITS (PTE_USER | PTE_WRITE)
 #define FAULT_AROUND_PAGES 16 /* fault_around_bytes = 64 KiB */
 #define RA_PAGES 32           /* VM_READAHEAD_PAGES: 128 KiB of readahead */
@@ -176,6 +201,9 @@ uint64_t pagecache_lookup_range_locked(struct mmk_inode *inode, uint64_t first, 
  * mapping and index.  0 or -ENOMEM (the page is then the caller's again).
  * Caller holds inode->lock. */
 int pagecache_insert_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn);
+/* The first page offset and the page count of the folio holding the cached
+ * page pg at pgoff (itself and 1 for an order-0 page). */
+uint64_t pagecache_folio_first(struct page *pg, uint64_t pgoff, uint64_t *nr);
 /* Removes the page at pgoff from the cache and drops the cache's
  * reference.  The page must no longer be mapped.  Caller holds inode->lock. */
 void pagecache_delete_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn);

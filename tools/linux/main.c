@@ -313,17 +313,17 @@ static int64_t do_memory(const struct server *s, const struct lx_req *q, struct 
 	}
 }
 
-/* write(2) or pwrite(2) of n bytes (off < 0: at the file position), one
- * page's worth per call: the host then caches the data in 4 KiB folios, as
- * mmkit does, instead of a large folio that a later fault would map whole
- * (docs/CHECK.md, "Host assumptions").  The result is the one a single call
- * gives on a regular file: the bytes written, or -errno if none were. */
+/* write(2) or pwrite(2) of n bytes (off < 0: at the file position) as one
+ * call, retried after a short write: the host caches the data in the
+ * folios one write of n bytes gets (large ones on ext4/xfs), as mmkit does
+ * (docs/CHECK.md, "Host assumptions").  The bytes written, or -errno if
+ * none were. */
 static int64_t write_pages(int fd, const unsigned char *p, uint64_t n, int64_t off)
 {
 	uint64_t done = 0;
 
 	do {
-		uint64_t chunk = n - done < SRV_PAGE ? n - done : SRV_PAGE;
+		uint64_t chunk = n - done;
 		ssize_t r = off < 0 ? write(fd, p + done, chunk)
 				    : pwrite(fd, p + done, chunk, off + (int64_t)done);
 

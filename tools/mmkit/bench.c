@@ -147,8 +147,8 @@ struct side {
  * bench_file() before any run, so they are cached and clean.  Linux's page
  * cache keeps what write() built: LINUX_FILE is written 1 MiB at a time (so
  * ext4 caches it in large folios, and a fault may map a whole folio),
- * LINUX_4K_FILE 4 KiB at a time (order-0 folios, which is all mmkit's page
- * cache has).  mmkit reads MMKIT_FILE from the host.
+ * LINUX_4K_FILE 4 KiB at a time (order-0 folios).  mmkit's side writes
+ * MMKIT_FILE through mmkit the same two ways (mk_open).
  */
 #define LINUX_FILE "linux.dat"
 #define LINUX_4K_FILE "linux4k.dat"
@@ -277,9 +277,28 @@ static uint64_t mk_brk(struct side *s, uint64_t brk)
 	return mmk_brk(s->p, brk);
 }
 
+/* Opens MMKIT_FILE and builds its page cache as bench_file() built the
+ * Linux file's: writes of 1 MiB (mmkit caches them in large folios, as
+ * ext4 does) or of 4 KiB (order-0 folios), then fsync, so the cache is
+ * whole and clean. */
 static int mk_open(struct side *s, bool small_folios)
 {
-	return mmk_open(s->p, MMKIT_FILE, MMK_O_RDWR, 0);
+	static uint8_t chunk[MIB];
+	const uint64_t piece = small_folios ? PAGE : MIB;
+	int fd = mmk_open(s->p, MMKIT_FILE, MMK_O_RDWR, 0);
+	if (fd < 0)
+		return fd;
+	memset(chunk, FILL_BYTE, sizeof(chunk));
+	int64_t err = 0;
+	for (uint64_t off = 0; off < s->b->region && err >= 0; off += piece)
+		err = mmk_pwrite(s->p, fd, chunk, piece, (int64_t)off);
+	if (err >= 0)
+		err = mmk_fsync(s->p, fd);
+	if (err < 0) {
+		mmk_close(s->p, fd);
+		return (int)err;
+	}
+	return fd;
 }
 
 static int mk_close(struct side *s, int fd)
