@@ -126,8 +126,7 @@ static void fault_account_locked(struct vm_fault *vmf)
 static void map_page_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t addr, pfn_t pfn,
 			    uint64_t bits)
 {
-	frame_get(mm_pool(vmf->mm), pfn);
-	pte_map_locked(vmf->mm, ptep, addr, pfn, bits);
+	pte_map_cache_locked(vmf->mm, ptep, addr, pfn, bits);
 }
 
 /*

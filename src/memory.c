@@ -40,7 +40,7 @@
 #include "pages.h"
 #include "swap.h"
 
-#define PMD_SIZE (1ULL << 21) /* bytes one PTE table maps */
+#define PMD_SIZE    (1ULL << 21) /* bytes one PTE table maps */
 #define USER_VA_END (1ULL << 47)
 
 /* ---- Address-space lifetime --------------------------------------------------- */
@@ -160,6 +160,16 @@ void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64
 	if (pfn != ZERO_PFN && page_test(pfn_to_page(mm_pool(mm), pfn), PG_anon) &&
 	    !page_test(pfn_to_page(mm_pool(mm), pfn), PG_lru))
 		lru_add(mm->sys, pfn); /* a new anonymous page (or one back from swap) */
+	TRACE(mm->sys, .kind = MMK_EV_PTE_SET, .pid = mm->pid, .addr = addr, .pfn = pfn);
+}
+
+void pte_map_cache_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits)
+{
+	MMK_BUG_ON(!pte_none(*ptep) || pfn == ZERO_PFN);
+	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
+	page_dup_pte(pg);
+	rss_account_locked(mm, pg, +1);
+	pgtable_set_pte(&mm->pt, ptep, pfn_pte(pfn, (bits & ~PTE_SPECIAL) | PTE_PRESENT));
 	TRACE(mm->sys, .kind = MMK_EV_PTE_SET, .pid = mm->pid, .addr = addr, .pfn = pfn);
 }
 
@@ -406,7 +416,8 @@ void mm_change_protection(struct mm *mm, struct vma *vma, uint64_t start, uint64
 	pgtable_for_each(&mm->pt, start, end, prot_one, &w);
 	pthread_mutex_unlock(&mm->ptl);
 	if (w.flush)
-		TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
+		TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start,
+		      .end = end);
 }
 
 /* ---- mremap ------------------------------------------------------------------------------ */
@@ -576,9 +587,9 @@ int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma
 	if (!src_vma->anon_vma && !(f & (VM_PFNMAP | VM_MIXEDMAP)))
 		return 0;
 	struct copy_walk w = {
-		.dst = dst,
-		.src = src,
-		.cow = (f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE,
+	    .dst = dst,
+	    .src = src,
+	    .cow = (f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE,
 	};
 	pthread_mutex_lock(&src->ptl);
 	pthread_mutex_lock(&dst->ptl);

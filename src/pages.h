@@ -136,6 +136,10 @@ void rss_account_locked(struct mm *mm, struct page *pg, int delta);
  * reference the caller holds, and a mapcount (neither for the zero page);
  * counts RSS, traces.  Caller holds mm->ptl. */
 void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits);
+/* pte_map_locked() for a page-cache page, with the PTE's new reference:
+ * both counts in one atomic (set_pte_range + folio_ref_add +
+ * folio_add_file_rmap_ptes).  Caller holds mm->ptl and the inode lock. */
+void pte_map_cache_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits);
 /* update_hiwater_rss(): records the RSS peak before RSS goes down.
  * Caller holds mm->ptl. */
 void update_hiwater_rss_locked(struct mm *mm);
