@@ -442,10 +442,10 @@ static int write_begin_folio_locked(struct mmk_inode *in, uint64_t pos, uint64_t
 	for (uint64_t i = 0; i < nr; i++) {
 		err = pagecache_insert_locked(in, idx + i, pfns[i]);
 		if (err) {
+			/* the pages inserted stay, as order-0 folios (their
+			 * order is only set below) */
 			for (uint64_t j = i; j < nr; j++)
 				frame_put(inode_pool(in), pfns[j]);
-			if (i)
-				folio_set_order_locked(in, idx, i, 0);
 			return err == -ENOMEM ? 0 : err;
 		}
 	}
