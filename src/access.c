@@ -339,6 +339,15 @@ static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len, 
 static __attribute__((noinline)) int load_slow(mmk_proc *p, uint64_t addr, void *buf, uint64_t len,
 					       struct mmk_siginfo *si)
 {
+	/* A load within one page that hits the TLB still needs no lock and
+	 * none of access_range()'s set-up (a 1-byte load, say). */
+	if (p && len && len <= PAGE_SIZE - (addr & (PAGE_SIZE - 1)) &&
+	    !atomic_load_explicit(&p->killed, memory_order_relaxed) && p->mm->tlb_lockless &&
+	    load_lockless(p->mm, addr, buf, len)) {
+		if (si)
+			si->signo = 0;
+		return 0;
+	}
 	struct acc a = {.op = ACC_LOAD, .dst = buf};
 	return access_range(p, addr, len, &a, si);
 }

@@ -240,17 +240,23 @@ static unsigned fault_around_window(const struct vm_fault *vmf, uint64_t eof, ui
 }
 
 /*
- * filemap_map_order0_folio(): maps one cached page of the fault-around
- * window at ptep unless it is not uptodate, carries the readahead mark
- * (touching it must reach the fault, which starts the next window) or its
- * PTE is taken.  Whether it mapped it.  Caller holds the inode lock (which
- * keeps the page in the cache) and mm->ptl.
+ * Whether fault-around maps the cached page pfn at ptep: not unless it is
+ * uptodate, carries no readahead mark (touching it must reach the fault,
+ * which starts the next window) and its PTE is free.  Caller holds the
+ * inode lock (which keeps the page in the cache) and mm->ptl.
  */
+static bool fault_around_ok_locked(struct vm_fault *vmf, pte_t *ptep, pfn_t pfn)
+{
+	uint32_t f = page_flags(pfn_to_page(mm_pool(vmf->mm), pfn));
+	return (f & PG_uptodate) && !(f & PG_readahead) && pte_none(*ptep);
+}
+
+/* filemap_map_order0_folio(): maps one cached page of the fault-around
+ * window at ptep if fault_around_ok_locked() lets it; whether it did. */
 static bool fault_around_one_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t addr, pfn_t pfn,
 				    uint64_t bits)
 {
-	uint32_t f = page_flags(pfn_to_page(mm_pool(vmf->mm), pfn));
-	if (!(f & PG_uptodate) || (f & PG_readahead) || !pte_none(*ptep))
+	if (!fault_around_ok_locked(vmf, ptep, pfn))
 		return false;
 	map_page_locked(vmf, ptep, addr, pfn, bits);
 	return true;
@@ -304,12 +310,13 @@ static bool fault_around_locked(struct vm_fault *vmf, struct mmk_inode *in)
 			uint64_t a0 =
 			    vma_start(vmf->vma) + ((ffirst - vmf->vma->pgoff) << PAGE_SHIFT);
 			for (uint64_t j = 0; j < nr; j++) {
-				if (!fault_around_one_locked(vmf, fptep + j, a0 + j * PAGE_SIZE,
-							     fpfns[j], bits))
-					continue;
-				mapped++;
-				hit |= ffirst + j == vmf->pgoff;
+				if (!fault_around_ok_locked(vmf, fptep + j, fpfns[j]))
+					fpfns[j] = ZERO_PFN; /* left alone */
+				else
+					hit |= ffirst + j == vmf->pgoff;
 			}
+			mapped += pte_map_cache_run_locked(vmf->mm, fptep, a0, fpfns,
+							   (unsigned)nr, bits);
 			uint64_t end = ffirst + nr - first; /* window pages the folio covered */
 			b &= end < 64 ? ~((1ull << end) - 1) : 0;
 			continue;
@@ -354,11 +361,9 @@ static void map_folio_locked(struct vm_fault *vmf, struct mmk_inode *in, pfn_t p
 	else
 		pfns[0] = pfn;
 	uint64_t addr0 = vmf->addr - (vmf->pgoff - first) * PAGE_SIZE;
-	for (uint64_t j = 0; j < nr; j++) {
-		map_page_locked(vmf, ptep0 + j, addr0 + j * PAGE_SIZE, pfns[j], bits);
-		if (bits & PTE_DIRTY)
-			pagecache_mark_dirty_locked(in, pfn_to_page(fp, pfns[j]));
-	}
+	pte_map_cache_run_locked(vmf->mm, ptep0, addr0, pfns, (unsigned)nr, bits);
+	for (uint64_t j = 0; j < nr && (bits & PTE_DIRTY); j++)
+		pagecache_mark_dirty_locked(in, pfn_to_page(fp, pfns[j]));
 }
 
 /*

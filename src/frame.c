@@ -309,18 +309,12 @@ static void frame_check_at_free(struct frame_pool *fp, pfn_t pfn)
 			  flags & PG_CHECK_AT_FREE);
 }
 
-void frame_put(struct frame_pool *fp, pfn_t pfn)
+/* The last reference to pfn has gone: unlink it from its owner's lists,
+ * check it and give it back (the freeing half of frame_put()). */
+static void frame_free_last(struct frame_pool *fp, pfn_t pfn)
 {
-	if (pfn == ZERO_PFN)
-		return;
-	struct page *pg = pfn_to_page(fp, pfn);
-	uint32_t old = page_counts_ref(
-		atomic_fetch_sub_explicit(&pg->counts, PAGE_REF_ONE, memory_order_acq_rel));
+	struct page *pg = &fp->pages[pfn];
 
-	if (old == 0)
-		frame_bug("refcount underflow on frame %u", pfn);
-	if (old > 1)
-		return;
 	if (fp->release)
 		fp->release(fp->release_arg, fp, pfn);
 	frame_check_at_free(fp, pfn);
@@ -331,6 +325,33 @@ void frame_put(struct frame_pool *fp, pfn_t pfn)
 	pthread_mutex_lock(&fp->lock);
 	frame_give_locked(fp, pfn);
 	pthread_mutex_unlock(&fp->lock);
+}
+
+void frame_put(struct frame_pool *fp, pfn_t pfn)
+{
+	if (pfn == ZERO_PFN)
+		return;
+	struct page *pg = pfn_to_page(fp, pfn);
+	uint32_t old = page_counts_ref(
+		atomic_fetch_sub_explicit(&pg->counts, PAGE_REF_ONE, memory_order_acq_rel));
+
+	if (old == 0)
+		frame_bug("refcount underflow on frame %u", pfn);
+	if (old == 1)
+		frame_free_last(fp, pfn);
+}
+
+void page_unmap_put(struct frame_pool *fp, pfn_t pfn)
+{
+	struct page *pg = pfn_to_page(fp, pfn);
+	uint64_t old = atomic_fetch_sub_explicit(&pg->counts, PAGE_REF_ONE | PAGE_MAP_ONE,
+						 memory_order_acq_rel);
+
+	if (page_counts_map(old) <= 0 || page_counts_ref(old) == 0)
+		frame_bug("PTE dropped from frame %u with refcount %u, mapcount %d", pfn,
+			  page_counts_ref(old), page_counts_map(old));
+	if (page_counts_ref(old) == 1)
+		frame_free_last(fp, pfn);
 }
 
 uint32_t frame_pool_free_count(struct frame_pool *fp)

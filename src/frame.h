@@ -206,6 +206,15 @@ void page_dup_pte(struct page *pg);
  */
 bool page_drop_pte(struct page *pg);
 
+/*
+ * A PTE mapping of pfn goes and nothing has to happen when it was the
+ * frame's last mapping (a page-cache page: Linux's folio_remove_rmap_ptes()
+ * of a file folio, then folio_put()): mapcount-- and refcount-- in one
+ * atomic operation, and the frame is freed as by frame_put() if that was
+ * its last reference.  Aborts on a count already 0; not for the zero page.
+ */
+void page_unmap_put(struct frame_pool *fp, pfn_t pfn);
+
 /* ---- the pool ------------------------------------------------------------ */
 
 /*

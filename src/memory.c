@@ -12,7 +12,10 @@
  * over the entries with plain stores and one used-count update per table,
  * RSS changes gathered and applied once per range (add_mm_rss_vec), and a
  * PTE's reference and mapping taken or dropped in one atomic operation
- * (page_dup_pte, page_drop_pte).
+ * (page_dup_pte; page_unmap_put for a file page, whose last mapping needs
+ * nothing done, page_drop_pte for an anonymous one).  A fault mapping a
+ * large folio does the same: one pass over its PTEs with plain stores, one
+ * used-count and one RSS update (pte_map_cache_run_locked).
  *
  * Invariants (checked by check_pages.c):
  *  - every present PTE lies inside a VMA of its mm and maps an allocated
@@ -173,6 +176,32 @@ void pte_map_cache_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, 
 	TRACE(mm->sys, .kind = MMK_EV_PTE_SET, .pid = mm->pid, .addr = addr, .pfn = pfn);
 }
 
+unsigned pte_map_cache_run_locked(struct mm *mm, pte_t *ptep0, uint64_t addr0, const pfn_t *pfns,
+				  unsigned nr, uint64_t bits)
+{
+	struct frame_pool *fp = mm_pool(mm);
+	unsigned mapped = 0;
+	uint32_t f = 0;
+	bits = (bits & ~PTE_SPECIAL) | PTE_PRESENT;
+	for (unsigned j = 0; j < nr; j++) {
+		if (pfns[j] == ZERO_PFN)
+			continue;
+		MMK_BUG_ON(!pte_none(ptep0[j]));
+		struct page *pg = pfn_to_page(fp, pfns[j]);
+		f = page_flags(pg);
+		page_dup_pte(pg);
+		ptep0[j] = pfn_pte(pfns[j], bits);
+		mapped++;
+		TRACE(mm->sys, .kind = MMK_EV_PTE_SET, .pid = mm->pid,
+		      .addr = addr0 + ((uint64_t)j << PAGE_SHIFT), .pfn = pfns[j]);
+	}
+	if (mapped) {
+		pgtable_add_used(&mm->pt, ptep0, (int)mapped);
+		*rss_counter(mm, f) += mapped; /* one file: all count in the same counter */
+	}
+	return mapped;
+}
+
 /* ---- The software TLB ---------------------------------------------------------------- */
 
 /*
@@ -260,13 +289,17 @@ static void zap_present_page_locked(struct mm *mm, uint64_t va, pte_t pte, struc
 					mm->pid, (unsigned long long)va, pfn);
 			page_set(pg, PG_dirty);
 		}
-		if (pte & PTE_ACCESSED)
-			page_set(pg, PG_referenced);
+		if ((pte & PTE_ACCESSED) && !(f & PG_referenced))
+			page_set(pg, PG_referenced); /* tested first: an atomic costs */
 	}
 	rss_vec_add(rss, f, -1);
+	if (!(f & PG_anon)) {
+		page_unmap_put(mm_pool(mm), pfn); /* a last file mapping needs nothing */
+		return;
+	}
 	if (page_drop_pte(pg))
 		return; /* mapped and referenced elsewhere too: one atomic operation */
-	if (page_mapcount_dec(pg) == 0 && (f & PG_anon))
+	if (page_mapcount_dec(pg) == 0)
 		lru_anon_unmapped(mm->sys, pfn);
 	frame_put(mm_pool(mm), pfn);
 }

@@ -140,6 +140,14 @@ void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64
  * both counts in one atomic (set_pte_range + folio_ref_add +
  * folio_add_file_rmap_ptes).  Caller holds mm->ptl and the inode lock. */
 void pte_map_cache_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits);
+/* pte_map_cache_locked() for a run of one file's cache pages whose PTEs
+ * follow each other in one PTE table from ptep0 (for addr0): pfns[j] goes
+ * into ptep0[j], which is none, except where pfns[j] is ZERO_PFN (skipped).
+ * One used-count and one RSS update for the run (set_pte_range over a
+ * folio's pages).  Returns the number mapped.  Caller holds mm->ptl and the
+ * inode lock. */
+unsigned pte_map_cache_run_locked(struct mm *mm, pte_t *ptep0, uint64_t addr0, const pfn_t *pfns,
+				  unsigned nr, uint64_t bits);
 /* update_hiwater_rss(): records the RSS peak before RSS goes down.
  * Caller holds mm->ptl. */
 void update_hiwater_rss_locked(struct mm *mm);
