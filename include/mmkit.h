@@ -152,6 +152,12 @@ struct mmk_config {
 	                                does, and a fault maps a whole folio */
 	int no_anon_vma_name;        /* nonzero: as a kernel without CONFIG_ANON_VMA_NAME:
 	                                mmk_set_anon_name fails with -EINVAL */
+	int no_zero_page;            /* nonzero: a read fault on private anonymous memory
+	                                allocates a zeroed page (writable and dirty where
+	                                the VMA allows writes) instead of mapping the shared
+	                                zero page, as Linux does where mm_forbids_zeropage()
+	                                holds or the kernel was booted without it (PVM
+	                                guests' pvm_no_zero_page=1) */
 	/* Memory pressure (docs/RECLAIM.md).  RAM is ram_bytes: a workload may map
 	 * far more; pages are reclaimed, written back and swapped behind its back. */
 	uint64_t swap_bytes;         /* size of the swap area (whole pages); 0: no swap,

@@ -170,10 +170,16 @@ static void anon_page_init(struct page *pg, uint64_t pgoff)
 
 /* ---- Anonymous memory --------------------------------------------------------- */
 
+/*
+ * do_anonymous_page(): a read fault maps the shared zero page read-only
+ * (unless the system has none: mm_forbids_zeropage); otherwise a zeroed
+ * page of its own is allocated and mapped, writable and dirty when the VMA
+ * allows writes, so a store after a read takes no second fault.
+ */
 static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 {
 	struct mm *mm = vmf->mm;
-	if (!vmf->write) {
+	if (!vmf->write && !mm->sys->cfg.no_zero_page) {
 		pthread_mutex_lock(&mm->ptl);
 		if (pte_none(*vmf->ptep))
 			pte_map_locked(mm, vmf->ptep, vmf->addr, ZERO_PFN,
@@ -198,7 +204,10 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 		return FAULT_DONE;
 	}
 	pg->mapping = vmf->vma->anon_vma;
-	pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, write_fault_bits(vmf));
+	uint64_t bits = fault_access_bits(vmf) | PTE_ACCESSED;
+	if (vmf->write || (vmf->vma->flags & VM_WRITE))
+		bits |= PTE_WRITE | PTE_DIRTY;
+	pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, bits);
 	pthread_mutex_unlock(&mm->ptl);
 	TRACE(mm->sys, .kind = MMK_EV_ANON_PAGE, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn);
 	return FAULT_DONE;

@@ -1,5 +1,6 @@
 /*
- * test_fault.c - the page-fault handler: the zero page, anonymous pages,
+ * test_fault.c - the page-fault handler: the zero page (and a system
+ * without one), anonymous pages,
  * file pages through the page cache (major/minor), fault-around's window,
  * readahead (read-around, async ramp-up, MADV_RANDOM, MADV_SEQUENTIAL),
  * SIGBUS past EOF, copy-on-write of private file pages, dirty tracking of
@@ -37,6 +38,47 @@ TEST(anonymous_read_maps_zero_page_write_allocates)
 	CHECK_EQ(faults_major(fx.p), 0);
 	/* A second store hits the TLB: no fault. */
 	CHECK_EQ(poke(fx.p, a + 1, 6), 0);
+	CHECK_EQ(faults_minor(fx.p), 2);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* mm_forbids_zeropage() (or a PVM guest booted with pvm_no_zero_page=1):
+ * a read fault allocates a zeroed page of its own, mapped writable and
+ * dirty when the VMA allows writes, so the store after it takes no fault;
+ * in a read-only VMA it stays read-only until mprotect, which makes the
+ * exclusive page writable at once (can_change_pte_writable), no copy. */
+TEST(without_the_zero_page_an_anonymous_read_allocates)
+{
+	struct fixture fx;
+	struct mmk_config cfg = {.no_zero_page = 1};
+	CHECK(!fx_init_cfg(&fx, &cfg));
+	int64_t a = mmk_mmap(fx.p, 0, 4 * PS, RW, PA, -1, 0);
+	CHECK(a > 0);
+	uint64_t used = frames_used(&fx);
+	CHECK_EQ(peek(fx.p, a), 0);
+	struct mmk_pageinfo pi = pinfo(fx.p, a);
+	CHECK(pi.present && pi.anon && !pi.zero && pi.writable && pi.dirty && pi.exclusive);
+	CHECK_EQ(frames_used(&fx), used + 1);
+	CHECK_STR(status_line(fx.p, "RssAnon"), "RssAnon:\t       4 kB");
+	CHECK_EQ(faults_minor(fx.p), 1);
+	CHECK_EQ(poke(fx.p, a, 5), 0);
+	CHECK_EQ(faults_minor(fx.p), 1);
+	CHECK_EQ(peek(fx.p, a), 5);
+
+	int64_t r = mmk_mmap(fx.p, 0, 2 * PS, MMK_PROT_READ, PA, -1, 0);
+	CHECK(r > 0);
+	CHECK_EQ(peek(fx.p, r), 0);
+	pi = pinfo(fx.p, r);
+	CHECK(pi.present && pi.anon && !pi.zero && !pi.writable && !pi.dirty);
+	CHECK_EQ(frames_used(&fx), used + 2);
+	CHECK_EQ(mmk_mprotect(fx.p, r, 2 * PS, RW), 0);
+	uint64_t pfn = pi.pfn;
+	CHECK_EQ(poke(fx.p, r, 7), 0); /* no fault: the same page, now written */
+	pi = pinfo(fx.p, r);
+	CHECK(pi.writable && pi.dirty && pi.pfn == pfn);
+	CHECK_EQ(peek(fx.p, r), 7);
+	CHECK_EQ(frames_used(&fx), used + 2);
 	CHECK_EQ(faults_minor(fx.p), 2);
 	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));

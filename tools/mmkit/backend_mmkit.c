@@ -330,6 +330,7 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 		if (opt->mirror->hint_min_addr > opt->mirror->mmap_min_addr)
 			cfg.lsm_mmap_min_addr = opt->mirror->hint_min_addr;
 		cfg.no_anon_vma_name = !opt->mirror->anon_vma_name;
+		cfg.no_zero_page = opt->mirror->no_zero_page;
 	}
 	r = mmk_system_create(&cfg, &b->sys);
 	if (r < 0) {
