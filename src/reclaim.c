@@ -518,8 +518,9 @@ static uint64_t free_frames(struct mmk_system *sys)
 
 /* balance_pgdat(): reclaims until the high watermark is met.  A pass that
  * frees nothing is retried a few times a millisecond apart (the pages may
- * only be busy: a fault holding their file's lock), then kswapd gives up
- * until woken again.  Caller holds no lock. */
+ * only be busy: a fault holding their file's lock), then the run counts as
+ * a failure (kswapd_failures) and kswapd_main decides whether to sleep.
+ * Caller holds no lock. */
 static void kswapd_balance(struct mmk_system *sys)
 {
 	struct reclaim *r = sys->reclaim;
@@ -567,7 +568,15 @@ static void *kswapd_main(void *arg)
 		r->woken = false;
 		pthread_mutex_unlock(&r->lock);
 		kswapd_balance(sys);
+		/* kswapd_try_to_sleep(): not while the node is below its high
+		 * watermark, unless MAX_RECLAIM_RETRIES runs in a row freed
+		 * nothing (pages only busy for a while get another run, with
+		 * no allocation needed to wake kswapd). */
+		bool again = free_frames(sys) < r->wmark_high &&
+			     atomic_load(&r->failures) < MAX_RECLAIM_RETRIES;
 		pthread_mutex_lock(&r->lock);
+		if (again)
+			r->woken = true;
 	}
 	pthread_mutex_unlock(&r->lock);
 	return NULL;

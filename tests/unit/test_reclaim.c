@@ -7,6 +7,7 @@
  * also checks the LRU lists) and the frame-leak check of fx_done.
  */
 #include "page_test.h"
+#include "internal.h"
 #include "lru.h"
 #include "reclaim.h"
 
@@ -306,6 +307,45 @@ TEST(kswapd_restores_the_high_watermark)
 		usleep(1000);
 	CHECK(mmk_frames_free(fx.sys) >= r->wmark_low);
 	CHECK(vmstat(&fx).pgscan_kswapd > 0);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/*
+ * kswapd does not go to sleep while the node is below its high watermark
+ * until MAX_RECLAIM_RETRIES runs in a row have freed nothing (Linux's
+ * kswapd_try_to_sleep / prepare_kswapd_sleep): pages that are only busy for
+ * a while (here their file's lock is held for 60 ms, longer than one run's
+ * retries) are reclaimed once they are free again, with no allocation to
+ * wake kswapd.
+ */
+TEST(kswapd_keeps_trying_while_the_pages_are_busy)
+{
+	struct fixture fx;
+	CHECK(!fx_init_pressure(&fx, 2 * MB, 0, MMK_RECLAIM_LRU));
+	struct reclaim *r = fx.sys->reclaim;
+	const uint64_t n = 1024;
+	fx_pat_file(&fx, "big", n, 9);
+	int fd = fx_open(&fx, fx.p, "big", MMK_O_RDONLY);
+	int64_t a = mmk_mmap(fx.p, 0, n * PS, MMK_PROT_READ, MMK_MAP_PRIVATE, fd, 0);
+	CHECK(a > 0);
+	reclaim_pause(fx.sys); /* kswapd waits until the pages are busy */
+	for (uint64_t p = 0; p < n; p++)
+		CHECK(page_ok(fx.p, (uint64_t)a, p, 9));
+	struct mmk_file *f = fd_file(fx.p, fd);
+	CHECK(f != NULL);
+	pthread_mutex_lock(&f->inode->lock);
+	CHECK(mmk_frames_free(fx.sys) < r->wmark_low);
+	reclaim_resume(fx.sys);
+	usleep(60 * 1000);
+	CHECK_EQ(vmstat(&fx).pgsteal_kswapd, 0); /* nothing could go */
+	pthread_mutex_unlock(&f->inode->lock);
+	file_put(f);
+	double t0 = now_sec();
+	while (mmk_frames_free(fx.sys) < r->wmark_low && now_sec() - t0 < 10)
+		usleep(1000);
+	CHECK(mmk_frames_free(fx.sys) >= r->wmark_low);
+	CHECK(vmstat(&fx).pgsteal_kswapd > 0);
 	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));
 }
