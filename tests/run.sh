@@ -57,6 +57,7 @@ if [ -x build/mmkit ]; then
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "mmkit bench --short" build/mmkit bench --short
+	run "mmkit bench options" sh tests/bench_args.sh
 fi
 if [ -x tests/fuzz/run.sh ] && command -v clang >/dev/null 2>&1; then
 	run "parser libFuzzer (30 s)" sh tests/fuzz/run.sh 30

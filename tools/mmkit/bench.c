@@ -4,7 +4,7 @@
  * mmkit, and the report compares the two per operation (docs/PERFORMANCE.md).
  *
  *   mmkit bench [--short] [--reps N] [--only NAME,...] [--side both|linux|mmkit]
- *               [--dir DIR] [--json FILE] [--svg FILE]
+ *               [--cpu N|any] [--dir DIR] [--json FILE] [--svg FILE]
  *
  * How the comparison is kept fair:
  *   - Each workload is written once, against struct side: the handful of
@@ -25,6 +25,11 @@
  *     `reps` timed ones, one side's repetition then the other's, alternating
  *     which goes first, so load from elsewhere on the machine falls on both
  *     alike.  The median time per operation of each side is reported.
+ *   - Both children run on one CPU (by default the lowest-numbered one this
+ *     process may use; --cpu): they never run at the same time anyway, and
+ *     the CPUs of a VM need not be alike (on this project's machines one
+ *     vCPU ran every row 1.3-2x slower than the other, on both sides), so an
+ *     unpinned run would compare whichever CPU each child landed on.
  *   - Memory that is read is first filled with a nonzero byte on both sides,
  *     so neither reads the host's shared zero page.
  *
@@ -42,6 +47,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -1462,13 +1468,17 @@ struct bench_args {
 	int reps;             /* 0: the default */
 	const char *only;     /* comma-separated workload names, or NULL for all */
 	bool run_linux, run_mmkit;
+	int cpu;              /* the CPU both sides run on; CPU_DEFAULT, CPU_ANY */
 	const char *dir, *json, *svg;
 };
+
+#define CPU_DEFAULT (-1) /* the lowest-numbered CPU the process may use */
+#define CPU_ANY (-2)     /* not pinned */
 
 static void bench_usage(FILE *f)
 {
 	fputs("usage: mmkit bench [--short] [--reps N] [--only NAME,...] [--side both|linux|mmkit]\n"
-	      "                   [--dir DIR] [--json FILE] [--svg FILE]\n"
+	      "                   [--cpu N|any] [--dir DIR] [--json FILE] [--svg FILE]\n"
 	      "\n"
 	      "Runs each workload natively (real system calls, THP disabled) and on mmkit and\n"
 	      "prints the median time per operation of each, their ratio, the physical limit\n"
@@ -1477,6 +1487,7 @@ static void bench_usage(FILE *f)
 	      "  --reps N       timed repetitions per workload (default 7)\n"
 	      "  --only LIST    run only these workloads (metadata rows: 'meta')\n"
 	      "  --side SIDE    run one side only (for profiling)\n"
+	      "  --cpu N|any    the CPU both sides run on (default: the lowest allowed one)\n"
 	      "  --dir DIR      where the scratch directory goes (default /tmp)\n"
 	      "  --json FILE    write the rows as a JSON list\n"
 	      "  --svg FILE     write a bar chart of the ratios\n",
@@ -1497,7 +1508,8 @@ static const char *arg_value(int argc, char **argv, int *i, const char *name)
 /* Parses the arguments; 0, or 2 after printing what is wrong. */
 static int bench_parse(int argc, char **argv, struct bench_args *a)
 {
-	*a = (struct bench_args){.run_linux = true, .run_mmkit = true, .dir = "/tmp"};
+	*a = (struct bench_args){
+	    .run_linux = true, .run_mmkit = true, .cpu = CPU_DEFAULT, .dir = "/tmp"};
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		if (strcmp(argv[i], "--short") == 0) {
@@ -1517,6 +1529,18 @@ static int bench_parse(int argc, char **argv, struct bench_args *a)
 			}
 			a->run_linux = strcmp(v, "mmkit") != 0;
 			a->run_mmkit = strcmp(v, "linux") != 0;
+		} else if ((v = arg_value(argc, argv, &i, "--cpu"))) {
+			char *end;
+			long c = strtol(v, &end, 10);
+			if (strcmp(v, "any") == 0) {
+				a->cpu = CPU_ANY;
+			} else if (*v < '0' || *v > '9' || *end || c >= CPU_SETSIZE) {
+				fprintf(stderr, "mmkit bench: --cpu takes a CPU number below %d or 'any'\n",
+					CPU_SETSIZE);
+				return 2;
+			} else {
+				a->cpu = (int)c;
+			}
 		} else if ((v = arg_value(argc, argv, &i, "--dir"))) {
 			a->dir = v;
 		} else if ((v = arg_value(argc, argv, &i, "--json"))) {
@@ -1631,8 +1655,36 @@ static void machine_desc(char *buf, size_t len)
 		 u.release);
 }
 
+/*
+ * Pins this process, hence both sides' children, to one CPU (see the
+ * header): a->cpu, or the lowest-numbered CPU it may run on.  Returns the
+ * CPU, -1 when left unpinned (CPU_ANY), or -2 after printing why not.
+ */
+static int bench_pin(const struct bench_args *a)
+{
+	if (a->cpu == CPU_ANY)
+		return -1;
+	cpu_set_t set;
+	int cpu = a->cpu;
+	if (cpu == CPU_DEFAULT) {
+		if (sched_getaffinity(0, sizeof(set), &set)) {
+			fprintf(stderr, "mmkit bench: sched_getaffinity: %s\n", strerror(errno));
+			return -2;
+		}
+		for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set); cpu++)
+			;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		fprintf(stderr, "mmkit bench: cannot run on CPU %d: %s\n", cpu, strerror(errno));
+		return -2;
+	}
+	return cpu;
+}
+
 /* Prints the machine and the sizes the run uses. */
-static void bench_banner(const struct bench *b)
+static void bench_banner(const struct bench *b, int cpu)
 {
 	char machine[256];
 	machine_desc(machine, sizeof(machine));
@@ -1640,6 +1692,8 @@ static void bench_banner(const struct bench *b)
 	printf("region %" PRIu64 " MiB, resident mapping %" PRIu64 " MiB, %" PRIu64 " and %" PRIu64
 	       " VMAs, median of %d repetitions after a warm-up; Linux side THP disabled\n",
 	       b->region / MIB, b->big / MIB, b->nvma, b->nvma_huge, b->reps);
+	if (cpu >= 0)
+		printf("both sides pinned to CPU %d (--cpu)\n", cpu);
 	if (b->region < 128 * MIB)
 		printf("(--short: sizes too small for the targets; nothing is judged)\n");
 	printf("\n");
@@ -1657,6 +1711,9 @@ int cmd_bench(int argc, char **argv)
 		fprintf(stderr, "mmkit bench: --only: unknown name in '%s'\n", a.only);
 		return 2;
 	}
+	int cpu = bench_pin(&a);
+	if (cpu == -2)
+		return 2;
 	bench_sizes(&b, a.is_short);
 	if (a.reps)
 		b.reps = a.reps;
@@ -1666,7 +1723,7 @@ int cmd_bench(int argc, char **argv)
 		bench_cleanup(&b);
 		return 1;
 	}
-	bench_banner(&b);
+	bench_banner(&b, cpu);
 	struct row rows[NWORKLOADS];
 	struct meta_row meta[3];
 	size_t nrows, nmeta = 0;
