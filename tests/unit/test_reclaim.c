@@ -286,6 +286,16 @@ TEST(read_and_write_syscalls_under_pressure)
 	CHECK(!fx_done(&fx));
 }
 
+/* Waits up to 10 s for at least `frames` free frames (kswapd runs
+ * meanwhile); whether they came. */
+static bool wait_free_frames(struct fixture *fx, uint64_t frames)
+{
+	double t0 = now_sec();
+	while (mmk_frames_free(fx->sys) < frames && now_sec() - t0 < 10)
+		usleep(1000);
+	return mmk_frames_free(fx->sys) >= frames;
+}
+
 /* kswapd: allocations below the low watermark wake it, and it brings the
  * free frames back up to the high watermark in the background (so, once
  * it is done, at least the low one is free: allocations since it last ran
@@ -302,10 +312,7 @@ TEST(kswapd_restores_the_high_watermark)
 	int64_t a = mmk_mmap(fx.p, 0, n * PS, MMK_PROT_READ, MMK_MAP_PRIVATE, fd, 0);
 	for (uint64_t p = 0; p < n; p++)
 		CHECK(page_ok(fx.p, (uint64_t)a, p, 8));
-	double t0 = now_sec();
-	while (mmk_frames_free(fx.sys) < r->wmark_low && now_sec() - t0 < 10)
-		usleep(1000);
-	CHECK(mmk_frames_free(fx.sys) >= r->wmark_low);
+	CHECK(wait_free_frames(&fx, r->wmark_low));
 	CHECK(vmstat(&fx).pgscan_kswapd > 0);
 	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));
@@ -341,10 +348,7 @@ TEST(kswapd_keeps_trying_while_the_pages_are_busy)
 	CHECK_EQ(vmstat(&fx).pgsteal_kswapd, 0); /* nothing could go */
 	pthread_mutex_unlock(&f->inode->lock);
 	file_put(f);
-	double t0 = now_sec();
-	while (mmk_frames_free(fx.sys) < r->wmark_low && now_sec() - t0 < 10)
-		usleep(1000);
-	CHECK(mmk_frames_free(fx.sys) >= r->wmark_low);
+	CHECK(wait_free_frames(&fx, r->wmark_low));
 	CHECK(vmstat(&fx).pgsteal_kswapd > 0);
 	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));
