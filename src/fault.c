@@ -64,6 +64,7 @@ struct vm_fault {
 	uint64_t pgoff; /* linear page index of addr in the VMA's object */
 	bool write;
 	bool major;
+	bool populate;	/* from mm_populate (GUP): a major fault counts as minor */
 	pte_t *ptep;	/* addr's PTE; valid while mmap_lock is held */
 	bool new_table; /* addr's PTE table did not exist before this fault (pmd_none) */
 	bool counted;	/* fault_account_locked() done: the fault succeeded */
@@ -110,11 +111,19 @@ static pte_t *fault_pte_locked(struct vm_fault *vmf)
 	return vmf->ptep;
 }
 
-/* mm_account_fault()'s per-process half, in the section that fixed the
- * PTE: the fault succeeded.  Caller holds mm->ptl. */
+/*
+ * mm_account_fault()'s per-process half, in the section that fixed the
+ * PTE: the fault succeeded.  A fault of mm_populate() that had to read its
+ * page counts as minor: on Linux it returned VM_FAULT_RETRY (filemap_fault
+ * drops mmap_lock for the read; swap-in when the page is still locked for
+ * its I/O, as on a swap file), which is not counted, and __mm_populate()
+ * starts over at that page without FOLL_TRIED, so the fault that completes
+ * finds the page cached.  (MADV_POPULATE_READ retries with FOLL_TRIED and
+ * counts it major; a user fault too.)  Caller holds mm->ptl.
+ */
 static void fault_account_locked(struct vm_fault *vmf)
 {
-	if (vmf->major)
+	if (vmf->major && !vmf->populate)
 		vmf->mm->maj_flt++;
 	else
 		vmf->mm->min_flt++;
@@ -660,7 +669,9 @@ static enum fault_result do_pte_fault(struct vm_fault *vmf)
 
 /* ---- Entry points ------------------------------------------------------------------- */
 
-enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr, bool write)
+/* handle_mm_fault(); populate: the fault is mm_populate()'s. */
+static enum fault_result fault_handle(struct mm *mm, struct vma *vma, uint64_t addr, bool write,
+				      bool populate)
 {
 	struct vm_fault vmf = {
 	    .mm = mm,
@@ -668,6 +679,7 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
 	    .addr = addr & PAGE_MASK,
 	    .pgoff = vma_pgoff_of(vma, addr & PAGE_MASK),
 	    .write = write,
+	    .populate = populate,
 	};
 	enum fault_result r;
 	if (!vma_is_anonymous(vma) && (!write || (vma->flags & VM_SHARED)))
@@ -689,6 +701,11 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
 		      .detail = write ? "write" : "read", .major = vmf.major);
 	}
 	return r;
+}
+
+enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr, bool write)
+{
+	return fault_handle(mm, vma, addr, write, false);
 }
 
 /*
@@ -832,7 +849,7 @@ static int populate_vma_range(struct mm *mm, struct vma *vma, uint64_t start, ui
 	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
 		for (int tries = 0; !page_ready(mm, a, write); tries++) {
 			MMK_BUG_ON(tries > 100);
-			enum fault_result r = handle_mm_fault(mm, vma, a, write);
+			enum fault_result r = fault_handle(mm, vma, a, write, true);
 			if (r == FAULT_OOM)
 				return -ENOMEM;
 			if (r == FAULT_SIGBUS)
