@@ -786,7 +786,11 @@ int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_sigin
 	} else if (access_error(vma, write)) {
 		signo = MMK_SIGSEGV;
 		code = MMK_SEGV_ACCERR;
-	} else if (write && !(vma->flags & VM_SHARED) && !vma->anon_vma) {
+	} else if (!(vma->flags & VM_SHARED) && !vma->anon_vma &&
+		   (write || (mm->sys->cfg.no_zero_page && vma_is_anonymous(vma)))) {
+		/* The VMA's first anonymous page: a private write, or any
+		 * access of anonymous memory on a system without the zero
+		 * page (do_anonymous_page then allocates). */
 		int err = prepare_anon_vma_exclusive(mm, addr);
 		return err ? -ENOMEM : 0;
 	} else {

@@ -275,6 +275,51 @@ TEST(first_touch_faults_race_on_a_fresh_vma)
 	CHECK(!fx_done(&fx));
 }
 
+/* First accesses of a fresh VMA, half loads and half stores, on a system
+ * without the zero page (mmk_config.no_zero_page): a load allocates too,
+ * so the VMA's anon_vma is made by whichever access comes first, load or
+ * store, and must still be made once, under mmap_lock held for writing. */
+static void *first_reader_or_writer(void *arg)
+{
+	struct race *r = arg;
+	while (!atomic_load(r->go))
+		;
+	for (int i = 0; i < 32; i++) {
+		uint64_t a = r->base + (uint64_t)i * PS + (uint64_t)r->id * 8;
+		uint64_t v = (uint64_t)r->id * 1000 + (uint64_t)i;
+		int err = r->id % 2 ? mmk_load(r->p, a, &v, 8, NULL) : mmk_store(r->p, a, &v, 8, NULL);
+		if (err || (r->id % 2 && v != 0))
+			atomic_fetch_add(r->errors, 1);
+	}
+	return NULL;
+}
+
+TEST(first_loads_and_stores_race_without_the_zero_page)
+{
+	struct fixture fx;
+	struct mmk_config cfg = {.no_zero_page = 1};
+	CHECK(!fx_init_cfg(&fx, &cfg));
+	for (int round = 0; round < 20; round++) {
+		uint64_t base = 0x40000000 + (uint64_t)round * 0x100000;
+		CHECK_EQ(mmk_mmap(fx.p, base, 32 * PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)base);
+		atomic_int go = 0, errors = 0;
+		pthread_t t[NWORK];
+		struct race r[NWORK];
+		for (int i = 0; i < NWORK; i++) {
+			r[i] = (struct race){fx.p, base, i, &go, &errors};
+			CHECK(!pthread_create(&t[i], NULL, first_reader_or_writer, &r[i]));
+		}
+		atomic_store(&go, 1);
+		for (int i = 0; i < NWORK; i++)
+			pthread_join(t[i], NULL);
+		CHECK_EQ(atomic_load(&errors), 0);
+		CHECK_EQ(smaps_kb(fx.p, base, "Rss:"), 128); /* every page allocated */
+		CHECK_EQ(smaps_kb(fx.p, base, "Anonymous:"), 128);
+		CHECK_INV(&fx);
+	}
+	CHECK(!fx_done(&fx));
+}
+
 /* ---- Processes sharing a file while writeback, fork and truncation run ------- */
 
 struct filer {
