@@ -434,14 +434,33 @@ static void map_cache_page(struct vm_fault *vmf, struct mmk_inode *in, pfn_t pfn
 	pthread_mutex_unlock(&mm->ptl);
 }
 
-/* do_read_fault() once fault-around has not mapped addr: the page from the
- * cache, read (major) with readahead if absent.  Caller holds the inode lock. */
+/*
+ * do_read_fault() once fault-around has not mapped addr: the page from the
+ * cache, read (major) with readahead if absent.  Where Linux drops
+ * mmap_lock for that I/O, filemap_fault returns VM_FAULT_RETRY and the
+ * whole fault runs again (x86's do_user_addr_fault; __mm_populate for
+ * GUP), fault-around first: so a read fault that read its page maps the
+ * window of pages now cached around it, not the page alone.  (The PTE table
+ * this fault made stays "new": Linux's failed first try installed none.)
+ * Caller holds the inode lock.
+ */
 static enum fault_result do_read_fault_locked(struct vm_fault *vmf, struct mmk_inode *in)
 {
 	pfn_t pfn;
-	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major);
+	bool redo = false;
+	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major, &redo);
 	if (err)
 		return page_error(err);
+	if (redo) {
+		struct mm *mm = vmf->mm;
+		pthread_mutex_lock(&mm->ptl);
+		bool done = pte_none(*vmf->ptep) && fault_around_locked(vmf, in);
+		if (done)
+			fault_account_locked(vmf);
+		pthread_mutex_unlock(&mm->ptl);
+		if (done)
+			return FAULT_DONE;
+	}
 	map_cache_page(vmf, in, pfn, read_fault_bits(vmf));
 	return FAULT_DONE;
 }
@@ -452,7 +471,7 @@ static enum fault_result do_read_fault_locked(struct vm_fault *vmf, struct mmk_i
 static enum fault_result do_shared_fault_locked(struct vm_fault *vmf, struct mmk_inode *in)
 {
 	pfn_t pfn;
-	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major);
+	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major, NULL);
 	if (err)
 		return page_error(err);
 	map_cache_page(vmf, in, pfn, write_fault_bits(vmf));
@@ -470,7 +489,7 @@ static enum fault_result do_cow_fault(struct vm_fault *vmf)
 		return FAULT_OOM;
 	pthread_mutex_lock(&in->lock);
 	pfn_t src, pfn;
-	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &src, &vmf->major);
+	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &src, &vmf->major, NULL);
 	if (err) {
 		pthread_mutex_unlock(&in->lock);
 		return page_error(err);

@@ -247,8 +247,11 @@ int pagecache_fault_cached_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *p
 }
 
 int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t pgoff, pfn_t *pfn,
-				bool *major)
+				bool *major, bool *redo)
 {
+	bool ignored;
+	if (!redo)
+		redo = &ignored;
 	if (pgoff >= size_to_pages(in->size))
 		return -ERANGE;
 	if (in->kind == INODE_SHMEM)
@@ -256,11 +259,14 @@ int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t 
 	if (!pagecache_lookup_locked(in, pgoff, pfn)) {
 		struct page *pg = inode_page(in, *pfn);
 		/* do_async_mmap_readahead() */
-		if (page_test(pg, PG_readahead) && !(vma->flags & VM_RAND_READ))
+		if (page_test(pg, PG_readahead) && !(vma->flags & VM_RAND_READ)) {
 			ra_async_locked(in, &vma->file->ra, pgoff, RA_PAGES, pg);
+			*redo = true;
+		}
 		return 0;
 	}
 	*major = true;
+	*redo = true; /* do_sync_mmap_readahead() or page_not_uptodate: the read drops the lock */
 	ra_mmap_sync_locked(in, vma->file, vma->flags, pgoff);
 	if (!pagecache_lookup_locked(in, pgoff, pfn))
 		return 0;

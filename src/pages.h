@@ -226,10 +226,13 @@ int pagecache_read_host_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pf
 /* The page at pgoff for a fault through vma (filemap_fault/shmem_fault):
  * read from the host file if absent (*major set), with readahead.  The
  * page is returned without a reference: the cache's keeps it while the
- * caller holds inode->lock.  0, -ERANGE (beyond EOF: SIGBUS), -EIO,
- * -ENOMEM.  Caller holds inode->lock. */
+ * caller holds inode->lock.  *redo (if redo is not NULL) is set when Linux
+ * would have dropped mmap_lock for I/O here — a read, or the async
+ * readahead a readahead mark starts — and so returned VM_FAULT_RETRY: the
+ * fault is then done again, fault-around first.  0, -ERANGE (beyond EOF:
+ * SIGBUS), -EIO, -ENOMEM.  Caller holds inode->lock. */
 int pagecache_fault_page_locked(struct mmk_inode *inode, struct vma *vma, uint64_t pgoff,
-				pfn_t *pfn, bool *major);
+				pfn_t *pfn, bool *major, bool *redo);
 /* The fast half of pagecache_fault_page_locked: the page at pgoff when it
  * is cached below EOF without the readahead mark, so that the fault needs
  * no read, no readahead and no allocation; else -EAGAIN (call
