@@ -549,18 +549,26 @@ static int mmap_new_vma(struct mm *mm, struct mmk_file *file, uint64_t addr, uin
  * mmap_region(): places the mapping at [addr, addr + len), unmapping what
  * was there, merging with neighbours where Linux would.
  */
-static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
-			   uint64_t vm_flags, uint64_t pgoff)
+/* Pages of [addr, end) that VMAs (other than reservations) already map:
+ * the vms->nr_pages a MAP_FIXED mapping replaces. */
+static uint64_t mapped_pages_in(struct mm *mm, uint64_t addr, uint64_t end)
 {
-	uint64_t end = addr + len, overlap = 0;
-	struct vma *first = find_vma(mm, addr);
-	for (struct vma *v = first; v && vma_start(v) < end; v = vma_next(v)) {
+	uint64_t n = 0;
+	for (struct vma *v = find_vma(mm, addr); v && vma_start(v) < end; v = vma_next(v)) {
 		uint64_t s = vma_start(v) > addr ? vma_start(v) : addr;
 		uint64_t e = vma_end(v) < end ? vma_end(v) : end;
 		if (!v->reserved)
-			overlap += (e - s) >> PAGE_SHIFT;
+			n += (e - s) >> PAGE_SHIFT;
 	}
-	if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - overlap))
+	return n;
+}
+
+static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
+			   uint64_t vm_flags, uint64_t pgoff)
+{
+	uint64_t end = addr + len;
+	struct vma *first = find_vma(mm, addr);
+	if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - mapped_pages_in(mm, addr, end)))
 		return -ENOMEM;
 	struct vma *prev, *next;
 	int err = munmap_vmas(mm, first, addr, end, &prev, &next);
@@ -678,13 +686,17 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
  * its answers come in this order: the length rounded up to 2 MiB (a length
  * that wraps is 0: -EINVAL), offset overflow (-EOVERFLOW), the map count,
  * hugetlb_get_unmapped_area (-ENOMEM beyond TASK_SIZE, -EINVAL for an
- * unaligned fixed address), file_mmap_ok (-EOVERFLOW past MAX_LFS_FILESIZE),
- * the mapping type (-EINVAL), hugetlbfs_file_mmap
- * (-EINVAL for an offset not on a huge page), and then reserving the pages
- * fails: -ENOMEM.  With MAP_NORESERVE Linux would create a VMA whose faults
- * get SIGBUS; mmkit says -ENOMEM there too (docs/DIFFERENCES.md).
+ * unaligned fixed address), MAP_FIXED_NOREPLACE over a mapping (-EEXIST),
+ * the mlock limits (-EPERM, -EAGAIN), file_mmap_ok (-EOVERFLOW past
+ * MAX_LFS_FILESIZE), the mapping type (-EINVAL), may_expand_vm (-ENOMEM),
+ * and then, in mmap_region after what MAP_FIXED replaces is gone (its PTEs
+ * cleared, so the abort leaves a hole: vms_abort_munmap_vmas),
+ * hugetlbfs_file_mmap: -EINVAL for an offset not on a huge page, else
+ * reserving the pages fails: -ENOMEM.  With MAP_NORESERVE Linux would
+ * create a VMA whose faults get SIGBUS; mmkit says -ENOMEM there too
+ * (docs/DIFFERENCES.md).
  */
-static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int flags,
+static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 				 uint64_t pgoff)
 {
 	const uint64_t hpage = 2ULL << 20;
@@ -700,18 +712,39 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 		return -ENOMEM;
 	if (len > TASK_SIZE)
 		return -ENOMEM;
-	if (flags & (MMK_MAP_FIXED | MMK_MAP_FIXED_NOREPLACE)) {
+	bool fixed = flags & (MMK_MAP_FIXED | MMK_MAP_FIXED_NOREPLACE);
+	if (fixed) {
 		if (addr & (hpage - 1))
 			return -EINVAL;
 		if (addr > TASK_SIZE - len)
 			return -ENOMEM;
 	}
+	struct vma *v = fixed ? find_vma(mm, addr) : NULL;
+	bool overlaps = v && vma_start(v) < addr + len;
+	if ((flags & MMK_MAP_FIXED_NOREPLACE) && overlaps)
+		return -EEXIST;
+	uint64_t vm_flags = calc_vm_bits(mm, prot, flags);
+	if ((flags & MMK_MAP_LOCKED) && mm->sys->cfg.memlock_rlimit == 0 &&
+	    !mm->sys->cfg.cap_ipc_lock)
+		return -EPERM;
+	if (!mlock_future_ok(mm, vm_flags, len))
+		return -EAGAIN;
 	/* file_mmap_ok() on the hugetlbfs file */
 	if (len > INT64_MAX || pgoff > (INT64_MAX - len) >> PAGE_SHIFT)
 		return -EOVERFLOW;
 	int type = flags & MMK_MAP_TYPE;
 	if (type != MMK_MAP_SHARED && type != MMK_MAP_PRIVATE)
 		return -EINVAL;
+	if (type == MMK_MAP_SHARED)
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	uint64_t mapped = overlaps ? mapped_pages_in(mm, addr, addr + len) : 0;
+	if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - mapped))
+		return -ENOMEM;
+	if (overlaps) {
+		int err = do_munmap_range(mm, addr, addr + len);
+		if (err)
+			return err;
+	}
 	if (pgoff & ((hpage >> PAGE_SHIFT) - 1))
 		return -EINVAL;
 	return -ENOMEM;
@@ -739,7 +772,8 @@ int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, 
 	struct mm *mm = p->mm;
 	if (!file && (flags & MMK_MAP_HUGETLB)) {
 		mmap_write_lock(mm);
-		int64_t r = mmap_hugetlb_anon(mm, addr, len, flags, (uint64_t)off >> PAGE_SHIFT);
+		int64_t r = mmap_hugetlb_anon(mm, addr, len, prot, flags, (uint64_t)off >> PAGE_SHIFT);
+		mm_debug_check(mm, "mmap");
 		mmap_write_unlock(mm);
 		return r;
 	}
