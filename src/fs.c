@@ -829,6 +829,10 @@ int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uin
 		}
 		done += (uint64_t)n;
 	}
+	/* fsync: the pages start clean, as on the Linux backend, where when
+	 * the host would write them back by itself depends on its load. */
+	if (!err && f->inode->kind == INODE_FILE && !f->inode->nommap)
+		err = pagecache_writeback(f->inode, 0, UINT64_MAX, true);
 	file_put(f);
 	return err;
 }

@@ -430,6 +430,10 @@ static int64_t top_file(struct backend *b, const struct bk_op *op)
 		}
 		done += (uint64_t)n;
 	}
+	/* Clean pages, as the mmkit side's: unsynced, they would be written
+	 * back whenever the host's load made it so. */
+	if (fd >= 0 && ret == 0 && fsync(fd) < 0)
+		ret = -errno;
 	if (fd >= 0)
 		close(fd);
 	free(buf);
