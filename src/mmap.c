@@ -484,8 +484,11 @@ static uint64_t calc_vm_bits(struct mm *mm, int prot, int flags)
 static int mmap_check_file(struct mmk_file *file, uint64_t pgoff, uint64_t len, int prot,
 			   int *flags, uint64_t *vm_flags)
 {
-	/* file_mmap_ok(): offset + length within MAX_LFS_FILESIZE. */
-	const uint64_t maxsize = INT64_MAX;
+	/* file_mmap_ok(): offset + length within file_mmap_size_max():
+	 * MAX_LFS_FILESIZE for a regular file, ULONG_MAX for the others
+	 * mmkit has (a directory, the null device), which then fail with
+	 * -ENODEV below. */
+	const uint64_t maxsize = file->inode->nommap ? UINT64_MAX : INT64_MAX;
 	if (len > maxsize || pgoff > (maxsize - len) >> PAGE_SHIFT)
 		return -EOVERFLOW;
 	switch (*flags & MMK_MAP_TYPE) {
