@@ -33,6 +33,32 @@ check "--cpu any does not pin" 0 "" $M bench --short --only brk --cpu any
 if grep -q "pinned" "$out"; then
 	echo "FAIL --cpu any printed a pinned CPU"; failed=$((failed + 1))
 fi
+# SIGINT in the middle of a run: the scratch files (hundreds of MiB) go,
+# and vm.max_map_count, which the 1,000,000-VMA rows raise where they may,
+# is as it was.
+tmp=$(mktemp -d)
+before=$(cat /proc/sys/vm/max_map_count)
+$M bench --only mprotect_1m,munmap_mmap_1m --dir "$tmp" >"$out" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 300 ] && ! grep -q "VMA rows" "$out"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
+kill -INT $pid
+wait $pid
+left=$(find "$tmp" -mindepth 1 | wc -l)
+after=$(cat /proc/sys/vm/max_map_count)
+if [ "$i" -lt 300 ] && [ "$left" -eq 0 ] && [ "$after" = "$before" ]; then
+	echo "ok SIGINT leaves no scratch files and vm.max_map_count as it was"
+	passed=$((passed + 1))
+else
+	echo "FAIL SIGINT: waited $i, $left files left in $tmp, max_map_count $before -> $after"
+	cat "$out"
+	failed=$((failed + 1))
+fi
+rm -rf "$tmp"
 rm -f "$out"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

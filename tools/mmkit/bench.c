@@ -91,7 +91,7 @@ struct bench {
 	uint64_t region;     /* the will-it-scale region: 128 MiB */
 	uint64_t big;        /* the resident mapping of fork and the access path: 1 GiB */
 	uint64_t nvma;       /* VMAs of the mprotect / munmap_mmap layout: 2,000 */
-	uint64_t nvma_huge;  /* the same at 1,000,000 (mmkit only) */
+	uint64_t nvma_huge;  /* the same at 1,000,000 (on Linux only if vm.max_map_count allows) */
 	uint64_t meta_vmas;  /* VMAs built to measure bytes per VMA: 100,000 */
 	uint64_t sys_ops;    /* mmap/mprotect/munmap pairs per repetition */
 	uint64_t brk_ops;
@@ -99,6 +99,7 @@ struct bench {
 	size_t noffs;        /* random loads per repetition */
 	uint64_t *offs;      /* random 8-byte-aligned offsets below big */
 	uint64_t *hit_offs;  /* the same folded into HIT_WINDOW */
+	bool linux_huge;     /* the Linux side may build nvma_huge VMAs (map_count_raise) */
 	char dir[PATH_MAX];  /* scratch directory: the files, and mmkit's root */
 };
 
@@ -779,7 +780,7 @@ enum limit_kind { LIM_NONE, LIM_MEMSET, LIM_MEMCPY };
 struct workload {
 	const char *name;
 	int (*run)(struct side *s);
-	bool mmkit_only;      /* Linux cannot run it here (max_map_count) */
+	bool mmkit_only;      /* Linux runs it only if vm.max_map_count allows (b->linux_huge) */
 	bool many_vmas;       /* mmkit's max_map_count raised for it */
 	enum limit_kind limit;
 	enum target_kind tkind;
@@ -799,8 +800,8 @@ static const struct workload workloads[] = {
 	{"read_pass_4k", wl_read_pass_4k, false, false, LIM_NONE, TGT_NONE, 0, "(Linux 4K folios)"},
 	{"mprotect", wl_mprotect, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
 	{"munmap_mmap", wl_munmap_mmap, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
-	{"mprotect_1m", wl_mprotect_1m, true, true, LIM_NONE, TGT_NONE, 0, "(Linux n/a)"},
-	{"munmap_mmap_1m", wl_munmap_mmap_1m, true, true, LIM_NONE, TGT_NONE, 0, "(Linux n/a)"},
+	{"mprotect_1m", wl_mprotect_1m, true, true, LIM_NONE, TGT_NONE, 0, "(information)"},
+	{"munmap_mmap_1m", wl_munmap_mmap_1m, true, true, LIM_NONE, TGT_NONE, 0, "(information)"},
 	{"brk", wl_brk, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
 	{"fork", wl_fork, false, false, LIM_NONE, TGT_RATIO, 0.3, "ratio <= 0.3"},
 	{"load_random", wl_load_random, false, false, LIM_NONE, TGT_NONE, 0, "(see tlb_hit)"},
@@ -934,6 +935,9 @@ _Noreturn static void runner_child(const struct workload *w, const struct bench 
 			 .out_fd = out};
 	mmk_system *sys = NULL;
 	int err = 0;
+	/* Only the parent cleans up after a signal (bench_on_signal). */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	if (on_linux)
 		err = prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) ? -errno : 0;
 	else
@@ -1040,7 +1044,7 @@ static void run_workload(const struct workload *w, const struct bench *b, bool o
 			 bool on_mmkit, struct row *row)
 {
 	struct runner run[2]; /* [0] Linux, [1] mmkit */
-	bool want[2] = {on_linux && !w->mmkit_only, on_mmkit};
+	bool want[2] = {on_linux && (!w->mmkit_only || b->linux_huge), on_mmkit};
 	for (int k = 0; k < 2; k++) {
 		run[k] = (struct runner){.pid = -1, .go = -1, .in = -1, .fpo = -1};
 		if (want[k] && runner_start(&run[k], k ? &run[0] : NULL, w, b, k == 0))
@@ -1683,8 +1687,94 @@ static int bench_pin(const struct bench_args *a)
 	return cpu;
 }
 
+/*
+ * vm.max_map_count for the 1,000,000-VMA rows on Linux ("with max_map_count
+ * raised if the machine allows, else mmkit alone").  map_count_raise()
+ * reads it, raises it to what the rows need when it is lower and this
+ * process may write it (root), and says how it went in *note;
+ * map_count_restore() puts the old value back (also from bench_on_signal:
+ * the write is async-signal-safe).
+ */
+#define MAP_COUNT_PATH "/proc/sys/vm/max_map_count"
+
+static long map_count_saved = -1; /* the value to restore, or -1 */
+
+static long map_count_read(void)
+{
+	char buf[32] = {0};
+	int fd = open(MAP_COUNT_PATH, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+static bool map_count_write(long v)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%ld\n", v);
+	int fd = open(MAP_COUNT_PATH, O_WRONLY);
+	if (fd < 0)
+		return false;
+	bool ok = write(fd, buf, (size_t)len) == len;
+	close(fd);
+	return ok;
+}
+
+static void map_count_restore(void)
+{
+	if (map_count_saved >= 0 && map_count_write(map_count_saved))
+		map_count_saved = -1;
+}
+
+/* What a SIGINT or SIGTERM must not leave behind: the scratch files
+ * (hundreds of MiB) and a raised vm.max_map_count.  Paths are made before
+ * the handler is installed; the handler only unlinks, writes and raises. */
+static char scratch_paths[4][PATH_MAX + 16]; /* three files, then the directory */
+
+static void bench_on_signal(int sig)
+{
+	map_count_restore();
+	for (int i = 0; i < 3; i++)
+		unlink(scratch_paths[i]);
+	rmdir(scratch_paths[3]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Arms bench_on_signal for the scratch directory dir. */
+static void bench_arm_signals(const char *dir)
+{
+	const char *names[] = {LINUX_FILE, LINUX_4K_FILE, MMKIT_FILE};
+	for (int i = 0; i < 3; i++)
+		snprintf(scratch_paths[i], sizeof(scratch_paths[i]), "%s/%s", dir, names[i]);
+	snprintf(scratch_paths[3], sizeof(scratch_paths[3]), "%s", dir);
+	signal(SIGINT, bench_on_signal);
+	signal(SIGTERM, bench_on_signal);
+}
+
+/* Whether the Linux side can build n VMAs; may raise the sysctl. */
+static bool map_count_raise(uint64_t n, char *note, size_t len)
+{
+	long need = (long)(2 * n + 4096), have = map_count_read();
+	if (have >= need) {
+		snprintf(note, len, "vm.max_map_count %ld is enough", have);
+		return true;
+	}
+	if (have < 0 || !map_count_write(need)) {
+		snprintf(note, len, "vm.max_map_count %ld < %ld and not writable here: mmkit alone",
+			 have, need);
+		return false;
+	}
+	map_count_saved = have;
+	snprintf(note, len, "vm.max_map_count raised from %ld to %ld for them, restored after",
+		 have, need);
+	return true;
+}
+
 /* Prints the machine and the sizes the run uses. */
-static void bench_banner(const struct bench *b, int cpu)
+static void bench_banner(const struct bench *b, int cpu, const char *map_note)
 {
 	char machine[256];
 	machine_desc(machine, sizeof(machine));
@@ -1694,6 +1784,8 @@ static void bench_banner(const struct bench *b, int cpu)
 	       b->region / MIB, b->big / MIB, b->nvma, b->nvma_huge, b->reps);
 	if (cpu >= 0)
 		printf("both sides pinned to CPU %d (--cpu)\n", cpu);
+	if (*map_note)
+		printf("%" PRIu64 "-VMA rows: %s\n", b->nvma_huge, map_note);
 	if (b->region < 128 * MIB)
 		printf("(--short: sizes too small for the targets; nothing is judged)\n");
 	printf("\n");
@@ -1718,16 +1810,24 @@ int cmd_bench(int argc, char **argv)
 	if (a.reps)
 		b.reps = a.reps;
 	snprintf(b.dir, sizeof(b.dir), "%s/mmkit-bench-XXXXXX", a.dir);
-	if (!mkdtemp(b.dir) || bench_offsets(&b) || bench_files(&b)) {
+	bool made = mkdtemp(b.dir) != NULL;
+	if (made)
+		bench_arm_signals(b.dir);
+	if (!made || bench_offsets(&b) || bench_files(&b)) {
 		fprintf(stderr, "mmkit bench: cannot set up %s: %s\n", b.dir, strerror(errno));
-		bench_cleanup(&b);
+		if (made)
+			bench_cleanup(&b);
 		return 1;
 	}
-	bench_banner(&b, cpu);
+	char map_note[160] = "";
+	if (a.run_linux && (selected(a.only, "mprotect_1m") || selected(a.only, "munmap_mmap_1m")))
+		b.linux_huge = map_count_raise(b.nvma_huge, map_note, sizeof(map_note));
+	bench_banner(&b, cpu, map_note);
 	struct row rows[NWORKLOADS];
 	struct meta_row meta[3];
 	size_t nrows, nmeta = 0;
 	int failed = bench_rows(&a, &b, rows, &nrows);
+	map_count_restore();
 	if (a.run_mmkit && selected(a.only, "meta")) {
 		failed += bench_meta(&b, !a.is_short, meta);
 		nmeta = 3;
