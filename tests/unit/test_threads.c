@@ -243,24 +243,36 @@ static void *first_toucher(void *arg)
 	return NULL;
 }
 
+/* Maps 32 fresh anonymous pages at base and lets NWORK threads run fn on
+ * them at once (each with its id); returns how many accesses failed, or -1
+ * if the mapping or a thread could not be made. */
+static int race_on_fresh_vma(mmk_proc *p, uint64_t base, void *(*fn)(void *))
+{
+	if (mmk_mmap(p, base, 32 * PS, RW, PA | MMK_MAP_FIXED, -1, 0) != (int64_t)base)
+		return -1;
+	atomic_int go = 0, errors = 0;
+	pthread_t t[NWORK];
+	struct race r[NWORK];
+	int started = 0;
+	for (int i = 0; i < NWORK; i++) {
+		r[i] = (struct race){p, base, i, &go, &errors};
+		if (pthread_create(&t[i], NULL, fn, &r[i]))
+			break;
+		started++;
+	}
+	atomic_store(&go, 1);
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	return started == NWORK ? atomic_load(&errors) : -1;
+}
+
 TEST(first_touch_faults_race_on_a_fresh_vma)
 {
 	struct fixture fx;
 	CHECK(!fx_init(&fx));
 	for (int round = 0; round < 20; round++) {
 		uint64_t base = 0x40000000 + (uint64_t)round * 0x100000;
-		CHECK_EQ(mmk_mmap(fx.p, base, 32 * PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)base);
-		atomic_int go = 0, errors = 0;
-		pthread_t t[NWORK];
-		struct race r[NWORK];
-		for (int i = 0; i < NWORK; i++) {
-			r[i] = (struct race){fx.p, base, i, &go, &errors};
-			CHECK(!pthread_create(&t[i], NULL, first_toucher, &r[i]));
-		}
-		atomic_store(&go, 1);
-		for (int i = 0; i < NWORK; i++)
-			pthread_join(t[i], NULL);
-		CHECK_EQ(atomic_load(&errors), 0);
+		CHECK_EQ(race_on_fresh_vma(fx.p, base, first_toucher), 0);
 		for (int i = 0; i < NWORK; i++) {
 			for (int pg = 0; pg < 32; pg++) {
 				uint64_t v = 0;
@@ -301,18 +313,7 @@ TEST(first_loads_and_stores_race_without_the_zero_page)
 	CHECK(!fx_init_cfg(&fx, &cfg));
 	for (int round = 0; round < 20; round++) {
 		uint64_t base = 0x40000000 + (uint64_t)round * 0x100000;
-		CHECK_EQ(mmk_mmap(fx.p, base, 32 * PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)base);
-		atomic_int go = 0, errors = 0;
-		pthread_t t[NWORK];
-		struct race r[NWORK];
-		for (int i = 0; i < NWORK; i++) {
-			r[i] = (struct race){fx.p, base, i, &go, &errors};
-			CHECK(!pthread_create(&t[i], NULL, first_reader_or_writer, &r[i]));
-		}
-		atomic_store(&go, 1);
-		for (int i = 0; i < NWORK; i++)
-			pthread_join(t[i], NULL);
-		CHECK_EQ(atomic_load(&errors), 0);
+		CHECK_EQ(race_on_fresh_vma(fx.p, base, first_reader_or_writer), 0);
 		CHECK_EQ(smaps_kb(fx.p, base, "Rss:"), 128); /* every page allocated */
 		CHECK_EQ(smaps_kb(fx.p, base, "Anonymous:"), 128);
 		CHECK_INV(&fx);
