@@ -548,10 +548,6 @@ static int mmap_new_vma(struct mm *mm, struct mmk_file *file, uint64_t addr, uin
 	return 0;
 }
 
-/*
- * mmap_region(): places the mapping at [addr, addr + len), unmapping what
- * was there, merging with neighbours where Linux would.
- */
 /* Pages of [addr, end) that VMAs (other than reservations) already map:
  * the vms->nr_pages a MAP_FIXED mapping replaces. */
 static uint64_t mapped_pages_in(struct mm *mm, uint64_t addr, uint64_t end)
@@ -566,6 +562,10 @@ static uint64_t mapped_pages_in(struct mm *mm, uint64_t addr, uint64_t end)
 	return n;
 }
 
+/*
+ * mmap_region(): places the mapping at [addr, addr + len), unmapping what
+ * was there, merging with neighbours where Linux would.
+ */
 static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
 			   uint64_t vm_flags, uint64_t pgoff)
 {
