@@ -59,27 +59,10 @@ int32_t page_mapcount_dec(struct page *pg)
 	return old - 1;
 }
 
-void page_dup_pte(struct page *pg)
+void page_dup_pte_bad(struct page *pg, uint64_t old)
 {
-	uint64_t old = atomic_fetch_add_explicit(&pg->counts, PAGE_REF_ONE | PAGE_MAP_ONE,
-						 memory_order_relaxed);
-
-	if (page_counts_ref(old) == 0 || page_counts_ref(old) == UINT32_MAX)
-		frame_bug("PTE duplicated on a frame with refcount %u (flags %#x)",
-			  page_counts_ref(old), page_flags(pg));
-}
-
-bool page_drop_pte(struct page *pg)
-{
-	uint64_t old = atomic_load_explicit(&pg->counts, memory_order_relaxed);
-
-	do {
-		if (page_counts_ref(old) <= 1 || page_counts_map(old) <= 1)
-			return false;
-	} while (!atomic_compare_exchange_weak_explicit(&pg->counts, &old,
-							old - (PAGE_REF_ONE | PAGE_MAP_ONE),
-							memory_order_acq_rel, memory_order_relaxed));
-	return true;
+	frame_bug("PTE duplicated on a frame with refcount %u (flags %#x)",
+		  page_counts_ref(old), page_flags(pg));
 }
 
 /* An anonymous host mapping of @bytes that costs RAM only where touched. */

@@ -229,6 +229,19 @@ static bool tlb_clear_one_locked(struct mm *mm, uint64_t va)
 	return true;
 }
 
+/* Empties the whole TLB; whether it held anything. */
+static bool tlb_clear_all_locked(struct mm *mm)
+{
+	bool cleared = false;
+	for (int i = 0; i < TLB_ENTRIES; i++) {
+		if (atomic_load_explicit(&mm->tlb[i].word, memory_order_relaxed)) {
+			atomic_store_explicit(&mm->tlb[i].word, 0, memory_order_relaxed);
+			cleared = true;
+		}
+	}
+	return cleared;
+}
+
 static void tlb_flush_one_locked(struct mm *mm, uint64_t va)
 {
 	if (tlb_clear_one_locked(mm, va))
@@ -246,12 +259,7 @@ void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
 		return;
 	bool cleared = false;
 	if (((end - start) >> PAGE_SHIFT) >= TLB_ENTRIES) {
-		for (int i = 0; i < TLB_ENTRIES; i++) {
-			if (atomic_load_explicit(&mm->tlb[i].word, memory_order_relaxed)) {
-				atomic_store_explicit(&mm->tlb[i].word, 0, memory_order_relaxed);
-				cleared = true;
-			}
-		}
+		cleared = tlb_clear_all_locked(mm);
 	} else {
 		for (uint64_t va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
 			cleared |= tlb_clear_one_locked(mm, va);
@@ -334,6 +342,7 @@ void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
 struct zap_walk {
 	struct mm *mm;
 	bool even_cows;
+	bool tlb_empty; /* the TLB was emptied under ptl: no entry to flush per PTE */
 	struct rss_vec rss;
 };
 
@@ -350,14 +359,19 @@ static bool zap_keeps_cow(struct mm *mm, pte_t pte)
 /*
  * zap_pte_range() proper: one pass over the run's entries of one PTE table,
  * clearing each with a plain store and counting the table's used entries
- * once at the end (pgtable.h's contract for a loop over one table).
+ * once at the end (pgtable.h's contract for a loop over one table).  When
+ * the whole TLB was emptied first (a range of at least TLB_ENTRIES pages,
+ * as Linux flushes the whole mm past a ceiling), no PTE has an entry to
+ * flush: none is filled but under ptl, which the zap holds throughout.
  */
 static int zap_pte_table(void *arg, const struct pte_run *run)
 {
 	struct zap_walk *z = arg;
 	struct mm *mm = z->mm;
+	struct frame_pool *fp = mm_pool(mm);
 	pte_t *t = run->table;
 	int cleared = 0;
+	int64_t anon = 0;
 
 	for (unsigned i = run->first; i < run->last; i++) {
 		pte_t pte = t[i];
@@ -365,8 +379,21 @@ static int zap_pte_table(void *arg, const struct pte_run *run)
 			continue;
 		t[i] = 0;
 		cleared++;
-		zap_cleared_pte_locked(mm, run->base + ((uint64_t)i << PAGE_SHIFT), pte, &z->rss);
+		uint64_t va = run->base + ((uint64_t)i << PAGE_SHIFT);
+		if (!z->tlb_empty || !pte_present(pte) || (pte & PTE_SPECIAL)) {
+			zap_cleared_pte_locked(mm, va, pte, &z->rss);
+			continue;
+		}
+		/* An anonymous page mapped elsewhere too (a forked child's
+		 * exit): one atomic operation, as zap_present_page_locked()
+		 * would make it, without a call per page. */
+		struct page *pg = pfn_to_page(fp, pte_pfn(pte));
+		if ((page_flags(pg) & PG_anon) && page_drop_pte(pg))
+			anon++;
+		else
+			zap_present_page_locked(mm, va, pte, &z->rss);
 	}
+	z->rss.anon -= anon;
 	if (cleared)
 		pgtable_add_used(&mm->pt, t, -cleared);
 	return 0;
@@ -377,6 +404,11 @@ void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows)
 	struct zap_walk z = {.mm = mm, .even_cows = even_cows};
 	pthread_mutex_lock(&mm->ptl);
 	update_hiwater_rss_locked(mm);
+	if (((end - start) >> PAGE_SHIFT) >= TLB_ENTRIES) {
+		if (tlb_clear_all_locked(mm))
+			tlb_gen_bump(mm);
+		z.tlb_empty = true;
+	}
 	pgtable_for_each_table(&mm->pt, start, end, zap_pte_table, &z);
 	add_mm_rss_vec_locked(mm, &z.rss);
 	pthread_mutex_unlock(&mm->ptl);
