@@ -61,8 +61,8 @@ int32_t page_mapcount_dec(struct page *pg)
 
 void page_dup_pte_bad(struct page *pg, uint64_t old)
 {
-	frame_bug("PTE duplicated on a frame with refcount %u (flags %#x)",
-		  page_counts_ref(old), page_flags(pg));
+	frame_bug("PTE duplicated on a frame with refcount %u (flags %#x)", page_counts_ref(old),
+		  page_flags(pg));
 }
 
 /* An anonymous host mapping of @bytes that costs RAM only where touched. */

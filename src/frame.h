@@ -222,9 +222,9 @@ static inline bool page_drop_pte(struct page *pg)
 	do {
 		if (page_counts_ref(old) <= 1 || page_counts_map(old) <= 1)
 			return false;
-	} while (!atomic_compare_exchange_weak_explicit(&pg->counts, &old,
-							old - (PAGE_REF_ONE | PAGE_MAP_ONE),
-							memory_order_acq_rel, memory_order_relaxed));
+	} while (!atomic_compare_exchange_weak_explicit(
+	    &pg->counts, &old, old - (PAGE_REF_ONE | PAGE_MAP_ONE), memory_order_acq_rel,
+	    memory_order_relaxed));
 	return true;
 }
 
