@@ -342,7 +342,8 @@ void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
 struct zap_walk {
 	struct mm *mm;
 	bool even_cows;
-	bool tlb_empty; /* the TLB was emptied under ptl: no entry to flush per PTE */
+	bool big;       /* at least TLB_ENTRIES pages: empty the whole TLB at once */
+	bool tlb_empty; /* it was, under ptl: no entry to flush per PTE */
 	struct rss_vec rss;
 };
 
@@ -359,10 +360,12 @@ static bool zap_keeps_cow(struct mm *mm, pte_t pte)
 /*
  * zap_pte_range() proper: one pass over the run's entries of one PTE table,
  * clearing each with a plain store and counting the table's used entries
- * once at the end (pgtable.h's contract for a loop over one table).  When
- * the whole TLB was emptied first (a range of at least TLB_ENTRIES pages,
- * as Linux flushes the whole mm past a ceiling), no PTE has an entry to
- * flush: none is filled but under ptl, which the zap holds throughout.
+ * once at the end (pgtable.h's contract for a loop over one table).  A
+ * range of at least TLB_ENTRIES pages empties the whole TLB at its first
+ * table with entries (as Linux flushes the whole mm past a ceiling; a
+ * range with no table, an untouched mapping, costs no scan), and then no
+ * PTE has an entry to flush: none is filled but under ptl, which the zap
+ * holds throughout.
  */
 static int zap_pte_table(void *arg, const struct pte_run *run)
 {
@@ -373,6 +376,11 @@ static int zap_pte_table(void *arg, const struct pte_run *run)
 	int cleared = 0;
 	int64_t anon = 0;
 
+	if (z->big && !z->tlb_empty) {
+		if (tlb_clear_all_locked(mm))
+			tlb_gen_bump(mm);
+		z->tlb_empty = true;
+	}
 	for (unsigned i = run->first; i < run->last; i++) {
 		pte_t pte = t[i];
 		if (!pte || (!z->even_cows && zap_keeps_cow(mm, pte)))
@@ -404,11 +412,7 @@ void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows)
 	struct zap_walk z = {.mm = mm, .even_cows = even_cows};
 	pthread_mutex_lock(&mm->ptl);
 	update_hiwater_rss_locked(mm);
-	if (((end - start) >> PAGE_SHIFT) >= TLB_ENTRIES) {
-		if (tlb_clear_all_locked(mm))
-			tlb_gen_bump(mm);
-		z.tlb_empty = true;
-	}
+	z.big = ((end - start) >> PAGE_SHIFT) >= TLB_ENTRIES;
 	pgtable_for_each_table(&mm->pt, start, end, zap_pte_table, &z);
 	add_mm_rss_vec_locked(mm, &z.rss);
 	pthread_mutex_unlock(&mm->ptl);
