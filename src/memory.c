@@ -342,7 +342,7 @@ void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
 struct zap_walk {
 	struct mm *mm;
 	bool even_cows;
-	bool big;       /* at least TLB_ENTRIES pages: empty the whole TLB at once */
+	bool big;	/* at least TLB_ENTRIES pages: empty the whole TLB at once */
 	bool tlb_empty; /* it was, under ptl: no entry to flush per PTE */
 	struct rss_vec rss;
 };
