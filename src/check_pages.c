@@ -351,15 +351,23 @@ static int census_inode(struct frame_census *fc, struct mmk_inode *in)
 	pthread_mutex_lock(&in->lock);
 	eof = size_to_pages(in->size);
 	r = pcache_index_check(&in->pages, fc->c.err, fc->c.errlen);
+	if (!r)
+		r = blockmap_check(&in->blocks, fc->c.err, fc->c.errlen);
 	for (uint64_t p = 0; !r && !pcache_index_next(&in->pages, p, &key, &val); p = key + 1) {
 		struct page *pg = val < fc->fp->nframes ? pfn_to_page(fc->fp, val) : NULL;
 		uint32_t f = pg ? page_flags(pg) : 0;
 		if (!pg || val == ZERO_PFN || pg->mapping != in || pg->index != key ||
-		    (f & PG_anon) || !(f & PG_uptodate))
+		    (f & PG_anon))
 			r = check_fail(&fc->c,
 				       "%s: page cache entry %#llx -> frame %u is not "
 				       "its page",
 				       in->path, (unsigned long long)key, val);
+		else if (!(f & PG_uptodate) &&
+			 (!in->zero_eof_block || page_mapcount(pg) || page_folio_order(pg)))
+			r = check_fail(&fc->c,
+				       "%s: page %#llx is not uptodate, and mapped, in a large "
+				       "folio or not on ext4 (only an EOF block's page may be)",
+				       in->path, (unsigned long long)key);
 		else if (key >= eof)
 			r = check_fail(&fc->c, "%s: page %#llx cached past EOF (size %llu)",
 				       in->path, (unsigned long long)key,

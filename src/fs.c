@@ -59,6 +59,7 @@ static void inode_free(struct mmk_inode *in)
 {
 	pcache_index_destroy(&in->pages);
 	pcache_index_destroy(&in->swapped);
+	blockmap_destroy(&in->blocks);
 	pthread_mutex_destroy(&in->lock);
 	if (in->hostfd >= 0)
 		close(in->hostfd);
@@ -153,6 +154,26 @@ static bool fs_thp_get_area(int hfd)
 }
 
 /*
+ * Whether the host file on hfd is on ext4 with 4 KiB blocks (Linux 6.12's
+ * ext4 zeroes the block at an unaligned EOF through the page cache when
+ * the size changes; with smaller blocks it does more, which mmkit does
+ * not model).  On such a file, mmkit takes a file whose blocks cover its
+ * size as written through (the `file` statement makes them so) and any
+ * other as all holes: it cannot ask where the holes are.
+ */
+static void fs_zero_eof_block_init(struct mmk_inode *in, int hfd, const struct stat *st)
+{
+	struct statfs sf;
+	if (!S_ISREG(st->st_mode) || st->st_blksize != 4096 || fstatfs(hfd, &sf) < 0 ||
+	    sf.f_type != 0xEF53 /* EXT4_SUPER_MAGIC */)
+		return;
+	in->zero_eof_block = true;
+	uint64_t pages = (in->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	if ((uint64_t)st->st_blocks * 512 >= pages * PAGE_SIZE)
+		(void)blockmap_add(&in->blocks, 0, pages); /* on -ENOMEM: holes */
+}
+
+/*
  * Finds or creates the inode for the host file open on hfd; consumes hfd
  * (either kept as the inode's host descriptor or closed).  Returns a
  * referenced inode or NULL with *err set.
@@ -193,6 +214,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	in->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 	in->nommap = !S_ISREG(st.st_mode);
 	in->thp_get_area = fs_thp_get_area(hfd);
+	fs_zero_eof_block_init(in, hfd, &st);
 	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
 	if (in->thp_get_area && S_ISREG(st.st_mode) && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;

@@ -40,6 +40,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "blockmap.h"
 #include "frame.h"
 #include "mmkit.h"
 #include "pcache_index.h"
@@ -140,12 +141,17 @@ struct mmk_inode {
 	uint8_t max_folio_order;    /* immutable: mapping_max_folio_order(): 0, or
 	                               MAX_PAGECACHE_ORDER for a host file on ext4/xfs
 	                               (unless the system has no_large_folios) */
+	bool zero_eof_block;        /* immutable: a regular file on ext4 with 4 KiB
+	                               blocks, whose size changes zero the block at an
+	                               unaligned EOF through the page cache
+	                               (zero_eof_block_locked in pagecache.c) */
 	atomic_uint refcount;       /* open files + mappings + the inode table's 0 */
 	pthread_mutex_t lock;       /* protects all fields below */
 	uint64_t size;              /* i_size: authoritative while the inode lives */
 	atomic_bool unlinked;       /* last name removed: maps says " (deleted)";
 	                               set once, read without a lock */
 	struct pcache_index pages;  /* the page cache: pgoff -> pfn */
+	struct blockmap blocks;     /* zero_eof_block files: the pages with a block */
 	uint64_t nrpages, nrdirty;
 	struct pcache_index swapped;/* shmem: pgoff -> swap slot of pages swapped out (swap.c) */
 	struct vma *i_mmap;         /* every VMA mapping this inode (rmap) */

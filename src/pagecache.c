@@ -13,8 +13,11 @@
  * (writeback.c) and ftruncate (here).
  *
  * Invariants, under inode->lock:
- *  - a cached page is PG_uptodate, has mapping == inode, index == its key;
- *    nrpages counts the cache;
+ *  - a cached page has mapping == inode, index == its key; nrpages counts
+ *    the cache;
+ *  - a cached page is PG_uptodate, but for the order-0 page an ext4 file's
+ *    EOF zeroing creates (zero_eof_block_locked), which holds the right
+ *    bytes and is made uptodate, without I/O, before it is read or mapped;
  *  - no page lies wholly past EOF (pgoff >= DIV_ROUND_UP(i_size, 4096));
  *    bytes past EOF in the last page are zero, except stores made through
  *    a shared mapping since the page was last written back (Linux's rule:
@@ -153,14 +156,14 @@ static void delete_range_locked(struct mmk_inode *in, uint64_t first, uint64_t l
 
 /*
  * Fills frame pfn with page pgoff of the host file: what pread returns up
- * to i_size (a short read is retried; EOF ends it), zeros after.  Marks it
- * uptodate.  0 or -errno of a failed read.  Caller holds inode->lock.
+ * to byte end (a short read is retried; EOF ends it), zeros after, and
+ * counts the read.  0 or -errno of a failed read.  Caller holds inode->lock.
  */
-int pagecache_read_host_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
+static int read_host_until_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn, uint64_t end)
 {
 	uint8_t *p = pfn_to_virt(inode_pool(in), pfn);
 	uint64_t pos = pgoff << PAGE_SHIFT;
-	uint64_t want = in->size > pos ? in->size - pos : 0, got = 0;
+	uint64_t want = end > pos ? end - pos : 0, got = 0;
 	if (want > PAGE_SIZE)
 		want = PAGE_SIZE;
 	while (got < want) {
@@ -174,10 +177,35 @@ int pagecache_read_host_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 		got += (uint64_t)r;
 	}
 	memset(p + got, 0, PAGE_SIZE - got);
-	page_set(inode_page(in, pfn), PG_uptodate);
 	count_vm_events(in->sys, PGPGIN, PAGE_SIZE >> 10);
 	TRACE(in->sys, .kind = MMK_EV_PAGE_READ, .pgoff = pgoff, .pfn = pfn, .detail = in->path);
 	return 0;
+}
+
+/*
+ * Fills frame pfn with page pgoff of the host file, up to i_size, and
+ * marks it uptodate.  0 or -errno of a failed read.  Caller holds
+ * inode->lock.
+ */
+int pagecache_read_host_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
+{
+	int err = read_host_until_locked(in, pgoff, pfn, in->size);
+	if (!err)
+		page_set(inode_page(in, pfn), PG_uptodate);
+	return err;
+}
+
+/*
+ * A cached page that is not uptodate (only zero_eof_block_locked makes
+ * one) read before use: its bytes are already right — the block's, or a
+ * hole's zeros — so, as block_read_full_folio() finds every buffer
+ * uptodate or a hole, nothing is read.  Caller holds inode->lock.
+ */
+static void page_make_uptodate_locked(struct mmk_inode *in, pfn_t pfn)
+{
+	struct page *pg = inode_page(in, pfn);
+	if (!page_test(pg, PG_uptodate))
+		page_set(pg, PG_uptodate);
 }
 
 /* A new page for pgoff read from the host file and added to the cache
@@ -241,7 +269,8 @@ int pagecache_fault_cached_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *p
 {
 	if (pgoff >= size_to_pages(in->size) || pagecache_lookup_locked(in, pgoff, pfn))
 		return -EAGAIN;
-	if (page_test(inode_page(in, *pfn), PG_readahead))
+	uint32_t f = page_flags(inode_page(in, *pfn));
+	if ((f & PG_readahead) || !(f & PG_uptodate))
 		return -EAGAIN;
 	return 0;
 }
@@ -258,6 +287,13 @@ int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t 
 		return shmem_get_page_locked(in, pgoff, pfn, major);
 	if (!pagecache_lookup_locked(in, pgoff, pfn)) {
 		struct page *pg = inode_page(in, *pfn);
+		if (!page_test(pg, PG_uptodate)) {
+			/* page_not_uptodate: read without readahead, then
+			 * VM_FAULT_RETRY; the retried fault finds it (minor) */
+			page_make_uptodate_locked(in, *pfn);
+			*redo = true;
+			return 0;
+		}
 		/* do_async_mmap_readahead() */
 		if (page_test(pg, PG_readahead) && !(vma->flags & VM_RAND_READ)) {
 			ra_async_locked(in, &vma->file->ra, pgoff, RA_PAGES, pg);
@@ -318,7 +354,9 @@ int64_t pagecache_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off
 			continue;
 		}
 		pfn_t pfn;
-		if (pagecache_lookup_locked(in, idx, &pfn)) {
+		if (!pagecache_lookup_locked(in, idx, &pfn)) {
+			page_make_uptodate_locked(in, pfn); /* filemap_update_page() */
+		} else {
 			ra_sync_locked(in, &f->ra, idx, last - idx + 1);
 			if (pagecache_lookup_locked(in, idx, &pfn)) {
 				err = read_new_page_locked(in, idx, &pfn);
@@ -352,6 +390,42 @@ static void zero_post_eof_locked(struct mmk_inode *in, uint64_t old_size)
 	memset((uint8_t *)pfn_to_virt(inode_pool(in), pfn) + tail, 0, PAGE_SIZE - tail);
 }
 
+/*
+ * ext4 since Linux 6.12 (ext4_block_truncate_page() from ext4_setattr()
+ * and ext4_truncate(), ext4_zero_partial_blocks() from an extending
+ * write): when the size changes, the block holding byte b, an unaligned
+ * EOF (old or new), is zeroed from b to its end through the page cache.
+ * The page is created if it is not cached — with the block's bytes read,
+ * or a hole's zeros, but not uptodate: mincore does not count it, and the
+ * first read or fault of it does no readahead and counts minor — and
+ * dirtied if the block is written or reserved; a hole leaves it clean.
+ * Caller holds inode->lock.
+ */
+static void zero_eof_block_locked(struct mmk_inode *in, uint64_t b)
+{
+	uint64_t tail = b & (PAGE_SIZE - 1), idx = b >> PAGE_SHIFT;
+	pfn_t pfn;
+	if (!in->zero_eof_block || !tail)
+		return;
+	bool mapped = blockmap_test(&in->blocks, idx);
+	if (pagecache_lookup_locked(in, idx, &pfn)) {
+		/* __filemap_get_folio(FGP_CREAT); a page the pool cannot give
+		 * is left out: the host file's bytes past b are zeros anyway */
+		if (page_alloc(in->sys, in, 0, &pfn))
+			return;
+		if ((mapped ? read_host_until_locked(in, idx, pfn, b)
+			    : (memset(pfn_to_virt(inode_pool(in), pfn), 0, PAGE_SIZE), 0)) ||
+		    pagecache_insert_locked(in, idx, pfn)) {
+			frame_put(inode_pool(in), pfn);
+			return;
+		}
+	} else {
+		memset((uint8_t *)pfn_to_virt(inode_pool(in), pfn) + tail, 0, PAGE_SIZE - tail);
+	}
+	if (mapped)
+		pagecache_mark_dirty_locked(in, inode_page(in, pfn));
+}
+
 /* A new uptodate page for idx, not yet cached, for a write of [poff,
  * poff + n) in it: zeroed when the write covers it or it lies past EOF (or
  * the file has no host bytes), else read from the host file first. */
@@ -379,8 +453,10 @@ static int write_new_page_locked(struct mmk_inode *in, uint64_t idx, uint64_t po
 static int write_begin_locked(struct mmk_inode *in, uint64_t idx, uint64_t poff, uint64_t n,
 			      pfn_t *out)
 {
-	if (!pagecache_lookup_locked(in, idx, out))
+	if (!pagecache_lookup_locked(in, idx, out)) {
+		page_make_uptodate_locked(in, *out); /* block_write_end() */
 		return 0;
+	}
 	int err = write_new_page_locked(in, idx, poff, n, out);
 	if (err)
 		return err;
@@ -479,6 +555,8 @@ int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint6
 	pthread_mutex_lock(&in->lock);
 	if (off + len > in->size)
 		zero_post_eof_locked(in, in->size);
+	if (off > in->size)
+		zero_eof_block_locked(in, in->size);
 	uint64_t done = 0;
 	int err = 0;
 	while (done < len) {
@@ -549,7 +627,8 @@ static void zero_page_tail_locked(struct mmk_inode *in, uint64_t from)
  * error leaves everything as it was); shrinking zaps every mapping of the
  * pages past the new EOF, private COW copies included, drops those pages
  * and zeroes the new last page's tail; growing zeroes the old last page's
- * tail so the new bytes read as zeros.
+ * tail so the new bytes read as zeros.  On ext4, the block at the
+ * unaligned EOF is then zeroed through the cache (zero_eof_block_locked).
  */
 int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 {
@@ -570,10 +649,14 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 		delete_range_locked(in, keep, UINT64_MAX);
 		shmem_swap_free_range_locked(in, keep, UINT64_MAX);
 		zero_page_tail_locked(in, size);
+		blockmap_remove(&in->blocks, keep, UINT64_MAX); /* cannot fail: a tail */
 	} else if (size > old) {
 		zero_post_eof_locked(in, old);
+		zero_eof_block_locked(in, old);
 		in->size = size;
 	}
+	if (size <= old)
+		zero_eof_block_locked(in, size); /* ext4_truncate(), even to the same size */
 	pthread_mutex_unlock(&in->lock);
 	return 0;
 }
@@ -591,6 +674,7 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 		unmap_mapping_range_locked(in, first, last, false);
 		delete_range_locked(in, first, last);
 		shmem_swap_free_range_locked(in, first, last);
+		(void)blockmap_remove(&in->blocks, first, last); /* -ENOMEM: kept as blocks */
 		uint64_t end = last << PAGE_SHIFT;
 		if (end > in->size)
 			end = in->size;

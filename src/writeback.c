@@ -75,6 +75,11 @@ void pagecache_mark_dirty_locked(struct mmk_inode *in, struct page *pg)
 		return;
 	if (in->kind != INODE_FILE)
 		return;
+	/* ext4 reserves a block for a dirtied page (delayed allocation); the
+	 * map cannot grow without memory, and then forgets it: a page left
+	 * clean by a later EOF zeroing (the data is not at stake) */
+	if (in->zero_eof_block)
+		(void)blockmap_add(&in->blocks, pg->index, pg->index + 1);
 	pg->dirtied_at = (uint32_t)atomic_load(&in->sys->tick);
 	dirty_account_locked(in, +1);
 	struct flusher *f = in->sys->flusher;
