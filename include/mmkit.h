@@ -158,6 +158,11 @@ struct mmk_config {
 	                                zero page, as Linux does where mm_forbids_zeropage()
 	                                holds or the kernel was booted without it (PVM
 	                                guests' pvm_no_zero_page=1) */
+	int no_eof_block_zeroing;    /* nonzero: as ext4 before Linux 6.12: a size change
+	                                leaves the page holding an unaligned EOF as it
+	                                was; zero (default): on ext4 it zeroes the rest
+	                                of that block through the page cache, dirtying
+	                                the page where the block is written */
 	/* Memory pressure (docs/RECLAIM.md).  RAM is ram_bytes: a workload may map
 	 * far more; pages are reclaimed, written back and swapped behind its back. */
 	uint64_t swap_bytes;         /* size of the swap area (whole pages); 0: no swap,

@@ -13,6 +13,8 @@
 
 #include "pages.h"
 
+#include <sys/statfs.h>
+
 TEST(map_a_file_and_read_it_after_closing_the_fd)
 {
 	struct fixture fx;
@@ -645,6 +647,55 @@ TEST(read_follows_the_file_through_the_cache)
 	CHECK_EQ(host_size(&fx, "f"), 10 * PS + 3);
 	CHECK(host_all(&fx, "f", 6 * PS, 4 * PS, 0));
 	CHECK(!fx_done(&fx));
+}
+
+/* Whether dir is on ext4 (where mmkit models ext4's EOF block zeroing). */
+static bool dir_on_ext4(const char *dir)
+{
+	struct statfs sf;
+	return statfs(dir, &sf) == 0 && sf.f_type == 0xEF53;
+}
+
+/*
+ * ext4 (Linux 6.12+) zeroes the block at an unaligned old EOF when a file
+ * grows, through the page cache: the cached page turns dirty, and an
+ * uncached one is created dirty but not uptodate, so that mincore does not
+ * count it and a fault reads nothing, counts minor and maps it.
+ * mmk_config.no_eof_block_zeroing (an older kernel) leaves both alone.
+ */
+TEST(growing_a_file_dirties_its_old_eof_page_on_ext4_unless_configured_off)
+{
+	for (int off = 0; off < 2; off++) {
+		struct fixture fx;
+		struct mmk_config c = {.no_eof_block_zeroing = off};
+		CHECK(!fx_init_cfg(&fx, &c));
+		bool model = !off && dir_on_ext4(fx.dir);
+		fx_file(&fx, "cached", 100, 'a');
+		fx_file(&fx, "cold", 100, 'b');
+		int fd = fx_open(&fx, fx.p, "cached", 0), fd2 = fx_open(&fx, fx.p, "cold", 0);
+		char ch;
+		CHECK_EQ(mmk_pread(fx.p, fd, &ch, 1, 0), 1);
+		CHECK_EQ(mmk_ftruncate(fx.p, fd, 2 * PS), 0);
+		CHECK_EQ(mmk_ftruncate(fx.p, fd2, 2 * PS), 0);
+		int64_t a = mmk_mmap(fx.p, 0, 2 * PS, MMK_PROT_READ, MMK_MAP_SHARED, fd, 0);
+		int64_t b = mmk_mmap(fx.p, 0, 2 * PS, MMK_PROT_READ, MMK_MAP_SHARED, fd2, 0);
+		CHECK(a > 0 && b > 0);
+		unsigned char vec[2];
+		CHECK_EQ(mmk_mincore(fx.p, (uint64_t)b, PS, vec), 0);
+		CHECK_EQ(vec[0], 0); /* cached or not, not uptodate */
+		CHECK_INV(&fx);
+		struct mmk_fault_counts f0, f1;
+		CHECK_EQ(mmk_proc_faults(fx.p, &f0), 0);
+		CHECK_EQ(peek(fx.p, a), 'a');
+		CHECK_EQ(peek(fx.p, b), 'b');
+		CHECK_EQ(peek(fx.p, b + 100), 0);
+		CHECK_EQ(mmk_proc_faults(fx.p, &f1), 0);
+		CHECK_EQ(f1.major - f0.major, model ? 0 : 1);
+		CHECK_EQ(pinfo(fx.p, a).dirty, model);
+		CHECK_EQ(pinfo(fx.p, b).dirty, model);
+		CHECK_INV(&fx);
+		CHECK(!fx_done(&fx));
+	}
 }
 
 T_MAIN

@@ -37,7 +37,7 @@
 /* Bumped whenever a struct below changes: the backend refuses a server
  * built from another version (the Makefile does not rebuild build/mmkit
  * when only this header changes). */
-#define LX_VERSION 8
+#define LX_VERSION 9
 
 /* The channel's fd number in every server: high, so that a script's own
  * open() calls (lowest free fd) never meet it. */

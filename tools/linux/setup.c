@@ -32,6 +32,9 @@
 #include <linux/capability.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
@@ -343,12 +346,61 @@ static int probe_no_zero_page(void)
 	return after.ru_minflt - before.ru_minflt < 2 * N;
 }
 
+/* Private_Dirty of the mapping at addr in /proc/self/smaps, in kB; -1 if
+ * not found. */
+static long smaps_private_dirty_kb(uintptr_t addr)
+{
+	char want[32], line[512];
+	int n = snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	FILE *f = fopen("/proc/self/smaps", "r");
+	long kb = -1;
+	bool in_vma = false;
+	if (!f)
+		return -1;
+	while (kb < 0 && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, want, (size_t)n))
+			in_vma = true;
+		else if (in_vma && sscanf(line, "Private_Dirty: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * Whether growing a file from an unaligned size dirties the cached page of
+ * its old EOF, as ext4 does since Linux 6.12 (it zeroes the rest of that
+ * block through the page cache): a 100-byte file in the run directory,
+ * written back, mapped and read, then grown to 8 KiB; the mapping's
+ * Private_Dirty says.  mmkit models it on ext4 only.
+ */
+static int probe_eof_block_zeroing(void)
+{
+	char name[] = ".mmkit-probe-XXXXXX", buf[100];
+	int fd = mkstemp(name), dirty = 0;
+	if (fd < 0)
+		return 0;
+	unlink(name);
+	memset(buf, 'a', sizeof(buf));
+	if (write(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf) && fsync(fd) == 0) {
+		volatile uint8_t *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+		if (p != MAP_FAILED) {
+			(void)p[0];
+			dirty = ftruncate(fd, 8192) == 0 &&
+				smaps_private_dirty_kb((uintptr_t)p) > 0;
+			munmap((void *)p, 4096);
+		}
+	}
+	close(fd);
+	return dirty;
+}
+
 /*
  * Runs the probes in a throwaway child: their mappings would otherwise
  * raise this process's VmPeak, which must read 0 kB when the script starts.
  * The children answer through their exit status: the min address in pages
  * (at most 127) and bit 7 for anon names; the hint floor in pages and bit 7
- * for a kernel without the zero page.
+ * for a kernel without the zero page; 1 for the EOF block zeroing.
  */
 static void probe_host(struct bk_layout *l)
 {
@@ -356,6 +408,7 @@ static void probe_host(struct bk_layout *l)
 	l->hint_min_addr = 4096;
 	l->anon_vma_name = 0;
 	l->no_zero_page = 0;
+	l->eof_block_zeroing = 0;
 	/* SIGCHLD is ignored (auto-reaping); the wait needs it back for now. */
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
 	sigaction(SIGCHLD, &dfl, &old);
@@ -365,10 +418,16 @@ static void probe_host(struct bk_layout *l)
 	pid_t pid2 = pid > 0 ? fork() : -1;
 	if (pid2 == 0)
 		_exit((int)(probe_hint_min_addr() >> 12 & 0x7f) | (probe_no_zero_page() << 7));
-	int status, status2;
+	pid_t pid3 = pid2 > 0 ? fork() : -1;
+	if (pid3 == 0)
+		_exit(probe_eof_block_zeroing());
+	int status, status2, status3;
 	bool ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status);
 	bool ok2 = pid2 > 0 && waitpid(pid2, &status2, 0) == pid2 && WIFEXITED(status2);
+	bool ok3 = pid3 > 0 && waitpid(pid3, &status3, 0) == pid3 && WIFEXITED(status3);
 	sigaction(SIGCHLD, &old, NULL);
+	if (ok3)
+		l->eof_block_zeroing = WEXITSTATUS(status3) == 1;
 	if (ok2) {
 		int v = WEXITSTATUS(status2);
 		if (v & 0x7f)

@@ -117,12 +117,15 @@ struct bk_layout {
 	/* Host kernel settings the mmkit side takes over (mmk_config):
 	 * the effective mmap_min_addr (the sysctl, or a higher LSM floor such
 	 * as CONFIG_LSM_MMAP_MIN_ADDR), whether PR_SET_VMA_ANON_NAME
-	 * exists (CONFIG_ANON_VMA_NAME) and whether a read fault on
-	 * anonymous memory allocates instead of mapping the zero page. */
+	 * exists (CONFIG_ANON_VMA_NAME), whether a read fault on
+	 * anonymous memory allocates instead of mapping the zero page, and
+	 * whether growing a file from an unaligned size dirties the page of
+	 * its old EOF (ext4 since Linux 6.12). */
 	uint64_t mmap_min_addr;  /* MAP_FIXED below it: EPERM */
 	uint64_t hint_min_addr;  /* hints are raised to it (max with the LSM floor) */
 	int anon_vma_name;
 	int no_zero_page;
+	int eof_block_zeroing;
 };
 
 /* A page reference string (mmk_refs), for the OPT policy's two runs. */

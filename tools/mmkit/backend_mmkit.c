@@ -331,6 +331,7 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 			cfg.lsm_mmap_min_addr = opt->mirror->hint_min_addr;
 		cfg.no_anon_vma_name = !opt->mirror->anon_vma_name;
 		cfg.no_zero_page = opt->mirror->no_zero_page;
+		cfg.no_eof_block_zeroing = !opt->mirror->eof_block_zeroing;
 	}
 	r = mmk_system_create(&cfg, &b->sys);
 	if (r < 0) {
