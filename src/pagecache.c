@@ -411,11 +411,10 @@ static void zero_eof_block_locked(struct mmk_inode *in, uint64_t b)
 	if (pagecache_lookup_locked(in, idx, &pfn)) {
 		/* __filemap_get_folio(FGP_CREAT); a page the pool cannot give
 		 * is left out: the host file's bytes past b are zeros anyway */
-		if (page_alloc(in->sys, in, 0, &pfn))
+		if (page_alloc(in->sys, in, !mapped, &pfn))
 			return;
-		if ((mapped ? read_host_until_locked(in, idx, pfn, b)
-			    : (memset(pfn_to_virt(inode_pool(in), pfn), 0, PAGE_SIZE), 0)) ||
-		    pagecache_insert_locked(in, idx, pfn)) {
+		int err = mapped ? read_host_until_locked(in, idx, pfn, b) : 0;
+		if (err || pagecache_insert_locked(in, idx, pfn)) {
 			frame_put(inode_pool(in), pfn);
 			return;
 		}
