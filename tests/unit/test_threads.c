@@ -6,7 +6,8 @@
  * process; first-touch faults racing on one fresh VMA; processes sharing a
  * file mapping while writeback, fork and truncation run; threads of one
  * process faulting around in a shared file while it is truncated, grown
- * and dropped from their page tables; and all of that
+ * and dropped from their page tables; ext4's zeroing of an EOF block
+ * racing faults on it, its writeback and its eviction; and all of that
  * under a RAM limit, with kswapd, direct reclaim, swap-out and swap-in racing
  * the accesses.  Each test ends with the full invariant check and the
  * frame-leak check of fx_done.
@@ -501,6 +502,88 @@ TEST(fault_around_races_truncation_dontneed_and_write)
 		CHECK_EQ(pi[i].mapcount, 1);
 		CHECK_EQ(pi[i].refcount, 2);
 	}
+	CHECK(!fx_done(&fx));
+}
+
+
+/* ---- ext4's EOF block zeroing racing faults ---------------------------------- */
+
+#define EOFZ_PAGES 64 /* the file is EOFZ_PAGES pages and 100 bytes */
+#define EOFZ_KEEP 40  /* the page the truncater makes the EOF page */
+
+/* Until the truncater is done, reads byte 5 of each page (and byte 200 of
+ * the EOF page): 'f', a hole's or a zeroed tail's 0, or SIGBUS at or past
+ * the moving EOF page. */
+static void *eofz_reader(void *arg)
+{
+	struct worker *w = arg;
+	for (int r = 0; !atomic_load(&w->sh->stop); r++) {
+		for (uint64_t i = 0; i <= EOFZ_PAGES; i++) {
+			uint64_t pg = (i * 13 + (uint64_t)w->id * 5 + (uint64_t)r) % (EOFZ_PAGES + 1);
+			uint64_t off = pg == EOFZ_KEEP && (r & 1) ? 200 : 5;
+			unsigned char c = 1;
+			struct mmk_siginfo si;
+			int e = mmk_load(w->p, w->base + pg * PS + off, &c, 1, &si);
+			if (e ? si.signo != MMK_SIGBUS || pg < EOFZ_KEEP : c != 'f' && c != 0)
+				note_error(w->sh, "load near EOF", e ? e : c);
+		}
+	}
+	return NULL;
+}
+
+/* ROUNDS / 4 times: cuts the file back to EOFZ_KEEP pages, writes 100 bytes into the next
+ * (which has a block then), sometimes writes it back and evicts it, then
+ * grows the file from that unaligned size, so the EOF block is zeroed in
+ * a cached page or one created not uptodate, and refills the pages after. */
+static void *eofz_truncater(void *arg)
+{
+	struct worker *w = arg;
+	static unsigned char buf[(EOFZ_PAGES - EOFZ_KEEP) * PS];
+	memset(buf, 'f', sizeof(buf));
+	int fd = fx_open(w->sh->fx, w->p, "eofz", 0);
+	for (int r = 0; r < ROUNDS / 4; r++) {
+		mmk_ftruncate(w->p, fd, EOFZ_KEEP * PS);
+		mmk_pwrite(w->p, fd, buf, 100, EOFZ_KEEP * PS);
+		if (r % 2) {
+			mmk_fsync(w->p, fd);
+			mmk_madvise(w->p, w->base + EOFZ_KEEP * PS, PS, MMK_MADV_PAGEOUT);
+		}
+		mmk_ftruncate(w->p, fd, EOFZ_PAGES * PS + 100);
+		if (r % 3)
+			mmk_pwrite(w->p, fd, buf, sizeof(buf) - PS + 100, (EOFZ_KEEP + 1) * PS);
+	}
+	mmk_close(w->p, fd);
+	atomic_store(&w->sh->stop, 1);
+	return NULL;
+}
+
+TEST(eof_block_zeroing_races_faults_writeback_and_eviction)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "eofz", EOFZ_PAGES * PS + 100, 'f');
+	int fd = fx_open(&fx, fx.p, "eofz", 0);
+	int64_t m = mmk_mmap(fx.p, 0, (EOFZ_PAGES + 1) * PS, MMK_PROT_READ, MMK_MAP_SHARED, fd, 0);
+	CHECK(m > 0);
+	mmk_close(fx.p, fd);
+	struct shared sh = {.fx = &fx, .p = fx.p, .base = (uint64_t)m};
+	struct worker w[NWORK];
+	pthread_t t[NWORK];
+	for (int i = 0; i < NWORK; i++) {
+		w[i] = (struct worker){.sh = &sh, .id = i, .p = fx.p, .base = (uint64_t)m};
+		CHECK(!pthread_create(&t[i], NULL, i ? eofz_reader : eofz_truncater, &w[i]));
+	}
+	for (int i = 0; i < NWORK; i++)
+		pthread_join(t[i], NULL);
+	CHECK_EQ(atomic_load(&sh.errors), 0);
+	CHECK_INV(&fx);
+	/* The EOF page's first 100 bytes are the file's; the rest was zeroed
+	 * by the last growth, through whichever page held it. */
+	unsigned char page[PS];
+	CHECK_EQ(mmk_load(fx.p, (uint64_t)m + EOFZ_KEEP * PS, page, PS, NULL), 0);
+	for (uint64_t i = 0; i < PS; i++)
+		if (page[i] != (i < 100 ? 'f' : 0))
+			T_FAIL("EOF page byte %llu is %d", (unsigned long long)i, page[i]);
 	CHECK(!fx_done(&fx));
 }
 
