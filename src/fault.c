@@ -843,17 +843,27 @@ static bool page_ready(struct mm *mm, uint64_t addr, bool write)
 }
 
 /*
- * GUP's FOLL_TOUCH on a populated page: folio_mark_accessed() -- the first
- * touch sets PG_referenced, a second one activates the page.  (Visible in
- * smaps Referenced, e.g. of a forked child whose own PTEs start old.)
+ * GUP's FOLL_TOUCH on a populated page (follow_page_pte): with FOLL_WRITE,
+ * a page whose PTE is writable but clean (made writable by mprotect, or
+ * cleaned by MADV_FREE) is marked dirty, as folio_mark_dirty() does, so
+ * smaps counts it dirty and reclaim no longer frees it lazily; then
+ * folio_mark_accessed() -- the first touch sets PG_referenced, a second one
+ * activates the page.  (Visible in smaps Referenced, e.g. of a forked
+ * child whose own PTEs start old.)  Only a private writable VMA populates
+ * with write, so the page is anonymous.
  */
-static void populate_touch(struct mm *mm, uint64_t addr)
+static void populate_touch(struct mm *mm, uint64_t addr, bool write)
 {
 	pthread_mutex_lock(&mm->ptl);
 	pte_t *ptep = pgtable_walk(&mm->pt, addr, 0);
 	pte_t pte = ptep ? *ptep : 0;
-	if (pte_present(pte) && !(pte & PTE_SPECIAL))
+	if (pte_present(pte) && !(pte & PTE_SPECIAL)) {
+		struct page *pg = pfn_to_page(mm_pool(mm), pte_pfn(pte));
+		if (write && !(pte & PTE_DIRTY) &&
+		    (page_flags(pg) & (PG_anon | PG_dirty)) == PG_anon)
+			page_set(pg, PG_dirty);
 		lru_mark_accessed(mm->sys, pte_pfn(pte)); /* moves it to the active list */
+	}
 	pthread_mutex_unlock(&mm->ptl);
 }
 
@@ -878,7 +888,7 @@ static int populate_vma_range(struct mm *mm, struct vma *vma, uint64_t start, ui
 			if (r == FAULT_SIGBUS)
 				return -EFAULT;
 		}
-		populate_touch(mm, a);
+		populate_touch(mm, a, write);
 	}
 	return 0;
 }
