@@ -98,6 +98,8 @@ extern "C" {
 #define MMK_MADV_KEEPONFORK 19
 #define MMK_MADV_COLD 20
 #define MMK_MADV_PAGEOUT 21
+#define MMK_MADV_POPULATE_READ 22  /* fault the range in for reading (Linux 5.14) */
+#define MMK_MADV_POPULATE_WRITE 23 /* ... for writing: COW broken, pages dirty */
 
 /* ---- mlock --------------------------------------------------------------- */
 #define MMK_MLOCK_ONFAULT 0x01

@@ -893,6 +893,31 @@ static int populate_vma_range(struct mm *mm, struct vma *vma, uint64_t start, ui
 	return 0;
 }
 
+int mm_madvise_populate(struct mm *mm, uint64_t start, uint64_t end, bool write)
+{
+	for (uint64_t addr = start; addr < end;) {
+		struct vma *vma = find_vma(mm, addr);
+		if (!vma || vma_start(vma) > addr)
+			return -ENOMEM;
+		uint64_t f = vma->flags;
+		if (vma->reserved || (f & (VM_IO | VM_PFNMAP)) || !(f & (write ? VM_WRITE : VM_READ)))
+			return -EINVAL;
+		uint64_t vend = vma_end(vma) < end ? vma_end(vma) : end;
+		for (; addr < vend; addr += PAGE_SIZE) {
+			for (int tries = 0; !page_ready(mm, addr, write); tries++) {
+				MMK_BUG_ON(tries > 100);
+				enum fault_result r = fault_handle(mm, vma, addr, write, false);
+				if (r == FAULT_OOM)
+					return -ENOMEM;
+				if (r == FAULT_SIGBUS)
+					return -EFAULT;
+			}
+			populate_touch(mm, addr, write);
+		}
+	}
+	return 0;
+}
+
 int mm_populate(struct mm *mm, uint64_t start, uint64_t end)
 {
 	uint64_t addr = start;

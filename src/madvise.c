@@ -19,8 +19,6 @@
 
 #define MADV_DONTNEED_LOCKED 24
 #define MADV_COLLAPSE 25
-#define MADV_POPULATE_READ 22
-#define MADV_POPULATE_WRITE 23
 #define MADV_HWPOISON 100
 #define MADV_SOFT_OFFLINE 101
 #define MADV_GUARD_INSTALL 102
@@ -49,6 +47,8 @@ static bool madvise_behavior_valid(int b)
 	case MMK_MADV_DODUMP:
 	case MMK_MADV_WIPEONFORK:
 	case MMK_MADV_KEEPONFORK:
+	case MMK_MADV_POPULATE_READ:
+	case MMK_MADV_POPULATE_WRITE:
 		return true;
 	default:
 		return false;
@@ -251,7 +251,10 @@ int mmk_madvise(mmk_proc *p, uint64_t start, uint64_t len, int advice)
 		mmap_write_lock(mm);
 	else
 		mmap_read_lock(mm);
-	err = madvise_walk(mm, start, end, advice, NULL);
+	if (advice == MMK_MADV_POPULATE_READ || advice == MMK_MADV_POPULATE_WRITE)
+		err = mm_madvise_populate(mm, start, end, advice == MMK_MADV_POPULATE_WRITE);
+	else
+		err = madvise_walk(mm, start, end, advice, NULL);
 	mm_debug_check(mm, "madvise");
 	mmap_write_unlock(mm);
 	return err;

@@ -52,6 +52,15 @@ void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end);
  * first error: -EFAULT (a page that would get SIGBUS) or -ENOMEM; callers
  * that Linux lets ignore errors (mmap, brk, mremap) do so. */
 int mm_populate(struct mm *mm, uint64_t start, uint64_t end);
+/* madvise_populate() (MADV_POPULATE_READ, or _WRITE with write): GUP's
+ * faultin_page_range() over [start, end), VMA after VMA, with FOLL_TOUCH
+ * and without FOLL_FORCE.  A hole is -ENOMEM; a VMA that does not allow
+ * the access (no VM_READ, or no VM_WRITE for _WRITE; VM_IO, VM_PFNMAP) is
+ * -EINVAL (check_vma_flags); a page that would get SIGBUS is -EFAULT; no
+ * memory is -ENOMEM.  Pages populated before the error stay.  A fault that
+ * reads counts major (the retried GUP fault has FOLL_TRIED).  Caller holds
+ * mmap_lock for reading. */
+int mm_madvise_populate(struct mm *mm, uint64_t start, uint64_t end, bool write);
 
 /* ---- Files and the page cache (pagecache.c) ----------------------------------- */
 /* read/pread through the page cache with readahead. Returns bytes or -errno.

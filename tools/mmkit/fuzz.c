@@ -335,7 +335,7 @@ static void gen_proc_op(struct gen *g)
 		"normal",    "random",	    "sequential", "willneed",	"dontneed", "dontneed",
 		"free",	     "remove",	    "dontfork",	  "dofork",	"wipeonfork", "keeponfork",
 		"mergeable", "unmergeable", "hugepage",	  "nohugepage", "dontdump", "dodump",
-		"cold",	     "pageout",	    "99",
+		"cold",	     "pageout",	    "populate_read", "populate_write", "99",
 	};
 	static const char *const msyncs[] = { "sync", "async", "invalidate", "sync|async",
 					      "sync|invalidate" };

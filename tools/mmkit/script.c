@@ -114,7 +114,8 @@ static const struct word advice_words[] = {
 	{"unmergeable", MMK_MADV_UNMERGEABLE}, {"hugepage", MMK_MADV_HUGEPAGE},
 	{"nohugepage", MMK_MADV_NOHUGEPAGE}, {"dontdump", MMK_MADV_DONTDUMP},
 	{"dodump", MMK_MADV_DODUMP},       {"cold", MMK_MADV_COLD},
-	{"pageout", MMK_MADV_PAGEOUT},
+	{"pageout", MMK_MADV_PAGEOUT},     {"populate_read", MMK_MADV_POPULATE_READ},
+	{"populate_write", MMK_MADV_POPULATE_WRITE},
 };
 static const struct word access_words[] = {
 	{"read", 0},
