@@ -900,7 +900,8 @@ int mm_madvise_populate(struct mm *mm, uint64_t start, uint64_t end, bool write)
 		if (!vma || vma_start(vma) > addr)
 			return -ENOMEM;
 		uint64_t f = vma->flags;
-		if (vma->reserved || (f & (VM_IO | VM_PFNMAP)) || !(f & (write ? VM_WRITE : VM_READ)))
+		if (vma->reserved || (f & (VM_IO | VM_PFNMAP)) ||
+		    !(f & (write ? VM_WRITE : VM_READ)))
 			return -EINVAL;
 		uint64_t vend = vma_end(vma) < end ? vma_end(vma) : end;
 		for (; addr < vend; addr += PAGE_SIZE) {
