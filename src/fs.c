@@ -156,11 +156,11 @@ static bool fs_thp_get_area(int hfd)
 /*
  * Whether the host file on hfd is on ext4 with 4 KiB blocks (Linux 6.12's
  * ext4 zeroes the block at an unaligned EOF through the page cache when
- * the size changes; with smaller blocks it does more, which mmkit does
- * not model), unless the system models an older kernel
- * (mmk_config.no_eof_block_zeroing).  On such a file, mmkit takes a file whose blocks cover its
- * size as written through (the `file` statement makes them so) and any
- * other as all holes: it cannot ask where the holes are.
+ * the size changes; with smaller blocks it does more, which mmkit does not
+ * model), unless the system models an older kernel
+ * (mmk_config.no_eof_block_zeroing).  A file whose blocks cover its size
+ * counts as written through (the `file` statement makes them so), any
+ * other as all holes: mmkit cannot ask where the holes are.
  */
 static void fs_zero_eof_block_init(struct mmk_inode *in, int hfd, const struct stat *st)
 {
