@@ -215,10 +215,12 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	in->ino = st.st_ino;
 	in->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 	in->nommap = !S_ISREG(st.st_mode);
-	in->thp_get_area = fs_thp_get_area(hfd);
+	/* A directory's f_op (ext4_dir_operations) has neither: only
+	 * regular files get thp_get_unmapped_area and FOP_MMAP_SYNC. */
+	in->thp_get_area = S_ISREG(st.st_mode) && fs_thp_get_area(hfd);
 	fs_zero_eof_block_init(in, hfd, &st);
 	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
-	if (in->thp_get_area && S_ISREG(st.st_mode) && !sys->cfg.no_large_folios)
+	if (in->thp_get_area && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;
 	in->path = path;
 	in->hash_next = sys->inodes[h];

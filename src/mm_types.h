@@ -136,8 +136,9 @@ struct mmk_inode {
 	ino_t ino;                  /* immutable: host inode number */
 	char *path;                 /* immutable: absolute host path, for maps */
 	bool nommap;                /* immutable: no mmap (directories, null device): ENODEV */
-	bool thp_get_area;          /* immutable: a host file system that places mappings
-	                               2 MiB aligned and has FOP_MMAP_SYNC (ext4, xfs) */
+	bool thp_get_area;          /* immutable: a regular file on a host file system that
+	                               places mappings 2 MiB aligned and has FOP_MMAP_SYNC
+	                               (ext4, xfs) */
 	uint8_t max_folio_order;    /* immutable: mapping_max_folio_order(): 0, or
 	                               MAX_PAGECACHE_ORDER for a host file on ext4/xfs
 	                               (unless the system has no_large_folios) */
