@@ -868,6 +868,28 @@ static void populate_touch(struct mm *mm, uint64_t addr, bool write)
 }
 
 /*
+ * __get_user_pages() over [start, end) of vma: faults each page until its
+ * PTE allows the access, then touches it.  populate: the faults are
+ * mm_populate()'s (a read counts minor).  -ENOMEM, -EFAULT (SIGBUS), or 0.
+ */
+static int gup_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, bool write,
+		     bool populate)
+{
+	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+		for (int tries = 0; !page_ready(mm, a, write); tries++) {
+			MMK_BUG_ON(tries > 100);
+			enum fault_result r = fault_handle(mm, vma, a, write, populate);
+			if (r == FAULT_OOM)
+				return -ENOMEM;
+			if (r == FAULT_SIGBUS)
+				return -EFAULT;
+		}
+		populate_touch(mm, a, write);
+	}
+	return 0;
+}
+
+/*
  * populate_vma_page_range(): write faults where a write would COW (private
  * writable), read faults elsewhere (FOLL_FORCE), nothing for lock-on-fault
  * or inaccessible VMAs (GUP refuses PROT_NONE).  -ENOMEM, -EFAULT (SIGBUS:
@@ -878,19 +900,7 @@ static int populate_vma_range(struct mm *mm, struct vma *vma, uint64_t start, ui
 	uint64_t f = vma->flags;
 	if (vma->reserved || (f & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT)) || !(f & VM_ACCESS_FLAGS))
 		return 0;
-	bool write = (f & (VM_WRITE | VM_SHARED)) == VM_WRITE;
-	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
-		for (int tries = 0; !page_ready(mm, a, write); tries++) {
-			MMK_BUG_ON(tries > 100);
-			enum fault_result r = fault_handle(mm, vma, a, write, true);
-			if (r == FAULT_OOM)
-				return -ENOMEM;
-			if (r == FAULT_SIGBUS)
-				return -EFAULT;
-		}
-		populate_touch(mm, a, write);
-	}
-	return 0;
+	return gup_range(mm, vma, start, end, (f & (VM_WRITE | VM_SHARED)) == VM_WRITE, true);
 }
 
 int mm_madvise_populate(struct mm *mm, uint64_t start, uint64_t end, bool write)
@@ -904,17 +914,10 @@ int mm_madvise_populate(struct mm *mm, uint64_t start, uint64_t end, bool write)
 		    !(f & (write ? VM_WRITE : VM_READ)))
 			return -EINVAL;
 		uint64_t vend = vma_end(vma) < end ? vma_end(vma) : end;
-		for (; addr < vend; addr += PAGE_SIZE) {
-			for (int tries = 0; !page_ready(mm, addr, write); tries++) {
-				MMK_BUG_ON(tries > 100);
-				enum fault_result r = fault_handle(mm, vma, addr, write, false);
-				if (r == FAULT_OOM)
-					return -ENOMEM;
-				if (r == FAULT_SIGBUS)
-					return -EFAULT;
-			}
-			populate_touch(mm, addr, write);
-		}
+		int err = gup_range(mm, vma, addr, vend, write, false);
+		if (err)
+			return err;
+		addr = vend;
 	}
 	return 0;
 }
