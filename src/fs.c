@@ -139,18 +139,26 @@ void inode_put(struct mmk_inode *in)
 	inode_free(in);
 }
 
+#define EXT4_SUPER_MAGIC 0xEF53
+#define XFS_SUPER_MAGIC 0x58465342
+
+/* The magic (statfs f_type) of the host file system holding hfd; 0 if
+ * unknown. */
+static long host_fs_magic(int hfd)
+{
+	struct statfs sf;
+	return fstatfs(hfd, &sf) < 0 ? 0 : (long)sf.f_type;
+}
+
 /*
- * Whether the file system holding hfd gives its files Linux's
+ * Whether a file system gives its regular files Linux's
  * thp_get_unmapped_area() as f_op->get_unmapped_area (ext4 and xfs do:
  * their mappings are 2 MiB aligned where the offsets allow; tmpfs with
  * huge=never, btrfs and others place mappings plainly).
  */
-static bool fs_thp_get_area(int hfd)
+static bool fs_thp_get_area(long magic)
 {
-	struct statfs sf;
-	if (fstatfs(hfd, &sf) < 0)
-		return false;
-	return sf.f_type == 0xEF53 /* EXT4_SUPER_MAGIC */ || sf.f_type == 0x58465342 /* XFS */;
+	return magic == EXT4_SUPER_MAGIC || magic == XFS_SUPER_MAGIC;
 }
 
 /*
@@ -162,12 +170,10 @@ static bool fs_thp_get_area(int hfd)
  * counts as written through (the `file` statement makes them so), any
  * other as all holes: mmkit cannot ask where the holes are.
  */
-static void fs_zero_eof_block_init(struct mmk_inode *in, int hfd, const struct stat *st)
+static void fs_zero_eof_block_init(struct mmk_inode *in, long magic, const struct stat *st)
 {
-	struct statfs sf;
 	if (in->sys->cfg.no_eof_block_zeroing || !S_ISREG(st->st_mode) ||
-	    st->st_blksize != 4096 || fstatfs(hfd, &sf) < 0 ||
-	    sf.f_type != 0xEF53 /* EXT4_SUPER_MAGIC */)
+	    st->st_blksize != 4096 || magic != EXT4_SUPER_MAGIC)
 		return;
 	in->zero_eof_block = true;
 	uint64_t pages = (in->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
@@ -217,8 +223,9 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	in->nommap = !S_ISREG(st.st_mode);
 	/* A directory's f_op (ext4_dir_operations) has neither: only
 	 * regular files get thp_get_unmapped_area and FOP_MMAP_SYNC. */
-	in->thp_get_area = S_ISREG(st.st_mode) && fs_thp_get_area(hfd);
-	fs_zero_eof_block_init(in, hfd, &st);
+	long magic = S_ISREG(st.st_mode) ? host_fs_magic(hfd) : 0;
+	in->thp_get_area = fs_thp_get_area(magic);
+	fs_zero_eof_block_init(in, magic, &st);
 	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
 	if (in->thp_get_area && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;
