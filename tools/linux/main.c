@@ -8,8 +8,8 @@
  * (setup.c), says HELLO, then serves requests until EXIT or the end of the
  * channel.  Every script operation is the real system call or the real
  * memory access; the server adds only what the backend cannot do from
- * outside: catching faults (access.c) and views without its own mappings
- * (views.c).
+ * outside: catching faults (access.c), views without its own mappings
+ * (views.c), and paths confined beneath the run directory (beneath.h).
  *
  * Page faults are counted the way the script sees them: getrusage() before
  * and after each operation, the differences summed (the server's own work
@@ -21,7 +21,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -32,6 +31,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "mmkit.h"
 #include "server.h"
 
@@ -336,79 +336,6 @@ static int64_t write_pages(int fd, const unsigned char *p, uint64_t n, int64_t o
 	return (int64_t)done;
 }
 
-/* Whether a script path could resolve outside the run directory: only an
- * absolute one or one with a ".." component can (the directory is fresh and
- * scripts cannot make symlinks). */
-static int may_escape(const char *path)
-{
-	const char *c = path;
-
-	if (*path == '/')
-		return 1;
-	while (*c) {
-		const char *e = strchr(c, '/');
-		size_t n = e ? (size_t)(e - c) : strlen(c);
-
-		if (n == 2 && c[0] == '.' && c[1] == '.')
-			return 1;
-		c += n;
-		while (*c == '/')
-			c++;
-	}
-	return 0;
-}
-
-/* openat2() beneath the run directory, as mmkit resolves every path beneath
- * its root: a path that would leave it is EACCES. */
-static int open_beneath(const char *path, int flags, int dirs_only)
-{
-	struct open_how how;
-	long fd;
-
-	memset(&how, 0, sizeof(how));
-	how.flags = (uint64_t)(unsigned)flags;
-	how.mode = (flags & O_CREAT) ? 0666 : 0;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-	if (dirs_only)
-		how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-	fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-	if (fd < 0)
-		return errno == EXDEV ? -EACCES : -errno;
-	return (int)fd;
-}
-
-/* open(2) of a script path, never outside the run directory. */
-static int64_t script_open(const char *path, int flags)
-{
-	if (may_escape(path))
-		return open_beneath(path, flags, 0);
-	return sys_ret(open(path, flags, 0666));
-}
-
-/* unlink(2) of a script path, never outside the run directory: the parent
- * is opened beneath it, the last component unlinked from there. */
-static int64_t script_unlink(char *path)
-{
-	char *slash;
-	int64_t r;
-	int dfd;
-
-	if (!may_escape(path))
-		return sys_ret(unlink(path));
-	slash = strrchr(path, '/');
-	if (slash == path)
-		dfd = open_beneath("/", 0, 1);
-	else if (slash)
-		*slash = '\0', dfd = open_beneath(path, 0, 1);
-	else
-		dfd = open_beneath(".", 0, 1);
-	if (dfd < 0)
-		return dfd;
-	r = sys_ret(unlinkat(dfd, slash ? slash + 1 : path, 0));
-	close(dfd);
-	return r;
-}
-
 /* The file operations. */
 static int64_t do_file(struct server *s, const struct lx_req *q, struct lx_rep *rep)
 {
@@ -417,7 +344,7 @@ static int64_t do_file(struct server *s, const struct lx_req *q, struct lx_rep *
 
 	switch (q->code) {
 	case BK_OPEN:
-		return script_open(s->path, (int)a[0]);
+		return beneath_open(AT_FDCWD, s->path, (int)a[0], 0666);
 	case BK_CLOSE:
 		return sys_ret(close((int)a[0]));
 	case BK_DUP:
@@ -448,7 +375,7 @@ static int64_t do_file(struct server *s, const struct lx_req *q, struct lx_rep *
 	case BK_FSYNC:
 		return sys_ret(fsync((int)a[0]));
 	case BK_UNLINK:
-		return script_unlink(s->path);
+		return beneath_unlink(AT_FDCWD, s->path);
 	default:
 		return -ENOSYS;
 	}

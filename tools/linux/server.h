@@ -19,7 +19,10 @@
  *     and resident page that the views count beyond the hidden ones is the
  *     script's;
  *   - fds 0, 1, 2 are /dev/null and LX_CHANNEL_FD is the channel: the
- *     script's first open() returns 3, as in mmkit.
+ *     script's first open() returns 3, as in mmkit;
+ *   - the current directory is the run directory and never changes: every
+ *     script path is resolved beneath it (AT_FDCWD) by beneath.h, never
+ *     outside it, and never blocks.
  */
 #ifndef MMKIT_LINUX_SERVER_H
 #define MMKIT_LINUX_SERVER_H

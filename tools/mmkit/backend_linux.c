@@ -28,7 +28,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +44,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "../linux/beneath.h"
 #include "../linux/proto.h"
 
 /* A server that says nothing for this long is taken for lost. */
@@ -383,23 +383,6 @@ static int lx_fork(struct backend *b, struct bk_proc *parent, struct bk_proc **c
 
 /* ---- top-level statements: on the run directory ------------------------- */
 
-/* openat2() beneath the run directory: a path that would leave it is
- * EACCES, as mmkit resolves paths beneath its root. */
-static int open_beneath(const struct backend *b, const char *path, int flags)
-{
-	struct open_how how;
-	long fd;
-
-	memset(&how, 0, sizeof(how));
-	how.flags = (uint64_t)(unsigned)flags | O_CLOEXEC;
-	how.mode = (flags & O_CREAT) ? 0644 : 0;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-	fd = syscall(SYS_openat2, b->dirfd, path, &how, sizeof(how));
-	if (fd < 0)
-		return errno == EXDEV ? -EACCES : -errno;
-	return (int)fd;
-}
-
 /* file: size bytes of the fill byte (0 without one), the text over their
  * start.  Written through the page cache as mmkit writes it, so that every
  * page starts out cached on both sides, one page per write(2): the host
@@ -417,7 +400,7 @@ static int64_t top_file(struct backend *b, const struct bk_op *op)
 	memset(buf, op->a[1] < 0 ? 0 : (int)op->a[1], size);
 	memcpy(buf, op->data ? op->data : (const unsigned char *)"",
 	       op->datalen < size ? op->datalen : size);
-	fd = open_beneath(b, op->path, O_WRONLY | O_CREAT | O_TRUNC);
+	fd = beneath_open(b->dirfd, op->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		ret = fd;
 	for (uint64_t done = 0; fd >= 0 && done < size;) {
@@ -440,11 +423,14 @@ static int64_t top_file(struct backend *b, const struct bk_op *op)
 	return ret;
 }
 
-/* cat: the file's bytes from a[0], a[1] of them (-1: to the end). */
+/* cat: the file's bytes from a[0], a[1] of them (-1: to the end), or the
+ * error of the first pread(2) that fails (a directory's -EISDIR, a FIFO's
+ * -ESPIPE), as mmkit's cat reports it.  At least one pread is made, even
+ * of 0 bytes, so that a file that cannot be read says so. */
 static void top_cat(struct backend *b, const struct bk_op *op, struct bk_reply *r)
 {
 	uint64_t off = (uint64_t)op->a[0], left = (uint64_t)op->a[1];
-	int fd = open_beneath(b, op->path, O_RDONLY);
+	int fd = beneath_open(b->dirfd, op->path, O_RDONLY | O_CLOEXEC, 0);
 	struct stat st;
 
 	if (fd < 0) {
@@ -466,16 +452,20 @@ static void top_cat(struct backend *b, const struct bk_op *op, struct bk_reply *
 		r->ret = -ENOMEM;
 		return;
 	}
-	while (r->datalen < left) {
+	r->ret = 0;
+	do {
 		ssize_t n = pread(fd, r->data + r->datalen, left - r->datalen,
 				  (off_t)(off + r->datalen));
 
+		if (n < 0)
+			r->ret = -errno;
 		if (n <= 0)
 			break;
 		r->datalen += (size_t)n;
-	}
+	} while (r->datalen < left);
 	close(fd);
-	r->ret = (int64_t)r->datalen;
+	if (r->ret == 0)
+		r->ret = (int64_t)r->datalen;
 }
 
 static void call_top(struct backend *b, const struct bk_op *op, struct bk_reply *r)
