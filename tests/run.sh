@@ -9,6 +9,7 @@
 #      peak RSS measured with /usr/bin/time -v                       (tests/pressure.sh)
 #   3. the concurrency stress test under ThreadSanitizer             (build-tsan/tests/test_threads)
 #   4. every scenario script and example, on mmkit and on the host kernel (mmkit check)
+#      and the confinement suite on both backends                 (tests/confinement.sh)
 #   5. a fixed-seed differential fuzz run (mmkit fuzz) and the example tour
 #   6. a short libFuzzer run on the script parser
 cd "$(dirname "$0")/.." || exit 2
@@ -54,6 +55,7 @@ if [ -x build-tsan/tests/test_threads ]; then
 fi
 if [ -x build/mmkit ]; then
 	run "mmkit check" build/mmkit check examples/*.mm tests/scenarios/*.mm
+	run "confinement: no script leaves its directory, on either backend" sh tests/confinement.sh
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "mmkit bench --short" build/mmkit bench --short
