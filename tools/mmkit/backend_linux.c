@@ -425,8 +425,9 @@ static int64_t top_file(struct backend *b, const struct bk_op *op)
 
 /* cat: the file's bytes from a[0], a[1] of them (-1: to the end), or the
  * error of the first pread(2) that fails (a directory's -EISDIR, a FIFO's
- * -ESPIPE), as mmkit's cat reports it.  At least one pread is made, even
- * of 0 bytes, so that a file that cannot be read says so. */
+ * -ESPIPE), as mmkit's cat reports it: unless a[1] is 0, at least one
+ * pread is made, even of 0 bytes (past the end), so that a file that
+ * cannot be read says so. */
 static void top_cat(struct backend *b, const struct bk_op *op, struct bk_reply *r)
 {
 	uint64_t off = (uint64_t)op->a[0], left = (uint64_t)op->a[1];
@@ -453,16 +454,18 @@ static void top_cat(struct backend *b, const struct bk_op *op, struct bk_reply *
 		return;
 	}
 	r->ret = 0;
-	do {
-		ssize_t n = pread(fd, r->data + r->datalen, left - r->datalen,
-				  (off_t)(off + r->datalen));
+	if (op->a[1] != 0) {
+		do {
+			ssize_t n = pread(fd, r->data + r->datalen, left - r->datalen,
+					  (off_t)(off + r->datalen));
 
-		if (n < 0)
-			r->ret = -errno;
-		if (n <= 0)
-			break;
-		r->datalen += (size_t)n;
-	} while (r->datalen < left);
+			if (n < 0)
+				r->ret = -errno;
+			if (n <= 0)
+				break;
+			r->datalen += (size_t)n;
+		} while (r->datalen < left);
+	}
 	close(fd);
 	if (r->ret == 0)
 		r->ret = (int64_t)r->datalen;
