@@ -56,6 +56,7 @@ fi
 if [ -x build/mmkit ]; then
 	run "mmkit check" build/mmkit check examples/*.mm tests/scenarios/*.mm
 	run "confinement: no script leaves its directory, on either backend" sh tests/confinement.sh
+	run "linux backend: a refused operation is reported once" sh tests/linux_refused.sh
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "mmkit bench --short" build/mmkit bench --short
