@@ -5,7 +5,8 @@
  * build/mmkit-linux (tools/linux/), which does the script's operations as
  * real system calls and real loads and stores; this file starts servers,
  * speaks the protocol of tools/linux/proto.h with them, and does the
- * top-level statements (file, cat, sync) itself, on the run directory.
+ * top-level statements (file, cat, sync) itself, on the run directory
+ * (paths confined beneath it by tools/linux/beneath.h, as the server's).
  *
  *   spawn  fork + exec of the server (ASLR off, fixed limits, fds 0-2 on
  *          /dev/null, the channel at LX_CHANNEL_FD, every other fd closed,
