@@ -169,8 +169,14 @@ struct mmk_config {
 	 * far more; pages are reclaimed, written back and swapped behind its back. */
 	uint64_t swap_bytes;         /* size of the swap area (whole pages); 0: no swap,
 	                                anonymous memory is then not reclaimable */
-	const char *swap_path;       /* the swap file, relative to root (created or
-	                                truncated); NULL: an unlinked temporary file in root */
+	const char *swap_path;       /* NULL (default): the swap file is an unlinked
+	                                temporary file in root, which no path reaches.
+	                                Else a host path (relative to the working
+	                                directory) OUTSIDE root, created mode 0600 or
+	                                emptied: mmk_system_create fails with -ELOOP if any
+	                                component is a symlink, -EINVAL if it lies inside
+	                                root (a simulated process could open it) or is not
+	                                a regular file with one link */
 	int reclaim_policy;          /* MMK_RECLAIM_LRU (0, default), _CLOCK, _FIFO, _OPT */
 	int record_refs;             /* nonzero: record the page reference string (mmk_refs) */
 	const uint64_t *opt_refs;    /* MMK_RECLAIM_OPT: the reference string mmk_refs gave
