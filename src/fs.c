@@ -48,6 +48,7 @@ static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kin
 	in->sys = sys;
 	in->kind = kind;
 	in->hostfd = -1;
+	in->max_bytes = MAX_LFS_FILESIZE;
 	atomic_init(&in->refcount, 1);
 	pthread_mutex_init(&in->lock, NULL);
 	pcache_index_init(&in->pages);
@@ -182,6 +183,21 @@ static void fs_zero_eof_block_init(struct mmk_inode *in, long magic, const struc
 }
 
 /*
+ * The file system's s_maxbytes for the regular file st: ext4's
+ * ext4_max_size() for extent-mapped files (every file ext4 creates),
+ * (2^32 - 1) blocks, so 16 TiB - 4 KiB with 4 KiB blocks; tmpfs, xfs,
+ * btrfs and the rest allow MAX_LFS_FILESIZE.  An ext2/ext3 file mapped
+ * by indirect blocks has a smaller limit, which mmkit does not model.
+ */
+static uint64_t fs_max_bytes(long magic, const struct stat *st)
+{
+	uint64_t blk = (uint64_t)st->st_blksize;
+	if (magic != EXT4_SUPER_MAGIC || blk < 1024 || (blk & (blk - 1)))
+		return MAX_LFS_FILESIZE;
+	return (((uint64_t)1 << 32) - 1) * blk;
+}
+
+/*
  * Finds or creates the inode for the host file open on hfd; consumes hfd
  * (either kept as the inode's host descriptor or closed).  Returns a
  * referenced inode or NULL with *err set.
@@ -226,6 +242,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	long magic = S_ISREG(st.st_mode) ? host_fs_magic(hfd) : 0;
 	in->thp_get_area = fs_thp_get_area(magic);
 	fs_zero_eof_block_init(in, magic, &st);
+	in->max_bytes = fs_max_bytes(magic, &st);
 	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
 	if (in->thp_get_area && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;

@@ -49,6 +49,8 @@
 #include "vma_tree.h"
 
 #define PAGE_SIZE 4096ULL
+/* The largest file size the VFS allows on a 64-bit kernel (linux/fs.h). */
+#define MAX_LFS_FILESIZE ((uint64_t)INT64_MAX)
 #define PAGE_SHIFT 12
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
@@ -146,6 +148,9 @@ struct mmk_inode {
 	                               blocks, whose size changes zero the block at an
 	                               unaligned EOF through the page cache
 	                               (zero_eof_block_locked in pagecache.c) */
+	uint64_t max_bytes;         /* immutable: the file system's s_maxbytes, the largest
+	                               size a write or truncate may give the file
+	                               (fs_max_bytes in fs.c) */
 	atomic_uint refcount;       /* open files + mappings + the inode table's 0 */
 	pthread_mutex_t lock;       /* protects all fields below */
 	uint64_t size;              /* i_size: authoritative while the inode lives */
