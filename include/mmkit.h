@@ -326,7 +326,9 @@ int mmk_munlockall(mmk_proc *p);
 /* mincore(2): one byte per page into vec (bit 0 = resident). */
 int mmk_mincore(mmk_proc *p, uint64_t addr, uint64_t len, unsigned char *vec);
 /* brk(2): returns the new break, or the old one when the change is refused
- * (exactly as the raw Linux system call does). brk(0) returns the break. */
+ * (exactly as the raw Linux system call does). brk(0) returns the break.
+ * A killed process (or NULL) gets -ESRCH (-EINVAL), cast to uint64_t like
+ * every -errno: no break lies in the top 4095 bytes. */
 uint64_t mmk_brk(mmk_proc *p, uint64_t brk);
 /* Sets the start of the heap (as exec of an ELF would).  Only on an address
  * space with no heap yet. Returns 0 or -EINVAL. */
