@@ -829,8 +829,11 @@ int mmk_unlink(mmk_proc *p, const char *path)
 		return -ENOMEM;
 	/* Strip trailing slashes, then split into parent and last component. */
 	size_t n = strlen(dup);
-	while (n > 1 && dup[n - 1] == '/')
+	bool slashes = false;
+	while (n > 1 && dup[n - 1] == '/') {
 		dup[--n] = 0;
+		slashes = true;
+	}
 	char *slash = strrchr(dup, '/');
 	const char *name = slash ? slash + 1 : dup;
 	const char *parent = slash ? (slash == dup ? "/" : dup) : ".";
@@ -841,15 +844,19 @@ int mmk_unlink(mmk_proc *p, const char *path)
 		free(dup);
 		return dfd;
 	}
-	/* do_unlinkat(): a last component "." or ".." is a directory. */
-	if (!strcmp(name, ".") || !strcmp(name, "..")) {
+	/* do_unlinkat(): a last component "." or ".." (or the root) is a
+	 * directory. */
+	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
 		close(dfd);
 		free(dup);
 		return -EISDIR;
 	}
 	struct stat st;
 	bool have = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	err = unlinkat(dfd, name, 0) < 0 ? -errno : 0;
+	if (slashes) /* do_unlinkat()'s "slashes:", the name itself not followed */
+		err = !have ? -errno : S_ISDIR(st.st_mode) ? -EISDIR : -ENOTDIR;
+	else
+		err = unlinkat(dfd, name, 0) < 0 ? -errno : 0;
 	close(dfd);
 	free(dup);
 	if (!err && have)
