@@ -283,7 +283,10 @@ int mmk_getpid(mmk_proc *p);
 
 /* open(2) relative to the system's root.  A path never resolves outside the
  * root: ".." above it, absolute paths leaving it and symlinks leaving it fail
- * with -EACCES or -ENOENT.  Returns the new fd or -errno. */
+ * with -EACCES or -ENOENT.  A created file gets mode & 01777 less the host
+ * process's umask (bits above 07777 are ignored, as open(2) does; S_ISUID
+ * and S_ISGID are dropped, see docs/DIFFERENCES.md).  Returns the new fd or
+ * -errno. */
 int mmk_open(mmk_proc *p, const char *path, int flags, unsigned mode);
 int mmk_close(mmk_proc *p, int fd);
 int mmk_dup(mmk_proc *p, int fd);

@@ -480,6 +480,20 @@ void fdtable_destroy(struct mmk_proc *p)
 #define OPEN_KNOWN                                                                                 \
 	(MMK_O_ACCMODE | MMK_O_CREAT | MMK_O_EXCL | MMK_O_TRUNC | MMK_O_APPEND | MMK_O_CLOEXEC)
 
+/*
+ * The mode a file created by open(O_CREAT) asks the host for: Linux's
+ * open() keeps mode & S_IALLUGO (07777) and ignores higher bits (openat2
+ * would refuse them with -EINVAL); the host kernel then takes the umask
+ * off, the host process's being the simulated one's.  mmkit also drops
+ * S_ISUID and S_ISGID, which Linux keeps for the owner: no simulated
+ * process can exec, and on the host they would make a set-ID program of
+ * whoever runs mmkit (docs/DIFFERENCES.md).
+ */
+static unsigned create_mode(unsigned mode)
+{
+	return mode & 07777 & ~(unsigned)(S_ISUID | S_ISGID);
+}
+
 /* Opens PATH beneath the root and returns a new open file description. */
 static int file_open(struct mmk_system *sys, const char *path, int flags, unsigned mode,
 		     struct mmk_file **out)
@@ -493,7 +507,7 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 	if ((flags & MMK_O_ACCMODE) == MMK_O_ACCMODE)
 		return -EINVAL;
 	int hflags = flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND);
-	int hfd = root_openat(sys, path, hflags, mode);
+	int hfd = root_openat(sys, path, hflags, create_mode(mode));
 	if (hfd < 0)
 		return hfd;
 	/* The inode's own descriptor must be able to write dirty pages back

@@ -37,4 +37,33 @@ TEST(unlink_with_trailing_slash_removes_nothing)
 	CHECK(!fx_done(&fx));
 }
 
+/* The host mode of NAME, or -1. */
+static int host_mode(struct fixture *fx, const char *name)
+{
+	struct stat st;
+	return stat(hpath(fx, name), &st) ? -1 : (int)(st.st_mode & 07777);
+}
+
+/*
+ * open(O_CREAT): bits above 07777 are ignored as open(2) does (openat2 would
+ * say -EINVAL), the umask applies, set-ID bits never reach the host.
+ */
+TEST(created_files_get_a_masked_mode_without_set_id_bits)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	mode_t um = umask(022);
+	int fd = mmk_open(fx.p, "all", MMK_O_RDWR | MMK_O_CREAT, 07777);
+	CHECK(fd >= 0);
+	CHECK_EQ(host_mode(&fx, "all"), 01755);
+	fd = mmk_open(fx.p, "typed", MMK_O_RDWR | MMK_O_CREAT, 0100644);
+	CHECK(fd >= 0);
+	CHECK_EQ(host_mode(&fx, "typed"), 0644);
+	fd = mmk_open(fx.p, "sgid", MMK_O_WRONLY | MMK_O_CREAT | MMK_O_EXCL, 02770);
+	CHECK(fd >= 0);
+	CHECK_EQ(host_mode(&fx, "sgid"), 0750);
+	umask(um);
+	CHECK(!fx_done(&fx));
+}
+
 T_MAIN
