@@ -276,7 +276,16 @@ int inode_table_destroy(struct mmk_system *sys)
 
 /* ---- Path resolution ------------------------------------------------------------ */
 
-/* openat2 beneath the root; maps "would leave the root" to -EACCES. */
+/* How often root_openat tries again when a rename raced its resolution. */
+#define OPENAT2_RETRIES 64
+
+/*
+ * openat2 beneath the root; maps "would leave the root" to -EACCES.  With
+ * RESOLVE_BENEATH the host kernel says -EAGAIN when a rename during the
+ * walk might have let ".." escape (openat2(2): the caller may retry); a
+ * plain open(2) never fails so, so mmkit retries, a bounded number of
+ * times, and only then passes -EAGAIN on.
+ */
 static int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode)
 {
 	struct open_how how = {
@@ -284,7 +293,12 @@ static int root_openat(struct mmk_system *sys, const char *path, int flags, unsi
 	    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
-	long fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+	long fd = -1;
+	for (int i = 0; i < OPENAT2_RETRIES; i++) {
+		fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
 	if (fd < 0)
 		return errno == EXDEV ? -EACCES : -errno;
 	return (int)fd;

@@ -6,6 +6,10 @@
  * and without more host access than the simulated open asked for.  Host
  * files are made and inspected with plain system calls.
  */
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+
 #include "page_test.h"
 
 /* The host path of NAME in the fixture's root. */
@@ -63,6 +67,56 @@ TEST(created_files_get_a_masked_mode_without_set_id_bits)
 	CHECK(fd >= 0);
 	CHECK_EQ(host_mode(&fx, "sgid"), 0750);
 	umask(um);
+	CHECK(!fx_done(&fx));
+}
+
+/*
+ * The host's openat2, interposed: while fail_openat2 > 0, each call fails
+ * with EAGAIN and counts down, as RESOLVE_BENEATH does when a rename races
+ * the walk.  Every other system call goes to libc's syscall().
+ */
+static int fail_openat2;
+
+long syscall(long nr, ...)
+{
+	va_list ap;
+	va_start(ap, nr);
+	long a[6];
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (nr == SYS_openat2 && fail_openat2 > 0) {
+		fail_openat2--;
+		errno = EAGAIN;
+		return -1;
+	}
+	static long (*real)(long, ...);
+	if (!real)
+		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	return real(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* openat2's -EAGAIN under a rename race is retried, a bounded number of
+ * times: an open, a create and an unlink go through; a race that never
+ * ends gives -EAGAIN instead of spinning. */
+TEST(open_retries_a_raced_resolution_a_bounded_number_of_times)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 4, 'f');
+	fail_openat2 = 3;
+	int fd = mmk_open(fx.p, "f", MMK_O_RDONLY, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(fail_openat2, 0);
+	fail_openat2 = 5;
+	CHECK(mmk_open(fx.p, "new", MMK_O_RDWR | MMK_O_CREAT, 0644) >= 0);
+	fail_openat2 = 2;
+	CHECK_EQ(mmk_unlink(fx.p, "new"), 0);
+	fail_openat2 = 1 << 30;
+	CHECK_EQ(mmk_open(fx.p, "f", MMK_O_RDONLY, 0), -EAGAIN);
+	CHECK(fail_openat2 > (1 << 29));
+	fail_openat2 = 0;
+	CHECK_EQ(mmk_close(fx.p, fd), 0);
 	CHECK(!fx_done(&fx));
 }
 
