@@ -285,8 +285,10 @@ int mmk_getpid(mmk_proc *p);
  * root: ".." above it, absolute paths leaving it and symlinks leaving it fail
  * with -EACCES or -ENOENT.  A created file gets mode & 01777 less the host
  * process's umask (bits above 07777 are ignored, as open(2) does; S_ISUID
- * and S_ISGID are dropped, see docs/DIFFERENCES.md).  Returns the new fd or
- * -errno. */
+ * and S_ISGID are dropped, see docs/DIFFERENCES.md).  A FIFO or device node
+ * is the host's, opened with exactly the access asked for and never
+ * blocking: where Linux would wait, mmkit answers as for O_NONBLOCK
+ * (docs/DIFFERENCES.md).  Returns the new fd or -errno. */
 int mmk_open(mmk_proc *p, const char *path, int flags, unsigned mode);
 int mmk_close(mmk_proc *p, int fd);
 int mmk_dup(mmk_proc *p, int fd);

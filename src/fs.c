@@ -3,14 +3,20 @@
  * the system's root, the inode table (one mmk_inode, hence one page cache,
  * per host file), open file descriptions, per-process fd tables, and the
  * read/write/pread/pwrite/ftruncate/fsync/unlink system calls, which go
- * through the page cache (pagecache.c).
+ * through the page cache (pagecache.c).  FIFOs and device nodes have no
+ * page cache: their I/O goes to the host kernel (below, "Non-regular
+ * files").
  *
  * Invariants:
  *  - no path resolves outside sys->rootfd: resolution is done by the host
  *    kernel with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), which
  *    refuses "..", absolute paths and symlinks that would leave the root;
  *  - the host file's bytes are touched only through inode->hostfd with
- *    pread/pwrite/ftruncate/fstat/fsync (in pagecache.c);
+ *    pread/pwrite/ftruncate/fstat/fsync (in pagecache.c); a FIFO's or
+ *    device's also with read/write/lseek, on a descriptor opened with
+ *    O_NONBLOCK and exactly the access its simulated open asked for;
+ *  - no host open blocks: every one is O_NONBLOCK (which regular files
+ *    and directories ignore);
  *  - sys->inodes holds every INODE_FILE inode that has a page cache, keyed
  *    by (dev, ino); an inode lives while it is referenced or cached, so a
  *    mapping keeps its file alive after close and after unlink.
@@ -19,6 +25,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +33,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -489,6 +497,75 @@ void fdtable_destroy(struct mmk_proc *p)
 	p->fdt.nfds = 0;
 }
 
+/* ---- Non-regular files ------------------------------------------------------------ */
+
+/*
+ * FIFOs, sockets and device nodes under the root.  mmkit has no model of
+ * their data, and no page cache for them: each open gets its own
+ * INODE_SPECIAL inode, outside the inode table, holding the host
+ * descriptor root_openat made, with exactly the access the simulated open
+ * asked for (never upgraded, unlike a regular file's) and O_NONBLOCK.
+ * read, write, pread, pwrite, lseek and fsync go to the host kernel on it
+ * and get its answers, except that where Linux would block the caller (an
+ * open of a FIFO waiting for its other end, a read of an empty FIFO, a
+ * write to a full one) the host answers at once as for O_NONBLOCK:
+ * -ENXIO, -EAGAIN (docs/DIFFERENCES.md).  mmap is -ENODEV (nommap).
+ */
+static int special_open(struct mmk_system *sys, int hfd, const struct stat *st, const char *path,
+			int flags, struct mmk_file **out)
+{
+	struct mmk_inode *in = inode_alloc(sys, INODE_SPECIAL);
+	char *abs = root_abspath(sys, path);
+	struct mmk_file *f = in ? file_new(in, flags) : NULL;
+	if (!in || !abs || !f) {
+		free(f);
+		free(abs);
+		if (in)
+			inode_free(in);
+		close(hfd);
+		return -ENOMEM;
+	}
+	in->hostfd = hfd;
+	in->dev = st->st_dev;
+	in->ino = st->st_ino;
+	in->nommap = true;
+	in->path = abs;
+	*out = f;
+	return 0;
+}
+
+/*
+ * One read or write of a non-regular file on the host: at the host
+ * descriptor's own position when off < 0 (read(2)/write(2)), else at off
+ * (pread/pwrite: -ESPIPE for a FIFO).  A write to a FIFO without readers
+ * is -EPIPE; the SIGPIPE the host kernel raises with it is taken back, as
+ * mmkit's processes have no signal handling (the host process must not
+ * die of it).
+ */
+static int64_t special_rw(struct mmk_file *f, void *buf, uint64_t len, int64_t off, bool is_write)
+{
+	int fd = f->inode->hostfd;
+	if (!is_write) {
+		ssize_t n = off < 0 ? read(fd, buf, len) : pread(fd, buf, len, off);
+		return n < 0 ? -errno : n;
+	}
+	sigset_t pipe, old, pending;
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, &old);
+	sigpending(&pending);
+	bool was_pending = sigismember(&pending, SIGPIPE);
+	ssize_t n = off < 0 ? write(fd, buf, len) : pwrite(fd, buf, len, off);
+	int err = n < 0 ? -errno : 0;
+	if (err == -EPIPE && !was_pending) {
+		struct timespec now = {0, 0};
+		while (sigtimedwait(&pipe, NULL, &now) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err ? err : n;
+}
+
 /* ---- System calls --------------------------------------------------------------------- */
 
 #define OPEN_KNOWN                                                                                 \
@@ -521,9 +598,17 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 	if ((flags & MMK_O_ACCMODE) == MMK_O_ACCMODE)
 		return -EINVAL;
 	int hflags = flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND);
-	int hfd = root_openat(sys, path, hflags, create_mode(mode));
+	int hfd = root_openat(sys, path, hflags | O_NONBLOCK, create_mode(mode));
 	if (hfd < 0)
 		return hfd;
+	struct stat st;
+	if (fstat(hfd, &st) < 0) {
+		int err = -errno;
+		close(hfd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return special_open(sys, hfd, &st, path, flags, out);
 	/* The inode's own descriptor must be able to write dirty pages back
 	 * whatever this open's mode: reopen read-write when possible. */
 	if ((flags & MMK_O_ACCMODE) != MMK_O_RDWR) {
@@ -631,6 +716,8 @@ static int64_t file_read_at(struct mmk_file *f, void *buf, uint64_t len, uint64_
 {
 	if (f->inode->kind == INODE_NULL)
 		return 0;
+	if (f->inode->kind == INODE_SPECIAL)
+		return special_rw(f, buf, len, (int64_t)off, false);
 	if (f->inode->nommap && f->inode->kind == INODE_FILE)
 		return -EISDIR;
 	return pagecache_read(f, buf, len, off);
@@ -640,6 +727,8 @@ static int64_t file_write_at(struct mmk_file *f, const void *buf, uint64_t len, 
 {
 	if (f->inode->kind == INODE_NULL)
 		return (int64_t)len;
+	if (f->inode->kind == INODE_SPECIAL)
+		return special_rw(f, (void *)buf, len, (int64_t)off, true);
 	if (f->inode->nommap)
 		return -EISDIR;
 	return pagecache_write(f, buf, len, off);
@@ -685,8 +774,9 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 	if (!f)
 		return err;
 	pthread_mutex_lock(&f->pos_lock);
-	int64_t ret = file_read_at(f, buf, len, f->pos);
-	if (ret > 0)
+	int64_t ret = f->inode->kind == INODE_SPECIAL ? special_rw(f, buf, len, -1, false)
+						       : file_read_at(f, buf, len, f->pos);
+	if (ret > 0 && f->inode->kind != INODE_SPECIAL)
 		f->pos += (uint64_t)ret;
 	pthread_mutex_unlock(&f->pos_lock);
 	file_put(f);
@@ -702,8 +792,9 @@ int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 	pthread_mutex_lock(&f->pos_lock);
 	if (f->flags & MMK_O_APPEND)
 		f->pos = append_pos(f);
-	int64_t ret = file_write_at(f, buf, len, f->pos);
-	if (ret > 0)
+	int64_t ret = f->inode->kind == INODE_SPECIAL ? special_rw(f, (void *)buf, len, -1, true)
+						       : file_write_at(f, buf, len, f->pos);
+	if (ret > 0 && f->inode->kind != INODE_SPECIAL)
 		f->pos += (uint64_t)ret;
 	pthread_mutex_unlock(&f->pos_lock);
 	file_put(f);
@@ -745,6 +836,11 @@ int64_t mmk_lseek(mmk_proc *p, int fd, int64_t off, int whence)
 	if (!f)
 		return err;
 	int64_t ret;
+	if (f->inode->kind == INODE_SPECIAL) { /* the host keeps its position */
+		off_t r = lseek(f->inode->hostfd, (off_t)off, whence);
+		file_put(f);
+		return r < 0 ? -errno : (int64_t)r;
+	}
 	pthread_mutex_lock(&f->pos_lock);
 	int64_t base = 0;
 	if (whence == SEEK_CUR) {
@@ -797,6 +893,8 @@ int mmk_fsync(mmk_proc *p, int fd)
 		err = pagecache_writeback(f->inode, 0, UINT64_MAX, true);
 	else if (f->inode->kind == INODE_NULL)
 		err = -EINVAL;
+	else if (f->inode->kind == INODE_SPECIAL) /* a FIFO: -EINVAL */
+		err = fsync(f->inode->hostfd) < 0 ? -errno : 0;
 	file_put(f);
 	return err;
 }

@@ -113,6 +113,8 @@ enum inode_kind {
 	INODE_FILE,  /* a host file under the root */
 	INODE_SHMEM, /* shared anonymous memory / /dev/zero: pages only in RAM */
 	INODE_NULL,  /* the null device behind fds 0-2 of a new process */
+	INODE_SPECIAL, /* a FIFO or device node under the root, one per open:
+	                  no page cache, I/O passed to the host (fs.c) */
 };
 
 /* Per open file readahead state (Linux's struct file_ra_state). */
@@ -133,11 +135,12 @@ struct ra_state {
 struct mmk_inode {
 	struct mmk_system *sys;     /* immutable */
 	enum inode_kind kind;       /* immutable */
-	int hostfd;                 /* immutable; -1 unless INODE_FILE */
+	int hostfd;                 /* immutable; -1 unless INODE_FILE or INODE_SPECIAL */
 	dev_t dev;                  /* immutable: host device (maps MAJ:MIN) */
 	ino_t ino;                  /* immutable: host inode number */
 	char *path;                 /* immutable: absolute host path, for maps */
-	bool nommap;                /* immutable: no mmap (directories, null device): ENODEV */
+	bool nommap;                /* immutable: no mmap (directories, FIFOs, devices,
+	                               the null device): ENODEV */
 	bool thp_get_area;          /* immutable: a regular file on a host file system that
 	                               places mappings 2 MiB aligned and has FOP_MMAP_SYNC
 	                               (ext4, xfs) */
