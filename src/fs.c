@@ -774,9 +774,10 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 	if (!f)
 		return err;
 	pthread_mutex_lock(&f->pos_lock);
-	int64_t ret = f->inode->kind == INODE_SPECIAL ? special_rw(f, buf, len, -1, false)
-						       : file_read_at(f, buf, len, f->pos);
-	if (ret > 0 && f->inode->kind != INODE_SPECIAL)
+	bool special = f->inode->kind == INODE_SPECIAL; /* the host keeps its position */
+	int64_t ret =
+	    special ? special_rw(f, buf, len, -1, false) : file_read_at(f, buf, len, f->pos);
+	if (ret > 0 && !special)
 		f->pos += (uint64_t)ret;
 	pthread_mutex_unlock(&f->pos_lock);
 	file_put(f);
@@ -792,9 +793,10 @@ int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 	pthread_mutex_lock(&f->pos_lock);
 	if (f->flags & MMK_O_APPEND)
 		f->pos = append_pos(f);
-	int64_t ret = f->inode->kind == INODE_SPECIAL ? special_rw(f, (void *)buf, len, -1, true)
-						       : file_write_at(f, buf, len, f->pos);
-	if (ret > 0 && f->inode->kind != INODE_SPECIAL)
+	bool special = f->inode->kind == INODE_SPECIAL;
+	int64_t ret = special ? special_rw(f, (void *)buf, len, -1, true)
+			      : file_write_at(f, buf, len, f->pos);
+	if (ret > 0 && !special)
 		f->pos += (uint64_t)ret;
 	pthread_mutex_unlock(&f->pos_lock);
 	file_put(f);
