@@ -146,7 +146,9 @@ static int swap_open_path(struct mmk_system *sys, const char *path)
 }
 
 /* The swap file: mmk_config.swap_path, or an unlinked temporary file in
- * the root (which no path reaches).  Returns an fd or -errno. */
+ * the root, which no path reaches (where the root's file system has no
+ * O_TMPFILE, a random name there between mkostemp and unlink, while the
+ * system is created and has no process yet).  Returns an fd or -errno. */
 static int swap_open_file(struct mmk_system *sys)
 {
 	if (sys->cfg.swap_path)
