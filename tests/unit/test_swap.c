@@ -383,6 +383,11 @@ TEST(swap_path_cannot_escape_or_be_reached)
 	snprintf(p, sizeof(p), "%s/swapfile", root);
 	CHECK_EQ(swap_system(root, p), -EINVAL);
 	CHECK(access(p, F_OK) != 0);
+	CHECK(!mkdir("sub", 0755));
+	snprintf(p, sizeof(p), "%s/sub/swapfile", root);
+	CHECK_EQ(swap_system(root, p), -EINVAL);
+	CHECK(access(p, F_OK) != 0);
+	CHECK(!rmdir("sub"));
 	CHECK(!fchdir(cwd) && !close(cwd));
 
 	/* An outside file that also has a name inside the root. */
