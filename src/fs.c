@@ -515,21 +515,20 @@ static int special_open(struct mmk_system *sys, int hfd, const struct stat *st, 
 			int flags, struct mmk_file **out)
 {
 	struct mmk_inode *in = inode_alloc(sys, INODE_SPECIAL);
-	char *abs = root_abspath(sys, path);
-	struct mmk_file *f = in ? file_new(in, flags) : NULL;
-	if (!in || !abs || !f) {
-		free(f);
-		free(abs);
-		if (in)
-			inode_free(in);
+	if (!in) {
 		close(hfd);
 		return -ENOMEM;
 	}
-	in->hostfd = hfd;
+	in->hostfd = hfd; /* from here on inode_free closes it */
 	in->dev = st->st_dev;
 	in->ino = st->st_ino;
 	in->nommap = true;
-	in->path = abs;
+	in->path = root_abspath(sys, path);
+	struct mmk_file *f = in->path ? file_new(in, flags) : NULL;
+	if (!f) {
+		inode_free(in);
+		return -ENOMEM;
+	}
 	*out = f;
 	return 0;
 }
