@@ -169,8 +169,14 @@ struct mmk_config {
 	 * far more; pages are reclaimed, written back and swapped behind its back. */
 	uint64_t swap_bytes;         /* size of the swap area (whole pages); 0: no swap,
 	                                anonymous memory is then not reclaimable */
-	const char *swap_path;       /* the swap file, relative to root (created or
-	                                truncated); NULL: an unlinked temporary file in root */
+	const char *swap_path;       /* NULL (default): the swap file is an unlinked
+	                                temporary file in root, which no path reaches.
+	                                Else a host path (relative to the working
+	                                directory) OUTSIDE root, created mode 0600 or
+	                                emptied: mmk_system_create fails with -ELOOP if any
+	                                component is a symlink, -EINVAL if it lies inside
+	                                root (a simulated process could open it) or is not
+	                                a regular file with one link */
 	int reclaim_policy;          /* MMK_RECLAIM_LRU (0, default), _CLOCK, _FIFO, _OPT */
 	int record_refs;             /* nonzero: record the page reference string (mmk_refs) */
 	const uint64_t *opt_refs;    /* MMK_RECLAIM_OPT: the reference string mmk_refs gave
@@ -277,7 +283,12 @@ int mmk_getpid(mmk_proc *p);
 
 /* open(2) relative to the system's root.  A path never resolves outside the
  * root: ".." above it, absolute paths leaving it and symlinks leaving it fail
- * with -EACCES or -ENOENT.  Returns the new fd or -errno. */
+ * with -EACCES or -ENOENT.  A created file gets mode & 01777 less the host
+ * process's umask (bits above 07777 are ignored, as open(2) does; S_ISUID
+ * and S_ISGID are dropped, see docs/DIFFERENCES.md).  A FIFO or device node
+ * is the host's, opened with exactly the access asked for and never
+ * blocking: where Linux would wait, mmkit answers as for O_NONBLOCK
+ * (docs/DIFFERENCES.md).  Returns the new fd or -errno. */
 int mmk_open(mmk_proc *p, const char *path, int flags, unsigned mode);
 int mmk_close(mmk_proc *p, int fd);
 int mmk_dup(mmk_proc *p, int fd);
@@ -320,7 +331,9 @@ int mmk_munlockall(mmk_proc *p);
 /* mincore(2): one byte per page into vec (bit 0 = resident). */
 int mmk_mincore(mmk_proc *p, uint64_t addr, uint64_t len, unsigned char *vec);
 /* brk(2): returns the new break, or the old one when the change is refused
- * (exactly as the raw Linux system call does). brk(0) returns the break. */
+ * (exactly as the raw Linux system call does). brk(0) returns the break.
+ * A killed process (or NULL) gets -ESRCH (-EINVAL), cast to uint64_t like
+ * every -errno: no break lies in the top 4095 bytes. */
 uint64_t mmk_brk(mmk_proc *p, uint64_t brk);
 /* Sets the start of the heap (as exec of an ELF would).  Only on an address
  * space with no heap yet. Returns 0 or -EINVAL. */

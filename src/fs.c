@@ -3,14 +3,20 @@
  * the system's root, the inode table (one mmk_inode, hence one page cache,
  * per host file), open file descriptions, per-process fd tables, and the
  * read/write/pread/pwrite/ftruncate/fsync/unlink system calls, which go
- * through the page cache (pagecache.c).
+ * through the page cache (pagecache.c).  FIFOs and device nodes have no
+ * page cache: their I/O goes to the host kernel (below, "Non-regular
+ * files").
  *
  * Invariants:
  *  - no path resolves outside sys->rootfd: resolution is done by the host
  *    kernel with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), which
  *    refuses "..", absolute paths and symlinks that would leave the root;
  *  - the host file's bytes are touched only through inode->hostfd with
- *    pread/pwrite/ftruncate/fstat/fsync (in pagecache.c);
+ *    pread/pwrite/ftruncate/fstat/fsync (in pagecache.c); a FIFO's or
+ *    device's also with read/write/lseek, on a descriptor opened with
+ *    O_NONBLOCK and exactly the access its simulated open asked for;
+ *  - no host open blocks: every one is O_NONBLOCK (which regular files
+ *    and directories ignore);
  *  - sys->inodes holds every INODE_FILE inode that has a page cache, keyed
  *    by (dev, ino); an inode lives while it is referenced or cached, so a
  *    mapping keeps its file alive after close and after unlink.
@@ -19,6 +25,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +33,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -48,6 +56,7 @@ static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kin
 	in->sys = sys;
 	in->kind = kind;
 	in->hostfd = -1;
+	in->max_bytes = MAX_LFS_FILESIZE;
 	atomic_init(&in->refcount, 1);
 	pthread_mutex_init(&in->lock, NULL);
 	pcache_index_init(&in->pages);
@@ -182,6 +191,21 @@ static void fs_zero_eof_block_init(struct mmk_inode *in, long magic, const struc
 }
 
 /*
+ * The file system's s_maxbytes for the regular file st: ext4's
+ * ext4_max_size() for extent-mapped files (every file ext4 creates),
+ * (2^32 - 1) blocks, so 16 TiB - 4 KiB with 4 KiB blocks; tmpfs, xfs,
+ * btrfs and the rest allow MAX_LFS_FILESIZE.  An ext2/ext3 file mapped
+ * by indirect blocks has a smaller limit, which mmkit does not model.
+ */
+static uint64_t fs_max_bytes(long magic, const struct stat *st)
+{
+	uint64_t blk = (uint64_t)st->st_blksize;
+	if (magic != EXT4_SUPER_MAGIC || blk < 1024 || (blk & (blk - 1)))
+		return MAX_LFS_FILESIZE;
+	return (((uint64_t)1 << 32) - 1) * blk;
+}
+
+/*
  * Finds or creates the inode for the host file open on hfd; consumes hfd
  * (either kept as the inode's host descriptor or closed).  Returns a
  * referenced inode or NULL with *err set.
@@ -226,6 +250,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	long magic = S_ISREG(st.st_mode) ? host_fs_magic(hfd) : 0;
 	in->thp_get_area = fs_thp_get_area(magic);
 	fs_zero_eof_block_init(in, magic, &st);
+	in->max_bytes = fs_max_bytes(magic, &st);
 	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
 	if (in->thp_get_area && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;
@@ -259,7 +284,16 @@ int inode_table_destroy(struct mmk_system *sys)
 
 /* ---- Path resolution ------------------------------------------------------------ */
 
-/* openat2 beneath the root; maps "would leave the root" to -EACCES. */
+/* How often root_openat tries again when a rename raced its resolution. */
+#define OPENAT2_RETRIES 64
+
+/*
+ * openat2 beneath the root; maps "would leave the root" to -EACCES.  With
+ * RESOLVE_BENEATH the host kernel says -EAGAIN when a rename during the
+ * walk might have let ".." escape (openat2(2): the caller may retry); a
+ * plain open(2) never fails so, so mmkit retries, a bounded number of
+ * times, and only then passes -EAGAIN on.
+ */
 static int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode)
 {
 	struct open_how how = {
@@ -267,7 +301,12 @@ static int root_openat(struct mmk_system *sys, const char *path, int flags, unsi
 	    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
-	long fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+	long fd = -1;
+	for (int i = 0; i < OPENAT2_RETRIES; i++) {
+		fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
 	if (fd < 0)
 		return errno == EXDEV ? -EACCES : -errno;
 	return (int)fd;
@@ -458,10 +497,92 @@ void fdtable_destroy(struct mmk_proc *p)
 	p->fdt.nfds = 0;
 }
 
+/* ---- Non-regular files ------------------------------------------------------------ */
+
+/*
+ * FIFOs, sockets and device nodes under the root.  mmkit has no model of
+ * their data, and no page cache for them: each open gets its own
+ * INODE_SPECIAL inode, outside the inode table, holding the host
+ * descriptor root_openat made, with exactly the access the simulated open
+ * asked for (never upgraded, unlike a regular file's) and O_NONBLOCK.
+ * read, write, pread, pwrite, lseek and fsync go to the host kernel on it
+ * and get its answers, except that where Linux would block the caller (an
+ * open of a FIFO waiting for its other end, a read of an empty FIFO, a
+ * write to a full one) the host answers at once as for O_NONBLOCK:
+ * -ENXIO, -EAGAIN (docs/DIFFERENCES.md).  mmap is -ENODEV (nommap).
+ */
+static int special_open(struct mmk_system *sys, int hfd, const struct stat *st, const char *path,
+			int flags, struct mmk_file **out)
+{
+	struct mmk_inode *in = inode_alloc(sys, INODE_SPECIAL);
+	if (!in) {
+		close(hfd);
+		return -ENOMEM;
+	}
+	in->hostfd = hfd; /* from here on inode_free closes it */
+	in->dev = st->st_dev;
+	in->ino = st->st_ino;
+	in->nommap = true;
+	in->path = root_abspath(sys, path);
+	struct mmk_file *f = in->path ? file_new(in, flags) : NULL;
+	if (!f) {
+		inode_free(in);
+		return -ENOMEM;
+	}
+	*out = f;
+	return 0;
+}
+
+/*
+ * One read or write of a non-regular file on the host: at the host
+ * descriptor's own position when off < 0 (read(2)/write(2)), else at off
+ * (pread/pwrite: -ESPIPE for a FIFO).  A write to a FIFO without readers
+ * is -EPIPE; the SIGPIPE the host kernel raises with it is taken back, as
+ * mmkit's processes have no signal handling (the host process must not
+ * die of it).
+ */
+static int64_t special_rw(struct mmk_file *f, void *buf, uint64_t len, int64_t off, bool is_write)
+{
+	int fd = f->inode->hostfd;
+	if (!is_write) {
+		ssize_t n = off < 0 ? read(fd, buf, len) : pread(fd, buf, len, off);
+		return n < 0 ? -errno : n;
+	}
+	sigset_t pipe, old, pending;
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, &old);
+	sigpending(&pending);
+	bool was_pending = sigismember(&pending, SIGPIPE);
+	ssize_t n = off < 0 ? write(fd, buf, len) : pwrite(fd, buf, len, off);
+	int err = n < 0 ? -errno : 0;
+	if (err == -EPIPE && !was_pending) {
+		struct timespec now = {0, 0};
+		while (sigtimedwait(&pipe, NULL, &now) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err ? err : n;
+}
+
 /* ---- System calls --------------------------------------------------------------------- */
 
 #define OPEN_KNOWN                                                                                 \
 	(MMK_O_ACCMODE | MMK_O_CREAT | MMK_O_EXCL | MMK_O_TRUNC | MMK_O_APPEND | MMK_O_CLOEXEC)
+
+/*
+ * The mode a file created by open(O_CREAT) asks the host for: Linux's
+ * open() keeps mode & S_IALLUGO (07777) and ignores higher bits (openat2
+ * would refuse them with -EINVAL); the host kernel then takes the umask
+ * off, the host process's being the simulated one's.  mmkit also drops
+ * S_ISUID and S_ISGID, which Linux keeps for the owner: no simulated
+ * process can exec, and on the host they would make a set-ID program of
+ * whoever runs mmkit (docs/DIFFERENCES.md).
+ */
+static unsigned create_mode(unsigned mode)
+{
+	return mode & 07777 & ~(unsigned)(S_ISUID | S_ISGID);
+}
 
 /* Opens PATH beneath the root and returns a new open file description. */
 static int file_open(struct mmk_system *sys, const char *path, int flags, unsigned mode,
@@ -476,9 +597,17 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 	if ((flags & MMK_O_ACCMODE) == MMK_O_ACCMODE)
 		return -EINVAL;
 	int hflags = flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND);
-	int hfd = root_openat(sys, path, hflags, mode);
+	int hfd = root_openat(sys, path, hflags | O_NONBLOCK, create_mode(mode));
 	if (hfd < 0)
 		return hfd;
+	struct stat st;
+	if (fstat(hfd, &st) < 0) {
+		int err = -errno;
+		close(hfd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return special_open(sys, hfd, &st, path, flags, out);
 	/* The inode's own descriptor must be able to write dirty pages back
 	 * whatever this open's mode: reopen read-write when possible. */
 	if ((flags & MMK_O_ACCMODE) != MMK_O_RDWR) {
@@ -586,6 +715,8 @@ static int64_t file_read_at(struct mmk_file *f, void *buf, uint64_t len, uint64_
 {
 	if (f->inode->kind == INODE_NULL)
 		return 0;
+	if (f->inode->kind == INODE_SPECIAL)
+		return special_rw(f, buf, len, (int64_t)off, false);
 	if (f->inode->nommap && f->inode->kind == INODE_FILE)
 		return -EISDIR;
 	return pagecache_read(f, buf, len, off);
@@ -595,6 +726,8 @@ static int64_t file_write_at(struct mmk_file *f, const void *buf, uint64_t len, 
 {
 	if (f->inode->kind == INODE_NULL)
 		return (int64_t)len;
+	if (f->inode->kind == INODE_SPECIAL)
+		return special_rw(f, (void *)buf, len, (int64_t)off, true);
 	if (f->inode->nommap)
 		return -EISDIR;
 	return pagecache_write(f, buf, len, off);
@@ -640,8 +773,10 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 	if (!f)
 		return err;
 	pthread_mutex_lock(&f->pos_lock);
-	int64_t ret = file_read_at(f, buf, len, f->pos);
-	if (ret > 0)
+	bool special = f->inode->kind == INODE_SPECIAL; /* the host keeps its position */
+	int64_t ret =
+	    special ? special_rw(f, buf, len, -1, false) : file_read_at(f, buf, len, f->pos);
+	if (ret > 0 && !special)
 		f->pos += (uint64_t)ret;
 	pthread_mutex_unlock(&f->pos_lock);
 	file_put(f);
@@ -657,8 +792,10 @@ int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 	pthread_mutex_lock(&f->pos_lock);
 	if (f->flags & MMK_O_APPEND)
 		f->pos = append_pos(f);
-	int64_t ret = file_write_at(f, buf, len, f->pos);
-	if (ret > 0)
+	bool special = f->inode->kind == INODE_SPECIAL;
+	int64_t ret = special ? special_rw(f, (void *)buf, len, -1, true)
+			      : file_write_at(f, buf, len, f->pos);
+	if (ret > 0 && !special)
 		f->pos += (uint64_t)ret;
 	pthread_mutex_unlock(&f->pos_lock);
 	file_put(f);
@@ -700,6 +837,11 @@ int64_t mmk_lseek(mmk_proc *p, int fd, int64_t off, int whence)
 	if (!f)
 		return err;
 	int64_t ret;
+	if (f->inode->kind == INODE_SPECIAL) { /* the host keeps its position */
+		off_t r = lseek(f->inode->hostfd, (off_t)off, whence);
+		file_put(f);
+		return r < 0 ? -errno : (int64_t)r;
+	}
 	pthread_mutex_lock(&f->pos_lock);
 	int64_t base = 0;
 	if (whence == SEEK_CUR) {
@@ -752,6 +894,8 @@ int mmk_fsync(mmk_proc *p, int fd)
 		err = pagecache_writeback(f->inode, 0, UINT64_MAX, true);
 	else if (f->inode->kind == INODE_NULL)
 		err = -EINVAL;
+	else if (f->inode->kind == INODE_SPECIAL) /* a FIFO: -EINVAL */
+		err = fsync(f->inode->hostfd) < 0 ? -errno : 0;
 	file_put(f);
 	return err;
 }
@@ -812,8 +956,11 @@ int mmk_unlink(mmk_proc *p, const char *path)
 		return -ENOMEM;
 	/* Strip trailing slashes, then split into parent and last component. */
 	size_t n = strlen(dup);
-	while (n > 1 && dup[n - 1] == '/')
+	bool slashes = false;
+	while (n > 1 && dup[n - 1] == '/') {
 		dup[--n] = 0;
+		slashes = true;
+	}
 	char *slash = strrchr(dup, '/');
 	const char *name = slash ? slash + 1 : dup;
 	const char *parent = slash ? (slash == dup ? "/" : dup) : ".";
@@ -824,15 +971,19 @@ int mmk_unlink(mmk_proc *p, const char *path)
 		free(dup);
 		return dfd;
 	}
-	/* do_unlinkat(): a last component "." or ".." is a directory. */
-	if (!strcmp(name, ".") || !strcmp(name, "..")) {
+	/* do_unlinkat(): a last component "." or ".." (or the root) is a
+	 * directory. */
+	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
 		close(dfd);
 		free(dup);
 		return -EISDIR;
 	}
 	struct stat st;
 	bool have = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	err = unlinkat(dfd, name, 0) < 0 ? -errno : 0;
+	if (slashes) /* do_unlinkat()'s "slashes:", the name itself not followed */
+		err = !have ? -errno : S_ISDIR(st.st_mode) ? -EISDIR : -ENOTDIR;
+	else
+		err = unlinkat(dfd, name, 0) < 0 ? -errno : 0;
 	close(dfd);
 	free(dup);
 	if (!err && have)

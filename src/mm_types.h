@@ -49,6 +49,8 @@
 #include "vma_tree.h"
 
 #define PAGE_SIZE 4096ULL
+/* The largest file size the VFS allows on a 64-bit kernel (linux/fs.h). */
+#define MAX_LFS_FILESIZE ((uint64_t)INT64_MAX)
 #define PAGE_SHIFT 12
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
@@ -111,6 +113,8 @@ enum inode_kind {
 	INODE_FILE,  /* a host file under the root */
 	INODE_SHMEM, /* shared anonymous memory / /dev/zero: pages only in RAM */
 	INODE_NULL,  /* the null device behind fds 0-2 of a new process */
+	INODE_SPECIAL, /* a FIFO or device node under the root, one per open:
+	                  no page cache, I/O passed to the host (fs.c) */
 };
 
 /* Per open file readahead state (Linux's struct file_ra_state). */
@@ -131,11 +135,12 @@ struct ra_state {
 struct mmk_inode {
 	struct mmk_system *sys;     /* immutable */
 	enum inode_kind kind;       /* immutable */
-	int hostfd;                 /* immutable; -1 unless INODE_FILE */
+	int hostfd;                 /* immutable; -1 unless INODE_FILE or INODE_SPECIAL */
 	dev_t dev;                  /* immutable: host device (maps MAJ:MIN) */
 	ino_t ino;                  /* immutable: host inode number */
 	char *path;                 /* immutable: absolute host path, for maps */
-	bool nommap;                /* immutable: no mmap (directories, null device): ENODEV */
+	bool nommap;                /* immutable: no mmap (directories, FIFOs, devices,
+	                               the null device): ENODEV */
 	bool thp_get_area;          /* immutable: a regular file on a host file system that
 	                               places mappings 2 MiB aligned and has FOP_MMAP_SYNC
 	                               (ext4, xfs) */
@@ -146,6 +151,9 @@ struct mmk_inode {
 	                               blocks, whose size changes zero the block at an
 	                               unaligned EOF through the page cache
 	                               (zero_eof_block_locked in pagecache.c) */
+	uint64_t max_bytes;         /* immutable: the file system's s_maxbytes, the largest
+	                               size a write or truncate may give the file
+	                               (fs_max_bytes in fs.c) */
 	atomic_uint refcount;       /* open files + mappings + the inode table's 0 */
 	pthread_mutex_t lock;       /* protects all fields below */
 	uint64_t size;              /* i_size: authoritative while the inode lives */

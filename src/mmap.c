@@ -834,8 +834,9 @@ static int do_brk_flags(struct mm *mm, struct vma *brkvma, uint64_t addr, uint64
 
 uint64_t mmk_brk(mmk_proc *p, uint64_t brk)
 {
-	if (proc_enter(p))
-		return 0;
+	int err = proc_enter(p);
+	if (err)
+		return (uint64_t)(int64_t)err;
 	struct mm *mm = p->mm;
 	mmap_write_lock(mm);
 	uint64_t origbrk = mm->brk;

@@ -537,20 +537,21 @@ static int write_begin_folio_locked(struct mmk_inode *in, uint64_t pos, uint64_t
 /*
  * generic_perform_write(): copies into cache pages (created or read as
  * needed), dirties them, and moves i_size past what was written.  Returns
- * the bytes written, or -errno if none could be (-EFBIG past the largest
- * file size).
+ * the bytes written, or -errno if none could be (-EFBIG at or past the
+ * file system's largest file size, inode->max_bytes).
  */
 int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint64_t off)
 {
 	struct mmk_inode *in = f->inode;
 	const uint8_t *src = buf;
-	const uint64_t max_size = (uint64_t)INT64_MAX;
 	if (!len)
 		return 0;
-	if (off >= max_size)
+	/* generic_write_check_limits(): at or past s_maxbytes nothing is
+	 * written; a write crossing it is cut short there. */
+	if (off >= in->max_bytes)
 		return -EFBIG;
-	if (len > max_size - off)
-		len = max_size - off;
+	if (len > in->max_bytes - off)
+		len = in->max_bytes - off;
 	pthread_mutex_lock(&in->lock);
 	if (off + len > in->size)
 		zero_post_eof_locked(in, in->size);
@@ -633,6 +634,8 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 {
 	if (size > (uint64_t)INT64_MAX)
 		return -EINVAL;
+	if (size > in->max_bytes)
+		return -EFBIG; /* inode_newsize_ok() */
 	pthread_mutex_lock(&in->lock);
 	if (in->kind == INODE_FILE && ftruncate(in->hostfd, (off_t)size) < 0) {
 		int err = -errno;

@@ -30,10 +30,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lru.h"
@@ -42,17 +45,114 @@
 
 /* ---- The area ------------------------------------------------------------------ */
 
-/* The swap file: swap_path under the root, or an unlinked temporary file
- * there.  Returns an fd or -errno. */
+/* openat2 with every symlink refused: the embedder's swap path names the
+ * file itself, never a file some link inside the root points at. */
+static int swap_openat_nolinks(int dfd, const char *path, int flags, unsigned mode)
+{
+	struct open_how how = {
+	    .flags = (uint64_t)flags | O_CLOEXEC,
+	    .mode = (flags & O_CREAT) ? mode : 0,
+	    .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/*
+ * Whether the directory open on dfd is the root or lies beneath it: walks
+ * ".." up to "/" comparing (dev, ino) with the root's, so neither symlinks
+ * nor another mount of the root's directory can hide the ancestry.
+ * Returns 1, 0, or -errno.
+ */
+static int swap_dir_in_root(struct mmk_system *sys, int dfd)
+{
+	struct stat root, st, up;
+	if (fstat(sys->rootfd, &root) < 0)
+		return -errno;
+	int fd = dup(dfd);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (fstat(fd, &st) < 0)
+			break;
+		if (st.st_dev == root.st_dev && st.st_ino == root.st_ino) {
+			close(fd);
+			return 1;
+		}
+		int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		if (parent < 0)
+			return -errno;
+		fd = parent;
+		if (fstat(fd, &up) < 0)
+			break;
+		if (up.st_dev == st.st_dev && up.st_ino == st.st_ino) {
+			close(fd);
+			return 0; /* "/" is its own parent */
+		}
+	}
+	int err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * The embedder's swap file at host path PATH (mmk_config.swap_path):
+ * created if missing, mode 0600, never through a symlink, refused with
+ * -EINVAL where it would lie inside the root (a simulated process could
+ * then open it and read or forge another process's swapped-out memory)
+ * or where it is not a regular file with a single name.  Nothing is
+ * written before those checks pass.  Returns an fd or -errno.
+ */
+static int swap_open_path(struct mmk_system *sys, const char *path)
+{
+	size_t n = strlen(path);
+	char *dir = strdup(path);
+	if (!dir)
+		return -ENOMEM;
+	char *slash = strrchr(dir, '/');
+	const char *name = slash ? slash + 1 : dir;
+	const char *parent = !slash ? "." : slash == dir ? "/" : dir;
+	if (slash)
+		*slash = 0;
+	int err = 0, fd = -1;
+	if (!n || !*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		err = -EINVAL;
+	int dfd = err ? -1 : swap_openat_nolinks(AT_FDCWD, parent, O_PATH | O_DIRECTORY, 0);
+	if (!err && dfd < 0)
+		err = dfd;
+	if (!err) {
+		int inside = swap_dir_in_root(sys, dfd);
+		err = inside < 0 ? inside : inside ? -EINVAL : 0;
+	}
+	if (!err) {
+		fd = swap_openat_nolinks(dfd, name, O_RDWR | O_CREAT, 0600);
+		if (fd < 0)
+			err = fd;
+	}
+	struct stat st;
+	if (!err && fstat(fd, &st) < 0)
+		err = -errno;
+	if (!err && (!S_ISREG(st.st_mode) || st.st_nlink != 1))
+		err = -EINVAL;
+	if (!err && ftruncate(fd, 0) < 0) /* no old contents survive */
+		err = -errno;
+	if (dfd >= 0)
+		close(dfd);
+	free(dir);
+	if (err && fd >= 0)
+		close(fd);
+	return err ? err : fd;
+}
+
+/* The swap file: mmk_config.swap_path, or an unlinked temporary file in
+ * the root, which no path reaches (where the root's file system has no
+ * O_TMPFILE, a random name there between mkostemp and unlink, while the
+ * system is created and has no process yet).  Returns an fd or -errno. */
 static int swap_open_file(struct mmk_system *sys)
 {
-	const char *path = sys->cfg.swap_path;
-	if (path) {
-		if (!*path || path[0] == '/' || strstr(path, ".."))
-			return -EINVAL; /* must stay inside the root */
-		int fd = openat(sys->rootfd, path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		return fd < 0 ? -errno : fd;
-	}
+	if (sys->cfg.swap_path)
+		return swap_open_path(sys, sys->cfg.swap_path);
 	int fd = open(sys->rootpath, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return fd;

@@ -82,6 +82,8 @@ TEST(anonymous_overcommit_without_swap_kills_only_the_hog)
 	CHECK(mmk_frames_free(fx.sys) > mmk_frames_total(fx.sys) / 2);
 	CHECK_EQ(mmk_fill(hog, (uint64_t)a, 1, PS, &si), -ESRCH);
 	CHECK_EQ(mmk_mmap(hog, 0, PS, RW, PA, -1, 0), -ESRCH);
+	CHECK_EQ((int64_t)mmk_brk(hog, 0), -ESRCH);
+	CHECK_EQ((int64_t)mmk_brk(hog, 0x10000000), -ESRCH);
 	for (int i = 0; i < 16; i++)
 		CHECK_EQ(peek(fx.p, (uint64_t)small + (uint64_t)i * PS), 's');
 	int64_t more = mmk_mmap(fx.p, 0, 64 * PS, RW, PA, -1, 0);

@@ -698,4 +698,41 @@ TEST(growing_a_file_dirties_its_old_eof_page_on_ext4_unless_configured_off)
 	}
 }
 
+/*
+ * Issue 6: the file system's largest file size (ext4 with 4 KiB blocks:
+ * 16 TiB - 4 KiB; MAX_LFS_FILESIZE elsewhere).  A write at or past it is
+ * -EFBIG and changes nothing, one crossing it is cut short, ftruncate past
+ * it is -EFBIG, and nothing poisons later writeback.
+ */
+TEST(writes_and_truncates_stop_at_the_file_systems_max_size)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	struct statfs sf;
+	CHECK(!statfs(fx.dir, &sf));
+	const uint64_t max = dir_on_ext4(fx.dir) && sf.f_bsize == 4096 ? (1ULL << 44) - PS
+									: (uint64_t)INT64_MAX;
+	fx_file(&fx, "f", 10, 'a');
+	int fd = fx_open(&fx, fx.p, "f", 0);
+	if (max != (uint64_t)INT64_MAX)
+		CHECK_EQ(mmk_pwrite(fx.p, fd, "far", 3, 1LL << 50), -EFBIG);
+	CHECK_EQ(mmk_pwrite(fx.p, fd, "x", 1, (int64_t)max), -EFBIG);
+	CHECK_EQ(mmk_fsize(fx.p, fd), 10);
+	CHECK_EQ(mmk_fsync(fx.p, fd), 0);
+	if (max != (uint64_t)INT64_MAX) {
+		CHECK_EQ(mmk_ftruncate(fx.p, fd, (int64_t)max + 1), -EFBIG);
+		CHECK_EQ(mmk_fsize(fx.p, fd), 10);
+		CHECK_EQ(mmk_pwrite(fx.p, fd, "hello world", 11, (int64_t)max - 5), 5);
+		CHECK_EQ(mmk_fsize(fx.p, fd), (int64_t)max);
+		CHECK_EQ(mmk_fsync(fx.p, fd), 0);
+		CHECK_EQ(mmk_ftruncate(fx.p, fd, 10), 0);
+	}
+	CHECK_EQ(mmk_pwrite(fx.p, fd, "b", 1, 3), 1);
+	CHECK_EQ(mmk_fsync(fx.p, fd), 0);
+	CHECK(host_all(&fx, "f", 3, 1, 'b'));
+	CHECK_EQ(host_size(&fx, "f"), 10);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
 T_MAIN

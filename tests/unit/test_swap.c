@@ -8,6 +8,8 @@
  * it.  Every test ends with the full invariant check, which also checks
  * every swap slot's count against the page tables.
  */
+#include <dirent.h>
+
 #include "page_test.h"
 #include "reclaim.h"
 
@@ -293,15 +295,19 @@ TEST(shared_anonymous_memory_swaps_through_its_inode)
 	CHECK(!fx_done(&fx));
 }
 
-/* A named swap file inside the root, and every policy swapping correctly. */
+/* A named swap file outside the root, and every policy swapping correctly. */
 TEST(swap_file_path_and_every_policy)
 {
+	char out[] = "/tmp/mmkit-swapout-XXXXXX", path[64];
+	CHECK(mkdtemp(out) != NULL);
+	snprintf(path, sizeof(path), "%s/swapfile", out);
 	for (int policy = MMK_RECLAIM_LRU; policy <= MMK_RECLAIM_FIFO; policy++) {
 		struct fixture fx;
 		struct mmk_config c = {.ram_bytes = 1 * MB, .swap_bytes = 4 * MB,
-				       .swap_path = "swapfile", .reclaim_policy = policy};
+				       .swap_path = path, .reclaim_policy = policy};
 		CHECK(!fx_init_cfg(&fx, &c));
-		CHECK_EQ(host_size(&fx, "swapfile"), 4 * (off_t)MB);
+		struct stat st;
+		CHECK(!stat(path, &st) && st.st_size == 4 * (off_t)MB);
 		const uint64_t n = 600;
 		int64_t a = mmk_mmap(fx.p, 0, n * PS, RW, PA, -1, 0);
 		CHECK_EQ(write_pages(fx.p, (uint64_t)a, n, 10 + (uint64_t)policy), 0);
@@ -316,10 +322,96 @@ TEST(swap_file_path_and_every_policy)
 		CHECK_INV(&fx);
 		CHECK(!fx_done(&fx));
 	}
-	struct fixture fx;
-	struct mmk_config bad = {.swap_bytes = 4 * MB, .swap_path = "../escape"};
-	CHECK(fx_init_cfg(&fx, &bad) != 0);
-	rm_rf(fx.dir);
+	rm_rf(out);
+}
+
+/* A system on ROOT with swap at swap_path; 0 or -errno of the creation. */
+static int swap_system(const char *root, const char *swap_path)
+{
+	struct mmk_config c = {.root = root, .ram_bytes = 1 * MB, .swap_bytes = 4 * MB,
+			       .swap_path = swap_path};
+	mmk_system *sys;
+	int err = mmk_system_create(&c, &sys);
+	if (!err)
+		mmk_system_destroy(sys);
+	return err;
+}
+
+/* The bytes of host file PATH, compared with want[len]. */
+static int host_file_is(const char *path, const char *want, size_t len)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+	if (fd >= 0)
+		close(fd);
+	return n == (ssize_t)len && !memcmp(buf, want, len);
+}
+
+/*
+ * Issue 2: a swap path is the embedder's host file, never one a link in the
+ * root leads to, and never inside the root, where a simulated process could
+ * open it and read or forge another process's swapped-out memory.
+ */
+TEST(swap_path_cannot_escape_or_be_reached)
+{
+	char base[] = "/tmp/mmkit-swapesc-XXXXXX", root[64], outd[64], p[128];
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(root, sizeof(root), "%s/root", base);
+	snprintf(outd, sizeof(outd), "%s/out", base);
+	CHECK(!mkdir(root, 0755) && !mkdir(outd, 0755));
+	snprintf(p, sizeof(p), "%s/victim", outd);
+	int fd = open(p, O_CREAT | O_WRONLY, 0644);
+	CHECK(fd >= 0 && write(fd, "precious", 8) == 8 && !close(fd));
+	snprintf(p, sizeof(p), "%s/swaplink", root);
+	CHECK(!symlink("../out/victim", p));
+	snprintf(p, sizeof(p), "%s/dl", root);
+	CHECK(!symlink("../out", p));
+	int cwd = open(".", O_PATH | O_DIRECTORY);
+	CHECK(cwd >= 0 && !chdir(root));
+
+	/* A symlink to an outside file, a symlinked directory, a plain name:
+	 * all refused, nothing created or touched on either side. */
+	CHECK(swap_system(root, "swaplink") < 0);
+	snprintf(p, sizeof(p), "%s/victim", outd);
+	CHECK(host_file_is(p, "precious", 8));
+	CHECK(swap_system(root, "dl/newswap") < 0);
+	snprintf(p, sizeof(p), "%s/newswap", outd);
+	CHECK(access(p, F_OK) != 0);
+	CHECK_EQ(swap_system(root, "swapfile"), -EINVAL);
+	CHECK(access("swapfile", F_OK) != 0);
+	snprintf(p, sizeof(p), "%s/swapfile", root);
+	CHECK_EQ(swap_system(root, p), -EINVAL);
+	CHECK(access(p, F_OK) != 0);
+	CHECK(!mkdir("sub", 0755));
+	snprintf(p, sizeof(p), "%s/sub/swapfile", root);
+	CHECK_EQ(swap_system(root, p), -EINVAL);
+	CHECK(access(p, F_OK) != 0);
+	CHECK(!rmdir("sub"));
+	CHECK(!fchdir(cwd) && !close(cwd));
+
+	/* An outside file that also has a name inside the root. */
+	snprintf(p, sizeof(p), "%s/victim", outd);
+	char hl[128];
+	snprintf(hl, sizeof(hl), "%s/hard", root);
+	CHECK(!link(p, hl));
+	CHECK_EQ(swap_system(root, p), -EINVAL);
+	CHECK(host_file_is(p, "precious", 8));
+	CHECK(!unlink(hl));
+
+	/* The default swap file has no name: the root holds only what the test
+	 * made there, so no simulated path reaches swap. */
+	struct mmk_config c = {.root = root, .ram_bytes = 1 * MB, .swap_bytes = 4 * MB};
+	mmk_system *sys;
+	CHECK_EQ(mmk_system_create(&c, &sys), 0);
+	DIR *d = opendir(root);
+	int names = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		names += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	CHECK(d && !closedir(d));
+	CHECK_EQ(names, 2); /* swaplink, dl */
+	CHECK(!mmk_system_destroy(sys));
+	rm_rf(base);
 }
 
 /* ---- Random operations under pressure against a shadow copy ----------------- */
