@@ -999,10 +999,14 @@ int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uin
 	int err = file_open(sys, path, MMK_O_WRONLY | MMK_O_CREAT | MMK_O_TRUNC, 0644, &f);
 	if (err)
 		return err;
+	/* A FIFO or device is written as write(2) writes it (it has no
+	 * offsets) and its fsync answers as the host's does. */
+	bool special = f->inode->kind == INODE_SPECIAL;
 	uint64_t done = 0;
 	while (done < len) {
 		uint64_t piece = len - done < PAGE_SIZE ? len - done : PAGE_SIZE;
-		int64_t n = file_write_at(f, (const char *)data + done, piece, done);
+		int64_t n = special ? special_rw(f, (void *)((const char *)data + done), piece, -1, true)
+				    : file_write_at(f, (const char *)data + done, piece, done);
 		if (n < 0) {
 			err = (int)n;
 			break;
@@ -1017,6 +1021,8 @@ int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uin
 	 * the host would write them back by itself depends on its load. */
 	if (!err && f->inode->kind == INODE_FILE && !f->inode->nommap)
 		err = pagecache_writeback(f->inode, 0, UINT64_MAX, true);
+	else if (!err && special && fsync(f->inode->hostfd) < 0)
+		err = -errno;
 	file_put(f);
 	return err;
 }

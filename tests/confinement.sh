@@ -298,7 +298,7 @@ setup_fifo() {
 	ln -s "$OUT/fifo" "$ROOT/out_fifo"
 	ln -s ../out/fifo "$ROOT/rel_fifo"
 }
-case_both fifos setup_fifo 'out_fifo|rel_fifo' 0 <<'EOF'
+case_both fifos setup_fifo 'out_fifo|rel_fifo' 1 <<'EOF'
 spawn P
 P: o = open out_fifo rdonly
 P: q = open rel_fifo wronly
