@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pages.h"
 
 #define FD_MAX 1024 /* RLIMIT_NOFILE's default soft limit */
 
@@ -108,30 +109,44 @@ static void inode_unhash(struct mmk_system *sys, struct mmk_inode *in)
 	in->hash_next = NULL;
 }
 
+/* Drops a reference that is not the last: true, or false if it may be. */
+static bool inode_put_not_last(struct mmk_inode *in)
+{
+	unsigned r = atomic_load(&in->refcount);
+	while (r > 1)
+		if (atomic_compare_exchange_weak(&in->refcount, &r, r - 1))
+			return true;
+	return false;
+}
+
 /*
  * Drops a reference.  A host file that is still linked stays in the inode
  * table with its page cache, as Linux keeps a file's pages cached after the
- * last close (written back by the flusher, sync or destroy).  Anything else
- * is released: dirty pages of an unlinked file go to the host file, whose
- * data nobody can see any more but whose blocks Linux would still write.
+ * last close (written back by the flusher, sync or destroy); once it is
+ * also clean it closes its host descriptor (hostfd.c).  Anything else is
+ * released: dirty pages of an unlinked file go to the host file, whose data
+ * nobody can see any more but whose blocks Linux would still write.  The
+ * caller holds no inode lock.
  */
 void inode_put(struct mmk_inode *in)
 {
 	struct mmk_system *sys = in->sys;
 	if (in->kind == INODE_FILE) {
-		pthread_mutex_lock(&sys->lock);
-		if (atomic_fetch_sub(&in->refcount, 1) != 1) {
-			pthread_mutex_unlock(&sys->lock);
+		if (inode_put_not_last(in))
 			return;
-		}
-		/* No inode->lock here: it comes before sys->lock. */
-		bool keep = !atomic_load(&in->unlinked);
-		if (keep) {
+		/* The last reference goes under sys->lock (a lookup takes the
+		 * first one under it) and inode->lock (hostfd_idle_locked). */
+		pthread_mutex_lock(&in->lock);
+		pthread_mutex_lock(&sys->lock);
+		if (atomic_fetch_sub(&in->refcount, 1) != 1 || !atomic_load(&in->unlinked)) {
 			pthread_mutex_unlock(&sys->lock);
+			hostfd_idle_locked(in);
+			pthread_mutex_unlock(&in->lock);
 			return;
 		}
 		inode_unhash(sys, in);
 		pthread_mutex_unlock(&sys->lock);
+		pthread_mutex_unlock(&in->lock);
 	} else if (atomic_fetch_sub(&in->refcount, 1) != 1) {
 		return;
 	}
@@ -182,8 +197,8 @@ static void fs_zero_eof_block_init(struct mmk_inode *in, long magic, const struc
 }
 
 /*
- * Finds or creates the inode for the host file open on hfd; consumes hfd
- * (either kept as the inode's host descriptor or closed).  Returns a
+ * Finds or creates the inode for the host file open on hfd (which stays the
+ * caller's: it is offered to the inode with hostfd_offer).  Returns a
  * referenced inode or NULL with *err set.
  */
 static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const char *abspath,
@@ -192,7 +207,6 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	struct stat st;
 	if (fstat(hfd, &st) < 0) {
 		*err = -errno;
-		close(hfd);
 		return NULL;
 	}
 	pthread_mutex_lock(&sys->lock);
@@ -201,7 +215,6 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 		if (in->dev == st.st_dev && in->ino == st.st_ino) {
 			atomic_fetch_add(&in->refcount, 1);
 			pthread_mutex_unlock(&sys->lock);
-			close(hfd);
 			return in;
 		}
 	}
@@ -212,11 +225,9 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 		free(path);
 		if (in)
 			inode_free(in);
-		close(hfd);
 		*err = -ENOMEM;
 		return NULL;
 	}
-	in->hostfd = hfd;
 	in->dev = st.st_dev;
 	in->ino = st.st_ino;
 	in->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
@@ -259,8 +270,9 @@ int inode_table_destroy(struct mmk_system *sys)
 
 /* ---- Path resolution ------------------------------------------------------------ */
 
-/* openat2 beneath the root; maps "would leave the root" to -EACCES. */
-static int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode)
+/* openat2 beneath the root; maps "would leave the root" to -EACCES.  Out
+ * of host descriptors, it sheds those of idle inodes and retries once. */
+int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode)
 {
 	struct open_how how = {
 	    .flags = (uint64_t)flags | O_CLOEXEC,
@@ -268,6 +280,10 @@ static int root_openat(struct mmk_system *sys, const char *path, int flags, unsi
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+		hostfd_shed(sys);
+		fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+	}
 	if (fd < 0)
 		return errno == EXDEV ? -EACCES : -errno;
 	return (int)fd;
@@ -479,17 +495,6 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 	int hfd = root_openat(sys, path, hflags, mode);
 	if (hfd < 0)
 		return hfd;
-	/* The inode's own descriptor must be able to write dirty pages back
-	 * whatever this open's mode: reopen read-write when possible. */
-	if ((flags & MMK_O_ACCMODE) != MMK_O_RDWR) {
-		char proc[64];
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", hfd);
-		int rw = open(proc, O_RDWR | O_CLOEXEC);
-		if (rw >= 0) {
-			close(hfd);
-			hfd = rw;
-		}
-	}
 	char *abs = root_abspath(sys, path);
 	if (!abs) {
 		close(hfd);
@@ -498,10 +503,20 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 	int err = 0;
 	struct mmk_inode *in = inode_for_hostfd(sys, hfd, abs, &err);
 	free(abs);
-	if (!in)
+	if (!in) {
+		close(hfd);
 		return err;
-	if ((flags & MMK_O_TRUNC) && file_writable(&(struct mmk_file){.flags = flags}) &&
-	    !in->nommap) {
+	}
+	/* hfd becomes or widens the inode's own descriptor (hostfd.c). */
+	err = hostfd_offer(in, path, hfd, flags & O_ACCMODE);
+	if (err) {
+		inode_put(in);
+		return err;
+	}
+	/* do_open() -> handle_truncate(): whatever the access mode (the host
+	 * open checked write permission, as build_open_flags() asks MAY_WRITE
+	 * for O_TRUNC), the host file was truncated; so is the cache. */
+	if ((flags & MMK_O_TRUNC) && !in->nommap) {
 		err = pagecache_truncate(in, 0);
 		if (err) {
 			inode_put(in);
@@ -769,21 +784,17 @@ int64_t mmk_fsize(mmk_proc *p, int fd)
 	return size;
 }
 
-/* Marks the cached inode of (dev, ino), if any, as unlinked when its host
- * file has no name left. */
-static void inode_note_unlink(struct mmk_system *sys, dev_t dev, ino_t ino)
+/* Marks the cached inode of the host file st describes (as it was before
+ * its name went), if any, as unlinked when that was its last name. */
+static void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
 {
+	if (st->st_nlink > 1)
+		return;
 	pthread_mutex_lock(&sys->lock);
-	struct mmk_inode *in = sys->inodes[inode_hash(dev, ino)];
-	while (in && !(in->dev == dev && in->ino == ino))
+	struct mmk_inode *in = sys->inodes[inode_hash(st->st_dev, st->st_ino)];
+	while (in && !(in->dev == st->st_dev && in->ino == st->st_ino))
 		in = in->hash_next;
 	if (!in) {
-		pthread_mutex_unlock(&sys->lock);
-		return;
-	}
-	struct stat st;
-	bool gone = fstat(in->hostfd, &st) == 0 && st.st_nlink == 0;
-	if (!gone) {
 		pthread_mutex_unlock(&sys->lock);
 		return;
 	}
@@ -836,7 +847,7 @@ int mmk_unlink(mmk_proc *p, const char *path)
 	close(dfd);
 	free(dup);
 	if (!err && have)
-		inode_note_unlink(p->sys, st.st_dev, st.st_ino);
+		inode_note_unlink(p->sys, &st);
 	return err;
 }
 
@@ -895,19 +906,15 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 int mmk_sync(mmk_system *sys)
 {
 	int err = 0;
-	pthread_mutex_lock(&sys->lock);
-	for (int i = 0; i < INODE_HASH_SIZE; i++) {
-		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next) {
-			inode_get(in);
-			pthread_mutex_unlock(&sys->lock);
-			int e = pagecache_writeback(in, 0, UINT64_MAX, true);
-			if (e && !err)
-				err = e;
-			pthread_mutex_lock(&sys->lock);
-			/* The table keeps linked inodes, so in->hash_next stays valid. */
-			atomic_fetch_sub(&in->refcount, 1);
-		}
+	size_t n;
+	struct mmk_inode **v = inodes_snapshot(sys, &n);
+	if (!v)
+		return n ? -ENOMEM : 0;
+	for (size_t i = 0; i < n; i++) {
+		int e = pagecache_writeback(v[i], 0, UINT64_MAX, true);
+		if (e && !err)
+			err = e;
 	}
-	pthread_mutex_unlock(&sys->lock);
+	inodes_release(v, n);
 	return err;
 }

@@ -131,7 +131,11 @@ struct ra_state {
 struct mmk_inode {
 	struct mmk_system *sys;     /* immutable */
 	enum inode_kind kind;       /* immutable */
-	int hostfd;                 /* immutable; -1 unless INODE_FILE */
+	int hostfd;                 /* under lock: the host descriptor (hostfd.c): -1 but
+	                               for an INODE_FILE in use; never O_APPEND; closed
+	                               only when idle, else replaced by dup3 onto the
+	                               same number, so valid while a reference is held */
+	int hostfd_acc;             /* under lock: hostfd's O_ACCMODE */
 	dev_t dev;                  /* immutable: host device (maps MAJ:MIN) */
 	ino_t ino;                  /* immutable: host inode number */
 	char *path;                 /* immutable: absolute host path, for maps */

@@ -238,6 +238,8 @@ struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
 			count++;
 	struct mmk_inode **v = count ? malloc(count * sizeof(*v)) : NULL;
+	if (!v)
+		*n = count; /* NULL with *n > 0: no memory */
 	if (v) {
 		for (int i = 0; i < INODE_HASH_SIZE; i++) {
 			for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next) {

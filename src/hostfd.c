@@ -1,0 +1,174 @@
+/*
+ * hostfd.c - the host file descriptor through which an inode reads and
+ * writes its host file (inode->hostfd), apart from the simulated opens.
+ *
+ * A simulated open(2) opens the host file itself, beneath the root and with
+ * the caller's own access mode, O_CREAT, O_EXCL, O_TRUNC and O_APPEND, so
+ * the host kernel decides permission, creation and truncation for the
+ * simulated process as Linux would (fs.c, file_open).  That descriptor is
+ * then offered to the inode (hostfd_offer) and closed unless the inode
+ * keeps it.  The descriptor the inode keeps:
+ *
+ *  - never has O_APPEND.  Writeback and hole punching pwrite at page
+ *    offsets; on an O_APPEND descriptor every pwrite lands at the end of
+ *    the file.  Append is a property of the open file description
+ *    (mmk_file->flags), which fs.c applies itself (append_pos).
+ *  - has the widest access the host grants mmkit: an offer that is not
+ *    O_RDWR first tries an O_RDWR open of the same path beneath the root
+ *    (kept only if it is the same host file), and an offer with more access
+ *    than the inode's descriptor replaces it.  A file first opened
+ *    read-only and made writable later (chmod) thus gets a writable
+ *    descriptor from the first open that may write it, never through
+ *    /proc/self/fd.  Neither widening gives a simulated process any access
+ *    its own open was refused: that is checked by its own host open.
+ *  - is held only while the inode is in use: referenced (open files,
+ *    mappings, sync's and the flusher's passing references) or dirty.  An
+ *    idle inode (no reference, no dirty page) closes its descriptor
+ *    (hostfd_idle_locked) and keeps its clean page cache, as Linux keeps a
+ *    file's pages cached after the last close; the next open offers it a
+ *    new one.  So a process may create, write and close more files than
+ *    the host's RLIMIT_NOFILE.  This stays correct because an inode without
+ *    a descriptor needs none: it has no mapping, no open file and no dirty
+ *    page, so nothing reads or writes its host file until an open gives it
+ *    a descriptor again (of the same host file: the inode table is keyed
+ *    by (dev, ino), taken from the new descriptor).  mmk_unlink drops an
+ *    idle inode whose last name goes, so it never outlives its file
+ *    through mmkit.  Reopening by path (renames) or by handle
+ *    (open_by_handle_at needs CAP_DAC_READ_SEARCH) is never needed.  Pages
+ *    written back before the close were written with pwrite; a later
+ *    mmk_sync has no descriptor to fsync them through (they are the host
+ *    kernel's, as after any close).
+ *  - when the host runs out of descriptors (EMFILE, ENFILE), hostfd_shed
+ *    writes back the dirty pages of every unreferenced inode, which then
+ *    closes its descriptor, and the failed host open is retried once.
+ *    That writeback comes earlier than the flusher's; it is the only
+ *    visible effect (docs/DIFFERENCES.md).
+ *
+ * Locking: inode->hostfd and hostfd_acc change only under inode->lock, and
+ * only in two ways: closed (to -1) when the inode is idle, or replaced by
+ * dup3() onto the same number when an offer widens the access.  So a
+ * descriptor number read under inode->lock stays valid, and names the same
+ * host file, for as long as the reader holds a reference to the inode
+ * (pagecache_writeback's fsync after unlocking relies on it).  Without a
+ * reference (reclaim's pageout), hostfd is used only under inode->lock.
+ * A dirty page implies a descriptor: one is closed only with nrdirty == 0,
+ * and a page is dirtied only through an open file or a mapping, whose open
+ * offered a descriptor before the file could be used.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "pages.h"
+
+/* Whether access mode a (O_RDONLY, O_WRONLY, O_RDWR) allows all that b does. */
+static bool acc_covers(int a, int b)
+{
+	return a == b || a == O_RDWR;
+}
+
+/*
+ * An O_RDWR descriptor of the regular host file open on hfd, opened by
+ * path beneath the root, or -1 if the host refuses it or path now names
+ * another file.
+ */
+static int hostfd_open_rdwr(struct mmk_system *sys, const char *path, int hfd)
+{
+	struct stat a, b;
+	if (fstat(hfd, &a) < 0 || !S_ISREG(a.st_mode))
+		return -1;
+	int rw = root_openat(sys, path, O_RDWR, 0);
+	if (rw < 0)
+		return -1;
+	if (fstat(rw, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+		close(rw);
+		return -1;
+	}
+	return rw;
+}
+
+/* Clears O_APPEND on hfd.  0, or -errno (EPERM: an append-only host file). */
+static int hostfd_clear_append(int hfd)
+{
+	int fl = fcntl(hfd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if ((fl & O_APPEND) && fcntl(hfd, F_SETFL, fl & ~O_APPEND) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The access mode of the inode's descriptor, or -1 if it has none. */
+static int hostfd_acc_now(struct mmk_inode *in)
+{
+	pthread_mutex_lock(&in->lock);
+	int acc = in->hostfd >= 0 ? in->hostfd_acc : -1;
+	pthread_mutex_unlock(&in->lock);
+	return acc;
+}
+
+int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int acc)
+{
+	int have = hostfd_acc_now(in);
+	if (have == O_RDWR) {
+		close(hfd);
+		return 0;
+	}
+	if (acc != O_RDWR) {
+		int rw = hostfd_open_rdwr(in->sys, path, hfd);
+		if (rw >= 0) {
+			close(hfd);
+			hfd = rw;
+			acc = O_RDWR;
+		}
+	}
+	int err = hostfd_clear_append(hfd);
+	if (err) {
+		close(hfd);
+		return err;
+	}
+	pthread_mutex_lock(&in->lock);
+	if (in->hostfd < 0) {
+		in->hostfd = hfd;
+		in->hostfd_acc = acc;
+		hfd = -1;
+	} else if (!acc_covers(in->hostfd_acc, acc)) {
+		/* Neither covers the other (read-only vs write-only): writing
+		 * wins, so dirty pages can reach the file. */
+		if (acc != O_RDONLY && dup3(hfd, in->hostfd, O_CLOEXEC) >= 0)
+			in->hostfd_acc = acc;
+	}
+	pthread_mutex_unlock(&in->lock);
+	if (hfd >= 0)
+		close(hfd);
+	return 0;
+}
+
+void hostfd_idle_locked(struct mmk_inode *in)
+{
+	if (in->kind != INODE_FILE || in->hostfd < 0 || in->nrdirty ||
+	    atomic_load(&in->refcount) != 0)
+		return;
+	close(in->hostfd);
+	in->hostfd = -1;
+}
+
+void hostfd_shed(struct mmk_system *sys)
+{
+	size_t n;
+	struct mmk_inode **v = inodes_snapshot(sys, &n);
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct mmk_inode *in = v[i];
+		/* Only the snapshot's reference: nobody has it open or mapped
+		 * (racy, and harmless: an inode opened meanwhile is written
+		 * back early and keeps its descriptor). */
+		if (in->kind == INODE_FILE && atomic_load(&in->refcount) == 1)
+			(void)pagecache_writeback(in, 0, UINT64_MAX, false);
+	}
+	inodes_release(v, n); /* the last reference of each idle inode closes its fd */
+}
