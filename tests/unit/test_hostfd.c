@@ -152,6 +152,34 @@ TEST(a_later_writable_open_widens_the_host_descriptor)
 	AS_NOBODY(readonly_then_writable);
 }
 
+/* A 0200 file its owner opens write-only: the host lets mmkit write it
+ * but not read it, so a partial-page write goes straight to the file. */
+static void write_only_file(void)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 2 * PS, 'A');
+	chmod_in(&fx, "f", 0200);
+	CHECK_EQ(mmk_open(fx.p, "f", MMK_O_RDONLY, 0), -EACCES);
+	int fd = mmk_open(fx.p, "f", MMK_O_WRONLY, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(mmk_pwrite(fx.p, fd, "X", 1, 2), 1);
+	CHECK_EQ(mmk_pwrite(fx.p, fd, "tail", 4, 2 * PS - 2), 4);
+	CHECK_EQ(mmk_fsize(fx.p, fd), 2 * PS + 2);
+	CHECK_EQ(mmk_fsync(fx.p, fd), 0);
+	chmod_in(&fx, "f", 0600);
+	CHECK(host_is(&fx, "f", 0, "AAXAA"));
+	CHECK(host_is(&fx, "f", 2 * PS - 4, "AAtail"));
+	CHECK_EQ(host_size(&fx, "f"), 2 * PS + 2);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+TEST(a_write_only_file_takes_partial_page_writes)
+{
+	AS_NOBODY(write_only_file);
+}
+
 /* Many files created, written and closed under a small RLIMIT_NOFILE: an
  * idle inode gives its host descriptor back, its data intact. */
 TEST(more_files_than_the_descriptor_limit)
