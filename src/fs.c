@@ -9,11 +9,24 @@
  *  - no path resolves outside sys->rootfd: resolution is done by the host
  *    kernel with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), which
  *    refuses "..", absolute paths and symlinks that would leave the root;
+ *  - a simulated open opens the host file itself, with its own access
+ *    mode, O_CREAT, O_EXCL, O_TRUNC and O_APPEND, so the host decides
+ *    permission, creation and truncation; that descriptor is then offered
+ *    to the inode (hostfd_offer) and otherwise closed;
  *  - the host file's bytes are touched only through inode->hostfd with
- *    pread/pwrite/ftruncate/fstat/fsync (in pagecache.c);
+ *    pread/pwrite/ftruncate/fstat/fsync (in pagecache.c and writeback.c);
+ *    that descriptor (hostfd.c) never has O_APPEND, has the widest access
+ *    the host grants, and is held only while the inode is referenced or
+ *    dirty;
  *  - sys->inodes holds every INODE_FILE inode that has a page cache, keyed
  *    by (dev, ino); an inode lives while it is referenced or cached, so a
- *    mapping keeps its file alive after close and after unlink.
+ *    mapping keeps its file alive after close and after unlink; a cached
+ *    inode nobody uses keeps its clean pages but no host descriptor, and
+ *    leaves the table when mmk_unlink removes its last name.
+ *
+ * Locking: the last reference to an INODE_FILE inode is dropped under its
+ * inode->lock and then sys->lock (inode_put), as a lookup takes the first
+ * one under sys->lock; so inode_put's caller holds no inode lock.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -18,7 +18,7 @@
  *   0. oom->lock, reclaim->run_lock (the OOM killer; a kswapd pass or an
  *                           invariant check), taken with no other lock held
  *   1. mm->mmap_lock        (rwlock; write for VMA changes, read for faults)
- *   2. inode->lock          (one file's page cache, size and i_mmap list)
+ *   2. inode->lock          (one file's page cache, size, i_mmap list, host fd)
  *   3. anon_vma root lock   (anon_vma->root->lock)
  *   4. mm->ptl              (page tables, RSS counters, TLB of that mm)
  *   5. sys->lock            (process list, inode table, pids)
