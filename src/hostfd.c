@@ -33,7 +33,10 @@
  *    a descriptor again (of the same host file: the inode table is keyed
  *    by (dev, ino), taken from the new descriptor).  mmk_unlink drops an
  *    idle inode whose last name goes, so it never outlives its file
- *    through mmkit.  Reopening by path (renames) or by handle
+ *    through mmkit; and an idle inode whose host file's mtime or size
+ *    changed by the time it gets a descriptor again (written, or deleted
+ *    and its inode number reused, outside mmkit) drops its clean cache
+ *    first (hostfd_revalidate_locked).  Reopening by path (renames) or by handle
  *    (open_by_handle_at needs CAP_DAC_READ_SEARCH) is never needed.  Pages
  *    written back before the close were written with pwrite; a later
  *    mmk_sync has no descriptor to fsync them through (they are the host
@@ -61,6 +64,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blockmap.h"
 #include "internal.h"
 #include "pages.h"
 
@@ -110,6 +114,35 @@ static int hostfd_acc_now(struct mmk_inode *in)
 	return acc;
 }
 
+static int64_t mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/*
+ * Before an idle inode takes the descriptor hfd: if the host file's mtime
+ * or size is not what it was when the inode went idle, something outside
+ * mmkit wrote it, or deleted it and made a new file with its inode number;
+ * the clean cache is stale and goes.  Caller holds inode->lock.
+ */
+static void hostfd_revalidate_locked(struct mmk_inode *in, int hfd)
+{
+	struct stat st;
+	if (!in->idle_stamped || fstat(hfd, &st) < 0)
+		return;
+	in->idle_stamped = false;
+	if (mtime_ns(&st) == in->idle_mtime_ns && (uint64_t)st.st_size == in->idle_size)
+		return;
+	pagecache_forget_locked(in, (uint64_t)st.st_size);
+	if (!in->zero_eof_block)
+		return;
+	/* as fs.c's fs_zero_eof_block_init: written through, or all holes */
+	uint64_t pages = ((uint64_t)st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	(void)blockmap_remove(&in->blocks, 0, UINT64_MAX); /* a tail: cannot fail */
+	if ((uint64_t)st.st_blocks * 512 >= pages * PAGE_SIZE)
+		(void)blockmap_add(&in->blocks, 0, pages);
+}
+
 int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int acc)
 {
 	int have = hostfd_acc_now(in);
@@ -132,6 +165,7 @@ int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int acc)
 	}
 	pthread_mutex_lock(&in->lock);
 	if (in->hostfd < 0) {
+		hostfd_revalidate_locked(in, hfd);
 		in->hostfd = hfd;
 		in->hostfd_acc = acc;
 		hfd = -1;
@@ -152,6 +186,12 @@ void hostfd_idle_locked(struct mmk_inode *in)
 	if (in->kind != INODE_FILE || in->hostfd < 0 || in->nrdirty ||
 	    atomic_load(&in->refcount) != 0)
 		return;
+	struct stat st;
+	in->idle_stamped = fstat(in->hostfd, &st) == 0;
+	if (in->idle_stamped) {
+		in->idle_mtime_ns = mtime_ns(&st);
+		in->idle_size = (uint64_t)st.st_size;
+	}
 	close(in->hostfd);
 	in->hostfd = -1;
 }

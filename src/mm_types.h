@@ -136,6 +136,9 @@ struct mmk_inode {
 	                               only when idle, else replaced by dup3 onto the
 	                               same number, so valid while a reference is held */
 	int hostfd_acc;             /* under lock: hostfd's O_ACCMODE */
+	bool idle_stamped;          /* under lock: hostfd was closed idle, with */
+	int64_t idle_mtime_ns;      /*   the host file's mtime and size then */
+	uint64_t idle_size;
 	dev_t dev;                  /* immutable: host device (maps MAJ:MIN) */
 	ino_t ino;                  /* immutable: host inode number */
 	char *path;                 /* immutable: absolute host path, for maps */

@@ -645,6 +645,19 @@ int pagecache_release(struct mmk_inode *in)
 	return err;
 }
 
+/*
+ * invalidate_mapping_pages() of a whole idle inode whose host file changed
+ * behind mmkit's back: every page leaves the cache and i_size becomes the
+ * host file's.  No page can be mapped or dirty (hostfd.c).  Caller holds
+ * inode->lock.
+ */
+void pagecache_forget_locked(struct mmk_inode *in, uint64_t size)
+{
+	MMK_BUG_ON(in->i_mmap || in->nrdirty);
+	delete_range_locked(in, 0, UINT64_MAX);
+	in->size = size;
+}
+
 /* ---- Truncation and holes ---------------------------------------------------------------- */
 
 /* truncate_inode_partial_folio(): zeroes [from, end of page) of the page

@@ -240,4 +240,31 @@ TEST(an_idle_cached_file_unlinked_is_forgotten)
 	CHECK(!fx_done(&fx));
 }
 
+/* A cached file nobody uses has no host descriptor; if the host file is
+ * changed, or replaced by one that reuses its inode number, meanwhile, the
+ * next open sees the host's bytes, not the old cache. */
+TEST(an_idle_cached_file_changed_on_the_host_is_read_afresh)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", PS, 'A');
+	int fd = mmk_open(fx.p, "f", MMK_O_RDONLY, 0);
+	CHECK(fd >= 0);
+	char c = 0;
+	CHECK_EQ(mmk_pread(fx.p, fd, &c, 1, 0), 1);
+	CHECK_EQ(c, 'A');
+	CHECK_EQ(mmk_close(fx.p, fd), 0);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/f", fx.dir);
+	CHECK(!unlink(path));
+	fx_file(&fx, "f", PS + 1, 'B'); /* on ext4, often the same inode number */
+	fd = mmk_open(fx.p, "f", MMK_O_RDONLY, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(mmk_fsize(fx.p, fd), PS + 1);
+	CHECK_EQ(mmk_pread(fx.p, fd, &c, 1, 0), 1);
+	CHECK_EQ(c, 'B');
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
 T_MAIN
