@@ -16,11 +16,15 @@
  *  - has the widest access the host grants mmkit: an offer that is not
  *    O_RDWR first tries an O_RDWR open of the same path beneath the root
  *    (kept only if it is the same host file), and an offer with more access
- *    than the inode's descriptor replaces it.  A file first opened
- *    read-only and made writable later (chmod) thus gets a writable
- *    descriptor from the first open that may write it, never through
- *    /proc/self/fd.  Neither widening gives a simulated process any access
- *    its own open was refused: that is checked by its own host open.
+ *    than the inode's descriptor replaces it (when neither covers the
+ *    other, read-only against write-only, the writable one wins: dirty
+ *    pages must reach the file).  A file first opened read-only and made
+ *    writable later (chmod) thus gets a writable descriptor from the first
+ *    open that may write it, never through /proc/self/fd.  Neither
+ *    widening gives a simulated process any access its own open was
+ *    refused: that is checked by its own host open.  A write-only
+ *    descriptor cannot read the rest of a partly written page; such a
+ *    write goes straight to the file (pagecache.c, write_through_locked).
  *  - is held only while the inode is in use: referenced (open files,
  *    mappings, sync's and the flusher's passing references) or dirty.  An
  *    idle inode (no reference, no dirty page) closes its descriptor
@@ -36,16 +40,17 @@
  *    through mmkit; and an idle inode whose host file's mtime or size
  *    changed by the time it gets a descriptor again (written, or deleted
  *    and its inode number reused, outside mmkit) drops its clean cache
- *    first (hostfd_revalidate_locked).  Reopening by path (renames) or by handle
- *    (open_by_handle_at needs CAP_DAC_READ_SEARCH) is never needed.  Pages
- *    written back before the close were written with pwrite; a later
- *    mmk_sync has no descriptor to fsync them through (they are the host
- *    kernel's, as after any close).
+ *    first (hostfd_revalidate_locked).  Nothing is ever reopened by path
+ *    (a rename would make that another file) or by handle
+ *    (open_by_handle_at needs CAP_DAC_READ_SEARCH).  Pages written back
+ *    before the close were written with pwrite; a later mmk_sync has no
+ *    descriptor to fsync them through (they are the host kernel's, as
+ *    after any close).
  *  - when the host runs out of descriptors (EMFILE, ENFILE), hostfd_shed
  *    writes back the dirty pages of every unreferenced inode, which then
  *    closes its descriptor, and the failed host open is retried once.
- *    That writeback comes earlier than the flusher's; it is the only
- *    visible effect (docs/DIFFERENCES.md).
+ *    That writeback comes earlier than the flusher's, which is all a
+ *    script could see (docs/DIFFERENCES.md).
  *
  * Locking: inode->hostfd and hostfd_acc change only under inode->lock, and
  * only in two ways: closed (to -1) when the inode is idle, or replaced by

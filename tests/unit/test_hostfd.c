@@ -272,7 +272,7 @@ TEST(an_idle_cached_file_changed_on_the_host_is_read_afresh)
  * shedding of idle descriptors: the descriptor an inode holds is never
  * closed under a user (ASan/TSan), and no write is lost. */
 #define NRACERS 3
-#define ROUNDS 200
+#define ROUNDS	200
 
 struct racer {
 	mmk_proc *p;
@@ -292,7 +292,8 @@ static void *racer_main(void *arg)
 		}
 		unsigned char v = (unsigned char)i;
 		if (i & 1) {
-			int64_t a = mmk_mmap(r->p, 0, PS, RW, MMK_MAP_SHARED, fd, (int64_t)r->id * PS);
+			int64_t a =
+			    mmk_mmap(r->p, 0, PS, RW, MMK_MAP_SHARED, fd, (int64_t)r->id * PS);
 			if (a < 0 || mmk_store(r->p, (uint64_t)a, &v, 1, NULL) ||
 			    mmk_munmap(r->p, (uint64_t)a, PS))
 				r->err = -1000 - i;
