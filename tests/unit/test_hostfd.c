@@ -144,6 +144,12 @@ static void readonly_then_writable(void)
 	CHECK_EQ(mmk_sync(fx.sys), 0);
 	CHECK(host_is(&fx, "f", 0, "BBBBAAAAC"));
 	CHECK_EQ(mmk_store(fx.p, a + 9, "D", 1, NULL), 0);
+	/* The inode's descriptor is read-write now; an open is still checked
+	 * by its own host open. */
+	chmod_in(&fx, "f", 0444);
+	CHECK_EQ(mmk_open(fx.p, "f", MMK_O_RDWR, 0), -EACCES);
+	CHECK_EQ(mmk_open(fx.p, "f", MMK_O_RDONLY | MMK_O_TRUNC, 0), -EACCES);
+	CHECK_EQ(mmk_fsize(fx.p, ro), 2 * PS);
 	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx)); /* destroy writes "D" back without an error */
 }
