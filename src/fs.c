@@ -521,7 +521,7 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 		return err;
 	}
 	/* hfd becomes or widens the inode's own descriptor (hostfd.c). */
-	err = hostfd_offer(in, path, hfd, flags & O_ACCMODE);
+	err = hostfd_offer(in, path, hfd, hflags);
 	if (err) {
 		inode_put(in);
 		return err;

@@ -80,19 +80,19 @@ static bool acc_covers(int a, int b)
 }
 
 /*
- * An O_RDWR descriptor of the regular host file open on hfd, opened by
- * path beneath the root, or -1 if the host refuses it or path now names
+ * An O_RDWR descriptor of in's host file (a regular file), opened by path
+ * beneath the root, or -1 if the host refuses it or path now names
  * another file.
  */
-static int hostfd_open_rdwr(struct mmk_system *sys, const char *path, int hfd)
+static int hostfd_open_rdwr(struct mmk_inode *in, const char *path)
 {
-	struct stat a, b;
-	if (fstat(hfd, &a) < 0 || !S_ISREG(a.st_mode))
+	struct stat st;
+	if (in->nommap)
 		return -1;
-	int rw = root_openat(sys, path, O_RDWR, 0);
+	int rw = root_openat(in->sys, path, O_RDWR, 0);
 	if (rw < 0)
 		return -1;
-	if (fstat(rw, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+	if (fstat(rw, &st) < 0 || st.st_dev != in->dev || st.st_ino != in->ino) {
 		close(rw);
 		return -1;
 	}
@@ -105,7 +105,7 @@ static int hostfd_clear_append(int hfd)
 	int fl = fcntl(hfd, F_GETFL);
 	if (fl < 0)
 		return -errno;
-	if ((fl & O_APPEND) && fcntl(hfd, F_SETFL, fl & ~O_APPEND) < 0)
+	if (fcntl(hfd, F_SETFL, fl & ~O_APPEND) < 0)
 		return -errno;
 	return 0;
 }
@@ -148,22 +148,24 @@ static void hostfd_revalidate_locked(struct mmk_inode *in, int hfd)
 		(void)blockmap_add(&in->blocks, 0, pages);
 }
 
-int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int acc)
+int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
 {
-	int have = hostfd_acc_now(in);
-	if (have == O_RDWR) {
+	int acc = flags & O_ACCMODE;
+	bool append = flags & O_APPEND;
+	if (hostfd_acc_now(in) == O_RDWR) {
 		close(hfd);
 		return 0;
 	}
 	if (acc != O_RDWR) {
-		int rw = hostfd_open_rdwr(in->sys, path, hfd);
+		int rw = hostfd_open_rdwr(in, path);
 		if (rw >= 0) {
 			close(hfd);
 			hfd = rw;
 			acc = O_RDWR;
+			append = false;
 		}
 	}
-	int err = hostfd_clear_append(hfd);
+	int err = append ? hostfd_clear_append(hfd) : 0;
 	if (err) {
 		close(hfd);
 		return err;

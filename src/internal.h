@@ -48,11 +48,11 @@ bool file_writable(const struct mmk_file *f);
 int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode);
 
 /* ---- hostfd.c: the inode's own host descriptor ----------------------------- */
-/* Offers hfd, a host descriptor of in's file opened by path with access mode
- * acc (O_RDONLY, O_WRONLY, O_RDWR), to in; consumes hfd.  The inode keeps
+/* Offers hfd, a host descriptor of in's file opened by path with flags
+ * (its O_ACCMODE and O_APPEND matter), to in; consumes hfd.  The inode keeps
  * it, or an O_RDWR one of the same file, if it has none or less access.  0,
  * or -errno (the host refused to clear O_APPEND). */
-int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int acc);
+int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags);
 /* Closes an idle inode's descriptor: no reference, no dirty page.  Caller
  * holds inode->lock. */
 void hostfd_idle_locked(struct mmk_inode *in);
