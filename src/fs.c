@@ -11,15 +11,28 @@
  *  - no path resolves outside sys->rootfd: resolution is done by the host
  *    kernel with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), which
  *    refuses "..", absolute paths and symlinks that would leave the root;
+ *  - a simulated open opens the host file itself, with its own access
+ *    mode, O_CREAT, O_EXCL, O_TRUNC and O_APPEND, so the host decides
+ *    permission, creation and truncation; that descriptor is then offered
+ *    to the inode (hostfd_offer) and otherwise closed;
  *  - the host file's bytes are touched only through inode->hostfd with
- *    pread/pwrite/ftruncate/fstat/fsync (in pagecache.c); a FIFO's or
- *    device's also with read/write/lseek, on a descriptor opened with
- *    O_NONBLOCK and exactly the access its simulated open asked for;
+ *    pread/pwrite/ftruncate/fstat/fsync (in pagecache.c and writeback.c);
+ *    that descriptor (hostfd.c) never has O_APPEND, has the widest access
+ *    the host grants, and is held only while the inode is referenced or
+ *    dirty; a FIFO's or device's also with read/write/lseek, on a
+ *    descriptor opened with O_NONBLOCK and exactly the access its
+ *    simulated open asked for;
  *  - no host open blocks: every one is O_NONBLOCK (which regular files
  *    and directories ignore);
  *  - sys->inodes holds every INODE_FILE inode that has a page cache, keyed
  *    by (dev, ino); an inode lives while it is referenced or cached, so a
- *    mapping keeps its file alive after close and after unlink.
+ *    mapping keeps its file alive after close and after unlink; a cached
+ *    inode nobody uses keeps its clean pages but no host descriptor, and
+ *    leaves the table when mmk_unlink removes its last name.
+ *
+ * Locking: the last reference to an INODE_FILE inode is dropped under its
+ * inode->lock and then sys->lock (inode_put), as a lookup takes the first
+ * one under sys->lock; so inode_put's caller holds no inode lock.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +50,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "pages.h"
 
 #define FD_MAX 1024 /* RLIMIT_NOFILE's default soft limit */
 
@@ -117,30 +131,44 @@ static void inode_unhash(struct mmk_system *sys, struct mmk_inode *in)
 	in->hash_next = NULL;
 }
 
+/* Drops a reference that is not the last: true, or false if it may be. */
+static bool inode_put_not_last(struct mmk_inode *in)
+{
+	unsigned r = atomic_load(&in->refcount);
+	while (r > 1)
+		if (atomic_compare_exchange_weak(&in->refcount, &r, r - 1))
+			return true;
+	return false;
+}
+
 /*
  * Drops a reference.  A host file that is still linked stays in the inode
  * table with its page cache, as Linux keeps a file's pages cached after the
- * last close (written back by the flusher, sync or destroy).  Anything else
- * is released: dirty pages of an unlinked file go to the host file, whose
- * data nobody can see any more but whose blocks Linux would still write.
+ * last close (written back by the flusher, sync or destroy); once it is
+ * also clean it closes its host descriptor (hostfd.c).  Anything else is
+ * released: dirty pages of an unlinked file go to the host file, whose data
+ * nobody can see any more but whose blocks Linux would still write.  The
+ * caller holds no inode lock.
  */
 void inode_put(struct mmk_inode *in)
 {
 	struct mmk_system *sys = in->sys;
 	if (in->kind == INODE_FILE) {
-		pthread_mutex_lock(&sys->lock);
-		if (atomic_fetch_sub(&in->refcount, 1) != 1) {
-			pthread_mutex_unlock(&sys->lock);
+		if (inode_put_not_last(in))
 			return;
-		}
-		/* No inode->lock here: it comes before sys->lock. */
-		bool keep = !atomic_load(&in->unlinked);
-		if (keep) {
+		/* The last reference goes under sys->lock (a lookup takes the
+		 * first one under it) and inode->lock (hostfd_idle_locked). */
+		pthread_mutex_lock(&in->lock);
+		pthread_mutex_lock(&sys->lock);
+		if (atomic_fetch_sub(&in->refcount, 1) != 1 || !atomic_load(&in->unlinked)) {
 			pthread_mutex_unlock(&sys->lock);
+			hostfd_idle_locked(in);
+			pthread_mutex_unlock(&in->lock);
 			return;
 		}
 		inode_unhash(sys, in);
 		pthread_mutex_unlock(&sys->lock);
+		pthread_mutex_unlock(&in->lock);
 	} else if (atomic_fetch_sub(&in->refcount, 1) != 1) {
 		return;
 	}
@@ -206,8 +234,8 @@ static uint64_t fs_max_bytes(long magic, const struct stat *st)
 }
 
 /*
- * Finds or creates the inode for the host file open on hfd; consumes hfd
- * (either kept as the inode's host descriptor or closed).  Returns a
+ * Finds or creates the inode for the host file open on hfd (which stays the
+ * caller's: it is offered to the inode with hostfd_offer).  Returns a
  * referenced inode or NULL with *err set.
  */
 static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const char *abspath,
@@ -216,7 +244,6 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	struct stat st;
 	if (fstat(hfd, &st) < 0) {
 		*err = -errno;
-		close(hfd);
 		return NULL;
 	}
 	pthread_mutex_lock(&sys->lock);
@@ -225,7 +252,6 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 		if (in->dev == st.st_dev && in->ino == st.st_ino) {
 			atomic_fetch_add(&in->refcount, 1);
 			pthread_mutex_unlock(&sys->lock);
-			close(hfd);
 			return in;
 		}
 	}
@@ -236,11 +262,9 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 		free(path);
 		if (in)
 			inode_free(in);
-		close(hfd);
 		*err = -ENOMEM;
 		return NULL;
 	}
-	in->hostfd = hfd;
 	in->dev = st.st_dev;
 	in->ino = st.st_ino;
 	in->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
@@ -292,9 +316,10 @@ int inode_table_destroy(struct mmk_system *sys)
  * RESOLVE_BENEATH the host kernel says -EAGAIN when a rename during the
  * walk might have let ".." escape (openat2(2): the caller may retry); a
  * plain open(2) never fails so, so mmkit retries, a bounded number of
- * times, and only then passes -EAGAIN on.
+ * times, and only then passes -EAGAIN on.  Out of host descriptors, it
+ * sheds those of idle inodes and retries once.
  */
-static int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode)
+int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode)
 {
 	struct open_how how = {
 	    .flags = (uint64_t)flags | O_CLOEXEC,
@@ -302,8 +327,14 @@ static int root_openat(struct mmk_system *sys, const char *path, int flags, unsi
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = -1;
+	bool shed = false;
 	for (int i = 0; i < OPENAT2_RETRIES; i++) {
 		fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE) && !shed) {
+			hostfd_shed(sys);
+			shed = true;
+			continue;
+		}
 		if (fd >= 0 || errno != EAGAIN)
 			break;
 	}
@@ -608,17 +639,6 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 	}
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
 		return special_open(sys, hfd, &st, path, flags, out);
-	/* The inode's own descriptor must be able to write dirty pages back
-	 * whatever this open's mode: reopen read-write when possible. */
-	if ((flags & MMK_O_ACCMODE) != MMK_O_RDWR) {
-		char proc[64];
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", hfd);
-		int rw = open(proc, O_RDWR | O_CLOEXEC);
-		if (rw >= 0) {
-			close(hfd);
-			hfd = rw;
-		}
-	}
 	char *abs = root_abspath(sys, path);
 	if (!abs) {
 		close(hfd);
@@ -627,10 +647,20 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 	int err = 0;
 	struct mmk_inode *in = inode_for_hostfd(sys, hfd, abs, &err);
 	free(abs);
-	if (!in)
+	if (!in) {
+		close(hfd);
 		return err;
-	if ((flags & MMK_O_TRUNC) && file_writable(&(struct mmk_file){.flags = flags}) &&
-	    !in->nommap) {
+	}
+	/* hfd becomes or widens the inode's own descriptor (hostfd.c). */
+	err = hostfd_offer(in, path, hfd, hflags);
+	if (err) {
+		inode_put(in);
+		return err;
+	}
+	/* do_open() -> handle_truncate(): whatever the access mode (the host
+	 * open checked write permission, as build_open_flags() asks MAY_WRITE
+	 * for O_TRUNC), the host file was truncated; so is the cache. */
+	if ((flags & MMK_O_TRUNC) && !in->nommap) {
 		err = pagecache_truncate(in, 0);
 		if (err) {
 			inode_put(in);
@@ -913,21 +943,17 @@ int64_t mmk_fsize(mmk_proc *p, int fd)
 	return size;
 }
 
-/* Marks the cached inode of (dev, ino), if any, as unlinked when its host
- * file has no name left. */
-static void inode_note_unlink(struct mmk_system *sys, dev_t dev, ino_t ino)
+/* Marks the cached inode of the host file st describes (as it was before
+ * its name went), if any, as unlinked when that was its last name. */
+static void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
 {
+	if (st->st_nlink > 1)
+		return;
 	pthread_mutex_lock(&sys->lock);
-	struct mmk_inode *in = sys->inodes[inode_hash(dev, ino)];
-	while (in && !(in->dev == dev && in->ino == ino))
+	struct mmk_inode *in = sys->inodes[inode_hash(st->st_dev, st->st_ino)];
+	while (in && !(in->dev == st->st_dev && in->ino == st->st_ino))
 		in = in->hash_next;
 	if (!in) {
-		pthread_mutex_unlock(&sys->lock);
-		return;
-	}
-	struct stat st;
-	bool gone = fstat(in->hostfd, &st) == 0 && st.st_nlink == 0;
-	if (!gone) {
 		pthread_mutex_unlock(&sys->lock);
 		return;
 	}
@@ -987,7 +1013,7 @@ int mmk_unlink(mmk_proc *p, const char *path)
 	close(dfd);
 	free(dup);
 	if (!err && have)
-		inode_note_unlink(p->sys, st.st_dev, st.st_ino);
+		inode_note_unlink(p->sys, &st);
 	return err;
 }
 
@@ -1052,19 +1078,15 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 int mmk_sync(mmk_system *sys)
 {
 	int err = 0;
-	pthread_mutex_lock(&sys->lock);
-	for (int i = 0; i < INODE_HASH_SIZE; i++) {
-		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next) {
-			inode_get(in);
-			pthread_mutex_unlock(&sys->lock);
-			int e = pagecache_writeback(in, 0, UINT64_MAX, true);
-			if (e && !err)
-				err = e;
-			pthread_mutex_lock(&sys->lock);
-			/* The table keeps linked inodes, so in->hash_next stays valid. */
-			atomic_fetch_sub(&in->refcount, 1);
-		}
+	size_t n;
+	struct mmk_inode **v = inodes_snapshot(sys, &n);
+	if (!v)
+		return n ? -ENOMEM : 0;
+	for (size_t i = 0; i < n; i++) {
+		int e = pagecache_writeback(v[i], 0, UINT64_MAX, true);
+		if (e && !err)
+			err = e;
 	}
-	pthread_mutex_unlock(&sys->lock);
+	inodes_release(v, n);
 	return err;
 }

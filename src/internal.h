@@ -43,6 +43,22 @@ void fdtable_destroy(struct mmk_proc *p);
 bool file_readable(const struct mmk_file *f);
 int inode_table_destroy(struct mmk_system *sys);
 bool file_writable(const struct mmk_file *f);
+/* openat2 of path beneath the root (confined: no "..", absolute path or
+ * symlink leaves it): a host fd, or -errno ("would leave" is -EACCES). */
+int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode);
+
+/* ---- hostfd.c: the inode's own host descriptor ----------------------------- */
+/* Offers hfd, a host descriptor of in's file opened by path with flags
+ * (its O_ACCMODE and O_APPEND matter), to in; consumes hfd.  The inode keeps
+ * it, or an O_RDWR one of the same file, if it has none or less access.  0,
+ * or -errno (the host refused to clear O_APPEND). */
+int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags);
+/* Closes an idle inode's descriptor: no reference, no dirty page.  Caller
+ * holds inode->lock. */
+void hostfd_idle_locked(struct mmk_inode *in);
+/* Out of host descriptors: writes back every unreferenced inode so that it
+ * closes its descriptor.  Caller holds no lock. */
+void hostfd_shed(struct mmk_system *sys);
 
 /* ---- anon.c: anon_vma ----------------------------------------------------- */
 /* Gives vma an anon_vma if it has none (anon_vma_prepare): reuses a

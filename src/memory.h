@@ -73,7 +73,8 @@ int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint6
  * them from the cache; growing exposes zeros.  Calls the host ftruncate. */
 int pagecache_truncate(struct mmk_inode *inode, uint64_t size);
 /* Writes back dirty pages of [start, end) pages-offsets (end exclusive,
- * UINT64_MAX for all) and, when sync, ends with a host fsync. */
+ * UINT64_MAX for all) and, when sync, ends with a host fsync (none for an
+ * idle inode, which has no descriptor).  The caller holds a reference. */
 int pagecache_writeback(struct mmk_inode *inode, uint64_t start, uint64_t end, bool sync);
 /* Drops every page of the inode (writing dirty ones back first) before the
  * inode is freed. Returns 0 or the first writeback error. */

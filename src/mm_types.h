@@ -18,7 +18,7 @@
  *   0. oom->lock, reclaim->run_lock (the OOM killer; a kswapd pass or an
  *                           invariant check), taken with no other lock held
  *   1. mm->mmap_lock        (rwlock; write for VMA changes, read for faults)
- *   2. inode->lock          (one file's page cache, size and i_mmap list)
+ *   2. inode->lock          (one file's page cache, size, i_mmap list, host fd)
  *   3. anon_vma root lock   (anon_vma->root->lock)
  *   4. mm->ptl              (page tables, RSS counters, TLB of that mm)
  *   5. sys->lock            (process list, inode table, pids)
@@ -135,7 +135,15 @@ struct ra_state {
 struct mmk_inode {
 	struct mmk_system *sys;     /* immutable */
 	enum inode_kind kind;       /* immutable */
-	int hostfd;                 /* immutable; -1 unless INODE_FILE or INODE_SPECIAL */
+	int hostfd;                 /* under lock: the host descriptor (hostfd.c): -1 but
+	                               for an INODE_FILE in use (never O_APPEND) or an
+	                               INODE_SPECIAL (immutable, the open's own); closed
+	                               only when idle, else replaced by dup3 onto the
+	                               same number, so valid while a reference is held */
+	int hostfd_acc;             /* under lock: hostfd's O_ACCMODE */
+	bool idle_stamped;          /* under lock: hostfd was closed idle, with */
+	int64_t idle_mtime_ns;      /*   the host file's mtime and size then */
+	uint64_t idle_size;
 	dev_t dev;                  /* immutable: host device (maps MAJ:MIN) */
 	ino_t ino;                  /* immutable: host inode number */
 	char *path;                 /* immutable: absolute host path, for maps */

@@ -9,8 +9,10 @@
  * page is on its LRU (lru.c) from insertion to deletion.
  *
  * What it owns: every frame in a page cache (one reference each) and the
- * host file's bytes, touched only with pread (here), pwrite and fsync
- * (writeback.c) and ftruncate (here).
+ * host file's bytes, touched only through inode->hostfd (hostfd.c) with
+ * pread (here), pwrite and fsync (writeback.c), ftruncate (here), and
+ * pwrite here for a write the descriptor cannot read for
+ * (write_through_locked).
  *
  * Invariants, under inode->lock:
  *  - a cached page has mapping == inode, index == its key; nrpages counts
@@ -38,6 +40,7 @@
  * mm->ptl of the mapping processes is taken inside it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -238,6 +241,8 @@ struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
 			count++;
 	struct mmk_inode **v = count ? malloc(count * sizeof(*v)) : NULL;
+	if (!v)
+		*n = count; /* NULL with *n > 0: no memory */
 	if (v) {
 		for (int i = 0; i < INODE_HASH_SIZE; i++) {
 			for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next) {
@@ -535,6 +540,23 @@ static int write_begin_folio_locked(struct mmk_inode *in, uint64_t pos, uint64_t
 }
 
 /*
+ * Whether a write of [poff, poff + n) into page idx goes straight to the
+ * host file: the page is not cached and would have to be read first (a
+ * partial overwrite inside the file), and the inode's descriptor cannot
+ * read (a file the host lets mmkit write but not read, as a 0200 file
+ * opened by its owner: Linux reads the page whatever the permissions,
+ * mmkit cannot).  Nobody can map or read the file through a descriptor
+ * like that, so the cache stays coherent.  Caller holds inode->lock.
+ */
+static bool write_through_locked(struct mmk_inode *in, uint64_t idx, uint64_t poff, uint64_t n)
+{
+	pfn_t pfn;
+	return in->kind == INODE_FILE && in->hostfd_acc == O_WRONLY &&
+	       !(poff == 0 && n >= PAGE_SIZE) && (idx << PAGE_SHIFT) < in->size &&
+	       pagecache_lookup_locked(in, idx, &pfn);
+}
+
+/*
  * generic_perform_write(): copies into cache pages (created or read as
  * needed), dirties them, and moves i_size past what was written.  Returns
  * the bytes written, or -errno if none could be (-EFBIG at or past the
@@ -563,6 +585,17 @@ int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint6
 		uint64_t pos = off + done, idx = pos >> PAGE_SHIFT, poff = pos & (PAGE_SIZE - 1);
 		uint64_t n = PAGE_SIZE - poff < len - done ? PAGE_SIZE - poff : len - done;
 		pfn_t pfn;
+		if (write_through_locked(in, idx, poff, n)) {
+			err = host_pwrite_full(in->hostfd, src + done, n, pos);
+			if (err)
+				break;
+			if (in->zero_eof_block)
+				(void)blockmap_add(&in->blocks, idx, idx + 1); /* -ENOMEM: a hole */
+			done += n;
+			if (off + done > in->size)
+				in->size = off + done;
+			continue;
+		}
 		if (in->max_folio_order && pagecache_lookup_locked(in, idx, &pfn)) {
 			uint64_t chunk = PAGE_SIZE << in->max_folio_order;
 			uint64_t bytes = chunk - (pos & (chunk - 1));
@@ -611,6 +644,19 @@ int pagecache_release(struct mmk_inode *in)
 	MMK_BUG_ON(in->nrpages || pcache_index_count(&in->pages));
 	pthread_mutex_unlock(&in->lock);
 	return err;
+}
+
+/*
+ * invalidate_mapping_pages() of a whole idle inode whose host file changed
+ * behind mmkit's back: every page leaves the cache and i_size becomes the
+ * host file's.  No page can be mapped or dirty (hostfd.c).  Caller holds
+ * inode->lock.
+ */
+void pagecache_forget_locked(struct mmk_inode *in, uint64_t size)
+{
+	MMK_BUG_ON(in->i_mmap || in->nrdirty);
+	delete_range_locked(in, 0, UINT64_MAX);
+	in->size = size;
 }
 
 /* ---- Truncation and holes ---------------------------------------------------------------- */

@@ -248,8 +248,13 @@ void unmap_mapping_range_locked(struct mmk_inode *inode, uint64_t first, uint64_
  * (fallocate(PUNCH_HOLE|KEEP_SIZE), done with pwrite since mmkit touches
  * host files only with pread/pwrite/ftruncate/fstat/fsync).  0 or -errno. */
 int pagecache_punch_hole(struct mmk_inode *inode, uint64_t first, uint64_t last);
-/* References (inode_get) to every inode of the inode table, *n of them, or
- * NULL; inodes_release() drops them.  Caller holds no sys->lock. */
+/* Drops every page of an idle inode (none mapped or dirty) whose host file
+ * changed, and takes size as i_size.  Caller holds inode->lock. */
+void pagecache_forget_locked(struct mmk_inode *inode, uint64_t size);
+/* References (inode_get) to every inode of the inode table, *n of them;
+ * inodes_release() drops them.  NULL with *n == 0 for an empty table, with
+ * *n > 0 when memory ran out (nothing to release).  Caller holds no
+ * sys->lock. */
 struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n);
 void inodes_release(struct mmk_inode **v, size_t n);
 

@@ -155,6 +155,7 @@ int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 			break;
 		}
 	}
+	MMK_BUG_ON(in->hostfd < 0); /* a dirty page implies a descriptor (hostfd.c) */
 	int err = len ? host_pwrite_full(in->hostfd, p, len, pos) : 0;
 	if (err) {
 		page_set(pg, PG_dirty);
@@ -163,6 +164,7 @@ int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 	}
 	count_vm_events(in->sys, PGPGOUT, PAGE_SIZE >> 10);
 	TRACE(in->sys, .kind = MMK_EV_WRITEBACK, .pgoff = pgoff, .pfn = pfn, .detail = in->path);
+	hostfd_idle_locked(in); /* reclaim's pageout of an unused file's last dirty page */
 	return 0;
 }
 
@@ -193,8 +195,9 @@ int pagecache_writeback(struct mmk_inode *in, uint64_t start, uint64_t end, bool
 		return 0;
 	pthread_mutex_lock(&in->lock);
 	int err = writeback_range_locked(in, start, end, NULL, NULL);
+	int fd = in->hostfd; /* valid while the caller's reference lasts (hostfd.c) */
 	pthread_mutex_unlock(&in->lock);
-	if (sync && fsync(in->hostfd) < 0 && !err)
+	if (sync && fd >= 0 && fsync(fd) < 0 && !err)
 		err = -errno;
 	return err;
 }
@@ -233,6 +236,8 @@ static void flusher_pass(struct mmk_system *sys, bool all)
 	};
 	size_t n;
 	struct mmk_inode **v = inodes_snapshot(sys, &n);
+	if (!v)
+		return;
 	for (size_t i = 0; i < n; i++) {
 		struct mmk_inode *in = v[i];
 		if (in->kind != INODE_FILE)

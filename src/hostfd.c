@@ -1,0 +1,222 @@
+/*
+ * hostfd.c - the host file descriptor through which an inode reads and
+ * writes its host file (inode->hostfd), apart from the simulated opens.
+ *
+ * A simulated open(2) opens the host file itself, beneath the root and with
+ * the caller's own access mode, O_CREAT, O_EXCL, O_TRUNC and O_APPEND, so
+ * the host kernel decides permission, creation and truncation for the
+ * simulated process as Linux would (fs.c, file_open).  That descriptor is
+ * then offered to the inode (hostfd_offer) and closed unless the inode
+ * keeps it.  The descriptor the inode keeps:
+ *
+ *  - never has O_APPEND.  Writeback and hole punching pwrite at page
+ *    offsets; on an O_APPEND descriptor every pwrite lands at the end of
+ *    the file.  Append is a property of the open file description
+ *    (mmk_file->flags), which fs.c applies itself (append_pos).
+ *  - has the widest access the host grants mmkit: an offer that is not
+ *    O_RDWR first tries an O_RDWR open of the same path beneath the root
+ *    (kept only if it is the same host file), and an offer with more access
+ *    than the inode's descriptor replaces it (when neither covers the
+ *    other, read-only against write-only, the writable one wins: dirty
+ *    pages must reach the file).  A file first opened read-only and made
+ *    writable later (chmod) thus gets a writable descriptor from the first
+ *    open that may write it, never through /proc/self/fd.  Neither
+ *    widening gives a simulated process any access its own open was
+ *    refused: that is checked by its own host open.  A write-only
+ *    descriptor cannot read the rest of a partly written page; such a
+ *    write goes straight to the file (pagecache.c, write_through_locked).
+ *  - is held only while the inode is in use: referenced (open files,
+ *    mappings, sync's and the flusher's passing references) or dirty.  An
+ *    idle inode (no reference, no dirty page) closes its descriptor
+ *    (hostfd_idle_locked) and keeps its clean page cache, as Linux keeps a
+ *    file's pages cached after the last close; the next open offers it a
+ *    new one.  So a process may create, write and close more files than
+ *    the host's RLIMIT_NOFILE.  This stays correct because an inode without
+ *    a descriptor needs none: it has no mapping, no open file and no dirty
+ *    page, so nothing reads or writes its host file until an open gives it
+ *    a descriptor again (of the same host file: the inode table is keyed
+ *    by (dev, ino), taken from the new descriptor).  mmk_unlink drops an
+ *    idle inode whose last name goes, so it never outlives its file
+ *    through mmkit; and an idle inode whose host file's mtime or size
+ *    changed by the time it gets a descriptor again (written, or deleted
+ *    and its inode number reused, outside mmkit) drops its clean cache
+ *    first (hostfd_revalidate_locked).  Nothing is ever reopened by path
+ *    (a rename would make that another file) or by handle
+ *    (open_by_handle_at needs CAP_DAC_READ_SEARCH).  Pages written back
+ *    before the close were written with pwrite; a later mmk_sync has no
+ *    descriptor to fsync them through (they are the host kernel's, as
+ *    after any close).
+ *  - when the host runs out of descriptors (EMFILE, ENFILE), hostfd_shed
+ *    writes back the dirty pages of every unreferenced inode, which then
+ *    closes its descriptor, and the failed host open is retried once.
+ *    That writeback comes earlier than the flusher's, which is all a
+ *    script could see (docs/DIFFERENCES.md).
+ *
+ * Locking: inode->hostfd and hostfd_acc change only under inode->lock, and
+ * only in two ways: closed (to -1) when the inode is idle, or replaced by
+ * dup3() onto the same number when an offer widens the access.  So a
+ * descriptor number read under inode->lock stays valid, and names the same
+ * host file, for as long as the reader holds a reference to the inode
+ * (pagecache_writeback's fsync after unlocking relies on it).  Without a
+ * reference (reclaim's pageout), hostfd is used only under inode->lock.
+ * A dirty page implies a descriptor: one is closed only with nrdirty == 0,
+ * and a page is dirtied only through an open file or a mapping, whose open
+ * offered a descriptor before the file could be used.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "blockmap.h"
+#include "internal.h"
+#include "pages.h"
+
+/* Whether access mode a (O_RDONLY, O_WRONLY, O_RDWR) allows all that b does. */
+static bool acc_covers(int a, int b)
+{
+	return a == b || a == O_RDWR;
+}
+
+/*
+ * An O_RDWR descriptor of in's host file (a regular file), opened by path
+ * beneath the root, or -1 if the host refuses it or path now names
+ * another file.
+ */
+static int hostfd_open_rdwr(struct mmk_inode *in, const char *path)
+{
+	struct stat st;
+	if (in->nommap)
+		return -1;
+	/* O_NONBLOCK: a FIFO renamed over path meanwhile must not block. */
+	int rw = root_openat(in->sys, path, O_RDWR | O_NONBLOCK, 0);
+	if (rw < 0)
+		return -1;
+	if (fstat(rw, &st) < 0 || st.st_dev != in->dev || st.st_ino != in->ino) {
+		close(rw);
+		return -1;
+	}
+	return rw;
+}
+
+/* Clears O_APPEND on hfd.  0, or -errno (EPERM: an append-only host file). */
+static int hostfd_clear_append(int hfd)
+{
+	int fl = fcntl(hfd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if (fcntl(hfd, F_SETFL, fl & ~O_APPEND) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The access mode of the inode's descriptor, or -1 if it has none. */
+static int hostfd_acc_now(struct mmk_inode *in)
+{
+	pthread_mutex_lock(&in->lock);
+	int acc = in->hostfd >= 0 ? in->hostfd_acc : -1;
+	pthread_mutex_unlock(&in->lock);
+	return acc;
+}
+
+static int64_t mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/*
+ * Before an idle inode takes the descriptor hfd: if the host file's mtime
+ * or size is not what it was when the inode went idle, something outside
+ * mmkit wrote it, or deleted it and made a new file with its inode number;
+ * the clean cache is stale and goes.  Caller holds inode->lock.
+ */
+static void hostfd_revalidate_locked(struct mmk_inode *in, int hfd)
+{
+	struct stat st;
+	if (!in->idle_stamped || fstat(hfd, &st) < 0)
+		return;
+	in->idle_stamped = false;
+	if (mtime_ns(&st) == in->idle_mtime_ns && (uint64_t)st.st_size == in->idle_size)
+		return;
+	pagecache_forget_locked(in, (uint64_t)st.st_size);
+	if (!in->zero_eof_block)
+		return;
+	/* as fs.c's fs_zero_eof_block_init: written through, or all holes */
+	uint64_t pages = ((uint64_t)st.st_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	(void)blockmap_remove(&in->blocks, 0, UINT64_MAX); /* a tail: cannot fail */
+	if ((uint64_t)st.st_blocks * 512 >= pages * PAGE_SIZE)
+		(void)blockmap_add(&in->blocks, 0, pages);
+}
+
+int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
+{
+	int acc = flags & O_ACCMODE;
+	bool append = flags & O_APPEND;
+	if (hostfd_acc_now(in) == O_RDWR) {
+		close(hfd);
+		return 0;
+	}
+	if (acc != O_RDWR) {
+		int rw = hostfd_open_rdwr(in, path);
+		if (rw >= 0) {
+			close(hfd);
+			hfd = rw;
+			acc = O_RDWR;
+			append = false;
+		}
+	}
+	int err = append ? hostfd_clear_append(hfd) : 0;
+	if (err) {
+		close(hfd);
+		return err;
+	}
+	pthread_mutex_lock(&in->lock);
+	if (in->hostfd < 0) {
+		hostfd_revalidate_locked(in, hfd);
+		in->hostfd = hfd;
+		in->hostfd_acc = acc;
+		hfd = -1;
+	} else if (!acc_covers(in->hostfd_acc, acc)) {
+		/* Neither covers the other (read-only vs write-only): writing
+		 * wins, so dirty pages can reach the file. */
+		if (acc != O_RDONLY && dup3(hfd, in->hostfd, O_CLOEXEC) >= 0)
+			in->hostfd_acc = acc;
+	}
+	pthread_mutex_unlock(&in->lock);
+	if (hfd >= 0)
+		close(hfd);
+	return 0;
+}
+
+void hostfd_idle_locked(struct mmk_inode *in)
+{
+	if (in->kind != INODE_FILE || in->hostfd < 0 || in->nrdirty ||
+	    atomic_load(&in->refcount) != 0)
+		return;
+	struct stat st;
+	in->idle_stamped = fstat(in->hostfd, &st) == 0;
+	if (in->idle_stamped) {
+		in->idle_mtime_ns = mtime_ns(&st);
+		in->idle_size = (uint64_t)st.st_size;
+	}
+	close(in->hostfd);
+	in->hostfd = -1;
+}
+
+void hostfd_shed(struct mmk_system *sys)
+{
+	size_t n;
+	struct mmk_inode **v = inodes_snapshot(sys, &n);
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct mmk_inode *in = v[i];
+		/* Only the snapshot's reference: nobody has it open or mapped
+		 * (racy, and harmless: an inode opened meanwhile is written
+		 * back early and keeps its descriptor). */
+		if (in->kind == INODE_FILE && atomic_load(&in->refcount) == 1)
+			(void)pagecache_writeback(in, 0, UINT64_MAX, false);
+	}
+	inodes_release(v, n); /* the last reference of each idle inode closes its fd */
+}
