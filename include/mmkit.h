@@ -13,6 +13,22 @@
  * return it as a non-negative int64_t; user addresses are below 2^47 so they
  * never collide with -errno.
  *
+ * NULL arguments, one rule for every function below:
+ *   - a NULL system or process handle is -EINVAL (functions that cannot
+ *     return -errno answer 0 -- mmk_frames_*, mmk_brk -- or do nothing --
+ *     mmk_system_set_trace); mmk_system_destroy(NULL) does nothing and
+ *     returns 0, as free(NULL);
+ *   - a NULL buffer with a nonzero length is -EFAULT, as the kernel answers
+ *     a bad user pointer (a path is such a buffer: NULL is -EFAULT); it is
+ *     checked right after the handle, before anything is read or written,
+ *     and a faulting-access call then reports no signal (si->signo 0);
+ *     NULL with length 0 is valid (the views then return the length their
+ *     text needs);
+ *   - a NULL required out-parameter (the handle a create/spawn/fork
+ *     returns, mmk_proc_faults' and mmk_vmstat's struct) is -EINVAL;
+ *   - where a comment says NULL means something (a trace callback, an
+ *     anonymous name, a siginfo, mmk_config.swap_path), it does.
+ *
  * Constants use Linux's x86-64 numeric values, so an embedder may pass the
  * host's <sys/mman.h> constants unchanged when running on Linux.
  *
@@ -229,7 +245,8 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out);
 
 /* Destroys a system: kills every process still alive, writes every dirty
  * page back to its host file, and frees everything.  Returns 0, or the first
- * -errno of a failed writeback (the destruction still completes). */
+ * -errno of a failed writeback (the destruction still completes).  NULL: a
+ * no-op returning 0. */
 int mmk_system_destroy(mmk_system *sys);
 
 /* Installs a trace callback (NULL to remove).  Called synchronously, possibly
@@ -241,10 +258,11 @@ int mmk_sync(mmk_system *sys);
 
 /* Checks every invariant of the system (address spaces, page tables,
  * refcounts, mapcounts, frame accounting).  Returns 0, or -EUCLEAN and writes
- * a description of the first broken invariant into buf. */
+ * a description of the first broken invariant into buf (buf may be NULL
+ * with len 0: no description). */
 int mmk_system_check(mmk_system *sys, char *buf, size_t len);
 
-/* Frames of the pool: total and currently free. */
+/* Frames of the pool: total and currently free (0 for a NULL system). */
 uint64_t mmk_frames_total(mmk_system *sys);
 uint64_t mmk_frames_free(mmk_system *sys);
 
@@ -268,7 +286,7 @@ int mmk_exec(mmk_proc *p);
 int mmk_exit(mmk_proc *p);
 
 /* Whether the OOM killer (or anything else) killed the process: 0 or the
- * signal number.  A killed process's calls return -ESRCH. */
+ * signal number (-EINVAL for NULL).  A killed process's calls return -ESRCH. */
 int mmk_proc_killed(mmk_proc *p);
 
 int mmk_getpid(mmk_proc *p);
@@ -320,7 +338,8 @@ int mmk_munlockall(mmk_proc *p);
 /* mincore(2): one byte per page into vec (bit 0 = resident). */
 int mmk_mincore(mmk_proc *p, uint64_t addr, uint64_t len, unsigned char *vec);
 /* brk(2): returns the new break, or the old one when the change is refused
- * (exactly as the raw Linux system call does). brk(0) returns the break. */
+ * (exactly as the raw Linux system call does). brk(0) returns the break.
+ * 0 for a NULL process. */
 uint64_t mmk_brk(mmk_proc *p, uint64_t brk);
 /* Sets the start of the heap (as exec of an ELF would).  Only on an address
  * space with no heap yet. Returns 0 or -EINVAL. */
@@ -356,7 +375,8 @@ int mmk_touch(mmk_proc *p, uint64_t addr, uint64_t len, int write, struct mmk_si
 
 /* ---- Views --------------------------------------------------------------- */
 /* Each renders into buf (NUL-terminated, truncated to len) and returns the
- * full length the text needs, or -errno. */
+ * full length the text needs, or -errno.  buf NULL with len 0 only asks for
+ * the length. */
 int64_t mmk_proc_maps(mmk_proc *p, char *buf, uint64_t len);
 int64_t mmk_proc_smaps(mmk_proc *p, char *buf, uint64_t len);
 int64_t mmk_proc_status(mmk_proc *p, char *buf, uint64_t len);

@@ -635,7 +635,9 @@ static uint64_t append_pos(struct mmk_file *f)
 
 int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 {
-	int err;
+	int err = proc_enter_buf(p, buf, len);
+	if (err)
+		return err;
 	struct mmk_file *f = rw_file(p, fd, false, &len, &err);
 	if (!f)
 		return err;
@@ -650,7 +652,9 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 
 int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 {
-	int err;
+	int err = proc_enter_buf(p, buf, len);
+	if (err)
+		return err;
 	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
 	if (!f)
 		return err;
@@ -667,9 +671,11 @@ int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 
 int64_t mmk_pread(mmk_proc *p, int fd, void *buf, uint64_t len, int64_t off)
 {
+	int err = proc_enter_buf(p, buf, len);
+	if (err)
+		return err;
 	if (off < 0)
-		return proc_enter(p) ? -ESRCH : -EINVAL;
-	int err;
+		return -EINVAL;
 	struct mmk_file *f = rw_file(p, fd, false, &len, &err);
 	if (!f)
 		return err;
@@ -680,9 +686,11 @@ int64_t mmk_pread(mmk_proc *p, int fd, void *buf, uint64_t len, int64_t off)
 
 int64_t mmk_pwrite(mmk_proc *p, int fd, const void *buf, uint64_t len, int64_t off)
 {
+	int err = proc_enter_buf(p, buf, len);
+	if (err)
+		return err;
 	if (off < 0)
-		return proc_enter(p) ? -ESRCH : -EINVAL;
-	int err;
+		return -EINVAL;
 	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
 	if (!f)
 		return err;
@@ -844,6 +852,10 @@ int mmk_unlink(mmk_proc *p, const char *path)
 
 int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len)
 {
+	if (!sys)
+		return -EINVAL;
+	if (!path || (!data && len))
+		return -EFAULT;
 	struct mmk_file *f;
 	int err = file_open(sys, path, MMK_O_WRONLY | MMK_O_CREAT | MMK_O_TRUNC, 0644, &f);
 	if (err)
@@ -872,6 +884,10 @@ int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uin
 
 int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf, uint64_t len)
 {
+	if (!sys)
+		return -EINVAL;
+	if (!path || (!buf && len))
+		return -EFAULT;
 	struct mmk_file *f;
 	int err = file_open(sys, path, MMK_O_RDONLY, 0, &f);
 	if (err)
@@ -894,6 +910,8 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 
 int mmk_sync(mmk_system *sys)
 {
+	if (!sys)
+		return -EINVAL;
 	int err = 0;
 	pthread_mutex_lock(&sys->lock);
 	for (int i = 0; i < INODE_HASH_SIZE; i++) {
