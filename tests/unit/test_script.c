@@ -513,7 +513,8 @@ TEST(script_data_cap)
 	CHECK_EQ(s->datatotal, 1 << 20);
 	CHECK_EQ(script_parse_line(s, "P: store 0 \"\"", 13, 7, &e), 1);
 	script_free(s);
-	CHECK_ERR(in_p("file f text=\"a\"*1048577\n"), 2, 13, "in all");
+	CHECK_ERR(in_p("file f text=\"a\"*1048577\n"), 2, 17, "in all");
+	CHECK_ERR(in_p("P: store 0 \"ab\" \"c\"*1048575\n"), 2, 21, "would make 1048577");
 }
 
 /* Names are looked up through a hash index: 100,000 names and as many

@@ -583,18 +583,34 @@ static int lex_quoted(struct cur *c, struct bytes *b)
 	return 0;
 }
 
+/* Whether a string of n bytes may be held: at most STRING_MAX, and for a
+ * statement's data (`data`) at most what the script may still hold of
+ * SCRIPT_DATA_MAX.  Checked as the string grows, so a string past either
+ * cap is refused before it is built.  0, or -1 with the error at `at`. */
+static int string_fits(struct cur *c, size_t at, uint64_t n, int data)
+{
+	if (n > STRING_MAX)
+		return fail(c, at, "string longer than %llu bytes", (unsigned long long)STRING_MAX);
+	if (data && n > SCRIPT_DATA_MAX - c->s->datatotal)
+		return fail(c, at, "the strings of one script may hold %llu bytes in all; "
+			    "this one would make %llu", (unsigned long long)SCRIPT_DATA_MAX,
+			    (unsigned long long)(c->s->datatotal + n));
+	return 0;
+}
+
 /* Repeats the last `piece` bytes of b so that they appear `times` times
- * in all (the `"ab"*3` form). */
+ * in all (the `"ab"*3` form); `data` as for string_fits. */
 static int repeat_piece(struct cur *c, size_t at, struct bytes *b, size_t piece,
-			uint64_t times)
+			uint64_t times, int data)
 {
 	if (times == 0 || piece == 0) {
 		b->n -= piece;
 		return 0;
 	}
-	if ((times > STRING_MAX / piece || b->n - piece + piece * times > STRING_MAX))
-		return fail(c, at, "string longer than %llu bytes",
-			    (unsigned long long)STRING_MAX);
+	uint64_t total = times > (STRING_MAX + 1) / piece ? STRING_MAX + 1
+							  : b->n - piece + piece * times;
+	if (string_fits(c, at, total, data) < 0)
+		return -1;
 	if (bytes_reserve(b, piece * (times - 1)) < 0)
 		return fail(c, at, "out of memory");
 	unsigned char *src = b->p + b->n - piece;
@@ -608,8 +624,9 @@ static int repeat_piece(struct cur *c, size_t at, struct bytes *b, size_t piece,
  * last byte, not counted in *len):
  *     string := piece (blank+ piece)*      piece := "quoted" ['*' COUNT]
  * Pieces are concatenated; "ab"*3 is "ababab" (COUNT is a plain number).
+ * `data`: the string is a statement's data (see string_fits).
  */
-static int lex_string(struct cur *c, unsigned char **out, size_t *len)
+static int lex_string(struct cur *c, unsigned char **out, size_t *len, int data)
 {
 	struct bytes b = {NULL, 0, 0};
 
@@ -617,10 +634,8 @@ static int lex_string(struct cur *c, unsigned char **out, size_t *len)
 		size_t before = b.n, open = c->pos;
 		if (lex_quoted(c, &b) < 0)
 			goto fail;
-		if (b.n > STRING_MAX) {
-			fail(c, open, "string longer than %llu bytes", (unsigned long long)STRING_MAX);
+		if (string_fits(c, open, b.n, data) < 0)
 			goto fail;
-		}
 		if (ch(c) == '*') {
 			size_t at = ++c->pos;
 			uint64_t times;
@@ -629,7 +644,7 @@ static int lex_string(struct cur *c, unsigned char **out, size_t *len)
 				goto fail;
 			}
 			if (lex_number(c, &times) < 0 ||
-			    repeat_piece(c, at, &b, b.n - before, times) < 0)
+			    repeat_piece(c, at, &b, b.n - before, times, data) < 0)
 				goto fail;
 		}
 		if (expect_boundary(c, "a string") < 0)
@@ -654,32 +669,13 @@ fail:
 	return -1;
 }
 
-/* A statement's data string (lex_string), within what the script may still
- * hold: SCRIPT_DATA_MAX in all, counted in s->datatotal. */
-static int lex_data(struct cur *c, unsigned char **out, size_t *len)
-{
-	size_t start = c->pos;
-
-	if (lex_string(c, out, len) < 0)
-		return -1;
-	if (*len > SCRIPT_DATA_MAX - c->s->datatotal) {
-		free(*out);
-		*out = NULL;
-		*len = 0;
-		return fail(c, start, "the strings of one script may hold %llu bytes in all; "
-			    "this one would make %llu", (unsigned long long)SCRIPT_DATA_MAX,
-			    (unsigned long long)(c->s->datatotal + *len));
-	}
-	return 0;
-}
-
 /* A string with no NUL inside (a path or a VMA name); `what` for messages. */
 static int lex_cstring(struct cur *c, const char *what, char **out)
 {
 	size_t start = c->pos, n;
 	unsigned char *buf;
 
-	if (lex_string(c, &buf, &n) < 0)
+	if (lex_string(c, &buf, &n, 0) < 0)
 		return -1;
 	if (memchr(buf, '\0', n)) {
 		free(buf);
@@ -969,7 +965,7 @@ static int parse_args(struct cur *c, const struct op_spec *o, struct stmt *st)
 		else if (ch(c) != '"')
 			r = fail(c, c->pos, "expected a \"quoted string\"");
 		else
-			r = lex_data(c, &st->data, &st->datalen);
+			r = lex_string(c, &st->data, &st->datalen, 1);
 		if (r < 0)
 			return -1;
 		argno++;
@@ -1023,7 +1019,7 @@ static int parse_file(struct cur *c, struct stmt *st)
 		else if (ch(c) != '"')
 			r = fail(c, c->pos, "expected a \"quoted string\" after text=");
 		else
-			r = lex_data(c, &st->data, &st->datalen);
+			r = lex_string(c, &st->data, &st->datalen, 1);
 		if (r < 0)
 			return -1;
 	}
