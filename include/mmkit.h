@@ -312,9 +312,14 @@ int mmk_unlink(mmk_proc *p, const char *path);
  * PATH with O_CREAT|O_TRUNC|O_WRONLY and writes len bytes one page per
  * write(2), so the file is cached in 4 KiB folios however large it is (as
  * the Linux backend of `mmkit check` writes it), then fsyncs it: its pages
- * start cached and clean.  read: returns the
- * number of bytes read at off (0 at or past EOF), or -errno. */
+ * start cached and clean.  write: the same writes and fsync at off of the
+ * existing file PATH (without O_CREAT or O_TRUNC), so a large file can be
+ * created in pieces: create with the first, write the rest; 0 or -errno.
+ * read: returns the number of bytes read at off (0 at or past EOF), or
+ * -errno. */
 int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len);
+int mmk_sys_file_write(mmk_system *sys, const char *path, uint64_t off, const void *data,
+		       uint64_t len);
 int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf,
                           uint64_t len);
 

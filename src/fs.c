@@ -850,20 +850,17 @@ int mmk_unlink(mmk_proc *p, const char *path)
 
 /* ---- Whole-file access from outside any process ------------------------------- */
 
-int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len)
+/* Writes data[0, len) at off, one write per page (so the file is cached in
+ * 4 KiB folios, as the Linux backend's page-sized write(2)s leave it), then
+ * fsyncs f and drops the reference.  Returns 0 or -errno. */
+static int sys_file_write_pages(struct mmk_file *f, const void *data, uint64_t len, uint64_t off)
 {
-	if (!sys)
-		return -EINVAL;
-	if (!path || (!data && len))
-		return -EFAULT;
-	struct mmk_file *f;
-	int err = file_open(sys, path, MMK_O_WRONLY | MMK_O_CREAT | MMK_O_TRUNC, 0644, &f);
-	if (err)
-		return err;
+	int err = 0;
 	uint64_t done = 0;
 	while (done < len) {
-		uint64_t piece = len - done < PAGE_SIZE ? len - done : PAGE_SIZE;
-		int64_t n = file_write_at(f, (const char *)data + done, piece, done);
+		uint64_t room = PAGE_SIZE - ((off + done) & (PAGE_SIZE - 1));
+		uint64_t piece = len - done < room ? len - done : room;
+		int64_t n = file_write_at(f, (const char *)data + done, piece, off + done);
 		if (n < 0) {
 			err = (int)n;
 			break;
@@ -880,6 +877,35 @@ int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uin
 		err = pagecache_writeback(f->inode, 0, UINT64_MAX, true);
 	file_put(f);
 	return err;
+}
+
+int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len)
+{
+	if (!sys)
+		return -EINVAL;
+	if (!path || (!data && len))
+		return -EFAULT;
+	struct mmk_file *f;
+	int err = file_open(sys, path, MMK_O_WRONLY | MMK_O_CREAT | MMK_O_TRUNC, 0644, &f);
+	if (err)
+		return err;
+	return sys_file_write_pages(f, data, len, 0);
+}
+
+int mmk_sys_file_write(mmk_system *sys, const char *path, uint64_t off, const void *data,
+		       uint64_t len)
+{
+	if (!sys)
+		return -EINVAL;
+	if (!path || (!data && len))
+		return -EFAULT;
+	if (off > INT64_MAX || len > INT64_MAX - off)
+		return -EFBIG;
+	struct mmk_file *f;
+	int err = file_open(sys, path, MMK_O_WRONLY, 0, &f);
+	if (err)
+		return err;
+	return sys_file_write_pages(f, data, len, off);
 }
 
 int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf, uint64_t len)

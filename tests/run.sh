@@ -53,6 +53,7 @@ if [ -x build-tsan/tests/test_threads ]; then
 	run "test_threads (tsan)" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
 fi
 if [ -x build/mmkit ]; then
+	run "script limits: peak RSS of big files, loads, cats, strings (release)" sh tests/script_limits.sh
 	run "mmkit check" build/mmkit check examples/*.mm tests/scenarios/*.mm
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'

@@ -127,6 +127,10 @@ TEST(files)
 	CHECK_EQ(mmk_sys_file_create(fx.sys, NULL, buf, 5), -EFAULT);
 	CHECK_EQ(mmk_sys_file_create(fx.sys, "g", NULL, 5), -EFAULT);
 	CHECK_EQ(mmk_sys_file_create(fx.sys, "g", NULL, 0), 0);
+	CHECK_EQ(mmk_sys_file_write(NULL, "g", 0, buf, 5), -EINVAL);
+	CHECK_EQ(mmk_sys_file_write(fx.sys, NULL, 0, buf, 5), -EFAULT);
+	CHECK_EQ(mmk_sys_file_write(fx.sys, "g", 0, NULL, 5), -EFAULT);
+	CHECK_EQ(mmk_sys_file_write(fx.sys, "g", 0, NULL, 0), 0);
 	CHECK_EQ(mmk_sys_file_read(NULL, "f", 0, buf, 5), -EINVAL);
 	CHECK_EQ(mmk_sys_file_read(fx.sys, NULL, 0, buf, 5), -EFAULT);
 	CHECK_EQ(mmk_sys_file_read(fx.sys, "f", 0, NULL, 5), -EFAULT);
