@@ -371,7 +371,8 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 	 * load_slow.  No TASK_SIZE check: no entry's tag matches an address
 	 * above it (mm_types.h), so such a load misses and load_slow signals.
 	 */
-	if (__builtin_expect(p && buf && len == 8 && (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - 8, 1)) {
+	if (__builtin_expect(p && buf && len == 8 && (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - 8,
+			     1)) {
 		struct mm *mm = p->mm;
 		uint64_t vpn = addr >> PAGE_SHIFT;
 		uint64_t gen = atomic_load_explicit(&mm->tlb_gen, memory_order_acquire);

@@ -148,8 +148,7 @@ TEST(mmap_family)
 			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
 	CHECK(a > 0);
 	uint64_t ua = (uint64_t)a;
-	CHECK_EQ(mmk_mmap(NULL, 0, 4096, MMK_PROT_READ, MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1,
-			  0),
+	CHECK_EQ(mmk_mmap(NULL, 0, 4096, MMK_PROT_READ, MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0),
 		 -EINVAL);
 	CHECK_EQ(mmk_munmap(NULL, ua, 4096), -EINVAL);
 	CHECK_EQ(mmk_mprotect(NULL, ua, 4096, MMK_PROT_READ), -EINVAL);

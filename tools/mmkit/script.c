@@ -607,8 +607,8 @@ static int repeat_piece(struct cur *c, size_t at, struct bytes *b, size_t piece,
 		b->n -= piece;
 		return 0;
 	}
-	uint64_t total = times > (STRING_MAX + 1) / piece ? STRING_MAX + 1
-							  : b->n - piece + piece * times;
+	uint64_t total =
+	    times > (STRING_MAX + 1) / piece ? STRING_MAX + 1 : b->n - piece + piece * times;
 	if (string_fits(c, at, total, data) < 0)
 		return -1;
 	if (bytes_reserve(b, piece * (times - 1)) < 0)
