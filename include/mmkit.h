@@ -19,11 +19,12 @@
  *     mmk_system_set_trace); mmk_system_destroy(NULL) does nothing and
  *     returns 0, as free(NULL);
  *   - a NULL buffer with a nonzero length is -EFAULT, as the kernel answers
- *     a bad user pointer (a path is such a buffer: NULL is -EFAULT); it is
- *     checked right after the handle, before anything is read or written,
- *     and a faulting-access call then reports no signal (si->signo 0);
- *     NULL with length 0 is valid (the views then return the length their
- *     text needs);
+ *     a bad user pointer (a path is such a buffer: NULL is -EFAULT), found
+ *     before any byte moves: only a handle error, or an error Linux finds
+ *     before it touches the buffer (mincore's -EINVAL for an unaligned
+ *     address), comes first; the access calls then report no signal
+ *     (si->signo 0).  NULL with length 0 is valid (the views then return
+ *     the length their text needs);
  *   - a NULL required out-parameter (the handle a create/spawn/fork
  *     returns, mmk_proc_faults' and mmk_vmstat's struct) is -EINVAL;
  *   - where a comment says NULL means something (a trace callback, an
