@@ -328,6 +328,9 @@ static const struct {
 	{ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ELOOP, "ELOOP"},
 	{EOVERFLOW, "EOVERFLOW"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EUCLEAN, "EUCLEAN"},
 	{EHWPOISON, "EHWPOISON"},
+	/* Not answers of mmkit's calls, but of the tool's Linux backend
+	 * (docs/CHECK.md): a reply too large, a lost or broken server. */
+	{EMSGSIZE, "EMSGSIZE"}, {EPIPE, "EPIPE"}, {EPROTO, "EPROTO"},
 };
 
 const char *mmk_errno_name(int err)

@@ -767,7 +767,11 @@ TEST(sizes_and_errnos)
 	sb_put_errno(&sb, -22);
 	sb_puts(&sb, " ");
 	sb_put_errno(&sb, -99999);
-	CHECK_STR(sb.s, "0 4K 1536 3G -EINVAL -E99999");
+	sb_puts(&sb, " ");
+	sb_put_errno(&sb, -EMSGSIZE);
+	sb_puts(&sb, " ");
+	sb_put_errno(&sb, -EPIPE);
+	CHECK_STR(sb.s, "0 4K 1536 3G -EINVAL -E99999 -EMSGSIZE -EPIPE");
 	sb_free(&sb);
 }
 
