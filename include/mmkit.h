@@ -13,6 +13,23 @@
  * return it as a non-negative int64_t; user addresses are below 2^47 so they
  * never collide with -errno.
  *
+ * NULL arguments, one rule for every function below:
+ *   - a NULL system or process handle is -EINVAL (mmk_brk returns it cast
+ *     to uint64_t, as every error; functions that cannot return -errno
+ *     answer 0 -- mmk_frames_* -- or do nothing -- mmk_system_set_trace);
+ *     mmk_system_destroy(NULL) does nothing and returns 0, as free(NULL);
+ *   - a NULL buffer with a nonzero length is -EFAULT, as the kernel answers
+ *     a bad user pointer (a path is such a buffer: NULL is -EFAULT), found
+ *     before any byte moves: only a handle error, or an error Linux finds
+ *     before it touches the buffer (mincore's -EINVAL for an unaligned
+ *     address), comes first; the access calls then report no signal
+ *     (si->signo 0).  NULL with length 0 is valid (the views then return
+ *     the length their text needs);
+ *   - a NULL required out-parameter (the handle a create/spawn/fork
+ *     returns, mmk_proc_faults' and mmk_vmstat's struct) is -EINVAL;
+ *   - where a comment says NULL means something (a trace callback, an
+ *     anonymous name, a siginfo, mmk_config.swap_path), it does.
+ *
  * Constants use Linux's x86-64 numeric values, so an embedder may pass the
  * host's <sys/mman.h> constants unchanged when running on Linux.
  *
@@ -235,7 +252,8 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out);
 
 /* Destroys a system: kills every process still alive, writes every dirty
  * page back to its host file, and frees everything.  Returns 0, or the first
- * -errno of a failed writeback (the destruction still completes). */
+ * -errno of a failed writeback (the destruction still completes).  NULL: a
+ * no-op returning 0. */
 int mmk_system_destroy(mmk_system *sys);
 
 /* Installs a trace callback (NULL to remove).  Called synchronously, possibly
@@ -249,10 +267,11 @@ int mmk_sync(mmk_system *sys);
 
 /* Checks every invariant of the system (address spaces, page tables,
  * refcounts, mapcounts, frame accounting).  Returns 0, or -EUCLEAN and writes
- * a description of the first broken invariant into buf. */
+ * a description of the first broken invariant into buf (buf may be NULL
+ * with len 0: no description). */
 int mmk_system_check(mmk_system *sys, char *buf, size_t len);
 
-/* Frames of the pool: total and currently free. */
+/* Frames of the pool: total and currently free (0 for a NULL system). */
 uint64_t mmk_frames_total(mmk_system *sys);
 uint64_t mmk_frames_free(mmk_system *sys);
 
@@ -276,7 +295,7 @@ int mmk_exec(mmk_proc *p);
 int mmk_exit(mmk_proc *p);
 
 /* Whether the OOM killer (or anything else) killed the process: 0 or the
- * signal number.  A killed process's calls return -ESRCH. */
+ * signal number (-EINVAL for NULL).  A killed process's calls return -ESRCH. */
 int mmk_proc_killed(mmk_proc *p);
 
 int mmk_getpid(mmk_proc *p);
@@ -307,9 +326,14 @@ int mmk_unlink(mmk_proc *p, const char *path);
  * PATH with O_CREAT|O_TRUNC|O_WRONLY and writes len bytes one page per
  * write(2), so the file is cached in 4 KiB folios however large it is (as
  * the Linux backend of `mmkit check` writes it), then fsyncs it: its pages
- * start cached and clean.  read: returns the
- * number of bytes read at off (0 at or past EOF), or -errno. */
+ * start cached and clean.  write: the same writes and fsync at off of the
+ * existing file PATH (without O_CREAT or O_TRUNC), so a large file can be
+ * created in pieces: create with the first, write the rest; 0 or -errno.
+ * read: returns the number of bytes read at off (0 at or past EOF), or
+ * -errno. */
 int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len);
+int mmk_sys_file_write(mmk_system *sys, const char *path, uint64_t off, const void *data,
+		       uint64_t len);
 int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf,
                           uint64_t len);
 
@@ -371,7 +395,8 @@ int mmk_touch(mmk_proc *p, uint64_t addr, uint64_t len, int write, struct mmk_si
 
 /* ---- Views --------------------------------------------------------------- */
 /* Each renders into buf (NUL-terminated, truncated to len) and returns the
- * full length the text needs, or -errno. */
+ * full length the text needs, or -errno.  buf NULL with len 0 only asks for
+ * the length. */
 int64_t mmk_proc_maps(mmk_proc *p, char *buf, uint64_t len);
 int64_t mmk_proc_smaps(mmk_proc *p, char *buf, uint64_t len);
 int64_t mmk_proc_status(mmk_proc *p, char *buf, uint64_t len);

@@ -307,6 +307,14 @@ static inline int access_enter(struct mmk_proc *p, struct mmk_siginfo *si)
 	return atomic_load_explicit(&p->killed, memory_order_relaxed) ? -ESRCH : 0;
 }
 
+/* The answer to a NULL buffer with a nonzero length: access_enter's
+ * -EINVAL or -ESRCH, else -EFAULT (no signal: no access was made). */
+static int access_enter_buf(struct mmk_proc *p, struct mmk_siginfo *si)
+{
+	int err = access_enter(p, si);
+	return err ? err : -EFAULT;
+}
+
 /* Runs a over [addr, addr + len) page by page; stops at the first failure.
  * access_page looks at the TLB first: lock-free for a load, under the one
  * lock a miss then walks with for everything else. */
@@ -339,6 +347,8 @@ static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len, 
 static __attribute__((noinline)) int load_slow(mmk_proc *p, uint64_t addr, void *buf, uint64_t len,
 					       struct mmk_siginfo *si)
 {
+	if (!buf && len)
+		return access_enter_buf(p, si);
 	/* A load within one page that hits the TLB still needs no lock and
 	 * none of access_range()'s set-up (a 1-byte load, say). */
 	if (p && len && len <= PAGE_SIZE - (addr & (PAGE_SIZE - 1)) &&
@@ -361,7 +371,8 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 	 * load_slow.  No TASK_SIZE check: no entry's tag matches an address
 	 * above it (mm_types.h), so such a load misses and load_slow signals.
 	 */
-	if (__builtin_expect(p && len == 8 && (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - 8, 1)) {
+	if (__builtin_expect(p && buf && len == 8 && (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - 8,
+			     1)) {
 		struct mm *mm = p->mm;
 		uint64_t vpn = addr >> PAGE_SHIFT;
 		uint64_t gen = atomic_load_explicit(&mm->tlb_gen, memory_order_acquire);
@@ -382,6 +393,8 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 
 int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len, struct mmk_siginfo *si)
 {
+	if (!buf && len)
+		return access_enter_buf(p, si);
 	struct acc a = {.op = ACC_STORE, .src = buf};
 	return access_range(p, addr, len, &a, si);
 }

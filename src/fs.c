@@ -798,7 +798,9 @@ static uint64_t append_pos(struct mmk_file *f)
 
 int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 {
-	int err;
+	int err = proc_enter_buf(p, buf, len);
+	if (err)
+		return err;
 	struct mmk_file *f = rw_file(p, fd, false, &len, &err);
 	if (!f)
 		return err;
@@ -815,7 +817,9 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 
 int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 {
-	int err;
+	int err = proc_enter_buf(p, buf, len);
+	if (err)
+		return err;
 	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
 	if (!f)
 		return err;
@@ -834,9 +838,11 @@ int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 
 int64_t mmk_pread(mmk_proc *p, int fd, void *buf, uint64_t len, int64_t off)
 {
+	int err = proc_enter_buf(p, buf, len);
+	if (err)
+		return err;
 	if (off < 0)
-		return proc_enter(p) ? -ESRCH : -EINVAL;
-	int err;
+		return -EINVAL;
 	struct mmk_file *f = rw_file(p, fd, false, &len, &err);
 	if (!f)
 		return err;
@@ -847,9 +853,11 @@ int64_t mmk_pread(mmk_proc *p, int fd, void *buf, uint64_t len, int64_t off)
 
 int64_t mmk_pwrite(mmk_proc *p, int fd, const void *buf, uint64_t len, int64_t off)
 {
+	int err = proc_enter_buf(p, buf, len);
+	if (err)
+		return err;
 	if (off < 0)
-		return proc_enter(p) ? -ESRCH : -EINVAL;
-	int err;
+		return -EINVAL;
 	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
 	if (!f)
 		return err;
@@ -1019,20 +1027,21 @@ int mmk_unlink(mmk_proc *p, const char *path)
 
 /* ---- Whole-file access from outside any process ------------------------------- */
 
-int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len)
+/* Writes data[0, len) at off, one write per page (so the file is cached in
+ * 4 KiB folios, as the Linux backend's page-sized write(2)s leave it), then
+ * fsyncs f and drops the reference.  Returns 0 or -errno. */
+static int sys_file_write_pages(struct mmk_file *f, const void *data, uint64_t len, uint64_t off)
 {
-	struct mmk_file *f;
-	int err = file_open(sys, path, MMK_O_WRONLY | MMK_O_CREAT | MMK_O_TRUNC, 0644, &f);
-	if (err)
-		return err;
 	/* A FIFO or device is written as write(2) writes it (it has no
 	 * offsets) and its fsync answers as the host's does. */
 	bool special = f->inode->kind == INODE_SPECIAL;
+	int err = 0;
 	uint64_t done = 0;
 	while (done < len) {
-		uint64_t piece = len - done < PAGE_SIZE ? len - done : PAGE_SIZE;
+		uint64_t room = PAGE_SIZE - ((off + done) & (PAGE_SIZE - 1));
+		uint64_t piece = len - done < room ? len - done : room;
 		int64_t n = special ? special_rw(f, (void *)((const char *)data + done), piece, -1, true)
-				    : file_write_at(f, (const char *)data + done, piece, done);
+				    : file_write_at(f, (const char *)data + done, piece, off + done);
 		if (n < 0) {
 			err = (int)n;
 			break;
@@ -1053,8 +1062,41 @@ int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uin
 	return err;
 }
 
+int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len)
+{
+	if (!sys)
+		return -EINVAL;
+	if (!path || (!data && len))
+		return -EFAULT;
+	struct mmk_file *f;
+	int err = file_open(sys, path, MMK_O_WRONLY | MMK_O_CREAT | MMK_O_TRUNC, 0644, &f);
+	if (err)
+		return err;
+	return sys_file_write_pages(f, data, len, 0);
+}
+
+int mmk_sys_file_write(mmk_system *sys, const char *path, uint64_t off, const void *data,
+		       uint64_t len)
+{
+	if (!sys)
+		return -EINVAL;
+	if (!path || (!data && len))
+		return -EFAULT;
+	if (off > INT64_MAX || len > INT64_MAX - off)
+		return -EFBIG;
+	struct mmk_file *f;
+	int err = file_open(sys, path, MMK_O_WRONLY, 0, &f);
+	if (err)
+		return err;
+	return sys_file_write_pages(f, data, len, off);
+}
+
 int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf, uint64_t len)
 {
+	if (!sys)
+		return -EINVAL;
+	if (!path || (!buf && len))
+		return -EFAULT;
 	struct mmk_file *f;
 	int err = file_open(sys, path, MMK_O_RDONLY, 0, &f);
 	if (err)
@@ -1077,6 +1119,8 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 
 int mmk_sync(mmk_system *sys)
 {
+	if (!sys)
+		return -EINVAL;
 	int err = 0;
 	size_t n;
 	struct mmk_inode **v = inodes_snapshot(sys, &n);

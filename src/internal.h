@@ -23,8 +23,11 @@ struct textbuf {
 void tb_printf(struct textbuf *tb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Copies tb into (buf, len) the way the mmk_proc_* views promise; frees tb. */
 int64_t tb_finish(struct textbuf *tb, char *buf, uint64_t len);
-/* Process liveness: -ESRCH if killed. */
+/* Process liveness: -EINVAL for a NULL handle, -ESRCH if killed. */
 int proc_enter(struct mmk_proc *p);
+/* proc_enter, then the NULL rule of a caller's buffer (include/mmkit.h):
+ * NULL with len > 0 is -EFAULT. */
+int proc_enter_buf(struct mmk_proc *p, const void *buf, uint64_t len);
 
 /* ---- fs.c: inodes, open files, fd tables, path resolution ------------------ */
 void inode_get(struct mmk_inode *inode);

@@ -382,8 +382,11 @@ int mmk_mlock(mmk_proc *p, uint64_t addr, uint64_t len)
 
 int mmk_mlock2(mmk_proc *p, uint64_t addr, uint64_t len, int flags)
 {
+	int err = proc_enter(p);
+	if (err)
+		return err;
 	if (flags & ~MMK_MLOCK_ONFAULT)
-		return proc_enter(p) ? -ESRCH : -EINVAL;
+		return -EINVAL;
 	return do_mlock(p, addr, len, VM_LOCKED | ((flags & MMK_MLOCK_ONFAULT) ? VM_LOCKONFAULT : 0));
 }
 

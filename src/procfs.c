@@ -90,7 +90,7 @@ void vma_render_maps_line(struct textbuf *tb, struct mm *mm, struct vma *v)
 
 int64_t mmk_proc_maps(mmk_proc *p, char *buf, uint64_t len)
 {
-	int err = proc_enter(p);
+	int err = proc_enter_buf(p, buf, len);
 	if (err)
 		return err;
 	struct mm *mm = p->mm;

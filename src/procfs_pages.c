@@ -194,7 +194,7 @@ void vma_render_smaps(struct textbuf *tb, struct mm *mm, struct vma *vma)
 
 int64_t mmk_proc_smaps(mmk_proc *p, char *buf, uint64_t len)
 {
-	int err = proc_enter(p);
+	int err = proc_enter_buf(p, buf, len);
 	if (err)
 		return err;
 	struct textbuf tb = {0};
@@ -261,7 +261,7 @@ void mm_render_status(struct textbuf *tb, struct mmk_proc *p)
 
 int64_t mmk_proc_status(mmk_proc *p, char *buf, uint64_t len)
 {
-	int err = proc_enter(p);
+	int err = proc_enter_buf(p, buf, len);
 	if (err)
 		return err;
 	struct textbuf tb = {0};
@@ -277,7 +277,7 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out)
 	if (err)
 		return err;
 	if (!out)
-		return -EFAULT;
+		return -EINVAL;
 	struct mm *mm = p->mm;
 	pthread_mutex_lock(&mm->ptl);
 	out->minor = mm->min_flt;

@@ -65,6 +65,8 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 {
 	if (!cfg || !cfg->root || !out)
 		return -EINVAL;
+	if (cfg->opt_nrefs && !cfg->opt_refs)
+		return -EFAULT;
 	struct mmk_system *sys = calloc(1, sizeof(*sys));
 	if (!sys)
 		return -ENOMEM;
@@ -130,7 +132,7 @@ fail_root:
 int mmk_system_destroy(mmk_system *sys)
 {
 	if (!sys)
-		return -EINVAL;
+		return 0; /* as free(NULL) */
 	reclaim_quiesce(sys); /* kswapd stops before anything goes */
 	for (;;) {
 		pthread_mutex_lock(&sys->lock);
@@ -165,17 +167,23 @@ int mmk_system_destroy(mmk_system *sys)
 
 void mmk_system_set_trace(mmk_system *sys, mmk_trace_fn fn, void *arg)
 {
+	if (!sys)
+		return;
 	sys->trace_arg = arg;
 	sys->trace = fn;
 }
 
 uint64_t mmk_frames_total(mmk_system *sys)
 {
+	if (!sys)
+		return 0;
 	return sys->pool.nframes;
 }
 
 uint64_t mmk_frames_free(mmk_system *sys)
 {
+	if (!sys)
+		return 0;
 	return frame_pool_free_count(&sys->pool);
 }
 
@@ -208,7 +216,11 @@ static int system_check_paused(struct mmk_system *sys, char *buf, size_t len)
 int mmk_system_check(mmk_system *sys, char *buf, size_t len)
 {
 	char dummy[8];
-	if (!buf || !len) {
+	if (!sys)
+		return -EINVAL;
+	if (!buf && len)
+		return -EFAULT;
+	if (!len) {
 		buf = dummy;
 		len = sizeof(dummy);
 	}
@@ -277,13 +289,25 @@ int proc_enter(struct mmk_proc *p)
 	return 0;
 }
 
+int proc_enter_buf(struct mmk_proc *p, const void *buf, uint64_t len)
+{
+	int err = proc_enter(p);
+	if (!err && !buf && len)
+		err = -EFAULT;
+	return err;
+}
+
 int mmk_proc_killed(mmk_proc *p)
 {
+	if (!p)
+		return -EINVAL;
 	return atomic_load(&p->killed);
 }
 
 int mmk_getpid(mmk_proc *p)
 {
+	if (!p)
+		return -EINVAL;
 	return p->pid;
 }
 
@@ -304,6 +328,9 @@ static const struct {
 	{ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ELOOP, "ELOOP"},
 	{EOVERFLOW, "EOVERFLOW"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EUCLEAN, "EUCLEAN"},
 	{EHWPOISON, "EHWPOISON"},
+	/* Not answers of mmkit's calls, but of the tool's Linux backend
+	 * (docs/CHECK.md): a reply too large, a lost or broken server. */
+	{EMSGSIZE, "EMSGSIZE"}, {EPIPE, "EPIPE"}, {EPROTO, "EPROTO"},
 };
 
 const char *mmk_errno_name(int err)

@@ -70,6 +70,8 @@ int mmk_fork(mmk_proc *parent, mmk_proc **out)
 	int err = proc_enter(parent);
 	if (err)
 		return err;
+	if (!out)
+		return -EINVAL;
 	struct mmk_proc *c = proc_alloc(parent->sys);
 	if (!c)
 		return -ENOMEM;
@@ -123,6 +125,8 @@ int mmk_exec(mmk_proc *p)
 
 int mmk_exit(mmk_proc *p)
 {
+	if (!p)
+		return -EINVAL;
 	struct mmk_system *sys = p->sys;
 	oom_lock(sys); /* the OOM killer may be reaping p: it keeps p->mm alive */
 	pthread_mutex_lock(&sys->lock);

@@ -73,6 +73,8 @@ int64_t mmk_vmstat_text(mmk_system *sys, char *buf, uint64_t len)
 	int err = mmk_vmstat(sys, &v);
 	if (err)
 		return err;
+	if (!buf && len)
+		return -EFAULT;
 	const struct {
 		const char *name;
 		uint64_t val;

@@ -54,6 +54,7 @@ if [ -x build-tsan/tests/test_threads ]; then
 	run "test_threads (tsan)" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
 fi
 if [ -x build/mmkit ]; then
+	run "script limits: peak RSS of big files, loads, cats, strings (release)" sh tests/script_limits.sh
 	run "mmkit check" build/mmkit check examples/*.mm tests/scenarios/*.mm
 	run "confinement: no script leaves its directory, on either backend" sh tests/confinement.sh
 	run "linux backend: a refused operation is reported once" sh tests/linux_refused.sh

@@ -8,6 +8,10 @@
  * byte rendering of results (format.c) is tested here too, because its
  * promise is about the parser: what it prints reads back as the same bytes.
  */
+/* A small total for the strings of one script, so that going past it
+ * takes kilobytes here (the tool's 256 MiB is checked on the real binary
+ * by tests/script_limits.sh). */
+#define SCRIPT_DATA_MAX (1ULL << 20)
 #include "../../tools/mmkit/script.c"
 #include "../../tools/mmkit/format.c"
 
@@ -467,6 +471,80 @@ TEST(string_errors)
 	CHECK_ERR("file a text=\"x\n", 1, 13, "unterminated string");
 }
 
+/* STRING_MAX holds for a literal too, not only for "x"*N repeats. */
+TEST(string_literal_cap)
+{
+	size_t n = STRING_MAX + 1, pre = strlen("spawn P\nP: store 0 \"");
+	char *text = malloc(pre + n + 3);
+	struct script_error e;
+
+	CHECK(text != NULL);
+	memcpy(text, "spawn P\nP: store 0 \"", pre);
+	memset(text + pre, 'x', n);
+	memcpy(text + pre + n, "\"\n", 3);
+	struct script *s = NULL;
+	int r = script_parse_string("t.mm", text, pre + n + 2, &s, &e);
+	free(text);
+	script_free(s);
+	CHECK_EQ(r, -1);
+	CHECK_EQ(e.line, 2);
+	CHECK_EQ(e.col, 12);
+	CHECK(strstr(e.msg, "string longer than") != NULL);
+}
+
+/* The strings of all statements together stop at SCRIPT_DATA_MAX (1 MiB
+ * in this test): the statement that would pass it is an error at its
+ * string, and a failed line gives back nothing it counted. */
+TEST(script_data_cap)
+{
+	struct script *s = script_new("t.mm");
+	struct script_error e;
+	const char *big = "P: store 0 \"x\"*262144", *one = "P: store 0 \"y\"";
+
+	CHECK(s != NULL);
+	CHECK_EQ(script_parse_line(s, "spawn P", 7, 1, &e), 1);
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ(script_parse_line(s, big, strlen(big), 2 + i, &e), 1);
+	CHECK_EQ(s->datatotal, 1 << 20);
+	CHECK_EQ(script_parse_line(s, one, strlen(one), 6, &e), -1);
+	CHECK_EQ(e.line, 6);
+	CHECK_EQ(e.col, 12);
+	CHECK(strstr(e.msg, "may hold 1048576 bytes in all") != NULL);
+	CHECK_EQ(s->datatotal, 1 << 20);
+	CHECK_EQ(script_parse_line(s, "P: store 0 \"\"", 13, 7, &e), 1);
+	script_free(s);
+	CHECK_ERR(in_p("file f text=\"a\"*1048577\n"), 2, 17, "in all");
+	CHECK_ERR(in_p("P: store 0 \"ab\" \"c\"*1048575\n"), 2, 21, "would make 1048577");
+}
+
+/* Names are looked up through a hash index: 100,000 names and as many
+ * lookups compare a few names each (a list would compare ~5e9). */
+TEST(names_hashed)
+{
+	enum { N = 100000, NP = 1000 };
+	struct strbuf sb = {0};
+	struct script_error e;
+	struct script *s = NULL;
+
+	for (int i = 0; i < NP; i++)
+		sb_printf(&sb, "spawn p%d\n", i);
+	sb_printf(&sb, "v0 = 1\n");
+	for (int i = 1; i < N; i++)
+		sb_printf(&sb, "v%d = v%d+1\n", i, i / 2);
+	for (int i = 0; i < NP; i++)
+		sb_printf(&sb, "p%d: munmap v%d 4K\n", i, i * 97);
+	CHECK_EQ(script_parse_string("t.mm", sb.s, sb.len, &s, &e), 0);
+	sb_free(&sb);
+	CHECK_EQ(s->nnames, N);
+	CHECK_EQ(s->nprocs, NP);
+	CHECK_EQ(s->stmt[NP + 7].arg[0].ref[0].slot, 3);
+	CHECK_EQ(s->stmt[s->n - 1].proc, NP - 1);
+	CHECK_EQ(s->stmt[s->n - 1].arg[0].ref[0].slot, (NP - 1) * 97);
+	/* About 6 lookups and inserts per line; each compares ~1-2 names. */
+	CHECK(s->name_cmps < 10ULL * (N + 2 * NP));
+	script_free(s);
+}
+
 TEST(process_errors)
 {
 	CHECK_ERR("P: maps\n", 1, 1, "unknown process 'P'");
@@ -689,7 +767,11 @@ TEST(sizes_and_errnos)
 	sb_put_errno(&sb, -22);
 	sb_puts(&sb, " ");
 	sb_put_errno(&sb, -99999);
-	CHECK_STR(sb.s, "0 4K 1536 3G -EINVAL -E99999");
+	sb_puts(&sb, " ");
+	sb_put_errno(&sb, -EMSGSIZE);
+	sb_puts(&sb, " ");
+	sb_put_errno(&sb, -EPIPE);
+	CHECK_STR(sb.s, "0 4K 1536 3G -EINVAL -E99999 -EMSGSIZE -EPIPE");
 	sb_free(&sb);
 }
 

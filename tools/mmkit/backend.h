@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Every operation of the script language, top level and per process. */
 enum bk_opcode {
@@ -91,6 +92,22 @@ struct bk_reply {
 	size_t datalen;
 	char *text;
 };
+
+/* Bytes [off, off + n) of the content a BK_FILE op asks for: a[1]'s fill
+ * byte (0 without one) with data over the start, cut to a[0] bytes.  Both
+ * backends write the file from this, a piece at a time, so neither holds
+ * the whole file. */
+static inline void bk_file_bytes(const struct bk_op *op, uint64_t off, unsigned char *buf,
+				 size_t n)
+{
+	uint64_t text = op->data ? op->datalen : 0;
+
+	if (text > (uint64_t)op->a[0])
+		text = (uint64_t)op->a[0];
+	memset(buf, op->a[1] < 0 ? 0 : (int)op->a[1], n);
+	if (off < text)
+		memcpy(buf, op->data + off, text - off < n ? (size_t)(text - off) : n);
+}
 
 static inline void bk_reply_free(struct bk_reply *r)
 {

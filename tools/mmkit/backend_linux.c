@@ -392,22 +392,19 @@ static int lx_fork(struct backend *b, struct bk_proc *parent, struct bk_proc **c
 static int64_t top_file(struct backend *b, const struct bk_op *op)
 {
 	uint64_t size = (uint64_t)op->a[0];
-	unsigned char *buf;
+	unsigned char page[4096];
 	int64_t ret = 0;
 	int fd;
 
-	if (size != (size_t)size || !(buf = malloc(size ? size : 1)))
-		return -ENOMEM;
-	memset(buf, op->a[1] < 0 ? 0 : (int)op->a[1], size);
-	memcpy(buf, op->data ? op->data : (const unsigned char *)"",
-	       op->datalen < size ? op->datalen : size);
 	fd = beneath_open(b->dirfd, op->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		ret = fd;
 	for (uint64_t done = 0; fd >= 0 && done < size;) {
 		uint64_t chunk = size - done < 4096 ? size - done : 4096;
-		ssize_t n = write(fd, buf + done, chunk);
+		ssize_t n;
 
+		bk_file_bytes(op, done, page, (size_t)chunk);
+		n = write(fd, page, chunk);
 		if (n < 0) {
 			ret = -errno;
 			break;
@@ -420,7 +417,6 @@ static int64_t top_file(struct backend *b, const struct bk_op *op)
 		ret = -errno;
 	if (fd >= 0)
 		close(fd);
-	free(buf);
 	return ret;
 }
 

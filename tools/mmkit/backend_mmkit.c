@@ -61,6 +61,9 @@ struct backend {
 
 /* Host buffers for loads and reads are filled this many bytes at a time. */
 #define CHUNK (16ULL << 20)
+/* `file` writes its content this many bytes at a time (a multiple of the
+ * page size, so the writes are those of one whole-file create). */
+#define FILE_CHUNK (4ULL << 20)
 /* mincore and pagemap answer for at most this many pages in one call. */
 #define MINCORE_MAX_PAGES (1ULL << 24)
 #define PAGEMAP_MAX_PAGES (1ULL << 20)
@@ -490,19 +493,24 @@ static int reply_grow(struct bk_reply *r, size_t n, unsigned char **at)
 	return 0;
 }
 
+/* file: created with its first FILE_CHUNK bytes, the rest written after
+ * them a chunk at a time, so host memory holds one chunk whatever the size. */
 static void do_file(struct backend *b, const struct bk_op *op, struct bk_reply *r)
 {
-	uint64_t size = (uint64_t)op->a[0];
-	unsigned char *buf;
+	uint64_t size = (uint64_t)op->a[0], off = 0;
+	unsigned char *buf = malloc(size < FILE_CHUNK ? (size ? size : 1) : FILE_CHUNK);
 
-	if (size != (size_t)size || !(buf = malloc(size ? size : 1))) {
+	if (!buf) {
 		r->ret = -ENOMEM;
 		return;
 	}
-	memset(buf, op->a[1] < 0 ? 0 : (int)op->a[1], size);
-	memcpy(buf, op->data ? op->data : (const unsigned char *)"",
-	       op->datalen < size ? op->datalen : size);
-	r->ret = mmk_sys_file_create(b->sys, op->path, buf, size);
+	do {
+		size_t n = size - off < FILE_CHUNK ? (size_t)(size - off) : FILE_CHUNK;
+		bk_file_bytes(op, off, buf, n);
+		r->ret = off == 0 ? mmk_sys_file_create(b->sys, op->path, buf, n)
+				  : mmk_sys_file_write(b->sys, op->path, off, buf, n);
+		off += n;
+	} while (r->ret == 0 && off < size);
 	free(buf);
 }
 

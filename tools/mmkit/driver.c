@@ -34,9 +34,20 @@
 #include "driver.h"
 #include "mmkit.h"
 
-/* `file` builds its content in host memory: larger files are refused with
- * -EFBIG here, the same way for both backends. */
+/*
+ * What one statement may cost the host, the same way for both backends
+ * (docs/SCRIPTS.md, "Limits"):
+ *   - `file` writes at most FILE_SIZE_MAX bytes (else -EFBIG): a bound on
+ *     the disk and the time it takes; its memory is one chunk (the backends
+ *     write it a piece at a time);
+ *   - load, read, pread and cat print at most PRINT_MAX bytes: a load of
+ *     more is -EFBIG without loading; read, pread and cat ask the backend
+ *     for at most PRINT_MAX + 1 bytes and answer -EFBIG when they get more
+ *     (so a huge LEN on a small file still works, and a cat of a huge or
+ *     sparse file reads PRINT_MAX + 1 bytes, not the file).
+ */
 #define FILE_SIZE_MAX (1ULL << 30)
+#define PRINT_MAX (16ULL << 20)
 
 struct driver {
 	const struct backend_ops *ops;
@@ -379,20 +390,42 @@ static void run_spawn(struct driver *d, const struct script *s, const struct stm
 	sb_puts(out, "\n");
 }
 
+/* The argument that says how many bytes an operation returns to print
+ * (read, pread, cat; load's is refused instead, see PRINT_MAX), or -1. */
+static int printed_len_arg(enum bk_opcode code)
+{
+	switch (code) {
+	case BK_READ:
+	case BK_CAT: return 1;
+	case BK_PREAD: return 2;
+	default: return -1;
+	}
+}
+
+/* Whether the driver refuses op before it runs (FILE_SIZE_MAX, PRINT_MAX). */
+static int over_limit(const struct bk_op *op)
+{
+	return (op->code == BK_FILE && (uint64_t)op->a[0] > FILE_SIZE_MAX) ||
+	       (op->code == BK_LOAD && (uint64_t)op->a[1] > PRINT_MAX);
+}
+
 /* Runs one operation.  Returns 0, or the backend's own -errno failure. */
 static int run_op(struct driver *d, const struct stmt *st, struct strbuf *out)
 {
 	struct bk_proc *p = st->proc >= 0 ? d->procs[st->proc] : NULL;
+	int li = printed_len_arg(st->op);
 	struct bk_reply r;
 	struct bk_op op;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
 	op_from_stmt(d, st, &op);
+	if (li >= 0 && (uint64_t)op.a[li] > PRINT_MAX)
+		op.a[li] = (int64_t)PRINT_MAX + 1;
 	if (st->proc >= 0 && !p) {
 		/* Its spawn or fork failed, or something killed it. */
 		r.ret = -ESRCH;
-	} else if (op.code == BK_FILE && (uint64_t)op.a[0] > FILE_SIZE_MAX) {
+	} else if (over_limit(&op)) {
 		r.ret = -EFBIG;
 	} else {
 		rc = d->ops->call(d->b, p, &op, &r);
@@ -402,6 +435,11 @@ static int run_op(struct driver *d, const struct stmt *st, struct strbuf *out)
 			sb_puts(out, "\n");
 			bk_reply_free(&r);
 			return rc;
+		}
+		if (li >= 0 && r.ret >= 0 && r.datalen > PRINT_MAX) {
+			bk_reply_free(&r);
+			r.datalen = 0;
+			r.ret = -EFBIG;
 		}
 	}
 	if (st->op == BK_EXIT && st->proc >= 0)

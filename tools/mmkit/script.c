@@ -16,7 +16,13 @@
  *     the script's statements, names or processes, and it reserves all the
  *     memory it needs before it changes anything;
  *   - an error sets the error struct once, at the first problem found, and
- *     every parse function returns -1 straight up after it.
+ *     every parse function returns -1 straight up after it;
+ *   - names and process names are found through their hash indexes
+ *     (struct name_index), which hold exactly names[] and procs[];
+ *   - no string is longer than STRING_MAX and the strings of all
+ *     statements hold s->datatotal <= SCRIPT_DATA_MAX bytes: what a script
+ *     makes the tool hold in memory is bounded by its caps, not by its
+ *     numbers.
  *
  * This file depends on nothing but libc and the two contract headers, so the
  * unit test and the fuzz harness compile it on its own.
@@ -318,20 +324,77 @@ static size_t ident_len(const struct cur *c)
 
 /* ---- Names -------------------------------------------------------------- */
 
-static int name_find(const struct script *s, const char *p, size_t n)
+/* FNV-1a of the name p[0, n). */
+static size_t name_hash(const char *p, size_t n)
 {
-	for (int i = 0; i < s->nnames; i++)
-		if (strlen(s->names[i]) == n && memcmp(s->names[i], p, n) == 0)
-			return i;
-	return -1;
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return (size_t)h;
 }
 
-static int proc_find(const struct script *s, const char *p, size_t n)
+static const char *name_key(const struct script *s, const struct name_index *ix, int slot)
 {
-	for (int i = 0; i < s->nprocs; i++)
-		if (strlen(s->procs[i].name) == n && memcmp(s->procs[i].name, p, n) == 0)
+	return ix->of_procs ? s->procs[slot].name : s->names[slot];
+}
+
+/* Where p[0, n) is in ix, or the empty entry where it would go (ix->cap > 0).
+ * Counts each name compared in s->name_cmps. */
+static size_t index_probe(struct script *s, const struct name_index *ix, const char *p, size_t n)
+{
+	size_t mask = ix->cap - 1, i = name_hash(p, n) & mask;
+	for (; ix->ent[i]; i = (i + 1) & mask) {
+		const char *k = name_key(s, ix, ix->ent[i] - 1);
+		s->name_cmps++;
+		if (strncmp(k, p, n) == 0 && k[n] == '\0')
 			return i;
-	return -1;
+	}
+	return i;
+}
+
+/* The slot named p[0, n) in ix, or -1. */
+static int index_find(struct script *s, const struct name_index *ix, const char *p, size_t n)
+{
+	if (!ix->cap)
+		return -1;
+	return ix->ent[index_probe(s, ix, p, n)] - 1;
+}
+
+/* Makes room in ix for one more of `have` names, rehashing into a larger
+ * array when it would be more than half full.  -1 on OOM (ix unchanged). */
+static int index_reserve(struct script *s, struct name_index *ix, int have)
+{
+	if (((size_t)have + 1) * 2 <= ix->cap)
+		return 0;
+	struct name_index big = {NULL, ix->cap ? ix->cap * 2 : 16, ix->of_procs};
+	if (!(big.ent = calloc(big.cap, sizeof(*big.ent))))
+		return -1;
+	for (size_t i = 0; i < ix->cap; i++) {
+		if (!ix->ent[i])
+			continue;
+		const char *k = name_key(s, ix, ix->ent[i] - 1);
+		big.ent[index_probe(s, &big, k, strlen(k))] = ix->ent[i];
+	}
+	free(ix->ent);
+	*ix = big;
+	return 0;
+}
+
+/* Enters slot (whose key is already in names[]/procs[]); room reserved. */
+static void index_add(struct script *s, struct name_index *ix, int slot)
+{
+	const char *k = name_key(s, ix, slot);
+	ix->ent[index_probe(s, ix, k, strlen(k))] = slot + 1;
+}
+
+static int name_find(struct script *s, const char *p, size_t n)
+{
+	return index_find(s, &s->name_idx, p, n);
+}
+
+static int proc_find(struct script *s, const char *p, size_t n)
+{
+	return index_find(s, &s->proc_idx, p, n);
 }
 
 /* ---- Numbers ------------------------------------------------------------ */
@@ -470,9 +533,6 @@ static int lex_escape(struct cur *c, unsigned char *out)
 	return fail(c, bs, "unknown escape '\\' followed by byte 0x%02x", x);
 }
 
-/* The longest string a script may build (pieces and repeats included). */
-#define STRING_MAX (64ULL << 20)
-
 /* A growing byte buffer for a string being lexed. */
 struct bytes {
 	unsigned char *p;
@@ -523,18 +583,34 @@ static int lex_quoted(struct cur *c, struct bytes *b)
 	return 0;
 }
 
+/* Whether a string of n bytes may be held: at most STRING_MAX, and for a
+ * statement's data (`data`) at most what the script may still hold of
+ * SCRIPT_DATA_MAX.  Checked as the string grows, so a string past either
+ * cap is refused before it is built.  0, or -1 with the error at `at`. */
+static int string_fits(struct cur *c, size_t at, uint64_t n, int data)
+{
+	if (n > STRING_MAX)
+		return fail(c, at, "string longer than %llu bytes", (unsigned long long)STRING_MAX);
+	if (data && n > SCRIPT_DATA_MAX - c->s->datatotal)
+		return fail(c, at, "the strings of one script may hold %llu bytes in all; "
+			    "this one would make %llu", (unsigned long long)SCRIPT_DATA_MAX,
+			    (unsigned long long)(c->s->datatotal + n));
+	return 0;
+}
+
 /* Repeats the last `piece` bytes of b so that they appear `times` times
- * in all (the `"ab"*3` form). */
+ * in all (the `"ab"*3` form); `data` as for string_fits. */
 static int repeat_piece(struct cur *c, size_t at, struct bytes *b, size_t piece,
-			uint64_t times)
+			uint64_t times, int data)
 {
 	if (times == 0 || piece == 0) {
 		b->n -= piece;
 		return 0;
 	}
-	if ((times > STRING_MAX / piece || b->n - piece + piece * times > STRING_MAX))
-		return fail(c, at, "string longer than %llu bytes",
-			    (unsigned long long)STRING_MAX);
+	uint64_t total =
+	    times > (STRING_MAX + 1) / piece ? STRING_MAX + 1 : b->n - piece + piece * times;
+	if (string_fits(c, at, total, data) < 0)
+		return -1;
 	if (bytes_reserve(b, piece * (times - 1)) < 0)
 		return fail(c, at, "out of memory");
 	unsigned char *src = b->p + b->n - piece;
@@ -548,14 +624,17 @@ static int repeat_piece(struct cur *c, size_t at, struct bytes *b, size_t piece,
  * last byte, not counted in *len):
  *     string := piece (blank+ piece)*      piece := "quoted" ['*' COUNT]
  * Pieces are concatenated; "ab"*3 is "ababab" (COUNT is a plain number).
+ * `data`: the string is a statement's data (see string_fits).
  */
-static int lex_string(struct cur *c, unsigned char **out, size_t *len)
+static int lex_string(struct cur *c, unsigned char **out, size_t *len, int data)
 {
 	struct bytes b = {NULL, 0, 0};
 
 	for (;;) {
-		size_t before = b.n;
+		size_t before = b.n, open = c->pos;
 		if (lex_quoted(c, &b) < 0)
+			goto fail;
+		if (string_fits(c, open, b.n, data) < 0)
 			goto fail;
 		if (ch(c) == '*') {
 			size_t at = ++c->pos;
@@ -565,7 +644,7 @@ static int lex_string(struct cur *c, unsigned char **out, size_t *len)
 				goto fail;
 			}
 			if (lex_number(c, &times) < 0 ||
-			    repeat_piece(c, at, &b, b.n - before, times) < 0)
+			    repeat_piece(c, at, &b, b.n - before, times, data) < 0)
 				goto fail;
 		}
 		if (expect_boundary(c, "a string") < 0)
@@ -596,7 +675,7 @@ static int lex_cstring(struct cur *c, const char *what, char **out)
 	size_t start = c->pos, n;
 	unsigned char *buf;
 
-	if (lex_string(c, &buf, &n) < 0)
+	if (lex_string(c, &buf, &n, 0) < 0)
 		return -1;
 	if (memchr(buf, '\0', n)) {
 		free(buf);
@@ -886,7 +965,7 @@ static int parse_args(struct cur *c, const struct op_spec *o, struct stmt *st)
 		else if (ch(c) != '"')
 			r = fail(c, c->pos, "expected a \"quoted string\"");
 		else
-			r = lex_string(c, &st->data, &st->datalen);
+			r = lex_string(c, &st->data, &st->datalen, 1);
 		if (r < 0)
 			return -1;
 		argno++;
@@ -940,7 +1019,7 @@ static int parse_file(struct cur *c, struct stmt *st)
 		else if (ch(c) != '"')
 			r = fail(c, c->pos, "expected a \"quoted string\" after text=");
 		else
-			r = lex_string(c, &st->data, &st->datalen);
+			r = lex_string(c, &st->data, &st->datalen, 1);
 		if (r < 0)
 			return -1;
 	}
@@ -1196,11 +1275,13 @@ static int commit_stmt(struct script *s, struct stmt *st, const struct effects *
 	}
 	if (fx->bind && (bslot = name_find(s, fx->bind, fx->bindlen)) < 0) {
 		if (grow((void **)&s->names, &s->capnames, s->nnames + 1, sizeof(char *)) < 0 ||
+		    index_reserve(s, &s->name_idx, s->nnames) < 0 ||
 		    !(bname = strndup(fx->bind, fx->bindlen)))
 			return -1;
 	}
 	if (fx->spawn && (pslot = proc_find(s, fx->spawn, fx->spawnlen)) < 0) {
 		if (grow((void **)&s->procs, &s->capprocs, s->nprocs + 1, sizeof(*s->procs)) < 0 ||
+		    index_reserve(s, &s->proc_idx, s->nprocs) < 0 ||
 		    !(pname = strndup(fx->spawn, fx->spawnlen))) {
 			free(bname);
 			return -1;
@@ -1210,11 +1291,14 @@ static int commit_stmt(struct script *s, struct stmt *st, const struct effects *
 	if (bname) {
 		bslot = s->nnames;
 		s->names[s->nnames++] = bname;
+		index_add(s, &s->name_idx, bslot);
 	}
 	if (pname) {
 		pslot = s->nprocs;
 		s->procs[s->nprocs++] = (struct script_proc){pname, 0, 0};
+		index_add(s, &s->proc_idx, pslot);
 	}
+	s->datatotal += st->datalen;
 	st->bind = bslot;
 	if (fx->spawn) {
 		s->procs[pslot].alive = 1;
@@ -1243,6 +1327,7 @@ struct script *script_new(const char *filename)
 		free(s);
 		return NULL;
 	}
+	s->proc_idx.of_procs = 1;
 	return s;
 }
 
@@ -1259,6 +1344,8 @@ void script_free(struct script *s)
 	free(s->stmt);
 	free(s->names);
 	free(s->procs);
+	free(s->name_idx.ent);
+	free(s->proc_idx.ent);
 	free(s->filename);
 	free(s);
 }

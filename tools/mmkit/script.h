@@ -63,6 +63,26 @@ struct stmt {
 	size_t datalen;
 };
 
+/* The longest string one statement may hold (pieces and repeats included),
+ * and what the strings of all the statements of one script (or one prompt
+ * session) may hold in all.  A string past either is a parse error. */
+#ifndef STRING_MAX
+#define STRING_MAX (64ULL << 20)
+#endif
+#ifndef SCRIPT_DATA_MAX
+#define SCRIPT_DATA_MAX (256ULL << 20)
+#endif
+
+/* An index of names: open addressing over a power-of-two array of slots
+ * (value slot or process slot + 1; 0 is empty), kept at most half full, so
+ * a lookup compares a handful of names however many there are.  The keys
+ * are the names the script owns (names[], procs[].name). */
+struct name_index {
+	int *ent;
+	size_t cap;   /* 0 or a power of two */
+	int of_procs; /* keys: 0 names[slot], 1 procs[slot].name */
+};
+
 /* A process name.  `alive` is the parser's view: spawned/forked and not exited
  * at this point of the script. */
 struct script_proc {
@@ -79,6 +99,9 @@ struct script {
 	int nnames, capnames;
 	struct script_proc *procs; /* process names, by slot */
 	int nprocs, capprocs;
+	struct name_index name_idx, proc_idx; /* names[] and procs[] by name */
+	uint64_t datatotal;   /* bytes of every statement's data, <= SCRIPT_DATA_MAX */
+	uint64_t name_cmps;   /* names compared by lookups so far (for tests) */
 };
 
 struct script_error {
