@@ -787,13 +787,22 @@ static struct mmk_file *rw_file(struct mmk_proc *p, int fd, bool write, uint64_t
 	return f;
 }
 
-/* Where an append-mode write goes: the end of the file, now. */
-static uint64_t append_pos(struct mmk_file *f)
+/*
+ * An append-mode write: at the end of the file, found under the inode lock
+ * the write holds (pagecache_append), so concurrent appenders never overlap.
+ * *end is the file position after it.  A FIFO or device has no end: the
+ * write goes to the host as it is.
+ */
+static int64_t file_append(struct mmk_file *f, const void *buf, uint64_t len, uint64_t *end)
 {
-	pthread_mutex_lock(&f->inode->lock);
-	uint64_t size = f->inode->size;
-	pthread_mutex_unlock(&f->inode->lock);
-	return size;
+	struct mmk_inode *in = f->inode;
+	if (in->kind != INODE_FILE || in->nommap) {
+		int64_t ret = file_write_at(f, buf, len, *end);
+		if (ret > 0)
+			*end += (uint64_t)ret;
+		return ret;
+	}
+	return pagecache_append(f, buf, len, end);
 }
 
 int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
@@ -824,13 +833,17 @@ int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 	if (!f)
 		return err;
 	pthread_mutex_lock(&f->pos_lock);
-	if (f->flags & MMK_O_APPEND)
-		f->pos = append_pos(f);
 	bool special = f->inode->kind == INODE_SPECIAL;
-	int64_t ret = special ? special_rw(f, (void *)buf, len, -1, true)
-			      : file_write_at(f, buf, len, f->pos);
-	if (ret > 0 && !special)
-		f->pos += (uint64_t)ret;
+	int64_t ret;
+	if (special) {
+		ret = special_rw(f, (void *)buf, len, -1, true);
+	} else if (f->flags & MMK_O_APPEND) {
+		ret = file_append(f, buf, len, &f->pos);
+	} else {
+		ret = file_write_at(f, buf, len, f->pos);
+		if (ret > 0)
+			f->pos += (uint64_t)ret;
+	}
 	pthread_mutex_unlock(&f->pos_lock);
 	file_put(f);
 	return ret;
@@ -861,9 +874,11 @@ int64_t mmk_pwrite(mmk_proc *p, int fd, const void *buf, uint64_t len, int64_t o
 	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
 	if (!f)
 		return err;
-	/* Linux: pwrite on an O_APPEND file appends (see pwrite(2) BUGS). */
-	uint64_t at = (f->flags & MMK_O_APPEND) ? append_pos(f) : (uint64_t)off;
-	int64_t ret = file_write_at(f, buf, len, at);
+	/* Linux: pwrite on an O_APPEND file appends (see pwrite(2) BUGS),
+	 * and leaves the file position alone. */
+	uint64_t end = (uint64_t)off;
+	int64_t ret = (f->flags & MMK_O_APPEND) ? file_append(f, buf, len, &end)
+						: file_write_at(f, buf, len, (uint64_t)off);
 	file_put(f);
 	return ret;
 }

@@ -12,7 +12,7 @@
  *  - never has O_APPEND.  Writeback and hole punching pwrite at page
  *    offsets; on an O_APPEND descriptor every pwrite lands at the end of
  *    the file.  Append is a property of the open file description
- *    (mmk_file->flags), which fs.c applies itself (append_pos).
+ *    (mmk_file->flags), which fs.c applies itself (file_append, under the inode lock).
  *  - has the widest access the host grants mmkit: an offer that is not
  *    O_RDWR first tries an O_RDWR open of the same path beneath the root
  *    (kept only if it is the same host file), and an offer with more access

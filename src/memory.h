@@ -68,6 +68,9 @@ int mm_madvise_populate(struct mm *mm, uint64_t start, uint64_t end, bool write)
 int64_t pagecache_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off);
 /* write/pwrite through the page cache; extends i_size.  Bytes or -errno. */
 int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint64_t off);
+/* An O_APPEND write: at i_size, found under the lock the write holds; *end
+ * is the position after it.  Bytes or -errno. */
+int64_t pagecache_append(struct mmk_file *f, const void *buf, uint64_t len, uint64_t *end);
 /* ftruncate: sets i_size, zaps pages past the new EOF from every mapping
  * (private COW copies included, unmap_mapping_range even_cows) and drops
  * them from the cache; growing exposes zeros.  Calls the host ftruncate. */

@@ -560,21 +560,18 @@ static bool write_through_locked(struct mmk_inode *in, uint64_t idx, uint64_t po
  * generic_perform_write(): copies into cache pages (created or read as
  * needed), dirties them, and moves i_size past what was written.  Returns
  * the bytes written, or -errno if none could be (-EFBIG at or past the
- * file system's largest file size, inode->max_bytes).
+ * file system's largest file size, inode->max_bytes).  Caller holds
+ * inode->lock.
  */
-int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint64_t off)
+static int64_t perform_write_locked(struct mmk_inode *in, const uint8_t *src, uint64_t len,
+				    uint64_t off)
 {
-	struct mmk_inode *in = f->inode;
-	const uint8_t *src = buf;
-	if (!len)
-		return 0;
 	/* generic_write_check_limits(): at or past s_maxbytes nothing is
 	 * written; a write crossing it is cut short there. */
 	if (off >= in->max_bytes)
 		return -EFBIG;
 	if (len > in->max_bytes - off)
 		len = in->max_bytes - off;
-	pthread_mutex_lock(&in->lock);
 	if (off + len > in->size)
 		zero_post_eof_locked(in, in->size);
 	if (off > in->size)
@@ -613,8 +610,36 @@ int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint6
 		if (off + done > in->size)
 			in->size = off + done;
 	}
-	pthread_mutex_unlock(&in->lock);
 	return done ? (int64_t)done : err;
+}
+
+int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint64_t off)
+{
+	struct mmk_inode *in = f->inode;
+	if (!len)
+		return 0;
+	pthread_mutex_lock(&in->lock);
+	int64_t ret = perform_write_locked(in, buf, len, off);
+	pthread_mutex_unlock(&in->lock);
+	return ret;
+}
+
+/*
+ * An O_APPEND write: generic_write_checks() moves the position to i_size
+ * under the inode lock that the write itself holds, so two appenders never
+ * write at the same offset.  *end is where the write ended (the new file
+ * position); it is left alone on error.
+ */
+int64_t pagecache_append(struct mmk_file *f, const void *buf, uint64_t len, uint64_t *end)
+{
+	struct mmk_inode *in = f->inode;
+	pthread_mutex_lock(&in->lock);
+	uint64_t off = in->size;
+	int64_t ret = len ? perform_write_locked(in, buf, len, off) : 0;
+	if (ret >= 0)
+		*end = off + (uint64_t)ret;
+	pthread_mutex_unlock(&in->lock);
+	return ret;
 }
 
 /* ---- Unmapping and release ------------------------------------------------------------- */
