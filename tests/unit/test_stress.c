@@ -236,14 +236,14 @@ static void scratch_op(struct run *run, mmk_proc *p, uint64_t s, uint64_t r)
 		break;
 	case 7:
 		e = mmk_madvise(p, s, half, MMK_MADV_POPULATE_WRITE);
-		e = (e == -ENOMEM || e == -EFAULT) ? 0 : e;
+		e = (e == -ENOMEM || e == -EFAULT || e == -EINVAL) ? 0 : e; /* -EINVAL: read-only */
 		break;
 	default:
 		e = mmk_munmap(p, s, 4 * half);
 		break;
 	}
 	if (e < 0 && e != -ESRCH)
-		note(run, "scratch op failed", e);
+		note(run, "scratch op failed", e * 100 - (int64_t)(r % 9)); /* -errno*100 - op */
 }
 
 static void *mapper(void *arg)
