@@ -326,11 +326,11 @@ struct mm {
 	_Atomic uint64_t tlb_gen;    /* bumped (under ptl, release) after every
 	                                invalidation of a valid entry; lock-free
 	                                loads validate against it (access.c) */
+	struct tlb_entry tlb[TLB_ENTRIES];
 	_Atomic uint64_t exec_gen;   /* execs of the image so far: bumped under
 	                                mmap_lock (write) and ptl, before tlb_gen,
 	                                by mm_exec_reset; an access started
 	                                before an exec stops at it (access.c) */
-	struct tlb_entry tlb[TLB_ENTRIES];
 	int pid;                     /* for trace events */
 	atomic_int oom_state;        /* OOM_* (oom.c): chosen by the OOM killer, then reaped */
 };
