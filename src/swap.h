@@ -66,7 +66,10 @@ bool swap_cached(struct mmk_system *sys, uint64_t slot);
 /* do_swap_page(): the fault on swap PTE orig at addr of vma: the page from
  * the swap cache (minor) or read from its slot (major, *major set), mapped;
  * exclusive, and writable on a write fault, when no other reference to it
- * is left.  Caller holds mmap_lock (read) and no other lock. */
+ * is left.  orig was read before any hold on its slot: the fault holds the
+ * slot, then checks that the PTE is still orig, before it uses anything
+ * the slot holds (FAULT_DONE with nothing done when it changed).  Caller
+ * holds mmap_lock (read) and no other lock. */
 enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, uint64_t pgoff,
 			       pte_t *ptep, pte_t orig, bool write, bool *major);
 
