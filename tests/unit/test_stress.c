@@ -32,13 +32,13 @@
 #include "page_test.h"
 
 #define STRESS_SECONDS 1.0
-#define NWORK 3
-#define ARENA_A 0x100000000ULL
-#define ARENA_B 0x200000000ULL
-#define SCRATCH_OFF (64 * MB) /* the mapper's range, past the arena */
-#define SCRATCH_PAGES 64
-#define EXEC_BASE 0x300000000ULL
-#define EXEC_PAGES 16
+#define NWORK	       3
+#define ARENA_A	       0x100000000ULL
+#define ARENA_B	       0x200000000ULL
+#define SCRATCH_OFF    (64 * MB) /* the mapper's range, past the arena */
+#define SCRATCH_PAGES  64
+#define EXEC_BASE      0x300000000ULL
+#define EXEC_PAGES     16
 
 static double stress_seconds(void)
 {
@@ -160,7 +160,8 @@ static void *forker(void *arg)
 		for (int i = 0; i < 200 && !atomic_load(&cp->run->stop); i++) {
 			uint64_t r = rnd(&seed), v = r;
 			uint64_t va = cp->base + (r >> 8) % cp->npages * PS;
-			int e = (r & 3) ? mmk_load(c, va, &v, 8, NULL) : mmk_store(c, va, &v, 8, NULL);
+			int e =
+			    (r & 3) ? mmk_load(c, va, &v, 8, NULL) : mmk_store(c, va, &v, 8, NULL);
 			if (e && !mmk_proc_killed(c))
 				note(cp->run, "child access failed", e);
 		}
@@ -217,11 +218,13 @@ static void scratch_op(struct run *run, mmk_proc *p, uint64_t s, uint64_t r)
 		e = e == -ENOMEM ? 0 : e;
 		break;
 	case 3:
-		e = mmk_mremap(p, s, half, 2 * half, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED, s + 2 * half);
+		e = mmk_mremap(p, s, half, 2 * half, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED,
+			       s + 2 * half);
 		e = (e == (int64_t)(s + 2 * half) || e == -EFAULT) ? 0 : e;
 		break;
 	case 4:
-		e = mmk_mremap(p, s + 2 * half, half, half, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED, s);
+		e = mmk_mremap(p, s + 2 * half, half, half, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED,
+			       s);
 		e = (e == (int64_t)s || e == -EFAULT) ? 0 : e;
 		break;
 	case 5: {
@@ -356,8 +359,8 @@ static void *exec_caller(void *arg)
 
 struct plan {
 	bool fork_and_map; /* forker and mapper beside the content workers */
-	bool second;       /* process B as well */
-	bool exec;         /* the exec target C */
+	bool second;	   /* process B as well */
+	bool exec;	   /* the exec target C */
 };
 
 /* Starts a content-checked process's threads on p's arena at base. */
@@ -366,9 +369,9 @@ static int cproc_start(struct cproc *cp, struct run *run, mmk_proc *p, uint64_t 
 {
 	*cp = (struct cproc){.run = run, .p = p, .base = base, .npages = npages};
 	cp->expect = calloc(npages, sizeof(uint64_t));
-	if (!cp->expect || mmk_mmap(p, base, npages * PS, MMK_PROT_READ | MMK_PROT_WRITE,
-				    MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED, -1,
-				    0) != (int64_t)base)
+	if (!cp->expect ||
+	    mmk_mmap(p, base, npages * PS, MMK_PROT_READ | MMK_PROT_WRITE,
+		     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED, -1, 0) != (int64_t)base)
 		return -1;
 	for (int i = 0; i < NWORK + (more ? 2 : 0); i++) {
 		struct thr *w = &t[(*nt)++];
