@@ -437,19 +437,24 @@ static int stress(const struct plan *pl)
 	return err ? -1 : 0;
 }
 
-/* Item: two threads faulting one process's swapped pages. */
+/* Threads of one process faulting the same swapped pages: a swap-in must
+ * never take a slot another page reused (do_swap_page's hold). */
 TEST(threads_of_one_process_swap_in_and_out)
 {
 	struct plan pl = {0};
 	CHECK_EQ(stress(&pl), 0);
 }
 
+/* exec while other threads load, store, map, fork and render the process:
+ * no call ever uses a freed mm. */
 TEST(exec_races_every_call_on_its_process)
 {
 	struct plan pl = {.exec = true};
 	CHECK_EQ(stress(&pl), 0);
 }
 
+/* Two content-checked processes with forkers and mappers, and the exec
+ * target, all at once. */
 TEST(everything_at_once_under_swap_pressure)
 {
 	struct plan pl = {.fork_and_map = true, .second = true, .exec = true};
