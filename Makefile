@@ -4,7 +4,7 @@
 #   make            release build into build/
 #   make debug      ASan+UBSan build into build-debug/ (invariant checks on)
 #   make check      debug build, then every test (README's test command)
-#   make MODE=tsan  ThreadSanitizer build (build-tsan/) of the concurrency test
+#   make MODE=tsan  ThreadSanitizer build (build-tsan/) of the concurrency tests
 #   make install PREFIX=/usr/local
 
 CC      ?= cc
@@ -82,7 +82,7 @@ check:
 	sh scripts/deps.sh
 	$(MAKE) MODE=debug tests
 	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure
-	$(MAKE) MODE=tsan build-tsan/tests/test_threads
+	$(MAKE) MODE=tsan build-tsan/tests/test_threads build-tsan/tests/test_stress
 	sh tests/run.sh
 
 tour:

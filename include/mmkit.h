@@ -35,8 +35,22 @@
  *
  * Thread safety: calls on different processes may run concurrently from any
  * number of host threads; calls on one process may also run concurrently
- * (they serialise on that process's mmap lock as Linux's do).  A handle must
- * not be used after the call that destroys it has begun.
+ * (they serialise on that process's mmap lock as Linux's do), as the
+ * threads of one Linux process make system calls and memory accesses:
+ *   - mmk_fork and the mapping calls (mmap, munmap, mprotect, mremap,
+ *     madvise, mlock, brk...) each take effect at one instant with respect
+ *     to every other call on the process; views (maps, smaps, status,
+ *     pagemap, mincore) show the address space at one instant.
+ *   - A load, store, fill, copy or touch of one page takes effect at one
+ *     instant; a longer one goes page by page, so another thread's call may
+ *     come between its pages, as between a CPU's accesses.
+ *   - mmk_exec concurrent with other calls on the process: each call runs
+ *     wholly before or wholly after the exec, except an access under way,
+ *     which stops at its first page after the exec with -EFAULT and
+ *     si->signo == MMK_SIGKILL (Linux's exec kills the other threads).
+ *     The handle stays valid.
+ *   - mmk_exit and mmk_system_destroy end the handle: no call on the
+ *     process may run concurrently with its exit or begin after it.
  */
 #ifndef MMKIT_H
 #define MMKIT_H
@@ -287,8 +301,10 @@ int mmk_spawn(mmk_system *sys, mmk_proc **out);
  * Returns the child's pid and stores its handle in *child, or -errno. */
 int mmk_fork(mmk_proc *parent, mmk_proc **child);
 
-/* execve(2) as far as memory goes: the address space is torn down and a new
- * empty one created; fds marked close-on-exec are closed.  Returns 0. */
+/* execve(2) as far as memory goes: the address space is emptied (every
+ * mapping removed, counters reset; the fault counts stay, as the task's);
+ * fds marked close-on-exec are closed.  Returns 0, or -ESRCH (killed).
+ * Other threads' calls on p may run meanwhile (see Thread safety above). */
 int mmk_exec(mmk_proc *p);
 
 /* exit(2): releases everything; the handle is freed.  Returns 0. */

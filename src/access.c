@@ -221,7 +221,8 @@ static inline bool tlb_peek_valid(struct mm *mm, uint64_t gen)
 }
 
 /* A load of n bytes at va, all on one page, through a TLB hit without a
- * lock: true when done, false on a miss or an invalidation meanwhile. */
+ * lock: true when done, false on a miss or an invalidation meanwhile.
+ * (A load of one page needs no exec check: it happens at one instant.) */
 static inline bool load_lockless(struct mm *mm, uint64_t va, uint8_t *dst, uint64_t n)
 {
 	uint64_t gen;
@@ -230,6 +231,37 @@ static inline bool load_lockless(struct mm *mm, uint64_t va, uint8_t *dst, uint6
 		return false;
 	tlb_copy_racy(dst, h, n);
 	return tlb_peek_valid(mm, gen);
+}
+
+/* The same for one page of a longer access started in the image exec_gen:
+ * false too when an exec came since (mm_tlb_exec bumps exec_gen before
+ * tlb_gen, so a generation read after it shows the new exec_gen). */
+static bool load_lockless_since(struct mm *mm, uint64_t va, uint8_t *dst, uint64_t n,
+				uint64_t exec_gen)
+{
+	uint64_t gen;
+	const uint8_t *h = tlb_peek(mm, va, &gen);
+	if (!h || atomic_load_explicit(&mm->exec_gen, memory_order_relaxed) != exec_gen)
+		return false;
+	tlb_copy_racy(dst, h, n);
+	return tlb_peek_valid(mm, gen);
+}
+
+/* The image an access starts in: its pages must all be of that image. */
+static inline uint64_t access_image(struct mm *mm)
+{
+	return atomic_load_explicit(&mm->exec_gen, memory_order_acquire);
+}
+
+/* An access cut by an exec of its process stops with SIGKILL, as the
+ * thread making it would have been killed by exec's de_thread(). */
+static int access_cut_by_exec(struct mm *mm, struct mmk_siginfo *si)
+{
+	si->signo = MMK_SIGKILL;
+	si->code = 0;
+	si->addr = 0;
+	TRACE(mm->sys, .kind = MMK_EV_SIGNAL, .pid = mm->pid, .detail = "SIGKILL");
+	return -EFAULT;
 }
 
 static bool acc_is_write(const struct acc *a)
@@ -257,11 +289,12 @@ static void acc_do(const struct acc *a, uint8_t *h, uint64_t n, uint64_t off)
 }
 
 /*
- * One access of n bytes at va, all on one page: TLB hit or walk, else a
- * page fault and again.  0, -EFAULT with *si, or -ENOMEM.
+ * One access of n bytes at va, all on one page, of an access started in
+ * image exec_gen (access_image): TLB hit or walk, else a page fault and
+ * again.  0, -EFAULT with *si, or -ENOMEM.
  */
 static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const struct acc *a,
-		       uint64_t off, struct mmk_siginfo *si)
+		       uint64_t off, struct mmk_siginfo *si, uint64_t exec_gen)
 {
 	for (unsigned tries = 0;; tries++) {
 		if (va >= TASK_SIZE) {
@@ -276,9 +309,14 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 			      .detail = "SIGSEGV");
 			return -EFAULT;
 		}
-		if (a->op == ACC_LOAD && mm->tlb_lockless && load_lockless(mm, va, a->dst + off, n))
+		if (a->op == ACC_LOAD && mm->tlb_lockless &&
+		    load_lockless_since(mm, va, a->dst + off, n, exec_gen))
 			return 0;
 		pthread_mutex_lock(&mm->ptl);
+		if (atomic_load_explicit(&mm->exec_gen, memory_order_relaxed) != exec_gen) {
+			pthread_mutex_unlock(&mm->ptl);
+			return access_cut_by_exec(mm, si);
+		}
 		uint8_t *host = tlb_lookup_locked(mm, va, write);
 		if (host) {
 			acc_do(a, host + (va & (PAGE_SIZE - 1)), n, off);
@@ -325,6 +363,7 @@ static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len, 
 	if (err || !len)
 		return err;
 	struct mm *mm = p->mm;
+	uint64_t image = access_image(mm);
 	bool write = acc_is_write(a);
 	struct mmk_siginfo dummy;
 	if (!si)
@@ -335,7 +374,7 @@ static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len, 
 		uint64_t n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
 		if (n > len - done)
 			n = len - done;
-		err = access_page(mm, va, n, write, a, done, si);
+		err = access_page(mm, va, n, write, a, done, si, image);
 		if (err)
 			return err;
 		done += n;
@@ -420,9 +459,10 @@ int mmk_touch(mmk_proc *p, uint64_t addr, uint64_t len, int write, struct mmk_si
 	if (err)
 		return err;
 	struct acc a = {.op = ACC_TOUCH};
+	uint64_t image = access_image(p->mm);
 	for (uint64_t done = 0; done < len;) {
 		uint64_t va = addr + done;
-		err = access_page(p->mm, va, 1, write, &a, 0, si);
+		err = access_page(p->mm, va, 1, write, &a, 0, si, image);
 		if (err)
 			return err;
 		done += PAGE_SIZE - (va & (PAGE_SIZE - 1));
@@ -448,6 +488,7 @@ int mmk_copy(mmk_proc *p, uint64_t dst, uint64_t src, uint64_t len, struct mmk_s
 	uint8_t tmp[PAGE_SIZE];
 	struct acc ld = {.op = ACC_LOAD, .dst = tmp}, st = {.op = ACC_STORE, .src = tmp};
 	bool backward = dst > src && dst - src < len;
+	uint64_t image = access_image(p->mm);
 	for (uint64_t done = 0; done < len;) {
 		uint64_t rem = len - done, s, d, n;
 		if (!backward) {
@@ -466,9 +507,9 @@ int mmk_copy(mmk_proc *p, uint64_t dst, uint64_t src, uint64_t len, struct mmk_s
 			s = se - n;
 			d = de - n;
 		}
-		err = access_page(p->mm, s, n, false, &ld, 0, si);
+		err = access_page(p->mm, s, n, false, &ld, 0, si, image);
 		if (!err)
-			err = access_page(p->mm, d, n, true, &st, 0, si);
+			err = access_page(p->mm, d, n, true, &st, 0, si, image);
 		if (err)
 			return err;
 		done += n;

@@ -97,6 +97,9 @@ struct vma *vma_lookup(struct mm *mm, uint64_t addr);
 /* Address-space creation and teardown (mm_alloc / exit_mmap). */
 struct mm *mm_create(struct mmk_system *sys, int pid);
 void mm_destroy(struct mm *mm);
+/* exec_mmap(): empties mm in place and leaves it as mm_create() does but
+ * for the fault counts (the task's); see task.c for why in place. */
+void mm_exec_reset(struct mm *mm);
 /* expand_downwards(): grows a VM_GROWSDOWN VMA down to addr on a fault
  * below it (the fault handler calls it with mmap_lock held for writing,
  * after finding that find_vma(addr) is a VM_GROWSDOWN VMA above addr).

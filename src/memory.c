@@ -269,6 +269,15 @@ void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
 	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
 }
 
+void mm_tlb_exec(struct mm *mm)
+{
+	pthread_mutex_lock(&mm->ptl);
+	tlb_clear_all_locked(mm);
+	atomic_fetch_add_explicit(&mm->exec_gen, 1, memory_order_relaxed);
+	tlb_gen_bump(mm); /* even with nothing cleared: publishes exec_gen */
+	pthread_mutex_unlock(&mm->ptl);
+}
+
 void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
 {
 	pthread_mutex_lock(&mm->ptl);

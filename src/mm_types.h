@@ -343,6 +343,10 @@ struct mm {
 	                                invalidation of a valid entry; lock-free
 	                                loads validate against it (access.c) */
 	struct tlb_entry tlb[TLB_ENTRIES];
+	_Atomic uint64_t exec_gen;   /* execs of the image so far: bumped under
+	                                mmap_lock (write) and ptl, before tlb_gen,
+	                                by mm_exec_reset; an access started
+	                                before an exec stops at it (access.c) */
 	int pid;                     /* for trace events */
 	atomic_int oom_state;        /* OOM_* (oom.c): chosen by the OOM killer, then reaped */
 };
@@ -351,7 +355,7 @@ struct mm {
 struct mmk_proc {
 	struct mmk_system *sys;   /* immutable */
 	int pid;                  /* immutable */
-	struct mm *mm;            /* replaced by exec; under mm->mmap_lock... see task.c */
+	struct mm *mm;            /* immutable: exec empties it in place (task.c) */
 	pthread_mutex_t fd_lock;  /* protects fdt */
 	struct fdtable fdt;
 	atomic_int killed;        /* signal that killed it, or 0 */

@@ -105,6 +105,28 @@ void mm_destroy(struct mm *mm)
 	free(mm);
 }
 
+void mm_exec_reset(struct mm *mm)
+{
+	mmap_write_lock(mm);
+	struct vma *v;
+	while ((v = node_vma(vma_tree_first(&mm->vmas))))
+		vma_remove(mm, v);
+	mm_free_pgtables(mm, 0, TASK_SIZE);
+	mm->mmap_base = compute_mmap_base(&mm->sys->cfg);
+	mm->start_brk = mm->brk = DEFAULT_START_BRK;
+	mm->brk_set = false;
+	mm->def_flags = 0;
+	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
+	mm->locked_vm_extra = mm->hiwater_vm = 0;
+	pthread_mutex_lock(&mm->ptl);
+	MMK_BUG_ON(mm->rss_anon || mm->rss_file || mm->rss_shmem || mm->swap_ents);
+	mm->hiwater_rss = 0;
+	pthread_mutex_unlock(&mm->ptl);
+	mm_tlb_exec(mm); /* last: the exec is done when an access sees it */
+	mm_debug_check(mm, "exec");
+	mmap_write_unlock(mm);
+}
+
 /*
  * dup_mmap(): copies src's VMAs into the empty dst.  VM_DONTCOPY VMAs are
  * skipped; VM_WIPEONFORK VMAs come without pages or anon_vma; VM_LOCKED is

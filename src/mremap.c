@@ -67,7 +67,16 @@ static int check_params(struct remap *r)
 	/* The two ranges must not overlap. */
 	if (r->addr < r->new_addr + r->new_len && r->new_addr < r->addr + r->old_len)
 		return -EINVAL;
-	if (r->mm->vmas.count + 2 >= r->mm->sys->cfg.max_map_count - 3)
+	return 0;
+}
+
+/* check_mremap_params()'s last check, room for two more VMAs, made under
+ * mmap_lock (Linux reads map_count without it; here another thread's
+ * mapping call may be changing it), before anything else looked at there:
+ * the order of the errors stays Linux's. */
+static int check_map_count_locked(struct remap *r)
+{
+	if (implies_new_addr(r) && r->mm->vmas.count + 2 >= r->mm->sys->cfg.max_map_count - 3)
 		return -ENOMEM;
 	return 0;
 }
@@ -389,9 +398,10 @@ int64_t mmk_mremap(mmk_proc *p, uint64_t addr, uint64_t old_len, uint64_t new_le
 		return ret;
 	struct mm *mm = p->mm;
 	mmap_write_lock(mm);
-	if ((r.flags & MMK_MREMAP_FIXED) && r.old_len == r.new_len) {
+	ret = check_map_count_locked(&r);
+	if (!ret && (r.flags & MMK_MREMAP_FIXED) && r.old_len == r.new_len) {
 		ret = remap_move(&r);
-	} else {
+	} else if (!ret) {
 		r.vma = vma_lookup(mm, addr);
 		ret = check_vma(&r);
 		if (!ret)

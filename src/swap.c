@@ -387,36 +387,36 @@ static int swap_cache_get(struct mmk_system *sys, uint32_t slot, pfn_t *out)
 	return r;
 }
 
-/* A fault about to read slot holds it (count + 1), so that the slot can
- * neither be freed nor given to another page while the read runs.  0, or
- * -EEXIST (its page is cached: use that), -ENOENT (the slot was freed: the
- * PTE is gone). */
-static int swap_read_hold(struct mmk_system *sys, uint32_t slot)
+/*
+ * The swap-in pin (Linux: swapcache_prepare() under get_swap_device()): a
+ * fault holds the slot its PTE named (count + 1) before it trusts anything
+ * the slot holds, so that the slot can neither be freed nor given to
+ * another page until the fault is done.  false when the slot is free
+ * already (the PTE that named it is gone).  The PTE is read only before the
+ * hold: until it is seen unchanged after it (do_swap_page), the slot may
+ * have been freed and reused by any page of any process.
+ */
+static bool swap_slot_hold(struct mmk_system *sys, uint32_t slot)
 {
 	struct swap_area *sa = sys->swap;
-	int r = 0;
 	pthread_mutex_lock(&sa->lock);
-	if (sa->cache[slot])
-		r = -EEXIST;
-	else if (!sa->count[slot])
-		r = -ENOENT;
-	else
+	bool held = sa->count[slot] != 0;
+	if (held)
 		sa->count[slot]++;
 	pthread_mutex_unlock(&sa->lock);
-	return r;
+	return held;
 }
 
-/* Drops the reader's hold and, if pfn is not 0, puts the page just read
- * into the cache (the cache takes its own reference) unless another fault
- * cached the slot first or no PTE names the slot any more.  Returns
- * whether pfn was cached. */
-static bool swap_read_done(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
+/* Puts the page just read from slot (held by the caller) into the cache
+ * (the cache takes its own reference), unless another fault cached the
+ * slot first.  Returns whether pfn was cached. */
+static bool swap_cache_insert(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
 {
 	struct swap_area *sa = sys->swap;
 	bool cached = false;
 	pthread_mutex_lock(&sa->lock);
-	sa->count[slot]--;
-	if (pfn && !sa->cache[slot] && sa->count[slot]) {
+	MMK_BUG_ON(sa->count[slot] == 0);
+	if (!sa->cache[slot]) {
 		struct page *pg = pfn_to_page(&sys->pool, pfn);
 		frame_get(&sys->pool, pfn);
 		pg->private = slot;
@@ -425,22 +425,22 @@ static bool swap_read_done(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
 		sa->nr_cached++;
 		cached = true;
 	}
-	slot_maybe_free_locked(sa, slot);
 	pthread_mutex_unlock(&sa->lock);
 	return cached;
 }
 
-/* A swap PTE of slot becomes a mapping of its cached page pfn: count--;
- * at 0 the page leaves the cache (unless reclaim holds it) and the slot is
- * free.  Returns whether it left the cache (the caller drops the cache's
- * reference).  Caller holds mm->ptl. */
+/* A swap PTE of slot, held by the caller, becomes a mapping of its cached
+ * page pfn: count - 2 (the PTE and the hold); at 0 the page leaves the
+ * cache (unless reclaim holds it) and the slot is free.  Returns whether
+ * it left the cache (the caller drops the cache's reference).  Caller
+ * holds mm->ptl. */
 static bool swap_entry_mapped(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
 {
 	struct swap_area *sa = sys->swap;
 	bool left = false;
 	pthread_mutex_lock(&sa->lock);
-	MMK_BUG_ON(sa->count[slot] == 0 || sa->cache[slot] != pfn);
-	sa->count[slot]--;
+	MMK_BUG_ON(sa->count[slot] < 2 || sa->cache[slot] != pfn);
+	sa->count[slot] -= 2;
 	if (sa->count[slot] == 0 && !page_test(pfn_to_page(&sys->pool, pfn), PG_locked)) {
 		cache_del_locked(sys, sa, pfn);
 		left = true;
@@ -449,31 +449,29 @@ static bool swap_entry_mapped(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
 	return left;
 }
 
-/* Reads slot into a new frame and caches it.  FAULT_DONE with *out pinned
- * and cached, or with *out 0 when the caller should look again (another
- * fault cached it, or the slot went); FAULT_OOM; FAULT_SIGBUS (read error). */
+/* Reads the held slot, which the PTE at pgoff of vma names, into a new
+ * frame and caches it.  FAULT_DONE with *out pinned and cached, or with
+ * *out 0 when another fault cached it first (look again); FAULT_OOM;
+ * FAULT_SIGBUS (read error). */
 static enum fault_result swap_read_new(struct mm *mm, struct vma *vma, uint32_t slot,
 				       uint64_t pgoff, pfn_t *out)
 {
 	struct mmk_system *sys = mm->sys;
 	pfn_t pfn;
 	*out = 0;
-	if (swap_read_hold(sys, slot))
-		return FAULT_DONE;
-	if (page_alloc(sys, NULL, 0, &pfn)) {
-		swap_read_done(sys, slot, 0);
+	if (page_alloc(sys, NULL, 0, &pfn))
 		return FAULT_OOM;
-	}
 	if (swap_io(sys, slot, pfn, false)) {
-		swap_read_done(sys, slot, 0);
 		frame_put(&sys->pool, pfn);
 		return FAULT_SIGBUS;
 	}
+	/* The hold and the PTE seen unchanged after it make the slot this
+	 * page's: its identity (rmap) is the PTE's. */
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	page_set(pg, PG_anon | PG_swapbacked | PG_uptodate);
 	pg->index = pgoff;
 	pg->mapping = vma->anon_vma->root; /* any process of the family may map it */
-	if (!swap_read_done(sys, slot, pfn)) {
+	if (!swap_cache_insert(sys, slot, pfn)) {
 		frame_put(&sys->pool, pfn);
 		return FAULT_DONE;
 	}
@@ -489,32 +487,59 @@ static bool pte_unchanged(struct mm *mm, pte_t *ptep, pte_t orig)
 	return same;
 }
 
-enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, uint64_t pgoff,
-			       pte_t *ptep, pte_t orig, bool write, bool *major)
+/*
+ * The page of the held slot, pinned: from the swap cache (once reclaim has
+ * finished writing it out), or read in (*fresh).  FAULT_DONE with *out set,
+ * or with *out 0 when the PTE changed meanwhile; FAULT_OOM, FAULT_SIGBUS.
+ */
+static enum fault_result swap_page_get(struct mm *mm, struct vma *vma, uint32_t slot,
+				       uint64_t pgoff, pte_t *ptep, pte_t orig, pfn_t *out,
+				       bool *fresh)
 {
 	struct mmk_system *sys = mm->sys;
-	struct frame_pool *fp = &sys->pool;
-	uint64_t slot = pte_swp_offset(orig);
-	slot_check(sys->swap, slot);
-	MMK_BUG_ON(!vma->anon_vma); /* swap entries come from anonymous pages */
-	pfn_t pfn = 0;
-	bool fresh = false;
-	while (!pfn) {
-		int r = swap_cache_get(sys, (uint32_t)slot, &pfn);
+	*out = 0;
+	for (;;) {
+		int r = swap_cache_get(sys, slot, out);
+		if (r == 0)
+			return FAULT_DONE;
 		if (r == -EBUSY) {
 			if (!pte_unchanged(mm, ptep, orig))
 				return FAULT_DONE;
 			sched_yield();
 			continue;
 		}
-		if (r == 0)
-			break;
-		enum fault_result fr = swap_read_new(mm, vma, (uint32_t)slot, pgoff, &pfn);
-		if (fr != FAULT_DONE)
+		enum fault_result fr = swap_read_new(mm, vma, slot, pgoff, out);
+		if (fr != FAULT_DONE || *out) {
+			*fresh = *out != 0;
 			return fr;
-		if (!pfn && !pte_unchanged(mm, ptep, orig))
-			return FAULT_DONE;
-		fresh = pfn != 0;
+		}
+	}
+}
+
+/*
+ * do_swap_page(): the slot is held first, then the PTE is checked to still
+ * name it (both as Linux's swapcache_prepare + pte_same), and only then is
+ * the slot's page looked up or read; the PTE is checked once more under
+ * mm->ptl before it maps the page.
+ */
+enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, uint64_t pgoff,
+			       pte_t *ptep, pte_t orig, bool write, bool *major)
+{
+	struct mmk_system *sys = mm->sys;
+	struct frame_pool *fp = &sys->pool;
+	uint32_t slot = (uint32_t)pte_swp_offset(orig);
+	slot_check(sys->swap, pte_swp_offset(orig));
+	MMK_BUG_ON(!vma->anon_vma); /* swap entries come from anonymous pages */
+	if (!swap_slot_hold(sys, slot))
+		return FAULT_DONE; /* freed: the PTE changed */
+	pfn_t pfn = 0;
+	bool fresh = false;
+	enum fault_result fr = FAULT_DONE;
+	if (pte_unchanged(mm, ptep, orig))
+		fr = swap_page_get(mm, vma, slot, pgoff, ptep, orig, &pfn, &fresh);
+	if (!pfn) {
+		swap_entry_free(sys, slot); /* the hold */
+		return fr;
 	}
 	struct page *pg = pfn_to_page(fp, pfn);
 	pthread_mutex_lock(&mm->ptl);
@@ -522,12 +547,13 @@ enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, ui
 		pthread_mutex_unlock(&mm->ptl);
 		if (fresh)
 			lru_add(sys, pfn); /* cached but unmapped: reclaim must see it */
+		swap_entry_free(sys, slot); /* the hold */
 		frame_put(fp, pfn);
 		return FAULT_DONE;
 	}
 	pgtable_clear_pte(&mm->pt, ptep);
 	mm->swap_ents--;
-	bool left = swap_entry_mapped(sys, (uint32_t)slot, pfn);
+	bool left = swap_entry_mapped(sys, slot, pfn);
 	bool exclusive = left && page_mapcount(pg) == 0;
 	uint64_t bits = vm_flags_pte_access(vma->flags) | PTE_ACCESSED;
 	if (exclusive) {

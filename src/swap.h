@@ -9,7 +9,8 @@
  * A slot is
  *   free       count 0, no cache page;
  *   in use     count = swap PTEs naming it (anonymous pages) + shmem
- *              swapped-index entries naming it, and/or a cache page.
+ *              swapped-index entries naming it + swap-in faults holding
+ *              it (do_swap_page), and/or a cache page.
  * A swap-cache page (PG_swapcache, page->private = its slot) holds a copy
  * of the slot's data that is current unless PG_dirty; the cache holds one
  * reference on it.  It is never mapped writable (only exclusive pages are,
@@ -31,7 +32,7 @@ struct swap_area {
 	int fd;                /* immutable: the host file (pread/pwrite/ftruncate only) */
 	uint32_t nslots;       /* immutable: slots [1, nslots) hold pages; 0 is never used */
 	pthread_mutex_t lock;  /* protects everything below */
-	uint32_t *count;       /* per slot: references (swap PTEs, shmem entries) */
+	uint32_t *count;       /* per slot: references (swap PTEs, shmem entries, faults) */
 	pfn_t *cache;          /* per slot: its swap-cache page, or 0 */
 	uint32_t *free_slots;  /* freed slots, a stack */
 	uint32_t nfree_slots;
@@ -66,7 +67,10 @@ bool swap_cached(struct mmk_system *sys, uint64_t slot);
 /* do_swap_page(): the fault on swap PTE orig at addr of vma: the page from
  * the swap cache (minor) or read from its slot (major, *major set), mapped;
  * exclusive, and writable on a write fault, when no other reference to it
- * is left.  Caller holds mmap_lock (read) and no other lock. */
+ * is left.  orig was read before any hold on its slot: the fault holds the
+ * slot, then checks that the PTE is still orig, before it uses anything
+ * the slot holds (FAULT_DONE with nothing done when it changed).  Caller
+ * holds mmap_lock (read) and no other lock. */
 enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, uint64_t pgoff,
 			       pte_t *ptep, pte_t orig, bool write, bool *major);
 

@@ -101,24 +101,24 @@ int mmk_fork(mmk_proc *parent, mmk_proc **out)
 	return c->pid;
 }
 
+/*
+ * exec: Linux's de_thread() first kills every other thread, then
+ * exec_mmap() gives the task a new mm.  Here other host threads may be
+ * inside calls on p (their simulated threads are not ours to kill), so the
+ * mm is emptied in place instead: p->mm never changes, and a call that read
+ * it before the exec never touches freed memory (the lock-free TLB load
+ * included, which takes no lock that exec could wait for).  Calls that take
+ * mmap_lock once run wholly before or after the exec; an access under way
+ * stops with SIGKILL at its first page after it (access.c), as de_thread's
+ * SIGKILL would have stopped that thread.  The fault counts belong to the
+ * task (task_struct min_flt/maj_flt) and survive.
+ */
 int mmk_exec(mmk_proc *p)
 {
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	struct mm *nm = mm_create(p->sys, p->pid);
-	if (!nm)
-		return -ENOMEM;
-	/* The OOM killer may be looking at p->mm: swap it under its lock. */
-	oom_lock(p->sys);
-	struct mm *old = p->mm;
-	/* Fault counts belong to the task (task_struct min_flt/maj_flt), not
-	 * to the address space: they survive exec. */
-	nm->min_flt = old->min_flt;
-	nm->maj_flt = old->maj_flt;
-	p->mm = nm;
-	oom_unlock(p->sys);
-	mm_destroy(old);
+	mm_exec_reset(p->mm);
 	fdtable_close_on_exec(p);
 	return 0;
 }

@@ -7,7 +7,8 @@
 #   2. the 1,000,000-VMA scale test, release build                  (build/tests/test_scale)
 #      and the memory-pressure acceptance workloads, release build,
 #      peak RSS measured with /usr/bin/time -v                       (tests/pressure.sh)
-#   3. the concurrency stress test under ThreadSanitizer             (build-tsan/tests/test_threads)
+#   3. the concurrency tests under ThreadSanitizer                   (build-tsan/tests/test_threads,
+#      test_stress; MMK_STRESS_SECONDS=N runs each stress test N s)  build-tsan/tests/test_stress)
 #   4. every scenario script and example, on mmkit and on the host kernel (mmkit check)
 #      and the confinement suite on both backends                 (tests/confinement.sh)
 #   5. a fixed-seed differential fuzz run (mmkit fuzz) and the example tour
@@ -52,6 +53,9 @@ run "memory pressure: 4 GiB file / 1 GiB anon in 64 MiB RAM (release, peak RSS)"
 run "make install + pkg-config + examples/embed.c" sh tests/install_embed.sh
 if [ -x build-tsan/tests/test_threads ]; then
 	run "test_threads (tsan)" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+fi
+if [ -x build-tsan/tests/test_stress ]; then
+	run "test_stress (tsan)" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_stress
 fi
 if [ -x build/mmkit ]; then
 	run "script limits: peak RSS of big files, loads, cats, strings (release)" sh tests/script_limits.sh

@@ -3,8 +3,9 @@
  * simulated MMU: byte-exact results across page boundaries, the signal a
  * failed access reports (signo, code, address of the first byte on the
  * failing page) with the bytes of earlier pages done, TLB coherence after
- * munmap/mprotect, a killed process, and an allocation failure that must
- * leave nothing half done or leaked.
+ * munmap/mprotect, a killed process, an exec coming between the pages of
+ * an access, and an allocation failure that must leave nothing half done
+ * or leaked.
  */
 #include "page_test.h"
 
@@ -306,6 +307,54 @@ TEST(tlb_hit_cost)
 	double t1 = now_sec();
 	printf("# 8-byte load, TLB hit: %.1f ns\n", (t1 - t0) * 1e9 / n);
 	CHECK_EQ(sum, 0);
+	CHECK(!fx_done(&fx));
+}
+
+/*
+ * The exec of the process comes between the pages of an access, made from
+ * the trace of the fault on the second page: it bumps mm->exec_gen, then
+ * mm->tlb_gen, as mm_tlb_exec does (a real exec there would wait for the
+ * fault's mmap_lock, then do the same).
+ */
+static void exec_at_fault(void *arg, const struct mmk_event *ev)
+{
+	struct mm **mm = arg;
+	if (ev->kind == MMK_EV_FAULT && *mm) {
+		atomic_fetch_add(&(*mm)->exec_gen, 1);
+		atomic_fetch_add_explicit(&(*mm)->tlb_gen, 1, memory_order_release);
+		*mm = NULL;
+	}
+}
+
+/* An access an exec cuts stops at its first page after the exec with
+ * SIGKILL (the thread making it would be killed by de_thread), the pages
+ * before it done; its next page is never touched in the new image. */
+TEST(an_access_cut_by_exec_stops_with_sigkill)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	int64_t a = mmk_mmap(fx.p, 0, 2 * PS, RW, PA, -1, 0);
+	CHECK(a > 0);
+	struct mm *at_fault = NULL;
+	mmk_system_set_trace(fx.sys, exec_at_fault, &at_fault);
+	char buf[2 * PS];
+	struct mmk_siginfo si;
+	for (int load = 0; load < 2; load++) {
+		CHECK_EQ(poke(fx.p, (uint64_t)a, 'a'), 0); /* page 1 mapped and in the TLB */
+		CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a + PS, PS, MMK_MADV_DONTNEED), 0);
+		at_fault = fx.p->mm;
+		memset(buf, 'x', sizeof(buf));
+		int e = load ? mmk_load(fx.p, (uint64_t)a, buf, sizeof(buf), &si)
+			     : mmk_store(fx.p, (uint64_t)a, buf, sizeof(buf), &si);
+		CHECK(!at_fault); /* the second page faulted */
+		CHECK_EQ(e, -EFAULT);
+		CHECK_EQ(si.signo, MMK_SIGKILL);
+		CHECK_EQ(peek(fx.p, (uint64_t)a), load ? 'a' : 'x');
+		CHECK_EQ(peek(fx.p, (uint64_t)a + PS), 0);
+		CHECK_EQ(mmk_proc_killed(fx.p), 0);
+	}
+	mmk_system_set_trace(fx.sys, NULL, NULL);
+	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));
 }
 

@@ -545,4 +545,39 @@ TEST(all_frames_return_when_every_process_exits)
 	CHECK(!fx_done(&fx));
 }
 
+/* exec empties the address space in place (other threads may be inside
+ * calls on the process): what is left must be exactly a new process's. */
+TEST(exec_leaves_what_a_new_process_has)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	mmk_proc *fresh;
+	CHECK(mmk_spawn(fx.sys, &fresh) > 0);
+	int64_t a = mmk_mmap(fx.p, 0, 64 * PS, RW, PA, -1, 0);
+	CHECK(a > 0);
+	CHECK_EQ(mmk_fill(fx.p, a, 7, 64 * PS, NULL), 0);
+	CHECK_EQ(mmk_munmap(fx.p, a, 32 * PS), 0); /* VmPeak, VmHWM stay high */
+	CHECK(mmk_brk(fx.p, mmk_brk(fx.p, 0) + 8 * PS) > 0);
+	CHECK_EQ(mmk_mlockall(fx.p, MMK_MCL_CURRENT | MMK_MCL_FUTURE), 0);
+	CHECK(mmk_mremap(fx.p, a + 32 * PS, 4 * PS, 4 * PS,
+			 MMK_MREMAP_MAYMOVE | MMK_MREMAP_DONTUNMAP, 0) > 0); /* locked_vm_extra */
+	CHECK_EQ(mmk_exec(fx.p), 0);
+	char got[4096], want[4096];
+	CHECK(mmk_proc_status(fx.p, got, sizeof(got)) > 0);
+	CHECK(mmk_proc_status(fresh, want, sizeof(want)) > 0);
+	CHECK_STR(got, want);
+	CHECK_EQ(mmk_brk(fx.p, 0), mmk_brk(fresh, 0));
+	/* Placement starts over, and mlockall(MCL_FUTURE) is gone. */
+	int64_t b = mmk_mmap(fx.p, 0, 4 * PS, RW, PA, -1, 0);
+	CHECK_EQ(b, mmk_mmap(fresh, 0, 4 * PS, RW, PA, -1, 0));
+	CHECK_EQ(mmk_fill(fx.p, b, 1, 4 * PS, NULL), 0);
+	CHECK_EQ(mmk_fill(fresh, b, 1, 4 * PS, NULL), 0);
+	CHECK(mmk_proc_status(fx.p, got, sizeof(got)) > 0);
+	CHECK(mmk_proc_status(fresh, want, sizeof(want)) > 0);
+	CHECK_STR(got, want);
+	CHECK_INV(&fx);
+	CHECK_EQ(mmk_exit(fresh), 0);
+	CHECK(!fx_done(&fx));
+}
+
 T_MAIN

@@ -11,7 +11,9 @@
 #include <dirent.h>
 
 #include "page_test.h"
+#include "internal.h"
 #include "reclaim.h"
+#include "swap.h"
 
 static int fx_init_swap(struct fixture *fx, uint64_t ram, uint64_t swap)
 {
@@ -235,6 +237,87 @@ TEST(slots_come_back_and_swap_entries_move)
 	mmk_exit(c);
 	struct mmk_vmstat v = vmstat(&fx);
 	CHECK_EQ(v.swap_free, v.swap_total);
+	CHECK(!fx_done(&fx));
+}
+
+/* The PTE of va in p (0 when there is no table). */
+static pte_t pte_of(mmk_proc *p, uint64_t va)
+{
+	pthread_mutex_lock(&p->mm->ptl);
+	pte_t *ptep = pgtable_walk(&p->mm->pt, va, 0);
+	pte_t pte = ptep ? *ptep : 0;
+	pthread_mutex_unlock(&p->mm->ptl);
+	return pte;
+}
+
+/* The address in [addr, addr + n pages) whose PTE is swp_pte(slot), or 0. */
+static uint64_t find_swap_pte(mmk_proc *p, uint64_t addr, uint64_t n, uint64_t slot)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		pte_t pte = pte_of(p, addr + i * PS);
+		if (pte_is_swap(pte) && pte_swp_offset(pte) == slot)
+			return addr + i * PS;
+	}
+	return 0;
+}
+
+/*
+ * A swap-in fault that read its PTE before another thread swapped the page
+ * in (freeing the slot) and reclaim gave the slot to another page: the
+ * fault, run here by hand with that stale PTE value, must neither read the
+ * other page's data under its own identity nor cache it for the slot
+ * (Linux: the swap entry is pinned, then pte_same() checked).
+ */
+TEST(swap_in_with_a_stale_pte_leaves_a_reused_slot_alone)
+{
+	struct fixture fx;
+	CHECK(!fx_init_swap(&fx, 1 * MB, 8 * MB));
+	const uint64_t n = 512;
+	int64_t a = mmk_mmap(fx.p, 0, n * PS, RW, PA, -1, 0);
+	int64_t b = mmk_mmap(fx.p, 0, n * PS, RW, PA, -1, 0);
+	CHECK(a > 0 && b > 0);
+	CHECK_EQ(write_pages(fx.p, (uint64_t)a, n, 21), 0);
+	uint64_t x = (uint64_t)a;
+	while (x < (uint64_t)a + n * PS && !pte_is_swap(pte_of(fx.p, x)))
+		x += PS;
+	CHECK(x < (uint64_t)a + n * PS);
+	pte_t stale = pte_of(fx.p, x);
+	uint64_t slot = pte_swp_offset(stale);
+	/* "Another thread" swaps x in: the slot is free again ... */
+	CHECK_EQ(bad_pages_from(fx.p, x, (x - (uint64_t)a) / PS, 1, 21), 0);
+	CHECK_EQ(swap_count(fx.sys, slot), 0);
+	/* ... and goes to the next page swapped out, y, which leaves the
+	 * swap cache once written. */
+	uint64_t y = 0;
+	for (uint64_t i = 0; i < n && !(y && !swap_cached(fx.sys, slot)); i++) {
+		CHECK_EQ(write_pages(fx.p, (uint64_t)b + i * PS, 1, 22), 0);
+		if (!y)
+			y = find_swap_pte(fx.p, (uint64_t)a, n, slot);
+		if (!y)
+			y = find_swap_pte(fx.p, (uint64_t)b, n, slot);
+	}
+	CHECK(y && y != x && !swap_cached(fx.sys, slot));
+	/* The first fault goes on with its stale PTE value. */
+	struct mm *mm = fx.p->mm;
+	reclaim_pause(fx.sys);
+	pthread_rwlock_rdlock(&mm->mmap_lock);
+	struct vma *vma = find_vma(mm, x);
+	pthread_mutex_lock(&mm->ptl);
+	pte_t *ptep = pgtable_walk(&mm->pt, x, 0);
+	pthread_mutex_unlock(&mm->ptl);
+	bool major = false;
+	enum fault_result r =
+	    do_swap_page(mm, vma, x, vma_pgoff_of(vma, x), ptep, stale, false, &major);
+	pthread_rwlock_unlock(&mm->mmap_lock);
+	reclaim_resume(fx.sys);
+	CHECK_EQ(r, FAULT_DONE);
+	CHECK(!swap_cached(fx.sys, slot));
+	/* y comes back as itself. */
+	if (y >= (uint64_t)a && y < (uint64_t)a + n * PS)
+		CHECK_EQ(bad_pages_from(fx.p, y, (y - (uint64_t)a) / PS, 1, 21), 0);
+	else
+		CHECK_EQ(bad_pages_from(fx.p, y, 0, 1, 22), 0); /* each written as page 0 */
+	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));
 }
 
