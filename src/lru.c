@@ -163,8 +163,20 @@ void lru_del(struct mmk_system *sys, pfn_t pfn)
 void lru_anon_unmapped(struct mmk_system *sys, pfn_t pfn)
 {
 	struct page *pg = lru_page(sys, pfn);
-	if ((page_flags(pg) & (PG_anon | PG_swapcache)) != PG_anon)
+	uint32_t f = page_flags(pg);
+	if (!(f & PG_anon))
 		return;
+	if (f & PG_swapcache) {
+		/* It stays listed for the swap cache; but a reclaim pass that
+		 * read its mapcount before it fell to 0 may be about to trylock
+		 * its anon_vma.  A round trip through lru->lock waits for that
+		 * pass (which then holds the anon_vma's root lock, so the
+		 * anon_vma cannot go before it is done), and every later one
+		 * sees mapcount 0 and leaves the anon_vma alone. */
+		pthread_mutex_lock(&sys->lru->lock);
+		pthread_mutex_unlock(&sys->lru->lock);
+		return;
+	}
 	lru_del(sys, pfn);
 }
 

@@ -78,8 +78,9 @@ void lru_del_cache(struct mmk_system *sys, pfn_t pfn);
 /* Takes a page off its list if it is on one. */
 void lru_del(struct mmk_system *sys, pfn_t pfn);
 /* An anonymous page just lost its last mapping: unless the swap cache
- * holds it, it only waits for its pins to go, so it leaves the LRU now
- * (before its anon_vma may go; see the header).  Caller holds mm->ptl. */
+ * holds it, it only waits for its pins to go, so it leaves the LRU now;
+ * either way lru->lock is taken before its anon_vma may go (see the
+ * header).  Caller holds mm->ptl. */
 void lru_anon_unmapped(struct mmk_system *sys, pfn_t pfn);
 /* folio_mark_accessed(): a read()/write() touched the page.  LRU policy:
  * the second touch of an inactive page activates it; else PG_referenced. */
