@@ -148,6 +148,7 @@ struct bk_options {
 	uint64_t ram_bytes; /* mmkit: RAM size (0: default) */
 	uint64_t swap_bytes;/* mmkit: swap area size (0: no swap) */
 	int policy;         /* mmkit: MMK_RECLAIM_* page replacement policy */
+	int overcommit;     /* mmkit: vm.overcommit_memory, MMK_OVERCOMMIT_* (0: guess) */
 	struct bk_refs *record_refs;       /* mmkit: filled with the run's references at close */
 	const struct bk_refs *replay_refs; /* mmkit: OPT's future (policy MMK_RECLAIM_OPT) */
 	int trace;          /* mmkit: narrate events */

@@ -340,6 +340,7 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 	cfg.ram_bytes = opt->ram_bytes;
 	cfg.swap_bytes = opt->swap_bytes;
 	cfg.reclaim_policy = opt->policy;
+	cfg.overcommit_memory = opt->overcommit;
 	cfg.record_refs = opt->record_refs != NULL;
 	if (opt->replay_refs) {
 		static const uint64_t none[1];
