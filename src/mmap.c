@@ -328,6 +328,8 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 {
 	if (len > TASK_SIZE)
 		return -ENOMEM;
+	if (!file)
+		pgoff = 0; /* Linux treats it as zero for anonymous memory */
 	int64_t a = 0;
 	bool thp = file ? file->inode->thp_get_area
 			: !(flags & MMK_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1));
