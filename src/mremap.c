@@ -227,9 +227,10 @@ static int64_t move_vma(struct remap *r)
 	struct vma *v = r->vma;
 	if (mm->vmas.count >= mm->sys->cfg.max_map_count - 3)
 		return -ENOMEM;
-	/* Not unmapping the source, the whole new range is more to back. */
-	if (charge_growth(r, (r->flags & MMK_MREMAP_DONTUNMAP) ? r->new_len
-			  : r->new_len > r->old_len ? r->new_len - r->old_len : 0))
+	/* The growth is charged; without unmapping the source, the whole
+	 * new range is. */
+	uint64_t more = r->new_len > r->old_len ? r->new_len - r->old_len : 0;
+	if (charge_growth(r, (r->flags & MMK_MREMAP_DONTUNMAP) ? r->new_len : more))
 		return -ENOMEM;
 	uint64_t pgoff = v->pgoff + ((r->addr - vma_start(v)) >> PAGE_SHIFT);
 	uint64_t hiwater = mm->hiwater_vm;

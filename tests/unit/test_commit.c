@@ -9,10 +9,10 @@
 
 #include "mmk_test.h"
 
-#define PG 4096ULL
+#define PG	     4096ULL
 #define PAGES(bytes) ((bytes) / PG)
-#define PA_NR (PA | MMK_MAP_NORESERVE)
-#define SA (MMK_MAP_SHARED | MMK_MAP_ANONYMOUS)
+#define PA_NR	     (PA | MMK_MAP_NORESERVE)
+#define SA	     (MMK_MAP_SHARED | MMK_MAP_ANONYMOUS)
 
 /* A system whose accounting sees commit_ram RAM and commit_swap swap,
  * under overcommit mode `mode`, with no reserves unless a test sets them. */
@@ -125,7 +125,7 @@ TEST(never_ratio_kbytes_and_reserves)
 	c.overcommit_memory = MMK_OVERCOMMIT_NEVER;
 	c.commit_ram_bytes = 64 * MB;
 	c.commit_swap_bytes = MMK_CFG_ZERO;
-	c.overcommit_kbytes = 4096; /* overrides the ratio: 1024 pages */
+	c.overcommit_kbytes = 4096;    /* overrides the ratio: 1024 pages */
 	c.admin_reserve_kbytes = 1024; /* 256 pages, kept from a non-admin */
 	c.user_reserve_kbytes = MMK_CFG_ZERO;
 	CHECK(fx_init_cfg(&fx, &c) == 0);
@@ -323,7 +323,8 @@ TEST(failures_after_the_test_leave_no_charge)
 	c.commit_ram_bytes = 64 * MB;
 	CHECK(fx_init_cfg(&fx, &c) == 0);
 	int64_t a = mmk_mmap(fx.p, 0, 16 * PG, MMK_PROT_READ, PA, -1, 0);
-	int64_t b = mmk_mmap(fx.p, 0x200000000ULL, 16 * PG, MMK_PROT_READ, PA | MMK_MAP_FIXED, -1, 0);
+	int64_t b =
+	    mmk_mmap(fx.p, 0x200000000ULL, 16 * PG, MMK_PROT_READ, PA | MMK_MAP_FIXED, -1, 0);
 	int64_t d = mmk_mmap(fx.p, 0x300000000ULL, 16 * PG, RW, PA | MMK_MAP_FIXED, -1, 0);
 	CHECK(a > 0 && b > 0 && d > 0);
 	CHECK_EQ(mmk_committed_as(fx.sys), 16);

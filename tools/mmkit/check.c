@@ -168,20 +168,24 @@ static int read_proc_number(const char *path, const char *key, uint64_t *out)
  */
 static void probe_commit(struct bk_layout *l)
 {
+	const struct {
+		const char *path, *key;
+		uint64_t *out;
+	} src[] = {
+		{ "/proc/sys/vm/overcommit_ratio", NULL, &l->overcommit_ratio },
+		{ "/proc/sys/vm/overcommit_kbytes", NULL, &l->overcommit_kbytes },
+		{ "/proc/sys/vm/admin_reserve_kbytes", NULL, &l->admin_reserve_kbytes },
+		{ "/proc/sys/vm/user_reserve_kbytes", NULL, &l->user_reserve_kbytes },
+		{ "/proc/meminfo", "MemTotal:", &l->mem_total_kb },
+		{ "/proc/meminfo", "SwapTotal:", &l->swap_total_kb },
+	};
 	uint64_t mode;
+	int ok = read_proc_number("/proc/sys/vm/overcommit_memory", NULL, &mode) == 0 && mode <= 2;
 
-	l->have_commit =
-		read_proc_number("/proc/sys/vm/overcommit_memory", NULL, &mode) == 0 &&
-		read_proc_number("/proc/sys/vm/overcommit_ratio", NULL, &l->overcommit_ratio) == 0 &&
-		read_proc_number("/proc/sys/vm/overcommit_kbytes", NULL, &l->overcommit_kbytes) == 0 &&
-		read_proc_number("/proc/sys/vm/admin_reserve_kbytes", NULL,
-				 &l->admin_reserve_kbytes) == 0 &&
-		read_proc_number("/proc/sys/vm/user_reserve_kbytes", NULL,
-				 &l->user_reserve_kbytes) == 0 &&
-		read_proc_number("/proc/meminfo", "MemTotal:", &l->mem_total_kb) == 0 &&
-		read_proc_number("/proc/meminfo", "SwapTotal:", &l->swap_total_kb) == 0 &&
-		mode <= 2;
-	l->overcommit_memory = l->have_commit ? (int)mode : 0;
+	for (size_t i = 0; ok && i < sizeof(src) / sizeof(src[0]); i++)
+		ok = read_proc_number(src[i].path, src[i].key, src[i].out) == 0;
+	l->have_commit = ok;
+	l->overcommit_memory = ok ? (int)mode : 0;
 }
 
 int checker_open(struct checker **out, int flags)
