@@ -194,7 +194,8 @@ struct mmk_config {
 	                                default ram_bytes.  `mmkit check` sets the
 	                                host's MemTotal here, keeping the small pool */
 	uint64_t commit_swap_bytes;  /* total_swap_pages as the accounting sees it;
-	                                default swap_bytes; MMK_CFG_ZERO */
+	                                default the swap area's SwapTotal (swap_bytes
+	                                less its header page); MMK_CFG_ZERO */
 	int cap_sys_admin;           /* nonzero: processes have CAP_SYS_ADMIN (strict
 	                                mode then keeps no admin reserve from them) */
 };

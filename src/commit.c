@@ -64,7 +64,10 @@ int commit_config_defaults(struct mmk_config *c)
 	    c->overcommit_memory > MMK_OVERCOMMIT_NEVER)
 		return -EINVAL;
 	c->commit_ram_bytes = cfg_or(c->commit_ram_bytes, c->ram_bytes);
-	c->commit_swap_bytes = cfg_or(c->commit_swap_bytes, c->swap_bytes);
+	/* SwapTotal: the swap area's slots but the first, its header (swap.c) */
+	uint64_t slots = c->swap_bytes >> PAGE_SHIFT;
+	c->commit_swap_bytes =
+	    cfg_or(c->commit_swap_bytes, slots >= 2 ? (slots - 1) << PAGE_SHIFT : 0);
 	c->overcommit_ratio = cfg_or(c->overcommit_ratio, 50);
 	/* init_admin_reserve(), init_user_reserve(): 1/32 of the memory
 	 * free at boot, capped at 8 MiB and 128 MiB. */

@@ -175,6 +175,16 @@ TEST(defaults_follow_linux_boot)
 	CHECK_EQ(mmk_mmap(fx.p, 0, 16 * MB + PG, RW, PA, -1, 0), -ENOMEM);
 	CHECK(mmk_mmap(fx.p, 0, 16 * MB, RW, PA, -1, 0) > 0);
 	CHECK(fx_done(&fx) == 0);
+	/* The swap area counts as its SwapTotal: less the header page. */
+	struct mmk_config c = {.swap_bytes = 8 * MB};
+	CHECK(fx_init_cfg(&fx, &c) == 0);
+	struct mmk_vmstat v;
+	CHECK_EQ(mmk_vmstat(fx.sys, &v), 0);
+	CHECK_EQ(mmk_commit_limit(fx.sys), PAGES(8 * MB) + v.swap_total);
+	CHECK_EQ(v.swap_total, PAGES(8 * MB) - 1);
+	CHECK_EQ(mmk_mmap(fx.p, 0, 24 * MB, RW, PA, -1, 0), -ENOMEM);
+	CHECK(mmk_mmap(fx.p, 0, 24 * MB - PG, RW, PA, -1, 0) > 0);
+	CHECK(fx_done(&fx) == 0);
 }
 
 /* ---- each charging call, and its uncharge ------------------------------- */
