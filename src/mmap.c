@@ -377,9 +377,11 @@ int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr)
 	uint64_t size = vma_end(v) - addr, grow = (vma_start(v) - addr) >> PAGE_SHIFT;
 	if (grow > v->pgoff)
 		return -ENOMEM;
-	/* acct_stack_growth() */
+	/* acct_stack_growth(): the limits, then the memory to back the growth */
 	if (!may_expand_vm(mm, v->flags, grow) || size > mm->sys->cfg.stack_rlimit ||
 	    !mlock_future_ok(mm, v->flags, grow << PAGE_SHIFT))
+		return -ENOMEM;
+	if ((v->flags & VM_ACCOUNT) && vm_enough_memory(mm, grow))
 		return -ENOMEM;
 	vma_set_range(v, addr, vma_end(v), v->pgoff - grow);
 	TRACE(mm->sys, .kind = MMK_EV_VMA_CHANGE, .pid = mm->pid, .start = addr, .end = vma_end(v),

@@ -261,6 +261,25 @@ TEST(mremap_charges_growth_in_place_moved_and_dontunmap)
 	CHECK(fx_done(&fx) == 0);
 }
 
+TEST(stack_growth_is_charged)
+{
+	struct fixture fx;
+	CHECK(fx_commit(&fx, MMK_OVERCOMMIT_NEVER, 64 * MB, 0) == 0); /* limit 8192 */
+	int64_t big = mmk_mmap(fx.p, 0, 8190 * PG, RW, PA, -1, 0);
+	uint64_t s = 0x200000000ULL;
+	CHECK_EQ(mmk_mmap(fx.p, s, PG, RW, PA | MMK_MAP_FIXED | MMK_MAP_GROWSDOWN, -1, 0),
+		 (int64_t)s);
+	CHECK_EQ(mmk_committed_as(fx.sys), 8191);
+	struct mmk_siginfo si;
+	CHECK_EQ(mmk_store(fx.p, s - PG, "x", 1, &si), -EFAULT); /* acct_stack_growth */
+	CHECK_EQ(si.signo, MMK_SIGSEGV);
+	CHECK_EQ(mmk_committed_as(fx.sys), 8191);
+	CHECK_EQ(mmk_munmap(fx.p, (uint64_t)big, 8190 * PG), 0);
+	CHECK_EQ(mmk_store(fx.p, s - PG, "x", 1, &si), 0);
+	CHECK_EQ(mmk_committed_as(fx.sys), 2);
+	CHECK(fx_done(&fx) == 0);
+}
+
 TEST(committed_returns_after_munmap_exit_and_fork)
 {
 	struct fixture fx;
