@@ -77,15 +77,19 @@ int commit_config_defaults(struct mmk_config *c)
 	return 0;
 }
 
+/* Saturates at INT64_MAX, so that absurd settings (a ratio of 2^60
+ * percent) mean "no limit" rather than wrapping to a small one. */
 uint64_t vm_commit_limit(const struct mmk_system *sys)
 {
 	const struct mmk_config *c = &sys->cfg;
-	uint64_t allowed;
+	unsigned __int128 allowed;
 	if (c->overcommit_kbytes)
 		allowed = c->overcommit_kbytes / KB_PER_PAGE;
 	else
-		allowed = (c->commit_ram_bytes >> PAGE_SHIFT) * c->overcommit_ratio / 100;
-	return allowed + (c->commit_swap_bytes >> PAGE_SHIFT);
+		allowed = (unsigned __int128)(c->commit_ram_bytes >> PAGE_SHIFT) *
+			  c->overcommit_ratio / 100;
+	allowed += c->commit_swap_bytes >> PAGE_SHIFT;
+	return allowed > INT64_MAX ? INT64_MAX : (uint64_t)allowed;
 }
 
 void vm_acct_memory(struct mmk_system *sys, int64_t pages)
@@ -102,7 +106,8 @@ int vm_enough_memory(struct mm *mm, uint64_t pages)
 	case MMK_OVERCOMMIT_ALWAYS:
 		return 0;
 	case MMK_OVERCOMMIT_GUESS: {
-		uint64_t total = (c->commit_ram_bytes + c->commit_swap_bytes) >> PAGE_SHIFT;
+		uint64_t total =
+		    (c->commit_ram_bytes >> PAGE_SHIFT) + (c->commit_swap_bytes >> PAGE_SHIFT);
 		return pages > total ? -ENOMEM : 0;
 	}
 	default:

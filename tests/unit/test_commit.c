@@ -157,6 +157,14 @@ TEST(never_ratio_kbytes_and_reserves)
 	CHECK_EQ(mmk_commit_limit(fx.sys), 1024);
 	CHECK(fx_done(&fx) == 0);
 
+	/* absurd settings saturate instead of wrapping to a small limit */
+	c.overcommit_ratio = 1ULL << 60;
+	c.commit_ram_bytes = MMK_CFG_ZERO - PG + 1; /* the largest whole pages */
+	CHECK(fx_init_cfg(&fx, &c) == 0);
+	CHECK_EQ(mmk_commit_limit(fx.sys), INT64_MAX);
+	CHECK(mmk_mmap(fx.p, 0, 1ULL << 40, RW, PA, -1, 0) > 0);
+	CHECK(fx_done(&fx) == 0);
+
 	c.overcommit_memory = 3;
 	memset(&fx, 0, sizeof(fx));
 	strcpy(fx.dir, "/tmp/mmkit-test-XXXXXX");
