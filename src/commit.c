@@ -7,7 +7,8 @@
  * What is charged, as in Linux:
  *   - every VMA with VM_ACCOUNT: a private writable mapping without
  *     VM_NORESERVE (mmap_region's accountable_mapping, brk, mprotect adding
- *     PROT_WRITE, mremap growth, each VMA fork copies: dup_mmap);
+ *     PROT_WRITE, mremap growth, stack growth, each VMA fork copies:
+ *     dup_mmap);
  *   - a shared anonymous object, its whole size at creation unless
  *     MAP_NORESERVE (shmem_acct_size), until the object goes.
  * What is not: read-only or shared file mappings, MAP_NORESERVE (except in
