@@ -213,7 +213,36 @@ struct mmk_config {
 	const uint64_t *opt_refs;    /* MMK_RECLAIM_OPT: the reference string mmk_refs gave
 	                                for an earlier run of the same workload (copied) */
 	uint64_t opt_nrefs;
+	/* Overcommit accounting (docs/ARCHITECTURE.md, "Overcommit"): which
+	 * mappings are refused -ENOMEM for want of memory to back them, and
+	 * Committed_AS (mmk_committed_as).  Fields marked "MMK_CFG_ZERO" take
+	 * that value for a real 0, since 0 means the default. */
+	int overcommit_memory;       /* vm.overcommit_memory: MMK_OVERCOMMIT_GUESS (0,
+	                                default), _ALWAYS or _NEVER */
+	uint64_t overcommit_ratio;   /* vm.overcommit_ratio, percent of RAM in the
+	                                strict limit; default 50; MMK_CFG_ZERO */
+	uint64_t overcommit_kbytes;  /* vm.overcommit_kbytes; 0 (default): the ratio
+	                                is used instead */
+	uint64_t admin_reserve_kbytes; /* vm.admin_reserve_kbytes; default, as Linux at
+	                                boot, min(commit RAM / 32, 8 MiB); MMK_CFG_ZERO */
+	uint64_t user_reserve_kbytes;  /* vm.user_reserve_kbytes; default min(commit
+	                                RAM / 32, 128 MiB); MMK_CFG_ZERO */
+	uint64_t commit_ram_bytes;   /* totalram_pages as the accounting sees it;
+	                                default ram_bytes.  `mmkit check` sets the
+	                                host's MemTotal here, keeping the small pool */
+	uint64_t commit_swap_bytes;  /* total_swap_pages as the accounting sees it;
+	                                default the swap area's SwapTotal (swap_bytes
+	                                less its header page); MMK_CFG_ZERO */
+	int cap_sys_admin;           /* nonzero: processes have CAP_SYS_ADMIN (strict
+	                                mode then keeps no admin reserve from them) */
 };
+
+/* vm.overcommit_memory (mmk_config.overcommit_memory). */
+#define MMK_OVERCOMMIT_GUESS 0  /* refuse a single charge beyond RAM + swap */
+#define MMK_OVERCOMMIT_ALWAYS 1 /* refuse nothing */
+#define MMK_OVERCOMMIT_NEVER 2  /* strict: Committed_AS stays below CommitLimit */
+/* A real zero for a mmk_config field whose 0 means "the default". */
+#define MMK_CFG_ZERO UINT64_MAX
 
 /* ---- Tracing ------------------------------------------------------------- */
 /* One event of the machinery, for people learning how mmap works. */
@@ -288,6 +317,13 @@ int mmk_system_check(mmk_system *sys, char *buf, size_t len);
 /* Frames of the pool: total and currently free (0 for a NULL system). */
 uint64_t mmk_frames_total(mmk_system *sys);
 uint64_t mmk_frames_free(mmk_system *sys);
+
+/* /proc/meminfo's Committed_AS and CommitLimit, in pages: what the system's
+ * processes have been promised (private writable mappings and shared
+ * anonymous memory, unless MAP_NORESERVE), and the limit strict overcommit
+ * holds it under (vm_memory_committed(), vm_commit_limit()). */
+uint64_t mmk_committed_as(mmk_system *sys);
+uint64_t mmk_commit_limit(mmk_system *sys);
 
 /* ---- Processes ----------------------------------------------------------- */
 

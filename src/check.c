@@ -37,7 +37,7 @@ int mm_check(struct mm *mm, char *err, size_t errlen)
 {
 	if (vma_tree_check(&mm->vmas, err, errlen))
 		return -EUCLEAN;
-	uint64_t count = 0, total = 0, data = 0, exec = 0, stack = 0, locked = 0;
+	uint64_t count = 0, total = 0, data = 0, exec = 0, stack = 0, locked = 0, committed = 0;
 	for (struct vma *v = node_vma(vma_tree_first(&mm->vmas)); v; v = vma_next(v)) {
 		count++;
 		uint64_t s = vma_start(v), e = vma_end(v);
@@ -76,6 +76,8 @@ int mm_check(struct mm *mm, char *err, size_t errlen)
 			data += n;
 		if (v->flags & VM_LOCKED)
 			locked += n;
+		if (v->flags & VM_ACCOUNT)
+			committed += n;
 	}
 	if (count != mm->vmas.count)
 		FAIL("map_count %lu but %lu VMAs", (unsigned long)mm->vmas.count,
@@ -88,5 +90,8 @@ int mm_check(struct mm *mm, char *err, size_t errlen)
 		     (unsigned long)data, (unsigned long)mm->exec_vm, (unsigned long)exec,
 		     (unsigned long)mm->stack_vm, (unsigned long)stack,
 		     (unsigned long)mm->locked_vm, (unsigned long)locked);
+	if (committed != mm->commit_vm)
+		FAIL("commit_vm %lu but %lu VM_ACCOUNT pages", (unsigned long)mm->commit_vm,
+		     (unsigned long)committed);
 	return 0;
 }

@@ -49,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commit.h"
 #include "internal.h"
 #include "pages.h"
 
@@ -80,6 +81,7 @@ static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kin
 
 static void inode_free(struct mmk_inode *in)
 {
+	vm_acct_memory(in->sys, -(int64_t)in->commit_pages); /* shmem_unacct_size() */
 	pcache_index_destroy(&in->pages);
 	pcache_index_destroy(&in->swapped);
 	blockmap_destroy(&in->blocks);

@@ -115,7 +115,9 @@ void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, un
 
 /* ---- Shared anonymous memory (shmem.c) ------------------------------------------ */
 /* Creates the file object behind a MAP_SHARED|MAP_ANONYMOUS mapping of len
- * bytes (shmem_zero_setup): an INODE_SHMEM inode, size len. -ENOMEM. */
-int shmem_file_create(struct mmk_system *sys, uint64_t len, struct mmk_file **out);
+ * bytes for mm (shmem_zero_setup): an INODE_SHMEM inode, size len, charged
+ * to Committed_AS unless vm_flags has VM_NORESERVE. -ENOMEM, also when the
+ * overcommit policy refuses the charge. */
+int shmem_file_create(struct mm *mm, uint64_t len, uint64_t vm_flags, struct mmk_file **out);
 
 #endif

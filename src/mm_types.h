@@ -173,6 +173,8 @@ struct mmk_inode {
 	struct pcache_index swapped;/* shmem: pgoff -> swap slot of pages swapped out (swap.c) */
 	struct vma *i_mmap;         /* every VMA mapping this inode (rmap) */
 	uint64_t i_mmap_writable;   /* shared writable mappings (mapping_writably_mapped) */
+	uint64_t commit_pages;      /* shmem: pages charged to Committed_AS at creation,
+	                               uncharged when the inode is freed; immutable */
 	struct mmk_inode *hash_next;/* sys->inodes chain; under sys->lock */
 };
 
@@ -328,6 +330,8 @@ struct mm {
 	                                VM_LOCKED VMA (mremap DONTUNMAP); VmLck shows
 	                                locked_vm + this */
 	uint64_t hiwater_vm;
+	uint64_t commit_vm;          /* pages of the VM_ACCOUNT VMAs: this mm's part of
+	                                Committed_AS (commit.c) */
 	struct slab_magazine vma_magazine; /* freed VMAs for reuse (vma_alloc, vma_free) */
 
 	pthread_mutex_t ptl;         /* page_table_lock: protects pt, tlb, rss_* */
@@ -389,6 +393,7 @@ struct mmk_system {
 	struct reclaim *reclaim;     /* policy, watermarks, kswapd (reclaim.c) */
 	struct oom_control *oom;     /* the OOM killer (oom.c) */
 	struct refstring *refs;      /* OPT's reference string (refs.c), or NULL */
+	_Atomic uint64_t committed_as; /* vm_committed_as, pages (commit.c) */
 };
 
 /* Emits a trace event if tracing is on. */

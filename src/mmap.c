@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commit.h"
 #include "internal.h"
 #include "vma.h"
 
@@ -144,6 +145,10 @@ int mm_dup(struct mm *dst, struct mm *src)
 	for (struct vma *v = node_vma(vma_tree_first(&src->vmas)); v; v = vma_next(v)) {
 		if (v->flags & VM_DONTCOPY)
 			continue;
+		/* dup_mmap(): the child's copy is charged again, tested
+		 * against the parent (its total_vm in the user reserve). */
+		if ((v->flags & VM_ACCOUNT) && vm_enough_memory(src, vma_pages(v)))
+			return -ENOMEM;
 		struct vma *n = vma_alloc(dst);
 		if (!n)
 			return -ENOMEM;
@@ -345,6 +350,8 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 {
 	if (len > TASK_SIZE)
 		return -ENOMEM;
+	if (!file)
+		pgoff = 0; /* Linux treats it as zero for anonymous memory */
 	int64_t a = 0;
 	bool thp = file ? file->inode->thp_get_area
 			: !(flags & MMK_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1));
@@ -392,9 +399,11 @@ int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr)
 	uint64_t size = vma_end(v) - addr, grow = (vma_start(v) - addr) >> PAGE_SHIFT;
 	if (grow > v->pgoff)
 		return -ENOMEM;
-	/* acct_stack_growth() */
+	/* acct_stack_growth(): the limits, then the memory to back the growth */
 	if (!may_expand_vm(mm, v->flags, grow) || size > mm->sys->cfg.stack_rlimit ||
 	    !mlock_future_ok(mm, v->flags, grow << PAGE_SHIFT))
+		return -ENOMEM;
+	if ((v->flags & VM_ACCOUNT) && vm_enough_memory(mm, grow))
 		return -ENOMEM;
 	vma_set_range(v, addr, vma_end(v), v->pgoff - grow);
 	TRACE(mm->sys, .kind = MMK_EV_VMA_CHANGE, .pid = mm->pid, .start = addr, .end = vma_end(v),
@@ -557,7 +566,7 @@ static int mmap_new_vma(struct mm *mm, struct mmk_file *file, uint64_t addr, uin
 		file_get(file);
 		v->file = file;
 	} else if (vm_flags & VM_SHARED) {
-		int err = shmem_file_create(mm->sys, len, &v->file);
+		int err = shmem_file_create(mm, len, vm_flags, &v->file);
 		if (err) {
 			vma_free(v);
 			return err;
@@ -584,9 +593,25 @@ static uint64_t mapped_pages_in(struct mm *mm, uint64_t addr, uint64_t end)
 	return n;
 }
 
+/* Pages of [addr, end) in VM_ACCOUNT VMAs: the vms->nr_accounted whose
+ * charge a MAP_FIXED mapping takes over. */
+static uint64_t accounted_pages_in(struct mm *mm, uint64_t addr, uint64_t end)
+{
+	uint64_t n = 0;
+	for (struct vma *v = find_vma(mm, addr); v && vma_start(v) < end; v = vma_next(v)) {
+		uint64_t s = vma_start(v) > addr ? vma_start(v) : addr;
+		uint64_t e = vma_end(v) < end ? vma_end(v) : end;
+		if (v->flags & VM_ACCOUNT)
+			n += (e - s) >> PAGE_SHIFT;
+	}
+	return n;
+}
+
 /*
  * mmap_region(): places the mapping at [addr, addr + len), unmapping what
- * was there, merging with neighbours where Linux would.
+ * was there, merging with neighbours where Linux would.  Refused before
+ * anything is unmapped: the address-space limit, then the memory to back a
+ * private writable mapping (__mmap_prepare).
  */
 static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
 			   uint64_t vm_flags, uint64_t pgoff)
@@ -595,6 +620,14 @@ static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, 
 	struct vma *first = find_vma(mm, addr);
 	if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - mapped_pages_in(mm, addr, end)))
 		return -ENOMEM;
+	/* accountable_mapping(): private writable memory is charged, less
+	 * what the VMAs it replaces were charged for. */
+	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE) {
+		uint64_t charged = (len >> PAGE_SHIFT) - accounted_pages_in(mm, addr, end);
+		if (charged && vm_enough_memory(mm, charged))
+			return -ENOMEM;
+		vm_flags |= VM_ACCOUNT;
+	}
 	struct vma *prev, *next;
 	int err = munmap_vmas(mm, first, addr, end, &prev, &next);
 	if (err)
@@ -607,9 +640,6 @@ static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, 
 	 * (tmpfs) do not look: the mapping keeps VM_SYNC. */
 	if (file && (vm_flags & VM_SYNC) && file->inode->thp_get_area)
 		return -EOPNOTSUPP;
-	/* accountable_mapping(): private writable memory is charged. */
-	if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE)
-		vm_flags |= VM_ACCOUNT;
 	vm_flags |= VM_SOFTDIRTY;
 	struct vma *v = NULL;
 	if ((prev || next) && (file || !(vm_flags & VM_SHARED))) {
@@ -694,8 +724,8 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 			return -EINVAL;
 		}
 	}
-	if (flags & MMK_MAP_NORESERVE)
-		vm_flags |= VM_NORESERVE;
+	if ((flags & MMK_MAP_NORESERVE) && mm->sys->cfg.overcommit_memory != MMK_OVERCOMMIT_NEVER)
+		vm_flags |= VM_NORESERVE; /* honoured only where overcommit is allowed */
 	a = mmap_region(mm, file, addr, len, vm_flags, pgoff);
 	if (a >= 0 && ((vm_flags & VM_LOCKED) ||
 		       (flags & (MMK_MAP_POPULATE | MMK_MAP_NONBLOCK)) == MMK_MAP_POPULATE)) {
@@ -820,6 +850,8 @@ static int do_brk_flags(struct mm *mm, struct vma *brkvma, uint64_t addr, uint64
 	if (!may_expand_vm(mm, flags, len >> PAGE_SHIFT))
 		return -ENOMEM;
 	if (mm->vmas.count > mm->sys->cfg.max_map_count)
+		return -ENOMEM;
+	if (vm_enough_memory(mm, len >> PAGE_SHIFT))
 		return -ENOMEM;
 	if (brkvma && vma_end(brkvma) == addr) {
 		struct vmg g = {

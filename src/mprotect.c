@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 
+#include "commit.h"
 #include "internal.h"
 #include "vma.h"
 
@@ -28,8 +29,12 @@ static int mprotect_fixup(struct mm *mm, struct vma *v, uint64_t start, uint64_t
 	if (newflags & VM_WRITE) {
 		if (!may_expand_vm(mm, newflags, npages) && may_expand_vm(mm, oldflags, npages))
 			return -ENOMEM;
-		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE)))
+		/* Private memory becoming writable is charged (commit.c). */
+		if (!(oldflags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) {
+			if (vm_enough_memory(mm, npages))
+				return -ENOMEM;
 			newflags |= VM_ACCOUNT;
+		}
 	} else if ((oldflags & VM_ACCOUNT) && vma_is_anonymous(v) && !v->anon_vma) {
 		newflags &= ~VM_ACCOUNT;
 	}

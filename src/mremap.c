@@ -16,7 +16,8 @@
  *   FIXED, old_len == new_len (6.17+)        every VMA piece of the range moves,
  *                                            gaps kept (remap_move)
  *   DONTUNMAP (needs MAYMOVE, same length)   move; the old range stays mapped
- *                                            but empty, VM_LOCKED/VM_ACCOUNT off
+ *                                            but empty, VM_LOCKED off (still
+ *                                            charged, as is the new range)
  *   old_len == 0 (shared mappings only)      a second mapping of the same pages
  *
  * Moving = copy_vma (a new VMA, or a merge with neighbours at the target),
@@ -28,6 +29,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "commit.h"
 #include "internal.h"
 #include "vma.h"
 
@@ -134,10 +136,21 @@ static bool vma_expandable(struct mm *mm, struct vma *v, uint64_t delta)
 	return !n || vma_start(n) >= end;
 }
 
+/* vrm_calc_charge(): an accounted VMA's growth (delta pages) must be
+ * backed.  0 or -ENOMEM. */
+static int charge_growth(struct remap *r, uint64_t delta)
+{
+	if (!(r->vma->flags & VM_ACCOUNT) || !delta)
+		return 0;
+	return vm_enough_memory(r->mm, delta >> PAGE_SHIFT);
+}
+
 /* expand_vma_in_place() through vma_merge_extend(). */
 static int expand_in_place(struct remap *r, uint64_t delta)
 {
 	struct vma *v = r->vma;
+	if (charge_growth(r, delta))
+		return -ENOMEM;
 	struct vmg g = {
 		.prev = v,
 		.next = find_vma(r->mm, vma_end(v)),
@@ -222,6 +235,11 @@ static int64_t move_vma(struct remap *r)
 	struct mm *mm = r->mm;
 	struct vma *v = r->vma;
 	if (mm->vmas.count >= mm->sys->cfg.max_map_count - 3)
+		return -ENOMEM;
+	/* The growth is charged; without unmapping the source, the whole
+	 * new range is. */
+	uint64_t more = r->new_len > r->old_len ? r->new_len - r->old_len : 0;
+	if (charge_growth(r, (r->flags & MMK_MREMAP_DONTUNMAP) ? r->new_len : more))
 		return -ENOMEM;
 	uint64_t pgoff = v->pgoff + ((r->addr - vma_start(v)) >> PAGE_SHIFT);
 	uint64_t hiwater = mm->hiwater_vm;

@@ -11,18 +11,29 @@
  * hole is punched (MADV_REMOVE), or reclaim moves them to swap
  * (inode->swapped, swap.c: the next fault reads them back); a fault past
  * i_size (the mapping's original length) is SIGBUS, as on Linux after
- * mremap grows such a mapping.
+ * mremap grows such a mapping.  Unless created with VM_NORESERVE, the
+ * object holds a charge of its size in Committed_AS for its whole life
+ * (commit.c).
  */
 #include <errno.h>
 
+#include "commit.h"
 #include "pages.h"
 #include "swap.h"
 
-int shmem_file_create(struct mmk_system *sys, uint64_t len, struct mmk_file **out)
+int shmem_file_create(struct mm *mm, uint64_t len, uint64_t vm_flags, struct mmk_file **out)
 {
-	struct mmk_inode *in = inode_new_internal(sys, INODE_SHMEM, len);
+	/* shmem_acct_size(): the whole object is charged up front unless
+	 * VM_NORESERVE (Linux then charges each page as it is allocated,
+	 * which mmkit does not model: docs/DIFFERENCES.md). */
+	uint64_t pages = (vm_flags & VM_NORESERVE) ? 0 : size_to_pages(len);
+	if (pages && vm_enough_memory(mm, pages))
+		return -ENOMEM;
+	struct mmk_inode *in = inode_new_internal(mm->sys, INODE_SHMEM, len);
 	if (!in)
 		return -ENOMEM;
+	in->commit_pages = pages;
+	vm_acct_memory(mm->sys, (int64_t)pages); /* inode_free uncharges */
 	struct mmk_file *f = file_new(in, MMK_O_RDWR);
 	if (!f) {
 		inode_put(in);

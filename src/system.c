@@ -6,8 +6,8 @@
  *
  * Invariants: sys->procs lists exactly the live processes; after
  * mmk_system_destroy has killed them and released every inode, every frame
- * but the zero page is free (checked in debug builds) and every swap slot
- * (reclaim_destroy checks).
+ * but the zero page is free and Committed_AS is zero (checked in debug
+ * builds), and every swap slot is free (reclaim_destroy checks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commit.h"
 #include "internal.h"
 #include "reclaim.h"
 
@@ -73,6 +74,10 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 	sys->cfg = *cfg;
 	sys->cfg.root = NULL;
 	config_defaults(&sys->cfg);
+	if (commit_config_defaults(&sys->cfg) < 0) {
+		free(sys);
+		return -EINVAL;
+	}
 	if (!PAGE_ALIGNED(sys->cfg.mmap_min_addr) || !PAGE_ALIGNED(sys->cfg.stack_guard_gap) ||
 	    !PAGE_ALIGNED(sys->cfg.lsm_mmap_min_addr)) {
 		free(sys);
@@ -154,6 +159,11 @@ int mmk_system_destroy(mmk_system *sys)
 #endif
 	if (sys->vma_slab.inuse)
 		MMK_BUG("%lu VMAs leaked at destroy", (unsigned long)sys->vma_slab.inuse);
+#ifdef MMK_DEBUG
+	if (atomic_load(&sys->committed_as))
+		MMK_BUG("Committed_AS %lu pages at destroy, with no mapping left",
+			(unsigned long)atomic_load(&sys->committed_as));
+#endif
 	slab_destroy(&sys->vma_slab);
 	pt_pool_destroy(&sys->pt_pool); /* aborts if an mm's page tables leaked */
 	reclaim_destroy(sys);

@@ -15,8 +15,10 @@
  * Merges are tried by mmap, brk, mprotect, mremap, mlock and madvise, never by
  * munmap or msync.
  *
- * Accounting: mm->total_vm/data_vm/exec_vm/stack_vm/locked_vm always equal
- * the sums over the non-reserved VMAs (vm_stat_account); every change of a
+ * Accounting: mm->total_vm/data_vm/exec_vm/stack_vm/locked_vm, and
+ * mm->commit_vm with its share of Committed_AS (the VM_ACCOUNT pages,
+ * commit.c), always equal the sums over the non-reserved VMAs
+ * (vm_stat_account, vm_acct_memory); every change of a
  * VMA's bounds or flags goes through vma_account(-1) ... vma_account(+1),
  * except a split, after which the two parts hold the pages and flags the
  * whole had.
@@ -31,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commit.h"
 #include "internal.h"
 #include "vma.h"
 
@@ -109,6 +112,11 @@ void vma_account(struct vma *v, int sign)
 	vm_stat_account(v->mm, v->flags, n);
 	if (v->flags & VM_LOCKED)
 		v->mm->locked_vm += (uint64_t)n;
+	if (v->flags & VM_ACCOUNT) {
+		/* the charge lives as long as the VM_ACCOUNT pages (commit.c) */
+		v->mm->commit_vm += (uint64_t)n;
+		vm_acct_memory(v->mm->sys, n);
+	}
 }
 
 /* ---- i_mmap: the file's list of VMAs ------------------------------------------------ */

@@ -7,9 +7,12 @@
  */
 #include "page_test.h"
 
+/* A machine of ram and swap that lets its processes map more than both
+ * (vm.overcommit_memory=1), so that the shortage shows at fault time. */
 static int fx_init_mem(struct fixture *fx, uint64_t ram, uint64_t swap)
 {
-	struct mmk_config c = {.ram_bytes = ram, .swap_bytes = swap};
+	struct mmk_config c = {.ram_bytes = ram, .swap_bytes = swap,
+			       .overcommit_memory = MMK_OVERCOMMIT_ALWAYS};
 	return fx_init_cfg(fx, &c);
 }
 

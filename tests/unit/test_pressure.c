@@ -61,7 +61,10 @@ static uint64_t page_sum(const uint64_t *w)
 
 static int init_sys(struct fixture *fx, uint64_t ram, uint64_t swap)
 {
-	struct mmk_config c = {.ram_bytes = ram, .swap_bytes = swap};
+	/* vm.overcommit_memory=1: the workloads map more than RAM + swap on
+	 * purpose, to meet the shortage at fault time */
+	struct mmk_config c = {.ram_bytes = ram, .swap_bytes = swap,
+			       .overcommit_memory = MMK_OVERCOMMIT_ALWAYS};
 	return fx_init_cfg(fx, &c);
 }
 

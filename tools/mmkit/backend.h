@@ -143,6 +143,15 @@ struct bk_layout {
 	int anon_vma_name;
 	int no_zero_page;
 	int eof_block_zeroing;
+	/* The host's overcommit policy and the sizes it weighs charges
+	 * against (vm.overcommit_*, vm.*_reserve_kbytes, MemTotal,
+	 * SwapTotal), read from /proc by `mmkit check` itself, not by the
+	 * server; have_commit is 0 where /proc could not be read. */
+	int have_commit;
+	int overcommit_memory;
+	uint64_t overcommit_ratio, overcommit_kbytes;
+	uint64_t admin_reserve_kbytes, user_reserve_kbytes;
+	uint64_t mem_total_kb, swap_total_kb;
 };
 
 /* A page reference string (mmk_refs), for the OPT policy's two runs. */
@@ -156,6 +165,7 @@ struct bk_options {
 	uint64_t ram_bytes; /* mmkit: RAM size (0: default) */
 	uint64_t swap_bytes;/* mmkit: swap area size (0: no swap) */
 	int policy;         /* mmkit: MMK_RECLAIM_* page replacement policy */
+	int overcommit;     /* mmkit: vm.overcommit_memory, MMK_OVERCOMMIT_* (0: guess) */
 	struct bk_refs *record_refs;       /* mmkit: filled with the run's references at close */
 	const struct bk_refs *replay_refs; /* mmkit: OPT's future (policy MMK_RECLAIM_OPT) */
 	int trace;          /* mmkit: narrate events */

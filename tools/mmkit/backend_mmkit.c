@@ -307,6 +307,28 @@ static void check_invariants(struct backend *b, const char *after)
 #endif
 }
 
+/* A host value for a mmk_config field whose 0 means "the default". */
+static uint64_t cfg_value(uint64_t v)
+{
+	return v ? v : MMK_CFG_ZERO;
+}
+
+/* The host's overcommit accounting (check mode): its policy, its reserves,
+ * and its RAM and swap sizes as the accounting sees them; the frame pool
+ * and the swap area keep their own sizes (docs/CHECK.md). */
+static void mirror_commit(struct mmk_config *cfg, const struct bk_layout *m)
+{
+	if (!m->have_commit)
+		return;
+	cfg->overcommit_memory = m->overcommit_memory;
+	cfg->overcommit_ratio = cfg_value(m->overcommit_ratio);
+	cfg->overcommit_kbytes = m->overcommit_kbytes;
+	cfg->admin_reserve_kbytes = cfg_value(m->admin_reserve_kbytes);
+	cfg->user_reserve_kbytes = cfg_value(m->user_reserve_kbytes);
+	cfg->commit_ram_bytes = cfg_value(m->mem_total_kb << 10);
+	cfg->commit_swap_bytes = cfg_value(m->swap_total_kb << 10);
+}
+
 static int mk_open(const struct bk_options *opt, struct backend **out)
 {
 	struct backend *b = calloc(1, sizeof(*b));
@@ -321,6 +343,7 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 	cfg.ram_bytes = opt->ram_bytes;
 	cfg.swap_bytes = opt->swap_bytes;
 	cfg.reclaim_policy = opt->policy;
+	cfg.overcommit_memory = opt->overcommit;
 	cfg.record_refs = opt->record_refs != NULL;
 	if (opt->replay_refs) {
 		static const uint64_t none[1];
@@ -335,6 +358,7 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 		cfg.no_anon_vma_name = !opt->mirror->anon_vma_name;
 		cfg.no_zero_page = opt->mirror->no_zero_page;
 		cfg.no_eof_block_zeroing = !opt->mirror->eof_block_zeroing;
+		mirror_commit(&cfg, opt->mirror);
 	}
 	r = mmk_system_create(&cfg, &b->sys);
 	if (r < 0) {

@@ -10,7 +10,10 @@
  *
  * How the two runs are made comparable (docs/CHECK.md has the why):
  *   - the mmkit run mirrors the Linux server's own layout (bk_options
- *     .mirror), so addresses compare as they are, never rewritten;
+ *     .mirror), so addresses compare as they are, never rewritten, and
+ *     the host's settings, among them its overcommit accounting
+ *     (probe_commit: the policy, and MemTotal and SwapTotal as the sizes
+ *     a charge is weighed against);
  *   - each run has a fresh directory of its own, siblings under one base
  *     directory (same filesystem, so device numbers agree);
  *   - the transcripts then go through normalize(), the same on both sides;
@@ -132,6 +135,59 @@ static void warn_filesystem(const char *dir)
 			dir);
 }
 
+/* One number from a /proc file: the first one after `key` (NULL: the
+ * first in the file).  0 or -1. */
+static int read_proc_number(const char *path, const char *key, uint64_t *out)
+{
+	char buf[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	const char *p = buf;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (key) {
+		p = strstr(buf, key);
+		if (!p)
+			return -1;
+		p += strlen(key);
+	}
+	return sscanf(p, " %" SCNu64, out) == 1 ? 0 : -1;
+}
+
+/*
+ * The host's overcommit accounting, for the mmkit side to take over as it
+ * takes over mmap_min_addr: the policy and its knobs, and the RAM and swap
+ * sizes it weighs a charge against (docs/CHECK.md).  Read here rather than
+ * by the server, whose setup is about its own process.
+ */
+static void probe_commit(struct bk_layout *l)
+{
+	const struct {
+		const char *path, *key;
+		uint64_t *out;
+	} src[] = {
+		{ "/proc/sys/vm/overcommit_ratio", NULL, &l->overcommit_ratio },
+		{ "/proc/sys/vm/overcommit_kbytes", NULL, &l->overcommit_kbytes },
+		{ "/proc/sys/vm/admin_reserve_kbytes", NULL, &l->admin_reserve_kbytes },
+		{ "/proc/sys/vm/user_reserve_kbytes", NULL, &l->user_reserve_kbytes },
+		{ "/proc/meminfo", "MemTotal:", &l->mem_total_kb },
+		{ "/proc/meminfo", "SwapTotal:", &l->swap_total_kb },
+	};
+	uint64_t mode;
+	int ok = read_proc_number("/proc/sys/vm/overcommit_memory", NULL, &mode) == 0 && mode <= 2;
+
+	for (size_t i = 0; ok && i < sizeof(src) / sizeof(src[0]); i++)
+		ok = read_proc_number(src[i].path, src[i].key, src[i].out) == 0;
+	l->have_commit = ok;
+	l->overcommit_memory = ok ? (int)mode : 0;
+}
+
 int checker_open(struct checker **out, int flags)
 {
 	struct checker *c = calloc(1, sizeof(*c));
@@ -147,6 +203,7 @@ int checker_open(struct checker **out, int flags)
 		free(c);
 		return err;
 	}
+	probe_commit(&c->layout);
 	templ = path_join(tmp && *tmp ? tmp : "/tmp", "mmkit-check.XXXXXX");
 	if (!mkdtemp(templ)) {
 		err = -errno;

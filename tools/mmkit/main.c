@@ -27,6 +27,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: mmkit run [--trace] [--dir DIR] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
+	      "                 [--overcommit 0|1|2]\n"
 	      "                 [--backend mmkit|linux] [SCRIPT|-]\n"
 	      "       mmkit check [ARGS...]   run scenarios on mmkit and on Linux, compare\n"
 	      "       mmkit fuzz [ARGS...]    compare the backends on random scripts\n"
@@ -41,6 +42,8 @@ static void usage(FILE *f)
 	      "                   file in DIR that no script path can reach\n"
 	      "  --policy NAME    page replacement: lru (default), clock, fifo, or opt\n"
 	      "                   (offline: runs the script twice, see docs/RECLAIM.md)\n"
+	      "  --overcommit N   vm.overcommit_memory: 0 heuristic (default), 1 always,\n"
+	      "                   2 strict (mmkit backend)\n"
 	      "  --backend NAME   mmkit (default) or linux (real system calls)\n"
 	      "  With no SCRIPT and a terminal on stdin, starts an interactive prompt.\n",
 	      f);
@@ -95,6 +98,13 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 				return 2;
 			}
 			ra->opt.policy = pol;
+		} else if ((v = opt_value(argc, argv, &i, "--overcommit")) != NULL) {
+			if (strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "2")) {
+				fprintf(stderr, "mmkit run: bad --overcommit mode '%s' (0, 1 or 2)\n",
+					v);
+				return 2;
+			}
+			ra->opt.overcommit = v[0] - '0';
 		} else if ((v = opt_value(argc, argv, &i, "--backend")) != NULL) {
 			if (strcmp(v, "mmkit") == 0) {
 				ra->ops = &backend_mmkit_ops;
