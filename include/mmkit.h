@@ -16,7 +16,8 @@
  * NULL arguments, one rule for every function below:
  *   - a NULL system or process handle is -EINVAL (mmk_brk returns it cast
  *     to uint64_t, as every error; functions that cannot return -errno
- *     answer 0 -- mmk_frames_* -- or do nothing -- mmk_system_set_trace);
+ *     answer 0 -- mmk_frames_*, mmk_committed_as, mmk_commit_limit -- or
+ *     do nothing -- mmk_system_set_trace);
  *     mmk_system_destroy(NULL) does nothing and returns 0, as free(NULL);
  *   - a NULL buffer with a nonzero length is -EFAULT, as the kernel answers
  *     a bad user pointer (a path is such a buffer: NULL is -EFAULT), found

@@ -128,10 +128,10 @@ int vm_enough_memory(struct mm *mm, uint64_t pages)
 
 uint64_t mmk_committed_as(mmk_system *sys)
 {
-	return atomic_load(&sys->committed_as);
+	return sys ? atomic_load(&sys->committed_as) : 0;
 }
 
 uint64_t mmk_commit_limit(mmk_system *sys)
 {
-	return vm_commit_limit(sys);
+	return sys ? vm_commit_limit(sys) : 0;
 }

@@ -48,6 +48,8 @@ TEST(systems)
 	CHECK_EQ(mmk_system_check(fx.sys, NULL, sizeof(buf)), -EFAULT);
 	CHECK_EQ(mmk_system_check(fx.sys, NULL, 0), 0);
 	CHECK_EQ(mmk_frames_total(NULL), 0);
+	CHECK_EQ(mmk_committed_as(NULL), 0);
+	CHECK_EQ(mmk_commit_limit(NULL), 0);
 	CHECK_EQ(mmk_frames_free(NULL), 0);
 	CHECK_EQ(mmk_vmstat(NULL, &vs), -EINVAL);
 	CHECK_EQ(mmk_vmstat(fx.sys, NULL), -EINVAL);
