@@ -51,6 +51,7 @@ extern "C" {
 #define MMK_MAP_SHARED 0x01
 #define MMK_MAP_PRIVATE 0x02
 #define MMK_MAP_SHARED_VALIDATE 0x03
+#define MMK_MAP_DROPPABLE 0x08 /* a type: anonymous, dropped under pressure (Linux 6.11) */
 #define MMK_MAP_TYPE 0x0f
 #define MMK_MAP_FIXED 0x10
 #define MMK_MAP_ANONYMOUS 0x20

@@ -108,14 +108,16 @@ static int madvise_new_flags(const struct vma *v, int b, uint64_t *flags)
 		f |= VM_WIPEONFORK;
 		break;
 	case MMK_MADV_KEEPONFORK:
+		if (f & VM_DROPPABLE)
+			return -EINVAL; /* droppable memory is always wiped */
 		f &= ~VM_WIPEONFORK;
 		break;
 	case MMK_MADV_DONTDUMP:
 		f |= VM_DONTDUMP;
 		break;
 	case MMK_MADV_DODUMP:
-		if (f & VM_SPECIAL)
-			return -EINVAL;
+		if (f & (VM_SPECIAL | VM_DROPPABLE))
+			return -EINVAL; /* droppable memory is never dumped */
 		f &= ~VM_DONTDUMP;
 		break;
 	case MMK_MADV_MERGEABLE:
@@ -267,12 +269,13 @@ static bool can_do_mlock(struct mm *mm)
 	return mm->sys->cfg.memlock_rlimit != 0 || mm->sys->cfg.cap_ipc_lock;
 }
 
-/* mlock_fixup(): sets the VM_LOCKED bits of [start, end) of v. */
+/* mlock_fixup(): sets the VM_LOCKED bits of [start, end) of v; a droppable
+ * VMA, as a special one, is left as it is. */
 static int mlock_fixup(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
 		       uint64_t newflags, struct vma **out)
 {
 	*out = v;
-	if (newflags == v->flags || (v->flags & VM_SPECIAL) || v->reserved)
+	if (newflags == v->flags || (v->flags & (VM_SPECIAL | VM_DROPPABLE)) || v->reserved)
 		return 0;
 	int err = 0;
 	struct vma *m = vma_modify(mm, v, start, end, newflags, NULL, false, &err);
@@ -324,13 +327,14 @@ static uint64_t count_locked_pages(struct mm *mm, uint64_t start, uint64_t len)
 }
 
 /* __mm_populate() for mlock: a PROT_NONE VMA cannot be faulted in (-EFAULT,
- * which mlock reports as -ENOMEM); lock-on-fault VMAs are left alone. */
+ * which mlock reports as -ENOMEM); lock-on-fault VMAs are left alone.  A
+ * droppable VMA, which mlock_fixup() leaves unlocked, is faulted in too. */
 static int mlock_populate(struct mm *mm, uint64_t start, uint64_t end)
 {
 	for (struct vma *v = find_vma(mm, start); v && vma_start(v) < end; v = vma_next(v)) {
 		if (v->reserved || (v->flags & (VM_IO | VM_PFNMAP)))
 			continue;
-		if (!(v->flags & VM_LOCKED) || (v->flags & VM_LOCKONFAULT))
+		if (!(v->flags & (VM_LOCKED | VM_DROPPABLE)) || (v->flags & VM_LOCKONFAULT))
 			continue;
 		uint64_t s = vma_start(v) > start ? vma_start(v) : start;
 		uint64_t e = vma_end(v) < end ? vma_end(v) : end;

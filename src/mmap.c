@@ -665,6 +665,15 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 			pgoff = 0;
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
 			break;
+		case MMK_MAP_DROPPABLE:
+			/* Neither locked nor a stack; hugetlb never gets here
+			 * (anonymous MAP_HUGETLB maps a hugetlbfs file). */
+			if ((flags & MMK_MAP_LOCKED) || (vm_flags & VM_GROWSDOWN))
+				return -EINVAL;
+			/* Pages that may vanish are not reserved, copied on
+			 * fork or dumped. */
+			vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+			/* fall through */
 		case MMK_MAP_PRIVATE:
 			pgoff = addr >> PAGE_SHIFT;
 			break;
@@ -674,7 +683,12 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 	}
 	if (flags & MMK_MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
-	a = mmap_region(mm, file, addr, len, vm_flags, pgoff);
+	/* __mmap_complete(): a droppable VMA is never locked (mlockall's
+	 * MCL_FUTURE), but still populated below as if it were. */
+	uint64_t vma_flags = vm_flags;
+	if (vma_flags & VM_DROPPABLE)
+		vma_flags &= ~VM_LOCKED_MASK;
+	a = mmap_region(mm, file, addr, len, vma_flags, pgoff);
 	if (a >= 0 && ((vm_flags & VM_LOCKED) ||
 		       (flags & (MMK_MAP_POPULATE | MMK_MAP_NONBLOCK)) == MMK_MAP_POPULATE)) {
 		/* Linux's mm_populate() after mmap ignores every error. */
