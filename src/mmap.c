@@ -294,7 +294,10 @@ static int64_t get_area_topdown(struct mm *mm, uint64_t addr, uint64_t len, int 
  * aligning inside it (top-down: the upper end).  Used for hint-less
  * private anonymous mappings of 2 MiB multiples (Linux 6.x, whatever THP's
  * setting) and for every mapping of a file whose file system places with
- * thp_get_unmapped_area.  Returns 0 when it does not apply or the padded
+ * thp_get_unmapped_area, MAP_32BIT ones too: their bottom-up search in
+ * [1 GiB, 2 GiB) finds an aligned start, and an aligned start is moved up
+ * 2 MiB all the same (Linux tests MMF_TOPDOWN, the mm's layout, not the
+ * search's direction).  Returns 0 when it does not apply or the padded
  * search fails (the caller then places plainly), else the address.
  */
 static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, uint64_t pgoff,
@@ -326,7 +329,7 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 	int64_t a = 0;
 	bool thp = file ? file->inode->thp_get_area
 			: !(flags & MMK_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1));
-	if (thp && !(flags & MMK_MAP_32BIT))
+	if (thp)
 		a = thp_get_unmapped_area(mm, addr, len, pgoff, flags);
 	if (!a)
 		a = get_area_topdown(mm, addr, len, flags);
