@@ -706,9 +706,12 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
  * its answers come in this order: the length rounded up to 2 MiB (a length
  * that wraps is 0: -EINVAL), offset overflow (-EOVERFLOW), the map count,
  * hugetlb_get_unmapped_area (-ENOMEM beyond TASK_SIZE, -EINVAL for an
- * unaligned fixed address), MAP_FIXED_NOREPLACE over a mapping (-EEXIST),
- * the mlock limits (-EPERM, -EAGAIN), file_mmap_ok (-EOVERFLOW past
- * MAX_LFS_FILESIZE), the mapping type (-EINVAL), may_expand_vm (-ENOMEM),
+ * unaligned fixed address, -EPERM for one below mmap_min_addr),
+ * MAP_FIXED_NOREPLACE over a mapping (-EEXIST), the mlock limits (-EPERM,
+ * -EAGAIN), file_mmap_ok (-EOVERFLOW past MAX_LFS_FILESIZE), the mapping
+ * type as for a file (MAP_SHARED_VALIDATE's unknown flags -EOPNOTSUPP, a
+ * type other than shared, shared-validate or private or MAP_GROWSDOWN
+ * -EINVAL), may_expand_vm (-ENOMEM),
  * and then, in mmap_region after what MAP_FIXED replaces is gone (its PTEs
  * cleared, so the abort leaves a hole: vms_abort_munmap_vmas),
  * hugetlbfs_file_mmap: -EINVAL for an offset not on a huge page, else
@@ -738,6 +741,9 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 			return -EINVAL;
 		if (addr > TASK_SIZE - len)
 			return -ENOMEM;
+		/* security_mmap_addr() in __get_unmapped_area */
+		if (addr < mm->sys->cfg.mmap_min_addr && !mm->sys->cfg.cap_sys_rawio)
+			return -EPERM;
 	}
 	struct vma *v = fixed ? find_vma(mm, addr) : NULL;
 	bool overlaps = v && vma_start(v) < addr + len;
@@ -752,11 +758,23 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 	/* file_mmap_ok() on the hugetlbfs file */
 	if (len > INT64_MAX || pgoff > (INT64_MAX - len) >> PAGE_SHIFT)
 		return -EOVERFLOW;
-	int type = flags & MMK_MAP_TYPE;
-	if (type != MMK_MAP_SHARED && type != MMK_MAP_PRIVATE)
-		return -EINVAL;
-	if (type == MMK_MAP_SHARED)
+	/* do_mmap()'s file types: hugetlbfs has no FOP_MMAP_SYNC */
+	switch (flags & MMK_MAP_TYPE) {
+	case MMK_MAP_SHARED:
+		flags &= LEGACY_MAP_MASK;
+		/* fall through */
+	case MMK_MAP_SHARED_VALIDATE:
+		if (flags & ~LEGACY_MAP_MASK)
+			return -EOPNOTSUPP;
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
+		/* fall through */
+	case MMK_MAP_PRIVATE:
+		if (vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
 	uint64_t mapped = overlaps ? mapped_pages_in(mm, addr, addr + len) : 0;
 	if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - mapped))
 		return -ENOMEM;
