@@ -177,6 +177,14 @@ struct mmk_config {
 	const uint64_t *opt_refs;    /* MMK_RECLAIM_OPT: the reference string mmk_refs gave
 	                                for an earlier run of the same workload (copied) */
 	uint64_t opt_nrefs;
+	int no_memory_failure;       /* nonzero: as a kernel without CONFIG_MEMORY_FAILURE:
+	                                MADV_HWPOISON and MADV_SOFT_OFFLINE are unknown
+	                                advice (-EINVAL); zero (default): they exist and
+	                                need CAP_SYS_ADMIN, which processes lack (-EPERM) */
+	int no_gigantic_pages;       /* nonzero: as a machine without 1 GiB pages (an x86
+	                                CPU without pdpe1gb): MAP_HUGETLB|MAP_HUGE_1GB
+	                                names no huge page size (-EINVAL); zero
+	                                (default): it is a size, with none reserved */
 };
 
 /* ---- Tracing ------------------------------------------------------------- */

@@ -239,14 +239,18 @@ int mmk_madvise(mmk_proc *p, uint64_t start, uint64_t len, int advice)
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	if (advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE)
-		return -EPERM;
-	if (!madvise_behavior_valid(advice))
+	bool memory_failure = advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE;
+	if (memory_failure && p->sys->cfg.no_memory_failure)
+		return -EINVAL;
+	if (!memory_failure && !madvise_behavior_valid(advice))
 		return -EINVAL;
 	uint64_t end;
 	err = madvise_range(start, len, &end);
 	if (err || end == start)
 		return err;
+	/* madvise_inject_error(): only with CAP_SYS_ADMIN */
+	if (memory_failure)
+		return -EPERM;
 	struct mm *mm = p->mm;
 	bool write = madvise_changes_flags(advice);
 	if (write)

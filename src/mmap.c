@@ -724,7 +724,7 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 {
 	const uint64_t hpage = 2ULL << 20;
 	unsigned shift = ((unsigned)flags >> 26) & 0x3f;
-	if (shift && shift != 21 && shift != 30)
+	if (shift && shift != 21 && (shift != 30 || mm->sys->cfg.no_gigantic_pages))
 		return -EINVAL; /* no hstate of that size */
 	len = (len + hpage - 1) & ~(hpage - 1);
 	if (!len)

@@ -126,6 +126,11 @@ struct bk_layout {
 	int anon_vma_name;
 	int no_zero_page;
 	int eof_block_zeroing;
+	/* Probed by `mmkit check` itself (check.c), not by the server:
+	 * MADV_HWPOISON's -EINVAL without CONFIG_MEMORY_FAILURE, and
+	 * MAP_HUGE_1GB's -EINVAL on a machine without 1 GiB pages. */
+	int no_memory_failure;
+	int no_gigantic_pages;
 };
 
 /* A page reference string (mmk_refs), for the OPT policy's two runs. */

@@ -332,6 +332,8 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 		cfg.no_anon_vma_name = !opt->mirror->anon_vma_name;
 		cfg.no_zero_page = opt->mirror->no_zero_page;
 		cfg.no_eof_block_zeroing = !opt->mirror->eof_block_zeroing;
+		cfg.no_memory_failure = opt->mirror->no_memory_failure;
+		cfg.no_gigantic_pages = opt->mirror->no_gigantic_pages;
 	}
 	r = mmk_system_create(&cfg, &b->sys);
 	if (r < 0) {
