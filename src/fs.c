@@ -48,6 +48,7 @@ static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kin
 	in->sys = sys;
 	in->kind = kind;
 	in->hostfd = -1;
+	in->max_bytes = INT64_MAX; /* MAX_LFS_FILESIZE */
 	atomic_init(&in->refcount, 1);
 	pthread_mutex_init(&in->lock, NULL);
 	pcache_index_init(&in->pages);
@@ -225,6 +226,9 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	 * regular files get thp_get_unmapped_area and FOP_MMAP_SYNC. */
 	long magic = S_ISREG(st.st_mode) ? host_fs_magic(hfd) : 0;
 	in->thp_get_area = fs_thp_get_area(magic);
+	/* ext4_max_size() for extent files: 2^32 - 1 blocks */
+	if (magic == EXT4_SUPER_MAGIC && st.st_blksize > 0)
+		in->max_bytes = (((uint64_t)1 << 32) - 1) * (uint64_t)st.st_blksize;
 	fs_zero_eof_block_init(in, magic, &st);
 	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
 	if (in->thp_get_area && !sys->cfg.no_large_folios)

@@ -143,6 +143,9 @@ struct mmk_inode {
 	uint8_t max_folio_order;    /* immutable: mapping_max_folio_order(): 0, or
 	                               MAX_PAGECACHE_ORDER for a host file on ext4/xfs
 	                               (unless the system has no_large_folios) */
+	uint64_t max_bytes;         /* immutable: the host file system's s_maxbytes: a
+	                               write at or past it is -EFBIG (ext4: 2^32 - 1
+	                               blocks; others: MAX_LFS_FILESIZE) */
 	bool zero_eof_block;        /* immutable: a regular file on ext4 with 4 KiB
 	                               blocks, whose size changes zero the block at an
 	                               unaligned EOF through the page cache

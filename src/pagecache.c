@@ -537,14 +537,14 @@ static int write_begin_folio_locked(struct mmk_inode *in, uint64_t pos, uint64_t
 /*
  * generic_perform_write(): copies into cache pages (created or read as
  * needed), dirties them, and moves i_size past what was written.  Returns
- * the bytes written, or -errno if none could be (-EFBIG past the largest
- * file size).
+ * the bytes written, or -errno if none could be (-EFBIG at or past the
+ * file system's largest file size; a write reaching it is cut short).
  */
 int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint64_t off)
 {
 	struct mmk_inode *in = f->inode;
 	const uint8_t *src = buf;
-	const uint64_t max_size = (uint64_t)INT64_MAX;
+	const uint64_t max_size = in->max_bytes; /* generic_write_check_limits() */
 	if (!len)
 		return 0;
 	if (off >= max_size)
