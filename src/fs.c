@@ -610,10 +610,9 @@ static int64_t file_write_at(struct mmk_file *f, const void *buf, uint64_t len, 
 /*
  * The open file behind fd for a read (write == false) or a write, with a
  * reference: NULL and *err = -ESRCH, -EBADF (no such fd, or not open for
- * that direction: read(2)/write(2) say EBADF).  *len is capped at
- * MAX_RW_COUNT as rw_verify_area does.
+ * that direction: read(2)/write(2) say EBADF).
  */
-static struct mmk_file *rw_file(struct mmk_proc *p, int fd, bool write, uint64_t *len, int *err)
+static struct mmk_file *rw_file(struct mmk_proc *p, int fd, bool write, int *err)
 {
 	struct mmk_file *f = io_file(p, fd, err);
 	if (!f)
@@ -623,9 +622,18 @@ static struct mmk_file *rw_file(struct mmk_proc *p, int fd, bool write, uint64_t
 		*err = -EBADF;
 		return NULL;
 	}
+	return f;
+}
+
+/* rw_verify_area(): a count over SSIZE_MAX, or one taking pos past
+ * LLONG_MAX, is -EINVAL; then the count is cut to MAX_RW_COUNT. */
+static int rw_verify_area(uint64_t pos, uint64_t *len)
+{
+	if ((int64_t)*len < 0 || (int64_t)(pos + *len) < 0)
+		return -EINVAL;
 	if (*len > MAX_RW_COUNT)
 		*len = MAX_RW_COUNT;
-	return f;
+	return 0;
 }
 
 /* Where an append-mode write goes: the end of the file, now. */
@@ -640,11 +648,13 @@ static uint64_t append_pos(struct mmk_file *f)
 int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 {
 	int err;
-	struct mmk_file *f = rw_file(p, fd, false, &len, &err);
+	struct mmk_file *f = rw_file(p, fd, false, &err);
 	if (!f)
 		return err;
 	pthread_mutex_lock(&f->pos_lock);
-	int64_t ret = file_read_at(f, buf, len, f->pos);
+	int64_t ret = rw_verify_area(f->pos, &len);
+	if (!ret)
+		ret = file_read_at(f, buf, len, f->pos);
 	if (ret > 0)
 		f->pos += (uint64_t)ret;
 	pthread_mutex_unlock(&f->pos_lock);
@@ -655,13 +665,15 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 {
 	int err;
-	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
+	struct mmk_file *f = rw_file(p, fd, true, &err);
 	if (!f)
 		return err;
 	pthread_mutex_lock(&f->pos_lock);
-	if (f->flags & MMK_O_APPEND)
+	int64_t ret = rw_verify_area(f->pos, &len);
+	if (!ret && (f->flags & MMK_O_APPEND))
 		f->pos = append_pos(f);
-	int64_t ret = file_write_at(f, buf, len, f->pos);
+	if (!ret)
+		ret = file_write_at(f, buf, len, f->pos);
 	if (ret > 0)
 		f->pos += (uint64_t)ret;
 	pthread_mutex_unlock(&f->pos_lock);
@@ -674,10 +686,12 @@ int64_t mmk_pread(mmk_proc *p, int fd, void *buf, uint64_t len, int64_t off)
 	if (off < 0)
 		return proc_enter(p) ? -ESRCH : -EINVAL;
 	int err;
-	struct mmk_file *f = rw_file(p, fd, false, &len, &err);
+	struct mmk_file *f = rw_file(p, fd, false, &err);
 	if (!f)
 		return err;
-	int64_t ret = file_read_at(f, buf, len, (uint64_t)off);
+	int64_t ret = rw_verify_area((uint64_t)off, &len);
+	if (!ret)
+		ret = file_read_at(f, buf, len, (uint64_t)off);
 	file_put(f);
 	return ret;
 }
@@ -687,12 +701,14 @@ int64_t mmk_pwrite(mmk_proc *p, int fd, const void *buf, uint64_t len, int64_t o
 	if (off < 0)
 		return proc_enter(p) ? -ESRCH : -EINVAL;
 	int err;
-	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
+	struct mmk_file *f = rw_file(p, fd, true, &err);
 	if (!f)
 		return err;
 	/* Linux: pwrite on an O_APPEND file appends (see pwrite(2) BUGS). */
+	int64_t ret = rw_verify_area((uint64_t)off, &len);
 	uint64_t at = (f->flags & MMK_O_APPEND) ? append_pos(f) : (uint64_t)off;
-	int64_t ret = file_write_at(f, buf, len, at);
+	if (!ret)
+		ret = file_write_at(f, buf, len, at);
 	file_put(f);
 	return ret;
 }
