@@ -571,7 +571,8 @@ static void gen_proc_op(struct gen *g)
 			if (g->nmaps && chance(&g->r, 80)) {
 				int m = below(&g->r, g->nmaps);
 
-				sb_printf(&g->sb, "m%d+%d ", m, below(&g->r, 3) * 4096 % (int)g->map[m].len);
+				sb_printf(&g->sb, "m%d+%" PRIu64 " ", m,
+					  (uint64_t)below(&g->r, 3) * 4096 % g->map[m].len);
 				sb_puts(&g->sb, chance(&g->r, 85) ? "\"hello\"" : "\"x\"");
 			} else {
 				sb_printf(&g->sb, "0x%" PRIx64 " ",
@@ -645,7 +646,7 @@ static void gen_proc_op(struct gen *g)
 			 * where another bit makes the call -EINVAL first */
 			sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){
 						      "mlockall 0", "mlockall onfault", "mlockall 0x8",
-						      "mlockall future|onfault", "mlockall current|0x10",
+						      "mlockall future|onfault", "mlockall 0x10",
 						      "mlockall future|0x80000000", "mlockall 0x20" })));
 		else
 			sb_puts(&g->sb, chance(&g->r, 50) ? "mlockall future" : "munlockall");
