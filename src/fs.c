@@ -504,8 +504,9 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 	free(abs);
 	if (!in)
 		return err;
-	if ((flags & MMK_O_TRUNC) && file_writable(&(struct mmk_file){.flags = flags}) &&
-	    !in->nommap) {
+	/* do_open(): O_TRUNC truncates whatever the access mode (the host
+	 * did: it asked for write permission). */
+	if ((flags & MMK_O_TRUNC) && !in->nommap) {
 		err = pagecache_truncate(in, 0);
 		if (err) {
 			inode_put(in);
