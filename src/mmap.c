@@ -326,6 +326,9 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 {
 	if (len > TASK_SIZE)
 		return -ENOMEM;
+	/* "Always treat pgoff as zero for anonymous memory." */
+	if (!file)
+		pgoff = 0;
 	int64_t a = 0;
 	bool thp = file ? file->inode->thp_get_area
 			: !(flags & MMK_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1));
