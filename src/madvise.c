@@ -363,9 +363,8 @@ static int do_mlock(struct mmk_proc *p, uint64_t start, uint64_t len, uint64_t f
 	struct mm *mm = p->mm;
 	if (!can_do_mlock(mm))
 		return -EPERM;
+	/* A length that page-aligns past 2^64 wraps to 0: nothing to do. */
 	uint64_t alen = PAGE_ALIGN(len + (start & (PAGE_SIZE - 1)));
-	if (len && !alen)
-		return -ENOMEM;
 	start &= PAGE_MASK;
 	mmap_write_lock(mm);
 	const struct mmk_config *c = &mm->sys->cfg;
@@ -400,9 +399,7 @@ int mmk_munlock(mmk_proc *p, uint64_t addr, uint64_t len)
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	uint64_t alen = PAGE_ALIGN(len + (addr & (PAGE_SIZE - 1)));
-	if (len && !alen)
-		return -ENOMEM;
+	uint64_t alen = PAGE_ALIGN(len + (addr & (PAGE_SIZE - 1))); /* may wrap to 0 */
 	struct mm *mm = p->mm;
 	mmap_write_lock(mm);
 	err = apply_lock_flags(mm, addr & PAGE_MASK, alen, 0);
