@@ -368,7 +368,8 @@ static void gen_mmap(struct gen *g)
 		int bit = below(&g->r, 32);
 		size_t n = strlen(mod);
 
-		if (!(big && (bit == 13 || bit == 15)) && !(strstr(mod, "hugetlb") && bit == 14))
+		if (!(big && (bit == 13 || bit == 15)) && !(strstr(mod, "hugetlb") && bit == 14) &&
+		    !(strstr(mod, "noreserve") && bit == 18))
 			snprintf(mod + n, sizeof(mod) - n, "|0x%x", 1u << bit);
 	}
 
