@@ -898,6 +898,10 @@ uint64_t mmk_brk(mmk_proc *p, uint64_t brk)
 		mm->brk = brk;
 		goto success;
 	}
+	/* check_brk_limits(): after mlockall(MCL_FUTURE) the growth would be
+	 * locked, so RLIMIT_MEMLOCK bounds it. */
+	if (!mlock_future_ok(mm, mm->def_flags, newbrk - oldbrk))
+		goto out;
 	/* Check against existing mappings, including a stack's guard gap. */
 	struct vma *next = find_vma(mm, oldbrk);
 	if (next && newbrk + PAGE_SIZE > vm_start_gap(mm, next))
