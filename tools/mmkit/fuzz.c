@@ -557,7 +557,13 @@ static void gen_proc_op(struct gen *g)
 		if (g->nbrks && chance(&g->r, 70))
 			sb_printf(&g->sb, "h%d = brk h%d%s", g->nbrks, below(&g->r, g->nbrks),
 				  PICK(&g->r, ((const char *const[]){ "+4K", "+8K", "+64K", "-4K",
-								     "+1", "+0" })));
+								     "+1", "+0", "+4K", "+8K",
+								     "+2M", "+16M", "+1G", "-1M" })));
+		else if (chance(&g->r, 15))
+			/* the break at the edges: growing without populating */
+			sb_printf(&g->sb, "h%d = brk %s", g->nbrks,
+				  PICK(&g->r, ((const char *const[]){ "0x7ffffffff000", "-1", "0x100000000",
+								     "0x1000", "0x800000000000" })));
 		else
 			sb_printf(&g->sb, "h%d = brk 0", g->nbrks);
 		if (g->nbrks < MAX_NAMES - 1)
