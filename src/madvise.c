@@ -49,6 +49,7 @@ static bool madvise_behavior_valid(int b)
 	case MMK_MADV_KEEPONFORK:
 	case MMK_MADV_POPULATE_READ:
 	case MMK_MADV_POPULATE_WRITE:
+	case MADV_COLLAPSE:
 		return true;
 	default:
 		return false;
@@ -66,6 +67,7 @@ static bool madvise_changes_flags(int b)
 	case MMK_MADV_FREE:
 	case MMK_MADV_COLD:
 	case MMK_MADV_PAGEOUT:
+	case MADV_COLLAPSE:
 		return false;
 	default:
 		return true;
@@ -183,6 +185,10 @@ static int madvise_pages(struct mm *mm, struct vma *v, uint64_t start, uint64_t 
 		if (v->flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 			return -EINVAL;
 		break;
+	case MADV_COLLAPSE:
+		/* madvise_collapse(): THP is never allowed (mmkit's processes
+		 * are as PR_SET_THP_DISABLE makes them) */
+		return -EINVAL;
 	}
 	if (b == MADV_DONTNEED_LOCKED)
 		b = MMK_MADV_DONTNEED;
