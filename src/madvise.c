@@ -78,7 +78,7 @@ static bool madvise_changes_flags(int b)
 static bool ksm_compatible(const struct vma *v)
 {
 	return !(v->flags & (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND |
-			     VM_HUGETLB | VM_MIXEDMAP)) &&
+			     VM_HUGETLB | VM_MIXEDMAP | VM_DROPPABLE)) &&
 	       !vma_is_shmem(v);
 }
 
