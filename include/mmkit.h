@@ -83,6 +83,7 @@ extern "C" {
 #define MMK_MAP_SHARED 0x01
 #define MMK_MAP_PRIVATE 0x02
 #define MMK_MAP_SHARED_VALIDATE 0x03
+#define MMK_MAP_DROPPABLE 0x08 /* a type: anonymous, dropped under pressure (Linux 6.11) */
 #define MMK_MAP_TYPE 0x0f
 #define MMK_MAP_FIXED 0x10
 #define MMK_MAP_ANONYMOUS 0x20
@@ -236,6 +237,14 @@ struct mmk_config {
 	                                less its header page); MMK_CFG_ZERO */
 	int cap_sys_admin;           /* nonzero: processes have CAP_SYS_ADMIN (strict
 	                                mode then keeps no admin reserve from them) */
+	int no_memory_failure;       /* nonzero: as a kernel without CONFIG_MEMORY_FAILURE:
+	                                MADV_HWPOISON and MADV_SOFT_OFFLINE are unknown
+	                                advice (-EINVAL); zero (default): they exist and
+	                                need CAP_SYS_ADMIN, which processes lack (-EPERM) */
+	int no_gigantic_pages;       /* nonzero: as a machine without 1 GiB pages (an x86
+	                                CPU without pdpe1gb): MAP_HUGETLB|MAP_HUGE_1GB
+	                                names no huge page size (-EINVAL); zero
+	                                (default): it is a size, with none reserved */
 };
 
 /* vm.overcommit_memory (mmk_config.overcommit_memory). */

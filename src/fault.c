@@ -170,11 +170,13 @@ static void folio_pfns_locked(struct mmk_inode *in, uint64_t first, uint64_t nr,
 }
 
 /* Gives a new frame its anonymous identity (folio_add_new_anon_rmap);
- * mapping is set under mm->ptl, where vma->anon_vma is published. */
-static void anon_page_init(struct page *pg, uint64_t pgoff)
+ * mapping is set under mm->ptl, where vma->anon_vma is published.  A
+ * droppable VMA's page is not swap-backed: reclaim drops it, dirty or not. */
+static void anon_page_init(struct page *pg, const struct vm_fault *vmf)
 {
-	page_set(pg, PG_anon | PG_swapbacked | PG_uptodate | PG_anon_exclusive);
-	pg->index = pgoff;
+	bool droppable = vmf->vma->flags & VM_DROPPABLE;
+	page_set(pg, PG_anon | (droppable ? 0 : PG_swapbacked) | PG_uptodate | PG_anon_exclusive);
+	pg->index = vmf->pgoff;
 }
 
 /* ---- Anonymous memory --------------------------------------------------------- */
@@ -204,7 +206,7 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 	if (page_alloc(mm->sys, NULL, 1, &pfn))
 		return FAULT_OOM;
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
-	anon_page_init(pg, vmf->pgoff);
+	anon_page_init(pg, vmf);
 	pthread_mutex_lock(&mm->ptl);
 	fault_account_locked(vmf);
 	if (!pte_none(*vmf->ptep)) {
@@ -504,7 +506,7 @@ static enum fault_result do_cow_fault(struct vm_fault *vmf)
 	memcpy(pfn_to_virt(fp, pfn), pfn_to_virt(fp, src), PAGE_SIZE);
 	frame_put(fp, src);
 	struct page *pg = pfn_to_page(fp, pfn);
-	anon_page_init(pg, vmf->pgoff);
+	anon_page_init(pg, vmf);
 	pthread_mutex_lock(&mm->ptl);
 	bool mapped = pte_none(*vmf->ptep);
 	if (mapped) {
@@ -553,7 +555,7 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
 	if (!zero)
 		memcpy(pfn_to_virt(fp, pfn), pfn_to_virt(fp, old), PAGE_SIZE);
 	struct page *pg = pfn_to_page(fp, pfn);
-	anon_page_init(pg, vmf->pgoff);
+	anon_page_init(pg, vmf);
 
 	pthread_mutex_lock(&mm->ptl);
 	bool same = *vmf->ptep == orig;

@@ -771,10 +771,9 @@ static int64_t file_write_at(struct mmk_file *f, const void *buf, uint64_t len, 
 /*
  * The open file behind fd for a read (write == false) or a write, with a
  * reference: NULL and *err = -ESRCH, -EBADF (no such fd, or not open for
- * that direction: read(2)/write(2) say EBADF).  *len is capped at
- * MAX_RW_COUNT as rw_verify_area does.
+ * that direction: read(2)/write(2) say EBADF).
  */
-static struct mmk_file *rw_file(struct mmk_proc *p, int fd, bool write, uint64_t *len, int *err)
+static struct mmk_file *rw_file(struct mmk_proc *p, int fd, bool write, int *err)
 {
 	struct mmk_file *f = io_file(p, fd, err);
 	if (!f)
@@ -784,9 +783,18 @@ static struct mmk_file *rw_file(struct mmk_proc *p, int fd, bool write, uint64_t
 		*err = -EBADF;
 		return NULL;
 	}
+	return f;
+}
+
+/* rw_verify_area(): a count over SSIZE_MAX, or one taking pos past
+ * LLONG_MAX, is -EINVAL; then the count is cut to MAX_RW_COUNT. */
+static int rw_verify_area(uint64_t pos, uint64_t *len)
+{
+	if ((int64_t)*len < 0 || (int64_t)(pos + *len) < 0)
+		return -EINVAL;
 	if (*len > MAX_RW_COUNT)
 		*len = MAX_RW_COUNT;
-	return f;
+	return 0;
 }
 
 /*
@@ -812,13 +820,14 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 	int err = proc_enter_buf(p, buf, len);
 	if (err)
 		return err;
-	struct mmk_file *f = rw_file(p, fd, false, &len, &err);
+	struct mmk_file *f = rw_file(p, fd, false, &err);
 	if (!f)
 		return err;
 	pthread_mutex_lock(&f->pos_lock);
 	bool special = f->inode->kind == INODE_SPECIAL; /* the host keeps its position */
-	int64_t ret =
-	    special ? special_rw(f, buf, len, -1, false) : file_read_at(f, buf, len, f->pos);
+	int64_t ret = rw_verify_area(f->pos, &len);
+	if (!ret)
+		ret = special ? special_rw(f, buf, len, -1, false) : file_read_at(f, buf, len, f->pos);
 	if (ret > 0 && !special)
 		f->pos += (uint64_t)ret;
 	pthread_mutex_unlock(&f->pos_lock);
@@ -831,13 +840,15 @@ int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 	int err = proc_enter_buf(p, buf, len);
 	if (err)
 		return err;
-	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
+	struct mmk_file *f = rw_file(p, fd, true, &err);
 	if (!f)
 		return err;
 	pthread_mutex_lock(&f->pos_lock);
 	bool special = f->inode->kind == INODE_SPECIAL;
-	int64_t ret;
-	if (special) {
+	int64_t ret = rw_verify_area(f->pos, &len);
+	if (ret) {
+		/* -EINVAL: nothing written */
+	} else if (special) {
 		ret = special_rw(f, (void *)buf, len, -1, true);
 	} else if (f->flags & MMK_O_APPEND) {
 		ret = file_append(f, buf, len, &f->pos);
@@ -858,10 +869,12 @@ int64_t mmk_pread(mmk_proc *p, int fd, void *buf, uint64_t len, int64_t off)
 		return err;
 	if (off < 0)
 		return -EINVAL;
-	struct mmk_file *f = rw_file(p, fd, false, &len, &err);
+	struct mmk_file *f = rw_file(p, fd, false, &err);
 	if (!f)
 		return err;
-	int64_t ret = file_read_at(f, buf, len, (uint64_t)off);
+	int64_t ret = rw_verify_area((uint64_t)off, &len);
+	if (!ret)
+		ret = file_read_at(f, buf, len, (uint64_t)off);
 	file_put(f);
 	return ret;
 }
@@ -873,13 +886,15 @@ int64_t mmk_pwrite(mmk_proc *p, int fd, const void *buf, uint64_t len, int64_t o
 		return err;
 	if (off < 0)
 		return -EINVAL;
-	struct mmk_file *f = rw_file(p, fd, true, &len, &err);
+	struct mmk_file *f = rw_file(p, fd, true, &err);
 	if (!f)
 		return err;
 	/* Linux: pwrite on an O_APPEND file appends (see pwrite(2) BUGS),
 	 * and leaves the file position alone. */
 	uint64_t end = (uint64_t)off;
-	int64_t ret = (f->flags & MMK_O_APPEND) ? file_append(f, buf, len, &end)
+	int64_t ret = rw_verify_area((uint64_t)off, &len);
+	if (!ret)
+		ret = (f->flags & MMK_O_APPEND) ? file_append(f, buf, len, &end)
 						: file_write_at(f, buf, len, (uint64_t)off);
 	file_put(f);
 	return ret;

@@ -49,6 +49,7 @@ static bool madvise_behavior_valid(int b)
 	case MMK_MADV_KEEPONFORK:
 	case MMK_MADV_POPULATE_READ:
 	case MMK_MADV_POPULATE_WRITE:
+	case MADV_COLLAPSE:
 		return true;
 	default:
 		return false;
@@ -66,6 +67,7 @@ static bool madvise_changes_flags(int b)
 	case MMK_MADV_FREE:
 	case MMK_MADV_COLD:
 	case MMK_MADV_PAGEOUT:
+	case MADV_COLLAPSE:
 		return false;
 	default:
 		return true;
@@ -76,7 +78,7 @@ static bool madvise_changes_flags(int b)
 static bool ksm_compatible(const struct vma *v)
 {
 	return !(v->flags & (VM_SHARED | VM_MAYSHARE | VM_PFNMAP | VM_IO | VM_DONTEXPAND |
-			     VM_HUGETLB | VM_MIXEDMAP)) &&
+			     VM_HUGETLB | VM_MIXEDMAP | VM_DROPPABLE)) &&
 	       !vma_is_shmem(v);
 }
 
@@ -108,14 +110,16 @@ static int madvise_new_flags(const struct vma *v, int b, uint64_t *flags)
 		f |= VM_WIPEONFORK;
 		break;
 	case MMK_MADV_KEEPONFORK:
+		if (f & VM_DROPPABLE)
+			return -EINVAL; /* droppable memory is always wiped */
 		f &= ~VM_WIPEONFORK;
 		break;
 	case MMK_MADV_DONTDUMP:
 		f |= VM_DONTDUMP;
 		break;
 	case MMK_MADV_DODUMP:
-		if (f & VM_SPECIAL)
-			return -EINVAL;
+		if (f & (VM_SPECIAL | VM_DROPPABLE))
+			return -EINVAL; /* droppable memory is never dumped */
 		f &= ~VM_DONTDUMP;
 		break;
 	case MMK_MADV_MERGEABLE:
@@ -181,6 +185,10 @@ static int madvise_pages(struct mm *mm, struct vma *v, uint64_t start, uint64_t 
 		if (v->flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
 			return -EINVAL;
 		break;
+	case MADV_COLLAPSE:
+		/* madvise_collapse(): THP is never allowed (mmkit's processes
+		 * are as PR_SET_THP_DISABLE makes them) */
+		return -EINVAL;
 	}
 	if (b == MADV_DONTNEED_LOCKED)
 		b = MMK_MADV_DONTNEED;
@@ -237,14 +245,18 @@ int mmk_madvise(mmk_proc *p, uint64_t start, uint64_t len, int advice)
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	if (advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE)
-		return -EPERM;
-	if (!madvise_behavior_valid(advice))
+	bool memory_failure = advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE;
+	if (memory_failure && p->sys->cfg.no_memory_failure)
+		return -EINVAL;
+	if (!memory_failure && !madvise_behavior_valid(advice))
 		return -EINVAL;
 	uint64_t end;
 	err = madvise_range(start, len, &end);
 	if (err || end == start)
 		return err;
+	/* madvise_inject_error(): only with CAP_SYS_ADMIN */
+	if (memory_failure)
+		return -EPERM;
 	struct mm *mm = p->mm;
 	bool write = madvise_changes_flags(advice);
 	if (write)
@@ -267,12 +279,13 @@ static bool can_do_mlock(struct mm *mm)
 	return mm->sys->cfg.memlock_rlimit != 0 || mm->sys->cfg.cap_ipc_lock;
 }
 
-/* mlock_fixup(): sets the VM_LOCKED bits of [start, end) of v. */
+/* mlock_fixup(): sets the VM_LOCKED bits of [start, end) of v; a droppable
+ * VMA, as a special one, is left as it is. */
 static int mlock_fixup(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
 		       uint64_t newflags, struct vma **out)
 {
 	*out = v;
-	if (newflags == v->flags || (v->flags & VM_SPECIAL) || v->reserved)
+	if (newflags == v->flags || (v->flags & (VM_SPECIAL | VM_DROPPABLE)) || v->reserved)
 		return 0;
 	int err = 0;
 	struct vma *m = vma_modify(mm, v, start, end, newflags, NULL, false, &err);
@@ -324,13 +337,14 @@ static uint64_t count_locked_pages(struct mm *mm, uint64_t start, uint64_t len)
 }
 
 /* __mm_populate() for mlock: a PROT_NONE VMA cannot be faulted in (-EFAULT,
- * which mlock reports as -ENOMEM); lock-on-fault VMAs are left alone. */
+ * which mlock reports as -ENOMEM); lock-on-fault VMAs are left alone.  A
+ * droppable VMA, which mlock_fixup() leaves unlocked, is faulted in too. */
 static int mlock_populate(struct mm *mm, uint64_t start, uint64_t end)
 {
 	for (struct vma *v = find_vma(mm, start); v && vma_start(v) < end; v = vma_next(v)) {
 		if (v->reserved || (v->flags & (VM_IO | VM_PFNMAP)))
 			continue;
-		if (!(v->flags & VM_LOCKED) || (v->flags & VM_LOCKONFAULT))
+		if (!(v->flags & (VM_LOCKED | VM_DROPPABLE)) || (v->flags & VM_LOCKONFAULT))
 			continue;
 		uint64_t s = vma_start(v) > start ? vma_start(v) : start;
 		uint64_t e = vma_end(v) < end ? vma_end(v) : end;
@@ -355,9 +369,8 @@ static int do_mlock(struct mmk_proc *p, uint64_t start, uint64_t len, uint64_t f
 	struct mm *mm = p->mm;
 	if (!can_do_mlock(mm))
 		return -EPERM;
+	/* A length that page-aligns past 2^64 wraps to 0: nothing to do. */
 	uint64_t alen = PAGE_ALIGN(len + (start & (PAGE_SIZE - 1)));
-	if (len && !alen)
-		return -ENOMEM;
 	start &= PAGE_MASK;
 	mmap_write_lock(mm);
 	const struct mmk_config *c = &mm->sys->cfg;
@@ -395,9 +408,7 @@ int mmk_munlock(mmk_proc *p, uint64_t addr, uint64_t len)
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	uint64_t alen = PAGE_ALIGN(len + (addr & (PAGE_SIZE - 1)));
-	if (len && !alen)
-		return -ENOMEM;
+	uint64_t alen = PAGE_ALIGN(len + (addr & (PAGE_SIZE - 1))); /* may wrap to 0 */
 	struct mm *mm = p->mm;
 	mmap_write_lock(mm);
 	err = apply_lock_flags(mm, addr & PAGE_MASK, alen, 0);

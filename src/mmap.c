@@ -321,7 +321,10 @@ static int64_t get_area_topdown(struct mm *mm, uint64_t addr, uint64_t len, int 
  * aligning inside it (top-down: the upper end).  Used for hint-less
  * private anonymous mappings of 2 MiB multiples (Linux 6.x, whatever THP's
  * setting) and for every mapping of a file whose file system places with
- * thp_get_unmapped_area.  Returns 0 when it does not apply or the padded
+ * thp_get_unmapped_area, MAP_32BIT ones too: their bottom-up search in
+ * [1 GiB, 2 GiB) finds an aligned start, and an aligned start is moved up
+ * 2 MiB all the same (Linux tests MMF_TOPDOWN, the mm's layout, not the
+ * search's direction).  Returns 0 when it does not apply or the padded
  * search fails (the caller then places plainly), else the address.
  */
 static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len, uint64_t pgoff,
@@ -350,12 +353,13 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 {
 	if (len > TASK_SIZE)
 		return -ENOMEM;
+	/* "Always treat pgoff as zero for anonymous memory." */
 	if (!file)
-		pgoff = 0; /* Linux treats it as zero for anonymous memory */
+		pgoff = 0;
 	int64_t a = 0;
 	bool thp = file ? file->inode->thp_get_area
 			: !(flags & MMK_MAP_SHARED) && !addr && !(len & (PMD_SIZE - 1));
-	if (thp && !(flags & MMK_MAP_32BIT))
+	if (thp)
 		a = thp_get_unmapped_area(mm, addr, len, pgoff, flags);
 	if (!a)
 		a = get_area_topdown(mm, addr, len, flags);
@@ -717,6 +721,15 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 			pgoff = 0;
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
 			break;
+		case MMK_MAP_DROPPABLE:
+			/* Neither locked nor a stack; hugetlb never gets here
+			 * (anonymous MAP_HUGETLB maps a hugetlbfs file). */
+			if ((flags & MMK_MAP_LOCKED) || (vm_flags & VM_GROWSDOWN))
+				return -EINVAL;
+			/* Pages that may vanish are not reserved, copied on
+			 * fork or dumped. */
+			vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+			/* fall through */
 		case MMK_MAP_PRIVATE:
 			pgoff = addr >> PAGE_SHIFT;
 			break;
@@ -726,7 +739,12 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 	}
 	if ((flags & MMK_MAP_NORESERVE) && mm->sys->cfg.overcommit_memory != MMK_OVERCOMMIT_NEVER)
 		vm_flags |= VM_NORESERVE; /* honoured only where overcommit is allowed */
-	a = mmap_region(mm, file, addr, len, vm_flags, pgoff);
+	/* __mmap_complete(): a droppable VMA is never locked (mlockall's
+	 * MCL_FUTURE), but still populated below as if it were. */
+	uint64_t vma_flags = vm_flags;
+	if (vma_flags & VM_DROPPABLE)
+		vma_flags &= ~VM_LOCKED_MASK;
+	a = mmap_region(mm, file, addr, len, vma_flags, pgoff);
 	if (a >= 0 && ((vm_flags & VM_LOCKED) ||
 		       (flags & (MMK_MAP_POPULATE | MMK_MAP_NONBLOCK)) == MMK_MAP_POPULATE)) {
 		/* Linux's mm_populate() after mmap ignores every error. */
@@ -741,9 +759,12 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
  * its answers come in this order: the length rounded up to 2 MiB (a length
  * that wraps is 0: -EINVAL), offset overflow (-EOVERFLOW), the map count,
  * hugetlb_get_unmapped_area (-ENOMEM beyond TASK_SIZE, -EINVAL for an
- * unaligned fixed address), MAP_FIXED_NOREPLACE over a mapping (-EEXIST),
- * the mlock limits (-EPERM, -EAGAIN), file_mmap_ok (-EOVERFLOW past
- * MAX_LFS_FILESIZE), the mapping type (-EINVAL), may_expand_vm (-ENOMEM),
+ * unaligned fixed address, -EPERM for one below mmap_min_addr),
+ * MAP_FIXED_NOREPLACE over a mapping (-EEXIST), the mlock limits (-EPERM,
+ * -EAGAIN), file_mmap_ok (-EOVERFLOW past MAX_LFS_FILESIZE), the mapping
+ * type as for a file (MAP_SHARED_VALIDATE's unknown flags -EOPNOTSUPP, a
+ * type other than shared, shared-validate or private or MAP_GROWSDOWN
+ * -EINVAL), may_expand_vm (-ENOMEM),
  * and then, in mmap_region after what MAP_FIXED replaces is gone (its PTEs
  * cleared, so the abort leaves a hole: vms_abort_munmap_vmas),
  * hugetlbfs_file_mmap: -EINVAL for an offset not on a huge page, else
@@ -756,7 +777,7 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 {
 	const uint64_t hpage = 2ULL << 20;
 	unsigned shift = ((unsigned)flags >> 26) & 0x3f;
-	if (shift && shift != 21 && shift != 30)
+	if (shift && shift != 21 && (shift != 30 || mm->sys->cfg.no_gigantic_pages))
 		return -EINVAL; /* no hstate of that size */
 	len = (len + hpage - 1) & ~(hpage - 1);
 	if (!len)
@@ -773,6 +794,9 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 			return -EINVAL;
 		if (addr > TASK_SIZE - len)
 			return -ENOMEM;
+		/* security_mmap_addr() in __get_unmapped_area */
+		if (addr < mm->sys->cfg.mmap_min_addr && !mm->sys->cfg.cap_sys_rawio)
+			return -EPERM;
 	}
 	struct vma *v = fixed ? find_vma(mm, addr) : NULL;
 	bool overlaps = v && vma_start(v) < addr + len;
@@ -787,11 +811,23 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 	/* file_mmap_ok() on the hugetlbfs file */
 	if (len > INT64_MAX || pgoff > (INT64_MAX - len) >> PAGE_SHIFT)
 		return -EOVERFLOW;
-	int type = flags & MMK_MAP_TYPE;
-	if (type != MMK_MAP_SHARED && type != MMK_MAP_PRIVATE)
-		return -EINVAL;
-	if (type == MMK_MAP_SHARED)
+	/* do_mmap()'s file types: hugetlbfs has no FOP_MMAP_SYNC */
+	switch (flags & MMK_MAP_TYPE) {
+	case MMK_MAP_SHARED:
+		flags &= LEGACY_MAP_MASK;
+		/* fall through */
+	case MMK_MAP_SHARED_VALIDATE:
+		if (flags & ~LEGACY_MAP_MASK)
+			return -EOPNOTSUPP;
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
+		/* fall through */
+	case MMK_MAP_PRIVATE:
+		if (vm_flags & VM_GROWSDOWN)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
 	uint64_t mapped = overlaps ? mapped_pages_in(mm, addr, addr + len) : 0;
 	if (!may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - mapped))
 		return -ENOMEM;
@@ -915,6 +951,10 @@ uint64_t mmk_brk(mmk_proc *p, uint64_t brk)
 		mm->brk = brk;
 		goto success;
 	}
+	/* check_brk_limits(): after mlockall(MCL_FUTURE) the growth would be
+	 * locked, so RLIMIT_MEMLOCK bounds it. */
+	if (!mlock_future_ok(mm, mm->def_flags, newbrk - oldbrk))
+		goto out;
 	/* Check against existing mappings, including a stack's guard gap. */
 	struct vma *next = find_vma(mm, oldbrk);
 	if (next && newbrk + PAGE_SIZE > vm_start_gap(mm, next))

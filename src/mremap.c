@@ -117,10 +117,14 @@ static int check_vma(struct remap *r)
 	return 0;
 }
 
-/* shrink_vma(): unmaps the tail beyond new_len. */
+/* shrink_vma(): unmaps the tail beyond new_len; do_vmi_munmap() refuses a
+ * tail past TASK_SIZE (an old_len near 2^64) with -EINVAL. */
 static int shrink(struct remap *r)
 {
-	int err = do_munmap_range(r->mm, r->addr + r->new_len, r->addr + r->old_len);
+	uint64_t start = r->addr + r->new_len, len = r->old_len - r->new_len;
+	if (start > TASK_SIZE || len > TASK_SIZE - start)
+		return -EINVAL;
+	int err = do_munmap_range(r->mm, start, start + len);
 	if (!err)
 		r->old_len = r->new_len;
 	return err;

@@ -560,8 +560,8 @@ static bool write_through_locked(struct mmk_inode *in, uint64_t idx, uint64_t po
  * generic_perform_write(): copies into cache pages (created or read as
  * needed), dirties them, and moves i_size past what was written.  Returns
  * the bytes written, or -errno if none could be (-EFBIG at or past the
- * file system's largest file size, inode->max_bytes).  Caller holds
- * inode->lock.
+ * file system's largest file size, inode->max_bytes; a write crossing it
+ * is cut short there).  Caller holds inode->lock.
  */
 static int64_t perform_write_locked(struct mmk_inode *in, const uint8_t *src, uint64_t len,
 				    uint64_t off)

@@ -146,7 +146,7 @@ static void show_smap_vma_flags(struct textbuf *tb, uint64_t flags)
 		[6] = "me",  [7] = "ms",  [8] = "gd",  [10] = "pf", [13] = "lo", [14] = "io",
 		[15] = "sr", [16] = "rr", [17] = "dc", [18] = "de", [19] = "lf", [20] = "ac",
 		[21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar", [25] = "wf", [26] = "dd",
-		[28] = "mm", [29] = "hg", [30] = "nh", [31] = "mg",
+		[28] = "mm", [29] = "hg", [30] = "nh", [31] = "mg", [40] = "dp",
 	};
 	tb_printf(tb, "VmFlags: ");
 	for (int i = 0; i < 64; i++)

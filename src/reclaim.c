@@ -15,6 +15,7 @@
  *                       shmem: unmap, write to a swap slot, drop
  *                       anon: swap cache, PTEs -> swap entries, write, drop
  *                       lazyfree anon (MADV_FREE): unmap, drop unless dirty
+ *                       droppable anon (MAP_DROPPABLE): unmap, drop
  *            --> freed (the frame goes back to the pool), or put back
  *
  * The owner lock (the inode's lock for a page-cache page, the root
@@ -281,11 +282,13 @@ static enum verdict evict_anon(struct scan_control *sc, struct isolated *iso)
 	return page_freed(sc, iso, "anon", index);
 }
 
-/* A lazily-freed (MADV_FREE) page: dropped unless written since. */
+/* A lazily-freed (MADV_FREE) page: dropped unless written since; a page
+ * of a droppable VMA (MAP_DROPPABLE) is dropped written or not. */
 static enum verdict evict_lazyfree(struct scan_control *sc, struct isolated *iso)
 {
 	struct page *pg = iso->pg;
-	if (page_test(pg, PG_dirty) || (iso->root && !rmap_unmap_discard(sc->sys, iso->pfn))) {
+	bool dirty = iso->root ? !rmap_unmap_discard(sc->sys, iso->pfn) : page_test(pg, PG_dirty);
+	if (dirty) {
 		page_set(pg, PG_swapbacked); /* stored to since: anonymous memory again */
 		return PAGE_ACTIVATE;
 	}

@@ -150,7 +150,9 @@ static int unmap_discard_one(struct rmap_walk *w, struct mm *mm, struct vma *vma
 {
 	if (vma->flags & VM_LOCKED)
 		return 0;
-	if ((*ptep & PTE_DIRTY) || page_test(w->pg, PG_dirty)) {
+	/* try_to_unmap_one(): a droppable page goes even when written since */
+	bool dirty = (*ptep & PTE_DIRTY) || page_test(w->pg, PG_dirty);
+	if (dirty && !(vma->flags & VM_DROPPABLE)) {
 		w->dirty = true;
 		return 1;
 	}

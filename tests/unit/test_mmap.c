@@ -236,3 +236,41 @@ TEST(two_systems_are_independent)
 }
 
 T_MAIN
+
+/* MADV_HWPOISON/SOFT_OFFLINE with CONFIG_MEMORY_FAILURE (the default): the
+ * range is checked first, then CAP_SYS_ADMIN (-EPERM); without it they are
+ * unknown advice. */
+TEST(memory_failure_advice_follows_the_kernel_config)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	int64_t a = mmk_mmap(fx.p, 0, 8 * KB, RW, PA, -1, 0);
+	CHECK(a > 0);
+	CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a, 4 * KB, 100), -EPERM);
+	CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a, 4 * KB, 101), -EPERM);
+	CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a + 1, 4 * KB, 100), -EINVAL);
+	CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a, 0, 100), 0);
+	CHECK(!fx_done(&fx));
+	struct mmk_config c = {.no_memory_failure = 1};
+	CHECK(!fx_init_cfg(&fx, &c));
+	a = mmk_mmap(fx.p, 0, 8 * KB, RW, PA, -1, 0);
+	CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a, 4 * KB, 100), -EINVAL);
+	CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a, 0, 101), -EINVAL);
+	CHECK(!fx_done(&fx));
+}
+
+/* MAP_HUGE_1GB is a huge page size (none reserved: -ENOMEM) unless the
+ * machine has no 1 GiB pages (-EINVAL). */
+TEST(huge_1gb_follows_the_machine)
+{
+	const int f = PA | MMK_MAP_HUGETLB | (30 << 26);
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	CHECK_EQ(mmk_mmap(fx.p, 0, 1ULL << 30, MMK_PROT_READ, f, -1, 0), -ENOMEM);
+	CHECK(!fx_done(&fx));
+	struct mmk_config c = {.no_gigantic_pages = 1};
+	CHECK(!fx_init_cfg(&fx, &c));
+	CHECK_EQ(mmk_mmap(fx.p, 0, 1ULL << 30, MMK_PROT_READ, f, -1, 0), -EINVAL);
+	CHECK_EQ(mmk_mmap(fx.p, 0, 2ULL << 20, MMK_PROT_READ, PA | MMK_MAP_HUGETLB | (21 << 26), -1, 0), -ENOMEM);
+	CHECK(!fx_done(&fx));
+}

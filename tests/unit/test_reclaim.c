@@ -244,6 +244,32 @@ TEST(lazyfree_pages_are_dropped_without_swap)
 	CHECK(!fx_done(&fx));
 }
 
+/* MAP_DROPPABLE pages go without swap even though they were written. */
+TEST(droppable_pages_are_dropped_dirty)
+{
+	struct fixture fx;
+	CHECK(!fx_init_pressure(&fx, 1 * MB, 0, MMK_RECLAIM_LRU));
+	const uint64_t na = 64;
+	int64_t m = mmk_mmap(fx.p, 0, na * PS, RW, MMK_MAP_DROPPABLE | MMK_MAP_ANONYMOUS, -1, 0);
+	CHECK(m > 0);
+	CHECK_EQ(mmk_fill(fx.p, (uint64_t)m, 'd', na * PS, NULL), 0);
+	CHECK_INV(&fx);
+	const uint64_t n = 1024;
+	fx_pat_file(&fx, "big", n, 8);
+	int fd = fx_open(&fx, fx.p, "big", MMK_O_RDONLY);
+	int64_t a = mmk_mmap(fx.p, 0, n * PS, MMK_PROT_READ, MMK_MAP_PRIVATE, fd, 0);
+	for (uint64_t p = 0; p < n; p++)
+		CHECK(page_ok(fx.p, (uint64_t)a, p, 8));
+	CHECK(present_pages(fx.p, (uint64_t)m, (int)na) < (int)na / 2);
+	for (uint64_t p = 0; p < na; p++) {
+		int c = peek(fx.p, (uint64_t)m + p * PS);
+		CHECK(c == 0 || c == 'd'); /* dropped: zeros; or still there */
+	}
+	CHECK_EQ(vmstat(&fx).pswpout, 0);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
 /* Without swap, anonymous memory stays resident while file pages cycle. */
 TEST(anonymous_memory_is_not_reclaimable_without_swap)
 {

@@ -382,14 +382,16 @@ static int64_t do_file(struct server *s, const struct lx_req *q, struct lx_rep *
 }
 
 /* Whether the page range an operation acts on, [a, a + len) rounded out to
- * pages, meets a hidden range.  A range that wraps is not checked: every
- * call refuses it before acting; nor, if user_only, one that leaves the
- * user address space (munmap and mincore refuse that first too). */
+ * pages, meets a hidden range.  A range that wraps, even when rounded out
+ * to a page, is not checked: every call refuses it before acting (one
+ * ending at 2^64 - 4096 does not wrap: madvise and mprotect walk it); nor,
+ * if user_only, one that leaves the user address space (munmap and mincore
+ * refuse that first too). */
 static int meets_hidden(const struct server *s, uint64_t a, uint64_t len, int user_only)
 {
 	uint64_t start = a & ~(SRV_PAGE - 1), end = a + len;
 
-	if (end < a || end > UINT64_MAX - SRV_PAGE)
+	if (end < a || end > UINT64_MAX - SRV_PAGE + 1)
 		return 0;
 	if (user_only && (a > SRV_TASK_SIZE || len > SRV_TASK_SIZE - a))
 		return 0;

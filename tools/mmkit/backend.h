@@ -152,6 +152,11 @@ struct bk_layout {
 	uint64_t overcommit_ratio, overcommit_kbytes;
 	uint64_t admin_reserve_kbytes, user_reserve_kbytes;
 	uint64_t mem_total_kb, swap_total_kb;
+	/* Probed by `mmkit check` itself (check.c), not by the server:
+	 * MADV_HWPOISON's -EINVAL without CONFIG_MEMORY_FAILURE, and
+	 * MAP_HUGE_1GB's -EINVAL on a machine without 1 GiB pages. */
+	int no_memory_failure;
+	int no_gigantic_pages;
 };
 
 /* A page reference string (mmk_refs), for the OPT policy's two runs. */

@@ -359,6 +359,8 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 		cfg.no_zero_page = opt->mirror->no_zero_page;
 		cfg.no_eof_block_zeroing = !opt->mirror->eof_block_zeroing;
 		mirror_commit(&cfg, opt->mirror);
+		cfg.no_memory_failure = opt->mirror->no_memory_failure;
+		cfg.no_gigantic_pages = opt->mirror->no_gigantic_pages;
 	}
 	r = mmk_system_create(&cfg, &b->sys);
 	if (r < 0) {

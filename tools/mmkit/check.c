@@ -188,6 +188,41 @@ static void probe_commit(struct bk_layout *l)
 	l->overcommit_memory = ok ? (int)mode : 0;
 }
 
+/*
+ * Whether MADV_HWPOISON is advice the host knows (CONFIG_MEMORY_FAILURE):
+ * unknown advice is -EINVAL before anything else, known advice reaches
+ * madvise_inject_error(), which says -EPERM without CAP_SYS_ADMIN, and
+ * with it -EFAULT for a PROT_NONE page it cannot pin -- nothing is ever
+ * poisoned.
+ */
+static int host_has_memory_failure(void)
+{
+	void *p = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int r;
+
+	if (p == MAP_FAILED)
+		return 1;
+	r = madvise(p, 4096, 100 /* MADV_HWPOISON */);
+	r = r < 0 && errno == EINVAL ? 0 : 1;
+	munmap(p, 4096);
+	return r;
+}
+
+/* Whether the host has 1 GiB huge pages: without that hstate an anonymous
+ * MAP_HUGE_1GB mapping is -EINVAL, with it -ENOMEM when none is free. */
+static int host_has_gigantic_pages(void)
+{
+	const size_t len = 1UL << 30;
+	void *p = mmap(NULL, len, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << 26) | MAP_NORESERVE, -1, 0);
+
+	if (p != MAP_FAILED) {
+		munmap(p, len);
+		return 1;
+	}
+	return errno != EINVAL;
+}
+
 int checker_open(struct checker **out, int flags)
 {
 	struct checker *c = calloc(1, sizeof(*c));
@@ -204,6 +239,8 @@ int checker_open(struct checker **out, int flags)
 		return err;
 	}
 	probe_commit(&c->layout);
+	c->layout.no_memory_failure = !host_has_memory_failure();
+	c->layout.no_gigantic_pages = !host_has_gigantic_pages();
 	templ = path_join(tmp && *tmp ? tmp : "/tmp", "mmkit-check.XXXXXX");
 	if (!mkdtemp(templ)) {
 		err = -errno;

@@ -14,6 +14,18 @@
  * touch those is refused by the server and the script counted invalid (a
  * limit of the Linux backend, not a difference).
  *
+ * The distributions cover the whole argument space, weighted toward its
+ * edges: lengths from 0 to 2^64-1 (page and 2 MiB multiples and their
+ * neighbours, TASK_SIZE, 2^63, lengths that wrap addr + len), file offsets
+ * up to and past 2^63-1, addresses at mmap_min_addr, 2^32 and TASK_SIZE,
+ * every mmap type 0-15 and flag bit, every prot bit, madvise advice 0-127,
+ * every open/msync/mremap/mlock/mlockall flag bit, and files that are
+ * empty, unaligned, sparse or huge (by ftruncate: no data is written).
+ * What would make the host allocate much memory is never generated: a
+ * length over 16 MiB goes only to operations that do not populate (no
+ * MAP_POPULATE/MAP_LOCKED, no MADV_POPULATE_*, no load/store/fill/touch),
+ * and mlock and MCL_FUTURE are bounded by RLIMIT_MEMLOCK (8 MiB).
+ *
  * A disagreeing script is shrunk by delta debugging over its statements
  * (remove chunks of lines, halving the chunk size, keeping every removal
  * after which the script still parses and still disagrees), then written to
@@ -132,6 +144,43 @@ static uint64_t pick_len(struct gen *g, uint64_t max)
 	return max;
 }
 
+/* A random bit of a 32-bit flags word, as a number the script takes. */
+static void put_any_bit(struct gen *g)
+{
+	sb_printf(&g->sb, "0x%x", 1u << below(&g->r, 32));
+}
+
+/*
+ * A length from the edges of the whole 64-bit space (an expression):
+ * around 0, pages, 2 MiB, 2^32, TASK_SIZE, 2^47, 2^63 and 2^64.  With
+ * base (a name, or NULL) also lengths that make base + len wrap or land
+ * exactly on 2^64.  big: lengths over 16 MiB are allowed (the operation
+ * does not populate); else the value is capped to 1 MiB.
+ */
+static void put_edge_len(struct gen *g, const char *base, int big)
+{
+	static const char *const small[] = { "0",   "1",   "4095",   "4096", "4097",
+					     "8K",  "12K", "2M-4K",  "2M",	"2M+4K",
+					     "1M",  "64K", "2M-1",   "1M+1" };
+	static const char *const large[] = {
+		"4M",		      "4M+4K",		    "1G",		  "1G-4K",
+		"4G",		      "0x7ffffffff000",	    "0x7fffffffe000",	  "0x7ffffffff001",
+		"0x800000000000",     "0x800000001000",	    "0x7fffffffffffffff", "0x8000000000000000",
+		"0x7ffffffffffff000", "0xfffffffffffff000", "-1",		  "-4097",
+		"-2M",		      "0xffffffff",	    "0x100000000",	  "0x100001000",
+	};
+
+	if (base && big && chance(&g->r, 25)) {
+		sb_printf(&g->sb, "%s%s", PICK(&g->r, ((const char *const[]){ "-", "-4K-", "-1-" })),
+			  base);
+		return;
+	}
+	if (big && chance(&g->r, 45))
+		sb_puts(&g->sb, PICK(&g->r, large));
+	else
+		sb_puts(&g->sb, PICK(&g->r, small));
+}
+
 /* The next name for an mmap/mremap result (the last is rebound when all
  * are used). */
 static int new_map(struct gen *g, uint64_t len, int known)
@@ -146,8 +195,13 @@ static int new_map(struct gen *g, uint64_t len, int known)
 /* An edge-case address far from the server's own mappings. */
 static const char *edge_addr(struct gen *g)
 {
-	static const char *const edges[] = { "0", "0x1000", "0xfff", "0x7fff00000000",
-					     "0x800000000000", "-4096", "0x100000800" };
+	static const char *const edges[] = {
+		"0",		  "0x1000",	     "0xfff",	       "0x7fff00000000",
+		"0x800000000000", "-4096",	     "0x100000800",    "0x10000",
+		"0xf000",	  "0x2000",	     "0x7ffffffff000", "0x800000001000",
+		"0x100000000",	  "0xfffff000",	     "0x8000000000000000", "0x40000000",
+		"0x80000000",	  "0x7ffffffff001",  "0xffff800000000000",
+	};
 
 	return PICK(&g->r, edges);
 }
@@ -193,8 +247,27 @@ static void put_range(struct gen *g, int huge)
 		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){ "0x800000000000", "-1" })));
 	else if (chance(&g->r, 3))
 		sb_puts(&g->sb, "0");
+	else if (huge && chance(&g->r, 20))
+		put_edge_len(g, NULL, 1);
 	else
 		put_num(g, pick_len(g, 0));
+}
+
+/* "ADDR LEN" for an operation that does not populate (munmap, mprotect,
+ * msync, mincore, mlock within its limit...): mostly put_range, sometimes
+ * an edge length on an earlier mapping (wrapping past 2^64 too). */
+static void put_any_range(struct gen *g)
+{
+	if (g->nmaps && chance(&g->r, 20)) {
+		char base[8];
+		int m = below(&g->r, g->nmaps);
+
+		snprintf(base, sizeof(base), "m%d", m);
+		sb_printf(&g->sb, "%s ", base);
+		put_edge_len(g, base, 1);
+		return;
+	}
+	put_range(g, 1);
 }
 
 static void put_prot(struct gen *g)
@@ -203,6 +276,12 @@ static void put_prot(struct gen *g)
 					      "read|exec", "write", "read|write|exec",
 					      "exec",	  "read|growsdown", "read|growsup", "0x10" };
 
+	if (chance(&g->r, 8)) {
+		/* any bit: PROT_SEM 0x8, 0x10, the growsdown/growsup bits... */
+		sb_printf(&g->sb, "%s|", PICK(&g->r, prots));
+		put_any_bit(g);
+		return;
+	}
 	sb_puts(&g->sb, PICK(&g->r, prots));
 }
 
@@ -239,16 +318,60 @@ static void gen_mmap(struct gen *g)
 		"private|anonymous", "private|anonymous", "private|anonymous", "shared|anonymous",
 		"shared|anonymous",  "private",	   "private",	    "shared",
 		"shared",	     "shared_validate",   "anonymous",	   "shared_validate|0x800000",
+		"droppable|anonymous", "shared_validate|anonymous",
 	};
 	static const char *const mods[] = { "|fixed_noreplace", "|populate", "|noreserve",
 					    "|locked",		"|growsdown", "|stack",
 					    "|32bit",		"|hassemaphore", "|hugetlb",
 					    "|sync",		"|nonblock",  "|denywrite",
 					    "|executable",	"|uninitialized", "|populate|locked" };
-	const char *type = PICK(&g->r, types);
-	int file = !strstr(type, "anonymous"), fixed = chance(&g->r, 20), known = 0;
+	/* Edge lengths and what a success maps (4096: it cannot succeed). */
+	static const struct {
+		const char *text;
+		uint64_t mapped;
+	} edge[] = { { "2M", 2 << 20 },
+		     { "2M+4K", (2 << 20) + 4096 },
+		     { "2M-4K", (2 << 20) - 4096 },
+		     { "2M-1", 2 << 20 },
+		     { "4M", 4 << 20 },
+		     { "1G", 1 << 30 },
+		     { "4G", 4ULL << 30 },
+		     { "0x7ffffffff000", 4096 },
+		     { "0x7fffffffffff", 4096 },
+		     { "0x8000000000000000", 4096 },
+		     { "0xfffffffffffff000", 4096 },
+		     { "-4096", 4096 },
+		     { "-4097", 4096 } };
+	char type[40], mod[64];
+	int fixed = chance(&g->r, 20), known = 0, big = 0, file;
 	uint64_t len = 4096ULL << below(&g->r, 5);
-	const char *mod = chance(&g->r, 30) ? PICK(&g->r, mods) : "";
+	int e = -1;
+
+	if (chance(&g->r, 10))
+		/* any type 0-15, anonymous or not */
+		snprintf(type, sizeof(type), "0x%x%s", below(&g->r, 16),
+			 chance(&g->r, 60) ? "|anonymous" : "");
+	else
+		snprintf(type, sizeof(type), "%s", PICK(&g->r, types));
+	file = !strstr(type, "anonymous");
+	snprintf(mod, sizeof(mod), "%s", chance(&g->r, 30) ? PICK(&g->r, mods) : "");
+	if (!fixed && chance(&g->r, 12)) {
+		e = below(&g->r, (int)(sizeof(edge) / sizeof(edge[0])));
+		big = edge[e].mapped > (16 << 20);
+		if (big && (strstr(mod, "populate") || strstr(mod, "locked")))
+			mod[0] = '\0'; /* the host would allocate it all */
+	}
+	if (chance(&g->r, 10)) {
+		/* any flag bit; MAP_POPULATE and MAP_LOCKED not on large
+		 * lengths, MAP_NORESERVE not with MAP_HUGETLB (mmkit refuses
+		 * what Linux maps: docs/DIFFERENCES.md) */
+		int bit = below(&g->r, 32);
+		size_t n = strlen(mod);
+
+		if (!(big && (bit == 13 || bit == 15)) && !(strstr(mod, "hugetlb") && bit == 14) &&
+		    !(strstr(mod, "noreserve") && bit == 18))
+			snprintf(mod + n, sizeof(mod) - n, "|0x%x", 1u << bit);
+	}
 
 	sb_printf(&g->sb, "m%d = mmap ", g->nmaps < MAX_NAMES ? g->nmaps : MAX_NAMES - 1);
 	if (fixed && (!g->nmaps || chance(&g->r, 60))) {
@@ -272,7 +395,10 @@ static void gen_mmap(struct gen *g)
 		sb_puts(&g->sb, chance(&g->r, 80) ? "0" : edge_addr(g));
 	}
 	sb_puts(&g->sb, " ");
-	if (!fixed && chance(&g->r, 8)) {
+	if (e >= 0) {
+		sb_puts(&g->sb, edge[e].text);
+		len = edge[e].mapped;
+	} else if (!fixed && chance(&g->r, 8)) {
 		/* Odd lengths; the name then knows the length really mapped
 		 * (a failed mmap binds -errno, an address nothing is near). */
 		static const struct {
@@ -295,8 +421,10 @@ static void gen_mmap(struct gen *g)
 		put_fd(g);
 		if (chance(&g->r, 40))
 			sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){
-							    " 0", " 4K", " 8K", " 1",
-							    " 0x7ffffffffffff000", " -4096" })));
+							    " 0", " 4K", " 8K", " 1", " 2M", " 1G",
+							    " 0x7ffffffffffff000", " -4096",
+							    " 0x7fffffffffe00000", " 0x8000000000000000",
+							    " 0xfffffffffffff000", " 0x7ffffffff000" })));
 	}
 	new_map(g, len, known);
 }
@@ -309,18 +437,35 @@ static void gen_mremap(struct gen *g)
 	int m = below(&g->r, g->nmaps), known = 0;
 	const char *f = PICK(&g->r, flags);
 	uint64_t newlen = 4096ULL << below(&g->r, 5);
+	char bits[16];
 
+	if (chance(&g->r, 8)) {
+		/* any flag bits: MREMAP_FIXED needs the address that follows */
+		snprintf(bits, sizeof(bits), " 0x%x", chance(&g->r, 50) ? (unsigned)below(&g->r, 8) :
+									  1u << below(&g->r, 32));
+		f = bits;
+	}
 	sb_printf(&g->sb, "m%d = mremap m%d ", g->nmaps < MAX_NAMES ? g->nmaps : MAX_NAMES - 1, m);
 	if (chance(&g->r, 10))
 		sb_puts(&g->sb, "0");
+	else if (chance(&g->r, 8))
+		put_edge_len(g, NULL, 1);
 	else
 		put_num(g, g->map[m].len);
 	sb_puts(&g->sb, " ");
-	if (!strstr(f, "fixed") && chance(&g->r, 5))
+	if (!strstr(f, "fixed") && chance(&g->r, 5)) {
 		sb_puts(&g->sb, "0x800000000000");
-	else
+	} else if (chance(&g->r, 8)) {
+		/* a new length at an edge: moving does not populate (unless
+		 * locked, within RLIMIT_MEMLOCK) */
+		put_edge_len(g, NULL, 1);
+		newlen = 4096;
+	} else {
 		put_num(g, newlen);
+	}
 	sb_puts(&g->sb, f);
+	if (f == bits && (strtoul(bits + 1, NULL, 16) & 2))
+		sb_printf(&g->sb, " 0x%" PRIx64, PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
 	if (strstr(f, "fixed")) {
 		sb_printf(&g->sb, " 0x%" PRIx64, PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
 		known = 1;
@@ -348,37 +493,77 @@ static void gen_proc_op(struct gen *g)
 		gen_mmap(g);
 	} else if (x < 22) {
 		sb_puts(&g->sb, "munmap ");
-		put_range(g, 1);
+		if (chance(&g->r, 80))
+			put_range(g, 1);
+		else
+			put_any_range(g);
 	} else if (x < 28) {
 		sb_puts(&g->sb, "mprotect ");
-		put_range(g, 0);
+		if (chance(&g->r, 80))
+			put_range(g, 0);
+		else
+			put_any_range(g);
 		sb_puts(&g->sb, " ");
 		put_prot(g);
 	} else if (x < 32) {
 		gen_mremap(g);
 	} else if (x < 37) {
+		int num = chance(&g->r, 30) ? below(&g->r, 128) : -1;
+
+		/* MADV_GUARD_INSTALL/REMOVE are not modelled (docs/DIFFERENCES.md) */
+		if (num == 102 || num == 103)
+			num = 200;
 		sb_puts(&g->sb, "madvise ");
-		put_range(g, 0);
-		sb_printf(&g->sb, " %s", PICK(&g->r, advice));
+		/* the populating advice only on small lengths */
+		if (num >= 0 && num != 22 && num != 23 && num != 25 && chance(&g->r, 25))
+			put_any_range(g);
+		else
+			put_range(g, 0);
+		if (num >= 0)
+			sb_printf(&g->sb, " %d", num);
+		else
+			sb_printf(&g->sb, " %s", PICK(&g->r, advice));
 	} else if (x < 39) {
 		int lock = chance(&g->r, 60);
 
 		sb_puts(&g->sb, lock ? "mlock " : "munlock ");
-		put_range(g, 0);
+		/* mlock's RLIMIT_MEMLOCK check comes before it populates */
+		if (chance(&g->r, 80))
+			put_range(g, 0);
+		else
+			put_any_range(g);
 		if (lock && chance(&g->r, 25))
 			sb_puts(&g->sb, " onfault");
+		else if (lock && chance(&g->r, 8))
+			sb_printf(&g->sb, " 0x%x", 1u << below(&g->r, 32));
 	} else if (x < 41) {
 		sb_puts(&g->sb, "msync ");
-		put_range(g, 0);
-		sb_printf(&g->sb, " %s", PICK(&g->r, msyncs));
+		if (chance(&g->r, 80))
+			put_range(g, 0);
+		else
+			put_any_range(g);
+		if (chance(&g->r, 20))
+			sb_printf(&g->sb, " 0x%x",
+				  chance(&g->r, 50) ? (unsigned)below(&g->r, 8) : 1u << below(&g->r, 32));
+		else
+			sb_printf(&g->sb, " %s", PICK(&g->r, msyncs));
 	} else if (x < 43) {
 		sb_puts(&g->sb, "mincore ");
-		put_range(g, 1);
+		if (chance(&g->r, 80))
+			put_range(g, 1);
+		else
+			put_any_range(g);
 	} else if (x < 46) {
 		if (g->nbrks && chance(&g->r, 70))
 			sb_printf(&g->sb, "h%d = brk h%d%s", g->nbrks, below(&g->r, g->nbrks),
 				  PICK(&g->r, ((const char *const[]){ "+4K", "+8K", "+64K", "-4K",
-								     "+1", "+0" })));
+								     "+1", "+0", "+4K", "+8K",
+								     "+2M", "+16M", "+1G", "-1M" })));
+		else if (chance(&g->r, 15))
+			/* the break at the edges: growing without populating */
+			sb_printf(&g->sb, "h%d = brk %s", g->nbrks,
+				  PICK(&g->r, ((const char *const[]){ "0x7ffffffff000", "-1", "0x100000000",
+								     "0x1000", "0x800000000000" })));
 		else
 			sb_printf(&g->sb, "h%d = brk 0", g->nbrks);
 		if (g->nbrks < MAX_NAMES - 1)
@@ -393,7 +578,8 @@ static void gen_proc_op(struct gen *g)
 			if (g->nmaps && chance(&g->r, 80)) {
 				int m = below(&g->r, g->nmaps);
 
-				sb_printf(&g->sb, "m%d+%d ", m, below(&g->r, 3) * 4096 % (int)g->map[m].len);
+				sb_printf(&g->sb, "m%d+%" PRIu64 " ", m,
+					  (uint64_t)below(&g->r, 3) * 4096 % g->map[m].len);
 				sb_puts(&g->sb, chance(&g->r, 85) ? "\"hello\"" : "\"x\"");
 			} else {
 				sb_printf(&g->sb, "0x%" PRIx64 " ",
@@ -410,7 +596,20 @@ static void gen_proc_op(struct gen *g)
 	} else if (x < 66) {
 		sb_printf(&g->sb, "fd%d = open ", g->nfds);
 		put_file(g);
-		sb_printf(&g->sb, " %s", PICK(&g->r, opens));
+		if (chance(&g->r, 25)) {
+			/* every combination of the flags mmkit models: an
+			 * access mode and any of creat, excl, trunc, append,
+			 * cloexec (the others: docs/DIFFERENCES.md) */
+			static const unsigned bits[] = { 0100, 0200, 01000, 02000, 02000000 };
+			unsigned f = (unsigned)below(&g->r, 3);
+
+			for (int k = 0; k < 5; k++)
+				if (chance(&g->r, 50))
+					f |= bits[k];
+			sb_printf(&g->sb, " 0x%x", f);
+		} else {
+			sb_printf(&g->sb, " %s", PICK(&g->r, opens));
+		}
 		if (g->nfds < MAX_NAMES - 1)
 			g->nfds++;
 	} else if (x < 76 && g->nfds) {
@@ -428,21 +627,36 @@ static void gen_proc_op(struct gen *g)
 		case 4: sb_printf(&g->sb, "pread fd%d 4090 16", fd); break;
 		case 5:
 			sb_printf(&g->sb, "pwrite fd%d %s ", fd,
-				  PICK(&g->r, ((const char *const[]){ "0", "4K", "9000", "1" })));
+				  PICK(&g->r, ((const char *const[]){ "0", "4K", "9000", "1", "0", "4K",
+								     "2M-1", "1G", "0x7ffffffff000",
+								     "0x7fffffffffffffff", "-1",
+								     "0xfffffffffff" })));
 			put_string(g);
 			break;
 		case 6:
 		case 7:
+			/* sparse and huge sizes cost the host no data */
 			sb_printf(&g->sb, "ftruncate fd%d %s", fd,
 				  PICK(&g->r, ((const char *const[]){ "0", "100", "4K", "8193",
-								     "64K" })));
+								     "64K", "0", "100", "4K", "8193",
+								     "64K", "2M+1", "1G", "16T",
+								     "0x7fffffffffffffff", "-1",
+								     "0x8000000000000000", "0xfffffffff000" })));
 			break;
 		default: sb_printf(&g->sb, "fsync fd%d", fd); break;
 		}
 	} else if (x < 78 && g->nfiles) {
 		sb_printf(&g->sb, "unlink f%d", below(&g->r, g->nfiles));
 	} else if (x < 80) {
-		sb_puts(&g->sb, chance(&g->r, 50) ? "mlockall future" : "munlockall");
+		if (chance(&g->r, 15))
+			/* MCL_CURRENT would lock the server's own memory: only
+			 * where another bit makes the call -EINVAL first */
+			sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){
+						      "mlockall 0", "mlockall onfault", "mlockall 0x8",
+						      "mlockall future|onfault", "mlockall 0x10",
+						      "mlockall future|0x80000000", "mlockall 0x20" })));
+		else
+			sb_puts(&g->sb, chance(&g->r, 50) ? "mlockall future" : "munlockall");
 	} else if (x < 82 && g->allow_name) {
 		sb_puts(&g->sb, "name ");
 		put_range(g, 0);
@@ -493,7 +707,8 @@ static void gen_statement(struct gen *g)
 static void generate(uint64_t seed, int i, int allow_name, struct strbuf *out)
 {
 	static const char *const files[] = { "size=0", "size=100 fill='a'", "size=4K fill='b'",
-					     "size=8292 fill='c'", "size=16K text=\"head\"" };
+					     "size=8292 fill='c'", "size=16K text=\"head\"",
+					     "size=1", "size=2M+4K fill='d'", "size=4095" };
 	struct gen g;
 	int n;
 

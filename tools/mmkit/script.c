@@ -68,6 +68,7 @@ static const struct word map_words[] = {
 	{"shared", MMK_MAP_SHARED},
 	{"private", MMK_MAP_PRIVATE},
 	{"shared_validate", MMK_MAP_SHARED_VALIDATE},
+	{"droppable", MMK_MAP_DROPPABLE},
 	{"anonymous", MMK_MAP_ANONYMOUS},
 	{"anon", MMK_MAP_ANONYMOUS},
 	{"fixed", MMK_MAP_FIXED},
