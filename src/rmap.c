@@ -130,6 +130,11 @@ static int unmap_swap_one(struct rmap_walk *w, struct mm *mm, struct vma *vma, u
 	pte_t pte = unmap_pte_locked(w, mm, va, ptep);
 	if (pte & PTE_DIRTY)
 		page_set(w->pg, PG_dirty);
+	/* folio_try_share_anon_rmap_pte(): a swap-cache page is exclusive to
+	 * no one.  It may outlive this unmap in the cache (someone pins it),
+	 * and a fork can then copy the swap entry: whoever maps the page from
+	 * the cache must not take it for its own and write into it. */
+	page_clear(w->pg, PG_anon_exclusive);
 	pgtable_set_pte(&mm->pt, ptep, swp_pte(slot));
 	mm->swap_ents++;
 	frame_put(&w->sys->pool, w->pfn); /* the PTE's reference; the caller's pin remains */

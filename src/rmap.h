@@ -33,7 +33,8 @@ void rmap_unmap_file(struct mmk_system *sys, pfn_t pfn);
 
 /* try_to_unmap() of an anonymous page in the swap cache: every PTE mapping
  * it outside VM_LOCKED VMAs becomes a swap entry for its slot (a dirty PTE
- * makes the page PG_dirty).  Stops if the page leaves the swap cache. */
+ * makes the page PG_dirty, and each such PTE clears PG_anon_exclusive).
+ * Stops if the page leaves the swap cache. */
 void rmap_unmap_to_swap(struct mmk_system *sys, pfn_t pfn);
 
 /* try_to_unmap() of a lazily-freed (MADV_FREE) anonymous page: its PTEs

@@ -14,8 +14,9 @@
  * A swap-cache page (PG_swapcache, page->private = its slot) holds a copy
  * of the slot's data that is current unless PG_dirty; the cache holds one
  * reference on it.  It is never mapped writable (only exclusive pages are,
- * and a page leaves the cache as it becomes exclusive), so a store never
- * makes it differ from its slot behind reclaim's back.
+ * a page leaves the cache as it becomes exclusive, and a page's PTEs
+ * becoming swap entries make it non-exclusive: rmap_unmap_to_swap), so a
+ * store never makes it differ from its slot behind reclaim's back.
  *
  * Locking: swap->lock (after lru->lock, before the frame pool's lock)
  * protects count[], cache[], the free slots and the PG_swapcache/private

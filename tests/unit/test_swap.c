@@ -321,6 +321,53 @@ TEST(swap_in_with_a_stale_pte_leaves_a_reused_slot_alone)
 	CHECK(!fx_done(&fx));
 }
 
+/*
+ * A page swapped out while something else pins it (a fault that found it
+ * in the swap cache a moment before) stays in the cache, its slot named by
+ * the one swap PTE.  It was the sole mapper's exclusive page, but it is no
+ * longer: a fork makes the child name the slot too, and whichever process
+ * then maps it from the cache and writes must copy it, not write into the
+ * page the other's swap entry still reads back (Linux's try_to_unmap_one
+ * drops PageAnonExclusive with folio_try_share_anon_rmap_pte).
+ */
+TEST(swapped_out_page_is_not_reused_by_a_child_sharing_its_slot)
+{
+	struct fixture fx;
+	CHECK(!fx_init_swap(&fx, 1 * MB, 8 * MB));
+	int64_t a = mmk_mmap(fx.p, 0, PS, RW, PA, -1, 0);
+	CHECK(a > 0);
+	CHECK_EQ(write_pages(fx.p, (uint64_t)a, 1, 31), 0); /* exclusive, writable */
+	pte_t pte = pte_of(fx.p, (uint64_t)a);
+	CHECK(pte_present(pte));
+	pfn_t pfn = pte_pfn(pte);
+	frame_get(&fx.sys->pool, pfn); /* "another fault's" pin */
+	/* Pressure from another process swaps it out; the pin keeps it cached. */
+	mmk_proc *hog;
+	CHECK(mmk_spawn(fx.sys, &hog) > 0);
+	int64_t h = mmk_mmap(hog, 0, 1024 * PS, RW, PA, -1, 0);
+	CHECK(h > 0);
+	for (uint64_t i = 0; i < 1024 && !pte_is_swap(pte_of(fx.p, (uint64_t)a)); i++)
+		CHECK_EQ(write_pages(hog, (uint64_t)h + i * PS, 1, 32), 0);
+	reclaim_pause(fx.sys);
+	pte = pte_of(fx.p, (uint64_t)a);
+	CHECK(pte_is_swap(pte));
+	uint64_t slot = pte_swp_offset(pte);
+	CHECK(swap_cached(fx.sys, slot));
+	mmk_proc *c;
+	CHECK(mmk_fork(fx.p, &c) > 0); /* the slot is named twice */
+	CHECK_EQ(swap_count(fx.sys, slot), 2);
+	CHECK_EQ(bad_pages(c, (uint64_t)a, 1, 31), 0); /* the child maps the cached page */
+	uint64_t v = 0x5eed;
+	CHECK_EQ(mmk_store(c, (uint64_t)a, &v, 8, NULL), 0); /* and copies it */
+	frame_put(&fx.sys->pool, pfn);
+	reclaim_resume(fx.sys);
+	CHECK_EQ(bad_pages(fx.p, (uint64_t)a, 1, 31), 0);
+	CHECK_INV(&fx);
+	mmk_exit(c);
+	mmk_exit(hog);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
 /* Copy-on-write copies of a private file mapping are anonymous: swapped. */
 TEST(private_file_cow_copies_swap)
 {
