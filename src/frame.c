@@ -162,7 +162,7 @@ void frame_pool_inject_fail(struct frame_pool *fp, int64_t after, bool persist)
 bool frame_pool_injecting(struct frame_pool *fp)
 {
 	pthread_mutex_lock(&fp->lock);
-	bool on = fp->fail_after >= 0;
+	bool on = fp->fail_after >= 0 || failinj_active(fp->inj);
 	pthread_mutex_unlock(&fp->lock);
 	return on;
 }
@@ -170,6 +170,8 @@ bool frame_pool_injecting(struct frame_pool *fp)
 /* Whether this allocation is the injected failure.  Caller holds fp->lock. */
 static bool frame_fail_now_locked(struct frame_pool *fp)
 {
+	if (failinj_should_fail(fp->inj))
+		return true;
 	if (fp->fail_after < 0)
 		return false;
 	if (fp->fail_after > 0) {

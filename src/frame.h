@@ -40,6 +40,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "failinj.h"
+
 #define FRAME_SIZE 4096u
 #define FRAME_SHIFT 12
 
@@ -114,6 +116,8 @@ struct frame_pool {
 	pfn_t fresh;           /* lock: frames [fresh, nframes) never allocated */
 	int64_t fail_after;    /* lock: -1 = off; else allocations that still succeed */
 	bool fail_persist;     /* lock: keep failing once fail_after reached 0 */
+	struct failinj *inj;   /* set before use, then immutable: the system's
+	                          countdown (failinj.h), or NULL */
 	frame_release_fn release;  /* set before use, then immutable; may be NULL */
 	void *release_arg;
 };

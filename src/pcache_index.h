@@ -32,11 +32,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct failinj;
+
 struct pcache_index {
 	void *root;         /* NULL when empty; a leaf when height == 1 */
 	unsigned height;    /* levels of nodes; 0 when empty */
 	uint64_t count;     /* keys present */
 	int64_t fail_after; /* -1 off; else node allocations that still succeed */
+	struct failinj *inj;/* the system's countdown (failinj.h), or NULL */
 };
 
 void pcache_index_init(struct pcache_index *x);

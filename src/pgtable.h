@@ -77,6 +77,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "failinj.h"
 #include "frame.h"
 
 typedef uint64_t pte_t;
@@ -158,6 +159,9 @@ struct pt_pool {
 	uint32_t nr_free;           /* lock: slabs on the free list */
 	uint32_t max_free;          /* immutable after init */
 	uint64_t nr_out;            /* lock: slabs handed to pgtables (leak check) */
+	struct failinj *inj;        /* set before use, then immutable: the system's
+	                               countdown (failinj.h) every table allocation
+	                               consults, or NULL */
 };
 
 /* Sets up an empty pool that keeps at most @max_free empty slabs. */
