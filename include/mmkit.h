@@ -315,8 +315,9 @@ int mmk_sync(mmk_system *sys);
  * with len 0: no description). */
 int mmk_system_check(mmk_system *sys, char *buf, size_t len);
 
-/* Failure injection (SQLite's fault simulator; for tests): after the next
- * @n internal allocations of sys succeed, the one after fails as if the
+/* Failure injection (SQLite's fault simulator, Linux's fail-nth; for
+ * tests): after the next @n internal allocations of sys made by the calling
+ * thread succeed (other threads -- kswapd, the flusher -- are not counted), the one after fails as if the
  * host were out of memory -- every allocation counts: VMA objects, frames,
  * page-table pages, page-cache index nodes, anon_vmas and their chains,
  * inodes, open files, fd tables, names.  Then the countdown disarms itself,

@@ -12,13 +12,19 @@
  * the host were out of memory; then the countdown disarms itself (one-shot)
  * or keeps failing every later allocation (persist).
  *
+ * Only the allocations of the thread that armed the countdown count (as
+ * Linux's /proc/<tid>/fail-nth counts the calls of one task): kswapd, the
+ * flusher and other threads of the embedder allocate as usual, so a run is
+ * deterministic -- the Nth allocation of a call is the same one each time.
+ *
  * Invariant: after < 0 means off; hits counts the failures injected since
- * the countdown was last armed.  Lock-free: the countdown is an atomic, so
- * allocations from several threads each take one step of it.
+ * the countdown was last armed.  Lock-free: the countdown is an atomic;
+ * owner is written before after is armed, and read after it is seen armed.
  */
 #ifndef MMK_FAILINJ_H
 #define MMK_FAILINJ_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,27 +34,36 @@ struct failinj {
 	_Atomic int64_t after;   /* -1 off; else allocations that still succeed */
 	_Atomic bool persist;    /* keep failing once after reached 0 */
 	_Atomic uint64_t hits;   /* failures injected since last armed */
+	pthread_t owner;         /* the thread whose allocations count */
 };
 
-/* Arms the countdown: @after allocations succeed, then one fails (every
+/* Arms the countdown for the calling thread: @after of its allocations succeed, then one fails (every
  * later one too when @persist).  @after < 0 disarms it. */
 static inline void failinj_arm(struct failinj *f, int64_t after, bool persist)
 {
 	atomic_store(&f->after, -1);
 	atomic_store(&f->hits, 0);
 	atomic_store(&f->persist, persist);
+	f->owner = pthread_self();
 	atomic_store(&f->after, after < 0 ? -1 : after);
 }
 
 /* Whether a test is using the countdown: armed, or a failure injected since
- * it was armed.  An -ENOMEM then says nothing about a real shortage, so it
- * is not retried through reclaim nor answered by the OOM killer (Linux's
- * should_fail_alloc_page() fails before the allocator's slow path).
+ * it was armed.  A failed fault then does not call the OOM killer: the
+ * -ENOMEM may be the injected one (page_alloc() itself tells an injected
+ * frame failure from a shortage by failinj_hits(), and does not reclaim
+ * for it, as Linux's should_fail_alloc_page() fails before the slow path).
  * NULL: never. */
 static inline bool failinj_active(struct failinj *f)
 {
 	return f && (atomic_load_explicit(&f->after, memory_order_relaxed) >= 0 ||
 		     atomic_load_explicit(&f->hits, memory_order_relaxed) > 0);
+}
+
+/* Failures injected since the countdown was last armed.  NULL: 0. */
+static inline uint64_t failinj_hits(struct failinj *f)
+{
+	return f ? atomic_load_explicit(&f->hits, memory_order_relaxed) : 0;
 }
 
 /* One step of the countdown: true when this allocation must fail.  Every
@@ -58,6 +73,8 @@ static inline bool failinj_should_fail(struct failinj *f)
 	if (!f)
 		return false;
 	int64_t a = atomic_load_explicit(&f->after, memory_order_relaxed);
+	if (a < 0 || !pthread_equal(f->owner, pthread_self()))
+		return false;
 	for (;;) {
 		if (a < 0)
 			return false;

@@ -143,7 +143,7 @@ static void oom_kill_process(struct mmk_system *sys, struct oom_candidate *c)
 int out_of_memory(struct mm *mm, struct mmk_siginfo *si)
 {
 	struct mmk_system *sys = mm->sys;
-	if (frame_pool_injecting(&sys->pool))
+	if (frame_pool_injecting(&sys->pool) || failinj_active(&sys->failinj))
 		return -ENOMEM; /* a test's injected failure, not a shortage */
 	if (atomic_load(&mm->oom_state))
 		return oom_killed(mm, si);

@@ -1,0 +1,388 @@
+/*
+ * test_failinj.c - allocation failure at every point (SQLite's malloc tests):
+ * each scenario runs with the system's countdown (mmk_system_fail_after) at
+ * 0, 1, 2, ... until it completes without reaching it.  After each run:
+ * every call returned success or -ENOMEM (an injected frame failure is
+ * never answered by the OOM killer, so no process dies), the invariants
+ * hold, the data written before the failing call is intact, and destroy
+ * finds no leak (frames and VMAs abort in mmk_system_destroy, host memory
+ * is LeakSanitizer's).  Both modes: the Nth allocation alone fails, and
+ * every allocation from the Nth on fails.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+
+#include "mmk_test.h"
+
+#define PG 4096ULL
+
+/* One run of a scenario: the first unexpected result, if any. */
+struct run {
+	struct fixture fx;
+	int enomem;      /* a call returned -ENOMEM: the scenario stopped there */
+	char bad[256];   /* an unexpected result, or "" */
+	uint64_t a;      /* the scenario's main mapping */
+};
+
+/* Evaluates a call; -ENOMEM stops the scenario, any other error is a bug. */
+#define STEP(r, expr)                                                                 \
+	do {                                                                          \
+		int64_t v_ = (int64_t)(expr);                                         \
+		if (v_ == -ENOMEM) {                                                  \
+			(r)->enomem = 1;                                              \
+			return;                                                       \
+		}                                                                     \
+		if (v_ < 0) {                                                         \
+			snprintf((r)->bad, sizeof((r)->bad), "%s:%d: %s = %lld", __FILE__, \
+				 __LINE__, #expr, (long long)v_);                     \
+			return;                                                       \
+		}                                                                     \
+	} while (0)
+
+/* fx_done() without a shell: the scenarios leave only plain files in the
+ * root, and a run is thousands of systems. */
+static int fx_finish(struct fixture *fx)
+{
+	int ret = fx_check(fx);
+	if (fx->p)
+		mmk_exit(fx->p);
+	fx->p = NULL;
+	if (mmk_system_destroy(fx->sys))
+		ret = -1;
+	DIR *d = opendir(fx->dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	if (rmdir(fx->dir))
+		ret = -1;
+	return ret;
+}
+
+/* Writes page i of [a, a + n pages) full of byte (seed + i). */
+static int fill_pages(mmk_proc *p, uint64_t a, unsigned n, int seed)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int err = mmk_fill(p, a + i * PG, (seed + (int)i) & 0xff, PG, NULL);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Whether page i of [a, a + n pages) still holds byte (seed + i). */
+static bool pages_hold(mmk_proc *p, uint64_t a, unsigned n, int seed)
+{
+	static unsigned char buf[PG];
+	for (unsigned i = 0; i < n; i++) {
+		if (mmk_load(p, a + i * PG, buf, PG, NULL))
+			return false;
+		for (size_t j = 0; j < PG; j++)
+			if (buf[j] != (unsigned char)((seed + (int)i) & 0xff))
+				return false;
+	}
+	return true;
+}
+
+/* ---- the scenarios: setup (no injection), act (injected), verify ------- */
+
+struct scenario {
+	const char *name;
+	struct mmk_config cfg;
+	void (*setup)(struct run *r);
+	void (*act)(struct run *r);
+	void (*verify)(struct run *r); /* after the countdown is disarmed */
+};
+
+/* A private anonymous mapping of 8 pages, filled. */
+static void setup_anon8(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	r->a = (uint64_t)mmk_mmap(p, 0, 8 * PG, RW, PA, -1, 0);
+	if ((int64_t)r->a < 0 || fill_pages(p, r->a, 8, 1))
+		snprintf(r->bad, sizeof(r->bad), "setup failed");
+}
+
+/* The 8 filled pages are intact (a failed call changed nothing visible). */
+static void verify_anon8(struct run *r)
+{
+	if (!pages_hold(r->fx.p, r->a, 8, 1))
+		snprintf(r->bad, sizeof(r->bad), "data of the mapping lost");
+}
+
+static void act_mmap_touch(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	int64_t b = mmk_mmap(p, 0, 16 * PG, RW, PA, -1, 0);
+	STEP(r, b);
+	STEP(r, fill_pages(p, (uint64_t)b, 16, 7));
+	if (!pages_hold(p, (uint64_t)b, 16, 7))
+		snprintf(r->bad, sizeof(r->bad), "new mapping reads wrong");
+}
+
+static void act_mprotect_split(struct run *r)
+{
+	STEP(r, mmk_mprotect(r->fx.p, r->a + 2 * PG, 2 * PG, MMK_PROT_READ));
+	STEP(r, mmk_mprotect(r->fx.p, r->a + 2 * PG, 2 * PG, RW)); /* merges back */
+	STEP(r, mmk_mprotect(r->fx.p, r->a + 6 * PG, 2 * PG, MMK_PROT_READ));
+}
+
+static void act_munmap_middle(struct run *r)
+{
+	STEP(r, mmk_munmap(r->fx.p, r->a + 3 * PG, 2 * PG));
+	/* put it back, so verify reads all 8 pages */
+	STEP(r, mmk_mmap(r->fx.p, r->a + 3 * PG, 2 * PG, RW, PA | MMK_MAP_FIXED, -1, 0));
+	STEP(r, fill_pages(r->fx.p, r->a + 3 * PG, 2, 4));
+}
+
+static void act_mremap(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	/* a neighbour after the mapping forces the grow to move */
+	STEP(r, mmk_mmap(p, r->a + 8 * PG, PG, RW, PA | MMK_MAP_FIXED, -1, 0));
+	int64_t n = mmk_mremap(p, r->a, 8 * PG, 32 * PG, MMK_MREMAP_MAYMOVE, 0);
+	STEP(r, n);
+	r->a = (uint64_t)n;
+	STEP(r, mmk_mremap(p, r->a, 32 * PG, 8 * PG, 0, 0)); /* shrink in place */
+}
+
+static void act_fork(struct run *r)
+{
+	mmk_proc *p = r->fx.p, *c = NULL;
+	/* two VMAs with anon_vmas, so dup_mmap clones two chains */
+	STEP(r, mmk_mprotect(p, r->a + 4 * PG, 4 * PG, MMK_PROT_READ));
+	STEP(r, mmk_fork(p, &c));
+	unsigned char b = 0x5a;
+	int err = mmk_store(c, r->a, &b, 1, NULL); /* COW in the child */
+	if (err == 0)
+		err = mmk_store(p, r->a + PG, &b, 1, NULL); /* COW in the parent */
+	if (err == 0)
+		err = fill_pages(p, r->a + PG, 1, 2); /* restore for verify */
+	if (err == 0) {
+		mmk_proc *g = NULL; /* a grandchild: anon_vma_clone of a chain */
+		err = mmk_fork(c, &g);
+		if (err > 0) {
+			err = mmk_store(g, r->a + 2 * PG, &b, 1, NULL);
+			mmk_exit(g);
+		}
+	}
+	mmk_exit(c);
+	STEP(r, err);
+	STEP(r, mmk_mprotect(p, r->a + 4 * PG, 4 * PG, RW));
+}
+
+/* Pages 2-4 were dropped: each holds its byte again, or zeroes (the
+ * refill stopped before it); the others are intact. */
+static void verify_dontneed(struct run *r)
+{
+	static unsigned char zero[PG], buf[PG];
+	for (unsigned i = 0; i < 8; i++) {
+		if (i >= 2 && i <= 4 && mmk_load(r->fx.p, r->a + i * PG, buf, PG, NULL) == 0 &&
+		    memcmp(buf, zero, PG) == 0)
+			continue;
+		if (!pages_hold(r->fx.p, r->a + i * PG, 1, 1 + (int)i))
+			snprintf(r->bad, sizeof(r->bad), "page %u lost its data", i);
+	}
+}
+
+static void act_dontneed(struct run *r)
+{
+	STEP(r, mmk_madvise(r->fx.p, r->a + 2 * PG, 3 * PG, MMK_MADV_DONTNEED));
+	STEP(r, fill_pages(r->fx.p, r->a, 8, 1)); /* refault them */
+}
+
+static void act_exec(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	STEP(r, mmk_set_anon_name(p, r->a + PG, PG, "named"));
+	STEP(r, mmk_exec(p));
+	r->a = (uint64_t)mmk_mmap(p, 0, 8 * PG, RW, PA, -1, 0);
+	STEP(r, r->a);
+	STEP(r, fill_pages(p, r->a, 8, 1));
+}
+
+static void setup_file(struct run *r)
+{
+	fx_file(&r->fx, "f", 8 * PG, -1);
+}
+
+/* The file f: byte i is (i & 0xff), except page 1 which the act may have
+ * rewritten to all 0x33. */
+static void verify_file(struct run *r)
+{
+	static unsigned char buf[8 * PG];
+	int64_t n = mmk_sys_file_read(r->fx.sys, "f", 0, buf, sizeof(buf));
+	if (n != (int64_t)sizeof(buf)) {
+		snprintf(r->bad, sizeof(r->bad), "file read %lld", (long long)n);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		bool pg1 = i / PG == 1;
+		if (buf[i] != (unsigned char)(i & 0xff) && !(pg1 && buf[i] == 0x33)) {
+			snprintf(r->bad, sizeof(r->bad), "file byte %zu is %u", i, buf[i]);
+			return;
+		}
+	}
+}
+
+static void act_file(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	int fd = mmk_open(p, "f", MMK_O_RDWR, 0);
+	STEP(r, fd);
+	int64_t a = mmk_mmap(p, 0, 8 * PG, RW, MMK_MAP_SHARED, fd, 0);
+	int64_t q = a >= 0 ? mmk_mmap(p, 0, 4 * PG, RW, MMK_MAP_PRIVATE, fd, 4 * PG) : a;
+	mmk_close(p, fd);
+	STEP(r, a);
+	STEP(r, q);
+	unsigned char b[16];
+	STEP(r, mmk_load(p, (uint64_t)a + 5 * PG, b, sizeof(b), NULL));
+	STEP(r, mmk_fill(p, (uint64_t)a + PG, 0x33, PG, NULL));
+	STEP(r, mmk_fill(p, (uint64_t)q, 0x44, PG, NULL)); /* private COW of page 4 */
+	STEP(r, mmk_msync(p, (uint64_t)a, 8 * PG, MMK_MS_SYNC));
+	STEP(r, mmk_munmap(p, (uint64_t)a + 2 * PG, PG));
+}
+
+static void act_file_io(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	int fd = mmk_open(p, "f", MMK_O_RDWR, 0);
+	STEP(r, fd);
+	static unsigned char b[3 * PG];
+	int64_t n = mmk_pread(p, fd, b, sizeof(b), 0);
+	if (n >= 0) {
+		memset(b, 0x33, PG);
+		n = mmk_pwrite(p, fd, b, PG, (int64_t)PG);
+	}
+	if (n >= 0)
+		n = mmk_fsync(p, fd);
+	mmk_close(p, fd);
+	STEP(r, n);
+}
+
+/* RAM of 2 MiB with 8 MiB of swap: touching 3 MiB swaps out. */
+static void act_swap(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	int64_t a = mmk_mmap(p, 0, 768 * PG, RW, PA, -1, 0);
+	STEP(r, a);
+	for (unsigned i = 0; i < 768; i += 1)
+		STEP(r, mmk_fill(p, (uint64_t)a + i * PG, (int)(i & 0xff), 64, NULL));
+	unsigned char b;
+	STEP(r, mmk_load(p, (uint64_t)a, &b, 1, NULL)); /* swap back in */
+	if (b != 0)
+		snprintf(r->bad, sizeof(r->bad), "swapped page reads %u", b);
+}
+
+static const struct scenario scenarios[] = {
+	{"mmap_touch", {0}, setup_anon8, act_mmap_touch, verify_anon8},
+	{"mprotect_split", {0}, setup_anon8, act_mprotect_split, verify_anon8},
+	{"munmap_middle", {0}, setup_anon8, act_munmap_middle, NULL},
+	{"mremap_grow_move", {0}, setup_anon8, act_mremap, verify_anon8},
+	{"fork_cow", {0}, setup_anon8, act_fork, verify_anon8},
+	{"madvise_dontneed", {0}, setup_anon8, act_dontneed, verify_dontneed},
+	{"exec", {0}, setup_anon8, act_exec, NULL},
+	{"file_mmap_msync", {0}, setup_file, act_file, verify_file},
+	{"file_read_write", {0}, setup_file, act_file_io, verify_file},
+	{"swap_out", {.ram_bytes = 2 << 20, .swap_bytes = 8 << 20}, NULL, act_swap, NULL},
+};
+
+/* Runs scenario s with the countdown at n; returns the failures injected,
+ * or -1 (after reporting) when something broke. */
+static int64_t run_once(const struct scenario *s, int64_t n, bool persist)
+{
+	struct run r;
+	memset(&r, 0, sizeof(r));
+	struct mmk_config cfg = s->cfg;
+	if (!cfg.ram_bytes)
+		cfg.ram_bytes = 4 << 20;
+	if (fx_init_cfg(&r.fx, &cfg)) {
+		printf("  %s: fixture failed\n", s->name);
+		return -1;
+	}
+	if (s->setup)
+		s->setup(&r);
+	if (!r.bad[0]) {
+		mmk_system_fail_after(r.fx.sys, n, persist);
+		s->act(&r);
+		uint64_t hits = mmk_system_failures(r.fx.sys);
+		mmk_system_fail_after(r.fx.sys, -1, 0);
+		if (!r.bad[0] && r.enomem && !hits)
+			snprintf(r.bad, sizeof(r.bad), "-ENOMEM with nothing injected");
+		if (!r.bad[0] && mmk_proc_killed(r.fx.p))
+			snprintf(r.bad, sizeof(r.bad), "the process was killed");
+		if (!r.bad[0] && s->verify)
+			s->verify(&r);
+		if (!r.bad[0] && fx_check(&r.fx))
+			snprintf(r.bad, sizeof(r.bad), "invariants broken");
+		if (fx_finish(&r.fx) && !r.bad[0])
+			snprintf(r.bad, sizeof(r.bad), "destroy failed");
+		if (!r.bad[0])
+			return (int64_t)hits;
+	} else {
+		fx_finish(&r.fx);
+	}
+	printf("  %s, failing allocation %lld%s: %s\n", s->name, (long long)n + 1,
+	       persist ? " on" : "", r.bad);
+	return -1;
+}
+
+/* Runs s failing allocation 1, 2, ... until it completes untouched. */
+static int run_all(const struct scenario *s, bool persist)
+{
+	for (int64_t n = 0; n < 100000; n++) {
+		int64_t hits = run_once(s, n, persist);
+		if (hits < 0)
+			return -1;
+		if (hits == 0) {
+			printf("  %s%s: %lld allocations failed in turn\n", s->name,
+			       persist ? " (persist)" : "", (long long)n);
+			return 0;
+		}
+	}
+	printf("  %s never completed\n", s->name);
+	return -1;
+}
+
+#define SCENARIO_TEST(i, nm)                                                          \
+	TEST(nm)                                                                      \
+	{                                                                             \
+		CHECK(strcmp(scenarios[i].name, #nm) == 0);                           \
+		CHECK(run_all(&scenarios[i], false) == 0);                            \
+		CHECK(run_all(&scenarios[i], true) == 0);                             \
+	}
+
+SCENARIO_TEST(0, mmap_touch)
+SCENARIO_TEST(1, mprotect_split)
+SCENARIO_TEST(2, munmap_middle)
+SCENARIO_TEST(3, mremap_grow_move)
+SCENARIO_TEST(4, fork_cow)
+SCENARIO_TEST(5, madvise_dontneed)
+SCENARIO_TEST(6, exec)
+SCENARIO_TEST(7, file_mmap_msync)
+SCENARIO_TEST(8, file_read_write)
+SCENARIO_TEST(9, swap_out)
+
+/* The countdown itself: the Nth allocation fails once, or from then on. */
+TEST(countdown_counts)
+{
+	struct fixture fx;
+	CHECK(fx_init(&fx) == 0);
+	mmk_system_fail_after(fx.sys, 0, 0);
+	CHECK_EQ(mmk_mmap(fx.p, 0, PG, RW, PA, -1, 0), -ENOMEM);
+	CHECK_EQ(mmk_system_failures(fx.sys), 1);
+	CHECK(mmk_mmap(fx.p, 0, PG, RW, PA, -1, 0) > 0); /* one-shot: disarmed */
+	mmk_system_fail_after(fx.sys, 0, 1); /* PROT_READ: no merge, a new VMA */
+	CHECK_EQ(mmk_mmap(fx.p, 0, PG, MMK_PROT_READ, PA, -1, 0), -ENOMEM);
+	CHECK_EQ(mmk_mmap(fx.p, 0, PG, MMK_PROT_READ, PA, -1, 0), -ENOMEM);
+	CHECK_EQ(mmk_system_failures(fx.sys), 2);
+	mmk_system_fail_after(fx.sys, -1, 0);
+	CHECK_EQ(mmk_system_failures(fx.sys), 0);
+	mmk_system_fail_after(NULL, 0, 0);
+	CHECK_EQ(mmk_system_failures(NULL), 0);
+	CHECK(fx_done(&fx) == 0);
+}
+
+T_MAIN
