@@ -262,18 +262,95 @@ static void act_file_io(struct run *r)
 	STEP(r, n);
 }
 
-/* RAM of 2 MiB with 8 MiB of swap: touching 3 MiB swaps out. */
+/* RAM of 512 KiB with 1 MiB of swap: touching 768 KiB swaps out. */
 static void act_swap(struct run *r)
 {
 	mmk_proc *p = r->fx.p;
-	int64_t a = mmk_mmap(p, 0, 768 * PG, RW, PA, -1, 0);
+	int64_t a = mmk_mmap(p, 0, 192 * PG, RW, PA, -1, 0);
 	STEP(r, a);
-	for (unsigned i = 0; i < 768; i += 1)
+	for (unsigned i = 0; i < 192; i += 1)
 		STEP(r, mmk_fill(p, (uint64_t)a + i * PG, (int)(i & 0xff), 64, NULL));
 	unsigned char b;
 	STEP(r, mmk_load(p, (uint64_t)a, &b, 1, NULL)); /* swap back in */
 	if (b != 0)
 		snprintf(r->bad, sizeof(r->bad), "swapped page reads %u", b);
+}
+
+/* Anonymous names and mlock split and merge VMAs; munmap over three. */
+static void act_names_locks(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	STEP(r, mmk_set_anon_name(p, r->a + PG, 2 * PG, "one"));
+	STEP(r, mmk_set_anon_name(p, r->a + 5 * PG, PG, "two"));
+	STEP(r, mmk_mlock(p, r->a + 2 * PG, 4 * PG));
+	STEP(r, mmk_munlock(p, r->a, 8 * PG));
+	STEP(r, mmk_set_anon_name(p, r->a, 8 * PG, NULL));
+	STEP(r, mmk_mprotect(p, r->a + 3 * PG, 2 * PG, MMK_PROT_READ));
+	STEP(r, mmk_madvise(p, r->a + PG, PG, MMK_MADV_DONTFORK));
+	mmk_proc *c = NULL;
+	STEP(r, mmk_fork(p, &c));
+	mmk_exit(c);
+}
+
+/* MAP_SHARED|MAP_ANONYMOUS (shmem) shared with a child, partly unmapped. */
+static void act_shared_anon(struct run *r)
+{
+	mmk_proc *p = r->fx.p, *c = NULL;
+	int64_t a = mmk_mmap(p, 0, 8 * PG, RW, MMK_MAP_SHARED | MMK_MAP_ANONYMOUS, -1, 0);
+	STEP(r, a);
+	STEP(r, fill_pages(p, (uint64_t)a, 8, 3));
+	STEP(r, mmk_fork(p, &c));
+	int err = mmk_fill(c, (uint64_t)a + PG, 0x77, PG, NULL);
+	if (!err)
+		err = mmk_munmap(c, (uint64_t)a + 2 * PG, 2 * PG);
+	mmk_exit(c);
+	STEP(r, err);
+	unsigned char b;
+	STEP(r, mmk_load(p, (uint64_t)a + PG, &b, 1, NULL));
+	if (b != 0x77)
+		snprintf(r->bad, sizeof(r->bad), "shared page reads %u", b);
+	STEP(r, mmk_mremap(p, (uint64_t)a, 8 * PG, 16 * PG, MMK_MREMAP_MAYMOVE, 0));
+}
+
+static void act_brk(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	STEP(r, mmk_set_brk_base(p, 0x10000000));
+	uint64_t b = mmk_brk(p, 0x10000000 + 16 * PG);
+	if (b != 0x10000000 + 16 * PG) {
+		r->enomem = 1; /* brk reports failure by the old break */
+		return;
+	}
+	STEP(r, fill_pages(p, 0x10000000, 16, 9));
+	/* Shrinking splits the heap VMA (__split_vma allocates): a failure
+	 * leaves the old break, as Linux's brk() returns origbrk. */
+	b = mmk_brk(p, 0x10000000 + 4 * PG);
+	if (b == 0x10000000 + 16 * PG && mmk_brk(p, 0) == b)
+		r->enomem = 1;
+	else if (b != 0x10000000 + 4 * PG)
+		snprintf(r->bad, sizeof(r->bad), "brk shrink gave %#llx", (unsigned long long)b);
+}
+
+/* A private file mapping moved by mremap, COWed, and a shared one grown. */
+static void act_file_mremap(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	int fd = mmk_open(p, "f", MMK_O_RDWR, 0);
+	STEP(r, fd);
+	int64_t a = mmk_mmap(p, 0, 4 * PG, RW, MMK_MAP_PRIVATE, fd, 0);
+	int64_t s = a >= 0 ? mmk_mmap(p, 0, 2 * PG, RW, MMK_MAP_SHARED, fd, 0) : a;
+	mmk_close(p, fd);
+	STEP(r, a);
+	STEP(r, s);
+	STEP(r, mmk_fill(p, (uint64_t)a + PG, 0x55, 16, NULL));
+	int64_t b = mmk_mremap(p, (uint64_t)a, 4 * PG, 8 * PG, MMK_MREMAP_MAYMOVE, 0);
+	STEP(r, b);
+	unsigned char c;
+	STEP(r, mmk_load(p, (uint64_t)b + PG, &c, 1, NULL));
+	if (c != 0x55)
+		snprintf(r->bad, sizeof(r->bad), "moved private page reads %u", c);
+	STEP(r, mmk_mremap(p, (uint64_t)s, 2 * PG, 6 * PG, MMK_MREMAP_MAYMOVE, 0));
+	STEP(r, mmk_madvise(p, (uint64_t)b, 8 * PG, MMK_MADV_DONTNEED));
 }
 
 static const struct scenario scenarios[] = {
@@ -286,7 +363,11 @@ static const struct scenario scenarios[] = {
 	{"exec", {0}, setup_anon8, act_exec, NULL},
 	{"file_mmap_msync", {0}, setup_file, act_file, verify_file},
 	{"file_read_write", {0}, setup_file, act_file_io, verify_file},
-	{"swap_out", {.ram_bytes = 2 << 20, .swap_bytes = 8 << 20}, NULL, act_swap, NULL},
+	{"swap_out", {.ram_bytes = 512 << 10, .swap_bytes = 1 << 20}, NULL, act_swap, NULL},
+	{"names_locks", {0}, setup_anon8, act_names_locks, verify_anon8},
+	{"shared_anon_fork", {0}, NULL, act_shared_anon, NULL},
+	{"brk_grow_shrink", {0}, NULL, act_brk, NULL},
+	{"mremap_file_dontfork", {0}, setup_file, act_file_mremap, verify_file},
 };
 
 /* Runs scenario s with the countdown at n; returns the failures injected,
@@ -364,6 +445,10 @@ SCENARIO_TEST(6, exec)
 SCENARIO_TEST(7, file_mmap_msync)
 SCENARIO_TEST(8, file_read_write)
 SCENARIO_TEST(9, swap_out)
+SCENARIO_TEST(10, names_locks)
+SCENARIO_TEST(11, shared_anon_fork)
+SCENARIO_TEST(12, brk_grow_shrink)
+SCENARIO_TEST(13, mremap_file_dontfork)
 
 /* The countdown itself: the Nth allocation fails once, or from then on. */
 TEST(countdown_counts)
