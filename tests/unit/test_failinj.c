@@ -155,16 +155,23 @@ static void act_fork(struct run *r)
 	STEP(r, mmk_mprotect(p, r->a + 4 * PG, 4 * PG, MMK_PROT_READ));
 	STEP(r, mmk_fork(p, &c));
 	unsigned char b = 0x5a;
-	int err = mmk_store(c, r->a, &b, 1, NULL); /* COW in the child */
+	int64_t err = mmk_store(c, r->a, &b, 1, NULL); /* COW in the child */
 	if (err == 0)
 		err = mmk_store(p, r->a + PG, &b, 1, NULL); /* COW in the parent */
 	if (err == 0)
 		err = fill_pages(p, r->a + PG, 1, 2); /* restore for verify */
+	if (err == 0) /* split a VMA whose anon_vma chain has two links */
+		err = mmk_mprotect(c, r->a + PG, PG, MMK_PROT_READ);
+	if (err == 0) /* and move part of it: copy_vma clones the chain */
+		err = mmk_mremap(c, r->a + 2 * PG, PG, PG, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED,
+				      r->a + 16 * PG);
+	if (err > 0)
+		err = 0;
 	if (err == 0) {
 		mmk_proc *g = NULL; /* a grandchild: anon_vma_clone of a chain */
 		err = mmk_fork(c, &g);
 		if (err > 0) {
-			err = mmk_store(g, r->a + 2 * PG, &b, 1, NULL);
+			err = mmk_store(g, r->a + 3 * PG, &b, 1, NULL);
 			mmk_exit(g);
 		}
 	}
