@@ -360,6 +360,58 @@ static void act_file_mremap(struct run *r)
 	STEP(r, mmk_madvise(p, (uint64_t)b, 8 * PG, MMK_MADV_DONTNEED));
 }
 
+/* Population and locking: MAP_POPULATE, mlockall, MADV_POPULATE_WRITE,
+ * mremap with MREMAP_DONTUNMAP, munmap across three VMAs. */
+static void act_populate_lock(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	int64_t b = mmk_mmap(p, 0, 8 * PG, RW, PA | MMK_MAP_POPULATE, -1, 0);
+	STEP(r, b);
+	STEP(r, mmk_mlockall(p, MMK_MCL_CURRENT));
+	STEP(r, mmk_munlockall(p));
+	STEP(r, mmk_mprotect(p, (uint64_t)b + 2 * PG, 2 * PG, MMK_PROT_READ));
+	STEP(r, mmk_madvise(p, (uint64_t)b, 2 * PG, MMK_MADV_POPULATE_WRITE));
+	STEP(r, mmk_munmap(p, (uint64_t)b + PG, 5 * PG));
+	STEP(r, mmk_mremap(p, r->a, 8 * PG, 8 * PG, MMK_MREMAP_MAYMOVE | MMK_MREMAP_DONTUNMAP, 0));
+}
+
+/* A new file: create, extend, map, truncate under the mapping, unlink. */
+static void act_file_lifecycle(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	int fd = mmk_open(p, "g", MMK_O_RDWR | MMK_O_CREAT | MMK_O_TRUNC, 0644);
+	STEP(r, fd);
+	int fd2 = mmk_dup(p, fd);
+	mmk_close(p, fd);
+	STEP(r, fd2);
+	int64_t a = mmk_ftruncate(p, fd2, 6 * PG), err = a;
+	if (!err)
+		err = a = mmk_mmap(p, 0, 6 * PG, RW, MMK_MAP_SHARED, fd2, 0);
+	if (err >= 0)
+		err = mmk_fill(p, (uint64_t)a, 0x21, 6 * PG, NULL);
+	if (!err)
+		err = mmk_ftruncate(p, fd2, 2 * PG + 100); /* zaps pages 3-5 */
+	if (!err)
+		err = mmk_msync(p, (uint64_t)a, 3 * PG, MMK_MS_SYNC);
+	mmk_close(p, fd2);
+	STEP(r, err);
+	STEP(r, mmk_unlink(p, "g"));
+}
+
+/* shmem: MADV_REMOVE punches pages out, a read refaults them. */
+static void act_shmem_remove(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	int64_t a = mmk_mmap(p, 0, 8 * PG, RW, MMK_MAP_SHARED | MMK_MAP_ANONYMOUS, -1, 0);
+	STEP(r, a);
+	STEP(r, fill_pages(p, (uint64_t)a, 8, 5));
+	STEP(r, mmk_madvise(p, (uint64_t)a + 2 * PG, 2 * PG, MMK_MADV_REMOVE));
+	unsigned char b;
+	STEP(r, mmk_load(p, (uint64_t)a + 3 * PG, &b, 1, NULL));
+	if (b != 0)
+		snprintf(r->bad, sizeof(r->bad), "removed shmem page reads %u", b);
+}
+
 static const struct scenario scenarios[] = {
 	{"mmap_touch", {0}, setup_anon8, act_mmap_touch, verify_anon8},
 	{"mprotect_split", {0}, setup_anon8, act_mprotect_split, verify_anon8},
@@ -375,7 +427,26 @@ static const struct scenario scenarios[] = {
 	{"shared_anon_fork", {0}, NULL, act_shared_anon, NULL},
 	{"brk_grow_shrink", {0}, NULL, act_brk, NULL},
 	{"mremap_file_dontfork", {0}, setup_file, act_file_mremap, verify_file},
+	{"populate_lock", {0}, setup_anon8, act_populate_lock, NULL},
+	{"file_lifecycle", {0}, NULL, act_file_lifecycle, NULL},
+	{"shmem_remove", {0}, NULL, act_shmem_remove, NULL},
 };
+
+/* After a failure the system goes on: a new mapping, written, forked,
+ * COWed, unmapped. */
+static void still_works(struct run *r)
+{
+	mmk_proc *p = r->fx.p, *c = NULL;
+	int64_t a = mmk_mmap(p, 0, 4 * PG, RW, PA, -1, 0);
+	if (a < 0 || fill_pages(p, (uint64_t)a, 4, 8) || mmk_fork(p, &c) <= 0) {
+		snprintf(r->bad, sizeof(r->bad), "system unusable after the failure");
+		return;
+	}
+	int err = fill_pages(c, (uint64_t)a, 4, 9);
+	mmk_exit(c);
+	if (err || !pages_hold(p, (uint64_t)a, 4, 8) || mmk_munmap(p, (uint64_t)a, 4 * PG))
+		snprintf(r->bad, sizeof(r->bad), "system misbehaves after the failure");
+}
 
 /* Runs scenario s with the countdown at n; returns the failures injected,
  * or -1 (after reporting) when something broke. */
@@ -403,6 +474,8 @@ static int64_t run_once(const struct scenario *s, int64_t n, bool persist)
 			snprintf(r.bad, sizeof(r.bad), "the process was killed");
 		if (!r.bad[0] && s->verify)
 			s->verify(&r);
+		if (!r.bad[0])
+			still_works(&r);
 		if (!r.bad[0] && fx_check(&r.fx))
 			snprintf(r.bad, sizeof(r.bad), "invariants broken");
 		if (fx_finish(&r.fx) && !r.bad[0])
@@ -456,6 +529,9 @@ SCENARIO_TEST(10, names_locks)
 SCENARIO_TEST(11, shared_anon_fork)
 SCENARIO_TEST(12, brk_grow_shrink)
 SCENARIO_TEST(13, mremap_file_dontfork)
+SCENARIO_TEST(14, populate_lock)
+SCENARIO_TEST(15, file_lifecycle)
+SCENARIO_TEST(16, shmem_remove)
 
 /* The countdown itself: the Nth allocation fails once, or from then on. */
 TEST(countdown_counts)
