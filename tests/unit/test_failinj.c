@@ -15,6 +15,15 @@
 
 #include "mmk_test.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+/* Whether host memory leaked so far: LeakSanitizer now, so that a leak is
+ * reported against the scenario that made it. */
+static bool host_leaked(void) { return __lsan_do_recoverable_leak_check() != 0; }
+#else
+static bool host_leaked(void) { return false; }
+#endif
+
 #define PG 4096ULL
 
 /* One run of a scenario: the first unexpected result, if any. */
@@ -513,6 +522,7 @@ static int run_all(const struct scenario *s, bool persist)
 		CHECK(strcmp(scenarios[i].name, #nm) == 0);                           \
 		CHECK(run_all(&scenarios[i], false) == 0);                            \
 		CHECK(run_all(&scenarios[i], true) == 0);                             \
+		CHECK(!host_leaked());                                                \
 	}
 
 SCENARIO_TEST(0, mmap_touch)
