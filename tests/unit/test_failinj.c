@@ -421,6 +421,31 @@ static void act_shmem_remove(struct run *r)
 		snprintf(r->bad, sizeof(r->bad), "removed shmem page reads %u", b);
 }
 
+/* A second process: spawned, opens and maps the file, forks with the file
+ * and a shared anonymous mapping, exits. */
+static void act_spawn_open(struct run *r)
+{
+	mmk_proc *q = NULL, *c = NULL;
+	STEP(r, mmk_spawn(r->fx.sys, &q));
+	int fd = mmk_open(q, "f", MMK_O_RDWR, 0);
+	int64_t err = fd;
+	int64_t a = fd >= 0 ? mmk_mmap(q, 0, 8 * PG, RW, MMK_MAP_SHARED, fd, 0) : fd;
+	int64_t s = a >= 0 ? mmk_mmap(q, 0, 2 * PG, RW, MMK_MAP_SHARED | MMK_MAP_ANONYMOUS, -1, 0)
+		       : a;
+	err = s < 0 ? s : 0;
+	if (!err)
+		err = mmk_fill(q, (uint64_t)s, 1, PG, NULL);
+	if (!err)
+		err = mmk_fork(q, &c);
+	if (err > 0) {
+		unsigned char b[8];
+		err = mmk_load(c, (uint64_t)a + PG, b, sizeof(b), NULL);
+		mmk_exit(c);
+	}
+	mmk_exit(q);
+	STEP(r, err);
+}
+
 static const struct scenario scenarios[] = {
 	{"mmap_touch", {0}, setup_anon8, act_mmap_touch, verify_anon8},
 	{"mprotect_split", {0}, setup_anon8, act_mprotect_split, verify_anon8},
@@ -439,6 +464,7 @@ static const struct scenario scenarios[] = {
 	{"populate_lock", {0}, setup_anon8, act_populate_lock, NULL},
 	{"file_lifecycle", {0}, NULL, act_file_lifecycle, NULL},
 	{"shmem_remove", {0}, NULL, act_shmem_remove, NULL},
+	{"spawn_open_fork", {0}, setup_file, act_spawn_open, verify_file},
 };
 
 /* After a failure the system goes on: a new mapping, written, forked,
@@ -542,6 +568,7 @@ SCENARIO_TEST(13, mremap_file_dontfork)
 SCENARIO_TEST(14, populate_lock)
 SCENARIO_TEST(15, file_lifecycle)
 SCENARIO_TEST(16, shmem_remove)
+SCENARIO_TEST(17, spawn_open_fork)
 
 /* The countdown itself: the Nth allocation fails once, or from then on. */
 TEST(countdown_counts)
