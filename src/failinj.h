@@ -72,7 +72,8 @@ static inline bool failinj_should_fail(struct failinj *f)
 {
 	if (!f)
 		return false;
-	int64_t a = atomic_load_explicit(&f->after, memory_order_relaxed);
+	/* acquire: pairs with failinj_arm's store, so owner is the armer's */
+	int64_t a = atomic_load_explicit(&f->after, memory_order_acquire);
 	if (a < 0 || !pthread_equal(f->owner, pthread_self()))
 		return false;
 	for (;;) {

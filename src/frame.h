@@ -273,15 +273,17 @@ static inline _Atomic uint64_t *frame_lru_data(struct frame_pool *fp, pfn_t pfn)
 }
 
 /*
- * Failure injection (SQLite's sqlite3_test_control(FAULT_INSTALL) idea):
+ * This pool's own failure injection, for unit tests of a pool without a
+ * system (a system's tests use its countdown, fp->inj, which frame_alloc
+ * consults first; docs/ARCHITECTURE.md "Allocation failure"):
  * the next @after allocations succeed and the one after fails with -ENOMEM;
  * with @persist every later one fails too, until reset.  @after < 0 turns
  * injection off.
  */
 void frame_pool_inject_fail(struct frame_pool *fp, int64_t after, bool persist);
 
-/* Whether failure injection is on (an -ENOMEM then says nothing about
- * the free frames: reclaim and the OOM killer stand aside). */
+/* Whether this pool's own injection is on (an -ENOMEM then says nothing
+ * about the free frames: reclaim and the OOM killer stand aside). */
 bool frame_pool_injecting(struct frame_pool *fp);
 
 /*

@@ -280,9 +280,10 @@ uint64_t pgtable_nr_level(const struct pgtable *pt, int level);
 uint64_t pgtable_bytes(const struct pgtable *pt);
 
 /*
- * Failure injection: the next @after table allocations succeed and every
- * later one fails (-ENOMEM from walk) until called again; @after < 0 turns
- * it off.
+ * This pgtable's own failure injection, for unit tests: the next @after
+ * table allocations succeed and every later one fails (-ENOMEM from walk)
+ * until called again; @after < 0 turns it off.  Every table allocation
+ * also consults the system's countdown, pool->inj (failinj.h).
  */
 void pgtable_inject_fail(struct pgtable *pt, int64_t after);
 
