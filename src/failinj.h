@@ -31,14 +31,14 @@
 #include <stdint.h>
 
 struct failinj {
-	_Atomic int64_t after;   /* -1 off; else allocations that still succeed */
-	_Atomic bool persist;    /* keep failing once after reached 0 */
-	_Atomic uint64_t hits;   /* failures injected since last armed */
-	pthread_t owner;         /* the thread whose allocations count */
+	_Atomic int64_t after; /* -1 off; else allocations that still succeed */
+	_Atomic bool persist;  /* keep failing once after reached 0 */
+	_Atomic uint64_t hits; /* failures injected since last armed */
+	pthread_t owner;       /* the thread whose allocations count */
 };
 
-/* Arms the countdown for the calling thread: @after of its allocations succeed, then one fails (every
- * later one too when @persist).  @after < 0 disarms it. */
+/* Arms the countdown for the calling thread: @after of its allocations succeed, then one fails
+ * (every later one too when @persist).  @after < 0 disarms it. */
 static inline void failinj_arm(struct failinj *f, int64_t after, bool persist)
 {
 	atomic_store(&f->after, -1);

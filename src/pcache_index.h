@@ -39,7 +39,7 @@ struct pcache_index {
 	unsigned height;    /* levels of nodes; 0 when empty */
 	uint64_t count;     /* keys present */
 	int64_t fail_after; /* -1 off; else node allocations that still succeed */
-	struct failinj *inj;/* the system's countdown (failinj.h), or NULL */
+	struct failinj *inj; /* the system's countdown (failinj.h), or NULL */
 };
 
 void pcache_index_init(struct pcache_index *x);

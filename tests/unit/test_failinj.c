@@ -19,9 +19,15 @@
 #include <sanitizer/lsan_interface.h>
 /* Whether host memory leaked so far: LeakSanitizer now, so that a leak is
  * reported against the scenario that made it. */
-static bool host_leaked(void) { return __lsan_do_recoverable_leak_check() != 0; }
+static bool host_leaked(void)
+{
+	return __lsan_do_recoverable_leak_check() != 0;
+}
 #else
-static bool host_leaked(void) { return false; }
+static bool host_leaked(void)
+{
+	return false;
+}
 #endif
 
 #define PG 4096ULL
@@ -29,24 +35,24 @@ static bool host_leaked(void) { return false; }
 /* One run of a scenario: the first unexpected result, if any. */
 struct run {
 	struct fixture fx;
-	int enomem;      /* a call returned -ENOMEM: the scenario stopped there */
-	char bad[256];   /* an unexpected result, or "" */
-	uint64_t a;      /* the scenario's main mapping */
+	int enomem;    /* a call returned -ENOMEM: the scenario stopped there */
+	char bad[256]; /* an unexpected result, or "" */
+	uint64_t a;    /* the scenario's main mapping */
 };
 
 /* Evaluates a call; -ENOMEM stops the scenario, any other error is a bug. */
-#define STEP(r, expr)                                                                 \
-	do {                                                                          \
-		int64_t v_ = (int64_t)(expr);                                         \
-		if (v_ == -ENOMEM) {                                                  \
-			(r)->enomem = 1;                                              \
-			return;                                                       \
-		}                                                                     \
-		if (v_ < 0) {                                                         \
-			snprintf((r)->bad, sizeof((r)->bad), "%s:%d: %s = %lld", __FILE__, \
-				 __LINE__, #expr, (long long)v_);                     \
-			return;                                                       \
-		}                                                                     \
+#define STEP(r, expr)                                                                              \
+	do {                                                                                       \
+		int64_t v_ = (int64_t)(expr);                                                      \
+		if (v_ == -ENOMEM) {                                                               \
+			(r)->enomem = 1;                                                           \
+			return;                                                                    \
+		}                                                                                  \
+		if (v_ < 0) {                                                                      \
+			snprintf((r)->bad, sizeof((r)->bad), "%s:%d: %s = %lld", __FILE__,         \
+				 __LINE__, #expr, (long long)v_);                                  \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
 /* fx_done() without a shell: the scenarios leave only plain files in the
@@ -173,7 +179,7 @@ static void act_fork(struct run *r)
 		err = mmk_mprotect(c, r->a + PG, PG, MMK_PROT_READ);
 	if (err == 0) /* and move part of it: copy_vma clones the chain */
 		err = mmk_mremap(c, r->a + 2 * PG, PG, PG, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED,
-				      r->a + 16 * PG);
+				 r->a + 16 * PG);
 	if (err > 0)
 		err = 0;
 	if (err == 0) {
@@ -430,8 +436,8 @@ static void act_spawn_open(struct run *r)
 	int fd = mmk_open(q, "f", MMK_O_RDWR, 0);
 	int64_t err = fd;
 	int64_t a = fd >= 0 ? mmk_mmap(q, 0, 8 * PG, RW, MMK_MAP_SHARED, fd, 0) : fd;
-	int64_t s = a >= 0 ? mmk_mmap(q, 0, 2 * PG, RW, MMK_MAP_SHARED | MMK_MAP_ANONYMOUS, -1, 0)
-		       : a;
+	int64_t s =
+	    a >= 0 ? mmk_mmap(q, 0, 2 * PG, RW, MMK_MAP_SHARED | MMK_MAP_ANONYMOUS, -1, 0) : a;
 	err = s < 0 ? s : 0;
 	if (!err)
 		err = mmk_fill(q, (uint64_t)s, 1, PG, NULL);
@@ -447,24 +453,24 @@ static void act_spawn_open(struct run *r)
 }
 
 static const struct scenario scenarios[] = {
-	{"mmap_touch", {0}, setup_anon8, act_mmap_touch, verify_anon8},
-	{"mprotect_split", {0}, setup_anon8, act_mprotect_split, verify_anon8},
-	{"munmap_middle", {0}, setup_anon8, act_munmap_middle, NULL},
-	{"mremap_grow_move", {0}, setup_anon8, act_mremap, verify_anon8},
-	{"fork_cow", {0}, setup_anon8, act_fork, verify_anon8},
-	{"madvise_dontneed", {0}, setup_anon8, act_dontneed, verify_dontneed},
-	{"exec", {0}, setup_anon8, act_exec, NULL},
-	{"file_mmap_msync", {0}, setup_file, act_file, verify_file},
-	{"file_read_write", {0}, setup_file, act_file_io, verify_file},
-	{"swap_out", {.ram_bytes = 512 << 10, .swap_bytes = 1 << 20}, NULL, act_swap, NULL},
-	{"names_locks", {0}, setup_anon8, act_names_locks, verify_anon8},
-	{"shared_anon_fork", {0}, NULL, act_shared_anon, NULL},
-	{"brk_grow_shrink", {0}, NULL, act_brk, NULL},
-	{"mremap_file_dontfork", {0}, setup_file, act_file_mremap, verify_file},
-	{"populate_lock", {0}, setup_anon8, act_populate_lock, NULL},
-	{"file_lifecycle", {0}, NULL, act_file_lifecycle, NULL},
-	{"shmem_remove", {0}, NULL, act_shmem_remove, NULL},
-	{"spawn_open_fork", {0}, setup_file, act_spawn_open, verify_file},
+    {"mmap_touch", {0}, setup_anon8, act_mmap_touch, verify_anon8},
+    {"mprotect_split", {0}, setup_anon8, act_mprotect_split, verify_anon8},
+    {"munmap_middle", {0}, setup_anon8, act_munmap_middle, NULL},
+    {"mremap_grow_move", {0}, setup_anon8, act_mremap, verify_anon8},
+    {"fork_cow", {0}, setup_anon8, act_fork, verify_anon8},
+    {"madvise_dontneed", {0}, setup_anon8, act_dontneed, verify_dontneed},
+    {"exec", {0}, setup_anon8, act_exec, NULL},
+    {"file_mmap_msync", {0}, setup_file, act_file, verify_file},
+    {"file_read_write", {0}, setup_file, act_file_io, verify_file},
+    {"swap_out", {.ram_bytes = 512 << 10, .swap_bytes = 1 << 20}, NULL, act_swap, NULL},
+    {"names_locks", {0}, setup_anon8, act_names_locks, verify_anon8},
+    {"shared_anon_fork", {0}, NULL, act_shared_anon, NULL},
+    {"brk_grow_shrink", {0}, NULL, act_brk, NULL},
+    {"mremap_file_dontfork", {0}, setup_file, act_file_mremap, verify_file},
+    {"populate_lock", {0}, setup_anon8, act_populate_lock, NULL},
+    {"file_lifecycle", {0}, NULL, act_file_lifecycle, NULL},
+    {"shmem_remove", {0}, NULL, act_shmem_remove, NULL},
+    {"spawn_open_fork", {0}, setup_file, act_spawn_open, verify_file},
 };
 
 /* After a failure the system goes on: a new mapping, written, forked,
@@ -542,13 +548,13 @@ static int run_all(const struct scenario *s, bool persist)
 	return -1;
 }
 
-#define SCENARIO_TEST(i, nm)                                                          \
-	TEST(nm)                                                                      \
-	{                                                                             \
-		CHECK(strcmp(scenarios[i].name, #nm) == 0);                           \
-		CHECK(run_all(&scenarios[i], false) == 0);                            \
-		CHECK(run_all(&scenarios[i], true) == 0);                             \
-		CHECK(!host_leaked());                                                \
+#define SCENARIO_TEST(i, nm)                                                                       \
+	TEST(nm)                                                                                   \
+	{                                                                                          \
+		CHECK(strcmp(scenarios[i].name, #nm) == 0);                                        \
+		CHECK(run_all(&scenarios[i], false) == 0);                                         \
+		CHECK(run_all(&scenarios[i], true) == 0);                                          \
+		CHECK(!host_leaked());                                                             \
 	}
 
 SCENARIO_TEST(0, mmap_touch)
@@ -579,7 +585,7 @@ TEST(countdown_counts)
 	CHECK_EQ(mmk_mmap(fx.p, 0, PG, RW, PA, -1, 0), -ENOMEM);
 	CHECK_EQ(mmk_system_failures(fx.sys), 1);
 	CHECK(mmk_mmap(fx.p, 0, PG, RW, PA, -1, 0) > 0); /* one-shot: disarmed */
-	mmk_system_fail_after(fx.sys, 0, 1); /* PROT_READ: no merge, a new VMA */
+	mmk_system_fail_after(fx.sys, 0, 1);		 /* PROT_READ: no merge, a new VMA */
 	CHECK_EQ(mmk_mmap(fx.p, 0, PG, MMK_PROT_READ, PA, -1, 0), -ENOMEM);
 	CHECK_EQ(mmk_mmap(fx.p, 0, PG, MMK_PROT_READ, PA, -1, 0), -ENOMEM);
 	CHECK_EQ(mmk_system_failures(fx.sys), 2);

@@ -21,7 +21,7 @@
 #include "vma.h"
 
 #define PG 4096ULL
-#define A 0x40000000ULL /* where each test lays out its VMAs */
+#define A  0x40000000ULL /* where each test lays out its VMAs */
 #define PN (PA | MMK_MAP_NORESERVE | MMK_MAP_FIXED)
 
 /* A mapping of pages [first, first + n) from A; written when touch. */
@@ -41,13 +41,13 @@ static struct vmg vmg_new(struct vma *prev, struct vma *next, unsigned first, un
 {
 	struct vma *like = prev ? prev : next;
 	struct vmg g = {
-		.prev = prev,
-		.next = next,
-		.start = A + first * PG,
-		.end = A + (first + n) * PG,
-		.pgoff = (A >> 12) + first,
-		.flags = like->flags,
-		.file = like->file,
+	    .prev = prev,
+	    .next = next,
+	    .start = A + first * PG,
+	    .end = A + (first + n) * PG,
+	    .pgoff = (A >> 12) + first,
+	    .flags = like->flags,
+	    .file = like->file,
 	};
 	return g;
 }
@@ -63,18 +63,18 @@ static struct vma *merge_new(struct fixture *fx, struct vmg *g)
 }
 
 /* vma_merge_existing_range for [first, first + n) of mid with new flags. */
-static struct vma *merge_existing(struct fixture *fx, struct vma *mid, unsigned first,
-				  unsigned n, uint64_t flags, struct vmg *g)
+static struct vma *merge_existing(struct fixture *fx, struct vma *mid, unsigned first, unsigned n,
+				  uint64_t flags, struct vmg *g)
 {
 	struct mm *mm = fx->p->mm;
 	*g = (struct vmg){
-		.middle = mid,
-		.start = A + first * PG,
-		.end = A + (first + n) * PG,
-		.pgoff = mid->pgoff + ((A + first * PG - vma_start(mid)) >> 12),
-		.flags = flags,
-		.file = mid->file,
-		.anon_name = mid->anon_name,
+	    .middle = mid,
+	    .start = A + first * PG,
+	    .end = A + (first + n) * PG,
+	    .pgoff = mid->pgoff + ((A + first * PG - vma_start(mid)) >> 12),
+	    .flags = flags,
+	    .file = mid->file,
+	    .anon_name = mid->anon_name,
 	};
 	mmap_write_lock(mm);
 	struct vma *v = vma_merge_existing_range(mm, g);
@@ -82,13 +82,16 @@ static struct vma *merge_existing(struct fixture *fx, struct vma *mid, unsigned 
 	return v;
 }
 
-static int nvmas(struct fixture *fx) { return (int)fx->p->mm->vmas.count; }
+static int nvmas(struct fixture *fx)
+{
+	return (int)fx->p->mm->vmas.count;
+}
 
-#define CHECK_SPAN(v, first, last)                                                   \
-	do {                                                                         \
-		CHECK((v) != NULL);                                                  \
-		CHECK_EQ(vma_start(v), A + (first) * PG);                            \
-		CHECK_EQ(vma_end(v), A + (last) * PG);                               \
+#define CHECK_SPAN(v, first, last)                                                                 \
+	do {                                                                                       \
+		CHECK((v) != NULL);                                                                \
+		CHECK_EQ(vma_start(v), A + (first)*PG);                                            \
+		CHECK_EQ(vma_end(v), A + (last)*PG);                                               \
 	} while (0)
 
 /* ---- new range: vma_merge_new_range ------------------------------------- */
