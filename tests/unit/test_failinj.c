@@ -452,6 +452,58 @@ static void act_spawn_open(struct run *r)
 	STEP(r, err);
 }
 
+/* shmem and anonymous pages swapped out in a small RAM, a child forked
+ * over the swap entries, everything read back. */
+static void act_shmem_swap(struct run *r)
+{
+	mmk_proc *p = r->fx.p, *c = NULL;
+	int64_t s = mmk_mmap(p, 0, 96 * PG, RW, MMK_MAP_SHARED | MMK_MAP_ANONYMOUS, -1, 0);
+	STEP(r, s);
+	int64_t a = mmk_mmap(p, 0, 96 * PG, RW, PA, -1, 0);
+	STEP(r, a);
+	for (unsigned i = 0; i < 96; i++) {
+		STEP(r, mmk_fill(p, (uint64_t)s + i * PG, (int)(i + 1), 8, NULL));
+		STEP(r, mmk_fill(p, (uint64_t)a + i * PG, (int)(i + 2), 8, NULL));
+	}
+	STEP(r, mmk_fork(p, &c));
+	int64_t err = 0;
+	for (unsigned i = 0; i < 96 && !err; i += 7) {
+		unsigned char b[2];
+		err = mmk_load(c, (uint64_t)s + i * PG, &b[0], 1, NULL);
+		if (!err)
+			err = mmk_load(c, (uint64_t)a + i * PG, &b[1], 1, NULL);
+		if (!err && (b[0] != (unsigned char)(i + 1) || b[1] != (unsigned char)(i + 2)))
+			snprintf(r->bad, sizeof(r->bad), "page %u reads %u %u", i, b[0], b[1]);
+	}
+	mmk_exit(c);
+	STEP(r, err);
+}
+
+/* The system's own file access, readahead and mincore on a mapping,
+ * MS_INVALIDATE. */
+static void act_readahead(struct run *r)
+{
+	mmk_proc *p = r->fx.p;
+	static unsigned char data[24 * PG];
+	memset(data, 0x61, sizeof(data));
+	STEP(r, mmk_sys_file_create(r->fx.sys, "h", data, sizeof(data)));
+	STEP(r, mmk_sys_file_write(r->fx.sys, "h", PG, data, PG));
+	int fd = mmk_open(p, "h", MMK_O_RDWR, 0);
+	STEP(r, fd);
+	int64_t a = mmk_mmap(p, 0, 24 * PG, MMK_PROT_READ, MMK_MAP_SHARED, fd, 0);
+	mmk_close(p, fd);
+	STEP(r, a);
+	STEP(r, mmk_madvise(p, (uint64_t)a, 24 * PG, MMK_MADV_WILLNEED));
+	unsigned char vec[24];
+	STEP(r, mmk_mincore(p, (uint64_t)a, 24 * PG, vec));
+	unsigned char b;
+	STEP(r, mmk_load(p, (uint64_t)a + 20 * PG, &b, 1, NULL));
+	if (b != 0x61)
+		snprintf(r->bad, sizeof(r->bad), "file page reads %u", b);
+	STEP(r, mmk_msync(p, (uint64_t)a, 24 * PG, MMK_MS_INVALIDATE));
+	STEP(r, mmk_sys_file_read(r->fx.sys, "h", 3 * PG, data, PG));
+}
+
 static const struct scenario scenarios[] = {
     {"mmap_touch", {0}, setup_anon8, act_mmap_touch, verify_anon8},
     {"mprotect_split", {0}, setup_anon8, act_mprotect_split, verify_anon8},
@@ -471,6 +523,9 @@ static const struct scenario scenarios[] = {
     {"file_lifecycle", {0}, NULL, act_file_lifecycle, NULL},
     {"shmem_remove", {0}, NULL, act_shmem_remove, NULL},
     {"spawn_open_fork", {0}, setup_file, act_spawn_open, verify_file},
+    {"shmem_swap_fork", {.ram_bytes = 512 << 10, .swap_bytes = 1 << 20}, NULL, act_shmem_swap,
+     NULL},
+    {"readahead_mincore", {0}, NULL, act_readahead, NULL},
 };
 
 /* After a failure the system goes on: a new mapping, written, forked,
@@ -575,6 +630,8 @@ SCENARIO_TEST(14, populate_lock)
 SCENARIO_TEST(15, file_lifecycle)
 SCENARIO_TEST(16, shmem_remove)
 SCENARIO_TEST(17, spawn_open_fork)
+SCENARIO_TEST(18, shmem_swap_fork)
+SCENARIO_TEST(19, readahead_mincore)
 
 /* The countdown itself: the Nth allocation fails once, or from then on. */
 TEST(countdown_counts)
