@@ -57,6 +57,17 @@ struct run {
 
 /* fx_done() without a shell: the scenarios leave only plain files in the
  * root, and a run is thousands of systems. */
+static int dir_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	return rmdir(dir);
+}
+
 static int fx_finish(struct fixture *fx)
 {
 	int ret = fx_check(fx);
@@ -65,13 +76,7 @@ static int fx_finish(struct fixture *fx)
 	fx->p = NULL;
 	if (mmk_system_destroy(fx->sys))
 		ret = -1;
-	DIR *d = opendir(fx->dir);
-	for (struct dirent *e; d && (e = readdir(d));)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlinkat(dirfd(d), e->d_name, 0);
-	if (d)
-		closedir(d);
-	if (rmdir(fx->dir))
+	if (dir_remove(fx->dir))
 		ret = -1;
 	return ret;
 }
@@ -632,6 +637,50 @@ SCENARIO_TEST(16, shmem_remove)
 SCENARIO_TEST(17, spawn_open_fork)
 SCENARIO_TEST(18, shmem_swap_fork)
 SCENARIO_TEST(19, readahead_mincore)
+
+/* Teardown needs no memory: with every allocation failing, whole VMAs
+ * unmap, processes exit and destroy writes every dirty page back (Linux's
+ * munmap of whole VMAs, exit_mmap and writeback cannot fail for memory). */
+TEST(teardown_with_every_allocation_failing)
+{
+	struct fixture fx;
+	CHECK(fx_init(&fx) == 0);
+	fx_file(&fx, "f", 8 * PG, -1);
+	mmk_proc *c = NULL;
+	int fd = mmk_open(fx.p, "f", MMK_O_RDWR, 0);
+	CHECK(fd >= 0);
+	int64_t a = mmk_mmap(fx.p, 0, 8 * PG, RW, MMK_MAP_SHARED, fd, 0);
+	int64_t b = mmk_mmap(fx.p, 0, 8 * PG, RW, PA, -1, 0);
+	CHECK(a > 0 && b > 0);
+	CHECK(mmk_fill(fx.p, (uint64_t)a + 2 * PG, 0x5e, 2 * PG, NULL) == 0);
+	CHECK(fill_pages(fx.p, (uint64_t)b, 8, 1) == 0);
+	CHECK(mmk_fork(fx.p, &c) > 0);
+	CHECK(mmk_fill(c, (uint64_t)a + 6 * PG, 0x6f, PG, NULL) == 0);
+	mmk_system_fail_after(fx.sys, 0, 1);
+	CHECK_EQ(mmk_munmap(c, (uint64_t)b, 8 * PG), 0);
+	CHECK_EQ(mmk_exit(c), 0);
+	CHECK_EQ(mmk_munmap(fx.p, (uint64_t)a, 8 * PG), 0);
+	CHECK_EQ(mmk_close(fx.p, fd), 0);
+	CHECK_EQ(mmk_exit(fx.p), 0);
+	fx.p = NULL;
+	CHECK_EQ(mmk_system_destroy(fx.sys), 0);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/f", fx.dir);
+	static unsigned char buf[8 * PG];
+	int hfd = open(path, O_RDONLY);
+	CHECK(hfd >= 0);
+	CHECK_EQ(read(hfd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	close(hfd);
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		unsigned char want = (unsigned char)(i & 0xff);
+		if (i / PG == 2 || i / PG == 3)
+			want = 0x5e;
+		if (i / PG == 6)
+			want = 0x6f;
+		CHECK_EQ(buf[i], want);
+	}
+	CHECK(dir_remove(fx.dir) == 0);
+}
 
 /* The countdown itself: the Nth allocation fails once, or from then on. */
 TEST(countdown_counts)
