@@ -40,11 +40,12 @@ struct run {
 	uint64_t a;    /* the scenario's main mapping */
 };
 
-/* Evaluates a call; -ENOMEM stops the scenario, any other error is a bug. */
+/* Evaluates a call; -ENOMEM (or madvise's -EAGAIN for it) stops the
+ * scenario, any other error is a bug. */
 #define STEP(r, expr)                                                                              \
 	do {                                                                                       \
 		int64_t v_ = (int64_t)(expr);                                                      \
-		if (v_ == -ENOMEM) {                                                               \
+		if (v_ == -ENOMEM || v_ == -EAGAIN) {                                              \
 			(r)->enomem = 1;                                                           \
 			return;                                                                    \
 		}                                                                                  \
@@ -680,6 +681,41 @@ TEST(teardown_with_every_allocation_failing)
 		CHECK_EQ(buf[i], want);
 	}
 	CHECK(dir_remove(fx.dir) == 0);
+}
+
+/* madvise (and the anon-name prctl, which Linux runs through it) answer a
+ * split or merge that failed for memory -- an allocation or the
+ * max_map_count limit -- with -EAGAIN, not -ENOMEM (which for madvise means
+ * a hole): madvise_vma_behavior()'s "madvise() returns EAGAIN if kernel
+ * resources, such as slab, are temporarily unavailable", as the host
+ * kernel answers madvise(MADV_DONTFORK) at the map count limit.  mprotect
+ * and mlock keep -ENOMEM. */
+TEST(madvise_split_failure_is_eagain)
+{
+	struct fixture fx;
+	struct mmk_config c = {.max_map_count = 1};
+	CHECK(fx_init_cfg(&fx, &c) == 0);
+	int64_t a = mmk_mmap(fx.p, 0, 8 * PG, RW, PA, -1, 0);
+	CHECK(a > 0);
+	CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a + PG, PG, MMK_MADV_DONTFORK), -EAGAIN);
+	CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a + PG, PG, MMK_MADV_DONTDUMP), -EAGAIN);
+	CHECK_EQ(mmk_set_anon_name(fx.p, (uint64_t)a + PG, PG, "x"), -EAGAIN);
+	CHECK_EQ(mmk_mprotect(fx.p, (uint64_t)a + PG, PG, MMK_PROT_READ), -ENOMEM);
+	CHECK_EQ(mmk_mlock(fx.p, (uint64_t)a + PG, PG), -ENOMEM);
+	/* a hole is still -ENOMEM, after the advice was applied around it */
+	CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a + 8 * PG, PG, MMK_MADV_DONTFORK), -ENOMEM);
+	CHECK(fx_finish(&fx) == 0);
+
+	/* the same with the allocation failing instead of the limit */
+	CHECK(fx_init(&fx) == 0);
+	a = mmk_mmap(fx.p, 0, 8 * PG, RW, PA, -1, 0);
+	CHECK(a > 0);
+	mmk_system_fail_after(fx.sys, 0, 1);
+	CHECK_EQ(mmk_madvise(fx.p, (uint64_t)a + PG, PG, MMK_MADV_DONTFORK), -EAGAIN);
+	CHECK_EQ(mmk_set_anon_name(fx.p, (uint64_t)a + PG, PG, "x"), -EAGAIN);
+	CHECK_EQ(mmk_mprotect(fx.p, (uint64_t)a + PG, PG, MMK_PROT_READ), -ENOMEM);
+	mmk_system_fail_after(fx.sys, -1, 0);
+	CHECK(fx_finish(&fx) == 0);
 }
 
 /* The countdown itself: the Nth allocation fails once, or from then on. */
