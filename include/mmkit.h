@@ -324,6 +324,26 @@ int mmk_sync(mmk_system *sys);
  * with len 0: no description). */
 int mmk_system_check(mmk_system *sys, char *buf, size_t len);
 
+/* Failure injection (SQLite's fault simulator, Linux's fail-nth; for
+ * tests): after the next @n internal allocations of sys made by the calling
+ * thread succeed (other threads -- kswapd, the flusher -- are not counted), the one after fails as if the
+ * host were out of memory -- every allocation counts: VMA objects, frames,
+ * page-table pages, page-cache index nodes, anon_vmas and their chains,
+ * inodes, open files, fd tables, names.  Then the countdown disarms itself,
+ * or, with @persist, every later allocation fails too.  @n < 0 disarms it
+ * and clears the count of injected failures.  While a test uses the
+ * countdown (armed, or a failure injected since it was armed), a failed
+ * frame allocation is not retried through reclaim and does not call the
+ * OOM killer (as Linux's fail_page_alloc fails before the allocator's slow
+ * path): the call, or the fault of mmk_access, returns -ENOMEM.  The
+ * system's state stays consistent whichever allocation fails
+ * (mmk_system_check passes, destroy finds no leak).  NULL: no-op. */
+void mmk_system_fail_after(mmk_system *sys, int64_t n, int persist);
+/* Allocation failures injected since the countdown was last armed (0 for
+ * a NULL system): 0 after a call means the call never reached the Nth
+ * allocation. */
+uint64_t mmk_system_failures(mmk_system *sys);
+
 /* Frames of the pool: total and currently free (0 for a NULL system). */
 uint64_t mmk_frames_total(mmk_system *sys);
 uint64_t mmk_frames_free(mmk_system *sys);

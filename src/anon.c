@@ -23,11 +23,12 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "internal.h"
 
-static struct anon_vma *anon_vma_alloc(void)
+static struct anon_vma *anon_vma_alloc(struct mmk_system *sys)
 {
-	struct anon_vma *av = calloc(1, sizeof(*av));
+	struct anon_vma *av = mmk_zalloc(sys, sizeof(*av));
 	if (!av)
 		return NULL;
 	av->root = av;
@@ -129,13 +130,13 @@ int anon_vma_prepare(struct vma *vma)
 {
 	if (vma->anon_vma)
 		return 0;
-	struct avc *avc = calloc(1, sizeof(*avc));
+	struct avc *avc = mmk_zalloc(vma->mm->sys, sizeof(*avc));
 	if (!avc)
 		return -ENOMEM;
 	struct anon_vma *av = find_mergeable_anon_vma(vma);
 	bool allocated = false;
 	if (!av) {
-		av = anon_vma_alloc();
+		av = anon_vma_alloc(vma->mm->sys);
 		if (!av) {
 			free(avc);
 			return -ENOMEM;
@@ -164,7 +165,7 @@ int anon_vma_clone(struct vma *dst, struct vma *src)
 	/* Walk src's chain; links are pushed at the head so dst ends up in
 	 * the reverse order, which nothing depends on. */
 	for (struct avc *pa = src->anon_vma_chain; pa; pa = pa->same_vma_next) {
-		struct avc *avc = calloc(1, sizeof(*avc));
+		struct avc *avc = mmk_zalloc(dst->mm->sys, sizeof(*avc));
 		if (!avc) {
 			unlink_anon_vmas(dst);
 			return -ENOMEM;
@@ -198,8 +199,8 @@ int anon_vma_fork(struct vma *vma, struct vma *pvma)
 		return err;
 	if (vma->anon_vma)
 		return 0; /* an existing anon_vma was reused */
-	struct anon_vma *av = anon_vma_alloc();
-	struct avc *avc = calloc(1, sizeof(*avc));
+	struct anon_vma *av = anon_vma_alloc(vma->mm->sys);
+	struct avc *avc = mmk_zalloc(vma->mm->sys, sizeof(*avc));
 	if (!av || !avc) {
 		free(av);
 		free(avc);

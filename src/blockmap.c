@@ -3,6 +3,7 @@
  * a sorted array of extents.
  */
 #include "blockmap.h"
+#include "failinj.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,8 +12,10 @@
 
 void blockmap_destroy(struct blockmap *bm)
 {
+	struct failinj *inj = bm->inj;
 	free(bm->ext);
 	memset(bm, 0, sizeof(*bm));
+	bm->inj = inj;
 }
 
 /* The index of the first extent whose last > idx (n if none). */
@@ -44,7 +47,8 @@ static int blockmap_reserve(struct blockmap *bm, size_t n)
 	size_t cap = bm->cap ? bm->cap * 2 : 4;
 	while (cap < n)
 		cap *= 2;
-	struct blockmap_extent *e = realloc(bm->ext, cap * sizeof(*e));
+	struct blockmap_extent *e =
+		failinj_should_fail(bm->inj) ? NULL : realloc(bm->ext, cap * sizeof(*e));
 	if (!e)
 		return -ENOMEM;
 	bm->ext = e;

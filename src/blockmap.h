@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct failinj;
+
 struct blockmap_extent {
 	uint64_t first, last; /* pages [first, last) */
 };
@@ -31,6 +33,7 @@ struct blockmap_extent {
 struct blockmap {
 	struct blockmap_extent *ext;
 	size_t n, cap;
+	struct failinj *inj; /* the system's countdown (failinj.h), or NULL */
 };
 
 /* Frees the extents; the map is empty afterwards. */

@@ -170,6 +170,8 @@ bool frame_pool_injecting(struct frame_pool *fp)
 /* Whether this allocation is the injected failure.  Caller holds fp->lock. */
 static bool frame_fail_now_locked(struct frame_pool *fp)
 {
+	if (failinj_should_fail(fp->inj))
+		return true;
 	if (fp->fail_after < 0)
 		return false;
 	if (fp->fail_after > 0) {

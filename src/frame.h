@@ -40,6 +40,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "failinj.h"
+
 #define FRAME_SIZE 4096u
 #define FRAME_SHIFT 12
 
@@ -114,6 +116,8 @@ struct frame_pool {
 	pfn_t fresh;           /* lock: frames [fresh, nframes) never allocated */
 	int64_t fail_after;    /* lock: -1 = off; else allocations that still succeed */
 	bool fail_persist;     /* lock: keep failing once fail_after reached 0 */
+	struct failinj *inj;   /* set before use, then immutable: the system's
+	                          countdown (failinj.h), or NULL */
 	frame_release_fn release;  /* set before use, then immutable; may be NULL */
 	void *release_arg;
 };
@@ -269,15 +273,17 @@ static inline _Atomic uint64_t *frame_lru_data(struct frame_pool *fp, pfn_t pfn)
 }
 
 /*
- * Failure injection (SQLite's sqlite3_test_control(FAULT_INSTALL) idea):
+ * This pool's own failure injection, for unit tests of a pool without a
+ * system (a system's tests use its countdown, fp->inj, which frame_alloc
+ * consults first; docs/ARCHITECTURE.md "Allocation failure"):
  * the next @after allocations succeed and the one after fails with -ENOMEM;
  * with @persist every later one fails too, until reset.  @after < 0 turns
  * injection off.
  */
 void frame_pool_inject_fail(struct frame_pool *fp, int64_t after, bool persist);
 
-/* Whether failure injection is on (an -ENOMEM then says nothing about
- * the free frames: reclaim and the OOM killer stand aside). */
+/* Whether this pool's own injection is on (an -ENOMEM then says nothing
+ * about the free frames: reclaim and the OOM killer stand aside). */
 bool frame_pool_injecting(struct frame_pool *fp);
 
 /*

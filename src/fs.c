@@ -49,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "commit.h"
 #include "internal.h"
 #include "pages.h"
@@ -65,7 +66,7 @@ static unsigned inode_hash(dev_t dev, ino_t ino)
 
 static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kind)
 {
-	struct mmk_inode *in = calloc(1, sizeof(*in));
+	struct mmk_inode *in = mmk_zalloc(sys, sizeof(*in));
 	if (!in)
 		return NULL;
 	in->sys = sys;
@@ -76,6 +77,7 @@ static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kin
 	pthread_mutex_init(&in->lock, NULL);
 	pcache_index_init(&in->pages);
 	pcache_index_init(&in->swapped);
+	in->pages.inj = in->swapped.inj = in->blocks.inj = &sys->failinj;
 	return in;
 }
 
@@ -102,13 +104,13 @@ struct mmk_inode *inode_new_internal(struct mmk_system *sys, enum inode_kind kin
 		in->nommap = true;
 		in->dev = makedev(0, 5);
 		in->ino = 4;
-		in->path = strdup("/dev/null");
+		in->path = mmk_strdup(sys, "/dev/null");
 	} else {
 		pthread_mutex_lock(&sys->lock);
 		in->ino = sys->next_shmem_ino++;
 		pthread_mutex_unlock(&sys->lock);
 		in->dev = makedev(0, 1);
-		in->path = strdup("/dev/zero");
+		in->path = mmk_strdup(sys, "/dev/zero");
 		atomic_store(&in->unlinked, true);
 	}
 	if (!in->path) {
@@ -258,7 +260,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 		}
 	}
 	struct mmk_inode *in = inode_alloc(sys, INODE_FILE);
-	char *path = strdup(abspath);
+	char *path = mmk_strdup(sys, abspath);
 	if (!in || !path) {
 		pthread_mutex_unlock(&sys->lock);
 		free(path);
@@ -352,7 +354,7 @@ int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mo
 static char *root_abspath(struct mmk_system *sys, const char *path)
 {
 	size_t n = strlen(sys->rootpath) + strlen(path) + 2;
-	char *out = malloc(n);
+	char *out = mmk_malloc(sys, n);
 	if (!out)
 		return NULL;
 	strcpy(out, sys->rootpath);
@@ -388,7 +390,7 @@ static char *root_abspath(struct mmk_system *sys, const char *path)
 
 struct mmk_file *file_new(struct mmk_inode *inode, int flags)
 {
-	struct mmk_file *f = calloc(1, sizeof(*f));
+	struct mmk_file *f = mmk_zalloc(inode->sys, sizeof(*f));
 	if (!f)
 		return NULL;
 	atomic_init(&f->refcount, 1);
@@ -450,7 +452,7 @@ static int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexe
 		int n = p->fdt.nfds ? p->fdt.nfds * 2 : 16;
 		if (n > FD_MAX)
 			n = FD_MAX;
-		struct fd_entry *nf = realloc(p->fdt.fds, (size_t)n * sizeof(*nf));
+		struct fd_entry *nf = mmk_realloc(p->sys, p->fdt.fds, (size_t)n * sizeof(*nf));
 		if (!nf)
 			return -ENOMEM;
 		memset(nf + p->fdt.nfds, 0, (size_t)(n - p->fdt.nfds) * sizeof(*nf));
@@ -492,7 +494,7 @@ int fdtable_copy(struct mmk_proc *dst, struct mmk_proc *src)
 {
 	pthread_mutex_lock(&src->fd_lock);
 	int n = src->fdt.nfds;
-	struct fd_entry *fds = n ? calloc((size_t)n, sizeof(*fds)) : NULL;
+	struct fd_entry *fds = n ? mmk_calloc(src->sys, (size_t)n, sizeof(*fds)) : NULL;
 	if (n && !fds) {
 		pthread_mutex_unlock(&src->fd_lock);
 		return -ENOMEM;

@@ -9,7 +9,9 @@
  *
  * madvise walks holes differently from mlock: it skips them and returns
  * -ENOMEM at the end; mlock fails at the first hole with -ENOMEM after
- * earlier VMAs were already changed.
+ * earlier VMAs were already changed.  So a split or merge that fails for
+ * memory is -EAGAIN from madvise and the naming prctl (as Linux's
+ * madvise_vma_behavior() answers), and -ENOMEM from mlock.
  */
 #include <errno.h>
 #include <string.h>
@@ -228,6 +230,11 @@ static int madvise_walk(struct mm *mm, uint64_t start, uint64_t end, int b, cons
 		} else {
 			err = madvise_pages(mm, v, start, tmp, b);
 		}
+		/* madvise_vma_behavior(): vma_modify's split or merge failed
+		 * for memory (an allocation, max_map_count): -EAGAIN, since
+		 * -ENOMEM means a hole */
+		if (!done && err == -ENOMEM)
+			err = -EAGAIN;
 		if (err || !done)
 			return err;
 		start = tmp;

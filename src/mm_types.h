@@ -41,6 +41,7 @@
 #include <sys/types.h>
 
 #include "blockmap.h"
+#include "failinj.h"
 #include "frame.h"
 #include "mmkit.h"
 #include "pcache_index.h"
@@ -395,6 +396,7 @@ struct mmk_system {
 	struct oom_control *oom;     /* the OOM killer (oom.c) */
 	struct refstring *refs;      /* OPT's reference string (refs.c), or NULL */
 	_Atomic uint64_t committed_as; /* vm_committed_as, pages (commit.c) */
+	struct failinj failinj;      /* the allocation-failure countdown (failinj.h) */
 };
 
 /* Emits a trace event if tracing is on. */

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "commit.h"
 #include "internal.h"
 #include "vma.h"
@@ -74,7 +75,7 @@ static uint64_t compute_mmap_base(const struct mmk_config *c)
 
 struct mm *mm_create(struct mmk_system *sys, int pid)
 {
-	struct mm *mm = calloc(1, sizeof(*mm));
+	struct mm *mm = mmk_zalloc(sys, sizeof(*mm));
 	if (!mm)
 		return NULL;
 	mm->sys = sys;
@@ -161,7 +162,7 @@ int mm_dup(struct mm *dst, struct mm *src)
 		n->file = v->file;
 		if (n->file)
 			file_get(n->file);
-		if (v->anon_name && !(n->anon_name = strdup(v->anon_name))) {
+		if (v->anon_name && !(n->anon_name = mmk_strdup(v->mm->sys, v->anon_name))) {
 			vma_free(n);
 			return -ENOMEM;
 		}

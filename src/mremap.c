@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "commit.h"
 #include "internal.h"
 #include "vma.h"
@@ -217,7 +218,7 @@ static struct vma *copy_vma(struct remap *r, struct vma **vp, uint64_t pgoff)
 	n->file = v->file;
 	if (n->file)
 		file_get(n->file);
-	if (v->anon_name && !(n->anon_name = strdup(v->anon_name))) {
+	if (v->anon_name && !(n->anon_name = mmk_strdup(v->mm->sys, v->anon_name))) {
 		vma_free(n);
 		return NULL;
 	}

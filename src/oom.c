@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "oom.h"
 #include "vmstat.h"
 
@@ -88,7 +89,7 @@ static bool select_bad_process(struct mmk_system *sys, struct oom_candidate *bes
 	pthread_mutex_lock(&sys->lock);
 	for (struct mmk_proc *p = sys->procs; p; p = p->next)
 		n++;
-	struct mmk_proc **v = n ? malloc(n * sizeof(*v)) : NULL;
+	struct mmk_proc **v = n ? mmk_malloc(sys, n * sizeof(*v)) : NULL;
 	n = 0;
 	for (struct mmk_proc *p = sys->procs; p && v; p = p->next)
 		if (!atomic_load(&p->killed))
@@ -142,7 +143,7 @@ static void oom_kill_process(struct mmk_system *sys, struct oom_candidate *c)
 int out_of_memory(struct mm *mm, struct mmk_siginfo *si)
 {
 	struct mmk_system *sys = mm->sys;
-	if (frame_pool_injecting(&sys->pool))
+	if (frame_pool_injecting(&sys->pool) || failinj_active(&sys->failinj))
 		return -ENOMEM; /* a test's injected failure, not a shortage */
 	if (atomic_load(&mm->oom_state))
 		return oom_killed(mm, si);

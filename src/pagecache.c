@@ -45,6 +45,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "lru.h"
 #include "pages.h"
 #include "swap.h"
@@ -240,7 +241,7 @@ struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 	for (int i = 0; i < INODE_HASH_SIZE; i++)
 		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
 			count++;
-	struct mmk_inode **v = count ? malloc(count * sizeof(*v)) : NULL;
+	struct mmk_inode **v = count ? mmk_malloc(sys, count * sizeof(*v)) : NULL;
 	if (!v)
 		*n = count; /* NULL with *n > 0: no memory */
 	if (v) {

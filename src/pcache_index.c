@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "failinj.h"
+
 #define PCI_BITS 6
 #define PCI_SLOTS (1u << PCI_BITS)
 #define PCI_MAX_HEIGHT 11 /* ceil(64 / 6) */
@@ -76,6 +78,8 @@ static uint64_t pci_clear_low(uint64_t key, unsigned bits)
 /* A new empty node for @level (0 = leaf), or NULL (-ENOMEM, real or injected). */
 static void *pci_node_alloc(struct pcache_index *x, unsigned level)
 {
+	if (failinj_should_fail(x->inj))
+		return NULL;
 	if (x->fail_after == 0)
 		return NULL;
 	if (x->fail_after > 0)
@@ -89,6 +93,7 @@ void pcache_index_init(struct pcache_index *x)
 	x->height = 0;
 	x->count = 0;
 	x->fail_after = -1;
+	x->inj = NULL;
 }
 
 static void pci_free_subtree(void *node, unsigned level)

@@ -32,11 +32,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct failinj;
+
 struct pcache_index {
 	void *root;         /* NULL when empty; a leaf when height == 1 */
 	unsigned height;    /* levels of nodes; 0 when empty */
 	uint64_t count;     /* keys present */
 	int64_t fail_after; /* -1 off; else node allocations that still succeed */
+	struct failinj *inj; /* the system's countdown (failinj.h), or NULL */
 };
 
 void pcache_index_init(struct pcache_index *x);
@@ -81,8 +84,10 @@ uint64_t pcache_index_lookup_range(const struct pcache_index *x, uint64_t first,
 uint64_t pcache_index_count(const struct pcache_index *x);
 
 /*
- * Failure injection: the next @after node allocations succeed and every
- * later one fails until called again; @after < 0 turns it off.
+ * This index's own failure injection, for unit tests: the next @after node
+ * allocations succeed and every later one fails until called again;
+ * @after < 0 turns it off.  Every node allocation also consults the
+ * system's countdown, x->inj (failinj.h), which the owner sets after init.
  */
 void pcache_index_inject_fail(struct pcache_index *x, int64_t after);
 

@@ -261,6 +261,8 @@ static void pt_slab_release_locked(struct pgtable *pt, struct pt_slab *victim)
 /* Whether the injected failure applies now.  Caller holds alloc_lock. */
 static bool pt_fail_now_locked(struct pgtable *pt)
 {
+	if (failinj_should_fail(pt->pool->inj))
+		return true;
 	if (pt->fail_after < 0)
 		return false;
 	if (pt->fail_after == 0)

@@ -77,6 +77,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "failinj.h"
 #include "frame.h"
 
 typedef uint64_t pte_t;
@@ -158,6 +159,9 @@ struct pt_pool {
 	uint32_t nr_free;           /* lock: slabs on the free list */
 	uint32_t max_free;          /* immutable after init */
 	uint64_t nr_out;            /* lock: slabs handed to pgtables (leak check) */
+	struct failinj *inj;        /* set before use, then immutable: the system's
+	                               countdown (failinj.h) every table allocation
+	                               consults, or NULL */
 };
 
 /* Sets up an empty pool that keeps at most @max_free empty slabs. */
@@ -276,9 +280,10 @@ uint64_t pgtable_nr_level(const struct pgtable *pt, int level);
 uint64_t pgtable_bytes(const struct pgtable *pt);
 
 /*
- * Failure injection: the next @after table allocations succeed and every
- * later one fails (-ENOMEM from walk) until called again; @after < 0 turns
- * it off.
+ * This pgtable's own failure injection, for unit tests: the next @after
+ * table allocations succeed and every later one fails (-ENOMEM from walk)
+ * until called again; @after < 0 turns it off.  Every table allocation
+ * also consults the system's countdown, pool->inj (failinj.h).
  */
 void pgtable_inject_fail(struct pgtable *pt, int64_t after);
 

@@ -617,13 +617,17 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 	struct reclaim *r = sys->reclaim;
 	int fruitless = 0, waits = 0;
 	for (int tries = 0; tries <= MAX_RECLAIM_RETRIES; tries++) {
+		uint64_t injected = failinj_hits(&sys->failinj);
 		int err = frame_alloc(&sys->pool, zeroed, out);
 		if (!err) {
 			if (free_frames(sys) < r->wmark_low)
 				kswapd_wake(sys);
 			return 0;
 		}
-		if (err != -ENOMEM || frame_pool_injecting(&sys->pool))
+		/* An injected failure is not a shortage: no reclaim, no retry
+		 * (Linux's should_fail_alloc_page() fails before the slow path). */
+		if (err != -ENOMEM || frame_pool_injecting(&sys->pool) ||
+		    failinj_hits(&sys->failinj) != injected)
 			return err;
 		kswapd_wake(sys);
 		struct scan_control sc = {.sys = sys, .held = held,

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "failinj.h"
 #include "slab.h"
 
 #define SLAB_CHUNK (2ULL << 20)
@@ -60,7 +61,8 @@ static int slab_grow(struct slab *s)
 	return 0;
 }
 
-void *slab_alloc(struct slab *s)
+/* Takes an object off the free list (growing it when empty), or NULL. */
+static void *slab_take(struct slab *s)
 {
 	pthread_mutex_lock(&s->lock);
 	if (!s->free && slab_grow(s)) {
@@ -73,6 +75,11 @@ void *slab_alloc(struct slab *s)
 	pthread_mutex_unlock(&s->lock);
 	memset(obj, 0, s->objsize);
 	return obj;
+}
+
+void *slab_alloc(struct slab *s)
+{
+	return failinj_should_fail(s->inj) ? NULL : slab_take(s);
 }
 
 void slab_free(struct slab *s, void *p)
@@ -88,8 +95,10 @@ void slab_free(struct slab *s, void *p)
 
 void *slab_magazine_alloc(struct slab_magazine *m, struct slab *s)
 {
+	if (failinj_should_fail(s->inj))
+		return NULL;
 	if (!m->n)
-		return slab_alloc(s);
+		return slab_take(s);
 	void *obj = m->objs[--m->n];
 	memset(obj, 0, s->objsize);
 	return obj;

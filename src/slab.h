@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct failinj;
+
 struct slab_chunk {
 	struct slab_chunk *next;
 };
@@ -16,6 +18,8 @@ struct slab {
 	void *free;           /* free objects, linked through their first word */
 	struct slab_chunk *chunks;
 	uint64_t inuse;       /* objects handed out (leak check) */
+	struct failinj *inj;  /* set before use, then immutable: the system's
+	                         countdown (failinj.h), or NULL */
 };
 
 /*
@@ -31,7 +35,8 @@ struct slab_magazine {
 };
 
 void slab_init(struct slab *s, size_t objsize);
-/* A zeroed object, or NULL when the host is out of memory. */
+/* A zeroed object, or NULL when the host is out of memory or the
+ * system's countdown (failinj.h) says so; likewise through a magazine. */
 void *slab_alloc(struct slab *s);
 void slab_free(struct slab *s, void *p);
 /* slab_alloc() / slab_free() through the magazine m: no lock while it has

@@ -95,9 +95,11 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 		err = -errno;
 		goto fail_root;
 	}
+	failinj_arm(&sys->failinj, -1, false);
 	err = frame_pool_init(&sys->pool, sys->cfg.ram_bytes);
 	if (err)
 		goto fail_path;
+	sys->pool.inj = &sys->failinj;
 	err = reclaim_init(sys); /* LRU, swap, kswapd, OOM killer, vmstat */
 	if (err) {
 		frame_pool_destroy(&sys->pool);
@@ -105,7 +107,9 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 	}
 	pthread_mutex_init(&sys->lock, NULL);
 	pt_pool_init(&sys->pt_pool, pt_pool_max_free(sys->cfg.ram_bytes));
+	sys->pt_pool.inj = &sys->failinj;
 	slab_init(&sys->vma_slab, sizeof(struct vma));
+	sys->vma_slab.inj = &sys->failinj;
 	sys->next_pid = 1;
 	sys->next_shmem_ino = 1;
 	sys->null_inode = inode_new_internal(sys, INODE_NULL, 0);
@@ -181,6 +185,17 @@ void mmk_system_set_trace(mmk_system *sys, mmk_trace_fn fn, void *arg)
 		return;
 	sys->trace_arg = arg;
 	sys->trace = fn;
+}
+
+void mmk_system_fail_after(mmk_system *sys, int64_t n, int persist)
+{
+	if (sys)
+		failinj_arm(&sys->failinj, n, persist);
+}
+
+uint64_t mmk_system_failures(mmk_system *sys)
+{
+	return sys ? atomic_load(&sys->failinj.hits) : 0;
 }
 
 uint64_t mmk_frames_total(mmk_system *sys)

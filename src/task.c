@@ -9,13 +9,14 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "internal.h"
 #include "oom.h"
 #include "vma.h"
 
 static struct mmk_proc *proc_alloc(struct mmk_system *sys)
 {
-	struct mmk_proc *p = calloc(1, sizeof(*p));
+	struct mmk_proc *p = mmk_zalloc(sys, sizeof(*p));
 	if (!p)
 		return NULL;
 	p->sys = sys;

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "commit.h"
 #include "internal.h"
 #include "vma.h"
@@ -329,7 +330,7 @@ static struct vma *vma_dup_attrs(struct vma *v)
 	n->pgoff = v->pgoff;
 	n->reserved = v->reserved;
 	n->is_heap = v->is_heap;
-	if (v->anon_name && !(n->anon_name = strdup(v->anon_name))) {
+	if (v->anon_name && !(n->anon_name = mmk_strdup(v->mm->sys, v->anon_name))) {
 		vma_free_object(n);
 		return NULL;
 	}
@@ -612,7 +613,7 @@ struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	}
 	if (set_name && !anon_name_eq(name, v->anon_name)) {
 		char *copy = NULL;
-		if (name && !(copy = strdup(name))) {
+		if (name && !(copy = mmk_strdup(mm->sys, name))) {
 			*err = -ENOMEM;
 			return NULL;
 		}

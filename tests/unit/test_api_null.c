@@ -51,6 +51,8 @@ TEST(systems)
 	CHECK_EQ(mmk_committed_as(NULL), 0);
 	CHECK_EQ(mmk_commit_limit(NULL), 0);
 	CHECK_EQ(mmk_frames_free(NULL), 0);
+	mmk_system_fail_after(NULL, 0, 0); /* does nothing */
+	CHECK_EQ(mmk_system_failures(NULL), 0);
 	CHECK_EQ(mmk_vmstat(NULL, &vs), -EINVAL);
 	CHECK_EQ(mmk_vmstat(fx.sys, NULL), -EINVAL);
 	CHECK_EQ(mmk_vmstat_text(NULL, buf, sizeof(buf)), -EINVAL);
