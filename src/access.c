@@ -312,9 +312,9 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 		if (a->op == ACC_LOAD && mm->tlb_lockless &&
 		    load_lockless_since(mm, va, a->dst + off, n, exec_gen))
 			return 0;
-		pthread_mutex_lock(&mm->ptl);
+		mmk_mutex_lock(&mm->ptl);
 		if (atomic_load_explicit(&mm->exec_gen, memory_order_relaxed) != exec_gen) {
-			pthread_mutex_unlock(&mm->ptl);
+			mmk_mutex_unlock(&mm->ptl);
 			return access_cut_by_exec(mm, si);
 		}
 		uint8_t *host = tlb_lookup_locked(mm, va, write);
@@ -323,7 +323,7 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 			if (mm->sys->refs)
 				refs_note(mm, va, host);
 		}
-		pthread_mutex_unlock(&mm->ptl);
+		mmk_mutex_unlock(&mm->ptl);
 		if (host)
 			return 0;
 		int err = handle_user_fault(mm, va, write, si);

@@ -25,11 +25,11 @@
 static bool on_i_mmap(struct vma *v)
 {
 	bool found = false;
-	pthread_mutex_lock(&v->file->inode->lock);
+	mmk_mutex_lock(&v->file->inode->lock);
 	for (struct vma *x = v->file->inode->i_mmap; x; x = x->i_mmap_next)
 		if (x == v)
 			found = true;
-	pthread_mutex_unlock(&v->file->inode->lock);
+	mmk_mutex_unlock(&v->file->inode->lock);
 	return found;
 }
 

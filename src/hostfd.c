@@ -114,9 +114,9 @@ static int hostfd_clear_append(int hfd)
 /* The access mode of the inode's descriptor, or -1 if it has none. */
 static int hostfd_acc_now(struct mmk_inode *in)
 {
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	int acc = in->hostfd >= 0 ? in->hostfd_acc : -1;
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return acc;
 }
 
@@ -171,7 +171,7 @@ int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
 		close(hfd);
 		return err;
 	}
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	if (in->hostfd < 0) {
 		hostfd_revalidate_locked(in, hfd);
 		in->hostfd = hfd;
@@ -183,7 +183,7 @@ int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
 		if (acc != O_RDONLY && dup3(hfd, in->hostfd, O_CLOEXEC) >= 0)
 			in->hostfd_acc = acc;
 	}
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	if (hfd >= 0)
 		close(hfd);
 	return 0;

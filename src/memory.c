@@ -52,7 +52,7 @@ int mm_pages_init(struct mm *mm)
 {
 	if (pgtable_init(&mm->pt, &mm->sys->pt_pool))
 		return -ENOMEM;
-	pthread_mutex_init(&mm->ptl, NULL);
+	mmk_mutex_init(&mm->ptl, LOCK_PTL);
 	mm->rss_anon = mm->rss_file = mm->rss_shmem = 0;
 	mm->hiwater_rss = mm->swap_ents = 0;
 	mm->min_flt = mm->maj_flt = 0;
@@ -78,7 +78,7 @@ void mm_pages_destroy(struct mm *mm)
 	/* exit_mmap() zapped every VMA first: a PTE left would leak its frame. */
 	pgtable_for_each(&mm->pt, 0, PGTABLE_VA_END, pte_left_behind, &mm->pid);
 	pgtable_destroy(&mm->pt);
-	pthread_mutex_destroy(&mm->ptl);
+	mmk_mutex_destroy(&mm->ptl);
 }
 
 /* ---- Protection rules ----------------------------------------------------------- */
@@ -271,18 +271,18 @@ void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
 
 void mm_tlb_exec(struct mm *mm)
 {
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	tlb_clear_all_locked(mm);
 	atomic_fetch_add_explicit(&mm->exec_gen, 1, memory_order_relaxed);
 	tlb_gen_bump(mm); /* even with nothing cleared: publishes exec_gen */
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 }
 
 void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
 {
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	tlb_flush_locked(mm, start, end);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 }
 
 /* ---- Zap ------------------------------------------------------------------------------ */
@@ -419,12 +419,12 @@ static int zap_pte_table(void *arg, const struct pte_run *run)
 void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows)
 {
 	struct zap_walk z = {.mm = mm, .even_cows = even_cows};
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	update_hiwater_rss_locked(mm);
 	z.big = ((end - start) >> PAGE_SHIFT) >= TLB_ENTRIES;
 	pgtable_for_each_table(&mm->pt, start, end, zap_pte_table, &z);
 	add_mm_rss_vec_locked(mm, &z.rss);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	TRACE(mm->sys, .kind = MMK_EV_ZAP, .pid = mm->pid, .start = start, .end = end);
 	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
 }
@@ -451,9 +451,9 @@ void mm_free_pgtables(struct mm *mm, uint64_t start, uint64_t end)
 	uint64_t e = end & ~(PMD_SIZE - 1);
 	if (s >= e)
 		return;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pgtable_free_range(&mm->pt, s, e);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 }
 
 /* ---- mprotect -------------------------------------------------------------------------- */
@@ -490,9 +490,9 @@ void mm_change_protection(struct mm *mm, struct vma *vma, uint64_t start, uint64
 			  uint64_t newflags)
 {
 	struct prot_walk w = {.mm = mm, .vma = vma, .newflags = newflags};
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pgtable_for_each(&mm->pt, start, end, prot_one, &w);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	if (w.flush)
 		TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start,
 		      .end = end);
@@ -542,14 +542,14 @@ static int move_walk_one(void *arg, uint64_t va, pte_t *ptep)
  */
 int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t len)
 {
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t off = 0; off < len;) {
 		uint64_t n = table_extent(old_addr + off, len - off);
 		n = table_extent(new_addr + off, n);
 		if (pgtable_walk(&mm->pt, old_addr + off, 0) &&
 		    !pgtable_walk(&mm->pt, new_addr + off, 1)) {
 			pgtable_free_range(&mm->pt, new_addr, new_addr + len);
-			pthread_mutex_unlock(&mm->ptl);
+			mmk_mutex_unlock(&mm->ptl);
 			return -ENOMEM;
 		}
 		off += n;
@@ -561,7 +561,7 @@ int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t l
 		struct move_walk w = {.mm = mm, .delta = (int64_t)(new_addr - old_addr)};
 		pgtable_for_each(&mm->pt, old_addr, old_addr + len, move_walk_one, &w);
 	}
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = old_addr,
 	      .end = old_addr + len);
 	return 0;
@@ -669,13 +669,13 @@ int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma
 	    .src = src,
 	    .cow = (f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE,
 	};
-	pthread_mutex_lock(&src->ptl);
-	pthread_mutex_lock(&dst->ptl);
+	mmk_mutex_lock(&src->ptl);
+	mmk_mutex_lock_nested(&dst->ptl); /* a new mm: nobody else nests them */
 	int err = pgtable_for_each_table(&src->pt, vma_start(src_vma), vma_end(src_vma),
 					 copy_pte_table, &w);
 	add_mm_rss_vec_locked(dst, &w.rss);
-	pthread_mutex_unlock(&dst->ptl);
-	pthread_mutex_unlock(&src->ptl);
+	mmk_mutex_unlock(&dst->ptl);
+	mmk_mutex_unlock(&src->ptl);
 	(void)dst_vma;
 	return err;
 }

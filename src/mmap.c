@@ -79,12 +79,12 @@ struct mm *mm_create(struct mmk_system *sys, int pid)
 		return NULL;
 	mm->sys = sys;
 	mm->pid = pid;
-	pthread_rwlock_init(&mm->mmap_lock, NULL);
+	mmk_rwlock_init(&mm->mmap_lock, LOCK_MMAP);
 	vma_tree_init(&mm->vmas);
 	mm->mmap_base = compute_mmap_base(&sys->cfg);
 	mm->start_brk = mm->brk = DEFAULT_START_BRK;
 	if (mm_pages_init(mm)) {
-		pthread_rwlock_destroy(&mm->mmap_lock);
+		mmk_rwlock_destroy(&mm->mmap_lock);
 		free(mm);
 		return NULL;
 	}
@@ -102,7 +102,7 @@ void mm_destroy(struct mm *mm)
 	slab_magazine_drain(&mm->vma_magazine, &mm->sys->vma_slab);
 	mmap_write_unlock(mm);
 	mm_pages_destroy(mm);
-	pthread_rwlock_destroy(&mm->mmap_lock);
+	mmk_rwlock_destroy(&mm->mmap_lock);
 	free(mm);
 }
 
@@ -119,10 +119,10 @@ void mm_exec_reset(struct mm *mm)
 	mm->def_flags = 0;
 	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 	mm->locked_vm_extra = mm->hiwater_vm = 0;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	MMK_BUG_ON(mm->rss_anon || mm->rss_file || mm->rss_shmem || mm->swap_ents);
 	mm->hiwater_rss = 0;
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	mm_tlb_exec(mm); /* last: the exec is done when an access sees it */
 	mm_debug_check(mm, "exec");
 	mmap_write_unlock(mm);
@@ -187,9 +187,9 @@ int mm_dup(struct mm *dst, struct mm *src)
 	}
 	/* dup_mm(): the child's peaks start at what it has now. */
 	dst->hiwater_vm = dst->total_vm;
-	pthread_mutex_lock(&dst->ptl);
+	mmk_mutex_lock(&dst->ptl);
 	dst->hiwater_rss = dst->rss_anon + dst->rss_file + dst->rss_shmem;
-	pthread_mutex_unlock(&dst->ptl);
+	mmk_mutex_unlock(&dst->ptl);
 	return 0;
 }
 
@@ -967,13 +967,13 @@ int mmk_set_brk_base(mmk_proc *p, uint64_t start_brk)
 static int reserve_pgtables(struct mm *mm, uint64_t start, uint64_t end)
 {
 	int err = 0;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t a = start; a < end; a = (a + PMD_SIZE) & ~(PMD_SIZE - 1))
 		if (!pgtable_walk(&mm->pt, a, 1)) {
 			err = -ENOMEM;
 			break;
 		}
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	return err;
 }
 

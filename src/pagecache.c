@@ -235,7 +235,7 @@ static int read_new_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out
 struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 {
 	*n = 0;
-	pthread_mutex_lock(&sys->lock);
+	mmk_mutex_lock(&sys->lock);
 	size_t count = 0;
 	for (int i = 0; i < INODE_HASH_SIZE; i++)
 		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
@@ -251,7 +251,7 @@ struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 			}
 		}
 	}
-	pthread_mutex_unlock(&sys->lock);
+	mmk_mutex_unlock(&sys->lock);
 	return v;
 }
 
@@ -342,9 +342,9 @@ int64_t pagecache_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off
 	uint8_t *dst = buf;
 	if (!len)
 		return 0;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	if (off >= in->size) {
-		pthread_mutex_unlock(&in->lock);
+		mmk_mutex_unlock(&in->lock);
 		return 0;
 	}
 	uint64_t n = in->size - off < len ? in->size - off : len;
@@ -377,7 +377,7 @@ int64_t pagecache_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off
 		done += chunk;
 	}
 	f->ra.prev_pos = off + done;
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return done ? (int64_t)done : err;
 }
 
@@ -618,9 +618,9 @@ int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint6
 	struct mmk_inode *in = f->inode;
 	if (!len)
 		return 0;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	int64_t ret = perform_write_locked(in, buf, len, off);
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return ret;
 }
 
@@ -633,12 +633,12 @@ int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint6
 int64_t pagecache_append(struct mmk_file *f, const void *buf, uint64_t len, uint64_t *end)
 {
 	struct mmk_inode *in = f->inode;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	uint64_t off = in->size;
 	int64_t ret = len ? perform_write_locked(in, buf, len, off) : 0;
 	if (ret >= 0)
 		*end = off + (uint64_t)ret;
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return ret;
 }
 
@@ -662,12 +662,12 @@ void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t l
 int pagecache_release(struct mmk_inode *in)
 {
 	int err = pagecache_writeback(in, 0, UINT64_MAX, false);
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	MMK_BUG_ON(in->i_mmap);
 	delete_range_locked(in, 0, UINT64_MAX);
 	shmem_swap_free_range_locked(in, 0, UINT64_MAX);
 	MMK_BUG_ON(in->nrpages || pcache_index_count(&in->pages));
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return err;
 }
 
@@ -707,10 +707,10 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 		return -EINVAL;
 	if (size > in->max_bytes)
 		return -EFBIG; /* inode_newsize_ok() */
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	if (in->kind == INODE_FILE && ftruncate(in->hostfd, (off_t)size) < 0) {
 		int err = -errno;
-		pthread_mutex_unlock(&in->lock);
+		mmk_mutex_unlock(&in->lock);
 		return err;
 	}
 	uint64_t old = in->size;
@@ -730,7 +730,7 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 	}
 	if (size <= old)
 		zero_eof_block_locked(in, size); /* ext4_truncate(), even to the same size */
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return 0;
 }
 
@@ -738,7 +738,7 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 {
 	static const uint8_t zeros[PAGE_SIZE];
 	int err = 0;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	uint64_t eof = size_to_pages(in->size);
 	if (last > eof)
 		last = eof;
@@ -756,6 +756,6 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 			err = host_pwrite_full(in->hostfd, zeros,
 					       end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
 	}
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return err;
 }

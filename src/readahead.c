@@ -193,11 +193,11 @@ void pagecache_willneed(struct mmk_inode *in, uint64_t first, uint64_t last)
 {
 	if (in->kind != INODE_FILE)
 		return;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	uint64_t eof = size_to_pages(in->size);
 	if (last > eof)
 		last = eof;
 	if (first < last)
 		ra_read_locked(in, first, last - first, 0);
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 }

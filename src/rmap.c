@@ -36,11 +36,11 @@ static int rmap_one_vma(struct rmap_walk *w, struct vma *vma)
 	uint64_t va = vma_start(vma) + ((index - vma->pgoff) << PAGE_SHIFT);
 	struct mm *mm = vma->mm;
 	int r = 0;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pte_t *ptep = pgtable_walk(&mm->pt, va, 0);
 	if (ptep && pte_present(*ptep) && !(*ptep & PTE_SPECIAL) && pte_pfn(*ptep) == w->pfn)
 		r = w->one(w, mm, vma, va, ptep);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	return r;
 }
 

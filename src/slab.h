@@ -6,12 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lock.h"
+
 struct slab_chunk {
 	struct slab_chunk *next;
 };
 
 struct slab {
-	pthread_mutex_t lock; /* protects everything below */
+	struct mmk_mutex lock; /* protects everything below */
 	size_t objsize;       /* immutable */
 	void *free;           /* free objects, linked through their first word */
 	struct slab_chunk *chunks;

@@ -201,7 +201,7 @@ int swap_init(struct mmk_system *sys)
 		free(sa);
 		return err;
 	}
-	pthread_mutex_init(&sa->lock, NULL);
+	mmk_mutex_init(&sa->lock, LOCK_SWAP);
 	sys->swap = sa;
 	return 0;
 }
@@ -214,7 +214,7 @@ void swap_destroy(struct mmk_system *sys)
 	if (sa->inuse)
 		MMK_BUG("%llu swap slots still in use at destroy", (unsigned long long)sa->inuse);
 	close(sa->fd);
-	pthread_mutex_destroy(&sa->lock);
+	mmk_mutex_destroy(&sa->lock);
 	free(sa->count);
 	free(sa->cache);
 	free(sa->free_slots);
@@ -227,9 +227,9 @@ bool swap_has_space(struct mmk_system *sys)
 	struct swap_area *sa = sys->swap;
 	if (!sa)
 		return false;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	bool room = sa->inuse < sa->nslots - 1;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return room;
 }
 
@@ -239,11 +239,11 @@ void swap_usage(struct mmk_system *sys, uint64_t *used, uint64_t *total, uint64_
 	*used = *total = *cached = 0;
 	if (!sa)
 		return;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	*used = sa->inuse;
 	*total = sa->nslots - 1;
 	*cached = sa->nr_cached;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 }
 
 /* get_swap_page(): a free slot, marked in use (count 0).  0 when full.
@@ -319,10 +319,10 @@ void swap_dup(struct mmk_system *sys, uint64_t slot)
 {
 	struct swap_area *sa = sys->swap;
 	slot_check(sa, slot);
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	MMK_BUG_ON(sa->count[slot] == 0 || sa->count[slot] == UINT32_MAX);
 	sa->count[slot]++;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 }
 
 void swap_entry_free(struct mmk_system *sys, uint64_t slot)
@@ -330,7 +330,7 @@ void swap_entry_free(struct mmk_system *sys, uint64_t slot)
 	struct swap_area *sa = sys->swap;
 	slot_check(sa, slot);
 	pfn_t drop = 0;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	MMK_BUG_ON(sa->count[slot] == 0);
 	sa->count[slot]--;
 	pfn_t pfn = sa->cache[slot];
@@ -341,7 +341,7 @@ void swap_entry_free(struct mmk_system *sys, uint64_t slot)
 	} else {
 		slot_maybe_free_locked(sa, (uint32_t)slot);
 	}
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	if (drop)
 		frame_put(&sys->pool, drop);
 }
@@ -350,9 +350,9 @@ uint32_t swap_count(struct mmk_system *sys, uint64_t slot)
 {
 	struct swap_area *sa = sys->swap;
 	slot_check(sa, slot);
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	uint32_t n = sa->count[slot];
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return n;
 }
 
@@ -360,9 +360,9 @@ bool swap_cached(struct mmk_system *sys, uint64_t slot)
 {
 	struct swap_area *sa = sys->swap;
 	slot_check(sa, slot);
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	bool c = sa->cache[slot] != 0;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return c;
 }
 
@@ -374,7 +374,7 @@ static int swap_cache_get(struct mmk_system *sys, uint32_t slot, pfn_t *out)
 {
 	struct swap_area *sa = sys->swap;
 	int r = -ENOENT;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	pfn_t pfn = sa->cache[slot];
 	if (pfn && page_test(pfn_to_page(&sys->pool, pfn), PG_locked)) {
 		r = -EBUSY;
@@ -383,7 +383,7 @@ static int swap_cache_get(struct mmk_system *sys, uint32_t slot, pfn_t *out)
 		*out = pfn;
 		r = 0;
 	}
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return r;
 }
 
@@ -399,11 +399,11 @@ static int swap_cache_get(struct mmk_system *sys, uint32_t slot, pfn_t *out)
 static bool swap_slot_hold(struct mmk_system *sys, uint32_t slot)
 {
 	struct swap_area *sa = sys->swap;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	bool held = sa->count[slot] != 0;
 	if (held)
 		sa->count[slot]++;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return held;
 }
 
@@ -414,7 +414,7 @@ static bool swap_cache_insert(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
 {
 	struct swap_area *sa = sys->swap;
 	bool cached = false;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	MMK_BUG_ON(sa->count[slot] == 0);
 	if (!sa->cache[slot]) {
 		struct page *pg = pfn_to_page(&sys->pool, pfn);
@@ -425,7 +425,7 @@ static bool swap_cache_insert(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
 		sa->nr_cached++;
 		cached = true;
 	}
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return cached;
 }
 
@@ -438,14 +438,14 @@ static bool swap_entry_mapped(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
 {
 	struct swap_area *sa = sys->swap;
 	bool left = false;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	MMK_BUG_ON(sa->count[slot] < 2 || sa->cache[slot] != pfn);
 	sa->count[slot] -= 2;
 	if (sa->count[slot] == 0 && !page_test(pfn_to_page(&sys->pool, pfn), PG_locked)) {
 		cache_del_locked(sys, sa, pfn);
 		left = true;
 	}
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return left;
 }
 
@@ -481,9 +481,9 @@ static enum fault_result swap_read_new(struct mm *mm, struct vma *vma, uint32_t 
 
 static bool pte_unchanged(struct mm *mm, pte_t *ptep, pte_t orig)
 {
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	bool same = *ptep == orig;
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	return same;
 }
 
@@ -542,9 +542,9 @@ enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, ui
 		return fr;
 	}
 	struct page *pg = pfn_to_page(fp, pfn);
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	if (*ptep != orig) {
-		pthread_mutex_unlock(&mm->ptl);
+		mmk_mutex_unlock(&mm->ptl);
 		if (fresh)
 			lru_add(sys, pfn); /* cached but unmapped: reclaim must see it */
 		swap_entry_free(sys, slot); /* the hold */
@@ -564,7 +564,7 @@ enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, ui
 		page_set(pg, PG_dirty); /* the only copy now */
 	}
 	pte_map_locked(mm, ptep, addr, pfn, bits); /* our pin becomes the PTE's reference */
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	if (left)
 		frame_put(fp, pfn); /* the swap cache's reference */
 	if (fresh) {
@@ -584,7 +584,7 @@ int swap_cache_add(struct mmk_system *sys, pfn_t pfn)
 		return -ENOSPC;
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	MMK_BUG_ON(page_test(pg, PG_swapcache) || !page_test(pg, PG_locked));
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	uint32_t slot = slot_alloc_locked(sa);
 	if (slot) {
 		frame_get(&sys->pool, pfn);
@@ -593,18 +593,18 @@ int swap_cache_add(struct mmk_system *sys, pfn_t pfn)
 		sa->cache[slot] = pfn;
 		sa->nr_cached++;
 	}
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return slot ? 0 : -ENOSPC;
 }
 
 bool swap_dup_cached(struct mmk_system *sys, uint64_t slot, pfn_t pfn)
 {
 	struct swap_area *sa = sys->swap;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	bool ok = sa->cache[slot] == pfn;
 	if (ok)
 		sa->count[slot]++;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return ok;
 }
 
@@ -623,7 +623,7 @@ bool swap_cache_done(struct mmk_system *sys, pfn_t pfn)
 	struct swap_area *sa = sys->swap;
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	bool left = false, freeable = false;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	if (page_test(pg, PG_swapcache)) {
 		uint32_t slot = (uint32_t)pg->private;
 		bool clean = !page_test(pg, PG_dirty);
@@ -637,7 +637,7 @@ bool swap_cache_done(struct mmk_system *sys, pfn_t pfn)
 		}
 	}
 	page_clear(pg, PG_locked);
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	if (left)
 		frame_put(&sys->pool, pfn); /* the cache's reference; the caller's pin remains */
 	return freeable;
@@ -648,14 +648,14 @@ void swap_cache_unlock(struct mmk_system *sys, pfn_t pfn)
 	struct swap_area *sa = sys->swap;
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	bool left = false;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	if (page_test(pg, PG_swapcache) && sa->count[pg->private] == 0) {
 		cache_del_locked(sys, sa, pfn);
 		left = true;
 		page_set(pg, PG_dirty); /* the only copy now */
 	}
 	page_clear(pg, PG_locked);
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	if (left)
 		frame_put(&sys->pool, pfn); /* the cache's reference; the caller's pin remains */
 }
@@ -666,11 +666,11 @@ void swap_cache_unlock(struct mmk_system *sys, pfn_t pfn)
 static void slot_put(struct mmk_system *sys, uint32_t slot)
 {
 	struct swap_area *sa = sys->swap;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	MMK_BUG_ON(sa->count[slot] == 0);
 	sa->count[slot]--;
 	slot_maybe_free_locked(sa, slot);
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 }
 
 int shmem_swapout_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
@@ -679,11 +679,11 @@ int shmem_swapout_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 	struct swap_area *sa = sys->swap;
 	if (!sa)
 		return -ENOSPC;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	uint32_t slot = slot_alloc_locked(sa);
 	if (slot)
 		sa->count[slot] = 1; /* the inode's swapped entry */
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	if (!slot)
 		return -ENOSPC;
 	int err = swap_io(sys, slot, pfn, true);
@@ -794,7 +794,7 @@ int swap_check(struct mmk_system *sys, const uint32_t *refs, uint32_t *frame_ref
 		snprintf(err, errlen, "out of memory checking swap");
 		return -ENOMEM;
 	}
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	for (uint32_t i = 0; i < sa->nfree_slots; i++) {
 		uint32_t s = sa->free_slots[i];
 		SWAP_CHECK(s && s < sa->fresh && !free_seen[s], "swap slot %u freed twice or bad", s);
@@ -831,7 +831,7 @@ int swap_check(struct mmk_system *sys, const uint32_t *refs, uint32_t *frame_ref
 	SWAP_CHECK(cached == sa->nr_cached, "swap: %llu cached, counted %llu",
 		   (unsigned long long)sa->nr_cached, (unsigned long long)cached);
 out:
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	free(free_seen);
 	return r;
 }

@@ -153,18 +153,18 @@ static void i_mmap_link(struct vma *v)
 {
 	if (!v->file)
 		return;
-	pthread_mutex_lock(&v->file->inode->lock);
+	mmk_mutex_lock(&v->file->inode->lock);
 	i_mmap_link_locked(v);
-	pthread_mutex_unlock(&v->file->inode->lock);
+	mmk_mutex_unlock(&v->file->inode->lock);
 }
 
 static void i_mmap_unlink(struct vma *v)
 {
 	if (!v->file)
 		return;
-	pthread_mutex_lock(&v->file->inode->lock);
+	mmk_mutex_lock(&v->file->inode->lock);
 	i_mmap_unlink_locked(v);
-	pthread_mutex_unlock(&v->file->inode->lock);
+	mmk_mutex_unlock(&v->file->inode->lock);
 }
 
 /* ---- Link, unlink, resize ----------------------------------------------------------- */
@@ -204,18 +204,18 @@ static struct anon_vma *vma_rmap_lock(struct vma *v)
 {
 	struct anon_vma *root = v->anon_vma ? v->anon_vma->root : NULL;
 	if (v->file)
-		pthread_mutex_lock(&v->file->inode->lock);
+		mmk_mutex_lock(&v->file->inode->lock);
 	if (root)
-		pthread_mutex_lock(&root->lock);
+		mmk_mutex_lock(&root->lock);
 	return root;
 }
 
 static void vma_rmap_unlock(struct vma *v, struct anon_vma *root)
 {
 	if (root)
-		pthread_mutex_unlock(&root->lock);
+		mmk_mutex_unlock(&root->lock);
 	if (v->file)
-		pthread_mutex_unlock(&v->file->inode->lock);
+		mmk_mutex_unlock(&v->file->inode->lock);
 }
 
 /* Changes v's range (order preserved) and pgoff, keeping counters right. */

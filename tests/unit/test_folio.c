@@ -22,11 +22,11 @@ static int order_at(mmk_proc *p, int fd, uint64_t pgoff)
 {
 	struct mmk_inode *in = fd_inode(p, fd);
 	pfn_t pfn;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	int r = pagecache_lookup_locked(in, pgoff, &pfn)
 		    ? -1
 		    : (int)page_folio_order(pfn_to_page(&in->sys->pool, pfn));
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return r;
 }
 
