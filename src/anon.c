@@ -71,6 +71,7 @@ static void root_unlock(struct anon_vma *av)
 /* Links vma to av through avc (anon_vma_chain_link).  Caller holds the root lock. */
 static void avc_link_locked(struct vma *vma, struct avc *avc, struct anon_vma *av)
 {
+	lock_assert_held(&av->root->lock);
 	avc->vma = vma;
 	avc->anon_vma = av;
 	avc->same_vma_next = vma->anon_vma_chain;

@@ -35,6 +35,7 @@ static bool on_i_mmap(struct vma *v)
 
 int mm_check(struct mm *mm, char *err, size_t errlen)
 {
+	mmap_assert_locked(mm);
 	if (vma_tree_check(&mm->vmas, err, errlen))
 		return -EUCLEAN;
 	uint64_t count = 0, total = 0, data = 0, exec = 0, stack = 0, locked = 0, committed = 0;

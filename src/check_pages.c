@@ -201,6 +201,7 @@ static int check_pte(void *arg, uint64_t va, pte_t *ptep)
 
 static int check_tlb_locked(struct pte_check *k)
 {
+	lock_assert_held(&k->mm->ptl);
 	struct mm *mm = k->mm;
 	for (int i = 0; i < TLB_ENTRIES; i++) {
 		uint64_t w = atomic_load_explicit(&mm->tlb[i].word, memory_order_relaxed);
@@ -222,6 +223,7 @@ static int check_tlb_locked(struct pte_check *k)
 
 int mm_check_pages(struct mm *mm, char *err, size_t errlen)
 {
+	mmap_assert_locked(mm);
 	struct pte_check k = {.c = {err, errlen}, .mm = mm};
 	mmk_mutex_lock(&mm->ptl);
 	int r = pgtable_check(&mm->pt, err, errlen);

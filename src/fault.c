@@ -103,6 +103,7 @@ static enum fault_result page_error(int err)
  */
 static pte_t *fault_pte_locked(struct vm_fault *vmf)
 {
+	lock_assert_held(&vmf->mm->ptl);
 	struct pgtable *pt = &vmf->mm->pt;
 	vmf->ptep = pgtable_walk(pt, vmf->addr, 0);
 	vmf->new_table = !vmf->ptep;
@@ -123,6 +124,7 @@ static pte_t *fault_pte_locked(struct vm_fault *vmf)
  */
 static void fault_account_locked(struct vm_fault *vmf)
 {
+	lock_assert_held(&vmf->mm->ptl);
 	if (vmf->major && !vmf->populate)
 		vmf->mm->maj_flt++;
 	else
@@ -135,6 +137,7 @@ static void fault_account_locked(struct vm_fault *vmf)
 static void map_page_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t addr, pfn_t pfn,
 			    uint64_t bits)
 {
+	lock_assert_held(&vmf->mm->ptl);
 	pte_map_cache_locked(vmf->mm, ptep, addr, pfn, bits);
 }
 
@@ -162,6 +165,7 @@ static bool folio_mappable(const struct vm_fault *vmf, uint64_t first, uint64_t 
  * folio is whole while cached) into pfns.  Caller holds the inode lock. */
 static void folio_pfns_locked(struct mmk_inode *in, uint64_t first, uint64_t nr, pfn_t *pfns)
 {
+	lock_assert_held(&in->lock);
 	for (uint64_t i = 0; i < nr; i += 64) {
 		unsigned n = nr - i < 64 ? (unsigned)(nr - i) : 64;
 		uint64_t got = pagecache_lookup_range_locked(in, first + i, n, pfns + i);
@@ -265,6 +269,8 @@ static unsigned fault_around_window(const struct vm_fault *vmf, uint64_t eof, ui
  */
 static bool fault_around_ok_locked(struct vm_fault *vmf, pte_t *ptep, pfn_t pfn)
 {
+	lock_assert_class_held(LOCK_INODE);
+	lock_assert_held(&vmf->mm->ptl);
 	uint32_t f = page_flags(pfn_to_page(mm_pool(vmf->mm), pfn));
 	return (f & PG_uptodate) && !(f & PG_readahead) && pte_none(*ptep);
 }
@@ -274,6 +280,7 @@ static bool fault_around_ok_locked(struct vm_fault *vmf, pte_t *ptep, pfn_t pfn)
 static bool fault_around_one_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t addr, pfn_t pfn,
 				    uint64_t bits)
 {
+	lock_assert_held(&vmf->mm->ptl);
 	if (!fault_around_ok_locked(vmf, ptep, pfn))
 		return false;
 	map_page_locked(vmf, ptep, addr, pfn, bits);
@@ -291,6 +298,8 @@ static bool fault_around_one_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t 
  */
 static bool fault_around_locked(struct vm_fault *vmf, struct mmk_inode *in)
 {
+	lock_assert_held(&in->lock);
+	lock_assert_held(&vmf->mm->ptl);
 	uint64_t eof = size_to_pages(in->size), first;
 	unsigned n = fault_around_window(vmf, eof, &first);
 	if (!n)
@@ -361,6 +370,8 @@ static bool fault_around_locked(struct vm_fault *vmf, struct mmk_inode *in)
  */
 static void map_folio_locked(struct vm_fault *vmf, struct mmk_inode *in, pfn_t pfn, uint64_t bits)
 {
+	lock_assert_held(&in->lock);
+	lock_assert_held(&vmf->mm->ptl);
 	struct frame_pool *fp = mm_pool(vmf->mm);
 	uint64_t nr, first = pagecache_folio_first(pfn_to_page(fp, pfn), vmf->pgoff, &nr);
 	pte_t *ptep0;
@@ -392,6 +403,8 @@ static void map_folio_locked(struct vm_fault *vmf, struct mmk_inode *in, pfn_t p
  */
 static void wp_page_shared_locked(struct vm_fault *vmf, struct mmk_inode *in, pte_t orig)
 {
+	lock_assert_held(&in->lock);
+	lock_assert_held(&vmf->mm->ptl);
 	*vmf->ptep = orig | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED; /* stays non-zero */
 	pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pte_pfn(orig)));
 }
@@ -406,6 +419,8 @@ static void wp_page_shared_locked(struct vm_fault *vmf, struct mmk_inode *in, pt
  */
 static bool file_fault_cached_locked(struct vm_fault *vmf, struct mmk_inode *in, pte_t orig)
 {
+	lock_assert_held(&in->lock);
+	lock_assert_held(&vmf->mm->ptl);
 	if (pte_none(orig)) {
 		if (!vmf->write)
 			return fault_around_locked(vmf, in);
@@ -426,6 +441,7 @@ static bool file_fault_cached_locked(struct vm_fault *vmf, struct mmk_inode *in,
  * someone did, and counts the fault.  Caller holds the inode lock. */
 static void map_cache_page(struct vm_fault *vmf, struct mmk_inode *in, pfn_t pfn, uint64_t bits)
 {
+	lock_assert_held(&in->lock);
 	struct mm *mm = vmf->mm;
 	mmk_mutex_lock(&mm->ptl);
 	if (pte_none(*vmf->ptep))
@@ -446,6 +462,7 @@ static void map_cache_page(struct vm_fault *vmf, struct mmk_inode *in, pfn_t pfn
  */
 static enum fault_result do_read_fault_locked(struct vm_fault *vmf, struct mmk_inode *in)
 {
+	lock_assert_held(&in->lock);
 	pfn_t pfn;
 	bool redo = false;
 	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major, &redo);
@@ -470,6 +487,7 @@ static enum fault_result do_read_fault_locked(struct vm_fault *vmf, struct mmk_i
  * (page_mkwrite + fault_dirty_shared_page).  Caller holds the inode lock. */
 static enum fault_result do_shared_fault_locked(struct vm_fault *vmf, struct mmk_inode *in)
 {
+	lock_assert_held(&in->lock);
 	pfn_t pfn;
 	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major, NULL);
 	if (err)
@@ -738,6 +756,7 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
  */
 static int prepare_anon_vma_exclusive(struct mm *mm, uint64_t addr)
 {
+	mmap_assert_locked(mm);
 	mmk_rwlock_unlock(&mm->mmap_lock);
 	mmk_rwlock_wrlock(&mm->mmap_lock);
 	struct vma *vma = vma_lookup(mm, addr);
@@ -756,6 +775,7 @@ static int prepare_anon_vma_exclusive(struct mm *mm, uint64_t addr)
  */
 static int expand_stack_for_fault(struct mm *mm, uint64_t addr)
 {
+	mmap_assert_locked(mm);
 	mmk_rwlock_unlock(&mm->mmap_lock);
 	mmk_rwlock_wrlock(&mm->mmap_lock);
 	struct vma *vma = find_vma(mm, addr);
@@ -905,6 +925,7 @@ static int populate_vma_range(struct mm *mm, struct vma *vma, uint64_t start, ui
 
 int mm_madvise_populate(struct mm *mm, uint64_t start, uint64_t end, bool write)
 {
+	mmap_assert_locked(mm);
 	for (uint64_t addr = start; addr < end;) {
 		struct vma *vma = find_vma(mm, addr);
 		if (!vma || vma_start(vma) > addr)
@@ -924,6 +945,7 @@ int mm_madvise_populate(struct mm *mm, uint64_t start, uint64_t end, bool write)
 
 int mm_populate(struct mm *mm, uint64_t start, uint64_t end)
 {
+	mmap_assert_locked(mm);
 	uint64_t addr = start;
 	while (addr < end) {
 		struct vma *vma = find_vma(mm, addr);

@@ -170,6 +170,7 @@ bool frame_pool_injecting(struct frame_pool *fp)
 /* Whether this allocation is the injected failure.  Caller holds fp->lock. */
 static bool frame_fail_now_locked(struct frame_pool *fp)
 {
+	lock_assert_held(&fp->lock);
 	if (fp->fail_after < 0)
 		return false;
 	if (fp->fail_after > 0) {
@@ -188,6 +189,7 @@ static bool frame_fail_now_locked(struct frame_pool *fp)
  */
 static pfn_t frame_take_locked(struct frame_pool *fp, bool *pristine)
 {
+	lock_assert_held(&fp->lock);
 	pfn_t pfn;
 
 	if (fp->free_head != 0) {
@@ -207,6 +209,7 @@ static pfn_t frame_take_locked(struct frame_pool *fp, bool *pristine)
 /* Puts a frame whose refcount reached 0 on the free list.  Caller holds fp->lock. */
 static void frame_give_locked(struct frame_pool *fp, pfn_t pfn)
 {
+	lock_assert_held(&fp->lock);
 	fp->pages[pfn].lru_next = fp->free_head;
 	fp->free_head = pfn;
 	fp->nfree++;
@@ -404,6 +407,7 @@ static int frame_check_zero_page(struct frame_pool *fp, char *err, size_t errlen
 static int frame_check_free_list_locked(struct frame_pool *fp, uint64_t *seen,
 					char *err, size_t errlen)
 {
+	lock_assert_held(&fp->lock);
 	uint64_t listed = 0;
 
 	for (pfn_t pfn = fp->free_head; pfn != 0; pfn = fp->pages[pfn].lru_next) {

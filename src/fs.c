@@ -441,6 +441,7 @@ struct mmk_file *fd_file(struct mmk_proc *p, int fd)
 /* Installs f at the lowest free fd; consumes the reference.  Caller holds fd_lock. */
 static int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexec)
 {
+	lock_assert_held(&p->fd_lock);
 	int fd = 0;
 	while (fd < p->fdt.nfds && p->fdt.fds[fd].file)
 		fd++;

@@ -133,6 +133,7 @@ static int64_t mtime_ns(const struct stat *st)
  */
 static void hostfd_revalidate_locked(struct mmk_inode *in, int hfd)
 {
+	lock_assert_held(&in->lock);
 	struct stat st;
 	if (!in->idle_stamped || fstat(hfd, &st) < 0)
 		return;
@@ -191,6 +192,7 @@ int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
 
 void hostfd_idle_locked(struct mmk_inode *in)
 {
+	lock_assert_held(&in->lock);
 	if (in->kind != INODE_FILE || in->hostfd < 0 || in->nrdirty ||
 	    atomic_load(&in->refcount) != 0)
 		return;

@@ -222,6 +222,14 @@ void lockdep_assert_held(const void *lock, enum lock_class cls, bool write, cons
 			     site, lock_class_name(held[i].cls), held[i].site);
 }
 
+void lockdep_assert_class_held(enum lock_class cls, const char *site)
+{
+	for (int i = 0; i < nheld; i++)
+		if (held[i].cls == cls)
+			return;
+	lockdep_fail("%s: some %s must be held here and none is", site, lock_class_name(cls));
+}
+
 #else
 typedef int lock_c_is_empty_in_release_builds;
 #endif

@@ -103,6 +103,8 @@ void lockdep_rwlock_lock(struct mmk_rwlock *l, bool write, const char *site);
 void lockdep_rwlock_unlock(struct mmk_rwlock *l, int write, const char *site);
 /* Aborts unless this thread holds @lock (for writing if @write). */
 void lockdep_assert_held(const void *lock, enum lock_class cls, bool write, const char *site);
+/* Aborts unless this thread holds some lock of class @cls. */
+void lockdep_assert_class_held(enum lock_class cls, const char *site);
 /* How many locks this thread holds (for tests). */
 int lockdep_depth(void);
 const char *lock_class_name(enum lock_class cls);
@@ -128,6 +130,9 @@ const char *lock_class_name(enum lock_class cls);
 #define lock_assert_held(l) lockdep_assert_held((l), (l)->cls, false, LOCK_SITE)
 /* The calling thread holds rwlock @l for writing. */
 #define lock_assert_write_held(l) lockdep_assert_held((l), (l)->cls, true, LOCK_SITE)
+/* The calling thread holds some lock of class @cls (where the caller's lock
+ * cannot be named from the arguments: "caller holds the inode lock"). */
+#define lock_assert_class_held(cls) lockdep_assert_class_held((cls), LOCK_SITE)
 
 #else /* !MMK_LOCKDEP: the plain pthread calls */
 
@@ -146,6 +151,7 @@ const char *lock_class_name(enum lock_class cls);
 #define mmk_rwlock_unlock(l) ((void)pthread_rwlock_unlock(&(l)->rw))
 #define lock_assert_held(l) ((void)0)
 #define lock_assert_write_held(l) ((void)0)
+#define lock_assert_class_held(cls) ((void)0)
 
 #endif /* MMK_LOCKDEP */
 

@@ -37,6 +37,7 @@ enum lru_list page_lru_list(struct page *pg)
 
 void lru_link_locked(struct mmk_system *sys, pfn_t pfn, enum lru_list l, bool at_head)
 {
+	lock_assert_held(&sys->lru->lock);
 	struct lru_head *h = &sys->lru->lists[l];
 	struct page *pg = lru_page(sys, pfn);
 	MMK_BUG_ON(page_test(pg, PG_lru));
@@ -65,6 +66,7 @@ void lru_link_locked(struct mmk_system *sys, pfn_t pfn, enum lru_list l, bool at
 
 void lru_unlink_locked(struct mmk_system *sys, pfn_t pfn)
 {
+	lock_assert_held(&sys->lru->lock);
 	struct page *pg = lru_page(sys, pfn);
 	MMK_BUG_ON(!page_test(pg, PG_lru));
 	struct lru_head *h = &sys->lru->lists[page_lru_list(pg)];
@@ -135,6 +137,7 @@ void lru_add(struct mmk_system *sys, pfn_t pfn)
 
 void lru_add_cache(struct mmk_system *sys, pfn_t pfn)
 {
+	lock_assert_class_held(LOCK_INODE);
 	mmk_mutex_lock(&sys->lru->lock);
 	sys->lru->nr_cache++;
 	mmk_mutex_unlock(&sys->lru->lock);
@@ -143,6 +146,7 @@ void lru_add_cache(struct mmk_system *sys, pfn_t pfn)
 
 void lru_del_cache(struct mmk_system *sys, pfn_t pfn)
 {
+	lock_assert_class_held(LOCK_INODE);
 	struct page *pg = lru_page(sys, pfn);
 	mmk_mutex_lock(&sys->lru->lock);
 	if (page_test(pg, PG_lru))
@@ -162,6 +166,7 @@ void lru_del(struct mmk_system *sys, pfn_t pfn)
 
 void lru_anon_unmapped(struct mmk_system *sys, pfn_t pfn)
 {
+	lock_assert_class_held(LOCK_PTL);
 	struct page *pg = lru_page(sys, pfn);
 	uint32_t f = page_flags(pg);
 	if (!(f & PG_anon))
@@ -228,6 +233,7 @@ void lru_lazyfree(struct mmk_system *sys, pfn_t pfn)
 
 int lru_check_locked(struct mmk_system *sys, uint8_t *listed, char *err, size_t errlen)
 {
+	lock_assert_held(&sys->lru->lock);
 	struct frame_pool *fp = &sys->pool;
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		struct lru_head *h = &sys->lru->lists[l];

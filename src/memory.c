@@ -95,6 +95,7 @@ bool vma_maps_writable(const struct vma *vma, uint64_t vm_flags)
 
 bool pte_may_upgrade_write(struct mm *mm, const struct vma *vma, uint64_t vm_flags, pte_t pte)
 {
+	lock_assert_held(&mm->ptl);
 	if (!(vm_flags & VM_WRITE) || (pte & PTE_SPECIAL) || !pte_present(pte))
 		return false;
 	if (vm_flags & VM_SHARED)
@@ -115,6 +116,7 @@ static uint64_t *rss_counter(struct mm *mm, uint32_t f)
 
 void rss_account_locked(struct mm *mm, struct page *pg, int delta)
 {
+	lock_assert_held(&mm->ptl);
 	*rss_counter(mm, page_flags(pg)) += (uint64_t)(int64_t)delta;
 }
 
@@ -136,6 +138,7 @@ static void rss_vec_add(struct rss_vec *rss, uint32_t f, int delta)
 /* add_mm_rss_vec().  Caller holds mm->ptl. */
 static void add_mm_rss_vec_locked(struct mm *mm, const struct rss_vec *rss)
 {
+	lock_assert_held(&mm->ptl);
 	mm->rss_anon += (uint64_t)rss->anon;
 	mm->rss_file += (uint64_t)rss->file;
 	mm->rss_shmem += (uint64_t)rss->shmem;
@@ -143,6 +146,7 @@ static void add_mm_rss_vec_locked(struct mm *mm, const struct rss_vec *rss)
 
 void update_hiwater_rss_locked(struct mm *mm)
 {
+	lock_assert_held(&mm->ptl);
 	uint64_t rss = mm->rss_anon + mm->rss_file + mm->rss_shmem;
 	if (rss > mm->hiwater_rss)
 		mm->hiwater_rss = rss;
@@ -150,6 +154,7 @@ void update_hiwater_rss_locked(struct mm *mm)
 
 void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits)
 {
+	lock_assert_held(&mm->ptl);
 	MMK_BUG_ON(!pte_none(*ptep));
 	if (pfn == ZERO_PFN) {
 		bits = (bits | PTE_SPECIAL) & ~(PTE_WRITE | PTE_DIRTY);
@@ -168,6 +173,8 @@ void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64
 
 void pte_map_cache_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits)
 {
+	lock_assert_class_held(LOCK_INODE);
+	lock_assert_held(&mm->ptl);
 	MMK_BUG_ON(!pte_none(*ptep) || pfn == ZERO_PFN);
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
 	page_dup_pte(pg);
@@ -179,6 +186,8 @@ void pte_map_cache_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, 
 unsigned pte_map_cache_run_locked(struct mm *mm, pte_t *ptep0, uint64_t addr0, const pfn_t *pfns,
 				  unsigned nr, uint64_t bits)
 {
+	lock_assert_class_held(LOCK_INODE);
+	lock_assert_held(&mm->ptl);
 	struct frame_pool *fp = mm_pool(mm);
 	unsigned mapped = 0;
 	uint32_t f = 0;
@@ -220,6 +229,7 @@ static void tlb_gen_bump(struct mm *mm)
 
 static bool tlb_clear_one_locked(struct mm *mm, uint64_t va)
 {
+	lock_assert_held(&mm->ptl);
 	uint64_t vpn = va >> PAGE_SHIFT;
 	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
 	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
@@ -232,6 +242,7 @@ static bool tlb_clear_one_locked(struct mm *mm, uint64_t va)
 /* Empties the whole TLB; whether it held anything. */
 static bool tlb_clear_all_locked(struct mm *mm)
 {
+	lock_assert_held(&mm->ptl);
 	bool cleared = false;
 	for (int i = 0; i < TLB_ENTRIES; i++) {
 		if (atomic_load_explicit(&mm->tlb[i].word, memory_order_relaxed)) {
@@ -244,17 +255,20 @@ static bool tlb_clear_all_locked(struct mm *mm)
 
 static void tlb_flush_one_locked(struct mm *mm, uint64_t va)
 {
+	lock_assert_held(&mm->ptl);
 	if (tlb_clear_one_locked(mm, va))
 		tlb_gen_bump(mm);
 }
 
 void tlb_flush_page_locked(struct mm *mm, uint64_t va)
 {
+	lock_assert_held(&mm->ptl);
 	tlb_flush_one_locked(mm, va);
 }
 
 void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
 {
+	lock_assert_held(&mm->ptl);
 	if (end <= start)
 		return;
 	bool cleared = false;
@@ -271,6 +285,7 @@ void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
 
 void mm_tlb_exec(struct mm *mm)
 {
+	mmap_assert_write_locked(mm);
 	mmk_mutex_lock(&mm->ptl);
 	tlb_clear_all_locked(mm);
 	atomic_fetch_add_explicit(&mm->exec_gen, 1, memory_order_relaxed);
@@ -296,6 +311,7 @@ void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
  */
 static void zap_present_page_locked(struct mm *mm, uint64_t va, pte_t pte, struct rss_vec *rss)
 {
+	lock_assert_held(&mm->ptl);
 	pfn_t pfn = pte_pfn(pte);
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
 	uint32_t f = page_flags(pg);
@@ -330,6 +346,7 @@ static void zap_present_page_locked(struct mm *mm, uint64_t va, pte_t pte, struc
  */
 static void zap_cleared_pte_locked(struct mm *mm, uint64_t va, pte_t pte, struct rss_vec *rss)
 {
+	lock_assert_held(&mm->ptl);
 	if (pte_is_swap(pte)) {
 		mm->swap_ents--;
 		swap_entry_free(mm->sys, pte_swp_offset(pte));
@@ -343,6 +360,7 @@ static void zap_cleared_pte_locked(struct mm *mm, uint64_t va, pte_t pte, struct
 
 void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
 {
+	lock_assert_held(&mm->ptl);
 	struct rss_vec rss = {0};
 	zap_cleared_pte_locked(mm, va, pgtable_clear_pte(&mm->pt, ptep), &rss);
 	add_mm_rss_vec_locked(mm, &rss);
@@ -510,6 +528,7 @@ static uint64_t table_extent(uint64_t a, uint64_t n)
 /* Moves the PTE of old_va (if any) to new_va, whose table exists. */
 static void move_one_locked(struct mm *mm, uint64_t old_va, uint64_t new_va)
 {
+	lock_assert_held(&mm->ptl);
 	pte_t *src = pgtable_walk(&mm->pt, old_va, 0);
 	if (!src || pte_none(*src))
 		return;
@@ -583,6 +602,8 @@ struct copy_walk {
  */
 static pte_t copy_present_pte(struct copy_walk *w, uint64_t va, pte_t *src_ptep, pte_t pte)
 {
+	lock_assert_held(&w->src->ptl);
+	lock_assert_held(&w->dst->ptl);
 	if (!(pte & PTE_SPECIAL)) {
 		pfn_t pfn = pte_pfn(pte);
 		struct page *pg = pfn_to_page(mm_pool(w->src), pfn);

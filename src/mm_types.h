@@ -356,6 +356,11 @@ struct mm {
 	atomic_int oom_state;        /* OOM_* (oom.c): chosen by the OOM killer, then reaped */
 };
 
+/* mmap_assert_locked() / mmap_assert_write_locked(): the calling thread holds
+ * mm->mmap_lock (in either mode / for writing); checked in debug builds. */
+#define mmap_assert_locked(mm) lock_assert_held(&(mm)->mmap_lock)
+#define mmap_assert_write_locked(mm) lock_assert_write_held(&(mm)->mmap_lock)
+
 /* mmk_proc - a simulated process (Linux: task_struct). */
 struct mmk_proc {
 	struct mmk_system *sys;   /* immutable */

@@ -135,6 +135,7 @@ void mm_exec_reset(struct mm *mm)
  */
 int mm_dup(struct mm *dst, struct mm *src)
 {
+	mmap_assert_write_locked(src);
 	dst->mmap_base = src->mmap_base;
 	dst->start_brk = src->start_brk;
 	dst->brk = src->brk;
@@ -381,6 +382,7 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
  */
 int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr)
 {
+	mmap_assert_write_locked(mm);
 	if (!(v->flags & VM_GROWSDOWN) || v->reserved)
 		return -EFAULT;
 	addr &= PAGE_MASK;

@@ -84,6 +84,7 @@ static void oom_badness(struct oom_candidate *c)
  */
 static bool select_bad_process(struct mmk_system *sys, struct oom_candidate *best)
 {
+	lock_assert_held(&sys->oom->lock);
 	size_t n = 0;
 	mmk_mutex_lock(&sys->lock);
 	for (struct mmk_proc *p = sys->procs; p; p = p->next)
@@ -122,6 +123,7 @@ static void oom_reap(struct mm *mm)
 /* oom_kill_process(): kill, report, reap.  Caller holds oom->lock. */
 static void oom_kill_process(struct mmk_system *sys, struct oom_candidate *c)
 {
+	lock_assert_held(&sys->oom->lock);
 	struct mm *mm = c->p->mm;
 	atomic_store(&c->p->killed, MMK_SIGKILL);
 	atomic_store(&mm->oom_state, OOM_VICTIM);

@@ -225,6 +225,7 @@ static void pt_pool_put(struct pt_pool *pool, struct pt_slab *s)
  * Caller holds alloc_lock. */
 static struct pt_slab *pt_slab_with_room_locked(struct pgtable *pt)
 {
+	lock_assert_held(&pt->alloc_lock);
 	if (pt->hint && pt->hint->nfree)
 		return pt->hint;
 	for (struct pt_slab *s = pt->slabs; s; s = s->next) {
@@ -247,6 +248,7 @@ static struct pt_slab *pt_slab_with_room_locked(struct pgtable *pt)
 /* Unlinks a slab with no live table and gives it back to the pool.  Caller holds alloc_lock. */
 static void pt_slab_release_locked(struct pgtable *pt, struct pt_slab *victim)
 {
+	lock_assert_held(&pt->alloc_lock);
 	struct pt_slab **pp = &pt->slabs;
 
 	while (*pp != victim)
@@ -261,6 +263,7 @@ static void pt_slab_release_locked(struct pgtable *pt, struct pt_slab *victim)
 /* Whether the injected failure applies now.  Caller holds alloc_lock. */
 static bool pt_fail_now_locked(struct pgtable *pt)
 {
+	lock_assert_held(&pt->alloc_lock);
 	if (pt->fail_after < 0)
 		return false;
 	if (pt->fail_after == 0)

@@ -116,6 +116,7 @@ enum verdict {
  */
 static bool isolate_locked(struct scan_control *sc, pfn_t pfn, struct isolated *iso)
 {
+	lock_assert_held(&sc->sys->lru->lock);
 	struct mmk_system *sys = sc->sys;
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	uint32_t f = page_flags(pg);

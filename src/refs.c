@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lru.h"
 #include "refs.h"
 
 #define NEVER UINT64_MAX
@@ -172,6 +173,7 @@ static void record_key(struct refstring *r, uint64_t key)
 
 void refs_note(struct mm *mm, uint64_t va, const void *host)
 {
+	lock_assert_held(&mm->ptl);
 	struct refstring *r = mm->sys->refs;
 	struct frame_pool *fp = mm_pool(mm);
 	pfn_t pfn = (pfn_t)(((const uint8_t *)host - fp->mem) / FRAME_SIZE);
@@ -209,6 +211,7 @@ static uint64_t first_use_after(const struct refstring *r, uint64_t key, uint64_
 
 uint64_t refs_next_use(struct mmk_system *sys, pfn_t pfn)
 {
+	lock_assert_held(&sys->lru->lock);
 	struct refstring *r = sys->refs;
 	if (!r || !r->next)
 		return 0;

@@ -111,6 +111,7 @@ void rmap_unmap_file(struct mmk_system *sys, pfn_t pfn)
  * caller of the walk pins the page): mapcount, RSS and TLB follow. */
 static pte_t unmap_pte_locked(struct rmap_walk *w, struct mm *mm, uint64_t va, pte_t *ptep)
 {
+	lock_assert_held(&mm->ptl);
 	update_hiwater_rss_locked(mm);
 	pte_t pte = pgtable_clear_pte(&mm->pt, ptep);
 	tlb_flush_page_locked(mm, va);

@@ -250,6 +250,7 @@ void swap_usage(struct mmk_system *sys, uint64_t *used, uint64_t *total, uint64_
  * Caller holds sa->lock. */
 static uint32_t slot_alloc_locked(struct swap_area *sa)
 {
+	lock_assert_held(&sa->lock);
 	uint32_t slot = 0;
 	if (sa->nfree_slots)
 		slot = sa->free_slots[--sa->nfree_slots];
@@ -263,6 +264,7 @@ static uint32_t slot_alloc_locked(struct swap_area *sa)
 /* Frees slot if nothing refers to it any more.  Caller holds sa->lock. */
 static void slot_maybe_free_locked(struct swap_area *sa, uint32_t slot)
 {
+	lock_assert_held(&sa->lock);
 	if (sa->count[slot] || sa->cache[slot])
 		return;
 	sa->free_slots[sa->nfree_slots++] = slot;
@@ -279,6 +281,7 @@ static void slot_check(struct swap_area *sa, uint64_t slot)
  * sa->lock is released).  Caller holds sa->lock. */
 static void cache_del_locked(struct mmk_system *sys, struct swap_area *sa, pfn_t pfn)
 {
+	lock_assert_held(&sa->lock);
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	uint32_t slot = (uint32_t)pg->private;
 	MMK_BUG_ON(sa->cache[slot] != pfn);
@@ -599,6 +602,7 @@ int swap_cache_add(struct mmk_system *sys, pfn_t pfn)
 
 bool swap_dup_cached(struct mmk_system *sys, uint64_t slot, pfn_t pfn)
 {
+	lock_assert_class_held(LOCK_PTL);
 	struct swap_area *sa = sys->swap;
 	mmk_mutex_lock(&sa->lock);
 	bool ok = sa->cache[slot] == pfn;
@@ -675,6 +679,7 @@ static void slot_put(struct mmk_system *sys, uint32_t slot)
 
 int shmem_swapout_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
+	lock_assert_held(&in->lock);
 	struct mmk_system *sys = in->sys;
 	struct swap_area *sa = sys->swap;
 	if (!sa)
@@ -700,6 +705,7 @@ int shmem_swapout_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 
 int shmem_swapin_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out, bool *major)
 {
+	lock_assert_held(&in->lock);
 	struct mmk_system *sys = in->sys;
 	uint32_t slot;
 	if (!pcache_index_count(&in->swapped) || pcache_index_lookup(&in->swapped, pgoff, &slot))
@@ -726,6 +732,7 @@ int shmem_swapin_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out, bool *
 
 int shmem_swap_read_locked(struct mmk_inode *in, uint64_t pgoff, void *buf)
 {
+	lock_assert_held(&in->lock);
 	struct mmk_system *sys = in->sys;
 	uint32_t slot;
 	if (!pcache_index_count(&in->swapped) || pcache_index_lookup(&in->swapped, pgoff, &slot))
@@ -745,6 +752,7 @@ int shmem_swap_read_locked(struct mmk_inode *in, uint64_t pgoff, void *buf)
 
 void shmem_swap_free_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last)
 {
+	lock_assert_held(&in->lock);
 	uint64_t key;
 	uint32_t slot;
 	for (uint64_t p = first; pcache_index_count(&in->swapped) && p < last &&
@@ -759,6 +767,7 @@ void shmem_swap_free_range_locked(struct mmk_inode *in, uint64_t first, uint64_t
 
 uint64_t shmem_swapped_locked(struct mmk_inode *in, uint64_t first, uint64_t last)
 {
+	lock_assert_held(&in->lock);
 	uint64_t n = 0, key;
 	uint32_t slot;
 	for (uint64_t p = first; pcache_index_count(&in->swapped) && p < last &&

@@ -124,6 +124,7 @@ void vma_account(struct vma *v, int sign)
 /* Puts v on its file's i_mmap list.  Caller holds v->file->inode->lock. */
 static void i_mmap_link_locked(struct vma *v)
 {
+	lock_assert_held(&v->file->inode->lock);
 	struct mmk_inode *in = v->file->inode;
 	v->i_mmap_prev = NULL;
 	v->i_mmap_next = in->i_mmap;
@@ -137,6 +138,7 @@ static void i_mmap_link_locked(struct vma *v)
 /* Takes v off its file's i_mmap list.  Caller holds v->file->inode->lock. */
 static void i_mmap_unlink_locked(struct vma *v)
 {
+	lock_assert_held(&v->file->inode->lock);
 	struct mmk_inode *in = v->file->inode;
 	if (v->i_mmap_prev)
 		v->i_mmap_prev->i_mmap_next = v->i_mmap_next;
@@ -310,6 +312,7 @@ void vma_set_flags(struct vma *v, uint64_t flags)
 /* Removes v entirely: its pages, its place, its object (caller holds mmap_lock). */
 void vma_remove(struct mm *mm, struct vma *v)
 {
+	mmap_assert_locked(mm);
 	TRACE(mm->sys, .kind = MMK_EV_VMA_REMOVE, .pid = mm->pid, .start = vma_start(v),
 	      .end = vma_end(v));
 	mm_zap_range(mm, v, vma_start(v), vma_end(v));

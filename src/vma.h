@@ -60,10 +60,6 @@ bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes);
 #define mmap_write_unlock(mm) mmk_rwlock_wrunlock(&(mm)->mmap_lock)
 #define mmap_read_lock(mm) mmk_rwlock_rdlock(&(mm)->mmap_lock)
 #define mmap_read_unlock(mm) mmk_rwlock_rdunlock(&(mm)->mmap_lock)
-/* mmap_assert_locked() / mmap_assert_write_locked(): the calling thread holds
- * mm->mmap_lock (in either mode / for writing); checked in debug builds. */
-#define mmap_assert_locked(mm) lock_assert_held(&(mm)->mmap_lock)
-#define mmap_assert_write_locked(mm) lock_assert_write_held(&(mm)->mmap_lock)
 
 /* Runs the invariant checker after a mutating call in debug builds. */
 void mm_debug_check(struct mm *mm, const char *what);

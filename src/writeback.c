@@ -53,6 +53,7 @@ struct flusher {
 /* Counts a page's PG_dirty change for a host file (nrdirty, flusher). */
 void dirty_account_locked(struct mmk_inode *in, int delta)
 {
+	lock_assert_held(&in->lock);
 	if (in->kind != INODE_FILE)
 		return;
 	in->nrdirty += (uint64_t)(int64_t)delta;
@@ -71,6 +72,7 @@ void dirty_account_locked(struct mmk_inode *in, int delta)
  */
 void pagecache_mark_dirty_locked(struct mmk_inode *in, struct page *pg)
 {
+	lock_assert_held(&in->lock);
 	if (page_test(pg, PG_dirty) || (page_set(pg, PG_dirty) & PG_dirty))
 		return;
 	if (in->kind != INODE_FILE)
@@ -115,6 +117,7 @@ int host_pwrite_full(int fd, const void *buf, uint64_t n, uint64_t pos)
  */
 static void page_mkclean_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
+	lock_assert_held(&in->lock);
 	for (struct vma *v = in->i_mmap; v; v = v->i_mmap_next) {
 		if (pgoff < v->pgoff || pgoff - v->pgoff >= vma_pages(v))
 			continue;
@@ -140,6 +143,7 @@ static void page_mkclean_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
  */
 int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
+	lock_assert_held(&in->lock);
 	struct page *pg = inode_page(in, pfn);
 	page_mkclean_locked(in, pgoff, pfn);
 	page_clear(pg, PG_dirty);
