@@ -52,9 +52,9 @@
 enum lock_class {
 	LOCK_OOM,         /* rank 0: oom->lock, taken with no other lock held */
 	LOCK_RECLAIM_RUN, /* rank 0: reclaim->run_lock, likewise */
-	LOCK_POS,         /* file->pos_lock (Linux's f_pos_lock) */
 	LOCK_MMAP,        /* mm->mmap_lock */
-	LOCK_FD,          /* proc->fd_lock (files_struct) */
+	LOCK_POS,         /* file->pos_lock (Linux's f_pos_lock); same rank as */
+	LOCK_FD,          /* proc->fd_lock: neither is taken under the other */
 	LOCK_INODE,       /* inode->lock */
 	LOCK_ANON_VMA,    /* anon_vma->root->lock */
 	LOCK_PTL,         /* mm->ptl */
