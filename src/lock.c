@@ -185,9 +185,9 @@ void lockdep_rwlock_init(struct mmk_rwlock *l, enum lock_class cls)
 	atomic_init(&l->readers, 0);
 }
 
-void lockdep_rwlock_lock(struct mmk_rwlock *l, bool write, const char *site)
+void lockdep_rwlock_lock(struct mmk_rwlock *l, bool write, bool nested, const char *site)
 {
-	check_order(l, l->cls, false, site);
+	check_order(l, l->cls, nested, site);
 	if (write) {
 		pthread_rwlock_wrlock(&l->rw);
 		atomic_store(&l->writer, SELF);

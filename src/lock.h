@@ -20,7 +20,8 @@
  *  - acquiring a lock (blocking) whose rank is not above every held lock's
  *    rank aborts, naming both locks and the call site: a wrong order, or a
  *    second lock of one class without the _nested annotation (Linux's
- *    spin_lock_nested(), for the one place two page-table locks nest: fork);
+ *    spin_lock_nested(), for fork, where the parent's mmap_lock and ptl are
+ *    held while the new child's are taken);
  *  - a trylock never violates order (it cannot deadlock) but is recorded, so
  *    locks taken under it are checked against it;
  *  - releasing a lock the thread does not hold, or releasing a read-held
@@ -98,7 +99,7 @@ void lockdep_mutex_unlock(struct mmk_mutex *l, const char *site);
 int lockdep_cond_wait(pthread_cond_t *c, struct mmk_mutex *l, const struct timespec *until,
 		      const char *site);
 void lockdep_rwlock_init(struct mmk_rwlock *l, enum lock_class cls);
-void lockdep_rwlock_lock(struct mmk_rwlock *l, bool write, const char *site);
+void lockdep_rwlock_lock(struct mmk_rwlock *l, bool write, bool nested, const char *site);
 /* write: 1 write, 0 read, -1 whichever the thread holds. */
 void lockdep_rwlock_unlock(struct mmk_rwlock *l, int write, const char *site);
 /* Aborts unless this thread holds @lock (for writing if @write). */
@@ -121,8 +122,9 @@ const char *lock_class_name(enum lock_class cls);
 #define mmk_cond_wait(c, l) ((void)lockdep_cond_wait((c), (l), NULL, LOCK_SITE))
 #define mmk_cond_timedwait(c, l, t) lockdep_cond_wait((c), (l), (t), LOCK_SITE)
 #define mmk_rwlock_init(l, cls) lockdep_rwlock_init((l), (cls))
-#define mmk_rwlock_rdlock(l) lockdep_rwlock_lock((l), false, LOCK_SITE)
-#define mmk_rwlock_wrlock(l) lockdep_rwlock_lock((l), true, LOCK_SITE)
+#define mmk_rwlock_rdlock(l) lockdep_rwlock_lock((l), false, false, LOCK_SITE)
+#define mmk_rwlock_wrlock(l) lockdep_rwlock_lock((l), true, false, LOCK_SITE)
+#define mmk_rwlock_wrlock_nested(l) lockdep_rwlock_lock((l), true, true, LOCK_SITE)
 #define mmk_rwlock_rdunlock(l) lockdep_rwlock_unlock((l), 0, LOCK_SITE)
 #define mmk_rwlock_wrunlock(l) lockdep_rwlock_unlock((l), 1, LOCK_SITE)
 #define mmk_rwlock_unlock(l) lockdep_rwlock_unlock((l), -1, LOCK_SITE)
@@ -146,6 +148,7 @@ const char *lock_class_name(enum lock_class cls);
 #define mmk_rwlock_init(l, cls) ((void)(cls), (void)pthread_rwlock_init(&(l)->rw, NULL))
 #define mmk_rwlock_rdlock(l) ((void)pthread_rwlock_rdlock(&(l)->rw))
 #define mmk_rwlock_wrlock(l) ((void)pthread_rwlock_wrlock(&(l)->rw))
+#define mmk_rwlock_wrlock_nested(l) ((void)pthread_rwlock_wrlock(&(l)->rw))
 #define mmk_rwlock_rdunlock(l) ((void)pthread_rwlock_unlock(&(l)->rw))
 #define mmk_rwlock_wrunlock(l) ((void)pthread_rwlock_unlock(&(l)->rw))
 #define mmk_rwlock_unlock(l) ((void)pthread_rwlock_unlock(&(l)->rw))

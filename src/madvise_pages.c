@@ -152,6 +152,7 @@ static int madvise_remove(struct vma *vma, uint64_t start, uint64_t end)
 
 int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int advice)
 {
+	mmap_assert_locked(mm);
 	if (start >= end)
 		return 0;
 	switch (advice) {
@@ -189,6 +190,7 @@ int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
  */
 void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, unsigned char *vec)
 {
+	mmap_assert_locked(mm);
 	uint64_t n = (end - start) >> PAGE_SHIFT;
 	bool file = vma->file != NULL;
 	mmk_mutex_lock(&mm->ptl);

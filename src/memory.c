@@ -449,6 +449,7 @@ void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows)
 
 void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
 {
+	mmap_assert_locked(mm);
 	MMK_BUG_ON(start < vma_start(vma) || end > vma_end(vma));
 	zap_pte_range(mm, start, end, true);
 }
@@ -463,6 +464,7 @@ void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
  */
 void mm_free_pgtables(struct mm *mm, uint64_t start, uint64_t end)
 {
+	mmap_assert_write_locked(mm);
 	if (end >= TASK_SIZE)
 		end = USER_VA_END;
 	uint64_t s = (start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
@@ -507,6 +509,7 @@ static int prot_one(void *arg, uint64_t va, pte_t *ptep)
 void mm_change_protection(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
 			  uint64_t newflags)
 {
+	mmap_assert_write_locked(mm);
 	struct prot_walk w = {.mm = mm, .vma = vma, .newflags = newflags};
 	mmk_mutex_lock(&mm->ptl);
 	pgtable_for_each(&mm->pt, start, end, prot_one, &w);
@@ -561,6 +564,7 @@ static int move_walk_one(void *arg, uint64_t va, pte_t *ptep)
  */
 int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t len)
 {
+	mmap_assert_write_locked(mm);
 	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t off = 0; off < len;) {
 		uint64_t n = table_extent(old_addr + off, len - off);

@@ -349,6 +349,7 @@ static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len,
 int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
 			  uint64_t pgoff, int flags)
 {
+	mmap_assert_write_locked(mm);
 	if (len > TASK_SIZE)
 		return -ENOMEM;
 	if (!file)
@@ -464,11 +465,13 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 int do_munmap_range_nb(struct mm *mm, uint64_t start, uint64_t end, struct vma **prevp,
 		       struct vma **nextp)
 {
+	mmap_assert_write_locked(mm);
 	return munmap_vmas(mm, find_vma(mm, start), start, end, prevp, nextp);
 }
 
 int do_munmap_range(struct mm *mm, uint64_t start, uint64_t end)
 {
+	mmap_assert_write_locked(mm);
 	return do_munmap_range_nb(mm, start, end, NULL, NULL);
 }
 

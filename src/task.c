@@ -84,7 +84,9 @@ int mmk_fork(mmk_proc *parent, mmk_proc **out)
 	if (!err) {
 		struct mm *pm = parent->mm;
 		mmap_write_lock(pm);
+		mmap_write_lock_nested(c->mm); /* dup_mmap's, as Linux's */
 		err = mm_dup(c->mm, pm);
+		mmap_write_unlock(c->mm);
 		mm_debug_check(pm, "fork (parent)");
 		mmap_write_unlock(pm);
 	}

@@ -173,6 +173,7 @@ static void i_mmap_unlink(struct vma *v)
 
 void vma_link(struct mm *mm, struct vma *v)
 {
+	mmap_assert_write_locked(mm);
 	vma_tree_insert(&mm->vmas, &v->node);
 	i_mmap_link(v);
 	vma_account(v, +1);
@@ -182,6 +183,7 @@ void vma_link(struct mm *mm, struct vma *v)
  * found without a search from the root. */
 void vma_link_after(struct mm *mm, struct vma *v, struct vma *prev)
 {
+	mmap_assert_write_locked(mm);
 	vma_tree_insert_after(&mm->vmas, prev ? &prev->node : NULL, &v->node);
 	i_mmap_link(v);
 	vma_account(v, +1);
@@ -190,6 +192,7 @@ void vma_link_after(struct mm *mm, struct vma *v, struct vma *prev)
 /* Removes v from the tree and the file's list; the caller zaps and frees it. */
 void vma_unlink(struct mm *mm, struct vma *v)
 {
+	mmap_assert_write_locked(mm);
 	vma_account(v, -1);
 	i_mmap_unlink(v);
 	vma_tree_remove(&mm->vmas, &v->node);
@@ -349,6 +352,7 @@ static struct vma *vma_dup_attrs(struct vma *v)
  */
 struct vma *__vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_below)
 {
+	mmap_assert_write_locked(mm);
 	MMK_BUG_ON(addr <= vma_start(v) || addr >= vma_end(v) || !PAGE_ALIGNED(addr));
 	struct vma *n = vma_dup_attrs(v);
 	if (!n)
@@ -387,6 +391,7 @@ struct vma *__vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_be
 /* split_vma(): refuses when the map count is already at its limit. */
 int vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_below)
 {
+	mmap_assert_write_locked(mm);
 	if (mm->vmas.count >= mm->sys->cfg.max_map_count)
 		return -ENOMEM;
 	return __vma_split(mm, v, addr, new_below) ? 0 : -ENOMEM;
@@ -478,6 +483,7 @@ static void trace_merge(struct mm *mm, struct vma *v)
  */
 struct vma *vma_merge_new_range(struct mm *mm, struct vmg *g)
 {
+	mmap_assert_write_locked(mm);
 	struct vma *prev = g->prev, *next = g->next;
 	if ((g->flags & VM_SPECIAL) || (!prev && !next))
 		return NULL;
@@ -517,6 +523,7 @@ nomem:
  */
 struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g)
 {
+	mmap_assert_write_locked(mm);
 	struct vma *mid = g->middle;
 	bool left_side = g->start == vma_start(mid);
 	bool right_side = g->end == vma_end(mid);
@@ -581,6 +588,7 @@ nomem:
 struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
 		       uint64_t flags, const char *name, bool set_name, int *err)
 {
+	mmap_assert_write_locked(mm);
 	struct vmg g = {
 		.prev = NULL,
 		.middle = v,

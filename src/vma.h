@@ -57,6 +57,8 @@ bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes);
 
 /* Locking helpers (macros, so lockdep names the caller's line). */
 #define mmap_write_lock(mm) mmk_rwlock_wrlock(&(mm)->mmap_lock)
+/* A second mm's lock under the first's: only fork's new, unseen child. */
+#define mmap_write_lock_nested(mm) mmk_rwlock_wrlock_nested(&(mm)->mmap_lock)
 #define mmap_write_unlock(mm) mmk_rwlock_wrunlock(&(mm)->mmap_lock)
 #define mmap_read_lock(mm) mmk_rwlock_rdlock(&(mm)->mmap_lock)
 #define mmap_read_unlock(mm) mmk_rwlock_rdunlock(&(mm)->mmap_lock)

@@ -209,6 +209,7 @@ int pagecache_writeback(struct mmk_inode *in, uint64_t start, uint64_t end, bool
 /* vfs_fsync_range() for msync(MS_SYNC) on a shared file mapping. */
 int pagecache_msync_vma(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int flags)
 {
+	mmap_assert_locked(mm);
 	if (!(flags & MMK_MS_SYNC) || !vma->file || !(vma->flags & VM_SHARED) || start >= end)
 		return 0;
 	return pagecache_writeback(vma->file->inode, vma_pgoff_of(vma, start),
