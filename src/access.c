@@ -76,6 +76,7 @@ struct acc {
  */
 static void tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
 {
+	lock_assert_held(&mm->ptl);
 	bool writable = (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY);
 	atomic_store_explicit(&mm->tlb[vpn % TLB_ENTRIES].word,
 			      tlb_word(vpn, pfn_to_virt(mm_pool(mm), pte_pfn(pte)), writable),
@@ -95,6 +96,7 @@ _Static_assert(PT_ENTRIES % TLB_FILL_AROUND == 0, "a group stays in one PTE tabl
 
 static void tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
 {
+	lock_assert_held(&mm->ptl);
 	uint64_t first = vpn & ~(uint64_t)(TLB_FILL_AROUND - 1);
 	pte_t *group = ptep - (vpn - first);
 	for (uint64_t i = 0; i < TLB_FILL_AROUND; i++) {
@@ -107,6 +109,7 @@ static void tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
 
 static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 {
+	lock_assert_held(&mm->ptl);
 	uint64_t vpn = va >> PAGE_SHIFT;
 	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
 	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
@@ -312,9 +315,9 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 		if (a->op == ACC_LOAD && mm->tlb_lockless &&
 		    load_lockless_since(mm, va, a->dst + off, n, exec_gen))
 			return 0;
-		pthread_mutex_lock(&mm->ptl);
+		mmk_mutex_lock(&mm->ptl);
 		if (atomic_load_explicit(&mm->exec_gen, memory_order_relaxed) != exec_gen) {
-			pthread_mutex_unlock(&mm->ptl);
+			mmk_mutex_unlock(&mm->ptl);
 			return access_cut_by_exec(mm, si);
 		}
 		uint8_t *host = tlb_lookup_locked(mm, va, write);
@@ -323,7 +326,7 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 			if (mm->sys->refs)
 				refs_note(mm, va, host);
 		}
-		pthread_mutex_unlock(&mm->ptl);
+		mmk_mutex_unlock(&mm->ptl);
 		if (host)
 			return 0;
 		int err = handle_user_fault(mm, va, write, si);

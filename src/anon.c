@@ -32,7 +32,7 @@ static struct anon_vma *anon_vma_alloc(struct mmk_system *sys)
 	if (!av)
 		return NULL;
 	av->root = av;
-	pthread_mutex_init(&av->lock, NULL);
+	mmk_mutex_init(&av->lock, LOCK_ANON_VMA);
 	return av;
 }
 
@@ -47,11 +47,11 @@ void anon_vma_put(struct anon_vma *av)
 		MMK_BUG_ON(av->vmas);
 		struct anon_vma *root = av->root, *parent = av->parent;
 		if (parent) {
-			pthread_mutex_lock(&root->lock);
+			mmk_mutex_lock(&root->lock);
 			parent->num_children--;
-			pthread_mutex_unlock(&root->lock);
+			mmk_mutex_unlock(&root->lock);
 		}
-		pthread_mutex_destroy(&av->lock);
+		mmk_mutex_destroy(&av->lock);
 		free(av);
 		if (parent && parent != root)
 			anon_vma_put(parent);
@@ -61,17 +61,18 @@ void anon_vma_put(struct anon_vma *av)
 
 static void root_lock(struct anon_vma *av)
 {
-	pthread_mutex_lock(&av->root->lock);
+	mmk_mutex_lock(&av->root->lock);
 }
 
 static void root_unlock(struct anon_vma *av)
 {
-	pthread_mutex_unlock(&av->root->lock);
+	mmk_mutex_unlock(&av->root->lock);
 }
 
 /* Links vma to av through avc (anon_vma_chain_link).  Caller holds the root lock. */
 static void avc_link_locked(struct vma *vma, struct avc *avc, struct anon_vma *av)
 {
+	lock_assert_held(&av->root->lock);
 	avc->vma = vma;
 	avc->anon_vma = av;
 	avc->same_vma_next = vma->anon_vma_chain;
@@ -154,7 +155,7 @@ int anon_vma_prepare(struct vma *vma)
 	root_unlock(av);
 	free(avc);
 	if (allocated) {
-		pthread_mutex_destroy(&av->lock);
+		mmk_mutex_destroy(&av->lock);
 		free(av);
 	}
 	return 0;

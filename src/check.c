@@ -25,16 +25,17 @@
 static bool on_i_mmap(struct vma *v)
 {
 	bool found = false;
-	pthread_mutex_lock(&v->file->inode->lock);
+	mmk_mutex_lock(&v->file->inode->lock);
 	for (struct vma *x = v->file->inode->i_mmap; x; x = x->i_mmap_next)
 		if (x == v)
 			found = true;
-	pthread_mutex_unlock(&v->file->inode->lock);
+	mmk_mutex_unlock(&v->file->inode->lock);
 	return found;
 }
 
 int mm_check(struct mm *mm, char *err, size_t errlen)
 {
+	mmap_assert_locked(mm);
 	if (vma_tree_check(&mm->vmas, err, errlen))
 		return -EUCLEAN;
 	uint64_t count = 0, total = 0, data = 0, exec = 0, stack = 0, locked = 0, committed = 0;

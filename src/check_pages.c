@@ -201,6 +201,7 @@ static int check_pte(void *arg, uint64_t va, pte_t *ptep)
 
 static int check_tlb_locked(struct pte_check *k)
 {
+	lock_assert_held(&k->mm->ptl);
 	struct mm *mm = k->mm;
 	for (int i = 0; i < TLB_ENTRIES; i++) {
 		uint64_t w = atomic_load_explicit(&mm->tlb[i].word, memory_order_relaxed);
@@ -222,8 +223,9 @@ static int check_tlb_locked(struct pte_check *k)
 
 int mm_check_pages(struct mm *mm, char *err, size_t errlen)
 {
+	mmap_assert_locked(mm);
 	struct pte_check k = {.c = {err, errlen}, .mm = mm};
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	int r = pgtable_check(&mm->pt, err, errlen);
 	if (!r)
 		r = pgtable_for_each(&mm->pt, 0, PGTABLE_VA_END, check_pte, &k);
@@ -240,7 +242,7 @@ int mm_check_pages(struct mm *mm, char *err, size_t errlen)
 			       (unsigned long long)mm->swap_ents, (unsigned long long)k.swap);
 	if (!r)
 		r = check_tlb_locked(&k);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	return r ? -EUCLEAN : 0;
 }
 
@@ -292,19 +294,19 @@ static int census_proc(struct frame_census *fc, struct mmk_proc *p)
 {
 	struct mm *mm = p->mm;
 	int err = 0;
-	pthread_rwlock_rdlock(&mm->mmap_lock);
-	pthread_mutex_lock(&mm->ptl);
+	mmk_rwlock_rdlock(&mm->mmap_lock);
+	mmk_mutex_lock(&mm->ptl);
 	pgtable_for_each(&mm->pt, 0, PGTABLE_VA_END, census_pte, fc);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	for (struct vma *v = node_vma(vma_tree_first(&mm->vmas)); v && !err; v = vma_next(v))
 		if (v->file)
 			err = census_add_inode(fc, v->file->inode);
-	pthread_rwlock_unlock(&mm->mmap_lock);
-	pthread_mutex_lock(&p->fd_lock);
+	mmk_rwlock_unlock(&mm->mmap_lock);
+	mmk_mutex_lock(&p->fd_lock);
 	for (int i = 0; i < p->fdt.nfds && !err; i++)
 		if (p->fdt.fds[i].file)
 			err = census_add_inode(fc, p->fdt.fds[i].file->inode);
-	pthread_mutex_unlock(&p->fd_lock);
+	mmk_mutex_unlock(&p->fd_lock);
 	return err;
 }
 
@@ -348,7 +350,7 @@ static int census_inode(struct frame_census *fc, struct mmk_inode *in)
 	int r = 0;
 	uint64_t pages = 0, dirty = 0, eof, key;
 	uint32_t val;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	eof = size_to_pages(in->size);
 	r = pcache_index_check(&in->pages, fc->c.err, fc->c.errlen);
 	if (!r)
@@ -402,7 +404,7 @@ static int census_inode(struct frame_census *fc, struct mmk_inode *in)
 		if (key == UINT64_MAX)
 			break;
 	}
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return r;
 }
 
@@ -441,7 +443,7 @@ int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen)
 	size_t nprocs = 0;
 	int r = fc.maps && fc.refs && fc.cached && fc.listed && fc.slot_refs ? 0 : -ENOMEM;
 
-	pthread_mutex_lock(&sys->lock);
+	mmk_mutex_lock(&sys->lock);
 	for (struct mmk_proc *p = sys->procs; p; p = p->next)
 		nprocs++;
 	procs = nprocs ? malloc(nprocs * sizeof(*procs)) : NULL;
@@ -453,7 +455,7 @@ int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen)
 	for (int i = 0; i < INODE_HASH_SIZE && !r; i++)
 		for (struct mmk_inode *in = sys->inodes[i]; in && !r; in = in->hash_next)
 			r = census_add_inode(&fc, in);
-	pthread_mutex_unlock(&sys->lock);
+	mmk_mutex_unlock(&sys->lock);
 
 	for (size_t i = 0; i < nprocs && !r; i++)
 		r = census_proc(&fc, procs[i]);
@@ -466,9 +468,9 @@ int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen)
 	if (!r)
 		r = swap_check(sys, fc.slot_refs, fc.refs, err, errlen);
 	if (!r) {
-		pthread_mutex_lock(&sys->lru->lock);
+		mmk_mutex_lock(&sys->lru->lock);
 		r = lru_check_locked(sys, fc.listed, err, errlen);
-		pthread_mutex_unlock(&sys->lru->lock);
+		mmk_mutex_unlock(&sys->lru->lock);
 	}
 	if (!r)
 		r = frame_pool_for_each_used(&sys->pool, census_compare, &fc);

@@ -102,6 +102,7 @@ void vm_acct_memory(struct mmk_system *sys, int64_t pages)
 
 int vm_enough_memory(struct mm *mm, uint64_t pages)
 {
+	mmap_assert_locked(mm);
 	const struct mmk_config *c = &mm->sys->cfg;
 	switch (c->overcommit_memory) {
 	case MMK_OVERCOMMIT_ALWAYS:

@@ -103,6 +103,7 @@ static enum fault_result page_error(int err)
  */
 static pte_t *fault_pte_locked(struct vm_fault *vmf)
 {
+	lock_assert_held(&vmf->mm->ptl);
 	struct pgtable *pt = &vmf->mm->pt;
 	vmf->ptep = pgtable_walk(pt, vmf->addr, 0);
 	vmf->new_table = !vmf->ptep;
@@ -123,6 +124,7 @@ static pte_t *fault_pte_locked(struct vm_fault *vmf)
  */
 static void fault_account_locked(struct vm_fault *vmf)
 {
+	lock_assert_held(&vmf->mm->ptl);
 	if (vmf->major && !vmf->populate)
 		vmf->mm->maj_flt++;
 	else
@@ -135,6 +137,7 @@ static void fault_account_locked(struct vm_fault *vmf)
 static void map_page_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t addr, pfn_t pfn,
 			    uint64_t bits)
 {
+	lock_assert_held(&vmf->mm->ptl);
 	pte_map_cache_locked(vmf->mm, ptep, addr, pfn, bits);
 }
 
@@ -162,6 +165,7 @@ static bool folio_mappable(const struct vm_fault *vmf, uint64_t first, uint64_t 
  * folio is whole while cached) into pfns.  Caller holds the inode lock. */
 static void folio_pfns_locked(struct mmk_inode *in, uint64_t first, uint64_t nr, pfn_t *pfns)
 {
+	lock_assert_held(&in->lock);
 	for (uint64_t i = 0; i < nr; i += 64) {
 		unsigned n = nr - i < 64 ? (unsigned)(nr - i) : 64;
 		uint64_t got = pagecache_lookup_range_locked(in, first + i, n, pfns + i);
@@ -191,12 +195,12 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 {
 	struct mm *mm = vmf->mm;
 	if (!vmf->write && !mm->sys->cfg.no_zero_page) {
-		pthread_mutex_lock(&mm->ptl);
+		mmk_mutex_lock(&mm->ptl);
 		if (pte_none(*vmf->ptep))
 			pte_map_locked(mm, vmf->ptep, vmf->addr, ZERO_PFN,
 				       fault_access_bits(vmf) | PTE_ACCESSED);
 		fault_account_locked(vmf);
-		pthread_mutex_unlock(&mm->ptl);
+		mmk_mutex_unlock(&mm->ptl);
 		TRACE(mm->sys, .kind = MMK_EV_ZERO_PAGE, .pid = mm->pid, .addr = vmf->addr);
 		return FAULT_DONE;
 	}
@@ -207,10 +211,10 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 		return FAULT_OOM;
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
 	anon_page_init(pg, vmf);
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	fault_account_locked(vmf);
 	if (!pte_none(*vmf->ptep)) {
-		pthread_mutex_unlock(&mm->ptl);
+		mmk_mutex_unlock(&mm->ptl);
 		frame_put(mm_pool(mm), pfn);
 		return FAULT_DONE;
 	}
@@ -219,7 +223,7 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 	if (vmf->write || (vmf->vma->flags & VM_WRITE))
 		bits |= PTE_WRITE | PTE_DIRTY;
 	pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, bits);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	TRACE(mm->sys, .kind = MMK_EV_ANON_PAGE, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn);
 	return FAULT_DONE;
 }
@@ -267,6 +271,8 @@ static unsigned fault_around_window(const struct vm_fault *vmf, uint64_t eof, ui
  */
 static bool fault_around_ok_locked(struct vm_fault *vmf, pte_t *ptep, pfn_t pfn)
 {
+	lock_assert_class_held(LOCK_INODE);
+	lock_assert_held(&vmf->mm->ptl);
 	uint32_t f = page_flags(pfn_to_page(mm_pool(vmf->mm), pfn));
 	return (f & PG_uptodate) && !(f & PG_readahead) && pte_none(*ptep);
 }
@@ -276,6 +282,7 @@ static bool fault_around_ok_locked(struct vm_fault *vmf, pte_t *ptep, pfn_t pfn)
 static bool fault_around_one_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t addr, pfn_t pfn,
 				    uint64_t bits)
 {
+	lock_assert_held(&vmf->mm->ptl);
 	if (!fault_around_ok_locked(vmf, ptep, pfn))
 		return false;
 	map_page_locked(vmf, ptep, addr, pfn, bits);
@@ -293,6 +300,8 @@ static bool fault_around_one_locked(struct vm_fault *vmf, pte_t *ptep, uint64_t 
  */
 static bool fault_around_locked(struct vm_fault *vmf, struct mmk_inode *in)
 {
+	lock_assert_held(&in->lock);
+	lock_assert_held(&vmf->mm->ptl);
 	uint64_t eof = size_to_pages(in->size), first;
 	unsigned n = fault_around_window(vmf, eof, &first);
 	if (!n)
@@ -363,6 +372,8 @@ static bool fault_around_locked(struct vm_fault *vmf, struct mmk_inode *in)
  */
 static void map_folio_locked(struct vm_fault *vmf, struct mmk_inode *in, pfn_t pfn, uint64_t bits)
 {
+	lock_assert_held(&in->lock);
+	lock_assert_held(&vmf->mm->ptl);
 	struct frame_pool *fp = mm_pool(vmf->mm);
 	uint64_t nr, first = pagecache_folio_first(pfn_to_page(fp, pfn), vmf->pgoff, &nr);
 	pte_t *ptep0;
@@ -394,6 +405,8 @@ static void map_folio_locked(struct vm_fault *vmf, struct mmk_inode *in, pfn_t p
  */
 static void wp_page_shared_locked(struct vm_fault *vmf, struct mmk_inode *in, pte_t orig)
 {
+	lock_assert_held(&in->lock);
+	lock_assert_held(&vmf->mm->ptl);
 	*vmf->ptep = orig | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED; /* stays non-zero */
 	pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pte_pfn(orig)));
 }
@@ -408,6 +421,8 @@ static void wp_page_shared_locked(struct vm_fault *vmf, struct mmk_inode *in, pt
  */
 static bool file_fault_cached_locked(struct vm_fault *vmf, struct mmk_inode *in, pte_t orig)
 {
+	lock_assert_held(&in->lock);
+	lock_assert_held(&vmf->mm->ptl);
 	if (pte_none(orig)) {
 		if (!vmf->write)
 			return fault_around_locked(vmf, in);
@@ -428,12 +443,13 @@ static bool file_fault_cached_locked(struct vm_fault *vmf, struct mmk_inode *in,
  * someone did, and counts the fault.  Caller holds the inode lock. */
 static void map_cache_page(struct vm_fault *vmf, struct mmk_inode *in, pfn_t pfn, uint64_t bits)
 {
+	lock_assert_held(&in->lock);
 	struct mm *mm = vmf->mm;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	if (pte_none(*vmf->ptep))
 		map_folio_locked(vmf, in, pfn, bits);
 	fault_account_locked(vmf);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 }
 
 /*
@@ -448,6 +464,7 @@ static void map_cache_page(struct vm_fault *vmf, struct mmk_inode *in, pfn_t pfn
  */
 static enum fault_result do_read_fault_locked(struct vm_fault *vmf, struct mmk_inode *in)
 {
+	lock_assert_held(&in->lock);
 	pfn_t pfn;
 	bool redo = false;
 	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major, &redo);
@@ -455,11 +472,11 @@ static enum fault_result do_read_fault_locked(struct vm_fault *vmf, struct mmk_i
 		return page_error(err);
 	if (redo) {
 		struct mm *mm = vmf->mm;
-		pthread_mutex_lock(&mm->ptl);
+		mmk_mutex_lock(&mm->ptl);
 		bool done = pte_none(*vmf->ptep) && fault_around_locked(vmf, in);
 		if (done)
 			fault_account_locked(vmf);
-		pthread_mutex_unlock(&mm->ptl);
+		mmk_mutex_unlock(&mm->ptl);
 		if (done)
 			return FAULT_DONE;
 	}
@@ -472,6 +489,7 @@ static enum fault_result do_read_fault_locked(struct vm_fault *vmf, struct mmk_i
  * (page_mkwrite + fault_dirty_shared_page).  Caller holds the inode lock. */
 static enum fault_result do_shared_fault_locked(struct vm_fault *vmf, struct mmk_inode *in)
 {
+	lock_assert_held(&in->lock);
 	pfn_t pfn;
 	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &pfn, &vmf->major, NULL);
 	if (err)
@@ -489,33 +507,33 @@ static enum fault_result do_cow_fault(struct vm_fault *vmf)
 	struct mmk_inode *in = vmf->vma->file->inode;
 	if (anon_vma_prepare(vmf->vma))
 		return FAULT_OOM;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	pfn_t src, pfn;
 	int err = pagecache_fault_page_locked(in, vmf->vma, vmf->pgoff, &src, &vmf->major, NULL);
 	if (err) {
-		pthread_mutex_unlock(&in->lock);
+		mmk_mutex_unlock(&in->lock);
 		return page_error(err);
 	}
 	frame_get(fp, src);
 	err = page_alloc(mm->sys, in, 0, &pfn);
 	if (err) {
 		frame_put(fp, src);
-		pthread_mutex_unlock(&in->lock);
+		mmk_mutex_unlock(&in->lock);
 		return FAULT_OOM;
 	}
 	memcpy(pfn_to_virt(fp, pfn), pfn_to_virt(fp, src), PAGE_SIZE);
 	frame_put(fp, src);
 	struct page *pg = pfn_to_page(fp, pfn);
 	anon_page_init(pg, vmf);
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	bool mapped = pte_none(*vmf->ptep);
 	if (mapped) {
 		pg->mapping = vmf->vma->anon_vma;
 		pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, write_fault_bits(vmf));
 	}
 	fault_account_locked(vmf);
-	pthread_mutex_unlock(&mm->ptl);
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&in->lock);
 	if (!mapped)
 		frame_put(fp, pfn);
 	else
@@ -539,11 +557,11 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
 	if (anon_vma_prepare(vmf->vma))
 		return FAULT_OOM;
 	if (!zero) {
-		pthread_mutex_lock(&mm->ptl);
+		mmk_mutex_lock(&mm->ptl);
 		bool same = *vmf->ptep == orig;
 		if (same)
 			frame_get(fp, old);
-		pthread_mutex_unlock(&mm->ptl);
+		mmk_mutex_unlock(&mm->ptl);
 		if (!same)
 			return FAULT_DONE;
 	}
@@ -557,7 +575,7 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
 	struct page *pg = pfn_to_page(fp, pfn);
 	anon_page_init(pg, vmf);
 
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	bool same = *vmf->ptep == orig;
 	if (same) {
 		if (!zero) {
@@ -572,7 +590,7 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
 		pte_map_locked(mm, vmf->ptep, vmf->addr, pfn, write_fault_bits(vmf));
 	}
 	fault_account_locked(vmf);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	if (!same) {
 		frame_put(fp, pfn);
 	} else {
@@ -595,7 +613,7 @@ static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t orig)
 	MMK_BUG_ON(vmf->vma->flags & VM_SHARED);
 	struct page *pg = pfn_to_page(mm_pool(mm), pte_pfn(orig));
 	if (page_test(pg, PG_anon)) {
-		pthread_mutex_lock(&mm->ptl);
+		mmk_mutex_lock(&mm->ptl);
 		bool same = *vmf->ptep == orig;
 		bool reuse = same && (page_test(pg, PG_anon_exclusive) || page_refcount(pg) == 1);
 		if (reuse) {
@@ -604,7 +622,7 @@ static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t orig)
 		}
 		if (!same || reuse)
 			fault_account_locked(vmf);
-		pthread_mutex_unlock(&mm->ptl);
+		mmk_mutex_unlock(&mm->ptl);
 		if (reuse)
 			TRACE(mm->sys, .kind = MMK_EV_REUSE, .pid = mm->pid, .addr = vmf->addr,
 			      .pfn = pte_pfn(orig));
@@ -618,11 +636,11 @@ static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t orig)
  * it): only the accessed/dirty bits, as the hardware would set them. */
 static enum fault_result fault_touch(struct vm_fault *vmf, pte_t orig)
 {
-	pthread_mutex_lock(&vmf->mm->ptl);
+	mmk_mutex_lock(&vmf->mm->ptl);
 	if (*vmf->ptep == orig)
 		*vmf->ptep = orig | PTE_ACCESSED | (vmf->write ? PTE_DIRTY : 0);
 	fault_account_locked(vmf);
-	pthread_mutex_unlock(&vmf->mm->ptl);
+	mmk_mutex_unlock(&vmf->mm->ptl);
 	return FAULT_DONE;
 }
 
@@ -653,32 +671,32 @@ static enum fault_result do_file_fault(struct vm_fault *vmf)
 {
 	struct mm *mm = vmf->mm;
 	struct mmk_inode *in = vmf->vma->file->inode;
-	pthread_mutex_lock(&in->lock);
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&in->lock);
+	mmk_mutex_lock(&mm->ptl);
 	pte_t *ptep = fault_pte_locked(vmf);
 	pte_t orig = ptep ? *ptep : 0;
 	bool done = ptep && file_fault_cached_locked(vmf, in, orig);
 	if (done)
 		fault_account_locked(vmf);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	if (done || !ptep || !pte_none(orig)) {
-		pthread_mutex_unlock(&in->lock);
+		mmk_mutex_unlock(&in->lock);
 		if (done)
 			return FAULT_DONE;
 		return ptep ? do_present_pte_fault(vmf, orig) : FAULT_OOM;
 	}
 	enum fault_result r =
 	    vmf->write ? do_shared_fault_locked(vmf, in) : do_read_fault_locked(vmf, in);
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return r;
 }
 
 /* Every other fault: the PTE found in one ptl section, then handled. */
 static enum fault_result do_pte_fault(struct vm_fault *vmf)
 {
-	pthread_mutex_lock(&vmf->mm->ptl);
+	mmk_mutex_lock(&vmf->mm->ptl);
 	pte_t orig = fault_pte_locked(vmf) ? *vmf->ptep : 0;
-	pthread_mutex_unlock(&vmf->mm->ptl);
+	mmk_mutex_unlock(&vmf->mm->ptl);
 	if (!vmf->ptep)
 		return FAULT_OOM;
 	if (!pte_none(orig))
@@ -711,9 +729,9 @@ static enum fault_result fault_handle(struct mm *mm, struct vma *vma, uint64_t a
 	if (r == FAULT_DONE) {
 		/* mm_account_fault(): successful faults only. */
 		if (!vmf.counted) {
-			pthread_mutex_lock(&mm->ptl);
+			mmk_mutex_lock(&mm->ptl);
 			fault_account_locked(&vmf);
-			pthread_mutex_unlock(&mm->ptl);
+			mmk_mutex_unlock(&mm->ptl);
 		}
 		count_vm_event(mm->sys, PGFAULT);
 		if (vmf.major)
@@ -740,13 +758,14 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
  */
 static int prepare_anon_vma_exclusive(struct mm *mm, uint64_t addr)
 {
-	pthread_rwlock_unlock(&mm->mmap_lock);
-	pthread_rwlock_wrlock(&mm->mmap_lock);
+	mmap_assert_locked(mm);
+	mmk_rwlock_unlock(&mm->mmap_lock);
+	mmk_rwlock_wrlock(&mm->mmap_lock);
 	struct vma *vma = vma_lookup(mm, addr);
 	int err = 0;
 	if (vma && !vma->reserved && !vma->anon_vma)
 		err = anon_vma_prepare(vma);
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmk_rwlock_unlock(&mm->mmap_lock);
 	return err;
 }
 
@@ -758,15 +777,16 @@ static int prepare_anon_vma_exclusive(struct mm *mm, uint64_t addr)
  */
 static int expand_stack_for_fault(struct mm *mm, uint64_t addr)
 {
-	pthread_rwlock_unlock(&mm->mmap_lock);
-	pthread_rwlock_wrlock(&mm->mmap_lock);
+	mmap_assert_locked(mm);
+	mmk_rwlock_unlock(&mm->mmap_lock);
+	mmk_rwlock_wrlock(&mm->mmap_lock);
 	struct vma *vma = find_vma(mm, addr);
 	int err = -EFAULT;
 	if (vma && vma_start(vma) <= addr)
 		err = 0;
 	else if (vma && (vma->flags & VM_GROWSDOWN) && !vma->reserved)
 		err = vma_expand_stack(mm, vma, addr) ? -EFAULT : 0;
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmk_rwlock_unlock(&mm->mmap_lock);
 	return err;
 }
 
@@ -793,7 +813,7 @@ int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_sigin
 {
 	if (atomic_load(&mm->oom_state))
 		return oom_killed(mm, si);
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmk_rwlock_rdlock(&mm->mmap_lock);
 	struct vma *vma = find_vma(mm, addr);
 	if (vma && vma_start(vma) > addr && (vma->flags & VM_GROWSDOWN) && !vma->reserved) {
 		if (!expand_stack_for_fault(mm, addr))
@@ -818,7 +838,7 @@ int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_sigin
 		uint64_t shortages = page_alloc_failures(mm->sys);
 		enum fault_result r = handle_mm_fault(mm, vma, addr, write);
 		if (r == FAULT_OOM) {
-			pthread_rwlock_unlock(&mm->mmap_lock);
+			mmk_rwlock_unlock(&mm->mmap_lock);
 			if (page_alloc_failures(mm->sys) == shortages)
 				return -ENOMEM; /* the host's memory failed, not the frames */
 			return out_of_memory(mm, si);
@@ -828,7 +848,7 @@ int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_sigin
 			code = MMK_BUS_ADRERR;
 		}
 	}
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmk_rwlock_unlock(&mm->mmap_lock);
 	return signo ? fault_signal(mm, si, addr, signo, code) : 0;
 }
 
@@ -837,10 +857,10 @@ int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_sigin
 /* follow_page_pte(): whether addr is mapped well enough for GUP. */
 static bool page_ready(struct mm *mm, uint64_t addr, bool write)
 {
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pte_t *ptep = pgtable_walk(&mm->pt, addr, 0);
 	pte_t pte = ptep ? *ptep : 0;
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	return pte_present(pte) && (pte & PTE_USER) && (!write || (pte & PTE_WRITE));
 }
 
@@ -856,7 +876,7 @@ static bool page_ready(struct mm *mm, uint64_t addr, bool write)
  */
 static void populate_touch(struct mm *mm, uint64_t addr, bool write)
 {
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pte_t *ptep = pgtable_walk(&mm->pt, addr, 0);
 	pte_t pte = ptep ? *ptep : 0;
 	if (pte_present(pte) && !(pte & PTE_SPECIAL)) {
@@ -866,7 +886,7 @@ static void populate_touch(struct mm *mm, uint64_t addr, bool write)
 			page_set(pg, PG_dirty);
 		lru_mark_accessed(mm->sys, pte_pfn(pte)); /* moves it to the active list */
 	}
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 }
 
 /*
@@ -907,6 +927,7 @@ static int populate_vma_range(struct mm *mm, struct vma *vma, uint64_t start, ui
 
 int mm_madvise_populate(struct mm *mm, uint64_t start, uint64_t end, bool write)
 {
+	mmap_assert_locked(mm);
 	for (uint64_t addr = start; addr < end;) {
 		struct vma *vma = find_vma(mm, addr);
 		if (!vma || vma_start(vma) > addr)
@@ -926,6 +947,7 @@ int mm_madvise_populate(struct mm *mm, uint64_t start, uint64_t end, bool write)
 
 int mm_populate(struct mm *mm, uint64_t start, uint64_t end)
 {
+	mmap_assert_locked(mm);
 	uint64_t addr = start;
 	while (addr < end) {
 		struct vma *vma = find_vma(mm, addr);

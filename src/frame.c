@@ -123,7 +123,7 @@ int frame_pool_init(struct frame_pool *fp, uint64_t ram_bytes)
 		frame_pool_unmap(fp);
 		return -ENOMEM;
 	}
-	pthread_mutex_init(&fp->lock, NULL);
+	mmk_mutex_init(&fp->lock, LOCK_FRAME);
 	fp->nfree = fp->nframes - 1;
 	fp->free_head = 0;
 	fp->fresh = 1;
@@ -134,7 +134,7 @@ int frame_pool_init(struct frame_pool *fp, uint64_t ram_bytes)
 void frame_pool_destroy(struct frame_pool *fp)
 {
 	frame_pool_unmap(fp);
-	pthread_mutex_destroy(&fp->lock);
+	mmk_mutex_destroy(&fp->lock);
 	memset(fp, 0, sizeof(*fp));
 }
 
@@ -153,23 +153,24 @@ int frame_pool_enable_lru_data(struct frame_pool *fp)
 
 void frame_pool_inject_fail(struct frame_pool *fp, int64_t after, bool persist)
 {
-	pthread_mutex_lock(&fp->lock);
+	mmk_mutex_lock(&fp->lock);
 	fp->fail_after = after < 0 ? -1 : after;
 	fp->fail_persist = persist;
-	pthread_mutex_unlock(&fp->lock);
+	mmk_mutex_unlock(&fp->lock);
 }
 
 bool frame_pool_injecting(struct frame_pool *fp)
 {
-	pthread_mutex_lock(&fp->lock);
+	mmk_mutex_lock(&fp->lock);
 	bool on = fp->fail_after >= 0;
-	pthread_mutex_unlock(&fp->lock);
+	mmk_mutex_unlock(&fp->lock);
 	return on;
 }
 
 /* Whether this allocation is the injected failure.  Caller holds fp->lock. */
 static bool frame_fail_now_locked(struct frame_pool *fp)
 {
+	lock_assert_held(&fp->lock);
 	if (failinj_should_fail(fp->inj))
 		return true;
 	if (fp->fail_after < 0)
@@ -190,6 +191,7 @@ static bool frame_fail_now_locked(struct frame_pool *fp)
  */
 static pfn_t frame_take_locked(struct frame_pool *fp, bool *pristine)
 {
+	lock_assert_held(&fp->lock);
 	pfn_t pfn;
 
 	if (fp->free_head != 0) {
@@ -209,6 +211,7 @@ static pfn_t frame_take_locked(struct frame_pool *fp, bool *pristine)
 /* Puts a frame whose refcount reached 0 on the free list.  Caller holds fp->lock. */
 static void frame_give_locked(struct frame_pool *fp, pfn_t pfn)
 {
+	lock_assert_held(&fp->lock);
 	fp->pages[pfn].lru_next = fp->free_head;
 	fp->free_head = pfn;
 	fp->nfree++;
@@ -231,10 +234,10 @@ int frame_alloc(struct frame_pool *fp, int zeroed, pfn_t *out)
 	bool pristine = false;
 	pfn_t pfn = 0;
 
-	pthread_mutex_lock(&fp->lock);
+	mmk_mutex_lock(&fp->lock);
 	if (!frame_fail_now_locked(fp))
 		pfn = frame_take_locked(fp, &pristine);
-	pthread_mutex_unlock(&fp->lock);
+	mmk_mutex_unlock(&fp->lock);
 	if (pfn == 0)
 		return -ENOMEM;
 
@@ -307,9 +310,9 @@ static void frame_free_last(struct frame_pool *fp, pfn_t pfn)
 	pg->mapping = NULL;
 	if (MMK_DEBUG)
 		memset(pfn_to_virt(fp, pfn), FRAME_POISON, FRAME_SIZE);
-	pthread_mutex_lock(&fp->lock);
+	mmk_mutex_lock(&fp->lock);
 	frame_give_locked(fp, pfn);
-	pthread_mutex_unlock(&fp->lock);
+	mmk_mutex_unlock(&fp->lock);
 }
 
 void frame_put(struct frame_pool *fp, pfn_t pfn)
@@ -341,9 +344,9 @@ void page_unmap_put(struct frame_pool *fp, pfn_t pfn)
 
 uint32_t frame_pool_free_count(struct frame_pool *fp)
 {
-	pthread_mutex_lock(&fp->lock);
+	mmk_mutex_lock(&fp->lock);
 	uint32_t n = fp->nfree;
-	pthread_mutex_unlock(&fp->lock);
+	mmk_mutex_unlock(&fp->lock);
 	return n;
 }
 
@@ -351,9 +354,9 @@ int frame_pool_for_each_used(struct frame_pool *fp,
 			     int (*fn)(void *arg, pfn_t pfn, struct page *pg),
 			     void *arg)
 {
-	pthread_mutex_lock(&fp->lock);
+	mmk_mutex_lock(&fp->lock);
 	pfn_t end = fp->fresh;
-	pthread_mutex_unlock(&fp->lock);
+	mmk_mutex_unlock(&fp->lock);
 	for (pfn_t pfn = 1; pfn < end; pfn++) {
 		struct page *pg = &fp->pages[pfn];
 
@@ -406,6 +409,7 @@ static int frame_check_zero_page(struct frame_pool *fp, char *err, size_t errlen
 static int frame_check_free_list_locked(struct frame_pool *fp, uint64_t *seen,
 					char *err, size_t errlen)
 {
+	lock_assert_held(&fp->lock);
 	uint64_t listed = 0;
 
 	for (pfn_t pfn = fp->free_head; pfn != 0; pfn = fp->pages[pfn].lru_next) {
@@ -451,16 +455,16 @@ int frame_pool_check(struct frame_pool *fp, char *err, size_t errlen)
 
 	if (r)
 		return r;
-	pthread_mutex_lock(&fp->lock);
+	mmk_mutex_lock(&fp->lock);
 	pfn_t end = fp->fresh;
 	uint64_t *seen = calloc((size_t)end / 64 + 1, sizeof(uint64_t));
 	if (!seen) {
-		pthread_mutex_unlock(&fp->lock);
+		mmk_mutex_unlock(&fp->lock);
 		snprintf(err, errlen, "out of memory checking the frame pool");
 		return -ENOMEM;
 	}
 	r = frame_check_free_list_locked(fp, seen, err, errlen);
-	pthread_mutex_unlock(&fp->lock);
+	mmk_mutex_unlock(&fp->lock);
 	if (!r)
 		r = frame_check_used(fp, seen, end, err, errlen);
 	free(seen);

@@ -41,6 +41,7 @@
 #include <stdint.h>
 
 #include "failinj.h"
+#include "lock.h"
 
 #define FRAME_SIZE 4096u
 #define FRAME_SHIFT 12
@@ -110,7 +111,7 @@ struct frame_pool {
 	                               0 whenever a frame is taken; relaxed atomics */
 	struct page *pages;    /* immutable: nframes entries, one host mmap */
 	uint32_t nframes;      /* immutable: including the zero page */
-	pthread_mutex_t lock;  /* protects nfree, free_head, fresh, fail_* */
+	struct mmk_mutex lock;  /* protects nfree, free_head, fresh, fail_* */
 	uint32_t nfree;        /* lock: frames on the free list + [fresh, nframes) */
 	pfn_t free_head;       /* lock: freed frames linked through page.lru_next; 0 = none */
 	pfn_t fresh;           /* lock: frames [fresh, nframes) never allocated */

@@ -74,7 +74,7 @@ static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kin
 	in->hostfd = -1;
 	in->max_bytes = MAX_LFS_FILESIZE;
 	atomic_init(&in->refcount, 1);
-	pthread_mutex_init(&in->lock, NULL);
+	mmk_mutex_init(&in->lock, LOCK_INODE);
 	pcache_index_init(&in->pages);
 	pcache_index_init(&in->swapped);
 	in->pages.inj = in->swapped.inj = in->blocks.inj = &sys->failinj;
@@ -87,7 +87,7 @@ static void inode_free(struct mmk_inode *in)
 	pcache_index_destroy(&in->pages);
 	pcache_index_destroy(&in->swapped);
 	blockmap_destroy(&in->blocks);
-	pthread_mutex_destroy(&in->lock);
+	mmk_mutex_destroy(&in->lock);
 	if (in->hostfd >= 0)
 		close(in->hostfd);
 	free(in->path);
@@ -106,9 +106,9 @@ struct mmk_inode *inode_new_internal(struct mmk_system *sys, enum inode_kind kin
 		in->ino = 4;
 		in->path = mmk_strdup(sys, "/dev/null");
 	} else {
-		pthread_mutex_lock(&sys->lock);
+		mmk_mutex_lock(&sys->lock);
 		in->ino = sys->next_shmem_ino++;
-		pthread_mutex_unlock(&sys->lock);
+		mmk_mutex_unlock(&sys->lock);
 		in->dev = makedev(0, 1);
 		in->path = mmk_strdup(sys, "/dev/zero");
 		atomic_store(&in->unlinked, true);
@@ -162,17 +162,17 @@ void inode_put(struct mmk_inode *in)
 			return;
 		/* The last reference goes under sys->lock (a lookup takes the
 		 * first one under it) and inode->lock (hostfd_idle_locked). */
-		pthread_mutex_lock(&in->lock);
-		pthread_mutex_lock(&sys->lock);
+		mmk_mutex_lock(&in->lock);
+		mmk_mutex_lock(&sys->lock);
 		if (atomic_fetch_sub(&in->refcount, 1) != 1 || !atomic_load(&in->unlinked)) {
-			pthread_mutex_unlock(&sys->lock);
+			mmk_mutex_unlock(&sys->lock);
 			hostfd_idle_locked(in);
-			pthread_mutex_unlock(&in->lock);
+			mmk_mutex_unlock(&in->lock);
 			return;
 		}
 		inode_unhash(sys, in);
-		pthread_mutex_unlock(&sys->lock);
-		pthread_mutex_unlock(&in->lock);
+		mmk_mutex_unlock(&sys->lock);
+		mmk_mutex_unlock(&in->lock);
 	} else if (atomic_fetch_sub(&in->refcount, 1) != 1) {
 		return;
 	}
@@ -250,19 +250,19 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 		*err = -errno;
 		return NULL;
 	}
-	pthread_mutex_lock(&sys->lock);
+	mmk_mutex_lock(&sys->lock);
 	unsigned h = inode_hash(st.st_dev, st.st_ino);
 	for (struct mmk_inode *in = sys->inodes[h]; in; in = in->hash_next) {
 		if (in->dev == st.st_dev && in->ino == st.st_ino) {
 			atomic_fetch_add(&in->refcount, 1);
-			pthread_mutex_unlock(&sys->lock);
+			mmk_mutex_unlock(&sys->lock);
 			return in;
 		}
 	}
 	struct mmk_inode *in = inode_alloc(sys, INODE_FILE);
 	char *path = mmk_strdup(sys, abspath);
 	if (!in || !path) {
-		pthread_mutex_unlock(&sys->lock);
+		mmk_mutex_unlock(&sys->lock);
 		free(path);
 		if (in)
 			inode_free(in);
@@ -285,7 +285,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const
 	in->path = path;
 	in->hash_next = sys->inodes[h];
 	sys->inodes[h] = in;
-	pthread_mutex_unlock(&sys->lock);
+	mmk_mutex_unlock(&sys->lock);
 	return in;
 }
 
@@ -396,7 +396,7 @@ struct mmk_file *file_new(struct mmk_inode *inode, int flags)
 	atomic_init(&f->refcount, 1);
 	f->inode = inode;
 	f->flags = flags & (MMK_O_ACCMODE | MMK_O_APPEND);
-	pthread_mutex_init(&f->pos_lock, NULL);
+	mmk_mutex_init(&f->pos_lock, LOCK_POS);
 	return f;
 }
 
@@ -410,7 +410,7 @@ void file_put(struct mmk_file *f)
 	if (atomic_fetch_sub(&f->refcount, 1) != 1)
 		return;
 	inode_put(f->inode);
-	pthread_mutex_destroy(&f->pos_lock);
+	mmk_mutex_destroy(&f->pos_lock);
 	free(f);
 }
 
@@ -431,18 +431,19 @@ bool file_writable(const struct mmk_file *f)
 struct mmk_file *fd_file(struct mmk_proc *p, int fd)
 {
 	struct mmk_file *f = NULL;
-	pthread_mutex_lock(&p->fd_lock);
+	mmk_mutex_lock(&p->fd_lock);
 	if (fd >= 0 && fd < p->fdt.nfds && p->fdt.fds[fd].file) {
 		f = p->fdt.fds[fd].file;
 		file_get(f);
 	}
-	pthread_mutex_unlock(&p->fd_lock);
+	mmk_mutex_unlock(&p->fd_lock);
 	return f;
 }
 
 /* Installs f at the lowest free fd; consumes the reference.  Caller holds fd_lock. */
 static int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexec)
 {
+	lock_assert_held(&p->fd_lock);
 	int fd = 0;
 	while (fd < p->fdt.nfds && p->fdt.fds[fd].file)
 		fd++;
@@ -466,9 +467,9 @@ static int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexe
 
 static int fd_install(struct mmk_proc *p, struct mmk_file *f, bool cloexec)
 {
-	pthread_mutex_lock(&p->fd_lock);
+	mmk_mutex_lock(&p->fd_lock);
 	int fd = fd_install_locked(p, f, cloexec);
-	pthread_mutex_unlock(&p->fd_lock);
+	mmk_mutex_unlock(&p->fd_lock);
 	return fd;
 }
 
@@ -492,11 +493,11 @@ int fdtable_init_std(struct mmk_proc *p)
 
 int fdtable_copy(struct mmk_proc *dst, struct mmk_proc *src)
 {
-	pthread_mutex_lock(&src->fd_lock);
+	mmk_mutex_lock(&src->fd_lock);
 	int n = src->fdt.nfds;
 	struct fd_entry *fds = n ? mmk_calloc(src->sys, (size_t)n, sizeof(*fds)) : NULL;
 	if (n && !fds) {
-		pthread_mutex_unlock(&src->fd_lock);
+		mmk_mutex_unlock(&src->fd_lock);
 		return -ENOMEM;
 	}
 	for (int i = 0; i < n; i++) {
@@ -504,7 +505,7 @@ int fdtable_copy(struct mmk_proc *dst, struct mmk_proc *src)
 		if (fds[i].file)
 			file_get(fds[i].file);
 	}
-	pthread_mutex_unlock(&src->fd_lock);
+	mmk_mutex_unlock(&src->fd_lock);
 	dst->fdt.fds = fds;
 	dst->fdt.nfds = n;
 	return 0;
@@ -512,14 +513,14 @@ int fdtable_copy(struct mmk_proc *dst, struct mmk_proc *src)
 
 void fdtable_close_on_exec(struct mmk_proc *p)
 {
-	pthread_mutex_lock(&p->fd_lock);
+	mmk_mutex_lock(&p->fd_lock);
 	for (int i = 0; i < p->fdt.nfds; i++) {
 		if (p->fdt.fds[i].file && p->fdt.fds[i].cloexec) {
 			file_put(p->fdt.fds[i].file);
 			p->fdt.fds[i].file = NULL;
 		}
 	}
-	pthread_mutex_unlock(&p->fd_lock);
+	mmk_mutex_unlock(&p->fd_lock);
 }
 
 void fdtable_destroy(struct mmk_proc *p)
@@ -703,12 +704,12 @@ int mmk_close(mmk_proc *p, int fd)
 	if (err)
 		return err;
 	struct mmk_file *f = NULL;
-	pthread_mutex_lock(&p->fd_lock);
+	mmk_mutex_lock(&p->fd_lock);
 	if (fd >= 0 && fd < p->fdt.nfds) {
 		f = p->fdt.fds[fd].file;
 		p->fdt.fds[fd].file = NULL;
 	}
-	pthread_mutex_unlock(&p->fd_lock);
+	mmk_mutex_unlock(&p->fd_lock);
 	if (!f)
 		return -EBADF;
 	file_put(f);
@@ -720,7 +721,7 @@ int mmk_dup(mmk_proc *p, int fd)
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	pthread_mutex_lock(&p->fd_lock);
+	mmk_mutex_lock(&p->fd_lock);
 	int ret = -EBADF;
 	if (fd >= 0 && fd < p->fdt.nfds && p->fdt.fds[fd].file) {
 		struct mmk_file *f = p->fdt.fds[fd].file;
@@ -729,7 +730,7 @@ int mmk_dup(mmk_proc *p, int fd)
 		if (ret < 0)
 			file_put(f);
 	}
-	pthread_mutex_unlock(&p->fd_lock);
+	mmk_mutex_unlock(&p->fd_lock);
 	return ret;
 }
 
@@ -825,14 +826,14 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 	struct mmk_file *f = rw_file(p, fd, false, &err);
 	if (!f)
 		return err;
-	pthread_mutex_lock(&f->pos_lock);
+	mmk_mutex_lock(&f->pos_lock);
 	bool special = f->inode->kind == INODE_SPECIAL; /* the host keeps its position */
 	int64_t ret = rw_verify_area(f->pos, &len);
 	if (!ret)
 		ret = special ? special_rw(f, buf, len, -1, false) : file_read_at(f, buf, len, f->pos);
 	if (ret > 0 && !special)
 		f->pos += (uint64_t)ret;
-	pthread_mutex_unlock(&f->pos_lock);
+	mmk_mutex_unlock(&f->pos_lock);
 	file_put(f);
 	return ret;
 }
@@ -845,7 +846,7 @@ int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 	struct mmk_file *f = rw_file(p, fd, true, &err);
 	if (!f)
 		return err;
-	pthread_mutex_lock(&f->pos_lock);
+	mmk_mutex_lock(&f->pos_lock);
 	bool special = f->inode->kind == INODE_SPECIAL;
 	int64_t ret = rw_verify_area(f->pos, &len);
 	if (ret) {
@@ -859,7 +860,7 @@ int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 		if (ret > 0)
 			f->pos += (uint64_t)ret;
 	}
-	pthread_mutex_unlock(&f->pos_lock);
+	mmk_mutex_unlock(&f->pos_lock);
 	file_put(f);
 	return ret;
 }
@@ -914,14 +915,14 @@ int64_t mmk_lseek(mmk_proc *p, int fd, int64_t off, int whence)
 		file_put(f);
 		return r < 0 ? -errno : (int64_t)r;
 	}
-	pthread_mutex_lock(&f->pos_lock);
+	mmk_mutex_lock(&f->pos_lock);
 	int64_t base = 0;
 	if (whence == SEEK_CUR) {
 		base = (int64_t)f->pos;
 	} else if (whence == SEEK_END) {
-		pthread_mutex_lock(&f->inode->lock);
+		mmk_mutex_lock(&f->inode->lock);
 		base = (int64_t)f->inode->size;
-		pthread_mutex_unlock(&f->inode->lock);
+		mmk_mutex_unlock(&f->inode->lock);
 	} else if (whence != SEEK_SET) {
 		ret = -EINVAL;
 		goto out;
@@ -933,7 +934,7 @@ int64_t mmk_lseek(mmk_proc *p, int fd, int64_t off, int whence)
 	f->pos = (uint64_t)(base + off);
 	ret = base + off;
 out:
-	pthread_mutex_unlock(&f->pos_lock);
+	mmk_mutex_unlock(&f->pos_lock);
 	file_put(f);
 	return ret;
 }
@@ -978,9 +979,9 @@ int64_t mmk_fsize(mmk_proc *p, int fd)
 	struct mmk_file *f = io_file(p, fd, &err);
 	if (!f)
 		return err;
-	pthread_mutex_lock(&f->inode->lock);
+	mmk_mutex_lock(&f->inode->lock);
 	int64_t size = (int64_t)f->inode->size;
-	pthread_mutex_unlock(&f->inode->lock);
+	mmk_mutex_unlock(&f->inode->lock);
 	file_put(f);
 	return size;
 }
@@ -991,19 +992,19 @@ static void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
 {
 	if (st->st_nlink > 1)
 		return;
-	pthread_mutex_lock(&sys->lock);
+	mmk_mutex_lock(&sys->lock);
 	struct mmk_inode *in = sys->inodes[inode_hash(st->st_dev, st->st_ino)];
 	while (in && !(in->dev == st->st_dev && in->ino == st->st_ino))
 		in = in->hash_next;
 	if (!in) {
-		pthread_mutex_unlock(&sys->lock);
+		mmk_mutex_unlock(&sys->lock);
 		return;
 	}
 	atomic_store(&in->unlinked, true);
 	bool unused = atomic_load(&in->refcount) == 0;
 	if (unused)
 		inode_unhash(sys, in);
-	pthread_mutex_unlock(&sys->lock);
+	mmk_mutex_unlock(&sys->lock);
 	if (unused) {
 		pagecache_release(in);
 		inode_free(in);

@@ -114,9 +114,9 @@ static int hostfd_clear_append(int hfd)
 /* The access mode of the inode's descriptor, or -1 if it has none. */
 static int hostfd_acc_now(struct mmk_inode *in)
 {
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	int acc = in->hostfd >= 0 ? in->hostfd_acc : -1;
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return acc;
 }
 
@@ -133,6 +133,7 @@ static int64_t mtime_ns(const struct stat *st)
  */
 static void hostfd_revalidate_locked(struct mmk_inode *in, int hfd)
 {
+	lock_assert_held(&in->lock);
 	struct stat st;
 	if (!in->idle_stamped || fstat(hfd, &st) < 0)
 		return;
@@ -171,7 +172,7 @@ int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
 		close(hfd);
 		return err;
 	}
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	if (in->hostfd < 0) {
 		hostfd_revalidate_locked(in, hfd);
 		in->hostfd = hfd;
@@ -183,7 +184,7 @@ int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
 		if (acc != O_RDONLY && dup3(hfd, in->hostfd, O_CLOEXEC) >= 0)
 			in->hostfd_acc = acc;
 	}
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	if (hfd >= 0)
 		close(hfd);
 	return 0;
@@ -191,6 +192,7 @@ int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
 
 void hostfd_idle_locked(struct mmk_inode *in)
 {
+	lock_assert_held(&in->lock);
 	if (in->kind != INODE_FILE || in->hostfd < 0 || in->nrdirty ||
 	    atomic_load(&in->refcount) != 0)
 		return;

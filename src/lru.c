@@ -37,6 +37,7 @@ enum lru_list page_lru_list(struct page *pg)
 
 void lru_link_locked(struct mmk_system *sys, pfn_t pfn, enum lru_list l, bool at_head)
 {
+	lock_assert_held(&sys->lru->lock);
 	struct lru_head *h = &sys->lru->lists[l];
 	struct page *pg = lru_page(sys, pfn);
 	MMK_BUG_ON(page_test(pg, PG_lru));
@@ -65,6 +66,7 @@ void lru_link_locked(struct mmk_system *sys, pfn_t pfn, enum lru_list l, bool at
 
 void lru_unlink_locked(struct mmk_system *sys, pfn_t pfn)
 {
+	lock_assert_held(&sys->lru->lock);
 	struct page *pg = lru_page(sys, pfn);
 	MMK_BUG_ON(!page_test(pg, PG_lru));
 	struct lru_head *h = &sys->lru->lists[page_lru_list(pg)];
@@ -90,10 +92,10 @@ static void lru_release(void *arg, struct frame_pool *fp, pfn_t pfn)
 	 * with none stays unlisted: no need for the lock then. */
 	if (!page_test(lru_page(sys, pfn), PG_lru))
 		return;
-	pthread_mutex_lock(&sys->lru->lock);
+	mmk_mutex_lock(&sys->lru->lock);
 	if (page_test(lru_page(sys, pfn), PG_lru))
 		lru_unlink_locked(sys, pfn);
-	pthread_mutex_unlock(&sys->lru->lock);
+	mmk_mutex_unlock(&sys->lru->lock);
 }
 
 int lru_init(struct mmk_system *sys)
@@ -101,7 +103,7 @@ int lru_init(struct mmk_system *sys)
 	struct lruvec *l = calloc(1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
-	pthread_mutex_init(&l->lock, NULL);
+	mmk_mutex_init(&l->lock, LOCK_LRU);
 	sys->lru = l;
 	frame_pool_set_release(&sys->pool, lru_release, sys);
 	return 0;
@@ -117,7 +119,7 @@ void lru_destroy(struct mmk_system *sys)
 			MMK_BUG("LRU list %d holds %llu pages at destroy", i,
 				(unsigned long long)l->lists[i].nr);
 	frame_pool_set_release(&sys->pool, NULL, NULL);
-	pthread_mutex_destroy(&l->lock);
+	mmk_mutex_destroy(&l->lock);
 	free(l);
 	sys->lru = NULL;
 }
@@ -125,43 +127,46 @@ void lru_destroy(struct mmk_system *sys)
 void lru_add(struct mmk_system *sys, pfn_t pfn)
 {
 	struct page *pg = lru_page(sys, pfn);
-	pthread_mutex_lock(&sys->lru->lock);
+	mmk_mutex_lock(&sys->lru->lock);
 	uint32_t f = page_flags(pg);
 	if (!(f & (PG_lru | PG_locked)))
 		lru_link_locked(sys, pfn,
 				(f & PG_swapbacked) ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE, true);
-	pthread_mutex_unlock(&sys->lru->lock);
+	mmk_mutex_unlock(&sys->lru->lock);
 }
 
 void lru_add_cache(struct mmk_system *sys, pfn_t pfn)
 {
-	pthread_mutex_lock(&sys->lru->lock);
+	lock_assert_class_held(LOCK_INODE);
+	mmk_mutex_lock(&sys->lru->lock);
 	sys->lru->nr_cache++;
-	pthread_mutex_unlock(&sys->lru->lock);
+	mmk_mutex_unlock(&sys->lru->lock);
 	lru_add(sys, pfn);
 }
 
 void lru_del_cache(struct mmk_system *sys, pfn_t pfn)
 {
+	lock_assert_class_held(LOCK_INODE);
 	struct page *pg = lru_page(sys, pfn);
-	pthread_mutex_lock(&sys->lru->lock);
+	mmk_mutex_lock(&sys->lru->lock);
 	if (page_test(pg, PG_lru))
 		lru_unlink_locked(sys, pfn);
 	pg->mapping = NULL;
 	sys->lru->nr_cache--;
-	pthread_mutex_unlock(&sys->lru->lock);
+	mmk_mutex_unlock(&sys->lru->lock);
 }
 
 void lru_del(struct mmk_system *sys, pfn_t pfn)
 {
-	pthread_mutex_lock(&sys->lru->lock);
+	mmk_mutex_lock(&sys->lru->lock);
 	if (page_test(lru_page(sys, pfn), PG_lru))
 		lru_unlink_locked(sys, pfn);
-	pthread_mutex_unlock(&sys->lru->lock);
+	mmk_mutex_unlock(&sys->lru->lock);
 }
 
 void lru_anon_unmapped(struct mmk_system *sys, pfn_t pfn)
 {
+	lock_assert_class_held(LOCK_PTL);
 	struct page *pg = lru_page(sys, pfn);
 	uint32_t f = page_flags(pg);
 	if (!(f & PG_anon))
@@ -173,8 +178,8 @@ void lru_anon_unmapped(struct mmk_system *sys, pfn_t pfn)
 		 * pass (which then holds the anon_vma's root lock, so the
 		 * anon_vma cannot go before it is done), and every later one
 		 * sees mapcount 0 and leaves the anon_vma alone. */
-		pthread_mutex_lock(&sys->lru->lock);
-		pthread_mutex_unlock(&sys->lru->lock);
+		mmk_mutex_lock(&sys->lru->lock);
+		mmk_mutex_unlock(&sys->lru->lock);
 		return;
 	}
 	lru_del(sys, pfn);
@@ -194,7 +199,7 @@ void lru_mark_accessed(struct mmk_system *sys, pfn_t pfn)
 	}
 	if (reclaim_policy(sys) != MMK_RECLAIM_LRU || (seen & (PG_lru | PG_active)) != PG_lru)
 		return; /* already active, or isolated by reclaim: nothing to move */
-	pthread_mutex_lock(&sys->lru->lock);
+	mmk_mutex_lock(&sys->lru->lock);
 	uint32_t f = page_flags(pg);
 	if ((f & PG_lru) && !(f & PG_active)) {
 		enum lru_list l = page_lru_list(pg);
@@ -203,19 +208,19 @@ void lru_mark_accessed(struct mmk_system *sys, pfn_t pfn)
 		page_clear(pg, PG_referenced);
 		count_vm_event(sys, PGACTIVATE);
 	}
-	pthread_mutex_unlock(&sys->lru->lock);
+	mmk_mutex_unlock(&sys->lru->lock);
 }
 
 void lru_lazyfree(struct mmk_system *sys, pfn_t pfn)
 {
 	struct page *pg = lru_page(sys, pfn);
-	pthread_mutex_lock(&sys->lru->lock);
+	mmk_mutex_lock(&sys->lru->lock);
 	if (page_test(pg, PG_lru)) {
 		lru_unlink_locked(sys, pfn);
 		page_clear(pg, PG_referenced);
 		lru_link_locked(sys, pfn, LRU_INACTIVE_FILE, true);
 	}
-	pthread_mutex_unlock(&sys->lru->lock);
+	mmk_mutex_unlock(&sys->lru->lock);
 }
 
 #define LRU_CHECK(cond, ...)                                                   \
@@ -228,6 +233,7 @@ void lru_lazyfree(struct mmk_system *sys, pfn_t pfn)
 
 int lru_check_locked(struct mmk_system *sys, uint8_t *listed, char *err, size_t errlen)
 {
+	lock_assert_held(&sys->lru->lock);
 	struct frame_pool *fp = &sys->pool;
 	for (int l = 0; l < NR_LRU_LISTS; l++) {
 		struct lru_head *h = &sys->lru->lists[l];

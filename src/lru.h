@@ -54,7 +54,7 @@ struct lru_head {
 };
 
 struct lruvec {
-	pthread_mutex_t lock;               /* see the header comment */
+	struct mmk_mutex lock;               /* see the header comment */
 	struct lru_head lists[NR_LRU_LISTS];
 	uint64_t nr_cache;                  /* page-cache pages (nr_file_pages) */
 };

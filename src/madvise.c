@@ -275,7 +275,10 @@ int mmk_madvise(mmk_proc *p, uint64_t start, uint64_t len, int advice)
 	else
 		err = madvise_walk(mm, start, end, advice, NULL);
 	mm_debug_check(mm, "madvise");
-	mmap_write_unlock(mm);
+	if (write)
+		mmap_write_unlock(mm);
+	else
+		mmap_read_unlock(mm);
 	return err;
 }
 

@@ -66,9 +66,9 @@ static int madvise_free(struct mm *mm, struct vma *vma, uint64_t start, uint64_t
 {
 	if (!vma_is_anonymous(vma))
 		return -EINVAL;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pgtable_for_each(&mm->pt, start, end, free_one, mm);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	return 0;
 }
 
@@ -121,15 +121,15 @@ static int madvise_cold_or_pageout(struct mm *mm, struct vma *vma, uint64_t star
 	struct cold_walk w = {.mm = mm, .pageout = pageout};
 	if (pageout && vma->file) {
 		w.in = vma->file->inode;
-		pthread_mutex_lock(&w.in->lock);
+		mmk_mutex_lock(&w.in->lock);
 	}
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	if (pageout)
 		update_hiwater_rss_locked(mm);
 	pgtable_for_each(&mm->pt, start, end, cold_one, &w);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	if (w.in)
-		pthread_mutex_unlock(&w.in->lock);
+		mmk_mutex_unlock(&w.in->lock);
 	return 0;
 }
 
@@ -152,6 +152,7 @@ static int madvise_remove(struct vma *vma, uint64_t start, uint64_t end)
 
 int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int advice)
 {
+	mmap_assert_locked(mm);
 	if (start >= end)
 		return 0;
 	switch (advice) {
@@ -189,9 +190,10 @@ int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
  */
 void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, unsigned char *vec)
 {
+	mmap_assert_locked(mm);
 	uint64_t n = (end - start) >> PAGE_SHIFT;
 	bool file = vma->file != NULL;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t i = 0; i < n; i++) {
 		pte_t *ptep = pgtable_walk(&mm->pt, start + (i << PAGE_SHIFT), 0);
 		pte_t pte = ptep ? *ptep : 0;
@@ -200,11 +202,11 @@ void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, un
 		else
 			vec[i] = pte_present(pte) ? 1 : file ? MINCORE_ASK_CACHE : 0;
 	}
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	if (!file)
 		return;
 	struct mmk_inode *in = vma->file->inode;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	for (uint64_t i = 0; i < n; i++) {
 		if (vec[i] != MINCORE_ASK_CACHE)
 			continue;
@@ -213,5 +215,5 @@ void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, un
 		vec[i] = !pagecache_lookup_locked(in, pgoff, &pfn) &&
 			 page_test(pfn_to_page(mm_pool(mm), pfn), PG_uptodate);
 	}
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 }

@@ -52,7 +52,7 @@ int mm_pages_init(struct mm *mm)
 {
 	if (pgtable_init(&mm->pt, &mm->sys->pt_pool))
 		return -ENOMEM;
-	pthread_mutex_init(&mm->ptl, NULL);
+	mmk_mutex_init(&mm->ptl, LOCK_PTL);
 	mm->rss_anon = mm->rss_file = mm->rss_shmem = 0;
 	mm->hiwater_rss = mm->swap_ents = 0;
 	mm->min_flt = mm->maj_flt = 0;
@@ -78,7 +78,7 @@ void mm_pages_destroy(struct mm *mm)
 	/* exit_mmap() zapped every VMA first: a PTE left would leak its frame. */
 	pgtable_for_each(&mm->pt, 0, PGTABLE_VA_END, pte_left_behind, &mm->pid);
 	pgtable_destroy(&mm->pt);
-	pthread_mutex_destroy(&mm->ptl);
+	mmk_mutex_destroy(&mm->ptl);
 }
 
 /* ---- Protection rules ----------------------------------------------------------- */
@@ -95,6 +95,7 @@ bool vma_maps_writable(const struct vma *vma, uint64_t vm_flags)
 
 bool pte_may_upgrade_write(struct mm *mm, const struct vma *vma, uint64_t vm_flags, pte_t pte)
 {
+	lock_assert_held(&mm->ptl);
 	if (!(vm_flags & VM_WRITE) || (pte & PTE_SPECIAL) || !pte_present(pte))
 		return false;
 	if (vm_flags & VM_SHARED)
@@ -115,6 +116,7 @@ static uint64_t *rss_counter(struct mm *mm, uint32_t f)
 
 void rss_account_locked(struct mm *mm, struct page *pg, int delta)
 {
+	lock_assert_held(&mm->ptl);
 	*rss_counter(mm, page_flags(pg)) += (uint64_t)(int64_t)delta;
 }
 
@@ -136,6 +138,7 @@ static void rss_vec_add(struct rss_vec *rss, uint32_t f, int delta)
 /* add_mm_rss_vec().  Caller holds mm->ptl. */
 static void add_mm_rss_vec_locked(struct mm *mm, const struct rss_vec *rss)
 {
+	lock_assert_held(&mm->ptl);
 	mm->rss_anon += (uint64_t)rss->anon;
 	mm->rss_file += (uint64_t)rss->file;
 	mm->rss_shmem += (uint64_t)rss->shmem;
@@ -143,6 +146,7 @@ static void add_mm_rss_vec_locked(struct mm *mm, const struct rss_vec *rss)
 
 void update_hiwater_rss_locked(struct mm *mm)
 {
+	lock_assert_held(&mm->ptl);
 	uint64_t rss = mm->rss_anon + mm->rss_file + mm->rss_shmem;
 	if (rss > mm->hiwater_rss)
 		mm->hiwater_rss = rss;
@@ -150,6 +154,7 @@ void update_hiwater_rss_locked(struct mm *mm)
 
 void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits)
 {
+	lock_assert_held(&mm->ptl);
 	MMK_BUG_ON(!pte_none(*ptep));
 	if (pfn == ZERO_PFN) {
 		bits = (bits | PTE_SPECIAL) & ~(PTE_WRITE | PTE_DIRTY);
@@ -168,6 +173,8 @@ void pte_map_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64
 
 void pte_map_cache_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, uint64_t bits)
 {
+	lock_assert_class_held(LOCK_INODE);
+	lock_assert_held(&mm->ptl);
 	MMK_BUG_ON(!pte_none(*ptep) || pfn == ZERO_PFN);
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
 	page_dup_pte(pg);
@@ -179,6 +186,8 @@ void pte_map_cache_locked(struct mm *mm, pte_t *ptep, uint64_t addr, pfn_t pfn, 
 unsigned pte_map_cache_run_locked(struct mm *mm, pte_t *ptep0, uint64_t addr0, const pfn_t *pfns,
 				  unsigned nr, uint64_t bits)
 {
+	lock_assert_class_held(LOCK_INODE);
+	lock_assert_held(&mm->ptl);
 	struct frame_pool *fp = mm_pool(mm);
 	unsigned mapped = 0;
 	uint32_t f = 0;
@@ -220,6 +229,7 @@ static void tlb_gen_bump(struct mm *mm)
 
 static bool tlb_clear_one_locked(struct mm *mm, uint64_t va)
 {
+	lock_assert_held(&mm->ptl);
 	uint64_t vpn = va >> PAGE_SHIFT;
 	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
 	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
@@ -232,6 +242,7 @@ static bool tlb_clear_one_locked(struct mm *mm, uint64_t va)
 /* Empties the whole TLB; whether it held anything. */
 static bool tlb_clear_all_locked(struct mm *mm)
 {
+	lock_assert_held(&mm->ptl);
 	bool cleared = false;
 	for (int i = 0; i < TLB_ENTRIES; i++) {
 		if (atomic_load_explicit(&mm->tlb[i].word, memory_order_relaxed)) {
@@ -244,17 +255,20 @@ static bool tlb_clear_all_locked(struct mm *mm)
 
 static void tlb_flush_one_locked(struct mm *mm, uint64_t va)
 {
+	lock_assert_held(&mm->ptl);
 	if (tlb_clear_one_locked(mm, va))
 		tlb_gen_bump(mm);
 }
 
 void tlb_flush_page_locked(struct mm *mm, uint64_t va)
 {
+	lock_assert_held(&mm->ptl);
 	tlb_flush_one_locked(mm, va);
 }
 
 void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
 {
+	lock_assert_held(&mm->ptl);
 	if (end <= start)
 		return;
 	bool cleared = false;
@@ -271,18 +285,19 @@ void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
 
 void mm_tlb_exec(struct mm *mm)
 {
-	pthread_mutex_lock(&mm->ptl);
+	mmap_assert_write_locked(mm);
+	mmk_mutex_lock(&mm->ptl);
 	tlb_clear_all_locked(mm);
 	atomic_fetch_add_explicit(&mm->exec_gen, 1, memory_order_relaxed);
 	tlb_gen_bump(mm); /* even with nothing cleared: publishes exec_gen */
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 }
 
 void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
 {
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	tlb_flush_locked(mm, start, end);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 }
 
 /* ---- Zap ------------------------------------------------------------------------------ */
@@ -296,6 +311,7 @@ void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
  */
 static void zap_present_page_locked(struct mm *mm, uint64_t va, pte_t pte, struct rss_vec *rss)
 {
+	lock_assert_held(&mm->ptl);
 	pfn_t pfn = pte_pfn(pte);
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
 	uint32_t f = page_flags(pg);
@@ -330,6 +346,7 @@ static void zap_present_page_locked(struct mm *mm, uint64_t va, pte_t pte, struc
  */
 static void zap_cleared_pte_locked(struct mm *mm, uint64_t va, pte_t pte, struct rss_vec *rss)
 {
+	lock_assert_held(&mm->ptl);
 	if (pte_is_swap(pte)) {
 		mm->swap_ents--;
 		swap_entry_free(mm->sys, pte_swp_offset(pte));
@@ -343,6 +360,7 @@ static void zap_cleared_pte_locked(struct mm *mm, uint64_t va, pte_t pte, struct
 
 void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
 {
+	lock_assert_held(&mm->ptl);
 	struct rss_vec rss = {0};
 	zap_cleared_pte_locked(mm, va, pgtable_clear_pte(&mm->pt, ptep), &rss);
 	add_mm_rss_vec_locked(mm, &rss);
@@ -419,18 +437,19 @@ static int zap_pte_table(void *arg, const struct pte_run *run)
 void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows)
 {
 	struct zap_walk z = {.mm = mm, .even_cows = even_cows};
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	update_hiwater_rss_locked(mm);
 	z.big = ((end - start) >> PAGE_SHIFT) >= TLB_ENTRIES;
 	pgtable_for_each_table(&mm->pt, start, end, zap_pte_table, &z);
 	add_mm_rss_vec_locked(mm, &z.rss);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	TRACE(mm->sys, .kind = MMK_EV_ZAP, .pid = mm->pid, .start = start, .end = end);
 	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
 }
 
 void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
 {
+	mmap_assert_locked(mm);
 	MMK_BUG_ON(start < vma_start(vma) || end > vma_end(vma));
 	zap_pte_range(mm, start, end, true);
 }
@@ -445,15 +464,16 @@ void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
  */
 void mm_free_pgtables(struct mm *mm, uint64_t start, uint64_t end)
 {
+	mmap_assert_write_locked(mm);
 	if (end >= TASK_SIZE)
 		end = USER_VA_END;
 	uint64_t s = (start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
 	uint64_t e = end & ~(PMD_SIZE - 1);
 	if (s >= e)
 		return;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pgtable_free_range(&mm->pt, s, e);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 }
 
 /* ---- mprotect -------------------------------------------------------------------------- */
@@ -489,10 +509,11 @@ static int prot_one(void *arg, uint64_t va, pte_t *ptep)
 void mm_change_protection(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
 			  uint64_t newflags)
 {
+	mmap_assert_write_locked(mm);
 	struct prot_walk w = {.mm = mm, .vma = vma, .newflags = newflags};
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pgtable_for_each(&mm->pt, start, end, prot_one, &w);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	if (w.flush)
 		TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start,
 		      .end = end);
@@ -510,6 +531,7 @@ static uint64_t table_extent(uint64_t a, uint64_t n)
 /* Moves the PTE of old_va (if any) to new_va, whose table exists. */
 static void move_one_locked(struct mm *mm, uint64_t old_va, uint64_t new_va)
 {
+	lock_assert_held(&mm->ptl);
 	pte_t *src = pgtable_walk(&mm->pt, old_va, 0);
 	if (!src || pte_none(*src))
 		return;
@@ -542,14 +564,15 @@ static int move_walk_one(void *arg, uint64_t va, pte_t *ptep)
  */
 int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t len)
 {
-	pthread_mutex_lock(&mm->ptl);
+	mmap_assert_write_locked(mm);
+	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t off = 0; off < len;) {
 		uint64_t n = table_extent(old_addr + off, len - off);
 		n = table_extent(new_addr + off, n);
 		if (pgtable_walk(&mm->pt, old_addr + off, 0) &&
 		    !pgtable_walk(&mm->pt, new_addr + off, 1)) {
 			pgtable_free_range(&mm->pt, new_addr, new_addr + len);
-			pthread_mutex_unlock(&mm->ptl);
+			mmk_mutex_unlock(&mm->ptl);
 			return -ENOMEM;
 		}
 		off += n;
@@ -561,7 +584,7 @@ int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t l
 		struct move_walk w = {.mm = mm, .delta = (int64_t)(new_addr - old_addr)};
 		pgtable_for_each(&mm->pt, old_addr, old_addr + len, move_walk_one, &w);
 	}
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = old_addr,
 	      .end = old_addr + len);
 	return 0;
@@ -583,6 +606,8 @@ struct copy_walk {
  */
 static pte_t copy_present_pte(struct copy_walk *w, uint64_t va, pte_t *src_ptep, pte_t pte)
 {
+	lock_assert_held(&w->src->ptl);
+	lock_assert_held(&w->dst->ptl);
 	if (!(pte & PTE_SPECIAL)) {
 		pfn_t pfn = pte_pfn(pte);
 		struct page *pg = pfn_to_page(mm_pool(w->src), pfn);
@@ -669,13 +694,13 @@ int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma
 	    .src = src,
 	    .cow = (f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE,
 	};
-	pthread_mutex_lock(&src->ptl);
-	pthread_mutex_lock(&dst->ptl);
+	mmk_mutex_lock(&src->ptl);
+	mmk_mutex_lock_nested(&dst->ptl); /* a new mm: nobody else nests them */
 	int err = pgtable_for_each_table(&src->pt, vma_start(src_vma), vma_end(src_vma),
 					 copy_pte_table, &w);
 	add_mm_rss_vec_locked(dst, &w.rss);
-	pthread_mutex_unlock(&dst->ptl);
-	pthread_mutex_unlock(&src->ptl);
+	mmk_mutex_unlock(&dst->ptl);
+	mmk_mutex_unlock(&src->ptl);
 	(void)dst_vma;
 	return err;
 }

@@ -28,7 +28,7 @@ int mmk_mincore(mmk_proc *p, uint64_t addr, uint64_t len, unsigned char *vec)
 	if (!vec)
 		return -EFAULT;
 	struct mm *mm = p->mm;
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmk_rwlock_rdlock(&mm->mmap_lock);
 	while (pages) {
 		struct vma *vma = vma_lookup(mm, addr);
 		if (!vma) {
@@ -44,6 +44,6 @@ int mmk_mincore(mmk_proc *p, uint64_t addr, uint64_t len, unsigned char *vec)
 		pages -= n;
 		addr = end;
 	}
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmk_rwlock_unlock(&mm->mmap_lock);
 	return err;
 }

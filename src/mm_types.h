@@ -29,6 +29,11 @@
  * Reclaim finds a page on the LRU and must then lock its owner (inode or
  * anon_vma root), an earlier lock: it only ever trylocks those while
  * holding lru->lock, which cannot deadlock (see lru.c, reclaim.c).
+ * file->pos_lock and proc->fd_lock sit between 1 and 2 (neither under the
+ * other); slab->lock, refs->lock and the flusher's and kswapd's wakeup
+ * locks are leaves.  src/lock.h turns this list into ranks that debug
+ * builds check on every acquisition, and every "caller holds X" below
+ * into an assertion.
  * The trace callback may be called with any of them held.
  */
 #ifndef MMK_MM_TYPES_H
@@ -43,6 +48,7 @@
 #include "blockmap.h"
 #include "failinj.h"
 #include "frame.h"
+#include "lock.h"
 #include "mmkit.h"
 #include "pcache_index.h"
 #include "pgtable.h"
@@ -165,7 +171,7 @@ struct mmk_inode {
 	                               size a write or truncate may give the file
 	                               (fs_max_bytes in fs.c) */
 	atomic_uint refcount;       /* open files + mappings + the inode table's 0 */
-	pthread_mutex_t lock;       /* protects all fields below */
+	struct mmk_mutex lock;       /* protects all fields below */
 	uint64_t size;              /* i_size: authoritative while the inode lives */
 	atomic_bool unlinked;       /* last name removed: maps says " (deleted)";
 	                               set once, read without a lock */
@@ -185,7 +191,7 @@ struct mmk_file {
 	atomic_uint refcount;   /* fds + VMAs referring to it */
 	struct mmk_inode *inode;/* immutable, holds a reference */
 	int flags;              /* immutable: O_ACCMODE | O_APPEND bits (MMK_O_*) */
-	pthread_mutex_t pos_lock; /* protects pos */
+	struct mmk_mutex pos_lock; /* protects pos */
 	uint64_t pos;
 	struct ra_state ra;     /* under inode->lock: readahead runs from faults and pread too */
 };
@@ -214,7 +220,7 @@ struct anon_vma {
 	struct anon_vma *root;   /* immutable: the oldest ancestor; its lock guards the tree */
 	struct anon_vma *parent; /* immutable */
 	atomic_uint refcount;    /* avcs pointing here + children + pages (+ vmas' anon_vma) */
-	pthread_mutex_t lock;    /* used on the root only */
+	struct mmk_mutex lock;    /* used on the root only */
 	unsigned num_children;   /* under root lock */
 	unsigned num_active_vmas;/* VMAs whose ->anon_vma is this; under root lock */
 	struct avc *vmas;        /* list of chains through this anon_vma; under root lock */
@@ -321,7 +327,7 @@ static inline uint64_t tlb_word_vpn(uint64_t word, unsigned i)
 /* mm - an address space (Linux: mm_struct). */
 struct mm {
 	struct mmk_system *sys;
-	pthread_rwlock_t mmap_lock;  /* protects vmas, every vma, brk fields, def_flags, *_vm */
+	struct mmk_rwlock mmap_lock;  /* protects vmas, every vma, brk fields, def_flags, *_vm */
 	struct vma_tree vmas;        /* vmas.count is map_count */
 	uint64_t mmap_base;          /* immutable */
 	uint64_t start_brk, brk;     /* heap [start_brk, brk) */
@@ -336,7 +342,7 @@ struct mm {
 	                                Committed_AS (commit.c) */
 	struct slab_magazine vma_magazine; /* freed VMAs for reuse (vma_alloc, vma_free) */
 
-	pthread_mutex_t ptl;         /* page_table_lock: protects pt, tlb, rss_* */
+	struct mmk_mutex ptl;         /* page_table_lock: protects pt, tlb, rss_* */
 	struct pgtable pt;
 	uint64_t rss_file, rss_anon, rss_shmem; /* pages mapped, MM_*PAGES */
 	uint64_t hiwater_rss;
@@ -357,12 +363,17 @@ struct mm {
 	atomic_int oom_state;        /* OOM_* (oom.c): chosen by the OOM killer, then reaped */
 };
 
+/* mmap_assert_locked() / mmap_assert_write_locked(): the calling thread holds
+ * mm->mmap_lock (in either mode / for writing); checked in debug builds. */
+#define mmap_assert_locked(mm) lock_assert_held(&(mm)->mmap_lock)
+#define mmap_assert_write_locked(mm) lock_assert_write_held(&(mm)->mmap_lock)
+
 /* mmk_proc - a simulated process (Linux: task_struct). */
 struct mmk_proc {
 	struct mmk_system *sys;   /* immutable */
 	int pid;                  /* immutable */
 	struct mm *mm;            /* immutable: exec empties it in place (task.c) */
-	pthread_mutex_t fd_lock;  /* protects fdt */
+	struct mmk_mutex fd_lock;  /* protects fdt */
 	struct fdtable fdt;
 	atomic_int killed;        /* signal that killed it, or 0 */
 	struct mmk_proc *next, *prev; /* sys->procs; under sys->lock */
@@ -377,7 +388,7 @@ struct mmk_system {
 	char *rootpath;              /* immutable: realpath of the root */
 	struct frame_pool pool;
 	struct pt_pool pt_pool;      /* empty page-table slabs for the next mm (pgtable.h) */
-	pthread_mutex_t lock;        /* protects procs, next_pid, inodes, next_shmem_ino */
+	struct mmk_mutex lock;        /* protects procs, next_pid, inodes, next_shmem_ino */
 	struct mmk_proc *procs;
 	int next_pid;
 	struct mmk_inode *inodes[INODE_HASH_SIZE];

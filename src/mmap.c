@@ -80,12 +80,12 @@ struct mm *mm_create(struct mmk_system *sys, int pid)
 		return NULL;
 	mm->sys = sys;
 	mm->pid = pid;
-	pthread_rwlock_init(&mm->mmap_lock, NULL);
+	mmk_rwlock_init(&mm->mmap_lock, LOCK_MMAP);
 	vma_tree_init(&mm->vmas);
 	mm->mmap_base = compute_mmap_base(&sys->cfg);
 	mm->start_brk = mm->brk = DEFAULT_START_BRK;
 	if (mm_pages_init(mm)) {
-		pthread_rwlock_destroy(&mm->mmap_lock);
+		mmk_rwlock_destroy(&mm->mmap_lock);
 		free(mm);
 		return NULL;
 	}
@@ -103,7 +103,7 @@ void mm_destroy(struct mm *mm)
 	slab_magazine_drain(&mm->vma_magazine, &mm->sys->vma_slab);
 	mmap_write_unlock(mm);
 	mm_pages_destroy(mm);
-	pthread_rwlock_destroy(&mm->mmap_lock);
+	mmk_rwlock_destroy(&mm->mmap_lock);
 	free(mm);
 }
 
@@ -120,10 +120,10 @@ void mm_exec_reset(struct mm *mm)
 	mm->def_flags = 0;
 	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 	mm->locked_vm_extra = mm->hiwater_vm = 0;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	MMK_BUG_ON(mm->rss_anon || mm->rss_file || mm->rss_shmem || mm->swap_ents);
 	mm->hiwater_rss = 0;
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	mm_tlb_exec(mm); /* last: the exec is done when an access sees it */
 	mm_debug_check(mm, "exec");
 	mmap_write_unlock(mm);
@@ -136,6 +136,7 @@ void mm_exec_reset(struct mm *mm)
  */
 int mm_dup(struct mm *dst, struct mm *src)
 {
+	mmap_assert_write_locked(src);
 	dst->mmap_base = src->mmap_base;
 	dst->start_brk = src->start_brk;
 	dst->brk = src->brk;
@@ -188,9 +189,9 @@ int mm_dup(struct mm *dst, struct mm *src)
 	}
 	/* dup_mm(): the child's peaks start at what it has now. */
 	dst->hiwater_vm = dst->total_vm;
-	pthread_mutex_lock(&dst->ptl);
+	mmk_mutex_lock(&dst->ptl);
 	dst->hiwater_rss = dst->rss_anon + dst->rss_file + dst->rss_shmem;
-	pthread_mutex_unlock(&dst->ptl);
+	mmk_mutex_unlock(&dst->ptl);
 	return 0;
 }
 
@@ -352,6 +353,7 @@ static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len,
 int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, uint64_t len,
 			  uint64_t pgoff, int flags)
 {
+	mmap_assert_write_locked(mm);
 	if (len > TASK_SIZE)
 		return -ENOMEM;
 	/* "Always treat pgoff as zero for anonymous memory." */
@@ -386,6 +388,7 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
  */
 int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr)
 {
+	mmap_assert_write_locked(mm);
 	if (!(v->flags & VM_GROWSDOWN) || v->reserved)
 		return -EFAULT;
 	addr &= PAGE_MASK;
@@ -467,11 +470,13 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 int do_munmap_range_nb(struct mm *mm, uint64_t start, uint64_t end, struct vma **prevp,
 		       struct vma **nextp)
 {
+	mmap_assert_write_locked(mm);
 	return munmap_vmas(mm, find_vma(mm, start), start, end, prevp, nextp);
 }
 
 int do_munmap_range(struct mm *mm, uint64_t start, uint64_t end)
 {
+	mmap_assert_write_locked(mm);
 	return do_munmap_range_nb(mm, start, end, NULL, NULL);
 }
 
@@ -1008,13 +1013,13 @@ int mmk_set_brk_base(mmk_proc *p, uint64_t start_brk)
 static int reserve_pgtables(struct mm *mm, uint64_t start, uint64_t end)
 {
 	int err = 0;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t a = start; a < end; a = (a + PMD_SIZE) & ~(PMD_SIZE - 1))
 		if (!pgtable_walk(&mm->pt, a, 1)) {
 			err = -ENOMEM;
 			break;
 		}
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	return err;
 }
 

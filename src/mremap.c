@@ -79,6 +79,7 @@ static int check_params(struct remap *r)
  * the order of the errors stays Linux's. */
 static int check_map_count_locked(struct remap *r)
 {
+	mmap_assert_locked(r->mm);
 	if (implies_new_addr(r) && r->mm->vmas.count + 2 >= r->mm->sys->cfg.max_map_count - 3)
 		return -ENOMEM;
 	return 0;

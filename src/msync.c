@@ -43,7 +43,7 @@ int mmk_msync(mmk_proc *p, uint64_t start, uint64_t len, int flags)
 
 	struct mm *mm = p->mm;
 	int unmapped_error = 0;
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmk_rwlock_rdlock(&mm->mmap_lock);
 	struct vma *vma = find_vma(mm, start);
 	for (;;) {
 		err = -ENOMEM;
@@ -68,6 +68,6 @@ int mmk_msync(mmk_proc *p, uint64_t start, uint64_t len, int flags)
 			break;
 		vma = vma_next(vma);
 	}
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmk_rwlock_unlock(&mm->mmap_lock);
 	return err ? err : unmapped_error;
 }

@@ -24,7 +24,7 @@ int oom_init(struct mmk_system *sys)
 	struct oom_control *oc = calloc(1, sizeof(*oc));
 	if (!oc)
 		return -ENOMEM;
-	pthread_mutex_init(&oc->lock, NULL);
+	mmk_mutex_init(&oc->lock, LOCK_OOM);
 	sys->oom = oc;
 	return 0;
 }
@@ -33,19 +33,19 @@ void oom_destroy(struct mmk_system *sys)
 {
 	if (!sys->oom)
 		return;
-	pthread_mutex_destroy(&sys->oom->lock);
+	mmk_mutex_destroy(&sys->oom->lock);
 	free(sys->oom);
 	sys->oom = NULL;
 }
 
 void oom_lock(struct mmk_system *sys)
 {
-	pthread_mutex_lock(&sys->oom->lock);
+	mmk_mutex_lock(&sys->oom->lock);
 }
 
 void oom_unlock(struct mmk_system *sys)
 {
-	pthread_mutex_unlock(&sys->oom->lock);
+	mmk_mutex_unlock(&sys->oom->lock);
 }
 
 int oom_killed(struct mm *mm, struct mmk_siginfo *si)
@@ -67,13 +67,13 @@ struct oom_candidate {
 static void oom_badness(struct oom_candidate *c)
 {
 	struct mm *mm = c->p->mm;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	c->anon = mm->rss_anon;
 	c->file = mm->rss_file;
 	c->shmem = mm->rss_shmem;
 	c->swap = mm->swap_ents;
 	c->pgtables = pgtable_bytes(&mm->pt) >> PAGE_SHIFT;
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	c->points = c->anon + c->file + c->shmem + c->swap + c->pgtables;
 }
 
@@ -85,8 +85,9 @@ static void oom_badness(struct oom_candidate *c)
  */
 static bool select_bad_process(struct mmk_system *sys, struct oom_candidate *best)
 {
+	lock_assert_held(&sys->oom->lock);
 	size_t n = 0;
-	pthread_mutex_lock(&sys->lock);
+	mmk_mutex_lock(&sys->lock);
 	for (struct mmk_proc *p = sys->procs; p; p = p->next)
 		n++;
 	struct mmk_proc **v = n ? mmk_malloc(sys, n * sizeof(*v)) : NULL;
@@ -94,7 +95,7 @@ static bool select_bad_process(struct mmk_system *sys, struct oom_candidate *bes
 	for (struct mmk_proc *p = sys->procs; p && v; p = p->next)
 		if (!atomic_load(&p->killed))
 			v[n++] = p;
-	pthread_mutex_unlock(&sys->lock);
+	mmk_mutex_unlock(&sys->lock);
 	bool found = false;
 	for (size_t i = 0; i < n; i++) {
 		struct oom_candidate c = {.p = v[i]};
@@ -112,17 +113,18 @@ static bool select_bad_process(struct mmk_system *sys, struct oom_candidate *bes
 /* __oom_reap_task_mm(): unmaps everything the victim maps. */
 static void oom_reap(struct mm *mm)
 {
-	pthread_rwlock_wrlock(&mm->mmap_lock);
+	mmk_rwlock_wrlock(&mm->mmap_lock);
 	for (struct vma *v = node_vma(vma_tree_first(&mm->vmas)); v; v = vma_next(v))
 		if (!v->reserved)
 			mm_zap_range(mm, v, vma_start(v), vma_end(v));
 	atomic_store(&mm->oom_state, OOM_REAPED);
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmk_rwlock_unlock(&mm->mmap_lock);
 }
 
 /* oom_kill_process(): kill, report, reap.  Caller holds oom->lock. */
 static void oom_kill_process(struct mmk_system *sys, struct oom_candidate *c)
 {
+	lock_assert_held(&sys->oom->lock);
 	struct mm *mm = c->p->mm;
 	atomic_store(&c->p->killed, MMK_SIGKILL);
 	atomic_store(&mm->oom_state, OOM_VICTIM);

@@ -22,7 +22,7 @@
 #define OOM_REAPED 2 /* reaped: nothing of it is mapped any more */
 
 struct oom_control {
-	pthread_mutex_t lock; /* serialises kills; see above */
+	struct mmk_mutex lock; /* serialises kills; see above */
 };
 
 int oom_init(struct mmk_system *sys);

@@ -55,6 +55,7 @@
 
 int pagecache_lookup_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *pfn)
 {
+	lock_assert_held(&in->lock);
 	uint32_t v;
 	if (pcache_index_lookup(&in->pages, pgoff, &v))
 		return -ENOENT;
@@ -65,12 +66,14 @@ int pagecache_lookup_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *pfn)
 uint64_t pagecache_lookup_range_locked(struct mmk_inode *in, uint64_t first, unsigned n,
 				       pfn_t *pfns)
 {
+	lock_assert_held(&in->lock);
 	_Static_assert(sizeof(pfn_t) == sizeof(uint32_t), "the index stores pfns as uint32_t");
 	return pcache_index_lookup_range(&in->pages, first, n, pfns);
 }
 
 int pagecache_insert_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
+	lock_assert_held(&in->lock);
 	int err = pcache_index_insert(&in->pages, pgoff, pfn);
 	MMK_BUG_ON(err == -EEXIST);
 	if (err)
@@ -93,6 +96,7 @@ uint64_t pagecache_folio_first(struct page *pg, uint64_t pgoff, uint64_t *nr)
 static void folio_set_order_locked(struct mmk_inode *in, uint64_t first, uint64_t nr,
 				   unsigned order)
 {
+	lock_assert_held(&in->lock);
 	for (uint64_t i = 0; i < nr; i++) {
 		uint32_t v;
 		MMK_BUG_ON(pcache_index_lookup(&in->pages, first + i, &v));
@@ -106,6 +110,7 @@ static void folio_set_order_locked(struct mmk_inode *in, uint64_t first, uint64_
  * order-0 folios, so that one of them can leave the cache alone. */
 static void folio_split_locked(struct mmk_inode *in, struct page *pg, uint64_t pgoff)
 {
+	lock_assert_held(&in->lock);
 	uint64_t nr, first = pagecache_folio_first(pg, pgoff, &nr);
 	if (nr > 1)
 		folio_set_order_locked(in, first, nr, 0);
@@ -113,6 +118,7 @@ static void folio_split_locked(struct mmk_inode *in, struct page *pg, uint64_t p
 
 void pagecache_delete_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
+	lock_assert_held(&in->lock);
 	struct page *pg = inode_page(in, pfn);
 	MMK_BUG_ON(page_mapcount(pg) != 0);
 	folio_split_locked(in, pg, pgoff);
@@ -133,6 +139,7 @@ void pagecache_delete_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
  */
 static void unmap_cut_folios_locked(struct mmk_inode *in, uint64_t first, uint64_t last)
 {
+	lock_assert_held(&in->lock);
 	pfn_t pfn;
 	uint64_t nr, f;
 	if (!pagecache_lookup_locked(in, first, &pfn) &&
@@ -146,6 +153,7 @@ static void unmap_cut_folios_locked(struct mmk_inode *in, uint64_t first, uint64
 /* Calls pagecache_delete_locked on every page of [first, last). */
 static void delete_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last)
 {
+	lock_assert_held(&in->lock);
 	uint64_t key;
 	uint32_t val;
 	for (uint64_t p = first;
@@ -165,6 +173,7 @@ static void delete_range_locked(struct mmk_inode *in, uint64_t first, uint64_t l
  */
 static int read_host_until_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn, uint64_t end)
 {
+	lock_assert_held(&in->lock);
 	uint8_t *p = pfn_to_virt(inode_pool(in), pfn);
 	uint64_t pos = pgoff << PAGE_SHIFT;
 	uint64_t want = end > pos ? end - pos : 0, got = 0;
@@ -193,6 +202,7 @@ static int read_host_until_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pf
  */
 int pagecache_read_host_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
+	lock_assert_held(&in->lock);
 	int err = read_host_until_locked(in, pgoff, pfn, in->size);
 	if (!err)
 		page_set(inode_page(in, pfn), PG_uptodate);
@@ -207,6 +217,7 @@ int pagecache_read_host_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
  */
 static void page_make_uptodate_locked(struct mmk_inode *in, pfn_t pfn)
 {
+	lock_assert_held(&in->lock);
 	struct page *pg = inode_page(in, pfn);
 	if (!page_test(pg, PG_uptodate))
 		page_set(pg, PG_uptodate);
@@ -216,6 +227,7 @@ static void page_make_uptodate_locked(struct mmk_inode *in, pfn_t pfn)
  * (the reclaiming allocation: the caller needs this page). */
 static int read_new_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out)
 {
+	lock_assert_held(&in->lock);
 	pfn_t pfn;
 	int err = page_alloc(in->sys, in, 0, &pfn);
 	if (err)
@@ -236,7 +248,7 @@ static int read_new_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out
 struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 {
 	*n = 0;
-	pthread_mutex_lock(&sys->lock);
+	mmk_mutex_lock(&sys->lock);
 	size_t count = 0;
 	for (int i = 0; i < INODE_HASH_SIZE; i++)
 		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
@@ -252,7 +264,7 @@ struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 			}
 		}
 	}
-	pthread_mutex_unlock(&sys->lock);
+	mmk_mutex_unlock(&sys->lock);
 	return v;
 }
 
@@ -273,6 +285,7 @@ void inodes_release(struct mmk_inode **v, size_t n)
  */
 int pagecache_fault_cached_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *pfn)
 {
+	lock_assert_held(&in->lock);
 	if (pgoff >= size_to_pages(in->size) || pagecache_lookup_locked(in, pgoff, pfn))
 		return -EAGAIN;
 	uint32_t f = page_flags(inode_page(in, *pfn));
@@ -284,6 +297,7 @@ int pagecache_fault_cached_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *p
 int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t pgoff, pfn_t *pfn,
 				bool *major, bool *redo)
 {
+	lock_assert_held(&in->lock);
 	bool ignored;
 	if (!redo)
 		redo = &ignored;
@@ -322,6 +336,7 @@ int pagecache_fault_page_locked(struct mmk_inode *in, struct vma *vma, uint64_t 
 static void shmem_read_page_locked(struct mmk_inode *in, uint64_t pgoff, uint8_t *dst, uint64_t off,
 				   uint64_t n)
 {
+	lock_assert_held(&in->lock);
 	pfn_t pfn;
 	uint8_t page[PAGE_SIZE];
 	if (!pagecache_lookup_locked(in, pgoff, &pfn))
@@ -343,9 +358,9 @@ int64_t pagecache_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off
 	uint8_t *dst = buf;
 	if (!len)
 		return 0;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	if (off >= in->size) {
-		pthread_mutex_unlock(&in->lock);
+		mmk_mutex_unlock(&in->lock);
 		return 0;
 	}
 	uint64_t n = in->size - off < len ? in->size - off : len;
@@ -378,7 +393,7 @@ int64_t pagecache_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off
 		done += chunk;
 	}
 	f->ra.prev_pos = off + done;
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return done ? (int64_t)done : err;
 }
 
@@ -389,6 +404,7 @@ int64_t pagecache_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off
  */
 static void zero_post_eof_locked(struct mmk_inode *in, uint64_t old_size)
 {
+	lock_assert_held(&in->lock);
 	uint64_t tail = old_size & (PAGE_SIZE - 1);
 	pfn_t pfn;
 	if (!tail || pagecache_lookup_locked(in, old_size >> PAGE_SHIFT, &pfn))
@@ -409,6 +425,7 @@ static void zero_post_eof_locked(struct mmk_inode *in, uint64_t old_size)
  */
 static void zero_eof_block_locked(struct mmk_inode *in, uint64_t b)
 {
+	lock_assert_held(&in->lock);
 	uint64_t tail = b & (PAGE_SIZE - 1), idx = b >> PAGE_SHIFT;
 	pfn_t pfn;
 	if (!in->zero_eof_block || !tail)
@@ -437,6 +454,7 @@ static void zero_eof_block_locked(struct mmk_inode *in, uint64_t b)
 static int write_new_page_locked(struct mmk_inode *in, uint64_t idx, uint64_t poff, uint64_t n,
 				 pfn_t *out)
 {
+	lock_assert_held(&in->lock);
 	bool whole = poff == 0 && n >= PAGE_SIZE;
 	bool beyond = (idx << PAGE_SHIFT) >= in->size;
 	bool zeroed = in->kind != INODE_FILE || whole || beyond;
@@ -458,6 +476,7 @@ static int write_new_page_locked(struct mmk_inode *in, uint64_t idx, uint64_t po
 static int write_begin_locked(struct mmk_inode *in, uint64_t idx, uint64_t poff, uint64_t n,
 			      pfn_t *out)
 {
+	lock_assert_held(&in->lock);
 	if (!pagecache_lookup_locked(in, idx, out)) {
 		page_make_uptodate_locked(in, *out); /* block_write_end() */
 		return 0;
@@ -507,6 +526,7 @@ static unsigned write_folio_order(struct mmk_inode *in, uint64_t idx, uint64_t b
  */
 static int write_begin_folio_locked(struct mmk_inode *in, uint64_t pos, uint64_t bytes)
 {
+	lock_assert_held(&in->lock);
 	uint64_t idx = pos >> PAGE_SHIFT;
 	unsigned order = write_folio_order(in, idx, bytes);
 	if (!order)
@@ -551,6 +571,7 @@ static int write_begin_folio_locked(struct mmk_inode *in, uint64_t pos, uint64_t
  */
 static bool write_through_locked(struct mmk_inode *in, uint64_t idx, uint64_t poff, uint64_t n)
 {
+	lock_assert_held(&in->lock);
 	pfn_t pfn;
 	return in->kind == INODE_FILE && in->hostfd_acc == O_WRONLY &&
 	       !(poff == 0 && n >= PAGE_SIZE) && (idx << PAGE_SHIFT) < in->size &&
@@ -567,6 +588,7 @@ static bool write_through_locked(struct mmk_inode *in, uint64_t idx, uint64_t po
 static int64_t perform_write_locked(struct mmk_inode *in, const uint8_t *src, uint64_t len,
 				    uint64_t off)
 {
+	lock_assert_held(&in->lock);
 	/* generic_write_check_limits(): at or past s_maxbytes nothing is
 	 * written; a write crossing it is cut short there. */
 	if (off >= in->max_bytes)
@@ -619,9 +641,9 @@ int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint6
 	struct mmk_inode *in = f->inode;
 	if (!len)
 		return 0;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	int64_t ret = perform_write_locked(in, buf, len, off);
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return ret;
 }
 
@@ -634,12 +656,12 @@ int64_t pagecache_write(struct mmk_file *f, const void *buf, uint64_t len, uint6
 int64_t pagecache_append(struct mmk_file *f, const void *buf, uint64_t len, uint64_t *end)
 {
 	struct mmk_inode *in = f->inode;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	uint64_t off = in->size;
 	int64_t ret = len ? perform_write_locked(in, buf, len, off) : 0;
 	if (ret >= 0)
 		*end = off + (uint64_t)ret;
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return ret;
 }
 
@@ -647,6 +669,7 @@ int64_t pagecache_append(struct mmk_file *f, const void *buf, uint64_t len, uint
 
 void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last, bool even_cows)
 {
+	lock_assert_held(&in->lock);
 	for (struct vma *v = in->i_mmap; v; v = v->i_mmap_next) {
 		uint64_t vfirst = v->pgoff, vlast = v->pgoff + vma_pages(v);
 		uint64_t s = first > vfirst ? first : vfirst;
@@ -663,12 +686,12 @@ void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t l
 int pagecache_release(struct mmk_inode *in)
 {
 	int err = pagecache_writeback(in, 0, UINT64_MAX, false);
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	MMK_BUG_ON(in->i_mmap);
 	delete_range_locked(in, 0, UINT64_MAX);
 	shmem_swap_free_range_locked(in, 0, UINT64_MAX);
 	MMK_BUG_ON(in->nrpages || pcache_index_count(&in->pages));
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return err;
 }
 
@@ -680,6 +703,7 @@ int pagecache_release(struct mmk_inode *in)
  */
 void pagecache_forget_locked(struct mmk_inode *in, uint64_t size)
 {
+	lock_assert_held(&in->lock);
 	MMK_BUG_ON(in->i_mmap || in->nrdirty);
 	delete_range_locked(in, 0, UINT64_MAX);
 	in->size = size;
@@ -691,6 +715,7 @@ void pagecache_forget_locked(struct mmk_inode *in, uint64_t size)
  * holding byte from, if cached. */
 static void zero_page_tail_locked(struct mmk_inode *in, uint64_t from)
 {
+	lock_assert_held(&in->lock);
 	zero_post_eof_locked(in, from);
 }
 
@@ -708,10 +733,10 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 		return -EINVAL;
 	if (size > in->max_bytes)
 		return -EFBIG; /* inode_newsize_ok() */
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	if (in->kind == INODE_FILE && ftruncate(in->hostfd, (off_t)size) < 0) {
 		int err = -errno;
-		pthread_mutex_unlock(&in->lock);
+		mmk_mutex_unlock(&in->lock);
 		return err;
 	}
 	uint64_t old = in->size;
@@ -731,7 +756,7 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 	}
 	if (size <= old)
 		zero_eof_block_locked(in, size); /* ext4_truncate(), even to the same size */
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return 0;
 }
 
@@ -739,7 +764,7 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 {
 	static const uint8_t zeros[PAGE_SIZE];
 	int err = 0;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	uint64_t eof = size_to_pages(in->size);
 	if (last > eof)
 		last = eof;
@@ -757,6 +782,6 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 			err = host_pwrite_full(in->hostfd, zeros,
 					       end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
 	}
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return err;
 }

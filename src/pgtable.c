@@ -160,7 +160,7 @@ static struct pt_slab *pt_slab_create(void)
 void pt_pool_init(struct pt_pool *pool, uint32_t max_free)
 {
 	memset(pool, 0, sizeof(*pool));
-	pthread_mutex_init(&pool->lock, NULL);
+	mmk_mutex_init(&pool->lock, LOCK_PT_POOL);
 	pool->max_free = max_free;
 }
 
@@ -174,29 +174,29 @@ void pt_pool_destroy(struct pt_pool *pool)
 		pool->free = s->next;
 		munmap(s, PT_SLAB_SIZE);
 	}
-	pthread_mutex_destroy(&pool->lock);
+	mmk_mutex_destroy(&pool->lock);
 	memset(pool, 0, sizeof(*pool));
 }
 
 /* An empty slab from the pool, else a new one from the host; NULL if the host refuses. */
 static struct pt_slab *pt_pool_get(struct pt_pool *pool)
 {
-	pthread_mutex_lock(&pool->lock);
+	mmk_mutex_lock(&pool->lock);
 	struct pt_slab *s = pool->free;
 	if (s) {
 		pool->free = s->next;
 		pool->nr_free--;
 	}
-	pthread_mutex_unlock(&pool->lock);
+	mmk_mutex_unlock(&pool->lock);
 	if (s && s->nfree != PT_SLAB_SLOTS - 1)
 		pt_bug("slab %p in the pool holds %u live tables", (void *)s,
 		       PT_SLAB_SLOTS - 1 - s->nfree);
 	if (!s && !(s = pt_slab_create()))
 		return NULL;
 	s->next = NULL;
-	pthread_mutex_lock(&pool->lock);
+	mmk_mutex_lock(&pool->lock);
 	pool->nr_out++;
-	pthread_mutex_unlock(&pool->lock);
+	mmk_mutex_unlock(&pool->lock);
 	return s;
 }
 
@@ -206,7 +206,7 @@ static void pt_pool_put(struct pt_pool *pool, struct pt_slab *s)
 	if (s->nfree != PT_SLAB_SLOTS - 1)
 		pt_bug("slab %p given to the pool with %u live tables", (void *)s,
 		       PT_SLAB_SLOTS - 1 - s->nfree);
-	pthread_mutex_lock(&pool->lock);
+	mmk_mutex_lock(&pool->lock);
 	pool->nr_out--;
 	bool keep = pool->nr_free < pool->max_free;
 	if (keep) {
@@ -214,7 +214,7 @@ static void pt_pool_put(struct pt_pool *pool, struct pt_slab *s)
 		pool->free = s;
 		pool->nr_free++;
 	}
-	pthread_mutex_unlock(&pool->lock);
+	mmk_mutex_unlock(&pool->lock);
 	if (!keep)
 		munmap(s, PT_SLAB_SIZE);
 }
@@ -225,6 +225,7 @@ static void pt_pool_put(struct pt_pool *pool, struct pt_slab *s)
  * Caller holds alloc_lock. */
 static struct pt_slab *pt_slab_with_room_locked(struct pgtable *pt)
 {
+	lock_assert_held(&pt->alloc_lock);
 	if (pt->hint && pt->hint->nfree)
 		return pt->hint;
 	for (struct pt_slab *s = pt->slabs; s; s = s->next) {
@@ -247,6 +248,7 @@ static struct pt_slab *pt_slab_with_room_locked(struct pgtable *pt)
 /* Unlinks a slab with no live table and gives it back to the pool.  Caller holds alloc_lock. */
 static void pt_slab_release_locked(struct pgtable *pt, struct pt_slab *victim)
 {
+	lock_assert_held(&pt->alloc_lock);
 	struct pt_slab **pp = &pt->slabs;
 
 	while (*pp != victim)
@@ -261,6 +263,7 @@ static void pt_slab_release_locked(struct pgtable *pt, struct pt_slab *victim)
 /* Whether the injected failure applies now.  Caller holds alloc_lock. */
 static bool pt_fail_now_locked(struct pgtable *pt)
 {
+	lock_assert_held(&pt->alloc_lock);
 	if (failinj_should_fail(pt->pool->inj))
 		return true;
 	if (pt->fail_after < 0)
@@ -278,10 +281,10 @@ static bool pt_fail_now_locked(struct pgtable *pt)
  */
 static pte_t *pt_table_alloc(struct pgtable *pt, int level)
 {
-	pthread_mutex_lock(&pt->alloc_lock);
+	mmk_mutex_lock(&pt->alloc_lock);
 	struct pt_slab *s = pt_fail_now_locked(pt) ? NULL : pt_slab_with_room_locked(pt);
 	if (!s) {
-		pthread_mutex_unlock(&pt->alloc_lock);
+		mmk_mutex_unlock(&pt->alloc_lock);
 		return NULL;
 	}
 	unsigned slot;
@@ -298,7 +301,7 @@ static pte_t *pt_table_alloc(struct pgtable *pt, int level)
 	atomic_store_explicit(&s->used[slot], 0, memory_order_relaxed);
 	atomic_fetch_add(&pt->nr_tables, 1);
 	atomic_fetch_add(&pt->nr_level[level], 1);
-	pthread_mutex_unlock(&pt->alloc_lock);
+	mmk_mutex_unlock(&pt->alloc_lock);
 	return pt_slot_table(s, slot);
 }
 
@@ -334,7 +337,7 @@ static void pt_table_free(struct pgtable *pt, pte_t *table)
 	int level = s->level[slot];
 	pt_table_assert_clear(table, level);
 
-	pthread_mutex_lock(&pt->alloc_lock);
+	mmk_mutex_lock(&pt->alloc_lock);
 	s->level[slot] = PT_LEVEL_FREE;
 	s->free_next[slot] = s->free_head;
 	s->free_head = (uint16_t)slot;
@@ -347,7 +350,7 @@ static void pt_table_free(struct pgtable *pt, pte_t *table)
 		else
 			pt->empty_slabs++;
 	}
-	pthread_mutex_unlock(&pt->alloc_lock);
+	mmk_mutex_unlock(&pt->alloc_lock);
 }
 
 /* ---- entries ------------------------------------------------------------- */
@@ -386,12 +389,12 @@ static unsigned pt_first_index(uint64_t base, uint64_t start, int level)
 int pgtable_init(struct pgtable *pt, struct pt_pool *pool)
 {
 	memset(pt, 0, sizeof(*pt));
-	pthread_mutex_init(&pt->alloc_lock, NULL);
+	mmk_mutex_init(&pt->alloc_lock, LOCK_PT_ALLOC);
 	pt->pool = pool;
 	pt->fail_after = -1;
 	pt->pgd = pt_table_alloc(pt, PT_PGD);
 	if (!pt->pgd) {
-		pthread_mutex_destroy(&pt->alloc_lock);
+		mmk_mutex_destroy(&pt->alloc_lock);
 		return -ENOMEM;
 	}
 	return 0;
@@ -423,7 +426,7 @@ void pgtable_destroy(struct pgtable *pt)
 		pt_pool_put(pt->pool, s);
 		s = next;
 	}
-	pthread_mutex_destroy(&pt->alloc_lock);
+	mmk_mutex_destroy(&pt->alloc_lock);
 	memset(pt, 0, sizeof(*pt));
 }
 
@@ -652,9 +655,9 @@ uint64_t pgtable_bytes(const struct pgtable *pt)
 
 void pgtable_inject_fail(struct pgtable *pt, int64_t after)
 {
-	pthread_mutex_lock(&pt->alloc_lock);
+	mmk_mutex_lock(&pt->alloc_lock);
 	pt->fail_after = after < 0 ? -1 : after;
-	pthread_mutex_unlock(&pt->alloc_lock);
+	mmk_mutex_unlock(&pt->alloc_lock);
 }
 
 /* ---- the invariant checker ----------------------------------------------- */

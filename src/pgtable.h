@@ -79,6 +79,7 @@
 
 #include "failinj.h"
 #include "frame.h"
+#include "lock.h"
 
 typedef uint64_t pte_t;
 
@@ -154,7 +155,7 @@ struct pt_slab;
  * slabs wait; one more is unmapped.
  */
 struct pt_pool {
-	pthread_mutex_t lock;       /* protects the fields below; a leaf lock */
+	struct mmk_mutex lock;       /* protects the fields below; a leaf lock */
 	struct pt_slab *free;       /* lock: empty slabs, linked through their next */
 	uint32_t nr_free;           /* lock: slabs on the free list */
 	uint32_t max_free;          /* immutable after init */
@@ -176,7 +177,7 @@ struct pgtable {
 	struct pt_pool *pool;       /* immutable after init: where slabs come from */
 	_Atomic uint64_t nr_tables; /* live tables, all levels, pgd included */
 	_Atomic uint64_t nr_level[PT_LEVELS]; /* live tables per level */
-	pthread_mutex_t alloc_lock; /* protects the fields below and every slab's free list */
+	struct mmk_mutex alloc_lock; /* protects the fields below and every slab's free list */
 	struct pt_slab *slabs;      /* alloc_lock: all slabs */
 	struct pt_slab *hint;       /* alloc_lock: a slab likely to have a free slot */
 	uint32_t nr_slabs;          /* alloc_lock: slabs mapped (2 MiB of host VA each) */

@@ -114,14 +114,14 @@ static void smap_gather_stats(struct mm *mm, struct vma *vma, struct mem_size_st
 	struct smaps_walk w = {.mm = mm, .mss = mss, .locked = vma->flags & VM_LOCKED};
 	if (vma_is_shmem(vma) && (vma->flags & (VM_SHARED | VM_WRITE)) != VM_WRITE) {
 		struct mmk_inode *in = vma->file->inode;
-		pthread_mutex_lock(&in->lock);
+		mmk_mutex_lock(&in->lock);
 		mss->swap += shmem_swapped_locked(in, vma->pgoff, vma->pgoff + vma_pages(vma))
 			     << PAGE_SHIFT;
-		pthread_mutex_unlock(&in->lock);
+		mmk_mutex_unlock(&in->lock);
 	}
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pgtable_for_each(&mm->pt, vma_start(vma), vma_end(vma), smaps_pte_entry, &w);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 }
 
 /* thp_vma_allowable_orders(TVA_SMAPS) with enabled=madvise, PMD order only:
@@ -199,11 +199,11 @@ int64_t mmk_proc_smaps(mmk_proc *p, char *buf, uint64_t len)
 		return err;
 	struct textbuf tb = {0};
 	struct mm *mm = p->mm;
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmk_rwlock_rdlock(&mm->mmap_lock);
 	for (struct vma *v = node_vma(vma_tree_first(&mm->vmas)); v; v = vma_next(v))
 		if (!v->reserved)
 			vma_render_smaps(&tb, mm, v);
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmk_rwlock_unlock(&mm->mmap_lock);
 	return tb_finish(&tb, buf, len);
 }
 
@@ -223,16 +223,16 @@ static void put_status(struct textbuf *tb, const char *label, uint64_t kb)
 void mm_render_status(struct textbuf *tb, struct mmk_proc *p)
 {
 	struct mm *mm = p->mm;
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmk_rwlock_rdlock(&mm->mmap_lock);
 	uint64_t total_vm = mm->total_vm, hiwater_vm = mm->hiwater_vm;
 	uint64_t locked_vm = mm->locked_vm + mm->locked_vm_extra, data_vm = mm->data_vm, stack_vm = mm->stack_vm;
 	uint64_t exec_vm = mm->exec_vm;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	uint64_t anon = mm->rss_anon, file = mm->rss_file, shmem = mm->rss_shmem;
 	uint64_t hiwater_rss = mm->hiwater_rss, swap = mm->swap_ents;
 	uint64_t pte_bytes = pgtable_bytes(&mm->pt);
-	pthread_mutex_unlock(&mm->ptl);
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmk_mutex_unlock(&mm->ptl);
+	mmk_rwlock_unlock(&mm->mmap_lock);
 
 	const unsigned k = PAGE_SHIFT - 10;
 	uint64_t total_rss = anon + file + shmem;
@@ -279,10 +279,10 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out)
 	if (!out)
 		return -EINVAL;
 	struct mm *mm = p->mm;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	out->minor = mm->min_flt;
 	out->major = mm->maj_flt;
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	return 0;
 }
 
@@ -320,13 +320,13 @@ int mmk_proc_pagemap(mmk_proc *p, uint64_t addr, uint64_t npages, struct mmk_pag
 		return -EFAULT;
 	struct mm *mm = p->mm;
 	uint64_t va = addr & PAGE_MASK;
-	pthread_rwlock_rdlock(&mm->mmap_lock);
-	pthread_mutex_lock(&mm->ptl);
+	mmk_rwlock_rdlock(&mm->mmap_lock);
+	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t i = 0; i < npages; i++, va += PAGE_SIZE) {
 		pte_t *ptep = va < TASK_SIZE ? pgtable_walk(&mm->pt, va, 0) : NULL;
 		pageinfo_fill(mm, ptep ? *ptep : 0, &out[i]);
 	}
-	pthread_mutex_unlock(&mm->ptl);
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmk_mutex_unlock(&mm->ptl);
+	mmk_rwlock_unlock(&mm->mmap_lock);
 	return 0;
 }

@@ -33,6 +33,7 @@
  */
 void ra_read_locked(struct mmk_inode *in, uint64_t start, uint64_t nr, uint64_t lookahead)
 {
+	lock_assert_held(&in->lock);
 	uint64_t eof = size_to_pages(in->size);
 	uint64_t mark = lookahead && lookahead <= nr ? start + nr - lookahead : UINT64_MAX;
 	for (uint64_t i = start; i < start + nr && i < eof; i++) {
@@ -117,6 +118,7 @@ static uint64_t next_miss(struct mmk_inode *in, uint64_t index, uint64_t max)
 /* page_cache_sync_ra(): a read of req pages at index missed the cache. */
 void ra_sync_locked(struct mmk_inode *in, struct ra_state *ra, uint64_t index, uint64_t req)
 {
+	lock_assert_held(&in->lock);
 	uint64_t max = ra_max_pages(req);
 	uint64_t prev = ra->prev_pos >> PAGE_SHIFT;
 	if (!index || req > max || index - prev <= 1) {
@@ -145,6 +147,7 @@ void ra_sync_locked(struct mmk_inode *in, struct ra_state *ra, uint64_t index, u
 void ra_async_locked(struct mmk_inode *in, struct ra_state *ra, uint64_t index, uint64_t req,
 		     struct page *pg)
 {
+	lock_assert_held(&in->lock);
 	page_clear(pg, PG_readahead);
 	uint64_t max = ra_max_pages(req);
 	if (index == ra->start + ra->size - ra->async_size) {
@@ -176,6 +179,7 @@ void ra_async_locked(struct mmk_inode *in, struct ra_state *ra, uint64_t index, 
 void ra_mmap_sync_locked(struct mmk_inode *in, struct mmk_file *f, uint64_t vm_flags,
 			 uint64_t pgoff)
 {
+	lock_assert_held(&in->lock);
 	if (vm_flags & VM_RAND_READ)
 		return;
 	struct ra_state *ra = &f->ra;
@@ -193,11 +197,11 @@ void pagecache_willneed(struct mmk_inode *in, uint64_t first, uint64_t last)
 {
 	if (in->kind != INODE_FILE)
 		return;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	uint64_t eof = size_to_pages(in->size);
 	if (last > eof)
 		last = eof;
 	if (first < last)
 		ra_read_locked(in, first, last - first, 0);
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 }

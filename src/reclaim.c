@@ -117,6 +117,7 @@ enum verdict {
  */
 static bool isolate_locked(struct scan_control *sc, pfn_t pfn, struct isolated *iso)
 {
+	lock_assert_held(&sc->sys->lru->lock);
 	struct mmk_system *sys = sc->sys;
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	uint32_t f = page_flags(pg);
@@ -127,7 +128,7 @@ static bool isolate_locked(struct scan_control *sc, pfn_t pfn, struct isolated *
 		if (page_mapcount(pg) > 0) {
 			struct anon_vma *av = pg->mapping;
 			MMK_BUG_ON(!av);
-			if (pthread_mutex_trylock(&av->root->lock))
+			if (!mmk_mutex_trylock(&av->root->lock))
 				return false;
 			iso->root = av->root;
 		} else if (!(f & PG_swapcache)) {
@@ -137,7 +138,7 @@ static bool isolate_locked(struct scan_control *sc, pfn_t pfn, struct isolated *
 		struct mmk_inode *in = pg->mapping;
 		MMK_BUG_ON(!in);
 		if (in != sc->held) {
-			if (pthread_mutex_trylock(&in->lock))
+			if (!mmk_mutex_trylock(&in->lock))
 				return false;
 			iso->in_locked = true;
 		}
@@ -145,9 +146,9 @@ static bool isolate_locked(struct scan_control *sc, pfn_t pfn, struct isolated *
 	}
 	if (!frame_try_get(&sys->pool, pfn)) {
 		if (iso->root)
-			pthread_mutex_unlock(&iso->root->lock);
+			mmk_mutex_unlock(&iso->root->lock);
 		if (iso->in_locked)
-			pthread_mutex_unlock(&iso->in->lock);
+			mmk_mutex_unlock(&iso->in->lock);
 		return false;
 	}
 	lru_unlink_locked(sys, pfn);
@@ -158,9 +159,9 @@ static bool isolate_locked(struct scan_control *sc, pfn_t pfn, struct isolated *
 static void release_owner(struct isolated *iso)
 {
 	if (iso->root)
-		pthread_mutex_unlock(&iso->root->lock);
+		mmk_mutex_unlock(&iso->root->lock);
 	if (iso->in_locked)
-		pthread_mutex_unlock(&iso->in->lock);
+		mmk_mutex_unlock(&iso->in->lock);
 }
 
 /* folio_putback_lru(): back on list l (its type by the page's flags
@@ -174,11 +175,11 @@ static void putback(struct scan_control *sc, struct isolated *iso, bool active)
 		l = file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON;
 	if (page_test(iso->pg, PG_swapcache))
 		swap_cache_unlock(sys, iso->pfn); /* a slot may have lost its last entry */
-	pthread_mutex_lock(&sys->lru->lock);
+	mmk_mutex_lock(&sys->lru->lock);
 	if (!page_test(iso->pg, PG_lru))
 		lru_link_locked(sys, iso->pfn, l, true);
 	page_clear(iso->pg, PG_locked);
-	pthread_mutex_unlock(&sys->lru->lock);
+	mmk_mutex_unlock(&sys->lru->lock);
 	release_owner(iso);
 	frame_put(&sys->pool, iso->pfn);
 }
@@ -349,7 +350,7 @@ static bool isolate_tail(struct scan_control *sc, enum lru_list l, struct isolat
 {
 	struct mmk_system *sys = sc->sys;
 	bool ok = false;
-	pthread_mutex_lock(&sys->lru->lock);
+	mmk_mutex_lock(&sys->lru->lock);
 	pfn_t pfn = sys->lru->lists[l].tail;
 	for (int n = 0; pfn && !ok && n < SWAP_CLUSTER_MAX; n++) {
 		pfn_t prev = pfn_to_page(&sys->pool, pfn)->lru_prev;
@@ -357,7 +358,7 @@ static bool isolate_tail(struct scan_control *sc, enum lru_list l, struct isolat
 		sc->nr_busy += !ok;
 		pfn = prev;
 	}
-	pthread_mutex_unlock(&sys->lru->lock);
+	mmk_mutex_unlock(&sys->lru->lock);
 	return ok;
 }
 
@@ -394,9 +395,9 @@ static void shrink_active(struct scan_control *sc, bool file, uint64_t nr)
 
 static uint64_t list_size(struct mmk_system *sys, enum lru_list l)
 {
-	pthread_mutex_lock(&sys->lru->lock);
+	mmk_mutex_lock(&sys->lru->lock);
 	uint64_t n = sys->lru->lists[l].nr;
-	pthread_mutex_unlock(&sys->lru->lock);
+	mmk_mutex_unlock(&sys->lru->lock);
 	return n;
 }
 
@@ -443,7 +444,7 @@ static void shrink_opt(struct scan_control *sc)
 	while (sc->nr_reclaimed < sc->nr_to_reclaim) {
 		sc->may_swap = swap_has_space(sys);
 		int nb = 0;
-		pthread_mutex_lock(&sys->lru->lock);
+		mmk_mutex_lock(&sys->lru->lock);
 		for (int l = 0; l < NR_LRU_LISTS; l++) {
 			if (!lru_list_is_file(l) && !sc->may_swap)
 				continue;
@@ -463,15 +464,15 @@ static void shrink_opt(struct scan_control *sc)
 				best[at].when = when;
 			}
 		}
-		pthread_mutex_unlock(&sys->lru->lock);
+		mmk_mutex_unlock(&sys->lru->lock);
 		uint64_t before = sc->nr_reclaimed;
 		for (int i = 0; i < nb && sc->nr_reclaimed < sc->nr_to_reclaim; i++) {
 			struct isolated iso;
-			pthread_mutex_lock(&sys->lru->lock);
+			mmk_mutex_lock(&sys->lru->lock);
 			bool ok = page_test(pfn_to_page(&sys->pool, best[i].pfn), PG_lru) &&
 				  isolate_locked(sc, best[i].pfn, &iso);
 			sc->nr_busy += !ok;
-			pthread_mutex_unlock(&sys->lru->lock);
+			mmk_mutex_unlock(&sys->lru->lock);
 			if (ok)
 				reclaim_isolated(sc, &iso);
 		}
@@ -528,7 +529,7 @@ static void kswapd_balance(struct mmk_system *sys)
 {
 	struct reclaim *r = sys->reclaim;
 	int idle = 0;
-	pthread_mutex_lock(&r->run_lock);
+	mmk_mutex_lock(&r->run_lock);
 	atomic_store(&r->running, true);
 	for (uint64_t free = free_frames(sys); free < r->wmark_high && !atomic_load(&r->stop);
 	     free = free_frames(sys)) {
@@ -549,27 +550,27 @@ static void kswapd_balance(struct mmk_system *sys)
 			break;
 		}
 		atomic_store(&r->running, false);
-		pthread_mutex_unlock(&r->run_lock);
+		mmk_mutex_unlock(&r->run_lock);
 		usleep(1000);
-		pthread_mutex_lock(&r->run_lock);
+		mmk_mutex_lock(&r->run_lock);
 		atomic_store(&r->running, true);
 	}
 	atomic_store(&r->running, false);
-	pthread_mutex_unlock(&r->run_lock);
+	mmk_mutex_unlock(&r->run_lock);
 }
 
 static void *kswapd_main(void *arg)
 {
 	struct mmk_system *sys = arg;
 	struct reclaim *r = sys->reclaim;
-	pthread_mutex_lock(&r->lock);
+	mmk_mutex_lock(&r->lock);
 	while (!atomic_load(&r->stop)) {
 		if (!r->woken) {
-			pthread_cond_wait(&r->cond, &r->lock);
+			mmk_cond_wait(&r->cond, &r->lock);
 			continue;
 		}
 		r->woken = false;
-		pthread_mutex_unlock(&r->lock);
+		mmk_mutex_unlock(&r->lock);
 		kswapd_balance(sys);
 		/* kswapd_try_to_sleep(): not while the node is below its high
 		 * watermark, unless MAX_RECLAIM_RETRIES runs in a row freed
@@ -577,11 +578,11 @@ static void *kswapd_main(void *arg)
 		 * no allocation needed to wake kswapd). */
 		bool again = free_frames(sys) < r->wmark_high &&
 			     atomic_load(&r->failures) < MAX_RECLAIM_RETRIES;
-		pthread_mutex_lock(&r->lock);
+		mmk_mutex_lock(&r->lock);
 		if (again)
 			r->woken = true;
 	}
-	pthread_mutex_unlock(&r->lock);
+	mmk_mutex_unlock(&r->lock);
 	return NULL;
 }
 
@@ -592,22 +593,22 @@ static void kswapd_wake(struct mmk_system *sys)
 	struct reclaim *r = sys->reclaim;
 	if (!r->started || atomic_load(&r->failures) >= MAX_RECLAIM_RETRIES)
 		return;
-	pthread_mutex_lock(&r->lock);
+	mmk_mutex_lock(&r->lock);
 	if (!r->woken) {
 		r->woken = true;
 		pthread_cond_signal(&r->cond);
 	}
-	pthread_mutex_unlock(&r->lock);
+	mmk_mutex_unlock(&r->lock);
 }
 
 void reclaim_pause(struct mmk_system *sys)
 {
-	pthread_mutex_lock(&sys->reclaim->run_lock);
+	mmk_mutex_lock(&sys->reclaim->run_lock);
 }
 
 void reclaim_resume(struct mmk_system *sys)
 {
-	pthread_mutex_unlock(&sys->reclaim->run_lock);
+	mmk_mutex_unlock(&sys->reclaim->run_lock);
 }
 
 /* ---- Allocation ---------------------------------------------------------------------------- */
@@ -706,8 +707,8 @@ int reclaim_init(struct mmk_system *sys)
 		return -ENOMEM;
 	r->policy = policy;
 	set_watermarks(r, sys->pool.nframes);
-	pthread_mutex_init(&r->run_lock, NULL);
-	pthread_mutex_init(&r->lock, NULL);
+	mmk_mutex_init(&r->run_lock, LOCK_RECLAIM_RUN);
+	mmk_mutex_init(&r->lock, LOCK_RECLAIM_WAKE);
 	pthread_cond_init(&r->cond, NULL);
 	sys->reclaim = r;
 	int err = vmstat_init(sys);
@@ -734,10 +735,10 @@ void reclaim_quiesce(struct mmk_system *sys)
 	struct reclaim *r = sys->reclaim;
 	if (!r || !r->started)
 		return;
-	pthread_mutex_lock(&r->lock);
+	mmk_mutex_lock(&r->lock);
 	atomic_store(&r->stop, true);
 	pthread_cond_signal(&r->cond);
-	pthread_mutex_unlock(&r->lock);
+	mmk_mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
 	r->started = false;
 }
@@ -750,8 +751,8 @@ void reclaim_destroy(struct mmk_system *sys)
 	reclaim_quiesce(sys);
 	reclaim_free_parts(sys);
 	pthread_cond_destroy(&r->cond);
-	pthread_mutex_destroy(&r->lock);
-	pthread_mutex_destroy(&r->run_lock);
+	mmk_mutex_destroy(&r->lock);
+	mmk_mutex_destroy(&r->run_lock);
 	free(r);
 	sys->reclaim = NULL;
 }

@@ -20,10 +20,10 @@
 struct reclaim {
 	int policy;                /* immutable: MMK_RECLAIM_* */
 	uint64_t wmark_min, wmark_low, wmark_high; /* immutable: free frames */
-	pthread_mutex_t run_lock;  /* held for a kswapd pass and by the invariant
+	struct mmk_mutex run_lock;  /* held for a kswapd pass and by the invariant
 	                              checker, so a check sees no reclaim half done;
 	                              outermost */
-	pthread_mutex_t lock;      /* a leaf: woken, kswapd's wakeup */
+	struct mmk_mutex lock;      /* a leaf: woken, kswapd's wakeup */
 	pthread_cond_t cond;
 	bool woken;
 	atomic_bool stop;          /* kswapd must exit */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lru.h"
 #include "refs.h"
 
 #define NEVER UINT64_MAX
@@ -29,7 +30,7 @@ struct key_group {
 
 struct refstring {
 	bool record;                /* immutable */
-	pthread_mutex_t lock;       /* a leaf: keys, n, cap, full */
+	struct mmk_mutex lock;       /* a leaf: keys, n, cap, full */
 	uint64_t *keys, n, cap;
 	bool full;                  /* out of host memory: recording stopped */
 	/* replay: immutable once built */
@@ -128,7 +129,7 @@ int refs_init(struct mmk_system *sys)
 	if (!r)
 		return -ENOMEM;
 	r->record = c->record_refs != 0;
-	pthread_mutex_init(&r->lock, NULL);
+	mmk_mutex_init(&r->lock, LOCK_REFS);
 	sys->refs = r;
 	if (opt && (frame_pool_enable_lru_data(&sys->pool) ||
 		    replay_build(r, c->opt_refs, c->opt_nrefs))) {
@@ -143,7 +144,7 @@ void refs_destroy(struct mmk_system *sys)
 	struct refstring *r = sys->refs;
 	if (!r)
 		return;
-	pthread_mutex_destroy(&r->lock);
+	mmk_mutex_destroy(&r->lock);
 	free(r->keys);
 	free(r->next);
 	free(r->pos);
@@ -154,7 +155,7 @@ void refs_destroy(struct mmk_system *sys)
 
 static void record_key(struct refstring *r, uint64_t key)
 {
-	pthread_mutex_lock(&r->lock);
+	mmk_mutex_lock(&r->lock);
 	if (r->n == r->cap && !r->full) {
 		uint64_t cap = r->cap ? r->cap * 2 : 4096;
 		uint64_t *k = realloc(r->keys, cap * sizeof(*k));
@@ -167,11 +168,12 @@ static void record_key(struct refstring *r, uint64_t key)
 	}
 	if (r->n < r->cap)
 		r->keys[r->n++] = key;
-	pthread_mutex_unlock(&r->lock);
+	mmk_mutex_unlock(&r->lock);
 }
 
 void refs_note(struct mm *mm, uint64_t va, const void *host)
 {
+	lock_assert_held(&mm->ptl);
 	struct refstring *r = mm->sys->refs;
 	struct frame_pool *fp = mm_pool(mm);
 	pfn_t pfn = (pfn_t)(((const uint8_t *)host - fp->mem) / FRAME_SIZE);
@@ -209,6 +211,7 @@ static uint64_t first_use_after(const struct refstring *r, uint64_t key, uint64_
 
 uint64_t refs_next_use(struct mmk_system *sys, pfn_t pfn)
 {
+	lock_assert_held(&sys->lru->lock);
 	struct refstring *r = sys->refs;
 	if (!r || !r->next)
 		return 0;
@@ -233,12 +236,12 @@ int64_t mmk_refs(mmk_system *sys, uint64_t *out, uint64_t n)
 		return -EINVAL;
 	if (n && !out)
 		return -EFAULT;
-	pthread_mutex_lock(&r->lock);
+	mmk_mutex_lock(&r->lock);
 	uint64_t have = r->n;
 	if (n > have)
 		n = have;
 	if (n)
 		memcpy(out, r->keys, n * sizeof(*out));
-	pthread_mutex_unlock(&r->lock);
+	mmk_mutex_unlock(&r->lock);
 	return (int64_t)have;
 }

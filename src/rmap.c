@@ -36,11 +36,11 @@ static int rmap_one_vma(struct rmap_walk *w, struct vma *vma)
 	uint64_t va = vma_start(vma) + ((index - vma->pgoff) << PAGE_SHIFT);
 	struct mm *mm = vma->mm;
 	int r = 0;
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pte_t *ptep = pgtable_walk(&mm->pt, va, 0);
 	if (ptep && pte_present(*ptep) && !(*ptep & PTE_SPECIAL) && pte_pfn(*ptep) == w->pfn)
 		r = w->one(w, mm, vma, va, ptep);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	return r;
 }
 
@@ -111,6 +111,7 @@ void rmap_unmap_file(struct mmk_system *sys, pfn_t pfn)
  * caller of the walk pins the page): mapcount, RSS and TLB follow. */
 static pte_t unmap_pte_locked(struct rmap_walk *w, struct mm *mm, uint64_t va, pte_t *ptep)
 {
+	lock_assert_held(&mm->ptl);
 	update_hiwater_rss_locked(mm);
 	pte_t pte = pgtable_clear_pte(&mm->pt, ptep);
 	tlb_flush_page_locked(mm, va);

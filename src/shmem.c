@@ -45,6 +45,7 @@ int shmem_file_create(struct mm *mm, uint64_t len, uint64_t vm_flags, struct mmk
 
 int shmem_get_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *pfn, bool *major)
 {
+	lock_assert_held(&in->lock);
 	if (pgoff >= size_to_pages(in->size))
 		return -ERANGE;
 	if (!pagecache_lookup_locked(in, pgoff, pfn))

@@ -28,7 +28,7 @@
 void slab_init(struct slab *s, size_t objsize)
 {
 	memset(s, 0, sizeof(*s));
-	pthread_mutex_init(&s->lock, NULL);
+	mmk_mutex_init(&s->lock, LOCK_SLAB);
 	s->objsize = (objsize + 15) & ~(size_t)15;
 }
 
@@ -64,15 +64,15 @@ static int slab_grow(struct slab *s)
 /* Takes an object off the free list (growing it when empty), or NULL. */
 static void *slab_take(struct slab *s)
 {
-	pthread_mutex_lock(&s->lock);
+	mmk_mutex_lock(&s->lock);
 	if (!s->free && slab_grow(s)) {
-		pthread_mutex_unlock(&s->lock);
+		mmk_mutex_unlock(&s->lock);
 		return NULL;
 	}
 	void **obj = s->free;
 	s->free = *obj;
 	s->inuse++;
-	pthread_mutex_unlock(&s->lock);
+	mmk_mutex_unlock(&s->lock);
 	memset(obj, 0, s->objsize);
 	return obj;
 }
@@ -86,11 +86,11 @@ void slab_free(struct slab *s, void *p)
 {
 	if (!p)
 		return;
-	pthread_mutex_lock(&s->lock);
+	mmk_mutex_lock(&s->lock);
 	*(void **)p = s->free;
 	s->free = p;
 	s->inuse--;
-	pthread_mutex_unlock(&s->lock);
+	mmk_mutex_unlock(&s->lock);
 }
 
 void *slab_magazine_alloc(struct slab_magazine *m, struct slab *s)
@@ -128,5 +128,5 @@ void slab_destroy(struct slab *s)
 		s->chunks = c->next;
 		munmap(c, SLAB_CHUNK);
 	}
-	pthread_mutex_destroy(&s->lock);
+	mmk_mutex_destroy(&s->lock);
 }

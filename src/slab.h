@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lock.h"
 struct failinj;
 
 struct slab_chunk {
@@ -13,7 +14,7 @@ struct slab_chunk {
 };
 
 struct slab {
-	pthread_mutex_t lock; /* protects everything below */
+	struct mmk_mutex lock; /* protects everything below */
 	size_t objsize;       /* immutable */
 	void *free;           /* free objects, linked through their first word */
 	struct slab_chunk *chunks;

@@ -201,7 +201,7 @@ int swap_init(struct mmk_system *sys)
 		free(sa);
 		return err;
 	}
-	pthread_mutex_init(&sa->lock, NULL);
+	mmk_mutex_init(&sa->lock, LOCK_SWAP);
 	sys->swap = sa;
 	return 0;
 }
@@ -214,7 +214,7 @@ void swap_destroy(struct mmk_system *sys)
 	if (sa->inuse)
 		MMK_BUG("%llu swap slots still in use at destroy", (unsigned long long)sa->inuse);
 	close(sa->fd);
-	pthread_mutex_destroy(&sa->lock);
+	mmk_mutex_destroy(&sa->lock);
 	free(sa->count);
 	free(sa->cache);
 	free(sa->free_slots);
@@ -227,9 +227,9 @@ bool swap_has_space(struct mmk_system *sys)
 	struct swap_area *sa = sys->swap;
 	if (!sa)
 		return false;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	bool room = sa->inuse < sa->nslots - 1;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return room;
 }
 
@@ -239,17 +239,18 @@ void swap_usage(struct mmk_system *sys, uint64_t *used, uint64_t *total, uint64_
 	*used = *total = *cached = 0;
 	if (!sa)
 		return;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	*used = sa->inuse;
 	*total = sa->nslots - 1;
 	*cached = sa->nr_cached;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 }
 
 /* get_swap_page(): a free slot, marked in use (count 0).  0 when full.
  * Caller holds sa->lock. */
 static uint32_t slot_alloc_locked(struct swap_area *sa)
 {
+	lock_assert_held(&sa->lock);
 	uint32_t slot = 0;
 	if (sa->nfree_slots)
 		slot = sa->free_slots[--sa->nfree_slots];
@@ -263,6 +264,7 @@ static uint32_t slot_alloc_locked(struct swap_area *sa)
 /* Frees slot if nothing refers to it any more.  Caller holds sa->lock. */
 static void slot_maybe_free_locked(struct swap_area *sa, uint32_t slot)
 {
+	lock_assert_held(&sa->lock);
 	if (sa->count[slot] || sa->cache[slot])
 		return;
 	sa->free_slots[sa->nfree_slots++] = slot;
@@ -279,6 +281,7 @@ static void slot_check(struct swap_area *sa, uint64_t slot)
  * sa->lock is released).  Caller holds sa->lock. */
 static void cache_del_locked(struct mmk_system *sys, struct swap_area *sa, pfn_t pfn)
 {
+	lock_assert_held(&sa->lock);
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	uint32_t slot = (uint32_t)pg->private;
 	MMK_BUG_ON(sa->cache[slot] != pfn);
@@ -319,10 +322,10 @@ void swap_dup(struct mmk_system *sys, uint64_t slot)
 {
 	struct swap_area *sa = sys->swap;
 	slot_check(sa, slot);
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	MMK_BUG_ON(sa->count[slot] == 0 || sa->count[slot] == UINT32_MAX);
 	sa->count[slot]++;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 }
 
 void swap_entry_free(struct mmk_system *sys, uint64_t slot)
@@ -330,7 +333,7 @@ void swap_entry_free(struct mmk_system *sys, uint64_t slot)
 	struct swap_area *sa = sys->swap;
 	slot_check(sa, slot);
 	pfn_t drop = 0;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	MMK_BUG_ON(sa->count[slot] == 0);
 	sa->count[slot]--;
 	pfn_t pfn = sa->cache[slot];
@@ -341,7 +344,7 @@ void swap_entry_free(struct mmk_system *sys, uint64_t slot)
 	} else {
 		slot_maybe_free_locked(sa, (uint32_t)slot);
 	}
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	if (drop)
 		frame_put(&sys->pool, drop);
 }
@@ -350,9 +353,9 @@ uint32_t swap_count(struct mmk_system *sys, uint64_t slot)
 {
 	struct swap_area *sa = sys->swap;
 	slot_check(sa, slot);
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	uint32_t n = sa->count[slot];
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return n;
 }
 
@@ -360,9 +363,9 @@ bool swap_cached(struct mmk_system *sys, uint64_t slot)
 {
 	struct swap_area *sa = sys->swap;
 	slot_check(sa, slot);
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	bool c = sa->cache[slot] != 0;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return c;
 }
 
@@ -374,7 +377,7 @@ static int swap_cache_get(struct mmk_system *sys, uint32_t slot, pfn_t *out)
 {
 	struct swap_area *sa = sys->swap;
 	int r = -ENOENT;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	pfn_t pfn = sa->cache[slot];
 	if (pfn && page_test(pfn_to_page(&sys->pool, pfn), PG_locked)) {
 		r = -EBUSY;
@@ -383,7 +386,7 @@ static int swap_cache_get(struct mmk_system *sys, uint32_t slot, pfn_t *out)
 		*out = pfn;
 		r = 0;
 	}
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return r;
 }
 
@@ -399,11 +402,11 @@ static int swap_cache_get(struct mmk_system *sys, uint32_t slot, pfn_t *out)
 static bool swap_slot_hold(struct mmk_system *sys, uint32_t slot)
 {
 	struct swap_area *sa = sys->swap;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	bool held = sa->count[slot] != 0;
 	if (held)
 		sa->count[slot]++;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return held;
 }
 
@@ -414,7 +417,7 @@ static bool swap_cache_insert(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
 {
 	struct swap_area *sa = sys->swap;
 	bool cached = false;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	MMK_BUG_ON(sa->count[slot] == 0);
 	if (!sa->cache[slot]) {
 		struct page *pg = pfn_to_page(&sys->pool, pfn);
@@ -425,7 +428,7 @@ static bool swap_cache_insert(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
 		sa->nr_cached++;
 		cached = true;
 	}
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return cached;
 }
 
@@ -438,14 +441,14 @@ static bool swap_entry_mapped(struct mmk_system *sys, uint32_t slot, pfn_t pfn)
 {
 	struct swap_area *sa = sys->swap;
 	bool left = false;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	MMK_BUG_ON(sa->count[slot] < 2 || sa->cache[slot] != pfn);
 	sa->count[slot] -= 2;
 	if (sa->count[slot] == 0 && !page_test(pfn_to_page(&sys->pool, pfn), PG_locked)) {
 		cache_del_locked(sys, sa, pfn);
 		left = true;
 	}
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return left;
 }
 
@@ -481,9 +484,9 @@ static enum fault_result swap_read_new(struct mm *mm, struct vma *vma, uint32_t 
 
 static bool pte_unchanged(struct mm *mm, pte_t *ptep, pte_t orig)
 {
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	bool same = *ptep == orig;
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	return same;
 }
 
@@ -542,9 +545,9 @@ enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, ui
 		return fr;
 	}
 	struct page *pg = pfn_to_page(fp, pfn);
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	if (*ptep != orig) {
-		pthread_mutex_unlock(&mm->ptl);
+		mmk_mutex_unlock(&mm->ptl);
 		if (fresh)
 			lru_add(sys, pfn); /* cached but unmapped: reclaim must see it */
 		swap_entry_free(sys, slot); /* the hold */
@@ -564,7 +567,7 @@ enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, ui
 		page_set(pg, PG_dirty); /* the only copy now */
 	}
 	pte_map_locked(mm, ptep, addr, pfn, bits); /* our pin becomes the PTE's reference */
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	if (left)
 		frame_put(fp, pfn); /* the swap cache's reference */
 	if (fresh) {
@@ -584,7 +587,7 @@ int swap_cache_add(struct mmk_system *sys, pfn_t pfn)
 		return -ENOSPC;
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	MMK_BUG_ON(page_test(pg, PG_swapcache) || !page_test(pg, PG_locked));
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	uint32_t slot = slot_alloc_locked(sa);
 	if (slot) {
 		frame_get(&sys->pool, pfn);
@@ -593,18 +596,19 @@ int swap_cache_add(struct mmk_system *sys, pfn_t pfn)
 		sa->cache[slot] = pfn;
 		sa->nr_cached++;
 	}
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return slot ? 0 : -ENOSPC;
 }
 
 bool swap_dup_cached(struct mmk_system *sys, uint64_t slot, pfn_t pfn)
 {
+	lock_assert_class_held(LOCK_PTL);
 	struct swap_area *sa = sys->swap;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	bool ok = sa->cache[slot] == pfn;
 	if (ok)
 		sa->count[slot]++;
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	return ok;
 }
 
@@ -623,7 +627,7 @@ bool swap_cache_done(struct mmk_system *sys, pfn_t pfn)
 	struct swap_area *sa = sys->swap;
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	bool left = false, freeable = false;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	if (page_test(pg, PG_swapcache)) {
 		uint32_t slot = (uint32_t)pg->private;
 		bool clean = !page_test(pg, PG_dirty);
@@ -637,7 +641,7 @@ bool swap_cache_done(struct mmk_system *sys, pfn_t pfn)
 		}
 	}
 	page_clear(pg, PG_locked);
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	if (left)
 		frame_put(&sys->pool, pfn); /* the cache's reference; the caller's pin remains */
 	return freeable;
@@ -648,14 +652,14 @@ void swap_cache_unlock(struct mmk_system *sys, pfn_t pfn)
 	struct swap_area *sa = sys->swap;
 	struct page *pg = pfn_to_page(&sys->pool, pfn);
 	bool left = false;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	if (page_test(pg, PG_swapcache) && sa->count[pg->private] == 0) {
 		cache_del_locked(sys, sa, pfn);
 		left = true;
 		page_set(pg, PG_dirty); /* the only copy now */
 	}
 	page_clear(pg, PG_locked);
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	if (left)
 		frame_put(&sys->pool, pfn); /* the cache's reference; the caller's pin remains */
 }
@@ -666,24 +670,25 @@ void swap_cache_unlock(struct mmk_system *sys, pfn_t pfn)
 static void slot_put(struct mmk_system *sys, uint32_t slot)
 {
 	struct swap_area *sa = sys->swap;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	MMK_BUG_ON(sa->count[slot] == 0);
 	sa->count[slot]--;
 	slot_maybe_free_locked(sa, slot);
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 }
 
 int shmem_swapout_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
+	lock_assert_held(&in->lock);
 	struct mmk_system *sys = in->sys;
 	struct swap_area *sa = sys->swap;
 	if (!sa)
 		return -ENOSPC;
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	uint32_t slot = slot_alloc_locked(sa);
 	if (slot)
 		sa->count[slot] = 1; /* the inode's swapped entry */
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	if (!slot)
 		return -ENOSPC;
 	int err = swap_io(sys, slot, pfn, true);
@@ -700,6 +705,7 @@ int shmem_swapout_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 
 int shmem_swapin_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out, bool *major)
 {
+	lock_assert_held(&in->lock);
 	struct mmk_system *sys = in->sys;
 	uint32_t slot;
 	if (!pcache_index_count(&in->swapped) || pcache_index_lookup(&in->swapped, pgoff, &slot))
@@ -726,6 +732,7 @@ int shmem_swapin_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out, bool *
 
 int shmem_swap_read_locked(struct mmk_inode *in, uint64_t pgoff, void *buf)
 {
+	lock_assert_held(&in->lock);
 	struct mmk_system *sys = in->sys;
 	uint32_t slot;
 	if (!pcache_index_count(&in->swapped) || pcache_index_lookup(&in->swapped, pgoff, &slot))
@@ -745,6 +752,7 @@ int shmem_swap_read_locked(struct mmk_inode *in, uint64_t pgoff, void *buf)
 
 void shmem_swap_free_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last)
 {
+	lock_assert_held(&in->lock);
 	uint64_t key;
 	uint32_t slot;
 	for (uint64_t p = first; pcache_index_count(&in->swapped) && p < last &&
@@ -759,6 +767,7 @@ void shmem_swap_free_range_locked(struct mmk_inode *in, uint64_t first, uint64_t
 
 uint64_t shmem_swapped_locked(struct mmk_inode *in, uint64_t first, uint64_t last)
 {
+	lock_assert_held(&in->lock);
 	uint64_t n = 0, key;
 	uint32_t slot;
 	for (uint64_t p = first; pcache_index_count(&in->swapped) && p < last &&
@@ -794,7 +803,7 @@ int swap_check(struct mmk_system *sys, const uint32_t *refs, uint32_t *frame_ref
 		snprintf(err, errlen, "out of memory checking swap");
 		return -ENOMEM;
 	}
-	pthread_mutex_lock(&sa->lock);
+	mmk_mutex_lock(&sa->lock);
 	for (uint32_t i = 0; i < sa->nfree_slots; i++) {
 		uint32_t s = sa->free_slots[i];
 		SWAP_CHECK(s && s < sa->fresh && !free_seen[s], "swap slot %u freed twice or bad", s);
@@ -831,7 +840,7 @@ int swap_check(struct mmk_system *sys, const uint32_t *refs, uint32_t *frame_ref
 	SWAP_CHECK(cached == sa->nr_cached, "swap: %llu cached, counted %llu",
 		   (unsigned long long)sa->nr_cached, (unsigned long long)cached);
 out:
-	pthread_mutex_unlock(&sa->lock);
+	mmk_mutex_unlock(&sa->lock);
 	free(free_seen);
 	return r;
 }

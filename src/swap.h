@@ -32,7 +32,7 @@
 struct swap_area {
 	int fd;                /* immutable: the host file (pread/pwrite/ftruncate only) */
 	uint32_t nslots;       /* immutable: slots [1, nslots) hold pages; 0 is never used */
-	pthread_mutex_t lock;  /* protects everything below */
+	struct mmk_mutex lock;  /* protects everything below */
 	uint32_t *count;       /* per slot: references (swap PTEs, shmem entries, faults) */
 	pfn_t *cache;          /* per slot: its swap-cache page, or 0 */
 	uint32_t *free_slots;  /* freed slots, a stack */

@@ -105,7 +105,7 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 		frame_pool_destroy(&sys->pool);
 		goto fail_path;
 	}
-	pthread_mutex_init(&sys->lock, NULL);
+	mmk_mutex_init(&sys->lock, LOCK_SYS);
 	pt_pool_init(&sys->pt_pool, pt_pool_max_free(sys->cfg.ram_bytes));
 	sys->pt_pool.inj = &sys->failinj;
 	slab_init(&sys->vma_slab, sizeof(struct vma));
@@ -127,7 +127,7 @@ fail_null:
 fail_pool:
 	slab_destroy(&sys->vma_slab);
 	pt_pool_destroy(&sys->pt_pool);
-	pthread_mutex_destroy(&sys->lock);
+	mmk_mutex_destroy(&sys->lock);
 	reclaim_destroy(sys);
 	frame_pool_destroy(&sys->pool);
 fail_path:
@@ -144,9 +144,9 @@ int mmk_system_destroy(mmk_system *sys)
 		return 0; /* as free(NULL) */
 	reclaim_quiesce(sys); /* kswapd stops before anything goes */
 	for (;;) {
-		pthread_mutex_lock(&sys->lock);
+		mmk_mutex_lock(&sys->lock);
 		struct mmk_proc *p = sys->procs;
-		pthread_mutex_unlock(&sys->lock);
+		mmk_mutex_unlock(&sys->lock);
 		if (!p)
 			break;
 		mmk_exit(p);
@@ -172,7 +172,7 @@ int mmk_system_destroy(mmk_system *sys)
 	pt_pool_destroy(&sys->pt_pool); /* aborts if an mm's page tables leaked */
 	reclaim_destroy(sys);
 	frame_pool_destroy(&sys->pool);
-	pthread_mutex_destroy(&sys->lock);
+	mmk_mutex_destroy(&sys->lock);
 	close(sys->rootfd);
 	free(sys->rootpath);
 	free(sys);
@@ -215,22 +215,22 @@ uint64_t mmk_frames_free(mmk_system *sys)
 /* mmk_system_check's work, with kswapd paused. */
 static int system_check_paused(struct mmk_system *sys, char *buf, size_t len)
 {
-	pthread_mutex_lock(&sys->lock);
+	mmk_mutex_lock(&sys->lock);
 	/* Snapshot the pids under the lock, then check each mm unlocked from
 	 * sys->lock (mmap_lock comes before sys->lock in the lock order). */
 	for (struct mmk_proc *p = sys->procs; p; p = p->next) {
 		struct mm *mm = p->mm;
-		pthread_mutex_unlock(&sys->lock);
-		pthread_rwlock_rdlock(&mm->mmap_lock);
+		mmk_mutex_unlock(&sys->lock);
+		mmk_rwlock_rdlock(&mm->mmap_lock);
 		int err = mm_check(mm, buf, len);
 		if (!err)
 			err = mm_check_pages(mm, buf, len);
-		pthread_rwlock_unlock(&mm->mmap_lock);
+		mmk_rwlock_unlock(&mm->mmap_lock);
 		if (err)
 			return -EUCLEAN;
-		pthread_mutex_lock(&sys->lock);
+		mmk_mutex_lock(&sys->lock);
 	}
-	pthread_mutex_unlock(&sys->lock);
+	mmk_mutex_unlock(&sys->lock);
 	if (frame_pool_check(&sys->pool, buf, len))
 		return -EUCLEAN;
 	if (sys_check_frames(sys, buf, len))

@@ -20,30 +20,30 @@ static struct mmk_proc *proc_alloc(struct mmk_system *sys)
 	if (!p)
 		return NULL;
 	p->sys = sys;
-	pthread_mutex_init(&p->fd_lock, NULL);
-	pthread_mutex_lock(&sys->lock);
+	mmk_mutex_init(&p->fd_lock, LOCK_FD);
+	mmk_mutex_lock(&sys->lock);
 	p->pid = sys->next_pid++;
-	pthread_mutex_unlock(&sys->lock);
+	mmk_mutex_unlock(&sys->lock);
 	return p;
 }
 
 static void proc_free(struct mmk_proc *p)
 {
 	fdtable_destroy(p);
-	pthread_mutex_destroy(&p->fd_lock);
+	mmk_mutex_destroy(&p->fd_lock);
 	free(p);
 }
 
 static void proc_publish(struct mmk_proc *p)
 {
 	struct mmk_system *sys = p->sys;
-	pthread_mutex_lock(&sys->lock);
+	mmk_mutex_lock(&sys->lock);
 	p->prev = NULL;
 	p->next = sys->procs;
 	if (sys->procs)
 		sys->procs->prev = p;
 	sys->procs = p;
-	pthread_mutex_unlock(&sys->lock);
+	mmk_mutex_unlock(&sys->lock);
 }
 
 int mmk_spawn(mmk_system *sys, mmk_proc **out)
@@ -85,7 +85,9 @@ int mmk_fork(mmk_proc *parent, mmk_proc **out)
 	if (!err) {
 		struct mm *pm = parent->mm;
 		mmap_write_lock(pm);
+		mmap_write_lock_nested(c->mm); /* dup_mmap's, as Linux's */
 		err = mm_dup(c->mm, pm);
+		mmap_write_unlock(c->mm);
 		mm_debug_check(pm, "fork (parent)");
 		mmap_write_unlock(pm);
 	}
@@ -130,14 +132,14 @@ int mmk_exit(mmk_proc *p)
 		return -EINVAL;
 	struct mmk_system *sys = p->sys;
 	oom_lock(sys); /* the OOM killer may be reaping p: it keeps p->mm alive */
-	pthread_mutex_lock(&sys->lock);
+	mmk_mutex_lock(&sys->lock);
 	if (p->prev)
 		p->prev->next = p->next;
 	else
 		sys->procs = p->next;
 	if (p->next)
 		p->next->prev = p->prev;
-	pthread_mutex_unlock(&sys->lock);
+	mmk_mutex_unlock(&sys->lock);
 	oom_unlock(sys);
 	mm_destroy(p->mm);
 	proc_free(p);

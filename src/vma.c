@@ -125,6 +125,7 @@ void vma_account(struct vma *v, int sign)
 /* Puts v on its file's i_mmap list.  Caller holds v->file->inode->lock. */
 static void i_mmap_link_locked(struct vma *v)
 {
+	lock_assert_held(&v->file->inode->lock);
 	struct mmk_inode *in = v->file->inode;
 	v->i_mmap_prev = NULL;
 	v->i_mmap_next = in->i_mmap;
@@ -138,6 +139,7 @@ static void i_mmap_link_locked(struct vma *v)
 /* Takes v off its file's i_mmap list.  Caller holds v->file->inode->lock. */
 static void i_mmap_unlink_locked(struct vma *v)
 {
+	lock_assert_held(&v->file->inode->lock);
 	struct mmk_inode *in = v->file->inode;
 	if (v->i_mmap_prev)
 		v->i_mmap_prev->i_mmap_next = v->i_mmap_next;
@@ -154,24 +156,25 @@ static void i_mmap_link(struct vma *v)
 {
 	if (!v->file)
 		return;
-	pthread_mutex_lock(&v->file->inode->lock);
+	mmk_mutex_lock(&v->file->inode->lock);
 	i_mmap_link_locked(v);
-	pthread_mutex_unlock(&v->file->inode->lock);
+	mmk_mutex_unlock(&v->file->inode->lock);
 }
 
 static void i_mmap_unlink(struct vma *v)
 {
 	if (!v->file)
 		return;
-	pthread_mutex_lock(&v->file->inode->lock);
+	mmk_mutex_lock(&v->file->inode->lock);
 	i_mmap_unlink_locked(v);
-	pthread_mutex_unlock(&v->file->inode->lock);
+	mmk_mutex_unlock(&v->file->inode->lock);
 }
 
 /* ---- Link, unlink, resize ----------------------------------------------------------- */
 
 void vma_link(struct mm *mm, struct vma *v)
 {
+	mmap_assert_write_locked(mm);
 	vma_tree_insert(&mm->vmas, &v->node);
 	i_mmap_link(v);
 	vma_account(v, +1);
@@ -181,6 +184,7 @@ void vma_link(struct mm *mm, struct vma *v)
  * found without a search from the root. */
 void vma_link_after(struct mm *mm, struct vma *v, struct vma *prev)
 {
+	mmap_assert_write_locked(mm);
 	vma_tree_insert_after(&mm->vmas, prev ? &prev->node : NULL, &v->node);
 	i_mmap_link(v);
 	vma_account(v, +1);
@@ -189,6 +193,7 @@ void vma_link_after(struct mm *mm, struct vma *v, struct vma *prev)
 /* Removes v from the tree and the file's list; the caller zaps and frees it. */
 void vma_unlink(struct mm *mm, struct vma *v)
 {
+	mmap_assert_write_locked(mm);
 	vma_account(v, -1);
 	i_mmap_unlink(v);
 	vma_tree_remove(&mm->vmas, &v->node);
@@ -205,18 +210,18 @@ static struct anon_vma *vma_rmap_lock(struct vma *v)
 {
 	struct anon_vma *root = v->anon_vma ? v->anon_vma->root : NULL;
 	if (v->file)
-		pthread_mutex_lock(&v->file->inode->lock);
+		mmk_mutex_lock(&v->file->inode->lock);
 	if (root)
-		pthread_mutex_lock(&root->lock);
+		mmk_mutex_lock(&root->lock);
 	return root;
 }
 
 static void vma_rmap_unlock(struct vma *v, struct anon_vma *root)
 {
 	if (root)
-		pthread_mutex_unlock(&root->lock);
+		mmk_mutex_unlock(&root->lock);
 	if (v->file)
-		pthread_mutex_unlock(&v->file->inode->lock);
+		mmk_mutex_unlock(&v->file->inode->lock);
 }
 
 /* Changes v's range (order preserved) and pgoff, keeping counters right. */
@@ -311,6 +316,7 @@ void vma_set_flags(struct vma *v, uint64_t flags)
 /* Removes v entirely: its pages, its place, its object (caller holds mmap_lock). */
 void vma_remove(struct mm *mm, struct vma *v)
 {
+	mmap_assert_locked(mm);
 	TRACE(mm->sys, .kind = MMK_EV_VMA_REMOVE, .pid = mm->pid, .start = vma_start(v),
 	      .end = vma_end(v));
 	mm_zap_range(mm, v, vma_start(v), vma_end(v));
@@ -347,6 +353,7 @@ static struct vma *vma_dup_attrs(struct vma *v)
  */
 struct vma *__vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_below)
 {
+	mmap_assert_write_locked(mm);
 	MMK_BUG_ON(addr <= vma_start(v) || addr >= vma_end(v) || !PAGE_ALIGNED(addr));
 	struct vma *n = vma_dup_attrs(v);
 	if (!n)
@@ -385,6 +392,7 @@ struct vma *__vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_be
 /* split_vma(): refuses when the map count is already at its limit. */
 int vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_below)
 {
+	mmap_assert_write_locked(mm);
 	if (mm->vmas.count >= mm->sys->cfg.max_map_count)
 		return -ENOMEM;
 	return __vma_split(mm, v, addr, new_below) ? 0 : -ENOMEM;
@@ -476,6 +484,7 @@ static void trace_merge(struct mm *mm, struct vma *v)
  */
 struct vma *vma_merge_new_range(struct mm *mm, struct vmg *g)
 {
+	mmap_assert_write_locked(mm);
 	struct vma *prev = g->prev, *next = g->next;
 	if ((g->flags & VM_SPECIAL) || (!prev && !next))
 		return NULL;
@@ -515,6 +524,7 @@ nomem:
  */
 struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g)
 {
+	mmap_assert_write_locked(mm);
 	struct vma *mid = g->middle;
 	bool left_side = g->start == vma_start(mid);
 	bool right_side = g->end == vma_end(mid);
@@ -579,6 +589,7 @@ nomem:
 struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
 		       uint64_t flags, const char *name, bool set_name, int *err)
 {
+	mmap_assert_write_locked(mm);
 	struct vmg g = {
 		.prev = NULL,
 		.middle = v,

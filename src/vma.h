@@ -55,11 +55,13 @@ uint64_t vm_start_gap(struct mm *mm, const struct vma *v);
 /* mlock_future_ok(): RLIMIT_MEMLOCK for VM_LOCKED growth. */
 bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes);
 
-/* Locking helpers. */
-static inline void mmap_write_lock(struct mm *mm) { pthread_rwlock_wrlock(&mm->mmap_lock); }
-static inline void mmap_write_unlock(struct mm *mm) { pthread_rwlock_unlock(&mm->mmap_lock); }
-static inline void mmap_read_lock(struct mm *mm) { pthread_rwlock_rdlock(&mm->mmap_lock); }
-static inline void mmap_read_unlock(struct mm *mm) { pthread_rwlock_unlock(&mm->mmap_lock); }
+/* Locking helpers (macros, so lockdep names the caller's line). */
+#define mmap_write_lock(mm) mmk_rwlock_wrlock(&(mm)->mmap_lock)
+/* A second mm's lock under the first's: only fork's new, unseen child. */
+#define mmap_write_lock_nested(mm) mmk_rwlock_wrlock_nested(&(mm)->mmap_lock)
+#define mmap_write_unlock(mm) mmk_rwlock_wrunlock(&(mm)->mmap_lock)
+#define mmap_read_lock(mm) mmk_rwlock_rdlock(&(mm)->mmap_lock)
+#define mmap_read_unlock(mm) mmk_rwlock_rdunlock(&(mm)->mmap_lock)
 
 /* Runs the invariant checker after a mutating call in debug builds. */
 void mm_debug_check(struct mm *mm, const char *what);

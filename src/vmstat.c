@@ -34,13 +34,13 @@ int mmk_vmstat(mmk_system *sys, struct mmk_vmstat *out)
 	if (!sys || !out)
 		return -EINVAL;
 	struct lruvec *l = sys->lru;
-	pthread_mutex_lock(&l->lock);
+	mmk_mutex_lock(&l->lock);
 	out->nr_inactive_anon = l->lists[LRU_INACTIVE_ANON].nr;
 	out->nr_active_anon = l->lists[LRU_ACTIVE_ANON].nr;
 	out->nr_inactive_file = l->lists[LRU_INACTIVE_FILE].nr;
 	out->nr_active_file = l->lists[LRU_ACTIVE_FILE].nr;
 	out->nr_file_pages = l->nr_cache;
-	pthread_mutex_unlock(&l->lock);
+	mmk_mutex_unlock(&l->lock);
 	uint64_t used, total, cached;
 	swap_usage(sys, &used, &total, &cached);
 	out->nr_free_pages = frame_pool_free_count(&sys->pool);

@@ -43,7 +43,7 @@ struct flusher {
 	pthread_t thread;              /* immutable */
 	uint64_t threshold;            /* immutable: dirty pages that start background writeback */
 	atomic_uint_fast64_t nr_dirty; /* dirty page-cache pages of host files */
-	pthread_mutex_t lock;          /* protects stop, kicked; a leaf lock */
+	struct mmk_mutex lock;          /* protects stop, kicked; a leaf lock */
 	pthread_cond_t cond;
 	bool stop, kicked;
 };
@@ -53,6 +53,7 @@ struct flusher {
 /* Counts a page's PG_dirty change for a host file (nrdirty, flusher). */
 void dirty_account_locked(struct mmk_inode *in, int delta)
 {
+	lock_assert_held(&in->lock);
 	if (in->kind != INODE_FILE)
 		return;
 	in->nrdirty += (uint64_t)(int64_t)delta;
@@ -71,6 +72,7 @@ void dirty_account_locked(struct mmk_inode *in, int delta)
  */
 void pagecache_mark_dirty_locked(struct mmk_inode *in, struct page *pg)
 {
+	lock_assert_held(&in->lock);
 	if (page_test(pg, PG_dirty) || (page_set(pg, PG_dirty) & PG_dirty))
 		return;
 	if (in->kind != INODE_FILE)
@@ -115,19 +117,20 @@ int host_pwrite_full(int fd, const void *buf, uint64_t n, uint64_t pos)
  */
 static void page_mkclean_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
+	lock_assert_held(&in->lock);
 	for (struct vma *v = in->i_mmap; v; v = v->i_mmap_next) {
 		if (pgoff < v->pgoff || pgoff - v->pgoff >= vma_pages(v))
 			continue;
 		uint64_t va = vma_start(v) + ((pgoff - v->pgoff) << PAGE_SHIFT);
 		struct mm *mm = v->mm;
-		pthread_mutex_lock(&mm->ptl);
+		mmk_mutex_lock(&mm->ptl);
 		pte_t *ptep = pgtable_walk(&mm->pt, va, 0);
 		if (ptep && pte_present(*ptep) && pte_pfn(*ptep) == pfn &&
 		    (*ptep & (PTE_WRITE | PTE_DIRTY))) {
 			*ptep &= ~(PTE_WRITE | PTE_DIRTY);
 			tlb_flush_locked(mm, va, va + PAGE_SIZE);
 		}
-		pthread_mutex_unlock(&mm->ptl);
+		mmk_mutex_unlock(&mm->ptl);
 	}
 }
 
@@ -140,6 +143,7 @@ static void page_mkclean_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
  */
 int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 {
+	lock_assert_held(&in->lock);
 	struct page *pg = inode_page(in, pfn);
 	page_mkclean_locked(in, pgoff, pfn);
 	page_clear(pg, PG_dirty);
@@ -193,10 +197,10 @@ int pagecache_writeback(struct mmk_inode *in, uint64_t start, uint64_t end, bool
 {
 	if (in->kind != INODE_FILE)
 		return 0;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	int err = writeback_range_locked(in, start, end, NULL, NULL);
 	int fd = in->hostfd; /* valid while the caller's reference lasts (hostfd.c) */
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	if (sync && fd >= 0 && fsync(fd) < 0 && !err)
 		err = -errno;
 	return err;
@@ -205,6 +209,7 @@ int pagecache_writeback(struct mmk_inode *in, uint64_t start, uint64_t end, bool
 /* vfs_fsync_range() for msync(MS_SYNC) on a shared file mapping. */
 int pagecache_msync_vma(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int flags)
 {
+	mmap_assert_locked(mm);
 	if (!(flags & MMK_MS_SYNC) || !vma->file || !(vma->flags & VM_SHARED) || start >= end)
 		return 0;
 	return pagecache_writeback(vma->file->inode, vma_pgoff_of(vma, start),
@@ -242,10 +247,10 @@ static void flusher_pass(struct mmk_system *sys, bool all)
 		struct mmk_inode *in = v[i];
 		if (in->kind != INODE_FILE)
 			continue;
-		pthread_mutex_lock(&in->lock);
+		mmk_mutex_lock(&in->lock);
 		if (in->nrdirty)
 			writeback_range_locked(in, 0, UINT64_MAX, page_expired, &ff);
-		pthread_mutex_unlock(&in->lock);
+		mmk_mutex_unlock(&in->lock);
 	}
 	inodes_release(v, n);
 }
@@ -254,19 +259,19 @@ static void *flusher_main(void *arg)
 {
 	struct flusher *f = arg;
 	unsigned since = 0;
-	pthread_mutex_lock(&f->lock);
+	mmk_mutex_lock(&f->lock);
 	while (!f->stop) {
 		struct timespec until;
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += FLUSH_TICK_MS / 1000;
 		bool timed_out = false;
 		while (!f->stop && !f->kicked && !timed_out)
-			timed_out = pthread_cond_timedwait(&f->cond, &f->lock, &until) == ETIMEDOUT;
+			timed_out = mmk_cond_timedwait(&f->cond, &f->lock, &until) == ETIMEDOUT;
 		if (f->stop)
 			break;
 		bool kicked = f->kicked;
 		f->kicked = false;
-		pthread_mutex_unlock(&f->lock);
+		mmk_mutex_unlock(&f->lock);
 		if (timed_out) {
 			atomic_fetch_add(&f->sys->tick, 1);
 			since++;
@@ -275,9 +280,9 @@ static void *flusher_main(void *arg)
 			since = 0;
 			flusher_pass(f->sys, false);
 		}
-		pthread_mutex_lock(&f->lock);
+		mmk_mutex_lock(&f->lock);
 	}
-	pthread_mutex_unlock(&f->lock);
+	mmk_mutex_unlock(&f->lock);
 	return NULL;
 }
 
@@ -289,7 +294,7 @@ int flusher_start(struct mmk_system *sys)
 	f->sys = sys;
 	f->threshold = (uint64_t)sys->pool.nframes * FLUSH_BACKGROUND_RATIO / 100;
 	atomic_init(&f->nr_dirty, 0);
-	pthread_mutex_init(&f->lock, NULL);
+	mmk_mutex_init(&f->lock, LOCK_FLUSHER);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -300,7 +305,7 @@ int flusher_start(struct mmk_system *sys)
 	if (err) {
 		sys->flusher = NULL;
 		pthread_cond_destroy(&f->cond);
-		pthread_mutex_destroy(&f->lock);
+		mmk_mutex_destroy(&f->lock);
 		free(f);
 		return -err;
 	}
@@ -312,15 +317,15 @@ void flusher_stop(struct mmk_system *sys)
 	struct flusher *f = sys->flusher;
 	if (!f)
 		return;
-	pthread_mutex_lock(&f->lock);
+	mmk_mutex_lock(&f->lock);
 	f->stop = true;
 	pthread_cond_signal(&f->cond);
-	pthread_mutex_unlock(&f->lock);
+	mmk_mutex_unlock(&f->lock);
 	pthread_join(f->thread, NULL);
 	flusher_pass(sys, true);
 	sys->flusher = NULL;
 	pthread_cond_destroy(&f->cond);
-	pthread_mutex_destroy(&f->lock);
+	mmk_mutex_destroy(&f->lock);
 	free(f);
 }
 
@@ -329,10 +334,10 @@ void flusher_kick(struct mmk_system *sys)
 	struct flusher *f = sys->flusher;
 	if (!f)
 		return;
-	pthread_mutex_lock(&f->lock);
+	mmk_mutex_lock(&f->lock);
 	f->kicked = true;
 	pthread_cond_signal(&f->cond);
-	pthread_mutex_unlock(&f->lock);
+	mmk_mutex_unlock(&f->lock);
 }
 
 uint64_t flusher_nr_dirty(struct mmk_system *sys)

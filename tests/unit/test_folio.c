@@ -22,11 +22,11 @@ static int order_at(mmk_proc *p, int fd, uint64_t pgoff)
 {
 	struct mmk_inode *in = fd_inode(p, fd);
 	pfn_t pfn;
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	int r = pagecache_lookup_locked(in, pgoff, &pfn)
 		    ? -1
 		    : (int)page_folio_order(pfn_to_page(&in->sys->pool, pfn));
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	return r;
 }
 
@@ -237,7 +237,9 @@ TEST(the_checker_sees_a_broken_folio)
 	CHECK_INV(&fx);
 	struct mmk_inode *in = fd_inode(fx.p, fd);
 	pfn_t pfn;
+	mmk_mutex_lock(&in->lock);
 	CHECK_EQ(pagecache_lookup_locked(in, 9, &pfn), 0);
+	mmk_mutex_unlock(&in->lock);
 	struct page *pg = pfn_to_page(&fx.sys->pool, pfn);
 	page_clear(pg, PG_ORDER_MASK);
 	char err[256];

@@ -338,7 +338,7 @@ TEST(range_lookup_and_cached_fault_lookup_follow_the_cache)
 	CHECK_EQ(mmk_pread(fx.p, fd, buf, sizeof(buf), 2 * PS), (int64_t)sizeof(buf)); /* 2..4 */
 	CHECK_EQ(mmk_pwrite(fx.p, fd, "w", 1, 6 * PS), 1);                          /* 6 */
 	struct mmk_inode *in = fd_inode(fx.p, fd);
-	pthread_mutex_lock(&in->lock);
+	mmk_mutex_lock(&in->lock);
 	pfn_t pfns[16], one;
 	for (int i = 0; i < 16; i++)
 		pfns[i] = 0;
@@ -359,7 +359,7 @@ TEST(range_lookup_and_cached_fault_lookup_follow_the_cache)
 	page_set(pfn_to_page(&fx.sys->pool, p3), PG_readahead);
 	int marked3 = pagecache_fault_cached_locked(in, 3, &one);
 	page_clear(pfn_to_page(&fx.sys->pool, p3), PG_readahead);
-	pthread_mutex_unlock(&in->lock);
+	mmk_mutex_unlock(&in->lock);
 	CHECK(ok);
 	CHECK_EQ(cached3, 0);
 	CHECK_EQ(p3, pfns[3]);

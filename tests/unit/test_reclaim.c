@@ -367,12 +367,12 @@ TEST(kswapd_keeps_trying_while_the_pages_are_busy)
 		CHECK(page_ok(fx.p, (uint64_t)a, p, 9));
 	struct mmk_file *f = fd_file(fx.p, fd);
 	CHECK(f != NULL);
-	pthread_mutex_lock(&f->inode->lock);
+	mmk_mutex_lock(&f->inode->lock);
 	CHECK(mmk_frames_free(fx.sys) < r->wmark_low);
 	reclaim_resume(fx.sys);
 	usleep(60 * 1000);
 	CHECK_EQ(vmstat(&fx).pgsteal_kswapd, 0); /* nothing could go */
-	pthread_mutex_unlock(&f->inode->lock);
+	mmk_mutex_unlock(&f->inode->lock);
 	file_put(f);
 	CHECK(wait_free_frames(&fx, r->wmark_low));
 	CHECK(vmstat(&fx).pgsteal_kswapd > 0);

@@ -243,10 +243,10 @@ TEST(slots_come_back_and_swap_entries_move)
 /* The PTE of va in p (0 when there is no table). */
 static pte_t pte_of(mmk_proc *p, uint64_t va)
 {
-	pthread_mutex_lock(&p->mm->ptl);
+	mmk_mutex_lock(&p->mm->ptl);
 	pte_t *ptep = pgtable_walk(&p->mm->pt, va, 0);
 	pte_t pte = ptep ? *ptep : 0;
-	pthread_mutex_unlock(&p->mm->ptl);
+	mmk_mutex_unlock(&p->mm->ptl);
 	return pte;
 }
 
@@ -300,15 +300,15 @@ TEST(swap_in_with_a_stale_pte_leaves_a_reused_slot_alone)
 	/* The first fault goes on with its stale PTE value. */
 	struct mm *mm = fx.p->mm;
 	reclaim_pause(fx.sys);
-	pthread_rwlock_rdlock(&mm->mmap_lock);
+	mmk_rwlock_rdlock(&mm->mmap_lock);
 	struct vma *vma = find_vma(mm, x);
-	pthread_mutex_lock(&mm->ptl);
+	mmk_mutex_lock(&mm->ptl);
 	pte_t *ptep = pgtable_walk(&mm->pt, x, 0);
-	pthread_mutex_unlock(&mm->ptl);
+	mmk_mutex_unlock(&mm->ptl);
 	bool major = false;
 	enum fault_result r =
 	    do_swap_page(mm, vma, x, vma_pgoff_of(vma, x), ptep, stale, false, &major);
-	pthread_rwlock_unlock(&mm->mmap_lock);
+	mmk_rwlock_unlock(&mm->mmap_lock);
 	reclaim_resume(fx.sys);
 	CHECK_EQ(r, FAULT_DONE);
 	CHECK(!swap_cached(fx.sys, slot));
