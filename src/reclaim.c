@@ -22,7 +22,9 @@
  * anon_vma's for a mapped anonymous page) is an earlier lock than
  * lru->lock, so it is only trylocked, under lru->lock, where the page is
  * known to be listed and its owner therefore alive (lru.h); a busy page is
- * rotated to the head of its list and looked at again later.  The one
+ * rotated to the head of its list and looked at again later.  An unmapped
+ * swap-cache page is isolated with no owner lock, and its rmap is then
+ * never walked (page_referenced): a swap-in may map it meanwhile.  The one
  * inode whose lock a direct reclaimer already holds (sc->held) is used as
  * locked.  Reclaim never takes mmap_lock: it works behind the processes'
  * backs, page by page, under their page-table locks.
