@@ -22,7 +22,9 @@
  * anon_vma's for a mapped anonymous page) is an earlier lock than
  * lru->lock, so it is only trylocked, under lru->lock, where the page is
  * known to be listed and its owner therefore alive (lru.h); a busy page is
- * rotated to the head of its list and looked at again later.  The one
+ * rotated to the head of its list and looked at again later.  An unmapped
+ * swap-cache page is isolated with no owner lock, and its rmap is then
+ * never walked (page_referenced): a swap-in may map it meanwhile.  The one
  * inode whose lock a direct reclaimer already holds (sc->held) is used as
  * locked.  Reclaim never takes mmap_lock: it works behind the processes'
  * backs, page by page, under their page-table locks.
@@ -199,6 +201,24 @@ static enum verdict page_freed(struct scan_control *sc, struct isolated *iso, co
 /* ---- Ageing --------------------------------------------------------------------------- */
 
 /*
+ * folio_referenced() of an isolated page: its young PTEs (cleared) and
+ * whether a VM_LOCKED VMA maps it.  An anonymous page isolated while
+ * nothing mapped it (a swap-cache page) has no anon_vma locked, yet a
+ * swap-in that pinned it from the cache before it was isolated still maps
+ * it afterwards; its anon_vma's chains may then change or go (a fork
+ * child's exit frees its avcs, VMAs and mm) while reclaim would walk them,
+ * so they are not walked and the page counts as unreferenced, as Linux's
+ * folio_referenced() finds nothing where folio_lock_anon_vma_read() fails.
+ */
+static int page_referenced(struct scan_control *sc, struct isolated *iso, bool *vm_locked)
+{
+	*vm_locked = false;
+	if (page_test(iso->pg, PG_anon) && !iso->root)
+		return 0;
+	return rmap_referenced(sc->sys, iso->pfn, vm_locked);
+}
+
+/*
  * folio_check_references() (LRU) and the clock's second chance: clears
  * the page's young PTEs and PG_referenced, and says whether it stays.
  * PAGE_RECLAIMED here means "evict it".
@@ -207,7 +227,7 @@ static enum verdict check_references(struct scan_control *sc, struct isolated *i
 {
 	struct page *pg = iso->pg;
 	bool vm_locked;
-	int young = rmap_referenced(sc->sys, iso->pfn, &vm_locked);
+	int young = page_referenced(sc, iso, &vm_locked);
 	bool referenced = page_clear(pg, PG_referenced) & PG_referenced;
 	if (vm_locked)
 		return PAGE_ACTIVATE; /* mlocked: unevictable */
@@ -386,7 +406,7 @@ static void shrink_active(struct scan_control *sc, bool file, uint64_t nr)
 			break;
 		count_vm_event(sys, PGREFILL);
 		bool vm_locked;
-		rmap_referenced(sys, iso.pfn, &vm_locked);
+		page_referenced(sc, &iso, &vm_locked);
 		if (!vm_locked)
 			count_vm_event(sys, PGDEACTIVATE);
 		putback(sc, &iso, vm_locked);
