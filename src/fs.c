@@ -238,18 +238,14 @@ static uint64_t fs_max_bytes(long magic, const struct stat *st)
 }
 
 /*
- * Finds or creates the inode for the host file open on hfd (which stays the
- * caller's: it is offered to the inode with hostfd_offer).  Returns a
- * referenced inode or NULL with *err set.
+ * Finds or creates the inode for the host file open on hfd, whose fstat is
+ * *stp (hfd stays the caller's: it is offered to the inode with
+ * hostfd_offer).  Returns a referenced inode or NULL with *err set.
  */
-static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const char *abspath,
-					  int *err)
+static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
+					  const struct stat *stp, const char *abspath, int *err)
 {
-	struct stat st;
-	if (fstat(hfd, &st) < 0) {
-		*err = -errno;
-		return NULL;
-	}
+	const struct stat st = *stp;
 	mmk_mutex_lock(&sys->lock);
 	unsigned h = inode_hash(st.st_dev, st.st_ino);
 	for (struct mmk_inode *in = sys->inodes[h]; in; in = in->hash_next) {
@@ -650,7 +646,7 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 		return -ENOMEM;
 	}
 	int err = 0;
-	struct mmk_inode *in = inode_for_hostfd(sys, hfd, abs, &err);
+	struct mmk_inode *in = inode_for_hostfd(sys, hfd, &st, abs, &err);
 	free(abs);
 	if (!in) {
 		close(hfd);
@@ -849,13 +845,11 @@ int64_t mmk_write(mmk_proc *p, int fd, const void *buf, uint64_t len)
 	mmk_mutex_lock(&f->pos_lock);
 	bool special = f->inode->kind == INODE_SPECIAL;
 	int64_t ret = rw_verify_area(f->pos, &len);
-	if (ret) {
-		/* -EINVAL: nothing written */
-	} else if (special) {
+	if (!ret && special)
 		ret = special_rw(f, (void *)buf, len, -1, true);
-	} else if (f->flags & MMK_O_APPEND) {
+	else if (!ret && (f->flags & MMK_O_APPEND))
 		ret = file_append(f, buf, len, &f->pos);
-	} else {
+	else if (!ret) {
 		ret = file_write_at(f, buf, len, f->pos);
 		if (ret > 0)
 			f->pos += (uint64_t)ret;
