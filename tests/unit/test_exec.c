@@ -13,7 +13,7 @@
 #include "mmk_test.h"
 
 #define EM_X86 62
-#define EM_RV 243
+#define EM_RV  243
 
 /* A program image: an ELF header, up to 8 program headers, and the rest
  * of a 0x3000-byte file filled with 0xAA. */
@@ -52,11 +52,19 @@ static void img_static(struct img *im, uint16_t m)
 	eh->e_ehsize = sizeof(Elf64_Ehdr);
 	eh->e_phentsize = sizeof(Elf64_Phdr);
 	eh->e_phnum = 3;
-	im->ph[0] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = 0,
-				 .p_vaddr = 0x400000, .p_filesz = 0x1000, .p_memsz = 0x1000,
+	im->ph[0] = (Elf64_Phdr){.p_type = PT_LOAD,
+				 .p_flags = PF_R | PF_X,
+				 .p_offset = 0,
+				 .p_vaddr = 0x400000,
+				 .p_filesz = 0x1000,
+				 .p_memsz = 0x1000,
 				 .p_align = 0x1000};
-	im->ph[1] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_W, .p_offset = 0x1800,
-				 .p_vaddr = 0x402800, .p_filesz = 0x900, .p_memsz = 0x4000,
+	im->ph[1] = (Elf64_Phdr){.p_type = PT_LOAD,
+				 .p_flags = PF_R | PF_W,
+				 .p_offset = 0x1800,
+				 .p_vaddr = 0x402800,
+				 .p_filesz = 0x900,
+				 .p_memsz = 0x4000,
 				 .p_align = 0x1000};
 	im->ph[2] = (Elf64_Phdr){.p_type = PT_GNU_STACK, .p_flags = PF_R | PF_W};
 }
@@ -66,9 +74,13 @@ static void img_interp(struct img *im, const char *path)
 {
 	size_t n = strlen(path) + 1;
 	memcpy(im->b + 0x300, path, n);
-	im->ph[im->eh->e_phnum++] = (Elf64_Phdr){.p_type = PT_INTERP, .p_flags = PF_R,
-						 .p_offset = 0x300, .p_vaddr = 0x400300,
-						 .p_filesz = n, .p_memsz = n, .p_align = 1};
+	im->ph[im->eh->e_phnum++] = (Elf64_Phdr){.p_type = PT_INTERP,
+						 .p_flags = PF_R,
+						 .p_offset = 0x300,
+						 .p_vaddr = 0x400300,
+						 .p_filesz = n,
+						 .p_memsz = n,
+						 .p_align = 1};
 }
 
 /* Makes the image an ET_DYN linked at 0 (a PIE, or a loader). */
@@ -131,7 +143,7 @@ static void check_static_layout(int arch)
 	CHECK_EQ(mmk_execve(fx.p, "/prog", ARGV, ENVP, &info), 0);
 	const char *m = fx_maps(fx.p);
 	CHECK(has_line(m, "00400000-00401000 r-xp 00000000 ", "/prog"));
-	CHECK(has_line(m, "00402000-00404000 rw-p 00001000 ", "/prog")); /* 0x1800 - 0x800 */
+	CHECK(has_line(m, "00402000-00404000 rw-p 00001000 ", "/prog"));      /* 0x1800 - 0x800 */
 	CHECK(has_line(m, "00404000-00407000 rw-p 00000000 00:00 0 ", NULL)); /* bss, not [heap] */
 	CHECK_EQ(info.entry, 0x400100);
 	CHECK_EQ(info.load_bias, 0);
@@ -195,8 +207,14 @@ static void check_static_layout(int arch)
 	CHECK(fx_done(&fx) == 0);
 }
 
-TEST(static_layout_x86_64) { check_static_layout(MMK_ARCH_X86_64); }
-TEST(static_layout_riscv64) { check_static_layout(MMK_ARCH_RISCV64); }
+TEST(static_layout_x86_64)
+{
+	check_static_layout(MMK_ARCH_X86_64);
+}
+TEST(static_layout_riscv64)
+{
+	check_static_layout(MMK_ARCH_RISCV64);
+}
 
 /* A PIE with an interpreter: the program at ELF_ET_DYN_BASE, the
  * interpreter (a loader: ET_DYN without PT_INTERP) where mmap puts it. */
@@ -232,8 +250,14 @@ static void check_pie(int arch, uint64_t bias, const char *interp_line)
 	CHECK(fx_done(&fx) == 0);
 }
 
-TEST(pie_x86_64) { check_pie(MMK_ARCH_X86_64, 0x555555554000ULL, "7ffff7ff8000-7ffff7ff9000 r-xp"); }
-TEST(pie_riscv64) { check_pie(MMK_ARCH_RISCV64, 0x555555555000ULL, "7ffff7ff9000-7ffff7ffa000 r-xp"); }
+TEST(pie_x86_64)
+{
+	check_pie(MMK_ARCH_X86_64, 0x555555554000ULL, "7ffff7ff8000-7ffff7ff9000 r-xp");
+}
+TEST(pie_riscv64)
+{
+	check_pie(MMK_ARCH_RISCV64, 0x555555555000ULL, "7ffff7ff9000-7ffff7ffa000 r-xp");
+}
 
 /* A loader run directly (static-pie, ld.so PROG): its break at ELF_ET_DYN_BASE. */
 TEST(static_pie_brk_at_et_dyn_base)
@@ -271,19 +295,46 @@ static void expect_early(int arch, void (*fn)(struct img *), int err)
 	CHECK(fx_done(&fx) == 0);
 }
 
-static void bad_magic(struct img *im) { im->b[1] = 'X'; }
-static void short_file(struct img *im) { im->len = 10; }
-static void type_rel(struct img *im) { im->eh->e_type = ET_REL; }
-static void type_core(struct img *im) { im->eh->e_type = ET_CORE; }
+static void bad_magic(struct img *im)
+{
+	im->b[1] = 'X';
+}
+static void short_file(struct img *im)
+{
+	im->len = 10;
+}
+static void type_rel(struct img *im)
+{
+	im->eh->e_type = ET_REL;
+}
+static void type_core(struct img *im)
+{
+	im->eh->e_type = ET_CORE;
+}
 static void machine_other(struct img *im)
 {
 	im->eh->e_machine = im->eh->e_machine == EM_X86 ? EM_RV : EM_X86;
 }
-static void class32(struct img *im) { im->eh->e_ident[EI_CLASS] = ELFCLASS32; }
-static void phentsize(struct img *im) { im->eh->e_phentsize = 32; }
-static void phnum0(struct img *im) { im->eh->e_phnum = 0; }
-static void phnum_big(struct img *im) { im->eh->e_phnum = 74; /* 74 * 56 > 4096 */ }
-static void phoff_eof(struct img *im) { im->eh->e_phoff = 0x2fd0; }
+static void class32(struct img *im)
+{
+	im->eh->e_ident[EI_CLASS] = ELFCLASS32;
+}
+static void phentsize(struct img *im)
+{
+	im->eh->e_phentsize = 32;
+}
+static void phnum0(struct img *im)
+{
+	im->eh->e_phnum = 0;
+}
+static void phnum_big(struct img *im)
+{
+	im->eh->e_phnum = 74; /* 74 * 56 > 4096 */
+}
+static void phoff_eof(struct img *im)
+{
+	im->eh->e_phoff = 0x2fd0;
+}
 static void interp_short(struct img *im)
 {
 	img_interp(im, "/x");
@@ -299,16 +350,28 @@ static void interp_unterminated(struct img *im)
 	img_interp(im, "/x");
 	im->ph[3].p_filesz = 2;
 }
-static void interp_missing(struct img *im) { img_interp(im, "/no/such/ld.so"); }
+static void interp_missing(struct img *im)
+{
+	img_interp(im, "/no/such/ld.so");
+}
 static void interp_beyond_eof(struct img *im)
 {
 	img_interp(im, "/x");
 	im->ph[3].p_offset = 0x2ffe;
 	im->ph[3].p_filesz = 16;
 }
-static void interp_not_elf(struct img *im) { img_interp(im, "/notelf"); }
-static void interp_other_machine(struct img *im) { img_interp(im, "/ldother"); }
-static void interp_bad_phdrs(struct img *im) { img_interp(im, "/ldbadph"); }
+static void interp_not_elf(struct img *im)
+{
+	img_interp(im, "/notelf");
+}
+static void interp_other_machine(struct img *im)
+{
+	img_interp(im, "/ldother");
+}
+static void interp_bad_phdrs(struct img *im)
+{
+	img_interp(im, "/ldbadph");
+}
 
 TEST(bad_headers_x86_64)
 {
@@ -460,13 +523,19 @@ static void late_fail(void (*fn)(struct img *), int err)
 	CHECK(fx_done(&fx) == 0);
 }
 
-static void seg_beyond_task_size(struct img *im) { im->ph[0].p_vaddr = 0x7ffffffff000ULL; }
+static void seg_beyond_task_size(struct img *im)
+{
+	im->ph[0].p_vaddr = 0x7ffffffff000ULL;
+}
 static void seg_over_stack(struct img *im)
 {
 	im->ph[0].p_vaddr = 0x7ffffffe0000ULL; /* in the stack VMA: MAP_FIXED_NOREPLACE */
 	im->ph[1].p_vaddr = 0x7ffffffe2800ULL;
 }
-static void filesz_over_memsz(struct img *im) { im->ph[0].p_memsz = 0x800; }
+static void filesz_over_memsz(struct img *im)
+{
+	im->ph[0].p_memsz = 0x800;
+}
 
 TEST(failure_after_point_of_no_return_kills)
 {
@@ -649,7 +718,7 @@ TEST(riscv64_hint_window)
 	CHECK(init(&fx, MMK_ARCH_RISCV64) == 0);
 	CHECK(mmk_mmap(fx.p, 0x10000, 4096, RW, PA | MMK_MAP_FIXED, -1, 0) == 0x10000);
 	int64_t a = mmk_mmap(fx.p, 0, 4096, RW, PA, -1, 0);
-	CHECK_EQ(a, 0x7ffff7fff000LL); /* mmap_base = 2^47 - 128 MiB */
+	CHECK_EQ(a, 0x7ffff7fff000LL);			  /* mmap_base = 2^47 - 128 MiB */
 	a = mmk_mmap(fx.p, 0x10000, 4096, RW, PA, -1, 0); /* taken: below 2^38 */
 	CHECK_EQ(a, 0x4000000000LL - (1LL << 27) - 4096);
 	a = mmk_mmap(fx.p, 0x5000000000LL, 4096, RW, PA, -1, 0); /* above 2^38: not honoured */
