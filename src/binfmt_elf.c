@@ -380,7 +380,8 @@ static int64_t elf_map(struct bprm *b, struct mmk_file *f, uint64_t addr, const 
 	return map;
 }
 
-/* padzero(): zeroes from a to the end of its page.  -EFAULT if it cannot. */
+/* padzero(): zeroes from a to the end of its page: 0, or the store's
+ * -EFAULT (not writable) or -ENOMEM. */
 static int padzero(struct bprm *b, uint64_t a)
 {
 	uint64_t n = ELF_PAGEOFFSET(a) ? PAGE_SIZE - ELF_PAGEOFFSET(a) : 0;
@@ -400,9 +401,12 @@ static int64_t elf_load(struct bprm *b, struct mmk_file *f, uint64_t addr, const
 			return map < 0 ? map : -EINVAL;
 		zero_start = (uint64_t)map + ELF_PAGEOFFSET(ph->p_vaddr) + ph->p_filesz;
 		zero_end = (uint64_t)map + ELF_PAGEOFFSET(ph->p_vaddr) + ph->p_memsz;
-		/* errors ignored where the segment is not writable */
-		if (ph->p_memsz > ph->p_filesz && padzero(b, zero_start) && (prot & MMK_PROT_WRITE))
-			return -EFAULT;
+		/* errors ignored where the segment is not writable; no
+		 * memory for the page is -ENOMEM (Linux's fault would have
+		 * called the OOM killer), any other failure -EFAULT */
+		int err = ph->p_memsz > ph->p_filesz ? padzero(b, zero_start) : 0;
+		if (err && (prot & MMK_PROT_WRITE))
+			return err == -ENOMEM ? err : -EFAULT;
 	} else {
 		map = (int64_t)ELF_PAGESTART(addr);
 		zero_start = ELF_PAGESTART(addr);

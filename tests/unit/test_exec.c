@@ -729,4 +729,51 @@ TEST(riscv64_hint_window)
 	CHECK(fx_done(&fx) == 0);
 }
 
+/* Allocation failure at every point of an exec of a PIE with an
+ * interpreter (SQLite's malloc tests): the Nth allocation fails, then every
+ * one from the Nth on.  Each run returns 0, -ENOMEM before the point of no
+ * return (the process untouched) or -ENOMEM after it (the process killed);
+ * the invariants hold and destroy finds no leak. */
+TEST(exec_survives_allocation_failure)
+{
+	for (int persist = 0; persist <= 1; persist++) {
+		for (int64_t n = 0;; n++) {
+			struct fixture fx;
+			struct img im, ld;
+			CHECK(init(&fx, MMK_ARCH_X86_64) == 0);
+			img_static(&ld, EM_X86);
+			img_dyn(&ld);
+			put(&fx, "ld.so", &ld, 0755);
+			img_static(&im, EM_X86);
+			img_dyn(&im);
+			img_interp(&im, "/ld.so");
+			put(&fx, "pie", &im, 0755);
+			CHECK(mmk_mmap(fx.p, 0x10000, 4096, RW, PA | MMK_MAP_FIXED, -1, 0) == 0x10000);
+			mmk_system_fail_after(fx.sys, n, persist);
+			int err = mmk_execve(fx.p, "pie", ARGV, ENVP, NULL);
+			uint64_t injected = mmk_system_failures(fx.sys);
+			mmk_system_fail_after(fx.sys, -1, 0);
+			if (err == 0)
+				CHECK_EQ(mmk_proc_killed(fx.p), 0);
+			else if (mmk_proc_killed(fx.p))
+				CHECK_EQ(mmk_proc_killed(fx.p), MMK_SIGSEGV);
+			else
+				CHECK_EQ(count_vmas(fx.p), 1); /* before the point of no return */
+			/* load_elf_phdrs() failing to allocate is Linux's -ENOEXEC
+			 * (-ELIBBAD for the interpreter's), as it has no errno */
+			if (err && err != -ENOMEM && err != -ENOEXEC && err != -ELIBBAD)
+				T_FAIL("n %lld persist %d: %s", (long long)n, persist, mmk_errno_name(-err));
+			if (err)
+				CHECK(err == -ENOMEM || ((err == -ENOEXEC || err == -ELIBBAD) &&
+							 !mmk_proc_killed(fx.p)));
+			CHECK(fx_done(&fx) == 0);
+			if (!injected) {
+				CHECK_EQ(err, 0);
+				break;
+			}
+			CHECK(n < 10000);
+		}
+	}
+}
+
 T_MAIN
