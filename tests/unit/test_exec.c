@@ -748,7 +748,8 @@ TEST(exec_survives_allocation_failure)
 			img_dyn(&im);
 			img_interp(&im, "/ld.so");
 			put(&fx, "pie", &im, 0755);
-			CHECK(mmk_mmap(fx.p, 0x10000, 4096, RW, PA | MMK_MAP_FIXED, -1, 0) == 0x10000);
+			CHECK(mmk_mmap(fx.p, 0x10000, 4096, RW, PA | MMK_MAP_FIXED, -1, 0) ==
+			      0x10000);
 			mmk_system_fail_after(fx.sys, n, persist);
 			int err = mmk_execve(fx.p, "pie", ARGV, ENVP, NULL);
 			uint64_t injected = mmk_system_failures(fx.sys);
@@ -762,7 +763,8 @@ TEST(exec_survives_allocation_failure)
 			/* load_elf_phdrs() failing to allocate is Linux's -ENOEXEC
 			 * (-ELIBBAD for the interpreter's), as it has no errno */
 			if (err && err != -ENOMEM && err != -ENOEXEC && err != -ELIBBAD)
-				T_FAIL("n %lld persist %d: %s", (long long)n, persist, mmk_errno_name(-err));
+				T_FAIL("n %lld persist %d: %s", (long long)n, persist,
+				       mmk_errno_name(-err));
 			if (err)
 				CHECK(err == -ENOMEM || ((err == -ENOEXEC || err == -ELIBBAD) &&
 							 !mmk_proc_killed(fx.p)));
