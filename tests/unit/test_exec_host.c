@@ -176,6 +176,8 @@ static bool host_ok(void)
 #endif
 }
 
+static void compare_file(const char *path);
+
 /* Compiles NAME with FLAGS, runs it both ways, compares. */
 static void compare(const char *name, const char *flags)
 {
@@ -189,7 +191,14 @@ static void compare(const char *name, const char *flags)
 	}
 	char path[512];
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	char *argv[] = {path, "one", "two words", NULL};
+	compare_file(path);
+}
+
+/* Runs the file at path both ways (argv: path and two words), compares. */
+static void compare_file(const char *path)
+{
+	const char *name = path;
+	char *argv[] = {(char *)path, "one", "two words", NULL};
 	char *envp[] = {"HOME=/nowhere", "LANG=C", "X=1", NULL};
 	static struct native nat;
 	memset(&nat, 0, sizeof(nat));
@@ -272,6 +281,22 @@ TEST(exec_execstack_like_host)
 TEST(exec_static_execstack_like_host)
 {
 	compare("static-execstack", "-static -z execstack");
+}
+
+/* A #! script: the kernel runs its interpreter (here the shell, itself a
+ * dynamic program) with argv "interpreter arg script one two words". */
+TEST(exec_script_like_host)
+{
+	if (!host_ok() || access("/bin/sh", X_OK) || build("dummy", ""))
+		return;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/script", tmpdir);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	fputs("#!  /bin/sh   -e  \necho hi\n", f);
+	fclose(f);
+	chmod(path, 0755);
+	compare_file(path);
 }
 
 /* ld.so run directly, as `ld.so PROG` would: an ET_DYN without PT_INTERP
