@@ -177,6 +177,7 @@ static bool host_ok(void)
 }
 
 static void compare_file(const char *path);
+static const char *extra_env; /* an environment string added to the next comparison */
 
 /* Compiles NAME with FLAGS, runs it both ways, compares. */
 static void compare(const char *name, const char *flags)
@@ -199,7 +200,7 @@ static void compare_file(const char *path)
 {
 	const char *name = path;
 	char *argv[] = {(char *)path, "one", "two words", NULL};
-	char *envp[] = {"HOME=/nowhere", "LANG=C", "X=1", NULL};
+	char *envp[] = {"HOME=/nowhere", "LANG=C", "X=1", (char *)extra_env, NULL};
 	static struct native nat;
 	memset(&nat, 0, sizeof(nat));
 	if (run_native(path, argv, envp, &nat)) {
@@ -281,6 +282,28 @@ TEST(exec_execstack_like_host)
 TEST(exec_static_execstack_like_host)
 {
 	compare("static-execstack", "-static -z execstack");
+}
+/* PT_LOAD alignment of 2 MiB: a PIE's ELF_ET_DYN_BASE is rounded down to
+ * it; a static PIE is placed by mmap alone. */
+TEST(exec_pie_2m_align_like_host)
+{
+	compare("pie-2m", "-pie -fPIE -Wl,-z,max-page-size=0x200000");
+}
+TEST(exec_static_pie_2m_align_like_host)
+{
+	compare("static-pie-2m", "-static-pie -Wl,-z,max-page-size=0x200000");
+}
+
+/* Strings spanning pages: a 9000-byte environment string makes the
+ * stack's first part 3 pages, then 128 KiB more. */
+TEST(exec_big_environment_like_host)
+{
+	static char big[9001];
+	memset(big, 'v', sizeof(big) - 1);
+	memcpy(big, "BIG=", 4);
+	extra_env = big;
+	compare("big-env", "-static");
+	extra_env = NULL;
 }
 
 /* A #! script: the kernel runs its interpreter (here the shell, itself a
