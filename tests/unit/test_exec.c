@@ -260,22 +260,32 @@ TEST(pie_riscv64)
 }
 
 /* A loader run directly (static-pie, ld.so PROG): its break at ELF_ET_DYN_BASE. */
-TEST(static_pie_brk_at_et_dyn_base)
+static void check_static_pie(int arch, uint64_t brk, uint64_t bias)
 {
 	struct fixture fx;
 	struct img im;
-	CHECK(init(&fx, MMK_ARCH_X86_64) == 0);
-	img_static(&im, EM_X86);
+	CHECK(init(&fx, arch) == 0);
+	img_static(&im, arch == MMK_ARCH_X86_64 ? EM_X86 : EM_RV);
 	img_dyn(&im);
 	put(&fx, "spie", &im, 0755);
 	struct mmk_exec_info info;
 	CHECK_EQ(mmk_execve(fx.p, "spie", NULL, NULL, &info), 0);
-	CHECK_EQ(info.start_brk, 0x555555555000ULL);
-	CHECK_EQ(info.load_bias, 0x7ffff7ff8000ULL); /* its 0x7000 bytes top-down from mmap_base */
+	CHECK_EQ(info.start_brk, brk);
+	CHECK_EQ(info.load_bias, bias); /* its 0x7000 bytes top-down from mmap_base */
 	uint64_t argc;
 	CHECK_EQ(mmk_load(fx.p, info.sp, &argc, 8, NULL), 0);
 	CHECK_EQ(argc, 1); /* an empty argv gets "" */
 	CHECK(fx_done(&fx) == 0);
+}
+
+/* The break of a loader run directly: ELF_ET_DYN_BASE page-rounded up. */
+TEST(static_pie_brk_at_et_dyn_base_x86_64)
+{
+	check_static_pie(MMK_ARCH_X86_64, 0x555555555000ULL, 0x7ffff7ff8000ULL);
+}
+TEST(static_pie_brk_at_et_dyn_base_riscv64)
+{
+	check_static_pie(MMK_ARCH_RISCV64, 0x555555556000ULL, 0x7ffff7ff9000ULL);
 }
 
 /* Exec with the header changed by fn must fail with err before the point
@@ -561,14 +571,12 @@ TEST(interp_of_wrong_type_kills)
 	CHECK(fx_done(&fx) == 0);
 }
 
-/* begin_new_exec closes the O_CLOEXEC fds, keeps the rest; the old
- * mappings go; PT_GNU_STACK PF_X makes the stack executable. */
-TEST(cloexec_and_old_image)
+static void check_cloexec_execstack(int arch)
 {
 	struct fixture fx;
 	struct img im;
-	CHECK(init(&fx, MMK_ARCH_X86_64) == 0);
-	img_static(&im, EM_X86);
+	CHECK(init(&fx, arch) == 0);
+	img_static(&im, arch == MMK_ARCH_X86_64 ? EM_X86 : EM_RV);
 	im.ph[2].p_flags |= PF_X;
 	put(&fx, "prog", &im, 0755);
 	fx_file(&fx, "f", 4096, 1);
@@ -580,8 +588,22 @@ TEST(cloexec_and_old_image)
 	CHECK_EQ(mmk_close(fx.p, keep), 0);
 	const char *m = fx_maps(fx.p);
 	CHECK(!strstr(m, "00010000-"));
-	CHECK(has_line(m, "7ffffffde000-7ffffffff000 rwxp ", "[stack]"));
+	CHECK(has_line(m,
+		       arch == MMK_ARCH_X86_64 ? "7ffffffde000-7ffffffff000 rwxp "
+					       : "7ffffffdf000-800000000000 rwxp ",
+		       "[stack]"));
 	CHECK(fx_done(&fx) == 0);
+}
+
+/* begin_new_exec closes the O_CLOEXEC fds, keeps the rest; the old
+ * mappings go; PT_GNU_STACK PF_X makes the stack executable. */
+TEST(cloexec_and_execstack_x86_64)
+{
+	check_cloexec_execstack(MMK_ARCH_X86_64);
+}
+TEST(cloexec_and_execstack_riscv64)
+{
+	check_cloexec_execstack(MMK_ARCH_RISCV64);
 }
 
 /* execveat(fd, "", AT_EMPTY_PATH) of a host file the embedder opened;
