@@ -6,10 +6,10 @@
  * pages), then execs it twice with the same file name, argv and envp:
  *   - natively, in a child with ASLR off (personality ADDR_NO_RANDOMIZE)
  *     stopped by ptrace at the exec itself, before any instruction of the
- *     program ran: its /proc/PID/maps, the VM lines of /proc/PID/status,
+ *     program ran: its /proc/PID/maps, smaps, the VM lines of /proc/PID/status,
  *     /proc/PID/auxv and its stack pointer are the kernel's exec result;
  *   - in mmkit (root "/", so file names agree), with mmk_execve.
- * The maps must agree byte for byte, the status lines, the auxv (types
+ * The maps and smaps must agree byte for byte, the status lines, the auxv (types
  * and values, but for the CPU's AT_HWCAP/AT_HWCAP2/AT_MINSIGSTKSZ and the
  * AT_RANDOM bytes themselves), the stack pointer, and the stack's bytes
  * from sp up to the end (argc, argv, envp, auxv, strings) but for the 16
@@ -68,6 +68,7 @@ static int build(const char *name, const char *flags)
 /* The host's exec result. */
 struct native {
 	char maps[16384];
+	char smaps[65536];
 	char status[4096];
 	uint64_t auxv[128];
 	int auxn; /* words */
@@ -120,6 +121,8 @@ static int run_native(const char *path, char *const argv[], char *const envp[], 
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/%d/maps", pid);
 	read_file(p, n->maps, sizeof(n->maps));
+	snprintf(p, sizeof(p), "/proc/%d/smaps", pid);
+	read_file(p, n->smaps, sizeof(n->smaps));
 	snprintf(p, sizeof(p), "/proc/%d/status", pid);
 	read_file(p, n->status, sizeof(n->status));
 	snprintf(p, sizeof(p), "/proc/%d/auxv", pid);
@@ -146,11 +149,13 @@ static int run_native(const char *path, char *const argv[], char *const envp[], 
 	return 0;
 }
 
-/* The status lines exec shapes (VmSize, VmData, VmStk, VmExe, VmLib, VmLck). */
+/* The status lines of the address space, VmPeak to VmSwap: sizes, resident
+ * pages (the stack's, padzero's copy) and page-table bytes alike. */
 static void vm_lines(const char *status, char *out, size_t len)
 {
 	static const char *const keys[] = {
-	    "VmSize:", "VmLck:", "VmData:", "VmStk:", "VmExe:", "VmLib:"};
+	    "VmPeak:",	 "VmSize:", "VmLck:", "VmPin:", "VmHWM:", "VmRSS:", "RssAnon:", "RssFile:",
+	    "RssShmem:", "VmData:", "VmStk:", "VmExe:", "VmLib:", "VmPTE:", "VmSwap:"};
 	out[0] = 0;
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		const char *l = strstr(status, keys[k]);
@@ -220,6 +225,12 @@ static void compare_file(const char *path)
 	if (strcmp(maps, nat.maps)) {
 		printf("host:\n%s\nmmkit:\n%s\n", nat.maps, maps);
 		CHECK(!"maps differ");
+	}
+	static char smaps[65536];
+	CHECK(mmk_proc_smaps(p, smaps, sizeof(smaps)) > 0);
+	if (strcmp(smaps, nat.smaps)) {
+		printf("host:\n%s\nmmkit:\n%s\n", nat.smaps, smaps);
+		CHECK(!"smaps differ");
 	}
 	CHECK(mmk_proc_status(p, st, sizeof(st)) > 0);
 	vm_lines(nat.status, a, sizeof(a));
