@@ -6,8 +6,10 @@
  * it), ETXTBSY, E2BIG, close-on-exec, execveat of an fd, the vDSO image,
  * AT_RANDOM's seed, and mmk_fd_install_host never writing its file.
  */
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 
 #include "mmk_test.h"
@@ -906,6 +908,65 @@ TEST(random_headers_never_crash)
 		CHECK(err || !killed);
 		CHECK(fx_done(&fx) == 0);
 	}
+}
+
+/* The access mode of every descriptor the test process holds on path
+ * (mmkit's own host descriptors), OR-ed: O_RDONLY (0) if all read-only. */
+static int host_fds_access(const char *path)
+{
+	int acc = 0;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char link[300], target[300], info[300], buf[256];
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = 0;
+		if (strcmp(target, path))
+			continue;
+		snprintf(info, sizeof(info), "/proc/self/fdinfo/%s", e->d_name);
+		FILE *f = fopen(info, "r");
+		while (f && fgets(buf, sizeof(buf), f))
+			if (!strncmp(buf, "flags:", 6))
+				acc |= (int)(strtol(buf + 6, NULL, 8) & 3);
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return acc;
+}
+
+/* exec opens its files read-only, as open_exec does, and mmk_fd_install_host
+ * never widens a host file's access: mmkit holds no writable descriptor of
+ * a program it runs (a root of "/" would otherwise give it /usr/bin's). */
+TEST(exec_holds_programs_read_only)
+{
+	struct fixture fx;
+	struct img im, ld;
+	CHECK(init(&fx, MMK_ARCH_X86_64) == 0);
+	img_static(&ld, EM_X86);
+	img_dyn(&ld);
+	put(&fx, "ld.so", &ld, 0755);
+	img_static(&im, EM_X86);
+	img_dyn(&im);
+	img_interp(&im, "/ld.so");
+	put(&fx, "pie", &im, 0755);
+	CHECK_EQ(mmk_execve(fx.p, "pie", NULL, NULL, NULL), 0);
+	char path[300], real[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/pie", fx.dir);
+	CHECK(realpath(path, real) != NULL);
+	CHECK_EQ(host_fds_access(real), O_RDONLY);
+	snprintf(path, sizeof(path), "%s/ld.so", fx.dir);
+	CHECK(realpath(path, real) != NULL);
+	CHECK_EQ(host_fds_access(real), O_RDONLY);
+	int hfd = open(real, O_RDWR);
+	CHECK(mmk_fd_install_host(fx.p, hfd, 0) >= 3);
+	close(hfd);
+	CHECK_EQ(host_fds_access(real), O_RDONLY);
+	CHECK(fx_done(&fx) == 0);
 }
 
 T_MAIN
