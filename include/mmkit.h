@@ -474,13 +474,15 @@ int mmk_set_vdso(mmk_system *sys, const void *image, uint64_t len);
 /* Gives p a new fd (the lowest free one) on the host file open on hostfd,
  * which may lie outside the system's root (the embedder already opened it:
  * a shared library, the program itself).  The new open file description
- * has hostfd's access mode and O_APPEND (fcntl F_GETFL), and shares the
- * page cache of any other open of the same file (dev, ino).  hostfd stays
- * the caller's: mmkit works on its own duplicate of it.  flags:
+ * has hostfd's access mode and O_APPEND (fcntl F_GETFL) and its own file
+ * offset (0), and shares the page cache of any other open of the same file
+ * (dev, ino).  hostfd stays the caller's: mmkit works on its own read-only
+ * reopen of it.  flags:
  * MMK_O_CLOEXEC or 0.  Only a regular file or a directory is accepted
  * (-EINVAL otherwise; -EBADF for a bad hostfd).
- * mmkit never writes to a file that came in this way, and never widens its
- * access: its inode's host descriptor is the read-only duplicate, every
+ * mmkit never writes to a file that came in this way (unless the system
+ * also opened it by path beneath the root first: that inode's rules stay),
+ * and never widens its access: its inode's host descriptor is read-only, every
  * page cache page of it stays the host's bytes unless a simulated write or
  * a store into a MAP_SHARED mapping changes it, and such a change stays in
  * mmkit's page cache: writeback (msync, fsync, sync, reclaim, destroy)
