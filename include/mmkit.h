@@ -50,6 +50,10 @@
  *     which stops at its first page after the exec with -EFAULT and
  *     si->signo == MMK_SIGKILL (Linux's exec kills the other threads).
  *     The handle stays valid.
+ *   - mmk_execve and mmk_execveat, which build the new image in many
+ *     steps, must not run concurrently with other calls on the process
+ *     (as Linux's de_thread leaves no other thread); an access already
+ *     under way stops as for mmk_exec.
  *   - mmk_exit and mmk_system_destroy end the handle: no call on the
  *     process may run concurrently with its exit or begin after it.
  */
