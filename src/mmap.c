@@ -1163,9 +1163,7 @@ int install_special_mapping(struct mm *mm, uint64_t addr, uint64_t len, uint64_t
 	struct vma *v = find_vma(mm, addr);
 	if (v && vma_start(v) < addr + len)
 		err = -EEXIST;
-	else if (!may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT))
-		err = -ENOMEM;
-	else if (!(v = vma_alloc(mm)))
+	else if (!(v = vma_alloc(mm))) /* insert_vm_struct(): no RLIMIT_AS test */
 		err = -ENOMEM;
 	if (!err) {
 		v->node.start = addr;
