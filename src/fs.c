@@ -749,8 +749,14 @@ int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
 	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	long hfd = -1;
-	for (int i = 0; i < OPENAT2_RETRIES; i++) { /* a racing rename: as root_openat */
+	bool shed = false;
+	for (int i = 0; i < OPENAT2_RETRIES; i++) { /* as root_openat */
 		hfd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+		if (hfd < 0 && (errno == EMFILE || errno == ENFILE) && !shed) {
+			hostfd_shed(sys);
+			shed = true;
+			continue;
+		}
 		if (hfd >= 0 || errno != EAGAIN)
 			break;
 	}
