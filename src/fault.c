@@ -649,12 +649,21 @@ static enum fault_result fault_touch(struct vm_fault *vmf, pte_t orig)
 /* handle_pte_fault() for a PTE that is not none (orig, read under ptl). */
 static enum fault_result do_present_pte_fault(struct vm_fault *vmf, pte_t orig)
 {
-	if (pte_is_swap(orig))
+	switch (pte_kind(orig)) {
+	case PTE_KIND_SWAP:
 		return do_swap_page(vmf->mm, vmf->vma, vmf->addr, vmf->pgoff, vmf->ptep, orig,
 				    vmf->write, &vmf->major);
-	if (vmf->write && !(orig & PTE_WRITE))
-		return do_wp_page(vmf, orig);
-	return fault_touch(vmf, orig);
+	case PTE_KIND_PRESENT:
+	case PTE_KIND_ZERO:
+		if (vmf->write && !(orig & PTE_WRITE))
+			return do_wp_page(vmf, orig);
+		return fault_touch(vmf, orig);
+	case PTE_KIND_NONE:
+	case PTE_KIND_BAD:
+		break;
+	}
+	MMK_BUG("fault on PTE %#llx at %#llx", (unsigned long long)orig,
+		(unsigned long long)vmf->addr);
 }
 
 /*

@@ -39,12 +39,17 @@ static int free_one(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct mm *mm = arg;
 	pte_t pte = *ptep;
-	if (pte_is_swap(pte)) {
+	switch (pte_kind(pte)) {
+	case PTE_KIND_SWAP:
 		pte_zap_locked(mm, va, ptep); /* madvise_free_pte_range: free_swap_and_cache */
 		return 0;
-	}
-	if (!pte_present(pte) || (pte & PTE_SPECIAL))
+	case PTE_KIND_PRESENT:
+		break;
+	case PTE_KIND_NONE:
+	case PTE_KIND_ZERO:
+	case PTE_KIND_BAD:
 		return 0;
+	}
 	struct page *pg = pfn_to_page(mm_pool(mm), pte_pfn(pte));
 	if ((page_flags(pg) & (PG_anon | PG_swapcache)) != PG_anon)
 		return 0; /* a swap-cache page keeps its slot's copy: left alone */
@@ -85,7 +90,7 @@ static int cold_one(void *arg, uint64_t va, pte_t *ptep)
 	struct cold_walk *w = arg;
 	struct mm *mm = w->mm;
 	pte_t pte = *ptep;
-	if (!pte_present(pte) || (pte & PTE_SPECIAL))
+	if (!pte_maps_page(pte))
 		return 0;
 	pfn_t pfn = pte_pfn(pte);
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
@@ -157,7 +162,7 @@ int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 		return 0;
 	switch (advice) {
 	case MMK_MADV_DONTNEED:
-		mm_zap_range(mm, vma, start, end);
+		mm_zap_range(mm, vma, start, end, NULL); /* zap_page_range_single */
 		return 0;
 	case MMK_MADV_FREE:
 		return madvise_free(mm, vma, start, end);
@@ -181,6 +186,22 @@ int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 
 #define MINCORE_ASK_CACHE 2 /* pte_none in a file mapping: the page cache decides */
 
+/* mincore_pte_range() for one PTE of a VMA that maps a file or not. */
+static unsigned char mincore_pte(struct mm *mm, pte_t pte, bool file)
+{
+	switch (pte_kind(pte)) {
+	case PTE_KIND_PRESENT:
+	case PTE_KIND_ZERO:
+		return 1;
+	case PTE_KIND_SWAP:
+		return swap_cached(mm->sys, pte_swp_offset(pte));
+	case PTE_KIND_NONE:
+	case PTE_KIND_BAD:
+		break;
+	}
+	return file ? MINCORE_ASK_CACHE : 0;
+}
+
 /*
  * mincore_pte_range(): 1 for a present PTE (zero page included); a swap
  * entry is resident only while its page is still in the swap cache; for
@@ -196,11 +217,7 @@ void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, un
 	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t i = 0; i < n; i++) {
 		pte_t *ptep = pgtable_walk(&mm->pt, start + (i << PAGE_SHIFT), 0);
-		pte_t pte = ptep ? *ptep : 0;
-		if (pte_is_swap(pte))
-			vec[i] = swap_cached(mm->sys, pte_swp_offset(pte));
-		else
-			vec[i] = pte_present(pte) ? 1 : file ? MINCORE_ASK_CACHE : 0;
+		vec[i] = mincore_pte(mm, ptep ? *ptep : 0, file);
 	}
 	mmk_mutex_unlock(&mm->ptl);
 	if (!file)

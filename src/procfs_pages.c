@@ -94,15 +94,21 @@ static int smaps_pte_entry(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct smaps_walk *w = arg;
 	pte_t pte = *ptep;
-	if (pte_is_swap(pte)) {
+	switch (pte_kind(pte)) {
+	case PTE_KIND_SWAP: {
 		uint32_t count = swap_count(w->mm->sys, pte_swp_offset(pte));
 		w->mss->swap += PAGE_SIZE;
 		w->mss->swap_pss += count >= 2 ? (PAGE_SIZE << PSS_SHIFT) / count
 					       : PAGE_SIZE << PSS_SHIFT;
 		return 0;
 	}
-	if (!pte_present(pte) || (pte & PTE_SPECIAL))
+	case PTE_KIND_PRESENT:
+		break;
+	case PTE_KIND_NONE:
+	case PTE_KIND_ZERO:
+	case PTE_KIND_BAD:
 		return 0;
+	}
 	struct page *pg = pfn_to_page(mm_pool(w->mm), pte_pfn(pte));
 	smaps_account(w->mss, pg, pte & PTE_ACCESSED, pte & PTE_DIRTY, w->locked);
 	return 0;

@@ -319,7 +319,9 @@ void vma_remove(struct mm *mm, struct vma *v)
 	mmap_assert_locked(mm);
 	TRACE(mm->sys, .kind = MMK_EV_VMA_REMOVE, .pid = mm->pid, .start = vma_start(v),
 	      .end = vma_end(v));
-	mm_zap_range(mm, v, vma_start(v), vma_end(v));
+	/* unmap_vmas(): private pages and PTE markers go too */
+	struct zap_details d = {.even_cows = true, .zap_flags = ZAP_FLAG_DROP_MARKER};
+	mm_zap_range(mm, v, vma_start(v), vma_end(v), &d);
 	vma_unlink(mm, v);
 	vma_free(v);
 }
