@@ -138,6 +138,8 @@ extern "C" {
 				       PR_SET_THP_DISABLE makes a process) */
 #define MMK_MADV_HWPOISON 100       /* -EPERM: needs CAP_SYS_ADMIN (mmkit never has it) */
 #define MMK_MADV_SOFT_OFFLINE 101   /* -EPERM likewise */
+#define MMK_MADV_GUARD_INSTALL 102  /* guard markers: any access is SIGSEGV (Linux 6.13) */
+#define MMK_MADV_GUARD_REMOVE 103   /* clears the guard markers of the range */
 
 /* The name of @advice as scripts spell it: its MADV_ name in lower case
  * ("dontneed"); NULL for a number mmkit does not know (-EINVAL). */

@@ -7,7 +7,9 @@
  *  - every PTE lies in a non-reserved VMA and is present, mapping an
  *    allocated frame, or the zero page with PTE_SPECIAL, read-only and
  *    clean, in an anonymous VMA; or it is a swap entry, in a private VMA
- *    with an anon_vma, naming a slot in use; swap_ents counts them;
+ *    with an anon_vma, naming a slot in use; swap_ents counts them; or a
+ *    guard marker, in a VM_MAYBE_GUARD VMA that is neither VM_SPECIAL nor
+ *    VM_HUGETLB;
  *  - PTE_WRITE only where the VMA has VM_WRITE; PTE_USER exactly where the
  *    VMA is accessible;
  *  - an anonymous page sits in a private VMA whose anon_vma chain holds
@@ -155,6 +157,17 @@ static int check_swap_pte(struct pte_check *k, struct vma *vma, uint64_t va, pte
 	return 0;
 }
 
+/* A guard marker at va: only where MADV_GUARD_INSTALL may put one, which
+ * marked the VMA VM_MAYBE_GUARD (so fork copies the marker). */
+static int check_guard_pte(struct pte_check *k, struct vma *vma, uint64_t va)
+{
+	if (!(vma->flags & VM_MAYBE_GUARD) || (vma->flags & (VM_SPECIAL | VM_HUGETLB)))
+		return check_fail(&k->c,
+				  "pid %d: guard marker at %#llx in a VMA that cannot hold one",
+				  k->mm->pid, (unsigned long long)va);
+	return 0;
+}
+
 /* A present PTE (a page or the zero page) of vma, at va. */
 static int check_present_pte(struct pte_check *k, struct vma *vma, uint64_t va, pte_t pte)
 {
@@ -206,6 +219,8 @@ static int check_pte(void *arg, uint64_t va, pte_t *ptep)
 	switch (kind) {
 	case PTE_KIND_SWAP:
 		return check_swap_pte(k, vma, va, pte);
+	case PTE_KIND_GUARD:
+		return check_guard_pte(k, vma, va);
 	case PTE_KIND_PRESENT:
 	case PTE_KIND_ZERO:
 		return check_present_pte(k, vma, va, pte);
@@ -293,8 +308,9 @@ static int census_pte(void *arg, uint64_t va, pte_t *ptep)
 		fc->refs[pte_pfn(pte)]++;
 		break;
 	case PTE_KIND_NONE:
-	case PTE_KIND_ZERO: /* no refcount, no mapcount */
-	case PTE_KIND_BAD:  /* mm_check_pages reports it */
+	case PTE_KIND_ZERO:  /* no refcount, no mapcount */
+	case PTE_KIND_GUARD: /* no page, no slot */
+	case PTE_KIND_BAD:   /* mm_check_pages reports it */
 		break;
 	}
 	return 0;

@@ -658,6 +658,8 @@ static enum fault_result do_present_pte_fault(struct vm_fault *vmf, pte_t orig)
 		if (vmf->write && !(orig & PTE_WRITE))
 			return do_wp_page(vmf, orig);
 		return fault_touch(vmf, orig);
+	case PTE_KIND_GUARD:
+		return FAULT_SIGSEGV; /* handle_pte_marker(): a guard region */
 	case PTE_KIND_NONE:
 	case PTE_KIND_BAD:
 		break;
@@ -855,6 +857,9 @@ int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_sigin
 		if (r == FAULT_SIGBUS) {
 			signo = MMK_SIGBUS;
 			code = MMK_BUS_ADRERR;
+		} else if (r == FAULT_SIGSEGV) {
+			signo = MMK_SIGSEGV;
+			code = MMK_SEGV_MAPERR;
 		}
 	}
 	mmk_rwlock_unlock(&mm->mmap_lock);
@@ -901,7 +906,8 @@ static void populate_touch(struct mm *mm, uint64_t addr, bool write)
 /*
  * __get_user_pages() over [start, end) of vma: faults each page until its
  * PTE allows the access, then touches it.  populate: the faults are
- * mm_populate()'s (a read counts minor).  -ENOMEM, -EFAULT (SIGBUS), or 0.
+ * mm_populate()'s (a read counts minor).  -ENOMEM, -EFAULT (SIGBUS, or a
+ * guard marker: faultin_page's VM_FAULT_SIGSEGV), or 0.
  */
 static int gup_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, bool write,
 		     bool populate)
@@ -912,7 +918,7 @@ static int gup_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 			enum fault_result r = fault_handle(mm, vma, a, write, populate);
 			if (r == FAULT_OOM)
 				return -ENOMEM;
-			if (r == FAULT_SIGBUS)
+			if (r == FAULT_SIGBUS || r == FAULT_SIGSEGV)
 				return -EFAULT;
 		}
 		populate_touch(mm, a, write);

@@ -118,6 +118,13 @@ static int madvise_pages(struct mm *mm, struct vma *v, uint64_t start, uint64_t 
 		return -EINVAL;
 	if ((d->needs & MADV_NEEDS_FILE) && !v->file)
 		return -EINVAL;
+	if (d->sets && (v->flags & d->sets) != d->sets)
+		vma_set_flags(v, v->flags | d->sets); /* vma_set_atomic_flag(): no split */
+	if ((d->needs & MADV_NEEDS_ANON_VMA) && vma_is_anonymous(v)) {
+		int err = anon_vma_prepare(v);
+		if (err)
+			return err;
+	}
 	int b = d->advice;
 	if (b == MMK_MADV_REMOVE &&
 	    (v->flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
@@ -195,7 +202,7 @@ int mmk_madvise(mmk_proc *p, uint64_t start, uint64_t len, int advice)
 	if (d->needs & MADV_NEEDS_CAP_SYS_ADMIN)
 		return -EPERM;
 	struct mm *mm = p->mm;
-	bool write = d->action == MADV_ACT_FLAGS;
+	bool write = d->action == MADV_ACT_FLAGS || (d->needs & MADV_NEEDS_WRITE_LOCK);
 	if (write)
 		mmap_write_lock(mm);
 	else

@@ -33,6 +33,12 @@ enum madv_action {
 #define MADV_NEEDS_FILE (1u << 3)          /* -EINVAL on a VMA without a file */
 #define MADV_NEVER (1u << 4)               /* -EINVAL on every VMA (MADV_COLLAPSE:
 					      mmkit's processes have THP disabled) */
+#define MADV_NEEDS_ANON_VMA (1u << 6)      /* MADV_ACT_PAGES: an anonymous VMA gets its
+					      anon_vma first */
+#define MADV_NEEDS_WRITE_LOCK (1u << 5)    /* MADV_ACT_PAGES with mmap_lock for writing
+					      (GUARD_INSTALL: it may give the VMA its
+					      anon_vma, which mmkit does only under the
+					      write lock; see fault.c) */
 
 struct madv_desc {
 	int advice;              /* Linux's number (MADV_*) */
@@ -41,6 +47,8 @@ struct madv_desc {
 	unsigned needs;          /* MADV_NEEDS_* */
 	uint64_t refuse;         /* MADV_ACT_PAGES: VMA flags that make it -EINVAL on
 	                            that VMA (checked before MADV_NEEDS_ANON/_FILE) */
+	uint64_t sets;           /* MADV_ACT_PAGES: VMA flags it sets on the whole VMA,
+	                            without splitting it, before the pages */
 };
 
 /* The row of @advice, or NULL if mmkit does not know it. */

@@ -22,7 +22,9 @@
  *    frame, or the zero page with PTE_SPECIAL; every other non-zero PTE is
  *    a swap entry in a private VMA, counted in swap_ents and in its slot's
  *    count (zap frees it, fork duplicates it, mremap moves it, mprotect
- *    leaves it: the protection is applied when it is swapped in);
+ *    leaves it: the protection is applied when it is swapped in), or a
+ *    guard marker (pgtable.h; fork copies it, mremap moves it, mprotect
+ *    and every zap but munmap's leave it);
  *  - PTE_WRITE only where the VMA has VM_WRITE; PTE_USER exactly where the
  *    VMA is accessible; a host file's page mapped writable or dirty is
  *    PG_dirty (so writeback, which write-protects before cleaning, sees
@@ -359,6 +361,8 @@ static void zap_cleared_pte_locked(struct mm *mm, uint64_t va, pte_t pte, struct
 	case PTE_KIND_ZERO:
 		tlb_flush_one_locked(mm, va);
 		return;
+	case PTE_KIND_GUARD: /* no page, never in the TLB */
+		return;
 	case PTE_KIND_NONE:
 	case PTE_KIND_BAD:
 		break;
@@ -384,14 +388,17 @@ struct zap_walk {
 
 /*
  * Whether the zap leaves pte alone (zap_present_ptes/zap_nonpresent_ptes's
- * should_zap_cows): without even_cows, anonymous (COW) pages and their
- * swap entries stay.
+ * should_zap_cows and zap_drop_markers): without even_cows, anonymous
+ * (COW) pages and their swap entries stay; without ZAP_FLAG_DROP_MARKER,
+ * guard markers stay (only munmap and exit remove them).
  */
 static bool zap_keeps(struct mm *mm, const struct zap_details *d, pte_t pte)
 {
 	switch (pte_kind(pte)) {
 	case PTE_KIND_SWAP:
 		return !d->even_cows;
+	case PTE_KIND_GUARD:
+		return !(d->zap_flags & ZAP_FLAG_DROP_MARKER);
 	case PTE_KIND_PRESENT:
 		return !d->even_cows && page_test(pfn_to_page(mm_pool(mm), pte_pfn(pte)), PG_anon);
 	case PTE_KIND_NONE:
@@ -514,6 +521,8 @@ static int prot_one(void *arg, uint64_t va, pte_t *ptep)
 	switch (pte_kind(pte)) {
 	case PTE_KIND_SWAP:
 		return 0; /* swap-in applies the VMA's protection */
+	case PTE_KIND_GUARD:
+		return 0; /* change_pte_range leaves markers */
 	case PTE_KIND_PRESENT:
 	case PTE_KIND_ZERO:
 		break;
@@ -692,6 +701,9 @@ static int copy_pte_table(void *arg, const struct pte_run *run)
 		case PTE_KIND_SWAP:
 			dst[i] = copy_swap_pte(w, pte);
 			break;
+		case PTE_KIND_GUARD:
+			dst[i] = pte; /* copy_pte_marker(): guard markers are inherited */
+			break;
 		case PTE_KIND_PRESENT:
 		case PTE_KIND_ZERO:
 			dst[i] = copy_present_pte(w, va, &src[i], pte);
@@ -710,8 +722,10 @@ static int copy_pte_table(void *arg, const struct pte_run *run)
 
 /*
  * copy_page_range(): only VMAs whose page tables hold something a fault
- * could not rebuild are copied (vma_needs_copy: an anon_vma, or raw PFN
- * maps); shared and clean private file mappings refault in the child.
+ * could not rebuild are copied (vma_needs_copy: an anon_vma, or a
+ * VM_COPY_ON_FORK flag: raw PFN maps, or VM_MAYBE_GUARD, guard markers);
+ * other shared and clean private file mappings refault in the child.  A
+ * shared mapping with guard markers has its pages copied too, as Linux's.
  * Walks the parent's tables once, a PTE table at a time (copy_pmd_range ->
  * copy_pte_range).  Takes src's ptl then dst's: dst is new and private to
  * the forking thread, so no one can take them in the other order.  On
@@ -721,9 +735,7 @@ static int copy_pte_table(void *arg, const struct pte_run *run)
 int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma *src_vma)
 {
 	uint64_t f = src_vma->flags;
-	if (f & VM_SHARED)
-		return 0;
-	if (!src_vma->anon_vma && !(f & (VM_PFNMAP | VM_MIXEDMAP)))
+	if (!src_vma->anon_vma && !(f & VM_COPY_ON_FORK))
 		return 0;
 	struct copy_walk w = {
 	    .dst = dst,

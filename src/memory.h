@@ -123,7 +123,8 @@ int mm_check_pages(struct mm *mm, char *err, size_t errlen);
 int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen);
 
 /* ---- Page-layer parts of madvise and mincore (madvise_pages.c) ------------------ */
-/* DONTNEED, FREE, WILLNEED, REMOVE, COLD, PAGEOUT on [start, end) of vma. */
+/* DONTNEED, FREE, WILLNEED, REMOVE, COLD, PAGEOUT, GUARD_INSTALL (mmap_lock
+ * held for writing), GUARD_REMOVE on [start, end) of vma. */
 int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int advice);
 /* Fills vec for [start, end) of vma (mincore_vma). */
 void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, unsigned char *vec);

@@ -175,6 +175,8 @@ enum fault_result {
 	FAULT_DONE = 0, /* the PTE is fixed (or someone raced us): retry the access */
 	FAULT_SIGBUS,   /* VM_FAULT_SIGBUS: a file page beyond EOF, or a read error */
 	FAULT_OOM,      /* VM_FAULT_OOM: no frame (or page table) to be had */
+	FAULT_SIGSEGV,  /* VM_FAULT_SIGSEGV: a guard marker (SEGV_MAPERR, as x86's
+	                   bad_area_nosemaphore gives it) */
 };
 
 /* handle_mm_fault() for addr inside vma, access already checked.  Caller

@@ -106,6 +106,7 @@ static int smaps_pte_entry(void *arg, uint64_t va, pte_t *ptep)
 		break;
 	case PTE_KIND_NONE:
 	case PTE_KIND_ZERO:
+	case PTE_KIND_GUARD: /* smaps counts no marker */
 	case PTE_KIND_BAD:
 		return 0;
 	}
@@ -149,7 +150,7 @@ static void show_smap_vma_flags(struct textbuf *tb, uint64_t flags)
 {
 	static const char *const mnemonics[64] = {
 		[0] = "rd",  [1] = "wr",  [2] = "ex",  [3] = "sh",  [4] = "mr",  [5] = "mw",
-		[6] = "me",  [7] = "ms",  [8] = "gd",  [10] = "pf", [13] = "lo", [14] = "io",
+		[6] = "me",  [7] = "ms",  [8] = "gd",  [10] = "pf", [11] = "gu", [13] = "lo", [14] = "io",
 		[15] = "sr", [16] = "rr", [17] = "dc", [18] = "de", [19] = "lf", [20] = "ac",
 		[21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar", [25] = "wf", [26] = "dd",
 		[28] = "mm", [29] = "hg", [30] = "nh", [31] = "mg", [40] = "dp",
