@@ -507,7 +507,8 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out);
 /* One entry of the pagemap-like view of a virtual page. */
 struct mmk_pageinfo {
 	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1,
-	    exclusive : 1;
+	    exclusive : 1, guard : 1; /* guard: not present, a guard marker
+					 (Linux's PM_GUARD_REGION, pagemap bit 58) */
 	uint64_t pfn;
 	uint32_t mapcount;
 	uint32_t refcount;

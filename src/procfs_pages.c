@@ -297,6 +297,7 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out)
 static void pageinfo_fill(struct mm *mm, pte_t pte, struct mmk_pageinfo *pi)
 {
 	memset(pi, 0, sizeof(*pi));
+	pi->guard = pte_kind(pte) == PTE_KIND_GUARD;
 	if (!pte_present(pte))
 		return;
 	pi->present = 1;
