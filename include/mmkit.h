@@ -134,8 +134,9 @@ extern "C" {
 #define MMK_MADV_POPULATE_READ 22  /* fault the range in for reading (Linux 5.14) */
 #define MMK_MADV_POPULATE_WRITE 23 /* ... for writing: COW broken, pages dirty */
 #define MMK_MADV_DONTNEED_LOCKED 24 /* DONTNEED that VM_LOCKED does not refuse */
-#define MMK_MADV_COLLAPSE 25        /* always -EINVAL: THP is disabled (as
-				       PR_SET_THP_DISABLE makes a process) */
+/* MADV_COLLAPSE is always -EINVAL: THP is disabled (as PR_SET_THP_DISABLE
+ * makes a process). */
+#define MMK_MADV_COLLAPSE 25
 #define MMK_MADV_HWPOISON 100       /* -EPERM: needs CAP_SYS_ADMIN (mmkit never has it) */
 #define MMK_MADV_SOFT_OFFLINE 101   /* -EPERM likewise */
 #define MMK_MADV_GUARD_INSTALL 102  /* guard markers: any access is SIGSEGV (Linux 6.13) */
@@ -506,9 +507,9 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out);
 
 /* One entry of the pagemap-like view of a virtual page. */
 struct mmk_pageinfo {
-	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1,
-	    exclusive : 1, guard : 1; /* guard: not present, a guard marker
-					 (Linux's PM_GUARD_REGION, pagemap bit 58) */
+	/* guard: not present, a guard marker (Linux's PM_GUARD_REGION) */
+	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1, exclusive : 1,
+	    guard : 1;
 	uint64_t pfn;
 	uint32_t mapcount;
 	uint32_t refcount;

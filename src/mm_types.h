@@ -82,8 +82,9 @@
 #define VM_MAYSHARE 0x80ULL
 #define VM_GROWSDOWN 0x100ULL
 #define VM_PFNMAP 0x400ULL
-#define VM_MAYBE_GUARD 0x800ULL /* MADV_GUARD_INSTALL ran here: its page tables may
-				   hold guard markers ("gu" in smaps) */
+/* MADV_GUARD_INSTALL ran here: its page tables may hold guard markers ("gu"
+ * in smaps). */
+#define VM_MAYBE_GUARD 0x800ULL
 #define VM_LOCKED 0x2000ULL
 #define VM_IO 0x4000ULL
 #define VM_SEQ_READ 0x8000ULL

@@ -165,8 +165,7 @@ void tlb_flush_page_locked(struct mm *mm, uint64_t va);
  * mm->ptl, as @details says (memory.h; NULL: ZAP_ALL).  Needs no VMA: the
  * caller holds mm's mmap_lock or the inode lock of a VMA covering the
  * range (which keeps the VMA alive and its page tables walkable). */
-void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end,
-		   const struct zap_details *details);
+void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, const struct zap_details *details);
 
 /* ---- fault.c ----------------------------------------------------------------- */
 

@@ -78,7 +78,8 @@ TEST(scripts_md_lists_the_table)
 		int a = mmk_madvise_nth((unsigned)i);
 		const char *want = mmk_madvise_name(a);
 		if (!want)
-			T_FAIL("SCRIPTS.md lists '%.*s' past the table's end", (int)(e - q - 1), q + 1);
+			T_FAIL("SCRIPTS.md lists '%.*s' past the table's end", (int)(e - q - 1),
+			       q + 1);
 		if (strlen(want) != (size_t)(e - q - 1) || strncmp(want, q + 1, strlen(want)))
 			T_FAIL("SCRIPTS.md's advice %d is '%.*s', the table's is '%s'", i,
 			       (int)(e - q - 1), q + 1, want);
