@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 
 #include "driver.h"
+#include "mmkit.h"
 
 /* Where fixed addresses go: far above the server's binary and heap, far
  * below its mmap area (docs/CHECK.md). */
@@ -473,15 +474,26 @@ static void gen_mremap(struct gen *g)
 	new_map(g, newlen, known);
 }
 
+/*
+ * An advice word: every advice of the library's table (mmk_madvise_nth)
+ * alike, plus dontneed once more and the unknown "99".
+ */
+static const char *pick_advice(struct gen *g)
+{
+	int n = 0;
+	while (mmk_madvise_nth((unsigned)n) >= 0)
+		n++;
+	int i = below(&g->r, n + 2);
+	if (i == n)
+		return "dontneed";
+	if (i == n + 1)
+		return "99";
+	return mmk_madvise_name(mmk_madvise_nth((unsigned)i));
+}
+
 /* One operation of a process (the "P: " is already written). */
 static void gen_proc_op(struct gen *g)
 {
-	static const char *const advice[] = {
-		"normal",    "random",	    "sequential", "willneed",	"dontneed", "dontneed",
-		"free",	     "remove",	    "dontfork",	  "dofork",	"wipeonfork", "keeponfork",
-		"mergeable", "unmergeable", "hugepage",	  "nohugepage", "dontdump", "dodump",
-		"cold",	     "pageout",	    "populate_read", "populate_write", "99",
-	};
 	static const char *const msyncs[] = { "sync", "async", "invalidate", "sync|async",
 					      "sync|invalidate" };
 	static const char *const opens[] = { "rdwr", "rdwr", "rdonly", "wronly", "rdwr|creat",
@@ -509,10 +521,13 @@ static void gen_proc_op(struct gen *g)
 		gen_mremap(g);
 	} else if (x < 37) {
 		int num = chance(&g->r, 30) ? below(&g->r, 128) : -1;
+		/* guard regions (their markers meet every other operation)
+		 * little more than half the time: installed twice as often
+		 * as removed */
+		const char *guard = NULL;
+		if (num < 0 && chance(&g->r, 60))
+			guard = chance(&g->r, 67) ? "guard_install" : "guard_remove";
 
-		/* MADV_GUARD_INSTALL/REMOVE are not modelled (docs/DIFFERENCES.md) */
-		if (num == 102 || num == 103)
-			num = 200;
 		sb_puts(&g->sb, "madvise ");
 		/* the populating advice only on small lengths */
 		if (num >= 0 && num != 22 && num != 23 && num != 25 && chance(&g->r, 25))
@@ -522,7 +537,7 @@ static void gen_proc_op(struct gen *g)
 		if (num >= 0)
 			sb_printf(&g->sb, " %d", num);
 		else
-			sb_printf(&g->sb, " %s", PICK(&g->r, advice));
+			sb_printf(&g->sb, " %s", guard ? guard : pick_advice(g));
 	} else if (x < 39) {
 		int lock = chance(&g->r, 60);
 
