@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 
 #include "driver.h"
+#include "fuzz.h"
 
 /* Where fixed addresses go: far above the server's binary and heap, far
  * below its mmap area (docs/CHECK.md). */
@@ -944,6 +945,137 @@ static int fuzz_one(struct checker *c, const struct strbuf *text, const char *na
 	return CHECK_DIFFER;
 }
 
+/* ---- what fuzz_guided.c uses (fuzz.h) ---------------------------------------- */
+
+void fuzz_generate(uint64_t seed, uint64_t i, int allow_name, struct strbuf *out)
+{
+	generate(seed, (int)i, allow_name, out);
+}
+
+/* The number after prefix p at the start of w ("m12 =" -> 12), or -1. */
+static int name_number(const char *w, const char *p)
+{
+	size_t n = strlen(p);
+
+	if (strncmp(w, p, n) || w[n] < '0' || w[n] > '9')
+		return -1;
+	return atoi(w + n);
+}
+
+/* The length an mmap/mremap line asked for, if a plain number of at most
+ * 1 GiB; else a page (the generator then stays within one page). */
+static uint64_t line_map_len(const char *line, int word)
+{
+	char buf[64];
+	const char *w = line;
+	uint64_t v;
+
+	for (int k = 0; k < word && w; k++) {
+		w = strchr(w, ' ');
+		while (w && *w == ' ')
+			w++;
+	}
+	if (!w || !*w)
+		return 4096;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(w, " "), w);
+	if (script_parse_number(buf, &v) < 0 || !v || v > (1ULL << 30))
+		return 4096;
+	return (v + 4095) & ~4095ULL;
+}
+
+/* Reads the generator's state back from one line of a script. */
+static void gen_learn_line(struct gen *g, const char *line)
+{
+	int a, b;
+	const char *op;
+
+	if ((a = name_number(line, "file f")) >= 0) {
+		if (a >= g->nfiles && a < MAX_NAMES)
+			g->nfiles = a + 1;
+	} else if ((a = name_number(line, "spawn P")) >= 0 && a < MAX_PROCS) {
+		g->alive[a] = 1;
+		if (a >= g->nprocs)
+			g->nprocs = a + 1;
+	} else if (sscanf(line, "fork P%d P%d", &a, &b) == 2 && b >= 0 && b < MAX_PROCS) {
+		g->alive[b] = 1;
+		if (b >= g->nprocs)
+			g->nprocs = b + 1;
+	} else if (sscanf(line, "P%d:", &a) == 1 && a >= 0 && a < MAX_PROCS &&
+		   (op = strchr(line, ':'))) {
+		op += 2;
+		if (!strcmp(op, "exit"))
+			g->alive[a] = 0;
+		else if ((b = name_number(op, "m")) >= 0 && b < MAX_NAMES) {
+			int mremap = strstr(op, "= mremap ") != NULL;
+
+			g->map[b].len = line_map_len(op, mremap ? 5 : 4);
+			g->map[b].known = 0;
+			if (b >= g->nmaps)
+				g->nmaps = b + 1;
+		} else if ((b = name_number(op, "fd")) >= 0 && b < MAX_NAMES - 1) {
+			if (b >= g->nfds)
+				g->nfds = b + 1;
+		} else if ((b = name_number(op, "h")) >= 0 && b < MAX_NAMES - 1) {
+			if (b >= g->nbrks)
+				g->nbrks = b + 1;
+		}
+	}
+}
+
+void fuzz_gen_statement(uint64_t rseed, const char *prefix, size_t len, int allow_name,
+			struct strbuf *out)
+{
+	struct gen g;
+	const char *s = prefix, *end = prefix + len;
+	char line[512];
+
+	memset(&g, 0, sizeof(g));
+	g.r.s = rseed;
+	g.allow_name = allow_name;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, s);
+		gen_learn_line(&g, line);
+		s = nl ? nl + 1 : end;
+	}
+	gen_statement(&g);
+	sb_putn(out, g.sb.s, g.sb.len);
+	sb_free(&g.sb);
+}
+
+void fuzz_gen_value(uint64_t rseed, int big, struct strbuf *out)
+{
+	struct gen g;
+
+	memset(&g, 0, sizeof(g));
+	g.r.s = rseed;
+	switch (below(&g.r, 4)) {
+	case 0: sb_puts(&g.sb, edge_addr(&g)); break;
+	case 1: put_any_bit(&g); break;
+	default: put_edge_len(&g, NULL, big); break;
+	}
+	sb_putn(out, g.sb.s, g.sb.len);
+	sb_free(&g.sb);
+}
+
+int fuzz_check(struct checker *c, const struct strbuf *text, const char *name,
+	       const char *outdir)
+{
+	return fuzz_one(c, text, name, outdir);
+}
+
+int fuzz_write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	return write_file(dir, name, text, len);
+}
+
+int fuzz_make_dirs(const char *dir)
+{
+	return make_dirs(dir);
+}
+
 int cmd_fuzz(int argc, char **argv)
 {
 	uint64_t seed = 1, count = 100;
@@ -952,6 +1084,10 @@ int cmd_fuzz(int argc, char **argv)
 	    flags = CHECKER_QUIET;
 	struct checker *c = NULL;
 
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--guided") || !strcmp(argv[i], "--unguided") ||
+		    !strcmp(argv[i], "--coverage-report"))
+			return cmd_fuzz_guided(argc, argv);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
