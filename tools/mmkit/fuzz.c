@@ -474,6 +474,105 @@ static void gen_mremap(struct gen *g)
 	new_map(g, newlen, known);
 }
 
+/* A file offset from the edges: around pages and the files' sizes, 2 MiB,
+ * ext4's 16 TiB limit, 2^63-1 and past it (negative as a loff_t). */
+static void put_file_off(struct gen *g)
+{
+	static const char *const offs[] = {
+		"0",	 "1",	  "99",	 "100",	 "101",	    "4095", "4096", "4097", "8191",
+		"8192",	 "8292",  "16K", "2M",	 "2M+4K",   "1G",   "16T-4K", "16T-1", "16T",
+		"0x7ffffffff000", "0x7ffffffffffff000", "0x7fffffffffffffff", "0x7ffffffffffffffe",
+		"-1",	 "-4096", "0x8000000000000000",
+	};
+
+	sb_puts(&g->sb, PICK(&g->r, offs));
+}
+
+/* A read length: small ones, around pages, and a few that overflow
+ * off + len or exceed SSIZE_MAX (refused before anything is read). */
+static void put_read_len(struct gen *g)
+{
+	static const char *const lens_r[] = { "0",    "1",    "16",   "100",  "4095", "4096",
+					      "4097", "8192", "8193", "64K",  "2M+4K", "12K" };
+
+	if (chance(&g->r, 6))
+		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){ "0x7fffffffffffffff", "-1",
+								     "0x8000000000000000" })));
+	else
+		sb_puts(&g->sb, PICK(&g->r, lens_r));
+}
+
+/* The file and page-cache paths: read, write, pread, pwrite and ftruncate
+ * at odd offsets and lengths (the "P: " is already written). */
+static void gen_file_op(struct gen *g)
+{
+	int fd = g->nfds && !chance(&g->r, 5) ? below(&g->r, g->nfds) : -1;
+	char fds[16];
+
+	if (fd >= 0)
+		snprintf(fds, sizeof(fds), "fd%d", fd);
+	else
+		snprintf(fds, sizeof(fds), "%s", chance(&g->r, 50) ? "-1" : "99");
+	switch (below(&g->r, 7)) {
+	case 0:
+		sb_printf(&g->sb, "read %s ", fds);
+		put_read_len(g);
+		break;
+	case 1:
+		sb_printf(&g->sb, "write %s ", fds);
+		put_string(g);
+		break;
+	case 2:
+	case 3:
+		sb_printf(&g->sb, "pread %s ", fds);
+		put_file_off(g);
+		sb_puts(&g->sb, " ");
+		put_read_len(g);
+		break;
+	case 4:
+	case 5:
+		sb_printf(&g->sb, "pwrite %s ", fds);
+		put_file_off(g);
+		sb_puts(&g->sb, " ");
+		put_string(g);
+		break;
+	default:
+		sb_printf(&g->sb, "ftruncate %s ", fds);
+		put_file_off(g);
+		break;
+	}
+}
+
+/* A name for anonymous memory: plain, empty, at the 80-byte limit and past
+ * it, and with the characters Linux refuses ([, ], \, $, `, control). */
+static void put_anon_name(struct gen *g)
+{
+	static const char *const names[] = {
+		" \"fz\"", " \"fz\"", " \"a b\"", " \"\"", " \"[x]\"", " \"$\"", " \"\\\\\"",
+		" \"`\"", " \"\\t\"", " \"\\n\"", " \"x\"*79", " \"x\"*80", " \"x\"*81", " \"\\x7f\"",
+		" \"(deleted)\"", " \"heap\"",
+	};
+
+	if (chance(&g->r, 15))
+		return; /* no name: removes it */
+	sb_puts(&g->sb, PICK(&g->r, names));
+}
+
+/* A top-level cat of a file at an edge offset and length (the harness's
+ * read of a file by its path, through the page cache on mmkit). */
+static void gen_cat(struct gen *g)
+{
+	sb_printf(&g->sb, "cat f%d", below(&g->r, g->nfiles));
+	if (chance(&g->r, 20))
+		return;
+	sb_puts(&g->sb, " ");
+	put_file_off(g);
+	if (chance(&g->r, 70)) {
+		sb_puts(&g->sb, " ");
+		put_read_len(g);
+	}
+}
+
 /* One operation of a process (the "P: " is already written). */
 static void gen_proc_op(struct gen *g)
 {
@@ -613,6 +712,8 @@ static void gen_proc_op(struct gen *g)
 		}
 		if (g->nfds < MAX_NAMES - 1)
 			g->nfds++;
+	} else if (x < 76 && g->nfds && chance(&g->r, 40)) {
+		gen_file_op(g);
 	} else if (x < 76 && g->nfds) {
 		int fd = below(&g->r, g->nfds);
 
@@ -661,7 +762,7 @@ static void gen_proc_op(struct gen *g)
 	} else if (x < 82 && g->allow_name) {
 		sb_puts(&g->sb, "name ");
 		put_range(g, 0);
-		sb_puts(&g->sb, chance(&g->r, 80) ? " \"fz\"" : "");
+		put_anon_name(g);
 	} else if (x < 90) {
 		sb_puts(&g->sb, "maps");
 	} else if (x < 92) {
@@ -693,7 +794,8 @@ static void gen_statement(struct gen *g)
 		sb_printf(&g->sb, "P%d: exit\n", p);
 		g->alive[p] = 0;
 	} else if (x < 16 && g->nfiles) {
-		sb_printf(&g->sb, "cat f%d 0 32\n", below(&g->r, g->nfiles));
+		gen_cat(g);
+		sb_puts(&g->sb, "\n");
 	} else if (x < 17) {
 		sb_puts(&g->sb, "sync\n");
 	} else {

@@ -12,9 +12,8 @@
  * replaced or duplicated, an argument replaced by an edge value, two
  * scripts spliced).  It runs first on mmkit alone (cheap: the host kernel
  * side costs ten to a hundred times more), with the library's edge counters
- * (cov.h) reset.  A feature is an edge with its hit count in one of AFL's
- * buckets (1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+); a candidate that shows
- * a feature never seen joins the corpus (written to the corpus directory,
+ * (cov.h) reset.  A candidate that hits an edge never hit before joins the
+ * corpus (written to the corpus directory,
  * so a later run resumes from it) and is checked against the host kernel
  * as `mmkit fuzz` checks (a disagreement is confirmed, shrunk and saved to
  * --out).  One candidate in --compare-every of the others is checked too;
@@ -67,41 +66,27 @@ static int gbelow(struct grng *r, int n)
 	return n > 0 ? (int)(grnd(r) % (uint64_t)n) : 0;
 }
 
-/* ---- features: edges and their hit-count buckets ------------------------ */
+/* ---- features: the edges hit so far ------------------------------------- */
 
 struct features {
-	uint8_t *seen; /* per guard: the buckets (one bit each) seen so far */
+	uint8_t *seen; /* per guard: 1 once hit */
 	size_t total;  /* guards */
 	size_t edges;  /* guards ever hit */
 };
 
-/* AFL's bucket of a hit count, as one bit (0 for no hit). */
-static uint8_t bucket(uint8_t n)
-{
-	if (n <= 3)
-		return n ? (uint8_t)(1u << (n - 1)) : 0;
-	return n < 8 ? 8 : n < 16 ? 16 : n < 32 ? 32 : n < 128 ? 64 : 128;
-}
-
-/* Folds the counters of the last run into f; returns how many features
- * (guard, bucket) were new. */
+/* Folds the counters of the last run into f; returns how many edges were
+ * hit for the first time. */
 static int features_merge(struct features *f)
 {
 	const uint8_t *cnt = cov_counters();
 	int fresh = 0;
 
 	for (size_t i = 0; i < f->total; i++) {
-		uint8_t b;
-
-		if (!cnt[i])
-			continue;
-		b = bucket(cnt[i]);
-		if (f->seen[i] & b)
-			continue;
-		if (!f->seen[i])
+		if (cnt[i] && !f->seen[i]) {
+			f->seen[i] = 1;
 			f->edges++;
-		f->seen[i] |= b;
-		fresh++;
+			fresh++;
+		}
 	}
 	return fresh;
 }
