@@ -1130,6 +1130,10 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 	int err = file_open(sys, path, MMK_O_RDONLY, 0, &f);
 	if (err)
 		return err;
+	if (off > INT64_MAX) { /* a negative loff_t: pread(2)'s -EINVAL */
+		file_put(f);
+		return -EINVAL;
+	}
 	uint64_t done = 0;
 	int64_t ret = 0;
 	while (done < len) {
