@@ -1110,10 +1110,12 @@ static void gen_learn_line(struct gen *g, const char *line)
 		else if ((b = name_number(op, "m")) >= 0 && b < MAX_NAMES) {
 			int mremap = strstr(op, "= mremap ") != NULL;
 
+			/* names the prefix lost (a mutant deleted their
+			 * line) stand for a page somewhere */
+			for (; g->nmaps <= b; g->nmaps++)
+				g->map[g->nmaps].len = 4096;
 			g->map[b].len = line_map_len(op, mremap ? 5 : 4);
 			g->map[b].known = 0;
-			if (b >= g->nmaps)
-				g->nmaps = b + 1;
 		} else if ((b = name_number(op, "fd")) >= 0 && b < MAX_NAMES - 1) {
 			if (b >= g->nfds)
 				g->nfds = b + 1;
