@@ -102,6 +102,7 @@ check:
 	$(MAKE) MODE=debug tests
 	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads build-tsan/tests/test_stress
+	if command -v clang >/dev/null 2>&1; then $(MAKE) MODE=cov build-cov/mmkit build-cov/mmkit-linux; fi
 	sh tests/run.sh
 
 tour:
