@@ -392,6 +392,9 @@ struct mmk_file *file_new(struct mmk_inode *inode, int flags)
 	atomic_init(&f->refcount, 1);
 	f->inode = inode;
 	f->flags = flags & (MMK_O_ACCMODE | MMK_O_APPEND);
+	/* file_ra_state_init(): no previous read, so a first read past page 0
+	 * is not taken for a sequential one */
+	f->ra.prev_pos = UINT64_MAX;
 	mmk_mutex_init(&f->pos_lock, LOCK_POS);
 	return f;
 }
