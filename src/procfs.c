@@ -9,8 +9,8 @@
  *
  * Names: a file's absolute path (+ " (deleted)" once unlinked; shared
  * anonymous memory is "/dev/zero (deleted)"), "[anon_shmem:NAME]" for named
- * shared anonymous memory, "[heap]" for anonymous VMAs touching
- * [start_brk, brk], "[anon:NAME]" for named private anonymous memory.
+ * shared anonymous memory, "[heap]" for anonymous VMAs overlapping
+ * [start_brk, brk), "[anon:NAME]" for named private anonymous memory.
  * Reserved VMAs (mmk_reserve) are not shown.
  */
 #include <errno.h>
@@ -34,10 +34,12 @@ static void put_escaped_path(struct textbuf *tb, const char *path)
 	}
 }
 
-/* Whether an anonymous VMA is the initial heap (vma_is_initial_heap). */
+/* Whether an anonymous VMA is the initial heap (vma_is_initial_heap): it
+ * overlaps [start_brk, brk), so a VMA that only touches it (starting at
+ * brk, or at start_brk while the heap is empty) is not. */
 static bool vma_is_heap(struct mm *mm, struct vma *v)
 {
-	return vma_start(v) <= mm->brk && vma_end(v) >= mm->start_brk;
+	return vma_start(v) < mm->brk && vma_end(v) > mm->start_brk;
 }
 
 void vma_name(struct mm *mm, struct vma *v, char *buf, size_t len)
