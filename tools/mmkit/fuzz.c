@@ -207,6 +207,15 @@ static const char *edge_addr(struct gen *g)
 	return PICK(&g->r, edges);
 }
 
+/* An address at or above an earlier break (hN), where [heap] is decided:
+ * the break itself, a page or two above it, its unaligned neighbours. */
+static void put_brk_addr(struct gen *g)
+{
+	sb_printf(&g->sb, "h%d%s", below(&g->r, g->nbrks),
+		  PICK(&g->r, ((const char *const[]){ "", "", "+4K", "+8K", "+1", "+4095", "+64K",
+						     "+1M" })));
+}
+
 /*
  * "ADDR LEN" for an operation on a range.  Within an earlier mapping of
  * unknown place (it may sit right under the server's own mappings) the
@@ -240,7 +249,10 @@ static void put_range(struct gen *g, int huge)
 			put_num(g, pick_len(g, g->map[m].known ? 0 : room));
 		return;
 	}
-	if (x < 90)
+	if (g->nbrks && x < 76) {
+		put_brk_addr(g);
+		sb_puts(&g->sb, " ");
+	} else if (x < 90)
 		sb_printf(&g->sb, "0x%" PRIx64 " ", PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
 	else
 		sb_printf(&g->sb, "%s ", edge_addr(g));
@@ -375,7 +387,10 @@ static void gen_mmap(struct gen *g)
 	}
 
 	sb_printf(&g->sb, "m%d = mmap ", g->nmaps < MAX_NAMES ? g->nmaps : MAX_NAMES - 1);
-	if (fixed && (!g->nmaps || chance(&g->r, 60))) {
+	if (fixed && g->nbrks && chance(&g->r, 15)) {
+		/* At the break: [heap] or not. */
+		put_brk_addr(g);
+	} else if (fixed && (!g->nmaps || chance(&g->r, 60))) {
 		/* A new place in the playground. */
 		sb_printf(&g->sb, "0x%" PRIx64, PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
 		known = 1;
@@ -388,6 +403,8 @@ static void gen_mmap(struct gen *g)
 		if (!g->map[m].known && len > g->map[m].len - off)
 			len = g->map[m].len - off;
 		known = g->map[m].known;
+	} else if (g->nbrks && chance(&g->r, 15)) {
+		put_brk_addr(g);
 	} else if (g->nmaps && chance(&g->r, 25)) {
 		sb_printf(&g->sb, "m%d", below(&g->r, g->nmaps));
 	} else if (chance(&g->r, 30)) {
