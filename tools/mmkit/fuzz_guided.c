@@ -209,6 +209,27 @@ static int line_may_be_big(const char *line)
 	return 0;
 }
 
+/* Whether argument i (from 0) of the operation whose word starts at op may
+ * take any value.  Not: open's flags and mlockall's (bits mmkit does not
+ * model are a documented difference, MCL_CURRENT would lock the Linux
+ * server's own memory), madvise's advice (the guard advice is not
+ * modelled), mmap's prot and flags (the generator keeps their documented
+ * exceptions out), fill's byte. */
+static int arg_mutable(const char *op, int i)
+{
+	size_t n = strcspn(op, " ");
+
+#define IS(word) (n == strlen(word) && !strncmp(op, word, n))
+	if (IS("open") || IS("mlockall"))
+		return 0;
+	if (IS("madvise") || IS("fill"))
+		return i < 2;
+	if (IS("mmap"))
+		return i != 2 && i != 3;
+#undef IS
+	return 1;
+}
+
 /* Replaces one argument word of line i (a number or a name+offset, never
  * the process, the name bound or the operation) by an edge value, or
  * nudges it by a page or a byte. */
@@ -238,6 +259,8 @@ static int mutate_argument(struct lines *ls, int i, struct grng *r)
 		for (k = first; k < nw; k++) {
 			char c = w[k][0], d = w[k][1];
 
+			if (!arg_mutable(w[first - 1], k - first))
+				continue;
 			if ((c >= '0' && c <= '9') || c == '-' ||
 			    ((c == 'm' || c == 'h') && d >= '0' && d <= '9'))
 				cand[nc++] = k;
