@@ -29,8 +29,7 @@ void fuzz_gen_value(uint64_t rseed, int big, struct strbuf *out);
 /* Checks text on both backends; a disagreement is confirmed, shrunk and
  * saved to outdir as NAME.mm and NAME.diff (as `mmkit fuzz` does).
  * Returns a check_result or -errno. */
-int fuzz_check(struct checker *c, const struct strbuf *text, const char *name,
-	       const char *outdir);
+int fuzz_check(struct checker *c, const struct strbuf *text, const char *name, const char *outdir);
 
 /* Writes text to DIR/NAME; 0 or -1 (with a message). */
 int fuzz_write_file(const char *dir, const char *name, const char *text, size_t len);

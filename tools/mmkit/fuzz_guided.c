@@ -113,8 +113,8 @@ static void features_report(const struct features *f, int per_file)
 			hit += f->seen[g + i] != 0;
 		g += files[k].guards;
 		if (files[k].guards)
-			printf("  %-22s %5zu / %5zu  %5.1f%%\n", files[k].path, hit, files[k].guards,
-			       100.0 * (double)hit / (double)files[k].guards);
+			printf("  %-22s %5zu / %5zu  %5.1f%%\n", files[k].path, hit,
+			       files[k].guards, 100.0 * (double)hit / (double)files[k].guards);
 	}
 }
 
@@ -186,20 +186,20 @@ static void lines_free(struct lines *ls)
  * operations that never populate (as the generator decides, fuzz.c). */
 static int line_may_be_big(const char *line)
 {
-	static const char *const ops[] = { "munmap ", "mprotect ", "mremap ", "msync ",
-					   "mincore ", "brk ",	   "pwrite ", "ftruncate ",
-					   "mlock ",   "munlock ", "name " };
+	static const char *const ops[] = {"munmap ",  "mprotect ", "mremap ", "msync ",
+					  "mincore ", "brk ",	   "pwrite ", "ftruncate ",
+					  "mlock ",   "munlock ",  "name "};
 	const char *op = strstr(line, ": ");
 
 	if (!op)
 		return 0;
 	op += 2;
 	if (!strncmp(op, "m", 1) && strstr(op, "= mmap "))
-		return !strstr(op, "populate") && !strstr(op, "locked") &&
-		       !strstr(op, "0x2000") && !strstr(op, "0x8000");
+		return !strstr(op, "populate") && !strstr(op, "locked") && !strstr(op, "0x2000") &&
+		       !strstr(op, "0x8000");
 	if (strstr(op, "= madvise ") || !strncmp(op, "madvise ", 8))
-		return !strstr(op, "populate") && !strstr(op, "willneed") &&
-		       !strstr(op, " 22") && !strstr(op, " 23") && !strstr(op, " 3");
+		return !strstr(op, "populate") && !strstr(op, "willneed") && !strstr(op, " 22") &&
+		       !strstr(op, " 23") && !strstr(op, " 3");
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		const char *p = strstr(op, ops[i]);
 
@@ -238,7 +238,7 @@ static int mutate_argument(struct lines *ls, int i, struct grng *r)
 	const char *line = ls->l[i];
 	const char *w[16];
 	int nw = 0, k;
-	struct strbuf v = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	struct strbuf v = {NULL, 0, 0}, out = {NULL, 0, 0};
 	size_t wl;
 
 	for (const char *p = line; *p && nw < 16;) {
@@ -273,9 +273,11 @@ static int mutate_argument(struct lines *ls, int i, struct grng *r)
 	switch (gbelow(r, 5)) {
 	case 0:
 		sb_printf(&v, "%.*s%s", (int)wl, w[k],
-			  (const char *[]){ "+4K", "-4K", "+1", "-1", "+2M" }[gbelow(r, 5)]);
+			  (const char *[]){"+4K", "-4K", "+1", "-1", "+2M"}[gbelow(r, 5)]);
 		break;
-	default: fuzz_gen_value(grnd(r), line_may_be_big(line), &v); break;
+	default:
+		fuzz_gen_value(grnd(r), line_may_be_big(line), &v);
+		break;
 	}
 	sb_printf(&out, "%.*s%s%s", (int)(w[k] - line), line, v.s, w[k] + wl);
 	free(ls->l[i]);
@@ -288,7 +290,7 @@ static int mutate_argument(struct lines *ls, int i, struct grng *r)
 /* Inserts a generated statement at line `at` (1 <= at <= n). */
 static void mutate_insert(struct lines *ls, int at, struct grng *r, int allow_name)
 {
-	struct strbuf prefix = { NULL, 0, 0 }, st = { NULL, 0, 0 };
+	struct strbuf prefix = {NULL, 0, 0}, st = {NULL, 0, 0};
 
 	lines_join(ls, at, &prefix);
 	fuzz_gen_statement(grnd(r), prefix.s ? prefix.s : "", prefix.len, allow_name, &st);
@@ -312,7 +314,9 @@ static void mutate(struct lines *ls, const struct lines *other, struct grng *r, 
 		switch (gbelow(r, 10)) {
 		case 0:
 		case 1:
-		case 2: mutate_insert(ls, i, r, allow_name); break;
+		case 2:
+			mutate_insert(ls, i, r, allow_name);
+			break;
 		case 3:
 			if (ls->n > 2)
 				lines_del(ls, i < ls->n ? i : ls->n - 1);
@@ -448,7 +452,7 @@ static int measure(struct checker *c, struct features *f, const struct strbuf *t
 {
 	struct script_error err;
 	struct script *s;
-	struct strbuf out = { NULL, 0, 0 };
+	struct strbuf out = {NULL, 0, 0};
 	int r;
 
 	*parsed = script_parse_string(name, text->s, text->len, &s, &err) == 0;
@@ -482,16 +486,17 @@ static void compare(struct checker *c, const struct strbuf *text, const char *na
 
 static void guided_usage(FILE *f)
 {
-	fputs("usage: mmkit fuzz --guided [--seed N] [--count N] [--corpus DIR] [--out DIR]\n"
-	      "                  [--compare-every N] [--per-file]\n"
-	      "       mmkit fuzz --unguided [--seed N] [--count N] [--compare-every N] [--per-file]\n"
-	      "       mmkit fuzz --coverage-report PATH...\n"
-	      "Coverage-guided differential fuzzing (needs the coverage build, make MODE=cov):\n"
-	      "each script runs on mmkit first; those reaching new edges of src/ join the\n"
-	      "corpus and are checked against the host kernel, as is one in N of the rest\n"
-	      "(--compare-every, default 20; 0: none).  --unguided: the plain generator\n"
-	      "measured the same way.  --coverage-report: the edges the scripts reach.\n",
-	      f);
+	fputs(
+	    "usage: mmkit fuzz --guided [--seed N] [--count N] [--corpus DIR] [--out DIR]\n"
+	    "                  [--compare-every N] [--per-file]\n"
+	    "       mmkit fuzz --unguided [--seed N] [--count N] [--compare-every N] [--per-file]\n"
+	    "       mmkit fuzz --coverage-report PATH...\n"
+	    "Coverage-guided differential fuzzing (needs the coverage build, make MODE=cov):\n"
+	    "each script runs on mmkit first; those reaching new edges of src/ join the\n"
+	    "corpus and are checked against the host kernel, as is one in N of the rest\n"
+	    "(--compare-every, default 20; 0: none).  --unguided: the plain generator\n"
+	    "measured the same way.  --coverage-report: the edges the scripts reach.\n",
+	    f);
 }
 
 /* --coverage-report PATH...: runs every script on mmkit, reports. */
@@ -506,7 +511,7 @@ static int coverage_report(struct checker *c, struct features *f, char **paths, 
 		if (!v && n == 0)
 			fprintf(stderr, "mmkit fuzz: cannot read %s\n", paths[p]);
 		for (int i = 0; i < n; i++) {
-			struct strbuf text = { NULL, 0, 0 };
+			struct strbuf text = {NULL, 0, 0};
 			int parsed, failed;
 
 			if (read_text(v[i], &text) == 0) {
@@ -532,8 +537,8 @@ int cmd_fuzz_guided(int argc, char **argv)
 	uint64_t seed = 1, count = 1000, every = 20;
 	const char *outdir = "tests/out/fuzz", *corpusdir = NULL;
 	int guided = 1, per_file = 0, report_from = 0, allow_name, err;
-	struct features f = { NULL, 0, 0 };
-	struct corpus cp = { NULL, 0, 0, NULL };
+	struct features f = {NULL, 0, 0};
+	struct corpus cp = {NULL, 0, 0, NULL};
 	struct run_stats st;
 	struct checker *c = NULL;
 	struct grng r;
@@ -608,9 +613,10 @@ int cmd_fuzz_guided(int argc, char **argv)
 		char **v = list_scripts(corpusdir, &n);
 
 		for (int i = 0; i < n; i++) {
-			struct strbuf text = { NULL, 0, 0 };
+			struct strbuf text = {NULL, 0, 0};
 
-			if (read_text(v[i], &text) == 0 && measure(c, &f, &text, v[i], &parsed, &failed))
+			if (read_text(v[i], &text) == 0 &&
+			    measure(c, &f, &text, v[i], &parsed, &failed))
 				corpus_add(&cp, &text, NULL);
 			sb_free(&text);
 			free(v[i]);
@@ -622,7 +628,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 	}
 	r.s = seed * 0x2545f4914f6cdd1dULL + 0x9e37;
 	for (uint64_t i = 0; i < count; i++) {
-		struct strbuf text = { NULL, 0, 0 };
+		struct strbuf text = {NULL, 0, 0};
 		char name[80];
 		int fresh, parsed = 0, failed = 0;
 
@@ -656,10 +662,11 @@ int cmd_fuzz_guided(int argc, char **argv)
 			compare(c, &text, name, outdir, &st);
 		sb_free(&text);
 		if ((i + 1) % 1000 == 0 || i + 1 == count) {
-			printf("[%s] %" PRIu64 " scripts, corpus %d, edges %zu/%zu, compared %" PRIu64
+			printf("[%s] %" PRIu64
+			       " scripts, corpus %d, edges %zu/%zu, compared %" PRIu64
 			       ", failed %" PRIu64 ", %lds\n",
-			       guided ? "guided" : "plain", i + 1, cp.n, f.edges, f.total, st.compared,
-			       st.failed, (long)(time(NULL) - t0));
+			       guided ? "guided" : "plain", i + 1, cp.n, f.edges, f.total,
+			       st.compared, st.failed, (long)(time(NULL) - t0));
 			fflush(stdout);
 		}
 	}
