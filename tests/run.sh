@@ -65,8 +65,8 @@ if [ -x build/mmkit ]; then
 	run "linux backend: a refused operation is reported once" sh tests/linux_refused.sh
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
 	if [ -x build-cov/mmkit ]; then
-		run "mmkit fuzz --guided (coverage build, seed 1, 150 scripts)" \
-			build-cov/mmkit fuzz --guided --seed 1 --count 150 --out tests/out/fuzz
+		run "mmkit fuzz --guided (coverage build, seed 1, 100 scripts)" \
+			build-cov/mmkit fuzz --guided --seed 1 --count 100 --out tests/out/fuzz
 	fi
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "mmkit bench --short" build/mmkit bench --short
