@@ -492,8 +492,9 @@ static void gen_mremap(struct gen *g)
 }
 
 /* A file offset from the edges: around pages and the files' sizes, 2 MiB,
- * ext4's 16 TiB limit, 2^63-1 and past it (negative as a loff_t). */
-static void put_file_off(struct gen *g)
+ * ext4's 16 TiB limit, 2^63-1 and past it (negative as a loff_t).  Returns
+ * whether it was 0. */
+static int put_file_off(struct gen *g)
 {
 	static const char *const offs[] = {
 		"0",	 "1",	  "99",	 "100",	 "101",	    "4095", "4096", "4097", "8191",
@@ -501,18 +502,22 @@ static void put_file_off(struct gen *g)
 		"0x7ffffffff000", "0x7ffffffffffff000", "0x7fffffffffffffff", "0x7ffffffffffffffe",
 		"-1",	 "-4096", "0x8000000000000000",
 	};
+	const char *o = PICK(&g->r, offs);
 
-	sb_puts(&g->sb, PICK(&g->r, offs));
+	sb_puts(&g->sb, o);
+	return !strcmp(o, "0");
 }
 
-/* A read length: small ones, around pages, and a few that overflow
- * off + len or exceed SSIZE_MAX (refused before anything is read). */
-static void put_read_len(struct gen *g)
+/* A read length: small ones and around pages, at most 2 MiB (what the
+ * Linux server replies at most; a file may be sparse and huge).  huge: a
+ * length that takes a non-zero offset past 2^63-1 may be chosen too (the
+ * read is refused before anything is read). */
+static void put_read_len(struct gen *g, int huge)
 {
-	static const char *const lens_r[] = { "0",    "1",    "16",   "100",  "4095", "4096",
-					      "4097", "8192", "8193", "64K",  "2M+4K", "12K" };
+	static const char *const lens_r[] = { "0",    "1",    "16",  "100", "4095", "4096",
+					      "4097", "8192", "8193", "64K", "2M",   "12K" };
 
-	if (chance(&g->r, 6))
+	if (huge && chance(&g->r, 6))
 		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){ "0x7fffffffffffffff", "-1",
 								     "0x8000000000000000" })));
 	else
@@ -523,7 +528,7 @@ static void put_read_len(struct gen *g)
  * at odd offsets and lengths (the "P: " is already written). */
 static void gen_file_op(struct gen *g)
 {
-	int fd = g->nfds && !chance(&g->r, 5) ? below(&g->r, g->nfds) : -1;
+	int fd = g->nfds && !chance(&g->r, 5) ? below(&g->r, g->nfds) : -1, huge;
 	char fds[16];
 
 	if (fd >= 0)
@@ -533,7 +538,7 @@ static void gen_file_op(struct gen *g)
 	switch (below(&g->r, 7)) {
 	case 0:
 		sb_printf(&g->sb, "read %s ", fds);
-		put_read_len(g);
+		put_read_len(g, 0);
 		break;
 	case 1:
 		sb_printf(&g->sb, "write %s ", fds);
@@ -542,9 +547,9 @@ static void gen_file_op(struct gen *g)
 	case 2:
 	case 3:
 		sb_printf(&g->sb, "pread %s ", fds);
-		put_file_off(g);
+		huge = !put_file_off(g);
 		sb_puts(&g->sb, " ");
-		put_read_len(g);
+		put_read_len(g, huge);
 		break;
 	case 4:
 	case 5:
@@ -576,18 +581,14 @@ static void put_anon_name(struct gen *g)
 }
 
 /* A top-level cat of a file at an edge offset and length (the harness's
- * read of a file by its path, through the page cache on mmkit). */
+ * read of a file by its path, through the page cache on mmkit); always with
+ * a length: the file may be sparse and huge. */
 static void gen_cat(struct gen *g)
 {
-	sb_printf(&g->sb, "cat f%d", below(&g->r, g->nfiles));
-	if (chance(&g->r, 20))
-		return;
-	sb_puts(&g->sb, " ");
+	sb_printf(&g->sb, "cat f%d ", below(&g->r, g->nfiles));
 	put_file_off(g);
-	if (chance(&g->r, 70)) {
-		sb_puts(&g->sb, " ");
-		put_read_len(g);
-	}
+	sb_puts(&g->sb, " ");
+	put_read_len(g, 0);
 }
 
 /* One operation of a process (the "P: " is already written). */

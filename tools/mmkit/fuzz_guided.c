@@ -214,7 +214,8 @@ static int line_may_be_big(const char *line)
  * model are a documented difference, MCL_CURRENT would lock the Linux
  * server's own memory), madvise's advice (the guard advice is not
  * modelled), mmap's prot and flags (the generator keeps their documented
- * exceptions out), fill's byte. */
+ * exceptions out), fill's byte, and the length of a read (the Linux server
+ * replies at most 2 MiB; a sparse file may hold terabytes). */
 static int arg_mutable(const char *op, int i)
 {
 	size_t n = strcspn(op, " ");
@@ -222,6 +223,10 @@ static int arg_mutable(const char *op, int i)
 #define IS(word) (n == strlen(word) && !strncmp(op, word, n))
 	if (IS("open") || IS("mlockall"))
 		return 0;
+	if (IS("read") || IS("cat")) /* cat's path is argument 0 */
+		return i < 2 && !(IS("read") && i == 1);
+	if (IS("pread"))
+		return i < 2;
 	if (IS("madvise") || IS("fill"))
 		return i < 2;
 	if (IS("mmap"))
