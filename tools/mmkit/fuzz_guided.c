@@ -3,12 +3,14 @@
  * edge coverage of the library, as AFL and syzkaller guide theirs.
  *
  *   mmkit fuzz --guided [--seed N] [--count N] [--corpus DIR] [--out DIR]
- *                       [--compare-every N] [--per-file]
+ *                       [--compare-every N] [--per-file] [--mmkit-only]
  *   mmkit fuzz --unguided [--seed N] [--count N] [--compare-every N] [--per-file]
+ *                         [--mmkit-only]
  *   mmkit fuzz --coverage-report PATH...
  *
  * The loop: a candidate script is either a fresh one from the generator
- * (fuzz.c) or a mutant of a corpus script (statements inserted, deleted,
+ * (fuzz.c; one in four) or a mutant of a corpus script (blocks of
+ * statements inserted, statements deleted,
  * replaced or duplicated, an argument replaced by an edge value, two
  * scripts spliced).  It runs first on mmkit alone (cheap: the host kernel
  * side costs ten to a hundred times more), with the library's edge counters
@@ -19,6 +21,7 @@
  * --out).  One candidate in --compare-every of the others is checked too;
  * a candidate that makes mmkit fail or crash always is.
  *
+ * --mmkit-only compares nothing with the host (coverage measurements).
  * --unguided runs the plain generator's scripts the same way, keeping no
  * corpus: the baseline that guidance is measured against.  Both end with
  * the edges of src/ reached (hit / total guards) and, with --per-file, a
@@ -292,8 +295,9 @@ static int mutate_argument(struct lines *ls, int i, struct grng *r)
 	return ls->l[i] ? 0 : -1;
 }
 
-/* Inserts a generated statement at line `at` (1 <= at <= n). */
-static void mutate_insert(struct lines *ls, int at, struct grng *r, int allow_name)
+/* Inserts a generated statement at line `at` (1 <= at <= n); returns how
+ * many lines it inserted (0 or 1). */
+static int mutate_insert(struct lines *ls, int at, struct grng *r, int allow_name)
 {
 	struct strbuf prefix = {NULL, 0, 0}, st = {NULL, 0, 0};
 
@@ -301,10 +305,13 @@ static void mutate_insert(struct lines *ls, int at, struct grng *r, int allow_na
 	fuzz_gen_statement(grnd(r), prefix.s ? prefix.s : "", prefix.len, allow_name, &st);
 	if (st.len && st.s[st.len - 1] == '\n')
 		st.len--;
-	if (st.len)
+	int added = st.len > 0;
+
+	if (added)
 		lines_add(ls, at, st.s, st.len);
 	sb_free(&prefix);
 	sb_free(&st);
+	return added;
 }
 
 /* One to four stacked mutations of ls (another: a corpus script to splice
@@ -320,7 +327,10 @@ static void mutate(struct lines *ls, const struct lines *other, struct grng *r, 
 		case 0:
 		case 1:
 		case 2:
-			mutate_insert(ls, i, r, allow_name);
+			/* a block of one to eight statements, each fitting
+			 * what the ones before it bound */
+			for (int n = 1 + gbelow(r, 8); n > 0; n--)
+				i += mutate_insert(ls, i, r, allow_name);
 			break;
 		case 3:
 			if (ls->n > 2)
@@ -541,7 +551,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 {
 	uint64_t seed = 1, count = 1000, every = 20;
 	const char *outdir = "tests/out/fuzz", *corpusdir = NULL;
-	int guided = 1, per_file = 0, report_from = 0, allow_name, err;
+	int guided = 1, per_file = 0, report_from = 0, mmkit_only = 0, allow_name, err;
 	struct features f = {NULL, 0, 0};
 	struct corpus cp = {NULL, 0, 0, NULL};
 	struct run_stats st;
@@ -575,6 +585,8 @@ int cmd_fuzz_guided(int argc, char **argv)
 			corpusdir = argv[++i];
 		} else if (!strcmp(a, "--per-file")) {
 			per_file = 1;
+		} else if (!strcmp(a, "--mmkit-only")) {
+			mmkit_only = 1;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			guided_usage(stdout);
 			return 0;
@@ -639,7 +651,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 
 		snprintf(name, sizeof(name), "%s-%" PRIu64 "-%" PRIu64, guided ? "guided" : "plain",
 			 seed, i);
-		if (!guided || cp.n == 0 || gbelow(&r, 10) == 0) {
+		if (!guided || cp.n == 0 || gbelow(&r, 4) == 0) {
 			fuzz_generate(seed, i, allow_name, &text);
 			fresh = measure(c, &f, &text, name, &parsed, &failed);
 		} else {
@@ -663,7 +675,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 			corpus_add(&cp, &text, name);
 		if (parsed && failed)
 			st.crashed++;
-		if (parsed && (failed || (fresh && guided) || (every && i % every == 0)))
+		if (parsed && !mmkit_only && (failed || (fresh && guided) || (every && i % every == 0)))
 			compare(c, &text, name, outdir, &st);
 		sb_free(&text);
 		if ((i + 1) % 1000 == 0 || i + 1 == count) {
