@@ -1174,8 +1174,19 @@ void fuzz_gen_value(uint64_t rseed, int big, struct strbuf *out)
 	memset(&g, 0, sizeof(g));
 	g.r.s = rseed;
 	switch (below(&g.r, 4)) {
-	case 0: sb_puts(&g.sb, edge_addr(&g)); break;
-	case 1: put_any_bit(&g); break;
+	case 0:
+		/* an edge address is a large length too */
+		if (big)
+			sb_puts(&g.sb, edge_addr(&g));
+		else
+			sb_puts(&g.sb, PICK(&g.r, ((const char *const[]){ "0", "0xfff", "0x1000",
+									   "0x2000", "0xf000",
+									   "0x10000" })));
+		break;
+	case 1:
+		/* a bit: not past 16 MiB where the operation may populate */
+		sb_printf(&g.sb, "0x%x", 1u << below(&g.r, big ? 32 : 24));
+		break;
 	default: put_edge_len(&g, NULL, big); break;
 	}
 	sb_putn(out, g.sb.s, g.sb.len);

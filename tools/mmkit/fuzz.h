@@ -23,7 +23,8 @@ void fuzz_gen_statement(uint64_t rseed, const char *prefix, size_t len, int allo
 			struct strbuf *out);
 
 /* One argument value from the edges of the argument space: a length,
- * offset or address (big: also those over 16 MiB), or a flag bit. */
+ * offset or address, or a flag bit; over 16 MiB only with big (the
+ * operation does not populate). */
 void fuzz_gen_value(uint64_t rseed, int big, struct strbuf *out);
 
 /* Checks text on both backends; a disagreement is confirmed, shrunk and

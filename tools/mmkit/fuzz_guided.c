@@ -280,8 +280,10 @@ static int mutate_argument(struct lines *ls, int i, struct grng *r)
 	wl = strcspn(w[k], " ");
 	switch (gbelow(r, 5)) {
 	case 0:
+		/* a nudge; by 2 MiB only where big lengths are harmless */
 		sb_printf(&v, "%.*s%s", (int)wl, w[k],
-			  (const char *[]){"+4K", "-4K", "+1", "-1", "+2M"}[gbelow(r, 5)]);
+			  (const char *[]){"+4K", "-4K", "+1", "-1", "+2M"}[gbelow(
+				  r, line_may_be_big(line) ? 5 : 4)]);
 		break;
 	default:
 		fuzz_gen_value(grnd(r), line_may_be_big(line), &v);
