@@ -551,7 +551,8 @@ int mmk_unlink(mmk_proc *p, const char *path);
  * existing file PATH (without O_CREAT or O_TRUNC), so a large file can be
  * created in pieces: create with the first, write the rest; 0 or -errno.
  * read: returns the number of bytes read at off (0 at or past EOF), or
- * -errno. */
+ * -errno (-EINVAL for an off past INT64_MAX, as pread(2) answers a negative
+ * offset). */
 int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len);
 int mmk_sys_file_write(mmk_system *sys, const char *path, uint64_t off, const void *data,
 		       uint64_t len);

@@ -139,7 +139,8 @@ struct ra_state {
 	uint64_t start;     /* first page of the current window */
 	uint32_t size;      /* pages in the window */
 	uint32_t async_size;/* pages before the window end that trigger the next */
-	uint64_t prev_pos;  /* last page read, for sequential detection */
+	uint64_t prev_pos;  /* last byte read + 1, for sequential detection;
+	                       UINT64_MAX (Linux: -1) before the first read */
 };
 
 /*
