@@ -281,6 +281,8 @@ enum mmk_event_kind {
 	MMK_EV_SWAP_IN,     /* a fault at addr read swap slot `count` back (major) */
 	MMK_EV_OOM_KILL,    /* the OOM killer killed pid; count = its badness in pages,
 	                       detail = the kernel-log style report */
+	MMK_EV_PAGE_EVICT,  /* fadvise(DONTNEED) or drop_caches took page pgoff of file
+	                       detail out of the page cache (frame pfn freed) */
 };
 
 struct mmk_event {
@@ -418,6 +420,32 @@ int mmk_sys_file_write(mmk_system *sys, const char *path, uint64_t off, const vo
 		       uint64_t len);
 int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf,
                           uint64_t len);
+
+/* posix_fadvise(2), as Linux's generic_fadvise (mm/fadvise.c): advice
+ * MMK_POSIX_FADV_*.  DONTNEED evicts the clean page-cache pages lying
+ * wholly in [off, off + len) (len 0: to the end of the file) that no
+ * process maps and nothing else holds, and starts writeback of the dirty
+ * ones, which stay cached (as on Linux, where they are still under
+ * writeback when the invalidation runs).  WILLNEED reads up to 256 pages
+ * of the range into the cache.  NORMAL, RANDOM, SEQUENTIAL and NOREUSE are
+ * accepted without effect (mmkit does not model the file's readahead
+ * mode).  On a file without a backing device (on tmpfs or ramfs, a
+ * device node, shared anonymous memory) only the advice is checked.  Returns 0, -EBADF (fd not
+ * open), -ESPIPE (a FIFO), -EINVAL (len < 0, unknown advice). */
+#define MMK_POSIX_FADV_NORMAL 0
+#define MMK_POSIX_FADV_RANDOM 1
+#define MMK_POSIX_FADV_SEQUENTIAL 2
+#define MMK_POSIX_FADV_WILLNEED 3
+#define MMK_POSIX_FADV_DONTNEED 4
+#define MMK_POSIX_FADV_NOREUSE 5
+int mmk_fadvise(mmk_proc *p, int fd, int64_t off, int64_t len, int advice);
+
+/* echo WHAT > /proc/sys/vm/drop_caches (fs/drop_caches.c): WHAT 1 or 3
+ * evicts every page-cache page of every host file that mmk_fadvise's DONTNEED
+ * would evict (clean, unmapped, unpinned; not files on tmpfs/ramfs);
+ * 2 (slab objects) and 4 (quiet) drop nothing here.  Returns the number of
+ * pages evicted, or -EINVAL (NULL system, WHAT outside 1..4), -ENOMEM. */
+int64_t mmk_drop_caches(mmk_system *sys, int what);
 
 /* File size as this system sees it (page cache included), or -errno. */
 int64_t mmk_fsize(mmk_proc *p, int fd);
