@@ -192,7 +192,7 @@ static void describe_event(const struct backend *b, const struct mmk_event *ev, 
 		break;
 	case MMK_EV_PAGE_EVICT:
 		snprintf(buf, len, "evicted page %" PRIu64 " of %s from the page cache (frame %"
-			 PRIu64 " freed): the next access reads it from disk", ev->pgoff,
+			 PRIu64 " freed)", ev->pgoff,
 			 d ? script_path(b, d) : "the file", ev->pfn);
 		break;
 	default:
