@@ -519,13 +519,47 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out);
 /* One entry of the pagemap-like view of a virtual page. */
 struct mmk_pageinfo {
 	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1,
-	    exclusive : 1;
+	    exclusive : 1,
+	    swapped : 1; /* not present: the page is in swap (pagemap's PM_SWAP) */
 	uint64_t pfn;
 	uint32_t mapcount;
 	uint32_t refcount;
 };
 /* Fills out[i] for each page of [addr, addr + npages pages). */
 int mmk_proc_pagemap(mmk_proc *p, uint64_t addr, uint64_t npages, struct mmk_pageinfo *out);
+
+/* The page cache, for tools that draw it (`mmkit run --html`).  A file is
+ * named by its device and inode numbers, as maps shows them.  The calls
+ * only look: they never read a file or change a page. */
+struct mmk_cache_info {
+	uint32_t dev_major, dev_minor;
+	uint64_t ino;
+	uint64_t size;           /* i_size, bytes */
+	uint64_t nrpages;        /* pages in the page cache */
+	uint64_t nrdirty;        /* of which dirty */
+	char path[256];          /* the host path, as maps shows it (cut to fit) */
+};
+/* Fills out[0..n) with the host files the system has an inode for (open,
+ * mapped or still cached), sorted by path, and returns how many there are
+ * (more than n: call again with more room), or -errno. */
+int64_t mmk_pagecache_files(mmk_system *sys, struct mmk_cache_info *out, uint64_t n);
+
+#define MMK_CACHE_PRESENT 0x01   /* the page is in the page cache */
+#define MMK_CACHE_DIRTY 0x02     /* PG_dirty: newer than the file on disk */
+#define MMK_CACHE_WRITEBACK 0x04 /* PG_writeback: being written */
+#define MMK_CACHE_READAHEAD 0x08 /* PG_readahead: touching it reads the next window */
+#define MMK_CACHE_ACTIVE 0x10    /* on the active LRU list */
+struct mmk_cache_page {
+	uint32_t flags;      /* MMK_CACHE_*; 0: not cached */
+	uint32_t mapcount;   /* page-table entries mapping it */
+	uint64_t pfn;        /* its frame, where cached */
+	unsigned folio_order;/* the folio holding it has 2^order pages */
+};
+/* Fills out[i] for page first + i of file (found by its dev and ino), i <
+ * n, under the file's lock (one instant).  Returns the file's size in
+ * pages, or -ENOENT (no such inode any more), -EINVAL, -EFAULT. */
+int64_t mmk_pagecache_pages(mmk_system *sys, const struct mmk_cache_info *file, uint64_t first,
+			    uint64_t n, struct mmk_cache_page *out);
 
 /* Names an errno value as "EINVAL"; NULL for an unknown one. */
 const char *mmk_errno_name(int err);

@@ -290,6 +290,8 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out)
 static void pageinfo_fill(struct mm *mm, pte_t pte, struct mmk_pageinfo *pi)
 {
 	memset(pi, 0, sizeof(*pi));
+	if (pte_is_swap(pte))
+		pi->swapped = 1;
 	if (!pte_present(pte))
 		return;
 	pi->present = 1;

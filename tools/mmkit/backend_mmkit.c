@@ -844,6 +844,20 @@ static int mk_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 	return 0;
 }
 
+/* For view.c (declared in view.h): the library handles behind ours. */
+mmk_system *backend_mmkit_system(struct backend *b);
+mmk_proc *backend_mmkit_proc(struct bk_proc *p);
+
+mmk_system *backend_mmkit_system(struct backend *b)
+{
+	return b->sys;
+}
+
+mmk_proc *backend_mmkit_proc(struct bk_proc *p)
+{
+	return p->p;
+}
+
 const struct backend_ops backend_mmkit_ops = {
 	.name = "mmkit",
 	.open = mk_open,
