@@ -89,7 +89,7 @@ debug:
 # The README's test command: sanitizer build, unit tests, scenario checks
 # against the host kernel, a short fuzz; ends with "N passed, N failed".
 check:
-	sh scripts/deps.sh
+	sh scripts/deps.sh --check
 	$(MAKE) MODE=debug tests
 	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads build-tsan/tests/test_stress

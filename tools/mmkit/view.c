@@ -409,17 +409,21 @@ static void put_vmstat(struct strbuf *sb, mmk_system *sys)
 
 /* ---- Steps ------------------------------------------------------------------ */
 
-/* The output lines of a statement, split into "out" and "trace". */
+/* The output lines of a statement, split into "out" and "trace"; past
+ * TEXT_MAX_LINES of either, one line says how many more there were (the
+ * printed output has them all). */
+#define TEXT_MAX_LINES 400
 static void put_text(struct strbuf *sb, const char *text, size_t len)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		int first = 1;
+		uint64_t lines = 0;
 		sb_puts(sb, pass ? ",\"trace\":[" : ",\"out\":[");
 		for (size_t i = 0; i < len;) {
 			const char *p = text + i, *nl = memchr(p, '\n', len - i);
 			size_t n = nl ? (size_t)(nl - p) : len - i;
 			int trace = n >= 4 && memcmp(p, "  | ", 4) == 0;
-			if (trace == pass) {
+			if (trace == pass && ++lines <= TEXT_MAX_LINES) {
 				if (!first)
 					sb_puts(sb, ",");
 				first = 0;
@@ -427,6 +431,9 @@ static void put_text(struct strbuf *sb, const char *text, size_t len)
 			}
 			i += n + 1;
 		}
+		if (lines > TEXT_MAX_LINES)
+			sb_printf(sb, ",\"... %" PRIu64 " more lines (in the printed output)\"",
+				  lines - TEXT_MAX_LINES);
 		sb_puts(sb, "]");
 	}
 }
