@@ -216,8 +216,13 @@ static void put_vma(struct view *v, struct strbuf *sb, mmk_proc *p, const char *
 	json_str(sb, perms);
 	sb_printf(sb, ",\"object\":\"%02x:%02x %llu\",\"label\":", maj, mnr, ino);
 	json_str(sb, *path == '/' ? script_path(v, path) : path);
+	/* The maps line, with the file named as the script names it. */
 	sb_puts(sb, ",\"maps\":");
-	json_str(sb, line);
+	struct strbuf m = {NULL, 0, 0};
+	sb_putn(&m, line, (size_t)pos);
+	sb_puts(&m, *path == '/' ? script_path(v, path) : path);
+	json_str(sb, m.s);
+	sb_free(&m);
 	sb_printf(sb, ",\"locked\":%d,\"runs\":", locked);
 	put_page_runs(sb, p, start >> MMK_PAGE_SHIFT, shown, perms[3] == 's', locked);
 	sb_puts(sb, "}");
