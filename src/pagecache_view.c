@@ -49,7 +49,8 @@ int64_t mmk_pagecache_files(mmk_system *sys, struct mmk_cache_info *out, uint64_
 	for (size_t i = 0; i < count; i++)
 		if (v[i]->kind == INODE_FILE && !v[i]->nommap)
 			v[files++] = v[i];
-	qsort(v, files, sizeof(*v), path_cmp);
+	if (files)
+		qsort(v, files, sizeof(*v), path_cmp);
 	for (size_t i = 0; i < files && i < n; i++) {
 		struct mmk_inode *in = v[i];
 		info_fill(in, &out[i]);
@@ -108,7 +109,8 @@ int64_t mmk_pagecache_pages(mmk_system *sys, const struct mmk_cache_info *file, 
 	struct mmk_inode *in = inode_find(sys, file);
 	if (!in)
 		return -ENOENT;
-	memset(out, 0, n * sizeof(*out));
+	if (n)
+		memset(out, 0, n * sizeof(*out));
 	uint64_t key;
 	uint32_t val;
 	mmk_mutex_lock(&in->lock);
