@@ -14,8 +14,9 @@
 #   of shared mappings: Q faults the page in when it touches it); after
 #   line 16 (Q stores into it) both map that same frame, mapcount 2.
 #   A file name with < & " ' is shown as text, never as markup.
-#   A 100,000-page mapping (the first 10,000 written) is drawn as bins,
-#   not 100,000 cells, and its page stays small.
+#   A 100,000-page mapping (the first 10,000 written, page 50,000 read:
+#   the zero page) is drawn as 256 bins of 391 pages, not 100,000 cells,
+#   and its page stays small.
 # Ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 2
 mmkit=build/mmkit
@@ -183,6 +184,8 @@ check "100,000 pages: drawn as 256 bins, dirty then not present" sh -c "
 	grep -m1 '^span class=\"bin' '$work/big.tags' | grep -q 'data-state=\"dirty\"' &&
 	grep '^span class=\"bin' '$work/big.tags' | tail -n 1 | grep -q 'data-state=\"none\"' &&
 	! grep -q '^span class=\"pg' '$work/big.tags'"
+check "100,000 pages: the one zero-page read among 391 pages still shows (a partial bin)" \
+	sh -c "grep '^span class=\"bin st-zero partial\"' '$work/big.tags' | grep -q 'data-first=\"49956\"'"
 
 # ---- refusals ------------------------------------------------------------
 check "--html with the Linux backend is refused (status 2)" sh -c \

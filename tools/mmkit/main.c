@@ -170,7 +170,7 @@ static int html_usable(const struct run_args *ra)
 				"backend, not --backend %s\n", ra->ops->name);
 		return 2;
 	}
-	if (!ra->script) {
+	if (!ra->script && isatty(STDIN_FILENO)) {
 		fprintf(stderr, "mmkit run: --html needs a script (not the interactive prompt)\n");
 		return 2;
 	}
