@@ -185,7 +185,7 @@ check "100,000 pages: drawn as 256 bins, dirty then not present" sh -c "
 	grep '^span class=\"bin' '$work/big.tags' | tail -n 1 | grep -q 'data-state=\"none\"' &&
 	! grep -q '^span class=\"pg' '$work/big.tags'"
 check "100,000 pages: the one zero-page read among 391 pages still shows (a partial bin)" \
-	sh -c "grep '^span class=\"bin st-zero partial\"' '$work/big.tags' | grep -q 'data-first=\"49956\"'"
+	sh -c "grep '^span class=\"bin st-zero partial\"' '$work/big.tags' | grep -q 'data-first=\"49657\"'"
 
 # ---- refusals ------------------------------------------------------------
 check "--html with the Linux backend is refused (status 2)" sh -c \
