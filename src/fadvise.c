@@ -75,8 +75,8 @@ static uint64_t invalidate_range(struct mmk_inode *in, uint64_t first, uint64_t 
 	uint64_t evicted = 0, key;
 	uint32_t val;
 	mmk_mutex_lock(&in->lock);
-	for (uint64_t p = first; p <= last && !pcache_index_next(&in->pages, p, &key, &val) &&
-				 key <= last;) {
+	for (uint64_t p = first;
+	     p <= last && !pcache_index_next(&in->pages, p, &key, &val) && key <= last;) {
 		uint64_t nr, f = pagecache_folio_first(inode_page(in, val), key, &nr);
 		if (f >= first && nr - 1 <= last - f && folio_evict_locked(in, f, nr))
 			evicted += nr;
@@ -110,7 +110,8 @@ static int fadvise_dontneed(struct mmk_inode *in, int64_t offset, int64_t endbyt
 {
 	/* Only whole pages are invalidated: the start rounded up and the end
 	 * down, in generic_fadvise's loff_t arithmetic. */
-	uint64_t start_index = (uint64_t)((int64_t)((uint64_t)offset + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	uint64_t start_index =
+	    (uint64_t)((int64_t)((uint64_t)offset + PAGE_SIZE - 1) >> PAGE_SHIFT);
 	uint64_t end_index = (uint64_t)(endbyte >> PAGE_SHIFT);
 	bool none = false;
 	if ((endbyte & (int64_t)(PAGE_SIZE - 1)) != (int64_t)(PAGE_SIZE - 1)) {

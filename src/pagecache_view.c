@@ -22,7 +22,8 @@
 /* qsort order of inodes: by host path. */
 static int path_cmp(const void *a, const void *b)
 {
-	const struct mmk_inode *x = *(struct mmk_inode *const *)a, *y = *(struct mmk_inode *const *)b;
+	const struct mmk_inode *x = *(struct mmk_inode *const *)a,
+			       *y = *(struct mmk_inode *const *)b;
 	return strcmp(x->path, y->path);
 }
 

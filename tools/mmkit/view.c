@@ -46,9 +46,9 @@
 #define CHUNK_PAGES 65536
 
 struct view {
-	struct strbuf json;   /* "{"title":...,"steps":[" then the snapshots */
+	struct strbuf json; /* "{"title":...,"steps":[" then the snapshots */
 	int nsteps;
-	char root[PATH_MAX];  /* the run's directory, resolved; "" if unknown */
+	char root[PATH_MAX]; /* the run's directory, resolved; "" if unknown */
 };
 
 static void *xmalloc(size_t n)
@@ -202,16 +202,16 @@ static void put_vma(struct view *v, struct strbuf *sb, mmk_proc *p, const char *
 	char *line = xmalloc(hlen + 1);
 	memcpy(line, hdr, hlen);
 	line[hlen] = 0;
-	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %x:%x %llu %n", &start, &end, perms,
-		   &off, &maj, &mnr, &ino, &pos) < 7) {
+	if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %x:%x %llu %n", &start, &end,
+		   perms, &off, &maj, &mnr, &ino, &pos) < 7) {
 		free(line);
 		return;
 	}
 	const char *path = line + pos;
 	uint64_t pages = (end - start) >> MMK_PAGE_SHIFT;
 	uint64_t shown = pages < VIEW_MAX_PAGES ? pages : VIEW_MAX_PAGES;
-	sb_printf(sb, "{\"start\":%" PRIu64 ",\"pages\":%" PRIu64 ",\"total\":%" PRIu64
-		      ",\"perms\":",
+	sb_printf(sb,
+		  "{\"start\":%" PRIu64 ",\"pages\":%" PRIu64 ",\"total\":%" PRIu64 ",\"perms\":",
 		  start >> MMK_PAGE_SHIFT, shown, pages);
 	json_str(sb, perms);
 	sb_printf(sb, ",\"object\":\"%02x:%02x %llu\",\"label\":", maj, mnr, ino);
@@ -299,8 +299,8 @@ static void put_proc(struct view *v, struct strbuf *sb, const char *name, mmk_pr
 	json_str(sb, name);
 	sb_printf(sb, ",\"pid\":%d,\"faults\":[%" PRIu64 ",%" PRIu64 "],\"rss\":{", mmk_getpid(p),
 		  fc.minor, fc.major);
-	static const char *const rss[] = {"VmRSS", "RssAnon", "RssFile", "RssShmem", "VmSwap",
-					  "VmLck"};
+	static const char *const rss[] = {"VmRSS",    "RssAnon", "RssFile",
+					  "RssShmem", "VmSwap",	 "VmLck"};
 	for (size_t i = 0; i < sizeof(rss) / sizeof(rss[0]); i++)
 		sb_printf(sb, "%s\"%s\":%" PRIu64, i ? "," : "", rss[i], status_kb(status, rss[i]));
 	sb_puts(sb, "},\"vmas\":");
@@ -329,8 +329,9 @@ static void put_file(struct view *v, struct strbuf *sb, mmk_system *sys,
 	uint64_t shown = pages < VIEW_MAX_PAGES ? pages : VIEW_MAX_PAGES;
 	sb_puts(sb, "{\"path\":");
 	json_str(sb, script_path(v, f->path));
-	sb_printf(sb, ",\"object\":\"%02x:%02x %" PRIu64 "\",\"pages\":%" PRIu64
-		      ",\"nrpages\":%" PRIu64 ",\"nrdirty\":%" PRIu64 ",\"runs\":[",
+	sb_printf(sb,
+		  ",\"object\":\"%02x:%02x %" PRIu64 "\",\"pages\":%" PRIu64 ",\"nrpages\":%" PRIu64
+		  ",\"nrdirty\":%" PRIu64 ",\"runs\":[",
 		  f->dev_major, f->dev_minor, f->ino, shown, f->nrpages, f->nrdirty);
 	struct mmk_cache_page *cp = xmalloc(CHUNK_PAGES * sizeof(*cp));
 	int first = 1, open = 0, st = 0;
@@ -349,15 +350,16 @@ static void put_file(struct view *v, struct strbuf *sb, mmk_system *sys,
 				continue;
 			}
 			if (open)
-				sb_printf(sb, "%s[%d,%" PRIu64 ",%" PRIu64 ",%u]", first ? "" : ",", st, n,
-					  pfn, map);
+				sb_printf(sb, "%s[%d,%" PRIu64 ",%" PRIu64 ",%u]", first ? "" : ",",
+					  st, n, pfn, map);
 			first = first && !open;
 			open = 1, st = s, n = 1, pfn = pf, map = m;
 		}
 		done += k;
 	}
 	if (open)
-		sb_printf(sb, "%s[%d,%" PRIu64 ",%" PRIu64 ",%u]", first ? "" : ",", st, n, pfn, map);
+		sb_printf(sb, "%s[%d,%" PRIu64 ",%" PRIu64 ",%u]", first ? "" : ",", st, n, pfn,
+			  map);
 	sb_puts(sb, "]}");
 	free(cp);
 }
@@ -457,8 +459,8 @@ int view_open(const struct script *s, const char *dir, struct view **out)
 	return 0;
 }
 
-void view_step(struct view *v, struct driver *d, const struct script *s, size_t i,
-	       const char *text, size_t len)
+void view_step(struct view *v, struct driver *d, const struct script *s, size_t i, const char *text,
+	       size_t len)
 {
 	struct strbuf *sb = &v->json;
 	struct backend *b = driver_backend(d);

@@ -24,8 +24,8 @@ int view_open(const struct script *s, const char *dir, struct view **out);
 
 /* Records statement i of s, which has just run on d and printed text (its
  * result line, view text, "  | " trace lines). */
-void view_step(struct view *v, struct driver *d, const struct script *s, size_t i,
-	       const char *text, size_t len);
+void view_step(struct view *v, struct driver *d, const struct script *s, size_t i, const char *text,
+	       size_t len);
 
 /* Writes the page to path (through a temporary file renamed into place)
  * and frees v; path NULL only frees it.  Returns 0 or -errno (then a
