@@ -187,6 +187,14 @@ check "100,000 pages: drawn as 256 bins, dirty then not present" sh -c "
 check "100,000 pages: the one zero-page read among 391 pages still shows (a partial bin)" \
 	sh -c "grep '^span class=\"bin st-zero partial\"' '$work/big.tags' | grep -q 'data-first=\"49657\"'"
 
+dom "file://$work/big.html#step=4&zoom=P.0.127" "$work/zoom.dom" || bad "chromium rendered a zoomed bin"
+check "100,000 pages zoomed into bin 127: no console message" no_console "$work/zoom.dom.log"
+check "100,000 pages zoomed into bin 127: its 391 pages, page 50,000 the zero page" sh -c "
+	tr '<' '\n' <'$work/zoom.dom' >'$work/zoom.tags' &&
+	[ \$(grep -c '^span class=\"pg' '$work/zoom.tags') -eq 391 ] &&
+	grep -q '^span class=\"pg st-none\" data-page=\"49657\"' '$work/zoom.tags' &&
+	grep -q '^span class=\"pg st-zero\" data-page=\"50000\" data-state=\"zero\"' '$work/zoom.tags'"
+
 # ---- refusals ------------------------------------------------------------
 check "--html with the Linux backend is refused (status 2)" sh -c \
 	"'$mmkit' run --backend linux --html '$work/x.html' examples/four_kinds.mm 2>/dev/null; [ \$? -eq 2 ]"
