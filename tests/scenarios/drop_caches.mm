@@ -1,4 +1,5 @@
 # drop_caches (sync, then echo 1 > /proc/sys/vm/drop_caches) empties the page cache of every file but the pages some process maps; dirty pages are written first, then dropped too.
+# requires: drop_caches
 file f size=8K fill='x'
 file g size=8K fill='y'
 spawn P
