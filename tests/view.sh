@@ -127,6 +127,13 @@ check "fork step: P's shared anonymous page is present (a shmem frame)" \
 check "fork step: Q's shared anonymous VMA maps the same shmem object" \
 	same "$objP" "$objQ"
 check "fork step: ...whose page Q has not faulted in yet" has "$shmQ" 'data-state="none"'
+dom "file://$work/four.html#step=10&frame=$pfnP" "$work/hl.dom" || bad "chromium rendered a frame highlighted"
+check "fork step: highlighting the copy-on-write frame marks both processes and both pages" sh -c "
+	tr '<' '\n' <'$work/hl.dom' >'$work/hl.tags' &&
+	grep -q '^section class=\"proc hl\" data-proc=\"P\"' '$work/hl.tags' &&
+	grep -q '^section class=\"proc hl\" data-proc=\"Q\"' '$work/hl.tags' &&
+	[ \$(grep -c 'data-pfn=\"$pfnP\" .*' '$work/hl.tags') -eq 2 ] &&
+	[ \$(grep -c '^span class=\"pg st-cow hl\"' '$work/hl.tags') -eq 2 ]"
 check "fork step: f.txt's page is in the page cache" \
 	grep -q '<div class="file" data-path="f.txt">' "$work/fork.dom"
 check "fork step: the counters are drawn" \
