@@ -13,7 +13,8 @@
 #   shmem object, its PTE not yet made (fork does not copy the page tables
 #   of shared mappings: Q faults the page in when it touches it); after
 #   line 16 (Q stores into it) both map that same frame, mapcount 2.
-#   A file name with < & " ' is shown as text, never as markup.
+#   A file name with < & " ' is shown as text, never as markup; one with a
+#   byte that is not UTF-8 shows it as U+FFFD.
 #   A 100,000-page mapping (the first 10,000 written, page 50,000 read:
 #   the zero page) is drawn as 256 bins of 391 pages, not 100,000 cells,
 #   and its page stays small.
@@ -161,15 +162,19 @@ spawn P
 P: fd = open "<img src=x onerror=alert(1)>&amp;\"q'.txt" rdonly
 P: m = mmap 0 4K read shared fd 0
 P: load m 1
+file "bad\xffname\x01.txt" text="y"
 EOF
 mkdir -p "$work/esc"
 "$mmkit" run --dir "$work/esc" --html "$work/esc.html" "$work/esc.mm" >/dev/null ||
 	bad "mmkit run --html of a script with a strange file name"
-dom "file://$work/esc.html#step=5" "$work/esc.dom" || bad "chromium rendered the strange name"
+dom "file://$work/esc.html#step=6" "$work/esc.dom" || bad "chromium rendered the strange name"
 check "strange name: no console message" no_console "$work/esc.dom.log"
 check "strange name: no element made from it" sh -c "! grep -q '<img' '$work/esc.dom'"
 check "strange name: shown as text, attribute-escaped" \
 	grep -q 'data-path="&lt;img src=x onerror=alert(1)&gt;&amp;amp;&quot;q'"'"'.txt"' "$work/esc.dom"
+
+check "strange name: a control byte and a byte that is not UTF-8: parsed, shown with U+FFFD" \
+	grep -q "data-path=\"bad$(printf '\357\277\275')name" "$work/esc.dom"
 
 # ---- a big address space -------------------------------------------------
 cat >"$work/big.mm" <<'EOF'
