@@ -66,6 +66,7 @@ if [ -x build/mmkit ]; then
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "the view: mmkit run --html pages in headless Chromium" sh tests/view.sh
+	run "the examples' first access is a major fault with readahead" sh tests/examples_cold.sh
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh
 fi
