@@ -16,7 +16,11 @@
  * downgraded or replaced.  A frame mapped by a PTE holds a reference for
  * that PTE, and that reference is dropped only after the PTE is gone and
  * its TLB entry invalidated (tlb_flush_locked, which then bumps
- * mm->tlb_gen with release order).
+ * mm->tlb_gen with release order).  An entry can also go without a flush:
+ * a fill for another page of the same slot replaces it, and the flush of
+ * the old page then finds nothing to clear.  So that fill bumps the
+ * generation too (tlb_fill_locked): whichever way an entry a reader may
+ * hold goes, the generation moves before its frame can be freed.
  *
  * - Stores, fills and page walks run under mm->ptl: while a store holds
  *   the lock and finds an entry, the frame is referenced by a live PTE of
@@ -70,17 +74,23 @@ struct acc {
 };
 
 /*
- * The TLB entry for va allowing the access, filled from the PTE on a miss
- * (the page walk), or NULL when the PTE does not allow it (a fault).
- * Caller holds mm->ptl; va < TASK_SIZE.
+ * Caches pte as the entry of page vpn.  An entry translating another page
+ * (or another frame) that it replaces is an invalidation like any other:
+ * a lock-free reader may have read it and still be copying, and once it is
+ * gone from the TLB that page's PTE can be zapped with nothing left to
+ * flush, its frame freed and reused.  So the generation is bumped after
+ * the store, as tlb_flush_locked does after a clear.  Caller holds mm->ptl.
  */
 static void tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
 {
 	lock_assert_held(&mm->ptl);
 	bool writable = (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY);
-	atomic_store_explicit(&mm->tlb[vpn % TLB_ENTRIES].word,
-			      tlb_word(vpn, pfn_to_virt(mm_pool(mm), pte_pfn(pte)), writable),
-			      memory_order_relaxed);
+	_Atomic uint64_t *slot = &mm->tlb[vpn % TLB_ENTRIES].word;
+	uint64_t old = atomic_load_explicit(slot, memory_order_relaxed);
+	uint64_t w = tlb_word(vpn, pfn_to_virt(mm_pool(mm), pte_pfn(pte)), writable);
+	atomic_store_explicit(slot, w, memory_order_relaxed);
+	if (old && (old | TLB_WRITABLE) != (w | TLB_WRITABLE))
+		tlb_gen_bump(mm);
 }
 
 /*
@@ -107,6 +117,11 @@ static void tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
 	}
 }
 
+/*
+ * The TLB entry for va allowing the access, filled from the PTE on a miss
+ * (the page walk), or NULL when the PTE does not allow it (a fault).
+ * Caller holds mm->ptl; va < TASK_SIZE.
+ */
 static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 {
 	lock_assert_held(&mm->ptl);

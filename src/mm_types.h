@@ -352,8 +352,10 @@ struct mm {
 	bool tlb_lockless;           /* immutable: loads may hit without ptl (no
 	                                reference string is recorded, refs.c) */
 	_Atomic uint64_t tlb_gen;    /* bumped (under ptl, release) after every
-	                                invalidation of a valid entry; lock-free
-	                                loads validate against it (access.c) */
+	                                invalidation of a valid entry, by a
+	                                clear or by a fill that replaces it;
+	                                lock-free loads validate against it
+	                                (access.c) */
 	struct tlb_entry tlb[TLB_ENTRIES];
 	_Atomic uint64_t exec_gen;   /* execs of the image so far: bumped under
 	                                mmap_lock (write) and ptl, before tlb_gen,
