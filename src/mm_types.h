@@ -149,6 +149,10 @@ struct mmk_inode {
 	                               only when idle, else replaced by dup3 onto the
 	                               same number, so valid while a reference is held */
 	int hostfd_acc;             /* under lock: hostfd's O_ACCMODE */
+	int hostfd_rd;              /* under lock, used only under it: a read-only
+	                               descriptor kept beside a write-only hostfd (an
+	                               earlier or later open could read, none could
+	                               open O_RDWR), else -1 (hostfd.c) */
 	bool idle_stamped;          /* under lock: hostfd was closed idle, with */
 	int64_t idle_mtime_ns;      /*   the host file's mtime and size then */
 	uint64_t idle_size;

@@ -180,7 +180,7 @@ static int read_host_until_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pf
 	if (want > PAGE_SIZE)
 		want = PAGE_SIZE;
 	while (got < want) {
-		ssize_t r = pread(in->hostfd, p + got, want - got, (off_t)(pos + got));
+		ssize_t r = pread(hostfd_read_locked(in), p + got, want - got, (off_t)(pos + got));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -573,7 +573,7 @@ static bool write_through_locked(struct mmk_inode *in, uint64_t idx, uint64_t po
 {
 	lock_assert_held(&in->lock);
 	pfn_t pfn;
-	return in->kind == INODE_FILE && in->hostfd_acc == O_WRONLY &&
+	return in->kind == INODE_FILE && hostfd_read_locked(in) < 0 &&
 	       !(poff == 0 && n >= PAGE_SIZE) && (idx << PAGE_SHIFT) < in->size &&
 	       pagecache_lookup_locked(in, idx, &pfn);
 }

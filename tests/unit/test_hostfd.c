@@ -187,6 +187,61 @@ TEST(a_write_only_file_takes_partial_page_writes)
 	AS_NOBODY(write_only_file);
 }
 
+/*
+ * A chmod between two opens that neither covers the other (read-only,
+ * then write-only, or the reverse): each open keeps the access it was
+ * granted, as in Linux.  The read-only open reads pages the cache has not
+ * read yet (no -EBADF), and the write-only one writes (partial pages
+ * too); both reach the host file.  first_ro: the read-only open first.
+ */
+static void read_and_write_only_opens(bool first_ro)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 3 * PS, 'A');
+	chmod_in(&fx, "f", first_ro ? 0444 : 0200);
+	int first = mmk_open(fx.p, "f", first_ro ? MMK_O_RDONLY : MMK_O_WRONLY, 0);
+	CHECK(first >= 0);
+	chmod_in(&fx, "f", first_ro ? 0200 : 0444);
+	CHECK_EQ(mmk_open(fx.p, "f", MMK_O_RDWR, 0), -EACCES);
+	int second = mmk_open(fx.p, "f", first_ro ? MMK_O_WRONLY : MMK_O_RDONLY, 0);
+	CHECK(second >= 0);
+	int ro = first_ro ? first : second, wo = first_ro ? second : first;
+	char c = 0;
+	CHECK_EQ(mmk_pread(fx.p, ro, &c, 1, PS + 5), 1);
+	CHECK_EQ(c, 'A');
+	CHECK_EQ(mmk_pwrite(fx.p, wo, "X", 1, 2 * PS + 2), 1);
+	CHECK_EQ(mmk_pread(fx.p, ro, &c, 1, 2 * PS + 2), 1);
+	CHECK_EQ(c, 'X');
+	CHECK_EQ(mmk_pread(fx.p, ro, &c, 1, 2 * PS + 3), 1);
+	CHECK_EQ(c, 'A');
+	CHECK_EQ(mmk_fsync(fx.p, wo), 0);
+	chmod_in(&fx, "f", 0600);
+	CHECK(host_is(&fx, "f", 2 * PS, "AAXAA"));
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+static void read_only_then_write_only(void)
+{
+	read_and_write_only_opens(true);
+}
+
+static void write_only_then_read_only(void)
+{
+	read_and_write_only_opens(false);
+}
+
+TEST(a_read_only_open_still_reads_after_a_write_only_one)
+{
+	AS_NOBODY(read_only_then_write_only);
+}
+
+TEST(a_write_only_open_then_a_read_only_one_both_work)
+{
+	AS_NOBODY(write_only_then_read_only);
+}
+
 /* Many files created, written and closed under a small RLIMIT_NOFILE: an
  * idle inode gives its host descriptor back, its data intact. */
 TEST(more_files_than_the_descriptor_limit)
