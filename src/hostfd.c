@@ -48,9 +48,12 @@
  *    first (hostfd_revalidate_locked).  Nothing is ever reopened by path
  *    (a rename would make that another file) or by handle
  *    (open_by_handle_at needs CAP_DAC_READ_SEARCH).  Pages written back
- *    before the close were written with pwrite; a later mmk_sync has no
- *    descriptor to fsync them through (they are the host kernel's, as
- *    after any close).
+ *    before the close (by the flusher, reclaim or shedding) were written
+ *    with pwrite and not fsync'ed: closing the descriptor of a file written
+ *    since its last fsync (inode->host_unsynced) sets
+ *    sys->closed_unsynced, and the next mmk_sync then syncs the root's
+ *    host file system (syncfs), as Linux's sync writes back every inode
+ *    and then syncs every file system.
  *  - when the host runs out of descriptors (EMFILE, ENFILE), hostfd_shed
  *    writes back the dirty pages of every unreferenced inode, which then
  *    closes its descriptor, and the failed host open is retried once.
@@ -243,6 +246,9 @@ void hostfd_idle_locked(struct mmk_inode *in)
 	    atomic_load(&in->refcount) != 0)
 		return;
 	struct stat st;
+	if (in->host_unsynced) /* the next mmk_sync syncs the file system */
+		atomic_store(&in->sys->closed_unsynced, true);
+	in->host_unsynced = false;
 	in->idle_stamped = fstat(in->hostfd, &st) == 0;
 	if (in->idle_stamped) {
 		in->idle_mtime_ns = mtime_ns(&st);

@@ -149,6 +149,8 @@ struct mmk_inode {
 	                               only when idle, else replaced by dup3 onto the
 	                               same number, so valid while a reference is held */
 	int hostfd_acc;             /* under lock: hostfd's O_ACCMODE */
+	bool host_unsynced;         /* under lock: the host file was written through
+	                               hostfd (pwrite, ftruncate) since its last fsync */
 	int hostfd_rd;              /* under lock, used only under it: a read-only
 	                               descriptor kept beside a write-only hostfd (an
 	                               earlier or later open could read, none could
@@ -403,6 +405,9 @@ struct mmk_system {
 	mmk_trace_fn trace;          /* set before use; read racily by design */
 	void *trace_arg;
 	atomic_uint_fast64_t tick;   /* logical clock: flusher ages */
+	atomic_bool closed_unsynced; /* an inode closed its host descriptor idle
+	                                with writes not fsync'ed since the last
+	                                mmk_sync, which syncs the fs (hostfd.c) */
 	struct flusher *flusher;     /* background writeback (pagecache.c); may be NULL */
 	struct slab vma_slab;        /* struct vma objects */
 	/* Memory pressure (docs/RECLAIM.md); each pointer immutable after create. */

@@ -606,6 +606,7 @@ static int64_t perform_write_locked(struct mmk_inode *in, const uint8_t *src, ui
 		uint64_t n = PAGE_SIZE - poff < len - done ? PAGE_SIZE - poff : len - done;
 		pfn_t pfn;
 		if (write_through_locked(in, idx, poff, n)) {
+			in->host_unsynced = true;
 			err = host_pwrite_full(in->hostfd, src + done, n, pos);
 			if (err)
 				break;
@@ -734,6 +735,7 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 	if (size > in->max_bytes)
 		return -EFBIG; /* inode_newsize_ok() */
 	mmk_mutex_lock(&in->lock);
+	in->host_unsynced |= in->kind == INODE_FILE;
 	if (in->kind == INODE_FILE && ftruncate(in->hostfd, (off_t)size) < 0) {
 		int err = -errno;
 		mmk_mutex_unlock(&in->lock);
@@ -777,6 +779,7 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 		uint64_t end = last << PAGE_SHIFT;
 		if (end > in->size)
 			end = in->size;
+		in->host_unsynced |= in->kind == INODE_FILE && first << PAGE_SHIFT < end;
 		for (uint64_t pos = first << PAGE_SHIFT;
 		     in->kind == INODE_FILE && pos < end && !err; pos += PAGE_SIZE)
 			err = host_pwrite_full(in->hostfd, zeros,
