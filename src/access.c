@@ -123,7 +123,7 @@ static bool tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
 /*
  * The TLB entry for va allowing the access, filled from the PTE on a miss
  * (the page walk), or NULL when the PTE does not allow it (a fault).
- * Caller holds mm->ptl; va < TASK_SIZE.
+ * Caller holds mm->ptl; va < TASK_SIZE (mm->task_size).
  */
 static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 {
@@ -319,7 +319,7 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 		       uint64_t off, struct mmk_siginfo *si, uint64_t exec_gen)
 {
 	for (unsigned tries = 0;; tries++) {
-		if (va >= TASK_SIZE) {
+		if (va >= mm->task_size) {
 			/* x86-64: an address outside both canonical halves
 			 * raises #GP, which Linux reports as SIGSEGV with
 			 * SI_KERNEL and no address; the top half page-faults. */

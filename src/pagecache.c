@@ -677,8 +677,9 @@ void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t l
 		uint64_t e = last < vlast ? last : vlast;
 		if (s >= e)
 			continue;
+		struct zap_details d = {.even_cows = even_cows};
 		zap_pte_range(v->mm, vma_start(v) + ((s - vfirst) << PAGE_SHIFT),
-			      vma_start(v) + ((e - vfirst) << PAGE_SHIFT), even_cows);
+			      vma_start(v) + ((e - vfirst) << PAGE_SHIFT), &d);
 	}
 }
 
@@ -735,8 +736,8 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 	if (size > in->max_bytes)
 		return -EFBIG; /* inode_newsize_ok() */
 	mmk_mutex_lock(&in->lock);
-	in->host_unsynced |= in->kind == INODE_FILE;
-	if (in->kind == INODE_FILE && ftruncate(in->hostfd, (off_t)size) < 0) {
+	in->host_unsynced |= in->kind == INODE_FILE && !in->host_nowrite;
+	if (in->kind == INODE_FILE && !in->host_nowrite && ftruncate(in->hostfd, (off_t)size) < 0) {
 		int err = -errno;
 		mmk_mutex_unlock(&in->lock);
 		return err;
@@ -779,9 +780,11 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 		uint64_t end = last << PAGE_SHIFT;
 		if (end > in->size)
 			end = in->size;
-		in->host_unsynced |= in->kind == INODE_FILE && first << PAGE_SHIFT < end;
+		in->host_unsynced |=
+		    in->kind == INODE_FILE && !in->host_nowrite && first << PAGE_SHIFT < end;
 		for (uint64_t pos = first << PAGE_SHIFT;
-		     in->kind == INODE_FILE && pos < end && !err; pos += PAGE_SIZE)
+		     in->kind == INODE_FILE && !in->host_nowrite && pos < end && !err;
+		     pos += PAGE_SIZE)
 			err = host_pwrite_full(in->hostfd, zeros,
 					       end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
 	}

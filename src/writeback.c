@@ -160,8 +160,11 @@ int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 		}
 	}
 	MMK_BUG_ON(in->hostfd < 0); /* a dirty page implies a descriptor (hostfd.c) */
-	in->host_unsynced |= len != 0;
-	int err = len ? host_pwrite_full(in->hostfd, p, len, pos) : 0;
+	/* A file mmk_fd_install_host gave is never written: its page counts
+	 * as written back (mmkit.h). */
+	bool write = len && !in->host_nowrite;
+	in->host_unsynced |= write;
+	int err = write ? host_pwrite_full(in->hostfd, p, len, pos) : 0;
 	if (err) {
 		page_set(pg, PG_dirty);
 		dirty_account_locked(in, +1);

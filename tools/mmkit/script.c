@@ -24,13 +24,15 @@
  *     makes the tool hold in memory is bounded by its caps, not by its
  *     numbers.
  *
- * This file depends on nothing but libc and the two contract headers, so the
- * unit test and the fuzz harness compile it on its own.
+ * This file depends on nothing but libc, the two contract headers and the
+ * library's advice table (mmk_madvise_nth/_name, src/madvise_advice.c), so
+ * the unit test and the fuzz harness compile it on its own.
  */
 #include "script.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,19 +113,6 @@ static const struct word mcl_words[] = {
 static const struct word mlock_words[] = {
 	{"onfault", MMK_MLOCK_ONFAULT},
 };
-static const struct word advice_words[] = {
-	{"normal", MMK_MADV_NORMAL},       {"random", MMK_MADV_RANDOM},
-	{"sequential", MMK_MADV_SEQUENTIAL}, {"willneed", MMK_MADV_WILLNEED},
-	{"dontneed", MMK_MADV_DONTNEED},   {"free", MMK_MADV_FREE},
-	{"remove", MMK_MADV_REMOVE},       {"dontfork", MMK_MADV_DONTFORK},
-	{"dofork", MMK_MADV_DOFORK},       {"wipeonfork", MMK_MADV_WIPEONFORK},
-	{"keeponfork", MMK_MADV_KEEPONFORK}, {"mergeable", MMK_MADV_MERGEABLE},
-	{"unmergeable", MMK_MADV_UNMERGEABLE}, {"hugepage", MMK_MADV_HUGEPAGE},
-	{"nohugepage", MMK_MADV_NOHUGEPAGE}, {"dontdump", MMK_MADV_DONTDUMP},
-	{"dodump", MMK_MADV_DODUMP},       {"cold", MMK_MADV_COLD},
-	{"pageout", MMK_MADV_PAGEOUT},     {"populate_read", MMK_MADV_POPULATE_READ},
-	{"populate_write", MMK_MADV_POPULATE_WRITE},
-};
 static const struct word access_words[] = {
 	{"read", 0},
 	{"write", 1},
@@ -136,7 +125,30 @@ static const struct wordset ws_msync = WORDSET("msync flag", "MS_", msync_words,
 static const struct wordset ws_open = WORDSET("open flag", "O_", open_words, 1);
 static const struct wordset ws_mcl = WORDSET("mlockall flag", "MCL_", mcl_words, 1);
 static const struct wordset ws_mlock = WORDSET("mlock flag", "MLOCK_", mlock_words, 1);
-static const struct wordset ws_advice = WORDSET("madvise advice", "MADV_", advice_words, 0);
+
+/* The advice words are the library's advice table (mmk_madvise_nth and
+ * mmk_madvise_name), so a new advice needs no change here. */
+#define ADVICE_WORDS_MAX 64
+static struct word advice_words[ADVICE_WORDS_MAX];
+static struct wordset ws_advice = {"madvise advice", "MADV_", advice_words, 0, 0};
+static pthread_once_t advice_once = PTHREAD_ONCE_INIT;
+
+static void advice_words_fill(void)
+{
+	int n = 0, a;
+	while (n < ADVICE_WORDS_MAX && (a = mmk_madvise_nth((unsigned)n)) >= 0) {
+		advice_words[n].name = mmk_madvise_name(a);
+		advice_words[n].value = (uint64_t)a;
+		n++;
+	}
+	ws_advice.n = n;
+}
+
+static const struct wordset *advice_wordset(void)
+{
+	pthread_once(&advice_once, advice_words_fill);
+	return &ws_advice;
+}
 static const struct wordset ws_access = WORDSET("access", "", access_words, 0);
 
 /* ---- Operations --------------------------------------------------------- */
@@ -151,6 +163,7 @@ static const struct wordset ws_access = WORDSET("access", "", access_words, 0);
  *   S  string                                -> data
  *   P  path: "quoted" or a bare word         -> path
  *   N  string without NULs                   -> path
+ *   A  the rest of the line: paths           -> data, each NUL-terminated
  *   [  the arguments after this are optional (each may stop the list)
  * Omitted optional a[i] take dflt[i].
  */
@@ -209,7 +222,7 @@ static const struct op_spec op_specs[] = {
 	{"faults", BK_FAULTS, "", "faults", 0, {0}},
 	{"pagemap", BK_PAGEMAP, "ee", "pagemap ADDR NPAGES", 0, {0}},
 	/* lifecycle */
-	{"exec", BK_EXEC, "", "exec", 0, {0}},
+	{"exec", BK_EXEC, "[PA", "exec [PATH [ARGS...]]", 0, {0}},
 	{"exit", BK_EXIT, "", "exit", 0, {0}},
 };
 #define N_OPS ((int)(sizeof(op_specs) / sizeof(op_specs[0])))
@@ -709,6 +722,35 @@ static int lex_path(struct cur *c, char **out)
 	return 0;
 }
 
+/* The paths up to the end of the line, each NUL-terminated, one after the
+ * other in *out (exec's ARGS); none is an empty list. */
+static int lex_path_list(struct cur *c, unsigned char **out, size_t *outlen)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	while (!at_end(c)) {
+		char *one;
+		if (lex_path(c, &one) < 0) {
+			free(buf);
+			return -1;
+		}
+		size_t n = strlen(one) + 1;
+		unsigned char *nb = realloc(buf, len + n);
+		if (!nb) {
+			free(one);
+			free(buf);
+			return fail(c, c->pos, "out of memory");
+		}
+		memcpy(nb + len, one, n);
+		free(one);
+		buf = nb;
+		len += n;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
 /* ---- Expressions -------------------------------------------------------- */
 
 /* A character constant 'c' (with the string escapes) as a number. */
@@ -886,7 +928,7 @@ static const struct wordset *sig_wordset(char k)
 	case 'o': return &ws_open;
 	case 'l': return &ws_mcl;
 	case 'k': return &ws_mlock;
-	case 'a': return &ws_advice;
+	case 'a': return advice_wordset();
 	case 't': return &ws_access;
 	default: return NULL;
 	}
@@ -960,6 +1002,8 @@ static int parse_args(struct cur *c, const struct op_spec *o, struct stmt *st)
 			r = parse_byte(c, &st->arg[ai++]);
 		else if (*k == 'P')
 			r = lex_path(c, &st->path);
+		else if (*k == 'A')
+			r = lex_path_list(c, &st->data, &st->datalen);
 		else if (*k == 'N')
 			r = ch(c) == '"' ? lex_cstring(c, "VMA name", &st->path)
 					 : fail(c, c->pos, "expected a \"quoted\" name");
@@ -972,7 +1016,7 @@ static int parse_args(struct cur *c, const struct op_spec *o, struct stmt *st)
 		argno++;
 	}
 	for (const char *k = o->sig; *k; k++)
-		if (*k != '[' && *k != 'S' && *k != 'P' && *k != 'N')
+		if (*k != '[' && *k != 'S' && *k != 'P' && *k != 'N' && *k != 'A')
 			st->nargs++;
 	if (!at_end(c))
 		return fail(c, c->pos, "too many arguments (usage: %s)", o->usage);
