@@ -352,9 +352,10 @@ int mmk_system_destroy(mmk_system *sys);
  * with internal locks held: the callback must not call back into mmkit. */
 void mmk_system_set_trace(mmk_system *sys, mmk_trace_fn fn, void *arg);
 
-/* Writes every dirty page of every file back and fsyncs every file in use
- * (sync(2); a file nobody has open or mapped was written with pwrite
- * before mmkit closed its host descriptor).  Returns 0 or -errno. */
+/* Writes every dirty page of every file back and fsyncs every file in use;
+ * if a file nobody has open or mapped any more was written since its last
+ * fsync (mmkit closed its host descriptor), syncs the root's host file
+ * system too, as sync(2) syncs every file system.  Returns 0 or -errno. */
 int mmk_sync(mmk_system *sys);
 
 /* Checks every invariant of the system (address spaces, page tables,

@@ -16,7 +16,12 @@
  * downgraded or replaced.  A frame mapped by a PTE holds a reference for
  * that PTE, and that reference is dropped only after the PTE is gone and
  * its TLB entry invalidated (tlb_flush_locked, which then bumps
- * mm->tlb_gen with release order).
+ * mm->tlb_gen with release order).  An entry can also go without a flush:
+ * a fill for another page of the same slot replaces it, and the flush of
+ * the old page then finds nothing to clear.  So a walk whose fills replace
+ * entries bumps the generation too (tlb_lookup_locked): whichever way an
+ * entry a reader may hold goes, the generation moves before its frame can
+ * be freed.
  *
  * - Stores, fills and page walks run under mm->ptl: while a store holds
  *   the lock and finds an entry, the frame is referenced by a live PTE of
@@ -70,17 +75,23 @@ struct acc {
 };
 
 /*
- * The TLB entry for va allowing the access, filled from the PTE on a miss
- * (the page walk), or NULL when the PTE does not allow it (a fault).
- * Caller holds mm->ptl; va < TASK_SIZE (mm->task_size).
+ * Caches pte as the entry of page vpn.  Returns whether it replaced an
+ * entry translating another page (or another frame): that is an
+ * invalidation like any other, since a lock-free reader may have read the
+ * old entry and still be copying, and once it is gone from the TLB that
+ * page's PTE can be zapped with nothing left to flush, its frame freed and
+ * reused.  The walk then bumps the generation (tlb_lookup_locked), before
+ * it releases mm->ptl, which any such zap needs.  Caller holds mm->ptl.
  */
-static void tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
+static bool tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
 {
 	lock_assert_held(&mm->ptl);
 	bool writable = (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY);
-	atomic_store_explicit(&mm->tlb[vpn % TLB_ENTRIES].word,
-			      tlb_word(vpn, pfn_to_virt(mm_pool(mm), pte_pfn(pte)), writable),
-			      memory_order_relaxed);
+	_Atomic uint64_t *slot = &mm->tlb[vpn % TLB_ENTRIES].word;
+	uint64_t old = atomic_load_explicit(slot, memory_order_relaxed);
+	uint64_t w = tlb_word(vpn, pfn_to_virt(mm_pool(mm), pte_pfn(pte)), writable);
+	atomic_store_explicit(slot, w, memory_order_relaxed);
+	return old && (old | TLB_WRITABLE) != (w | TLB_WRITABLE);
 }
 
 /*
@@ -94,19 +105,26 @@ static void tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
 #define TLB_FILL_AROUND 8
 _Static_assert(PT_ENTRIES % TLB_FILL_AROUND == 0, "a group stays in one PTE table");
 
-static void tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
+static bool tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
 {
 	lock_assert_held(&mm->ptl);
 	uint64_t first = vpn & ~(uint64_t)(TLB_FILL_AROUND - 1);
 	pte_t *group = ptep - (vpn - first);
+	bool replaced = false;
 	for (uint64_t i = 0; i < TLB_FILL_AROUND; i++) {
 		pte_t pte = group[i];
 		if (first + i != vpn && pte_present(pte) &&
 		    (pte & (PTE_USER | PTE_ACCESSED)) == (PTE_USER | PTE_ACCESSED))
-			tlb_fill_locked(mm, first + i, pte);
+			replaced |= tlb_fill_locked(mm, first + i, pte);
 	}
+	return replaced;
 }
 
+/*
+ * The TLB entry for va allowing the access, filled from the PTE on a miss
+ * (the page walk), or NULL when the PTE does not allow it (a fault).
+ * Caller holds mm->ptl; va < TASK_SIZE (mm->task_size).
+ */
 static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 {
 	lock_assert_held(&mm->ptl);
@@ -124,8 +142,9 @@ static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 	pte_t npte = pte | PTE_ACCESSED | (write ? PTE_DIRTY : 0);
 	if (npte != pte)
 		*ptep = npte;
-	tlb_fill_locked(mm, vpn, npte);
-	tlb_fill_around_locked(mm, vpn, ptep);
+	bool replaced = tlb_fill_locked(mm, vpn, npte);
+	if (tlb_fill_around_locked(mm, vpn, ptep) || replaced)
+		tlb_gen_bump(mm); /* once for the walk: entries others may hold went */
 	return pfn_to_virt(mm_pool(mm), pte_pfn(npte));
 }
 

@@ -73,6 +73,7 @@ static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kin
 	in->sys = sys;
 	in->kind = kind;
 	in->hostfd = -1;
+	in->hostfd_rd = -1;
 	in->max_bytes = MAX_LFS_FILESIZE;
 	atomic_init(&in->refcount, 1);
 	mmk_mutex_init(&in->lock, LOCK_INODE);
@@ -91,6 +92,8 @@ static void inode_free(struct mmk_inode *in)
 	mmk_mutex_destroy(&in->lock);
 	if (in->hostfd >= 0)
 		close(in->hostfd);
+	if (in->hostfd_rd >= 0)
+		close(in->hostfd_rd);
 	free(in->path);
 	free(in);
 }
@@ -1319,6 +1322,27 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 	return ret < 0 ? ret : (int64_t)done;
 }
 
+/*
+ * sync_filesystems(): syncs the host file system of the root, where files
+ * whose descriptors were closed idle had pages written back without an
+ * fsync (hostfd.c).  Where the root cannot be opened for reading, the
+ * host's sync() does it.  0 or -errno of syncfs.
+ */
+static int sync_root_fs(struct mmk_system *sys)
+{
+	int d = openat(sys->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0) {
+		sync();
+		return 0;
+	}
+	int err = syncfs(d) < 0 ? -errno : 0;
+	close(d);
+	return err;
+}
+
+/* ksys_sync(): every inode written back (and fsync'ed while it has a
+ * descriptor), then the file system synced if an inode closed a writable
+ * descriptor since the last sync. */
 int mmk_sync(mmk_system *sys)
 {
 	if (!sys)
@@ -1326,13 +1350,22 @@ int mmk_sync(mmk_system *sys)
 	int err = 0;
 	size_t n;
 	struct mmk_inode **v = inodes_snapshot(sys, &n);
-	if (!v)
-		return n ? -ENOMEM : 0;
+	if (!v && n)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		int e = pagecache_writeback(v[i], 0, UINT64_MAX, true);
 		if (e && !err)
 			err = e;
 	}
-	inodes_release(v, n);
+	if (v)
+		inodes_release(v, n);
+	/* After the pass: each inode either had its descriptor when the pass
+	 * came to it (the snapshot's reference kept it open: fsync'ed), or
+	 * had closed it before, which set the flag read here. */
+	if (atomic_exchange(&sys->closed_unsynced, false)) {
+		int e = sync_root_fs(sys);
+		if (e && !err)
+			err = e;
+	}
 	return err;
 }

@@ -155,6 +155,10 @@ void update_hiwater_rss_locked(struct mm *mm);
  * reference (the frame is freed when unreferenced); flushes its TLB entry.
  * Caller holds mm->ptl. */
 void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep);
+/* Publishes an invalidation of a valid TLB entry (a clear, or a fill that
+ * replaces another page's translation): memory.c's tlb_gen rule.  Caller
+ * holds mm->ptl and has written the entry. */
+void tlb_gen_bump(struct mm *mm);
 /* Drops the TLB entries of [start, end) (any change that removes or
  * downgrades a PTE).  Caller holds mm->ptl. */
 void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end);
