@@ -1,0 +1,787 @@
+/*
+ * shadow_calls.c - the system calls `mmkit shadow` mirrors: one row per
+ * x86-64 call number in calls[], one function per call, named after it
+ * (as QEMU linux-user's and gVisor's syscall tables are organized).
+ *
+ * A row says how the call is handled once the host has made it:
+ *   - mirror: the same call on the task's mmk_proc, with the same
+ *     arguments; both results must agree;
+ *   - refuse: the call changes the address space in a way mmkit does not
+ *     model (System V shm, userfaultfd, mseal, mbind...).  When it
+ *     succeeds on the host, the run stops: the program cannot be followed.
+ *     A failed one changed nothing and is let through.
+ * fork/vfork/clone and execve are mirrored at their ptrace events
+ * (shadow.c); their rows keep them serialized per space.
+ *
+ * Files.  shadow does not replay the program's opens: the open file
+ * description behind an fd is what an mmap reads, so at each file mmap it
+ * opens the program's own description (/proc/TID/fd/N, a magic link to
+ * the very file, even unlinked) with that description's access mode from
+ * /proc/TID/fdinfo/N, installs it in the mmk_proc for the call and closes
+ * it after.  So every way the program got the fd (open, dup, fcntl, pipe,
+ * SCM_RIGHTS, inheritance across fork and exec) is followed alike, no
+ * side effect of the program's open (O_CREAT, O_TRUNC) is repeated, and
+ * an fd closed by the program can never be mapped in mmkit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "shadow.h"
+
+#define NR_MAX 470
+#define MMFD_INVALID 1000000 /* an fd no mmk_proc has: -EBADF */
+
+enum row_kind { ROW_NONE, ROW_MIRROR, ROW_EVENT, ROW_REFUSE };
+
+struct row {
+	const char *name;
+	enum row_kind kind;
+	/* ROW_MIRROR: mirrors t's call into mmkit, returns mmkit's result;
+	 * sets *stop after reporting when the run must stop. */
+	int64_t (*mirror)(struct shadow *sh, struct sh_task *t, int64_t host, int *stop);
+	const char *why; /* ROW_REFUSE: what mmkit does not model */
+};
+
+/* ---- Files ---------------------------------------------------------------- */
+
+/* The open flags of the program's fd N (fdinfo's "flags:", octal), or
+ * -errno. */
+static int64_t fd_flags(pid_t tid, int fd)
+{
+	char path[64], line[128];
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
+	FILE *f = fopen(path, "r");
+	int64_t flags = -ENOENT;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "flags:", 6) == 0)
+			flags = (int64_t)strtoul(line + 6, NULL, 8);
+	fclose(f);
+	return flags;
+}
+
+/* What an mmap of the program's fd needs on the mmkit side. */
+struct mmap_fd {
+	int mmfd;        /* the fd to pass to mmk_mmap (MMFD_INVALID: -EBADF) */
+	bool opened;     /* mmfd must be closed after the call */
+	bool dev_zero;   /* /dev/zero: the mapping is anonymous */
+	bool unfollowed; /* a file mmkit cannot map: see why */
+	char why[300];
+};
+
+/*
+ * Gives the mmk_proc an fd on the open file behind the program's fd (see
+ * the header comment).  An fd the program does not have, or an O_PATH
+ * one, becomes MMFD_INVALID, so mmkit answers -EBADF as the host did.
+ */
+static void mmap_fd_resolve(struct shadow *sh, struct sh_task *t, int fd, struct mmap_fd *m)
+{
+	char path[64], target[256];
+	struct stat st;
+	memset(m, 0, sizeof(*m));
+	m->mmfd = MMFD_INVALID;
+	int64_t flags = fd < 0 ? -EBADF : fd_flags(t->tid, fd);
+	if (flags < 0 || (flags & O_PATH))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)t->tid, fd);
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = 0;
+	if (stat(path, &st) != 0)
+		return;
+	if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 5) {
+		m->dev_zero = true;
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		m->unfollowed = true;
+		snprintf(m->why, sizeof(m->why), "fd %d is %s, not a regular file", fd, target);
+		return;
+	}
+	int acc = (int)(flags & O_ACCMODE);
+	int hfd = open(path, acc | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (hfd < 0) {
+		m->unfollowed = true;
+		snprintf(m->why, sizeof(m->why), "cannot open the program's fd %d (%s): %s", fd,
+			 target, strerror(errno));
+		return;
+	}
+	int r = mmk_fd_install_host(t->sp->p, hfd, (int)(flags & (O_ACCMODE | O_APPEND)));
+	close(hfd);
+	if (r < 0) {
+		m->unfollowed = true;
+		snprintf(m->why, sizeof(m->why), "mmkit cannot install fd %d (%s): %s", fd, target,
+			 strerror(-r));
+		return;
+	}
+	m->mmfd = r;
+	m->opened = true;
+}
+
+/* ---- Mirrors ------------------------------------------------------------------ */
+
+#define A(i) (t->call.args[i])
+
+static int64_t mirror_mmap(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	int flags = (int)A(3);
+	struct mmap_fd m = {.mmfd = -1};
+	if (!(flags & MMK_MAP_ANONYMOUS)) {
+		mmap_fd_resolve(sh, t, (int)A(4), &m);
+		if (m.unfollowed) {
+			if (host < 0) /* nothing happened on the host either */
+				return host;
+			sh_cannot_follow(sh, t, "mmap of a file mmkit cannot map: %s", m.why);
+			*stop = 1;
+			return host;
+		}
+		if (m.dev_zero) {
+			/* mmap_zero(): private is anonymous memory, shared is
+			 * shmem_zero_setup()'s, as MAP_SHARED|MAP_ANONYMOUS. */
+			flags |= MMK_MAP_ANONYMOUS;
+			m.mmfd = -1;
+		}
+	}
+	int64_t r = mmk_mmap(t->sp->p, A(0), A(1), (int)A(2), flags, m.mmfd, (int64_t)A(5));
+	if (m.opened)
+		mmk_close(t->sp->p, m.mmfd);
+	return r;
+}
+
+static int64_t mirror_munmap(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	return mmk_munmap(t->sp->p, A(0), A(1));
+}
+
+static int64_t mirror_mprotect(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	return mmk_mprotect(t->sp->p, A(0), A(1), (int)A(2));
+}
+
+static int64_t mirror_pkey_mprotect(struct shadow *sh, struct sh_task *t, int64_t host,
+				    int *stop)
+{
+	if ((int)A(3) != -1 && host >= 0) {
+		sh_cannot_follow(sh, t, "pkey_mprotect with key %d: mmkit has no protection keys",
+				 (int)A(3));
+		*stop = 1;
+		return host;
+	}
+	return mmk_mprotect(t->sp->p, A(0), A(1), (int)A(2));
+}
+
+static int64_t mirror_brk(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	return (int64_t)mmk_brk(t->sp->p, A(0));
+}
+
+static int64_t mirror_mremap(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	return mmk_mremap(t->sp->p, A(0), A(1), A(2), (int)A(3), A(4));
+}
+
+static int64_t mirror_msync(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	return mmk_msync(t->sp->p, A(0), A(1), (int)A(2));
+}
+
+/* Whether [addr, addr+len) meets a shared file mapping in mmkit's maps. */
+static bool range_has_shared_file(mmk_proc *p, uint64_t addr, uint64_t len)
+{
+	int64_t n = mmk_proc_maps(p, NULL, 0);
+	if (n < 0)
+		return false;
+	char *buf = malloc((size_t)n + 1);
+	if (!buf)
+		return true;
+	mmk_proc_maps(p, buf, (uint64_t)n + 1);
+	bool hit = false;
+	for (char *l = buf; *l && !hit;) {
+		unsigned long lo, hi, ino;
+		char perms[5];
+		if (sscanf(l, "%lx-%lx %4s %*x %*x:%*x %lu", &lo, &hi, perms, &ino) == 4)
+			hit = lo < addr + len && hi > addr && perms[3] == 's' && ino != 0 &&
+			      !strstr(l, "/dev/zero (deleted)");
+		char *e = strchr(l, '\n');
+		if (!e)
+			break;
+		l = e + 1;
+	}
+	free(buf);
+	return hit;
+}
+
+static int64_t mirror_madvise(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	int advice = (int)A(2);
+	if ((advice == MMK_MADV_REMOVE || advice == MMK_MADV_POPULATE_WRITE) && host >= 0 &&
+	    range_has_shared_file(t->sp->p, A(0), A(1))) {
+		/* mmkit would punch or dirty the host file itself, and shadow
+		 * never writes a host file. */
+		sh_cannot_follow(sh, t, "madvise(%s) of a shared file mapping would write the "
+					"host file through mmkit",
+				 advice == MMK_MADV_REMOVE ? "MADV_REMOVE" : "MADV_POPULATE_WRITE");
+		*stop = 1;
+		return host;
+	}
+	if ((advice == 102 || advice == 103) && host >= 0) {
+		sh_cannot_follow(sh, t, "madvise(MADV_GUARD_%s): mmkit does not model guard "
+					"regions (docs/DIFFERENCES.md)",
+				 advice == 102 ? "INSTALL" : "REMOVE");
+		*stop = 1;
+		return host;
+	}
+	return mmk_madvise(t->sp->p, A(0), A(1), advice);
+}
+
+static int64_t mirror_mlock(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	return mmk_mlock(t->sp->p, A(0), A(1));
+}
+
+static int64_t mirror_munlock(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	return mmk_munlock(t->sp->p, A(0), A(1));
+}
+
+static int64_t mirror_mlockall(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	return mmk_mlockall(t->sp->p, (int)A(0));
+}
+
+static int64_t mirror_munlockall(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	return mmk_munlockall(t->sp->p);
+}
+
+static int64_t mirror_mlock2(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	return mmk_mlock2(t->sp->p, A(0), A(1), (int)A(2));
+}
+
+#define PR_SET_MM_ 35
+#define PR_SET_THP_DISABLE_ 41
+#define PR_SET_MDWE_ 65
+#define PR_SET_VMA_ 0x53564d41
+#define PR_SET_VMA_ANON_NAME_ 0
+
+/* Only PR_SET_VMA is a memory call shadow mirrors; prctls that change
+ * what later calls do are refused when they succeed; the rest are not
+ * memory management (mirror_prctl reports them as not mirrored). */
+static int64_t mirror_prctl(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	int opt = (int)A(0);
+	if (opt == PR_SET_VMA_ && A(1) == PR_SET_VMA_ANON_NAME_) {
+		char name[256];
+		if (A(4) == 0)
+			return mmk_set_anon_name(t->sp->p, A(2), A(3), NULL);
+		int err = sh_peek_string(t->tid, A(4), name, sizeof(name));
+		if (err == -ENAMETOOLONG || err == -EFAULT) {
+			/* The host read the same bytes: as Linux, mmkit sees a name
+			 * too long (> 80) or unreadable. */
+			if (host >= 0) {
+				sh_cannot_follow(sh, t, "PR_SET_VMA_ANON_NAME with a name shadow "
+							"cannot read");
+				*stop = 1;
+			}
+			return host;
+		}
+		return mmk_set_anon_name(t->sp->p, A(2), A(3), name);
+	}
+	if (host >= 0 && (opt == PR_SET_MM_ || opt == PR_SET_MDWE_ ||
+			  (opt == PR_SET_THP_DISABLE_ && A(1) == 0))) {
+		sh_cannot_follow(sh, t, "prctl(%s): mmkit cannot change this",
+				 opt == PR_SET_MM_ ? "PR_SET_MM"
+				 : opt == PR_SET_MDWE_
+				     ? "PR_SET_MDWE"
+				     : "PR_SET_THP_DISABLE, 0) turns THP back on (shadow runs "
+				       "with THP off");
+		*stop = 1;
+		return host;
+	}
+	*stop = -1; /* not a memory call */
+	return host;
+}
+
+#define PER_MEM_BITS (0x0400000 | 0x0200000 | 0x0800000 | 0x8000000 | 0x0100000)
+#define ADDR_NO_RANDOMIZE_ 0x0040000
+
+static int64_t mirror_personality(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	unsigned pers = (unsigned)A(0);
+	*stop = -1;
+	if (pers == 0xffffffffu || host < 0)
+		return host;
+	if ((pers & PER_MEM_BITS) || !(pers & ADDR_NO_RANDOMIZE_)) {
+		sh_cannot_follow(sh, t, "personality(%#x) changes the memory layout of the "
+					"next exec (READ_IMPLIES_EXEC, ADDR_COMPAT_LAYOUT, "
+					"ADDR_LIMIT_*, MMAP_PAGE_ZERO or ASLR back on)",
+				 pers);
+		*stop = 1;
+	}
+	return host;
+}
+
+#define RLIMIT_DATA_ 2
+#define RLIMIT_STACK_ 3
+#define RLIMIT_MEMLOCK_ 8
+#define RLIMIT_AS_ 9
+
+/* A resource limit the program set: RLIMIT_STACK only matters to its next
+ * exec (mmap_base, the stack's room), so it is remembered and checked
+ * there; the others decide later calls' results, which mmkit takes from
+ * its system-wide setting, so a change is refused. */
+static void limit_set(struct shadow *sh, struct sh_task *t, int res, uint64_t soft, int *stop)
+{
+	uint64_t want;
+	switch (res) {
+	case RLIMIT_STACK_:
+		for (size_t i = 0; i < sh->ntasks; i++)
+			if (sh->tasks[i]->tgid == t->tgid)
+				sh->tasks[i]->stack_rlimit = soft;
+		return;
+	case RLIMIT_DATA_: want = sh->cfg_data_rlimit; break;
+	case RLIMIT_AS_: want = sh->cfg_as_rlimit; break;
+	case RLIMIT_MEMLOCK_: want = sh->cfg_memlock_rlimit; break;
+	default: return;
+	}
+	if (soft != want) {
+		sh_cannot_follow(sh, t, "setrlimit(%s) to %#" PRIx64 ": mmkit's limit is one "
+					"setting of the system (%#" PRIx64 ")",
+				 res == RLIMIT_DATA_ ? "RLIMIT_DATA"
+				 : res == RLIMIT_AS_ ? "RLIMIT_AS"
+						     : "RLIMIT_MEMLOCK",
+				 soft, want);
+		*stop = 1;
+	}
+}
+
+static int64_t mirror_setrlimit(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	uint64_t lim[2];
+	*stop = -1;
+	if (host < 0 || sh_peek(t->tid, A(1), lim, sizeof(lim)) != 0)
+		return host;
+	limit_set(sh, t, (int)A(0), lim[0], stop);
+	return host;
+}
+
+static int64_t mirror_prlimit64(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	uint64_t lim[2];
+	*stop = -1;
+	if (host < 0 || A(2) == 0 || sh_peek(t->tid, A(2), lim, sizeof(lim)) != 0)
+		return host;
+	pid_t pid = (pid_t)A(0);
+	struct sh_task *target = t;
+	if (pid != 0 && pid != t->tgid) {
+		target = NULL;
+		for (size_t i = 0; i < sh->ntasks; i++)
+			if (sh->tasks[i]->tgid == pid)
+				target = sh->tasks[i];
+		if (!target) /* a process shadow does not follow */
+			return host;
+	}
+	limit_set(sh, target, (int)A(1), lim[0], stop);
+	return host;
+}
+
+#define ARCH_MAP_VDSO_X32_ 0x2001
+#define ARCH_MAP_VDSO_64_ 0x2003
+#define ARCH_SHSTK_ENABLE_ 0x5001
+
+static int64_t mirror_arch_prctl(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
+{
+	int code = (int)A(0);
+	*stop = -1;
+	if (host >= 0 && ((code >= ARCH_MAP_VDSO_X32_ && code <= ARCH_MAP_VDSO_64_) ||
+			  code == ARCH_SHSTK_ENABLE_)) {
+		sh_cannot_follow(sh, t, "arch_prctl(%#x) maps %s", code,
+				 code == ARCH_SHSTK_ENABLE_ ? "a shadow stack" : "a vdso");
+		*stop = 1;
+	}
+	return host;
+}
+
+#undef A
+
+/* ---- The table -------------------------------------------------------------- */
+
+#define M(nr, n) [nr] = {#n, ROW_MIRROR, mirror_##n, NULL}
+#define E(nr, n) [nr] = {#n, ROW_EVENT, NULL, NULL}
+#define R(nr, n, w) [nr] = {#n, ROW_REFUSE, NULL, w}
+
+static const struct row calls[NR_MAX] = {
+    M(9, mmap),
+    M(10, mprotect),
+    M(11, munmap),
+    M(12, brk),
+    M(25, mremap),
+    M(26, msync),
+    M(28, madvise),
+    R(30, shmat, "System V shared memory"),
+    E(56, clone),
+    E(57, fork),
+    E(58, vfork),
+    E(59, execve),
+    R(67, shmdt, "System V shared memory"),
+    M(135, personality),
+    M(149, mlock),
+    M(150, munlock),
+    M(151, mlockall),
+    M(152, munlockall),
+    M(157, prctl),
+    M(158, arch_prctl),
+    M(160, setrlimit),
+    R(216, remap_file_pages, "nonlinear file mappings"),
+    R(237, mbind, "NUMA memory policies (they split VMAs)"),
+    M(302, prlimit64),
+    E(322, execveat),
+    R(323, userfaultfd, "userfaultfd"),
+    M(325, mlock2),
+    M(329, pkey_mprotect),
+    E(435, clone3),
+    R(440, process_madvise, "madvise of another process"),
+    R(447, memfd_secret, "secret memory"),
+    R(453, map_shadow_stack, "shadow stacks"),
+    R(462, mseal, "sealed mappings (mseal)"),
+};
+
+static const struct row *row_of(int nr)
+{
+	return nr >= 0 && nr < NR_MAX && calls[nr].kind != ROW_NONE ? &calls[nr] : NULL;
+}
+
+const char *sh_call_name(int nr)
+{
+	const struct row *r = row_of(nr);
+	return r ? r->name : NULL;
+}
+
+bool sh_call_mirrored(int nr)
+{
+	return row_of(nr) != NULL;
+}
+
+/* ---- execve ------------------------------------------------------------------- */
+
+#define EXEC_STR_MAX (128 * 1024) /* MAX_ARG_STRLEN */
+#define EXEC_ARGS_MAX 100000
+
+/* Reads a NULL-terminated array of strings from the tracee; NULL array
+ * pointer is an empty array, as Linux takes it. */
+static int read_strv(pid_t tid, uint64_t addr, char ***out)
+{
+	size_t n = 0, cap = 16;
+	char **v = calloc(cap + 1, sizeof(*v));
+	char *buf = malloc(EXEC_STR_MAX);
+	int err = 0;
+	if (!v || !buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (addr) {
+		uint64_t sp;
+		if ((err = sh_peek(tid, addr + 8 * n, &sp, sizeof(sp))) != 0)
+			goto out;
+		if (!sp)
+			break;
+		if (n >= EXEC_ARGS_MAX) {
+			err = -E2BIG;
+			goto out;
+		}
+		if ((err = sh_peek_string(tid, sp, buf, EXEC_STR_MAX)) != 0)
+			goto out;
+		if (n == cap) {
+			char **nv = realloc(v, (2 * cap + 1) * sizeof(*v));
+			if (!nv) {
+				err = -ENOMEM;
+				goto out;
+			}
+			v = nv;
+			cap *= 2;
+		}
+		if (!(v[n++] = strdup(buf))) {
+			err = -ENOMEM;
+			goto out;
+		}
+		v[n] = NULL;
+	}
+out:
+	free(buf);
+	if (err && v) {
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		v = NULL;
+	}
+	*out = v;
+	return err;
+}
+
+static void exec_args_clear(struct sh_task *t)
+{
+	free(t->exec_path);
+	t->exec_path = NULL;
+	for (int k = 0; k < 2; k++) {
+		char **v = k ? t->exec_envp : t->exec_argv;
+		if (v) {
+			for (char **s = v; *s; s++)
+				free(*s);
+			free(v);
+		}
+	}
+	t->exec_argv = t->exec_envp = NULL;
+	t->exec_err = 0;
+}
+
+/* execve(path, argv, envp) / execveat(dirfd, path, argv, envp, flags):
+ * the strings as the kernel is about to copy them. */
+static void exec_enter(struct sh_task *t)
+{
+	bool at = t->call.nr == 322;
+	uint64_t path = t->call.args[at ? 1 : 0], argv = t->call.args[at ? 2 : 1],
+		 envp = t->call.args[at ? 3 : 2];
+	char buf[4096];
+	exec_args_clear(t);
+	t->exec_err = sh_peek_string(t->tid, path, buf, sizeof(buf));
+	if (t->exec_err)
+		return;
+	t->exec_path = strdup(buf);
+	if (!t->exec_path) {
+		t->exec_err = -ENOMEM;
+		return;
+	}
+	t->exec_err = read_strv(t->tid, argv, &t->exec_argv);
+	if (!t->exec_err)
+		t->exec_err = read_strv(t->tid, envp, &t->exec_envp);
+}
+
+int sh_call_enter(struct shadow *sh, struct sh_task *t)
+{
+	if (t->call.nr == 59 || t->call.nr == 322)
+		exec_enter(t);
+	return 0;
+}
+
+/*
+ * Whether mmk_execve(p, t->exec_path...) reaches the file the host executes
+ * with the same file-name string on the stack: an absolute path (mmkit's
+ * root is "/"), or a relative one from a program working in "/".  Fills
+ * why when not.
+ */
+static bool exec_path_followable(struct sh_task *t, char *why, size_t len)
+{
+	const char *path = t->exec_path;
+	if (t->exec_err) {
+		snprintf(why, len, "cannot read the arguments of %s: %s",
+			 t->call.nr == 59 ? "execve" : "execveat", strerror(-t->exec_err));
+		return false;
+	}
+	if (t->call.nr == 322) {
+		int dirfd = (int)t->call.args[0], flags = (int)t->call.args[4];
+		if ((flags & MMK_AT_EMPTY_PATH) && !path[0]) {
+			snprintf(why, len, "execveat(%d, \"\", AT_EMPTY_PATH): the file name on "
+					   "the stack would be mmkit's /dev/fd/N", dirfd);
+			return false;
+		}
+		if (flags & ~MMK_AT_EMPTY_PATH) {
+			snprintf(why, len, "execveat with flags %#x", flags);
+			return false;
+		}
+		if (path[0] != '/' && dirfd != MMK_AT_FDCWD) {
+			snprintf(why, len, "execveat(%d, \"%s\") relative to a directory fd",
+				 dirfd, path);
+			return false;
+		}
+	}
+	if (path[0] != '/') {
+		char cwd[64], target[8];
+		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", (int)t->tid);
+		ssize_t n = readlink(cwd, target, sizeof(target));
+		if (n != 1 || target[0] != '/') {
+			snprintf(why, len, "exec of the relative path \"%s\" (mmkit resolves it "
+					   "from the root, the host from the working directory)",
+				 path);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The argument vectors as mmk_execve takes them. */
+#define ARGV(v) ((const char *const *)(v))
+
+/* A failed execve: the same call on mmkit must fail the same way (before
+ * the point of no return, changing nothing). */
+static int exec_failed(struct shadow *sh, struct sh_task *t, int64_t rval)
+{
+	char why[512];
+	if (!exec_path_followable(t, why, sizeof(why)))
+		return 0; /* nothing changed on the host; nothing to mirror */
+	int r = mmk_execve(t->sp->p, t->exec_path, ARGV(t->exec_argv), ARGV(t->exec_envp),
+			   NULL);
+	sh->calls++;
+	sh_history_add(sh, t->tid, &t->call, rval, r);
+	if (r != rval) {
+		sh_result_differs(sh, t, rval, r);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether an exec under RLIMIT_STACK a lays out the same as under b (mmkit
+ * has one limit per system; gcc's driver raises its own to 64 MiB before
+ * it runs cc1).  Linux reads the limit at exec in three places: mmap_base()
+ * puts mmap_base max(limit + stack_guard_gap, 128 MiB) below the stack top,
+ * mmap_is_legacy() lays out bottom-up for an infinite limit, and
+ * setup_arg_pages() expands the stack by 128 KiB unless the limit is
+ * smaller.  Two finite limits of 8 MiB or more whose gap clamps to 128 MiB
+ * both ways give the same layout; exec's -E2BIG and the stack's later
+ * growth still answer to mmkit's own limit, and a difference there shows.
+ */
+static bool stack_limits_alike(uint64_t a, uint64_t b)
+{
+	const uint64_t lo = 8ULL << 20, hi = (128ULL << 20) - (1ULL << 20);
+	if (a == b)
+		return true;
+	return a >= lo && b >= lo && a <= hi && b <= hi;
+}
+
+/* Whether two paths name one file. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
+{
+	char why[512], exe[64];
+	if (!t->sp)
+		return 0;
+	if (!exec_path_followable(t, why, sizeof(why))) {
+		sh_cannot_follow(sh, t, "%s", why);
+		return 1;
+	}
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)t->tid);
+	if (!same_file(t->exec_path, exe)) {
+		sh_cannot_follow(sh, t, "exec of %s, which the host ran through an interpreter "
+					"(#! script or binfmt_misc): mmkit's exec loads ELF files "
+					"only",
+				 t->exec_path);
+		return 1;
+	}
+	if (!stack_limits_alike(t->stack_rlimit, sh->cfg_stack_rlimit)) {
+		sh_cannot_follow(sh, t, "exec after the program set RLIMIT_STACK to %#" PRIx64
+					" (mmkit's exec uses its system's %#" PRIx64 ")",
+				 t->stack_rlimit, sh->cfg_stack_rlimit);
+		return 1;
+	}
+	t->sp->foreign = false;
+	int r = mmk_execve(t->sp->p, t->exec_path, ARGV(t->exec_argv), ARGV(t->exec_envp), NULL);
+	sh->calls++;
+	sh_history_add(sh, t->tid, &t->call, 0, r);
+	if (r != 0) {
+		sh_result_differs(sh, t, 0, r);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- Results ---------------------------------------------------------------- */
+
+int sh_call_exit(struct shadow *sh, struct sh_task *t, int64_t rval)
+{
+	const struct row *row = row_of(t->call.nr);
+	if (!row || !t->sp)
+		return 0;
+	if (row->kind == ROW_REFUSE) {
+		if (rval < 0)
+			return 0;
+		sh_cannot_follow(sh, t, "%s succeeded: mmkit does not model %s", row->name,
+				 row->why);
+		return 1;
+	}
+	if (row->kind == ROW_EVENT) {
+		/* Mirrored at the event; an exec that failed is mirrored here,
+		 * one that succeeded compared here, in both modes. */
+		if (t->call.nr != 59 && t->call.nr != 322)
+			return 0;
+		if (rval < 0)
+			return exec_failed(sh, t, rval);
+		return t->sp->foreign ? 0 : sh_compare(sh, t, row->name);
+	}
+	if (t->sp->foreign)
+		return 0;
+	int stop = 0;
+	int64_t mm = row->mirror(sh, t, rval, &stop);
+	if (stop > 0)
+		return 1;
+	if (stop < 0) /* not a memory call after all */
+		return 0;
+	sh->calls++;
+	sh_history_add(sh, t->tid, &t->call, rval, mm);
+	if (mm != rval) {
+		sh_result_differs(sh, t, rval, mm);
+		return 1;
+	}
+	if (sh->mode == SH_EVERY_CALL)
+		return sh_compare(sh, t, row->name);
+	return 0;
+}
+
+/* ---- Formatting -------------------------------------------------------------- */
+
+/* How many arguments each mirrored call has (6 when not listed). */
+static int call_nargs(int nr)
+{
+	switch (nr) {
+	case 12: case 151: case 135: return 1;  /* brk, mlockall, personality */
+	case 11: case 149: case 150: case 160: return 2;
+	case 10: case 26: case 28: case 325: case 59: return 3;
+	case 329: case 302: return 4;
+	case 152: return 0;                      /* munlockall */
+	case 25: case 157: case 322: return 5;   /* mremap, prctl, execveat */
+	default: return 6;
+	}
+}
+
+void sh_call_format(const struct sh_call *c, bool has_ret, int64_t ret, char *buf, size_t len)
+{
+	const char *name = sh_call_name(c->nr);
+	size_t n = 0;
+	int nargs = call_nargs(c->nr);
+#define PUT(...) (n += (size_t)snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__))
+	if (name)
+		PUT("%s(", name);
+	else
+		PUT("syscall_%d(", c->nr);
+	for (int i = 0; i < nargs && n < len; i++) {
+		if ((c->nr == 9 && i == 4) || (c->nr == 322 && i == 0))
+			PUT("%s%d", i ? ", " : "", (int)c->args[i]); /* an fd */
+		else
+			PUT("%s%#" PRIx64, i ? ", " : "", c->args[i]);
+	}
+	if (n < len)
+		PUT(")");
+	if (has_ret && n < len) {
+		const char *e = ret < 0 && ret > -4096 ? mmk_errno_name((int)-ret) : NULL;
+		if (e)
+			PUT(" = -%s", e);
+		else if (ret < 0)
+			PUT(" = %" PRId64, ret);
+		else
+			PUT(" = %#" PRIx64, (uint64_t)ret);
+	}
+#undef PUT
+}
