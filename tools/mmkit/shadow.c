@@ -179,6 +179,7 @@ static void space_put(struct sh_space *sp)
 		return;
 	if (sp->p)
 		mmk_exit(sp->p);
+	sh_fds_free(sp);
 	free(sp);
 }
 
@@ -427,6 +428,9 @@ static int clone_event(struct shadow *sh, struct sh_task *t, int event)
 		nt->sp = sh_space_new(sh, child);
 		nt->sp->users = 1;
 		nt->sp->foreign = t->sp->foreign;
+		nt->sp->files_tgid = nt->tgid;
+		if (t->sp->files_tgid == t->tgid)
+			sh_fds_copy(nt->sp, t->sp);
 	}
 	sh->calls++;
 	/* The fork's turn ends here: a vfork parent now waits for its child. */
@@ -733,6 +737,7 @@ int cmd_shadow(int argc, char **argv)
 	t->sp = sh_space_new(&sh, p);
 	t->sp->users = 1;
 	t->sp->foreign = true; /* shadow's own image until the first exec */
+	t->sp->files_tgid = pid;
 	t->stack_rlimit = sh.cfg_stack_rlimit;
 	int r = trace_loop(&sh);
 	if (r || sh.failed)

@@ -45,6 +45,9 @@ struct sh_space {
 	pid_t active;       /* the task inside a mirrored call, or 0 */
 	bool foreign;       /* not mirrored: shadow's own image before the
 	                       program's first exec; never compared */
+	pid_t files_tgid;   /* the process whose fd table `fds` mirrors */
+	struct sh_fd *fds;  /* host fd -> mmkit fd (shadow_fds.c) */
+	size_t nfds, capfds;
 	int id;             /* for messages: "space 3" */
 };
 
@@ -117,6 +120,29 @@ int sh_call_exit(struct shadow *sh, struct sh_task *t, int64_t rval);
 int sh_call_exec_event(struct shadow *sh, struct sh_task *t);
 /* Renders a call with its arguments (and result when has_ret) into buf. */
 void sh_call_format(const struct sh_call *c, bool has_ret, int64_t ret, char *buf, size_t len);
+
+/* ---- shadow_fds.c --------------------------------------------------------- */
+#define SH_MMFD_INVALID 1000000 /* an fd no mmk_proc has: mmkit says -EBADF */
+
+/* What an mmap of the program's fd needs on the mmkit side. */
+struct sh_mmap_fd {
+	int mmfd;        /* the fd to pass to mmk_mmap (SH_MMFD_INVALID: -EBADF) */
+	bool opened;     /* a temporary mmkit fd: close it after the call */
+	bool dev_zero;   /* /dev/zero: the mapping is anonymous */
+	bool unfollowed; /* a file mmkit cannot map: see why */
+	char why[600];
+};
+/* The mmkit fd standing for the program's fd (see shadow_fds.c). */
+void sh_mmap_fd_resolve(struct shadow *sh, struct sh_task *t, int fd, struct sh_mmap_fd *m);
+/* Whether call nr changes the fd table (close, dup*, fcntl, close_range). */
+bool sh_fd_call(int nr);
+/* Mirrors such a call, which returned rval, into t's table. */
+void sh_fd_call_exit(struct sh_task *t, int64_t rval);
+/* Exec: drops the close-on-exec entries. */
+void sh_fds_exec(struct sh_space *sp);
+/* Fork: dst's table is a copy of src's (as mmk_fork copied mmkit's). */
+void sh_fds_copy(struct sh_space *dst, const struct sh_space *src);
+void sh_fds_free(struct sh_space *sp);
 
 /* ---- shadow_compare.c ---------------------------------------------------- */
 /* Installs the --trace narration (a no-op without --trace). */

@@ -13,15 +13,7 @@
  * fork/vfork/clone and execve are mirrored at their ptrace events
  * (shadow.c); their rows keep them serialized per space.
  *
- * Files.  shadow does not replay the program's opens: the open file
- * description behind an fd is what an mmap reads, so at each file mmap it
- * opens the program's own description (/proc/TID/fd/N, a magic link to
- * the very file, even unlinked) with that description's access mode from
- * /proc/TID/fdinfo/N, installs it in the mmk_proc for the call and closes
- * it after.  So every way the program got the fd (open, dup, fcntl, pipe,
- * SCM_RIGHTS, inheritance across fork and exec) is followed alike, no
- * side effect of the program's open (O_CREAT, O_TRUNC) is repeated, and
- * an fd closed by the program can never be mapped in mmkit.
+ * The fd behind a file mmap, and the fd-table calls, are shadow_fds.c's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +28,6 @@
 #include "shadow.h"
 
 #define NR_MAX 470
-#define MMFD_INVALID 1000000 /* an fd no mmk_proc has: -EBADF */
 
 enum row_kind { ROW_NONE, ROW_MIRROR, ROW_EVENT, ROW_REFUSE };
 
@@ -49,82 +40,6 @@ struct row {
 	const char *why; /* ROW_REFUSE: what mmkit does not model */
 };
 
-/* ---- Files ---------------------------------------------------------------- */
-
-/* The open flags of the program's fd N (fdinfo's "flags:", octal), or
- * -errno. */
-static int64_t fd_flags(pid_t tid, int fd)
-{
-	char path[64], line[128];
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd);
-	FILE *f = fopen(path, "r");
-	int64_t flags = -ENOENT;
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "flags:", 6) == 0)
-			flags = (int64_t)strtoul(line + 6, NULL, 8);
-	fclose(f);
-	return flags;
-}
-
-/* What an mmap of the program's fd needs on the mmkit side. */
-struct mmap_fd {
-	int mmfd;        /* the fd to pass to mmk_mmap (MMFD_INVALID: -EBADF) */
-	bool opened;     /* mmfd must be closed after the call */
-	bool dev_zero;   /* /dev/zero: the mapping is anonymous */
-	bool unfollowed; /* a file mmkit cannot map: see why */
-	char why[300];
-};
-
-/*
- * Gives the mmk_proc an fd on the open file behind the program's fd (see
- * the header comment).  An fd the program does not have, or an O_PATH
- * one, becomes MMFD_INVALID, so mmkit answers -EBADF as the host did.
- */
-static void mmap_fd_resolve(struct shadow *sh, struct sh_task *t, int fd, struct mmap_fd *m)
-{
-	char path[64], target[256];
-	struct stat st;
-	memset(m, 0, sizeof(*m));
-	m->mmfd = MMFD_INVALID;
-	int64_t flags = fd < 0 ? -EBADF : fd_flags(t->tid, fd);
-	if (flags < 0 || (flags & O_PATH))
-		return;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)t->tid, fd);
-	ssize_t n = readlink(path, target, sizeof(target) - 1);
-	target[n > 0 ? n : 0] = 0;
-	if (stat(path, &st) != 0)
-		return;
-	if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 5) {
-		m->dev_zero = true;
-		return;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		m->unfollowed = true;
-		snprintf(m->why, sizeof(m->why), "fd %d is %s, not a regular file", fd, target);
-		return;
-	}
-	int acc = (int)(flags & O_ACCMODE);
-	int hfd = open(path, acc | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (hfd < 0) {
-		m->unfollowed = true;
-		snprintf(m->why, sizeof(m->why), "cannot open the program's fd %d (%s): %s", fd,
-			 target, strerror(errno));
-		return;
-	}
-	int r = mmk_fd_install_host(t->sp->p, hfd, (int)(flags & (O_ACCMODE | O_APPEND)));
-	close(hfd);
-	if (r < 0) {
-		m->unfollowed = true;
-		snprintf(m->why, sizeof(m->why), "mmkit cannot install fd %d (%s): %s", fd, target,
-			 strerror(-r));
-		return;
-	}
-	m->mmfd = r;
-	m->opened = true;
-}
-
 /* ---- Mirrors ------------------------------------------------------------------ */
 
 #define A(i) (t->call.args[i])
@@ -132,9 +47,9 @@ static void mmap_fd_resolve(struct shadow *sh, struct sh_task *t, int fd, struct
 static int64_t mirror_mmap(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
 {
 	int flags = (int)A(3);
-	struct mmap_fd m = {.mmfd = -1};
+	struct sh_mmap_fd m = {.mmfd = -1};
 	if (!(flags & MMK_MAP_ANONYMOUS)) {
-		mmap_fd_resolve(sh, t, (int)A(4), &m);
+		sh_mmap_fd_resolve(sh, t, (int)A(4), &m);
 		if (m.unfollowed) {
 			if (host < 0) /* nothing happened on the host either */
 				return host;
@@ -467,7 +382,7 @@ const char *sh_call_name(int nr)
 
 bool sh_call_mirrored(int nr)
 {
-	return row_of(nr) != NULL;
+	return row_of(nr) != NULL || sh_fd_call(nr);
 }
 
 /* ---- execve ------------------------------------------------------------------- */
@@ -687,7 +602,10 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 				 t->stack_rlimit, sh->cfg_stack_rlimit);
 		return 1;
 	}
+	if (!t->sp->foreign)
+		sh_fds_exec(t->sp);
 	t->sp->foreign = false;
+	t->sp->files_tgid = t->tgid;
 	int r = mmk_execve(t->sp->p, t->exec_path, ARGV(t->exec_argv), ARGV(t->exec_envp), NULL);
 	sh->calls++;
 	sh_history_add(sh, t->tid, &t->call, 0, r);
@@ -702,6 +620,10 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 
 int sh_call_exit(struct shadow *sh, struct sh_task *t, int64_t rval)
 {
+	if (sh_fd_call(t->call.nr)) {
+		sh_fd_call_exit(t, rval);
+		return 0;
+	}
 	const struct row *row = row_of(t->call.nr);
 	if (!row || !t->sp)
 		return 0;
