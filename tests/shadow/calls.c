@@ -1,7 +1,7 @@
 /*
  * calls.c - every kind of call `mmkit shadow` mirrors, in one program (the
  * corpus's real programs make only some of them): brk, mmap of files and
- * /dev/zero, MAP_FIXED over mappings, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN,
+ * shared /dev/zero, MAP_FIXED over mappings, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN,
  * mremap (grow, move, MREMAP_FIXED, MREMAP_DONTUNMAP), mprotect splits and
  * merges, mlock/mlock2/munlock/mlockall/munlockall, msync, madvise
  * (DONTFORK, WIPEONFORK, DONTNEED, NOHUGEPAGE), anonymous names, fork,
@@ -49,7 +49,6 @@ int main(int argc, char **argv)
 	mmap(NULL, PG, PROT_READ, MAP_PRIVATE, 999, 0);           /* EBADF */
 	int z = open("/dev/zero", O_RDWR);
 	char *zs = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, z, 0);
-	char *zp = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, z, 0);
 	close(z);
 
 	/* anonymous */
@@ -107,7 +106,7 @@ int main(int argc, char **argv)
 		_exit(errno == EACCES ? 0 : 1);
 	}
 	waitpid(pid, NULL, 0);
-	munmap(zp, 3 * PG);
+	munmap(zs, 3 * PG);
 	printf("calls: done (%p)\n", (void *)b0);
 	return 0;
 }

@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -283,6 +284,19 @@ static uint64_t cfg_value(uint64_t v)
 	return v ? v : MMK_CFG_ZERO;
 }
 
+/* Whether the host kernel names anonymous memory (CONFIG_ANON_VMA_NAME):
+ * a PR_SET_VMA_ANON_NAME on a page of shadow's own says. */
+static bool host_names_anon_memory(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return true;
+	int ok = prctl(0x53564d41 /* PR_SET_VMA */, 0 /* _ANON_NAME */, (unsigned long)p, 4096UL,
+		       (unsigned long)"probe") == 0;
+	munmap(p, 4096);
+	return ok;
+}
+
 /* Creates the system, configured as the host runs the program: limits
  * (inherited by it from shadow), vm sysctls, capabilities. */
 static int system_create(struct shadow *sh)
@@ -307,6 +321,7 @@ static int system_create(struct shadow *sh)
 	    cfg_value(read_sysctl("/proc/sys/vm/admin_reserve_kbytes", 8192));
 	cfg.user_reserve_kbytes =
 	    cfg_value(read_sysctl("/proc/sys/vm/user_reserve_kbytes", 131072));
+	cfg.no_anon_vma_name = !host_names_anon_memory();
 	cfg.commit_ram_bytes = meminfo_bytes("MemTotal");
 	cfg.commit_swap_bytes = cfg_value(meminfo_bytes("SwapTotal"));
 	sh->cfg_stack_rlimit = cfg.stack_rlimit;
@@ -715,6 +730,7 @@ int cmd_shadow(int argc, char **argv)
 		return 2;
 	}
 	find_vdso(&sh);
+	sh_faults_init();
 	if (system_create(&sh) < 0)
 		return 3;
 	sh_trace_install(&sh);

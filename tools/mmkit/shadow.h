@@ -144,7 +144,22 @@ void sh_fds_exec(struct sh_space *sp);
 void sh_fds_copy(struct sh_space *dst, const struct sh_space *src);
 void sh_fds_free(struct sh_space *sp);
 
+/* ---- shadow_faults.c ------------------------------------------------------- */
+/* Learns the host's zero page (call once, before the program starts). */
+void sh_faults_init(void);
+/* Mirrors the main stack's growth seen in host_maps into p. */
+void sh_stack_sync(mmk_proc *p, const char *host_maps, const char *mm_maps);
+/* Mirrors the write faults that gave t's VMAs anonymous pages. */
+void sh_faults_sync(struct shadow *sh, struct sh_task *t, const char *host_maps);
+
 /* ---- shadow_compare.c ---------------------------------------------------- */
+/* The whole of /proc/TID/WHAT, NUL-terminated (malloc'd); NULL if the
+ * task is gone. */
+char *sh_read_proc(pid_t tid, const char *what);
+/* One of mmkit's views rendered whole (malloc'd), or NULL. */
+char *sh_read_view(mmk_proc *p, int64_t (*view)(mmk_proc *, char *, uint64_t));
+/* Before a mirrored call: stack growth and faults (shadow_faults.c). */
+void sh_sync_faults(struct shadow *sh, struct sh_task *t);
 /* Installs the --trace narration (a no-op without --trace). */
 void sh_trace_install(struct shadow *sh);
 /* Records a mirrored call in the history shown with a difference. */

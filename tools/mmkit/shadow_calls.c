@@ -58,8 +58,17 @@ static int64_t mirror_mmap(struct shadow *sh, struct sh_task *t, int64_t host, i
 			return host;
 		}
 		if (m.dev_zero) {
-			/* mmap_zero(): private is anonymous memory, shared is
-			 * shmem_zero_setup()'s, as MAP_SHARED|MAP_ANONYMOUS. */
+			/* mmap_zero(): shared is shmem_zero_setup()'s memory, as
+			 * MAP_SHARED|MAP_ANONYMOUS; private is anonymous memory
+			 * that keeps /dev/zero as its file (maps names it, and it
+			 * merges with no anonymous neighbour), a device mapping
+			 * mmkit does not model. */
+			if ((flags & MMK_MAP_TYPE) == MMK_MAP_PRIVATE && host >= 0) {
+				sh_cannot_follow(sh, t, "mmap of /dev/zero with MAP_PRIVATE: "
+							"mmkit maps no device files");
+				*stop = 1;
+				return host;
+			}
 			flags |= MMK_MAP_ANONYMOUS;
 			m.mmfd = -1;
 		}
@@ -483,6 +492,8 @@ int sh_call_enter(struct shadow *sh, struct sh_task *t)
 {
 	if (t->call.nr == 59 || t->call.nr == 322)
 		exec_enter(t);
+	else if (!sh_fd_call(t->call.nr))
+		sh_sync_faults(sh, t);
 	return 0;
 }
 

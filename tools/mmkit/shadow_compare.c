@@ -12,6 +12,14 @@
  * the same access in mmkit (mmk_touch at that address, a write as a push
  * is), so mmkit's own expand_stack decides whether and how it grows.
  *
+ * One normalization, for what mmkit cannot see (docs/DIFFERENCES.md):
+ * the inode number of shared anonymous memory ("/dev/zero (deleted)",
+ * "[anon_shmem:NAME]", device 00:01) is a counter of the host kernel's
+ * (get_next_ino(), shared by every shmem object since boot).  Each side's
+ * numbers are replaced by labels given in order of first appearance, so
+ * the comparison still demands a one-to-one correspondence: the same
+ * object on both sides wherever one side shows one object.
+ *
  * The history keeps the last SH_HISTORY mirrored calls with both results,
  * printed with a difference ("the calls that led there").
  */
@@ -104,8 +112,7 @@ void sh_result_differs(struct shadow *sh, struct sh_task *t, int64_t host, int64
 
 /* ---- Reading the two sides ---------------------------------------------------- */
 
-/* The whole of a /proc file, NUL-terminated; NULL with errno set. */
-static char *read_proc(pid_t tid, const char *what)
+char *sh_read_proc(pid_t tid, const char *what)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, what);
@@ -133,8 +140,7 @@ static char *read_proc(pid_t tid, const char *what)
 	return buf;
 }
 
-/* One of mmkit's views, rendered whole. */
-static char *read_view(mmk_proc *p, int64_t (*view)(mmk_proc *, char *, uint64_t))
+char *sh_read_view(mmk_proc *p, int64_t (*view)(mmk_proc *, char *, uint64_t))
 {
 	int64_t n = view(p, NULL, 0);
 	if (n < 0)
@@ -147,27 +153,117 @@ static char *read_view(mmk_proc *p, int64_t (*view)(mmk_proc *, char *, uint64_t
 	return buf;
 }
 
-/* The start of the [stack] line in a maps text, or 0. */
-static uint64_t stack_start(const char *maps)
+void sh_sync_faults(struct shadow *sh, struct sh_task *t)
 {
-	for (const char *l = maps; l && *l;) {
-		const char *e = strchr(l, '\n');
-		size_t n = e ? (size_t)(e - l) : strlen(l);
-		if (n >= 7 && memcmp(l + n - 7, "[stack]", 7) == 0)
-			return strtoull(l, NULL, 16);
-		l = e ? e + 1 : NULL;
+	if (!t->sp || t->sp->foreign)
+		return;
+	char *hm = sh_read_proc(t->tid, "maps");
+	char *mm = sh_read_view(t->sp->p, mmk_proc_maps);
+	if (hm && mm) {
+		sh_stack_sync(t->sp->p, hm, mm);
+		sh_faults_sync(sh, t, hm);
 	}
-	return 0;
+	free(hm);
+	free(mm);
 }
 
-/* Mirrors the main stack's growth (header comment). */
-static void stack_sync(mmk_proc *p, const char *host_maps, const char *mm_maps)
+/* ---- The shmem inode normalization ------------------------------------------ */
+
+struct ino_labels {
+	uint64_t *ino;
+	size_t n, cap;
+};
+static struct ino_labels host_labels, mm_labels;
+
+/* The label of ino: 1 + the order in which this side first showed it. */
+static size_t label_of(struct ino_labels *l, uint64_t ino)
 {
-	uint64_t h = stack_start(host_maps), m = stack_start(mm_maps);
-	if (h && m && h < m) {
-		struct mmk_siginfo si;
-		mmk_touch(p, h, 1, 1, &si);
+	for (size_t i = 0; i < l->n; i++)
+		if (l->ino[i] == ino)
+			return i + 1;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->ino = realloc(l->ino, l->cap * sizeof(*l->ino));
+		if (!l->ino) {
+			fputs("mmkit: out of memory\n", stderr);
+			exit(1);
+		}
 	}
+	l->ino[l->n++] = ino;
+	return l->n;
+}
+
+/* Whether a maps line's name is shared anonymous memory's. */
+static bool shmem_name(const char *name, size_t n)
+{
+	return (n == 19 && memcmp(name, "/dev/zero (deleted)", 19) == 0) ||
+	       (n > 12 && memcmp(name, "[anon_shmem:", 12) == 0);
+}
+
+/* Returns a copy of maps text with every shared anonymous line's inode
+ * replaced by "shmem#LABEL" and one space before its name. */
+static char *normalize_shmem(const char *text, struct ino_labels *l)
+{
+	size_t cap = strlen(text) + 1, len = 0;
+	char *out = malloc(cap + 64);
+	if (!out) {
+		fputs("mmkit: out of memory\n", stderr);
+		exit(1);
+	}
+	for (const char *line = text; *line;) {
+		const char *e = strchr(line, '\n');
+		size_t n = e ? (size_t)(e - line) + 1 : strlen(line);
+		/* start-end perms offset dev inode name */
+		const char *p = line;
+		int field = 0;
+		while (field < 4 && p < line + n) {
+			while (p < line + n && *p != ' ')
+				p++;
+			while (p < line + n && *p == ' ')
+				p++;
+			field++;
+		}
+		const char *dev = line;
+		for (int k = 0; k < 3; k++)
+			dev = strchr(dev, ' ') + 1;
+		const char *ino_end = p;
+		while (ino_end < line + n && *ino_end >= '0' && *ino_end <= '9')
+			ino_end++;
+		const char *name = ino_end;
+		while (name < line + n && *name == ' ')
+			name++;
+		size_t name_len = (size_t)(line + n - name) - (e ? 1 : 0);
+		if (field == 4 && memcmp(dev, "00:01 ", 6) == 0 && shmem_name(name, name_len)) {
+			if (len + n + 64 > cap) {
+				cap = 2 * (len + n + 64);
+				out = realloc(out, cap);
+				if (!out) {
+					fputs("mmkit: out of memory\n", stderr);
+					exit(1);
+				}
+			}
+			memcpy(out + len, line, (size_t)(p - line));
+			len += (size_t)(p - line);
+			len += (size_t)sprintf(out + len, "shmem#%zu ",
+					       label_of(l, strtoull(p, NULL, 10)));
+			memcpy(out + len, name, (size_t)(line + n - name));
+			len += (size_t)(line + n - name);
+		} else {
+			if (len + n + 64 > cap) {
+				cap = 2 * (len + n + 64);
+				out = realloc(out, cap);
+				if (!out) {
+					fputs("mmkit: out of memory\n", stderr);
+					exit(1);
+				}
+			}
+			memcpy(out + len, line, n);
+			len += n;
+		}
+		line += n;
+	}
+	out[len] = 0;
+	return out;
 }
 
 /* ---- Diffs --------------------------------------------------------------------- */
@@ -307,20 +403,20 @@ int sh_compare(struct shadow *sh, struct sh_task *t, const char *what)
 	bool maps_eq = false, status_eq = false;
 	for (int k = 0; k < COMPARE_TRIES; k++) {
 		free(hm), free(mm), free(hs), free(ms);
-		hm = read_proc(t->tid, "maps");
-		hs = read_proc(t->tid, "status");
+		hm = sh_read_proc(t->tid, "maps");
+		hs = sh_read_proc(t->tid, "status");
 		if (!hm || !hs) {
 			/* The task died under us (killed): nothing to compare. */
 			free(hm), free(hs);
 			return 0;
 		}
-		mm = read_view(p, mmk_proc_maps);
+		mm = sh_read_view(p, mmk_proc_maps);
 		if (mm) {
-			stack_sync(p, hm, mm);
+			sh_stack_sync(p, hm, mm);
 			free(mm);
 		}
-		mm = read_view(p, mmk_proc_maps);
-		ms = read_view(p, mmk_proc_status);
+		mm = sh_read_view(p, mmk_proc_maps);
+		ms = sh_read_view(p, mmk_proc_status);
 		if (!mm || !ms) {
 			fprintf(stderr, "shadow: mmkit cannot render task %d's maps or status\n",
 				(int)t->tid);
@@ -328,6 +424,9 @@ int sh_compare(struct shadow *sh, struct sh_task *t, const char *what)
 			free(hm), free(mm), free(hs), free(ms);
 			return 1;
 		}
+		char *nh = normalize_shmem(hm, &host_labels), *nm = normalize_shmem(mm, &mm_labels);
+		free(hm), free(mm);
+		hm = nh, mm = nm;
 		maps_eq = strcmp(hm, mm) == 0;
 		status_eq = status_equal(hs, ms, false);
 		if (maps_eq && status_eq)
