@@ -64,6 +64,7 @@ if [ -x build/mmkit ]; then
 	run "confinement: no script leaves its directory, on either backend" sh tests/confinement.sh
 	run "linux backend: a refused operation is reported once" sh tests/linux_refused.sh
 	run "mmkit shadow: real programs agree with the host kernel at every call" sh tests/shadow.sh
+	run "mmkit shadow: what it cannot follow stops the run, named" sh tests/shadow_refused.sh
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "mmkit bench --short" build/mmkit bench --short

@@ -582,6 +582,20 @@ static bool stack_limits_alike(uint64_t a, uint64_t b)
 	return a >= lo && b >= lo && a <= hi && b <= hi;
 }
 
+/* e_ident[EI_CLASS] of an ELF file (1: 32-bit, 2: 64-bit), or -1. */
+static int elf_class(const char *path)
+{
+	unsigned char id[5];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, id, sizeof(id));
+	close(fd);
+	if (n != 5 || memcmp(id, "\177ELF", 4) != 0)
+		return -1;
+	return id[4];
+}
+
 /* Whether two paths name one file. */
 static bool same_file(const char *a, const char *b)
 {
@@ -600,6 +614,12 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 		return 1;
 	}
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)t->tid);
+	if (elf_class(exe) == 1) {
+		sh_cannot_follow(sh, t, "exec of %s, a 32-bit program: only x86-64 programs "
+					"are followed",
+				 t->exec_path);
+		return 1;
+	}
 	if (!same_file(t->exec_path, exe)) {
 		sh_cannot_follow(sh, t, "exec of %s, which the host ran through an interpreter "
 					"(#! script or binfmt_misc): mmkit's exec loads ELF files "

@@ -1,0 +1,53 @@
+#!/bin/sh
+# tests/shadow_refused.sh - a program `mmkit shadow` cannot follow is
+# stopped with a message naming what it did, exit status 3, and never a
+# "0 differences" line (docs/SHADOW.md, "What shadow cannot follow").
+# Ends with "N passed, N failed".
+cd "$(dirname "$0")/.." || exit 2
+top=$(pwd)
+MMKIT=${MMKIT:-$top/build/mmkit}
+case $MMKIT in /*) ;; *) MMKIT=$top/$MMKIT ;; esac
+W=$(mktemp -d /tmp/mmkit-shadow-refused.XXXXXX) || exit 2
+trap 'rm -rf "$W"' EXIT INT TERM
+passed=0
+failed=0
+cc -O2 -o "$W/refused" tests/shadow/refused.c || exit 2
+printf '#!/bin/sh\necho script\n' >"$W/script.sh"
+chmod +x "$W/script.sh"
+cp /bin/true "$W/true"
+
+# refused NAME 'EXPECTED MESSAGE' PROG [ARGS...]
+refused() {
+	name=$1 want=$2
+	shift 2
+	(cd "$W" && "$MMKIT" shadow -- "$@" >"$W/out" 2>"$W/err")
+	rc=$?
+	if [ "$rc" -eq 3 ] && grep -q "^shadow: cannot follow the program.*$want" "$W/err" &&
+		! grep -q "0 differences" "$W/err"; then
+		passed=$((passed + 1))
+		echo "ok   $name: $(grep '^shadow: cannot follow' "$W/err")"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name (exit $rc, wanted 3 and \"$want\"):"
+		sed 's/^/    /' "$W/err"
+	fi
+}
+
+refused shmat 'shmat succeeded' "$W/refused" shm
+refused devzero '/dev/zero with MAP_PRIVATE' "$W/refused" devzero
+refused userfaultfd 'userfaultfd succeeded' "$W/refused" uffd
+refused guard 'MADV_GUARD_INSTALL' "$W/refused" guard
+refused setrlimit 'setrlimit(RLIMIT_DATA)' "$W/refused" setrlimit
+refused script '#! script' "$W/script.sh"
+refused relative-exec 'relative path "./true"' /bin/sh -c 'cd '"$W"' && ./true'
+# A 32-bit program, where the host runs them (CONFIG_IA32_EMULATION).
+printf '\177ELF\001\001\001\000\000\000\000\000\000\000\000\000\002\000\003\000\001\000\000\000\124\200\004\010\064\000\000\000\000\000\000\000\000\000\000\000\064\000\040\000\001\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\000\200\004\010\000\200\004\010\135\000\000\000\135\000\000\000\005\000\000\000\000\020\000\000\270\001\000\000\000\061\333\315\200' >"$W/e32"
+chmod +x "$W/e32"
+if "$W/e32" 2>/dev/null; then
+	refused 32-bit 'a 32-bit program' "$W/e32"
+else
+	echo "skip 32-bit: this host does not run 32-bit programs"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
