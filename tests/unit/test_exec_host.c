@@ -31,18 +31,18 @@
 #include "mmkit.h"
 #include "t.h"
 
-#define AT_HWCAP_ 16
-#define AT_RANDOM_ 25
-#define AT_HWCAP2_ 26
+#define AT_HWCAP_	16
+#define AT_RANDOM_	25
+#define AT_HWCAP2_	26
 #define AT_MINSIGSTKSZ_ 51
 
 static char tmpdir[256];
 
-static const char *prog_src =
-    "#include <stdio.h>\n"
-    "char big_bss[3 * 4096 + 123];\n"
-    "int data_word = 42;\n"
-    "int main(int argc, char **argv) { big_bss[5000] = (char)argc; return data_word + big_bss[1]; }\n";
+static const char *prog_src = "#include <stdio.h>\n"
+			      "char big_bss[3 * 4096 + 123];\n"
+			      "int data_word = 42;\n"
+			      "int main(int argc, char **argv) { big_bss[5000] = (char)argc; "
+			      "return data_word + big_bss[1]; }\n";
 
 /* Builds tmpdir/NAME from prog_src with the gcc flags; 0 or -1. */
 static int build(const char *name, const char *flags)
@@ -60,8 +60,8 @@ static int build(const char *name, const char *flags)
 		fclose(f);
 	}
 	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "gcc -O1 %s -o %s/%s %s/p.c >/dev/null 2>&1", flags, tmpdir, name,
-		 tmpdir);
+	snprintf(cmd, sizeof(cmd), "gcc -O1 %s -o %s/%s %s/p.c >/dev/null 2>&1", flags, tmpdir,
+		 name, tmpdir);
 	return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -111,7 +111,8 @@ static int run_native(const char *path, char *const argv[], char *const envp[], 
 	}
 	ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEEXEC);
 	ptrace(PTRACE_CONT, pid, 0, 0);
-	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st) || (st >> 8) != (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st) ||
+	    (st >> 8) != (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
 		return -1;
@@ -148,7 +149,8 @@ static int run_native(const char *path, char *const argv[], char *const envp[], 
 /* The status lines exec shapes (VmSize, VmData, VmStk, VmExe, VmLib, VmLck). */
 static void vm_lines(const char *status, char *out, size_t len)
 {
-	static const char *const keys[] = {"VmSize:", "VmLck:", "VmData:", "VmStk:", "VmExe:", "VmLib:"};
+	static const char *const keys[] = {
+	    "VmSize:", "VmLck:", "VmData:", "VmStk:", "VmExe:", "VmLib:"};
 	out[0] = 0;
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		const char *l = strstr(status, keys[k]);
@@ -247,12 +249,30 @@ static void compare(const char *name, const char *flags)
 	CHECK_EQ(mmk_system_destroy(sys), 0);
 }
 
-TEST(exec_static_like_host) { compare("static", "-static"); }
-TEST(exec_static_pie_like_host) { compare("static-pie", "-static-pie"); }
-TEST(exec_dynamic_pie_like_host) { compare("dyn-pie", "-pie -fPIE"); }
-TEST(exec_dynamic_nopie_like_host) { compare("dyn-nopie", "-no-pie"); }
-TEST(exec_execstack_like_host) { compare("execstack", "-z execstack"); }
-TEST(exec_static_execstack_like_host) { compare("static-execstack", "-static -z execstack"); }
+TEST(exec_static_like_host)
+{
+	compare("static", "-static");
+}
+TEST(exec_static_pie_like_host)
+{
+	compare("static-pie", "-static-pie");
+}
+TEST(exec_dynamic_pie_like_host)
+{
+	compare("dyn-pie", "-pie -fPIE");
+}
+TEST(exec_dynamic_nopie_like_host)
+{
+	compare("dyn-nopie", "-no-pie");
+}
+TEST(exec_execstack_like_host)
+{
+	compare("execstack", "-z execstack");
+}
+TEST(exec_static_execstack_like_host)
+{
+	compare("static-execstack", "-static -z execstack");
+}
 
 /* ld.so run directly, as `ld.so PROG` would: an ET_DYN without PT_INTERP
  * loaded where mmap puts it, its break at ELF_ET_DYN_BASE. */
