@@ -27,6 +27,7 @@ cc -O2 -static -o "$W/seed_maps_static" tests/shadow/seed_maps.c &&
 cc -O2 -static-pie -o "$W/seed_maps_spie" tests/shadow/seed_maps.c &&
 cc -O2 -pthread -o "$W/threads" tests/shadow/threads.c &&
 cc -O2 -o "$W/calls" tests/shadow/calls.c &&
+cc -O2 -o "$W/files" tests/shadow/files.c &&
 cp tests/shadow/hello.c "$W/hello.c" || { echo "tests/shadow.sh: cannot build the corpus"; exit 2; }
 seq 1 400000 >"$W/numbers"
 sed 's/^77777$/seventy/' "$W/numbers" >"$W/numbers2"
@@ -75,6 +76,7 @@ shadow seed-maps-static   "$W/seed_maps_static"
 shadow seed-maps-static-pie "$W/seed_maps_spie"
 shadow calls              "$W/calls" /etc/services
 shadow threads            "$W/threads" /etc/services
+shadow files              "$W/files" files.tmp
 shadow true               /bin/true
 shadow sh-pipeline        /bin/sh -c 'seq 1 20000 | sort -rn | head -n 3 | tr 0-9 a-j'
 shadow bash-loop          /bin/bash -c 'for i in 1 2 3; do echo $i; done | wc -l'

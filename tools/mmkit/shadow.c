@@ -343,6 +343,22 @@ static int system_create(struct shadow *sh)
 	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |                   \
 	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)
 
+/* Executes PROG as execvp does, but a relative PROG with a slash
+ * (./a.out) by its absolute path: mmkit resolves exec paths from its root
+ * "/", so the program's own first exec needs no working directory (its
+ * argv[0] stays as given; the file name on its stack, AT_EXECFN, is the
+ * absolute path). */
+static void exec_program(char **argv)
+{
+	char cwd[4096], *abs;
+	if (strchr(argv[0], '/') && argv[0][0] != '/' && getcwd(cwd, sizeof(cwd)) &&
+	    asprintf(&abs, "%s/%s", strcmp(cwd, "/") ? cwd : "", argv[0]) > 0) {
+		execv(abs, argv);
+		return;
+	}
+	execvp(argv[0], argv);
+}
+
 /* Forks the program, stopped before its execvp, and seizes it.  Returns
  * its pid, or -errno after a message. */
 static pid_t start_child(char **argv)
@@ -359,7 +375,7 @@ static pid_t start_child(char **argv)
 			_exit(127);
 		}
 		raise(SIGSTOP);
-		execvp(argv[0], argv);
+		exec_program(argv);
 		fprintf(stderr, "mmkit shadow: cannot execute %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}

@@ -149,6 +149,9 @@ void sh_fds_free(struct sh_space *sp);
 void sh_faults_init(void);
 /* Mirrors the main stack's growth seen in host_maps into p. */
 void sh_stack_sync(mmk_proc *p, const char *host_maps, const char *mm_maps);
+/* Tells mmkit of mapped files whose name is gone on the host; whether it
+ * told it of any (mmkit's maps then changed). */
+bool sh_unlink_sync(struct sh_task *t, const char *host_maps, const char *mm_maps);
 /* Mirrors the write faults that gave t's VMAs anonymous pages. */
 void sh_faults_sync(struct shadow *sh, struct sh_task *t, const char *host_maps);
 

@@ -161,6 +161,7 @@ void sh_sync_faults(struct shadow *sh, struct sh_task *t)
 	char *mm = sh_read_view(t->sp->p, mmk_proc_maps);
 	if (hm && mm) {
 		sh_stack_sync(t->sp->p, hm, mm);
+		sh_unlink_sync(t, hm, mm);
 		sh_faults_sync(sh, t, hm);
 	}
 	free(hm);
@@ -413,6 +414,7 @@ int sh_compare(struct shadow *sh, struct sh_task *t, const char *what)
 		mm = sh_read_view(p, mmk_proc_maps);
 		if (mm) {
 			sh_stack_sync(p, hm, mm);
+			sh_unlink_sync(t, hm, mm);
 			free(mm);
 		}
 		mm = sh_read_view(p, mmk_proc_maps);

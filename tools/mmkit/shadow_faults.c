@@ -10,6 +10,14 @@
  *     anon_vmas are compatible (is_mergeable_anon_vma()); mremap, fork and
  *     later merges depend on them too.
  *
+ * A third effect comes from anywhere on the host: a mapped file loses its
+ * last name (the program, or any process, unlinked or renamed over it),
+ * and maps says "PATH (deleted)".  mmkit learns that a host file's name is
+ * gone when the file is given to it again: where the host's line says
+ * " (deleted)" and mmkit's does not, shadow gives mmkit the mapped file
+ * itself (/proc/TID/map_files/START-END) with mmk_fd_install_host and
+ * closes the fd again.
+ *
  * So before each mirrored call (and before each comparison) shadow makes
  * the same accesses in mmkit, through its simulated MMU, so that mmkit's
  * own fault handler decides what they do: a write at the host's stack top
@@ -142,4 +150,50 @@ void sh_faults_sync(struct shadow *sh, struct sh_task *t, const char *host_maps)
 	}
 	close(fd);
 	(void)sh;
+}
+
+/* The line of maps starting at address lo, or NULL; *n its length. */
+static const char *line_at(const char *maps, unsigned long lo, size_t *n)
+{
+	for (const char *l = maps; l && *l;) {
+		const char *e = strchr(l, '\n');
+		*n = e ? (size_t)(e - l) : strlen(l);
+		if (strtoul(l, NULL, 16) == lo)
+			return l;
+		l = e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+static bool ends_deleted(const char *l, size_t n)
+{
+	return n > 10 && memcmp(l + n - 10, " (deleted)", 10) == 0;
+}
+
+bool sh_unlink_sync(struct sh_task *t, const char *host_maps, const char *mm_maps)
+{
+	bool told = false;
+	for (const char *l = host_maps; l && *l;) {
+		const char *e = strchr(l, '\n');
+		size_t n = e ? (size_t)(e - l) : strlen(l), mn;
+		unsigned long lo, hi;
+		const char *m;
+		if (ends_deleted(l, n) && sscanf(l, "%lx-%lx", &lo, &hi) == 2 &&
+		    (m = line_at(mm_maps, lo, &mn)) && !ends_deleted(m, mn)) {
+			char path[96];
+			snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", (int)t->tid, lo,
+				 hi);
+			int h = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+			if (h >= 0) {
+				int fd = mmk_fd_install_host(t->sp->p, h, 0);
+				if (fd >= 0) {
+					mmk_close(t->sp->p, fd);
+					told = true;
+				}
+				close(h);
+			}
+		}
+		l = e ? e + 1 : NULL;
+	}
+	return told;
 }
