@@ -443,15 +443,14 @@ static int clone_event(struct shadow *sh, struct sh_task *t, int event)
 	uint64_t flags = clone_flags(t, event);
 	nt->tgid = (flags & CLONE_THREAD) ? t->tgid : ntid;
 	nt->stack_rlimit = t->stack_rlimit;
-	struct sh_call c = t->call;
 	if (flags & CLONE_VM) {
 		nt->sp = t->sp;
 		nt->sp->users++;
-		sh_history_add(sh, t->tid, &c, ntid, 0);
+		sh_history_add(sh, t, ntid, 0);
 	} else {
 		mmk_proc *child = NULL;
 		int r = mmk_fork(t->sp->p, &child);
-		sh_history_add(sh, t->tid, &c, ntid, r);
+		sh_history_add(sh, t, ntid, r);
 		if (r < 0) {
 			sh_result_differs(sh, t, ntid, r);
 			return 1;

@@ -118,8 +118,9 @@ int sh_call_enter(struct shadow *sh, struct sh_task *t);
 int sh_call_exit(struct shadow *sh, struct sh_task *t, int64_t rval);
 /* PTRACE_EVENT_EXEC: the host has replaced t's image; mirror it. */
 int sh_call_exec_event(struct shadow *sh, struct sh_task *t);
-/* Renders a call with its arguments (and result when has_ret) into buf. */
-void sh_call_format(const struct sh_call *c, bool has_ret, int64_t ret, char *buf, size_t len);
+/* Renders t's call with its arguments, symbolic where they have names
+ * (and its result when has_ret), into buf. */
+void sh_call_format(const struct sh_task *t, bool has_ret, int64_t ret, char *buf, size_t len);
 
 /* ---- shadow_fds.c --------------------------------------------------------- */
 #define SH_MMFD_INVALID 1000000 /* an fd no mmk_proc has: mmkit says -EBADF */
@@ -166,8 +167,7 @@ void sh_sync_faults(struct shadow *sh, struct sh_task *t);
 /* Installs the --trace narration (a no-op without --trace). */
 void sh_trace_install(struct shadow *sh);
 /* Records a mirrored call in the history shown with a difference. */
-void sh_history_add(struct shadow *sh, pid_t tid, const struct sh_call *c, int64_t host,
-		    int64_t mm);
+void sh_history_add(struct shadow *sh, const struct sh_task *t, int64_t host, int64_t mm);
 /* Prints the history (the calls that led to a difference) to stderr. */
 void sh_history_print(void);
 /* Compares task t's space on the host and in mmkit: maps byte for byte

@@ -555,7 +555,7 @@ static int exec_failed(struct shadow *sh, struct sh_task *t, int64_t rval)
 	int r = mmk_execve(t->sp->p, t->exec_path, ARGV(t->exec_argv), ARGV(t->exec_envp),
 			   NULL);
 	sh->calls++;
-	sh_history_add(sh, t->tid, &t->call, rval, r);
+	sh_history_add(sh, t, rval, r);
 	if (r != rval) {
 		sh_result_differs(sh, t, rval, r);
 		return 1;
@@ -639,7 +639,7 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 	t->sp->files_tgid = t->tgid;
 	int r = mmk_execve(t->sp->p, t->exec_path, ARGV(t->exec_argv), ARGV(t->exec_envp), NULL);
 	sh->calls++;
-	sh_history_add(sh, t->tid, &t->call, 0, r);
+	sh_history_add(sh, t, 0, r);
 	if (r != 0) {
 		sh_result_differs(sh, t, 0, r);
 		return 1;
@@ -683,7 +683,7 @@ int sh_call_exit(struct shadow *sh, struct sh_task *t, int64_t rval)
 	if (stop < 0) /* not a memory call after all */
 		return 0;
 	sh->calls++;
-	sh_history_add(sh, t->tid, &t->call, rval, mm);
+	sh_history_add(sh, t, rval, mm);
 	if (mm != rval) {
 		sh_result_differs(sh, t, rval, mm);
 		return 1;
@@ -694,6 +694,81 @@ int sh_call_exit(struct shadow *sh, struct sh_task *t, int64_t rval)
 }
 
 /* ---- Formatting -------------------------------------------------------------- */
+
+/* Names for the bits of an argument, Linux's x86-64 values. */
+struct bitname {
+	uint64_t bit;
+	const char *name;
+};
+
+static const struct bitname prot_bits[] = {
+    {MMK_PROT_READ, "PROT_READ"},           {MMK_PROT_WRITE, "PROT_WRITE"},
+    {MMK_PROT_EXEC, "PROT_EXEC"},           {MMK_PROT_GROWSDOWN, "PROT_GROWSDOWN"},
+    {MMK_PROT_GROWSUP, "PROT_GROWSUP"},     {0, NULL}};
+
+static const struct bitname map_bits[] = {
+    {MMK_MAP_FIXED, "MAP_FIXED"},
+    {MMK_MAP_ANONYMOUS, "MAP_ANONYMOUS"},
+    {MMK_MAP_32BIT, "MAP_32BIT"},
+    {MMK_MAP_GROWSDOWN, "MAP_GROWSDOWN"},
+    {MMK_MAP_DENYWRITE, "MAP_DENYWRITE"},
+    {MMK_MAP_EXECUTABLE, "MAP_EXECUTABLE"},
+    {MMK_MAP_LOCKED, "MAP_LOCKED"},
+    {MMK_MAP_NORESERVE, "MAP_NORESERVE"},
+    {MMK_MAP_POPULATE, "MAP_POPULATE"},
+    {MMK_MAP_NONBLOCK, "MAP_NONBLOCK"},
+    {MMK_MAP_STACK, "MAP_STACK"},
+    {MMK_MAP_HUGETLB, "MAP_HUGETLB"},
+    {MMK_MAP_SYNC, "MAP_SYNC"},
+    {MMK_MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
+    {MMK_MAP_UNINITIALIZED, "MAP_UNINITIALIZED"},
+    {0, NULL}};
+
+static const struct bitname mremap_bits[] = {{MMK_MREMAP_MAYMOVE, "MREMAP_MAYMOVE"},
+					     {MMK_MREMAP_FIXED, "MREMAP_FIXED"},
+					     {MMK_MREMAP_DONTUNMAP, "MREMAP_DONTUNMAP"},
+					     {0, NULL}};
+
+static const struct bitname msync_bits[] = {{MMK_MS_ASYNC, "MS_ASYNC"},
+					    {MMK_MS_INVALIDATE, "MS_INVALIDATE"},
+					    {MMK_MS_SYNC, "MS_SYNC"},
+					    {0, NULL}};
+
+static const struct bitname mcl_bits[] = {{MMK_MCL_CURRENT, "MCL_CURRENT"},
+					  {MMK_MCL_FUTURE, "MCL_FUTURE"},
+					  {MMK_MCL_ONFAULT, "MCL_ONFAULT"},
+					  {0, NULL}};
+
+static const char *const advice_names[] = {
+    [0] = "MADV_NORMAL",       [1] = "MADV_RANDOM",       [2] = "MADV_SEQUENTIAL",
+    [3] = "MADV_WILLNEED",     [4] = "MADV_DONTNEED",     [8] = "MADV_FREE",
+    [9] = "MADV_REMOVE",       [10] = "MADV_DONTFORK",    [11] = "MADV_DOFORK",
+    [12] = "MADV_MERGEABLE",   [13] = "MADV_UNMERGEABLE", [14] = "MADV_HUGEPAGE",
+    [15] = "MADV_NOHUGEPAGE",  [16] = "MADV_DONTDUMP",    [17] = "MADV_DODUMP",
+    [18] = "MADV_WIPEONFORK",  [19] = "MADV_KEEPONFORK",  [20] = "MADV_COLD",
+    [21] = "MADV_PAGEOUT",     [22] = "MADV_POPULATE_READ", [23] = "MADV_POPULATE_WRITE",
+    [25] = "MADV_COLLAPSE",
+};
+
+/* Appends "A|B|0x40" for the bits of v (zero: "0" or zname). */
+static size_t put_bits(char *buf, size_t len, uint64_t v, const struct bitname *names,
+		       const char *zname)
+{
+	size_t n = 0;
+#define PUTB(...) (n += (size_t)snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__))
+	if (!v)
+		PUTB("%s", zname ? zname : "0");
+	for (const struct bitname *b = names; b->name && v; b++) {
+		if (v & b->bit) {
+			PUTB("%s%s", n ? "|" : "", b->name);
+			v &= ~b->bit;
+		}
+	}
+	if (v)
+		PUTB("%s%#" PRIx64, n ? "|" : "", v);
+#undef PUTB
+	return n;
+}
 
 /* How many arguments each mirrored call has (6 when not listed). */
 static int call_nargs(int nr)
@@ -709,21 +784,68 @@ static int call_nargs(int nr)
 	}
 }
 
-void sh_call_format(const struct sh_call *c, bool has_ret, int64_t ret, char *buf, size_t len)
+/* Renders argument i of call nr (value v) symbolically where it has a
+ * name: prot, flags, fds, advice; addresses and lengths in hex. */
+static size_t put_arg(char *buf, size_t len, const struct sh_task *t, int i, uint64_t v)
 {
+	int nr = t->call.nr;
+	if ((nr == 9 && i == 2) || (nr == 10 && i == 2) || (nr == 329 && i == 2))
+		return put_bits(buf, len, v, prot_bits, "PROT_NONE");
+	if (nr == 9 && i == 3) {
+		static const char *const types[] = {"0", "MAP_SHARED", "MAP_PRIVATE",
+						    "MAP_SHARED_VALIDATE"};
+		size_t n = (size_t)snprintf(buf, len, "%s",
+					    (v & 0xf) < 4 ? types[v & 0xf] : "MAP_TYPE?");
+		if (v & ~0xfULL) {
+			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "|");
+			n += put_bits(buf + n, n < len ? len - n : 0, v & ~0xfULL, map_bits, NULL);
+		}
+		return n;
+	}
+	if ((nr == 9 && i == 4) || (nr == 322 && i == 0) || nr == 3 || nr == 32 || nr == 33 ||
+	    nr == 292 || (nr == 72 && i == 0))
+		return (size_t)snprintf(buf, len, "%d", (int)v); /* an fd */
+	if (nr == 28 && i == 2)
+		return (size_t)snprintf(buf, len, "%s",
+					v < sizeof(advice_names) / sizeof(advice_names[0]) &&
+						advice_names[v]
+					    ? advice_names[v]
+					    : "MADV_?");
+	if (nr == 25 && i == 3)
+		return put_bits(buf, len, v, mremap_bits, NULL);
+	if (nr == 26 && i == 2)
+		return put_bits(buf, len, v, msync_bits, NULL);
+	if (nr == 151 && i == 0)
+		return put_bits(buf, len, v, mcl_bits, NULL);
+	if ((nr == 59 && i == 0) || (nr == 322 && i == 1))
+		return (size_t)snprintf(buf, len, "\"%s\"", t->exec_path ? t->exec_path : "?");
+	return (size_t)snprintf(buf, len, "%#" PRIx64, v);
+}
+
+void sh_call_format(const struct sh_task *t, bool has_ret, int64_t ret, char *buf, size_t len)
+{
+	const struct sh_call *c = &t->call;
 	const char *name = sh_call_name(c->nr);
 	size_t n = 0;
 	int nargs = call_nargs(c->nr);
+	bool exec = c->nr == 59 || c->nr == 322;
 #define PUT(...) (n += (size_t)snprintf(buf + n, n < len ? len - n : 0, __VA_ARGS__))
 	if (name)
 		PUT("%s(", name);
 	else
 		PUT("syscall_%d(", c->nr);
 	for (int i = 0; i < nargs && n < len; i++) {
-		if ((c->nr == 9 && i == 4) || (c->nr == 322 && i == 0))
-			PUT("%s%d", i ? ", " : "", (int)c->args[i]); /* an fd */
-		else
-			PUT("%s%#" PRIx64, i ? ", " : "", c->args[i]);
+		if (exec && i == (c->nr == 59 ? 1 : 2) && t->exec_argv) {
+			PUT(", [");
+			for (int k = 0; t->exec_argv[k] && n < len; k++)
+				PUT("%s\"%.40s\"", k ? ", " : "", t->exec_argv[k]);
+			PUT("]");
+			continue;
+		}
+		if (i)
+			PUT(", ");
+		if (n < len)
+			n += put_arg(buf + n, len - n, t, i, c->args[i]);
 	}
 	if (n < len)
 		PUT(")");

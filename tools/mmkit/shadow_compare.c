@@ -50,22 +50,22 @@ static void trace_flush(void)
 
 static struct {
 	pid_t tid;
-	char text[200];
+	char text[400];
 	int64_t host, mm;
 } history[SH_HISTORY];
 static uint64_t history_n;
 
-void sh_history_add(struct shadow *sh, pid_t tid, const struct sh_call *c, int64_t host,
-		    int64_t mm)
+void sh_history_add(struct shadow *sh, const struct sh_task *t, int64_t host, int64_t mm)
 {
+	pid_t tid = t->tid;
 	unsigned i = (unsigned)(history_n++ % SH_HISTORY);
 	history[i].tid = tid;
-	sh_call_format(c, false, 0, history[i].text, sizeof(history[i].text));
+	sh_call_format(t, false, 0, history[i].text, sizeof(history[i].text));
 	history[i].host = host;
 	history[i].mm = mm;
 	if (sh->trace) {
 		char line[300];
-		sh_call_format(c, true, host, line, sizeof(line));
+		sh_call_format(t, true, host, line, sizeof(line));
 		fprintf(stderr, "shadow: [%d] %s\n", (int)tid, line);
 		trace_flush();
 	}
@@ -100,7 +100,7 @@ void sh_history_print(void)
 void sh_result_differs(struct shadow *sh, struct sh_task *t, int64_t host, int64_t mm)
 {
 	char line[300];
-	sh_call_format(&t->call, false, 0, line, sizeof(line));
+	sh_call_format(t, false, 0, line, sizeof(line));
 	fprintf(stderr, "shadow: DIFFERENCE in task %d: %s returned ", (int)t->tid, line);
 	put_result(host);
 	fputs(" on the host, ", stderr);
@@ -438,7 +438,7 @@ int sh_compare(struct shadow *sh, struct sh_task *t, const char *what)
 	int r = 0;
 	if (!maps_eq || !status_eq) {
 		char line[300];
-		sh_call_format(&t->call, false, 0, line, sizeof(line));
+		sh_call_format(t, false, 0, line, sizeof(line));
 		fprintf(stderr, "shadow: DIFFERENCE in task %d after %s: %s\n", (int)t->tid, what,
 			line);
 		if (!maps_eq)
