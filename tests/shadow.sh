@@ -3,7 +3,7 @@
 # Debian machine run under `mmkit shadow`, which mirrors every call that
 # shapes their address spaces into mmkit and compares /proc/PID/maps and
 # status with mmkit's after each one.  A program passes when shadow ends
-# with "0 differences" and the program itself succeeded.  Ends with
+# with "0 differences" and the program itself succeeded, within 5 minutes.  Ends with
 # "N passed, N failed".
 #
 #   sh tests/shadow.sh [NAME...]     only the named entries
@@ -28,6 +28,7 @@ cc -O2 -static-pie -o "$W/seed_maps_spie" tests/shadow/seed_maps.c &&
 cc -O2 -pthread -o "$W/threads" tests/shadow/threads.c &&
 cc -O2 -o "$W/calls" tests/shadow/calls.c &&
 cc -O2 -o "$W/files" tests/shadow/files.c &&
+cc -O2 -pthread -o "$W/thread_exec" tests/shadow/thread_exec.c &&
 cp tests/shadow/hello.c "$W/hello.c" || { echo "tests/shadow.sh: cannot build the corpus"; exit 2; }
 seq 1 400000 >"$W/numbers"
 sed 's/^77777$/seventy/' "$W/numbers" >"$W/numbers2"
@@ -56,7 +57,7 @@ shadow() {
 	if [ -n "$only" ]; then
 		case " $only " in *" $name "*) ;; *) return ;; esac
 	fi
-	(cd "$W" && "$MMKIT" shadow -- "$@" >"$W/out" 2>"$W/err")
+	(cd "$W" && timeout 300 "$MMKIT" shadow -- "$@" >"$W/out" 2>"$W/err")
 	rc=$?
 	last=$(tail -n 1 "$W/err")
 	if [ "$rc" -eq 0 ] &&
@@ -77,6 +78,7 @@ shadow seed-maps-static-pie "$W/seed_maps_spie"
 shadow calls              "$W/calls" /etc/services
 shadow threads            "$W/threads" /etc/services
 shadow files              "$W/files" files.tmp
+shadow thread-exec        "$W/thread_exec"
 shadow true               /bin/true
 shadow sh-pipeline        /bin/sh -c 'seq 1 20000 | sort -rn | head -n 3 | tr 0-9 a-j'
 shadow bash-loop          /bin/bash -c 'for i in 1 2 3; do echo $i; done | wc -l'

@@ -193,18 +193,19 @@ static void resume(pid_t tid, int sig)
  * any, and resumes it. */
 static void space_release(struct shadow *sh, struct sh_space *sp)
 {
+	struct sh_task *next = NULL;
 	sp->active = 0;
 	for (size_t i = 0; i < sh->ntasks; i++) {
 		struct sh_task *w = sh->tasks[i];
-		if (w->sp != sp || !w->held || w->gone)
-			continue;
-		w->held = false;
-		sp->active = w->tid;
-		if (sh_call_enter(sh, w) != 0)
-			return;
-		resume(w->tid, 0);
-		return;
+		if (w->sp == sp && w->held && (!next || w->held_since < next->held_since))
+			next = w;
 	}
+	if (!next)
+		return;
+	next->held = false;
+	sp->active = next->tid;
+	if (sh_call_enter(sh, next) == 0)
+		resume(next->tid, 0);
 }
 
 void sh_cannot_follow(struct shadow *sh, const struct sh_task *t, const char *fmt, ...)
@@ -409,6 +410,7 @@ static void kill_all(struct shadow *sh)
 static int task_start(struct shadow *sh, struct sh_task *t)
 {
 	t->seen_stop = false;
+	t->started = true;
 	if (sh->mode == SH_EVERY_CALL && t->sp->users == 1 && sh_compare(sh, t, "fork child"))
 		return 1;
 	resume(t->tid, 0);
@@ -473,10 +475,12 @@ static int clone_event(struct shadow *sh, struct sh_task *t, int event)
 	return 0;
 }
 
-/* PTRACE_EVENT_EXEC: t (possibly a thread that took over its leader's
- * tid) has a new image. */
-static int exec_event(struct shadow *sh, struct sh_task *t)
+/* PTRACE_EVENT_EXEC: *tp has a new image.  When a thread other than the
+ * leader exec'd, it took over the leader's tid: *tp becomes its record
+ * (the leader's is freed). */
+static int exec_event(struct shadow *sh, struct sh_task **tp)
 {
+	struct sh_task *t = *tp;
 	unsigned long msg = 0;
 	sh_ptrace(PTRACE_GETEVENTMSG, t->tid, 0, (unsigned long)&msg);
 	pid_t former = (pid_t)msg;
@@ -490,8 +494,10 @@ static int exec_event(struct shadow *sh, struct sh_task *t)
 				space_put(t->sp);
 			t->sp = NULL;
 			task_free(sh, t);
-			t = x;
+			t = *tp = x;
 			t->tid = tid;
+			if (t->sp && t->sp->active == former)
+				t->sp->active = tid;
 		}
 	}
 	/* Every other thread of the group is dead (de_thread). */
@@ -585,6 +591,7 @@ static int syscall_stop(struct shadow *sh, struct sh_task *t)
 		if (t->mirrored) {
 			if (t->sp->active && t->sp->active != t->tid) {
 				t->held = true;
+				t->held_since = ++sh->holds;
 				return 0;
 			}
 			t->sp->active = t->tid;
@@ -623,8 +630,7 @@ static int event_stop(struct shadow *sh, struct sh_task *t, int event)
 		r = t->sp ? clone_event(sh, t, event) : 0;
 		break;
 	case PTRACE_EVENT_EXEC:
-		r = exec_event(sh, t);
-		t = task_find(sh, t->tid) ? t : NULL;
+		r = exec_event(sh, &t);
 		break;
 	case PTRACE_EVENT_EXIT:
 		r = exit_event(sh, t);
@@ -674,6 +680,8 @@ static int trace_loop(struct shadow *sh)
 		} else if (event == PTRACE_EVENT_STOP) {
 			if (!t->sp)
 				t->seen_stop = true; /* starts at its creator's event */
+			else if (!t->started && t->tid != sh->root_tid)
+				r = task_start(sh, t);
 			else
 				resume(tid, 0);
 		} else if (sig == SIGTRAP && event) {

@@ -65,8 +65,10 @@ struct sh_task {
 	bool in_call;           /* between a syscall-entry and its exit stop */
 	bool mirrored;          /* the current call is one shadow mirrors */
 	bool held;              /* stopped at an entry, waiting for its space */
+	uint64_t held_since;    /* when it was held: the space goes first come,
+	                           first served */
+	bool started;           /* resumed after its first stop */
 	bool seen_stop;         /* a fresh task stopped before its creator's event */
-	bool gone;
 	struct sh_call call;
 	/* execve: what the kernel read at the entry stop */
 	char *exec_path;
@@ -84,6 +86,7 @@ struct shadow {
 	int root_status;        /* its wait status once it ends */
 	uint64_t calls;         /* mirrored calls */
 	uint64_t compares;      /* maps comparisons made */
+	uint64_t holds;         /* tasks held so far (orders held tasks) */
 	int next_space_id;
 	struct sh_task **tasks;
 	size_t ntasks, cap;
