@@ -43,6 +43,7 @@
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAP (1ULL << 62)
 #define PM_FILE (1ULL << 61)
+#define PM_MMAP_EXCLUSIVE (1ULL << 56)
 #define PM_PFN_MASK ((1ULL << 55) - 1)
 
 static uint64_t zero_pfn = UINT64_MAX; /* the host's shared zero page */
@@ -78,10 +79,15 @@ static bool host_anon(uint64_t e)
 		return !(e & PM_FILE);
 	if (!(e & PM_PRESENT) || (e & PM_FILE))
 		return false;
-	/* The zero page looks anonymous (it has no struct page mapping);
-	 * without the PFN (no CAP_SYS_ADMIN) it cannot be told apart. */
+	/* The zero page looks anonymous (pagemap finds no page behind it):
+	 * its PFN tells it apart.  Without CAP_SYS_ADMIN pagemap hides PFNs;
+	 * then an anonymous page is one mapped exclusively (the zero page
+	 * never is), which misses pages shared with a fork child -- after
+	 * the fork, whose entry already gave their VMA its anon_vma. */
 	uint64_t pfn = e & PM_PFN_MASK;
-	return pfn != 0 && pfn != zero_pfn;
+	if (pfn == 0)
+		return (e & PM_MMAP_EXCLUSIVE) != 0;
+	return pfn != zero_pfn;
 }
 
 /* The first private anonymous page of [lo, hi) on the host, or 0. */
