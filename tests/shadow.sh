@@ -106,6 +106,9 @@ shadow tar-gzip           /bin/tar czf t.tgz make repo
 shadow cp-dd              /bin/sh -c 'cp big big2 && dd if=big2 of=/dev/null bs=64k status=none'
 shadow diff               /bin/sh -c 'diff numbers numbers2 >/dev/null; test $? = 1'
 shadow du                 /usr/bin/du -s /usr/share/doc
+shadow ldd-script         /usr/bin/ldd /bin/ls
+shadow zcat-script        /bin/sh -c '/bin/gzip -c numbers >n.gz && /bin/zcat n.gz | /usr/bin/tail -n 1'
+shadow relative-exec      /bin/sh -c 'cd / && bin/true'
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

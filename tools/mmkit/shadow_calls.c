@@ -604,40 +604,183 @@ static bool same_file(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
+/* A NUL-separated /proc/TID file (cmdline, environ) as a NULL-terminated
+ * vector (malloc'd, one block), or NULL. */
+static char **proc_strv(pid_t tid, const char *what)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, what);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	for (size_t n; buf && (n = fread(buf + len, 1, cap - len, f)) > 0;) {
+		len += n;
+		if (len == cap) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		return NULL;
+	size_t count = 0;
+	for (size_t i = 0; i < len; i++)
+		count += buf[i] == 0;
+	/* The vector and the strings in one allocation. */
+	char **v = malloc((count + 1) * sizeof(*v) + len + 1);
+	if (!v) {
+		free(buf);
+		return NULL;
+	}
+	char *strs = (char *)(v + count + 1);
+	memcpy(strs, buf, len);
+	strs[len] = 0;
+	free(buf);
+	size_t k = 0;
+	for (size_t i = 0; i < len && k < count; k++) {
+		v[k] = strs + i;
+		i += strlen(strs + i) + 1;
+	}
+	v[k] = NULL;
+	return v;
+}
+
+#define AT_EXECFN_ 31
+
+/* The file name the kernel copied onto t's new stack (AT_EXECFN): what
+ * the program passed to execve, or "/dev/fd/N..." for an execveat. */
+static int host_execfn(pid_t tid, char *buf, size_t cap)
+{
+	char path[64];
+	uint64_t auxv[2 * 64];
+	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)tid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	size_t n = fread(auxv, sizeof(auxv[0]), sizeof(auxv) / sizeof(auxv[0]), f);
+	fclose(f);
+	for (size_t i = 0; i + 1 < n && auxv[i]; i += 2)
+		if (auxv[i] == AT_EXECFN_)
+			return sh_peek_string(tid, auxv[i + 1], buf, cap);
+	return -ENOENT;
+}
+
+/* The interpreter a "#!" line of the file execfn names (relative to t's
+ * working directory), or "" -- the shortest name the script itself gives
+ * to what the host ran, when it is not a nested script. */
+static void shebang_interp(pid_t tid, const char *execfn, char *out, size_t cap)
+{
+	char path[4200], line[256];
+	out[0] = 0;
+	if (execfn[0] == '/')
+		snprintf(path, sizeof(path), "%s", execfn);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/cwd/%s", (int)tid, execfn);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(line, sizeof(line), f) && line[0] == '#' && line[1] == '!') {
+		const char *s = line + 2;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		size_t n = strcspn(s, " \t\n");
+		if (n < cap) {
+			memcpy(out, s, n);
+			out[n] = 0;
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * The path mmk_execve is given: it must reach the file the host runs
+ * (exe, which for a #! script is the interpreter) from mmkit's root "/",
+ * and be exactly as long as the file name the host copied onto the stack
+ * (execfn), for that length, not its bytes, decides where the stack's
+ * strings end and so the stack VMA's extent (docs/SHADOW.md).  The first
+ * of these that reaches exe and is no longer than execfn, padded with
+ * extra slashes before its last component: the name itself (relative
+ * names are taken from the root), a script's "#!" interpreter, exe's own
+ * path, those two relative to the root.  0, or -1 with why filled.
+ */
+static int exec_name(pid_t tid, const char *execfn, const char *exe, char *out, size_t cap,
+		     char *why, size_t wlen)
+{
+	size_t want = strlen(execfn);
+	char real[4096], interp[4096];
+	ssize_t rn = readlink(exe, real, sizeof(real) - 1);
+	real[rn > 0 ? rn : 0] = 0;
+	shebang_interp(tid, execfn, interp, sizeof(interp));
+	const char *cands[] = {execfn,
+			       interp[0] == '/' ? interp : NULL,
+			       interp[0] == '/' ? interp + 1 : NULL,
+			       real[0] == '/' ? real : NULL,
+			       real[0] == '/' ? real + 1 : NULL};
+	for (size_t k = 0; k < sizeof(cands) / sizeof(cands[0]); k++) {
+		const char *c = cands[k];
+		size_t n = c ? strlen(c) : 0;
+		if (!c || n > want || want >= cap)
+			continue;
+		char abs[4200];
+		snprintf(abs, sizeof(abs), "%s%s", c[0] == '/' ? "" : "/", c);
+		if (!same_file(abs, exe))
+			continue;
+		const char *last = strrchr(c, '/');
+		size_t head = last ? (size_t)(last - c) + 1 : 0;
+		memcpy(out, c, head);
+		memset(out + head, '/', want - n);
+		strcpy(out + head + (want - n), c + head);
+		return 0;
+	}
+	snprintf(why, wlen, "exec of \"%.200s\": no path to %.200s as short as that name "
+			    "(mmkit resolves exec paths from its root, and the name's length "
+			    "shapes the stack)",
+		 execfn, real);
+	return -1;
+}
+
 int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 {
-	char why[512], exe[64];
+	char why[600], exe[64], execfn[4096], name[4096];
 	if (!t->sp)
 		return 0;
-	if (!exec_path_followable(t, why, sizeof(why))) {
-		sh_cannot_follow(sh, t, "%s", why);
-		return 1;
-	}
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)t->tid);
 	if (elf_class(exe) == 1) {
 		sh_cannot_follow(sh, t, "exec of %s, a 32-bit program: only x86-64 programs "
 					"are followed",
-				 t->exec_path);
+				 t->exec_path ? t->exec_path : exe);
 		return 1;
 	}
-	if (!same_file(t->exec_path, exe)) {
-		sh_cannot_follow(sh, t, "exec of %s, which the host ran through an interpreter "
-					"(#! script or binfmt_misc): mmkit's exec loads ELF files "
-					"only",
-				 t->exec_path);
+	int err = host_execfn(t->tid, execfn, sizeof(execfn));
+	char **argv = proc_strv(t->tid, "cmdline"), **envp = proc_strv(t->tid, "environ");
+	if (err || !argv || !envp) {
+		sh_cannot_follow(sh, t, "cannot read the new image's file name, argv or envp "
+					"from /proc/%d", (int)t->tid);
+		free(argv), free(envp);
+		return 1;
+	}
+	if (exec_name(t->tid, execfn, exe, name, sizeof(name), why, sizeof(why)) != 0) {
+		sh_cannot_follow(sh, t, "%s", why);
+		free(argv), free(envp);
 		return 1;
 	}
 	if (!stack_limits_alike(t->stack_rlimit, sh->cfg_stack_rlimit)) {
 		sh_cannot_follow(sh, t, "exec after the program set RLIMIT_STACK to %#" PRIx64
 					" (mmkit's exec uses its system's %#" PRIx64 ")",
 				 t->stack_rlimit, sh->cfg_stack_rlimit);
+		free(argv), free(envp);
 		return 1;
 	}
 	if (!t->sp->foreign)
 		sh_fds_exec(t->sp);
 	t->sp->foreign = false;
 	t->sp->files_tgid = t->tgid;
-	int r = mmk_execve(t->sp->p, t->exec_path, ARGV(t->exec_argv), ARGV(t->exec_envp), NULL);
+	int r = mmk_execve(t->sp->p, name, ARGV(argv), ARGV(envp), NULL);
+	free(argv), free(envp);
 	sh->calls++;
 	sh_history_add(sh, t, 0, r);
 	if (r != 0) {
