@@ -729,4 +729,115 @@ TEST(riscv64_hint_window)
 	CHECK(fx_done(&fx) == 0);
 }
 
+/* Allocation failure at every point of an exec of a PIE with an
+ * interpreter (SQLite's malloc tests): the Nth allocation fails, then every
+ * one from the Nth on.  Each run returns 0, -ENOMEM before the point of no
+ * return (the process untouched) or -ENOMEM after it (the process killed);
+ * the invariants hold and destroy finds no leak. */
+TEST(exec_survives_allocation_failure)
+{
+	for (int persist = 0; persist <= 1; persist++) {
+		for (int64_t n = 0;; n++) {
+			struct fixture fx;
+			struct img im, ld;
+			CHECK(init(&fx, MMK_ARCH_X86_64) == 0);
+			img_static(&ld, EM_X86);
+			img_dyn(&ld);
+			put(&fx, "ld.so", &ld, 0755);
+			img_static(&im, EM_X86);
+			img_dyn(&im);
+			img_interp(&im, "/ld.so");
+			put(&fx, "pie", &im, 0755);
+			CHECK(mmk_mmap(fx.p, 0x10000, 4096, RW, PA | MMK_MAP_FIXED, -1, 0) ==
+			      0x10000);
+			mmk_system_fail_after(fx.sys, n, persist);
+			int err = mmk_execve(fx.p, "pie", ARGV, ENVP, NULL);
+			uint64_t injected = mmk_system_failures(fx.sys);
+			mmk_system_fail_after(fx.sys, -1, 0);
+			if (err == 0)
+				CHECK_EQ(mmk_proc_killed(fx.p), 0);
+			else if (mmk_proc_killed(fx.p))
+				CHECK_EQ(mmk_proc_killed(fx.p), MMK_SIGSEGV);
+			else
+				CHECK_EQ(count_vmas(fx.p), 1); /* before the point of no return */
+			/* load_elf_phdrs() failing to allocate is Linux's -ENOEXEC
+			 * (-ELIBBAD for the interpreter's), as it has no errno */
+			if (err && err != -ENOMEM && err != -ENOEXEC && err != -ELIBBAD)
+				T_FAIL("n %lld persist %d: %s", (long long)n, persist,
+				       mmk_errno_name(-err));
+			if (err)
+				CHECK(err == -ENOMEM || ((err == -ENOEXEC || err == -ELIBBAD) &&
+							 !mmk_proc_killed(fx.p)));
+			CHECK(fx_done(&fx) == 0);
+			if (!injected) {
+				CHECK_EQ(err, 0);
+				break;
+			}
+			CHECK(n < 10000);
+		}
+	}
+}
+
+/* A #! line with its content, as a file named name, executable. */
+static void put_script(struct fixture *fx, const char *name, const char *text)
+{
+	struct img im;
+	memset(&im, 0, sizeof(im));
+	im.len = strlen(text);
+	memcpy(im.b, text, im.len);
+	put(fx, name, &im, 0755);
+}
+
+/* binfmt_script: what the first line may be, the interpreter's argv, and
+ * the depth limit. */
+TEST(scripts)
+{
+	struct fixture fx;
+	struct img im;
+	CHECK(init(&fx, MMK_ARCH_X86_64) == 0);
+	img_static(&im, EM_X86);
+	put(&fx, "prog", &im, 0755);
+	put_script(&fx, "s1", "#!/prog  -x y \nrest\n");
+	struct mmk_exec_info info;
+	const char *argv[] = {"s1", "a", NULL};
+	CHECK_EQ(mmk_execve(fx.p, "s1", argv, NULL, &info), 0);
+	/* argv: "/prog" "-x y" "s1" "a" (the argument keeps its inner blank) */
+	uint64_t w[5];
+	CHECK_EQ(mmk_load(fx.p, info.sp, w, sizeof(w), NULL), 0);
+	CHECK_EQ(w[0], 4);
+	char s[8];
+	const char *want[] = {"/prog", "-x y", "s1", "a"};
+	for (int i = 0; i < 4; i++) {
+		CHECK_EQ(mmk_load(fx.p, w[1 + i], s, strlen(want[i]) + 1, NULL), 0);
+		CHECK_STR(s, want[i]);
+	}
+	CHECK(has_line(fx_maps(fx.p), "00400000-00401000 r-xp ", "/prog"));
+	CHECK_EQ(mmk_load(fx.p, info.execfn, s, 3, NULL), 0);
+	CHECK_STR(s, "s1"); /* AT_EXECFN stays the script's name */
+	/* a script naming a script: fine up to depth 5, then -ELOOP */
+	put_script(&fx, "d1", "#!/s1\n");
+	CHECK_EQ(mmk_execve(fx.p, "d1", NULL, NULL, NULL), 0);
+	put_script(&fx, "d2", "#!/d1\n");
+	put_script(&fx, "d3", "#!/d2\n");
+	put_script(&fx, "d4", "#!/d3\n");
+	CHECK_EQ(mmk_execve(fx.p, "d4", NULL, NULL, NULL), 0); /* d4 d3 d2 d1 s1 prog */
+	put_script(&fx, "d5", "#!/d4\n");
+	CHECK_EQ(mmk_execve(fx.p, "d5", NULL, NULL, NULL), -ELOOP);
+	put_script(&fx, "e1", "#!\n");
+	CHECK_EQ(mmk_execve(fx.p, "e1", NULL, NULL, NULL), -ENOEXEC);
+	put_script(&fx, "e2", "#!  \t \nx");
+	CHECK_EQ(mmk_execve(fx.p, "e2", NULL, NULL, NULL), -ENOEXEC);
+	static char longname[400];
+	memset(longname, 'a', sizeof(longname) - 1);
+	memcpy(longname, "#!/", 3);
+	put_script(&fx, "e3", longname); /* the name runs past 256 bytes */
+	CHECK_EQ(mmk_execve(fx.p, "e3", NULL, NULL, NULL), -ENOEXEC);
+	put_script(&fx, "e4", "#!/no/such\n");
+	CHECK_EQ(mmk_execve(fx.p, "e4", NULL, NULL, NULL), -ENOENT);
+	put_script(&fx, "e5", "#!/e5\n"); /* itself */
+	CHECK_EQ(mmk_execve(fx.p, "e5", NULL, NULL, NULL), -ELOOP);
+	CHECK_EQ(mmk_proc_killed(fx.p), 0);
+	CHECK(fx_done(&fx) == 0);
+}
+
 T_MAIN
