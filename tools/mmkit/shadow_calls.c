@@ -497,11 +497,32 @@ int sh_call_enter(struct shadow *sh, struct sh_task *t)
 	return 0;
 }
 
+/* Whether two paths name one file. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* Whether the file name execfn (as the program gave it to execve) names
+ * the same file from mmkit's root "/" as from t's working directory. */
+static bool same_as_host(pid_t tid, const char *execfn)
+{
+	char from_root[4200], from_cwd[4200];
+	if (execfn[0] == '/')
+		return true;
+	snprintf(from_root, sizeof(from_root), "/%s", execfn);
+	snprintf(from_cwd, sizeof(from_cwd), "/proc/%d/cwd/%s", (int)tid, execfn);
+	return same_file(from_root, from_cwd);
+}
+
 /*
- * Whether mmk_execve(p, t->exec_path...) reaches the file the host executes
- * with the same file-name string on the stack: an absolute path (mmkit's
- * root is "/"), or a relative one from a program working in "/".  Fills
- * why when not.
+ * Whether mmk_execve(p, t->exec_path...) -- for a failed execve -- reaches
+ * what the host tried, with the same file-name string on the stack: an
+ * absolute path (mmkit's root is "/"), or a relative one that names the
+ * same file from "/" as from the program's working directory.  Fills why
+ * when not.
  */
 static bool exec_path_followable(struct sh_task *t, char *why, size_t len)
 {
@@ -528,16 +549,11 @@ static bool exec_path_followable(struct sh_task *t, char *why, size_t len)
 			return false;
 		}
 	}
-	if (path[0] != '/') {
-		char cwd[64], target[8];
-		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", (int)t->tid);
-		ssize_t n = readlink(cwd, target, sizeof(target));
-		if (n != 1 || target[0] != '/') {
-			snprintf(why, len, "exec of the relative path \"%s\" (mmkit resolves it "
-					   "from the root, the host from the working directory)",
-				 path);
-			return false;
-		}
+	if (path[0] != '/' && !same_as_host(t->tid, path)) {
+		snprintf(why, len, "exec of the relative path \"%s\" (mmkit resolves it from "
+				   "the root, the host from the working directory)",
+			 path);
+		return false;
 	}
 	return true;
 }
@@ -596,13 +612,6 @@ static int elf_class(const char *path)
 	return id[4];
 }
 
-/* Whether two paths name one file. */
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
 
 /* A NUL-separated /proc/TID file (cmdline, environ) as a NULL-terminated
  * vector (malloc'd, one block), or NULL. */
@@ -763,7 +772,17 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 		free(argv), free(envp);
 		return 1;
 	}
-	if (exec_name(t->tid, execfn, exe, name, sizeof(name), why, sizeof(why)) != 0) {
+	/* The program's own call when its name reaches, from mmkit's root,
+	 * the file the host opened (mmkit's exec then runs a #! script as
+	 * binfmt_script does); else the loaded file under a name as long. */
+	bool own = !t->exec_err && t->exec_argv && t->exec_envp && t->exec_path &&
+		   !strcmp(t->exec_path, execfn) && same_as_host(t->tid, execfn);
+	if (own) {
+		snprintf(name, sizeof(name), "%s", execfn);
+		free(argv), free(envp);
+		argv = t->exec_argv;
+		envp = t->exec_envp;
+	} else if (exec_name(t->tid, execfn, exe, name, sizeof(name), why, sizeof(why)) != 0) {
 		sh_cannot_follow(sh, t, "%s", why);
 		free(argv), free(envp);
 		return 1;
@@ -772,7 +791,8 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 		sh_cannot_follow(sh, t, "exec after the program set RLIMIT_STACK to %#" PRIx64
 					" (mmkit's exec uses its system's %#" PRIx64 ")",
 				 t->stack_rlimit, sh->cfg_stack_rlimit);
-		free(argv), free(envp);
+		if (!own)
+			free(argv), free(envp);
 		return 1;
 	}
 	if (!t->sp->foreign)
@@ -780,7 +800,8 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 	t->sp->foreign = false;
 	t->sp->files_tgid = t->tgid;
 	int r = mmk_execve(t->sp->p, name, ARGV(argv), ARGV(envp), NULL);
-	free(argv), free(envp);
+	if (!own)
+		free(argv), free(envp);
 	sh->calls++;
 	sh_history_add(sh, t, 0, r);
 	if (r != 0) {
