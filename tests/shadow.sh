@@ -8,6 +8,7 @@
 #
 #   sh tests/shadow.sh [NAME...]     only the named entries
 #   MMKIT=build-debug/mmkit sh tests/shadow.sh
+#   SHADOW_OPTS=--at-exec-and-exit sh tests/shadow.sh
 #
 # Every command line below is listed in docs/SHADOW.md; keep the two equal.
 cd "$(dirname "$0")/.." || exit 2
@@ -57,7 +58,7 @@ shadow() {
 	if [ -n "$only" ]; then
 		case " $only " in *" $name "*) ;; *) return ;; esac
 	fi
-	(cd "$W" && timeout 300 "$MMKIT" shadow -- "$@" >"$W/out" 2>"$W/err")
+	(cd "$W" && timeout 300 "$MMKIT" shadow $SHADOW_OPTS -- "$@" >"$W/out" 2>"$W/err")
 	rc=$?
 	last=$(tail -n 1 "$W/err")
 	if [ "$rc" -eq 0 ] &&

@@ -193,6 +193,7 @@ static int64_t mirror_mlock2(struct shadow *sh, struct sh_task *t, int64_t host,
 #define PR_SET_MM_ 35
 #define PR_SET_THP_DISABLE_ 41
 #define PR_SET_MDWE_ 65
+#define PR_SET_MEMORY_MERGE_ 67
 #define PR_SET_VMA_ 0x53564d41
 #define PR_SET_VMA_ANON_NAME_ 0
 
@@ -220,11 +221,13 @@ static int64_t mirror_prctl(struct shadow *sh, struct sh_task *t, int64_t host, 
 		return mmk_set_anon_name(t->sp->p, A(2), A(3), name);
 	}
 	if (host >= 0 && (opt == PR_SET_MM_ || opt == PR_SET_MDWE_ ||
+			  (opt == PR_SET_MEMORY_MERGE_ && A(1) != 0) ||
 			  (opt == PR_SET_THP_DISABLE_ && A(1) == 0))) {
 		sh_cannot_follow(sh, t, "prctl(%s): mmkit cannot change this",
-				 opt == PR_SET_MM_ ? "PR_SET_MM"
-				 : opt == PR_SET_MDWE_
-				     ? "PR_SET_MDWE"
+				 opt == PR_SET_MM_      ? "PR_SET_MM"
+				 : opt == PR_SET_MDWE_  ? "PR_SET_MDWE"
+				 : opt == PR_SET_MEMORY_MERGE_
+				     ? "PR_SET_MEMORY_MERGE) marks every VMA mergeable (KSM"
 				     : "PR_SET_THP_DISABLE, 0) turns THP back on (shadow runs "
 				       "with THP off");
 		*stop = 1;
@@ -374,6 +377,7 @@ static const struct row calls[NR_MAX] = {
     E(435, clone3),
     R(440, process_madvise, "madvise of another process"),
     R(447, memfd_secret, "secret memory"),
+    R(450, set_mempolicy_home_node, "NUMA memory policies (they split VMAs)"),
     R(453, map_shadow_stack, "shadow stacks"),
     R(462, mseal, "sealed mappings (mseal)"),
 };
