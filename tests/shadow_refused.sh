@@ -1,7 +1,9 @@
 #!/bin/sh
 # tests/shadow_refused.sh - a program `mmkit shadow` cannot follow is
 # stopped with a message naming what it did, exit status 3, and never a
-# "0 differences" line (docs/SHADOW.md, "What shadow cannot follow").
+# "0 differences" line (docs/SHADOW.md, "What shadow cannot follow"); and a
+# difference, made by failing mmkit's allocations (--fail-after), stops the
+# run with exit status 1, the call, both results and the history.
 # Ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
@@ -44,6 +46,21 @@ if "$W/e32" 2>/dev/null; then
 	refused 32-bit 'a 32-bit program' "$W/e32"
 else
 	echo "skip 32-bit: this host does not run 32-bit programs"
+fi
+
+# A difference: every mmkit allocation from the program's exec on fails.
+(cd "$W" && "$MMKIT" shadow --fail-after 0 -- /bin/true >"$W/out" 2>"$W/err")
+rc=$?
+if [ "$rc" -eq 1 ] &&
+	grep -q '^shadow: DIFFERENCE in task [0-9]*: execve("/bin/true", \["/bin/true"\], .*) returned 0 on the host, -ENOMEM in mmkit$' "$W/err" &&
+	grep -q '^  \[[0-9]*\] execve(.*= 0 / -ENOMEM$' "$W/err" &&
+	tail -n 1 "$W/err" | grep -q '^shadow: 1 calls mirrored, 0 maps compared, 1 difference$'; then
+	passed=$((passed + 1))
+	echo "ok   difference: $(head -n 1 "$W/err")"
+else
+	failed=$((failed + 1))
+	echo "FAIL difference (exit $rc, wanted 1, the call, both results, the history):"
+	sed 's/^/    /' "$W/err"
 fi
 
 echo "$passed passed, $failed failed"

@@ -63,7 +63,8 @@ static long sh_ptrace(long req, pid_t pid, unsigned long addr, unsigned long dat
 
 static void usage(FILE *f)
 {
-	fputs("usage: mmkit shadow [--trace] [--every-call|--at-exec-and-exit] -- PROG [ARGS...]\n"
+	fputs("usage: mmkit shadow [--trace] [--every-call|--at-exec-and-exit] [--fail-after N]\n"
+	      "                    -- PROG [ARGS...]\n"
 	      "\n"
 	      "Runs PROG natively under ptrace (ASLR and THP off) and mirrors every call that\n"
 	      "shapes its address spaces into mmkit, comparing /proc/PID/maps and the VMA lines\n"
@@ -71,6 +72,8 @@ static void usage(FILE *f)
 	      "  --trace              narrate what mmkit did for each mirrored call\n"
 	      "  --every-call         compare after every mirrored call (default)\n"
 	      "  --at-exec-and-exit   compare only after each exec and before each exit\n"
+	      "  --fail-after N       (testing shadow) after N more allocations every one of\n"
+	      "                       mmkit's fails, from the program's first exec on\n"
 	      "Exit status: 0 no difference, 1 a difference, 2 usage, 3 a call shadow cannot\n"
 	      "follow or a program it could not start.\n",
 	      f);
@@ -723,7 +726,9 @@ int cmd_shadow(int argc, char **argv)
 {
 	struct shadow sh;
 	memset(&sh, 0, sizeof(sh));
+	sh.fail_after = -1;
 	sh.mode = SH_EVERY_CALL;
+	int64_t fail_after = -1;
 	int i;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -736,6 +741,14 @@ int cmd_shadow(int argc, char **argv)
 			sh.mode = SH_EVERY_CALL;
 		} else if (strcmp(a, "--at-exec-and-exit") == 0) {
 			sh.mode = SH_AT_EXEC_AND_EXIT;
+		} else if (strcmp(a, "--fail-after") == 0 && i + 1 < argc) {
+			char *end;
+			fail_after = strtoll(argv[++i], &end, 10);
+			if (*end || fail_after < 0) {
+				fprintf(stderr, "mmkit shadow: bad --fail-after count '%s'\n",
+					argv[i]);
+				return 2;
+			}
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
 			return 0;
@@ -765,6 +778,8 @@ int cmd_shadow(int argc, char **argv)
 		return 3;
 	}
 	fflush(NULL);
+	if (fail_after >= 0) /* after the program's exec: shadow's own setup counts not */
+		sh.fail_after = fail_after;
 	pid_t pid = start_child(argv + i);
 	if (pid < 0) {
 		mmk_exit(p);

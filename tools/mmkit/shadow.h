@@ -92,6 +92,7 @@ struct shadow {
 	size_t ntasks, cap;
 	const struct sh_task *cur_task;  /* for the trace narration */
 	int failed;             /* 1: a difference; 2: a call shadow cannot follow */
+	int64_t fail_after;     /* --fail-after: armed at the first exec; -1 none */
 	unsigned char *vdso;    /* the host's vdso image (shadow's own) */
 	uint64_t vdso_len;
 	uint64_t cfg_stack_rlimit, cfg_data_rlimit, cfg_as_rlimit, cfg_memlock_rlimit;

@@ -801,6 +801,12 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 	}
 	if (!t->sp->foreign)
 		sh_fds_exec(t->sp);
+	if (sh->fail_after >= 0) {
+		/* --fail-after: allocation failures injected from here on, so
+		 * that a difference shows (tests of shadow's reporting). */
+		mmk_system_fail_after(sh->sys, sh->fail_after, 1);
+		sh->fail_after = -1;
+	}
 	t->sp->foreign = false;
 	t->sp->files_tgid = t->tgid;
 	int r = mmk_execve(t->sp->p, name, ARGV(argv), ARGV(envp), NULL);
