@@ -36,6 +36,7 @@ sed 's/^77777$/seventy/' "$W/numbers" >"$W/numbers2"
 cat "$W/numbers" "$W/numbers" "$W/numbers" "$W/numbers" >"$W/big"   # 10 MiB
 mkdir -p "$W/make" "$W/repo"
 printf 'all: hello.o\n\techo made\nhello.o: hello.c\n\tcc -c -o hello.o hello.c\n' >"$W/make/Makefile"
+printf 'all: a.o b.o\na.o: hello.c\n\tcc -O2 -c -o a.o hello.c\nb.o: hello.c\n\tcc -O0 -c -o b.o hello.c\n' >"$W/make/Makefile.j2"
 cp tests/shadow/hello.c "$W/make/hello.c"
 cat >"$W/imports.py" <<'EOF'
 import argparse, collections, csv, datetime, decimal, email.parser, fractions
@@ -46,6 +47,19 @@ db.execute("create table t (x)")
 db.executemany("insert into t values (?)", [(i,) for i in range(1000)])
 print(db.execute("select sum(x) from t").fetchone()[0], json.dumps({"ok": True}))
 print(subprocess.run(["/bin/true"]).returncode)
+EOF
+cat >"$W/mmaps.py" <<'EOF'
+import mmap
+f = open("mmap.data", "w+b")
+f.write(b"x" * 8192)
+f.flush()
+m = mmap.mmap(f.fileno(), 8192)
+m.resize(3 * 8192)
+a = mmap.mmap(-1, 1 << 20)
+a[0:5] = b"hello"
+a.resize(4 << 20)
+a.madvise(mmap.MADV_DONTNEED)
+print(len(m), len(a), bytes(a[0:5]))
 EOF
 export GIT_AUTHOR_NAME=shadow GIT_AUTHOR_EMAIL=shadow@example.org
 export GIT_COMMITTER_NAME=shadow GIT_COMMITTER_EMAIL=shadow@example.org
@@ -92,13 +106,17 @@ shadow gzip               /bin/gzip -c -6 big
 shadow gzip-d             /bin/sh -c '/bin/gzip -c big | /bin/gzip -d -c | /usr/bin/cmp - big'
 shadow xz-threads         /usr/bin/xz -T2 -1 -c numbers
 shadow python3-imports    /usr/bin/python3 imports.py
+shadow python3-mmap       /usr/bin/python3 mmaps.py
 shadow perl               /usr/bin/perl -MPOSIX -MData::Dumper -e 'print Dumper([map { floor($_ / 3) } 1..5])'
 shadow gcc-compile        /usr/bin/gcc -O2 -o hello hello.c
+shadow gcc-lto            /usr/bin/gcc -flto -O2 -o hello_lto hello.c
 shadow hello-run          "$W/hello"
 shadow make               /usr/bin/make -C make
+shadow make-j2            /usr/bin/make -j2 -C make -f Makefile.j2
 shadow git-init           /usr/bin/git init -q repo
 shadow git-commit         /bin/sh -c 'cd repo && cp ../hello.c . && git add hello.c && git commit -q -m first'
 shadow git-log            /usr/bin/git -C repo log --stat
+shadow git-gc             /usr/bin/git -C repo gc -q
 shadow awk                /usr/bin/awk '{ s += $1 } END { print s }' numbers
 shadow sed                /bin/sed -n 's/^\(1234.*\)$/<\1>/p' numbers
 shadow grep               /bin/grep -c -E '^(12|34)[0-9]*5$' big
