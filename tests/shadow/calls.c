@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #ifndef PR_SET_VMA
-#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA	     0x53564d41
 #define PR_SET_VMA_ANON_NAME 0
 #endif
 #ifndef MREMAP_DONTUNMAP
@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 	mprotect(f + 4 * PG, PG, PROT_NONE);
 	munmap(f + PG, PG);
 	mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0); /* EACCES */
-	mmap(NULL, PG, PROT_READ, MAP_PRIVATE, 999, 0);           /* EBADF */
+	mmap(NULL, PG, PROT_READ, MAP_PRIVATE, 999, 0);		   /* EBADF */
 	int z = open("/dev/zero", O_RDWR);
 	char *zs = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, z, 0);
 	close(z);
@@ -63,8 +63,8 @@ int main(int argc, char **argv)
 	madvise(a + 12 * PG, 4 * PG, MADV_NOHUGEPAGE);
 	madvise(a, 16 * PG, MADV_DONTNEED);
 	madvise(a, 16 * PG, 12345); /* EINVAL */
-	mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN,
-	     -1, 0);
+	mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1,
+	     0);
 
 	/* mremap */
 	char *r = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

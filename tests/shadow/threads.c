@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #ifndef PR_SET_VMA
-#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA	     0x53564d41
 #define PR_SET_VMA_ANON_NAME 0
 #endif
 
@@ -29,8 +29,8 @@ static void *worker(void *arg)
 		size_t n = (size_t)(i % 7 + 1) * 40000;
 		char *p = malloc(n);
 		memset(p, (int)id, n);
-		char *q = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *q = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
 		mprotect(q + 4096, 4096, PROT_READ);
 		prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)q, 4096,
 		      (unsigned long)(id & 1 ? "worker-odd" : "worker-even"));
@@ -53,8 +53,8 @@ int main(int argc, char **argv)
 		pthread_create(&t[i], NULL, worker, (void *)i);
 	pid_t pid = fork();
 	if (pid == 0) {
-		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			       -1, 0);
+		char *p =
+		    mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		p = mremap(p, 1 << 20, 2 << 20, MREMAP_MAYMOVE);
 		_exit(p == MAP_FAILED);
 	}

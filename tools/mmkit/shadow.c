@@ -315,9 +315,9 @@ static int system_create(struct shadow *sh)
 	cfg.memlock_rlimit = soft_limit(RLIMIT_MEMLOCK);
 	cfg.as_rlimit = soft_limit(RLIMIT_AS);
 	cfg.data_rlimit = soft_limit(RLIMIT_DATA);
-	cfg.cap_ipc_lock = have_cap(14);   /* CAP_IPC_LOCK */
-	cfg.cap_sys_rawio = have_cap(17);  /* CAP_SYS_RAWIO */
-	cfg.cap_sys_admin = have_cap(21);  /* CAP_SYS_ADMIN */
+	cfg.cap_ipc_lock = have_cap(14);  /* CAP_IPC_LOCK */
+	cfg.cap_sys_rawio = have_cap(17); /* CAP_SYS_RAWIO */
+	cfg.cap_sys_admin = have_cap(21); /* CAP_SYS_ADMIN */
 	cfg.overcommit_memory = (int)read_sysctl("/proc/sys/vm/overcommit_memory", 0);
 	cfg.overcommit_ratio = cfg_value(read_sysctl("/proc/sys/vm/overcommit_ratio", 50));
 	cfg.overcommit_kbytes = read_sysctl("/proc/sys/vm/overcommit_kbytes", 0);
@@ -343,9 +343,9 @@ static int system_create(struct shadow *sh)
 
 /* ---- The traced child ----------------------------------------------------------- */
 
-#define SH_PTRACE_OPTIONS                                                                   \
-	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |                   \
-	 PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)
+#define SH_PTRACE_OPTIONS                                                                          \
+	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |  \
+	 PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)
 
 /* Executes PROG as execvp does, but a relative PROG with a slash
  * (./a.out) by its absolute path: mmkit resolves exec paths from its root
@@ -576,8 +576,9 @@ static int syscall_stop(struct shadow *sh, struct sh_task *t)
 	sh->cur_task = t;
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
 		if (info.arch != AUDIT_ARCH_X86_64) {
-			sh_cannot_follow(sh, t, "a 32-bit system call (nr %llu, arch %#x): only "
-						"x86-64 programs are followed",
+			sh_cannot_follow(sh, t,
+					 "a 32-bit system call (nr %llu, arch %#x): only "
+					 "x86-64 programs are followed",
 					 (unsigned long long)info.entry.nr, info.arch);
 			return 1;
 		}
@@ -709,7 +710,8 @@ static void find_vdso(struct shadow *sh)
 		goto out;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long lo, hi;
-		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo == base) {
+		if (strstr(line, "[vdso]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2 &&
+		    lo == base) {
 			sh->vdso = malloc(hi - lo);
 			if (sh->vdso) {
 				memcpy(sh->vdso, (void *)lo, hi - lo);

@@ -34,21 +34,21 @@
 int cmd_shadow(int argc, char **argv);
 
 enum sh_compare_mode {
-	SH_EVERY_CALL,        /* compare after every mirrored call (default) */
-	SH_AT_EXEC_AND_EXIT,  /* compare after each exec and before each exit */
+	SH_EVERY_CALL,	     /* compare after every mirrored call (default) */
+	SH_AT_EXEC_AND_EXIT, /* compare after each exec and before each exit */
 };
 
 /* One host address space (mm_struct) and the mmk_proc that mirrors it. */
 struct sh_space {
 	mmk_proc *p;
-	int users;          /* live tasks using it */
-	pid_t active;       /* the task inside a mirrored call, or 0 */
-	bool foreign;       /* not mirrored: shadow's own image before the
-	                       program's first exec; never compared */
-	pid_t files_tgid;   /* the process whose fd table `fds` mirrors */
-	struct sh_fd *fds;  /* host fd -> mmkit fd (shadow_fds.c) */
+	int users;	   /* live tasks using it */
+	pid_t active;	   /* the task inside a mirrored call, or 0 */
+	bool foreign;	   /* not mirrored: shadow's own image before the
+			      program's first exec; never compared */
+	pid_t files_tgid;  /* the process whose fd table `fds` mirrors */
+	struct sh_fd *fds; /* host fd -> mmkit fd (shadow_fds.c) */
 	size_t nfds, capfds;
-	int id;             /* for messages: "space 3" */
+	int id; /* for messages: "space 3" */
 };
 
 /* A system call seen at its entry stop. */
@@ -60,40 +60,40 @@ struct sh_call {
 /* One traced host task. */
 struct sh_task {
 	pid_t tid;
-	pid_t tgid;             /* thread group (process) */
-	struct sh_space *sp;    /* NULL until its creator's clone event is seen */
-	bool in_call;           /* between a syscall-entry and its exit stop */
-	bool mirrored;          /* the current call is one shadow mirrors */
-	bool held;              /* stopped at an entry, waiting for its space */
-	uint64_t held_since;    /* when it was held: the space goes first come,
-	                           first served */
-	bool started;           /* resumed after its first stop */
-	bool seen_stop;         /* a fresh task stopped before its creator's event */
+	pid_t tgid;	     /* thread group (process) */
+	struct sh_space *sp; /* NULL until its creator's clone event is seen */
+	bool in_call;	     /* between a syscall-entry and its exit stop */
+	bool mirrored;	     /* the current call is one shadow mirrors */
+	bool held;	     /* stopped at an entry, waiting for its space */
+	uint64_t held_since; /* when it was held: the space goes first come,
+				first served */
+	bool started;	     /* resumed after its first stop */
+	bool seen_stop;	     /* a fresh task stopped before its creator's event */
 	struct sh_call call;
 	/* execve: what the kernel read at the entry stop */
 	char *exec_path;
 	char **exec_argv, **exec_envp;
-	int exec_err;           /* -errno reading them, 0 if read */
-	uint64_t stack_rlimit;  /* RLIMIT_STACK soft limit its next exec uses */
+	int exec_err;	       /* -errno reading them, 0 if read */
+	uint64_t stack_rlimit; /* RLIMIT_STACK soft limit its next exec uses */
 };
 
 /* The shadow run, shared by the three files. */
 struct shadow {
 	mmk_system *sys;
-	int mode;               /* enum sh_compare_mode */
+	int mode; /* enum sh_compare_mode */
 	bool trace;
-	pid_t root_tid;         /* the program's first task */
-	int root_status;        /* its wait status once it ends */
-	uint64_t calls;         /* mirrored calls */
-	uint64_t compares;      /* maps comparisons made */
-	uint64_t holds;         /* tasks held so far (orders held tasks) */
+	pid_t root_tid;	   /* the program's first task */
+	int root_status;   /* its wait status once it ends */
+	uint64_t calls;	   /* mirrored calls */
+	uint64_t compares; /* maps comparisons made */
+	uint64_t holds;	   /* tasks held so far (orders held tasks) */
 	int next_space_id;
 	struct sh_task **tasks;
 	size_t ntasks, cap;
-	const struct sh_task *cur_task;  /* for the trace narration */
-	int failed;             /* 1: a difference; 2: a call shadow cannot follow */
-	int64_t fail_after;     /* --fail-after: armed at the first exec; -1 none */
-	unsigned char *vdso;    /* the host's vdso image (shadow's own) */
+	const struct sh_task *cur_task; /* for the trace narration */
+	int failed;			/* 1: a difference; 2: a call shadow cannot follow */
+	int64_t fail_after;		/* --fail-after: armed at the first exec; -1 none */
+	unsigned char *vdso;		/* the host's vdso image (shadow's own) */
 	uint64_t vdso_len;
 	uint64_t cfg_stack_rlimit, cfg_data_rlimit, cfg_as_rlimit, cfg_memlock_rlimit;
 };
@@ -131,9 +131,9 @@ void sh_call_format(const struct sh_task *t, bool has_ret, int64_t ret, char *bu
 
 /* What an mmap of the program's fd needs on the mmkit side. */
 struct sh_mmap_fd {
-	int mmfd;        /* the fd to pass to mmk_mmap (SH_MMFD_INVALID: -EBADF) */
-	bool opened;     /* a temporary mmkit fd: close it after the call */
-	bool dev_zero;   /* /dev/zero: the mapping is anonymous */
+	int mmfd;	 /* the fd to pass to mmk_mmap (SH_MMFD_INVALID: -EBADF) */
+	bool opened;	 /* a temporary mmkit fd: close it after the call */
+	bool dev_zero;	 /* /dev/zero: the mapping is anonymous */
 	bool unfollowed; /* a file mmkit cannot map: see why */
 	char why[600];
 };

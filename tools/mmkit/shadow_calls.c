@@ -64,8 +64,9 @@ static int64_t mirror_mmap(struct shadow *sh, struct sh_task *t, int64_t host, i
 			 * merges with no anonymous neighbour), a device mapping
 			 * mmkit does not model. */
 			if ((flags & MMK_MAP_TYPE) == MMK_MAP_PRIVATE && host >= 0) {
-				sh_cannot_follow(sh, t, "mmap of /dev/zero with MAP_PRIVATE: "
-							"mmkit maps no device files");
+				sh_cannot_follow(sh, t,
+						 "mmap of /dev/zero with MAP_PRIVATE: "
+						 "mmkit maps no device files");
 				*stop = 1;
 				return host;
 			}
@@ -89,8 +90,7 @@ static int64_t mirror_mprotect(struct shadow *sh, struct sh_task *t, int64_t hos
 	return mmk_mprotect(t->sp->p, A(0), A(1), (int)A(2));
 }
 
-static int64_t mirror_pkey_mprotect(struct shadow *sh, struct sh_task *t, int64_t host,
-				    int *stop)
+static int64_t mirror_pkey_mprotect(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
 {
 	if ((int)A(3) != -1 && host >= 0) {
 		sh_cannot_follow(sh, t, "pkey_mprotect with key %d: mmkit has no protection keys",
@@ -149,15 +149,17 @@ static int64_t mirror_madvise(struct shadow *sh, struct sh_task *t, int64_t host
 	    range_has_shared_file(t->sp->p, A(0), A(1))) {
 		/* mmkit would punch or dirty the host file itself, and shadow
 		 * never writes a host file. */
-		sh_cannot_follow(sh, t, "madvise(%s) of a shared file mapping would write the "
-					"host file through mmkit",
+		sh_cannot_follow(sh, t,
+				 "madvise(%s) of a shared file mapping would write the "
+				 "host file through mmkit",
 				 advice == MMK_MADV_REMOVE ? "MADV_REMOVE" : "MADV_POPULATE_WRITE");
 		*stop = 1;
 		return host;
 	}
 	if ((advice == 102 || advice == 103) && host >= 0) {
-		sh_cannot_follow(sh, t, "madvise(MADV_GUARD_%s): mmkit does not model guard "
-					"regions (docs/DIFFERENCES.md)",
+		sh_cannot_follow(sh, t,
+				 "madvise(MADV_GUARD_%s): mmkit does not model guard "
+				 "regions (docs/DIFFERENCES.md)",
 				 advice == 102 ? "INSTALL" : "REMOVE");
 		*stop = 1;
 		return host;
@@ -190,11 +192,11 @@ static int64_t mirror_mlock2(struct shadow *sh, struct sh_task *t, int64_t host,
 	return mmk_mlock2(t->sp->p, A(0), A(1), (int)A(2));
 }
 
-#define PR_SET_MM_ 35
-#define PR_SET_THP_DISABLE_ 41
-#define PR_SET_MDWE_ 65
-#define PR_SET_MEMORY_MERGE_ 67
-#define PR_SET_VMA_ 0x53564d41
+#define PR_SET_MM_	      35
+#define PR_SET_THP_DISABLE_   41
+#define PR_SET_MDWE_	      65
+#define PR_SET_MEMORY_MERGE_  67
+#define PR_SET_VMA_	      0x53564d41
 #define PR_SET_VMA_ANON_NAME_ 0
 
 /* Only PR_SET_VMA is a memory call shadow mirrors; prctls that change
@@ -212,8 +214,9 @@ static int64_t mirror_prctl(struct shadow *sh, struct sh_task *t, int64_t host, 
 			/* The host read the same bytes: as Linux, mmkit sees a name
 			 * too long (> 80) or unreadable. */
 			if (host >= 0) {
-				sh_cannot_follow(sh, t, "PR_SET_VMA_ANON_NAME with a name shadow "
-							"cannot read");
+				sh_cannot_follow(sh, t,
+						 "PR_SET_VMA_ANON_NAME with a name shadow "
+						 "cannot read");
 				*stop = 1;
 			}
 			return host;
@@ -224,8 +227,8 @@ static int64_t mirror_prctl(struct shadow *sh, struct sh_task *t, int64_t host, 
 			  (opt == PR_SET_MEMORY_MERGE_ && A(1) != 0) ||
 			  (opt == PR_SET_THP_DISABLE_ && A(1) == 0))) {
 		sh_cannot_follow(sh, t, "prctl(%s): mmkit cannot change this",
-				 opt == PR_SET_MM_      ? "PR_SET_MM"
-				 : opt == PR_SET_MDWE_  ? "PR_SET_MDWE"
+				 opt == PR_SET_MM_     ? "PR_SET_MM"
+				 : opt == PR_SET_MDWE_ ? "PR_SET_MDWE"
 				 : opt == PR_SET_MEMORY_MERGE_
 				     ? "PR_SET_MEMORY_MERGE) marks every VMA mergeable (KSM"
 				     : "PR_SET_THP_DISABLE, 0) turns THP back on (shadow runs "
@@ -237,7 +240,7 @@ static int64_t mirror_prctl(struct shadow *sh, struct sh_task *t, int64_t host, 
 	return host;
 }
 
-#define PER_MEM_BITS (0x0400000 | 0x0200000 | 0x0800000 | 0x8000000 | 0x0100000)
+#define PER_MEM_BITS	   (0x0400000 | 0x0200000 | 0x0800000 | 0x8000000 | 0x0100000)
 #define ADDR_NO_RANDOMIZE_ 0x0040000
 
 static int64_t mirror_personality(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
@@ -247,19 +250,20 @@ static int64_t mirror_personality(struct shadow *sh, struct sh_task *t, int64_t 
 	if (pers == 0xffffffffu || host < 0)
 		return host;
 	if ((pers & PER_MEM_BITS) || !(pers & ADDR_NO_RANDOMIZE_)) {
-		sh_cannot_follow(sh, t, "personality(%#x) changes the memory layout of the "
-					"next exec (READ_IMPLIES_EXEC, ADDR_COMPAT_LAYOUT, "
-					"ADDR_LIMIT_*, MMAP_PAGE_ZERO or ASLR back on)",
+		sh_cannot_follow(sh, t,
+				 "personality(%#x) changes the memory layout of the "
+				 "next exec (READ_IMPLIES_EXEC, ADDR_COMPAT_LAYOUT, "
+				 "ADDR_LIMIT_*, MMAP_PAGE_ZERO or ASLR back on)",
 				 pers);
 		*stop = 1;
 	}
 	return host;
 }
 
-#define RLIMIT_DATA_ 2
-#define RLIMIT_STACK_ 3
+#define RLIMIT_DATA_	2
+#define RLIMIT_STACK_	3
 #define RLIMIT_MEMLOCK_ 8
-#define RLIMIT_AS_ 9
+#define RLIMIT_AS_	9
 
 /* A resource limit the program set: RLIMIT_STACK only matters to its next
  * exec (mmap_base, the stack's room), so it is remembered and checked
@@ -274,14 +278,22 @@ static void limit_set(struct shadow *sh, struct sh_task *t, int res, uint64_t so
 			if (sh->tasks[i]->tgid == t->tgid)
 				sh->tasks[i]->stack_rlimit = soft;
 		return;
-	case RLIMIT_DATA_: want = sh->cfg_data_rlimit; break;
-	case RLIMIT_AS_: want = sh->cfg_as_rlimit; break;
-	case RLIMIT_MEMLOCK_: want = sh->cfg_memlock_rlimit; break;
-	default: return;
+	case RLIMIT_DATA_:
+		want = sh->cfg_data_rlimit;
+		break;
+	case RLIMIT_AS_:
+		want = sh->cfg_as_rlimit;
+		break;
+	case RLIMIT_MEMLOCK_:
+		want = sh->cfg_memlock_rlimit;
+		break;
+	default:
+		return;
 	}
 	if (soft != want) {
-		sh_cannot_follow(sh, t, "setrlimit(%s) to %#" PRIx64 ": mmkit's limit is one "
-					"setting of the system (%#" PRIx64 ")",
+		sh_cannot_follow(sh, t,
+				 "setrlimit(%s) to %#" PRIx64 ": mmkit's limit is one "
+				 "setting of the system (%#" PRIx64 ")",
 				 res == RLIMIT_DATA_ ? "RLIMIT_DATA"
 				 : res == RLIMIT_AS_ ? "RLIMIT_AS"
 						     : "RLIMIT_MEMLOCK",
@@ -321,7 +333,7 @@ static int64_t mirror_prlimit64(struct shadow *sh, struct sh_task *t, int64_t ho
 }
 
 #define ARCH_MAP_VDSO_X32_ 0x2001
-#define ARCH_MAP_VDSO_64_ 0x2003
+#define ARCH_MAP_VDSO_64_  0x2003
 #define ARCH_SHSTK_ENABLE_ 0x5001
 
 static int64_t mirror_arch_prctl(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
@@ -341,8 +353,8 @@ static int64_t mirror_arch_prctl(struct shadow *sh, struct sh_task *t, int64_t h
 
 /* ---- The table -------------------------------------------------------------- */
 
-#define M(nr, n) [nr] = {#n, ROW_MIRROR, mirror_##n, NULL}
-#define E(nr, n) [nr] = {#n, ROW_EVENT, NULL, NULL}
+#define M(nr, n)    [nr] = {#n, ROW_MIRROR, mirror_##n, NULL}
+#define E(nr, n)    [nr] = {#n, ROW_EVENT, NULL, NULL}
 #define R(nr, n, w) [nr] = {#n, ROW_REFUSE, NULL, w}
 
 static const struct row calls[NR_MAX] = {
@@ -400,7 +412,7 @@ bool sh_call_mirrored(int nr)
 
 /* ---- execve ------------------------------------------------------------------- */
 
-#define EXEC_STR_MAX (128 * 1024) /* MAX_ARG_STRLEN */
+#define EXEC_STR_MAX  (128 * 1024) /* MAX_ARG_STRLEN */
 #define EXEC_ARGS_MAX 100000
 
 /* Reads a NULL-terminated array of strings from the tracee; NULL array
@@ -539,8 +551,10 @@ static bool exec_path_followable(struct sh_task *t, char *why, size_t len)
 	if (t->call.nr == 322) {
 		int dirfd = (int)t->call.args[0], flags = (int)t->call.args[4];
 		if ((flags & MMK_AT_EMPTY_PATH) && !path[0]) {
-			snprintf(why, len, "execveat(%d, \"\", AT_EMPTY_PATH): the file name on "
-					   "the stack would be mmkit's /dev/fd/N", dirfd);
+			snprintf(why, len,
+				 "execveat(%d, \"\", AT_EMPTY_PATH): the file name on "
+				 "the stack would be mmkit's /dev/fd/N",
+				 dirfd);
 			return false;
 		}
 		if (flags & ~MMK_AT_EMPTY_PATH) {
@@ -548,14 +562,15 @@ static bool exec_path_followable(struct sh_task *t, char *why, size_t len)
 			return false;
 		}
 		if (path[0] != '/' && dirfd != MMK_AT_FDCWD) {
-			snprintf(why, len, "execveat(%d, \"%s\") relative to a directory fd",
-				 dirfd, path);
+			snprintf(why, len, "execveat(%d, \"%s\") relative to a directory fd", dirfd,
+				 path);
 			return false;
 		}
 	}
 	if (path[0] != '/' && !same_as_host(t->tid, path)) {
-		snprintf(why, len, "exec of the relative path \"%s\" (mmkit resolves it from "
-				   "the root, the host from the working directory)",
+		snprintf(why, len,
+			 "exec of the relative path \"%s\" (mmkit resolves it from "
+			 "the root, the host from the working directory)",
 			 path);
 		return false;
 	}
@@ -572,8 +587,7 @@ static int exec_failed(struct shadow *sh, struct sh_task *t, int64_t rval)
 	char why[512];
 	if (!exec_path_followable(t, why, sizeof(why)))
 		return 0; /* nothing changed on the host; nothing to mirror */
-	int r = mmk_execve(t->sp->p, t->exec_path, ARGV(t->exec_argv), ARGV(t->exec_envp),
-			   NULL);
+	int r = mmk_execve(t->sp->p, t->exec_path, ARGV(t->exec_argv), ARGV(t->exec_envp), NULL);
 	sh->calls++;
 	sh_history_add(sh, t, rval, r);
 	if (r != rval) {
@@ -615,7 +629,6 @@ static int elf_class(const char *path)
 		return -1;
 	return id[4];
 }
-
 
 /* A NUL-separated /proc/TID file (cmdline, environ) as a NULL-terminated
  * vector (malloc'd, one block), or NULL. */
@@ -728,10 +741,8 @@ static int exec_name(pid_t tid, const char *execfn, const char *exe, char *out, 
 	ssize_t rn = readlink(exe, real, sizeof(real) - 1);
 	real[rn > 0 ? rn : 0] = 0;
 	shebang_interp(tid, execfn, interp, sizeof(interp));
-	const char *cands[] = {execfn,
-			       interp[0] == '/' ? interp : NULL,
-			       interp[0] == '/' ? interp + 1 : NULL,
-			       real[0] == '/' ? real : NULL,
+	const char *cands[] = {execfn, interp[0] == '/' ? interp : NULL,
+			       interp[0] == '/' ? interp + 1 : NULL, real[0] == '/' ? real : NULL,
 			       real[0] == '/' ? real + 1 : NULL};
 	for (size_t k = 0; k < sizeof(cands) / sizeof(cands[0]); k++) {
 		const char *c = cands[k];
@@ -749,9 +760,10 @@ static int exec_name(pid_t tid, const char *execfn, const char *exe, char *out, 
 		strcpy(out + head + (want - n), c + head);
 		return 0;
 	}
-	snprintf(why, wlen, "exec of \"%.200s\": no path to %.200s as short as that name "
-			    "(mmkit resolves exec paths from its root, and the name's length "
-			    "shapes the stack)",
+	snprintf(why, wlen,
+		 "exec of \"%.200s\": no path to %.200s as short as that name "
+		 "(mmkit resolves exec paths from its root, and the name's length "
+		 "shapes the stack)",
 		 execfn, real);
 	return -1;
 }
@@ -763,16 +775,19 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 		return 0;
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)t->tid);
 	if (elf_class(exe) == 1) {
-		sh_cannot_follow(sh, t, "exec of %s, a 32-bit program: only x86-64 programs "
-					"are followed",
+		sh_cannot_follow(sh, t,
+				 "exec of %s, a 32-bit program: only x86-64 programs "
+				 "are followed",
 				 t->exec_path ? t->exec_path : exe);
 		return 1;
 	}
 	int err = host_execfn(t->tid, execfn, sizeof(execfn));
 	char **argv = proc_strv(t->tid, "cmdline"), **envp = proc_strv(t->tid, "environ");
 	if (err || !argv || !envp) {
-		sh_cannot_follow(sh, t, "cannot read the new image's file name, argv or envp "
-					"from /proc/%d", (int)t->tid);
+		sh_cannot_follow(sh, t,
+				 "cannot read the new image's file name, argv or envp "
+				 "from /proc/%d",
+				 (int)t->tid);
 		free(argv), free(envp);
 		return 1;
 	}
@@ -792,8 +807,9 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 		return 1;
 	}
 	if (!stack_limits_alike(t->stack_rlimit, sh->cfg_stack_rlimit)) {
-		sh_cannot_follow(sh, t, "exec after the program set RLIMIT_STACK to %#" PRIx64
-					" (mmkit's exec uses its system's %#" PRIx64 ")",
+		sh_cannot_follow(sh, t,
+				 "exec after the program set RLIMIT_STACK to %#" PRIx64
+				 " (mmkit's exec uses its system's %#" PRIx64 ")",
 				 t->stack_rlimit, sh->cfg_stack_rlimit);
 		if (!own)
 			free(argv), free(envp);
@@ -876,27 +892,26 @@ struct bitname {
 };
 
 static const struct bitname prot_bits[] = {
-    {MMK_PROT_READ, "PROT_READ"},           {MMK_PROT_WRITE, "PROT_WRITE"},
-    {MMK_PROT_EXEC, "PROT_EXEC"},           {MMK_PROT_GROWSDOWN, "PROT_GROWSDOWN"},
-    {MMK_PROT_GROWSUP, "PROT_GROWSUP"},     {0, NULL}};
+    {MMK_PROT_READ, "PROT_READ"},	{MMK_PROT_WRITE, "PROT_WRITE"},
+    {MMK_PROT_EXEC, "PROT_EXEC"},	{MMK_PROT_GROWSDOWN, "PROT_GROWSDOWN"},
+    {MMK_PROT_GROWSUP, "PROT_GROWSUP"}, {0, NULL}};
 
-static const struct bitname map_bits[] = {
-    {MMK_MAP_FIXED, "MAP_FIXED"},
-    {MMK_MAP_ANONYMOUS, "MAP_ANONYMOUS"},
-    {MMK_MAP_32BIT, "MAP_32BIT"},
-    {MMK_MAP_GROWSDOWN, "MAP_GROWSDOWN"},
-    {MMK_MAP_DENYWRITE, "MAP_DENYWRITE"},
-    {MMK_MAP_EXECUTABLE, "MAP_EXECUTABLE"},
-    {MMK_MAP_LOCKED, "MAP_LOCKED"},
-    {MMK_MAP_NORESERVE, "MAP_NORESERVE"},
-    {MMK_MAP_POPULATE, "MAP_POPULATE"},
-    {MMK_MAP_NONBLOCK, "MAP_NONBLOCK"},
-    {MMK_MAP_STACK, "MAP_STACK"},
-    {MMK_MAP_HUGETLB, "MAP_HUGETLB"},
-    {MMK_MAP_SYNC, "MAP_SYNC"},
-    {MMK_MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
-    {MMK_MAP_UNINITIALIZED, "MAP_UNINITIALIZED"},
-    {0, NULL}};
+static const struct bitname map_bits[] = {{MMK_MAP_FIXED, "MAP_FIXED"},
+					  {MMK_MAP_ANONYMOUS, "MAP_ANONYMOUS"},
+					  {MMK_MAP_32BIT, "MAP_32BIT"},
+					  {MMK_MAP_GROWSDOWN, "MAP_GROWSDOWN"},
+					  {MMK_MAP_DENYWRITE, "MAP_DENYWRITE"},
+					  {MMK_MAP_EXECUTABLE, "MAP_EXECUTABLE"},
+					  {MMK_MAP_LOCKED, "MAP_LOCKED"},
+					  {MMK_MAP_NORESERVE, "MAP_NORESERVE"},
+					  {MMK_MAP_POPULATE, "MAP_POPULATE"},
+					  {MMK_MAP_NONBLOCK, "MAP_NONBLOCK"},
+					  {MMK_MAP_STACK, "MAP_STACK"},
+					  {MMK_MAP_HUGETLB, "MAP_HUGETLB"},
+					  {MMK_MAP_SYNC, "MAP_SYNC"},
+					  {MMK_MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
+					  {MMK_MAP_UNINITIALIZED, "MAP_UNINITIALIZED"},
+					  {0, NULL}};
 
 static const struct bitname mremap_bits[] = {{MMK_MREMAP_MAYMOVE, "MREMAP_MAYMOVE"},
 					     {MMK_MREMAP_FIXED, "MREMAP_FIXED"},
@@ -914,13 +929,13 @@ static const struct bitname mcl_bits[] = {{MMK_MCL_CURRENT, "MCL_CURRENT"},
 					  {0, NULL}};
 
 static const char *const advice_names[] = {
-    [0] = "MADV_NORMAL",       [1] = "MADV_RANDOM",       [2] = "MADV_SEQUENTIAL",
-    [3] = "MADV_WILLNEED",     [4] = "MADV_DONTNEED",     [8] = "MADV_FREE",
-    [9] = "MADV_REMOVE",       [10] = "MADV_DONTFORK",    [11] = "MADV_DOFORK",
-    [12] = "MADV_MERGEABLE",   [13] = "MADV_UNMERGEABLE", [14] = "MADV_HUGEPAGE",
-    [15] = "MADV_NOHUGEPAGE",  [16] = "MADV_DONTDUMP",    [17] = "MADV_DODUMP",
-    [18] = "MADV_WIPEONFORK",  [19] = "MADV_KEEPONFORK",  [20] = "MADV_COLD",
-    [21] = "MADV_PAGEOUT",     [22] = "MADV_POPULATE_READ", [23] = "MADV_POPULATE_WRITE",
+    [0] = "MADV_NORMAL",      [1] = "MADV_RANDOM",	   [2] = "MADV_SEQUENTIAL",
+    [3] = "MADV_WILLNEED",    [4] = "MADV_DONTNEED",	   [8] = "MADV_FREE",
+    [9] = "MADV_REMOVE",      [10] = "MADV_DONTFORK",	   [11] = "MADV_DOFORK",
+    [12] = "MADV_MERGEABLE",  [13] = "MADV_UNMERGEABLE",   [14] = "MADV_HUGEPAGE",
+    [15] = "MADV_NOHUGEPAGE", [16] = "MADV_DONTDUMP",	   [17] = "MADV_DODUMP",
+    [18] = "MADV_WIPEONFORK", [19] = "MADV_KEEPONFORK",	   [20] = "MADV_COLD",
+    [21] = "MADV_PAGEOUT",    [22] = "MADV_POPULATE_READ", [23] = "MADV_POPULATE_WRITE",
     [25] = "MADV_COLLAPSE",
 };
 
@@ -948,13 +963,32 @@ static size_t put_bits(char *buf, size_t len, uint64_t v, const struct bitname *
 static int call_nargs(int nr)
 {
 	switch (nr) {
-	case 12: case 151: case 135: return 1;  /* brk, mlockall, personality */
-	case 11: case 149: case 150: case 160: return 2;
-	case 10: case 26: case 28: case 325: case 59: return 3;
-	case 329: case 302: return 4;
-	case 152: return 0;                      /* munlockall */
-	case 25: case 157: case 322: return 5;   /* mremap, prctl, execveat */
-	default: return 6;
+	case 12:
+	case 151:
+	case 135:
+		return 1; /* brk, mlockall, personality */
+	case 11:
+	case 149:
+	case 150:
+	case 160:
+		return 2;
+	case 10:
+	case 26:
+	case 28:
+	case 325:
+	case 59:
+		return 3;
+	case 329:
+	case 302:
+		return 4;
+	case 152:
+		return 0; /* munlockall */
+	case 25:
+	case 157:
+	case 322:
+		return 5; /* mremap, prctl, execveat */
+	default:
+		return 6;
 	}
 }
 
@@ -968,8 +1002,8 @@ static size_t put_arg(char *buf, size_t len, const struct sh_task *t, int i, uin
 	if (nr == 9 && i == 3) {
 		static const char *const types[] = {"0", "MAP_SHARED", "MAP_PRIVATE",
 						    "MAP_SHARED_VALIDATE"};
-		size_t n = (size_t)snprintf(buf, len, "%s",
-					    (v & 0xf) < 4 ? types[v & 0xf] : "MAP_TYPE?");
+		size_t n =
+		    (size_t)snprintf(buf, len, "%s", (v & 0xf) < 4 ? types[v & 0xf] : "MAP_TYPE?");
 		if (v & ~0xfULL) {
 			n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "|");
 			n += put_bits(buf + n, n < len ? len - n : 0, v & ~0xfULL, map_bits, NULL);

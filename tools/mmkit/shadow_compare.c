@@ -85,7 +85,8 @@ static void put_result(int64_t v)
 void sh_history_print(void)
 {
 	uint64_t first = history_n > SH_HISTORY ? history_n - SH_HISTORY : 0;
-	fprintf(stderr, "shadow: the last %" PRIu64 " mirrored calls (host result / mmkit result):\n",
+	fprintf(stderr,
+		"shadow: the last %" PRIu64 " mirrored calls (host result / mmkit result):\n",
 		history_n - first);
 	for (uint64_t k = first; k < history_n; k++) {
 		unsigned i = (unsigned)(k % SH_HISTORY);
@@ -316,9 +317,10 @@ static void print_maps_diff(const char *host, const char *mm)
 	size_t i = 0, j = 0, skipped = 0;
 	while (i < a.n || j < b.n) {
 		if (i < a.n && j < b.n && line_eq(&a, i, &b, j)) {
-			bool near = (i > 0 && j > 0 && !line_eq(&a, i - 1, &b, j - 1)) ||
-				    (i + 1 < a.n && j + 1 < b.n && !line_eq(&a, i + 1, &b, j + 1)) ||
-				    i + 1 == a.n || j + 1 == b.n;
+			bool near =
+			    (i > 0 && j > 0 && !line_eq(&a, i - 1, &b, j - 1)) ||
+			    (i + 1 < a.n && j + 1 < b.n && !line_eq(&a, i + 1, &b, j + 1)) ||
+			    i + 1 == a.n || j + 1 == b.n;
 			if (near) {
 				if (skipped)
 					fprintf(stderr, "  ... (%zu equal lines)\n", skipped);
@@ -347,8 +349,7 @@ static void print_maps_diff(const char *host, const char *mm)
 	free(a.v), free(a.len), free(b.v), free(b.len);
 }
 
-static const char *const status_keys[] = {"VmSize", "VmData", "VmStk",
-					  "VmExe",  "VmLib",  "VmLck"};
+static const char *const status_keys[] = {"VmSize", "VmData", "VmStk", "VmExe", "VmLib", "VmLck"};
 
 /* The value of "KEY:" in a status text ("1234 kB"), into out. */
 static void status_value(const char *text, const char *key, char *out, size_t len)
@@ -383,7 +384,8 @@ static bool status_equal(const char *host, const char *mm, bool report)
 		if (strcmp(hv, mv) != 0) {
 			eq = false;
 			if (report)
-				fprintf(stderr, "  %s: host %s, mmkit %s\n", status_keys[k], hv, mv);
+				fprintf(stderr, "  %s: host %s, mmkit %s\n", status_keys[k], hv,
+					mv);
 		}
 	}
 	return eq;
@@ -461,12 +463,23 @@ static void trace_event(void *arg, const struct mmk_event *ev)
 {
 	const char *what;
 	switch (ev->kind) {
-	case MMK_EV_VMA_CREATE: what = "created"; break;
-	case MMK_EV_VMA_MERGE: what = "merged into"; break;
-	case MMK_EV_VMA_REMOVE: what = "removed"; break;
-	case MMK_EV_VMA_CHANGE: what = "changed to"; break;
-	case MMK_EV_VMA_SPLIT: what = "split at"; break;
-	default: return;
+	case MMK_EV_VMA_CREATE:
+		what = "created";
+		break;
+	case MMK_EV_VMA_MERGE:
+		what = "merged into";
+		break;
+	case MMK_EV_VMA_REMOVE:
+		what = "removed";
+		break;
+	case MMK_EV_VMA_CHANGE:
+		what = "changed to";
+		break;
+	case MMK_EV_VMA_SPLIT:
+		what = "split at";
+		break;
+	default:
+		return;
 	}
 	size_t room = sizeof(trace_buf) - trace_len;
 	int n;

@@ -40,11 +40,11 @@
 
 #include "shadow.h"
 
-#define PM_PRESENT (1ULL << 63)
-#define PM_SWAP (1ULL << 62)
-#define PM_FILE (1ULL << 61)
+#define PM_PRESENT	  (1ULL << 63)
+#define PM_SWAP		  (1ULL << 62)
+#define PM_FILE		  (1ULL << 61)
 #define PM_MMAP_EXCLUSIVE (1ULL << 56)
-#define PM_PFN_MASK ((1ULL << 55) - 1)
+#define PM_PFN_MASK	  ((1ULL << 55) - 1)
 
 static uint64_t zero_pfn = UINT64_MAX; /* the host's shared zero page */
 

@@ -206,9 +206,9 @@ void sh_mmap_fd_resolve(struct shadow *sh, struct sh_task *t, int fd, struct sh_
 
 /* ---- The program's fd-table calls ------------------------------------------- */
 
-#define F_DUPFD_ 0
-#define F_SETFD_ 2
-#define F_DUPFD_CLOEXEC_ 1030
+#define F_DUPFD_	     0
+#define F_SETFD_	     2
+#define F_DUPFD_CLOEXEC_     1030
 #define CLOSE_RANGE_CLOEXEC_ 4
 
 /* newfd now holds what oldfd holds (dup family), with cloexec. */
@@ -222,7 +222,7 @@ static void fd_dup(struct sh_space *sp, int oldfd, int newfd, bool cloexec)
 		return;
 	int m = mmk_dup(sp->p, o->mmfd);
 	if (m < 0)
-		return; /* the entry is made again at the next mmap */
+		return;		/* the entry is made again at the next mmap */
 	o = fd_find(sp, oldfd); /* fd_add may move the array */
 	struct sh_fd copy = *o;
 	struct sh_fd *e = fd_add(sp);
