@@ -2,8 +2,9 @@
  * shadow_compare.c - how `mmkit shadow` decides that mmkit and the host
  * agree, and how it shows that they do not.
  *
- * A comparison reads /proc/TID/maps and mmkit's mmk_proc_maps of the
- * task's space and wants them equal byte for byte, then the VMA lines of
+ * A comparison first has mmkit check its own invariants (mmk_system_check),
+ * then reads /proc/TID/maps and mmkit's mmk_proc_maps of the task's space
+ * and wants them equal byte for byte, then the VMA lines of
  * /proc/TID/status (VmSize, VmData, VmStk, VmExe, VmLib, VmLck) against
  * mmk_proc_status's.  Before it, one thing the program did without a
  * system call is mirrored: the main stack's growth.  A stack grows when
@@ -438,6 +439,15 @@ int sh_compare(struct shadow *sh, struct sh_task *t, const char *what)
 	}
 	sh->compares++;
 	int r = 0;
+	char inv[1024];
+	if (mmk_system_check(sh->sys, inv, sizeof(inv)) != 0) {
+		fprintf(stderr, "shadow: mmkit's invariants are broken after %s in task %d: %s\n",
+			what, (int)t->tid, inv);
+		sh_history_print();
+		sh->failed = 1;
+		free(hm), free(mm), free(hs), free(ms);
+		return 1;
+	}
 	if (!maps_eq || !status_eq) {
 		char line[300];
 		sh_call_format(t, false, 0, line, sizeof(line));
