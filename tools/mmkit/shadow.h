@@ -7,9 +7,14 @@
  *   shadow.c          the command: options, the system, the traced child,
  *                     the event loop, tasks and address spaces, the summary
  *   shadow_calls.c    the system-call table: one mirror function per call
- *                     that changes an address space, x86-64 numbers
- *   shadow_compare.c  reading /proc/TID/maps and status, the normalizations
- *                     docs/DIFFERENCES.md lists, the diff and the history
+ *                     that changes an address space, x86-64 numbers; exec
+ *   shadow_fds.c      the program's open file descriptions, as mmap sees
+ *                     them (host fd -> mmkit fd per space)
+ *   shadow_faults.c   what changes VMAs without a call: stack growth, the
+ *                     faults that give VMAs anon_vmas, names that vanish
+ *   shadow_compare.c  reading /proc/TID/maps and status, the one
+ *                     normalization docs/DIFFERENCES.md lists, the diff,
+ *                     the history and the --trace narration
  *
  * Only include/mmkit.h is used to reach the library: shadow is an embedder
  * like any other.
@@ -20,7 +25,8 @@
  * a task stopped at the entry of such a call is held (not resumed) while
  * another task of its space is inside one, so the host performs them in
  * the order shadow mirrors them, and /proc/TID/maps is stable while it is
- * compared.
+ * compared.  Calls on the fd table (close, dup...) are serialized too, so
+ * an mmap never sees a table newer or older than the host's.
  */
 #ifndef MMKIT_SHADOW_H
 #define MMKIT_SHADOW_H
