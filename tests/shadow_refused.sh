@@ -48,6 +48,19 @@ else
 	echo "skip 32-bit: this host does not run 32-bit programs"
 fi
 
+# A program that never runs is no agreement.
+(cd "$W" && "$MMKIT" shadow -- "$W/no-such-program" >"$W/out" 2>"$W/err")
+rc=$?
+if [ "$rc" -eq 3 ] && grep -q "^shadow: $W/no-such-program was never executed" "$W/err" &&
+	! grep -q "0 differences" "$W/err"; then
+	passed=$((passed + 1))
+	echo "ok   never-executed: $(tail -n 1 "$W/err")"
+else
+	failed=$((failed + 1))
+	echo "FAIL never-executed (exit $rc, wanted 3):"
+	sed 's/^/    /' "$W/err"
+fi
+
 # A difference: every mmkit allocation from the program's exec on fails.
 (cd "$W" && "$MMKIT" shadow --fail-after 0 -- /bin/true >"$W/out" 2>"$W/err")
 rc=$?

@@ -819,6 +819,12 @@ int cmd_shadow(int argc, char **argv)
 			(unsigned long long)sh.calls, (unsigned long long)sh.compares);
 		return 1;
 	}
+	if (sh.compares == 0) {
+		/* Nothing was compared: PROG never ran (not found, not
+		 * executable), so no claim of agreement can be made. */
+		fprintf(stderr, "shadow: %s was never executed: nothing compared\n", argv[i]);
+		return 3;
+	}
 	if (WIFSIGNALED(sh.root_status))
 		fprintf(stderr, "shadow: the program was killed by signal %d\n",
 			WTERMSIG(sh.root_status));
