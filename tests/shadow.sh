@@ -91,8 +91,8 @@ shadow() {
 shadow seed-maps          "$W/seed_maps"
 shadow seed-maps-static   "$W/seed_maps_static"
 shadow seed-maps-static-pie "$W/seed_maps_spie"
-shadow calls              "$W/calls" /etc/services
-shadow threads            "$W/threads" /etc/services
+shadow calls              "$W/calls" numbers
+shadow threads            "$W/threads" numbers
 shadow files              "$W/files" files.tmp
 shadow thread-exec        "$W/thread_exec"
 shadow stack              "$W/stack"
