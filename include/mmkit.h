@@ -50,6 +50,10 @@
  *     which stops at its first page after the exec with -EFAULT and
  *     si->signo == MMK_SIGKILL (Linux's exec kills the other threads).
  *     The handle stays valid.
+ *   - mmk_execve and mmk_execveat, which build the new image in many
+ *     steps, must not run concurrently with other calls on the process
+ *     (as Linux's de_thread leaves no other thread); an access already
+ *     under way stops as for mmk_exec.
  *   - mmk_exit and mmk_system_destroy end the handle: no call on the
  *     process may run concurrently with its exit or begin after it.
  */
@@ -383,9 +387,9 @@ int mmk_spawn(mmk_system *sys, mmk_proc **out);
  * Returns the child's pid and stores its handle in *child, or -errno. */
 int mmk_fork(mmk_proc *parent, mmk_proc **child);
 
-/* execve(2) as far as memory goes: the address space is emptied (every
- * mapping removed, counters reset; the fault counts stay, as the task's);
- * fds marked close-on-exec are closed.  Returns 0, or -ESRCH (killed).
+/* execve(2) as far as memory goes, with no program (mmk_execve loads one):
+ * the address space is emptied (every mapping removed, counters reset; the
+ * fault counts stay, as the task's); fds marked close-on-exec are closed.  Returns 0, or -ESRCH (killed).
  * Other threads' calls on p may run meanwhile (see Thread safety above). */
 int mmk_exec(mmk_proc *p);
 
@@ -474,15 +478,17 @@ int mmk_set_vdso(mmk_system *sys, const void *image, uint64_t len);
 /* Gives p a new fd (the lowest free one) on the host file open on hostfd,
  * which may lie outside the system's root (the embedder already opened it:
  * a shared library, the program itself).  The new open file description
- * has hostfd's access mode and O_APPEND (fcntl F_GETFL), and shares the
- * page cache of any other open of the same file (dev, ino).  hostfd stays
- * the caller's: mmkit works on its own duplicate of it.  flags:
+ * has hostfd's access mode and O_APPEND (fcntl F_GETFL) and its own file
+ * offset (0), and shares the page cache of any other open of the same file
+ * (dev, ino).  hostfd stays the caller's: mmkit works on its own read-only
+ * reopen of it.  flags:
  * MMK_O_CLOEXEC or 0.  Only a regular file or a directory is accepted
  * (-EINVAL otherwise; -EBADF for a bad hostfd).  Maps names the file by
  * its host path, with " (deleted)" when its name was already gone (a file
  * unlinked after its open, a memfd), as Linux's d_path does.
- * mmkit never writes to a file that came in this way, and never widens its
- * access: its inode's host descriptor is the read-only duplicate, every
+ * mmkit never writes to a file that came in this way (unless the system
+ * also opened it by path beneath the root first: that inode's rules stay),
+ * and never widens its access: its inode's host descriptor is read-only, every
  * page cache page of it stays the host's bytes unless a simulated write or
  * a store into a MAP_SHARED mapping changes it, and such a change stays in
  * mmkit's page cache: writeback (msync, fsync, sync, reclaim, destroy)

@@ -767,9 +767,8 @@ int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
 		close((int)hfd);
 		return err;
 	}
-	while (*path == '/')
-		path++; /* hostfd_offer's own opens are beneath the root */
-	err = hostfd_offer(in, *path ? path : ".", (int)hfd, O_RDONLY);
+	/* read-only, as open_exec: no wider descriptor is looked for */
+	err = hostfd_offer(in, NULL, (int)hfd, O_RDONLY);
 	struct mmk_file *f = err ? NULL : file_new(in, MMK_O_RDONLY);
 	if (!f) {
 		inode_put(in);
@@ -845,15 +844,11 @@ int mmk_fd_install_host(mmk_proc *p, int hostfd, int flags)
 	 * maps says " (deleted)", as Linux's d_path of an unlinked dentry. */
 	if (deleted)
 		atomic_store(&in->unlinked, true);
-	mmk_mutex_lock(&in->lock);
-	if (in->hostfd < 0) {
-		in->hostfd = ro;
-		in->hostfd_acc = O_RDONLY;
-		ro = -1;
+	err = hostfd_offer(in, NULL, ro, O_RDONLY); /* never widened */
+	if (err) {
+		inode_put(in);
+		return err;
 	}
-	mmk_mutex_unlock(&in->lock);
-	if (ro >= 0)
-		close(ro);
 	struct mmk_file *f = file_new(in, fl & (O_ACCMODE | O_APPEND));
 	if (!f) {
 		inode_put(in);
