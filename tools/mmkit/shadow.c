@@ -591,7 +591,7 @@ static int syscall_stop(struct shadow *sh, struct sh_task *t)
 		t->call.nr = (int)info.entry.nr;
 		for (int i = 0; i < 6; i++)
 			t->call.args[i] = info.entry.args[i];
-		t->mirrored = t->sp && sh_call_mirrored(t->call.nr);
+		t->mirrored = t->sp && sh_call_mirrored(&t->call);
 		if (t->mirrored) {
 			if (t->sp->active && t->sp->active != t->tid) {
 				t->held = true;

@@ -117,8 +117,8 @@ void sh_cannot_follow(struct shadow *sh, const struct sh_task *t, const char *fm
 /* ---- shadow_calls.c ------------------------------------------------------ */
 /* The name of syscall nr ("mmap"), or NULL for one shadow does not know. */
 const char *sh_call_name(int nr);
-/* Whether shadow mirrors call nr (and so serializes it per space). */
-bool sh_call_mirrored(int nr);
+/* Whether shadow mirrors call c (and so serializes it per space). */
+bool sh_call_mirrored(const struct sh_call *c);
 /* Entry stop of a mirrored call: reads what must be read before the call
  * runs (execve's strings).  Returns 0, or nonzero after sh_cannot_follow. */
 int sh_call_enter(struct shadow *sh, struct sh_task *t);
@@ -145,8 +145,9 @@ struct sh_mmap_fd {
 };
 /* The mmkit fd standing for the program's fd (see shadow_fds.c). */
 void sh_mmap_fd_resolve(struct shadow *sh, struct sh_task *t, int fd, struct sh_mmap_fd *m);
-/* Whether call nr changes the fd table (close, dup*, fcntl, close_range). */
-bool sh_fd_call(int nr);
+/* Whether call c changes the fd table (close, dup*, fcntl's F_DUPFD*
+ * and F_SETFD, close_range). */
+bool sh_fd_call(const struct sh_call *c);
 /* Mirrors such a call, which returned rval, into t's table. */
 void sh_fd_call_exit(struct sh_task *t, int64_t rval);
 /* Exec: drops the close-on-exec entries. */

@@ -405,9 +405,9 @@ const char *sh_call_name(int nr)
 	return r ? r->name : NULL;
 }
 
-bool sh_call_mirrored(int nr)
+bool sh_call_mirrored(const struct sh_call *c)
 {
-	return row_of(nr) != NULL || sh_fd_call(nr);
+	return row_of(c->nr) != NULL || sh_fd_call(c);
 }
 
 /* ---- execve ------------------------------------------------------------------- */
@@ -508,7 +508,7 @@ int sh_call_enter(struct shadow *sh, struct sh_task *t)
 {
 	if (t->call.nr == 59 || t->call.nr == 322)
 		exec_enter(t);
-	else if (!sh_fd_call(t->call.nr))
+	else if (!sh_fd_call(&t->call))
 		sh_sync_faults(sh, t);
 	return 0;
 }
@@ -841,7 +841,7 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 
 int sh_call_exit(struct shadow *sh, struct sh_task *t, int64_t rval)
 {
-	if (sh_fd_call(t->call.nr)) {
+	if (sh_fd_call(&t->call)) {
 		sh_fd_call_exit(t, rval);
 		return 0;
 	}

@@ -232,9 +232,22 @@ static void fd_dup(struct sh_space *sp, int oldfd, int newfd, bool cloexec)
 	e->cloexec = cloexec;
 }
 
-bool sh_fd_call(int nr)
+bool sh_fd_call(const struct sh_call *c)
 {
-	return nr == 3 || nr == 32 || nr == 33 || nr == 292 || nr == 72 || nr == 436;
+	switch (c->nr) {
+	case 3:	  /* close */
+	case 32:  /* dup */
+	case 33:  /* dup2 */
+	case 292: /* dup3 */
+	case 436: /* close_range */
+		return true;
+	case 72: /* fcntl: only what changes the table (F_SETLKW may wait
+		  * for ever, and would hold its space meanwhile) */
+		return c->args[1] == F_DUPFD_ || c->args[1] == F_DUPFD_CLOEXEC_ ||
+		       c->args[1] == F_SETFD_;
+	default:
+		return false;
+	}
 }
 
 void sh_fd_call_exit(struct sh_task *t, int64_t rval)
