@@ -1010,6 +1010,15 @@ static size_t put_arg(char *buf, size_t len, const struct sh_task *t, int i, uin
 		}
 		return n;
 	}
+	if (nr == 9 && i == 4 && (int)v >= 0) { /* an mmap's fd: "3</path>" */
+		char link[64], target[160];
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)t->tid, (int)v);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n > 0) {
+			target[n] = 0;
+			return (size_t)snprintf(buf, len, "%d<%s>", (int)v, target);
+		}
+	}
 	if ((nr == 9 && i == 4) || (nr == 322 && i == 0) || nr == 3 || nr == 32 || nr == 33 ||
 	    nr == 292 || (nr == 72 && i == 0))
 		return (size_t)snprintf(buf, len, "%d", (int)v); /* an fd */
