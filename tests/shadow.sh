@@ -31,6 +31,7 @@ cc -O2 -o "$W/calls" tests/shadow/calls.c &&
 cc -O2 -o "$W/files" tests/shadow/files.c &&
 cc -O2 -pthread -o "$W/thread_exec" tests/shadow/thread_exec.c &&
 cc -O0 -o "$W/stack" tests/shadow/stack.c &&
+cc -O2 -o "$W/fds" tests/shadow/fds.c &&
 cp tests/shadow/hello.c "$W/hello.c" || { echo "tests/shadow.sh: cannot build the corpus"; exit 2; }
 seq 1 400000 >"$W/numbers"
 sed 's/^77777$/seventy/' "$W/numbers" >"$W/numbers2"
@@ -96,6 +97,7 @@ shadow threads            "$W/threads" numbers
 shadow files              "$W/files" files.tmp
 shadow thread-exec        "$W/thread_exec"
 shadow stack              "$W/stack"
+shadow fds                "$W/fds" numbers
 shadow true               /bin/true
 shadow sh-pipeline        /bin/sh -c 'seq 1 20000 | sort -rn | head -n 3 | tr 0-9 a-j'
 shadow bash-loop          /bin/bash -c 'for i in 1 2 3; do echo $i; done | wc -l'

@@ -695,6 +695,26 @@ static int host_execfn(pid_t tid, char *buf, size_t cap)
 	return -ENOENT;
 }
 
+/* Whether execfn, taken from mmkit's root, is the file the host loaded
+ * (exe) or a "#!" script (whose interpreter the host loaded): not a
+ * magic link such as /proc/self/exe, which names another file in shadow. */
+static bool names_loaded_file(const char *execfn, const char *exe)
+{
+	char abs[4200], head[2];
+	if (!strncmp(execfn, "/proc/", 6) || !strncmp(execfn, "proc/", 5) ||
+	    !strncmp(execfn, "/dev/fd/", 8))
+		return false;
+	snprintf(abs, sizeof(abs), "%s%s", execfn[0] == '/' ? "" : "/", execfn);
+	if (same_file(abs, exe))
+		return true;
+	int fd = open(abs, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	bool script = read(fd, head, 2) == 2 && head[0] == '#' && head[1] == '!';
+	close(fd);
+	return script;
+}
+
 /* The interpreter a "#!" line of the file execfn names (relative to t's
  * working directory), or "" -- the shortest name the script itself gives
  * to what the host ran, when it is not a nested script. */
@@ -795,7 +815,8 @@ int sh_call_exec_event(struct shadow *sh, struct sh_task *t)
 	 * the file the host opened (mmkit's exec then runs a #! script as
 	 * binfmt_script does); else the loaded file under a name as long. */
 	bool own = !t->exec_err && t->exec_argv && t->exec_envp && t->exec_path &&
-		   !strcmp(t->exec_path, execfn) && same_as_host(t->tid, execfn);
+		   !strcmp(t->exec_path, execfn) && same_as_host(t->tid, execfn) &&
+		   names_loaded_file(execfn, exe);
 	if (own) {
 		snprintf(name, sizeof(name), "%s", execfn);
 		free(argv), free(envp);
