@@ -114,8 +114,9 @@ static int elf_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off)
 	return (uint64_t)n == len ? 0 : -EIO;
 }
 
-/* The first BINPRM_BUF_SIZE bytes as prepare_binprm reads them (zero
- * beyond the end of a short file), as an ELF header. */
+/* The first BINPRM_BUF_SIZE bytes as prepare_binprm reads them into
+ * bprm->buf (zero beyond the end of a short file): an ELF header or a #!
+ * line.  0 or -errno. */
 static int read_header(struct mmk_file *f, unsigned char buf[BINPRM_BUF_SIZE])
 {
 	memset(buf, 0, BINPRM_BUF_SIZE);

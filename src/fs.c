@@ -748,10 +748,18 @@ int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
 	    .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
 	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	long hfd;
-	do
+	long hfd = -1;
+	bool shed = false;
+	for (int i = 0; i < OPENAT2_RETRIES; i++) { /* as root_openat */
 		hfd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
-	while (hfd < 0 && errno == EAGAIN);
+		if (hfd < 0 && (errno == EMFILE || errno == ENFILE) && !shed) {
+			hostfd_shed(sys);
+			shed = true;
+			continue;
+		}
+		if (hfd >= 0 || errno != EAGAIN)
+			break;
+	}
 	if (hfd < 0)
 		return -errno;
 	struct stat st;

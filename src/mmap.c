@@ -466,6 +466,8 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	if (start > vma_start(v)) {
 		if (end < vma_end(v) && mm->vmas.count >= mm->sys->cfg.max_map_count)
 			return -ENOMEM;
+		if (v->special)
+			return -EINVAL; /* special_mapping_split(): [vdso] and the like */
 		if (!(prev = __vma_split(mm, v, start, true)))
 			return -ENOMEM;
 	} else {
@@ -474,6 +476,8 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	while ((n = vma_next(last)) && vma_start(n) < end)
 		last = n;
 	next = n;
+	if (vma_end(last) > end && last->special)
+		return -EINVAL;
 	if (vma_end(last) > end && !(next = __vma_split(mm, last, end, false)))
 		return -ENOMEM;
 	/* vms_complete_munmap_vmas(): update_hiwater_vm() before total_vm
@@ -1159,9 +1163,7 @@ int install_special_mapping(struct mm *mm, uint64_t addr, uint64_t len, uint64_t
 	struct vma *v = find_vma(mm, addr);
 	if (v && vma_start(v) < addr + len)
 		err = -EEXIST;
-	else if (!may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT))
-		err = -ENOMEM;
-	else if (!(v = vma_alloc(mm)))
+	else if (!(v = vma_alloc(mm))) /* insert_vm_struct(): no RLIMIT_AS test */
 		err = -ENOMEM;
 	if (!err) {
 		v->node.start = addr;

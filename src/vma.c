@@ -396,6 +396,8 @@ int vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_below)
 	mmap_assert_write_locked(mm);
 	if (mm->vmas.count >= mm->sys->cfg.max_map_count)
 		return -ENOMEM;
+	if (v->special)
+		return -EINVAL; /* special_mapping_split() */
 	return __vma_split(mm, v, addr, new_below) ? 0 : -ENOMEM;
 }
 

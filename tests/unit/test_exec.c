@@ -975,4 +975,29 @@ TEST(exec_holds_programs_read_only)
 	CHECK(fx_done(&fx) == 0);
 }
 
+/* Special mappings cannot be split (special_mapping_split): part of
+ * [vvar] or [vdso] munmapped, mprotected or mapped over is -EINVAL, the
+ * whole is fine -- as measured on Linux 6.18. */
+TEST(special_mappings_do_not_split)
+{
+	struct fixture fx;
+	struct img im;
+	CHECK(init(&fx, MMK_ARCH_X86_64) == 0);
+	img_static(&im, EM_X86);
+	put(&fx, "prog", &im, 0755);
+	struct mmk_exec_info info;
+	CHECK_EQ(mmk_execve(fx.p, "prog", NULL, NULL, &info), 0);
+	uint64_t vvar = info.vdso_base - 6 * 4096, vdso = info.vdso_base;
+	CHECK_EQ(mmk_munmap(fx.p, vvar, 4096), -EINVAL);
+	CHECK_EQ(mmk_mprotect(fx.p, vvar + 4096, 4096, MMK_PROT_NONE), -EINVAL);
+	CHECK_EQ(mmk_mprotect(fx.p, vdso, 4096, MMK_PROT_READ), -EINVAL);
+	CHECK_EQ(mmk_mmap(fx.p, vdso + 4096, 4096, RW, PA | MMK_MAP_FIXED, -1, 0), -EINVAL);
+	CHECK(has_line(fx_maps(fx.p), "7ffff7ffd000-7ffff7fff000 r-xp ", "[vdso]"));
+	CHECK_EQ(mmk_mprotect(fx.p, vdso, 2 * 4096, MMK_PROT_READ), 0);
+	CHECK(has_line(fx_maps(fx.p), "7ffff7ffd000-7ffff7fff000 r--p ", "[vdso]"));
+	CHECK_EQ(mmk_munmap(fx.p, vvar, 4 * 4096), 0);
+	CHECK(!strstr(fx_maps(fx.p), "[vvar]\n"));
+	CHECK(fx_done(&fx) == 0);
+}
+
 T_MAIN
