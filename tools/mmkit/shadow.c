@@ -172,7 +172,6 @@ struct sh_space *sh_space_new(struct shadow *sh, mmk_proc *p)
 		exit(1);
 	}
 	sp->p = p;
-	sp->id = ++sh->next_space_id;
 	return sp;
 }
 

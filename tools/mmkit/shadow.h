@@ -54,7 +54,6 @@ struct sh_space {
 	pid_t files_tgid;  /* the process whose fd table `fds` mirrors */
 	struct sh_fd *fds; /* host fd -> mmkit fd (shadow_fds.c) */
 	size_t nfds, capfds;
-	int id; /* for messages: "space 3" */
 };
 
 /* A system call seen at its entry stop. */
@@ -93,7 +92,6 @@ struct shadow {
 	uint64_t calls;	   /* mirrored calls */
 	uint64_t compares; /* maps comparisons made */
 	uint64_t holds;	   /* tasks held so far (orders held tasks) */
-	int next_space_id;
 	struct sh_task **tasks;
 	size_t ntasks, cap;
 	const struct sh_task *cur_task; /* for the trace narration */
