@@ -572,7 +572,6 @@ static int syscall_stop(struct shadow *sh, struct sh_task *t)
 		sh_cannot_follow(sh, t, "PTRACE_GET_SYSCALL_INFO failed: %s", strerror(errno));
 		return 1;
 	}
-	sh->cur_task = t;
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
 		if (info.arch != AUDIT_ARCH_X86_64) {
 			sh_cannot_follow(sh, t,

@@ -94,7 +94,6 @@ struct shadow {
 	uint64_t holds;	   /* tasks held so far (orders held tasks) */
 	struct sh_task **tasks;
 	size_t ntasks, cap;
-	const struct sh_task *cur_task; /* for the trace narration */
 	int failed;			/* 1: a difference; 2: a call shadow cannot follow */
 	int64_t fail_after;		/* --fail-after: armed at the first exec; -1 none */
 	unsigned char *vdso;		/* the host's vdso image (shadow's own) */
