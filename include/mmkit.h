@@ -137,6 +137,23 @@ extern "C" {
 #define MMK_MADV_PAGEOUT 21
 #define MMK_MADV_POPULATE_READ 22  /* fault the range in for reading (Linux 5.14) */
 #define MMK_MADV_POPULATE_WRITE 23 /* ... for writing: COW broken, pages dirty */
+#define MMK_MADV_DONTNEED_LOCKED 24 /* DONTNEED that VM_LOCKED does not refuse */
+/* MADV_COLLAPSE is always -EINVAL: THP is disabled (as PR_SET_THP_DISABLE
+ * makes a process). */
+#define MMK_MADV_COLLAPSE 25
+#define MMK_MADV_HWPOISON 100       /* -EPERM: needs CAP_SYS_ADMIN (mmkit never has it) */
+#define MMK_MADV_SOFT_OFFLINE 101   /* -EPERM likewise */
+#define MMK_MADV_GUARD_INSTALL 102  /* guard markers: any access is SIGSEGV (Linux 6.13) */
+#define MMK_MADV_GUARD_REMOVE 103   /* clears the guard markers of the range */
+
+/* The name of @advice as scripts spell it: its MADV_ name in lower case
+ * ("dontneed"); NULL for a number mmkit does not know (-EINVAL). */
+const char *mmk_madvise_name(int advice);
+/* The advice called @name, or -EINVAL. */
+int mmk_madvise_parse(const char *name);
+/* The i-th advice mmkit knows, in Linux's number order, for i = 0, 1, ...;
+ * -1 past the last: how tools list every advice. */
+int mmk_madvise_nth(unsigned i);
 
 /* ---- mlock --------------------------------------------------------------- */
 #define MMK_MLOCK_ONFAULT 0x01
@@ -536,7 +553,8 @@ int mmk_unlink(mmk_proc *p, const char *path);
  * existing file PATH (without O_CREAT or O_TRUNC), so a large file can be
  * created in pieces: create with the first, write the rest; 0 or -errno.
  * read: returns the number of bytes read at off (0 at or past EOF), or
- * -errno. */
+ * -errno (-EINVAL for an off past INT64_MAX, as pread(2) answers a negative
+ * offset). */
 int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len);
 int mmk_sys_file_write(mmk_system *sys, const char *path, uint64_t off, const void *data,
 		       uint64_t len);
@@ -614,8 +632,9 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out);
 
 /* One entry of the pagemap-like view of a virtual page. */
 struct mmk_pageinfo {
-	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1,
-	    exclusive : 1;
+	/* guard: not present, a guard marker (Linux's PM_GUARD_REGION) */
+	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1, exclusive : 1,
+	    guard : 1;
 	uint64_t pfn;
 	uint32_t mapcount;
 	uint32_t refcount;

@@ -395,6 +395,9 @@ struct mmk_file *file_new(struct mmk_inode *inode, int flags)
 	atomic_init(&f->refcount, 1);
 	f->inode = inode;
 	f->flags = flags & (MMK_O_ACCMODE | MMK_O_APPEND);
+	/* file_ra_state_init(): no previous read, so a first read past page 0
+	 * is not taken for a sequential one */
+	f->ra.prev_pos = UINT64_MAX;
 	mmk_mutex_init(&f->pos_lock, LOCK_POS);
 	if (file_writable(f))
 		atomic_fetch_add(&inode->writers, 1); /* get_write_access() */
@@ -1304,6 +1307,10 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 	int err = file_open(sys, path, MMK_O_RDONLY, 0, &f);
 	if (err)
 		return err;
+	if (off > INT64_MAX) { /* a negative loff_t: pread(2)'s -EINVAL */
+		file_put(f);
+		return -EINVAL;
+	}
 	uint64_t done = 0;
 	int64_t ret = 0;
 	while (done < len) {

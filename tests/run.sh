@@ -12,7 +12,8 @@
 #   4. every scenario script and example, on mmkit and on the host kernel (mmkit check)
 #      and the confinement suite on both backends                 (tests/confinement.sh)
 #      and the shadow corpus: real programs under ptrace, mirrored call by call (tests/shadow.sh)
-#   5. a fixed-seed differential fuzz run (mmkit fuzz) and the example tour
+#   5. a fixed-seed differential fuzz run (mmkit fuzz), a short coverage-guided
+#      one (build-cov/mmkit fuzz --guided, when clang built it) and the tour
 #   6. a short libFuzzer run on the script parser
 cd "$(dirname "$0")/.." || exit 2
 passed=0
@@ -66,6 +67,10 @@ if [ -x build/mmkit ]; then
 	run "mmkit shadow: real programs agree with the host kernel at every call" sh tests/shadow.sh
 	run "mmkit shadow: what it cannot follow stops the run, named" sh tests/shadow_refused.sh
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
+	if [ -x build-cov/mmkit ]; then
+		run "mmkit fuzz --guided (coverage build, seed 1, 100 scripts)" \
+			build-cov/mmkit fuzz --guided --seed 1 --count 100 --out tests/out/fuzz
+	fi
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh

@@ -63,6 +63,9 @@ TEST(systems)
 	CHECK(mmk_errno_name(EINVAL) != NULL);
 	CHECK(mmk_reclaim_policy_name(MMK_RECLAIM_LRU) != NULL);
 	CHECK_EQ(mmk_reclaim_policy_parse(NULL), -EINVAL);
+	CHECK(mmk_madvise_name(-1) == NULL);
+	CHECK_EQ(mmk_madvise_parse(NULL), -EINVAL);
+	CHECK_EQ(mmk_madvise_nth(~0u), -1);
 	CHECK(fx_done(&fx) == 0);
 }
 

@@ -856,6 +856,24 @@ int checker_run(struct checker *c, const struct script *s, const char *name,
 	return res;
 }
 
+/* Runs s on mmkit alone, as checker_run() runs its mmkit side (the same
+ * mirrored layout, a fresh directory, a child process); the transcript,
+ * not normalized, goes to out.  For `fuzz --guided`, which measures the
+ * coverage of a script before deciding to ask the host.  Returns 0, 1 if
+ * the backend failed or the child died (a line in out says so), or -errno
+ * if it could not run. */
+int checker_run_mmkit(struct checker *c, const struct script *s, struct strbuf *out)
+{
+	struct bk_options opt;
+	int err;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.dir = c->dir[1];
+	opt.mirror = &c->layout;
+	err = fresh_dir(c->dir[1]);
+	return err ? err : run_isolated(c, s, &backend_mmkit_ops, &opt, out);
+}
+
 /* ---- host features a script may require ----------------------------------------- */
 
 /* Whether the host kernel names anonymous memory (CONFIG_ANON_VMA_NAME). */
