@@ -36,7 +36,6 @@ refused() {
 refused shmat 'shmat succeeded' "$W/refused" shm
 refused devzero '/dev/zero with MAP_PRIVATE' "$W/refused" devzero
 refused userfaultfd 'userfaultfd succeeded' "$W/refused" uffd
-refused guard 'MADV_GUARD_INSTALL' "$W/refused" guard
 refused setrlimit 'setrlimit(RLIMIT_DATA)' "$W/refused" setrlimit
 refused relative-exec 'exec of "./true": no path to' /bin/sh -c 'cd '"$W"' && ./true'
 # A 32-bit program, where the host runs them (CONFIG_IA32_EMULATION).

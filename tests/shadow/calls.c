@@ -4,7 +4,7 @@
  * shared /dev/zero, MAP_FIXED over mappings, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN,
  * mremap (grow, move, MREMAP_FIXED, MREMAP_DONTUNMAP), mprotect splits and
  * merges, mlock/mlock2/munlock/mlockall/munlockall, msync, madvise
- * (DONTFORK, WIPEONFORK, DONTNEED, NOHUGEPAGE), anonymous names, fork,
+ * (DONTFORK, WIPEONFORK, DONTNEED, NOHUGEPAGE, GUARD_INSTALL/REMOVE), anonymous names, fork,
  * vfork+exec (posix_spawn), an execve that fails, and calls that fail.
  */
 #define _GNU_SOURCE
@@ -63,6 +63,8 @@ int main(int argc, char **argv)
 	madvise(a + 12 * PG, 4 * PG, MADV_NOHUGEPAGE);
 	madvise(a, 16 * PG, MADV_DONTNEED);
 	madvise(a, 16 * PG, 12345); /* EINVAL */
+	madvise(a + 14 * PG, 2 * PG, 102 /* MADV_GUARD_INSTALL */);
+	madvise(a + 15 * PG, PG, 103 /* MADV_GUARD_REMOVE */);
 	mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1,
 	     0);
 

@@ -3,7 +3,6 @@
  *   shm        System V shared memory (shmat)
  *   devzero    a MAP_PRIVATE mapping of /dev/zero (a device mapping)
  *   uffd       userfaultfd
- *   guard      MADV_GUARD_INSTALL (guard regions, Linux 6.13)
  *   setrlimit  RLIMIT_DATA changed (mmkit's limit is per system)
  * Each must stop the run with a message naming the call, never end in
  * "0 differences".
@@ -33,10 +32,6 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(what, "uffd"))
 		return syscall(SYS_userfaultfd, 0) < 0;
-	if (!strcmp(what, "guard")) {
-		char *p = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		return madvise(p, 4096, 102 /* MADV_GUARD_INSTALL */) != 0;
-	}
 	if (!strcmp(what, "setrlimit")) {
 		struct rlimit r = {1 << 30, RLIM_INFINITY};
 		return setrlimit(RLIMIT_DATA, &r) != 0;
