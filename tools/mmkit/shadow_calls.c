@@ -942,14 +942,15 @@ static const struct bitname mcl_bits[] = {{MMK_MCL_CURRENT, "MCL_CURRENT"},
 					  {0, NULL}};
 
 static const char *const advice_names[] = {
-    [0] = "MADV_NORMAL",      [1] = "MADV_RANDOM",	    [2] = "MADV_SEQUENTIAL",
-    [3] = "MADV_WILLNEED",    [4] = "MADV_DONTNEED",	    [8] = "MADV_FREE",
-    [9] = "MADV_REMOVE",      [10] = "MADV_DONTFORK",	    [11] = "MADV_DOFORK",
-    [12] = "MADV_MERGEABLE",  [13] = "MADV_UNMERGEABLE",    [14] = "MADV_HUGEPAGE",
-    [15] = "MADV_NOHUGEPAGE", [16] = "MADV_DONTDUMP",	    [17] = "MADV_DODUMP",
-    [18] = "MADV_WIPEONFORK", [19] = "MADV_KEEPONFORK",	    [20] = "MADV_COLD",
-    [21] = "MADV_PAGEOUT",    [22] = "MADV_POPULATE_READ",  [23] = "MADV_POPULATE_WRITE",
-    [25] = "MADV_COLLAPSE",   [102] = "MADV_GUARD_INSTALL", [103] = "MADV_GUARD_REMOVE",
+    [0] = "MADV_NORMAL",	   [1] = "MADV_RANDOM",		[2] = "MADV_SEQUENTIAL",
+    [3] = "MADV_WILLNEED",	   [4] = "MADV_DONTNEED",	[8] = "MADV_FREE",
+    [9] = "MADV_REMOVE",	   [10] = "MADV_DONTFORK",	[11] = "MADV_DOFORK",
+    [12] = "MADV_MERGEABLE",	   [13] = "MADV_UNMERGEABLE",	[14] = "MADV_HUGEPAGE",
+    [15] = "MADV_NOHUGEPAGE",	   [16] = "MADV_DONTDUMP",	[17] = "MADV_DODUMP",
+    [18] = "MADV_WIPEONFORK",	   [19] = "MADV_KEEPONFORK",	[20] = "MADV_COLD",
+    [21] = "MADV_PAGEOUT",	   [22] = "MADV_POPULATE_READ", [23] = "MADV_POPULATE_WRITE",
+    [24] = "MADV_DONTNEED_LOCKED", [25] = "MADV_COLLAPSE",	[102] = "MADV_GUARD_INSTALL",
+    [103] = "MADV_GUARD_REMOVE",
 };
 
 /* Appends "A|B|0x40" for the bits of v (zero: "0" or zname). */
