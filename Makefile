@@ -45,7 +45,7 @@ LIB_SRC  := $(sort $(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_PIC  := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
 TOOL_SRC := $(sort $(wildcard tools/mmkit/*.c))
-TOOL_OBJ := $(TOOL_SRC:tools/mmkit/%.c=$(B)/tool/%.o)
+TOOL_OBJ := $(TOOL_SRC:tools/mmkit/%.c=$(B)/tool/%.o) $(B)/tool/view_html.o
 LSRV_SRC := $(sort $(wildcard tools/linux/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -62,6 +62,16 @@ $(B)/pic/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
 $(B)/tool/%.o: tools/mmkit/%.c $(wildcard tools/mmkit/*.h) $(wildcard tools/linux/*.h) include/mmkit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itools/mmkit -c $< -o $@
+
+# The page of `mmkit run --html` (tools/mmkit/view.html), built in as the C
+# string view_html: one literal per line, with \ " and ? escaped (no trigraphs).
+$(B)/tool/view_html.c: tools/mmkit/view.html
+	@mkdir -p $(dir $@)
+	{ echo 'const char view_html[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+$(B)/tool/view_html.o: $(B)/tool/view_html.c
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(B)/libmmkit.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -98,7 +108,7 @@ debug:
 # The README's test command: sanitizer build, unit tests, scenario checks
 # against the host kernel, a short fuzz; ends with "N passed, N failed".
 check:
-	sh scripts/deps.sh
+	sh scripts/deps.sh --check
 	$(MAKE) MODE=debug tests
 	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads build-tsan/tests/test_stress

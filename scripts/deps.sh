@@ -5,8 +5,9 @@
 # (the Linux backend's server is a static program), GNU time (the memory
 # pressure tests measure peak RSS with /usr/bin/time -v), and the real
 # programs of the shadow corpus (tests/shadow.sh: git, python3, perl, xz;
-# the rest are essential packages).  Does nothing when everything is
-# already there.
+# the rest are essential packages).  With --check (make check), also
+# Debian's chromium, the headless browser tests/view.sh renders `mmkit run
+# --html` pages in.  Does nothing when everything is already there.
 set -e
 need=""
 command -v cc >/dev/null 2>&1 || need="$need build-essential"
@@ -21,6 +22,9 @@ command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 [ -x /usr/bin/xz ] || need="$need xz-utils"
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
 	need="$need libclang-rt-dev"
+fi
+if [ "$1" = "--check" ] && ! command -v chromium >/dev/null 2>&1; then
+	need="$need chromium"
 fi
 [ -z "$need" ] && exit 0
 SUDO=""

@@ -183,6 +183,8 @@ void inode_put(struct mmk_inode *in)
 
 #define EXT4_SUPER_MAGIC 0xEF53
 #define XFS_SUPER_MAGIC 0x58465342
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
 
 /* The magic (statfs f_type) of the host file system holding hfd; 0 if
  * unknown. */
@@ -277,6 +279,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
 	in->thp_get_area = fs_thp_get_area(magic);
 	fs_zero_eof_block_init(in, magic, &st);
 	in->max_bytes = fs_max_bytes(magic, &st);
+	in->ram_backed = magic == TMPFS_MAGIC || magic == RAMFS_MAGIC;
 	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
 	if (in->thp_get_area && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;

@@ -177,6 +177,9 @@ struct mmk_inode {
 	                               blocks, whose size changes zero the block at an
 	                               unaligned EOF through the page cache
 	                               (zero_eof_block_locked in pagecache.c) */
+	bool ram_backed;            /* immutable: a host file on tmpfs or ramfs, whose page
+	                               cache is the file (noop_backing_dev_info): fadvise
+	                               and drop_caches never evict its pages (fadvise.c) */
 	uint64_t max_bytes;         /* immutable: the file system's s_maxbytes, the largest
 	                               size a write or truncate may give the file
 	                               (fs_max_bytes in fs.c) */

@@ -315,6 +315,7 @@ static void pageinfo_fill(struct mm *mm, pte_t pte, struct mmk_pageinfo *pi)
 {
 	memset(pi, 0, sizeof(*pi));
 	pi->guard = pte_kind(pte) == PTE_KIND_GUARD;
+	pi->swapped = pte_kind(pte) == PTE_KIND_SWAP;
 	if (!pte_present(pte))
 		return;
 	pi->present = 1;

@@ -498,6 +498,16 @@ int driver_close(struct driver *d, struct strbuf *out)
 	return r;
 }
 
+struct backend *driver_backend(const struct driver *d)
+{
+	return d->b;
+}
+
+struct bk_proc *driver_proc(const struct driver *d, int slot)
+{
+	return slot >= 0 && slot < d->nprocs ? d->procs[slot] : NULL;
+}
+
 int driver_run(const struct script *s, const struct backend_ops *ops,
 	       const struct bk_options *opt, struct strbuf *out)
 {

@@ -113,6 +113,11 @@ static const struct word mcl_words[] = {
 static const struct word mlock_words[] = {
 	{"onfault", MMK_MLOCK_ONFAULT},
 };
+static const struct word fadvise_words[] = {
+	{"normal", MMK_POSIX_FADV_NORMAL},   {"random", MMK_POSIX_FADV_RANDOM},
+	{"sequential", MMK_POSIX_FADV_SEQUENTIAL}, {"willneed", MMK_POSIX_FADV_WILLNEED},
+	{"dontneed", MMK_POSIX_FADV_DONTNEED}, {"noreuse", MMK_POSIX_FADV_NOREUSE},
+};
 static const struct word access_words[] = {
 	{"read", 0},
 	{"write", 1},
@@ -149,6 +154,8 @@ static const struct wordset *advice_wordset(void)
 	pthread_once(&advice_once, advice_words_fill);
 	return &ws_advice;
 }
+static const struct wordset ws_fadvise =
+	WORDSET("fadvise advice", "POSIX_FADV_", fadvise_words, 0);
 static const struct wordset ws_access = WORDSET("access", "", access_words, 0);
 
 /* ---- Operations --------------------------------------------------------- */
@@ -159,7 +166,8 @@ static const struct wordset ws_access = WORDSET("access", "", access_words, 0);
  *   b  byte: a constant 0..255 or 'c'        -> next a[i]
  *   p m r s o l k   flags of a wordset (prot, mmap, mremap, msync, open,
  *                   mlockall, mlock)          -> next a[i]
- *   a  madvise advice, t  read|write          -> next a[i]
+ *   a  madvise advice, f  fadvise advice,
+ *   t  read|write                            -> next a[i]
  *   S  string                                -> data
  *   P  path: "quoted" or a bare word         -> path
  *   N  string without NULs                   -> path
@@ -183,6 +191,7 @@ static const struct op_spec op_specs[] = {
 	{"cat", BK_CAT, "P[ee", "cat PATH [OFF [LEN]]", OPF_TOP, {0, -1}},
 	{"sync", BK_SYNC, "", "sync", OPF_TOP, {0}},
 	{"vmstat", BK_VMSTAT, "", "vmstat", OPF_TOP, {0}},
+	{"drop_caches", BK_DROP_CACHES, "", "drop_caches", OPF_TOP, {0}},
 	/* files */
 	{"open", BK_OPEN, "Po", "open PATH FLAGS", OPF_BIND, {0}},
 	{"close", BK_CLOSE, "e", "close FD", OPF_BIND, {0}},
@@ -194,6 +203,7 @@ static const struct op_spec op_specs[] = {
 	{"ftruncate", BK_FTRUNCATE, "ee", "ftruncate FD LEN", OPF_BIND, {0}},
 	{"fsync", BK_FSYNC, "e", "fsync FD", OPF_BIND, {0}},
 	{"unlink", BK_UNLINK, "P", "unlink PATH", OPF_BIND, {0}},
+	{"fadvise", BK_FADVISE, "eeef", "fadvise FD OFF LEN ADVICE", OPF_BIND, {0}},
 	/* memory */
 	{"mmap", BK_MMAP, "eepm[ee", "mmap ADDR LEN PROT FLAGS [FD [OFF]]", OPF_BIND,
 	 {0, 0, 0, 0, -1, 0}},
@@ -233,6 +243,7 @@ static const char *const top_usage[] = {
 	"cat PATH [OFF [LEN]]",
 	"sync",
 	"vmstat",
+	"drop_caches",
 	"spawn P",
 	"fork P Q",
 	"NAME = EXPR",
@@ -929,6 +940,7 @@ static const struct wordset *sig_wordset(char k)
 	case 'l': return &ws_mcl;
 	case 'k': return &ws_mlock;
 	case 'a': return advice_wordset();
+	case 'f': return &ws_fadvise;
 	case 't': return &ws_access;
 	default: return NULL;
 	}
