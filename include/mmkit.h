@@ -503,7 +503,9 @@ int mmk_set_vdso(mmk_system *sys, const void *image, uint64_t len);
  * (dev, ino).  hostfd stays the caller's: mmkit works on its own read-only
  * reopen of it.  flags:
  * MMK_O_CLOEXEC or 0.  Only a regular file or a directory is accepted
- * (-EINVAL otherwise; -EBADF for a bad hostfd).
+ * (-EINVAL otherwise; -EBADF for a bad hostfd).  Maps names the file by
+ * its host path, with " (deleted)" when its name was already gone (a file
+ * unlinked after its open, a memfd), as Linux's d_path does.
  * mmkit never writes to a file that came in this way (unless the system
  * also opened it by path beneath the root first: that inode's rules stay),
  * and never widens its access: its inode's host descriptor is read-only, every

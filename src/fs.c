@@ -737,7 +737,7 @@ int file_exec_check(struct mmk_file *f)
 }
 
 /* The host path of hfd's file, for maps (what the host's own maps shows). */
-static char *host_fd_path(struct mmk_system *sys, int hfd);
+static char *host_fd_path(struct mmk_system *sys, int hfd, bool *deleted);
 
 /*
  * open_exec(): PATH resolved in the root as a chroot resolves it (absolute
@@ -776,7 +776,7 @@ int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
 		close((int)hfd);
 		return -EACCES;
 	}
-	char *abs = host_fd_path(sys, (int)hfd);
+	char *abs = host_fd_path(sys, (int)hfd, NULL);
 	int err = -ENOMEM;
 	struct mmk_inode *in = abs ? inode_for_hostfd(sys, (int)hfd, &st, abs, false, &err) : NULL;
 	free(abs);
@@ -800,7 +800,10 @@ int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
 	return 0;
 }
 
-static char *host_fd_path(struct mmk_system *sys, int hfd)
+/* The host path of the file open on hfd, as the host's d_path shows it
+ * (its readlink), without the " (deleted)" the host adds to a file whose
+ * name is gone; *deleted (if deleted is not NULL) says whether it did. */
+static char *host_fd_path(struct mmk_system *sys, int hfd, bool *deleted)
 {
 	char link[64], buf[PATH_MAX];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", hfd);
@@ -811,8 +814,11 @@ static char *host_fd_path(struct mmk_system *sys, int hfd)
 	/* the host marks an unlinked file " (deleted)": mmkit's own flag says it */
 	const char *del = " (deleted)";
 	size_t dl = strlen(del);
-	if ((size_t)n > dl && !strcmp(buf + n - dl, del))
+	bool gone = (size_t)n > dl && !strcmp(buf + n - dl, del);
+	if (gone)
 		buf[n - dl] = 0;
+	if (deleted)
+		*deleted = gone;
 	return mmk_strdup(sys, buf);
 }
 
@@ -843,13 +849,18 @@ int mmk_fd_install_host(mmk_proc *p, int hostfd, int flags)
 		close(ro);
 		return -EBADF;
 	}
-	char *path = host_fd_path(p->sys, hostfd);
+	bool deleted = false;
+	char *path = host_fd_path(p->sys, hostfd, &deleted);
 	struct mmk_inode *in = path ? inode_for_hostfd(p->sys, ro, &st, path, true, &err) : NULL;
 	free(path);
 	if (!in) {
 		close(ro);
 		return path ? err : -ENOMEM;
 	}
+	/* A file whose name is gone (unlinked after its open, a memfd):
+	 * maps says " (deleted)", as Linux's d_path of an unlinked dentry. */
+	if (deleted)
+		atomic_store(&in->unlinked, true);
 	err = hostfd_offer(in, NULL, ro, O_RDONLY); /* never widened */
 	if (err) {
 		inode_put(in);
