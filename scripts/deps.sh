@@ -3,7 +3,10 @@
 # a C compiler and make (the library and the command), clang with its
 # sanitizer and libFuzzer runtimes (the parser fuzzer), the static libc
 # (the Linux backend's server is a static program), GNU time (the memory
-# pressure tests measure peak RSS with /usr/bin/time -v).  Does nothing
+# pressure tests measure peak RSS with /usr/bin/time -v), the riscv64 cross
+# compiler with its static libc and qemu-user (`mmkit exec`'s test programs
+# are built for riscv64; qemu-riscv64 is their instruction-set oracle and
+# the speed reference).  Does nothing
 # when everything is already there.
 set -e
 need=""
@@ -13,6 +16,9 @@ command -v clang >/dev/null 2>&1 || need="$need clang"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -f /usr/lib/libc.a ] || need="$need libc6-dev"
 [ -x /usr/bin/time ] || need="$need time"
+command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 || need="$need gcc-riscv64-linux-gnu"
+[ -f /usr/riscv64-linux-gnu/lib/libc.a ] || need="$need libc6-dev-riscv64-cross"
+command -v qemu-riscv64 >/dev/null 2>&1 || need="$need qemu-user"
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
 	need="$need libclang-rt-dev"
 fi

@@ -59,6 +59,7 @@
 
 #include "pages.h"
 #include "refs.h"
+#include "vma.h"
 
 enum acc_op { ACC_LOAD, ACC_STORE, ACC_FILL, ACC_TOUCH };
 
@@ -518,4 +519,69 @@ int mmk_copy(mmk_proc *p, uint64_t dst, uint64_t src, uint64_t len, struct mmk_s
 		done += n;
 	}
 	return 0;
+}
+
+/* ---- For CPU emulators: instruction fetch and the mapping generation ---- */
+
+/*
+ * Whether the page of va lies in a VMA that allows execution: 0, or -EFAULT
+ * with SIGSEGV/SEGV_ACCERR at va in *si (a fetch from a mapping without
+ * PROT_EXEC, as Linux's access_error() for an instruction fetch).  A page
+ * without a VMA is left to the load, which reports SEGV_MAPERR.
+ */
+static int fetch_check_exec(struct mm *mm, uint64_t va, struct mmk_siginfo *si)
+{
+	mmap_read_lock(mm);
+	struct vma *v = va < TASK_SIZE ? vma_lookup(mm, va) : NULL;
+	bool denied = v && !(v->flags & VM_EXEC);
+	mmap_read_unlock(mm);
+	if (!denied)
+		return 0;
+	si->signo = MMK_SIGSEGV;
+	si->code = MMK_SEGV_ACCERR;
+	si->addr = va;
+	TRACE(mm->sys, .kind = MMK_EV_SIGNAL, .pid = mm->pid, .addr = va, .detail = "SIGSEGV");
+	return -EFAULT;
+}
+
+int mmk_fetch(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si)
+{
+	struct mmk_siginfo dummy;
+	if (!si)
+		si = &dummy;
+	memset(si, 0, sizeof(*si));
+	int err = proc_enter_buf(p, buf, len);
+	if (err)
+		return err;
+	struct mm *mm = p->mm;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t va = addr + done;
+		uint64_t n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		if (n > len - done)
+			n = len - done;
+		/* The check and the load see the same VMAs: a change of the
+		 * mappings between them (map_gen moved) checks again. */
+		for (;;) {
+			uint64_t gen = atomic_load_explicit(&mm->map_gen, memory_order_acquire);
+			err = fetch_check_exec(mm, va, si);
+			if (!err)
+				err = mmk_load(p, va, (uint8_t *)buf + done, n, si);
+			if (err)
+				return err;
+			if (atomic_load_explicit(&mm->map_gen, memory_order_acquire) == gen)
+				break;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+uint64_t mmk_map_gen(mmk_proc *p)
+{
+	if (!p)
+		return 0;
+	struct mm *mm = p->mm;
+	return atomic_load_explicit(&mm->map_gen, memory_order_acquire) +
+	       atomic_load_explicit(&mm->tlb_gen, memory_order_acquire) +
+	       atomic_load_explicit(&mm->exec_gen, memory_order_acquire);
 }
