@@ -245,7 +245,23 @@ struct mmk_config {
 	                                CPU without pdpe1gb): MAP_HUGETLB|MAP_HUGE_1GB
 	                                names no huge page size (-EINVAL); zero
 	                                (default): it is a size, with none reserved */
+	/* Programs (mmk_execve). */
+	int arch;                    /* the architecture whose address-space layout the
+	                                system has: MMK_ARCH_X86_64 (0, default) or
+	                                MMK_ARCH_RISCV64 (an Sv48 machine).  Every
+	                                layout number (TASK_SIZE, the stack top,
+	                                mmap_base, ELF_ET_DYN_BASE, the vDSO's size)
+	                                comes from it; pages are 4 KiB on both */
+	uint64_t at_random_seed;     /* nonzero: exec's 16 AT_RANDOM bytes are a
+	                                function of this seed and the number of execs
+	                                the system has made (reproducible runs); 0
+	                                (default): they come from the host's
+	                                getrandom(), as Linux's get_random_bytes() */
 };
+
+/* mmk_config.arch */
+#define MMK_ARCH_X86_64 0
+#define MMK_ARCH_RISCV64 1
 
 /* vm.overcommit_memory (mmk_config.overcommit_memory). */
 #define MMK_OVERCOMMIT_GUESS 0  /* refuse a single charge beyond RAM + swap */
@@ -372,6 +388,106 @@ int mmk_fork(mmk_proc *parent, mmk_proc **child);
  * fds marked close-on-exec are closed.  Returns 0, or -ESRCH (killed).
  * Other threads' calls on p may run meanwhile (see Thread safety above). */
 int mmk_exec(mmk_proc *p);
+
+/* ---- Programs: execve of an ELF file ---------------------------------------- */
+
+/* The auxiliary vector's largest size in (type, value) pairs, AT_NULL
+ * included (Linux's AT_VECTOR_SIZE is larger; exec fills at most this). */
+#define MMK_AUXV_MAX 40
+
+/* What a CPU needs to start the program mmk_execve loaded, and where it
+ * lies.  Addresses are in the process's address space. */
+struct mmk_exec_info {
+	uint64_t entry;       /* first instruction: the interpreter's entry point
+	                         when the program has PT_INTERP, else the program's
+	                         (e_entry + load_bias) */
+	uint64_t sp;          /* initial stack pointer: points at argc, then argv[],
+	                         NULL, envp[], NULL, the auxv pairs (16-byte aligned) */
+	uint64_t load_bias;   /* what was added to the program's p_vaddr (0 for ET_EXEC) */
+	uint64_t interp_base; /* AT_BASE: the interpreter's load address, or 0 */
+	uint64_t phdr;        /* AT_PHDR */
+	uint64_t phnum;       /* AT_PHNUM */
+	uint64_t start_brk;   /* the program break after exec */
+	uint64_t stack_end;   /* the stack VMA's end (STACK_TOP) */
+	uint64_t vdso_base;   /* AT_SYSINFO_EHDR: the [vdso] text */
+	uint64_t execfn;      /* AT_EXECFN: the file name string on the stack */
+	uint64_t random;      /* AT_RANDOM: the 16 random bytes on the stack */
+	uint64_t auxv_addr;   /* where auxv[0] lies on the stack (sp + 8 * (argc +
+	                         envc + 3)), for an embedder that patches a value */
+	uint64_t argc, envc;
+	uint64_t auxv[2 * MMK_AUXV_MAX]; /* (type, value) pairs as on the stack,
+	                                    AT_NULL last */
+	int auxc;             /* pairs in auxv, AT_NULL included */
+};
+
+/* execve(2) of the ELF file at PATH, resolved in the system's root as
+ * mmk_open resolves it, with the NULL-terminated argv and envp (either may
+ * be NULL: empty; an empty argv gets argv[0] = "" as Linux 5.18+ does).
+ * Follows Linux's do_execveat_common, bprm_stack_limits and
+ * load_elf_binary step by step (src/binfmt_elf.c):
+ *   before the point of no return, the process is unchanged on failure:
+ *     -EFAULT (NULL path), -ENOENT/-ENOTDIR/-ENAMETOOLONG/-ELOOP (lookup),
+ *     -EACCES (not a regular file, no execute permission for the host
+ *     user, or on a noexec mount), -ETXTBSY (some mmkit file description
+ *     has the file open for writing), -E2BIG (an argument longer than 32
+ *     pages, or argv + envp beyond RLIMIT_STACK / 4), -ENOEXEC (not ELF,
+ *     wrong class/machine/type, bad program headers, PT_INTERP malformed),
+ *     -ELIBBAD (the interpreter is not ELF of this machine), -EIO (a file
+ *     shorter than its headers say), -ENOMEM;
+ *   after it (the old image is gone: mmk_exec's teardown, O_CLOEXEC fds
+ *     closed), a failure (-ENOMEM, -EINVAL for a segment beyond TASK_SIZE,
+ *     -EEXIST for ET_EXEC segments that overlap, an interpreter that is no
+ *     ET_EXEC/ET_DYN...) kills the process with SIGSEGV as Linux's
+ *     force_fatal_sig does: mmk_proc_killed says MMK_SIGSEGV and its calls
+ *     return -ESRCH; only mmk_exit is left to do.
+ * On success fills *out (may be NULL) and returns 0.  The layout is Linux's
+ * with ASLR off (personality ADDR_NO_RANDOMIZE): mmkit never randomizes.
+ * Other calls on p must not run concurrently with mmk_execve (Linux's
+ * de_thread kills the other threads first); an access under way stops as
+ * for mmk_exec. */
+int mmk_execve(mmk_proc *p, const char *path, const char *const argv[],
+               const char *const envp[], struct mmk_exec_info *out);
+
+#define MMK_AT_FDCWD (-100)
+#define MMK_AT_EMPTY_PATH 0x1000
+/* execveat(2): as mmk_execve, with PATH relative to the root (dirfd
+ * MMK_AT_FDCWD, or any dirfd with an absolute PATH), or, with
+ * MMK_AT_EMPTY_PATH and PATH "", the file open on dirfd (which may be a
+ * host file given by mmk_fd_install_host).  The file name on the stack
+ * (AT_EXECFN) is then "/dev/fd/N" as on Linux.  A relative PATH with a
+ * dirfd other than MMK_AT_FDCWD is -EOPNOTSUPP (mmkit opens only by paths
+ * from the root).  Other flags: -EINVAL. */
+int mmk_execveat(mmk_proc *p, int dirfd, const char *path, const char *const argv[],
+                 const char *const envp[], int flags, struct mmk_exec_info *out);
+
+/* Gives every later exec in sys a [vdso] holding these len bytes (copied;
+ * len > 0, at most 64 KiB), page-rounded: the vDSO image an emulator's
+ * programs will call (AT_SYSINFO_EHDR points at its first byte).  Without
+ * one, [vdso] is the profile's size of zero-filled pages (x86-64: 2), which
+ * shapes the address space exactly as the host's does but holds no code.
+ * [vvar] (and on x86-64 [vvar_vclock]) below it are always the profile's
+ * size and read as zeros.  NULL image with len 0 removes the image.
+ * Not to be called while an mmk_execve runs in sys.  Returns 0, -EINVAL
+ * or -ENOMEM. */
+int mmk_set_vdso(mmk_system *sys, const void *image, uint64_t len);
+
+/* Gives p a new fd (the lowest free one) on the host file open on hostfd,
+ * which may lie outside the system's root (the embedder already opened it:
+ * a shared library, the program itself).  The new open file description
+ * has hostfd's access mode and O_APPEND (fcntl F_GETFL), and shares the
+ * page cache of any other open of the same file (dev, ino).  hostfd stays
+ * the caller's: mmkit works on its own duplicate of it.  flags:
+ * MMK_O_CLOEXEC or 0.  Only a regular file or a directory is accepted
+ * (-EINVAL otherwise; -EBADF for a bad hostfd).
+ * mmkit never writes to a file that came in this way, and never widens its
+ * access: its inode's host descriptor is the read-only duplicate, every
+ * page cache page of it stays the host's bytes unless a simulated write or
+ * a store into a MAP_SHARED mapping changes it, and such a change stays in
+ * mmkit's page cache: writeback (msync, fsync, sync, reclaim, destroy)
+ * marks the page clean without writing it, so a page reclaimed afterwards
+ * reads the host's bytes again.  (msync of clean pages writes nothing on
+ * any file.)  Returns the fd or -errno. */
+int mmk_fd_install_host(mmk_proc *p, int hostfd, int flags);
 
 /* exit(2): releases everything; the handle is freed.  Returns 0. */
 int mmk_exit(mmk_proc *p);

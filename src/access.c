@@ -73,7 +73,7 @@ struct acc {
 /*
  * The TLB entry for va allowing the access, filled from the PTE on a miss
  * (the page walk), or NULL when the PTE does not allow it (a fault).
- * Caller holds mm->ptl; va < TASK_SIZE.
+ * Caller holds mm->ptl; va < TASK_SIZE (mm->task_size).
  */
 static void tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
 {
@@ -301,7 +301,7 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 		       uint64_t off, struct mmk_siginfo *si, uint64_t exec_gen)
 {
 	for (unsigned tries = 0;; tries++) {
-		if (va >= TASK_SIZE) {
+		if (va >= mm->task_size) {
 			/* x86-64: an address outside both canonical halves
 			 * raises #GP, which Linux reports as SIGSEGV with
 			 * SI_KERNEL and no address; the top half page-faults. */

@@ -208,7 +208,7 @@ static int check_tlb_locked(struct pte_check *k)
 		if (!w)
 			continue;
 		uint64_t va = tlb_word_vpn(w, (unsigned)i) << PAGE_SHIFT;
-		pte_t *ptep = va < TASK_SIZE ? pgtable_walk(&mm->pt, va, 0) : NULL;
+		pte_t *ptep = va < mm->task_size ? pgtable_walk(&mm->pt, va, 0) : NULL;
 		pte_t pte = ptep ? *ptep : 0;
 		bool ok = pte_present(pte) && (pte & PTE_USER) &&
 			  tlb_word_host(w) == pfn_to_virt(mm_pool(mm), pte_pfn(pte)) &&

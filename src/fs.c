@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
@@ -243,7 +244,8 @@ static uint64_t fs_max_bytes(long magic, const struct stat *st)
  * hostfd_offer).  Returns a referenced inode or NULL with *err set.
  */
 static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
-					  const struct stat *stp, const char *abspath, int *err)
+					  const struct stat *stp, const char *abspath, bool nowrite,
+					  int *err)
 {
 	const struct stat st = *stp;
 	mmk_mutex_lock(&sys->lock);
@@ -279,6 +281,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
 	if (in->thp_get_area && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;
 	in->path = path;
+	in->host_nowrite = nowrite;
 	in->hash_next = sys->inodes[h];
 	sys->inodes[h] = in;
 	mmk_mutex_unlock(&sys->lock);
@@ -393,6 +396,8 @@ struct mmk_file *file_new(struct mmk_inode *inode, int flags)
 	f->inode = inode;
 	f->flags = flags & (MMK_O_ACCMODE | MMK_O_APPEND);
 	mmk_mutex_init(&f->pos_lock, LOCK_POS);
+	if (file_writable(f))
+		atomic_fetch_add(&inode->writers, 1); /* get_write_access() */
 	return f;
 }
 
@@ -405,6 +410,8 @@ void file_put(struct mmk_file *f)
 {
 	if (atomic_fetch_sub(&f->refcount, 1) != 1)
 		return;
+	if (file_writable(f))
+		atomic_fetch_sub(&f->inode->writers, 1);
 	inode_put(f->inode);
 	mmk_mutex_destroy(&f->pos_lock);
 	free(f);
@@ -646,7 +653,7 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 		return -ENOMEM;
 	}
 	int err = 0;
-	struct mmk_inode *in = inode_for_hostfd(sys, hfd, &st, abs, &err);
+	struct mmk_inode *in = inode_for_hostfd(sys, hfd, &st, abs, false, &err);
 	free(abs);
 	if (!in) {
 		close(hfd);
@@ -688,6 +695,159 @@ int mmk_open(mmk_proc *p, const char *path, int flags, unsigned mode)
 	err = file_open(p->sys, path, flags, mode, &f);
 	if (err)
 		return err;
+	int fd = fd_install(p, f, flags & MMK_O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+/* ---- Programs: the file exec runs, and host files given by the embedder ------------- */
+
+/*
+ * do_open_execat()'s checks on an open file: a regular file (-EACCES
+ * otherwise), executable for the host user (may_open's MAY_EXEC; the host
+ * decides, as for every open), not on a noexec mount (path_noexec).
+ */
+int file_exec_check(struct mmk_file *f)
+{
+	struct mmk_inode *in = f->inode;
+	if (in->kind != INODE_FILE || in->nommap)
+		return -EACCES;
+	mmk_mutex_lock(&in->lock);
+	int hfd = in->hostfd; /* valid while f's reference lasts (hostfd.c) */
+	mmk_mutex_unlock(&in->lock);
+	struct stat st;
+	struct statvfs vfs;
+	if (hfd < 0 || fstat(hfd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -EACCES;
+	if (syscall(SYS_faccessat2, hfd, "", X_OK, AT_EMPTY_PATH | AT_EACCESS) < 0)
+		return errno == ENOSYS ? ((st.st_mode & 0111) ? 0 : -EACCES) : -EACCES;
+	if (fstatvfs(hfd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
+		return -EACCES;
+	return 0;
+}
+
+/* The host path of hfd's file, for maps (what the host's own maps shows). */
+static char *host_fd_path(struct mmk_system *sys, int hfd);
+
+/*
+ * open_exec(): PATH resolved in the root as a chroot resolves it (absolute
+ * paths and absolute symlinks start at the root, ".." stops there:
+ * RESOLVE_IN_ROOT), opened read-only; maps names the file by where it
+ * resolved to, as Linux's d_path does.
+ */
+int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
+{
+	if (!path)
+		return -EFAULT;
+	if (!*path)
+		return -ENOENT;
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	struct open_how how = {
+	    .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	long hfd;
+	do
+		hfd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+	while (hfd < 0 && errno == EAGAIN);
+	if (hfd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat((int)hfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close((int)hfd);
+		return -EACCES;
+	}
+	char *abs = host_fd_path(sys, (int)hfd);
+	int err = -ENOMEM;
+	struct mmk_inode *in = abs ? inode_for_hostfd(sys, (int)hfd, &st, abs, false, &err) : NULL;
+	free(abs);
+	if (!in) {
+		close((int)hfd);
+		return err;
+	}
+	while (*path == '/')
+		path++; /* hostfd_offer's own opens are beneath the root */
+	err = hostfd_offer(in, *path ? path : ".", (int)hfd, O_RDONLY);
+	struct mmk_file *f = err ? NULL : file_new(in, MMK_O_RDONLY);
+	if (!f) {
+		inode_put(in);
+		return err ? err : -ENOMEM;
+	}
+	err = file_exec_check(f);
+	if (err) {
+		file_put(f);
+		return err;
+	}
+	*out = f;
+	return 0;
+}
+
+static char *host_fd_path(struct mmk_system *sys, int hfd)
+{
+	char link[64], buf[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", hfd);
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0)
+		n = 0;
+	buf[n] = 0;
+	/* the host marks an unlinked file " (deleted)": mmkit's own flag says it */
+	const char *del = " (deleted)";
+	size_t dl = strlen(del);
+	if ((size_t)n > dl && !strcmp(buf + n - dl, del))
+		buf[n - dl] = 0;
+	return mmk_strdup(sys, buf);
+}
+
+int mmk_fd_install_host(mmk_proc *p, int hostfd, int flags)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	if (flags & ~MMK_O_CLOEXEC)
+		return -EINVAL;
+	int fl = fcntl(hostfd, F_GETFL);
+	struct stat st;
+	if (fl < 0 || fstat(hostfd, &st) < 0)
+		return -EBADF;
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return -EINVAL;
+	/* mmkit's own descriptor: a read-only reopen (a new open file
+	 * description, so the caller's offset and flags stay its own). */
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", hostfd);
+	int ro = open(link, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (ro < 0 && (fl & O_ACCMODE) == O_RDONLY)
+		ro = fcntl(hostfd, F_DUPFD_CLOEXEC, 0);
+	if (ro < 0)
+		return -errno;
+	struct stat rst;
+	if (fstat(ro, &rst) < 0 || rst.st_dev != st.st_dev || rst.st_ino != st.st_ino) {
+		close(ro);
+		return -EBADF;
+	}
+	char *path = host_fd_path(p->sys, hostfd);
+	struct mmk_inode *in = path ? inode_for_hostfd(p->sys, ro, &st, path, true, &err) : NULL;
+	free(path);
+	if (!in) {
+		close(ro);
+		return path ? err : -ENOMEM;
+	}
+	mmk_mutex_lock(&in->lock);
+	if (in->hostfd < 0) {
+		in->hostfd = ro;
+		in->hostfd_acc = O_RDONLY;
+		ro = -1;
+	}
+	mmk_mutex_unlock(&in->lock);
+	if (ro >= 0)
+		close(ro);
+	struct mmk_file *f = file_new(in, fl & (O_ACCMODE | O_APPEND));
+	if (!f) {
+		inode_put(in);
+		return -ENOMEM;
+	}
 	int fd = fd_install(p, f, flags & MMK_O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);

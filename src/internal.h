@@ -46,6 +46,11 @@ void fdtable_destroy(struct mmk_proc *p);
 bool file_readable(const struct mmk_file *f);
 int inode_table_destroy(struct mmk_system *sys);
 bool file_writable(const struct mmk_file *f);
+/* do_open_execat()'s checks of an open file (-EACCES: not a regular file,
+ * not executable, noexec mount); exec_open() opens PATH beneath the root
+ * read-only and checks it.  0 or -errno. */
+int file_exec_check(struct mmk_file *f);
+int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out);
 /* openat2 of path beneath the root (confined: no "..", absolute path or
  * symlink leaves it): a host fd, or -errno ("would leave" is -EACCES). */
 int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode);
@@ -105,6 +110,18 @@ void mm_exec_reset(struct mm *mm);
  * after finding that find_vma(addr) is a VM_GROWSDOWN VMA above addr).
  * 0, or -ENOMEM/-EPERM/-EFAULT: the access then gets SIGSEGV. */
 int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr);
+/* exec's mapping calls (binfmt_elf.c), each taking mm->mmap_lock itself:
+ * vm_mmap() of an open file (NULL: anonymous) at a byte offset, as
+ * mmk_mmap with the file in hand; vm_munmap(); vm_brk_flags() for a bss. */
+int64_t vm_mmap(struct mmk_proc *p, struct mmk_file *file, uint64_t addr, uint64_t len, int prot,
+		int flags, uint64_t off);
+int vm_munmap(struct mm *mm, uint64_t start, uint64_t len);
+int vm_brk_flags(struct mm *mm, uint64_t addr, uint64_t len, bool exec);
+/* A special mapping (_install_special_mapping: [vvar], [vdso]) at a free
+ * range, and the bytes its first pages hold. */
+int install_special_mapping(struct mm *mm, uint64_t addr, uint64_t len, uint64_t vm_flags,
+			    const char *name);
+int special_mapping_fill(struct mmk_proc *p, uint64_t addr, const void *data, uint64_t len);
 /* dup_mmap for fork.  Caller holds the parent's mmap_lock for writing. */
 int mm_dup(struct mm *dst, struct mm *src);
 
@@ -116,6 +133,8 @@ int mm_check(struct mm *mm, char *err, size_t errlen);
 /* The name column of maps/smaps for vma ("" if none). */
 void vma_name(struct mm *mm, struct vma *vma, char *buf, size_t len);
 void vma_render_maps_line(struct textbuf *tb, struct mm *mm, struct vma *vma);
+/* The gate page's line (x86-64's [vsyscall]), shown after the last VMA. */
+void gate_render_maps_line(struct textbuf *tb);
 
 /* ---- procfs_pages.c (page layer): smaps, status, pagemap ---------------------- */
 void vma_render_smaps(struct textbuf *tb, struct mm *mm, struct vma *vma);

@@ -474,7 +474,7 @@ int mmk_mlockall(mmk_proc *p, int flags)
 		err = 0;
 	}
 	if (!err && (flags & MMK_MCL_CURRENT))
-		mlock_populate(mm, 0, TASK_SIZE);
+		mlock_populate(mm, 0, mm->task_size);
 	mm_debug_check(mm, "mlockall");
 	mmap_write_unlock(mm);
 	return err;

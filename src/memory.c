@@ -466,7 +466,7 @@ void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
 void mm_free_pgtables(struct mm *mm, uint64_t start, uint64_t end)
 {
 	mmap_assert_write_locked(mm);
-	if (end >= TASK_SIZE)
+	if (end >= mm->task_size)
 		end = USER_VA_END;
 	uint64_t s = (start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
 	uint64_t e = end & ~(PMD_SIZE - 1);

@@ -20,7 +20,7 @@ int mmk_mincore(mmk_proc *p, uint64_t addr, uint64_t len, unsigned char *vec)
 		return err;
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if (addr + len < addr || addr + len > TASK_SIZE)
+	if (addr + len < addr || addr + len > p->mm->task_size)
 		return -ENOMEM;
 	uint64_t pages = (len >> PAGE_SHIFT) + ((len & (PAGE_SIZE - 1)) != 0);
 	if (!pages)

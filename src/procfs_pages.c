@@ -216,9 +216,9 @@ static void put_status(struct textbuf *tb, const char *label, uint64_t kb)
 
 /*
  * task_mem() + hugetlb_report_usage(): the VM sizes come from the address-space layer's counters
- * (which leave reserved VMAs out); VmExe is 0 because no process has an
- * executable image (end_code == start_code), so all executable mappings
- * are VmLib.  Caller holds no lock.
+ * (which leave reserved VMAs out); VmExe is the program's text exec
+ * loaded (end_code - start_code, page-rounded, at most exec_vm; 0 without
+ * an exec'd program), every other executable mapping is VmLib.  Caller holds no lock.
  */
 void mm_render_status(struct textbuf *tb, struct mmk_proc *p)
 {
@@ -227,6 +227,7 @@ void mm_render_status(struct textbuf *tb, struct mmk_proc *p)
 	uint64_t total_vm = mm->total_vm, hiwater_vm = mm->hiwater_vm;
 	uint64_t locked_vm = mm->locked_vm + mm->locked_vm_extra, data_vm = mm->data_vm, stack_vm = mm->stack_vm;
 	uint64_t exec_vm = mm->exec_vm;
+	uint64_t text = PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK);
 	mmk_mutex_lock(&mm->ptl);
 	uint64_t anon = mm->rss_anon, file = mm->rss_file, shmem = mm->rss_shmem;
 	uint64_t hiwater_rss = mm->hiwater_rss, swap = mm->swap_ents;
@@ -240,7 +241,9 @@ void mm_render_status(struct textbuf *tb, struct mmk_proc *p)
 		hiwater_vm = total_vm;
 	if (hiwater_rss < total_rss)
 		hiwater_rss = total_rss;
-	uint64_t text = 0, lib = (exec_vm << PAGE_SHIFT) - text;
+	if (text > exec_vm << PAGE_SHIFT)
+		text = exec_vm << PAGE_SHIFT;
+	uint64_t lib = (exec_vm << PAGE_SHIFT) - text;
 	put_status(tb, "VmPeak", hiwater_vm << k);
 	put_status(tb, "VmSize", total_vm << k);
 	put_status(tb, "VmLck", locked_vm << k);
@@ -323,7 +326,7 @@ int mmk_proc_pagemap(mmk_proc *p, uint64_t addr, uint64_t npages, struct mmk_pag
 	mmk_rwlock_rdlock(&mm->mmap_lock);
 	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t i = 0; i < npages; i++, va += PAGE_SIZE) {
-		pte_t *ptep = va < TASK_SIZE ? pgtable_walk(&mm->pt, va, 0) : NULL;
+		pte_t *ptep = va < mm->task_size ? pgtable_walk(&mm->pt, va, 0) : NULL;
 		pageinfo_fill(mm, ptep ? *ptep : 0, &out[i]);
 	}
 	mmk_mutex_unlock(&mm->ptl);

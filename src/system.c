@@ -74,6 +74,11 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 	sys->cfg = *cfg;
 	sys->cfg.root = NULL;
 	config_defaults(&sys->cfg);
+	sys->arch = arch_profile_get(sys->cfg.arch);
+	if (!sys->arch) {
+		free(sys);
+		return -EINVAL;
+	}
 	if (commit_config_defaults(&sys->cfg) < 0) {
 		free(sys);
 		return -EINVAL;
@@ -175,6 +180,7 @@ int mmk_system_destroy(mmk_system *sys)
 	mmk_mutex_destroy(&sys->lock);
 	close(sys->rootfd);
 	free(sys->rootpath);
+	free(sys->vdso_image);
 	free(sys);
 	return err;
 }

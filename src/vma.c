@@ -336,6 +336,7 @@ static struct vma *vma_dup_attrs(struct vma *v)
 	n->pgoff = v->pgoff;
 	n->reserved = v->reserved;
 	n->is_heap = v->is_heap;
+	n->special = v->special;
 	if (v->anon_name && !(n->anon_name = mmk_strdup(v->mm->sys, v->anon_name))) {
 		vma_free_object(n);
 		return NULL;

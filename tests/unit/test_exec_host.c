@@ -1,0 +1,296 @@
+/*
+ * test_exec_host.c - mmk_execve against the host kernel, the oracle.
+ *
+ * Each test compiles a small C program with the host's gcc (static,
+ * static-pie, dynamic PIE, dynamic non-PIE, -z execstack, a bss spanning
+ * pages), then execs it twice with the same file name, argv and envp:
+ *   - natively, in a child with ASLR off (personality ADDR_NO_RANDOMIZE)
+ *     stopped by ptrace at the exec itself, before any instruction of the
+ *     program ran: its /proc/PID/maps, the VM lines of /proc/PID/status,
+ *     /proc/PID/auxv and its stack pointer are the kernel's exec result;
+ *   - in mmkit (root "/", so file names agree), with mmk_execve.
+ * The maps must agree byte for byte, the status lines, the auxv (types
+ * and values, but for the CPU's AT_HWCAP/AT_HWCAP2/AT_MINSIGSTKSZ and the
+ * AT_RANDOM bytes themselves), the stack pointer, and the stack's bytes
+ * from sp up to the end (argc, argv, envp, auxv, strings) but for the 16
+ * random bytes and those CPU-dependent values.
+ * Skipped (reported, not failed) where the host has no gcc, no static
+ * libc, or forbids ptrace, or is not x86-64.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mmkit.h"
+#include "t.h"
+
+#define AT_HWCAP_ 16
+#define AT_RANDOM_ 25
+#define AT_HWCAP2_ 26
+#define AT_MINSIGSTKSZ_ 51
+
+static char tmpdir[256];
+
+static const char *prog_src =
+    "#include <stdio.h>\n"
+    "char big_bss[3 * 4096 + 123];\n"
+    "int data_word = 42;\n"
+    "int main(int argc, char **argv) { big_bss[5000] = (char)argc; return data_word + big_bss[1]; }\n";
+
+/* Builds tmpdir/NAME from prog_src with the gcc flags; 0 or -1. */
+static int build(const char *name, const char *flags)
+{
+	if (!tmpdir[0]) {
+		snprintf(tmpdir, sizeof(tmpdir), "/tmp/mmk_exec_host_XXXXXX");
+		if (!mkdtemp(tmpdir))
+			return -1;
+		char src[300];
+		snprintf(src, sizeof(src), "%s/p.c", tmpdir);
+		FILE *f = fopen(src, "w");
+		if (!f)
+			return -1;
+		fputs(prog_src, f);
+		fclose(f);
+	}
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd), "gcc -O1 %s -o %s/%s %s/p.c >/dev/null 2>&1", flags, tmpdir, name,
+		 tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The host's exec result. */
+struct native {
+	char maps[16384];
+	char status[4096];
+	uint64_t auxv[128];
+	int auxn; /* words */
+	uint64_t sp;
+	unsigned char stack[65536]; /* [sp, stack end) */
+	uint64_t stack_len;
+};
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	size_t got = 0;
+	ssize_t n;
+	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = 0;
+	close(fd);
+	return (int)got;
+}
+
+/* Runs path natively up to its exec; 0, or -1 when the host cannot. */
+static int run_native(const char *path, char *const argv[], char *const envp[], struct native *n)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		personality(ADDR_NO_RANDOMIZE);
+		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+			_exit(127);
+		raise(SIGSTOP);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	int st;
+	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st)) {
+		waitpid(pid, &st, 0);
+		return -1;
+	}
+	ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEEXEC);
+	ptrace(PTRACE_CONT, pid, 0, 0);
+	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st) || (st >> 8) != (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		return -1;
+	}
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/maps", pid);
+	read_file(p, n->maps, sizeof(n->maps));
+	snprintf(p, sizeof(p), "/proc/%d/status", pid);
+	read_file(p, n->status, sizeof(n->status));
+	snprintf(p, sizeof(p), "/proc/%d/auxv", pid);
+	int fd = open(p, O_RDONLY);
+	ssize_t r = fd >= 0 ? read(fd, n->auxv, sizeof(n->auxv)) : -1;
+	if (fd >= 0)
+		close(fd);
+	n->auxn = r > 0 ? (int)(r / 8) : 0;
+	struct user_regs_struct regs;
+	ptrace(PTRACE_GETREGS, pid, 0, &regs);
+	n->sp = regs.rsp;
+	n->stack_len = 0x7ffffffff000ULL - n->sp;
+	if (n->stack_len > sizeof(n->stack))
+		n->stack_len = sizeof(n->stack);
+	snprintf(p, sizeof(p), "/proc/%d/mem", pid);
+	fd = open(p, O_RDONLY);
+	if (fd >= 0) {
+		if (pread(fd, n->stack, n->stack_len, (off_t)n->sp) != (ssize_t)n->stack_len)
+			n->stack_len = 0;
+		close(fd);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return 0;
+}
+
+/* The status lines exec shapes (VmSize, VmData, VmStk, VmExe, VmLib, VmLck). */
+static void vm_lines(const char *status, char *out, size_t len)
+{
+	static const char *const keys[] = {"VmSize:", "VmLck:", "VmData:", "VmStk:", "VmExe:", "VmLib:"};
+	out[0] = 0;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *l = strstr(status, keys[k]);
+		if (!l)
+			continue;
+		const char *e = strchr(l, '\n');
+		size_t n = e ? (size_t)(e - l + 1) : strlen(l);
+		strncat(out, l, n < len - strlen(out) - 1 ? n : len - strlen(out) - 1);
+	}
+}
+
+static bool cpu_dependent(uint64_t type)
+{
+	return type == AT_HWCAP_ || type == AT_HWCAP2_ || type == AT_MINSIGSTKSZ_;
+}
+
+static bool host_ok(void)
+{
+#if defined(__x86_64__)
+	return system("gcc --version >/dev/null 2>&1") == 0;
+#else
+	return false;
+#endif
+}
+
+/* Compiles NAME with FLAGS, runs it both ways, compares. */
+static void compare(const char *name, const char *flags)
+{
+	if (!host_ok()) {
+		printf("skip %s: no x86-64 gcc\n", name);
+		return;
+	}
+	if (build(name, flags)) {
+		printf("skip %s: gcc %s failed (no static libc?)\n", name, flags);
+		return;
+	}
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	char *argv[] = {path, "one", "two words", NULL};
+	char *envp[] = {"HOME=/nowhere", "LANG=C", "X=1", NULL};
+	static struct native nat;
+	memset(&nat, 0, sizeof(nat));
+	if (run_native(path, argv, envp, &nat)) {
+		printf("skip %s: ptrace not allowed\n", name);
+		return;
+	}
+	mmk_system *sys;
+	struct mmk_config cfg = {.root = "/", .ram_bytes = 64ULL << 20};
+	CHECK_EQ(mmk_system_create(&cfg, &sys), 0);
+	mmk_proc *p;
+	CHECK(mmk_spawn(sys, &p) > 0);
+	struct mmk_exec_info info;
+	int err = mmk_execve(p, path, (const char *const *)argv, (const char *const *)envp, &info);
+	CHECK_EQ(err, 0);
+	static char maps[16384], st[4096], a[1024], b[1024];
+	CHECK(mmk_proc_maps(p, maps, sizeof(maps)) > 0);
+	if (strcmp(maps, nat.maps)) {
+		printf("host:\n%s\nmmkit:\n%s\n", nat.maps, maps);
+		CHECK(!"maps differ");
+	}
+	CHECK(mmk_proc_status(p, st, sizeof(st)) > 0);
+	vm_lines(nat.status, a, sizeof(a));
+	vm_lines(st, b, sizeof(b));
+	if (strcmp(a, b)) {
+		printf("host:\n%s\nmmkit:\n%s\n", a, b);
+		CHECK(!"status differs");
+	}
+	CHECK_EQ(info.sp, nat.sp);
+	CHECK_EQ(info.auxc * 2, nat.auxn);
+	for (int i = 0; i < nat.auxn; i += 2) {
+		CHECK_EQ(info.auxv[i], nat.auxv[i]);
+		if (!cpu_dependent(nat.auxv[i]))
+			CHECK_EQ(info.auxv[i + 1], nat.auxv[i + 1]);
+	}
+	/* The stack's bytes, the random ones and CPU-dependent values aside. */
+	CHECK(nat.stack_len > 0);
+	static unsigned char mine[65536];
+	CHECK_EQ(mmk_load(p, nat.sp, mine, nat.stack_len, NULL), 0);
+	uint64_t rnd = 0;
+	for (int i = 0; i < nat.auxn; i += 2) {
+		uint64_t off = info.auxv_addr - info.sp + (uint64_t)i * 8 + 8;
+		if (nat.auxv[i] == AT_RANDOM_)
+			rnd = nat.auxv[i + 1];
+		if (cpu_dependent(nat.auxv[i]))
+			memcpy(mine + off, nat.stack + off, 8);
+	}
+	CHECK(rnd > nat.sp);
+	memcpy(mine + (rnd - nat.sp), nat.stack + (rnd - nat.sp), 16);
+	for (uint64_t i = 0; i < nat.stack_len; i++)
+		if (mine[i] != nat.stack[i])
+			T_FAIL("stack byte at sp+%#llx: mmkit %#x, host %#x", (unsigned long long)i,
+			       mine[i], nat.stack[i]);
+	char cerr[256];
+	CHECK_EQ(mmk_system_check(sys, cerr, sizeof(cerr)), 0);
+	mmk_exit(p);
+	CHECK_EQ(mmk_system_destroy(sys), 0);
+}
+
+TEST(exec_static_like_host) { compare("static", "-static"); }
+TEST(exec_static_pie_like_host) { compare("static-pie", "-static-pie"); }
+TEST(exec_dynamic_pie_like_host) { compare("dyn-pie", "-pie -fPIE"); }
+TEST(exec_dynamic_nopie_like_host) { compare("dyn-nopie", "-no-pie"); }
+TEST(exec_execstack_like_host) { compare("execstack", "-z execstack"); }
+TEST(exec_static_execstack_like_host) { compare("static-execstack", "-static -z execstack"); }
+
+/* ld.so run directly, as `ld.so PROG` would: an ET_DYN without PT_INTERP
+ * loaded where mmap puts it, its break at ELF_ET_DYN_BASE. */
+TEST(exec_ldso_directly_like_host)
+{
+	if (!host_ok() || access("/lib64/ld-linux-x86-64.so.2", X_OK))
+		return;
+	char *argv[] = {"/lib64/ld-linux-x86-64.so.2", NULL};
+	char *envp[] = {NULL};
+	static struct native nat;
+	memset(&nat, 0, sizeof(nat));
+	if (run_native(argv[0], argv, envp, &nat))
+		return;
+	mmk_system *sys;
+	struct mmk_config cfg = {.root = "/", .ram_bytes = 64ULL << 20};
+	CHECK_EQ(mmk_system_create(&cfg, &sys), 0);
+	mmk_proc *p;
+	CHECK(mmk_spawn(sys, &p) > 0);
+	struct mmk_exec_info info;
+	CHECK_EQ(mmk_execve(p, argv[0], (const char *const *)argv, NULL, &info), 0);
+	static char maps[16384];
+	CHECK(mmk_proc_maps(p, maps, sizeof(maps)) > 0);
+	if (strcmp(maps, nat.maps)) {
+		printf("host:\n%s\nmmkit:\n%s\n", nat.maps, maps);
+		CHECK(!"maps differ");
+	}
+	CHECK_EQ(info.sp, nat.sp);
+	mmk_exit(p);
+	CHECK_EQ(mmk_system_destroy(sys), 0);
+}
+
+int main(int argc, char **argv)
+{
+	int r = t_main(argc, argv);
+	if (tmpdir[0]) {
+		char cmd[300];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+		(void)!system(cmd);
+	}
+	return r;
+}
