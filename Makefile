@@ -35,6 +35,9 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_PIC  := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
 TOOL_SRC := $(sort $(wildcard tools/mmkit/*.c))
 TOOL_OBJ := $(TOOL_SRC:tools/mmkit/%.c=$(B)/tool/%.o)
+# The RISC-V runner behind `mmkit exec` (tools/rv/rv.h), linked into the command.
+RV_SRC   := $(sort $(wildcard tools/rv/*.c))
+RV_OBJ   := $(RV_SRC:tools/rv/%.c=$(B)/rv/%.o)
 LSRV_SRC := $(sort $(wildcard tools/linux/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -52,12 +55,17 @@ $(B)/tool/%.o: tools/mmkit/%.c $(wildcard tools/mmkit/*.h) $(wildcard tools/linu
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itools/mmkit -c $< -o $@
 
+# -frounding-math: fpu.c changes the host rounding mode between operations.
+$(B)/rv/%.o: tools/rv/%.c $(wildcard tools/rv/*.h) include/mmkit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -frounding-math -Itools/rv -c $< -o $@
+
 $(B)/libmmkit.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(B)/libmmkit.so: $(LIB_PIC)
 	$(CC) -shared -Wl,-soname,libmmkit.so.0 $(LDSAN) -o $@ $^ -pthread
-$(B)/mmkit: $(TOOL_OBJ) $(B)/libmmkit.a
-	$(CC) $(LDSAN) -o $@ $(TOOL_OBJ) $(B)/libmmkit.a -pthread
+$(B)/mmkit: $(TOOL_OBJ) $(RV_OBJ) $(B)/libmmkit.a
+	$(CC) $(LDSAN) -o $@ $(TOOL_OBJ) $(RV_OBJ) $(B)/libmmkit.a -pthread -lm
 # The Linux backend's server: a small static program that runs one script
 # process with real system calls (no sanitizers: its address space must be
 # plain and its layout fixed).

@@ -1,0 +1,447 @@
+/*
+ * run.c - the world of `mmkit exec`: an mmkit system with the riscv64
+ * profile, its guest tasks, and the deterministic scheduler (rv.h).
+ *
+ * Task life: created by the command (the first) or by fork; runs quanta of
+ * RV_QUANTUM instructions in pid order; a system call is handled between
+ * instructions; a fault becomes a signal (signal.c); exit leaves a zombie
+ * holding its wait status until its parent reaps it with wait4 (an orphan
+ * is reaped at once).  The run ends when no task can run; its exit status
+ * is the first task's, 128 + N for a death by signal N.
+ *
+ * The vDSO: the system's [vdso] image holds `li a7, 139; ecall` at its
+ * start, the rt_sigreturn trampoline signal.c points ra at.  It is not an
+ * ELF image, so exec's AT_SYSINFO_EHDR entry is turned into AT_IGNORE
+ * before the program starts: glibc then makes its system calls with ecall.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rv.h"
+
+extern char **environ;
+
+struct rv_task *rv_task_find(struct rv_world *w, int pid)
+{
+	for (struct rv_task *t = w->tasks; t; t = t->next)
+		if (t->pid == pid && t->state != RV_REAPED)
+			return t;
+	return NULL;
+}
+
+static void task_add(struct rv_world *w, struct rv_task *t)
+{
+	struct rv_task **pp = &w->tasks;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = t;
+}
+
+static void task_free(struct rv_task *t)
+{
+	free(t->exe);
+	free(t);
+}
+
+/* ---- exec --------------------------------------------------------------------- */
+
+#define AT_IGNORE_G 1
+#define AT_SYSINFO_EHDR_G 33
+
+int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
+		       const char *const argv[], const char *const envp[])
+{
+	struct mmk_exec_info info;
+	int err = mmk_execve(t->proc, path, argv, envp, &info);
+	if (err) {
+		if (mmk_proc_killed(t->proc)) {
+			rv_task_exit(w, t, mmk_proc_killed(t->proc));
+			return 0;
+		}
+		return err;
+	}
+	for (int i = 0; i < info.auxc; i++) {
+		if (info.auxv[2 * i] != AT_SYSINFO_EHDR_G)
+			continue;
+		uint64_t ign = AT_IGNORE_G;
+		mmk_store(t->proc, info.auxv_addr + 16 * i, &ign, 8, NULL);
+	}
+	rv_fd_close_on_exec(t);
+	for (int s = 1; s <= RV_NSIG; s++)
+		if (t->act[s].handler > 1)
+			t->act[s] = (struct rv_sigaction){0};
+	t->altstack_sp = t->altstack_size = 0;
+	t->clear_child_tid = 0;
+	free(t->exe);
+	t->exe = malloc(strlen(path) + 2);
+	if (t->exe)
+		sprintf(t->exe, "%s%s", path[0] == '/' ? "" : "/", path);
+	t->vdso_base = info.vdso_base;
+	struct rv_cpu *c = &t->cpu;
+	rv_cpu_destroy(c);
+	rv_cpu_init(c, t->proc);
+	c->pc = info.entry;
+	c->x[2] = info.sp;
+	return 0;
+}
+
+/* ---- fork, exit, wait --------------------------------------------------------------- */
+
+int64_t rv_task_fork(struct rv_world *w, struct rv_task *t)
+{
+	struct rv_task *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	int pid = mmk_fork(t->proc, &c->proc);
+	if (pid < 0) {
+		free(c);
+		return pid;
+	}
+	c->pid = pid;
+	c->ppid = t->pid;
+	c->state = RV_RUNNABLE;
+	rv_cpu_clone(&c->cpu, &t->cpu, c->proc);
+	c->cpu.x[10] = 0;
+	c->cpu.pc += 4;
+	rv_fd_copy(c, t);
+	memcpy(c->act, t->act, sizeof(c->act));
+	c->sigmask = t->sigmask;
+	c->altstack_sp = t->altstack_sp;
+	c->altstack_size = t->altstack_size;
+	c->exe = t->exe ? strdup(t->exe) : NULL;
+	c->vdso_base = t->vdso_base;
+	task_add(w, c);
+	return pid;
+}
+
+void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus)
+{
+	if (t->state == RV_ZOMBIE || t->state == RV_REAPED)
+		return;
+	if (t->clear_child_tid) {
+		uint32_t zero = 0;
+		mmk_store(t->proc, t->clear_child_tid, &zero, 4, NULL);
+	}
+	rv_fd_close_all(t);
+	mmk_exit(t->proc);
+	t->proc = NULL;
+	rv_cpu_destroy(&t->cpu);
+	t->wstatus = wstatus;
+	t->state = RV_ZOMBIE;
+	if (t->pid == w->first_pid)
+		w->exit_status = (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
+	for (struct rv_task *o = w->tasks; o; o = o->next) {
+		if (o->ppid != t->pid)
+			continue;
+		o->ppid = 0; /* orphans are reaped by nobody: at once */
+		if (o->state == RV_ZOMBIE)
+			o->state = RV_REAPED;
+	}
+	struct rv_task *parent = t->ppid ? rv_task_find(w, t->ppid) : NULL;
+	if (!parent || parent->state == RV_ZOMBIE)
+		t->state = RV_REAPED;
+	else
+		parent->pending |= 1ull << (17 - 1); /* SIGCHLD */
+}
+
+static bool wait_matches(const struct rv_task *t, const struct rv_task *c)
+{
+	return c->ppid == t->pid && c->state != RV_REAPED &&
+	       (t->wait_pid <= 0 || t->wait_pid == -1 || c->pid == t->wait_pid);
+}
+
+int rv_task_try_wait(struct rv_world *w, struct rv_task *t)
+{
+	bool any = false;
+	for (struct rv_task *c = w->tasks; c; c = c->next) {
+		if (!wait_matches(t, c))
+			continue;
+		any = true;
+		if (c->state != RV_ZOMBIE)
+			continue;
+		int32_t st = c->wstatus;
+		if (t->wait_status_addr && mmk_store(t->proc, t->wait_status_addr, &st, 4, NULL))
+			t->cpu.x[10] = (uint64_t)-EFAULT;
+		else {
+			t->cpu.x[10] = c->pid;
+			c->state = RV_REAPED;
+		}
+		t->cpu.pc += 4;
+		return 1;
+	}
+	if (!any || (t->wait_options & 1)) { /* no child: ECHILD; WNOHANG: 0 */
+		t->cpu.x[10] = any ? 0 : (uint64_t)-ECHILD;
+		t->cpu.pc += 4;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- The scheduler ---------------------------------------------------------------- */
+
+static void deliver_pending(struct rv_world *w, struct rv_task *t)
+{
+	while (t->state == RV_RUNNABLE) {
+		uint64_t ready = t->pending & ~t->sigmask;
+		if (!ready)
+			return;
+		int sig = __builtin_ctzll(ready) + 1;
+		t->pending &= ~(1ull << (sig - 1));
+		rv_signal_deliver(w, t, sig, NULL, 0 /* SI_USER */);
+	}
+}
+
+/* What a stop of the hart means for t. */
+static void handle_stop(struct rv_world *w, struct rv_task *t, const struct rv_stop *st)
+{
+	struct mmk_siginfo si = {0};
+	switch (st->kind) {
+	case RV_STOP_QUANTUM:
+		return;
+	case RV_STOP_ECALL:
+		rv_syscall(w, t);
+		return;
+	case RV_STOP_FAULT:
+		if (st->si.signo == MMK_SIGKILL) {
+			rv_task_exit(w, t, 9);
+			return;
+		}
+		rv_signal_deliver(w, t, st->si.signo, &st->si, st->si.code);
+		return;
+	case RV_STOP_ILLEGAL:
+		si = (struct mmk_siginfo){.signo = 4, .code = 1, .addr = t->cpu.pc};
+		break;
+	case RV_STOP_EBREAK:
+		si = (struct mmk_siginfo){.signo = 5, .code = 1, .addr = t->cpu.pc};
+		break;
+	case RV_STOP_MISALIGNED_AMO:
+		si = (struct mmk_siginfo){.signo = 7, .code = 1, .addr = st->tval};
+		break;
+	}
+	rv_signal_deliver(w, t, si.signo, &si, si.code);
+}
+
+/* One quantum of t: instructions, the system calls among them, signals. */
+static void run_quantum(struct rv_world *w, struct rv_task *t)
+{
+	uint64_t budget = RV_QUANTUM;
+	w->current = t;
+	while (budget && t->state == RV_RUNNABLE) {
+		deliver_pending(w, t);
+		if (t->state != RV_RUNNABLE)
+			break;
+		struct rv_stop st;
+		uint64_t before = t->cpu.instret;
+		rv_run(&t->cpu, budget, &st);
+		uint64_t ran = t->cpu.instret - before + 1;
+		budget = ran >= budget ? 0 : budget - ran;
+		handle_stop(w, t, &st);
+		if (t->proc && t->state == RV_RUNNABLE && mmk_proc_killed(t->proc))
+			rv_task_exit(w, t, mmk_proc_killed(t->proc));
+	}
+	w->current = NULL;
+}
+
+static void schedule(struct rv_world *w)
+{
+	for (;;) {
+		bool ran = false;
+		for (struct rv_task *t = w->tasks; t; t = t->next) {
+			if (t->state == RV_WAITING && rv_task_try_wait(w, t))
+				t->state = RV_RUNNABLE;
+			if (t->state == RV_RUNNABLE && t->proc && mmk_proc_killed(t->proc))
+				rv_task_exit(w, t, mmk_proc_killed(t->proc));
+			if (t->state != RV_RUNNABLE)
+				continue;
+			ran = true;
+			run_quantum(w, t);
+		}
+		if (!ran)
+			return;
+	}
+}
+
+/* ---- Trace -------------------------------------------------------------------------- */
+
+static const char *event_name(enum mmk_event_kind k)
+{
+	static const char *names[] = {
+	    [MMK_EV_VMA_CREATE] = "vma-create", [MMK_EV_VMA_SPLIT] = "vma-split",
+	    [MMK_EV_VMA_MERGE] = "vma-merge",   [MMK_EV_VMA_REMOVE] = "vma-remove",
+	    [MMK_EV_VMA_CHANGE] = "vma-change", [MMK_EV_FAULT] = "fault",
+	    [MMK_EV_PAGE_READ] = "page-read",   [MMK_EV_ZERO_PAGE] = "zero-page",
+	    [MMK_EV_ANON_PAGE] = "anon-page",   [MMK_EV_COW] = "cow",
+	    [MMK_EV_REUSE] = "reuse",           [MMK_EV_FAULT_AROUND] = "fault-around",
+	    [MMK_EV_PTE_SET] = "pte-set",       [MMK_EV_WRITEBACK] = "writeback",
+	    [MMK_EV_TLB_FLUSH] = "tlb-flush",   [MMK_EV_ZAP] = "zap",
+	    [MMK_EV_SIGNAL] = "signal",         [MMK_EV_RECLAIM] = "reclaim",
+	    [MMK_EV_SWAP_OUT] = "swap-out",     [MMK_EV_SWAP_IN] = "swap-in",
+	    [MMK_EV_OOM_KILL] = "oom-kill",
+	};
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) && names[k] ? names[k] : "event";
+}
+
+/* One line per event: who (pid, pc, the system call if one is running),
+ * what, and its numbers. */
+static void trace_event(void *arg, const struct mmk_event *ev)
+{
+	struct rv_world *w = arg;
+	struct rv_task *t = w->current;
+	FILE *f = w->trace_out;
+	fprintf(f, "[trace] pid %d", ev->pid);
+	if (t)
+		fprintf(f, " pc %#" PRIx64 " %s", t->cpu.pc, t->syscall_name ? t->syscall_name : "");
+	fprintf(f, ": %s", event_name(ev->kind));
+	if (ev->end)
+		fprintf(f, " %#" PRIx64 "-%#" PRIx64, ev->start, ev->end);
+	if (ev->addr)
+		fprintf(f, " at %#" PRIx64, ev->addr);
+	if (ev->kind == MMK_EV_PAGE_READ || ev->kind == MMK_EV_WRITEBACK)
+		fprintf(f, " page %" PRIu64, ev->pgoff);
+	if (ev->major)
+		fprintf(f, " (major)");
+	if (ev->detail)
+		fprintf(f, " %s", ev->detail);
+	fputc('\n', f);
+}
+
+/* ---- The command ---------------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fputs("usage: mmkit exec [--trace] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
+	      "                  [--root DIR] PROG [ARGS...]\n"
+	      "Runs a static riscv64 Linux program on an mmkit system: every instruction\n"
+	      "fetch, load and store goes through mmkit (docs/RISCV.md).  PROG and its\n"
+	      "files are found under --root (default: the current directory).\n",
+	      f);
+}
+
+/* "64M", "2G", "4096": bytes, or -1. */
+static int64_t parse_size(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || errno)
+		return -1;
+	int shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (*end || v > (1ull << (62 - shift)))
+		return -1;
+	return (int64_t)(v << shift);
+}
+
+/* `li a7, 139; ecall`: rt_sigreturn. */
+static const uint32_t vdso_code[] = {0x08b00893, 0x00000073};
+
+/* PROG as a path below the root: an absolute host path inside the root
+ * loses the root's prefix. */
+static const char *prog_path(const char *root, const char *prog, char *buf, size_t len)
+{
+	char rroot[PATH_MAX], rprog[PATH_MAX];
+	if (!realpath(root, rroot) || !realpath(prog, rprog))
+		return prog;
+	size_t n = strlen(rroot);
+	if (!strncmp(rprog, rroot, n) && rprog[n] == '/') {
+		snprintf(buf, len, "%s", rprog + n + 1);
+		return buf;
+	}
+	return prog;
+}
+
+int rv_exec_command(int argc, char **argv)
+{
+	struct mmk_config cfg = {.root = ".", .arch = MMK_ARCH_RISCV64};
+	int trace = 0, i;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		int64_t v;
+		if (!strcmp(a, "--trace")) {
+			trace = 1;
+		} else if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (i + 1 < argc && !strcmp(a, "--root")) {
+			cfg.root = argv[++i];
+		} else if (i + 1 < argc && (!strcmp(a, "--ram") || !strcmp(a, "--swap"))) {
+			if ((v = parse_size(argv[i + 1])) <= 0 && !(v == 0 && a[2] == 's')) {
+				fprintf(stderr, "mmkit exec: bad %s size '%s' (e.g. 64M)\n", a,
+					argv[i + 1]);
+				return 2;
+			}
+			if (a[2] == 'r')
+				cfg.ram_bytes = v;
+			else
+				cfg.swap_bytes = v;
+			i++;
+		} else if (i + 1 < argc && !strcmp(a, "--policy")) {
+			int pol = mmk_reclaim_policy_parse(argv[++i]);
+			if (pol < 0 || pol == MMK_RECLAIM_OPT) {
+				fprintf(stderr, "mmkit exec: --policy is lru, clock or fifo\n");
+				return 2;
+			}
+			cfg.reclaim_policy = pol;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "mmkit exec: unknown option '%s'\n", a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	struct rv_world w = {.root = cfg.root, .trace = trace, .trace_out = stderr};
+	int err = mmk_system_create(&cfg, &w.sys);
+	if (err) {
+		fprintf(stderr, "mmkit exec: cannot create the system: %s\n", strerror(-err));
+		return 1;
+	}
+	mmk_set_vdso(w.sys, vdso_code, sizeof(vdso_code));
+	if (trace)
+		mmk_system_set_trace(w.sys, trace_event, &w);
+	struct rv_task *t = calloc(1, sizeof(*t));
+	int pid = t ? mmk_spawn(w.sys, &t->proc) : -ENOMEM;
+	if (pid < 0) {
+		fprintf(stderr, "mmkit exec: cannot create the process: %s\n", strerror(-pid));
+		free(t);
+		mmk_system_destroy(w.sys);
+		return 1;
+	}
+	t->pid = w.first_pid = pid;
+	t->state = RV_RUNNABLE;
+	rv_fd_init_stdio(t);
+	task_add(&w, t);
+	char pbuf[PATH_MAX];
+	const char *path = prog_path(cfg.root, argv[i], pbuf, sizeof(pbuf));
+	err = (int)rv_task_execve(&w, t, path, (const char *const *)argv + i,
+				  (const char *const *)environ);
+	if (err) {
+		fprintf(stderr, "mmkit exec: %s: %s\n", argv[i], strerror(-err));
+		rv_task_exit(&w, t, 127 << 8);
+		w.exit_status = err == -ENOENT ? 127 : 126;
+	}
+	schedule(&w);
+	for (struct rv_task *k = w.tasks; k;) {
+		struct rv_task *next = k->next;
+		if (k->state != RV_ZOMBIE && k->state != RV_REAPED)
+			rv_task_exit(&w, k, 9);
+		task_free(k);
+		k = next;
+	}
+	fflush(stdout);
+	mmk_system_destroy(w.sys);
+	return w.exit_status;
+}

@@ -1,0 +1,131 @@
+/*
+ * rv.h - the RISC-V Linux user-mode runner behind `mmkit exec`: guest
+ * processes (tasks), their fd tables and signal state, and the world that
+ * schedules them.  The runner talks to the library only through
+ * include/mmkit.h; every guest memory access is an mmkit access.
+ *
+ * Files of the runner:
+ *   cpu.c, fpu.c  one hart: decode, the decode cache, execute (cpu.h)
+ *   linux.c       the system calls, by riscv64 number (a table)
+ *   fdtab.c       guest fds: mmkit files, host stdio, synthetic /proc files
+ *   signal.c      signal delivery in the riscv64 frame layout, rt_sigreturn
+ *   run.c         the world: tasks, the scheduler, exec, fork, wait, exit,
+ *                 and the `mmkit exec` command
+ *
+ * Scheduling is deterministic: one host thread runs the tasks round-robin,
+ * RV_QUANTUM instructions at a time; a task blocked in wait4 yields.  So
+ * the same program with the same input gives the same output and trace.
+ *
+ * Ownership: the world owns the mmkit system and every task; a task owns
+ * its mmk_proc (until it exits: a zombie keeps only its pid and status),
+ * its hart and its fd table.
+ */
+#ifndef RV_H
+#define RV_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu.h"
+#include "mmkit.h"
+
+#define RV_QUANTUM 100000
+#define RV_MAX_FDS 256
+#define RV_NSIG 64
+
+enum rv_fd_kind { RV_FD_FREE, RV_FD_MMK, RV_FD_HOST, RV_FD_SYNTH };
+
+/* A synthetic read-only file (a /proc view snapshot taken at open). */
+struct rv_synth {
+	int refs;
+	char *data;
+	uint64_t len, pos;
+};
+
+struct rv_fd {
+	enum rv_fd_kind kind;
+	int num;              /* RV_FD_MMK: the mmkit fd; RV_FD_HOST: the host fd */
+	int cloexec;
+	struct rv_synth *syn; /* RV_FD_SYNTH */
+	char *path;           /* RV_FD_MMK: the guest path it was opened by (fstat) */
+};
+
+/* The guest's struct sigaction as rt_sigaction passes it on riscv64. */
+struct rv_sigaction {
+	uint64_t handler, flags, mask;
+};
+
+enum rv_task_state { RV_RUNNABLE, RV_WAITING, RV_ZOMBIE, RV_REAPED };
+
+struct rv_task {
+	int pid, ppid;
+	enum rv_task_state state;
+	mmk_proc *proc;
+	struct rv_cpu cpu;
+	struct rv_fd fds[RV_MAX_FDS];
+	struct rv_sigaction act[RV_NSIG + 1];
+	uint64_t sigmask, pending;
+	uint64_t altstack_sp, altstack_size;
+	int altstack_flags;
+	uint64_t clear_child_tid;
+	int wstatus;          /* RV_ZOMBIE: the wait status */
+	/* RV_WAITING in wait4: its arguments */
+	int64_t wait_pid;
+	uint64_t wait_status_addr;
+	int wait_options;
+	const char *syscall_name; /* for the trace: the call being made */
+	char *exe;            /* /proc/self/exe */
+	uint64_t vdso_base;   /* the [vdso]: its first bytes are rt_sigreturn */
+	struct rv_task *next;
+};
+
+struct rv_world {
+	mmk_system *sys;
+	const char *root;
+	int trace;
+	struct rv_task *tasks;
+	struct rv_task *current;
+	int exit_status;      /* the first task's, as a shell reports it */
+	int first_pid;
+	int warned[512];      /* unknown system calls already warned about */
+	FILE *trace_out;
+};
+
+/* fdtab.c */
+int rv_fd_alloc(struct rv_task *t, int lowest);
+void rv_fd_close(struct rv_task *t, int fd);
+void rv_fd_copy(struct rv_task *child, const struct rv_task *parent);
+void rv_fd_close_on_exec(struct rv_task *t);
+void rv_fd_close_all(struct rv_task *t);
+struct rv_fd *rv_fd_get(struct rv_task *t, int64_t fd);
+void rv_fd_init_stdio(struct rv_task *t);
+
+/* linux.c: handles the ecall of t (a7 = number); false: t is gone (exit,
+ * exec failure after the point of no return, killed). */
+void rv_syscall(struct rv_world *w, struct rv_task *t);
+const char *rv_syscall_name(uint64_t nr);
+
+/* signal.c */
+/* Raises signo on t (from a fault: si; else NULL) and delivers it: a
+ * handler gets its frame; a default action that kills ends the task. */
+void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int signo,
+		       const struct mmk_siginfo *si, int code);
+/* rt_sigreturn: restores the registers and mask saved in the frame at sp. */
+int rv_sigreturn(struct rv_world *w, struct rv_task *t);
+
+/* run.c */
+struct rv_task *rv_task_find(struct rv_world *w, int pid);
+/* Ends t with the wait status wstatus (exit: code << 8; signal: signo). */
+void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus);
+/* fork: a new task sharing nothing; the child's a0 is 0.  pid or -errno. */
+int64_t rv_task_fork(struct rv_world *w, struct rv_task *t);
+/* execve into t: 0 (registers set), or -errno before the point of no
+ * return; a failure after it kills t. */
+int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
+		       const char *const argv[], const char *const envp[]);
+/* wait4: completes t's wait if a child is ready: 1 done (a0 set), 0 must
+ * block. */
+int rv_task_try_wait(struct rv_world *w, struct rv_task *t);
+int rv_exec_command(int argc, char **argv);
+
+#endif
