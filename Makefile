@@ -42,7 +42,7 @@ LSRV_SRC := $(sort $(wildcard tools/linux/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all debug check tests install clean tour bench
+.PHONY: all debug check tests install clean tour bench rv-progs
 all: $(B)/libmmkit.a $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/embed
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
@@ -81,6 +81,29 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 
 tests: all $(TEST_BIN)
 
+# Programs for `mmkit exec` (docs/RISCV.md): the seeds' examples/c and the
+# test programs of tests/rv/progs, each built for riscv64 (static) and for
+# the host (the native oracle), and the instruction-set test tests/rv/isa.S.
+RV_CC    ?= riscv64-linux-gnu-gcc
+RV_PROGS := $(sort $(notdir $(basename $(wildcard examples/c/*.c tests/rv/progs/*.c))))
+RV_BINS  := $(RV_PROGS:%=$(B)/rv-progs/%) $(RV_PROGS:%=$(B)/rv-progs/%.host) $(B)/rv-progs/isa
+rv-progs: $(RV_BINS)
+$(B)/rv-progs/%.host: examples/c/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -w -o $@ $< -lm
+$(B)/rv-progs/%.host: tests/rv/progs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -w -o $@ $< -lm
+$(B)/rv-progs/%: examples/c/%.c
+	@mkdir -p $(dir $@)
+	$(RV_CC) -O2 -static -w -o $@ $< -lm
+$(B)/rv-progs/%: tests/rv/progs/%.c
+	@mkdir -p $(dir $@)
+	$(RV_CC) -O2 -static -w -o $@ $< -lm
+$(B)/rv-progs/isa: tests/rv/isa.S
+	@mkdir -p $(dir $@)
+	$(RV_CC) -march=rv64gc -nostdlib -static -o $@ $<
+
 debug:
 	$(MAKE) MODE=debug tests
 
@@ -89,7 +112,7 @@ debug:
 check:
 	sh scripts/deps.sh
 	$(MAKE) MODE=debug tests
-	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure
+	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure rv-progs
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads build-tsan/tests/test_stress
 	sh tests/run.sh
 

@@ -11,7 +11,8 @@
 #      test_stress; MMK_STRESS_SECONDS=N runs each stress test N s)  build-tsan/tests/test_stress)
 #   4. every scenario script and example, on mmkit and on the host kernel (mmkit check)
 #      and the confinement suite on both backends                 (tests/confinement.sh)
-#   5. a fixed-seed differential fuzz run (mmkit fuzz) and the example tour
+#   5. a fixed-seed differential fuzz run (mmkit fuzz) and the example tour,
+#      and mmkit exec's riscv64 programs                          (tests/rv/run.sh)
 #   6. a short libFuzzer run on the script parser
 cd "$(dirname "$0")/.." || exit 2
 passed=0
@@ -64,6 +65,7 @@ if [ -x build/mmkit ]; then
 	run "linux backend: a refused operation is reported once" sh tests/linux_refused.sh
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
+	run "mmkit exec: riscv64 programs vs the host and qemu-riscv64" sh tests/rv/run.sh
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh
 fi

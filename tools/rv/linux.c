@@ -1014,6 +1014,32 @@ static int64_t sys_gettimeofday(struct rv_world *w, struct rv_task *t)
 	return A(0) ? copy_out(t, A(0), v, 16) : 0;
 }
 
+/* sysinfo: memory as the system has it (frames, swap), in bytes. */
+static int64_t sys_sysinfo(struct rv_world *w, struct rv_task *t)
+{
+	struct {
+		int64_t uptime;
+		uint64_t loads[3], totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+		uint16_t procs, pad;
+		uint32_t pad2;
+		uint64_t totalhigh, freehigh;
+		uint32_t mem_unit;
+		uint32_t pad3;
+	} si;
+	struct mmk_vmstat vs;
+	memset(&si, 0, sizeof(si));
+	if (mmk_vmstat(w->sys, &vs) == 0) {
+		si.totalswap = vs.swap_total * MMK_PAGE_SIZE;
+		si.freeswap = vs.swap_free * MMK_PAGE_SIZE;
+	}
+	si.totalram = mmk_frames_total(w->sys) * MMK_PAGE_SIZE;
+	si.freeram = mmk_frames_free(w->sys) * MMK_PAGE_SIZE;
+	for (struct rv_task *k = w->tasks; k; k = k->next)
+		si.procs += k->state != RV_REAPED;
+	si.mem_unit = 1;
+	return copy_out(t, A(0), &si, sizeof(si));
+}
+
 static int64_t sys_riscv_hwprobe(struct rv_world *w, struct rv_task *t)
 {
 	for (uint64_t i = 0; i < A(1); i++) {
@@ -1054,7 +1080,8 @@ static const struct sys_entry sys_table[] = {
 	S(139, rt_sigreturn), S(160, uname), S(163, getrlimit), S(167, prctl),
 	S(169, gettimeofday), S(172, getpid), S(173, getppid), [174] = {"getuid", sys_getuid},
 	[175] = {"geteuid", sys_getuid}, [176] = {"getgid", sys_getgid},
-	[177] = {"getegid", sys_getgid}, [178] = {"gettid", sys_getpid}, S(214, brk),
+	[177] = {"getegid", sys_getgid}, [178] = {"gettid", sys_getpid}, S(179, sysinfo),
+	S(214, brk),
 	S(215, munmap), S(216, mremap), S(220, clone), S(221, execve), S(222, mmap),
 	[223] = {"fadvise64", sys_zero}, S(226, mprotect), S(227, msync), S(228, mlock),
 	S(229, munlock), S(230, mlockall), S(231, munlockall), S(232, mincore), S(233, madvise),
