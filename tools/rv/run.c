@@ -126,6 +126,9 @@ void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus)
 		uint32_t zero = 0;
 		mmk_store(t->proc, t->clear_child_tid, &zero, 4, NULL);
 	}
+	if (w->trace)
+		fprintf(w->trace_out, "[trace] pid %d exits (wait status %#x) after %" PRIu64
+			" instructions\n", t->pid, wstatus, t->cpu.instret);
 	rv_fd_close_all(t);
 	mmk_exit(t->proc);
 	t->proc = NULL;
@@ -294,7 +297,9 @@ static void trace_event(void *arg, const struct mmk_event *ev)
 	FILE *f = w->trace_out;
 	fprintf(f, "[trace] pid %d", ev->pid);
 	if (t)
-		fprintf(f, " pc %#" PRIx64 " %s", t->cpu.pc, t->syscall_name ? t->syscall_name : "");
+		fprintf(f, " pc %#" PRIx64, t->cpu.pc);
+	if (t && t->syscall_name)
+		fprintf(f, " in %s", t->syscall_name);
 	fprintf(f, ": %s", event_name(ev->kind));
 	if (ev->end)
 		fprintf(f, " %#" PRIx64 "-%#" PRIx64, ev->start, ev->end);
@@ -426,8 +431,12 @@ int rv_exec_command(int argc, char **argv)
 	task_add(&w, t);
 	char pbuf[PATH_MAX];
 	const char *path = prog_path(cfg.root, argv[i], pbuf, sizeof(pbuf));
+	w.current = t;
+	t->syscall_name = "execve";
 	err = (int)rv_task_execve(&w, t, path, (const char *const *)argv + i,
 				  (const char *const *)environ);
+	t->syscall_name = NULL;
+	w.current = NULL;
 	if (err) {
 		fprintf(stderr, "mmkit exec: %s: %s\n", argv[i], strerror(-err));
 		rv_task_exit(&w, t, 127 << 8);
