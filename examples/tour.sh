@@ -1,6 +1,8 @@
 #!/bin/sh
 # The tour: runs every example with --trace, each in a fresh directory,
-# so a reader can follow what the machinery does, statement by statement.
+# so a reader can follow what the machinery does, statement by statement;
+# then a seed C program (examples/c, built for riscv64 by `make rv-progs`)
+# run on `mmkit exec --trace`: the same machinery under a real program.
 cd "$(dirname "$0")/.." || exit 2
 mmkit=build/mmkit
 for ex in read_through_mapping four_kinds ipc_shared_file parent_child_shared_anon \
@@ -15,3 +17,16 @@ for ex in read_through_mapping four_kinds ipc_shared_file parent_child_shared_an
 	rm -rf "$dir"
 	echo
 done
+rv=build/rv-progs
+if [ -x "$rv/map_file" ]; then
+	dir=$(mktemp -d /tmp/mmkit-tour.XXXXXX)
+	cp "$rv/map_file" "$dir/"
+	printf 'mapped, then printed byte by byte\n' >"$dir/note.txt"
+	echo "=================================================================="
+	echo "== examples/c/map_file.c on mmkit exec --trace (riscv64)"
+	echo "=================================================================="
+	sed -n '1,/\*\//p' examples/c/map_file.c
+	echo
+	"$mmkit" exec --trace --root "$dir" ./map_file note.txt 2>&1 | grep -v 'page-read' || exit 1
+	rm -rf "$dir"
+fi
