@@ -220,7 +220,7 @@ static void decode32(uint32_t w, struct rv_insn *in)
 	int rd = bits(w, 11, 7), rs1 = bits(w, 19, 15), rs2 = bits(w, 24, 20);
 	uint32_t f3 = bits(w, 14, 12);
 	int32_t imm_i = (int32_t)w >> 20;
-	int32_t imm_s = ((int32_t)w >> 25) << 5 | bits(w, 11, 7);
+	int32_t imm_s = sext(bits(w, 31, 25) << 5 | bits(w, 11, 7), 12);
 	int32_t imm_b = sext(bits(w, 31, 31) << 12 | bits(w, 7, 7) << 11 | bits(w, 30, 25) << 5 |
 				 bits(w, 11, 8) << 1, 13);
 	int32_t imm_j = sext(bits(w, 31, 31) << 20 | bits(w, 19, 12) << 12 | bits(w, 20, 20) << 11 |
