@@ -532,7 +532,7 @@ int mmk_copy(mmk_proc *p, uint64_t dst, uint64_t src, uint64_t len, struct mmk_s
 static int fetch_check_exec(struct mm *mm, uint64_t va, struct mmk_siginfo *si)
 {
 	mmap_read_lock(mm);
-	struct vma *v = va < TASK_SIZE ? vma_lookup(mm, va) : NULL;
+	struct vma *v = va < mm->task_size ? vma_lookup(mm, va) : NULL;
 	bool denied = v && !(v->flags & VM_EXEC);
 	mmap_read_unlock(mm);
 	if (!denied)
