@@ -9,7 +9,9 @@
  *                start; never closed on the host: a task only forgets it);
  *   RV_FD_SYNTH  a snapshot of a /proc view taken when it was opened,
  *                shared (with its offset) by dup and fork, as an open file
- *                description is.
+ *                description is;
+ *   RV_FD_PIPE   one end of a pipe (struct rv_pipe), counted in the pipe's
+ *                readers or writers for as long as the fd names it.
  * New fds take the lowest free number, as Linux's alloc_fd().
  */
 #include <errno.h>
@@ -42,9 +44,29 @@ static void synth_put(struct rv_synth *s)
 	}
 }
 
+void rv_pipe_get(struct rv_pipe *pi, int end)
+{
+	if (end)
+		pi->writers++;
+	else
+		pi->readers++;
+}
+
+void rv_pipe_put(struct rv_pipe *pi, int end)
+{
+	if (end)
+		pi->writers--;
+	else
+		pi->readers--;
+	if (!pi->readers && !pi->writers)
+		free(pi);
+}
+
 void rv_fd_close(struct rv_task *t, int fd)
 {
 	struct rv_fd *f = &t->fds[fd];
+	if (f->kind == RV_FD_PIPE)
+		rv_pipe_put(f->pipe, f->num);
 	if (f->kind == RV_FD_MMK && t->proc)
 		mmk_close(t->proc, f->num);
 	if (f->kind == RV_FD_SYNTH)
@@ -69,6 +91,8 @@ void rv_fd_copy(struct rv_task *child, const struct rv_task *parent)
 		child->fds[i] = parent->fds[i];
 		if (child->fds[i].syn)
 			child->fds[i].syn->refs++;
+		if (child->fds[i].pipe)
+			rv_pipe_get(child->fds[i].pipe, child->fds[i].num);
 		if (child->fds[i].path)
 			child->fds[i].path = strdup(child->fds[i].path);
 	}

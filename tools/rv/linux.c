@@ -215,6 +215,8 @@ static int64_t do_dup(struct rv_task *t, int64_t oldfd, int lowest, int at, int 
 	}
 	if (f->kind == RV_FD_SYNTH)
 		f->syn->refs++;
+	if (f->kind == RV_FD_PIPE)
+		rv_pipe_get(f->pipe, f->num);
 	if (t->fds[fd].kind != RV_FD_FREE)
 		rv_fd_close(t, fd);
 	t->fds[fd] = nf;
@@ -257,6 +259,39 @@ static int64_t sys_fcntl(struct rv_world *w, struct rv_task *t)
 	return -EINVAL;
 }
 
+/* Up to n bytes into (write: from) pipe pi; for a read, the bytes go to
+ * the guest at addr.  An empty pipe with writers, or a full one with
+ * readers, would block (RV_BLOCK); a read with no writer left is EOF; a
+ * write with no reader is EPIPE and SIGPIPE, as Linux's pipe_write. */
+static int64_t pipe_io(struct rv_task *t, struct rv_pipe *pi, char *buf, uint64_t n, int is_write,
+		       uint64_t addr)
+{
+	if (is_write) {
+		if (!pi->readers) {
+			t->pending |= 1ull << (13 - 1); /* SIGPIPE */
+			return -EPIPE;
+		}
+		uint64_t room = RV_PIPE_SIZE - pi->len;
+		if (!room)
+			return RV_BLOCK;
+		n = n < room ? n : room;
+		for (uint64_t i = 0; i < n; i++)
+			pi->buf[(pi->head + pi->len + i) % RV_PIPE_SIZE] = buf[i];
+		pi->len += n;
+		return n;
+	}
+	if (!pi->len)
+		return pi->writers ? RV_BLOCK : 0;
+	n = n < pi->len ? n : pi->len;
+	for (uint64_t i = 0; i < n; i++)
+		buf[i] = pi->buf[(pi->head + i) % RV_PIPE_SIZE];
+	if (copy_out(t, addr, buf, n))
+		return -EFAULT;
+	pi->head = (pi->head + n) % RV_PIPE_SIZE;
+	pi->len -= n;
+	return n;
+}
+
 /* Moves len bytes between the guest at addr and file f (read: file to
  * guest), CHUNK at a time; a fault after some bytes moved ends the call
  * with that count, as Linux's partial read/write. */
@@ -265,12 +300,34 @@ static int64_t do_rw(struct rv_task *t, struct rv_fd *f, uint64_t addr, uint64_t
 {
 	static char buf[CHUNK];
 	uint64_t done = 0;
+	if (f->kind == RV_FD_PIPE && is_write) {
+		/* A write to a pipe returns when all of it is written (as
+		 * Linux's pipe_write without O_NONBLOCK): a blocked one goes
+		 * on from where it stopped when its ecall runs again. */
+		done = t->io_done;
+		t->io_done = 0;
+	}
 	while (done < len) {
 		uint64_t n = len - done < CHUNK ? len - done : CHUNK;
 		int64_t r;
 		if (is_write && copy_in(t, addr + done, buf, n))
 			return done ? (int64_t)done : -EFAULT;
 		int64_t pos = off < 0 ? -1 : off + (int64_t)done;
+		if (f->kind == RV_FD_PIPE) {
+			if (off >= 0)
+				return -ESPIPE;
+			r = pipe_io(t, f->pipe, buf, n, is_write, addr + done);
+			if (r == RV_BLOCK && is_write) {
+				t->io_done = done;
+				return RV_BLOCK;
+			}
+			if (r == RV_BLOCK || r < 0)
+				return done ? (int64_t)done : r;
+			done += r;
+			if (!is_write)
+				break; /* a read returns what the pipe had */
+			continue;
+		}
 		switch (f->kind) {
 		case RV_FD_MMK:
 			if (is_write)
@@ -357,7 +414,7 @@ static int64_t do_rwv(struct rv_task *t, int is_write)
 		if (!iov[1])
 			continue;
 		int64_t r = do_rw(t, f, iov[0], iov[1], is_write, -1);
-		if (r < 0)
+		if (r < 0 || r == RV_BLOCK)
 			return total ? total : r;
 		total += r;
 		if ((uint64_t)r < iov[1])
@@ -385,6 +442,8 @@ static int64_t sys_lseek(struct rv_world *w, struct rv_task *t)
 	int whence = (int)A(2);
 	if (f->kind == RV_FD_MMK)
 		return mmk_lseek(t->proc, f->num, off, whence);
+	if (f->kind == RV_FD_PIPE)
+		return -ESPIPE;
 	if (f->kind == RV_FD_HOST) {
 		off_t r = lseek(f->num, off, whence);
 		return r < 0 ? -errno : r;
@@ -458,9 +517,9 @@ static int64_t stat_fd(struct rv_task *t, struct rv_fd *f, struct rv_stat *st)
 {
 	if (f->kind == RV_FD_MMK)
 		return stat_mmk(t, f->num, f->path, st);
-	if (f->kind == RV_FD_SYNTH) {
+	if (f->kind == RV_FD_SYNTH || f->kind == RV_FD_PIPE) {
 		memset(st, 0, sizeof(*st));
-		st->mode = S_IFREG | 0444;
+		st->mode = f->kind == RV_FD_PIPE ? S_IFIFO | 0600 : S_IFREG | 0444;
 		st->nlink = 1;
 		st->blksize = 1024;
 		return 0;
@@ -571,6 +630,27 @@ static int64_t sys_ioctl(struct rv_world *w, struct rv_task *t)
 	if (ioctl(f->num, req, buf) < 0)
 		return -errno;
 	return copy_out(t, A(2), buf, req == TCGETS ? 36 : 8);
+}
+
+static int64_t sys_pipe2(struct rv_world *w, struct rv_task *t)
+{
+	if (A(1) & ~(uint64_t)(O_CLOEXEC_G | O_NONBLOCK))
+		return -EINVAL;
+	int rfd = rv_fd_alloc(t, 0);
+	int wfd = rfd < 0 ? rfd : rv_fd_alloc(t, rfd + 1);
+	if (wfd < 0)
+		return wfd;
+	int32_t fds[2] = {rfd, wfd};
+	if (copy_out(t, A(0), fds, 8))
+		return -EFAULT;
+	struct rv_pipe *pi = calloc(1, sizeof(*pi));
+	if (!pi)
+		return -ENOMEM;
+	int cloexec = !!(A(1) & O_CLOEXEC_G);
+	t->fds[rfd] = (struct rv_fd){.kind = RV_FD_PIPE, .num = 0, .pipe = pi, .cloexec = cloexec};
+	t->fds[wfd] = (struct rv_fd){.kind = RV_FD_PIPE, .num = 1, .pipe = pi, .cloexec = cloexec};
+	pi->readers = pi->writers = 1;
+	return 0;
 }
 
 static int64_t sys_getcwd(struct rv_world *w, struct rv_task *t)
@@ -829,10 +909,7 @@ static int64_t sys_wait4(struct rv_world *w, struct rv_task *t)
 	t->wait_pid = (int)A(0);
 	t->wait_status_addr = A(1);
 	t->wait_options = (int)A(2);
-	if (rv_task_try_wait(w, t))
-		return RV_NORET;
-	t->state = RV_WAITING; /* the ecall runs again when a child changes */
-	return RV_NORET;
+	return rv_task_try_wait(w, t) ? RV_NORET : RV_BLOCK;
 }
 
 static int64_t sys_kill(struct rv_world *w, struct rv_task *t)
@@ -1070,7 +1147,7 @@ struct sys_entry {
 static const struct sys_entry sys_table[] = {
 	S(17, getcwd), S(23, dup), S(24, dup3), S(25, fcntl), S(29, ioctl), S(35, unlinkat),
 	S(46, ftruncate), S(48, faccessat), [439] = {"faccessat2", sys_faccessat},
-	S(56, openat), S(57, close), S(62, lseek), S(63, read), S(64, write), S(65, readv),
+	S(56, openat), S(57, close), S(59, pipe2), S(62, lseek), S(63, read), S(64, write), S(65, readv),
 	S(66, writev), S(67, pread64), S(68, pwrite64), S(78, readlinkat), S(79, newfstatat),
 	S(80, fstat), S(82, fsync), S(93, exit), [94] = {"exit_group", sys_exit},
 	S(96, set_tid_address), [99] = {"set_robust_list", sys_zero},
@@ -1113,6 +1190,10 @@ void rv_syscall(struct rv_world *w, struct rv_task *t)
 		r = -ENOSYS;
 	}
 	t->syscall_name = NULL;
+	if (r == RV_BLOCK) {
+		t->blocked = 1; /* pc stays at the ecall: it runs again */
+		return;
+	}
 	if (r == RV_NORET)
 		return;
 	t->cpu.x[10] = (uint64_t)r;

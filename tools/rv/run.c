@@ -228,12 +228,23 @@ static void handle_stop(struct rv_world *w, struct rv_task *t, const struct rv_s
 	rv_signal_deliver(w, t, si.signo, &si, si.code);
 }
 
-/* One quantum of t: instructions, the system calls among them, signals. */
-static void run_quantum(struct rv_world *w, struct rv_task *t)
+/* One quantum of t: instructions, the system calls among them, signals,
+ * until the quantum ends, t blocks or t ends.  Whether t got anywhere: a
+ * task that only made its blocking call again did not. */
+static bool run_quantum(struct rv_world *w, struct rv_task *t)
 {
-	uint64_t budget = RV_QUANTUM;
+	uint64_t budget = RV_QUANTUM, start = t->cpu.instret;
+	bool was_blocked = t->blocked;
+	t->blocked = 0;
 	w->current = t;
-	while (budget && t->state == RV_RUNNABLE) {
+	if (was_blocked && t->io_done && (t->pending & ~t->sigmask)) {
+		/* a signal ends a pipe write that blocked half done with the
+		 * count written, as Linux's pipe_write returns it */
+		t->cpu.x[10] = t->io_done;
+		t->cpu.pc += 4;
+		t->io_done = 0;
+	}
+	while (budget && t->state == RV_RUNNABLE && !t->blocked) {
 		deliver_pending(w, t);
 		if (t->state != RV_RUNNABLE)
 			break;
@@ -247,24 +258,31 @@ static void run_quantum(struct rv_world *w, struct rv_task *t)
 			rv_task_exit(w, t, mmk_proc_killed(t->proc));
 	}
 	w->current = NULL;
+	return !(was_blocked && t->blocked && t->cpu.instret == start && t->state == RV_RUNNABLE);
 }
 
+/* Rounds in pid order until no task is left; a round in which every task
+ * only made its blocking call again is a deadlock: they are all killed. */
 static void schedule(struct rv_world *w)
 {
 	for (;;) {
-		bool ran = false;
+		bool any = false, progress = false;
 		for (struct rv_task *t = w->tasks; t; t = t->next) {
-			if (t->state == RV_WAITING && rv_task_try_wait(w, t))
-				t->state = RV_RUNNABLE;
 			if (t->state == RV_RUNNABLE && t->proc && mmk_proc_killed(t->proc))
 				rv_task_exit(w, t, mmk_proc_killed(t->proc));
 			if (t->state != RV_RUNNABLE)
 				continue;
-			ran = true;
-			run_quantum(w, t);
+			any = true;
+			progress |= run_quantum(w, t);
 		}
-		if (!ran)
+		if (!any)
 			return;
+		if (!progress) {
+			fprintf(stderr, "mmkit exec: every process is blocked: killed\n");
+			for (struct rv_task *t = w->tasks; t; t = t->next)
+				if (t->state == RV_RUNNABLE)
+					rv_task_exit(w, t, 9);
+		}
 	}
 }
 

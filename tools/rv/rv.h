@@ -33,7 +33,7 @@
 #define RV_MAX_FDS 256
 #define RV_NSIG 64
 
-enum rv_fd_kind { RV_FD_FREE, RV_FD_MMK, RV_FD_HOST, RV_FD_SYNTH };
+enum rv_fd_kind { RV_FD_FREE, RV_FD_MMK, RV_FD_HOST, RV_FD_SYNTH, RV_FD_PIPE };
 
 /* A synthetic read-only file (a /proc view snapshot taken at open). */
 struct rv_synth {
@@ -42,11 +42,21 @@ struct rv_synth {
 	uint64_t len, pos;
 };
 
+/* A pipe (pipe2): a ring of RV_PIPE_SIZE bytes and how many fds name each
+ * end; freed when neither end is open. */
+#define RV_PIPE_SIZE 65536
+struct rv_pipe {
+	uint8_t buf[RV_PIPE_SIZE];
+	uint64_t head, len;
+	int readers, writers;
+};
+
 struct rv_fd {
 	enum rv_fd_kind kind;
 	int num;              /* RV_FD_MMK: the mmkit fd; RV_FD_HOST: the host fd */
 	int cloexec;
 	struct rv_synth *syn; /* RV_FD_SYNTH */
+	struct rv_pipe *pipe; /* RV_FD_PIPE; num is 0 for the read end, 1 for the write end */
 	char *path;           /* RV_FD_MMK: the guest path it was opened by (fstat) */
 };
 
@@ -55,7 +65,7 @@ struct rv_sigaction {
 	uint64_t handler, flags, mask;
 };
 
-enum rv_task_state { RV_RUNNABLE, RV_WAITING, RV_ZOMBIE, RV_REAPED };
+enum rv_task_state { RV_RUNNABLE, RV_ZOMBIE, RV_REAPED };
 
 struct rv_task {
 	int pid, ppid;
@@ -69,7 +79,10 @@ struct rv_task {
 	int altstack_flags;
 	uint64_t clear_child_tid;
 	int wstatus;          /* RV_ZOMBIE: the wait status */
-	/* RV_WAITING in wait4: its arguments */
+	int blocked;          /* its last system call would block: the ecall is
+	                         made again in the scheduler's next round */
+	uint64_t io_done;     /* bytes a blocked pipe write already moved */
+	/* wait4's arguments */
 	int64_t wait_pid;
 	uint64_t wait_status_addr;
 	int wait_options;
@@ -91,7 +104,13 @@ struct rv_world {
 	FILE *trace_out;
 };
 
+/* A system call's answer "would block" (linux.c, rv_syscall). */
+#define RV_BLOCK (INT64_MIN + 1)
+
 /* fdtab.c */
+/* A reference to end (0 read, 1 write) of pi is taken / dropped. */
+void rv_pipe_get(struct rv_pipe *pi, int end);
+void rv_pipe_put(struct rv_pipe *pi, int end);
 int rv_fd_alloc(struct rv_task *t, int lowest);
 void rv_fd_close(struct rv_task *t, int fd);
 void rv_fd_copy(struct rv_task *child, const struct rv_task *parent);
@@ -123,8 +142,8 @@ int64_t rv_task_fork(struct rv_world *w, struct rv_task *t);
  * return; a failure after it kills t. */
 int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
 		       const char *const argv[], const char *const envp[]);
-/* wait4: completes t's wait if a child is ready: 1 done (a0 set), 0 must
- * block. */
+/* wait4: completes t's wait if a child is ready (or there is none, or
+ * WNOHANG): 1 done (a0 set, pc past the ecall), 0 it must block. */
 int rv_task_try_wait(struct rv_world *w, struct rv_task *t);
 int rv_exec_command(int argc, char **argv);
 
