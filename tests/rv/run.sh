@@ -9,10 +9,12 @@
 #     exit status on mmkit exec equal those of the host build run natively
 #     (the memory semantics are Linux's on both) and of qemu-riscv64 (the
 #     instruction set), except where qemu-user is no oracle: it cannot
-#     execve a riscv64 binary without binfmt_misc (pipes_exec), its heap is
+#     execve a riscv64 binary without binfmt_misc (pipes_exec,
+#     spawn_system), its heap is
 #     not [heap] (maps_check), its maps are not Linux's (proc_maps) and it
 #     accepts any madvise advice (madvise_dontneed);
-#   - /proc/self/maps as the guest reads it: maps_check checks it after
+#   - /proc/self/maps as the guest reads it: byte for byte mmkit's view of
+#     the process (maps_raw, against `mmkit exec --maps`); maps_check checks it after
 #     each step (mmap, mprotect of a middle page, munmap, malloc, locals,
 #     main) and is compared with the host kernel's answers; proc_maps must
 #     list the program's three segments, [heap], [vdso] and [stack] in
@@ -59,7 +61,7 @@ compare() {
 		diff "$p.host.out" "$p.mmkit.out" | head -20
 		head -5 "$p.mmkit.err"
 	fi
-	case "$p" in pipes_exec | maps_check | proc_maps | madvise_dontneed) return ;; esac
+	case "$p" in pipes_exec | spawn_system | maps_check | proc_maps | madvise_dontneed) return ;; esac
 	qemu-riscv64 "./$p" "$@" >"$p.qemu.out" 2>/dev/null
 	echo "exit $?" >>"$p.qemu.out"
 	if cmp -s "$p.mmkit.out" "$p.qemu.out"; then
@@ -73,8 +75,7 @@ compare() {
 for f in *.host; do
 	p=${f%.host}
 	case "$p" in
-	touch_big) ;;
-	proc_maps) ;;
+	touch_big | proc_maps | maps_raw) ;;
 	map_file) compare map_file map_file.txt ;;
 	args_env) MMKIT_RV_TEST=set compare args_env one "two words" ;;
 	*) compare "$p" ;;
@@ -95,6 +96,16 @@ got=$(sed -e 's|/[^ ]*/proc_maps$|/proc_maps|' proc_maps.out | grep -E 'proc_map
 [ "$got" = "$want" ] && ok "proc_maps: segments, heap, vdso, stack" ||
 	{ bad "proc_maps: segments, heap, vdso, stack"; cat proc_maps.out; }
 
+# maps_raw: the guest's /proc/self/maps is mmkit's view, byte for byte
+"$MMKIT" exec --maps ./maps_raw >maps_raw.out 2>maps_raw.err
+sed -n '/^== maps of pid/,/^== end of maps/p' maps_raw.err | sed '1d;$d' >maps_raw.view
+if [ -s maps_raw.out ] && cmp -s maps_raw.out maps_raw.view; then
+	ok "maps_raw: /proc/self/maps equals mmkit's view"
+else
+	bad "maps_raw: /proc/self/maps equals mmkit's view"
+	diff maps_raw.out maps_raw.view | head
+fi
+
 # memory pressure
 out=$("$MMKIT" exec --ram 32M --swap 512M ./touch_big 2>&1)
 rc=$?
@@ -114,6 +125,6 @@ rc=$?
 "$MMKIT" exec --ram nonsense ./isa >/dev/null 2>&1
 [ $? -eq 2 ] && ok "bad --ram: usage error" || bad "bad --ram"
 
-rm -f ./*.out ./*.err map_file.txt
+rm -f ./*.out ./*.err ./*.view map_file.txt
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

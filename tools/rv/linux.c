@@ -813,11 +813,14 @@ static int64_t sys_getgid(struct rv_world *w, struct rv_task *t)
 #define CLONE_CHILD_CLEARTID_G 0x200000
 #define CLONE_CHILD_SETTID_G 0x01000000
 
-/* clone as fork (no CLONE_VM): threads are not supported yet. */
+/* clone as fork.  CLONE_VM|CLONE_VFORK (posix_spawn, system) is done as
+ * a fork onto the new stack: the child's writes to the parent's memory
+ * before its exec are not seen by the parent (docs/RISCV.md).  Other
+ * CLONE_VM uses (threads) are not supported yet. */
 static int64_t sys_clone(struct rv_world *w, struct rv_task *t)
 {
 	uint64_t flags = A(0), newsp = A(1), ptid = A(2), tls = A(3), ctid = A(4);
-	if (flags & (CLONE_VM_G | CLONE_THREAD_G))
+	if ((flags & CLONE_THREAD_G) || ((flags & CLONE_VM_G) && !(flags & CLONE_VFORK_G)))
 		return -ENOSYS;
 	int64_t pid = rv_task_fork(w, t);
 	if (pid < 0)

@@ -118,6 +118,19 @@ int64_t rv_task_fork(struct rv_world *w, struct rv_task *t)
 	return pid;
 }
 
+/* --maps: mmkit's /proc/PID/maps of t, as it is when t exits, on stderr
+ * between two marker lines. */
+static void print_maps(struct rv_world *w, struct rv_task *t)
+{
+	int64_t n = mmk_proc_maps(t->proc, NULL, 0);
+	char *buf = n >= 0 ? malloc(n + 1) : NULL;
+	if (!buf)
+		return;
+	mmk_proc_maps(t->proc, buf, n + 1);
+	fprintf(stderr, "== maps of pid %d at exit\n%s== end of maps\n", t->pid, buf);
+	free(buf);
+}
+
 void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus)
 {
 	if (t->state == RV_ZOMBIE || t->state == RV_REAPED)
@@ -126,6 +139,8 @@ void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus)
 		uint32_t zero = 0;
 		mmk_store(t->proc, t->clear_child_tid, &zero, 4, NULL);
 	}
+	if (w->show_maps)
+		print_maps(w, t);
 	if (w->trace)
 		fprintf(w->trace_out, "[trace] pid %d exits (wait status %#x) after %" PRIu64
 			" instructions\n", t->pid, wstatus, t->cpu.instret);
@@ -336,8 +351,9 @@ static void trace_event(void *arg, const struct mmk_event *ev)
 
 static void usage(FILE *f)
 {
-	fputs("usage: mmkit exec [--trace] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
+	fputs("usage: mmkit exec [--trace] [--maps] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
 	      "                  [--root DIR] PROG [ARGS...]\n"
+	      "  --maps  print each process's /proc/PID/maps on stderr when it exits\n"
 	      "Runs a static riscv64 Linux program on an mmkit system: every instruction\n"
 	      "fetch, load and store goes through mmkit (docs/RISCV.md).  PROG and its\n"
 	      "files are found under --root (default: the current directory).\n",
@@ -384,12 +400,14 @@ static const char *prog_path(const char *root, const char *prog, char *buf, size
 int rv_exec_command(int argc, char **argv)
 {
 	struct mmk_config cfg = {.root = ".", .arch = MMK_ARCH_RISCV64};
-	int trace = 0, i;
+	int trace = 0, show_maps = 0, i;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		int64_t v;
 		if (!strcmp(a, "--trace")) {
 			trace = 1;
+		} else if (!strcmp(a, "--maps")) {
+			show_maps = 1;
 		} else if (!strcmp(a, "--")) {
 			i++;
 			break;
@@ -426,7 +444,8 @@ int rv_exec_command(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	struct rv_world w = {.root = cfg.root, .trace = trace, .trace_out = stderr};
+	struct rv_world w = {.root = cfg.root, .trace = trace, .show_maps = show_maps,
+			     .trace_out = stderr};
 	int err = mmk_system_create(&cfg, &w.sys);
 	if (err) {
 		fprintf(stderr, "mmkit exec: cannot create the system: %s\n", strerror(-err));

@@ -96,6 +96,7 @@ struct rv_world {
 	mmk_system *sys;
 	const char *root;
 	int trace;
+	int show_maps;        /* --maps: each process's maps when it exits */
 	struct rv_task *tasks;
 	struct rv_task *current;
 	int exit_status;      /* the first task's, as a shell reports it */
