@@ -408,13 +408,15 @@ static __attribute__((noinline)) int load_slow(mmk_proc *p, uint64_t addr, void 
 int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si)
 {
 	/*
-	 * The hot case inline: an 8-byte load within one page of a live
-	 * process, hitting the TLB: one move, no call, no stack frame.  Every
-	 * other load (other sizes too, which may still hit lock-free) goes to
-	 * load_slow.  No TASK_SIZE check: no entry's tag matches an address
-	 * above it (mm_types.h), so such a load misses and load_slow signals.
+	 * The hot case inline: a load of 1, 2, 4 or 8 bytes within one page
+	 * of a live process (a CPU's load), hitting the TLB: one move, no
+	 * call, no stack frame.  Every other load (which may still hit
+	 * lock-free) goes to load_slow.  No TASK_SIZE check: no entry's tag
+	 * matches an address above it (mm_types.h), so such a load misses
+	 * and load_slow signals.
 	 */
-	if (__builtin_expect(p && buf && len == 8 && (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - 8,
+	if (__builtin_expect(p && buf && len && len <= 8 && !(len & (len - 1)) &&
+				     (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len,
 			     1)) {
 		struct mm *mm = p->mm;
 		uint64_t vpn = addr >> PAGE_SHIFT;
@@ -423,7 +425,13 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 		    atomic_load_explicit(&mm->tlb[vpn % TLB_ENTRIES].word, memory_order_relaxed);
 		if (!atomic_load_explicit(&p->killed, memory_order_relaxed) && mm->tlb_lockless &&
 		    tlb_word_hits(w, vpn, false)) {
-			tlb_copy_racy(buf, tlb_word_host(w) + (addr & (PAGE_SIZE - 1)), 8);
+			const uint8_t *h = tlb_word_host(w) + (addr & (PAGE_SIZE - 1));
+			switch (len) { /* constant sizes: each copy is one move */
+			case 8: tlb_copy_racy(buf, h, 8); break;
+			case 4: tlb_copy_racy(buf, h, 4); break;
+			case 2: tlb_copy_racy(buf, h, 2); break;
+			default: tlb_copy_racy(buf, h, 1); break;
+			}
 			if (tlb_peek_valid(mm, gen)) {
 				if (si)
 					si->signo = 0;

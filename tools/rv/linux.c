@@ -895,6 +895,14 @@ static int64_t sys_execve(struct rv_world *w, struct rv_task *t)
 	int64_t err = copy_in_path(t, A(0), path, sizeof(path)), err2 = 0;
 	if (err)
 		return err;
+	const char *rest;
+	int pid = proc_path_pid(t, path, &rest);
+	if (pid && !strcmp(rest, "exe")) { /* the program of that process */
+		struct rv_task *of = rv_task_find(w, pid);
+		if (!of || !of->exe)
+			return -ENOENT;
+		snprintf(path, sizeof(path), "%s", of->exe + strspn(of->exe, "/"));
+	}
 	char **argv = copy_in_strv(t, A(1), &err);
 	char **envp = argv ? copy_in_strv(t, A(2), &err2) : NULL;
 	if (!argv || !envp) {

@@ -18,7 +18,6 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		char *args[] = {argv[0], "child", "arg", NULL};
 		execv("/proc/self/exe", args);
-		execv(argv[0], args);
 		perror("execv");
 		_exit(127);
 	}
