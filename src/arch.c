@@ -35,9 +35,9 @@
 #include "arch.h"
 #include "mmkit.h"
 
-#define AT_SYSINFO_EHDR 33
+#define AT_SYSINFO_EHDR	 33
 #define AT_L1I_CACHESIZE 40
-#define AT_MINSIGSTKSZ 51
+#define AT_MINSIGSTKSZ	 51
 
 /* x86-64's ARCH_DLINFO: the vDSO, then the signal frame size. */
 static int x86_64_dlinfo(const struct arch_profile *a, uint64_t vdso_base, uint64_t *aux)
@@ -68,47 +68,49 @@ static int riscv64_dlinfo(const struct arch_profile *a, uint64_t vdso_base, uint
 }
 
 static const struct arch_profile profiles[] = {
-	[MMK_ARCH_X86_64] = {
-		.name = "x86_64",
-		.e_machine = 62, /* EM_X86_64 */
-		.check_class = false,
-		.task_size = 0x7ffffffff000ULL,
-		.stack_top = 0x7ffffffff000ULL,
-		.map_window = 0x7ffffffff000ULL,
-		.unmapped_base = 0x2aaaaaaab000ULL,
-		.et_dyn_base = 0x7ffffffff000ULL / 3 * 2,
-		.map_32bit = true,
-		.sv_hint_window = false,
-		.vvar_pages = 4,
-		.vvar_vclock_pages = 2,
-		.vdso_pages = 2,
-		.gate_area = true,
-		.platform = "x86_64",
-		.hwcap = 0x178bebff,
-		.has_hwcap2 = true,
-		.minsigstksz = 3376,
-		.dlinfo = x86_64_dlinfo,
+    [MMK_ARCH_X86_64] =
+	{
+	    .name = "x86_64",
+	    .e_machine = 62, /* EM_X86_64 */
+	    .check_class = false,
+	    .task_size = 0x7ffffffff000ULL,
+	    .stack_top = 0x7ffffffff000ULL,
+	    .map_window = 0x7ffffffff000ULL,
+	    .unmapped_base = 0x2aaaaaaab000ULL,
+	    .et_dyn_base = 0x7ffffffff000ULL / 3 * 2,
+	    .map_32bit = true,
+	    .sv_hint_window = false,
+	    .vvar_pages = 4,
+	    .vvar_vclock_pages = 2,
+	    .vdso_pages = 2,
+	    .gate_area = true,
+	    .platform = "x86_64",
+	    .hwcap = 0x178bebff,
+	    .has_hwcap2 = true,
+	    .minsigstksz = 3376,
+	    .dlinfo = x86_64_dlinfo,
 	},
-	[MMK_ARCH_RISCV64] = {
-		.name = "riscv64",
-		.e_machine = 243, /* EM_RISCV */
-		.check_class = true,
-		.task_size = 1ULL << 47,
-		.stack_top = 1ULL << 47,
-		.map_window = 1ULL << 47,
-		.unmapped_base = 0x2aaaaaaab000ULL,
-		.et_dyn_base = (1ULL << 47) / 3 * 2,
-		.map_32bit = false,
-		.sv_hint_window = true,
-		.vvar_pages = 4,
-		.vvar_vclock_pages = 0,
-		.vdso_pages = 2,
-		.gate_area = false,
-		.platform = NULL,
-		.hwcap = 0x112d, /* COMPAT_HWCAP_ISA_{I,M,A,F,D,C} */
-		.has_hwcap2 = false,
-		.minsigstksz = 1536,
-		.dlinfo = riscv64_dlinfo,
+    [MMK_ARCH_RISCV64] =
+	{
+	    .name = "riscv64",
+	    .e_machine = 243, /* EM_RISCV */
+	    .check_class = true,
+	    .task_size = 1ULL << 47,
+	    .stack_top = 1ULL << 47,
+	    .map_window = 1ULL << 47,
+	    .unmapped_base = 0x2aaaaaaab000ULL,
+	    .et_dyn_base = (1ULL << 47) / 3 * 2,
+	    .map_32bit = false,
+	    .sv_hint_window = true,
+	    .vvar_pages = 4,
+	    .vvar_vclock_pages = 0,
+	    .vdso_pages = 2,
+	    .gate_area = false,
+	    .platform = NULL,
+	    .hwcap = 0x112d, /* COMPAT_HWCAP_ISA_{I,M,A,F,D,C} */
+	    .has_hwcap2 = false,
+	    .minsigstksz = 1536,
+	    .dlinfo = riscv64_dlinfo,
 	},
 };
 
@@ -130,8 +132,7 @@ uint64_t arch_mmap_end(const struct arch_profile *a, uint64_t addr, uint64_t len
 	return addr >= VA_USER_SV48 ? VA_USER_SV48 : VA_USER_SV39;
 }
 
-uint64_t arch_mmap_base(const struct arch_profile *a, uint64_t addr, uint64_t len,
-			uint64_t base)
+uint64_t arch_mmap_base(const struct arch_profile *a, uint64_t addr, uint64_t len, uint64_t base)
 {
 	(void)len;
 	if (!a->sv_hint_window || addr == 0)

@@ -61,18 +61,18 @@
 #include "memory.h"
 #include "vma.h"
 
-#define STACK_EXPAND (128ULL << 10) /* setup_arg_pages' stack_expand */
-#define MAX_ARG_STRLEN (32 * PAGE_SIZE)
-#define ARG_MAX_BYTES (32 * PAGE_SIZE) /* ARG_MAX, the floor of the limit */
-#define STK_LIM (8ULL << 20)           /* _STK_LIM */
-#define BINPRM_BUF_SIZE 256
-#define EXEC_PATH_MAX 4096
-#define ELF_PAGESTART(v) ((v) & ~(PAGE_SIZE - 1))
+#define STACK_EXPAND	  (128ULL << 10) /* setup_arg_pages' stack_expand */
+#define MAX_ARG_STRLEN	  (32 * PAGE_SIZE)
+#define ARG_MAX_BYTES	  (32 * PAGE_SIZE) /* ARG_MAX, the floor of the limit */
+#define STK_LIM		  (8ULL << 20)	   /* _STK_LIM */
+#define BINPRM_BUF_SIZE	  256
+#define EXEC_PATH_MAX	  4096
+#define ELF_PAGESTART(v)  ((v) & ~(PAGE_SIZE - 1))
 #define ELF_PAGEOFFSET(v) ((v) & (PAGE_SIZE - 1))
-#define ELF_PAGEALIGN(v) PAGE_ALIGN(v)
+#define ELF_PAGEALIGN(v)  PAGE_ALIGN(v)
 
 #define AT_RSEQ_FEATURE_SIZE 27
-#define AT_RSEQ_ALIGN 28
+#define AT_RSEQ_ALIGN	     28
 
 enum exstack { EXSTACK_DEFAULT, EXSTACK_DISABLE_X, EXSTACK_ENABLE_X };
 
@@ -87,13 +87,13 @@ struct elf_image {
 struct bprm {
 	struct mmk_proc *p;
 	const struct arch_profile *arch;
-	const char *filename;   /* AT_EXECFN's string */
+	const char *filename; /* AT_EXECFN's string */
 	uint64_t stack_top;
 	uint64_t argc, envc;
 	/* the strings, as they lie in [pos, stack_top) */
 	char *strings;
-	uint64_t pos;           /* bprm->p: the lowest string */
-	uint64_t argmin;        /* pos may not go below it (bprm_stack_limits) */
+	uint64_t pos;	 /* bprm->p: the lowest string */
+	uint64_t argmin; /* pos may not go below it (bprm_stack_limits) */
 	struct elf_image exe, interp;
 	bool has_interp;
 	enum exstack exstack;
@@ -131,8 +131,7 @@ static bool elf_arch_ok(const struct arch_profile *a, const Elf64_Ehdr *eh)
 }
 
 /* load_elf_phdrs(): the program headers, or NULL (the caller's errno). */
-static Elf64_Phdr *load_elf_phdrs(struct mmk_system *sys, const Elf64_Ehdr *eh,
-				  struct mmk_file *f)
+static Elf64_Phdr *load_elf_phdrs(struct mmk_system *sys, const Elf64_Ehdr *eh, struct mmk_file *f)
 {
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
 		return NULL;
@@ -272,8 +271,8 @@ static int check_exe(struct bprm *b)
 	b->exstack = EXSTACK_DEFAULT;
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		if (b->exe.ph[i].p_type == PT_GNU_STACK) {
-			b->exstack = (b->exe.ph[i].p_flags & PF_X) ? EXSTACK_ENABLE_X
-								  : EXSTACK_DISABLE_X;
+			b->exstack =
+			    (b->exe.ph[i].p_flags & PF_X) ? EXSTACK_ENABLE_X : EXSTACK_DISABLE_X;
 			break;
 		}
 	}
@@ -310,8 +309,9 @@ static int setup_arg_pages(struct bprm *b)
 	int prot = MMK_PROT_READ | MMK_PROT_WRITE;
 	if (b->exstack == EXSTACK_ENABLE_X)
 		prot |= MMK_PROT_EXEC;
-	int64_t a = vm_mmap(b->p, NULL, base, expand, prot,
-			    MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED | MMK_MAP_GROWSDOWN, 0);
+	int64_t a =
+	    vm_mmap(b->p, NULL, base, expand, prot,
+		    MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED | MMK_MAP_GROWSDOWN, 0);
 	if (a < 0)
 		return (int)a;
 	return mmk_store(b->p, b->pos, string_at(b, b->pos), b->stack_top - b->pos, NULL);
@@ -380,7 +380,8 @@ static int64_t elf_map(struct bprm *b, struct mmk_file *f, uint64_t addr, const 
 	return map;
 }
 
-/* padzero(): zeroes from a to the end of its page.  -EFAULT if it cannot. */
+/* padzero(): zeroes from a to the end of its page: 0, or the store's
+ * -EFAULT (not writable) or -ENOMEM. */
 static int padzero(struct bprm *b, uint64_t a)
 {
 	uint64_t n = ELF_PAGEOFFSET(a) ? PAGE_SIZE - ELF_PAGEOFFSET(a) : 0;
@@ -400,10 +401,12 @@ static int64_t elf_load(struct bprm *b, struct mmk_file *f, uint64_t addr, const
 			return map < 0 ? map : -EINVAL;
 		zero_start = (uint64_t)map + ELF_PAGEOFFSET(ph->p_vaddr) + ph->p_filesz;
 		zero_end = (uint64_t)map + ELF_PAGEOFFSET(ph->p_vaddr) + ph->p_memsz;
-		/* errors ignored where the segment is not writable */
-		if (ph->p_memsz > ph->p_filesz && padzero(b, zero_start) &&
-		    (prot & MMK_PROT_WRITE))
-			return -EFAULT;
+		/* errors ignored where the segment is not writable; no
+		 * memory for the page is -ENOMEM (Linux's fault would have
+		 * called the OOM killer), any other failure -EFAULT */
+		int err = ph->p_memsz > ph->p_filesz ? padzero(b, zero_start) : 0;
+		if (err && (prot & MMK_PROT_WRITE))
+			return err == -ENOMEM ? err : -EFAULT;
 	} else {
 		map = (int64_t)ELF_PAGESTART(addr);
 		zero_start = ELF_PAGESTART(addr);
@@ -412,8 +415,8 @@ static int64_t elf_load(struct bprm *b, struct mmk_file *f, uint64_t addr, const
 	if (ph->p_memsz > ph->p_filesz) {
 		zero_start = ELF_PAGEALIGN(zero_start);
 		zero_end = ELF_PAGEALIGN(zero_end);
-		int err = vm_brk_flags(b->p->mm, zero_start, zero_end - zero_start,
-				       prot & MMK_PROT_EXEC);
+		int err =
+		    vm_brk_flags(b->p->mm, zero_start, zero_end - zero_start, prot & MMK_PROT_EXEC);
 		if (err)
 			return err;
 	}
@@ -469,7 +472,8 @@ static int load_program(struct bprm *b, struct loaded *l)
 			if (!total_size)
 				return -EINVAL;
 		}
-		int64_t map = elf_load(b, b->exe.file, load_bias + vaddr, ph, prot, flags, total_size);
+		int64_t map =
+		    elf_load(b, b->exe.file, load_bias + vaddr, ph, prot, flags, total_size);
 		if (bad_addr(mm, map))
 			return map < 0 ? (int)map : -EINVAL;
 		if (first) {
@@ -594,7 +598,8 @@ int mmk_set_vdso(mmk_system *sys, const void *image, uint64_t len)
 	return 0;
 }
 
-/* ---- Step 9: create_elf_tables ---------------------------------------------------------------- */
+/* ---- Step 9: create_elf_tables ----------------------------------------------------------------
+ */
 
 /* AT_RANDOM's bytes: from the seed (splitmix64 of seed and exec number) or
  * the host's getrandom. */
@@ -624,16 +629,15 @@ static void random_bytes(struct mmk_system *sys, unsigned char out[16])
 }
 
 /* The auxiliary vector create_elf_tables builds, in its order. */
-static int build_auxv(struct bprm *b, const struct loaded *l, uint64_t interp_base,
-		      uint64_t vdso, uint64_t u_rand, uint64_t u_platform, uint64_t execfn,
-		      uint64_t *aux)
+static int build_auxv(struct bprm *b, const struct loaded *l, uint64_t interp_base, uint64_t vdso,
+		      uint64_t u_rand, uint64_t u_platform, uint64_t execfn, uint64_t *aux)
 {
 	const struct arch_profile *a = b->arch;
 	int n = a->dlinfo(a, vdso, aux);
-#define AUX(t, v)                                                                               \
-	do {                                                                                    \
-		aux[n++] = (t);                                                                 \
-		aux[n++] = (v);                                                                 \
+#define AUX(t, v)                                                                                  \
+	do {                                                                                       \
+		aux[n++] = (t);                                                                    \
+		aux[n++] = (v);                                                                    \
 	} while (0)
 	AUX(AT_HWCAP, a->hwcap);
 	AUX(AT_PAGESZ, PAGE_SIZE);
@@ -720,7 +724,8 @@ static int create_elf_tables(struct bprm *b, const struct loaded *l, uint64_t in
 	return err;
 }
 
-/* ---- The whole exec --------------------------------------------------------------------------- */
+/* ---- The whole exec ---------------------------------------------------------------------------
+ */
 
 /* Steps 4-10 (after the checks): the new image.  0 or -errno. */
 static int load_new_image(struct bprm *b, struct mmk_exec_info *info)
@@ -780,8 +785,8 @@ static int load_new_image(struct bprm *b, struct mmk_exec_info *info)
 }
 
 /* Opens what mmk_execveat names, and the name AT_EXECFN gets. */
-static int open_exe(struct mmk_proc *p, int dirfd, const char *path, int flags,
-		    struct mmk_file **f, char **filename)
+static int open_exe(struct mmk_proc *p, int dirfd, const char *path, int flags, struct mmk_file **f,
+		    char **filename)
 {
 	if (path[0] == '\0') {
 		if (!(flags & MMK_AT_EMPTY_PATH))

@@ -90,6 +90,15 @@ TEST(processes)
 	CHECK_EQ(mmk_fork(fx.p, NULL), -EINVAL);
 	CHECK(c == NULL);
 	CHECK_EQ(mmk_exec(NULL), -EINVAL);
+	CHECK_EQ(mmk_execve(NULL, "f", NULL, NULL, NULL), -EINVAL);
+	CHECK_EQ(mmk_execve(fx.p, NULL, NULL, NULL, NULL), -EFAULT);
+	CHECK_EQ(mmk_execveat(NULL, MMK_AT_FDCWD, "f", NULL, NULL, 0, NULL), -EINVAL);
+	CHECK_EQ(mmk_execveat(fx.p, MMK_AT_FDCWD, NULL, NULL, NULL, 0, NULL), -EFAULT);
+	CHECK_EQ(mmk_set_vdso(NULL, "x", 1), -EINVAL);
+	CHECK_EQ(mmk_set_vdso(fx.sys, NULL, 1), -EFAULT);
+	CHECK_EQ(mmk_set_vdso(fx.sys, NULL, 0), 0);
+	CHECK_EQ(mmk_fd_install_host(NULL, 0, 0), -EINVAL);
+	CHECK_EQ(mmk_proc_killed(fx.p), 0); /* no failed exec killed it */
 	CHECK_EQ(mmk_exit(NULL), -EINVAL);
 	CHECK_EQ(mmk_proc_killed(NULL), -EINVAL);
 	CHECK_EQ(mmk_getpid(NULL), -EINVAL);

@@ -31,18 +31,18 @@
 #include "mmkit.h"
 #include "t.h"
 
-#define AT_HWCAP_ 16
-#define AT_RANDOM_ 25
-#define AT_HWCAP2_ 26
+#define AT_HWCAP_	16
+#define AT_RANDOM_	25
+#define AT_HWCAP2_	26
 #define AT_MINSIGSTKSZ_ 51
 
 static char tmpdir[256];
 
-static const char *prog_src =
-    "#include <stdio.h>\n"
-    "char big_bss[3 * 4096 + 123];\n"
-    "int data_word = 42;\n"
-    "int main(int argc, char **argv) { big_bss[5000] = (char)argc; return data_word + big_bss[1]; }\n";
+static const char *prog_src = "#include <stdio.h>\n"
+			      "char big_bss[3 * 4096 + 123];\n"
+			      "int data_word = 42;\n"
+			      "int main(int argc, char **argv) { big_bss[5000] = (char)argc; "
+			      "return data_word + big_bss[1]; }\n";
 
 /* Builds tmpdir/NAME from prog_src with the gcc flags; 0 or -1. */
 static int build(const char *name, const char *flags)
@@ -60,8 +60,8 @@ static int build(const char *name, const char *flags)
 		fclose(f);
 	}
 	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "gcc -O1 %s -o %s/%s %s/p.c >/dev/null 2>&1", flags, tmpdir, name,
-		 tmpdir);
+	snprintf(cmd, sizeof(cmd), "gcc -O1 %s -o %s/%s %s/p.c >/dev/null 2>&1", flags, tmpdir,
+		 name, tmpdir);
 	return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -111,7 +111,8 @@ static int run_native(const char *path, char *const argv[], char *const envp[], 
 	}
 	ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACEEXEC);
 	ptrace(PTRACE_CONT, pid, 0, 0);
-	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st) || (st >> 8) != (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st) ||
+	    (st >> 8) != (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
 		return -1;
@@ -148,7 +149,8 @@ static int run_native(const char *path, char *const argv[], char *const envp[], 
 /* The status lines exec shapes (VmSize, VmData, VmStk, VmExe, VmLib, VmLck). */
 static void vm_lines(const char *status, char *out, size_t len)
 {
-	static const char *const keys[] = {"VmSize:", "VmLck:", "VmData:", "VmStk:", "VmExe:", "VmLib:"};
+	static const char *const keys[] = {
+	    "VmSize:", "VmLck:", "VmData:", "VmStk:", "VmExe:", "VmLib:"};
 	out[0] = 0;
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		const char *l = strstr(status, keys[k]);
@@ -247,12 +249,30 @@ static void compare(const char *name, const char *flags)
 	CHECK_EQ(mmk_system_destroy(sys), 0);
 }
 
-TEST(exec_static_like_host) { compare("static", "-static"); }
-TEST(exec_static_pie_like_host) { compare("static-pie", "-static-pie"); }
-TEST(exec_dynamic_pie_like_host) { compare("dyn-pie", "-pie -fPIE"); }
-TEST(exec_dynamic_nopie_like_host) { compare("dyn-nopie", "-no-pie"); }
-TEST(exec_execstack_like_host) { compare("execstack", "-z execstack"); }
-TEST(exec_static_execstack_like_host) { compare("static-execstack", "-static -z execstack"); }
+TEST(exec_static_like_host)
+{
+	compare("static", "-static");
+}
+TEST(exec_static_pie_like_host)
+{
+	compare("static-pie", "-static-pie");
+}
+TEST(exec_dynamic_pie_like_host)
+{
+	compare("dyn-pie", "-pie -fPIE");
+}
+TEST(exec_dynamic_nopie_like_host)
+{
+	compare("dyn-nopie", "-no-pie");
+}
+TEST(exec_execstack_like_host)
+{
+	compare("execstack", "-z execstack");
+}
+TEST(exec_static_execstack_like_host)
+{
+	compare("static-execstack", "-static -z execstack");
+}
 
 /* ld.so run directly, as `ld.so PROG` would: an ET_DYN without PT_INTERP
  * loaded where mmap puts it, its break at ELF_ET_DYN_BASE. */
@@ -280,6 +300,126 @@ TEST(exec_ldso_directly_like_host)
 		CHECK(!"maps differ");
 	}
 	CHECK_EQ(info.sp, nat.sp);
+	mmk_exit(p);
+	CHECK_EQ(mmk_system_destroy(sys), 0);
+}
+
+/* ---- riscv64: real programs from the cross compiler, no oracle ------------ */
+
+/* Checks that maps holds every PT_LOAD of the ELF file at path where
+ * elf_load puts it (file part, then bss), moved by bias. */
+static void check_segments(const char *maps, const char *path, uint64_t bias)
+{
+	unsigned char buf[4096];
+	int fd = open(path, O_RDONLY);
+	CHECK(fd >= 0);
+	CHECK(read(fd, buf, sizeof(buf)) > 64);
+	close(fd);
+	uint64_t phoff, phnum = 0;
+	memcpy(&phoff, buf + 32, 8);
+	memcpy(&phnum, buf + 56, 2);
+	for (uint64_t i = 0; i < phnum; i++) {
+		const unsigned char *ph = buf + phoff + i * 56;
+		uint32_t type, flags;
+		uint64_t off, va, filesz, memsz;
+		memcpy(&type, ph, 4);
+		memcpy(&flags, ph + 4, 4);
+		memcpy(&off, ph + 8, 8);
+		memcpy(&va, ph + 16, 8);
+		memcpy(&filesz, ph + 32, 8);
+		memcpy(&memsz, ph + 40, 8);
+		if (type != 1)
+			continue;
+		uint64_t start = (va & ~4095ULL) + bias,
+			 fend = ((va + filesz + 4095) & ~4095ULL) + bias;
+		uint64_t mend = ((va + memsz + 4095) & ~4095ULL) + bias;
+		char line[128];
+		snprintf(line, sizeof(line), "%08llx-%08llx %c%c%cp %08llx ",
+			 (unsigned long long)start, (unsigned long long)fend, flags & 4 ? 'r' : '-',
+			 flags & 2 ? 'w' : '-', flags & 1 ? 'x' : '-',
+			 (unsigned long long)(off & ~4095ULL));
+		if (!strstr(maps, line))
+			T_FAIL("no line \"%s\" in\n%s", line, maps);
+		if (mend > fend) {
+			snprintf(line, sizeof(line), "%08llx-%08llx rw-p 00000000 00:00 0 ",
+				 (unsigned long long)fend, (unsigned long long)mend);
+			if (!strstr(maps, line))
+				T_FAIL("no bss line \"%s\" in\n%s", line, maps);
+		}
+	}
+}
+
+static bool riscv_gcc_ok(void)
+{
+	return system("riscv64-linux-gnu-gcc --version >/dev/null 2>&1") == 0;
+}
+
+TEST(exec_riscv64_static_cross_compiled)
+{
+	if (!riscv_gcc_ok() || build("rv-static", "-static") /* host gcc first: tmpdir */)
+		return;
+	char cmd[1024], path[512];
+	snprintf(path, sizeof(path), "%s/rv-static", tmpdir);
+	snprintf(cmd, sizeof(cmd), "riscv64-linux-gnu-gcc -O1 -static -o %s %s/p.c >/dev/null 2>&1",
+		 path, tmpdir);
+	if (system(cmd)) {
+		printf("skip: no riscv64 static libc\n");
+		return;
+	}
+	mmk_system *sys;
+	struct mmk_config cfg = {.root = "/", .ram_bytes = 64ULL << 20, .arch = MMK_ARCH_RISCV64};
+	CHECK_EQ(mmk_system_create(&cfg, &sys), 0);
+	mmk_proc *p;
+	CHECK(mmk_spawn(sys, &p) > 0);
+	struct mmk_exec_info info;
+	const char *argv[] = {path, NULL};
+	CHECK_EQ(mmk_execve(p, path, argv, NULL, &info), 0);
+	static char maps[16384];
+	CHECK(mmk_proc_maps(p, maps, sizeof(maps)) > 0);
+	check_segments(maps, path, 0);
+	CHECK(strstr(maps, "-800000000000 rw-p 00000000 00:00 0") != NULL);
+	CHECK(strstr(maps, "[stack]") && strstr(maps, "[vdso]") && !strstr(maps, "[vsyscall]"));
+	CHECK_EQ(info.interp_base, 0);
+	mmk_exit(p);
+	CHECK_EQ(mmk_system_destroy(sys), 0);
+}
+
+/* A dynamic riscv64 PIE, exec'd from a host fd (mmk_fd_install_host +
+ * AT_EMPTY_PATH) in a system whose root is the cross toolchain's sysroot,
+ * where its interpreter /lib/ld-linux-riscv64-lp64d.so.1 lies. */
+TEST(exec_riscv64_dynamic_cross_compiled)
+{
+	const char *sysroot = "/usr/riscv64-linux-gnu";
+	if (!riscv_gcc_ok() || build("rv-dummy", "") || access("/usr/riscv64-linux-gnu/lib", X_OK))
+		return;
+	char cmd[1024], path[512];
+	snprintf(path, sizeof(path), "%s/rv-dyn", tmpdir);
+	snprintf(cmd, sizeof(cmd),
+		 "riscv64-linux-gnu-gcc -O1 -pie -fPIE -o %s %s/p.c >/dev/null 2>&1", path, tmpdir);
+	if (system(cmd)) {
+		printf("skip: no riscv64 libc\n");
+		return;
+	}
+	mmk_system *sys;
+	struct mmk_config cfg = {
+	    .root = sysroot, .ram_bytes = 64ULL << 20, .arch = MMK_ARCH_RISCV64};
+	CHECK_EQ(mmk_system_create(&cfg, &sys), 0);
+	mmk_proc *p;
+	CHECK(mmk_spawn(sys, &p) > 0);
+	int hfd = open(path, O_RDONLY);
+	int fd = mmk_fd_install_host(p, hfd, MMK_O_CLOEXEC);
+	CHECK(fd >= 3);
+	struct mmk_exec_info info;
+	CHECK_EQ(mmk_execveat(p, fd, "", NULL, NULL, MMK_AT_EMPTY_PATH, &info), 0);
+	close(hfd);
+	static char maps[16384];
+	CHECK(mmk_proc_maps(p, maps, sizeof(maps)) > 0);
+	CHECK_EQ(info.load_bias, 0x555555555000ULL); /* ELF_ET_DYN_BASE, page-aligned */
+	check_segments(maps, path, info.load_bias);
+	CHECK(strstr(maps, "ld-linux-riscv64-lp64d.so.1") != NULL);
+	CHECK(info.interp_base > info.vdso_base); /* the interpreter first, then the vDSO below */
+	CHECK(info.entry > info.interp_base && info.entry < 0x7ffff8000000ULL);
+	CHECK_EQ(mmk_close(p, fd), -EBADF); /* it was O_CLOEXEC */
 	mmk_exit(p);
 	CHECK_EQ(mmk_system_destroy(sys), 0);
 }

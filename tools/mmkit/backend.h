@@ -62,7 +62,9 @@ enum bk_opcode {
 	BK_FAULTS, /* -> a reply with data = struct bk_faults */
 	BK_PAGEMAP, /* a[0]=addr a[1]=npages -> data = struct mmk_pageinfo[] (mmkit only) */
 	/* lifecycle */
-	BK_EXEC,
+	BK_EXEC,  /* path NULL: the address space emptied (mmk_exec); else the
+	             program at path, data = its ARGS, each NUL-terminated
+	             (argv[0] is path; the Linux backend cannot: -ENOSYS) */
 	BK_EXIT,
 	/* top level, mmkit only (the Linux backend answers -ENOSYS) */
 	BK_VMSTAT, /* -> text: /proc/vmstat-like counters of the simulated machine */

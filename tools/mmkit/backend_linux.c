@@ -500,6 +500,11 @@ static int lx_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 		call_top(b, op, r);
 		return 0;
 	}
+	if (op->code == BK_EXEC && op->path) {
+		/* the server cannot become another program and stay ours */
+		r->ret = -ENOSYS;
+		return 0;
+	}
 	if (p->fd < 0)
 		return -EPIPE;
 	err = send_request(p->fd, op->code, op, -1);

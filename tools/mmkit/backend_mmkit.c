@@ -713,6 +713,25 @@ static void do_faults(mmk_proc *p, struct bk_reply *r)
 	r->datalen = sizeof(*f);
 }
 
+/* `exec PATH ARGS...`: execve of the program at PATH (in the root) with
+ * argv PATH ARGS... and an empty environment. */
+static void do_exec_program(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < op->datalen; i++)
+		n += op->data[i] == 0;
+	const char **argv = calloc(n + 1, sizeof(*argv));
+	if (!argv) {
+		r->ret = -ENOMEM;
+		return;
+	}
+	argv[0] = op->path;
+	for (size_t i = 0, k = 1; i < op->datalen; i += strlen((const char *)op->data + i) + 1)
+		argv[k++] = (const char *)op->data + i;
+	r->ret = mmk_execve(p, op->path, argv, NULL, NULL);
+	free(argv);
+}
+
 static void do_pagemap(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
 {
 	uint64_t n = (uint64_t)op->a[1];
@@ -791,6 +810,10 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 	case BK_FAULTS: do_faults(p, r); break;
 	case BK_PAGEMAP: do_pagemap(p, op, r); break;
 	case BK_EXEC:
+		if (op->path) {
+			do_exec_program(p, op, r);
+			break;
+		}
 		r->ret = mmk_exec(p);
 		if (r->ret >= 0)
 			r->ret = mirror_layout(b, p);

@@ -151,6 +151,7 @@ static const struct wordset ws_access = WORDSET("access", "", access_words, 0);
  *   S  string                                -> data
  *   P  path: "quoted" or a bare word         -> path
  *   N  string without NULs                   -> path
+ *   A  the rest of the line: paths           -> data, each NUL-terminated
  *   [  the arguments after this are optional (each may stop the list)
  * Omitted optional a[i] take dflt[i].
  */
@@ -209,7 +210,7 @@ static const struct op_spec op_specs[] = {
 	{"faults", BK_FAULTS, "", "faults", 0, {0}},
 	{"pagemap", BK_PAGEMAP, "ee", "pagemap ADDR NPAGES", 0, {0}},
 	/* lifecycle */
-	{"exec", BK_EXEC, "", "exec", 0, {0}},
+	{"exec", BK_EXEC, "[PA", "exec [PATH [ARGS...]]", 0, {0}},
 	{"exit", BK_EXIT, "", "exit", 0, {0}},
 };
 #define N_OPS ((int)(sizeof(op_specs) / sizeof(op_specs[0])))
@@ -709,6 +710,35 @@ static int lex_path(struct cur *c, char **out)
 	return 0;
 }
 
+/* The paths up to the end of the line, each NUL-terminated, one after the
+ * other in *out (exec's ARGS); none is an empty list. */
+static int lex_path_list(struct cur *c, unsigned char **out, size_t *outlen)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	while (!at_end(c)) {
+		char *one;
+		if (lex_path(c, &one) < 0) {
+			free(buf);
+			return -1;
+		}
+		size_t n = strlen(one) + 1;
+		unsigned char *nb = realloc(buf, len + n);
+		if (!nb) {
+			free(one);
+			free(buf);
+			return fail(c, c->pos, "out of memory");
+		}
+		memcpy(nb + len, one, n);
+		free(one);
+		buf = nb;
+		len += n;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
 /* ---- Expressions -------------------------------------------------------- */
 
 /* A character constant 'c' (with the string escapes) as a number. */
@@ -960,6 +990,8 @@ static int parse_args(struct cur *c, const struct op_spec *o, struct stmt *st)
 			r = parse_byte(c, &st->arg[ai++]);
 		else if (*k == 'P')
 			r = lex_path(c, &st->path);
+		else if (*k == 'A')
+			r = lex_path_list(c, &st->data, &st->datalen);
 		else if (*k == 'N')
 			r = ch(c) == '"' ? lex_cstring(c, "VMA name", &st->path)
 					 : fail(c, c->pos, "expected a \"quoted\" name");
@@ -972,7 +1004,7 @@ static int parse_args(struct cur *c, const struct op_spec *o, struct stmt *st)
 		argno++;
 	}
 	for (const char *k = o->sig; *k; k++)
-		if (*k != '[' && *k != 'S' && *k != 'P' && *k != 'N')
+		if (*k != '[' && *k != 'S' && *k != 'P' && *k != 'N' && *k != 'A')
 			st->nargs++;
 	if (!at_end(c))
 		return fail(c, c->pos, "too many arguments (usage: %s)", o->usage);
