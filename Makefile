@@ -87,7 +87,19 @@ tests: all $(TEST_BIN)
 RV_CC    ?= riscv64-linux-gnu-gcc
 RV_PROGS := $(sort $(notdir $(basename $(wildcard examples/c/*.c tests/rv/progs/*.c))))
 RV_BINS  := $(RV_PROGS:%=$(B)/rv-progs/%) $(RV_PROGS:%=$(B)/rv-progs/%.host) $(B)/rv-progs/isa
+# Dynamically linked builds of some, with the cross libc's loader and
+# libraries copied into dyn/lib: `mmkit exec --root $(B)/rv-progs/dyn`.
+RV_SYSROOT ?= /usr/riscv64-linux-gnu
+RV_DYN   := qsort float_printf signals fork_tree pipes maps_check strings malloc_heavy
+RV_DYNLIBS := ld-linux-riscv64-lp64d.so.1 libc.so.6 libm.so.6
+RV_BINS  += $(RV_DYN:%=$(B)/rv-progs/dyn/%) $(RV_DYNLIBS:%=$(B)/rv-progs/dyn/lib/%)
 rv-progs: $(RV_BINS)
+$(B)/rv-progs/dyn/lib/%: $(RV_SYSROOT)/lib/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(B)/rv-progs/dyn/%: tests/rv/progs/%.c
+	@mkdir -p $(dir $@)
+	$(RV_CC) -O2 -w -o $@ $< -lm
 $(B)/rv-progs/%.host: examples/c/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -w -o $@ $< -lm

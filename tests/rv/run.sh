@@ -19,6 +19,8 @@
 #     main) and is compared with the host kernel's answers; proc_maps must
 #     list the program's three segments, [heap], [vdso] and [stack] in
 #     Linux's order;
+#   - dynamically linked builds of some (dyn/, with the cross libc's
+#     ld.so, libc and libm in dyn/lib) against the host build;
 #   - --ram 32M with --swap 512M: 256 MiB touched and read back; without
 #     swap the guest is OOM-killed (137) and mmkit exits normally.
 cd "$(dirname "$0")/../.." || exit 2
@@ -105,6 +107,23 @@ else
 	bad "maps_raw: /proc/self/maps equals mmkit's view"
 	diff maps_raw.out maps_raw.view | head
 fi
+
+# dynamically linked: ld.so, libc and libm come from dyn/lib under --root
+for f in dyn/*; do
+	[ -f "$f" ] || continue
+	p=${f#dyn/}
+	"$MMKIT" exec --root dyn "./$p" >"$p.dyn.out" 2>"$p.dyn.err"
+	echo "exit $?" >>"$p.dyn.out"
+	"./$p.host" >"$p.host.out" 2>/dev/null
+	echo "exit $?" >>"$p.host.out"
+	if cmp -s "$p.dyn.out" "$p.host.out" && [ ! -s "$p.dyn.err" ]; then
+		ok "$p (dynamically linked): same as the host"
+	else
+		bad "$p (dynamically linked): differs from the host"
+		diff "$p.host.out" "$p.dyn.out" | head -10
+		head -5 "$p.dyn.err"
+	fi
+done
 
 # memory pressure
 out=$("$MMKIT" exec --ram 32M --swap 512M ./touch_big 2>&1)
