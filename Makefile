@@ -56,9 +56,9 @@ $(B)/tool/%.o: tools/mmkit/%.c $(wildcard tools/mmkit/*.h) $(wildcard tools/linu
 	$(CC) $(CFLAGS_ALL) -Itools/mmkit -c $< -o $@
 
 # -frounding-math: fpu.c changes the host rounding mode between operations.
-$(B)/rv/%.o: tools/rv/%.c $(wildcard tools/rv/*.h) include/mmkit.h
+$(B)/rv/%.o: tools/rv/%.c $(wildcard tools/rv/*.h) tools/mmkit/narrate.h include/mmkit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -frounding-math -Itools/rv -c $< -o $@
+	$(CC) $(CFLAGS_ALL) -frounding-math -Itools/rv -Itools/mmkit -c $< -o $@
 
 $(B)/libmmkit.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "narrate.h"
 #include "rv.h"
 
 extern char **environ;
@@ -199,6 +200,8 @@ int rv_task_try_wait(struct rv_world *w, struct rv_task *t)
 	return 0;
 }
 
+static void trace_flush(struct rv_world *w);
+
 /* ---- The scheduler ---------------------------------------------------------------- */
 
 static void deliver_pending(struct rv_world *w, struct rv_task *t)
@@ -273,6 +276,8 @@ static bool run_quantum(struct rv_world *w, struct rv_task *t)
 			rv_task_exit(w, t, mmk_proc_killed(t->proc));
 	}
 	w->current = NULL;
+	if (w->trace)
+		trace_flush(w);
 	return !(was_blocked && t->blocked && t->cpu.instret == start && t->state == RV_RUNNABLE);
 }
 
@@ -303,48 +308,49 @@ static void schedule(struct rv_world *w)
 
 /* ---- Trace -------------------------------------------------------------------------- */
 
-static const char *event_name(enum mmk_event_kind k)
+/* Whether an event is part of resolving a page fault (what the fault did). */
+static bool is_fault_work(enum mmk_event_kind k)
 {
-	static const char *names[] = {
-	    [MMK_EV_VMA_CREATE] = "vma-create", [MMK_EV_VMA_SPLIT] = "vma-split",
-	    [MMK_EV_VMA_MERGE] = "vma-merge",   [MMK_EV_VMA_REMOVE] = "vma-remove",
-	    [MMK_EV_VMA_CHANGE] = "vma-change", [MMK_EV_FAULT] = "fault",
-	    [MMK_EV_PAGE_READ] = "page-read",   [MMK_EV_ZERO_PAGE] = "zero-page",
-	    [MMK_EV_ANON_PAGE] = "anon-page",   [MMK_EV_COW] = "cow",
-	    [MMK_EV_REUSE] = "reuse",           [MMK_EV_FAULT_AROUND] = "fault-around",
-	    [MMK_EV_PTE_SET] = "pte-set",       [MMK_EV_WRITEBACK] = "writeback",
-	    [MMK_EV_TLB_FLUSH] = "tlb-flush",   [MMK_EV_ZAP] = "zap",
-	    [MMK_EV_SIGNAL] = "signal",         [MMK_EV_RECLAIM] = "reclaim",
-	    [MMK_EV_SWAP_OUT] = "swap-out",     [MMK_EV_SWAP_IN] = "swap-in",
-	    [MMK_EV_OOM_KILL] = "oom-kill",
-	};
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) && names[k] ? names[k] : "event";
+	return k == MMK_EV_PAGE_READ || k == MMK_EV_ZERO_PAGE || k == MMK_EV_ANON_PAGE ||
+	       k == MMK_EV_COW || k == MMK_EV_REUSE || k == MMK_EV_FAULT_AROUND ||
+	       k == MMK_EV_PTE_SET || k == MMK_EV_TLB_FLUSH || k == MMK_EV_SWAP_IN;
 }
 
-/* One line per event: who (pid, pc, the system call if one is running),
- * what, and its numbers. */
+/* Prints the lines held back for a fault that was not reported. */
+static void trace_flush(struct rv_world *w)
+{
+	fputs(w->trace_held, w->trace_out);
+	w->trace_held[0] = '\0';
+}
+
+/*
+ * One line per event: who (pid, pc, the system call if one is running),
+ * then the sentence `mmkit run --trace` has for it (narrate.c).  The
+ * library reports a fault once it is resolved, after what it did; the
+ * lines of that work are held and printed after the fault's, so the trace
+ * reads cause first, as run's does.
+ */
 static void trace_event(void *arg, const struct mmk_event *ev)
 {
 	struct rv_world *w = arg;
 	struct rv_task *t = w->current;
-	FILE *f = w->trace_out;
-	fprintf(f, "[trace] pid %d", ev->pid);
+	char text[1024], line[1280];
+	narrate_event(w->root_real, ev, text, sizeof(text));
+	int n = snprintf(line, sizeof(line), "[trace] pid %d", ev->pid ? ev->pid : t ? t->pid : 0);
 	if (t)
-		fprintf(f, " pc %#" PRIx64, t->cpu.pc);
+		n += snprintf(line + n, sizeof(line) - n, " pc %#" PRIx64, t->cpu.pc);
 	if (t && t->syscall_name)
-		fprintf(f, " in %s", t->syscall_name);
-	fprintf(f, ": %s", event_name(ev->kind));
-	if (ev->end)
-		fprintf(f, " %#" PRIx64 "-%#" PRIx64, ev->start, ev->end);
-	if (ev->addr)
-		fprintf(f, " at %#" PRIx64, ev->addr);
-	if (ev->kind == MMK_EV_PAGE_READ || ev->kind == MMK_EV_WRITEBACK)
-		fprintf(f, " page %" PRIu64, ev->pgoff);
-	if (ev->major)
-		fprintf(f, " (major)");
-	if (ev->detail)
-		fprintf(f, " %s", ev->detail);
-	fputc('\n', f);
+		n += snprintf(line + n, sizeof(line) - n, " in %s", t->syscall_name);
+	snprintf(line + n, sizeof(line) - n, ": %s\n", text);
+	size_t held = strlen(w->trace_held);
+	if (is_fault_work(ev->kind)) {
+		if (held + strlen(line) >= sizeof(w->trace_held))
+			trace_flush(w);
+		strcat(w->trace_held, line);
+		return;
+	}
+	fputs(line, w->trace_out);
+	trace_flush(w);
 }
 
 /* ---- The command ---------------------------------------------------------------------- */
@@ -452,6 +458,8 @@ int rv_exec_command(int argc, char **argv)
 		return 1;
 	}
 	mmk_set_vdso(w.sys, vdso_code, sizeof(vdso_code));
+	if (!realpath(cfg.root, w.root_real))
+		w.root_real[0] = '\0';
 	if (trace)
 		mmk_system_set_trace(w.sys, trace_event, &w);
 	struct rv_task *t = calloc(1, sizeof(*t));
@@ -480,6 +488,8 @@ int rv_exec_command(int argc, char **argv)
 		w.exit_status = err == -ENOENT ? 127 : 126;
 	}
 	schedule(&w);
+	if (trace)
+		trace_flush(&w);
 	for (struct rv_task *k = w.tasks; k;) {
 		struct rv_task *next = k->next;
 		if (k->state != RV_ZOMBIE && k->state != RV_REAPED)

@@ -95,6 +95,7 @@ struct rv_task {
 struct rv_world {
 	mmk_system *sys;
 	const char *root;
+	char root_real[4096]; /* root resolved, for the trace's file names */
 	int trace;
 	int show_maps;        /* --maps: each process's maps when it exits */
 	struct rv_task *tasks;
@@ -103,6 +104,7 @@ struct rv_world {
 	int first_pid;
 	int warned[512];      /* unknown system calls already warned about */
 	FILE *trace_out;
+	char trace_held[16384]; /* trace lines of a fault's work, until the fault's */
 };
 
 /* A system call's answer "would block" (linux.c, rv_syscall). */
