@@ -77,7 +77,7 @@ compare() {
 for f in *.host; do
 	p=${f%.host}
 	case "$p" in
-	touch_big | proc_maps | maps_raw) ;;
+	touch_big | proc_maps | maps_raw | deadlock) ;;
 	map_file) compare map_file map_file.txt ;;
 	args_env) MMKIT_RV_TEST=set compare args_env one "two words" ;;
 	*) compare "$p" ;;
@@ -134,6 +134,12 @@ rc=$?
 rc=$?
 [ $rc -eq 137 ] && ok "256 MiB in 32M RAM without swap: OOM-killed (137)" ||
 	bad "256 MiB in 32M RAM without swap: exit $rc, not 137"
+
+# a deadlock (which would hang on Linux) is found and ends the run
+out=$("$MMKIT" exec ./deadlock 2>&1)
+rc=$?
+[ $rc -eq 137 ] && echo "$out" | grep -q "every process is blocked" && ok "deadlock: killed (137)" ||
+	bad "deadlock: exit $rc: $out"
 
 # bad input: a missing program, a non-ELF file, bad options
 "$MMKIT" exec ./no_such_program >/dev/null 2>&1

@@ -765,8 +765,43 @@ static int64_t sys_prctl(struct rv_world *w, struct rv_task *t)
 
 static int64_t sys_exit(struct rv_world *w, struct rv_task *t)
 {
+	rv_thread_exit(w, t, (int)(A(0) & 0xff) << 8);
+	return RV_NORET;
+}
+
+static int64_t sys_exit_group(struct rv_world *w, struct rv_task *t)
+{
 	rv_task_exit(w, t, (int)(A(0) & 0xff) << 8);
 	return RV_NORET;
+}
+
+/* futex: WAIT and WAKE (and their BITSET forms, bitset ignored) on the
+ * process's words.  A wait whose word still holds the value blocks until a
+ * WAKE picks it; timeouts are not kept (a wait nobody wakes is a deadlock
+ * the scheduler reports). */
+static int64_t sys_futex(struct rv_world *w, struct rv_task *t)
+{
+	int op = (int)A(1) & 0x7f;
+	if (op == 1 || op == 10)
+		return rv_futex_wake(w, t, A(0), (int32_t)A(2));
+	if (op != 0 && op != 9)
+		return -ENOSYS;
+	if (t->futex_woken) {
+		t->futex_woken = 0;
+		t->futex_addr = 0;
+		return 0;
+	}
+	uint32_t v;
+	if (A(0) & 3)
+		return -EINVAL;
+	if (copy_in(t, A(0), &v, 4))
+		return -EFAULT;
+	if (v != (uint32_t)A(2)) {
+		t->futex_addr = 0;
+		return -EAGAIN;
+	}
+	t->futex_addr = A(0);
+	return RV_BLOCK;
 }
 
 static int64_t sys_set_tid_address(struct rv_world *w, struct rv_task *t)
@@ -786,6 +821,11 @@ static int64_t sys_enosys_quiet(struct rv_world *w, struct rv_task *t)
 }
 
 static int64_t sys_getpid(struct rv_world *w, struct rv_task *t)
+{
+	return t->tgid;
+}
+
+static int64_t sys_gettid(struct rv_world *w, struct rv_task *t)
 {
 	return t->pid;
 }
@@ -813,16 +853,22 @@ static int64_t sys_getgid(struct rv_world *w, struct rv_task *t)
 #define CLONE_CHILD_CLEARTID_G 0x200000
 #define CLONE_CHILD_SETTID_G 0x01000000
 
-/* clone as fork.  CLONE_VM|CLONE_VFORK (posix_spawn, system) is done as
- * a fork onto the new stack: the child's writes to the parent's memory
- * before its exec are not seen by the parent (docs/RISCV.md).  Other
- * CLONE_VM uses (threads) are not supported yet. */
+#define CLONE_SIGHAND_G 0x800
+#define CLONE_FILES_G 0x400
+
+/* clone: a thread (CLONE_THREAD with CLONE_VM, CLONE_SIGHAND and
+ * CLONE_FILES, as pthread_create asks), or a fork.  CLONE_VM|CLONE_VFORK
+ * (posix_spawn, system) is done as a fork onto the new stack: the child's
+ * writes to the parent's memory before its exec are not seen by the
+ * parent (docs/RISCV.md).  Other sharing combinations are ENOSYS. */
 static int64_t sys_clone(struct rv_world *w, struct rv_task *t)
 {
 	uint64_t flags = A(0), newsp = A(1), ptid = A(2), tls = A(3), ctid = A(4);
-	if ((flags & CLONE_THREAD_G) || ((flags & CLONE_VM_G) && !(flags & CLONE_VFORK_G)))
+	uint64_t thread = CLONE_THREAD_G | CLONE_VM_G | CLONE_SIGHAND_G | CLONE_FILES_G;
+	bool is_thread = (flags & thread) == thread;
+	if (!is_thread && ((flags & CLONE_THREAD_G) || ((flags & CLONE_VM_G) && !(flags & CLONE_VFORK_G))))
 		return -ENOSYS;
-	int64_t pid = rv_task_fork(w, t);
+	int64_t pid = is_thread ? rv_thread_create(w, t) : rv_task_fork(w, t);
 	if (pid < 0)
 		return pid;
 	struct rv_task *c = rv_task_find(w, (int)pid);
@@ -929,10 +975,16 @@ static int64_t sys_kill(struct rv_world *w, struct rv_task *t)
 	if (sig < 0 || sig > RV_NSIG)
 		return -EINVAL;
 	if (pid <= 0)
-		pid = t->pid; /* process groups: the caller's own only */
+		pid = t->tgid; /* process groups: the caller's own only */
 	struct rv_task *to = rv_task_find(w, pid);
 	if (!to || to->state == RV_ZOMBIE || to->state == RV_REAPED)
 		return -ESRCH;
+	if (to->thread_done) /* a process whose leader thread exited: another */
+		for (struct rv_task *o = w->tasks; o; o = o->next)
+			if (o->tgid == to->tgid && o->state == RV_RUNNABLE && !o->thread_done) {
+				to = o;
+				break;
+			}
 	if (sig)
 		to->pending |= 1ull << (sig - 1);
 	return 0;
@@ -940,14 +992,24 @@ static int64_t sys_kill(struct rv_world *w, struct rv_task *t)
 
 static int64_t sys_tgkill(struct rv_world *w, struct rv_task *t)
 {
-	A(0) = A(1);
-	A(1) = A(2);
-	return sys_kill(w, t);
+	struct rv_task *to = rv_task_find(w, (int)A(1));
+	int sig = (int)A(2);
+	if (sig < 0 || sig > RV_NSIG)
+		return -EINVAL;
+	if (!to || to->tgid != (int)A(0) || to->state != RV_RUNNABLE || to->thread_done)
+		return -ESRCH;
+	if (sig)
+		to->pending |= 1ull << (sig - 1);
+	return 0;
 }
 
 static int64_t sys_tkill(struct rv_world *w, struct rv_task *t)
 {
-	return sys_kill(w, t);
+	struct rv_task *to = rv_task_find(w, (int)A(0));
+	A(2) = A(1);
+	A(1) = A(0);
+	A(0) = to ? (uint64_t)to->tgid : 0;
+	return sys_tgkill(w, t);
 }
 
 static int64_t sys_rt_sigaction(struct rv_world *w, struct rv_task *t)
@@ -1064,7 +1126,7 @@ static int64_t sys_getrlimit(struct rv_world *w, struct rv_task *t)
 
 static int64_t sys_prlimit64(struct rv_world *w, struct rv_task *t)
 {
-	if (A(0) && (int)A(0) != t->pid)
+	if (A(0) && (int)A(0) != t->tgid)
 		return rv_task_find(w, (int)A(0)) ? -EPERM : -ESRCH;
 	return do_rlimit(t, (int)A(1), A(2), A(3));
 }
@@ -1160,15 +1222,15 @@ static const struct sys_entry sys_table[] = {
 	S(46, ftruncate), S(48, faccessat), [439] = {"faccessat2", sys_faccessat},
 	S(56, openat), S(57, close), S(59, pipe2), S(62, lseek), S(63, read), S(64, write), S(65, readv),
 	S(66, writev), S(67, pread64), S(68, pwrite64), S(78, readlinkat), S(79, newfstatat),
-	S(80, fstat), S(82, fsync), S(93, exit), [94] = {"exit_group", sys_exit},
+	S(80, fstat), S(82, fsync), S(93, exit), S(94, exit_group),
 	S(96, set_tid_address), [99] = {"set_robust_list", sys_zero},
-	[98] = {"futex", sys_zero}, [101] = {"nanosleep", sys_zero},
+	S(98, futex), [101] = {"nanosleep", sys_zero},
 	S(113, clock_gettime), [124] = {"sched_yield", sys_zero}, S(129, kill), S(130, tkill),
 	S(131, tgkill), S(132, sigaltstack), S(134, rt_sigaction), S(135, rt_sigprocmask),
 	S(139, rt_sigreturn), S(160, uname), S(163, getrlimit), S(167, prctl),
 	S(169, gettimeofday), S(172, getpid), S(173, getppid), [174] = {"getuid", sys_getuid},
 	[175] = {"geteuid", sys_getuid}, [176] = {"getgid", sys_getgid},
-	[177] = {"getegid", sys_getgid}, [178] = {"gettid", sys_getpid}, S(179, sysinfo),
+	[177] = {"getegid", sys_getgid}, S(178, gettid), S(179, sysinfo),
 	S(214, brk),
 	S(215, munmap), S(216, mremap), S(220, clone), S(221, execve), S(222, mmap),
 	[223] = {"fadvise64", sys_zero}, S(226, mprotect), S(227, msync), S(228, mlock),

@@ -42,10 +42,61 @@ static void task_add(struct rv_world *w, struct rv_task *t)
 	*pp = t;
 }
 
+struct rv_task *rv_task_alloc(void)
+{
+	struct rv_task *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->fdt = calloc(1, sizeof(*t->fdt));
+	t->sh = calloc(1, sizeof(*t->sh));
+	if (!t->fdt || !t->sh) {
+		free(t->fdt);
+		free(t->sh);
+		free(t);
+		return NULL;
+	}
+	t->fdt->refs = t->sh->refs = 1;
+	t->fds = t->fdt->fd;
+	t->act = t->sh->act;
+	return t;
+}
+
 static void task_free(struct rv_task *t)
 {
+	if (--t->fdt->refs == 0)
+		free(t->fdt);
+	if (--t->sh->refs == 0)
+		free(t->sh);
 	free(t->exe);
 	free(t);
+}
+
+/* The leader of t's process (pid == tgid). */
+static struct rv_task *group_leader(struct rv_world *w, const struct rv_task *t)
+{
+	for (struct rv_task *o = w->tasks; o; o = o->next)
+		if (o->pid == t->tgid)
+			return o;
+	return NULL;
+}
+
+/* Whether a thread of t's process other than t is still running. */
+static bool group_has_other_threads(struct rv_world *w, const struct rv_task *t)
+{
+	for (struct rv_task *o = w->tasks; o; o = o->next)
+		if (o != t && o->tgid == t->tgid && o->state == RV_RUNNABLE && !o->thread_done)
+			return true;
+	return false;
+}
+
+/* Ends one thread's execution (not its process). */
+static void thread_end(struct rv_task *t)
+{
+	rv_cpu_destroy(&t->cpu);
+	t->thread_done = 1;
+	t->futex_addr = 0;
+	if (t->pid != t->tgid)
+		t->state = RV_REAPED;
 }
 
 /* ---- exec --------------------------------------------------------------------- */
@@ -71,6 +122,9 @@ int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
 		uint64_t ign = AT_IGNORE_G;
 		mmk_store(t->proc, info.auxv_addr + 16 * i, &ign, 8, NULL);
 	}
+	for (struct rv_task *o = w->tasks; o; o = o->next) /* de_thread */
+		if (o != t && o->tgid == t->tgid && o->state == RV_RUNNABLE && !o->thread_done)
+			thread_end(o);
 	rv_fd_close_on_exec(t);
 	for (int s = 1; s <= RV_NSIG; s++)
 		if (t->act[s].handler > 1)
@@ -94,22 +148,22 @@ int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
 
 int64_t rv_task_fork(struct rv_world *w, struct rv_task *t)
 {
-	struct rv_task *c = calloc(1, sizeof(*c));
+	struct rv_task *c = rv_task_alloc();
 	if (!c)
 		return -ENOMEM;
 	int pid = mmk_fork(t->proc, &c->proc);
 	if (pid < 0) {
-		free(c);
+		task_free(c);
 		return pid;
 	}
-	c->pid = pid;
-	c->ppid = t->pid;
+	c->pid = c->tgid = pid;
+	c->ppid = t->tgid;
 	c->state = RV_RUNNABLE;
 	rv_cpu_clone(&c->cpu, &t->cpu, c->proc);
 	c->cpu.x[10] = 0;
 	c->cpu.pc += 4;
 	rv_fd_copy(c, t);
-	memcpy(c->act, t->act, sizeof(c->act));
+	memcpy(c->act, t->act, sizeof(c->sh->act));
 	c->sigmask = t->sigmask;
 	c->altstack_sp = t->altstack_sp;
 	c->altstack_size = t->altstack_size;
@@ -132,11 +186,72 @@ static void print_maps(struct rv_world *w, struct rv_task *t)
 	free(buf);
 }
 
+int64_t rv_thread_create(struct rv_world *w, struct rv_task *t)
+{
+	struct rv_task *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->pid = w->next_tid++;
+	c->tgid = t->tgid;
+	c->ppid = t->ppid;
+	c->state = RV_RUNNABLE;
+	c->proc = t->proc;
+	c->fdt = t->fdt;
+	c->fdt->refs++;
+	c->fds = t->fds;
+	c->sh = t->sh;
+	c->sh->refs++;
+	c->act = t->act;
+	rv_cpu_clone(&c->cpu, &t->cpu, t->proc);
+	c->cpu.x[10] = 0;
+	c->cpu.pc += 4;
+	c->sigmask = t->sigmask;
+	c->exe = t->exe ? strdup(t->exe) : NULL;
+	c->vdso_base = t->vdso_base;
+	task_add(w, c);
+	return c->pid;
+}
+
+int rv_futex_wake(struct rv_world *w, struct rv_task *t, uint64_t addr, int64_t n)
+{
+	int woken = 0;
+	for (struct rv_task *o = w->tasks; o && woken < n; o = o->next) {
+		if (o->proc != t->proc || o->futex_addr != addr || o->futex_woken ||
+		    o->state != RV_RUNNABLE || o->thread_done)
+			continue;
+		o->futex_woken = 1;
+		woken++;
+	}
+	return woken;
+}
+
+void rv_thread_exit(struct rv_world *w, struct rv_task *t, int wstatus)
+{
+	if (!group_has_other_threads(w, t)) {
+		rv_task_exit(w, t, wstatus);
+		return;
+	}
+	if (t->clear_child_tid) { /* what pthread_join waits for */
+		uint32_t zero = 0;
+		mmk_store(t->proc, t->clear_child_tid, &zero, 4, NULL);
+		rv_futex_wake(w, t, t->clear_child_tid, INT32_MAX);
+	}
+	if (w->trace)
+		fprintf(w->trace_out, "[trace] thread %d of pid %d exits after %" PRIu64
+			" instructions\n", t->pid, t->tgid, t->cpu.instret);
+	thread_end(t);
+}
+
 void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus)
 {
-	if (t->state == RV_ZOMBIE || t->state == RV_REAPED)
+	struct rv_task *leader = group_leader(w, t);
+	if (!leader || leader->state == RV_ZOMBIE || leader->state == RV_REAPED)
 		return;
-	if (t->clear_child_tid) {
+	for (struct rv_task *o = w->tasks; o; o = o->next)
+		if (o != leader && o->tgid == t->tgid && o->state == RV_RUNNABLE)
+			thread_end(o);
+	t = leader;
+	if (t->clear_child_tid && !t->thread_done) {
 		uint32_t zero = 0;
 		mmk_store(t->proc, t->clear_child_tid, &zero, 4, NULL);
 	}
@@ -147,14 +262,17 @@ void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus)
 			" instructions\n", t->pid, wstatus, t->cpu.instret);
 	rv_fd_close_all(t);
 	mmk_exit(t->proc);
-	t->proc = NULL;
+	for (struct rv_task *o = w->tasks; o; o = o->next)
+		if (o->tgid == t->tgid)
+			o->proc = NULL;
 	rv_cpu_destroy(&t->cpu);
+	t->thread_done = 1;
 	t->wstatus = wstatus;
 	t->state = RV_ZOMBIE;
 	if (t->pid == w->first_pid)
 		w->exit_status = (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
 	for (struct rv_task *o = w->tasks; o; o = o->next) {
-		if (o->ppid != t->pid)
+		if (o->ppid != t->tgid)
 			continue;
 		o->ppid = 0; /* orphans are reaped by nobody: at once */
 		if (o->state == RV_ZOMBIE)
@@ -169,7 +287,7 @@ void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus)
 
 static bool wait_matches(const struct rv_task *t, const struct rv_task *c)
 {
-	return c->ppid == t->pid && c->state != RV_REAPED &&
+	return c->ppid == t->tgid && c->pid == c->tgid && c->state != RV_REAPED &&
 	       (t->wait_pid <= 0 || t->wait_pid == -1 || c->pid == t->wait_pid);
 }
 
@@ -262,7 +380,7 @@ static bool run_quantum(struct rv_world *w, struct rv_task *t)
 		t->cpu.pc += 4;
 		t->io_done = 0;
 	}
-	while (budget && t->state == RV_RUNNABLE && !t->blocked) {
+	while (budget && t->state == RV_RUNNABLE && !t->thread_done && !t->blocked) {
 		deliver_pending(w, t);
 		if (t->state != RV_RUNNABLE)
 			break;
@@ -290,7 +408,7 @@ static void schedule(struct rv_world *w)
 		for (struct rv_task *t = w->tasks; t; t = t->next) {
 			if (t->state == RV_RUNNABLE && t->proc && mmk_proc_killed(t->proc))
 				rv_task_exit(w, t, mmk_proc_killed(t->proc));
-			if (t->state != RV_RUNNABLE)
+			if (t->state != RV_RUNNABLE || t->thread_done)
 				continue;
 			any = true;
 			progress |= run_quantum(w, t);
@@ -300,7 +418,7 @@ static void schedule(struct rv_world *w)
 		if (!progress) {
 			fprintf(stderr, "mmkit exec: every process is blocked: killed\n");
 			for (struct rv_task *t = w->tasks; t; t = t->next)
-				if (t->state == RV_RUNNABLE)
+				if (t->state == RV_RUNNABLE && !t->thread_done)
 					rv_task_exit(w, t, 9);
 		}
 	}
@@ -462,15 +580,17 @@ int rv_exec_command(int argc, char **argv)
 		w.root_real[0] = '\0';
 	if (trace)
 		mmk_system_set_trace(w.sys, trace_event, &w);
-	struct rv_task *t = calloc(1, sizeof(*t));
+	struct rv_task *t = rv_task_alloc();
 	int pid = t ? mmk_spawn(w.sys, &t->proc) : -ENOMEM;
 	if (pid < 0) {
 		fprintf(stderr, "mmkit exec: cannot create the process: %s\n", strerror(-pid));
-		free(t);
+		if (t)
+			task_free(t);
 		mmk_system_destroy(w.sys);
 		return 1;
 	}
-	t->pid = w.first_pid = pid;
+	t->pid = t->tgid = w.first_pid = pid;
+	w.next_tid = 1 << 20;
 	t->state = RV_RUNNABLE;
 	rv_fd_init_stdio(t);
 	task_add(&w, t);
@@ -492,7 +612,7 @@ int rv_exec_command(int argc, char **argv)
 		trace_flush(&w);
 	for (struct rv_task *k = w.tasks; k;) {
 		struct rv_task *next = k->next;
-		if (k->state != RV_ZOMBIE && k->state != RV_REAPED)
+		if (k->state == RV_RUNNABLE)
 			rv_task_exit(&w, k, 9);
 		task_free(k);
 		k = next;

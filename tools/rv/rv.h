@@ -12,13 +12,16 @@
  *   run.c         the world: tasks, the scheduler, exec, fork, wait, exit,
  *                 and the `mmkit exec` command
  *
- * Scheduling is deterministic: one host thread runs the tasks round-robin,
- * RV_QUANTUM instructions at a time; a task blocked in wait4 yields.  So
+ * Scheduling is deterministic: one host thread runs the tasks (threads)
+ * round-robin, RV_QUANTUM instructions at a time; a task whose system call
+ * would block (wait4, a pipe, futex) yields and makes it again next round.  So
  * the same program with the same input gives the same output and trace.
  *
- * Ownership: the world owns the mmkit system and every task; a task owns
- * its mmk_proc (until it exits: a zombie keeps only its pid and status),
- * its hart and its fd table.
+ * Ownership: the world owns the mmkit system and every task; a process
+ * (its leader task and the threads sharing its tgid) owns its mmk_proc
+ * until it exits (a zombie keeps only its pid and status); each task owns
+ * its hart; fd tables and handler tables are refcounted, shared by the
+ * threads of a process.
  */
 #ifndef RV_H
 #define RV_H
@@ -67,13 +70,38 @@ struct rv_sigaction {
 
 enum rv_task_state { RV_RUNNABLE, RV_ZOMBIE, RV_REAPED };
 
+/* What the threads of a process share (CLONE_FILES, CLONE_SIGHAND). */
+struct rv_fdtable {
+	int refs;
+	struct rv_fd fd[RV_MAX_FDS];
+};
+struct rv_sighand {
+	int refs;
+	struct rv_sigaction act[RV_NSIG + 1];
+};
+
+/*
+ * A guest thread.  The threads of one process (same tgid) share its
+ * mmk_proc, fd table and signal handlers; the first (pid == tgid, the
+ * leader) stands for the process: it is what wait4 reaps and what holds the
+ * exit status.  A thread that exits before the others is thread_done (the
+ * leader stays on the list for its process; another is reaped at once);
+ * the last one out ends the process.
+ */
 struct rv_task {
-	int pid, ppid;
+	int pid;              /* the thread id (gettid) */
+	int tgid;             /* the process id (getpid): the leader's pid */
+	int ppid;
 	enum rv_task_state state;
 	mmk_proc *proc;
 	struct rv_cpu cpu;
-	struct rv_fd fds[RV_MAX_FDS];
-	struct rv_sigaction act[RV_NSIG + 1];
+	struct rv_fdtable *fdt; /* shared by the threads of the process */
+	struct rv_fd *fds;      /* fdt->fd */
+	struct rv_sighand *sh;  /* shared by the threads of the process */
+	struct rv_sigaction *act; /* sh->act */
+	int thread_done;      /* this thread has exited; its process has not */
+	uint64_t futex_addr;  /* waiting in FUTEX_WAIT on this word (0: not) */
+	int futex_woken;      /* a FUTEX_WAKE chose it: its wait returns 0 */
 	uint64_t sigmask, pending;
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
@@ -102,6 +130,7 @@ struct rv_world {
 	struct rv_task *current;
 	int exit_status;      /* the first task's, as a shell reports it */
 	int first_pid;
+	int next_tid;         /* thread ids, above every process id mmkit gives */
 	int warned[512];      /* unknown system calls already warned about */
 	FILE *trace_out;
 	char trace_held[16384]; /* trace lines of a fault's work, until the fault's */
@@ -137,8 +166,17 @@ int rv_sigreturn(struct rv_world *w, struct rv_task *t);
 
 /* run.c */
 struct rv_task *rv_task_find(struct rv_world *w, int pid);
-/* Ends t with the wait status wstatus (exit: code << 8; signal: signo). */
+/* Ends t's whole process (exit_group, a fatal signal) with the wait
+ * status wstatus (exit: code << 8; signal: signo). */
 void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus);
+/* exit(2) of one thread; the last one ends the process with wstatus. */
+void rv_thread_exit(struct rv_world *w, struct rv_task *t, int wstatus);
+/* A new thread of t's process (clone with CLONE_THREAD): its tid. */
+int64_t rv_thread_create(struct rv_world *w, struct rv_task *t);
+/* Wakes up to n FUTEX_WAIT waiters on addr in t's process: how many. */
+int rv_futex_wake(struct rv_world *w, struct rv_task *t, uint64_t addr, int64_t n);
+/* A fresh task structure with its own fd table and handlers (or NULL). */
+struct rv_task *rv_task_alloc(void);
 /* fork: a new task sharing nothing; the child's a0 is 0.  pid or -errno. */
 int64_t rv_task_fork(struct rv_world *w, struct rv_task *t);
 /* execve into t: 0 (registers set), or -errno before the point of no

@@ -64,7 +64,7 @@ void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int sig,
 	if (si) {
 		memcpy(f + 16, &si->addr, 8);
 	} else {
-		int32_t pid_uid[2] = {w->current ? w->current->pid : 0, 0};
+		int32_t pid_uid[2] = {w->current ? w->current->tgid : 0, 0};
 		memcpy(f + 16, pid_uid, 8);
 	}
 	uint64_t sp = t->cpu.x[2];
