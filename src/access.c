@@ -442,10 +442,50 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 	return load_slow(p, addr, buf, len, si);
 }
 
+/*
+ * A CPU-sized store (1, 2, 4 or 8 bytes within one page) that hits a
+ * writable TLB entry: done under mm->ptl as every store is (the header's
+ * rule: a store never goes through a stale entry), without access_range's
+ * set-up.  false: not done (a miss, a reference string being recorded, an
+ * exec since the image was read); the caller takes the full path.
+ */
+static inline bool store_small_hit(struct mm *mm, uint64_t addr, const void *buf, uint64_t len)
+{
+	uint64_t vpn = addr >> PAGE_SHIFT;
+	uint64_t image = access_image(mm);
+	bool done = false;
+	if (mm->sys->refs)
+		return false;
+	mmk_mutex_lock(&mm->ptl);
+	uint64_t w = atomic_load_explicit(&mm->tlb[vpn % TLB_ENTRIES].word, memory_order_relaxed);
+	if (tlb_word_hits(w, vpn, true) &&
+	    atomic_load_explicit(&mm->exec_gen, memory_order_relaxed) == image) {
+		uint8_t *h = tlb_word_host(w) + (addr & (PAGE_SIZE - 1));
+		switch (len) { /* constant sizes: each copy is one move */
+		case 8: memcpy(h, buf, 8); break;
+		case 4: memcpy(h, buf, 4); break;
+		case 2: memcpy(h, buf, 2); break;
+		default: memcpy(h, buf, 1); break;
+		}
+		done = true;
+	}
+	mmk_mutex_unlock(&mm->ptl);
+	return done;
+}
+
 int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len, struct mmk_siginfo *si)
 {
 	if (!buf && len)
 		return access_enter_buf(p, si);
+	if (__builtin_expect(p && len && len <= 8 && !(len & (len - 1)) &&
+				     (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len &&
+				     !atomic_load_explicit(&p->killed, memory_order_relaxed),
+			     1) &&
+	    store_small_hit(p->mm, addr, buf, len)) {
+		if (si)
+			si->signo = 0;
+		return 0;
+	}
 	struct acc a = {.op = ACC_STORE, .src = buf};
 	return access_range(p, addr, len, &a, si);
 }
