@@ -383,9 +383,9 @@ int mmk_spawn(mmk_system *sys, mmk_proc **out);
  * Returns the child's pid and stores its handle in *child, or -errno. */
 int mmk_fork(mmk_proc *parent, mmk_proc **child);
 
-/* execve(2) as far as memory goes: the address space is emptied (every
- * mapping removed, counters reset; the fault counts stay, as the task's);
- * fds marked close-on-exec are closed.  Returns 0, or -ESRCH (killed).
+/* execve(2) as far as memory goes, with no program (mmk_execve loads one):
+ * the address space is emptied (every mapping removed, counters reset; the
+ * fault counts stay, as the task's); fds marked close-on-exec are closed.  Returns 0, or -ESRCH (killed).
  * Other threads' calls on p may run meanwhile (see Thread safety above). */
 int mmk_exec(mmk_proc *p);
 

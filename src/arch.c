@@ -21,10 +21,10 @@
  *   DEFAULT_MAP_WINDOW = 2^(MMAP_VA_BITS - 1) = 2^47 = STACK_TOP
  *   TASK_UNMAPPED_BASE = PAGE_ALIGN(TASK_SIZE / 3)
  *   ELF_ET_DYN_BASE = (DEFAULT_MAP_WINDOW / 3) * 2
- *   arch_get_mmap_end/arch_get_mmap_base: with a hint, mmap searches the
- *   largest address space that the hint lies above: a hint at or above
- *   2^47 (VA_USER_SV48) allows Sv48 addresses, any lower hint only Sv39's
- *   (below 2^38), with the gap below the top kept as without a hint.
+ *   arch_get_mmap_end/arch_get_mmap_base: STACK_TOP_MAX and the mmap base,
+ *   whatever the hint (Linux 6.11's "riscv: mm: Do not restrict mmap
+ *   address based on hint" removed the Sv39/Sv48 narrowing a hint used to
+ *   cause), so on Sv48 a hinted mmap is placed as on x86-64.
  *   vDSO: [vvar] 4 pages (the generic data store with riscv's hwprobe
  *   arch page) then [vdso] (2 pages without an image); no gate area; no
  *   ELF_PLATFORM; AT_HWCAP rv64imafdc; ARCH_DLINFO adds the cache
@@ -79,7 +79,6 @@ static const struct arch_profile profiles[] = {
 	    .unmapped_base = 0x2aaaaaaab000ULL,
 	    .et_dyn_base = 0x7ffffffff000ULL / 3 * 2,
 	    .map_32bit = true,
-	    .sv_hint_window = false,
 	    .vvar_pages = 4,
 	    .vvar_vclock_pages = 2,
 	    .vdso_pages = 2,
@@ -101,7 +100,6 @@ static const struct arch_profile profiles[] = {
 	    .unmapped_base = 0x2aaaaaaab000ULL,
 	    .et_dyn_base = (1ULL << 47) / 3 * 2,
 	    .map_32bit = false,
-	    .sv_hint_window = true,
 	    .vvar_pages = 4,
 	    .vvar_vclock_pages = 0,
 	    .vdso_pages = 2,
@@ -121,22 +119,20 @@ const struct arch_profile *arch_profile_get(int arch)
 	return &profiles[arch];
 }
 
-#define VA_USER_SV39 (1ULL << 38)
-#define VA_USER_SV48 (1ULL << 47)
-
+/* Both profiles: a search may reach TASK_SIZE (x86-64 with 4-level paging
+ * has no wider window; riscv's STACK_TOP_MAX is TASK_SIZE). */
 uint64_t arch_mmap_end(const struct arch_profile *a, uint64_t addr, uint64_t len)
 {
+	(void)addr;
 	(void)len;
-	if (!a->sv_hint_window || addr == 0)
-		return a->task_size;
-	return addr >= VA_USER_SV48 ? VA_USER_SV48 : VA_USER_SV39;
+	return a->task_size;
 }
 
+/* Both profiles: the top-down search starts at the mmap base. */
 uint64_t arch_mmap_base(const struct arch_profile *a, uint64_t addr, uint64_t len, uint64_t base)
 {
+	(void)a;
+	(void)addr;
 	(void)len;
-	if (!a->sv_hint_window || addr == 0)
-		return base;
-	uint64_t rnd_gap = a->map_window - base;
-	return (addr >= VA_USER_SV48 ? VA_USER_SV48 : VA_USER_SV39) - rnd_gap;
+	return base;
 }

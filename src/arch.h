@@ -26,9 +26,6 @@ struct arch_profile {
 	uint64_t unmapped_base;	    /* TASK_UNMAPPED_BASE: the bottom-up search's start */
 	uint64_t et_dyn_base;	    /* ELF_ET_DYN_BASE: a PIE's load address */
 	bool map_32bit;		    /* MAP_32BIT is a flag (x86-64 only) */
-	bool sv_hint_window;	    /* riscv's arch_get_mmap_end/base: a nonzero hint
-				       narrows the search to the largest Sv39/48/57
-				       space it lies in (arch.c) */
 	uint64_t vvar_pages;	    /* [vvar]: the vDSO data store */
 	uint64_t vvar_vclock_pages; /* [vvar_vclock] (x86-64's pvclock/hvclock pages) */
 	uint64_t vdso_pages;	    /* [vdso] when the embedder gave no image */

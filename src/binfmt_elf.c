@@ -12,12 +12,13 @@
  *      strings out below STACK_TOP as copy_strings does: an 8-byte zero at
  *      the top, the file name (AT_EXECFN), envp[] then argv[] (the last
  *      string highest), "" for an empty argv;
- *   3. load_elf_binary's checks: ELF magic, e_type ET_EXEC or ET_DYN,
- *      elf_check_arch (machine; class on riscv), the program headers
- *      (e_phentsize, at most 4 KiB of them, all readable), PT_INTERP (2 to
- *      PATH_MAX bytes, NUL-terminated, an openable file), PT_GNU_STACK;
- *      then the interpreter's magic, machine and headers (-ELIBBAD).  All
- *      -ENOEXEC but where said; the process is untouched so far;
+ *   3. a file starting with "#!" hands over to the interpreter its first
+ *      line names (binfmt_script: argv becomes "interpreter [arg] script
+ *      args...", at most 5 deep, -ELOOP); then load_elf_binary's checks: ELF magic, e_type ET_EXEC
+ * or ET_DYN, elf_check_arch (machine; class on riscv), the program headers (e_phentsize, at most 4
+ * KiB of them, all readable), PT_INTERP (2 to PATH_MAX bytes, NUL-terminated, an openable file),
+ * PT_GNU_STACK; then the interpreter's magic, machine and headers (-ELIBBAD).  All -ENOEXEC but
+ * where said; the process is untouched so far;
  *   4. the point of no return, begin_new_exec: the old image goes in place
  *      (mm_exec_reset, see task.c) and O_CLOEXEC fds close.  A failure
  *      from here on kills the process (SIGSEGV);
@@ -88,6 +89,9 @@ struct bprm {
 	struct mmk_proc *p;
 	const struct arch_profile *arch;
 	const char *filename; /* AT_EXECFN's string */
+	char *interp_name;    /* bprm->interp: the name a #! script is known by
+				 to its interpreter (the file name, then each
+				 interpreter's); owned */
 	uint64_t stack_top;
 	uint64_t argc, envc;
 	/* the strings, as they lie in [pos, stack_top) */
@@ -112,14 +116,11 @@ static int elf_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off)
 
 /* The first BINPRM_BUF_SIZE bytes as prepare_binprm reads them (zero
  * beyond the end of a short file), as an ELF header. */
-static int read_header(struct mmk_file *f, Elf64_Ehdr *eh)
+static int read_header(struct mmk_file *f, unsigned char buf[BINPRM_BUF_SIZE])
 {
-	unsigned char buf[BINPRM_BUF_SIZE] = {0};
-	int64_t n = pagecache_read(f, buf, sizeof(buf), 0);
-	if (n < 0)
-		return (int)n;
-	memcpy(eh, buf, sizeof(*eh));
-	return 0;
+	memset(buf, 0, BINPRM_BUF_SIZE);
+	int64_t n = pagecache_read(f, buf, BINPRM_BUF_SIZE, 0);
+	return n < 0 ? (int)n : 0;
 }
 
 /* elf_check_arch(). */
@@ -218,6 +219,122 @@ static int copy_args(struct bprm *b, const char *const argv[], const char *const
 		b->argc = 1;
 	}
 	return err;
+}
+
+/* ---- #! scripts (fs/binfmt_script.c) ------------------------------------------------------- */
+
+static int check_exe(struct bprm *b);
+
+static bool spacetab(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The first character of [s, end) that is not a space or tab, or NULL. */
+static char *next_non_spacetab(char *s, const char *end)
+{
+	for (; s < end; s++)
+		if (!spacetab(*s))
+			return s;
+	return NULL;
+}
+
+/* The first space, tab or NUL in [s, end), or NULL. */
+static char *next_terminator(char *s, const char *end)
+{
+	for (; s < end; s++)
+		if (spacetab(*s) || !*s)
+			return s;
+	return NULL;
+}
+
+/* remove_arg_zero(): drops argv[0] from the strings. */
+static void remove_arg_zero(struct bprm *b)
+{
+	if (!b->argc)
+		return;
+	b->pos += strlen(string_at(b, b->pos)) + 1;
+	b->argc--;
+}
+
+/*
+ * load_script(): buf starts with "#!".  The interpreter's name (and one
+ * optional argument: the rest of the line) come from the first line, which
+ * must not be cut off inside the name; argv becomes "interpreter [arg]
+ * script args...", and the interpreter is opened to be loaded in the
+ * script's place (-ENOEXEC without a name; open_exec's errors).
+ */
+static int load_script(struct bprm *b, unsigned char *ubuf)
+{
+	char *buf = (char *)ubuf, *buf_end = buf + BINPRM_BUF_SIZE - 1;
+	char *i_end = memchr(buf, '\n', BINPRM_BUF_SIZE);
+	if (!i_end) {
+		i_end = next_non_spacetab(buf + 2, buf_end);
+		if (!i_end || !next_terminator(i_end, buf_end))
+			return -ENOEXEC; /* all blanks, or the name cut off */
+		i_end = buf_end;
+	}
+	while (i_end > buf + 2 && spacetab(i_end[-1]))
+		i_end--;
+	char *i_name = next_non_spacetab(buf + 2, i_end);
+	if (!i_name || i_name == i_end)
+		return -ENOEXEC;
+	char *i_arg = NULL, *i_sep = next_terminator(i_name, i_end);
+	if (i_sep && *i_sep)
+		i_arg = next_non_spacetab(i_sep, i_end);
+	*i_end = '\0';
+	if (i_sep)
+		*i_sep = '\0';
+	remove_arg_zero(b);
+	int err = push_string(b, b->interp_name);
+	b->argc++;
+	if (!err && i_arg) {
+		err = push_string(b, i_arg);
+		b->argc++;
+	}
+	if (!err) {
+		err = push_string(b, i_name);
+		b->argc++;
+	}
+	if (err)
+		return err;
+	char *name = mmk_strdup(b->p->sys, i_name); /* bprm_change_interp() */
+	if (!name)
+		return -ENOMEM;
+	free(b->interp_name);
+	b->interp_name = name;
+	struct mmk_file *f;
+	err = exec_open(b->p->sys, name, &f);
+	if (err)
+		return err;
+	file_put(b->exe.file);
+	b->exe.file = f;
+	return atomic_load(&f->inode->writers) > 0 ? -ETXTBSY : 0;
+}
+
+/*
+ * exec_binprm(): the handlers in turn, a #! script handing over to its
+ * interpreter at most 5 deep (-ELOOP), until an ELF file passes
+ * load_elf_binary's checks.
+ */
+static int search_binary_handler(struct bprm *b)
+{
+	unsigned char buf[BINPRM_BUF_SIZE];
+	for (int depth = 0;; depth++) {
+		if (depth > 5)
+			return -ELOOP;
+		int err = read_header(b->exe.file, buf);
+		if (err)
+			return err;
+		if (buf[0] == '#' && buf[1] == '!') {
+			err = load_script(b, buf);
+			if (err)
+				return err;
+			continue;
+		}
+		memcpy(&b->exe.eh, buf, sizeof(b->exe.eh));
+		return check_exe(b);
+	}
 }
 
 /* ---- Step 3: the checks before the point of no return ------------------------------------ */
@@ -835,10 +952,10 @@ int mmk_execveat(mmk_proc *p, int dirfd, const char *path, const char *const arg
 		b.envc = count_strings(envp);
 		err = copy_args(&b, argv, envp);
 	}
+	if (!err && !(b.interp_name = mmk_strdup(p->sys, filename)))
+		err = -ENOMEM;
 	if (!err)
-		err = read_header(b.exe.file, &b.exe.eh);
-	if (!err)
-		err = check_exe(&b);
+		err = search_binary_handler(&b);
 	struct mmk_exec_info info;
 	memset(&info, 0, sizeof(info));
 	if (!err) {
@@ -851,6 +968,7 @@ int mmk_execveat(mmk_proc *p, int dirfd, const char *path, const char *const arg
 	elf_image_release(&b.exe);
 	elf_image_release(&b.interp);
 	free(b.strings);
+	free(b.interp_name);
 	free(filename);
 	return err;
 }

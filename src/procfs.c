@@ -15,7 +15,8 @@
  * anonymous memory; a special mapping (exec's [vvar], [vvar_vclock],
  * [vdso]) by its own name.  After every VMA, a process that exec'd a
  * program on x86-64 shows the [vsyscall] gate page, as Linux shows its
- * gate_vma (not a VMA: no counter includes it).
+ * gate_vma (not a VMA: no counter includes it; smaps shows it too,
+ * procfs_pages.c).
  * Reserved VMAs (mmk_reserve) are not shown.
  */
 #include <errno.h>

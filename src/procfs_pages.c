@@ -161,12 +161,12 @@ static void put_kb(struct textbuf *tb, const char *label, uint64_t bytes)
 	tb_printf(tb, "%-16s%8llu kB\n", label, (unsigned long long)(bytes >> 10));
 }
 
-void vma_render_smaps(struct textbuf *tb, struct mm *mm, struct vma *vma)
+/* The lines after an smaps entry's maps line (show_smap's). */
+static void smaps_render_stats(struct textbuf *tb, uint64_t size, const struct mem_size_stats *m,
+			       bool thp, uint64_t vm_flags)
 {
-	struct mem_size_stats mss = {0};
-	smap_gather_stats(mm, vma, &mss);
-	vma_render_maps_line(tb, mm, vma);
-	put_kb(tb, "Size:", vma_end(vma) - vma_start(vma));
+	const struct mem_size_stats mss = *m;
+	put_kb(tb, "Size:", size);
 	put_kb(tb, "KernelPageSize:", PAGE_SIZE);
 	put_kb(tb, "MMUPageSize:", PAGE_SIZE);
 	put_kb(tb, "Rss:", mss.resident);
@@ -188,8 +188,16 @@ void vma_render_smaps(struct textbuf *tb, struct mm *mm, struct vma *vma)
 	put_kb(tb, "Swap:", mss.swap);
 	put_kb(tb, "SwapPss:", mss.swap_pss >> PSS_SHIFT);
 	put_kb(tb, "Locked:", mss.pss_locked >> PSS_SHIFT);
-	tb_printf(tb, "THPeligible:    %8u\n", thp_eligible(vma) ? 1u : 0u);
-	show_smap_vma_flags(tb, vma->flags);
+	tb_printf(tb, "THPeligible:    %8u\n", thp ? 1u : 0u);
+	show_smap_vma_flags(tb, vm_flags);
+}
+
+void vma_render_smaps(struct textbuf *tb, struct mm *mm, struct vma *vma)
+{
+	struct mem_size_stats mss = {0};
+	smap_gather_stats(mm, vma, &mss);
+	vma_render_maps_line(tb, mm, vma);
+	smaps_render_stats(tb, vma_end(vma) - vma_start(vma), &mss, thp_eligible(vma), vma->flags);
 }
 
 int64_t mmk_proc_smaps(mmk_proc *p, char *buf, uint64_t len)
@@ -203,6 +211,12 @@ int64_t mmk_proc_smaps(mmk_proc *p, char *buf, uint64_t len)
 	for (struct vma *v = node_vma(vma_tree_first(&mm->vmas)); v; v = vma_next(v))
 		if (!v->reserved)
 			vma_render_smaps(&tb, mm, v);
+	if (mm->gate) {
+		/* the gate page (x86-64's [vsyscall]): nothing resident, "ex" */
+		const struct mem_size_stats none = {0};
+		gate_render_maps_line(&tb);
+		smaps_render_stats(&tb, PAGE_SIZE, &none, false, VM_EXEC);
+	}
 	mmk_rwlock_unlock(&mm->mmap_lock);
 	return tb_finish(&tb, buf, len);
 }

@@ -358,7 +358,7 @@ static const struct {
 	{ESPIPE, "ESPIPE"},   {EROFS, "EROFS"},           {ERANGE, "ERANGE"},
 	{ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ELOOP, "ELOOP"},
 	{EOVERFLOW, "EOVERFLOW"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EUCLEAN, "EUCLEAN"},
-	{EHWPOISON, "EHWPOISON"},
+	{EHWPOISON, "EHWPOISON"}, {ENOEXEC, "ENOEXEC"},   {ELIBBAD, "ELIBBAD"},
 	/* Not answers of mmkit's calls, but of the tool's Linux backend
 	 * (docs/CHECK.md): a reply too large, a lost or broken server. */
 	{EMSGSIZE, "EMSGSIZE"}, {EPIPE, "EPIPE"}, {EPROTO, "EPROTO"},

@@ -6,10 +6,10 @@
  * pages), then execs it twice with the same file name, argv and envp:
  *   - natively, in a child with ASLR off (personality ADDR_NO_RANDOMIZE)
  *     stopped by ptrace at the exec itself, before any instruction of the
- *     program ran: its /proc/PID/maps, the VM lines of /proc/PID/status,
+ *     program ran: its /proc/PID/maps, smaps, the VM lines of /proc/PID/status,
  *     /proc/PID/auxv and its stack pointer are the kernel's exec result;
  *   - in mmkit (root "/", so file names agree), with mmk_execve.
- * The maps must agree byte for byte, the status lines, the auxv (types
+ * The maps and smaps must agree byte for byte, the status lines, the auxv (types
  * and values, but for the CPU's AT_HWCAP/AT_HWCAP2/AT_MINSIGSTKSZ and the
  * AT_RANDOM bytes themselves), the stack pointer, and the stack's bytes
  * from sp up to the end (argc, argv, envp, auxv, strings) but for the 16
@@ -68,6 +68,7 @@ static int build(const char *name, const char *flags)
 /* The host's exec result. */
 struct native {
 	char maps[16384];
+	char smaps[65536];
 	char status[4096];
 	uint64_t auxv[128];
 	int auxn; /* words */
@@ -120,6 +121,8 @@ static int run_native(const char *path, char *const argv[], char *const envp[], 
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/%d/maps", pid);
 	read_file(p, n->maps, sizeof(n->maps));
+	snprintf(p, sizeof(p), "/proc/%d/smaps", pid);
+	read_file(p, n->smaps, sizeof(n->smaps));
 	snprintf(p, sizeof(p), "/proc/%d/status", pid);
 	read_file(p, n->status, sizeof(n->status));
 	snprintf(p, sizeof(p), "/proc/%d/auxv", pid);
@@ -146,11 +149,13 @@ static int run_native(const char *path, char *const argv[], char *const envp[], 
 	return 0;
 }
 
-/* The status lines exec shapes (VmSize, VmData, VmStk, VmExe, VmLib, VmLck). */
+/* The status lines of the address space, VmPeak to VmSwap: sizes, resident
+ * pages (the stack's, padzero's copy) and page-table bytes alike. */
 static void vm_lines(const char *status, char *out, size_t len)
 {
 	static const char *const keys[] = {
-	    "VmSize:", "VmLck:", "VmData:", "VmStk:", "VmExe:", "VmLib:"};
+	    "VmPeak:",	 "VmSize:", "VmLck:", "VmPin:", "VmHWM:", "VmRSS:", "RssAnon:", "RssFile:",
+	    "RssShmem:", "VmData:", "VmStk:", "VmExe:", "VmLib:", "VmPTE:", "VmSwap:"};
 	out[0] = 0;
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		const char *l = strstr(status, keys[k]);
@@ -176,6 +181,9 @@ static bool host_ok(void)
 #endif
 }
 
+static void compare_file(const char *path);
+static const char *extra_env; /* an environment string added to the next comparison */
+
 /* Compiles NAME with FLAGS, runs it both ways, compares. */
 static void compare(const char *name, const char *flags)
 {
@@ -189,8 +197,15 @@ static void compare(const char *name, const char *flags)
 	}
 	char path[512];
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	char *argv[] = {path, "one", "two words", NULL};
-	char *envp[] = {"HOME=/nowhere", "LANG=C", "X=1", NULL};
+	compare_file(path);
+}
+
+/* Runs the file at path both ways (argv: path and two words), compares. */
+static void compare_file(const char *path)
+{
+	const char *name = path;
+	char *argv[] = {(char *)path, "one", "two words", NULL};
+	char *envp[] = {"HOME=/nowhere", "LANG=C", "X=1", (char *)extra_env, NULL};
 	static struct native nat;
 	memset(&nat, 0, sizeof(nat));
 	if (run_native(path, argv, envp, &nat)) {
@@ -210,6 +225,12 @@ static void compare(const char *name, const char *flags)
 	if (strcmp(maps, nat.maps)) {
 		printf("host:\n%s\nmmkit:\n%s\n", nat.maps, maps);
 		CHECK(!"maps differ");
+	}
+	static char smaps[65536];
+	CHECK(mmk_proc_smaps(p, smaps, sizeof(smaps)) > 0);
+	if (strcmp(smaps, nat.smaps)) {
+		printf("host:\n%s\nmmkit:\n%s\n", nat.smaps, smaps);
+		CHECK(!"smaps differ");
 	}
 	CHECK(mmk_proc_status(p, st, sizeof(st)) > 0);
 	vm_lines(nat.status, a, sizeof(a));
@@ -272,6 +293,44 @@ TEST(exec_execstack_like_host)
 TEST(exec_static_execstack_like_host)
 {
 	compare("static-execstack", "-static -z execstack");
+}
+/* PT_LOAD alignment of 2 MiB: a PIE's ELF_ET_DYN_BASE is rounded down to
+ * it; a static PIE is placed by mmap alone. */
+TEST(exec_pie_2m_align_like_host)
+{
+	compare("pie-2m", "-pie -fPIE -Wl,-z,max-page-size=0x200000");
+}
+TEST(exec_static_pie_2m_align_like_host)
+{
+	compare("static-pie-2m", "-static-pie -Wl,-z,max-page-size=0x200000");
+}
+
+/* Strings spanning pages: a 9000-byte environment string makes the
+ * stack's first part 3 pages, then 128 KiB more. */
+TEST(exec_big_environment_like_host)
+{
+	static char big[9001];
+	memset(big, 'v', sizeof(big) - 1);
+	memcpy(big, "BIG=", 4);
+	extra_env = big;
+	compare("big-env", "-static");
+	extra_env = NULL;
+}
+
+/* A #! script: the kernel runs its interpreter (here the shell, itself a
+ * dynamic program) with argv "interpreter arg script one two words". */
+TEST(exec_script_like_host)
+{
+	if (!host_ok() || access("/bin/sh", X_OK) || build("dummy", ""))
+		return;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/script", tmpdir);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	fputs("#!  /bin/sh   -e  \necho hi\n", f);
+	fclose(f);
+	chmod(path, 0755);
+	compare_file(path);
 }
 
 /* ld.so run directly, as `ld.so PROG` would: an ET_DYN without PT_INTERP
