@@ -565,6 +565,59 @@ static int64_t sys_newfstatat(struct rv_world *w, struct rv_task *t)
 	return err ? err : copy_out(t, A(2), &st, sizeof(st));
 }
 
+/* statx: the same facts as newfstatat, in struct statx (mask: the basic
+ * fields). */
+static int64_t sys_statx(struct rv_world *w, struct rv_task *t)
+{
+	char path[4096];
+	struct rv_stat st;
+	int64_t err = copy_in_str(t, A(1), path, sizeof(path));
+	if (err < 0)
+		return err;
+	if (A(3) & 0x80000000u) /* STATX__RESERVED */
+		return -EINVAL;
+	if (!path[0]) {
+		if (!(A(2) & AT_EMPTY_PATH_G))
+			return -ENOENT;
+		struct rv_fd *f = rv_fd_get(t, (int)A(0));
+		if (!f)
+			return -EBADF;
+		err = stat_fd(t, f, &st);
+	} else {
+		int64_t fd = do_open(w, t, (int)A(0), A(1), O_RDONLY, 0);
+		if (fd < 0)
+			return fd;
+		err = stat_fd(t, &t->fds[fd], &st);
+		rv_fd_close(t, (int)fd);
+	}
+	if (err)
+		return err;
+	uint8_t x[256];
+	memset(x, 0, sizeof(x));
+	uint32_t mask = 0x7ff; /* STATX_BASIC_STATS */
+	uint16_t mode = (uint16_t)st.mode;
+	int64_t ts[3][2] = {{st.atime, st.atime_ns}, {st.ctime, st.ctime_ns}, {st.mtime, st.mtime_ns}};
+	static const int ts_off[3] = {0x40, 0x60, 0x70};
+	uint32_t dev[4] = {(uint32_t)(st.rdev >> 8), (uint32_t)(st.rdev & 0xff), (uint32_t)(st.dev >> 8),
+			   (uint32_t)(st.dev & 0xff)};
+	memcpy(x + 0x00, &mask, 4);
+	memcpy(x + 0x04, &st.blksize, 4);
+	memcpy(x + 0x10, &st.nlink, 4);
+	memcpy(x + 0x14, &st.uid, 4);
+	memcpy(x + 0x18, &st.gid, 4);
+	memcpy(x + 0x1c, &mode, 2);
+	memcpy(x + 0x20, &st.ino, 8);
+	memcpy(x + 0x28, &st.size, 8);
+	memcpy(x + 0x30, &st.blocks, 8);
+	for (int i = 0; i < 3; i++) {
+		memcpy(x + ts_off[i], &ts[i][0], 8);
+		uint32_t ns = (uint32_t)ts[i][1];
+		memcpy(x + ts_off[i] + 8, &ns, 4);
+	}
+	memcpy(x + 0x80, dev, 16);
+	return copy_out(t, A(4), x, sizeof(x));
+}
+
 static int64_t sys_faccessat(struct rv_world *w, struct rv_task *t)
 {
 	int64_t fd = do_open(w, t, (int)A(0), A(1), O_RDONLY, 0);
@@ -1236,7 +1289,7 @@ static const struct sys_entry sys_table[] = {
 	[223] = {"fadvise64", sys_zero}, S(226, mprotect), S(227, msync), S(228, mlock),
 	S(229, munlock), S(230, mlockall), S(231, munlockall), S(232, mincore), S(233, madvise),
 	S(258, riscv_hwprobe), [259] = {"riscv_flush_icache", sys_zero}, S(260, wait4),
-	S(261, prlimit64), S(278, getrandom), S(284, mlock2),
+	S(261, prlimit64), S(278, getrandom), S(284, mlock2), S(291, statx),
 	[293] = {"rseq", sys_enosys_quiet}, [435] = {"clone3", sys_enosys_quiet},
 };
 #define NSYS (sizeof(sys_table) / sizeof(sys_table[0]))
