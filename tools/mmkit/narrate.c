@@ -68,30 +68,39 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 		break;
 	case MMK_EV_FAULT:
 		snprintf(buf, len, "page fault: %s at 0x%" PRIx64 " (%s)", d ? d : "access",
-			 ev->addr, ev->major ? "major: the page had to be read from disk" : "minor");
+			 ev->addr,
+			 ev->major ? "major: the page had to be read from disk" : "minor");
 		break;
 	case MMK_EV_PAGE_READ:
 		snprintf(buf, len, "read page %" PRIu64 " of %s from disk into the page cache",
 			 ev->pgoff, d ? script_path(root, d) : "the file");
 		break;
 	case MMK_EV_ZERO_PAGE:
-		snprintf(buf, len, "mapped the shared zero page read-only at 0x%" PRIx64
-			 " (a later write gets a page of its own)", ev->addr);
+		snprintf(buf, len,
+			 "mapped the shared zero page read-only at 0x%" PRIx64
+			 " (a later write gets a page of its own)",
+			 ev->addr);
 		break;
 	case MMK_EV_ANON_PAGE:
 		snprintf(buf, len, "allocated a zero-filled page for 0x%" PRIx64, ev->addr);
 		break;
 	case MMK_EV_COW:
-		snprintf(buf, len, "copy-on-write at 0x%" PRIx64
-			 ": copied the shared page into a private one", ev->addr);
+		snprintf(buf, len,
+			 "copy-on-write at 0x%" PRIx64
+			 ": copied the shared page into a private one",
+			 ev->addr);
 		break;
 	case MMK_EV_REUSE:
-		snprintf(buf, len, "write at 0x%" PRIx64 ": nobody else maps the page, so it "
-			 "is made writable in place (no copy)", ev->addr);
+		snprintf(buf, len,
+			 "write at 0x%" PRIx64 ": nobody else maps the page, so it "
+			 "is made writable in place (no copy)",
+			 ev->addr);
 		break;
 	case MMK_EV_FAULT_AROUND:
-		snprintf(buf, len, "fault-around: mapped %" PRIu64 " page(s) already in the "
-			 "page cache around 0x%" PRIx64 " in one go", ev->count, ev->addr);
+		snprintf(buf, len,
+			 "fault-around: mapped %" PRIu64 " page(s) already in the "
+			 "page cache around 0x%" PRIx64 " in one go",
+			 ev->count, ev->addr);
 		break;
 	case MMK_EV_PTE_SET:
 		snprintf(buf, len, "page table entry for 0x%" PRIx64 " now maps frame %" PRIu64,
@@ -109,7 +118,8 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 		break;
 	case MMK_EV_SIGNAL:
 		if (d && strcmp(d, "SIGKILL") == 0)
-			snprintf(buf, len, "the access was stopped: the process was killed (SIGKILL)");
+			snprintf(buf, len,
+				 "the access was stopped: the process was killed (SIGKILL)");
 		else
 			snprintf(buf, len, "the access at 0x%" PRIx64 " raised %s", ev->addr,
 				 d ? d : "a signal");
@@ -133,4 +143,3 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 		snprintf(buf, len, "event %d", (int)ev->kind);
 	}
 }
-

@@ -31,19 +31,88 @@
 /* Integer and memory ops; the FP group's numbers (enum rv_fp_op) come first. */
 enum rv_op {
 	OP_ILLEGAL = RV_FP_LAST,
-	OP_LUI, OP_AUIPC, OP_JAL, OP_JALR,
-	OP_BEQ, OP_BNE, OP_BLT, OP_BGE, OP_BLTU, OP_BGEU,
-	OP_LB, OP_LH, OP_LW, OP_LD, OP_LBU, OP_LHU, OP_LWU,
-	OP_SB, OP_SH, OP_SW, OP_SD,
-	OP_ADDI, OP_SLTI, OP_SLTIU, OP_XORI, OP_ORI, OP_ANDI, OP_SLLI, OP_SRLI, OP_SRAI,
-	OP_ADD, OP_SUB, OP_SLL, OP_SLT, OP_SLTU, OP_XOR, OP_SRL, OP_SRA, OP_OR, OP_AND,
-	OP_ADDIW, OP_SLLIW, OP_SRLIW, OP_SRAIW, OP_ADDW, OP_SUBW, OP_SLLW, OP_SRLW, OP_SRAW,
-	OP_MUL, OP_MULH, OP_MULHSU, OP_MULHU, OP_DIV, OP_DIVU, OP_REM, OP_REMU,
-	OP_MULW, OP_DIVW, OP_DIVUW, OP_REMW, OP_REMUW,
-	OP_FENCE, OP_FENCE_I, OP_ECALL, OP_EBREAK, OP_CSR,
-	OP_LR, OP_SC, OP_AMOSWAP, OP_AMOADD, OP_AMOXOR, OP_AMOAND, OP_AMOOR,
-	OP_AMOMIN, OP_AMOMAX, OP_AMOMINU, OP_AMOMAXU,
-	OP_FLW, OP_FLD, OP_FSW, OP_FSD,
+	OP_LUI,
+	OP_AUIPC,
+	OP_JAL,
+	OP_JALR,
+	OP_BEQ,
+	OP_BNE,
+	OP_BLT,
+	OP_BGE,
+	OP_BLTU,
+	OP_BGEU,
+	OP_LB,
+	OP_LH,
+	OP_LW,
+	OP_LD,
+	OP_LBU,
+	OP_LHU,
+	OP_LWU,
+	OP_SB,
+	OP_SH,
+	OP_SW,
+	OP_SD,
+	OP_ADDI,
+	OP_SLTI,
+	OP_SLTIU,
+	OP_XORI,
+	OP_ORI,
+	OP_ANDI,
+	OP_SLLI,
+	OP_SRLI,
+	OP_SRAI,
+	OP_ADD,
+	OP_SUB,
+	OP_SLL,
+	OP_SLT,
+	OP_SLTU,
+	OP_XOR,
+	OP_SRL,
+	OP_SRA,
+	OP_OR,
+	OP_AND,
+	OP_ADDIW,
+	OP_SLLIW,
+	OP_SRLIW,
+	OP_SRAIW,
+	OP_ADDW,
+	OP_SUBW,
+	OP_SLLW,
+	OP_SRLW,
+	OP_SRAW,
+	OP_MUL,
+	OP_MULH,
+	OP_MULHSU,
+	OP_MULHU,
+	OP_DIV,
+	OP_DIVU,
+	OP_REM,
+	OP_REMU,
+	OP_MULW,
+	OP_DIVW,
+	OP_DIVUW,
+	OP_REMW,
+	OP_REMUW,
+	OP_FENCE,
+	OP_FENCE_I,
+	OP_ECALL,
+	OP_EBREAK,
+	OP_CSR,
+	OP_LR,
+	OP_SC,
+	OP_AMOSWAP,
+	OP_AMOADD,
+	OP_AMOXOR,
+	OP_AMOAND,
+	OP_AMOOR,
+	OP_AMOMIN,
+	OP_AMOMAX,
+	OP_AMOMINU,
+	OP_AMOMAXU,
+	OP_FLW,
+	OP_FLD,
+	OP_FSW,
+	OP_FSD,
 };
 
 struct rv_dpage {
@@ -119,24 +188,56 @@ static void decode_op_fp(uint32_t w, struct rv_insn *in)
 	if ((f7 & 2))
 		return; /* fmt H or Q */
 	switch (f7 >> 2) {
-	case 0x00: in->op = RV_FADD; return;
-	case 0x01: in->op = RV_FSUB; return;
-	case 0x02: in->op = RV_FMUL; return;
-	case 0x03: in->op = RV_FDIV; return;
-	case 0x0b: if (!rs2) in->op = RV_FSQRT; return;
-	case 0x04: if (rm <= 2) in->op = RV_FSGNJ; return;
-	case 0x05: if (rm <= 1) in->op = RV_FMINMAX; return;
-	case 0x08: if (rs2 == (uint32_t)!in->fmt) in->op = RV_FCVT_FF; return;
-	case 0x14: if (rm <= 2) in->op = RV_FCMP; return;
-	case 0x18: if (rs2 <= 3) in->op = RV_FCVT_IF; return;
-	case 0x1a: if (rs2 <= 3) in->op = RV_FCVT_FI; return;
+	case 0x00:
+		in->op = RV_FADD;
+		return;
+	case 0x01:
+		in->op = RV_FSUB;
+		return;
+	case 0x02:
+		in->op = RV_FMUL;
+		return;
+	case 0x03:
+		in->op = RV_FDIV;
+		return;
+	case 0x0b:
+		if (!rs2)
+			in->op = RV_FSQRT;
+		return;
+	case 0x04:
+		if (rm <= 2)
+			in->op = RV_FSGNJ;
+		return;
+	case 0x05:
+		if (rm <= 1)
+			in->op = RV_FMINMAX;
+		return;
+	case 0x08:
+		if (rs2 == (uint32_t)!in->fmt)
+			in->op = RV_FCVT_FF;
+		return;
+	case 0x14:
+		if (rm <= 2)
+			in->op = RV_FCMP;
+		return;
+	case 0x18:
+		if (rs2 <= 3)
+			in->op = RV_FCVT_IF;
+		return;
+	case 0x1a:
+		if (rs2 <= 3)
+			in->op = RV_FCVT_FI;
+		return;
 	case 0x1c:
 		if (!rs2 && rm == 0)
 			in->op = RV_FMV_XF;
 		else if (!rs2 && rm == 1)
 			in->op = RV_FCLASS;
 		return;
-	case 0x1e: if (!rs2 && !rm) in->op = RV_FMV_FX; return;
+	case 0x1e:
+		if (!rs2 && !rm)
+			in->op = RV_FMV_FX;
+		return;
 	}
 }
 
@@ -147,26 +248,50 @@ static void decode_amo(uint32_t w, struct rv_insn *in)
 		return;
 	in->fmt = f3 == 3; /* 1: doubleword */
 	switch (f5) {
-	case 0x02: if (!in->rs2) in->op = OP_LR; return;
-	case 0x03: in->op = OP_SC; return;
-	case 0x01: in->op = OP_AMOSWAP; return;
-	case 0x00: in->op = OP_AMOADD; return;
-	case 0x04: in->op = OP_AMOXOR; return;
-	case 0x0c: in->op = OP_AMOAND; return;
-	case 0x08: in->op = OP_AMOOR; return;
-	case 0x10: in->op = OP_AMOMIN; return;
-	case 0x14: in->op = OP_AMOMAX; return;
-	case 0x18: in->op = OP_AMOMINU; return;
-	case 0x1c: in->op = OP_AMOMAXU; return;
+	case 0x02:
+		if (!in->rs2)
+			in->op = OP_LR;
+		return;
+	case 0x03:
+		in->op = OP_SC;
+		return;
+	case 0x01:
+		in->op = OP_AMOSWAP;
+		return;
+	case 0x00:
+		in->op = OP_AMOADD;
+		return;
+	case 0x04:
+		in->op = OP_AMOXOR;
+		return;
+	case 0x0c:
+		in->op = OP_AMOAND;
+		return;
+	case 0x08:
+		in->op = OP_AMOOR;
+		return;
+	case 0x10:
+		in->op = OP_AMOMIN;
+		return;
+	case 0x14:
+		in->op = OP_AMOMAX;
+		return;
+	case 0x18:
+		in->op = OP_AMOMINU;
+		return;
+	case 0x1c:
+		in->op = OP_AMOMAXU;
+		return;
 	}
 }
 
 static void decode_op(uint32_t w, struct rv_insn *in, bool word)
 {
 	uint32_t f3 = bits(w, 14, 12), f7 = bits(w, 31, 25);
-	static const uint8_t base[8] = {OP_ADD, OP_SLL, OP_SLT, OP_SLTU, OP_XOR, OP_SRL, OP_OR, OP_AND};
+	static const uint8_t base[8] = {OP_ADD, OP_SLL, OP_SLT, OP_SLTU,
+					OP_XOR, OP_SRL, OP_OR,	OP_AND};
 	static const uint8_t mul[8] = {OP_MUL, OP_MULH, OP_MULHSU, OP_MULHU,
-				       OP_DIV, OP_DIVU, OP_REM, OP_REMU};
+				       OP_DIV, OP_DIVU, OP_REM,	   OP_REMU};
 	static const uint8_t basew[8] = {OP_ADDW, OP_SLLW, 0, 0, 0, OP_SRLW, 0, 0};
 	static const uint8_t mulw[8] = {OP_MULW, 0, 0, 0, OP_DIVW, OP_DIVUW, OP_REMW, OP_REMUW};
 	if (f7 == 1)
@@ -191,12 +316,29 @@ static void decode_op_imm(uint32_t w, struct rv_insn *in, bool word)
 		top = bits(w, 31, 25);
 	}
 	switch (f3) {
-	case 0: in->op = word ? OP_ADDIW : OP_ADDI; break;
-	case 2: if (!word) in->op = OP_SLTI; break;
-	case 3: if (!word) in->op = OP_SLTIU; break;
-	case 4: if (!word) in->op = OP_XORI; break;
-	case 6: if (!word) in->op = OP_ORI; break;
-	case 7: if (!word) in->op = OP_ANDI; break;
+	case 0:
+		in->op = word ? OP_ADDIW : OP_ADDI;
+		break;
+	case 2:
+		if (!word)
+			in->op = OP_SLTI;
+		break;
+	case 3:
+		if (!word)
+			in->op = OP_SLTIU;
+		break;
+	case 4:
+		if (!word)
+			in->op = OP_XORI;
+		break;
+	case 6:
+		if (!word)
+			in->op = OP_ORI;
+		break;
+	case 7:
+		if (!word)
+			in->op = OP_ANDI;
+		break;
 	case 1:
 		if (top == 0)
 			in->op = word ? OP_SLLIW : OP_SLLI;
@@ -222,9 +364,11 @@ static void decode32(uint32_t w, struct rv_insn *in)
 	int32_t imm_i = (int32_t)w >> 20;
 	int32_t imm_s = sext(bits(w, 31, 25) << 5 | bits(w, 11, 7), 12);
 	int32_t imm_b = sext(bits(w, 31, 31) << 12 | bits(w, 7, 7) << 11 | bits(w, 30, 25) << 5 |
-				 bits(w, 11, 8) << 1, 13);
+				 bits(w, 11, 8) << 1,
+			     13);
 	int32_t imm_j = sext(bits(w, 31, 31) << 20 | bits(w, 19, 12) << 12 | bits(w, 20, 20) << 11 |
-				 bits(w, 30, 21) << 1, 21);
+				 bits(w, 30, 21) << 1,
+			     21);
 	memset(in, 0, sizeof(*in));
 	in->len = 4;
 	in->rd = rd;
@@ -233,17 +377,45 @@ static void decode32(uint32_t w, struct rv_insn *in)
 	in->rs3 = bits(w, 31, 27);
 	in->rm = f3;
 	switch (w & 0x7f) {
-	case 0x37: set(in, OP_LUI, rd, 0, 0, (int32_t)(w & 0xfffff000)); break;
-	case 0x17: set(in, OP_AUIPC, rd, 0, 0, (int32_t)(w & 0xfffff000)); break;
-	case 0x6f: set(in, OP_JAL, rd, 0, 0, imm_j); break;
-	case 0x67: if (!f3) set(in, OP_JALR, rd, rs1, 0, imm_i); break;
-	case 0x63: in->imm = imm_b; in->op = branch_ops[f3]; break;
-	case 0x03: in->imm = imm_i; in->op = load_ops[f3]; break;
-	case 0x23: in->imm = imm_s; in->op = store_ops[f3]; break;
-	case 0x13: in->imm = imm_i; decode_op_imm(w, in, false); break;
-	case 0x1b: in->imm = imm_i; decode_op_imm(w, in, true); break;
-	case 0x33: decode_op(w, in, false); break;
-	case 0x3b: decode_op(w, in, true); break;
+	case 0x37:
+		set(in, OP_LUI, rd, 0, 0, (int32_t)(w & 0xfffff000));
+		break;
+	case 0x17:
+		set(in, OP_AUIPC, rd, 0, 0, (int32_t)(w & 0xfffff000));
+		break;
+	case 0x6f:
+		set(in, OP_JAL, rd, 0, 0, imm_j);
+		break;
+	case 0x67:
+		if (!f3)
+			set(in, OP_JALR, rd, rs1, 0, imm_i);
+		break;
+	case 0x63:
+		in->imm = imm_b;
+		in->op = branch_ops[f3];
+		break;
+	case 0x03:
+		in->imm = imm_i;
+		in->op = load_ops[f3];
+		break;
+	case 0x23:
+		in->imm = imm_s;
+		in->op = store_ops[f3];
+		break;
+	case 0x13:
+		in->imm = imm_i;
+		decode_op_imm(w, in, false);
+		break;
+	case 0x1b:
+		in->imm = imm_i;
+		decode_op_imm(w, in, true);
+		break;
+	case 0x33:
+		decode_op(w, in, false);
+		break;
+	case 0x3b:
+		decode_op(w, in, true);
+		break;
 	case 0x0f:
 		if (f3 == 0)
 			in->op = OP_FENCE;
@@ -260,7 +432,9 @@ static void decode32(uint32_t w, struct rv_insn *in)
 			in->imm = bits(w, 31, 20);
 		}
 		break;
-	case 0x2f: decode_amo(w, in); break;
+	case 0x2f:
+		decode_amo(w, in);
+		break;
 	case 0x07:
 		in->imm = imm_i;
 		in->op = f3 == 2 ? OP_FLW : f3 == 3 ? OP_FLD : 0;
@@ -269,12 +443,17 @@ static void decode32(uint32_t w, struct rv_insn *in)
 		in->imm = imm_s;
 		in->op = f3 == 2 ? OP_FSW : f3 == 3 ? OP_FSD : 0;
 		break;
-	case 0x43: case 0x47: case 0x4b: case 0x4f:
+	case 0x43:
+	case 0x47:
+	case 0x4b:
+	case 0x4f:
 		in->fmt = bits(w, 26, 25);
 		if (in->fmt <= 1)
 			in->op = RV_FMADD + ((w >> 2) & 3);
 		break;
-	case 0x53: decode_op_fp(w, in); break;
+	case 0x53:
+		decode_op_fp(w, in);
+		break;
 	}
 	if (!in->op)
 		in->op = OP_ILLEGAL;
@@ -289,7 +468,7 @@ static void decode16(uint32_t h, struct rv_insn *in)
 	uint32_t f3 = bits(h, 15, 13), rd = bits(h, 11, 7), rs2 = bits(h, 6, 2);
 	uint32_t rdp = CR(bits(h, 4, 2)), rs1p = CR(bits(h, 9, 7));
 	int32_t imm6 = sext(bits(h, 12, 12) << 5 | bits(h, 6, 2), 6);
-	uint32_t ld_imm = bits(h, 12, 10) << 3 | bits(h, 6, 5) << 6;		   /* C.LD/FLD */
+	uint32_t ld_imm = bits(h, 12, 10) << 3 | bits(h, 6, 5) << 6; /* C.LD/FLD */
 	uint32_t lw_imm = bits(h, 12, 10) << 3 | bits(h, 6, 6) << 2 | bits(h, 5, 5) << 6; /* C.LW */
 	memset(in, 0, sizeof(*in));
 	in->len = 2;
@@ -302,20 +481,41 @@ static void decode16(uint32_t h, struct rv_insn *in)
 			set(in, OP_ADDI, rdp, 2, 0, u);
 		break;
 	}
-	case 001: set(in, OP_FLD, rdp, rs1p, 0, ld_imm); break;
-	case 002: set(in, OP_LW, rdp, rs1p, 0, lw_imm); break;
-	case 003: set(in, OP_LD, rdp, rs1p, 0, ld_imm); break;
-	case 005: set(in, OP_FSD, 0, rs1p, rdp, ld_imm); break;
-	case 006: set(in, OP_SW, 0, rs1p, rdp, lw_imm); break;
-	case 007: set(in, OP_SD, 0, rs1p, rdp, ld_imm); break;
+	case 001:
+		set(in, OP_FLD, rdp, rs1p, 0, ld_imm);
+		break;
+	case 002:
+		set(in, OP_LW, rdp, rs1p, 0, lw_imm);
+		break;
+	case 003:
+		set(in, OP_LD, rdp, rs1p, 0, ld_imm);
+		break;
+	case 005:
+		set(in, OP_FSD, 0, rs1p, rdp, ld_imm);
+		break;
+	case 006:
+		set(in, OP_SW, 0, rs1p, rdp, lw_imm);
+		break;
+	case 007:
+		set(in, OP_SD, 0, rs1p, rdp, ld_imm);
+		break;
 	/* Quadrant 1 */
-	case 010: set(in, OP_ADDI, rd, rd, 0, imm6); break;
-	case 011: if (rd) set(in, OP_ADDIW, rd, rd, 0, imm6); break;
-	case 012: set(in, OP_ADDI, rd, 0, 0, imm6); break;
+	case 010:
+		set(in, OP_ADDI, rd, rd, 0, imm6);
+		break;
+	case 011:
+		if (rd)
+			set(in, OP_ADDIW, rd, rd, 0, imm6);
+		break;
+	case 012:
+		set(in, OP_ADDI, rd, 0, 0, imm6);
+		break;
 	case 013:
 		if (rd == 2) {
-			int32_t v = sext(bits(h, 12, 12) << 9 | bits(h, 6, 6) << 4 | bits(h, 5, 5) << 6 |
-					     bits(h, 4, 3) << 7 | bits(h, 2, 2) << 5, 10);
+			int32_t v =
+			    sext(bits(h, 12, 12) << 9 | bits(h, 6, 6) << 4 | bits(h, 5, 5) << 6 |
+				     bits(h, 4, 3) << 7 | bits(h, 2, 2) << 5,
+				 10);
 			if (v)
 				set(in, OP_ADDI, 2, 2, 0, v);
 		} else if (imm6) {
@@ -325,12 +525,18 @@ static void decode16(uint32_t h, struct rv_insn *in)
 	case 014: {
 		uint32_t sh = bits(h, 12, 12) << 5 | bits(h, 6, 2);
 		switch (bits(h, 11, 10)) {
-		case 0: set(in, OP_SRLI, rs1p, rs1p, 0, sh); break;
-		case 1: set(in, OP_SRAI, rs1p, rs1p, 0, sh); break;
-		case 2: set(in, OP_ANDI, rs1p, rs1p, 0, imm6); break;
+		case 0:
+			set(in, OP_SRLI, rs1p, rs1p, 0, sh);
+			break;
+		case 1:
+			set(in, OP_SRAI, rs1p, rs1p, 0, sh);
+			break;
+		case 2:
+			set(in, OP_ANDI, rs1p, rs1p, 0, imm6);
+			break;
 		case 3: {
-			static const uint8_t ops[8] = {OP_SUB, OP_XOR, OP_OR, OP_AND,
-						       OP_SUBW, OP_ADDW, 0, 0};
+			static const uint8_t ops[8] = {OP_SUB,	OP_XOR,	 OP_OR, OP_AND,
+						       OP_SUBW, OP_ADDW, 0,	0};
 			int op = ops[bits(h, 12, 12) << 2 | bits(h, 6, 5)];
 			if (op)
 				set(in, op, rs1p, rs1p, rdp, 0);
@@ -340,22 +546,29 @@ static void decode16(uint32_t h, struct rv_insn *in)
 		break;
 	}
 	case 015: {
-		int32_t v = sext(bits(h, 12, 12) << 11 | bits(h, 11, 11) << 4 | bits(h, 10, 9) << 8 |
-				     bits(h, 8, 8) << 10 | bits(h, 7, 7) << 6 | bits(h, 6, 6) << 7 |
-				     bits(h, 5, 3) << 1 | bits(h, 2, 2) << 5, 12);
+		int32_t v =
+		    sext(bits(h, 12, 12) << 11 | bits(h, 11, 11) << 4 | bits(h, 10, 9) << 8 |
+			     bits(h, 8, 8) << 10 | bits(h, 7, 7) << 6 | bits(h, 6, 6) << 7 |
+			     bits(h, 5, 3) << 1 | bits(h, 2, 2) << 5,
+			 12);
 		set(in, OP_JAL, 0, 0, 0, v);
 		break;
 	}
-	case 016: case 017: {
+	case 016:
+	case 017: {
 		int32_t v = sext(bits(h, 12, 12) << 8 | bits(h, 11, 10) << 3 | bits(h, 6, 5) << 6 |
-				     bits(h, 4, 3) << 1 | bits(h, 2, 2) << 5, 9);
+				     bits(h, 4, 3) << 1 | bits(h, 2, 2) << 5,
+				 9);
 		set(in, f3 == 6 ? OP_BEQ : OP_BNE, 0, rs1p, 0, v);
 		break;
 	}
 	/* Quadrant 2 */
-	case 020: set(in, OP_SLLI, rd, rd, 0, bits(h, 12, 12) << 5 | bits(h, 6, 2)); break;
+	case 020:
+		set(in, OP_SLLI, rd, rd, 0, bits(h, 12, 12) << 5 | bits(h, 6, 2));
+		break;
 	case 021:
-		set(in, OP_FLD, rd, 2, 0, bits(h, 12, 12) << 5 | bits(h, 6, 5) << 3 | bits(h, 4, 2) << 6);
+		set(in, OP_FLD, rd, 2, 0,
+		    bits(h, 12, 12) << 5 | bits(h, 6, 5) << 3 | bits(h, 4, 2) << 6);
 		break;
 	case 022:
 		if (rd)
@@ -382,9 +595,15 @@ static void decode16(uint32_t h, struct rv_insn *in)
 				set(in, OP_ADD, rd, rd, rs2, 0);
 		}
 		break;
-	case 025: set(in, OP_FSD, 0, 2, rs2, bits(h, 12, 10) << 3 | bits(h, 9, 7) << 6); break;
-	case 026: set(in, OP_SW, 0, 2, rs2, bits(h, 12, 9) << 2 | bits(h, 8, 7) << 6); break;
-	case 027: set(in, OP_SD, 0, 2, rs2, bits(h, 12, 10) << 3 | bits(h, 9, 7) << 6); break;
+	case 025:
+		set(in, OP_FSD, 0, 2, rs2, bits(h, 12, 10) << 3 | bits(h, 9, 7) << 6);
+		break;
+	case 026:
+		set(in, OP_SW, 0, 2, rs2, bits(h, 12, 9) << 2 | bits(h, 8, 7) << 6);
+		break;
+	case 027:
+		set(in, OP_SD, 0, 2, rs2, bits(h, 12, 10) << 3 | bits(h, 9, 7) << 6);
+		break;
 	}
 	if (!in->op) {
 		in->op = OP_ILLEGAL;
@@ -546,18 +765,40 @@ static bool exec_csr(struct rv_cpu *c, const struct rv_insn *in)
 	bool writes = (f3 & 3) == 1 || in->rs1 != 0;
 	uint64_t old;
 	switch (csr) {
-	case 0x001: old = c->fflags; break;
-	case 0x002: old = c->frm; break;
-	case 0x003: old = c->frm << 5 | c->fflags; break;
-	case 0xc00: case 0xc02: old = c->instret; if (writes) return false; break;
-	case 0xc01: old = now_ns() / 100; if (writes) return false; break;
-	default: return false;
+	case 0x001:
+		old = c->fflags;
+		break;
+	case 0x002:
+		old = c->frm;
+		break;
+	case 0x003:
+		old = c->frm << 5 | c->fflags;
+		break;
+	case 0xc00:
+	case 0xc02:
+		old = c->instret;
+		if (writes)
+			return false;
+		break;
+	case 0xc01:
+		old = now_ns() / 100;
+		if (writes)
+			return false;
+		break;
+	default:
+		return false;
 	}
 	uint64_t v = old;
 	switch (f3 & 3) {
-	case 1: v = src; break;
-	case 2: v = old | src; break;
-	case 3: v = old & ~src; break;
+	case 1:
+		v = src;
+		break;
+	case 2:
+		v = old | src;
+		break;
+	case 3:
+		v = old & ~src;
+		break;
 	}
 	if (writes) {
 		if (csr == 0x001)
@@ -605,15 +846,33 @@ static int exec_amo(struct rv_cpu *c, const struct rv_insn *in, struct rv_stop *
 		c->res_addr = addr;
 		c->x[in->rd] = sold;
 		return 0;
-	case OP_AMOSWAP: v = src; break;
-	case OP_AMOADD: v = old + src; break;
-	case OP_AMOXOR: v = old ^ src; break;
-	case OP_AMOAND: v = old & src; break;
-	case OP_AMOOR: v = old | src; break;
-	case OP_AMOMIN: v = sold < ssrc ? old : src; break;
-	case OP_AMOMAX: v = sold > ssrc ? old : src; break;
-	case OP_AMOMINU: v = uold < usrc ? old : src; break;
-	default: v = uold > usrc ? old : src; break;
+	case OP_AMOSWAP:
+		v = src;
+		break;
+	case OP_AMOADD:
+		v = old + src;
+		break;
+	case OP_AMOXOR:
+		v = old ^ src;
+		break;
+	case OP_AMOAND:
+		v = old & src;
+		break;
+	case OP_AMOOR:
+		v = old | src;
+		break;
+	case OP_AMOMIN:
+		v = sold < ssrc ? old : src;
+		break;
+	case OP_AMOMAX:
+		v = sold > ssrc ? old : src;
+		break;
+	case OP_AMOMINU:
+		v = uold < usrc ? old : src;
+		break;
+	default:
+		v = uold > usrc ? old : src;
+		break;
 	}
 	if (store(c, addr, &v, n, st))
 		return -1;
@@ -621,7 +880,7 @@ static int exec_amo(struct rv_cpu *c, const struct rv_insn *in, struct rv_stop *
 	return 0;
 }
 
-#define X(r) c->x[r]
+#define X(r)	c->x[r]
 #define SX32(v) ((uint64_t)(int64_t)(int32_t)(v))
 
 static int exec_load(struct rv_cpu *c, const struct rv_insn *in, struct rv_stop *st)
@@ -632,9 +891,15 @@ static int exec_load(struct rv_cpu *c, const struct rv_insn *in, struct rv_stop 
 	if (load(c, a, &v, n, st))
 		return -1;
 	switch (in->op) {
-	case OP_LB: v = (uint64_t)(int64_t)(int8_t)v; break;
-	case OP_LH: v = (uint64_t)(int64_t)(int16_t)v; break;
-	case OP_LW: v = SX32(v); break;
+	case OP_LB:
+		v = (uint64_t)(int64_t)(int8_t)v;
+		break;
+	case OP_LH:
+		v = (uint64_t)(int64_t)(int16_t)v;
+		break;
+	case OP_LW:
+		v = SX32(v);
+		break;
 	}
 	X(in->rd) = v;
 	return 0;
@@ -668,77 +933,218 @@ void rv_run(struct rv_cpu *c, uint64_t max, struct rv_stop *st)
 		uint64_t a = X(in->rs1), b = X(in->rs2);
 		int64_t imm = in->imm;
 		switch (in->op) {
-		case OP_LUI: X(in->rd) = imm; break;
-		case OP_AUIPC: X(in->rd) = pc + imm; break;
-		case OP_JAL: X(in->rd) = next; next = pc + imm; break;
-		case OP_JALR: next = (a + imm) & ~1ull; X(in->rd) = pc + in->len; break;
-		case OP_BEQ: if (a == b) next = pc + imm; break;
-		case OP_BNE: if (a != b) next = pc + imm; break;
-		case OP_BLT: if ((int64_t)a < (int64_t)b) next = pc + imm; break;
-		case OP_BGE: if ((int64_t)a >= (int64_t)b) next = pc + imm; break;
-		case OP_BLTU: if (a < b) next = pc + imm; break;
-		case OP_BGEU: if (a >= b) next = pc + imm; break;
-		case OP_LB: case OP_LH: case OP_LW: case OP_LD: case OP_LBU: case OP_LHU: case OP_LWU:
+		case OP_LUI:
+			X(in->rd) = imm;
+			break;
+		case OP_AUIPC:
+			X(in->rd) = pc + imm;
+			break;
+		case OP_JAL:
+			X(in->rd) = next;
+			next = pc + imm;
+			break;
+		case OP_JALR:
+			next = (a + imm) & ~1ull;
+			X(in->rd) = pc + in->len;
+			break;
+		case OP_BEQ:
+			if (a == b)
+				next = pc + imm;
+			break;
+		case OP_BNE:
+			if (a != b)
+				next = pc + imm;
+			break;
+		case OP_BLT:
+			if ((int64_t)a < (int64_t)b)
+				next = pc + imm;
+			break;
+		case OP_BGE:
+			if ((int64_t)a >= (int64_t)b)
+				next = pc + imm;
+			break;
+		case OP_BLTU:
+			if (a < b)
+				next = pc + imm;
+			break;
+		case OP_BGEU:
+			if (a >= b)
+				next = pc + imm;
+			break;
+		case OP_LB:
+		case OP_LH:
+		case OP_LW:
+		case OP_LD:
+		case OP_LBU:
+		case OP_LHU:
+		case OP_LWU:
 			if (exec_load(c, in, st))
 				goto out;
 			break;
-		case OP_SB: if (store(c, a + imm, &b, 1, st)) goto out; break;
-		case OP_SH: if (store(c, a + imm, &b, 2, st)) goto out; break;
-		case OP_SW: if (store(c, a + imm, &b, 4, st)) goto out; break;
-		case OP_SD: if (store(c, a + imm, &b, 8, st)) goto out; break;
-		case OP_ADDI: X(in->rd) = a + imm; break;
-		case OP_SLTI: X(in->rd) = (int64_t)a < imm; break;
-		case OP_SLTIU: X(in->rd) = a < (uint64_t)imm; break;
-		case OP_XORI: X(in->rd) = a ^ imm; break;
-		case OP_ORI: X(in->rd) = a | imm; break;
-		case OP_ANDI: X(in->rd) = a & imm; break;
-		case OP_SLLI: X(in->rd) = a << imm; break;
-		case OP_SRLI: X(in->rd) = a >> imm; break;
-		case OP_SRAI: X(in->rd) = (int64_t)a >> imm; break;
-		case OP_ADD: X(in->rd) = a + b; break;
-		case OP_SUB: X(in->rd) = a - b; break;
-		case OP_SLL: X(in->rd) = a << (b & 63); break;
-		case OP_SLT: X(in->rd) = (int64_t)a < (int64_t)b; break;
-		case OP_SLTU: X(in->rd) = a < b; break;
-		case OP_XOR: X(in->rd) = a ^ b; break;
-		case OP_SRL: X(in->rd) = a >> (b & 63); break;
-		case OP_SRA: X(in->rd) = (int64_t)a >> (b & 63); break;
-		case OP_OR: X(in->rd) = a | b; break;
-		case OP_AND: X(in->rd) = a & b; break;
-		case OP_ADDIW: X(in->rd) = SX32(a + imm); break;
-		case OP_SLLIW: X(in->rd) = SX32((uint32_t)a << imm); break;
-		case OP_SRLIW: X(in->rd) = SX32((uint32_t)a >> imm); break;
-		case OP_SRAIW: X(in->rd) = SX32((int32_t)a >> imm); break;
-		case OP_ADDW: X(in->rd) = SX32(a + b); break;
-		case OP_SUBW: X(in->rd) = SX32(a - b); break;
-		case OP_SLLW: X(in->rd) = SX32((uint32_t)a << (b & 31)); break;
-		case OP_SRLW: X(in->rd) = SX32((uint32_t)a >> (b & 31)); break;
-		case OP_SRAW: X(in->rd) = SX32((int32_t)a >> (b & 31)); break;
-		case OP_MUL: X(in->rd) = a * b; break;
-		case OP_MULH: X(in->rd) = mulh(a, b); break;
-		case OP_MULHSU: X(in->rd) = mulhsu(a, b); break;
-		case OP_MULHU: X(in->rd) = mulhu(a, b); break;
-		case OP_DIV: X(in->rd) = div_s(a, b); break;
-		case OP_DIVU: X(in->rd) = b ? a / b : ~0ull; break;
-		case OP_REM: X(in->rd) = rem_s(a, b); break;
-		case OP_REMU: X(in->rd) = b ? a % b : a; break;
-		case OP_MULW: X(in->rd) = SX32((uint32_t)a * (uint32_t)b); break;
-		case OP_DIVW: X(in->rd) = SX32(divw(a, b)); break;
-		case OP_DIVUW: X(in->rd) = SX32((uint32_t)b ? (uint32_t)a / (uint32_t)b : ~0u); break;
-		case OP_REMW: X(in->rd) = SX32(remw(a, b)); break;
-		case OP_REMUW: X(in->rd) = SX32((uint32_t)b ? (uint32_t)a % (uint32_t)b : (uint32_t)a); break;
-		case OP_FENCE: break;
+		case OP_SB:
+			if (store(c, a + imm, &b, 1, st))
+				goto out;
+			break;
+		case OP_SH:
+			if (store(c, a + imm, &b, 2, st))
+				goto out;
+			break;
+		case OP_SW:
+			if (store(c, a + imm, &b, 4, st))
+				goto out;
+			break;
+		case OP_SD:
+			if (store(c, a + imm, &b, 8, st))
+				goto out;
+			break;
+		case OP_ADDI:
+			X(in->rd) = a + imm;
+			break;
+		case OP_SLTI:
+			X(in->rd) = (int64_t)a < imm;
+			break;
+		case OP_SLTIU:
+			X(in->rd) = a < (uint64_t)imm;
+			break;
+		case OP_XORI:
+			X(in->rd) = a ^ imm;
+			break;
+		case OP_ORI:
+			X(in->rd) = a | imm;
+			break;
+		case OP_ANDI:
+			X(in->rd) = a & imm;
+			break;
+		case OP_SLLI:
+			X(in->rd) = a << imm;
+			break;
+		case OP_SRLI:
+			X(in->rd) = a >> imm;
+			break;
+		case OP_SRAI:
+			X(in->rd) = (int64_t)a >> imm;
+			break;
+		case OP_ADD:
+			X(in->rd) = a + b;
+			break;
+		case OP_SUB:
+			X(in->rd) = a - b;
+			break;
+		case OP_SLL:
+			X(in->rd) = a << (b & 63);
+			break;
+		case OP_SLT:
+			X(in->rd) = (int64_t)a < (int64_t)b;
+			break;
+		case OP_SLTU:
+			X(in->rd) = a < b;
+			break;
+		case OP_XOR:
+			X(in->rd) = a ^ b;
+			break;
+		case OP_SRL:
+			X(in->rd) = a >> (b & 63);
+			break;
+		case OP_SRA:
+			X(in->rd) = (int64_t)a >> (b & 63);
+			break;
+		case OP_OR:
+			X(in->rd) = a | b;
+			break;
+		case OP_AND:
+			X(in->rd) = a & b;
+			break;
+		case OP_ADDIW:
+			X(in->rd) = SX32(a + imm);
+			break;
+		case OP_SLLIW:
+			X(in->rd) = SX32((uint32_t)a << imm);
+			break;
+		case OP_SRLIW:
+			X(in->rd) = SX32((uint32_t)a >> imm);
+			break;
+		case OP_SRAIW:
+			X(in->rd) = SX32((int32_t)a >> imm);
+			break;
+		case OP_ADDW:
+			X(in->rd) = SX32(a + b);
+			break;
+		case OP_SUBW:
+			X(in->rd) = SX32(a - b);
+			break;
+		case OP_SLLW:
+			X(in->rd) = SX32((uint32_t)a << (b & 31));
+			break;
+		case OP_SRLW:
+			X(in->rd) = SX32((uint32_t)a >> (b & 31));
+			break;
+		case OP_SRAW:
+			X(in->rd) = SX32((int32_t)a >> (b & 31));
+			break;
+		case OP_MUL:
+			X(in->rd) = a * b;
+			break;
+		case OP_MULH:
+			X(in->rd) = mulh(a, b);
+			break;
+		case OP_MULHSU:
+			X(in->rd) = mulhsu(a, b);
+			break;
+		case OP_MULHU:
+			X(in->rd) = mulhu(a, b);
+			break;
+		case OP_DIV:
+			X(in->rd) = div_s(a, b);
+			break;
+		case OP_DIVU:
+			X(in->rd) = b ? a / b : ~0ull;
+			break;
+		case OP_REM:
+			X(in->rd) = rem_s(a, b);
+			break;
+		case OP_REMU:
+			X(in->rd) = b ? a % b : a;
+			break;
+		case OP_MULW:
+			X(in->rd) = SX32((uint32_t)a * (uint32_t)b);
+			break;
+		case OP_DIVW:
+			X(in->rd) = SX32(divw(a, b));
+			break;
+		case OP_DIVUW:
+			X(in->rd) = SX32((uint32_t)b ? (uint32_t)a / (uint32_t)b : ~0u);
+			break;
+		case OP_REMW:
+			X(in->rd) = SX32(remw(a, b));
+			break;
+		case OP_REMUW:
+			X(in->rd) = SX32((uint32_t)b ? (uint32_t)a % (uint32_t)b : (uint32_t)a);
+			break;
+		case OP_FENCE:
+			break;
 		case OP_FENCE_I:
 			rv_cpu_flush_icache(c);
 			break;
-		case OP_ECALL: st->kind = RV_STOP_ECALL; goto out;
-		case OP_EBREAK: st->kind = RV_STOP_EBREAK; goto out;
+		case OP_ECALL:
+			st->kind = RV_STOP_ECALL;
+			goto out;
+		case OP_EBREAK:
+			st->kind = RV_STOP_EBREAK;
+			goto out;
 		case OP_CSR:
 			if (!exec_csr(c, in))
 				goto illegal;
 			break;
-		case OP_LR: case OP_SC: case OP_AMOSWAP: case OP_AMOADD: case OP_AMOXOR:
-		case OP_AMOAND: case OP_AMOOR: case OP_AMOMIN: case OP_AMOMAX: case OP_AMOMINU:
+		case OP_LR:
+		case OP_SC:
+		case OP_AMOSWAP:
+		case OP_AMOADD:
+		case OP_AMOXOR:
+		case OP_AMOAND:
+		case OP_AMOOR:
+		case OP_AMOMIN:
+		case OP_AMOMAX:
+		case OP_AMOMINU:
 		case OP_AMOMAXU:
 			if (exec_amo(c, in, st))
 				goto out;
@@ -757,8 +1163,14 @@ void rv_run(struct rv_cpu *c, uint64_t max, struct rv_stop *st)
 			c->f[in->rd] = v;
 			break;
 		}
-		case OP_FSW: if (store(c, a + imm, &c->f[in->rs2], 4, st)) goto out; break;
-		case OP_FSD: if (store(c, a + imm, &c->f[in->rs2], 8, st)) goto out; break;
+		case OP_FSW:
+			if (store(c, a + imm, &c->f[in->rs2], 4, st))
+				goto out;
+			break;
+		case OP_FSD:
+			if (store(c, a + imm, &c->f[in->rs2], 8, st))
+				goto out;
+			break;
 		case OP_ILLEGAL:
 			goto illegal;
 		default:

@@ -32,11 +32,11 @@
 #include "mmkit.h"
 
 enum rv_stop_kind {
-	RV_STOP_QUANTUM, /* the instruction budget ran out */
-	RV_STOP_ECALL,   /* pc at the ecall */
-	RV_STOP_EBREAK,  /* SIGTRAP */
-	RV_STOP_ILLEGAL, /* SIGILL; tval = the instruction bits */
-	RV_STOP_FAULT,   /* mmkit reported si; pc at the faulting instruction */
+	RV_STOP_QUANTUM,	/* the instruction budget ran out */
+	RV_STOP_ECALL,		/* pc at the ecall */
+	RV_STOP_EBREAK,		/* SIGTRAP */
+	RV_STOP_ILLEGAL,	/* SIGILL; tval = the instruction bits */
+	RV_STOP_FAULT,		/* mmkit reported si; pc at the faulting instruction */
 	RV_STOP_MISALIGNED_AMO, /* SIGBUS/BUS_ADRALN at tval */
 };
 
@@ -50,12 +50,12 @@ struct rv_stop {
 
 /* One decoded instruction (compressed ones expanded to their base op). */
 struct rv_insn {
-	uint16_t op;      /* enum rv_op (cpu.c); 0: not decoded yet */
+	uint16_t op; /* enum rv_op (cpu.c); 0: not decoded yet */
 	uint8_t rd, rs1, rs2, rs3;
-	uint8_t rm;       /* FP rounding mode field; funct3 of a CSR op */
-	uint8_t fmt;      /* FP: 0 single, 1 double */
-	uint8_t len;      /* 2 or 4 */
-	int32_t imm;      /* immediate; CSR number */
+	uint8_t rm;  /* FP rounding mode field; funct3 of a CSR op */
+	uint8_t fmt; /* FP: 0 single, 1 double */
+	uint8_t len; /* 2 or 4 */
+	int32_t imm; /* immediate; CSR number */
 };
 
 struct rv_dpage;
@@ -88,9 +88,25 @@ void rv_cpu_flush_icache(struct rv_cpu *c);
 bool rv_fp_exec(struct rv_cpu *c, const struct rv_insn *in);
 /* FP op numbers shared with fpu.c. */
 enum rv_fp_op {
-	RV_FADD = 1, RV_FSUB, RV_FMUL, RV_FDIV, RV_FSQRT, RV_FSGNJ, RV_FMINMAX, RV_FCVT_FF,
-	RV_FCMP, RV_FCVT_IF, RV_FCVT_FI, RV_FMV_XF, RV_FCLASS, RV_FMV_FX, RV_FMADD, RV_FMSUB,
-	RV_FNMSUB, RV_FNMADD, RV_FP_LAST
+	RV_FADD = 1,
+	RV_FSUB,
+	RV_FMUL,
+	RV_FDIV,
+	RV_FSQRT,
+	RV_FSGNJ,
+	RV_FMINMAX,
+	RV_FCVT_FF,
+	RV_FCMP,
+	RV_FCVT_IF,
+	RV_FCVT_FI,
+	RV_FMV_XF,
+	RV_FCLASS,
+	RV_FMV_FX,
+	RV_FMADD,
+	RV_FMSUB,
+	RV_FNMSUB,
+	RV_FNMADD,
+	RV_FP_LAST
 };
 
 /* Runs at most max instructions.  Returns the reason it stopped in *st. */

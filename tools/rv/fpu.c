@@ -28,11 +28,11 @@
 
 #define CNAN_S 0x7fc00000u
 #define CNAN_D 0x7ff8000000000000ull
-#define FF_NV 0x10
-#define FF_DZ 0x08
-#define FF_OF 0x04
-#define FF_UF 0x02
-#define FF_NX 0x01
+#define FF_NV  0x10
+#define FF_DZ  0x08
+#define FF_OF  0x04
+#define FF_UF  0x02
+#define FF_NX  0x01
 
 static float get_s(const struct rv_cpu *c, int r)
 {
@@ -159,11 +159,16 @@ static void host_flags(struct rv_cpu *c, int rm)
 static double round_int(double x, int rm)
 {
 	switch (rm) {
-	case 1: return trunc(x);
-	case 2: return floor(x);
-	case 3: return ceil(x);
-	case 4: return round(x);
-	default: return nearbyint(x); /* the host is in nearest-even */
+	case 1:
+		return trunc(x);
+	case 2:
+		return floor(x);
+	case 3:
+		return ceil(x);
+	case 4:
+		return round(x);
+	default:
+		return nearbyint(x); /* the host is in nearest-even */
 	}
 }
 
@@ -189,10 +194,14 @@ static uint64_t cvt_to_int(struct rv_cpu *c, double x, int rm, int kind)
 	if (r != x)
 		c->fflags |= FF_NX;
 	switch (kind) {
-	case 0: return (uint64_t)(int64_t)(int32_t)r;
-	case 1: return (uint64_t)(int64_t)(int32_t)(uint32_t)r; /* sign-extended, as RV64 */
-	case 2: return (uint64_t)(int64_t)r;
-	default: return (uint64_t)r;
+	case 0:
+		return (uint64_t)(int64_t)(int32_t)r;
+	case 1:
+		return (uint64_t)(int64_t)(int32_t)(uint32_t)r; /* sign-extended, as RV64 */
+	case 2:
+		return (uint64_t)(int64_t)r;
+	default:
+		return (uint64_t)r;
 	}
 }
 
@@ -211,33 +220,33 @@ static unsigned fclass(double x, bool neg, bool snan, bool sub)
 
 /* fmin/fmax (2.2 semantics): a NaN operand yields the other; both NaN the
  * canonical NaN; -0 is below +0; a signalling NaN raises NV. */
-#define MINMAX(T, a, b, is_max, snan)                                                 \
-	do {                                                                           \
-		if (snan(a) || snan(b))                                                \
-			c->fflags |= FF_NV;                                            \
-		if (isnan(a) && isnan(b))                                              \
-			r = NAN;                                                       \
-		else if (isnan(a))                                                     \
-			r = b;                                                         \
-		else if (isnan(b))                                                     \
-			r = a;                                                         \
-		else if (a == b)                                                       \
-			r = (is_max) != !!signbit(a) ? a : b;                          \
-		else                                                                   \
-			r = ((is_max) ? a > b : a < b) ? a : b;                        \
+#define MINMAX(T, a, b, is_max, snan)                                                              \
+	do {                                                                                       \
+		if (snan(a) || snan(b))                                                            \
+			c->fflags |= FF_NV;                                                        \
+		if (isnan(a) && isnan(b))                                                          \
+			r = NAN;                                                                   \
+		else if (isnan(a))                                                                 \
+			r = b;                                                                     \
+		else if (isnan(b))                                                                 \
+			r = a;                                                                     \
+		else if (a == b)                                                                   \
+			r = (is_max) != !!signbit(a) ? a : b;                                      \
+		else                                                                               \
+			r = ((is_max) ? a > b : a < b) ? a : b;                                    \
 	} while (0)
 
 /* feq (quiet: NV only for a signalling NaN), flt and fle (signalling: NV
  * for any NaN). */
-#define COMPARE(a, b, snan)                                                           \
-	do {                                                                           \
-		if (isnan(a) || isnan(b)) {                                            \
-			if (in->rm != 2 || snan(a) || snan(b))                         \
-				c->fflags |= FF_NV;                                    \
-			c->x[in->rd] = 0;                                              \
-		} else {                                                               \
-			c->x[in->rd] = in->rm == 2 ? a == b : in->rm == 1 ? a < b : a <= b; \
-		}                                                                      \
+#define COMPARE(a, b, snan)                                                                        \
+	do {                                                                                       \
+		if (isnan(a) || isnan(b)) {                                                        \
+			if (in->rm != 2 || snan(a) || snan(b))                                     \
+				c->fflags |= FF_NV;                                                \
+			c->x[in->rd] = 0;                                                          \
+		} else {                                                                           \
+			c->x[in->rd] = in->rm == 2 ? a == b : in->rm == 1 ? a < b : a <= b;        \
+		}                                                                                  \
 	} while (0)
 
 static bool exec_s(struct rv_cpu *c, const struct rv_insn *in, int rm)
@@ -250,10 +259,19 @@ static bool exec_s(struct rv_cpu *c, const struct rv_insn *in, int rm)
 		c->f[in->rd] = 0xffffffff00000000ull | (ab & 0x7fffffffu) | (s & 0x80000000u);
 		return true;
 	}
-	case RV_FMINMAX: MINMAX(float, a, b, in->rm, snan_s); put_s(c, in->rd, r); return true;
-	case RV_FCMP: COMPARE(a, b, snan_s); return true;
-	case RV_FMV_XF: c->x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)c->f[in->rs1]; return true;
-	case RV_FMV_FX: c->f[in->rd] = 0xffffffff00000000ull | (uint32_t)c->x[in->rs1]; return true;
+	case RV_FMINMAX:
+		MINMAX(float, a, b, in->rm, snan_s);
+		put_s(c, in->rd, r);
+		return true;
+	case RV_FCMP:
+		COMPARE(a, b, snan_s);
+		return true;
+	case RV_FMV_XF:
+		c->x[in->rd] = (uint64_t)(int64_t)(int32_t)(uint32_t)c->f[in->rs1];
+		return true;
+	case RV_FMV_FX:
+		c->f[in->rd] = 0xffffffff00000000ull | (uint32_t)c->x[in->rs1];
+		return true;
 	case RV_FCLASS:
 		c->x[in->rd] = fclass(a, ab >> 31, snan_s(a), fpclassify(a) == FP_SUBNORMAL);
 		return true;
@@ -267,23 +285,51 @@ static bool exec_s(struct rv_cpu *c, const struct rv_insn *in, int rm)
 	host_round(rm);
 	volatile float va = a, vb = b, vc = cc;
 	switch (in->op) {
-	case RV_FADD: r = va + vb; break;
-	case RV_FSUB: r = va - vb; break;
-	case RV_FMUL: r = va * vb; break;
-	case RV_FDIV: r = va / vb; break;
-	case RV_FSQRT: r = sqrtf(va); break;
-	case RV_FMADD: r = fmaf(va, vb, vc); break;
-	case RV_FMSUB: r = fmaf(va, vb, -vc); break;
-	case RV_FNMSUB: r = fmaf(-va, vb, vc); break;
-	case RV_FNMADD: r = fmaf(-va, vb, -vc); break;
-	case RV_FCVT_FF: r = (float)get_d(c, in->rs1); break;
+	case RV_FADD:
+		r = va + vb;
+		break;
+	case RV_FSUB:
+		r = va - vb;
+		break;
+	case RV_FMUL:
+		r = va * vb;
+		break;
+	case RV_FDIV:
+		r = va / vb;
+		break;
+	case RV_FSQRT:
+		r = sqrtf(va);
+		break;
+	case RV_FMADD:
+		r = fmaf(va, vb, vc);
+		break;
+	case RV_FMSUB:
+		r = fmaf(va, vb, -vc);
+		break;
+	case RV_FNMSUB:
+		r = fmaf(-va, vb, vc);
+		break;
+	case RV_FNMADD:
+		r = fmaf(-va, vb, -vc);
+		break;
+	case RV_FCVT_FF:
+		r = (float)get_d(c, in->rs1);
+		break;
 	case RV_FCVT_FI: {
 		uint64_t x = c->x[in->rs1];
 		switch (in->rs2) {
-		case 0: r = (float)(int32_t)x; break;
-		case 1: r = (float)(uint32_t)x; break;
-		case 2: r = (float)(int64_t)x; break;
-		default: r = (float)x; break;
+		case 0:
+			r = (float)(int32_t)x;
+			break;
+		case 1:
+			r = (float)(uint32_t)x;
+			break;
+		case 2:
+			r = (float)(int64_t)x;
+			break;
+		default:
+			r = (float)x;
+			break;
 		}
 		break;
 	}
@@ -308,10 +354,19 @@ static bool exec_d(struct rv_cpu *c, const struct rv_insn *in, int rm)
 		c->f[in->rd] = (ab & ~sign) | (s & sign);
 		return true;
 	}
-	case RV_FMINMAX: MINMAX(double, a, b, in->rm, snan_d); put_d(c, in->rd, r); return true;
-	case RV_FCMP: COMPARE(a, b, snan_d); return true;
-	case RV_FMV_XF: c->x[in->rd] = c->f[in->rs1]; return true;
-	case RV_FMV_FX: c->f[in->rd] = c->x[in->rs1]; return true;
+	case RV_FMINMAX:
+		MINMAX(double, a, b, in->rm, snan_d);
+		put_d(c, in->rd, r);
+		return true;
+	case RV_FCMP:
+		COMPARE(a, b, snan_d);
+		return true;
+	case RV_FMV_XF:
+		c->x[in->rd] = c->f[in->rs1];
+		return true;
+	case RV_FMV_FX:
+		c->f[in->rd] = c->x[in->rs1];
+		return true;
 	case RV_FCLASS:
 		c->x[in->rd] = fclass(a, ab >> 63, snan_d(a), fpclassify(a) == FP_SUBNORMAL);
 		return true;
@@ -325,15 +380,33 @@ static bool exec_d(struct rv_cpu *c, const struct rv_insn *in, int rm)
 	host_round(rm);
 	volatile double va = a, vb = b, vc = cc;
 	switch (in->op) {
-	case RV_FADD: r = va + vb; break;
-	case RV_FSUB: r = va - vb; break;
-	case RV_FMUL: r = va * vb; break;
-	case RV_FDIV: r = va / vb; break;
-	case RV_FSQRT: r = sqrt(va); break;
-	case RV_FMADD: r = fma(va, vb, vc); break;
-	case RV_FMSUB: r = fma(va, vb, -vc); break;
-	case RV_FNMSUB: r = fma(-va, vb, vc); break;
-	case RV_FNMADD: r = fma(-va, vb, -vc); break;
+	case RV_FADD:
+		r = va + vb;
+		break;
+	case RV_FSUB:
+		r = va - vb;
+		break;
+	case RV_FMUL:
+		r = va * vb;
+		break;
+	case RV_FDIV:
+		r = va / vb;
+		break;
+	case RV_FSQRT:
+		r = sqrt(va);
+		break;
+	case RV_FMADD:
+		r = fma(va, vb, vc);
+		break;
+	case RV_FMSUB:
+		r = fma(va, vb, -vc);
+		break;
+	case RV_FNMSUB:
+		r = fma(-va, vb, vc);
+		break;
+	case RV_FNMADD:
+		r = fma(-va, vb, -vc);
+		break;
 	case RV_FCVT_FF: {
 		volatile float f = get_s(c, in->rs1);
 		r = f; /* exact; a signalling NaN raises NV */
@@ -342,10 +415,18 @@ static bool exec_d(struct rv_cpu *c, const struct rv_insn *in, int rm)
 	case RV_FCVT_FI: {
 		uint64_t x = c->x[in->rs1];
 		switch (in->rs2) {
-		case 0: r = (double)(int32_t)x; break;
-		case 1: r = (double)(uint32_t)x; break;
-		case 2: r = (double)(int64_t)x; break;
-		default: r = (double)x; break;
+		case 0:
+			r = (double)(int32_t)x;
+			break;
+		case 1:
+			r = (double)(uint32_t)x;
+			break;
+		case 2:
+			r = (double)(int64_t)x;
+			break;
+		default:
+			r = (double)x;
+			break;
 		}
 		break;
 	}

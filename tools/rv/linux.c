@@ -31,13 +31,13 @@
 
 #include "rv.h"
 
-#define RV_NORET INT64_MIN
-#define A(i) (t->cpu.x[10 + (i)])
-#define AT_FDCWD_G (-100)
+#define RV_NORET	INT64_MIN
+#define A(i)		(t->cpu.x[10 + (i)])
+#define AT_FDCWD_G	(-100)
 #define AT_EMPTY_PATH_G 0x1000
-#define O_LARGEFILE_G 0100000
-#define O_CLOEXEC_G 02000000
-#define CHUNK 65536
+#define O_LARGEFILE_G	0100000
+#define O_CLOEXEC_G	02000000
+#define CHUNK		65536
 
 typedef int64_t (*sys_fn)(struct rv_world *w, struct rv_task *t);
 
@@ -176,8 +176,10 @@ static int64_t do_open(struct rv_world *w, struct rv_task *t, int64_t dirfd, uin
 	int mfd = mmk_open(t->proc, path, flags & ~(O_LARGEFILE_G | O_CLOEXEC_G), mode);
 	if (mfd < 0)
 		return mfd;
-	t->fds[fd] = (struct rv_fd){.kind = RV_FD_MMK, .num = mfd,
-				    .cloexec = !!(flags & O_CLOEXEC_G), .path = strdup(path)};
+	t->fds[fd] = (struct rv_fd){.kind = RV_FD_MMK,
+				    .num = mfd,
+				    .cloexec = !!(flags & O_CLOEXEC_G),
+				    .path = strdup(path)};
 	return fd;
 }
 
@@ -246,15 +248,21 @@ static int64_t sys_fcntl(struct rv_world *w, struct rv_task *t)
 	if (!f)
 		return -EBADF;
 	switch ((int)A(1)) {
-	case F_DUPFD: return do_dup(t, (int)A(0), (int)A(2), -1, 0);
-	case F_DUPFD_CLOEXEC: return do_dup(t, (int)A(0), (int)A(2), -1, 1);
-	case F_GETFD: return f->cloexec ? FD_CLOEXEC : 0;
-	case F_SETFD: f->cloexec = A(2) & FD_CLOEXEC; return 0;
+	case F_DUPFD:
+		return do_dup(t, (int)A(0), (int)A(2), -1, 0);
+	case F_DUPFD_CLOEXEC:
+		return do_dup(t, (int)A(0), (int)A(2), -1, 1);
+	case F_GETFD:
+		return f->cloexec ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		f->cloexec = A(2) & FD_CLOEXEC;
+		return 0;
 	case F_GETFL:
 		if (f->kind == RV_FD_HOST)
 			return fcntl(f->num, F_GETFL);
 		return f->kind == RV_FD_SYNTH ? O_RDONLY : O_RDWR;
-	case F_SETFL: return 0;
+	case F_SETFL:
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -339,7 +347,8 @@ static int64_t do_rw(struct rv_task *t, struct rv_fd *f, uint64_t addr, uint64_t
 			break;
 		case RV_FD_HOST:
 			if (pos >= 0)
-				r = is_write ? pwrite(f->num, buf, n, pos) : pread(f->num, buf, n, pos);
+				r = is_write ? pwrite(f->num, buf, n, pos)
+					     : pread(f->num, buf, n, pos);
 			else
 				r = is_write ? write(f->num, buf, n) : read(f->num, buf, n);
 			if (r < 0)
@@ -448,8 +457,10 @@ static int64_t sys_lseek(struct rv_world *w, struct rv_task *t)
 		off_t r = lseek(f->num, off, whence);
 		return r < 0 ? -errno : r;
 	}
-	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)f->syn->pos
-				: whence == SEEK_END ? (int64_t)f->syn->len : -1;
+	int64_t base = whence == SEEK_SET   ? 0
+		       : whence == SEEK_CUR ? (int64_t)f->syn->pos
+		       : whence == SEEK_END ? (int64_t)f->syn->len
+					    : -1;
 	if (base < 0 || base + off < 0)
 		return -EINVAL;
 	f->syn->pos = base + off;
@@ -596,10 +607,11 @@ static int64_t sys_statx(struct rv_world *w, struct rv_task *t)
 	memset(x, 0, sizeof(x));
 	uint32_t mask = 0x7ff; /* STATX_BASIC_STATS */
 	uint16_t mode = (uint16_t)st.mode;
-	int64_t ts[3][2] = {{st.atime, st.atime_ns}, {st.ctime, st.ctime_ns}, {st.mtime, st.mtime_ns}};
+	int64_t ts[3][2] = {
+	    {st.atime, st.atime_ns}, {st.ctime, st.ctime_ns}, {st.mtime, st.mtime_ns}};
 	static const int ts_off[3] = {0x40, 0x60, 0x70};
-	uint32_t dev[4] = {(uint32_t)(st.rdev >> 8), (uint32_t)(st.rdev & 0xff), (uint32_t)(st.dev >> 8),
-			   (uint32_t)(st.dev & 0xff)};
+	uint32_t dev[4] = {(uint32_t)(st.rdev >> 8), (uint32_t)(st.rdev & 0xff),
+			   (uint32_t)(st.dev >> 8), (uint32_t)(st.dev & 0xff)};
 	memcpy(x + 0x00, &mask, 4);
 	memcpy(x + 0x04, &st.blksize, 4);
 	memcpy(x + 0x10, &st.nlink, 4);
@@ -898,16 +910,16 @@ static int64_t sys_getgid(struct rv_world *w, struct rv_task *t)
 	return getgid();
 }
 
-#define CLONE_VM_G 0x100
-#define CLONE_VFORK_G 0x4000
-#define CLONE_THREAD_G 0x10000
-#define CLONE_SETTLS_G 0x80000
-#define CLONE_PARENT_SETTID_G 0x100000
+#define CLONE_VM_G	       0x100
+#define CLONE_VFORK_G	       0x4000
+#define CLONE_THREAD_G	       0x10000
+#define CLONE_SETTLS_G	       0x80000
+#define CLONE_PARENT_SETTID_G  0x100000
 #define CLONE_CHILD_CLEARTID_G 0x200000
-#define CLONE_CHILD_SETTID_G 0x01000000
+#define CLONE_CHILD_SETTID_G   0x01000000
 
 #define CLONE_SIGHAND_G 0x800
-#define CLONE_FILES_G 0x400
+#define CLONE_FILES_G	0x400
 
 /* clone: a thread (CLONE_THREAD with CLONE_VM, CLONE_SIGHAND and
  * CLONE_FILES, as pthread_create asks), or a fork.  CLONE_VM|CLONE_VFORK
@@ -919,7 +931,8 @@ static int64_t sys_clone(struct rv_world *w, struct rv_task *t)
 	uint64_t flags = A(0), newsp = A(1), ptid = A(2), tls = A(3), ctid = A(4);
 	uint64_t thread = CLONE_THREAD_G | CLONE_VM_G | CLONE_SIGHAND_G | CLONE_FILES_G;
 	bool is_thread = (flags & thread) == thread;
-	if (!is_thread && ((flags & CLONE_THREAD_G) || ((flags & CLONE_VM_G) && !(flags & CLONE_VFORK_G))))
+	if (!is_thread &&
+	    ((flags & CLONE_THREAD_G) || ((flags & CLONE_VM_G) && !(flags & CLONE_VFORK_G))))
 		return -ENOSYS;
 	int64_t pid = is_thread ? rv_thread_create(w, t) : rv_task_fork(w, t);
 	if (pid < 0)
@@ -1093,10 +1106,17 @@ static int64_t sys_rt_sigprocmask(struct rv_world *w, struct rv_task *t)
 		if (copy_in(t, A(1), &set, 8))
 			return -EFAULT;
 		switch ((int)A(0)) {
-		case 0: t->sigmask |= set; break;
-		case 1: t->sigmask &= ~set; break;
-		case 2: t->sigmask = set; break;
-		default: return -EINVAL;
+		case 0:
+			t->sigmask |= set;
+			break;
+		case 1:
+			t->sigmask &= ~set;
+			break;
+		case 2:
+			t->sigmask = set;
+			break;
+		default:
+			return -EINVAL;
 		}
 		t->sigmask &= ~(1ull << 8 | 1ull << 18); /* SIGKILL, SIGSTOP */
 	}
@@ -1250,11 +1270,23 @@ static int64_t sys_riscv_hwprobe(struct rv_world *w, struct rv_task *t)
 		if (copy_in(t, A(0) + 16 * i, kv, 16))
 			return -EFAULT;
 		switch (kv[0]) {
-		case 0: case 1: case 2: kv[1] = 0; break; /* vendor, arch, impl ids */
-		case 3: kv[1] = 1; break;                 /* BASE_BEHAVIOR_IMA */
-		case 4: kv[1] = 1 | 2; break;             /* IMA_EXT_0: FD, C */
-		case 5: kv[1] = 0; break;                 /* misaligned: unknown */
-		default: kv[0] = -1; kv[1] = 0;
+		case 0:
+		case 1:
+		case 2:
+			kv[1] = 0;
+			break; /* vendor, arch, impl ids */
+		case 3:
+			kv[1] = 1;
+			break; /* BASE_BEHAVIOR_IMA */
+		case 4:
+			kv[1] = 1 | 2;
+			break; /* IMA_EXT_0: FD, C */
+		case 5:
+			kv[1] = 0;
+			break; /* misaligned: unknown */
+		default:
+			kv[0] = -1;
+			kv[1] = 0;
 		}
 		if (copy_out(t, A(0) + 16 * i, kv, 16))
 			return -EFAULT;
@@ -1271,26 +1303,80 @@ struct sys_entry {
 
 #define S(nr, name) [nr] = {#name, sys_##name}
 static const struct sys_entry sys_table[] = {
-	S(17, getcwd), S(23, dup), S(24, dup3), S(25, fcntl), S(29, ioctl), S(35, unlinkat),
-	S(46, ftruncate), S(48, faccessat), [439] = {"faccessat2", sys_faccessat},
-	S(56, openat), S(57, close), S(59, pipe2), S(62, lseek), S(63, read), S(64, write), S(65, readv),
-	S(66, writev), S(67, pread64), S(68, pwrite64), S(78, readlinkat), S(79, newfstatat),
-	S(80, fstat), S(82, fsync), S(93, exit), S(94, exit_group),
-	S(96, set_tid_address), [99] = {"set_robust_list", sys_zero},
-	S(98, futex), [101] = {"nanosleep", sys_zero},
-	S(113, clock_gettime), [124] = {"sched_yield", sys_zero}, S(129, kill), S(130, tkill),
-	S(131, tgkill), S(132, sigaltstack), S(134, rt_sigaction), S(135, rt_sigprocmask),
-	S(139, rt_sigreturn), S(160, uname), S(163, getrlimit), S(167, prctl),
-	S(169, gettimeofday), S(172, getpid), S(173, getppid), [174] = {"getuid", sys_getuid},
-	[175] = {"geteuid", sys_getuid}, [176] = {"getgid", sys_getgid},
-	[177] = {"getegid", sys_getgid}, S(178, gettid), S(179, sysinfo),
-	S(214, brk),
-	S(215, munmap), S(216, mremap), S(220, clone), S(221, execve), S(222, mmap),
-	[223] = {"fadvise64", sys_zero}, S(226, mprotect), S(227, msync), S(228, mlock),
-	S(229, munlock), S(230, mlockall), S(231, munlockall), S(232, mincore), S(233, madvise),
-	S(258, riscv_hwprobe), [259] = {"riscv_flush_icache", sys_zero}, S(260, wait4),
-	S(261, prlimit64), S(278, getrandom), S(284, mlock2), S(291, statx),
-	[293] = {"rseq", sys_enosys_quiet}, [435] = {"clone3", sys_enosys_quiet},
+    S(17, getcwd),
+    S(23, dup),
+    S(24, dup3),
+    S(25, fcntl),
+    S(29, ioctl),
+    S(35, unlinkat),
+    S(46, ftruncate),
+    S(48, faccessat),
+    [439] = {"faccessat2", sys_faccessat},
+    S(56, openat),
+    S(57, close),
+    S(59, pipe2),
+    S(62, lseek),
+    S(63, read),
+    S(64, write),
+    S(65, readv),
+    S(66, writev),
+    S(67, pread64),
+    S(68, pwrite64),
+    S(78, readlinkat),
+    S(79, newfstatat),
+    S(80, fstat),
+    S(82, fsync),
+    S(93, exit),
+    S(94, exit_group),
+    S(96, set_tid_address),
+    [99] = {"set_robust_list", sys_zero},
+    S(98, futex),
+    [101] = {"nanosleep", sys_zero},
+    S(113, clock_gettime),
+    [124] = {"sched_yield", sys_zero},
+    S(129, kill),
+    S(130, tkill),
+    S(131, tgkill),
+    S(132, sigaltstack),
+    S(134, rt_sigaction),
+    S(135, rt_sigprocmask),
+    S(139, rt_sigreturn),
+    S(160, uname),
+    S(163, getrlimit),
+    S(167, prctl),
+    S(169, gettimeofday),
+    S(172, getpid),
+    S(173, getppid),
+    [174] = {"getuid", sys_getuid},
+    [175] = {"geteuid", sys_getuid},
+    [176] = {"getgid", sys_getgid},
+    [177] = {"getegid", sys_getgid},
+    S(178, gettid),
+    S(179, sysinfo),
+    S(214, brk),
+    S(215, munmap),
+    S(216, mremap),
+    S(220, clone),
+    S(221, execve),
+    S(222, mmap),
+    [223] = {"fadvise64", sys_zero},
+    S(226, mprotect),
+    S(227, msync),
+    S(228, mlock),
+    S(229, munlock),
+    S(230, mlockall),
+    S(231, munlockall),
+    S(232, mincore),
+    S(233, madvise),
+    S(258, riscv_hwprobe),
+    [259] = {"riscv_flush_icache", sys_zero},
+    S(260, wait4),
+    S(261, prlimit64),
+    S(278, getrandom),
+    S(284, mlock2),
+    S(291, statx),
+    [293] = {"rseq", sys_enosys_quiet},
+    [435] = {"clone3", sys_enosys_quiet},
 };
 #define NSYS (sizeof(sys_table) / sizeof(sys_table[0]))
 

@@ -101,7 +101,7 @@ static void thread_end(struct rv_task *t)
 
 /* ---- exec --------------------------------------------------------------------- */
 
-#define AT_IGNORE_G 1
+#define AT_IGNORE_G	  1
 #define AT_SYSINFO_EHDR_G 33
 
 int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
@@ -237,8 +237,9 @@ void rv_thread_exit(struct rv_world *w, struct rv_task *t, int wstatus)
 		rv_futex_wake(w, t, t->clear_child_tid, INT32_MAX);
 	}
 	if (w->trace)
-		fprintf(w->trace_out, "[trace] thread %d of pid %d exits after %" PRIu64
-			" instructions\n", t->pid, t->tgid, t->cpu.instret);
+		fprintf(w->trace_out,
+			"[trace] thread %d of pid %d exits after %" PRIu64 " instructions\n",
+			t->pid, t->tgid, t->cpu.instret);
 	thread_end(t);
 }
 
@@ -258,8 +259,9 @@ void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus)
 	if (w->show_maps)
 		print_maps(w, t);
 	if (w->trace)
-		fprintf(w->trace_out, "[trace] pid %d exits (wait status %#x) after %" PRIu64
-			" instructions\n", t->pid, wstatus, t->cpu.instret);
+		fprintf(w->trace_out,
+			"[trace] pid %d exits (wait status %#x) after %" PRIu64 " instructions\n",
+			t->pid, wstatus, t->cpu.instret);
 	rv_fd_close_all(t);
 	mmk_exit(t->proc);
 	for (struct rv_task *o = w->tasks; o; o = o->next)
@@ -494,9 +496,21 @@ static int64_t parse_size(const char *s)
 		return -1;
 	int shift = 0;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
 	}
 	if (*end || v > (1ull << (62 - shift)))
 		return -1;
@@ -568,8 +582,8 @@ int rv_exec_command(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	struct rv_world w = {.root = cfg.root, .trace = trace, .show_maps = show_maps,
-			     .trace_out = stderr};
+	struct rv_world w = {
+	    .root = cfg.root, .trace = trace, .show_maps = show_maps, .trace_out = stderr};
 	int err = mmk_system_create(&cfg, &w.sys);
 	if (err) {
 		fprintf(stderr, "mmkit exec: cannot create the system: %s\n", strerror(-err));

@@ -34,7 +34,7 @@
 
 #define RV_QUANTUM 100000
 #define RV_MAX_FDS 256
-#define RV_NSIG 64
+#define RV_NSIG	   64
 
 enum rv_fd_kind { RV_FD_FREE, RV_FD_MMK, RV_FD_HOST, RV_FD_SYNTH, RV_FD_PIPE };
 
@@ -56,11 +56,11 @@ struct rv_pipe {
 
 struct rv_fd {
 	enum rv_fd_kind kind;
-	int num;              /* RV_FD_MMK: the mmkit fd; RV_FD_HOST: the host fd */
+	int num; /* RV_FD_MMK: the mmkit fd; RV_FD_HOST: the host fd */
 	int cloexec;
 	struct rv_synth *syn; /* RV_FD_SYNTH */
 	struct rv_pipe *pipe; /* RV_FD_PIPE; num is 0 for the read end, 1 for the write end */
-	char *path;           /* RV_FD_MMK: the guest path it was opened by (fstat) */
+	char *path;	      /* RV_FD_MMK: the guest path it was opened by (fstat) */
 };
 
 /* The guest's struct sigaction as rt_sigaction passes it on riscv64. */
@@ -89,34 +89,34 @@ struct rv_sighand {
  * the last one out ends the process.
  */
 struct rv_task {
-	int pid;              /* the thread id (gettid) */
-	int tgid;             /* the process id (getpid): the leader's pid */
+	int pid;  /* the thread id (gettid) */
+	int tgid; /* the process id (getpid): the leader's pid */
 	int ppid;
 	enum rv_task_state state;
 	mmk_proc *proc;
 	struct rv_cpu cpu;
-	struct rv_fdtable *fdt; /* shared by the threads of the process */
-	struct rv_fd *fds;      /* fdt->fd */
-	struct rv_sighand *sh;  /* shared by the threads of the process */
+	struct rv_fdtable *fdt;	  /* shared by the threads of the process */
+	struct rv_fd *fds;	  /* fdt->fd */
+	struct rv_sighand *sh;	  /* shared by the threads of the process */
 	struct rv_sigaction *act; /* sh->act */
-	int thread_done;      /* this thread has exited; its process has not */
-	uint64_t futex_addr;  /* waiting in FUTEX_WAIT on this word (0: not) */
-	int futex_woken;      /* a FUTEX_WAKE chose it: its wait returns 0 */
+	int thread_done;	  /* this thread has exited; its process has not */
+	uint64_t futex_addr;	  /* waiting in FUTEX_WAIT on this word (0: not) */
+	int futex_woken;	  /* a FUTEX_WAKE chose it: its wait returns 0 */
 	uint64_t sigmask, pending;
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
 	uint64_t clear_child_tid;
-	int wstatus;          /* RV_ZOMBIE: the wait status */
-	int blocked;          /* its last system call would block: the ecall is
-	                         made again in the scheduler's next round */
-	uint64_t io_done;     /* bytes a blocked pipe write already moved */
+	int wstatus;	  /* RV_ZOMBIE: the wait status */
+	int blocked;	  /* its last system call would block: the ecall is
+			     made again in the scheduler's next round */
+	uint64_t io_done; /* bytes a blocked pipe write already moved */
 	/* wait4's arguments */
 	int64_t wait_pid;
 	uint64_t wait_status_addr;
 	int wait_options;
 	const char *syscall_name; /* for the trace: the call being made */
-	char *exe;            /* /proc/self/exe */
-	uint64_t vdso_base;   /* the [vdso]: its first bytes are rt_sigreturn */
+	char *exe;		  /* /proc/self/exe */
+	uint64_t vdso_base;	  /* the [vdso]: its first bytes are rt_sigreturn */
 	struct rv_task *next;
 };
 
@@ -125,13 +125,13 @@ struct rv_world {
 	const char *root;
 	char root_real[4096]; /* root resolved, for the trace's file names */
 	int trace;
-	int show_maps;        /* --maps: each process's maps when it exits */
+	int show_maps; /* --maps: each process's maps when it exits */
 	struct rv_task *tasks;
 	struct rv_task *current;
-	int exit_status;      /* the first task's, as a shell reports it */
+	int exit_status; /* the first task's, as a shell reports it */
 	int first_pid;
-	int next_tid;         /* thread ids, above every process id mmkit gives */
-	int warned[512];      /* unknown system calls already warned about */
+	int next_tid;	 /* thread ids, above every process id mmkit gives */
+	int warned[512]; /* unknown system calls already warned about */
 	FILE *trace_out;
 	char trace_held[16384]; /* trace lines of a fault's work, until the fault's */
 };

@@ -23,16 +23,16 @@
 
 #include "rv.h"
 
-#define SA_ONSTACK_G 0x08000000ull
+#define SA_ONSTACK_G   0x08000000ull
 #define SA_RESETHAND_G 0x80000000ull
-#define SA_NODEFER_G 0x40000000ull
-#define SIG_DFL_G 0
-#define SIG_IGN_G 1
+#define SA_NODEFER_G   0x40000000ull
+#define SIG_DFL_G      0
+#define SIG_IGN_G      1
 
 #define FRAME_SIZE 1088
-#define UC_OFF 128
-#define MC_OFF (UC_OFF + 176)
-#define FP_OFF (MC_OFF + 256)
+#define UC_OFF	   128
+#define MC_OFF	   (UC_OFF + 176)
+#define FP_OFF	   (MC_OFF + 256)
 
 static bool default_ignores(int sig)
 {
@@ -42,8 +42,8 @@ static bool default_ignores(int sig)
 /* The vdso's rt_sigreturn (run.c puts `li a7, 139; ecall` first in it). */
 static uint64_t sigreturn_tramp(struct rv_task *t);
 
-void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int sig,
-		       const struct mmk_siginfo *si, int code)
+void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int sig, const struct mmk_siginfo *si,
+		       int code)
 {
 	struct rv_sigaction *act = &t->act[sig];
 	bool blocked = (t->sigmask >> (sig - 1)) & 1;
