@@ -353,6 +353,8 @@ static int64_t do_rw(struct rv_task *t, struct rv_fd *f, uint64_t addr, uint64_t
 				r = is_write ? write(f->num, buf, n) : read(f->num, buf, n);
 			if (r < 0)
 				r = -errno;
+			if (r == -EPIPE) /* the host's reader went away: the guest's SIGPIPE */
+				t->pending |= 1ull << (13 - 1);
 			break;
 		default: {
 			struct rv_synth *s = f->syn;
@@ -934,6 +936,11 @@ static int64_t sys_clone(struct rv_world *w, struct rv_task *t)
 	if (!is_thread &&
 	    ((flags & CLONE_THREAD_G) || ((flags & CLONE_VM_G) && !(flags & CLONE_VFORK_G))))
 		return -ENOSYS;
+	int ntasks = 0;
+	for (struct rv_task *k = w->tasks; k; k = k->next)
+		ntasks += k->state != RV_REAPED;
+	if (ntasks >= RV_MAX_TASKS)
+		return -EAGAIN; /* as RLIMIT_NPROC */
 	int64_t pid = is_thread ? rv_thread_create(w, t) : rv_task_fork(w, t);
 	if (pid < 0)
 		return pid;
@@ -1123,6 +1130,44 @@ static int64_t sys_rt_sigprocmask(struct rv_world *w, struct rv_task *t)
 	if (A(2) && copy_out(t, A(2), &old, 8))
 		return -EFAULT;
 	return 0;
+}
+
+/* setitimer: accepted, but no timer ever fires (there is no guest clock
+ * yet: docs/RISCV.md); the old value reads as disarmed. */
+static int64_t sys_setitimer(struct rv_world *w, struct rv_task *t)
+{
+	uint64_t zero[4] = {0};
+	if (A(0) > 2)
+		return -EINVAL;
+	return A(2) ? copy_out(t, A(2), zero, sizeof(zero)) : 0;
+}
+
+/* ppoll: only with no fds and no timeout (what pause() makes): waits for
+ * a signal, EINTR. */
+static int64_t sys_ppoll(struct rv_world *w, struct rv_task *t)
+{
+	if (A(1) || A(2))
+		return -ENOSYS; /* polling fds is not supported yet */
+	t->wait_eintr = 1;
+	return RV_BLOCK;
+}
+
+/* rt_sigsuspend: the mask becomes *set until a signal comes (EINTR); the
+ * handler's frame keeps the old mask, restored by its sigreturn. */
+static int64_t sys_rt_sigsuspend(struct rv_world *w, struct rv_task *t)
+{
+	uint64_t set;
+	if (A(1) != 8)
+		return -EINVAL;
+	if (!t->wait_eintr) {
+		if (copy_in(t, A(0), &set, 8))
+			return -EFAULT;
+		t->saved_mask = t->sigmask;
+		t->restore_mask = 1;
+		t->sigmask = set & ~(1ull << 8 | 1ull << 18);
+	}
+	t->wait_eintr = 1;
+	return RV_BLOCK;
 }
 
 static int64_t sys_rt_sigreturn(struct rv_world *w, struct rv_task *t)
@@ -1332,12 +1377,16 @@ static const struct sys_entry sys_table[] = {
     [99] = {"set_robust_list", sys_zero},
     S(98, futex),
     [101] = {"nanosleep", sys_zero},
+    [115] = {"clock_nanosleep", sys_zero},
+    S(103, setitimer),
     S(113, clock_gettime),
     [124] = {"sched_yield", sys_zero},
     S(129, kill),
     S(130, tkill),
     S(131, tgkill),
     S(132, sigaltstack),
+    S(133, rt_sigsuspend),
+    S(73, ppoll),
     S(134, rt_sigaction),
     S(135, rt_sigprocmask),
     S(139, rt_sigreturn),

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -381,6 +382,13 @@ static bool run_quantum(struct rv_world *w, struct rv_task *t)
 		t->cpu.x[10] = t->io_done;
 		t->cpu.pc += 4;
 		t->io_done = 0;
+	}
+	if (was_blocked && t->wait_eintr && (t->pending & ~t->sigmask)) {
+		/* pause, sigsuspend: a signal ends them with EINTR (never
+		 * restarted); sigsuspend's mask is the one the frame saves */
+		t->cpu.x[10] = (uint64_t)-EINTR;
+		t->cpu.pc += 4;
+		t->wait_eintr = 0;
 	}
 	while (budget && t->state == RV_RUNNABLE && !t->thread_done && !t->blocked) {
 		deliver_pending(w, t);

@@ -32,9 +32,10 @@
 #include "cpu.h"
 #include "mmkit.h"
 
-#define RV_QUANTUM 100000
-#define RV_MAX_FDS 256
-#define RV_NSIG	   64
+#define RV_QUANTUM   100000
+#define RV_MAX_FDS   256
+#define RV_NSIG	     64
+#define RV_MAX_TASKS 1024 /* processes and threads alive at once (RLIMIT_NPROC) */
 
 enum rv_fd_kind { RV_FD_FREE, RV_FD_MMK, RV_FD_HOST, RV_FD_SYNTH, RV_FD_PIPE };
 
@@ -110,6 +111,9 @@ struct rv_task {
 	int blocked;	  /* its last system call would block: the ecall is
 			     made again in the scheduler's next round */
 	uint64_t io_done; /* bytes a blocked pipe write already moved */
+	int wait_eintr;	  /* blocked in pause/sigsuspend: a signal ends it, EINTR */
+	int restore_mask; /* sigsuspend: the frame saves saved_mask, not sigmask */
+	uint64_t saved_mask;
 	/* wait4's arguments */
 	int64_t wait_pid;
 	uint64_t wait_status_addr;

@@ -71,7 +71,10 @@ void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int sig, const str
 	bool off_alt = t->altstack_size && sp - t->altstack_sp >= t->altstack_size;
 	uint64_t stack[3] = {t->altstack_sp, t->altstack_size ? 0 : 2, t->altstack_size};
 	memcpy(f + UC_OFF + 16, stack, 24);
-	memcpy(f + UC_OFF + 40, &t->sigmask, 8);
+	/* after sigsuspend, the handler's return restores the mask from
+	 * before it (Linux's set_restore_sigmask) */
+	memcpy(f + UC_OFF + 40, t->restore_mask ? &t->saved_mask : &t->sigmask, 8);
+	t->restore_mask = 0;
 	memcpy(f + MC_OFF, &t->cpu.pc, 8);
 	memcpy(f + MC_OFF + 8, &t->cpu.x[1], 31 * 8);
 	memcpy(f + FP_OFF, t->cpu.f, 32 * 8);

@@ -1,0 +1,51 @@
+/* pause_sigsuspend.c - sigsuspend waits with SIGCHLD unblocked, returns
+ * EINTR after its handler ran, and the old mask is back afterwards;
+ * pause() returns EINTR after a SIGUSR1 handler ran. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile int got;
+static void on_sig(int s) { got = s; }
+
+int main(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sig;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	sigset_t wait_mask = old;
+	sigdelset(&wait_mask, SIGCHLD);
+	int r = sigsuspend(&wait_mask);
+	printf("sigsuspend %d %s, got %d\n", r, errno == EINTR ? "EINTR" : "?", got);
+	sigset_t now;
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	printf("SIGCHLD blocked again: %d\n", sigismember(&now, SIGCHLD));
+	waitpid(pid, NULL, 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	got = 0;
+	pid = fork();
+	if (pid == 0) {
+		usleep(100000); /* the parent is in pause() by then, as a rule */
+		kill(getppid(), SIGUSR1);
+		_exit(0);
+	}
+	alarm(10); /* should the kill ever come first, the run still ends */
+	errno = 0;
+	r = pause();
+	alarm(0);
+	printf("pause %d %s, got %d\n", r, errno == EINTR ? "EINTR" : "?", got);
+	waitpid(pid, NULL, 0);
+	return 0;
+}
