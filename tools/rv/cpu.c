@@ -11,9 +11,12 @@
  * of guest code fetched with mmk_fetch and the decoded instruction at each
  * 2-byte slot, filled on first execution.  A page is valid while its gen
  * equals c->dc_gen; rv_run moves dc_gen when mmk_map_gen() moved, and
- * fence.i moves it too.  An instruction that straddles two pages is decoded
- * with its second half fetched from the next page, and stays valid under
- * the same rule (any mapping change anywhere moves the generation).
+ * fence.i moves it too.  A page used again under a new dc_gen is fetched
+ * again (so PROT_EXEC and the mapping are checked anew); its decoded
+ * instructions are kept only if the bytes are the same -- so a change of
+ * one page's mapping or code costs that page, not the others.  An
+ * instruction that straddles two pages is decoded with its second half
+ * fetched from the next page and decoded again at every refetch.
  *
  * Integer semantics follow the specification exactly: division by zero
  * gives all ones (quotient) or the dividend (remainder), the signed
@@ -638,17 +641,27 @@ static struct rv_dpage *dpage_get(struct rv_cpu *c, uint64_t va, uint64_t pc, st
 			st->si = (struct mmk_siginfo){.signo = MMK_SIGKILL};
 			return NULL;
 		}
+		pg->va = 1; /* no page: decoded nothing yet */
 	}
-	pg->gen = 0;
+	/* Fetched again (the mapping, or with fence.i the bytes, may have
+	 * changed); the decoded instructions stay when the bytes are the
+	 * same, except one straddling into the next page, which may not be. */
+	uint8_t bytes[MMK_PAGE_SIZE];
 	struct mmk_siginfo si;
-	if (mmk_fetch(c->proc, va, pg->bytes, MMK_PAGE_SIZE, &si)) {
+	if (mmk_fetch(c->proc, va, bytes, MMK_PAGE_SIZE, &si)) {
+		pg->gen = 0;
 		if (si.signo)
 			si.addr = pc;
 		fault(st, &si);
 		return NULL;
 	}
-	memset(pg->insn, 0, sizeof(pg->insn));
-	pg->va = va;
+	if (pg->va == va && !memcmp(bytes, pg->bytes, MMK_PAGE_SIZE)) {
+		pg->insn[MMK_PAGE_SIZE / 2 - 1].op = 0;
+	} else {
+		memcpy(pg->bytes, bytes, MMK_PAGE_SIZE);
+		memset(pg->insn, 0, sizeof(pg->insn));
+		pg->va = va;
+	}
 	pg->gen = c->dc_gen;
 	return pg;
 }
