@@ -1039,6 +1039,21 @@ static int64_t sys_wait4(struct rv_world *w, struct rv_task *t)
 	t->wait_pid = (int)A(0);
 	t->wait_status_addr = A(1);
 	t->wait_options = (int)A(2);
+	t->wait_is_waitid = 0;
+	return rv_task_try_wait(w, t) ? RV_NORET : RV_BLOCK;
+}
+
+/* waitid: P_ALL (0) or P_PID (1) (P_PGID as P_ALL: one process group);
+ * only WEXITED (stopped and continued children are not simulated). */
+static int64_t sys_waitid(struct rv_world *w, struct rv_task *t)
+{
+	int idtype = (int)A(0), options = (int)A(3);
+	if (idtype < 0 || idtype > 2 || (options & ~(0x01000000 | 1 | 4 | 2 | 8)) || !(options & 4))
+		return -EINVAL; /* WEXITED must be asked for */
+	t->wait_pid = idtype == 1 ? (int)A(1) : -1;
+	t->wait_status_addr = A(2);
+	t->wait_options = options;
+	t->wait_is_waitid = 1;
 	return rv_task_try_wait(w, t) ? RV_NORET : RV_BLOCK;
 }
 
@@ -1372,6 +1387,7 @@ static const struct sys_entry sys_table[] = {
     S(80, fstat),
     S(82, fsync),
     S(93, exit),
+    S(95, waitid),
     S(94, exit_group),
     S(96, set_tid_address),
     [99] = {"set_robust_list", sys_zero},

@@ -304,17 +304,40 @@ int rv_task_try_wait(struct rv_world *w, struct rv_task *t)
 		if (c->state != RV_ZOMBIE)
 			continue;
 		int32_t st = c->wstatus;
-		if (t->wait_status_addr && mmk_store(t->proc, t->wait_status_addr, &st, 4, NULL))
+		int err;
+		if (t->wait_is_waitid) {
+			/* siginfo: SIGCHLD, CLD_EXITED (1) or CLD_KILLED (2), pid,
+			 * uid, the exit code or signal */
+			int32_t info[8] = {17,
+					   0,
+					   (st & 0x7f) ? 2 : 1,
+					   0,
+					   c->pid,
+					   (int32_t)getuid(),
+					   (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff,
+					   0};
+			err = t->wait_status_addr &&
+			      mmk_store(t->proc, t->wait_status_addr, info, sizeof(info), NULL);
+		} else {
+			err = t->wait_status_addr &&
+			      mmk_store(t->proc, t->wait_status_addr, &st, 4, NULL);
+		}
+		if (err) {
 			t->cpu.x[10] = (uint64_t)-EFAULT;
-		else {
-			t->cpu.x[10] = c->pid;
-			c->state = RV_REAPED;
+		} else {
+			t->cpu.x[10] = t->wait_is_waitid ? 0 : (uint64_t)c->pid;
+			if (!(t->wait_is_waitid && (t->wait_options & 0x01000000))) /* WNOWAIT */
+				c->state = RV_REAPED;
 		}
 		t->cpu.pc += 4;
 		return 1;
 	}
 	if (!any || (t->wait_options & 1)) { /* no child: ECHILD; WNOHANG: 0 */
 		t->cpu.x[10] = any ? 0 : (uint64_t)-ECHILD;
+		if (any && t->wait_is_waitid && t->wait_status_addr) { /* si_pid 0 */
+			int32_t zero[8] = {0};
+			mmk_store(t->proc, t->wait_status_addr, zero, sizeof(zero), NULL);
+		}
 		t->cpu.pc += 4;
 		return 1;
 	}

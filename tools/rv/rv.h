@@ -118,6 +118,7 @@ struct rv_task {
 	int64_t wait_pid;
 	uint64_t wait_status_addr;
 	int wait_options;
+	int wait_is_waitid;	  /* waitid: a siginfo goes to wait_status_addr */
 	const char *syscall_name; /* for the trace: the call being made */
 	char *exe;		  /* /proc/self/exe */
 	uint64_t vdso_base;	  /* the [vdso]: its first bytes are rt_sigreturn */
