@@ -36,15 +36,18 @@ int main(void)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	got = 0;
 	pid = fork();
-	if (pid == 0) {
-		usleep(100000); /* the parent is in pause() by then, as a rule */
-		kill(getppid(), SIGUSR1);
+	if (pid == 0) { /* until the parent, in pause(), is interrupted */
+		for (int i = 0; i < 1000; i++) {
+			kill(getppid(), SIGUSR1);
+			usleep(20000);
+		}
 		_exit(0);
 	}
-	alarm(10); /* should the kill ever come first, the run still ends */
 	errno = 0;
 	r = pause();
-	alarm(0);
+	int e = errno;
+	kill(pid, SIGKILL);
+	errno = e;
 	printf("pause %d %s, got %d\n", r, errno == EINTR ? "EINTR" : "?", got);
 	waitpid(pid, NULL, 0);
 	return 0;
