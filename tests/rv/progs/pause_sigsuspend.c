@@ -45,10 +45,9 @@ int main(void)
 	}
 	errno = 0;
 	r = pause();
-	int e = errno;
+	int e = errno, g = got; /* before the child's death brings SIGCHLD */
 	kill(pid, SIGKILL);
-	errno = e;
-	printf("pause %d %s, got %d\n", r, errno == EINTR ? "EINTR" : "?", got);
+	printf("pause %d %s, got %d\n", r, e == EINTR ? "EINTR" : "?", g);
 	waitpid(pid, NULL, 0);
 	return 0;
 }
