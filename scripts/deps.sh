@@ -6,8 +6,9 @@
 # pressure tests measure peak RSS with /usr/bin/time -v), the riscv64 cross
 # compiler with its static libc and qemu-user (`mmkit exec`'s test programs
 # are built for riscv64; qemu-riscv64 is their instruction-set oracle and
-# the speed reference).  Does nothing
-# when everything is already there.
+# the speed reference).  With --check (make check), also Debian's chromium,
+# the headless browser tests/view.sh renders `mmkit run --html` pages in.
+# Does nothing when everything is already there.
 set -e
 need=""
 command -v cc >/dev/null 2>&1 || need="$need build-essential"
@@ -21,6 +22,9 @@ command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 || need="$need gcc-riscv64-linu
 command -v qemu-riscv64 >/dev/null 2>&1 || need="$need qemu-user"
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
 	need="$need libclang-rt-dev"
+fi
+if [ "$1" = "--check" ] && ! command -v chromium >/dev/null 2>&1; then
+	need="$need chromium"
 fi
 [ -z "$need" ] && exit 0
 SUDO=""

@@ -13,7 +13,7 @@
  *      the top, the file name (AT_EXECFN), envp[] then argv[] (the last
  *      string highest), "" for an empty argv;
  *   3. a file starting with "#!" hands over to the interpreter its first
- *      line names (binfmt_script: argv becomes "interpreter [arg] script
+ *      line names (binfmt_script.c: argv becomes "interpreter [arg] script
  *      args...", at most 5 deep, -ELOOP); then load_elf_binary's checks: ELF magic, e_type ET_EXEC
  * or ET_DYN, elf_check_arch (machine; class on riscv), the program headers (e_phentsize, at most 4
  * KiB of them, all readable), PT_INTERP (2 to PATH_MAX bytes, NUL-terminated, an openable file),
@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "binfmt.h"
 #include "internal.h"
 #include "memory.h"
 #include "vma.h"
@@ -66,7 +67,6 @@
 #define MAX_ARG_STRLEN	  (32 * PAGE_SIZE)
 #define ARG_MAX_BYTES	  (32 * PAGE_SIZE) /* ARG_MAX, the floor of the limit */
 #define STK_LIM		  (8ULL << 20)	   /* _STK_LIM */
-#define BINPRM_BUF_SIZE	  256
 #define EXEC_PATH_MAX	  4096
 #define ELF_PAGESTART(v)  ((v) & ~(PAGE_SIZE - 1))
 #define ELF_PAGEOFFSET(v) ((v) & (PAGE_SIZE - 1))
@@ -74,34 +74,6 @@
 
 #define AT_RSEQ_FEATURE_SIZE 27
 #define AT_RSEQ_ALIGN	     28
-
-enum exstack { EXSTACK_DEFAULT, EXSTACK_DISABLE_X, EXSTACK_ENABLE_X };
-
-/* One ELF file being loaded: its open file, header and program headers. */
-struct elf_image {
-	struct mmk_file *file;
-	Elf64_Ehdr eh;
-	Elf64_Phdr *ph; /* eh.e_phnum entries */
-};
-
-/* Everything exec carries from step to step (Linux's linux_binprm). */
-struct bprm {
-	struct mmk_proc *p;
-	const struct arch_profile *arch;
-	const char *filename; /* AT_EXECFN's string */
-	char *interp_name;    /* bprm->interp: the name a #! script is known by
-				 to its interpreter (the file name, then each
-				 interpreter's); owned */
-	uint64_t stack_top;
-	uint64_t argc, envc;
-	/* the strings, as they lie in [pos, stack_top) */
-	char *strings;
-	uint64_t pos;	 /* bprm->p: the lowest string */
-	uint64_t argmin; /* pos may not go below it (bprm_stack_limits) */
-	struct elf_image exe, interp;
-	bool has_interp;
-	enum exstack exstack;
-};
 
 /* ---- Reading the file ---------------------------------------------------------------- */
 
@@ -114,8 +86,9 @@ static int elf_read(struct mmk_file *f, void *buf, uint64_t len, uint64_t off)
 	return (uint64_t)n == len ? 0 : -EIO;
 }
 
-/* The first BINPRM_BUF_SIZE bytes as prepare_binprm reads them (zero
- * beyond the end of a short file), as an ELF header. */
+/* The first BINPRM_BUF_SIZE bytes as prepare_binprm reads them into
+ * bprm->buf (zero beyond the end of a short file): an ELF header or a #!
+ * line.  0 or -errno. */
 static int read_header(struct mmk_file *f, unsigned char buf[BINPRM_BUF_SIZE])
 {
 	memset(buf, 0, BINPRM_BUF_SIZE);
@@ -168,14 +141,14 @@ static uint64_t count_strings(const char *const v[])
 
 /* Where the string area's byte at address a is in b->strings, which
  * mirrors [argmin, stack_top). */
-static char *string_at(struct bprm *b, uint64_t a)
+char *bprm_string_at(struct bprm *b, uint64_t a)
 {
 	return b->strings + (a - b->argmin);
 }
 
 /* copy_string_kernel()/copy_strings(): puts s below bprm->pos
  * (valid_arg_len, then the bprm_stack_limits floor: -E2BIG). */
-static int push_string(struct bprm *b, const char *s)
+int bprm_push_string(struct bprm *b, const char *s)
 {
 	uint64_t len = strnlen(s, MAX_ARG_STRLEN) + 1;
 	if (len > MAX_ARG_STRLEN)
@@ -183,7 +156,7 @@ static int push_string(struct bprm *b, const char *s)
 	if (b->pos - b->argmin < len)
 		return -E2BIG;
 	b->pos -= len;
-	memcpy(string_at(b, b->pos), s, len);
+	memcpy(bprm_string_at(b, b->pos), s, len);
 	return 0;
 }
 
@@ -209,108 +182,19 @@ static int copy_args(struct bprm *b, const char *const argv[], const char *const
 	b->strings = mmk_zalloc(b->p->sys, b->stack_top - b->argmin);
 	if (!b->strings)
 		return -ENOMEM;
-	int err = push_string(b, b->filename);
+	int err = bprm_push_string(b, b->filename);
 	for (uint64_t i = b->envc; !err && i-- > 0;)
-		err = push_string(b, envp[i]);
+		err = bprm_push_string(b, envp[i]);
 	for (uint64_t i = b->argc; !err && i-- > 0;)
-		err = push_string(b, argv[i]);
+		err = bprm_push_string(b, argv[i]);
 	if (!err && b->argc == 0) {
-		err = push_string(b, "");
+		err = bprm_push_string(b, "");
 		b->argc = 1;
 	}
 	return err;
 }
 
-/* ---- #! scripts (fs/binfmt_script.c) ------------------------------------------------------- */
-
 static int check_exe(struct bprm *b);
-
-static bool spacetab(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* The first character of [s, end) that is not a space or tab, or NULL. */
-static char *next_non_spacetab(char *s, const char *end)
-{
-	for (; s < end; s++)
-		if (!spacetab(*s))
-			return s;
-	return NULL;
-}
-
-/* The first space, tab or NUL in [s, end), or NULL. */
-static char *next_terminator(char *s, const char *end)
-{
-	for (; s < end; s++)
-		if (spacetab(*s) || !*s)
-			return s;
-	return NULL;
-}
-
-/* remove_arg_zero(): drops argv[0] from the strings. */
-static void remove_arg_zero(struct bprm *b)
-{
-	if (!b->argc)
-		return;
-	b->pos += strlen(string_at(b, b->pos)) + 1;
-	b->argc--;
-}
-
-/*
- * load_script(): buf starts with "#!".  The interpreter's name (and one
- * optional argument: the rest of the line) come from the first line, which
- * must not be cut off inside the name; argv becomes "interpreter [arg]
- * script args...", and the interpreter is opened to be loaded in the
- * script's place (-ENOEXEC without a name; open_exec's errors).
- */
-static int load_script(struct bprm *b, unsigned char *ubuf)
-{
-	char *buf = (char *)ubuf, *buf_end = buf + BINPRM_BUF_SIZE - 1;
-	char *i_end = memchr(buf, '\n', BINPRM_BUF_SIZE);
-	if (!i_end) {
-		i_end = next_non_spacetab(buf + 2, buf_end);
-		if (!i_end || !next_terminator(i_end, buf_end))
-			return -ENOEXEC; /* all blanks, or the name cut off */
-		i_end = buf_end;
-	}
-	while (i_end > buf + 2 && spacetab(i_end[-1]))
-		i_end--;
-	char *i_name = next_non_spacetab(buf + 2, i_end);
-	if (!i_name || i_name == i_end)
-		return -ENOEXEC;
-	char *i_arg = NULL, *i_sep = next_terminator(i_name, i_end);
-	if (i_sep && *i_sep)
-		i_arg = next_non_spacetab(i_sep, i_end);
-	*i_end = '\0';
-	if (i_sep)
-		*i_sep = '\0';
-	remove_arg_zero(b);
-	int err = push_string(b, b->interp_name);
-	b->argc++;
-	if (!err && i_arg) {
-		err = push_string(b, i_arg);
-		b->argc++;
-	}
-	if (!err) {
-		err = push_string(b, i_name);
-		b->argc++;
-	}
-	if (err)
-		return err;
-	char *name = mmk_strdup(b->p->sys, i_name); /* bprm_change_interp() */
-	if (!name)
-		return -ENOMEM;
-	free(b->interp_name);
-	b->interp_name = name;
-	struct mmk_file *f;
-	err = exec_open(b->p->sys, name, &f);
-	if (err)
-		return err;
-	file_put(b->exe.file);
-	b->exe.file = f;
-	return atomic_load(&f->inode->writers) > 0 ? -ETXTBSY : 0;
-}
 
 /*
  * exec_binprm(): the handlers in turn, a #! script handing over to its
@@ -431,7 +315,7 @@ static int setup_arg_pages(struct bprm *b)
 		    MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS | MMK_MAP_FIXED | MMK_MAP_GROWSDOWN, 0);
 	if (a < 0)
 		return (int)a;
-	return mmk_store(b->p, b->pos, string_at(b, b->pos), b->stack_top - b->pos, NULL);
+	return mmk_store(b->p, b->pos, bprm_string_at(b, b->pos), b->stack_top - b->pos, NULL);
 }
 
 static int make_prot(uint32_t p_flags)
@@ -808,7 +692,7 @@ static int create_elf_tables(struct bprm *b, const struct loaded *l, uint64_t in
 	unsigned char *img = mmk_zalloc(b->p->sys, len);
 	if (!img)
 		return -ENOMEM;
-	memcpy(img + (b->pos - sp), string_at(b, b->pos), b->stack_top - b->pos);
+	memcpy(img + (b->pos - sp), bprm_string_at(b, b->pos), b->stack_top - b->pos);
 	if (plat)
 		memcpy(img + (u_platform - sp), plat, strlen(plat) + 1);
 	random_bytes(b->p->sys, img + (u_rand - sp));
@@ -819,13 +703,13 @@ static int create_elf_tables(struct bprm *b, const struct loaded *l, uint64_t in
 	mm->arg_start = s;
 	for (uint64_t i = 0; i < b->argc; i++) {
 		*w++ = s;
-		s += strlen(string_at(b, s)) + 1;
+		s += strlen(bprm_string_at(b, s)) + 1;
 	}
 	*w++ = 0;
 	mm->arg_end = mm->env_start = s;
 	for (uint64_t i = 0; i < b->envc; i++) {
 		*w++ = s;
-		s += strlen(string_at(b, s)) + 1;
+		s += strlen(bprm_string_at(b, s)) + 1;
 	}
 	*w++ = 0;
 	mm->env_end = s;

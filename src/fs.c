@@ -183,6 +183,8 @@ void inode_put(struct mmk_inode *in)
 
 #define EXT4_SUPER_MAGIC 0xEF53
 #define XFS_SUPER_MAGIC 0x58465342
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
 
 /* The magic (statfs f_type) of the host file system holding hfd; 0 if
  * unknown. */
@@ -277,6 +279,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
 	in->thp_get_area = fs_thp_get_area(magic);
 	fs_zero_eof_block_init(in, magic, &st);
 	in->max_bytes = fs_max_bytes(magic, &st);
+	in->ram_backed = magic == TMPFS_MAGIC || magic == RAMFS_MAGIC;
 	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
 	if (in->thp_get_area && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;
@@ -395,6 +398,9 @@ struct mmk_file *file_new(struct mmk_inode *inode, int flags)
 	atomic_init(&f->refcount, 1);
 	f->inode = inode;
 	f->flags = flags & (MMK_O_ACCMODE | MMK_O_APPEND);
+	/* file_ra_state_init(): no previous read, so a first read past page 0
+	 * is not taken for a sequential one */
+	f->ra.prev_pos = UINT64_MAX;
 	mmk_mutex_init(&f->pos_lock, LOCK_POS);
 	if (file_writable(f))
 		atomic_fetch_add(&inode->writers, 1); /* get_write_access() */
@@ -748,10 +754,18 @@ int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
 	    .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
 	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	long hfd;
-	do
+	long hfd = -1;
+	bool shed = false;
+	for (int i = 0; i < OPENAT2_RETRIES; i++) { /* as root_openat */
 		hfd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
-	while (hfd < 0 && errno == EAGAIN);
+		if (hfd < 0 && (errno == EMFILE || errno == ENFILE) && !shed) {
+			hostfd_shed(sys);
+			shed = true;
+			continue;
+		}
+		if (hfd >= 0 || errno != EAGAIN)
+			break;
+	}
 	if (hfd < 0)
 		return -errno;
 	struct stat st;
@@ -767,9 +781,8 @@ int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
 		close((int)hfd);
 		return err;
 	}
-	while (*path == '/')
-		path++; /* hostfd_offer's own opens are beneath the root */
-	err = hostfd_offer(in, *path ? path : ".", (int)hfd, O_RDONLY);
+	/* read-only, as open_exec: no wider descriptor is looked for */
+	err = hostfd_offer(in, NULL, (int)hfd, O_RDONLY);
 	struct mmk_file *f = err ? NULL : file_new(in, MMK_O_RDONLY);
 	if (!f) {
 		inode_put(in);
@@ -834,15 +847,11 @@ int mmk_fd_install_host(mmk_proc *p, int hostfd, int flags)
 		close(ro);
 		return path ? err : -ENOMEM;
 	}
-	mmk_mutex_lock(&in->lock);
-	if (in->hostfd < 0) {
-		in->hostfd = ro;
-		in->hostfd_acc = O_RDONLY;
-		ro = -1;
+	err = hostfd_offer(in, NULL, ro, O_RDONLY); /* never widened */
+	if (err) {
+		inode_put(in);
+		return err;
 	}
-	mmk_mutex_unlock(&in->lock);
-	if (ro >= 0)
-		close(ro);
 	struct mmk_file *f = file_new(in, fl & (O_ACCMODE | O_APPEND));
 	if (!f) {
 		inode_put(in);
@@ -1290,6 +1299,10 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 	int err = file_open(sys, path, MMK_O_RDONLY, 0, &f);
 	if (err)
 		return err;
+	if (off > INT64_MAX) { /* a negative loff_t: pread(2)'s -EINVAL */
+		file_put(f);
+		return -EINVAL;
+	}
 	uint64_t done = 0;
 	int64_t ret = 0;
 	while (done < len) {

@@ -58,7 +58,8 @@ int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mo
 /* ---- hostfd.c: the inode's own host descriptor ----------------------------- */
 /* Offers hfd, a host descriptor of in's file opened by path with flags
  * (its O_ACCMODE and O_APPEND matter), to in; consumes hfd.  The inode keeps
- * it, or an O_RDWR one of the same file, if it has none or less access.  0,
+ * it, or an O_RDWR one of the same file (opened by path; a NULL path: never),
+ * if it has none or less access.  0,
  * or -errno (the host refused to clear O_APPEND). */
 int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags);
 /* Closes an idle inode's descriptor: no reference, no dirty page.  Caller

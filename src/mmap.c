@@ -360,7 +360,10 @@ static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len,
 {
 	uint64_t off = pgoff << PAGE_SHIFT, off_end = off + len;
 	uint64_t off_align = (off + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-	if (off_end <= off_align || off_end - off_align < PMD_SIZE)
+	/* Linux's off_end and off_align are loff_t: an offset in the last 2 MiB
+	 * below 2^63 rounds up to a negative off_align, which the first test
+	 * (signed) lets through and the second (unsigned, against size) too. */
+	if ((int64_t)off_end <= (int64_t)off_align || off_end - off_align < PMD_SIZE)
 		return 0;
 	uint64_t pad = len + PMD_SIZE;
 	if (pad < len || off + pad < off)
@@ -466,6 +469,8 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	if (start > vma_start(v)) {
 		if (end < vma_end(v) && mm->vmas.count >= mm->sys->cfg.max_map_count)
 			return -ENOMEM;
+		if (v->special)
+			return -EINVAL; /* special_mapping_split(): [vdso] and the like */
 		if (!(prev = __vma_split(mm, v, start, true)))
 			return -ENOMEM;
 	} else {
@@ -474,6 +479,8 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	while ((n = vma_next(last)) && vma_start(n) < end)
 		last = n;
 	next = n;
+	if (vma_end(last) > end && last->special)
+		return -EINVAL;
 	if (vma_end(last) > end && !(next = __vma_split(mm, last, end, false)))
 		return -ENOMEM;
 	/* vms_complete_munmap_vmas(): update_hiwater_vm() before total_vm
@@ -1159,9 +1166,7 @@ int install_special_mapping(struct mm *mm, uint64_t addr, uint64_t len, uint64_t
 	struct vma *v = find_vma(mm, addr);
 	if (v && vma_start(v) < addr + len)
 		err = -EEXIST;
-	else if (!may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT))
-		err = -ENOMEM;
-	else if (!(v = vma_alloc(mm)))
+	else if (!(v = vma_alloc(mm))) /* insert_vm_struct(): no RLIMIT_AS test */
 		err = -ENOMEM;
 	if (!err) {
 		v->node.start = addr;

@@ -6,8 +6,10 @@
  * it), ETXTBSY, E2BIG, close-on-exec, execveat of an fd, the vDSO image,
  * AT_RANDOM's seed, and mmk_fd_install_host never writing its file.
  */
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 
 #include "mmk_test.h"
@@ -871,15 +873,17 @@ TEST(scripts)
 }
 
 /* Random damage to the headers of a PIE and its interpreter (a seeded
- * xorshift, 200 runs; MMK_EXEC_HIST=1 prints each result): exec never crashes, every answer is 0 or
+ * xorshift, 300 runs; MMK_EXEC_HIST=1 prints each result): exec never crashes, every answer is 0 or
  * an errno, a process it killed says SIGSEGV, and the invariants hold. */
 TEST(random_headers_never_crash)
 {
 	uint64_t x = 88172645463325252ULL;
-	for (int run = 0; run < 200; run++) {
-		struct fixture fx;
+	struct fixture fxs[2];
+	CHECK(init(&fxs[0], MMK_ARCH_X86_64) == 0);
+	CHECK(init(&fxs[1], MMK_ARCH_RISCV64) == 0);
+	for (int run = 0; run < 300; run++) {
+		struct fixture *fx = &fxs[run % 3 == 0];
 		struct img im, ld;
-		CHECK(init(&fx, run % 3 ? MMK_ARCH_X86_64 : MMK_ARCH_RISCV64) == 0);
 		uint16_t m = run % 3 ? EM_X86 : EM_RV;
 		img_static(&ld, m);
 		img_dyn(&ld);
@@ -894,18 +898,106 @@ TEST(random_headers_never_crash)
 			size_t at = (size_t)(x % (64 + 5 * 56));
 			t->b[at] = (unsigned char)(x >> 24);
 		}
-		put(&fx, "ld.so", &ld, 0755);
-		put(&fx, "pie", &im, 0755);
-		int err = mmk_execve(fx.p, "pie", ARGV, ENVP, NULL);
+		put(fx, "ld.so", &ld, 0755);
+		put(fx, "pie", &im, 0755);
+		mmk_proc *p;
+		CHECK(mmk_spawn(fx->sys, &p) > 0);
+		int err = mmk_execve(p, "pie", ARGV, ENVP, NULL);
 		if (getenv("MMK_EXEC_HIST"))
-			printf("# %s %d\n", err ? mmk_errno_name(-err) : "ok",
-			       mmk_proc_killed(fx.p));
+			printf("# %s %d\n", err ? mmk_errno_name(-err) : "ok", mmk_proc_killed(p));
 		CHECK(err <= 0 && err > -4096);
-		int killed = mmk_proc_killed(fx.p);
+		int killed = mmk_proc_killed(p);
 		CHECK(killed == 0 || killed == MMK_SIGSEGV);
 		CHECK(err || !killed);
-		CHECK(fx_done(&fx) == 0);
+		CHECK(fx_check(fx) == 0);
+		CHECK_EQ(mmk_exit(p), 0);
 	}
+	CHECK(fx_done(&fxs[0]) == 0);
+	CHECK(fx_done(&fxs[1]) == 0);
+}
+
+/* The access mode of every descriptor the test process holds on path
+ * (mmkit's own host descriptors), OR-ed: O_RDONLY (0) if all read-only. */
+static int host_fds_access(const char *path)
+{
+	int acc = 0;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char link[300], target[300], info[300], buf[256];
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = 0;
+		if (strcmp(target, path))
+			continue;
+		snprintf(info, sizeof(info), "/proc/self/fdinfo/%s", e->d_name);
+		FILE *f = fopen(info, "r");
+		while (f && fgets(buf, sizeof(buf), f))
+			if (!strncmp(buf, "flags:", 6))
+				acc |= (int)(strtol(buf + 6, NULL, 8) & 3);
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return acc;
+}
+
+/* exec opens its files read-only, as open_exec does, and mmk_fd_install_host
+ * never widens a host file's access: mmkit holds no writable descriptor of
+ * a program it runs (a root of "/" would otherwise give it /usr/bin's). */
+TEST(exec_holds_programs_read_only)
+{
+	struct fixture fx;
+	struct img im, ld;
+	CHECK(init(&fx, MMK_ARCH_X86_64) == 0);
+	img_static(&ld, EM_X86);
+	img_dyn(&ld);
+	put(&fx, "ld.so", &ld, 0755);
+	img_static(&im, EM_X86);
+	img_dyn(&im);
+	img_interp(&im, "/ld.so");
+	put(&fx, "pie", &im, 0755);
+	CHECK_EQ(mmk_execve(fx.p, "pie", NULL, NULL, NULL), 0);
+	char path[300], real[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/pie", fx.dir);
+	CHECK(realpath(path, real) != NULL);
+	CHECK_EQ(host_fds_access(real), O_RDONLY);
+	snprintf(path, sizeof(path), "%s/ld.so", fx.dir);
+	CHECK(realpath(path, real) != NULL);
+	CHECK_EQ(host_fds_access(real), O_RDONLY);
+	int hfd = open(real, O_RDWR);
+	CHECK(mmk_fd_install_host(fx.p, hfd, 0) >= 3);
+	close(hfd);
+	CHECK_EQ(host_fds_access(real), O_RDONLY);
+	CHECK(fx_done(&fx) == 0);
+}
+
+/* Special mappings cannot be split (special_mapping_split): part of
+ * [vvar] or [vdso] munmapped, mprotected or mapped over is -EINVAL, the
+ * whole is fine -- as measured on Linux 6.18. */
+TEST(special_mappings_do_not_split)
+{
+	struct fixture fx;
+	struct img im;
+	CHECK(init(&fx, MMK_ARCH_X86_64) == 0);
+	img_static(&im, EM_X86);
+	put(&fx, "prog", &im, 0755);
+	struct mmk_exec_info info;
+	CHECK_EQ(mmk_execve(fx.p, "prog", NULL, NULL, &info), 0);
+	uint64_t vvar = info.vdso_base - 6 * 4096, vdso = info.vdso_base;
+	CHECK_EQ(mmk_munmap(fx.p, vvar, 4096), -EINVAL);
+	CHECK_EQ(mmk_mprotect(fx.p, vvar + 4096, 4096, MMK_PROT_NONE), -EINVAL);
+	CHECK_EQ(mmk_mprotect(fx.p, vdso, 4096, MMK_PROT_READ), -EINVAL);
+	CHECK_EQ(mmk_mmap(fx.p, vdso + 4096, 4096, RW, PA | MMK_MAP_FIXED, -1, 0), -EINVAL);
+	CHECK(has_line(fx_maps(fx.p), "7ffff7ffd000-7ffff7fff000 r-xp ", "[vdso]"));
+	CHECK_EQ(mmk_mprotect(fx.p, vdso, 2 * 4096, MMK_PROT_READ), 0);
+	CHECK(has_line(fx_maps(fx.p), "7ffff7ffd000-7ffff7fff000 r--p ", "[vdso]"));
+	CHECK_EQ(mmk_munmap(fx.p, vvar, 4 * 4096), 0);
+	CHECK(!strstr(fx_maps(fx.p), "[vvar]\n"));
+	CHECK(fx_done(&fx) == 0);
 }
 
 T_MAIN

@@ -139,6 +139,12 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 	case MMK_EV_OOM_KILL:
 		snprintf(buf, len, "%s", d ? d : "out of memory: a process was killed");
 		break;
+	case MMK_EV_PAGE_EVICT:
+		snprintf(buf, len,
+			 "evicted page %" PRIu64 " of %s from the page cache (frame %" PRIu64
+			 " freed)",
+			 ev->pgoff, d ? script_path(root, d) : "the file", ev->pfn);
+		break;
 	default:
 		snprintf(buf, len, "event %d", (int)ev->kind);
 	}
