@@ -646,6 +646,21 @@ int mmk_copy(mmk_proc *p, uint64_t dst, uint64_t src, uint64_t len, struct mmk_s
 /* One access (read or write) to each page in [addr, addr+len). */
 int mmk_touch(mmk_proc *p, uint64_t addr, uint64_t len, int write, struct mmk_siginfo *si);
 
+/* For CPU emulators (tools/rv/ is one).  mmk_fetch is mmk_load for an
+ * instruction fetch: every page must also lie in a mapping with
+ * PROT_EXEC, else it stops there with SIGSEGV/SEGV_ACCERR at that page's
+ * first byte of the access (no mapping: SEGV_MAPERR, as a load).  The
+ * check and the copy of each page see the same mappings. */
+int mmk_fetch(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si);
+/* The mapping generation of p's address space: it changes whenever any
+ * page's translation or protection may have changed (a mapping call, brk,
+ * exec, fork's write-protection, a page zapped, reclaimed or copied on
+ * write).  An emulator may keep anything derived from fetched bytes --
+ * decoded instructions, translated blocks -- while it reads the same
+ * value; a store of the program's own to its code still needs its
+ * fence.i (or equivalent) to be seen.  0 for NULL. */
+uint64_t mmk_map_gen(mmk_proc *p);
+
 /* ---- Views --------------------------------------------------------------- */
 /* Each renders into buf (NUL-terminated, truncated to len) and returns the
  * full length the text needs, or -errno.  buf NULL with len 0 only asks for

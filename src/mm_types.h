@@ -394,6 +394,8 @@ struct mm {
 	                                mmap_lock (write) and ptl, before tlb_gen,
 	                                by mm_exec_reset; an access started
 	                                before an exec stops at it (access.c) */
+	_Atomic uint64_t map_gen;    /* bumped (release) by every release of mmap_lock
+	                                held for writing (vma.h): mmk_map_gen */
 	int pid;                     /* for trace events */
 	atomic_int oom_state;        /* OOM_* (oom.c): chosen by the OOM killer, then reaped */
 };

@@ -14,7 +14,8 @@
 #      and the shadow corpus: real programs under ptrace, mirrored call by call (tests/shadow.sh)
 #   5. a fixed-seed differential fuzz run (mmkit fuzz), a short coverage-guided
 #      one (build-cov/mmkit fuzz --guided, when clang built it), the example
-#      tour and the --html view in headless Chromium             (tests/view.sh)
+#      tour and the --html view in headless Chromium             (tests/view.sh),
+#      and mmkit exec's riscv64 programs                          (tests/rv/run.sh)
 #   6. a short libFuzzer run on the script parser
 cd "$(dirname "$0")/.." || exit 2
 passed=0
@@ -75,6 +76,7 @@ if [ -x build/mmkit ]; then
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "the view: mmkit run --html pages in headless Chromium" sh tests/view.sh
 	run "the examples' first access is a major fault with readahead" sh tests/examples_cold.sh
+	run "mmkit exec: riscv64 programs vs the host and qemu-riscv64" sh tests/rv/run.sh
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh
 fi

@@ -26,6 +26,9 @@
 #include "shadow.h"
 #include "view.h"
 
+/* tools/rv/run.c: `mmkit exec` */
+int rv_exec_command(int argc, char **argv);
+
 static void usage(FILE *f)
 {
 	fputs("usage: mmkit run [--trace] [--dir DIR] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
@@ -36,6 +39,7 @@ static void usage(FILE *f)
 	      "       mmkit bench [ARGS...]   time workloads on Linux and on mmkit\n"
 	      "       mmkit shadow [ARGS...] -- PROG [ARGS...]\n"
 	      "                               run a real program, mirror it into mmkit, compare\n"
+	      "       mmkit exec [ARGS...]    run a riscv64 Linux program on mmkit\n"
 	      "       mmkit help [statements]\n"
 	      "\n"
 	      "run: runs a script (docs/SCRIPTS.md) and prints one result per statement.\n"
@@ -317,6 +321,8 @@ int main(int argc, char **argv)
 		return cmd_bench(argc - 1, argv + 1);
 	if (strcmp(cmd, "shadow") == 0)
 		return cmd_shadow(argc - 1, argv + 1);
+	if (strcmp(cmd, "exec") == 0)
+		return rv_exec_command(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		if (argc > 2 && strcmp(argv[2], "statements") == 0) {
 			script_print_usage(stdout);
