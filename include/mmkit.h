@@ -236,6 +236,12 @@ struct mmk_config {
 	const uint64_t *opt_refs;    /* MMK_RECLAIM_OPT: the reference string mmk_refs gave
 	                                for an earlier run of the same workload (copied) */
 	uint64_t opt_nrefs;
+	int textbook_reclaim;        /* nonzero: the textbook model of K page frames: no
+	                                kswapd, and an allocation that finds no free
+	                                frame evicts exactly one page, the one the
+	                                policy chooses (fifo and opt then give the
+	                                fault counts of textbook FIFO and OPT on the
+	                                page reference string; `mmkit replay`) */
 	/* Overcommit accounting (docs/ARCHITECTURE.md, "Overcommit"): which
 	 * mappings are refused -ENOMEM for want of memory to back them, and
 	 * Committed_AS (mmk_committed_as).  Fields marked "MMK_CFG_ZERO" take
@@ -731,6 +737,9 @@ const char *mmk_errno_name(int err);
 #define MMK_RECLAIM_FIFO 2  /* the oldest page goes first, used or not */
 #define MMK_RECLAIM_OPT 3   /* Belady's: the page used farthest in the future, known
                                from an earlier run's reference string (offline) */
+#define MMK_RECLAIM_EXACT_LRU 4 /* textbook LRU: every access moves its page to the
+                                   head of its list, the tail goes first (an
+                                   experimenter's reference, costly per access) */
 
 /* "lru", "clock", "fifo", "opt"; NULL for an unknown value. */
 const char *mmk_reclaim_policy_name(int policy);

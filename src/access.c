@@ -63,6 +63,7 @@
 #include <string.h>
 
 #include "pages.h"
+#include "reclaim.h"
 #include "refs.h"
 #include "vma.h"
 
@@ -345,6 +346,9 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 			acc_do(a, host + (va & (PAGE_SIZE - 1)), n, off);
 			if (mm->sys->refs)
 				refs_note(mm, va, host);
+			if (reclaim_ops(mm->sys)->accessed)
+				reclaim_ops(mm->sys)->accessed(
+					mm->sys, (pfn_t)((host - mm_pool(mm)->mem) / FRAME_SIZE));
 		}
 		mmk_mutex_unlock(&mm->ptl);
 		if (host)

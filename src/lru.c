@@ -211,6 +211,20 @@ void lru_mark_accessed(struct mmk_system *sys, pfn_t pfn)
 	mmk_mutex_unlock(&sys->lru->lock);
 }
 
+void lru_touch(struct mmk_system *sys, pfn_t pfn)
+{
+	struct page *pg = lru_page(sys, pfn);
+	mmk_mutex_lock(&sys->lru->lock);
+	if (page_test(pg, PG_lru)) {
+		enum lru_list l = page_lru_list(pg);
+		if (sys->lru->lists[l].head != pfn) {
+			lru_unlink_locked(sys, pfn);
+			lru_link_locked(sys, pfn, l, true);
+		}
+	}
+	mmk_mutex_unlock(&sys->lru->lock);
+}
+
 void lru_lazyfree(struct mmk_system *sys, pfn_t pfn)
 {
 	struct page *pg = lru_page(sys, pfn);

@@ -85,6 +85,9 @@ void lru_anon_unmapped(struct mmk_system *sys, pfn_t pfn);
 /* folio_mark_accessed(): a read()/write() touched the page.  LRU policy:
  * the second touch of an inactive page activates it; else PG_referenced. */
 void lru_mark_accessed(struct mmk_system *sys, pfn_t pfn);
+/* Textbook LRU's bookkeeping (MMK_RECLAIM_EXACT_LRU): an access moves a
+ * listed page to the head of its list.  Caller holds mm->ptl. */
+void lru_touch(struct mmk_system *sys, pfn_t pfn);
 /* lru_lazyfree(): MADV_FREE cleared PG_swapbacked; the page moves to the
  * inactive file list (reclaimable without swap). */
 void lru_lazyfree(struct mmk_system *sys, pfn_t pfn);

@@ -43,6 +43,7 @@
 
 #include "lru.h"
 #include "pages.h"
+#include "reclaim.h"
 #include "swap.h"
 
 #define PMD_SIZE    (1ULL << 21) /* bytes one PTE table maps */
@@ -66,7 +67,8 @@ int mm_pages_init(struct mm *mm)
 	struct frame_pool *fp = &mm->sys->pool;
 	MMK_BUG_ON((uintptr_t)(fp->mem + (size_t)fp->nframes * FRAME_SIZE) >
 		   1ULL << (64 - TLB_HOST_SHIFT + 12));
-	mm->tlb_lockless = mm->sys->refs == NULL; /* fixed when the system is created */
+	/* fixed when the system is created: whatever sees every access needs ptl */
+	mm->tlb_lockless = mm->sys->refs == NULL && !reclaim_ops(mm->sys)->accessed;
 	return 0;
 }
 

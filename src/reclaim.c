@@ -43,6 +43,11 @@
  *   FIFO   the oldest page is evicted, referenced or not.
  *   OPT    the listed pages whose next use (refs.c) lies farthest ahead are
  *          evicted, SWAP_CLUSTER_MAX at a time.
+ *   EXACT_LRU  textbook LRU: every access moves its page to the head of
+ *          its list (lru_touch), the tail is evicted.
+ * With cfg.textbook_reclaim (no kswapd, one page evicted per allocation
+ * that finds no frame) FIFO, OPT and EXACT_LRU fault exactly as the
+ * textbook policies with RAM's frames do.
  * Anonymous and shmem pages are scanned only while swap has room; then
  * file and anon lists are scanned in proportion to their sizes weighted by
  * swappiness 60 (get_scan_count).
@@ -67,7 +72,7 @@
 #define SWAPPINESS 60
 #define KSWAPD_IDLE_RETRIES 10 /* fruitless passes, 1 ms apart, before kswapd sleeps */
 
-#define NR_POLICIES (MMK_RECLAIM_OPT + 1)
+#define NR_POLICIES (MMK_RECLAIM_EXACT_LRU + 1)
 static const struct reclaim_policy_ops policy_ops[NR_POLICIES]; /* below */
 
 const char *mmk_reclaim_policy_name(int policy)
@@ -536,6 +541,8 @@ static const struct reclaim_policy_ops policy_ops[NR_POLICIES] = {
 			       .shrink = shrink_lruvec},
 	[MMK_RECLAIM_FIFO] = {.name = "fifo", .shrink = shrink_lruvec},
 	[MMK_RECLAIM_OPT] = {.name = "opt", .needs_refs = true, .shrink = shrink_opt},
+	[MMK_RECLAIM_EXACT_LRU] = {.name = "exact-lru", .shrink = shrink_lruvec,
+				   .accessed = lru_touch},
 };
 
 /* shrink_node(): from gentle to thorough until enough is reclaimed. */
@@ -666,7 +673,7 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 			return err;
 		kswapd_wake(sys);
 		struct scan_control sc = {.sys = sys, .held = held,
-					  .nr_to_reclaim = SWAP_CLUSTER_MAX};
+					  .nr_to_reclaim = sys->cfg.textbook_reclaim ? 1 : SWAP_CLUSTER_MAX};
 		shrink_node(&sc);
 		if (sc.nr_reclaimed) {
 			atomic_store(&r->failures, 0);
@@ -755,8 +762,12 @@ int reclaim_init(struct mmk_system *sys)
 		err = swap_init(sys);
 	if (!err)
 		err = refs_init(sys);
-	if (!err)
-		err = -pthread_create(&r->thread, NULL, kswapd_main, sys);
+	if (err || sys->cfg.textbook_reclaim) { /* textbook: direct reclaim only */
+		if (err)
+			reclaim_destroy(sys);
+		return err;
+	}
+	err = -pthread_create(&r->thread, NULL, kswapd_main, sys);
 	if (err) {
 		reclaim_destroy(sys);
 		return err;

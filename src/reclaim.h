@@ -29,7 +29,7 @@ enum verdict {
 
 /*
  * A page-replacement policy, as the operations reclaim and the LRU ask of
- * it.  The four (lru, clock, fifo, opt) are rows of reclaim.c's
+ * it.  The five (lru, clock, fifo, opt, exact-lru) are rows of reclaim.c's
  * policy_ops[], indexed by MMK_RECLAIM_*; a new policy is a new row (and
  * its number in mmkit.h), not a new `if (policy == ...)`.
  */
@@ -46,6 +46,10 @@ struct reclaim_policy_ops {
 	enum verdict (*check_references)(struct scan_control *sc, struct isolated *iso);
 	/* One reclaim run (shrink_node's body): scans until sc's target. */
 	void (*shrink)(struct scan_control *sc);
+	/* Every access through the MMU to the listed page at pfn (NULL: none
+	 * is seen; with one, loads never skip mm->ptl).  Caller holds
+	 * mm->ptl. */
+	void (*accessed)(struct mmk_system *sys, pfn_t pfn);
 };
 
 struct reclaim {

@@ -28,6 +28,8 @@
 
 /* tools/rv/run.c: `mmkit exec` */
 int rv_exec_command(int argc, char **argv);
+/* replay.c: `mmkit replay` */
+int cmd_replay(int argc, char **argv);
 
 static void usage(FILE *f)
 {
@@ -36,6 +38,8 @@ static void usage(FILE *f)
 	      "                 [--backend mmkit|linux] [SCRIPT|-]\n"
 	      "       mmkit check [ARGS...]   run scenarios on mmkit and on Linux, compare\n"
 	      "       mmkit fuzz [ARGS...]    compare the backends on random scripts\n"
+	      "       mmkit replay [--ram SIZE] [--swap SIZE] [--policy NAME|all] TRACE\n"
+	      "                               play a reference trace (valgrind lackey's) under a policy\n"
 	      "       mmkit bench [ARGS...]   time workloads on Linux and on mmkit\n"
 	      "       mmkit shadow [ARGS...] -- PROG [ARGS...]\n"
 	      "                               run a real program, mirror it into mmkit, compare\n"
@@ -48,7 +52,7 @@ static void usage(FILE *f)
 	      "  --ram SIZE       simulated RAM, e.g. 64M (mmkit backend)\n"
 	      "  --swap SIZE      swap area, e.g. 2G (mmkit backend; default none): an unlinked\n"
 	      "                   file in DIR that no script path can reach\n"
-	      "  --policy NAME    page replacement: lru (default), clock, fifo, or opt\n"
+	      "  --policy NAME    page replacement: lru (default), clock, fifo, opt, exact-lru\n"
 	      "                   (offline: runs the script twice, see docs/RECLAIM.md)\n"
 	      "  --overcommit N   vm.overcommit_memory: 0 heuristic (default), 1 always,\n"
 	      "                   2 strict (mmkit backend)\n"
@@ -110,7 +114,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 		} else if ((v = opt_value(argc, argv, &i, "--policy")) != NULL) {
 			int pol = mmk_reclaim_policy_parse(v);
 			if (pol < 0) {
-				fprintf(stderr, "mmkit run: unknown policy '%s' (lru, clock, fifo, opt)\n",
+				fprintf(stderr, "mmkit run: unknown policy '%s' (lru, clock, fifo, opt, exact-lru)\n",
 					v);
 				return 2;
 			}
@@ -323,6 +327,8 @@ int main(int argc, char **argv)
 		return cmd_shadow(argc - 1, argv + 1);
 	if (strcmp(cmd, "exec") == 0)
 		return rv_exec_command(argc - 1, argv + 1);
+	if (strcmp(cmd, "replay") == 0)
+		return cmd_replay(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		if (argc > 2 && strcmp(argv[2], "statements") == 0) {
 			script_print_usage(stdout);
