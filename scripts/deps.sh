@@ -8,7 +8,8 @@
 # the rest are essential packages), the riscv64 cross compiler with its
 # static libc and qemu-user (`mmkit exec`'s test programs are built for
 # riscv64; qemu-riscv64 is their instruction-set oracle and the speed
-# reference).  With --check (make check), also Debian's chromium, the
+# reference), valgrind (tests/replay.sh records a real program's memory
+# references with its lackey tool).  With --check (make check), also Debian's chromium, the
 # headless browser tests/view.sh renders `mmkit run --html` pages in.
 # Does nothing when everything is already there.
 set -e
@@ -26,6 +27,7 @@ command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 command -v riscv64-linux-gnu-gcc >/dev/null 2>&1 || need="$need gcc-riscv64-linux-gnu"
 [ -f /usr/riscv64-linux-gnu/lib/libc.a ] || need="$need libc6-dev-riscv64-cross"
 command -v qemu-riscv64 >/dev/null 2>&1 || need="$need qemu-user"
+command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
 	need="$need libclang-rt-dev"
 fi

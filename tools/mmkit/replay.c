@@ -248,13 +248,13 @@ static int run_once(struct mmk_config *cfg, const struct trace *t, const uint64_
 	if (!rc)
 		rc = map_all(p, t, pages, npages);
 	for (size_t i = 0; !rc && i < t->n; i++) {
-		struct mmk_siginfo si;
+		struct mmk_siginfo si = {0};
 		err = mmk_touch(p, t->refs[i].page, 1, t->refs[i].write, &si);
 		if (err) {
 			fprintf(stderr,
 				"mmkit replay: reference %zu (%s %#" PRIx64 ") failed: %s\n",
 				i + 1, t->refs[i].write ? "write" : "read", t->refs[i].page,
-				err > 0 ? "signal (outside the mappings?)" : strerror(-err));
+				si.signo ? (si.signo == MMK_SIGBUS ? "SIGBUS" : "SIGSEGV (outside the mappings)") : strerror(-err));
 			rc = 1;
 		}
 	}
