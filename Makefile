@@ -54,7 +54,8 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all debug check tests install clean tour bench rv-progs
-all: $(B)/libmmkit.a $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/embed
+all: $(B)/libmmkit.a $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/embed \
+	$(B)/examples/policy_clock
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
 	@mkdir -p $(dir $@)
@@ -100,7 +101,7 @@ endif
 $(B)/mmkit-linux: $(LSRV_SRC) $(wildcard tools/linux/*.h) tools/mmkit/backend.h include/mmkit.h
 	$(or $(SERVER_CC),$(CC)) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -Iinclude -Itools/mmkit -static -o $@ $(LSRV_SRC)
 
-$(B)/examples/embed: examples/embed.c $(B)/libmmkit.a
+$(B)/examples/embed $(B)/examples/policy_clock: $(B)/examples/%: examples/%.c $(B)/libmmkit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libmmkit.a $(LDSAN)
 $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a

@@ -236,6 +236,10 @@ struct mmk_config {
 	const uint64_t *opt_refs;    /* MMK_RECLAIM_OPT: the reference string mmk_refs gave
 	                                for an earlier run of the same workload (copied) */
 	uint64_t opt_nrefs;
+	const struct mmk_policy_ops *policy_ops; /* non-NULL: the user's policy, instead
+	                                of reclaim_policy (all four callbacks but
+	                                accessed are required) */
+	void *policy_arg;            /* passed to every policy_ops call */
 	int textbook_reclaim;        /* nonzero: the textbook model of K page frames: no
 	                                kswapd, and an allocation that finds no free
 	                                frame evicts exactly one page, the one the
@@ -341,6 +345,31 @@ struct mmk_event {
 };
 
 typedef void (*mmk_trace_fn)(void *arg, const struct mmk_event *ev);
+
+/*
+ * A page-replacement policy of the user's (mmk_config.policy_ops;
+ * docs/RECLAIM.md, "Writing a policy").  Pages are named by their frame
+ * number (1..RAM/4096).  mmkit calls these one at a time, under its LRU
+ * lock: they must be quick and must not call mmkit.
+ *   listed    the frame became a candidate for eviction (a page was
+ *             mapped or cached, or came back from a look by reclaim);
+ *             anon: an anonymous or shmem page (needs swap to go)
+ *   unlisted  it stopped being one (freed, or taken by reclaim)
+ *   accessed  a load or store through the MMU touched it (optional:
+ *             NULL spares every access the call)
+ *   victim    reclaim needs a page: a listed frame to evict, or 0 for
+ *             none; anon_ok is zero when swap is full (an anon pick is
+ *             then passed over and victim asked again, a few times)
+ * A picked page that cannot go now (busy, pinned, dirty under writeback)
+ * is listed again.
+ */
+struct mmk_policy_ops {
+	const char *name;
+	void (*listed)(void *arg, uint32_t frame, int anon);
+	void (*unlisted)(void *arg, uint32_t frame);
+	void (*accessed)(void *arg, uint32_t frame);
+	uint32_t (*victim)(void *arg, int anon_ok);
+};
 
 /* ---- Systems ------------------------------------------------------------- */
 

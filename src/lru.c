@@ -62,6 +62,8 @@ void lru_link_locked(struct mmk_system *sys, pfn_t pfn, enum lru_list l, bool at
 	page_clear(pg, PG_active | PG_lru_file);
 	page_set(pg, PG_lru | (lru_list_is_active(l) ? PG_active : 0) |
 			     (lru_list_is_file(l) ? PG_lru_file : 0));
+	if (sys->cfg.policy_ops)
+		sys->cfg.policy_ops->listed(sys->cfg.policy_arg, pfn, !lru_list_is_file(l));
 }
 
 void lru_unlink_locked(struct mmk_system *sys, pfn_t pfn)
@@ -81,6 +83,8 @@ void lru_unlink_locked(struct mmk_system *sys, pfn_t pfn)
 	pg->lru_prev = pg->lru_next = 0;
 	h->nr--;
 	page_clear(pg, PG_lru | PG_active | PG_lru_file);
+	if (sys->cfg.policy_ops)
+		sys->cfg.policy_ops->unlisted(sys->cfg.policy_arg, pfn);
 }
 
 /* The frame pool's release hook: the last reference went. */

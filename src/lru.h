@@ -14,7 +14,8 @@
  * if on an active list and PG_lru_file if on a file list; reclaim takes a
  * page off (isolates it) with a reference and PG_locked, and puts it back or
  * frees it.  The policies that use only one list per type (clock, FIFO, OPT)
- * use the inactive ones.
+ * use the inactive ones.  A user's policy (cfg.policy_ops) is told of
+ * every link (listed) and unlink (unlisted), under lru->lock.
  *
  * Locking: lru->lock protects the lists, their counts, the PG_lru /
  * PG_active / PG_lru_file bits of listed pages, and page->mapping of a

@@ -43,6 +43,8 @@
  *   FIFO   the oldest page is evicted, referenced or not.
  *   OPT    the listed pages whose next use (refs.c) lies farthest ahead are
  *          evicted, SWAP_CLUSTER_MAX at a time.
+ *   a user's (cfg.policy_ops): told of every page listed, unlisted and
+ *          (optionally) accessed, it picks each victim (shrink_user).
  *   EXACT_LRU  textbook LRU: every access moves its page to the head of
  *          its list (lru_touch), the tail is evicted.
  * With cfg.textbook_reclaim (no kswapd, one page evicted per allocation
@@ -532,6 +534,48 @@ static void shrink_lruvec(struct scan_control *sc)
 	}
 }
 
+/* ---- A user's policy (cfg.policy_ops, include/mmkit.h) ------------------------------------ */
+
+/* Every access to a listed page, told to the user's policy under lru->lock
+ * (which serializes all its callbacks). */
+static void user_accessed(struct mmk_system *sys, pfn_t pfn)
+{
+	mmk_mutex_lock(&sys->lru->lock);
+	if (page_test(pfn_to_page(&sys->pool, pfn), PG_lru))
+		sys->cfg.policy_ops->accessed(sys->cfg.policy_arg, pfn);
+	mmk_mutex_unlock(&sys->lru->lock);
+}
+
+/* Evicts the pages the user's policy picks until sc's target; a pick that
+ * is not a listed page, or an anonymous one while swap is full, or busy,
+ * is passed over, SWAP_CLUSTER_MAX such misses end the run. */
+static void shrink_user(struct scan_control *sc)
+{
+	struct mmk_system *sys = sc->sys;
+	const struct mmk_policy_ops *po = sys->cfg.policy_ops;
+	for (int misses = 0; sc->nr_reclaimed < sc->nr_to_reclaim && misses < SWAP_CLUSTER_MAX;) {
+		sc->may_swap = swap_has_space(sys);
+		struct isolated iso;
+		bool ok = false;
+		mmk_mutex_lock(&sys->lru->lock);
+		uint32_t pfn = po->victim(sys->cfg.policy_arg, sc->may_swap);
+		if (pfn && pfn < sys->pool.nframes) {
+			struct page *pg = pfn_to_page(&sys->pool, pfn);
+			if (page_test(pg, PG_lru) && (sc->may_swap || page_test(pg, PG_lru_file))) {
+				ok = isolate_locked(sc, pfn, &iso);
+				sc->nr_busy += !ok;
+			}
+		}
+		mmk_mutex_unlock(&sys->lru->lock);
+		if (!pfn)
+			break;
+		uint64_t before = sc->nr_reclaimed;
+		if (ok)
+			reclaim_isolated(sc, &iso);
+		misses += sc->nr_reclaimed == before;
+	}
+}
+
 /* The policies, indexed by MMK_RECLAIM_* (reclaim.h; the header comment of
  * this file says what each does). */
 static const struct reclaim_policy_ops policy_ops[NR_POLICIES] = {
@@ -748,6 +792,19 @@ int reclaim_init(struct mmk_system *sys)
 		return -ENOMEM;
 	r->policy = policy;
 	r->ops = &policy_ops[policy];
+	const struct mmk_policy_ops *po = sys->cfg.policy_ops;
+	if (po) {
+		if (!po->listed || !po->unlisted || !po->victim) {
+			free(r);
+			return -EINVAL;
+		}
+		r->user_ops = (struct reclaim_policy_ops){
+			.name = po->name ? po->name : "user",
+			.shrink = shrink_user,
+			.accessed = po->accessed ? user_accessed : NULL,
+		};
+		r->ops = &r->user_ops;
+	}
 	set_watermarks(r, sys->pool.nframes);
 	mmk_mutex_init(&r->run_lock, LOCK_RECLAIM_RUN);
 	mmk_mutex_init(&r->lock, LOCK_RECLAIM_WAKE);

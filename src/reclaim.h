@@ -55,6 +55,8 @@ struct reclaim_policy_ops {
 struct reclaim {
 	int policy;                /* immutable: MMK_RECLAIM_* */
 	const struct reclaim_policy_ops *ops; /* immutable: the policy's operations */
+	struct reclaim_policy_ops user_ops;   /* immutable: the row of a user's policy
+	                                         (cfg.policy_ops), which ops then names */
 	uint64_t wmark_min, wmark_low, wmark_high; /* immutable: free frames */
 	struct mmk_mutex run_lock;  /* held for a kswapd pass and by the invariant
 	                              checker, so a check sees no reclaim half done;

@@ -10,7 +10,9 @@
 # costs mmkit a first-touch minor fault) + major faults.  Several frame
 # counts, so Belady's anomaly and the policies' differences show.  Also
 # checks the plain trace format and a '# map' header, and that bad input
-# gets a clear error.  Ends with "N passed, N failed".
+# gets a clear error.  Then the example of a policy written in C against
+# the library's interface (examples/policy_clock.c) against a textbook
+# second-chance clock.  Ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 2
 MMKIT=${MMKIT:-build/mmkit}
 passed=0
@@ -115,6 +117,60 @@ while read -r k refpol want; do
 		cat "$tmp/out"
 	fi
 done <"$tmp/want"
+
+# A user's policy in C (examples/policy_clock.c, the second-chance clock
+# through struct mmk_policy_ops) on the same page sequence, against a
+# textbook clock: a ring with the hand on the oldest frame; a hit sets the
+# frame's bit; a miss sweeps, clearing set bits, and replaces the first
+# frame whose bit is clear, the new page's bit set, the hand moving past.
+CLOCK=${CLOCK:-build/examples/policy_clock}
+if [ -x "$CLOCK" ]; then
+	cat >"$tmp/clock.py" <<'EOF'
+import sys
+pages = [int(l) for l in open(sys.argv[1])]
+for k in map(int, sys.argv[2:]):
+    ring, bit, hand, faults = [], {}, 0, 0
+    for p in pages:
+        if p in bit:
+            bit[p] = 1
+            continue
+        faults += 1
+        if len(ring) < k:
+            ring.append(p)
+            bit[p] = 1
+            continue
+        while bit[ring[hand]]:
+            bit[ring[hand]] = 0
+            hand = (hand + 1) % k
+        del bit[ring[hand]]
+        ring[hand] = p
+        bit[p] = 1
+        hand = (hand + 1) % k
+    print(k, faults)
+EOF
+	# the lackey trace's pages, numbered densely in address order
+	python3 - "$tmp/trace" >"$tmp/pages" <<'EOF'
+import sys
+seq = []
+for line in open(sys.argv[1]):
+    if line.startswith('=='):
+        continue
+    op, arg = line.split()
+    addr, size = arg.split(',')
+    addr, size = int(addr, 16), int(size)
+    for p in range(addr >> 12, ((addr + max(size, 1) - 1) >> 12) + 1):
+        seq.append(p)
+rank = {p: i for i, p in enumerate(sorted(set(seq)))}
+print('\n'.join(str(rank[p]) for p in seq))
+EOF
+	python3 "$tmp/clock.py" "$tmp/pages" 3 8 13 32 >"$tmp/want"
+	while read -r k want; do
+		got=$("$CLOCK" $k <"$tmp/pages" | awk '{ print $2 }')
+		[ "$got" = "$want" ] && ok || bad "policy_clock, $k frames: $got faults, textbook clock $want"
+	done <"$tmp/want"
+else
+	bad "$CLOCK is missing (make $CLOCK)"
+fi
 
 # The plain format with a header: Belady's anomaly, FIFO on 1 2 3 4 1 2 5 1 2 3 4 5.
 {
