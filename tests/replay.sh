@@ -12,7 +12,7 @@
 # checks the plain trace format and a '# map' header, and that bad input
 # gets a clear error.  Then the example of a policy written in C against
 # the library's interface (examples/policy_clock.c) against a textbook
-# second-chance clock.  Ends with "N passed, N failed".
+# second-chance clock, and `mmkit run --policy all`'s table.  Ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 2
 MMKIT=${MMKIT:-build/mmkit}
 passed=0
@@ -183,6 +183,29 @@ for kf in 3:9 4:10; do
 	got=$("$MMKIT" replay --ram $((k * 4))K --policy fifo "$tmp/plain" | awk '$1 == "fifo" { print $3 }')
 	[ "$got" = "$want" ] && ok || bad "plain trace, fifo, $k frames: $got major faults, want $want"
 done
+
+# mmkit run --policy all: one row per policy, each run really under that
+# policy (OPT, knowing the future, faults least on a looping scan).
+cat >"$tmp/loop.mm" <<'EOF'
+file data size=1M fill=0x5a
+spawn P
+P: fd = open data rdonly
+P: a = mmap 0 1M read private fd 0
+P: madvise a 1M random
+P: touch a 1M read
+P: touch a 1M read
+EOF
+if "$MMKIT" run --dir "$tmp" --ram 512K --policy all "$tmp/loop.mm" >"$tmp/out" 2>"$tmp/err"; then
+	rows=$(awk 'NR > 1 { printf "%s ", $1 }' "$tmp/out")
+	[ "$rows" = "lru clock fifo opt exact-lru " ] && ok || bad "--policy all rows: $rows"
+	fifo=$(awk '$1 == "fifo" { print $3 }' "$tmp/out")
+	opt=$(awk '$1 == "opt" { print $3 }' "$tmp/out")
+	[ "$opt" -lt "$fifo" ] && [ "$fifo" -ge 256 ] && ok || { bad "--policy all: opt $opt fifo $fifo majors"; cat "$tmp/out"; }
+else
+	bad "--policy all failed: $(cat "$tmp/err")"
+fi
+"$MMKIT" run --policy all - </dev/null >/dev/null 2>&1
+[ $? = 2 ] && ok || bad "--policy all on stdin accepted"
 
 # Bad input: a clear error and status 2, no crash.
 printf 'I  zz,4\n' >"$tmp/junk"

@@ -185,10 +185,12 @@ struct bk_options {
 	void (*trace_line)(void *arg, const char *line);
 	void *trace_arg;
 	const struct bk_layout *mirror; /* mmkit: reserve these (check mode), or NULL */
+	struct mmk_vmstat *vmstat; /* mmkit: filled with the counters at close, or NULL */
 };
 
 struct backend;
 struct bk_proc;
+struct mmk_vmstat;
 
 struct backend_ops {
 	const char *name; /* "mmkit" or "linux" */

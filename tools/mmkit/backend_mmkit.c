@@ -264,6 +264,8 @@ static int mk_close(struct backend *b)
 		if (out->keys)
 			out->n = (uint64_t)mmk_refs(b->sys, out->keys, (uint64_t)n);
 	}
+	if (b->opt.vmstat)
+		mmk_vmstat(b->sys, b->opt.vmstat);
 	r = mmk_system_destroy(b->sys);
 	trace_flush(b);
 	free(b->tl);

@@ -78,6 +78,9 @@ int driver_run(const struct script *s, const struct backend_ops *ops,
 /* Each takes the arguments after its own name (argv[0] is the subcommand) and
  * returns the process exit status. */
 int cmd_run(int argc, char **argv);   /* main.c */
+/* compare.c: `mmkit run --policy all`: s once per policy on the mmkit
+ * backend with opt's settings, one table row each; 0, or 1 after a message. */
+int run_compare(const struct script *s, const struct bk_options *opt);
 int cmd_check(int argc, char **argv); /* check.c */
 int cmd_bench(int argc, char **argv); /* bench.c */
 

@@ -52,8 +52,10 @@ static void usage(FILE *f)
 	      "  --ram SIZE       simulated RAM, e.g. 64M (mmkit backend)\n"
 	      "  --swap SIZE      swap area, e.g. 2G (mmkit backend; default none): an unlinked\n"
 	      "                   file in DIR that no script path can reach\n"
-	      "  --policy NAME    page replacement: lru (default), clock, fifo, opt, exact-lru\n"
-	      "                   (offline: runs the script twice, see docs/RECLAIM.md)\n"
+	      "  --policy NAME    page replacement: lru (default), clock, fifo, opt\n"
+	      "                   (offline: runs the script twice, see docs/RECLAIM.md),\n"
+	      "                   exact-lru; all: the script once per policy, one table of\n"
+	      "                   faults, pages read and written, hit ratio, pages scanned\n"
 	      "  --overcommit N   vm.overcommit_memory: 0 heuristic (default), 1 always,\n"
 	      "                   2 strict (mmkit backend)\n"
 	      "  --backend NAME   mmkit (default) or linux (real system calls)\n"
@@ -69,6 +71,7 @@ struct run_args {
 	const char *script;
 	const char *html; /* --html FILE, or NULL */
 	int trace;        /* --trace itself (--html turns the backend's on) */
+	int all;          /* --policy all */
 	const struct backend_ops *ops;
 	struct bk_options opt;
 };
@@ -113,8 +116,11 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 			}
 		} else if ((v = opt_value(argc, argv, &i, "--policy")) != NULL) {
 			int pol = mmk_reclaim_policy_parse(v);
+			ra->all = !strcmp(v, "all");
+			if (ra->all)
+				pol = MMK_RECLAIM_LRU;
 			if (pol < 0) {
-				fprintf(stderr, "mmkit run: unknown policy '%s' (lru, clock, fifo, opt, exact-lru)\n",
+				fprintf(stderr, "mmkit run: unknown policy '%s' (lru, clock, fifo, opt, exact-lru, all)\n",
 					v);
 				return 2;
 			}
@@ -244,6 +250,12 @@ int cmd_run(int argc, char **argv)
 	if ((rc = parse_run_args(argc, argv, &ra)) != 0 || (rc = html_usable(&ra)) != 0)
 		return rc;
 	bool opt = ra.opt.policy == MMK_RECLAIM_OPT;
+	if (ra.all && (ra.ops != &backend_mmkit_ops || !ra.script || !strcmp(ra.script, "-") ||
+		       ra.html || ra.trace)) {
+		fprintf(stderr, "mmkit run: --policy all needs a script file and the mmkit backend, "
+				"without --html or --trace (it runs the script once per policy)\n");
+		return 2;
+	}
 	if (opt && (ra.ops != &backend_mmkit_ops || !ra.script || !strcmp(ra.script, "-"))) {
 		fprintf(stderr, "mmkit run: --policy opt needs a script file and the mmkit backend "
 				"(it runs the script twice)\n");
@@ -258,6 +270,11 @@ int cmd_run(int argc, char **argv)
 		const char *name = !ra.script || !strcmp(ra.script, "-") ? "<stdin>" : ra.script;
 		script_error_print(stderr, name, &err);
 		return 2;
+	}
+	if (ra.all) {
+		rc = run_compare(s, &ra.opt);
+		script_free(s);
+		return rc;
 	}
 	struct bk_refs refs = {NULL, 0};
 	if (opt) {
