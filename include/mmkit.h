@@ -137,6 +137,23 @@ extern "C" {
 #define MMK_MADV_PAGEOUT 21
 #define MMK_MADV_POPULATE_READ 22  /* fault the range in for reading (Linux 5.14) */
 #define MMK_MADV_POPULATE_WRITE 23 /* ... for writing: COW broken, pages dirty */
+#define MMK_MADV_DONTNEED_LOCKED 24 /* DONTNEED that VM_LOCKED does not refuse */
+/* MADV_COLLAPSE is always -EINVAL: THP is disabled (as PR_SET_THP_DISABLE
+ * makes a process). */
+#define MMK_MADV_COLLAPSE 25
+#define MMK_MADV_HWPOISON 100       /* -EPERM: needs CAP_SYS_ADMIN (mmkit never has it) */
+#define MMK_MADV_SOFT_OFFLINE 101   /* -EPERM likewise */
+#define MMK_MADV_GUARD_INSTALL 102  /* guard markers: any access is SIGSEGV (Linux 6.13) */
+#define MMK_MADV_GUARD_REMOVE 103   /* clears the guard markers of the range */
+
+/* The name of @advice as scripts spell it: its MADV_ name in lower case
+ * ("dontneed"); NULL for a number mmkit does not know (-EINVAL). */
+const char *mmk_madvise_name(int advice);
+/* The advice called @name, or -EINVAL. */
+int mmk_madvise_parse(const char *name);
+/* The i-th advice mmkit knows, in Linux's number order, for i = 0, 1, ...;
+ * -1 past the last: how tools list every advice. */
+int mmk_madvise_nth(unsigned i);
 
 /* ---- mlock --------------------------------------------------------------- */
 #define MMK_MLOCK_ONFAULT 0x01
@@ -301,6 +318,8 @@ enum mmk_event_kind {
 	MMK_EV_SWAP_IN,     /* a fault at addr read swap slot `count` back (major) */
 	MMK_EV_OOM_KILL,    /* the OOM killer killed pid; count = its badness in pages,
 	                       detail = the kernel-log style report */
+	MMK_EV_PAGE_EVICT,  /* fadvise(DONTNEED) or drop_caches took page pgoff of file
+	                       detail out of the page cache (frame pfn freed) */
 };
 
 struct mmk_event {
@@ -534,12 +553,39 @@ int mmk_unlink(mmk_proc *p, const char *path);
  * existing file PATH (without O_CREAT or O_TRUNC), so a large file can be
  * created in pieces: create with the first, write the rest; 0 or -errno.
  * read: returns the number of bytes read at off (0 at or past EOF), or
- * -errno. */
+ * -errno (-EINVAL for an off past INT64_MAX, as pread(2) answers a negative
+ * offset). */
 int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len);
 int mmk_sys_file_write(mmk_system *sys, const char *path, uint64_t off, const void *data,
 		       uint64_t len);
 int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf,
                           uint64_t len);
+
+/* posix_fadvise(2), as Linux's generic_fadvise (mm/fadvise.c): advice
+ * MMK_POSIX_FADV_*.  DONTNEED evicts the clean page-cache pages lying
+ * wholly in [off, off + len) (len 0: to the end of the file) that no
+ * process maps and nothing else holds, and starts writeback of the dirty
+ * ones, which stay cached (as on Linux, where they are still under
+ * writeback when the invalidation runs).  WILLNEED reads up to 256 pages
+ * of the range into the cache.  NORMAL, RANDOM, SEQUENTIAL and NOREUSE are
+ * accepted without effect (mmkit does not model the file's readahead
+ * mode).  On a file without a backing device (on tmpfs or ramfs, a
+ * device node, shared anonymous memory) only the advice is checked.  Returns 0, -EBADF (fd not
+ * open), -ESPIPE (a FIFO), -EINVAL (len < 0, unknown advice). */
+#define MMK_POSIX_FADV_NORMAL 0
+#define MMK_POSIX_FADV_RANDOM 1
+#define MMK_POSIX_FADV_SEQUENTIAL 2
+#define MMK_POSIX_FADV_WILLNEED 3
+#define MMK_POSIX_FADV_DONTNEED 4
+#define MMK_POSIX_FADV_NOREUSE 5
+int mmk_fadvise(mmk_proc *p, int fd, int64_t off, int64_t len, int advice);
+
+/* echo WHAT > /proc/sys/vm/drop_caches (fs/drop_caches.c): WHAT 1 or 3
+ * evicts every page-cache page of every host file that mmk_fadvise's DONTNEED
+ * would evict (clean, unmapped, unpinned; not files on tmpfs/ramfs);
+ * 2 (slab objects) and 4 (quiet) drop nothing here.  Returns the number of
+ * pages evicted, or -EINVAL (NULL system, WHAT outside 1..4), -ENOMEM. */
+int64_t mmk_drop_caches(mmk_system *sys, int what);
 
 /* File size as this system sees it (page cache included), or -errno. */
 int64_t mmk_fsize(mmk_proc *p, int fd);
@@ -612,14 +658,49 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out);
 
 /* One entry of the pagemap-like view of a virtual page. */
 struct mmk_pageinfo {
-	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1,
-	    exclusive : 1;
+	/* guard: not present, a guard marker (Linux's PM_GUARD_REGION) */
+	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1, exclusive : 1,
+	    guard : 1,
+	    swapped : 1; /* not present: the page is in swap (pagemap's PM_SWAP) */
 	uint64_t pfn;
 	uint32_t mapcount;
 	uint32_t refcount;
 };
 /* Fills out[i] for each page of [addr, addr + npages pages). */
 int mmk_proc_pagemap(mmk_proc *p, uint64_t addr, uint64_t npages, struct mmk_pageinfo *out);
+
+/* The page cache, for tools that draw it (`mmkit run --html`).  A file is
+ * named by its device and inode numbers, as maps shows them.  The calls
+ * only look: they never read a file or change a page. */
+struct mmk_cache_info {
+	uint32_t dev_major, dev_minor;
+	uint64_t ino;
+	uint64_t size;           /* i_size, bytes */
+	uint64_t nrpages;        /* pages in the page cache */
+	uint64_t nrdirty;        /* of which dirty */
+	char path[256];          /* the host path, as maps shows it (cut to fit) */
+};
+/* Fills out[0..n) with the host files the system has an inode for (open,
+ * mapped or still cached), sorted by path, and returns how many there are
+ * (more than n: call again with more room), or -errno. */
+int64_t mmk_pagecache_files(mmk_system *sys, struct mmk_cache_info *out, uint64_t n);
+
+#define MMK_CACHE_PRESENT 0x01   /* the page is in the page cache */
+#define MMK_CACHE_DIRTY 0x02     /* PG_dirty: newer than the file on disk */
+#define MMK_CACHE_WRITEBACK 0x04 /* PG_writeback: being written */
+#define MMK_CACHE_READAHEAD 0x08 /* PG_readahead: touching it reads the next window */
+#define MMK_CACHE_ACTIVE 0x10    /* on the active LRU list */
+struct mmk_cache_page {
+	uint32_t flags;      /* MMK_CACHE_*; 0: not cached */
+	uint32_t mapcount;   /* page-table entries mapping it */
+	uint64_t pfn;        /* its frame, where cached */
+	unsigned folio_order;/* the folio holding it has 2^order pages */
+};
+/* Fills out[i] for page first + i of file (found by its dev and ino), i <
+ * n, under the file's lock (one instant).  Returns the file's size in
+ * pages, or -ENOENT (no such inode any more), -EINVAL, -EFAULT. */
+int64_t mmk_pagecache_pages(mmk_system *sys, const struct mmk_cache_info *file, uint64_t first,
+			    uint64_t n, struct mmk_cache_page *out);
 
 /* Names an errno value as "EINVAL"; NULL for an unknown one. */
 const char *mmk_errno_name(int err);

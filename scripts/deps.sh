@@ -3,8 +3,10 @@
 # a C compiler and make (the library and the command), clang with its
 # sanitizer and libFuzzer runtimes (the parser fuzzer), the static libc
 # (the Linux backend's server is a static program), GNU time (the memory
-# pressure tests measure peak RSS with /usr/bin/time -v).  Does nothing
-# when everything is already there.
+# pressure tests measure peak RSS with /usr/bin/time -v).  With --check
+# (make check), also Debian's chromium, the headless browser tests/view.sh
+# renders `mmkit run --html` pages in.  Does nothing when everything is
+# already there.
 set -e
 need=""
 command -v cc >/dev/null 2>&1 || need="$need build-essential"
@@ -15,6 +17,9 @@ command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 [ -x /usr/bin/time ] || need="$need time"
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
 	need="$need libclang-rt-dev"
+fi
+if [ "$1" = "--check" ] && ! command -v chromium >/dev/null 2>&1; then
+	need="$need chromium"
 fi
 [ -z "$need" ] && exit 0
 SUDO=""

@@ -183,6 +183,8 @@ void inode_put(struct mmk_inode *in)
 
 #define EXT4_SUPER_MAGIC 0xEF53
 #define XFS_SUPER_MAGIC 0x58465342
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
 
 /* The magic (statfs f_type) of the host file system holding hfd; 0 if
  * unknown. */
@@ -277,6 +279,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
 	in->thp_get_area = fs_thp_get_area(magic);
 	fs_zero_eof_block_init(in, magic, &st);
 	in->max_bytes = fs_max_bytes(magic, &st);
+	in->ram_backed = magic == TMPFS_MAGIC || magic == RAMFS_MAGIC;
 	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
 	if (in->thp_get_area && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;
@@ -395,6 +398,9 @@ struct mmk_file *file_new(struct mmk_inode *inode, int flags)
 	atomic_init(&f->refcount, 1);
 	f->inode = inode;
 	f->flags = flags & (MMK_O_ACCMODE | MMK_O_APPEND);
+	/* file_ra_state_init(): no previous read, so a first read past page 0
+	 * is not taken for a sequential one */
+	f->ra.prev_pos = UINT64_MAX;
 	mmk_mutex_init(&f->pos_lock, LOCK_POS);
 	if (file_writable(f))
 		atomic_fetch_add(&inode->writers, 1); /* get_write_access() */
@@ -1293,6 +1299,10 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 	int err = file_open(sys, path, MMK_O_RDONLY, 0, &f);
 	if (err)
 		return err;
+	if (off > INT64_MAX) { /* a negative loff_t: pread(2)'s -EINVAL */
+		file_put(f);
+		return -EINVAL;
+	}
 	uint64_t done = 0;
 	int64_t ret = 0;
 	while (done < len) {

@@ -197,7 +197,7 @@ void lru_mark_accessed(struct mmk_system *sys, pfn_t pfn)
 		page_set(pg, PG_referenced);
 		return;
 	}
-	if (reclaim_policy(sys) != MMK_RECLAIM_LRU || (seen & (PG_lru | PG_active)) != PG_lru)
+	if ((seen & (PG_lru | PG_active)) != PG_lru || !reclaim_ops(sys)->active_lists)
 		return; /* already active, or isolated by reclaim: nothing to move */
 	mmk_mutex_lock(&sys->lru->lock);
 	uint32_t f = page_flags(pg);

@@ -85,6 +85,9 @@
 #define VM_MAYSHARE 0x80ULL
 #define VM_GROWSDOWN 0x100ULL
 #define VM_PFNMAP 0x400ULL
+/* MADV_GUARD_INSTALL ran here: its page tables may hold guard markers ("gu"
+ * in smaps). */
+#define VM_MAYBE_GUARD 0x800ULL
 #define VM_LOCKED 0x2000ULL
 #define VM_IO 0x4000ULL
 #define VM_SEQ_READ 0x8000ULL
@@ -109,8 +112,14 @@
 #define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 #define VM_STACK_INCOMPLETE_SETUP 0
+/* Flags a merged VMA keeps if any of the merged VMAs had them (mm.h
+ * VM_STICKY): guard markers may lie anywhere in it. */
+#define VM_STICKY VM_MAYBE_GUARD
 /* Flags that do not stop two VMAs merging (mm.h VM_IGNORE_MERGE). */
-#define VM_IGNORE_MERGE VM_SOFTDIRTY
+#define VM_IGNORE_MERGE (VM_SOFTDIRTY | VM_STICKY)
+/* Flags whose VMAs fork copies the page tables of, anon_vma or not (mm.h
+ * VM_COPY_ON_FORK, without the userfaultfd flag mmkit lacks). */
+#define VM_COPY_ON_FORK (VM_PFNMAP | VM_MIXEDMAP | VM_MAYBE_GUARD)
 /* x86-64 VM_DATA_DEFAULT_FLAGS (no READ_IMPLIES_EXEC). */
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
@@ -133,7 +142,8 @@ struct ra_state {
 	uint64_t start;     /* first page of the current window */
 	uint32_t size;      /* pages in the window */
 	uint32_t async_size;/* pages before the window end that trigger the next */
-	uint64_t prev_pos;  /* last page read, for sequential detection */
+	uint64_t prev_pos;  /* last byte read + 1, for sequential detection;
+	                       UINT64_MAX (Linux: -1) before the first read */
 };
 
 /*
@@ -170,6 +180,9 @@ struct mmk_inode {
 	                               blocks, whose size changes zero the block at an
 	                               unaligned EOF through the page cache
 	                               (zero_eof_block_locked in pagecache.c) */
+	bool ram_backed;            /* immutable: a host file on tmpfs or ramfs, whose page
+	                               cache is the file (noop_backing_dev_info): fadvise
+	                               and drop_caches never evict its pages (fadvise.c) */
 	uint64_t max_bytes;         /* immutable: the file system's s_maxbytes, the largest
 	                               size a write or truncate may give the file
 	                               (fs_max_bytes in fs.c) */

@@ -360,7 +360,10 @@ static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len,
 {
 	uint64_t off = pgoff << PAGE_SHIFT, off_end = off + len;
 	uint64_t off_align = (off + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-	if (off_end <= off_align || off_end - off_align < PMD_SIZE)
+	/* Linux's off_end and off_align are loff_t: an offset in the last 2 MiB
+	 * below 2^63 rounds up to a negative off_align, which the first test
+	 * (signed) lets through and the second (unsigned, against size) too. */
+	if ((int64_t)off_end <= (int64_t)off_align || off_end - off_align < PMD_SIZE)
 		return 0;
 	uint64_t pad = len + PMD_SIZE;
 	if (pad < len || off + pad < off)

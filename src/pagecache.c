@@ -676,8 +676,9 @@ void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t l
 		uint64_t e = last < vlast ? last : vlast;
 		if (s >= e)
 			continue;
+		struct zap_details d = {.even_cows = even_cows};
 		zap_pte_range(v->mm, vma_start(v) + ((s - vfirst) << PAGE_SHIFT),
-			      vma_start(v) + ((e - vfirst) << PAGE_SHIFT), even_cows);
+			      vma_start(v) + ((e - vfirst) << PAGE_SHIFT), &d);
 	}
 }
 

@@ -682,8 +682,8 @@ static int pt_check_pte(struct pt_check *c, const pte_t *table, unsigned i)
 {
 	pte_t e = table[i];
 
-	PT_CHECK(c, pte_present(e) || pte_is_swap(e),
-		 "PTE %u of %p is %#llx: neither present nor a swap entry", i,
+	PT_CHECK(c, pte_kind(e) != PTE_KIND_BAD,
+		 "PTE %u of %p is %#llx: neither present nor a swap entry nor a guard marker", i,
 		 (const void *)table, (unsigned long long)e);
 	return 0;
 }

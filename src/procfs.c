@@ -9,8 +9,8 @@
  *
  * Names: a file's absolute path (+ " (deleted)" once unlinked; shared
  * anonymous memory is "/dev/zero (deleted)"), "[anon_shmem:NAME]" for named
- * shared anonymous memory, "[heap]" for anonymous VMAs touching
- * [start_brk, brk], "[stack]" for the VMA holding the initial stack pointer
+ * shared anonymous memory, "[heap]" for anonymous VMAs overlapping
+ * [start_brk, brk), "[stack]" for the VMA holding the initial stack pointer
  * exec left (vma_is_initial_stack), "[anon:NAME]" for named private
  * anonymous memory; a special mapping (exec's [vvar], [vvar_vclock],
  * [vdso]) by its own name.  After every VMA, a process that exec'd a
@@ -41,8 +41,9 @@ static void put_escaped_path(struct textbuf *tb, const char *path)
 }
 
 /* Whether an anonymous VMA is the initial heap (vma_is_initial_heap): it
- * overlaps [start_brk, brk), so a bss ending where an empty heap starts is
- * not named. */
+ * overlaps [start_brk, brk), so a VMA that only touches it (starting at
+ * brk, or at start_brk while the heap is empty) is not; a bss ending where
+ * an empty heap starts is not named. */
 static bool vma_is_heap(struct mm *mm, struct vma *v)
 {
 	return vma_start(v) < mm->brk && vma_end(v) > mm->start_brk;

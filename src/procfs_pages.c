@@ -94,15 +94,22 @@ static int smaps_pte_entry(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct smaps_walk *w = arg;
 	pte_t pte = *ptep;
-	if (pte_is_swap(pte)) {
+	switch (pte_kind(pte)) {
+	case PTE_KIND_SWAP: {
 		uint32_t count = swap_count(w->mm->sys, pte_swp_offset(pte));
 		w->mss->swap += PAGE_SIZE;
 		w->mss->swap_pss += count >= 2 ? (PAGE_SIZE << PSS_SHIFT) / count
 					       : PAGE_SIZE << PSS_SHIFT;
 		return 0;
 	}
-	if (!pte_present(pte) || (pte & PTE_SPECIAL))
+	case PTE_KIND_PRESENT:
+		break;
+	case PTE_KIND_NONE:
+	case PTE_KIND_ZERO:
+	case PTE_KIND_GUARD: /* smaps counts no marker */
+	case PTE_KIND_BAD:
 		return 0;
+	}
 	struct page *pg = pfn_to_page(mm_pool(w->mm), pte_pfn(pte));
 	smaps_account(w->mss, pg, pte & PTE_ACCESSED, pte & PTE_DIRTY, w->locked);
 	return 0;
@@ -143,7 +150,7 @@ static void show_smap_vma_flags(struct textbuf *tb, uint64_t flags)
 {
 	static const char *const mnemonics[64] = {
 		[0] = "rd",  [1] = "wr",  [2] = "ex",  [3] = "sh",  [4] = "mr",  [5] = "mw",
-		[6] = "me",  [7] = "ms",  [8] = "gd",  [10] = "pf", [13] = "lo", [14] = "io",
+		[6] = "me",  [7] = "ms",  [8] = "gd",  [10] = "pf", [11] = "gu", [13] = "lo", [14] = "io",
 		[15] = "sr", [16] = "rr", [17] = "dc", [18] = "de", [19] = "lf", [20] = "ac",
 		[21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar", [25] = "wf", [26] = "dd",
 		[28] = "mm", [29] = "hg", [30] = "nh", [31] = "mg", [40] = "dp",
@@ -307,6 +314,8 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out)
 static void pageinfo_fill(struct mm *mm, pte_t pte, struct mmk_pageinfo *pi)
 {
 	memset(pi, 0, sizeof(*pi));
+	pi->guard = pte_kind(pte) == PTE_KIND_GUARD;
+	pi->swapped = pte_kind(pte) == PTE_KIND_SWAP;
 	if (!pte_present(pte))
 		return;
 	pi->present = 1;

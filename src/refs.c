@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lru.h"
+#include "reclaim.h"
 #include "refs.h"
 
 #define NEVER UINT64_MAX
@@ -119,7 +120,7 @@ static int replay_build(struct refstring *r, const uint64_t *keys, uint64_t n)
 int refs_init(struct mmk_system *sys)
 {
 	const struct mmk_config *c = &sys->cfg;
-	bool opt = c->reclaim_policy == MMK_RECLAIM_OPT;
+	bool opt = reclaim_ops(sys)->needs_refs;
 	sys->refs = NULL;
 	if (opt && !c->opt_refs)
 		return -EINVAL;

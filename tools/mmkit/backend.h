@@ -68,6 +68,11 @@ enum bk_opcode {
 	BK_EXIT,
 	/* top level, mmkit only (the Linux backend answers -ENOSYS) */
 	BK_VMSTAT, /* -> text: /proc/vmstat-like counters of the simulated machine */
+	/* top level: make the page cache cold (Linux: writes 1 to
+	 * /proc/sys/vm/drop_caches, -EACCES/-EROFS where not permitted) */
+	BK_DROP_CACHES,
+	/* files */
+	BK_FADVISE, /* a[0]=fd a[1]=off a[2]=len a[3]=advice (MMK_POSIX_FADV_*) */
 	BK_OPCODE_COUNT
 };
 

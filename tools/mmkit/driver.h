@@ -63,6 +63,12 @@ int driver_step(struct driver *d, const struct script *s, size_t i, struct strbu
  * failed.  Returns 0 or the close's -errno. */
 int driver_close(struct driver *d, struct strbuf *out);
 
+/* The backend d runs on, and the handle of process slot `slot` (NULL: no
+ * process alive there), for a caller that looks at the backend itself
+ * (view.c). */
+struct backend *driver_backend(const struct driver *d);
+struct bk_proc *driver_proc(const struct driver *d, int slot);
+
 /* The whole run in one call: open, every statement, close.  Returns 0, or
  * -errno of the first backend failure (out then ends with a line saying so). */
 int driver_run(const struct script *s, const struct backend_ops *ops,
@@ -89,6 +95,10 @@ int checker_open(struct checker **out, int flags);
  * appended to report unless CHECK_SAME) or -errno if it could not run. */
 int checker_run(struct checker *c, const struct script *s, const char *name,
 		struct strbuf *report);
+/* Runs s on mmkit alone (the mmkit side of checker_run(), for fuzz
+ * --guided); the raw transcript is appended to out.  0, 1 if the backend
+ * failed or died, or -errno. */
+int checker_run_mmkit(struct checker *c, const struct script *s, struct strbuf *out);
 void checker_close(struct checker *c);
 /* Whether the host kernel has a feature a script may require (1/0), or -1
  * for a name check does not know. */
