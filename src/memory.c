@@ -61,6 +61,7 @@ int mm_pages_init(struct mm *mm)
 	for (int i = 0; i < TLB_ENTRIES; i++)
 		atomic_init(&mm->tlb[i].word, 0);
 	atomic_init(&mm->tlb_gen, 0);
+	atomic_init(&mm->map_gen, 0);
 	/* A TLB word holds the frame's host page number above TLB_HOST_SHIFT. */
 	struct frame_pool *fp = &mm->sys->pool;
 	MMK_BUG_ON((uintptr_t)(fp->mem + (size_t)fp->nframes * FRAME_SIZE) >
@@ -221,10 +222,13 @@ unsigned pte_map_cache_run_locked(struct mm *mm, pte_t *ptep0, uint64_t addr0, c
  * the caller drop the frame's reference.  A lock-free load (access.c) that
  * read the old entry therefore sees a new generation when it checks again
  * after its copy, whenever the frame could have been freed and reused in
- * between, and retries under mm->ptl.  Clearing an empty or foreign entry
- * bumps nothing: no reader can be using a translation of this page then.
+ * between, and retries under mm->ptl.  An entry is invalidated by a clear
+ * here or by a fill that replaces it with another page's translation (a
+ * page walk, access.c's tlb_lookup_locked), and both bump.  So clearing an
+ * empty or foreign entry bumps nothing: a reader that read this page's
+ * entry before it was replaced sees the bump of the walk that replaced it.
  */
-static void tlb_gen_bump(struct mm *mm)
+void tlb_gen_bump(struct mm *mm)
 {
 	atomic_fetch_add_explicit(&mm->tlb_gen, 1, memory_order_release);
 }

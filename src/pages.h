@@ -9,7 +9,9 @@
  *
  *   PTE_PRESENT  set on a mapping; clear on a swap entry swp_pte(slot)
  *                (PTE_SWAP, only in private VMAs: an anonymous page that
- *                reclaim wrote to swap slot `slot`, swap.c)
+ *                reclaim wrote to swap slot `slot`, swap.c) and on a guard
+ *                marker pte_mkguard() (PTE_MARKER, MADV_GUARD_INSTALL);
+ *                pte_kind() (pgtable.h) tells them apart
  *   PTE_USER     the VMA is accessible (any of VM_READ/WRITE/EXEC); clear
  *                only under PROT_NONE, where the page stays mapped (Rss
  *                counts it) but every access faults -- x86's
@@ -155,6 +157,10 @@ void update_hiwater_rss_locked(struct mm *mm);
  * reference (the frame is freed when unreferenced); flushes its TLB entry.
  * Caller holds mm->ptl. */
 void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep);
+/* Publishes an invalidation of a valid TLB entry (a clear, or a fill that
+ * replaces another page's translation): memory.c's tlb_gen rule.  Caller
+ * holds mm->ptl and has written the entry. */
+void tlb_gen_bump(struct mm *mm);
 /* Drops the TLB entries of [start, end) (any change that removes or
  * downgrades a PTE).  Caller holds mm->ptl. */
 void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end);

@@ -215,10 +215,11 @@ static int line_may_be_big(const char *line)
 /* Whether argument i (from 0) of the operation whose word starts at op may
  * take any value.  Not: open's flags and mlockall's (bits mmkit does not
  * model are a documented difference, MCL_CURRENT would lock the Linux
- * server's own memory), madvise's advice (the guard advice is not
- * modelled), mmap's prot and flags (the generator keeps their documented
- * exceptions out), fill's byte, and the length of a read (the Linux server
- * replies at most 2 MiB; a sparse file may hold terabytes). */
+ * server's own memory), madvise's advice (a mutated advice could make a
+ * large range MADV_POPULATE_*, which the host would fill), mmap's prot and
+ * flags (the generator keeps their documented exceptions out), fill's byte,
+ * and the length of a read (the Linux server replies at most 2 MiB; a
+ * sparse file may hold terabytes). */
 static int arg_mutable(const char *op, int i)
 {
 	size_t n = strcspn(op, " ");
@@ -649,7 +650,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 	for (uint64_t i = 0; i < count; i++) {
 		struct strbuf text = {NULL, 0, 0};
 		char name[80];
-		int fresh, parsed = 0, failed = 0;
+		int fresh = 0, parsed = 0, failed = 0;
 
 		snprintf(name, sizeof(name), "%s-%" PRIu64 "-%" PRIu64, guided ? "guided" : "plain",
 			 seed, i);
