@@ -88,11 +88,11 @@ static uint32_t clock_victim(void *arg, int anon_ok)
 }
 
 static const struct mmk_policy_ops clock_ops = {
-	.name = "second-chance",
-	.listed = clock_listed,
-	.unlisted = clock_unlisted,
-	.accessed = clock_accessed,
-	.victim = clock_victim,
+    .name = "second-chance",
+    .listed = clock_listed,
+    .unlisted = clock_unlisted,
+    .accessed = clock_accessed,
+    .victim = clock_victim,
 };
 
 int main(int argc, char **argv)
@@ -128,13 +128,13 @@ int main(int argc, char **argv)
 	if (!seen || !c || !mkdtemp(root))
 		return 1;
 	struct mmk_config cfg = {
-		.root = root,
-		.ram_bytes = (uint64_t)(frames + 1) * 4096, /* and frame 0, the zero page */
-		.swap_bytes = (uint64_t)(maxpage + 3) * 4096,
-		.overcommit_memory = MMK_OVERCOMMIT_ALWAYS,
-		.textbook_reclaim = 1, /* one page evicted per fault that finds no frame */
-		.policy_ops = &clock_ops,
-		.policy_arg = c,
+	    .root = root,
+	    .ram_bytes = (uint64_t)(frames + 1) * 4096, /* and frame 0, the zero page */
+	    .swap_bytes = (uint64_t)(maxpage + 3) * 4096,
+	    .overcommit_memory = MMK_OVERCOMMIT_ALWAYS,
+	    .textbook_reclaim = 1, /* one page evicted per fault that finds no frame */
+	    .policy_ops = &clock_ops,
+	    .policy_arg = c,
 	};
 	mmk_system *sys;
 	mmk_proc *p;

@@ -348,7 +348,7 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 				refs_note(mm, va, host);
 			if (reclaim_ops(mm->sys)->accessed)
 				reclaim_ops(mm->sys)->accessed(
-					mm->sys, (pfn_t)((host - mm_pool(mm)->mem) / FRAME_SIZE));
+				    mm->sys, (pfn_t)((host - mm_pool(mm)->mem) / FRAME_SIZE));
 		}
 		mmk_mutex_unlock(&mm->ptl);
 		if (host)

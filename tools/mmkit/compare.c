@@ -27,13 +27,13 @@ static void print_header(void)
 static void print_row(const char *name, const struct mmk_vmstat *vm)
 {
 	/* A hit: a fault that found its page in memory (a minor fault). */
-	double hit = vm->pgfault ? 100.0 * (double)(vm->pgfault - vm->pgmajfault) /
-					   (double)vm->pgfault
-				 : 100.0;
+	double hit = vm->pgfault
+			 ? 100.0 * (double)(vm->pgfault - vm->pgmajfault) / (double)vm->pgfault
+			 : 100.0;
 	printf("%-10s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %7.2f%% %10" PRIu64
 	       "\n",
-	       name, vm->pgfault - vm->pgmajfault, vm->pgmajfault, vm->pgpgin / 4,
-	       vm->pgpgout / 4, hit, vm->pgscan_direct + vm->pgscan_kswapd);
+	       name, vm->pgfault - vm->pgmajfault, vm->pgmajfault, vm->pgpgin / 4, vm->pgpgout / 4,
+	       hit, vm->pgscan_direct + vm->pgscan_kswapd);
 	fflush(stdout);
 }
 

@@ -39,7 +39,7 @@ static void usage(FILE *f)
 	      "       mmkit check [ARGS...]   run scenarios on mmkit and on Linux, compare\n"
 	      "       mmkit fuzz [ARGS...]    compare the backends on random scripts\n"
 	      "       mmkit replay [--ram SIZE] [--swap SIZE] [--policy NAME|all] TRACE\n"
-	      "                               play a reference trace (valgrind lackey's) under a policy\n"
+	      "                               play a reference trace (valgrind lackey's)\n"
 	      "       mmkit bench [ARGS...]   time workloads on Linux and on mmkit\n"
 	      "       mmkit shadow [ARGS...] -- PROG [ARGS...]\n"
 	      "                               run a real program, mirror it into mmkit, compare\n"
@@ -120,7 +120,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 			if (ra->all)
 				pol = MMK_RECLAIM_LRU;
 			if (pol < 0) {
-				fprintf(stderr, "mmkit run: unknown policy '%s' (lru, clock, fifo, opt, exact-lru, all)\n",
+				fprintf(stderr,
+					"mmkit run: unknown policy '%s' (lru, clock, fifo, opt, "
+					"exact-lru, all)\n",
 					v);
 				return 2;
 			}

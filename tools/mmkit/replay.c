@@ -110,8 +110,8 @@ static int parse_line(struct trace *t, char *s)
 		return 0;
 	if (s[0] == '#')
 		return parse_header(t, s);
-	if (sscanf(s, " %c %" SCNx64 ",%" SCNu64, &op, &addr, &size) == 3 &&
-	    strchr("ILSM", op) && (op != 'I' || s[0] == 'I')) {
+	if (sscanf(s, " %c %" SCNx64 ",%" SCNu64, &op, &addr, &size) == 3 && strchr("ILSM", op) &&
+	    (op != 'I' || s[0] == 'I')) {
 		if (op == 'M') {
 			int err = push_access(t, addr, size, 0);
 			return err ? err : push_access(t, addr, size, 1);
@@ -251,10 +251,12 @@ static int run_once(struct mmk_config *cfg, const struct trace *t, const uint64_
 		struct mmk_siginfo si = {0};
 		err = mmk_touch(p, t->refs[i].page, 1, t->refs[i].write, &si);
 		if (err) {
-			fprintf(stderr,
-				"mmkit replay: reference %zu (%s %#" PRIx64 ") failed: %s\n",
-				i + 1, t->refs[i].write ? "write" : "read", t->refs[i].page,
-				si.signo ? (si.signo == MMK_SIGBUS ? "SIGBUS" : "SIGSEGV (outside the mappings)") : strerror(-err));
+			fprintf(
+			    stderr, "mmkit replay: reference %zu (%s %#" PRIx64 ") failed: %s\n",
+			    i + 1, t->refs[i].write ? "write" : "read", t->refs[i].page,
+			    si.signo ? (si.signo == MMK_SIGBUS ? "SIGBUS"
+							       : "SIGSEGV (outside the mappings)")
+				     : strerror(-err));
 			rc = 1;
 		}
 	}
@@ -304,19 +306,22 @@ int cmd_replay(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if ((v = opt_value(argc, argv, &i, "--ram")) != NULL) {
 			if (script_parse_number(v, &ram) < 0 || ram < PAGE) {
-				fprintf(stderr, "mmkit replay: bad --ram size '%s' (e.g. 64K)\n", v);
+				fprintf(stderr, "mmkit replay: bad --ram size '%s' (e.g. 64K)\n",
+					v);
 				return 2;
 			}
 		} else if ((v = opt_value(argc, argv, &i, "--swap")) != NULL) {
 			if (script_parse_number(v, &swap) < 0) {
-				fprintf(stderr, "mmkit replay: bad --swap size '%s' (e.g. 2G)\n", v);
+				fprintf(stderr, "mmkit replay: bad --swap size '%s' (e.g. 2G)\n",
+					v);
 				return 2;
 			}
 		} else if ((v = opt_value(argc, argv, &i, "--policy")) != NULL) {
 			all = !strcmp(v, "all");
 			if (!all && (policy = mmk_reclaim_policy_parse(v)) < 0) {
 				fprintf(stderr,
-					"mmkit replay: unknown policy '%s' (lru, clock, fifo, opt, exact-lru, all)\n",
+					"mmkit replay: unknown policy '%s' (lru, clock, fifo, opt, "
+					"exact-lru, all)\n",
 					v);
 				return 2;
 			}
@@ -363,13 +368,13 @@ int cmd_replay(int argc, char **argv)
 	int first = all ? 0 : policy, last = all ? MMK_RECLAIM_EXACT_LRU : policy;
 	for (int pol = first; pol <= last && !rc; pol++) {
 		struct mmk_config cfg = {
-			.root = root,
-			.ram_bytes = ram + PAGE, /* and pfn 0, the zero page */
-			.swap_bytes = swap ? swap : (npages + 2) * PAGE,
-			.textbook_reclaim = 1,
-			.no_zero_page = 1,
-			.overcommit_memory = MMK_OVERCOMMIT_ALWAYS,
-			.reclaim_policy = pol,
+		    .root = root,
+		    .ram_bytes = ram + PAGE, /* and pfn 0, the zero page */
+		    .swap_bytes = swap ? swap : (npages + 2) * PAGE,
+		    .textbook_reclaim = 1,
+		    .no_zero_page = 1,
+		    .overcommit_memory = MMK_OVERCOMMIT_ALWAYS,
+		    .reclaim_policy = pol,
 		};
 		struct result res;
 		if (pol == MMK_RECLAIM_OPT) { /* OPT knows the future: record it first */
@@ -387,8 +392,8 @@ int cmd_replay(int argc, char **argv)
 			break;
 		/* A hit: a reference that found its page resident. */
 		uint64_t misses = npages + res.faults.major;
-		printf("%-10s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %7.2f%% %10" PRIu64
-		       "\n",
+		printf("%-10s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+		       " %7.2f%% %10" PRIu64 "\n",
 		       mmk_reclaim_policy_name(pol), res.faults.minor, res.faults.major,
 		       res.vm.pgpgin / 4, res.vm.pgpgout / 4,
 		       100.0 * (double)(t.n - misses) / (double)t.n,
