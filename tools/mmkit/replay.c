@@ -69,7 +69,7 @@ static int push_ref(struct trace *t, uint64_t page, int write)
 static int push_access(struct trace *t, uint64_t addr, uint64_t size, int write)
 {
 	uint64_t last = addr + (size ? size - 1 : 0);
-	if (last < addr)
+	if (last < addr || size > (1 << 20)) /* lackey's are at most a vector register */
 		return -EINVAL;
 	for (uint64_t p = addr & ~(PAGE - 1); p <= (last & ~(PAGE - 1)); p += PAGE)
 		if (push_ref(t, p, write))
