@@ -39,7 +39,6 @@ static void print_row(const char *name, const struct mmk_vmstat *vm)
 
 int run_compare(const struct script *s, const struct bk_options *base)
 {
-	print_header();
 	for (int pol = 0; mmk_reclaim_policy_name(pol); pol++) {
 		struct bk_options o = *base;
 		struct bk_refs refs = {NULL, 0};
@@ -68,6 +67,8 @@ int run_compare(const struct script *s, const struct bk_options *base)
 				mmk_reclaim_policy_name(pol), strerror(-r));
 			return 1;
 		}
+		if (pol == 0)
+			print_header(); /* once the first run worked */
 		print_row(mmk_reclaim_policy_name(pol), &vm);
 	}
 	return 0;
