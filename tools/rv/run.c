@@ -596,7 +596,7 @@ int rv_exec_command(int argc, char **argv)
 		} else if (i + 1 < argc && !strcmp(a, "--policy")) {
 			int pol = mmk_reclaim_policy_parse(argv[++i]);
 			if (pol < 0 || pol == MMK_RECLAIM_OPT) {
-				fprintf(stderr, "mmkit exec: --policy is lru, clock or fifo\n");
+				fprintf(stderr, "mmkit exec: --policy is lru, clock, fifo or exact-lru\n");
 				return 2;
 			}
 			cfg.reclaim_policy = pol;
