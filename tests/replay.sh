@@ -12,7 +12,8 @@
 # checks the plain trace format and a '# map' header, and that bad input
 # gets a clear error.  Then the example of a policy written in C against
 # the library's interface (examples/policy_clock.c) against a textbook
-# second-chance clock, and `mmkit run --policy all`'s table.  Ends with "N passed, N failed".
+# second-chance clock, and the tables of `mmkit run --policy all` and
+# `mmkit exec --policy all`.  Ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 2
 MMKIT=${MMKIT:-build/mmkit}
 passed=0
@@ -206,6 +207,19 @@ else
 fi
 "$MMKIT" run --policy all - </dev/null >/dev/null 2>&1
 [ $? = 2 ] && ok || bad "--policy all on stdin accepted"
+
+# mmkit exec --policy all: a riscv64 build of the same program, once per
+# online policy, one row each, and its exit status.
+if riscv64-linux-gnu-gcc -static -O1 -o "$tmp/walk.rv" "$tmp/walk.c"; then
+	"$MMKIT" exec --root "$tmp" --ram 256K --swap 8M --policy all walk.rv >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	rows=$(awk 'NR > 1 { printf "%s ", $1 }' "$tmp/out")
+	majors=$(awk 'NR > 1 && $3 > 0 { n++ } END { print n + 0 }' "$tmp/out")
+	[ $st = 0 ] && [ "$rows" = "lru clock fifo exact-lru " ] && [ "$majors" = 4 ] && ok ||
+		{ bad "exec --policy all: status $st, rows '$rows', $majors under pressure: $(cat "$tmp/err")"; cat "$tmp/out"; }
+else
+	bad "riscv64-linux-gnu-gcc is missing (sh scripts/deps.sh)"
+fi
 
 # Bad input: a clear error and status 2, no crash.
 printf 'I  zz,4\n' >"$tmp/junk"

@@ -18,13 +18,13 @@
 #include "mmkit.h"
 
 /* The table's header, and one row of the counters of one run. */
-static void print_header(void)
+void compare_print_header(void)
 {
 	printf("%-10s %10s %10s %10s %10s %8s %10s\n", "policy", "minor", "major", "read",
 	       "written", "hit%", "scans");
 }
 
-static void print_row(const char *name, const struct mmk_vmstat *vm)
+void compare_print_row(const char *name, const struct mmk_vmstat *vm)
 {
 	/* A hit: a fault that found its page in memory (a minor fault). */
 	double hit = vm->pgfault
@@ -68,8 +68,8 @@ int run_compare(const struct script *s, const struct bk_options *base)
 			return 1;
 		}
 		if (pol == 0)
-			print_header(); /* once the first run worked */
-		print_row(mmk_reclaim_policy_name(pol), &vm);
+			compare_print_header(); /* once the first run worked */
+		compare_print_row(mmk_reclaim_policy_name(pol), &vm);
 	}
 	return 0;
 }

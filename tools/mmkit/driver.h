@@ -81,6 +81,9 @@ int cmd_run(int argc, char **argv);   /* main.c */
 /* compare.c: `mmkit run --policy all`: s once per policy on the mmkit
  * backend with opt's settings, one table row each; 0, or 1 after a message. */
 int run_compare(const struct script *s, const struct bk_options *opt);
+/* Its table's header, and one row: a run's counters (also `mmkit exec`'s). */
+void compare_print_header(void);
+void compare_print_row(const char *name, const struct mmk_vmstat *vm);
 int cmd_check(int argc, char **argv); /* check.c */
 int cmd_bench(int argc, char **argv); /* bench.c */
 

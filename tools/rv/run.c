@@ -506,11 +506,18 @@ static void trace_event(void *arg, const struct mmk_event *ev)
 
 /* ---- The command ---------------------------------------------------------------------- */
 
+/* compare.c (tools/mmkit): the table of `--policy all` */
+void compare_print_header(void);
+void compare_print_row(const char *name, const struct mmk_vmstat *vm);
+
 static void usage(FILE *f)
 {
 	fputs("usage: mmkit exec [--trace] [--maps] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
 	      "                  [--root DIR] PROG [ARGS...]\n"
 	      "  --maps  print each process's /proc/PID/maps on stderr when it exits\n"
+	      "  --policy all  run PROG once per policy (lru, clock, fifo, exact-lru), then\n"
+	      "                print one table of their faults, pages read and written,\n"
+	      "                hit ratio and pages scanned\n"
 	      "Runs a static riscv64 Linux program on an mmkit system: every instruction\n"
 	      "fetch, load and store goes through mmkit (docs/RISCV.md).  PROG and its\n"
 	      "files are found under --root (default: the current directory).\n",
@@ -566,10 +573,72 @@ static const char *prog_path(const char *root, const char *prog, char *buf, size
 	return prog;
 }
 
+/* One run of argv[i..] on a fresh system with cfg: the program's exit
+ * status (1 when the system or process could not be made); *vm gets the
+ * system's counters at the end when vm is not NULL. */
+static int exec_once(const struct mmk_config *cfg, int trace, int show_maps, char **argv, int i,
+		     struct mmk_vmstat *vm)
+{
+	struct rv_world w = {
+	    .root = cfg->root, .trace = trace, .show_maps = show_maps, .trace_out = stderr};
+	int err = mmk_system_create(cfg, &w.sys);
+	if (err) {
+		fprintf(stderr, "mmkit exec: cannot create the system: %s\n", strerror(-err));
+		return 1;
+	}
+	mmk_set_vdso(w.sys, vdso_code, sizeof(vdso_code));
+	if (!realpath(cfg->root, w.root_real))
+		w.root_real[0] = '\0';
+	if (trace)
+		mmk_system_set_trace(w.sys, trace_event, &w);
+	struct rv_task *t = rv_task_alloc();
+	int pid = t ? mmk_spawn(w.sys, &t->proc) : -ENOMEM;
+	if (pid < 0) {
+		fprintf(stderr, "mmkit exec: cannot create the process: %s\n", strerror(-pid));
+		if (t)
+			task_free(t);
+		mmk_system_destroy(w.sys);
+		return 1;
+	}
+	t->pid = t->tgid = w.first_pid = pid;
+	w.next_tid = 1 << 20;
+	t->state = RV_RUNNABLE;
+	rv_fd_init_stdio(t);
+	task_add(&w, t);
+	char pbuf[PATH_MAX];
+	const char *path = prog_path(cfg->root, argv[i], pbuf, sizeof(pbuf));
+	w.current = t;
+	t->syscall_name = "execve";
+	err = (int)rv_task_execve(&w, t, path, (const char *const *)argv + i,
+				  (const char *const *)environ);
+	t->syscall_name = NULL;
+	w.current = NULL;
+	if (err) {
+		fprintf(stderr, "mmkit exec: %s: %s\n", argv[i], strerror(-err));
+		rv_task_exit(&w, t, 127 << 8);
+		w.exit_status = err == -ENOENT ? 127 : 126;
+	}
+	schedule(&w);
+	if (trace)
+		trace_flush(&w);
+	for (struct rv_task *k = w.tasks; k;) {
+		struct rv_task *next = k->next;
+		if (k->state == RV_RUNNABLE)
+			rv_task_exit(&w, k, 9);
+		task_free(k);
+		k = next;
+	}
+	fflush(stdout);
+	if (vm)
+		mmk_vmstat(w.sys, vm);
+	mmk_system_destroy(w.sys);
+	return w.exit_status;
+}
+
 int rv_exec_command(int argc, char **argv)
 {
 	struct mmk_config cfg = {.root = ".", .arch = MMK_ARCH_RISCV64};
-	int trace = 0, show_maps = 0, i;
+	int trace = 0, show_maps = 0, all = 0, i;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		int64_t v;
@@ -595,8 +664,12 @@ int rv_exec_command(int argc, char **argv)
 			i++;
 		} else if (i + 1 < argc && !strcmp(a, "--policy")) {
 			int pol = mmk_reclaim_policy_parse(argv[++i]);
+			all = !strcmp(argv[i], "all");
+			if (all)
+				pol = MMK_RECLAIM_LRU;
 			if (pol < 0 || pol == MMK_RECLAIM_OPT) {
-				fprintf(stderr, "mmkit exec: --policy is lru, clock, fifo or exact-lru\n");
+				fprintf(stderr,
+					"mmkit exec: --policy is lru, clock, fifo, exact-lru or all\n");
 				return 2;
 			}
 			cfg.reclaim_policy = pol;
@@ -613,56 +686,22 @@ int rv_exec_command(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	struct rv_world w = {
-	    .root = cfg.root, .trace = trace, .show_maps = show_maps, .trace_out = stderr};
-	int err = mmk_system_create(&cfg, &w.sys);
-	if (err) {
-		fprintf(stderr, "mmkit exec: cannot create the system: %s\n", strerror(-err));
-		return 1;
+	if (!all)
+		return exec_once(&cfg, trace, show_maps, argv, i, NULL);
+	/* --policy all: the program once per online policy, then one table
+	 * (compare.c's; OPT needs a recorded future, which exec does not do). */
+	static const int policies[] = {MMK_RECLAIM_LRU, MMK_RECLAIM_CLOCK, MMK_RECLAIM_FIFO,
+				       MMK_RECLAIM_EXACT_LRU};
+	struct mmk_vmstat vm[4];
+	int status = 0;
+	for (int k = 0; k < 4; k++) {
+		cfg.reclaim_policy = policies[k];
+		memset(&vm[k], 0, sizeof(vm[k]));
+		status = exec_once(&cfg, trace, show_maps, argv, i, &vm[k]);
 	}
-	mmk_set_vdso(w.sys, vdso_code, sizeof(vdso_code));
-	if (!realpath(cfg.root, w.root_real))
-		w.root_real[0] = '\0';
-	if (trace)
-		mmk_system_set_trace(w.sys, trace_event, &w);
-	struct rv_task *t = rv_task_alloc();
-	int pid = t ? mmk_spawn(w.sys, &t->proc) : -ENOMEM;
-	if (pid < 0) {
-		fprintf(stderr, "mmkit exec: cannot create the process: %s\n", strerror(-pid));
-		if (t)
-			task_free(t);
-		mmk_system_destroy(w.sys);
-		return 1;
-	}
-	t->pid = t->tgid = w.first_pid = pid;
-	w.next_tid = 1 << 20;
-	t->state = RV_RUNNABLE;
-	rv_fd_init_stdio(t);
-	task_add(&w, t);
-	char pbuf[PATH_MAX];
-	const char *path = prog_path(cfg.root, argv[i], pbuf, sizeof(pbuf));
-	w.current = t;
-	t->syscall_name = "execve";
-	err = (int)rv_task_execve(&w, t, path, (const char *const *)argv + i,
-				  (const char *const *)environ);
-	t->syscall_name = NULL;
-	w.current = NULL;
-	if (err) {
-		fprintf(stderr, "mmkit exec: %s: %s\n", argv[i], strerror(-err));
-		rv_task_exit(&w, t, 127 << 8);
-		w.exit_status = err == -ENOENT ? 127 : 126;
-	}
-	schedule(&w);
-	if (trace)
-		trace_flush(&w);
-	for (struct rv_task *k = w.tasks; k;) {
-		struct rv_task *next = k->next;
-		if (k->state == RV_RUNNABLE)
-			rv_task_exit(&w, k, 9);
-		task_free(k);
-		k = next;
-	}
-	fflush(stdout);
-	mmk_system_destroy(w.sys);
-	return w.exit_status;
+	compare_print_header();
+	for (int k = 0; k < 4; k++)
+		compare_print_row(mmk_reclaim_policy_name(policies[k]), &vm[k]);
+	return status;
 }
+
