@@ -668,8 +668,9 @@ int rv_exec_command(int argc, char **argv)
 			if (all)
 				pol = MMK_RECLAIM_LRU;
 			if (pol < 0 || pol == MMK_RECLAIM_OPT) {
-				fprintf(stderr,
-					"mmkit exec: --policy is lru, clock, fifo, exact-lru or all\n");
+				fprintf(
+				    stderr,
+				    "mmkit exec: --policy is lru, clock, fifo, exact-lru or all\n");
 				return 2;
 			}
 			cfg.reclaim_policy = pol;
@@ -704,4 +705,3 @@ int rv_exec_command(int argc, char **argv)
 		compare_print_row(mmk_reclaim_policy_name(policies[k]), &vm[k]);
 	return status;
 }
-
