@@ -647,6 +647,30 @@ void reclaim_resume(struct mmk_system *sys)
 
 /* ---- Allocation ---------------------------------------------------------------------------- */
 
+/*
+ * Without kswapd (cfg.no_background_threads), the allocating thread does
+ * its work: from below the low watermark, direct reclaim up to the high
+ * one, stopping at the first run that frees nothing.  The frame just
+ * allocated is on no list yet, so reclaim cannot take it.  Caller holds at
+ * most the inode `held`, as for direct reclaim.
+ */
+static void balance_in_caller(struct mmk_system *sys, struct mmk_inode *held)
+{
+	struct reclaim *r = sys->reclaim;
+	for (uint64_t free = free_frames(sys); free < r->wmark_high; free = free_frames(sys)) {
+		struct scan_control sc = {
+			.sys = sys,
+			.held = held,
+			.nr_to_reclaim = r->wmark_high - free > SWAP_CLUSTER_MAX ? r->wmark_high - free
+										 : SWAP_CLUSTER_MAX,
+		};
+		shrink_node(&sc);
+		if (!sc.nr_reclaimed)
+			break;
+		atomic_store(&r->failures, 0);
+	}
+}
+
 int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t *out)
 {
 	struct reclaim *r = sys->reclaim;
@@ -655,7 +679,11 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 		uint64_t injected = failinj_hits(&sys->failinj);
 		int err = frame_alloc(&sys->pool, zeroed, out);
 		if (!err) {
-			if (free_frames(sys) < r->wmark_low)
+			if (free_frames(sys) >= r->wmark_low)
+				return 0;
+			if (sys->cfg.no_background_threads && !frame_pool_injecting(&sys->pool))
+				balance_in_caller(sys, held);
+			else
 				kswapd_wake(sys);
 			return 0;
 		}
@@ -755,13 +783,13 @@ int reclaim_init(struct mmk_system *sys)
 		err = swap_init(sys);
 	if (!err)
 		err = refs_init(sys);
-	if (!err)
+	if (!err && !sys->cfg.no_background_threads)
 		err = -pthread_create(&r->thread, NULL, kswapd_main, sys);
 	if (err) {
 		reclaim_destroy(sys);
 		return err;
 	}
-	r->started = true;
+	r->started = !sys->cfg.no_background_threads;
 	return 0;
 }
 
