@@ -59,8 +59,9 @@ struct backend {
 	int nprocs_created;
 	int cur_pid;   /* pid the running call acts on (0: none, top level) */
 	int forking;   /* a fork is running: an unknown pid is the new child */
-	pthread_mutex_t trace_lock; /* tl, ntl, captl, tl_done: --kswapd narrates
-				       from kswapd's and the flusher's threads */
+	pthread_mutex_t trace_lock; /* tl, ntl, captl, tl_done and the procs list
+				       against on_event: with --kswapd, kswapd and
+				       the flusher narrate from their threads */
 };
 
 /* Host buffers for loads and reads are filled this many bytes at a time. */
@@ -320,21 +321,25 @@ static int proc_adopt(struct backend *b, mmk_proc *mp, int pid, struct bk_proc *
 	}
 	p->p = mp;
 	p->pid = pid;
+	pthread_mutex_lock(&b->trace_lock); /* on_event reads the list */
 	p->ordinal = ++b->nprocs_created;
 	p->next = b->procs;
 	b->procs = p;
+	pthread_mutex_unlock(&b->trace_lock);
 	*out = p;
 	return 0;
 }
 
 static void proc_drop(struct backend *b, struct bk_proc *p)
 {
+	pthread_mutex_lock(&b->trace_lock); /* on_event reads the list */
 	for (struct bk_proc **pp = &b->procs; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;
 			break;
 		}
 	}
+	pthread_mutex_unlock(&b->trace_lock);
 	free(p);
 }
 
