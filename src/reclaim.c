@@ -650,14 +650,17 @@ void reclaim_resume(struct mmk_system *sys)
 /*
  * Without kswapd (cfg.no_background_threads), the allocating thread does
  * its work: from below the low watermark, direct reclaim up to the high
- * one, stopping at the first run that frees nothing.  The frame just
+ * one, giving up after MAX_RECLAIM_RETRIES runs in a row free nothing
+ * (pages only referenced are aged by each run).  The frame just
  * allocated is on no list yet, so reclaim cannot take it.  Caller holds at
  * most the inode `held`, as for direct reclaim.
  */
 static void balance_in_caller(struct mmk_system *sys, struct mmk_inode *held)
 {
 	struct reclaim *r = sys->reclaim;
-	for (uint64_t free = free_frames(sys); free < r->wmark_high; free = free_frames(sys)) {
+	int fruitless = 0;
+	for (uint64_t free = free_frames(sys); free < r->wmark_high && fruitless < MAX_RECLAIM_RETRIES;
+	     free = free_frames(sys)) {
 		struct scan_control sc = {
 			.sys = sys,
 			.held = held,
@@ -665,8 +668,11 @@ static void balance_in_caller(struct mmk_system *sys, struct mmk_inode *held)
 										 : SWAP_CLUSTER_MAX,
 		};
 		shrink_node(&sc);
-		if (!sc.nr_reclaimed)
-			break;
+		if (!sc.nr_reclaimed) {
+			fruitless++; /* a pass ages referenced pages: the next may free */
+			continue;
+		}
+		fruitless = 0;
 		atomic_store(&r->failures, 0);
 	}
 }

@@ -16,6 +16,7 @@
 #      one (build-cov/mmkit fuzz --guided, when clang built it), the example
 #      tour and the --html view in headless Chromium             (tests/view.sh),
 #      and mmkit exec's riscv64 programs                          (tests/rv/run.sh)
+#      and reproducible runs under --ram, on any --dir with --fs (tests/reproducible.sh)
 #   6. a short libFuzzer run on the script parser
 cd "$(dirname "$0")/.." || exit 2
 passed=0
@@ -76,6 +77,7 @@ if [ -x build/mmkit ]; then
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "the view: mmkit run --html pages in headless Chromium" sh tests/view.sh
 	run "the examples' first access is a major fault with readahead" sh tests/examples_cold.sh
+	run "reproducible runs: the same output every run, and on tmpfs and ext4 with --fs" sh tests/reproducible.sh
 	run "mmkit exec: riscv64 programs vs the host and qemu-riscv64" sh tests/rv/run.sh
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh
