@@ -3,7 +3,8 @@
  * mirroring mm/vmscan.c: shrink_node -> shrink_lruvec (scan counts from
  * the list sizes, the priority and swappiness) -> shrink_active_list /
  * shrink_inactive_list -> shrink_folio_list (folio_check_references, then
- * pageout/swap-out and __remove_mapping); kswapd's balance_pgdat; and
+ * pageout/swap-out and __remove_mapping); kswapd's balance_pgdat (or,
+ * with no kswapd thread, the same in the allocating thread); and
  * __alloc_pages_direct_reclaim's retry loop (page_alloc).
  *
  * One page through reclaim:
