@@ -335,7 +335,11 @@ static struct mmk_inode *model_inode(struct fixture *fx, int model, int *fd)
 	fx_file(fx, "f", 4 << 20, 'x');
 	*fd = fx_open(fx, fx->p, "f", MMK_O_RDWR);
 	struct mmk_file *f = *fd >= 0 ? fd_file(fx->p, *fd) : NULL;
-	return f ? f->inode : NULL;
+	if (!f)
+		return NULL;
+	struct mmk_inode *in = f->inode; /* the fd keeps it */
+	file_put(f);
+	return in;
 }
 
 /*
