@@ -202,10 +202,10 @@ static long host_fs_magic(int hfd)
 static long fs_magic(struct mmk_system *sys, int hfd)
 {
 	static const long model_magic[] = {
-		[MMK_FS_EXT4] = EXT4_SUPER_MAGIC,
-		[MMK_FS_XFS] = XFS_SUPER_MAGIC,
-		[MMK_FS_TMPFS] = TMPFS_MAGIC,
-		[MMK_FS_OTHER] = 0,
+	    [MMK_FS_EXT4] = EXT4_SUPER_MAGIC,
+	    [MMK_FS_XFS] = XFS_SUPER_MAGIC,
+	    [MMK_FS_TMPFS] = TMPFS_MAGIC,
+	    [MMK_FS_OTHER] = 0,
 	};
 	if (sys->cfg.fs_model == MMK_FS_HOST)
 		return host_fs_magic(hfd);

@@ -247,7 +247,8 @@ static int read_new_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out
 
 static int inode_seq_cmp(const void *a, const void *b)
 {
-	const struct mmk_inode *x = *(struct mmk_inode *const *)a, *y = *(struct mmk_inode *const *)b;
+	const struct mmk_inode *x = *(struct mmk_inode *const *)a,
+			       *y = *(struct mmk_inode *const *)b;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 

@@ -660,13 +660,13 @@ static void balance_in_caller(struct mmk_system *sys, struct mmk_inode *held)
 {
 	struct reclaim *r = sys->reclaim;
 	int fruitless = 0;
-	for (uint64_t free = free_frames(sys); free < r->wmark_high && fruitless < MAX_RECLAIM_RETRIES;
-	     free = free_frames(sys)) {
+	for (uint64_t free = free_frames(sys);
+	     free < r->wmark_high && fruitless < MAX_RECLAIM_RETRIES; free = free_frames(sys)) {
 		struct scan_control sc = {
-			.sys = sys,
-			.held = held,
-			.nr_to_reclaim = r->wmark_high - free > SWAP_CLUSTER_MAX ? r->wmark_high - free
-										 : SWAP_CLUSTER_MAX,
+		    .sys = sys,
+		    .held = held,
+		    .nr_to_reclaim = r->wmark_high - free > SWAP_CLUSTER_MAX ? r->wmark_high - free
+									     : SWAP_CLUSTER_MAX,
 		};
 		shrink_node(&sc);
 		if (!sc.nr_reclaimed) {

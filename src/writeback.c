@@ -43,8 +43,8 @@
 
 struct flusher {
 	struct mmk_system *sys;        /* immutable */
-	pthread_t thread;              /* immutable; valid if threaded */
-	bool threaded;                 /* immutable: the thread runs (!no_background_threads) */
+	pthread_t thread;	       /* immutable; valid if threaded */
+	bool threaded;		       /* immutable: the thread runs (!no_background_threads) */
 	uint64_t threshold;            /* immutable: dirty pages that start background writeback */
 	atomic_uint_fast64_t nr_dirty; /* dirty page-cache pages of host files */
 	struct mmk_mutex lock;          /* protects stop, kicked; a leaf lock */

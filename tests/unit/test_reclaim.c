@@ -354,8 +354,8 @@ TEST(kswapd_restores_the_high_watermark)
 TEST(no_background_threads_reclaims_to_the_high_watermark_in_the_caller)
 {
 	struct fixture fx;
-	struct mmk_config c = {.ram_bytes = 2 * MB, .swap_bytes = 8 * MB,
-			       .no_background_threads = 1};
+	struct mmk_config c = {
+	    .ram_bytes = 2 * MB, .swap_bytes = 8 * MB, .no_background_threads = 1};
 	CHECK(!fx_init_cfg(&fx, &c));
 	struct reclaim *r = fx.sys->reclaim;
 	CHECK(!r->started);

@@ -132,16 +132,18 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 		} else if (strcmp(a, "--kswapd") == 0) {
 			ra->opt.kswapd = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--fs")) != NULL) {
-			static const char *const fs[] = {
-				[MMK_FS_EXT4] = "ext4", [MMK_FS_XFS] = "xfs",
-				[MMK_FS_TMPFS] = "tmpfs", [MMK_FS_OTHER] = "other"};
+			static const char *const fs[] = {[MMK_FS_EXT4] = "ext4",
+							 [MMK_FS_XFS] = "xfs",
+							 [MMK_FS_TMPFS] = "tmpfs",
+							 [MMK_FS_OTHER] = "other"};
 			ra->opt.fs_model = -1;
 			for (int m = MMK_FS_EXT4; m <= MMK_FS_OTHER; m++)
 				if (strcmp(v, fs[m]) == 0)
 					ra->opt.fs_model = m;
 			if (ra->opt.fs_model < 0) {
 				fprintf(stderr,
-					"mmkit run: unknown file system '%s' (ext4, xfs, tmpfs or other)\n",
+					"mmkit run: unknown file system '%s' (ext4, xfs, tmpfs or "
+					"other)\n",
 					v);
 				return 2;
 			}
