@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,9 @@ struct backend {
 	int nprocs_created;
 	int cur_pid;   /* pid the running call acts on (0: none, top level) */
 	int forking;   /* a fork is running: an unknown pid is the new child */
+	pthread_mutex_t trace_lock; /* tl, ntl, captl, tl_done and the procs list
+				       against on_event: with --kswapd, kswapd and
+				       the flusher narrate from their threads */
 };
 
 /* Host buffers for loads and reads are filled this many bytes at a time. */
@@ -140,11 +144,13 @@ static void trace_add(struct backend *b, enum mmk_event_kind kind, const char *l
 /* Passes the queued lines on, in order. */
 static void trace_flush(struct backend *b)
 {
+	pthread_mutex_lock(&b->trace_lock);
 	for (int i = 0; i < b->ntl; i++) {
 		b->opt.trace_line(b->opt.trace_arg, b->tl[i].text);
 		free(b->tl[i].text);
 	}
 	b->ntl = b->tl_done = 0;
+	pthread_mutex_unlock(&b->trace_lock);
 }
 
 /* The library's trace callback: narrates the event into the queue. */
@@ -154,6 +160,7 @@ static void on_event(void *arg, const struct mmk_event *ev)
 	char line[400], text[320];
 	int ord = 0;
 
+	pthread_mutex_lock(&b->trace_lock);
 	narrate_event(b->root, ev, text, sizeof(text));
 	if (ev->pid > 0 && ev->pid != b->cur_pid) {
 		struct bk_proc *p = proc_by_pid(b, ev->pid);
@@ -164,6 +171,7 @@ static void on_event(void *arg, const struct mmk_event *ev)
 	else
 		snprintf(line, sizeof(line), "%s", text);
 	trace_add(b, ev->kind, line);
+	pthread_mutex_unlock(&b->trace_lock);
 }
 
 /* ---- Life of the backend ------------------------------------------------ */
@@ -214,12 +222,19 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 	if (!b)
 		return -ENOMEM;
 	b->opt = *opt;
+	pthread_mutex_init(&b->trace_lock, NULL);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.root = opt->dir ? opt->dir : ".";
 	cfg.ram_bytes = opt->ram_bytes;
 	cfg.swap_bytes = opt->swap_bytes;
 	cfg.reclaim_policy = opt->policy;
 	cfg.overcommit_memory = opt->overcommit;
+	cfg.no_background_threads = !opt->kswapd;
+	cfg.fs_model = opt->fs_model;
+	/* exec's AT_RANDOM bytes the same every run (loads of the stack show
+	 * them); check mode's are the host's business */
+	if (!opt->mirror)
+		cfg.at_random_seed = 0x6d6d6b6974; /* "mmkit" */
 	cfg.record_refs = opt->record_refs != NULL;
 	if (opt->replay_refs) {
 		static const uint64_t none[1];
@@ -269,6 +284,7 @@ static int mk_close(struct backend *b)
 	r = mmk_system_destroy(b->sys);
 	trace_flush(b);
 	free(b->tl);
+	pthread_mutex_destroy(&b->trace_lock);
 	while (b->procs) {
 		struct bk_proc *p = b->procs;
 		b->procs = p->next;
@@ -311,21 +327,25 @@ static int proc_adopt(struct backend *b, mmk_proc *mp, int pid, struct bk_proc *
 	}
 	p->p = mp;
 	p->pid = pid;
+	pthread_mutex_lock(&b->trace_lock); /* on_event reads the list */
 	p->ordinal = ++b->nprocs_created;
 	p->next = b->procs;
 	b->procs = p;
+	pthread_mutex_unlock(&b->trace_lock);
 	*out = p;
 	return 0;
 }
 
 static void proc_drop(struct backend *b, struct bk_proc *p)
 {
+	pthread_mutex_lock(&b->trace_lock); /* on_event reads the list */
 	for (struct bk_proc **pp = &b->procs; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;
 			break;
 		}
 	}
+	pthread_mutex_unlock(&b->trace_lock);
 	free(p);
 }
 
