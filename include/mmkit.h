@@ -320,6 +320,11 @@ enum mmk_event_kind {
 	                       detail = the kernel-log style report */
 	MMK_EV_PAGE_EVICT,  /* fadvise(DONTNEED) or drop_caches took page pgoff of file
 	                       detail out of the page cache (frame pfn freed) */
+	MMK_EV_READAHEAD,   /* readahead reads the absent pages of the window of file
+	                       pages [start, end) of file detail (its PAGE_READs follow) */
+	MMK_EV_SHARED_DIRTY,/* a write to a clean page of a shared mapping made its PTE
+	                       at addr writable and dirty and page pgoff of file detail
+	                       dirty (wp_page_shared) */
 };
 
 struct mmk_event {
@@ -332,6 +337,14 @@ struct mmk_event {
 	uint64_t count;
 	int major;           /* faults: 1 if the page came from the host file */
 	const char *detail;  /* a short word: fault kind, file name... (may be NULL) */
+	/* Why it happened (fields appended; 0 or NULL where the event has none): */
+	uint64_t vm_start, vm_end; /* FAULT, COW: the VMA holding addr */
+	const char *file;    /* FAULT, COW of a file page: the file's host path,
+	                        with pgoff its page index */
+	int cached;          /* FAULT on a file page: 1 = found in the page cache,
+	                        0 = read from disk; pfn = the frame now mapped */
+	const char *source;  /* COW: what was copied: "file page", "zero page" or
+	                        "anonymous page" (one shared since fork) */
 };
 
 typedef void (*mmk_trace_fn)(void *arg, const struct mmk_event *ev);
