@@ -15,6 +15,7 @@
 #   5. a fixed-seed differential fuzz run (mmkit fuzz), a short coverage-guided
 #      one (build-cov/mmkit fuzz --guided, when clang built it), the example
 #      tour and the --html view in headless Chromium             (tests/view.sh),
+#      the tour's brief trace and the trace styles   (tests/trace_tour.sh, trace_styles.sh),
 #      and mmkit exec's riscv64 programs                          (tests/rv/run.sh)
 #   6. a short libFuzzer run on the script parser
 cd "$(dirname "$0")/.." || exit 2
@@ -76,6 +77,8 @@ if [ -x build/mmkit ]; then
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "the view: mmkit run --html pages in headless Chromium" sh tests/view.sh
 	run "the examples' first access is a major fault with readahead" sh tests/examples_cold.sh
+	run "the tour's brief trace explains and is half as long" sh tests/trace_tour.sh
+	run "trace styles: brief collapses, full keeps, json parses" sh tests/trace_styles.sh
 	run "mmkit exec: riscv64 programs vs the host and qemu-riscv64" sh tests/rv/run.sh
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh
