@@ -322,9 +322,9 @@ enum mmk_event_kind {
 	                       detail out of the page cache (frame pfn freed) */
 	MMK_EV_READAHEAD,   /* readahead reads the absent pages of the window of file
 	                       pages [start, end) of file detail (its PAGE_READs follow) */
-	MMK_EV_SHARED_DIRTY,/* a write to a clean page of a shared mapping made its PTE
-	                       at addr writable and dirty and page pgoff of file detail
-	                       dirty (wp_page_shared) */
+	MMK_EV_SHARED_DIRTY,/* a write fault on a shared file mapping made the PTE at
+	                       addr writable and dirty and page pgoff of file detail
+	                       (frame pfn) dirty (wp_page_shared, do_shared_fault) */
 };
 
 struct mmk_event {

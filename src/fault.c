@@ -397,6 +397,14 @@ static void map_folio_locked(struct vm_fault *vmf, struct mmk_inode *in, pfn_t p
 		pagecache_mark_dirty_locked(in, pfn_to_page(fp, pfns[j]));
 }
 
+/* Reports that a write fault on a shared file mapping made addr's PTE
+ * writable and dirty and its cache page (frame pfn) dirty. */
+static void trace_shared_dirty(const struct vm_fault *vmf, const struct mmk_inode *in, pfn_t pfn)
+{
+	TRACE(vmf->mm->sys, .kind = MMK_EV_SHARED_DIRTY, .pid = vmf->mm->pid, .addr = vmf->addr,
+	      .pfn = pfn, .pgoff = vmf->pgoff, .detail = in->path);
+}
+
 /*
  * wp_page_shared() + fault_dirty_shared_page(): the first store to a clean
  * page of a shared mapping makes the PTE writable and dirty and the page
@@ -409,8 +417,7 @@ static void wp_page_shared_locked(struct vm_fault *vmf, struct mmk_inode *in, pt
 	lock_assert_held(&vmf->mm->ptl);
 	*vmf->ptep = orig | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED; /* stays non-zero */
 	pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pte_pfn(orig)));
-	TRACE(vmf->mm->sys, .kind = MMK_EV_SHARED_DIRTY, .pid = vmf->mm->pid, .addr = vmf->addr,
-	      .pfn = pte_pfn(orig), .pgoff = vmf->pgoff, .detail = in->path);
+	trace_shared_dirty(vmf, in, pte_pfn(orig));
 }
 
 /*
@@ -432,6 +439,7 @@ static bool file_fault_cached_locked(struct vm_fault *vmf, struct mmk_inode *in,
 		if (pagecache_fault_cached_locked(in, vmf->pgoff, &pfn))
 			return false;
 		map_folio_locked(vmf, in, pfn, write_fault_bits(vmf));
+		trace_shared_dirty(vmf, in, pfn);
 		return true;
 	}
 	if (vmf->write && pte_present(orig) && !(orig & (PTE_WRITE | PTE_SPECIAL))) {
@@ -497,6 +505,7 @@ static enum fault_result do_shared_fault_locked(struct vm_fault *vmf, struct mmk
 	if (err)
 		return page_error(err);
 	map_cache_page(vmf, in, pfn, write_fault_bits(vmf));
+	trace_shared_dirty(vmf, in, pfn);
 	return FAULT_DONE;
 }
 

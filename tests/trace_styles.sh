@@ -44,8 +44,8 @@ count "brief: evicted in one line" "$b" '^  | evicted pages 0-7 of f from the pa
 count "brief: read from disk in one line" "$b" '^  | read pages 0-7 of f from disk into the page cache$' 1
 # fork copies no PTEs of a shared file mapping (Linux's vma_needs_copy), so
 # Q's load faults again and fault-around maps the 8 cached pages again.
-count "brief: 8 PTEs in one line, for P's fault and for Q's" "$b" \
-	'^  | 8 page table entries set, for 0x200000000-0x200008000 ' 2
+count "brief: fault-around and its 8 PTEs in one line, for P's fault and for Q's" "$b" \
+	'^  | fault-around: mapped 8 page(s) already in the page cache around 0x20000[01]000 in one go: 8 page table entries set, for 0x200000000-0x200008000 ' 2
 has "brief: each process's teardown in one line" "$b" \
 	'^  | \[Q\] VMA 0x200000000-0x200008000 (32K) removed (page table entries cleared, TLB flushed)$'
 count "brief: no per-page read line" "$b" '^  | read page ' 0

@@ -37,9 +37,9 @@ has "a copy-on-write names the zero page as its source" \
 # mremap_mprotect_msync.mm: `msync s 4K sync` after a store to the shared mapping of log.
 has "writeback says it wrote, write-protected and cleaned" \
 	'writeback: dirty page 0 of log written to disk (its mappings write-protected, the page now clean)$'
-# ipc_shared_file.mm: Reader's store to the clean shared page.
-has "a write to a clean shared page becomes writable and dirty" \
-	'write to clean shared page 0 of mailbox at 0x7ffff7ffe000: its PTE made writable and dirty'
+# ipc_shared_file.mm: Reader's store to the page it mapped by a read fault.
+has "a write to a shared page makes it writable and dirty" \
+	'write to shared page 0 of mailbox at 0x7ffff7ffe000: its PTE made writable and dirty, the page marked dirty'
 has "a page-cache hit names its frame" \
 	'page fault: read at 0x[0-9a-f]* in VMA .* (minor): page 0 of mailbox found in the page cache (frame [0-9]*)$'
 

@@ -205,8 +205,9 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 		break;
 	case MMK_EV_SHARED_DIRTY:
 		snprintf(buf, len,
-			 "write to clean shared page %" PRIu64 " of %s at 0x%" PRIx64
-			 ": its PTE made writable and dirty, the page dirty (writeback will save it)",
+			 "write to shared page %" PRIu64 " of %s at 0x%" PRIx64
+			 ": its PTE made writable and dirty, the page marked dirty (writeback "
+			 "will save it)",
 			 ev->pgoff, d ? script_path(root, d) : "the file", ev->addr);
 		break;
 	default:
@@ -244,6 +245,8 @@ static int same_str(const char *a, const char *b)
 
 int narrate_same_run(const struct mmk_event *a, const struct mmk_event *b)
 {
+	if (a->kind == MMK_EV_FAULT_AROUND) /* and the PTEs it set */
+		return b->kind == MMK_EV_PTE_SET && a->pid == b->pid;
 	int c = run_class(a->kind);
 	return c && c == run_class(b->kind) && a->pid == b->pid && same_str(a->detail, b->detail);
 }
@@ -296,7 +299,7 @@ void narrate_run(const char *root, const struct mmk_event *ev, size_t n, char *b
 {
 	char pages[96];
 	const char *f = ev[0].detail ? script_path(root, ev[0].detail) : "the file";
-	uint64_t lo = ev[0].addr, hi = ev[0].addr;
+	uint64_t lo = ev[n > 1 && ev[0].kind == MMK_EV_FAULT_AROUND].addr, hi = lo;
 
 	if (n == 1) {
 		narrate_event(root, ev, buf, len);
@@ -304,6 +307,25 @@ void narrate_run(const char *root, const struct mmk_event *ev, size_t n, char *b
 	}
 	put_pages(ev, n, pages, sizeof(pages));
 	switch (ev[0].kind) {
+	case MMK_EV_FAULT_AROUND:
+		if (n == 2) {
+			snprintf(buf, len,
+				 "fault-around: mapped %" PRIu64 " page(s) already in the page cache "
+				 "around 0x%" PRIx64 ": page table entry for 0x%" PRIx64
+				 " now maps frame %" PRIu64,
+				 ev[0].count, ev[0].addr, ev[1].addr, ev[1].pfn);
+			break;
+		}
+		for (size_t i = 1; i < n; i++) {
+			lo = ev[i].addr < lo ? ev[i].addr : lo;
+			hi = ev[i].addr > hi ? ev[i].addr : hi;
+		}
+		snprintf(buf, len,
+			 "fault-around: mapped %" PRIu64 " page(s) already in the page cache "
+			 "around 0x%" PRIx64 " in one go: %zu page table entries set, for 0x%" PRIx64
+			 "-0x%" PRIx64 " (frames %" PRIu64 "..%" PRIu64 ")",
+			 ev[0].count, ev[0].addr, n - 1, lo, hi + 4096, ev[1].pfn, ev[n - 1].pfn);
+		break;
 	case MMK_EV_PTE_SET:
 		for (size_t i = 1; i < n; i++) {
 			lo = ev[i].addr < lo ? ev[i].addr : lo;

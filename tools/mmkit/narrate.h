@@ -15,7 +15,8 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 /* Brief traces: whether b continues the run a started -- the same
  * repetitive work (PTEs set, pages read, written back, evicted, reclaimed,
  * swapped out; or unmapping: PTEs cleared, TLB flushed, VMAs removed) on the
- * same process and file, which a brief trace tells in one line. */
+ * same process and file, or fault-around and the PTEs it set, which a brief
+ * trace tells in one line. */
 int narrate_same_run(const struct mmk_event *a, const struct mmk_event *b);
 
 /* The one sentence for the run ev[0..n) (n >= 1; 1: narrate_event's). */
