@@ -313,7 +313,9 @@ enum mmk_event_kind {
 	MMK_EV_SIGNAL,      /* an access raised a signal at addr */
 	/* Memory pressure (docs/RECLAIM.md) */
 	MMK_EV_RECLAIM,     /* reclaim freed frame pfn: detail = "file", "dirty file",
-	                       "anon", "shmem", "lazyfree"; pgoff = its index */
+	                       "anon", "shmem", "lazyfree"; pgoff = its index (in
+	                       file, for a page-cache page); source = the
+	                       replacement policy that chose it ("lru", ...) */
 	MMK_EV_SWAP_OUT,    /* frame pfn was written to swap slot `count` */
 	MMK_EV_SWAP_IN,     /* a fault at addr read swap slot `count` back (major) */
 	MMK_EV_OOM_KILL,    /* the OOM killer killed pid; count = its badness in pages,
@@ -339,12 +341,13 @@ struct mmk_event {
 	const char *detail;  /* a short word: fault kind, file name... (may be NULL) */
 	/* Why it happened (fields appended; 0 or NULL where the event has none): */
 	uint64_t vm_start, vm_end; /* FAULT, COW: the VMA holding addr */
-	const char *file;    /* FAULT, COW of a file page: the file's host path,
-	                        with pgoff its page index */
+	const char *file;    /* FAULT, COW of a file page, RECLAIM of a page-cache
+	                        page: the file's host path, pgoff its page index */
 	int cached;          /* FAULT on a file page: 1 = found in the page cache,
 	                        0 = read from disk; pfn = the frame now mapped */
 	const char *source;  /* COW: what was copied: "file page", "zero page" or
-	                        "anonymous page" (one shared since fork) */
+	                        "anonymous page" (one shared since fork);
+	                        RECLAIM: the policy that chose the page */
 };
 
 typedef void (*mmk_trace_fn)(void *arg, const struct mmk_event *ev);

@@ -77,6 +77,35 @@ for line in open(sys.argv[1]):
 assert {"fault", "readahead", "page_read", "pte_set", "writeback", "Q named"} <= kinds, kinds
 ' "$work/json.lines"; then ok "json: every line parses, with the documented fields and values"; else bad "json: lines parse with the documented fields"; fi
 
+# Memory pressure: 4 MiB of RAM.  Eater's 3 MiB push Hog's cached file out
+# (clean file pages, chosen by the default policy, lru); then Hog alone
+# touches 8 MiB of anonymous memory with nowhere to swap: the OOM killer
+# must kill it, and the trace names it by its script name.
+cat >"$work/pressure.mm" <<'MM'
+file big size=2M fill='b'
+spawn Hog
+Hog: fd = open big rdonly
+Hog: m = mmap 0 2M read shared fd 0
+Hog: load m+1M 1
+spawn Eater
+Eater: a = mmap 0 3M read|write private|anonymous
+Eater: fill a 3M 'x'
+MM
+mkdir -p "$work/pressure"
+build/mmkit run --trace --ram 4M --dir "$work/pressure" "$work/pressure.mm" >"$work/pressure.out" ||
+	bad "the pressure script runs"
+has "reclaim names the file pages, their kind and the policy" "$work/pressure.out" \
+	'^  | reclaim: freed [0-9]* frames (pages [0-9]*-[0-9]* of big, file pages), the lru policy.s choice$'
+cat >"$work/oom.mm" <<'MM'
+spawn Hog
+Hog: a = mmap 0 8M read|write private|anonymous
+Hog: fill a 8M 1
+MM
+mkdir -p "$work/oom"
+build/mmkit run --trace --ram 4M --overcommit 1 --dir "$work/oom" "$work/oom.mm" >"$work/oom.out"
+has "the OOM victim is named by its script name" "$work/oom.out" \
+	'^  | \[Hog\] out of memory: the OOM killer chose this process (badness [0-9]* pages, the highest) and killed it: anon-rss:'
+
 if build/mmkit run --trace=loud "$work/s.mm" >/dev/null 2>"$work/err"; then
 	bad "--trace=loud is refused"
 else

@@ -118,17 +118,24 @@ static void trace_line_free(struct trace_line *t)
 static void trace_emit(struct backend *b, const struct trace_line *tl, size_t n)
 {
 	char text[400], line[480], proc[16];
-	struct mmk_event evs[64];
+	struct mmk_event *evs = n > 1 ? malloc(n * sizeof(*evs)) : NULL;
 
 	if (b->opt.trace == BK_TRACE_JSON) {
 		snprintf(proc, sizeof(proc), "#%d", tl->ord);
 		narrate_json(b->root, tl->ord ? proc : NULL, &tl->ev, line, sizeof(line));
 		b->opt.trace_line(b->opt.trace_arg, line);
+		free(evs);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
+	if (n > 1 && !evs) { /* out of memory: one line per event */
+		for (size_t i = 0; i < n; i++)
+			trace_emit(b, &tl[i], 1);
+		return;
+	}
+	for (size_t i = 0; i < n && evs; i++)
 		evs[i] = tl[i].ev;
-	narrate_run(b->root, evs, n, text, sizeof(text));
+	narrate_run(b->root, evs ? evs : &tl->ev, n, text, sizeof(text));
+	free(evs);
 	if (tl->ord)
 		snprintf(line, sizeof(line), "[#%d] %s", tl->ord, text);
 	else
@@ -181,7 +188,7 @@ static void trace_flush(struct backend *b)
 	for (int i = 0, n; i < b->ntl; i += n) {
 		n = 1;
 		if (b->opt.trace == BK_TRACE_BRIEF)
-			while (i + n < b->ntl && n < 64 &&
+			while (i + n < b->ntl &&
 			       narrate_same_run(&b->tl[i].ev, &b->tl[i + n].ev))
 				n++;
 		trace_emit(b, &b->tl[i], (size_t)n);
@@ -197,7 +204,8 @@ static void on_event(void *arg, const struct mmk_event *ev)
 	struct backend *b = arg;
 	int ord = 0;
 
-	if (ev->pid > 0 && ev->pid != b->cur_pid) {
+	/* An OOM victim is always named, even the statement's own process. */
+	if (ev->pid > 0 && (ev->pid != b->cur_pid || ev->kind == MMK_EV_OOM_KILL)) {
 		struct bk_proc *p = proc_by_pid(b, ev->pid);
 		ord = p ? p->ordinal : b->forking ? b->nprocs_created + 1 : 0;
 	}

@@ -95,6 +95,18 @@ static void narrate_cow(const char *root, const struct mmk_event *ev, char *buf,
 		 ev->addr, src, ev->pfn);
 }
 
+/* The OOM kill, without the pid (the caller names the process): "out of
+ * memory: killed, the process using most memory (badness N pages):
+ * anon-rss:...". */
+static void narrate_oom(const struct mmk_event *ev, char *buf, size_t len)
+{
+	const char *rss = ev->detail ? strstr(ev->detail, "anon-rss:") : NULL;
+	snprintf(buf, len,
+		 "out of memory: the OOM killer chose this process (badness %" PRIu64
+		 " pages, the highest) and killed it%s%s",
+		 ev->count, rss ? ": " : "", rss ? rss : "");
+}
+
 /* One English sentence per event; buf gets no trailing newline. */
 void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size_t len)
 {
@@ -177,8 +189,16 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 				 d ? d : "a signal");
 		break;
 	case MMK_EV_RECLAIM:
-		snprintf(buf, len, "reclaim: freed frame %" PRIu64 " (%s page)", ev->pfn,
-			 d ? d : "a");
+		if (ev->file)
+			snprintf(buf, len,
+				 "reclaim: freed frame %" PRIu64 " (page %" PRIu64
+				 " of %s, a %s page), the %s policy's choice",
+				 ev->pfn, ev->pgoff, script_path(root, ev->file), d ? d : "cached",
+				 ev->source ? ev->source : "reclaim");
+		else
+			snprintf(buf, len, "reclaim: freed frame %" PRIu64 " (%s page)%s%s%s",
+				 ev->pfn, d ? d : "a", ev->source ? ", the " : "",
+				 ev->source ? ev->source : "", ev->source ? " policy's choice" : "");
 		break;
 	case MMK_EV_SWAP_OUT:
 		snprintf(buf, len, "swap-out: frame %" PRIu64 " written to swap slot %" PRIu64,
@@ -189,7 +209,7 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 			 ev->count, ev->addr);
 		break;
 	case MMK_EV_OOM_KILL:
-		snprintf(buf, len, "%s", d ? d : "out of memory: a process was killed");
+		narrate_oom(ev, buf, len);
 		break;
 	case MMK_EV_PAGE_EVICT:
 		snprintf(buf, len,
@@ -248,7 +268,8 @@ int narrate_same_run(const struct mmk_event *a, const struct mmk_event *b)
 	if (a->kind == MMK_EV_FAULT_AROUND) /* and the PTEs it set */
 		return b->kind == MMK_EV_PTE_SET && a->pid == b->pid;
 	int c = run_class(a->kind);
-	return c && c == run_class(b->kind) && a->pid == b->pid && same_str(a->detail, b->detail);
+	return c && c == run_class(b->kind) && a->pid == b->pid && same_str(a->detail, b->detail) &&
+	       same_str(a->file, b->file);
 }
 
 /* "pages 3-9" when ev[0..n)'s pgoffs are consecutive, else "7 pages (3..20)" */
@@ -350,8 +371,16 @@ void narrate_run(const char *root, const struct mmk_event *ev, size_t n, char *b
 			 f, n);
 		break;
 	case MMK_EV_RECLAIM:
-		snprintf(buf, len, "reclaim: freed %zu frames (%s pages)", n,
-			 ev[0].detail ? ev[0].detail : "");
+		if (ev[0].file)
+			snprintf(buf, len,
+				 "reclaim: freed %zu frames (%s of %s, %s pages), the %s policy's choice",
+				 n, pages, script_path(root, ev[0].file),
+				 ev[0].detail ? ev[0].detail : "cached",
+				 ev[0].source ? ev[0].source : "reclaim");
+		else
+			snprintf(buf, len, "reclaim: freed %zu frames (%s pages)%s%s%s", n,
+				 ev[0].detail ? ev[0].detail : "", ev[0].source ? ", the " : "",
+				 ev[0].source ? ev[0].source : "", ev[0].source ? " policy's choice" : "");
 		break;
 	case MMK_EV_SWAP_OUT:
 		snprintf(buf, len, "swap-out: %zu frames written to swap (slots %" PRIu64 "..%" PRIu64 ")",
