@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,8 @@ struct backend {
 	mmk_system *sys;
 	struct bk_options opt;
 	char root[4096];       /* the run's directory, resolved; "" if unknown */
+	pthread_mutex_t tl_lock; /* guards tl, ntl, captl, tl_done: events also
+				    come from the library's threads (kswapd) */
 	struct trace_line *tl; /* lines of the running call */
 	int ntl, captl;
 	int tl_done;           /* tl[0, tl_done) are settled: a fault ends there */
@@ -146,7 +149,16 @@ static void trace_emit(struct backend *b, const struct trace_line *tl, size_t n)
 /* Queues an event.  A fault goes before the run of fault work queued since
  * the previous fault, which is the work it did.  On OOM the event goes out
  * at once, unordered. */
+static void trace_add_locked(struct backend *b, const struct mmk_event *ev, int ord);
+
 static void trace_add(struct backend *b, const struct mmk_event *ev, int ord)
+{
+	pthread_mutex_lock(&b->tl_lock);
+	trace_add_locked(b, ev, ord);
+	pthread_mutex_unlock(&b->tl_lock);
+}
+
+static void trace_add_locked(struct backend *b, const struct mmk_event *ev, int ord)
 {
 	struct trace_line t = {ev->kind, *ev, NULL, NULL, ord};
 	int at = b->ntl;
@@ -185,6 +197,7 @@ static void trace_add(struct backend *b, const struct mmk_event *ev, int ord)
  * trace, one line per run of the same work (narrate_same_run). */
 static void trace_flush(struct backend *b)
 {
+	pthread_mutex_lock(&b->tl_lock);
 	for (int i = 0, n; i < b->ntl; i += n) {
 		n = 1;
 		if (b->opt.trace == BK_TRACE_BRIEF)
@@ -196,6 +209,7 @@ static void trace_flush(struct backend *b)
 	for (int i = 0; i < b->ntl; i++)
 		trace_line_free(&b->tl[i]);
 	b->ntl = b->tl_done = 0;
+	pthread_mutex_unlock(&b->tl_lock);
 }
 
 /* The library's trace callback: queues the event with its process. */
@@ -254,6 +268,8 @@ static void mirror_commit(struct mmk_config *cfg, const struct bk_layout *m)
 static int mk_open(const struct bk_options *opt, struct backend **out)
 {
 	struct backend *b = calloc(1, sizeof(*b));
+	if (b)
+		pthread_mutex_init(&b->tl_lock, NULL);
 	struct mmk_config cfg;
 	int r;
 
@@ -318,6 +334,7 @@ static int mk_close(struct backend *b)
 		b->procs = p->next;
 		free(p);
 	}
+	pthread_mutex_destroy(&b->tl_lock);
 	free(b);
 	return r;
 }
