@@ -96,6 +96,17 @@ build/mmkit run --trace --ram 4M --dir "$work/pressure" "$work/pressure.mm" >"$w
 	bad "the pressure script runs"
 has "reclaim names the file pages, their kind and the policy" "$work/pressure.out" \
 	'^  | reclaim: freed [0-9]* frames (pages [0-9]*-[0-9]* of big, file pages), the lru policy.s choice$'
+has "brief: a touch of fresh memory is told in runs of faults" "$work/pressure.out" \
+	'^  | [0-9]* page faults (write, minor) in VMA 0x[0-9a-f]*-0x[0-9a-f]* (3M), from 0x[0-9a-f]* to 0x[0-9a-f]*: each allocated a zero-filled page and mapped it'
+# Eater's fill faults on each of its 768 pages: three events a page
+# (fault, zero-filled page, PTE) in the full trace; the brief one tells the
+# whole run in well under a hundred lines.
+mkdir -p "$work/pressure-full"
+build/mmkit run --trace=full --ram 4M --dir "$work/pressure-full" "$work/pressure.mm" >"$work/pressure-full.out"
+nb=$(grep -c '^  | ' "$work/pressure.out")
+nf=$(grep -c '^  | ' "$work/pressure-full.out")
+echo "pressure trace lines: brief $nb, full $nf"
+if [ "$nf" -ge 2304 ] && [ "$nb" -lt 100 ]; then ok "brief tells 2304+ events in < 100 lines"; else bad "brief $nb lines, full $nf"; fi
 cat >"$work/oom.mm" <<'MM'
 spawn Hog
 Hog: a = mmap 0 8M read|write private|anonymous

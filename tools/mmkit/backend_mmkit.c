@@ -193,6 +193,37 @@ static void trace_add_locked(struct backend *b, const struct mmk_event *ev, int 
 	}
 }
 
+/* Brief: tells the run of two or more fresh anonymous faults at tl[i] (each
+ * a FAULT, ANON_PAGE, PTE_SET) in one line, storing its length in events
+ * in *n.  Returns whether there was such a run.  Caller holds tl_lock. */
+static int anon_fault_run(struct backend *b, int i, int *n)
+{
+	struct mmk_event ev[3], first[3], last[3];
+	int k = 0;
+	char text[400], line[480];
+
+	while (i + 3 * k + 3 <= b->ntl) {
+		for (int j = 0; j < 3; j++)
+			ev[j] = b->tl[i + 3 * k + j].ev;
+		if (!narrate_same_anon_fault(k ? first : ev, ev))
+			break;
+		if (!k)
+			memcpy(first, ev, sizeof(ev));
+		memcpy(last, ev, sizeof(ev));
+		k++;
+	}
+	if (k < 2)
+		return 0;
+	narrate_anon_faults(first, last, (size_t)k, text, sizeof(text));
+	if (b->tl[i].ord)
+		snprintf(line, sizeof(line), "[#%d] %s", b->tl[i].ord, text);
+	else
+		snprintf(line, sizeof(line), "%s", text);
+	b->opt.trace_line(b->opt.trace_arg, line);
+	*n = 3 * k;
+	return 1;
+}
+
 /* Passes the queued events on, in order: one line each, or, in a brief
  * trace, one line per run of the same work (narrate_same_run). */
 static void trace_flush(struct backend *b)
@@ -200,6 +231,8 @@ static void trace_flush(struct backend *b)
 	pthread_mutex_lock(&b->tl_lock);
 	for (int i = 0, n; i < b->ntl; i += n) {
 		n = 1;
+		if (b->opt.trace == BK_TRACE_BRIEF && anon_fault_run(b, i, &n))
+			continue;
 		if (b->opt.trace == BK_TRACE_BRIEF)
 			while (i + n < b->ntl &&
 			       narrate_same_run(&b->tl[i].ev, &b->tl[i + n].ev))

@@ -391,6 +391,29 @@ void narrate_run(const char *root, const struct mmk_event *ev, size_t n, char *b
 	}
 }
 
+int narrate_same_anon_fault(const struct mmk_event *first, const struct mmk_event *ev)
+{
+	const struct mmk_event *f = &ev[0], *a = &ev[1], *p = &ev[2];
+	return f->kind == MMK_EV_FAULT && !f->file && !f->major && a->kind == MMK_EV_ANON_PAGE &&
+	       p->kind == MMK_EV_PTE_SET && a->addr == f->addr && p->addr == f->addr &&
+	       f->pid == first->pid && f->vm_start == first->vm_start &&
+	       f->vm_end == first->vm_end && same_str(f->detail, first->detail) &&
+	       a->pid == f->pid && p->pid == f->pid;
+}
+
+void narrate_anon_faults(const struct mmk_event *first, const struct mmk_event *last, size_t n,
+			 char *buf, size_t len)
+{
+	char vma[96];
+	put_range(vma, sizeof(vma), first->vm_start, first->vm_end);
+	snprintf(buf, len,
+		 "%zu page faults (%s, minor) in VMA %s, from 0x%" PRIx64 " to 0x%" PRIx64
+		 ": each allocated a zero-filled page and mapped it (frames %" PRIu64 "..%" PRIu64
+		 ")",
+		 n, first->detail ? first->detail : "access", vma, first->addr, last->addr,
+		 first[2].pfn, last[2].pfn);
+}
+
 /* ---- JSON lines ------------------------------------------------------------ */
 
 static const char *const kind_names[] = {
