@@ -4,7 +4,8 @@
  * Owns: one mmk_system per run (root = the run's directory) and a handle per
  * script process; the mapping of each BK_ operation to its mmk_* call; and
  * the narration of trace events (struct mmk_event) as English lines for a
- * person learning how mmap works.
+ * person learning how mmap works -- one per event (--trace=full), one per
+ * run of the same work (brief, narrate_same_run), or JSON (--trace=json).
  *
  * Invariants:
  *   - every live struct bk_proc is on the backend's list with the pid and the
@@ -234,8 +235,7 @@ static void trace_flush(struct backend *b)
 		if (b->opt.trace == BK_TRACE_BRIEF && anon_fault_run(b, i, &n))
 			continue;
 		if (b->opt.trace == BK_TRACE_BRIEF)
-			while (i + n < b->ntl &&
-			       narrate_same_run(&b->tl[i].ev, &b->tl[i + n].ev))
+			while (i + n < b->ntl && narrate_same_run(&b->tl[i].ev, &b->tl[i + n].ev))
 				n++;
 		trace_emit(b, &b->tl[i], (size_t)n);
 	}

@@ -2,7 +2,9 @@
  * narrate.c - one English sentence per trace event of the library (struct
  * mmk_event), for a person learning how mmap works.  Shared by the script
  * backend (`mmkit run --trace`) and the RISC-V runner (`mmkit exec
- * --trace`), so both tell the same story in the same words.
+ * --trace`), so both tell the same story in the same words.  Also owns the
+ * brief trace's collapsing (a run of the same work as one sentence) and
+ * the JSON form of an event (`--trace=json`, docs/SCRIPTS.md "Tracing").
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -91,7 +93,8 @@ static void narrate_cow(const char *root, const struct mmk_event *ev, char *buf,
 	else
 		snprintf(src, sizeof(src), "the shared page");
 	snprintf(buf, len,
-		 "copy-on-write at 0x%" PRIx64 ": copied %s into a private page (frame %" PRIu64 ")",
+		 "copy-on-write at 0x%" PRIx64 ": copied %s into a private page (frame %" PRIu64
+		 ")",
 		 ev->addr, src, ev->pfn);
 }
 
@@ -198,7 +201,8 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 		else
 			snprintf(buf, len, "reclaim: freed frame %" PRIu64 " (%s page)%s%s%s",
 				 ev->pfn, d ? d : "a", ev->source ? ", the " : "",
-				 ev->source ? ev->source : "", ev->source ? " policy's choice" : "");
+				 ev->source ? ev->source : "",
+				 ev->source ? " policy's choice" : "");
 		break;
 	case MMK_EV_SWAP_OUT:
 		snprintf(buf, len, "swap-out: frame %" PRIu64 " written to swap slot %" PRIu64,
@@ -306,8 +310,8 @@ static void narrate_unmap_run(const struct mmk_event *ev, size_t n, char *buf, s
 	else
 		put_range(range, sizeof(range), lo, hi);
 	const char *what = zaps && flushes ? "page table entries cleared, TLB flushed"
-			   : zaps	    ? "page table entries cleared"
-					    : "TLB flushed";
+			   : zaps	   ? "page table entries cleared"
+					   : "TLB flushed";
 	if (removed == 1)
 		snprintf(buf, len, "VMA %s removed (%s)", range, what);
 	else if (removed)
@@ -331,7 +335,8 @@ void narrate_run(const char *root, const struct mmk_event *ev, size_t n, char *b
 	case MMK_EV_FAULT_AROUND:
 		if (n == 2) {
 			snprintf(buf, len,
-				 "fault-around: mapped %" PRIu64 " page(s) already in the page cache "
+				 "fault-around: mapped %" PRIu64
+				 " page(s) already in the page cache "
 				 "around 0x%" PRIx64 ": page table entry for 0x%" PRIx64
 				 " now maps frame %" PRIu64,
 				 ev[0].count, ev[0].addr, ev[1].addr, ev[1].pfn);
@@ -343,8 +348,9 @@ void narrate_run(const char *root, const struct mmk_event *ev, size_t n, char *b
 		}
 		snprintf(buf, len,
 			 "fault-around: mapped %" PRIu64 " page(s) already in the page cache "
-			 "around 0x%" PRIx64 " in one go: %zu page table entries set, for 0x%" PRIx64
-			 "-0x%" PRIx64 " (frames %" PRIu64 "..%" PRIu64 ")",
+			 "around 0x%" PRIx64
+			 " in one go: %zu page table entries set, for 0x%" PRIx64 "-0x%" PRIx64
+			 " (frames %" PRIu64 "..%" PRIu64 ")",
 			 ev[0].count, ev[0].addr, n - 1, lo, hi + 4096, ev[1].pfn, ev[n - 1].pfn);
 		break;
 	case MMK_EV_PTE_SET:
@@ -373,18 +379,21 @@ void narrate_run(const char *root, const struct mmk_event *ev, size_t n, char *b
 	case MMK_EV_RECLAIM:
 		if (ev[0].file)
 			snprintf(buf, len,
-				 "reclaim: freed %zu frames (%s of %s, %s pages), the %s policy's choice",
+				 "reclaim: freed %zu frames (%s of %s, %s pages), the %s policy's "
+				 "choice",
 				 n, pages, script_path(root, ev[0].file),
 				 ev[0].detail ? ev[0].detail : "cached",
 				 ev[0].source ? ev[0].source : "reclaim");
 		else
 			snprintf(buf, len, "reclaim: freed %zu frames (%s pages)%s%s%s", n,
 				 ev[0].detail ? ev[0].detail : "", ev[0].source ? ", the " : "",
-				 ev[0].source ? ev[0].source : "", ev[0].source ? " policy's choice" : "");
+				 ev[0].source ? ev[0].source : "",
+				 ev[0].source ? " policy's choice" : "");
 		break;
 	case MMK_EV_SWAP_OUT:
-		snprintf(buf, len, "swap-out: %zu frames written to swap (slots %" PRIu64 "..%" PRIu64 ")",
-			 n, ev[0].count, ev[n - 1].count);
+		snprintf(buf, len,
+			 "swap-out: %zu frames written to swap (slots %" PRIu64 "..%" PRIu64 ")", n,
+			 ev[0].count, ev[n - 1].count);
 		break;
 	default:
 		narrate_unmap_run(ev, n, buf, len);
@@ -418,17 +427,17 @@ void narrate_anon_faults(const struct mmk_event *first, const struct mmk_event *
 
 static const char *const kind_names[] = {
     [MMK_EV_VMA_CREATE] = "vma_create", [MMK_EV_VMA_SPLIT] = "vma_split",
-    [MMK_EV_VMA_MERGE] = "vma_merge",   [MMK_EV_VMA_REMOVE] = "vma_remove",
+    [MMK_EV_VMA_MERGE] = "vma_merge",	[MMK_EV_VMA_REMOVE] = "vma_remove",
     [MMK_EV_VMA_CHANGE] = "vma_change", [MMK_EV_FAULT] = "fault",
-    [MMK_EV_PAGE_READ] = "page_read",   [MMK_EV_ZERO_PAGE] = "zero_page",
-    [MMK_EV_ANON_PAGE] = "anon_page",   [MMK_EV_COW] = "cow",
-    [MMK_EV_REUSE] = "reuse",           [MMK_EV_FAULT_AROUND] = "fault_around",
-    [MMK_EV_PTE_SET] = "pte_set",       [MMK_EV_WRITEBACK] = "writeback",
-    [MMK_EV_TLB_FLUSH] = "tlb_flush",   [MMK_EV_ZAP] = "zap",
-    [MMK_EV_SIGNAL] = "signal",         [MMK_EV_RECLAIM] = "reclaim",
-    [MMK_EV_SWAP_OUT] = "swap_out",     [MMK_EV_SWAP_IN] = "swap_in",
-    [MMK_EV_OOM_KILL] = "oom_kill",     [MMK_EV_PAGE_EVICT] = "page_evict",
-    [MMK_EV_READAHEAD] = "readahead",   [MMK_EV_SHARED_DIRTY] = "shared_dirty",
+    [MMK_EV_PAGE_READ] = "page_read",	[MMK_EV_ZERO_PAGE] = "zero_page",
+    [MMK_EV_ANON_PAGE] = "anon_page",	[MMK_EV_COW] = "cow",
+    [MMK_EV_REUSE] = "reuse",		[MMK_EV_FAULT_AROUND] = "fault_around",
+    [MMK_EV_PTE_SET] = "pte_set",	[MMK_EV_WRITEBACK] = "writeback",
+    [MMK_EV_TLB_FLUSH] = "tlb_flush",	[MMK_EV_ZAP] = "zap",
+    [MMK_EV_SIGNAL] = "signal",		[MMK_EV_RECLAIM] = "reclaim",
+    [MMK_EV_SWAP_OUT] = "swap_out",	[MMK_EV_SWAP_IN] = "swap_in",
+    [MMK_EV_OOM_KILL] = "oom_kill",	[MMK_EV_PAGE_EVICT] = "page_evict",
+    [MMK_EV_READAHEAD] = "readahead",	[MMK_EV_SHARED_DIRTY] = "shared_dirty",
 };
 
 /* Appends s as a JSON string (or null) to buf at *at. */
@@ -457,26 +466,28 @@ int narrate_json(const char *root, const char *proc, const struct mmk_event *ev,
 	char text[400];
 	size_t at = 0;
 	unsigned k = (unsigned)ev->kind;
-	const char *name =
-	    k < sizeof(kind_names) / sizeof(kind_names[0]) && kind_names[k] ? kind_names[k] : "event";
+	const char *name = k < sizeof(kind_names) / sizeof(kind_names[0]) && kind_names[k]
+			       ? kind_names[k]
+			       : "event";
 
 	narrate_event(root, ev, text, sizeof(text));
 	at += (size_t)snprintf(buf, len, "{\"proc\":");
 	put_json_str(buf, len, &at, proc);
-	at += (size_t)snprintf(buf + at, at < len ? len - at : 0, ",\"event\":\"%s\",\"text\":", name);
+	at += (size_t)snprintf(buf + at, at < len ? len - at : 0,
+			       ",\"event\":\"%s\",\"text\":", name);
 	put_json_str(buf, len, &at, text);
-	at += (size_t)snprintf(buf + at, at < len ? len - at : 0,
-			       ",\"start\":%" PRIu64 ",\"end\":%" PRIu64 ",\"addr\":%" PRIu64
-			       ",\"pgoff\":%" PRIu64 ",\"pfn\":%" PRIu64 ",\"count\":%" PRIu64
-			       ",\"major\":%d,\"detail\":",
-			       ev->start, ev->end, ev->addr, ev->pgoff, ev->pfn, ev->count, ev->major);
+	at += (size_t)snprintf(
+	    buf + at, at < len ? len - at : 0,
+	    ",\"start\":%" PRIu64 ",\"end\":%" PRIu64 ",\"addr\":%" PRIu64 ",\"pgoff\":%" PRIu64
+	    ",\"pfn\":%" PRIu64 ",\"count\":%" PRIu64 ",\"major\":%d,\"detail\":",
+	    ev->start, ev->end, ev->addr, ev->pgoff, ev->pfn, ev->count, ev->major);
 	put_json_str(buf, len, &at, ev->detail ? script_path(root, ev->detail) : NULL);
-	at += (size_t)snprintf(buf + at, at < len ? len - at : 0,
-			       ",\"vm_start\":%" PRIu64 ",\"vm_end\":%" PRIu64 ",\"file\":",
-			       ev->vm_start, ev->vm_end);
+	at += (size_t)snprintf(
+	    buf + at, at < len ? len - at : 0,
+	    ",\"vm_start\":%" PRIu64 ",\"vm_end\":%" PRIu64 ",\"file\":", ev->vm_start, ev->vm_end);
 	put_json_str(buf, len, &at, ev->file ? script_path(root, ev->file) : NULL);
-	at += (size_t)snprintf(buf + at, at < len ? len - at : 0, ",\"cached\":%d,\"source\":",
-			       ev->cached);
+	at += (size_t)snprintf(buf + at, at < len ? len - at : 0,
+			       ",\"cached\":%d,\"source\":", ev->cached);
 	put_json_str(buf, len, &at, ev->source);
 	at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "}");
 	return at < len ? 0 : -ENOSPC;
