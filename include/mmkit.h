@@ -278,7 +278,42 @@ struct mmk_config {
 	                                the system has made (reproducible runs); 0
 	                                (default): they come from the host's
 	                                getrandom(), as Linux's get_random_bytes() */
+	/* Reproducible runs (docs/RECLAIM.md, "Reproducible runs"). */
+	int no_background_threads;   /* nonzero: no kswapd and no flusher thread, so a
+	                                single-threaded embedder gets the same result
+	                                every run: an allocation that leaves fewer than
+	                                the low watermark free reclaims in the calling
+	                                thread up to the high watermark (as Linux
+	                                does when kswapd cannot run), and dirty pages
+	                                reach their files only through reclaim, sync,
+	                                fsync, msync and the files' release (no
+	                                time-based or background-threshold writeback).
+	                                Zero (default): kswapd and the flusher run as
+	                                Linux's, in background threads, so the order
+	                                of their work against the embedder's differs
+	                                from run to run.  `mmkit run` sets it unless
+	                                given --kswapd */
+	int fs_model;                /* MMK_FS_HOST (0, default): each file behaves as
+	                                the host file system holding it (statfs:
+	                                ext4/xfs get 2 MiB-aligned mappings and large
+	                                folios, ext4 its s_maxbytes and EOF-block
+	                                zeroing, tmpfs/ramfs stay cached under
+	                                fadvise DONTNEED), and maps shows its host
+	                                device and inode numbers.  MMK_FS_EXT4, _XFS,
+	                                _TMPFS, _OTHER (a file system with none of
+	                                these, as btrfs): every file behaves as on
+	                                that file system with 4 KiB blocks, whatever
+	                                the host's, and maps shows device 00:00 and
+	                                inode numbers counted from 1 in the order the
+	                                system first met the files */
 };
+
+/* mmk_config.fs_model */
+#define MMK_FS_HOST 0
+#define MMK_FS_EXT4 1
+#define MMK_FS_XFS 2
+#define MMK_FS_TMPFS 3
+#define MMK_FS_OTHER 4
 
 /* mmk_config.arch */
 #define MMK_ARCH_X86_64 0

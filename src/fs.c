@@ -197,6 +197,21 @@ static long host_fs_magic(int hfd)
 	return fstatfs(hfd, &sf) < 0 ? 0 : (long)sf.f_type;
 }
 
+/* The magic of the file system a file on hfd behaves as: the host's, or
+ * cfg.fs_model's (MMK_FS_OTHER: none of those mmkit tells apart). */
+static long fs_magic(struct mmk_system *sys, int hfd)
+{
+	static const long model_magic[] = {
+	    [MMK_FS_EXT4] = EXT4_SUPER_MAGIC,
+	    [MMK_FS_XFS] = XFS_SUPER_MAGIC,
+	    [MMK_FS_TMPFS] = TMPFS_MAGIC,
+	    [MMK_FS_OTHER] = 0,
+	};
+	if (sys->cfg.fs_model == MMK_FS_HOST)
+		return host_fs_magic(hfd);
+	return model_magic[sys->cfg.fs_model];
+}
+
 /*
  * Whether a file system gives its regular files Linux's
  * thp_get_unmapped_area() as f_op->get_unmapped_area (ext4 and xfs do:
@@ -252,7 +267,9 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
 					  const struct stat *stp, const char *abspath, bool nowrite,
 					  int *err)
 {
-	const struct stat st = *stp;
+	struct stat st = *stp;
+	if (sys->cfg.fs_model != MMK_FS_HOST)
+		st.st_blksize = 4096; /* the modelled file system's block size */
 	mmk_mutex_lock(&sys->lock);
 	unsigned h = inode_hash(st.st_dev, st.st_ino);
 	for (struct mmk_inode *in = sys->inodes[h]; in; in = in->hash_next) {
@@ -278,7 +295,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
 	in->nommap = !S_ISREG(st.st_mode);
 	/* A directory's f_op (ext4_dir_operations) has neither: only
 	 * regular files get thp_get_unmapped_area and FOP_MMAP_SYNC. */
-	long magic = S_ISREG(st.st_mode) ? host_fs_magic(hfd) : 0;
+	long magic = S_ISREG(st.st_mode) ? fs_magic(sys, hfd) : 0;
 	in->thp_get_area = fs_thp_get_area(magic);
 	fs_zero_eof_block_init(in, magic, &st);
 	in->max_bytes = fs_max_bytes(magic, &st);
@@ -287,6 +304,7 @@ static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
 	if (in->thp_get_area && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;
 	in->path = path;
+	in->seq = ++sys->next_file_seq;
 	in->host_nowrite = nowrite;
 	in->hash_next = sys->inodes[h];
 	sys->inodes[h] = in;

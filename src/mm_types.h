@@ -174,6 +174,10 @@ struct mmk_inode {
 	dev_t dev;                  /* immutable: host device (maps MAJ:MIN) */
 	ino_t ino;                  /* immutable: host inode number */
 	char *path;                 /* immutable: absolute host path, for maps */
+	uint64_t seq;               /* immutable: a host file's place in the order the
+	                               system met its files (1, 2...; 0 for the others):
+	                               the order of inodes_snapshot, and its inode
+	                               number in maps under cfg.fs_model */
 	bool nommap;                /* immutable: no mmap (directories, FIFOs, devices,
 	                               the null device): ENODEV */
 	bool thp_get_area;          /* immutable: a regular file on a host file system that
@@ -428,11 +432,13 @@ struct mmk_system {
 	char *rootpath;              /* immutable: realpath of the root */
 	struct frame_pool pool;
 	struct pt_pool pt_pool;      /* empty page-table slabs for the next mm (pgtable.h) */
-	struct mmk_mutex lock;        /* protects procs, next_pid, inodes, next_shmem_ino */
+	struct mmk_mutex lock;        /* protects procs, next_pid, inodes, next_shmem_ino,
+	                                 next_file_seq */
 	struct mmk_proc *procs;
 	int next_pid;
 	struct mmk_inode *inodes[INODE_HASH_SIZE];
 	uint64_t next_shmem_ino;
+	uint64_t next_file_seq;      /* the last host file inode's seq */
 	struct mmk_inode *null_inode;/* immutable */
 	const struct arch_profile *arch; /* immutable: cfg.arch's profile (arch.c) */
 	void *vdso_image;            /* mmk_set_vdso's copy, or NULL; set with no exec */

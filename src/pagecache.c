@@ -245,6 +245,16 @@ static int read_new_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out
 
 /* ---- The inode table, for the flusher ----------------------------------------------------- */
 
+static int inode_seq_cmp(const void *a, const void *b)
+{
+	const struct mmk_inode *x = *(struct mmk_inode *const *)a,
+			       *y = *(struct mmk_inode *const *)b;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The table's inodes, referenced, in the order the system met them (not
+ * the hash's, which follows host inode numbers: passes over every file
+ * then do the same work in the same order on every run and host). */
 struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 {
 	*n = 0;
@@ -265,6 +275,8 @@ struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 		}
 	}
 	mmk_mutex_unlock(&sys->lock);
+	if (v)
+		qsort(v, *n, sizeof(*v), inode_seq_cmp);
 	return v;
 }
 

@@ -56,6 +56,19 @@ static bool vma_is_stack(struct mm *mm, struct vma *v)
 	return vma_start(v) <= mm->start_stack && vma_end(v) >= mm->start_stack;
 }
 
+/* The path maps shows for a file: under cfg.fs_model the root is "/", as
+ * d_path() shows it to a process chrooted into the root (so a run shows
+ * the same names wherever its directory is); else the host path. */
+static const char *shown_path(struct mmk_inode *in)
+{
+	const char *root = in->sys->rootpath;
+	size_t n = strlen(root);
+	if (in->sys->cfg.fs_model == MMK_FS_HOST || in->kind != INODE_FILE || n <= 1 ||
+	    strncmp(in->path, root, n) || (in->path[n] && in->path[n] != '/'))
+		return in->path;
+	return in->path[n] ? in->path + n : "/";
+}
+
 void vma_name(struct mm *mm, struct vma *v, char *buf, size_t len)
 {
 	buf[0] = 0;
@@ -70,7 +83,7 @@ void vma_name(struct mm *mm, struct vma *v, char *buf, size_t len)
 			return;
 		}
 		bool deleted = atomic_load(&in->unlinked);
-		snprintf(buf, len, "%s%s", in->path, deleted ? " (deleted)" : "");
+		snprintf(buf, len, "%s%s", shown_path(in), deleted ? " (deleted)" : "");
 		return;
 	}
 	if (vma_is_heap(mm, v))
@@ -112,6 +125,10 @@ void vma_render_maps_line(struct textbuf *tb, struct mm *mm, struct vma *v)
 		maj = major(in->dev);
 		min = minor(in->dev);
 		ino = (unsigned long)in->ino;
+		if (in->sys->cfg.fs_model != MMK_FS_HOST && in->kind == INODE_FILE) {
+			maj = min = 0; /* a modelled file system: no host numbers */
+			ino = (unsigned long)in->seq;
+		}
 	}
 	size_t before = tb->len;
 	tb_printf(tb, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", (unsigned long)vma_start(v),

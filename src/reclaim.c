@@ -3,7 +3,8 @@
  * mirroring mm/vmscan.c: shrink_node -> shrink_lruvec (scan counts from
  * the list sizes, the priority and swappiness) -> shrink_active_list /
  * shrink_inactive_list -> shrink_folio_list (folio_check_references, then
- * pageout/swap-out and __remove_mapping); kswapd's balance_pgdat; and
+ * pageout/swap-out and __remove_mapping); kswapd's balance_pgdat (or,
+ * with no kswapd thread, the same in the allocating thread); and
  * __alloc_pages_direct_reclaim's retry loop (page_alloc).
  *
  * One page through reclaim:
@@ -648,6 +649,36 @@ void reclaim_resume(struct mmk_system *sys)
 
 /* ---- Allocation ---------------------------------------------------------------------------- */
 
+/*
+ * Without kswapd (cfg.no_background_threads), the allocating thread does
+ * its work: from below the low watermark, direct reclaim up to the high
+ * one, giving up after MAX_RECLAIM_RETRIES runs in a row free nothing
+ * (pages only referenced are aged by each run).  The frame just
+ * allocated is on no list yet, so reclaim cannot take it.  Caller holds at
+ * most the inode `held`, as for direct reclaim.
+ */
+static void balance_in_caller(struct mmk_system *sys, struct mmk_inode *held)
+{
+	struct reclaim *r = sys->reclaim;
+	int fruitless = 0;
+	for (uint64_t free = free_frames(sys);
+	     free < r->wmark_high && fruitless < MAX_RECLAIM_RETRIES; free = free_frames(sys)) {
+		struct scan_control sc = {
+		    .sys = sys,
+		    .held = held,
+		    .nr_to_reclaim = r->wmark_high - free > SWAP_CLUSTER_MAX ? r->wmark_high - free
+									     : SWAP_CLUSTER_MAX,
+		};
+		shrink_node(&sc);
+		if (!sc.nr_reclaimed) {
+			fruitless++; /* a pass ages referenced pages: the next may free */
+			continue;
+		}
+		fruitless = 0;
+		atomic_store(&r->failures, 0);
+	}
+}
+
 int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t *out)
 {
 	struct reclaim *r = sys->reclaim;
@@ -656,7 +687,11 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 		uint64_t injected = failinj_hits(&sys->failinj);
 		int err = frame_alloc(&sys->pool, zeroed, out);
 		if (!err) {
-			if (free_frames(sys) < r->wmark_low)
+			if (free_frames(sys) >= r->wmark_low)
+				return 0;
+			if (sys->cfg.no_background_threads && !frame_pool_injecting(&sys->pool))
+				balance_in_caller(sys, held);
+			else
 				kswapd_wake(sys);
 			return 0;
 		}
@@ -756,13 +791,13 @@ int reclaim_init(struct mmk_system *sys)
 		err = swap_init(sys);
 	if (!err)
 		err = refs_init(sys);
-	if (!err)
+	if (!err && !sys->cfg.no_background_threads)
 		err = -pthread_create(&r->thread, NULL, kswapd_main, sys);
 	if (err) {
 		reclaim_destroy(sys);
 		return err;
 	}
-	r->started = true;
+	r->started = !sys->cfg.no_background_threads;
 	return 0;
 }
 

@@ -8,7 +8,9 @@
  *
  * Watermarks (free frames, as Linux's zone watermarks derive from
  * min_free_kbytes): an allocation that leaves fewer than `low` free wakes
- * kswapd, which reclaims until `high` are free; an allocation that finds
+ * kswapd, which reclaims until `high` are free (with no kswapd --
+ * cfg.no_background_threads -- the allocating thread does that itself,
+ * so a single-threaded run is the same every time); an allocation that finds
  * none reclaims itself (direct reclaim) and, when nothing can be
  * reclaimed, fails so that the fault calls the OOM killer.
  */

@@ -84,7 +84,8 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 		return -EINVAL;
 	}
 	if (!PAGE_ALIGNED(sys->cfg.mmap_min_addr) || !PAGE_ALIGNED(sys->cfg.stack_guard_gap) ||
-	    !PAGE_ALIGNED(sys->cfg.lsm_mmap_min_addr)) {
+	    !PAGE_ALIGNED(sys->cfg.lsm_mmap_min_addr) || sys->cfg.fs_model < MMK_FS_HOST ||
+	    sys->cfg.fs_model > MMK_FS_OTHER) {
 		free(sys);
 		return -EINVAL;
 	}

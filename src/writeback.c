@@ -12,7 +12,10 @@
  * lost.  A failed write leaves the page dirty (retried by the next sync,
  * fsync, msync, flusher pass, or at the latest when the inode goes).
  *
- * The flusher: one thread per system.  sys->tick advances once a second;
+ * The flusher: one thread per system, none under cfg.no_background_threads
+ * (only its dirty count is kept then: sys->tick stays 0, and dirty pages
+ * wait for reclaim, sync, fsync, msync or release).  sys->tick advances
+ * once a second;
  * every FLUSH_INTERVAL_TICKS (or when kicked) it writes back the pages
  * dirty for FLUSH_EXPIRE_TICKS, or every dirty page while more than
  * FLUSH_BACKGROUND_RATIO percent of RAM is dirty (the dirtying path kicks
@@ -40,7 +43,8 @@
 
 struct flusher {
 	struct mmk_system *sys;        /* immutable */
-	pthread_t thread;              /* immutable */
+	pthread_t thread;	       /* immutable; valid if threaded */
+	bool threaded;		       /* immutable: the thread runs (!no_background_threads) */
 	uint64_t threshold;            /* immutable: dirty pages that start background writeback */
 	atomic_uint_fast64_t nr_dirty; /* dirty page-cache pages of host files */
 	struct mmk_mutex lock;          /* protects stop, kicked; a leaf lock */
@@ -312,6 +316,8 @@ int flusher_start(struct mmk_system *sys)
 	pthread_cond_init(&f->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	sys->flusher = f;
+	if (sys->cfg.no_background_threads)
+		return 0;
 	int err = pthread_create(&f->thread, NULL, flusher_main, f);
 	if (err) {
 		sys->flusher = NULL;
@@ -320,6 +326,7 @@ int flusher_start(struct mmk_system *sys)
 		free(f);
 		return -err;
 	}
+	f->threaded = true;
 	return 0;
 }
 
@@ -328,11 +335,13 @@ void flusher_stop(struct mmk_system *sys)
 	struct flusher *f = sys->flusher;
 	if (!f)
 		return;
-	mmk_mutex_lock(&f->lock);
-	f->stop = true;
-	pthread_cond_signal(&f->cond);
-	mmk_mutex_unlock(&f->lock);
-	pthread_join(f->thread, NULL);
+	if (f->threaded) {
+		mmk_mutex_lock(&f->lock);
+		f->stop = true;
+		pthread_cond_signal(&f->cond);
+		mmk_mutex_unlock(&f->lock);
+		pthread_join(f->thread, NULL);
+	}
 	flusher_pass(sys, true);
 	sys->flusher = NULL;
 	pthread_cond_destroy(&f->cond);
@@ -343,7 +352,7 @@ void flusher_stop(struct mmk_system *sys)
 void flusher_kick(struct mmk_system *sys)
 {
 	struct flusher *f = sys->flusher;
-	if (!f)
+	if (!f || !f->threaded)
 		return;
 	mmk_mutex_lock(&f->lock);
 	f->kicked = true;

@@ -325,3 +325,62 @@ TEST(concurrent_appenders_never_overwrite_each_other)
 		CHECK_EQ(counts[i], APPENDS);
 	CHECK(!fx_done(&fx));
 }
+
+/* The file system a file behaves as: cfg.fs_model, whatever the host's. */
+static struct mmk_inode *model_inode(struct fixture *fx, int model, int *fd)
+{
+	struct mmk_config c = {.fs_model = model};
+	if (fx_init_cfg(fx, &c))
+		return NULL;
+	fx_file(fx, "f", 4 << 20, 'x');
+	*fd = fx_open(fx, fx->p, "f", MMK_O_RDWR);
+	struct mmk_file *f = *fd >= 0 ? fd_file(fx->p, *fd) : NULL;
+	if (!f)
+		return NULL;
+	struct mmk_inode *in = f->inode; /* the fd keeps it */
+	file_put(f);
+	return in;
+}
+
+/*
+ * cfg.fs_model fixes what mmkit would otherwise ask the host file system
+ * of each file (statfs): ext4's placement, large folios, s_maxbytes and
+ * EOF-block zeroing; tmpfs's page cache that fadvise cannot drop; and
+ * maps shows device 00:00, inode numbers from 1 and the root as "/".
+ * The same host directory, three models, three behaviours.
+ */
+TEST(fs_model_fixes_the_file_system_whatever_the_host)
+{
+	struct fixture fx;
+	int fd;
+	struct mmk_inode *in = model_inode(&fx, MMK_FS_EXT4, &fd);
+	CHECK(in != NULL);
+	CHECK(in->thp_get_area && in->zero_eof_block && !in->ram_backed);
+	CHECK(in->max_folio_order > 0);
+	CHECK_EQ(in->max_bytes, ((1ULL << 32) - 1) * 4096);
+	int64_t a = mmk_mmap(fx.p, 0, 4 << 20, MMK_PROT_READ, MMK_MAP_SHARED, fd, 0);
+	CHECK(a > 0 && (a & ((2 << 20) - 1)) == 0); /* thp_get_unmapped_area */
+	char maps[512];
+	CHECK(mmk_proc_maps(fx.p, maps, sizeof(maps)) > 0);
+	CHECK(strstr(maps, " 00:00 1 ") != NULL);
+	CHECK(strstr(maps, " /f\n") != NULL);
+	CHECK(!fx_done(&fx));
+
+	in = model_inode(&fx, MMK_FS_TMPFS, &fd);
+	CHECK(in != NULL);
+	CHECK(!in->thp_get_area && !in->zero_eof_block && in->ram_backed);
+	CHECK_EQ(in->max_folio_order, 0);
+	CHECK_EQ(in->max_bytes, MAX_LFS_FILESIZE);
+	CHECK(!fx_done(&fx));
+
+	in = model_inode(&fx, MMK_FS_OTHER, &fd);
+	CHECK(in != NULL);
+	CHECK(!in->thp_get_area && !in->zero_eof_block && !in->ram_backed);
+	CHECK(!fx_done(&fx));
+
+	mmk_system *sys = NULL;
+	struct mmk_config bad = {.root = "/tmp", .fs_model = MMK_FS_OTHER + 1};
+	CHECK_EQ(mmk_system_create(&bad, &sys), -EINVAL);
+	bad.fs_model = -1;
+	CHECK_EQ(mmk_system_create(&bad, &sys), -EINVAL);
+}

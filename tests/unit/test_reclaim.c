@@ -345,6 +345,48 @@ TEST(kswapd_restores_the_high_watermark)
 }
 
 /*
+ * No background threads (cfg.no_background_threads): the allocation that
+ * leaves fewer than the low watermark free reclaims in its own thread up
+ * to the high one, so at every return at least low - 1 frames are free
+ * with nothing running behind the caller's back, and kswapd counted
+ * nothing: every scan is direct.
+ */
+TEST(no_background_threads_reclaims_to_the_high_watermark_in_the_caller)
+{
+	struct fixture fx;
+	struct mmk_config c = {
+	    .ram_bytes = 2 * MB, .swap_bytes = 8 * MB, .no_background_threads = 1};
+	CHECK(!fx_init_cfg(&fx, &c));
+	struct reclaim *r = fx.sys->reclaim;
+	CHECK(!r->started);
+	const uint64_t n = 1024; /* 4 MiB of anonymous memory: half goes to swap */
+	int64_t a = mmk_mmap(fx.p, 0, n * PS, MMK_PROT_READ | MMK_PROT_WRITE,
+			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+	CHECK(a > 0);
+	for (uint64_t p = 0; p < n; p++) {
+		uint64_t v = p + 1;
+		CHECK_EQ(mmk_store(fx.p, (uint64_t)a + p * PS, &v, sizeof(v), NULL), 0);
+		/* one fault, one frame: taken from at least low free frames */
+		if (frame_pool_free_count(&fx.sys->pool) + 1 < r->wmark_low)
+			T_FAIL("page %llu: %llu frames free, below the low watermark %llu",
+			       (unsigned long long)p,
+			       (unsigned long long)frame_pool_free_count(&fx.sys->pool),
+			       (unsigned long long)r->wmark_low);
+	}
+	struct mmk_vmstat v = vmstat(&fx);
+	CHECK(v.pswpout > 0);
+	CHECK(v.pgscan_direct > 0);
+	CHECK_EQ(v.pgscan_kswapd, 0);
+	for (uint64_t p = 0; p < n; p++) {
+		uint64_t got = 0;
+		CHECK_EQ(mmk_load(fx.p, (uint64_t)a + p * PS, &got, sizeof(got), NULL), 0);
+		CHECK_EQ(got, p + 1);
+	}
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/*
  * kswapd does not go to sleep while the node is below its high watermark
  * until MAX_RECLAIM_RETRIES runs in a row have freed nothing (Linux's
  * kswapd_try_to_sleep / prepare_kswapd_sleep): pages that are only busy for

@@ -185,6 +185,9 @@ struct bk_options {
 	uint64_t swap_bytes;/* mmkit: swap area size (0: no swap) */
 	int policy;         /* mmkit: MMK_RECLAIM_* page replacement policy */
 	int overcommit;     /* mmkit: vm.overcommit_memory, MMK_OVERCOMMIT_* (0: guess) */
+	int kswapd;         /* mmkit: kswapd and the flusher run as threads (else the
+	                       run is reproducible: mmk_config.no_background_threads) */
+	int fs_model;       /* mmkit: mmk_config.fs_model (MMK_FS_HOST: the host's) */
 	struct bk_refs *record_refs;       /* mmkit: filled with the run's references at close */
 	const struct bk_refs *replay_refs; /* mmkit: OPT's future (policy MMK_RECLAIM_OPT) */
 	int trace;          /* mmkit: narrate events, BK_TRACE_* (0: off) */

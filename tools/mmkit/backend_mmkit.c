@@ -56,8 +56,6 @@ struct backend {
 	mmk_system *sys;
 	struct bk_options opt;
 	char root[4096];       /* the run's directory, resolved; "" if unknown */
-	pthread_mutex_t tl_lock; /* guards tl, ntl, captl, tl_done: events also
-				    come from the library's threads (kswapd) */
 	struct trace_line *tl; /* lines of the running call */
 	int ntl, captl;
 	int tl_done;           /* tl[0, tl_done) are settled: a fault ends there */
@@ -65,6 +63,9 @@ struct backend {
 	int nprocs_created;
 	int cur_pid;   /* pid the running call acts on (0: none, top level) */
 	int forking;   /* a fork is running: an unknown pid is the new child */
+	pthread_mutex_t trace_lock; /* tl, ntl, captl, tl_done and the procs list
+				       against on_event: with --kswapd, kswapd and
+				       the flusher narrate from their threads */
 };
 
 /* Host buffers for loads and reads are filled this many bytes at a time. */
@@ -150,16 +151,7 @@ static void trace_emit(struct backend *b, const struct trace_line *tl, size_t n)
 /* Queues an event.  A fault goes before the run of fault work queued since
  * the previous fault, which is the work it did.  On OOM the event goes out
  * at once, unordered. */
-static void trace_add_locked(struct backend *b, const struct mmk_event *ev, int ord);
-
 static void trace_add(struct backend *b, const struct mmk_event *ev, int ord)
-{
-	pthread_mutex_lock(&b->tl_lock);
-	trace_add_locked(b, ev, ord);
-	pthread_mutex_unlock(&b->tl_lock);
-}
-
-static void trace_add_locked(struct backend *b, const struct mmk_event *ev, int ord)
 {
 	struct trace_line t = {ev->kind, *ev, NULL, NULL, ord};
 	int at = b->ntl;
@@ -196,7 +188,7 @@ static void trace_add_locked(struct backend *b, const struct mmk_event *ev, int 
 
 /* Brief: tells the run of two or more fresh anonymous faults at tl[i] (each
  * a FAULT, ANON_PAGE, PTE_SET) in one line, storing its length in events
- * in *n.  Returns whether there was such a run.  Caller holds tl_lock. */
+ * in *n.  Returns whether there was such a run.  Caller holds trace_lock. */
 static int anon_fault_run(struct backend *b, int i, int *n)
 {
 	struct mmk_event ev[3], first[3], last[3];
@@ -229,7 +221,7 @@ static int anon_fault_run(struct backend *b, int i, int *n)
  * trace, one line per run of the same work (narrate_same_run). */
 static void trace_flush(struct backend *b)
 {
-	pthread_mutex_lock(&b->tl_lock);
+	pthread_mutex_lock(&b->trace_lock);
 	for (int i = 0, n; i < b->ntl; i += n) {
 		n = 1;
 		if (b->opt.trace == BK_TRACE_BRIEF && anon_fault_run(b, i, &n))
@@ -242,7 +234,7 @@ static void trace_flush(struct backend *b)
 	for (int i = 0; i < b->ntl; i++)
 		trace_line_free(&b->tl[i]);
 	b->ntl = b->tl_done = 0;
-	pthread_mutex_unlock(&b->tl_lock);
+	pthread_mutex_unlock(&b->trace_lock);
 }
 
 /* The library's trace callback: queues the event with its process. */
@@ -251,12 +243,14 @@ static void on_event(void *arg, const struct mmk_event *ev)
 	struct backend *b = arg;
 	int ord = 0;
 
+	pthread_mutex_lock(&b->trace_lock);
 	/* An OOM victim is always named, even the statement's own process. */
 	if (ev->pid > 0 && (ev->pid != b->cur_pid || ev->kind == MMK_EV_OOM_KILL)) {
 		struct bk_proc *p = proc_by_pid(b, ev->pid);
 		ord = p ? p->ordinal : b->forking ? b->nprocs_created + 1 : 0;
 	}
 	trace_add(b, ev, ord);
+	pthread_mutex_unlock(&b->trace_lock);
 }
 
 /* ---- Life of the backend ------------------------------------------------ */
@@ -301,20 +295,25 @@ static void mirror_commit(struct mmk_config *cfg, const struct bk_layout *m)
 static int mk_open(const struct bk_options *opt, struct backend **out)
 {
 	struct backend *b = calloc(1, sizeof(*b));
-	if (b)
-		pthread_mutex_init(&b->tl_lock, NULL);
 	struct mmk_config cfg;
 	int r;
 
 	if (!b)
 		return -ENOMEM;
 	b->opt = *opt;
+	pthread_mutex_init(&b->trace_lock, NULL);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.root = opt->dir ? opt->dir : ".";
 	cfg.ram_bytes = opt->ram_bytes;
 	cfg.swap_bytes = opt->swap_bytes;
 	cfg.reclaim_policy = opt->policy;
 	cfg.overcommit_memory = opt->overcommit;
+	cfg.no_background_threads = !opt->kswapd;
+	cfg.fs_model = opt->fs_model;
+	/* exec's AT_RANDOM bytes the same every run (loads of the stack show
+	 * them); check mode's are the host's business */
+	if (!opt->mirror)
+		cfg.at_random_seed = 0x6d6d6b6974; /* "mmkit" */
 	cfg.record_refs = opt->record_refs != NULL;
 	if (opt->replay_refs) {
 		static const uint64_t none[1];
@@ -362,12 +361,12 @@ static int mk_close(struct backend *b)
 	r = mmk_system_destroy(b->sys);
 	trace_flush(b);
 	free(b->tl);
+	pthread_mutex_destroy(&b->trace_lock);
 	while (b->procs) {
 		struct bk_proc *p = b->procs;
 		b->procs = p->next;
 		free(p);
 	}
-	pthread_mutex_destroy(&b->tl_lock);
 	free(b);
 	return r;
 }
@@ -405,21 +404,25 @@ static int proc_adopt(struct backend *b, mmk_proc *mp, int pid, struct bk_proc *
 	}
 	p->p = mp;
 	p->pid = pid;
+	pthread_mutex_lock(&b->trace_lock); /* on_event reads the list */
 	p->ordinal = ++b->nprocs_created;
 	p->next = b->procs;
 	b->procs = p;
+	pthread_mutex_unlock(&b->trace_lock);
 	*out = p;
 	return 0;
 }
 
 static void proc_drop(struct backend *b, struct bk_proc *p)
 {
+	pthread_mutex_lock(&b->trace_lock); /* on_event reads the list */
 	for (struct bk_proc **pp = &b->procs; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;
 			break;
 		}
 	}
+	pthread_mutex_unlock(&b->trace_lock);
 	free(p);
 }
 

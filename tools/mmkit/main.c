@@ -31,8 +31,9 @@ int rv_exec_command(int argc, char **argv);
 
 static void usage(FILE *f)
 {
-	fputs("usage: mmkit run [--trace[=full|json]] [--dir DIR] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
-	      "                 [--overcommit 0|1|2] [--html FILE]\n"
+	fputs("usage: mmkit run [--trace[=full|json]] [--dir DIR] [--ram SIZE] [--swap SIZE]\n"
+	      "                 [--policy NAME] [--overcommit 0|1|2] [--kswapd] [--fs NAME]\n"
+	      "                 [--html FILE]\n"
 	      "                 [--backend mmkit|linux] [SCRIPT|-]\n"
 	      "       mmkit check [ARGS...]   run scenarios on mmkit and on Linux, compare\n"
 	      "       mmkit fuzz [ARGS...]    compare the backends on random scripts\n"
@@ -54,6 +55,13 @@ static void usage(FILE *f)
 	      "                   (offline: runs the script twice, see docs/RECLAIM.md)\n"
 	      "  --overcommit N   vm.overcommit_memory: 0 heuristic (default), 1 always,\n"
 	      "                   2 strict (mmkit backend)\n"
+	      "  --kswapd         run kswapd and the flusher as background threads, as\n"
+	      "                   Linux (mmkit backend); without it, a run under --ram\n"
+	      "                   reclaims in the allocating thread and prints the same\n"
+	      "                   every time\n"
+	      "  --fs NAME        files behave as on ext4, xfs, tmpfs or other (none of\n"
+	      "                   their features) whatever --dir's file system is, and\n"
+	      "                   maps shows --dir as / (mmkit backend; default: the host's)\n"
 	      "  --backend NAME   mmkit (default) or linux (real system calls)\n"
 	      "  --html FILE      also write FILE: one self-contained page that steps\n"
 	      "                   through the run, drawing address spaces, pages, page\n"
@@ -134,6 +142,24 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 				return 2;
 			}
 			ra->opt.overcommit = v[0] - '0';
+		} else if (strcmp(a, "--kswapd") == 0) {
+			ra->opt.kswapd = 1;
+		} else if ((v = opt_value(argc, argv, &i, "--fs")) != NULL) {
+			static const char *const fs[] = {[MMK_FS_EXT4] = "ext4",
+							 [MMK_FS_XFS] = "xfs",
+							 [MMK_FS_TMPFS] = "tmpfs",
+							 [MMK_FS_OTHER] = "other"};
+			ra->opt.fs_model = -1;
+			for (int m = MMK_FS_EXT4; m <= MMK_FS_OTHER; m++)
+				if (strcmp(v, fs[m]) == 0)
+					ra->opt.fs_model = m;
+			if (ra->opt.fs_model < 0) {
+				fprintf(stderr,
+					"mmkit run: unknown file system '%s' (ext4, xfs, tmpfs or "
+					"other)\n",
+					v);
+				return 2;
+			}
 		} else if ((v = opt_value(argc, argv, &i, "--backend")) != NULL) {
 			if (strcmp(v, "mmkit") == 0) {
 				ra->ops = &backend_mmkit_ops;
