@@ -4,7 +4,9 @@
 # and draws each run as a page to step through in a browser
 # (build/tour/EXAMPLE.html, `mmkit run --html`); then a seed C program
 # (examples/c, built for riscv64 by `make rv-progs`) run on `mmkit exec
-# --trace`: the same machinery under a real program.
+# --trace`: the same machinery under a real program.  MMKIT_TRACE picks
+# the scripts' trace style (default --trace, the brief one; e.g.
+# MMKIT_TRACE=--trace=full keeps every event).
 cd "$(dirname "$0")/.." || exit 2
 mmkit=build/mmkit
 mkdir -p build/tour || exit 1
@@ -16,7 +18,7 @@ for ex in read_through_mapping four_kinds ipc_shared_file parent_child_shared_an
 	echo "=================================================================="
 	sed -n '/^#/p;/^[^#]/q' "examples/$ex.mm"
 	echo
-	"$mmkit" run --trace --html "build/tour/$ex.html" --dir "$dir" "examples/$ex.mm" || exit 1
+	"$mmkit" run "${MMKIT_TRACE:---trace}" --html "build/tour/$ex.html" --dir "$dir" "examples/$ex.mm" || exit 1
 	rm -rf "$dir"
 	echo
 done

@@ -358,13 +358,20 @@ enum mmk_event_kind {
 	MMK_EV_SIGNAL,      /* an access raised a signal at addr */
 	/* Memory pressure (docs/RECLAIM.md) */
 	MMK_EV_RECLAIM,     /* reclaim freed frame pfn: detail = "file", "dirty file",
-	                       "anon", "shmem", "lazyfree"; pgoff = its index */
+	                       "anon", "shmem", "lazyfree"; pgoff = its index (in
+	                       file, for a page-cache page); source = the
+	                       replacement policy that chose it ("lru", ...) */
 	MMK_EV_SWAP_OUT,    /* frame pfn was written to swap slot `count` */
 	MMK_EV_SWAP_IN,     /* a fault at addr read swap slot `count` back (major) */
 	MMK_EV_OOM_KILL,    /* the OOM killer killed pid; count = its badness in pages,
 	                       detail = the kernel-log style report */
 	MMK_EV_PAGE_EVICT,  /* fadvise(DONTNEED) or drop_caches took page pgoff of file
 	                       detail out of the page cache (frame pfn freed) */
+	MMK_EV_READAHEAD,   /* readahead reads the absent pages of the window of file
+	                       pages [start, end) of file detail (its PAGE_READs follow) */
+	MMK_EV_SHARED_DIRTY,/* a write fault on a shared file mapping made the PTE at
+	                       addr writable and dirty and page pgoff of file detail
+	                       (frame pfn) dirty (wp_page_shared, do_shared_fault) */
 };
 
 struct mmk_event {
@@ -377,6 +384,15 @@ struct mmk_event {
 	uint64_t count;
 	int major;           /* faults: 1 if the page came from the host file */
 	const char *detail;  /* a short word: fault kind, file name... (may be NULL) */
+	/* Why it happened (fields appended; 0 or NULL where the event has none): */
+	uint64_t vm_start, vm_end; /* FAULT, COW: the VMA holding addr */
+	const char *file;    /* FAULT, COW of a file page, RECLAIM of a page-cache
+	                        page: the file's host path, pgoff its page index */
+	int cached;          /* FAULT on a file page: 1 = found in the page cache,
+	                        0 = read from disk; pfn = the frame now mapped */
+	const char *source;  /* COW: what was copied: "file page", "zero page" or
+	                        "anonymous page" (one shared since fork);
+	                        RECLAIM: the policy that chose the page */
 };
 
 typedef void (*mmk_trace_fn)(void *arg, const struct mmk_event *ev);

@@ -397,6 +397,14 @@ static void map_folio_locked(struct vm_fault *vmf, struct mmk_inode *in, pfn_t p
 		pagecache_mark_dirty_locked(in, pfn_to_page(fp, pfns[j]));
 }
 
+/* Reports that a write fault on a shared file mapping made addr's PTE
+ * writable and dirty and its cache page (frame pfn) dirty. */
+static void trace_shared_dirty(const struct vm_fault *vmf, const struct mmk_inode *in, pfn_t pfn)
+{
+	TRACE(vmf->mm->sys, .kind = MMK_EV_SHARED_DIRTY, .pid = vmf->mm->pid, .addr = vmf->addr,
+	      .pfn = pfn, .pgoff = vmf->pgoff, .detail = in->path);
+}
+
 /*
  * wp_page_shared() + fault_dirty_shared_page(): the first store to a clean
  * page of a shared mapping makes the PTE writable and dirty and the page
@@ -409,6 +417,7 @@ static void wp_page_shared_locked(struct vm_fault *vmf, struct mmk_inode *in, pt
 	lock_assert_held(&vmf->mm->ptl);
 	*vmf->ptep = orig | PTE_WRITE | PTE_DIRTY | PTE_ACCESSED; /* stays non-zero */
 	pagecache_mark_dirty_locked(in, pfn_to_page(mm_pool(vmf->mm), pte_pfn(orig)));
+	trace_shared_dirty(vmf, in, pte_pfn(orig));
 }
 
 /*
@@ -430,6 +439,7 @@ static bool file_fault_cached_locked(struct vm_fault *vmf, struct mmk_inode *in,
 		if (pagecache_fault_cached_locked(in, vmf->pgoff, &pfn))
 			return false;
 		map_folio_locked(vmf, in, pfn, write_fault_bits(vmf));
+		trace_shared_dirty(vmf, in, pfn);
 		return true;
 	}
 	if (vmf->write && pte_present(orig) && !(orig & (PTE_WRITE | PTE_SPECIAL))) {
@@ -495,6 +505,7 @@ static enum fault_result do_shared_fault_locked(struct vm_fault *vmf, struct mmk
 	if (err)
 		return page_error(err);
 	map_cache_page(vmf, in, pfn, write_fault_bits(vmf));
+	trace_shared_dirty(vmf, in, pfn);
 	return FAULT_DONE;
 }
 
@@ -537,11 +548,20 @@ static enum fault_result do_cow_fault(struct vm_fault *vmf)
 	if (!mapped)
 		frame_put(fp, pfn);
 	else
-		TRACE(mm->sys, .kind = MMK_EV_COW, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn);
+		TRACE(mm->sys, .kind = MMK_EV_COW, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn,
+		      .source = "file page", .file = in->path, .pgoff = vmf->pgoff,
+		      .vm_start = vma_start(vmf->vma), .vm_end = vma_end(vmf->vma));
 	return FAULT_DONE;
 }
 
 /* ---- Write-protect faults ---------------------------------------------------------- */
+
+/* What a write-protect copy copied, for the trace: a file page still
+ * mapped privately, or an anonymous page (shared since fork). */
+static const char *cow_source(struct frame_pool *fp, pfn_t old)
+{
+	return page_test(pfn_to_page(fp, old), PG_anon) ? "anonymous page" : "file page";
+}
 
 /*
  * wp_page_copy(): replaces the read-only mapping of orig's page (or of the
@@ -594,7 +614,9 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
 	if (!same) {
 		frame_put(fp, pfn);
 	} else {
-		TRACE(mm->sys, .kind = MMK_EV_COW, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn);
+		TRACE(mm->sys, .kind = MMK_EV_COW, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn,
+		      .source = zero ? "zero page" : cow_source(fp, old),
+		      .vm_start = vma_start(vmf->vma), .vm_end = vma_end(vmf->vma));
 		if (!zero)
 			frame_put(fp, old); /* the old PTE's reference */
 	}
@@ -719,6 +741,29 @@ static enum fault_result do_pte_fault(struct vm_fault *vmf)
 
 /* ---- Entry points ------------------------------------------------------------------- */
 
+/* Reports a resolved fault with why it went as it did: its VMA, the file
+ * page and whether the page cache had it, and the cache's frame now mapped
+ * (0 when the PTE maps a private copy or the zero page). */
+static void trace_fault(const struct vm_fault *vmf)
+{
+	struct mm *mm = vmf->mm;
+	const struct vma *v = vmf->vma;
+	bool file = !vma_is_anonymous(v);
+	pfn_t pfn = 0;
+	mmk_mutex_lock(&mm->ptl);
+	pte_t *ptep = pgtable_walk(&mm->pt, vmf->addr, 0);
+	if (ptep && pte_present(*ptep) && !(*ptep & PTE_SPECIAL))
+		pfn = pte_pfn(*ptep);
+	if (pfn && file && page_test(pfn_to_page(mm_pool(mm), pfn), PG_anon))
+		pfn = 0; /* a private copy (COW, traced): not the cache's frame */
+	mmk_mutex_unlock(&mm->ptl);
+	TRACE(mm->sys, .kind = MMK_EV_FAULT, .pid = mm->pid, .addr = vmf->addr,
+	      .detail = vmf->write ? "write" : "read", .major = vmf->major,
+	      .vm_start = vma_start(v), .vm_end = vma_end(v), .pfn = pfn,
+	      .file = file ? v->file->inode->path : NULL, .pgoff = file ? vmf->pgoff : 0,
+	      .cached = file && !vmf->major);
+}
+
 /* handle_mm_fault(); populate: the fault is mm_populate()'s. */
 static enum fault_result fault_handle(struct mm *mm, struct vma *vma, uint64_t addr, bool write,
 				      bool populate)
@@ -747,8 +792,8 @@ static enum fault_result fault_handle(struct mm *mm, struct vma *vma, uint64_t a
 		count_vm_event(mm->sys, PGFAULT);
 		if (vmf.major)
 			count_vm_event(mm->sys, PGMAJFAULT);
-		TRACE(mm->sys, .kind = MMK_EV_FAULT, .pid = mm->pid, .addr = addr,
-		      .detail = write ? "write" : "read", .major = vmf.major);
+		if (mm->sys->trace)
+			trace_fault(&vmf);
 	}
 	return r;
 }

@@ -36,10 +36,16 @@ void ra_read_locked(struct mmk_inode *in, uint64_t start, uint64_t nr, uint64_t 
 	lock_assert_held(&in->lock);
 	uint64_t eof = size_to_pages(in->size);
 	uint64_t mark = lookahead && lookahead <= nr ? start + nr - lookahead : UINT64_MAX;
+	uint64_t end = start + nr < eof ? start + nr : eof;
+	bool told = end < start + 2; /* a window of pages is traced before its first read */
 	for (uint64_t i = start; i < start + nr && i < eof; i++) {
 		pfn_t pfn;
 		if (!pagecache_lookup_locked(in, i, &pfn))
 			continue;
+		if (!told)
+			TRACE(in->sys, .kind = MMK_EV_READAHEAD, .start = start, .end = end,
+			      .detail = in->path);
+		told = true;
 		if (frame_alloc(inode_pool(in), 0, &pfn))
 			return;
 		if (pagecache_read_host_locked(in, i, pfn) || pagecache_insert_locked(in, i, pfn)) {

@@ -198,7 +198,8 @@ static enum verdict page_freed(struct scan_control *sc, struct isolated *iso, co
 	MMK_BUG_ON(page_refcount(iso->pg) != 1 || page_mapcount(iso->pg) != 0);
 	page_clear(iso->pg, PG_locked);
 	frame_put(&sys->pool, iso->pfn);
-	TRACE(sys, .kind = MMK_EV_RECLAIM, .pfn = iso->pfn, .pgoff = index, .detail = what);
+	TRACE(sys, .kind = MMK_EV_RECLAIM, .pfn = iso->pfn, .pgoff = index, .detail = what,
+	      .file = iso->in ? iso->in->path : NULL, .source = reclaim_ops(sys)->name);
 	return PAGE_RECLAIMED;
 }
 

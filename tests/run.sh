@@ -15,8 +15,9 @@
 #   5. a fixed-seed differential fuzz run (mmkit fuzz), a short coverage-guided
 #      one (build-cov/mmkit fuzz --guided, when clang built it), the example
 #      tour and the --html view in headless Chromium             (tests/view.sh),
-#      and mmkit exec's riscv64 programs                          (tests/rv/run.sh)
-#      and mmkit replay of a valgrind trace vs textbook FIFO/OPT/LRU  (tests/replay.sh)
+#      the tour's brief trace and the trace styles   (tests/trace_tour.sh, trace_styles.sh),
+#      mmkit exec's riscv64 programs                              (tests/rv/run.sh),
+#      mmkit replay of a valgrind trace vs textbook FIFO/OPT/LRU  (tests/replay.sh)
 #      and reproducible runs under --ram, on any --dir with --fs (tests/reproducible.sh)
 #   6. a short libFuzzer run on the script parser
 cd "$(dirname "$0")/.." || exit 2
@@ -79,6 +80,8 @@ if [ -x build/mmkit ]; then
 	run "the view: mmkit run --html pages in headless Chromium" sh tests/view.sh
 	run "the examples' first access is a major fault with readahead" sh tests/examples_cold.sh
 	run "mmkit replay: a valgrind lackey trace under fifo/opt/exact-lru vs textbook" sh tests/replay.sh
+	run "the tour's brief trace explains and is half as long" sh tests/trace_tour.sh
+	run "trace styles: brief collapses, full keeps, json parses" sh tests/trace_styles.sh
 	run "reproducible runs: the same output every run, and on tmpfs and ext4 with --fs" sh tests/reproducible.sh
 	run "mmkit exec: riscv64 programs vs the host and qemu-riscv64" sh tests/rv/run.sh
 	run "mmkit bench --short" build/mmkit bench --short

@@ -381,14 +381,15 @@ TEST(fault_below_a_growsdown_vma_grows_it_outside_the_guard_gap)
 }
 
 struct ev_count {
-	int n[MMK_EV_SIGNAL + 1];
+	int n[MMK_EV_SHARED_DIRTY + 1]; /* every kind: readahead's too */
 	int major_faults;
 };
 
 static void count_event(void *arg, const struct mmk_event *ev)
 {
 	struct ev_count *c = arg;
-	c->n[ev->kind]++;
+	if ((unsigned)ev->kind < sizeof(c->n) / sizeof(c->n[0]))
+		c->n[ev->kind]++;
 	if (ev->kind == MMK_EV_FAULT && ev->major)
 		c->major_faults++;
 }
@@ -426,6 +427,102 @@ TEST(every_page_event_is_traced)
 	CHECK_EQ(c.n[MMK_EV_REUSE], 1);
 	CHECK_EQ(c.n[MMK_EV_COW], 2);
 	CHECK_EQ(c.n[MMK_EV_WRITEBACK], 1);
+	CHECK_EQ(mmk_exit(ch), 0);
+	CHECK(!fx_done(&fx));
+}
+
+/* The events of interest, with what they say about why (the fields
+ * appended to struct mmk_event). */
+struct why_log {
+	struct mmk_event ev[256];
+	char file[256][64]; /* the last path component of ev[i].file */
+	int n;
+};
+
+static void log_event(void *arg, const struct mmk_event *ev)
+{
+	struct why_log *l = arg;
+	if (l->n == 256)
+		return;
+	l->ev[l->n] = *ev;
+	const char *f = ev->file ? strrchr(ev->file, '/') : NULL;
+	snprintf(l->file[l->n], sizeof(l->file[0]), "%s", f ? f + 1 : ev->file ? ev->file : "");
+	l->ev[l->n].file = NULL;
+	l->ev[l->n].detail = NULL; /* a path may not outlive the call */
+	l->n++;
+}
+
+/* The last event of kind k at addr (any addr if 0), or NULL. */
+static const struct mmk_event *why_find(const struct why_log *l, enum mmk_event_kind k,
+					uint64_t addr, int *idx)
+{
+	for (int i = l->n - 1; i >= 0; i--)
+		if (l->ev[i].kind == k && (!addr || l->ev[i].addr == addr)) {
+			if (idx)
+				*idx = i;
+			return &l->ev[i];
+		}
+	return NULL;
+}
+
+/* Each event says why: a fault its VMA, file page and whether the cache
+ * had it (and its frame); readahead its window (read-around: 32 pages
+ * centred on page 0 of a 16-page file is pages 0-15); a COW what it
+ * copied; a write to a clean shared page that it dirtied it. */
+TEST(events_say_why)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	static struct why_log l;
+	fx_file(&fx, "why", 16 * PS, 'w');
+	int fd = fx_open(&fx, fx.p, "why", 0);
+	CHECK_EQ(mmk_fadvise(fx.p, fd, 0, 0, MMK_POSIX_FADV_DONTNEED), 0);
+	int64_t s = mmk_mmap(fx.p, 0, 16 * PS, RW, MMK_MAP_SHARED, fd, 0);
+	int64_t s2 = mmk_mmap(fx.p, 0, 16 * PS, RW, MMK_MAP_SHARED, fd, 0);
+	int64_t pr = mmk_mmap(fx.p, 0, 16 * PS, RW, MMK_MAP_PRIVATE, fd, 0);
+	int64_t a = mmk_mmap(fx.p, 0, 2 * PS, RW, PA, -1, 0);
+	CHECK(s > 0 && s2 > 0 && pr > 0 && a > 0);
+	mmk_system_set_trace(fx.sys, log_event, &l);
+
+	CHECK_EQ(peek(fx.p, s + 2 * PS), 'w'); /* cold: major, read from disk */
+	int i;
+	const struct mmk_event *e = why_find(&l, MMK_EV_FAULT, s + 2 * PS, &i);
+	CHECK(e && e->major && !e->cached && e->pgoff == 2);
+	CHECK(e && e->vm_start == (uint64_t)s && e->vm_end == (uint64_t)s + 16 * PS);
+	CHECK_STR(l.file[i], "why");
+	CHECK(e && e->pfn == pinfo(fx.p, s + 2 * PS).pfn);
+	e = why_find(&l, MMK_EV_READAHEAD, 0, NULL);
+	CHECK(e && e->start == 0 && e->end == 16);
+
+	CHECK_EQ(peek(fx.p, s2 + 5 * PS), 'w'); /* cached: minor, its frame */
+	e = why_find(&l, MMK_EV_FAULT, s2 + 5 * PS, &i);
+	CHECK(e && !e->major && e->cached && e->pgoff == 5);
+	CHECK(e && e->pfn && e->pfn == pinfo(fx.p, s + 5 * PS).pfn);
+
+	CHECK_EQ(poke(fx.p, s + 2 * PS, 'x'), 0); /* mapped read-only: dirtied */
+	e = why_find(&l, MMK_EV_SHARED_DIRTY, s + 2 * PS, NULL);
+	CHECK(e && e->pgoff == 2 && e->pfn == pinfo(fx.p, s + 2 * PS).pfn);
+	CHECK_EQ(poke(fx.p, s2 + 9 * PS, 'x'), 0); /* mapped or not: made writable, dirty */
+	e = why_find(&l, MMK_EV_SHARED_DIRTY, s2 + 9 * PS, NULL);
+	CHECK(e && e->pgoff == 9 && e->pfn == pinfo(fx.p, s2 + 9 * PS).pfn);
+
+	CHECK_EQ(poke(fx.p, pr + 3 * PS, 'p'), 0); /* private file page: copied */
+	e = why_find(&l, MMK_EV_COW, pr + 3 * PS, &i);
+	CHECK(e && e->source && strcmp(e->source, "file page") == 0 && e->pgoff == 3);
+	CHECK_STR(l.file[i], "why");
+
+	CHECK_EQ(peek(fx.p, a), 0);
+	CHECK_EQ(poke(fx.p, a, 1), 0); /* the zero page: copied */
+	e = why_find(&l, MMK_EV_COW, a, NULL);
+	CHECK(e && e->source && strcmp(e->source, "zero page") == 0);
+	CHECK(e && e->vm_start == (uint64_t)a && e->vm_end == (uint64_t)a + 2 * PS);
+
+	mmk_proc *ch;
+	CHECK(mmk_fork(fx.p, &ch) > 0);
+	CHECK_EQ(poke(ch, a, 2), 0); /* an anonymous page shared since fork */
+	e = why_find(&l, MMK_EV_COW, a, NULL);
+	CHECK(e && e->source && strcmp(e->source, "anonymous page") == 0);
+	mmk_system_set_trace(fx.sys, NULL, NULL);
 	CHECK_EQ(mmk_exit(ch), 0);
 	CHECK(!fx_done(&fx));
 }

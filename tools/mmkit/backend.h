@@ -172,6 +172,13 @@ struct bk_refs {
 	uint64_t n;
 };
 
+/* bk_options.trace: how trace events become lines (docs/SCRIPTS.md). */
+enum {
+	BK_TRACE_BRIEF = 1, /* runs of the same work collapsed into one line */
+	BK_TRACE_FULL,      /* one line per event */
+	BK_TRACE_JSON,      /* one JSON object per event (narrate_json) */
+};
+
 struct bk_options {
 	const char *dir;    /* the run's directory: files live here */
 	uint64_t ram_bytes; /* mmkit: RAM size (0: default) */
@@ -183,7 +190,7 @@ struct bk_options {
 	int fs_model;       /* mmkit: mmk_config.fs_model (MMK_FS_HOST: the host's) */
 	struct bk_refs *record_refs;       /* mmkit: filled with the run's references at close */
 	const struct bk_refs *replay_refs; /* mmkit: OPT's future (policy MMK_RECLAIM_OPT) */
-	int trace;          /* mmkit: narrate events */
+	int trace;          /* mmkit: narrate events, BK_TRACE_* (0: off) */
 	/* where trace lines go (mmkit); called with one line without '\n' */
 	void (*trace_line)(void *arg, const char *line);
 	void *trace_arg;

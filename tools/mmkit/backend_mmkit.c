@@ -4,7 +4,8 @@
  * Owns: one mmk_system per run (root = the run's directory) and a handle per
  * script process; the mapping of each BK_ operation to its mmk_* call; and
  * the narration of trace events (struct mmk_event) as English lines for a
- * person learning how mmap works.
+ * person learning how mmap works -- one per event (--trace=full), one per
+ * run of the same work (brief, narrate_same_run), or JSON (--trace=json).
  *
  * Invariants:
  *   - every live struct bk_proc is on the backend's list with the pid and the
@@ -42,10 +43,13 @@ struct bk_proc {
 	struct bk_proc *next; /* the backend's list of live processes */
 };
 
-/* A narrated event waiting for the end of its call. */
+/* An event waiting for the end of its call, its strings copied (a file's
+ * path may be freed before the call ends). */
 struct trace_line {
 	enum mmk_event_kind kind;
-	char *text;
+	struct mmk_event ev; /* detail and file point at the copies below */
+	char *detail, *file;
+	int ord; /* the process's creation ordinal; 0: the call's own */
 };
 
 struct backend {
@@ -88,7 +92,8 @@ static int is_fault_work(enum mmk_event_kind k)
 {
 	return k == MMK_EV_PAGE_READ || k == MMK_EV_ZERO_PAGE || k == MMK_EV_ANON_PAGE ||
 	       k == MMK_EV_COW || k == MMK_EV_REUSE || k == MMK_EV_FAULT_AROUND ||
-	       k == MMK_EV_PTE_SET || k == MMK_EV_TLB_FLUSH || k == MMK_EV_SWAP_IN;
+	       k == MMK_EV_PTE_SET || k == MMK_EV_TLB_FLUSH || k == MMK_EV_SWAP_IN ||
+	       k == MMK_EV_READAHEAD || k == MMK_EV_SHARED_DIRTY;
 }
 
 /* Orders the work of one fault, tl[from, to), as it reads best: what the
@@ -108,15 +113,54 @@ static void order_fault_work(struct trace_line *tl, int from, int to)
 		}
 }
 
-/* Queues a line.  A fault goes before the run of fault work queued since the
- * previous fault, which is the work it did.  On OOM the line goes out at
- * once, unordered. */
-static void trace_add(struct backend *b, enum mmk_event_kind kind, const char *line)
+static void trace_line_free(struct trace_line *t)
 {
-	char *text = strdup(line);
+	free(t->detail);
+	free(t->file);
+}
+
+/* Formats one line (or, brief, one run tl[0..n)) as the trace mode asks. */
+static void trace_emit(struct backend *b, const struct trace_line *tl, size_t n)
+{
+	char text[400], line[480], proc[16];
+	struct mmk_event *evs = n > 1 ? malloc(n * sizeof(*evs)) : NULL;
+
+	if (b->opt.trace == BK_TRACE_JSON) {
+		snprintf(proc, sizeof(proc), "#%d", tl->ord);
+		narrate_json(b->root, tl->ord ? proc : NULL, &tl->ev, line, sizeof(line));
+		b->opt.trace_line(b->opt.trace_arg, line);
+		free(evs);
+		return;
+	}
+	if (n > 1 && !evs) { /* out of memory: one line per event */
+		for (size_t i = 0; i < n; i++)
+			trace_emit(b, &tl[i], 1);
+		return;
+	}
+	for (size_t i = 0; i < n && evs; i++)
+		evs[i] = tl[i].ev;
+	narrate_run(b->root, evs ? evs : &tl->ev, n, text, sizeof(text));
+	free(evs);
+	if (tl->ord)
+		snprintf(line, sizeof(line), "[#%d] %s", tl->ord, text);
+	else
+		snprintf(line, sizeof(line), "%s", text);
+	b->opt.trace_line(b->opt.trace_arg, line);
+}
+
+/* Queues an event.  A fault goes before the run of fault work queued since
+ * the previous fault, which is the work it did.  On OOM the event goes out
+ * at once, unordered. */
+static void trace_add(struct backend *b, const struct mmk_event *ev, int ord)
+{
+	struct trace_line t = {ev->kind, *ev, NULL, NULL, ord};
 	int at = b->ntl;
 
-	if (text && b->ntl == b->captl) {
+	t.detail = ev->detail ? strdup(ev->detail) : NULL;
+	t.file = ev->file ? strdup(ev->file) : NULL;
+	t.ev.detail = t.detail;
+	t.ev.file = t.file;
+	if (b->ntl == b->captl) {
 		int cap = b->captl ? b->captl * 2 : 32;
 		struct trace_line *tl = realloc(b->tl, (size_t)cap * sizeof(*tl));
 		if (tl) {
@@ -124,53 +168,88 @@ static void trace_add(struct backend *b, enum mmk_event_kind kind, const char *l
 			b->captl = cap;
 		}
 	}
-	if (!text || b->ntl == b->captl) {
-		free(text);
-		b->opt.trace_line(b->opt.trace_arg, line);
+	if ((ev->detail && !t.detail) || (ev->file && !t.file) || b->ntl == b->captl) {
+		trace_line_free(&t);
+		t.ev = *ev;
+		trace_emit(b, &t, 1);
 		return;
 	}
-	if (kind == MMK_EV_FAULT)
+	if (t.kind == MMK_EV_FAULT)
 		while (at > b->tl_done && is_fault_work(b->tl[at - 1].kind))
 			at--;
 	memmove(&b->tl[at + 1], &b->tl[at], (size_t)(b->ntl - at) * sizeof(*b->tl));
-	b->tl[at] = (struct trace_line){kind, text};
+	b->tl[at] = t;
 	b->ntl++;
-	if (kind == MMK_EV_FAULT) {
+	if (t.kind == MMK_EV_FAULT) {
 		order_fault_work(b->tl, at + 1, b->ntl);
 		b->tl_done = b->ntl;
 	}
 }
 
-/* Passes the queued lines on, in order. */
+/* Brief: tells the run of two or more fresh anonymous faults at tl[i] (each
+ * a FAULT, ANON_PAGE, PTE_SET) in one line, storing its length in events
+ * in *n.  Returns whether there was such a run.  Caller holds trace_lock. */
+static int anon_fault_run(struct backend *b, int i, int *n)
+{
+	struct mmk_event ev[3], first[3], last[3];
+	int k = 0;
+	char text[400], line[480];
+
+	while (i + 3 * k + 3 <= b->ntl) {
+		for (int j = 0; j < 3; j++)
+			ev[j] = b->tl[i + 3 * k + j].ev;
+		if (!narrate_same_anon_fault(k ? first : ev, ev))
+			break;
+		if (!k)
+			memcpy(first, ev, sizeof(ev));
+		memcpy(last, ev, sizeof(ev));
+		k++;
+	}
+	if (k < 2)
+		return 0;
+	narrate_anon_faults(first, last, (size_t)k, text, sizeof(text));
+	if (b->tl[i].ord)
+		snprintf(line, sizeof(line), "[#%d] %s", b->tl[i].ord, text);
+	else
+		snprintf(line, sizeof(line), "%s", text);
+	b->opt.trace_line(b->opt.trace_arg, line);
+	*n = 3 * k;
+	return 1;
+}
+
+/* Passes the queued events on, in order: one line each, or, in a brief
+ * trace, one line per run of the same work (narrate_same_run). */
 static void trace_flush(struct backend *b)
 {
 	pthread_mutex_lock(&b->trace_lock);
-	for (int i = 0; i < b->ntl; i++) {
-		b->opt.trace_line(b->opt.trace_arg, b->tl[i].text);
-		free(b->tl[i].text);
+	for (int i = 0, n; i < b->ntl; i += n) {
+		n = 1;
+		if (b->opt.trace == BK_TRACE_BRIEF && anon_fault_run(b, i, &n))
+			continue;
+		if (b->opt.trace == BK_TRACE_BRIEF)
+			while (i + n < b->ntl && narrate_same_run(&b->tl[i].ev, &b->tl[i + n].ev))
+				n++;
+		trace_emit(b, &b->tl[i], (size_t)n);
 	}
+	for (int i = 0; i < b->ntl; i++)
+		trace_line_free(&b->tl[i]);
 	b->ntl = b->tl_done = 0;
 	pthread_mutex_unlock(&b->trace_lock);
 }
 
-/* The library's trace callback: narrates the event into the queue. */
+/* The library's trace callback: queues the event with its process. */
 static void on_event(void *arg, const struct mmk_event *ev)
 {
 	struct backend *b = arg;
-	char line[400], text[320];
 	int ord = 0;
 
 	pthread_mutex_lock(&b->trace_lock);
-	narrate_event(b->root, ev, text, sizeof(text));
-	if (ev->pid > 0 && ev->pid != b->cur_pid) {
+	/* An OOM victim is always named, even the statement's own process. */
+	if (ev->pid > 0 && (ev->pid != b->cur_pid || ev->kind == MMK_EV_OOM_KILL)) {
 		struct bk_proc *p = proc_by_pid(b, ev->pid);
 		ord = p ? p->ordinal : b->forking ? b->nprocs_created + 1 : 0;
 	}
-	if (ord)
-		snprintf(line, sizeof(line), "[#%d] %s", ord, text);
-	else
-		snprintf(line, sizeof(line), "%s", text);
-	trace_add(b, ev->kind, line);
+	trace_add(b, ev, ord);
 	pthread_mutex_unlock(&b->trace_lock);
 }
 

@@ -331,6 +331,13 @@ static void flush_trace(struct driver *d, struct strbuf *out)
 			sb_printf(out, "[%s] ", d->ordname[ord - 1]);
 			line += skip;
 			n -= (size_t)skip;
+		} else if (sscanf(line, "{\"proc\":\"#%d\"%n", &ord, &skip) == 1 && skip > 0 &&
+			   ord >= 1 && ord <= d->nord && (size_t)skip <= n) {
+			/* --trace=json: the process by its script name (a plain
+			 * word, so no escaping) */
+			sb_printf(out, "{\"proc\":\"%s\"", d->ordname[ord - 1]);
+			line += skip;
+			n -= (size_t)skip;
 		}
 		sb_putn(out, line, n);
 		sb_puts(out, "\n");

@@ -33,8 +33,9 @@ int cmd_replay(int argc, char **argv);
 
 static void usage(FILE *f)
 {
-	fputs("usage: mmkit run [--trace] [--dir DIR] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
-	      "                 [--overcommit 0|1|2] [--kswapd] [--fs NAME] [--html FILE]\n"
+	fputs("usage: mmkit run [--trace[=full|json]] [--dir DIR] [--ram SIZE] [--swap SIZE]\n"
+	      "                 [--policy NAME] [--overcommit 0|1|2] [--kswapd] [--fs NAME]\n"
+	      "                 [--html FILE]\n"
 	      "                 [--backend mmkit|linux] [SCRIPT|-]\n"
 	      "       mmkit check [ARGS...]   run scenarios on mmkit and on Linux, compare\n"
 	      "       mmkit fuzz [ARGS...]    compare the backends on random scripts\n"
@@ -47,7 +48,9 @@ static void usage(FILE *f)
 	      "       mmkit help [statements]\n"
 	      "\n"
 	      "run: runs a script (docs/SCRIPTS.md) and prints one result per statement.\n"
-	      "  --trace          narrate what the machinery does (mmkit backend)\n"
+	      "  --trace          narrate what the machinery does and why (mmkit backend),\n"
+	      "                   runs of the same work in one line; --trace=full: every\n"
+	      "                   event; --trace=json: every event as a JSON object\n"
 	      "  --dir DIR        directory holding the script's files (default: .)\n"
 	      "  --ram SIZE       simulated RAM, e.g. 64M (mmkit backend)\n"
 	      "  --swap SIZE      swap area, e.g. 2G (mmkit backend; default none): an unlinked\n"
@@ -104,9 +107,19 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 	ra->opt.dir = ".";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--trace") == 0) {
-			ra->opt.trace = 1;
+		if (strcmp(a, "--trace") == 0 || strcmp(a, "--trace=brief") == 0) {
+			ra->opt.trace = BK_TRACE_BRIEF;
 			ra->trace = 1;
+		} else if (strcmp(a, "--trace=full") == 0) {
+			ra->opt.trace = BK_TRACE_FULL;
+			ra->trace = 1;
+		} else if (strcmp(a, "--trace=json") == 0) {
+			ra->opt.trace = BK_TRACE_JSON;
+			ra->trace = 1;
+		} else if (strncmp(a, "--trace=", 8) == 0) {
+			fprintf(stderr, "mmkit run: unknown trace style '%s' (brief, full or json)\n",
+				a + 8);
+			return 2;
 		} else if ((v = opt_value(argc, argv, &i, "--html")) != NULL) {
 			ra->html = v;
 		} else if ((v = opt_value(argc, argv, &i, "--dir")) != NULL) {
@@ -313,7 +326,8 @@ int cmd_run(int argc, char **argv)
 	}
 	struct view *v = NULL;
 	if (ra.html) {
-		ra.opt.trace = 1; /* the page shows each statement's trace */
+		if (!ra.opt.trace) /* the page shows each statement's trace */
+			ra.opt.trace = BK_TRACE_BRIEF;
 		if (view_open(s, ra.opt.dir, &v) < 0) {
 			fputs("mmkit: out of memory\n", stderr);
 			exit(1);
