@@ -23,17 +23,6 @@
 #include "internal.h"
 #include "reclaim.h"
 
-void mmk_panic(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "mmkit: BUG at %s:%d: ", file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-
 /* Empty page-table slabs the system keeps for the next address space: one
  * slab's 511 tables map about 1 GiB, so enough to map all of RAM twice (a
  * fork's parent and child) plus a few for upper levels and PGDs. */
