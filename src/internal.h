@@ -14,15 +14,6 @@
 #include "mm_types.h"
 
 /* ---- system.c ------------------------------------------------------------- */
-/* Appends printf output to a growable text buffer used by the views. */
-struct textbuf {
-	char *buf;
-	size_t len, cap;
-	bool oom;
-};
-void tb_printf(struct textbuf *tb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Copies tb into (buf, len) the way the mmk_proc_* views promise; frees tb. */
-int64_t tb_finish(struct textbuf *tb, char *buf, uint64_t len);
 /* Process liveness: -EINVAL for a NULL handle, -ESRCH if killed. */
 int proc_enter(struct mmk_proc *p);
 /* proc_enter, then the NULL rule of a caller's buffer (include/mmkit.h):
