@@ -12,8 +12,9 @@
 
 #include "memory.h"
 #include "mm_types.h"
+#include "textbuf.h"
 
-/* ---- system.c ------------------------------------------------------------- */
+/* ---- proc.c ---------------------------------------------------------------- */
 /* Process liveness: -EINVAL for a NULL handle, -ESRCH if killed. */
 int proc_enter(struct mmk_proc *p);
 /* proc_enter, then the NULL rule of a caller's buffer (include/mmkit.h):

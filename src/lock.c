@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bug.h"
+
 /* The lock order of mm_types.h as ranks: a lock may be taken (blocking) only
  * while every held lock has a lower rank. */
 static const struct {
@@ -62,7 +64,7 @@ const char *lock_class_name(enum lock_class cls)
 
 int lockdep_depth(void) { return nheld; }
 
-/* Prints the complaint and what this thread holds, then aborts. */
+/* Prints the complaint and what this thread holds, then stops (MMK_BUG). */
 static _Noreturn void lockdep_fail(const char *fmt, ...)
 {
 	va_list ap;
@@ -74,8 +76,7 @@ static _Noreturn void lockdep_fail(const char *fmt, ...)
 	for (int i = 0; i < nheld; i++)
 		fprintf(stderr, "    %s %p%s taken at %s\n", lock_class_name(held[i].cls), held[i].lock,
 			held[i].mode == HELD_READ ? " (read)" : "", held[i].site);
-	fflush(stderr);
-	abort();
+	MMK_BUG("lockdep: the lock contract above is broken");
 }
 
 static int held_find(const void *lock)

@@ -46,6 +46,7 @@
 #include <sys/types.h>
 
 #include "blockmap.h"
+#include "bug.h"
 #include "failinj.h"
 #include "frame.h"
 #include "lock.h"
@@ -423,6 +424,5 @@ static inline void trace_event(struct mmk_system *sys, const struct mmk_event *e
 			(sys_)->trace((sys_)->trace_arg, &ev_);                        \
 		}                                                                      \
 	} while (0)
-
 
 #endif

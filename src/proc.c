@@ -1,3 +1,12 @@
+/*
+ * proc.c - what every system call first asks of its process handle
+ * (proc_enter: not NULL, not killed) and the handle's getters.  The
+ * process's life (spawn, fork, exec, exit) is task.c's.
+ */
+#include <errno.h>
+
+#include "internal.h"
+
 int proc_enter(struct mmk_proc *p)
 {
 	if (!p)
@@ -28,4 +37,3 @@ int mmk_getpid(mmk_proc *p)
 		return -EINVAL;
 	return p->pid;
 }
-

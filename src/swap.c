@@ -782,20 +782,55 @@ uint64_t shmem_swapped_locked(struct mmk_inode *in, uint64_t first, uint64_t las
 
 /* ---- Invariants ------------------------------------------------------------------------ */
 
-#define SWAP_CHECK(cond, ...)                                                  \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			snprintf(err, errlen, __VA_ARGS__);                    \
-			r = -EUCLEAN;                                          \
-			goto out;                                              \
-		}                                                              \
-	} while (0)
+/* swap_check's work on the slots; free_seen is zeroed, one byte a slot.
+ * Caller holds sa->lock. */
+static int swap_check_locked(struct mmk_system *sys, const uint32_t *refs, uint32_t *frame_refs,
+			     uint8_t *free_seen, char *err, size_t errlen)
+{
+	struct swap_area *sa = sys->swap;
+	lock_assert_held(&sa->lock);
+	for (uint32_t i = 0; i < sa->nfree_slots; i++) {
+		uint32_t s = sa->free_slots[i];
+		MMK_CHECK(s && s < sa->fresh && !free_seen[s], err, errlen, "swap slot %u freed twice or bad", s);
+		free_seen[s] = 1;
+	}
+	uint64_t inuse = 0, cached = 0;
+	for (uint32_t s = 1; s < sa->nslots; s++) {
+		pfn_t pfn = sa->cache[s];
+		MMK_CHECK(sa->count[s] == refs[s], err, errlen, "swap slot %u: count %u, but %u references", s,
+			   sa->count[s], refs[s]);
+		bool used = sa->count[s] || pfn;
+		MMK_CHECK(!used || s < sa->fresh, err, errlen, "swap slot %u in use beyond fresh %u", s,
+			   sa->fresh);
+		MMK_CHECK(used != (free_seen[s] || s >= sa->fresh), err, errlen,
+			   "swap slot %u: in use %d but on the free list %d", s, used, free_seen[s]);
+		inuse += used;
+		if (!pfn)
+			continue;
+		cached++;
+		MMK_CHECK(pfn < sys->pool.nframes, err, errlen, "swap slot %u caches bad pfn %u", s, pfn);
+		struct page *pg = pfn_to_page(&sys->pool, pfn);
+		uint32_t f = page_flags(pg);
+		MMK_CHECK((f & (PG_swapcache | PG_anon)) == (PG_swapcache | PG_anon) &&
+				   pg->private == s && page_refcount(pg) > 0, err, errlen,
+			   "swap slot %u: cached frame %u has flags %#x private %llu", s, pfn, f,
+			   (unsigned long long)pg->private);
+		MMK_CHECK(sa->count[s] > 0, err, errlen, "swap slot %u: cached frame %u but no reference", s,
+			   pfn);
+		MMK_CHECK(!(f & PG_anon_exclusive), err, errlen, "swap-cache frame %u is exclusive", pfn);
+		frame_refs[pfn]++;
+	}
+	MMK_CHECK(inuse == sa->inuse, err, errlen, "swap: %llu slots in use, counted %llu",
+		   (unsigned long long)sa->inuse, (unsigned long long)inuse);
+	MMK_CHECK(cached == sa->nr_cached, err, errlen, "swap: %llu cached, counted %llu",
+		   (unsigned long long)sa->nr_cached, (unsigned long long)cached);
+	return 0;
+}
 
 int swap_check(struct mmk_system *sys, const uint32_t *refs, uint32_t *frame_refs, char *err,
 	       size_t errlen)
 {
 	struct swap_area *sa = sys->swap;
-	int r = 0;
 	if (!sa)
 		return 0;
 	uint8_t *free_seen = calloc(sa->nslots, 1);
@@ -804,42 +839,7 @@ int swap_check(struct mmk_system *sys, const uint32_t *refs, uint32_t *frame_ref
 		return -ENOMEM;
 	}
 	mmk_mutex_lock(&sa->lock);
-	for (uint32_t i = 0; i < sa->nfree_slots; i++) {
-		uint32_t s = sa->free_slots[i];
-		SWAP_CHECK(s && s < sa->fresh && !free_seen[s], "swap slot %u freed twice or bad", s);
-		free_seen[s] = 1;
-	}
-	uint64_t inuse = 0, cached = 0;
-	for (uint32_t s = 1; s < sa->nslots; s++) {
-		pfn_t pfn = sa->cache[s];
-		SWAP_CHECK(sa->count[s] == refs[s], "swap slot %u: count %u, but %u references", s,
-			   sa->count[s], refs[s]);
-		bool used = sa->count[s] || pfn;
-		SWAP_CHECK(!used || s < sa->fresh, "swap slot %u in use beyond fresh %u", s,
-			   sa->fresh);
-		SWAP_CHECK(used != (free_seen[s] || s >= sa->fresh),
-			   "swap slot %u: in use %d but on the free list %d", s, used, free_seen[s]);
-		inuse += used;
-		if (!pfn)
-			continue;
-		cached++;
-		SWAP_CHECK(pfn < sys->pool.nframes, "swap slot %u caches bad pfn %u", s, pfn);
-		struct page *pg = pfn_to_page(&sys->pool, pfn);
-		uint32_t f = page_flags(pg);
-		SWAP_CHECK((f & (PG_swapcache | PG_anon)) == (PG_swapcache | PG_anon) &&
-				   pg->private == s && page_refcount(pg) > 0,
-			   "swap slot %u: cached frame %u has flags %#x private %llu", s, pfn, f,
-			   (unsigned long long)pg->private);
-		SWAP_CHECK(sa->count[s] > 0, "swap slot %u: cached frame %u but no reference", s,
-			   pfn);
-		SWAP_CHECK(!(f & PG_anon_exclusive), "swap-cache frame %u is exclusive", pfn);
-		frame_refs[pfn]++;
-	}
-	SWAP_CHECK(inuse == sa->inuse, "swap: %llu slots in use, counted %llu",
-		   (unsigned long long)sa->inuse, (unsigned long long)inuse);
-	SWAP_CHECK(cached == sa->nr_cached, "swap: %llu cached, counted %llu",
-		   (unsigned long long)sa->nr_cached, (unsigned long long)cached);
-out:
+	int r = swap_check_locked(sys, refs, frame_refs, free_seen, err, errlen);
 	mmk_mutex_unlock(&sa->lock);
 	free(free_seen);
 	return r;

@@ -1,8 +1,8 @@
 /*
  * system.c - the simulated machine: creation with Linux's default settings,
  * destruction (every process killed, every dirty page written back, every
- * frame returned), the process list, the system-wide invariant check, the
- * text buffers the /proc views render into, and errno names.
+ * frame returned), the process list, the system-wide invariant check and
+ * errno names.
  *
  * Invariants: sys->procs lists exactly the live processes; after
  * mmk_system_destroy has killed them and released every inode, every frame

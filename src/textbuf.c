@@ -1,4 +1,13 @@
-/* ---- Text buffers for the views ------------------------------------------- */
+/*
+ * textbuf.c - the views' text buffer (textbuf.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "textbuf.h"
 
 void tb_printf(struct textbuf *tb, const char *fmt, ...)
 {
@@ -46,4 +55,3 @@ int64_t tb_finish(struct textbuf *tb, char *buf, uint64_t len)
 	free(tb->buf);
 	return (int64_t)tb->len;
 }
-

@@ -56,6 +56,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bug.h"
+
 #ifndef MMK_DEBUG
 #define MMK_DEBUG 0
 #endif
@@ -63,19 +65,6 @@
 /* No red-black tree that fits in memory is this tall (2 log2(n + 1) < 128
  * for n < 2^64 nodes); vma_tree_check() treats a deeper path as a cycle. */
 #define VMA_TREE_MAX_HEIGHT 128
-
-/* A broken precondition: say what and stop at once. */
-__attribute__((noreturn, format(printf, 1, 2))) static void vma_tree_panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("vma_tree: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	abort();
-}
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
 {
@@ -353,7 +342,7 @@ static bool tree_holds(const struct vma_tree *t, const struct vma_node *n)
 static void tree_assert_holds(const struct vma_tree *t, const struct vma_node *n, const char *op)
 {
 	if ((!n->parent && n != t->root) || (MMK_DEBUG && !tree_holds(t, n)))
-		vma_tree_panic("%s: [%#" PRIx64 ", %#" PRIx64 ") is not in this tree", op, n->start,
+		MMK_BUG("%s: [%#" PRIx64 ", %#" PRIx64 ") is not in this tree", op, n->start,
 			       n->end);
 }
 
@@ -435,7 +424,7 @@ void vma_tree_insert(struct vma_tree *t, struct vma_node *n)
 	struct vma_node *below = NULL, *above = NULL; /* n's neighbours-to-be */
 
 	if (n->start >= n->end)
-		vma_tree_panic("insert: empty range [%#" PRIx64 ", %#" PRIx64 ")", n->start,
+		MMK_BUG("insert: empty range [%#" PRIx64 ", %#" PRIx64 ")", n->start,
 			       n->end);
 	while (*link) {
 		parent = *link;
@@ -450,7 +439,7 @@ void vma_tree_insert(struct vma_tree *t, struct vma_node *n)
 	if ((below && below->end > n->start) || (above && above->start < n->end)) {
 		const struct vma_node *o = below && below->end > n->start ? below : above;
 
-		vma_tree_panic("insert: [%#" PRIx64 ", %#" PRIx64 ") overlaps [%#" PRIx64
+		MMK_BUG("insert: [%#" PRIx64 ", %#" PRIx64 ") overlaps [%#" PRIx64
 			       ", %#" PRIx64 ")",
 			       n->start, n->end, o->start, o->end);
 	}
@@ -478,7 +467,7 @@ void vma_tree_insert_after(struct vma_tree *t, struct vma_node *prev, struct vma
 		next = NULL;
 	}
 	if (n->start >= n->end || (prev && prev->end > n->start) || (next && next->start < n->end))
-		vma_tree_panic("insert_after: [%#" PRIx64 ", %#" PRIx64
+		MMK_BUG("insert_after: [%#" PRIx64 ", %#" PRIx64
 			       ") is empty or does not fit between its neighbours",
 			       n->start, n->end);
 	tree_link_between(t, parent, link, n, prev, next);
@@ -520,7 +509,7 @@ static struct vma_node *tree_unlink(struct vma_tree *t, struct vma_node *n, stru
 		struct vma_node *child = n->left ? n->left : n->right;
 
 		if (n->left && n->right)
-			vma_tree_panic("unlink: [%#" PRIx64 ", %#" PRIx64 ") has two children",
+			MMK_BUG("unlink: [%#" PRIx64 ", %#" PRIx64 ") has two children",
 				       n->start, n->end);
 		fix = n->parent;
 		if (child)
@@ -626,7 +615,7 @@ void vma_tree_set_bounds(struct vma_tree *t, struct vma_node *n, uint64_t start,
 	prev = vma_tree_prev(n);
 	next = vma_tree_next(n);
 	if (start >= end || (prev && prev->end > start) || (next && next->start < end))
-		vma_tree_panic("set_bounds: [%#" PRIx64 ", %#" PRIx64 ") -> [%#" PRIx64
+		MMK_BUG("set_bounds: [%#" PRIx64 ", %#" PRIx64 ") -> [%#" PRIx64
 			       ", %#" PRIx64 ") is empty or reaches a neighbour",
 			       n->start, n->end, start, end);
 	n->start = start;
@@ -680,7 +669,7 @@ void vma_tree_split(struct vma_tree *t, struct vma_node *n, struct vma_node *m)
 		m->gap = 0;
 		n->end = m->start;
 	} else {
-		vma_tree_panic("split: [%#" PRIx64 ", %#" PRIx64 ") is not a proper prefix or "
+		MMK_BUG("split: [%#" PRIx64 ", %#" PRIx64 ") is not a proper prefix or "
 			       "suffix of [%#" PRIx64 ", %#" PRIx64 ")",
 			       m->start, m->end, n->start, n->end);
 	}
@@ -698,7 +687,7 @@ void vma_tree_merge(struct vma_tree *t, struct vma_node *keep, struct vma_node *
 	tree_assert_holds(t, keep, "merge");
 	tree_assert_holds(t, gone, "merge");
 	if ((above ? vma_tree_next(keep) : vma_tree_prev(keep)) != gone)
-		vma_tree_panic("merge: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64 ", %#" PRIx64
+		MMK_BUG("merge: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64 ", %#" PRIx64
 			       ") are not neighbours",
 			       keep->start, keep->end, gone->start, gone->end);
 	/* gone in keep's subtree (then it has no child on keep's side), or
@@ -730,7 +719,7 @@ void vma_tree_move_boundary(struct vma_tree *t, struct vma_node *lo, struct vma_
 	tree_assert_holds(t, lo, "move_boundary");
 	tree_assert_holds(t, hi, "move_boundary");
 	if (lo->end != hi->start || at <= lo->start || at >= hi->end || vma_tree_next(lo) != hi)
-		vma_tree_panic("move_boundary: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64
+		MMK_BUG("move_boundary: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64
 			       ", %#" PRIx64 ") do not touch, or %#" PRIx64 " is not inside both",
 			       lo->start, lo->end, hi->start, hi->end, at);
 	/* No gap changes (hi's stays 0), nor does the shape: nothing to fix. */
