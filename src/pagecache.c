@@ -243,38 +243,6 @@ static int read_new_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out
 	return 0;
 }
 
-/* ---- The inode table, for the flusher ----------------------------------------------------- */
-
-struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
-{
-	*n = 0;
-	mmk_mutex_lock(&sys->lock);
-	size_t count = 0;
-	for (int i = 0; i < INODE_HASH_SIZE; i++)
-		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
-			count++;
-	struct mmk_inode **v = count ? mmk_malloc(sys, count * sizeof(*v)) : NULL;
-	if (!v)
-		*n = count; /* NULL with *n > 0: no memory */
-	if (v) {
-		for (int i = 0; i < INODE_HASH_SIZE; i++) {
-			for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next) {
-				inode_get(in);
-				v[(*n)++] = in;
-			}
-		}
-	}
-	mmk_mutex_unlock(&sys->lock);
-	return v;
-}
-
-void inodes_release(struct mmk_inode **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		inode_put(v[i]);
-	free(v);
-}
-
 /* ---- Faults ----------------------------------------------------------------------------- */
 
 /*
