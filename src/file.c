@@ -1,3 +1,20 @@
+/*
+ * file.c - open file descriptions (struct mmk_file: dup'd fds share one,
+ * VMAs hold a reference, merging compares the pointer) and per-process fd
+ * tables (fds 0-2 start on the null device).  Mirrors fs/file_table.c and
+ * fs/file.c.
+ *
+ * Locking: proc->fd_lock protects a process's table; it is a leaf but for
+ * the inode->lock and sys->lock an inode_put under it takes (close-on-exec).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "internal.h"
+#include "pages.h"
+
 #define FD_MAX 1024 /* RLIMIT_NOFILE's default soft limit */
 
 /* ---- Open file descriptions ------------------------------------------------------- */
@@ -55,7 +72,7 @@ struct mmk_file *fd_file(struct mmk_proc *p, int fd)
 }
 
 /* Installs f at the lowest free fd; consumes the reference.  Caller holds fd_lock. */
-static int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexec)
+int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexec)
 {
 	lock_assert_held(&p->fd_lock);
 	int fd = 0;
@@ -79,7 +96,7 @@ static int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexe
 	return fd;
 }
 
-static int fd_install(struct mmk_proc *p, struct mmk_file *f, bool cloexec)
+int fd_install(struct mmk_proc *p, struct mmk_file *f, bool cloexec)
 {
 	mmk_mutex_lock(&p->fd_lock);
 	int fd = fd_install_locked(p, f, cloexec);

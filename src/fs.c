@@ -1,16 +1,13 @@
 /*
- * fs.c - files as simulated processes see them: path resolution confined to
- * the system's root, the inode table (one mmk_inode, hence one page cache,
- * per host file), open file descriptions, per-process fd tables, and the
- * read/write/pread/pwrite/ftruncate/fsync/unlink system calls, which go
- * through the page cache (pagecache.c).  FIFOs and device nodes have no
- * page cache: their I/O goes to the host kernel (below, "Non-regular
- * files").
+ * fs.c - the file system calls: open/close/dup and the
+ * read/write/pread/pwrite/lseek/ftruncate/fsync/unlink system calls, which
+ * go through the page cache (pagecache.c), and whole-file access from
+ * outside any process.  The objects they work on are inode.c's (inodes, the
+ * inode table, path resolution) and file.c's (open files, fd tables).
+ * FIFOs and device nodes have no page cache: their I/O goes to the host
+ * kernel (below, "Non-regular files").
  *
  * Invariants:
- *  - no path resolves outside sys->rootfd: resolution is done by the host
- *    kernel with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), which
- *    refuses "..", absolute paths and symlinks that would leave the root;
  *  - a simulated open opens the host file itself, with its own access
  *    mode, O_CREAT, O_EXCL, O_TRUNC and O_APPEND, so the host decides
  *    permission, creation and truncation; that descriptor is then offered
@@ -23,16 +20,7 @@
  *    descriptor opened with O_NONBLOCK and exactly the access its
  *    simulated open asked for;
  *  - no host open blocks: every one is O_NONBLOCK (which regular files
- *    and directories ignore);
- *  - sys->inodes holds every INODE_FILE inode that has a page cache, keyed
- *    by (dev, ino); an inode lives while it is referenced or cached, so a
- *    mapping keeps its file alive after close and after unlink; a cached
- *    inode nobody uses keeps its clean pages but no host descriptor, and
- *    leaves the table when mmk_unlink removes its last name.
- *
- * Locking: the last reference to an INODE_FILE inode is dropped under its
- * inode->lock and then sys->lock (inode_put), as a lookup takes the first
- * one under sys->lock; so inode_put's caller holds no inode lock.
+ *    and directories ignore).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,44 @@
+/*
+ * inode.c - inodes and the inode table: one mmk_inode (hence one page
+ * cache) per host file, keyed by (dev, ino) in sys->inodes; inodes that are
+ * not host files (shmem, the null device, a FIFO's or device's per-open
+ * one); the file system facts an inode takes from its host file (THP
+ * alignment, EOF block zeroing, s_maxbytes); path resolution confined to
+ * the system's root.  Mirrors fs/inode.c and the parts of fs/namei.c
+ * mmkit needs.  The system calls on files are fs.c's.
+ *
+ * Invariants:
+ *  - no path resolves outside sys->rootfd: resolution is done by the host
+ *    kernel with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), which
+ *    refuses "..", absolute paths and symlinks that would leave the root;
+ *  - sys->inodes holds every INODE_FILE inode that has a page cache, keyed
+ *    by (dev, ino); an inode lives while it is referenced or cached, so a
+ *    mapping keeps its file alive after close and after unlink; a cached
+ *    inode nobody uses keeps its clean pages but no host descriptor, and
+ *    leaves the table when mmk_unlink removes its last name.
+ *
+ * Locking: the last reference to an INODE_FILE inode is dropped under its
+ * inode->lock and then sys->lock (inode_put), as a lookup takes the first
+ * one under sys->lock; so inode_put's caller holds no inode lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "commit.h"
+#include "internal.h"
+#include "pages.h"
+
 /* ---- Inodes ------------------------------------------------------------------- */
 
 static unsigned inode_hash(dev_t dev, ino_t ino)
@@ -6,7 +47,7 @@ static unsigned inode_hash(dev_t dev, ino_t ino)
 	return (unsigned)(h >> 40) % INODE_HASH_SIZE;
 }
 
-static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kind)
+struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kind)
 {
 	struct mmk_inode *in = mmk_zalloc(sys, sizeof(*in));
 	if (!in)
@@ -23,7 +64,7 @@ static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kin
 	return in;
 }
 
-static void inode_free(struct mmk_inode *in)
+void inode_free(struct mmk_inode *in)
 {
 	vm_acct_memory(in->sys, -(int64_t)in->commit_pages); /* shmem_unacct_size() */
 	pcache_index_destroy(&in->pages);
@@ -184,8 +225,8 @@ static uint64_t fs_max_bytes(long magic, const struct stat *st)
  * *stp (hfd stays the caller's: it is offered to the inode with
  * hostfd_offer).  Returns a referenced inode or NULL with *err set.
  */
-static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
-					  const struct stat *stp, const char *abspath, int *err)
+struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct stat *stp,
+				   const char *abspath, int *err)
 {
 	const struct stat st = *stp;
 	mmk_mutex_lock(&sys->lock);
@@ -289,7 +330,7 @@ int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mo
  * Lexically canonical absolute host path of PATH under the root, for maps.
  * Resolution itself was already done (and confined) by the host kernel.
  */
-static char *root_abspath(struct mmk_system *sys, const char *path)
+char *root_abspath(struct mmk_system *sys, const char *path)
 {
 	size_t n = strlen(sys->rootpath) + strlen(path) + 2;
 	char *out = mmk_malloc(sys, n);
@@ -326,7 +367,7 @@ static char *root_abspath(struct mmk_system *sys, const char *path)
 
 /* Marks the cached inode of the host file st describes (as it was before
  * its name went), if any, as unlinked when that was its last name. */
-static void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
+void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
 {
 	if (st->st_nlink > 1)
 		return;
@@ -349,7 +390,7 @@ static void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
 	}
 }
 
-/* ---- The inode table, for the flusher ----------------------------------------------------- */
+/* ---- The inode table, for the flusher and hostfd_shed ----------------------------------------------------- */
 
 struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 {

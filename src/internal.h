@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "memory.h"
 #include "mm_types.h"
@@ -21,11 +22,38 @@ int proc_enter(struct mmk_proc *p);
  * NULL with len > 0 is -EFAULT. */
 int proc_enter_buf(struct mmk_proc *p, const void *buf, uint64_t len);
 
-/* ---- fs.c: inodes, open files, fd tables, path resolution ------------------ */
+/* ---- inode.c: inodes, the inode table, path resolution ---------------------- */
+/* A new inode of kind with no file system facts yet, or NULL; inode_free()
+ * gives back one nobody else can see (not in the table, no reference). */
+struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kind);
+void inode_free(struct mmk_inode *in);
+/* Finds or creates the inode of the host file open on hfd, whose fstat is
+ * *stp (hfd stays the caller's: it is offered to the inode with
+ * hostfd_offer).  A referenced inode, or NULL with *err set. */
+struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct stat *stp,
+				   const char *abspath, int *err);
+/* Marks the cached inode of the host file st describes (as it was before
+ * its name went), if any, as unlinked when that was its last name. */
+void inode_note_unlink(struct mmk_system *sys, const struct stat *st);
+/* Lexically canonical absolute host path of path under the root (for
+ * maps), or NULL. */
+char *root_abspath(struct mmk_system *sys, const char *path);
+/* References (inode_get) to every inode of the inode table, *n of them;
+ * inodes_release() drops them.  NULL with *n == 0 for an empty table, with
+ * *n > 0 when memory ran out (nothing to release).  Caller holds no
+ * sys->lock. */
+struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n);
+void inodes_release(struct mmk_inode **v, size_t n);
+int inode_table_destroy(struct mmk_system *sys);
+/* openat2 of path beneath the root (confined: no "..", absolute path or
+ * symlink leaves it): a host fd, or -errno ("would leave" is -EACCES). */
+int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode);
 void inode_get(struct mmk_inode *inode);
 void inode_put(struct mmk_inode *inode);
 /* Creates an inode that is not a host file (shmem, null). */
 struct mmk_inode *inode_new_internal(struct mmk_system *sys, enum inode_kind kind, uint64_t size);
+
+/* ---- file.c: open files, fd tables ------------------------------------------- */
 struct mmk_file *file_new(struct mmk_inode *inode, int flags);
 void file_get(struct mmk_file *f);
 void file_put(struct mmk_file *f);
@@ -35,12 +63,12 @@ int fdtable_init_std(struct mmk_proc *p);
 int fdtable_copy(struct mmk_proc *dst, struct mmk_proc *src);
 void fdtable_close_on_exec(struct mmk_proc *p);
 void fdtable_destroy(struct mmk_proc *p);
+/* Installs f at the lowest free fd (fd_install_locked: caller holds
+ * p->fd_lock); consumes the reference.  The fd, or -EMFILE/-ENOMEM. */
+int fd_install(struct mmk_proc *p, struct mmk_file *f, bool cloexec);
+int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexec);
 bool file_readable(const struct mmk_file *f);
-int inode_table_destroy(struct mmk_system *sys);
 bool file_writable(const struct mmk_file *f);
-/* openat2 of path beneath the root (confined: no "..", absolute path or
- * symlink leaves it): a host fd, or -errno ("would leave" is -EACCES). */
-int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode);
 
 /* ---- hostfd.c: the inode's own host descriptor ----------------------------- */
 /* Offers hfd, a host descriptor of in's file opened by path with flags

@@ -251,12 +251,6 @@ int pagecache_punch_hole(struct mmk_inode *inode, uint64_t first, uint64_t last)
 /* Drops every page of an idle inode (none mapped or dirty) whose host file
  * changed, and takes size as i_size.  Caller holds inode->lock. */
 void pagecache_forget_locked(struct mmk_inode *inode, uint64_t size);
-/* References (inode_get) to every inode of the inode table, *n of them;
- * inodes_release() drops them.  NULL with *n == 0 for an empty table, with
- * *n > 0 when memory ran out (nothing to release).  Caller holds no
- * sys->lock. */
-struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n);
-void inodes_release(struct mmk_inode **v, size_t n);
 
 /* ---- readahead.c ------------------------------------------------------------------ */
 
