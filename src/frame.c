@@ -133,6 +133,14 @@ void frame_pool_set_release(struct frame_pool *fp, frame_release_fn fn, void *ar
 	fp->release_arg = arg;
 }
 
+void frame_pool_set_slowpath(struct frame_pool *fp, frame_slowpath_fn fn, void *arg,
+			     uint32_t wmark_low)
+{
+	fp->slowpath = fn;
+	fp->slowpath_arg = arg;
+	fp->wmark_low = wmark_low;
+}
+
 int frame_pool_enable_lru_data(struct frame_pool *fp)
 {
 	if (!fp->lru_data)

@@ -104,6 +104,22 @@ struct frame_pool;
  */
 typedef void (*frame_release_fn)(void *arg, struct frame_pool *fp, pfn_t pfn);
 
+/*
+ * The allocator's slow path (Linux's __alloc_pages_slowpath(), which is
+ * where page allocation reaches reclaim): page_alloc (page_alloc.c) calls
+ * it after an allocation that left fewer than the pool's low watermark free
+ * (failed false: wake the background reclaimer, the answer is ignored),
+ * and after one that found no frame (failed true: reclaim, then true to try
+ * the allocation again, false to give up with -ENOMEM).  *retry starts
+ * zeroed for each allocation and is the hook's own to keep state in across
+ * its calls for that allocation; held is page_alloc's held inode.
+ */
+struct frame_retry {
+	void *held;
+	int tries, fruitless, waits;
+};
+typedef bool (*frame_slowpath_fn)(void *arg, struct frame_retry *retry, bool failed);
+
 struct frame_pool {
 	uint8_t *mem;          /* immutable: nframes * FRAME_SIZE bytes, one host mmap */
 	_Atomic uint64_t *lru_data; /* NULL, or (frame_pool_enable_lru_data) one datum
@@ -121,6 +137,10 @@ struct frame_pool {
 	                          countdown (failinj.h), or NULL */
 	frame_release_fn release;  /* set before use, then immutable; may be NULL */
 	void *release_arg;
+	frame_slowpath_fn slowpath; /* set before use, then immutable; may be NULL */
+	void *slowpath_arg;
+	uint32_t wmark_low;        /* set with slowpath: fewer free calls it */
+	atomic_uint_fast64_t alloc_failures; /* page_alloc found no frame to be had */
 };
 
 /* Reports a bad pfn and aborts; the out-of-line half of pfn_to_page(). */
@@ -260,6 +280,10 @@ void frame_pool_destroy(struct frame_pool *fp);
  * frame_release_fn).  Call before the pool is shared between threads.
  */
 void frame_pool_set_release(struct frame_pool *fp, frame_release_fn fn, void *arg);
+/* Sets the slow-path hook (frame_slowpath_fn) and the free count below which
+ * page_alloc calls it after a success.  Call before the pool is shared. */
+void frame_pool_set_slowpath(struct frame_pool *fp, frame_slowpath_fn fn, void *arg,
+			     uint32_t wmark_low);
 
 /* Gives every frame a policy datum (before any frame is taken); host memory
  * for it is used only where touched.  0 or -ENOMEM. */

@@ -190,8 +190,9 @@ int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_sigin
 
 /* ---- pagecache.c --------------------------------------------------------------- */
 
-/* Allocates a frame (reclaim.c): wakes kswapd below the low watermark;
- * when no frame is free, reclaims directly (pages of other inodes and
+/* Allocates a frame (page_alloc.c): through the pool's slow-path hook
+ * (reclaim.c's), wakes kswapd below the low watermark; when no frame is
+ * free, reclaims directly (pages of other inodes and
  * anon_vmas are only trylocked; pages of held, whose lock the caller holds,
  * are fair game) and retries.  -ENOMEM when nothing could be reclaimed (a
  * fault then calls the OOM killer) or failure injection is on.  held: the

@@ -621,6 +621,37 @@ static void kswapd_wake(struct mmk_system *sys)
 	mmk_mutex_unlock(&r->lock);
 }
 
+/* The frame pool's slow path (frame_slowpath_fn), page_alloc's way into
+ * reclaim: below the low watermark, wake kswapd; no frame, reclaim directly
+ * (the part of __alloc_pages_slowpath() that is reclaim's), then say whether
+ * the allocation should be tried again.  Caller holds no mm->ptl and no
+ * anon_vma lock. */
+static bool reclaim_slowpath(void *arg, struct frame_retry *retry, bool failed)
+{
+	struct mmk_system *sys = arg;
+	struct reclaim *r = sys->reclaim;
+	kswapd_wake(sys);
+	if (!failed)
+		return false;
+	struct scan_control sc = {.sys = sys, .held = retry->held, .nr_to_reclaim = SWAP_CLUSTER_MAX};
+	shrink_node(&sc);
+	if (sc.nr_reclaimed) {
+		atomic_store(&r->failures, 0);
+		retry->fruitless = 0;
+		return retry->tries++ < MAX_RECLAIM_RETRIES;
+	}
+	/* Other reclaimers may hold the reclaimable pages right now, or
+	 * their owners' locks: let them finish. */
+	if ((sc.nr_busy || atomic_load(&r->active) || atomic_load(&r->running)) &&
+	    retry->waits++ < 10000) {
+		sched_yield();
+		return true;
+	}
+	if (++retry->fruitless >= 2)
+		return false;
+	return retry->tries++ < MAX_RECLAIM_RETRIES;
+}
+
 void reclaim_pause(struct mmk_system *sys)
 {
 	mmk_mutex_lock(&sys->reclaim->run_lock);
@@ -699,6 +730,7 @@ int reclaim_init(struct mmk_system *sys)
 		return err;
 	}
 	r->started = true;
+	frame_pool_set_slowpath(&sys->pool, reclaim_slowpath, sys, (uint32_t)r->wmark_low);
 	return 0;
 }
 
@@ -720,6 +752,7 @@ void reclaim_destroy(struct mmk_system *sys)
 	struct reclaim *r = sys->reclaim;
 	if (!r)
 		return;
+	frame_pool_set_slowpath(&sys->pool, NULL, NULL, 0);
 	reclaim_quiesce(sys);
 	reclaim_free_parts(sys);
 	pthread_cond_destroy(&r->cond);

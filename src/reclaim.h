@@ -3,7 +3,8 @@
  * (Linux's classic active/inactive LRU aged by the PTE accessed bits, plus
  * clock, FIFO and offline OPT), the work of evicting one page (drop a clean
  * file page, write a dirty one back first, send anonymous and shmem pages
- * to swap), kswapd, and page_alloc with direct reclaim.  Mirrors
+ * to swap), kswapd, and direct reclaim, which page_alloc reaches through
+ * the frame pool's slow-path hook.  Mirrors
  * mm/vmscan.c.  docs/RECLAIM.md is the long version.
  *
  * Watermarks (free frames, as Linux's zone watermarks derive from
@@ -30,7 +31,6 @@ struct reclaim {
 	atomic_bool running;       /* kswapd is in a pass */
 	atomic_int active;         /* reclaim runs in progress (kswapd and direct) */
 	atomic_int failures;       /* kswapd passes in a row that freed nothing */
-	atomic_uint_fast64_t alloc_failures; /* page_alloc found no frame to be had */
 	bool started;              /* immutable after init: kswapd exists */
 	pthread_t thread;
 };
