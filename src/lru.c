@@ -18,7 +18,6 @@
 #include <stdlib.h>
 
 #include "lru.h"
-#include "reclaim.h"
 #include "vmstat.h"
 
 static struct page *lru_page(struct mmk_system *sys, pfn_t pfn)
@@ -197,7 +196,7 @@ void lru_mark_accessed(struct mmk_system *sys, pfn_t pfn)
 		page_set(pg, PG_referenced);
 		return;
 	}
-	if (reclaim_policy(sys) != MMK_RECLAIM_LRU || (seen & (PG_lru | PG_active)) != PG_lru)
+	if (!sys->lru->activate || (seen & (PG_lru | PG_active)) != PG_lru)
 		return; /* already active, or isolated by reclaim: nothing to move */
 	mmk_mutex_lock(&sys->lru->lock);
 	uint32_t f = page_flags(pg);

@@ -718,6 +718,8 @@ int reclaim_init(struct mmk_system *sys)
 	if (!err)
 		err = lru_init(sys);
 	if (!err)
+		sys->lru->activate = policy == MMK_RECLAIM_LRU;
+	if (!err)
 		err = oom_init(sys);
 	if (!err)
 		err = swap_init(sys);
