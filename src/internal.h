@@ -112,6 +112,11 @@ struct vma *find_vma(struct mm *mm, uint64_t addr);
 /* vma_lookup: the VMA containing addr, or NULL. */
 struct vma *vma_lookup(struct mm *mm, uint64_t addr);
 /* Reserved (mmk_reserve) VMAs are skipped by views and by the rest. */
+/* expand_downwards(): grows a VM_GROWSDOWN VMA down to addr on a fault
+ * below it (the fault handler calls it with mmap_lock held for writing,
+ * after finding that find_vma(addr) is a VM_GROWSDOWN VMA above addr).
+ * 0, or -ENOMEM/-EPERM/-EFAULT: the access then gets SIGSEGV. */
+int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr);
 
 /* ---- mmap.c ----------------------------------------------------------------- */
 /* Address-space creation and teardown (mm_alloc / exit_mmap). */
@@ -120,11 +125,6 @@ void mm_destroy(struct mm *mm);
 /* exec_mmap(): empties mm in place and leaves it as mm_create() does but
  * for the fault counts (the task's); see task.c for why in place. */
 void mm_exec_reset(struct mm *mm);
-/* expand_downwards(): grows a VM_GROWSDOWN VMA down to addr on a fault
- * below it (the fault handler calls it with mmap_lock held for writing,
- * after finding that find_vma(addr) is a VM_GROWSDOWN VMA above addr).
- * 0, or -ENOMEM/-EPERM/-EFAULT: the access then gets SIGSEGV. */
-int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr);
 /* dup_mmap for fork.  Caller holds the parent's mmap_lock for writing. */
 int mm_dup(struct mm *dst, struct mm *src);
 

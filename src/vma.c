@@ -1,7 +1,8 @@
 /*
  * vma.c - VMA objects and the operations every address-space call is built
  * from: link/unlink (tree + i_mmap + accounting), split, and merge, with
- * Linux's rules (mm/vma.c).
+ * Linux's rules (mm/vma.c); the address-space limits a VMA's growth
+ * checks, and stack growth (expand_downwards, also mm/vma.c in Linux).
  *
  * Merge rules, as Linux 6.x decides them (is_mergeable_vma,
  * is_mergeable_anon_vma, can_vma_merge_before/after):
@@ -663,7 +664,7 @@ bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes)
 }
 
 /* Linux's mmap_min_addr variable: max(vm.mmap_min_addr, LSM floor). */
-static uint64_t effective_min_addr(const struct mmk_config *c)
+uint64_t effective_min_addr(const struct mmk_config *c)
 {
 	return c->lsm_mmap_min_addr > c->mmap_min_addr ? c->lsm_mmap_min_addr : c->mmap_min_addr;
 }

@@ -54,6 +54,8 @@ bool may_expand_vm(struct mm *mm, uint64_t flags, uint64_t npages);
 uint64_t vm_start_gap(struct mm *mm, const struct vma *v);
 /* mlock_future_ok(): RLIMIT_MEMLOCK for VM_LOCKED growth. */
 bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes);
+/* Linux's mmap_min_addr variable: max(vm.mmap_min_addr, LSM floor). */
+uint64_t effective_min_addr(const struct mmk_config *c);
 
 /* Locking helpers (macros, so lockdep names the caller's line). */
 #define mmap_write_lock(mm) mmk_rwlock_wrlock(&(mm)->mmap_lock)
