@@ -1,3 +1,17 @@
+/*
+ * procfs_vmstat.c - the /proc/vmstat view: mmk_vmstat fills struct
+ * mmk_vmstat from the event counters (vmstat.c), the LRU list sizes, the
+ * free frames, the dirty count and the swap area; the text form prints
+ * Linux's names in Linux's order (mm/vmstat.c vmstat_text).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "lru.h"
+#include "swap.h"
+#include "vmstat.h"
+
 static uint64_t ev(struct mmk_system *sys, enum vm_event e)
 {
 	return atomic_load_explicit(&sys->vmstat->ev[e], memory_order_relaxed);
