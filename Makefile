@@ -76,8 +76,9 @@ tests: all $(TEST_BIN)
 debug:
 	$(MAKE) MODE=debug tests
 
-# The README's test command: sanitizer build, unit tests, scenario checks
-# against the host kernel, a short fuzz; ends with "N passed, N failed".
+# The README's test command: the layers of src/ (scripts/callgraph.py), sanitizer
+# build, unit tests, scenario checks against the host kernel, a short fuzz;
+# ends with "N passed, N failed".
 check:
 	sh scripts/deps.sh
 	$(MAKE) MODE=debug tests

@@ -17,6 +17,7 @@ policy's operations) is how a lower layer reaches a higher one.
   scripts/callgraph.py            check; print the layers and any upward call
   scripts/callgraph.py --edges    also print every file-level edge
   scripts/callgraph.py --dot      the file graph as Graphviz
+  scripts/callgraph.py --root DIR check the tree at DIR instead
 
 Exit status 0 when no call goes up, 1 when one does, 2 on a build error or a
 file of src/ with no layer.  docs/ARCHITECTURE.md draws the same layers.
@@ -66,7 +67,7 @@ def stem(path):
 def compile_all(root, srcs, tmp):
     flags = ["-std=c11", "-D_GNU_SOURCE", "-Iinclude", "-Isrc", "-pthread", "-O0",
              "-DMMK_DEBUG=1", "-fcallgraph-info", "-w"]
-    cc = os.environ.get("CC", "cc")
+    cc = os.environ.get("CALLGRAPH_CC", "gcc")  # -fcallgraph-info is gcc's
 
     def one(src):
         out = os.path.join(tmp, src.replace("/", "_") + ".o")
@@ -85,6 +86,8 @@ def compile_all(root, srcs, tmp):
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     args = sys.argv[1:]
+    if "--root" in args:        # another tree (the self-test's)
+        root = os.path.abspath(args[args.index("--root") + 1])
     srcs = []
     for d, _, files in os.walk(os.path.join(root, "src")):
         for f in files:
