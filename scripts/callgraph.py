@@ -46,7 +46,7 @@ LAYERS = [
      ["reclaim", "oom"]),
     ("mm", "address spaces: VMAs, faults, loads and stores, the memory system calls",
      ["vma", "anon", "fault", "access", "mmap", "mprotect", "mremap", "msync", "mincore",
-      "madvise", "madvise_pages", "invariants", "invariants_pages", "check", "check_pages"]),
+      "madvise", "madvise_pages", "invariants", "invariants_pages"]),
     ("sys", "processes, the file system calls, the views, the system",
      ["task", "fs", "procfs", "procfs_pages", "procfs_vmstat", "system"]),
 ]

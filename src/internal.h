@@ -128,7 +128,7 @@ void mm_exec_reset(struct mm *mm);
 /* dup_mmap for fork.  Caller holds the parent's mmap_lock for writing. */
 int mm_dup(struct mm *dst, struct mm *src);
 
-/* ---- check.c: invariants ------------------------------------------------------ */
+/* ---- invariants.c: invariants ------------------------------------------------- */
 /* Checks mm (caller holds mmap_lock).  0 or -EUCLEAN with a message. */
 int mm_check(struct mm *mm, char *err, size_t errlen);
 

@@ -1,5 +1,5 @@
 /*
- * check.c - the address-space invariant checker (Linux: validate_mm()).
+ * invariants.c - the address-space invariant checker (Linux: validate_mm()).
  * Run after every mutating call in debug builds and by mmk_system_check().
  *
  * Checks: the VMA tree's own invariants (order, balance, gap data); every

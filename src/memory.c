@@ -17,7 +17,7 @@
  * large folio does the same: one pass over its PTEs with plain stores, one
  * used-count and one RSS update (pte_map_cache_run_locked).
  *
- * Invariants (checked by check_pages.c):
+ * Invariants (checked by invariants_pages.c):
  *  - every present PTE lies inside a VMA of its mm and maps an allocated
  *    frame, or the zero page with PTE_SPECIAL; every other non-zero PTE is
  *    a swap entry in a private VMA, counted in swap_ents and in its slot's

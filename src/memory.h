@@ -96,7 +96,7 @@ int pagecache_msync_vma(struct mm *mm, struct vma *vma, uint64_t start, uint64_t
 int flusher_start(struct mmk_system *sys);
 void flusher_stop(struct mmk_system *sys);
 
-/* ---- Page-layer invariants (check_pages.c) --------------------------------------- */
+/* ---- Page-layer invariants (invariants_pages.c) --------------------------------------- */
 /* Every PTE of mm is consistent with its VMA and its frame (present frames
  * allocated, mapcounts >= number of PTEs seen, RSS counters equal to a
  * recount).  Caller holds mmap_lock. */

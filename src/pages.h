@@ -1,7 +1,7 @@
 /*
  * pages.h - the page layer's private interfaces: what memory.c, fault.c,
  * access.c, pagecache.c, readahead.c, writeback.c, shmem.c,
- * madvise_pages.c, procfs_pages.c, check_pages.c, msync.c and mincore.c
+ * madvise_pages.c, procfs_pages.c, invariants_pages.c, msync.c and mincore.c
  * call across each other.  Nothing else in the library includes it (the
  * contract with the address-space and file layers is memory.h); tests may.
  *
