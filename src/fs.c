@@ -471,7 +471,7 @@ int mmk_fsync(mmk_proc *p, int fd)
 	if (!f)
 		return err;
 	if (f->inode->kind == INODE_FILE && !f->inode->nommap)
-		err = pagecache_writeback(f->inode, 0, UINT64_MAX, true);
+		err = writeback_range(f->inode, 0, UINT64_MAX, true);
 	else if (f->inode->kind == INODE_NULL)
 		err = -EINVAL;
 	else if (f->inode->kind == INODE_SPECIAL) /* a FIFO: -EINVAL */
@@ -572,7 +572,7 @@ static int sys_file_write_pages(struct mmk_file *f, const void *data, uint64_t l
 	/* fsync: the pages start clean, as on the Linux backend, where when
 	 * the host would write them back by itself depends on its load. */
 	if (!err && f->inode->kind == INODE_FILE && !f->inode->nommap)
-		err = pagecache_writeback(f->inode, 0, UINT64_MAX, true);
+		err = writeback_range(f->inode, 0, UINT64_MAX, true);
 	else if (!err && special && fsync(f->inode->hostfd) < 0)
 		err = -errno;
 	file_put(f);
@@ -644,7 +644,7 @@ int mmk_sync(mmk_system *sys)
 	if (!v)
 		return n ? -ENOMEM : 0;
 	for (size_t i = 0; i < n; i++) {
-		int e = pagecache_writeback(v[i], 0, UINT64_MAX, true);
+		int e = writeback_range(v[i], 0, UINT64_MAX, true);
 		if (e && !err)
 			err = e;
 	}

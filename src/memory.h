@@ -82,7 +82,7 @@ int pagecache_truncate(struct mmk_inode *inode, uint64_t size);
 /* Writes back dirty pages of [start, end) pages-offsets (end exclusive,
  * UINT64_MAX for all) and, when sync, ends with a host fsync (none for an
  * idle inode, which has no descriptor).  The caller holds a reference. */
-int pagecache_writeback(struct mmk_inode *inode, uint64_t start, uint64_t end, bool sync);
+int writeback_range(struct mmk_inode *inode, uint64_t start, uint64_t end, bool sync);
 /* Drops every page of the inode (writing dirty ones back first) before the
  * inode is freed. Returns 0 or the first writeback error. */
 int pagecache_release(struct mmk_inode *inode);

@@ -653,7 +653,7 @@ void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t l
  * page leaves the cache (no mapping is left). */
 int pagecache_release(struct mmk_inode *in)
 {
-	int err = pagecache_writeback(in, 0, UINT64_MAX, false);
+	int err = writeback_range(in, 0, UINT64_MAX, false);
 	mmk_mutex_lock(&in->lock);
 	MMK_BUG_ON(in->i_mmap);
 	delete_range_locked(in, 0, UINT64_MAX);

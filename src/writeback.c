@@ -193,7 +193,7 @@ static int writeback_range_locked(struct mmk_inode *in, uint64_t first, uint64_t
 	return err;
 }
 
-int pagecache_writeback(struct mmk_inode *in, uint64_t start, uint64_t end, bool sync)
+int writeback_range(struct mmk_inode *in, uint64_t start, uint64_t end, bool sync)
 {
 	if (in->kind != INODE_FILE)
 		return 0;
@@ -212,7 +212,7 @@ int pagecache_msync_vma(struct mm *mm, struct vma *vma, uint64_t start, uint64_t
 	mmap_assert_locked(mm);
 	if (!(flags & MMK_MS_SYNC) || !vma->file || !(vma->flags & VM_SHARED) || start >= end)
 		return 0;
-	return pagecache_writeback(vma->file->inode, vma_pgoff_of(vma, start),
+	return writeback_range(vma->file->inode, vma_pgoff_of(vma, start),
 				   vma_pgoff_of(vma, end - 1) + 1, true);
 }
 
