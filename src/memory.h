@@ -110,7 +110,7 @@ int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen);
 /* ---- Page-layer parts of madvise and mincore (madvise_pages.c) ------------------ */
 /* DONTNEED, FREE, WILLNEED, REMOVE, COLD, PAGEOUT on [start, end) of vma. */
 int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int advice);
-/* Fills vec for [start, end) of vma (mincore_vma). */
+/* Fills vec for [start, end) of vma (mincore_vma; mincore.c). */
 void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, unsigned char *vec);
 
 /* ---- Shared anonymous memory (shmem.c) ------------------------------------------ */
