@@ -1,8 +1,9 @@
 /*
- * mincore.c - mincore(2), mirroring mm/mincore.c (the syscall, do_mincore
- * and mincore_vma's walk of one VMA, mm_mincore): one byte per page of [addr, addr + len), bit 0 set when the
- * page is resident -- mapped by a PTE, or, in a file mapping, in the page
- * cache even if this process never touched it (mm_mincore).
+ * mincore.c - mincore(2), mirroring mm/mincore.c (the syscall, do_mincore,
+ * and mm_mincore, mincore_vma's walk of one VMA): one byte per page of
+ * [addr, addr + len), bit 0 set when the page is resident -- mapped by a
+ * PTE, or, in a file mapping, in the page cache even if this process never
+ * touched it.
  *
  * Errors, in Linux's order: -EINVAL for an unaligned addr; -ENOMEM when
  * the range leaves the user address space (access_ok) or, on reaching an
