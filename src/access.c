@@ -70,66 +70,6 @@ struct acc {
 };
 
 /*
- * The TLB entry for va allowing the access, filled from the PTE on a miss
- * (the page walk), or NULL when the PTE does not allow it (a fault).
- * Caller holds mm->ptl; va < TASK_SIZE.
- */
-static void tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
-{
-	lock_assert_held(&mm->ptl);
-	bool writable = (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY);
-	atomic_store_explicit(&mm->tlb[vpn % TLB_ENTRIES].word,
-			      tlb_word(vpn, pfn_to_virt(mm_pool(mm), pte_pfn(pte)), writable),
-			      memory_order_relaxed);
-}
-
-/*
- * A walk also fills the entries of the other pages of its aligned group of
- * TLB_FILL_AROUND whose PTEs need no bit set by the walker (present, user,
- * already accessed; writable only if already dirty), as CPUs coalesce
- * neighbouring PTEs into their TLBs.  Nothing observable changes: no PTE is
- * written, and an entry is exactly what a walk of that page would fill.  A
- * sequential pass then walks once per group instead of once per page.
- */
-#define TLB_FILL_AROUND 8
-_Static_assert(PT_ENTRIES % TLB_FILL_AROUND == 0, "a group stays in one PTE table");
-
-static void tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
-{
-	lock_assert_held(&mm->ptl);
-	uint64_t first = vpn & ~(uint64_t)(TLB_FILL_AROUND - 1);
-	pte_t *group = ptep - (vpn - first);
-	for (uint64_t i = 0; i < TLB_FILL_AROUND; i++) {
-		pte_t pte = group[i];
-		if (first + i != vpn && pte_present(pte) &&
-		    (pte & (PTE_USER | PTE_ACCESSED)) == (PTE_USER | PTE_ACCESSED))
-			tlb_fill_locked(mm, first + i, pte);
-	}
-}
-
-static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
-{
-	lock_assert_held(&mm->ptl);
-	uint64_t vpn = va >> PAGE_SHIFT;
-	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
-	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
-	if (tlb_word_hits(w, vpn, write))
-		return tlb_word_host(w);
-	pte_t *ptep = pgtable_walk(&mm->pt, va, 0);
-	if (!ptep)
-		return NULL;
-	pte_t pte = *ptep;
-	if (!pte_present(pte) || !(pte & PTE_USER) || (write && !(pte & PTE_WRITE)))
-		return NULL;
-	pte_t npte = pte | PTE_ACCESSED | (write ? PTE_DIRTY : 0);
-	if (npte != pte)
-		*ptep = npte;
-	tlb_fill_locked(mm, vpn, npte);
-	tlb_fill_around_locked(mm, vpn, ptep);
-	return pfn_to_virt(mm_pool(mm), pte_pfn(npte));
-}
-
-/*
  * memcpy of up to a page between a frame and the caller's buffer.  glibc
  * copies from 2 KiB up with `rep movsb`, which on some CPUs (AMD EPYC here)
  * runs at a sixth of its speed when the destination is less than 64 bytes
