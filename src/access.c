@@ -5,7 +5,7 @@
  *
  * The software TLB (mm->tlb): TLB_ENTRIES direct-mapped entries indexed by
  * vpn % TLB_ENTRIES, each caching one PTE as a single word (tag, frame,
- * writable; mm_types.h).  A fill sets the PTE's accessed bit, and for a
+ * writable; tlb.h, filled and flushed by tlb.c).  A fill sets the PTE's accessed bit, and for a
  * store its dirty bit (as x86's page walker does); an entry is writable
  * only if the PTE was writable and is now dirty, so the first store to a
  * clean page always reaches the PTE.  Hits never touch the PTE again.

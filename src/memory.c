@@ -265,7 +265,7 @@ static void zap_cleared_pte_locked(struct mm *mm, uint64_t va, pte_t pte, struct
 		return;
 	}
 	MMK_BUG_ON(!pte_present(pte));
-	tlb_flush_one_locked(mm, va);
+	tlb_flush_page_locked(mm, va);
 	if (!(pte & PTE_SPECIAL))
 		zap_present_page_locked(mm, va, pte, rss);
 }
@@ -316,8 +316,7 @@ static int zap_pte_table(void *arg, const struct pte_run *run)
 	int64_t anon = 0;
 
 	if (z->big && !z->tlb_empty) {
-		if (tlb_clear_all_locked(mm))
-			tlb_gen_bump(mm);
+		tlb_flush_all_locked(mm);
 		z->tlb_empty = true;
 	}
 	for (unsigned i = run->first; i < run->last; i++) {
@@ -412,7 +411,7 @@ static int prot_one(void *arg, uint64_t va, pte_t *ptep)
 		return 0;
 	*ptep = npte; /* stays non-zero: a plain store (pgtable.h) */
 	if ((pte & ~npte) & PTE_PROT_BITS) {
-		tlb_flush_one_locked(w->mm, va);
+		tlb_flush_page_locked(w->mm, va);
 		w->flush = true;
 	}
 	return 0;
@@ -451,7 +450,7 @@ static void move_one_locked(struct mm *mm, uint64_t old_va, uint64_t new_va)
 	MMK_BUG_ON(!dst || !pte_none(*dst));
 	pte_t pte = pgtable_clear_pte(&mm->pt, src);
 	pgtable_set_pte(&mm->pt, dst, pte);
-	tlb_flush_one_locked(mm, old_va);
+	tlb_flush_page_locked(mm, old_va);
 }
 
 struct move_walk {
@@ -535,7 +534,7 @@ static pte_t copy_present_pte(struct copy_walk *w, uint64_t va, pte_t *src_ptep,
 	if (w->cow && (pte & PTE_WRITE)) {
 		pte &= ~PTE_WRITE;
 		*src_ptep = pte;
-		tlb_flush_one_locked(w->src, va);
+		tlb_flush_page_locked(w->src, va);
 	}
 	return pte & ~PTE_ACCESSED;
 }

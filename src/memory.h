@@ -42,12 +42,6 @@ int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t l
  * private anonymous pages become shared copy-on-write (both PTEs
  * write-protected), file and shared pages are mapped again.  -ENOMEM. */
 int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma *src_vma);
-/* Flushes the software TLB for [start, end) of mm. */
-void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end);
-/* exec: empties the whole TLB and bumps mm->exec_gen, then mm->tlb_gen
- * (even when no entry was valid), so that an access started before sees
- * the exec at its next page (access.c).  Caller holds mmap_lock for writing. */
-void mm_tlb_exec(struct mm *mm);
 
 /* ---- Faults (fault.c) ------------------------------------------------------ */
 /* Faults in every page of [start, end) (populate_vma_page_range /

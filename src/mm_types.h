@@ -54,6 +54,7 @@
 #include "pcache_index.h"
 #include "pgtable.h"
 #include "slab.h"
+#include "tlb.h"
 #include "vma_tree.h"
 
 #define PAGE_SIZE 4096ULL

@@ -155,12 +155,6 @@ void update_hiwater_rss_locked(struct mm *mm);
  * reference (the frame is freed when unreferenced); flushes its TLB entry.
  * Caller holds mm->ptl. */
 void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep);
-/* Drops the TLB entries of [start, end) (any change that removes or
- * downgrades a PTE).  Caller holds mm->ptl. */
-void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end);
-/* The same for the one page at va, without a trace event (reclaim ageing
- * and unmapping pages behind the processes' backs).  Caller holds mm->ptl. */
-void tlb_flush_page_locked(struct mm *mm, uint64_t va);
 /* Unmaps every present page of [start, end) in mm (zap_pte_range), taking
  * mm->ptl.  even_cows == false leaves anonymous pages (private COW copies)
  * mapped, as unmap_mapping_range(even_cows = 0) does.  Needs no VMA: the

@@ -1,8 +1,18 @@
 /*
- * The TLB entry for va allowing the access, filled from the PTE on a miss
- * (the page walk), or NULL when the PTE does not allow it (a fault).
- * Caller holds mm->ptl; va < TASK_SIZE.
+ * tlb.c - the software TLB (tlb.h): an entry filled from its PTE on a miss
+ * (setting the PTE's accessed bit, and for a store its dirty bit, as x86's
+ * page walker does; an entry is writable only if the PTE was writable and
+ * is now dirty, so the first store to a clean page always reaches the
+ * PTE), the neighbours filled with it, and invalidation, which publishes
+ * itself through mm->tlb_gen for the lock-free loads (access.c).
+ *
+ * Locking: every function here runs under mm->ptl (mm_tlb_flush and
+ * mm_tlb_exec take it).
  */
+#include "pages.h"
+
+/* Fills page vpn's entry from its PTE: writable only if the PTE is both
+ * writable and dirty.  Caller holds mm->ptl. */
 static void tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
 {
 	lock_assert_held(&mm->ptl);
@@ -36,7 +46,7 @@ static void tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
 	}
 }
 
-static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
+uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 {
 	lock_assert_held(&mm->ptl);
 	uint64_t vpn = va >> PAGE_SHIFT;
@@ -58,7 +68,7 @@ static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 	return pfn_to_virt(mm_pool(mm), pte_pfn(npte));
 }
 
-/* ---- The software TLB ---------------------------------------------------------------- */
+/* ---- Flush ------------------------------------------------------------------------------ */
 
 /*
  * Invalidation publishes itself through mm->tlb_gen: the entry is cleared,
@@ -100,17 +110,18 @@ static bool tlb_clear_all_locked(struct mm *mm)
 	return cleared;
 }
 
-static void tlb_flush_one_locked(struct mm *mm, uint64_t va)
+void tlb_flush_page_locked(struct mm *mm, uint64_t va)
 {
 	lock_assert_held(&mm->ptl);
 	if (tlb_clear_one_locked(mm, va))
 		tlb_gen_bump(mm);
 }
 
-void tlb_flush_page_locked(struct mm *mm, uint64_t va)
+void tlb_flush_all_locked(struct mm *mm)
 {
 	lock_assert_held(&mm->ptl);
-	tlb_flush_one_locked(mm, va);
+	if (tlb_clear_all_locked(mm))
+		tlb_gen_bump(mm);
 }
 
 void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)

@@ -1,4 +1,22 @@
-/* ---- Software TLB ------------------------------------------------------------ */
+/*
+ * tlb.h - the software TLB of an address space (mm->tlb, mm->tlb_gen): the
+ * encoding of an entry, and the fill, lookup and flush that tlb.c does.
+ * The lock-free read of an entry by a load is access.c's (its header
+ * comment gives the protocol both follow).
+ *
+ * Locking: entries are written (filled, flushed) only under mm->ptl.
+ */
+#ifndef MMK_TLB_H
+#define MMK_TLB_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pgtable.h"
+
+struct mm;
+
 /*
  * TLB_ENTRIES direct-mapped entries, entry vpn % TLB_ENTRIES caching the
  * PTE of page vpn as one word, so that a lock-free reader never sees half
@@ -47,3 +65,27 @@ static inline uint64_t tlb_word_vpn(uint64_t word, unsigned i)
 	return ((word & TLB_TAG_MASK) >> TLB_TAG_SHIFT) * TLB_ENTRIES + i;
 }
 
+
+/* The host address of page va's bytes, with the access allowed: from the
+ * TLB, or on a miss from the PTE (the page walk, setting its accessed bit
+ * and for a store its dirty bit, and filling the entry and those of its
+ * neighbours), or NULL when the PTE does not allow the access (a fault).
+ * Caller holds mm->ptl; va < TASK_SIZE. */
+uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write);
+/* Drops the TLB entries of [start, end) (any change that removes or
+ * downgrades a PTE).  Caller holds mm->ptl. */
+void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end);
+/* The same for the one page at va, without a trace event (reclaim ageing
+ * and unmapping pages behind the processes' backs).  Caller holds mm->ptl. */
+void tlb_flush_page_locked(struct mm *mm, uint64_t va);
+/* Empties the whole TLB (a zap of at least TLB_ENTRIES pages, before it
+ * drops any page).  Caller holds mm->ptl. */
+void tlb_flush_all_locked(struct mm *mm);
+/* Flushes the software TLB for [start, end) of mm, taking mm->ptl. */
+void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end);
+/* exec: empties the whole TLB and bumps mm->exec_gen, then mm->tlb_gen
+ * (even when no entry was valid), so that an access started before sees
+ * the exec at its next page (access.c).  Caller holds mmap_lock for writing. */
+void mm_tlb_exec(struct mm *mm);
+
+#endif
