@@ -277,8 +277,6 @@ int writeback_page_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn);
 void pagecache_mark_dirty_locked(struct mmk_inode *inode, struct page *pg);
 /* Counts a PG_dirty change of a host file's page.  Caller holds inode->lock. */
 void dirty_account_locked(struct mmk_inode *inode, int delta);
-/* pwrite of all n bytes at pos, retried on short writes.  0 or -errno. */
-int host_pwrite_full(int fd, const void *buf, uint64_t n, uint64_t pos);
 /* Wakes the flusher for a pass now (tests; dirty threshold). */
 void flusher_kick(struct mmk_system *sys);
 /* Dirty page-cache pages of host files in the whole system. */
