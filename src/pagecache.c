@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "hostio.h"
 #include "lru.h"
 #include "pages.h"
 #include "swap.h"
@@ -179,16 +180,10 @@ static int read_host_until_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pf
 	uint64_t want = end > pos ? end - pos : 0, got = 0;
 	if (want > PAGE_SIZE)
 		want = PAGE_SIZE;
-	while (got < want) {
-		ssize_t r = pread(in->hostfd, p + got, want - got, (off_t)(pos + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		got += (uint64_t)r;
-	}
+	int64_t r = host_pread_all(in->hostfd, p, want, pos);
+	if (r < 0)
+		return (int)r;
+	got = (uint64_t)r;
 	memset(p + got, 0, PAGE_SIZE - got);
 	count_vm_events(in->sys, PGPGIN, PAGE_SIZE >> 10);
 	TRACE(in->sys, .kind = MMK_EV_PAGE_READ, .pgoff = pgoff, .pfn = pfn, .detail = in->path);
@@ -574,7 +569,7 @@ static int64_t perform_write_locked(struct mmk_inode *in, const uint8_t *src, ui
 		uint64_t n = PAGE_SIZE - poff < len - done ? PAGE_SIZE - poff : len - done;
 		pfn_t pfn;
 		if (write_through_locked(in, idx, poff, n)) {
-			err = host_pwrite_full(in->hostfd, src + done, n, pos);
+			err = host_pwrite_all(in->hostfd, src + done, n, pos);
 			if (err)
 				break;
 			if (in->zero_eof_block)
@@ -747,7 +742,7 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 			end = in->size;
 		for (uint64_t pos = first << PAGE_SHIFT;
 		     in->kind == INODE_FILE && pos < end && !err; pos += PAGE_SIZE)
-			err = host_pwrite_full(in->hostfd, zeros,
+			err = host_pwrite_all(in->hostfd, zeros,
 					       end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
 	}
 	mmk_mutex_unlock(&in->lock);

@@ -39,6 +39,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hostio.h"
 #include "lru.h"
 #include "swap.h"
 #include "vmstat.h"
@@ -294,23 +295,22 @@ static void cache_del_locked(struct mmk_system *sys, struct swap_area *sa, pfn_t
 
 /* ---- Host I/O -------------------------------------------------------------------- */
 
+/* Reads slot's page into buf.  0, or -errno (-EIO at the file's end). */
+static int swap_read_slot(struct mmk_system *sys, uint32_t slot, void *buf)
+{
+	int64_t r = host_pread_all(sys->swap->fd, buf, PAGE_SIZE, (uint64_t)slot * PAGE_SIZE);
+	if (r < 0)
+		return (int)r;
+	return (uint64_t)r < PAGE_SIZE ? -EIO : 0;
+}
+
 static int swap_io(struct mmk_system *sys, uint32_t slot, pfn_t pfn, bool write)
 {
 	uint8_t *p = pfn_to_virt(&sys->pool, pfn);
-	uint64_t done = 0, pos = (uint64_t)slot * PAGE_SIZE;
-	while (done < PAGE_SIZE) {
-		ssize_t r = write ? pwrite(sys->swap->fd, p + done, PAGE_SIZE - done,
-					   (off_t)(pos + done))
-				  : pread(sys->swap->fd, p + done, PAGE_SIZE - done,
-					  (off_t)(pos + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		done += (uint64_t)r;
-	}
+	int err = write ? host_pwrite_all(sys->swap->fd, p, PAGE_SIZE, (uint64_t)slot * PAGE_SIZE)
+			: swap_read_slot(sys, slot, p);
+	if (err)
+		return err;
 	count_vm_event(sys, write ? PSWPOUT : PSWPIN);
 	count_vm_events(sys, write ? PGPGOUT : PGPGIN, PAGE_SIZE >> 10);
 	return 0;
@@ -737,17 +737,7 @@ int shmem_swap_read_locked(struct mmk_inode *in, uint64_t pgoff, void *buf)
 	uint32_t slot;
 	if (!pcache_index_count(&in->swapped) || pcache_index_lookup(&in->swapped, pgoff, &slot))
 		return -ENOENT;
-	uint8_t *p = buf;
-	for (uint64_t done = 0; done < PAGE_SIZE;) {
-		ssize_t r = pread(sys->swap->fd, p + done, PAGE_SIZE - done,
-				  (off_t)((uint64_t)slot * PAGE_SIZE + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
-		done += (uint64_t)r;
-	}
-	return 0;
+	return swap_read_slot(sys, slot, buf);
 }
 
 void shmem_swap_free_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last)

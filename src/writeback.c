@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hostio.h"
 #include "pages.h"
 #include "vmstat.h"
 
@@ -141,7 +142,7 @@ int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 		}
 	}
 	MMK_BUG_ON(in->hostfd < 0); /* a dirty page implies a descriptor (hostfd.c) */
-	int err = len ? host_pwrite_full(in->hostfd, p, len, pos) : 0;
+	int err = len ? host_pwrite_all(in->hostfd, p, len, pos) : 0;
 	if (err) {
 		page_set(pg, PG_dirty);
 		dirty_account_locked(in, +1);
