@@ -3,6 +3,10 @@
  * Each prints "ok NAME" or "FAIL NAME: file:line: what"; main() prints a
  * closing "N passed, N failed" line and exits 1 on any failure.
  * CHECK() records a failure and returns from the test; nothing is loosened.
+ * What a test made and would have freed at its end (a system, a temporary
+ * directory: mmk_test.h registers them with t_defer) is freed by the
+ * harness when the test fails, newest first, so a failed CHECK leaks
+ * nothing and the next test starts clean.
  */
 #ifndef MMK_T_H
 #define MMK_T_H
@@ -40,6 +44,34 @@ static int t_failed_now;
 
 static const char *t_current = "";
 
+/* Cleanups of what the running test made; run (newest first) only if it
+ * fails, since a passing test frees its own (and a leak there is a bug the
+ * sanitizers must see).  t_undefer(arg) drops arg's entry: freed already. */
+#define T_DEFER_MAX 64
+static struct {
+	void (*fn)(void *);
+	void *arg;
+} t_deferred[T_DEFER_MAX];
+static int t_ndeferred;
+
+static __attribute__((unused)) void t_defer(void (*fn)(void *), void *arg)
+{
+	if (t_ndeferred < T_DEFER_MAX)
+		t_deferred[t_ndeferred++].fn = fn, t_deferred[t_ndeferred - 1].arg = arg;
+}
+
+static __attribute__((unused)) void t_undefer(void *arg)
+{
+	for (int i = t_ndeferred - 1; i >= 0; i--) {
+		if (t_deferred[i].arg == arg) {
+			memmove(&t_deferred[i], &t_deferred[i + 1],
+				(size_t)(t_ndeferred - i - 1) * sizeof(t_deferred[0]));
+			t_ndeferred--;
+			return;
+		}
+	}
+}
+
 #define CHECK(cond)                                                           \
 	do {                                                                  \
 		if (!(cond))                                                  \
@@ -72,6 +104,11 @@ static int t_main(int argc, char **argv)
 		t_current = t_cases[i].name;
 		t_failed_now = 0;
 		t_cases[i].fn();
+		while (t_failed_now && t_ndeferred > 0) {
+			t_ndeferred--;
+			t_deferred[t_ndeferred].fn(t_deferred[t_ndeferred].arg);
+		}
+		t_ndeferred = 0;
 		if (t_failed_now) {
 			failed++;
 		} else {
