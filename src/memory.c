@@ -211,7 +211,6 @@ unsigned pte_map_cache_run_locked(struct mm *mm, pte_t *ptep0, uint64_t addr0, c
 	return mapped;
 }
 
-
 /* ---- Zap ------------------------------------------------------------------------------ */
 
 /*

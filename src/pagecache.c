@@ -743,7 +743,7 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 		for (uint64_t pos = first << PAGE_SHIFT;
 		     in->kind == INODE_FILE && pos < end && !err; pos += PAGE_SIZE)
 			err = host_pwrite_all(in->hostfd, zeros,
-					       end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
+					      end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
 	}
 	mmk_mutex_unlock(&in->lock);
 	return err;

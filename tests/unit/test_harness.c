@@ -27,7 +27,8 @@ TEST(fails_with_a_live_system)
 	int fd = mmk_open(fx.p, "data", MMK_O_RDWR | MMK_O_CREAT, 0600);
 	CHECK(fd >= 0);
 	CHECK_EQ(mmk_ftruncate(fx.p, fd, 4 * 4096), 0);
-	int64_t a = mmk_mmap(fx.p, 0, 4 * 4096, MMK_PROT_READ | MMK_PROT_WRITE, MMK_MAP_SHARED, fd, 0);
+	int64_t a =
+	    mmk_mmap(fx.p, 0, 4 * 4096, MMK_PROT_READ | MMK_PROT_WRITE, MMK_MAP_SHARED, fd, 0);
 	CHECK(a > 0);
 	int64_t b = mmk_mmap(fx.p, 0, 8 * 4096, MMK_PROT_READ | MMK_PROT_WRITE,
 			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
