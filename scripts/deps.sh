@@ -4,7 +4,7 @@
 # sanitizer and libFuzzer runtimes (the parser fuzzer), the static libc
 # (the Linux backend's server is a static program), GNU time (the memory
 # pressure tests measure peak RSS with /usr/bin/time -v), python3 (the
-# layer check, scripts/callgraph.py).  Does nothing when everything is
+# layer check, scripts/callgraph.py), clang-format (scripts/format-check.sh).  Does nothing when everything is
 # already there.
 set -e
 need=""
@@ -13,6 +13,7 @@ command -v make >/dev/null 2>&1 || need="$need make"
 command -v clang >/dev/null 2>&1 || need="$need clang"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
+command -v clang-format >/dev/null 2>&1 || need="$need clang-format"
 [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -f /usr/lib/libc.a ] || need="$need libc6-dev"
 [ -x /usr/bin/time ] || need="$need time"
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then

@@ -13,7 +13,8 @@
 #      and the confinement suite on both backends                 (tests/confinement.sh)
 #   5. a fixed-seed differential fuzz run (mmkit fuzz) and the example tour
 #   6. a short libFuzzer run on the script parser
-#   7. the layers of src/: no call up a layer (scripts/callgraph.py) and its self-test
+#   7. the layers of src/: no call up a layer (scripts/callgraph.py) and its self-test;
+#      clang-format (scripts/format-check.sh)
 cd "$(dirname "$0")/.." || exit 2
 passed=0
 failed=0
@@ -73,6 +74,7 @@ if [ -x tests/fuzz/run.sh ] && command -v clang >/dev/null 2>&1; then
 fi
 run "layers: no call from a file up into a higher layer" python3 scripts/callgraph.py
 run "callgraph.py finds an upward call and a circle" sh tests/callgraph.sh
+run "clang-format: the formatted files stay formatted" sh scripts/format-check.sh
 rm -f "$log"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
