@@ -4,7 +4,8 @@
  * madvise.c, task.c) owns VMAs and never touches a PTE itself; it calls
  * these.  Implemented in memory.c (PTE range operations: zap, protect, move,
  * copy), fault.c (the fault handler and populate), access.c (loads/stores),
- * pagecache.c (the page cache, file I/O, writeback, truncation), shmem.c.
+ * tlb.c (the software TLB), pagecache.c (the page cache, file I/O,
+ * truncation), writeback.c, shmem.c, msync.c, mincore.c, madvise_pages.c.
  *
  * Unless said otherwise, the caller holds mm->mmap_lock for writing.
  */
@@ -101,7 +102,7 @@ int mm_check_pages(struct mm *mm, char *err, size_t errlen);
  * takes every mm's mmap_lock for reading. */
 int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen);
 
-/* ---- Page-layer parts of madvise and mincore (madvise_pages.c) ------------------ */
+/* ---- Page-layer parts of madvise (madvise_pages.c) and mincore (mincore.c) ------ */
 /* DONTNEED, FREE, WILLNEED, REMOVE, COLD, PAGEOUT on [start, end) of vma. */
 int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int advice);
 /* Fills vec for [start, end) of vma (mincore_vma; mincore.c). */

@@ -124,7 +124,7 @@ enum inode_kind {
 	INODE_SHMEM, /* shared anonymous memory / /dev/zero: pages only in RAM */
 	INODE_NULL,  /* the null device behind fds 0-2 of a new process */
 	INODE_SPECIAL, /* a FIFO or device node under the root, one per open:
-	                  no page cache, I/O passed to the host (fs.c) */
+	                  no page cache, I/O passed to the host (fs.c; inode.c makes it) */
 };
 
 /* Per open file readahead state (Linux's struct file_ra_state). */
@@ -171,7 +171,7 @@ struct mmk_inode {
 	                               (zero_eof_block_locked in pagecache.c) */
 	uint64_t max_bytes;         /* immutable: the file system's s_maxbytes, the largest
 	                               size a write or truncate may give the file
-	                               (fs_max_bytes in fs.c) */
+	                               (fs_max_bytes in inode.c) */
 	atomic_uint refcount;       /* open files + mappings + the inode table's 0 */
 	struct mmk_mutex lock;       /* protects all fields below */
 	uint64_t size;              /* i_size: authoritative while the inode lives */
@@ -350,7 +350,7 @@ struct mmk_system {
 	mmk_trace_fn trace;          /* set before use; read racily by design */
 	void *trace_arg;
 	atomic_uint_fast64_t tick;   /* logical clock: flusher ages */
-	struct flusher *flusher;     /* background writeback (pagecache.c); may be NULL */
+	struct flusher *flusher;     /* background writeback (writeback.c); may be NULL */
 	struct slab vma_slab;        /* struct vma objects */
 	/* Memory pressure (docs/RECLAIM.md); each pointer immutable after create. */
 	struct vmstat *vmstat;       /* event counters (vmstat.c) */

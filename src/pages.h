@@ -115,7 +115,7 @@ static inline uint64_t vma_pgoff_of(const struct vma *vma, uint64_t addr)
 	return vma->pgoff + ((addr - vma_start(vma)) >> PAGE_SHIFT);
 }
 
-/* ---- memory.c: PTEs, RSS, the TLB ------------------------------------------ */
+/* ---- memory.c: PTEs, RSS (the TLB: tlb.h) ------------------------------------ */
 
 /* PTE_USER when vm_flags allow any access (vma_is_accessible). */
 uint64_t vm_flags_pte_access(uint64_t vm_flags);
@@ -182,7 +182,7 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
  * be found and nothing could be killed (or failure injection is on). */
 int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_siginfo *si);
 
-/* ---- pagecache.c --------------------------------------------------------------- */
+/* ---- page_alloc.c ------------------------------------------------------------------ */
 
 /* Allocates a frame (page_alloc.c): through the pool's slow-path hook
  * (reclaim.c's), wakes kswapd below the low watermark; when no frame is
@@ -196,6 +196,8 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 /* How many times page_alloc has failed for want of frames (not of host
  * memory, not by injection): a fault that failed tells the two apart. */
 uint64_t page_alloc_failures(struct mmk_system *sys);
+
+/* ---- pagecache.c --------------------------------------------------------------- */
 /* The cached page at pgoff, or -ENOENT.  Caller holds inode->lock. */
 int pagecache_lookup_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t *pfn);
 /* The cached pages of [first, first + n), 1 <= n <= 64, in one walk of the

@@ -2,8 +2,8 @@
  * vmstat.h - the system's memory event counters, Linux's vm_event_states
  * as /proc/vmstat prints them (pgfault, pgmajfault, pgscan_*, pgsteal_*,
  * pswpin, pswpout, pgpgin, pgpgout, oom_kill...).  Owned by vmstat.c,
- * which also renders them with the page counts of the LRU and the swap
- * area (mmk_vmstat, mmk_vmstat_text).
+ * and rendered, with the page counts of the LRU and the swap area, by
+ * procfs_vmstat.c (mmk_vmstat, mmk_vmstat_text).
  *
  * Invariant: a counter only ever grows.  Counters are atomics, bumped from
  * any thread with any lock held.
