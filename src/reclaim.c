@@ -691,15 +691,6 @@ static void set_watermarks(struct reclaim *r, uint64_t nframes)
 	r->wmark_high = min + (min / 2 ? min / 2 : 2);
 }
 
-static void reclaim_free_parts(struct mmk_system *sys)
-{
-	refs_destroy(sys);
-	swap_destroy(sys);
-	oom_destroy(sys);
-	lru_destroy(sys);
-	vmstat_destroy(sys);
-}
-
 int reclaim_init(struct mmk_system *sys)
 {
 	int policy = sys->cfg.reclaim_policy;
@@ -714,19 +705,8 @@ int reclaim_init(struct mmk_system *sys)
 	mmk_mutex_init(&r->lock, LOCK_RECLAIM_WAKE);
 	pthread_cond_init(&r->cond, NULL);
 	sys->reclaim = r;
-	int err = vmstat_init(sys);
-	if (!err)
-		err = lru_init(sys);
-	if (!err)
-		sys->lru->activate = policy == MMK_RECLAIM_LRU;
-	if (!err)
-		err = oom_init(sys);
-	if (!err)
-		err = swap_init(sys);
-	if (!err)
-		err = refs_init(sys);
-	if (!err)
-		err = -pthread_create(&r->thread, NULL, kswapd_main, sys);
+	sys->lru->activate = policy == MMK_RECLAIM_LRU;
+	int err = -pthread_create(&r->thread, NULL, kswapd_main, sys);
 	if (err) {
 		reclaim_destroy(sys);
 		return err;
@@ -756,7 +736,6 @@ void reclaim_destroy(struct mmk_system *sys)
 		return;
 	frame_pool_set_slowpath(&sys->pool, NULL, NULL, 0);
 	reclaim_quiesce(sys);
-	reclaim_free_parts(sys);
 	pthread_cond_destroy(&r->cond);
 	mmk_mutex_destroy(&r->lock);
 	mmk_mutex_destroy(&r->run_lock);

@@ -40,13 +40,14 @@ static inline int reclaim_policy(struct mmk_system *sys)
 	return sys->reclaim->policy;
 }
 
-/* Sets up everything memory pressure needs (vmstat, LRU, swap, OOM, the
- * reference string, watermarks) and starts kswapd.  0 or -errno (-EINVAL
- * for a bad policy or swap setting). */
+/* Sets up reclaim on the subsystems below it (vmstat, LRU, OOM, swap, the
+ * reference string, which mmk_system_create builds first): the policy,
+ * the watermarks, kswapd, the frame pool's slow-path hook.  0 or -errno
+ * (-EINVAL for a bad policy). */
 int reclaim_init(struct mmk_system *sys);
 /* Stops kswapd (system destruction, before the processes go). */
 void reclaim_quiesce(struct mmk_system *sys);
-/* Frees it all; every frame and swap slot must be free. */
+/* Stops and frees reclaim; the subsystems below stay (system.c frees them). */
 void reclaim_destroy(struct mmk_system *sys);
 
 /* Keeps kswapd between passes (the invariant checker).  Caller holds no lock. */

@@ -21,7 +21,50 @@
 
 #include "commit.h"
 #include "internal.h"
+#include "lru.h"
+#include "oom.h"
 #include "reclaim.h"
+#include "refs.h"
+#include "swap.h"
+#include "vmstat.h"
+
+/*
+ * The subsystems of a machine, built in layer order on the frame pool
+ * (docs/ARCHITECTURE.md, "Layers") and destroyed in reverse: a later one
+ * may use the earlier ones from its init to its destroy.  Each init
+ * returns 0 or -errno; each destroy frees what its init built, also after
+ * a failed or no init.
+ */
+static const struct subsystem {
+	int (*init)(struct mmk_system *sys);
+	void (*destroy)(struct mmk_system *sys);
+} subsystems[] = {
+	{vmstat_init, vmstat_destroy}, /* event counters */
+	{lru_init, lru_destroy},       /* LRU lists (the frame pool's release hook) */
+	{oom_init, oom_destroy},       /* the OOM killer */
+	{swap_init, swap_destroy},     /* the swap area and swap cache */
+	{refs_init, refs_destroy},     /* OPT's reference string */
+	{reclaim_init, reclaim_destroy}, /* the policy, kswapd, the slow-path hook */
+};
+#define NR_SUBSYSTEMS ((int)(sizeof(subsystems) / sizeof(subsystems[0])))
+
+static void subsystems_destroy(struct mmk_system *sys, int n)
+{
+	while (n-- > 0)
+		subsystems[n].destroy(sys);
+}
+
+static int subsystems_init(struct mmk_system *sys)
+{
+	for (int i = 0; i < NR_SUBSYSTEMS; i++) {
+		int err = subsystems[i].init(sys);
+		if (err) {
+			subsystems_destroy(sys, i + 1);
+			return err;
+		}
+	}
+	return 0;
+}
 
 /* Empty page-table slabs the system keeps for the next address space: one
  * slab's 511 tables map about 1 GiB, so enough to map all of RAM twice (a
@@ -89,7 +132,7 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 	if (err)
 		goto fail_path;
 	sys->pool.inj = &sys->failinj;
-	err = reclaim_init(sys); /* LRU, swap, kswapd, OOM killer, vmstat */
+	err = subsystems_init(sys);
 	if (err) {
 		frame_pool_destroy(&sys->pool);
 		goto fail_path;
@@ -117,7 +160,7 @@ fail_pool:
 	slab_destroy(&sys->vma_slab);
 	pt_pool_destroy(&sys->pt_pool);
 	mmk_mutex_destroy(&sys->lock);
-	reclaim_destroy(sys);
+	subsystems_destroy(sys, NR_SUBSYSTEMS);
 	frame_pool_destroy(&sys->pool);
 fail_path:
 	free(sys->rootpath);
@@ -159,7 +202,7 @@ int mmk_system_destroy(mmk_system *sys)
 #endif
 	slab_destroy(&sys->vma_slab);
 	pt_pool_destroy(&sys->pt_pool); /* aborts if an mm's page tables leaked */
-	reclaim_destroy(sys);
+	subsystems_destroy(sys, NR_SUBSYSTEMS); /* every swap slot must be free */
 	frame_pool_destroy(&sys->pool);
 	mmk_mutex_destroy(&sys->lock);
 	close(sys->rootfd);
