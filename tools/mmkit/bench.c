@@ -62,6 +62,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "mmkit.h"
 
 /* The workloads pass mmkit's constants to both sides: they are Linux's

@@ -45,6 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checker.h"
+#include "commands.h"
 #include "driver.h"
 
 #ifndef PR_SET_VMA

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "driver.h"
+#include "format.h"
 #include "mmkit.h"
 
 /* Out of memory in the tool is not recoverable: say so and stop. */

@@ -40,7 +40,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "driver.h"
+#include "checker.h"
+#include "commands.h"
+#include "format.h"
+#include "script.h"
 
 /* Where fixed addresses go: far above the server's binary and heap, far
  * below its mmap area (docs/CHECK.md). */

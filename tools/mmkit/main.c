@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "driver.h"
 #include "mmkit.h"
 

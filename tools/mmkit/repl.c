@@ -26,6 +26,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "driver.h"
 
 #define HISTORY_MAX 1000
