@@ -64,6 +64,7 @@
 
 #include "commands.h"
 #include "mmkit.h"
+#include "opts.h"
 
 /* The workloads pass mmkit's constants to both sides: they are Linux's
  * x86-64 values (mmkit.h), which this checks for the ones used here. */
@@ -1499,42 +1500,40 @@ static void bench_usage(FILE *f)
 	      f);
 }
 
-/* Takes the value of `--opt VALUE` or `--opt=VALUE`, or NULL. */
-static const char *arg_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
+enum { B_SHORT, B_REPS, B_ONLY, B_SIDE, B_CPU, B_DIR, B_JSON, B_SVG };
+static const struct opt bench_opts[] = {
+	[B_SHORT] = {"--short", false}, [B_REPS] = {"--reps", true}, [B_ONLY] = {"--only", true},
+	[B_SIDE] = {"--side", true},	[B_CPU] = {"--cpu", true},   [B_DIR] = {"--dir", true},
+	[B_JSON] = {"--json", true},	[B_SVG] = {"--svg", true},   {NULL, false},
+};
 
 /* Parses the arguments; 0, or 2 after printing what is wrong. */
 static int bench_parse(int argc, char **argv, struct bench_args *a)
 {
 	*a = (struct bench_args){
 	    .run_linux = true, .run_mmkit = true, .cpu = CPU_DEFAULT, .dir = "/tmp"};
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		if (strcmp(argv[i], "--short") == 0) {
+	struct opts o = OPTS_INIT(argc, argv);
+	const char *v;
+	int k;
+	while ((k = opts_next(&o, bench_opts, &v)) != OPT_END) {
+		if (k == B_SHORT) {
 			a->is_short = true;
-		} else if ((v = arg_value(argc, argv, &i, "--reps"))) {
+		} else if (k == B_REPS) {
 			a->reps = atoi(v);
 			if (a->reps < 1 || a->reps > MAX_REPS) {
 				fprintf(stderr, "mmkit bench: --reps takes 1..%d\n", MAX_REPS);
 				return 2;
 			}
-		} else if ((v = arg_value(argc, argv, &i, "--only"))) {
+		} else if (k == B_ONLY) {
 			a->only = v;
-		} else if ((v = arg_value(argc, argv, &i, "--side"))) {
+		} else if (k == B_SIDE) {
 			if (strcmp(v, "both") && strcmp(v, "linux") && strcmp(v, "mmkit")) {
 				fprintf(stderr, "mmkit bench: --side takes both, linux or mmkit\n");
 				return 2;
 			}
 			a->run_linux = strcmp(v, "mmkit") != 0;
 			a->run_mmkit = strcmp(v, "linux") != 0;
-		} else if ((v = arg_value(argc, argv, &i, "--cpu"))) {
+		} else if (k == B_CPU) {
 			char *end;
 			long c = strtol(v, &end, 10);
 			if (strcmp(v, "any") == 0) {
@@ -1546,17 +1545,17 @@ static int bench_parse(int argc, char **argv, struct bench_args *a)
 			} else {
 				a->cpu = (int)c;
 			}
-		} else if ((v = arg_value(argc, argv, &i, "--dir"))) {
+		} else if (k == B_DIR) {
 			a->dir = v;
-		} else if ((v = arg_value(argc, argv, &i, "--json"))) {
+		} else if (k == B_JSON) {
 			a->json = v;
-		} else if ((v = arg_value(argc, argv, &i, "--svg"))) {
+		} else if (k == B_SVG) {
 			a->svg = v;
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+		} else if (k == OPT_HELP) {
 			bench_usage(stdout);
 			exit(0);
 		} else {
-			fprintf(stderr, "mmkit bench: unknown or incomplete option '%s'\n", argv[i]);
+			fprintf(stderr, "mmkit bench: unknown or incomplete option '%s'\n", v);
 			bench_usage(stderr);
 			return 2;
 		}

@@ -48,6 +48,7 @@
 #include "checker.h"
 #include "commands.h"
 #include "driver.h"
+#include "opts.h"
 
 #ifndef PR_SET_VMA
 #define PR_SET_VMA 0x53564d41
@@ -946,16 +947,20 @@ int cmd_check(int argc, char **argv)
 	struct checker *c;
 	int flags = 0, passed = 0, failed = 0, skipped = 0, nscripts = 0, err;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--keep") == 0) {
+	static const struct opt check_opts[] = {{"--keep", false}, {"--self", false}, {NULL, false}};
+	struct opts o = OPTS_INIT(argc, argv);
+	const char *v;
+	int k;
+	while ((k = opts_next(&o, check_opts, &v)) != OPT_END) {
+		if (k == 0) {
 			flags |= CHECKER_KEEP;
-		} else if (strcmp(argv[i], "--self") == 0) {
+		} else if (k == 1) {
 			flags |= CHECKER_SELF;
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+		} else if (k == OPT_HELP) {
 			check_usage(stdout);
 			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "mmkit check: unknown option '%s'\n", argv[i]);
+		} else if (k == OPT_BAD) {
+			fprintf(stderr, "mmkit check: unknown option '%s'\n", v);
 			check_usage(stderr);
 			return 2;
 		} else {

@@ -43,6 +43,7 @@
 #include "checker.h"
 #include "commands.h"
 #include "format.h"
+#include "opts.h"
 #include "script.h"
 
 /* Where fixed addresses go: far above the server's binary and heap, far
@@ -955,22 +956,29 @@ int cmd_fuzz(int argc, char **argv)
 	    flags = CHECKER_QUIET;
 	struct checker *c = NULL;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--seed") && i + 1 < argc) {
-			if (script_parse_number(argv[++i], &seed) < 0)
+	enum { FUZZ_SEED, FUZZ_COUNT, FUZZ_OUT, FUZZ_PRINT, FUZZ_SELF };
+	static const struct opt fuzz_opts[] = {
+		[FUZZ_SEED] = {"--seed", true},	  [FUZZ_COUNT] = {"--count", true},
+		[FUZZ_OUT] = {"--out", true},	  [FUZZ_PRINT] = {"--print", false},
+		[FUZZ_SELF] = {"--self", false}, {NULL, false},
+	};
+	struct opts o = OPTS_INIT(argc, argv);
+	const char *v;
+	int k;
+	while ((k = opts_next(&o, fuzz_opts, &v)) != OPT_END) {
+		if (k == FUZZ_SEED) {
+			if (script_parse_number(v, &seed) < 0)
 				goto bad;
-		} else if (!strcmp(a, "--count") && i + 1 < argc) {
-			if (script_parse_number(argv[++i], &count) < 0)
+		} else if (k == FUZZ_COUNT) {
+			if (script_parse_number(v, &count) < 0)
 				goto bad;
-		} else if (!strcmp(a, "--out") && i + 1 < argc) {
-			outdir = argv[++i];
-		} else if (!strcmp(a, "--print")) {
+		} else if (k == FUZZ_OUT) {
+			outdir = v;
+		} else if (k == FUZZ_PRINT) {
 			print = 1;
-		} else if (!strcmp(a, "--self")) {
+		} else if (k == FUZZ_SELF) {
 			flags |= CHECKER_SELF;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		} else if (k == OPT_HELP) {
 			fuzz_usage(stdout);
 			return 0;
 		} else {

@@ -24,6 +24,7 @@
 #include "commands.h"
 #include "driver.h"
 #include "mmkit.h"
+#include "opts.h"
 
 static void usage(FILE *f)
 {
@@ -56,42 +57,41 @@ struct run_args {
 	struct bk_options opt;
 };
 
-/* Takes the value of an option written as `--opt VALUE` or `--opt=VALUE`. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
+enum { RUN_TRACE, RUN_DIR, RUN_RAM, RUN_SWAP, RUN_POLICY, RUN_OVERCOMMIT, RUN_BACKEND };
+static const struct opt run_opts[] = {
+	[RUN_TRACE] = {"--trace", false},	 [RUN_DIR] = {"--dir", true},
+	[RUN_RAM] = {"--ram", true},		 [RUN_SWAP] = {"--swap", true},
+	[RUN_POLICY] = {"--policy", true},	 [RUN_OVERCOMMIT] = {"--overcommit", true},
+	[RUN_BACKEND] = {"--backend", true}, {NULL, false},
+};
 
 /* Parses run's arguments.  Returns 0, or 2 after printing what is wrong. */
 static int parse_run_args(int argc, char **argv, struct run_args *ra)
 {
+	struct opts o = OPTS_INIT(argc, argv);
 	const char *v;
+	int k;
 
 	memset(ra, 0, sizeof(*ra));
 	ra->ops = &backend_mmkit_ops;
 	ra->opt.dir = ".";
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--trace") == 0) {
+	while ((k = opts_next(&o, run_opts, &v)) != OPT_END) {
+		const char *a = v;
+		if (k == RUN_TRACE) {
 			ra->opt.trace = 1;
-		} else if ((v = opt_value(argc, argv, &i, "--dir")) != NULL) {
+		} else if (k == RUN_DIR) {
 			ra->opt.dir = v;
-		} else if ((v = opt_value(argc, argv, &i, "--ram")) != NULL) {
+		} else if (k == RUN_RAM) {
 			if (script_parse_number(v, &ra->opt.ram_bytes) < 0 || !ra->opt.ram_bytes) {
 				fprintf(stderr, "mmkit run: bad --ram size '%s' (e.g. 64M)\n", v);
 				return 2;
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--swap")) != NULL) {
+		} else if (k == RUN_SWAP) {
 			if (script_parse_number(v, &ra->opt.swap_bytes) < 0) {
 				fprintf(stderr, "mmkit run: bad --swap size '%s' (e.g. 2G)\n", v);
 				return 2;
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--policy")) != NULL) {
+		} else if (k == RUN_POLICY) {
 			int pol = mmk_reclaim_policy_parse(v);
 			if (pol < 0) {
 				fprintf(stderr, "mmkit run: unknown policy '%s' (lru, clock, fifo, opt)\n",
@@ -99,14 +99,14 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 				return 2;
 			}
 			ra->opt.policy = pol;
-		} else if ((v = opt_value(argc, argv, &i, "--overcommit")) != NULL) {
+		} else if (k == RUN_OVERCOMMIT) {
 			if (strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "2")) {
 				fprintf(stderr, "mmkit run: bad --overcommit mode '%s' (0, 1 or 2)\n",
 					v);
 				return 2;
 			}
 			ra->opt.overcommit = v[0] - '0';
-		} else if ((v = opt_value(argc, argv, &i, "--backend")) != NULL) {
+		} else if (k == RUN_BACKEND) {
 			if (strcmp(v, "mmkit") == 0) {
 				ra->ops = &backend_mmkit_ops;
 			} else if (strcmp(v, "linux") == 0) {
@@ -115,10 +115,10 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 				fprintf(stderr, "mmkit run: unknown backend '%s' (mmkit or linux)\n", v);
 				return 2;
 			}
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+		} else if (k == OPT_HELP) {
 			usage(stdout);
 			exit(0);
-		} else if (a[0] == '-' && a[1] != '\0') {
+		} else if (k == OPT_BAD) {
 			fprintf(stderr, "mmkit run: unknown or incomplete option '%s'\n", a);
 			usage(stderr);
 			return 2;
