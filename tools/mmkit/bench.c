@@ -39,9 +39,12 @@
  * host RSS deltas (/proc/self/statm) in this process, minus the frames.
  * Peak host memory: about 2.5 GiB (a resident GiB on each side).
  *
- * Owns: the workloads, the two sides, the lockstep runner, the report
- * (table, JSON, SVG).  It asserts nothing about time: the exit status is 1
- * only when an operation failed (2 for a usage error).
+ * Owns: the sizes of a run, the scratch files, pinning, the command line.
+ * The parts, each in its own file (bench.h): the two sides (bench_sides.c),
+ * the workloads and the table of rows (bench_workloads.c), the lockstep
+ * runner and the metadata measurements (bench_runner.c), the report:
+ * table, JSON, SVG (bench_report.c).  It asserts nothing about time: the
+ * exit status is 1 only when an operation failed (2 for a usage error).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -62,6 +65,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "commands.h"
 #include "mmkit.h"
 #include "opts.h"
@@ -287,7 +291,7 @@ static bool only_valid(const char *list)
 	size_t names = 1, known = selected(list, "meta");
 	for (const char *p = list; *p; p++)
 		names += *p == ',';
-	for (size_t i = 0; i < NWORKLOADS; i++)
+	for (size_t i = 0; i < nworkloads; i++)
 		known += selected(list, workloads[i].name);
 	return known == names;
 }
@@ -300,7 +304,7 @@ static int bench_rows(const struct bench_args *a, const struct bench *b, struct 
 	double lim_set = -1, lim_cpy = -1;
 	int failed = 0;
 	bool limits = false;
-	for (size_t i = 0; i < NWORKLOADS; i++)
+	for (size_t i = 0; i < nworkloads; i++)
 		limits |= workloads[i].limit != LIM_NONE && selected(a->only, workloads[i].name);
 	if (a->run_linux && limits) {
 		struct row lr = {.w = &limit_memset};
@@ -313,7 +317,7 @@ static int bench_rows(const struct bench_args *a, const struct bench *b, struct 
 	}
 	print_header();
 	*nrows = 0;
-	for (size_t i = 0; i < NWORKLOADS; i++) {
+	for (size_t i = 0; i < nworkloads; i++) {
 		const struct workload *w = &workloads[i];
 		if (!selected(a->only, w->name))
 			continue;
@@ -525,7 +529,7 @@ int cmd_bench(int argc, char **argv)
 	if (a.run_linux && (selected(a.only, "mprotect_1m") || selected(a.only, "munmap_mmap_1m")))
 		b.linux_huge = map_count_raise(b.nvma_huge, map_note, sizeof(map_note));
 	bench_banner(&b, cpu, map_note);
-	struct row rows[NWORKLOADS];
+	struct row rows[nworkloads];
 	struct meta_row meta[3];
 	size_t nrows, nmeta = 0;
 	int failed = bench_rows(&a, &b, rows, &nrows);

@@ -1,3 +1,23 @@
+/*
+ * bench.h - what the parts of `mmkit bench` share (bench.c's header comment
+ * says how the comparison is kept fair): the sizes of a run, the two sides
+ * a workload runs against (bench_sides.c), the repetition protocol between
+ * a side's child and the parent (bench_runner.c), the table of workloads
+ * (bench_workloads.c) and the rows of the report (bench_report.c).
+ */
+#ifndef MMKIT_BENCH_H
+#define MMKIT_BENCH_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "mmkit.h"
+
 /* The workloads pass mmkit's constants to both sides: they are Linux's
  * x86-64 values (mmkit.h), which this checks for the ones used here. */
 _Static_assert(MMK_PROT_READ == PROT_READ && MMK_PROT_WRITE == PROT_WRITE &&
@@ -37,7 +57,7 @@ struct bench {
 	char dir[PATH_MAX];  /* scratch directory: the files, and mmkit's root */
 };
 
-static double now_ns(void)
+static inline double now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -172,3 +192,39 @@ struct meta_row {
 	bool judged;    /* full sizes (at --short sizes one slab chunk dominates) */
 };
 
+/* ---- Across the files ---------------------------------------------------------- */
+
+/* bench_sides.c: the two sides' operations. */
+extern const struct side_ops linux_ops, mmkit_ops;
+
+/* bench_runner.c: the child's half of the repetition protocol (REP_LOOP). */
+void rep_gate(struct side *s);
+void rep_report(struct side *s, double ns_per_op);
+/* Runs workload w on the sides asked for, in lockstep; fills row. */
+void run_workload(const struct workload *w, const struct bench *b, bool on_linux,
+		  bool on_mmkit, struct row *row);
+/* mmkit's metadata: host bytes per VMA, per resident page (anonymous or
+ * file); -1 when not measured. */
+double meta_per_vma(const struct bench *b);
+double meta_per_page(const struct bench *b, bool file);
+
+/* bench_workloads.c: the rows, and the physical limits. */
+extern const struct workload workloads[];
+extern const size_t nworkloads;
+extern const struct workload limit_memset, limit_memcpy;
+/* Builds n VMAs of LAYOUT_PAGES pages on s, alternately read-only and
+ * read-write, inside one PROT_NONE reservation: the base, or -errno. */
+int64_t layout_build(struct side *s, uint64_t n);
+
+/* bench_report.c */
+double median(double *v, int n);
+int meta_met(const struct meta_row *m);
+void print_header(void);
+void print_row(const struct row *r);
+int write_json(const char *path, const struct row *rows, size_t n, const struct meta_row *meta,
+	       size_t nmeta);
+/* "met", "MISSED" or "-" for a met/missed/not-judged answer (1/0/-1). */
+const char *met_word(int met);
+int write_svg(const char *path, const struct row *rows, size_t n, const char *subtitle);
+
+#endif

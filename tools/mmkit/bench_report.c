@@ -1,4 +1,29 @@
-static double median(double *v, int n)
+/*
+ * bench_report.c - the report of `mmkit bench`: medians and ratios, the
+ * table on stdout, the JSON rows and the SVG chart.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+double median(double *v, int n)
 {
 	for (int i = 1; i < n; i++) /* insertion sort: n is small */
 		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
@@ -42,7 +67,7 @@ static double row_target_ratio(const struct row *r)
 }
 
 /* 1 if the row meets its target, 0 if not, -1 if not measured or judged. */
-static int meta_met(const struct meta_row *m)
+int meta_met(const struct meta_row *m)
 {
 	return m->bytes < 0 || !m->judged ? -1 : m->bytes <= m->target;
 }
@@ -59,12 +84,12 @@ static void fmt_ns(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.0f", v);
 }
 
-static const char *met_word(int met)
+const char *met_word(int met)
 {
 	return met < 0 ? "-" : met ? "met" : "MISSED";
 }
 
-static void print_header(void)
+void print_header(void)
 {
 	printf("%-15s %12s %12s %11s %9s %15s  %-17s %s\n", "workload", "Linux ns/op",
 	       "mmkit ns/op", "mmkit/Linux", "limit ns", "faults/op L|m", "target", "result");
@@ -79,7 +104,7 @@ static void fmt_fpo(char *buf, size_t len, double v)
 		snprintf(buf, len, "%.2g", v);
 }
 
-static void print_row(const struct row *r)
+void print_row(const struct row *r)
 {
 	char lx[32], mk[32], ratio[32], lim[32], lf[16], mf[16], faults[40];
 	fmt_fpo(lf, sizeof(lf), r->linux_fpo);
@@ -108,7 +133,7 @@ static void json_num(FILE *f, double v)
 }
 
 /* Writes the rows as a JSON list; returns 0 or -errno. */
-static int write_json(const char *path, const struct row *rows, size_t n,
+int write_json(const char *path, const struct row *rows, size_t n,
 		      const struct meta_row *meta, size_t nmeta)
 {
 	FILE *f = fopen(path, "w");
@@ -243,7 +268,7 @@ static void svg_bar(FILE *f, const struct chart *c, const struct row *r, double 
 }
 
 /* Writes the bar chart of the ratios (log scale, target marks); 0 or -errno. */
-static int write_svg(const char *path, const struct row *rows, size_t n, const char *subtitle)
+int write_svg(const char *path, const struct row *rows, size_t n, const char *subtitle)
 {
 	const double rowh = 24, top = 74, width = 900;
 	struct chart c = {.left = 150, .width = width - 150 - 60};

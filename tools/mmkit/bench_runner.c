@@ -1,13 +1,40 @@
+/*
+ * bench_runner.c - running a workload on both sides in lockstep, one
+ * repetition at a time (each side in a child of its own, reporting over a
+ * pipe), and mmkit's metadata measurements (host bytes per VMA and per
+ * resident page).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
 /* Waits for the parent's go-ahead to run the next repetition; a parent
  * that went away ends the child. */
-static void rep_gate(struct side *s)
+void rep_gate(struct side *s)
 {
 	char c;
 	if (read(s->go_fd, &c, 1) != 1)
 		_exit(1);
 }
 
-static void rep_report(struct side *s, double ns_per_op)
+void rep_report(struct side *s, double ns_per_op)
 {
 	struct report r = {.kind = REPORT_REP, .v = ns_per_op};
 	if (write(s->out_fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
@@ -186,7 +213,7 @@ static double runner_finish(struct runner *r, int reps)
 }
 
 /* Runs w on the chosen sides in lockstep; fills the row's figures. */
-static void run_workload(const struct workload *w, const struct bench *b, bool on_linux,
+void run_workload(const struct workload *w, const struct bench *b, bool on_linux,
 			 bool on_mmkit, struct row *row)
 {
 	struct runner run[2]; /* [0] Linux, [1] mmkit */
@@ -226,7 +253,7 @@ static uint64_t host_rss(void)
  * (the many-VMA layout), divided by their number.  VMAs come from 2 MiB
  * slab chunks, so the figure is exact to one chunk (about 21 bytes at
  * 100,000 VMAs).  Returns it, or -1. */
-static double meta_per_vma(const struct bench *b)
+double meta_per_vma(const struct bench *b)
 {
 	mmk_system *sys;
 	mmk_proc *p;
@@ -250,7 +277,7 @@ static double meta_per_vma(const struct bench *b)
  * (page cache + PTEs); else a write pass over anonymous memory (PTEs).
  * Both include the struct page.  Returns it, or -1.
  */
-static double meta_per_page(const struct bench *b, bool file)
+double meta_per_page(const struct bench *b, bool file)
 {
 	mmk_system *sys;
 	mmk_proc *p;
@@ -263,8 +290,8 @@ static double meta_per_page(const struct bench *b, bool file)
 					      file ? MMK_MAP_SHARED : PRIV_ANON, fd, 0);
 	uint64_t before = host_rss(); /* after the VMA, so its slab chunk is not counted */
 	int err = a < 0 ? (int)a
-			: file ? mk_read_pages(&s, (uint64_t)a, b->region)
-			       : mk_fill(&s, (uint64_t)a, FILL_BYTE, b->region);
+			: file ? mmkit_ops.read_pages(&s, (uint64_t)a, b->region)
+			       : mmkit_ops.fill(&s, (uint64_t)a, FILL_BYTE, b->region);
 	uint64_t after = host_rss();
 	mmk_exit(p);
 	mmk_system_destroy(sys);

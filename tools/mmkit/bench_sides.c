@@ -1,3 +1,30 @@
+/*
+ * bench_sides.c - the two sides of `mmkit bench` (struct side_ops): the
+ * Linux side does each operation with system calls and plain loads and
+ * stores in its own child process, the mmkit side with the library through
+ * include/mmkit.h only.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
 /* -- Linux: system calls in this (child) process -- */
 
 static int64_t lx_mmap(struct side *s, uint64_t addr, uint64_t len, int prot, int flags, int fd)
@@ -93,7 +120,7 @@ static uint64_t lx_faults(struct side *s)
 	return (uint64_t)ru.ru_minflt + (uint64_t)ru.ru_majflt;
 }
 
-static const struct side_ops linux_ops = {
+const struct side_ops linux_ops = {
 	"Linux",     lx_mmap,        lx_munmap,     lx_mprotect, lx_brk,
 	lx_open,     lx_close,       lx_write_pages, lx_read_pages, lx_fill,
 	lx_fork_exit, lx_loads,      lx_copy_out,   lx_faults,
@@ -217,7 +244,7 @@ static uint64_t mk_faults(struct side *s)
 	return fc.minor + fc.major;
 }
 
-static const struct side_ops mmkit_ops = {
+const struct side_ops mmkit_ops = {
 	"mmkit",     mk_mmap,        mk_munmap,     mk_mprotect, mk_brk,
 	mk_open,     mk_close,       mk_write_pages, mk_read_pages, mk_fill,
 	mk_fork_exit, mk_loads,      mk_copy_out,   mk_faults,

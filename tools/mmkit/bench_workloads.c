@@ -1,3 +1,29 @@
+/*
+ * bench_workloads.c - the workloads of `mmkit bench`, each written once
+ * against struct side, and the table of rows with their targets
+ * (docs/PERFORMANCE.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
 /* ---- Workloads ------------------------------------------------------------------ */
 
 /* What a mapping maps: anonymous memory, or the side's data file in
@@ -95,7 +121,7 @@ static int wl_read_pass_4k(struct side *s)
  * and read-write in turn (so no two merge), placed MAP_FIXED inside one
  * PROT_NONE reservation.  Returns the base, or -errno.
  */
-static int64_t layout_build(struct side *s, uint64_t n)
+int64_t layout_build(struct side *s, uint64_t n)
 {
 	const uint64_t vbytes = LAYOUT_PAGES * PAGE;
 	int64_t base = s->ops->mmap(s, 0, n * vbytes, MMK_PROT_NONE,
@@ -323,7 +349,7 @@ static int wl_memcpy_4k(struct side *s)
 	return 0;
 }
 
-static const struct workload workloads[] = {
+const struct workload workloads[] = {
 	{"mmap1", wl_mmap1, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
 	{"mmap2", wl_mmap2, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
 	{"page_fault1", wl_page_fault1, false, false, LIM_MEMSET, TGT_RATIO, 0.4, "ratio <= 0.4"},
@@ -346,8 +372,8 @@ static const struct workload workloads[] = {
 	{"bulk_copy_dst16", wl_bulk_copy_dst16, false, false, LIM_MEMCPY, TGT_NONE, 0,
 	 "(buffer at +16)"},
 };
-#define NWORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
+const size_t nworkloads = sizeof(workloads) / sizeof(workloads[0]);
 
-static const struct workload limit_memset = {.name = "memset_4k", .run = wl_memset_4k};
-static const struct workload limit_memcpy = {.name = "memcpy_4k", .run = wl_memcpy_4k};
+const struct workload limit_memset = {.name = "memset_4k", .run = wl_memset_4k};
+const struct workload limit_memcpy = {.name = "memcpy_4k", .run = wl_memcpy_4k};
 
