@@ -56,8 +56,11 @@ static int t_ndeferred;
 
 static __attribute__((unused)) void t_defer(void (*fn)(void *), void *arg)
 {
-	if (t_ndeferred < T_DEFER_MAX)
-		t_deferred[t_ndeferred++].fn = fn, t_deferred[t_ndeferred - 1].arg = arg;
+	if (t_ndeferred < T_DEFER_MAX) {
+		t_deferred[t_ndeferred].fn = fn;
+		t_deferred[t_ndeferred].arg = arg;
+		t_ndeferred++;
+	}
 }
 
 static __attribute__((unused)) void t_undefer(void *arg)
