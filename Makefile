@@ -5,6 +5,8 @@
 #   make debug      ASan+UBSan build into build-debug/ (invariant checks on)
 #   make check      debug build, then every test (README's test command)
 #   make MODE=tsan  ThreadSanitizer build (build-tsan/) of the concurrency tests
+#   make MODE=cov   coverage build (build-cov/, clang): the library's edges
+#                   counted for `mmkit fuzz --guided` (docs/CHECK.md)
 #   make install PREFIX=/usr/local
 
 CC      ?= cc
@@ -23,6 +25,15 @@ else ifeq ($(MODE),tsan)
   B := build-tsan
   OPT := -O1 -g -fsanitize=thread -DMMK_DEBUG=1
   LDSAN := -fsanitize=thread
+else ifeq ($(MODE),cov)
+  # Only the library is instrumented (LIB_COV); guards are numbered in link
+  # order, so the command links the objects in sorted order, not the archive.
+  B := build-cov
+  SERVER_CC := $(CC)
+  CC := clang
+  OPT := -O2 -g
+  LDSAN :=
+  LIB_COV := -fsanitize-coverage=trace-pc-guard
 else
   B := build
   OPT := -O2 -g
@@ -34,7 +45,7 @@ LIB_SRC  := $(sort $(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_PIC  := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
 TOOL_SRC := $(sort $(wildcard tools/mmkit/*.c))
-TOOL_OBJ := $(TOOL_SRC:tools/mmkit/%.c=$(B)/tool/%.o)
+TOOL_OBJ := $(TOOL_SRC:tools/mmkit/%.c=$(B)/tool/%.o) $(B)/tool/view_html.o
 LSRV_SRC := $(sort $(wildcard tools/linux/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -44,7 +55,7 @@ all: $(B)/libmmkit.a $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(LIB_COV) -c $< -o $@
 $(B)/pic/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -DMMK_BUILDING_SHARED -c $< -o $@
@@ -52,17 +63,35 @@ $(B)/tool/%.o: tools/mmkit/%.c $(wildcard tools/mmkit/*.h) $(wildcard tools/linu
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itools/mmkit -c $< -o $@
 
+# The page of `mmkit run --html` (tools/mmkit/view.html), built in as the C
+# string view_html: one literal per line, with \ " and ? escaped (no trigraphs).
+$(B)/tool/view_html.c: tools/mmkit/view.html
+	@mkdir -p $(dir $@)
+	{ echo 'const char view_html[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+$(B)/tool/view_html.o: $(B)/tool/view_html.c
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
 $(B)/libmmkit.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(B)/libmmkit.so: $(LIB_PIC)
 	$(CC) -shared -Wl,-soname,libmmkit.so.0 $(LDSAN) -o $@ $^ -pthread
+ifeq ($(MODE),cov)
+$(B)/covfiles.c: $(LIB_OBJ) scripts/covfiles.sh
+	sh scripts/covfiles.sh $(LIB_OBJ) > $@
+$(B)/mmkit: $(TOOL_OBJ) $(LIB_OBJ) $(B)/covfiles.c
+	$(CC) $(CFLAGS_ALL) -Itools/mmkit -o $@ $(TOOL_OBJ) $(LIB_OBJ) $(B)/covfiles.c -pthread
+else
 $(B)/mmkit: $(TOOL_OBJ) $(B)/libmmkit.a
 	$(CC) $(LDSAN) -o $@ $(TOOL_OBJ) $(B)/libmmkit.a -pthread
+endif
 # The Linux backend's server: a small static program that runs one script
 # process with real system calls (no sanitizers: its address space must be
-# plain and its layout fixed).
+# plain and its layout fixed; the cov build makes it with the usual compiler,
+# as the release build does).
 $(B)/mmkit-linux: $(LSRV_SRC) $(wildcard tools/linux/*.h) tools/mmkit/backend.h include/mmkit.h
-	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -Iinclude -Itools/mmkit -static -o $@ $(LSRV_SRC)
+	$(or $(SERVER_CC),$(CC)) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -Iinclude -Itools/mmkit -static -o $@ $(LSRV_SRC)
 
 $(B)/examples/embed: examples/embed.c $(B)/libmmkit.a
 	@mkdir -p $(dir $@)
@@ -80,10 +109,11 @@ debug:
 # build, unit tests, scenario checks against the host kernel, a short fuzz;
 # ends with "N passed, N failed".
 check:
-	sh scripts/deps.sh
+	sh scripts/deps.sh --check
 	$(MAKE) MODE=debug tests
 	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads build-tsan/tests/test_stress
+	if command -v clang >/dev/null 2>&1; then $(MAKE) MODE=cov build-cov/mmkit build-cov/mmkit-linux; fi
 	sh tests/run.sh
 
 tour:
@@ -105,4 +135,4 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' mmkit.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/mmkit.pc
 
 clean:
-	rm -rf build build-debug build-tsan
+	rm -rf build build-debug build-tsan build-cov

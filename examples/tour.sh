@@ -1,8 +1,11 @@
 #!/bin/sh
 # The tour: runs every example with --trace, each in a fresh directory,
-# so a reader can follow what the machinery does, statement by statement.
+# so a reader can follow what the machinery does, statement by statement,
+# and draws each run as a page to step through in a browser
+# (build/tour/EXAMPLE.html, `mmkit run --html`).
 cd "$(dirname "$0")/.." || exit 2
 mmkit=build/mmkit
+mkdir -p build/tour || exit 1
 for ex in read_through_mapping four_kinds ipc_shared_file parent_child_shared_anon \
 	fork_exec mremap_mprotect_msync proc_maps fault_phases sigbus_truncate; do
 	dir=$(mktemp -d /tmp/mmkit-tour.XXXXXX)
@@ -11,7 +14,9 @@ for ex in read_through_mapping four_kinds ipc_shared_file parent_child_shared_an
 	echo "=================================================================="
 	sed -n '/^#/p;/^[^#]/q' "examples/$ex.mm"
 	echo
-	"$mmkit" run --trace --dir "$dir" "examples/$ex.mm" || exit 1
+	"$mmkit" run --trace --html "build/tour/$ex.html" --dir "$dir" "examples/$ex.mm" || exit 1
 	rm -rf "$dir"
 	echo
 done
+echo "Each run drawn, to step through in a browser: build/tour/*.html"
+echo "(build/tour/four_kinds.html#step=10 opens the fork)."

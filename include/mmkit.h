@@ -50,6 +50,10 @@
  *     which stops at its first page after the exec with -EFAULT and
  *     si->signo == MMK_SIGKILL (Linux's exec kills the other threads).
  *     The handle stays valid.
+ *   - mmk_execve and mmk_execveat, which build the new image in many
+ *     steps, must not run concurrently with other calls on the process
+ *     (as Linux's de_thread leaves no other thread); an access already
+ *     under way stops as for mmk_exec.
  *   - mmk_exit and mmk_system_destroy end the handle: no call on the
  *     process may run concurrently with its exit or begin after it.
  */
@@ -133,6 +137,23 @@ extern "C" {
 #define MMK_MADV_PAGEOUT 21
 #define MMK_MADV_POPULATE_READ 22  /* fault the range in for reading (Linux 5.14) */
 #define MMK_MADV_POPULATE_WRITE 23 /* ... for writing: COW broken, pages dirty */
+#define MMK_MADV_DONTNEED_LOCKED 24 /* DONTNEED that VM_LOCKED does not refuse */
+/* MADV_COLLAPSE is always -EINVAL: THP is disabled (as PR_SET_THP_DISABLE
+ * makes a process). */
+#define MMK_MADV_COLLAPSE 25
+#define MMK_MADV_HWPOISON 100       /* -EPERM: needs CAP_SYS_ADMIN (mmkit never has it) */
+#define MMK_MADV_SOFT_OFFLINE 101   /* -EPERM likewise */
+#define MMK_MADV_GUARD_INSTALL 102  /* guard markers: any access is SIGSEGV (Linux 6.13) */
+#define MMK_MADV_GUARD_REMOVE 103   /* clears the guard markers of the range */
+
+/* The name of @advice as scripts spell it: its MADV_ name in lower case
+ * ("dontneed"); NULL for a number mmkit does not know (-EINVAL). */
+const char *mmk_madvise_name(int advice);
+/* The advice called @name, or -EINVAL. */
+int mmk_madvise_parse(const char *name);
+/* The i-th advice mmkit knows, in Linux's number order, for i = 0, 1, ...;
+ * -1 past the last: how tools list every advice. */
+int mmk_madvise_nth(unsigned i);
 
 /* ---- mlock --------------------------------------------------------------- */
 #define MMK_MLOCK_ONFAULT 0x01
@@ -245,7 +266,23 @@ struct mmk_config {
 	                                CPU without pdpe1gb): MAP_HUGETLB|MAP_HUGE_1GB
 	                                names no huge page size (-EINVAL); zero
 	                                (default): it is a size, with none reserved */
+	/* Programs (mmk_execve). */
+	int arch;                    /* the architecture whose address-space layout the
+	                                system has: MMK_ARCH_X86_64 (0, default) or
+	                                MMK_ARCH_RISCV64 (an Sv48 machine).  Every
+	                                layout number (TASK_SIZE, the stack top,
+	                                mmap_base, ELF_ET_DYN_BASE, the vDSO's size)
+	                                comes from it; pages are 4 KiB on both */
+	uint64_t at_random_seed;     /* nonzero: exec's 16 AT_RANDOM bytes are a
+	                                function of this seed and the number of execs
+	                                the system has made (reproducible runs); 0
+	                                (default): they come from the host's
+	                                getrandom(), as Linux's get_random_bytes() */
 };
+
+/* mmk_config.arch */
+#define MMK_ARCH_X86_64 0
+#define MMK_ARCH_RISCV64 1
 
 /* vm.overcommit_memory (mmk_config.overcommit_memory). */
 #define MMK_OVERCOMMIT_GUESS 0  /* refuse a single charge beyond RAM + swap */
@@ -281,6 +318,8 @@ enum mmk_event_kind {
 	MMK_EV_SWAP_IN,     /* a fault at addr read swap slot `count` back (major) */
 	MMK_EV_OOM_KILL,    /* the OOM killer killed pid; count = its badness in pages,
 	                       detail = the kernel-log style report */
+	MMK_EV_PAGE_EVICT,  /* fadvise(DONTNEED) or drop_caches took page pgoff of file
+	                       detail out of the page cache (frame pfn freed) */
 };
 
 struct mmk_event {
@@ -367,11 +406,113 @@ int mmk_spawn(mmk_system *sys, mmk_proc **out);
  * Returns the child's pid and stores its handle in *child, or -errno. */
 int mmk_fork(mmk_proc *parent, mmk_proc **child);
 
-/* execve(2) as far as memory goes: the address space is emptied (every
- * mapping removed, counters reset; the fault counts stay, as the task's);
- * fds marked close-on-exec are closed.  Returns 0, or -ESRCH (killed).
+/* execve(2) as far as memory goes, with no program (mmk_execve loads one):
+ * the address space is emptied (every mapping removed, counters reset; the
+ * fault counts stay, as the task's); fds marked close-on-exec are closed.  Returns 0, or -ESRCH (killed).
  * Other threads' calls on p may run meanwhile (see Thread safety above). */
 int mmk_exec(mmk_proc *p);
+
+/* ---- Programs: execve of an ELF file ---------------------------------------- */
+
+/* The auxiliary vector's largest size in (type, value) pairs, AT_NULL
+ * included (Linux's AT_VECTOR_SIZE is larger; exec fills at most this). */
+#define MMK_AUXV_MAX 40
+
+/* What a CPU needs to start the program mmk_execve loaded, and where it
+ * lies.  Addresses are in the process's address space. */
+struct mmk_exec_info {
+	uint64_t entry;       /* first instruction: the interpreter's entry point
+	                         when the program has PT_INTERP, else the program's
+	                         (e_entry + load_bias) */
+	uint64_t sp;          /* initial stack pointer: points at argc, then argv[],
+	                         NULL, envp[], NULL, the auxv pairs (16-byte aligned) */
+	uint64_t load_bias;   /* what was added to the program's p_vaddr (0 for ET_EXEC) */
+	uint64_t interp_base; /* AT_BASE: the interpreter's load address, or 0 */
+	uint64_t phdr;        /* AT_PHDR */
+	uint64_t phnum;       /* AT_PHNUM */
+	uint64_t start_brk;   /* the program break after exec */
+	uint64_t stack_end;   /* the stack VMA's end (STACK_TOP) */
+	uint64_t vdso_base;   /* AT_SYSINFO_EHDR: the [vdso] text */
+	uint64_t execfn;      /* AT_EXECFN: the file name string on the stack */
+	uint64_t random;      /* AT_RANDOM: the 16 random bytes on the stack */
+	uint64_t auxv_addr;   /* where auxv[0] lies on the stack (sp + 8 * (argc +
+	                         envc + 3)), for an embedder that patches a value */
+	uint64_t argc, envc;
+	uint64_t auxv[2 * MMK_AUXV_MAX]; /* (type, value) pairs as on the stack,
+	                                    AT_NULL last */
+	int auxc;             /* pairs in auxv, AT_NULL included */
+};
+
+/* execve(2) of the ELF file at PATH, resolved in the system's root as
+ * mmk_open resolves it, with the NULL-terminated argv and envp (either may
+ * be NULL: empty; an empty argv gets argv[0] = "" as Linux 5.18+ does).
+ * Follows Linux's do_execveat_common, bprm_stack_limits and
+ * load_elf_binary step by step (src/binfmt_elf.c):
+ *   before the point of no return, the process is unchanged on failure:
+ *     -EFAULT (NULL path), -ENOENT/-ENOTDIR/-ENAMETOOLONG/-ELOOP (lookup),
+ *     -EACCES (not a regular file, no execute permission for the host
+ *     user, or on a noexec mount), -ETXTBSY (some mmkit file description
+ *     has the file open for writing), -E2BIG (an argument longer than 32
+ *     pages, or argv + envp beyond RLIMIT_STACK / 4), -ENOEXEC (not ELF,
+ *     wrong class/machine/type, bad program headers, PT_INTERP malformed),
+ *     -ELIBBAD (the interpreter is not ELF of this machine), -EIO (a file
+ *     shorter than its headers say), -ENOMEM;
+ *   after it (the old image is gone: mmk_exec's teardown, O_CLOEXEC fds
+ *     closed), a failure (-ENOMEM, -EINVAL for a segment beyond TASK_SIZE,
+ *     -EEXIST for ET_EXEC segments that overlap, an interpreter that is no
+ *     ET_EXEC/ET_DYN...) kills the process with SIGSEGV as Linux's
+ *     force_fatal_sig does: mmk_proc_killed says MMK_SIGSEGV and its calls
+ *     return -ESRCH; only mmk_exit is left to do.
+ * On success fills *out (may be NULL) and returns 0.  The layout is Linux's
+ * with ASLR off (personality ADDR_NO_RANDOMIZE): mmkit never randomizes.
+ * Other calls on p must not run concurrently with mmk_execve (Linux's
+ * de_thread kills the other threads first); an access under way stops as
+ * for mmk_exec. */
+int mmk_execve(mmk_proc *p, const char *path, const char *const argv[],
+               const char *const envp[], struct mmk_exec_info *out);
+
+#define MMK_AT_FDCWD (-100)
+#define MMK_AT_EMPTY_PATH 0x1000
+/* execveat(2): as mmk_execve, with PATH relative to the root (dirfd
+ * MMK_AT_FDCWD, or any dirfd with an absolute PATH), or, with
+ * MMK_AT_EMPTY_PATH and PATH "", the file open on dirfd (which may be a
+ * host file given by mmk_fd_install_host).  The file name on the stack
+ * (AT_EXECFN) is then "/dev/fd/N" as on Linux.  A relative PATH with a
+ * dirfd other than MMK_AT_FDCWD is -EOPNOTSUPP (mmkit opens only by paths
+ * from the root).  Other flags: -EINVAL. */
+int mmk_execveat(mmk_proc *p, int dirfd, const char *path, const char *const argv[],
+                 const char *const envp[], int flags, struct mmk_exec_info *out);
+
+/* Gives every later exec in sys a [vdso] holding these len bytes (copied;
+ * len > 0, at most 64 KiB), page-rounded: the vDSO image an emulator's
+ * programs will call (AT_SYSINFO_EHDR points at its first byte).  Without
+ * one, [vdso] is the profile's size of zero-filled pages (x86-64: 2), which
+ * shapes the address space exactly as the host's does but holds no code.
+ * [vvar] (and on x86-64 [vvar_vclock]) below it are always the profile's
+ * size and read as zeros.  NULL image with len 0 removes the image.
+ * Not to be called while an mmk_execve runs in sys.  Returns 0, -EINVAL
+ * or -ENOMEM. */
+int mmk_set_vdso(mmk_system *sys, const void *image, uint64_t len);
+
+/* Gives p a new fd (the lowest free one) on the host file open on hostfd,
+ * which may lie outside the system's root (the embedder already opened it:
+ * a shared library, the program itself).  The new open file description
+ * has hostfd's access mode and O_APPEND (fcntl F_GETFL) and its own file
+ * offset (0), and shares the page cache of any other open of the same file
+ * (dev, ino).  hostfd stays the caller's: mmkit works on its own read-only
+ * reopen of it.  flags:
+ * MMK_O_CLOEXEC or 0.  Only a regular file or a directory is accepted
+ * (-EINVAL otherwise; -EBADF for a bad hostfd).
+ * mmkit never writes to a file that came in this way (unless the system
+ * also opened it by path beneath the root first: that inode's rules stay),
+ * and never widens its access: its inode's host descriptor is read-only, every
+ * page cache page of it stays the host's bytes unless a simulated write or
+ * a store into a MAP_SHARED mapping changes it, and such a change stays in
+ * mmkit's page cache: writeback (msync, fsync, sync, reclaim, destroy)
+ * marks the page clean without writing it, so a page reclaimed afterwards
+ * reads the host's bytes again.  (msync of clean pages writes nothing on
+ * any file.)  Returns the fd or -errno. */
+int mmk_fd_install_host(mmk_proc *p, int hostfd, int flags);
 
 /* exit(2): releases everything; the handle is freed.  Returns 0. */
 int mmk_exit(mmk_proc *p);
@@ -412,12 +553,39 @@ int mmk_unlink(mmk_proc *p, const char *path);
  * existing file PATH (without O_CREAT or O_TRUNC), so a large file can be
  * created in pieces: create with the first, write the rest; 0 or -errno.
  * read: returns the number of bytes read at off (0 at or past EOF), or
- * -errno. */
+ * -errno (-EINVAL for an off past INT64_MAX, as pread(2) answers a negative
+ * offset). */
 int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len);
 int mmk_sys_file_write(mmk_system *sys, const char *path, uint64_t off, const void *data,
 		       uint64_t len);
 int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf,
                           uint64_t len);
+
+/* posix_fadvise(2), as Linux's generic_fadvise (mm/fadvise.c): advice
+ * MMK_POSIX_FADV_*.  DONTNEED evicts the clean page-cache pages lying
+ * wholly in [off, off + len) (len 0: to the end of the file) that no
+ * process maps and nothing else holds, and starts writeback of the dirty
+ * ones, which stay cached (as on Linux, where they are still under
+ * writeback when the invalidation runs).  WILLNEED reads up to 256 pages
+ * of the range into the cache.  NORMAL, RANDOM, SEQUENTIAL and NOREUSE are
+ * accepted without effect (mmkit does not model the file's readahead
+ * mode).  On a file without a backing device (on tmpfs or ramfs, a
+ * device node, shared anonymous memory) only the advice is checked.  Returns 0, -EBADF (fd not
+ * open), -ESPIPE (a FIFO), -EINVAL (len < 0, unknown advice). */
+#define MMK_POSIX_FADV_NORMAL 0
+#define MMK_POSIX_FADV_RANDOM 1
+#define MMK_POSIX_FADV_SEQUENTIAL 2
+#define MMK_POSIX_FADV_WILLNEED 3
+#define MMK_POSIX_FADV_DONTNEED 4
+#define MMK_POSIX_FADV_NOREUSE 5
+int mmk_fadvise(mmk_proc *p, int fd, int64_t off, int64_t len, int advice);
+
+/* echo WHAT > /proc/sys/vm/drop_caches (fs/drop_caches.c): WHAT 1 or 3
+ * evicts every page-cache page of every host file that mmk_fadvise's DONTNEED
+ * would evict (clean, unmapped, unpinned; not files on tmpfs/ramfs);
+ * 2 (slab objects) and 4 (quiet) drop nothing here.  Returns the number of
+ * pages evicted, or -EINVAL (NULL system, WHAT outside 1..4), -ENOMEM. */
+int64_t mmk_drop_caches(mmk_system *sys, int what);
 
 /* File size as this system sees it (page cache included), or -errno. */
 int64_t mmk_fsize(mmk_proc *p, int fd);
@@ -490,14 +658,49 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out);
 
 /* One entry of the pagemap-like view of a virtual page. */
 struct mmk_pageinfo {
-	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1,
-	    exclusive : 1;
+	/* guard: not present, a guard marker (Linux's PM_GUARD_REGION) */
+	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1, exclusive : 1,
+	    guard : 1,
+	    swapped : 1; /* not present: the page is in swap (pagemap's PM_SWAP) */
 	uint64_t pfn;
 	uint32_t mapcount;
 	uint32_t refcount;
 };
 /* Fills out[i] for each page of [addr, addr + npages pages). */
 int mmk_proc_pagemap(mmk_proc *p, uint64_t addr, uint64_t npages, struct mmk_pageinfo *out);
+
+/* The page cache, for tools that draw it (`mmkit run --html`).  A file is
+ * named by its device and inode numbers, as maps shows them.  The calls
+ * only look: they never read a file or change a page. */
+struct mmk_cache_info {
+	uint32_t dev_major, dev_minor;
+	uint64_t ino;
+	uint64_t size;           /* i_size, bytes */
+	uint64_t nrpages;        /* pages in the page cache */
+	uint64_t nrdirty;        /* of which dirty */
+	char path[256];          /* the host path, as maps shows it (cut to fit) */
+};
+/* Fills out[0..n) with the host files the system has an inode for (open,
+ * mapped or still cached), sorted by path, and returns how many there are
+ * (more than n: call again with more room), or -errno. */
+int64_t mmk_pagecache_files(mmk_system *sys, struct mmk_cache_info *out, uint64_t n);
+
+#define MMK_CACHE_PRESENT 0x01   /* the page is in the page cache */
+#define MMK_CACHE_DIRTY 0x02     /* PG_dirty: newer than the file on disk */
+#define MMK_CACHE_WRITEBACK 0x04 /* PG_writeback: being written */
+#define MMK_CACHE_READAHEAD 0x08 /* PG_readahead: touching it reads the next window */
+#define MMK_CACHE_ACTIVE 0x10    /* on the active LRU list */
+struct mmk_cache_page {
+	uint32_t flags;      /* MMK_CACHE_*; 0: not cached */
+	uint32_t mapcount;   /* page-table entries mapping it */
+	uint64_t pfn;        /* its frame, where cached */
+	unsigned folio_order;/* the folio holding it has 2^order pages */
+};
+/* Fills out[i] for page first + i of file (found by its dev and ino), i <
+ * n, under the file's lock (one instant).  Returns the file's size in
+ * pages, or -ENOENT (no such inode any more), -EINVAL, -EFAULT. */
+int64_t mmk_pagecache_pages(mmk_system *sys, const struct mmk_cache_info *file, uint64_t first,
+			    uint64_t n, struct mmk_cache_page *out);
 
 /* Names an errno value as "EINVAL"; NULL for an unknown one. */
 const char *mmk_errno_name(int err);

@@ -32,8 +32,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 # Lowest first.  A file may call its own layer and every layer below it.
 LAYERS = [
-    ("base", "locks, allocation and its failure injection, BUG, the text buffer",
-     ["lock", "alloc", "failinj", "bug", "textbuf", "hostio"]),
+    ("base", "locks, allocation and its failure injection, BUG, the text buffer, tables",
+     ["lock", "alloc", "failinj", "bug", "textbuf", "hostio", "arch", "madvise_advice"]),
     ("lib", "standalone data structures",
      ["vma_tree", "pgtable", "frame", "pcache_index", "slab", "blockmap"]),
     ("page", "the system's types, pages and their allocation, the LRU, counters",
@@ -46,9 +46,10 @@ LAYERS = [
      ["reclaim", "oom"]),
     ("mm", "address spaces: VMAs, faults, loads and stores, the memory system calls",
      ["vma", "anon", "fault", "access", "mmap", "mprotect", "mremap", "msync", "mincore",
-      "madvise", "madvise_pages", "invariants", "invariants_pages"]),
+      "madvise", "madvise_pages", "fadvise", "invariants", "invariants_pages"]),
     ("sys", "processes, the file system calls, the views, the system",
-     ["task", "fs", "procfs", "procfs_pages", "procfs_vmstat", "system"]),
+     ["task", "fs", "binfmt_elf", "binfmt_script", "procfs", "procfs_pages", "procfs_vmstat",
+      "pagecache_view", "system"]),
 ]
 
 # The one layer whose files call each other in both directions, as Linux's

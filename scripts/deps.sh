@@ -4,8 +4,10 @@
 # sanitizer and libFuzzer runtimes (the parser fuzzer), the static libc
 # (the Linux backend's server is a static program), GNU time (the memory
 # pressure tests measure peak RSS with /usr/bin/time -v), python3 (the
-# layer check, scripts/callgraph.py), clang-format (scripts/format-check.sh).  Does nothing when everything is
-# already there.
+# layer check, scripts/callgraph.py), clang-format (scripts/format-check.sh).
+# With --check (make check), also Debian's chromium, the headless browser
+# tests/view.sh renders `mmkit run --html` pages in.  Does nothing when
+# everything is already there.
 set -e
 need=""
 command -v cc >/dev/null 2>&1 || need="$need build-essential"
@@ -18,6 +20,9 @@ command -v clang-format >/dev/null 2>&1 || need="$need clang-format"
 [ -x /usr/bin/time ] || need="$need time"
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
 	need="$need libclang-rt-dev"
+fi
+if [ "$1" = "--check" ] && ! command -v chromium >/dev/null 2>&1; then
+	need="$need chromium"
 fi
 [ -z "$need" ] && exit 0
 SUDO=""

@@ -240,7 +240,7 @@ static int access_page(struct mm *mm, uint64_t va, uint64_t n, bool write, const
 		       uint64_t off, struct mmk_siginfo *si, uint64_t exec_gen)
 {
 	for (unsigned tries = 0;; tries++) {
-		if (va >= TASK_SIZE) {
+		if (va >= mm->task_size) {
 			/* x86-64: an address outside both canonical halves
 			 * raises #GP, which Linux reports as SIGSEGV with
 			 * SI_KERNEL and no address; the top half page-faults. */

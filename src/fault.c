@@ -649,12 +649,23 @@ static enum fault_result fault_touch(struct vm_fault *vmf, pte_t orig)
 /* handle_pte_fault() for a PTE that is not none (orig, read under ptl). */
 static enum fault_result do_present_pte_fault(struct vm_fault *vmf, pte_t orig)
 {
-	if (pte_is_swap(orig))
+	switch (pte_kind(orig)) {
+	case PTE_KIND_SWAP:
 		return do_swap_page(vmf->mm, vmf->vma, vmf->addr, vmf->pgoff, vmf->ptep, orig,
 				    vmf->write, &vmf->major);
-	if (vmf->write && !(orig & PTE_WRITE))
-		return do_wp_page(vmf, orig);
-	return fault_touch(vmf, orig);
+	case PTE_KIND_PRESENT:
+	case PTE_KIND_ZERO:
+		if (vmf->write && !(orig & PTE_WRITE))
+			return do_wp_page(vmf, orig);
+		return fault_touch(vmf, orig);
+	case PTE_KIND_GUARD:
+		return FAULT_SIGSEGV; /* handle_pte_marker(): a guard region */
+	case PTE_KIND_NONE:
+	case PTE_KIND_BAD:
+		break;
+	}
+	MMK_BUG("fault on PTE %#llx at %#llx", (unsigned long long)orig,
+		(unsigned long long)vmf->addr);
 }
 
 /*
@@ -846,6 +857,9 @@ int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_sigin
 		if (r == FAULT_SIGBUS) {
 			signo = MMK_SIGBUS;
 			code = MMK_BUS_ADRERR;
+		} else if (r == FAULT_SIGSEGV) {
+			signo = MMK_SIGSEGV;
+			code = MMK_SEGV_MAPERR;
 		}
 	}
 	mmk_rwlock_unlock(&mm->mmap_lock);
@@ -892,7 +906,8 @@ static void populate_touch(struct mm *mm, uint64_t addr, bool write)
 /*
  * __get_user_pages() over [start, end) of vma: faults each page until its
  * PTE allows the access, then touches it.  populate: the faults are
- * mm_populate()'s (a read counts minor).  -ENOMEM, -EFAULT (SIGBUS), or 0.
+ * mm_populate()'s (a read counts minor).  -ENOMEM, -EFAULT (SIGBUS, or a
+ * guard marker: faultin_page's VM_FAULT_SIGSEGV), or 0.
  */
 static int gup_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, bool write,
 		     bool populate)
@@ -903,7 +918,7 @@ static int gup_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 			enum fault_result r = fault_handle(mm, vma, a, write, populate);
 			if (r == FAULT_OOM)
 				return -ENOMEM;
-			if (r == FAULT_SIGBUS)
+			if (r == FAULT_SIGBUS || r == FAULT_SIGSEGV)
 				return -EFAULT;
 		}
 		populate_touch(mm, a, write);

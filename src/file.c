@@ -27,7 +27,12 @@ struct mmk_file *file_new(struct mmk_inode *inode, int flags)
 	atomic_init(&f->refcount, 1);
 	f->inode = inode;
 	f->flags = flags & (MMK_O_ACCMODE | MMK_O_APPEND);
+	/* file_ra_state_init(): no previous read, so a first read past page 0
+	 * is not taken for a sequential one */
+	f->ra.prev_pos = UINT64_MAX;
 	mmk_mutex_init(&f->pos_lock, LOCK_POS);
+	if (file_writable(f))
+		atomic_fetch_add(&inode->writers, 1); /* get_write_access() */
 	return f;
 }
 
@@ -40,6 +45,8 @@ void file_put(struct mmk_file *f)
 {
 	if (atomic_fetch_sub(&f->refcount, 1) != 1)
 		return;
+	if (file_writable(f))
+		atomic_fetch_sub(&f->inode->writers, 1);
 	inode_put(f->inode);
 	mmk_mutex_destroy(&f->pos_lock);
 	free(f);

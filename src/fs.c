@@ -25,11 +25,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -155,7 +158,7 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 		return -ENOMEM;
 	}
 	int err = 0;
-	struct mmk_inode *in = inode_for_hostfd(sys, hfd, &st, abs, &err);
+	struct mmk_inode *in = inode_for_hostfd(sys, hfd, &st, abs, false, &err);
 	free(abs);
 	if (!in) {
 		close(hfd);
@@ -197,6 +200,162 @@ int mmk_open(mmk_proc *p, const char *path, int flags, unsigned mode)
 	err = file_open(p->sys, path, flags, mode, &f);
 	if (err)
 		return err;
+	int fd = fd_install(p, f, flags & MMK_O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+/* ---- Programs: the file exec runs, and host files given by the embedder ------------- */
+
+/*
+ * do_open_execat()'s checks on an open file: a regular file (-EACCES
+ * otherwise), executable for the host user (may_open's MAY_EXEC; the host
+ * decides, as for every open), not on a noexec mount (path_noexec).
+ */
+int file_exec_check(struct mmk_file *f)
+{
+	struct mmk_inode *in = f->inode;
+	if (in->kind != INODE_FILE || in->nommap)
+		return -EACCES;
+	mmk_mutex_lock(&in->lock);
+	int hfd = in->hostfd; /* valid while f's reference lasts (hostfd.c) */
+	mmk_mutex_unlock(&in->lock);
+	struct stat st;
+	struct statvfs vfs;
+	if (hfd < 0 || fstat(hfd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -EACCES;
+	if (syscall(SYS_faccessat2, hfd, "", X_OK, AT_EMPTY_PATH | AT_EACCESS) < 0)
+		return errno == ENOSYS ? ((st.st_mode & 0111) ? 0 : -EACCES) : -EACCES;
+	if (fstatvfs(hfd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
+		return -EACCES;
+	return 0;
+}
+
+/* The host path of hfd's file, for maps (what the host's own maps shows). */
+static char *host_fd_path(struct mmk_system *sys, int hfd);
+
+/*
+ * open_exec(): PATH resolved in the root as a chroot resolves it (absolute
+ * paths and absolute symlinks start at the root, ".." stops there:
+ * RESOLVE_IN_ROOT), opened read-only; maps names the file by where it
+ * resolved to, as Linux's d_path does.
+ */
+int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
+{
+	if (!path)
+		return -EFAULT;
+	if (!*path)
+		return -ENOENT;
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	struct open_how how = {
+	    .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	long hfd = -1;
+	bool shed = false;
+	for (int i = 0; i < OPENAT2_RETRIES; i++) { /* as root_openat */
+		hfd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
+		if (hfd < 0 && (errno == EMFILE || errno == ENFILE) && !shed) {
+			hostfd_shed(sys);
+			shed = true;
+			continue;
+		}
+		if (hfd >= 0 || errno != EAGAIN)
+			break;
+	}
+	if (hfd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat((int)hfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close((int)hfd);
+		return -EACCES;
+	}
+	char *abs = host_fd_path(sys, (int)hfd);
+	int err = -ENOMEM;
+	struct mmk_inode *in = abs ? inode_for_hostfd(sys, (int)hfd, &st, abs, false, &err) : NULL;
+	free(abs);
+	if (!in) {
+		close((int)hfd);
+		return err;
+	}
+	/* read-only, as open_exec: no wider descriptor is looked for */
+	err = hostfd_offer(in, NULL, (int)hfd, O_RDONLY);
+	struct mmk_file *f = err ? NULL : file_new(in, MMK_O_RDONLY);
+	if (!f) {
+		inode_put(in);
+		return err ? err : -ENOMEM;
+	}
+	err = file_exec_check(f);
+	if (err) {
+		file_put(f);
+		return err;
+	}
+	*out = f;
+	return 0;
+}
+
+static char *host_fd_path(struct mmk_system *sys, int hfd)
+{
+	char link[64], buf[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", hfd);
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0)
+		n = 0;
+	buf[n] = 0;
+	/* the host marks an unlinked file " (deleted)": mmkit's own flag says it */
+	const char *del = " (deleted)";
+	size_t dl = strlen(del);
+	if ((size_t)n > dl && !strcmp(buf + n - dl, del))
+		buf[n - dl] = 0;
+	return mmk_strdup(sys, buf);
+}
+
+int mmk_fd_install_host(mmk_proc *p, int hostfd, int flags)
+{
+	int err = proc_enter(p);
+	if (err)
+		return err;
+	if (flags & ~MMK_O_CLOEXEC)
+		return -EINVAL;
+	int fl = fcntl(hostfd, F_GETFL);
+	struct stat st;
+	if (fl < 0 || fstat(hostfd, &st) < 0)
+		return -EBADF;
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return -EINVAL;
+	/* mmkit's own descriptor: a read-only reopen (a new open file
+	 * description, so the caller's offset and flags stay its own). */
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", hostfd);
+	int ro = open(link, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (ro < 0 && (fl & O_ACCMODE) == O_RDONLY)
+		ro = fcntl(hostfd, F_DUPFD_CLOEXEC, 0);
+	if (ro < 0)
+		return -errno;
+	struct stat rst;
+	if (fstat(ro, &rst) < 0 || rst.st_dev != st.st_dev || rst.st_ino != st.st_ino) {
+		close(ro);
+		return -EBADF;
+	}
+	char *path = host_fd_path(p->sys, hostfd);
+	struct mmk_inode *in = path ? inode_for_hostfd(p->sys, ro, &st, path, true, &err) : NULL;
+	free(path);
+	if (!in) {
+		close(ro);
+		return path ? err : -ENOMEM;
+	}
+	err = hostfd_offer(in, NULL, ro, O_RDONLY); /* never widened */
+	if (err) {
+		inode_put(in);
+		return err;
+	}
+	struct mmk_file *f = file_new(in, fl & (O_ACCMODE | O_APPEND));
+	if (!f) {
+		inode_put(in);
+		return -ENOMEM;
+	}
 	int fd = fd_install(p, f, flags & MMK_O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);
@@ -614,6 +773,10 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 	int err = file_open(sys, path, MMK_O_RDONLY, 0, &f);
 	if (err)
 		return err;
+	if (off > INT64_MAX) { /* a negative loff_t: pread(2)'s -EINVAL */
+		file_put(f);
+		return -EINVAL;
+	}
 	uint64_t done = 0;
 	int64_t ret = 0;
 	while (done < len) {

@@ -14,7 +14,8 @@
  *    the file.  Append is a property of the open file description
  *    (mmk_file->flags), which fs.c applies itself (file_append, under the inode lock).
  *  - has the widest access the host grants mmkit: an offer that is not
- *    O_RDWR first tries an O_RDWR open of the same path beneath the root
+ *    O_RDWR, and comes with a path (exec's and mmk_fd_install_host's come
+ *    without: they never widen), first tries an O_RDWR open of the same path beneath the root
  *    (kept only if it is the same host file), and an offer with more access
  *    than the inode's descriptor replaces it (when neither covers the
  *    other, read-only against write-only, the writable one wins: dirty
@@ -158,7 +159,7 @@ int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
 		close(hfd);
 		return 0;
 	}
-	if (acc != O_RDWR) {
+	if (acc != O_RDWR && path) {
 		int rw = hostfd_open_rdwr(in, path);
 		if (rw >= 0) {
 			close(hfd);

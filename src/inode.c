@@ -165,6 +165,8 @@ void inode_put(struct mmk_inode *in)
 
 #define EXT4_SUPER_MAGIC 0xEF53
 #define XFS_SUPER_MAGIC 0x58465342
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
 
 /* The magic (statfs f_type) of the host file system holding hfd; 0 if
  * unknown. */
@@ -226,7 +228,7 @@ static uint64_t fs_max_bytes(long magic, const struct stat *st)
  * hostfd_offer).  Returns a referenced inode or NULL with *err set.
  */
 struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct stat *stp,
-				   const char *abspath, int *err)
+				   const char *abspath, bool nowrite, int *err)
 {
 	const struct stat st = *stp;
 	mmk_mutex_lock(&sys->lock);
@@ -258,10 +260,12 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 	in->thp_get_area = fs_thp_get_area(magic);
 	fs_zero_eof_block_init(in, magic, &st);
 	in->max_bytes = fs_max_bytes(magic, &st);
+	in->ram_backed = magic == TMPFS_MAGIC || magic == RAMFS_MAGIC;
 	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
 	if (in->thp_get_area && !sys->cfg.no_large_folios)
 		in->max_folio_order = MAX_PAGECACHE_ORDER;
 	in->path = path;
+	in->host_nowrite = nowrite;
 	in->hash_next = sys->inodes[h];
 	sys->inodes[h] = in;
 	mmk_mutex_unlock(&sys->lock);
@@ -291,8 +295,6 @@ int inode_table_destroy(struct mmk_system *sys)
 
 /* ---- Path resolution ------------------------------------------------------------ */
 
-/* How often root_openat tries again when a rename raced its resolution. */
-#define OPENAT2_RETRIES 64
 
 /*
  * openat2 beneath the root; maps "would leave the root" to -EACCES.  With

@@ -31,7 +31,7 @@ void inode_free(struct mmk_inode *in);
  * *stp (hfd stays the caller's: it is offered to the inode with
  * hostfd_offer).  A referenced inode, or NULL with *err set. */
 struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct stat *stp,
-				   const char *abspath, int *err);
+				   const char *abspath, bool nowrite, int *err);
 /* Marks the cached inode of the host file st describes (as it was before
  * its name went), if any, as unlinked when that was its last name. */
 void inode_note_unlink(struct mmk_system *sys, const struct stat *st);
@@ -46,7 +46,9 @@ struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n);
 void inodes_release(struct mmk_inode **v, size_t n);
 int inode_table_destroy(struct mmk_system *sys);
 /* openat2 of path beneath the root (confined: no "..", absolute path or
- * symlink leaves it): a host fd, or -errno ("would leave" is -EACCES). */
+ * symlink leaves it): a host fd, or -errno ("would leave" is -EACCES).
+ * Tried OPENAT2_RETRIES times when a rename races the resolution. */
+#define OPENAT2_RETRIES 64
 int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode);
 void inode_get(struct mmk_inode *inode);
 void inode_put(struct mmk_inode *inode);
@@ -70,10 +72,18 @@ int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexec);
 bool file_readable(const struct mmk_file *f);
 bool file_writable(const struct mmk_file *f);
 
+/* ---- fs.c: the file system calls, and the files exec opens ------------------ */
+/* do_open_execat()'s checks of an open file (-EACCES: not a regular file,
+ * not executable, noexec mount); exec_open() opens PATH beneath the root
+ * read-only and checks it.  0 or -errno. */
+int file_exec_check(struct mmk_file *f);
+int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out);
+
 /* ---- hostfd.c: the inode's own host descriptor ----------------------------- */
 /* Offers hfd, a host descriptor of in's file opened by path with flags
  * (its O_ACCMODE and O_APPEND matter), to in; consumes hfd.  The inode keeps
- * it, or an O_RDWR one of the same file, if it has none or less access.  0,
+ * it, or an O_RDWR one of the same file (opened by path; a NULL path: never),
+ * if it has none or less access.  0,
  * or -errno (the host refused to clear O_APPEND). */
 int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags);
 /* Closes an idle inode's descriptor: no reference, no dirty page.  Caller
@@ -125,6 +135,18 @@ void mm_destroy(struct mm *mm);
 /* exec_mmap(): empties mm in place and leaves it as mm_create() does but
  * for the fault counts (the task's); see task.c for why in place. */
 void mm_exec_reset(struct mm *mm);
+/* exec's mapping calls (binfmt_elf.c), each taking mm->mmap_lock itself:
+ * vm_mmap() of an open file (NULL: anonymous) at a byte offset, as
+ * mmk_mmap with the file in hand; vm_munmap(); vm_brk_flags() for a bss. */
+int64_t vm_mmap(struct mmk_proc *p, struct mmk_file *file, uint64_t addr, uint64_t len, int prot,
+		int flags, uint64_t off);
+int vm_munmap(struct mm *mm, uint64_t start, uint64_t len);
+int vm_brk_flags(struct mm *mm, uint64_t addr, uint64_t len, bool exec);
+/* A special mapping (_install_special_mapping: [vvar], [vdso]) at a free
+ * range, and the bytes its first pages hold. */
+int install_special_mapping(struct mm *mm, uint64_t addr, uint64_t len, uint64_t vm_flags,
+			    const char *name);
+int special_mapping_fill(struct mmk_proc *p, uint64_t addr, const void *data, uint64_t len);
 /* dup_mmap for fork.  Caller holds the parent's mmap_lock for writing. */
 int mm_dup(struct mm *dst, struct mm *src);
 
@@ -136,6 +158,8 @@ int mm_check(struct mm *mm, char *err, size_t errlen);
 /* The name column of maps/smaps for vma ("" if none). */
 void vma_name(struct mm *mm, struct vma *vma, char *buf, size_t len);
 void vma_render_maps_line(struct textbuf *tb, struct mm *mm, struct vma *vma);
+/* The gate page's line (x86-64's [vsyscall]), shown after the last VMA. */
+void gate_render_maps_line(struct textbuf *tb);
 
 /* ---- procfs_pages.c (page layer): smaps, status, pagemap ---------------------- */
 void vma_render_smaps(struct textbuf *tb, struct mm *mm, struct vma *vma);

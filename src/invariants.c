@@ -42,7 +42,7 @@ int mm_check(struct mm *mm, char *err, size_t errlen)
 	for (struct vma *v = node_vma(vma_tree_first(&mm->vmas)); v; v = vma_next(v)) {
 		count++;
 		uint64_t s = vma_start(v), e = vma_end(v);
-		if (!PAGE_ALIGNED(s) || !PAGE_ALIGNED(e) || s >= e || e > TASK_SIZE)
+		if (!PAGE_ALIGNED(s) || !PAGE_ALIGNED(e) || s >= e || e > mm->task_size)
 			FAIL("vma %#lx-%#lx: bad bounds", (unsigned long)s, (unsigned long)e);
 		if (v->mm != mm)
 			FAIL("vma %#lx-%#lx: wrong mm", (unsigned long)s, (unsigned long)e);

@@ -7,7 +7,9 @@
  *  - every PTE lies in a non-reserved VMA and is present, mapping an
  *    allocated frame, or the zero page with PTE_SPECIAL, read-only and
  *    clean, in an anonymous VMA; or it is a swap entry, in a private VMA
- *    with an anon_vma, naming a slot in use; swap_ents counts them;
+ *    with an anon_vma, naming a slot in use; swap_ents counts them; or a
+ *    guard marker, in a VM_MAYBE_GUARD VMA that is neither VM_SPECIAL nor
+ *    VM_HUGETLB;
  *  - PTE_WRITE only where the VMA has VM_WRITE; PTE_USER exactly where the
  *    VMA is accessible;
  *  - an anonymous page sits in a private VMA whose anon_vma chain holds
@@ -155,20 +157,22 @@ static int check_swap_pte(struct pte_check *k, struct vma *vma, uint64_t va, pte
 	return 0;
 }
 
-static int check_pte(void *arg, uint64_t va, pte_t *ptep)
+/* A guard marker at va: only where MADV_GUARD_INSTALL may put one, which
+ * marked the VMA VM_MAYBE_GUARD (so fork copies the marker). */
+static int check_guard_pte(struct pte_check *k, struct vma *vma, uint64_t va)
 {
-	struct pte_check *k = arg;
+	if (!(vma->flags & VM_MAYBE_GUARD) || (vma->flags & (VM_SPECIAL | VM_HUGETLB)))
+		return check_fail(&k->c,
+				  "pid %d: guard marker at %#llx in a VMA that cannot hold one",
+				  k->mm->pid, (unsigned long long)va);
+	return 0;
+}
+
+/* A present PTE (a page or the zero page) of vma, at va. */
+static int check_present_pte(struct pte_check *k, struct vma *vma, uint64_t va, pte_t pte)
+{
 	struct mm *mm = k->mm;
 	unsigned long long a = va;
-	pte_t pte = *ptep;
-	if (!pte_present(pte) && !pte_is_swap(pte))
-		return check_fail(&k->c, "pid %d: non-present PTE %#llx at %#llx", mm->pid,
-				  (unsigned long long)pte, a);
-	struct vma *vma = vma_lookup(mm, va);
-	if (!vma || vma->reserved)
-		return check_fail(&k->c, "pid %d: PTE at %#llx outside any VMA", mm->pid, a);
-	if (pte_is_swap(pte))
-		return check_swap_pte(k, vma, va, pte);
 	if ((pte & PTE_WRITE) && !(vma->flags & VM_WRITE))
 		return check_fail(&k->c,
 				  "pid %d: writable PTE at %#llx in a VMA without "
@@ -180,7 +184,7 @@ static int check_pte(void *arg, uint64_t va, pte_t *ptep)
 				  "VMA's protection",
 				  mm->pid, a);
 	pfn_t pfn = pte_pfn(pte);
-	if (pte & PTE_SPECIAL) {
+	if (pte_kind(pte) == PTE_KIND_ZERO) {
 		if (pfn != ZERO_PFN || (pte & (PTE_WRITE | PTE_DIRTY)) || vma->file)
 			return check_fail(&k->c, "pid %d: bad zero-page PTE %#llx at %#llx",
 					  mm->pid, (unsigned long long)pte, a);
@@ -199,6 +203,34 @@ static int check_pte(void *arg, uint64_t va, pte_t *ptep)
 	return check_file_pte(k, vma, va, pte, pg);
 }
 
+static int check_pte(void *arg, uint64_t va, pte_t *ptep)
+{
+	struct pte_check *k = arg;
+	struct mm *mm = k->mm;
+	unsigned long long a = va;
+	pte_t pte = *ptep;
+	enum pte_kind kind = pte_kind(pte);
+	if (kind == PTE_KIND_BAD)
+		return check_fail(&k->c, "pid %d: non-present PTE %#llx at %#llx", mm->pid,
+				  (unsigned long long)pte, a);
+	struct vma *vma = vma_lookup(mm, va);
+	if (!vma || vma->reserved)
+		return check_fail(&k->c, "pid %d: PTE at %#llx outside any VMA", mm->pid, a);
+	switch (kind) {
+	case PTE_KIND_SWAP:
+		return check_swap_pte(k, vma, va, pte);
+	case PTE_KIND_GUARD:
+		return check_guard_pte(k, vma, va);
+	case PTE_KIND_PRESENT:
+	case PTE_KIND_ZERO:
+		return check_present_pte(k, vma, va, pte);
+	case PTE_KIND_NONE: /* for_each skips it */
+	case PTE_KIND_BAD:
+		break;
+	}
+	return 0;
+}
+
 static int check_tlb_locked(struct pte_check *k)
 {
 	lock_assert_held(&k->mm->ptl);
@@ -208,7 +240,7 @@ static int check_tlb_locked(struct pte_check *k)
 		if (!w)
 			continue;
 		uint64_t va = tlb_word_vpn(w, (unsigned)i) << PAGE_SHIFT;
-		pte_t *ptep = va < TASK_SIZE ? pgtable_walk(&mm->pt, va, 0) : NULL;
+		pte_t *ptep = va < mm->task_size ? pgtable_walk(&mm->pt, va, 0) : NULL;
 		pte_t pte = ptep ? *ptep : 0;
 		bool ok = pte_present(pte) && (pte & PTE_USER) &&
 			  tlb_word_host(w) == pfn_to_virt(mm_pool(mm), pte_pfn(pte)) &&
@@ -264,12 +296,23 @@ static int census_pte(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct frame_census *fc = arg;
 	pte_t pte = *ptep;
-	if (pte_is_swap(pte) && pte_swp_offset(pte) < fc->nslots)
-		fc->slot_refs[pte_swp_offset(pte)]++;
-	if (!pte_present(pte) || (pte & PTE_SPECIAL) || pte_pfn(pte) >= fc->fp->nframes)
-		return 0; /* mm_check_pages reports these */
-	fc->maps[pte_pfn(pte)]++;
-	fc->refs[pte_pfn(pte)]++;
+	switch (pte_kind(pte)) {
+	case PTE_KIND_SWAP:
+		if (pte_swp_offset(pte) < fc->nslots)
+			fc->slot_refs[pte_swp_offset(pte)]++;
+		break;
+	case PTE_KIND_PRESENT:
+		if (pte_pfn(pte) >= fc->fp->nframes)
+			break; /* mm_check_pages reports it */
+		fc->maps[pte_pfn(pte)]++;
+		fc->refs[pte_pfn(pte)]++;
+		break;
+	case PTE_KIND_NONE:
+	case PTE_KIND_ZERO:  /* no refcount, no mapcount */
+	case PTE_KIND_GUARD: /* no page, no slot */
+	case PTE_KIND_BAD:   /* mm_check_pages reports it */
+		break;
+	}
 	return 0;
 }
 

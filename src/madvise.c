@@ -7,6 +7,9 @@
  * as Linux's do.  Advice that acts on pages (DONTNEED, FREE, WILLNEED,
  * REMOVE, COLD, PAGEOUT) is handed to the page layer per VMA piece.
  *
+ * Which advice exists, which lock it takes and which VMAs refuse it is the
+ * advice table's (madvise_advice.h); this file acts on it.
+ *
  * madvise walks holes differently from mlock: it skips them and returns
  * -ENOMEM at the end; mlock fails at the first hole with -ENOMEM after
  * earlier VMAs were already changed.  So a split or merge that fails for
@@ -17,64 +20,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "madvise_advice.h"
 #include "vma.h"
-
-#define MADV_DONTNEED_LOCKED 24
-#define MADV_COLLAPSE 25
-#define MADV_HWPOISON 100
-#define MADV_SOFT_OFFLINE 101
-#define MADV_GUARD_INSTALL 102
-#define MADV_GUARD_REMOVE 103
-
-static bool madvise_behavior_valid(int b)
-{
-	switch (b) {
-	case MMK_MADV_DOFORK:
-	case MMK_MADV_DONTFORK:
-	case MMK_MADV_NORMAL:
-	case MMK_MADV_SEQUENTIAL:
-	case MMK_MADV_RANDOM:
-	case MMK_MADV_REMOVE:
-	case MMK_MADV_WILLNEED:
-	case MMK_MADV_DONTNEED:
-	case MADV_DONTNEED_LOCKED:
-	case MMK_MADV_FREE:
-	case MMK_MADV_COLD:
-	case MMK_MADV_PAGEOUT:
-	case MMK_MADV_MERGEABLE:
-	case MMK_MADV_UNMERGEABLE:
-	case MMK_MADV_HUGEPAGE:
-	case MMK_MADV_NOHUGEPAGE:
-	case MMK_MADV_DONTDUMP:
-	case MMK_MADV_DODUMP:
-	case MMK_MADV_WIPEONFORK:
-	case MMK_MADV_KEEPONFORK:
-	case MMK_MADV_POPULATE_READ:
-	case MMK_MADV_POPULATE_WRITE:
-	case MADV_COLLAPSE:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Whether the advice only changes flags (mmap_lock taken for writing). */
-static bool madvise_changes_flags(int b)
-{
-	switch (b) {
-	case MMK_MADV_REMOVE:
-	case MMK_MADV_WILLNEED:
-	case MMK_MADV_DONTNEED:
-	case MADV_DONTNEED_LOCKED:
-	case MMK_MADV_FREE:
-	case MMK_MADV_COLD:
-	case MMK_MADV_PAGEOUT:
-	case MADV_COLLAPSE:
-		return false;
-	default:
-		return true;
-	}
-}
 
 /* vma_ksm_compatible(): what MADV_MERGEABLE may mark. */
 static bool ksm_compatible(const struct vma *v)
@@ -157,49 +104,40 @@ static int madvise_range(uint64_t start, uint64_t len, uint64_t *end)
 	return *end < start ? -EINVAL : 0;
 }
 
-/* The walk's pseudo-advice for prctl(PR_SET_VMA_ANON_NAME), which Linux
- * implements as a madvise walk (madvise_set_anon_name). */
-#define MADV_SET_ANON_NAME (-1)
-
-/* Page advice on one VMA piece: Linux's own per-VMA checks, then the pages. */
-static int madvise_pages(struct mm *mm, struct vma *v, uint64_t start, uint64_t end, int b)
+/*
+ * Page advice on one VMA piece: the table's per-VMA refusals (Linux's
+ * madvise_dontneed_free_valid_vma, can_madv_lru_vma, madvise_remove's and
+ * madvise_collapse's checks, in their order), then the pages.
+ */
+static int madvise_pages(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
+			 const struct madv_desc *d)
 {
-	switch (b) {
-	case MMK_MADV_DONTNEED:
-	case MADV_DONTNEED_LOCKED:
-		if ((v->flags & VM_PFNMAP) || (b == MMK_MADV_DONTNEED && (v->flags & VM_LOCKED)))
-			return -EINVAL;
-		break;
-	case MMK_MADV_FREE:
-		if ((v->flags & (VM_PFNMAP | VM_LOCKED)) || !vma_is_anonymous(v))
-			return -EINVAL;
-		break;
-	case MMK_MADV_REMOVE:
-		if (v->flags & VM_LOCKED)
-			return -EINVAL;
-		if (!v->file)
-			return -EINVAL;
-		if ((v->flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
-			return -EACCES;
-		break;
-	case MMK_MADV_COLD:
-	case MMK_MADV_PAGEOUT:
-		if (v->flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB))
-			return -EINVAL;
-		break;
-	case MADV_COLLAPSE:
-		/* madvise_collapse(): THP is never allowed (mmkit's processes
-		 * are as PR_SET_THP_DISABLE makes them) */
+	if ((v->flags & d->refuse) || (d->needs & MADV_NEVER))
 		return -EINVAL;
+	if ((d->needs & MADV_NEEDS_ANON) && !vma_is_anonymous(v))
+		return -EINVAL;
+	if ((d->needs & MADV_NEEDS_FILE) && !v->file)
+		return -EINVAL;
+	if (d->sets && (v->flags & d->sets) != d->sets)
+		vma_set_flags(v, v->flags | d->sets); /* vma_set_atomic_flag(): no split */
+	if ((d->needs & MADV_NEEDS_ANON_VMA) && vma_is_anonymous(v)) {
+		int err = anon_vma_prepare(v);
+		if (err)
+			return err;
 	}
-	if (b == MADV_DONTNEED_LOCKED)
+	int b = d->advice;
+	if (b == MMK_MADV_REMOVE &&
+	    (v->flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+		return -EACCES;
+	if (b == MMK_MADV_DONTNEED_LOCKED)
 		b = MMK_MADV_DONTNEED;
 	return mm_madvise_pages(mm, v, start, end, b);
 }
 
 /* madvise_walk_vmas(): visit every VMA piece in [start, end), holes skipped
- * and reported at the end with -ENOMEM. */
-static int madvise_walk(struct mm *mm, uint64_t start, uint64_t end, int b, const char *name)
+ * and reported at the end with -ENOMEM.  d == NULL: the anon-name prctl. */
+static int madvise_walk(struct mm *mm, uint64_t start, uint64_t end, const struct madv_desc *d,
+			const char *name)
 {
 	int unmapped_error = 0;
 	struct vma *v = find_vma(mm, start);
@@ -217,18 +155,18 @@ static int madvise_walk(struct mm *mm, uint64_t start, uint64_t end, int b, cons
 		int err = 0;
 		if (v->reserved) {
 			/* the host's own memory: leave it alone */
-		} else if (b == MADV_SET_ANON_NAME) {
+		} else if (!d) {
 			/* madvise_vma_anon_name(): files other than shmem refuse */
 			if (v->file && !vma_is_shmem(v))
 				return -EBADF;
 			done = vma_modify(mm, v, start, tmp, v->flags, name, true, &err);
-		} else if (madvise_changes_flags(b)) {
+		} else if (d->action == MADV_ACT_FLAGS) {
 			uint64_t nf;
-			err = madvise_new_flags(v, b, &nf);
+			err = madvise_new_flags(v, d->advice, &nf);
 			if (!err && nf != v->flags)
 				done = vma_modify(mm, v, start, tmp, nf, NULL, false, &err);
 		} else {
-			err = madvise_pages(mm, v, start, tmp, b);
+			err = madvise_pages(mm, v, start, tmp, d);
 		}
 		/* madvise_vma_behavior(): vma_modify's split or merge failed
 		 * for memory (an allocation, max_map_count): -EAGAIN, since
@@ -252,28 +190,27 @@ int mmk_madvise(mmk_proc *p, uint64_t start, uint64_t len, int advice)
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	bool memory_failure = advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE;
-	if (memory_failure && p->sys->cfg.no_memory_failure)
-		return -EINVAL;
-	if (!memory_failure && !madvise_behavior_valid(advice))
+	/* madvise_behavior_valid(): unknown advice first */
+	const struct madv_desc *d = madvise_desc(advice);
+	if (!d || ((d->needs & MADV_NEEDS_MEMORY_FAILURE) && p->sys->cfg.no_memory_failure))
 		return -EINVAL;
 	uint64_t end;
 	err = madvise_range(start, len, &end);
 	if (err || end == start)
 		return err;
 	/* madvise_inject_error(): only with CAP_SYS_ADMIN */
-	if (memory_failure)
+	if (d->needs & MADV_NEEDS_CAP_SYS_ADMIN)
 		return -EPERM;
 	struct mm *mm = p->mm;
-	bool write = madvise_changes_flags(advice);
+	bool write = d->action == MADV_ACT_FLAGS || (d->needs & MADV_NEEDS_WRITE_LOCK);
 	if (write)
 		mmap_write_lock(mm);
 	else
 		mmap_read_lock(mm);
-	if (advice == MMK_MADV_POPULATE_READ || advice == MMK_MADV_POPULATE_WRITE)
+	if (d->action == MADV_ACT_POPULATE)
 		err = mm_madvise_populate(mm, start, end, advice == MMK_MADV_POPULATE_WRITE);
 	else
-		err = madvise_walk(mm, start, end, advice, NULL);
+		err = madvise_walk(mm, start, end, d, NULL);
 	mm_debug_check(mm, "madvise");
 	if (write)
 		mmap_write_unlock(mm);
@@ -474,7 +411,7 @@ int mmk_mlockall(mmk_proc *p, int flags)
 		err = 0;
 	}
 	if (!err && (flags & MMK_MCL_CURRENT))
-		mlock_populate(mm, 0, TASK_SIZE);
+		mlock_populate(mm, 0, mm->task_size);
 	mm_debug_check(mm, "mlockall");
 	mmap_write_unlock(mm);
 	return err;
@@ -524,7 +461,7 @@ int mmk_set_anon_name(mmk_proc *p, uint64_t addr, uint64_t len, const char *name
 		return err;
 	struct mm *mm = p->mm;
 	mmap_write_lock(mm);
-	err = madvise_walk(mm, addr, end, MADV_SET_ANON_NAME, name);
+	err = madvise_walk(mm, addr, end, NULL, name);
 	mm_debug_check(mm, "set_anon_name");
 	mmap_write_unlock(mm);
 	return err;

@@ -38,12 +38,18 @@ static int free_one(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct mm *mm = arg;
 	pte_t pte = *ptep;
-	if (pte_is_swap(pte)) {
+	switch (pte_kind(pte)) {
+	case PTE_KIND_SWAP:
 		pte_zap_locked(mm, va, ptep); /* madvise_free_pte_range: free_swap_and_cache */
 		return 0;
-	}
-	if (!pte_present(pte) || (pte & PTE_SPECIAL))
+	case PTE_KIND_PRESENT:
+		break;
+	case PTE_KIND_NONE:
+	case PTE_KIND_ZERO:
+	case PTE_KIND_GUARD: /* kept, as madvise_free_pte_range keeps markers */
+	case PTE_KIND_BAD:
 		return 0;
+	}
 	struct page *pg = pfn_to_page(mm_pool(mm), pte_pfn(pte));
 	if ((page_flags(pg) & (PG_anon | PG_swapcache)) != PG_anon)
 		return 0; /* a swap-cache page keeps its slot's copy: left alone */
@@ -84,7 +90,7 @@ static int cold_one(void *arg, uint64_t va, pte_t *ptep)
 	struct cold_walk *w = arg;
 	struct mm *mm = w->mm;
 	pte_t pte = *ptep;
-	if (!pte_present(pte) || (pte & PTE_SPECIAL))
+	if (!pte_maps_page(pte))
 		return 0;
 	pfn_t pfn = pte_pfn(pte);
 	struct page *pg = pfn_to_page(mm_pool(mm), pfn);
@@ -132,6 +138,56 @@ static int madvise_cold_or_pageout(struct mm *mm, struct vma *vma, uint64_t star
 	return 0;
 }
 
+/* ---- MADV_GUARD_INSTALL / MADV_GUARD_REMOVE ---------------------------------------------- */
+
+/*
+ * madvise_guard_install()'s page part (madvise.c has marked the VMA
+ * VM_MAYBE_GUARD and given an anonymous one its anon_vma): zaps what
+ * [start, end) maps (pages and swap entries; markers already there stay:
+ * zap_page_range_single's NULL details), then puts a guard marker in every
+ * PTE of the range.  Caller holds mmap_lock for writing (the advice table
+ * says so), so no fault can fill a PTE between the zap and the install,
+ * which Linux instead retries.  -ENOMEM for a page table; the markers put
+ * in before it stay, as Linux's walk leaves them.
+ */
+static int madvise_guard_install(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
+{
+	mmap_assert_write_locked(mm);
+	int err = 0;
+	zap_pte_range(mm, start, end, NULL);
+	mmk_mutex_lock(&mm->ptl);
+	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+		pte_t *ptep = pgtable_walk(&mm->pt, a, 1);
+		if (!ptep) {
+			err = -ENOMEM;
+			break;
+		}
+		if (pte_none(*ptep))
+			pgtable_set_pte(&mm->pt, ptep, pte_mkguard());
+		MMK_BUG_ON(pte_kind(*ptep) != PTE_KIND_GUARD);
+	}
+	mmk_mutex_unlock(&mm->ptl);
+	return err;
+}
+
+static int guard_remove_one(void *arg, uint64_t va, pte_t *ptep)
+{
+	struct mm *mm = arg;
+	if (pte_kind(*ptep) == PTE_KIND_GUARD)
+		pgtable_clear_pte(&mm->pt, ptep);
+	return 0;
+}
+
+/* madvise_guard_remove(): clears the guard markers of [start, end), and
+ * nothing else.  Caller holds mmap_lock. */
+static int madvise_guard_remove(struct mm *mm, uint64_t start, uint64_t end)
+{
+	mmk_mutex_lock(&mm->ptl);
+	pgtable_for_each(&mm->pt, start, end, guard_remove_one, mm);
+	mmk_mutex_unlock(&mm->ptl);
+	return 0;
+}
+
 /* ---- The others ------------------------------------------------------------------------ */
 
 /* madvise_remove(): Linux's own checks, then fallocate(PUNCH_HOLE). */
@@ -156,7 +212,7 @@ int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 		return 0;
 	switch (advice) {
 	case MMK_MADV_DONTNEED:
-		mm_zap_range(mm, vma, start, end);
+		mm_zap_range(mm, vma, start, end, NULL); /* zap_page_range_single */
 		return 0;
 	case MMK_MADV_FREE:
 		return madvise_free(mm, vma, start, end);
@@ -171,6 +227,10 @@ int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 		return madvise_cold_or_pageout(mm, vma, start, end, false);
 	case MMK_MADV_PAGEOUT:
 		return madvise_cold_or_pageout(mm, vma, start, end, true);
+	case MMK_MADV_GUARD_INSTALL:
+		return madvise_guard_install(mm, vma, start, end);
+	case MMK_MADV_GUARD_REMOVE:
+		return madvise_guard_remove(mm, start, end);
 	default:
 		return 0;
 	}

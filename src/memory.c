@@ -22,7 +22,9 @@
  *    frame, or the zero page with PTE_SPECIAL; every other non-zero PTE is
  *    a swap entry in a private VMA, counted in swap_ents and in its slot's
  *    count (zap frees it, fork duplicates it, mremap moves it, mprotect
- *    leaves it: the protection is applied when it is swapped in);
+ *    leaves it: the protection is applied when it is swapped in), or a
+ *    guard marker (pgtable.h; fork copies it, mremap moves it, mprotect
+ *    and every zap but munmap's leave it);
  *  - PTE_WRITE only where the VMA has VM_WRITE; PTE_USER exactly where the
  *    VMA is accessible; a host file's page mapped writable or dirty is
  *    PG_dirty (so writeback, which write-protects before cleaning, sees
@@ -258,15 +260,25 @@ static void zap_present_page_locked(struct mm *mm, uint64_t va, pte_t pte, struc
 static void zap_cleared_pte_locked(struct mm *mm, uint64_t va, pte_t pte, struct rss_vec *rss)
 {
 	lock_assert_held(&mm->ptl);
-	if (pte_is_swap(pte)) {
+	switch (pte_kind(pte)) {
+	case PTE_KIND_SWAP:
 		mm->swap_ents--;
 		swap_entry_free(mm->sys, pte_swp_offset(pte));
 		return;
-	}
-	MMK_BUG_ON(!pte_present(pte));
-	tlb_flush_page_locked(mm, va);
-	if (!(pte & PTE_SPECIAL))
+	case PTE_KIND_PRESENT:
+		tlb_flush_page_locked(mm, va);
 		zap_present_page_locked(mm, va, pte, rss);
+		return;
+	case PTE_KIND_ZERO:
+		tlb_flush_page_locked(mm, va);
+		return;
+	case PTE_KIND_GUARD: /* no page, never in the TLB */
+		return;
+	case PTE_KIND_NONE:
+	case PTE_KIND_BAD:
+		break;
+	}
+	MMK_BUG("zap of PTE %#llx at %#llx", (unsigned long long)pte, (unsigned long long)va);
 }
 
 void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
@@ -279,20 +291,33 @@ void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep)
 
 struct zap_walk {
 	struct mm *mm;
-	bool even_cows;
+	struct zap_details details;
 	bool big;	/* at least TLB_ENTRIES pages: empty the whole TLB at once */
 	bool tlb_empty; /* it was, under ptl: no entry to flush per PTE */
 	struct rss_vec rss;
 };
 
-/* Whether zap_pte_range(even_cows = false) leaves pte alone: anonymous (COW)
- * pages and their swap entries stay. */
-static bool zap_keeps_cow(struct mm *mm, pte_t pte)
+/*
+ * Whether the zap leaves pte alone (zap_present_ptes/zap_nonpresent_ptes's
+ * should_zap_cows and zap_drop_markers): without even_cows, anonymous
+ * (COW) pages and their swap entries stay; without ZAP_FLAG_DROP_MARKER,
+ * guard markers stay (only munmap and exit remove them).
+ */
+static bool zap_keeps(struct mm *mm, const struct zap_details *d, pte_t pte)
 {
-	if (pte_is_swap(pte))
-		return true;
-	return pte_present(pte) && !(pte & PTE_SPECIAL) &&
-	       page_test(pfn_to_page(mm_pool(mm), pte_pfn(pte)), PG_anon);
+	switch (pte_kind(pte)) {
+	case PTE_KIND_SWAP:
+		return !d->even_cows;
+	case PTE_KIND_GUARD:
+		return !(d->zap_flags & ZAP_FLAG_DROP_MARKER);
+	case PTE_KIND_PRESENT:
+		return !d->even_cows && page_test(pfn_to_page(mm_pool(mm), pte_pfn(pte)), PG_anon);
+	case PTE_KIND_NONE:
+	case PTE_KIND_ZERO:
+	case PTE_KIND_BAD:
+		break;
+	}
+	return false;
 }
 
 /*
@@ -320,12 +345,12 @@ static int zap_pte_table(void *arg, const struct pte_run *run)
 	}
 	for (unsigned i = run->first; i < run->last; i++) {
 		pte_t pte = t[i];
-		if (!pte || (!z->even_cows && zap_keeps_cow(mm, pte)))
+		if (!pte || zap_keeps(mm, &z->details, pte))
 			continue;
 		t[i] = 0;
 		cleared++;
 		uint64_t va = run->base + ((uint64_t)i << PAGE_SHIFT);
-		if (!z->tlb_empty || !pte_present(pte) || (pte & PTE_SPECIAL)) {
+		if (!z->tlb_empty || !pte_maps_page(pte)) {
 			zap_cleared_pte_locked(mm, va, pte, &z->rss);
 			continue;
 		}
@@ -344,9 +369,11 @@ static int zap_pte_table(void *arg, const struct pte_run *run)
 	return 0;
 }
 
-void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows)
+void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, const struct zap_details *details)
 {
-	struct zap_walk z = {.mm = mm, .even_cows = even_cows};
+	struct zap_walk z = {.mm = mm, .details = ZAP_ALL};
+	if (details)
+		z.details = *details;
 	mmk_mutex_lock(&mm->ptl);
 	update_hiwater_rss_locked(mm);
 	z.big = ((end - start) >> PAGE_SHIFT) >= TLB_ENTRIES;
@@ -357,11 +384,12 @@ void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows)
 	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
 }
 
-void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
+void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
+		  const struct zap_details *details)
 {
 	mmap_assert_locked(mm);
 	MMK_BUG_ON(start < vma_start(vma) || end > vma_end(vma));
-	zap_pte_range(mm, start, end, true);
+	zap_pte_range(mm, start, end, details);
 }
 
 /*
@@ -375,7 +403,7 @@ void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
 void mm_free_pgtables(struct mm *mm, uint64_t start, uint64_t end)
 {
 	mmap_assert_write_locked(mm);
-	if (end >= TASK_SIZE)
+	if (end >= mm->task_size)
 		end = USER_VA_END;
 	uint64_t s = (start + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
 	uint64_t e = end & ~(PMD_SIZE - 1);
@@ -400,9 +428,19 @@ static int prot_one(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct prot_walk *w = arg;
 	pte_t pte = *ptep;
-	if (pte_is_swap(pte))
+	switch (pte_kind(pte)) {
+	case PTE_KIND_SWAP:
 		return 0; /* swap-in applies the VMA's protection */
-	MMK_BUG_ON(!pte_present(pte));
+	case PTE_KIND_GUARD:
+		return 0; /* change_pte_range leaves markers */
+	case PTE_KIND_PRESENT:
+	case PTE_KIND_ZERO:
+		break;
+	case PTE_KIND_NONE:
+	case PTE_KIND_BAD:
+		MMK_BUG("mprotect of PTE %#llx at %#llx", (unsigned long long)pte,
+			(unsigned long long)va);
+	}
 	pte_t npte = (pte & ~PTE_PROT_BITS) | vm_flags_pte_access(w->newflags);
 	if ((npte & PTE_USER) && pte_may_upgrade_write(w->mm, w->vma, w->newflags, pte))
 		npte |= PTE_WRITE;
@@ -568,12 +606,22 @@ static int copy_pte_table(void *arg, const struct pte_run *run)
 		if (!dst && !(dst = pgtable_walk(&w->dst->pt, run->base, 1)))
 			return -ENOMEM;
 		MMK_BUG_ON(dst[i] != 0);
-		if (pte_is_swap(pte)) {
+		uint64_t va = run->base + ((uint64_t)i << PAGE_SHIFT);
+		switch (pte_kind(pte)) {
+		case PTE_KIND_SWAP:
 			dst[i] = copy_swap_pte(w, pte);
-		} else {
-			MMK_BUG_ON(!pte_present(pte));
-			uint64_t va = run->base + ((uint64_t)i << PAGE_SHIFT);
+			break;
+		case PTE_KIND_GUARD:
+			dst[i] = pte; /* copy_pte_marker(): guard markers are inherited */
+			break;
+		case PTE_KIND_PRESENT:
+		case PTE_KIND_ZERO:
 			dst[i] = copy_present_pte(w, va, &src[i], pte);
+			break;
+		case PTE_KIND_NONE:
+		case PTE_KIND_BAD:
+			MMK_BUG("fork of PTE %#llx at %#llx", (unsigned long long)pte,
+				(unsigned long long)va);
 		}
 		added++;
 	}
@@ -584,8 +632,10 @@ static int copy_pte_table(void *arg, const struct pte_run *run)
 
 /*
  * copy_page_range(): only VMAs whose page tables hold something a fault
- * could not rebuild are copied (vma_needs_copy: an anon_vma, or raw PFN
- * maps); shared and clean private file mappings refault in the child.
+ * could not rebuild are copied (vma_needs_copy: an anon_vma, or a
+ * VM_COPY_ON_FORK flag: raw PFN maps, or VM_MAYBE_GUARD, guard markers);
+ * other shared and clean private file mappings refault in the child.  A
+ * shared mapping with guard markers has its pages copied too, as Linux's.
  * Walks the parent's tables once, a PTE table at a time (copy_pmd_range ->
  * copy_pte_range).  Takes src's ptl then dst's: dst is new and private to
  * the forking thread, so no one can take them in the other order.  On
@@ -595,9 +645,7 @@ static int copy_pte_table(void *arg, const struct pte_run *run)
 int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma *src_vma)
 {
 	uint64_t f = src_vma->flags;
-	if (f & VM_SHARED)
-		return 0;
-	if (!src_vma->anon_vma && !(f & (VM_PFNMAP | VM_MIXEDMAP)))
+	if (!src_vma->anon_vma && !(f & VM_COPY_ON_FORK))
 		return 0;
 	struct copy_walk w = {
 	    .dst = dst,

@@ -21,12 +21,27 @@ int mm_pages_init(struct mm *mm);
 void mm_pages_destroy(struct mm *mm);
 
 /* ---- PTE range operations (memory.c) ------------------------------------ */
-/* Unmaps every page of [start, end) inside vma: drops mapcounts and
- * references (frames freed when unreferenced), RSS counters, flushes the TLB.
- * Dirty PTEs of file pages mark their page dirty first.  Linux: unmap_vmas /
- * zap_page_range_single.  Also called with mmap_lock held for reading
- * (madvise DONTNEED). */
-void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end);
+/*
+ * What a zap removes (Linux's struct zap_details).  even_cows: anonymous
+ * pages (private COW copies) and swap entries go too; without it only
+ * pages of the file stay mapped-out (unmap_mapping_range(even_cows = 0)).
+ * zap_flags: ZAP_FLAG_* below.  A NULL details means ZAP_ALL, as Linux's
+ * zap_page_range_single(..., NULL) does.
+ */
+struct zap_details {
+	bool even_cows;
+	unsigned zap_flags;
+};
+#define ZAP_FLAG_DROP_MARKER (1u << 0) /* PTE markers go too (munmap, exit) */
+#define ZAP_ALL ((struct zap_details){.even_cows = true})
+
+/* Unmaps every page of [start, end) inside vma as @details (NULL: ZAP_ALL)
+ * says: drops mapcounts and references (frames freed when unreferenced),
+ * RSS counters, flushes the TLB.  Dirty PTEs of file pages mark their page
+ * dirty first.  Linux: unmap_vmas / zap_page_range_single.  Also called
+ * with mmap_lock held for reading (madvise DONTNEED). */
+void mm_zap_range(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
+		  const struct zap_details *details);
 /* Frees page-table pages left empty in [start, end), keeping tables shared
  * with neighbouring VMAs (free_pgtables). */
 void mm_free_pgtables(struct mm *mm, uint64_t start, uint64_t end);
@@ -103,7 +118,8 @@ int mm_check_pages(struct mm *mm, char *err, size_t errlen);
 int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen);
 
 /* ---- Page-layer parts of madvise (madvise_pages.c) and mincore (mincore.c) ------ */
-/* DONTNEED, FREE, WILLNEED, REMOVE, COLD, PAGEOUT on [start, end) of vma. */
+/* DONTNEED, FREE, WILLNEED, REMOVE, COLD, PAGEOUT, GUARD_INSTALL (mmap_lock
+ * held for writing), GUARD_REMOVE on [start, end) of vma. */
 int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int advice);
 /* Fills vec for [start, end) of vma (mincore_vma; mincore.c). */
 void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, unsigned char *vec);

@@ -17,6 +17,23 @@
 
 #define MINCORE_ASK_CACHE 2 /* pte_none in a file mapping: the page cache decides */
 
+/* mincore_pte_range() for one PTE of a VMA that maps a file or not. */
+static unsigned char mincore_pte(struct mm *mm, pte_t pte, bool file)
+{
+	switch (pte_kind(pte)) {
+	case PTE_KIND_PRESENT:
+	case PTE_KIND_ZERO:
+		return 1;
+	case PTE_KIND_SWAP:
+		return swap_cached(mm->sys, pte_swp_offset(pte));
+	case PTE_KIND_NONE:
+	case PTE_KIND_GUARD: /* pte_none_mostly(): a marker counts as none */
+	case PTE_KIND_BAD:
+		break;
+	}
+	return file ? MINCORE_ASK_CACHE : 0;
+}
+
 /*
  * mincore_pte_range(): 1 for a present PTE (zero page included); a swap
  * entry is resident only while its page is still in the swap cache; for
@@ -32,11 +49,7 @@ void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, un
 	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t i = 0; i < n; i++) {
 		pte_t *ptep = pgtable_walk(&mm->pt, start + (i << PAGE_SHIFT), 0);
-		pte_t pte = ptep ? *ptep : 0;
-		if (pte_is_swap(pte))
-			vec[i] = swap_cached(mm->sys, pte_swp_offset(pte));
-		else
-			vec[i] = pte_present(pte) ? 1 : file ? MINCORE_ASK_CACHE : 0;
+		vec[i] = mincore_pte(mm, ptep ? *ptep : 0, file);
 	}
 	mmk_mutex_unlock(&mm->ptl);
 	if (!file)
@@ -61,7 +74,7 @@ int mmk_mincore(mmk_proc *p, uint64_t addr, uint64_t len, unsigned char *vec)
 		return err;
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if (addr + len < addr || addr + len > TASK_SIZE)
+	if (addr + len < addr || addr + len > p->mm->task_size)
 		return -ENOMEM;
 	uint64_t pages = (len >> PAGE_SHIFT) + ((len & (PAGE_SIZE - 1)) != 0);
 	if (!pages)

@@ -45,6 +45,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "arch.h"
 #include "blockmap.h"
 #include "bug.h"
 #include "failinj.h"
@@ -65,9 +66,8 @@
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define PAGE_ALIGNED(x) (((x) & (PAGE_SIZE - 1)) == 0)
 
-/* x86-64 with 4-level paging, as Linux defines them. */
-#define TASK_SIZE 0x7ffffffff000ULL
-#define TASK_UNMAPPED_BASE 0x2aaaaaaab000ULL /* PAGE_ALIGN(TASK_SIZE / 3) */
+/* TASK_SIZE and the rest of the layout come from the system's architecture
+ * profile (arch.h): mm->task_size, sys->arch. */
 #define SIZE_128M (128ULL << 20)
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
@@ -84,6 +84,9 @@
 #define VM_MAYSHARE 0x80ULL
 #define VM_GROWSDOWN 0x100ULL
 #define VM_PFNMAP 0x400ULL
+/* MADV_GUARD_INSTALL ran here: its page tables may hold guard markers ("gu"
+ * in smaps). */
+#define VM_MAYBE_GUARD 0x800ULL
 #define VM_LOCKED 0x2000ULL
 #define VM_IO 0x4000ULL
 #define VM_SEQ_READ 0x8000ULL
@@ -108,8 +111,14 @@
 #define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 #define VM_STACK_INCOMPLETE_SETUP 0
+/* Flags a merged VMA keeps if any of the merged VMAs had them (mm.h
+ * VM_STICKY): guard markers may lie anywhere in it. */
+#define VM_STICKY VM_MAYBE_GUARD
 /* Flags that do not stop two VMAs merging (mm.h VM_IGNORE_MERGE). */
-#define VM_IGNORE_MERGE VM_SOFTDIRTY
+#define VM_IGNORE_MERGE (VM_SOFTDIRTY | VM_STICKY)
+/* Flags whose VMAs fork copies the page tables of, anon_vma or not (mm.h
+ * VM_COPY_ON_FORK, without the userfaultfd flag mmkit lacks). */
+#define VM_COPY_ON_FORK (VM_PFNMAP | VM_MIXEDMAP | VM_MAYBE_GUARD)
 /* x86-64 VM_DATA_DEFAULT_FLAGS (no READ_IMPLIES_EXEC). */
 #define VM_DATA_DEFAULT_FLAGS (VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
@@ -132,7 +141,8 @@ struct ra_state {
 	uint64_t start;     /* first page of the current window */
 	uint32_t size;      /* pages in the window */
 	uint32_t async_size;/* pages before the window end that trigger the next */
-	uint64_t prev_pos;  /* last page read, for sequential detection */
+	uint64_t prev_pos;  /* last byte read + 1, for sequential detection;
+	                       UINT64_MAX (Linux: -1) before the first read */
 };
 
 /*
@@ -169,6 +179,9 @@ struct mmk_inode {
 	                               blocks, whose size changes zero the block at an
 	                               unaligned EOF through the page cache
 	                               (zero_eof_block_locked in pagecache.c) */
+	bool ram_backed;            /* immutable: a host file on tmpfs or ramfs, whose page
+	                               cache is the file (noop_backing_dev_info): fadvise
+	                               and drop_caches never evict its pages (fadvise.c) */
 	uint64_t max_bytes;         /* immutable: the file system's s_maxbytes, the largest
 	                               size a write or truncate may give the file
 	                               (fs_max_bytes in inode.c) */
@@ -185,6 +198,11 @@ struct mmk_inode {
 	uint64_t i_mmap_writable;   /* shared writable mappings (mapping_writably_mapped) */
 	uint64_t commit_pages;      /* shmem: pages charged to Committed_AS at creation,
 	                               uncharged when the inode is freed; immutable */
+	bool host_nowrite;          /* immutable: came from mmk_fd_install_host: hostfd is
+	                               read-only and writeback discards (hostfd.c,
+	                               pagecache.c) */
+	atomic_int writers;         /* open file descriptions with write access
+	                               (i_writecount): exec refuses -ETXTBSY */
 	struct mmk_inode *hash_next;/* sys->inodes chain; under sys->lock */
 };
 
@@ -254,6 +272,8 @@ struct vma {
 	char *anon_name;       /* [anon:NAME]; owned copy, or NULL */
 	bool reserved;         /* mmk_reserve()d: placement only, hidden from views */
 	bool is_heap;          /* the brk area */
+	const char *special;   /* a special mapping's name ("[vdso]"...: the
+	                          vm_special_mapping), static; NULL for others */
 	struct vma *i_mmap_next, *i_mmap_prev; /* inode->i_mmap list; under inode->lock */
 };
 
@@ -282,7 +302,14 @@ struct mm {
 	struct mmk_system *sys;
 	struct mmk_rwlock mmap_lock;  /* protects vmas, every vma, brk fields, def_flags, *_vm */
 	struct vma_tree vmas;        /* vmas.count is map_count */
-	uint64_t mmap_base;          /* immutable */
+	uint64_t mmap_base;          /* set by create and exec (arch_pick_mmap_layout) */
+	uint64_t task_size;          /* immutable: the profile's TASK_SIZE */
+	/* The image exec loaded (mm_struct's start_code...); under mmap_lock.
+	 * All 0 in an mm that never exec'd a program. */
+	uint64_t start_code, end_code, start_data, end_data;
+	uint64_t start_stack, arg_start, arg_end, env_start, env_end;
+	bool gate;                   /* maps shows the profile's gate page (x86-64's
+	                                [vsyscall]): set by mmk_execve */
 	uint64_t start_brk, brk;     /* heap [start_brk, brk) */
 	bool brk_set;                /* start_brk fixed (set_brk_base or first brk) */
 	uint64_t def_flags;          /* VM_LOCKED|VM_LOCKONFAULT after mlockall(MCL_FUTURE) */
@@ -347,6 +374,10 @@ struct mmk_system {
 	struct mmk_inode *inodes[INODE_HASH_SIZE];
 	uint64_t next_shmem_ino;
 	struct mmk_inode *null_inode;/* immutable */
+	const struct arch_profile *arch; /* immutable: cfg.arch's profile (arch.c) */
+	void *vdso_image;            /* mmk_set_vdso's copy, or NULL; set with no exec */
+	uint64_t vdso_len;           /*   running (mmkit.h) */
+	_Atomic uint64_t execs;      /* mmk_execve calls that reached AT_RANDOM */
 	mmk_trace_fn trace;          /* set before use; read racily by design */
 	void *trace_arg;
 	atomic_uint_fast64_t tick;   /* logical clock: flusher ages */

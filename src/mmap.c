@@ -4,7 +4,8 @@
  * space (create, fork's dup_mmap, teardown).  Mirrors mm/mmap.c, mm/vma.c
  * and arch/x86/kernel/sys_x86_64.c.
  *
- * Placement, as x86-64 Linux with ASLR off:
+ * Placement, as Linux with ASLR off; the numbers are x86-64's (riscv64's
+ * differ: arch.c, where every layout number comes from):
  *
  *   TASK_SIZE 0x7ffffffff000 -------------------------------------------
  *             stack (RLIMIT_STACK) + stack_guard_gap, at least 128 MiB
@@ -59,18 +60,21 @@ static int reserve_pgtables(struct mm *mm, uint64_t start, uint64_t end);
 
 /* ---- Address-space lifetime -------------------------------------------------------- */
 
-/* mmap_base(): PAGE_ALIGN(TASK_SIZE - gap), gap = stack limit + guard, clamped. */
-static uint64_t compute_mmap_base(const struct mmk_config *c)
+/* mmap_base(): PAGE_ALIGN(STACK_TOP - gap), gap = stack limit + guard,
+ * clamped to [128 MiB, STACK_TOP / 6 * 5]. */
+static uint64_t compute_mmap_base(const struct mmk_system *sys)
 {
+	const struct mmk_config *c = &sys->cfg;
+	uint64_t top = sys->arch->stack_top;
 	uint64_t gap = c->stack_rlimit, pad = c->stack_guard_gap;
 	if (gap + pad > gap)
 		gap += pad;
-	uint64_t gap_max = TASK_SIZE / 6 * 5;
+	uint64_t gap_max = top / 6 * 5;
 	if (gap < SIZE_128M)
 		gap = SIZE_128M;
 	else if (gap > gap_max)
 		gap = gap_max;
-	return PAGE_ALIGN(TASK_SIZE - gap);
+	return PAGE_ALIGN(top - gap);
 }
 
 struct mm *mm_create(struct mmk_system *sys, int pid)
@@ -82,7 +86,8 @@ struct mm *mm_create(struct mmk_system *sys, int pid)
 	mm->pid = pid;
 	mmk_rwlock_init(&mm->mmap_lock, LOCK_MMAP);
 	vma_tree_init(&mm->vmas);
-	mm->mmap_base = compute_mmap_base(&sys->cfg);
+	mm->task_size = sys->arch->task_size;
+	mm->mmap_base = compute_mmap_base(sys);
 	mm->start_brk = mm->brk = DEFAULT_START_BRK;
 	if (mm_pages_init(mm)) {
 		mmk_rwlock_destroy(&mm->mmap_lock);
@@ -99,7 +104,7 @@ void mm_destroy(struct mm *mm)
 	struct vma *v;
 	while ((v = node_vma(vma_tree_first(&mm->vmas))))
 		vma_remove(mm, v);
-	mm_free_pgtables(mm, 0, TASK_SIZE);
+	mm_free_pgtables(mm, 0, mm->task_size);
 	slab_magazine_drain(&mm->vma_magazine, &mm->sys->vma_slab);
 	mmap_write_unlock(mm);
 	mm_pages_destroy(mm);
@@ -113,11 +118,14 @@ void mm_exec_reset(struct mm *mm)
 	struct vma *v;
 	while ((v = node_vma(vma_tree_first(&mm->vmas))))
 		vma_remove(mm, v);
-	mm_free_pgtables(mm, 0, TASK_SIZE);
-	mm->mmap_base = compute_mmap_base(&mm->sys->cfg);
+	mm_free_pgtables(mm, 0, mm->task_size);
+	mm->mmap_base = compute_mmap_base(mm->sys);
 	mm->start_brk = mm->brk = DEFAULT_START_BRK;
 	mm->brk_set = false;
 	mm->def_flags = 0;
+	mm->start_code = mm->end_code = mm->start_data = mm->end_data = 0;
+	mm->start_stack = mm->arg_start = mm->arg_end = mm->env_start = mm->env_end = 0;
+	mm->gate = false;
 	mm->total_vm = mm->locked_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = 0;
 	mm->locked_vm_extra = mm->hiwater_vm = 0;
 	mmk_mutex_lock(&mm->ptl);
@@ -138,6 +146,16 @@ int mm_dup(struct mm *dst, struct mm *src)
 {
 	mmap_assert_write_locked(src);
 	dst->mmap_base = src->mmap_base;
+	dst->start_code = src->start_code;
+	dst->end_code = src->end_code;
+	dst->start_data = src->start_data;
+	dst->end_data = src->end_data;
+	dst->start_stack = src->start_stack;
+	dst->arg_start = src->arg_start;
+	dst->arg_end = src->arg_end;
+	dst->env_start = src->env_start;
+	dst->env_end = src->env_end;
+	dst->gate = src->gate;
 	dst->start_brk = src->start_brk;
 	dst->brk = src->brk;
 	dst->brk_set = src->brk_set;
@@ -160,6 +178,7 @@ int mm_dup(struct mm *dst, struct mm *src)
 		n->pgoff = v->pgoff;
 		n->reserved = v->reserved;
 		n->is_heap = v->is_heap;
+		n->special = v->special;
 		n->file = v->file;
 		if (n->file)
 			file_get(n->file);
@@ -249,7 +268,8 @@ static int64_t get_area_bottomup(struct mm *mm, uint64_t addr, uint64_t len, int
 {
 	if (flags & MMK_MAP_FIXED)
 		return (int64_t)addr;
-	uint64_t begin = TASK_UNMAPPED_BASE, end = TASK_SIZE;
+	const struct arch_profile *arch = mm->sys->arch;
+	uint64_t begin = arch->unmapped_base, end = arch_mmap_end(arch, addr, len);
 	if (flags & MMK_MAP_32BIT) {
 		begin = 0x40000000ULL;
 		end = 0x80000000ULL;
@@ -265,23 +285,29 @@ static int64_t get_area_bottomup(struct mm *mm, uint64_t addr, uint64_t len, int
 	return unmapped_area(mm, len, begin, end);
 }
 
-/* arch_get_unmapped_area_topdown(): hint, then top-down, then bottom-up. */
+/* arch_get_unmapped_area_topdown() (x86-64) and
+ * generic_get_unmapped_area_topdown() (riscv): hint, then top-down below
+ * the mmap base, then bottom-up; the profile's arch_mmap_end/base say how
+ * far a hinted search may go (arch.c). */
 static int64_t get_area_topdown(struct mm *mm, uint64_t addr, uint64_t len, int flags)
 {
-	if (len > TASK_SIZE)
+	const struct arch_profile *arch = mm->sys->arch;
+	uint64_t mmap_end = arch_mmap_end(arch, addr, len);
+	if (len > mmap_end)
 		return -ENOMEM;
 	if (flags & MMK_MAP_FIXED)
 		return (int64_t)addr;
 	if (!(flags & MMK_MAP_32BIT)) {
 		if (addr) {
 			addr &= PAGE_MASK;
-			if (TASK_SIZE - len >= addr) {
+			if (mmap_end - len >= addr) {
 				struct vma *v = find_vma(mm, addr);
 				if (!v || addr + len <= vm_start_gap(mm, v))
 					return (int64_t)addr;
 			}
 		}
-		int64_t a = unmapped_area_topdown(mm, len, PAGE_SIZE, mm->mmap_base);
+		uint64_t base = arch_mmap_base(arch, addr, len, mm->mmap_base);
+		int64_t a = unmapped_area_topdown(mm, len, PAGE_SIZE, base);
 		if (a >= 0)
 			return a;
 	}
@@ -305,7 +331,10 @@ static int64_t thp_get_unmapped_area(struct mm *mm, uint64_t addr, uint64_t len,
 {
 	uint64_t off = pgoff << PAGE_SHIFT, off_end = off + len;
 	uint64_t off_align = (off + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-	if (off_end <= off_align || off_end - off_align < PMD_SIZE)
+	/* Linux's off_end and off_align are loff_t: an offset in the last 2 MiB
+	 * below 2^63 rounds up to a negative off_align, which the first test
+	 * (signed) lets through and the second (unsigned, against size) too. */
+	if ((int64_t)off_end <= (int64_t)off_align || off_end - off_align < PMD_SIZE)
 		return 0;
 	uint64_t pad = len + PMD_SIZE;
 	if (pad < len || off + pad < off)
@@ -325,7 +354,7 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 			  uint64_t pgoff, int flags)
 {
 	mmap_assert_write_locked(mm);
-	if (len > TASK_SIZE)
+	if (len > mm->task_size)
 		return -ENOMEM;
 	/* "Always treat pgoff as zero for anonymous memory." */
 	if (!file)
@@ -342,7 +371,7 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 	 * other address too high is -ENOMEM. */
 	if ((uint64_t)a >= (uint64_t)-4095)
 		return a;
-	if ((uint64_t)a > TASK_SIZE - len)
+	if ((uint64_t)a > mm->task_size - len)
 		return -ENOMEM;
 	if (!PAGE_ALIGNED((uint64_t)a))
 		return -EINVAL;
@@ -372,6 +401,8 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	if (start > vma_start(v)) {
 		if (end < vma_end(v) && mm->vmas.count >= mm->sys->cfg.max_map_count)
 			return -ENOMEM;
+		if (v->special)
+			return -EINVAL; /* special_mapping_split(): [vdso] and the like */
 		if (!(prev = __vma_split(mm, v, start, true)))
 			return -ENOMEM;
 	} else {
@@ -380,6 +411,8 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 	while ((n = vma_next(last)) && vma_start(n) < end)
 		last = n;
 	next = n;
+	if (vma_end(last) > end && last->special)
+		return -EINVAL;
 	if (vma_end(last) > end && !(next = __vma_split(mm, last, end, false)))
 		return -ENOMEM;
 	/* vms_complete_munmap_vmas(): update_hiwater_vm() before total_vm
@@ -391,7 +424,7 @@ static int munmap_vmas(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 		vma_remove(mm, x);
 	}
 	/* free_pgtables(): the tables between the neighbours may go. */
-	mm_free_pgtables(mm, prev ? vma_end(prev) : 0, next ? vma_start(next) : TASK_SIZE);
+	mm_free_pgtables(mm, prev ? vma_end(prev) : 0, next ? vma_start(next) : mm->task_size);
 	if (prevp)
 		*prevp = prev;
 	if (nextp)
@@ -417,7 +450,7 @@ int mmk_munmap(mmk_proc *p, uint64_t start, uint64_t len)
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	if (!PAGE_ALIGNED(start) || start > TASK_SIZE || len > TASK_SIZE - start)
+	if (!PAGE_ALIGNED(start) || start > p->mm->task_size || len > p->mm->task_size - start)
 		return -EINVAL;
 	uint64_t end = start + PAGE_ALIGN(len);
 	if (end == start)
@@ -724,13 +757,13 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 		return -EOVERFLOW;
 	if (mm->vmas.count > mm->sys->cfg.max_map_count)
 		return -ENOMEM;
-	if (len > TASK_SIZE)
+	if (len > mm->task_size)
 		return -ENOMEM;
 	bool fixed = flags & (MMK_MAP_FIXED | MMK_MAP_FIXED_NOREPLACE);
 	if (fixed) {
 		if (addr & (hpage - 1))
 			return -EINVAL;
-		if (addr > TASK_SIZE - len)
+		if (addr > mm->task_size - len)
 			return -ENOMEM;
 		/* security_mmap_addr() in __get_unmapped_area */
 		if (addr < mm->sys->cfg.mmap_min_addr && !mm->sys->cfg.cap_sys_rawio)
@@ -785,6 +818,10 @@ int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, 
 	int err = proc_enter(p);
 	if (err)
 		return err;
+	/* MAP_32BIT and MAP_ABOVE4G are x86's: elsewhere unknown flags,
+	 * which mmap ignores. */
+	if (!p->sys->arch->map_32bit)
+		flags &= ~(MMK_MAP_32BIT | MAP_ABOVE4G);
 	/* sys_mmap (x86): the offset must be page aligned. */
 	if ((uint64_t)off & (PAGE_SIZE - 1))
 		return -EINVAL;
@@ -817,10 +854,12 @@ int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, 
 
 /* ---- brk ------------------------------------------------------------------------------------ */
 
-/* do_brk_flags(): grows the heap at addr by len, expanding brkvma if it ends there. */
-static int do_brk_flags(struct mm *mm, struct vma *brkvma, uint64_t addr, uint64_t len)
+/* do_brk_flags(): grows the heap at addr by len, expanding brkvma if it
+ * ends there; extra is VM_EXEC for exec's bss of an executable segment. */
+static int do_brk_flags(struct mm *mm, struct vma *brkvma, uint64_t addr, uint64_t len,
+			uint64_t extra)
 {
-	uint64_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags;
+	uint64_t flags = VM_DATA_DEFAULT_FLAGS | VM_ACCOUNT | mm->def_flags | extra;
 	if (!may_expand_vm(mm, flags, len >> PAGE_SHIFT))
 		return -ENOMEM;
 	if (mm->vmas.count > mm->sys->cfg.max_map_count)
@@ -870,7 +909,7 @@ uint64_t mmk_brk(mmk_proc *p, uint64_t brk)
 	uint64_t origbrk = mm->brk;
 	bool populate = false;
 	uint64_t oldbrk = PAGE_ALIGN(mm->brk), newbrk = PAGE_ALIGN(brk);
-	if (brk < mm->start_brk || brk > TASK_SIZE)
+	if (brk < mm->start_brk || brk > mm->task_size)
 		goto out;
 	if (mm->sys->cfg.data_rlimit != UINT64_MAX &&
 	    brk - mm->start_brk > mm->sys->cfg.data_rlimit)
@@ -900,7 +939,7 @@ uint64_t mmk_brk(mmk_proc *p, uint64_t brk)
 	struct vma *brkvma = node_vma(vma_tree_find_prev(&mm->vmas, oldbrk));
 	if (brkvma && vma_start(brkvma) < mm->start_brk)
 		brkvma = NULL;
-	if (do_brk_flags(mm, brkvma, oldbrk, newbrk - oldbrk) < 0)
+	if (do_brk_flags(mm, brkvma, oldbrk, newbrk - oldbrk, 0) < 0)
 		goto out;
 	mm->brk = brk;
 	populate = mm->def_flags & VM_LOCKED;
@@ -922,7 +961,7 @@ int mmk_set_brk_base(mmk_proc *p, uint64_t start_brk)
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	if (start_brk >= TASK_SIZE)
+	if (start_brk >= p->mm->task_size)
 		return -EINVAL;
 	struct mm *mm = p->mm;
 	mmap_write_lock(mm);
@@ -960,7 +999,7 @@ int mmk_reserve(mmk_proc *p, uint64_t start, uint64_t end, int growsdown)
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	if (!PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || start >= end || end > TASK_SIZE)
+	if (!PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || start >= end || end > p->mm->task_size)
 		return -EINVAL;
 	struct mm *mm = p->mm;
 	mmap_write_lock(mm);
@@ -979,6 +1018,129 @@ int mmk_reserve(mmk_proc *p, uint64_t start, uint64_t end, int growsdown)
 		err = reserve_pgtables(mm, start, end);
 	}
 	mm_debug_check(mm, "reserve");
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/* ---- exec's mappings (binfmt_elf.c) ------------------------------------------------------ */
+
+int64_t vm_mmap(struct mmk_proc *p, struct mmk_file *file, uint64_t addr, uint64_t len, int prot,
+		int flags, uint64_t off)
+{
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	struct mm *mm = p->mm;
+	mmap_write_lock(mm);
+	int64_t ret = do_mmap(p, addr, len, prot, flags, file, off >> PAGE_SHIFT);
+	mm_debug_check(mm, "exec mmap");
+	mmap_write_unlock(mm);
+	return ret;
+}
+
+int vm_munmap(struct mm *mm, uint64_t start, uint64_t len)
+{
+	uint64_t end = start + PAGE_ALIGN(len);
+	if (!PAGE_ALIGNED(start) || end <= start || end > mm->task_size)
+		return -EINVAL;
+	mmap_write_lock(mm);
+	int err = do_munmap_range(mm, start, end);
+	mm_debug_check(mm, "exec munmap");
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/*
+ * vm_brk_flags(): anonymous memory at [addr, addr + len) for a bss, as brk
+ * makes it (check_brk_limits, then whatever was there unmapped, then
+ * do_brk_flags: merged into an anonymous VMA ending at addr if one can
+ * take it).  len is page-rounded; 0 does nothing.
+ */
+int vm_brk_flags(struct mm *mm, uint64_t addr, uint64_t len, bool exec)
+{
+	uint64_t request = len;
+	len = PAGE_ALIGN(len);
+	if (len < request)
+		return -ENOMEM;
+	if (!len)
+		return 0;
+	mmap_write_lock(mm);
+	int err = 0;
+	int64_t a = get_unmapped_area(mm, NULL, addr, len, 0, MMK_MAP_FIXED);
+	if (a < 0)
+		err = (int)a;
+	else if (!mlock_future_ok(mm, mm->def_flags, len))
+		err = -EAGAIN;
+	if (!err)
+		err = do_munmap_range(mm, addr, addr + len);
+	if (!err) {
+		struct vma *prev = node_vma(vma_tree_find_prev(&mm->vmas, addr));
+		err = do_brk_flags(mm, prev, addr, len, exec ? VM_EXEC : 0);
+	}
+	bool populate = !err && (mm->def_flags & VM_LOCKED);
+	if (populate)
+		mm_populate(mm, addr, addr + len);
+	mm_debug_check(mm, "exec brk");
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/*
+ * _install_special_mapping(): a VMA named name at [addr, addr + len) with
+ * vm_flags | VM_DONTEXPAND | VM_SOFTDIRTY, replacing nothing (the range
+ * must be free).  Its memory is anonymous: pages read as zeros until
+ * special_mapping_fill puts bytes there.  0 or -errno.
+ */
+int install_special_mapping(struct mm *mm, uint64_t addr, uint64_t len, uint64_t vm_flags,
+			    const char *name)
+{
+	mmap_write_lock(mm);
+	int err = 0;
+	struct vma *v = find_vma(mm, addr);
+	if (v && vma_start(v) < addr + len)
+		err = -EEXIST;
+	else if (!(v = vma_alloc(mm))) /* insert_vm_struct(): no RLIMIT_AS test */
+		err = -ENOMEM;
+	if (!err) {
+		v->node.start = addr;
+		v->node.end = addr + len;
+		v->flags = vm_flags | mm->def_flags | VM_DONTEXPAND | VM_SOFTDIRTY;
+		v->flags &= ~VM_LOCKED_MASK; /* VM_SPECIAL memory is never mlocked */
+		v->pgoff = addr >> PAGE_SHIFT;
+		v->special = name;
+		vma_link(mm, v);
+		TRACE(mm->sys, .kind = MMK_EV_VMA_CREATE, .pid = mm->pid, .start = addr,
+		      .end = addr + len, .detail = name);
+	}
+	mm_debug_check(mm, "special mapping");
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/*
+ * Puts len bytes of data at the start of the special mapping at addr (the
+ * vDSO image), as if the kernel's pages held them: the VMA is made
+ * writable for the copy and given its flags back, with its PTEs
+ * write-protected again.  0 or -errno.
+ */
+int special_mapping_fill(struct mmk_proc *p, uint64_t addr, const void *data, uint64_t len)
+{
+	struct mm *mm = p->mm;
+	mmap_write_lock(mm);
+	struct vma *v = vma_lookup(mm, addr);
+	uint64_t flags = v ? v->flags : 0;
+	if (v)
+		vma_set_flags(v, flags | VM_WRITE);
+	mmap_write_unlock(mm);
+	if (!v)
+		return -EFAULT;
+	int err = mmk_store(p, addr, data, len, NULL);
+	mmap_write_lock(mm);
+	v = vma_lookup(mm, addr);
+	if (v) {
+		vma_set_flags(v, flags);
+		mm_change_protection(mm, v, vma_start(v), vma_end(v), flags);
+	}
+	mm_debug_check(mm, "special mapping fill");
 	mmap_write_unlock(mm);
 	return err;
 }

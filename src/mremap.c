@@ -55,11 +55,11 @@ static int check_params(struct remap *r)
 		return -EINVAL;
 	if (!r->new_len)
 		return -EINVAL;
-	if (r->new_len > TASK_SIZE)
+	if (r->new_len > r->mm->task_size)
 		return -EINVAL;
 	if (!implies_new_addr(r))
 		return 0;
-	if (r->new_addr > TASK_SIZE - r->new_len)
+	if (r->new_addr > r->mm->task_size - r->new_len)
 		return -EINVAL;
 	if (!PAGE_ALIGNED(r->new_addr))
 		return -EINVAL;
@@ -124,7 +124,7 @@ static int check_vma(struct remap *r)
 static int shrink(struct remap *r)
 {
 	uint64_t start = r->addr + r->new_len, len = r->old_len - r->new_len;
-	if (start > TASK_SIZE || len > TASK_SIZE - start)
+	if (start > r->mm->task_size || len > r->mm->task_size - start)
 		return -EINVAL;
 	int err = do_munmap_range(r->mm, start, start + len);
 	if (!err)
@@ -136,7 +136,7 @@ static int shrink(struct remap *r)
 static bool vma_expandable(struct mm *mm, struct vma *v, uint64_t delta)
 {
 	uint64_t end = vma_end(v) + delta;
-	if (end < vma_end(v) || end > TASK_SIZE)
+	if (end < vma_end(v) || end > mm->task_size)
 		return false;
 	struct vma *n = find_vma(mm, vma_end(v));
 	return !n || vma_start(n) >= end;
@@ -216,6 +216,7 @@ static struct vma *copy_vma(struct remap *r, struct vma **vp, uint64_t pgoff)
 	n->node.end = end;
 	n->flags = v->flags;
 	n->pgoff = pgoff;
+	n->special = v->special;
 	n->file = v->file;
 	if (n->file)
 		file_get(n->file);

@@ -116,7 +116,7 @@ static void oom_reap(struct mm *mm)
 	mmk_rwlock_wrlock(&mm->mmap_lock);
 	for (struct vma *v = node_vma(vma_tree_first(&mm->vmas)); v; v = vma_next(v))
 		if (!v->reserved)
-			mm_zap_range(mm, v, vma_start(v), vma_end(v));
+			mm_zap_range(mm, v, vma_start(v), vma_end(v), NULL);
 	atomic_store(&mm->oom_state, OOM_REAPED);
 	mmk_rwlock_unlock(&mm->mmap_lock);
 }

@@ -639,8 +639,9 @@ void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t l
 		uint64_t e = last < vlast ? last : vlast;
 		if (s >= e)
 			continue;
+		struct zap_details d = {.even_cows = even_cows};
 		zap_pte_range(v->mm, vma_start(v) + ((s - vfirst) << PAGE_SHIFT),
-			      vma_start(v) + ((e - vfirst) << PAGE_SHIFT), even_cows);
+			      vma_start(v) + ((e - vfirst) << PAGE_SHIFT), &d);
 	}
 }
 
@@ -697,7 +698,7 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 	if (size > in->max_bytes)
 		return -EFBIG; /* inode_newsize_ok() */
 	mmk_mutex_lock(&in->lock);
-	if (in->kind == INODE_FILE && ftruncate(in->hostfd, (off_t)size) < 0) {
+	if (in->kind == INODE_FILE && !in->host_nowrite && ftruncate(in->hostfd, (off_t)size) < 0) {
 		int err = -errno;
 		mmk_mutex_unlock(&in->lock);
 		return err;
@@ -741,7 +742,8 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 		if (end > in->size)
 			end = in->size;
 		for (uint64_t pos = first << PAGE_SHIFT;
-		     in->kind == INODE_FILE && pos < end && !err; pos += PAGE_SIZE)
+		     in->kind == INODE_FILE && !in->host_nowrite && pos < end && !err;
+		     pos += PAGE_SIZE)
 			err = host_pwrite_all(in->hostfd, zeros,
 					      end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
 	}

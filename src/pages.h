@@ -156,11 +156,10 @@ void update_hiwater_rss_locked(struct mm *mm);
  * Caller holds mm->ptl. */
 void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep);
 /* Unmaps every present page of [start, end) in mm (zap_pte_range), taking
- * mm->ptl.  even_cows == false leaves anonymous pages (private COW copies)
- * mapped, as unmap_mapping_range(even_cows = 0) does.  Needs no VMA: the
+ * mm->ptl, as @details says (memory.h; NULL: ZAP_ALL).  Needs no VMA: the
  * caller holds mm's mmap_lock or the inode lock of a VMA covering the
  * range (which keeps the VMA alive and its page tables walkable). */
-void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, bool even_cows);
+void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, const struct zap_details *details);
 
 /* ---- fault.c ----------------------------------------------------------------- */
 
@@ -169,6 +168,8 @@ enum fault_result {
 	FAULT_DONE = 0, /* the PTE is fixed (or someone raced us): retry the access */
 	FAULT_SIGBUS,   /* VM_FAULT_SIGBUS: a file page beyond EOF, or a read error */
 	FAULT_OOM,      /* VM_FAULT_OOM: no frame (or page table) to be had */
+	FAULT_SIGSEGV,  /* VM_FAULT_SIGSEGV: a guard marker (SEGV_MAPERR, as x86's
+	                   bad_area_nosemaphore gives it) */
 };
 
 /* handle_mm_fault() for addr inside vma, access already checked.  Caller

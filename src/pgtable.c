@@ -663,9 +663,9 @@ static int pt_check_pte(struct pt_check *c, const pte_t *table, unsigned i)
 {
 	pte_t e = table[i];
 
-	MMK_CHECK(pte_present(e) || pte_is_swap(e), (c)->err, (c)->errlen,
-		 "PTE %u of %p is %#llx: neither present nor a swap entry", i,
-		 (const void *)table, (unsigned long long)e);
+	MMK_CHECK(pte_kind(e) != PTE_KIND_BAD, c->err, c->errlen,
+		  "PTE %u of %p is %#llx: neither present nor a swap entry nor a guard marker", i,
+		  (const void *)table, (unsigned long long)e);
 	return 0;
 }
 

@@ -12,7 +12,8 @@
  *         |            |            |            |
  *         |            |            |            +-> entry in a PTE table:
  *         |            |            |                 pfn | PTE_* bits, or
- *         |            |            |                 a swap entry, or 0
+ *         |            |            |                 a swap entry, or a
+ *         |            |            |                 guard marker, or 0
  *         |            |            +-> PMD entry: points at a PTE table
  *         |            +-> PUD entry: points at a PMD table
  *         +-> PGD entry: points at a PUD table
@@ -21,9 +22,12 @@
  * level 0 = PTE.  User addresses are below 2^47 (PGD indexes 0..255); the
  * tables accept any va below 2^48 and abort on anything higher.
  *
- * Entries: a leaf (PTE-level) entry is 0 (none), a present mapping
- * pfn_pte(pfn, PTE_PRESENT | ...), or a swap entry swp_pte(offset) (not
- * present, PTE_SWAP set).  An upper-level entry is 0 or the host address of
+ * Entries: a leaf (PTE-level) entry is one of the kinds pte_kind() names:
+ * 0 (none), a present mapping pfn_pte(pfn, PTE_PRESENT | ...) (the zero
+ * page when PTE_SPECIAL is set too), a swap entry swp_pte(offset) (not
+ * present, PTE_SWAP set), or a guard marker pte_mkguard() (not present,
+ * PTE_MARKER set: Linux's PTE marker PTE_MARKER_GUARD, which
+ * MADV_GUARD_INSTALL puts in place; it names no page and no slot).  An upper-level entry is 0 or the host address of
  * the next table | PTE_PRESENT | PTE_WRITE | PTE_USER, like x86's
  * _PAGE_TABLE: the "physical address" of a table is its host address.
  *
@@ -45,7 +49,8 @@
  *    the next level down, reached from exactly one entry;
  *  - nr_tables and nr_level[] count the live tables (pgd included);
  *  - freed table slots are all-zero (so a reused table needs no clearing);
- *  - a non-zero, non-present PTE is a swap entry (PTE_SWAP set).
+ *  - a non-zero, non-present PTE is a swap entry (PTE_SWAP set) or a
+ *    guard marker (exactly pte_mkguard()): no PTE is PTE_KIND_BAD.
  *
  * The contract that keeps the counts exact: a PTE goes from zero to
  * non-zero or back ONLY through pgtable_set_pte() / pgtable_clear_pte(),
@@ -92,6 +97,8 @@ typedef uint64_t pte_t;
 #define PTE_SPECIAL (1ull << 9)   /* zero page etc.: no struct page refcounting */
 #define PTE_SOFTDIRTY (1ull << 10)
 #define PTE_SWAP (1ull << 11)     /* non-present: a swap entry, offset in the pfn bits */
+#define PTE_MARKER (1ull << 8)    /* non-present: a PTE marker, its kind in the pfn bits */
+#define PTE_MARKER_GUARD 1ull     /* the marker kind of a guard region page */
 #define PTE_PFN_SHIFT 12
 #define PTE_PFN_MASK 0x000ffffffffff000ull
 
@@ -131,6 +138,57 @@ static inline int pte_present(pte_t e)
 static inline int pte_is_swap(pte_t e)
 {
 	return !(e & PTE_PRESENT) && (e & PTE_SWAP);
+}
+
+/*
+ * What a PTE is, for code that treats the kinds differently: a switch over
+ * pte_kind() in each walker instead of bit tests spread over them, so a
+ * new kind is added here and -Wswitch (on with -Wall -Werror) names every
+ * walker that must decide what to do with it (docs/ARCHITECTURE.md, "where
+ * to change what").
+ *   PTE_KIND_NONE     0: nothing mapped; a fault fills it
+ *   PTE_KIND_PRESENT  a page with a struct page: pfn and PTE_* bits
+ *   PTE_KIND_ZERO     present with PTE_SPECIAL: the shared zero page (pfn
+ *                     0, no refcount, no mapcount, never writable)
+ *   PTE_KIND_SWAP     a swap entry: pte_swp_offset() names a swap slot
+ *   PTE_KIND_GUARD    a guard marker (MADV_GUARD_INSTALL): any access is
+ *                     SIGSEGV; no page, no slot, not counted anywhere;
+ *                     only munmap/exit (ZAP_FLAG_DROP_MARKER) and
+ *                     MADV_GUARD_REMOVE clear it (Linux's
+ *                     is_guard_pte_marker())
+ *   PTE_KIND_BAD      non-present with no kind's bits: never valid
+ */
+enum pte_kind {
+	PTE_KIND_NONE,
+	PTE_KIND_PRESENT,
+	PTE_KIND_ZERO,
+	PTE_KIND_SWAP,
+	PTE_KIND_GUARD,
+	PTE_KIND_BAD,
+};
+
+/* A guard marker (Linux's make_pte_marker(PTE_MARKER_GUARD)). */
+static inline pte_t pte_mkguard(void)
+{
+	return PTE_MARKER | (PTE_MARKER_GUARD << PTE_PFN_SHIFT);
+}
+
+static inline enum pte_kind pte_kind(pte_t e)
+{
+	if (e & PTE_PRESENT)
+		return (e & PTE_SPECIAL) ? PTE_KIND_ZERO : PTE_KIND_PRESENT;
+	if (!e)
+		return PTE_KIND_NONE;
+	if (e & PTE_SWAP)
+		return PTE_KIND_SWAP;
+	return e == pte_mkguard() ? PTE_KIND_GUARD : PTE_KIND_BAD;
+}
+
+/* Whether @e maps a page that has a struct page to count: PTE_KIND_PRESENT
+ * (a present PTE other than the zero page's). */
+static inline int pte_maps_page(pte_t e)
+{
+	return (e & (PTE_PRESENT | PTE_SPECIAL)) == PTE_PRESENT;
 }
 
 /* A swap entry for swap slot @offset (< 2^40). */

@@ -9,8 +9,14 @@
  *
  * Names: a file's absolute path (+ " (deleted)" once unlinked; shared
  * anonymous memory is "/dev/zero (deleted)"), "[anon_shmem:NAME]" for named
- * shared anonymous memory, "[heap]" for anonymous VMAs touching
- * [start_brk, brk], "[anon:NAME]" for named private anonymous memory.
+ * shared anonymous memory, "[heap]" for anonymous VMAs overlapping
+ * [start_brk, brk), "[stack]" for the VMA holding the initial stack pointer
+ * exec left (vma_is_initial_stack), "[anon:NAME]" for named private
+ * anonymous memory; a special mapping (exec's [vvar], [vvar_vclock],
+ * [vdso]) by its own name.  After every VMA, a process that exec'd a
+ * program on x86-64 shows the [vsyscall] gate page, as Linux shows its
+ * gate_vma (not a VMA: no counter includes it; smaps shows it too,
+ * procfs_pages.c).
  * Reserved VMAs (mmk_reserve) are not shown.
  */
 #include <errno.h>
@@ -34,15 +40,29 @@ static void put_escaped_path(struct textbuf *tb, const char *path)
 	}
 }
 
-/* Whether an anonymous VMA is the initial heap (vma_is_initial_heap). */
+/* Whether an anonymous VMA is the initial heap (vma_is_initial_heap): it
+ * overlaps [start_brk, brk), so a VMA that only touches it (starting at
+ * brk, or at start_brk while the heap is empty) is not; a bss ending where
+ * an empty heap starts is not named. */
 static bool vma_is_heap(struct mm *mm, struct vma *v)
 {
-	return vma_start(v) <= mm->brk && vma_end(v) >= mm->start_brk;
+	return vma_start(v) < mm->brk && vma_end(v) > mm->start_brk;
+}
+
+/* Whether an anonymous VMA holds exec's initial stack pointer
+ * (vma_is_initial_stack). */
+static bool vma_is_stack(struct mm *mm, struct vma *v)
+{
+	return vma_start(v) <= mm->start_stack && vma_end(v) >= mm->start_stack;
 }
 
 void vma_name(struct mm *mm, struct vma *v, char *buf, size_t len)
 {
 	buf[0] = 0;
+	if (v->special) {
+		snprintf(buf, len, "%s", v->special);
+		return;
+	}
 	if (v->file) {
 		struct mmk_inode *in = v->file->inode;
 		if (v->anon_name && in->kind == INODE_SHMEM) {
@@ -55,8 +75,30 @@ void vma_name(struct mm *mm, struct vma *v, char *buf, size_t len)
 	}
 	if (vma_is_heap(mm, v))
 		snprintf(buf, len, "[heap]");
+	else if (vma_is_stack(mm, v))
+		snprintf(buf, len, "[stack]");
 	else if (v->anon_name)
 		snprintf(buf, len, "[anon:%s]", v->anon_name);
+}
+
+/* Pads a maps line begun at before to the name column and appends name
+ * (show_vma_header_prefix's seq_pad). */
+static void maps_put_name(struct textbuf *tb, size_t before, const char *name)
+{
+	for (size_t i = tb->len - before; i < MAPS_NAME_COLUMN; i++)
+		tb_printf(tb, " ");
+	tb_printf(tb, " ");
+	put_escaped_path(tb, name);
+}
+
+/* x86-64's gate_vma line: the vsyscall page, execute-only (vsyscall=xonly). */
+void gate_render_maps_line(struct textbuf *tb)
+{
+	size_t before = tb->len;
+	tb_printf(tb, "%08lx-%08lx --xp %08llx %02x:%02x %lu ", (unsigned long)GATE_ADDR,
+		  (unsigned long)(GATE_ADDR + PAGE_SIZE), 0ULL, 0, 0, 0UL);
+	maps_put_name(tb, before, "[vsyscall]");
+	tb_printf(tb, "\n");
 }
 
 void vma_render_maps_line(struct textbuf *tb, struct mm *mm, struct vma *v)
@@ -78,13 +120,8 @@ void vma_render_maps_line(struct textbuf *tb, struct mm *mm, struct vma *v)
 		  (v->flags & VM_MAYSHARE) ? 's' : 'p', (unsigned long long)pgoff, maj, min, ino);
 	char name[4200];
 	vma_name(mm, v, name, sizeof(name));
-	if (name[0]) {
-		/* seq_pad(): spaces up to the name column, then one more. */
-		for (size_t i = tb->len - before; i < MAPS_NAME_COLUMN; i++)
-			tb_printf(tb, " ");
-		tb_printf(tb, " ");
-		put_escaped_path(tb, name);
-	}
+	if (name[0])
+		maps_put_name(tb, before, name);
 	tb_printf(tb, "\n");
 }
 
@@ -99,6 +136,8 @@ int64_t mmk_proc_maps(mmk_proc *p, char *buf, uint64_t len)
 	for (struct vma *v = node_vma(vma_tree_first(&mm->vmas)); v; v = vma_next(v))
 		if (!v->reserved)
 			vma_render_maps_line(&tb, mm, v);
+	if (mm->gate)
+		gate_render_maps_line(&tb);
 	mmap_read_unlock(mm);
 	return tb_finish(&tb, buf, len);
 }

@@ -94,15 +94,22 @@ static int smaps_pte_entry(void *arg, uint64_t va, pte_t *ptep)
 {
 	struct smaps_walk *w = arg;
 	pte_t pte = *ptep;
-	if (pte_is_swap(pte)) {
+	switch (pte_kind(pte)) {
+	case PTE_KIND_SWAP: {
 		uint32_t count = swap_count(w->mm->sys, pte_swp_offset(pte));
 		w->mss->swap += PAGE_SIZE;
 		w->mss->swap_pss += count >= 2 ? (PAGE_SIZE << PSS_SHIFT) / count
 					       : PAGE_SIZE << PSS_SHIFT;
 		return 0;
 	}
-	if (!pte_present(pte) || (pte & PTE_SPECIAL))
+	case PTE_KIND_PRESENT:
+		break;
+	case PTE_KIND_NONE:
+	case PTE_KIND_ZERO:
+	case PTE_KIND_GUARD: /* smaps counts no marker */
+	case PTE_KIND_BAD:
 		return 0;
+	}
 	struct page *pg = pfn_to_page(mm_pool(w->mm), pte_pfn(pte));
 	smaps_account(w->mss, pg, pte & PTE_ACCESSED, pte & PTE_DIRTY, w->locked);
 	return 0;
@@ -143,7 +150,7 @@ static void show_smap_vma_flags(struct textbuf *tb, uint64_t flags)
 {
 	static const char *const mnemonics[64] = {
 		[0] = "rd",  [1] = "wr",  [2] = "ex",  [3] = "sh",  [4] = "mr",  [5] = "mw",
-		[6] = "me",  [7] = "ms",  [8] = "gd",  [10] = "pf", [13] = "lo", [14] = "io",
+		[6] = "me",  [7] = "ms",  [8] = "gd",  [10] = "pf", [11] = "gu", [13] = "lo", [14] = "io",
 		[15] = "sr", [16] = "rr", [17] = "dc", [18] = "de", [19] = "lf", [20] = "ac",
 		[21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar", [25] = "wf", [26] = "dd",
 		[28] = "mm", [29] = "hg", [30] = "nh", [31] = "mg", [40] = "dp",
@@ -161,12 +168,12 @@ static void put_kb(struct textbuf *tb, const char *label, uint64_t bytes)
 	tb_printf(tb, "%-16s%8llu kB\n", label, (unsigned long long)(bytes >> 10));
 }
 
-void vma_render_smaps(struct textbuf *tb, struct mm *mm, struct vma *vma)
+/* The lines after an smaps entry's maps line (show_smap's). */
+static void smaps_render_stats(struct textbuf *tb, uint64_t size, const struct mem_size_stats *m,
+			       bool thp, uint64_t vm_flags)
 {
-	struct mem_size_stats mss = {0};
-	smap_gather_stats(mm, vma, &mss);
-	vma_render_maps_line(tb, mm, vma);
-	put_kb(tb, "Size:", vma_end(vma) - vma_start(vma));
+	const struct mem_size_stats mss = *m;
+	put_kb(tb, "Size:", size);
 	put_kb(tb, "KernelPageSize:", PAGE_SIZE);
 	put_kb(tb, "MMUPageSize:", PAGE_SIZE);
 	put_kb(tb, "Rss:", mss.resident);
@@ -188,8 +195,16 @@ void vma_render_smaps(struct textbuf *tb, struct mm *mm, struct vma *vma)
 	put_kb(tb, "Swap:", mss.swap);
 	put_kb(tb, "SwapPss:", mss.swap_pss >> PSS_SHIFT);
 	put_kb(tb, "Locked:", mss.pss_locked >> PSS_SHIFT);
-	tb_printf(tb, "THPeligible:    %8u\n", thp_eligible(vma) ? 1u : 0u);
-	show_smap_vma_flags(tb, vma->flags);
+	tb_printf(tb, "THPeligible:    %8u\n", thp ? 1u : 0u);
+	show_smap_vma_flags(tb, vm_flags);
+}
+
+void vma_render_smaps(struct textbuf *tb, struct mm *mm, struct vma *vma)
+{
+	struct mem_size_stats mss = {0};
+	smap_gather_stats(mm, vma, &mss);
+	vma_render_maps_line(tb, mm, vma);
+	smaps_render_stats(tb, vma_end(vma) - vma_start(vma), &mss, thp_eligible(vma), vma->flags);
 }
 
 int64_t mmk_proc_smaps(mmk_proc *p, char *buf, uint64_t len)
@@ -203,6 +218,12 @@ int64_t mmk_proc_smaps(mmk_proc *p, char *buf, uint64_t len)
 	for (struct vma *v = node_vma(vma_tree_first(&mm->vmas)); v; v = vma_next(v))
 		if (!v->reserved)
 			vma_render_smaps(&tb, mm, v);
+	if (mm->gate) {
+		/* the gate page (x86-64's [vsyscall]): nothing resident, "ex" */
+		const struct mem_size_stats none = {0};
+		gate_render_maps_line(&tb);
+		smaps_render_stats(&tb, PAGE_SIZE, &none, false, VM_EXEC);
+	}
 	mmk_rwlock_unlock(&mm->mmap_lock);
 	return tb_finish(&tb, buf, len);
 }
@@ -216,9 +237,9 @@ static void put_status(struct textbuf *tb, const char *label, uint64_t kb)
 
 /*
  * task_mem() + hugetlb_report_usage(): the VM sizes come from the address-space layer's counters
- * (which leave reserved VMAs out); VmExe is 0 because no process has an
- * executable image (end_code == start_code), so all executable mappings
- * are VmLib.  Caller holds no lock.
+ * (which leave reserved VMAs out); VmExe is the program's text exec
+ * loaded (end_code - start_code, page-rounded, at most exec_vm; 0 without
+ * an exec'd program), every other executable mapping is VmLib.  Caller holds no lock.
  */
 void mm_render_status(struct textbuf *tb, struct mmk_proc *p)
 {
@@ -227,6 +248,7 @@ void mm_render_status(struct textbuf *tb, struct mmk_proc *p)
 	uint64_t total_vm = mm->total_vm, hiwater_vm = mm->hiwater_vm;
 	uint64_t locked_vm = mm->locked_vm + mm->locked_vm_extra, data_vm = mm->data_vm, stack_vm = mm->stack_vm;
 	uint64_t exec_vm = mm->exec_vm;
+	uint64_t text = PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK);
 	mmk_mutex_lock(&mm->ptl);
 	uint64_t anon = mm->rss_anon, file = mm->rss_file, shmem = mm->rss_shmem;
 	uint64_t hiwater_rss = mm->hiwater_rss, swap = mm->swap_ents;
@@ -240,7 +262,9 @@ void mm_render_status(struct textbuf *tb, struct mmk_proc *p)
 		hiwater_vm = total_vm;
 	if (hiwater_rss < total_rss)
 		hiwater_rss = total_rss;
-	uint64_t text = 0, lib = (exec_vm << PAGE_SHIFT) - text;
+	if (text > exec_vm << PAGE_SHIFT)
+		text = exec_vm << PAGE_SHIFT;
+	uint64_t lib = (exec_vm << PAGE_SHIFT) - text;
 	put_status(tb, "VmPeak", hiwater_vm << k);
 	put_status(tb, "VmSize", total_vm << k);
 	put_status(tb, "VmLck", locked_vm << k);
@@ -290,6 +314,8 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out)
 static void pageinfo_fill(struct mm *mm, pte_t pte, struct mmk_pageinfo *pi)
 {
 	memset(pi, 0, sizeof(*pi));
+	pi->guard = pte_kind(pte) == PTE_KIND_GUARD;
+	pi->swapped = pte_kind(pte) == PTE_KIND_SWAP;
 	if (!pte_present(pte))
 		return;
 	pi->present = 1;
@@ -323,7 +349,7 @@ int mmk_proc_pagemap(mmk_proc *p, uint64_t addr, uint64_t npages, struct mmk_pag
 	mmk_rwlock_rdlock(&mm->mmap_lock);
 	mmk_mutex_lock(&mm->ptl);
 	for (uint64_t i = 0; i < npages; i++, va += PAGE_SIZE) {
-		pte_t *ptep = va < TASK_SIZE ? pgtable_walk(&mm->pt, va, 0) : NULL;
+		pte_t *ptep = va < mm->task_size ? pgtable_walk(&mm->pt, va, 0) : NULL;
 		pageinfo_fill(mm, ptep ? *ptep : 0, &out[i]);
 	}
 	mmk_mutex_unlock(&mm->ptl);

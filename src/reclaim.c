@@ -29,7 +29,8 @@
  * locked.  Reclaim never takes mmap_lock: it works behind the processes'
  * backs, page by page, under their page-table locks.
  *
- * The policies (cfg.reclaim_policy):
+ * The policies (cfg.reclaim_policy), each a row of policy_ops[] (struct
+ * reclaim_policy_ops, reclaim.h):
  *   LRU    Linux's classic two lists per type.  New pages start inactive;
  *          the inactive tail is scanned: a page with young PTEs is
  *          activated if it was referenced before (PG_referenced) or is
@@ -66,19 +67,20 @@
 #define SWAPPINESS 60
 #define KSWAPD_IDLE_RETRIES 10 /* fruitless passes, 1 ms apart, before kswapd sleeps */
 
-static const char *const policy_names[] = {"lru", "clock", "fifo", "opt"};
+#define NR_POLICIES (MMK_RECLAIM_OPT + 1)
+static const struct reclaim_policy_ops policy_ops[NR_POLICIES]; /* below */
 
 const char *mmk_reclaim_policy_name(int policy)
 {
-	if (policy < 0 || policy > MMK_RECLAIM_OPT)
+	if (policy < 0 || policy >= NR_POLICIES)
 		return NULL;
-	return policy_names[policy];
+	return policy_ops[policy].name;
 }
 
 int mmk_reclaim_policy_parse(const char *name)
 {
-	for (int i = 0; name && i <= MMK_RECLAIM_OPT; i++)
-		if (!strcmp(name, policy_names[i]))
+	for (int i = 0; name && i < NR_POLICIES; i++)
+		if (!strcmp(name, policy_ops[i].name))
 			return i;
 	return -EINVAL;
 }
@@ -100,12 +102,6 @@ struct isolated {
 	struct mmk_inode *in;  /* page-cache page: its inode, locked */
 	bool in_locked;        /* by us (else it is sc->held, the caller's) */
 	struct anon_vma *root; /* mapped anonymous page: the root anon_vma, locked by us */
-};
-
-enum verdict {
-	PAGE_RECLAIMED, /* freed */
-	PAGE_ACTIVATE,  /* referenced, mlocked or unevictable now: the active list */
-	PAGE_KEEP,      /* not now: the head of the inactive list */
 };
 
 /* ---- Isolation ----------------------------------------------------------------------- */
@@ -173,7 +169,7 @@ static void putback(struct scan_control *sc, struct isolated *iso, bool active)
 	struct mmk_system *sys = sc->sys;
 	bool file = !page_test(iso->pg, PG_swapbacked);
 	enum lru_list l = file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
-	if (active && reclaim_policy(sys) == MMK_RECLAIM_LRU)
+	if (active && reclaim_ops(sys)->active_lists)
 		l = file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON;
 	if (page_test(iso->pg, PG_swapcache))
 		swap_cache_unlock(sys, iso->pfn); /* a slot may have lost its last entry */
@@ -219,11 +215,11 @@ static int page_referenced(struct scan_control *sc, struct isolated *iso, bool *
 }
 
 /*
- * folio_check_references() (LRU) and the clock's second chance: clears
- * the page's young PTEs and PG_referenced, and says whether it stays.
+ * folio_check_references() (the LRU policy's check_references): clears the
+ * page's young PTEs and PG_referenced, and says whether it stays.
  * PAGE_RECLAIMED here means "evict it".
  */
-static enum verdict check_references(struct scan_control *sc, struct isolated *iso)
+static enum verdict lru_check_references(struct scan_control *sc, struct isolated *iso)
 {
 	struct page *pg = iso->pg;
 	bool vm_locked;
@@ -231,8 +227,6 @@ static enum verdict check_references(struct scan_control *sc, struct isolated *i
 	bool referenced = page_clear(pg, PG_referenced) & PG_referenced;
 	if (vm_locked)
 		return PAGE_ACTIVATE; /* mlocked: unevictable */
-	if (reclaim_policy(sc->sys) == MMK_RECLAIM_CLOCK)
-		return young || referenced ? PAGE_KEEP : PAGE_RECLAIMED;
 	if (young) {
 		if (page_test(pg, PG_swapbacked))
 			return PAGE_ACTIVATE;
@@ -242,6 +236,18 @@ static enum verdict check_references(struct scan_control *sc, struct isolated *i
 		return PAGE_KEEP;
 	}
 	return PAGE_RECLAIMED;
+}
+
+/* The clock's second chance (its check_references): a page with young PTEs
+ * or PG_referenced loses them and goes round again. */
+static enum verdict clock_check_references(struct scan_control *sc, struct isolated *iso)
+{
+	bool vm_locked;
+	int young = page_referenced(sc, iso, &vm_locked);
+	bool referenced = page_clear(iso->pg, PG_referenced) & PG_referenced;
+	if (vm_locked)
+		return PAGE_ACTIVATE; /* mlocked: unevictable */
+	return young || referenced ? PAGE_KEEP : PAGE_RECLAIMED;
 }
 
 /* ---- Eviction --------------------------------------------------------------------------- */
@@ -321,9 +327,9 @@ static enum verdict evict_lazyfree(struct scan_control *sc, struct isolated *iso
 /* shrink_folio_list() for one isolated page. */
 static enum verdict shrink_page(struct scan_control *sc, struct isolated *iso)
 {
-	int policy = reclaim_policy(sc->sys);
-	if (policy == MMK_RECLAIM_LRU || policy == MMK_RECLAIM_CLOCK) {
-		enum verdict v = check_references(sc, iso);
+	const struct reclaim_policy_ops *ops = reclaim_ops(sc->sys);
+	if (ops->check_references) {
+		enum verdict v = ops->check_references(sc, iso);
 		if (v != PAGE_RECLAIMED)
 			return v;
 	}
@@ -348,7 +354,7 @@ static void reclaim_isolated(struct scan_control *sc, struct isolated *iso)
 		count_vm_event(sys, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT);
 		return;
 	}
-	if (v == PAGE_ACTIVATE && reclaim_policy(sys) == MMK_RECLAIM_LRU)
+	if (v == PAGE_ACTIVATE && reclaim_ops(sys)->active_lists)
 		count_vm_event(sys, PGACTIVATE);
 	else
 		count_vm_event(sys, PGROTATED);
@@ -431,7 +437,7 @@ static bool inactive_is_low(struct mmk_system *sys, bool file)
 
 static void shrink_list(struct scan_control *sc, bool file, uint64_t nr)
 {
-	if (reclaim_policy(sc->sys) == MMK_RECLAIM_LRU && inactive_is_low(sc->sys, file))
+	if (reclaim_ops(sc->sys)->active_lists && inactive_is_low(sc->sys, file))
 		shrink_active(sc, file, nr);
 	shrink_inactive(sc, file, nr);
 }
@@ -521,15 +527,23 @@ static void shrink_lruvec(struct scan_control *sc)
 	}
 }
 
+/* The policies, indexed by MMK_RECLAIM_* (reclaim.h; the header comment of
+ * this file says what each does). */
+static const struct reclaim_policy_ops policy_ops[NR_POLICIES] = {
+	[MMK_RECLAIM_LRU] = {.name = "lru", .active_lists = true,
+			     .check_references = lru_check_references, .shrink = shrink_lruvec},
+	[MMK_RECLAIM_CLOCK] = {.name = "clock", .check_references = clock_check_references,
+			       .shrink = shrink_lruvec},
+	[MMK_RECLAIM_FIFO] = {.name = "fifo", .shrink = shrink_lruvec},
+	[MMK_RECLAIM_OPT] = {.name = "opt", .needs_refs = true, .shrink = shrink_opt},
+};
+
 /* shrink_node(): from gentle to thorough until enough is reclaimed. */
 static void shrink_node(struct scan_control *sc)
 {
 	struct reclaim *r = sc->sys->reclaim;
 	atomic_fetch_add(&r->active, 1);
-	if (r->policy == MMK_RECLAIM_OPT)
-		shrink_opt(sc);
-	else
-		shrink_lruvec(sc);
+	r->ops->shrink(sc);
 	atomic_fetch_sub(&r->active, 1);
 }
 
@@ -694,19 +708,22 @@ static void set_watermarks(struct reclaim *r, uint64_t nframes)
 int reclaim_init(struct mmk_system *sys)
 {
 	int policy = sys->cfg.reclaim_policy;
-	if (policy < 0 || policy > MMK_RECLAIM_OPT)
+	if (policy < 0 || policy >= NR_POLICIES)
 		return -EINVAL;
 	struct reclaim *r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	r->policy = policy;
+	r->ops = &policy_ops[policy];
 	set_watermarks(r, sys->pool.nframes);
 	mmk_mutex_init(&r->run_lock, LOCK_RECLAIM_RUN);
 	mmk_mutex_init(&r->lock, LOCK_RECLAIM_WAKE);
 	pthread_cond_init(&r->cond, NULL);
 	sys->reclaim = r;
-	sys->lru->activate = policy == MMK_RECLAIM_LRU;
-	int err = -pthread_create(&r->thread, NULL, kswapd_main, sys);
+	sys->lru->activate = r->ops->active_lists;
+	int err = r->ops->needs_refs ? refs_replay_init(sys) : 0;
+	if (!err)
+		err = -pthread_create(&r->thread, NULL, kswapd_main, sys);
 	if (err) {
 		reclaim_destroy(sys);
 		return err;

@@ -18,8 +18,40 @@
 
 #include "pages.h"
 
+struct scan_control;
+struct isolated;
+
+/* What reclaim decides about one page it isolated (shrink_folio_list's). */
+enum verdict {
+	PAGE_RECLAIMED, /* freed */
+	PAGE_ACTIVATE,  /* referenced, mlocked or unevictable now: the active list */
+	PAGE_KEEP,      /* not now: the head of the inactive list */
+};
+
+/*
+ * A page-replacement policy, as the operations reclaim and the LRU ask of
+ * it.  The four (lru, clock, fifo, opt) are rows of reclaim.c's
+ * policy_ops[], indexed by MMK_RECLAIM_*; a new policy is a new row (and
+ * its number in mmkit.h), not a new `if (policy == ...)`.
+ */
+struct reclaim_policy_ops {
+	const char *name;    /* as mmk_reclaim_policy_name() gives it */
+	bool active_lists;   /* ages pages through active and inactive lists: a
+	                        second touch activates (lru_mark_accessed), an
+	                        activated page goes to the active list, which
+	                        refills the inactive one (shrink_active) */
+	bool needs_refs;     /* evicts by the future: needs cfg.opt_refs (refs.c) */
+	/* The first look at an isolated page, under its owner's lock:
+	 * PAGE_RECLAIMED to go on evicting it, else where it goes back.  NULL:
+	 * every page is evicted as it comes (FIFO, OPT). */
+	enum verdict (*check_references)(struct scan_control *sc, struct isolated *iso);
+	/* One reclaim run (shrink_node's body): scans until sc's target. */
+	void (*shrink)(struct scan_control *sc);
+};
+
 struct reclaim {
 	int policy;                /* immutable: MMK_RECLAIM_* */
+	const struct reclaim_policy_ops *ops; /* immutable: the policy's operations */
 	uint64_t wmark_min, wmark_low, wmark_high; /* immutable: free frames */
 	struct mmk_mutex run_lock;  /* held for a kswapd pass and by the invariant
 	                              checker, so a check sees no reclaim half done;
@@ -35,9 +67,9 @@ struct reclaim {
 	pthread_t thread;
 };
 
-static inline int reclaim_policy(struct mmk_system *sys)
+static inline const struct reclaim_policy_ops *reclaim_ops(struct mmk_system *sys)
 {
-	return sys->reclaim->policy;
+	return sys->reclaim->ops;
 }
 
 /* Sets up reclaim on the subsystems below it (vmstat, LRU, OOM, swap, the

@@ -116,23 +116,36 @@ static int replay_build(struct refstring *r, const uint64_t *keys, uint64_t n)
 	return 0;
 }
 
-int refs_init(struct mmk_system *sys)
+/* The system's reference string, made on first use.  NULL: no memory. */
+static struct refstring *refs_get(struct mmk_system *sys)
 {
-	const struct mmk_config *c = &sys->cfg;
-	bool opt = c->reclaim_policy == MMK_RECLAIM_OPT;
-	sys->refs = NULL;
-	if (opt && !c->opt_refs)
-		return -EINVAL;
-	if (!opt && !c->record_refs)
-		return 0;
+	if (sys->refs)
+		return sys->refs;
 	struct refstring *r = calloc(1, sizeof(*r));
 	if (!r)
-		return -ENOMEM;
-	r->record = c->record_refs != 0;
+		return NULL;
+	r->record = sys->cfg.record_refs != 0;
 	mmk_mutex_init(&r->lock, LOCK_REFS);
 	sys->refs = r;
-	if (opt && (frame_pool_enable_lru_data(&sys->pool) ||
-		    replay_build(r, c->opt_refs, c->opt_nrefs))) {
+	return r;
+}
+
+int refs_init(struct mmk_system *sys)
+{
+	sys->refs = NULL;
+	if (!sys->cfg.record_refs)
+		return 0;
+	return refs_get(sys) ? 0 : -ENOMEM;
+}
+
+int refs_replay_init(struct mmk_system *sys)
+{
+	const struct mmk_config *c = &sys->cfg;
+	if (!c->opt_refs)
+		return -EINVAL;
+	struct refstring *r = refs_get(sys);
+	if (!r || frame_pool_enable_lru_data(&sys->pool) ||
+	    replay_build(r, c->opt_refs, c->opt_nrefs)) {
 		refs_destroy(sys);
 		return -ENOMEM;
 	}

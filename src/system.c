@@ -43,7 +43,7 @@ static const struct subsystem {
 	{lru_init, lru_destroy},       /* LRU lists (the frame pool's release hook) */
 	{oom_init, oom_destroy},       /* the OOM killer */
 	{swap_init, swap_destroy},     /* the swap area and swap cache */
-	{refs_init, refs_destroy},     /* OPT's reference string */
+	{refs_init, refs_destroy},     /* the reference string (OPT replays it: reclaim_init) */
 	{reclaim_init, reclaim_destroy}, /* the policy, kswapd, the slow-path hook */
 };
 #define NR_SUBSYSTEMS ((int)(sizeof(subsystems) / sizeof(subsystems[0])))
@@ -106,6 +106,11 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 	sys->cfg = *cfg;
 	sys->cfg.root = NULL;
 	config_defaults(&sys->cfg);
+	sys->arch = arch_profile_get(sys->cfg.arch);
+	if (!sys->arch) {
+		free(sys);
+		return -EINVAL;
+	}
 	if (commit_config_defaults(&sys->cfg) < 0) {
 		free(sys);
 		return -EINVAL;
@@ -207,6 +212,7 @@ int mmk_system_destroy(mmk_system *sys)
 	mmk_mutex_destroy(&sys->lock);
 	close(sys->rootfd);
 	free(sys->rootpath);
+	free(sys->vdso_image);
 	free(sys);
 	return err;
 }
@@ -304,7 +310,7 @@ static const struct {
 	{ESPIPE, "ESPIPE"},   {EROFS, "EROFS"},           {ERANGE, "ERANGE"},
 	{ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ELOOP, "ELOOP"},
 	{EOVERFLOW, "EOVERFLOW"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EUCLEAN, "EUCLEAN"},
-	{EHWPOISON, "EHWPOISON"},
+	{EHWPOISON, "EHWPOISON"}, {ENOEXEC, "ENOEXEC"},   {ELIBBAD, "ELIBBAD"},
 	/* Not answers of mmkit's calls, but of the tool's Linux backend
 	 * (docs/CHECK.md): a reply too large, a lost or broken server. */
 	{EMSGSIZE, "EMSGSIZE"}, {EPIPE, "EPIPE"}, {EPROTO, "EPROTO"},

@@ -70,7 +70,7 @@ static inline uint64_t tlb_word_vpn(uint64_t word, unsigned i)
  * TLB, or on a miss from the PTE (the page walk, setting its accessed bit
  * and for a store its dirty bit, and filling the entry and those of its
  * neighbours), or NULL when the PTE does not allow the access (a fault).
- * Caller holds mm->ptl; va < TASK_SIZE. */
+ * Caller holds mm->ptl; va < TASK_SIZE (mm->task_size). */
 uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write);
 /* Drops the TLB entries of [start, end) (any change that removes or
  * downgrades a PTE).  Caller holds mm->ptl. */

@@ -6,7 +6,8 @@
  *
  * Merge rules, as Linux 6.x decides them (is_mergeable_vma,
  * is_mergeable_anon_vma, can_vma_merge_before/after):
- *  - the flags are equal ignoring VM_SOFTDIRTY, the same open file
+ *  - the flags are equal ignoring VM_SOFTDIRTY and the sticky VM_STICKY
+ *    (which the merged VMA keeps if any part had it), the same open file
  *    description (struct file pointer: dup'd fds share one, two opens never
  *    do), the same anon name, no VM_SPECIAL flag;
  *  - file offsets are contiguous (private anonymous VMAs use addr >> 12);
@@ -320,7 +321,9 @@ void vma_remove(struct mm *mm, struct vma *v)
 	mmap_assert_locked(mm);
 	TRACE(mm->sys, .kind = MMK_EV_VMA_REMOVE, .pid = mm->pid, .start = vma_start(v),
 	      .end = vma_end(v));
-	mm_zap_range(mm, v, vma_start(v), vma_end(v));
+	/* unmap_vmas(): private pages and PTE markers go too */
+	struct zap_details d = {.even_cows = true, .zap_flags = ZAP_FLAG_DROP_MARKER};
+	mm_zap_range(mm, v, vma_start(v), vma_end(v), &d);
 	vma_unlink(mm, v);
 	vma_free(v);
 }
@@ -337,6 +340,7 @@ static struct vma *vma_dup_attrs(struct vma *v)
 	n->pgoff = v->pgoff;
 	n->reserved = v->reserved;
 	n->is_heap = v->is_heap;
+	n->special = v->special;
 	if (v->anon_name && !(n->anon_name = mmk_strdup(v->mm->sys, v->anon_name))) {
 		vma_free_object(n);
 		return NULL;
@@ -396,6 +400,8 @@ int vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_below)
 	mmap_assert_write_locked(mm);
 	if (mm->vmas.count >= mm->sys->cfg.max_map_count)
 		return -ENOMEM;
+	if (v->special)
+		return -EINVAL; /* special_mapping_split() */
 	return __vma_split(mm, v, addr, new_below) ? 0 : -ENOMEM;
 }
 
@@ -495,6 +501,9 @@ struct vma *vma_merge_new_range(struct mm *mm, struct vmg *g)
 	if (!left && !right)
 		return NULL;
 	struct vma *target = left ? prev : next;
+	/* vma_expand(): the sticky flags of every VMA merged stay */
+	uint64_t sticky = (g->flags & (VM_SOFTDIRTY | VM_STICKY)) |
+			  ((left && right ? next->flags : 0) & VM_STICKY);
 	/* The merged VMA takes any anon_vma the others have. */
 	if (left && right) {
 		if (dup_anon_vma(prev, next))
@@ -509,7 +518,7 @@ struct vma *vma_merge_new_range(struct mm *mm, struct vmg *g)
 		vma_absorb(mm, prev, next, pgoff);
 	else
 		vma_set_range(target, start, end, pgoff);
-	vma_set_flags(target, target->flags | (g->flags & VM_SOFTDIRTY));
+	vma_set_flags(target, target->flags | sticky);
 	trace_merge(mm, target);
 	return target;
 nomem:
@@ -545,9 +554,10 @@ struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g)
 	if (left && right) {
 		if (dup_anon_vma(prev, next->anon_vma ? next : mid))
 			goto nomem;
+		uint64_t sticky = (prev->flags | next->flags) & VM_STICKY;
 		vma_absorb(mm, prev, mid, prev->pgoff);
 		vma_absorb(mm, prev, next, prev->pgoff);
-		vma_set_flags(prev, g->flags);
+		vma_set_flags(prev, g->flags | sticky);
 		trace_merge(mm, prev);
 		return prev;
 	}
@@ -560,7 +570,7 @@ struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g)
 		else
 			vma_move_boundary(mm, prev, mid, end,
 					  mid->pgoff + ((end - vma_start(mid)) >> PAGE_SHIFT), prev);
-		vma_set_flags(prev, g->flags);
+		vma_set_flags(prev, g->flags | (prev->flags & VM_STICKY));
 		trace_merge(mm, prev);
 		return prev;
 	}
@@ -573,7 +583,7 @@ struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g)
 		vma_absorb(mm, next, mid, pgoff);
 	else
 		vma_move_boundary(mm, mid, next, start, pgoff, next);
-	vma_set_flags(next, g->flags);
+	vma_set_flags(next, g->flags | (next->flags & VM_STICKY));
 	trace_merge(mm, next);
 	return next;
 nomem:

@@ -142,7 +142,9 @@ int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 		}
 	}
 	MMK_BUG_ON(in->hostfd < 0); /* a dirty page implies a descriptor (hostfd.c) */
-	int err = len ? host_pwrite_all(in->hostfd, p, len, pos) : 0;
+	/* A file mmk_fd_install_host gave is never written: its page counts
+	 * as written back (mmkit.h). */
+	int err = len && !in->host_nowrite ? host_pwrite_all(in->hostfd, p, len, pos) : 0;
 	if (err) {
 		page_set(pg, PG_dirty);
 		dirty_account_locked(in, +1);

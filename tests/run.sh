@@ -11,7 +11,9 @@
 #      test_stress; MMK_STRESS_SECONDS=N runs each stress test N s)  build-tsan/tests/test_stress)
 #   4. every scenario script and example, on mmkit and on the host kernel (mmkit check)
 #      and the confinement suite on both backends                 (tests/confinement.sh)
-#   5. a fixed-seed differential fuzz run (mmkit fuzz) and the example tour
+#   5. a fixed-seed differential fuzz run (mmkit fuzz), a short coverage-guided
+#      one (build-cov/mmkit fuzz --guided, when clang built it), the example
+#      tour and the --html view in headless Chromium             (tests/view.sh)
 #   6. a short libFuzzer run on the script parser
 #   7. the layers of src/: no call up a layer (scripts/callgraph.py) and its self-test;
 #      clang-format (scripts/format-check.sh)
@@ -65,7 +67,13 @@ if [ -x build/mmkit ]; then
 	run "confinement: no script leaves its directory, on either backend" sh tests/confinement.sh
 	run "linux backend: a refused operation is reported once" sh tests/linux_refused.sh
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
+	if [ -x build-cov/mmkit ]; then
+		run "mmkit fuzz --guided (coverage build, seed 1, 100 scripts)" \
+			build-cov/mmkit fuzz --guided --seed 1 --count 100 --out tests/out/fuzz
+	fi
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
+	run "the view: mmkit run --html pages in headless Chromium" sh tests/view.sh
+	run "the examples' first access is a major fault with readahead" sh tests/examples_cold.sh
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh
 fi

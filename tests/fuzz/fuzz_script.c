@@ -14,6 +14,7 @@
  */
 #include "../../tools/mmkit/script.c"
 #include "../../tools/mmkit/format.c"
+#include "../../src/madvise_advice.c" /* the advice words the parser reads */
 
 /* format.c names errnos through the library; the harness needs no names. */
 const char *mmk_errno_name(int err)

@@ -63,6 +63,9 @@ TEST(systems)
 	CHECK(mmk_errno_name(EINVAL) != NULL);
 	CHECK(mmk_reclaim_policy_name(MMK_RECLAIM_LRU) != NULL);
 	CHECK_EQ(mmk_reclaim_policy_parse(NULL), -EINVAL);
+	CHECK(mmk_madvise_name(-1) == NULL);
+	CHECK_EQ(mmk_madvise_parse(NULL), -EINVAL);
+	CHECK_EQ(mmk_madvise_nth(~0u), -1);
 	CHECK(fx_done(&fx) == 0);
 }
 
@@ -90,6 +93,15 @@ TEST(processes)
 	CHECK_EQ(mmk_fork(fx.p, NULL), -EINVAL);
 	CHECK(c == NULL);
 	CHECK_EQ(mmk_exec(NULL), -EINVAL);
+	CHECK_EQ(mmk_execve(NULL, "f", NULL, NULL, NULL), -EINVAL);
+	CHECK_EQ(mmk_execve(fx.p, NULL, NULL, NULL, NULL), -EFAULT);
+	CHECK_EQ(mmk_execveat(NULL, MMK_AT_FDCWD, "f", NULL, NULL, 0, NULL), -EINVAL);
+	CHECK_EQ(mmk_execveat(fx.p, MMK_AT_FDCWD, NULL, NULL, NULL, 0, NULL), -EFAULT);
+	CHECK_EQ(mmk_set_vdso(NULL, "x", 1), -EINVAL);
+	CHECK_EQ(mmk_set_vdso(fx.sys, NULL, 1), -EFAULT);
+	CHECK_EQ(mmk_set_vdso(fx.sys, NULL, 0), 0);
+	CHECK_EQ(mmk_fd_install_host(NULL, 0, 0), -EINVAL);
+	CHECK_EQ(mmk_proc_killed(fx.p), 0); /* no failed exec killed it */
 	CHECK_EQ(mmk_exit(NULL), -EINVAL);
 	CHECK_EQ(mmk_proc_killed(NULL), -EINVAL);
 	CHECK_EQ(mmk_getpid(NULL), -EINVAL);
@@ -235,6 +247,19 @@ TEST(views)
 	CHECK_EQ(mmk_proc_pagemap(NULL, 0, 2, pi), -EINVAL);
 	CHECK_EQ(mmk_proc_pagemap(fx.p, 0, 2, NULL), -EFAULT);
 	CHECK_EQ(mmk_proc_pagemap(fx.p, 0, 0, NULL), 0);
+	CHECK_EQ(mmk_fadvise(NULL, 0, 0, 0, MMK_POSIX_FADV_NORMAL), -EINVAL);
+	CHECK_EQ(mmk_drop_caches(NULL, 1), -EINVAL);
+	struct mmk_cache_info ci;
+	struct mmk_cache_page cp;
+	CHECK_EQ(mmk_pagecache_files(NULL, &ci, 1), -EINVAL);
+	CHECK_EQ(mmk_pagecache_files(fx.sys, NULL, 1), -EFAULT);
+	CHECK_EQ(mmk_pagecache_files(fx.sys, NULL, 0), 0);
+	CHECK_EQ(mmk_sys_file_create(fx.sys, "pc", "x", 1), 0);
+	CHECK_EQ(mmk_pagecache_files(fx.sys, &ci, 1), 1);
+	CHECK_EQ(mmk_pagecache_pages(NULL, &ci, 0, 1, &cp), -EINVAL);
+	CHECK_EQ(mmk_pagecache_pages(fx.sys, NULL, 0, 1, &cp), -EINVAL);
+	CHECK_EQ(mmk_pagecache_pages(fx.sys, &ci, 0, 1, NULL), -EFAULT);
+	CHECK_EQ(mmk_pagecache_pages(fx.sys, &ci, 0, 0, NULL), 1);
 	CHECK(fx_done(&fx) == 0);
 }
 

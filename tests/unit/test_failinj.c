@@ -231,6 +231,41 @@ static void act_exec(struct run *r)
 	STEP(r, fill_pages(p, r->a, 8, 1));
 }
 
+/* Guard markers over present pages 2-3 of the mapping and into a range no
+ * page table covers yet (install makes one), copied by fork into a child
+ * that moves them with mremap, then removed: pages 2-3 hold their data,
+ * or zeroes once the markers replaced them; the others are intact. */
+static void act_guard(struct run *r)
+{
+	mmk_proc *p = r->fx.p, *c = NULL;
+	STEP(r, mmk_madvise(p, r->a + 2 * PG, 2 * PG, MMK_MADV_GUARD_INSTALL));
+	int64_t b = mmk_mmap(p, 0, 4 << 20, RW, PA, -1, 0);
+	STEP(r, b);
+	STEP(r, mmk_madvise(p, (uint64_t)b + (2 << 20), 2 * PG, MMK_MADV_GUARD_INSTALL));
+	STEP(r, mmk_fork(p, &c));
+	int64_t err = mmk_mremap(c, (uint64_t)b + (2 << 20), 4 * PG, 4 * PG,
+				 MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED, (uint64_t)b);
+	if (err > 0)
+		err = mmk_madvise(c, (uint64_t)b, 4 * PG, MMK_MADV_GUARD_REMOVE);
+	mmk_exit(c);
+	STEP(r, err);
+	STEP(r, mmk_madvise(p, r->a, 8 * PG, MMK_MADV_GUARD_REMOVE));
+}
+
+static void verify_guard(struct run *r)
+{
+	static unsigned char zero[PG], buf[PG];
+	for (unsigned i = 0; i < 8; i++) {
+		if (i == 2 || i == 3) {
+			int err = mmk_load(r->fx.p, r->a + i * PG, buf, PG, NULL);
+			if (err == -EFAULT || (err == 0 && !memcmp(buf, zero, PG)))
+				continue; /* a marker, or the zeroes one left */
+		}
+		if (!pages_hold(r->fx.p, r->a + i * PG, 1, 1 + (int)i))
+			snprintf(r->bad, sizeof(r->bad), "page %u lost its data", i);
+	}
+}
+
 static void setup_file(struct run *r)
 {
 	fx_file(&r->fx, "f", 8 * PG, -1);
@@ -532,6 +567,7 @@ static const struct scenario scenarios[] = {
     {"shmem_swap_fork", {.ram_bytes = 512 << 10, .swap_bytes = 1 << 20}, NULL, act_shmem_swap,
      NULL},
     {"readahead_mincore", {0}, NULL, act_readahead, NULL},
+    {"guard_regions", {0}, setup_anon8, act_guard, verify_guard},
 };
 
 /* After a failure the system goes on: a new mapping, written, forked,
@@ -638,6 +674,7 @@ SCENARIO_TEST(16, shmem_remove)
 SCENARIO_TEST(17, spawn_open_fork)
 SCENARIO_TEST(18, shmem_swap_fork)
 SCENARIO_TEST(19, readahead_mincore)
+SCENARIO_TEST(20, guard_regions)
 
 /* Teardown needs no memory: with every allocation failing, whole VMAs
  * unmap, processes exit and destroy writes every dirty page back (Linux's

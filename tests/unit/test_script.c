@@ -290,7 +290,25 @@ TEST(access_and_views)
 	CHECK_EQ(st[11].op, BK_PAGEMAP);
 	CHECK_EQ(K(&st[11], 1), 4);
 	CHECK_EQ(st[12].op, BK_EXEC);
+	CHECK(st[12].path == NULL); /* the old form: the address space emptied */
 	script_free(s);
+}
+
+/* `exec PATH [ARGS...]`: the program's path, then each argument
+ * NUL-terminated in data, quoted ones with their blanks. */
+TEST(exec_program)
+{
+	PARSE(s, in_p("P: exec bin/prog\n"
+		      "P: exec \"/bin/my prog\" -x \"two words\" last # comment\n"));
+	const struct stmt *st = s->stmt;
+	CHECK_EQ(st[1].op, BK_EXEC);
+	CHECK_STR(st[1].path, "bin/prog");
+	CHECK_EQ(st[1].datalen, 0);
+	CHECK_STR(st[2].path, "/bin/my prog");
+	CHECK_EQ(st[2].datalen, 3 + 10 + 5);
+	CHECK(!memcmp(st[2].data, "-x\0two words\0last\0", 18));
+	script_free(s);
+	CHECK_ERR(in_p("P: exec prog \"unterminated\n"), 2, 14, "");
 }
 
 TEST(top_level_statements)

@@ -6,7 +6,8 @@
  * process; first-touch faults racing on one fresh VMA; processes sharing a
  * file mapping while writeback, fork and truncation run; threads of one
  * process faulting around in a shared file while it is truncated, grown
- * and dropped from their page tables; ext4's zeroing of an EOF block
+ * and dropped from their page tables; guard markers put on and off pages
+ * under running loads and stores; ext4's zeroing of an EOF block
  * racing faults on it, its writeback and its eviction; and all of that
  * under a RAM limit, with kswapd, direct reclaim, swap-out and swap-in racing
  * the accesses.  Each test ends with the full invariant check and the
@@ -690,6 +691,69 @@ TEST(reclaim_and_swap_race_loads_stores_and_fork)
 	CHECK(v.pswpout > 0 && v.pswpin > 0);
 	CHECK_INV(&fx);
 	CHECK_EQ(mmk_exit(q), 0);
+	CHECK(!fx_done(&fx));
+}
+
+/* ---- Guard markers installed and removed under running accesses ----------- */
+
+/* Loads and stores on 16 pages while guard_toggler puts markers on and off
+ * some of them: an access either goes through (and then sees the byte this
+ * thread wrote or zero, since an install zaps the page) or faults with
+ * SIGSEGV/SEGV_MAPERR at a guarded page; nothing else. */
+static void *guard_accessor(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t page = w->base + (uint64_t)w->id * 16 * PS;
+	for (int r = 0; r < ROUNDS; r++) {
+		uint64_t a = page + (uint64_t)(r % 16) * PS + (uint64_t)w->id;
+		unsigned char b = (unsigned char)(r | 1), got;
+		struct mmk_siginfo si;
+		int err = mmk_store(w->p, a, &b, 1, &si);
+		if (!err)
+			err = mmk_load(w->p, a, &got, 1, &si);
+		if (!err && got != b && got != 0)
+			note_error(w->sh, "guard: stale byte", got);
+		if (err && (err != -EFAULT || si.signo != MMK_SIGSEGV || si.code != MMK_SEGV_MAPERR))
+			note_error(w->sh, "guard: access failed", err);
+	}
+	return NULL;
+}
+
+static void *guard_toggler(void *arg)
+{
+	struct shared *sh = arg;
+	for (int r = 0; !atomic_load(&sh->stop); r++) {
+		uint64_t a = sh->base + (uint64_t)(r % (NWORK * 16)) * PS;
+		int advice = (r & 1) ? MMK_MADV_GUARD_REMOVE : MMK_MADV_GUARD_INSTALL;
+		int err = mmk_madvise(sh->p, a, (uint64_t)(1 + r % 3) * PS, advice);
+		if (err)
+			note_error(sh, "guard: madvise", err);
+		if (r % 64 == 63 && mmk_madvise(sh->p, sh->base, NWORK * 16 * PS, MMK_MADV_DONTNEED))
+			note_error(sh, "guard: dontneed", r);
+	}
+	return NULL;
+}
+
+TEST(guard_markers_race_loads_and_stores)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	struct shared sh = {.fx = &fx, .p = fx.p, .base = 0x10000000};
+	CHECK_EQ(mmk_mmap(fx.p, sh.base, NWORK * 16 * PS + 2 * PS, RW, PA | MMK_MAP_FIXED, -1, 0),
+		 (int64_t)sh.base);
+	pthread_t t[NWORK + 1];
+	struct worker w[NWORK];
+	for (int i = 0; i < NWORK; i++) {
+		w[i] = (struct worker){.sh = &sh, .id = i, .p = fx.p, .base = sh.base};
+		CHECK(!pthread_create(&t[i], NULL, guard_accessor, &w[i]));
+	}
+	CHECK(!pthread_create(&t[NWORK], NULL, guard_toggler, &sh));
+	for (int i = 0; i < NWORK; i++)
+		pthread_join(t[i], NULL);
+	atomic_store(&sh.stop, 1);
+	pthread_join(t[NWORK], NULL);
+	CHECK_EQ(atomic_load(&sh.errors), 0);
+	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));
 }
 

@@ -376,6 +376,8 @@ static int64_t do_file(struct server *s, const struct lx_req *q, struct lx_rep *
 		return sys_ret(fsync((int)a[0]));
 	case BK_UNLINK:
 		return beneath_unlink(AT_FDCWD, s->path);
+	case BK_FADVISE:
+		return sys_ret(syscall(SYS_fadvise64, a[0], a[1], a[2], a[3]));
 	default:
 		return -ENOSYS;
 	}
@@ -488,6 +490,7 @@ static void run_op(struct server *s, const struct lx_req *q, struct lx_rep *rep)
 	case BK_FTRUNCATE:
 	case BK_FSYNC:
 	case BK_UNLINK:
+	case BK_FADVISE:
 		rep->ret = do_file(s, q, rep);
 		break;
 	default:

@@ -62,10 +62,17 @@ enum bk_opcode {
 	BK_FAULTS, /* -> a reply with data = struct bk_faults */
 	BK_PAGEMAP, /* a[0]=addr a[1]=npages -> data = struct mmk_pageinfo[] (mmkit only) */
 	/* lifecycle */
-	BK_EXEC,
+	BK_EXEC,  /* path NULL: the address space emptied (mmk_exec); else the
+	             program at path, data = its ARGS, each NUL-terminated
+	             (argv[0] is path; the Linux backend cannot: -ENOSYS) */
 	BK_EXIT,
 	/* top level, mmkit only (the Linux backend answers -ENOSYS) */
 	BK_VMSTAT, /* -> text: /proc/vmstat-like counters of the simulated machine */
+	/* top level: make the page cache cold (Linux: writes 1 to
+	 * /proc/sys/vm/drop_caches, -EACCES/-EROFS where not permitted) */
+	BK_DROP_CACHES,
+	/* files */
+	BK_FADVISE, /* a[0]=fd a[1]=off a[2]=len a[3]=advice (MMK_POSIX_FADV_*) */
 	BK_OPCODE_COUNT
 };
 

@@ -468,6 +468,29 @@ static void top_cat(struct backend *b, const struct bk_op *op, struct bk_reply *
 		r->ret = (int64_t)r->datalen;
 }
 
+/*
+ * drop_caches on the host: syncfs of the run's directory (so the script's
+ * clean pages are the droppable ones, as `file` leaves them on mmkit),
+ * then "1" into /proc/sys/vm/drop_caches, which needs root and a writable
+ * /proc/sys.  A refusal is said on stderr and returned as its -errno.
+ */
+static int64_t host_drop_caches(struct backend *b)
+{
+	static const char path[] = "/proc/sys/vm/drop_caches";
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int64_t r = 0;
+
+	(void)syncfs(b->dirfd);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		r = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		fprintf(stderr, "mmkit: drop_caches refused: cannot write 1 to %s (%s; it needs "
+			"root and a writable /proc/sys)\n", path, strerror((int)-r));
+	return r;
+}
+
 static void call_top(struct backend *b, const struct bk_op *op, struct bk_reply *r)
 {
 	switch (op->code) {
@@ -482,6 +505,9 @@ static void call_top(struct backend *b, const struct bk_op *op, struct bk_reply 
 		break;
 	case BK_VMSTAT:
 		r->ret = -ENOSYS; /* the host's counters say nothing about the script */
+		break;
+	case BK_DROP_CACHES:
+		r->ret = host_drop_caches(b);
 		break;
 	default:
 		r->ret = -EINVAL;
@@ -498,6 +524,11 @@ static int lx_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 	memset(r, 0, sizeof(*r));
 	if (!p) {
 		call_top(b, op, r);
+		return 0;
+	}
+	if (op->code == BK_EXEC && op->path) {
+		/* the server cannot become another program and stay ours */
+		r->ret = -ENOSYS;
 		return 0;
 	}
 	if (p->fd < 0)

@@ -190,6 +190,11 @@ static void describe_event(const struct backend *b, const struct mmk_event *ev, 
 	case MMK_EV_OOM_KILL:
 		snprintf(buf, len, "%s", d ? d : "out of memory: a process was killed");
 		break;
+	case MMK_EV_PAGE_EVICT:
+		snprintf(buf, len, "evicted page %" PRIu64 " of %s from the page cache (frame %"
+			 PRIu64 " freed)", ev->pgoff,
+			 d ? script_path(b, d) : "the file", ev->pfn);
+		break;
 	default:
 		snprintf(buf, len, "event %d", (int)ev->kind);
 	}
@@ -546,6 +551,14 @@ static void do_cat(struct backend *b, const struct bk_op *op, struct bk_reply *r
 	uint64_t off = (uint64_t)op->a[0], left = (uint64_t)op->a[1];
 	unsigned char *at;
 
+	if (left == 0) {
+		/* LEN 0 reads nothing, but the file is opened (a missing one
+		 * is -ENOENT), as the Linux backend's cat opens it */
+		int64_t n = mmk_sys_file_read(b->sys, op->path, 0, NULL, 0);
+
+		r->ret = n < 0 ? n : 0;
+		return;
+	}
 	for (;;) {
 		uint64_t want = left < CHUNK ? left : CHUNK;
 		if (want == 0)
@@ -713,6 +726,25 @@ static void do_faults(mmk_proc *p, struct bk_reply *r)
 	r->datalen = sizeof(*f);
 }
 
+/* `exec PATH ARGS...`: execve of the program at PATH (in the root) with
+ * argv PATH ARGS... and an empty environment. */
+static void do_exec_program(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < op->datalen; i++)
+		n += op->data[i] == 0;
+	const char **argv = calloc(n + 1, sizeof(*argv));
+	if (!argv) {
+		r->ret = -ENOMEM;
+		return;
+	}
+	argv[0] = op->path;
+	for (size_t i = 0, k = 1; i < op->datalen; i += strlen((const char *)op->data + i) + 1)
+		argv[k++] = (const char *)op->data + i;
+	r->ret = mmk_execve(p, op->path, argv, NULL, NULL);
+	free(argv);
+}
+
 static void do_pagemap(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
 {
 	uint64_t n = (uint64_t)op->a[1];
@@ -751,6 +783,7 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 	case BK_FTRUNCATE: r->ret = mmk_ftruncate(p, (int)a[0], a[1]); break;
 	case BK_FSYNC: r->ret = mmk_fsync(p, (int)a[0]); break;
 	case BK_UNLINK: r->ret = mmk_unlink(p, op->path); break;
+	case BK_FADVISE: r->ret = mmk_fadvise(p, (int)a[0], a[1], a[2], (int)a[3]); break;
 	case BK_MMAP:
 		r->ret = mmk_mmap(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3], (int)a[4],
 				  a[5]);
@@ -791,6 +824,10 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 	case BK_FAULTS: do_faults(p, r); break;
 	case BK_PAGEMAP: do_pagemap(p, op, r); break;
 	case BK_EXEC:
+		if (op->path) {
+			do_exec_program(p, op, r);
+			break;
+		}
 		r->ret = mmk_exec(p);
 		if (r->ret >= 0)
 			r->ret = mirror_layout(b, p);
@@ -814,6 +851,15 @@ static int mk_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 		case BK_CAT: do_cat(b, op, r); break;
 		case BK_SYNC: r->ret = mmk_sync(b->sys); break;
 		case BK_VMSTAT: do_vmstat(b, r); break;
+		case BK_DROP_CACHES: {
+			/* `sync; echo 1 > /proc/sys/vm/drop_caches`, as the Linux
+			 * backend does it: the result is 0, not a count. */
+			int64_t n = mmk_sync(b->sys);
+			if (n == 0)
+				n = mmk_drop_caches(b->sys, 1);
+			r->ret = n < 0 ? n : 0;
+			break;
+		}
 		default: r->ret = -EINVAL;
 		}
 	} else {
@@ -827,6 +873,20 @@ static int mk_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 	trace_flush(b);
 	check_invariants(b, "a call");
 	return 0;
+}
+
+/* For view.c (declared in view.h): the library handles behind ours. */
+mmk_system *backend_mmkit_system(struct backend *b);
+mmk_proc *backend_mmkit_proc(struct bk_proc *p);
+
+mmk_system *backend_mmkit_system(struct backend *b)
+{
+	return b->sys;
+}
+
+mmk_proc *backend_mmkit_proc(struct bk_proc *p)
+{
+	return p->p;
 }
 
 const struct backend_ops backend_mmkit_ops = {

@@ -859,6 +859,24 @@ int checker_run(struct checker *c, const struct script *s, const char *name,
 	return res;
 }
 
+/* Runs s on mmkit alone, as checker_run() runs its mmkit side (the same
+ * mirrored layout, a fresh directory, a child process); the transcript,
+ * not normalized, goes to out.  For `fuzz --guided`, which measures the
+ * coverage of a script before deciding to ask the host.  Returns 0, 1 if
+ * the backend failed or the child died (a line in out says so), or -errno
+ * if it could not run. */
+int checker_run_mmkit(struct checker *c, const struct script *s, struct strbuf *out)
+{
+	struct bk_options opt;
+	int err;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.dir = c->dir[1];
+	opt.mirror = &c->layout;
+	err = fresh_dir(c->dir[1]);
+	return err ? err : run_isolated(c, s, &backend_mmkit_ops, &opt, out);
+}
+
 /* ---- host features a script may require ----------------------------------------- */
 
 /* Whether the host kernel names anonymous memory (CONFIG_ANON_VMA_NAME). */
@@ -874,12 +892,27 @@ static int host_has_anon_vma_name(void)
 	return ok;
 }
 
+/* Whether this process may write /proc/sys/vm/drop_caches (root, and a
+ * /proc/sys not mounted read-only), which the `drop_caches` statement
+ * needs on the Linux backend.  Opening it for writing drops nothing. */
+static int host_can_drop_caches(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 static const struct {
 	const char *name;
 	int (*probe)(void);
 	const char *why;
 } features[] = {
 	{ "anon_vma_name", host_has_anon_vma_name, "the host kernel lacks CONFIG_ANON_VMA_NAME" },
+	{ "drop_caches", host_can_drop_caches,
+	  "/proc/sys/vm/drop_caches is not writable here (needs root)" },
 };
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
 

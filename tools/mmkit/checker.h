@@ -21,6 +21,10 @@ int checker_open(struct checker **out, int flags);
  * appended to report unless CHECK_SAME) or -errno if it could not run. */
 int checker_run(struct checker *c, const struct script *s, const char *name,
 		struct strbuf *report);
+/* Runs s on mmkit alone (the mmkit side of checker_run(), for fuzz
+ * --guided); the raw transcript is appended to out.  0, 1 if the backend
+ * failed or died, or -errno. */
+int checker_run_mmkit(struct checker *c, const struct script *s, struct strbuf *out);
 void checker_close(struct checker *c);
 /* Whether the host kernel has a feature a script may require (1/0), or -1
  * for a name check does not know. */

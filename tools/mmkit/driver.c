@@ -216,7 +216,7 @@ static void put_pagemap(struct strbuf *out, uint64_t addr, const struct bk_reply
 	for (size_t i = 0; i < n; i++, pi++) {
 		sb_printf(out, "    0x%" PRIx64, addr + (uint64_t)i * (uint64_t)MMK_PAGE_SIZE);
 		if (!pi->present) {
-			sb_puts(out, " not present\n");
+			sb_puts(out, pi->guard ? " not present guard\n" : " not present\n");
 			continue;
 		}
 		sb_printf(out, " pfn %" PRIu64 "%s%s%s%s%s%s mapcount %u refcount %u\n", pi->pfn,
@@ -496,6 +496,16 @@ int driver_close(struct driver *d, struct strbuf *out)
 	sb_free(&d->trace);
 	free(d);
 	return r;
+}
+
+struct backend *driver_backend(const struct driver *d)
+{
+	return d->b;
+}
+
+struct bk_proc *driver_proc(const struct driver *d, int slot)
+{
+	return slot >= 0 && slot < d->nprocs ? d->procs[slot] : NULL;
 }
 
 int driver_run(const struct script *s, const struct backend_ops *ops,

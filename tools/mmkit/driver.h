@@ -40,6 +40,12 @@ int driver_step(struct driver *d, const struct script *s, size_t i, struct strbu
  * failed.  Returns 0 or the close's -errno. */
 int driver_close(struct driver *d, struct strbuf *out);
 
+/* The backend d runs on, and the handle of process slot `slot` (NULL: no
+ * process alive there), for a caller that looks at the backend itself
+ * (view.c). */
+struct backend *driver_backend(const struct driver *d);
+struct bk_proc *driver_proc(const struct driver *d, int slot);
+
 /* The whole run in one call: open, every statement, close.  Returns 0, or
  * -errno of the first backend failure (out then ends with a line saying so). */
 int driver_run(const struct script *s, const struct backend_ops *ops,

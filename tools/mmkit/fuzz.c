@@ -42,7 +42,10 @@
 
 #include "checker.h"
 #include "commands.h"
+#include "driver.h"
 #include "format.h"
+#include "fuzz.h"
+#include "mmkit.h"
 #include "opts.h"
 #include "script.h"
 
@@ -210,6 +213,15 @@ static const char *edge_addr(struct gen *g)
 	return PICK(&g->r, edges);
 }
 
+/* An address at or above an earlier break (hN), where [heap] is decided:
+ * the break itself, a page or two above it, its unaligned neighbours. */
+static void put_brk_addr(struct gen *g)
+{
+	sb_printf(&g->sb, "h%d%s", below(&g->r, g->nbrks),
+		  PICK(&g->r, ((const char *const[]){ "", "", "+4K", "+8K", "+1", "+4095", "+64K",
+						     "+1M" })));
+}
+
 /*
  * "ADDR LEN" for an operation on a range.  Within an earlier mapping of
  * unknown place (it may sit right under the server's own mappings) the
@@ -243,7 +255,10 @@ static void put_range(struct gen *g, int huge)
 			put_num(g, pick_len(g, g->map[m].known ? 0 : room));
 		return;
 	}
-	if (x < 90)
+	if (g->nbrks && x < 76) {
+		put_brk_addr(g);
+		sb_puts(&g->sb, " ");
+	} else if (x < 90)
 		sb_printf(&g->sb, "0x%" PRIx64 " ", PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
 	else
 		sb_printf(&g->sb, "%s ", edge_addr(g));
@@ -378,7 +393,10 @@ static void gen_mmap(struct gen *g)
 	}
 
 	sb_printf(&g->sb, "m%d = mmap ", g->nmaps < MAX_NAMES ? g->nmaps : MAX_NAMES - 1);
-	if (fixed && (!g->nmaps || chance(&g->r, 60))) {
+	if (fixed && g->nbrks && chance(&g->r, 15)) {
+		/* At the break: [heap] or not. */
+		put_brk_addr(g);
+	} else if (fixed && (!g->nmaps || chance(&g->r, 60))) {
 		/* A new place in the playground. */
 		sb_printf(&g->sb, "0x%" PRIx64, PLAYGROUND + 4096 * (uint64_t)below(&g->r, 64));
 		known = 1;
@@ -391,6 +409,8 @@ static void gen_mmap(struct gen *g)
 		if (!g->map[m].known && len > g->map[m].len - off)
 			len = g->map[m].len - off;
 		known = g->map[m].known;
+	} else if (g->nbrks && chance(&g->r, 15)) {
+		put_brk_addr(g);
 	} else if (g->nmaps && chance(&g->r, 25)) {
 		sb_printf(&g->sb, "m%d", below(&g->r, g->nmaps));
 	} else if (chance(&g->r, 30)) {
@@ -477,15 +497,126 @@ static void gen_mremap(struct gen *g)
 	new_map(g, newlen, known);
 }
 
+/*
+ * An advice word: every advice of the library's table (mmk_madvise_nth)
+ * alike, plus dontneed once more and the unknown "99".
+ */
+static const char *pick_advice(struct gen *g)
+{
+	int n = 0;
+	while (mmk_madvise_nth((unsigned)n) >= 0)
+		n++;
+	int i = below(&g->r, n + 2);
+	if (i == n)
+		return "dontneed";
+	if (i == n + 1)
+		return "99";
+	return mmk_madvise_name(mmk_madvise_nth((unsigned)i));
+}
+
+/* A file offset from the edges: around pages and the files' sizes, 2 MiB,
+ * ext4's 16 TiB limit, 2^63-1 and past it (negative as a loff_t).  Returns
+ * whether it was 0. */
+static int put_file_off(struct gen *g)
+{
+	static const char *const offs[] = {
+		"0",	 "1",	  "99",	 "100",	 "101",	    "4095", "4096", "4097", "8191",
+		"8192",	 "8292",  "16K", "2M",	 "2M+4K",   "1G",   "16T-4K", "16T-1", "16T",
+		"0x7ffffffff000", "0x7ffffffffffff000", "0x7fffffffffffffff", "0x7ffffffffffffffe",
+		"-1",	 "-4096", "0x8000000000000000",
+	};
+	const char *o = PICK(&g->r, offs);
+
+	sb_puts(&g->sb, o);
+	return !strcmp(o, "0");
+}
+
+/* A read length: small ones and around pages, at most 2 MiB (what the
+ * Linux server replies at most; a file may be sparse and huge).  huge: a
+ * length that takes a non-zero offset past 2^63-1 may be chosen too (the
+ * read is refused before anything is read). */
+static void put_read_len(struct gen *g, int huge)
+{
+	static const char *const lens_r[] = { "0",    "1",    "16",  "100", "4095", "4096",
+					      "4097", "8192", "8193", "64K", "2M",   "12K" };
+
+	if (huge && chance(&g->r, 6))
+		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){ "0x7fffffffffffffff", "-1",
+								     "0x8000000000000000" })));
+	else
+		sb_puts(&g->sb, PICK(&g->r, lens_r));
+}
+
+/* The file and page-cache paths: read, write, pread, pwrite and ftruncate
+ * at odd offsets and lengths (the "P: " is already written). */
+static void gen_file_op(struct gen *g)
+{
+	int fd = g->nfds && !chance(&g->r, 5) ? below(&g->r, g->nfds) : -1, huge;
+	char fds[16];
+
+	if (fd >= 0)
+		snprintf(fds, sizeof(fds), "fd%d", fd);
+	else
+		snprintf(fds, sizeof(fds), "%s", chance(&g->r, 50) ? "-1" : "99");
+	switch (below(&g->r, 7)) {
+	case 0:
+		sb_printf(&g->sb, "read %s ", fds);
+		put_read_len(g, 0);
+		break;
+	case 1:
+		sb_printf(&g->sb, "write %s ", fds);
+		put_string(g);
+		break;
+	case 2:
+	case 3:
+		sb_printf(&g->sb, "pread %s ", fds);
+		huge = !put_file_off(g);
+		sb_puts(&g->sb, " ");
+		put_read_len(g, huge);
+		break;
+	case 4:
+	case 5:
+		sb_printf(&g->sb, "pwrite %s ", fds);
+		put_file_off(g);
+		sb_puts(&g->sb, " ");
+		put_string(g);
+		break;
+	default:
+		sb_printf(&g->sb, "ftruncate %s ", fds);
+		put_file_off(g);
+		break;
+	}
+}
+
+/* A name for anonymous memory: plain, empty, at the 80-byte limit and past
+ * it, and with the characters Linux refuses ([, ], \, $, `, control). */
+static void put_anon_name(struct gen *g)
+{
+	static const char *const names[] = {
+		" \"fz\"", " \"fz\"", " \"a b\"", " \"\"", " \"[x]\"", " \"$\"", " \"\\\\\"",
+		" \"`\"", " \"\\t\"", " \"\\n\"", " \"x\"*79", " \"x\"*80", " \"x\"*81", " \"\\x7f\"",
+		" \"(deleted)\"", " \"heap\"",
+	};
+
+	if (chance(&g->r, 15))
+		return; /* no name: removes it */
+	sb_puts(&g->sb, PICK(&g->r, names));
+}
+
+/* A top-level cat of a file at an edge offset and length (the harness's
+ * read of a file by its path, through the page cache on mmkit); always with
+ * a length: the file may be sparse and huge. */
+static void gen_cat(struct gen *g)
+{
+	sb_printf(&g->sb, "cat f%d ", below(&g->r, g->nfiles));
+	put_file_off(g);
+	sb_puts(&g->sb, " ");
+	put_read_len(g, 0);
+}
+
 /* One operation of a process (the "P: " is already written). */
 static void gen_proc_op(struct gen *g)
 {
-	static const char *const advice[] = {
-		"normal",    "random",	    "sequential", "willneed",	"dontneed", "dontneed",
-		"free",	     "remove",	    "dontfork",	  "dofork",	"wipeonfork", "keeponfork",
-		"mergeable", "unmergeable", "hugepage",	  "nohugepage", "dontdump", "dodump",
-		"cold",	     "pageout",	    "populate_read", "populate_write", "99",
-	};
 	static const char *const msyncs[] = { "sync", "async", "invalidate", "sync|async",
 					      "sync|invalidate" };
 	static const char *const opens[] = { "rdwr", "rdwr", "rdonly", "wronly", "rdwr|creat",
@@ -513,10 +644,13 @@ static void gen_proc_op(struct gen *g)
 		gen_mremap(g);
 	} else if (x < 37) {
 		int num = chance(&g->r, 30) ? below(&g->r, 128) : -1;
+		/* guard regions (their markers meet every other operation)
+		 * little more than half the time: installed twice as often
+		 * as removed */
+		const char *guard = NULL;
+		if (num < 0 && chance(&g->r, 60))
+			guard = chance(&g->r, 67) ? "guard_install" : "guard_remove";
 
-		/* MADV_GUARD_INSTALL/REMOVE are not modelled (docs/DIFFERENCES.md) */
-		if (num == 102 || num == 103)
-			num = 200;
 		sb_puts(&g->sb, "madvise ");
 		/* the populating advice only on small lengths */
 		if (num >= 0 && num != 22 && num != 23 && num != 25 && chance(&g->r, 25))
@@ -526,7 +660,7 @@ static void gen_proc_op(struct gen *g)
 		if (num >= 0)
 			sb_printf(&g->sb, " %d", num);
 		else
-			sb_printf(&g->sb, " %s", PICK(&g->r, advice));
+			sb_printf(&g->sb, " %s", guard ? guard : pick_advice(g));
 	} else if (x < 39) {
 		int lock = chance(&g->r, 60);
 
@@ -616,6 +750,8 @@ static void gen_proc_op(struct gen *g)
 		}
 		if (g->nfds < MAX_NAMES - 1)
 			g->nfds++;
+	} else if (x < 76 && g->nfds && chance(&g->r, 40)) {
+		gen_file_op(g);
 	} else if (x < 76 && g->nfds) {
 		int fd = below(&g->r, g->nfds);
 
@@ -664,7 +800,7 @@ static void gen_proc_op(struct gen *g)
 	} else if (x < 82 && g->allow_name) {
 		sb_puts(&g->sb, "name ");
 		put_range(g, 0);
-		sb_puts(&g->sb, chance(&g->r, 80) ? " \"fz\"" : "");
+		put_anon_name(g);
 	} else if (x < 90) {
 		sb_puts(&g->sb, "maps");
 	} else if (x < 92) {
@@ -696,7 +832,8 @@ static void gen_statement(struct gen *g)
 		sb_printf(&g->sb, "P%d: exit\n", p);
 		g->alive[p] = 0;
 	} else if (x < 16 && g->nfiles) {
-		sb_printf(&g->sb, "cat f%d 0 32\n", below(&g->r, g->nfiles));
+		gen_cat(g);
+		sb_puts(&g->sb, "\n");
 	} else if (x < 17) {
 		sb_puts(&g->sb, "sync\n");
 	} else {
@@ -948,6 +1085,150 @@ static int fuzz_one(struct checker *c, const struct strbuf *text, const char *na
 	return CHECK_DIFFER;
 }
 
+/* ---- what fuzz_guided.c uses (fuzz.h) ---------------------------------------- */
+
+void fuzz_generate(uint64_t seed, uint64_t i, int allow_name, struct strbuf *out)
+{
+	generate(seed, (int)i, allow_name, out);
+}
+
+/* The number after prefix p at the start of w ("m12 =" -> 12), or -1. */
+static int name_number(const char *w, const char *p)
+{
+	size_t n = strlen(p);
+
+	if (strncmp(w, p, n) || w[n] < '0' || w[n] > '9')
+		return -1;
+	return atoi(w + n);
+}
+
+/* The length an mmap/mremap line asked for, if a plain number of at most
+ * 1 GiB; else a page (the generator then stays within one page). */
+static uint64_t line_map_len(const char *line, int word)
+{
+	char buf[64];
+	const char *w = line;
+	uint64_t v;
+
+	for (int k = 0; k < word && w; k++) {
+		w = strchr(w, ' ');
+		while (w && *w == ' ')
+			w++;
+	}
+	if (!w || !*w)
+		return 4096;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(w, " "), w);
+	if (script_parse_number(buf, &v) < 0 || !v || v > (1ULL << 30))
+		return 4096;
+	return (v + 4095) & ~4095ULL;
+}
+
+/* Reads the generator's state back from one line of a script. */
+static void gen_learn_line(struct gen *g, const char *line)
+{
+	int a, b;
+	const char *op;
+
+	if ((a = name_number(line, "file f")) >= 0) {
+		if (a >= g->nfiles && a < MAX_NAMES)
+			g->nfiles = a + 1;
+	} else if ((a = name_number(line, "spawn P")) >= 0 && a < MAX_PROCS) {
+		g->alive[a] = 1;
+		if (a >= g->nprocs)
+			g->nprocs = a + 1;
+	} else if (sscanf(line, "fork P%d P%d", &a, &b) == 2 && b >= 0 && b < MAX_PROCS) {
+		g->alive[b] = 1;
+		if (b >= g->nprocs)
+			g->nprocs = b + 1;
+	} else if (sscanf(line, "P%d:", &a) == 1 && a >= 0 && a < MAX_PROCS &&
+		   (op = strchr(line, ':'))) {
+		op += 2;
+		if (!strcmp(op, "exit"))
+			g->alive[a] = 0;
+		else if ((b = name_number(op, "m")) >= 0 && b < MAX_NAMES) {
+			int mremap = strstr(op, "= mremap ") != NULL;
+
+			/* names the prefix lost (a mutant deleted their
+			 * line) stand for a page somewhere */
+			for (; g->nmaps <= b; g->nmaps++)
+				g->map[g->nmaps].len = 4096;
+			g->map[b].len = line_map_len(op, mremap ? 5 : 4);
+			g->map[b].known = 0;
+		} else if ((b = name_number(op, "fd")) >= 0 && b < MAX_NAMES - 1) {
+			if (b >= g->nfds)
+				g->nfds = b + 1;
+		} else if ((b = name_number(op, "h")) >= 0 && b < MAX_NAMES - 1) {
+			if (b >= g->nbrks)
+				g->nbrks = b + 1;
+		}
+	}
+}
+
+void fuzz_gen_statement(uint64_t rseed, const char *prefix, size_t len, int allow_name,
+			struct strbuf *out)
+{
+	struct gen g;
+	const char *s = prefix, *end = prefix + len;
+	char line[512];
+
+	memset(&g, 0, sizeof(g));
+	g.r.s = rseed;
+	g.allow_name = allow_name;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, s);
+		gen_learn_line(&g, line);
+		s = nl ? nl + 1 : end;
+	}
+	gen_statement(&g);
+	sb_putn(out, g.sb.s, g.sb.len);
+	sb_free(&g.sb);
+}
+
+void fuzz_gen_value(uint64_t rseed, int big, struct strbuf *out)
+{
+	struct gen g;
+
+	memset(&g, 0, sizeof(g));
+	g.r.s = rseed;
+	switch (below(&g.r, 4)) {
+	case 0:
+		/* an edge address is a large length too */
+		if (big)
+			sb_puts(&g.sb, edge_addr(&g));
+		else
+			sb_puts(&g.sb, PICK(&g.r, ((const char *const[]){ "0", "0xfff", "0x1000",
+									   "0x2000", "0xf000",
+									   "0x10000" })));
+		break;
+	case 1:
+		/* a bit: not past 16 MiB where the operation may populate */
+		sb_printf(&g.sb, "0x%x", 1u << below(&g.r, big ? 32 : 24));
+		break;
+	default: put_edge_len(&g, NULL, big); break;
+	}
+	sb_putn(out, g.sb.s, g.sb.len);
+	sb_free(&g.sb);
+}
+
+int fuzz_check(struct checker *c, const struct strbuf *text, const char *name,
+	       const char *outdir)
+{
+	return fuzz_one(c, text, name, outdir);
+}
+
+int fuzz_write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	return write_file(dir, name, text, len);
+}
+
+int fuzz_make_dirs(const char *dir)
+{
+	return make_dirs(dir);
+}
+
 int cmd_fuzz(int argc, char **argv)
 {
 	uint64_t seed = 1, count = 100;
@@ -956,6 +1237,10 @@ int cmd_fuzz(int argc, char **argv)
 	    flags = CHECKER_QUIET;
 	struct checker *c = NULL;
 
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--guided") || !strcmp(argv[i], "--unguided") ||
+		    !strcmp(argv[i], "--coverage-report"))
+			return cmd_fuzz_guided(argc, argv);
 	enum { FUZZ_SEED, FUZZ_COUNT, FUZZ_OUT, FUZZ_PRINT, FUZZ_SELF };
 	static const struct opt fuzz_opts[] = {
 		[FUZZ_SEED] = {"--seed", true},	  [FUZZ_COUNT] = {"--count", true},

@@ -25,11 +25,12 @@
 #include "driver.h"
 #include "mmkit.h"
 #include "opts.h"
+#include "view.h"
 
 static void usage(FILE *f)
 {
 	fputs("usage: mmkit run [--trace] [--dir DIR] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
-	      "                 [--overcommit 0|1|2]\n"
+	      "                 [--overcommit 0|1|2] [--html FILE]\n"
 	      "                 [--backend mmkit|linux] [SCRIPT|-]\n"
 	      "       mmkit check [ARGS...]   run scenarios on mmkit and on Linux, compare\n"
 	      "       mmkit fuzz [ARGS...]    compare the backends on random scripts\n"
@@ -47,19 +48,25 @@ static void usage(FILE *f)
 	      "  --overcommit N   vm.overcommit_memory: 0 heuristic (default), 1 always,\n"
 	      "                   2 strict (mmkit backend)\n"
 	      "  --backend NAME   mmkit (default) or linux (real system calls)\n"
+	      "  --html FILE      also write FILE: one self-contained page that steps\n"
+	      "                   through the run, drawing address spaces, pages, page\n"
+	      "                   caches, counters and trace (mmkit backend; #step=N\n"
+	      "                   in its URL opens statement N)\n"
 	      "  With no SCRIPT and a terminal on stdin, starts an interactive prompt.\n",
 	      f);
 }
 
 struct run_args {
 	const char *script;
+	const char *html; /* --html FILE, or NULL */
+	int trace;        /* --trace itself (--html turns the backend's on) */
 	const struct backend_ops *ops;
 	struct bk_options opt;
 };
 
-enum { RUN_TRACE, RUN_DIR, RUN_RAM, RUN_SWAP, RUN_POLICY, RUN_OVERCOMMIT, RUN_BACKEND };
+enum { RUN_TRACE, RUN_HTML, RUN_DIR, RUN_RAM, RUN_SWAP, RUN_POLICY, RUN_OVERCOMMIT, RUN_BACKEND };
 static const struct opt run_opts[] = {
-	[RUN_TRACE] = {"--trace", false},	 [RUN_DIR] = {"--dir", true},
+	[RUN_TRACE] = {"--trace", false},	 [RUN_HTML] = {"--html", true},	 [RUN_DIR] = {"--dir", true},
 	[RUN_RAM] = {"--ram", true},		 [RUN_SWAP] = {"--swap", true},
 	[RUN_POLICY] = {"--policy", true},	 [RUN_OVERCOMMIT] = {"--overcommit", true},
 	[RUN_BACKEND] = {"--backend", true}, {NULL, false},
@@ -79,6 +86,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 		const char *a = v;
 		if (k == RUN_TRACE) {
 			ra->opt.trace = 1;
+			ra->trace = 1;
+		} else if (k == RUN_HTML) {
+			ra->html = v;
 		} else if (k == RUN_DIR) {
 			ra->opt.dir = v;
 		} else if (k == RUN_RAM) {
@@ -128,6 +138,42 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 		} else {
 			ra->script = a;
 		}
+	}
+	return 0;
+}
+
+/* Drops the trace lines ("  | ...") from out: --html asked the backend
+ * for them, --trace did not. */
+static void drop_trace_lines(struct strbuf *out)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < out->len;) {
+		const char *nl = memchr(out->s + i, '\n', out->len - i);
+		size_t n = nl ? (size_t)(nl - (out->s + i)) + 1 : out->len - i;
+		if (!(n >= 4 && memcmp(out->s + i, "  | ", 4) == 0)) {
+			memmove(out->s + w, out->s + i, n);
+			w += n;
+		}
+		i += n;
+	}
+	out->len = w;
+	if (out->s)
+		out->s[w] = 0;
+}
+
+/* Checks --html against the rest.  0, or 2 after a message. */
+static int html_usable(const struct run_args *ra)
+{
+	if (!ra->html)
+		return 0;
+	if (ra->ops != &backend_mmkit_ops) {
+		fprintf(stderr, "mmkit run: --html draws the simulated machine: it needs the mmkit "
+				"backend, not --backend %s\n", ra->ops->name);
+		return 2;
+	}
+	if (!ra->script && isatty(STDIN_FILENO)) {
+		fprintf(stderr, "mmkit run: --html needs a script (not the interactive prompt)\n");
+		return 2;
 	}
 	return 0;
 }
@@ -185,7 +231,7 @@ int cmd_run(int argc, char **argv)
 	struct strbuf out = {NULL, 0, 0};
 	int rc = 0;
 
-	if ((rc = parse_run_args(argc, argv, &ra)) != 0)
+	if ((rc = parse_run_args(argc, argv, &ra)) != 0 || (rc = html_usable(&ra)) != 0)
 		return rc;
 	bool opt = ra.opt.policy == MMK_RECLAIM_OPT;
 	if (opt && (ra.ops != &backend_mmkit_ops || !ra.script || !strcmp(ra.script, "-"))) {
@@ -211,18 +257,40 @@ int cmd_run(int argc, char **argv)
 		}
 		ra.opt.replay_refs = &refs;
 	}
+	struct view *v = NULL;
+	if (ra.html) {
+		ra.opt.trace = 1; /* the page shows each statement's trace */
+		if (view_open(s, ra.opt.dir, &v) < 0) {
+			fputs("mmkit: out of memory\n", stderr);
+			exit(1);
+		}
+	}
 	if (open_driver(&ra, &d)) {
 		free(refs.keys);
 		script_free(s);
+		if (v)
+			view_close(v, NULL);
 		return 1;
 	}
 	for (size_t i = 0; i < s->n && rc == 0; i++) {
 		rc = driver_step(d, s, i, &out);
+		if (v) {
+			view_step(v, d, s, i, out.s ? out.s : "", out.len);
+			if (!ra.trace)
+				drop_trace_lines(&out);
+		}
 		flush_out(&out);
 	}
 	if (driver_close(d, &out) < 0 && rc == 0)
 		rc = -EIO;
+	if (v && !ra.trace) {
+		drop_trace_lines(&out);
+		if (out.len == 4 && memcmp(out.s, "end\n", 4) == 0)
+			sb_reset(&out); /* the teardown's header, whose trace went */
+	}
 	flush_out(&out);
+	if (v && view_close(v, ra.html) < 0 && rc == 0)
+		rc = -EIO;
 	sb_free(&out);
 	free(refs.keys);
 	script_free(s);

@@ -24,13 +24,15 @@
  *     makes the tool hold in memory is bounded by its caps, not by its
  *     numbers.
  *
- * This file depends on nothing but libc and the two contract headers, so the
- * unit test and the fuzz harness compile it on its own.
+ * This file depends on nothing but libc, the two contract headers and the
+ * library's advice table (mmk_madvise_nth/_name, src/madvise_advice.c), so
+ * the unit test and the fuzz harness compile it on its own.
  */
 #include "script.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,18 +113,10 @@ static const struct word mcl_words[] = {
 static const struct word mlock_words[] = {
 	{"onfault", MMK_MLOCK_ONFAULT},
 };
-static const struct word advice_words[] = {
-	{"normal", MMK_MADV_NORMAL},       {"random", MMK_MADV_RANDOM},
-	{"sequential", MMK_MADV_SEQUENTIAL}, {"willneed", MMK_MADV_WILLNEED},
-	{"dontneed", MMK_MADV_DONTNEED},   {"free", MMK_MADV_FREE},
-	{"remove", MMK_MADV_REMOVE},       {"dontfork", MMK_MADV_DONTFORK},
-	{"dofork", MMK_MADV_DOFORK},       {"wipeonfork", MMK_MADV_WIPEONFORK},
-	{"keeponfork", MMK_MADV_KEEPONFORK}, {"mergeable", MMK_MADV_MERGEABLE},
-	{"unmergeable", MMK_MADV_UNMERGEABLE}, {"hugepage", MMK_MADV_HUGEPAGE},
-	{"nohugepage", MMK_MADV_NOHUGEPAGE}, {"dontdump", MMK_MADV_DONTDUMP},
-	{"dodump", MMK_MADV_DODUMP},       {"cold", MMK_MADV_COLD},
-	{"pageout", MMK_MADV_PAGEOUT},     {"populate_read", MMK_MADV_POPULATE_READ},
-	{"populate_write", MMK_MADV_POPULATE_WRITE},
+static const struct word fadvise_words[] = {
+	{"normal", MMK_POSIX_FADV_NORMAL},   {"random", MMK_POSIX_FADV_RANDOM},
+	{"sequential", MMK_POSIX_FADV_SEQUENTIAL}, {"willneed", MMK_POSIX_FADV_WILLNEED},
+	{"dontneed", MMK_POSIX_FADV_DONTNEED}, {"noreuse", MMK_POSIX_FADV_NOREUSE},
 };
 static const struct word access_words[] = {
 	{"read", 0},
@@ -136,7 +130,32 @@ static const struct wordset ws_msync = WORDSET("msync flag", "MS_", msync_words,
 static const struct wordset ws_open = WORDSET("open flag", "O_", open_words, 1);
 static const struct wordset ws_mcl = WORDSET("mlockall flag", "MCL_", mcl_words, 1);
 static const struct wordset ws_mlock = WORDSET("mlock flag", "MLOCK_", mlock_words, 1);
-static const struct wordset ws_advice = WORDSET("madvise advice", "MADV_", advice_words, 0);
+
+/* The advice words are the library's advice table (mmk_madvise_nth and
+ * mmk_madvise_name), so a new advice needs no change here. */
+#define ADVICE_WORDS_MAX 64
+static struct word advice_words[ADVICE_WORDS_MAX];
+static struct wordset ws_advice = {"madvise advice", "MADV_", advice_words, 0, 0};
+static pthread_once_t advice_once = PTHREAD_ONCE_INIT;
+
+static void advice_words_fill(void)
+{
+	int n = 0, a;
+	while (n < ADVICE_WORDS_MAX && (a = mmk_madvise_nth((unsigned)n)) >= 0) {
+		advice_words[n].name = mmk_madvise_name(a);
+		advice_words[n].value = (uint64_t)a;
+		n++;
+	}
+	ws_advice.n = n;
+}
+
+static const struct wordset *advice_wordset(void)
+{
+	pthread_once(&advice_once, advice_words_fill);
+	return &ws_advice;
+}
+static const struct wordset ws_fadvise =
+	WORDSET("fadvise advice", "POSIX_FADV_", fadvise_words, 0);
 static const struct wordset ws_access = WORDSET("access", "", access_words, 0);
 
 /* ---- Operations --------------------------------------------------------- */
@@ -147,10 +166,12 @@ static const struct wordset ws_access = WORDSET("access", "", access_words, 0);
  *   b  byte: a constant 0..255 or 'c'        -> next a[i]
  *   p m r s o l k   flags of a wordset (prot, mmap, mremap, msync, open,
  *                   mlockall, mlock)          -> next a[i]
- *   a  madvise advice, t  read|write          -> next a[i]
+ *   a  madvise advice, f  fadvise advice,
+ *   t  read|write                            -> next a[i]
  *   S  string                                -> data
  *   P  path: "quoted" or a bare word         -> path
  *   N  string without NULs                   -> path
+ *   A  the rest of the line: paths           -> data, each NUL-terminated
  *   [  the arguments after this are optional (each may stop the list)
  * Omitted optional a[i] take dflt[i].
  */
@@ -170,6 +191,7 @@ static const struct op_spec op_specs[] = {
 	{"cat", BK_CAT, "P[ee", "cat PATH [OFF [LEN]]", OPF_TOP, {0, -1}},
 	{"sync", BK_SYNC, "", "sync", OPF_TOP, {0}},
 	{"vmstat", BK_VMSTAT, "", "vmstat", OPF_TOP, {0}},
+	{"drop_caches", BK_DROP_CACHES, "", "drop_caches", OPF_TOP, {0}},
 	/* files */
 	{"open", BK_OPEN, "Po", "open PATH FLAGS", OPF_BIND, {0}},
 	{"close", BK_CLOSE, "e", "close FD", OPF_BIND, {0}},
@@ -181,6 +203,7 @@ static const struct op_spec op_specs[] = {
 	{"ftruncate", BK_FTRUNCATE, "ee", "ftruncate FD LEN", OPF_BIND, {0}},
 	{"fsync", BK_FSYNC, "e", "fsync FD", OPF_BIND, {0}},
 	{"unlink", BK_UNLINK, "P", "unlink PATH", OPF_BIND, {0}},
+	{"fadvise", BK_FADVISE, "eeef", "fadvise FD OFF LEN ADVICE", OPF_BIND, {0}},
 	/* memory */
 	{"mmap", BK_MMAP, "eepm[ee", "mmap ADDR LEN PROT FLAGS [FD [OFF]]", OPF_BIND,
 	 {0, 0, 0, 0, -1, 0}},
@@ -209,7 +232,7 @@ static const struct op_spec op_specs[] = {
 	{"faults", BK_FAULTS, "", "faults", 0, {0}},
 	{"pagemap", BK_PAGEMAP, "ee", "pagemap ADDR NPAGES", 0, {0}},
 	/* lifecycle */
-	{"exec", BK_EXEC, "", "exec", 0, {0}},
+	{"exec", BK_EXEC, "[PA", "exec [PATH [ARGS...]]", 0, {0}},
 	{"exit", BK_EXIT, "", "exit", 0, {0}},
 };
 #define N_OPS ((int)(sizeof(op_specs) / sizeof(op_specs[0])))
@@ -220,6 +243,7 @@ static const char *const top_usage[] = {
 	"cat PATH [OFF [LEN]]",
 	"sync",
 	"vmstat",
+	"drop_caches",
 	"spawn P",
 	"fork P Q",
 	"NAME = EXPR",
@@ -709,6 +733,35 @@ static int lex_path(struct cur *c, char **out)
 	return 0;
 }
 
+/* The paths up to the end of the line, each NUL-terminated, one after the
+ * other in *out (exec's ARGS); none is an empty list. */
+static int lex_path_list(struct cur *c, unsigned char **out, size_t *outlen)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	while (!at_end(c)) {
+		char *one;
+		if (lex_path(c, &one) < 0) {
+			free(buf);
+			return -1;
+		}
+		size_t n = strlen(one) + 1;
+		unsigned char *nb = realloc(buf, len + n);
+		if (!nb) {
+			free(one);
+			free(buf);
+			return fail(c, c->pos, "out of memory");
+		}
+		memcpy(nb + len, one, n);
+		free(one);
+		buf = nb;
+		len += n;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
 /* ---- Expressions -------------------------------------------------------- */
 
 /* A character constant 'c' (with the string escapes) as a number. */
@@ -886,7 +939,8 @@ static const struct wordset *sig_wordset(char k)
 	case 'o': return &ws_open;
 	case 'l': return &ws_mcl;
 	case 'k': return &ws_mlock;
-	case 'a': return &ws_advice;
+	case 'a': return advice_wordset();
+	case 'f': return &ws_fadvise;
 	case 't': return &ws_access;
 	default: return NULL;
 	}
@@ -960,6 +1014,8 @@ static int parse_args(struct cur *c, const struct op_spec *o, struct stmt *st)
 			r = parse_byte(c, &st->arg[ai++]);
 		else if (*k == 'P')
 			r = lex_path(c, &st->path);
+		else if (*k == 'A')
+			r = lex_path_list(c, &st->data, &st->datalen);
 		else if (*k == 'N')
 			r = ch(c) == '"' ? lex_cstring(c, "VMA name", &st->path)
 					 : fail(c, c->pos, "expected a \"quoted\" name");
@@ -972,7 +1028,7 @@ static int parse_args(struct cur *c, const struct op_spec *o, struct stmt *st)
 		argno++;
 	}
 	for (const char *k = o->sig; *k; k++)
-		if (*k != '[' && *k != 'S' && *k != 'P' && *k != 'N')
+		if (*k != '[' && *k != 'S' && *k != 'P' && *k != 'N' && *k != 'A')
 			st->nargs++;
 	if (!at_end(c))
 		return fail(c, c->pos, "too many arguments (usage: %s)", o->usage);
