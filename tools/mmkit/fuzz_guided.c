@@ -663,7 +663,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 	for (uint64_t i = 0; i < count; i++) {
 		struct strbuf text = {NULL, 0, 0};
 		char name[80];
-		int fresh, parsed = 0, failed = 0;
+		int fresh = 0, parsed = 0, failed = 0;
 
 		snprintf(name, sizeof(name), "%s-%" PRIu64 "-%" PRIu64, guided ? "guided" : "plain",
 			 seed, i);
