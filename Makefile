@@ -46,11 +46,14 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_PIC  := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
 TOOL_SRC := $(sort $(wildcard tools/mmkit/*.c))
 TOOL_OBJ := $(TOOL_SRC:tools/mmkit/%.c=$(B)/tool/%.o) $(B)/tool/view_html.o
+# The RISC-V runner behind `mmkit exec` (tools/rv/rv.h), linked into the command.
+RV_SRC   := $(sort $(wildcard tools/rv/*.c))
+RV_OBJ   := $(RV_SRC:tools/rv/%.c=$(B)/rv/%.o)
 LSRV_SRC := $(sort $(wildcard tools/linux/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all debug check tests install clean tour bench
+.PHONY: all debug check tests install clean tour bench rv-progs
 all: $(B)/libmmkit.a $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/embed
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
@@ -63,6 +66,10 @@ $(B)/tool/%.o: tools/mmkit/%.c $(wildcard tools/mmkit/*.h) $(wildcard tools/linu
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itools/mmkit -c $< -o $@
 
+# -frounding-math: fpu.c changes the host rounding mode between operations.
+$(B)/rv/%.o: tools/rv/%.c $(wildcard tools/rv/*.h) tools/mmkit/narrate.h include/mmkit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -frounding-math -Itools/rv -Itools/mmkit -c $< -o $@
 # The page of `mmkit run --html` (tools/mmkit/view.html), built in as the C
 # string view_html: one literal per line, with \ " and ? escaped (no trigraphs).
 $(B)/tool/view_html.c: tools/mmkit/view.html
@@ -80,11 +87,11 @@ $(B)/libmmkit.so: $(LIB_PIC)
 ifeq ($(MODE),cov)
 $(B)/covfiles.c: $(LIB_OBJ) scripts/covfiles.sh
 	sh scripts/covfiles.sh $(LIB_OBJ) > $@
-$(B)/mmkit: $(TOOL_OBJ) $(LIB_OBJ) $(B)/covfiles.c
-	$(CC) $(CFLAGS_ALL) -Itools/mmkit -o $@ $(TOOL_OBJ) $(LIB_OBJ) $(B)/covfiles.c -pthread
+$(B)/mmkit: $(TOOL_OBJ) $(RV_OBJ) $(LIB_OBJ) $(B)/covfiles.c
+	$(CC) $(CFLAGS_ALL) -Itools/mmkit -o $@ $(TOOL_OBJ) $(RV_OBJ) $(LIB_OBJ) $(B)/covfiles.c -pthread -lm
 else
-$(B)/mmkit: $(TOOL_OBJ) $(B)/libmmkit.a
-	$(CC) $(LDSAN) -o $@ $(TOOL_OBJ) $(B)/libmmkit.a -pthread
+$(B)/mmkit: $(TOOL_OBJ) $(RV_OBJ) $(B)/libmmkit.a
+	$(CC) $(LDSAN) -o $@ $(TOOL_OBJ) $(RV_OBJ) $(B)/libmmkit.a -pthread -lm
 endif
 # The Linux backend's server: a small static program that runs one script
 # process with real system calls (no sanitizers: its address space must be
@@ -102,6 +109,41 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 
 tests: all $(TEST_BIN)
 
+# Programs for `mmkit exec` (docs/RISCV.md): the seeds' examples/c and the
+# test programs of tests/rv/progs, each built for riscv64 (static) and for
+# the host (the native oracle), and the instruction-set test tests/rv/isa.S.
+RV_CC    ?= riscv64-linux-gnu-gcc
+RV_PROGS := $(sort $(notdir $(basename $(wildcard examples/c/*.c tests/rv/progs/*.c))))
+RV_BINS  := $(RV_PROGS:%=$(B)/rv-progs/%) $(RV_PROGS:%=$(B)/rv-progs/%.host) $(B)/rv-progs/isa
+# Dynamically linked builds of some, with the cross libc's loader and
+# libraries copied into dyn/lib: `mmkit exec --root $(B)/rv-progs/dyn`.
+RV_SYSROOT ?= /usr/riscv64-linux-gnu
+RV_DYN   := qsort float_printf signals fork_tree pipes maps_check strings malloc_heavy threads
+RV_DYNLIBS := ld-linux-riscv64-lp64d.so.1 libc.so.6 libm.so.6
+RV_BINS  += $(RV_DYN:%=$(B)/rv-progs/dyn/%) $(RV_DYNLIBS:%=$(B)/rv-progs/dyn/lib/%)
+rv-progs: $(RV_BINS)
+$(B)/rv-progs/dyn/lib/%: $(RV_SYSROOT)/lib/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+$(B)/rv-progs/dyn/%: tests/rv/progs/%.c
+	@mkdir -p $(dir $@)
+	$(RV_CC) -O2 -w -o $@ $< -lm
+$(B)/rv-progs/%.host: examples/c/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -w -o $@ $< -lm
+$(B)/rv-progs/%.host: tests/rv/progs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -w -o $@ $< -lm
+$(B)/rv-progs/%: examples/c/%.c
+	@mkdir -p $(dir $@)
+	$(RV_CC) -O2 -static -w -o $@ $< -lm
+$(B)/rv-progs/%: tests/rv/progs/%.c
+	@mkdir -p $(dir $@)
+	$(RV_CC) -O2 -static -w -o $@ $< -lm
+$(B)/rv-progs/isa: tests/rv/isa.S
+	@mkdir -p $(dir $@)
+	$(RV_CC) -march=rv64gc -nostdlib -static -o $@ $<
+
 debug:
 	$(MAKE) MODE=debug tests
 
@@ -111,7 +153,7 @@ debug:
 check:
 	sh scripts/deps.sh --check
 	$(MAKE) MODE=debug tests
-	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure
+	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure rv-progs
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads build-tsan/tests/test_stress
 	if command -v clang >/dev/null 2>&1; then $(MAKE) MODE=cov build-cov/mmkit build-cov/mmkit-linux; fi
 	sh tests/run.sh

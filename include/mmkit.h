@@ -352,9 +352,10 @@ int mmk_system_destroy(mmk_system *sys);
  * with internal locks held: the callback must not call back into mmkit. */
 void mmk_system_set_trace(mmk_system *sys, mmk_trace_fn fn, void *arg);
 
-/* Writes every dirty page of every file back and fsyncs every file in use
- * (sync(2); a file nobody has open or mapped was written with pwrite
- * before mmkit closed its host descriptor).  Returns 0 or -errno. */
+/* Writes every dirty page of every file back and fsyncs every file in use;
+ * if a file nobody has open or mapped any more was written since its last
+ * fsync (mmkit closed its host descriptor), syncs the root's host file
+ * system too, as sync(2) syncs every file system.  Returns 0 or -errno. */
 int mmk_sync(mmk_system *sys);
 
 /* Checks every invariant of the system (address spaces, page tables,
@@ -502,7 +503,9 @@ int mmk_set_vdso(mmk_system *sys, const void *image, uint64_t len);
  * (dev, ino).  hostfd stays the caller's: mmkit works on its own read-only
  * reopen of it.  flags:
  * MMK_O_CLOEXEC or 0.  Only a regular file or a directory is accepted
- * (-EINVAL otherwise; -EBADF for a bad hostfd).
+ * (-EINVAL otherwise; -EBADF for a bad hostfd).  Maps names the file by
+ * its host path, with " (deleted)" when its name was already gone (a file
+ * unlinked after its open, a memfd), as Linux's d_path does.
  * mmkit never writes to a file that came in this way (unless the system
  * also opened it by path beneath the root first: that inode's rules stay),
  * and never widens its access: its inode's host descriptor is read-only, every
@@ -642,6 +645,21 @@ int mmk_fill(mmk_proc *p, uint64_t addr, int c, uint64_t len, struct mmk_siginfo
 int mmk_copy(mmk_proc *p, uint64_t dst, uint64_t src, uint64_t len, struct mmk_siginfo *si);
 /* One access (read or write) to each page in [addr, addr+len). */
 int mmk_touch(mmk_proc *p, uint64_t addr, uint64_t len, int write, struct mmk_siginfo *si);
+
+/* For CPU emulators (tools/rv/ is one).  mmk_fetch is mmk_load for an
+ * instruction fetch: every page must also lie in a mapping with
+ * PROT_EXEC, else it stops there with SIGSEGV/SEGV_ACCERR at that page's
+ * first byte of the access (no mapping: SEGV_MAPERR, as a load).  The
+ * check and the copy of each page see the same mappings. */
+int mmk_fetch(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si);
+/* The mapping generation of p's address space: it changes whenever any
+ * page's translation or protection may have changed (a mapping call, brk,
+ * exec, fork's write-protection, a page zapped, reclaimed or copied on
+ * write).  An emulator may keep anything derived from fetched bytes --
+ * decoded instructions, translated blocks -- while it reads the same
+ * value; a store of the program's own to its code still needs its
+ * fence.i (or equivalent) to be seen.  0 for NULL. */
+uint64_t mmk_map_gen(mmk_proc *p);
 
 /* ---- Views --------------------------------------------------------------- */
 /* Each renders into buf (NUL-terminated, truncated to len) and returns the

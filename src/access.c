@@ -16,7 +16,12 @@
  * downgraded or replaced.  A frame mapped by a PTE holds a reference for
  * that PTE, and that reference is dropped only after the PTE is gone and
  * its TLB entry invalidated (tlb_flush_locked, which then bumps
- * mm->tlb_gen with release order).
+ * mm->tlb_gen with release order).  An entry can also go without a flush:
+ * a fill for another page of the same slot replaces it, and the flush of
+ * the old page then finds nothing to clear.  So a walk whose fills replace
+ * entries bumps the generation too (tlb_lookup_locked): whichever way an
+ * entry a reader may hold goes, the generation moves before its frame can
+ * be freed.
  *
  * - Stores, fills and page walks run under mm->ptl: while a store holds
  *   the lock and finds an entry, the frame is referenced by a live PTE of
@@ -59,6 +64,7 @@
 
 #include "pages.h"
 #include "refs.h"
+#include "vma.h"
 
 enum acc_op { ACC_LOAD, ACC_STORE, ACC_FILL, ACC_TOUCH };
 
@@ -347,13 +353,15 @@ static __attribute__((noinline)) int load_slow(mmk_proc *p, uint64_t addr, void 
 int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si)
 {
 	/*
-	 * The hot case inline: an 8-byte load within one page of a live
-	 * process, hitting the TLB: one move, no call, no stack frame.  Every
-	 * other load (other sizes too, which may still hit lock-free) goes to
-	 * load_slow.  No TASK_SIZE check: no entry's tag matches an address
-	 * above it (mm_types.h), so such a load misses and load_slow signals.
+	 * The hot case inline: a load of 1, 2, 4 or 8 bytes within one page
+	 * of a live process (a CPU's load), hitting the TLB: one move, no
+	 * call, no stack frame.  Every other load (which may still hit
+	 * lock-free) goes to load_slow.  No TASK_SIZE check: no entry's tag
+	 * matches an address above it (mm_types.h), so such a load misses
+	 * and load_slow signals.
 	 */
-	if (__builtin_expect(p && buf && len == 8 && (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - 8,
+	if (__builtin_expect(p && buf && len && len <= 8 && !(len & (len - 1)) &&
+				     (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len,
 			     1)) {
 		struct mm *mm = p->mm;
 		uint64_t vpn = addr >> PAGE_SHIFT;
@@ -362,7 +370,13 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 		    atomic_load_explicit(&mm->tlb[vpn % TLB_ENTRIES].word, memory_order_relaxed);
 		if (!atomic_load_explicit(&p->killed, memory_order_relaxed) && mm->tlb_lockless &&
 		    tlb_word_hits(w, vpn, false)) {
-			tlb_copy_racy(buf, tlb_word_host(w) + (addr & (PAGE_SIZE - 1)), 8);
+			const uint8_t *h = tlb_word_host(w) + (addr & (PAGE_SIZE - 1));
+			switch (len) { /* constant sizes: each copy is one move */
+			case 8: tlb_copy_racy(buf, h, 8); break;
+			case 4: tlb_copy_racy(buf, h, 4); break;
+			case 2: tlb_copy_racy(buf, h, 2); break;
+			default: tlb_copy_racy(buf, h, 1); break;
+			}
 			if (tlb_peek_valid(mm, gen)) {
 				if (si)
 					si->signo = 0;
@@ -373,10 +387,50 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 	return load_slow(p, addr, buf, len, si);
 }
 
+/*
+ * A CPU-sized store (1, 2, 4 or 8 bytes within one page) that hits a
+ * writable TLB entry: done under mm->ptl as every store is (the header's
+ * rule: a store never goes through a stale entry), without access_range's
+ * set-up.  false: not done (a miss, a reference string being recorded, an
+ * exec since the image was read); the caller takes the full path.
+ */
+static inline bool store_small_hit(struct mm *mm, uint64_t addr, const void *buf, uint64_t len)
+{
+	uint64_t vpn = addr >> PAGE_SHIFT;
+	uint64_t image = access_image(mm);
+	bool done = false;
+	if (mm->sys->refs)
+		return false;
+	mmk_mutex_lock(&mm->ptl);
+	uint64_t w = atomic_load_explicit(&mm->tlb[vpn % TLB_ENTRIES].word, memory_order_relaxed);
+	if (tlb_word_hits(w, vpn, true) &&
+	    atomic_load_explicit(&mm->exec_gen, memory_order_relaxed) == image) {
+		uint8_t *h = tlb_word_host(w) + (addr & (PAGE_SIZE - 1));
+		switch (len) { /* constant sizes: each copy is one move */
+		case 8: memcpy(h, buf, 8); break;
+		case 4: memcpy(h, buf, 4); break;
+		case 2: memcpy(h, buf, 2); break;
+		default: memcpy(h, buf, 1); break;
+		}
+		done = true;
+	}
+	mmk_mutex_unlock(&mm->ptl);
+	return done;
+}
+
 int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len, struct mmk_siginfo *si)
 {
 	if (!buf && len)
 		return access_enter_buf(p, si);
+	if (__builtin_expect(p && len && len <= 8 && !(len & (len - 1)) &&
+				     (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len &&
+				     !atomic_load_explicit(&p->killed, memory_order_relaxed),
+			     1) &&
+	    store_small_hit(p->mm, addr, buf, len)) {
+		if (si)
+			si->signo = 0;
+		return 0;
+	}
 	struct acc a = {.op = ACC_STORE, .src = buf};
 	return access_range(p, addr, len, &a, si);
 }
@@ -458,4 +512,69 @@ int mmk_copy(mmk_proc *p, uint64_t dst, uint64_t src, uint64_t len, struct mmk_s
 		done += n;
 	}
 	return 0;
+}
+
+/* ---- For CPU emulators: instruction fetch and the mapping generation ---- */
+
+/*
+ * Whether the page of va lies in a VMA that allows execution: 0, or -EFAULT
+ * with SIGSEGV/SEGV_ACCERR at va in *si (a fetch from a mapping without
+ * PROT_EXEC, as Linux's access_error() for an instruction fetch).  A page
+ * without a VMA is left to the load, which reports SEGV_MAPERR.
+ */
+static int fetch_check_exec(struct mm *mm, uint64_t va, struct mmk_siginfo *si)
+{
+	mmap_read_lock(mm);
+	struct vma *v = va < mm->task_size ? vma_lookup(mm, va) : NULL;
+	bool denied = v && !(v->flags & VM_EXEC);
+	mmap_read_unlock(mm);
+	if (!denied)
+		return 0;
+	si->signo = MMK_SIGSEGV;
+	si->code = MMK_SEGV_ACCERR;
+	si->addr = va;
+	TRACE(mm->sys, .kind = MMK_EV_SIGNAL, .pid = mm->pid, .addr = va, .detail = "SIGSEGV");
+	return -EFAULT;
+}
+
+int mmk_fetch(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si)
+{
+	struct mmk_siginfo dummy;
+	if (!si)
+		si = &dummy;
+	memset(si, 0, sizeof(*si));
+	int err = proc_enter_buf(p, buf, len);
+	if (err)
+		return err;
+	struct mm *mm = p->mm;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t va = addr + done;
+		uint64_t n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		if (n > len - done)
+			n = len - done;
+		/* The check and the load see the same VMAs: a change of the
+		 * mappings between them (map_gen moved) checks again. */
+		for (;;) {
+			uint64_t gen = atomic_load_explicit(&mm->map_gen, memory_order_acquire);
+			err = fetch_check_exec(mm, va, si);
+			if (!err)
+				err = mmk_load(p, va, (uint8_t *)buf + done, n, si);
+			if (err)
+				return err;
+			if (atomic_load_explicit(&mm->map_gen, memory_order_acquire) == gen)
+				break;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+uint64_t mmk_map_gen(mmk_proc *p)
+{
+	if (!p)
+		return 0;
+	struct mm *mm = p->mm;
+	return atomic_load_explicit(&mm->map_gen, memory_order_acquire) +
+	       atomic_load_explicit(&mm->tlb_gen, memory_order_acquire) +
+	       atomic_load_explicit(&mm->exec_gen, memory_order_acquire);
 }

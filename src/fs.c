@@ -233,7 +233,7 @@ int file_exec_check(struct mmk_file *f)
 }
 
 /* The host path of hfd's file, for maps (what the host's own maps shows). */
-static char *host_fd_path(struct mmk_system *sys, int hfd);
+static char *host_fd_path(struct mmk_system *sys, int hfd, bool *deleted);
 
 /*
  * open_exec(): PATH resolved in the root as a chroot resolves it (absolute
@@ -272,7 +272,7 @@ int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
 		close((int)hfd);
 		return -EACCES;
 	}
-	char *abs = host_fd_path(sys, (int)hfd);
+	char *abs = host_fd_path(sys, (int)hfd, NULL);
 	int err = -ENOMEM;
 	struct mmk_inode *in = abs ? inode_for_hostfd(sys, (int)hfd, &st, abs, false, &err) : NULL;
 	free(abs);
@@ -296,7 +296,10 @@ int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out)
 	return 0;
 }
 
-static char *host_fd_path(struct mmk_system *sys, int hfd)
+/* The host path of the file open on hfd, as the host's d_path shows it
+ * (its readlink), without the " (deleted)" the host adds to a file whose
+ * name is gone; *deleted (if deleted is not NULL) says whether it did. */
+static char *host_fd_path(struct mmk_system *sys, int hfd, bool *deleted)
 {
 	char link[64], buf[PATH_MAX];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", hfd);
@@ -307,8 +310,11 @@ static char *host_fd_path(struct mmk_system *sys, int hfd)
 	/* the host marks an unlinked file " (deleted)": mmkit's own flag says it */
 	const char *del = " (deleted)";
 	size_t dl = strlen(del);
-	if ((size_t)n > dl && !strcmp(buf + n - dl, del))
+	bool gone = (size_t)n > dl && !strcmp(buf + n - dl, del);
+	if (gone)
 		buf[n - dl] = 0;
+	if (deleted)
+		*deleted = gone;
 	return mmk_strdup(sys, buf);
 }
 
@@ -339,13 +345,18 @@ int mmk_fd_install_host(mmk_proc *p, int hostfd, int flags)
 		close(ro);
 		return -EBADF;
 	}
-	char *path = host_fd_path(p->sys, hostfd);
+	bool deleted = false;
+	char *path = host_fd_path(p->sys, hostfd, &deleted);
 	struct mmk_inode *in = path ? inode_for_hostfd(p->sys, ro, &st, path, true, &err) : NULL;
 	free(path);
 	if (!in) {
 		close(ro);
 		return path ? err : -ENOMEM;
 	}
+	/* A file whose name is gone (unlinked after its open, a memfd):
+	 * maps says " (deleted)", as Linux's d_path of an unlinked dentry. */
+	if (deleted)
+		atomic_store(&in->unlinked, true);
 	err = hostfd_offer(in, NULL, ro, O_RDONLY); /* never widened */
 	if (err) {
 		inode_put(in);
@@ -793,6 +804,27 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
 	return ret < 0 ? ret : (int64_t)done;
 }
 
+/*
+ * sync_filesystems(): syncs the host file system of the root, where files
+ * whose descriptors were closed idle had pages written back without an
+ * fsync (hostfd.c).  Where the root cannot be opened for reading, the
+ * host's sync() does it.  0 or -errno of syncfs.
+ */
+static int sync_root_fs(struct mmk_system *sys)
+{
+	int d = openat(sys->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0) {
+		sync();
+		return 0;
+	}
+	int err = syncfs(d) < 0 ? -errno : 0;
+	close(d);
+	return err;
+}
+
+/* ksys_sync(): every inode written back (and fsync'ed while it has a
+ * descriptor), then the file system synced if an inode closed a writable
+ * descriptor since the last sync. */
 int mmk_sync(mmk_system *sys)
 {
 	if (!sys)
@@ -800,13 +832,22 @@ int mmk_sync(mmk_system *sys)
 	int err = 0;
 	size_t n;
 	struct mmk_inode **v = inodes_snapshot(sys, &n);
-	if (!v)
-		return n ? -ENOMEM : 0;
+	if (!v && n)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		int e = writeback_range(v[i], 0, UINT64_MAX, true);
 		if (e && !err)
 			err = e;
 	}
-	inodes_release(v, n);
+	if (v)
+		inodes_release(v, n);
+	/* After the pass: each inode either had its descriptor when the pass
+	 * came to it (the snapshot's reference kept it open: fsync'ed), or
+	 * had closed it before, which set the flag read here. */
+	if (atomic_exchange(&sys->closed_unsynced, false)) {
+		int e = sync_root_fs(sys);
+		if (e && !err)
+			err = e;
+	}
 	return err;
 }

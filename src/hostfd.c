@@ -17,15 +17,20 @@
  *    O_RDWR, and comes with a path (exec's and mmk_fd_install_host's come
  *    without: they never widen), first tries an O_RDWR open of the same path beneath the root
  *    (kept only if it is the same host file), and an offer with more access
- *    than the inode's descriptor replaces it (when neither covers the
- *    other, read-only against write-only, the writable one wins: dirty
- *    pages must reach the file).  A file first opened read-only and made
- *    writable later (chmod) thus gets a writable descriptor from the first
- *    open that may write it, never through /proc/self/fd.  Neither
- *    widening gives a simulated process any access its own open was
- *    refused: that is checked by its own host open.  A write-only
- *    descriptor cannot read the rest of a partly written page; such a
- *    write goes straight to the file (pagecache.c, write_through_locked).
+ *    than the inode's descriptor replaces it.  When neither covers the
+ *    other (read-only against write-only: a chmod between two opens) the
+ *    writable one becomes the inode's descriptor, so dirty pages reach the
+ *    file, and the read-only one is kept beside it (inode->hostfd_rd), so
+ *    the page cache still reads the file for the open that may read it: as
+ *    in Linux, where each open keeps the access it was granted and the
+ *    page cache reads whatever the file's mode is now.  A file first opened
+ *    read-only and made writable later (chmod) thus gets a writable
+ *    descriptor from the first open that may write it, never through
+ *    /proc/self/fd.  Neither widening gives a simulated process any access
+ *    its own open was refused: that is checked by its own host open.  An
+ *    inode with only a write-only descriptor cannot read the rest of a
+ *    partly written page; such a write goes straight to the file
+ *    (pagecache.c, write_through_locked).
  *  - is held only while the inode is in use: referenced (open files,
  *    mappings, sync's and the flusher's passing references) or dirty.  An
  *    idle inode (no reference, no dirty page) closes its descriptor
@@ -44,9 +49,12 @@
  *    first (hostfd_revalidate_locked).  Nothing is ever reopened by path
  *    (a rename would make that another file) or by handle
  *    (open_by_handle_at needs CAP_DAC_READ_SEARCH).  Pages written back
- *    before the close were written with pwrite; a later mmk_sync has no
- *    descriptor to fsync them through (they are the host kernel's, as
- *    after any close).
+ *    before the close (by the flusher, reclaim or shedding) were written
+ *    with pwrite and not fsync'ed: closing the descriptor of a file written
+ *    since its last fsync (inode->host_unsynced) sets
+ *    sys->closed_unsynced, and the next mmk_sync then syncs the root's
+ *    host file system (syncfs), as Linux's sync writes back every inode
+ *    and then syncs every file system.
  *  - when the host runs out of descriptors (EMFILE, ENFILE), hostfd_shed
  *    writes back the dirty pages of every unreferenced inode, which then
  *    closes its descriptor, and the failed host open is retried once.
@@ -55,7 +63,9 @@
  *
  * Locking: inode->hostfd and hostfd_acc change only under inode->lock, and
  * only in two ways: closed (to -1) when the inode is idle, or replaced by
- * dup3() onto the same number when an offer widens the access.  So a
+ * dup3() onto the same number when an offer widens the access.
+ * inode->hostfd_rd is set, closed and used (hostfd_read_locked) only under
+ * inode->lock.  So a
  * descriptor number read under inode->lock stays valid, and names the same
  * host file, for as long as the reader holds a reference to the inode
  * (writeback_range's fsync after unlocking relies on it).  Without a
@@ -151,6 +161,48 @@ static void hostfd_revalidate_locked(struct mmk_inode *in, int hfd)
 		(void)blockmap_add(&in->blocks, 0, pages);
 }
 
+/*
+ * Widens the inode's descriptor with hfd (access acc), which it does not
+ * cover: O_RDWR replaces it (dup3) and the read-only one beside it goes;
+ * write-only onto read-only replaces it too (dirty pages must reach the
+ * file), the read-only one kept beside as hostfd_rd (dup'd first); and
+ * read-only onto write-only becomes hostfd_rd.  So every access an open
+ * was granted stays possible, as each Linux open keeps its own.  Returns
+ * the descriptor left for the caller to close, or -1.  Caller holds
+ * inode->lock.
+ */
+static int hostfd_widen_locked(struct mmk_inode *in, int hfd, int acc)
+{
+	lock_assert_held(&in->lock);
+	if (acc == O_RDONLY) {
+		if (in->hostfd_rd >= 0)
+			return hfd;
+		in->hostfd_rd = hfd;
+		return -1;
+	}
+	int rd = -1;
+	if (acc == O_WRONLY && in->hostfd_acc == O_RDONLY)
+		rd = fcntl(in->hostfd, F_DUPFD_CLOEXEC, 0); /* -1: reads fail (EBADF) */
+	if (dup3(hfd, in->hostfd, O_CLOEXEC) < 0) {
+		if (rd >= 0)
+			close(rd);
+		return hfd;
+	}
+	in->hostfd_acc = acc;
+	if (in->hostfd_rd >= 0)
+		close(in->hostfd_rd);
+	in->hostfd_rd = rd;
+	return hfd;
+}
+
+int hostfd_read_locked(struct mmk_inode *in)
+{
+	lock_assert_held(&in->lock);
+	if (in->hostfd_rd >= 0)
+		return in->hostfd_rd;
+	return in->hostfd_acc == O_WRONLY ? -1 : in->hostfd;
+}
+
 int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
 {
 	int acc = flags & O_ACCMODE;
@@ -180,10 +232,7 @@ int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags)
 		in->hostfd_acc = acc;
 		hfd = -1;
 	} else if (!acc_covers(in->hostfd_acc, acc)) {
-		/* Neither covers the other (read-only vs write-only): writing
-		 * wins, so dirty pages can reach the file. */
-		if (acc != O_RDONLY && dup3(hfd, in->hostfd, O_CLOEXEC) >= 0)
-			in->hostfd_acc = acc;
+		hfd = hostfd_widen_locked(in, hfd, acc);
 	}
 	mmk_mutex_unlock(&in->lock);
 	if (hfd >= 0)
@@ -198,6 +247,9 @@ void hostfd_idle_locked(struct mmk_inode *in)
 	    atomic_load(&in->refcount) != 0)
 		return;
 	struct stat st;
+	if (in->host_unsynced) /* the next mmk_sync syncs the file system */
+		atomic_store(&in->sys->closed_unsynced, true);
+	in->host_unsynced = false;
 	in->idle_stamped = fstat(in->hostfd, &st) == 0;
 	if (in->idle_stamped) {
 		in->idle_mtime_ns = mtime_ns(&st);
@@ -205,6 +257,9 @@ void hostfd_idle_locked(struct mmk_inode *in)
 	}
 	close(in->hostfd);
 	in->hostfd = -1;
+	if (in->hostfd_rd >= 0)
+		close(in->hostfd_rd);
+	in->hostfd_rd = -1;
 }
 
 void hostfd_shed(struct mmk_system *sys)

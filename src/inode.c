@@ -55,6 +55,7 @@ struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kind)
 	in->sys = sys;
 	in->kind = kind;
 	in->hostfd = -1;
+	in->hostfd_rd = -1;
 	in->max_bytes = MAX_LFS_FILESIZE;
 	atomic_init(&in->refcount, 1);
 	mmk_mutex_init(&in->lock, LOCK_INODE);
@@ -73,6 +74,8 @@ void inode_free(struct mmk_inode *in)
 	mmk_mutex_destroy(&in->lock);
 	if (in->hostfd >= 0)
 		close(in->hostfd);
+	if (in->hostfd_rd >= 0)
+		close(in->hostfd_rd);
 	free(in->path);
 	free(in);
 }

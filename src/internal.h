@@ -86,7 +86,11 @@ int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out);
  * if it has none or less access.  0,
  * or -errno (the host refused to clear O_APPEND). */
 int hostfd_offer(struct mmk_inode *in, const char *path, int hfd, int flags);
-/* Closes an idle inode's descriptor: no reference, no dirty page.  Caller
+/* The descriptor the page cache reads in's host file through: hostfd, or
+ * the read-only one kept beside a write-only hostfd; -1 when none can
+ * read.  Caller holds inode->lock (and uses it only under the lock). */
+int hostfd_read_locked(struct mmk_inode *in);
+/* Closes an idle inode's descriptors: no reference, no dirty page.  Caller
  * holds inode->lock. */
 void hostfd_idle_locked(struct mmk_inode *in);
 /* Out of host descriptors: writes back every unreferenced inode so that it

@@ -61,6 +61,7 @@ int mm_pages_init(struct mm *mm)
 	for (int i = 0; i < TLB_ENTRIES; i++)
 		atomic_init(&mm->tlb[i].word, 0);
 	atomic_init(&mm->tlb_gen, 0);
+	atomic_init(&mm->map_gen, 0);
 	/* A TLB word holds the frame's host page number above TLB_HOST_SHIFT. */
 	struct frame_pool *fp = &mm->sys->pool;
 	MMK_BUG_ON((uintptr_t)(fp->mem + (size_t)fp->nframes * FRAME_SIZE) >

@@ -161,6 +161,12 @@ struct mmk_inode {
 	                               only when idle, else replaced by dup3 onto the
 	                               same number, so valid while a reference is held */
 	int hostfd_acc;             /* under lock: hostfd's O_ACCMODE */
+	bool host_unsynced;         /* under lock: the host file was written through
+	                               hostfd (pwrite, ftruncate) since its last fsync */
+	int hostfd_rd;              /* under lock, used only under it: a read-only
+	                               descriptor kept beside a write-only hostfd (an
+	                               earlier or later open could read, none could
+	                               open O_RDWR), else -1 (hostfd.c) */
 	bool idle_stamped;          /* under lock: hostfd was closed idle, with */
 	int64_t idle_mtime_ns;      /*   the host file's mtime and size then */
 	uint64_t idle_size;
@@ -332,13 +338,17 @@ struct mm {
 	bool tlb_lockless;           /* immutable: loads may hit without ptl (no
 	                                reference string is recorded, refs.c) */
 	_Atomic uint64_t tlb_gen;    /* bumped (under ptl, release) after every
-	                                invalidation of a valid entry; lock-free
-	                                loads validate against it (access.c) */
+	                                invalidation of a valid entry, by a
+	                                clear or by a fill that replaces it;
+	                                lock-free loads validate against it
+	                                (access.c) */
 	struct tlb_entry tlb[TLB_ENTRIES];
 	_Atomic uint64_t exec_gen;   /* execs of the image so far: bumped under
 	                                mmap_lock (write) and ptl, before tlb_gen,
 	                                by mm_exec_reset; an access started
 	                                before an exec stops at it (access.c) */
+	_Atomic uint64_t map_gen;    /* bumped (release) by every release of mmap_lock
+	                                held for writing (vma.h): mmk_map_gen */
 	int pid;                     /* for trace events */
 	atomic_int oom_state;        /* OOM_* (oom.c): chosen by the OOM killer, then reaped */
 };
@@ -381,6 +391,9 @@ struct mmk_system {
 	mmk_trace_fn trace;          /* set before use; read racily by design */
 	void *trace_arg;
 	atomic_uint_fast64_t tick;   /* logical clock: flusher ages */
+	atomic_bool closed_unsynced; /* an inode closed its host descriptor idle
+	                                with writes not fsync'ed since the last
+	                                mmk_sync, which syncs the fs (hostfd.c) */
 	struct flusher *flusher;     /* background writeback (writeback.c); may be NULL */
 	struct slab vma_slab;        /* struct vma objects */
 	/* Memory pressure (docs/RECLAIM.md); each pointer immutable after create. */

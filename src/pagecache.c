@@ -180,7 +180,7 @@ static int read_host_until_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pf
 	uint64_t want = end > pos ? end - pos : 0, got = 0;
 	if (want > PAGE_SIZE)
 		want = PAGE_SIZE;
-	int64_t r = host_pread_all(in->hostfd, p, want, pos);
+	int64_t r = host_pread_all(hostfd_read_locked(in), p, want, pos);
 	if (r < 0)
 		return (int)r;
 	got = (uint64_t)r;
@@ -536,7 +536,7 @@ static bool write_through_locked(struct mmk_inode *in, uint64_t idx, uint64_t po
 {
 	lock_assert_held(&in->lock);
 	pfn_t pfn;
-	return in->kind == INODE_FILE && in->hostfd_acc == O_WRONLY &&
+	return in->kind == INODE_FILE && hostfd_read_locked(in) < 0 &&
 	       !(poff == 0 && n >= PAGE_SIZE) && (idx << PAGE_SHIFT) < in->size &&
 	       pagecache_lookup_locked(in, idx, &pfn);
 }
@@ -569,6 +569,7 @@ static int64_t perform_write_locked(struct mmk_inode *in, const uint8_t *src, ui
 		uint64_t n = PAGE_SIZE - poff < len - done ? PAGE_SIZE - poff : len - done;
 		pfn_t pfn;
 		if (write_through_locked(in, idx, poff, n)) {
+			in->host_unsynced = true;
 			err = host_pwrite_all(in->hostfd, src + done, n, pos);
 			if (err)
 				break;
@@ -698,6 +699,7 @@ int pagecache_truncate(struct mmk_inode *in, uint64_t size)
 	if (size > in->max_bytes)
 		return -EFBIG; /* inode_newsize_ok() */
 	mmk_mutex_lock(&in->lock);
+	in->host_unsynced |= in->kind == INODE_FILE && !in->host_nowrite;
 	if (in->kind == INODE_FILE && !in->host_nowrite && ftruncate(in->hostfd, (off_t)size) < 0) {
 		int err = -errno;
 		mmk_mutex_unlock(&in->lock);
@@ -741,6 +743,8 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 		uint64_t end = last << PAGE_SHIFT;
 		if (end > in->size)
 			end = in->size;
+		in->host_unsynced |=
+		    in->kind == INODE_FILE && !in->host_nowrite && first << PAGE_SHIFT < end;
 		for (uint64_t pos = first << PAGE_SHIFT;
 		     in->kind == INODE_FILE && !in->host_nowrite && pos < end && !err;
 		     pos += PAGE_SIZE)

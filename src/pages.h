@@ -9,7 +9,9 @@
  *
  *   PTE_PRESENT  set on a mapping; clear on a swap entry swp_pte(slot)
  *                (PTE_SWAP, only in private VMAs: an anonymous page that
- *                reclaim wrote to swap slot `slot`, swap.c)
+ *                reclaim wrote to swap slot `slot`, swap.c) and on a guard
+ *                marker pte_mkguard() (PTE_MARKER, MADV_GUARD_INSTALL);
+ *                pte_kind() (pgtable.h) tells them apart
  *   PTE_USER     the VMA is accessible (any of VM_READ/WRITE/EXEC); clear
  *                only under PROT_NONE, where the page stays mapped (Rss
  *                counts it) but every access faults -- x86's

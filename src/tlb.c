@@ -11,15 +11,26 @@
  */
 #include "pages.h"
 
-/* Fills page vpn's entry from its PTE: writable only if the PTE is both
- * writable and dirty.  Caller holds mm->ptl. */
-static void tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
+static void tlb_gen_bump(struct mm *mm);
+
+/*
+ * Caches pte as the entry of page vpn.  Returns whether it replaced an
+ * entry translating another page (or another frame): that is an
+ * invalidation like any other, since a lock-free reader may have read the
+ * old entry and still be copying, and once it is gone from the TLB that
+ * page's PTE can be zapped with nothing left to flush, its frame freed and
+ * reused.  The walk then bumps the generation (tlb_lookup_locked), before
+ * it releases mm->ptl, which any such zap needs.  Caller holds mm->ptl.
+ */
+static bool tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
 {
 	lock_assert_held(&mm->ptl);
 	bool writable = (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY);
-	atomic_store_explicit(&mm->tlb[vpn % TLB_ENTRIES].word,
-			      tlb_word(vpn, pfn_to_virt(mm_pool(mm), pte_pfn(pte)), writable),
-			      memory_order_relaxed);
+	_Atomic uint64_t *slot = &mm->tlb[vpn % TLB_ENTRIES].word;
+	uint64_t old = atomic_load_explicit(slot, memory_order_relaxed);
+	uint64_t w = tlb_word(vpn, pfn_to_virt(mm_pool(mm), pte_pfn(pte)), writable);
+	atomic_store_explicit(slot, w, memory_order_relaxed);
+	return old && (old | TLB_WRITABLE) != (w | TLB_WRITABLE);
 }
 
 /*
@@ -33,19 +44,26 @@ static void tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
 #define TLB_FILL_AROUND 8
 _Static_assert(PT_ENTRIES % TLB_FILL_AROUND == 0, "a group stays in one PTE table");
 
-static void tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
+static bool tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
 {
 	lock_assert_held(&mm->ptl);
 	uint64_t first = vpn & ~(uint64_t)(TLB_FILL_AROUND - 1);
 	pte_t *group = ptep - (vpn - first);
+	bool replaced = false;
 	for (uint64_t i = 0; i < TLB_FILL_AROUND; i++) {
 		pte_t pte = group[i];
 		if (first + i != vpn && pte_present(pte) &&
 		    (pte & (PTE_USER | PTE_ACCESSED)) == (PTE_USER | PTE_ACCESSED))
-			tlb_fill_locked(mm, first + i, pte);
+			replaced |= tlb_fill_locked(mm, first + i, pte);
 	}
+	return replaced;
 }
 
+/*
+ * The TLB entry for va allowing the access, filled from the PTE on a miss
+ * (the page walk), or NULL when the PTE does not allow it (a fault).
+ * Caller holds mm->ptl; va < TASK_SIZE (mm->task_size).
+ */
 uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 {
 	lock_assert_held(&mm->ptl);
@@ -63,8 +81,9 @@ uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
 	pte_t npte = pte | PTE_ACCESSED | (write ? PTE_DIRTY : 0);
 	if (npte != pte)
 		*ptep = npte;
-	tlb_fill_locked(mm, vpn, npte);
-	tlb_fill_around_locked(mm, vpn, ptep);
+	bool replaced = tlb_fill_locked(mm, vpn, npte);
+	if (tlb_fill_around_locked(mm, vpn, ptep) || replaced)
+		tlb_gen_bump(mm); /* once for the walk: entries others may hold went */
 	return pfn_to_virt(mm_pool(mm), pte_pfn(npte));
 }
 
@@ -76,8 +95,11 @@ uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
  * the caller drop the frame's reference.  A lock-free load (access.c) that
  * read the old entry therefore sees a new generation when it checks again
  * after its copy, whenever the frame could have been freed and reused in
- * between, and retries under mm->ptl.  Clearing an empty or foreign entry
- * bumps nothing: no reader can be using a translation of this page then.
+ * between, and retries under mm->ptl.  An entry is invalidated by a clear
+ * here or by a fill that replaces it with another page's translation (a
+ * page walk, tlb_lookup_locked), and both bump.  So clearing an empty or
+ * foreign entry bumps nothing: a reader that read this page's entry before
+ * it was replaced sees the bump of the walk that replaced it.
  */
 static void tlb_gen_bump(struct mm *mm)
 {

@@ -61,7 +61,13 @@ uint64_t effective_min_addr(const struct mmk_config *c);
 #define mmap_write_lock(mm) mmk_rwlock_wrlock(&(mm)->mmap_lock)
 /* A second mm's lock under the first's: only fork's new, unseen child. */
 #define mmap_write_lock_nested(mm) mmk_rwlock_wrlock_nested(&(mm)->mmap_lock)
-#define mmap_write_unlock(mm) mmk_rwlock_wrunlock(&(mm)->mmap_lock)
+/* Every write release bumps mm->map_gen: the VMAs may have changed, and a
+ * decode cache keyed by mmk_map_gen() must be dropped. */
+#define mmap_write_unlock(mm)                                                          \
+	do {                                                                           \
+		atomic_fetch_add_explicit(&(mm)->map_gen, 1, memory_order_release);   \
+		mmk_rwlock_wrunlock(&(mm)->mmap_lock);                                \
+	} while (0)
 #define mmap_read_lock(mm) mmk_rwlock_rdlock(&(mm)->mmap_lock)
 #define mmap_read_unlock(mm) mmk_rwlock_rdunlock(&(mm)->mmap_lock)
 

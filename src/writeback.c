@@ -144,7 +144,9 @@ int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 	MMK_BUG_ON(in->hostfd < 0); /* a dirty page implies a descriptor (hostfd.c) */
 	/* A file mmk_fd_install_host gave is never written: its page counts
 	 * as written back (mmkit.h). */
-	int err = len && !in->host_nowrite ? host_pwrite_all(in->hostfd, p, len, pos) : 0;
+	bool write = len && !in->host_nowrite;
+	in->host_unsynced |= write;
+	int err = write ? host_pwrite_all(in->hostfd, p, len, pos) : 0;
 	if (err) {
 		page_set(pg, PG_dirty);
 		dirty_account_locked(in, +1);
@@ -184,9 +186,16 @@ int writeback_range(struct mmk_inode *in, uint64_t start, uint64_t end, bool syn
 	mmk_mutex_lock(&in->lock);
 	int err = writeback_range_locked(in, start, end, NULL, NULL);
 	int fd = in->hostfd; /* valid while the caller's reference lasts (hostfd.c) */
+	if (sync && fd >= 0)
+		in->host_unsynced = false; /* a write from here on sets it again */
 	mmk_mutex_unlock(&in->lock);
-	if (sync && fd >= 0 && fsync(fd) < 0 && !err)
-		err = -errno;
+	if (sync && fd >= 0 && fsync(fd) < 0) {
+		if (!err)
+			err = -errno;
+		mmk_mutex_lock(&in->lock);
+		in->host_unsynced = true;
+		mmk_mutex_unlock(&in->lock);
+	}
 	return err;
 }
 

@@ -11,9 +11,11 @@
 #      test_stress; MMK_STRESS_SECONDS=N runs each stress test N s)  build-tsan/tests/test_stress)
 #   4. every scenario script and example, on mmkit and on the host kernel (mmkit check)
 #      and the confinement suite on both backends                 (tests/confinement.sh)
+#      and the shadow corpus: real programs under ptrace, mirrored call by call (tests/shadow.sh)
 #   5. a fixed-seed differential fuzz run (mmkit fuzz), a short coverage-guided
 #      one (build-cov/mmkit fuzz --guided, when clang built it), the example
-#      tour and the --html view in headless Chromium             (tests/view.sh)
+#      tour and the --html view in headless Chromium             (tests/view.sh),
+#      and mmkit exec's riscv64 programs                          (tests/rv/run.sh)
 #   6. a short libFuzzer run on the script parser
 #   7. the layers of src/: no call up a layer (scripts/callgraph.py) and its self-test;
 #      clang-format (scripts/format-check.sh)
@@ -66,6 +68,8 @@ if [ -x build/mmkit ]; then
 	run "mmkit check" build/mmkit check examples/*.mm tests/scenarios/*.mm
 	run "confinement: no script leaves its directory, on either backend" sh tests/confinement.sh
 	run "linux backend: a refused operation is reported once" sh tests/linux_refused.sh
+	run "mmkit shadow: real programs agree with the host kernel at every call" sh tests/shadow.sh
+	run "mmkit shadow: what it cannot follow stops the run, named" sh tests/shadow_refused.sh
 	run "mmkit fuzz (seed 1, 500 scripts)" build/mmkit fuzz --seed 1 --count 500 --out tests/out/fuzz
 	if [ -x build-cov/mmkit ]; then
 		run "mmkit fuzz --guided (coverage build, seed 1, 100 scripts)" \
@@ -74,6 +78,7 @@ if [ -x build/mmkit ]; then
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "the view: mmkit run --html pages in headless Chromium" sh tests/view.sh
 	run "the examples' first access is a major fault with readahead" sh tests/examples_cold.sh
+	run "mmkit exec: riscv64 programs vs the host and qemu-riscv64" sh tests/rv/run.sh
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh
 fi

@@ -359,3 +359,70 @@ TEST(an_access_cut_by_exec_stops_with_sigkill)
 }
 
 T_MAIN
+
+/* mmk_fetch: an instruction fetch needs PROT_EXEC on every page it
+ * touches: SEGV_ACCERR at the first byte on a page without it (where a
+ * load succeeds), SEGV_MAPERR where nothing is mapped, the bytes before
+ * the failing page fetched. */
+TEST(fetch_requires_exec)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	int64_t a = mmk_mmap(fx.p, 0, 3 * PS, RW, PA, -1, 0);
+	CHECK(a > 0);
+	CHECK_EQ(mmk_fill(fx.p, a, 0x13, 3 * PS, NULL), 0);
+	CHECK_EQ(mmk_mprotect(fx.p, a, 2 * PS, MMK_PROT_READ | MMK_PROT_EXEC), 0);
+	unsigned char buf[2 * PS];
+	struct mmk_siginfo si;
+	CHECK_EQ(mmk_fetch(fx.p, a + 8, buf, 4, &si), 0);
+	CHECK_EQ(si.signo, 0);
+	CHECK_EQ(buf[0], 0x13);
+	/* Across into the writable, non-executable third page. */
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(mmk_fetch(fx.p, a + PS + 100, buf, 2 * PS, &si), -EFAULT);
+	CHECK_EQ(si.signo, MMK_SIGSEGV);
+	CHECK_EQ(si.code, MMK_SEGV_ACCERR);
+	CHECK_EQ(si.addr, a + 2 * PS);
+	CHECK_EQ(buf[PS - 101], 0x13);
+	/* A load of the same bytes is fine. */
+	CHECK_EQ(mmk_load(fx.p, a + 2 * PS, buf, 4, &si), 0);
+	/* Nothing mapped: MAPERR, as a load. */
+	CHECK_EQ(mmk_munmap(fx.p, a + 2 * PS, PS), 0);
+	CHECK_EQ(mmk_fetch(fx.p, a + 2 * PS + 4, buf, 4, &si), -EFAULT);
+	CHECK_EQ(si.code, MMK_SEGV_MAPERR);
+	CHECK_EQ(si.addr, a + 2 * PS + 4);
+	CHECK_EQ(mmk_fetch(NULL, a, buf, 4, &si), -EINVAL);
+	CHECK_EQ(mmk_fetch(fx.p, a, NULL, 4, &si), -EFAULT);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+/* mmk_map_gen moves with every change of a translation or protection --
+ * mprotect that only adds PROT_EXEC or removes it from a clean read-only
+ * page (no PTE changes), munmap, mmap -- and stays put across loads and
+ * stores that fault nothing new. */
+TEST(map_gen_moves_with_mapping_changes)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	int64_t a = mmk_mmap(fx.p, 0, 2 * PS, MMK_PROT_READ, PA, -1, 0);
+	CHECK(a > 0);
+	unsigned char b[8];
+	CHECK_EQ(mmk_load(fx.p, a, b, 8, NULL), 0);
+	uint64_t g = mmk_map_gen(fx.p);
+	CHECK_EQ(mmk_load(fx.p, a, b, 8, NULL), 0);
+	CHECK_EQ(mmk_map_gen(fx.p), g);
+	CHECK_EQ(mmk_mprotect(fx.p, a, PS, MMK_PROT_READ | MMK_PROT_EXEC), 0);
+	CHECK(mmk_map_gen(fx.p) != g);
+	g = mmk_map_gen(fx.p);
+	CHECK_EQ(mmk_mprotect(fx.p, a, PS, MMK_PROT_READ), 0);
+	CHECK(mmk_map_gen(fx.p) != g);
+	g = mmk_map_gen(fx.p);
+	CHECK_EQ(mmk_munmap(fx.p, a + PS, PS), 0);
+	CHECK(mmk_map_gen(fx.p) != g);
+	g = mmk_map_gen(fx.p);
+	CHECK_EQ(mmk_mmap(fx.p, a + PS, PS, RW, PA | MMK_MAP_FIXED, -1, 0), a + PS);
+	CHECK(mmk_map_gen(fx.p) != g);
+	CHECK_EQ(mmk_map_gen(NULL), 0);
+	CHECK(!fx_done(&fx));
+}

@@ -11,9 +11,20 @@
 
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "pages.h"
+
+/* The host's syncfs, counted: the library's calls land here, as a program's
+ * own definition comes before the C library's. */
+static atomic_int syncfs_calls;
+
+int syncfs(int fd)
+{
+	atomic_fetch_add(&syncfs_calls, 1);
+	return (int)syscall(SYS_syncfs, fd);
+}
 
 /* The host file NAME's bytes [off, off + len) equal s. */
 static int host_is(struct fixture *fx, const char *name, off_t off, const char *s)
@@ -185,6 +196,104 @@ static void write_only_file(void)
 TEST(a_write_only_file_takes_partial_page_writes)
 {
 	AS_NOBODY(write_only_file);
+}
+
+/*
+ * A chmod between two opens that neither covers the other (read-only,
+ * then write-only, or the reverse): each open keeps the access it was
+ * granted, as in Linux.  The read-only open reads pages the cache has not
+ * read yet (no -EBADF), and the write-only one writes (partial pages
+ * too); both reach the host file.  first_ro: the read-only open first.
+ */
+static void read_and_write_only_opens(bool first_ro)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 3 * PS, 'A');
+	chmod_in(&fx, "f", first_ro ? 0444 : 0200);
+	int first = mmk_open(fx.p, "f", first_ro ? MMK_O_RDONLY : MMK_O_WRONLY, 0);
+	CHECK(first >= 0);
+	chmod_in(&fx, "f", first_ro ? 0200 : 0444);
+	CHECK_EQ(mmk_open(fx.p, "f", MMK_O_RDWR, 0), -EACCES);
+	int second = mmk_open(fx.p, "f", first_ro ? MMK_O_WRONLY : MMK_O_RDONLY, 0);
+	CHECK(second >= 0);
+	int ro = first_ro ? first : second, wo = first_ro ? second : first;
+	char c = 0;
+	CHECK_EQ(mmk_pread(fx.p, ro, &c, 1, PS + 5), 1);
+	CHECK_EQ(c, 'A');
+	CHECK_EQ(mmk_pwrite(fx.p, wo, "X", 1, 2 * PS + 2), 1);
+	CHECK_EQ(mmk_pread(fx.p, ro, &c, 1, 2 * PS + 2), 1);
+	CHECK_EQ(c, 'X');
+	CHECK_EQ(mmk_pread(fx.p, ro, &c, 1, 2 * PS + 3), 1);
+	CHECK_EQ(c, 'A');
+	CHECK_EQ(mmk_fsync(fx.p, wo), 0);
+	chmod_in(&fx, "f", 0600);
+	CHECK(host_is(&fx, "f", 2 * PS, "AAXAA"));
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+static void read_only_then_write_only(void)
+{
+	read_and_write_only_opens(true);
+}
+
+static void write_only_then_read_only(void)
+{
+	read_and_write_only_opens(false);
+}
+
+TEST(a_read_only_open_still_reads_after_a_write_only_one)
+{
+	AS_NOBODY(read_only_then_write_only);
+}
+
+TEST(a_write_only_open_then_a_read_only_one_both_work)
+{
+	AS_NOBODY(write_only_then_read_only);
+}
+
+/*
+ * A file written on the host and closed with nothing dirty has no host
+ * descriptor left to fsync; mmk_sync then syncs the root's file system
+ * (sync(2) syncs every file system).  A file fsync'ed before it closed
+ * needs no such sync.  A 0200 file written by its owner: the write goes
+ * straight to the host file (write_through_locked), as a flusher's
+ * writeback before an idle close would.
+ */
+static void sync_after_idle_close(void)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	fx_file(&fx, "f", 2 * PS, 'A');
+	fx_file(&fx, "g", PS, 'A');
+	int g = mmk_open(fx.p, "g", MMK_O_RDWR, 0);
+	CHECK(g >= 0);
+	CHECK_EQ(mmk_pwrite(fx.p, g, "Y", 1, 0), 1);
+	CHECK_EQ(mmk_fsync(fx.p, g), 0);
+	CHECK_EQ(mmk_close(fx.p, g), 0);
+	int before = atomic_load(&syncfs_calls);
+	CHECK_EQ(mmk_sync(fx.sys), 0);
+	CHECK_EQ(atomic_load(&syncfs_calls), before); /* g was fsync'ed */
+
+	chmod_in(&fx, "f", 0200);
+	int fd = mmk_open(fx.p, "f", MMK_O_WRONLY, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(mmk_pwrite(fx.p, fd, "X", 1, 2), 1);
+	CHECK_EQ(mmk_close(fx.p, fd), 0);
+	CHECK_EQ(mmk_sync(fx.sys), 0);
+	CHECK_EQ(atomic_load(&syncfs_calls), before + 1);
+	CHECK_EQ(mmk_sync(fx.sys), 0); /* nothing written since */
+	CHECK_EQ(atomic_load(&syncfs_calls), before + 1);
+	chmod_in(&fx, "f", 0600);
+	CHECK(host_is(&fx, "f", 0, "AAXA"));
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
+TEST(sync_covers_a_file_written_and_closed_without_fsync)
+{
+	AS_NOBODY(sync_after_idle_close);
 }
 
 /* Many files created, written and closed under a small RLIMIT_NOFILE: an

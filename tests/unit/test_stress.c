@@ -75,6 +75,19 @@ static void note(struct run *r, const char *what, long long v)
 		printf("# stress error: %s (%lld)\n", what, v);
 }
 
+/* A wrong page content: the page, the two words loaded (its first and
+ * last) and what was expected (0: any stamp of the page's owner), so that
+ * a failure shows whose bytes they were (a stamp's top byte is its
+ * worker's id; a forked child stores random words). */
+static void note_page(struct run *r, const char *what, uint64_t pg, const uint64_t got[2],
+		      uint64_t expect)
+{
+	if (atomic_fetch_add(&r->errors, 1) < 8)
+		printf("# stress error: %s %llu: %#llx %#llx, expected %#llx\n", what,
+		       (unsigned long long)pg, (unsigned long long)got[0],
+		       (unsigned long long)got[1], (unsigned long long)expect);
+}
+
 /* A process whose arena the content workers check. */
 struct cproc {
 	struct run *run;
@@ -112,7 +125,7 @@ static void *content_worker(void *arg)
 				note(cp->run, "load failed", e);
 			else if ((got[0] && got[0] >> 56 != any % NWORK) ||
 				 (got[1] && got[1] >> 56 != any % NWORK))
-				note(cp->run, "another page's stamp at page", (long long)any);
+				note_page(cp->run, "another page's stamp at page", any, got, 0);
 		} else if (r & 1) {
 			uint64_t stamp = (uint64_t)w->id << 56 | ++n;
 			uint64_t two[2] = {stamp, stamp};
@@ -133,7 +146,7 @@ static void *content_worker(void *arg)
 				continue;
 			}
 			if (got[0] != cp->expect[pg] || got[1] != cp->expect[pg])
-				note(cp->run, "stamp lost at page", (long long)pg);
+				note_page(cp->run, "stamp lost at page", pg, got, cp->expect[pg]);
 		}
 		atomic_fetch_add_explicit(&cp->run->ops, 1, memory_order_relaxed);
 	}

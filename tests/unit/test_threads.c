@@ -221,6 +221,52 @@ TEST(tlb_word_hit_never_reads_a_reused_frame)
 	reused_frame_race(steady_word_loader);
 }
 
+/*
+ * A lock-free load reads the generation and the TLB entry, then copies.
+ * Played here step by step, with the reader stopped between its reads and
+ * its copy (as a preempted thread is): a fill for another page of the
+ * same slot (vpn % TLB_ENTRIES) replaces the entry, the page is unmapped
+ * with no entry of it left to clear, its frame freed and filled by another
+ * process.  The generation must have moved, so that the reader throws its
+ * copy away; else it returns the other process's bytes as its own (the
+ * stress test's "another page's stamp").
+ */
+TEST(tlb_entry_replaced_by_another_page_moves_the_generation)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	mmk_proc *thief;
+	CHECK(mmk_spawn(fx.sys, &thief) > 0);
+	uint64_t a = 0x20000000, b = a + TLB_ENTRIES * PS, t = 0x30000000;
+	CHECK_EQ(mmk_mmap(fx.p, a, PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)a);
+	CHECK_EQ(mmk_mmap(fx.p, b, PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)b);
+	CHECK_EQ(mmk_fill(fx.p, a, 0x11, PS, NULL), 0);
+	CHECK_EQ(mmk_fill(fx.p, b, 0x33, PS, NULL), 0);
+	CHECK_EQ(peek(fx.p, a), 0x11);
+
+	/* The reader's two reads (tlb_peek). */
+	struct mm *mm = fx.p->mm;
+	uint64_t vpn = a / PS;
+	uint64_t gen = atomic_load(&mm->tlb_gen);
+	uint64_t w = atomic_load(&mm->tlb[vpn % TLB_ENTRIES].word);
+	CHECK(tlb_word_hits(w, vpn, false));
+
+	CHECK_EQ(peek(fx.p, b), 0x33); /* the slot now caches b */
+	CHECK_EQ(mmk_munmap(fx.p, a, PS), 0);
+	CHECK_EQ(mmk_mmap(thief, t, 8 * PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)t);
+	CHECK_EQ(mmk_fill(thief, t, 0x22, 8 * PS, NULL), 0);
+
+	/* The reader's copy and check (tlb_peek_valid). */
+	unsigned char got = *tlb_word_host(w);
+	bool valid = atomic_load(&mm->tlb_gen) == gen;
+	if (valid)
+		printf("# the reader's stale copy passes, it read %#x\n", got);
+	CHECK(!valid);
+	CHECK_INV(&fx);
+	mmk_exit(thief);
+	CHECK(!fx_done(&fx));
+}
+
 /* ---- First touches racing on one fresh VMA ------------------------------------ */
 
 struct race {

@@ -217,10 +217,11 @@ static int line_may_be_big(const char *line)
 /* Whether argument i (from 0) of the operation whose word starts at op may
  * take any value.  Not: open's flags and mlockall's (bits mmkit does not
  * model are a documented difference, MCL_CURRENT would lock the Linux
- * server's own memory), madvise's advice (the guard advice is not
- * modelled), mmap's prot and flags (the generator keeps their documented
- * exceptions out), fill's byte, and the length of a read (the Linux server
- * replies at most 2 MiB; a sparse file may hold terabytes). */
+ * server's own memory), madvise's advice (a mutated advice could make a
+ * large range MADV_POPULATE_*, which the host would fill), mmap's prot and
+ * flags (the generator keeps their documented exceptions out), fill's byte,
+ * and the length of a read (the Linux server replies at most 2 MiB; a
+ * sparse file may hold terabytes). */
 static int arg_mutable(const char *op, int i)
 {
 	size_t n = strcspn(op, " ");

@@ -25,7 +25,11 @@
 #include "driver.h"
 #include "mmkit.h"
 #include "opts.h"
+#include "shadow.h"
 #include "view.h"
+
+/* tools/rv/run.c: `mmkit exec` */
+int rv_exec_command(int argc, char **argv);
 
 static void usage(FILE *f)
 {
@@ -35,6 +39,9 @@ static void usage(FILE *f)
 	      "       mmkit check [ARGS...]   run scenarios on mmkit and on Linux, compare\n"
 	      "       mmkit fuzz [ARGS...]    compare the backends on random scripts\n"
 	      "       mmkit bench [ARGS...]   time workloads on Linux and on mmkit\n"
+	      "       mmkit shadow [ARGS...] -- PROG [ARGS...]\n"
+	      "                               run a real program, mirror it into mmkit, compare\n"
+	      "       mmkit exec [ARGS...]    run a riscv64 Linux program on mmkit\n"
 	      "       mmkit help [statements]\n"
 	      "\n"
 	      "run: runs a script (docs/SCRIPTS.md) and prints one result per statement.\n"
@@ -313,6 +320,10 @@ int main(int argc, char **argv)
 		return cmd_fuzz(argc - 1, argv + 1);
 	if (strcmp(cmd, "bench") == 0)
 		return cmd_bench(argc - 1, argv + 1);
+	if (strcmp(cmd, "shadow") == 0)
+		return cmd_shadow(argc - 1, argv + 1);
+	if (strcmp(cmd, "exec") == 0)
+		return rv_exec_command(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		if (argc > 2 && strcmp(argv[2], "statements") == 0) {
 			script_print_usage(stdout);

@@ -1,0 +1,668 @@
+/*
+ * run.c - the world of `mmkit exec`: an mmkit system with the riscv64
+ * profile, its guest tasks, and the deterministic scheduler (rv.h).
+ *
+ * Task life: created by the command (the first) or by fork; runs quanta of
+ * RV_QUANTUM instructions in pid order; a system call is handled between
+ * instructions; a fault becomes a signal (signal.c); exit leaves a zombie
+ * holding its wait status until its parent reaps it with wait4 (an orphan
+ * is reaped at once).  The run ends when no task can run; its exit status
+ * is the first task's, 128 + N for a death by signal N.
+ *
+ * The vDSO: the system's [vdso] image holds `li a7, 139; ecall` at its
+ * start, the rt_sigreturn trampoline signal.c points ra at.  It is not an
+ * ELF image, so exec's AT_SYSINFO_EHDR entry is turned into AT_IGNORE
+ * before the program starts: glibc then makes its system calls with ecall.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "narrate.h"
+#include "rv.h"
+
+extern char **environ;
+
+struct rv_task *rv_task_find(struct rv_world *w, int pid)
+{
+	for (struct rv_task *t = w->tasks; t; t = t->next)
+		if (t->pid == pid && t->state != RV_REAPED)
+			return t;
+	return NULL;
+}
+
+static void task_add(struct rv_world *w, struct rv_task *t)
+{
+	struct rv_task **pp = &w->tasks;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = t;
+}
+
+struct rv_task *rv_task_alloc(void)
+{
+	struct rv_task *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->fdt = calloc(1, sizeof(*t->fdt));
+	t->sh = calloc(1, sizeof(*t->sh));
+	if (!t->fdt || !t->sh) {
+		free(t->fdt);
+		free(t->sh);
+		free(t);
+		return NULL;
+	}
+	t->fdt->refs = t->sh->refs = 1;
+	t->fds = t->fdt->fd;
+	t->act = t->sh->act;
+	return t;
+}
+
+static void task_free(struct rv_task *t)
+{
+	if (--t->fdt->refs == 0)
+		free(t->fdt);
+	if (--t->sh->refs == 0)
+		free(t->sh);
+	free(t->exe);
+	free(t);
+}
+
+/* The leader of t's process (pid == tgid). */
+static struct rv_task *group_leader(struct rv_world *w, const struct rv_task *t)
+{
+	for (struct rv_task *o = w->tasks; o; o = o->next)
+		if (o->pid == t->tgid)
+			return o;
+	return NULL;
+}
+
+/* Whether a thread of t's process other than t is still running. */
+static bool group_has_other_threads(struct rv_world *w, const struct rv_task *t)
+{
+	for (struct rv_task *o = w->tasks; o; o = o->next)
+		if (o != t && o->tgid == t->tgid && o->state == RV_RUNNABLE && !o->thread_done)
+			return true;
+	return false;
+}
+
+/* Ends one thread's execution (not its process). */
+static void thread_end(struct rv_task *t)
+{
+	rv_cpu_destroy(&t->cpu);
+	t->thread_done = 1;
+	t->futex_addr = 0;
+	if (t->pid != t->tgid)
+		t->state = RV_REAPED;
+}
+
+/* ---- exec --------------------------------------------------------------------- */
+
+#define AT_IGNORE_G	  1
+#define AT_SYSINFO_EHDR_G 33
+
+int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
+		       const char *const argv[], const char *const envp[])
+{
+	struct mmk_exec_info info;
+	int err = mmk_execve(t->proc, path, argv, envp, &info);
+	if (err) {
+		if (mmk_proc_killed(t->proc)) {
+			rv_task_exit(w, t, mmk_proc_killed(t->proc));
+			return 0;
+		}
+		return err;
+	}
+	for (int i = 0; i < info.auxc; i++) {
+		if (info.auxv[2 * i] != AT_SYSINFO_EHDR_G)
+			continue;
+		uint64_t ign = AT_IGNORE_G;
+		mmk_store(t->proc, info.auxv_addr + 16 * i, &ign, 8, NULL);
+	}
+	for (struct rv_task *o = w->tasks; o; o = o->next) /* de_thread */
+		if (o != t && o->tgid == t->tgid && o->state == RV_RUNNABLE && !o->thread_done)
+			thread_end(o);
+	rv_fd_close_on_exec(t);
+	for (int s = 1; s <= RV_NSIG; s++)
+		if (t->act[s].handler > 1)
+			t->act[s] = (struct rv_sigaction){0};
+	t->altstack_sp = t->altstack_size = 0;
+	t->clear_child_tid = 0;
+	free(t->exe);
+	t->exe = malloc(strlen(path) + 2);
+	if (t->exe)
+		sprintf(t->exe, "%s%s", path[0] == '/' ? "" : "/", path);
+	t->vdso_base = info.vdso_base;
+	struct rv_cpu *c = &t->cpu;
+	rv_cpu_destroy(c);
+	rv_cpu_init(c, t->proc);
+	c->pc = info.entry;
+	c->x[2] = info.sp;
+	return 0;
+}
+
+/* ---- fork, exit, wait --------------------------------------------------------------- */
+
+int64_t rv_task_fork(struct rv_world *w, struct rv_task *t)
+{
+	struct rv_task *c = rv_task_alloc();
+	if (!c)
+		return -ENOMEM;
+	int pid = mmk_fork(t->proc, &c->proc);
+	if (pid < 0) {
+		task_free(c);
+		return pid;
+	}
+	c->pid = c->tgid = pid;
+	c->ppid = t->tgid;
+	c->state = RV_RUNNABLE;
+	rv_cpu_clone(&c->cpu, &t->cpu, c->proc);
+	c->cpu.x[10] = 0;
+	c->cpu.pc += 4;
+	rv_fd_copy(c, t);
+	memcpy(c->act, t->act, sizeof(c->sh->act));
+	c->sigmask = t->sigmask;
+	c->altstack_sp = t->altstack_sp;
+	c->altstack_size = t->altstack_size;
+	c->exe = t->exe ? strdup(t->exe) : NULL;
+	c->vdso_base = t->vdso_base;
+	task_add(w, c);
+	return pid;
+}
+
+/* --maps: mmkit's /proc/PID/maps of t, as it is when t exits, on stderr
+ * between two marker lines. */
+static void print_maps(struct rv_world *w, struct rv_task *t)
+{
+	int64_t n = mmk_proc_maps(t->proc, NULL, 0);
+	char *buf = n >= 0 ? malloc(n + 1) : NULL;
+	if (!buf)
+		return;
+	mmk_proc_maps(t->proc, buf, n + 1);
+	fprintf(stderr, "== maps of pid %d at exit\n%s== end of maps\n", t->pid, buf);
+	free(buf);
+}
+
+int64_t rv_thread_create(struct rv_world *w, struct rv_task *t)
+{
+	struct rv_task *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->pid = w->next_tid++;
+	c->tgid = t->tgid;
+	c->ppid = t->ppid;
+	c->state = RV_RUNNABLE;
+	c->proc = t->proc;
+	c->fdt = t->fdt;
+	c->fdt->refs++;
+	c->fds = t->fds;
+	c->sh = t->sh;
+	c->sh->refs++;
+	c->act = t->act;
+	rv_cpu_clone(&c->cpu, &t->cpu, t->proc);
+	c->cpu.x[10] = 0;
+	c->cpu.pc += 4;
+	c->sigmask = t->sigmask;
+	c->exe = t->exe ? strdup(t->exe) : NULL;
+	c->vdso_base = t->vdso_base;
+	task_add(w, c);
+	return c->pid;
+}
+
+int rv_futex_wake(struct rv_world *w, struct rv_task *t, uint64_t addr, int64_t n)
+{
+	int woken = 0;
+	for (struct rv_task *o = w->tasks; o && woken < n; o = o->next) {
+		if (o->proc != t->proc || o->futex_addr != addr || o->futex_woken ||
+		    o->state != RV_RUNNABLE || o->thread_done)
+			continue;
+		o->futex_woken = 1;
+		woken++;
+	}
+	return woken;
+}
+
+void rv_thread_exit(struct rv_world *w, struct rv_task *t, int wstatus)
+{
+	if (!group_has_other_threads(w, t)) {
+		rv_task_exit(w, t, wstatus);
+		return;
+	}
+	if (t->clear_child_tid) { /* what pthread_join waits for */
+		uint32_t zero = 0;
+		mmk_store(t->proc, t->clear_child_tid, &zero, 4, NULL);
+		rv_futex_wake(w, t, t->clear_child_tid, INT32_MAX);
+	}
+	if (w->trace)
+		fprintf(w->trace_out,
+			"[trace] thread %d of pid %d exits after %" PRIu64 " instructions\n",
+			t->pid, t->tgid, t->cpu.instret);
+	thread_end(t);
+}
+
+void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus)
+{
+	struct rv_task *leader = group_leader(w, t);
+	if (!leader || leader->state == RV_ZOMBIE || leader->state == RV_REAPED)
+		return;
+	for (struct rv_task *o = w->tasks; o; o = o->next)
+		if (o != leader && o->tgid == t->tgid && o->state == RV_RUNNABLE)
+			thread_end(o);
+	t = leader;
+	if (t->clear_child_tid && !t->thread_done) {
+		uint32_t zero = 0;
+		mmk_store(t->proc, t->clear_child_tid, &zero, 4, NULL);
+	}
+	if (w->show_maps)
+		print_maps(w, t);
+	if (w->trace)
+		fprintf(w->trace_out,
+			"[trace] pid %d exits (wait status %#x) after %" PRIu64 " instructions\n",
+			t->pid, wstatus, t->cpu.instret);
+	rv_fd_close_all(t);
+	mmk_exit(t->proc);
+	for (struct rv_task *o = w->tasks; o; o = o->next)
+		if (o->tgid == t->tgid)
+			o->proc = NULL;
+	rv_cpu_destroy(&t->cpu);
+	t->thread_done = 1;
+	t->wstatus = wstatus;
+	t->state = RV_ZOMBIE;
+	if (t->pid == w->first_pid)
+		w->exit_status = (wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff;
+	for (struct rv_task *o = w->tasks; o; o = o->next) {
+		if (o->ppid != t->tgid)
+			continue;
+		o->ppid = 0; /* orphans are reaped by nobody: at once */
+		if (o->state == RV_ZOMBIE)
+			o->state = RV_REAPED;
+	}
+	struct rv_task *parent = t->ppid ? rv_task_find(w, t->ppid) : NULL;
+	if (!parent || parent->state == RV_ZOMBIE)
+		t->state = RV_REAPED;
+	else
+		parent->pending |= 1ull << (17 - 1); /* SIGCHLD */
+}
+
+static bool wait_matches(const struct rv_task *t, const struct rv_task *c)
+{
+	return c->ppid == t->tgid && c->pid == c->tgid && c->state != RV_REAPED &&
+	       (t->wait_pid <= 0 || t->wait_pid == -1 || c->pid == t->wait_pid);
+}
+
+int rv_task_try_wait(struct rv_world *w, struct rv_task *t)
+{
+	bool any = false;
+	for (struct rv_task *c = w->tasks; c; c = c->next) {
+		if (!wait_matches(t, c))
+			continue;
+		any = true;
+		if (c->state != RV_ZOMBIE)
+			continue;
+		int32_t st = c->wstatus;
+		int err;
+		if (t->wait_is_waitid) {
+			/* siginfo: SIGCHLD, CLD_EXITED (1) or CLD_KILLED (2), pid,
+			 * uid, the exit code or signal */
+			int32_t info[8] = {17,
+					   0,
+					   (st & 0x7f) ? 2 : 1,
+					   0,
+					   c->pid,
+					   (int32_t)getuid(),
+					   (st & 0x7f) ? (st & 0x7f) : (st >> 8) & 0xff,
+					   0};
+			err = t->wait_status_addr &&
+			      mmk_store(t->proc, t->wait_status_addr, info, sizeof(info), NULL);
+		} else {
+			err = t->wait_status_addr &&
+			      mmk_store(t->proc, t->wait_status_addr, &st, 4, NULL);
+		}
+		if (err) {
+			t->cpu.x[10] = (uint64_t)-EFAULT;
+		} else {
+			t->cpu.x[10] = t->wait_is_waitid ? 0 : (uint64_t)c->pid;
+			if (!(t->wait_is_waitid && (t->wait_options & 0x01000000))) /* WNOWAIT */
+				c->state = RV_REAPED;
+		}
+		t->cpu.pc += 4;
+		return 1;
+	}
+	if (!any || (t->wait_options & 1)) { /* no child: ECHILD; WNOHANG: 0 */
+		t->cpu.x[10] = any ? 0 : (uint64_t)-ECHILD;
+		if (any && t->wait_is_waitid && t->wait_status_addr) { /* si_pid 0 */
+			int32_t zero[8] = {0};
+			mmk_store(t->proc, t->wait_status_addr, zero, sizeof(zero), NULL);
+		}
+		t->cpu.pc += 4;
+		return 1;
+	}
+	return 0;
+}
+
+static void trace_flush(struct rv_world *w);
+
+/* ---- The scheduler ---------------------------------------------------------------- */
+
+static void deliver_pending(struct rv_world *w, struct rv_task *t)
+{
+	while (t->state == RV_RUNNABLE) {
+		uint64_t ready = t->pending & ~t->sigmask;
+		if (!ready)
+			return;
+		int sig = __builtin_ctzll(ready) + 1;
+		t->pending &= ~(1ull << (sig - 1));
+		rv_signal_deliver(w, t, sig, NULL, 0 /* SI_USER */);
+	}
+}
+
+/* What a stop of the hart means for t. */
+static void handle_stop(struct rv_world *w, struct rv_task *t, const struct rv_stop *st)
+{
+	struct mmk_siginfo si = {0};
+	switch (st->kind) {
+	case RV_STOP_QUANTUM:
+		return;
+	case RV_STOP_ECALL:
+		rv_syscall(w, t);
+		return;
+	case RV_STOP_FAULT:
+		if (st->si.signo == MMK_SIGKILL) {
+			rv_task_exit(w, t, 9);
+			return;
+		}
+		rv_signal_deliver(w, t, st->si.signo, &st->si, st->si.code);
+		return;
+	case RV_STOP_ILLEGAL:
+		si = (struct mmk_siginfo){.signo = 4, .code = 1, .addr = t->cpu.pc};
+		break;
+	case RV_STOP_EBREAK:
+		si = (struct mmk_siginfo){.signo = 5, .code = 1, .addr = t->cpu.pc};
+		break;
+	case RV_STOP_MISALIGNED_AMO:
+		si = (struct mmk_siginfo){.signo = 7, .code = 1, .addr = st->tval};
+		break;
+	}
+	rv_signal_deliver(w, t, si.signo, &si, si.code);
+}
+
+/* One quantum of t: instructions, the system calls among them, signals,
+ * until the quantum ends, t blocks or t ends.  Whether t got anywhere: a
+ * task that only made its blocking call again did not. */
+static bool run_quantum(struct rv_world *w, struct rv_task *t)
+{
+	uint64_t budget = RV_QUANTUM, start = t->cpu.instret;
+	bool was_blocked = t->blocked;
+	t->blocked = 0;
+	w->current = t;
+	if (was_blocked && t->io_done && (t->pending & ~t->sigmask)) {
+		/* a signal ends a pipe write that blocked half done with the
+		 * count written, as Linux's pipe_write returns it */
+		t->cpu.x[10] = t->io_done;
+		t->cpu.pc += 4;
+		t->io_done = 0;
+	}
+	if (was_blocked && t->wait_eintr && (t->pending & ~t->sigmask)) {
+		/* pause, sigsuspend: a signal ends them with EINTR (never
+		 * restarted); sigsuspend's mask is the one the frame saves */
+		t->cpu.x[10] = (uint64_t)-EINTR;
+		t->cpu.pc += 4;
+		t->wait_eintr = 0;
+	}
+	while (budget && t->state == RV_RUNNABLE && !t->thread_done && !t->blocked) {
+		deliver_pending(w, t);
+		if (t->state != RV_RUNNABLE)
+			break;
+		struct rv_stop st;
+		uint64_t before = t->cpu.instret;
+		rv_run(&t->cpu, budget, &st);
+		uint64_t ran = t->cpu.instret - before + 1;
+		budget = ran >= budget ? 0 : budget - ran;
+		handle_stop(w, t, &st);
+		if (t->proc && t->state == RV_RUNNABLE && mmk_proc_killed(t->proc))
+			rv_task_exit(w, t, mmk_proc_killed(t->proc));
+	}
+	w->current = NULL;
+	if (w->trace)
+		trace_flush(w);
+	return !(was_blocked && t->blocked && t->cpu.instret == start && t->state == RV_RUNNABLE);
+}
+
+/* Rounds in pid order until no task is left; a round in which every task
+ * only made its blocking call again is a deadlock: they are all killed. */
+static void schedule(struct rv_world *w)
+{
+	for (;;) {
+		bool any = false, progress = false;
+		for (struct rv_task *t = w->tasks; t; t = t->next) {
+			if (t->state == RV_RUNNABLE && t->proc && mmk_proc_killed(t->proc))
+				rv_task_exit(w, t, mmk_proc_killed(t->proc));
+			if (t->state != RV_RUNNABLE || t->thread_done)
+				continue;
+			any = true;
+			progress |= run_quantum(w, t);
+		}
+		if (!any)
+			return;
+		if (!progress) {
+			fprintf(stderr, "mmkit exec: every process is blocked: killed\n");
+			for (struct rv_task *t = w->tasks; t; t = t->next)
+				if (t->state == RV_RUNNABLE && !t->thread_done)
+					rv_task_exit(w, t, 9);
+		}
+	}
+}
+
+/* ---- Trace -------------------------------------------------------------------------- */
+
+/* Whether an event is part of resolving a page fault (what the fault did). */
+static bool is_fault_work(enum mmk_event_kind k)
+{
+	return k == MMK_EV_PAGE_READ || k == MMK_EV_ZERO_PAGE || k == MMK_EV_ANON_PAGE ||
+	       k == MMK_EV_COW || k == MMK_EV_REUSE || k == MMK_EV_FAULT_AROUND ||
+	       k == MMK_EV_PTE_SET || k == MMK_EV_TLB_FLUSH || k == MMK_EV_SWAP_IN;
+}
+
+/* Prints the lines held back for a fault that was not reported. */
+static void trace_flush(struct rv_world *w)
+{
+	fputs(w->trace_held, w->trace_out);
+	w->trace_held[0] = '\0';
+}
+
+/*
+ * One line per event: who (pid, pc, the system call if one is running),
+ * then the sentence `mmkit run --trace` has for it (narrate.c).  The
+ * library reports a fault once it is resolved, after what it did; the
+ * lines of that work are held and printed after the fault's, so the trace
+ * reads cause first, as run's does.
+ */
+static void trace_event(void *arg, const struct mmk_event *ev)
+{
+	struct rv_world *w = arg;
+	struct rv_task *t = w->current;
+	char text[1024], line[1280];
+	narrate_event(w->root_real, ev, text, sizeof(text));
+	int n = snprintf(line, sizeof(line), "[trace] pid %d", ev->pid ? ev->pid : t ? t->pid : 0);
+	if (t)
+		n += snprintf(line + n, sizeof(line) - n, " pc %#" PRIx64, t->cpu.pc);
+	if (t && t->syscall_name)
+		n += snprintf(line + n, sizeof(line) - n, " in %s", t->syscall_name);
+	snprintf(line + n, sizeof(line) - n, ": %s\n", text);
+	size_t held = strlen(w->trace_held);
+	if (is_fault_work(ev->kind)) {
+		if (held + strlen(line) >= sizeof(w->trace_held))
+			trace_flush(w);
+		strcat(w->trace_held, line);
+		return;
+	}
+	fputs(line, w->trace_out);
+	trace_flush(w);
+}
+
+/* ---- The command ---------------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fputs("usage: mmkit exec [--trace] [--maps] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
+	      "                  [--root DIR] PROG [ARGS...]\n"
+	      "  --maps  print each process's /proc/PID/maps on stderr when it exits\n"
+	      "Runs a static riscv64 Linux program on an mmkit system: every instruction\n"
+	      "fetch, load and store goes through mmkit (docs/RISCV.md).  PROG and its\n"
+	      "files are found under --root (default: the current directory).\n",
+	      f);
+}
+
+/* "64M", "2G", "4096": bytes, or -1. */
+static int64_t parse_size(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || errno)
+		return -1;
+	int shift = 0;
+	switch (*end) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	}
+	if (*end || v > (1ull << (62 - shift)))
+		return -1;
+	return (int64_t)(v << shift);
+}
+
+/* `li a7, 139; ecall`: rt_sigreturn. */
+static const uint32_t vdso_code[] = {0x08b00893, 0x00000073};
+
+/* PROG as a path below the root: an absolute host path inside the root
+ * loses the root's prefix. */
+static const char *prog_path(const char *root, const char *prog, char *buf, size_t len)
+{
+	char rroot[PATH_MAX], rprog[PATH_MAX];
+	if (!realpath(root, rroot) || !realpath(prog, rprog))
+		return prog;
+	size_t n = strlen(rroot);
+	if (!strncmp(rprog, rroot, n) && rprog[n] == '/') {
+		snprintf(buf, len, "%s", rprog + n + 1);
+		return buf;
+	}
+	return prog;
+}
+
+int rv_exec_command(int argc, char **argv)
+{
+	struct mmk_config cfg = {.root = ".", .arch = MMK_ARCH_RISCV64};
+	int trace = 0, show_maps = 0, i;
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		int64_t v;
+		if (!strcmp(a, "--trace")) {
+			trace = 1;
+		} else if (!strcmp(a, "--maps")) {
+			show_maps = 1;
+		} else if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else if (i + 1 < argc && !strcmp(a, "--root")) {
+			cfg.root = argv[++i];
+		} else if (i + 1 < argc && (!strcmp(a, "--ram") || !strcmp(a, "--swap"))) {
+			if ((v = parse_size(argv[i + 1])) <= 0 && !(v == 0 && a[2] == 's')) {
+				fprintf(stderr, "mmkit exec: bad %s size '%s' (e.g. 64M)\n", a,
+					argv[i + 1]);
+				return 2;
+			}
+			if (a[2] == 'r')
+				cfg.ram_bytes = v;
+			else
+				cfg.swap_bytes = v;
+			i++;
+		} else if (i + 1 < argc && !strcmp(a, "--policy")) {
+			int pol = mmk_reclaim_policy_parse(argv[++i]);
+			if (pol < 0 || pol == MMK_RECLAIM_OPT) {
+				fprintf(stderr, "mmkit exec: --policy is lru, clock or fifo\n");
+				return 2;
+			}
+			cfg.reclaim_policy = pol;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "mmkit exec: unknown option '%s'\n", a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	struct rv_world w = {
+	    .root = cfg.root, .trace = trace, .show_maps = show_maps, .trace_out = stderr};
+	int err = mmk_system_create(&cfg, &w.sys);
+	if (err) {
+		fprintf(stderr, "mmkit exec: cannot create the system: %s\n", strerror(-err));
+		return 1;
+	}
+	mmk_set_vdso(w.sys, vdso_code, sizeof(vdso_code));
+	if (!realpath(cfg.root, w.root_real))
+		w.root_real[0] = '\0';
+	if (trace)
+		mmk_system_set_trace(w.sys, trace_event, &w);
+	struct rv_task *t = rv_task_alloc();
+	int pid = t ? mmk_spawn(w.sys, &t->proc) : -ENOMEM;
+	if (pid < 0) {
+		fprintf(stderr, "mmkit exec: cannot create the process: %s\n", strerror(-pid));
+		if (t)
+			task_free(t);
+		mmk_system_destroy(w.sys);
+		return 1;
+	}
+	t->pid = t->tgid = w.first_pid = pid;
+	w.next_tid = 1 << 20;
+	t->state = RV_RUNNABLE;
+	rv_fd_init_stdio(t);
+	task_add(&w, t);
+	char pbuf[PATH_MAX];
+	const char *path = prog_path(cfg.root, argv[i], pbuf, sizeof(pbuf));
+	w.current = t;
+	t->syscall_name = "execve";
+	err = (int)rv_task_execve(&w, t, path, (const char *const *)argv + i,
+				  (const char *const *)environ);
+	t->syscall_name = NULL;
+	w.current = NULL;
+	if (err) {
+		fprintf(stderr, "mmkit exec: %s: %s\n", argv[i], strerror(-err));
+		rv_task_exit(&w, t, 127 << 8);
+		w.exit_status = err == -ENOENT ? 127 : 126;
+	}
+	schedule(&w);
+	if (trace)
+		trace_flush(&w);
+	for (struct rv_task *k = w.tasks; k;) {
+		struct rv_task *next = k->next;
+		if (k->state == RV_RUNNABLE)
+			rv_task_exit(&w, k, 9);
+		task_free(k);
+		k = next;
+	}
+	fflush(stdout);
+	mmk_system_destroy(w.sys);
+	return w.exit_status;
+}

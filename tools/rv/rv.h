@@ -1,0 +1,196 @@
+/*
+ * rv.h - the RISC-V Linux user-mode runner behind `mmkit exec`: guest
+ * processes (tasks), their fd tables and signal state, and the world that
+ * schedules them.  The runner talks to the library only through
+ * include/mmkit.h; every guest memory access is an mmkit access.
+ *
+ * Files of the runner:
+ *   cpu.c, fpu.c  one hart: decode, the decode cache, execute (cpu.h)
+ *   linux.c       the system calls, by riscv64 number (a table)
+ *   fdtab.c       guest fds: mmkit files, host stdio, synthetic /proc files
+ *   signal.c      signal delivery in the riscv64 frame layout, rt_sigreturn
+ *   run.c         the world: tasks, the scheduler, exec, fork, wait, exit,
+ *                 and the `mmkit exec` command
+ *
+ * Scheduling is deterministic: one host thread runs the tasks (threads)
+ * round-robin, RV_QUANTUM instructions at a time; a task whose system call
+ * would block (wait4, a pipe, futex) yields and makes it again next round.  So
+ * the same program with the same input gives the same output and trace.
+ *
+ * Ownership: the world owns the mmkit system and every task; a process
+ * (its leader task and the threads sharing its tgid) owns its mmk_proc
+ * until it exits (a zombie keeps only its pid and status); each task owns
+ * its hart; fd tables and handler tables are refcounted, shared by the
+ * threads of a process.
+ */
+#ifndef RV_H
+#define RV_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu.h"
+#include "mmkit.h"
+
+#define RV_QUANTUM   100000
+#define RV_MAX_FDS   256
+#define RV_NSIG	     64
+#define RV_MAX_TASKS 1024 /* processes and threads alive at once (RLIMIT_NPROC) */
+
+enum rv_fd_kind { RV_FD_FREE, RV_FD_MMK, RV_FD_HOST, RV_FD_SYNTH, RV_FD_PIPE };
+
+/* A synthetic read-only file (a /proc view snapshot taken at open). */
+struct rv_synth {
+	int refs;
+	char *data;
+	uint64_t len, pos;
+};
+
+/* A pipe (pipe2): a ring of RV_PIPE_SIZE bytes and how many fds name each
+ * end; freed when neither end is open. */
+#define RV_PIPE_SIZE 65536
+struct rv_pipe {
+	uint8_t buf[RV_PIPE_SIZE];
+	uint64_t head, len;
+	int readers, writers;
+};
+
+struct rv_fd {
+	enum rv_fd_kind kind;
+	int num; /* RV_FD_MMK: the mmkit fd; RV_FD_HOST: the host fd */
+	int cloexec;
+	struct rv_synth *syn; /* RV_FD_SYNTH */
+	struct rv_pipe *pipe; /* RV_FD_PIPE; num is 0 for the read end, 1 for the write end */
+	char *path;	      /* RV_FD_MMK: the guest path it was opened by (fstat) */
+};
+
+/* The guest's struct sigaction as rt_sigaction passes it on riscv64. */
+struct rv_sigaction {
+	uint64_t handler, flags, mask;
+};
+
+enum rv_task_state { RV_RUNNABLE, RV_ZOMBIE, RV_REAPED };
+
+/* What the threads of a process share (CLONE_FILES, CLONE_SIGHAND). */
+struct rv_fdtable {
+	int refs;
+	struct rv_fd fd[RV_MAX_FDS];
+};
+struct rv_sighand {
+	int refs;
+	struct rv_sigaction act[RV_NSIG + 1];
+};
+
+/*
+ * A guest thread.  The threads of one process (same tgid) share its
+ * mmk_proc, fd table and signal handlers; the first (pid == tgid, the
+ * leader) stands for the process: it is what wait4 reaps and what holds the
+ * exit status.  A thread that exits before the others is thread_done (the
+ * leader stays on the list for its process; another is reaped at once);
+ * the last one out ends the process.
+ */
+struct rv_task {
+	int pid;  /* the thread id (gettid) */
+	int tgid; /* the process id (getpid): the leader's pid */
+	int ppid;
+	enum rv_task_state state;
+	mmk_proc *proc;
+	struct rv_cpu cpu;
+	struct rv_fdtable *fdt;	  /* shared by the threads of the process */
+	struct rv_fd *fds;	  /* fdt->fd */
+	struct rv_sighand *sh;	  /* shared by the threads of the process */
+	struct rv_sigaction *act; /* sh->act */
+	int thread_done;	  /* this thread has exited; its process has not */
+	uint64_t futex_addr;	  /* waiting in FUTEX_WAIT on this word (0: not) */
+	int futex_woken;	  /* a FUTEX_WAKE chose it: its wait returns 0 */
+	uint64_t sigmask, pending;
+	uint64_t altstack_sp, altstack_size;
+	int altstack_flags;
+	uint64_t clear_child_tid;
+	int wstatus;	  /* RV_ZOMBIE: the wait status */
+	int blocked;	  /* its last system call would block: the ecall is
+			     made again in the scheduler's next round */
+	uint64_t io_done; /* bytes a blocked pipe write already moved */
+	int wait_eintr;	  /* blocked in pause/sigsuspend: a signal ends it, EINTR */
+	int restore_mask; /* sigsuspend: the frame saves saved_mask, not sigmask */
+	uint64_t saved_mask;
+	/* wait4's arguments */
+	int64_t wait_pid;
+	uint64_t wait_status_addr;
+	int wait_options;
+	int wait_is_waitid;	  /* waitid: a siginfo goes to wait_status_addr */
+	const char *syscall_name; /* for the trace: the call being made */
+	char *exe;		  /* /proc/self/exe */
+	uint64_t vdso_base;	  /* the [vdso]: its first bytes are rt_sigreturn */
+	struct rv_task *next;
+};
+
+struct rv_world {
+	mmk_system *sys;
+	const char *root;
+	char root_real[4096]; /* root resolved, for the trace's file names */
+	int trace;
+	int show_maps; /* --maps: each process's maps when it exits */
+	struct rv_task *tasks;
+	struct rv_task *current;
+	int exit_status; /* the first task's, as a shell reports it */
+	int first_pid;
+	int next_tid;	 /* thread ids, above every process id mmkit gives */
+	int warned[512]; /* unknown system calls already warned about */
+	FILE *trace_out;
+	char trace_held[16384]; /* trace lines of a fault's work, until the fault's */
+};
+
+/* A system call's answer "would block" (linux.c, rv_syscall). */
+#define RV_BLOCK (INT64_MIN + 1)
+
+/* fdtab.c */
+/* A reference to end (0 read, 1 write) of pi is taken / dropped. */
+void rv_pipe_get(struct rv_pipe *pi, int end);
+void rv_pipe_put(struct rv_pipe *pi, int end);
+int rv_fd_alloc(struct rv_task *t, int lowest);
+void rv_fd_close(struct rv_task *t, int fd);
+void rv_fd_copy(struct rv_task *child, const struct rv_task *parent);
+void rv_fd_close_on_exec(struct rv_task *t);
+void rv_fd_close_all(struct rv_task *t);
+struct rv_fd *rv_fd_get(struct rv_task *t, int64_t fd);
+void rv_fd_init_stdio(struct rv_task *t);
+
+/* linux.c: handles the ecall of t (a7 = number); false: t is gone (exit,
+ * exec failure after the point of no return, killed). */
+void rv_syscall(struct rv_world *w, struct rv_task *t);
+const char *rv_syscall_name(uint64_t nr);
+
+/* signal.c */
+/* Raises signo on t (from a fault: si; else NULL) and delivers it: a
+ * handler gets its frame; a default action that kills ends the task. */
+void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int signo,
+		       const struct mmk_siginfo *si, int code);
+/* rt_sigreturn: restores the registers and mask saved in the frame at sp. */
+int rv_sigreturn(struct rv_world *w, struct rv_task *t);
+
+/* run.c */
+struct rv_task *rv_task_find(struct rv_world *w, int pid);
+/* Ends t's whole process (exit_group, a fatal signal) with the wait
+ * status wstatus (exit: code << 8; signal: signo). */
+void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus);
+/* exit(2) of one thread; the last one ends the process with wstatus. */
+void rv_thread_exit(struct rv_world *w, struct rv_task *t, int wstatus);
+/* A new thread of t's process (clone with CLONE_THREAD): its tid. */
+int64_t rv_thread_create(struct rv_world *w, struct rv_task *t);
+/* Wakes up to n FUTEX_WAIT waiters on addr in t's process: how many. */
+int rv_futex_wake(struct rv_world *w, struct rv_task *t, uint64_t addr, int64_t n);
+/* A fresh task structure with its own fd table and handlers (or NULL). */
+struct rv_task *rv_task_alloc(void);
+/* fork: a new task sharing nothing; the child's a0 is 0.  pid or -errno. */
+int64_t rv_task_fork(struct rv_world *w, struct rv_task *t);
+/* execve into t: 0 (registers set), or -errno before the point of no
+ * return; a failure after it kills t. */
+int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
+		       const char *const argv[], const char *const envp[]);
+/* wait4: completes t's wait if a child is ready (or there is none, or
+ * WNOHANG): 1 done (a0 set, pc past the ecall), 0 it must block. */
+int rv_task_try_wait(struct rv_world *w, struct rv_task *t);
+int rv_exec_command(int argc, char **argv);
+
+#endif

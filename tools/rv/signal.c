@@ -1,0 +1,127 @@
+/*
+ * signal.c - signal delivery to a guest task as Linux's
+ * arch/riscv/kernel/signal.c does it: the rt_sigframe (a siginfo, then a
+ * ucontext whose mcontext holds pc, x1..x31, f0..f31 and fcsr) pushed on
+ * the task's stack (or its alternate stack with SA_ONSTACK), a0 = signo,
+ * a1 = &siginfo, a2 = &ucontext, ra = the vdso's rt_sigreturn trampoline,
+ * pc = the handler.  rt_sigreturn restores what the frame holds.
+ *
+ * Frame layout (offsets from the frame's start, 16-byte aligned):
+ *     0  siginfo (128 bytes): si_signo, si_errno, si_code, si_addr at 16
+ *   128  ucontext: uc_flags, uc_link, uc_stack (24 bytes), uc_sigmask (8,
+ *        then padding to 128 bytes), uc_mcontext at ucontext + 176:
+ *        sc_regs (pc, x1..x31: 256 bytes), then the FP state (f0..f31,
+ *        fcsr; the union is 528 bytes for the Q layout)
+ *  1088  end
+ *
+ * Default actions: SIGCHLD, SIGURG, SIGWINCH and SIGCONT are ignored;
+ * every other signal kills (stop signals too: job control is not
+ * simulated).  A fault signal that is blocked or ignored kills, as
+ * Linux's force_sig_info_to_task() does.
+ */
+#include <string.h>
+
+#include "rv.h"
+
+#define SA_ONSTACK_G   0x08000000ull
+#define SA_RESETHAND_G 0x80000000ull
+#define SA_NODEFER_G   0x40000000ull
+#define SIG_DFL_G      0
+#define SIG_IGN_G      1
+
+#define FRAME_SIZE 1088
+#define UC_OFF	   128
+#define MC_OFF	   (UC_OFF + 176)
+#define FP_OFF	   (MC_OFF + 256)
+
+static bool default_ignores(int sig)
+{
+	return sig == 17 || sig == 23 || sig == 28 || sig == 18;
+}
+
+/* The vdso's rt_sigreturn (run.c puts `li a7, 139; ecall` first in it). */
+static uint64_t sigreturn_tramp(struct rv_task *t);
+
+void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int sig, const struct mmk_siginfo *si,
+		       int code)
+{
+	struct rv_sigaction *act = &t->act[sig];
+	bool blocked = (t->sigmask >> (sig - 1)) & 1;
+	if (si && (blocked || act->handler == SIG_IGN_G)) {
+		act->handler = SIG_DFL_G;
+		blocked = false;
+	}
+	if (act->handler == SIG_IGN_G || (act->handler == SIG_DFL_G && default_ignores(sig)))
+		return;
+	if (act->handler == SIG_DFL_G || sig == 9) {
+		rv_task_exit(w, t, sig);
+		return;
+	}
+	uint8_t f[FRAME_SIZE];
+	memset(f, 0, sizeof(f));
+	int32_t info[4] = {sig, 0, code, 0};
+	memcpy(f, info, 16);
+	if (si) {
+		memcpy(f + 16, &si->addr, 8);
+	} else {
+		int32_t pid_uid[2] = {w->current ? w->current->tgid : 0, 0};
+		memcpy(f + 16, pid_uid, 8);
+	}
+	uint64_t sp = t->cpu.x[2];
+	bool off_alt = t->altstack_size && sp - t->altstack_sp >= t->altstack_size;
+	uint64_t stack[3] = {t->altstack_sp, t->altstack_size ? 0 : 2, t->altstack_size};
+	memcpy(f + UC_OFF + 16, stack, 24);
+	/* after sigsuspend, the handler's return restores the mask from
+	 * before it (Linux's set_restore_sigmask) */
+	memcpy(f + UC_OFF + 40, t->restore_mask ? &t->saved_mask : &t->sigmask, 8);
+	t->restore_mask = 0;
+	memcpy(f + MC_OFF, &t->cpu.pc, 8);
+	memcpy(f + MC_OFF + 8, &t->cpu.x[1], 31 * 8);
+	memcpy(f + FP_OFF, t->cpu.f, 32 * 8);
+	uint32_t fcsr = t->cpu.frm << 5 | t->cpu.fflags;
+	memcpy(f + FP_OFF + 256, &fcsr, 4);
+	if ((act->flags & SA_ONSTACK_G) && off_alt)
+		sp = t->altstack_sp + t->altstack_size;
+	sp = (sp - FRAME_SIZE) & ~15ull;
+	if (mmk_store(t->proc, sp, f, FRAME_SIZE, NULL)) {
+		rv_task_exit(w, t, 11); /* Linux: force_sigsegv on a bad frame */
+		return;
+	}
+	t->cpu.x[1] = sigreturn_tramp(t);
+	t->cpu.x[2] = sp;
+	t->cpu.x[10] = sig;
+	t->cpu.x[11] = sp;
+	t->cpu.x[12] = sp + UC_OFF;
+	t->cpu.pc = act->handler;
+	t->sigmask |= act->mask;
+	if (!(act->flags & SA_NODEFER_G))
+		t->sigmask |= 1ull << (sig - 1);
+	t->sigmask &= ~(1ull << 8 | 1ull << 18);
+	if (act->flags & SA_RESETHAND_G)
+		act->handler = SIG_DFL_G;
+}
+
+int rv_sigreturn(struct rv_world *w, struct rv_task *t)
+{
+	uint8_t f[FRAME_SIZE];
+	uint64_t sp = t->cpu.x[2];
+	if (mmk_load(t->proc, sp, f, FRAME_SIZE, NULL)) {
+		rv_task_exit(w, t, 11);
+		return -1;
+	}
+	memcpy(&t->cpu.pc, f + MC_OFF, 8);
+	memcpy(&t->cpu.x[1], f + MC_OFF + 8, 31 * 8);
+	memcpy(t->cpu.f, f + FP_OFF, 32 * 8);
+	uint32_t fcsr;
+	memcpy(&fcsr, f + FP_OFF + 256, 4);
+	t->cpu.fflags = fcsr & 0x1f;
+	t->cpu.frm = (fcsr >> 5) & 7;
+	memcpy(&t->sigmask, f + UC_OFF + 40, 8);
+	t->sigmask &= ~(1ull << 8 | 1ull << 18);
+	return 0;
+}
+
+static uint64_t sigreturn_tramp(struct rv_task *t)
+{
+	return t->vdso_base;
+}
