@@ -361,7 +361,7 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 	 * and load_slow signals.
 	 */
 	if (__builtin_expect(p && buf && len && len <= 8 && !(len & (len - 1)) &&
-				     (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len,
+				 (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len,
 			     1)) {
 		struct mm *mm = p->mm;
 		uint64_t vpn = addr >> PAGE_SHIFT;
@@ -372,10 +372,18 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 		    tlb_word_hits(w, vpn, false)) {
 			const uint8_t *h = tlb_word_host(w) + (addr & (PAGE_SIZE - 1));
 			switch (len) { /* constant sizes: each copy is one move */
-			case 8: tlb_copy_racy(buf, h, 8); break;
-			case 4: tlb_copy_racy(buf, h, 4); break;
-			case 2: tlb_copy_racy(buf, h, 2); break;
-			default: tlb_copy_racy(buf, h, 1); break;
+			case 8:
+				tlb_copy_racy(buf, h, 8);
+				break;
+			case 4:
+				tlb_copy_racy(buf, h, 4);
+				break;
+			case 2:
+				tlb_copy_racy(buf, h, 2);
+				break;
+			default:
+				tlb_copy_racy(buf, h, 1);
+				break;
 			}
 			if (tlb_peek_valid(mm, gen)) {
 				if (si)
@@ -407,10 +415,18 @@ static inline bool store_small_hit(struct mm *mm, uint64_t addr, const void *buf
 	    atomic_load_explicit(&mm->exec_gen, memory_order_relaxed) == image) {
 		uint8_t *h = tlb_word_host(w) + (addr & (PAGE_SIZE - 1));
 		switch (len) { /* constant sizes: each copy is one move */
-		case 8: memcpy(h, buf, 8); break;
-		case 4: memcpy(h, buf, 4); break;
-		case 2: memcpy(h, buf, 2); break;
-		default: memcpy(h, buf, 1); break;
+		case 8:
+			memcpy(h, buf, 8);
+			break;
+		case 4:
+			memcpy(h, buf, 4);
+			break;
+		case 2:
+			memcpy(h, buf, 2);
+			break;
+		default:
+			memcpy(h, buf, 1);
+			break;
 		}
 		done = true;
 	}
@@ -423,8 +439,8 @@ int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len, struct 
 	if (!buf && len)
 		return access_enter_buf(p, si);
 	if (__builtin_expect(p && len && len <= 8 && !(len & (len - 1)) &&
-				     (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len &&
-				     !atomic_load_explicit(&p->killed, memory_order_relaxed),
+				 (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len &&
+				 !atomic_load_explicit(&p->killed, memory_order_relaxed),
 			     1) &&
 	    store_small_hit(p->mm, addr, buf, len)) {
 		if (si)

@@ -203,7 +203,7 @@ static const struct binfmt_handler {
 	bool (*match)(const unsigned char *buf);
 	int (*load)(struct bprm *b, unsigned char *buf);
 } formats[] = {
-	{script_match, load_script},
+    {script_match, load_script},
 };
 
 /*

@@ -170,4 +170,3 @@ void fdtable_destroy(struct mmk_proc *p)
 	p->fdt.fds = NULL;
 	p->fdt.nfds = 0;
 }
-

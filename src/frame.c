@@ -41,7 +41,7 @@ void page_mapcount_inc(struct page *pg)
 int32_t page_mapcount_dec(struct page *pg)
 {
 	int32_t old = page_counts_map(
-		atomic_fetch_sub_explicit(&pg->counts, PAGE_MAP_ONE, memory_order_acq_rel));
+	    atomic_fetch_sub_explicit(&pg->counts, PAGE_MAP_ONE, memory_order_acq_rel));
 
 	if (old <= 0)
 		MMK_BUG("mapcount underflow (was %d, flags %#x)", old, page_flags(pg));
@@ -51,7 +51,7 @@ int32_t page_mapcount_dec(struct page *pg)
 void page_dup_pte_bad(struct page *pg, uint64_t old)
 {
 	MMK_BUG("PTE duplicated on a frame with refcount %u (flags %#x)", page_counts_ref(old),
-		  page_flags(pg));
+		page_flags(pg));
 }
 
 /* An anonymous host mapping of @bytes that costs RAM only where touched. */
@@ -256,7 +256,7 @@ void frame_get(struct frame_pool *fp, pfn_t pfn)
 		return;
 	struct page *pg = pfn_to_page(fp, pfn);
 	uint32_t old = page_counts_ref(
-		atomic_fetch_add_explicit(&pg->counts, PAGE_REF_ONE, memory_order_relaxed));
+	    atomic_fetch_add_explicit(&pg->counts, PAGE_REF_ONE, memory_order_relaxed));
 
 	if (old == 0)
 		MMK_BUG("get on free frame %u", pfn);
@@ -275,8 +275,8 @@ bool frame_try_get(struct frame_pool *fp, pfn_t pfn)
 			return false;
 		if (page_counts_ref(old) == UINT32_MAX)
 			MMK_BUG("refcount overflow on frame %u", pfn);
-	} while (!atomic_compare_exchange_weak_explicit(&pg->counts, &old, old + PAGE_REF_ONE,
-							memory_order_acquire, memory_order_relaxed));
+	} while (!atomic_compare_exchange_weak_explicit(
+	    &pg->counts, &old, old + PAGE_REF_ONE, memory_order_acquire, memory_order_relaxed));
 	return true;
 }
 
@@ -291,7 +291,7 @@ static void frame_check_at_free(struct frame_pool *fp, pfn_t pfn)
 		MMK_BUG("freeing frame %u still mapped %d times", pfn, mc);
 	if (flags & PG_CHECK_AT_FREE)
 		MMK_BUG("freeing frame %u with flags %#x (bad: %#x)", pfn, flags,
-			  flags & PG_CHECK_AT_FREE);
+			flags & PG_CHECK_AT_FREE);
 }
 
 /* The last reference to pfn has gone: unlink it from its owner's lists,
@@ -318,7 +318,7 @@ void frame_put(struct frame_pool *fp, pfn_t pfn)
 		return;
 	struct page *pg = pfn_to_page(fp, pfn);
 	uint32_t old = page_counts_ref(
-		atomic_fetch_sub_explicit(&pg->counts, PAGE_REF_ONE, memory_order_acq_rel));
+	    atomic_fetch_sub_explicit(&pg->counts, PAGE_REF_ONE, memory_order_acq_rel));
 
 	if (old == 0)
 		MMK_BUG("refcount underflow on frame %u", pfn);
@@ -334,7 +334,7 @@ void page_unmap_put(struct frame_pool *fp, pfn_t pfn)
 
 	if (page_counts_map(old) <= 0 || page_counts_ref(old) == 0)
 		MMK_BUG("PTE dropped from frame %u with refcount %u, mapcount %d", pfn,
-			  page_counts_ref(old), page_counts_map(old));
+			page_counts_ref(old), page_counts_map(old));
 	if (page_counts_ref(old) == 1)
 		frame_free_last(fp, pfn);
 }
@@ -348,8 +348,7 @@ uint32_t frame_pool_free_count(struct frame_pool *fp)
 }
 
 int frame_pool_for_each_used(struct frame_pool *fp,
-			     int (*fn)(void *arg, pfn_t pfn, struct page *pg),
-			     void *arg)
+			     int (*fn)(void *arg, pfn_t pfn, struct page *pg), void *arg)
 {
 	mmk_mutex_lock(&fp->lock);
 	pfn_t end = fp->fresh;
@@ -395,34 +394,34 @@ static int frame_check_zero_page(struct frame_pool *fp, char *err, size_t errlen
  * no duplicates, refcount and mapcount 0, length matches nfree.
  * Caller holds fp->lock.
  */
-static int frame_check_free_list_locked(struct frame_pool *fp, uint64_t *seen,
-					char *err, size_t errlen)
+static int frame_check_free_list_locked(struct frame_pool *fp, uint64_t *seen, char *err,
+					size_t errlen)
 {
 	lock_assert_held(&fp->lock);
 	uint64_t listed = 0;
 
 	for (pfn_t pfn = fp->free_head; pfn != 0; pfn = fp->pages[pfn].lru_next) {
 		MMK_CHECK(pfn < fp->fresh, err, errlen, "free list holds pfn %u beyond fresh %u",
-			    pfn, fp->fresh);
+			  pfn, fp->fresh);
 		MMK_CHECK(!frame_bit_test(seen, pfn), err, errlen,
-			    "free list holds pfn %u twice (or a cycle)", pfn);
+			  "free list holds pfn %u twice (or a cycle)", pfn);
 		frame_bit_set(seen, pfn);
 		struct page *pg = &fp->pages[pfn];
-		MMK_CHECK(page_refcount(pg) == 0, err, errlen, "free frame %u has refcount %u",
-			    pfn, page_refcount(pg));
-		MMK_CHECK(page_mapcount(pg) == 0, err, errlen, "free frame %u has mapcount %d",
-			    pfn, page_mapcount(pg));
+		MMK_CHECK(page_refcount(pg) == 0, err, errlen, "free frame %u has refcount %u", pfn,
+			  page_refcount(pg));
+		MMK_CHECK(page_mapcount(pg) == 0, err, errlen, "free frame %u has mapcount %d", pfn,
+			  page_mapcount(pg));
 		listed++;
 	}
 	uint64_t want = listed + (fp->nframes - fp->fresh);
 	MMK_CHECK(want == fp->nfree, err, errlen, "nfree %u but %llu free frames found", fp->nfree,
-		    (unsigned long long)want);
+		  (unsigned long long)want);
 	return 0;
 }
 
 /* Every frame below fresh and off the free list is in use: sane counts. */
-static int frame_check_used(struct frame_pool *fp, const uint64_t *seen, pfn_t end,
-			    char *err, size_t errlen)
+static int frame_check_used(struct frame_pool *fp, const uint64_t *seen, pfn_t end, char *err,
+			    size_t errlen)
 {
 	for (pfn_t pfn = 1; pfn < end; pfn++) {
 		if (frame_bit_test(seen, pfn))
@@ -430,10 +429,12 @@ static int frame_check_used(struct frame_pool *fp, const uint64_t *seen, pfn_t e
 		struct page *pg = &fp->pages[pfn];
 		uint32_t ref = page_refcount(pg);
 		int32_t mc = page_mapcount(pg);
-		MMK_CHECK(ref != 0, err, errlen, "frame %u has refcount 0 but is not free (leaked)", pfn);
+		MMK_CHECK(ref != 0, err, errlen, "frame %u has refcount 0 but is not free (leaked)",
+			  pfn);
 		MMK_CHECK(mc >= 0 && (uint32_t)mc <= ref, err, errlen,
-			    "frame %u mapcount %d out of [0, refcount %u]", pfn, mc, ref);
-		MMK_CHECK(!(page_flags(pg) & PG_reserved), err, errlen, "frame %u is PG_reserved", pfn);
+			  "frame %u mapcount %d out of [0, refcount %u]", pfn, mc, ref);
+		MMK_CHECK(!(page_flags(pg) & PG_reserved), err, errlen, "frame %u is PG_reserved",
+			  pfn);
 	}
 	return 0;
 }

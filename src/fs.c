@@ -505,7 +505,8 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 	bool special = f->inode->kind == INODE_SPECIAL; /* the host keeps its position */
 	int64_t ret = rw_verify_area(f->pos, &len);
 	if (!ret)
-		ret = special ? special_rw(f, buf, len, -1, false) : file_read_at(f, buf, len, f->pos);
+		ret = special ? special_rw(f, buf, len, -1, false)
+			      : file_read_at(f, buf, len, f->pos);
 	if (ret > 0 && !special)
 		f->pos += (uint64_t)ret;
 	mmk_mutex_unlock(&f->pos_lock);
@@ -723,8 +724,9 @@ static int sys_file_write_pages(struct mmk_file *f, const void *data, uint64_t l
 	while (done < len) {
 		uint64_t room = PAGE_SIZE - ((off + done) & (PAGE_SIZE - 1));
 		uint64_t piece = len - done < room ? len - done : room;
-		int64_t n = special ? special_rw(f, (void *)((const char *)data + done), piece, -1, true)
-				    : file_write_at(f, (const char *)data + done, piece, off + done);
+		int64_t n =
+		    special ? special_rw(f, (void *)((const char *)data + done), piece, -1, true)
+			    : file_write_at(f, (const char *)data + done, piece, off + done);
 		if (n < 0) {
 			err = (int)n;
 			break;

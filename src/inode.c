@@ -167,9 +167,9 @@ void inode_put(struct mmk_inode *in)
 }
 
 #define EXT4_SUPER_MAGIC 0xEF53
-#define XFS_SUPER_MAGIC 0x58465342
-#define TMPFS_MAGIC 0x01021994
-#define RAMFS_MAGIC 0x858458f6
+#define XFS_SUPER_MAGIC	 0x58465342
+#define TMPFS_MAGIC	 0x01021994
+#define RAMFS_MAGIC	 0x858458f6
 
 /* The magic (statfs f_type) of the host file system holding hfd; 0 if
  * unknown. */
@@ -201,8 +201,8 @@ static bool fs_thp_get_area(long magic)
  */
 static void fs_zero_eof_block_init(struct mmk_inode *in, long magic, const struct stat *st)
 {
-	if (in->sys->cfg.no_eof_block_zeroing || !S_ISREG(st->st_mode) ||
-	    st->st_blksize != 4096 || magic != EXT4_SUPER_MAGIC)
+	if (in->sys->cfg.no_eof_block_zeroing || !S_ISREG(st->st_mode) || st->st_blksize != 4096 ||
+	    magic != EXT4_SUPER_MAGIC)
 		return;
 	in->zero_eof_block = true;
 	uint64_t pages = (in->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
@@ -297,7 +297,6 @@ int inode_table_destroy(struct mmk_system *sys)
 }
 
 /* ---- Path resolution ------------------------------------------------------------ */
-
 
 /*
  * openat2 beneath the root; maps "would leave the root" to -EACCES.  With
@@ -395,7 +394,8 @@ void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
 	}
 }
 
-/* ---- The inode table, for the flusher and hostfd_shed ----------------------------------------------------- */
+/* ---- The inode table, for the flusher and hostfd_shed
+ * ----------------------------------------------------- */
 
 struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 {
@@ -426,4 +426,3 @@ void inodes_release(struct mmk_inode **v, size_t n)
 		inode_put(v[i]);
 	free(v);
 }
-

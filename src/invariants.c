@@ -16,10 +16,10 @@
 #include "internal.h"
 #include "vma.h"
 
-#define FAIL(...)                                                                   \
-	do {                                                                         \
-		snprintf(err, errlen, __VA_ARGS__);                                  \
-		return -EUCLEAN;                                                     \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return -EUCLEAN;                                                                   \
 	} while (0)
 
 static bool on_i_mmap(struct vma *v)

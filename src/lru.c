@@ -60,7 +60,7 @@ void lru_link_locked(struct mmk_system *sys, pfn_t pfn, enum lru_list l, bool at
 	h->nr++;
 	page_clear(pg, PG_active | PG_lru_file);
 	page_set(pg, PG_lru | (lru_list_is_active(l) ? PG_active : 0) |
-			     (lru_list_is_file(l) ? PG_lru_file : 0));
+			 (lru_list_is_file(l) ? PG_lru_file : 0));
 }
 
 void lru_unlink_locked(struct mmk_system *sys, pfn_t pfn)
@@ -231,20 +231,27 @@ int lru_check_locked(struct mmk_system *sys, uint8_t *listed, char *err, size_t 
 		uint64_t n = 0;
 		pfn_t prev = 0;
 		for (pfn_t p = h->head; p; prev = p, p = lru_page(sys, p)->lru_next) {
-			MMK_CHECK(p < fp->nframes, err, errlen, "LRU list %d holds bad pfn %u", l, p);
-			MMK_CHECK(!listed[p], err, errlen, "frame %u is on the LRU twice (or a cycle)", p);
+			MMK_CHECK(p < fp->nframes, err, errlen, "LRU list %d holds bad pfn %u", l,
+				  p);
+			MMK_CHECK(!listed[p], err, errlen,
+				  "frame %u is on the LRU twice (or a cycle)", p);
 			listed[p] = 1;
 			struct page *pg = lru_page(sys, p);
 			uint32_t f = page_flags(pg);
-			MMK_CHECK(pg->lru_prev == prev, err, errlen, "LRU list %d: frame %u links back to %u, "
-				  "not %u", l, p, pg->lru_prev, prev);
-			MMK_CHECK((f & PG_lru) && page_lru_list(pg) == (enum lru_list)l, err, errlen,
-				  "frame %u on LRU list %d has flags %#x", p, l, f);
-			MMK_CHECK(!(f & PG_locked), err, errlen, "frame %u is listed and isolated", p);
-			MMK_CHECK(page_refcount(pg) > 0, err, errlen, "free frame %u is on the LRU", p);
+			MMK_CHECK(pg->lru_prev == prev, err, errlen,
+				  "LRU list %d: frame %u links back to %u, "
+				  "not %u",
+				  l, p, pg->lru_prev, prev);
+			MMK_CHECK((f & PG_lru) && page_lru_list(pg) == (enum lru_list)l, err,
+				  errlen, "frame %u on LRU list %d has flags %#x", p, l, f);
+			MMK_CHECK(!(f & PG_locked), err, errlen, "frame %u is listed and isolated",
+				  p);
+			MMK_CHECK(page_refcount(pg) > 0, err, errlen, "free frame %u is on the LRU",
+				  p);
 			n++;
 		}
-		MMK_CHECK(h->tail == prev, err, errlen, "LRU list %d: tail %u, last %u", l, h->tail, prev);
+		MMK_CHECK(h->tail == prev, err, errlen, "LRU list %d: tail %u, last %u", l, h->tail,
+			  prev);
 		MMK_CHECK(h->nr == n, err, errlen, "LRU list %d counts %llu pages, holds %llu", l,
 			  (unsigned long long)h->nr, (unsigned long long)n);
 	}

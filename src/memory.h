@@ -33,7 +33,7 @@ struct zap_details {
 	unsigned zap_flags;
 };
 #define ZAP_FLAG_DROP_MARKER (1u << 0) /* PTE markers go too (munmap, exit) */
-#define ZAP_ALL ((struct zap_details){.even_cows = true})
+#define ZAP_ALL		     ((struct zap_details){.even_cows = true})
 
 /* Unmaps every page of [start, end) inside vma as @details (NULL: ZAP_ALL)
  * says: drops mapcounts and references (frames freed when unreferenced),
@@ -50,7 +50,7 @@ void mm_free_pgtables(struct mm *mm, uint64_t start, uint64_t end);
  * VM_WRITE leaves PTEs write-protected where a write must still fault (COW,
  * clean shared file pages).  Linux: change_protection. */
 void mm_change_protection(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
-                          uint64_t newflags);
+			  uint64_t newflags);
 /* Moves the PTEs of [old_addr, old_addr + len) to new_addr (mremap's
  * move_page_tables); rmap information (anon page index) follows.  -ENOMEM. */
 int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t len);

@@ -31,18 +31,19 @@
 #include "internal.h"
 #include "vma.h"
 
-#define PMD_SIZE (2ULL << 20)
+#define PMD_SIZE	  (2ULL << 20)
 #define DEFAULT_START_BRK 0x555555559000ULL
 
-#define MAP_ABOVE4G 0x80
+#define MAP_ABOVE4G  0x80
 #define MAP_HUGE_2MB (21 << 26)
 #define MAP_HUGE_1GB (30 << 26)
 /* Flags known to the legacy MAP_SHARED (LEGACY_MAP_MASK, x86-64). */
-#define LEGACY_MAP_MASK                                                                   \
-	(MMK_MAP_SHARED | MMK_MAP_PRIVATE | MMK_MAP_FIXED | MMK_MAP_ANONYMOUS |           \
-	 MMK_MAP_DENYWRITE | MMK_MAP_EXECUTABLE | MMK_MAP_UNINITIALIZED | MMK_MAP_GROWSDOWN | \
-	 MMK_MAP_LOCKED | MMK_MAP_NORESERVE | MMK_MAP_POPULATE | MMK_MAP_NONBLOCK |       \
-	 MMK_MAP_STACK | MMK_MAP_HUGETLB | MMK_MAP_32BIT | MAP_ABOVE4G | MAP_HUGE_2MB | MAP_HUGE_1GB)
+#define LEGACY_MAP_MASK                                                                            \
+	(MMK_MAP_SHARED | MMK_MAP_PRIVATE | MMK_MAP_FIXED | MMK_MAP_ANONYMOUS |                    \
+	 MMK_MAP_DENYWRITE | MMK_MAP_EXECUTABLE | MMK_MAP_UNINITIALIZED | MMK_MAP_GROWSDOWN |      \
+	 MMK_MAP_LOCKED | MMK_MAP_NORESERVE | MMK_MAP_POPULATE | MMK_MAP_NONBLOCK |                \
+	 MMK_MAP_STACK | MMK_MAP_HUGETLB | MMK_MAP_32BIT | MAP_ABOVE4G | MAP_HUGE_2MB |            \
+	 MAP_HUGE_1GB)
 
 void mm_debug_check(struct mm *mm, const char *what)
 {
@@ -548,8 +549,10 @@ static int mmap_new_vma(struct mm *mm, struct mmk_file *file, uint64_t addr, uin
 		}
 	}
 	vma_link_after(mm, v, prev);
-	TRACE(mm->sys, .kind = MMK_EV_VMA_CREATE, .pid = mm->pid, .start = addr,
-	      .end = addr + len, .detail = file ? "file" : (vm_flags & VM_SHARED) ? "shmem" : "anon");
+	TRACE(mm->sys, .kind = MMK_EV_VMA_CREATE, .pid = mm->pid, .start = addr, .end = addr + len,
+	      .detail = file			 ? "file"
+			: (vm_flags & VM_SHARED) ? "shmem"
+						 : "anon");
 	*out = v;
 	return 0;
 }
@@ -619,19 +622,19 @@ static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, 
 	struct vma *v = NULL;
 	if ((prev || next) && (file || !(vm_flags & VM_SHARED))) {
 		struct vmg g = {
-			.prev = prev,
-			.middle = NULL,
-			.next = next,
-			.src = NULL,
-			.start = addr,
-			.end = end,
-			.pgoff = pgoff,
-			.flags = vm_flags,
-			.file = file,
-			.anon_vma = NULL,
-			.anon_name = NULL,
-			.just_expand = false,
-			.nomem = false,
+		    .prev = prev,
+		    .middle = NULL,
+		    .next = next,
+		    .src = NULL,
+		    .start = addr,
+		    .end = end,
+		    .pgoff = pgoff,
+		    .flags = vm_flags,
+		    .file = file,
+		    .anon_vma = NULL,
+		    .anon_name = NULL,
+		    .just_expand = false,
+		    .nomem = false,
 		};
 		v = vma_merge_new_range(mm, &g);
 		if (!v && g.nomem)
@@ -812,8 +815,7 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 	return -ENOMEM;
 }
 
-int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, int fd,
-		 int64_t off)
+int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t off)
 {
 	int err = proc_enter(p);
 	if (err)
@@ -838,7 +840,8 @@ int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, 
 	struct mm *mm = p->mm;
 	if (!file && (flags & MMK_MAP_HUGETLB)) {
 		mmap_write_lock(mm);
-		int64_t r = mmap_hugetlb_anon(mm, addr, len, prot, flags, (uint64_t)off >> PAGE_SHIFT);
+		int64_t r =
+		    mmap_hugetlb_anon(mm, addr, len, prot, flags, (uint64_t)off >> PAGE_SHIFT);
 		mm_debug_check(mm, "mmap");
 		mmap_write_unlock(mm);
 		return r;
@@ -868,20 +871,20 @@ static int do_brk_flags(struct mm *mm, struct vma *brkvma, uint64_t addr, uint64
 		return -ENOMEM;
 	if (brkvma && vma_end(brkvma) == addr) {
 		struct vmg g = {
-			/* every field named: a partial initializer costs a rep stos */
-			.prev = brkvma,
-			.middle = NULL,
-			.next = NULL,
-			.src = NULL,
-			.start = addr,
-			.end = addr + len,
-			.pgoff = addr >> PAGE_SHIFT,
-			.flags = flags,
-			.file = NULL,
-			.anon_vma = NULL,
-			.anon_name = NULL,
-			.just_expand = true,
-			.nomem = false,
+		    /* every field named: a partial initializer costs a rep stos */
+		    .prev = brkvma,
+		    .middle = NULL,
+		    .next = NULL,
+		    .src = NULL,
+		    .start = addr,
+		    .end = addr + len,
+		    .pgoff = addr >> PAGE_SHIFT,
+		    .flags = flags,
+		    .file = NULL,
+		    .anon_vma = NULL,
+		    .anon_name = NULL,
+		    .just_expand = true,
+		    .nomem = false,
 		};
 		struct vma *v = vma_merge_new_range(mm, &g);
 		if (v) {

@@ -54,11 +54,11 @@
 /* Page flags the page layer adds to frame.h's (bits frame.h leaves free;
  * frame_alloc() clears every flag). */
 #define PG_anon_exclusive (1u << 16) /* Linux's PageAnonExclusive */
-#define PG_readahead (1u << 17)      /* Linux's PG_readahead: the async readahead mark */
-#define PG_swapcache (1u << 18)      /* in the swap cache; page->private is its slot (swap.c) */
-#define PG_lru_file (1u << 19)       /* on a file LRU list, not an anon one (lru.c) */
+#define PG_readahead	  (1u << 17) /* Linux's PG_readahead: the async readahead mark */
+#define PG_swapcache	  (1u << 18) /* in the swap cache; page->private is its slot (swap.c) */
+#define PG_lru_file	  (1u << 19) /* on a file LRU list, not an anon one (lru.c) */
 _Static_assert(PG_anon_exclusive > PG_reserved && PG_readahead > PG_reserved &&
-		       PG_swapcache > PG_reserved && PG_lru_file > PG_reserved,
+		   PG_swapcache > PG_reserved && PG_lru_file > PG_reserved,
 	       "page-layer flags must not collide with frame.h's");
 
 /*
@@ -76,9 +76,10 @@ _Static_assert(PG_anon_exclusive > PG_reserved && PG_readahead > PG_reserved &&
  * truncation splits a large folio it cuts through.
  */
 #define PG_ORDER_SHIFT 20
-#define PG_ORDER_MASK (0xfu << PG_ORDER_SHIFT)
-_Static_assert((PG_ORDER_MASK & (PG_anon_exclusive | PG_readahead | PG_swapcache |
-				 PG_lru_file)) == 0 && PG_ORDER_MASK > PG_reserved,
+#define PG_ORDER_MASK  (0xfu << PG_ORDER_SHIFT)
+_Static_assert((PG_ORDER_MASK & (PG_anon_exclusive | PG_readahead | PG_swapcache | PG_lru_file)) ==
+		       0 &&
+		   PG_ORDER_MASK > PG_reserved,
 	       "the folio order field must not overlap a flag");
 
 static inline unsigned page_folio_order(struct page *pg)
@@ -86,9 +87,9 @@ static inline unsigned page_folio_order(struct page *pg)
 	return (page_flags(pg) & PG_ORDER_MASK) >> PG_ORDER_SHIFT;
 }
 
-#define PTE_PROT_BITS (PTE_USER | PTE_WRITE)
+#define PTE_PROT_BITS	   (PTE_USER | PTE_WRITE)
 #define FAULT_AROUND_PAGES 16 /* fault_around_bytes = 64 KiB */
-#define RA_PAGES 32           /* VM_READAHEAD_PAGES: 128 KiB of readahead */
+#define RA_PAGES	   32 /* VM_READAHEAD_PAGES: 128 KiB of readahead */
 
 static inline struct frame_pool *mm_pool(struct mm *mm)
 {
@@ -168,10 +169,10 @@ void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, const struct zap
 /* Outcome of a page fault (Linux's VM_FAULT_* reduced to what mmkit needs). */
 enum fault_result {
 	FAULT_DONE = 0, /* the PTE is fixed (or someone raced us): retry the access */
-	FAULT_SIGBUS,   /* VM_FAULT_SIGBUS: a file page beyond EOF, or a read error */
-	FAULT_OOM,      /* VM_FAULT_OOM: no frame (or page table) to be had */
-	FAULT_SIGSEGV,  /* VM_FAULT_SIGSEGV: a guard marker (SEGV_MAPERR, as x86's
-	                   bad_area_nosemaphore gives it) */
+	FAULT_SIGBUS,	/* VM_FAULT_SIGBUS: a file page beyond EOF, or a read error */
+	FAULT_OOM,	/* VM_FAULT_OOM: no frame (or page table) to be had */
+	FAULT_SIGSEGV,	/* VM_FAULT_SIGSEGV: a guard marker (SEGV_MAPERR, as x86's
+			   bad_area_nosemaphore gives it) */
 };
 
 /* handle_mm_fault() for addr inside vma, access already checked.  Caller

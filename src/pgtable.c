@@ -37,22 +37,22 @@
 #endif
 
 #define PT_TABLE_SHIFT 12
-#define PT_TABLE_SIZE (1ul << PT_TABLE_SHIFT)
-#define PT_SLAB_SHIFT 21
-#define PT_SLAB_SIZE (1ul << PT_SLAB_SHIFT)
-#define PT_SLAB_SLOTS ((unsigned)(PT_SLAB_SIZE / PT_TABLE_SIZE)) /* slot 0: descriptor */
-#define PT_LEVEL_FREE 0xff
-#define PT_DIR_FLAGS (PTE_PRESENT | PTE_WRITE | PTE_USER)
+#define PT_TABLE_SIZE  (1ul << PT_TABLE_SHIFT)
+#define PT_SLAB_SHIFT  21
+#define PT_SLAB_SIZE   (1ul << PT_SLAB_SHIFT)
+#define PT_SLAB_SLOTS  ((unsigned)(PT_SLAB_SIZE / PT_TABLE_SIZE)) /* slot 0: descriptor */
+#define PT_LEVEL_FREE  0xff
+#define PT_DIR_FLAGS   (PTE_PRESENT | PTE_WRITE | PTE_USER)
 
 /* The descriptor in slot 0 of a slab. */
 struct pt_slab {
-	struct pt_slab *next;                   /* alloc_lock: pt->slabs list */
-	uint16_t nfree;                         /* alloc_lock: free slots, listed or >= hwm */
-	uint16_t hwm;                           /* alloc_lock: slots [1, hwm) have been used */
-	uint16_t free_head;                     /* alloc_lock: freed slots via free_next; 0 = none */
-	uint16_t free_next[PT_SLAB_SLOTS];      /* alloc_lock */
-	uint8_t level[PT_SLAB_SLOTS];           /* alloc_lock; fixed while the table is live */
-	_Atomic uint16_t used[PT_SLAB_SLOTS];   /* non-zero entries of each live table */
+	struct pt_slab *next;		      /* alloc_lock: pt->slabs list */
+	uint16_t nfree;			      /* alloc_lock: free slots, listed or >= hwm */
+	uint16_t hwm;			      /* alloc_lock: slots [1, hwm) have been used */
+	uint16_t free_head;		      /* alloc_lock: freed slots via free_next; 0 = none */
+	uint16_t free_next[PT_SLAB_SLOTS];    /* alloc_lock */
+	uint8_t level[PT_SLAB_SLOTS];	      /* alloc_lock; fixed while the table is live */
+	_Atomic uint16_t used[PT_SLAB_SLOTS]; /* non-zero entries of each live table */
 };
 _Static_assert(sizeof(struct pt_slab) <= PT_TABLE_SIZE, "slab descriptor must fit slot 0");
 _Static_assert(PT_ENTRIES * sizeof(pte_t) == PT_TABLE_SIZE, "a table is one 4 KiB page");
@@ -157,7 +157,7 @@ void pt_pool_destroy(struct pt_pool *pool)
 {
 	if (pool->nr_out)
 		MMK_BUG("pool destroyed with %llu slabs still in pgtables (leak)",
-		       (unsigned long long)pool->nr_out);
+			(unsigned long long)pool->nr_out);
 	while (pool->free) {
 		struct pt_slab *s = pool->free;
 		pool->free = s->next;
@@ -179,7 +179,7 @@ static struct pt_slab *pt_pool_get(struct pt_pool *pool)
 	mmk_mutex_unlock(&pool->lock);
 	if (s && s->nfree != PT_SLAB_SLOTS - 1)
 		MMK_BUG("slab %p in the pool holds %u live tables", (void *)s,
-		       PT_SLAB_SLOTS - 1 - s->nfree);
+			PT_SLAB_SLOTS - 1 - s->nfree);
 	if (!s && !(s = pt_slab_create()))
 		return NULL;
 	s->next = NULL;
@@ -194,7 +194,7 @@ static void pt_pool_put(struct pt_pool *pool, struct pt_slab *s)
 {
 	if (s->nfree != PT_SLAB_SLOTS - 1)
 		MMK_BUG("slab %p given to the pool with %u live tables", (void *)s,
-		       PT_SLAB_SLOTS - 1 - s->nfree);
+			PT_SLAB_SLOTS - 1 - s->nfree);
 	mmk_mutex_lock(&pool->lock);
 	pool->nr_out--;
 	bool keep = pool->nr_free < pool->max_free;
@@ -299,15 +299,16 @@ static void pt_table_assert_clear(const pte_t *table, int level)
 {
 	pte_t any = 0;
 
-	for (unsigned i = 0; i < PT_ENTRIES; i++) /* branch-free; the search below only on failure */
+	for (unsigned i = 0; i < PT_ENTRIES;
+	     i++) /* branch-free; the search below only on failure */
 		any |= table[i];
 	if (!any)
 		return;
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		if (table[i])
 			MMK_BUG("freeing level-%d table %p with entry %u = %#llx but used count 0: "
-			       "a PTE was set without pgtable_set_pte()?",
-			       level, (const void *)table, i, (unsigned long long)table[i]);
+				"a PTE was set without pgtable_set_pte()?",
+				level, (const void *)table, i, (unsigned long long)table[i]);
 	}
 }
 
@@ -516,10 +517,10 @@ static int pt_visit_table(struct pt_iter *it, pte_t *table, uint64_t base, uint6
 	uint64_t span = pt_entry_span(PT_PTE);
 	uint64_t last = (it->end - base + span - 1) / span;
 	struct pte_run run = {
-		.table = table,
-		.base = base,
-		.first = pt_first_index(base, start, PT_PTE),
-		.last = last < PT_ENTRIES ? (unsigned)last : PT_ENTRIES,
+	    .table = table,
+	    .base = base,
+	    .first = pt_first_index(base, start, PT_PTE),
+	    .last = last < PT_ENTRIES ? (unsigned)last : PT_ENTRIES,
 	};
 	return it->table_fn(it->arg, &run);
 }
@@ -530,8 +531,7 @@ static int pt_visit_table(struct pt_iter *it, pte_t *table, uint64_t base, uint6
  * table stops once it has passed as many non-zero entries as the table
  * held on arrival, so a table with one entry near its start costs little.
  */
-static int pt_for_each(struct pt_iter *it, pte_t *table, int level, uint64_t base,
-		       uint64_t start)
+static int pt_for_each(struct pt_iter *it, pte_t *table, int level, uint64_t base, uint64_t start)
 {
 	uint64_t span = pt_entry_span(level);
 	unsigned i = pt_first_index(base, start, level);
@@ -566,8 +566,8 @@ static int pt_for_each(struct pt_iter *it, pte_t *table, int level, uint64_t bas
 int pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end,
 		     int (*fn)(void *arg, uint64_t va, pte_t *ptep), void *arg)
 {
-	struct pt_iter it = {.end = end < PGTABLE_VA_END ? end : PGTABLE_VA_END,
-			     .fn = fn, .arg = arg};
+	struct pt_iter it = {
+	    .end = end < PGTABLE_VA_END ? end : PGTABLE_VA_END, .fn = fn, .arg = arg};
 
 	if (start >= it.end)
 		return 0;
@@ -577,8 +577,8 @@ int pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end,
 int pgtable_for_each_table(struct pgtable *pt, uint64_t start, uint64_t end,
 			   int (*fn)(void *arg, const struct pte_run *run), void *arg)
 {
-	struct pt_iter it = {.end = end < PGTABLE_VA_END ? end : PGTABLE_VA_END,
-			     .table_fn = fn, .arg = arg};
+	struct pt_iter it = {
+	    .end = end < PGTABLE_VA_END ? end : PGTABLE_VA_END, .table_fn = fn, .arg = arg};
 
 	if (start >= it.end)
 		return 0;
@@ -677,10 +677,12 @@ static int pt_check_table(struct pt_check *c, pte_t *table, int level)
 	unsigned nonzero = 0;
 
 	MMK_CHECK(((uintptr_t)table & (PT_TABLE_SIZE - 1)) == 0 && slot != 0 &&
-			    pt_slab_is_ours(c->pt, s), (c)->err, (c)->errlen,
-		 "level-%d table %p is not a slot of this pgtable", level, (void *)table);
-	MMK_CHECK(s->level[slot] == level, (c)->err, (c)->errlen, "table %p is level %d but reached as level %d",
-		 (void *)table, s->level[slot], level);
+		      pt_slab_is_ours(c->pt, s),
+		  (c)->err, (c)->errlen, "level-%d table %p is not a slot of this pgtable", level,
+		  (void *)table);
+	MMK_CHECK(s->level[slot] == level, (c)->err, (c)->errlen,
+		  "table %p is level %d but reached as level %d", (void *)table, s->level[slot],
+		  level);
 	c->found[level]++;
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		pte_t e = table[i];
@@ -692,15 +694,16 @@ static int pt_check_table(struct pt_check *c, pte_t *table, int level)
 			r = pt_check_pte(c, table, i);
 		} else {
 			MMK_CHECK((e & ~PTE_PFN_MASK) == PT_DIR_FLAGS, (c)->err, (c)->errlen,
-				 "level-%d entry %u of %p is %#llx: not a table entry", level, i,
-				 (void *)table, (unsigned long long)e);
+				  "level-%d entry %u of %p is %#llx: not a table entry", level, i,
+				  (void *)table, (unsigned long long)e);
 			r = pt_check_table(c, pt_dir_table(e), level - 1);
 		}
 		if (r)
 			return r;
 	}
-	MMK_CHECK(nonzero == pt_used(table), (c)->err, (c)->errlen, "table %p has %u entries but used count %u",
-		 (void *)table, nonzero, pt_used(table));
+	MMK_CHECK(nonzero == pt_used(table), (c)->err, (c)->errlen,
+		  "table %p has %u entries but used count %u", (void *)table, nonzero,
+		  pt_used(table));
 	return 0;
 }
 
@@ -712,23 +715,24 @@ static int pt_check_slab(struct pt_check *c, struct pt_slab *s, uint64_t *live)
 
 	for (unsigned slot = s->free_head; slot; slot = s->free_next[slot]) {
 		MMK_CHECK(slot < s->hwm && !listed[slot], (c)->err, (c)->errlen,
-			 "slab %p free list: bad or repeated slot %u", (void *)s, slot);
-		MMK_CHECK(s->level[slot] == PT_LEVEL_FREE, (c)->err, (c)->errlen, "slab %p: listed slot %u is live",
-			 (void *)s, slot);
+			  "slab %p free list: bad or repeated slot %u", (void *)s, slot);
+		MMK_CHECK(s->level[slot] == PT_LEVEL_FREE, (c)->err, (c)->errlen,
+			  "slab %p: listed slot %u is live", (void *)s, slot);
 		listed[slot] = 1;
 		nlisted++;
 		const pte_t *t = pt_slot_table(s, slot);
 		for (unsigned i = 0; i < PT_ENTRIES; i++)
-			MMK_CHECK(t[i] == 0, (c)->err, (c)->errlen, "freed table %p holds entry %u = %#llx",
-				 (const void *)t, i, (unsigned long long)t[i]);
+			MMK_CHECK(t[i] == 0, (c)->err, (c)->errlen,
+				  "freed table %p holds entry %u = %#llx", (const void *)t, i,
+				  (unsigned long long)t[i]);
 	}
 	MMK_CHECK(nlisted + (PT_SLAB_SLOTS - s->hwm) == s->nfree, (c)->err, (c)->errlen,
-		 "slab %p: nfree %u but %u free slots", (void *)s, s->nfree,
-		 nlisted + (PT_SLAB_SLOTS - s->hwm));
+		  "slab %p: nfree %u but %u free slots", (void *)s, s->nfree,
+		  nlisted + (PT_SLAB_SLOTS - s->hwm));
 	for (unsigned slot = 1; slot < s->hwm; slot++)
 		if (!listed[slot])
-			MMK_CHECK(s->level[slot] < PT_LEVELS, (c)->err, (c)->errlen, "slab %p: slot %u lost", (void *)s,
-				 slot);
+			MMK_CHECK(s->level[slot] < PT_LEVELS, (c)->err, (c)->errlen,
+				  "slab %p: slot %u lost", (void *)s, slot);
 	*live += PT_SLAB_SLOTS - 1 - s->nfree;
 	return 0;
 }
@@ -744,13 +748,14 @@ int pgtable_check(struct pgtable *pt, char *err, size_t errlen)
 		return r;
 	for (int level = 0; level < PT_LEVELS; level++) {
 		MMK_CHECK(c.found[level] == pgtable_nr_level(pt, level), (&c)->err, (&c)->errlen,
-			 "%llu level-%d tables reachable but nr_level says %llu",
-			 (unsigned long long)c.found[level], level,
-			 (unsigned long long)pgtable_nr_level(pt, level));
+			  "%llu level-%d tables reachable but nr_level says %llu",
+			  (unsigned long long)c.found[level], level,
+			  (unsigned long long)pgtable_nr_level(pt, level));
 		total += c.found[level];
 	}
-	MMK_CHECK(total == pgtable_nr_tables(pt), (&c)->err, (&c)->errlen, "nr_tables %llu but %llu tables reachable",
-		 (unsigned long long)pgtable_nr_tables(pt), (unsigned long long)total);
+	MMK_CHECK(total == pgtable_nr_tables(pt), (&c)->err, (&c)->errlen,
+		  "nr_tables %llu but %llu tables reachable",
+		  (unsigned long long)pgtable_nr_tables(pt), (unsigned long long)total);
 	for (struct pt_slab *s = pt->slabs; s; s = s->next) {
 		r = pt_check_slab(&c, s, &live);
 		if (r)
@@ -758,10 +763,12 @@ int pgtable_check(struct pgtable *pt, char *err, size_t errlen)
 		empty += s->nfree == PT_SLAB_SLOTS - 1;
 		slabs++;
 	}
-	MMK_CHECK(slabs == pt->nr_slabs, (&c)->err, (&c)->errlen, "%u slabs listed, nr_slabs %u", slabs, pt->nr_slabs);
-	MMK_CHECK(live == total, (&c)->err, (&c)->errlen, "%llu tables allocated but %llu reachable (leak)",
-		 (unsigned long long)live, (unsigned long long)total);
-	MMK_CHECK(empty == pt->empty_slabs && empty <= 1, (&c)->err, (&c)->errlen, "%u empty slabs, counted %u",
-		 empty, pt->empty_slabs);
+	MMK_CHECK(slabs == pt->nr_slabs, (&c)->err, (&c)->errlen, "%u slabs listed, nr_slabs %u",
+		  slabs, pt->nr_slabs);
+	MMK_CHECK(live == total, (&c)->err, (&c)->errlen,
+		  "%llu tables allocated but %llu reachable (leak)", (unsigned long long)live,
+		  (unsigned long long)total);
+	MMK_CHECK(empty == pt->empty_slabs && empty <= 1, (&c)->err, (&c)->errlen,
+		  "%u empty slabs, counted %u", empty, pt->empty_slabs);
 	return 0;
 }

@@ -61,10 +61,10 @@
 #include "swap.h"
 #include "vmstat.h"
 
-#define SWAP_CLUSTER_MAX 32
-#define DEF_PRIORITY 12
+#define SWAP_CLUSTER_MAX    32
+#define DEF_PRIORITY	    12
 #define MAX_RECLAIM_RETRIES 16
-#define SWAPPINESS 60
+#define SWAPPINESS	    60
 #define KSWAPD_IDLE_RETRIES 10 /* fruitless passes, 1 ms apart, before kswapd sleeps */
 
 #define NR_POLICIES (MMK_RECLAIM_OPT + 1)
@@ -90,9 +90,9 @@ struct scan_control {
 	struct mmk_system *sys;
 	struct mmk_inode *held; /* the inode a direct reclaimer holds locked, or NULL */
 	bool kswapd;
-	bool may_swap;          /* swap has room: anon and shmem pages can go */
+	bool may_swap; /* swap has room: anon and shmem pages can go */
 	uint64_t nr_to_reclaim, nr_reclaimed, nr_scanned;
-	uint64_t nr_busy;       /* pages passed over because their owner was locked */
+	uint64_t nr_busy; /* pages passed over because their owner was locked */
 };
 
 /* A page reclaim took off the LRU: pinned, PG_locked, its owner locked. */
@@ -100,7 +100,7 @@ struct isolated {
 	pfn_t pfn;
 	struct page *pg;
 	struct mmk_inode *in;  /* page-cache page: its inode, locked */
-	bool in_locked;        /* by us (else it is sc->held, the caller's) */
+	bool in_locked;	       /* by us (else it is sc->held, the caller's) */
 	struct anon_vma *root; /* mapped anonymous page: the root anon_vma, locked by us */
 };
 
@@ -447,9 +447,8 @@ static void scan_counts(struct scan_control *sc, int prio, uint64_t *nfile, uint
 {
 	struct mmk_system *sys = sc->sys;
 	uint64_t file = list_size(sys, LRU_INACTIVE_FILE) + list_size(sys, LRU_ACTIVE_FILE);
-	uint64_t anon = sc->may_swap ? list_size(sys, LRU_INACTIVE_ANON) +
-					       list_size(sys, LRU_ACTIVE_ANON)
-				     : 0;
+	uint64_t anon =
+	    sc->may_swap ? list_size(sys, LRU_INACTIVE_ANON) + list_size(sys, LRU_ACTIVE_ANON) : 0;
 	uint64_t f = file >> prio, a = anon >> prio;
 	if (file && anon && prio) {
 		f = f * (200 - SWAPPINESS) / 200;
@@ -530,12 +529,15 @@ static void shrink_lruvec(struct scan_control *sc)
 /* The policies, indexed by MMK_RECLAIM_* (reclaim.h; the header comment of
  * this file says what each does). */
 static const struct reclaim_policy_ops policy_ops[NR_POLICIES] = {
-	[MMK_RECLAIM_LRU] = {.name = "lru", .active_lists = true,
-			     .check_references = lru_check_references, .shrink = shrink_lruvec},
-	[MMK_RECLAIM_CLOCK] = {.name = "clock", .check_references = clock_check_references,
-			       .shrink = shrink_lruvec},
-	[MMK_RECLAIM_FIFO] = {.name = "fifo", .shrink = shrink_lruvec},
-	[MMK_RECLAIM_OPT] = {.name = "opt", .needs_refs = true, .shrink = shrink_opt},
+    [MMK_RECLAIM_LRU] = {.name = "lru",
+			 .active_lists = true,
+			 .check_references = lru_check_references,
+			 .shrink = shrink_lruvec},
+    [MMK_RECLAIM_CLOCK] = {.name = "clock",
+			   .check_references = clock_check_references,
+			   .shrink = shrink_lruvec},
+    [MMK_RECLAIM_FIFO] = {.name = "fifo", .shrink = shrink_lruvec},
+    [MMK_RECLAIM_OPT] = {.name = "opt", .needs_refs = true, .shrink = shrink_opt},
 };
 
 /* shrink_node(): from gentle to thorough until enough is reclaimed. */
@@ -568,10 +570,10 @@ static void kswapd_balance(struct mmk_system *sys)
 	for (uint64_t free = free_frames(sys); free < r->wmark_high && !atomic_load(&r->stop);
 	     free = free_frames(sys)) {
 		struct scan_control sc = {
-			.sys = sys,
-			.kswapd = true,
-			.nr_to_reclaim = r->wmark_high - free > SWAP_CLUSTER_MAX ? r->wmark_high - free
-										 : SWAP_CLUSTER_MAX,
+		    .sys = sys,
+		    .kswapd = true,
+		    .nr_to_reclaim = r->wmark_high - free > SWAP_CLUSTER_MAX ? r->wmark_high - free
+									     : SWAP_CLUSTER_MAX,
 		};
 		shrink_node(&sc);
 		if (sc.nr_reclaimed) {
@@ -647,7 +649,8 @@ static bool reclaim_slowpath(void *arg, struct frame_retry *retry, bool failed)
 	kswapd_wake(sys);
 	if (!failed)
 		return false;
-	struct scan_control sc = {.sys = sys, .held = retry->held, .nr_to_reclaim = SWAP_CLUSTER_MAX};
+	struct scan_control sc = {
+	    .sys = sys, .held = retry->held, .nr_to_reclaim = SWAP_CLUSTER_MAX};
 	shrink_node(&sc);
 	if (sc.nr_reclaimed) {
 		atomic_store(&r->failures, 0);

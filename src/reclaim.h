@@ -24,8 +24,8 @@ struct isolated;
 /* What reclaim decides about one page it isolated (shrink_folio_list's). */
 enum verdict {
 	PAGE_RECLAIMED, /* freed */
-	PAGE_ACTIVATE,  /* referenced, mlocked or unevictable now: the active list */
-	PAGE_KEEP,      /* not now: the head of the inactive list */
+	PAGE_ACTIVATE,	/* referenced, mlocked or unevictable now: the active list */
+	PAGE_KEEP,	/* not now: the head of the inactive list */
 };
 
 /*
@@ -35,12 +35,12 @@ enum verdict {
  * its number in mmkit.h), not a new `if (policy == ...)`.
  */
 struct reclaim_policy_ops {
-	const char *name;    /* as mmk_reclaim_policy_name() gives it */
-	bool active_lists;   /* ages pages through active and inactive lists: a
-	                        second touch activates (lru_mark_accessed), an
-	                        activated page goes to the active list, which
-	                        refills the inactive one (shrink_active) */
-	bool needs_refs;     /* evicts by the future: needs cfg.opt_refs (refs.c) */
+	const char *name;  /* as mmk_reclaim_policy_name() gives it */
+	bool active_lists; /* ages pages through active and inactive lists: a
+			      second touch activates (lru_mark_accessed), an
+			      activated page goes to the active list, which
+			      refills the inactive one (shrink_active) */
+	bool needs_refs;   /* evicts by the future: needs cfg.opt_refs (refs.c) */
 	/* The first look at an isolated page, under its owner's lock:
 	 * PAGE_RECLAIMED to go on evicting it, else where it goes back.  NULL:
 	 * every page is evicted as it comes (FIFO, OPT). */
@@ -50,20 +50,20 @@ struct reclaim_policy_ops {
 };
 
 struct reclaim {
-	int policy;                /* immutable: MMK_RECLAIM_* */
-	const struct reclaim_policy_ops *ops; /* immutable: the policy's operations */
+	int policy;				   /* immutable: MMK_RECLAIM_* */
+	const struct reclaim_policy_ops *ops;	   /* immutable: the policy's operations */
 	uint64_t wmark_min, wmark_low, wmark_high; /* immutable: free frames */
-	struct mmk_mutex run_lock;  /* held for a kswapd pass and by the invariant
-	                              checker, so a check sees no reclaim half done;
-	                              outermost */
-	struct mmk_mutex lock;      /* a leaf: woken, kswapd's wakeup */
+	struct mmk_mutex run_lock;		   /* held for a kswapd pass and by the invariant
+						     checker, so a check sees no reclaim half done;
+						     outermost */
+	struct mmk_mutex lock;			   /* a leaf: woken, kswapd's wakeup */
 	pthread_cond_t cond;
 	bool woken;
-	atomic_bool stop;          /* kswapd must exit */
-	atomic_bool running;       /* kswapd is in a pass */
-	atomic_int active;         /* reclaim runs in progress (kswapd and direct) */
-	atomic_int failures;       /* kswapd passes in a row that freed nothing */
-	bool started;              /* immutable after init: kswapd exists */
+	atomic_bool stop;    /* kswapd must exit */
+	atomic_bool running; /* kswapd is in a pass */
+	atomic_int active;   /* reclaim runs in progress (kswapd and direct) */
+	atomic_int failures; /* kswapd passes in a row that freed nothing */
+	bool started;	     /* immutable after init: kswapd exists */
 	pthread_t thread;
 };
 

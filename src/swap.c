@@ -337,8 +337,7 @@ void swap_entry_free(struct mmk_system *sys, uint64_t slot)
 	MMK_BUG_ON(sa->count[slot] == 0);
 	sa->count[slot]--;
 	pfn_t pfn = sa->cache[slot];
-	if (sa->count[slot] == 0 && pfn &&
-	    !page_test(pfn_to_page(&sys->pool, pfn), PG_locked)) {
+	if (sa->count[slot] == 0 && pfn && !page_test(pfn_to_page(&sys->pool, pfn), PG_locked)) {
 		cache_del_locked(sys, sa, pfn); /* frees the slot too */
 		drop = pfn;
 	} else {
@@ -549,7 +548,7 @@ enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, ui
 	if (*ptep != orig) {
 		mmk_mutex_unlock(&mm->ptl);
 		if (fresh)
-			lru_add(sys, pfn); /* cached but unmapped: reclaim must see it */
+			lru_add(sys, pfn);  /* cached but unmapped: reclaim must see it */
 		swap_entry_free(sys, slot); /* the hold */
 		frame_put(fp, pfn);
 		return FAULT_DONE;
@@ -698,7 +697,7 @@ int shmem_swapout_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 		slot_put(sys, slot);
 		return err;
 	}
-		TRACE(sys, .kind = MMK_EV_SWAP_OUT, .pfn = pfn, .pgoff = pgoff, .count = slot);
+	TRACE(sys, .kind = MMK_EV_SWAP_OUT, .pfn = pfn, .pgoff = pgoff, .count = slot);
 	pagecache_delete_locked(in, pgoff, pfn);
 	return 0;
 }
@@ -749,7 +748,7 @@ void shmem_swap_free_range_locked(struct mmk_inode *in, uint64_t first, uint64_t
 				 !pcache_index_next(&in->swapped, p, &key, &slot) && key < last;
 	     p = key + 1) {
 		pcache_index_erase(&in->swapped, key, NULL);
-			slot_put(in->sys, slot);
+		slot_put(in->sys, slot);
 		if (key == UINT64_MAX)
 			break;
 	}
@@ -781,39 +780,42 @@ static int swap_check_locked(struct mmk_system *sys, const uint32_t *refs, uint3
 	lock_assert_held(&sa->lock);
 	for (uint32_t i = 0; i < sa->nfree_slots; i++) {
 		uint32_t s = sa->free_slots[i];
-		MMK_CHECK(s && s < sa->fresh && !free_seen[s], err, errlen, "swap slot %u freed twice or bad", s);
+		MMK_CHECK(s && s < sa->fresh && !free_seen[s], err, errlen,
+			  "swap slot %u freed twice or bad", s);
 		free_seen[s] = 1;
 	}
 	uint64_t inuse = 0, cached = 0;
 	for (uint32_t s = 1; s < sa->nslots; s++) {
 		pfn_t pfn = sa->cache[s];
-		MMK_CHECK(sa->count[s] == refs[s], err, errlen, "swap slot %u: count %u, but %u references", s,
-			   sa->count[s], refs[s]);
+		MMK_CHECK(sa->count[s] == refs[s], err, errlen,
+			  "swap slot %u: count %u, but %u references", s, sa->count[s], refs[s]);
 		bool used = sa->count[s] || pfn;
-		MMK_CHECK(!used || s < sa->fresh, err, errlen, "swap slot %u in use beyond fresh %u", s,
-			   sa->fresh);
+		MMK_CHECK(!used || s < sa->fresh, err, errlen,
+			  "swap slot %u in use beyond fresh %u", s, sa->fresh);
 		MMK_CHECK(used != (free_seen[s] || s >= sa->fresh), err, errlen,
-			   "swap slot %u: in use %d but on the free list %d", s, used, free_seen[s]);
+			  "swap slot %u: in use %d but on the free list %d", s, used, free_seen[s]);
 		inuse += used;
 		if (!pfn)
 			continue;
 		cached++;
-		MMK_CHECK(pfn < sys->pool.nframes, err, errlen, "swap slot %u caches bad pfn %u", s, pfn);
+		MMK_CHECK(pfn < sys->pool.nframes, err, errlen, "swap slot %u caches bad pfn %u", s,
+			  pfn);
 		struct page *pg = pfn_to_page(&sys->pool, pfn);
 		uint32_t f = page_flags(pg);
 		MMK_CHECK((f & (PG_swapcache | PG_anon)) == (PG_swapcache | PG_anon) &&
-				   pg->private == s && page_refcount(pg) > 0, err, errlen,
-			   "swap slot %u: cached frame %u has flags %#x private %llu", s, pfn, f,
-			   (unsigned long long)pg->private);
-		MMK_CHECK(sa->count[s] > 0, err, errlen, "swap slot %u: cached frame %u but no reference", s,
-			   pfn);
-		MMK_CHECK(!(f & PG_anon_exclusive), err, errlen, "swap-cache frame %u is exclusive", pfn);
+			      pg->private == s && page_refcount(pg) > 0,
+			  err, errlen, "swap slot %u: cached frame %u has flags %#x private %llu",
+			  s, pfn, f, (unsigned long long)pg->private);
+		MMK_CHECK(sa->count[s] > 0, err, errlen,
+			  "swap slot %u: cached frame %u but no reference", s, pfn);
+		MMK_CHECK(!(f & PG_anon_exclusive), err, errlen, "swap-cache frame %u is exclusive",
+			  pfn);
 		frame_refs[pfn]++;
 	}
 	MMK_CHECK(inuse == sa->inuse, err, errlen, "swap: %llu slots in use, counted %llu",
-		   (unsigned long long)sa->inuse, (unsigned long long)inuse);
+		  (unsigned long long)sa->inuse, (unsigned long long)inuse);
 	MMK_CHECK(cached == sa->nr_cached, err, errlen, "swap: %llu cached, counted %llu",
-		   (unsigned long long)sa->nr_cached, (unsigned long long)cached);
+		  (unsigned long long)sa->nr_cached, (unsigned long long)cached);
 	return 0;
 }
 

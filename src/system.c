@@ -39,12 +39,12 @@ static const struct subsystem {
 	int (*init)(struct mmk_system *sys);
 	void (*destroy)(struct mmk_system *sys);
 } subsystems[] = {
-	{vmstat_init, vmstat_destroy}, /* event counters */
-	{lru_init, lru_destroy},       /* LRU lists (the frame pool's release hook) */
-	{oom_init, oom_destroy},       /* the OOM killer */
-	{swap_init, swap_destroy},     /* the swap area and swap cache */
-	{refs_init, refs_destroy},     /* the reference string (OPT replays it: reclaim_init) */
-	{reclaim_init, reclaim_destroy}, /* the policy, kswapd, the slow-path hook */
+    {vmstat_init, vmstat_destroy},   /* event counters */
+    {lru_init, lru_destroy},	     /* LRU lists (the frame pool's release hook) */
+    {oom_init, oom_destroy},	     /* the OOM killer */
+    {swap_init, swap_destroy},	     /* the swap area and swap cache */
+    {refs_init, refs_destroy},	     /* the reference string (OPT replays it: reclaim_init) */
+    {reclaim_init, reclaim_destroy}, /* the policy, kswapd, the slow-path hook */
 };
 #define NR_SUBSYSTEMS ((int)(sizeof(subsystems) / sizeof(subsystems[0])))
 
@@ -178,7 +178,7 @@ fail_root:
 int mmk_system_destroy(mmk_system *sys)
 {
 	if (!sys)
-		return 0; /* as free(NULL) */
+		return 0;     /* as free(NULL) */
 	reclaim_quiesce(sys); /* kswapd stops before anything goes */
 	for (;;) {
 		mmk_mutex_lock(&sys->lock);
@@ -206,7 +206,7 @@ int mmk_system_destroy(mmk_system *sys)
 			(unsigned long)atomic_load(&sys->committed_as));
 #endif
 	slab_destroy(&sys->vma_slab);
-	pt_pool_destroy(&sys->pt_pool); /* aborts if an mm's page tables leaked */
+	pt_pool_destroy(&sys->pt_pool);		/* aborts if an mm's page tables leaked */
 	subsystems_destroy(sys, NR_SUBSYSTEMS); /* every swap slot must be free */
 	frame_pool_destroy(&sys->pool);
 	mmk_mutex_destroy(&sys->lock);
@@ -299,21 +299,47 @@ static const struct {
 	int err;
 	const char *name;
 } errno_names[] = {
-	{EPERM, "EPERM"},     {ENOENT, "ENOENT"},         {ESRCH, "ESRCH"},
-	{EINTR, "EINTR"},     {EIO, "EIO"},               {ENXIO, "ENXIO"},
-	{E2BIG, "E2BIG"},     {EBADF, "EBADF"},           {EAGAIN, "EAGAIN"},
-	{ENOMEM, "ENOMEM"},   {EACCES, "EACCES"},         {EFAULT, "EFAULT"},
-	{EBUSY, "EBUSY"},     {EEXIST, "EEXIST"},         {EXDEV, "EXDEV"},
-	{ENODEV, "ENODEV"},   {ENOTDIR, "ENOTDIR"},       {EISDIR, "EISDIR"},
-	{EINVAL, "EINVAL"},   {ENFILE, "ENFILE"},         {EMFILE, "EMFILE"},
-	{ETXTBSY, "ETXTBSY"}, {EFBIG, "EFBIG"},           {ENOSPC, "ENOSPC"},
-	{ESPIPE, "ESPIPE"},   {EROFS, "EROFS"},           {ERANGE, "ERANGE"},
-	{ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ELOOP, "ELOOP"},
-	{EOVERFLOW, "EOVERFLOW"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EUCLEAN, "EUCLEAN"},
-	{EHWPOISON, "EHWPOISON"}, {ENOEXEC, "ENOEXEC"},   {ELIBBAD, "ELIBBAD"},
-	/* Not answers of mmkit's calls, but of the tool's Linux backend
-	 * (docs/CHECK.md): a reply too large, a lost or broken server. */
-	{EMSGSIZE, "EMSGSIZE"}, {EPIPE, "EPIPE"}, {EPROTO, "EPROTO"},
+    {EPERM, "EPERM"},
+    {ENOENT, "ENOENT"},
+    {ESRCH, "ESRCH"},
+    {EINTR, "EINTR"},
+    {EIO, "EIO"},
+    {ENXIO, "ENXIO"},
+    {E2BIG, "E2BIG"},
+    {EBADF, "EBADF"},
+    {EAGAIN, "EAGAIN"},
+    {ENOMEM, "ENOMEM"},
+    {EACCES, "EACCES"},
+    {EFAULT, "EFAULT"},
+    {EBUSY, "EBUSY"},
+    {EEXIST, "EEXIST"},
+    {EXDEV, "EXDEV"},
+    {ENODEV, "ENODEV"},
+    {ENOTDIR, "ENOTDIR"},
+    {EISDIR, "EISDIR"},
+    {EINVAL, "EINVAL"},
+    {ENFILE, "ENFILE"},
+    {EMFILE, "EMFILE"},
+    {ETXTBSY, "ETXTBSY"},
+    {EFBIG, "EFBIG"},
+    {ENOSPC, "ENOSPC"},
+    {ESPIPE, "ESPIPE"},
+    {EROFS, "EROFS"},
+    {ERANGE, "ERANGE"},
+    {ENAMETOOLONG, "ENAMETOOLONG"},
+    {ENOSYS, "ENOSYS"},
+    {ELOOP, "ELOOP"},
+    {EOVERFLOW, "EOVERFLOW"},
+    {EOPNOTSUPP, "EOPNOTSUPP"},
+    {EUCLEAN, "EUCLEAN"},
+    {EHWPOISON, "EHWPOISON"},
+    {ENOEXEC, "ENOEXEC"},
+    {ELIBBAD, "ELIBBAD"},
+    /* Not answers of mmkit's calls, but of the tool's Linux backend
+     * (docs/CHECK.md): a reply too large, a lost or broken server. */
+    {EMSGSIZE, "EMSGSIZE"},
+    {EPIPE, "EPIPE"},
+    {EPROTO, "EPROTO"},
 };
 
 const char *mmk_errno_name(int err)

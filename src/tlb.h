@@ -27,12 +27,12 @@ struct mm;
  * physical frame.  Entries are written only under mm->ptl; mm->tlb_gen
  * counts the entries ever invalidated.
  */
-#define TLB_ENTRIES 256
-#define TLB_VALID 1ULL
-#define TLB_WRITABLE 2ULL
-#define TLB_TAG_SHIFT 2
+#define TLB_ENTRIES    256
+#define TLB_VALID      1ULL
+#define TLB_WRITABLE   2ULL
+#define TLB_TAG_SHIFT  2
 #define TLB_HOST_SHIFT 29 /* 27 tag bits: vpn < 2^35 (47-bit addresses) */
-#define TLB_TAG_MASK (((1ULL << TLB_HOST_SHIFT) - 1) & ~(TLB_VALID | TLB_WRITABLE))
+#define TLB_TAG_MASK   (((1ULL << TLB_HOST_SHIFT) - 1) & ~(TLB_VALID | TLB_WRITABLE))
 struct tlb_entry {
 	_Atomic uint64_t word; /* 0 = empty */
 };
@@ -48,8 +48,8 @@ static inline uint64_t tlb_word(uint64_t vpn, const void *host, bool writable)
 static inline bool tlb_word_hits(uint64_t word, uint64_t vpn, bool write)
 {
 	uint64_t mask = TLB_TAG_MASK | TLB_VALID | (write ? TLB_WRITABLE : 0);
-	uint64_t want = (vpn / TLB_ENTRIES) << TLB_TAG_SHIFT | TLB_VALID |
-			(write ? TLB_WRITABLE : 0);
+	uint64_t want =
+	    (vpn / TLB_ENTRIES) << TLB_TAG_SHIFT | TLB_VALID | (write ? TLB_WRITABLE : 0);
 	return (word & mask) == want;
 }
 
@@ -64,7 +64,6 @@ static inline uint64_t tlb_word_vpn(uint64_t word, unsigned i)
 {
 	return ((word & TLB_TAG_MASK) >> TLB_TAG_SHIFT) * TLB_ENTRIES + i;
 }
-
 
 /* The host address of page va's bytes, with the access allowed: from the
  * TLB, or on a miss from the PTE (the page walk, setting its accessed bit

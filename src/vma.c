@@ -569,7 +569,8 @@ struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g)
 			vma_absorb(mm, prev, mid, prev->pgoff);
 		else
 			vma_move_boundary(mm, prev, mid, end,
-					  mid->pgoff + ((end - vma_start(mid)) >> PAGE_SHIFT), prev);
+					  mid->pgoff + ((end - vma_start(mid)) >> PAGE_SHIFT),
+					  prev);
 		vma_set_flags(prev, g->flags | (prev->flags & VM_STICKY));
 		trace_merge(mm, prev);
 		return prev;
@@ -597,24 +598,24 @@ nomem:
  * carries them (vma_modify).  Returns the VMA covering the range, or NULL
  * with *err = -ENOMEM (map_count limit or allocation).
  */
-struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
-		       uint64_t flags, const char *name, bool set_name, int *err)
+struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t end, uint64_t flags,
+		       const char *name, bool set_name, int *err)
 {
 	mmap_assert_write_locked(mm);
 	struct vmg g = {
-		.prev = NULL,
-		.middle = v,
-		.next = NULL,
-		.src = NULL,
-		.start = start,
-		.end = end,
-		.pgoff = v->pgoff + ((start - vma_start(v)) >> PAGE_SHIFT),
-		.flags = flags,
-		.file = v->file,
-		.anon_vma = NULL,
-		.anon_name = set_name ? name : v->anon_name,
-		.just_expand = false,
-		.nomem = false,
+	    .prev = NULL,
+	    .middle = v,
+	    .next = NULL,
+	    .src = NULL,
+	    .start = start,
+	    .end = end,
+	    .pgoff = v->pgoff + ((start - vma_start(v)) >> PAGE_SHIFT),
+	    .flags = flags,
+	    .file = v->file,
+	    .anon_vma = NULL,
+	    .anon_name = set_name ? name : v->anon_name,
+	    .just_expand = false,
+	    .nomem = false,
 	};
 	struct vma *m = vma_merge_existing_range(mm, &g);
 	if (m)
@@ -717,4 +718,3 @@ int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr)
 	      .detail = "stack grew");
 	return 0;
 }
-

@@ -343,7 +343,7 @@ static void tree_assert_holds(const struct vma_tree *t, const struct vma_node *n
 {
 	if ((!n->parent && n != t->root) || (MMK_DEBUG && !tree_holds(t, n)))
 		MMK_BUG("%s: [%#" PRIx64 ", %#" PRIx64 ") is not in this tree", op, n->start,
-			       n->end);
+			n->end);
 }
 
 void vma_tree_init(struct vma_tree *t)
@@ -424,8 +424,7 @@ void vma_tree_insert(struct vma_tree *t, struct vma_node *n)
 	struct vma_node *below = NULL, *above = NULL; /* n's neighbours-to-be */
 
 	if (n->start >= n->end)
-		MMK_BUG("insert: empty range [%#" PRIx64 ", %#" PRIx64 ")", n->start,
-			       n->end);
+		MMK_BUG("insert: empty range [%#" PRIx64 ", %#" PRIx64 ")", n->start, n->end);
 	while (*link) {
 		parent = *link;
 		if (n->start < parent->start) {
@@ -439,9 +438,9 @@ void vma_tree_insert(struct vma_tree *t, struct vma_node *n)
 	if ((below && below->end > n->start) || (above && above->start < n->end)) {
 		const struct vma_node *o = below && below->end > n->start ? below : above;
 
-		MMK_BUG("insert: [%#" PRIx64 ", %#" PRIx64 ") overlaps [%#" PRIx64
-			       ", %#" PRIx64 ")",
-			       n->start, n->end, o->start, o->end);
+		MMK_BUG("insert: [%#" PRIx64 ", %#" PRIx64 ") overlaps [%#" PRIx64 ", %#" PRIx64
+			")",
+			n->start, n->end, o->start, o->end);
 	}
 	tree_link_between(t, parent, link, n, below, above);
 }
@@ -468,8 +467,8 @@ void vma_tree_insert_after(struct vma_tree *t, struct vma_node *prev, struct vma
 	}
 	if (n->start >= n->end || (prev && prev->end > n->start) || (next && next->start < n->end))
 		MMK_BUG("insert_after: [%#" PRIx64 ", %#" PRIx64
-			       ") is empty or does not fit between its neighbours",
-			       n->start, n->end);
+			") is empty or does not fit between its neighbours",
+			n->start, n->end);
 	tree_link_between(t, parent, link, n, prev, next);
 }
 
@@ -509,13 +508,13 @@ static struct vma_node *tree_unlink(struct vma_tree *t, struct vma_node *n, stru
 		struct vma_node *child = n->left ? n->left : n->right;
 
 		if (n->left && n->right)
-			MMK_BUG("unlink: [%#" PRIx64 ", %#" PRIx64 ") has two children",
-				       n->start, n->end);
+			MMK_BUG("unlink: [%#" PRIx64 ", %#" PRIx64 ") has two children", n->start,
+				n->end);
 		fix = n->parent;
 		if (child)
 			child->parent = fix;
 		tree_replace_child(t, fix, n, child);
-		*h = (struct rb_hole){ child, fix, !n->red };
+		*h = (struct rb_hole){child, fix, !n->red};
 		return fix;
 	}
 	s_red = s->red;
@@ -554,7 +553,7 @@ static struct vma_node *tree_unlink(struct vma_tree *t, struct vma_node *n, stru
 	tree_replace_child(t, n->parent, n, s);
 	s->max_gap = n->max_gap;
 	s->red = n->red;
-	*h = (struct rb_hole){ x, fix, !s_red };
+	*h = (struct rb_hole){x, fix, !s_red};
 	return fix;
 }
 
@@ -615,9 +614,9 @@ void vma_tree_set_bounds(struct vma_tree *t, struct vma_node *n, uint64_t start,
 	prev = vma_tree_prev(n);
 	next = vma_tree_next(n);
 	if (start >= end || (prev && prev->end > start) || (next && next->start < end))
-		MMK_BUG("set_bounds: [%#" PRIx64 ", %#" PRIx64 ") -> [%#" PRIx64
-			       ", %#" PRIx64 ") is empty or reaches a neighbour",
-			       n->start, n->end, start, end);
+		MMK_BUG("set_bounds: [%#" PRIx64 ", %#" PRIx64 ") -> [%#" PRIx64 ", %#" PRIx64
+			") is empty or reaches a neighbour",
+			n->start, n->end, start, end);
 	n->start = start;
 	n->end = end;
 	n->gap = gap_between(prev, start);
@@ -670,8 +669,8 @@ void vma_tree_split(struct vma_tree *t, struct vma_node *n, struct vma_node *m)
 		n->end = m->start;
 	} else {
 		MMK_BUG("split: [%#" PRIx64 ", %#" PRIx64 ") is not a proper prefix or "
-			       "suffix of [%#" PRIx64 ", %#" PRIx64 ")",
-			       m->start, m->end, n->start, n->end);
+			"suffix of [%#" PRIx64 ", %#" PRIx64 ")",
+			m->start, m->end, n->start, n->end);
 	}
 	tree_link_leaf(t, parent, link, m);
 	tree_fix_upward(parent);
@@ -688,8 +687,8 @@ void vma_tree_merge(struct vma_tree *t, struct vma_node *keep, struct vma_node *
 	tree_assert_holds(t, gone, "merge");
 	if ((above ? vma_tree_next(keep) : vma_tree_prev(keep)) != gone)
 		MMK_BUG("merge: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64 ", %#" PRIx64
-			       ") are not neighbours",
-			       keep->start, keep->end, gone->start, gone->end);
+			") are not neighbours",
+			keep->start, keep->end, gone->start, gone->end);
 	/* gone in keep's subtree (then it has no child on keep's side), or
 	 * keep in gone's, as the neighbour that can take its place. */
 	if (above ? keep->right != NULL : keep->left != NULL)
@@ -719,9 +718,9 @@ void vma_tree_move_boundary(struct vma_tree *t, struct vma_node *lo, struct vma_
 	tree_assert_holds(t, lo, "move_boundary");
 	tree_assert_holds(t, hi, "move_boundary");
 	if (lo->end != hi->start || at <= lo->start || at >= hi->end || vma_tree_next(lo) != hi)
-		MMK_BUG("move_boundary: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64
-			       ", %#" PRIx64 ") do not touch, or %#" PRIx64 " is not inside both",
-			       lo->start, lo->end, hi->start, hi->end, at);
+		MMK_BUG("move_boundary: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64 ", %#" PRIx64
+			") do not touch, or %#" PRIx64 " is not inside both",
+			lo->start, lo->end, hi->start, hi->end, at);
 	/* No gap changes (hi's stays 0), nor does the shape: nothing to fix. */
 	lo->end = at;
 	hi->start = at;
@@ -899,7 +898,7 @@ static uint64_t tree_top_free(const struct vma_tree *t)
 int vma_tree_gap_highest(const struct vma_tree *t, uint64_t low, uint64_t high, uint64_t len,
 			 uint64_t *out)
 {
-	const struct gap_query q = { low, high, len };
+	const struct gap_query q = {low, high, len};
 	uint64_t a, b;
 	int err = gap_query_valid(&q);
 
@@ -917,7 +916,7 @@ int vma_tree_gap_highest(const struct vma_tree *t, uint64_t low, uint64_t high, 
 int vma_tree_gap_lowest(const struct vma_tree *t, uint64_t low, uint64_t high, uint64_t len,
 			uint64_t *out)
 {
-	const struct gap_query q = { low, high, len };
+	const struct gap_query q = {low, high, len};
 	uint64_t a, b;
 	int err = gap_query_valid(&q);
 
@@ -983,7 +982,7 @@ static int check_cached(struct check_state *st, const struct vma_node *n, uint64
 static int check_subtree(struct check_state *st, const struct vma_node *n,
 			 const struct vma_node *parent, int depth, struct check_facts *f)
 {
-	struct check_facts l = { 0, 0 }, r = { 0, 0 };
+	struct check_facts l = {0, 0}, r = {0, 0};
 	uint64_t gap;
 
 	if (depth > VMA_TREE_MAX_HEIGHT)
@@ -1015,7 +1014,7 @@ static int check_subtree(struct check_state *st, const struct vma_node *n,
 
 int vma_tree_check(const struct vma_tree *t, char *err, size_t errlen)
 {
-	struct check_state st = { err, errlen, NULL, 0 };
+	struct check_state st = {err, errlen, NULL, 0};
 	struct check_facts f;
 
 	if (t->root && t->root->red)

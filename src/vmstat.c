@@ -19,4 +19,3 @@ void vmstat_destroy(struct mmk_system *sys)
 	free(sys->vmstat);
 	sys->vmstat = NULL;
 }
-

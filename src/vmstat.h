@@ -14,21 +14,21 @@
 #include "mm_types.h"
 
 enum vm_event {
-	PGPGIN,         /* KiB read from host files and swap (Linux counts KiB) */
-	PGPGOUT,        /* KiB written to host files and swap */
-	PSWPIN,         /* pages read from swap */
-	PSWPOUT,        /* pages written to swap */
-	PGFAULT,        /* page faults handled */
-	PGMAJFAULT,     /* of which major: the page had to be read */
-	PGSCAN_KSWAPD,  /* inactive pages kswapd looked at */
-	PGSCAN_DIRECT,  /* inactive pages direct reclaim looked at */
+	PGPGIN,		/* KiB read from host files and swap (Linux counts KiB) */
+	PGPGOUT,	/* KiB written to host files and swap */
+	PSWPIN,		/* pages read from swap */
+	PSWPOUT,	/* pages written to swap */
+	PGFAULT,	/* page faults handled */
+	PGMAJFAULT,	/* of which major: the page had to be read */
+	PGSCAN_KSWAPD,	/* inactive pages kswapd looked at */
+	PGSCAN_DIRECT,	/* inactive pages direct reclaim looked at */
 	PGSTEAL_KSWAPD, /* pages kswapd reclaimed */
 	PGSTEAL_DIRECT, /* pages direct reclaim reclaimed */
-	PGACTIVATE,     /* pages moved to an active list */
-	PGDEACTIVATE,   /* pages moved from an active list to an inactive one */
-	PGREFILL,       /* active pages looked at to refill the inactive list */
-	PGROTATED,      /* pages given a second chance (put back to the list head) */
-	OOM_KILL,       /* processes the OOM killer killed */
+	PGACTIVATE,	/* pages moved to an active list */
+	PGDEACTIVATE,	/* pages moved from an active list to an inactive one */
+	PGREFILL,	/* active pages looked at to refill the inactive list */
+	PGROTATED,	/* pages given a second chance (put back to the list head) */
+	OOM_KILL,	/* processes the OOM killer killed */
 	NR_VM_EVENTS
 };
 

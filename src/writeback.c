@@ -34,17 +34,17 @@
 #include "pages.h"
 #include "vmstat.h"
 
-#define FLUSH_TICK_MS 1000        /* sys->tick advances once a second */
-#define FLUSH_INTERVAL_TICKS 5    /* dirty_writeback_centisecs = 500 */
-#define FLUSH_EXPIRE_TICKS 30     /* dirty_expire_centisecs = 3000 */
-#define FLUSH_BACKGROUND_RATIO 10 /* dirty_background_ratio: % of RAM */
+#define FLUSH_TICK_MS	       1000 /* sys->tick advances once a second */
+#define FLUSH_INTERVAL_TICKS   5    /* dirty_writeback_centisecs = 500 */
+#define FLUSH_EXPIRE_TICKS     30   /* dirty_expire_centisecs = 3000 */
+#define FLUSH_BACKGROUND_RATIO 10   /* dirty_background_ratio: % of RAM */
 
 struct flusher {
-	struct mmk_system *sys;        /* immutable */
-	pthread_t thread;              /* immutable */
-	uint64_t threshold;            /* immutable: dirty pages that start background writeback */
+	struct mmk_system *sys;	       /* immutable */
+	pthread_t thread;	       /* immutable */
+	uint64_t threshold;	       /* immutable: dirty pages that start background writeback */
 	atomic_uint_fast64_t nr_dirty; /* dirty page-cache pages of host files */
-	struct mmk_mutex lock;          /* protects stop, kicked; a leaf lock */
+	struct mmk_mutex lock;	       /* protects stop, kicked; a leaf lock */
 	pthread_cond_t cond;
 	bool stop, kicked;
 };
@@ -206,7 +206,7 @@ int pagecache_msync_vma(struct mm *mm, struct vma *vma, uint64_t start, uint64_t
 	if (!(flags & MMK_MS_SYNC) || !vma->file || !(vma->flags & VM_SHARED) || start >= end)
 		return 0;
 	return writeback_range(vma->file->inode, vma_pgoff_of(vma, start),
-				   vma_pgoff_of(vma, end - 1) + 1, true);
+			       vma_pgoff_of(vma, end - 1) + 1, true);
 }
 
 /* ---- The flusher ----------------------------------------------------------------------------- */
@@ -229,8 +229,8 @@ static void flusher_pass(struct mmk_system *sys, bool all)
 {
 	struct flusher *f = sys->flusher;
 	struct flush_filter ff = {
-		.now = (uint32_t)atomic_load(&sys->tick),
-		.all = all || atomic_load(&f->nr_dirty) > f->threshold,
+	    .now = (uint32_t)atomic_load(&sys->tick),
+	    .all = all || atomic_load(&f->nr_dirty) > f->threshold,
 	};
 	size_t n;
 	struct mmk_inode **v = inodes_snapshot(sys, &n);

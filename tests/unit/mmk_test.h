@@ -65,7 +65,7 @@ static __attribute__((unused)) int fx_system_destroy(mmk_system *sys)
 	return (mmk_system_destroy)(sys);
 }
 #define mmk_system_create(cfg, out) fx_system_create(cfg, out)
-#define mmk_system_destroy(sys) fx_system_destroy(sys)
+#define mmk_system_destroy(sys)	    fx_system_destroy(sys)
 
 /* A slot is in use while the running test has it registered. */
 static bool fx_dir_slot_used(const char *slot)
@@ -146,7 +146,8 @@ static __attribute__((unused)) int fx_done(struct fixture *fx)
 }
 
 /* Writes a host file of len bytes, byte i = fill or (i & 0xff) if fill < 0. */
-static __attribute__((unused)) void fx_file(struct fixture *fx, const char *name, size_t len, int fill)
+static __attribute__((unused)) void fx_file(struct fixture *fx, const char *name, size_t len,
+					    int fill)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/%s", fx->dir, name);
@@ -169,7 +170,6 @@ static __attribute__((unused)) const char *fx_maps(mmk_proc *p)
 		snprintf(buf, sizeof(buf), "error %lld", (long long)n);
 	return buf;
 }
-
 
 static __attribute__((unused)) int count_vmas(mmk_proc *p)
 {
@@ -198,10 +198,10 @@ static __attribute__((unused)) const char *status_line(mmk_proc *p, const char *
 	return line;
 }
 
-#define RW (MMK_PROT_READ | MMK_PROT_WRITE)
-#define PA (MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS)
-#define KB 1024ULL
-#define MB (1024ULL * 1024)
+#define RW   (MMK_PROT_READ | MMK_PROT_WRITE)
+#define PA   (MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS)
+#define KB   1024ULL
+#define MB   (1024ULL * 1024)
 #define BASE 0x7ffff7fff000ULL /* mmap_base with ASLR off, 8 MiB stack */
 
 #endif

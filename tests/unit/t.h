@@ -24,22 +24,22 @@ static struct t_case t_cases[T_MAX];
 static int t_ncases;
 static int t_failed_now;
 
-#define TEST(name)                                                            \
-	static void test_##name(void);                                        \
-	__attribute__((constructor)) static void t_reg_##name(void)           \
-	{                                                                     \
-		if (t_ncases < T_MAX)                                         \
-			t_cases[t_ncases++] = (struct t_case){#name, test_##name}; \
-	}                                                                     \
+#define TEST(name)                                                                                 \
+	static void test_##name(void);                                                             \
+	__attribute__((constructor)) static void t_reg_##name(void)                                \
+	{                                                                                          \
+		if (t_ncases < T_MAX)                                                              \
+			t_cases[t_ncases++] = (struct t_case){#name, test_##name};                 \
+	}                                                                                          \
 	static void test_##name(void)
 
-#define T_FAIL(...)                                                           \
-	do {                                                                  \
-		printf("FAIL %s: %s:%d: ", t_current, __FILE__, __LINE__);    \
-		printf(__VA_ARGS__);                                          \
-		printf("\n");                                                 \
-		t_failed_now = 1;                                             \
-		return;                                                       \
+#define T_FAIL(...)                                                                                \
+	do {                                                                                       \
+		printf("FAIL %s: %s:%d: ", t_current, __FILE__, __LINE__);                         \
+		printf(__VA_ARGS__);                                                               \
+		printf("\n");                                                                      \
+		t_failed_now = 1;                                                                  \
+		return;                                                                            \
 	} while (0)
 
 static const char *t_current = "";
@@ -75,27 +75,26 @@ static __attribute__((unused)) void t_undefer(void *arg)
 	}
 }
 
-#define CHECK(cond)                                                           \
-	do {                                                                  \
-		if (!(cond))                                                  \
-			T_FAIL("CHECK(%s)", #cond);                           \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			T_FAIL("CHECK(%s)", #cond);                                                \
 	} while (0)
 
 /* CHECK_EQ on integers: prints both sides on failure. */
-#define CHECK_EQ(a, b)                                                        \
-	do {                                                                  \
-		long long t_a_ = (long long)(a), t_b_ = (long long)(b);       \
-		if (t_a_ != t_b_)                                             \
-			T_FAIL("%s == %s: %lld (0x%llx) != %lld (0x%llx)", #a, #b, \
-			       t_a_, (unsigned long long)t_a_, t_b_,          \
-			       (unsigned long long)t_b_);                     \
+#define CHECK_EQ(a, b)                                                                             \
+	do {                                                                                       \
+		long long t_a_ = (long long)(a), t_b_ = (long long)(b);                            \
+		if (t_a_ != t_b_)                                                                  \
+			T_FAIL("%s == %s: %lld (0x%llx) != %lld (0x%llx)", #a, #b, t_a_,           \
+			       (unsigned long long)t_a_, t_b_, (unsigned long long)t_b_);          \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                       \
-	do {                                                                  \
-		const char *t_a_ = (a), *t_b_ = (b);                          \
-		if (strcmp(t_a_, t_b_) != 0)                                  \
-			T_FAIL("%s == %s:\n--- got\n%s\n--- want\n%s", #a, #b, t_a_, t_b_); \
+#define CHECK_STR(a, b)                                                                            \
+	do {                                                                                       \
+		const char *t_a_ = (a), *t_b_ = (b);                                               \
+		if (strcmp(t_a_, t_b_) != 0)                                                       \
+			T_FAIL("%s == %s:\n--- got\n%s\n--- want\n%s", #a, #b, t_a_, t_b_);        \
 	} while (0)
 
 static int t_main(int argc, char **argv)
@@ -123,6 +122,9 @@ static int t_main(int argc, char **argv)
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
-#define T_MAIN                                                                \
-	int main(int argc, char **argv) { return t_main(argc, argv); }
+#define T_MAIN                                                                                     \
+	int main(int argc, char **argv)                                                            \
+	{                                                                                          \
+		return t_main(argc, argv);                                                         \
+	}
 #endif

@@ -85,13 +85,27 @@ static uint64_t rnd(uint64_t *s)
 static void bench_sizes(struct bench *b, bool is_short)
 {
 	if (is_short) {
-		*b = (struct bench){.reps = 2, .region = 2 * MIB, .big = 16 * MIB, .nvma = 200,
-				    .nvma_huge = 4000, .meta_vmas = 2000, .sys_ops = 200,
-				    .brk_ops = 500, .fork_ops = 2, .noffs = 4096};
+		*b = (struct bench){.reps = 2,
+				    .region = 2 * MIB,
+				    .big = 16 * MIB,
+				    .nvma = 200,
+				    .nvma_huge = 4000,
+				    .meta_vmas = 2000,
+				    .sys_ops = 200,
+				    .brk_ops = 500,
+				    .fork_ops = 2,
+				    .noffs = 4096};
 	} else {
-		*b = (struct bench){.reps = 7, .region = 128 * MIB, .big = 1024 * MIB, .nvma = 2000,
-				    .nvma_huge = 1000000, .meta_vmas = 100000, .sys_ops = 20000,
-				    .brk_ops = 100000, .fork_ops = 8, .noffs = 1 << 20};
+		*b = (struct bench){.reps = 7,
+				    .region = 128 * MIB,
+				    .big = 1024 * MIB,
+				    .nvma = 2000,
+				    .nvma_huge = 1000000,
+				    .meta_vmas = 100000,
+				    .sys_ops = 20000,
+				    .brk_ops = 100000,
+				    .fork_ops = 8,
+				    .noffs = 1 << 20};
 	}
 }
 
@@ -177,40 +191,41 @@ static void cpu_model(char *buf, size_t len)
 
 struct bench_args {
 	bool is_short;
-	int reps;             /* 0: the default */
-	const char *only;     /* comma-separated workload names, or NULL for all */
+	int reps;	  /* 0: the default */
+	const char *only; /* comma-separated workload names, or NULL for all */
 	bool run_linux, run_mmkit;
-	int cpu;              /* the CPU both sides run on; CPU_DEFAULT, CPU_ANY */
+	int cpu; /* the CPU both sides run on; CPU_DEFAULT, CPU_ANY */
 	const char *dir, *json, *svg;
 };
 
 #define CPU_DEFAULT (-1) /* the lowest-numbered CPU the process may use */
-#define CPU_ANY (-2)     /* not pinned */
+#define CPU_ANY	    (-2) /* not pinned */
 
 static void bench_usage(FILE *f)
 {
-	fputs("usage: mmkit bench [--short] [--reps N] [--only NAME,...] [--side both|linux|mmkit]\n"
-	      "                   [--cpu N|any] [--dir DIR] [--json FILE] [--svg FILE]\n"
-	      "\n"
-	      "Runs each workload natively (real system calls, THP disabled) and on mmkit and\n"
-	      "prints the median time per operation of each, their ratio, the physical limit\n"
-	      "where one exists, and the target of issue 6 (docs/PERFORMANCE.md).\n"
-	      "  --short        tiny sizes, 2 repetitions: exercises every workload in seconds\n"
-	      "  --reps N       timed repetitions per workload (default 7)\n"
-	      "  --only LIST    run only these workloads (metadata rows: 'meta')\n"
-	      "  --side SIDE    run one side only (for profiling)\n"
-	      "  --cpu N|any    the CPU both sides run on (default: the lowest allowed one)\n"
-	      "  --dir DIR      where the scratch directory goes (default /tmp)\n"
-	      "  --json FILE    write the rows as a JSON list\n"
-	      "  --svg FILE     write a bar chart of the ratios\n",
-	      f);
+	fputs(
+	    "usage: mmkit bench [--short] [--reps N] [--only NAME,...] [--side both|linux|mmkit]\n"
+	    "                   [--cpu N|any] [--dir DIR] [--json FILE] [--svg FILE]\n"
+	    "\n"
+	    "Runs each workload natively (real system calls, THP disabled) and on mmkit and\n"
+	    "prints the median time per operation of each, their ratio, the physical limit\n"
+	    "where one exists, and the target of issue 6 (docs/PERFORMANCE.md).\n"
+	    "  --short        tiny sizes, 2 repetitions: exercises every workload in seconds\n"
+	    "  --reps N       timed repetitions per workload (default 7)\n"
+	    "  --only LIST    run only these workloads (metadata rows: 'meta')\n"
+	    "  --side SIDE    run one side only (for profiling)\n"
+	    "  --cpu N|any    the CPU both sides run on (default: the lowest allowed one)\n"
+	    "  --dir DIR      where the scratch directory goes (default /tmp)\n"
+	    "  --json FILE    write the rows as a JSON list\n"
+	    "  --svg FILE     write a bar chart of the ratios\n",
+	    f);
 }
 
 enum { B_SHORT, B_REPS, B_ONLY, B_SIDE, B_CPU, B_DIR, B_JSON, B_SVG };
 static const struct opt bench_opts[] = {
-	[B_SHORT] = {"--short", false}, [B_REPS] = {"--reps", true}, [B_ONLY] = {"--only", true},
-	[B_SIDE] = {"--side", true},	[B_CPU] = {"--cpu", true},   [B_DIR] = {"--dir", true},
-	[B_JSON] = {"--json", true},	[B_SVG] = {"--svg", true},   {NULL, false},
+    [B_SHORT] = {"--short", false}, [B_REPS] = {"--reps", true}, [B_ONLY] = {"--only", true},
+    [B_SIDE] = {"--side", true},    [B_CPU] = {"--cpu", true},	 [B_DIR] = {"--dir", true},
+    [B_JSON] = {"--json", true},    [B_SVG] = {"--svg", true},	 {NULL, false},
 };
 
 /* Parses the arguments; 0, or 2 after printing what is wrong. */
@@ -245,7 +260,8 @@ static int bench_parse(int argc, char **argv, struct bench_args *a)
 			if (strcmp(v, "any") == 0) {
 				a->cpu = CPU_ANY;
 			} else if (*v < '0' || *v > '9' || *end || c >= CPU_SETSIZE) {
-				fprintf(stderr, "mmkit bench: --cpu takes a CPU number below %d or 'any'\n",
+				fprintf(stderr,
+					"mmkit bench: --cpu takes a CPU number below %d or 'any'\n",
 					CPU_SETSIZE);
 				return 2;
 			} else {
@@ -322,9 +338,16 @@ static int bench_rows(const struct bench_args *a, const struct bench *b, struct 
 		if (!selected(a->only, w->name))
 			continue;
 		struct row *r = &rows[(*nrows)++];
-		*r = (struct row){.w = w, .linux_ns = -1, .mmkit_ns = -1, .limit_ns = -1,
-				  .linux_fpo = -1, .mmkit_fpo = -1, .judged = !a->is_short};
-		r->limit_ns = w->limit == LIM_MEMSET ? lim_set : w->limit == LIM_MEMCPY ? lim_cpy : -1;
+		*r = (struct row){.w = w,
+				  .linux_ns = -1,
+				  .mmkit_ns = -1,
+				  .limit_ns = -1,
+				  .linux_fpo = -1,
+				  .mmkit_fpo = -1,
+				  .judged = !a->is_short};
+		r->limit_ns = w->limit == LIM_MEMSET   ? lim_set
+			      : w->limit == LIM_MEMCPY ? lim_cpy
+						       : -1;
 		run_workload(w, b, a->run_linux, a->run_mmkit, r);
 		failed += r->failed;
 		print_row(r);

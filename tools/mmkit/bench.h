@@ -21,40 +21,40 @@
 /* The workloads pass mmkit's constants to both sides: they are Linux's
  * x86-64 values (mmkit.h), which this checks for the ones used here. */
 _Static_assert(MMK_PROT_READ == PROT_READ && MMK_PROT_WRITE == PROT_WRITE &&
-		       MMK_PROT_NONE == PROT_NONE,
+		   MMK_PROT_NONE == PROT_NONE,
 	       "prot values");
 _Static_assert(MMK_MAP_SHARED == MAP_SHARED && MMK_MAP_PRIVATE == MAP_PRIVATE &&
-		       MMK_MAP_FIXED == MAP_FIXED && MMK_MAP_ANONYMOUS == MAP_ANONYMOUS &&
-		       MMK_MAP_NORESERVE == MAP_NORESERVE,
+		   MMK_MAP_FIXED == MAP_FIXED && MMK_MAP_ANONYMOUS == MAP_ANONYMOUS &&
+		   MMK_MAP_NORESERVE == MAP_NORESERVE,
 	       "mmap flag values");
 
-#define PAGE ((uint64_t)4096)
-#define MIB ((uint64_t)1 << 20)
-#define RW (MMK_PROT_READ | MMK_PROT_WRITE)
-#define PRIV_ANON (MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS)
-#define MAX_REPS 64
-#define RAM_BYTES (3ULL << 29)  /* 1.5 GiB of simulated RAM */
-#define LAYOUT_PAGES 4          /* pages per VMA in the many-VMA layout */
-#define HIT_WINDOW (16 * PAGE)  /* load_tlb_hit: 16 pages, each in its own TLB slot */
-#define COPY_CHUNK MIB          /* bulk_copy: bytes per copy call */
-#define FILL_BYTE 0x5a
+#define PAGE	     ((uint64_t)4096)
+#define MIB	     ((uint64_t)1 << 20)
+#define RW	     (MMK_PROT_READ | MMK_PROT_WRITE)
+#define PRIV_ANON    (MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS)
+#define MAX_REPS     64
+#define RAM_BYTES    (3ULL << 29) /* 1.5 GiB of simulated RAM */
+#define LAYOUT_PAGES 4		  /* pages per VMA in the many-VMA layout */
+#define HIT_WINDOW   (16 * PAGE)  /* load_tlb_hit: 16 pages, each in its own TLB slot */
+#define COPY_CHUNK   MIB	  /* bulk_copy: bytes per copy call */
+#define FILL_BYTE    0x5a
 
 /* Sizes and counts of one run: full (issue 6's sizes) or --short. */
 struct bench {
 	int reps;
-	uint64_t region;     /* the will-it-scale region: 128 MiB */
-	uint64_t big;        /* the resident mapping of fork and the access path: 1 GiB */
-	uint64_t nvma;       /* VMAs of the mprotect / munmap_mmap layout: 2,000 */
-	uint64_t nvma_huge;  /* the same at 1,000,000 (on Linux only if vm.max_map_count allows) */
-	uint64_t meta_vmas;  /* VMAs built to measure bytes per VMA: 100,000 */
-	uint64_t sys_ops;    /* mmap/mprotect/munmap pairs per repetition */
+	uint64_t region;    /* the will-it-scale region: 128 MiB */
+	uint64_t big;	    /* the resident mapping of fork and the access path: 1 GiB */
+	uint64_t nvma;	    /* VMAs of the mprotect / munmap_mmap layout: 2,000 */
+	uint64_t nvma_huge; /* the same at 1,000,000 (on Linux only if vm.max_map_count allows) */
+	uint64_t meta_vmas; /* VMAs built to measure bytes per VMA: 100,000 */
+	uint64_t sys_ops;   /* mmap/mprotect/munmap pairs per repetition */
 	uint64_t brk_ops;
 	uint64_t fork_ops;
-	size_t noffs;        /* random loads per repetition */
-	uint64_t *offs;      /* random 8-byte-aligned offsets below big */
-	uint64_t *hit_offs;  /* the same folded into HIT_WINDOW */
-	bool linux_huge;     /* the Linux side may build nvma_huge VMAs (map_count_raise) */
-	char dir[PATH_MAX];  /* scratch directory: the files, and mmkit's root */
+	size_t noffs;	    /* random loads per repetition */
+	uint64_t *offs;	    /* random 8-byte-aligned offsets below big */
+	uint64_t *hit_offs; /* the same folded into HIT_WINDOW */
+	bool linux_huge;    /* the Linux side may build nvma_huge VMAs (map_count_raise) */
+	char dir[PATH_MAX]; /* scratch directory: the files, and mmkit's root */
 };
 
 static inline double now_ns(void)
@@ -81,11 +81,11 @@ struct side_ops {
 	int64_t (*mmap)(struct side *s, uint64_t addr, uint64_t len, int prot, int flags, int fd);
 	int (*munmap)(struct side *s, uint64_t addr, uint64_t len);
 	int (*mprotect)(struct side *s, uint64_t addr, uint64_t len, int prot);
-	uint64_t (*brk)(struct side *s, uint64_t brk); /* the raw syscall's contract */
+	uint64_t (*brk)(struct side *s, uint64_t brk);	/* the raw syscall's contract */
 	int (*open)(struct side *s, bool small_folios); /* this side's data file, O_RDWR */
 	int (*close)(struct side *s, int fd);
 	int (*write_pages)(struct side *s, uint64_t addr, uint64_t len); /* a 0 byte per page */
-	int (*read_pages)(struct side *s, uint64_t addr, uint64_t len);  /* a byte per page */
+	int (*read_pages)(struct side *s, uint64_t addr, uint64_t len);	 /* a byte per page */
 	int (*fill)(struct side *s, uint64_t addr, int c, uint64_t len);
 	int (*fork_exit)(struct side *s); /* fork a child that exits at once; reap it */
 	int (*loads)(struct side *s, uint64_t base, const uint64_t *offs, size_t n);
@@ -96,11 +96,11 @@ struct side_ops {
 struct side {
 	const struct side_ops *ops;
 	const struct bench *b;
-	mmk_proc *p;         /* mmkit side */
-	uint64_t sink;       /* what loads read, so they cannot be dropped */
-	uint64_t faults0;    /* faults() when the timed repetitions began */
-	double faults_per_op;/* page faults per op over the timed repetitions */
-	int go_fd, out_fd;   /* the pipes to the parent: rep_gate(), rep_report() */
+	mmk_proc *p;	      /* mmkit side */
+	uint64_t sink;	      /* what loads read, so they cannot be dropped */
+	uint64_t faults0;     /* faults() when the timed repetitions began */
+	double faults_per_op; /* page faults per op over the timed repetitions */
+	int go_fd, out_fd;    /* the pipes to the parent: rep_gate(), rep_report() */
 };
 
 /*
@@ -111,9 +111,9 @@ struct side {
  * LINUX_4K_FILE 4 KiB at a time (order-0 folios).  mmkit's side writes
  * MMKIT_FILE through mmkit the same two ways (mk_open).
  */
-#define LINUX_FILE "linux.dat"
+#define LINUX_FILE    "linux.dat"
 #define LINUX_4K_FILE "linux4k.dat"
-#define MMKIT_FILE "mmkit.dat"
+#define MMKIT_FILE    "mmkit.dat"
 
 /* ---- Repetitions, in step with the other side ---------------------------------- */
 
@@ -135,24 +135,24 @@ struct report {
  * Returns 0 or the first -errno.  REP_LOOP / REP_END bracket the timed part
  * of a repetition doing `nops` operations.
  */
-#define REP_LOOP(sd)                                                                  \
-	for (int r_ = -1; r_ < (sd)->b->reps; r_++) {                                  \
-		rep_gate(sd);                                                          \
-		if (r_ == 0)                                                           \
-			(sd)->faults0 = (sd)->ops->faults(sd);                         \
+#define REP_LOOP(sd)                                                                               \
+	for (int r_ = -1; r_ < (sd)->b->reps; r_++) {                                              \
+		rep_gate(sd);                                                                      \
+		if (r_ == 0)                                                                       \
+			(sd)->faults0 = (sd)->ops->faults(sd);                                     \
 		double t0_ = now_ns();
-#define REP_END(sd, nops)                                                             \
-	rep_report((sd), (now_ns() - t0_) / (double)(nops));                           \
-	if (r_ == (sd)->b->reps - 1)                                                   \
-		(sd)->faults_per_op = (double)((sd)->ops->faults(sd) - (sd)->faults0) / \
-				      ((double)(nops) * (sd)->b->reps);                \
+#define REP_END(sd, nops)                                                                          \
+	rep_report((sd), (now_ns() - t0_) / (double)(nops));                                       \
+	if (r_ == (sd)->b->reps - 1)                                                               \
+		(sd)->faults_per_op = (double)((sd)->ops->faults(sd) - (sd)->faults0) /            \
+				      ((double)(nops) * (sd)->b->reps);                            \
 	}
 
-#define TRY(expr)                                                                     \
-	do {                                                                           \
-		int64_t e_ = (expr);                                                   \
-		if (e_ < 0)                                                            \
-			return (int)e_;                                                \
+#define TRY(expr)                                                                                  \
+	do {                                                                                       \
+		int64_t e_ = (expr);                                                               \
+		if (e_ < 0)                                                                        \
+			return (int)e_;                                                            \
 	} while (0)
 
 /* ---- The table of rows ------------------------------------------------------------ */
@@ -160,7 +160,7 @@ struct report {
 enum target_kind {
 	TGT_NONE,  /* informative row */
 	TGT_RATIO, /* mmkit/Linux <= target */
-	TGT_NS,    /* mmkit ns per op <= target */
+	TGT_NS,	   /* mmkit ns per op <= target */
 };
 
 enum limit_kind { LIM_NONE, LIM_MEMSET, LIM_MEMCPY };
@@ -168,8 +168,8 @@ enum limit_kind { LIM_NONE, LIM_MEMSET, LIM_MEMCPY };
 struct workload {
 	const char *name;
 	int (*run)(struct side *s);
-	bool mmkit_only;      /* Linux runs it only if vm.max_map_count allows (b->linux_huge) */
-	bool many_vmas;       /* mmkit's max_map_count raised for it */
+	bool mmkit_only; /* Linux runs it only if vm.max_map_count allows (b->linux_huge) */
+	bool many_vmas;	 /* mmkit's max_map_count raised for it */
 	enum limit_kind limit;
 	enum target_kind tkind;
 	double target;
@@ -182,14 +182,14 @@ struct row {
 	double linux_ns, mmkit_ns, limit_ns;
 	double linux_fpo, mmkit_fpo; /* page faults per op */
 	bool failed;
-	bool judged;          /* full sizes: the target applies (not under --short) */
+	bool judged; /* full sizes: the target applies (not under --short) */
 };
 
 struct meta_row {
 	const char *name;
-	double bytes;   /* -1: not measured */
+	double bytes; /* -1: not measured */
 	double target;
-	bool judged;    /* full sizes (at --short sizes one slab chunk dominates) */
+	bool judged; /* full sizes (at --short sizes one slab chunk dominates) */
 };
 
 /* ---- Across the files ---------------------------------------------------------- */
@@ -201,8 +201,8 @@ extern const struct side_ops linux_ops, mmkit_ops;
 void rep_gate(struct side *s);
 void rep_report(struct side *s, double ns_per_op);
 /* Runs workload w on the sides asked for, in lockstep; fills row. */
-void run_workload(const struct workload *w, const struct bench *b, bool on_linux,
-		  bool on_mmkit, struct row *row);
+void run_workload(const struct workload *w, const struct bench *b, bool on_linux, bool on_mmkit,
+		  struct row *row);
 /* mmkit's metadata: host bytes per VMA, per resident page (anonymous or
  * file); -1 when not measured. */
 double meta_per_vma(const struct bench *b);

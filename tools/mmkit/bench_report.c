@@ -133,8 +133,8 @@ static void json_num(FILE *f, double v)
 }
 
 /* Writes the rows as a JSON list; returns 0 or -errno. */
-int write_json(const char *path, const struct row *rows, size_t n,
-		      const struct meta_row *meta, size_t nmeta)
+int write_json(const char *path, const struct row *rows, size_t n, const struct meta_row *meta,
+	       size_t nmeta)
 {
 	FILE *f = fopen(path, "w");
 	if (!f)
@@ -156,15 +156,23 @@ int write_json(const char *path, const struct row *rows, size_t n,
 		fputs(", \"mmkit_faults_per_op\": ", f);
 		json_num(f, r->mmkit_fpo);
 		fprintf(f, ", \"target\": \"%s\", \"met\": %s}%s\n", r->w->target_text,
-			met < 0 ? "null" : met ? "true" : "false", i + 1 < n || nmeta ? "," : "");
+			met < 0 ? "null"
+			: met	? "true"
+				: "false",
+			i + 1 < n || nmeta ? "," : "");
 	}
 	for (size_t i = 0; i < nmeta; i++) {
-		fprintf(f, "  {\"name\": \"%s\", \"linux_ns\": null, \"mmkit_ns\": null, "
-			   "\"ratio\": null, \"bytes\": ", meta[i].name);
+		fprintf(f,
+			"  {\"name\": \"%s\", \"linux_ns\": null, \"mmkit_ns\": null, "
+			"\"ratio\": null, \"bytes\": ",
+			meta[i].name);
 		json_num(f, meta[i].bytes);
 		int met = meta_met(&meta[i]);
 		fprintf(f, ", \"target\": \"<= %.0f bytes\", \"met\": %s}%s\n", meta[i].target,
-			met < 0 ? "null" : met ? "true" : "false", i + 1 < nmeta ? "," : "");
+			met < 0 ? "null"
+			: met	? "true"
+				: "false",
+			i + 1 < nmeta ? "," : "");
 	}
 	fputs("]\n", f);
 	return fclose(f) ? -errno : 0;
@@ -236,8 +244,9 @@ static void svg_axis(FILE *f, const struct chart *c, double top, double bottom)
 			v /= 10;
 		char label[32];
 		snprintf(label, sizeof(label), "%.*f", d < 0 ? -d : 0, v);
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n", x,
-			top, x, bottom, d == 0 ? "#555" : "#ddd");
+		fprintf(f,
+			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n",
+			x, top, x, bottom, d == 0 ? "#555" : "#ddd");
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", x,
 			bottom + 16, label);
 	}
@@ -252,8 +261,10 @@ static void svg_bar(FILE *f, const struct chart *c, const struct row *r, double 
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", c->left - 8,
 		y + h * 0.7, r->w->name);
 	if (q < 0) {
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#777\">n/a (mmkit %.0f ns/op; Linux "
-			   "limited to 65530 VMAs)</text>\n", c->left + 6, y + h * 0.7, r->mmkit_ns);
+		fprintf(f,
+			"<text x=\"%.1f\" y=\"%.1f\" fill=\"#777\">n/a (mmkit %.0f ns/op; Linux "
+			"limited to 65530 VMAs)</text>\n",
+			c->left + 6, y + h * 0.7, r->mmkit_ns);
 		return;
 	}
 	const char *color = met < 0 ? "#999" : met ? "#4a9a4a" : "#c84a3a";
@@ -261,10 +272,12 @@ static void svg_bar(FILE *f, const struct chart *c, const struct row *r, double 
 	fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
 		c->left, y, x - c->left, h, color);
 	if (t > 0)
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" "
-			   "stroke-width=\"2\" stroke-dasharray=\"3 2\"/>\n", tx, y - 3, tx, y + h + 3);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%.3g</text>\n", (x > tx ? x : tx) + 5,
-		y + h * 0.7, q);
+		fprintf(f,
+			"<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#000\" "
+			"stroke-width=\"2\" stroke-dasharray=\"3 2\"/>\n",
+			tx, y - 3, tx, y + h + 3);
+	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%.3g</text>\n", (x > tx ? x : tx) + 5, y + h * 0.7,
+		q);
 }
 
 /* Writes the bar chart of the ratios (log scale, target marks); 0 or -errno. */
@@ -277,20 +290,27 @@ int write_svg(const char *path, const struct row *rows, size_t n, const char *su
 	FILE *f = fopen(path, "w");
 	if (!f)
 		return -errno;
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-		   "font-family=\"sans-serif\" font-size=\"12\">\n", width, bottom + 60);
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+		"font-family=\"sans-serif\" font-size=\"12\">\n",
+		width, bottom + 60);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n");
-	fprintf(f, "<text x=\"%.1f\" y=\"20\" font-size=\"15\" font-weight=\"bold\">mmkit / Linux "
-		   "time per operation (median; log scale; lower is better)</text>\n", c.left);
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"20\" font-size=\"15\" font-weight=\"bold\">mmkit / Linux "
+		"time per operation (median; log scale; lower is better)</text>\n",
+		c.left);
 	fprintf(f, "<text x=\"%.1f\" y=\"38\" fill=\"#555\">%s</text>\n", c.left, subtitle);
-	fprintf(f, "<text x=\"%.1f\" y=\"54\" fill=\"#555\">Dashed mark: the target; green: "
-		   "met, red: missed, grey: no target.</text>\n", c.left);
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"54\" fill=\"#555\">Dashed mark: the target; green: "
+		"met, red: missed, grey: no target.</text>\n",
+		c.left);
 	svg_axis(f, &c, top - 6, bottom);
 	for (size_t i = 0; i < n; i++)
 		svg_bar(f, &c, &rows[i], top + rowh * (double)i + 3, rowh - 8);
-	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">mmkit ns / Linux ns "
-		   "(1 = parity)</text>\n", c.left + c.width / 2, bottom + 36);
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">mmkit ns / Linux ns "
+		"(1 = parity)</text>\n",
+		c.left + c.width / 2, bottom + 36);
 	fputs("</svg>\n", f);
 	return fclose(f) ? -errno : 0;
 }
-

@@ -53,10 +53,10 @@ void rep_report(struct side *s, double ns_per_op)
  */
 struct runner {
 	pid_t pid;
-	int go, in;      /* parent's ends: go-ahead bytes out, reports in */
-	bool alive;      /* started and not failed */
+	int go, in; /* parent's ends: go-ahead bytes out, reports in */
+	bool alive; /* started and not failed */
 	double ns[MAX_REPS];
-	double fpo;      /* faults per op */
+	double fpo; /* faults per op */
 };
 
 static int write_all(int fd, const void *p, size_t n)
@@ -101,11 +101,11 @@ static int mmkit_open(const struct bench *b, bool many_vmas, mmk_system **sys, m
 }
 
 /* The child's life: run w on one side, report, exit. */
-_Noreturn static void runner_child(const struct workload *w, const struct bench *b,
-				   bool on_linux, int go, int out)
+_Noreturn static void runner_child(const struct workload *w, const struct bench *b, bool on_linux,
+				   int go, int out)
 {
-	struct side s = {.ops = on_linux ? &linux_ops : &mmkit_ops, .b = b, .go_fd = go,
-			 .out_fd = out};
+	struct side s = {
+	    .ops = on_linux ? &linux_ops : &mmkit_ops, .b = b, .go_fd = go, .out_fd = out};
 	mmk_system *sys = NULL;
 	int err = 0;
 	/* Only the parent cleans up after a signal (bench_on_signal). */
@@ -213,8 +213,8 @@ static double runner_finish(struct runner *r, int reps)
 }
 
 /* Runs w on the chosen sides in lockstep; fills the row's figures. */
-void run_workload(const struct workload *w, const struct bench *b, bool on_linux,
-			 bool on_mmkit, struct row *row)
+void run_workload(const struct workload *w, const struct bench *b, bool on_linux, bool on_mmkit,
+		  struct row *row)
 {
 	struct runner run[2]; /* [0] Linux, [1] mmkit */
 	bool want[2] = {on_linux && (!w->mmkit_only || b->linux_huge), on_mmkit};
@@ -289,9 +289,9 @@ double meta_per_page(const struct bench *b, bool file)
 				   : mmk_mmap(p, 0, b->region, file ? MMK_PROT_READ : RW,
 					      file ? MMK_MAP_SHARED : PRIV_ANON, fd, 0);
 	uint64_t before = host_rss(); /* after the VMA, so its slab chunk is not counted */
-	int err = a < 0 ? (int)a
-			: file ? mmkit_ops.read_pages(&s, (uint64_t)a, b->region)
-			       : mmkit_ops.fill(&s, (uint64_t)a, FILL_BYTE, b->region);
+	int err = a < 0	 ? (int)a
+		  : file ? mmkit_ops.read_pages(&s, (uint64_t)a, b->region)
+			 : mmkit_ops.fill(&s, (uint64_t)a, FILL_BYTE, b->region);
 	uint64_t after = host_rss();
 	mmk_exit(p);
 	mmk_system_destroy(sys);
@@ -299,4 +299,3 @@ double meta_per_page(const struct bench *b, bool file)
 		return -1;
 	return ((double)after - (double)before - (double)b->region) / (double)(b->region / PAGE);
 }
-

@@ -121,9 +121,8 @@ static uint64_t lx_faults(struct side *s)
 }
 
 const struct side_ops linux_ops = {
-	"Linux",     lx_mmap,        lx_munmap,     lx_mprotect, lx_brk,
-	lx_open,     lx_close,       lx_write_pages, lx_read_pages, lx_fill,
-	lx_fork_exit, lx_loads,      lx_copy_out,   lx_faults,
+    "Linux",	    lx_mmap,	   lx_munmap, lx_mprotect,  lx_brk,   lx_open,	   lx_close,
+    lx_write_pages, lx_read_pages, lx_fill,   lx_fork_exit, lx_loads, lx_copy_out, lx_faults,
 };
 
 /* -- mmkit: the library, on the process s->p -- */
@@ -245,8 +244,6 @@ static uint64_t mk_faults(struct side *s)
 }
 
 const struct side_ops mmkit_ops = {
-	"mmkit",     mk_mmap,        mk_munmap,     mk_mprotect, mk_brk,
-	mk_open,     mk_close,       mk_write_pages, mk_read_pages, mk_fill,
-	mk_fork_exit, mk_loads,      mk_copy_out,   mk_faults,
+    "mmkit",	    mk_mmap,	   mk_munmap, mk_mprotect,  mk_brk,   mk_open,	   mk_close,
+    mk_write_pages, mk_read_pages, mk_fill,   mk_fork_exit, mk_loads, mk_copy_out, mk_faults,
 };
-

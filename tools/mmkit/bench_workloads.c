@@ -59,8 +59,14 @@ static int mmap_munmap(struct side *s, enum backing bk)
 	return backing_close(s, fd);
 }
 
-static int wl_mmap1(struct side *s) { return mmap_munmap(s, ANON); }
-static int wl_mmap2(struct side *s) { return mmap_munmap(s, FILE_LARGE); }
+static int wl_mmap1(struct side *s)
+{
+	return mmap_munmap(s, ANON);
+}
+static int wl_mmap2(struct side *s)
+{
+	return mmap_munmap(s, FILE_LARGE);
+}
 
 /*
  * page_fault1/2/3 and read_pass (will-it-scale's shape): mmap region bytes,
@@ -124,8 +130,8 @@ static int wl_read_pass_4k(struct side *s)
 int64_t layout_build(struct side *s, uint64_t n)
 {
 	const uint64_t vbytes = LAYOUT_PAGES * PAGE;
-	int64_t base = s->ops->mmap(s, 0, n * vbytes, MMK_PROT_NONE,
-				    PRIV_ANON | MMK_MAP_NORESERVE, -1);
+	int64_t base =
+	    s->ops->mmap(s, 0, n * vbytes, MMK_PROT_NONE, PRIV_ANON | MMK_MAP_NORESERVE, -1);
 	if (base < 0)
 		return base;
 	for (uint64_t i = 0; i < n; i++) {
@@ -183,7 +189,10 @@ static int munmap_mmap_pair(struct side *s, uint64_t n)
 	return s->ops->munmap(s, (uint64_t)base, n * LAYOUT_PAGES * PAGE);
 }
 
-static int wl_mprotect(struct side *s) { return mprotect_pair(s, s->b->nvma); }
+static int wl_mprotect(struct side *s)
+{
+	return mprotect_pair(s, s->b->nvma);
+}
 static int wl_mprotect_1m(struct side *s)
 {
 	return mprotect_pair(s, s->b->nvma_huge);
@@ -350,30 +359,27 @@ static int wl_memcpy_4k(struct side *s)
 }
 
 const struct workload workloads[] = {
-	{"mmap1", wl_mmap1, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
-	{"mmap2", wl_mmap2, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
-	{"page_fault1", wl_page_fault1, false, false, LIM_MEMSET, TGT_RATIO, 0.4, "ratio <= 0.4"},
-	{"page_fault2", wl_page_fault2, false, false, LIM_MEMCPY, TGT_RATIO, 0.4, "ratio <= 0.4"},
-	{"page_fault3", wl_page_fault3, false, false, LIM_NONE, TGT_RATIO, 0.5, "ratio <= 0.5"},
-	{"read_pass", wl_read_pass, false, false, LIM_NONE, TGT_RATIO, 0.5, "ratio <= 0.5"},
-	{"page_fault3_4k", wl_page_fault3_4k, false, false, LIM_NONE, TGT_NONE, 0,
-	 "(Linux 4K folios)"},
-	{"read_pass_4k", wl_read_pass_4k, false, false, LIM_NONE, TGT_NONE, 0, "(Linux 4K folios)"},
-	{"mprotect", wl_mprotect, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
-	{"munmap_mmap", wl_munmap_mmap, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
-	{"mprotect_1m", wl_mprotect_1m, true, true, LIM_NONE, TGT_NONE, 0, "(information)"},
-	{"munmap_mmap_1m", wl_munmap_mmap_1m, true, true, LIM_NONE, TGT_NONE, 0, "(information)"},
-	{"brk", wl_brk, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
-	{"fork", wl_fork, false, false, LIM_NONE, TGT_RATIO, 0.3, "ratio <= 0.3"},
-	{"load_random", wl_load_random, false, false, LIM_NONE, TGT_NONE, 0, "(see tlb_hit)"},
-	{"load_tlb_hit", wl_load_tlb_hit, false, false, LIM_NONE, TGT_NS, 3.0, "mmkit <= 3 ns"},
-	{"bulk_copy", wl_bulk_copy, false, false, LIM_MEMCPY, TGT_RATIO, 1 / 0.7,
-	 ">= 0.7x memcpy"},
-	{"bulk_copy_dst16", wl_bulk_copy_dst16, false, false, LIM_MEMCPY, TGT_NONE, 0,
-	 "(buffer at +16)"},
+    {"mmap1", wl_mmap1, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
+    {"mmap2", wl_mmap2, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
+    {"page_fault1", wl_page_fault1, false, false, LIM_MEMSET, TGT_RATIO, 0.4, "ratio <= 0.4"},
+    {"page_fault2", wl_page_fault2, false, false, LIM_MEMCPY, TGT_RATIO, 0.4, "ratio <= 0.4"},
+    {"page_fault3", wl_page_fault3, false, false, LIM_NONE, TGT_RATIO, 0.5, "ratio <= 0.5"},
+    {"read_pass", wl_read_pass, false, false, LIM_NONE, TGT_RATIO, 0.5, "ratio <= 0.5"},
+    {"page_fault3_4k", wl_page_fault3_4k, false, false, LIM_NONE, TGT_NONE, 0, "(Linux 4K folios)"},
+    {"read_pass_4k", wl_read_pass_4k, false, false, LIM_NONE, TGT_NONE, 0, "(Linux 4K folios)"},
+    {"mprotect", wl_mprotect, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
+    {"munmap_mmap", wl_munmap_mmap, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
+    {"mprotect_1m", wl_mprotect_1m, true, true, LIM_NONE, TGT_NONE, 0, "(information)"},
+    {"munmap_mmap_1m", wl_munmap_mmap_1m, true, true, LIM_NONE, TGT_NONE, 0, "(information)"},
+    {"brk", wl_brk, false, false, LIM_NONE, TGT_RATIO, 0.1, "ratio <= 0.1"},
+    {"fork", wl_fork, false, false, LIM_NONE, TGT_RATIO, 0.3, "ratio <= 0.3"},
+    {"load_random", wl_load_random, false, false, LIM_NONE, TGT_NONE, 0, "(see tlb_hit)"},
+    {"load_tlb_hit", wl_load_tlb_hit, false, false, LIM_NONE, TGT_NS, 3.0, "mmkit <= 3 ns"},
+    {"bulk_copy", wl_bulk_copy, false, false, LIM_MEMCPY, TGT_RATIO, 1 / 0.7, ">= 0.7x memcpy"},
+    {"bulk_copy_dst16", wl_bulk_copy_dst16, false, false, LIM_MEMCPY, TGT_NONE, 0,
+     "(buffer at +16)"},
 };
 const size_t nworkloads = sizeof(workloads) / sizeof(workloads[0]);
 
 const struct workload limit_memset = {.name = "memset_4k", .run = wl_memset_4k};
 const struct workload limit_memcpy = {.name = "memcpy_4k", .run = wl_memcpy_4k};
-

@@ -19,8 +19,7 @@ enum check_result { CHECK_SAME = 0, CHECK_DIFFER = 1, CHECK_LINUX_FAILED = 2, CH
 int checker_open(struct checker **out, int flags);
 /* Runs s on both backends and compares.  Returns a check_result (a diff
  * appended to report unless CHECK_SAME) or -errno if it could not run. */
-int checker_run(struct checker *c, const struct script *s, const char *name,
-		struct strbuf *report);
+int checker_run(struct checker *c, const struct script *s, const char *name, struct strbuf *report);
 /* Runs s on mmkit alone (the mmkit side of checker_run(), for fuzz
  * --guided); the raw transcript is appended to out.  0, 1 if the backend
  * failed or died, or -errno. */

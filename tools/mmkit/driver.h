@@ -26,8 +26,7 @@ struct driver;
  * opt->trace is set, the driver installs its own trace_line (opt's is
  * ignored) and prints the trace lines under the statement that caused them.
  * Returns 0 and *out, or -errno from the backend's open. */
-int driver_open(const struct backend_ops *ops, const struct bk_options *opt,
-		struct driver **out);
+int driver_open(const struct backend_ops *ops, const struct bk_options *opt, struct driver **out);
 
 /* Runs statement i of s (s may grow between calls, as at the prompt) and
  * appends its output lines to out.  Returns 0, or -errno if the backend
@@ -48,7 +47,7 @@ struct bk_proc *driver_proc(const struct driver *d, int slot);
 
 /* The whole run in one call: open, every statement, close.  Returns 0, or
  * -errno of the first backend failure (out then ends with a line saying so). */
-int driver_run(const struct script *s, const struct backend_ops *ops,
-	       const struct bk_options *opt, struct strbuf *out);
+int driver_run(const struct script *s, const struct backend_ops *ops, const struct bk_options *opt,
+	       struct strbuf *out);
 
 #endif

@@ -43,8 +43,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cov.h"
 #include "checker.h"
+#include "cov.h"
 #include "driver.h"
 #include "fuzz.h"
 #include "opts.h"
@@ -285,8 +285,8 @@ static int mutate_argument(struct lines *ls, int i, struct grng *r)
 	case 0:
 		/* a nudge; by 2 MiB only where big lengths are harmless */
 		sb_printf(&v, "%.*s%s", (int)wl, w[k],
-			  (const char *[]){"+4K", "-4K", "+1", "-1", "+2M"}[gbelow(
-				  r, line_may_be_big(line) ? 5 : 4)]);
+			  (const char *[]){"+4K", "-4K", "+1", "-1",
+					   "+2M"}[gbelow(r, line_may_be_big(line) ? 5 : 4)]);
 		break;
 	default:
 		fuzz_gen_value(grnd(r), line_may_be_big(line), &v);
@@ -564,15 +564,30 @@ int cmd_fuzz_guided(int argc, char **argv)
 	struct grng r;
 	time_t t0 = time(NULL);
 
-	enum { G_GUIDED, G_UNGUIDED, G_COVREP, G_SEED, G_COUNT, G_EVERY, G_OUT, G_CORPUS,
-	       G_PER_FILE, G_MMKIT_ONLY };
+	enum {
+		G_GUIDED,
+		G_UNGUIDED,
+		G_COVREP,
+		G_SEED,
+		G_COUNT,
+		G_EVERY,
+		G_OUT,
+		G_CORPUS,
+		G_PER_FILE,
+		G_MMKIT_ONLY
+	};
 	static const struct opt guided_opts[] = {
-		[G_GUIDED] = {"--guided", false},	   [G_UNGUIDED] = {"--unguided", false},
-		[G_COVREP] = {"--coverage-report", false}, [G_SEED] = {"--seed", true},
-		[G_COUNT] = {"--count", true},		   [G_EVERY] = {"--compare-every", true},
-		[G_OUT] = {"--out", true},		   [G_CORPUS] = {"--corpus", true},
-		[G_PER_FILE] = {"--per-file", false},	   [G_MMKIT_ONLY] = {"--mmkit-only", false},
-		{NULL, false},
+	    [G_GUIDED] = {"--guided", false},
+	    [G_UNGUIDED] = {"--unguided", false},
+	    [G_COVREP] = {"--coverage-report", false},
+	    [G_SEED] = {"--seed", true},
+	    [G_COUNT] = {"--count", true},
+	    [G_EVERY] = {"--compare-every", true},
+	    [G_OUT] = {"--out", true},
+	    [G_CORPUS] = {"--corpus", true},
+	    [G_PER_FILE] = {"--per-file", false},
+	    [G_MMKIT_ONLY] = {"--mmkit-only", false},
+	    {NULL, false},
 	};
 	struct opts o = OPTS_INIT(argc, argv);
 	const char *val;
@@ -692,7 +707,8 @@ int cmd_fuzz_guided(int argc, char **argv)
 			corpus_add(&cp, &text, name);
 		if (parsed && failed)
 			st.crashed++;
-		if (parsed && !mmkit_only && (failed || (fresh && guided) || (every && i % every == 0)))
+		if (parsed && !mmkit_only &&
+		    (failed || (fresh && guided) || (every && i % every == 0)))
 			compare(c, &text, name, outdir, &st);
 		sb_free(&text);
 		if ((i + 1) % 1000 == 0 || i + 1 == count) {

@@ -66,17 +66,22 @@ static void usage(FILE *f)
 struct run_args {
 	const char *script;
 	const char *html; /* --html FILE, or NULL */
-	int trace;        /* --trace itself (--html turns the backend's on) */
+	int trace;	  /* --trace itself (--html turns the backend's on) */
 	const struct backend_ops *ops;
 	struct bk_options opt;
 };
 
 enum { RUN_TRACE, RUN_HTML, RUN_DIR, RUN_RAM, RUN_SWAP, RUN_POLICY, RUN_OVERCOMMIT, RUN_BACKEND };
 static const struct opt run_opts[] = {
-	[RUN_TRACE] = {"--trace", false},	 [RUN_HTML] = {"--html", true},	 [RUN_DIR] = {"--dir", true},
-	[RUN_RAM] = {"--ram", true},		 [RUN_SWAP] = {"--swap", true},
-	[RUN_POLICY] = {"--policy", true},	 [RUN_OVERCOMMIT] = {"--overcommit", true},
-	[RUN_BACKEND] = {"--backend", true}, {NULL, false},
+    [RUN_TRACE] = {"--trace", false},
+    [RUN_HTML] = {"--html", true},
+    [RUN_DIR] = {"--dir", true},
+    [RUN_RAM] = {"--ram", true},
+    [RUN_SWAP] = {"--swap", true},
+    [RUN_POLICY] = {"--policy", true},
+    [RUN_OVERCOMMIT] = {"--overcommit", true},
+    [RUN_BACKEND] = {"--backend", true},
+    {NULL, false},
 };
 
 /* Parses run's arguments.  Returns 0, or 2 after printing what is wrong. */
@@ -111,15 +116,16 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 		} else if (k == RUN_POLICY) {
 			int pol = mmk_reclaim_policy_parse(v);
 			if (pol < 0) {
-				fprintf(stderr, "mmkit run: unknown policy '%s' (lru, clock, fifo, opt)\n",
+				fprintf(stderr,
+					"mmkit run: unknown policy '%s' (lru, clock, fifo, opt)\n",
 					v);
 				return 2;
 			}
 			ra->opt.policy = pol;
 		} else if (k == RUN_OVERCOMMIT) {
 			if (strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "2")) {
-				fprintf(stderr, "mmkit run: bad --overcommit mode '%s' (0, 1 or 2)\n",
-					v);
+				fprintf(stderr,
+					"mmkit run: bad --overcommit mode '%s' (0, 1 or 2)\n", v);
 				return 2;
 			}
 			ra->opt.overcommit = v[0] - '0';
@@ -129,7 +135,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 			} else if (strcmp(v, "linux") == 0) {
 				ra->ops = &backend_linux_ops;
 			} else {
-				fprintf(stderr, "mmkit run: unknown backend '%s' (mmkit or linux)\n", v);
+				fprintf(stderr,
+					"mmkit run: unknown backend '%s' (mmkit or linux)\n", v);
 				return 2;
 			}
 		} else if (k == OPT_HELP) {
@@ -174,8 +181,10 @@ static int html_usable(const struct run_args *ra)
 	if (!ra->html)
 		return 0;
 	if (ra->ops != &backend_mmkit_ops) {
-		fprintf(stderr, "mmkit run: --html draws the simulated machine: it needs the mmkit "
-				"backend, not --backend %s\n", ra->ops->name);
+		fprintf(stderr,
+			"mmkit run: --html draws the simulated machine: it needs the mmkit "
+			"backend, not --backend %s\n",
+			ra->ops->name);
 		return 2;
 	}
 	if (!ra->script && isatty(STDIN_FILENO)) {

@@ -15,7 +15,7 @@
 
 struct opt {
 	const char *name; /* "--reps" */
-	bool value;       /* takes a value */
+	bool value;	  /* takes a value */
 };
 
 enum {
