@@ -202,6 +202,11 @@ TEST(access)
 	CHECK_EQ(mmk_fill(NULL, ua, 0, 8, &si), -EINVAL);
 	CHECK_EQ(mmk_copy(NULL, ua, ua + 4096, 8, &si), -EINVAL);
 	CHECK_EQ(mmk_touch(NULL, ua, 8, 1, &si), -EINVAL);
+	CHECK_EQ(mmk_fetch(NULL, ua, buf, 8, &si), -EINVAL);
+	CHECK_EQ(mmk_map_gen(NULL), 0); /* cannot return -errno: 0 */
+	si.signo = -1;
+	CHECK_EQ(mmk_fetch(fx.p, ua, NULL, 8, &si), -EFAULT); /* before its PROT_EXEC test */
+	CHECK_EQ(si.signo, 0);
 	/* A NULL buffer: -EFAULT and no signal.  8 bytes is the load's
 	 * inline fast path: the page is in the TLB after the store. */
 	CHECK_EQ(mmk_store(fx.p, ua, buf, 8, &si), 0);
