@@ -69,9 +69,9 @@
 /* TASK_SIZE and the rest of the layout come from the system's architecture
  * profile (arch.h): mm->task_size, sys->arch.  As Linux's TASK_SIZE reads
  * `current`, this one reads the `mm` in scope. */
-#define TASK_SIZE (mm->task_size)
+#define TASK_SIZE	   (mm->task_size)
 #define TASK_UNMAPPED_BASE (mm->sys->arch->unmapped_base)
-#define SIZE_128M (128ULL << 20)
+#define SIZE_128M	   (128ULL << 20)
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
