@@ -148,8 +148,9 @@ $(B)/rv-progs/isa: tests/rv/isa.S
 debug:
 	$(MAKE) MODE=debug tests
 
-# The README's test command: sanitizer build, unit tests, scenario checks
-# against the host kernel, a short fuzz; ends with "N passed, N failed".
+# The README's test command: the layers of src/ (scripts/callgraph.py), sanitizer
+# build, unit tests, scenario checks against the host kernel, a short fuzz;
+# ends with "N passed, N failed".
 check:
 	sh scripts/deps.sh --check
 	$(MAKE) MODE=debug tests

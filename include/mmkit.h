@@ -72,79 +72,79 @@ extern "C" {
  * libmmkit.so, whose other symbols stay hidden. */
 #pragma GCC visibility push(default)
 
-#define MMK_PAGE_SIZE 4096ULL
+#define MMK_PAGE_SIZE  4096ULL
 #define MMK_PAGE_SHIFT 12
 
 /* ---- Protection bits (mmap prot) ---------------------------------------- */
-#define MMK_PROT_NONE 0x0
-#define MMK_PROT_READ 0x1
-#define MMK_PROT_WRITE 0x2
-#define MMK_PROT_EXEC 0x4
+#define MMK_PROT_NONE	   0x0
+#define MMK_PROT_READ	   0x1
+#define MMK_PROT_WRITE	   0x2
+#define MMK_PROT_EXEC	   0x4
 #define MMK_PROT_GROWSDOWN 0x01000000
-#define MMK_PROT_GROWSUP 0x02000000
+#define MMK_PROT_GROWSUP   0x02000000
 
 /* ---- mmap flags ---------------------------------------------------------- */
-#define MMK_MAP_SHARED 0x01
-#define MMK_MAP_PRIVATE 0x02
+#define MMK_MAP_SHARED		0x01
+#define MMK_MAP_PRIVATE		0x02
 #define MMK_MAP_SHARED_VALIDATE 0x03
-#define MMK_MAP_DROPPABLE 0x08 /* a type: anonymous, dropped under pressure (Linux 6.11) */
-#define MMK_MAP_TYPE 0x0f
-#define MMK_MAP_FIXED 0x10
-#define MMK_MAP_ANONYMOUS 0x20
-#define MMK_MAP_32BIT 0x40
-#define MMK_MAP_GROWSDOWN 0x0100
-#define MMK_MAP_DENYWRITE 0x0800
-#define MMK_MAP_EXECUTABLE 0x1000
-#define MMK_MAP_LOCKED 0x2000
-#define MMK_MAP_NORESERVE 0x4000
-#define MMK_MAP_POPULATE 0x8000
-#define MMK_MAP_NONBLOCK 0x10000
-#define MMK_MAP_STACK 0x20000
-#define MMK_MAP_HUGETLB 0x40000
-#define MMK_MAP_SYNC 0x80000
+#define MMK_MAP_DROPPABLE	0x08 /* a type: anonymous, dropped under pressure (Linux 6.11) */
+#define MMK_MAP_TYPE		0x0f
+#define MMK_MAP_FIXED		0x10
+#define MMK_MAP_ANONYMOUS	0x20
+#define MMK_MAP_32BIT		0x40
+#define MMK_MAP_GROWSDOWN	0x0100
+#define MMK_MAP_DENYWRITE	0x0800
+#define MMK_MAP_EXECUTABLE	0x1000
+#define MMK_MAP_LOCKED		0x2000
+#define MMK_MAP_NORESERVE	0x4000
+#define MMK_MAP_POPULATE	0x8000
+#define MMK_MAP_NONBLOCK	0x10000
+#define MMK_MAP_STACK		0x20000
+#define MMK_MAP_HUGETLB		0x40000
+#define MMK_MAP_SYNC		0x80000
 #define MMK_MAP_FIXED_NOREPLACE 0x100000
-#define MMK_MAP_UNINITIALIZED 0x4000000
+#define MMK_MAP_UNINITIALIZED	0x4000000
 
 /* ---- mremap flags -------------------------------------------------------- */
-#define MMK_MREMAP_MAYMOVE 1
-#define MMK_MREMAP_FIXED 2
+#define MMK_MREMAP_MAYMOVE   1
+#define MMK_MREMAP_FIXED     2
 #define MMK_MREMAP_DONTUNMAP 4
 
 /* ---- msync flags --------------------------------------------------------- */
-#define MMK_MS_ASYNC 1
+#define MMK_MS_ASYNC	  1
 #define MMK_MS_INVALIDATE 2
-#define MMK_MS_SYNC 4
+#define MMK_MS_SYNC	  4
 
 /* ---- madvise advice ------------------------------------------------------ */
-#define MMK_MADV_NORMAL 0
-#define MMK_MADV_RANDOM 1
-#define MMK_MADV_SEQUENTIAL 2
-#define MMK_MADV_WILLNEED 3
-#define MMK_MADV_DONTNEED 4
-#define MMK_MADV_FREE 8
-#define MMK_MADV_REMOVE 9
-#define MMK_MADV_DONTFORK 10
-#define MMK_MADV_DOFORK 11
-#define MMK_MADV_MERGEABLE 12
-#define MMK_MADV_UNMERGEABLE 13
-#define MMK_MADV_HUGEPAGE 14
-#define MMK_MADV_NOHUGEPAGE 15
-#define MMK_MADV_DONTDUMP 16
-#define MMK_MADV_DODUMP 17
-#define MMK_MADV_WIPEONFORK 18
-#define MMK_MADV_KEEPONFORK 19
-#define MMK_MADV_COLD 20
-#define MMK_MADV_PAGEOUT 21
-#define MMK_MADV_POPULATE_READ 22  /* fault the range in for reading (Linux 5.14) */
-#define MMK_MADV_POPULATE_WRITE 23 /* ... for writing: COW broken, pages dirty */
+#define MMK_MADV_NORMAL		 0
+#define MMK_MADV_RANDOM		 1
+#define MMK_MADV_SEQUENTIAL	 2
+#define MMK_MADV_WILLNEED	 3
+#define MMK_MADV_DONTNEED	 4
+#define MMK_MADV_FREE		 8
+#define MMK_MADV_REMOVE		 9
+#define MMK_MADV_DONTFORK	 10
+#define MMK_MADV_DOFORK		 11
+#define MMK_MADV_MERGEABLE	 12
+#define MMK_MADV_UNMERGEABLE	 13
+#define MMK_MADV_HUGEPAGE	 14
+#define MMK_MADV_NOHUGEPAGE	 15
+#define MMK_MADV_DONTDUMP	 16
+#define MMK_MADV_DODUMP		 17
+#define MMK_MADV_WIPEONFORK	 18
+#define MMK_MADV_KEEPONFORK	 19
+#define MMK_MADV_COLD		 20
+#define MMK_MADV_PAGEOUT	 21
+#define MMK_MADV_POPULATE_READ	 22 /* fault the range in for reading (Linux 5.14) */
+#define MMK_MADV_POPULATE_WRITE	 23 /* ... for writing: COW broken, pages dirty */
 #define MMK_MADV_DONTNEED_LOCKED 24 /* DONTNEED that VM_LOCKED does not refuse */
 /* MADV_COLLAPSE is always -EINVAL: THP is disabled (as PR_SET_THP_DISABLE
  * makes a process). */
-#define MMK_MADV_COLLAPSE 25
-#define MMK_MADV_HWPOISON 100       /* -EPERM: needs CAP_SYS_ADMIN (mmkit never has it) */
-#define MMK_MADV_SOFT_OFFLINE 101   /* -EPERM likewise */
-#define MMK_MADV_GUARD_INSTALL 102  /* guard markers: any access is SIGSEGV (Linux 6.13) */
-#define MMK_MADV_GUARD_REMOVE 103   /* clears the guard markers of the range */
+#define MMK_MADV_COLLAPSE      25
+#define MMK_MADV_HWPOISON      100 /* -EPERM: needs CAP_SYS_ADMIN (mmkit never has it) */
+#define MMK_MADV_SOFT_OFFLINE  101 /* -EPERM likewise */
+#define MMK_MADV_GUARD_INSTALL 102 /* guard markers: any access is SIGSEGV (Linux 6.13) */
+#define MMK_MADV_GUARD_REMOVE  103 /* clears the guard markers of the range */
 
 /* The name of @advice as scripts spell it: its MADV_ name in lower case
  * ("dontneed"); NULL for a number mmkit does not know (-EINVAL). */
@@ -157,242 +157,242 @@ int mmk_madvise_nth(unsigned i);
 
 /* ---- mlock --------------------------------------------------------------- */
 #define MMK_MLOCK_ONFAULT 0x01
-#define MMK_MCL_CURRENT 1
-#define MMK_MCL_FUTURE 2
-#define MMK_MCL_ONFAULT 4
+#define MMK_MCL_CURRENT	  1
+#define MMK_MCL_FUTURE	  2
+#define MMK_MCL_ONFAULT	  4
 
 /* ---- open flags (Linux x86-64 values) ------------------------------------ */
-#define MMK_O_RDONLY 00
-#define MMK_O_WRONLY 01
-#define MMK_O_RDWR 02
+#define MMK_O_RDONLY  00
+#define MMK_O_WRONLY  01
+#define MMK_O_RDWR    02
 #define MMK_O_ACCMODE 03
-#define MMK_O_CREAT 0100
-#define MMK_O_EXCL 0200
-#define MMK_O_TRUNC 01000
-#define MMK_O_APPEND 02000
+#define MMK_O_CREAT   0100
+#define MMK_O_EXCL    0200
+#define MMK_O_TRUNC   01000
+#define MMK_O_APPEND  02000
 #define MMK_O_CLOEXEC 02000000
 
 /* ---- Signals reported by a failed access --------------------------------- */
-#define MMK_SIGBUS 7
-#define MMK_SIGKILL 9
-#define MMK_SIGSEGV 11
+#define MMK_SIGBUS	7
+#define MMK_SIGKILL	9
+#define MMK_SIGSEGV	11
 #define MMK_SEGV_MAPERR 1
 #define MMK_SEGV_ACCERR 2
-#define MMK_BUS_ADRERR 2
-#define MMK_SI_KERNEL 0x80 /* a #GP fault: a non-canonical address */
+#define MMK_BUS_ADRERR	2
+#define MMK_SI_KERNEL	0x80 /* a #GP fault: a non-canonical address */
 
 typedef struct mmk_system mmk_system;
 typedef struct mmk_proc mmk_proc;
 
 /* Settings of a system.  Zero in a field means "Linux's default". */
 struct mmk_config {
-	const char *root;            /* host directory holding the files (required) */
-	uint64_t ram_bytes;          /* size of the frame pool; default 256 MiB */
-	uint64_t max_map_count;      /* vm.max_map_count; default 65530 */
-	uint64_t mmap_min_addr;      /* vm.mmap_min_addr; default 4096: MAP_FIXED below it
-	                                is -EPERM (without cap_sys_rawio) */
-	uint64_t lsm_mmap_min_addr;  /* CONFIG_LSM_MMAP_MIN_ADDR; default 0 (none): Linux's
-	                                effective floor for hints and searches is
-	                                max(vm.mmap_min_addr, this) */
-	uint64_t stack_guard_gap;    /* bytes; default 256 pages (1 MiB) */
-	uint64_t stack_rlimit;       /* RLIMIT_STACK soft limit; default 8 MiB */
-	uint64_t memlock_rlimit;     /* RLIMIT_MEMLOCK; default 8 MiB; UINT64_MAX = unlimited */
-	uint64_t as_rlimit;          /* RLIMIT_AS; default unlimited (UINT64_MAX) */
-	uint64_t data_rlimit;        /* RLIMIT_DATA; default unlimited */
-	int cap_ipc_lock;            /* nonzero: processes have CAP_IPC_LOCK */
-	int cap_sys_rawio;           /* nonzero: may map below mmap_min_addr */
-	int no_large_folios;         /* nonzero: the page cache of every file is in 4 KiB
-	                                folios, as on a file system without large-folio
-	                                support; zero (default): files on ext4/xfs are
-	                                cached in folios of up to 2 MiB as Linux 6.18
-	                                does, and a fault maps a whole folio */
-	int no_anon_vma_name;        /* nonzero: as a kernel without CONFIG_ANON_VMA_NAME:
-	                                mmk_set_anon_name fails with -EINVAL */
-	int no_zero_page;            /* nonzero: a read fault on private anonymous memory
-	                                allocates a zeroed page (writable and dirty where
-	                                the VMA allows writes) instead of mapping the shared
-	                                zero page, as Linux does where mm_forbids_zeropage()
-	                                holds or the kernel was booted without it (PVM
-	                                guests' pvm_no_zero_page=1) */
-	int no_eof_block_zeroing;    /* nonzero: as ext4 before Linux 6.12: a size change
-	                                leaves the page holding an unaligned EOF as it
-	                                was; zero (default): on ext4 it zeroes the rest
-	                                of that block through the page cache, dirtying
-	                                the page where the block is written */
+	const char *root;	    /* host directory holding the files (required) */
+	uint64_t ram_bytes;	    /* size of the frame pool; default 256 MiB */
+	uint64_t max_map_count;	    /* vm.max_map_count; default 65530 */
+	uint64_t mmap_min_addr;	    /* vm.mmap_min_addr; default 4096: MAP_FIXED below it
+				       is -EPERM (without cap_sys_rawio) */
+	uint64_t lsm_mmap_min_addr; /* CONFIG_LSM_MMAP_MIN_ADDR; default 0 (none): Linux's
+				       effective floor for hints and searches is
+				       max(vm.mmap_min_addr, this) */
+	uint64_t stack_guard_gap;   /* bytes; default 256 pages (1 MiB) */
+	uint64_t stack_rlimit;	    /* RLIMIT_STACK soft limit; default 8 MiB */
+	uint64_t memlock_rlimit;    /* RLIMIT_MEMLOCK; default 8 MiB; UINT64_MAX = unlimited */
+	uint64_t as_rlimit;	    /* RLIMIT_AS; default unlimited (UINT64_MAX) */
+	uint64_t data_rlimit;	    /* RLIMIT_DATA; default unlimited */
+	int cap_ipc_lock;	    /* nonzero: processes have CAP_IPC_LOCK */
+	int cap_sys_rawio;	    /* nonzero: may map below mmap_min_addr */
+	int no_large_folios;	    /* nonzero: the page cache of every file is in 4 KiB
+				       folios, as on a file system without large-folio
+				       support; zero (default): files on ext4/xfs are
+				       cached in folios of up to 2 MiB as Linux 6.18
+				       does, and a fault maps a whole folio */
+	int no_anon_vma_name;	    /* nonzero: as a kernel without CONFIG_ANON_VMA_NAME:
+				       mmk_set_anon_name fails with -EINVAL */
+	int no_zero_page;	    /* nonzero: a read fault on private anonymous memory
+				       allocates a zeroed page (writable and dirty where
+				       the VMA allows writes) instead of mapping the shared
+				       zero page, as Linux does where mm_forbids_zeropage()
+				       holds or the kernel was booted without it (PVM
+				       guests' pvm_no_zero_page=1) */
+	int no_eof_block_zeroing;   /* nonzero: as ext4 before Linux 6.12: a size change
+				       leaves the page holding an unaligned EOF as it
+				       was; zero (default): on ext4 it zeroes the rest
+				       of that block through the page cache, dirtying
+				       the page where the block is written */
 	/* Memory pressure (docs/RECLAIM.md).  RAM is ram_bytes: a workload may map
 	 * far more; pages are reclaimed, written back and swapped behind its back. */
-	uint64_t swap_bytes;         /* size of the swap area (whole pages); 0: no swap,
-	                                anonymous memory is then not reclaimable */
-	const char *swap_path;       /* NULL (default): the swap file is an unlinked
-	                                temporary file in root, which no path reaches.
-	                                Else a host path (relative to the working
-	                                directory) OUTSIDE root, created mode 0600 or
-	                                emptied: mmk_system_create fails with -ELOOP if any
-	                                component is a symlink, -EINVAL if it lies inside
-	                                root (a simulated process could open it) or is not
-	                                a regular file with one link */
-	int reclaim_policy;          /* MMK_RECLAIM_LRU (0, default), _CLOCK, _FIFO, _OPT */
-	int record_refs;             /* nonzero: record the page reference string (mmk_refs) */
-	const uint64_t *opt_refs;    /* MMK_RECLAIM_OPT: the reference string mmk_refs gave
-	                                for an earlier run of the same workload (copied) */
+	uint64_t swap_bytes;	  /* size of the swap area (whole pages); 0: no swap,
+				     anonymous memory is then not reclaimable */
+	const char *swap_path;	  /* NULL (default): the swap file is an unlinked
+				     temporary file in root, which no path reaches.
+				     Else a host path (relative to the working
+				     directory) OUTSIDE root, created mode 0600 or
+				     emptied: mmk_system_create fails with -ELOOP if any
+				     component is a symlink, -EINVAL if it lies inside
+				     root (a simulated process could open it) or is not
+				     a regular file with one link */
+	int reclaim_policy;	  /* MMK_RECLAIM_LRU (0, default), _CLOCK, _FIFO, _OPT */
+	int record_refs;	  /* nonzero: record the page reference string (mmk_refs) */
+	const uint64_t *opt_refs; /* MMK_RECLAIM_OPT: the reference string mmk_refs gave
+				     for an earlier run of the same workload (copied) */
 	uint64_t opt_nrefs;
 	const struct mmk_policy_ops *policy_ops; /* non-NULL: the user's policy, instead
-	                                of reclaim_policy (all four callbacks but
-	                                accessed are required) */
-	void *policy_arg;            /* passed to every policy_ops call */
-	int textbook_reclaim;        /* nonzero: the textbook model of K page frames: no
-	                                kswapd, and an allocation that finds no free
-	                                frame evicts exactly one page, the one the
-	                                policy chooses (fifo and opt then give the
-	                                fault counts of textbook FIFO and OPT on the
-	                                page reference string; `mmkit replay`) */
+					of reclaim_policy (all four callbacks but
+					accessed are required) */
+	void *policy_arg;			 /* passed to every policy_ops call */
+	int textbook_reclaim;			 /* nonzero: the textbook model of K page frames: no
+						    kswapd, and an allocation that finds no free
+						    frame evicts exactly one page, the one the
+						    policy chooses (fifo and opt then give the
+						    fault counts of textbook FIFO and OPT on the
+						    page reference string; `mmkit replay`) */
 	/* Overcommit accounting (docs/ARCHITECTURE.md, "Overcommit"): which
 	 * mappings are refused -ENOMEM for want of memory to back them, and
 	 * Committed_AS (mmk_committed_as).  Fields marked "MMK_CFG_ZERO" take
 	 * that value for a real 0, since 0 means the default. */
-	int overcommit_memory;       /* vm.overcommit_memory: MMK_OVERCOMMIT_GUESS (0,
-	                                default), _ALWAYS or _NEVER */
-	uint64_t overcommit_ratio;   /* vm.overcommit_ratio, percent of RAM in the
-	                                strict limit; default 50; MMK_CFG_ZERO */
-	uint64_t overcommit_kbytes;  /* vm.overcommit_kbytes; 0 (default): the ratio
-	                                is used instead */
+	int overcommit_memory;	       /* vm.overcommit_memory: MMK_OVERCOMMIT_GUESS (0,
+					  default), _ALWAYS or _NEVER */
+	uint64_t overcommit_ratio;     /* vm.overcommit_ratio, percent of RAM in the
+					  strict limit; default 50; MMK_CFG_ZERO */
+	uint64_t overcommit_kbytes;    /* vm.overcommit_kbytes; 0 (default): the ratio
+					  is used instead */
 	uint64_t admin_reserve_kbytes; /* vm.admin_reserve_kbytes; default, as Linux at
-	                                boot, min(commit RAM / 32, 8 MiB); MMK_CFG_ZERO */
+					boot, min(commit RAM / 32, 8 MiB); MMK_CFG_ZERO */
 	uint64_t user_reserve_kbytes;  /* vm.user_reserve_kbytes; default min(commit
-	                                RAM / 32, 128 MiB); MMK_CFG_ZERO */
-	uint64_t commit_ram_bytes;   /* totalram_pages as the accounting sees it;
-	                                default ram_bytes.  `mmkit check` sets the
-	                                host's MemTotal here, keeping the small pool */
-	uint64_t commit_swap_bytes;  /* total_swap_pages as the accounting sees it;
-	                                default the swap area's SwapTotal (swap_bytes
-	                                less its header page); MMK_CFG_ZERO */
-	int cap_sys_admin;           /* nonzero: processes have CAP_SYS_ADMIN (strict
-	                                mode then keeps no admin reserve from them) */
-	int no_memory_failure;       /* nonzero: as a kernel without CONFIG_MEMORY_FAILURE:
-	                                MADV_HWPOISON and MADV_SOFT_OFFLINE are unknown
-	                                advice (-EINVAL); zero (default): they exist and
-	                                need CAP_SYS_ADMIN, which processes lack (-EPERM) */
-	int no_gigantic_pages;       /* nonzero: as a machine without 1 GiB pages (an x86
-	                                CPU without pdpe1gb): MAP_HUGETLB|MAP_HUGE_1GB
-	                                names no huge page size (-EINVAL); zero
-	                                (default): it is a size, with none reserved */
+					RAM / 32, 128 MiB); MMK_CFG_ZERO */
+	uint64_t commit_ram_bytes;     /* totalram_pages as the accounting sees it;
+					  default ram_bytes.  `mmkit check` sets the
+					  host's MemTotal here, keeping the small pool */
+	uint64_t commit_swap_bytes;    /* total_swap_pages as the accounting sees it;
+					  default the swap area's SwapTotal (swap_bytes
+					  less its header page); MMK_CFG_ZERO */
+	int cap_sys_admin;	       /* nonzero: processes have CAP_SYS_ADMIN (strict
+					  mode then keeps no admin reserve from them) */
+	int no_memory_failure;	       /* nonzero: as a kernel without CONFIG_MEMORY_FAILURE:
+					  MADV_HWPOISON and MADV_SOFT_OFFLINE are unknown
+					  advice (-EINVAL); zero (default): they exist and
+					  need CAP_SYS_ADMIN, which processes lack (-EPERM) */
+	int no_gigantic_pages;	       /* nonzero: as a machine without 1 GiB pages (an x86
+					  CPU without pdpe1gb): MAP_HUGETLB|MAP_HUGE_1GB
+					  names no huge page size (-EINVAL); zero
+					  (default): it is a size, with none reserved */
 	/* Programs (mmk_execve). */
-	int arch;                    /* the architecture whose address-space layout the
-	                                system has: MMK_ARCH_X86_64 (0, default) or
-	                                MMK_ARCH_RISCV64 (an Sv48 machine).  Every
-	                                layout number (TASK_SIZE, the stack top,
-	                                mmap_base, ELF_ET_DYN_BASE, the vDSO's size)
-	                                comes from it; pages are 4 KiB on both */
-	uint64_t at_random_seed;     /* nonzero: exec's 16 AT_RANDOM bytes are a
-	                                function of this seed and the number of execs
-	                                the system has made (reproducible runs); 0
-	                                (default): they come from the host's
-	                                getrandom(), as Linux's get_random_bytes() */
+	int arch;		 /* the architecture whose address-space layout the
+				    system has: MMK_ARCH_X86_64 (0, default) or
+				    MMK_ARCH_RISCV64 (an Sv48 machine).  Every
+				    layout number (TASK_SIZE, the stack top,
+				    mmap_base, ELF_ET_DYN_BASE, the vDSO's size)
+				    comes from it; pages are 4 KiB on both */
+	uint64_t at_random_seed; /* nonzero: exec's 16 AT_RANDOM bytes are a
+				    function of this seed and the number of execs
+				    the system has made (reproducible runs); 0
+				    (default): they come from the host's
+				    getrandom(), as Linux's get_random_bytes() */
 	/* Reproducible runs (docs/RECLAIM.md, "Reproducible runs"). */
-	int no_background_threads;   /* nonzero: no kswapd and no flusher thread, so a
-	                                single-threaded embedder gets the same result
-	                                every run: an allocation that leaves fewer than
-	                                the low watermark free reclaims in the calling
-	                                thread up to the high watermark (as Linux
-	                                does when kswapd cannot run), and dirty pages
-	                                reach their files only through reclaim, sync,
-	                                fsync, msync and the files' release (no
-	                                time-based or background-threshold writeback).
-	                                Zero (default): kswapd and the flusher run as
-	                                Linux's, in background threads, so the order
-	                                of their work against the embedder's differs
-	                                from run to run.  `mmkit run` sets it unless
-	                                given --kswapd */
-	int fs_model;                /* MMK_FS_HOST (0, default): each file behaves as
-	                                the host file system holding it (statfs:
-	                                ext4/xfs get 2 MiB-aligned mappings and large
-	                                folios, ext4 its s_maxbytes and EOF-block
-	                                zeroing, tmpfs/ramfs stay cached under
-	                                fadvise DONTNEED), and maps shows its host
-	                                device and inode numbers.  MMK_FS_EXT4, _XFS,
-	                                _TMPFS, _OTHER (a file system with none of
-	                                these, as btrfs): every file behaves as on
-	                                that file system with 4 KiB blocks, whatever
-	                                the host's, and maps shows device 00:00 and
-	                                inode numbers counted from 1 in the order the
-	                                system first met the files */
+	int no_background_threads; /* nonzero: no kswapd and no flusher thread, so a
+				      single-threaded embedder gets the same result
+				      every run: an allocation that leaves fewer than
+				      the low watermark free reclaims in the calling
+				      thread up to the high watermark (as Linux
+				      does when kswapd cannot run), and dirty pages
+				      reach their files only through reclaim, sync,
+				      fsync, msync and the files' release (no
+				      time-based or background-threshold writeback).
+				      Zero (default): kswapd and the flusher run as
+				      Linux's, in background threads, so the order
+				      of their work against the embedder's differs
+				      from run to run.  `mmkit run` sets it unless
+				      given --kswapd */
+	int fs_model;		   /* MMK_FS_HOST (0, default): each file behaves as
+				      the host file system holding it (statfs:
+				      ext4/xfs get 2 MiB-aligned mappings and large
+				      folios, ext4 its s_maxbytes and EOF-block
+				      zeroing, tmpfs/ramfs stay cached under
+				      fadvise DONTNEED), and maps shows its host
+				      device and inode numbers.  MMK_FS_EXT4, _XFS,
+				      _TMPFS, _OTHER (a file system with none of
+				      these, as btrfs): every file behaves as on
+				      that file system with 4 KiB blocks, whatever
+				      the host's, and maps shows device 00:00 and
+				      inode numbers counted from 1 in the order the
+				      system first met the files */
 };
 
 /* mmk_config.fs_model */
-#define MMK_FS_HOST 0
-#define MMK_FS_EXT4 1
-#define MMK_FS_XFS 2
+#define MMK_FS_HOST  0
+#define MMK_FS_EXT4  1
+#define MMK_FS_XFS   2
 #define MMK_FS_TMPFS 3
 #define MMK_FS_OTHER 4
 
 /* mmk_config.arch */
-#define MMK_ARCH_X86_64 0
+#define MMK_ARCH_X86_64	 0
 #define MMK_ARCH_RISCV64 1
 
 /* vm.overcommit_memory (mmk_config.overcommit_memory). */
-#define MMK_OVERCOMMIT_GUESS 0  /* refuse a single charge beyond RAM + swap */
+#define MMK_OVERCOMMIT_GUESS  0 /* refuse a single charge beyond RAM + swap */
 #define MMK_OVERCOMMIT_ALWAYS 1 /* refuse nothing */
-#define MMK_OVERCOMMIT_NEVER 2  /* strict: Committed_AS stays below CommitLimit */
+#define MMK_OVERCOMMIT_NEVER  2 /* strict: Committed_AS stays below CommitLimit */
 /* A real zero for a mmk_config field whose 0 means "the default". */
 #define MMK_CFG_ZERO UINT64_MAX
 
 /* ---- Tracing ------------------------------------------------------------- */
 /* One event of the machinery, for people learning how mmap works. */
 enum mmk_event_kind {
-	MMK_EV_VMA_CREATE,  /* a VMA was created: start,end */
-	MMK_EV_VMA_SPLIT,   /* a VMA was split at addr */
-	MMK_EV_VMA_MERGE,   /* a VMA was merged into a neighbour: start,end = result */
-	MMK_EV_VMA_REMOVE,  /* a VMA was removed: start,end */
-	MMK_EV_VMA_CHANGE,  /* a VMA's flags or bounds changed: start,end */
-	MMK_EV_FAULT,       /* a page fault: addr, detail = "read"/"write"..., major */
-	MMK_EV_PAGE_READ,   /* a page was read from the host file: pgoff */
-	MMK_EV_ZERO_PAGE,   /* the shared zero page was mapped at addr */
-	MMK_EV_ANON_PAGE,   /* a zeroed anonymous frame was mapped at addr */
-	MMK_EV_COW,         /* copy-on-write at addr */
-	MMK_EV_REUSE,       /* write fault reused the only reference in place */
-	MMK_EV_FAULT_AROUND,/* fault-around mapped `count` extra pages near addr */
-	MMK_EV_PTE_SET,     /* a PTE was set: addr, pfn */
-	MMK_EV_WRITEBACK,   /* a dirty page was written to the host file: pgoff */
-	MMK_EV_TLB_FLUSH,   /* the software TLB was flushed for start,end */
-	MMK_EV_ZAP,         /* PTEs in start,end were cleared */
-	MMK_EV_SIGNAL,      /* an access raised a signal at addr */
+	MMK_EV_VMA_CREATE,   /* a VMA was created: start,end */
+	MMK_EV_VMA_SPLIT,    /* a VMA was split at addr */
+	MMK_EV_VMA_MERGE,    /* a VMA was merged into a neighbour: start,end = result */
+	MMK_EV_VMA_REMOVE,   /* a VMA was removed: start,end */
+	MMK_EV_VMA_CHANGE,   /* a VMA's flags or bounds changed: start,end */
+	MMK_EV_FAULT,	     /* a page fault: addr, detail = "read"/"write"..., major */
+	MMK_EV_PAGE_READ,    /* a page was read from the host file: pgoff */
+	MMK_EV_ZERO_PAGE,    /* the shared zero page was mapped at addr */
+	MMK_EV_ANON_PAGE,    /* a zeroed anonymous frame was mapped at addr */
+	MMK_EV_COW,	     /* copy-on-write at addr */
+	MMK_EV_REUSE,	     /* write fault reused the only reference in place */
+	MMK_EV_FAULT_AROUND, /* fault-around mapped `count` extra pages near addr */
+	MMK_EV_PTE_SET,	     /* a PTE was set: addr, pfn */
+	MMK_EV_WRITEBACK,    /* a dirty page was written to the host file: pgoff */
+	MMK_EV_TLB_FLUSH,    /* the software TLB was flushed for start,end */
+	MMK_EV_ZAP,	     /* PTEs in start,end were cleared */
+	MMK_EV_SIGNAL,	     /* an access raised a signal at addr */
 	/* Memory pressure (docs/RECLAIM.md) */
-	MMK_EV_RECLAIM,     /* reclaim freed frame pfn: detail = "file", "dirty file",
-	                       "anon", "shmem", "lazyfree"; pgoff = its index (in
-	                       file, for a page-cache page); source = the
-	                       replacement policy that chose it ("lru", ...) */
-	MMK_EV_SWAP_OUT,    /* frame pfn was written to swap slot `count` */
-	MMK_EV_SWAP_IN,     /* a fault at addr read swap slot `count` back (major) */
-	MMK_EV_OOM_KILL,    /* the OOM killer killed pid; count = its badness in pages,
-	                       detail = the kernel-log style report */
-	MMK_EV_PAGE_EVICT,  /* fadvise(DONTNEED) or drop_caches took page pgoff of file
-	                       detail out of the page cache (frame pfn freed) */
-	MMK_EV_READAHEAD,   /* readahead reads the absent pages of the window of file
-	                       pages [start, end) of file detail (its PAGE_READs follow) */
-	MMK_EV_SHARED_DIRTY,/* a write fault on a shared file mapping made the PTE at
-	                       addr writable and dirty and page pgoff of file detail
-	                       (frame pfn) dirty (wp_page_shared, do_shared_fault) */
+	MMK_EV_RECLAIM,	     /* reclaim freed frame pfn: detail = "file", "dirty file",
+				"anon", "shmem", "lazyfree"; pgoff = its index (in
+				file, for a page-cache page); source = the
+				replacement policy that chose it ("lru", ...) */
+	MMK_EV_SWAP_OUT,     /* frame pfn was written to swap slot `count` */
+	MMK_EV_SWAP_IN,	     /* a fault at addr read swap slot `count` back (major) */
+	MMK_EV_OOM_KILL,     /* the OOM killer killed pid; count = its badness in pages,
+				detail = the kernel-log style report */
+	MMK_EV_PAGE_EVICT,   /* fadvise(DONTNEED) or drop_caches took page pgoff of file
+				detail out of the page cache (frame pfn freed) */
+	MMK_EV_READAHEAD,    /* readahead reads the absent pages of the window of file
+				pages [start, end) of file detail (its PAGE_READs follow) */
+	MMK_EV_SHARED_DIRTY, /* a write fault on a shared file mapping made the PTE at
+				addr writable and dirty and page pgoff of file detail
+				(frame pfn) dirty (wp_page_shared, do_shared_fault) */
 };
 
 struct mmk_event {
 	enum mmk_event_kind kind;
 	int pid;
 	uint64_t start, end; /* a range, where the event has one */
-	uint64_t addr;       /* an address, where the event has one */
-	uint64_t pgoff;      /* a file page index, where the event has one */
-	uint64_t pfn;        /* a frame number, where the event has one */
+	uint64_t addr;	     /* an address, where the event has one */
+	uint64_t pgoff;	     /* a file page index, where the event has one */
+	uint64_t pfn;	     /* a frame number, where the event has one */
 	uint64_t count;
-	int major;           /* faults: 1 if the page came from the host file */
-	const char *detail;  /* a short word: fault kind, file name... (may be NULL) */
+	int major;	    /* faults: 1 if the page came from the host file */
+	const char *detail; /* a short word: fault kind, file name... (may be NULL) */
 	/* Why it happened (fields appended; 0 or NULL where the event has none): */
 	uint64_t vm_start, vm_end; /* FAULT, COW: the VMA holding addr */
-	const char *file;    /* FAULT, COW of a file page, RECLAIM of a page-cache
-	                        page: the file's host path, pgoff its page index */
-	int cached;          /* FAULT on a file page: 1 = found in the page cache,
-	                        0 = read from disk; pfn = the frame now mapped */
-	const char *source;  /* COW: what was copied: "file page", "zero page" or
-	                        "anonymous page" (one shared since fork);
-	                        RECLAIM: the policy that chose the page */
+	const char *file;	   /* FAULT, COW of a file page, RECLAIM of a page-cache
+				      page: the file's host path, pgoff its page index */
+	int cached;		   /* FAULT on a file page: 1 = found in the page cache,
+				      0 = read from disk; pfn = the frame now mapped */
+	const char *source;	   /* COW: what was copied: "file page", "zero page" or
+				      "anonymous page" (one shared since fork);
+				      RECLAIM: the policy that chose the page */
 };
 
 typedef void (*mmk_trace_fn)(void *arg, const struct mmk_event *ev);
@@ -452,15 +452,13 @@ int mmk_system_check(mmk_system *sys, char *buf, size_t len);
 
 /* Failure injection (SQLite's fault simulator, Linux's fail-nth; for
  * tests): after the next @n internal allocations of sys made by the calling
- * thread succeed (other threads -- kswapd, the flusher -- are not counted), the one after fails as if the
- * host were out of memory -- every allocation counts: VMA objects, frames,
- * page-table pages, page-cache index nodes, anon_vmas and their chains,
- * inodes, open files, fd tables, names.  Then the countdown disarms itself,
- * or, with @persist, every later allocation fails too.  @n < 0 disarms it
- * and clears the count of injected failures.  While a test uses the
- * countdown (armed, or a failure injected since it was armed), a failed
- * frame allocation is not retried through reclaim and does not call the
- * OOM killer (as Linux's fail_page_alloc fails before the allocator's slow
+ * thread succeed (other threads -- kswapd, the flusher -- are not counted), the one after fails as
+ * if the host were out of memory -- every allocation counts: VMA objects, frames, page-table pages,
+ * page-cache index nodes, anon_vmas and their chains, inodes, open files, fd tables, names.  Then
+ * the countdown disarms itself, or, with @persist, every later allocation fails too.  @n < 0
+ * disarms it and clears the count of injected failures.  While a test uses the countdown (armed, or
+ * a failure injected since it was armed), a failed frame allocation is not retried through reclaim
+ * and does not call the OOM killer (as Linux's fail_page_alloc fails before the allocator's slow
  * path): the call, or the fault of mmk_access, returns -ENOMEM.  The
  * system's state stays consistent whichever allocation fails
  * (mmk_system_check passes, destroy finds no leak).  NULL: no-op. */
@@ -495,8 +493,8 @@ int mmk_fork(mmk_proc *parent, mmk_proc **child);
 
 /* execve(2) as far as memory goes, with no program (mmk_execve loads one):
  * the address space is emptied (every mapping removed, counters reset; the
- * fault counts stay, as the task's); fds marked close-on-exec are closed.  Returns 0, or -ESRCH (killed).
- * Other threads' calls on p may run meanwhile (see Thread safety above). */
+ * fault counts stay, as the task's); fds marked close-on-exec are closed.  Returns 0, or -ESRCH
+ * (killed). Other threads' calls on p may run meanwhile (see Thread safety above). */
 int mmk_exec(mmk_proc *p);
 
 /* ---- Programs: execve of an ELF file ---------------------------------------- */
@@ -508,26 +506,26 @@ int mmk_exec(mmk_proc *p);
 /* What a CPU needs to start the program mmk_execve loaded, and where it
  * lies.  Addresses are in the process's address space. */
 struct mmk_exec_info {
-	uint64_t entry;       /* first instruction: the interpreter's entry point
-	                         when the program has PT_INTERP, else the program's
-	                         (e_entry + load_bias) */
-	uint64_t sp;          /* initial stack pointer: points at argc, then argv[],
-	                         NULL, envp[], NULL, the auxv pairs (16-byte aligned) */
+	uint64_t entry;	      /* first instruction: the interpreter's entry point
+				 when the program has PT_INTERP, else the program's
+				 (e_entry + load_bias) */
+	uint64_t sp;	      /* initial stack pointer: points at argc, then argv[],
+				 NULL, envp[], NULL, the auxv pairs (16-byte aligned) */
 	uint64_t load_bias;   /* what was added to the program's p_vaddr (0 for ET_EXEC) */
 	uint64_t interp_base; /* AT_BASE: the interpreter's load address, or 0 */
-	uint64_t phdr;        /* AT_PHDR */
-	uint64_t phnum;       /* AT_PHNUM */
+	uint64_t phdr;	      /* AT_PHDR */
+	uint64_t phnum;	      /* AT_PHNUM */
 	uint64_t start_brk;   /* the program break after exec */
 	uint64_t stack_end;   /* the stack VMA's end (STACK_TOP) */
 	uint64_t vdso_base;   /* AT_SYSINFO_EHDR: the [vdso] text */
 	uint64_t execfn;      /* AT_EXECFN: the file name string on the stack */
 	uint64_t random;      /* AT_RANDOM: the 16 random bytes on the stack */
 	uint64_t auxv_addr;   /* where auxv[0] lies on the stack (sp + 8 * (argc +
-	                         envc + 3)), for an embedder that patches a value */
+				 envc + 3)), for an embedder that patches a value */
 	uint64_t argc, envc;
 	uint64_t auxv[2 * MMK_AUXV_MAX]; /* (type, value) pairs as on the stack,
-	                                    AT_NULL last */
-	int auxc;             /* pairs in auxv, AT_NULL included */
+					    AT_NULL last */
+	int auxc;			 /* pairs in auxv, AT_NULL included */
 };
 
 /* execve(2) of the ELF file at PATH, resolved in the system's root as
@@ -555,10 +553,10 @@ struct mmk_exec_info {
  * Other calls on p must not run concurrently with mmk_execve (Linux's
  * de_thread kills the other threads first); an access under way stops as
  * for mmk_exec. */
-int mmk_execve(mmk_proc *p, const char *path, const char *const argv[],
-               const char *const envp[], struct mmk_exec_info *out);
+int mmk_execve(mmk_proc *p, const char *path, const char *const argv[], const char *const envp[],
+	       struct mmk_exec_info *out);
 
-#define MMK_AT_FDCWD (-100)
+#define MMK_AT_FDCWD	  (-100)
 #define MMK_AT_EMPTY_PATH 0x1000
 /* execveat(2): as mmk_execve, with PATH relative to the root (dirfd
  * MMK_AT_FDCWD, or any dirfd with an absolute PATH), or, with
@@ -568,7 +566,7 @@ int mmk_execve(mmk_proc *p, const char *path, const char *const argv[],
  * dirfd other than MMK_AT_FDCWD is -EOPNOTSUPP (mmkit opens only by paths
  * from the root).  Other flags: -EINVAL. */
 int mmk_execveat(mmk_proc *p, int dirfd, const char *path, const char *const argv[],
-                 const char *const envp[], int flags, struct mmk_exec_info *out);
+		 const char *const envp[], int flags, struct mmk_exec_info *out);
 
 /* Gives every later exec in sys a [vdso] holding these len bytes (copied;
  * len > 0, at most 64 KiB), page-rounded: the vDSO image an emulator's
@@ -647,8 +645,7 @@ int mmk_unlink(mmk_proc *p, const char *path);
 int mmk_sys_file_create(mmk_system *sys, const char *path, const void *data, uint64_t len);
 int mmk_sys_file_write(mmk_system *sys, const char *path, uint64_t off, const void *data,
 		       uint64_t len);
-int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf,
-                          uint64_t len);
+int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void *buf, uint64_t len);
 
 /* posix_fadvise(2), as Linux's generic_fadvise (mm/fadvise.c): advice
  * MMK_POSIX_FADV_*.  DONTNEED evicts the clean page-cache pages lying
@@ -661,12 +658,12 @@ int64_t mmk_sys_file_read(mmk_system *sys, const char *path, uint64_t off, void 
  * mode).  On a file without a backing device (on tmpfs or ramfs, a
  * device node, shared anonymous memory) only the advice is checked.  Returns 0, -EBADF (fd not
  * open), -ESPIPE (a FIFO), -EINVAL (len < 0, unknown advice). */
-#define MMK_POSIX_FADV_NORMAL 0
-#define MMK_POSIX_FADV_RANDOM 1
+#define MMK_POSIX_FADV_NORMAL	  0
+#define MMK_POSIX_FADV_RANDOM	  1
 #define MMK_POSIX_FADV_SEQUENTIAL 2
-#define MMK_POSIX_FADV_WILLNEED 3
-#define MMK_POSIX_FADV_DONTNEED 4
-#define MMK_POSIX_FADV_NOREUSE 5
+#define MMK_POSIX_FADV_WILLNEED	  3
+#define MMK_POSIX_FADV_DONTNEED	  4
+#define MMK_POSIX_FADV_NOREUSE	  5
 int mmk_fadvise(mmk_proc *p, int fd, int64_t off, int64_t len, int advice);
 
 /* echo WHAT > /proc/sys/vm/drop_caches (fs/drop_caches.c): WHAT 1 or 3
@@ -680,12 +677,12 @@ int64_t mmk_drop_caches(mmk_system *sys, int what);
 int64_t mmk_fsize(mmk_proc *p, int fd);
 
 /* ---- The mmap family ----------------------------------------------------- */
-int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags,
-                 int fd, int64_t off);
+int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, int fd,
+		 int64_t off);
 int mmk_munmap(mmk_proc *p, uint64_t addr, uint64_t len);
 int mmk_mprotect(mmk_proc *p, uint64_t addr, uint64_t len, int prot);
-int64_t mmk_mremap(mmk_proc *p, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
-                   int flags, uint64_t new_addr);
+int64_t mmk_mremap(mmk_proc *p, uint64_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
+		   uint64_t new_addr);
 int mmk_msync(mmk_proc *p, uint64_t addr, uint64_t len, int flags);
 int mmk_madvise(mmk_proc *p, uint64_t addr, uint64_t len, int advice);
 int mmk_mlock(mmk_proc *p, uint64_t addr, uint64_t len);
@@ -723,8 +720,7 @@ struct mmk_siginfo {
  * on pages before the faulting page have been copied. */
 int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si);
 /* Stores len bytes; same contract as mmk_load. */
-int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len,
-              struct mmk_siginfo *si);
+int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len, struct mmk_siginfo *si);
 /* Stores len copies of byte c. */
 int mmk_fill(mmk_proc *p, uint64_t addr, int c, uint64_t len, struct mmk_siginfo *si);
 /* Copies within the process's address space (memmove semantics page by page). */
@@ -764,8 +760,7 @@ int mmk_proc_faults(mmk_proc *p, struct mmk_fault_counts *out);
 struct mmk_pageinfo {
 	/* guard: not present, a guard marker (Linux's PM_GUARD_REGION) */
 	unsigned present : 1, dirty : 1, anon : 1, file : 1, zero : 1, writable : 1, exclusive : 1,
-	    guard : 1,
-	    swapped : 1; /* not present: the page is in swap (pagemap's PM_SWAP) */
+	    guard : 1, swapped : 1; /* not present: the page is in swap (pagemap's PM_SWAP) */
 	uint64_t pfn;
 	uint32_t mapcount;
 	uint32_t refcount;
@@ -779,26 +774,26 @@ int mmk_proc_pagemap(mmk_proc *p, uint64_t addr, uint64_t npages, struct mmk_pag
 struct mmk_cache_info {
 	uint32_t dev_major, dev_minor;
 	uint64_t ino;
-	uint64_t size;           /* i_size, bytes */
-	uint64_t nrpages;        /* pages in the page cache */
-	uint64_t nrdirty;        /* of which dirty */
-	char path[256];          /* the host path, as maps shows it (cut to fit) */
+	uint64_t size;	  /* i_size, bytes */
+	uint64_t nrpages; /* pages in the page cache */
+	uint64_t nrdirty; /* of which dirty */
+	char path[256];	  /* the host path, as maps shows it (cut to fit) */
 };
 /* Fills out[0..n) with the host files the system has an inode for (open,
  * mapped or still cached), sorted by path, and returns how many there are
  * (more than n: call again with more room), or -errno. */
 int64_t mmk_pagecache_files(mmk_system *sys, struct mmk_cache_info *out, uint64_t n);
 
-#define MMK_CACHE_PRESENT 0x01   /* the page is in the page cache */
-#define MMK_CACHE_DIRTY 0x02     /* PG_dirty: newer than the file on disk */
+#define MMK_CACHE_PRESENT   0x01 /* the page is in the page cache */
+#define MMK_CACHE_DIRTY	    0x02 /* PG_dirty: newer than the file on disk */
 #define MMK_CACHE_WRITEBACK 0x04 /* PG_writeback: being written */
 #define MMK_CACHE_READAHEAD 0x08 /* PG_readahead: touching it reads the next window */
-#define MMK_CACHE_ACTIVE 0x10    /* on the active LRU list */
+#define MMK_CACHE_ACTIVE    0x10 /* on the active LRU list */
 struct mmk_cache_page {
-	uint32_t flags;      /* MMK_CACHE_*; 0: not cached */
-	uint32_t mapcount;   /* page-table entries mapping it */
-	uint64_t pfn;        /* its frame, where cached */
-	unsigned folio_order;/* the folio holding it has 2^order pages */
+	uint32_t flags;	      /* MMK_CACHE_*; 0: not cached */
+	uint32_t mapcount;    /* page-table entries mapping it */
+	uint64_t pfn;	      /* its frame, where cached */
+	unsigned folio_order; /* the folio holding it has 2^order pages */
 };
 /* Fills out[i] for page first + i of file (found by its dev and ino), i <
  * n, under the file's lock (one instant).  Returns the file's size in
@@ -812,14 +807,16 @@ const char *mmk_errno_name(int err);
 /* ---- Memory pressure: reclaim, swap, OOM (docs/RECLAIM.md) ---------------- */
 
 /* Page replacement policies (mmk_config.reclaim_policy). */
-#define MMK_RECLAIM_LRU 0   /* Linux's active/inactive lists aged by PTE accessed bits */
+#define MMK_RECLAIM_LRU	  0 /* Linux's active/inactive lists aged by PTE accessed bits */
 #define MMK_RECLAIM_CLOCK 1 /* one list per type, second chance on the accessed bit */
-#define MMK_RECLAIM_FIFO 2  /* the oldest page goes first, used or not */
-#define MMK_RECLAIM_OPT 3   /* Belady's: the page used farthest in the future, known
-                               from an earlier run's reference string (offline) */
-#define MMK_RECLAIM_EXACT_LRU 4 /* textbook LRU: every access moves its page to the
-                                   head of its list, the tail goes first (an
-                                   experimenter's reference, costly per access) */
+#define MMK_RECLAIM_FIFO  2 /* the oldest page goes first, used or not */
+#define MMK_RECLAIM_OPT                                                                            \
+	3 /* Belady's: the page used farthest in the future, known                                 \
+	     from an earlier run's reference string (offline) */
+#define MMK_RECLAIM_EXACT_LRU                                                                      \
+	4 /* textbook LRU: every access moves its page to the                                      \
+	     head of its list, the tail goes first (an                                             \
+	     experimenter's reference, costly per access) */
 
 /* "lru", "clock", "fifo", "opt"; NULL for an unknown value. */
 const char *mmk_reclaim_policy_name(int policy);
@@ -830,8 +827,8 @@ int mmk_reclaim_policy_parse(const char *name);
  * (swap_total/swap_free as /proc/meminfo's SwapTotal/SwapFree, in pages).
  * pgpgin/pgpgout are KiB, as Linux's; the rest are pages or events. */
 struct mmk_vmstat {
-	uint64_t nr_free_pages, nr_inactive_anon, nr_active_anon, nr_inactive_file,
-	    nr_active_file, nr_file_pages, nr_dirty, nr_swapcached, swap_total, swap_free;
+	uint64_t nr_free_pages, nr_inactive_anon, nr_active_anon, nr_inactive_file, nr_active_file,
+	    nr_file_pages, nr_dirty, nr_swapcached, swap_total, swap_free;
 	uint64_t pgpgin, pgpgout, pswpin, pswpout, pgfault, pgmajfault, pgscan_kswapd,
 	    pgscan_direct, pgsteal_kswapd, pgsteal_direct, pgactivate, pgdeactivate, pgrefill,
 	    pgrotated, oom_kill;

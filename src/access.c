@@ -5,7 +5,7 @@
  *
  * The software TLB (mm->tlb): TLB_ENTRIES direct-mapped entries indexed by
  * vpn % TLB_ENTRIES, each caching one PTE as a single word (tag, frame,
- * writable; mm_types.h).  A fill sets the PTE's accessed bit, and for a
+ * writable; tlb.h, filled and flushed by tlb.c).  A fill sets the PTE's accessed bit, and for a
  * store its dirty bit (as x86's page walker does); an entry is writable
  * only if the PTE was writable and is now dirty, so the first store to a
  * clean page always reaches the PTE.  Hits never touch the PTE again.
@@ -75,80 +75,6 @@ struct acc {
 	const uint8_t *src; /* ACC_STORE */
 	int c;		    /* ACC_FILL */
 };
-
-/*
- * Caches pte as the entry of page vpn.  Returns whether it replaced an
- * entry translating another page (or another frame): that is an
- * invalidation like any other, since a lock-free reader may have read the
- * old entry and still be copying, and once it is gone from the TLB that
- * page's PTE can be zapped with nothing left to flush, its frame freed and
- * reused.  The walk then bumps the generation (tlb_lookup_locked), before
- * it releases mm->ptl, which any such zap needs.  Caller holds mm->ptl.
- */
-static bool tlb_fill_locked(struct mm *mm, uint64_t vpn, pte_t pte)
-{
-	lock_assert_held(&mm->ptl);
-	bool writable = (pte & (PTE_WRITE | PTE_DIRTY)) == (PTE_WRITE | PTE_DIRTY);
-	_Atomic uint64_t *slot = &mm->tlb[vpn % TLB_ENTRIES].word;
-	uint64_t old = atomic_load_explicit(slot, memory_order_relaxed);
-	uint64_t w = tlb_word(vpn, pfn_to_virt(mm_pool(mm), pte_pfn(pte)), writable);
-	atomic_store_explicit(slot, w, memory_order_relaxed);
-	return old && (old | TLB_WRITABLE) != (w | TLB_WRITABLE);
-}
-
-/*
- * A walk also fills the entries of the other pages of its aligned group of
- * TLB_FILL_AROUND whose PTEs need no bit set by the walker (present, user,
- * already accessed; writable only if already dirty), as CPUs coalesce
- * neighbouring PTEs into their TLBs.  Nothing observable changes: no PTE is
- * written, and an entry is exactly what a walk of that page would fill.  A
- * sequential pass then walks once per group instead of once per page.
- */
-#define TLB_FILL_AROUND 8
-_Static_assert(PT_ENTRIES % TLB_FILL_AROUND == 0, "a group stays in one PTE table");
-
-static bool tlb_fill_around_locked(struct mm *mm, uint64_t vpn, pte_t *ptep)
-{
-	lock_assert_held(&mm->ptl);
-	uint64_t first = vpn & ~(uint64_t)(TLB_FILL_AROUND - 1);
-	pte_t *group = ptep - (vpn - first);
-	bool replaced = false;
-	for (uint64_t i = 0; i < TLB_FILL_AROUND; i++) {
-		pte_t pte = group[i];
-		if (first + i != vpn && pte_present(pte) &&
-		    (pte & (PTE_USER | PTE_ACCESSED)) == (PTE_USER | PTE_ACCESSED))
-			replaced |= tlb_fill_locked(mm, first + i, pte);
-	}
-	return replaced;
-}
-
-/*
- * The TLB entry for va allowing the access, filled from the PTE on a miss
- * (the page walk), or NULL when the PTE does not allow it (a fault).
- * Caller holds mm->ptl; va < TASK_SIZE (mm->task_size).
- */
-static uint8_t *tlb_lookup_locked(struct mm *mm, uint64_t va, bool write)
-{
-	lock_assert_held(&mm->ptl);
-	uint64_t vpn = va >> PAGE_SHIFT;
-	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
-	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
-	if (tlb_word_hits(w, vpn, write))
-		return tlb_word_host(w);
-	pte_t *ptep = pgtable_walk(&mm->pt, va, 0);
-	if (!ptep)
-		return NULL;
-	pte_t pte = *ptep;
-	if (!pte_present(pte) || !(pte & PTE_USER) || (write && !(pte & PTE_WRITE)))
-		return NULL;
-	pte_t npte = pte | PTE_ACCESSED | (write ? PTE_DIRTY : 0);
-	if (npte != pte)
-		*ptep = npte;
-	bool replaced = tlb_fill_locked(mm, vpn, npte);
-	if (tlb_fill_around_locked(mm, vpn, ptep) || replaced)
-		tlb_gen_bump(mm); /* once for the walk: entries others may hold went */
-	return pfn_to_virt(mm_pool(mm), pte_pfn(npte));
-}
 
 /*
  * memcpy of up to a page between a frame and the caller's buffer.  glibc
@@ -439,7 +365,7 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 	 * and load_slow signals.
 	 */
 	if (__builtin_expect(p && buf && len && len <= 8 && !(len & (len - 1)) &&
-				     (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len,
+				 (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len,
 			     1)) {
 		struct mm *mm = p->mm;
 		uint64_t vpn = addr >> PAGE_SHIFT;
@@ -450,10 +376,18 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 		    tlb_word_hits(w, vpn, false)) {
 			const uint8_t *h = tlb_word_host(w) + (addr & (PAGE_SIZE - 1));
 			switch (len) { /* constant sizes: each copy is one move */
-			case 8: tlb_copy_racy(buf, h, 8); break;
-			case 4: tlb_copy_racy(buf, h, 4); break;
-			case 2: tlb_copy_racy(buf, h, 2); break;
-			default: tlb_copy_racy(buf, h, 1); break;
+			case 8:
+				tlb_copy_racy(buf, h, 8);
+				break;
+			case 4:
+				tlb_copy_racy(buf, h, 4);
+				break;
+			case 2:
+				tlb_copy_racy(buf, h, 2);
+				break;
+			default:
+				tlb_copy_racy(buf, h, 1);
+				break;
 			}
 			if (tlb_peek_valid(mm, gen)) {
 				if (si)
@@ -485,10 +419,18 @@ static inline bool store_small_hit(struct mm *mm, uint64_t addr, const void *buf
 	    atomic_load_explicit(&mm->exec_gen, memory_order_relaxed) == image) {
 		uint8_t *h = tlb_word_host(w) + (addr & (PAGE_SIZE - 1));
 		switch (len) { /* constant sizes: each copy is one move */
-		case 8: memcpy(h, buf, 8); break;
-		case 4: memcpy(h, buf, 4); break;
-		case 2: memcpy(h, buf, 2); break;
-		default: memcpy(h, buf, 1); break;
+		case 8:
+			memcpy(h, buf, 8);
+			break;
+		case 4:
+			memcpy(h, buf, 4);
+			break;
+		case 2:
+			memcpy(h, buf, 2);
+			break;
+		default:
+			memcpy(h, buf, 1);
+			break;
 		}
 		done = true;
 	}
@@ -501,8 +443,8 @@ int mmk_store(mmk_proc *p, uint64_t addr, const void *buf, uint64_t len, struct 
 	if (!buf && len)
 		return access_enter_buf(p, si);
 	if (__builtin_expect(p && len && len <= 8 && !(len & (len - 1)) &&
-				     (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len &&
-				     !atomic_load_explicit(&p->killed, memory_order_relaxed),
+				 (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len &&
+				 !atomic_load_explicit(&p->killed, memory_order_relaxed),
 			     1) &&
 	    store_small_hit(p->mm, addr, buf, len)) {
 		if (si)

@@ -49,9 +49,11 @@ char *bprm_string_at(struct bprm *b, uint64_t a);
 /* copy_string_kernel(): puts s below b->pos; -E2BIG past the limits. */
 int bprm_push_string(struct bprm *b, const char *s);
 
-/* binfmt_script.c: load_script() for a file whose first bytes (buf) are
- * "#!": argv rewritten, b->exe.file replaced by the interpreter's.  0 or
- * -errno. */
+/* binfmt_script.c: script_match() says whether a file's first bytes (buf)
+ * are "#!"; load_script() then rewrites argv and replaces b->exe.file by
+ * the interpreter's.  0 or -errno.  binfmt_elf.c reaches both through its
+ * formats table. */
+bool script_match(const unsigned char *buf);
 int load_script(struct bprm *b, unsigned char *buf);
 
 #endif

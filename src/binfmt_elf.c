@@ -196,6 +196,16 @@ static int copy_args(struct bprm *b, const char *const argv[], const char *const
 
 static int check_exe(struct bprm *b);
 
+/* The handlers tried before ELF's own checks, as Linux's formats list
+ * (register_binfmt): reached through a pointer, so a handler, which calls
+ * exec's steps here, sits above them (scripts/callgraph.py). */
+static const struct binfmt_handler {
+	bool (*match)(const unsigned char *buf);
+	int (*load)(struct bprm *b, unsigned char *buf);
+} formats[] = {
+    {script_match, load_script},
+};
+
 /*
  * exec_binprm(): the handlers in turn, a #! script handing over to its
  * interpreter at most 5 deep (-ELOOP), until an ELF file passes
@@ -210,8 +220,12 @@ static int search_binary_handler(struct bprm *b)
 		int err = read_header(b->exe.file, buf);
 		if (err)
 			return err;
-		if (buf[0] == '#' && buf[1] == '!') {
-			err = load_script(b, buf);
+		const struct binfmt_handler *h = NULL;
+		for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]) && !h; i++)
+			if (formats[i].match(buf))
+				h = &formats[i];
+		if (h) {
+			err = h->load(b, buf);
 			if (err)
 				return err;
 			continue;

@@ -54,6 +54,11 @@ static void remove_arg_zero(struct bprm *b)
  * script args...", and the interpreter is opened to be loaded in the
  * script's place (-ENOEXEC without a name; open_exec's errors).
  */
+bool script_match(const unsigned char *buf)
+{
+	return buf[0] == '#' && buf[1] == '!';
+}
+
 int load_script(struct bprm *b, unsigned char *ubuf)
 {
 	char *buf = (char *)ubuf, *buf_end = buf + BINPRM_BUF_SIZE - 1;

@@ -48,7 +48,7 @@ static int blockmap_reserve(struct blockmap *bm, size_t n)
 	while (cap < n)
 		cap *= 2;
 	struct blockmap_extent *e =
-		failinj_should_fail(bm->inj) ? NULL : realloc(bm->ext, cap * sizeof(*e));
+	    failinj_should_fail(bm->inj) ? NULL : realloc(bm->ext, cap * sizeof(*e));
 	if (!e)
 		return -ENOMEM;
 	bm->ext = e;

@@ -25,7 +25,7 @@
  *
  * Locking: each inode's lock across its invalidation (reclaim isolates a
  * file page only under the same lock, so none is isolated meanwhile);
- * writeback takes it itself (pagecache_writeback).
+ * writeback takes it itself (writeback_range).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -125,7 +125,7 @@ static int fadvise_dontneed(struct mmk_inode *in, int64_t offset, int64_t endbyt
 	if (!none && end_index >= start_index)
 		invalidate_range(in, start_index, end_index);
 	uint64_t wb_first = offset < 0 ? 0 : (uint64_t)offset >> PAGE_SHIFT;
-	(void)pagecache_writeback(in, wb_first, (uint64_t)(endbyte >> PAGE_SHIFT) + 1, false);
+	(void)writeback_range(in, wb_first, (uint64_t)(endbyte >> PAGE_SHIFT) + 1, false);
 	return 0; /* generic_fadvise ignores the writeback's result */
 }
 

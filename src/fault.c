@@ -344,8 +344,8 @@ static bool fault_around_locked(struct vm_fault *vmf, struct mmk_inode *in)
 				else
 					hit |= ffirst + j == vmf->pgoff;
 			}
-			mapped += pte_map_cache_run_locked(vmf->mm, fptep, a0, fpfns,
-							   (unsigned)nr, bits);
+			mapped +=
+			    pte_map_cache_run_locked(vmf->mm, fptep, a0, fpfns, (unsigned)nr, bits);
 			uint64_t end = ffirst + nr - first; /* window pages the folio covered */
 			b &= end < 64 ? ~((1ull << end) - 1) : 0;
 			continue;

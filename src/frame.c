@@ -20,28 +20,17 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "bug.h"
+
 #ifndef MMK_DEBUG
 #define MMK_DEBUG 0
 #endif
 
 #define FRAME_POISON 0x6b /* SLUB's POISON_FREE */
 
-/* A broken invariant: report and stop the machine (xv6's panic()). */
-_Noreturn __attribute__((format(printf, 1, 2))) static void frame_bug(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("mmkit: frame: BUG: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	abort();
-}
-
 _Noreturn void frame_bad_pfn(const struct frame_pool *fp, pfn_t pfn)
 {
-	frame_bug("pfn %u out of range (pool has %u frames)", pfn, fp->nframes);
+	MMK_BUG("pfn %u out of range (pool has %u frames)", pfn, fp->nframes);
 }
 
 void page_mapcount_inc(struct page *pg)
@@ -52,17 +41,17 @@ void page_mapcount_inc(struct page *pg)
 int32_t page_mapcount_dec(struct page *pg)
 {
 	int32_t old = page_counts_map(
-		atomic_fetch_sub_explicit(&pg->counts, PAGE_MAP_ONE, memory_order_acq_rel));
+	    atomic_fetch_sub_explicit(&pg->counts, PAGE_MAP_ONE, memory_order_acq_rel));
 
 	if (old <= 0)
-		frame_bug("mapcount underflow (was %d, flags %#x)", old, page_flags(pg));
+		MMK_BUG("mapcount underflow (was %d, flags %#x)", old, page_flags(pg));
 	return old - 1;
 }
 
 void page_dup_pte_bad(struct page *pg, uint64_t old)
 {
-	frame_bug("PTE duplicated on a frame with refcount %u (flags %#x)", page_counts_ref(old),
-		  page_flags(pg));
+	MMK_BUG("PTE duplicated on a frame with refcount %u (flags %#x)", page_counts_ref(old),
+		page_flags(pg));
 }
 
 /* An anonymous host mapping of @bytes that costs RAM only where touched. */
@@ -142,6 +131,14 @@ void frame_pool_set_release(struct frame_pool *fp, frame_release_fn fn, void *ar
 {
 	fp->release = fn;
 	fp->release_arg = arg;
+}
+
+void frame_pool_set_slowpath(struct frame_pool *fp, frame_slowpath_fn fn, void *arg,
+			     uint32_t wmark_low)
+{
+	fp->slowpath = fn;
+	fp->slowpath_arg = arg;
+	fp->wmark_low = wmark_low;
 }
 
 int frame_pool_enable_lru_data(struct frame_pool *fp)
@@ -243,7 +240,7 @@ int frame_alloc(struct frame_pool *fp, int zeroed, pfn_t *out)
 
 	struct page *pg = &fp->pages[pfn];
 	if (page_counts_ref(atomic_load_explicit(&pg->counts, memory_order_relaxed)) != 0)
-		frame_bug("free frame %u has refcount %u", pfn, page_refcount(pg));
+		MMK_BUG("free frame %u has refcount %u", pfn, page_refcount(pg));
 	frame_page_reset(pg);
 	if (fp->lru_data)
 		atomic_store_explicit(&fp->lru_data[pfn], 0, memory_order_relaxed);
@@ -259,12 +256,12 @@ void frame_get(struct frame_pool *fp, pfn_t pfn)
 		return;
 	struct page *pg = pfn_to_page(fp, pfn);
 	uint32_t old = page_counts_ref(
-		atomic_fetch_add_explicit(&pg->counts, PAGE_REF_ONE, memory_order_relaxed));
+	    atomic_fetch_add_explicit(&pg->counts, PAGE_REF_ONE, memory_order_relaxed));
 
 	if (old == 0)
-		frame_bug("get on free frame %u", pfn);
+		MMK_BUG("get on free frame %u", pfn);
 	if (old == UINT32_MAX)
-		frame_bug("refcount overflow on frame %u", pfn);
+		MMK_BUG("refcount overflow on frame %u", pfn);
 }
 
 bool frame_try_get(struct frame_pool *fp, pfn_t pfn)
@@ -277,9 +274,9 @@ bool frame_try_get(struct frame_pool *fp, pfn_t pfn)
 		if (page_counts_ref(old) == 0)
 			return false;
 		if (page_counts_ref(old) == UINT32_MAX)
-			frame_bug("refcount overflow on frame %u", pfn);
-	} while (!atomic_compare_exchange_weak_explicit(&pg->counts, &old, old + PAGE_REF_ONE,
-							memory_order_acquire, memory_order_relaxed));
+			MMK_BUG("refcount overflow on frame %u", pfn);
+	} while (!atomic_compare_exchange_weak_explicit(
+	    &pg->counts, &old, old + PAGE_REF_ONE, memory_order_acquire, memory_order_relaxed));
 	return true;
 }
 
@@ -291,10 +288,10 @@ static void frame_check_at_free(struct frame_pool *fp, pfn_t pfn)
 	uint32_t flags = page_flags(pg);
 
 	if (mc != 0)
-		frame_bug("freeing frame %u still mapped %d times", pfn, mc);
+		MMK_BUG("freeing frame %u still mapped %d times", pfn, mc);
 	if (flags & PG_CHECK_AT_FREE)
-		frame_bug("freeing frame %u with flags %#x (bad: %#x)", pfn, flags,
-			  flags & PG_CHECK_AT_FREE);
+		MMK_BUG("freeing frame %u with flags %#x (bad: %#x)", pfn, flags,
+			flags & PG_CHECK_AT_FREE);
 }
 
 /* The last reference to pfn has gone: unlink it from its owner's lists,
@@ -321,10 +318,10 @@ void frame_put(struct frame_pool *fp, pfn_t pfn)
 		return;
 	struct page *pg = pfn_to_page(fp, pfn);
 	uint32_t old = page_counts_ref(
-		atomic_fetch_sub_explicit(&pg->counts, PAGE_REF_ONE, memory_order_acq_rel));
+	    atomic_fetch_sub_explicit(&pg->counts, PAGE_REF_ONE, memory_order_acq_rel));
 
 	if (old == 0)
-		frame_bug("refcount underflow on frame %u", pfn);
+		MMK_BUG("refcount underflow on frame %u", pfn);
 	if (old == 1)
 		frame_free_last(fp, pfn);
 }
@@ -336,8 +333,8 @@ void page_unmap_put(struct frame_pool *fp, pfn_t pfn)
 						 memory_order_acq_rel);
 
 	if (page_counts_map(old) <= 0 || page_counts_ref(old) == 0)
-		frame_bug("PTE dropped from frame %u with refcount %u, mapcount %d", pfn,
-			  page_counts_ref(old), page_counts_map(old));
+		MMK_BUG("PTE dropped from frame %u with refcount %u, mapcount %d", pfn,
+			page_counts_ref(old), page_counts_map(old));
 	if (page_counts_ref(old) == 1)
 		frame_free_last(fp, pfn);
 }
@@ -351,8 +348,7 @@ uint32_t frame_pool_free_count(struct frame_pool *fp)
 }
 
 int frame_pool_for_each_used(struct frame_pool *fp,
-			     int (*fn)(void *arg, pfn_t pfn, struct page *pg),
-			     void *arg)
+			     int (*fn)(void *arg, pfn_t pfn, struct page *pg), void *arg)
 {
 	mmk_mutex_lock(&fp->lock);
 	pfn_t end = fp->fresh;
@@ -368,14 +364,6 @@ int frame_pool_for_each_used(struct frame_pool *fp,
 	}
 	return 0;
 }
-
-#define FRAME_CHECK(cond, ...)                                                 \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			snprintf(err, errlen, __VA_ARGS__);                    \
-			return -EUCLEAN;                                       \
-		}                                                              \
-	} while (0)
 
 static bool frame_bit_test(const uint64_t *bits, pfn_t pfn)
 {
@@ -393,11 +381,11 @@ static int frame_check_zero_page(struct frame_pool *fp, char *err, size_t errlen
 	const uint8_t *b = fp->mem;
 	uint32_t want = PG_reserved | PG_zero | PG_uptodate;
 
-	FRAME_CHECK(page_refcount(zp) == 1, "zero page refcount %u", page_refcount(zp));
-	FRAME_CHECK(page_mapcount(zp) == 0, "zero page mapcount %d", page_mapcount(zp));
-	FRAME_CHECK(page_flags(zp) == want, "zero page flags %#x", page_flags(zp));
+	MMK_CHECK(page_refcount(zp) == 1, err, errlen, "zero page refcount %u", page_refcount(zp));
+	MMK_CHECK(page_mapcount(zp) == 0, err, errlen, "zero page mapcount %d", page_mapcount(zp));
+	MMK_CHECK(page_flags(zp) == want, err, errlen, "zero page flags %#x", page_flags(zp));
 	for (size_t i = 0; i < FRAME_SIZE; i++)
-		FRAME_CHECK(b[i] == 0, "zero page byte %zu is %#x", i, b[i]);
+		MMK_CHECK(b[i] == 0, err, errlen, "zero page byte %zu is %#x", i, b[i]);
 	return 0;
 }
 
@@ -406,34 +394,34 @@ static int frame_check_zero_page(struct frame_pool *fp, char *err, size_t errlen
  * no duplicates, refcount and mapcount 0, length matches nfree.
  * Caller holds fp->lock.
  */
-static int frame_check_free_list_locked(struct frame_pool *fp, uint64_t *seen,
-					char *err, size_t errlen)
+static int frame_check_free_list_locked(struct frame_pool *fp, uint64_t *seen, char *err,
+					size_t errlen)
 {
 	lock_assert_held(&fp->lock);
 	uint64_t listed = 0;
 
 	for (pfn_t pfn = fp->free_head; pfn != 0; pfn = fp->pages[pfn].lru_next) {
-		FRAME_CHECK(pfn < fp->fresh, "free list holds pfn %u beyond fresh %u",
-			    pfn, fp->fresh);
-		FRAME_CHECK(!frame_bit_test(seen, pfn),
-			    "free list holds pfn %u twice (or a cycle)", pfn);
+		MMK_CHECK(pfn < fp->fresh, err, errlen, "free list holds pfn %u beyond fresh %u",
+			  pfn, fp->fresh);
+		MMK_CHECK(!frame_bit_test(seen, pfn), err, errlen,
+			  "free list holds pfn %u twice (or a cycle)", pfn);
 		frame_bit_set(seen, pfn);
 		struct page *pg = &fp->pages[pfn];
-		FRAME_CHECK(page_refcount(pg) == 0, "free frame %u has refcount %u",
-			    pfn, page_refcount(pg));
-		FRAME_CHECK(page_mapcount(pg) == 0, "free frame %u has mapcount %d",
-			    pfn, page_mapcount(pg));
+		MMK_CHECK(page_refcount(pg) == 0, err, errlen, "free frame %u has refcount %u", pfn,
+			  page_refcount(pg));
+		MMK_CHECK(page_mapcount(pg) == 0, err, errlen, "free frame %u has mapcount %d", pfn,
+			  page_mapcount(pg));
 		listed++;
 	}
 	uint64_t want = listed + (fp->nframes - fp->fresh);
-	FRAME_CHECK(want == fp->nfree, "nfree %u but %llu free frames found", fp->nfree,
-		    (unsigned long long)want);
+	MMK_CHECK(want == fp->nfree, err, errlen, "nfree %u but %llu free frames found", fp->nfree,
+		  (unsigned long long)want);
 	return 0;
 }
 
 /* Every frame below fresh and off the free list is in use: sane counts. */
-static int frame_check_used(struct frame_pool *fp, const uint64_t *seen, pfn_t end,
-			    char *err, size_t errlen)
+static int frame_check_used(struct frame_pool *fp, const uint64_t *seen, pfn_t end, char *err,
+			    size_t errlen)
 {
 	for (pfn_t pfn = 1; pfn < end; pfn++) {
 		if (frame_bit_test(seen, pfn))
@@ -441,10 +429,12 @@ static int frame_check_used(struct frame_pool *fp, const uint64_t *seen, pfn_t e
 		struct page *pg = &fp->pages[pfn];
 		uint32_t ref = page_refcount(pg);
 		int32_t mc = page_mapcount(pg);
-		FRAME_CHECK(ref != 0, "frame %u has refcount 0 but is not free (leaked)", pfn);
-		FRAME_CHECK(mc >= 0 && (uint32_t)mc <= ref,
-			    "frame %u mapcount %d out of [0, refcount %u]", pfn, mc, ref);
-		FRAME_CHECK(!(page_flags(pg) & PG_reserved), "frame %u is PG_reserved", pfn);
+		MMK_CHECK(ref != 0, err, errlen, "frame %u has refcount 0 but is not free (leaked)",
+			  pfn);
+		MMK_CHECK(mc >= 0 && (uint32_t)mc <= ref, err, errlen,
+			  "frame %u mapcount %d out of [0, refcount %u]", pfn, mc, ref);
+		MMK_CHECK(!(page_flags(pg) & PG_reserved), err, errlen, "frame %u is PG_reserved",
+			  pfn);
 	}
 	return 0;
 }

@@ -43,7 +43,7 @@
 #include "failinj.h"
 #include "lock.h"
 
-#define FRAME_SIZE 4096u
+#define FRAME_SIZE  4096u
 #define FRAME_SHIFT 12
 
 typedef uint32_t pfn_t; /* frame number; pfn 0 is the shared zero page */
@@ -57,23 +57,23 @@ typedef uint32_t pfn_t; /* frame number; pfn 0 is the shared zero page */
  * atomic_t).  Read them with page_refcount() / page_mapcount().
  */
 struct page {
-	_Atomic uint64_t counts;   /* bits 0-31 refcount: PTE mappings + page cache + swap
-	                              cache + transient gets; bits 32-63 mapcount (signed):
-	                              PTEs mapping this frame */
-	_Atomic uint32_t flags;    /* PG_* bits, changed with atomic or/and */
-	uint32_t lru_prev;         /* pfn links for LRU lists (owned by reclaim); */
-	uint32_t lru_next;         /* lru_next also links the free list while free */
-	uint32_t dirtied_at;       /* flusher age: tick at which it became dirty */
-	void *mapping;             /* inode-like owner (file page) or anon_vma (anon page) */
-	uint64_t index;            /* page offset in the file, or virtual page number for anon rmap */
-	uint64_t private;          /* swap slot of a swap-cache page (swap.c) */
+	_Atomic uint64_t counts; /* bits 0-31 refcount: PTE mappings + page cache + swap
+				    cache + transient gets; bits 32-63 mapcount (signed):
+				    PTEs mapping this frame */
+	_Atomic uint32_t flags;	 /* PG_* bits, changed with atomic or/and */
+	uint32_t lru_prev;	 /* pfn links for LRU lists (owned by reclaim); */
+	uint32_t lru_next;	 /* lru_next also links the free list while free */
+	uint32_t dirtied_at;	 /* flusher age: tick at which it became dirty */
+	void *mapping;		 /* inode-like owner (file page) or anon_vma (anon page) */
+	uint64_t index;		 /* page offset in the file, or virtual page number for anon rmap */
+	uint64_t private;	 /* swap slot of a swap-cache page (swap.c) */
 };
 /* 48 bytes: with its PTE, a resident page costs 56 bytes of metadata.  A
  * policy's per-page datum lives beside the array (frame_lru_data). */
 _Static_assert(sizeof(struct page) <= 48, "struct page must stay within 48 bytes");
 
-#define PAGE_REF_ONE 1ull           /* one reference, in page.counts */
-#define PAGE_MAP_ONE (1ull << 32)   /* one mapping, in page.counts */
+#define PAGE_REF_ONE 1ull	  /* one reference, in page.counts */
+#define PAGE_MAP_ONE (1ull << 32) /* one mapping, in page.counts */
 
 enum {
 	PG_uptodate = 1u << 0,
@@ -104,23 +104,43 @@ struct frame_pool;
  */
 typedef void (*frame_release_fn)(void *arg, struct frame_pool *fp, pfn_t pfn);
 
+/*
+ * The allocator's slow path (Linux's __alloc_pages_slowpath(), which is
+ * where page allocation reaches reclaim): page_alloc (page_alloc.c) calls
+ * it after an allocation that left fewer than the pool's low watermark free
+ * (failed false: wake the background reclaimer, the answer is ignored),
+ * and after one that found no frame (failed true: reclaim, then true to try
+ * the allocation again, false to give up with -ENOMEM).  *retry starts
+ * zeroed for each allocation and is the hook's own to keep state in across
+ * its calls for that allocation; held is page_alloc's held inode.
+ */
+struct frame_retry {
+	void *held;
+	int tries, fruitless, waits;
+};
+typedef bool (*frame_slowpath_fn)(void *arg, struct frame_retry *retry, bool failed);
+
 struct frame_pool {
-	uint8_t *mem;          /* immutable: nframes * FRAME_SIZE bytes, one host mmap */
+	uint8_t *mem;		    /* immutable: nframes * FRAME_SIZE bytes, one host mmap */
 	_Atomic uint64_t *lru_data; /* NULL, or (frame_pool_enable_lru_data) one datum
-	                               per frame for the reclaim policy (OPT's next use),
-	                               0 whenever a frame is taken; relaxed atomics */
-	struct page *pages;    /* immutable: nframes entries, one host mmap */
-	uint32_t nframes;      /* immutable: including the zero page */
-	struct mmk_mutex lock;  /* protects nfree, free_head, fresh, fail_* */
-	uint32_t nfree;        /* lock: frames on the free list + [fresh, nframes) */
-	pfn_t free_head;       /* lock: freed frames linked through page.lru_next; 0 = none */
-	pfn_t fresh;           /* lock: frames [fresh, nframes) never allocated */
-	int64_t fail_after;    /* lock: -1 = off; else allocations that still succeed */
-	bool fail_persist;     /* lock: keep failing once fail_after reached 0 */
-	struct failinj *inj;   /* set before use, then immutable: the system's
-	                          countdown (failinj.h), or NULL */
-	frame_release_fn release;  /* set before use, then immutable; may be NULL */
+				       per frame for the reclaim policy (OPT's next use),
+				       0 whenever a frame is taken; relaxed atomics */
+	struct page *pages;	    /* immutable: nframes entries, one host mmap */
+	uint32_t nframes;	    /* immutable: including the zero page */
+	struct mmk_mutex lock;	    /* protects nfree, free_head, fresh, fail_* */
+	uint32_t nfree;		    /* lock: frames on the free list + [fresh, nframes) */
+	pfn_t free_head;	    /* lock: freed frames linked through page.lru_next; 0 = none */
+	pfn_t fresh;		    /* lock: frames [fresh, nframes) never allocated */
+	int64_t fail_after;	    /* lock: -1 = off; else allocations that still succeed */
+	bool fail_persist;	    /* lock: keep failing once fail_after reached 0 */
+	struct failinj *inj;	    /* set before use, then immutable: the system's
+				       countdown (failinj.h), or NULL */
+	frame_release_fn release;   /* set before use, then immutable; may be NULL */
 	void *release_arg;
+	frame_slowpath_fn slowpath; /* set before use, then immutable; may be NULL */
+	void *slowpath_arg;
+	uint32_t wmark_low;		     /* set with slowpath: fewer free calls it */
+	atomic_uint_fast64_t alloc_failures; /* page_alloc found no frame to be had */
 };
 
 /* Reports a bad pfn and aborts; the out-of-line half of pfn_to_page(). */
@@ -260,6 +280,10 @@ void frame_pool_destroy(struct frame_pool *fp);
  * frame_release_fn).  Call before the pool is shared between threads.
  */
 void frame_pool_set_release(struct frame_pool *fp, frame_release_fn fn, void *arg);
+/* Sets the slow-path hook (frame_slowpath_fn) and the free count below which
+ * page_alloc calls it after a success.  Call before the pool is shared. */
+void frame_pool_set_slowpath(struct frame_pool *fp, frame_slowpath_fn fn, void *arg,
+			     uint32_t wmark_low);
 
 /* Gives every frame a policy datum (before any frame is taken); host memory
  * for it is used only where touched.  0 or -ENOMEM. */
@@ -321,8 +345,7 @@ uint32_t frame_pool_free_count(struct frame_pool *fp);
  * Meaningful only while no thread allocates or frees (the invariant checker).
  */
 int frame_pool_for_each_used(struct frame_pool *fp,
-			     int (*fn)(void *arg, pfn_t pfn, struct page *pg),
-			     void *arg);
+			     int (*fn)(void *arg, pfn_t pfn, struct page *pg), void *arg);
 
 /*
  * Checks the invariants in this file's header: the zero page, the free list

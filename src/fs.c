@@ -1,16 +1,13 @@
 /*
- * fs.c - files as simulated processes see them: path resolution confined to
- * the system's root, the inode table (one mmk_inode, hence one page cache,
- * per host file), open file descriptions, per-process fd tables, and the
- * read/write/pread/pwrite/ftruncate/fsync/unlink system calls, which go
- * through the page cache (pagecache.c).  FIFOs and device nodes have no
- * page cache: their I/O goes to the host kernel (below, "Non-regular
- * files").
+ * fs.c - the file system calls: open/close/dup and the
+ * read/write/pread/pwrite/lseek/ftruncate/fsync/unlink system calls, which
+ * go through the page cache (pagecache.c), and whole-file access from
+ * outside any process.  The objects they work on are inode.c's (inodes, the
+ * inode table, path resolution) and file.c's (open files, fd tables).
+ * FIFOs and device nodes have no page cache: their I/O goes to the host
+ * kernel (below, "Non-regular files").
  *
  * Invariants:
- *  - no path resolves outside sys->rootfd: resolution is done by the host
- *    kernel with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS), which
- *    refuses "..", absolute paths and symlinks that would leave the root;
  *  - a simulated open opens the host file itself, with its own access
  *    mode, O_CREAT, O_EXCL, O_TRUNC and O_APPEND, so the host decides
  *    permission, creation and truncation; that descriptor is then offered
@@ -23,16 +20,7 @@
  *    descriptor opened with O_NONBLOCK and exactly the access its
  *    simulated open asked for;
  *  - no host open blocks: every one is O_NONBLOCK (which regular files
- *    and directories ignore);
- *  - sys->inodes holds every INODE_FILE inode that has a page cache, keyed
- *    by (dev, ino); an inode lives while it is referenced or cached, so a
- *    mapping keeps its file alive after close and after unlink; a cached
- *    inode nobody uses keeps its clean pages but no host descriptor, and
- *    leaves the table when mmk_unlink removes its last name.
- *
- * Locking: the last reference to an INODE_FILE inode is dropped under its
- * inode->lock and then sys->lock (inode_put), as a lookup takes the first
- * one under sys->lock; so inode_put's caller holds no inode lock.
+ *    and directories ignore).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,8 +33,6 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
-#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,514 +40,6 @@
 #include "commit.h"
 #include "internal.h"
 #include "pages.h"
-
-#define FD_MAX 1024 /* RLIMIT_NOFILE's default soft limit */
-
-/* ---- Inodes ------------------------------------------------------------------- */
-
-static unsigned inode_hash(dev_t dev, ino_t ino)
-{
-	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ULL ^ (uint64_t)dev;
-	return (unsigned)(h >> 40) % INODE_HASH_SIZE;
-}
-
-static struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kind)
-{
-	struct mmk_inode *in = mmk_zalloc(sys, sizeof(*in));
-	if (!in)
-		return NULL;
-	in->sys = sys;
-	in->kind = kind;
-	in->hostfd = -1;
-	in->hostfd_rd = -1;
-	in->max_bytes = MAX_LFS_FILESIZE;
-	atomic_init(&in->refcount, 1);
-	mmk_mutex_init(&in->lock, LOCK_INODE);
-	pcache_index_init(&in->pages);
-	pcache_index_init(&in->swapped);
-	in->pages.inj = in->swapped.inj = in->blocks.inj = &sys->failinj;
-	return in;
-}
-
-static void inode_free(struct mmk_inode *in)
-{
-	vm_acct_memory(in->sys, -(int64_t)in->commit_pages); /* shmem_unacct_size() */
-	pcache_index_destroy(&in->pages);
-	pcache_index_destroy(&in->swapped);
-	blockmap_destroy(&in->blocks);
-	mmk_mutex_destroy(&in->lock);
-	if (in->hostfd >= 0)
-		close(in->hostfd);
-	if (in->hostfd_rd >= 0)
-		close(in->hostfd_rd);
-	free(in->path);
-	free(in);
-}
-
-struct mmk_inode *inode_new_internal(struct mmk_system *sys, enum inode_kind kind, uint64_t size)
-{
-	struct mmk_inode *in = inode_alloc(sys, kind);
-	if (!in)
-		return NULL;
-	in->size = size;
-	if (kind == INODE_NULL) {
-		in->nommap = true;
-		in->dev = makedev(0, 5);
-		in->ino = 4;
-		in->path = mmk_strdup(sys, "/dev/null");
-	} else {
-		mmk_mutex_lock(&sys->lock);
-		in->ino = sys->next_shmem_ino++;
-		mmk_mutex_unlock(&sys->lock);
-		in->dev = makedev(0, 1);
-		in->path = mmk_strdup(sys, "/dev/zero");
-		atomic_store(&in->unlinked, true);
-	}
-	if (!in->path) {
-		inode_free(in);
-		return NULL;
-	}
-	return in;
-}
-
-void inode_get(struct mmk_inode *in)
-{
-	atomic_fetch_add(&in->refcount, 1);
-}
-
-static void inode_unhash(struct mmk_system *sys, struct mmk_inode *in)
-{
-	struct mmk_inode **pp = &sys->inodes[inode_hash(in->dev, in->ino)];
-	while (*pp && *pp != in)
-		pp = &(*pp)->hash_next;
-	if (*pp)
-		*pp = in->hash_next;
-	in->hash_next = NULL;
-}
-
-/* Drops a reference that is not the last: true, or false if it may be. */
-static bool inode_put_not_last(struct mmk_inode *in)
-{
-	unsigned r = atomic_load(&in->refcount);
-	while (r > 1)
-		if (atomic_compare_exchange_weak(&in->refcount, &r, r - 1))
-			return true;
-	return false;
-}
-
-/*
- * Drops a reference.  A host file that is still linked stays in the inode
- * table with its page cache, as Linux keeps a file's pages cached after the
- * last close (written back by the flusher, sync or destroy); once it is
- * also clean it closes its host descriptor (hostfd.c).  Anything else is
- * released: dirty pages of an unlinked file go to the host file, whose data
- * nobody can see any more but whose blocks Linux would still write.  The
- * caller holds no inode lock.
- */
-void inode_put(struct mmk_inode *in)
-{
-	struct mmk_system *sys = in->sys;
-	if (in->kind == INODE_FILE) {
-		if (inode_put_not_last(in))
-			return;
-		/* The last reference goes under sys->lock (a lookup takes the
-		 * first one under it) and inode->lock (hostfd_idle_locked). */
-		mmk_mutex_lock(&in->lock);
-		mmk_mutex_lock(&sys->lock);
-		if (atomic_fetch_sub(&in->refcount, 1) != 1 || !atomic_load(&in->unlinked)) {
-			mmk_mutex_unlock(&sys->lock);
-			hostfd_idle_locked(in);
-			mmk_mutex_unlock(&in->lock);
-			return;
-		}
-		inode_unhash(sys, in);
-		mmk_mutex_unlock(&sys->lock);
-		mmk_mutex_unlock(&in->lock);
-	} else if (atomic_fetch_sub(&in->refcount, 1) != 1) {
-		return;
-	}
-	pagecache_release(in);
-	inode_free(in);
-}
-
-#define EXT4_SUPER_MAGIC 0xEF53
-#define XFS_SUPER_MAGIC 0x58465342
-#define TMPFS_MAGIC 0x01021994
-#define RAMFS_MAGIC 0x858458f6
-
-/* The magic (statfs f_type) of the host file system holding hfd; 0 if
- * unknown. */
-static long host_fs_magic(int hfd)
-{
-	struct statfs sf;
-	return fstatfs(hfd, &sf) < 0 ? 0 : (long)sf.f_type;
-}
-
-/* The magic of the file system a file on hfd behaves as: the host's, or
- * cfg.fs_model's (MMK_FS_OTHER: none of those mmkit tells apart). */
-static long fs_magic(struct mmk_system *sys, int hfd)
-{
-	static const long model_magic[] = {
-	    [MMK_FS_EXT4] = EXT4_SUPER_MAGIC,
-	    [MMK_FS_XFS] = XFS_SUPER_MAGIC,
-	    [MMK_FS_TMPFS] = TMPFS_MAGIC,
-	    [MMK_FS_OTHER] = 0,
-	};
-	if (sys->cfg.fs_model == MMK_FS_HOST)
-		return host_fs_magic(hfd);
-	return model_magic[sys->cfg.fs_model];
-}
-
-/*
- * Whether a file system gives its regular files Linux's
- * thp_get_unmapped_area() as f_op->get_unmapped_area (ext4 and xfs do:
- * their mappings are 2 MiB aligned where the offsets allow; tmpfs with
- * huge=never, btrfs and others place mappings plainly).
- */
-static bool fs_thp_get_area(long magic)
-{
-	return magic == EXT4_SUPER_MAGIC || magic == XFS_SUPER_MAGIC;
-}
-
-/*
- * Whether the host file on hfd is on ext4 with 4 KiB blocks (Linux 6.12's
- * ext4 zeroes the block at an unaligned EOF through the page cache when
- * the size changes; with smaller blocks it does more, which mmkit does not
- * model), unless the system models an older kernel
- * (mmk_config.no_eof_block_zeroing).  A file whose blocks cover its size
- * counts as written through (the `file` statement makes them so), any
- * other as all holes: mmkit cannot ask where the holes are.
- */
-static void fs_zero_eof_block_init(struct mmk_inode *in, long magic, const struct stat *st)
-{
-	if (in->sys->cfg.no_eof_block_zeroing || !S_ISREG(st->st_mode) ||
-	    st->st_blksize != 4096 || magic != EXT4_SUPER_MAGIC)
-		return;
-	in->zero_eof_block = true;
-	uint64_t pages = (in->size + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	if ((uint64_t)st->st_blocks * 512 >= pages * PAGE_SIZE)
-		(void)blockmap_add(&in->blocks, 0, pages); /* on -ENOMEM: holes */
-}
-
-/*
- * The file system's s_maxbytes for the regular file st: ext4's
- * ext4_max_size() for extent-mapped files (every file ext4 creates),
- * (2^32 - 1) blocks, so 16 TiB - 4 KiB with 4 KiB blocks; tmpfs, xfs,
- * btrfs and the rest allow MAX_LFS_FILESIZE.  An ext2/ext3 file mapped
- * by indirect blocks has a smaller limit, which mmkit does not model.
- */
-static uint64_t fs_max_bytes(long magic, const struct stat *st)
-{
-	uint64_t blk = (uint64_t)st->st_blksize;
-	if (magic != EXT4_SUPER_MAGIC || blk < 1024 || (blk & (blk - 1)))
-		return MAX_LFS_FILESIZE;
-	return (((uint64_t)1 << 32) - 1) * blk;
-}
-
-/*
- * Finds or creates the inode for the host file open on hfd, whose fstat is
- * *stp (hfd stays the caller's: it is offered to the inode with
- * hostfd_offer).  Returns a referenced inode or NULL with *err set.
- */
-static struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd,
-					  const struct stat *stp, const char *abspath, bool nowrite,
-					  int *err)
-{
-	struct stat st = *stp;
-	if (sys->cfg.fs_model != MMK_FS_HOST)
-		st.st_blksize = 4096; /* the modelled file system's block size */
-	mmk_mutex_lock(&sys->lock);
-	unsigned h = inode_hash(st.st_dev, st.st_ino);
-	for (struct mmk_inode *in = sys->inodes[h]; in; in = in->hash_next) {
-		if (in->dev == st.st_dev && in->ino == st.st_ino) {
-			atomic_fetch_add(&in->refcount, 1);
-			mmk_mutex_unlock(&sys->lock);
-			return in;
-		}
-	}
-	struct mmk_inode *in = inode_alloc(sys, INODE_FILE);
-	char *path = mmk_strdup(sys, abspath);
-	if (!in || !path) {
-		mmk_mutex_unlock(&sys->lock);
-		free(path);
-		if (in)
-			inode_free(in);
-		*err = -ENOMEM;
-		return NULL;
-	}
-	in->dev = st.st_dev;
-	in->ino = st.st_ino;
-	in->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-	in->nommap = !S_ISREG(st.st_mode);
-	/* A directory's f_op (ext4_dir_operations) has neither: only
-	 * regular files get thp_get_unmapped_area and FOP_MMAP_SYNC. */
-	long magic = S_ISREG(st.st_mode) ? fs_magic(sys, hfd) : 0;
-	in->thp_get_area = fs_thp_get_area(magic);
-	fs_zero_eof_block_init(in, magic, &st);
-	in->max_bytes = fs_max_bytes(magic, &st);
-	in->ram_backed = magic == TMPFS_MAGIC || magic == RAMFS_MAGIC;
-	/* ext4 and xfs set mapping_set_large_folios() on regular files. */
-	if (in->thp_get_area && !sys->cfg.no_large_folios)
-		in->max_folio_order = MAX_PAGECACHE_ORDER;
-	in->path = path;
-	in->seq = ++sys->next_file_seq;
-	in->host_nowrite = nowrite;
-	in->hash_next = sys->inodes[h];
-	sys->inodes[h] = in;
-	mmk_mutex_unlock(&sys->lock);
-	return in;
-}
-
-/*
- * Writes back and frees every cached inode (system destruction: no process
- * is left, so nothing else refers to them).  Returns the first writeback
- * error, or 0.
- */
-int inode_table_destroy(struct mmk_system *sys)
-{
-	int err = 0;
-	for (int i = 0; i < INODE_HASH_SIZE; i++) {
-		while (sys->inodes[i]) {
-			struct mmk_inode *in = sys->inodes[i];
-			sys->inodes[i] = in->hash_next;
-			int e = pagecache_release(in);
-			if (e && !err)
-				err = e;
-			inode_free(in);
-		}
-	}
-	return err;
-}
-
-/* ---- Path resolution ------------------------------------------------------------ */
-
-/* How often root_openat tries again when a rename raced its resolution. */
-#define OPENAT2_RETRIES 64
-
-/*
- * openat2 beneath the root; maps "would leave the root" to -EACCES.  With
- * RESOLVE_BENEATH the host kernel says -EAGAIN when a rename during the
- * walk might have let ".." escape (openat2(2): the caller may retry); a
- * plain open(2) never fails so, so mmkit retries, a bounded number of
- * times, and only then passes -EAGAIN on.  Out of host descriptors, it
- * sheds those of idle inodes and retries once.
- */
-int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode)
-{
-	struct open_how how = {
-	    .flags = (uint64_t)flags | O_CLOEXEC,
-	    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
-	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = -1;
-	bool shed = false;
-	for (int i = 0; i < OPENAT2_RETRIES; i++) {
-		fd = syscall(SYS_openat2, sys->rootfd, path, &how, sizeof(how));
-		if (fd < 0 && (errno == EMFILE || errno == ENFILE) && !shed) {
-			hostfd_shed(sys);
-			shed = true;
-			continue;
-		}
-		if (fd >= 0 || errno != EAGAIN)
-			break;
-	}
-	if (fd < 0)
-		return errno == EXDEV ? -EACCES : -errno;
-	return (int)fd;
-}
-
-/*
- * Lexically canonical absolute host path of PATH under the root, for maps.
- * Resolution itself was already done (and confined) by the host kernel.
- */
-static char *root_abspath(struct mmk_system *sys, const char *path)
-{
-	size_t n = strlen(sys->rootpath) + strlen(path) + 2;
-	char *out = mmk_malloc(sys, n);
-	if (!out)
-		return NULL;
-	strcpy(out, sys->rootpath);
-	size_t base = strlen(out);
-	const char *s = path;
-	while (*s) {
-		while (*s == '/')
-			s++;
-		const char *e = strchr(s, '/');
-		size_t len = e ? (size_t)(e - s) : strlen(s);
-		if (len == 0)
-			break;
-		if (len == 1 && s[0] == '.') {
-			/* nothing */
-		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
-			char *slash = strrchr(out + base, '/');
-			if (slash)
-				*slash = 0;
-		} else {
-			size_t cur = strlen(out);
-			out[cur] = '/';
-			memcpy(out + cur + 1, s, len);
-			out[cur + 1 + len] = 0;
-		}
-		s += len;
-	}
-	if (out[0] == 0)
-		strcpy(out, "/");
-	return out;
-}
-
-/* ---- Open file descriptions ------------------------------------------------------- */
-
-struct mmk_file *file_new(struct mmk_inode *inode, int flags)
-{
-	struct mmk_file *f = mmk_zalloc(inode->sys, sizeof(*f));
-	if (!f)
-		return NULL;
-	atomic_init(&f->refcount, 1);
-	f->inode = inode;
-	f->flags = flags & (MMK_O_ACCMODE | MMK_O_APPEND);
-	/* file_ra_state_init(): no previous read, so a first read past page 0
-	 * is not taken for a sequential one */
-	f->ra.prev_pos = UINT64_MAX;
-	mmk_mutex_init(&f->pos_lock, LOCK_POS);
-	if (file_writable(f))
-		atomic_fetch_add(&inode->writers, 1); /* get_write_access() */
-	return f;
-}
-
-void file_get(struct mmk_file *f)
-{
-	atomic_fetch_add(&f->refcount, 1);
-}
-
-void file_put(struct mmk_file *f)
-{
-	if (atomic_fetch_sub(&f->refcount, 1) != 1)
-		return;
-	if (file_writable(f))
-		atomic_fetch_sub(&f->inode->writers, 1);
-	inode_put(f->inode);
-	mmk_mutex_destroy(&f->pos_lock);
-	free(f);
-}
-
-bool file_readable(const struct mmk_file *f)
-{
-	int acc = f->flags & MMK_O_ACCMODE;
-	return acc == MMK_O_RDONLY || acc == MMK_O_RDWR;
-}
-
-bool file_writable(const struct mmk_file *f)
-{
-	int acc = f->flags & MMK_O_ACCMODE;
-	return acc == MMK_O_WRONLY || acc == MMK_O_RDWR;
-}
-
-/* ---- fd tables --------------------------------------------------------------------- */
-
-struct mmk_file *fd_file(struct mmk_proc *p, int fd)
-{
-	struct mmk_file *f = NULL;
-	mmk_mutex_lock(&p->fd_lock);
-	if (fd >= 0 && fd < p->fdt.nfds && p->fdt.fds[fd].file) {
-		f = p->fdt.fds[fd].file;
-		file_get(f);
-	}
-	mmk_mutex_unlock(&p->fd_lock);
-	return f;
-}
-
-/* Installs f at the lowest free fd; consumes the reference.  Caller holds fd_lock. */
-static int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexec)
-{
-	lock_assert_held(&p->fd_lock);
-	int fd = 0;
-	while (fd < p->fdt.nfds && p->fdt.fds[fd].file)
-		fd++;
-	if (fd >= FD_MAX)
-		return -EMFILE;
-	if (fd >= p->fdt.nfds) {
-		int n = p->fdt.nfds ? p->fdt.nfds * 2 : 16;
-		if (n > FD_MAX)
-			n = FD_MAX;
-		struct fd_entry *nf = mmk_realloc(p->sys, p->fdt.fds, (size_t)n * sizeof(*nf));
-		if (!nf)
-			return -ENOMEM;
-		memset(nf + p->fdt.nfds, 0, (size_t)(n - p->fdt.nfds) * sizeof(*nf));
-		p->fdt.fds = nf;
-		p->fdt.nfds = n;
-	}
-	p->fdt.fds[fd].file = f;
-	p->fdt.fds[fd].cloexec = cloexec;
-	return fd;
-}
-
-static int fd_install(struct mmk_proc *p, struct mmk_file *f, bool cloexec)
-{
-	mmk_mutex_lock(&p->fd_lock);
-	int fd = fd_install_locked(p, f, cloexec);
-	mmk_mutex_unlock(&p->fd_lock);
-	return fd;
-}
-
-int fdtable_init_std(struct mmk_proc *p)
-{
-	for (int i = 0; i < 3; i++) {
-		inode_get(p->sys->null_inode);
-		struct mmk_file *f = file_new(p->sys->null_inode, MMK_O_RDWR);
-		if (!f) {
-			inode_put(p->sys->null_inode);
-			return -ENOMEM;
-		}
-		int fd = fd_install(p, f, false);
-		if (fd < 0) {
-			file_put(f);
-			return fd;
-		}
-	}
-	return 0;
-}
-
-int fdtable_copy(struct mmk_proc *dst, struct mmk_proc *src)
-{
-	mmk_mutex_lock(&src->fd_lock);
-	int n = src->fdt.nfds;
-	struct fd_entry *fds = n ? mmk_calloc(src->sys, (size_t)n, sizeof(*fds)) : NULL;
-	if (n && !fds) {
-		mmk_mutex_unlock(&src->fd_lock);
-		return -ENOMEM;
-	}
-	for (int i = 0; i < n; i++) {
-		fds[i] = src->fdt.fds[i];
-		if (fds[i].file)
-			file_get(fds[i].file);
-	}
-	mmk_mutex_unlock(&src->fd_lock);
-	dst->fdt.fds = fds;
-	dst->fdt.nfds = n;
-	return 0;
-}
-
-void fdtable_close_on_exec(struct mmk_proc *p)
-{
-	mmk_mutex_lock(&p->fd_lock);
-	for (int i = 0; i < p->fdt.nfds; i++) {
-		if (p->fdt.fds[i].file && p->fdt.fds[i].cloexec) {
-			file_put(p->fdt.fds[i].file);
-			p->fdt.fds[i].file = NULL;
-		}
-	}
-	mmk_mutex_unlock(&p->fd_lock);
-}
-
-void fdtable_destroy(struct mmk_proc *p)
-{
-	for (int i = 0; i < p->fdt.nfds; i++)
-		if (p->fdt.fds[i].file)
-			file_put(p->fdt.fds[i].file);
-	free(p->fdt.fds);
-	p->fdt.fds = NULL;
-	p->fdt.nfds = 0;
-}
 
 /* ---- Non-regular files ------------------------------------------------------------ */
 
@@ -1027,7 +505,8 @@ int64_t mmk_read(mmk_proc *p, int fd, void *buf, uint64_t len)
 	bool special = f->inode->kind == INODE_SPECIAL; /* the host keeps its position */
 	int64_t ret = rw_verify_area(f->pos, &len);
 	if (!ret)
-		ret = special ? special_rw(f, buf, len, -1, false) : file_read_at(f, buf, len, f->pos);
+		ret = special ? special_rw(f, buf, len, -1, false)
+			      : file_read_at(f, buf, len, f->pos);
 	if (ret > 0 && !special)
 		f->pos += (uint64_t)ret;
 	mmk_mutex_unlock(&f->pos_lock);
@@ -1159,7 +638,7 @@ int mmk_fsync(mmk_proc *p, int fd)
 	if (!f)
 		return err;
 	if (f->inode->kind == INODE_FILE && !f->inode->nommap)
-		err = pagecache_writeback(f->inode, 0, UINT64_MAX, true);
+		err = writeback_range(f->inode, 0, UINT64_MAX, true);
 	else if (f->inode->kind == INODE_NULL)
 		err = -EINVAL;
 	else if (f->inode->kind == INODE_SPECIAL) /* a FIFO: -EINVAL */
@@ -1179,31 +658,6 @@ int64_t mmk_fsize(mmk_proc *p, int fd)
 	mmk_mutex_unlock(&f->inode->lock);
 	file_put(f);
 	return size;
-}
-
-/* Marks the cached inode of the host file st describes (as it was before
- * its name went), if any, as unlinked when that was its last name. */
-static void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
-{
-	if (st->st_nlink > 1)
-		return;
-	mmk_mutex_lock(&sys->lock);
-	struct mmk_inode *in = sys->inodes[inode_hash(st->st_dev, st->st_ino)];
-	while (in && !(in->dev == st->st_dev && in->ino == st->st_ino))
-		in = in->hash_next;
-	if (!in) {
-		mmk_mutex_unlock(&sys->lock);
-		return;
-	}
-	atomic_store(&in->unlinked, true);
-	bool unused = atomic_load(&in->refcount) == 0;
-	if (unused)
-		inode_unhash(sys, in);
-	mmk_mutex_unlock(&sys->lock);
-	if (unused) {
-		pagecache_release(in);
-		inode_free(in);
-	}
 }
 
 int mmk_unlink(mmk_proc *p, const char *path)
@@ -1270,8 +724,9 @@ static int sys_file_write_pages(struct mmk_file *f, const void *data, uint64_t l
 	while (done < len) {
 		uint64_t room = PAGE_SIZE - ((off + done) & (PAGE_SIZE - 1));
 		uint64_t piece = len - done < room ? len - done : room;
-		int64_t n = special ? special_rw(f, (void *)((const char *)data + done), piece, -1, true)
-				    : file_write_at(f, (const char *)data + done, piece, off + done);
+		int64_t n =
+		    special ? special_rw(f, (void *)((const char *)data + done), piece, -1, true)
+			    : file_write_at(f, (const char *)data + done, piece, off + done);
 		if (n < 0) {
 			err = (int)n;
 			break;
@@ -1285,7 +740,7 @@ static int sys_file_write_pages(struct mmk_file *f, const void *data, uint64_t l
 	/* fsync: the pages start clean, as on the Linux backend, where when
 	 * the host would write them back by itself depends on its load. */
 	if (!err && f->inode->kind == INODE_FILE && !f->inode->nommap)
-		err = pagecache_writeback(f->inode, 0, UINT64_MAX, true);
+		err = writeback_range(f->inode, 0, UINT64_MAX, true);
 	else if (!err && special && fsync(f->inode->hostfd) < 0)
 		err = -errno;
 	file_put(f);
@@ -1382,7 +837,7 @@ int mmk_sync(mmk_system *sys)
 	if (!v && n)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		int e = pagecache_writeback(v[i], 0, UINT64_MAX, true);
+		int e = writeback_range(v[i], 0, UINT64_MAX, true);
 		if (e && !err)
 			err = e;
 	}

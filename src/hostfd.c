@@ -68,7 +68,7 @@
  * inode->lock.  So a
  * descriptor number read under inode->lock stays valid, and names the same
  * host file, for as long as the reader holds a reference to the inode
- * (pagecache_writeback's fsync after unlocking relies on it).  Without a
+ * (writeback_range's fsync after unlocking relies on it).  Without a
  * reference (reclaim's pageout), hostfd is used only under inode->lock.
  * A dirty page implies a descriptor: one is closed only with nrdirty == 0,
  * and a page is dirtied only through an open file or a mapping, whose open
@@ -274,7 +274,7 @@ void hostfd_shed(struct mmk_system *sys)
 		 * (racy, and harmless: an inode opened meanwhile is written
 		 * back early and keeps its descriptor). */
 		if (in->kind == INODE_FILE && atomic_load(&in->refcount) == 1)
-			(void)pagecache_writeback(in, 0, UINT64_MAX, false);
+			(void)writeback_range(in, 0, UINT64_MAX, false);
 	}
 	inodes_release(v, n); /* the last reference of each idle inode closes its fd */
 }

@@ -9,31 +9,53 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "memory.h"
 #include "mm_types.h"
+#include "textbuf.h"
 
-/* ---- system.c ------------------------------------------------------------- */
-/* Appends printf output to a growable text buffer used by the views. */
-struct textbuf {
-	char *buf;
-	size_t len, cap;
-	bool oom;
-};
-void tb_printf(struct textbuf *tb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Copies tb into (buf, len) the way the mmk_proc_* views promise; frees tb. */
-int64_t tb_finish(struct textbuf *tb, char *buf, uint64_t len);
+/* ---- proc.c ---------------------------------------------------------------- */
 /* Process liveness: -EINVAL for a NULL handle, -ESRCH if killed. */
 int proc_enter(struct mmk_proc *p);
 /* proc_enter, then the NULL rule of a caller's buffer (include/mmkit.h):
  * NULL with len > 0 is -EFAULT. */
 int proc_enter_buf(struct mmk_proc *p, const void *buf, uint64_t len);
 
-/* ---- fs.c: inodes, open files, fd tables, path resolution ------------------ */
+/* ---- inode.c: inodes, the inode table, path resolution ---------------------- */
+/* A new inode of kind with no file system facts yet, or NULL; inode_free()
+ * gives back one nobody else can see (not in the table, no reference). */
+struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kind);
+void inode_free(struct mmk_inode *in);
+/* Finds or creates the inode of the host file open on hfd, whose fstat is
+ * *stp (hfd stays the caller's: it is offered to the inode with
+ * hostfd_offer).  A referenced inode, or NULL with *err set. */
+struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct stat *stp,
+				   const char *abspath, bool nowrite, int *err);
+/* Marks the cached inode of the host file st describes (as it was before
+ * its name went), if any, as unlinked when that was its last name. */
+void inode_note_unlink(struct mmk_system *sys, const struct stat *st);
+/* Lexically canonical absolute host path of path under the root (for
+ * maps), or NULL. */
+char *root_abspath(struct mmk_system *sys, const char *path);
+/* References (inode_get) to every inode of the inode table, *n of them;
+ * inodes_release() drops them.  NULL with *n == 0 for an empty table, with
+ * *n > 0 when memory ran out (nothing to release).  Caller holds no
+ * sys->lock. */
+struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n);
+void inodes_release(struct mmk_inode **v, size_t n);
+int inode_table_destroy(struct mmk_system *sys);
+/* openat2 of path beneath the root (confined: no "..", absolute path or
+ * symlink leaves it): a host fd, or -errno ("would leave" is -EACCES).
+ * Tried OPENAT2_RETRIES times when a rename races the resolution. */
+#define OPENAT2_RETRIES 64
+int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode);
 void inode_get(struct mmk_inode *inode);
 void inode_put(struct mmk_inode *inode);
 /* Creates an inode that is not a host file (shmem, null). */
 struct mmk_inode *inode_new_internal(struct mmk_system *sys, enum inode_kind kind, uint64_t size);
+
+/* ---- file.c: open files, fd tables ------------------------------------------- */
 struct mmk_file *file_new(struct mmk_inode *inode, int flags);
 void file_get(struct mmk_file *f);
 void file_put(struct mmk_file *f);
@@ -43,17 +65,19 @@ int fdtable_init_std(struct mmk_proc *p);
 int fdtable_copy(struct mmk_proc *dst, struct mmk_proc *src);
 void fdtable_close_on_exec(struct mmk_proc *p);
 void fdtable_destroy(struct mmk_proc *p);
+/* Installs f at the lowest free fd (fd_install_locked: caller holds
+ * p->fd_lock); consumes the reference.  The fd, or -EMFILE/-ENOMEM. */
+int fd_install(struct mmk_proc *p, struct mmk_file *f, bool cloexec);
+int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexec);
 bool file_readable(const struct mmk_file *f);
-int inode_table_destroy(struct mmk_system *sys);
 bool file_writable(const struct mmk_file *f);
+
+/* ---- fs.c: the file system calls, and the files exec opens ------------------ */
 /* do_open_execat()'s checks of an open file (-EACCES: not a regular file,
  * not executable, noexec mount); exec_open() opens PATH beneath the root
  * read-only and checks it.  0 or -errno. */
 int file_exec_check(struct mmk_file *f);
 int exec_open(struct mmk_system *sys, const char *path, struct mmk_file **out);
-/* openat2 of path beneath the root (confined: no "..", absolute path or
- * symlink leaves it): a host fd, or -errno ("would leave" is -EACCES). */
-int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode);
 
 /* ---- hostfd.c: the inode's own host descriptor ----------------------------- */
 /* Offers hfd, a host descriptor of in's file opened by path with flags
@@ -102,6 +126,11 @@ struct vma *find_vma(struct mm *mm, uint64_t addr);
 /* vma_lookup: the VMA containing addr, or NULL. */
 struct vma *vma_lookup(struct mm *mm, uint64_t addr);
 /* Reserved (mmk_reserve) VMAs are skipped by views and by the rest. */
+/* expand_downwards(): grows a VM_GROWSDOWN VMA down to addr on a fault
+ * below it (the fault handler calls it with mmap_lock held for writing,
+ * after finding that find_vma(addr) is a VM_GROWSDOWN VMA above addr).
+ * 0, or -ENOMEM/-EPERM/-EFAULT: the access then gets SIGSEGV. */
+int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr);
 
 /* ---- mmap.c ----------------------------------------------------------------- */
 /* Address-space creation and teardown (mm_alloc / exit_mmap). */
@@ -110,11 +139,6 @@ void mm_destroy(struct mm *mm);
 /* exec_mmap(): empties mm in place and leaves it as mm_create() does but
  * for the fault counts (the task's); see task.c for why in place. */
 void mm_exec_reset(struct mm *mm);
-/* expand_downwards(): grows a VM_GROWSDOWN VMA down to addr on a fault
- * below it (the fault handler calls it with mmap_lock held for writing,
- * after finding that find_vma(addr) is a VM_GROWSDOWN VMA above addr).
- * 0, or -ENOMEM/-EPERM/-EFAULT: the access then gets SIGSEGV. */
-int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr);
 /* exec's mapping calls (binfmt_elf.c), each taking mm->mmap_lock itself:
  * vm_mmap() of an open file (NULL: anonymous) at a byte offset, as
  * mmk_mmap with the file in hand; vm_munmap(); vm_brk_flags() for a bss. */
@@ -130,7 +154,7 @@ int special_mapping_fill(struct mmk_proc *p, uint64_t addr, const void *data, ui
 /* dup_mmap for fork.  Caller holds the parent's mmap_lock for writing. */
 int mm_dup(struct mm *dst, struct mm *src);
 
-/* ---- check.c: invariants ------------------------------------------------------ */
+/* ---- invariants.c: invariants ------------------------------------------------- */
 /* Checks mm (caller holds mmap_lock).  0 or -EUCLEAN with a message. */
 int mm_check(struct mm *mm, char *err, size_t errlen);
 

@@ -14,30 +14,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bug.h"
+
 /* The lock order of mm_types.h as ranks: a lock may be taken (blocking) only
  * while every held lock has a lower rank. */
 static const struct {
 	const char *name;
 	int rank;
 } classes[LOCK_CLASS_NR] = {
-	[LOCK_OOM] = {"oom->lock", 0},
-	[LOCK_RECLAIM_RUN] = {"reclaim->run_lock", 0},
-	[LOCK_MMAP] = {"mm->mmap_lock", 1},
-	[LOCK_POS] = {"file->pos_lock", 2},
-	[LOCK_FD] = {"proc->fd_lock", 2},
-	[LOCK_INODE] = {"inode->lock", 3},
-	[LOCK_ANON_VMA] = {"anon_vma root lock", 4},
-	[LOCK_PTL] = {"mm->ptl", 5},
-	[LOCK_SYS] = {"sys->lock", 6},
-	[LOCK_LRU] = {"lru->lock", 7},
-	[LOCK_SWAP] = {"swap->lock", 8},
-	[LOCK_FRAME] = {"frame_pool->lock", 9},
-	[LOCK_PT_ALLOC] = {"pgtable->alloc_lock", 10},
-	[LOCK_PT_POOL] = {"pt_pool->lock", 11},
-	[LOCK_SLAB] = {"slab->lock", 12},
-	[LOCK_REFS] = {"refs->lock", 12},
-	[LOCK_FLUSHER] = {"flusher->lock", 12},
-	[LOCK_RECLAIM_WAKE] = {"reclaim->lock", 12},
+    [LOCK_OOM] = {"oom->lock", 0},
+    [LOCK_RECLAIM_RUN] = {"reclaim->run_lock", 0},
+    [LOCK_MMAP] = {"mm->mmap_lock", 1},
+    [LOCK_POS] = {"file->pos_lock", 2},
+    [LOCK_FD] = {"proc->fd_lock", 2},
+    [LOCK_INODE] = {"inode->lock", 3},
+    [LOCK_ANON_VMA] = {"anon_vma root lock", 4},
+    [LOCK_PTL] = {"mm->ptl", 5},
+    [LOCK_SYS] = {"sys->lock", 6},
+    [LOCK_LRU] = {"lru->lock", 7},
+    [LOCK_SWAP] = {"swap->lock", 8},
+    [LOCK_FRAME] = {"frame_pool->lock", 9},
+    [LOCK_PT_ALLOC] = {"pgtable->alloc_lock", 10},
+    [LOCK_PT_POOL] = {"pt_pool->lock", 11},
+    [LOCK_SLAB] = {"slab->lock", 12},
+    [LOCK_REFS] = {"refs->lock", 12},
+    [LOCK_FLUSHER] = {"flusher->lock", 12},
+    [LOCK_RECLAIM_WAKE] = {"reclaim->lock", 12},
 };
 
 enum held_mode { HELD_EXCL, HELD_READ, HELD_WRITE };
@@ -60,9 +62,12 @@ const char *lock_class_name(enum lock_class cls)
 	return (unsigned)cls < LOCK_CLASS_NR ? classes[cls].name : "?";
 }
 
-int lockdep_depth(void) { return nheld; }
+int lockdep_depth(void)
+{
+	return nheld;
+}
 
-/* Prints the complaint and what this thread holds, then aborts. */
+/* Prints the complaint and what this thread holds, then stops (MMK_BUG). */
 static _Noreturn void lockdep_fail(const char *fmt, ...)
 {
 	va_list ap;
@@ -72,10 +77,9 @@ static _Noreturn void lockdep_fail(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n  held by this thread (%d):\n", nheld);
 	for (int i = 0; i < nheld; i++)
-		fprintf(stderr, "    %s %p%s taken at %s\n", lock_class_name(held[i].cls), held[i].lock,
-			held[i].mode == HELD_READ ? " (read)" : "", held[i].site);
-	fflush(stderr);
-	abort();
+		fprintf(stderr, "    %s %p%s taken at %s\n", lock_class_name(held[i].cls),
+			held[i].lock, held[i].mode == HELD_READ ? " (read)" : "", held[i].site);
+	MMK_BUG("lockdep: the lock contract above is broken");
 }
 
 static int held_find(const void *lock)
@@ -99,8 +103,9 @@ static void check_order(const void *lock, enum lock_class cls, bool nested, cons
 		int hr = classes[held[i].cls].rank, r = classes[cls].rank;
 		if (hr < r || (nested && held[i].cls == cls))
 			continue;
-		lockdep_fail("%s: lock order violation: acquiring %s while holding %s (taken at %s)",
-			     site, lock_class_name(cls), lock_class_name(held[i].cls), held[i].site);
+		lockdep_fail(
+		    "%s: lock order violation: acquiring %s while holding %s (taken at %s)", site,
+		    lock_class_name(cls), lock_class_name(held[i].cls), held[i].site);
 	}
 }
 
@@ -121,8 +126,8 @@ static enum held_mode held_pop(const void *lock, enum lock_class cls, int mode, 
 	enum held_mode m = held[i].mode;
 	if (mode >= 0 && (int)m != mode)
 		lockdep_fail("%s: releasing %s held for %s (taken at %s) as if held for %s", site,
-			     lock_class_name(cls), m == HELD_READ ? "reading" : "writing", held[i].site,
-			     mode == HELD_READ ? "reading" : "writing");
+			     lock_class_name(cls), m == HELD_READ ? "reading" : "writing",
+			     held[i].site, mode == HELD_READ ? "reading" : "writing");
 	for (; i + 1 < nheld; i++)
 		held[i] = held[i + 1];
 	nheld--;
@@ -216,10 +221,12 @@ void lockdep_assert_held(const void *lock, enum lock_class cls, bool write, cons
 {
 	int i = held_find(lock);
 	if (i < 0)
-		lockdep_fail("%s: %s %p must be held here and is not", site, lock_class_name(cls), lock);
+		lockdep_fail("%s: %s %p must be held here and is not", site, lock_class_name(cls),
+			     lock);
 	if (write && held[i].mode != HELD_WRITE)
-		lockdep_fail("%s: %s must be held for writing here; it is held for reading (taken at %s)",
-			     site, lock_class_name(held[i].cls), held[i].site);
+		lockdep_fail(
+		    "%s: %s must be held for writing here; it is held for reading (taken at %s)",
+		    site, lock_class_name(held[i].cls), held[i].site);
 }
 
 void lockdep_assert_class_held(enum lock_class cls, const char *site)

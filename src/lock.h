@@ -51,21 +51,21 @@
  * after every class above it).  Classes sharing a rank may never nest.
  */
 enum lock_class {
-	LOCK_OOM,         /* rank 0: oom->lock, taken with no other lock held */
+	LOCK_OOM,	  /* rank 0: oom->lock, taken with no other lock held */
 	LOCK_RECLAIM_RUN, /* rank 0: reclaim->run_lock, likewise */
-	LOCK_MMAP,        /* mm->mmap_lock */
-	LOCK_POS,         /* file->pos_lock (Linux's f_pos_lock); same rank as */
-	LOCK_FD,          /* proc->fd_lock: neither is taken under the other */
-	LOCK_INODE,       /* inode->lock */
-	LOCK_ANON_VMA,    /* anon_vma->root->lock */
-	LOCK_PTL,         /* mm->ptl */
-	LOCK_SYS,         /* sys->lock */
-	LOCK_LRU,         /* lru->lock */
-	LOCK_SWAP,        /* swap_area->lock */
-	LOCK_FRAME,       /* frame_pool->lock */
-	LOCK_PT_ALLOC,    /* pgtable->alloc_lock */
-	LOCK_PT_POOL,     /* pt_pool->lock, inside alloc_lock */
-	LOCK_SLAB,        /* leaves: nothing is taken under them */
+	LOCK_MMAP,	  /* mm->mmap_lock */
+	LOCK_POS,	  /* file->pos_lock (Linux's f_pos_lock); same rank as */
+	LOCK_FD,	  /* proc->fd_lock: neither is taken under the other */
+	LOCK_INODE,	  /* inode->lock */
+	LOCK_ANON_VMA,	  /* anon_vma->root->lock */
+	LOCK_PTL,	  /* mm->ptl */
+	LOCK_SYS,	  /* sys->lock */
+	LOCK_LRU,	  /* lru->lock */
+	LOCK_SWAP,	  /* swap_area->lock */
+	LOCK_FRAME,	  /* frame_pool->lock */
+	LOCK_PT_ALLOC,	  /* pgtable->alloc_lock */
+	LOCK_PT_POOL,	  /* pt_pool->lock, inside alloc_lock */
+	LOCK_SLAB,	  /* leaves: nothing is taken under them */
 	LOCK_REFS,
 	LOCK_FLUSHER,
 	LOCK_RECLAIM_WAKE,
@@ -85,7 +85,7 @@ struct mmk_rwlock {
 #if MMK_LOCKDEP
 	enum lock_class cls;
 	_Atomic(const void *) writer; /* the write owner, NULL if not write-held */
-	atomic_int readers;           /* threads holding it for reading */
+	atomic_int readers;	      /* threads holding it for reading */
 #endif
 };
 
@@ -111,23 +111,23 @@ int lockdep_depth(void);
 const char *lock_class_name(enum lock_class cls);
 
 #define LOCK_STR2(x) #x
-#define LOCK_STR(x) LOCK_STR2(x)
-#define LOCK_SITE __FILE__ ":" LOCK_STR(__LINE__)
+#define LOCK_STR(x)  LOCK_STR2(x)
+#define LOCK_SITE    __FILE__ ":" LOCK_STR(__LINE__)
 
-#define mmk_mutex_init(l, cls) lockdep_mutex_init((l), (cls))
-#define mmk_mutex_lock(l) lockdep_mutex_lock((l), false, LOCK_SITE)
-#define mmk_mutex_lock_nested(l) lockdep_mutex_lock((l), true, LOCK_SITE)
-#define mmk_mutex_trylock(l) lockdep_mutex_trylock((l), LOCK_SITE)
-#define mmk_mutex_unlock(l) lockdep_mutex_unlock((l), LOCK_SITE)
-#define mmk_cond_wait(c, l) ((void)lockdep_cond_wait((c), (l), NULL, LOCK_SITE))
+#define mmk_mutex_init(l, cls)	    lockdep_mutex_init((l), (cls))
+#define mmk_mutex_lock(l)	    lockdep_mutex_lock((l), false, LOCK_SITE)
+#define mmk_mutex_lock_nested(l)    lockdep_mutex_lock((l), true, LOCK_SITE)
+#define mmk_mutex_trylock(l)	    lockdep_mutex_trylock((l), LOCK_SITE)
+#define mmk_mutex_unlock(l)	    lockdep_mutex_unlock((l), LOCK_SITE)
+#define mmk_cond_wait(c, l)	    ((void)lockdep_cond_wait((c), (l), NULL, LOCK_SITE))
 #define mmk_cond_timedwait(c, l, t) lockdep_cond_wait((c), (l), (t), LOCK_SITE)
-#define mmk_rwlock_init(l, cls) lockdep_rwlock_init((l), (cls))
-#define mmk_rwlock_rdlock(l) lockdep_rwlock_lock((l), false, false, LOCK_SITE)
-#define mmk_rwlock_wrlock(l) lockdep_rwlock_lock((l), true, false, LOCK_SITE)
+#define mmk_rwlock_init(l, cls)	    lockdep_rwlock_init((l), (cls))
+#define mmk_rwlock_rdlock(l)	    lockdep_rwlock_lock((l), false, false, LOCK_SITE)
+#define mmk_rwlock_wrlock(l)	    lockdep_rwlock_lock((l), true, false, LOCK_SITE)
 #define mmk_rwlock_wrlock_nested(l) lockdep_rwlock_lock((l), true, true, LOCK_SITE)
-#define mmk_rwlock_rdunlock(l) lockdep_rwlock_unlock((l), 0, LOCK_SITE)
-#define mmk_rwlock_wrunlock(l) lockdep_rwlock_unlock((l), 1, LOCK_SITE)
-#define mmk_rwlock_unlock(l) lockdep_rwlock_unlock((l), -1, LOCK_SITE)
+#define mmk_rwlock_rdunlock(l)	    lockdep_rwlock_unlock((l), 0, LOCK_SITE)
+#define mmk_rwlock_wrunlock(l)	    lockdep_rwlock_unlock((l), 1, LOCK_SITE)
+#define mmk_rwlock_unlock(l)	    lockdep_rwlock_unlock((l), -1, LOCK_SITE)
 /* The calling thread holds mutex or rwlock @l (an rwlock in either mode). */
 #define lock_assert_held(l) lockdep_assert_held((l), (l)->cls, false, LOCK_SITE)
 /* The calling thread holds rwlock @l for writing. */
@@ -138,27 +138,27 @@ const char *lock_class_name(enum lock_class cls);
 
 #else /* !MMK_LOCKDEP: the plain pthread calls */
 
-#define mmk_mutex_init(l, cls) ((void)(cls), (void)pthread_mutex_init(&(l)->m, NULL))
-#define mmk_mutex_lock(l) ((void)pthread_mutex_lock(&(l)->m))
-#define mmk_mutex_lock_nested(l) ((void)pthread_mutex_lock(&(l)->m))
-#define mmk_mutex_trylock(l) (pthread_mutex_trylock(&(l)->m) == 0)
-#define mmk_mutex_unlock(l) ((void)pthread_mutex_unlock(&(l)->m))
-#define mmk_cond_wait(c, l) ((void)pthread_cond_wait((c), &(l)->m))
+#define mmk_mutex_init(l, cls)	    ((void)(cls), (void)pthread_mutex_init(&(l)->m, NULL))
+#define mmk_mutex_lock(l)	    ((void)pthread_mutex_lock(&(l)->m))
+#define mmk_mutex_lock_nested(l)    ((void)pthread_mutex_lock(&(l)->m))
+#define mmk_mutex_trylock(l)	    (pthread_mutex_trylock(&(l)->m) == 0)
+#define mmk_mutex_unlock(l)	    ((void)pthread_mutex_unlock(&(l)->m))
+#define mmk_cond_wait(c, l)	    ((void)pthread_cond_wait((c), &(l)->m))
 #define mmk_cond_timedwait(c, l, t) pthread_cond_timedwait((c), &(l)->m, (t))
-#define mmk_rwlock_init(l, cls) ((void)(cls), (void)pthread_rwlock_init(&(l)->rw, NULL))
-#define mmk_rwlock_rdlock(l) ((void)pthread_rwlock_rdlock(&(l)->rw))
-#define mmk_rwlock_wrlock(l) ((void)pthread_rwlock_wrlock(&(l)->rw))
+#define mmk_rwlock_init(l, cls)	    ((void)(cls), (void)pthread_rwlock_init(&(l)->rw, NULL))
+#define mmk_rwlock_rdlock(l)	    ((void)pthread_rwlock_rdlock(&(l)->rw))
+#define mmk_rwlock_wrlock(l)	    ((void)pthread_rwlock_wrlock(&(l)->rw))
 #define mmk_rwlock_wrlock_nested(l) ((void)pthread_rwlock_wrlock(&(l)->rw))
-#define mmk_rwlock_rdunlock(l) ((void)pthread_rwlock_unlock(&(l)->rw))
-#define mmk_rwlock_wrunlock(l) ((void)pthread_rwlock_unlock(&(l)->rw))
-#define mmk_rwlock_unlock(l) ((void)pthread_rwlock_unlock(&(l)->rw))
-#define lock_assert_held(l) ((void)0)
-#define lock_assert_write_held(l) ((void)0)
+#define mmk_rwlock_rdunlock(l)	    ((void)pthread_rwlock_unlock(&(l)->rw))
+#define mmk_rwlock_wrunlock(l)	    ((void)pthread_rwlock_unlock(&(l)->rw))
+#define mmk_rwlock_unlock(l)	    ((void)pthread_rwlock_unlock(&(l)->rw))
+#define lock_assert_held(l)	    ((void)0)
+#define lock_assert_write_held(l)   ((void)0)
 #define lock_assert_class_held(cls) ((void)0)
 
 #endif /* MMK_LOCKDEP */
 
-#define mmk_mutex_destroy(l) ((void)pthread_mutex_destroy(&(l)->m))
+#define mmk_mutex_destroy(l)  ((void)pthread_mutex_destroy(&(l)->m))
 #define mmk_rwlock_destroy(l) ((void)pthread_rwlock_destroy(&(l)->rw))
 
 #endif

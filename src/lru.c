@@ -18,7 +18,6 @@
 #include <stdlib.h>
 
 #include "lru.h"
-#include "reclaim.h"
 #include "vmstat.h"
 
 static struct page *lru_page(struct mmk_system *sys, pfn_t pfn)
@@ -61,7 +60,7 @@ void lru_link_locked(struct mmk_system *sys, pfn_t pfn, enum lru_list l, bool at
 	h->nr++;
 	page_clear(pg, PG_active | PG_lru_file);
 	page_set(pg, PG_lru | (lru_list_is_active(l) ? PG_active : 0) |
-			     (lru_list_is_file(l) ? PG_lru_file : 0));
+			 (lru_list_is_file(l) ? PG_lru_file : 0));
 	if (sys->cfg.policy_ops)
 		sys->cfg.policy_ops->listed(sys->cfg.policy_arg, pfn, !lru_list_is_file(l));
 }
@@ -201,7 +200,7 @@ void lru_mark_accessed(struct mmk_system *sys, pfn_t pfn)
 		page_set(pg, PG_referenced);
 		return;
 	}
-	if ((seen & (PG_lru | PG_active)) != PG_lru || !reclaim_ops(sys)->active_lists)
+	if (!sys->lru->activate || (seen & (PG_lru | PG_active)) != PG_lru)
 		return; /* already active, or isolated by reclaim: nothing to move */
 	mmk_mutex_lock(&sys->lru->lock);
 	uint32_t f = page_flags(pg);
@@ -241,14 +240,6 @@ void lru_lazyfree(struct mmk_system *sys, pfn_t pfn)
 	mmk_mutex_unlock(&sys->lru->lock);
 }
 
-#define LRU_CHECK(cond, ...)                                                   \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			snprintf(err, errlen, __VA_ARGS__);                    \
-			return -EUCLEAN;                                       \
-		}                                                              \
-	} while (0)
-
 int lru_check_locked(struct mmk_system *sys, uint8_t *listed, char *err, size_t errlen)
 {
 	lock_assert_held(&sys->lru->lock);
@@ -258,21 +249,28 @@ int lru_check_locked(struct mmk_system *sys, uint8_t *listed, char *err, size_t 
 		uint64_t n = 0;
 		pfn_t prev = 0;
 		for (pfn_t p = h->head; p; prev = p, p = lru_page(sys, p)->lru_next) {
-			LRU_CHECK(p < fp->nframes, "LRU list %d holds bad pfn %u", l, p);
-			LRU_CHECK(!listed[p], "frame %u is on the LRU twice (or a cycle)", p);
+			MMK_CHECK(p < fp->nframes, err, errlen, "LRU list %d holds bad pfn %u", l,
+				  p);
+			MMK_CHECK(!listed[p], err, errlen,
+				  "frame %u is on the LRU twice (or a cycle)", p);
 			listed[p] = 1;
 			struct page *pg = lru_page(sys, p);
 			uint32_t f = page_flags(pg);
-			LRU_CHECK(pg->lru_prev == prev, "LRU list %d: frame %u links back to %u, "
-				  "not %u", l, p, pg->lru_prev, prev);
-			LRU_CHECK((f & PG_lru) && page_lru_list(pg) == (enum lru_list)l,
-				  "frame %u on LRU list %d has flags %#x", p, l, f);
-			LRU_CHECK(!(f & PG_locked), "frame %u is listed and isolated", p);
-			LRU_CHECK(page_refcount(pg) > 0, "free frame %u is on the LRU", p);
+			MMK_CHECK(pg->lru_prev == prev, err, errlen,
+				  "LRU list %d: frame %u links back to %u, "
+				  "not %u",
+				  l, p, pg->lru_prev, prev);
+			MMK_CHECK((f & PG_lru) && page_lru_list(pg) == (enum lru_list)l, err,
+				  errlen, "frame %u on LRU list %d has flags %#x", p, l, f);
+			MMK_CHECK(!(f & PG_locked), err, errlen, "frame %u is listed and isolated",
+				  p);
+			MMK_CHECK(page_refcount(pg) > 0, err, errlen, "free frame %u is on the LRU",
+				  p);
 			n++;
 		}
-		LRU_CHECK(h->tail == prev, "LRU list %d: tail %u, last %u", l, h->tail, prev);
-		LRU_CHECK(h->nr == n, "LRU list %d counts %llu pages, holds %llu", l,
+		MMK_CHECK(h->tail == prev, err, errlen, "LRU list %d: tail %u, last %u", l, h->tail,
+			  prev);
+		MMK_CHECK(h->nr == n, err, errlen, "LRU list %d counts %llu pages, holds %llu", l,
 			  (unsigned long long)h->nr, (unsigned long long)n);
 	}
 	return 0;

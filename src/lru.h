@@ -55,9 +55,15 @@ struct lru_head {
 };
 
 struct lruvec {
-	struct mmk_mutex lock;               /* see the header comment */
+	struct mmk_mutex lock; /* see the header comment */
 	struct lru_head lists[NR_LRU_LISTS];
-	uint64_t nr_cache;                  /* page-cache pages (nr_file_pages) */
+	uint64_t nr_cache; /* page-cache pages (nr_file_pages) */
+	bool activate;	   /* set by reclaim_init before use from the
+			      policy's active_lists, then immutable:
+			      lru_mark_accessed moves a page referenced
+			      twice to the active list (Linux's LRU
+			      does; clock, FIFO and OPT use one list
+			      per type) */
 };
 
 /* Sets up sys->lru and the frame pool's release hook.  0 or -ENOMEM. */

@@ -321,7 +321,8 @@ static int do_mlock(struct mmk_proc *p, uint64_t start, uint64_t len, uint64_t f
 	start &= PAGE_MASK;
 	mmap_write_lock(mm);
 	const struct mmk_config *c = &mm->sys->cfg;
-	uint64_t limit = c->memlock_rlimit == UINT64_MAX ? UINT64_MAX : c->memlock_rlimit >> PAGE_SHIFT;
+	uint64_t limit =
+	    c->memlock_rlimit == UINT64_MAX ? UINT64_MAX : c->memlock_rlimit >> PAGE_SHIFT;
 	uint64_t locked = (alen >> PAGE_SHIFT) + mm->locked_vm + mm->locked_vm_extra;
 	if (locked > limit && !c->cap_ipc_lock)
 		locked -= count_locked_pages(mm, start, alen);
@@ -347,7 +348,8 @@ int mmk_mlock2(mmk_proc *p, uint64_t addr, uint64_t len, int flags)
 		return err;
 	if (flags & ~MMK_MLOCK_ONFAULT)
 		return -EINVAL;
-	return do_mlock(p, addr, len, VM_LOCKED | ((flags & MMK_MLOCK_ONFAULT) ? VM_LOCKONFAULT : 0));
+	return do_mlock(p, addr, len,
+			VM_LOCKED | ((flags & MMK_MLOCK_ONFAULT) ? VM_LOCKONFAULT : 0));
 }
 
 int mmk_munlock(mmk_proc *p, uint64_t addr, uint64_t len)

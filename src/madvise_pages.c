@@ -1,9 +1,8 @@
 /*
  * madvise_pages.c - the advice that acts on pages, one VMA piece at a time
- * (the VMA-flag advice and madvise's own argument checks are madvise.c's),
- * and mincore's per-VMA residency.  Mirrors mm/madvise.c
- * (madvise_dontneed_single_vma, madvise_free_pte_range, madvise_willneed,
- * madvise_remove, madvise_cold_or_pageout_pte_range) and mm/mincore.c.
+ * (the VMA-flag advice and madvise's own argument checks are madvise.c's).
+ * Mirrors mm/madvise.c (madvise_dontneed_single_vma, madvise_free_pte_range,
+ * madvise_willneed, madvise_remove, madvise_cold_or_pageout_pte_range).
  *
  *   DONTNEED  unmaps the range: private anonymous memory reads zeros next
  *             time, a private file mapping the file again, a shared mapping
@@ -235,58 +234,4 @@ int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t en
 	default:
 		return 0;
 	}
-}
-
-/* ---- mincore ------------------------------------------------------------------------------ */
-
-#define MINCORE_ASK_CACHE 2 /* pte_none in a file mapping: the page cache decides */
-
-/* mincore_pte_range() for one PTE of a VMA that maps a file or not. */
-static unsigned char mincore_pte(struct mm *mm, pte_t pte, bool file)
-{
-	switch (pte_kind(pte)) {
-	case PTE_KIND_PRESENT:
-	case PTE_KIND_ZERO:
-		return 1;
-	case PTE_KIND_SWAP:
-		return swap_cached(mm->sys, pte_swp_offset(pte));
-	case PTE_KIND_NONE:
-	case PTE_KIND_GUARD: /* pte_none_mostly(): a marker counts as none */
-	case PTE_KIND_BAD:
-		break;
-	}
-	return file ? MINCORE_ASK_CACHE : 0;
-}
-
-/*
- * mincore_pte_range(): 1 for a present PTE (zero page included); a swap
- * entry is resident only while its page is still in the swap cache; for
- * no PTE, the page cache's residency in a file or shmem mapping (even of a
- * page this process never touched; a swapped-out shmem page is not in
- * it), 0 in anonymous memory.
- */
-void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, unsigned char *vec)
-{
-	mmap_assert_locked(mm);
-	uint64_t n = (end - start) >> PAGE_SHIFT;
-	bool file = vma->file != NULL;
-	mmk_mutex_lock(&mm->ptl);
-	for (uint64_t i = 0; i < n; i++) {
-		pte_t *ptep = pgtable_walk(&mm->pt, start + (i << PAGE_SHIFT), 0);
-		vec[i] = mincore_pte(mm, ptep ? *ptep : 0, file);
-	}
-	mmk_mutex_unlock(&mm->ptl);
-	if (!file)
-		return;
-	struct mmk_inode *in = vma->file->inode;
-	mmk_mutex_lock(&in->lock);
-	for (uint64_t i = 0; i < n; i++) {
-		if (vec[i] != MINCORE_ASK_CACHE)
-			continue;
-		pfn_t pfn;
-		uint64_t pgoff = vma_pgoff_of(vma, start + (i << PAGE_SHIFT));
-		vec[i] = !pagecache_lookup_locked(in, pgoff, &pfn) &&
-			 page_test(pfn_to_page(mm_pool(mm), pfn), PG_uptodate);
-	}
-	mmk_mutex_unlock(&in->lock);
 }

@@ -17,7 +17,7 @@
  * large folio does the same: one pass over its PTEs with plain stores, one
  * used-count and one RSS update (pte_map_cache_run_locked).
  *
- * Invariants (checked by check_pages.c):
+ * Invariants (checked by invariants_pages.c):
  *  - every present PTE lies inside a VMA of its mm and maps an allocated
  *    frame, or the zero page with PTE_SPECIAL; every other non-zero PTE is
  *    a swap entry in a private VMA, counted in swap_ents and in its slot's
@@ -68,7 +68,7 @@ int mm_pages_init(struct mm *mm)
 	MMK_BUG_ON((uintptr_t)(fp->mem + (size_t)fp->nframes * FRAME_SIZE) >
 		   1ULL << (64 - TLB_HOST_SHIFT + 12));
 	/* fixed when the system is created: whatever sees every access needs ptl */
-	mm->tlb_lockless = mm->sys->refs == NULL && !reclaim_ops(mm->sys)->accessed;
+	mm->tlb_lockless = mm->sys->refs == NULL && !mm->sys->sees_every_access;
 	return 0;
 }
 
@@ -216,98 +216,6 @@ unsigned pte_map_cache_run_locked(struct mm *mm, pte_t *ptep0, uint64_t addr0, c
 	return mapped;
 }
 
-/* ---- The software TLB ---------------------------------------------------------------- */
-
-/*
- * Invalidation publishes itself through mm->tlb_gen: the entry is cleared,
- * then the generation bumped with release order, and only after that can
- * the caller drop the frame's reference.  A lock-free load (access.c) that
- * read the old entry therefore sees a new generation when it checks again
- * after its copy, whenever the frame could have been freed and reused in
- * between, and retries under mm->ptl.  An entry is invalidated by a clear
- * here or by a fill that replaces it with another page's translation (a
- * page walk, access.c's tlb_lookup_locked), and both bump.  So clearing an
- * empty or foreign entry bumps nothing: a reader that read this page's
- * entry before it was replaced sees the bump of the walk that replaced it.
- */
-void tlb_gen_bump(struct mm *mm)
-{
-	atomic_fetch_add_explicit(&mm->tlb_gen, 1, memory_order_release);
-}
-
-static bool tlb_clear_one_locked(struct mm *mm, uint64_t va)
-{
-	lock_assert_held(&mm->ptl);
-	uint64_t vpn = va >> PAGE_SHIFT;
-	struct tlb_entry *te = &mm->tlb[vpn % TLB_ENTRIES];
-	uint64_t w = atomic_load_explicit(&te->word, memory_order_relaxed);
-	if (!tlb_word_hits(w, vpn, false))
-		return false;
-	atomic_store_explicit(&te->word, 0, memory_order_relaxed);
-	return true;
-}
-
-/* Empties the whole TLB; whether it held anything. */
-static bool tlb_clear_all_locked(struct mm *mm)
-{
-	lock_assert_held(&mm->ptl);
-	bool cleared = false;
-	for (int i = 0; i < TLB_ENTRIES; i++) {
-		if (atomic_load_explicit(&mm->tlb[i].word, memory_order_relaxed)) {
-			atomic_store_explicit(&mm->tlb[i].word, 0, memory_order_relaxed);
-			cleared = true;
-		}
-	}
-	return cleared;
-}
-
-static void tlb_flush_one_locked(struct mm *mm, uint64_t va)
-{
-	lock_assert_held(&mm->ptl);
-	if (tlb_clear_one_locked(mm, va))
-		tlb_gen_bump(mm);
-}
-
-void tlb_flush_page_locked(struct mm *mm, uint64_t va)
-{
-	lock_assert_held(&mm->ptl);
-	tlb_flush_one_locked(mm, va);
-}
-
-void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end)
-{
-	lock_assert_held(&mm->ptl);
-	if (end <= start)
-		return;
-	bool cleared = false;
-	if (((end - start) >> PAGE_SHIFT) >= TLB_ENTRIES) {
-		cleared = tlb_clear_all_locked(mm);
-	} else {
-		for (uint64_t va = start & PAGE_MASK; va < end; va += PAGE_SIZE)
-			cleared |= tlb_clear_one_locked(mm, va);
-	}
-	if (cleared)
-		tlb_gen_bump(mm);
-	TRACE(mm->sys, .kind = MMK_EV_TLB_FLUSH, .pid = mm->pid, .start = start, .end = end);
-}
-
-void mm_tlb_exec(struct mm *mm)
-{
-	mmap_assert_write_locked(mm);
-	mmk_mutex_lock(&mm->ptl);
-	tlb_clear_all_locked(mm);
-	atomic_fetch_add_explicit(&mm->exec_gen, 1, memory_order_relaxed);
-	tlb_gen_bump(mm); /* even with nothing cleared: publishes exec_gen */
-	mmk_mutex_unlock(&mm->ptl);
-}
-
-void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end)
-{
-	mmk_mutex_lock(&mm->ptl);
-	tlb_flush_locked(mm, start, end);
-	mmk_mutex_unlock(&mm->ptl);
-}
-
 /* ---- Zap ------------------------------------------------------------------------------ */
 
 /*
@@ -361,11 +269,11 @@ static void zap_cleared_pte_locked(struct mm *mm, uint64_t va, pte_t pte, struct
 		swap_entry_free(mm->sys, pte_swp_offset(pte));
 		return;
 	case PTE_KIND_PRESENT:
-		tlb_flush_one_locked(mm, va);
+		tlb_flush_page_locked(mm, va);
 		zap_present_page_locked(mm, va, pte, rss);
 		return;
 	case PTE_KIND_ZERO:
-		tlb_flush_one_locked(mm, va);
+		tlb_flush_page_locked(mm, va);
 		return;
 	case PTE_KIND_GUARD: /* no page, never in the TLB */
 		return;
@@ -435,8 +343,7 @@ static int zap_pte_table(void *arg, const struct pte_run *run)
 	int64_t anon = 0;
 
 	if (z->big && !z->tlb_empty) {
-		if (tlb_clear_all_locked(mm))
-			tlb_gen_bump(mm);
+		tlb_flush_all_locked(mm);
 		z->tlb_empty = true;
 	}
 	for (unsigned i = run->first; i < run->last; i++) {
@@ -544,7 +451,7 @@ static int prot_one(void *arg, uint64_t va, pte_t *ptep)
 		return 0;
 	*ptep = npte; /* stays non-zero: a plain store (pgtable.h) */
 	if ((pte & ~npte) & PTE_PROT_BITS) {
-		tlb_flush_one_locked(w->mm, va);
+		tlb_flush_page_locked(w->mm, va);
 		w->flush = true;
 	}
 	return 0;
@@ -583,7 +490,7 @@ static void move_one_locked(struct mm *mm, uint64_t old_va, uint64_t new_va)
 	MMK_BUG_ON(!dst || !pte_none(*dst));
 	pte_t pte = pgtable_clear_pte(&mm->pt, src);
 	pgtable_set_pte(&mm->pt, dst, pte);
-	tlb_flush_one_locked(mm, old_va);
+	tlb_flush_page_locked(mm, old_va);
 }
 
 struct move_walk {
@@ -667,7 +574,7 @@ static pte_t copy_present_pte(struct copy_walk *w, uint64_t va, pte_t *src_ptep,
 	if (w->cow && (pte & PTE_WRITE)) {
 		pte &= ~PTE_WRITE;
 		*src_ptep = pte;
-		tlb_flush_one_locked(w->src, va);
+		tlb_flush_page_locked(w->src, va);
 	}
 	return pte & ~PTE_ACCESSED;
 }

@@ -4,7 +4,8 @@
  * madvise.c, task.c) owns VMAs and never touches a PTE itself; it calls
  * these.  Implemented in memory.c (PTE range operations: zap, protect, move,
  * copy), fault.c (the fault handler and populate), access.c (loads/stores),
- * pagecache.c (the page cache, file I/O, writeback, truncation), shmem.c.
+ * tlb.c (the software TLB), pagecache.c (the page cache, file I/O,
+ * truncation), writeback.c, shmem.c, msync.c, mincore.c, madvise_pages.c.
  *
  * Unless said otherwise, the caller holds mm->mmap_lock for writing.
  */
@@ -32,7 +33,7 @@ struct zap_details {
 	unsigned zap_flags;
 };
 #define ZAP_FLAG_DROP_MARKER (1u << 0) /* PTE markers go too (munmap, exit) */
-#define ZAP_ALL ((struct zap_details){.even_cows = true})
+#define ZAP_ALL		     ((struct zap_details){.even_cows = true})
 
 /* Unmaps every page of [start, end) inside vma as @details (NULL: ZAP_ALL)
  * says: drops mapcounts and references (frames freed when unreferenced),
@@ -49,7 +50,7 @@ void mm_free_pgtables(struct mm *mm, uint64_t start, uint64_t end);
  * VM_WRITE leaves PTEs write-protected where a write must still fault (COW,
  * clean shared file pages).  Linux: change_protection. */
 void mm_change_protection(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
-                          uint64_t newflags);
+			  uint64_t newflags);
 /* Moves the PTEs of [old_addr, old_addr + len) to new_addr (mremap's
  * move_page_tables); rmap information (anon page index) follows.  -ENOMEM. */
 int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t len);
@@ -57,12 +58,6 @@ int mm_move_ptes(struct mm *mm, uint64_t old_addr, uint64_t new_addr, uint64_t l
  * private anonymous pages become shared copy-on-write (both PTEs
  * write-protected), file and shared pages are mapped again.  -ENOMEM. */
 int mm_copy_ptes(struct mm *dst, struct vma *dst_vma, struct mm *src, struct vma *src_vma);
-/* Flushes the software TLB for [start, end) of mm. */
-void mm_tlb_flush(struct mm *mm, uint64_t start, uint64_t end);
-/* exec: empties the whole TLB and bumps mm->exec_gen, then mm->tlb_gen
- * (even when no entry was valid), so that an access started before sees
- * the exec at its next page (access.c).  Caller holds mmap_lock for writing. */
-void mm_tlb_exec(struct mm *mm);
 
 /* ---- Faults (fault.c) ------------------------------------------------------ */
 /* Faults in every page of [start, end) (populate_vma_page_range /
@@ -97,7 +92,7 @@ int pagecache_truncate(struct mmk_inode *inode, uint64_t size);
 /* Writes back dirty pages of [start, end) pages-offsets (end exclusive,
  * UINT64_MAX for all) and, when sync, ends with a host fsync (none for an
  * idle inode, which has no descriptor).  The caller holds a reference. */
-int pagecache_writeback(struct mmk_inode *inode, uint64_t start, uint64_t end, bool sync);
+int writeback_range(struct mmk_inode *inode, uint64_t start, uint64_t end, bool sync);
 /* Drops every page of the inode (writing dirty ones back first) before the
  * inode is freed. Returns 0 or the first writeback error. */
 int pagecache_release(struct mmk_inode *inode);
@@ -111,7 +106,7 @@ int pagecache_msync_vma(struct mm *mm, struct vma *vma, uint64_t start, uint64_t
 int flusher_start(struct mmk_system *sys);
 void flusher_stop(struct mmk_system *sys);
 
-/* ---- Page-layer invariants (check_pages.c) --------------------------------------- */
+/* ---- Page-layer invariants (invariants_pages.c) --------------------------------------- */
 /* Every PTE of mm is consistent with its VMA and its frame (present frames
  * allocated, mapcounts >= number of PTEs seen, RSS counters equal to a
  * recount).  Caller holds mmap_lock. */
@@ -122,11 +117,11 @@ int mm_check_pages(struct mm *mm, char *err, size_t errlen);
  * takes every mm's mmap_lock for reading. */
 int sys_check_frames(struct mmk_system *sys, char *err, size_t errlen);
 
-/* ---- Page-layer parts of madvise and mincore (madvise_pages.c) ------------------ */
+/* ---- Page-layer parts of madvise (madvise_pages.c) and mincore (mincore.c) ------ */
 /* DONTNEED, FREE, WILLNEED, REMOVE, COLD, PAGEOUT, GUARD_INSTALL (mmap_lock
  * held for writing), GUARD_REMOVE on [start, end) of vma. */
 int mm_madvise_pages(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, int advice);
-/* Fills vec for [start, end) of vma (mincore_vma). */
+/* Fills vec for [start, end) of vma (mincore_vma; mincore.c). */
 void mm_mincore(struct mm *mm, struct vma *vma, uint64_t start, uint64_t end, unsigned char *vec);
 
 /* ---- Shared anonymous memory (shmem.c) ------------------------------------------ */

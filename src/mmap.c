@@ -31,18 +31,19 @@
 #include "internal.h"
 #include "vma.h"
 
-#define PMD_SIZE (2ULL << 20)
+#define PMD_SIZE	  (2ULL << 20)
 #define DEFAULT_START_BRK 0x555555559000ULL
 
-#define MAP_ABOVE4G 0x80
+#define MAP_ABOVE4G  0x80
 #define MAP_HUGE_2MB (21 << 26)
 #define MAP_HUGE_1GB (30 << 26)
 /* Flags known to the legacy MAP_SHARED (LEGACY_MAP_MASK, x86-64). */
-#define LEGACY_MAP_MASK                                                                   \
-	(MMK_MAP_SHARED | MMK_MAP_PRIVATE | MMK_MAP_FIXED | MMK_MAP_ANONYMOUS |           \
-	 MMK_MAP_DENYWRITE | MMK_MAP_EXECUTABLE | MMK_MAP_UNINITIALIZED | MMK_MAP_GROWSDOWN | \
-	 MMK_MAP_LOCKED | MMK_MAP_NORESERVE | MMK_MAP_POPULATE | MMK_MAP_NONBLOCK |       \
-	 MMK_MAP_STACK | MMK_MAP_HUGETLB | MMK_MAP_32BIT | MAP_ABOVE4G | MAP_HUGE_2MB | MAP_HUGE_1GB)
+#define LEGACY_MAP_MASK                                                                            \
+	(MMK_MAP_SHARED | MMK_MAP_PRIVATE | MMK_MAP_FIXED | MMK_MAP_ANONYMOUS |                    \
+	 MMK_MAP_DENYWRITE | MMK_MAP_EXECUTABLE | MMK_MAP_UNINITIALIZED | MMK_MAP_GROWSDOWN |      \
+	 MMK_MAP_LOCKED | MMK_MAP_NORESERVE | MMK_MAP_POPULATE | MMK_MAP_NONBLOCK |                \
+	 MMK_MAP_STACK | MMK_MAP_HUGETLB | MMK_MAP_32BIT | MAP_ABOVE4G | MAP_HUGE_2MB |            \
+	 MAP_HUGE_1GB)
 
 void mm_debug_check(struct mm *mm, const char *what)
 {
@@ -214,36 +215,7 @@ int mm_dup(struct mm *dst, struct mm *src)
 	return 0;
 }
 
-/* ---- Limits -------------------------------------------------------------------------- */
-
-bool may_expand_vm(struct mm *mm, uint64_t flags, uint64_t npages)
-{
-	const struct mmk_config *c = &mm->sys->cfg;
-	if (mm->total_vm + npages > c->as_rlimit >> PAGE_SHIFT)
-		return false;
-	if ((flags & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE &&
-	    mm->data_vm + npages > c->data_rlimit >> PAGE_SHIFT)
-		return false;
-	return true;
-}
-
-bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes)
-{
-	if (!(flags & VM_LOCKED) || mm->sys->cfg.cap_ipc_lock)
-		return true;
-	uint64_t limit = mm->sys->cfg.memlock_rlimit;
-	if (limit == UINT64_MAX)
-		return true;
-	return (bytes >> PAGE_SHIFT) + mm->locked_vm + mm->locked_vm_extra <= limit >> PAGE_SHIFT;
-}
-
 /* ---- Placement ------------------------------------------------------------------------ */
-
-/* Linux's mmap_min_addr variable: max(vm.mmap_min_addr, LSM floor). */
-static uint64_t effective_min_addr(const struct mmk_config *c)
-{
-	return c->lsm_mmap_min_addr > c->mmap_min_addr ? c->lsm_mmap_min_addr : c->mmap_min_addr;
-}
 
 uint64_t vm_start_gap(struct mm *mm, const struct vma *v)
 {
@@ -407,45 +379,6 @@ int64_t get_unmapped_area(struct mm *mm, struct mmk_file *file, uint64_t addr, u
 	if ((uint64_t)a < mm->sys->cfg.mmap_min_addr && !mm->sys->cfg.cap_sys_rawio)
 		return -EPERM;
 	return a;
-}
-
-/*
- * expand_downwards(): grows the VM_GROWSDOWN VMA v down to addr for a fault
- * below it.  Refused (-ENOMEM) inside the stack guard gap of an accessible
- * VMA below, beyond RLIMIT_STACK, the address-space or mlock limits;
- * -EPERM below mmap_min_addr.  Caller holds mmap_lock for writing.
- */
-int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr)
-{
-	mmap_assert_write_locked(mm);
-	if (!(v->flags & VM_GROWSDOWN) || v->reserved)
-		return -EFAULT;
-	addr &= PAGE_MASK;
-	if (addr < effective_min_addr(&mm->sys->cfg))
-		return -EPERM;
-	if (addr >= vma_start(v))
-		return 0;
-	struct vma *prev = vma_prev(v);
-	if (prev && !(prev->flags & VM_GROWSDOWN) && (prev->flags & VM_ACCESS_FLAGS) &&
-	    (addr < vma_end(prev) || addr - vma_end(prev) < mm->sys->cfg.stack_guard_gap))
-		return -ENOMEM;
-	if (prev && addr < vma_end(prev))
-		return -ENOMEM;
-	if (anon_vma_prepare(v))
-		return -ENOMEM;
-	uint64_t size = vma_end(v) - addr, grow = (vma_start(v) - addr) >> PAGE_SHIFT;
-	if (grow > v->pgoff)
-		return -ENOMEM;
-	/* acct_stack_growth(): the limits, then the memory to back the growth */
-	if (!may_expand_vm(mm, v->flags, grow) || size > mm->sys->cfg.stack_rlimit ||
-	    !mlock_future_ok(mm, v->flags, grow << PAGE_SHIFT))
-		return -ENOMEM;
-	if ((v->flags & VM_ACCOUNT) && vm_enough_memory(mm, grow))
-		return -ENOMEM;
-	vma_set_range(v, addr, vma_end(v), v->pgoff - grow);
-	TRACE(mm->sys, .kind = MMK_EV_VMA_CHANGE, .pid = mm->pid, .start = addr, .end = vma_end(v),
-	      .detail = "stack grew");
-	return 0;
 }
 
 /* ---- munmap ------------------------------------------------------------------------------ */
@@ -616,8 +549,10 @@ static int mmap_new_vma(struct mm *mm, struct mmk_file *file, uint64_t addr, uin
 		}
 	}
 	vma_link_after(mm, v, prev);
-	TRACE(mm->sys, .kind = MMK_EV_VMA_CREATE, .pid = mm->pid, .start = addr,
-	      .end = addr + len, .detail = file ? "file" : (vm_flags & VM_SHARED) ? "shmem" : "anon");
+	TRACE(mm->sys, .kind = MMK_EV_VMA_CREATE, .pid = mm->pid, .start = addr, .end = addr + len,
+	      .detail = file			 ? "file"
+			: (vm_flags & VM_SHARED) ? "shmem"
+						 : "anon");
 	*out = v;
 	return 0;
 }
@@ -687,19 +622,19 @@ static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, 
 	struct vma *v = NULL;
 	if ((prev || next) && (file || !(vm_flags & VM_SHARED))) {
 		struct vmg g = {
-			.prev = prev,
-			.middle = NULL,
-			.next = next,
-			.src = NULL,
-			.start = addr,
-			.end = end,
-			.pgoff = pgoff,
-			.flags = vm_flags,
-			.file = file,
-			.anon_vma = NULL,
-			.anon_name = NULL,
-			.just_expand = false,
-			.nomem = false,
+		    .prev = prev,
+		    .middle = NULL,
+		    .next = next,
+		    .src = NULL,
+		    .start = addr,
+		    .end = end,
+		    .pgoff = pgoff,
+		    .flags = vm_flags,
+		    .file = file,
+		    .anon_vma = NULL,
+		    .anon_name = NULL,
+		    .just_expand = false,
+		    .nomem = false,
 		};
 		v = vma_merge_new_range(mm, &g);
 		if (!v && g.nomem)
@@ -880,8 +815,7 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 	return -ENOMEM;
 }
 
-int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, int fd,
-		 int64_t off)
+int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t off)
 {
 	int err = proc_enter(p);
 	if (err)
@@ -906,7 +840,8 @@ int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, 
 	struct mm *mm = p->mm;
 	if (!file && (flags & MMK_MAP_HUGETLB)) {
 		mmap_write_lock(mm);
-		int64_t r = mmap_hugetlb_anon(mm, addr, len, prot, flags, (uint64_t)off >> PAGE_SHIFT);
+		int64_t r =
+		    mmap_hugetlb_anon(mm, addr, len, prot, flags, (uint64_t)off >> PAGE_SHIFT);
 		mm_debug_check(mm, "mmap");
 		mmap_write_unlock(mm);
 		return r;
@@ -936,20 +871,20 @@ static int do_brk_flags(struct mm *mm, struct vma *brkvma, uint64_t addr, uint64
 		return -ENOMEM;
 	if (brkvma && vma_end(brkvma) == addr) {
 		struct vmg g = {
-			/* every field named: a partial initializer costs a rep stos */
-			.prev = brkvma,
-			.middle = NULL,
-			.next = NULL,
-			.src = NULL,
-			.start = addr,
-			.end = addr + len,
-			.pgoff = addr >> PAGE_SHIFT,
-			.flags = flags,
-			.file = NULL,
-			.anon_vma = NULL,
-			.anon_name = NULL,
-			.just_expand = true,
-			.nomem = false,
+		    /* every field named: a partial initializer costs a rep stos */
+		    .prev = brkvma,
+		    .middle = NULL,
+		    .next = NULL,
+		    .src = NULL,
+		    .start = addr,
+		    .end = addr + len,
+		    .pgoff = addr >> PAGE_SHIFT,
+		    .flags = flags,
+		    .file = NULL,
+		    .anon_vma = NULL,
+		    .anon_name = NULL,
+		    .just_expand = true,
+		    .nomem = false,
 		};
 		struct vma *v = vma_merge_new_range(mm, &g);
 		if (v) {

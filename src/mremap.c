@@ -158,15 +158,15 @@ static int expand_in_place(struct remap *r, uint64_t delta)
 	if (charge_growth(r, delta))
 		return -ENOMEM;
 	struct vmg g = {
-		.prev = v,
-		.next = find_vma(r->mm, vma_end(v)),
-		.start = vma_end(v),
-		.end = vma_end(v) + delta,
-		.pgoff = v->pgoff + vma_pages(v),
-		.flags = v->flags,
-		.file = v->file,
-		.anon_vma = v->anon_vma,
-		.anon_name = v->anon_name,
+	    .prev = v,
+	    .next = find_vma(r->mm, vma_end(v)),
+	    .start = vma_end(v),
+	    .end = vma_end(v) + delta,
+	    .pgoff = v->pgoff + vma_pages(v),
+	    .flags = v->flags,
+	    .file = v->file,
+	    .anon_vma = v->anon_vma,
+	    .anon_name = v->anon_name,
 	};
 	if (g.next && vma_start(g.next) != g.end)
 		g.next = NULL;
@@ -186,16 +186,16 @@ static struct vma *copy_vma(struct remap *r, struct vma **vp, uint64_t pgoff)
 	if (vma_is_anonymous(v) && !v->anon_vma)
 		pgoff = addr >> PAGE_SHIFT;
 	struct vmg g = {
-		.prev = node_vma(vma_tree_find_prev(&mm->vmas, addr)),
-		.next = find_vma(mm, addr),
-		.src = v,
-		.start = addr,
-		.end = end,
-		.pgoff = pgoff,
-		.flags = v->flags,
-		.file = v->file,
-		.anon_vma = v->anon_vma,
-		.anon_name = v->anon_name,
+	    .prev = node_vma(vma_tree_find_prev(&mm->vmas, addr)),
+	    .next = find_vma(mm, addr),
+	    .src = v,
+	    .start = addr,
+	    .end = end,
+	    .pgoff = pgoff,
+	    .flags = v->flags,
+	    .file = v->file,
+	    .anon_vma = v->anon_vma,
+	    .anon_name = v->anon_name,
 	};
 	if (g.next && vma_start(g.next) != end)
 		g.next = NULL;
@@ -410,12 +410,12 @@ int64_t mmk_mremap(mmk_proc *p, uint64_t addr, uint64_t old_len, uint64_t new_le
 	if (err)
 		return err;
 	struct remap r = {
-		.mm = p->mm,
-		.addr = addr,
-		.old_len = PAGE_ALIGN(old_len),
-		.new_len = PAGE_ALIGN(new_len),
-		.new_addr = new_addr,
-		.flags = flags,
+	    .mm = p->mm,
+	    .addr = addr,
+	    .old_len = PAGE_ALIGN(old_len),
+	    .new_len = PAGE_ALIGN(new_len),
+	    .new_addr = new_addr,
+	    .flags = flags,
 	};
 	/* PAGE_ALIGN wraps to 0 for lengths near 2^64, as in Linux. */
 	int64_t ret = check_params(&r);

@@ -137,8 +137,7 @@ static void oom_kill_process(struct mmk_system *sys, struct oom_candidate *c)
 		 c->p->pid, (unsigned long long)c->anon << k, (unsigned long long)c->file << k,
 		 (unsigned long long)c->shmem << k, (unsigned long long)c->swap << k,
 		 (unsigned long long)c->pgtables << k);
-	TRACE(sys, .kind = MMK_EV_OOM_KILL, .pid = c->p->pid, .count = c->points,
-	      .detail = report);
+	TRACE(sys, .kind = MMK_EV_OOM_KILL, .pid = c->p->pid, .count = c->points, .detail = report);
 	oom_reap(mm);
 }
 

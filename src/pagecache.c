@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "hostio.h"
 #include "lru.h"
 #include "pages.h"
 #include "swap.h"
@@ -179,16 +180,10 @@ static int read_host_until_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pf
 	uint64_t want = end > pos ? end - pos : 0, got = 0;
 	if (want > PAGE_SIZE)
 		want = PAGE_SIZE;
-	while (got < want) {
-		ssize_t r = pread(hostfd_read_locked(in), p + got, want - got, (off_t)(pos + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		got += (uint64_t)r;
-	}
+	int64_t r = host_pread_all(hostfd_read_locked(in), p, want, pos);
+	if (r < 0)
+		return (int)r;
+	got = (uint64_t)r;
 	memset(p + got, 0, PAGE_SIZE - got);
 	count_vm_events(in->sys, PGPGIN, PAGE_SIZE >> 10);
 	TRACE(in->sys, .kind = MMK_EV_PAGE_READ, .pgoff = pgoff, .pfn = pfn, .detail = in->path);
@@ -241,50 +236,6 @@ static int read_new_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t *out
 	}
 	*out = pfn;
 	return 0;
-}
-
-/* ---- The inode table, for the flusher ----------------------------------------------------- */
-
-static int inode_seq_cmp(const void *a, const void *b)
-{
-	const struct mmk_inode *x = *(struct mmk_inode *const *)a,
-			       *y = *(struct mmk_inode *const *)b;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* The table's inodes, referenced, in the order the system met them (not
- * the hash's, which follows host inode numbers: passes over every file
- * then do the same work in the same order on every run and host). */
-struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
-{
-	*n = 0;
-	mmk_mutex_lock(&sys->lock);
-	size_t count = 0;
-	for (int i = 0; i < INODE_HASH_SIZE; i++)
-		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
-			count++;
-	struct mmk_inode **v = count ? mmk_malloc(sys, count * sizeof(*v)) : NULL;
-	if (!v)
-		*n = count; /* NULL with *n > 0: no memory */
-	if (v) {
-		for (int i = 0; i < INODE_HASH_SIZE; i++) {
-			for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next) {
-				inode_get(in);
-				v[(*n)++] = in;
-			}
-		}
-	}
-	mmk_mutex_unlock(&sys->lock);
-	if (v)
-		qsort(v, *n, sizeof(*v), inode_seq_cmp);
-	return v;
-}
-
-void inodes_release(struct mmk_inode **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		inode_put(v[i]);
-	free(v);
 }
 
 /* ---- Faults ----------------------------------------------------------------------------- */
@@ -619,7 +570,7 @@ static int64_t perform_write_locked(struct mmk_inode *in, const uint8_t *src, ui
 		pfn_t pfn;
 		if (write_through_locked(in, idx, poff, n)) {
 			in->host_unsynced = true;
-			err = host_pwrite_full(in->hostfd, src + done, n, pos);
+			err = host_pwrite_all(in->hostfd, src + done, n, pos);
 			if (err)
 				break;
 			if (in->zero_eof_block)
@@ -699,7 +650,7 @@ void unmap_mapping_range_locked(struct mmk_inode *in, uint64_t first, uint64_t l
  * page leaves the cache (no mapping is left). */
 int pagecache_release(struct mmk_inode *in)
 {
-	int err = pagecache_writeback(in, 0, UINT64_MAX, false);
+	int err = writeback_range(in, 0, UINT64_MAX, false);
 	mmk_mutex_lock(&in->lock);
 	MMK_BUG_ON(in->i_mmap);
 	delete_range_locked(in, 0, UINT64_MAX);
@@ -797,8 +748,8 @@ int pagecache_punch_hole(struct mmk_inode *in, uint64_t first, uint64_t last)
 		for (uint64_t pos = first << PAGE_SHIFT;
 		     in->kind == INODE_FILE && !in->host_nowrite && pos < end && !err;
 		     pos += PAGE_SIZE)
-			err = host_pwrite_full(in->hostfd, zeros,
-					       end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
+			err = host_pwrite_all(in->hostfd, zeros,
+					      end - pos < PAGE_SIZE ? end - pos : PAGE_SIZE, pos);
 	}
 	mmk_mutex_unlock(&in->lock);
 	return err;

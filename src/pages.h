@@ -1,7 +1,7 @@
 /*
  * pages.h - the page layer's private interfaces: what memory.c, fault.c,
  * access.c, pagecache.c, readahead.c, writeback.c, shmem.c,
- * madvise_pages.c, procfs_pages.c, check_pages.c, msync.c and mincore.c
+ * madvise_pages.c, procfs_pages.c, invariants_pages.c, msync.c and mincore.c
  * call across each other.  Nothing else in the library includes it (the
  * contract with the address-space and file layers is memory.h); tests may.
  *
@@ -54,11 +54,11 @@
 /* Page flags the page layer adds to frame.h's (bits frame.h leaves free;
  * frame_alloc() clears every flag). */
 #define PG_anon_exclusive (1u << 16) /* Linux's PageAnonExclusive */
-#define PG_readahead (1u << 17)      /* Linux's PG_readahead: the async readahead mark */
-#define PG_swapcache (1u << 18)      /* in the swap cache; page->private is its slot (swap.c) */
-#define PG_lru_file (1u << 19)       /* on a file LRU list, not an anon one (lru.c) */
+#define PG_readahead	  (1u << 17) /* Linux's PG_readahead: the async readahead mark */
+#define PG_swapcache	  (1u << 18) /* in the swap cache; page->private is its slot (swap.c) */
+#define PG_lru_file	  (1u << 19) /* on a file LRU list, not an anon one (lru.c) */
 _Static_assert(PG_anon_exclusive > PG_reserved && PG_readahead > PG_reserved &&
-		       PG_swapcache > PG_reserved && PG_lru_file > PG_reserved,
+		   PG_swapcache > PG_reserved && PG_lru_file > PG_reserved,
 	       "page-layer flags must not collide with frame.h's");
 
 /*
@@ -76,9 +76,10 @@ _Static_assert(PG_anon_exclusive > PG_reserved && PG_readahead > PG_reserved &&
  * truncation splits a large folio it cuts through.
  */
 #define PG_ORDER_SHIFT 20
-#define PG_ORDER_MASK (0xfu << PG_ORDER_SHIFT)
-_Static_assert((PG_ORDER_MASK & (PG_anon_exclusive | PG_readahead | PG_swapcache |
-				 PG_lru_file)) == 0 && PG_ORDER_MASK > PG_reserved,
+#define PG_ORDER_MASK  (0xfu << PG_ORDER_SHIFT)
+_Static_assert((PG_ORDER_MASK & (PG_anon_exclusive | PG_readahead | PG_swapcache | PG_lru_file)) ==
+		       0 &&
+		   PG_ORDER_MASK > PG_reserved,
 	       "the folio order field must not overlap a flag");
 
 static inline unsigned page_folio_order(struct page *pg)
@@ -86,9 +87,9 @@ static inline unsigned page_folio_order(struct page *pg)
 	return (page_flags(pg) & PG_ORDER_MASK) >> PG_ORDER_SHIFT;
 }
 
-#define PTE_PROT_BITS (PTE_USER | PTE_WRITE)
+#define PTE_PROT_BITS	   (PTE_USER | PTE_WRITE)
 #define FAULT_AROUND_PAGES 16 /* fault_around_bytes = 64 KiB */
-#define RA_PAGES 32           /* VM_READAHEAD_PAGES: 128 KiB of readahead */
+#define RA_PAGES	   32 /* VM_READAHEAD_PAGES: 128 KiB of readahead */
 
 static inline struct frame_pool *mm_pool(struct mm *mm)
 {
@@ -117,7 +118,7 @@ static inline uint64_t vma_pgoff_of(const struct vma *vma, uint64_t addr)
 	return vma->pgoff + ((addr - vma_start(vma)) >> PAGE_SHIFT);
 }
 
-/* ---- memory.c: PTEs, RSS, the TLB ------------------------------------------ */
+/* ---- memory.c: PTEs, RSS (the TLB: tlb.h) ------------------------------------ */
 
 /* PTE_USER when vm_flags allow any access (vma_is_accessible). */
 uint64_t vm_flags_pte_access(uint64_t vm_flags);
@@ -157,16 +158,6 @@ void update_hiwater_rss_locked(struct mm *mm);
  * reference (the frame is freed when unreferenced); flushes its TLB entry.
  * Caller holds mm->ptl. */
 void pte_zap_locked(struct mm *mm, uint64_t va, pte_t *ptep);
-/* Publishes an invalidation of a valid TLB entry (a clear, or a fill that
- * replaces another page's translation): memory.c's tlb_gen rule.  Caller
- * holds mm->ptl and has written the entry. */
-void tlb_gen_bump(struct mm *mm);
-/* Drops the TLB entries of [start, end) (any change that removes or
- * downgrades a PTE).  Caller holds mm->ptl. */
-void tlb_flush_locked(struct mm *mm, uint64_t start, uint64_t end);
-/* The same for the one page at va, without a trace event (reclaim ageing
- * and unmapping pages behind the processes' backs).  Caller holds mm->ptl. */
-void tlb_flush_page_locked(struct mm *mm, uint64_t va);
 /* Unmaps every present page of [start, end) in mm (zap_pte_range), taking
  * mm->ptl, as @details says (memory.h; NULL: ZAP_ALL).  Needs no VMA: the
  * caller holds mm's mmap_lock or the inode lock of a VMA covering the
@@ -178,10 +169,10 @@ void zap_pte_range(struct mm *mm, uint64_t start, uint64_t end, const struct zap
 /* Outcome of a page fault (Linux's VM_FAULT_* reduced to what mmkit needs). */
 enum fault_result {
 	FAULT_DONE = 0, /* the PTE is fixed (or someone raced us): retry the access */
-	FAULT_SIGBUS,   /* VM_FAULT_SIGBUS: a file page beyond EOF, or a read error */
-	FAULT_OOM,      /* VM_FAULT_OOM: no frame (or page table) to be had */
-	FAULT_SIGSEGV,  /* VM_FAULT_SIGSEGV: a guard marker (SEGV_MAPERR, as x86's
-	                   bad_area_nosemaphore gives it) */
+	FAULT_SIGBUS,	/* VM_FAULT_SIGBUS: a file page beyond EOF, or a read error */
+	FAULT_OOM,	/* VM_FAULT_OOM: no frame (or page table) to be had */
+	FAULT_SIGSEGV,	/* VM_FAULT_SIGSEGV: a guard marker (SEGV_MAPERR, as x86's
+			   bad_area_nosemaphore gives it) */
 };
 
 /* handle_mm_fault() for addr inside vma, access already checked.  Caller
@@ -195,10 +186,11 @@ enum fault_result handle_mm_fault(struct mm *mm, struct vma *vma, uint64_t addr,
  * be found and nothing could be killed (or failure injection is on). */
 int handle_user_fault(struct mm *mm, uint64_t addr, bool write, struct mmk_siginfo *si);
 
-/* ---- pagecache.c --------------------------------------------------------------- */
+/* ---- page_alloc.c ------------------------------------------------------------------ */
 
-/* Allocates a frame (reclaim.c): wakes kswapd below the low watermark;
- * when no frame is free, reclaims directly (pages of other inodes and
+/* Allocates a frame (page_alloc.c): through the pool's slow-path hook
+ * (reclaim.c's), wakes kswapd below the low watermark; when no frame is
+ * free, reclaims directly (pages of other inodes and
  * anon_vmas are only trylocked; pages of held, whose lock the caller holds,
  * are fair game) and retries.  -ENOMEM when nothing could be reclaimed (a
  * fault then calls the OOM killer) or failure injection is on.  held: the
@@ -208,6 +200,8 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 /* How many times page_alloc has failed for want of frames (not of host
  * memory, not by injection): a fault that failed tells the two apart. */
 uint64_t page_alloc_failures(struct mmk_system *sys);
+
+/* ---- pagecache.c --------------------------------------------------------------- */
 /* The cached page at pgoff, or -ENOENT.  Caller holds inode->lock. */
 int pagecache_lookup_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t *pfn);
 /* The cached pages of [first, first + n), 1 <= n <= 64, in one walk of the
@@ -258,12 +252,6 @@ int pagecache_punch_hole(struct mmk_inode *inode, uint64_t first, uint64_t last)
 /* Drops every page of an idle inode (none mapped or dirty) whose host file
  * changed, and takes size as i_size.  Caller holds inode->lock. */
 void pagecache_forget_locked(struct mmk_inode *inode, uint64_t size);
-/* References (inode_get) to every inode of the inode table, *n of them;
- * inodes_release() drops them.  NULL with *n == 0 for an empty table, with
- * *n > 0 when memory ran out (nothing to release).  Caller holds no
- * sys->lock. */
-struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n);
-void inodes_release(struct mmk_inode **v, size_t n);
 
 /* ---- readahead.c ------------------------------------------------------------------ */
 
@@ -295,8 +283,6 @@ int writeback_page_locked(struct mmk_inode *inode, uint64_t pgoff, pfn_t pfn);
 void pagecache_mark_dirty_locked(struct mmk_inode *inode, struct page *pg);
 /* Counts a PG_dirty change of a host file's page.  Caller holds inode->lock. */
 void dirty_account_locked(struct mmk_inode *inode, int delta);
-/* pwrite of all n bytes at pos, retried on short writes.  0 or -errno. */
-int host_pwrite_full(int fd, const void *buf, uint64_t n, uint64_t pos);
 /* Wakes the flusher for a pass now (tests; dirty threshold). */
 void flusher_kick(struct mmk_system *sys);
 /* Dirty page-cache pages of host files in the whole system. */

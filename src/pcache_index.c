@@ -19,8 +19,8 @@
 
 #include "failinj.h"
 
-#define PCI_BITS 6
-#define PCI_SLOTS (1u << PCI_BITS)
+#define PCI_BITS       6
+#define PCI_SLOTS      (1u << PCI_BITS)
 #define PCI_MAX_HEIGHT 11 /* ceil(64 / 6) */
 
 /* What inner nodes and leaves share: the occupancy bitmap comes first. */
@@ -263,8 +263,7 @@ int pcache_index_erase(struct pcache_index *x, uint64_t key, uint32_t *old)
  * come back empty-handed: every other subtree is non-empty, so its first key
  * is found by going left, and the whole search is O(height).
  */
-static int pci_next(const void *node, unsigned level, uint64_t from, uint64_t *key,
-		    uint32_t *val)
+static int pci_next(const void *node, unsigned level, uint64_t from, uint64_t *key, uint32_t *val)
 {
 	unsigned shift = PCI_BITS * level, d = pci_digit(from, level);
 	uint64_t prefix = pci_clear_low(from, shift + PCI_BITS);
@@ -284,8 +283,7 @@ static int pci_next(const void *node, unsigned level, uint64_t from, uint64_t *k
 	return -ENOENT;
 }
 
-int pcache_index_next(const struct pcache_index *x, uint64_t from, uint64_t *key,
-		      uint32_t *val)
+int pcache_index_next(const struct pcache_index *x, uint64_t from, uint64_t *key, uint32_t *val)
 {
 	if (!x->root || !pci_fits(x->height, from))
 		return -ENOENT;
@@ -344,8 +342,8 @@ static int64_t pci_check_subtree(const void *node, unsigned level)
 	if (level == 0)
 		return __builtin_popcountll(p);
 	for (; p; p &= p - 1) {
-		int64_t sub = pci_check_subtree(((const struct pci_inner *)node)->slot[__builtin_ctzll(p)],
-						level - 1);
+		int64_t sub = pci_check_subtree(
+		    ((const struct pci_inner *)node)->slot[__builtin_ctzll(p)], level - 1);
 		if (sub < 0)
 			return -1;
 		n += sub;

@@ -35,10 +35,10 @@
 struct failinj;
 
 struct pcache_index {
-	void *root;         /* NULL when empty; a leaf when height == 1 */
-	unsigned height;    /* levels of nodes; 0 when empty */
-	uint64_t count;     /* keys present */
-	int64_t fail_after; /* -1 off; else node allocations that still succeed */
+	void *root;	     /* NULL when empty; a leaf when height == 1 */
+	unsigned height;     /* levels of nodes; 0 when empty */
+	uint64_t count;	     /* keys present */
+	int64_t fail_after;  /* -1 off; else node allocations that still succeed */
 	struct failinj *inj; /* the system's countdown (failinj.h), or NULL */
 };
 
@@ -67,8 +67,7 @@ int pcache_index_erase(struct pcache_index *x, uint64_t key, uint32_t *old);
  * Empty subtrees are skipped through the bitmaps: O(height).
  * Iterate with from = key + 1 (stopping when key == UINT64_MAX).
  */
-int pcache_index_next(const struct pcache_index *x, uint64_t from, uint64_t *key,
-		      uint32_t *val);
+int pcache_index_next(const struct pcache_index *x, uint64_t from, uint64_t *key, uint32_t *val);
 
 /*
  * The present keys of [@first, @first + @n), 1 <= @n <= 64, in one pass

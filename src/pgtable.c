@@ -30,43 +30,32 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "bug.h"
+
 #ifndef MMK_DEBUG
 #define MMK_DEBUG 0
 #endif
 
 #define PT_TABLE_SHIFT 12
-#define PT_TABLE_SIZE (1ul << PT_TABLE_SHIFT)
-#define PT_SLAB_SHIFT 21
-#define PT_SLAB_SIZE (1ul << PT_SLAB_SHIFT)
-#define PT_SLAB_SLOTS ((unsigned)(PT_SLAB_SIZE / PT_TABLE_SIZE)) /* slot 0: descriptor */
-#define PT_LEVEL_FREE 0xff
-#define PT_DIR_FLAGS (PTE_PRESENT | PTE_WRITE | PTE_USER)
+#define PT_TABLE_SIZE  (1ul << PT_TABLE_SHIFT)
+#define PT_SLAB_SHIFT  21
+#define PT_SLAB_SIZE   (1ul << PT_SLAB_SHIFT)
+#define PT_SLAB_SLOTS  ((unsigned)(PT_SLAB_SIZE / PT_TABLE_SIZE)) /* slot 0: descriptor */
+#define PT_LEVEL_FREE  0xff
+#define PT_DIR_FLAGS   (PTE_PRESENT | PTE_WRITE | PTE_USER)
 
 /* The descriptor in slot 0 of a slab. */
 struct pt_slab {
-	struct pt_slab *next;                   /* alloc_lock: pt->slabs list */
-	uint16_t nfree;                         /* alloc_lock: free slots, listed or >= hwm */
-	uint16_t hwm;                           /* alloc_lock: slots [1, hwm) have been used */
-	uint16_t free_head;                     /* alloc_lock: freed slots via free_next; 0 = none */
-	uint16_t free_next[PT_SLAB_SLOTS];      /* alloc_lock */
-	uint8_t level[PT_SLAB_SLOTS];           /* alloc_lock; fixed while the table is live */
-	_Atomic uint16_t used[PT_SLAB_SLOTS];   /* non-zero entries of each live table */
+	struct pt_slab *next;		      /* alloc_lock: pt->slabs list */
+	uint16_t nfree;			      /* alloc_lock: free slots, listed or >= hwm */
+	uint16_t hwm;			      /* alloc_lock: slots [1, hwm) have been used */
+	uint16_t free_head;		      /* alloc_lock: freed slots via free_next; 0 = none */
+	uint16_t free_next[PT_SLAB_SLOTS];    /* alloc_lock */
+	uint8_t level[PT_SLAB_SLOTS];	      /* alloc_lock; fixed while the table is live */
+	_Atomic uint16_t used[PT_SLAB_SLOTS]; /* non-zero entries of each live table */
 };
 _Static_assert(sizeof(struct pt_slab) <= PT_TABLE_SIZE, "slab descriptor must fit slot 0");
 _Static_assert(PT_ENTRIES * sizeof(pte_t) == PT_TABLE_SIZE, "a table is one 4 KiB page");
-
-/* A broken invariant: report and stop the machine (xv6's panic()). */
-_Noreturn __attribute__((format(printf, 1, 2))) static void pt_bug(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("mmkit: pgtable: BUG: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	abort();
-}
 
 /* ---- slabs: where tables come from --------------------------------------- */
 
@@ -92,7 +81,7 @@ static _Atomic uint16_t *pt_used_of(const void *p)
 	unsigned slot = pt_slot_of(p);
 
 	if (slot == 0 || s->level[slot] == PT_LEVEL_FREE)
-		pt_bug("%p is not in a live page table", p);
+		MMK_BUG("%p is not in a live page table", p);
 	return &s->used[slot];
 }
 
@@ -107,7 +96,7 @@ static void pt_used_inc(const pte_t *entry)
 	uint16_t old = atomic_fetch_add_explicit(pt_used_of(entry), 1, memory_order_relaxed);
 
 	if (old >= PT_ENTRIES)
-		pt_bug("table %p used count overflow", (void *)entry);
+		MMK_BUG("table %p used count overflow", (void *)entry);
 }
 
 /* One fewer non-zero entry in the table holding @entry. */
@@ -116,7 +105,7 @@ static void pt_used_dec(const pte_t *entry)
 	uint16_t old = atomic_fetch_sub_explicit(pt_used_of(entry), 1, memory_order_relaxed);
 
 	if (old == 0)
-		pt_bug("table %p used count underflow", (void *)entry);
+		MMK_BUG("table %p used count underflow", (void *)entry);
 }
 
 /* Whether @s is one of @pt's slabs (O(slabs): for checks). */
@@ -143,7 +132,7 @@ static struct pt_slab *pt_slab_create(void)
 		munmap(raw, head);
 	munmap((void *)(start + PT_SLAB_SIZE), PT_SLAB_SIZE - head);
 	if ((start + PT_SLAB_SIZE - 1) & ~PTE_PFN_MASK & ~(uintptr_t)(PT_TABLE_SIZE - 1))
-		pt_bug("host address %#lx does not fit a table entry", (unsigned long)start);
+		MMK_BUG("host address %#lx does not fit a table entry", (unsigned long)start);
 
 	/* a transparent huge page would make the first table cost 2 MiB of RAM */
 	madvise((void *)start, PT_SLAB_SIZE, MADV_NOHUGEPAGE);
@@ -167,8 +156,8 @@ void pt_pool_init(struct pt_pool *pool, uint32_t max_free)
 void pt_pool_destroy(struct pt_pool *pool)
 {
 	if (pool->nr_out)
-		pt_bug("pool destroyed with %llu slabs still in pgtables (leak)",
-		       (unsigned long long)pool->nr_out);
+		MMK_BUG("pool destroyed with %llu slabs still in pgtables (leak)",
+			(unsigned long long)pool->nr_out);
 	while (pool->free) {
 		struct pt_slab *s = pool->free;
 		pool->free = s->next;
@@ -189,8 +178,8 @@ static struct pt_slab *pt_pool_get(struct pt_pool *pool)
 	}
 	mmk_mutex_unlock(&pool->lock);
 	if (s && s->nfree != PT_SLAB_SLOTS - 1)
-		pt_bug("slab %p in the pool holds %u live tables", (void *)s,
-		       PT_SLAB_SLOTS - 1 - s->nfree);
+		MMK_BUG("slab %p in the pool holds %u live tables", (void *)s,
+			PT_SLAB_SLOTS - 1 - s->nfree);
 	if (!s && !(s = pt_slab_create()))
 		return NULL;
 	s->next = NULL;
@@ -204,8 +193,8 @@ static struct pt_slab *pt_pool_get(struct pt_pool *pool)
 static void pt_pool_put(struct pt_pool *pool, struct pt_slab *s)
 {
 	if (s->nfree != PT_SLAB_SLOTS - 1)
-		pt_bug("slab %p given to the pool with %u live tables", (void *)s,
-		       PT_SLAB_SLOTS - 1 - s->nfree);
+		MMK_BUG("slab %p given to the pool with %u live tables", (void *)s,
+			PT_SLAB_SLOTS - 1 - s->nfree);
 	mmk_mutex_lock(&pool->lock);
 	pool->nr_out--;
 	bool keep = pool->nr_free < pool->max_free;
@@ -310,15 +299,16 @@ static void pt_table_assert_clear(const pte_t *table, int level)
 {
 	pte_t any = 0;
 
-	for (unsigned i = 0; i < PT_ENTRIES; i++) /* branch-free; the search below only on failure */
+	for (unsigned i = 0; i < PT_ENTRIES;
+	     i++) /* branch-free; the search below only on failure */
 		any |= table[i];
 	if (!any)
 		return;
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		if (table[i])
-			pt_bug("freeing level-%d table %p with entry %u = %#llx but used count 0: "
-			       "a PTE was set without pgtable_set_pte()?",
-			       level, (const void *)table, i, (unsigned long long)table[i]);
+			MMK_BUG("freeing level-%d table %p with entry %u = %#llx but used count 0: "
+				"a PTE was set without pgtable_set_pte()?",
+				level, (const void *)table, i, (unsigned long long)table[i]);
 	}
 }
 
@@ -333,7 +323,7 @@ static void pt_table_free(struct pgtable *pt, pte_t *table)
 	unsigned slot = pt_slot_of(table);
 
 	if (pt_used(table) != 0)
-		pt_bug("freeing table %p with %u entries in use", (void *)table, pt_used(table));
+		MMK_BUG("freeing table %p with %u entries in use", (void *)table, pt_used(table));
 	int level = s->level[slot];
 	pt_table_assert_clear(table, level);
 
@@ -456,7 +446,7 @@ pte_t *pgtable_walk(struct pgtable *pt, uint64_t va, int alloc)
 	pte_t *table = pt->pgd;
 
 	if (va >= PGTABLE_VA_END)
-		pt_bug("walk of non-canonical address %#llx", (unsigned long long)va);
+		MMK_BUG("walk of non-canonical address %#llx", (unsigned long long)va);
 	for (int level = PT_PGD; level > PT_PTE; level--) {
 		pte_t *entry = &table[pt_index(va, level)];
 		pte_t e = pt_dir_load(entry);
@@ -478,9 +468,9 @@ pte_t pgtable_set_pte(struct pgtable *pt, pte_t *ptep, pte_t e)
 	unsigned slot = pt_slot_of(ptep);
 
 	if (MMK_DEBUG && !pt_slab_is_ours(pt, s))
-		pt_bug("pgtable_set_pte on %p, not in this pgtable", (void *)ptep);
+		MMK_BUG("pgtable_set_pte on %p, not in this pgtable", (void *)ptep);
 	if (slot == 0 || s->level[slot] != PT_PTE)
-		pt_bug("pgtable_set_pte on %p, not in a live PTE table", (void *)ptep);
+		MMK_BUG("pgtable_set_pte on %p, not in a live PTE table", (void *)ptep);
 	pte_t old = *ptep;
 	if (!old && e)
 		pt_used_inc(ptep);
@@ -501,12 +491,12 @@ void pgtable_add_used(struct pgtable *pt, pte_t *ptep, int delta)
 	unsigned slot = pt_slot_of(ptep);
 
 	if (MMK_DEBUG && !pt_slab_is_ours(pt, s))
-		pt_bug("pgtable_add_used on %p, not in this pgtable", (void *)ptep);
+		MMK_BUG("pgtable_add_used on %p, not in this pgtable", (void *)ptep);
 	if (slot == 0 || s->level[slot] != PT_PTE)
-		pt_bug("pgtable_add_used on %p, not in a live PTE table", (void *)ptep);
+		MMK_BUG("pgtable_add_used on %p, not in a live PTE table", (void *)ptep);
 	int old = atomic_fetch_add_explicit(&s->used[slot], (uint16_t)delta, memory_order_relaxed);
 	if (old + delta < 0 || old + delta > PT_ENTRIES)
-		pt_bug("table %p used count %d%+d out of range", (void *)ptep, old, delta);
+		MMK_BUG("table %p used count %d%+d out of range", (void *)ptep, old, delta);
 }
 
 /* Arguments that stay the same down a for_each recursion: fn visits PTEs,
@@ -527,10 +517,10 @@ static int pt_visit_table(struct pt_iter *it, pte_t *table, uint64_t base, uint6
 	uint64_t span = pt_entry_span(PT_PTE);
 	uint64_t last = (it->end - base + span - 1) / span;
 	struct pte_run run = {
-		.table = table,
-		.base = base,
-		.first = pt_first_index(base, start, PT_PTE),
-		.last = last < PT_ENTRIES ? (unsigned)last : PT_ENTRIES,
+	    .table = table,
+	    .base = base,
+	    .first = pt_first_index(base, start, PT_PTE),
+	    .last = last < PT_ENTRIES ? (unsigned)last : PT_ENTRIES,
 	};
 	return it->table_fn(it->arg, &run);
 }
@@ -541,8 +531,7 @@ static int pt_visit_table(struct pt_iter *it, pte_t *table, uint64_t base, uint6
  * table stops once it has passed as many non-zero entries as the table
  * held on arrival, so a table with one entry near its start costs little.
  */
-static int pt_for_each(struct pt_iter *it, pte_t *table, int level, uint64_t base,
-		       uint64_t start)
+static int pt_for_each(struct pt_iter *it, pte_t *table, int level, uint64_t base, uint64_t start)
 {
 	uint64_t span = pt_entry_span(level);
 	unsigned i = pt_first_index(base, start, level);
@@ -577,8 +566,8 @@ static int pt_for_each(struct pt_iter *it, pte_t *table, int level, uint64_t bas
 int pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end,
 		     int (*fn)(void *arg, uint64_t va, pte_t *ptep), void *arg)
 {
-	struct pt_iter it = {.end = end < PGTABLE_VA_END ? end : PGTABLE_VA_END,
-			     .fn = fn, .arg = arg};
+	struct pt_iter it = {
+	    .end = end < PGTABLE_VA_END ? end : PGTABLE_VA_END, .fn = fn, .arg = arg};
 
 	if (start >= it.end)
 		return 0;
@@ -588,8 +577,8 @@ int pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end,
 int pgtable_for_each_table(struct pgtable *pt, uint64_t start, uint64_t end,
 			   int (*fn)(void *arg, const struct pte_run *run), void *arg)
 {
-	struct pt_iter it = {.end = end < PGTABLE_VA_END ? end : PGTABLE_VA_END,
-			     .table_fn = fn, .arg = arg};
+	struct pt_iter it = {
+	    .end = end < PGTABLE_VA_END ? end : PGTABLE_VA_END, .table_fn = fn, .arg = arg};
 
 	if (start >= it.end)
 		return 0;
@@ -641,7 +630,7 @@ uint64_t pgtable_nr_tables(const struct pgtable *pt)
 uint64_t pgtable_nr_level(const struct pgtable *pt, int level)
 {
 	if (level < PT_PTE || level > PT_PGD)
-		pt_bug("no page-table level %d", level);
+		MMK_BUG("no page-table level %d", level);
 	return atomic_load(&pt->nr_level[level]);
 }
 
@@ -669,22 +658,14 @@ struct pt_check {
 	uint64_t found[PT_LEVELS];
 };
 
-#define PT_CHECK(c, cond, ...)                                                 \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			snprintf((c)->err, (c)->errlen, __VA_ARGS__);          \
-			return -EUCLEAN;                                       \
-		}                                                              \
-	} while (0)
-
 /* The checks on one leaf entry. */
 static int pt_check_pte(struct pt_check *c, const pte_t *table, unsigned i)
 {
 	pte_t e = table[i];
 
-	PT_CHECK(c, pte_kind(e) != PTE_KIND_BAD,
-		 "PTE %u of %p is %#llx: neither present nor a swap entry nor a guard marker", i,
-		 (const void *)table, (unsigned long long)e);
+	MMK_CHECK(pte_kind(e) != PTE_KIND_BAD, c->err, c->errlen,
+		  "PTE %u of %p is %#llx: neither present nor a swap entry nor a guard marker", i,
+		  (const void *)table, (unsigned long long)e);
 	return 0;
 }
 
@@ -695,11 +676,13 @@ static int pt_check_table(struct pt_check *c, pte_t *table, int level)
 	unsigned slot = pt_slot_of(table);
 	unsigned nonzero = 0;
 
-	PT_CHECK(c, ((uintptr_t)table & (PT_TABLE_SIZE - 1)) == 0 && slot != 0 &&
-			    pt_slab_is_ours(c->pt, s),
-		 "level-%d table %p is not a slot of this pgtable", level, (void *)table);
-	PT_CHECK(c, s->level[slot] == level, "table %p is level %d but reached as level %d",
-		 (void *)table, s->level[slot], level);
+	MMK_CHECK(((uintptr_t)table & (PT_TABLE_SIZE - 1)) == 0 && slot != 0 &&
+		      pt_slab_is_ours(c->pt, s),
+		  (c)->err, (c)->errlen, "level-%d table %p is not a slot of this pgtable", level,
+		  (void *)table);
+	MMK_CHECK(s->level[slot] == level, (c)->err, (c)->errlen,
+		  "table %p is level %d but reached as level %d", (void *)table, s->level[slot],
+		  level);
 	c->found[level]++;
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		pte_t e = table[i];
@@ -710,16 +693,17 @@ static int pt_check_table(struct pt_check *c, pte_t *table, int level)
 		if (level == PT_PTE) {
 			r = pt_check_pte(c, table, i);
 		} else {
-			PT_CHECK(c, (e & ~PTE_PFN_MASK) == PT_DIR_FLAGS,
-				 "level-%d entry %u of %p is %#llx: not a table entry", level, i,
-				 (void *)table, (unsigned long long)e);
+			MMK_CHECK((e & ~PTE_PFN_MASK) == PT_DIR_FLAGS, (c)->err, (c)->errlen,
+				  "level-%d entry %u of %p is %#llx: not a table entry", level, i,
+				  (void *)table, (unsigned long long)e);
 			r = pt_check_table(c, pt_dir_table(e), level - 1);
 		}
 		if (r)
 			return r;
 	}
-	PT_CHECK(c, nonzero == pt_used(table), "table %p has %u entries but used count %u",
-		 (void *)table, nonzero, pt_used(table));
+	MMK_CHECK(nonzero == pt_used(table), (c)->err, (c)->errlen,
+		  "table %p has %u entries but used count %u", (void *)table, nonzero,
+		  pt_used(table));
 	return 0;
 }
 
@@ -730,24 +714,25 @@ static int pt_check_slab(struct pt_check *c, struct pt_slab *s, uint64_t *live)
 	unsigned nlisted = 0;
 
 	for (unsigned slot = s->free_head; slot; slot = s->free_next[slot]) {
-		PT_CHECK(c, slot < s->hwm && !listed[slot],
-			 "slab %p free list: bad or repeated slot %u", (void *)s, slot);
-		PT_CHECK(c, s->level[slot] == PT_LEVEL_FREE, "slab %p: listed slot %u is live",
-			 (void *)s, slot);
+		MMK_CHECK(slot < s->hwm && !listed[slot], (c)->err, (c)->errlen,
+			  "slab %p free list: bad or repeated slot %u", (void *)s, slot);
+		MMK_CHECK(s->level[slot] == PT_LEVEL_FREE, (c)->err, (c)->errlen,
+			  "slab %p: listed slot %u is live", (void *)s, slot);
 		listed[slot] = 1;
 		nlisted++;
 		const pte_t *t = pt_slot_table(s, slot);
 		for (unsigned i = 0; i < PT_ENTRIES; i++)
-			PT_CHECK(c, t[i] == 0, "freed table %p holds entry %u = %#llx",
-				 (const void *)t, i, (unsigned long long)t[i]);
+			MMK_CHECK(t[i] == 0, (c)->err, (c)->errlen,
+				  "freed table %p holds entry %u = %#llx", (const void *)t, i,
+				  (unsigned long long)t[i]);
 	}
-	PT_CHECK(c, nlisted + (PT_SLAB_SLOTS - s->hwm) == s->nfree,
-		 "slab %p: nfree %u but %u free slots", (void *)s, s->nfree,
-		 nlisted + (PT_SLAB_SLOTS - s->hwm));
+	MMK_CHECK(nlisted + (PT_SLAB_SLOTS - s->hwm) == s->nfree, (c)->err, (c)->errlen,
+		  "slab %p: nfree %u but %u free slots", (void *)s, s->nfree,
+		  nlisted + (PT_SLAB_SLOTS - s->hwm));
 	for (unsigned slot = 1; slot < s->hwm; slot++)
 		if (!listed[slot])
-			PT_CHECK(c, s->level[slot] < PT_LEVELS, "slab %p: slot %u lost", (void *)s,
-				 slot);
+			MMK_CHECK(s->level[slot] < PT_LEVELS, (c)->err, (c)->errlen,
+				  "slab %p: slot %u lost", (void *)s, slot);
 	*live += PT_SLAB_SLOTS - 1 - s->nfree;
 	return 0;
 }
@@ -762,14 +747,15 @@ int pgtable_check(struct pgtable *pt, char *err, size_t errlen)
 	if (r)
 		return r;
 	for (int level = 0; level < PT_LEVELS; level++) {
-		PT_CHECK(&c, c.found[level] == pgtable_nr_level(pt, level),
-			 "%llu level-%d tables reachable but nr_level says %llu",
-			 (unsigned long long)c.found[level], level,
-			 (unsigned long long)pgtable_nr_level(pt, level));
+		MMK_CHECK(c.found[level] == pgtable_nr_level(pt, level), (&c)->err, (&c)->errlen,
+			  "%llu level-%d tables reachable but nr_level says %llu",
+			  (unsigned long long)c.found[level], level,
+			  (unsigned long long)pgtable_nr_level(pt, level));
 		total += c.found[level];
 	}
-	PT_CHECK(&c, total == pgtable_nr_tables(pt), "nr_tables %llu but %llu tables reachable",
-		 (unsigned long long)pgtable_nr_tables(pt), (unsigned long long)total);
+	MMK_CHECK(total == pgtable_nr_tables(pt), (&c)->err, (&c)->errlen,
+		  "nr_tables %llu but %llu tables reachable",
+		  (unsigned long long)pgtable_nr_tables(pt), (unsigned long long)total);
 	for (struct pt_slab *s = pt->slabs; s; s = s->next) {
 		r = pt_check_slab(&c, s, &live);
 		if (r)
@@ -777,10 +763,12 @@ int pgtable_check(struct pgtable *pt, char *err, size_t errlen)
 		empty += s->nfree == PT_SLAB_SLOTS - 1;
 		slabs++;
 	}
-	PT_CHECK(&c, slabs == pt->nr_slabs, "%u slabs listed, nr_slabs %u", slabs, pt->nr_slabs);
-	PT_CHECK(&c, live == total, "%llu tables allocated but %llu reachable (leak)",
-		 (unsigned long long)live, (unsigned long long)total);
-	PT_CHECK(&c, empty == pt->empty_slabs && empty <= 1, "%u empty slabs, counted %u",
-		 empty, pt->empty_slabs);
+	MMK_CHECK(slabs == pt->nr_slabs, (&c)->err, (&c)->errlen, "%u slabs listed, nr_slabs %u",
+		  slabs, pt->nr_slabs);
+	MMK_CHECK(live == total, (&c)->err, (&c)->errlen,
+		  "%llu tables allocated but %llu reachable (leak)", (unsigned long long)live,
+		  (unsigned long long)total);
+	MMK_CHECK(empty == pt->empty_slabs && empty <= 1, (&c)->err, (&c)->errlen,
+		  "%u empty slabs, counted %u", empty, pt->empty_slabs);
 	return 0;
 }

@@ -27,9 +27,9 @@
  * page when PTE_SPECIAL is set too), a swap entry swp_pte(offset) (not
  * present, PTE_SWAP set), or a guard marker pte_mkguard() (not present,
  * PTE_MARKER set: Linux's PTE marker PTE_MARKER_GUARD, which
- * MADV_GUARD_INSTALL puts in place; it names no page and no slot).  An upper-level entry is 0 or the host address of
- * the next table | PTE_PRESENT | PTE_WRITE | PTE_USER, like x86's
- * _PAGE_TABLE: the "physical address" of a table is its host address.
+ * MADV_GUARD_INSTALL puts in place; it names no page and no slot).  An upper-level entry is 0 or
+ * the host address of the next table | PTE_PRESENT | PTE_WRITE | PTE_USER, like x86's _PAGE_TABLE:
+ * the "physical address" of a table is its host address.
  *
  * What it owns: the table pages.  They come from the host, not from the
  * frame pool, in 2 MiB-aligned slabs of 512 slots; slot 0 of each slab is a
@@ -89,23 +89,23 @@
 typedef uint64_t pte_t;
 
 /* x86-like bits */
-#define PTE_PRESENT (1ull << 0)
-#define PTE_WRITE (1ull << 1)
-#define PTE_USER (1ull << 2)
-#define PTE_ACCESSED (1ull << 5)
-#define PTE_DIRTY (1ull << 6)
-#define PTE_SPECIAL (1ull << 9)   /* zero page etc.: no struct page refcounting */
-#define PTE_SOFTDIRTY (1ull << 10)
-#define PTE_SWAP (1ull << 11)     /* non-present: a swap entry, offset in the pfn bits */
-#define PTE_MARKER (1ull << 8)    /* non-present: a PTE marker, its kind in the pfn bits */
-#define PTE_MARKER_GUARD 1ull     /* the marker kind of a guard region page */
-#define PTE_PFN_SHIFT 12
-#define PTE_PFN_MASK 0x000ffffffffff000ull
+#define PTE_PRESENT	 (1ull << 0)
+#define PTE_WRITE	 (1ull << 1)
+#define PTE_USER	 (1ull << 2)
+#define PTE_ACCESSED	 (1ull << 5)
+#define PTE_DIRTY	 (1ull << 6)
+#define PTE_SPECIAL	 (1ull << 9) /* zero page etc.: no struct page refcounting */
+#define PTE_SOFTDIRTY	 (1ull << 10)
+#define PTE_SWAP	 (1ull << 11) /* non-present: a swap entry, offset in the pfn bits */
+#define PTE_MARKER	 (1ull << 8)  /* non-present: a PTE marker, its kind in the pfn bits */
+#define PTE_MARKER_GUARD 1ull	      /* the marker kind of a guard region page */
+#define PTE_PFN_SHIFT	 12
+#define PTE_PFN_MASK	 0x000ffffffffff000ull
 
-#define PT_ENTRIES 512
-#define PT_LEVELS 4
+#define PT_ENTRIES	512
+#define PT_LEVELS	4
 #define PGTABLE_VA_BITS 48
-#define PGTABLE_VA_END (1ull << PGTABLE_VA_BITS)
+#define PGTABLE_VA_END	(1ull << PGTABLE_VA_BITS)
 
 enum pt_level { PT_PTE = 0, PT_PMD = 1, PT_PUD = 2, PT_PGD = 3 };
 
@@ -213,14 +213,14 @@ struct pt_slab;
  * slabs wait; one more is unmapped.
  */
 struct pt_pool {
-	struct mmk_mutex lock;       /* protects the fields below; a leaf lock */
-	struct pt_slab *free;       /* lock: empty slabs, linked through their next */
-	uint32_t nr_free;           /* lock: slabs on the free list */
-	uint32_t max_free;          /* immutable after init */
-	uint64_t nr_out;            /* lock: slabs handed to pgtables (leak check) */
-	struct failinj *inj;        /* set before use, then immutable: the system's
-	                               countdown (failinj.h) every table allocation
-	                               consults, or NULL */
+	struct mmk_mutex lock; /* protects the fields below; a leaf lock */
+	struct pt_slab *free;  /* lock: empty slabs, linked through their next */
+	uint32_t nr_free;      /* lock: slabs on the free list */
+	uint32_t max_free;     /* immutable after init */
+	uint64_t nr_out;       /* lock: slabs handed to pgtables (leak check) */
+	struct failinj *inj;   /* set before use, then immutable: the system's
+				  countdown (failinj.h) every table allocation
+				  consults, or NULL */
 };
 
 /* Sets up an empty pool that keeps at most @max_free empty slabs. */
@@ -231,16 +231,16 @@ void pt_pool_init(struct pt_pool *pool, uint32_t max_free);
 void pt_pool_destroy(struct pt_pool *pool);
 
 struct pgtable {
-	pte_t *pgd;                 /* immutable after init */
-	struct pt_pool *pool;       /* immutable after init: where slabs come from */
-	_Atomic uint64_t nr_tables; /* live tables, all levels, pgd included */
+	pte_t *pgd;			      /* immutable after init */
+	struct pt_pool *pool;		      /* immutable after init: where slabs come from */
+	_Atomic uint64_t nr_tables;	      /* live tables, all levels, pgd included */
 	_Atomic uint64_t nr_level[PT_LEVELS]; /* live tables per level */
 	struct mmk_mutex alloc_lock; /* protects the fields below and every slab's free list */
-	struct pt_slab *slabs;      /* alloc_lock: all slabs */
-	struct pt_slab *hint;       /* alloc_lock: a slab likely to have a free slot */
-	uint32_t nr_slabs;          /* alloc_lock: slabs mapped (2 MiB of host VA each) */
-	uint32_t empty_slabs;       /* alloc_lock: slabs with no live table (at most 1 kept) */
-	int64_t fail_after;         /* alloc_lock: -1 off; else allocations that still succeed */
+	struct pt_slab *slabs;	     /* alloc_lock: all slabs */
+	struct pt_slab *hint;	     /* alloc_lock: a slab likely to have a free slot */
+	uint32_t nr_slabs;	     /* alloc_lock: slabs mapped (2 MiB of host VA each) */
+	uint32_t empty_slabs;	     /* alloc_lock: slabs with no live table (at most 1 kept) */
+	int64_t fail_after;	     /* alloc_lock: -1 off; else allocations that still succeed */
 };
 
 /* Creates the tables with an empty PGD, taking slabs from @pool (which

@@ -29,7 +29,7 @@
 #include "pages.h"
 #include "swap.h"
 
-#define PSS_SHIFT 12
+#define PSS_SHIFT      12
 #define HPAGE_PMD_SIZE (2ULL << 20)
 
 struct mem_size_stats {
@@ -98,8 +98,8 @@ static int smaps_pte_entry(void *arg, uint64_t va, pte_t *ptep)
 	case PTE_KIND_SWAP: {
 		uint32_t count = swap_count(w->mm->sys, pte_swp_offset(pte));
 		w->mss->swap += PAGE_SIZE;
-		w->mss->swap_pss += count >= 2 ? (PAGE_SIZE << PSS_SHIFT) / count
-					       : PAGE_SIZE << PSS_SHIFT;
+		w->mss->swap_pss +=
+		    count >= 2 ? (PAGE_SIZE << PSS_SHIFT) / count : PAGE_SIZE << PSS_SHIFT;
 		return 0;
 	}
 	case PTE_KIND_PRESENT:
@@ -149,11 +149,11 @@ static bool thp_eligible(const struct vma *vma)
 static void show_smap_vma_flags(struct textbuf *tb, uint64_t flags)
 {
 	static const char *const mnemonics[64] = {
-		[0] = "rd",  [1] = "wr",  [2] = "ex",  [3] = "sh",  [4] = "mr",  [5] = "mw",
-		[6] = "me",  [7] = "ms",  [8] = "gd",  [10] = "pf", [11] = "gu", [13] = "lo", [14] = "io",
-		[15] = "sr", [16] = "rr", [17] = "dc", [18] = "de", [19] = "lf", [20] = "ac",
-		[21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar", [25] = "wf", [26] = "dd",
-		[28] = "mm", [29] = "hg", [30] = "nh", [31] = "mg", [40] = "dp",
+	    [0] = "rd",	 [1] = "wr",  [2] = "ex",  [3] = "sh",	[4] = "mr",  [5] = "mw",
+	    [6] = "me",	 [7] = "ms",  [8] = "gd",  [10] = "pf", [11] = "gu", [13] = "lo",
+	    [14] = "io", [15] = "sr", [16] = "rr", [17] = "dc", [18] = "de", [19] = "lf",
+	    [20] = "ac", [21] = "nr", [22] = "ht", [23] = "sf", [24] = "ar", [25] = "wf",
+	    [26] = "dd", [28] = "mm", [29] = "hg", [30] = "nh", [31] = "mg", [40] = "dp",
 	};
 	tb_printf(tb, "VmFlags: ");
 	for (int i = 0; i < 64; i++)
@@ -246,7 +246,8 @@ void mm_render_status(struct textbuf *tb, struct mmk_proc *p)
 	struct mm *mm = p->mm;
 	mmk_rwlock_rdlock(&mm->mmap_lock);
 	uint64_t total_vm = mm->total_vm, hiwater_vm = mm->hiwater_vm;
-	uint64_t locked_vm = mm->locked_vm + mm->locked_vm_extra, data_vm = mm->data_vm, stack_vm = mm->stack_vm;
+	uint64_t locked_vm = mm->locked_vm + mm->locked_vm_extra, data_vm = mm->data_vm,
+		 stack_vm = mm->stack_vm;
 	uint64_t exec_vm = mm->exec_vm;
 	uint64_t text = PAGE_ALIGN(mm->end_code) - (mm->start_code & PAGE_MASK);
 	mmk_mutex_lock(&mm->ptl);

@@ -69,10 +69,10 @@
 #include "swap.h"
 #include "vmstat.h"
 
-#define SWAP_CLUSTER_MAX 32
-#define DEF_PRIORITY 12
+#define SWAP_CLUSTER_MAX    32
+#define DEF_PRIORITY	    12
 #define MAX_RECLAIM_RETRIES 16
-#define SWAPPINESS 60
+#define SWAPPINESS	    60
 #define KSWAPD_IDLE_RETRIES 10 /* fruitless passes, 1 ms apart, before kswapd sleeps */
 
 #define NR_POLICIES (MMK_RECLAIM_EXACT_LRU + 1)
@@ -98,9 +98,9 @@ struct scan_control {
 	struct mmk_system *sys;
 	struct mmk_inode *held; /* the inode a direct reclaimer holds locked, or NULL */
 	bool kswapd;
-	bool may_swap;          /* swap has room: anon and shmem pages can go */
+	bool may_swap; /* swap has room: anon and shmem pages can go */
 	uint64_t nr_to_reclaim, nr_reclaimed, nr_scanned;
-	uint64_t nr_busy;       /* pages passed over because their owner was locked */
+	uint64_t nr_busy; /* pages passed over because their owner was locked */
 };
 
 /* A page reclaim took off the LRU: pinned, PG_locked, its owner locked. */
@@ -108,7 +108,7 @@ struct isolated {
 	pfn_t pfn;
 	struct page *pg;
 	struct mmk_inode *in;  /* page-cache page: its inode, locked */
-	bool in_locked;        /* by us (else it is sc->held, the caller's) */
+	bool in_locked;	       /* by us (else it is sc->held, the caller's) */
 	struct anon_vma *root; /* mapped anonymous page: the root anon_vma, locked by us */
 };
 
@@ -456,9 +456,8 @@ static void scan_counts(struct scan_control *sc, int prio, uint64_t *nfile, uint
 {
 	struct mmk_system *sys = sc->sys;
 	uint64_t file = list_size(sys, LRU_INACTIVE_FILE) + list_size(sys, LRU_ACTIVE_FILE);
-	uint64_t anon = sc->may_swap ? list_size(sys, LRU_INACTIVE_ANON) +
-					       list_size(sys, LRU_ACTIVE_ANON)
-				     : 0;
+	uint64_t anon =
+	    sc->may_swap ? list_size(sys, LRU_INACTIVE_ANON) + list_size(sys, LRU_ACTIVE_ANON) : 0;
 	uint64_t f = file >> prio, a = anon >> prio;
 	if (file && anon && prio) {
 		f = f * (200 - SWAPPINESS) / 200;
@@ -581,14 +580,16 @@ static void shrink_user(struct scan_control *sc)
 /* The policies, indexed by MMK_RECLAIM_* (reclaim.h; the header comment of
  * this file says what each does). */
 static const struct reclaim_policy_ops policy_ops[NR_POLICIES] = {
-	[MMK_RECLAIM_LRU] = {.name = "lru", .active_lists = true,
-			     .check_references = lru_check_references, .shrink = shrink_lruvec},
-	[MMK_RECLAIM_CLOCK] = {.name = "clock", .check_references = clock_check_references,
-			       .shrink = shrink_lruvec},
-	[MMK_RECLAIM_FIFO] = {.name = "fifo", .shrink = shrink_lruvec},
-	[MMK_RECLAIM_OPT] = {.name = "opt", .needs_refs = true, .shrink = shrink_opt},
-	[MMK_RECLAIM_EXACT_LRU] = {.name = "exact-lru", .shrink = shrink_lruvec,
-				   .accessed = lru_touch},
+    [MMK_RECLAIM_LRU] = {.name = "lru",
+			 .active_lists = true,
+			 .check_references = lru_check_references,
+			 .shrink = shrink_lruvec},
+    [MMK_RECLAIM_CLOCK] = {.name = "clock",
+			   .check_references = clock_check_references,
+			   .shrink = shrink_lruvec},
+    [MMK_RECLAIM_FIFO] = {.name = "fifo", .shrink = shrink_lruvec},
+    [MMK_RECLAIM_OPT] = {.name = "opt", .needs_refs = true, .shrink = shrink_opt},
+    [MMK_RECLAIM_EXACT_LRU] = {.name = "exact-lru", .shrink = shrink_lruvec, .accessed = lru_touch},
 };
 
 /* shrink_node(): from gentle to thorough until enough is reclaimed. */
@@ -621,10 +622,10 @@ static void kswapd_balance(struct mmk_system *sys)
 	for (uint64_t free = free_frames(sys); free < r->wmark_high && !atomic_load(&r->stop);
 	     free = free_frames(sys)) {
 		struct scan_control sc = {
-			.sys = sys,
-			.kswapd = true,
-			.nr_to_reclaim = r->wmark_high - free > SWAP_CLUSTER_MAX ? r->wmark_high - free
-										 : SWAP_CLUSTER_MAX,
+		    .sys = sys,
+		    .kswapd = true,
+		    .nr_to_reclaim = r->wmark_high - free > SWAP_CLUSTER_MAX ? r->wmark_high - free
+									     : SWAP_CLUSTER_MAX,
 		};
 		shrink_node(&sc);
 		if (sc.nr_reclaimed) {
@@ -688,18 +689,6 @@ static void kswapd_wake(struct mmk_system *sys)
 	mmk_mutex_unlock(&r->lock);
 }
 
-void reclaim_pause(struct mmk_system *sys)
-{
-	mmk_mutex_lock(&sys->reclaim->run_lock);
-}
-
-void reclaim_resume(struct mmk_system *sys)
-{
-	mmk_mutex_unlock(&sys->reclaim->run_lock);
-}
-
-/* ---- Allocation ---------------------------------------------------------------------------- */
-
 /*
  * Without kswapd (cfg.no_background_threads), the allocating thread does
  * its work: from below the low watermark, direct reclaim up to the high
@@ -730,56 +719,58 @@ static void balance_in_caller(struct mmk_system *sys, struct mmk_inode *held)
 	}
 }
 
-int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t *out)
+/* The frame pool's slow path (frame_slowpath_fn), page_alloc's way into
+ * reclaim: below the low watermark, wake kswapd; no frame, reclaim directly
+ * (the part of __alloc_pages_slowpath() that is reclaim's), then say whether
+ * the allocation should be tried again.  Caller holds no mm->ptl and no
+ * anon_vma lock. */
+static bool reclaim_slowpath(void *arg, struct frame_retry *retry, bool failed)
 {
+	struct mmk_system *sys = arg;
 	struct reclaim *r = sys->reclaim;
-	int fruitless = 0, waits = 0;
-	for (int tries = 0; tries <= MAX_RECLAIM_RETRIES; tries++) {
-		uint64_t injected = failinj_hits(&sys->failinj);
-		int err = frame_alloc(&sys->pool, zeroed, out);
-		if (!err) {
-			if (free_frames(sys) >= r->wmark_low)
-				return 0;
-			if (sys->cfg.textbook_reclaim) /* reclaims only when none is free */
-				return 0;
-			if (sys->cfg.no_background_threads && !frame_pool_injecting(&sys->pool))
-				balance_in_caller(sys, held);
-			else
-				kswapd_wake(sys);
-			return 0;
-		}
-		/* An injected failure is not a shortage: no reclaim, no retry
-		 * (Linux's should_fail_alloc_page() fails before the slow path). */
-		if (err != -ENOMEM || frame_pool_injecting(&sys->pool) ||
-		    failinj_hits(&sys->failinj) != injected)
-			return err;
-		kswapd_wake(sys);
-		struct scan_control sc = {.sys = sys, .held = held,
-					  .nr_to_reclaim = sys->cfg.textbook_reclaim ? 1 : SWAP_CLUSTER_MAX};
-		shrink_node(&sc);
-		if (sc.nr_reclaimed) {
-			atomic_store(&r->failures, 0);
-			fruitless = 0;
-			continue;
-		}
-		/* Other reclaimers may hold the reclaimable pages right now, or
-		 * their owners' locks: let them finish. */
-		if ((sc.nr_busy || atomic_load(&r->active) || atomic_load(&r->running)) &&
-		    waits++ < 10000) {
-			sched_yield();
-			tries--;
-			continue;
-		}
-		if (++fruitless >= 2)
-			break;
+	if (!failed) {
+		/* below the low watermark: kswapd's work, or the caller's when
+		 * the system runs no kswapd; a textbook system reclaims only
+		 * when no frame is free */
+		if (sys->cfg.textbook_reclaim)
+			return false;
+		if (sys->cfg.no_background_threads && !frame_pool_injecting(&sys->pool))
+			balance_in_caller(sys, retry->held);
+		else
+			kswapd_wake(sys);
+		return false;
 	}
-	atomic_fetch_add(&r->alloc_failures, 1);
-	return -ENOMEM;
+	kswapd_wake(sys);
+	struct scan_control sc = {.sys = sys,
+				  .held = retry->held,
+				  .nr_to_reclaim =
+				      sys->cfg.textbook_reclaim ? 1 : SWAP_CLUSTER_MAX};
+	shrink_node(&sc);
+	if (sc.nr_reclaimed) {
+		atomic_store(&r->failures, 0);
+		retry->fruitless = 0;
+		return retry->tries++ < MAX_RECLAIM_RETRIES;
+	}
+	/* Other reclaimers may hold the reclaimable pages right now, or
+	 * their owners' locks: let them finish. */
+	if ((sc.nr_busy || atomic_load(&r->active) || atomic_load(&r->running)) &&
+	    retry->waits++ < 10000) {
+		sched_yield();
+		return true;
+	}
+	if (++retry->fruitless >= 2)
+		return false;
+	return retry->tries++ < MAX_RECLAIM_RETRIES;
 }
 
-uint64_t page_alloc_failures(struct mmk_system *sys)
+void reclaim_pause(struct mmk_system *sys)
 {
-	return atomic_load(&sys->reclaim->alloc_failures);
+	mmk_mutex_lock(&sys->reclaim->run_lock);
+}
+
+void reclaim_resume(struct mmk_system *sys)
+{
+	mmk_mutex_unlock(&sys->reclaim->run_lock);
 }
 
 /* ---- Setup ----------------------------------------------------------------------------------- */
@@ -811,15 +802,6 @@ static void set_watermarks(struct reclaim *r, uint64_t nframes)
 	r->wmark_high = min + (min / 2 ? min / 2 : 2);
 }
 
-static void reclaim_free_parts(struct mmk_system *sys)
-{
-	refs_destroy(sys);
-	swap_destroy(sys);
-	oom_destroy(sys);
-	lru_destroy(sys);
-	vmstat_destroy(sys);
-}
-
 int reclaim_init(struct mmk_system *sys)
 {
 	int policy = sys->cfg.reclaim_policy;
@@ -837,9 +819,9 @@ int reclaim_init(struct mmk_system *sys)
 			return -EINVAL;
 		}
 		r->user_ops = (struct reclaim_policy_ops){
-			.name = po->name ? po->name : "user",
-			.shrink = shrink_user,
-			.accessed = po->accessed ? user_accessed : NULL,
+		    .name = po->name ? po->name : "user",
+		    .shrink = shrink_user,
+		    .accessed = po->accessed ? user_accessed : NULL,
 		};
 		r->ops = &r->user_ops;
 	}
@@ -848,15 +830,9 @@ int reclaim_init(struct mmk_system *sys)
 	mmk_mutex_init(&r->lock, LOCK_RECLAIM_WAKE);
 	pthread_cond_init(&r->cond, NULL);
 	sys->reclaim = r;
-	int err = vmstat_init(sys);
-	if (!err)
-		err = lru_init(sys);
-	if (!err)
-		err = oom_init(sys);
-	if (!err)
-		err = swap_init(sys);
-	if (!err)
-		err = refs_init(sys);
+	sys->lru->activate = r->ops->active_lists;
+	sys->sees_every_access = r->ops->accessed != NULL;
+	int err = r->ops->needs_refs ? refs_replay_init(sys) : 0;
 	/* kswapd, unless the system runs none (no_background_threads) or is
 	 * the textbook model (textbook_reclaim: direct reclaim only) */
 	bool kswapd = !sys->cfg.no_background_threads && !sys->cfg.textbook_reclaim;
@@ -867,6 +843,7 @@ int reclaim_init(struct mmk_system *sys)
 		return err;
 	}
 	r->started = kswapd;
+	frame_pool_set_slowpath(&sys->pool, reclaim_slowpath, sys, (uint32_t)r->wmark_low);
 	return 0;
 }
 
@@ -888,8 +865,8 @@ void reclaim_destroy(struct mmk_system *sys)
 	struct reclaim *r = sys->reclaim;
 	if (!r)
 		return;
+	frame_pool_set_slowpath(&sys->pool, NULL, NULL, 0);
 	reclaim_quiesce(sys);
-	reclaim_free_parts(sys);
 	pthread_cond_destroy(&r->cond);
 	mmk_mutex_destroy(&r->lock);
 	mmk_mutex_destroy(&r->run_lock);

@@ -17,40 +17,41 @@
 #include <string.h>
 
 #include "lru.h"
-#include "reclaim.h"
 #include "refs.h"
 
-#define NEVER UINT64_MAX
+#define NEVER	       UINT64_MAX
 #define KEY_INDEX_BITS 36
 #define KEY_INDEX_MASK ((1ULL << KEY_INDEX_BITS) - 1)
 
 struct key_group {
-	uint64_t key;        /* valid when len != 0 */
+	uint64_t key;	     /* valid when len != 0 */
 	uint64_t start, len; /* in pos[] */
 };
 
 struct refstring {
-	bool record;                /* immutable */
-	struct mmk_mutex lock;       /* a leaf: keys, n, cap, full */
+	bool record;	       /* immutable */
+	struct mmk_mutex lock; /* a leaf: keys, n, cap, full */
 	uint64_t *keys, n, cap;
-	bool full;                  /* out of host memory: recording stopped */
+	bool full; /* out of host memory: recording stopped */
 	/* replay: immutable once built */
 	uint64_t nfuture;
-	uint64_t *next;             /* NULL when not replaying */
+	uint64_t *next; /* NULL when not replaying */
 	uint64_t *pos;
 	struct key_group *groups;
-	uint64_t ngroups;           /* a power of two */
-	atomic_uint_fast64_t now;   /* accesses replayed so far */
+	uint64_t ngroups;	  /* a power of two */
+	atomic_uint_fast64_t now; /* accesses replayed so far */
 };
 
 static uint64_t anon_key(int pid, uint64_t vpn)
 {
-	return (1ULL << 63) | ((uint64_t)(pid & 0x7ffffff) << KEY_INDEX_BITS) | (vpn & KEY_INDEX_MASK);
+	return (1ULL << 63) | ((uint64_t)(pid & 0x7ffffff) << KEY_INDEX_BITS) |
+	       (vpn & KEY_INDEX_MASK);
 }
 
 static uint64_t file_key(const struct mmk_inode *in, uint64_t index)
 {
-	uint64_t h = (uint64_t)in->dev * 0x9e3779b97f4a7c15ULL ^ (uint64_t)in->ino * 0xc2b2ae3d27d4eb4fULL;
+	uint64_t h =
+	    (uint64_t)in->dev * 0x9e3779b97f4a7c15ULL ^ (uint64_t)in->ino * 0xc2b2ae3d27d4eb4fULL;
 	return ((h >> 37) << KEY_INDEX_BITS) | (index & KEY_INDEX_MASK);
 }
 
@@ -103,8 +104,8 @@ static int replay_build(struct refstring *r, const uint64_t *keys, uint64_t n)
 		uint64_t key = pairs[2 * i], j = i;
 		for (; j < n && pairs[2 * j] == key; j++) {
 			r->pos[j] = pairs[2 * j + 1];
-			r->next[pairs[2 * j + 1]] = j + 1 < n && pairs[2 * j + 2] == key
-							    ? pairs[2 * j + 3] : NEVER;
+			r->next[pairs[2 * j + 1]] =
+			    j + 1 < n && pairs[2 * j + 2] == key ? pairs[2 * j + 3] : NEVER;
 		}
 		uint64_t h = key_hash(key) & (r->ngroups - 1);
 		while (r->groups[h].len)
@@ -117,23 +118,36 @@ static int replay_build(struct refstring *r, const uint64_t *keys, uint64_t n)
 	return 0;
 }
 
-int refs_init(struct mmk_system *sys)
+/* The system's reference string, made on first use.  NULL: no memory. */
+static struct refstring *refs_get(struct mmk_system *sys)
 {
-	const struct mmk_config *c = &sys->cfg;
-	bool opt = reclaim_ops(sys)->needs_refs;
-	sys->refs = NULL;
-	if (opt && !c->opt_refs)
-		return -EINVAL;
-	if (!opt && !c->record_refs)
-		return 0;
+	if (sys->refs)
+		return sys->refs;
 	struct refstring *r = calloc(1, sizeof(*r));
 	if (!r)
-		return -ENOMEM;
-	r->record = c->record_refs != 0;
+		return NULL;
+	r->record = sys->cfg.record_refs != 0;
 	mmk_mutex_init(&r->lock, LOCK_REFS);
 	sys->refs = r;
-	if (opt && (frame_pool_enable_lru_data(&sys->pool) ||
-		    replay_build(r, c->opt_refs, c->opt_nrefs))) {
+	return r;
+}
+
+int refs_init(struct mmk_system *sys)
+{
+	sys->refs = NULL;
+	if (!sys->cfg.record_refs)
+		return 0;
+	return refs_get(sys) ? 0 : -ENOMEM;
+}
+
+int refs_replay_init(struct mmk_system *sys)
+{
+	const struct mmk_config *c = &sys->cfg;
+	if (!c->opt_refs)
+		return -EINVAL;
+	struct refstring *r = refs_get(sys);
+	if (!r || frame_pool_enable_lru_data(&sys->pool) ||
+	    replay_build(r, c->opt_refs, c->opt_nrefs)) {
 		refs_destroy(sys);
 		return -ENOMEM;
 	}

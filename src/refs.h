@@ -24,9 +24,13 @@
 
 #include "pages.h"
 
-/* Sets sys->refs up from the config (NULL when neither recording nor
- * replaying).  0, -ENOMEM, or -EINVAL (OPT without opt_refs). */
+/* Sets sys->refs up for recording when the config asks for it (else NULL).
+ * 0 or -ENOMEM. */
 int refs_init(struct mmk_system *sys);
+/* For a policy that evicts by the future (reclaim_init, when its
+ * needs_refs): the reference string to replay, cfg.opt_refs.  0, -ENOMEM,
+ * or -EINVAL (no opt_refs). */
+int refs_replay_init(struct mmk_system *sys);
 void refs_destroy(struct mmk_system *sys);
 
 /* An access touched the page mapped at va through the frame at host

@@ -80,7 +80,10 @@ static int referenced_one(struct rmap_walk *w, struct mm *mm, struct vma *vma, u
 int rmap_referenced(struct mmk_system *sys, pfn_t pfn, bool *vm_locked)
 {
 	struct rmap_walk w = {
-		.sys = sys, .pfn = pfn, .pg = pfn_to_page(&sys->pool, pfn), .one = referenced_one,
+	    .sys = sys,
+	    .pfn = pfn,
+	    .pg = pfn_to_page(&sys->pool, pfn),
+	    .one = referenced_one,
 	};
 	rmap_walk(&w);
 	*vm_locked = w.vm_locked;
@@ -102,7 +105,10 @@ static int unmap_file_one(struct rmap_walk *w, struct mm *mm, struct vma *vma, u
 void rmap_unmap_file(struct mmk_system *sys, pfn_t pfn)
 {
 	struct rmap_walk w = {
-		.sys = sys, .pfn = pfn, .pg = pfn_to_page(&sys->pool, pfn), .one = unmap_file_one,
+	    .sys = sys,
+	    .pfn = pfn,
+	    .pg = pfn_to_page(&sys->pool, pfn),
+	    .one = unmap_file_one,
 	};
 	rmap_walk(&w);
 }
@@ -145,7 +151,10 @@ static int unmap_swap_one(struct rmap_walk *w, struct mm *mm, struct vma *vma, u
 void rmap_unmap_to_swap(struct mmk_system *sys, pfn_t pfn)
 {
 	struct rmap_walk w = {
-		.sys = sys, .pfn = pfn, .pg = pfn_to_page(&sys->pool, pfn), .one = unmap_swap_one,
+	    .sys = sys,
+	    .pfn = pfn,
+	    .pg = pfn_to_page(&sys->pool, pfn),
+	    .one = unmap_swap_one,
 	};
 	MMK_BUG_ON(!page_test(w.pg, PG_swapcache));
 	rmap_walk(&w);
@@ -170,7 +179,10 @@ static int unmap_discard_one(struct rmap_walk *w, struct mm *mm, struct vma *vma
 bool rmap_unmap_discard(struct mmk_system *sys, pfn_t pfn)
 {
 	struct rmap_walk w = {
-		.sys = sys, .pfn = pfn, .pg = pfn_to_page(&sys->pool, pfn), .one = unmap_discard_one,
+	    .sys = sys,
+	    .pfn = pfn,
+	    .pg = pfn_to_page(&sys->pool, pfn),
+	    .one = unmap_discard_one,
 	};
 	rmap_walk(&w);
 	return !w.dirty;

@@ -15,12 +15,12 @@ struct slab_chunk {
 
 struct slab {
 	struct mmk_mutex lock; /* protects everything below */
-	size_t objsize;       /* immutable */
-	void *free;           /* free objects, linked through their first word */
+	size_t objsize;	       /* immutable */
+	void *free;	       /* free objects, linked through their first word */
 	struct slab_chunk *chunks;
-	uint64_t inuse;       /* objects handed out (leak check) */
-	struct failinj *inj;  /* set before use, then immutable: the system's
-	                         countdown (failinj.h), or NULL */
+	uint64_t inuse;	     /* objects handed out (leak check) */
+	struct failinj *inj; /* set before use, then immutable: the system's
+				countdown (failinj.h), or NULL */
 };
 
 /*

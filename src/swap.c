@@ -39,6 +39,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hostio.h"
 #include "lru.h"
 #include "swap.h"
 #include "vmstat.h"
@@ -294,23 +295,22 @@ static void cache_del_locked(struct mmk_system *sys, struct swap_area *sa, pfn_t
 
 /* ---- Host I/O -------------------------------------------------------------------- */
 
+/* Reads slot's page into buf.  0, or -errno (-EIO at the file's end). */
+static int swap_read_slot(struct mmk_system *sys, uint32_t slot, void *buf)
+{
+	int64_t r = host_pread_all(sys->swap->fd, buf, PAGE_SIZE, (uint64_t)slot * PAGE_SIZE);
+	if (r < 0)
+		return (int)r;
+	return (uint64_t)r < PAGE_SIZE ? -EIO : 0;
+}
+
 static int swap_io(struct mmk_system *sys, uint32_t slot, pfn_t pfn, bool write)
 {
 	uint8_t *p = pfn_to_virt(&sys->pool, pfn);
-	uint64_t done = 0, pos = (uint64_t)slot * PAGE_SIZE;
-	while (done < PAGE_SIZE) {
-		ssize_t r = write ? pwrite(sys->swap->fd, p + done, PAGE_SIZE - done,
-					   (off_t)(pos + done))
-				  : pread(sys->swap->fd, p + done, PAGE_SIZE - done,
-					  (off_t)(pos + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		done += (uint64_t)r;
-	}
+	int err = write ? host_pwrite_all(sys->swap->fd, p, PAGE_SIZE, (uint64_t)slot * PAGE_SIZE)
+			: swap_read_slot(sys, slot, p);
+	if (err)
+		return err;
 	count_vm_event(sys, write ? PSWPOUT : PSWPIN);
 	count_vm_events(sys, write ? PGPGOUT : PGPGIN, PAGE_SIZE >> 10);
 	return 0;
@@ -337,8 +337,7 @@ void swap_entry_free(struct mmk_system *sys, uint64_t slot)
 	MMK_BUG_ON(sa->count[slot] == 0);
 	sa->count[slot]--;
 	pfn_t pfn = sa->cache[slot];
-	if (sa->count[slot] == 0 && pfn &&
-	    !page_test(pfn_to_page(&sys->pool, pfn), PG_locked)) {
+	if (sa->count[slot] == 0 && pfn && !page_test(pfn_to_page(&sys->pool, pfn), PG_locked)) {
 		cache_del_locked(sys, sa, pfn); /* frees the slot too */
 		drop = pfn;
 	} else {
@@ -549,7 +548,7 @@ enum fault_result do_swap_page(struct mm *mm, struct vma *vma, uint64_t addr, ui
 	if (*ptep != orig) {
 		mmk_mutex_unlock(&mm->ptl);
 		if (fresh)
-			lru_add(sys, pfn); /* cached but unmapped: reclaim must see it */
+			lru_add(sys, pfn);  /* cached but unmapped: reclaim must see it */
 		swap_entry_free(sys, slot); /* the hold */
 		frame_put(fp, pfn);
 		return FAULT_DONE;
@@ -698,7 +697,7 @@ int shmem_swapout_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 		slot_put(sys, slot);
 		return err;
 	}
-		TRACE(sys, .kind = MMK_EV_SWAP_OUT, .pfn = pfn, .pgoff = pgoff, .count = slot);
+	TRACE(sys, .kind = MMK_EV_SWAP_OUT, .pfn = pfn, .pgoff = pgoff, .count = slot);
 	pagecache_delete_locked(in, pgoff, pfn);
 	return 0;
 }
@@ -737,17 +736,7 @@ int shmem_swap_read_locked(struct mmk_inode *in, uint64_t pgoff, void *buf)
 	uint32_t slot;
 	if (!pcache_index_count(&in->swapped) || pcache_index_lookup(&in->swapped, pgoff, &slot))
 		return -ENOENT;
-	uint8_t *p = buf;
-	for (uint64_t done = 0; done < PAGE_SIZE;) {
-		ssize_t r = pread(sys->swap->fd, p + done, PAGE_SIZE - done,
-				  (off_t)((uint64_t)slot * PAGE_SIZE + done));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
-		done += (uint64_t)r;
-	}
-	return 0;
+	return swap_read_slot(sys, slot, buf);
 }
 
 void shmem_swap_free_range_locked(struct mmk_inode *in, uint64_t first, uint64_t last)
@@ -759,7 +748,7 @@ void shmem_swap_free_range_locked(struct mmk_inode *in, uint64_t first, uint64_t
 				 !pcache_index_next(&in->swapped, p, &key, &slot) && key < last;
 	     p = key + 1) {
 		pcache_index_erase(&in->swapped, key, NULL);
-			slot_put(in->sys, slot);
+		slot_put(in->sys, slot);
 		if (key == UINT64_MAX)
 			break;
 	}
@@ -782,20 +771,58 @@ uint64_t shmem_swapped_locked(struct mmk_inode *in, uint64_t first, uint64_t las
 
 /* ---- Invariants ------------------------------------------------------------------------ */
 
-#define SWAP_CHECK(cond, ...)                                                  \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			snprintf(err, errlen, __VA_ARGS__);                    \
-			r = -EUCLEAN;                                          \
-			goto out;                                              \
-		}                                                              \
-	} while (0)
+/* swap_check's work on the slots; free_seen is zeroed, one byte a slot.
+ * Caller holds sa->lock. */
+static int swap_check_locked(struct mmk_system *sys, const uint32_t *refs, uint32_t *frame_refs,
+			     uint8_t *free_seen, char *err, size_t errlen)
+{
+	struct swap_area *sa = sys->swap;
+	lock_assert_held(&sa->lock);
+	for (uint32_t i = 0; i < sa->nfree_slots; i++) {
+		uint32_t s = sa->free_slots[i];
+		MMK_CHECK(s && s < sa->fresh && !free_seen[s], err, errlen,
+			  "swap slot %u freed twice or bad", s);
+		free_seen[s] = 1;
+	}
+	uint64_t inuse = 0, cached = 0;
+	for (uint32_t s = 1; s < sa->nslots; s++) {
+		pfn_t pfn = sa->cache[s];
+		MMK_CHECK(sa->count[s] == refs[s], err, errlen,
+			  "swap slot %u: count %u, but %u references", s, sa->count[s], refs[s]);
+		bool used = sa->count[s] || pfn;
+		MMK_CHECK(!used || s < sa->fresh, err, errlen,
+			  "swap slot %u in use beyond fresh %u", s, sa->fresh);
+		MMK_CHECK(used != (free_seen[s] || s >= sa->fresh), err, errlen,
+			  "swap slot %u: in use %d but on the free list %d", s, used, free_seen[s]);
+		inuse += used;
+		if (!pfn)
+			continue;
+		cached++;
+		MMK_CHECK(pfn < sys->pool.nframes, err, errlen, "swap slot %u caches bad pfn %u", s,
+			  pfn);
+		struct page *pg = pfn_to_page(&sys->pool, pfn);
+		uint32_t f = page_flags(pg);
+		MMK_CHECK((f & (PG_swapcache | PG_anon)) == (PG_swapcache | PG_anon) &&
+			      pg->private == s && page_refcount(pg) > 0,
+			  err, errlen, "swap slot %u: cached frame %u has flags %#x private %llu",
+			  s, pfn, f, (unsigned long long)pg->private);
+		MMK_CHECK(sa->count[s] > 0, err, errlen,
+			  "swap slot %u: cached frame %u but no reference", s, pfn);
+		MMK_CHECK(!(f & PG_anon_exclusive), err, errlen, "swap-cache frame %u is exclusive",
+			  pfn);
+		frame_refs[pfn]++;
+	}
+	MMK_CHECK(inuse == sa->inuse, err, errlen, "swap: %llu slots in use, counted %llu",
+		  (unsigned long long)sa->inuse, (unsigned long long)inuse);
+	MMK_CHECK(cached == sa->nr_cached, err, errlen, "swap: %llu cached, counted %llu",
+		  (unsigned long long)sa->nr_cached, (unsigned long long)cached);
+	return 0;
+}
 
 int swap_check(struct mmk_system *sys, const uint32_t *refs, uint32_t *frame_refs, char *err,
 	       size_t errlen)
 {
 	struct swap_area *sa = sys->swap;
-	int r = 0;
 	if (!sa)
 		return 0;
 	uint8_t *free_seen = calloc(sa->nslots, 1);
@@ -804,42 +831,7 @@ int swap_check(struct mmk_system *sys, const uint32_t *refs, uint32_t *frame_ref
 		return -ENOMEM;
 	}
 	mmk_mutex_lock(&sa->lock);
-	for (uint32_t i = 0; i < sa->nfree_slots; i++) {
-		uint32_t s = sa->free_slots[i];
-		SWAP_CHECK(s && s < sa->fresh && !free_seen[s], "swap slot %u freed twice or bad", s);
-		free_seen[s] = 1;
-	}
-	uint64_t inuse = 0, cached = 0;
-	for (uint32_t s = 1; s < sa->nslots; s++) {
-		pfn_t pfn = sa->cache[s];
-		SWAP_CHECK(sa->count[s] == refs[s], "swap slot %u: count %u, but %u references", s,
-			   sa->count[s], refs[s]);
-		bool used = sa->count[s] || pfn;
-		SWAP_CHECK(!used || s < sa->fresh, "swap slot %u in use beyond fresh %u", s,
-			   sa->fresh);
-		SWAP_CHECK(used != (free_seen[s] || s >= sa->fresh),
-			   "swap slot %u: in use %d but on the free list %d", s, used, free_seen[s]);
-		inuse += used;
-		if (!pfn)
-			continue;
-		cached++;
-		SWAP_CHECK(pfn < sys->pool.nframes, "swap slot %u caches bad pfn %u", s, pfn);
-		struct page *pg = pfn_to_page(&sys->pool, pfn);
-		uint32_t f = page_flags(pg);
-		SWAP_CHECK((f & (PG_swapcache | PG_anon)) == (PG_swapcache | PG_anon) &&
-				   pg->private == s && page_refcount(pg) > 0,
-			   "swap slot %u: cached frame %u has flags %#x private %llu", s, pfn, f,
-			   (unsigned long long)pg->private);
-		SWAP_CHECK(sa->count[s] > 0, "swap slot %u: cached frame %u but no reference", s,
-			   pfn);
-		SWAP_CHECK(!(f & PG_anon_exclusive), "swap-cache frame %u is exclusive", pfn);
-		frame_refs[pfn]++;
-	}
-	SWAP_CHECK(inuse == sa->inuse, "swap: %llu slots in use, counted %llu",
-		   (unsigned long long)sa->inuse, (unsigned long long)inuse);
-	SWAP_CHECK(cached == sa->nr_cached, "swap: %llu cached, counted %llu",
-		   (unsigned long long)sa->nr_cached, (unsigned long long)cached);
-out:
+	int r = swap_check_locked(sys, refs, frame_refs, free_seen, err, errlen);
 	mmk_mutex_unlock(&sa->lock);
 	free(free_seen);
 	return r;

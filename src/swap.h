@@ -30,16 +30,16 @@
 #include "pages.h"
 
 struct swap_area {
-	int fd;                /* immutable: the host file (pread/pwrite/ftruncate only) */
+	int fd;		       /* immutable: the host file (pread/pwrite/ftruncate only) */
 	uint32_t nslots;       /* immutable: slots [1, nslots) hold pages; 0 is never used */
-	struct mmk_mutex lock;  /* protects everything below */
+	struct mmk_mutex lock; /* protects everything below */
 	uint32_t *count;       /* per slot: references (swap PTEs, shmem entries, faults) */
-	pfn_t *cache;          /* per slot: its swap-cache page, or 0 */
+	pfn_t *cache;	       /* per slot: its swap-cache page, or 0 */
 	uint32_t *free_slots;  /* freed slots, a stack */
 	uint32_t nfree_slots;
-	uint32_t fresh;        /* slots [fresh, nslots) were never used */
-	uint64_t inuse;        /* slots in use */
-	uint64_t nr_cached;    /* swap-cache pages */
+	uint32_t fresh;	    /* slots [fresh, nslots) were never used */
+	uint64_t inuse;	    /* slots in use */
+	uint64_t nr_cached; /* swap-cache pages */
 };
 
 /* Creates sys->swap from cfg.swap_bytes/swap_path (NULL when swap_bytes

@@ -1,8 +1,8 @@
 /*
  * system.c - the simulated machine: creation with Linux's default settings,
  * destruction (every process killed, every dirty page written back, every
- * frame returned), the process list, the system-wide invariant check, the
- * text buffers the /proc views render into, and errno names.
+ * frame returned), the process list, the system-wide invariant check and
+ * errno names.
  *
  * Invariants: sys->procs lists exactly the live processes; after
  * mmk_system_destroy has killed them and released every inode, every frame
@@ -21,17 +21,49 @@
 
 #include "commit.h"
 #include "internal.h"
+#include "lru.h"
+#include "oom.h"
 #include "reclaim.h"
+#include "refs.h"
+#include "swap.h"
+#include "vmstat.h"
 
-void mmk_panic(const char *file, int line, const char *fmt, ...)
+/*
+ * The subsystems of a machine, built in layer order on the frame pool
+ * (docs/ARCHITECTURE.md, "Layers") and destroyed in reverse: a later one
+ * may use the earlier ones from its init to its destroy.  Each init
+ * returns 0 or -errno; each destroy frees what its init built, also after
+ * a failed or no init.
+ */
+static const struct subsystem {
+	int (*init)(struct mmk_system *sys);
+	void (*destroy)(struct mmk_system *sys);
+} subsystems[] = {
+    {vmstat_init, vmstat_destroy},   /* event counters */
+    {lru_init, lru_destroy},	     /* LRU lists (the frame pool's release hook) */
+    {oom_init, oom_destroy},	     /* the OOM killer */
+    {swap_init, swap_destroy},	     /* the swap area and swap cache */
+    {refs_init, refs_destroy},	     /* the reference string (OPT replays it: reclaim_init) */
+    {reclaim_init, reclaim_destroy}, /* the policy, kswapd, the slow-path hook */
+};
+#define NR_SUBSYSTEMS ((int)(sizeof(subsystems) / sizeof(subsystems[0])))
+
+static void subsystems_destroy(struct mmk_system *sys, int n)
 {
-	va_list ap;
-	fprintf(stderr, "mmkit: BUG at %s:%d: ", file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
+	while (n-- > 0)
+		subsystems[n].destroy(sys);
+}
+
+static int subsystems_init(struct mmk_system *sys)
+{
+	for (int i = 0; i < NR_SUBSYSTEMS; i++) {
+		int err = subsystems[i].init(sys);
+		if (err) {
+			subsystems_destroy(sys, i + 1);
+			return err;
+		}
+	}
+	return 0;
 }
 
 /* Empty page-table slabs the system keeps for the next address space: one
@@ -106,7 +138,7 @@ int mmk_system_create(const struct mmk_config *cfg, mmk_system **out)
 	if (err)
 		goto fail_path;
 	sys->pool.inj = &sys->failinj;
-	err = reclaim_init(sys); /* LRU, swap, kswapd, OOM killer, vmstat */
+	err = subsystems_init(sys);
 	if (err) {
 		frame_pool_destroy(&sys->pool);
 		goto fail_path;
@@ -134,7 +166,7 @@ fail_pool:
 	slab_destroy(&sys->vma_slab);
 	pt_pool_destroy(&sys->pt_pool);
 	mmk_mutex_destroy(&sys->lock);
-	reclaim_destroy(sys);
+	subsystems_destroy(sys, NR_SUBSYSTEMS);
 	frame_pool_destroy(&sys->pool);
 fail_path:
 	free(sys->rootpath);
@@ -147,7 +179,7 @@ fail_root:
 int mmk_system_destroy(mmk_system *sys)
 {
 	if (!sys)
-		return 0; /* as free(NULL) */
+		return 0;     /* as free(NULL) */
 	reclaim_quiesce(sys); /* kswapd stops before anything goes */
 	for (;;) {
 		mmk_mutex_lock(&sys->lock);
@@ -175,8 +207,8 @@ int mmk_system_destroy(mmk_system *sys)
 			(unsigned long)atomic_load(&sys->committed_as));
 #endif
 	slab_destroy(&sys->vma_slab);
-	pt_pool_destroy(&sys->pt_pool); /* aborts if an mm's page tables leaked */
-	reclaim_destroy(sys);
+	pt_pool_destroy(&sys->pt_pool);		/* aborts if an mm's page tables leaked */
+	subsystems_destroy(sys, NR_SUBSYSTEMS); /* every swap slot must be free */
 	frame_pool_destroy(&sys->pool);
 	mmk_mutex_destroy(&sys->lock);
 	close(sys->rootfd);
@@ -263,106 +295,52 @@ int mmk_system_check(mmk_system *sys, char *buf, size_t len)
 	return ret;
 }
 
-/* ---- Text buffers for the views ------------------------------------------- */
-
-void tb_printf(struct textbuf *tb, const char *fmt, ...)
-{
-	if (tb->oom)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		size_t room = tb->cap - tb->len;
-		int n = vsnprintf(tb->buf ? tb->buf + tb->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			tb->oom = true;
-			return;
-		}
-		if ((size_t)n < room) {
-			tb->len += (size_t)n;
-			return;
-		}
-		size_t cap = tb->cap ? tb->cap * 2 : 4096;
-		while (cap < tb->len + (size_t)n + 1)
-			cap *= 2;
-		char *nb = realloc(tb->buf, cap);
-		if (!nb) {
-			tb->oom = true;
-			return;
-		}
-		tb->buf = nb;
-		tb->cap = cap;
-	}
-}
-
-int64_t tb_finish(struct textbuf *tb, char *buf, uint64_t len)
-{
-	if (tb->oom) {
-		free(tb->buf);
-		return -ENOMEM;
-	}
-	if (buf && len) {
-		size_t n = tb->len < len - 1 ? tb->len : len - 1;
-		if (n)
-			memcpy(buf, tb->buf, n);
-		buf[n] = 0;
-	}
-	free(tb->buf);
-	return (int64_t)tb->len;
-}
-
-int proc_enter(struct mmk_proc *p)
-{
-	if (!p)
-		return -EINVAL;
-	if (atomic_load(&p->killed))
-		return -ESRCH;
-	return 0;
-}
-
-int proc_enter_buf(struct mmk_proc *p, const void *buf, uint64_t len)
-{
-	int err = proc_enter(p);
-	if (!err && !buf && len)
-		err = -EFAULT;
-	return err;
-}
-
-int mmk_proc_killed(mmk_proc *p)
-{
-	if (!p)
-		return -EINVAL;
-	return atomic_load(&p->killed);
-}
-
-int mmk_getpid(mmk_proc *p)
-{
-	if (!p)
-		return -EINVAL;
-	return p->pid;
-}
-
 /* ---- errno names ----------------------------------------------------------- */
 static const struct {
 	int err;
 	const char *name;
 } errno_names[] = {
-	{EPERM, "EPERM"},     {ENOENT, "ENOENT"},         {ESRCH, "ESRCH"},
-	{EINTR, "EINTR"},     {EIO, "EIO"},               {ENXIO, "ENXIO"},
-	{E2BIG, "E2BIG"},     {EBADF, "EBADF"},           {EAGAIN, "EAGAIN"},
-	{ENOMEM, "ENOMEM"},   {EACCES, "EACCES"},         {EFAULT, "EFAULT"},
-	{EBUSY, "EBUSY"},     {EEXIST, "EEXIST"},         {EXDEV, "EXDEV"},
-	{ENODEV, "ENODEV"},   {ENOTDIR, "ENOTDIR"},       {EISDIR, "EISDIR"},
-	{EINVAL, "EINVAL"},   {ENFILE, "ENFILE"},         {EMFILE, "EMFILE"},
-	{ETXTBSY, "ETXTBSY"}, {EFBIG, "EFBIG"},           {ENOSPC, "ENOSPC"},
-	{ESPIPE, "ESPIPE"},   {EROFS, "EROFS"},           {ERANGE, "ERANGE"},
-	{ENAMETOOLONG, "ENAMETOOLONG"}, {ENOSYS, "ENOSYS"}, {ELOOP, "ELOOP"},
-	{EOVERFLOW, "EOVERFLOW"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {EUCLEAN, "EUCLEAN"},
-	{EHWPOISON, "EHWPOISON"}, {ENOEXEC, "ENOEXEC"},   {ELIBBAD, "ELIBBAD"},
-	/* Not answers of mmkit's calls, but of the tool's Linux backend
-	 * (docs/CHECK.md): a reply too large, a lost or broken server. */
-	{EMSGSIZE, "EMSGSIZE"}, {EPIPE, "EPIPE"}, {EPROTO, "EPROTO"},
+    {EPERM, "EPERM"},
+    {ENOENT, "ENOENT"},
+    {ESRCH, "ESRCH"},
+    {EINTR, "EINTR"},
+    {EIO, "EIO"},
+    {ENXIO, "ENXIO"},
+    {E2BIG, "E2BIG"},
+    {EBADF, "EBADF"},
+    {EAGAIN, "EAGAIN"},
+    {ENOMEM, "ENOMEM"},
+    {EACCES, "EACCES"},
+    {EFAULT, "EFAULT"},
+    {EBUSY, "EBUSY"},
+    {EEXIST, "EEXIST"},
+    {EXDEV, "EXDEV"},
+    {ENODEV, "ENODEV"},
+    {ENOTDIR, "ENOTDIR"},
+    {EISDIR, "EISDIR"},
+    {EINVAL, "EINVAL"},
+    {ENFILE, "ENFILE"},
+    {EMFILE, "EMFILE"},
+    {ETXTBSY, "ETXTBSY"},
+    {EFBIG, "EFBIG"},
+    {ENOSPC, "ENOSPC"},
+    {ESPIPE, "ESPIPE"},
+    {EROFS, "EROFS"},
+    {ERANGE, "ERANGE"},
+    {ENAMETOOLONG, "ENAMETOOLONG"},
+    {ENOSYS, "ENOSYS"},
+    {ELOOP, "ELOOP"},
+    {EOVERFLOW, "EOVERFLOW"},
+    {EOPNOTSUPP, "EOPNOTSUPP"},
+    {EUCLEAN, "EUCLEAN"},
+    {EHWPOISON, "EHWPOISON"},
+    {ENOEXEC, "ENOEXEC"},
+    {ELIBBAD, "ELIBBAD"},
+    /* Not answers of mmkit's calls, but of the tool's Linux backend
+     * (docs/CHECK.md): a reply too large, a lost or broken server. */
+    {EMSGSIZE, "EMSGSIZE"},
+    {EPIPE, "EPIPE"},
+    {EPROTO, "EPROTO"},
 };
 
 const char *mmk_errno_name(int err)

@@ -1,7 +1,8 @@
 /*
  * vma.c - VMA objects and the operations every address-space call is built
  * from: link/unlink (tree + i_mmap + accounting), split, and merge, with
- * Linux's rules (mm/vma.c).
+ * Linux's rules (mm/vma.c); the address-space limits a VMA's growth
+ * checks, and stack growth (expand_downwards, also mm/vma.c in Linux).
  *
  * Merge rules, as Linux 6.x decides them (is_mergeable_vma,
  * is_mergeable_anon_vma, can_vma_merge_before/after):
@@ -568,7 +569,8 @@ struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g)
 			vma_absorb(mm, prev, mid, prev->pgoff);
 		else
 			vma_move_boundary(mm, prev, mid, end,
-					  mid->pgoff + ((end - vma_start(mid)) >> PAGE_SHIFT), prev);
+					  mid->pgoff + ((end - vma_start(mid)) >> PAGE_SHIFT),
+					  prev);
 		vma_set_flags(prev, g->flags | (prev->flags & VM_STICKY));
 		trace_merge(mm, prev);
 		return prev;
@@ -596,24 +598,24 @@ nomem:
  * carries them (vma_modify).  Returns the VMA covering the range, or NULL
  * with *err = -ENOMEM (map_count limit or allocation).
  */
-struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
-		       uint64_t flags, const char *name, bool set_name, int *err)
+struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t end, uint64_t flags,
+		       const char *name, bool set_name, int *err)
 {
 	mmap_assert_write_locked(mm);
 	struct vmg g = {
-		.prev = NULL,
-		.middle = v,
-		.next = NULL,
-		.src = NULL,
-		.start = start,
-		.end = end,
-		.pgoff = v->pgoff + ((start - vma_start(v)) >> PAGE_SHIFT),
-		.flags = flags,
-		.file = v->file,
-		.anon_vma = NULL,
-		.anon_name = set_name ? name : v->anon_name,
-		.just_expand = false,
-		.nomem = false,
+	    .prev = NULL,
+	    .middle = v,
+	    .next = NULL,
+	    .src = NULL,
+	    .start = start,
+	    .end = end,
+	    .pgoff = v->pgoff + ((start - vma_start(v)) >> PAGE_SHIFT),
+	    .flags = flags,
+	    .file = v->file,
+	    .anon_vma = NULL,
+	    .anon_name = set_name ? name : v->anon_name,
+	    .just_expand = false,
+	    .nomem = false,
 	};
 	struct vma *m = vma_merge_existing_range(mm, &g);
 	if (m)
@@ -647,4 +649,72 @@ struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t en
 		      .end = vma_end(v));
 	}
 	return v;
+}
+
+/* ---- Limits -------------------------------------------------------------------------- */
+
+bool may_expand_vm(struct mm *mm, uint64_t flags, uint64_t npages)
+{
+	const struct mmk_config *c = &mm->sys->cfg;
+	if (mm->total_vm + npages > c->as_rlimit >> PAGE_SHIFT)
+		return false;
+	if ((flags & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE &&
+	    mm->data_vm + npages > c->data_rlimit >> PAGE_SHIFT)
+		return false;
+	return true;
+}
+
+bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes)
+{
+	if (!(flags & VM_LOCKED) || mm->sys->cfg.cap_ipc_lock)
+		return true;
+	uint64_t limit = mm->sys->cfg.memlock_rlimit;
+	if (limit == UINT64_MAX)
+		return true;
+	return (bytes >> PAGE_SHIFT) + mm->locked_vm + mm->locked_vm_extra <= limit >> PAGE_SHIFT;
+}
+
+/* Linux's mmap_min_addr variable: max(vm.mmap_min_addr, LSM floor). */
+uint64_t effective_min_addr(const struct mmk_config *c)
+{
+	return c->lsm_mmap_min_addr > c->mmap_min_addr ? c->lsm_mmap_min_addr : c->mmap_min_addr;
+}
+
+/*
+ * expand_downwards(): grows the VM_GROWSDOWN VMA v down to addr for a fault
+ * below it.  Refused (-ENOMEM) inside the stack guard gap of an accessible
+ * VMA below, beyond RLIMIT_STACK, the address-space or mlock limits;
+ * -EPERM below mmap_min_addr.  Caller holds mmap_lock for writing.
+ */
+int vma_expand_stack(struct mm *mm, struct vma *v, uint64_t addr)
+{
+	mmap_assert_write_locked(mm);
+	if (!(v->flags & VM_GROWSDOWN) || v->reserved)
+		return -EFAULT;
+	addr &= PAGE_MASK;
+	if (addr < effective_min_addr(&mm->sys->cfg))
+		return -EPERM;
+	if (addr >= vma_start(v))
+		return 0;
+	struct vma *prev = vma_prev(v);
+	if (prev && !(prev->flags & VM_GROWSDOWN) && (prev->flags & VM_ACCESS_FLAGS) &&
+	    (addr < vma_end(prev) || addr - vma_end(prev) < mm->sys->cfg.stack_guard_gap))
+		return -ENOMEM;
+	if (prev && addr < vma_end(prev))
+		return -ENOMEM;
+	if (anon_vma_prepare(v))
+		return -ENOMEM;
+	uint64_t size = vma_end(v) - addr, grow = (vma_start(v) - addr) >> PAGE_SHIFT;
+	if (grow > v->pgoff)
+		return -ENOMEM;
+	/* acct_stack_growth(): the limits, then the memory to back the growth */
+	if (!may_expand_vm(mm, v->flags, grow) || size > mm->sys->cfg.stack_rlimit ||
+	    !mlock_future_ok(mm, v->flags, grow << PAGE_SHIFT))
+		return -ENOMEM;
+	if ((v->flags & VM_ACCOUNT) && vm_enough_memory(mm, grow))
+		return -ENOMEM;
+	vma_set_range(v, addr, vma_end(v), v->pgoff - grow);
+	TRACE(mm->sys, .kind = MMK_EV_VMA_CHANGE, .pid = mm->pid, .start = addr, .end = vma_end(v),
+	      .detail = "stack grew");
+	return 0;
 }

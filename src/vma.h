@@ -13,13 +13,13 @@
  * costs more than the rest of a failed merge attempt. */
 struct vmg {
 	struct vma *prev, *middle, *next; /* middle: the VMA being changed, if any */
-	struct vma *src;                  /* whose anon_vma the range carries */
+	struct vma *src;		  /* whose anon_vma the range carries */
 	uint64_t start, end, pgoff, flags;
 	struct mmk_file *file;
 	struct anon_vma *anon_vma;
 	const char *anon_name;
 	bool just_expand; /* only try prev (brk, mremap expand) */
-	bool nomem;       /* set when a merge failed for lack of memory */
+	bool nomem;	  /* set when a merge failed for lack of memory */
 };
 
 void vm_stat_account(struct mm *mm, uint64_t flags, int64_t npages);
@@ -34,8 +34,8 @@ struct vma *__vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_be
 int vma_split(struct mm *mm, struct vma *v, uint64_t addr, bool new_below);
 struct vma *vma_merge_new_range(struct mm *mm, struct vmg *g);
 struct vma *vma_merge_existing_range(struct mm *mm, struct vmg *g);
-struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t end,
-		       uint64_t flags, const char *name, bool set_name, int *err);
+struct vma *vma_modify(struct mm *mm, struct vma *v, uint64_t start, uint64_t end, uint64_t flags,
+		       const char *name, bool set_name, int *err);
 
 /* mmap.c */
 /* Unmaps [start, end) (page aligned, start < end) as munmap does: splits
@@ -54,6 +54,8 @@ bool may_expand_vm(struct mm *mm, uint64_t flags, uint64_t npages);
 uint64_t vm_start_gap(struct mm *mm, const struct vma *v);
 /* mlock_future_ok(): RLIMIT_MEMLOCK for VM_LOCKED growth. */
 bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes);
+/* Linux's mmap_min_addr variable: max(vm.mmap_min_addr, LSM floor). */
+uint64_t effective_min_addr(const struct mmk_config *c);
 
 /* Locking helpers (macros, so lockdep names the caller's line). */
 #define mmap_write_lock(mm) mmk_rwlock_wrlock(&(mm)->mmap_lock)
@@ -61,12 +63,12 @@ bool mlock_future_ok(struct mm *mm, uint64_t flags, uint64_t bytes);
 #define mmap_write_lock_nested(mm) mmk_rwlock_wrlock_nested(&(mm)->mmap_lock)
 /* Every write release bumps mm->map_gen: the VMAs may have changed, and a
  * decode cache keyed by mmk_map_gen() must be dropped. */
-#define mmap_write_unlock(mm)                                                          \
-	do {                                                                           \
-		atomic_fetch_add_explicit(&(mm)->map_gen, 1, memory_order_release);   \
-		mmk_rwlock_wrunlock(&(mm)->mmap_lock);                                \
+#define mmap_write_unlock(mm)                                                                      \
+	do {                                                                                       \
+		atomic_fetch_add_explicit(&(mm)->map_gen, 1, memory_order_release);                \
+		mmk_rwlock_wrunlock(&(mm)->mmap_lock);                                             \
 	} while (0)
-#define mmap_read_lock(mm) mmk_rwlock_rdlock(&(mm)->mmap_lock)
+#define mmap_read_lock(mm)   mmk_rwlock_rdlock(&(mm)->mmap_lock)
 #define mmap_read_unlock(mm) mmk_rwlock_rdunlock(&(mm)->mmap_lock)
 
 /* Runs the invariant checker after a mutating call in debug builds. */

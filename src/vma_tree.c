@@ -56,6 +56,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bug.h"
+
 #ifndef MMK_DEBUG
 #define MMK_DEBUG 0
 #endif
@@ -63,19 +65,6 @@
 /* No red-black tree that fits in memory is this tall (2 log2(n + 1) < 128
  * for n < 2^64 nodes); vma_tree_check() treats a deeper path as a cycle. */
 #define VMA_TREE_MAX_HEIGHT 128
-
-/* A broken precondition: say what and stop at once. */
-__attribute__((noreturn, format(printf, 1, 2))) static void vma_tree_panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("vma_tree: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	abort();
-}
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
 {
@@ -353,8 +342,8 @@ static bool tree_holds(const struct vma_tree *t, const struct vma_node *n)
 static void tree_assert_holds(const struct vma_tree *t, const struct vma_node *n, const char *op)
 {
 	if ((!n->parent && n != t->root) || (MMK_DEBUG && !tree_holds(t, n)))
-		vma_tree_panic("%s: [%#" PRIx64 ", %#" PRIx64 ") is not in this tree", op, n->start,
-			       n->end);
+		MMK_BUG("%s: [%#" PRIx64 ", %#" PRIx64 ") is not in this tree", op, n->start,
+			n->end);
 }
 
 void vma_tree_init(struct vma_tree *t)
@@ -435,8 +424,7 @@ void vma_tree_insert(struct vma_tree *t, struct vma_node *n)
 	struct vma_node *below = NULL, *above = NULL; /* n's neighbours-to-be */
 
 	if (n->start >= n->end)
-		vma_tree_panic("insert: empty range [%#" PRIx64 ", %#" PRIx64 ")", n->start,
-			       n->end);
+		MMK_BUG("insert: empty range [%#" PRIx64 ", %#" PRIx64 ")", n->start, n->end);
 	while (*link) {
 		parent = *link;
 		if (n->start < parent->start) {
@@ -450,9 +438,9 @@ void vma_tree_insert(struct vma_tree *t, struct vma_node *n)
 	if ((below && below->end > n->start) || (above && above->start < n->end)) {
 		const struct vma_node *o = below && below->end > n->start ? below : above;
 
-		vma_tree_panic("insert: [%#" PRIx64 ", %#" PRIx64 ") overlaps [%#" PRIx64
-			       ", %#" PRIx64 ")",
-			       n->start, n->end, o->start, o->end);
+		MMK_BUG("insert: [%#" PRIx64 ", %#" PRIx64 ") overlaps [%#" PRIx64 ", %#" PRIx64
+			")",
+			n->start, n->end, o->start, o->end);
 	}
 	tree_link_between(t, parent, link, n, below, above);
 }
@@ -478,9 +466,9 @@ void vma_tree_insert_after(struct vma_tree *t, struct vma_node *prev, struct vma
 		next = NULL;
 	}
 	if (n->start >= n->end || (prev && prev->end > n->start) || (next && next->start < n->end))
-		vma_tree_panic("insert_after: [%#" PRIx64 ", %#" PRIx64
-			       ") is empty or does not fit between its neighbours",
-			       n->start, n->end);
+		MMK_BUG("insert_after: [%#" PRIx64 ", %#" PRIx64
+			") is empty or does not fit between its neighbours",
+			n->start, n->end);
 	tree_link_between(t, parent, link, n, prev, next);
 }
 
@@ -520,13 +508,13 @@ static struct vma_node *tree_unlink(struct vma_tree *t, struct vma_node *n, stru
 		struct vma_node *child = n->left ? n->left : n->right;
 
 		if (n->left && n->right)
-			vma_tree_panic("unlink: [%#" PRIx64 ", %#" PRIx64 ") has two children",
-				       n->start, n->end);
+			MMK_BUG("unlink: [%#" PRIx64 ", %#" PRIx64 ") has two children", n->start,
+				n->end);
 		fix = n->parent;
 		if (child)
 			child->parent = fix;
 		tree_replace_child(t, fix, n, child);
-		*h = (struct rb_hole){ child, fix, !n->red };
+		*h = (struct rb_hole){child, fix, !n->red};
 		return fix;
 	}
 	s_red = s->red;
@@ -565,7 +553,7 @@ static struct vma_node *tree_unlink(struct vma_tree *t, struct vma_node *n, stru
 	tree_replace_child(t, n->parent, n, s);
 	s->max_gap = n->max_gap;
 	s->red = n->red;
-	*h = (struct rb_hole){ x, fix, !s_red };
+	*h = (struct rb_hole){x, fix, !s_red};
 	return fix;
 }
 
@@ -626,9 +614,9 @@ void vma_tree_set_bounds(struct vma_tree *t, struct vma_node *n, uint64_t start,
 	prev = vma_tree_prev(n);
 	next = vma_tree_next(n);
 	if (start >= end || (prev && prev->end > start) || (next && next->start < end))
-		vma_tree_panic("set_bounds: [%#" PRIx64 ", %#" PRIx64 ") -> [%#" PRIx64
-			       ", %#" PRIx64 ") is empty or reaches a neighbour",
-			       n->start, n->end, start, end);
+		MMK_BUG("set_bounds: [%#" PRIx64 ", %#" PRIx64 ") -> [%#" PRIx64 ", %#" PRIx64
+			") is empty or reaches a neighbour",
+			n->start, n->end, start, end);
 	n->start = start;
 	n->end = end;
 	n->gap = gap_between(prev, start);
@@ -680,9 +668,9 @@ void vma_tree_split(struct vma_tree *t, struct vma_node *n, struct vma_node *m)
 		m->gap = 0;
 		n->end = m->start;
 	} else {
-		vma_tree_panic("split: [%#" PRIx64 ", %#" PRIx64 ") is not a proper prefix or "
-			       "suffix of [%#" PRIx64 ", %#" PRIx64 ")",
-			       m->start, m->end, n->start, n->end);
+		MMK_BUG("split: [%#" PRIx64 ", %#" PRIx64 ") is not a proper prefix or "
+			"suffix of [%#" PRIx64 ", %#" PRIx64 ")",
+			m->start, m->end, n->start, n->end);
 	}
 	tree_link_leaf(t, parent, link, m);
 	tree_fix_upward(parent);
@@ -698,9 +686,9 @@ void vma_tree_merge(struct vma_tree *t, struct vma_node *keep, struct vma_node *
 	tree_assert_holds(t, keep, "merge");
 	tree_assert_holds(t, gone, "merge");
 	if ((above ? vma_tree_next(keep) : vma_tree_prev(keep)) != gone)
-		vma_tree_panic("merge: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64 ", %#" PRIx64
-			       ") are not neighbours",
-			       keep->start, keep->end, gone->start, gone->end);
+		MMK_BUG("merge: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64 ", %#" PRIx64
+			") are not neighbours",
+			keep->start, keep->end, gone->start, gone->end);
 	/* gone in keep's subtree (then it has no child on keep's side), or
 	 * keep in gone's, as the neighbour that can take its place. */
 	if (above ? keep->right != NULL : keep->left != NULL)
@@ -730,9 +718,9 @@ void vma_tree_move_boundary(struct vma_tree *t, struct vma_node *lo, struct vma_
 	tree_assert_holds(t, lo, "move_boundary");
 	tree_assert_holds(t, hi, "move_boundary");
 	if (lo->end != hi->start || at <= lo->start || at >= hi->end || vma_tree_next(lo) != hi)
-		vma_tree_panic("move_boundary: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64
-			       ", %#" PRIx64 ") do not touch, or %#" PRIx64 " is not inside both",
-			       lo->start, lo->end, hi->start, hi->end, at);
+		MMK_BUG("move_boundary: [%#" PRIx64 ", %#" PRIx64 ") and [%#" PRIx64 ", %#" PRIx64
+			") do not touch, or %#" PRIx64 " is not inside both",
+			lo->start, lo->end, hi->start, hi->end, at);
 	/* No gap changes (hi's stays 0), nor does the shape: nothing to fix. */
 	lo->end = at;
 	hi->start = at;
@@ -910,7 +898,7 @@ static uint64_t tree_top_free(const struct vma_tree *t)
 int vma_tree_gap_highest(const struct vma_tree *t, uint64_t low, uint64_t high, uint64_t len,
 			 uint64_t *out)
 {
-	const struct gap_query q = { low, high, len };
+	const struct gap_query q = {low, high, len};
 	uint64_t a, b;
 	int err = gap_query_valid(&q);
 
@@ -928,7 +916,7 @@ int vma_tree_gap_highest(const struct vma_tree *t, uint64_t low, uint64_t high, 
 int vma_tree_gap_lowest(const struct vma_tree *t, uint64_t low, uint64_t high, uint64_t len,
 			uint64_t *out)
 {
-	const struct gap_query q = { low, high, len };
+	const struct gap_query q = {low, high, len};
 	uint64_t a, b;
 	int err = gap_query_valid(&q);
 
@@ -994,7 +982,7 @@ static int check_cached(struct check_state *st, const struct vma_node *n, uint64
 static int check_subtree(struct check_state *st, const struct vma_node *n,
 			 const struct vma_node *parent, int depth, struct check_facts *f)
 {
-	struct check_facts l = { 0, 0 }, r = { 0, 0 };
+	struct check_facts l = {0, 0}, r = {0, 0};
 	uint64_t gap;
 
 	if (depth > VMA_TREE_MAX_HEIGHT)
@@ -1026,7 +1014,7 @@ static int check_subtree(struct check_state *st, const struct vma_node *n,
 
 int vma_tree_check(const struct vma_tree *t, char *err, size_t errlen)
 {
-	struct check_state st = { err, errlen, NULL, 0 };
+	struct check_state st = {err, errlen, NULL, 0};
 	struct check_facts f;
 
 	if (t->root && t->root->red)

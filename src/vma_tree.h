@@ -69,7 +69,7 @@ struct vma_tree {
 
 /* The owner struct of type `type` whose member `member` is the vma_node at
  * ptr.  ptr must not be NULL. */
-#define vma_tree_entry(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define vma_tree_entry(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 /* Makes t an empty tree. */
 void vma_tree_init(struct vma_tree *t);

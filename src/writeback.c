@@ -33,21 +33,22 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hostio.h"
 #include "pages.h"
 #include "vmstat.h"
 
-#define FLUSH_TICK_MS 1000        /* sys->tick advances once a second */
-#define FLUSH_INTERVAL_TICKS 5    /* dirty_writeback_centisecs = 500 */
-#define FLUSH_EXPIRE_TICKS 30     /* dirty_expire_centisecs = 3000 */
-#define FLUSH_BACKGROUND_RATIO 10 /* dirty_background_ratio: % of RAM */
+#define FLUSH_TICK_MS	       1000 /* sys->tick advances once a second */
+#define FLUSH_INTERVAL_TICKS   5    /* dirty_writeback_centisecs = 500 */
+#define FLUSH_EXPIRE_TICKS     30   /* dirty_expire_centisecs = 3000 */
+#define FLUSH_BACKGROUND_RATIO 10   /* dirty_background_ratio: % of RAM */
 
 struct flusher {
-	struct mmk_system *sys;        /* immutable */
+	struct mmk_system *sys;	       /* immutable */
 	pthread_t thread;	       /* immutable; valid if threaded */
 	bool threaded;		       /* immutable: the thread runs (!no_background_threads) */
-	uint64_t threshold;            /* immutable: dirty pages that start background writeback */
+	uint64_t threshold;	       /* immutable: dirty pages that start background writeback */
 	atomic_uint_fast64_t nr_dirty; /* dirty page-cache pages of host files */
-	struct mmk_mutex lock;          /* protects stop, kicked; a leaf lock */
+	struct mmk_mutex lock;	       /* protects stop, kicked; a leaf lock */
 	pthread_cond_t cond;
 	bool stop, kicked;
 };
@@ -91,25 +92,6 @@ void pagecache_mark_dirty_locked(struct mmk_inode *in, struct page *pg)
 	struct flusher *f = in->sys->flusher;
 	if (f && atomic_load(&f->nr_dirty) > f->threshold)
 		flusher_kick(in->sys); /* balance_dirty_pages(): wake background writeback */
-}
-
-/* pwrite of all n bytes, retried on short writes.  0 or -errno. */
-int host_pwrite_full(int fd, const void *buf, uint64_t n, uint64_t pos)
-{
-	const uint8_t *p = buf;
-	while (n) {
-		ssize_t r = pwrite(fd, p, n, (off_t)pos);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		p += r;
-		pos += (uint64_t)r;
-		n -= (uint64_t)r;
-	}
-	return 0;
 }
 
 /* ---- Writeback ----------------------------------------------------------------------------- */
@@ -168,7 +150,7 @@ int writeback_page_locked(struct mmk_inode *in, uint64_t pgoff, pfn_t pfn)
 	 * as written back (mmkit.h). */
 	bool write = len && !in->host_nowrite;
 	in->host_unsynced |= write;
-	int err = write ? host_pwrite_full(in->hostfd, p, len, pos) : 0;
+	int err = write ? host_pwrite_all(in->hostfd, p, len, pos) : 0;
 	if (err) {
 		page_set(pg, PG_dirty);
 		dirty_account_locked(in, +1);
@@ -201,7 +183,7 @@ static int writeback_range_locked(struct mmk_inode *in, uint64_t first, uint64_t
 	return err;
 }
 
-int pagecache_writeback(struct mmk_inode *in, uint64_t start, uint64_t end, bool sync)
+int writeback_range(struct mmk_inode *in, uint64_t start, uint64_t end, bool sync)
 {
 	if (in->kind != INODE_FILE)
 		return 0;
@@ -227,8 +209,8 @@ int pagecache_msync_vma(struct mm *mm, struct vma *vma, uint64_t start, uint64_t
 	mmap_assert_locked(mm);
 	if (!(flags & MMK_MS_SYNC) || !vma->file || !(vma->flags & VM_SHARED) || start >= end)
 		return 0;
-	return pagecache_writeback(vma->file->inode, vma_pgoff_of(vma, start),
-				   vma_pgoff_of(vma, end - 1) + 1, true);
+	return writeback_range(vma->file->inode, vma_pgoff_of(vma, start),
+			       vma_pgoff_of(vma, end - 1) + 1, true);
 }
 
 /* ---- The flusher ----------------------------------------------------------------------------- */
@@ -251,8 +233,8 @@ static void flusher_pass(struct mmk_system *sys, bool all)
 {
 	struct flusher *f = sys->flusher;
 	struct flush_filter ff = {
-		.now = (uint32_t)atomic_load(&sys->tick),
-		.all = all || atomic_load(&f->nr_dirty) > f->threshold,
+	    .now = (uint32_t)atomic_load(&sys->tick),
+	    .all = all || atomic_load(&f->nr_dirty) > f->threshold,
 	};
 	size_t n;
 	struct mmk_inode **v = inodes_snapshot(sys, &n);

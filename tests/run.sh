@@ -20,6 +20,8 @@
 #      mmkit replay of a valgrind trace vs textbook FIFO/OPT/LRU  (tests/replay.sh)
 #      and reproducible runs under --ram, on any --dir with --fs (tests/reproducible.sh)
 #   6. a short libFuzzer run on the script parser
+#   7. the layers of src/: no call up a layer (scripts/callgraph.py) and its self-test;
+#      clang-format (scripts/format-check.sh)
 cd "$(dirname "$0")/.." || exit 2
 passed=0
 failed=0
@@ -90,6 +92,9 @@ fi
 if [ -x tests/fuzz/run.sh ] && command -v clang >/dev/null 2>&1; then
 	run "parser libFuzzer (30 s)" sh tests/fuzz/run.sh 30
 fi
+run "layers: no call from a file up into a higher layer" python3 scripts/callgraph.py
+run "callgraph.py finds an upward call and a circle" sh tests/callgraph.sh
+run "clang-format: the formatted files stay formatted" sh scripts/format-check.sh
 rm -f "$log"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

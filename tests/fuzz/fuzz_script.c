@@ -12,9 +12,9 @@
  *   3. rendering the input as bytes (sb_put_bytes) and parsing the result
  *      as a string gives back exactly the input.
  */
-#include "../../tools/mmkit/script.c"
-#include "../../tools/mmkit/format.c"
 #include "../../src/madvise_advice.c" /* the advice words the parser reads */
+#include "../../tools/mmkit/format.c"
+#include "../../tools/mmkit/script.c"
 
 /* format.c names errnos through the library; the harness needs no names. */
 const char *mmk_errno_name(int err)

@@ -6,22 +6,21 @@
 #include <unistd.h>
 int main(void)
 {
-char path[64];
-char line[256];
-FILE *fp;
-/* /proc/self/maps is shorthand for /proc/<our-PID>/maps */
-snprintf(path, sizeof(path), "/proc/self/maps");
-fp = fopen(path, "r");
-if (fp == NULL) {
-perror("fopen /proc/self/maps");
-exit(EXIT_FAILURE);
-}
-printf("%-40s %-6s %-8s %s\n",
-"Address Range", "Perms", "Offset", "Pathname");
-printf("%s\n", "-----------------------------------------------------------");
-while (fgets(line, sizeof(line), fp) != NULL) {
-printf("%s", line);
-}
-fclose(fp);
-return 0;
+	char path[64];
+	char line[256];
+	FILE *fp;
+	/* /proc/self/maps is shorthand for /proc/<our-PID>/maps */
+	snprintf(path, sizeof(path), "/proc/self/maps");
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		perror("fopen /proc/self/maps");
+		exit(EXIT_FAILURE);
+	}
+	printf("%-40s %-6s %-8s %s\n", "Address Range", "Perms", "Offset", "Pathname");
+	printf("%s\n", "-----------------------------------------------------------");
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		printf("%s", line);
+	}
+	fclose(fp);
+	return 0;
 }

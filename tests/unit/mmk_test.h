@@ -7,6 +7,7 @@
 #define MMK_TEST_H
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,69 @@ static void rm_rf(const char *dir)
 		fprintf(stderr, "warning: could not remove %s\n", dir);
 }
 
+/*
+ * What a failed test leaves is freed by the harness (t.h): every system a
+ * test creates is registered with t_defer until it is destroyed, and so is
+ * a fixture's temporary directory until fx_done removes it.  The tests
+ * call mmk_system_create/destroy as always; these wrappers do the
+ * bookkeeping.
+ */
+#define FX_DIRS 16
+static char fx_dirs[FX_DIRS][64]; /* a copy: the fixture lives on the test's stack */
+
+static void fx_dir_cleanup(void *arg)
+{
+	rm_rf(arg);
+}
+
+static void fx_sys_cleanup(void *arg)
+{
+	(mmk_system_destroy)(arg);
+}
+
+static __attribute__((unused)) int fx_system_create(const struct mmk_config *cfg, mmk_system **out)
+{
+	int err = (mmk_system_create)(cfg, out);
+	if (!err && out && *out)
+		t_defer(fx_sys_cleanup, *out);
+	return err;
+}
+
+static __attribute__((unused)) int fx_system_destroy(mmk_system *sys)
+{
+	t_undefer(sys);
+	return (mmk_system_destroy)(sys);
+}
+#define mmk_system_create(cfg, out) fx_system_create(cfg, out)
+#define mmk_system_destroy(sys)	    fx_system_destroy(sys)
+
+/* A slot is in use while the running test has it registered. */
+static bool fx_dir_slot_used(const char *slot)
+{
+	for (int j = 0; j < t_ndeferred; j++)
+		if (t_deferred[j].arg == slot)
+			return true;
+	return false;
+}
+
+static void fx_dir_keep(const char *dir)
+{
+	for (int i = 0; i < FX_DIRS; i++) {
+		if (!fx_dir_slot_used(fx_dirs[i])) {
+			snprintf(fx_dirs[i], sizeof(fx_dirs[i]), "%s", dir);
+			t_defer(fx_dir_cleanup, fx_dirs[i]);
+			return;
+		}
+	}
+}
+
+static void fx_dir_forget(const char *dir)
+{
+	for (int i = 0; i < FX_DIRS; i++)
+		if (fx_dir_slot_used(fx_dirs[i]) && !strcmp(fx_dirs[i], dir))
+			t_undefer(fx_dirs[i]);
+}
+
 /* A system with one process; cfg may be NULL for the defaults. */
 static int fx_init_cfg(struct fixture *fx, struct mmk_config *cfg)
 {
@@ -37,6 +101,7 @@ static int fx_init_cfg(struct fixture *fx, struct mmk_config *cfg)
 	strcpy(fx->dir, "/tmp/mmkit-test-XXXXXX");
 	if (!mkdtemp(fx->dir))
 		return -1;
+	fx_dir_keep(fx->dir);
 	struct mmk_config c = {0};
 	if (cfg)
 		c = *cfg;
@@ -67,7 +132,7 @@ static int fx_check(struct fixture *fx)
 }
 
 /* Destroys the system: all frames must be free again. */
-static int fx_done(struct fixture *fx)
+static __attribute__((unused)) int fx_done(struct fixture *fx)
 {
 	int ret = fx_check(fx);
 	if (fx->p)
@@ -76,11 +141,13 @@ static int fx_done(struct fixture *fx)
 	if (mmk_system_destroy(fx->sys))
 		ret = -1;
 	rm_rf(fx->dir);
+	fx_dir_forget(fx->dir);
 	return ret;
 }
 
 /* Writes a host file of len bytes, byte i = fill or (i & 0xff) if fill < 0. */
-static __attribute__((unused)) void fx_file(struct fixture *fx, const char *name, size_t len, int fill)
+static __attribute__((unused)) void fx_file(struct fixture *fx, const char *name, size_t len,
+					    int fill)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/%s", fx->dir, name);
@@ -103,7 +170,6 @@ static __attribute__((unused)) const char *fx_maps(mmk_proc *p)
 		snprintf(buf, sizeof(buf), "error %lld", (long long)n);
 	return buf;
 }
-
 
 static __attribute__((unused)) int count_vmas(mmk_proc *p)
 {
@@ -132,10 +198,10 @@ static __attribute__((unused)) const char *status_line(mmk_proc *p, const char *
 	return line;
 }
 
-#define RW (MMK_PROT_READ | MMK_PROT_WRITE)
-#define PA (MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS)
-#define KB 1024ULL
-#define MB (1024ULL * 1024)
+#define RW   (MMK_PROT_READ | MMK_PROT_WRITE)
+#define PA   (MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS)
+#define KB   1024ULL
+#define MB   (1024ULL * 1024)
 #define BASE 0x7ffff7fff000ULL /* mmap_base with ASLR off, 8 MiB stack */
 
 #endif

@@ -12,8 +12,8 @@
 #include <errno.h>
 #include <time.h>
 
-#include "mmk_test.h"
 #include "mm_types.h"
+#include "mmk_test.h"
 
 #define PS 4096ULL
 #define SA (MMK_MAP_SHARED | MMK_MAP_ANONYMOUS)
@@ -30,7 +30,7 @@ static __attribute__((unused)) int fx_init_ram(struct fixture *fx, uint64_t ram)
 
 /* Reads the host file NAME with plain read(): returns bytes read or -1. */
 static __attribute__((unused)) ssize_t host_read(struct fixture *fx, const char *name, void *buf,
-						size_t len, off_t off)
+						 size_t len, off_t off)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/%s", fx->dir, name);
@@ -53,7 +53,7 @@ static __attribute__((unused)) off_t host_size(struct fixture *fx, const char *n
 
 /* Whether len bytes at off of the host file all equal c. */
 static __attribute__((unused)) int host_all(struct fixture *fx, const char *name, off_t off,
-					   size_t len, int c)
+					    size_t len, int c)
 {
 	char *b = malloc(len);
 	ssize_t n = host_read(fx, name, b, len, off);
@@ -83,7 +83,7 @@ static __attribute__((unused)) int poke(mmk_proc *p, uint64_t addr, int c)
 }
 
 #define SEGV (-1000 - MMK_SIGSEGV)
-#define BUS (-1000 - MMK_SIGBUS)
+#define BUS  (-1000 - MMK_SIGBUS)
 
 /* The kB value of FIELD (e.g. "Rss:") in the smaps entry of the VMA that
  * starts at start, or -1. */
@@ -157,7 +157,7 @@ static __attribute__((unused)) uint64_t faults_major(mmk_proc *p)
 
 /* Opens name in the fixture's process; O_RDWR|O_CREAT by default. */
 static __attribute__((unused)) int fx_open(struct fixture *fx, mmk_proc *p, const char *name,
-					  int flags)
+					   int flags)
 {
 	return mmk_open(p, name, flags ? flags : MMK_O_RDWR | MMK_O_CREAT, 0644);
 }

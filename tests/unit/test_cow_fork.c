@@ -44,10 +44,10 @@ static int same_mapping(mmk_proc *p, mmk_proc *c, uint64_t a, uint64_t n)
 			ok = pp[i].mapcount == 2 && !pp[i].writable && !cp[i].writable;
 		if (!ok)
 			printf("# page %llu at %#llx: parent present %u pfn %llu mapcount %u, "
-			       "child present %u pfn %llu\n", (unsigned long long)i,
-			       (unsigned long long)(a + i * PS), pp[i].present,
-			       (unsigned long long)pp[i].pfn, pp[i].mapcount, cp[i].present,
-			       (unsigned long long)cp[i].pfn);
+			       "child present %u pfn %llu\n",
+			       (unsigned long long)i, (unsigned long long)(a + i * PS),
+			       pp[i].present, (unsigned long long)pp[i].pfn, pp[i].mapcount,
+			       cp[i].present, (unsigned long long)cp[i].pfn);
 	}
 	free(pp);
 	free(cp);
@@ -154,8 +154,8 @@ TEST(private_file_mapping_with_cow_pages_is_copied_at_fork)
 	int fd = fx_open(&fx, fx.p, "f", MMK_O_RDONLY);
 	int64_t m = mmk_mmap(fx.p, 0, 3 * PS, RW, MMK_MAP_PRIVATE, fd, 0);
 	CHECK(m > 0);
-	CHECK_EQ(poke(fx.p, m, 'x'), 0);     /* anonymous COW copy */
-	CHECK_EQ(peek(fx.p, m + PS), 'o');   /* file page, read-only */
+	CHECK_EQ(poke(fx.p, m, 'x'), 0);   /* anonymous COW copy */
+	CHECK_EQ(peek(fx.p, m + PS), 'o'); /* file page, read-only */
 	mmk_proc *c;
 	CHECK(mmk_fork(fx.p, &c) > 0);
 	CHECK_INV(&fx);
@@ -216,8 +216,8 @@ TEST(fork_after_mremap_and_mprotect)
 	CHECK(!fx_init(&fx));
 	int64_t a = mmk_mmap(fx.p, 0, 4 * PS, RW, PA, -1, 0);
 	CHECK_EQ(mmk_fill(fx.p, a, 'r', 4 * PS, NULL), 0);
-	int64_t b = mmk_mremap(fx.p, a, 4 * PS, 4 * PS, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED,
-			       0x20000000);
+	int64_t b =
+	    mmk_mremap(fx.p, a, 4 * PS, 4 * PS, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED, 0x20000000);
 	CHECK_EQ(b, 0x20000000);
 	CHECK_EQ(mmk_mprotect(fx.p, b, PS, MMK_PROT_READ), 0);
 	mmk_proc *c;
@@ -259,7 +259,7 @@ TEST(fork_copies_tables_with_holes_across_pmd_and_pud_boundaries)
 	CHECK(!fx_init_ram(&fx, 64 * MB));
 	const uint64_t start = 3 * ONE_GB - TWO_MB - 5 * PS;
 	const uint64_t n = 5 + 2 * 512 + 11; /* pages */
-	const uint64_t nb = 10;              /* the neighbour's pages, just below */
+	const uint64_t nb = 10;		     /* the neighbour's pages, just below */
 	int64_t nbr = mmk_mmap(fx.p, start - nb * PS, nb * PS, RW, PA | MMK_MAP_FIXED, -1, 0);
 	int64_t a = mmk_mmap(fx.p, start, n * PS, RW, PA | MMK_MAP_FIXED, -1, 0);
 	CHECK_EQ(nbr, (int64_t)(start - nb * PS));
@@ -339,7 +339,7 @@ TEST(fork_of_neighbouring_vmas_in_one_table)
 	struct fixture fx;
 	CHECK(!fx_init_ram(&fx, 32 * MB));
 	const uint64_t base = 0x40000000ULL + 64 * PS; /* mid-table */
-	const uint64_t k = 8;                          /* pages per VMA */
+	const uint64_t k = 8;			       /* pages per VMA */
 	enum { PRIV, RO, SHARED, DONTFORK, WIPE, LOCKED, NV };
 	for (int v = 0; v < NV; v++) {
 		int flags = (v == SHARED ? SA : PA) | MMK_MAP_FIXED;
@@ -428,7 +428,9 @@ TEST(zap_after_fork_of_ranges_that_start_and_end_mid_table)
 	for (uint64_t i = 0; i < n; i += 7) {
 		CHECK_EQ(peek(fx.p, start + i * PS), pattern(i, 0));
 		int gone = (i >= 2 && i < 600) || (i >= 1000 && i < 1100);
-		CHECK_EQ(peek(c, start + i * PS), (i >= 2 && i < 600) ? SEGV : gone ? 0 : pattern(i, 0));
+		CHECK_EQ(peek(c, start + i * PS), (i >= 2 && i < 600) ? SEGV
+						  : gone	      ? 0
+								      : pattern(i, 0));
 	}
 	CHECK_EQ(mmk_exit(c), 0);
 	CHECK_INV(&fx);

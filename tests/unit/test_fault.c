@@ -126,7 +126,8 @@ TEST(fault_around_window_alignment_and_clipping)
 	/* VMA at a 2 MiB boundary + 8 pages, mapping file pages 3..42. */
 	uint64_t base = 0x40000000 + 8 * PS;
 	CHECK_EQ(mmk_mmap(fx.p, base, 40 * PS, MMK_PROT_READ, MMK_MAP_PRIVATE | MMK_MAP_FIXED, fd,
-			  3 * PS), (int64_t)base);
+			  3 * PS),
+		 (int64_t)base);
 	/* Page 20 of the VMA is PTE index 28: window 16..31 of the table,
 	 * which is VMA pages 8..23. */
 	CHECK_EQ(peek(fx.p, base + 20 * PS), 'z');
@@ -358,8 +359,8 @@ TEST(fault_below_a_growsdown_vma_grows_it_outside_the_guard_gap)
 {
 	struct fixture fx;
 	CHECK(!fx_init(&fx));
-	int64_t a = mmk_mmap(fx.p, 0x40000000, 4 * PS, RW,
-			     PA | MMK_MAP_FIXED | MMK_MAP_GROWSDOWN, -1, 0);
+	int64_t a =
+	    mmk_mmap(fx.p, 0x40000000, 4 * PS, RW, PA | MMK_MAP_FIXED | MMK_MAP_GROWSDOWN, -1, 0);
 	CHECK_EQ(a, 0x40000000);
 	CHECK_EQ(poke(fx.p, a - PS + 8, 1), 0);
 	CHECK(strstr(fx_maps(fx.p), "3ffff000-40004000 rw-p"));
@@ -406,18 +407,18 @@ TEST(every_page_event_is_traced)
 	int64_t s = mmk_mmap(fx.p, 0, 32 * PS, RW, MMK_MAP_SHARED, fd, 0);
 	int64_t a = mmk_mmap(fx.p, 0, 2 * PS, RW, PA, -1, 0);
 	CHECK(s > 0 && a > 0);
-	CHECK_EQ(peek(fx.p, s), 't');          /* PAGE_READ, major FAULT */
+	CHECK_EQ(peek(fx.p, s), 't');	       /* PAGE_READ, major FAULT */
 	CHECK_EQ(peek(fx.p, s + 3 * PS), 't'); /* FAULT_AROUND */
 	CHECK_EQ(poke(fx.p, s, 'u'), 0);
 	CHECK_EQ(mmk_msync(fx.p, s, PS, MMK_MS_SYNC), 0); /* WRITEBACK, TLB_FLUSH */
-	CHECK_EQ(peek(fx.p, a), 0);                        /* ZERO_PAGE */
-	CHECK_EQ(poke(fx.p, a, 1), 0);                     /* COW of the zero page */
-	CHECK_EQ(poke(fx.p, a + PS, 1), 0);                /* ANON_PAGE */
+	CHECK_EQ(peek(fx.p, a), 0);			  /* ZERO_PAGE */
+	CHECK_EQ(poke(fx.p, a, 1), 0);			  /* COW of the zero page */
+	CHECK_EQ(poke(fx.p, a + PS, 1), 0);		  /* ANON_PAGE */
 	mmk_proc *ch;
 	CHECK(mmk_fork(fx.p, &ch) > 0);
-	CHECK_EQ(poke(ch, a, 2), 0);     /* COW */
-	CHECK_EQ(poke(fx.p, a, 3), 0);   /* REUSE */
-	CHECK_EQ(peek(fx.p, 0x1000), SEGV); /* SIGNAL */
+	CHECK_EQ(poke(ch, a, 2), 0);		  /* COW */
+	CHECK_EQ(poke(fx.p, a, 3), 0);		  /* REUSE */
+	CHECK_EQ(peek(fx.p, 0x1000), SEGV);	  /* SIGNAL */
 	CHECK_EQ(mmk_munmap(fx.p, a, 2 * PS), 0); /* ZAP */
 	mmk_system_set_trace(fx.sys, NULL, NULL);
 	for (int k = MMK_EV_FAULT; k <= MMK_EV_SIGNAL; k++)
@@ -535,14 +536,16 @@ TEST(mremap_with_no_page_table_for_the_target_fails_cleanly)
 	CHECK_EQ(mmk_fill(fx.p, a, 'm', 4 * PS, NULL), 0);
 	pgtable_inject_fail(&fx.p->mm->pt, 0);
 	CHECK_EQ(mmk_mremap(fx.p, a, 4 * PS, 4 * PS, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED,
-			    0x700000000000ULL), -ENOMEM);
+			    0x700000000000ULL),
+		 -ENOMEM);
 	pgtable_inject_fail(&fx.p->mm->pt, -1);
 	CHECK_INV(&fx);
 	for (int i = 0; i < 4; i++)
 		CHECK_EQ(peek(fx.p, a + (uint64_t)i * PS), 'm');
 	CHECK_EQ(smaps_kb(fx.p, a, "Rss:"), 16);
 	CHECK_EQ(mmk_mremap(fx.p, a, 4 * PS, 4 * PS, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED,
-			    0x700000000000ULL), (int64_t)0x700000000000ULL);
+			    0x700000000000ULL),
+		 (int64_t)0x700000000000ULL);
 	CHECK_EQ(peek(fx.p, 0x700000000000ULL + 3 * PS), 'm');
 	CHECK_INV(&fx);
 	CHECK(!fx_done(&fx));
@@ -593,17 +596,17 @@ static uint64_t present_mask(mmk_proc *p, uint64_t a, int n)
 
 /* Fails unless every present page of [a, a + n pages) is a file page mapped
  * once, referenced by its PTE and the cache (refcount 2), read-only. */
-#define CHECK_FILE_PAGES_MAPPED_ONCE(p, a, n)                                  \
-	do {                                                                   \
-		struct mmk_pageinfo pi_[64];                                   \
-		mmk_proc_pagemap((p), (a), (n), pi_);                          \
-		for (int i_ = 0; i_ < (n); i_++) {                             \
-			if (!pi_[i_].present)                                  \
-				continue;                                      \
-			CHECK(pi_[i_].file && !pi_[i_].writable);              \
-			CHECK_EQ(pi_[i_].mapcount, 1);                         \
-			CHECK_EQ(pi_[i_].refcount, 2);                         \
-		}                                                              \
+#define CHECK_FILE_PAGES_MAPPED_ONCE(p, a, n)                                                      \
+	do {                                                                                       \
+		struct mmk_pageinfo pi_[64];                                                       \
+		mmk_proc_pagemap((p), (a), (n), pi_);                                              \
+		for (int i_ = 0; i_ < (n); i_++) {                                                 \
+			if (!pi_[i_].present)                                                      \
+				continue;                                                          \
+			CHECK(pi_[i_].file && !pi_[i_].writable);                                  \
+			CHECK_EQ(pi_[i_].mapcount, 1);                                             \
+			CHECK_EQ(pi_[i_].refcount, 2);                                             \
+		}                                                                                  \
 	} while (0)
 
 /* A window with holes: only cached pages are mapped, one fault for all of
@@ -719,10 +722,12 @@ TEST(fault_around_is_clipped_to_the_vma_and_to_the_pte_table)
 	/* Two VMAs of 4 pages in one 16-page block (file pages 20..23 and
 	 * 30..33, so they cannot merge): a fault in one leaves the other. */
 	uint64_t v = 0x50000000 + 4 * PS, w = v + 4 * PS;
-	CHECK_EQ(mmk_mmap(fx.p, v, 4 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd,
-			  20 * PS), (int64_t)v);
-	CHECK_EQ(mmk_mmap(fx.p, w, 4 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd,
-			  30 * PS), (int64_t)w);
+	CHECK_EQ(
+	    mmk_mmap(fx.p, v, 4 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 20 * PS),
+	    (int64_t)v);
+	CHECK_EQ(
+	    mmk_mmap(fx.p, w, 4 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 30 * PS),
+	    (int64_t)w);
 	CHECK_EQ(peek(fx.p, v + PS), 'c');
 	CHECK_EQ(present_mask(fx.p, v, 8), 0xf);
 	CHECK_EQ(peek(fx.p, w + 3 * PS), 'c');
@@ -801,8 +806,8 @@ TEST(fault_around_leaves_taken_ptes_and_counts_references_per_mapping)
 	mmk_proc *q;
 	CHECK(mmk_spawn(fx.sys, &q) > 0);
 	int qfd = fx_open(&fx, q, "f", MMK_O_RDONLY);
-	int64_t b = mmk_mmap(q, 0x40000000, 16 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED,
-			     qfd, 0);
+	int64_t b =
+	    mmk_mmap(q, 0x40000000, 16 * PS, MMK_PROT_READ, MMK_MAP_SHARED | MMK_MAP_FIXED, qfd, 0);
 	CHECK_EQ(b, 0x40000000);
 	CHECK_EQ(peek(q, (uint64_t)b + 9 * PS), 'o');
 	CHECK_EQ(present_mask(q, (uint64_t)b, 16), 0xffff);

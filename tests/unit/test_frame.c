@@ -113,7 +113,8 @@ TEST(big_pool_is_lazy)
 	double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
 	frame_pool_destroy(&fp);
 	CHECK(ms < 100);
-	/* 1000 frames + their struct pages: ~4 MiB, nowhere near 64 GiB or its 768 MiB of struct page */
+	/* 1000 frames + their struct pages: ~4 MiB, nowhere near 64 GiB or its 768 MiB of struct
+	 * page */
 	CHECK(after - before < 64 * 1024);
 }
 
@@ -239,7 +240,7 @@ TEST(pte_reference_and_mapping_together)
 	CHECK_EQ(frame_pool_init(&fp, 8 * FRAME_SIZE), 0);
 	CHECK_EQ(frame_alloc(&fp, 1, &a), 0);
 	struct page *pg = pfn_to_page(&fp, a);
-	page_mapcount_inc(pg); /* mapped once: refcount 1, mapcount 1 */
+	page_mapcount_inc(pg);	   /* mapped once: refcount 1, mapcount 1 */
 	CHECK(!page_drop_pte(pg)); /* the last of both: nothing changes */
 	CHECK_EQ(page_refcount(pg), 1);
 	CHECK_EQ(page_mapcount(pg), 1);
@@ -451,7 +452,8 @@ TEST(check_catches_corruption)
 	CHECK(strstr(errbuf, "refcount"));
 	atomic_store(&pb->counts, 0);
 
-	atomic_store(&pa->counts, PAGE_REF_ONE + 2 * PAGE_MAP_ONE); /* more mappings than references */
+	atomic_store(&pa->counts,
+		     PAGE_REF_ONE + 2 * PAGE_MAP_ONE); /* more mappings than references */
 	CHECK_EQ(frame_pool_check(&fp, errbuf, sizeof(errbuf)), -EUCLEAN);
 	CHECK(strstr(errbuf, "mapcount"));
 	atomic_store(&pa->counts, PAGE_REF_ONE);

@@ -185,7 +185,7 @@ TEST(fifo_alone_never_blocks_open_cat_or_file)
 	CHECK_EQ(mmk_sys_file_read(fx.sys, "pipe", 0, buf, 16), -ESPIPE);
 	CHECK_EQ(mmk_sys_file_create(fx.sys, "pipe", "data", 4), -ENXIO);
 	CHECK_EQ(mmk_open(fx.p, "pipe", MMK_O_WRONLY, 0), -ENXIO); /* Linux: waits */
-	int r = mmk_open(fx.p, "pipe", MMK_O_RDONLY, 0);           /* Linux: waits */
+	int r = mmk_open(fx.p, "pipe", MMK_O_RDONLY, 0);	   /* Linux: waits */
 	CHECK(r >= 0);
 	CHECK_EQ(rd(fx.p, r, buf), 0); /* no writer: end of file */
 	int w = mmk_open(fx.p, "pipe", MMK_O_WRONLY, 0);
@@ -251,8 +251,8 @@ T_MAIN
 /* ---- Appending writers ------------------------------------------------------------ */
 
 #define APPENDERS 8
-#define APPENDS 1000
-#define RECORD 1237 /* not a divisor of the page size: records straddle pages */
+#define APPENDS	  1000
+#define RECORD	  1237 /* not a divisor of the page size: records straddle pages */
 
 struct appender {
 	mmk_proc *p;

@@ -13,8 +13,8 @@
 
 #include "page_test.h"
 
-#include "pages.h"
 #include "lru.h"
+#include "pages.h"
 #include "vma.h"
 
 /* What a forked child did: how it ended and what it printed on stderr. */
@@ -130,7 +130,8 @@ static void two_ptls_nested(void)
 /* MADV_WILLNEED takes mmap_lock for reading; then a writer must get it. */
 static void madvise_read_advice(void)
 {
-	int64_t a = mmk_mmap(fx.p, 0, 4096, MMK_PROT_READ, MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+	int64_t a =
+	    mmk_mmap(fx.p, 0, 4096, MMK_PROT_READ, MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
 	if (a < 0 || mmk_madvise(fx.p, (uint64_t)a, 4096, MMK_MADV_WILLNEED) != 0)
 		_exit(2);
 	if (lockdep_depth() != 0)

@@ -143,8 +143,8 @@ TEST(mmap_errno_order)
 	CHECK_EQ(mmk_mmap(fx.p, 0, 4096, RW, PA | MMK_MAP_FIXED, -1, 0), -EPERM);
 	CHECK_EQ(mmk_mmap(fx.p, 0x1000, 4096, RW, PA | MMK_MAP_FIXED, -1, 0), 0x1000);
 	/* GROWSDOWN is for private anonymous memory only. */
-	CHECK_EQ(mmk_mmap(fx.p, 0, 4096, RW, MMK_MAP_SHARED | MMK_MAP_ANONYMOUS |
-					       MMK_MAP_GROWSDOWN, -1, 0),
+	CHECK_EQ(mmk_mmap(fx.p, 0, 4096, RW, MMK_MAP_SHARED | MMK_MAP_ANONYMOUS | MMK_MAP_GROWSDOWN,
+			  -1, 0),
 		 -EINVAL);
 	CHECK_EQ(mmk_mmap(fx.p, 0, 4096, MMK_PROT_READ, MMK_MAP_PRIVATE | MMK_MAP_GROWSDOWN, rd, 0),
 		 -EINVAL);
@@ -191,8 +191,8 @@ TEST(max_map_count_limits_mmap_and_splits)
 	uint64_t a = 0x10000000;
 	/* Alternate protections so nothing merges. */
 	for (int i = 0; i < 5; i++)
-		CHECK_EQ(mmk_mmap(fx.p, a + (uint64_t)i * 8192, 4096,
-				  i & 1 ? MMK_PROT_READ : RW, PA, -1, 0),
+		CHECK_EQ(mmk_mmap(fx.p, a + (uint64_t)i * 8192, 4096, i & 1 ? MMK_PROT_READ : RW,
+				  PA, -1, 0),
 			 a + (uint64_t)i * 8192);
 	/* map_count 5 > 4: refused (Linux checks map_count > max). */
 	CHECK_EQ(mmk_mmap(fx.p, a + 0x100000, 4096, RW, PA, -1, 0), -ENOMEM);
@@ -271,6 +271,8 @@ TEST(huge_1gb_follows_the_machine)
 	struct mmk_config c = {.no_gigantic_pages = 1};
 	CHECK(!fx_init_cfg(&fx, &c));
 	CHECK_EQ(mmk_mmap(fx.p, 0, 1ULL << 30, MMK_PROT_READ, f, -1, 0), -EINVAL);
-	CHECK_EQ(mmk_mmap(fx.p, 0, 2ULL << 20, MMK_PROT_READ, PA | MMK_MAP_HUGETLB | (21 << 26), -1, 0), -ENOMEM);
+	CHECK_EQ(
+	    mmk_mmap(fx.p, 0, 2ULL << 20, MMK_PROT_READ, PA | MMK_MAP_HUGETLB | (21 << 26), -1, 0),
+	    -ENOMEM);
 	CHECK(!fx_done(&fx));
 }

@@ -11,8 +11,8 @@
  * (vm.overcommit_memory=1), so that the shortage shows at fault time. */
 static int fx_init_mem(struct fixture *fx, uint64_t ram, uint64_t swap)
 {
-	struct mmk_config c = {.ram_bytes = ram, .swap_bytes = swap,
-			       .overcommit_memory = MMK_OVERCOMMIT_ALWAYS};
+	struct mmk_config c = {
+	    .ram_bytes = ram, .swap_bytes = swap, .overcommit_memory = MMK_OVERCOMMIT_ALWAYS};
 	return fx_init_cfg(fx, &c);
 }
 
@@ -26,8 +26,8 @@ static struct mmk_vmstat vmstat(struct fixture *fx)
 
 /* Fills [a, a + n pages) page by page; returns the page whose store failed
  * (with *si), or n. */
-static uint64_t fill_until_fault(mmk_proc *p, uint64_t a, uint64_t n, int c,
-				 struct mmk_siginfo *si, int *err)
+static uint64_t fill_until_fault(mmk_proc *p, uint64_t a, uint64_t n, int c, struct mmk_siginfo *si,
+				 int *err)
 {
 	*err = 0;
 	for (uint64_t i = 0; i < n; i++) {

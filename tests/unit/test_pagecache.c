@@ -75,7 +75,7 @@ TEST(write_is_seen_through_shared_and_untouched_private_pages_not_cowed_ones)
 	CHECK_EQ(mmk_pwrite(fx.p, fd, "WW", 2, 0), 2);
 	CHECK_EQ(mmk_pwrite(fx.p, fd, "XX", 2, PS + 1), 2);
 	CHECK_EQ(peek(fx.p, s), 'W');
-	CHECK_EQ(peek(fx.p, pv), 'W');         /* untouched private page: the file */
+	CHECK_EQ(peek(fx.p, pv), 'W'); /* untouched private page: the file */
 	CHECK_EQ(peek(fx.p, s + PS + 1), 'X');
 	CHECK_EQ(peek(fx.p, pv + PS + 1), 'a'); /* COW'd: its own copy */
 	CHECK_EQ(peek(fx.p, pv + PS), 'c');
@@ -233,8 +233,8 @@ TEST(mincore_residency_and_errors)
 	char buf[2 * PS];
 	/* A lone random read reads just its page (page_cache_sync_ra). */
 	CHECK_EQ(mmk_pread(fx.p, fd, buf, PS, 5 * PS), PS);
-	int64_t f = mmk_mmap(fx.p, 0x40000000, 8 * PS, MMK_PROT_READ, MMK_MAP_PRIVATE | MMK_MAP_FIXED,
-			     fd, 0);
+	int64_t f = mmk_mmap(fx.p, 0x40000000, 8 * PS, MMK_PROT_READ,
+			     MMK_MAP_PRIVATE | MMK_MAP_FIXED, fd, 0);
 	int64_t a = mmk_mmap(fx.p, 0x40008000, 4 * PS, RW, PA | MMK_MAP_FIXED, -1, 0);
 	CHECK(f > 0 && a > 0);
 	unsigned char v[16];
@@ -274,10 +274,11 @@ TEST(madv_dontneed_per_mapping_kind)
 	for (int64_t m = an; m; m = m == an ? pf : m == pf ? sf : 0)
 		CHECK_EQ(mmk_madvise(fx.p, m, PS, MMK_MADV_DONTNEED), 0);
 	CHECK_INV(&fx);
-	CHECK_EQ(smaps_kb(fx.p, an, "Rss:") + smaps_kb(fx.p, pf, "Rss:") + smaps_kb(fx.p, sf, "Rss:"),
+	CHECK_EQ(smaps_kb(fx.p, an, "Rss:") + smaps_kb(fx.p, pf, "Rss:") +
+		     smaps_kb(fx.p, sf, "Rss:"),
 		 0);
-	CHECK_EQ(peek(fx.p, an), 0);      /* anonymous: zeros */
-	CHECK_EQ(peek(fx.p, pf), 'F');    /* private file: the file again */
+	CHECK_EQ(peek(fx.p, an), 0);	   /* anonymous: zeros */
+	CHECK_EQ(peek(fx.p, pf), 'F');	   /* private file: the file again */
 	CHECK_EQ(peek(fx.p, sf + 1), 's'); /* shared: the same contents */
 	CHECK_EQ(mmk_fsync(fx.p, fd), 0);
 	CHECK(host_all(&fx, "f", 1, 1, 's'));
@@ -336,7 +337,7 @@ TEST(range_lookup_and_cached_fault_lookup_follow_the_cache)
 	int fd = fx_open(&fx, fx.p, "f", 0);
 	char buf[3 * PS];
 	CHECK_EQ(mmk_pread(fx.p, fd, buf, sizeof(buf), 2 * PS), (int64_t)sizeof(buf)); /* 2..4 */
-	CHECK_EQ(mmk_pwrite(fx.p, fd, "w", 1, 6 * PS), 1);                          /* 6 */
+	CHECK_EQ(mmk_pwrite(fx.p, fd, "w", 1, 6 * PS), 1);			       /* 6 */
 	struct mmk_inode *in = fd_inode(fx.p, fd);
 	mmk_mutex_lock(&in->lock);
 	pfn_t pfns[16], one;
@@ -380,7 +381,7 @@ TEST(truncate_and_hole_punch_zap_pages_mapped_around)
 	int fd = fx_open(&fx, fx.p, "f", 0);
 	uint64_t s = 0x40000000;
 	CHECK_EQ(mmk_mmap(fx.p, s, 32 * PS, RW, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0), (int64_t)s);
-	CHECK_EQ(peek(fx.p, s), 'a');      /* major, read-around caches 0..31 */
+	CHECK_EQ(peek(fx.p, s), 'a');	   /* major, read-around caches 0..31 */
 	CHECK_EQ(peek(fx.p, s + PS), 'a'); /* fault-around maps 0..15 */
 	CHECK_EQ(present_pages(fx.p, s, 32), 16);
 	CHECK_EQ(mmk_ftruncate(fx.p, fd, 10 * PS + 10), 0); /* pages 0..10 stay */
@@ -710,8 +711,8 @@ TEST(writes_and_truncates_stop_at_the_file_systems_max_size)
 	CHECK(!fx_init(&fx));
 	struct statfs sf;
 	CHECK(!statfs(fx.dir, &sf));
-	const uint64_t max = dir_on_ext4(fx.dir) && sf.f_bsize == 4096 ? (1ULL << 44) - PS
-									: (uint64_t)INT64_MAX;
+	const uint64_t max =
+	    dir_on_ext4(fx.dir) && sf.f_bsize == 4096 ? (1ULL << 44) - PS : (uint64_t)INT64_MAX;
 	fx_file(&fx, "f", 10, 'a');
 	int fd = fx_open(&fx, fx.p, "f", 0);
 	if (max != (uint64_t)INT64_MAX)

@@ -14,10 +14,10 @@
 
 static char errbuf[256];
 
-#define CHECK_X(x)                                                             \
-	do {                                                                   \
-		if (pcache_index_check((x), errbuf, sizeof(errbuf)) != 0)      \
-			T_FAIL("pcache_index_check: %s", errbuf);              \
+#define CHECK_X(x)                                                                                 \
+	do {                                                                                       \
+		if (pcache_index_check((x), errbuf, sizeof(errbuf)) != 0)                          \
+			T_FAIL("pcache_index_check: %s", errbuf);                                  \
 	} while (0)
 
 static uint64_t rng_next(uint64_t *s)
@@ -230,11 +230,11 @@ static uint32_t times_ten(uint64_t key)
 }
 
 /* Wraps check_range so that a failure inside it ends the calling test. */
-#define CHECK_RANGE(x, first, n, want, val_of)                                 \
-	do {                                                                   \
-		check_range((x), (first), (n), (want), (val_of));              \
-		if (t_failed_now)                                              \
-			return;                                                \
+#define CHECK_RANGE(x, first, n, want, val_of)                                                     \
+	do {                                                                                       \
+		check_range((x), (first), (n), (want), (val_of));                                  \
+		if (t_failed_now)                                                                  \
+			return;                                                                    \
 	} while (0)
 
 TEST(lookup_range_within_and_across_leaves)
@@ -248,9 +248,9 @@ TEST(lookup_range_within_and_across_leaves)
 	uint64_t keys[] = {0, 1, 2, 3, 60, 61, 62, 63, 64, 66, 200};
 	for (unsigned i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		CHECK_EQ(pcache_index_insert(&x, keys[i], times_ten(keys[i])), 0);
-	CHECK_RANGE(&x, 0, 16, 0xf, times_ten);            /* one leaf, aligned */
-	CHECK_RANGE(&x, 2, 1, 0x1, times_ten);             /* one key */
-	CHECK_RANGE(&x, 4, 1, 0x0, times_ten);             /* one hole */
+	CHECK_RANGE(&x, 0, 16, 0xf, times_ten);				/* one leaf, aligned */
+	CHECK_RANGE(&x, 2, 1, 0x1, times_ten);				/* one key */
+	CHECK_RANGE(&x, 4, 1, 0x0, times_ten);				/* one hole */
 	CHECK_RANGE(&x, 0, 64, 0xf000000000000000ull | 0xf, times_ten); /* a whole leaf */
 	/* 56..71 crosses from leaf 0 into leaf 1: 60..63 are bits 4..7, 64 bit 8, 66 bit 10 */
 	CHECK_RANGE(&x, 56, 16, 0x5f0, times_ten);
@@ -374,11 +374,16 @@ static uint64_t random_key(uint64_t *s)
 {
 	uint64_t r = rng_next(s);
 	switch (r % 5) {
-	case 0: return (r >> 8) % 512;                            /* dense small file */
-	case 1: return 100000 + (r >> 8) % 100000;                 /* a sparse middle */
-	case 2: return (r >> 12) & ((1ull << 52) - 1);             /* anywhere up to 2^52 */
-	case 3: return ((r >> 8) % 64) << ((r >> 32) % 58);        /* near digit boundaries */
-	default: return UINT64_MAX - (r >> 8) % 300;               /* the very top */
+	case 0:
+		return (r >> 8) % 512; /* dense small file */
+	case 1:
+		return 100000 + (r >> 8) % 100000; /* a sparse middle */
+	case 2:
+		return (r >> 12) & ((1ull << 52) - 1); /* anywhere up to 2^52 */
+	case 3:
+		return ((r >> 8) % 64) << ((r >> 32) % 58); /* near digit boundaries */
+	default:
+		return UINT64_MAX - (r >> 8) % 300; /* the very top */
 	}
 }
 
@@ -416,7 +421,8 @@ TEST(randomized_against_model)
 			CHECK_EQ(rc, here ? 0 : -ENOENT);
 			if (here) {
 				CHECK_EQ(v, model_val(key));
-				memmove(&m.keys[i], &m.keys[i + 1], (m.n - i - 1) * sizeof(uint64_t));
+				memmove(&m.keys[i], &m.keys[i + 1],
+					(m.n - i - 1) * sizeof(uint64_t));
 				m.n--;
 			}
 		} else if (kind < 8) {

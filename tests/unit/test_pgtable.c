@@ -20,12 +20,12 @@
 #include "pgtable.h"
 #include "t.h"
 
-#define KiB (1ull << 10)
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
-#define TiB (1ull << 40)
-#define PMD_SPAN (2 * MiB)  /* one PTE table */
-#define PUD_SPAN (1 * GiB)  /* one PMD table */
+#define KiB	 (1ull << 10)
+#define MiB	 (1ull << 20)
+#define GiB	 (1ull << 30)
+#define TiB	 (1ull << 40)
+#define PMD_SPAN (2 * MiB)   /* one PTE table */
+#define PUD_SPAN (1 * GiB)   /* one PMD table */
 #define PGD_SPAN (512 * GiB) /* one PUD table */
 #define USER_END (1ull << 47)
 
@@ -48,20 +48,20 @@ static struct pt_pool *pool(void)
 	return &p;
 }
 
-#define CHECK_PT(pt)                                                           \
-	do {                                                                   \
-		if (pgtable_check((pt), errbuf, sizeof(errbuf)) != 0)          \
-			T_FAIL("pgtable_check: %s", errbuf);                   \
+#define CHECK_PT(pt)                                                                               \
+	do {                                                                                       \
+		if (pgtable_check((pt), errbuf, sizeof(errbuf)) != 0)                              \
+			T_FAIL("pgtable_check: %s", errbuf);                                       \
 	} while (0)
 
 /* The tables in use per level, PTE first. */
-#define CHECK_LEVELS(pt, pte, pmd, pud)                                        \
-	do {                                                                   \
-		CHECK_EQ(pgtable_nr_level((pt), PT_PTE), (pte));               \
-		CHECK_EQ(pgtable_nr_level((pt), PT_PMD), (pmd));               \
-		CHECK_EQ(pgtable_nr_level((pt), PT_PUD), (pud));               \
-		CHECK_EQ(pgtable_nr_level((pt), PT_PGD), 1);                   \
-		CHECK_EQ(pgtable_nr_tables(pt), 1 + (pte) + (pmd) + (pud));    \
+#define CHECK_LEVELS(pt, pte, pmd, pud)                                                            \
+	do {                                                                                       \
+		CHECK_EQ(pgtable_nr_level((pt), PT_PTE), (pte));                                   \
+		CHECK_EQ(pgtable_nr_level((pt), PT_PMD), (pmd));                                   \
+		CHECK_EQ(pgtable_nr_level((pt), PT_PUD), (pud));                                   \
+		CHECK_EQ(pgtable_nr_level((pt), PT_PGD), 1);                                       \
+		CHECK_EQ(pgtable_nr_tables(pt), 1 + (pte) + (pmd) + (pud));                        \
 	} while (0)
 
 static int t_dies(void (*fn)(void *), void *arg)
@@ -219,8 +219,8 @@ struct collect {
 	uint64_t va[4096];
 	pte_t val[4096];
 	int n;
-	int stop_at;  /* return nonzero at this visit (1-based), 0 = never */
-	int clear;    /* clear each visited PTE */
+	int stop_at; /* return nonzero at this visit (1-based), 0 = never */
+	int clear;   /* clear each visited PTE */
 	struct pgtable *pt;
 };
 
@@ -240,8 +240,14 @@ static int collect_fn(void *arg, uint64_t va, pte_t *ptep)
 TEST(for_each_order_and_bounds)
 {
 	struct pgtable pt;
-	uint64_t vas[] = {0, 4096, PMD_SPAN - 4096, PMD_SPAN, 5 * GiB + 12 * 4096,
-			  3 * TiB, USER_END - 4096, PGTABLE_VA_END - 4096};
+	uint64_t vas[] = {0,
+			  4096,
+			  PMD_SPAN - 4096,
+			  PMD_SPAN,
+			  5 * GiB + 12 * 4096,
+			  3 * TiB,
+			  USER_END - 4096,
+			  PGTABLE_VA_END - 4096};
 	int n = sizeof(vas) / sizeof(vas[0]);
 
 	CHECK_EQ(pgtable_init(&pt, pool()), 0);
@@ -358,8 +364,8 @@ TEST(free_range_leaves_shared_tables_alone)
 {
 	struct pgtable pt;
 	uint64_t a = 10 * GiB + 4 * MiB; /* a PTE table of its own */
-	uint64_t b = a + PMD_SPAN;       /* next PTE table, same PMD */
-	uint64_t c = a + 4096;           /* same PTE table as a */
+	uint64_t b = a + PMD_SPAN;	 /* next PTE table, same PMD */
+	uint64_t c = a + 4096;		 /* same PTE table as a */
 
 	CHECK_EQ(pgtable_init(&pt, pool()), 0);
 	CHECK_EQ(map_one(&pt, a), 0);
@@ -482,7 +488,7 @@ TEST(many_tables_span_slabs)
 		unmap_one(&pt, base + (uint64_t)i * PMD_SPAN);
 	pgtable_free_range(&pt, 0, USER_END);
 	CHECK_LEVELS(&pt, 0, 0, 0);
-	CHECK_PT(&pt); /* also: at most one empty slab is kept */
+	CHECK_PT(&pt);		 /* also: at most one empty slab is kept */
 	CHECK(pt.nr_slabs <= 2); /* the PGD's, and one empty one kept */
 	pgtable_destroy(&pt);
 }
@@ -507,9 +513,9 @@ static int runs_fn(void *arg, const struct pte_run *run)
 TEST(for_each_table_gives_runs_of_entries)
 {
 	struct pgtable pt;
-	uint64_t t0 = PUD_SPAN - PMD_SPAN;   /* last PTE table below 1 GiB */
-	uint64_t t1 = PUD_SPAN;              /* first one above: another PMD table */
-	uint64_t t2 = PUD_SPAN + PMD_SPAN;   /* emptied again: skipped */
+	uint64_t t0 = PUD_SPAN - PMD_SPAN;     /* last PTE table below 1 GiB */
+	uint64_t t1 = PUD_SPAN;		       /* first one above: another PMD table */
+	uint64_t t2 = PUD_SPAN + PMD_SPAN;     /* emptied again: skipped */
 	uint64_t t3 = PGD_SPAN + 2 * PMD_SPAN; /* another PUD table */
 
 	CHECK_EQ(pgtable_init(&pt, pool()), 0);
@@ -525,7 +531,8 @@ TEST(for_each_table_gives_runs_of_entries)
 	static struct runs rs;
 	/* From mid-page 5 of t0 to mid-page 7 of t3: both pages count. */
 	rs.n = 0;
-	CHECK_EQ(pgtable_for_each_table(&pt, t0 + 5 * 4096 + 1, t3 + 7 * 4096 + 1, runs_fn, &rs), 0);
+	CHECK_EQ(pgtable_for_each_table(&pt, t0 + 5 * 4096 + 1, t3 + 7 * 4096 + 1, runs_fn, &rs),
+		 0);
 	CHECK_EQ(rs.n, 3);
 	CHECK_EQ(rs.r[0].base, t0);
 	CHECK(rs.r[0].table == pgtable_walk(&pt, t0, 0));
@@ -584,7 +591,7 @@ TEST(add_used_counts_a_loop_of_plain_stores)
 	pgtable_add_used(&pt, t, -150);
 	CHECK_PT(&pt);
 	pgtable_free_range(&pt, 0, USER_END);
-	CHECK_LEVELS(&pt, 1, 1, 1); /* 50 left */
+	CHECK_LEVELS(&pt, 1, 1, 1);	  /* 50 left */
 	t[400] = pfn_pte(1, PTE_PRESENT); /* a store without its count */
 	CHECK_EQ(pgtable_check(&pt, errbuf, sizeof(errbuf)), -EUCLEAN);
 	CHECK(strstr(errbuf, "used count"));
@@ -610,7 +617,8 @@ TEST(pool_hands_a_destroyed_pgtables_slabs_to_the_next)
 	CHECK_EQ(pgtable_init(&a, &p), 0);
 	CHECK_EQ(p.nr_out, 1);
 	for (int i = 0; i < N; i++)
-		CHECK_EQ(map_one(&a, base + (uint64_t)i * PMD_SPAN + (uint64_t)(i % 512) * 4096), 0);
+		CHECK_EQ(map_one(&a, base + (uint64_t)i * PMD_SPAN + (uint64_t)(i % 512) * 4096),
+			 0);
 	CHECK_EQ(a.nr_slabs, 2);
 	CHECK_EQ(p.nr_out, 2);
 	CHECK_EQ(p.nr_free, 0);
@@ -622,11 +630,12 @@ TEST(pool_hands_a_destroyed_pgtables_slabs_to_the_next)
 	CHECK_EQ(pgtable_init(&b, &p), 0);
 	CHECK_EQ(p.nr_free, 1);
 	for (int i = 0; i < N; i++) {
-		pte_t *e = pgtable_walk(&b, base + (uint64_t)i * PMD_SPAN + (uint64_t)(i % 512) * 4096, 1);
+		pte_t *e =
+		    pgtable_walk(&b, base + (uint64_t)i * PMD_SPAN + (uint64_t)(i % 512) * 4096, 1);
 		CHECK(e && *e == 0);
 	}
 	CHECK_EQ(p.nr_free, 0); /* both reused, nothing mapped anew */
-	CHECK_PT(&b);           /* every free slot of both slabs is zero */
+	CHECK_PT(&b);		/* every free slot of both slabs is zero */
 	/* Grow past what the pool had, then give it all back: two are kept. */
 	for (int i = N; i < 3 * N; i++)
 		CHECK_EQ(map_one(&b, base + (uint64_t)i * PMD_SPAN), 0);
@@ -786,10 +795,14 @@ static uint64_t random_va(uint64_t *s)
 {
 	uint64_t r = rng_next(s);
 	switch (r % 4) {
-	case 0: return (r >> 8) % (64 * 4096) & ~0xfffull;                   /* one or two PTE tables */
-	case 1: return (5 * GiB + (r >> 8) % (8 * PMD_SPAN)) & ~0xfffull;      /* a few PTE tables */
-	case 2: return (3 * TiB + (r >> 8) % (4 * PUD_SPAN)) & ~0xfffull;      /* a few PMD tables */
-	default: return (r >> 8) % USER_END & ~0xfffull;                       /* anywhere */
+	case 0:
+		return (r >> 8) % (64 * 4096) & ~0xfffull; /* one or two PTE tables */
+	case 1:
+		return (5 * GiB + (r >> 8) % (8 * PMD_SPAN)) & ~0xfffull; /* a few PTE tables */
+	case 2:
+		return (3 * TiB + (r >> 8) % (4 * PUD_SPAN)) & ~0xfffull; /* a few PMD tables */
+	default:
+		return (r >> 8) % USER_END & ~0xfffull; /* anywhere */
 	}
 }
 

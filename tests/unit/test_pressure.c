@@ -26,13 +26,13 @@
 #else
 #define SCALE 1
 #endif
-#define PS 4096ULL
-#define RAM (64 * MB / SCALE)
-#define SWAP (2048 * MB / SCALE)
-#define FILE_BYTES (4096 * MB / SCALE)
-#define ANON_BYTES (1024 * MB / SCALE)
+#define PS	     4096ULL
+#define RAM	     (64 * MB / SCALE)
+#define SWAP	     (2048 * MB / SCALE)
+#define FILE_BYTES   (4096 * MB / SCALE)
+#define ANON_BYTES   (1024 * MB / SCALE)
 #define SHARED_BYTES (4 * RAM)
-#define MARK_EVERY (16 * MB / SCALE) /* a marked page every 16 MiB; the rest is a hole */
+#define MARK_EVERY   (16 * MB / SCALE) /* a marked page every 16 MiB; the rest is a hole */
 
 static double now_s(void)
 {
@@ -63,8 +63,8 @@ static int init_sys(struct fixture *fx, uint64_t ram, uint64_t swap)
 {
 	/* vm.overcommit_memory=1: the workloads map more than RAM + swap on
 	 * purpose, to meet the shortage at fault time */
-	struct mmk_config c = {.ram_bytes = ram, .swap_bytes = swap,
-			       .overcommit_memory = MMK_OVERCOMMIT_ALWAYS};
+	struct mmk_config c = {
+	    .ram_bytes = ram, .swap_bytes = swap, .overcommit_memory = MMK_OVERCOMMIT_ALWAYS};
 	return fx_init_cfg(fx, &c);
 }
 

@@ -6,9 +6,9 @@
  * vmstat counters.  Every test ends with the full invariant check (which
  * also checks the LRU lists) and the frame-leak check of fx_done.
  */
-#include "page_test.h"
 #include "internal.h"
 #include "lru.h"
+#include "page_test.h"
 #include "reclaim.h"
 
 /* Byte i of page p of the test files. */
@@ -159,8 +159,8 @@ TEST(lru_keeps_a_hot_set_that_fifo_loses)
 	uint64_t lru = hot_set_major_faults(MMK_RECLAIM_LRU);
 	uint64_t fifo = hot_set_major_faults(MMK_RECLAIM_FIFO);
 	uint64_t clock = hot_set_major_faults(MMK_RECLAIM_CLOCK);
-	printf("# hot-set major faults: lru %llu clock %llu fifo %llu\n",
-	       (unsigned long long)lru, (unsigned long long)clock, (unsigned long long)fifo);
+	printf("# hot-set major faults: lru %llu clock %llu fifo %llu\n", (unsigned long long)lru,
+	       (unsigned long long)clock, (unsigned long long)fifo);
 	CHECK(lru != UINT64_MAX && fifo != UINT64_MAX && clock != UINT64_MAX);
 	CHECK(lru * 4 < fifo);
 	CHECK(clock < fifo);
@@ -430,9 +430,11 @@ TEST(vmstat_text_names_the_counters)
 	char buf[4096];
 	int64_t n = mmk_vmstat_text(fx.sys, buf, sizeof(buf));
 	CHECK(n > 0 && n < (int64_t)sizeof(buf));
-	const char *names[] = {"nr_free_pages ", "pgfault ", "pgmajfault ", "pgscan_kswapd ",
-			       "pgscan_direct ", "pgsteal_kswapd ", "pgsteal_direct ", "pswpin ",
-			       "pswpout ", "pgpgin ", "pgpgout ", "oom_kill ", "swap_total 1023\n"};
+	const char *names[] = {"nr_free_pages ",   "pgfault ",	     "pgmajfault ",
+			       "pgscan_kswapd ",   "pgscan_direct ", "pgsteal_kswapd ",
+			       "pgsteal_direct ",  "pswpin ",	     "pswpout ",
+			       "pgpgin ",	   "pgpgout ",	     "oom_kill ",
+			       "swap_total 1023\n"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strstr(buf, names[i]))
 			T_FAIL("no %s in\n%s", names[i], buf);
@@ -449,19 +451,22 @@ TEST(vmstat_text_names_the_counters)
 }
 
 /* OPT replays an earlier run's references: never more faults than LRU. */
-static uint64_t loop_scan_majors(int policy, const uint64_t *refs, uint64_t nrefs,
-				 uint64_t **rec, int64_t *nrec)
+static uint64_t loop_scan_majors(int policy, const uint64_t *refs, uint64_t nrefs, uint64_t **rec,
+				 int64_t *nrec)
 {
 	struct fixture fx;
-	struct mmk_config c = {.ram_bytes = 1 * MB, .reclaim_policy = policy, .opt_refs = refs,
-			       .opt_nrefs = nrefs, .record_refs = rec != NULL};
+	struct mmk_config c = {.ram_bytes = 1 * MB,
+			       .reclaim_policy = policy,
+			       .opt_refs = refs,
+			       .opt_nrefs = nrefs,
+			       .record_refs = rec != NULL};
 	if (fx_init_cfg(&fx, &c))
 		return UINT64_MAX;
 	const uint64_t n = 400; /* 1.6 MiB scanned three times over 1 MiB */
 	fx_pat_file(&fx, "loop", n, 12);
 	int fd = fx_open(&fx, fx.p, "loop", MMK_O_RDONLY);
-	int64_t a = mmk_mmap(fx.p, 0, n * PS, MMK_PROT_READ, MMK_MAP_PRIVATE | MMK_MAP_POPULATE,
-			     fd, 0);
+	int64_t a =
+	    mmk_mmap(fx.p, 0, n * PS, MMK_PROT_READ, MMK_MAP_PRIVATE | MMK_MAP_POPULATE, fd, 0);
 	mmk_madvise(fx.p, (uint64_t)a, n * PS, MMK_MADV_RANDOM); /* no readahead */
 	uint64_t bad = 0;
 	for (int pass = 0; pass < 3; pass++)

@@ -12,8 +12,8 @@
  * takes kilobytes here (the tool's 256 MiB is checked on the real binary
  * by tests/script_limits.sh). */
 #define SCRIPT_DATA_MAX (1ULL << 20)
-#include "../../tools/mmkit/script.c"
 #include "../../tools/mmkit/format.c"
+#include "../../tools/mmkit/script.c"
 
 #include "t.h"
 
@@ -28,26 +28,25 @@ static struct script *parse(const char *text, struct script_error *err)
 }
 
 /* The script must fail at line:col with a message containing `msg`. */
-#define CHECK_ERR(text, line_, col_, want_)                                     \
-	do {                                                                  \
-		struct script_error e_;                                       \
-		struct script *s_ = parse(text, &e_);                         \
-		if (s_) {                                                     \
-			script_free(s_);                                      \
-			T_FAIL("parsed, expected error: %s", text);           \
-		}                                                             \
-		if (e_.line != (line_) || e_.col != (col_) || !strstr(e_.msg, want_)) \
-			T_FAIL("%s\n  got %d:%d: %s\n  want %d:%d: ...%s...", text, \
-			       e_.line, e_.col, e_.msg, line_, col_, want_);    \
+#define CHECK_ERR(text, line_, col_, want_)                                                        \
+	do {                                                                                       \
+		struct script_error e_;                                                            \
+		struct script *s_ = parse(text, &e_);                                              \
+		if (s_) {                                                                          \
+			script_free(s_);                                                           \
+			T_FAIL("parsed, expected error: %s", text);                                \
+		}                                                                                  \
+		if (e_.line != (line_) || e_.col != (col_) || !strstr(e_.msg, want_))              \
+			T_FAIL("%s\n  got %d:%d: %s\n  want %d:%d: ...%s...", text, e_.line,       \
+			       e_.col, e_.msg, line_, col_, want_);                                \
 	} while (0)
 
 /* The script must parse. */
-#define PARSE(s, text)                                                        \
-	struct script_error err_##s;                                          \
-	struct script *s = parse(text, &err_##s);                             \
-	if (!s)                                                               \
-		T_FAIL("%s\n  error %d:%d: %s", text, err_##s.line, err_##s.col, \
-		       err_##s.msg);
+#define PARSE(s, text)                                                                             \
+	struct script_error err_##s;                                                               \
+	struct script *s = parse(text, &err_##s);                                                  \
+	if (!s)                                                                                    \
+		T_FAIL("%s\n  error %d:%d: %s", text, err_##s.line, err_##s.col, err_##s.msg);
 
 /* The constant value of an argument that has no names. */
 static int64_t K(const struct stmt *st, int i)
@@ -125,8 +124,7 @@ TEST(mmap_all_args_and_defaults)
 	CHECK_EQ(K(m, 0), 4096);
 	CHECK_EQ(K(m, 2), MMK_PROT_EXEC);
 	CHECK_EQ(K(m, 3), MMK_MAP_PRIVATE | MMK_MAP_FIXED_NOREPLACE | MMK_MAP_NORESERVE |
-				  MMK_MAP_GROWSDOWN | MMK_MAP_STACK | MMK_MAP_LOCKED |
-				  MMK_MAP_32BIT);
+			      MMK_MAP_GROWSDOWN | MMK_MAP_STACK | MMK_MAP_LOCKED | MMK_MAP_32BIT);
 	/* FD and OFF default to -1 and 0. */
 	CHECK_EQ(K(m, 4), -1);
 	CHECK_EQ(K(m, 5), 0);
@@ -162,7 +160,7 @@ TEST(file_ops)
 	CHECK_EQ(st[1].op, BK_OPEN);
 	CHECK_STR(st[1].path, "data.txt");
 	CHECK_EQ(K(&st[1], 0), MMK_O_RDWR | MMK_O_CREAT | MMK_O_TRUNC | MMK_O_APPEND |
-				       MMK_O_CLOEXEC | MMK_O_EXCL);
+				   MMK_O_CLOEXEC | MMK_O_EXCL);
 	CHECK_STR(st[2].path, "a b");
 	CHECK_EQ(K(&st[2], 0), 0);
 	CHECK_EQ(st[3].op, BK_CLOSE);
@@ -242,16 +240,16 @@ TEST(every_advice_word)
 		const char *w;
 		int v;
 	} adv[] = {
-		{"normal", MMK_MADV_NORMAL},     {"random", MMK_MADV_RANDOM},
-		{"sequential", MMK_MADV_SEQUENTIAL}, {"willneed", MMK_MADV_WILLNEED},
-		{"dontneed", MMK_MADV_DONTNEED}, {"free", MMK_MADV_FREE},
-		{"remove", MMK_MADV_REMOVE},     {"dontfork", MMK_MADV_DONTFORK},
-		{"dofork", MMK_MADV_DOFORK},     {"wipeonfork", MMK_MADV_WIPEONFORK},
-		{"keeponfork", MMK_MADV_KEEPONFORK}, {"mergeable", MMK_MADV_MERGEABLE},
-		{"unmergeable", MMK_MADV_UNMERGEABLE}, {"hugepage", MMK_MADV_HUGEPAGE},
-		{"nohugepage", MMK_MADV_NOHUGEPAGE}, {"dontdump", MMK_MADV_DONTDUMP},
-		{"dodump", MMK_MADV_DODUMP},     {"cold", MMK_MADV_COLD},
-		{"pageout", MMK_MADV_PAGEOUT},   {"MADV_FREE", MMK_MADV_FREE},
+	    {"normal", MMK_MADV_NORMAL},	   {"random", MMK_MADV_RANDOM},
+	    {"sequential", MMK_MADV_SEQUENTIAL},   {"willneed", MMK_MADV_WILLNEED},
+	    {"dontneed", MMK_MADV_DONTNEED},	   {"free", MMK_MADV_FREE},
+	    {"remove", MMK_MADV_REMOVE},	   {"dontfork", MMK_MADV_DONTFORK},
+	    {"dofork", MMK_MADV_DOFORK},	   {"wipeonfork", MMK_MADV_WIPEONFORK},
+	    {"keeponfork", MMK_MADV_KEEPONFORK},   {"mergeable", MMK_MADV_MERGEABLE},
+	    {"unmergeable", MMK_MADV_UNMERGEABLE}, {"hugepage", MMK_MADV_HUGEPAGE},
+	    {"nohugepage", MMK_MADV_NOHUGEPAGE},   {"dontdump", MMK_MADV_DONTDUMP},
+	    {"dodump", MMK_MADV_DODUMP},	   {"cold", MMK_MADV_COLD},
+	    {"pageout", MMK_MADV_PAGEOUT},	   {"MADV_FREE", MMK_MADV_FREE},
 	};
 	for (size_t i = 0; i < sizeof(adv) / sizeof(adv[0]); i++) {
 		char text[128];
@@ -355,30 +353,30 @@ TEST(numbers)
 		const char *text;
 		uint64_t v;
 	} ok[] = {
-		{"0", 0},
-		{"42", 42},
-		{"007", 7},
-		{"0x0", 0},
-		{"0xDeadBeef", 0xdeadbeef},
-		{"4K", 4096},
-		{"4k", 4096},
-		{"3M", 3ULL << 20},
-		{"2g", 2ULL << 30},
-		{"1T", 1ULL << 40},
-		{"0x10K", 16ULL << 10},
-		{"0x1g", 1ULL << 30},
-		{"18446744073709551615", UINT64_MAX},
-		{"0xffffffffffffffff", UINT64_MAX},
-		{"16777215T", 16777215ULL << 40},
-		{"-1", UINT64_MAX},
-		{"-4K", (uint64_t)-4096},
-		{"+5", 5},
-		{"1+2+3", 6},
-		{"4K-1", 4095},
-		{"'A'", 65},
-		{"'\\n'", 10},
-		{"'\\x7f'", 127},
-		{"0xffffffffffffffff+1", 0},
+	    {"0", 0},
+	    {"42", 42},
+	    {"007", 7},
+	    {"0x0", 0},
+	    {"0xDeadBeef", 0xdeadbeef},
+	    {"4K", 4096},
+	    {"4k", 4096},
+	    {"3M", 3ULL << 20},
+	    {"2g", 2ULL << 30},
+	    {"1T", 1ULL << 40},
+	    {"0x10K", 16ULL << 10},
+	    {"0x1g", 1ULL << 30},
+	    {"18446744073709551615", UINT64_MAX},
+	    {"0xffffffffffffffff", UINT64_MAX},
+	    {"16777215T", 16777215ULL << 40},
+	    {"-1", UINT64_MAX},
+	    {"-4K", (uint64_t)-4096},
+	    {"+5", 5},
+	    {"1+2+3", 6},
+	    {"4K-1", 4095},
+	    {"'A'", 65},
+	    {"'\\n'", 10},
+	    {"'\\x7f'", 127},
+	    {"0xffffffffffffffff+1", 0},
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		char text[128];
@@ -413,8 +411,7 @@ TEST(number_errors)
 	CHECK_ERR("x = ''\n", 1, 5, "empty character constant");
 	CHECK_ERR("x = 'ab'\n", 1, 5, "unterminated character constant");
 	CHECK_ERR("x = 'a\n", 1, 5, "unterminated character constant");
-	CHECK_ERR("spawn P\nP: mmap 0 99999999999999999999 read private\n", 2, 11,
-		  "does not fit");
+	CHECK_ERR("spawn P\nP: mmap 0 99999999999999999999 read private\n", 2, 11, "does not fit");
 }
 
 TEST(names_with_offsets)
@@ -460,7 +457,10 @@ TEST(strings_and_escapes)
 	CHECK_EQ(st[1].datalen, 12);
 	CHECK(memcmp(st[1].data, "\n\t\r\a\b\f\v\033\\\"'?", 12) == 0);
 	CHECK_EQ(st[2].datalen, 6);
-	CHECK(memcmp(st[2].data, "A\x04" "A\0\7z", 6) == 0);
+	CHECK(memcmp(st[2].data,
+		     "A\x04"
+		     "A\0\7z",
+		     6) == 0);
 	CHECK_EQ(st[3].datalen, 7);
 	CHECK(memcmp(st[3].data, "ababab-", 7) == 0);
 	CHECK_EQ(st[4].datalen, 4096);
@@ -733,7 +733,10 @@ TEST(bytes_rendering)
 	CHECK_STR(render("", 0), "\"\"");
 	CHECK_STR(render("hello\n", 6), "\"hello\\n\"");
 	CHECK_STR(render("a\"b\\c\t\r", 7), "\"a\\\"b\\\\c\\t\\r\"");
-	CHECK_STR(render("\0" "1\0x", 4), "\"\\x001\\0x\"");
+	CHECK_STR(render("\0"
+			 "1\0x",
+			 4),
+		  "\"\\x001\\0x\"");
 	CHECK_STR(render("\x80\xff\x01", 3), "\"\\x80\\xff\\x01\"");
 	char buf[4200];
 	memset(buf, 0, sizeof(buf));
@@ -757,8 +760,9 @@ TEST(bytes_round_trip)
 			seed = seed * 1103515245 + 12345;
 			/* Mostly runs and text, sometimes anything. */
 			unsigned r = (seed >> 16) % 8;
-			buf[i] = r < 3 && i ? buf[i - 1] : r < 6 ? (unsigned char)('0' + r) :
-				(unsigned char)(seed >> 8);
+			buf[i] = r < 3 && i ? buf[i - 1]
+				 : r < 6    ? (unsigned char)('0' + r)
+					    : (unsigned char)(seed >> 8);
 		}
 		struct strbuf sb = {NULL, 0, 0};
 		sb_puts(&sb, "spawn P\nP: store 0 ");

@@ -69,8 +69,8 @@ static int mmkit_block(mmk_proc *p, uint64_t addr, char *out, size_t len)
 /* Maps len bytes of private anonymous memory at ADDR on the host. */
 static volatile char *host_map(size_t len, int prot, int flags)
 {
-	void *m = mmap((void *)ADDR, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | flags,
-		       -1, 0);
+	void *m = mmap((void *)ADDR, len, prot,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | flags, -1, 0);
 	return m == MAP_FAILED ? NULL : m;
 }
 
@@ -83,8 +83,8 @@ static volatile char *host_map(size_t len, int prot, int flags)
 static int host_has_zero_page(void)
 {
 	enum { N = 16 };
-	volatile char *p = mmap(NULL, N * PS, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				-1, 0);
+	volatile char *p =
+	    mmap(NULL, N * PS, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 1;
 	struct rusage before, after;
@@ -192,8 +192,9 @@ TEST(smaps_matches_the_host_for_populate_and_lock)
 	}
 	struct fixture fx;
 	CHECK(!fx_init_like_host(&fx));
-	CHECK_EQ(mmk_mmap(fx.p, ADDR, 4 * PS, MMK_PROT_READ, PA | MMK_MAP_FIXED | MMK_MAP_POPULATE, -1,
-			  0), (int64_t)ADDR);
+	CHECK_EQ(mmk_mmap(fx.p, ADDR, 4 * PS, MMK_PROT_READ, PA | MMK_MAP_FIXED | MMK_MAP_POPULATE,
+			  -1, 0),
+		 (int64_t)ADDR);
 	char hb[2048], mb[2048];
 	CHECK(!host_block(ADDR, hb, sizeof(hb)));
 	CHECK(!mmkit_block(fx.p, ADDR, mb, sizeof(mb)));
@@ -202,7 +203,8 @@ TEST(smaps_matches_the_host_for_populate_and_lock)
 	/* The raw system call: the sanitizers turn mlock() into a no-op. */
 	volatile char *l = host_map(3 * PS, PROT_READ | PROT_WRITE, 0);
 	if (l && syscall(SYS_mlock, (const void *)l, 3 * PS) == 0) {
-		CHECK_EQ(mmk_mmap(fx.p, ADDR, 3 * PS, RW, PA | MMK_MAP_FIXED, -1, 0), (int64_t)ADDR);
+		CHECK_EQ(mmk_mmap(fx.p, ADDR, 3 * PS, RW, PA | MMK_MAP_FIXED, -1, 0),
+			 (int64_t)ADDR);
 		CHECK_EQ(mmk_mlock(fx.p, ADDR, 3 * PS), 0);
 		CHECK(!host_block(ADDR, hb, sizeof(hb)));
 		CHECK(!mmkit_block(fx.p, ADDR, mb, sizeof(mb)));
@@ -224,7 +226,8 @@ TEST(pss_divides_by_mapcount_with_linux_rounding)
 	for (int i = 0; i < 3; i++) {
 		int fd = fx_open(&fx, all[i], "f", MMK_O_RDONLY);
 		CHECK_EQ(mmk_mmap(all[i], 0x10000000, 3 * PS, MMK_PROT_READ,
-				  MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0), 0x10000000);
+				  MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 0),
+			 0x10000000);
 		CHECK_EQ(mmk_touch(all[i], 0x10000000, 3 * PS, 0, NULL), 0);
 	}
 	/* (4096 << 12) / 3 = 5592405 per page; three pages 16777215 >> 12 =
@@ -270,7 +273,8 @@ TEST(status_memory_lines)
 	CHECK_EQ(mmk_mmap(fx.p, 0x10000000, 8 * PS, RW, PA | MMK_MAP_FIXED, -1, 0), 0x10000000);
 	CHECK_EQ(mmk_fill(fx.p, 0x10000000, 1, 8 * PS, NULL), 0);
 	CHECK_EQ(mmk_mmap(fx.p, 0x20000000, 4 * PS, MMK_PROT_READ | MMK_PROT_EXEC,
-			  MMK_MAP_PRIVATE | MMK_MAP_FIXED, fd, 0), 0x20000000);
+			  MMK_MAP_PRIVATE | MMK_MAP_FIXED, fd, 0),
+		 0x20000000);
 	CHECK_EQ(mmk_touch(fx.p, 0x20000000, 4 * PS, 0, NULL), 0);
 	CHECK_EQ(mmk_mmap(fx.p, 0x30000000, 2 * PS, RW, SA | MMK_MAP_FIXED, -1, 0), 0x30000000);
 	CHECK_EQ(poke(fx.p, 0x30000000, 1), 0);

@@ -10,8 +10,8 @@
  */
 #include <dirent.h>
 
-#include "page_test.h"
 #include "internal.h"
+#include "page_test.h"
 #include "reclaim.h"
 #include "swap.h"
 
@@ -50,8 +50,7 @@ static int write_pages(mmk_proc *p, uint64_t addr, uint64_t n, uint64_t r)
 
 /* Number of pages of [addr, addr + n pages) that do not hold region r's
  * words, the page at addr being page `first` of the region. */
-static uint64_t bad_pages_from(mmk_proc *p, uint64_t addr, uint64_t first, uint64_t n,
-			       uint64_t r)
+static uint64_t bad_pages_from(mmk_proc *p, uint64_t addr, uint64_t first, uint64_t n, uint64_t r)
 {
 	uint64_t buf[PS / 8], bad = 0;
 	for (uint64_t k = 0; k < n; k++) {
@@ -405,8 +404,8 @@ TEST(shared_anonymous_memory_swaps_through_its_inode)
 	long long psw = smaps_kb(fx.p, (uint64_t)a, "Swap:");
 	reclaim_resume(fx.sys);
 	CHECK(sw > 0);
-	CHECK_EQ(psw, sw); /* the object's, in both */
-	CHECK_EQ(status_kb(c, "VmSwap"), 0);                /* not the mm's entries */
+	CHECK_EQ(psw, sw);		     /* the object's, in both */
+	CHECK_EQ(status_kb(c, "VmSwap"), 0); /* not the mm's entries */
 	CHECK(resident_pages(c, (uint64_t)a, (int)n) < (int)n);
 	CHECK_INV(&fx);
 	CHECK_EQ(bad_pages(c, (uint64_t)a, n, 8), 0);
@@ -433,8 +432,10 @@ TEST(swap_file_path_and_every_policy)
 	snprintf(path, sizeof(path), "%s/swapfile", out);
 	for (int policy = MMK_RECLAIM_LRU; policy <= MMK_RECLAIM_FIFO; policy++) {
 		struct fixture fx;
-		struct mmk_config c = {.ram_bytes = 1 * MB, .swap_bytes = 4 * MB,
-				       .swap_path = path, .reclaim_policy = policy};
+		struct mmk_config c = {.ram_bytes = 1 * MB,
+				       .swap_bytes = 4 * MB,
+				       .swap_path = path,
+				       .reclaim_policy = policy};
 		CHECK(!fx_init_cfg(&fx, &c));
 		struct stat st;
 		CHECK(!stat(path, &st) && st.st_size == 4 * (off_t)MB);
@@ -444,7 +445,8 @@ TEST(swap_file_path_and_every_policy)
 		for (int round = 0; round < 2; round++) {
 			for (uint64_t i = 0; i < n; i += 3) {
 				uint64_t v = 0;
-				CHECK_EQ(mmk_load(fx.p, (uint64_t)a + ((i * 7919) % n) * PS, &v, 8, NULL),
+				CHECK_EQ(mmk_load(fx.p, (uint64_t)a + ((i * 7919) % n) * PS, &v, 8,
+						  NULL),
 					 0);
 				CHECK_EQ(v, word(10 + (uint64_t)policy, (i * 7919) % n));
 			}
@@ -458,8 +460,8 @@ TEST(swap_file_path_and_every_policy)
 /* A system on ROOT with swap at swap_path; 0 or -errno of the creation. */
 static int swap_system(const char *root, const char *swap_path)
 {
-	struct mmk_config c = {.root = root, .ram_bytes = 1 * MB, .swap_bytes = 4 * MB,
-			       .swap_path = swap_path};
+	struct mmk_config c = {
+	    .root = root, .ram_bytes = 1 * MB, .swap_bytes = 4 * MB, .swap_path = swap_path};
 	mmk_system *sys;
 	int err = mmk_system_create(&c, &sys);
 	if (!err)
@@ -546,11 +548,11 @@ TEST(swap_path_cannot_escape_or_be_reached)
 
 /* ---- Random operations under pressure against a shadow copy ----------------- */
 
-#define RP_PROCS 3
+#define RP_PROCS   3
 #define RP_REGIONS 4
-#define RP_PAGES 48
-#define RP_BASE 0x600000000000ULL
-#define RP_SHARED 0x610000000000ULL
+#define RP_PAGES   48
+#define RP_BASE	   0x600000000000ULL
+#define RP_SHARED  0x610000000000ULL
 
 struct rp_proc {
 	mmk_proc *p;
@@ -585,11 +587,13 @@ TEST(random_operations_under_pressure_keep_every_byte)
 	memset(shared_val, 0, sizeof(shared_val));
 	ps[0].p = fx.p;
 	for (int r = 0; r < RP_REGIONS; r++)
-		CHECK_EQ(mmk_mmap(fx.p, rp_addr(r, 0), RP_PAGES * PS, RW, PA | MMK_MAP_FIXED, -1, 0),
-			 (int64_t)rp_addr(r, 0));
+		CHECK_EQ(
+		    mmk_mmap(fx.p, rp_addr(r, 0), RP_PAGES * PS, RW, PA | MMK_MAP_FIXED, -1, 0),
+		    (int64_t)rp_addr(r, 0));
 	CHECK_EQ(mmk_mmap(fx.p, RP_SHARED, RP_PAGES * PS, RW, SA | MMK_MAP_FIXED, -1, 0),
 		 (int64_t)RP_SHARED);
-	uint64_t seed = getenv("RP_SEED") ? strtoull(getenv("RP_SEED"), NULL, 0) : 88172645463325252ULL;
+	uint64_t seed =
+	    getenv("RP_SEED") ? strtoull(getenv("RP_SEED"), NULL, 0) : 88172645463325252ULL;
 #ifdef MMK_DEBUG
 	const int steps = 6000;
 #else
@@ -610,8 +614,8 @@ TEST(random_operations_under_pressure_keep_every_byte)
 		} else if (op < 75) { /* load */
 			CHECK_EQ(mmk_load(q->p, rp_addr(r, pg), &got, 8, NULL), 0);
 			if (got != q->val[r][pg])
-				T_FAIL("step %d proc %d region %d page %llu: %#llx, expected %#llx", step,
-				       i, r, (unsigned long long)pg, (unsigned long long)got,
+				T_FAIL("step %d proc %d region %d page %llu: %#llx, expected %#llx",
+				       step, i, r, (unsigned long long)pg, (unsigned long long)got,
 				       (unsigned long long)q->val[r][pg]);
 		} else if (op < 82) { /* the shared region */
 			if (op & 1) {
@@ -641,7 +645,8 @@ TEST(random_operations_under_pressure_keep_every_byte)
 			int r2 = (r + 1) % RP_REGIONS;
 			uint64_t tmp = RP_BASE + 0x0f000000ULL;
 			CHECK_EQ(mmk_mremap(q->p, rp_addr(r, 0), RP_PAGES * PS, RP_PAGES * PS,
-					    MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED, tmp), (int64_t)tmp);
+					    MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED, tmp),
+				 (int64_t)tmp);
 			CHECK_EQ(mmk_mremap(q->p, rp_addr(r2, 0), RP_PAGES * PS, RP_PAGES * PS,
 					    MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED, rp_addr(r, 0)),
 				 (int64_t)rp_addr(r, 0));
@@ -653,14 +658,16 @@ TEST(random_operations_under_pressure_keep_every_byte)
 			memcpy(q->val[r], q->val[r2], sizeof(t));
 			memcpy(q->val[r2], t, sizeof(t));
 		} else if (op < 96) { /* mprotect read-only and back */
-			CHECK_EQ(mmk_mprotect(q->p, rp_addr(r, 0), RP_PAGES * PS, MMK_PROT_READ), 0);
+			CHECK_EQ(mmk_mprotect(q->p, rp_addr(r, 0), RP_PAGES * PS, MMK_PROT_READ),
+				 0);
 			CHECK_EQ(mmk_load(q->p, rp_addr(r, pg), &got, 8, NULL), 0);
 			CHECK_EQ(got, q->val[r][pg]);
 			CHECK_EQ(mmk_mprotect(q->p, rp_addr(r, 0), RP_PAGES * PS, RW), 0);
 		} else { /* unmap and map a region afresh */
 			CHECK_EQ(mmk_munmap(q->p, rp_addr(r, 0), RP_PAGES * PS), 0);
-			CHECK_EQ(mmk_mmap(q->p, rp_addr(r, 0), RP_PAGES * PS, RW, PA | MMK_MAP_FIXED, -1,
-					  0), (int64_t)rp_addr(r, 0));
+			CHECK_EQ(mmk_mmap(q->p, rp_addr(r, 0), RP_PAGES * PS, RW,
+					  PA | MMK_MAP_FIXED, -1, 0),
+				 (int64_t)rp_addr(r, 0));
 			memset(q->val[r], 0, sizeof(q->val[r]));
 		}
 		if (step % 500 == 0)

@@ -324,8 +324,9 @@ TEST(first_touch_faults_race_on_a_fresh_vma)
 		for (int i = 0; i < NWORK; i++) {
 			for (int pg = 0; pg < 32; pg++) {
 				uint64_t v = 0;
-				CHECK_EQ(mmk_load(fx.p, base + (uint64_t)pg * PS + (uint64_t)i * 8, &v, 8,
-						  NULL), 0);
+				CHECK_EQ(mmk_load(fx.p, base + (uint64_t)pg * PS + (uint64_t)i * 8,
+						  &v, 8, NULL),
+					 0);
 				CHECK_EQ(v, (uint64_t)i * 1000 + (uint64_t)pg);
 			}
 		}
@@ -347,7 +348,8 @@ static void *first_reader_or_writer(void *arg)
 	for (int i = 0; i < 32; i++) {
 		uint64_t a = r->base + (uint64_t)i * PS + (uint64_t)r->id * 8;
 		uint64_t v = (uint64_t)r->id * 1000 + (uint64_t)i;
-		int err = r->id % 2 ? mmk_load(r->p, a, &v, 8, NULL) : mmk_store(r->p, a, &v, 8, NULL);
+		int err =
+		    r->id % 2 ? mmk_load(r->p, a, &v, 8, NULL) : mmk_store(r->p, a, &v, 8, NULL);
 		if (err || (r->id % 2 && v != 0))
 			atomic_fetch_add(r->errors, 1);
 	}
@@ -475,7 +477,7 @@ TEST(processes_share_a_file_under_writeback_fork_and_truncate)
 /* ---- Fault-around racing truncation, DONTNEED and write() ------------------- */
 
 #define AROUND_PAGES 256 /* the file's full length */
-#define AROUND_KEEP 100  /* what the truncater shrinks it to */
+#define AROUND_KEEP  100 /* what the truncater shrinks it to */
 
 /* Reads one byte per page in a stride that crosses fault-around windows:
  * each is 'f' (the file), 0 (a page that truncation dropped and growing
@@ -552,11 +554,10 @@ TEST(fault_around_races_truncation_dontneed_and_write)
 	CHECK(!fx_done(&fx));
 }
 
-
 /* ---- ext4's EOF block zeroing racing faults ---------------------------------- */
 
 #define EOFZ_PAGES 64 /* the file is EOFZ_PAGES pages and 100 bytes */
-#define EOFZ_KEEP 40  /* the page the truncater makes the EOF page */
+#define EOFZ_KEEP  40 /* the page the truncater makes the EOF page */
 
 /* Until the truncater is done, reads byte 5 of each page (and byte 200 of
  * the EOF page): 'f', a hole's or a zeroed tail's 0, or SIGBUS at or past
@@ -566,7 +567,8 @@ static void *eofz_reader(void *arg)
 	struct worker *w = arg;
 	for (int r = 0; !atomic_load(&w->sh->stop); r++) {
 		for (uint64_t i = 0; i <= EOFZ_PAGES; i++) {
-			uint64_t pg = (i * 13 + (uint64_t)w->id * 5 + (uint64_t)r) % (EOFZ_PAGES + 1);
+			uint64_t pg =
+			    (i * 13 + (uint64_t)w->id * 5 + (uint64_t)r) % (EOFZ_PAGES + 1);
 			uint64_t off = pg == EOFZ_KEEP && (r & 1) ? 200 : 5;
 			unsigned char c = 1;
 			struct mmk_siginfo si;
@@ -654,7 +656,8 @@ static void *swapping_worker(void *arg)
 			v = ((uint64_t)w->id << 48) | ((uint64_t)r << 24) | i;
 			if (mmk_load(w->p, region + i * PS + 8 * (uint64_t)r % PS, &got, 8, NULL) ||
 			    got != v)
-				note_error(w->sh, "load under pressure saw another value", (long long)got);
+				note_error(w->sh, "load under pressure saw another value",
+					   (long long)got);
 		}
 	}
 	return NULL;
@@ -673,7 +676,8 @@ static void *scratch_toucher(void *arg)
 			uint64_t v = 0xabcd0000 + i, got = 0;
 			mmk_store(w->p, scratch + i * PS, &v, 8, NULL);
 			if (mmk_load(w->p, scratch + i * PS, &got, 8, NULL) || (got && got != v))
-				note_error(w->sh, "scratch page changed under DONTNEED", (long long)got);
+				note_error(w->sh, "scratch page changed under DONTNEED",
+					   (long long)got);
 		}
 	}
 	return NULL;
@@ -759,7 +763,8 @@ static void *guard_accessor(void *arg)
 			err = mmk_load(w->p, a, &got, 1, &si);
 		if (!err && got != b && got != 0)
 			note_error(w->sh, "guard: stale byte", got);
-		if (err && (err != -EFAULT || si.signo != MMK_SIGSEGV || si.code != MMK_SEGV_MAPERR))
+		if (err &&
+		    (err != -EFAULT || si.signo != MMK_SIGSEGV || si.code != MMK_SEGV_MAPERR))
 			note_error(w->sh, "guard: access failed", err);
 	}
 	return NULL;
@@ -774,7 +779,8 @@ static void *guard_toggler(void *arg)
 		int err = mmk_madvise(sh->p, a, (uint64_t)(1 + r % 3) * PS, advice);
 		if (err)
 			note_error(sh, "guard: madvise", err);
-		if (r % 64 == 63 && mmk_madvise(sh->p, sh->base, NWORK * 16 * PS, MMK_MADV_DONTNEED))
+		if (r % 64 == 63 &&
+		    mmk_madvise(sh->p, sh->base, NWORK * 16 * PS, MMK_MADV_DONTNEED))
 			note_error(sh, "guard: dontneed", r);
 	}
 	return NULL;

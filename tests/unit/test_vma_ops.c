@@ -106,16 +106,15 @@ TEST(mremap_errors)
 	struct fixture fx;
 	CHECK(!fx_init(&fx));
 	CHECK_EQ(mmk_mmap(fx.p, A, 8 * KB, RW, PA, -1, 0), A);
-	CHECK_EQ(mmk_mremap(fx.p, A, 8 * KB, 8 * KB, 8, 0), -EINVAL);        /* unknown flag */
-	CHECK_EQ(mmk_mremap(fx.p, A + 1, 4 * KB, 8 * KB, 0, 0), -EINVAL);    /* unaligned */
-	CHECK_EQ(mmk_mremap(fx.p, A, 8 * KB, 0, 0, 0), -EINVAL);             /* new_len 0 */
+	CHECK_EQ(mmk_mremap(fx.p, A, 8 * KB, 8 * KB, 8, 0), -EINVAL);	  /* unknown flag */
+	CHECK_EQ(mmk_mremap(fx.p, A + 1, 4 * KB, 8 * KB, 0, 0), -EINVAL); /* unaligned */
+	CHECK_EQ(mmk_mremap(fx.p, A, 8 * KB, 0, 0, 0), -EINVAL);	  /* new_len 0 */
 	CHECK_EQ(mmk_mremap(fx.p, A, 8 * KB, 8 * KB, MMK_MREMAP_FIXED, A + 0x100000), -EINVAL);
-	CHECK_EQ(mmk_mremap(fx.p, A, 8 * KB, 4 * KB, MMK_MREMAP_MAYMOVE | MMK_MREMAP_DONTUNMAP,
-			    0),
-		 -EINVAL);                                               /* resize */
-	CHECK_EQ(mmk_mremap(fx.p, A, 8 * KB, 8 * KB, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED,
-			    A + 4 * KB),
-		 -EINVAL);                                               /* overlap */
+	CHECK_EQ(mmk_mremap(fx.p, A, 8 * KB, 4 * KB, MMK_MREMAP_MAYMOVE | MMK_MREMAP_DONTUNMAP, 0),
+		 -EINVAL); /* resize */
+	CHECK_EQ(
+	    mmk_mremap(fx.p, A, 8 * KB, 8 * KB, MMK_MREMAP_MAYMOVE | MMK_MREMAP_FIXED, A + 4 * KB),
+	    -EINVAL); /* overlap */
 	CHECK_EQ(mmk_mremap(fx.p, 0x50000000, 4 * KB, 8 * KB, MMK_MREMAP_MAYMOVE, 0), -EFAULT);
 	CHECK_EQ(mmk_mremap(fx.p, A, 16 * KB, 32 * KB, MMK_MREMAP_MAYMOVE, 0), -EFAULT);
 	/* old_len 0 duplicates only shared mappings. */
@@ -301,7 +300,7 @@ static int win_rand(uint64_t *s, int n)
 /* The maps lines the model says the window must show, in order. */
 static void win_expect(const struct win_model *m, char *out, size_t len)
 {
-	static const char *perm[] = { "---p", "r--p", "", "rw-p" };
+	static const char *perm[] = {"---p", "r--p", "", "rw-p"};
 	size_t used = 0;
 	out[0] = 0;
 	for (int i = 0; i < WIN_PAGES;) {
@@ -310,10 +309,9 @@ static void win_expect(const struct win_model *m, char *out, size_t len)
 			j++;
 		if (m->prot[i] >= 0) {
 			uint64_t a = A + (uint64_t)i * 4096, e = A + (uint64_t)j * 4096;
-			used += (size_t)snprintf(out + used, len - used,
-						 "%08llx-%08llx %s 00000000 00:00 0 \n",
-						 (unsigned long long)a, (unsigned long long)e,
-						 perm[m->prot[i]]);
+			used += (size_t)snprintf(
+			    out + used, len - used, "%08llx-%08llx %s 00000000 00:00 0 \n",
+			    (unsigned long long)a, (unsigned long long)e, perm[m->prot[i]]);
 		}
 		i = j;
 	}
@@ -342,7 +340,7 @@ static int win_mprotect(struct win_model *m, int s, int e, int prot)
  */
 TEST(random_vma_ops_match_the_merge_model)
 {
-	static const int prots[] = { MMK_PROT_NONE, MMK_PROT_READ, RW };
+	static const int prots[] = {MMK_PROT_NONE, MMK_PROT_READ, RW};
 	struct fixture fx;
 	struct win_model m;
 	char want[8192];
@@ -376,7 +374,8 @@ TEST(random_vma_ops_match_the_merge_model)
 			break;
 		}
 		if (got != exp)
-			T_FAIL("step %d: got %lld, want %lld", step, (long long)got, (long long)exp);
+			T_FAIL("step %d: got %lld, want %lld", step, (long long)got,
+			       (long long)exp);
 		win_expect(&m, want, sizeof(want));
 		if (strcmp(fx_maps(fx.p), want))
 			T_FAIL("step %d: maps\n%s\nwant\n%s", step, fx_maps(fx.p), want);
@@ -455,9 +454,9 @@ TEST(split_and_merge_a_file_mapping)
 	/* A hole and the same file mapped back into it: merged with both. */
 	CHECK_EQ(mmk_munmap(fx.p, A + 4 * 4096, 4096), 0);
 	CHECK_EQ(count_vmas(fx.p), 2);
-	CHECK_EQ(mmk_mmap(fx.p, A + 4 * 4096, 4096, RW, MMK_MAP_SHARED | MMK_MAP_FIXED, fd,
-			  4 * 4096),
-		 A + 4 * 4096);
+	CHECK_EQ(
+	    mmk_mmap(fx.p, A + 4 * 4096, 4096, RW, MMK_MAP_SHARED | MMK_MAP_FIXED, fd, 4 * 4096),
+	    A + 4 * 4096);
 	CHECK_EQ(count_vmas(fx.p), 1);
 	CHECK(!fx_check(&fx));
 	CHECK(!fx_done(&fx));

@@ -28,7 +28,7 @@
 			return;                                                                    \
 	} while (0)
 
-#define TOP64 UINT64_MAX
+#define TOP64  UINT64_MAX
 #define HALF64 (1ULL << 63)
 
 /* What a VMA would be: an owner with the node embedded somewhere inside. */
@@ -152,7 +152,7 @@ static void model_insert(struct model *m, uint64_t start, uint64_t end, struct o
 	while (i < m->n && m->e[i].start < start)
 		i++;
 	memmove(&m->e[i + 1], &m->e[i], (m->n - i) * sizeof(m->e[0]));
-	m->e[i] = (struct model_ent){ start, end, o };
+	m->e[i] = (struct model_ent){start, end, o};
 	m->n++;
 }
 
@@ -256,7 +256,7 @@ static void diff_pick_gap(struct diff *d, uint64_t *gs, uint64_t *ge)
  * their neighbours, the ends of the universe. */
 static uint64_t diff_pick_addr(struct diff *d)
 {
-	static const uint64_t fixed[] = { 0, 1, HALF64 - 1, HALF64, HALF64 + 1, TOP64 - 1, TOP64 };
+	static const uint64_t fixed[] = {0, 1, HALF64 - 1, HALF64, HALF64 + 1, TOP64 - 1, TOP64};
 	uint64_t a;
 
 	switch (rng_below(&d->r, 8)) {
@@ -666,7 +666,7 @@ TEST(empty_tree)
 TEST(single_node)
 {
 	struct vma_tree t;
-	struct owner o = { 7, { 0 } };
+	struct owner o = {7, {0}};
 	struct vma_node *n = &o.node;
 
 	vma_tree_init(&t);
@@ -697,7 +697,7 @@ TEST(single_node)
 TEST(gaps_between_nodes)
 {
 	struct vma_tree t;
-	struct owner o[5] = { { 0, { 0 } } };
+	struct owner o[5] = {{0, {0}}};
 	char err[128];
 
 	vma_tree_init(&t);
@@ -729,7 +729,7 @@ TEST(gaps_between_nodes)
 TEST(address_space_ends)
 {
 	struct vma_tree t;
-	struct owner top = { 0, { 0 } }, bottom = { 1, { 0 } };
+	struct owner top = {0, {0}}, bottom = {1, {0}};
 	char err[128];
 
 	vma_tree_init(&t);
@@ -754,7 +754,7 @@ TEST(address_space_ends)
 TEST(set_bounds_moves_gaps)
 {
 	struct vma_tree t;
-	struct owner a = { 0, { 0 } }, b = { 1, { 0 } }, c = { 2, { 0 } };
+	struct owner a = {0, {0}}, b = {1, {0}}, c = {2, {0}};
 	char err[128];
 
 	vma_tree_init(&t);
@@ -781,8 +781,8 @@ TEST(set_bounds_moves_gaps)
 TEST(split_merge_move_boundary_keep_gaps)
 {
 	struct vma_tree t;
-	struct owner a = { 0, { 0 } }, b = { 1, { 0 } }, c = { 2, { 0 } }, d = { 3, { 0 } };
-	struct owner e = { 4, { 0 } };
+	struct owner a = {0, {0}}, b = {1, {0}}, c = {2, {0}}, d = {3, {0}};
+	struct owner e = {4, {0}};
 	char err[128];
 
 	vma_tree_init(&t);
@@ -1002,7 +1002,7 @@ static int run_in_child(void (*fn)(struct vma_tree *t, struct owner *o))
 	pid = fork();
 	if (pid == 0) {
 		struct vma_tree t;
-		struct owner o[3] = { { 0, { 0 } } };
+		struct owner o[3] = {{0, {0}}};
 
 		if (!freopen("/dev/null", "w", stderr))
 			_exit(2);
@@ -1173,8 +1173,8 @@ TEST(broken_preconditions_abort)
 
 /* ---- a million nodes ------------------------------------------------------- */
 
-#define BIG 1000000
-#define PAGE 4096ULL
+#define BIG	 1000000
+#define PAGE	 4096ULL
 #define BIG_BASE 0x10000ULL
 #define BIG_HOLE (BIG / 2) /* this node is left out: the one gap of 5 pages */
 
@@ -1314,7 +1314,7 @@ TEST(million_nodes)
 {
 	struct owner *o = calloc(BIG, sizeof(*o));
 	uint32_t *perm = malloc(BIG * sizeof(*perm));
-	struct rng r = { 42 };
+	struct rng r = {42};
 
 	for (uint64_t i = 0; o && perm && i < BIG; i++) {
 		uint64_t j = rng_below(&r, i + 1); /* inside-out Fisher-Yates */

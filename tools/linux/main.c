@@ -36,7 +36,7 @@
 #include "server.h"
 
 #ifndef PR_SET_VMA
-#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA	     0x53564d41
 #define PR_SET_VMA_ANON_NAME 0
 #endif
 
@@ -73,7 +73,7 @@ static int recv_header(int chan, struct lx_req *req, int *fd)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} cbuf;
-	struct iovec iov = { req, sizeof(*req) };
+	struct iovec iov = {req, sizeof(*req)};
 	struct msghdr mh;
 	struct cmsghdr *c;
 	ssize_t r;
@@ -164,8 +164,8 @@ static char *faults_arg(struct server *s, char *buf, size_t cap)
 static int64_t do_exec(struct server *s)
 {
 	static char fbuf[64];
-	static char *const env[] = { NULL };
-	char *argv[] = { "mmkit-linux", faults_arg(s, fbuf, sizeof(fbuf)), NULL, NULL };
+	static char *const env[] = {NULL};
+	char *argv[] = {"mmkit-linux", faults_arg(s, fbuf, sizeof(fbuf)), NULL, NULL};
 	struct rlimit da, old;
 	int err;
 

@@ -52,7 +52,7 @@ enum lx_opcode {
 };
 
 struct lx_req {
-	int32_t code;     /* enum bk_opcode or enum lx_opcode */
+	int32_t code;	  /* enum bk_opcode or enum lx_opcode */
 	int32_t has_path; /* 1 if a path follows (possibly empty) */
 	int64_t a[6];
 	uint32_t pathlen; /* bytes of path that follow, no NUL */

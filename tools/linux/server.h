@@ -35,7 +35,7 @@
 /* x86-64's TASK_SIZE: mappings at or above it (the vsyscall page) are not
  * part of the mm (not counted in VmSize, not reservable in mmkit). */
 #define SRV_TASK_SIZE 0x7ffffffff000ULL
-#define SRV_PAGE 4096ULL
+#define SRV_PAGE      4096ULL
 
 /* An output buffer that never allocates: appends are cut at cap and
  * remembered as an overflow. */
@@ -60,18 +60,18 @@ struct maps_line {
 #define SRV_HIDDEN_MAX BK_LAYOUT_MAX
 
 struct server {
-	int chan;                /* the channel, LX_CHANNEL_FD */
+	int chan;		  /* the channel, LX_CHANNEL_FD */
 	char rundir[LX_PATH_MAX]; /* cwd at start; shown as "/" in views */
 	size_t rundirlen;
 	struct range hidden[SRV_HIDDEN_MAX];
 	int nhidden;
-	struct lx_hello hello;   /* sent at start; holds the layout */
+	struct lx_hello hello;	 /* sent at start; holds the layout */
 	uint64_t minflt, majflt; /* the script's page faults so far */
 	/* Static buffers (the server never allocates once set up). */
 	char path[LX_PATH_MAX + 1];
-	unsigned char in[LX_DATA_MAX];  /* request data */
+	unsigned char in[LX_DATA_MAX];	/* request data */
 	unsigned char out[LX_DATA_MAX]; /* reply data or text */
-	char raw[LX_DATA_MAX];          /* a /proc file as read */
+	char raw[LX_DATA_MAX];		/* a /proc file as read */
 };
 
 /* ---- util.c: text and I/O without allocation ---------------------------- */

@@ -47,10 +47,10 @@
 
 #include "server.h"
 
-#define MIB (1024ULL * 1024)
-#define LIMIT_STACK (8 * MIB)
+#define MIB	      (1024ULL * 1024)
+#define LIMIT_STACK   (8 * MIB)
 #define LIMIT_MEMLOCK (8 * MIB)
-#define LIMIT_NOFILE 1024
+#define LIMIT_NOFILE  1024
 
 #ifndef SYS_mseal
 #define SYS_mseal 462
@@ -88,7 +88,7 @@ static void warning(struct server *srv, const char *what, int err)
 /* Sets one limit.  Returns 0, or -1 if the hard limit does not allow it. */
 static int set_limit(int res, rlim_t soft, rlim_t hard)
 {
-	struct rlimit r = { soft, hard };
+	struct rlimit r = {soft, hard};
 
 	if (setrlimit(res, &r) == 0)
 		return 0;
@@ -105,7 +105,7 @@ static int set_limit(int res, rlim_t soft, rlim_t hard)
  * cannot change, but then there is nothing to drop. */
 static void drop_capabilities(struct server *srv)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct data[2];
 	int cap;
 
@@ -129,7 +129,7 @@ static int exec_limits_ok(void)
 
 void setup_process(struct server *srv, char **argv)
 {
-	static char *const empty_env[] = { NULL };
+	static char *const empty_env[] = {NULL};
 	int pers = personality(0xffffffff);
 	int again = 0;
 	struct rlimit da;
@@ -137,7 +137,8 @@ void setup_process(struct server *srv, char **argv)
 	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0)
 		problem(srv, "PR_SET_THP_DISABLE", errno);
 	if (set_limit(RLIMIT_MEMLOCK, LIMIT_MEMLOCK, LIMIT_MEMLOCK))
-		warning(srv, "the hard RLIMIT_MEMLOCK is below 8 MiB: mlock results will differ", 0);
+		warning(srv, "the hard RLIMIT_MEMLOCK is below 8 MiB: mlock results will differ",
+			0);
 	if (set_limit(RLIMIT_AS, RLIM_INFINITY, RLIM_INFINITY))
 		warning(srv, "RLIMIT_AS cannot be unlimited: large mappings will differ", 0);
 	if (getrlimit(RLIMIT_DATA, &da) == 0 && da.rlim_max != RLIM_INFINITY)
@@ -331,8 +332,8 @@ static int probe_anon_vma_name(void)
 static int probe_no_zero_page(void)
 {
 	enum { N = 16 };
-	volatile uint8_t *p = mmap(NULL, N * 4096, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile uint8_t *p =
+	    mmap(NULL, N * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 0;
 	struct rusage before, after;
@@ -386,8 +387,8 @@ static int probe_eof_block_zeroing(void)
 		volatile uint8_t *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
 		if (p != MAP_FAILED) {
 			(void)p[0];
-			dirty = ftruncate(fd, 8192) == 0 &&
-				smaps_private_dirty_kb((uintptr_t)p) > 0;
+			dirty =
+			    ftruncate(fd, 8192) == 0 && smaps_private_dirty_kb((uintptr_t)p) > 0;
 			munmap((void *)p, 4096);
 		}
 	}

@@ -245,8 +245,7 @@ int view_status(struct server *srv, struct obuf *ob)
 	put_status(ob, "VmHWM", status_value(t, "VmHWM") - (int64_t)h.rss);
 	put_status(ob, "VmRSS", status_value(t, "VmRSS") - (int64_t)h.rss);
 	put_status(ob, "RssAnon", status_value(t, "RssAnon") - (int64_t)h.anon);
-	put_status(ob, "RssFile",
-		   status_value(t, "RssFile") - (int64_t)(h.rss - h.anon - h.shmem));
+	put_status(ob, "RssFile", status_value(t, "RssFile") - (int64_t)(h.rss - h.anon - h.shmem));
 	put_status(ob, "RssShmem", status_value(t, "RssShmem") - (int64_t)h.shmem);
 	put_status(ob, "VmData", status_value(t, "VmData") - (int64_t)h.data);
 	put_status(ob, "VmStk", status_value(t, "VmStk") - (int64_t)h.stk);

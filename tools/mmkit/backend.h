@@ -22,13 +22,13 @@
 /* Every operation of the script language, top level and per process. */
 enum bk_opcode {
 	/* top level (proc == NULL) */
-	BK_FILE,  /* path; a[0]=size a[1]=fill byte (-1: none); data=text (may be empty) */
-	BK_CAT,   /* path; a[0]=off a[1]=len (len -1: to EOF) -> data */
-	BK_SYNC,  /* -> ret */
+	BK_FILE, /* path; a[0]=size a[1]=fill byte (-1: none); data=text (may be empty) */
+	BK_CAT,	 /* path; a[0]=off a[1]=len (len -1: to EOF) -> data */
+	BK_SYNC, /* -> ret */
 	/* files */
 	BK_OPEN,      /* path; a[0]=flags (MMK_O_*) -> ret fd */
 	BK_CLOSE,     /* a[0]=fd */
-	BK_DUP,       /* a[0]=fd -> ret fd */
+	BK_DUP,	      /* a[0]=fd -> ret fd */
 	BK_READ,      /* a[0]=fd a[1]=len -> ret, data */
 	BK_WRITE,     /* a[0]=fd, data -> ret */
 	BK_PREAD,     /* a[0]=fd a[1]=off a[2]=len -> ret, data */
@@ -47,9 +47,9 @@ enum bk_opcode {
 	BK_MUNLOCK,  /* a[0]=addr a[1]=len */
 	BK_MLOCKALL, /* a[0]=flags */
 	BK_MUNLOCKALL,
-	BK_MINCORE,  /* a[0]=addr a[1]=len -> ret, data (one byte per page) */
-	BK_BRK,      /* a[0]=addr -> ret new break */
-	BK_ANON_NAME,/* a[0]=addr a[1]=len, path=name or NULL */
+	BK_MINCORE,   /* a[0]=addr a[1]=len -> ret, data (one byte per page) */
+	BK_BRK,	      /* a[0]=addr -> ret new break */
+	BK_ANON_NAME, /* a[0]=addr a[1]=len, path=name or NULL */
 	/* access: a fault yields ret -EFAULT and si */
 	BK_LOAD,  /* a[0]=addr a[1]=len -> data (bytes read before the fault) */
 	BK_STORE, /* a[0]=addr, data */
@@ -59,12 +59,12 @@ enum bk_opcode {
 	BK_MAPS,
 	BK_SMAPS,
 	BK_STATUS,
-	BK_FAULTS, /* -> a reply with data = struct bk_faults */
+	BK_FAULTS,  /* -> a reply with data = struct bk_faults */
 	BK_PAGEMAP, /* a[0]=addr a[1]=npages -> data = struct mmk_pageinfo[] (mmkit only) */
 	/* lifecycle */
-	BK_EXEC,  /* path NULL: the address space emptied (mmk_exec); else the
-	             program at path, data = its ARGS, each NUL-terminated
-	             (argv[0] is path; the Linux backend cannot: -ENOSYS) */
+	BK_EXEC, /* path NULL: the address space emptied (mmk_exec); else the
+		    program at path, data = its ARGS, each NUL-terminated
+		    (argv[0] is path; the Linux backend cannot: -ENOSYS) */
 	BK_EXIT,
 	/* top level, mmkit only (the Linux backend answers -ENOSYS) */
 	BK_VMSTAT, /* -> text: /proc/vmstat-like counters of the simulated machine */
@@ -79,7 +79,7 @@ enum bk_opcode {
 struct bk_op {
 	enum bk_opcode code;
 	int64_t a[6];
-	const char *path;      /* NUL-terminated, or NULL */
+	const char *path; /* NUL-terminated, or NULL */
 	const unsigned char *data;
 	size_t datalen;
 };
@@ -104,8 +104,7 @@ struct bk_reply {
  * byte (0 without one) with data over the start, cut to a[0] bytes.  Both
  * backends write the file from this, a piece at a time, so neither holds
  * the whole file. */
-static inline void bk_file_bytes(const struct bk_op *op, uint64_t off, unsigned char *buf,
-				 size_t n)
+static inline void bk_file_bytes(const struct bk_op *op, uint64_t off, unsigned char *buf, size_t n)
 {
 	uint64_t text = op->data ? op->datalen : 0;
 
@@ -145,8 +144,8 @@ struct bk_layout {
 	 * anonymous memory allocates instead of mapping the zero page, and
 	 * whether growing a file from an unaligned size dirties the page of
 	 * its old EOF (ext4 since Linux 6.12). */
-	uint64_t mmap_min_addr;  /* MAP_FIXED below it: EPERM */
-	uint64_t hint_min_addr;  /* hints are raised to it (max with the LSM floor) */
+	uint64_t mmap_min_addr; /* MAP_FIXED below it: EPERM */
+	uint64_t hint_min_addr; /* hints are raised to it (max with the LSM floor) */
 	int anon_vma_name;
 	int no_zero_page;
 	int eof_block_zeroing;
@@ -175,27 +174,27 @@ struct bk_refs {
 /* bk_options.trace: how trace events become lines (docs/SCRIPTS.md). */
 enum {
 	BK_TRACE_BRIEF = 1, /* runs of the same work collapsed into one line */
-	BK_TRACE_FULL,      /* one line per event */
-	BK_TRACE_JSON,      /* one JSON object per event (narrate_json) */
+	BK_TRACE_FULL,	    /* one line per event */
+	BK_TRACE_JSON,	    /* one JSON object per event (narrate_json) */
 };
 
 struct bk_options {
-	const char *dir;    /* the run's directory: files live here */
-	uint64_t ram_bytes; /* mmkit: RAM size (0: default) */
-	uint64_t swap_bytes;/* mmkit: swap area size (0: no swap) */
-	int policy;         /* mmkit: MMK_RECLAIM_* page replacement policy */
-	int overcommit;     /* mmkit: vm.overcommit_memory, MMK_OVERCOMMIT_* (0: guess) */
-	int kswapd;         /* mmkit: kswapd and the flusher run as threads (else the
-	                       run is reproducible: mmk_config.no_background_threads) */
-	int fs_model;       /* mmkit: mmk_config.fs_model (MMK_FS_HOST: the host's) */
-	struct bk_refs *record_refs;       /* mmkit: filled with the run's references at close */
+	const char *dir;	     /* the run's directory: files live here */
+	uint64_t ram_bytes;	     /* mmkit: RAM size (0: default) */
+	uint64_t swap_bytes;	     /* mmkit: swap area size (0: no swap) */
+	int policy;		     /* mmkit: MMK_RECLAIM_* page replacement policy */
+	int overcommit;		     /* mmkit: vm.overcommit_memory, MMK_OVERCOMMIT_* (0: guess) */
+	int kswapd;		     /* mmkit: kswapd and the flusher run as threads (else the
+					run is reproducible: mmk_config.no_background_threads) */
+	int fs_model;		     /* mmkit: mmk_config.fs_model (MMK_FS_HOST: the host's) */
+	struct bk_refs *record_refs; /* mmkit: filled with the run's references at close */
 	const struct bk_refs *replay_refs; /* mmkit: OPT's future (policy MMK_RECLAIM_OPT) */
-	int trace;          /* mmkit: narrate events, BK_TRACE_* (0: off) */
+	int trace;			   /* mmkit: narrate events, BK_TRACE_* (0: off) */
 	/* where trace lines go (mmkit); called with one line without '\n' */
 	void (*trace_line)(void *arg, const char *line);
 	void *trace_arg;
 	const struct bk_layout *mirror; /* mmkit: reserve these (check mode), or NULL */
-	struct mmk_vmstat *vmstat; /* mmkit: filled with the counters at close, or NULL */
+	struct mmk_vmstat *vmstat;	/* mmkit: filled with the counters at close, or NULL */
 };
 
 struct backend;
@@ -213,7 +212,8 @@ struct backend_ops {
 	/* Runs one operation; proc is NULL for the top-level ops. Returns 0 when
 	 * the operation ran (its own result, maybe an -errno, is in *r), or -errno
 	 * when the backend itself failed (lost a server process...). */
-	int (*call)(struct backend *b, struct bk_proc *p, const struct bk_op *op, struct bk_reply *r);
+	int (*call)(struct backend *b, struct bk_proc *p, const struct bk_op *op,
+		    struct bk_reply *r);
 };
 
 extern const struct backend_ops backend_mmkit_ops;

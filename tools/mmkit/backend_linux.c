@@ -44,21 +44,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backend.h"
 #include "../linux/beneath.h"
 #include "../linux/proto.h"
+#include "backend.h"
 
 /* A server that says nothing for this long is taken for lost. */
 #define REPLY_TIMEOUT_SEC 60
 
 struct bk_proc {
 	pid_t pid;
-	int fd;               /* the driver's end of the channel */
+	int fd;		      /* the driver's end of the channel */
 	struct bk_proc *next; /* the backend's list of live servers */
 };
 
 struct backend {
-	char *dir;   /* the run directory (absolute) */
+	char *dir; /* the run directory (absolute) */
 	int dirfd;
 	char server[PATH_MAX];
 	struct bk_proc *procs;
@@ -97,7 +97,7 @@ static int send_all(int fd, const void *p, size_t n, int passfd)
 	} cbuf;
 
 	while (n) {
-		struct iovec iov = { (void *)c, n };
+		struct iovec iov = {(void *)c, n};
 		struct msghdr mh;
 		ssize_t r;
 
@@ -269,7 +269,7 @@ static void proc_free(struct backend *b, struct bk_proc *p)
 
 static void set_timeout(int fd)
 {
-	struct timeval tv = { REPLY_TIMEOUT_SEC, 0 };
+	struct timeval tv = {REPLY_TIMEOUT_SEC, 0};
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
@@ -277,9 +277,9 @@ static void set_timeout(int fd)
 /* In the child of spawn: becomes the server.  Never returns. */
 static void exec_server(const struct backend *b, int chan)
 {
-	static char *const env[] = { NULL };
-	char *argv[] = { "mmkit-linux", NULL };
-	struct rlimit st = { 8 << 20, RLIM_INFINITY }, da;
+	static char *const env[] = {NULL};
+	char *argv[] = {"mmkit-linux", NULL};
+	struct rlimit st = {8 << 20, RLIM_INFINITY}, da;
 	sigset_t none;
 	int null;
 
@@ -486,8 +486,10 @@ static int64_t host_drop_caches(struct backend *b)
 	if (fd >= 0)
 		close(fd);
 	if (r < 0)
-		fprintf(stderr, "mmkit: drop_caches refused: cannot write 1 to %s (%s; it needs "
-			"root and a writable /proc/sys)\n", path, strerror((int)-r));
+		fprintf(stderr,
+			"mmkit: drop_caches refused: cannot write 1 to %s (%s; it needs "
+			"root and a writable /proc/sys)\n",
+			path, strerror((int)-r));
 	return r;
 }
 
@@ -516,8 +518,7 @@ static void call_top(struct backend *b, const struct bk_op *op, struct bk_reply 
 
 /* ---- the backend -------------------------------------------------------- */
 
-static int lx_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
-		   struct bk_reply *r)
+static int lx_call(struct backend *b, struct bk_proc *p, const struct bk_op *op, struct bk_reply *r)
 {
 	int err;
 
@@ -644,12 +645,12 @@ static int lx_close(struct backend *b)
 }
 
 const struct backend_ops backend_linux_ops = {
-	.name = "linux",
-	.open = lx_open,
-	.close = lx_close,
-	.spawn = lx_spawn,
-	.fork = lx_fork,
-	.call = lx_call,
+    .name = "linux",
+    .open = lx_open,
+    .close = lx_close,
+    .spawn = lx_spawn,
+    .fork = lx_fork,
+    .call = lx_call,
 };
 
 int backend_linux_layout(struct bk_layout *out)

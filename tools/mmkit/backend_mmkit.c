@@ -39,7 +39,7 @@
 struct bk_proc {
 	mmk_proc *p;
 	int pid;
-	int ordinal;          /* 1 for the first process created, and so on */
+	int ordinal;	      /* 1 for the first process created, and so on */
 	struct bk_proc *next; /* the backend's list of live processes */
 };
 
@@ -58,11 +58,11 @@ struct backend {
 	char root[4096];       /* the run's directory, resolved; "" if unknown */
 	struct trace_line *tl; /* lines of the running call */
 	int ntl, captl;
-	int tl_done;           /* tl[0, tl_done) are settled: a fault ends there */
+	int tl_done; /* tl[0, tl_done) are settled: a fault ends there */
 	struct bk_proc *procs;
 	int nprocs_created;
-	int cur_pid;   /* pid the running call acts on (0: none, top level) */
-	int forking;   /* a fork is running: an unknown pid is the new child */
+	int cur_pid;		    /* pid the running call acts on (0: none, top level) */
+	int forking;		    /* a fork is running: an unknown pid is the new child */
 	pthread_mutex_t trace_lock; /* tl, ntl, captl, tl_done and the procs list
 				       against on_event: with --kswapd, kswapd and
 				       the flusher narrate from their threads */
@@ -665,7 +665,7 @@ static void do_view(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
 			return;
 		}
 		r->text = buf;
-		n = op->code == BK_MAPS    ? mmk_proc_maps(p, buf, len)
+		n = op->code == BK_MAPS	   ? mmk_proc_maps(p, buf, len)
 		    : op->code == BK_SMAPS ? mmk_proc_smaps(p, buf, len)
 					   : mmk_proc_status(p, buf, len);
 		if (n < 0) {
@@ -745,42 +745,82 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 
 	memset(&si, 0, sizeof(si));
 	switch (op->code) {
-	case BK_OPEN: r->ret = mmk_open(p, op->path, (int)a[0], 0644); break;
-	case BK_CLOSE: r->ret = mmk_close(p, (int)a[0]); break;
-	case BK_DUP: r->ret = mmk_dup(p, (int)a[0]); break;
-	case BK_READ:
-	case BK_PREAD: do_read(p, op, r); break;
-	case BK_WRITE: r->ret = mmk_write(p, (int)a[0], op->data, op->datalen); break;
-	case BK_PWRITE: r->ret = mmk_pwrite(p, (int)a[0], op->data, op->datalen, a[1]); break;
-	case BK_FTRUNCATE: r->ret = mmk_ftruncate(p, (int)a[0], a[1]); break;
-	case BK_FSYNC: r->ret = mmk_fsync(p, (int)a[0]); break;
-	case BK_UNLINK: r->ret = mmk_unlink(p, op->path); break;
-	case BK_FADVISE: r->ret = mmk_fadvise(p, (int)a[0], a[1], a[2], (int)a[3]); break;
-	case BK_MMAP:
-		r->ret = mmk_mmap(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3], (int)a[4],
-				  a[5]);
+	case BK_OPEN:
+		r->ret = mmk_open(p, op->path, (int)a[0], 0644);
 		break;
-	case BK_MUNMAP: r->ret = mmk_munmap(p, (uint64_t)a[0], (uint64_t)a[1]); break;
-	case BK_MPROTECT: r->ret = mmk_mprotect(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]); break;
+	case BK_CLOSE:
+		r->ret = mmk_close(p, (int)a[0]);
+		break;
+	case BK_DUP:
+		r->ret = mmk_dup(p, (int)a[0]);
+		break;
+	case BK_READ:
+	case BK_PREAD:
+		do_read(p, op, r);
+		break;
+	case BK_WRITE:
+		r->ret = mmk_write(p, (int)a[0], op->data, op->datalen);
+		break;
+	case BK_PWRITE:
+		r->ret = mmk_pwrite(p, (int)a[0], op->data, op->datalen, a[1]);
+		break;
+	case BK_FTRUNCATE:
+		r->ret = mmk_ftruncate(p, (int)a[0], a[1]);
+		break;
+	case BK_FSYNC:
+		r->ret = mmk_fsync(p, (int)a[0]);
+		break;
+	case BK_UNLINK:
+		r->ret = mmk_unlink(p, op->path);
+		break;
+	case BK_FADVISE:
+		r->ret = mmk_fadvise(p, (int)a[0], a[1], a[2], (int)a[3]);
+		break;
+	case BK_MMAP:
+		r->ret = mmk_mmap(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3],
+				  (int)a[4], a[5]);
+		break;
+	case BK_MUNMAP:
+		r->ret = mmk_munmap(p, (uint64_t)a[0], (uint64_t)a[1]);
+		break;
+	case BK_MPROTECT:
+		r->ret = mmk_mprotect(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]);
+		break;
 	case BK_MREMAP:
 		r->ret = mmk_mremap(p, (uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2], (int)a[3],
 				    (uint64_t)a[4]);
 		break;
-	case BK_MSYNC: r->ret = mmk_msync(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]); break;
-	case BK_MADVISE: r->ret = mmk_madvise(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]); break;
+	case BK_MSYNC:
+		r->ret = mmk_msync(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]);
+		break;
+	case BK_MADVISE:
+		r->ret = mmk_madvise(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]);
+		break;
 	case BK_MLOCK:
 		r->ret = a[2] ? mmk_mlock2(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2])
 			      : mmk_mlock(p, (uint64_t)a[0], (uint64_t)a[1]);
 		break;
-	case BK_MUNLOCK: r->ret = mmk_munlock(p, (uint64_t)a[0], (uint64_t)a[1]); break;
-	case BK_MLOCKALL: r->ret = mmk_mlockall(p, (int)a[0]); break;
-	case BK_MUNLOCKALL: r->ret = mmk_munlockall(p); break;
-	case BK_MINCORE: do_mincore(p, op, r); break;
-	case BK_BRK: r->ret = (int64_t)mmk_brk(p, (uint64_t)a[0]); break;
+	case BK_MUNLOCK:
+		r->ret = mmk_munlock(p, (uint64_t)a[0], (uint64_t)a[1]);
+		break;
+	case BK_MLOCKALL:
+		r->ret = mmk_mlockall(p, (int)a[0]);
+		break;
+	case BK_MUNLOCKALL:
+		r->ret = mmk_munlockall(p);
+		break;
+	case BK_MINCORE:
+		do_mincore(p, op, r);
+		break;
+	case BK_BRK:
+		r->ret = (int64_t)mmk_brk(p, (uint64_t)a[0]);
+		break;
 	case BK_ANON_NAME:
 		r->ret = mmk_set_anon_name(p, (uint64_t)a[0], (uint64_t)a[1], op->path);
 		break;
-	case BK_LOAD: do_load(p, op, r); break;
+	case BK_LOAD:
+		do_load(p, op, r);
+		break;
 	case BK_STORE:
 		reply_fault(r, mmk_store(p, (uint64_t)a[0], op->data, op->datalen, &si), &si);
 		break;
@@ -792,9 +832,15 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 		break;
 	case BK_MAPS:
 	case BK_SMAPS:
-	case BK_STATUS: do_view(p, op, r); break;
-	case BK_FAULTS: do_faults(p, r); break;
-	case BK_PAGEMAP: do_pagemap(p, op, r); break;
+	case BK_STATUS:
+		do_view(p, op, r);
+		break;
+	case BK_FAULTS:
+		do_faults(p, r);
+		break;
+	case BK_PAGEMAP:
+		do_pagemap(p, op, r);
+		break;
 	case BK_EXEC:
 		if (op->path) {
 			do_exec_program(p, op, r);
@@ -808,21 +854,29 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 		r->ret = mmk_exit(p);
 		proc_drop(b, bp);
 		break;
-	default: r->ret = -ENOSYS;
+	default:
+		r->ret = -ENOSYS;
 	}
 }
 
-static int mk_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
-		   struct bk_reply *r)
+static int mk_call(struct backend *b, struct bk_proc *p, const struct bk_op *op, struct bk_reply *r)
 {
 	memset(r, 0, sizeof(*r));
 	b->cur_pid = p ? p->pid : 0;
 	if (!p) {
 		switch (op->code) {
-		case BK_FILE: do_file(b, op, r); break;
-		case BK_CAT: do_cat(b, op, r); break;
-		case BK_SYNC: r->ret = mmk_sync(b->sys); break;
-		case BK_VMSTAT: do_vmstat(b, r); break;
+		case BK_FILE:
+			do_file(b, op, r);
+			break;
+		case BK_CAT:
+			do_cat(b, op, r);
+			break;
+		case BK_SYNC:
+			r->ret = mmk_sync(b->sys);
+			break;
+		case BK_VMSTAT:
+			do_vmstat(b, r);
+			break;
 		case BK_DROP_CACHES: {
 			/* `sync; echo 1 > /proc/sys/vm/drop_caches`, as the Linux
 			 * backend does it: the result is 0, not a count. */
@@ -832,7 +886,8 @@ static int mk_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 			r->ret = n < 0 ? n : 0;
 			break;
 		}
-		default: r->ret = -EINVAL;
+		default:
+			r->ret = -EINVAL;
 		}
 	} else {
 		call_proc(b, p, op, r);
@@ -862,10 +917,10 @@ mmk_proc *backend_mmkit_proc(struct bk_proc *p)
 }
 
 const struct backend_ops backend_mmkit_ops = {
-	.name = "mmkit",
-	.open = mk_open,
-	.close = mk_close,
-	.spawn = mk_spawn,
-	.fork = mk_fork,
-	.call = mk_call,
+    .name = "mmkit",
+    .open = mk_open,
+    .close = mk_close,
+    .spawn = mk_spawn,
+    .fork = mk_fork,
+    .call = mk_call,
 };

@@ -45,10 +45,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "checker.h"
+#include "commands.h"
 #include "driver.h"
+#include "opts.h"
 
 #ifndef PR_SET_VMA
-#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA	     0x53564d41
 #define PR_SET_VMA_ANON_NAME 0
 #endif
 
@@ -58,10 +61,10 @@
 #define DIFF_CONTEXT 3
 
 struct checker {
-	char *base;              /* the base directory */
-	char *dir[2];            /* base/linux, base/mmkit */
+	char *base;		 /* the base directory */
+	char *dir[2];		 /* base/linux, base/mmkit */
 	struct bk_layout layout; /* the Linux server's own mappings */
-	int flags;               /* CHECKER_* */
+	int flags;		 /* CHECKER_* */
 };
 
 static char *xstrdup(const char *s)
@@ -130,8 +133,9 @@ static void warn_filesystem(const char *dir)
 		return;
 	if (st.f_type == 0x01021994 /* TMPFS_MAGIC */ ||
 	    st.f_type == 0x794c7630 /* OVERLAYFS_SUPER_MAGIC */)
-		fprintf(stderr, "mmkit check: warning: %s is on tmpfs or overlayfs; file "
-				"mappings will not compare (set TMPDIR to a disk directory)\n",
+		fprintf(stderr,
+			"mmkit check: warning: %s is on tmpfs or overlayfs; file "
+			"mappings will not compare (set TMPDIR to a disk directory)\n",
 			dir);
 }
 
@@ -172,12 +176,12 @@ static void probe_commit(struct bk_layout *l)
 		const char *path, *key;
 		uint64_t *out;
 	} src[] = {
-		{ "/proc/sys/vm/overcommit_ratio", NULL, &l->overcommit_ratio },
-		{ "/proc/sys/vm/overcommit_kbytes", NULL, &l->overcommit_kbytes },
-		{ "/proc/sys/vm/admin_reserve_kbytes", NULL, &l->admin_reserve_kbytes },
-		{ "/proc/sys/vm/user_reserve_kbytes", NULL, &l->user_reserve_kbytes },
-		{ "/proc/meminfo", "MemTotal:", &l->mem_total_kb },
-		{ "/proc/meminfo", "SwapTotal:", &l->swap_total_kb },
+	    {"/proc/sys/vm/overcommit_ratio", NULL, &l->overcommit_ratio},
+	    {"/proc/sys/vm/overcommit_kbytes", NULL, &l->overcommit_kbytes},
+	    {"/proc/sys/vm/admin_reserve_kbytes", NULL, &l->admin_reserve_kbytes},
+	    {"/proc/sys/vm/user_reserve_kbytes", NULL, &l->user_reserve_kbytes},
+	    {"/proc/meminfo", "MemTotal:", &l->mem_total_kb},
+	    {"/proc/meminfo", "SwapTotal:", &l->swap_total_kb},
 	};
 	uint64_t mode;
 	int ok = read_proc_number("/proc/sys/vm/overcommit_memory", NULL, &mode) == 0 && mode <= 2;
@@ -213,8 +217,9 @@ static int host_has_memory_failure(void)
 static int host_has_gigantic_pages(void)
 {
 	const size_t len = 1UL << 30;
-	void *p = mmap(NULL, len, PROT_READ,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << 26) | MAP_NORESERVE, -1, 0);
+	void *p =
+	    mmap(NULL, len, PROT_READ,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (30 << 26) | MAP_NORESERVE, -1, 0);
 
 	if (p != MAP_FAILED) {
 		munmap(p, len);
@@ -280,7 +285,7 @@ static int read_child(int fd, struct strbuf *out)
 	char buf[65536];
 
 	for (;;) {
-		struct pollfd p = { fd, POLLIN, 0 };
+		struct pollfd p = {fd, POLLIN, 0};
 		time_t left = end - time(NULL);
 		ssize_t n;
 
@@ -319,7 +324,7 @@ static int flush_to(int fd, struct strbuf *sb)
 static int run_child(const struct script *s, const struct backend_ops *ops,
 		     const struct bk_options *opt, int quiet, int fd)
 {
-	struct strbuf out = { NULL, 0, 0 };
+	struct strbuf out = {NULL, 0, 0};
 	struct driver *d;
 	int rc = 0, r;
 
@@ -470,7 +475,7 @@ static void put_canonical(struct strbuf *sb, const char *prefix, size_t plen, co
 
 /* What normalize() carries from line to line of one transcript. */
 struct norm {
-	char **idents;   /* "dev ino" of each file met, in order of appearance */
+	char **idents; /* "dev ino" of each file met, in order of appearance */
 	int nidents;
 	const char *dir; /* the run's directory (real path), or NULL */
 	size_t dirlen;
@@ -495,7 +500,7 @@ static int ident_ordinal(struct norm *n, const char *key)
 static int normalize_maps_line(const char *l, const char *e, struct strbuf *out, struct norm *n)
 {
 	struct maps_fields f;
-	struct strbuf canon = { NULL, 0, 0 }, key = { NULL, 0, 0 };
+	struct strbuf canon = {NULL, 0, 0}, key = {NULL, 0, 0};
 	const char *name;
 	char num[24];
 	int same;
@@ -577,7 +582,7 @@ static void put_vmflags(struct strbuf *out, const char *l, const char *e)
 static void normalize(const struct strbuf *in, const char *dir, struct strbuf *out)
 {
 	const char *s = in->s ? in->s : "", *end = s + in->len;
-	struct norm n = { NULL, 0, dir, dir ? strlen(dir) : 0 };
+	struct norm n = {NULL, 0, dir, dir ? strlen(dir) : 0};
 
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -808,12 +813,11 @@ static void put_tail(struct strbuf *out, const struct strbuf *sb, int n)
 	}
 }
 
-int checker_run(struct checker *c, const struct script *s, const char *name,
-		struct strbuf *report)
+int checker_run(struct checker *c, const struct script *s, const char *name, struct strbuf *report)
 {
-	struct strbuf raw[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-	struct strbuf norm[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-	const struct backend_ops *ops[2] = { &backend_linux_ops, &backend_mmkit_ops };
+	struct strbuf raw[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+	struct strbuf norm[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+	const struct backend_ops *ops[2] = {&backend_linux_ops, &backend_mmkit_ops};
 	int failed[2], res, err = 0;
 
 	if (c->flags & CHECKER_SELF)
@@ -907,9 +911,9 @@ static const struct {
 	int (*probe)(void);
 	const char *why;
 } features[] = {
-	{ "anon_vma_name", host_has_anon_vma_name, "the host kernel lacks CONFIG_ANON_VMA_NAME" },
-	{ "drop_caches", host_can_drop_caches,
-	  "/proc/sys/vm/drop_caches is not writable here (needs root)" },
+    {"anon_vma_name", host_has_anon_vma_name, "the host kernel lacks CONFIG_ANON_VMA_NAME"},
+    {"drop_caches", host_can_drop_caches,
+     "/proc/sys/vm/drop_caches is not writable here (needs root)"},
 };
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
 
@@ -977,16 +981,21 @@ int cmd_check(int argc, char **argv)
 	struct checker *c;
 	int flags = 0, passed = 0, failed = 0, skipped = 0, nscripts = 0, err;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--keep") == 0) {
+	static const struct opt check_opts[] = {
+	    {"--keep", false}, {"--self", false}, {NULL, false}};
+	struct opts o = OPTS_INIT(argc, argv);
+	const char *v;
+	int k;
+	while ((k = opts_next(&o, check_opts, &v)) != OPT_END) {
+		if (k == 0) {
 			flags |= CHECKER_KEEP;
-		} else if (strcmp(argv[i], "--self") == 0) {
+		} else if (k == 1) {
 			flags |= CHECKER_SELF;
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+		} else if (k == OPT_HELP) {
 			check_usage(stdout);
 			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "mmkit check: unknown option '%s'\n", argv[i]);
+		} else if (k == OPT_BAD) {
+			fprintf(stderr, "mmkit check: unknown option '%s'\n", v);
 			check_usage(stderr);
 			return 2;
 		} else {
@@ -1004,7 +1013,7 @@ int cmd_check(int argc, char **argv)
 		return 1;
 	}
 	for (int i = 1; i < argc; i++) {
-		struct strbuf report = { NULL, 0, 0 };
+		struct strbuf report = {NULL, 0, 0};
 		struct script_error perr;
 		struct script *s;
 		const char *why;

@@ -47,13 +47,13 @@
  *     sparse file reads PRINT_MAX + 1 bytes, not the file).
  */
 #define FILE_SIZE_MAX (1ULL << 30)
-#define PRINT_MAX (16ULL << 20)
+#define PRINT_MAX     (16ULL << 20)
 
 struct driver {
 	const struct backend_ops *ops;
 	struct backend *b;
 	struct bk_options opt; /* as opened, with the driver's trace hook */
-	uint64_t *vals;        /* by name slot */
+	uint64_t *vals;	       /* by name slot */
 	int nvals;
 	struct bk_proc **procs; /* by process slot; NULL: none alive */
 	int nprocs;
@@ -92,8 +92,7 @@ static void trace_collect(void *arg, const char *line)
 	sb_puts(&d->trace, "\n");
 }
 
-int driver_open(const struct backend_ops *ops, const struct bk_options *opt,
-		struct driver **out)
+int driver_open(const struct backend_ops *ops, const struct bk_options *opt, struct driver **out)
 {
 	struct driver *d = xcalloc(1, sizeof(*d));
 	int r;
@@ -139,10 +138,14 @@ static void op_from_stmt(const struct driver *d, const struct stmt *st, struct b
 static const char *signal_name(int signo)
 {
 	switch (signo) {
-	case MMK_SIGSEGV: return "SIGSEGV";
-	case MMK_SIGBUS: return "SIGBUS";
-	case MMK_SIGKILL: return "SIGKILL";
-	default: return NULL;
+	case MMK_SIGSEGV:
+		return "SIGSEGV";
+	case MMK_SIGBUS:
+		return "SIGBUS";
+	case MMK_SIGKILL:
+		return "SIGKILL";
+	default:
+		return NULL;
 	}
 }
 
@@ -150,8 +153,8 @@ static const char *sigcode_name(int signo, int code)
 {
 	static const char *const segv[] = {NULL, "SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR",
 					   "SEGV_PKUERR"};
-	static const char *const bus[] = {NULL, "BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR",
-					  "BUS_MCEERR_AR", "BUS_MCEERR_AO"};
+	static const char *const bus[] = {NULL,		"BUS_ADRALN",	 "BUS_ADRERR",
+					  "BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO"};
 	if (signo == MMK_SIGSEGV && code > 0 && code < 5)
 		return segv[code];
 	if (signo == MMK_SIGBUS && code > 0 && code < 6)
@@ -403,9 +406,12 @@ static int printed_len_arg(enum bk_opcode code)
 {
 	switch (code) {
 	case BK_READ:
-	case BK_CAT: return 1;
-	case BK_PREAD: return 2;
-	default: return -1;
+	case BK_CAT:
+		return 1;
+	case BK_PREAD:
+		return 2;
+	default:
+		return -1;
 	}
 }
 
@@ -515,8 +521,8 @@ struct bk_proc *driver_proc(const struct driver *d, int slot)
 	return slot >= 0 && slot < d->nprocs ? d->procs[slot] : NULL;
 }
 
-int driver_run(const struct script *s, const struct backend_ops *ops,
-	       const struct bk_options *opt, struct strbuf *out)
+int driver_run(const struct script *s, const struct backend_ops *ops, const struct bk_options *opt,
+	       struct strbuf *out)
 {
 	struct driver *d;
 	int r = driver_open(ops, opt, &d), rc = 0;

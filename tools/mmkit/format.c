@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "driver.h"
+#include "format.h"
 #include "mmkit.h"
 
 /* Out of memory in the tool is not recoverable: say so and stop. */
@@ -93,11 +93,21 @@ static void put_escaped(struct strbuf *sb, const unsigned char *p, size_t i, siz
 	char tmp[8];
 
 	switch (x) {
-	case '\\': sb_puts(sb, "\\\\"); return;
-	case '"': sb_puts(sb, "\\\""); return;
-	case '\n': sb_puts(sb, "\\n"); return;
-	case '\t': sb_puts(sb, "\\t"); return;
-	case '\r': sb_puts(sb, "\\r"); return;
+	case '\\':
+		sb_puts(sb, "\\\\");
+		return;
+	case '"':
+		sb_puts(sb, "\\\"");
+		return;
+	case '\n':
+		sb_puts(sb, "\\n");
+		return;
+	case '\t':
+		sb_puts(sb, "\\t");
+		return;
+	case '\r':
+		sb_puts(sb, "\\r");
+		return;
 	case '\0':
 		/* "\0" followed by an octal digit would read as one escape. */
 		if (i + 1 < end && p[i + 1] >= '0' && p[i + 1] <= '7')

@@ -40,15 +40,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "checker.h"
+#include "commands.h"
 #include "driver.h"
+#include "format.h"
 #include "fuzz.h"
 #include "mmkit.h"
+#include "opts.h"
+#include "script.h"
 
 /* Where fixed addresses go: far above the server's binary and heap, far
  * below its mmap area (docs/CHECK.md). */
 #define PLAYGROUND ((uint64_t)0x100000000)
-#define MAX_PROCS 6
-#define MAX_NAMES 48
+#define MAX_PROCS  6
+#define MAX_NAMES  48
 /* At most this many check runs to shrink one script. */
 #define SHRINK_BUDGET 400
 
@@ -94,18 +99,18 @@ struct gen {
 	struct rng r;
 	struct strbuf sb;
 	int alive[MAX_PROCS]; /* P0..P5: spawned or forked, not exited */
-	int nprocs;           /* names used so far */
+	int nprocs;	      /* names used so far */
 	struct mapinfo map[MAX_NAMES];
-	int nmaps;            /* m0.. */
-	int nfds;             /* fd0.. bound to open/dup results */
-	int nbrks;            /* h0.. bound to brk results */
-	int nfiles;           /* f0.. made by `file` */
-	int allow_name;       /* the host can name anonymous memory */
+	int nmaps;	/* m0.. */
+	int nfds;	/* fd0.. bound to open/dup results */
+	int nbrks;	/* h0.. bound to brk results */
+	int nfiles;	/* f0.. made by `file` */
+	int allow_name; /* the host can name anonymous memory */
 };
 
 /* Lengths, small to large; operations mostly use these. */
-static const uint64_t lens[] = { 1, 4095, 4096, 4096, 8192, 8192, 12288, 16384, 16384,
-				 32768, 65536, 262144, 1048576 };
+static const uint64_t lens[] = {1,     4095,  4096,  4096,  8192,   8192,   12288,
+				16384, 16384, 32768, 65536, 262144, 1048576};
 
 /* A random live process, or -1. */
 static int live_proc(struct gen *g)
@@ -161,19 +166,33 @@ static void put_any_bit(struct gen *g)
  */
 static void put_edge_len(struct gen *g, const char *base, int big)
 {
-	static const char *const small[] = { "0",   "1",   "4095",   "4096", "4097",
-					     "8K",  "12K", "2M-4K",  "2M",	"2M+4K",
-					     "1M",  "64K", "2M-1",   "1M+1" };
+	static const char *const small[] = {"0",     "1",  "4095",  "4096", "4097", "8K",   "12K",
+					    "2M-4K", "2M", "2M+4K", "1M",   "64K",  "2M-1", "1M+1"};
 	static const char *const large[] = {
-		"4M",		      "4M+4K",		    "1G",		  "1G-4K",
-		"4G",		      "0x7ffffffff000",	    "0x7fffffffe000",	  "0x7ffffffff001",
-		"0x800000000000",     "0x800000001000",	    "0x7fffffffffffffff", "0x8000000000000000",
-		"0x7ffffffffffff000", "0xfffffffffffff000", "-1",		  "-4097",
-		"-2M",		      "0xffffffff",	    "0x100000000",	  "0x100001000",
+	    "4M",
+	    "4M+4K",
+	    "1G",
+	    "1G-4K",
+	    "4G",
+	    "0x7ffffffff000",
+	    "0x7fffffffe000",
+	    "0x7ffffffff001",
+	    "0x800000000000",
+	    "0x800000001000",
+	    "0x7fffffffffffffff",
+	    "0x8000000000000000",
+	    "0x7ffffffffffff000",
+	    "0xfffffffffffff000",
+	    "-1",
+	    "-4097",
+	    "-2M",
+	    "0xffffffff",
+	    "0x100000000",
+	    "0x100001000",
 	};
 
 	if (base && big && chance(&g->r, 25)) {
-		sb_printf(&g->sb, "%s%s", PICK(&g->r, ((const char *const[]){ "-", "-4K-", "-1-" })),
+		sb_printf(&g->sb, "%s%s", PICK(&g->r, ((const char *const[]){"-", "-4K-", "-1-"})),
 			  base);
 		return;
 	}
@@ -198,11 +217,25 @@ static int new_map(struct gen *g, uint64_t len, int known)
 static const char *edge_addr(struct gen *g)
 {
 	static const char *const edges[] = {
-		"0",		  "0x1000",	     "0xfff",	       "0x7fff00000000",
-		"0x800000000000", "-4096",	     "0x100000800",    "0x10000",
-		"0xf000",	  "0x2000",	     "0x7ffffffff000", "0x800000001000",
-		"0x100000000",	  "0xfffff000",	     "0x8000000000000000", "0x40000000",
-		"0x80000000",	  "0x7ffffffff001",  "0xffff800000000000",
+	    "0",
+	    "0x1000",
+	    "0xfff",
+	    "0x7fff00000000",
+	    "0x800000000000",
+	    "-4096",
+	    "0x100000800",
+	    "0x10000",
+	    "0xf000",
+	    "0x2000",
+	    "0x7ffffffff000",
+	    "0x800000001000",
+	    "0x100000000",
+	    "0xfffff000",
+	    "0x8000000000000000",
+	    "0x40000000",
+	    "0x80000000",
+	    "0x7ffffffff001",
+	    "0xffff800000000000",
 	};
 
 	return PICK(&g->r, edges);
@@ -213,8 +246,8 @@ static const char *edge_addr(struct gen *g)
 static void put_brk_addr(struct gen *g)
 {
 	sb_printf(&g->sb, "h%d%s", below(&g->r, g->nbrks),
-		  PICK(&g->r, ((const char *const[]){ "", "", "+4K", "+8K", "+1", "+4095", "+64K",
-						     "+1M" })));
+		  PICK(&g->r, ((const char *const[]){"", "", "+4K", "+8K", "+1", "+4095", "+64K",
+						     "+1M"})));
 }
 
 /*
@@ -235,12 +268,24 @@ static void put_range(struct gen *g, int huge)
 		switch (below(&g->r, 8)) {
 		case 0:
 		case 1:
-		case 2: off = 0; break;
-		case 3: off = len > 4096 ? 4096 : 0; break;
-		case 4: off = len - 4096; break;
-		case 5: off = (rnd(&g->r) % (len / 4096)) * 4096; break;
-		case 6: off = g->map[m].known ? len : 0; break;
-		default: off = 1 + (uint64_t)below(&g->r, 4000); break;
+		case 2:
+			off = 0;
+			break;
+		case 3:
+			off = len > 4096 ? 4096 : 0;
+			break;
+		case 4:
+			off = len - 4096;
+			break;
+		case 5:
+			off = (rnd(&g->r) % (len / 4096)) * 4096;
+			break;
+		case 6:
+			off = g->map[m].known ? len : 0;
+			break;
+		default:
+			off = 1 + (uint64_t)below(&g->r, 4000);
+			break;
 		}
 		room = len - off;
 		sb_printf(&g->sb, off ? "m%d+%" PRIu64 " " : "m%d ", m, off);
@@ -258,7 +303,7 @@ static void put_range(struct gen *g, int huge)
 	else
 		sb_printf(&g->sb, "%s ", edge_addr(g));
 	if (huge && chance(&g->r, 15))
-		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){ "0x800000000000", "-1" })));
+		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){"0x800000000000", "-1"})));
 	else if (chance(&g->r, 3))
 		sb_puts(&g->sb, "0");
 	else if (huge && chance(&g->r, 20))
@@ -286,9 +331,17 @@ static void put_any_range(struct gen *g)
 
 static void put_prot(struct gen *g)
 {
-	static const char *const prots[] = { "none",	  "read", "read|write", "read|write",
-					      "read|exec", "write", "read|write|exec",
-					      "exec",	  "read|growsdown", "read|growsup", "0x10" };
+	static const char *const prots[] = {"none",
+					    "read",
+					    "read|write",
+					    "read|write",
+					    "read|exec",
+					    "write",
+					    "read|write|exec",
+					    "exec",
+					    "read|growsdown",
+					    "read|growsup",
+					    "0x10"};
 
 	if (chance(&g->r, 8)) {
 		/* any bit: PROT_SEM 0x8, 0x10, the growsdown/growsup bits... */
@@ -314,13 +367,13 @@ static void put_file(struct gen *g)
 	if (g->nfiles && !chance(&g->r, 8))
 		sb_printf(&g->sb, "f%d", below(&g->r, g->nfiles));
 	else
-		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){ "new", "." })));
+		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){"new", "."})));
 }
 
 static void put_string(struct gen *g)
 {
-	static const char *const strs[] = { "\"x\"", "\"hello\"", "\"ABCDEFGH\"",
-					    "\"\\0\"*5000", "\"z\"*4097" };
+	static const char *const strs[] = {"\"x\"", "\"hello\"", "\"ABCDEFGH\"", "\"\\0\"*5000",
+					   "\"z\"*4097"};
 
 	sb_puts(&g->sb, PICK(&g->r, strs));
 }
@@ -329,33 +382,43 @@ static void put_string(struct gen *g)
 static void gen_mmap(struct gen *g)
 {
 	static const char *const types[] = {
-		"private|anonymous", "private|anonymous", "private|anonymous", "shared|anonymous",
-		"shared|anonymous",  "private",	   "private",	    "shared",
-		"shared",	     "shared_validate",   "anonymous",	   "shared_validate|0x800000",
-		"droppable|anonymous", "shared_validate|anonymous",
+	    "private|anonymous",
+	    "private|anonymous",
+	    "private|anonymous",
+	    "shared|anonymous",
+	    "shared|anonymous",
+	    "private",
+	    "private",
+	    "shared",
+	    "shared",
+	    "shared_validate",
+	    "anonymous",
+	    "shared_validate|0x800000",
+	    "droppable|anonymous",
+	    "shared_validate|anonymous",
 	};
-	static const char *const mods[] = { "|fixed_noreplace", "|populate", "|noreserve",
-					    "|locked",		"|growsdown", "|stack",
-					    "|32bit",		"|hassemaphore", "|hugetlb",
-					    "|sync",		"|nonblock",  "|denywrite",
-					    "|executable",	"|uninitialized", "|populate|locked" };
+	static const char *const mods[] = {
+	    "|fixed_noreplace", "|populate",	  "|noreserve",	     "|locked",
+	    "|growsdown",	"|stack",	  "|32bit",	     "|hassemaphore",
+	    "|hugetlb",		"|sync",	  "|nonblock",	     "|denywrite",
+	    "|executable",	"|uninitialized", "|populate|locked"};
 	/* Edge lengths and what a success maps (4096: it cannot succeed). */
 	static const struct {
 		const char *text;
 		uint64_t mapped;
-	} edge[] = { { "2M", 2 << 20 },
-		     { "2M+4K", (2 << 20) + 4096 },
-		     { "2M-4K", (2 << 20) - 4096 },
-		     { "2M-1", 2 << 20 },
-		     { "4M", 4 << 20 },
-		     { "1G", 1 << 30 },
-		     { "4G", 4ULL << 30 },
-		     { "0x7ffffffff000", 4096 },
-		     { "0x7fffffffffff", 4096 },
-		     { "0x8000000000000000", 4096 },
-		     { "0xfffffffffffff000", 4096 },
-		     { "-4096", 4096 },
-		     { "-4097", 4096 } };
+	} edge[] = {{"2M", 2 << 20},
+		    {"2M+4K", (2 << 20) + 4096},
+		    {"2M-4K", (2 << 20) - 4096},
+		    {"2M-1", 2 << 20},
+		    {"4M", 4 << 20},
+		    {"1G", 1 << 30},
+		    {"4G", 4ULL << 30},
+		    {"0x7ffffffff000", 4096},
+		    {"0x7fffffffffff", 4096},
+		    {"0x8000000000000000", 4096},
+		    {"0xfffffffffffff000", 4096},
+		    {"-4096", 4096},
+		    {"-4097", 4096}};
 	char type[40], mod[64];
 	int fixed = chance(&g->r, 20), known = 0, big = 0, file;
 	uint64_t len = 4096ULL << below(&g->r, 5);
@@ -423,8 +486,11 @@ static void gen_mmap(struct gen *g)
 		static const struct {
 			const char *text;
 			uint64_t mapped;
-		} odd[] = { { "0", 4096 }, { "1", 4096 }, { "0x800000000000", 4096 },
-			    { "-1", 4096 }, { "4097", 8192 } };
+		} odd[] = {{"0", 4096},
+			   {"1", 4096},
+			   {"0x800000000000", 4096},
+			   {"-1", 4096},
+			   {"4097", 8192}};
 		int o = below(&g->r, 5);
 
 		sb_puts(&g->sb, odd[o].text);
@@ -439,20 +505,27 @@ static void gen_mmap(struct gen *g)
 		sb_puts(&g->sb, " ");
 		put_fd(g);
 		if (chance(&g->r, 40))
-			sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){
-							    " 0", " 4K", " 8K", " 1", " 2M", " 1G",
-							    " 0x7ffffffffffff000", " -4096",
-							    " 0x7fffffffffe00000", " 0x8000000000000000",
-							    " 0xfffffffffffff000", " 0x7ffffffff000" })));
+			sb_puts(&g->sb,
+				PICK(&g->r, ((const char *const[]){
+						" 0", " 4K", " 8K", " 1", " 2M", " 1G",
+						" 0x7ffffffffffff000", " -4096",
+						" 0x7fffffffffe00000", " 0x8000000000000000",
+						" 0xfffffffffffff000", " 0x7ffffffff000"})));
 	}
 	new_map(g, len, known);
 }
 
 static void gen_mremap(struct gen *g)
 {
-	static const char *const flags[] = { "", "", " maymove", " maymove", " maymove|fixed",
-					     " maymove|dontunmap", " fixed", " dontunmap",
-					     " maymove|fixed|dontunmap" };
+	static const char *const flags[] = {"",
+					    "",
+					    " maymove",
+					    " maymove",
+					    " maymove|fixed",
+					    " maymove|dontunmap",
+					    " fixed",
+					    " dontunmap",
+					    " maymove|fixed|dontunmap"};
 	int m = below(&g->r, g->nmaps), known = 0;
 	const char *f = PICK(&g->r, flags);
 	uint64_t newlen = 4096ULL << below(&g->r, 5);
@@ -460,8 +533,8 @@ static void gen_mremap(struct gen *g)
 
 	if (chance(&g->r, 8)) {
 		/* any flag bits: MREMAP_FIXED needs the address that follows */
-		snprintf(bits, sizeof(bits), " 0x%x", chance(&g->r, 50) ? (unsigned)below(&g->r, 8) :
-									  1u << below(&g->r, 32));
+		snprintf(bits, sizeof(bits), " 0x%x",
+			 chance(&g->r, 50) ? (unsigned)below(&g->r, 8) : 1u << below(&g->r, 32));
 		f = bits;
 	}
 	sb_printf(&g->sb, "m%d = mremap m%d ", g->nmaps < MAX_NAMES ? g->nmaps : MAX_NAMES - 1, m);
@@ -515,10 +588,31 @@ static const char *pick_advice(struct gen *g)
 static int put_file_off(struct gen *g)
 {
 	static const char *const offs[] = {
-		"0",	 "1",	  "99",	 "100",	 "101",	    "4095", "4096", "4097", "8191",
-		"8192",	 "8292",  "16K", "2M",	 "2M+4K",   "1G",   "16T-4K", "16T-1", "16T",
-		"0x7ffffffff000", "0x7ffffffffffff000", "0x7fffffffffffffff", "0x7ffffffffffffffe",
-		"-1",	 "-4096", "0x8000000000000000",
+	    "0",
+	    "1",
+	    "99",
+	    "100",
+	    "101",
+	    "4095",
+	    "4096",
+	    "4097",
+	    "8191",
+	    "8192",
+	    "8292",
+	    "16K",
+	    "2M",
+	    "2M+4K",
+	    "1G",
+	    "16T-4K",
+	    "16T-1",
+	    "16T",
+	    "0x7ffffffff000",
+	    "0x7ffffffffffff000",
+	    "0x7fffffffffffffff",
+	    "0x7ffffffffffffffe",
+	    "-1",
+	    "-4096",
+	    "0x8000000000000000",
 	};
 	const char *o = PICK(&g->r, offs);
 
@@ -532,12 +626,12 @@ static int put_file_off(struct gen *g)
  * read is refused before anything is read). */
 static void put_read_len(struct gen *g, int huge)
 {
-	static const char *const lens_r[] = { "0",    "1",    "16",  "100", "4095", "4096",
-					      "4097", "8192", "8193", "64K", "2M",   "12K" };
+	static const char *const lens_r[] = {"0",    "1",    "16",   "100", "4095", "4096",
+					     "4097", "8192", "8193", "64K", "2M",   "12K"};
 
 	if (huge && chance(&g->r, 6))
-		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){ "0x7fffffffffffffff", "-1",
-								     "0x8000000000000000" })));
+		sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){"0x7fffffffffffffff", "-1",
+								   "0x8000000000000000"})));
 	else
 		sb_puts(&g->sb, PICK(&g->r, lens_r));
 }
@@ -588,9 +682,9 @@ static void gen_file_op(struct gen *g)
 static void put_anon_name(struct gen *g)
 {
 	static const char *const names[] = {
-		" \"fz\"", " \"fz\"", " \"a b\"", " \"\"", " \"[x]\"", " \"$\"", " \"\\\\\"",
-		" \"`\"", " \"\\t\"", " \"\\n\"", " \"x\"*79", " \"x\"*80", " \"x\"*81", " \"\\x7f\"",
-		" \"(deleted)\"", " \"heap\"",
+	    " \"fz\"",	 " \"fz\"",    " \"a b\"",	 " \"\"",     " \"[x]\"",  " \"$\"",
+	    " \"\\\\\"", " \"`\"",     " \"\\t\"",	 " \"\\n\"",  " \"x\"*79", " \"x\"*80",
+	    " \"x\"*81", " \"\\x7f\"", " \"(deleted)\"", " \"heap\"",
 	};
 
 	if (chance(&g->r, 15))
@@ -612,11 +706,11 @@ static void gen_cat(struct gen *g)
 /* One operation of a process (the "P: " is already written). */
 static void gen_proc_op(struct gen *g)
 {
-	static const char *const msyncs[] = { "sync", "async", "invalidate", "sync|async",
-					      "sync|invalidate" };
-	static const char *const opens[] = { "rdwr", "rdwr", "rdonly", "wronly", "rdwr|creat",
-					     "rdwr|trunc", "rdonly|cloexec", "wronly|append",
-					     "rdwr|creat|excl" };
+	static const char *const msyncs[] = {"sync", "async", "invalidate", "sync|async",
+					     "sync|invalidate"};
+	static const char *const opens[] = {"rdwr",	      "rdwr",	       "rdonly",
+					    "wronly",	      "rdwr|creat",    "rdwr|trunc",
+					    "rdonly|cloexec", "wronly|append", "rdwr|creat|excl"};
 	int x = below(&g->r, 100);
 
 	if (x < 16 || !g->nmaps) {
@@ -677,7 +771,8 @@ static void gen_proc_op(struct gen *g)
 			put_any_range(g);
 		if (chance(&g->r, 20))
 			sb_printf(&g->sb, " 0x%x",
-				  chance(&g->r, 50) ? (unsigned)below(&g->r, 8) : 1u << below(&g->r, 32));
+				  chance(&g->r, 50) ? (unsigned)below(&g->r, 8)
+						    : 1u << below(&g->r, 32));
 		else
 			sb_printf(&g->sb, " %s", PICK(&g->r, msyncs));
 	} else if (x < 43) {
@@ -689,14 +784,15 @@ static void gen_proc_op(struct gen *g)
 	} else if (x < 46) {
 		if (g->nbrks && chance(&g->r, 70))
 			sb_printf(&g->sb, "h%d = brk h%d%s", g->nbrks, below(&g->r, g->nbrks),
-				  PICK(&g->r, ((const char *const[]){ "+4K", "+8K", "+64K", "-4K",
-								     "+1", "+0", "+4K", "+8K",
-								     "+2M", "+16M", "+1G", "-1M" })));
+				  PICK(&g->r, ((const char *const[]){
+						  "+4K", "+8K", "+64K", "-4K", "+1", "+0", "+4K",
+						  "+8K", "+2M", "+16M", "+1G", "-1M"})));
 		else if (chance(&g->r, 15))
 			/* the break at the edges: growing without populating */
 			sb_printf(&g->sb, "h%d = brk %s", g->nbrks,
-				  PICK(&g->r, ((const char *const[]){ "0x7ffffffff000", "-1", "0x100000000",
-								     "0x1000", "0x800000000000" })));
+				  PICK(&g->r,
+				       ((const char *const[]){"0x7ffffffff000", "-1", "0x100000000",
+							      "0x1000", "0x800000000000"})));
 		else
 			sb_printf(&g->sb, "h%d = brk 0", g->nbrks);
 		if (g->nbrks < MAX_NAMES - 1)
@@ -704,8 +800,10 @@ static void gen_proc_op(struct gen *g)
 	} else if (x < 60) {
 		int kind = below(&g->r, 4);
 
-		sb_puts(&g->sb, kind == 0 ? "load " : kind == 1 ? "store " : kind == 2 ? "fill " :
-									 "touch ");
+		sb_puts(&g->sb, kind == 0   ? "load "
+				: kind == 1 ? "store "
+				: kind == 2 ? "fill "
+					    : "touch ");
 		if (kind == 1) {
 			/* store writes its string's length: keep it inside. */
 			if (g->nmaps && chance(&g->r, 80)) {
@@ -733,7 +831,7 @@ static void gen_proc_op(struct gen *g)
 			/* every combination of the flags mmkit models: an
 			 * access mode and any of creat, excl, trunc, append,
 			 * cloexec (the others: docs/DIFFERENCES.md) */
-			static const unsigned bits[] = { 0100, 0200, 01000, 02000, 02000000 };
+			static const unsigned bits[] = {0100, 0200, 01000, 02000, 02000000};
 			unsigned f = (unsigned)below(&g->r, 3);
 
 			for (int k = 0; k < 5; k++)
@@ -751,34 +849,45 @@ static void gen_proc_op(struct gen *g)
 		int fd = below(&g->r, g->nfds);
 
 		switch (below(&g->r, 9)) {
-		case 0: sb_printf(&g->sb, "close fd%d", fd); break;
+		case 0:
+			sb_printf(&g->sb, "close fd%d", fd);
+			break;
 		case 1:
 			sb_printf(&g->sb, "fd%d = dup fd%d", g->nfds, fd);
 			if (g->nfds < MAX_NAMES - 1)
 				g->nfds++;
 			break;
-		case 2: sb_printf(&g->sb, "read fd%d 16", fd); break;
-		case 3: sb_printf(&g->sb, "write fd%d ", fd); put_string(g); break;
-		case 4: sb_printf(&g->sb, "pread fd%d 4090 16", fd); break;
+		case 2:
+			sb_printf(&g->sb, "read fd%d 16", fd);
+			break;
+		case 3:
+			sb_printf(&g->sb, "write fd%d ", fd);
+			put_string(g);
+			break;
+		case 4:
+			sb_printf(&g->sb, "pread fd%d 4090 16", fd);
+			break;
 		case 5:
 			sb_printf(&g->sb, "pwrite fd%d %s ", fd,
-				  PICK(&g->r, ((const char *const[]){ "0", "4K", "9000", "1", "0", "4K",
-								     "2M-1", "1G", "0x7ffffffff000",
-								     "0x7fffffffffffffff", "-1",
-								     "0xfffffffffff" })));
+				  PICK(&g->r, ((const char *const[]){
+						  "0", "4K", "9000", "1", "0", "4K", "2M-1", "1G",
+						  "0x7ffffffff000", "0x7fffffffffffffff", "-1",
+						  "0xfffffffffff"})));
 			put_string(g);
 			break;
 		case 6:
 		case 7:
 			/* sparse and huge sizes cost the host no data */
 			sb_printf(&g->sb, "ftruncate fd%d %s", fd,
-				  PICK(&g->r, ((const char *const[]){ "0", "100", "4K", "8193",
-								     "64K", "0", "100", "4K", "8193",
-								     "64K", "2M+1", "1G", "16T",
-								     "0x7fffffffffffffff", "-1",
-								     "0x8000000000000000", "0xfffffffff000" })));
+				  PICK(&g->r,
+				       ((const char *const[]){
+					   "0", "100", "4K", "8193", "64K", "0", "100", "4K",
+					   "8193", "64K", "2M+1", "1G", "16T", "0x7fffffffffffffff",
+					   "-1", "0x8000000000000000", "0xfffffffff000"})));
 			break;
-		default: sb_printf(&g->sb, "fsync fd%d", fd); break;
+		default:
+			sb_printf(&g->sb, "fsync fd%d", fd);
+			break;
 		}
 	} else if (x < 78 && g->nfiles) {
 		sb_printf(&g->sb, "unlink f%d", below(&g->r, g->nfiles));
@@ -786,10 +895,11 @@ static void gen_proc_op(struct gen *g)
 		if (chance(&g->r, 15))
 			/* MCL_CURRENT would lock the server's own memory: only
 			 * where another bit makes the call -EINVAL first */
-			sb_puts(&g->sb, PICK(&g->r, ((const char *const[]){
-						      "mlockall 0", "mlockall onfault", "mlockall 0x8",
-						      "mlockall future|onfault", "mlockall 0x10",
-						      "mlockall future|0x80000000", "mlockall 0x20" })));
+			sb_puts(&g->sb,
+				PICK(&g->r, ((const char *const[]){
+						"mlockall 0", "mlockall onfault", "mlockall 0x8",
+						"mlockall future|onfault", "mlockall 0x10",
+						"mlockall future|0x80000000", "mlockall 0x20"})));
 		else
 			sb_puts(&g->sb, chance(&g->r, 50) ? "mlockall future" : "munlockall");
 	} else if (x < 82 && g->allow_name) {
@@ -842,9 +952,14 @@ static void gen_statement(struct gen *g)
  * a last look at every live process's maps. */
 static void generate(uint64_t seed, int i, int allow_name, struct strbuf *out)
 {
-	static const char *const files[] = { "size=0", "size=100 fill='a'", "size=4K fill='b'",
-					     "size=8292 fill='c'", "size=16K text=\"head\"",
-					     "size=1", "size=2M+4K fill='d'", "size=4095" };
+	static const char *const files[] = {"size=0",
+					    "size=100 fill='a'",
+					    "size=4K fill='b'",
+					    "size=8292 fill='c'",
+					    "size=16K text=\"head\"",
+					    "size=1",
+					    "size=2M+4K fill='d'",
+					    "size=4095"};
 	struct gen g;
 	int n;
 
@@ -936,10 +1051,9 @@ static int still_differs(struct checker *c, const struct strbuf *text, const cha
  * disagrees; stops at chunk size 1 with nothing removable or when the
  * budget of runs is spent.  ls ends as the smallest script found, report
  * as its diff. */
-static void shrink(struct checker *c, struct lineset *ls, const char *name,
-		   struct strbuf *report)
+static void shrink(struct checker *c, struct lineset *ls, const char *name, struct strbuf *report)
 {
-	struct strbuf text = { NULL, 0, 0 };
+	struct strbuf text = {NULL, 0, 0};
 	int chunk = ls->n / 2, runs = 0;
 
 	while (chunk >= 1 && runs < SHRINK_BUDGET) {
@@ -1023,7 +1137,7 @@ static int make_dirs(const char *dir)
 static int fuzz_one(struct checker *c, const struct strbuf *text, const char *name,
 		    const char *outdir)
 {
-	struct strbuf report = { NULL, 0, 0 }, out = { NULL, 0, 0 };
+	struct strbuf report = {NULL, 0, 0}, out = {NULL, 0, 0};
 	struct script_error err;
 	struct lineset ls;
 	struct script *s;
@@ -1048,7 +1162,7 @@ static int fuzz_one(struct checker *c, const struct strbuf *text, const char *na
 	 * machine, another process still exiting).  It is kept for a look but
 	 * not counted as a difference. */
 	{
-		struct strbuf again = { NULL, 0, 0 };
+		struct strbuf again = {NULL, 0, 0};
 		int agreed = 0;
 		for (int i = 0; i < 2 && !agreed; i++)
 			agreed = !still_differs(c, text, name, &again);
@@ -1194,22 +1308,23 @@ void fuzz_gen_value(uint64_t rseed, int big, struct strbuf *out)
 		if (big)
 			sb_puts(&g.sb, edge_addr(&g));
 		else
-			sb_puts(&g.sb, PICK(&g.r, ((const char *const[]){ "0", "0xfff", "0x1000",
-									   "0x2000", "0xf000",
-									   "0x10000" })));
+			sb_puts(&g.sb,
+				PICK(&g.r, ((const char *const[]){"0", "0xfff", "0x1000", "0x2000",
+								  "0xf000", "0x10000"})));
 		break;
 	case 1:
 		/* a bit: not past 16 MiB where the operation may populate */
 		sb_printf(&g.sb, "0x%x", 1u << below(&g.r, big ? 32 : 24));
 		break;
-	default: put_edge_len(&g, NULL, big); break;
+	default:
+		put_edge_len(&g, NULL, big);
+		break;
 	}
 	sb_putn(out, g.sb.s, g.sb.len);
 	sb_free(&g.sb);
 }
 
-int fuzz_check(struct checker *c, const struct strbuf *text, const char *name,
-	       const char *outdir)
+int fuzz_check(struct checker *c, const struct strbuf *text, const char *name, const char *outdir)
 {
 	return fuzz_one(c, text, name, outdir);
 }
@@ -1236,22 +1351,29 @@ int cmd_fuzz(int argc, char **argv)
 		if (!strcmp(argv[i], "--guided") || !strcmp(argv[i], "--unguided") ||
 		    !strcmp(argv[i], "--coverage-report"))
 			return cmd_fuzz_guided(argc, argv);
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--seed") && i + 1 < argc) {
-			if (script_parse_number(argv[++i], &seed) < 0)
+	enum { FUZZ_SEED, FUZZ_COUNT, FUZZ_OUT, FUZZ_PRINT, FUZZ_SELF };
+	static const struct opt fuzz_opts[] = {
+	    [FUZZ_SEED] = {"--seed", true},  [FUZZ_COUNT] = {"--count", true},
+	    [FUZZ_OUT] = {"--out", true},    [FUZZ_PRINT] = {"--print", false},
+	    [FUZZ_SELF] = {"--self", false}, {NULL, false},
+	};
+	struct opts o = OPTS_INIT(argc, argv);
+	const char *v;
+	int k;
+	while ((k = opts_next(&o, fuzz_opts, &v)) != OPT_END) {
+		if (k == FUZZ_SEED) {
+			if (script_parse_number(v, &seed) < 0)
 				goto bad;
-		} else if (!strcmp(a, "--count") && i + 1 < argc) {
-			if (script_parse_number(argv[++i], &count) < 0)
+		} else if (k == FUZZ_COUNT) {
+			if (script_parse_number(v, &count) < 0)
 				goto bad;
-		} else if (!strcmp(a, "--out") && i + 1 < argc) {
-			outdir = argv[++i];
-		} else if (!strcmp(a, "--print")) {
+		} else if (k == FUZZ_OUT) {
+			outdir = v;
+		} else if (k == FUZZ_PRINT) {
 			print = 1;
-		} else if (!strcmp(a, "--self")) {
+		} else if (k == FUZZ_SELF) {
 			flags |= CHECKER_SELF;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		} else if (k == OPT_HELP) {
 			fuzz_usage(stdout);
 			return 0;
 		} else {
@@ -1268,13 +1390,14 @@ int cmd_fuzz(int argc, char **argv)
 			return 1;
 		}
 		if (make_dirs(outdir) < 0) {
-			fprintf(stderr, "mmkit fuzz: cannot make %s: %s\n", outdir, strerror(errno));
+			fprintf(stderr, "mmkit fuzz: cannot make %s: %s\n", outdir,
+				strerror(errno));
 			checker_close(c);
 			return 1;
 		}
 	}
 	for (uint64_t i = 0; i < count; i++) {
-		struct strbuf text = { NULL, 0, 0 };
+		struct strbuf text = {NULL, 0, 0};
 		char name[64];
 		int r;
 

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "checker.h"
 #include "driver.h"
 
 /* Script i of seed `seed`, as `mmkit fuzz --seed SEED` makes it. */

@@ -43,9 +43,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "checker.h"
 #include "cov.h"
 #include "driver.h"
 #include "fuzz.h"
+#include "opts.h"
 
 /* Tries to make a mutant that parses before giving up on a corpus entry. */
 #define MUTATE_TRIES 8
@@ -283,8 +285,8 @@ static int mutate_argument(struct lines *ls, int i, struct grng *r)
 	case 0:
 		/* a nudge; by 2 MiB only where big lengths are harmless */
 		sb_printf(&v, "%.*s%s", (int)wl, w[k],
-			  (const char *[]){"+4K", "-4K", "+1", "-1", "+2M"}[gbelow(
-				  r, line_may_be_big(line) ? 5 : 4)]);
+			  (const char *[]){"+4K", "-4K", "+1", "-1",
+					   "+2M"}[gbelow(r, line_may_be_big(line) ? 5 : 4)]);
 		break;
 	default:
 		fuzz_gen_value(grnd(r), line_may_be_big(line), &v);
@@ -562,35 +564,62 @@ int cmd_fuzz_guided(int argc, char **argv)
 	struct grng r;
 	time_t t0 = time(NULL);
 
-	memset(&st, 0, sizeof(st));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	enum {
+		G_GUIDED,
+		G_UNGUIDED,
+		G_COVREP,
+		G_SEED,
+		G_COUNT,
+		G_EVERY,
+		G_OUT,
+		G_CORPUS,
+		G_PER_FILE,
+		G_MMKIT_ONLY
+	};
+	static const struct opt guided_opts[] = {
+	    [G_GUIDED] = {"--guided", false},
+	    [G_UNGUIDED] = {"--unguided", false},
+	    [G_COVREP] = {"--coverage-report", false},
+	    [G_SEED] = {"--seed", true},
+	    [G_COUNT] = {"--count", true},
+	    [G_EVERY] = {"--compare-every", true},
+	    [G_OUT] = {"--out", true},
+	    [G_CORPUS] = {"--corpus", true},
+	    [G_PER_FILE] = {"--per-file", false},
+	    [G_MMKIT_ONLY] = {"--mmkit-only", false},
+	    {NULL, false},
+	};
+	struct opts o = OPTS_INIT(argc, argv);
+	const char *val;
+	int k;
 
-		if (!strcmp(a, "--guided")) {
+	memset(&st, 0, sizeof(st));
+	while ((k = opts_next(&o, guided_opts, &val)) != OPT_END) {
+		if (k == G_GUIDED) {
 			guided = 1;
-		} else if (!strcmp(a, "--unguided")) {
+		} else if (k == G_UNGUIDED) {
 			guided = 0;
-		} else if (!strcmp(a, "--coverage-report")) {
-			report_from = i + 1;
+		} else if (k == G_COVREP) {
+			report_from = o.i;
 			break;
-		} else if (!strcmp(a, "--seed") && i + 1 < argc) {
-			if (script_parse_number(argv[++i], &seed) < 0)
+		} else if (k == G_SEED) {
+			if (script_parse_number(val, &seed) < 0)
 				goto bad;
-		} else if (!strcmp(a, "--count") && i + 1 < argc) {
-			if (script_parse_number(argv[++i], &count) < 0)
+		} else if (k == G_COUNT) {
+			if (script_parse_number(val, &count) < 0)
 				goto bad;
-		} else if (!strcmp(a, "--compare-every") && i + 1 < argc) {
-			if (script_parse_number(argv[++i], &every) < 0)
+		} else if (k == G_EVERY) {
+			if (script_parse_number(val, &every) < 0)
 				goto bad;
-		} else if (!strcmp(a, "--out") && i + 1 < argc) {
-			outdir = argv[++i];
-		} else if (!strcmp(a, "--corpus") && i + 1 < argc) {
-			corpusdir = argv[++i];
-		} else if (!strcmp(a, "--per-file")) {
+		} else if (k == G_OUT) {
+			outdir = val;
+		} else if (k == G_CORPUS) {
+			corpusdir = val;
+		} else if (k == G_PER_FILE) {
 			per_file = 1;
-		} else if (!strcmp(a, "--mmkit-only")) {
+		} else if (k == G_MMKIT_ONLY) {
 			mmkit_only = 1;
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		} else if (k == OPT_HELP) {
 			guided_usage(stdout);
 			return 0;
 		} else {
@@ -678,7 +707,8 @@ int cmd_fuzz_guided(int argc, char **argv)
 			corpus_add(&cp, &text, name);
 		if (parsed && failed)
 			st.crashed++;
-		if (parsed && !mmkit_only && (failed || (fresh && guided) || (every && i % every == 0)))
+		if (parsed && !mmkit_only &&
+		    (failed || (fresh && guided) || (every && i % every == 0)))
 			compare(c, &text, name, outdir, &st);
 		sb_free(&text);
 		if ((i + 1) % 1000 == 0 || i + 1 == count) {

@@ -21,8 +21,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "driver.h"
 #include "mmkit.h"
+#include "opts.h"
 #include "shadow.h"
 #include "view.h"
 
@@ -80,61 +82,85 @@ static void usage(FILE *f)
 struct run_args {
 	const char *script;
 	const char *html; /* --html FILE, or NULL */
-	int trace;        /* --trace itself (--html turns the backend's on) */
-	int all;          /* --policy all */
+	int trace;	  /* --trace itself (--html turns the backend's on) */
+	int all;	  /* --policy all */
 	const struct backend_ops *ops;
 	struct bk_options opt;
 };
 
-/* Takes the value of an option written as `--opt VALUE` or `--opt=VALUE`. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
-		return argv[++*i];
-	return NULL;
-}
+enum {
+	RUN_TRACE,
+	RUN_TRACE_STYLE,
+	RUN_HTML,
+	RUN_DIR,
+	RUN_RAM,
+	RUN_SWAP,
+	RUN_POLICY,
+	RUN_OVERCOMMIT,
+	RUN_KSWAPD,
+	RUN_FS,
+	RUN_BACKEND
+};
+static const struct opt run_opts[] = {
+    [RUN_TRACE] = {"--trace", false},
+    [RUN_TRACE_STYLE] = {"--trace", true}, /* --trace=STYLE: bare --trace is the row above */
+    [RUN_HTML] = {"--html", true},
+    [RUN_DIR] = {"--dir", true},
+    [RUN_RAM] = {"--ram", true},
+    [RUN_SWAP] = {"--swap", true},
+    [RUN_POLICY] = {"--policy", true},
+    [RUN_OVERCOMMIT] = {"--overcommit", true},
+    [RUN_KSWAPD] = {"--kswapd", false},
+    [RUN_FS] = {"--fs", true},
+    [RUN_BACKEND] = {"--backend", true},
+    {NULL, false},
+};
 
 /* Parses run's arguments.  Returns 0, or 2 after printing what is wrong. */
 static int parse_run_args(int argc, char **argv, struct run_args *ra)
 {
+	struct opts o = OPTS_INIT(argc, argv);
 	const char *v;
+	int k;
 
 	memset(ra, 0, sizeof(*ra));
 	ra->ops = &backend_mmkit_ops;
 	ra->opt.dir = ".";
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--trace") == 0 || strcmp(a, "--trace=brief") == 0) {
+	while ((k = opts_next(&o, run_opts, &v)) != OPT_END) {
+		const char *a = v;
+		if (k == RUN_TRACE) {
 			ra->opt.trace = BK_TRACE_BRIEF;
 			ra->trace = 1;
-		} else if (strcmp(a, "--trace=full") == 0) {
-			ra->opt.trace = BK_TRACE_FULL;
+		} else if (k == RUN_TRACE_STYLE) {
+			if (strcmp(v, "brief") == 0) {
+				ra->opt.trace = BK_TRACE_BRIEF;
+			} else if (strcmp(v, "full") == 0) {
+				ra->opt.trace = BK_TRACE_FULL;
+			} else if (strcmp(v, "json") == 0) {
+				ra->opt.trace = BK_TRACE_JSON;
+			} else {
+				fprintf(
+				    stderr,
+				    "mmkit run: unknown trace style '%s' (brief, full or json)\n",
+				    v);
+				return 2;
+			}
 			ra->trace = 1;
-		} else if (strcmp(a, "--trace=json") == 0) {
-			ra->opt.trace = BK_TRACE_JSON;
-			ra->trace = 1;
-		} else if (strncmp(a, "--trace=", 8) == 0) {
-			fprintf(stderr, "mmkit run: unknown trace style '%s' (brief, full or json)\n",
-				a + 8);
-			return 2;
-		} else if ((v = opt_value(argc, argv, &i, "--html")) != NULL) {
+		} else if (k == RUN_HTML) {
 			ra->html = v;
-		} else if ((v = opt_value(argc, argv, &i, "--dir")) != NULL) {
+		} else if (k == RUN_DIR) {
 			ra->opt.dir = v;
-		} else if ((v = opt_value(argc, argv, &i, "--ram")) != NULL) {
+		} else if (k == RUN_RAM) {
 			if (script_parse_number(v, &ra->opt.ram_bytes) < 0 || !ra->opt.ram_bytes) {
 				fprintf(stderr, "mmkit run: bad --ram size '%s' (e.g. 64M)\n", v);
 				return 2;
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--swap")) != NULL) {
+		} else if (k == RUN_SWAP) {
 			if (script_parse_number(v, &ra->opt.swap_bytes) < 0) {
 				fprintf(stderr, "mmkit run: bad --swap size '%s' (e.g. 2G)\n", v);
 				return 2;
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--policy")) != NULL) {
+		} else if (k == RUN_POLICY) {
 			int pol = mmk_reclaim_policy_parse(v);
 			ra->all = !strcmp(v, "all");
 			if (ra->all)
@@ -147,16 +173,16 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 				return 2;
 			}
 			ra->opt.policy = pol;
-		} else if ((v = opt_value(argc, argv, &i, "--overcommit")) != NULL) {
+		} else if (k == RUN_OVERCOMMIT) {
 			if (strcmp(v, "0") && strcmp(v, "1") && strcmp(v, "2")) {
-				fprintf(stderr, "mmkit run: bad --overcommit mode '%s' (0, 1 or 2)\n",
-					v);
+				fprintf(stderr,
+					"mmkit run: bad --overcommit mode '%s' (0, 1 or 2)\n", v);
 				return 2;
 			}
 			ra->opt.overcommit = v[0] - '0';
-		} else if (strcmp(a, "--kswapd") == 0) {
+		} else if (k == RUN_KSWAPD) {
 			ra->opt.kswapd = 1;
-		} else if ((v = opt_value(argc, argv, &i, "--fs")) != NULL) {
+		} else if (k == RUN_FS) {
 			static const char *const fs[] = {[MMK_FS_EXT4] = "ext4",
 							 [MMK_FS_XFS] = "xfs",
 							 [MMK_FS_TMPFS] = "tmpfs",
@@ -172,19 +198,20 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 					v);
 				return 2;
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--backend")) != NULL) {
+		} else if (k == RUN_BACKEND) {
 			if (strcmp(v, "mmkit") == 0) {
 				ra->ops = &backend_mmkit_ops;
 			} else if (strcmp(v, "linux") == 0) {
 				ra->ops = &backend_linux_ops;
 			} else {
-				fprintf(stderr, "mmkit run: unknown backend '%s' (mmkit or linux)\n", v);
+				fprintf(stderr,
+					"mmkit run: unknown backend '%s' (mmkit or linux)\n", v);
 				return 2;
 			}
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+		} else if (k == OPT_HELP) {
 			usage(stdout);
 			exit(0);
-		} else if (a[0] == '-' && a[1] != '\0') {
+		} else if (k == OPT_BAD) {
 			fprintf(stderr, "mmkit run: unknown or incomplete option '%s'\n", a);
 			usage(stderr);
 			return 2;
@@ -223,8 +250,10 @@ static int html_usable(const struct run_args *ra)
 	if (!ra->html)
 		return 0;
 	if (ra->ops != &backend_mmkit_ops) {
-		fprintf(stderr, "mmkit run: --html draws the simulated machine: it needs the mmkit "
-				"backend, not --backend %s\n", ra->ops->name);
+		fprintf(stderr,
+			"mmkit run: --html draws the simulated machine: it needs the mmkit "
+			"backend, not --backend %s\n",
+			ra->ops->name);
 		return 2;
 	}
 	if (!ra->script && isatty(STDIN_FILENO)) {
@@ -292,8 +321,9 @@ int cmd_run(int argc, char **argv)
 	bool opt = ra.opt.policy == MMK_RECLAIM_OPT;
 	if (ra.all && (ra.ops != &backend_mmkit_ops || !ra.script || !strcmp(ra.script, "-") ||
 		       ra.html || ra.trace)) {
-		fprintf(stderr, "mmkit run: --policy all needs a script file and the mmkit backend, "
-				"without --html or --trace (it runs the script once per policy)\n");
+		fprintf(stderr,
+			"mmkit run: --policy all needs a script file and the mmkit backend, "
+			"without --html or --trace (it runs the script once per policy)\n");
 		return 2;
 	}
 	if (opt && (ra.ops != &backend_mmkit_ops || !ra.script || !strcmp(ra.script, "-"))) {

@@ -26,10 +26,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "driver.h"
 
 #define HISTORY_MAX 1000
-#define PROMPT "mmkit> "
+#define PROMPT	    "mmkit> "
 
 struct history {
 	char **line;
@@ -39,8 +40,8 @@ struct history {
 struct editor {
 	char *buf;
 	size_t len, cap, cursor;
-	int hist_pos;   /* history entry shown; h->n is the line being typed */
-	char *stash;    /* the line being typed while browsing history */
+	int hist_pos; /* history entry shown; h->n is the line being typed */
+	char *stash;  /* the line being typed while browsing history */
 	struct termios saved;
 };
 
@@ -212,12 +213,26 @@ static void ed_escape(struct editor *ed, const struct history *h)
 		return;
 	}
 	switch (b) {
-	case 'A': ed_history(ed, h, ed->hist_pos - 1); break;
-	case 'B': ed_history(ed, h, ed->hist_pos + 1); break;
-	case 'C': if (ed->cursor < ed->len) ed->cursor++; break;
-	case 'D': if (ed->cursor > 0) ed->cursor--; break;
-	case 'H': ed->cursor = 0; break;
-	case 'F': ed->cursor = ed->len; break;
+	case 'A':
+		ed_history(ed, h, ed->hist_pos - 1);
+		break;
+	case 'B':
+		ed_history(ed, h, ed->hist_pos + 1);
+		break;
+	case 'C':
+		if (ed->cursor < ed->len)
+			ed->cursor++;
+		break;
+	case 'D':
+		if (ed->cursor > 0)
+			ed->cursor--;
+		break;
+	case 'H':
+		ed->cursor = 0;
+		break;
+	case 'F':
+		ed->cursor = ed->len;
+		break;
 	}
 }
 
@@ -254,12 +269,26 @@ static int edit_line(struct editor *ed, const struct history *h)
 			if (ed->cursor > 0)
 				ed_delete(ed, ed->cursor - 1, ed->cursor);
 			break;
-		case 1: ed->cursor = 0; break;
-		case 5: ed->cursor = ed->len; break;
-		case 2: if (ed->cursor > 0) ed->cursor--; break;
-		case 6: if (ed->cursor < ed->len) ed->cursor++; break;
-		case 11: ed_delete(ed, ed->cursor, ed->len); break;
-		case 21: ed_delete(ed, 0, ed->cursor); break;
+		case 1:
+			ed->cursor = 0;
+			break;
+		case 5:
+			ed->cursor = ed->len;
+			break;
+		case 2:
+			if (ed->cursor > 0)
+				ed->cursor--;
+			break;
+		case 6:
+			if (ed->cursor < ed->len)
+				ed->cursor++;
+			break;
+		case 11:
+			ed_delete(ed, ed->cursor, ed->len);
+			break;
+		case 21:
+			ed_delete(ed, 0, ed->cursor);
+			break;
 		case 23: {
 			size_t i = ed->cursor;
 			while (i > 0 && ed->buf[i - 1] == ' ')
@@ -269,10 +298,18 @@ static int edit_line(struct editor *ed, const struct history *h)
 			ed_delete(ed, i, ed->cursor);
 			break;
 		}
-		case 12: term_write("\x1b[H\x1b[2J", 7); break;
-		case 16: ed_history(ed, h, ed->hist_pos - 1); break;
-		case 14: ed_history(ed, h, ed->hist_pos + 1); break;
-		case 27: ed_escape(ed, h); break;
+		case 12:
+			term_write("\x1b[H\x1b[2J", 7);
+			break;
+		case 16:
+			ed_history(ed, h, ed->hist_pos - 1);
+			break;
+		case 14:
+			ed_history(ed, h, ed->hist_pos + 1);
+			break;
+		case 27:
+			ed_escape(ed, h);
+			break;
 		default:
 			if (c >= 0x20 || c == '\t')
 				ed_insert(ed, (char)c);

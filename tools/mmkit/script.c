@@ -58,69 +58,70 @@ struct wordset {
 	int orable;
 };
 
-#define WORDSET(what, prefix, arr, orable) \
-	{ what, prefix, arr, (int)(sizeof(arr) / sizeof(arr[0])), orable }
+#define WORDSET(what, prefix, arr, orable)                                                         \
+	{                                                                                          \
+		what, prefix, arr, (int)(sizeof(arr) / sizeof(arr[0])), orable                     \
+	}
 
 static const struct word prot_words[] = {
-	{"none", MMK_PROT_NONE},          {"read", MMK_PROT_READ},
-	{"write", MMK_PROT_WRITE},        {"exec", MMK_PROT_EXEC},
-	{"growsdown", MMK_PROT_GROWSDOWN}, {"growsup", MMK_PROT_GROWSUP},
+    {"none", MMK_PROT_NONE}, {"read", MMK_PROT_READ},		{"write", MMK_PROT_WRITE},
+    {"exec", MMK_PROT_EXEC}, {"growsdown", MMK_PROT_GROWSDOWN}, {"growsup", MMK_PROT_GROWSUP},
 };
 static const struct word map_words[] = {
-	{"shared", MMK_MAP_SHARED},
-	{"private", MMK_MAP_PRIVATE},
-	{"shared_validate", MMK_MAP_SHARED_VALIDATE},
-	{"droppable", MMK_MAP_DROPPABLE},
-	{"anonymous", MMK_MAP_ANONYMOUS},
-	{"anon", MMK_MAP_ANONYMOUS},
-	{"fixed", MMK_MAP_FIXED},
-	{"fixed_noreplace", MMK_MAP_FIXED_NOREPLACE},
-	{"populate", MMK_MAP_POPULATE},
-	{"noreserve", MMK_MAP_NORESERVE},
-	{"growsdown", MMK_MAP_GROWSDOWN},
-	{"stack", MMK_MAP_STACK},
-	{"locked", MMK_MAP_LOCKED},
-	{"32bit", MMK_MAP_32BIT},
-	{"denywrite", MMK_MAP_DENYWRITE},
-	{"executable", MMK_MAP_EXECUTABLE},
-	{"nonblock", MMK_MAP_NONBLOCK},
-	{"hugetlb", MMK_MAP_HUGETLB},
-	{"sync", MMK_MAP_SYNC},
-	{"uninitialized", MMK_MAP_UNINITIALIZED},
-	/* BSD's MAP_HASSEMAPHORE has no bit on Linux x86-64: accepted as 0. */
-	{"hassemaphore", 0},
+    {"shared", MMK_MAP_SHARED},
+    {"private", MMK_MAP_PRIVATE},
+    {"shared_validate", MMK_MAP_SHARED_VALIDATE},
+    {"droppable", MMK_MAP_DROPPABLE},
+    {"anonymous", MMK_MAP_ANONYMOUS},
+    {"anon", MMK_MAP_ANONYMOUS},
+    {"fixed", MMK_MAP_FIXED},
+    {"fixed_noreplace", MMK_MAP_FIXED_NOREPLACE},
+    {"populate", MMK_MAP_POPULATE},
+    {"noreserve", MMK_MAP_NORESERVE},
+    {"growsdown", MMK_MAP_GROWSDOWN},
+    {"stack", MMK_MAP_STACK},
+    {"locked", MMK_MAP_LOCKED},
+    {"32bit", MMK_MAP_32BIT},
+    {"denywrite", MMK_MAP_DENYWRITE},
+    {"executable", MMK_MAP_EXECUTABLE},
+    {"nonblock", MMK_MAP_NONBLOCK},
+    {"hugetlb", MMK_MAP_HUGETLB},
+    {"sync", MMK_MAP_SYNC},
+    {"uninitialized", MMK_MAP_UNINITIALIZED},
+    /* BSD's MAP_HASSEMAPHORE has no bit on Linux x86-64: accepted as 0. */
+    {"hassemaphore", 0},
 };
 static const struct word mremap_words[] = {
-	{"maymove", MMK_MREMAP_MAYMOVE},
-	{"fixed", MMK_MREMAP_FIXED},
-	{"dontunmap", MMK_MREMAP_DONTUNMAP},
+    {"maymove", MMK_MREMAP_MAYMOVE},
+    {"fixed", MMK_MREMAP_FIXED},
+    {"dontunmap", MMK_MREMAP_DONTUNMAP},
 };
 static const struct word msync_words[] = {
-	{"async", MMK_MS_ASYNC},
-	{"invalidate", MMK_MS_INVALIDATE},
-	{"sync", MMK_MS_SYNC},
+    {"async", MMK_MS_ASYNC},
+    {"invalidate", MMK_MS_INVALIDATE},
+    {"sync", MMK_MS_SYNC},
 };
 static const struct word open_words[] = {
-	{"rdonly", MMK_O_RDONLY}, {"wronly", MMK_O_WRONLY}, {"rdwr", MMK_O_RDWR},
-	{"creat", MMK_O_CREAT},   {"excl", MMK_O_EXCL},     {"trunc", MMK_O_TRUNC},
-	{"append", MMK_O_APPEND}, {"cloexec", MMK_O_CLOEXEC},
+    {"rdonly", MMK_O_RDONLY}, {"wronly", MMK_O_WRONLY},	  {"rdwr", MMK_O_RDWR},
+    {"creat", MMK_O_CREAT},   {"excl", MMK_O_EXCL},	  {"trunc", MMK_O_TRUNC},
+    {"append", MMK_O_APPEND}, {"cloexec", MMK_O_CLOEXEC},
 };
 static const struct word mcl_words[] = {
-	{"current", MMK_MCL_CURRENT},
-	{"future", MMK_MCL_FUTURE},
-	{"onfault", MMK_MCL_ONFAULT},
+    {"current", MMK_MCL_CURRENT},
+    {"future", MMK_MCL_FUTURE},
+    {"onfault", MMK_MCL_ONFAULT},
 };
 static const struct word mlock_words[] = {
-	{"onfault", MMK_MLOCK_ONFAULT},
+    {"onfault", MMK_MLOCK_ONFAULT},
 };
 static const struct word fadvise_words[] = {
-	{"normal", MMK_POSIX_FADV_NORMAL},   {"random", MMK_POSIX_FADV_RANDOM},
-	{"sequential", MMK_POSIX_FADV_SEQUENTIAL}, {"willneed", MMK_POSIX_FADV_WILLNEED},
-	{"dontneed", MMK_POSIX_FADV_DONTNEED}, {"noreuse", MMK_POSIX_FADV_NOREUSE},
+    {"normal", MMK_POSIX_FADV_NORMAL},	       {"random", MMK_POSIX_FADV_RANDOM},
+    {"sequential", MMK_POSIX_FADV_SEQUENTIAL}, {"willneed", MMK_POSIX_FADV_WILLNEED},
+    {"dontneed", MMK_POSIX_FADV_DONTNEED},     {"noreuse", MMK_POSIX_FADV_NOREUSE},
 };
 static const struct word access_words[] = {
-	{"read", 0},
-	{"write", 1},
+    {"read", 0},
+    {"write", 1},
 };
 
 static const struct wordset ws_prot = WORDSET("prot flag", "PROT_", prot_words, 1);
@@ -154,8 +155,7 @@ static const struct wordset *advice_wordset(void)
 	pthread_once(&advice_once, advice_words_fill);
 	return &ws_advice;
 }
-static const struct wordset ws_fadvise =
-	WORDSET("fadvise advice", "POSIX_FADV_", fadvise_words, 0);
+static const struct wordset ws_fadvise = WORDSET("fadvise advice", "POSIX_FADV_", fadvise_words, 0);
 static const struct wordset ws_access = WORDSET("access", "", access_words, 0);
 
 /* ---- Operations --------------------------------------------------------- */
@@ -187,66 +187,69 @@ struct op_spec {
 };
 
 static const struct op_spec op_specs[] = {
-	/* top level */
-	{"cat", BK_CAT, "P[ee", "cat PATH [OFF [LEN]]", OPF_TOP, {0, -1}},
-	{"sync", BK_SYNC, "", "sync", OPF_TOP, {0}},
-	{"vmstat", BK_VMSTAT, "", "vmstat", OPF_TOP, {0}},
-	{"drop_caches", BK_DROP_CACHES, "", "drop_caches", OPF_TOP, {0}},
-	/* files */
-	{"open", BK_OPEN, "Po", "open PATH FLAGS", OPF_BIND, {0}},
-	{"close", BK_CLOSE, "e", "close FD", OPF_BIND, {0}},
-	{"dup", BK_DUP, "e", "dup FD", OPF_BIND, {0}},
-	{"read", BK_READ, "ee", "read FD LEN", OPF_BIND, {0}},
-	{"write", BK_WRITE, "eS", "write FD STRING", OPF_BIND, {0}},
-	{"pread", BK_PREAD, "eee", "pread FD OFF LEN", OPF_BIND, {0}},
-	{"pwrite", BK_PWRITE, "eeS", "pwrite FD OFF STRING", OPF_BIND, {0}},
-	{"ftruncate", BK_FTRUNCATE, "ee", "ftruncate FD LEN", OPF_BIND, {0}},
-	{"fsync", BK_FSYNC, "e", "fsync FD", OPF_BIND, {0}},
-	{"unlink", BK_UNLINK, "P", "unlink PATH", OPF_BIND, {0}},
-	{"fadvise", BK_FADVISE, "eeef", "fadvise FD OFF LEN ADVICE", OPF_BIND, {0}},
-	/* memory */
-	{"mmap", BK_MMAP, "eepm[ee", "mmap ADDR LEN PROT FLAGS [FD [OFF]]", OPF_BIND,
-	 {0, 0, 0, 0, -1, 0}},
-	{"munmap", BK_MUNMAP, "ee", "munmap ADDR LEN", OPF_BIND, {0}},
-	{"mprotect", BK_MPROTECT, "eep", "mprotect ADDR LEN PROT", OPF_BIND, {0}},
-	{"mremap", BK_MREMAP, "eee[re", "mremap ADDR OLDLEN NEWLEN [FLAGS [NEWADDR]]",
-	 OPF_BIND, {0}},
-	{"msync", BK_MSYNC, "ees", "msync ADDR LEN FLAGS", OPF_BIND, {0}},
-	{"madvise", BK_MADVISE, "eea", "madvise ADDR LEN ADVICE", OPF_BIND, {0}},
-	{"mlock", BK_MLOCK, "ee[k", "mlock ADDR LEN [onfault]", OPF_BIND, {0}},
-	{"munlock", BK_MUNLOCK, "ee", "munlock ADDR LEN", OPF_BIND, {0}},
-	{"mlockall", BK_MLOCKALL, "l", "mlockall FLAGS", OPF_BIND, {0}},
-	{"munlockall", BK_MUNLOCKALL, "", "munlockall", OPF_BIND, {0}},
-	{"mincore", BK_MINCORE, "ee", "mincore ADDR LEN", OPF_BIND, {0}},
-	{"brk", BK_BRK, "e", "brk ADDR", OPF_BIND, {0}},
-	{"name", BK_ANON_NAME, "ee[N", "name ADDR LEN [\"NAME\"]", OPF_BIND, {0}},
-	/* access */
-	{"load", BK_LOAD, "ee", "load ADDR LEN", 0, {0}},
-	{"store", BK_STORE, "eS", "store ADDR STRING", 0, {0}},
-	{"fill", BK_FILL, "eeb", "fill ADDR LEN BYTE", 0, {0}},
-	{"touch", BK_TOUCH, "eet", "touch ADDR LEN read|write", 0, {0}},
-	/* views */
-	{"maps", BK_MAPS, "", "maps", 0, {0}},
-	{"smaps", BK_SMAPS, "", "smaps", 0, {0}},
-	{"status", BK_STATUS, "", "status", 0, {0}},
-	{"faults", BK_FAULTS, "", "faults", 0, {0}},
-	{"pagemap", BK_PAGEMAP, "ee", "pagemap ADDR NPAGES", 0, {0}},
-	/* lifecycle */
-	{"exec", BK_EXEC, "[PA", "exec [PATH [ARGS...]]", 0, {0}},
-	{"exit", BK_EXIT, "", "exit", 0, {0}},
+    /* top level */
+    {"cat", BK_CAT, "P[ee", "cat PATH [OFF [LEN]]", OPF_TOP, {0, -1}},
+    {"sync", BK_SYNC, "", "sync", OPF_TOP, {0}},
+    {"vmstat", BK_VMSTAT, "", "vmstat", OPF_TOP, {0}},
+    {"drop_caches", BK_DROP_CACHES, "", "drop_caches", OPF_TOP, {0}},
+    /* files */
+    {"open", BK_OPEN, "Po", "open PATH FLAGS", OPF_BIND, {0}},
+    {"close", BK_CLOSE, "e", "close FD", OPF_BIND, {0}},
+    {"dup", BK_DUP, "e", "dup FD", OPF_BIND, {0}},
+    {"read", BK_READ, "ee", "read FD LEN", OPF_BIND, {0}},
+    {"write", BK_WRITE, "eS", "write FD STRING", OPF_BIND, {0}},
+    {"pread", BK_PREAD, "eee", "pread FD OFF LEN", OPF_BIND, {0}},
+    {"pwrite", BK_PWRITE, "eeS", "pwrite FD OFF STRING", OPF_BIND, {0}},
+    {"ftruncate", BK_FTRUNCATE, "ee", "ftruncate FD LEN", OPF_BIND, {0}},
+    {"fsync", BK_FSYNC, "e", "fsync FD", OPF_BIND, {0}},
+    {"unlink", BK_UNLINK, "P", "unlink PATH", OPF_BIND, {0}},
+    {"fadvise", BK_FADVISE, "eeef", "fadvise FD OFF LEN ADVICE", OPF_BIND, {0}},
+    /* memory */
+    {"mmap",
+     BK_MMAP,
+     "eepm[ee",
+     "mmap ADDR LEN PROT FLAGS [FD [OFF]]",
+     OPF_BIND,
+     {0, 0, 0, 0, -1, 0}},
+    {"munmap", BK_MUNMAP, "ee", "munmap ADDR LEN", OPF_BIND, {0}},
+    {"mprotect", BK_MPROTECT, "eep", "mprotect ADDR LEN PROT", OPF_BIND, {0}},
+    {"mremap", BK_MREMAP, "eee[re", "mremap ADDR OLDLEN NEWLEN [FLAGS [NEWADDR]]", OPF_BIND, {0}},
+    {"msync", BK_MSYNC, "ees", "msync ADDR LEN FLAGS", OPF_BIND, {0}},
+    {"madvise", BK_MADVISE, "eea", "madvise ADDR LEN ADVICE", OPF_BIND, {0}},
+    {"mlock", BK_MLOCK, "ee[k", "mlock ADDR LEN [onfault]", OPF_BIND, {0}},
+    {"munlock", BK_MUNLOCK, "ee", "munlock ADDR LEN", OPF_BIND, {0}},
+    {"mlockall", BK_MLOCKALL, "l", "mlockall FLAGS", OPF_BIND, {0}},
+    {"munlockall", BK_MUNLOCKALL, "", "munlockall", OPF_BIND, {0}},
+    {"mincore", BK_MINCORE, "ee", "mincore ADDR LEN", OPF_BIND, {0}},
+    {"brk", BK_BRK, "e", "brk ADDR", OPF_BIND, {0}},
+    {"name", BK_ANON_NAME, "ee[N", "name ADDR LEN [\"NAME\"]", OPF_BIND, {0}},
+    /* access */
+    {"load", BK_LOAD, "ee", "load ADDR LEN", 0, {0}},
+    {"store", BK_STORE, "eS", "store ADDR STRING", 0, {0}},
+    {"fill", BK_FILL, "eeb", "fill ADDR LEN BYTE", 0, {0}},
+    {"touch", BK_TOUCH, "eet", "touch ADDR LEN read|write", 0, {0}},
+    /* views */
+    {"maps", BK_MAPS, "", "maps", 0, {0}},
+    {"smaps", BK_SMAPS, "", "smaps", 0, {0}},
+    {"status", BK_STATUS, "", "status", 0, {0}},
+    {"faults", BK_FAULTS, "", "faults", 0, {0}},
+    {"pagemap", BK_PAGEMAP, "ee", "pagemap ADDR NPAGES", 0, {0}},
+    /* lifecycle */
+    {"exec", BK_EXEC, "[PA", "exec [PATH [ARGS...]]", 0, {0}},
+    {"exit", BK_EXIT, "", "exit", 0, {0}},
 };
 #define N_OPS ((int)(sizeof(op_specs) / sizeof(op_specs[0])))
 
 /* The statements that are not operations, for lookups and `help`. */
 static const char *const top_usage[] = {
-	"file PATH [size=N] [fill=BYTE] [text=\"...\"]",
-	"cat PATH [OFF [LEN]]",
-	"sync",
-	"vmstat",
-	"drop_caches",
-	"spawn P",
-	"fork P Q",
-	"NAME = EXPR",
+    "file PATH [size=N] [fill=BYTE] [text=\"...\"]",
+    "cat PATH [OFF [LEN]]",
+    "sync",
+    "vmstat",
+    "drop_caches",
+    "spawn P",
+    "fork P Q",
+    "NAME = EXPR",
 };
 
 static const struct op_spec *op_find(const char *name, size_t n, int top)
@@ -272,8 +275,8 @@ struct cur {
 };
 
 /* Records the error at byte pos of the line.  Always returns -1. */
-__attribute__((format(printf, 3, 4))) static int fail(struct cur *c, size_t pos,
-						      const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct cur *c, size_t pos, const char *fmt,
+						      ...)
 {
 	struct script_error *e = c->err;
 	va_list ap;
@@ -344,7 +347,7 @@ static size_t ident_len(const struct cur *c)
 }
 
 /* Shortens long names in messages. */
-#define NAMEFMT "%.*s"
+#define NAMEFMT	      "%.*s"
 #define NAMEARG(n, p) (int)((n) > 40 ? 40 : (n)), (p)
 
 /* ---- Names -------------------------------------------------------------- */
@@ -458,11 +461,24 @@ static int number_value(const char *tok, size_t n, uint64_t *out)
 	if (i < n) {
 		unsigned shift;
 		switch (tok[i]) {
-		case 'k': case 'K': shift = 10; break;
-		case 'm': case 'M': shift = 20; break;
-		case 'g': case 'G': shift = 30; break;
-		case 't': case 'T': shift = 40; break;
-		default: return -1;
+		case 'k':
+		case 'K':
+			shift = 10;
+			break;
+		case 'm':
+		case 'M':
+			shift = 20;
+			break;
+		case 'g':
+		case 'G':
+			shift = 30;
+			break;
+		case 't':
+		case 'T':
+			shift = 40;
+			break;
+		default:
+			return -1;
 		}
 		if (i + 1 != n)
 			return -1;
@@ -485,8 +501,10 @@ static int lex_number(struct cur *c, uint64_t *out)
 		return fail(c, start, "number '" NAMEFMT "' does not fit in 64 bits",
 			    NAMEARG(n, c->p + start));
 	if (r < 0)
-		return fail(c, start, "bad number '" NAMEFMT "' (numbers are decimal or 0x hex, "
-			    "with an optional K, M, G or T suffix)", NAMEARG(n, c->p + start));
+		return fail(c, start,
+			    "bad number '" NAMEFMT "' (numbers are decimal or 0x hex, "
+			    "with an optional K, M, G or T suffix)",
+			    NAMEARG(n, c->p + start));
 	c->pos = start + n;
 	return 0;
 }
@@ -516,8 +534,18 @@ static int lex_escape(struct cur *c, unsigned char *out)
 	size_t bs = c->pos;
 	c->pos++;
 	int x = ch(c);
-	static const char simple[] = "n\n" "t\t" "r\r" "a\a" "b\b" "f\f" "v\v"
-				     "e\033" "\\\\" "\"\"" "''" "??";
+	static const char simple[] = "n\n"
+				     "t\t"
+				     "r\r"
+				     "a\a"
+				     "b\b"
+				     "f\f"
+				     "v\v"
+				     "e\033"
+				     "\\\\"
+				     "\"\""
+				     "''"
+				     "??";
 
 	if (x == -1)
 		return fail(c, bs, "unfinished escape at the end of the line");
@@ -549,7 +577,8 @@ static int lex_escape(struct cur *c, unsigned char *out)
 			nd++;
 		}
 		if (v > 255)
-			return fail(c, bs, "octal escape '\\%o' is larger than a byte", (unsigned)v);
+			return fail(c, bs, "octal escape '\\%o' is larger than a byte",
+				    (unsigned)v);
 		*out = (unsigned char)v;
 		return 0;
 	}
@@ -617,16 +646,18 @@ static int string_fits(struct cur *c, size_t at, uint64_t n, int data)
 	if (n > STRING_MAX)
 		return fail(c, at, "string longer than %llu bytes", (unsigned long long)STRING_MAX);
 	if (data && n > SCRIPT_DATA_MAX - c->s->datatotal)
-		return fail(c, at, "the strings of one script may hold %llu bytes in all; "
-			    "this one would make %llu", (unsigned long long)SCRIPT_DATA_MAX,
+		return fail(c, at,
+			    "the strings of one script may hold %llu bytes in all; "
+			    "this one would make %llu",
+			    (unsigned long long)SCRIPT_DATA_MAX,
 			    (unsigned long long)(c->s->datatotal + n));
 	return 0;
 }
 
 /* Repeats the last `piece` bytes of b so that they appear `times` times
  * in all (the `"ab"*3` form); `data` as for string_fits. */
-static int repeat_piece(struct cur *c, size_t at, struct bytes *b, size_t piece,
-			uint64_t times, int data)
+static int repeat_piece(struct cur *c, size_t at, struct bytes *b, size_t piece, uint64_t times,
+			int data)
 {
 	if (times == 0 || piece == 0) {
 		b->n -= piece;
@@ -772,8 +803,9 @@ static int lex_char(struct cur *c, uint64_t *out)
 
 	c->pos++;
 	if (ch(c) == -1 || ch(c) == '\'')
-		return fail(c, open, ch(c) == -1 ? "unterminated character constant"
-						 : "empty character constant");
+		return fail(c, open,
+			    ch(c) == -1 ? "unterminated character constant"
+					: "empty character constant");
 	if (ch(c) == '\\') {
 		if (lex_escape(c, &b) < 0)
 			return -1;
@@ -932,17 +964,28 @@ static int parse_flags(struct cur *c, const struct wordset *ws, struct sexpr *e)
 static const struct wordset *sig_wordset(char k)
 {
 	switch (k) {
-	case 'p': return &ws_prot;
-	case 'm': return &ws_map;
-	case 'r': return &ws_mremap;
-	case 's': return &ws_msync;
-	case 'o': return &ws_open;
-	case 'l': return &ws_mcl;
-	case 'k': return &ws_mlock;
-	case 'a': return advice_wordset();
-	case 'f': return &ws_fadvise;
-	case 't': return &ws_access;
-	default: return NULL;
+	case 'p':
+		return &ws_prot;
+	case 'm':
+		return &ws_map;
+	case 'r':
+		return &ws_mremap;
+	case 's':
+		return &ws_msync;
+	case 'o':
+		return &ws_open;
+	case 'l':
+		return &ws_mcl;
+	case 'k':
+		return &ws_mlock;
+	case 'a':
+		return advice_wordset();
+	case 'f':
+		return &ws_fadvise;
+	case 't':
+		return &ws_access;
+	default:
+		return NULL;
 	}
 }
 
@@ -954,7 +997,7 @@ struct effects {
 	size_t bindlen;
 	const char *spawn; /* process created by spawn, or fork's child */
 	size_t spawnlen;
-	int exit_proc;     /* process ended by exit, or -1 */
+	int exit_proc; /* process ended by exit, or -1 */
 };
 
 static void stmt_release(struct stmt *st)
@@ -1061,7 +1104,8 @@ static int parse_file(struct cur *c, struct stmt *st)
 			return fail(c, start, "expected size=, fill= or text= (usage: %s)",
 				    top_usage[0]);
 		if (*seen)
-			return fail(c, start, "'" NAMEFMT "' given twice", NAMEARG(n, c->p + start));
+			return fail(c, start, "'" NAMEFMT "' given twice",
+				    NAMEARG(n, c->p + start));
 		*seen = 1;
 		c->pos += n;
 		if (ch(c) != '=')
@@ -1093,7 +1137,8 @@ static int lookup_live_proc(struct cur *c, size_t start, size_t n, int *slot)
 		if (name_find(c->s, c->p + start, n) >= 0)
 			return fail(c, start, "'" NAMEFMT "' is a value, not a process",
 				    NAMEARG(n, c->p + start));
-		return fail(c, start, "unknown process '" NAMEFMT "' (create it with spawn or fork)",
+		return fail(c, start,
+			    "unknown process '" NAMEFMT "' (create it with spawn or fork)",
 			    NAMEARG(n, c->p + start));
 	}
 	if (!c->s->procs[*slot].alive)
@@ -1178,8 +1223,10 @@ static int parse_proc_stmt(struct cur *c, int proc, struct stmt *st, struct effe
 		if (op_find(c->p + start, n, 1) || (n == 4 && !memcmp(c->p + start, "file", 4)) ||
 		    (n == 5 && !memcmp(c->p + start, "spawn", 5)) ||
 		    (n == 4 && !memcmp(c->p + start, "fork", 4)))
-			return fail(c, start, "'" NAMEFMT "' is a top-level statement: write it "
-				    "without 'P:'", NAMEARG(n, c->p + start));
+			return fail(c, start,
+				    "'" NAMEFMT "' is a top-level statement: write it "
+				    "without 'P:'",
+				    NAMEARG(n, c->p + start));
 		return fail(c, start, "unknown operation '" NAMEFMT "'", NAMEARG(n, c->p + start));
 	}
 	if (fx->bind && !(o->flags & OPF_BIND))
@@ -1445,8 +1492,8 @@ int script_parse_line(struct script *s, const char *line, size_t len, int lineno
 	return 1;
 }
 
-int script_parse_string(const char *filename, const char *text, size_t len,
-			struct script **out, struct script_error *err)
+int script_parse_string(const char *filename, const char *text, size_t len, struct script **out,
+			struct script_error *err)
 {
 	struct script *s = script_new(filename);
 	size_t pos = 0;

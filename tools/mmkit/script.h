@@ -49,16 +49,16 @@ enum stmt_kind {
 };
 
 struct stmt {
-	int line;            /* 1-based line in the script */
-	char *text;          /* the statement as written, without comment or outer blanks */
+	int line;   /* 1-based line in the script */
+	char *text; /* the statement as written, without comment or outer blanks */
 	enum stmt_kind kind;
-	enum bk_opcode op;   /* STMT_OP only */
-	int proc;            /* process slot, or -1 at top level */
-	int proc2;           /* fork: the child's process slot; else -1 */
-	int bind;            /* name slot that receives the result, or -1 */
-	int nargs;           /* arg[0..nargs) are meaningful (the rest are 0) */
+	enum bk_opcode op; /* STMT_OP only */
+	int proc;	   /* process slot, or -1 at top level */
+	int proc2;	   /* fork: the child's process slot; else -1 */
+	int bind;	   /* name slot that receives the result, or -1 */
+	int nargs;	   /* arg[0..nargs) are meaningful (the rest are 0) */
 	struct sexpr arg[6];
-	char *path;          /* bk_op.path: NUL-terminated, or NULL */
+	char *path;	     /* bk_op.path: NUL-terminated, or NULL */
 	unsigned char *data; /* bk_op.data (may hold NULs), or NULL */
 	size_t datalen;
 };
@@ -100,14 +100,14 @@ struct script {
 	struct script_proc *procs; /* process names, by slot */
 	int nprocs, capprocs;
 	struct name_index name_idx, proc_idx; /* names[] and procs[] by name */
-	uint64_t datatotal;   /* bytes of every statement's data, <= SCRIPT_DATA_MAX */
-	uint64_t name_cmps;   /* names compared by lookups so far (for tests) */
+	uint64_t datatotal; /* bytes of every statement's data, <= SCRIPT_DATA_MAX */
+	uint64_t name_cmps; /* names compared by lookups so far (for tests) */
 };
 
 struct script_error {
-	int line, col;  /* 1-based; col counts bytes */
+	int line, col; /* 1-based; col counts bytes */
 	char msg[200];
-	char src[200];  /* the offending line (possibly cut), for display */
+	char src[200]; /* the offending line (possibly cut), for display */
 };
 
 /* An empty script; filename is what error messages call it.  NULL on OOM. */
@@ -117,8 +117,8 @@ void script_free(struct script *s);
 /* Parses a whole script text (len bytes, may lack a final newline).  Returns 0
  * and *out, or -1 with *err filled (and *out NULL).  filename names the text
  * in messages. */
-int script_parse_string(const char *filename, const char *text, size_t len,
-			struct script **out, struct script_error *err);
+int script_parse_string(const char *filename, const char *text, size_t len, struct script **out,
+			struct script_error *err);
 
 /* Reads and parses PATH ("-" reads standard input, called "<stdin>").
  * Returns 0 and *out, or -1 with *err filled (an unreadable file is reported

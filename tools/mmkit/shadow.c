@@ -684,7 +684,8 @@ static int trace_loop(struct shadow *sh)
 				t->seen_stop = true; /* starts at its creator's event */
 			else if (!t->started && t->tid != sh->root_tid)
 				r = task_start(sh, t);
-			else if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+			else if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+				 sig == SIGTTOU)
 				/* A group-stop: the program stays stopped until
 				 * SIGCONT, as it would untraced. */
 				sh_ptrace(PTRACE_LISTEN, tid, 0, 0);

@@ -94,9 +94,9 @@ struct shadow {
 	uint64_t holds;	   /* tasks held so far (orders held tasks) */
 	struct sh_task **tasks;
 	size_t ntasks, cap;
-	int failed;			/* 1: a difference; 2: a call shadow cannot follow */
-	int64_t fail_after;		/* --fail-after: armed at the first exec; -1 none */
-	unsigned char *vdso;		/* the host's vdso image (shadow's own) */
+	int failed;	     /* 1: a difference; 2: a call shadow cannot follow */
+	int64_t fail_after;  /* --fail-after: armed at the first exec; -1 none */
+	unsigned char *vdso; /* the host's vdso image (shadow's own) */
 	uint64_t vdso_len;
 	uint64_t cfg_stack_rlimit, cfg_data_rlimit, cfg_as_rlimit, cfg_memlock_rlimit;
 };

@@ -2,8 +2,14 @@
  * is flushed at exit, the exit status reaches the shell. */
 #include <stdio.h>
 #include <stdlib.h>
-static void one(void) { printf("one\n"); }
-static void two(void) { printf("two\n"); }
+static void one(void)
+{
+	printf("one\n");
+}
+static void two(void)
+{
+	printf("two\n");
+}
 int main(void)
 {
 	atexit(one);

@@ -10,7 +10,8 @@ int main(void)
 	printf("%lld %llu\n", (long long)(q >> 64), (unsigned long long)q);
 	volatile int64_t x = -1000000007, y = 97;
 	printf("%lld %lld %llu %llu\n", (long long)(x / y), (long long)(x % y),
-	       (unsigned long long)((uint64_t)x / (uint64_t)y), (unsigned long long)((uint64_t)x % 1000));
+	       (unsigned long long)((uint64_t)x / (uint64_t)y),
+	       (unsigned long long)((uint64_t)x % 1000));
 	volatile int32_t a = -7, b = 2;
 	printf("%d %d %u\n", a / b, a % b, (uint32_t)a >> 3);
 	uint64_t acc = 0;

@@ -17,6 +17,7 @@ int main(void)
 	char *q = sbrk(4096);
 	int rezero = q[0] == 0;
 	printf("returned old break: %d\nzero: %d\ngrew by %ld\nback to start: %d\n"
-	       "regrown page is zero again: %d\n", p == b0, zero, grew, back, rezero);
+	       "regrown page is zero again: %d\n",
+	       p == b0, zero, grew, back, rezero);
 	return 0;
 }

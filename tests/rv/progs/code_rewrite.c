@@ -7,10 +7,17 @@
 #include <sys/mman.h>
 
 #if defined(__riscv)
-#define LI_RET(v) {0x13, 0x05, (unsigned char)((v) << 4), (unsigned char)((v) >> 4), 0x67, 0x80, 0x00, 0x00}
+#define LI_RET(v)                                                                                  \
+	{                                                                                          \
+		0x13, 0x05, (unsigned char)((v) << 4), (unsigned char)((v) >> 4), 0x67, 0x80,      \
+		    0x00, 0x00                                                                     \
+	}
 #define SYNC() __asm__ volatile("fence.i" ::: "memory")
 #else
-#define LI_RET(v) {0xb8, (unsigned char)(v), 0, 0, 0, 0xc3}
+#define LI_RET(v)                                                                                  \
+	{                                                                                          \
+		0xb8, (unsigned char)(v), 0, 0, 0, 0xc3                                            \
+	}
 #define SYNC() __asm__ volatile("" ::: "memory")
 #endif
 
@@ -34,7 +41,7 @@ int main(void)
 	unsigned char *q = mmap(p, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	memcpy(q + 64, c, sizeof(c));
 	SYNC();
-	printf("first %d, rewritten %d, remapped %d (same address %d)\n", first, second, call(q + 64),
-	       p == q);
+	printf("first %d, rewritten %d, remapped %d (same address %d)\n", first, second,
+	       call(q + 64), p == q);
 	return 0;
 }

@@ -1,8 +1,8 @@
 /* dup_fcntl.c - dup, dup2 onto stdout, the shared offset of duplicates,
  * FD_CLOEXEC through fcntl. */
 #include <fcntl.h>
-#include <string.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 int main(void)
 {

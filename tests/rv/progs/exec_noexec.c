@@ -9,7 +9,12 @@
 static sigjmp_buf env;
 static void *addr;
 static int code;
-static void on_segv(int s, siginfo_t *si, void *u) { addr = si->si_addr; code = si->si_code; siglongjmp(env, 1); }
+static void on_segv(int s, siginfo_t *si, void *u)
+{
+	addr = si->si_addr;
+	code = si->si_code;
+	siglongjmp(env, 1);
+}
 int main(void)
 {
 	struct sigaction sa;
@@ -17,9 +22,11 @@ int main(void)
 	sa.sa_sigaction = on_segv;
 	sa.sa_flags = SA_SIGINFO;
 	sigaction(SIGSEGV, &sa, NULL);
-	unsigned char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p =
+	    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 #if defined(__riscv)
-	static const unsigned char ret42[] = {0x13, 0x05, 0xa0, 0x02, 0x67, 0x80, 0x00, 0x00}; /* li a0,42; ret */
+	static const unsigned char ret42[] = {0x13, 0x05, 0xa0, 0x02,
+					      0x67, 0x80, 0x00, 0x00}; /* li a0,42; ret */
 #else
 	static const unsigned char ret42[] = {0xb8, 0x2a, 0, 0, 0, 0xc3}; /* mov eax,42; ret */
 #endif
@@ -29,7 +36,8 @@ int main(void)
 		fn();
 		printf("ran without PROT_EXEC (wrong)\n");
 	} else {
-		printf("SIGSEGV at the function: %d, SEGV_ACCERR: %d\n", addr == p, code == SEGV_ACCERR);
+		printf("SIGSEGV at the function: %d, SEGV_ACCERR: %d\n", addr == p,
+		       code == SEGV_ACCERR);
 	}
 	mprotect(p, 4096, PROT_READ | PROT_EXEC);
 #if defined(__riscv)

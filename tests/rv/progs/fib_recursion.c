@@ -1,6 +1,9 @@
 /* fib_recursion.c - deep integer recursion and 64-bit arithmetic. */
 #include <stdio.h>
-static long fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+static long fib(int n)
+{
+	return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
 int main(void)
 {
 	unsigned long h = 1469598103934665603ul;

@@ -2,9 +2,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-struct node { char *key; int val; struct node *next; };
+struct node {
+	char *key;
+	int val;
+	struct node *next;
+};
 static struct node *tab[1024];
-static unsigned hash(const char *s) { unsigned h = 5381; while (*s) h = h * 33 + (unsigned char)*s++; return h; }
+static unsigned hash(const char *s)
+{
+	unsigned h = 5381;
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
 int main(void)
 {
 	char k[32];

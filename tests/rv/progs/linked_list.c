@@ -1,7 +1,10 @@
 /* linked_list.c - build, reverse and free a 100000-node list. */
 #include <stdio.h>
 #include <stdlib.h>
-struct n { long v; struct n *next; };
+struct n {
+	long v;
+	struct n *next;
+};
 int main(void)
 {
 	struct n *h = NULL;

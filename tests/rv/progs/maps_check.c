@@ -43,8 +43,9 @@ int main(void)
 	char *m = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int n = read_maps(v, 256);
 	struct line *l = find(v, n, (unsigned long)m);
-	printf("new mapping found: %d, rw-p: %d\n", l && l->lo <= (unsigned long)m &&
-	       l->hi >= (unsigned long)m + 4 * 4096, l && !strcmp(l->perms, "rw-p"));
+	printf("new mapping found: %d, rw-p: %d\n",
+	       l && l->lo <= (unsigned long)m && l->hi >= (unsigned long)m + 4 * 4096,
+	       l && !strcmp(l->perms, "rw-p"));
 	mprotect(m + 4096, 4096, PROT_READ);
 	n = read_maps(v, 256);
 	l = find(v, n, (unsigned long)m + 4096);
@@ -62,7 +63,7 @@ int main(void)
 	l = find(v, n, (unsigned long)&local);
 	printf("local in [stack]: %d\n", l && !strcmp(l->name, "[stack]"));
 	l = find(v, n, (unsigned long)&main);
-	printf("main in r-xp text of the program: %d\n", l && !strcmp(l->perms, "r-xp") &&
-	       strstr(l->name, "maps_check") != NULL);
+	printf("main in r-xp text of the program: %d\n",
+	       l && !strcmp(l->perms, "r-xp") && strstr(l->name, "maps_check") != NULL);
 	return 0;
 }

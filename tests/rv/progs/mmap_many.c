@@ -8,7 +8,8 @@ int main(void)
 {
 	char *m[64];
 	for (int i = 0; i < 64; i++) {
-		m[i] = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		m[i] = mmap(NULL, 8 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			    0);
 		memset(m[i], i, 8 * 4096);
 	}
 	for (int i = 0; i < 64; i += 2)
@@ -22,6 +23,7 @@ int main(void)
 	printf("sum %ld, shrink in place %d, byte %d\n", s, r == m[1], r[4096]);
 	char *g = mremap(r, 2 * 4096, 16 * 4096, MREMAP_MAYMOVE);
 	g[15 * 4096] = 9;
-	printf("grown: old bytes %d, new page %d, fresh page %d\n", g[0], g[15 * 4096], g[10 * 4096]);
+	printf("grown: old bytes %d, new page %d, fresh page %d\n", g[0], g[15 * 4096],
+	       g[10 * 4096]);
 	return 0;
 }

@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 static volatile int got;
-static void on_sig(int s) { got = s; }
+static void on_sig(int s)
+{
+	got = s;
+}
 
 int main(void)
 {

@@ -14,8 +14,8 @@ int main(void)
 	struct stat st;
 	int r = statx(AT_FDCWD, "sx.dat", 0, STATX_BASIC_STATS, &sx);
 	stat("sx.dat", &st);
-	printf("statx %d: size %llu regular %d, stat size %ld\n", r, (unsigned long long)sx.stx_size,
-	       S_ISREG(sx.stx_mode), (long)st.st_size);
+	printf("statx %d: size %llu regular %d, stat size %ld\n", r,
+	       (unsigned long long)sx.stx_size, S_ISREG(sx.stx_mode), (long)st.st_size);
 	r = statx(fd, "", AT_EMPTY_PATH, STATX_SIZE, &sx);
 	printf("by fd %d: size %llu\n", r, (unsigned long long)sx.stx_size);
 	errno = 0;

@@ -1,9 +1,9 @@
 /* strings.c - string functions of libc (vectorised-looking loops, memchr,
  * strstr, snprintf), each printing its result. */
-#include <stdio.h>
-#include <string.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int main(void)
 {

@@ -1,5 +1,5 @@
 /*
- * check_pages.c - the page layer's invariants, checked from scratch (the
+ * invariants_pages.c - the page layer's invariants, checked from scratch (the
  * debug builds run them after every mutating call; mmk_system_check runs
  * them on demand).  What must always be true:
  *

@@ -1,5 +1,5 @@
 /*
- * check.c - the address-space invariant checker (Linux: validate_mm()).
+ * invariants.c - the address-space invariant checker (Linux: validate_mm()).
  * Run after every mutating call in debug builds and by mmk_system_check().
  *
  * Checks: the VMA tree's own invariants (order, balance, gap data); every
@@ -16,10 +16,10 @@
 #include "internal.h"
 #include "vma.h"
 
-#define FAIL(...)                                                                   \
-	do {                                                                         \
-		snprintf(err, errlen, __VA_ARGS__);                                  \
-		return -EUCLEAN;                                                     \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(err, errlen, __VA_ARGS__);                                                \
+		return -EUCLEAN;                                                                   \
 	} while (0)
 
 static bool on_i_mmap(struct vma *v)
