@@ -117,6 +117,7 @@ typedef void (*frame_release_fn)(void *arg, struct frame_pool *fp, pfn_t pfn);
 struct frame_retry {
 	void *held;
 	int tries, fruitless, waits;
+	bool wake_only; /* the caller never reclaims (readahead): only wake kswapd */
 };
 typedef bool (*frame_slowpath_fn)(void *arg, struct frame_retry *retry, bool failed);
 

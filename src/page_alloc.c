@@ -39,6 +39,17 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 	return -ENOMEM;
 }
 
+int page_alloc_noreclaim(struct mmk_system *sys, struct mmk_inode *held, pfn_t *out)
+{
+	struct frame_pool *fp = &sys->pool;
+	int err = frame_alloc(fp, 0, out);
+	if (!err && fp->slowpath && frame_pool_free_count(fp) < fp->wmark_low) {
+		struct frame_retry retry = {.held = held, .wake_only = true};
+		fp->slowpath(fp->slowpath_arg, &retry, false);
+	}
+	return err;
+}
+
 uint64_t page_alloc_failures(struct mmk_system *sys)
 {
 	return atomic_load(&sys->pool.alloc_failures);

@@ -200,6 +200,12 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 /* How many times page_alloc has failed for want of frames (not of host
  * memory, not by injection): a fault that failed tells the two apart. */
 uint64_t page_alloc_failures(struct mmk_system *sys);
+/* An allocation that never reclaims (readahead's): a free frame or
+ * -ENOMEM, but one that leaves fewer than the low watermark free wakes
+ * kswapd through the slow-path hook, as every Linux allocation below it
+ * does (a system without kswapd does nothing more).  Caller holds at most
+ * `held`. */
+int page_alloc_noreclaim(struct mmk_system *sys, struct mmk_inode *held, pfn_t *out);
 
 /* ---- pagecache.c --------------------------------------------------------------- */
 /* The cached page at pgoff, or -ENOENT.  Caller holds inode->lock. */

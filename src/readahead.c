@@ -29,7 +29,9 @@
 /*
  * page_cache_ra_unbounded(): reads the absent pages of [start, start + nr)
  * below EOF into the cache, marking the page at start + nr - lookahead
- * PG_readahead.  Readahead never reclaims: no frame, no more readahead.
+ * PG_readahead.  Readahead never reclaims itself: no frame, no more
+ * readahead; one that leaves fewer than the low watermark free wakes
+ * kswapd (page_alloc_noreclaim), as every Linux allocation does.
  */
 void ra_read_locked(struct mmk_inode *in, uint64_t start, uint64_t nr, uint64_t lookahead)
 {
@@ -46,7 +48,7 @@ void ra_read_locked(struct mmk_inode *in, uint64_t start, uint64_t nr, uint64_t 
 			TRACE(in->sys, .kind = MMK_EV_READAHEAD, .start = start, .end = end,
 			      .detail = in->path);
 		told = true;
-		if (frame_alloc(inode_pool(in), 0, &pfn))
+		if (page_alloc_noreclaim(in->sys, in, &pfn))
 			return;
 		if (pagecache_read_host_locked(in, i, pfn) || pagecache_insert_locked(in, i, pfn)) {
 			frame_put(inode_pool(in), pfn);

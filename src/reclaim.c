@@ -734,7 +734,8 @@ static bool reclaim_slowpath(void *arg, struct frame_retry *retry, bool failed)
 		 * when no frame is free */
 		if (sys->cfg.textbook_reclaim)
 			return false;
-		if (sys->cfg.no_background_threads && !frame_pool_injecting(&sys->pool))
+		if (sys->cfg.no_background_threads && !frame_pool_injecting(&sys->pool) &&
+		    !retry->wake_only)
 			balance_in_caller(sys, retry->held);
 		else
 			kswapd_wake(sys);

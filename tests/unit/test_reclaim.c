@@ -344,6 +344,37 @@ TEST(kswapd_restores_the_high_watermark)
 	CHECK(!fx_done(&fx));
 }
 
+/* Readahead's allocations never reclaim, but one that leaves fewer than
+ * the low watermark free wakes kswapd, as every Linux allocation does
+ * (readahead_gfp_mask keeps __GFP_KSWAPD_RECLAIM): with nothing else
+ * allocating afterwards, kswapd still brings the low watermark back. */
+TEST(readahead_below_the_low_watermark_wakes_kswapd)
+{
+	struct fixture fx;
+	CHECK(!fx_init_pressure(&fx, 2 * MB, 0, MMK_RECLAIM_LRU));
+	struct reclaim *r = fx.sys->reclaim;
+	fx_pat_file(&fx, "ra", 256, 5);
+	/* anonymous pages (no swap: kswapd cannot take them) until just above
+	 * the low watermark, which wakes nobody */
+	int64_t a = mmk_mmap(fx.p, 0, 512 * PS, MMK_PROT_READ | MMK_PROT_WRITE,
+			     MMK_MAP_PRIVATE | MMK_MAP_ANONYMOUS, -1, 0);
+	CHECK(a > 0);
+	uint64_t used = 0;
+	while (mmk_frames_free(fx.sys) > r->wmark_low + 4 && used < 512)
+		CHECK(!mmk_fill(fx.p, (uint64_t)a + used++ * PS, 1, PS, NULL));
+	CHECK(mmk_frames_free(fx.sys) > r->wmark_low);
+	uint64_t scanned = vmstat(&fx).pgscan_kswapd;
+	/* a 64 KiB read of a new file: the first page through page_alloc,
+	 * the rest of the 128 KiB window by readahead, past the watermark */
+	int fd = fx_open(&fx, fx.p, "ra", MMK_O_RDONLY);
+	unsigned char buf[16 * PS];
+	CHECK_EQ(mmk_pread(fx.p, fd, buf, sizeof(buf), 0), (int64_t)sizeof(buf));
+	CHECK(wait_free_frames(&fx, r->wmark_low));
+	CHECK(vmstat(&fx).pgscan_kswapd > scanned);
+	CHECK_INV(&fx);
+	CHECK(!fx_done(&fx));
+}
+
 /*
  * No background threads (cfg.no_background_threads): the allocation that
  * leaves fewer than the low watermark free reclaims in its own thread up
