@@ -106,7 +106,7 @@ struct script {
 
 struct script_error {
 	int line, col; /* 1-based; col counts bytes */
-	char msg[200];
+	char msg[1024]; /* long enough for every list of valid words */
 	char src[200]; /* the offending line (possibly cut), for display */
 };
 
@@ -137,6 +137,10 @@ void script_error_print(FILE *f, const char *filename, const struct script_error
 /* Parses a whole string as one number of the script language (decimal or 0x
  * hex, optional K/M/G/T suffix); for command-line options.  0 or -1. */
 int script_parse_number(const char *str, uint64_t *out);
+
+/* Prints statement name's usage and what it does (for `help NAME`), or, for
+ * an unknown name, a line saying so (with "did you mean").  0 or -1. */
+int script_print_help(FILE *f, const char *name);
 
 /* Prints the usage of every statement (for `help`), one per line. */
 void script_print_usage(FILE *f);
