@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "narrate.h"
+#include "opts.h"
 #include "rv.h"
 
 extern char **environ;
@@ -635,36 +636,44 @@ static int exec_once(const struct mmk_config *cfg, int trace, int show_maps, cha
 	return w.exit_status;
 }
 
+enum { X_END, X_TRACE, X_MAPS, X_ROOT, X_RAM, X_SWAP, X_POLICY };
+static const struct opt exec_opts[] = {
+    [X_END] = {"--", false},   [X_TRACE] = {"--trace", false}, [X_MAPS] = {"--maps", false},
+    [X_ROOT] = {"--root", true}, [X_RAM] = {"--ram", true},	   [X_SWAP] = {"--swap", true},
+    [X_POLICY] = {"--policy", true}, {NULL, false},
+};
+
 int rv_exec_command(int argc, char **argv)
 {
 	struct mmk_config cfg = {.root = ".", .arch = MMK_ARCH_RISCV64};
-	int trace = 0, show_maps = 0, all = 0, i;
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		const char *a = argv[i];
+	int trace = 0, show_maps = 0, all = 0, i, opt;
+	struct opts o = OPTS_INIT(argc, argv);
+	const char *a;
+	/* The options end at "--" or at the program, the first operand. */
+	while ((opt = opts_next(&o, exec_opts, &a)) != OPT_END && opt != X_END) {
 		int64_t v;
-		if (!strcmp(a, "--trace")) {
+		if (opt == X_TRACE) {
 			trace = 1;
-		} else if (!strcmp(a, "--maps")) {
+		} else if (opt == X_MAPS) {
 			show_maps = 1;
-		} else if (!strcmp(a, "--")) {
-			i++;
+		} else if (opt == OPT_ARG) {
+			o.i--;
 			break;
-		} else if (i + 1 < argc && !strcmp(a, "--root")) {
-			cfg.root = argv[++i];
-		} else if (i + 1 < argc && (!strcmp(a, "--ram") || !strcmp(a, "--swap"))) {
-			if ((v = parse_size(argv[i + 1])) <= 0 && !(v == 0 && a[2] == 's')) {
-				fprintf(stderr, "mmkit exec: bad %s size '%s' (e.g. 64M)\n", a,
-					argv[i + 1]);
+		} else if (opt == X_ROOT) {
+			cfg.root = a;
+		} else if (opt == X_RAM || opt == X_SWAP) {
+			if ((v = parse_size(a)) <= 0 && !(v == 0 && opt == X_SWAP)) {
+				fprintf(stderr, "mmkit exec: bad %s size '%s' (e.g. 64M)\n",
+					exec_opts[opt].name, a);
 				return 2;
 			}
-			if (a[2] == 'r')
+			if (opt == X_RAM)
 				cfg.ram_bytes = v;
 			else
 				cfg.swap_bytes = v;
-			i++;
-		} else if (i + 1 < argc && !strcmp(a, "--policy")) {
-			int pol = mmk_reclaim_policy_parse(argv[++i]);
-			all = !strcmp(argv[i], "all");
+		} else if (opt == X_POLICY) {
+			int pol = mmk_reclaim_policy_parse(a);
+			all = !strcmp(a, "all");
 			if (all)
 				pol = MMK_RECLAIM_LRU;
 			if (pol < 0 || pol == MMK_RECLAIM_OPT) {
@@ -674,15 +683,16 @@ int rv_exec_command(int argc, char **argv)
 				return 2;
 			}
 			cfg.reclaim_policy = pol;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		} else if (opt == OPT_HELP) {
 			usage(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "mmkit exec: unknown option '%s'\n", a);
+			opts_complain("mmkit exec", a, exec_opts);
 			usage(stderr);
 			return 2;
 		}
 	}
+	i = o.i;
 	if (i >= argc) {
 		usage(stderr);
 		return 2;
