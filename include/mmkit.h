@@ -72,6 +72,11 @@ extern "C" {
  * libmmkit.so, whose other symbols stay hidden. */
 #pragma GCC visibility push(default)
 
+/* The library's version: "MAJOR.MINOR.PATCH" (the Makefile's VERSION),
+ * followed by "+git.COMMIT" when it was built from a git checkout; the
+ * same string `mmkit --version` prints.  A static string. */
+const char *mmk_version(void);
+
 #define MMK_PAGE_SIZE  4096ULL
 #define MMK_PAGE_SHIFT 12
 
