@@ -19,6 +19,7 @@
 #      mmkit exec's riscv64 programs                              (tests/rv/run.sh),
 #      mmkit replay of a valgrind trace vs textbook FIFO/OPT/LRU  (tests/replay.sh)
 #      and reproducible runs under --ram, on any --dir with --fs (tests/reproducible.sh)
+#      and the command as a user meets it                         (tests/cli.sh)
 #   6. a short libFuzzer run on the script parser
 #   7. the layers of src/: no call up a layer (scripts/callgraph.py) and its self-test;
 #      clang-format (scripts/format-check.sh)
@@ -88,6 +89,7 @@ if [ -x build/mmkit ]; then
 	run "mmkit exec: riscv64 programs vs the host and qemu-riscv64" sh tests/rv/run.sh
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh
+	run "the command: --version, did you mean, help, warnings, no files left behind" sh tests/cli.sh
 fi
 if [ -x tests/fuzz/run.sh ] && command -v clang >/dev/null 2>&1; then
 	run "parser libFuzzer (30 s)" sh tests/fuzz/run.sh 30

@@ -190,6 +190,12 @@ static void put_value(struct strbuf *out, uint64_t v)
 		sb_printf(out, "0x%" PRIx64, v);
 }
 
+void driver_put_name(const struct driver *d, int slot, struct strbuf *out)
+{
+	put_value(out, slot >= 0 && slot < d->nvals ? d->vals[slot] : 0);
+	sb_puts(out, "\n");
+}
+
 /* mincore's vector: one digit per page (bit 0: resident); past 64 pages
  * as runs, "1*16 0*240". */
 static void put_mincore(struct strbuf *out, const unsigned char *v, size_t n)

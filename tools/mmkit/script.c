@@ -497,6 +497,11 @@ static int proc_find(struct script *s, const char *p, size_t n)
 	return index_find(s, &s->proc_idx, p, n);
 }
 
+int script_name_slot(struct script *s, const char *name)
+{
+	return name_find(s, name, strlen(name));
+}
+
 /* ---- Numbers ------------------------------------------------------------ */
 
 /* Parses the number token tok[0..n): decimal or 0x hex, then an optional

@@ -131,6 +131,10 @@ int script_parse_file(const char *path, struct script **out, struct script_error
 int script_parse_line(struct script *s, const char *line, size_t len, int lineno,
 		      struct script_error *err);
 
+/* The value slot of the name `name` bound so far (stmt.bind's numbering),
+ * or -1. */
+int script_name_slot(struct script *s, const char *name);
+
 /* Prints err as "FILE:LINE:COL: error: MSG" followed by the line and a caret. */
 void script_error_print(FILE *f, const char *filename, const struct script_error *err);
 
