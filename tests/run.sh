@@ -61,6 +61,7 @@ done
 run "test_scale (release)" build/tests/test_scale
 run "memory pressure: 4 GiB file / 1 GiB anon in 64 MiB RAM (release, peak RSS)" sh tests/pressure.sh
 run "make install + pkg-config + examples/embed.c" sh tests/install_embed.sh
+run "make install DESTDIR: libmmkit.so.0, a program linked to it" sh tests/install_destdir.sh
 if [ -x build-tsan/tests/test_threads ]; then
 	run "test_threads (tsan)" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
 fi
