@@ -72,6 +72,7 @@ for s in $("$M" help statements | sed -n 's/^  \([a-z_]*\).*/\1/p' | sort -u); d
 		n=$((n + 1))
 	else
 		bad "help $s: '$u' is not a statement's usage in docs/SCRIPTS.md"
+		break
 	fi
 done
 [ "$n" -gt 40 ] && ok "help STATEMENT for $n statements, as docs/SCRIPTS.md" || bad "help: only $n statements"
@@ -81,7 +82,8 @@ has "help of a mistyped statement" "$W/h" "no statement 'munmp'; did you mean 'm
 # the prompt: help STATEMENT, and a bare NAME prints its value
 if python3 tests/prompt.py "$M" 'spawn P' 'P: a = mmap 0x10000000 4K read private|anonymous' a \
 	'help munmap' b >"$W/p" 2>"$W/err"; then
-	has "the prompt: a bare NAME prints its value" "$W/p" "0x10000000"
+	sed -n '/^> a$/{n;p;}' "$W/p" >"$W/pa"
+	has "the prompt: a bare NAME prints its value" "$W/pa" "0x10000000"
 	has "the prompt: help STATEMENT" "$W/p" "P: munmap ADDR LEN"
 	has "the prompt: an unbound name is still an error" "$W/p" "error: unknown statement 'b'"
 else
