@@ -13,8 +13,8 @@
  * by tests/script_limits.sh). */
 #define SCRIPT_DATA_MAX (1ULL << 20)
 #include "../../tools/mmkit/format.c"
-#include "../../tools/mmkit/suggest.c"
 #include "../../tools/mmkit/script.c"
+#include "../../tools/mmkit/suggest.c"
 
 #include "t.h"
 

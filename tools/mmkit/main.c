@@ -162,10 +162,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 			} else if (strcmp(v, "json") == 0) {
 				ra->opt.trace = BK_TRACE_JSON;
 			} else {
-				fprintf(
-				    stderr,
-				    "mmkit run: unknown trace style '%s' (brief, full or json)",
-				    v);
+				fprintf(stderr,
+					"mmkit run: unknown trace style '%s' (brief, full or json)",
+					v);
 				print_nearest(v, trace_styles);
 				return 2;
 			}
@@ -211,7 +210,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *ra)
 			static const char *const fs[] = {[MMK_FS_EXT4] = "ext4",
 							 [MMK_FS_XFS] = "xfs",
 							 [MMK_FS_TMPFS] = "tmpfs",
-							 [MMK_FS_OTHER] = "other", NULL};
+							 [MMK_FS_OTHER] = "other",
+							 NULL};
 			ra->opt.fs_model = -1;
 			for (int m = MMK_FS_EXT4; m <= MMK_FS_OTHER; m++)
 				if (strcmp(v, fs[m]) == 0)
@@ -359,11 +359,13 @@ static void warn_idle_options(const struct run_args *ra)
 		for (size_t i = 0; i < sizeof(linux_ignores) / sizeof(linux_ignores[0]); i++)
 			if (ra->given & (1u << linux_ignores[i].opt))
 				fprintf(stderr,
-					"mmkit run: warning: %s does nothing with --backend linux (%s)\n",
+					"mmkit run: warning: %s does nothing with --backend linux "
+					"(%s)\n",
 					run_opts[linux_ignores[i].opt].name, linux_ignores[i].why);
 	if (ra->keep && (ra->given & (1u << RUN_DIR)))
-		fprintf(stderr, "mmkit run: warning: --keep does nothing with --dir (%s is never "
-				"removed)\n",
+		fprintf(stderr,
+			"mmkit run: warning: --keep does nothing with --dir (%s is never "
+			"removed)\n",
 			ra->opt.dir);
 }
 
@@ -388,7 +390,8 @@ static int make_run_dir(struct run_args *ra)
 		exit(1);
 	}
 	if (!mkdtemp(ra->tmpdir)) {
-		fprintf(stderr, "mmkit run: cannot make a directory for the script's files (%s): %s\n",
+		fprintf(stderr,
+			"mmkit run: cannot make a directory for the script's files (%s): %s\n",
 			ra->tmpdir, strerror(errno));
 		free(ra->tmpdir);
 		ra->tmpdir = NULL;

@@ -259,8 +259,9 @@ static const char *const top_usage[] = {
 static const struct {
 	const char *name, *meaning;
 } stmt_help[] = {
-    {"file", "creates or truncates PATH in the run's directory and writes it: size bytes "
-	     "(default: the text's length) of the fill byte (default 0), the text over their start"},
+    {"file",
+     "creates or truncates PATH in the run's directory and writes it: size bytes "
+     "(default: the text's length) of the fill byte (default 0), the text over their start"},
     {"cat", "reads PATH as any reader sees it now, through the page cache, from OFF "
 	    "(default 0), LEN bytes (default: to the end)"},
     {"sync", "writes every dirty page of every file back (sync(2))"},

@@ -105,9 +105,9 @@ struct script {
 };
 
 struct script_error {
-	int line, col; /* 1-based; col counts bytes */
+	int line, col;	/* 1-based; col counts bytes */
 	char msg[1024]; /* long enough for every list of valid words */
-	char src[200]; /* the offending line (possibly cut), for display */
+	char src[200];	/* the offending line (possibly cut), for display */
 };
 
 /* An empty script; filename is what error messages call it.  NULL on OOM. */

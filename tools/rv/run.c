@@ -638,8 +638,9 @@ static int exec_once(const struct mmk_config *cfg, int trace, int show_maps, cha
 
 enum { X_END, X_TRACE, X_MAPS, X_ROOT, X_RAM, X_SWAP, X_POLICY };
 static const struct opt exec_opts[] = {
-    [X_END] = {"--", false},   [X_TRACE] = {"--trace", false}, [X_MAPS] = {"--maps", false},
-    [X_ROOT] = {"--root", true}, [X_RAM] = {"--ram", true},	   [X_SWAP] = {"--swap", true},
+    [X_END] = {"--", false},	     [X_TRACE] = {"--trace", false},
+    [X_MAPS] = {"--maps", false},    [X_ROOT] = {"--root", true},
+    [X_RAM] = {"--ram", true},	     [X_SWAP] = {"--swap", true},
     [X_POLICY] = {"--policy", true}, {NULL, false},
 };
 
