@@ -611,6 +611,23 @@ TEST(statement_errors)
 	CHECK_ERR("spawn P\n\n\nP: bad\nP: worse\n", 4, 4, "unknown operation 'bad'");
 }
 
+TEST(did_you_mean)
+{
+	CHECK_ERR("spwan P\n", 1, 1, "unknown statement 'spwan'; did you mean 'spawn'?");
+	CHECK_ERR("spawn P\nP: mmapp 0 4K\n", 2, 4, "'mmapp'; did you mean 'mmap'?");
+	CHECK_ERR("spawn P\nP: mmap 0 4K read|wrte private\n", 2, 19,
+		  "(one of: none read write exec growsdown growsup); did you mean 'write'?");
+	CHECK_ERR("spawn P\nP: madvise 0 4K dontned\n", 2, 17, "; did you mean 'dontneed'?");
+	/* every word is listed, however long the list */
+	CHECK_ERR("spawn P\nP: madvise 0 4K dontned\n", 2, 17, " guard_remove)");
+	CHECK_ERR("spawn P\nP: mmap 0 4K read private|fixd\n", 2, 27,
+		  "nonblock hugetlb sync uninitialized hassemaphore); did you mean 'fixed'?");
+	/* nothing near: no suggestion */
+	CHECK_ERR("zzzzzz\n", 1, 1, "unknown statement 'zzzzzz'");
+	struct script_error e;
+	CHECK(parse("zzzzzz\n", &e) == NULL && !strstr(e.msg, "did you mean"));
+}
+
 TEST(argument_count_errors)
 {
 	CHECK_ERR(in_p("P: munmap 0x1000\n"), 2, 17, "missing LEN (usage: munmap ADDR LEN)");
