@@ -1,8 +1,10 @@
 /*
  * main.c - the `mmkit` command: dispatches subcommands and implements `run`.
  *
- * Owns: command-line parsing for `run`, the choice of backend, and the exit
- * statuses shared by the subcommands:
+ * Owns: command-line parsing for `run`, the choice of backend, the run's
+ * directory (without --dir a fresh temporary one, removed at the end unless
+ * --keep), `mmkit --version` and `help`, and the exit statuses shared by the
+ * subcommands:
  *     0  the script ran (its statements may well have returned errors)
  *     1  the run failed: the backend could not start or failed mid-run
  *     2  usage error, or a malformed script (nothing was run)
