@@ -42,6 +42,8 @@ for c in "run --rma=4M:--rma=4M:--ram" "check --slef:--slef:--self" "bench --shr
 done
 "$M" run --ram >/dev/null 2>"$W/e"
 has "an option without its value" "$W/e" "mmkit run: option '--ram' needs a value"
+"$M" run --kswapd=1 >/dev/null 2>"$W/e"
+has "a value for an option without one" "$W/e" "mmkit run: option '--kswapd' takes no value"
 "$M" run --policy lur x.mm >/dev/null 2>"$W/e"
 has "a mistyped option value" "$W/e" "mmkit run: unknown policy 'lur' (lru, clock, fifo, opt, exact-lru, all); did you mean 'lru'?"
 

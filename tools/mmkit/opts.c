@@ -59,6 +59,13 @@ void opts_complain(const char *who, const char *arg, const struct opt *specs)
 			return;
 		}
 	}
+	for (int k = 0; specs[k].name; k++) {
+		size_t len = strlen(specs[k].name);
+		if (!specs[k].value && !strncmp(arg, specs[k].name, len) && arg[len] == '=') {
+			fprintf(stderr, "%s: option '%s' takes no value\n", who, specs[k].name);
+			return;
+		}
+	}
 	sg = suggest_begin(typed, n);
 	for (int k = 0; specs[k].name; k++)
 		suggest_offer(&sg, specs[k].name + strspn(specs[k].name, "-"));

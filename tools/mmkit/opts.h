@@ -41,7 +41,8 @@ struct opts {
 int opts_next(struct opts *o, const struct opt *specs, const char **value);
 
 /* Prints to stderr why arg (an OPT_BAD's *value) was refused, as
- * "WHO: option '--ram' needs a value" or "WHO: unknown option '--rma'",
+ * "WHO: option '--ram' needs a value", "WHO: option '--keep' takes no
+ * value" or "WHO: unknown option '--rma'",
  * adding "; did you mean '--ram'?" when one of specs is near (suggest.h). */
 void opts_complain(const char *who, const char *arg, const struct opt *specs);
 
