@@ -117,5 +117,12 @@ if [ -z "$(ls -A "$W/cwd")" ] && [ -n "$d" ] && [ "$(cat "$d/f.txt")" = x ]; the
 else
 	bad "--keep: '$d'"
 fi
+# ... and at the prompt, killed by a signal, the directory still goes
+for sig in SIGHUP SIGTERM; do
+	rm -rf "${W:?}/tmp/"*
+	PROMPT_KILL=$sig TMPDIR="$W/tmp" python3 tests/prompt.py "$M" 'file f.txt text="x"' >/dev/null 2>"$W/err"
+	[ -z "$(ls -A "$W/tmp")" ] && ok "$sig at the prompt leaves no file behind" ||
+		bad "$sig at the prompt left $(ls -A "$W/tmp")"
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

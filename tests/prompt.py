@@ -4,8 +4,9 @@ interactive prompt (under a pseudo-terminal) and prints what the prompt
 answered, one block per line headed "> LINE", terminal controls removed.
 Each line is typed only once the prompt is back (the prompt drops what
 was typed while a statement ran); exits 1 if it does not come back within
-20 s."""
-import os, pty, re, select, sys
+20 s.  With PROMPT_KILL=SIGNAL in the environment the session ends by that
+signal instead of `quit`."""
+import os, pty, re, select, signal, sys
 
 
 def main():
@@ -35,7 +36,10 @@ def main():
         got = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", got).replace("\r", "")
         print("> " + line)
         sys.stdout.write(got)
-    os.write(fd, b"quit\r")
+    if os.environ.get("PROMPT_KILL"):
+        os.kill(pid, getattr(signal, os.environ["PROMPT_KILL"]))
+    else:
+        os.write(fd, b"quit\r")
     os.waitpid(pid, 0)
 
 

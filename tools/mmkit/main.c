@@ -17,11 +17,14 @@
  * string, then for real with that string as the future (docs/RECLAIM.md).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -379,8 +382,48 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 	return 0;
 }
 
+/* The default directory, for the signal handler below. */
+static int run_dir_fd = -1;
+static const char *run_dir_path;
+
+/* One entry of getdents64(2). */
+struct dirent64_raw {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* SIGINT, SIGTERM, SIGHUP while the default directory exists: removes its
+ * files (it is flat: no statement makes a directory) and itself, then dies
+ * of the signal.  Only async-signal-safe calls. */
+static void run_dir_on_signal(int sig)
+{
+	char buf[4096];
+	long n;
+	int removed = 1;
+	for (int pass = 0; removed && pass < 64; pass++) {
+		removed = 0;
+		lseek(run_dir_fd, 0, SEEK_SET);
+		while ((n = syscall(SYS_getdents64, run_dir_fd, buf, sizeof(buf))) > 0) {
+			for (long off = 0; off < n;) {
+				struct dirent64_raw *de = (struct dirent64_raw *)(buf + off);
+				if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+				    unlinkat(run_dir_fd, de->d_name, 0) == 0)
+					removed = 1;
+				off += de->d_reclen;
+			}
+		}
+	}
+	rmdir(run_dir_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Without --dir, the script's files live in a new temporary directory
- * ($TMPDIR or /tmp), so a run leaves nothing in the user's directory.
+ * ($TMPDIR or /tmp), so a run leaves nothing in the user's directory; it
+ * goes at the end, or on SIGINT, SIGTERM or SIGHUP, unless --keep.
  * Returns 0, or 1 after a message. */
 static int make_run_dir(struct run_args *ra)
 {
@@ -400,6 +443,15 @@ static int make_run_dir(struct run_args *ra)
 		return 1;
 	}
 	ra->opt.dir = ra->tmpdir;
+	if (!ra->keep) {
+		run_dir_path = ra->tmpdir;
+		run_dir_fd = open(ra->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (run_dir_fd >= 0) {
+			signal(SIGINT, run_dir_on_signal);
+			signal(SIGTERM, run_dir_on_signal);
+			signal(SIGHUP, run_dir_on_signal);
+		}
+	}
 	return 0;
 }
 
@@ -408,6 +460,13 @@ static void end_run_dir(struct run_args *ra)
 {
 	if (!ra->tmpdir)
 		return;
+	if (run_dir_fd >= 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		close(run_dir_fd);
+		run_dir_fd = -1;
+	}
 	if (ra->keep)
 		fprintf(stderr, "mmkit run: the script's files are kept in %s\n", ra->tmpdir);
 	else
