@@ -622,6 +622,11 @@ TEST(did_you_mean)
 	CHECK_ERR("spawn P\nP: madvise 0 4K dontned\n", 2, 17, " guard_remove)");
 	CHECK_ERR("spawn P\nP: mmap 0 4K read private|fixd\n", 2, 27,
 		  "nonblock hugetlb sync uninitialized hassemaphore); did you mean 'fixed'?");
+	CHECK_ERR("spawn P\nP: addr = mmap 0 4K read private\nP: munmap adr 4K\n", 3, 11,
+		  "unbound name 'adr'; did you mean 'addr'?");
+	CHECK_ERR(
+	    "spawn Parent\nParnet: maps\n", 2, 1,
+	    "unknown process 'Parnet' (create it with spawn or fork); did you mean 'Parent'?");
 	/* nothing near: no suggestion */
 	CHECK_ERR("zzzzzz\n", 1, 1, "unknown statement 'zzzzzz'");
 	struct script_error e;

@@ -917,8 +917,13 @@ static int parse_term(struct cur *c, struct sexpr *e, int neg)
 			if (proc_find(c->s, c->p + start, n) >= 0)
 				return fail(c, start, "'" NAMEFMT "' is a process, not a value",
 					    NAMEARG(n, c->p + start));
-			return fail(c, start, "unbound name '" NAMEFMT "'",
-				    NAMEARG(n, c->p + start));
+			struct suggest sg = suggest_begin(c->p + start, n);
+			char mean[SUGGEST_LEN_MAX + 32];
+			for (int i = 0; i < c->s->nnames; i++)
+				suggest_offer(&sg, c->s->names[i]);
+			return fail(c, start, "unbound name '" NAMEFMT "'%s",
+				    NAMEARG(n, c->p + start),
+				    did_you_mean(&sg, mean, sizeof(mean)));
 		}
 		if (e->nref == SEXPR_MAX_REFS)
 			return fail(c, start, "more than %d names in one expression",
@@ -1218,9 +1223,13 @@ static int lookup_live_proc(struct cur *c, size_t start, size_t n, int *slot)
 		if (name_find(c->s, c->p + start, n) >= 0)
 			return fail(c, start, "'" NAMEFMT "' is a value, not a process",
 				    NAMEARG(n, c->p + start));
+		struct suggest sg = suggest_begin(c->p + start, n);
+		char mean[SUGGEST_LEN_MAX + 32];
+		for (int i = 0; i < c->s->nprocs; i++)
+			suggest_offer(&sg, c->s->procs[i].name);
 		return fail(c, start,
-			    "unknown process '" NAMEFMT "' (create it with spawn or fork)",
-			    NAMEARG(n, c->p + start));
+			    "unknown process '" NAMEFMT "' (create it with spawn or fork)%s",
+			    NAMEARG(n, c->p + start), did_you_mean(&sg, mean, sizeof(mean)));
 	}
 	if (!c->s->procs[*slot].alive)
 		return fail(c, start, "process '" NAMEFMT "' has exited (line %d)",
