@@ -387,6 +387,71 @@ char *root_abspath(struct mmk_system *sys, const char *path)
 	return out;
 }
 
+/*
+ * filename_parentat(): PATH split into its parent directory, opened
+ * beneath the root (O_PATH), and its last component, for the calls that
+ * act on a name rather than what it names (unlink, mkdir, rmdir).  The
+ * last component is never resolved here: the caller hands it, a single
+ * name without a slash, to the host's *at call on out->dfd, which does not
+ * follow it when it is a symlink; so nothing outside the root is touched.
+ * Trailing slashes are stripped (out->slashes says there were some).
+ * out->type is Linux's last_type: PATH_LAST_NORM, PATH_LAST_DOT ("." or
+ * "a/."), PATH_LAST_DOTDOT, or PATH_LAST_ROOT for a path of slashes only
+ * (no parent is opened then: out->dfd is -1).  0 or -errno: -EFAULT (NULL),
+ * -ENOENT (""), -ENAMETOOLONG, -ENOMEM, or the parent's open's error.
+ * path_last_release() frees what a successful call took.
+ */
+int path_parentat(struct mmk_system *sys, const char *path, struct path_last *out)
+{
+	out->dfd = -1;
+	out->buf = NULL;
+	if (!path)
+		return -EFAULT;
+	if (!*path)
+		return -ENOENT;
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	char *dup = strdup(path);
+	if (!dup)
+		return -ENOMEM;
+	size_t n = strlen(dup);
+	out->slashes = false;
+	while (n > 1 && dup[n - 1] == '/') {
+		dup[--n] = 0;
+		out->slashes = true;
+	}
+	out->buf = dup;
+	if (strspn(dup, "/") == n) {
+		out->type = PATH_LAST_ROOT;
+		out->name = dup + n;
+		return 0;
+	}
+	char *slash = strrchr(dup, '/');
+	out->name = slash ? slash + 1 : dup;
+	const char *parent = slash ? (slash == dup ? "/" : dup) : ".";
+	if (slash && slash != dup)
+		*slash = 0;
+	out->type = !strcmp(out->name, ".")    ? PATH_LAST_DOT
+		    : !strcmp(out->name, "..") ? PATH_LAST_DOTDOT
+					       : PATH_LAST_NORM;
+	int dfd = root_openat(sys, parent, O_PATH | O_DIRECTORY, 0);
+	if (dfd < 0) {
+		path_last_release(out);
+		return dfd;
+	}
+	out->dfd = dfd;
+	return 0;
+}
+
+void path_last_release(struct path_last *pl)
+{
+	if (pl->dfd >= 0)
+		close(pl->dfd);
+	free(pl->buf);
+	pl->dfd = -1;
+	pl->buf = NULL;
+}
+
 /* Marks the cached inode of the host file st describes (as it was before
  * its name went), if any, as unlinked when that was its last name. */
 void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
