@@ -328,7 +328,9 @@ int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mo
 {
 	struct open_how how = {
 	    .flags = (uint64_t)flags | O_CLOEXEC,
-	    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+	    /* openat2 refuses a mode without O_CREAT or O_TMPFILE (whose bits
+	     * include O_DIRECTORY's: all of them must be there) */
+	    .mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? mode : 0,
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = -1;
