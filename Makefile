@@ -111,8 +111,9 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 tests: all $(TEST_BIN)
 
 # Programs for `mmkit exec` (docs/RISCV.md): the seeds' examples/c and the
-# test programs of tests/rv/progs, each built for riscv64 (static) and for
-# the host (the native oracle), and the instruction-set test tests/rv/isa.S.
+# test programs of tests/rv/progs, each built for riscv64 (static;
+# static_pie a static PIE, below) and for the host (the native oracle),
+# and the instruction-set test tests/rv/isa.S.
 RV_CC    ?= riscv64-linux-gnu-gcc
 RV_PROGS := $(sort $(notdir $(basename $(wildcard examples/c/*.c tests/rv/progs/*.c))))
 RV_BINS  := $(RV_PROGS:%=$(B)/rv-progs/%) $(RV_PROGS:%=$(B)/rv-progs/%.host) $(B)/rv-progs/isa
