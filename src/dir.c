@@ -101,9 +101,18 @@ int mmk_rmdir(mmk_proc *p, const char *path)
 	case PATH_LAST_ROOT:
 		err = -EBUSY;
 		break;
-	case PATH_LAST_NORM:
+	case PATH_LAST_NORM: {
+		struct stat st;
+		bool have = fstatat(pl.dfd, pl.name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 		err = unlinkat(pl.dfd, pl.name, AT_REMOVEDIR) < 0 ? -errno : 0;
+		/* its cached inode (from an open) must not outlive it: the host
+		 * may give its number to a new file, which is no directory */
+		if (!err && have) {
+			st.st_nlink = 1; /* gone: no name left, "." included */
+			inode_note_unlink(p->sys, &st);
+		}
 		break;
+	}
 	}
 	path_last_release(&pl);
 	return err;

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <stddef.h>
 
+#include "internal.h"
 #include "page_test.h"
 
 /* The host path of NAME in the fixture's root. */
@@ -146,6 +147,35 @@ TEST(rmdir_removes_empty_directories_with_linux_errors)
 	CHECK_EQ(mmk_unlink(fx.p, "e"), -EISDIR);
 	CHECK_EQ(mmk_unlink(fx.p, "/"), -EISDIR);
 	CHECK(host_exists(hpath(&fx, "f")) && host_is_dir(hpath(&fx, "e")));
+	CHECK(!fx_done(&fx));
+}
+
+/* Whether the inode table holds an inode of the host file numbered ino. */
+static bool cached(struct fixture *fx, ino_t ino)
+{
+	for (int i = 0; i < INODE_HASH_SIZE; i++)
+		for (struct mmk_inode *in = fx->sys->inodes[i]; in; in = in->hash_next)
+			if (in->ino == ino)
+				return true;
+	return false;
+}
+
+/* A removed directory leaves the inode table (as an unlinked file does):
+ * its number may come back as a regular file's, which must not find a
+ * directory's inode. */
+TEST(rmdir_drops_the_cached_inode)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	CHECK_EQ(mmk_mkdir(fx.p, "d", 0755), 0);
+	struct stat st;
+	CHECK(!stat(hpath(&fx, "d"), &st));
+	int fd = mmk_open(fx.p, "d", MMK_O_RDONLY | MMK_O_DIRECTORY, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(mmk_close(fx.p, fd), 0);
+	CHECK(cached(&fx, st.st_ino)); /* idle, as a closed file's */
+	CHECK_EQ(mmk_rmdir(fx.p, "d"), 0);
+	CHECK(!cached(&fx, st.st_ino));
 	CHECK(!fx_done(&fx));
 }
 
