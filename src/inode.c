@@ -240,6 +240,17 @@ static uint64_t fs_max_bytes(long magic, const struct stat *st)
 	return (((uint64_t)1 << 32) - 1) * blk;
 }
 
+/* Frees an idle inode already taken out of the table (NULL: nothing), as
+ * inode_note_unlink frees one whose last name went.  Caller holds no
+ * sys->lock. */
+static void inode_drop_stale(struct mmk_inode *in)
+{
+	if (!in)
+		return;
+	pagecache_release(in);
+	inode_free(in);
+}
+
 /*
  * Finds or creates the inode for the host file open on hfd, whose fstat is
  * *stp (hfd stays the caller's: it is offered to the inode with
@@ -253,12 +264,22 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 		st.st_blksize = 4096; /* the modelled file system's block size */
 	mmk_mutex_lock(&sys->lock);
 	unsigned h = inode_hash(st.st_dev, st.st_ino);
+	struct mmk_inode *stale = NULL;
 	for (struct mmk_inode *in = sys->inodes[h]; in; in = in->hash_next) {
-		if (in->dev == st.st_dev && in->ino == st.st_ino) {
-			atomic_fetch_add(&in->refcount, 1);
-			mmk_mutex_unlock(&sys->lock);
-			return in;
+		if (in->dev != st.st_dev || in->ino != st.st_ino)
+			continue;
+		/* An idle inode of a directory for a regular file, or the
+		 * reverse: its file was removed outside mmkit and the host gave
+		 * the number to one of the other kind (a file in use keeps its
+		 * number).  It goes; the new file gets its own. */
+		if (in->nommap == S_ISREG(st.st_mode) && atomic_load(&in->refcount) == 0) {
+			inode_unhash(sys, in);
+			stale = in;
+			break;
 		}
+		atomic_fetch_add(&in->refcount, 1);
+		mmk_mutex_unlock(&sys->lock);
+		return in;
 	}
 	struct mmk_inode *in = inode_alloc(sys, INODE_FILE);
 	char *path = mmk_strdup(sys, abspath);
@@ -267,6 +288,7 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 		free(path);
 		if (in)
 			inode_free(in);
+		inode_drop_stale(stale);
 		*err = -ENOMEM;
 		return NULL;
 	}
@@ -290,6 +312,7 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 	in->hash_next = sys->inodes[h];
 	sys->inodes[h] = in;
 	mmk_mutex_unlock(&sys->lock);
+	inode_drop_stale(stale);
 	return in;
 }
 

@@ -179,6 +179,36 @@ TEST(rmdir_drops_the_cached_inode)
 	CHECK(!fx_done(&fx));
 }
 
+/* A directory removed outside mmkit while its inode is cached, its number
+ * then a regular file's: the file gets an inode of its own, not the
+ * directory's (simulated: a file's stat with the directory's number). */
+TEST(reused_number_of_another_kind_gets_a_new_inode)
+{
+	struct fixture fx;
+	CHECK(!fx_init(&fx));
+	CHECK_EQ(mmk_mkdir(fx.p, "d", 0755), 0);
+	struct stat dst, fst;
+	CHECK(!stat(hpath(&fx, "d"), &dst));
+	int fd = mmk_open(fx.p, "d", MMK_O_RDONLY | MMK_O_DIRECTORY, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(mmk_close(fx.p, fd), 0);
+	CHECK(cached(&fx, dst.st_ino));
+	fx_file(&fx, "f", 4, 'f');
+	int hfd = open(hpath(&fx, "f"), O_RDONLY);
+	CHECK(hfd >= 0);
+	CHECK(!fstat(hfd, &fst));
+	fst.st_dev = dst.st_dev;
+	fst.st_ino = dst.st_ino;
+	int err = 0;
+	struct mmk_inode *in = inode_for_hostfd(fx.sys, hfd, &fst, "/f", false, &err);
+	CHECK(in != NULL);
+	CHECK(!in->nommap);
+	CHECK_EQ(in->size, 4);
+	inode_put(in);
+	close(hfd);
+	CHECK(!fx_done(&fx));
+}
+
 /* open(2) of a directory: read-only only; O_DIRECTORY refuses the rest. */
 TEST(open_directory_read_only_and_o_directory)
 {
