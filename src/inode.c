@@ -15,7 +15,11 @@
  *    by (dev, ino); an inode lives while it is referenced or cached, so a
  *    mapping keeps its file alive after close and after unlink; a cached
  *    inode nobody uses keeps its clean pages but no host descriptor, and
- *    leaves the table when mmk_unlink removes its last name.
+ *    leaves the table when mmk_unlink removes its last name (mmk_rmdir: a
+ *    directory), or when its number comes back as a file of the other
+ *    kind (directory or not: removed outside mmkit);
+ *  - a path's last component for unlink, mkdir and rmdir is never resolved
+ *    by mmkit (path_parentat): the host's *at call on the parent takes it.
  *
  * Locking: the last reference to an INODE_FILE inode is dropped under its
  * inode->lock and then sys->lock (inode_put), as a lookup takes the first
