@@ -22,16 +22,26 @@
 static const char *ename(int e)
 {
 	switch (e) {
-	case EEXIST: return "EEXIST";
-	case ENOENT: return "ENOENT";
-	case ENOTDIR: return "ENOTDIR";
-	case EISDIR: return "EISDIR";
-	case ENOTEMPTY: return "ENOTEMPTY";
-	case EINVAL: return "EINVAL";
-	case EBUSY: return "EBUSY";
-	case EBADF: return "EBADF";
-	case EACCES: return "EACCES";
-	case EFAULT: return "EFAULT";
+	case EEXIST:
+		return "EEXIST";
+	case ENOENT:
+		return "ENOENT";
+	case ENOTDIR:
+		return "ENOTDIR";
+	case EISDIR:
+		return "EISDIR";
+	case ENOTEMPTY:
+		return "ENOTEMPTY";
+	case EINVAL:
+		return "EINVAL";
+	case EBUSY:
+		return "EBUSY";
+	case EBADF:
+		return "EBADF";
+	case EACCES:
+		return "EACCES";
+	case EFAULT:
+		return "EFAULT";
 	}
 	return "other";
 }
@@ -181,8 +191,8 @@ int main(void)
 	char cwd[4096];
 	say("chdir " D, chdir(D));
 	getcwd(cwd, sizeof(cwd));
-	printf("getcwd ends in /%s: %d\n", D, strlen(cwd) >= strlen(D) &&
-						!strcmp(cwd + strlen(cwd) - strlen(D), D));
+	printf("getcwd ends in /%s: %d\n", D,
+	       strlen(cwd) >= strlen(D) && !strcmp(cwd + strlen(cwd) - strlen(D), D));
 	say("stat f3 from there", stat("f3", &st));
 	pid_t pid = fork();
 	if (pid == 0) {
