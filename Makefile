@@ -10,7 +10,7 @@
 #   make install    bin/mmkit, include/mmkit.h, lib/libmmkit.a and
 #                   lib/libmmkit.so.0 under PREFIX (/usr/local), below DESTDIR
 #   make tour       installs only a C toolchain if missing, builds the
-#                   command, runs the tour of examples (README)
+#                   command and its Linux server, runs the tour (README)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -130,8 +130,9 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 tests: all $(TEST_BIN)
 
 # Programs for `mmkit exec` (docs/RISCV.md): the seeds' examples/c and the
-# test programs of tests/rv/progs, each built for riscv64 (static) and for
-# the host (the native oracle), and the instruction-set test tests/rv/isa.S.
+# test programs of tests/rv/progs, each built for riscv64 (static;
+# static_pie a static PIE, below) and for the host (the native oracle),
+# and the instruction-set test tests/rv/isa.S.
 RV_CC    ?= riscv64-linux-gnu-gcc
 RV_PROGS := $(sort $(notdir $(basename $(wildcard examples/c/*.c tests/rv/progs/*.c))))
 RV_BINS  := $(RV_PROGS:%=$(B)/rv-progs/%) $(RV_PROGS:%=$(B)/rv-progs/%.host) $(B)/rv-progs/isa
@@ -160,6 +161,16 @@ $(B)/rv-progs/%: examples/c/%.c
 $(B)/rv-progs/%: tests/rv/progs/%.c
 	@mkdir -p $(dir $@)
 	$(RV_CC) -O2 -static -w -o $@ $< -lm
+# static_pie: a static PIE that relocates itself (no libc: Debian's cross
+# libc has no rcrt1.o), for riscv64 and, as its oracle, for the host
+# (gcc 12 for riscv64 gives -static-pie a PT_INTERP without --no-dynamic-linker).
+PIE_FLAGS := -O2 -fPIE -static-pie -Wl,--no-dynamic-linker -nostdlib -fno-stack-protector -fno-builtin -w
+$(B)/rv-progs/static_pie: tests/rv/progs/static_pie.c
+	@mkdir -p $(dir $@)
+	$(RV_CC) $(PIE_FLAGS) -o $@ $<
+$(B)/rv-progs/static_pie.host: tests/rv/progs/static_pie.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PIE_FLAGS) -o $@ $<
 $(B)/rv-progs/isa: tests/rv/isa.S
 	@mkdir -p $(dir $@)
 	$(RV_CC) -march=rv64gc -nostdlib -static -o $@ $<
@@ -178,11 +189,12 @@ check:
 	if command -v clang >/dev/null 2>&1; then $(MAKE) MODE=cov build-cov/mmkit build-cov/mmkit-linux; fi
 	sh tests/run.sh
 
-# The tour needs the command only (examples/tour.sh; it also runs a riscv64
-# program when `make rv-progs` has built them).
+# The tour needs the command (examples/tour.sh; it also runs a riscv64
+# program when `make rv-progs` has built them), and README's "three things
+# to try" after it the Linux backend's server too (`mmkit check`).
 tour:
 	sh scripts/deps.sh --tour
-	$(MAKE) MODE=release build/mmkit
+	$(MAKE) MODE=release build/mmkit build/mmkit-linux
 	sh examples/tour.sh
 
 # docs/PERFORMANCE.md: Linux vs mmkit table; also build/bench.json and build/bench.svg.

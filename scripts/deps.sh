@@ -14,8 +14,8 @@
 # lackey tool).  With --check
 # (make check), also Debian's chromium, the headless browser tests/view.sh
 # renders `mmkit run --html` pages in.  With --tour (make tour), only the C
-# compiler and make the tour's command needs.  Does nothing when everything
-# is already there.
+# compiler, make and the static libc that the command and its Linux server
+# need.  Does nothing when everything is already there.
 set -e
 need=""
 install_need() {
@@ -31,6 +31,7 @@ install_need() {
 if [ "$1" = "--tour" ]; then
 	command -v cc >/dev/null 2>&1 || need="$need build-essential"
 	command -v make >/dev/null 2>&1 || need="$need make"
+	[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -f /usr/lib/libc.a ] || need="$need libc6-dev"
 	install_need
 fi
 command -v cc >/dev/null 2>&1 || need="$need build-essential"
