@@ -120,7 +120,9 @@ fi
 # ... and at the prompt, killed by a signal, the directory still goes
 for sig in SIGHUP SIGTERM; do
 	rm -rf "${W:?}/tmp/"*
-	PROMPT_KILL=$sig TMPDIR="$W/tmp" python3 tests/prompt.py "$M" 'file f.txt text="x"' >/dev/null 2>"$W/err"
+	PROMPT_KILL=$sig TMPDIR="$W/tmp" python3 tests/prompt.py "$M" 'file f.txt text="x"' \
+		'spawn P' 'P: mkdir d' 'P: mkdir d/e' 'file d/e/g.txt text="y"' >"$W/p" 2>"$W/err"
+	grep -q '^-' "$W/p" && bad "$sig: the prompt refused a line: $(grep '^-' "$W/p")"
 	[ -z "$(ls -A "$W/tmp")" ] && ok "$sig at the prompt leaves no file behind" ||
 		bad "$sig at the prompt left $(ls -A "$W/tmp")"
 done

@@ -16,6 +16,7 @@
  * twice on the mmkit backend: once silently, recording the page reference
  * string, then for real with that string as the future (docs/RECLAIM.md).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -395,27 +396,45 @@ struct dirent64_raw {
 	char d_name[];
 };
 
-/* SIGINT, SIGTERM, SIGHUP while the default directory exists: removes its
- * files (it is flat: no statement makes a directory) and itself, then dies
- * of the signal.  Only async-signal-safe calls. */
-static void run_dir_on_signal(int sig)
+/* Empties the directory open as dirfd, subdirectories first (at most depth
+ * levels down), with async-signal-safe calls only. */
+static void remove_below(int dirfd, int depth)
 {
-	char buf[4096];
+	char buf[2048];
 	long n;
 	int removed = 1;
-	for (int pass = 0; removed && pass < 64; pass++) {
+	for (int pass = 0; removed && pass < 64; pass++) { /* removing moves entries */
 		removed = 0;
-		lseek(run_dir_fd, 0, SEEK_SET);
-		while ((n = syscall(SYS_getdents64, run_dir_fd, buf, sizeof(buf))) > 0) {
+		lseek(dirfd, 0, SEEK_SET);
+		while ((n = syscall(SYS_getdents64, dirfd, buf, sizeof(buf))) > 0) {
 			for (long off = 0; off < n;) {
 				struct dirent64_raw *de = (struct dirent64_raw *)(buf + off);
-				if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-				    unlinkat(run_dir_fd, de->d_name, 0) == 0)
-					removed = 1;
 				off += de->d_reclen;
+				if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+					continue;
+				if (de->d_type == DT_DIR && depth > 0) {
+					int sub =
+					    openat(dirfd, de->d_name,
+						   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+					if (sub >= 0) {
+						remove_below(sub, depth - 1);
+						close(sub);
+					}
+				}
+				if (unlinkat(dirfd, de->d_name,
+					     de->d_type == DT_DIR ? AT_REMOVEDIR : 0) == 0)
+					removed = 1;
 			}
 		}
 	}
+}
+
+/* SIGINT, SIGTERM, SIGHUP while the default directory exists: removes what
+ * the script made in it and the directory, then dies of the signal.  Only
+ * async-signal-safe calls. */
+static void run_dir_on_signal(int sig)
+{
+	remove_below(run_dir_fd, 16);
 	rmdir(run_dir_path);
 	signal(sig, SIG_DFL);
 	raise(sig);

@@ -283,6 +283,8 @@ static const struct {
     {"ftruncate", "ftruncate(2)"},
     {"fsync", "fsync(2)"},
     {"unlink", "unlink(2)"},
+    {"mkdir", "mkdir(2), mode 0755"},
+    {"rmdir", "rmdir(2)"},
     {"fadvise", "posix_fadvise(2); dontneed evicts the clean cached pages no one maps"},
     {"mmap", "mmap(2); FD defaults to -1, OFF to 0: the address"},
     {"munmap", "munmap(2)"},
