@@ -1297,6 +1297,17 @@ static int64_t sys_gettimeofday(struct rv_world *w, struct rv_task *t)
 	return A(0) ? copy_out(t, A(0), v, 16) : 0;
 }
 
+/* getcpu: every guest runs on cpu 0 of node 0 (one host thread). */
+static int64_t sys_getcpu(struct rv_world *w, struct rv_task *t)
+{
+	uint32_t zero = 0;
+	if (A(0) && copy_out(t, A(0), &zero, 4))
+		return -EFAULT;
+	if (A(1) && copy_out(t, A(1), &zero, 4))
+		return -EFAULT;
+	return 0;
+}
+
 /* sysinfo: memory as the system has it (frames, swap), in bytes. */
 static int64_t sys_sysinfo(struct rv_world *w, struct rv_task *t)
 {
@@ -1409,6 +1420,7 @@ static const struct sys_entry sys_table[] = {
     S(160, uname),
     S(163, getrlimit),
     S(167, prctl),
+    S(168, getcpu),
     S(169, gettimeofday),
     S(172, getpid),
     S(173, getppid),

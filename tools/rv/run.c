@@ -9,10 +9,10 @@
  * is reaped at once).  The run ends when no task can run; its exit status
  * is the first task's, 128 + N for a death by signal N.
  *
- * The vDSO: the system's [vdso] image holds `li a7, 139; ecall` at its
- * start, the rt_sigreturn trampoline signal.c points ra at.  It is not an
- * ELF image, so exec's AT_SYSINFO_EHDR entry is turned into AT_IGNORE
- * before the program starts: glibc then makes its system calls with ecall.
+ * The vDSO: the system's [vdso] image is vdso.c's ELF shared object;
+ * exec's AT_SYSINFO_EHDR names it, so glibc finds __vdso_clock_gettime and
+ * the rest there, and signal.c points a handler's ra at its
+ * __vdso_rt_sigreturn.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -102,9 +102,6 @@ static void thread_end(struct rv_task *t)
 
 /* ---- exec --------------------------------------------------------------------- */
 
-#define AT_IGNORE_G	  1
-#define AT_SYSINFO_EHDR_G 33
-
 int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
 		       const char *const argv[], const char *const envp[])
 {
@@ -116,12 +113,6 @@ int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
 			return 0;
 		}
 		return err;
-	}
-	for (int i = 0; i < info.auxc; i++) {
-		if (info.auxv[2 * i] != AT_SYSINFO_EHDR_G)
-			continue;
-		uint64_t ign = AT_IGNORE_G;
-		mmk_store(t->proc, info.auxv_addr + 16 * i, &ign, 8, NULL);
 	}
 	for (struct rv_task *o = w->tasks; o; o = o->next) /* de_thread */
 		if (o != t && o->tgid == t->tgid && o->state == RV_RUNNABLE && !o->thread_done)
@@ -555,9 +546,6 @@ static int64_t parse_size(const char *s)
 	return (int64_t)(v << shift);
 }
 
-/* `li a7, 139; ecall`: rt_sigreturn. */
-static const uint32_t vdso_code[] = {0x08b00893, 0x00000073};
-
 /* PROG as a path below the root: an absolute host path inside the root
  * loses the root's prefix. */
 static const char *prog_path(const char *root, const char *prog, char *buf, size_t len)
@@ -586,7 +574,13 @@ static int exec_once(const struct mmk_config *cfg, int trace, int show_maps, cha
 		fprintf(stderr, "mmkit exec: cannot create the system: %s\n", strerror(-err));
 		return 1;
 	}
-	mmk_set_vdso(w.sys, vdso_code, sizeof(vdso_code));
+	struct rv_vdso vdso;
+	if (rv_vdso_build(&vdso) || mmk_set_vdso(w.sys, vdso.image, vdso.len)) {
+		fprintf(stderr, "mmkit exec: cannot make the vDSO\n");
+		mmk_system_destroy(w.sys);
+		return 1;
+	}
+	w.vdso_sigreturn = vdso.sigreturn;
 	if (!realpath(cfg->root, w.root_real))
 		w.root_real[0] = '\0';
 	if (trace)

@@ -9,6 +9,7 @@
  *   linux.c       the system calls, by riscv64 number (a table)
  *   fdtab.c       guest fds: mmkit files, host stdio, synthetic /proc files
  *   signal.c      signal delivery in the riscv64 frame layout, rt_sigreturn
+ *   vdso.c        the [vdso] ELF image (AT_SYSINFO_EHDR)
  *   run.c         the world: tasks, the scheduler, exec, fork, wait, exit,
  *                 and the `mmkit exec` command
  *
@@ -121,7 +122,7 @@ struct rv_task {
 	int wait_is_waitid;	  /* waitid: a siginfo goes to wait_status_addr */
 	const char *syscall_name; /* for the trace: the call being made */
 	char *exe;		  /* /proc/self/exe */
-	uint64_t vdso_base;	  /* the [vdso]: its first bytes are rt_sigreturn */
+	uint64_t vdso_base;	  /* the [vdso]'s ELF header (AT_SYSINFO_EHDR) */
 	struct rv_task *next;
 };
 
@@ -137,6 +138,7 @@ struct rv_world {
 	int first_pid;
 	int next_tid;	 /* thread ids, above every process id mmkit gives */
 	int warned[512]; /* unknown system calls already warned about */
+	uint64_t vdso_sigreturn; /* __vdso_rt_sigreturn's offset in the [vdso] */
 	FILE *trace_out;
 	char trace_held[16384]; /* trace lines of a fault's work, until the fault's */
 };
@@ -168,6 +170,16 @@ void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int signo,
 		       const struct mmk_siginfo *si, int code);
 /* rt_sigreturn: restores the registers and mask saved in the frame at sp. */
 int rv_sigreturn(struct rv_world *w, struct rv_task *t);
+
+/* vdso.c */
+struct rv_vdso {
+	const uint8_t *image; /* the ELF image, page-sized, for mmk_set_vdso */
+	uint64_t len;
+	uint64_t sigreturn; /* __vdso_rt_sigreturn's offset in it */
+};
+/* Builds the riscv64 vDSO image (a static buffer): 0, or -1 if it did not
+ * fit (a bug). */
+int rv_vdso_build(struct rv_vdso *v);
 
 /* run.c */
 struct rv_task *rv_task_find(struct rv_world *w, int pid);

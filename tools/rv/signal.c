@@ -39,8 +39,11 @@ static bool default_ignores(int sig)
 	return sig == 17 || sig == 23 || sig == 28 || sig == 18;
 }
 
-/* The vdso's rt_sigreturn (run.c puts `li a7, 139; ecall` first in it). */
-static uint64_t sigreturn_tramp(struct rv_task *t);
+/* The vdso's __vdso_rt_sigreturn (vdso.c): `li a7, 139; ecall`. */
+static uint64_t sigreturn_tramp(struct rv_world *w, struct rv_task *t)
+{
+	return t->vdso_base + w->vdso_sigreturn;
+}
 
 void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int sig, const struct mmk_siginfo *si,
 		       int code)
@@ -87,7 +90,7 @@ void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int sig, const str
 		rv_task_exit(w, t, 11); /* Linux: force_sigsegv on a bad frame */
 		return;
 	}
-	t->cpu.x[1] = sigreturn_tramp(t);
+	t->cpu.x[1] = sigreturn_tramp(w, t);
 	t->cpu.x[2] = sp;
 	t->cpu.x[10] = sig;
 	t->cpu.x[11] = sp;
@@ -119,9 +122,4 @@ int rv_sigreturn(struct rv_world *w, struct rv_task *t)
 	memcpy(&t->sigmask, f + UC_OFF + 40, 8);
 	t->sigmask &= ~(1ull << 8 | 1ull << 18);
 	return 0;
-}
-
-static uint64_t sigreturn_tramp(struct rv_task *t)
-{
-	return t->vdso_base;
 }
