@@ -1147,14 +1147,13 @@ static int64_t sys_rt_sigprocmask(struct rv_world *w, struct rv_task *t)
 	return 0;
 }
 
-/* setitimer: accepted, but no timer ever fires (there is no guest clock
- * yet: docs/RISCV.md); the old value reads as disarmed. */
-static int64_t sys_setitimer(struct rv_world *w, struct rv_task *t)
+/* rt_sigpending: the pending signals that are blocked. */
+static int64_t sys_rt_sigpending(struct rv_world *w, struct rv_task *t)
 {
-	uint64_t zero[4] = {0};
-	if (A(0) > 2)
+	uint64_t set = t->pending & t->sigmask;
+	if (A(1) != 8)
 		return -EINVAL;
-	return A(2) ? copy_out(t, A(2), zero, sizeof(zero)) : 0;
+	return copy_out(t, A(0), &set, 8);
 }
 
 /* ppoll: only with no fds and no timeout (what pause() makes): waits for
@@ -1403,10 +1402,12 @@ static const struct sys_entry sys_table[] = {
     S(96, set_tid_address),
     [99] = {"set_robust_list", sys_zero},
     S(98, futex),
-    [101] = {"nanosleep", sys_zero},
-    [115] = {"clock_nanosleep", sys_zero},
-    S(103, setitimer),
+    [101] = {"nanosleep", rv_sys_nanosleep},
+    [102] = {"getitimer", rv_sys_getitimer},
+    [103] = {"setitimer", rv_sys_setitimer},
     S(113, clock_gettime),
+    [114] = {"clock_getres", rv_sys_clock_getres},
+    [115] = {"clock_nanosleep", rv_sys_clock_nanosleep},
     [124] = {"sched_yield", sys_zero},
     S(129, kill),
     S(130, tkill),
@@ -1416,6 +1417,7 @@ static const struct sys_entry sys_table[] = {
     S(73, ppoll),
     S(134, rt_sigaction),
     S(135, rt_sigprocmask),
+    S(136, rt_sigpending),
     S(139, rt_sigreturn),
     S(160, uname),
     S(163, getrlimit),

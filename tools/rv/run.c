@@ -390,19 +390,15 @@ static bool run_quantum(struct rv_world *w, struct rv_task *t)
 	bool was_blocked = t->blocked;
 	t->blocked = 0;
 	w->current = t;
-	if (was_blocked && t->io_done && (t->pending & ~t->sigmask)) {
-		/* a signal ends a pipe write that blocked half done with the
-		 * count written, as Linux's pipe_write returns it */
-		t->cpu.x[10] = t->io_done;
-		t->cpu.pc += 4;
-		t->io_done = 0;
-	}
-	if (was_blocked && t->wait_eintr && (t->pending & ~t->sigmask)) {
-		/* pause, sigsuspend: a signal ends them with EINTR (never
-		 * restarted); sigsuspend's mask is the one the frame saves */
-		t->cpu.x[10] = (uint64_t)-EINTR;
-		t->cpu.pc += 4;
-		t->wait_eintr = 0;
+	int sig = was_blocked ? rv_signal_next_handled(t) : 0;
+	if (sig) {
+		/* the blocked call first gets its chance to complete, then the
+		 * signal interrupts or restarts it (signal.c) */
+		rv_syscall(w, t);
+		if (t->blocked) {
+			t->blocked = 0;
+			rv_signal_interrupt(w, t, sig);
+		}
 	}
 	while (budget && t->state == RV_RUNNABLE && !t->thread_done && !t->blocked) {
 		deliver_pending(w, t);
@@ -423,8 +419,10 @@ static bool run_quantum(struct rv_world *w, struct rv_task *t)
 	return !(was_blocked && t->blocked && t->cpu.instret == start && t->state == RV_RUNNABLE);
 }
 
-/* Rounds in pid order until no task is left; a round in which every task
- * only made its blocking call again is a deadlock: they are all killed. */
+/* Rounds in pid order until no task is left, expired timers raising their
+ * signals before each quantum.  A round in which every task only made its
+ * blocking call again waits on the host for the next deadline (timer.c);
+ * with none, it is a deadlock: they are all killed. */
 static void schedule(struct rv_world *w)
 {
 	for (;;) {
@@ -435,11 +433,12 @@ static void schedule(struct rv_world *w)
 			if (t->state != RV_RUNNABLE || t->thread_done)
 				continue;
 			any = true;
+			rv_timers_expire(w);
 			progress |= run_quantum(w, t);
 		}
 		if (!any)
 			return;
-		if (!progress) {
+		if (!progress && !rv_timers_wait_idle(w)) {
 			fprintf(stderr, "mmkit exec: every process is blocked: killed\n");
 			for (struct rv_task *t = w->tasks; t; t = t->next)
 				if (t->state == RV_RUNNABLE && !t->thread_done)

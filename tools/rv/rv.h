@@ -8,15 +8,20 @@
  *   cpu.c, fpu.c  one hart: decode, the decode cache, execute (cpu.h)
  *   linux.c       the system calls, by riscv64 number (a table)
  *   fdtab.c       guest fds: mmkit files, host stdio, synthetic /proc files
- *   signal.c      signal delivery in the riscv64 frame layout, rt_sigreturn
+ *   signal.c      signal delivery in the riscv64 frame layout, rt_sigreturn,
+ *                 what a blocked call returns when a signal interrupts it
+ *   timer.c       sleeps, ITIMER_REAL, and the host sleep of an idle world
  *   vdso.c        the [vdso] ELF image (AT_SYSINFO_EHDR)
  *   run.c         the world: tasks, the scheduler, exec, fork, wait, exit,
  *                 and the `mmkit exec` command
  *
  * Scheduling is deterministic: one host thread runs the tasks (threads)
  * round-robin, RV_QUANTUM instructions at a time; a task whose system call
- * would block (wait4, a pipe, futex) yields and makes it again next round.  So
- * the same program with the same input gives the same output and trace.
+ * would block (wait4, a pipe, futex, a sleep) yields and makes it again next
+ * round.  So the same program with the same input gives the same output and
+ * trace.  Timers (timer.c) are the host's clocks, looked at between quanta;
+ * when every task is blocked the host thread sleeps until the next
+ * deadline.
  *
  * Ownership: the world owns the mmkit system and every task; a process
  * (its leader task and the threads sharing its tgid) owns its mmk_proc
@@ -27,6 +32,7 @@
 #ifndef RV_H
 #define RV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -71,6 +77,12 @@ struct rv_sigaction {
 };
 
 enum rv_task_state { RV_RUNNABLE, RV_ZOMBIE, RV_REAPED };
+
+/* An interval timer (timer.c): value 0 is disarmed; ITIMER_REAL's value is
+ * its expiry on the host's CLOCK_MONOTONIC, the others' the time left (ns). */
+struct rv_itimer {
+	int64_t value, interval;
+};
 
 /* What the threads of a process share (CLONE_FILES, CLONE_SIGHAND). */
 struct rv_fdtable {
@@ -123,6 +135,11 @@ struct rv_task {
 	const char *syscall_name; /* for the trace: the call being made */
 	char *exe;		  /* /proc/self/exe */
 	uint64_t vdso_base;	  /* the [vdso]'s ELF header (AT_SYSINFO_EHDR) */
+	/* timer.c: a nanosleep/clock_nanosleep in progress */
+	int sleeping;
+	int sleep_clock;	    /* the host clock of the deadline */
+	int64_t sleep_deadline;	    /* ns on sleep_clock */
+	struct rv_itimer itimer[3]; /* the leader's: its process's timers */
 	struct rv_task *next;
 };
 
@@ -136,8 +153,8 @@ struct rv_world {
 	struct rv_task *current;
 	int exit_status; /* the first task's, as a shell reports it */
 	int first_pid;
-	int next_tid;	 /* thread ids, above every process id mmkit gives */
-	int warned[512]; /* unknown system calls already warned about */
+	int next_tid;		 /* thread ids, above every process id mmkit gives */
+	int warned[512];	 /* unknown system calls already warned about */
 	uint64_t vdso_sigreturn; /* __vdso_rt_sigreturn's offset in the [vdso] */
 	FILE *trace_out;
 	char trace_held[16384]; /* trace lines of a fault's work, until the fault's */
@@ -180,6 +197,30 @@ struct rv_vdso {
 /* Builds the riscv64 vDSO image (a static buffer): 0, or -1 if it did not
  * fit (a bug). */
 int rv_vdso_build(struct rv_vdso *v);
+
+/* Of the blocked t, the signal a handler is about to run for (0: none);
+ * pending signals t ignores are dropped, as Linux never queues them. */
+int rv_signal_next_handled(struct rv_task *t);
+/* t's blocked call (pc at its ecall) is interrupted by a handler for sig:
+ * it returns -EINTR (or a partial count), or stays to be made again after
+ * the handler (SA_RESTART), as Linux's handle_signal decides from the
+ * call's -ERESTART* code. */
+void rv_signal_interrupt(struct rv_world *w, struct rv_task *t, int sig);
+
+/* timer.c: the calls (linux.c's table names them) */
+int64_t rv_sys_nanosleep(struct rv_world *w, struct rv_task *t);
+int64_t rv_sys_clock_nanosleep(struct rv_world *w, struct rv_task *t);
+int64_t rv_sys_setitimer(struct rv_world *w, struct rv_task *t);
+int64_t rv_sys_getitimer(struct rv_world *w, struct rv_task *t);
+int64_t rv_sys_clock_getres(struct rv_world *w, struct rv_task *t);
+/* A sleep of t interrupted by a signal: writes the time left to rem for a
+ * relative sleep that asked for it; -EINTR (or -EFAULT). */
+int64_t rv_sleep_interrupted(struct rv_task *t);
+/* Raises SIGALRM on every process whose ITIMER_REAL has expired. */
+void rv_timers_expire(struct rv_world *w);
+/* Every task is blocked: sleeps the host until the earliest deadline of a
+ * sleep or ITIMER_REAL; false if there is none (a deadlock). */
+bool rv_timers_wait_idle(struct rv_world *w);
 
 /* run.c */
 struct rv_task *rv_task_find(struct rv_world *w, int pid);
