@@ -188,13 +188,13 @@ int64_t rv_sys_setitimer(struct rv_world *w, struct rv_task *t)
 {
 	uint64_t which = t->cpu.x[10];
 	int64_t nv[4] = {0}, old[4];
-	if (which > 2)
-		return -EINVAL;
 	if (t->cpu.x[11] && mmk_load(t->proc, t->cpu.x[11], nv, sizeof(nv), NULL))
-		return -EFAULT;
+		return -EFAULT; /* Linux copies the new value in first */
 	for (int i = 0; i < 4; i += 2)
 		if (nv[i] < 0 || nv[i + 1] < 0 || nv[i + 1] >= 1000000)
 			return -EINVAL;
+	if (which > 2)
+		return -EINVAL;
 	struct rv_task *o = timer_owner(w, t);
 	itimer_get(o, (int)which, old);
 	struct rv_itimer *it = &o->itimer[which];

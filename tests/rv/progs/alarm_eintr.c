@@ -1,8 +1,9 @@
 /* alarm_eintr: a timer's signal ends a blocked call as Linux decides:
  * alarm() interrupts a read of an empty pipe with EINTR (no SA_RESTART);
  * with SA_RESTART the read is made again and gets what the handler wrote;
- * pause() and a wait4 for a child that never exits end with EINTR; alarm
- * returns the seconds left on the previous alarm. */
+ * pause() and a wait4 for a child that never exits end with EINTR, but
+ * not for a SIGCHLD nobody handles; alarm returns the seconds left on the
+ * previous alarm. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -81,6 +82,17 @@ int main(void)
 	r = waitpid(pid, &st, 0);
 	printf("after SIGKILL: %s, signal %d\n", r == pid ? "reaped" : "not reaped",
 	       WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+
+	/* SIGCHLD, ignored by default, does not end pause: SIGALRM does */
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	in_30ms();
+	errno = 0;
+	r = pause();
+	printf("pause while a child exits: %d %s, handler ran: %d\n", r, strerror(errno),
+	       (int)ticks);
+	waitpid(pid, &st, 0);
 
 	handle(on_alarm, SA_RESTART);
 	pid = fork();
