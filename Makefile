@@ -107,6 +107,8 @@ $(B)/examples/embed $(B)/examples/policy_clock: $(B)/examples/%: examples/%.c $(
 $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libmmkit.a $(LDSAN)
+# tests that compile a tool's source into themselves
+$(B)/tests/test_rv_vdso: tools/rv/vdso.c $(wildcard tools/rv/*.h)
 
 tests: all $(TEST_BIN)
 
