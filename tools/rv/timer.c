@@ -41,12 +41,17 @@ static int64_t now_ns(int clock)
 	return ts.tv_sec * NSEC + ts.tv_nsec;
 }
 
-/* sec and sub-second units (unit ns each) as ns, saturating far in the
- * future (no overflow for any tv_sec). */
+/* The farthest a time reaches: 2^62 ns, 146 years (relative, or since
+ * the epoch).  A deadline is a clock's now plus at most this, and a
+ * timer's reload adds at most this to a time already past, so no sum
+ * overflows int64_t. */
+#define NS_FOREVER (1LL << 62)
+
+/* sec and sub-second units (unit ns each) as ns, at most NS_FOREVER. */
 static int64_t to_ns(int64_t sec, int64_t sub, int64_t unit)
 {
-	if (sec > INT64_MAX / NSEC - 1)
-		return INT64_MAX / 2;
+	if (sec >= NS_FOREVER / NSEC)
+		return NS_FOREVER;
 	return sec * NSEC + sub * unit;
 }
 

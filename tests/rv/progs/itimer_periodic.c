@@ -5,6 +5,7 @@
  * timer; bad arguments are EINVAL. */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -83,14 +84,21 @@ int main(void)
 		getitimer(ITIMER_REAL, &cur);
 		_exit(cur.it_value.tv_sec || cur.it_value.tv_usec ? 1 : 0);
 	}
-	int st;
+	int st, r;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	printf("child's timer disarmed: %s\n", yes(WIFEXITED(st) && WEXITSTATUS(st) == 0));
 	setitimer(ITIMER_REAL, &zero, NULL);
 
+	struct itimerval far = {{INT64_MAX, 999999}, {INT64_MAX, 999999}};
+	r = setitimer(ITIMER_REAL, &far, NULL);
+	getitimer(ITIMER_REAL, &cur);
+	printf("INT64_MAX seconds: %d, armed for over a year: %s\n", r,
+	       yes(cur.it_value.tv_sec > 366 * 86400 && cur.it_interval.tv_sec > 366 * 86400));
+	setitimer(ITIMER_REAL, &zero, NULL);
+
 	struct itimerval bad = {{0, 0}, {0, 1000000}};
-	int r = setitimer(ITIMER_REAL, &bad, NULL);
+	r = setitimer(ITIMER_REAL, &bad, NULL);
 	printf("tv_usec 1000000: %d %s\n", r, strerror(errno));
 	bad.it_value.tv_usec = -1;
 	r = setitimer(ITIMER_REAL, &bad, NULL);

@@ -5,6 +5,7 @@
  * oversleep. */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -103,5 +104,18 @@ int main(void)
 	r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, &rem);
 	printf("clock_nanosleep ABSTIME, SIGALRM after 30 ms: %s, rem untouched: %s\n", strerror(r),
 	       yes(rem.tv_sec == -1 && rem.tv_nsec == -1));
+
+	/* the longest sleep there is, cut short by SIGALRM */
+	setitimer(ITIMER_REAL, &it, NULL);
+	req = (struct timespec){INT64_MAX, 999999999};
+	r = nanosleep(&req, NULL);
+	printf("nanosleep INT64_MAX s, SIGALRM after 30 ms: %d %s\n", r, strerror(errno));
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &req, NULL);
+	printf("clock_nanosleep REALTIME ABSTIME to INT64_MAX s: %s\n", strerror(r));
+	setitimer(ITIMER_REAL, &it, NULL);
+	req = (struct timespec){8000000000, 0}; /* 8e18 ns: near int64_t's end */
+	r = clock_nanosleep(CLOCK_REALTIME, 0, &req, NULL);
+	printf("clock_nanosleep REALTIME 8e9 s: %s\n", strerror(r));
 	return 0;
 }
