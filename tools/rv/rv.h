@@ -187,6 +187,14 @@ void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int signo,
 		       const struct mmk_siginfo *si, int code);
 /* rt_sigreturn: restores the registers and mask saved in the frame at sp. */
 int rv_sigreturn(struct rv_world *w, struct rv_task *t);
+/* Of the blocked t, the signal a handler is about to run for (0: none);
+ * pending signals t ignores are dropped, as Linux never queues them. */
+int rv_signal_next_handled(struct rv_task *t);
+/* t's blocked call (pc at its ecall) is interrupted by a handler for sig:
+ * it returns -EINTR (or a partial count), or stays to be made again after
+ * the handler (SA_RESTART), as Linux's handle_signal decides from the
+ * call's -ERESTART* code. */
+void rv_signal_interrupt(struct rv_world *w, struct rv_task *t, int sig);
 
 /* vdso.c */
 struct rv_vdso {
@@ -197,15 +205,6 @@ struct rv_vdso {
 /* Builds the riscv64 vDSO image (a static buffer): 0, or -1 if it did not
  * fit (a bug). */
 int rv_vdso_build(struct rv_vdso *v);
-
-/* Of the blocked t, the signal a handler is about to run for (0: none);
- * pending signals t ignores are dropped, as Linux never queues them. */
-int rv_signal_next_handled(struct rv_task *t);
-/* t's blocked call (pc at its ecall) is interrupted by a handler for sig:
- * it returns -EINTR (or a partial count), or stays to be made again after
- * the handler (SA_RESTART), as Linux's handle_signal decides from the
- * call's -ERESTART* code. */
-void rv_signal_interrupt(struct rv_world *w, struct rv_task *t, int sig);
 
 /* timer.c: the calls (linux.c's table names them) */
 int64_t rv_sys_nanosleep(struct rv_world *w, struct rv_task *t);
