@@ -38,6 +38,7 @@
  * the same way).
  */
 #include <elf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -77,10 +78,12 @@ enum {
 	NSECS
 };
 
-/* The image being written: bytes and the write position. */
+/* The image being written: bytes, their room, the write position, and
+ * whether a write did not fit (then nothing past the room is written). */
 struct img {
 	uint8_t *buf;
-	uint64_t pos;
+	uint64_t cap, pos;
+	bool overflow;
 };
 
 static uint64_t img_align(struct img *m, uint64_t a)
@@ -93,7 +96,10 @@ static uint64_t img_align(struct img *m, uint64_t a)
 static uint64_t img_put(struct img *m, const void *p, uint64_t n)
 {
 	uint64_t off = m->pos;
-	memcpy(m->buf + off, p, n);
+	if (off > m->cap || n > m->cap - off)
+		m->overflow = true;
+	else
+		memcpy(m->buf + off, p, n);
 	m->pos += n;
 	return off;
 }
@@ -188,7 +194,7 @@ static Elf64_Shdr section(uint32_t name, uint32_t type, uint64_t flags, uint64_t
 int rv_vdso_build(struct rv_vdso *v)
 {
 	static uint8_t buf[VDSO_SIZE];
-	struct img m = {buf, 0};
+	struct img m = {buf, sizeof(buf), 0, false};
 	struct strtab dynstr = {{0}, 0}, shstr = {{0}, 0};
 	memset(buf, 0, sizeof(buf));
 
@@ -215,7 +221,7 @@ int rv_vdso_build(struct rv_vdso *v)
 	 * image first, then place it after .dynamic */
 	uint64_t value[NFUNCS], size[NFUNCS];
 	uint8_t text[NFUNCS * 12];
-	struct img tm = {text, 0};
+	struct img tm = {text, sizeof(text), 0, false};
 	put_text(&tm, value, size);
 	len[SEC_TEXT] = tm.pos;
 
@@ -265,7 +271,10 @@ int rv_vdso_build(struct rv_vdso *v)
 					 SEC_TEXT,
 					 off[SEC_TEXT] + value[i],
 					 size[i]};
-	memcpy(buf + off[SEC_DYNSYM], sym, sizeof(sym));
+	uint64_t pos = m.pos;
+	m.pos = off[SEC_DYNSYM];
+	img_put(&m, sym, sizeof(sym));
+	m.pos = pos;
 
 	off[SEC_SHSTRTAB] = img_put(&m, shstr.s, shstr.len);
 	len[SEC_SHSTRTAB] = shstr.len;
@@ -292,6 +301,8 @@ int rv_vdso_build(struct rv_vdso *v)
 	sh[SEC_SHSTRTAB].sh_addr = 0; /* not loaded */
 	img_put(&m, sh, sizeof(sh));
 	uint64_t end = m.pos;
+	if (m.overflow || tm.overflow)
+		return -1; /* cannot happen: the tables are fixed and small */
 
 	Elf64_Phdr ph[2] = {
 	    {PT_LOAD, PF_R | PF_X, 0, 0, 0, end, end, 4096},
@@ -317,8 +328,6 @@ int rv_vdso_build(struct rv_vdso *v)
 	};
 	memcpy(buf, &eh, sizeof(eh));
 	memcpy(buf + sizeof(eh), ph, sizeof(ph));
-	if (end > VDSO_SIZE)
-		return -1; /* cannot happen: the tables are fixed and small */
 
 	v->image = buf;
 	v->len = VDSO_SIZE;
