@@ -2,9 +2,11 @@
  * alarm() interrupts a read of an empty pipe with EINTR (no SA_RESTART);
  * with SA_RESTART the read is made again and gets what the handler wrote;
  * pause() and a wait4 for a child that never exits end with EINTR, but
- * not for a SIGCHLD nobody handles; alarm returns the seconds left on the
- * previous alarm. */
+ * not for a SIGCHLD nobody handles; sem_wait (a futex wait) is made again
+ * only with SA_RESTART; alarm returns the seconds left on the previous
+ * alarm. */
 #include <errno.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,14 @@ static int fds[2];
 static void on_alarm(int sig)
 {
 	ticks++;
+}
+
+static sem_t sem;
+
+static void on_alarm_post(int sig)
+{
+	if (++ticks % 2 == 0)
+		sem_post(&sem); /* every other tick: the first one interrupts */
 }
 
 static void on_alarm_write(int sig)
@@ -105,5 +115,18 @@ int main(void)
 	r = waitpid(pid, &st, 0);
 	printf("waitpid with SA_RESTART: restarted, reaped: %s, status %d, handler ran: %d\n",
 	       r == pid ? "yes" : "no", WEXITSTATUS(st), (int)ticks);
+
+	/* a futex wait (sem_wait) is restarted with SA_RESTART, else EINTR */
+	sem_init(&sem, 0, 0);
+	ticks = 0;
+	handle(on_alarm_post, 0);
+	in_30ms();
+	errno = 0;
+	r = sem_wait(&sem);
+	printf("sem_wait: %d %s, handler ran: %d\n", r, strerror(errno), (int)ticks);
+	handle(on_alarm_post, SA_RESTART);
+	in_30ms();
+	r = sem_wait(&sem);
+	printf("sem_wait with SA_RESTART: %d, handler ran: %d\n", r, (int)ticks);
 	return 0;
 }
