@@ -128,7 +128,7 @@ int64_t rv_sys_nanosleep(struct rv_world *w, struct rv_task *t)
  * are ignored, as Linux does. */
 int64_t rv_sys_clock_nanosleep(struct rv_world *w, struct rv_task *t)
 {
-	int clock = t->sleeping ? t->sleep_clock : sleep_clock((int64_t)t->cpu.x[10]);
+	int clock = t->sleeping ? t->sleep_clock : sleep_clock((int32_t)t->cpu.x[10]);
 	if (clock < 0)
 		return clock;
 	return sleep_on(t, clock, t->cpu.x[11] & TIMER_ABSTIME_G, t->cpu.x[12]);

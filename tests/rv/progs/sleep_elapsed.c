@@ -8,8 +8,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 static long long ns(clockid_t c)
 {
@@ -74,6 +76,10 @@ int main(void)
 	printf("clock_nanosleep CLOCK_MONOTONIC_RAW: %s\n",
 	       strerror(clock_nanosleep(CLOCK_MONOTONIC_RAW, 0, &req, NULL)));
 	printf("clock_nanosleep clock 99: %s\n", strerror(clock_nanosleep(99, 0, &req, NULL)));
+	/* clockid_t is an int: the register's upper half is not part of it */
+	long big_id = (long)(((unsigned long)1 << 32) | CLOCK_MONOTONIC);
+	r = (int)syscall(SYS_clock_nanosleep, big_id, 0, &req, NULL);
+	printf("clock_nanosleep clock 2^32 + CLOCK_MONOTONIC: %d\n", r);
 	r = nanosleep(NULL, NULL);
 	printf("nanosleep NULL: %d %s\n", r, strerror(errno));
 
