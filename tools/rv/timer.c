@@ -178,10 +178,11 @@ static void itimer_get(const struct rv_task *o, int which, int64_t out[4])
 /* getitimer(which, curr) */
 int64_t rv_sys_getitimer(struct rv_world *w, struct rv_task *t)
 {
-	if (t->cpu.x[10] > 2)
+	uint32_t which = (uint32_t)t->cpu.x[10]; /* an int: negative is EINVAL too */
+	if (which > 2)
 		return -EINVAL;
 	int64_t v[4];
-	itimer_get(timer_owner(w, t), (int)t->cpu.x[10], v);
+	itimer_get(timer_owner(w, t), (int)which, v);
 	return mmk_store(t->proc, t->cpu.x[11], v, sizeof(v), NULL) ? -EFAULT : 0;
 }
 
@@ -191,7 +192,7 @@ int64_t rv_sys_getitimer(struct rv_world *w, struct rv_task *t)
  * down: the runner keeps no guest CPU time. */
 int64_t rv_sys_setitimer(struct rv_world *w, struct rv_task *t)
 {
-	uint64_t which = t->cpu.x[10];
+	uint32_t which = (uint32_t)t->cpu.x[10]; /* an int: negative is EINVAL too */
 	int64_t nv[4] = {0}, old[4];
 	if (t->cpu.x[11] && mmk_load(t->proc, t->cpu.x[11], nv, sizeof(nv), NULL))
 		return -EFAULT; /* Linux copies the new value in first */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -96,6 +97,13 @@ int main(void)
 	printf("INT64_MAX seconds: %d, armed for over a year: %s\n", r,
 	       yes(cur.it_value.tv_sec > 366 * 86400 && cur.it_interval.tv_sec > 366 * 86400));
 	setitimer(ITIMER_REAL, &zero, NULL);
+
+	/* which is an int: the register's upper half is not part of it */
+	long big_which = (long)(((unsigned long)1 << 32) | ITIMER_REAL);
+	r = (int)syscall(SYS_getitimer, big_which, &cur);
+	printf("getitimer which 2^32 + ITIMER_REAL: %d\n", r);
+	r = (int)syscall(SYS_setitimer, big_which, &zero, NULL);
+	printf("setitimer which 2^32 + ITIMER_REAL: %d\n", r);
 
 	struct itimerval bad = {{0, 0}, {0, 1000000}};
 	r = setitimer(ITIMER_REAL, &bad, NULL);
