@@ -390,7 +390,7 @@ static bool run_quantum(struct rv_world *w, struct rv_task *t)
 	bool was_blocked = t->blocked;
 	t->blocked = 0;
 	w->current = t;
-	int sig = was_blocked ? rv_signal_next_handled(t) : 0;
+	int sig = was_blocked ? rv_signal_next_handled(w, t) : 0;
 	if (sig) {
 		/* the blocked call first gets its chance to complete, then the
 		 * signal interrupts or restarts it (signal.c) */

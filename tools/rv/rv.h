@@ -78,10 +78,14 @@ struct rv_sigaction {
 
 enum rv_task_state { RV_RUNNABLE, RV_ZOMBIE, RV_REAPED };
 
-/* An interval timer (timer.c): value 0 is disarmed; ITIMER_REAL's value is
- * its expiry on the host's CLOCK_MONOTONIC, the others' the time left (ns). */
+/* An interval timer (timer.c).  ITIMER_REAL: value is its expiry on the
+ * host's CLOCK_MONOTONIC, counting while active (Linux's hrtimer queued);
+ * after it fires it is inactive until its SIGALRM is taken, then a
+ * periodic one (interval != 0) restarts.  The others: value is the time
+ * left (ns), 0 when disarmed. */
 struct rv_itimer {
 	int64_t value, interval;
+	int active;
 };
 
 /* What the threads of a process share (CLONE_FILES, CLONE_SIGHAND). */
@@ -189,7 +193,7 @@ void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int signo,
 int rv_sigreturn(struct rv_world *w, struct rv_task *t);
 /* Of the blocked t, the signal a handler is about to run for (0: none);
  * pending signals t ignores are dropped, as Linux never queues them. */
-int rv_signal_next_handled(struct rv_task *t);
+int rv_signal_next_handled(struct rv_world *w, struct rv_task *t);
 /* t's blocked call (pc at its ecall) is interrupted by a handler for sig:
  * it returns -EINTR (or a partial count), or stays to be made again after
  * the handler (SA_RESTART), as Linux's handle_signal decides from the
@@ -217,6 +221,10 @@ int64_t rv_sys_clock_getres(struct rv_world *w, struct rv_task *t);
 int64_t rv_sleep_interrupted(struct rv_task *t);
 /* Raises SIGALRM on every process whose ITIMER_REAL has expired. */
 void rv_timers_expire(struct rv_world *w);
+/* SIGALRM was taken from t's pending signals (delivered or discarded):
+ * a periodic ITIMER_REAL that fired restarts, as in Linux's
+ * dequeue_signal. */
+void rv_itimer_dequeued(struct rv_world *w, struct rv_task *t);
 /* Every task is blocked: sleeps the host until the earliest deadline of a
  * sleep or ITIMER_REAL; false if there is none (a deadlock). */
 bool rv_timers_wait_idle(struct rv_world *w);

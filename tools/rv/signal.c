@@ -39,6 +39,7 @@
 #define SA_RESETHAND_G 0x80000000ull
 #define SA_NODEFER_G   0x40000000ull
 #define SA_RESTART_G   0x10000000ull
+#define SIGALRM_G      14
 #define SIG_DFL_G      0
 #define SIG_IGN_G      1
 
@@ -59,7 +60,7 @@ static bool ignored(const struct rv_task *t, int sig)
 	return h == SIG_IGN_G || (h == SIG_DFL_G && default_ignores(sig));
 }
 
-int rv_signal_next_handled(struct rv_task *t)
+int rv_signal_next_handled(struct rv_world *w, struct rv_task *t)
 {
 	uint64_t ready = t->pending & ~t->sigmask;
 	for (int sig = 1; sig <= RV_NSIG; sig++) {
@@ -68,6 +69,8 @@ int rv_signal_next_handled(struct rv_task *t)
 			continue;
 		if (ignored(t, sig)) {
 			t->pending &= ~bit;
+			if (sig == SIGALRM_G)
+				rv_itimer_dequeued(w, t);
 			continue;
 		}
 		return t->act[sig].handler == SIG_DFL_G ? 0 : sig; /* a kill returns nothing */
@@ -135,6 +138,8 @@ static uint64_t sigreturn_tramp(struct rv_world *w, struct rv_task *t)
 void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int sig, const struct mmk_siginfo *si,
 		       int code)
 {
+	if (sig == SIGALRM_G && !si)
+		rv_itimer_dequeued(w, t); /* it was pending: taken now */
 	struct rv_sigaction *act = &t->act[sig];
 	bool blocked = (t->sigmask >> (sig - 1)) & 1;
 	if (si && (blocked || act->handler == SIG_IGN_G)) {

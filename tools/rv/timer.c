@@ -9,7 +9,11 @@
  * for clock_nanosleep), checked when the scheduler looks (rv.h): a
  * sleeping task's call runs again each round and returns once its
  * deadline has passed; ITIMER_REAL is checked before every quantum
- * (rv_timers_expire) and raises SIGALRM on its process.  When every task
+ * (rv_timers_expire) and raises SIGALRM on its process; a periodic one
+ * starts its next period only when that SIGALRM is taken from the pending
+ * set (rv_itimer_dequeued), as Linux restarts it in dequeue_signal, so
+ * while the signal is blocked the timer stands still and getitimer reads
+ * 0, and an ignored SIGALRM (never queued) stops it.  When every task
  * is blocked, the scheduler sleeps the host thread until the earliest
  * deadline (rv_timers_wait_idle), never spinning; with no deadline, it is a
  * deadlock.  A program that uses no timer sees no difference in its
@@ -160,15 +164,15 @@ static struct rv_task *timer_owner(struct rv_world *w, struct rv_task *t)
 }
 
 /* Timer which of o as the guest's struct itimerval: interval, then value
- * (each tv_sec, tv_usec).  A real timer about to fire reads 1 µs, as
- * Linux's itimer_get_remtime. */
+ * (each tv_sec, tv_usec).  A real timer about to fire reads 1 µs, one
+ * waiting for its SIGALRM to be taken 0, as Linux's itimer_get_remtime. */
 static void itimer_get(const struct rv_task *o, int which, int64_t out[4])
 {
 	const struct rv_itimer *it = &o->itimer[which];
 	int64_t left = it->value;
-	if (which == ITIMER_REAL_G && it->value) {
-		left = it->value - now_ns(CLOCK_MONOTONIC);
-		if (left <= 0)
+	if (which == ITIMER_REAL_G) {
+		left = it->active ? it->value - now_ns(CLOCK_MONOTONIC) : 0;
+		if (it->active && left <= 0)
 			left = 1000;
 	}
 	to_pair(it->interval, 1000, out);
@@ -207,6 +211,7 @@ int64_t rv_sys_setitimer(struct rv_world *w, struct rv_task *t)
 	int64_t value = to_ns(nv[2], nv[3], 1000);
 	it->interval = value ? to_ns(nv[0], nv[1], 1000) : 0;
 	it->value = value && which == ITIMER_REAL_G ? now_ns(CLOCK_MONOTONIC) + value : value;
+	it->active = which == ITIMER_REAL_G && value;
 	if (t->cpu.x[12] && mmk_store(t->proc, t->cpu.x[12], old, sizeof(old), NULL))
 		return -EFAULT;
 	return 0;
@@ -224,12 +229,16 @@ int64_t rv_sys_clock_getres(struct rv_world *w, struct rv_task *t)
 	return 0;
 }
 
-/* SIGALRM for process leader l: to the first of its threads that does
- * not block it (the leader first), else left pending on the leader, as
+/* SIGALRM for process leader l: dropped if l ignores it and does not
+ * block it (Linux's sig_ignored: such a signal is never queued, so a
+ * periodic timer does not restart); else to the first of its threads that
+ * does not block it (the leader first), or left pending on the leader, as
  * Linux's complete_signal picks a thread for a process-wide signal. */
 static void raise_alarm(struct rv_world *w, struct rv_task *l)
 {
 	uint64_t bit = 1ull << (SIGALRM_G - 1);
+	if (l->act[SIGALRM_G].handler == 1 /* SIG_IGN */ && !(l->sigmask & bit))
+		return;
 	struct rv_task *to = NULL;
 	for (struct rv_task *o = w->tasks; o; o = o->next) {
 		if (o->tgid != l->tgid || o->state != RV_RUNNABLE || o->thread_done)
@@ -249,19 +258,28 @@ void rv_timers_expire(struct rv_world *w)
 	int64_t now = 0;
 	for (struct rv_task *l = w->tasks; l; l = l->next) {
 		struct rv_itimer *it = &l->itimer[ITIMER_REAL_G];
-		if (!it->value || l->pid != l->tgid || l->state != RV_RUNNABLE || !l->proc)
+		if (!it->active || l->pid != l->tgid || l->state != RV_RUNNABLE || !l->proc)
 			continue;
 		if (!now)
 			now = now_ns(CLOCK_MONOTONIC);
 		if (now < it->value)
 			continue;
+		it->active = 0; /* until its SIGALRM is taken (rv_itimer_dequeued) */
 		raise_alarm(w, l);
-		/* periodic: the next period after now (missed ones are one
-		 * signal, as a standard signal is pending only once) */
-		it->value = it->interval
-				? it->value + ((now - it->value) / it->interval + 1) * it->interval
-				: 0;
 	}
+}
+
+void rv_itimer_dequeued(struct rv_world *w, struct rv_task *t)
+{
+	struct rv_itimer *it = &timer_owner(w, t)->itimer[ITIMER_REAL_G];
+	if (it->active || !it->interval)
+		return;
+	/* hrtimer_forward: the first expiry past now, in whole periods
+	 * from the last one (periods missed meanwhile are not made up) */
+	int64_t now = now_ns(CLOCK_MONOTONIC);
+	if (now >= it->value)
+		it->value += ((now - it->value) / it->interval + 1) * it->interval;
+	it->active = 1;
 }
 
 bool rv_timers_wait_idle(struct rv_world *w)
@@ -274,9 +292,9 @@ bool rv_timers_wait_idle(struct rv_world *w)
 			int64_t d = now + (t->sleep_deadline - now_ns(t->sleep_clock));
 			first = d < first ? d : first;
 		}
-		int64_t d = t->pid == t->tgid ? t->itimer[ITIMER_REAL_G].value : 0;
-		if (d)
-			first = d < first ? d : first;
+		const struct rv_itimer *it = &t->itimer[ITIMER_REAL_G];
+		if (t->pid == t->tgid && it->active)
+			first = it->value < first ? it->value : first;
 	}
 	if (first == INT64_MAX)
 		return false;
