@@ -78,16 +78,6 @@ struct rv_sigaction {
 
 enum rv_task_state { RV_RUNNABLE, RV_ZOMBIE, RV_REAPED };
 
-/* An interval timer (timer.c).  ITIMER_REAL: value is its expiry on the
- * host's CLOCK_MONOTONIC, counting while active (Linux's hrtimer queued);
- * after it fires it is inactive until its SIGALRM is taken, then a
- * periodic one (interval != 0) restarts.  The others: value is the time
- * left (ns), 0 when disarmed. */
-struct rv_itimer {
-	int64_t value, interval;
-	int active;
-};
-
 /* What the threads of a process share (CLONE_FILES, CLONE_SIGHAND). */
 struct rv_fdtable {
 	int refs;
@@ -96,6 +86,16 @@ struct rv_fdtable {
 struct rv_sighand {
 	int refs;
 	struct rv_sigaction act[RV_NSIG + 1];
+};
+
+/* An interval timer (timer.c).  ITIMER_REAL: value is its expiry on the
+ * host's CLOCK_MONOTONIC, counting while active (Linux's hrtimer queued);
+ * after it fires it is inactive until its SIGALRM is taken, then a
+ * periodic one (interval != 0) restarts.  The others: value is the time
+ * left (ns), 0 when disarmed. */
+struct rv_itimer {
+	int64_t value, interval;
+	int active;
 };
 
 /*
