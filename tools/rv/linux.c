@@ -842,31 +842,50 @@ static int64_t sys_exit_group(struct rv_world *w, struct rv_task *t)
 	return RV_NORET;
 }
 
+/* The end of t's futex wait with result r: it waits on nothing, no
+ * timeout runs. */
+static int64_t futex_wait_end(struct rv_task *t, int64_t r)
+{
+	t->futex_addr = 0;
+	t->sleeping = 0;
+	return r;
+}
+
 /* futex: WAIT and WAKE (and their BITSET forms, bitset ignored) on the
  * process's words.  A wait whose word still holds the value blocks until a
- * WAKE picks it; timeouts are not kept (a wait nobody wakes is a deadlock
- * the scheduler reports). */
+ * WAKE picks it or its timeout passes (ETIMEDOUT; timer.c keeps it):
+ * relative for WAIT, absolute for WAIT_BITSET, on CLOCK_REALTIME with
+ * FUTEX_CLOCK_REALTIME (WAIT_BITSET only, as Linux), else CLOCK_MONOTONIC;
+ * the timeout is checked before the word, as Linux's sys_futex.  A wait
+ * nobody wakes and with no timeout is a deadlock the scheduler reports. */
 static int64_t sys_futex(struct rv_world *w, struct rv_task *t)
 {
-	int op = (int)A(1) & 0x7f;
+	int op = (int)A(1) & 0x7f, realtime = (A(1) & 256) != 0;
 	if (op == 1 || op == 10)
 		return rv_futex_wake(w, t, A(0), (int32_t)A(2));
 	if (op != 0 && op != 9)
 		return -ENOSYS;
+	if (realtime && op != 9)
+		return -ENOSYS;
 	if (t->futex_woken) {
 		t->futex_woken = 0;
-		t->futex_addr = 0;
-		return 0;
+		return futex_wait_end(t, 0);
+	}
+	if (A(3) && !t->sleeping) {
+		int err = rv_timeout_start(t, realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, op == 9,
+					   A(3));
+		if (err)
+			return err;
 	}
 	uint32_t v;
 	if (A(0) & 3)
-		return -EINVAL;
+		return futex_wait_end(t, -EINVAL);
 	if (copy_in(t, A(0), &v, 4))
-		return -EFAULT;
-	if (v != (uint32_t)A(2)) {
-		t->futex_addr = 0;
-		return -EAGAIN;
-	}
+		return futex_wait_end(t, -EFAULT);
+	if (v != (uint32_t)A(2))
+		return futex_wait_end(t, -EAGAIN);
+	if (t->sleeping && rv_timeout_passed(t))
+		return futex_wait_end(t, -ETIMEDOUT);
 	t->futex_addr = A(0);
 	return RV_BLOCK;
 }

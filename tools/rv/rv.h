@@ -139,7 +139,7 @@ struct rv_task {
 	const char *syscall_name; /* for the trace: the call being made */
 	char *exe;		  /* /proc/self/exe */
 	uint64_t vdso_base;	  /* the [vdso]'s ELF header (AT_SYSINFO_EHDR) */
-	/* timer.c: a nanosleep/clock_nanosleep in progress */
+	/* timer.c: a nanosleep/clock_nanosleep, or a futex wait's timeout */
 	int sleeping;
 	int sleep_clock;	    /* the host clock of the deadline */
 	int64_t sleep_deadline;	    /* ns on sleep_clock */
@@ -216,6 +216,12 @@ int64_t rv_sys_clock_nanosleep(struct rv_world *w, struct rv_task *t);
 int64_t rv_sys_setitimer(struct rv_world *w, struct rv_task *t);
 int64_t rv_sys_getitimer(struct rv_world *w, struct rv_task *t);
 int64_t rv_sys_clock_getres(struct rv_world *w, struct rv_task *t);
+/* Starts t's timeout (sleeping, sleep_clock, sleep_deadline: a sleep or a
+ * futex wait) on host clock `clock` from the guest timespec at addr,
+ * absolute when abs: 0, -EFAULT, or -EINVAL for a timespec out of range. */
+int rv_timeout_start(struct rv_task *t, int clock, bool abs, uint64_t addr);
+/* Whether t's timeout has passed. */
+bool rv_timeout_passed(const struct rv_task *t);
 /* A sleep of t interrupted by a signal: writes the time left to rem for a
  * relative sleep that asked for it; -EINTR (or -EFAULT). */
 int64_t rv_sleep_interrupted(struct rv_task *t);

@@ -26,8 +26,8 @@
  * -ERESTART* code says in Linux (arch/riscv/kernel/signal.c's
  * handle_signal): read, write, wait4, waitid, futex (-ERESTARTSYS) are made
  * again after the handler with SA_RESTART, else -EINTR; pause (ppoll) and
- * sigsuspend (-ERESTARTNOHAND) and the sleeps (-ERESTART_RESTARTBLOCK)
- * always -EINTR, the sleeps with the time left; a pipe write that moved
+ * sigsuspend (-ERESTARTNOHAND), the sleeps and a futex wait with a timeout
+ * (-ERESTART_RESTARTBLOCK) always -EINTR, the sleeps with the time left; a pipe write that moved
  * some bytes returns their count.  An ignored signal does not interrupt.
  */
 #include <errno.h>
@@ -113,6 +113,10 @@ void rv_signal_interrupt(struct rv_world *w, struct rv_task *t, int sig)
 		case RESTART_ALWAYS:
 			return;
 		case RESTART_SYS:
+			if (t->sleeping) { /* a futex wait with a timeout */
+				t->sleeping = 0; /* -ERESTART_RESTARTBLOCK: EINTR */
+				break;
+			}
 			if (t->act[sig].flags & SA_RESTART_G)
 				return;
 			break;

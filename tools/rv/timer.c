@@ -21,8 +21,9 @@
  *
  * State: a sleep in progress lives in its task (sleeping, sleep_clock,
  * sleep_deadline), set by the first execution of the call and cleared when
- * it returns; the interval timers are the process's, kept in its leader
- * task (Linux's signal_struct), not inherited by fork, kept across execve.
+ * it returns; a futex wait's timeout is kept the same way (linux.c); the interval timers are the
+ * process's, kept in its leader task (Linux's signal_struct), not inherited by fork, kept across
+ * execve.
  *
  * Mirrors Linux's kernel/time/hrtimer.c (hrtimer_nanosleep, do_nanosleep),
  * kernel/time/posix-timers.c (clock_nanosleep) and kernel/time/itimer.c.
@@ -93,33 +94,40 @@ static int sleep_clock(int64_t id)
 	return -EINVAL; /* CLOCK_THREAD_CPUTIME_ID (3) too, as Linux */
 }
 
-/* The sleep t is in: 0 once its deadline has passed, else RV_BLOCK (the
- * call runs again next round). */
-static int64_t sleep_check(struct rv_task *t)
+int rv_timeout_start(struct rv_task *t, int clock, bool abs, uint64_t addr)
 {
-	if (now_ns(t->sleep_clock) < t->sleep_deadline)
-		return RV_BLOCK;
-	t->sleeping = 0;
+	int64_t ts[2];
+	if (mmk_load(t->proc, addr, ts, sizeof(ts), NULL))
+		return -EFAULT;
+	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= NSEC)
+		return -EINVAL;
+	int64_t ns = to_ns(ts[0], ts[1], 1);
+	t->sleep_clock = clock;
+	t->sleep_deadline = abs ? ns : now_ns(clock) + ns;
+	t->sleeping = 1;
 	return 0;
 }
 
+bool rv_timeout_passed(const struct rv_task *t)
+{
+	return now_ns(t->sleep_clock) >= t->sleep_deadline;
+}
+
 /* Starts (first execution) or checks t's sleep on clock until the
- * timespec at req (absolute when abs); -EFAULT, -EINVAL for a timespec
- * out of range, as hrtimer_nanosleep's timespec64_valid. */
+ * timespec at req (absolute when abs): 0 once it has passed, RV_BLOCK
+ * before; -EFAULT, or -EINVAL for a timespec out of range, as
+ * hrtimer_nanosleep's timespec64_valid. */
 static int64_t sleep_on(struct rv_task *t, int clock, bool abs, uint64_t req)
 {
 	if (!t->sleeping) {
-		int64_t ts[2];
-		if (mmk_load(t->proc, req, ts, sizeof(ts), NULL))
-			return -EFAULT;
-		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= NSEC)
-			return -EINVAL;
-		int64_t ns = to_ns(ts[0], ts[1], 1);
-		t->sleep_clock = clock;
-		t->sleep_deadline = abs ? ns : now_ns(clock) + ns;
-		t->sleeping = 1;
+		int err = rv_timeout_start(t, clock, abs, req);
+		if (err)
+			return err;
 	}
-	return sleep_check(t);
+	if (!rv_timeout_passed(t))
+		return RV_BLOCK;
+	t->sleeping = 0;
+	return 0;
 }
 
 /* nanosleep(req, rem): CLOCK_MONOTONIC, relative. */
