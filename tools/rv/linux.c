@@ -1016,8 +1016,8 @@ static int64_t sys_futex(struct rv_world *w, struct rv_task *t)
 		return futex_wait_end(t, 0);
 	}
 	if (A(3) && !t->sleeping) {
-		int err = rv_timeout_start(t, realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, op == 9,
-					   A(3));
+		int err =
+		    rv_timeout_start(t, realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, op == 9, A(3));
 		if (err)
 			return err;
 	}

@@ -113,8 +113,9 @@ void rv_signal_interrupt(struct rv_world *w, struct rv_task *t, int sig)
 		case RESTART_ALWAYS:
 			return;
 		case RESTART_SYS:
-			if (t->sleeping) { /* a futex wait with a timeout */
-				t->sleeping = 0; /* -ERESTART_RESTARTBLOCK: EINTR */
+			/* a futex wait with a timeout: -ERESTART_RESTARTBLOCK */
+			if (t->sleeping) {
+				t->sleeping = 0;
 				break;
 			}
 			if (t->act[sig].flags & SA_RESTART_G)
