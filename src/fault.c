@@ -54,6 +54,7 @@
 #include "lru.h"
 #include "oom.h"
 #include "pages.h"
+#include "rmap.h"
 #include "swap.h"
 #include "vmstat.h"
 
@@ -614,9 +615,15 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
 	if (!same) {
 		frame_put(fp, pfn);
 	} else {
+		/* the trace names who still shares an anonymous page copied */
+		int peer = mm->sys->trace && !zero ? rmap_anon_sharer(mm->sys, old, mm) : 0;
+		const char *src = zero ? "zero page" : cow_source(fp, old);
+		struct mmk_file *f = vmf->vma->file; /* a file page copied is the VMA's */
+		bool fp_src = !zero && f && !strcmp(src, "file page");
 		TRACE(mm->sys, .kind = MMK_EV_COW, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn,
-		      .source = zero ? "zero page" : cow_source(fp, old),
-		      .vm_start = vma_start(vmf->vma), .vm_end = vma_end(vmf->vma));
+		      .source = src, .peer = peer, .file = fp_src ? f->inode->path : NULL,
+		      .pgoff = fp_src ? vmf->pgoff : 0, .vm_start = vma_start(vmf->vma),
+		      .vm_end = vma_end(vmf->vma));
 		if (!zero)
 			frame_put(fp, old); /* the old PTE's reference */
 	}

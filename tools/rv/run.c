@@ -486,7 +486,8 @@ static void trace_event(void *arg, const struct mmk_event *ev)
 	struct rv_world *w = arg;
 	struct rv_task *t = w->current;
 	char text[1024], line[1280];
-	narrate_event(w->root_real, ev, text, sizeof(text));
+	struct narrate_ctx nc = {w->root_real, NULL, NULL}; /* processes are "pid N" */
+	narrate_event(&nc, ev, text, sizeof(text));
 	int n = snprintf(line, sizeof(line), "[trace] pid %d", ev->pid ? ev->pid : t ? t->pid : 0);
 	if (t)
 		n += snprintf(line + n, sizeof(line) - n, " pc %#" PRIx64, t->cpu.pc);
