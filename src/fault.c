@@ -69,6 +69,8 @@ struct vm_fault {
 	pte_t *ptep;	/* addr's PTE; valid while mmap_lock is held */
 	bool new_table; /* addr's PTE table did not exist before this fault (pmd_none) */
 	bool counted;	/* fault_account_locked() done: the fault succeeded */
+	bool anon_page; /* for the trace: the PTE mapped (or swapped) an anonymous
+			   page or the zero page, so the page cache had no part */
 };
 
 static uint64_t fault_access_bits(const struct vm_fault *vmf)
@@ -678,6 +680,9 @@ static enum fault_result fault_touch(struct vm_fault *vmf, pte_t orig)
 /* handle_pte_fault() for a PTE that is not none (orig, read under ptl). */
 static enum fault_result do_present_pte_fault(struct vm_fault *vmf, pte_t orig)
 {
+	if (vmf->mm->sys->trace) /* racy for a present page, but only the trace reads it */
+		vmf->anon_page = pte_kind(orig) != PTE_KIND_PRESENT ||
+				 page_test(pfn_to_page(mm_pool(vmf->mm), pte_pfn(orig)), PG_anon);
 	switch (pte_kind(orig)) {
 	case PTE_KIND_SWAP:
 		return do_swap_page(vmf->mm, vmf->vma, vmf->addr, vmf->pgoff, vmf->ptep, orig,
@@ -755,7 +760,7 @@ static void trace_fault(const struct vm_fault *vmf)
 {
 	struct mm *mm = vmf->mm;
 	const struct vma *v = vmf->vma;
-	bool file = !vma_is_anonymous(v);
+	bool file = !vma_is_anonymous(v) && !vmf->anon_page;
 	pfn_t pfn = 0;
 	mmk_mutex_lock(&mm->ptl);
 	pte_t *ptep = pgtable_walk(&mm->pt, vmf->addr, 0);

@@ -150,6 +150,8 @@ has "under another policy, reclaim names the policy" "$work/swap-clock.out" \
 # Copy-on-write names its source: after the fork, Q's store copies the
 # anonymous page it shares with P; P's store to its private file mapping
 # copies page 1 of f; its store to z copies the zero page its load mapped.
+# R's store to P's private copy of page 1 copies an anonymous page shared
+# with P too, and its fault does not claim the page cache had the page.
 cat >"$work/cow.mm" <<'MM'
 file f size=8K fill='y'
 spawn P
@@ -164,18 +166,22 @@ P: m = mmap 0 8K read|write private fd 0
 P: load m+4K 1
 P: store m+4K "w"
 P: store z "w"
+fork P R
+R: store m+4K "r"
 MM
 mkdir -p "$work/cow"
 build/mmkit run --trace --dir "$work/cow" "$work/cow.mm" >"$work/cow.out"
 count "copy-on-write of an anonymous page names the process it is shared with" "$work/cow.out" \
-	'^  | copy-on-write at 0x[0-9a-f]*: copied an anonymous page shared with P into a private page (frame [0-9]*)$' 1
+	'^  | copy-on-write at 0x[0-9a-f]*: copied an anonymous page shared with P into a private page (frame [0-9]*)$' 2
+count "only the write to the file page itself is a page-cache hit" "$work/cow.out" \
+	'^  | page fault: write at .*: page 1 of f found in the page cache' 1
 count "copy-on-write of a file page names the file and page" "$work/cow.out" \
 	'^  | copy-on-write at 0x[0-9a-f]*: copied page 1 of f into a private page (frame [0-9]*)$' 1
 count "copy-on-write of the zero page says so" "$work/cow.out" \
 	'^  | copy-on-write at 0x[0-9a-f]*: copied the shared zero page into a private page (frame [0-9]*)$' 1
 mkdir -p "$work/cow-json"
 build/mmkit run --trace=json --dir "$work/cow-json" "$work/cow.mm" | grep '"event":"cow"' >"$work/cow.json"
-count "json: the anonymous copy's peer is P" "$work/cow.json" '"source":"anonymous page","peer":"P"' 1
+count "json: the anonymous copies' peer is P" "$work/cow.json" '"source":"anonymous page","peer":"P"' 2
 
 cat >"$work/oom.mm" <<'MM'
 spawn Hog
