@@ -9,10 +9,10 @@
  * (view_put_state's JSON); they become the page at the end (view_add_step,
  * view_close).
  *
- * A long program makes many calls: the page keeps at most HTML_MAX_STEPS
- * steps.  A step holds `every` calls (1 at first); when the steps reach
- * the cap, each two neighbours merge into one (the later state, both
- * texts) and `every` doubles, so the steps stay evenly spaced over the run
+ * A long program makes many calls: the page keeps fewer than
+ * HTML_MAX_STEPS steps.  A step holds `every` calls (1 at first); when the
+ * steps reach the cap, each two neighbours merge into one (the later state,
+ * both texts) and `every` doubles, so the steps stay evenly spaced over the run
  * and the page stays usable.  A step's text is cut at STEP_TEXT_MAX bytes
  * (the trace on stderr, `--trace`, has every line).
  *
@@ -108,8 +108,6 @@ static void halve(struct rv_html *h)
 static void end_step(struct rv_world *w)
 {
 	struct rv_html *h = w->html;
-	if (h->n == HTML_MAX_STEPS)
-		halve(h);
 	struct view_proc procs[RV_MAX_TASKS];
 	char names[RV_MAX_TASKS][24];
 	int np = 0;
@@ -130,6 +128,8 @@ static void end_step(struct rv_world *w)
 	memset(&s->state, 0, sizeof(s->state));
 	view_put_state(h->v, &s->state, w->sys, procs, np);
 	h->pending = h->cut = 0;
+	if (h->n == HTML_MAX_STEPS) /* before the next step starts, so it holds `every` */
+		halve(h);
 }
 
 /* Moves the trace lines of the call that just ended into the step's text. */

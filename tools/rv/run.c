@@ -690,6 +690,10 @@ int rv_exec_command(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (all && show.html) {
+		fprintf(stderr, "mmkit exec: --html draws one run: not with --policy all\n");
+		return 2;
+	}
 	if (!all)
 		return exec_once(&cfg, &show, argv, i, NULL);
 	/* --policy all: the program once per online policy, then one table

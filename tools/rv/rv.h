@@ -152,7 +152,8 @@ enum { RV_TRACE_BRIEF = 1, RV_TRACE_FULL, RV_TRACE_JSON };
 void rv_trace_event(void *arg, const struct mmk_event *ev);
 /* Tells the events queued (at a system call's start and end, a quantum's end). */
 void rv_trace_flush(struct rv_world *w);
-/* A line of the runner's own ("pid 3 exits ..."), after the queued events. */
+/* A line of the runner's own ("pid 3 exits ..."; no '"' or '\\' in it),
+ * after the queued events. */
 void rv_trace_note(struct rv_world *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Tells what is queued and frees the queue (the end of the run). */

@@ -234,6 +234,12 @@ void rv_trace_note(struct rv_world *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	if (w->trace_style == RV_TRACE_JSON) { /* {"event":"exit","text":"pid 2 exits ..."} */
+		char json[600];
+		snprintf(json, sizeof(json), "{\"event\":\"exit\",\"text\":\"%s\"}", line);
+		put_line(w, json, w->current && w->current->syscall_name);
+		return;
+	}
 	put_line(w, line, w->current && w->current->syscall_name);
 }
 
