@@ -193,8 +193,7 @@ bool rmap_unmap_discard(struct mmk_system *sys, pfn_t pfn)
 
 /* ---- Who maps a page (for the trace) ------------------------------------------------ */
 
-static int mapper_one(struct rmap_walk *w, struct mm *mm, struct vma *vma, uint64_t va,
-		      pte_t *ptep)
+static int mapper_one(struct rmap_walk *w, struct mm *mm, struct vma *vma, uint64_t va, pte_t *ptep)
 {
 	if (mm == w->skip)
 		return 0;

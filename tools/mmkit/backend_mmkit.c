@@ -61,8 +61,9 @@ struct backend {
 	int tl_done; /* tl[0, tl_done) are settled: a fault ends there */
 	struct bk_proc *procs;
 	int nprocs_created;
-	int *ord_pid; /* ord_pid[N - 1]: the pid of the Nth process created (kept
-			 after it exits: the trace names sharers and mappers) */
+	/* ord_pid[N - 1]: the pid of the Nth process created, kept after it
+	 * exits (the trace names sharers and mappers by it) */
+	int *ord_pid;
 	int cur_pid;		    /* pid the running call acts on (0: none, top level) */
 	int forking;		    /* a fork is running: an unknown pid is the new child */
 	pthread_mutex_t trace_lock; /* tl, ntl, captl, tl_done and the procs list

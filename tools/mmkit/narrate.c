@@ -56,8 +56,8 @@ static const char *proc_name(const struct narrate_ctx *nc, int pid, char *buf, s
 
 /* "page fault: read at X in VMA A-B (...): page 2 of f found in the page
  * cache (frame N)" -- where the page came from. */
-static void narrate_fault(const struct narrate_ctx *nc, const struct mmk_event *ev, const char *range,
-			  char *buf, size_t len)
+static void narrate_fault(const struct narrate_ctx *nc, const struct mmk_event *ev,
+			  const char *range, char *buf, size_t len)
 {
 	const char *kind = ev->detail ? ev->detail : "access";
 	char vma[128] = "";
@@ -129,8 +129,8 @@ static void put_reclaim_rule(const struct mmk_event *ev, char *buf, size_t len)
 
 /* Who mapped the reclaimed pages ev[0..n): " mapped by Q at 0x..." (for a
  * run: "at 0xA-0xB"; "(K of them) mapped" when not all were); "" when none. */
-static void put_reclaim_mapper(const struct narrate_ctx *nc, const struct mmk_event *ev,
-			       size_t n, char *buf, size_t len)
+static void put_reclaim_mapper(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n,
+			       char *buf, size_t len)
 {
 	char name[64];
 	size_t mapped = 0;
@@ -200,8 +200,7 @@ static void narrate_oom(const struct mmk_event *ev, char *buf, size_t len)
 }
 
 /* One English sentence per event; buf gets no trailing newline. */
-void narrate_event(const struct narrate_ctx *nc, const struct mmk_event *ev, char *buf,
-		   size_t len)
+void narrate_event(const struct narrate_ctx *nc, const struct mmk_event *ev, char *buf, size_t len)
 {
 	char range[96];
 	const char *d = ev->detail;

@@ -20,8 +20,7 @@ struct narrate_ctx {
 };
 
 /* The sentence for ev into buf (no trailing newline). */
-void narrate_event(const struct narrate_ctx *nc, const struct mmk_event *ev, char *buf,
-		   size_t len);
+void narrate_event(const struct narrate_ctx *nc, const struct mmk_event *ev, char *buf, size_t len);
 
 /* Brief traces: whether b continues the run a started -- the same
  * repetitive work (PTEs set, pages read, written back, evicted, reclaimed,

@@ -550,8 +550,8 @@ struct exec_show {
 	const char *html; /* --html FILE, or NULL */
 };
 
-static int exec_once(const struct mmk_config *cfg, const struct exec_show *show, char **argv,
-		     int i, struct mmk_vmstat *vm)
+static int exec_once(const struct mmk_config *cfg, const struct exec_show *show, char **argv, int i,
+		     struct mmk_vmstat *vm)
 {
 	struct rv_world w = {.root = cfg->root,
 			     .trace = show->trace != 0,
@@ -640,9 +640,10 @@ int rv_exec_command(int argc, char **argv)
 				if (!strcmp(a + 8, styles[k]))
 					show.trace = k;
 			if (!show.trace) {
-				fprintf(stderr,
-					"mmkit exec: unknown trace style '%s' (brief, full or json)\n",
-					a + 8);
+				fprintf(
+				    stderr,
+				    "mmkit exec: unknown trace style '%s' (brief, full or json)\n",
+				    a + 8);
 				return 2;
 			}
 		} else if (i + 1 < argc && !strcmp(a, "--html")) {

@@ -140,8 +140,8 @@ struct rv_world {
 	int next_tid;	 /* thread ids, above every process id mmkit gives */
 	int warned[512]; /* unknown system calls already warned about */
 	FILE *trace_out;
-	int trace_style;    /* RV_TRACE_*: how events are told (trace.c) */
-	struct rv_trace *tq; /* events not yet told (trace.c) */
+	int trace_style;      /* RV_TRACE_*: how events are told (trace.c) */
+	struct rv_trace *tq;  /* events not yet told (trace.c) */
 	struct rv_html *html; /* --html: the view's steps (html.c), or NULL */
 };
 
@@ -154,8 +154,7 @@ void rv_trace_event(void *arg, const struct mmk_event *ev);
 void rv_trace_flush(struct rv_world *w);
 /* A line of the runner's own ("pid 3 exits ..."; no '"' or '\\' in it),
  * after the queued events. */
-void rv_trace_note(struct rv_world *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void rv_trace_note(struct rv_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Tells what is queued and frees the queue (the end of the run). */
 void rv_trace_free(struct rv_world *w);
 

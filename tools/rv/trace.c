@@ -84,8 +84,8 @@ static void tell(struct rv_world *w, const struct rv_trace_item *it, size_t n, b
 	if (w->trace_style == RV_TRACE_JSON) {
 		snprintf(proc, sizeof(proc), "pid %d", it->pid);
 		narrate_json(&nc, proc, &it->ev, text, sizeof(text));
-		at = snprintf(line, sizeof(line), "{\"pid\":%d,\"pc\":%" PRIu64 ",\"syscall\":",
-			      it->pid, it->pc);
+		at = snprintf(line, sizeof(line),
+			      "{\"pid\":%d,\"pc\":%" PRIu64 ",\"syscall\":", it->pid, it->pc);
 		if (it->call)
 			at += snprintf(line + at, sizeof(line) - (size_t)at, "\"%s\",", it->call);
 		else
@@ -162,8 +162,8 @@ static void order_fault_work(struct rv_trace_item *it, int from, int to)
 {
 	for (int pass = 0, n = 0; pass < 2; pass++)
 		for (int i = from + n; i < to; i++) {
-			int late = it[i].ev.kind == MMK_EV_PTE_SET ||
-				   it[i].ev.kind == MMK_EV_TLB_FLUSH;
+			int late =
+			    it[i].ev.kind == MMK_EV_PTE_SET || it[i].ev.kind == MMK_EV_TLB_FLUSH;
 			if (late == pass) {
 				struct rv_trace_item t = it[i];
 				memmove(&it[from + n + 1], &it[from + n],
@@ -207,7 +207,9 @@ void rv_trace_event(void *arg, const struct mmk_event *ev)
 	struct rv_trace *q = w->tq;
 	struct rv_trace_item it = {
 	    .ev = *ev,
-	    .pid = ev->pid ? ev->pid : t ? t->tgid : 0,
+	    .pid = ev->pid ? ev->pid
+		   : t	   ? t->tgid
+			   : 0,
 	    .pc = t ? t->cpu.pc : 0,
 	    .call = t ? t->syscall_name : NULL,
 	};
