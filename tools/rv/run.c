@@ -614,6 +614,7 @@ static int exec_once(const struct mmk_config *cfg, const struct exec_show *show,
 		task_free(k);
 		k = next;
 	}
+	w.tasks = NULL; /* the view's last step draws no process */
 	fflush(stdout);
 	if (vm)
 		mmk_vmstat(w.sys, vm);
