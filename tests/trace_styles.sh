@@ -127,7 +127,8 @@ m32=$(printf '%x' $((0x$m + 32 * 4096)))
 has "reclaim of mapped file pages names the process and the addresses" "$work/mapped.out" \
 	"^  | reclaim: freed 32 frames (pages 0-31 of big, file pages, mapped by Hog at 0x$m-0x$m32), taken from the tail of the inactive file list (lru)\$"
 # Anonymous victims with swap: Hog's first page (frame 1, the oldest) goes
-# first, one line each (a swap-out line between).
+# first; the full trace tells each page in two lines (swap-out, reclaim),
+# the brief one a run of them in one.
 cat >"$work/swap.mm" <<'MM'
 spawn Hog
 Hog: a = mmap 0 2M read|write private|anonymous
@@ -138,14 +139,23 @@ Eater: fill b 3M 2
 MM
 for pol in lru clock; do
 	mkdir -p "$work/swap-$pol"
-	build/mmkit run --trace --ram 4M --swap 16M --policy $pol --dir "$work/swap-$pol" \
+	build/mmkit run --trace=full --ram 4M --swap 16M --policy $pol --dir "$work/swap-$pol" \
 		"$work/swap.mm" >"$work/swap-$pol.out"
 done
+mkdir -p "$work/swap-brief"
+build/mmkit run --trace --ram 4M --swap 16M --dir "$work/swap-brief" "$work/swap.mm" \
+	>"$work/swap-brief.out"
 a=$(sed -n 's/^2 Hog: a = mmap .* -> 0x\([0-9a-f]*\)$/\1/p' "$work/swap-lru.out")
 has "reclaim of an anonymous page names its process, address and list" "$work/swap-lru.out" \
 	"^  | reclaim: freed frame 1 (an anon page, mapped by Hog at 0x$a), taken from the tail of the inactive anon list (lru)\$"
 has "under another policy, reclaim names the policy" "$work/swap-clock.out" \
 	"^  | reclaim: freed frame 1 (an anon page, mapped by Hog at 0x$a), the clock policy's choice\$"
+has "brief: pages swapped out and freed, told as one run from Hog's first page" "$work/swap-brief.out" \
+	"^  | swap-out and reclaim: [0-9]* frames written to swap (slots 1\\.\\.[0-9]*) and freed (anon pages, mapped by Hog at 0x$a-0x[0-9a-f]*), taken from the tail of the inactive anon list (lru)\$"
+nb=$(grep -c '^  | ' "$work/swap-brief.out")
+nf=$(grep -c '^  | ' "$work/swap-lru.out")
+echo "swap trace lines: brief $nb, full $nf"
+if [ "$nf" -ge 2000 ] && [ "$nb" -lt 100 ]; then ok "brief tells 2000+ events under swap in < 100 lines"; else bad "swap: brief $nb lines, full $nf"; fi
 
 # Copy-on-write names its source: after the fork, Q's store copies the
 # anonymous page it shares with P; P's store to its private file mapping

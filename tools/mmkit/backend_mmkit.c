@@ -233,6 +233,43 @@ static int anon_fault_run(struct backend *b, int i, int *n)
 	return 1;
 }
 
+/* Brief: tells the run of two or more pages swapped out and freed at
+ * tl[i] (each a SWAP_OUT, RECLAIM) in one line, storing its length in
+ * events in *n.  Returns whether there was such a run.  Caller holds
+ * trace_lock. */
+static int swap_out_run(struct backend *b, int i, int *n)
+{
+	int k = 0;
+	struct mmk_event first[2], pair[2];
+	while (i + 2 * k + 2 <= b->ntl) {
+		pair[0] = b->tl[i + 2 * k].ev;
+		pair[1] = b->tl[i + 2 * k + 1].ev;
+		if (!k)
+			memcpy(first, pair, sizeof(pair));
+		if (!narrate_same_swap_out(first, pair))
+			break;
+		k++;
+	}
+	if (k < 2)
+		return 0;
+	struct mmk_event *ev = malloc((size_t)(2 * k) * sizeof(*ev));
+	if (!ev)
+		return 0;
+	for (int j = 0; j < 2 * k; j++)
+		ev[j] = b->tl[i + j].ev;
+	struct narrate_ctx nc = {b->root, proc_name_of, b};
+	char text[400], line[480];
+	narrate_swap_outs(&nc, ev, (size_t)k, text, sizeof(text));
+	free(ev);
+	if (b->tl[i].ord)
+		snprintf(line, sizeof(line), "[#%d] %s", b->tl[i].ord, text);
+	else
+		snprintf(line, sizeof(line), "%s", text);
+	b->opt.trace_line(b->opt.trace_arg, line);
+	*n = 2 * k;
+	return 1;
+}
+
 /* Passes the queued events on, in order: one line each, or, in a brief
  * trace, one line per run of the same work (narrate_same_run). */
 static void trace_flush(struct backend *b)
@@ -240,7 +277,8 @@ static void trace_flush(struct backend *b)
 	pthread_mutex_lock(&b->trace_lock);
 	for (int i = 0, n; i < b->ntl; i += n) {
 		n = 1;
-		if (b->opt.trace == BK_TRACE_BRIEF && anon_fault_run(b, i, &n))
+		if (b->opt.trace == BK_TRACE_BRIEF &&
+		    (anon_fault_run(b, i, &n) || swap_out_run(b, i, &n)))
 			continue;
 		if (b->opt.trace == BK_TRACE_BRIEF)
 			while (i + n < b->ntl && narrate_same_run(&b->tl[i].ev, &b->tl[i + n].ev))

@@ -127,23 +127,25 @@ static void put_reclaim_rule(const struct mmk_event *ev, char *buf, size_t len)
 		snprintf(buf, len, ", the %s policy's choice", pol);
 }
 
-/* Who mapped the reclaimed pages ev[0..n): " mapped by Q at 0x..." (for a
- * run: "at 0xA-0xB"; "(K of them) mapped" when not all were); "" when none. */
+/* Who mapped the reclaimed pages ev[0], ev[step], ... (n of them): " mapped
+ * by Q at 0x..." (a run: "at 0xA-0xB" when they were consecutive, else
+ * "within"; "K of them mapped by" when not all were); "" when none was. */
 static void put_reclaim_mapper(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n,
-			       char *buf, size_t len)
+			       size_t step, char *buf, size_t len)
 {
 	char name[64];
 	size_t mapped = 0;
 	int peer = 0, same = 1;
 	uint64_t lo = UINT64_MAX, hi = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!ev[i].peer)
+		const struct mmk_event *e = &ev[i * step];
+		if (!e->peer)
 			continue;
-		same &= !peer || ev[i].peer == peer;
-		peer = ev[i].peer;
+		same &= !peer || e->peer == peer;
+		peer = e->peer;
 		mapped++;
-		lo = ev[i].addr < lo ? ev[i].addr : lo;
-		hi = ev[i].addr > hi ? ev[i].addr : hi;
+		lo = e->addr < lo ? e->addr : lo;
+		hi = e->addr > hi ? e->addr : hi;
 	}
 	buf[0] = '\0';
 	if (!mapped)
@@ -156,7 +158,8 @@ static void put_reclaim_mapper(const struct narrate_ctx *nc, const struct mmk_ev
 	if (n == 1)
 		snprintf(buf, len, ", %s at 0x%" PRIx64, who, lo);
 	else if (mapped == n && same)
-		snprintf(buf, len, ", %s at 0x%" PRIx64 "-0x%" PRIx64, who, lo, hi + 4096);
+		snprintf(buf, len, ", %s %s 0x%" PRIx64 "-0x%" PRIx64, who,
+			 (hi - lo) / 4096 + 1 == n ? "at" : "within", lo, hi + 4096);
 	else
 		snprintf(buf, len, ", %zu of them %s", mapped, who);
 }
@@ -170,7 +173,7 @@ static void narrate_reclaim(const struct narrate_ctx *nc, const struct mmk_event
 {
 	char what[256], who[160], rule[96], pages[96];
 	const char *d = ev->detail ? ev->detail : "cached";
-	put_reclaim_mapper(nc, ev, n, who, sizeof(who));
+	put_reclaim_mapper(nc, ev, n, 1, who, sizeof(who));
 	put_reclaim_rule(ev, rule, sizeof(rule));
 	if (n == 1 && ev->file)
 		snprintf(what, sizeof(what), "frame %" PRIu64 " (page %" PRIu64 " of %s, a %s page",
@@ -491,6 +494,28 @@ void narrate_anon_faults(const struct mmk_event *first, const struct mmk_event *
 		 ")",
 		 n, first->detail ? first->detail : "access", vma, first->addr, last->addr,
 		 first[2].pfn, last[2].pfn);
+}
+
+int narrate_same_swap_out(const struct mmk_event *first, const struct mmk_event *ev)
+{
+	const struct mmk_event *s = &ev[0], *r = &ev[1];
+	return s->kind == MMK_EV_SWAP_OUT && r->kind == MMK_EV_RECLAIM && r->pfn == s->pfn &&
+	       !r->file && s->pid == first[0].pid && r->pid == first[1].pid &&
+	       same_str(r->detail, first[1].detail) && same_str(r->list, first[1].list) &&
+	       same_str(r->source, first[1].source);
+}
+
+void narrate_swap_outs(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n,
+		       char *buf, size_t len)
+{
+	char who[160], rule[96];
+	put_reclaim_mapper(nc, &ev[1], n, 2, who, sizeof(who));
+	put_reclaim_rule(&ev[1], rule, sizeof(rule));
+	snprintf(buf, len,
+		 "swap-out and reclaim: %zu frames written to swap (slots %" PRIu64 "..%" PRIu64
+		 ") and freed (%s pages%s)%s",
+		 n, ev[0].count, ev[2 * n - 2].count, ev[1].detail ? ev[1].detail : "anon", who,
+		 rule);
 }
 
 /* ---- JSON lines ------------------------------------------------------------ */

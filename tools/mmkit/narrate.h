@@ -38,6 +38,15 @@ int narrate_same_anon_fault(const struct mmk_event *first, const struct mmk_even
 void narrate_anon_faults(const struct mmk_event *first, const struct mmk_event *last, size_t n,
 			 char *buf, size_t len);
 
+/* Brief traces: whether ev[0..2) is an anonymous page written to swap
+ * and then freed by reclaim (SWAP_OUT, RECLAIM of its frame) as the pair at
+ * first was (the same kind, list and policy) -- reclaim under memory
+ * pressure with swap, page by page, told in one line by
+ * narrate_swap_outs (for the n pairs ev[0..2n)). */
+int narrate_same_swap_out(const struct mmk_event *first, const struct mmk_event *ev);
+void narrate_swap_outs(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n,
+		       char *buf, size_t len);
+
 /* The one sentence for the run ev[0..n) (n >= 1; 1: narrate_event's). */
 void narrate_run(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n, char *buf,
 		 size_t len);

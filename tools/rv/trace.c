@@ -19,8 +19,9 @@
  * by the library once resolved, after what it did: it is queued before
  * that work, so a trace reads cause first (as run's does).
  *
- * Styles: brief (the default) tells a run of the same work, or of fresh
- * anonymous faults, in one line (narrate_same_run, narrate_same_anon_fault)
+ * Styles: brief (the default) tells a run of the same work, of fresh
+ * anonymous faults or of pages swapped out and freed in one line
+ * (narrate_same_run, narrate_same_anon_fault, narrate_same_swap_out)
  * with the pc of its first event; full tells every event; json gives each
  * as narrate_json's object with "pid", "pc" and "syscall" in front.
  */
@@ -74,8 +75,15 @@ static int put_context(const struct rv_trace_item *it, char *buf, size_t len)
 	return n;
 }
 
+/* What a run told in one line is (brief). */
+enum run_kind {
+	RUN_SAME,	 /* the same work (narrate_run; n == 1: one event) */
+	RUN_ANON_FAULTS, /* fresh anonymous faults, 3 events each */
+	RUN_SWAP_OUTS,	 /* pages swapped out and freed, 2 events each */
+};
+
 /* Tells it[0..n), a run (brief) or one event. */
-static void tell(struct rv_world *w, const struct rv_trace_item *it, size_t n, bool anon_run)
+static void tell(struct rv_world *w, const struct rv_trace_item *it, size_t n, enum run_kind run)
 {
 	struct narrate_ctx nc = {w->root_real, NULL, NULL}; /* processes are "pid N" */
 	char text[1024], line[1280], proc[24];
@@ -97,14 +105,16 @@ static void tell(struct rv_world *w, const struct rv_trace_item *it, size_t n, b
 	struct mmk_event *evs = malloc((n ? n : 1) * sizeof(*evs));
 	if (!evs) { /* out of memory: the first event alone */
 		n = 1;
-		anon_run = false;
+		run = RUN_SAME;
 		evs = (struct mmk_event *)&it->ev;
 	} else {
 		for (size_t i = 0; i < n; i++)
 			evs[i] = it[i].ev;
 	}
-	if (anon_run)
+	if (run == RUN_ANON_FAULTS)
 		narrate_anon_faults(&evs[0], &evs[n - 3], n / 3, text, sizeof(text));
+	else if (run == RUN_SWAP_OUTS)
+		narrate_swap_outs(&nc, evs, n / 2, text, sizeof(text));
 	else
 		narrate_run(&nc, evs, n, text, sizeof(text));
 	if (evs != &it->ev)
@@ -131,6 +141,24 @@ static int anon_fault_run(const struct rv_trace *q, int i)
 	return k >= 2 ? 3 * k : 0;
 }
 
+/* Brief: the length in events of the run of pages swapped out and freed
+ * at it[i] (pairs SWAP_OUT, RECLAIM), or 0 if fewer than two. */
+static int swap_out_run(const struct rv_trace *q, int i)
+{
+	int k = 0;
+	struct mmk_event first[2], pair[2];
+	while (i + 2 * k + 2 <= q->n) {
+		pair[0] = q->it[i + 2 * k].ev;
+		pair[1] = q->it[i + 2 * k + 1].ev;
+		if (!k)
+			memcpy(first, pair, sizeof(pair));
+		if (!narrate_same_swap_out(first, pair))
+			break;
+		k++;
+	}
+	return k >= 2 ? 2 * k : 0;
+}
+
 void rv_trace_flush(struct rv_world *w)
 {
 	struct rv_trace *q = w->tq;
@@ -139,14 +167,19 @@ void rv_trace_flush(struct rv_world *w)
 	for (int i = 0, n; i < q->n; i += n) {
 		n = w->trace_style == RV_TRACE_BRIEF ? anon_fault_run(q, i) : 0;
 		if (n) {
-			tell(w, &q->it[i], (size_t)n, true);
+			tell(w, &q->it[i], (size_t)n, RUN_ANON_FAULTS);
+			continue;
+		}
+		n = w->trace_style == RV_TRACE_BRIEF ? swap_out_run(q, i) : 0;
+		if (n) {
+			tell(w, &q->it[i], (size_t)n, RUN_SWAP_OUTS);
 			continue;
 		}
 		n = 1;
 		if (w->trace_style == RV_TRACE_BRIEF)
 			while (i + n < q->n && narrate_same_run(&q->it[i].ev, &q->it[i + n].ev))
 				n++;
-		tell(w, &q->it[i], (size_t)n, false);
+		tell(w, &q->it[i], (size_t)n, RUN_SAME);
 	}
 	for (int i = 0; i < q->n; i++) {
 		free(q->it[i].detail);
@@ -224,7 +257,7 @@ void rv_trace_event(void *arg, const struct mmk_event *ev)
 		free(it.file);
 		it.ev = *ev;
 		rv_trace_flush(w);
-		tell(w, &it, 1, false);
+		tell(w, &it, 1, RUN_SAME);
 	}
 }
 
