@@ -7,7 +7,8 @@
 #   forks; the child stores into the shared page and exits 7 (after fork,
 #   each process's first store to a page they share copies it); the parent
 #   waits, prints and exits 0;
-#   tests/rv/progs/many_calls.c makes 3000 getppid calls in a loop.
+#   tests/rv/progs/many_calls.c makes 3000 getppid calls in a loop;
+#   tests/rv/progs/malloc_heavy.c fills more heap than 8M of RAM holds.
 # Ends with "N passed, N failed".
 cd "$(dirname "$0")/../.." || exit 2
 B=${B:-build}
@@ -107,6 +108,21 @@ if "$MMKIT" exec --trace=loud ./parent_child_anon >/dev/null 2>"$work/loud.err";
 else
 	count "--trace=loud is refused, naming the styles" "$work/loud.err" \
 		"unknown trace style 'loud' \(brief, full or json\)" "-eq 1"
+fi
+
+# Under memory pressure (malloc_heavy's heap in 8M of RAM, with swap) the
+# trace is told from one thread -- reclaim runs in the allocating one when
+# traced -- and so is the same every run.
+for k in 1 2; do
+	"$MMKIT" exec --trace --ram 8M --swap 64M ./malloc_heavy >"$work/mh$k.out" 2>"$work/mh$k.err" ||
+		bad "malloc_heavy traced in 8M of RAM: run $k exits 0"
+done
+count "malloc_heavy in 8M of RAM: pages swapped out and freed, told in runs" "$work/mh1.err" \
+	'^\[trace\] pid 1 pc 0x[0-9a-f]+: swap-out and reclaim: [0-9]+ frames written to swap' "-ge 2"
+if cmp -s "$work/mh1.err" "$work/mh2.err" && cmp -s "$work/mh1.out" "$work/mh2.out"; then
+	ok "malloc_heavy in 8M of RAM: the same trace twice"
+else
+	bad "malloc_heavy in 8M of RAM: the same trace twice"
 fi
 
 # ---- --html ------------------------------------------------------------------

@@ -558,7 +558,13 @@ static int exec_once(const struct mmk_config *cfg, const struct exec_show *show,
 			     .trace_style = show->trace ? show->trace : RV_TRACE_BRIEF,
 			     .show_maps = show->maps,
 			     .trace_out = stderr};
-	int err = mmk_system_create(cfg, &w.sys);
+	/* Traced or drawn, reclaim runs in the thread that allocates (no
+	 * kswapd or flusher thread): every event is then the doing of the
+	 * instruction or system call the line names, one at a time. */
+	struct mmk_config c = *cfg;
+	if (show->trace || show->html)
+		c.no_background_threads = 1;
+	int err = mmk_system_create(&c, &w.sys);
 	if (err) {
 		fprintf(stderr, "mmkit exec: cannot create the system: %s\n", strerror(-err));
 		return 1;
