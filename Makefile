@@ -111,8 +111,9 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 tests: all $(TEST_BIN)
 
 # Programs for `mmkit exec` (docs/RISCV.md): the seeds' examples/c and the
-# test programs of tests/rv/progs, each built for riscv64 (static) and for
-# the host (the native oracle), and the instruction-set test tests/rv/isa.S.
+# test programs of tests/rv/progs, each built for riscv64 (static;
+# static_pie a static PIE, below) and for the host (the native oracle),
+# and the instruction-set test tests/rv/isa.S.
 RV_CC    ?= riscv64-linux-gnu-gcc
 RV_PROGS := $(sort $(notdir $(basename $(wildcard examples/c/*.c tests/rv/progs/*.c))))
 RV_BINS  := $(RV_PROGS:%=$(B)/rv-progs/%) $(RV_PROGS:%=$(B)/rv-progs/%.host) $(B)/rv-progs/isa
@@ -141,6 +142,16 @@ $(B)/rv-progs/%: examples/c/%.c
 $(B)/rv-progs/%: tests/rv/progs/%.c
 	@mkdir -p $(dir $@)
 	$(RV_CC) -O2 -static -w -o $@ $< -lm
+# static_pie: a static PIE that relocates itself (no libc: Debian's cross
+# libc has no rcrt1.o), for riscv64 and, as its oracle, for the host
+# (gcc 12 for riscv64 gives -static-pie a PT_INTERP without --no-dynamic-linker).
+PIE_FLAGS := -O2 -fPIE -static-pie -Wl,--no-dynamic-linker -nostdlib -fno-stack-protector -fno-builtin -w
+$(B)/rv-progs/static_pie: tests/rv/progs/static_pie.c
+	@mkdir -p $(dir $@)
+	$(RV_CC) $(PIE_FLAGS) -o $@ $<
+$(B)/rv-progs/static_pie.host: tests/rv/progs/static_pie.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PIE_FLAGS) -o $@ $<
 $(B)/rv-progs/isa: tests/rv/isa.S
 	@mkdir -p $(dir $@)
 	$(RV_CC) -march=rv64gc -nostdlib -static -o $@ $<

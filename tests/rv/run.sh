@@ -5,7 +5,9 @@
 #
 #   - tests/rv/isa.S on mmkit exec and on qemu-riscv64 (exit status 0 = every
 #     case matched the specification; else the failing case's number);
-#   - every program of examples/c and tests/rv/progs: standard output and
+#   - every program of examples/c and tests/rv/progs (static_pie is a
+#     static PIE, the rest static; dirs makes, lists and removes
+#     directories): standard output and
 #     exit status on mmkit exec equal those of the host build run natively
 #     (the memory semantics are Linux's on both) and of qemu-riscv64 (the
 #     instruction set), except where qemu-user is no oracle: it cannot

@@ -36,6 +36,8 @@ enum bk_opcode {
 	BK_FTRUNCATE, /* a[0]=fd a[1]=len */
 	BK_FSYNC,     /* a[0]=fd */
 	BK_UNLINK,    /* path */
+	BK_MKDIR,     /* path (mode 0755) */
+	BK_RMDIR,     /* path */
 	/* memory */
 	BK_MMAP,     /* a[0]=addr a[1]=len a[2]=prot a[3]=flags a[4]=fd a[5]=off -> ret addr */
 	BK_MUNMAP,   /* a[0]=addr a[1]=len */

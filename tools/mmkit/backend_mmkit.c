@@ -836,6 +836,12 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 	case BK_UNLINK:
 		r->ret = mmk_unlink(p, op->path);
 		break;
+	case BK_MKDIR:
+		r->ret = mmk_mkdir(p, op->path, 0755);
+		break;
+	case BK_RMDIR:
+		r->ret = mmk_rmdir(p, op->path);
+		break;
 	case BK_FADVISE:
 		r->ret = mmk_fadvise(p, (int)a[0], a[1], a[2], (int)a[3]);
 		break;

@@ -63,7 +63,8 @@ struct rv_fd {
 	int cloexec;
 	struct rv_synth *syn; /* RV_FD_SYNTH */
 	struct rv_pipe *pipe; /* RV_FD_PIPE; num is 0 for the read end, 1 for the write end */
-	char *path;	      /* RV_FD_MMK: the guest path it was opened by (fstat) */
+	char *path;	      /* RV_FD_MMK: the path below the root it was opened
+				 by, canonical (dirfd-relative paths, fchdir) */
 };
 
 /* The guest's struct sigaction as rt_sigaction passes it on riscv64. */
@@ -73,10 +74,14 @@ struct rv_sigaction {
 
 enum rv_task_state { RV_RUNNABLE, RV_ZOMBIE, RV_REAPED };
 
-/* What the threads of a process share (CLONE_FILES, CLONE_SIGHAND). */
+/* What the threads of a process share (CLONE_FILES, CLONE_SIGHAND; the
+ * working directory, CLONE_FS, lives with the fds: pthread_create shares
+ * both, fork copies both). */
 struct rv_fdtable {
 	int refs;
 	struct rv_fd fd[RV_MAX_FDS];
+	char cwd[4096]; /* the working directory below the root, canonical
+			   (path_canon in linux.c); "" is the root */
 };
 struct rv_sighand {
 	int refs;
