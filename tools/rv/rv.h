@@ -14,6 +14,8 @@
  *   vdso.c        the [vdso] ELF image (AT_SYSINFO_EHDR)
  *   run.c         the world: tasks, the scheduler, exec, fork, wait, exit,
  *                 and the `mmkit exec` command
+ *   trace.c       the trace: events told in the styles of `mmkit run --trace`
+ *   html.c        `--html`: the view, system call by system call
  *
  * Scheduling is deterministic: one host thread runs the tasks (threads)
  * round-robin, RV_QUANTUM instructions at a time; a task whose system call
@@ -166,8 +168,37 @@ struct rv_world {
 	int warned[512];	 /* unknown system calls already warned about */
 	uint64_t vdso_sigreturn; /* __vdso_rt_sigreturn's offset in the [vdso] */
 	FILE *trace_out;
-	char trace_held[16384]; /* trace lines of a fault's work, until the fault's */
+	int trace_style;      /* RV_TRACE_*: how events are told (trace.c) */
+	struct rv_trace *tq;  /* events not yet told (trace.c) */
+	struct rv_html *html; /* --html: the view's steps (html.c), or NULL */
 };
+
+/* trace.c: the trace (`--trace`, and the view's trace lines).  Events are
+ * told while w->trace (on trace_out) or w->html is set. */
+enum { RV_TRACE_BRIEF = 1, RV_TRACE_FULL, RV_TRACE_JSON };
+/* The library's trace callback (mmk_trace_fn; arg: the world). */
+void rv_trace_event(void *arg, const struct mmk_event *ev);
+/* Tells the events queued (at a system call's start and end, a quantum's end). */
+void rv_trace_flush(struct rv_world *w);
+/* A line of the runner's own ("pid 3 exits ..."; no '"' or '\\' in it),
+ * after the queued events. */
+void rv_trace_note(struct rv_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Tells what is queued and frees the queue (the end of the run). */
+void rv_trace_free(struct rv_world *w);
+
+/* html.c: `mmkit exec --html FILE`, the view stepping system call by
+ * system call (tools/mmkit/view.c draws it). */
+int rv_html_open(struct rv_world *w, const char *prog);
+/* A system call of t has returned (name, args, ret: its number's name,
+ * argument and result registers): it joins the running step, which may
+ * end with it. */
+void rv_html_syscall(struct rv_world *w, struct rv_task *t, const char *name,
+		     const uint64_t args[6], uint64_t ret);
+/* A trace line of the step running; in_call: of the system call running
+ * (it follows the call's line), else of the instructions before it. */
+void rv_html_trace_line(struct rv_world *w, const char *line, int in_call);
+/* Writes the file and frees the view; 0 or -errno (said on stderr). */
+int rv_html_close(struct rv_world *w, const char *path);
 
 /* A system call's answer "would block" (linux.c, rv_syscall). */
 #define RV_BLOCK (INT64_MIN + 1)
