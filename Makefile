@@ -126,6 +126,8 @@ $(B)/examples/embed $(B)/examples/policy_clock: $(B)/examples/%: examples/%.c $(
 $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libmmkit.a $(LDSAN)
+# tests that compile a tool's source into themselves
+$(B)/tests/test_rv_vdso: tools/rv/vdso.c $(wildcard tools/rv/*.h)
 
 tests: all $(TEST_BIN)
 
@@ -139,7 +141,8 @@ RV_BINS  := $(RV_PROGS:%=$(B)/rv-progs/%) $(RV_PROGS:%=$(B)/rv-progs/%.host) $(B
 # Dynamically linked builds of some, with the cross libc's loader and
 # libraries copied into dyn/lib: `mmkit exec --root $(B)/rv-progs/dyn`.
 RV_SYSROOT ?= /usr/riscv64-linux-gnu
-RV_DYN   := qsort float_printf signals fork_tree pipes maps_check strings malloc_heavy threads
+RV_DYN   := qsort float_printf signals fork_tree pipes maps_check strings malloc_heavy threads \
+	    vdso_lookup sleep_elapsed
 RV_DYNLIBS := ld-linux-riscv64-lp64d.so.1 libc.so.6 libm.so.6
 RV_BINS  += $(RV_DYN:%=$(B)/rv-progs/dyn/%) $(RV_DYNLIBS:%=$(B)/rv-progs/dyn/lib/%)
 rv-progs: $(RV_BINS)

@@ -366,7 +366,9 @@ enum mmk_event_kind {
 	MMK_EV_RECLAIM,	     /* reclaim freed frame pfn: detail = "file", "dirty file",
 				"anon", "shmem", "lazyfree"; pgoff = its index (in
 				file, for a page-cache page); source = the
-				replacement policy that chose it ("lru", ...) */
+				replacement policy that chose it ("lru", ...),
+				list = its LRU list; peer, addr = a process
+				that mapped it and where */
 	MMK_EV_SWAP_OUT,     /* frame pfn was written to swap slot `count` */
 	MMK_EV_SWAP_IN,	     /* a fault at addr read swap slot `count` back (major) */
 	MMK_EV_OOM_KILL,     /* the OOM killer killed pid; count = its badness in pages,
@@ -399,6 +401,18 @@ struct mmk_event {
 	const char *source;	   /* COW: what was copied: "file page", "zero page" or
 				      "anonymous page" (one shared since fork);
 				      RECLAIM: the policy that chose the page */
+	/* Who else (fields appended; looked up only while a trace callback is
+	 * installed, by walking the page's reverse map): */
+	int peer;	  /* COW of an anonymous page: the pid of a process that
+			     still maps the page copied (0: none found);
+			     RECLAIM of a mapped page: the pid of a process that
+			     mapped it, addr = the address there (0: it was not
+			     mapped) */
+	const char *list; /* RECLAIM: the LRU list the page was on when reclaim
+			     took it: "inactive file", "active file",
+			     "inactive anon" or "active anon" (the lru policy
+			     takes the tail of an inactive list; the others
+			     pick by their own rule, named by source) */
 };
 
 typedef void (*mmk_trace_fn)(void *arg, const struct mmk_event *ev);

@@ -195,6 +195,9 @@ struct bk_options {
 	/* where trace lines go (mmkit); called with one line without '\n' */
 	void (*trace_line)(void *arg, const char *line);
 	void *trace_arg;
+	/* mmkit: the script's name for the Nth process created (called with
+	   trace_arg; NULL, or a NULL answer: the trace says "pid N") */
+	const char *(*proc_name)(void *arg, int ordinal);
 	const struct bk_layout *mirror; /* mmkit: reserve these (check mode), or NULL */
 	struct mmk_vmstat *vmstat;	/* mmkit: filled with the counters at close, or NULL */
 };

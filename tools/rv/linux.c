@@ -986,31 +986,50 @@ static int64_t sys_exit_group(struct rv_world *w, struct rv_task *t)
 	return RV_NORET;
 }
 
+/* The end of t's futex wait with result r: it waits on nothing, no
+ * timeout runs. */
+static int64_t futex_wait_end(struct rv_task *t, int64_t r)
+{
+	t->futex_addr = 0;
+	t->sleeping = 0;
+	return r;
+}
+
 /* futex: WAIT and WAKE (and their BITSET forms, bitset ignored) on the
  * process's words.  A wait whose word still holds the value blocks until a
- * WAKE picks it; timeouts are not kept (a wait nobody wakes is a deadlock
- * the scheduler reports). */
+ * WAKE picks it or its timeout passes (ETIMEDOUT; timer.c keeps it):
+ * relative for WAIT, absolute for WAIT_BITSET, on CLOCK_REALTIME with
+ * FUTEX_CLOCK_REALTIME (WAIT_BITSET only, as Linux), else CLOCK_MONOTONIC;
+ * the timeout is checked before the word, as Linux's sys_futex.  A wait
+ * nobody wakes and with no timeout is a deadlock the scheduler reports. */
 static int64_t sys_futex(struct rv_world *w, struct rv_task *t)
 {
-	int op = (int)A(1) & 0x7f;
+	int op = (int)A(1) & 0x7f, realtime = (A(1) & 256) != 0;
 	if (op == 1 || op == 10)
 		return rv_futex_wake(w, t, A(0), (int32_t)A(2));
 	if (op != 0 && op != 9)
 		return -ENOSYS;
+	if (realtime && op != 9)
+		return -ENOSYS;
 	if (t->futex_woken) {
 		t->futex_woken = 0;
-		t->futex_addr = 0;
-		return 0;
+		return futex_wait_end(t, 0);
+	}
+	if (A(3) && !t->sleeping) {
+		int err =
+		    rv_timeout_start(t, realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, op == 9, A(3));
+		if (err)
+			return err;
 	}
 	uint32_t v;
 	if (A(0) & 3)
-		return -EINVAL;
+		return futex_wait_end(t, -EINVAL);
 	if (copy_in(t, A(0), &v, 4))
-		return -EFAULT;
-	if (v != (uint32_t)A(2)) {
-		t->futex_addr = 0;
-		return -EAGAIN;
-	}
+		return futex_wait_end(t, -EFAULT);
+	if (v != (uint32_t)A(2))
+		return futex_wait_end(t, -EAGAIN);
+	if (t->sleeping && rv_timeout_passed(t))
+		return futex_wait_end(t, -ETIMEDOUT);
 	t->futex_addr = A(0);
 	return RV_BLOCK;
 }
@@ -1291,14 +1310,13 @@ static int64_t sys_rt_sigprocmask(struct rv_world *w, struct rv_task *t)
 	return 0;
 }
 
-/* setitimer: accepted, but no timer ever fires (there is no guest clock
- * yet: docs/RISCV.md); the old value reads as disarmed. */
-static int64_t sys_setitimer(struct rv_world *w, struct rv_task *t)
+/* rt_sigpending: the pending signals that are blocked. */
+static int64_t sys_rt_sigpending(struct rv_world *w, struct rv_task *t)
 {
-	uint64_t zero[4] = {0};
-	if (A(0) > 2)
+	uint64_t set = t->pending & t->sigmask;
+	if (A(1) != 8)
 		return -EINVAL;
-	return A(2) ? copy_out(t, A(2), zero, sizeof(zero)) : 0;
+	return copy_out(t, A(0), &set, 8);
 }
 
 /* ppoll: only with no fds and no timeout (what pause() makes): waits for
@@ -1441,6 +1459,17 @@ static int64_t sys_gettimeofday(struct rv_world *w, struct rv_task *t)
 	return A(0) ? copy_out(t, A(0), v, 16) : 0;
 }
 
+/* getcpu: every guest runs on cpu 0 of node 0 (one host thread). */
+static int64_t sys_getcpu(struct rv_world *w, struct rv_task *t)
+{
+	uint32_t zero = 0;
+	if (A(0) && copy_out(t, A(0), &zero, 4))
+		return -EFAULT;
+	if (A(1) && copy_out(t, A(1), &zero, 4))
+		return -EFAULT;
+	return 0;
+}
+
 /* sysinfo: memory as the system has it (frames, swap), in bytes. */
 static int64_t sys_sysinfo(struct rv_world *w, struct rv_task *t)
 {
@@ -1540,10 +1569,12 @@ static const struct sys_entry sys_table[] = {
     S(96, set_tid_address),
     [99] = {"set_robust_list", sys_zero},
     S(98, futex),
-    [101] = {"nanosleep", sys_zero},
-    [115] = {"clock_nanosleep", sys_zero},
-    S(103, setitimer),
+    [101] = {"nanosleep", rv_sys_nanosleep},
+    [102] = {"getitimer", rv_sys_getitimer},
+    [103] = {"setitimer", rv_sys_setitimer},
     S(113, clock_gettime),
+    [114] = {"clock_getres", rv_sys_clock_getres},
+    [115] = {"clock_nanosleep", rv_sys_clock_nanosleep},
     [124] = {"sched_yield", sys_zero},
     S(129, kill),
     S(130, tkill),
@@ -1553,10 +1584,12 @@ static const struct sys_entry sys_table[] = {
     S(73, ppoll),
     S(134, rt_sigaction),
     S(135, rt_sigprocmask),
+    S(136, rt_sigpending),
     S(139, rt_sigreturn),
     S(160, uname),
     S(163, getrlimit),
     S(167, prctl),
+    S(168, getcpu),
     S(169, gettimeofday),
     S(172, getpid),
     S(173, getppid),
