@@ -322,6 +322,16 @@ struct mmk_config {
 				      the host's, and maps shows device 00:00 and
 				      inode numbers counted from 1 in the order the
 				      system first met the files */
+	int chroot_names;	   /* nonzero: maps shows the files under the root
+				      as a process chrooted into it sees them
+				      (d_path: the root is "/"), with device 00:00
+				      and inode numbers counted from 1 in the order
+				      the system first met the files, as any
+				      fs_model but MMK_FS_HOST shows them -- for
+				      output that does not name the host directory
+				      (`mmkit run` sets it for its temporary
+				      directory).  Zero (default): host paths and
+				      numbers (under MMK_FS_HOST) */
 };
 
 /* mmk_config.fs_model */

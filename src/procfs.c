@@ -56,14 +56,22 @@ static bool vma_is_stack(struct mm *mm, struct vma *v)
 	return vma_start(v) <= mm->start_stack && vma_end(v) >= mm->start_stack;
 }
 
-/* The path maps shows for a file: under cfg.fs_model the root is "/", as
- * d_path() shows it to a process chrooted into the root (so a run shows
- * the same names wherever its directory is); else the host path. */
+/* Whether maps names files as a process chrooted into the root sees them,
+ * with numbers of the system's own (cfg.fs_model or cfg.chroot_names), so
+ * a run shows the same names and numbers wherever its directory is. */
+static bool names_from_root(const struct mmk_system *sys)
+{
+	return sys->cfg.fs_model != MMK_FS_HOST || sys->cfg.chroot_names;
+}
+
+/* The path maps shows for a file: under names_from_root the root is "/",
+ * as d_path() shows it to a process chrooted into the root; else the host
+ * path. */
 static const char *shown_path(struct mmk_inode *in)
 {
 	const char *root = in->sys->rootpath;
 	size_t n = strlen(root);
-	if (in->sys->cfg.fs_model == MMK_FS_HOST || in->kind != INODE_FILE || n <= 1 ||
+	if (!names_from_root(in->sys) || in->kind != INODE_FILE || n <= 1 ||
 	    strncmp(in->path, root, n) || (in->path[n] && in->path[n] != '/'))
 		return in->path;
 	return in->path[n] ? in->path + n : "/";
@@ -125,8 +133,8 @@ void vma_render_maps_line(struct textbuf *tb, struct mm *mm, struct vma *v)
 		maj = major(in->dev);
 		min = minor(in->dev);
 		ino = (unsigned long)in->ino;
-		if (in->sys->cfg.fs_model != MMK_FS_HOST && in->kind == INODE_FILE) {
-			maj = min = 0; /* a modelled file system: no host numbers */
+		if (names_from_root(in->sys) && in->kind == INODE_FILE) {
+			maj = min = 0; /* the system's own numbers, not the host's */
 			ino = (unsigned long)in->seq;
 		}
 	}

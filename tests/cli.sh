@@ -117,6 +117,17 @@ if [ -z "$(ls -A "$W/cwd")" ] && [ -n "$d" ] && [ "$(cat "$d/f.txt")" = x ]; the
 else
 	bad "--keep: '$d'"
 fi
+# ... and its random name never shows: maps names the files from it, with
+# the system's own numbers, so two runs print the same
+printf 'file f.txt text="x"\nspawn P\nP: fd = open f.txt rdonly\nP: m = mmap 0 4K read private fd 0\nP: maps\n' >"$W/m.mm"
+(cd "$W/cwd" && TMPDIR="$W/tmp" "$M" run ../m.mm >"$W/m1" 2>&1 && TMPDIR="$W/tmp" "$M" run ../m.mm >"$W/m2" 2>&1)
+if cmp -s "$W/m1" "$W/m2" && grep -q ' 00:00 1 *[/]f.txt$' "$W/m1" && ! grep -q mmkit-run "$W/m1"; then
+	ok "run without --dir: maps shows /f.txt, 00:00 1, the same every run"
+else
+	bad "run without --dir: maps names the temporary directory or differs between runs"
+	diff "$W/m1" "$W/m2" | head -5
+	grep f.txt "$W/m1"
+fi
 # ... and at the prompt, killed by a signal, the directory still goes
 for sig in SIGHUP SIGTERM; do
 	rm -rf "${W:?}/tmp/"*

@@ -189,6 +189,7 @@ struct bk_options {
 	int kswapd;		     /* mmkit: kswapd and the flusher run as threads (else the
 					run is reproducible: mmk_config.no_background_threads) */
 	int fs_model;		     /* mmkit: mmk_config.fs_model (MMK_FS_HOST: the host's) */
+	int chroot_names;	     /* mmkit: mmk_config.chroot_names (run's temporary dir) */
 	struct bk_refs *record_refs; /* mmkit: filled with the run's references at close */
 	const struct bk_refs *replay_refs; /* mmkit: OPT's future (policy MMK_RECLAIM_OPT) */
 	int trace;			   /* mmkit: narrate events, BK_TRACE_* (0: off) */

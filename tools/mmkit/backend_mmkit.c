@@ -364,6 +364,7 @@ static int mk_open(const struct bk_options *opt, struct backend **out)
 	cfg.overcommit_memory = opt->overcommit;
 	cfg.no_background_threads = !opt->kswapd;
 	cfg.fs_model = opt->fs_model;
+	cfg.chroot_names = opt->chroot_names;
 	/* exec's AT_RANDOM bytes the same every run (loads of the stack show
 	 * them); check mode's are the host's business */
 	if (!opt->mirror)

@@ -462,6 +462,8 @@ static int make_run_dir(struct run_args *ra)
 		return 1;
 	}
 	ra->opt.dir = ra->tmpdir;
+	/* maps names the files from the directory, not by its random name */
+	ra->opt.chroot_names = 1;
 	if (!ra->keep) {
 		run_dir_path = ra->tmpdir;
 		run_dir_fd = open(ra->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
