@@ -742,12 +742,17 @@ int64_t mmk_drop_caches(mmk_system *sys, int what);
 int64_t mmk_fsize(mmk_proc *p, int fd);
 
 /* ---- The mmap family ----------------------------------------------------- */
-int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, int fd,
+/* Arguments have the system calls' widths: mmap's prot and flags, mprotect's
+ * prot and mremap's flags are unsigned long in Linux, so a bit above bit 31
+ * counts (mprotect and mremap refuse unknown bits with -EINVAL,
+ * MAP_SHARED_VALIDATE with -EOPNOTSUPP); msync's, madvise's and the mlock
+ * calls' are int, as a guest's register cut to 32 bits. */
+int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int fd,
 		 int64_t off);
 int mmk_munmap(mmk_proc *p, uint64_t addr, uint64_t len);
-int mmk_mprotect(mmk_proc *p, uint64_t addr, uint64_t len, int prot);
-int64_t mmk_mremap(mmk_proc *p, uint64_t old_addr, uint64_t old_len, uint64_t new_len, int flags,
-		   uint64_t new_addr);
+int mmk_mprotect(mmk_proc *p, uint64_t addr, uint64_t len, uint64_t prot);
+int64_t mmk_mremap(mmk_proc *p, uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+		   uint64_t flags, uint64_t new_addr);
 int mmk_msync(mmk_proc *p, uint64_t addr, uint64_t len, int flags);
 int mmk_madvise(mmk_proc *p, uint64_t addr, uint64_t len, int advice);
 int mmk_mlock(mmk_proc *p, uint64_t addr, uint64_t len);

@@ -489,7 +489,7 @@ static uint64_t calc_vm_bits(struct mm *mm, int prot, int flags)
 
 /* Checks the file-specific rules of do_mmap and adjusts the flags. */
 static int mmap_check_file(struct mmk_file *file, uint64_t pgoff, uint64_t len, int prot,
-			   int *flags, uint64_t *vm_flags)
+			   uint64_t *flags, uint64_t *vm_flags)
 {
 	/* file_mmap_ok(): offset + length within file_mmap_size_max():
 	 * MAX_LFS_FILESIZE for a regular file, ULONG_MAX for the others
@@ -648,7 +648,7 @@ static int64_t mmap_region(struct mm *mm, struct mmk_file *file, uint64_t addr, 
 	return (int64_t)addr;
 }
 
-static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags,
+static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot, uint64_t flags,
 		       struct mmk_file *file, uint64_t pgoff)
 {
 	struct mm *mm = p->mm;
@@ -668,8 +668,8 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
 		return -EOVERFLOW;
 	if (mm->vmas.count > mm->sys->cfg.max_map_count)
 		return -ENOMEM;
-	uint64_t vm_flags = calc_vm_bits(mm, prot, flags);
-	int64_t a = get_unmapped_area(mm, file, addr, len, pgoff, flags);
+	uint64_t vm_flags = calc_vm_bits(mm, prot, (int)flags);
+	int64_t a = get_unmapped_area(mm, file, addr, len, pgoff, (int)flags);
 	if (a < 0)
 		return a;
 	addr = (uint64_t)a;
@@ -746,8 +746,8 @@ static int64_t do_mmap(struct mmk_proc *p, uint64_t addr, uint64_t len, int prot
  * create a VMA whose faults get SIGBUS; mmkit says -ENOMEM there too
  * (docs/DIFFERENCES.md).
  */
-static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
-				 uint64_t pgoff)
+static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int prot,
+				 uint64_t flags, uint64_t pgoff)
 {
 	const uint64_t hpage = 2ULL << 20;
 	unsigned shift = ((unsigned)flags >> 26) & 0x3f;
@@ -776,7 +776,7 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 	bool overlaps = v && vma_start(v) < addr + len;
 	if ((flags & MMK_MAP_FIXED_NOREPLACE) && overlaps)
 		return -EEXIST;
-	uint64_t vm_flags = calc_vm_bits(mm, prot, flags);
+	uint64_t vm_flags = calc_vm_bits(mm, prot, (int)flags);
 	if ((flags & MMK_MAP_LOCKED) && mm->sys->cfg.memlock_rlimit == 0 &&
 	    !mm->sys->cfg.cap_ipc_lock)
 		return -EPERM;
@@ -815,7 +815,8 @@ static int64_t mmap_hugetlb_anon(struct mm *mm, uint64_t addr, uint64_t len, int
 	return -ENOMEM;
 }
 
-int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t off)
+int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, int fd,
+		 int64_t off)
 {
 	int err = proc_enter(p);
 	if (err)
@@ -841,13 +842,13 @@ int64_t mmk_mmap(mmk_proc *p, uint64_t addr, uint64_t len, int prot, int flags, 
 	if (!file && (flags & MMK_MAP_HUGETLB)) {
 		mmap_write_lock(mm);
 		int64_t r =
-		    mmap_hugetlb_anon(mm, addr, len, prot, flags, (uint64_t)off >> PAGE_SHIFT);
+		    mmap_hugetlb_anon(mm, addr, len, (int)prot, flags, (uint64_t)off >> PAGE_SHIFT);
 		mm_debug_check(mm, "mmap");
 		mmap_write_unlock(mm);
 		return r;
 	}
 	mmap_write_lock(mm);
-	int64_t ret = do_mmap(p, addr, len, prot, flags, file, (uint64_t)off >> PAGE_SHIFT);
+	int64_t ret = do_mmap(p, addr, len, (int)prot, flags, file, (uint64_t)off >> PAGE_SHIFT);
 	mm_debug_check(mm, "mmap");
 	mmap_write_unlock(mm);
 	if (file)

@@ -104,12 +104,12 @@ static int do_mprotect(struct mm *mm, uint64_t start, uint64_t end, int prot, in
 	return err;
 }
 
-int mmk_mprotect(mmk_proc *p, uint64_t start, uint64_t len, int prot)
+int mmk_mprotect(mmk_proc *p, uint64_t start, uint64_t len, uint64_t prot)
 {
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	int grows = prot & (MMK_PROT_GROWSDOWN | MMK_PROT_GROWSUP);
+	int grows = (int)(prot & (MMK_PROT_GROWSDOWN | MMK_PROT_GROWSUP));
 	prot &= ~(MMK_PROT_GROWSDOWN | MMK_PROT_GROWSUP);
 	if (grows == (MMK_PROT_GROWSDOWN | MMK_PROT_GROWSUP))
 		return -EINVAL;
@@ -125,7 +125,7 @@ int mmk_mprotect(mmk_proc *p, uint64_t start, uint64_t len, int prot)
 		return -EINVAL;
 	struct mm *mm = p->mm;
 	mmap_write_lock(mm);
-	err = do_mprotect(mm, start, end, prot, grows);
+	err = do_mprotect(mm, start, end, (int)prot, grows);
 	mm_debug_check(mm, "mprotect");
 	mmap_write_unlock(mm);
 	return err;

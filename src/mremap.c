@@ -37,7 +37,7 @@
 struct remap {
 	struct mm *mm;
 	uint64_t addr, old_len, new_len, new_addr;
-	int flags;
+	uint64_t flags; /* all 64 bits: sys_mremap takes an unsigned long */
 	struct vma *vma;
 };
 
@@ -403,7 +403,7 @@ static int64_t remap_move(struct remap *r)
 	return res;
 }
 
-int64_t mmk_mremap(mmk_proc *p, uint64_t addr, uint64_t old_len, uint64_t new_len, int flags,
+int64_t mmk_mremap(mmk_proc *p, uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
 		   uint64_t new_addr)
 {
 	int err = proc_enter(p);

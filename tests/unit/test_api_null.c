@@ -279,6 +279,15 @@ TEST(views)
 	CHECK(fx_done(&fx) == 0);
 }
 
+/* mmk_version takes nothing and never fails: a version string, never NULL
+ * or empty, the same pointer's text every call. */
+TEST(version_is_a_string)
+{
+	const char *v = mmk_version();
+	CHECK(v != NULL && v[0] != '\0');
+	CHECK(strcmp(v, mmk_version()) == 0);
+}
+
 /* Every function include/mmkit.h declares is called in this file. */
 TEST(covers_every_function)
 {

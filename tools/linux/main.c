@@ -277,7 +277,8 @@ static int64_t do_memory(const struct server *s, const struct lx_req *q, struct 
 	case BK_MUNMAP:
 		return sys_ret(munmap(p, (size_t)a[1]));
 	case BK_MPROTECT:
-		return sys_ret(mprotect(p, (size_t)a[1], (int)a[2]));
+		/* the system call: glibc's mprotect() would cut prot to an int */
+		return sys_ret(syscall(SYS_mprotect, a[0], a[1], a[2]));
 	case BK_MREMAP:
 		return sys_ret(syscall(SYS_mremap, a[0], a[1], a[2], a[3], a[4]));
 	case BK_MSYNC:

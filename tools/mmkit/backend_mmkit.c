@@ -847,18 +847,18 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 		r->ret = mmk_fadvise(p, (int)a[0], a[1], a[2], (int)a[3]);
 		break;
 	case BK_MMAP:
-		r->ret = mmk_mmap(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2], (int)a[3],
+		r->ret = mmk_mmap(p, (uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2], (uint64_t)a[3],
 				  (int)a[4], a[5]);
 		break;
 	case BK_MUNMAP:
 		r->ret = mmk_munmap(p, (uint64_t)a[0], (uint64_t)a[1]);
 		break;
 	case BK_MPROTECT:
-		r->ret = mmk_mprotect(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]);
+		r->ret = mmk_mprotect(p, (uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2]);
 		break;
 	case BK_MREMAP:
-		r->ret = mmk_mremap(p, (uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2], (int)a[3],
-				    (uint64_t)a[4]);
+		r->ret = mmk_mremap(p, (uint64_t)a[0], (uint64_t)a[1], (uint64_t)a[2],
+				    (uint64_t)a[3], (uint64_t)a[4]);
 		break;
 	case BK_MSYNC:
 		r->ret = mmk_msync(p, (uint64_t)a[0], (uint64_t)a[1], (int)a[2]);

@@ -46,7 +46,7 @@ struct row {
 
 static int64_t mirror_mmap(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
 {
-	int flags = (int)A(3);
+	uint64_t flags = A(3); /* all 64 bits, as sys_mmap takes them */
 	struct sh_mmap_fd m = {.mmfd = -1};
 	if (!(flags & MMK_MAP_ANONYMOUS)) {
 		sh_mmap_fd_resolve(sh, t, (int)A(4), &m);
@@ -74,7 +74,7 @@ static int64_t mirror_mmap(struct shadow *sh, struct sh_task *t, int64_t host, i
 			m.mmfd = -1;
 		}
 	}
-	int64_t r = mmk_mmap(t->sp->p, A(0), A(1), (int)A(2), flags, m.mmfd, (int64_t)A(5));
+	int64_t r = mmk_mmap(t->sp->p, A(0), A(1), A(2), flags, m.mmfd, (int64_t)A(5));
 	if (m.opened)
 		mmk_close(t->sp->p, m.mmfd);
 	return r;
@@ -87,7 +87,7 @@ static int64_t mirror_munmap(struct shadow *sh, struct sh_task *t, int64_t host,
 
 static int64_t mirror_mprotect(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
 {
-	return mmk_mprotect(t->sp->p, A(0), A(1), (int)A(2));
+	return mmk_mprotect(t->sp->p, A(0), A(1), A(2));
 }
 
 static int64_t mirror_pkey_mprotect(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
@@ -98,7 +98,7 @@ static int64_t mirror_pkey_mprotect(struct shadow *sh, struct sh_task *t, int64_
 		*stop = 1;
 		return host;
 	}
-	return mmk_mprotect(t->sp->p, A(0), A(1), (int)A(2));
+	return mmk_mprotect(t->sp->p, A(0), A(1), A(2));
 }
 
 static int64_t mirror_brk(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
@@ -108,7 +108,7 @@ static int64_t mirror_brk(struct shadow *sh, struct sh_task *t, int64_t host, in
 
 static int64_t mirror_mremap(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)
 {
-	return mmk_mremap(t->sp->p, A(0), A(1), A(2), (int)A(3), A(4));
+	return mmk_mremap(t->sp->p, A(0), A(1), A(2), A(3), A(4));
 }
 
 static int64_t mirror_msync(struct shadow *sh, struct sh_task *t, int64_t host, int *stop)

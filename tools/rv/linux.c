@@ -875,7 +875,7 @@ static int64_t sys_fchdir(struct rv_world *w, struct rv_task *t)
 
 static int64_t sys_mmap(struct rv_world *w, struct rv_task *t)
 {
-	int flags = (int)A(3);
+	uint64_t flags = A(3); /* all 64 bits, as sys_mmap takes them */
 	int mfd = -1;
 	if (!(flags & MMK_MAP_ANONYMOUS)) {
 		struct rv_fd *f = rv_fd_get(t, (int)A(4));
@@ -885,7 +885,7 @@ static int64_t sys_mmap(struct rv_world *w, struct rv_task *t)
 			return -ENODEV;
 		mfd = f->num;
 	}
-	return mmk_mmap(t->proc, A(0), A(1), (int)A(2), flags, mfd, A(5));
+	return mmk_mmap(t->proc, A(0), A(1), A(2), flags, mfd, A(5));
 }
 
 static int64_t sys_munmap(struct rv_world *w, struct rv_task *t)
@@ -895,12 +895,12 @@ static int64_t sys_munmap(struct rv_world *w, struct rv_task *t)
 
 static int64_t sys_mprotect(struct rv_world *w, struct rv_task *t)
 {
-	return mmk_mprotect(t->proc, A(0), A(1), (int)A(2));
+	return mmk_mprotect(t->proc, A(0), A(1), A(2));
 }
 
 static int64_t sys_mremap(struct rv_world *w, struct rv_task *t)
 {
-	return mmk_mremap(t->proc, A(0), A(1), A(2), (int)A(3), A(4));
+	return mmk_mremap(t->proc, A(0), A(1), A(2), A(3), A(4));
 }
 
 static int64_t sys_msync(struct rv_world *w, struct rv_task *t)
