@@ -399,6 +399,8 @@ static int64_t top_file(struct backend *b, const struct bk_op *op)
 	fd = beneath_open(b->dirfd, op->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		ret = fd;
+	else if (op->a[2] == 1 && fchmod(fd, 0755) < 0) /* `program`: executable */
+		ret = -errno;
 	for (uint64_t done = 0; fd >= 0 && done < size;) {
 		uint64_t chunk = size - done < 4096 ? size - done : 4096;
 		ssize_t n;

@@ -26,11 +26,16 @@
  * fault did; the narration puts the fault first (see trace_add).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <linux/openat2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "mmkit.h"
@@ -496,6 +501,25 @@ static int reply_grow(struct bk_reply *r, size_t n, unsigned char **at)
 	return 0;
 }
 
+/* `program`'s file is executable (mode 0755), as the Linux backend makes
+ * it: the host file beneath the root, resolved as mmkit resolves paths
+ * there (RESOLVE_IN_ROOT).  0 or -errno. */
+static int make_executable(struct backend *b, const char *path)
+{
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+	int dfd = open(b->opt.dir ? b->opt.dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd, err = 0;
+
+	if (dfd < 0)
+		return -errno;
+	fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+	if (fd < 0 || fchmod(fd, 0755) < 0)
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	return err;
+}
+
 /* file: created with its first FILE_CHUNK bytes, the rest written after
  * them a chunk at a time, so host memory holds one chunk whatever the size. */
 static void do_file(struct backend *b, const struct bk_op *op, struct bk_reply *r)
@@ -515,6 +539,8 @@ static void do_file(struct backend *b, const struct bk_op *op, struct bk_reply *
 		off += n;
 	} while (r->ret == 0 && off < size);
 	free(buf);
+	if (r->ret == 0 && op->a[2] == 1)
+		r->ret = make_executable(b, op->path);
 }
 
 /* cat: whole reads through the page cache from a[0], a[1] bytes (-1: to EOF). */
