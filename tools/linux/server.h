@@ -67,6 +67,14 @@ struct server {
 	int nhidden;
 	struct lx_hello hello;	 /* sent at start; holds the layout */
 	uint64_t minflt, majflt; /* the script's page faults so far */
+	/* The program this script process runs (`exec PATH`, tracee.c), or
+	 * 0: then the server itself is the script process. */
+	int tracee;
+	char procdir[32];		   /* "/proc/self" or "/proc/TRACEE" */
+	uint64_t gadget;		   /* the tracee's `syscall` instruction */
+	int load_fd, store_fd, store_rd;   /* the server's ends of the data pipes */
+	int pidfd;			   /* the tracee's pidfd */
+	uint64_t base_minflt, base_majflt; /* its fault counts before its exec */
 	/* Static buffers (the server never allocates once set up). */
 	char path[LX_PATH_MAX + 1];
 	unsigned char in[LX_DATA_MAX];	/* request data */
@@ -137,5 +145,21 @@ int access_install(void);
 int view_maps(struct server *srv, struct obuf *ob);
 int view_smaps(struct server *srv, struct obuf *ob);
 int view_status(struct server *srv, struct obuf *ob);
+
+/* ---- tracee.c: a script process that runs a program ---------------------- */
+/* `exec PATH ARGS...` (args NUL-separated): the server's process becomes
+ * the caller of a traced child running PATH.  0 or -errno (then nothing
+ * changed). */
+int64_t tracee_exec(struct server *s, const char *path, const unsigned char *args,
+		    size_t argslen);
+/* Runs request q on the tracee (views excepted: views.c reads procdir). */
+void tracee_run_op(struct server *s, const struct lx_req *q, struct lx_rep *rep);
+/* Ends the tracee (script `exit`). */
+void tracee_exit(struct server *s);
+
+/* ---- main.c --------------------------------------------------------------- */
+/* The file operations (read, write, pread, pwrite, ftruncate, fsync,
+ * fadvise, open, close, dup, unlink) on the server's own fd table. */
+int64_t server_file_op(struct server *s, const struct lx_req *q, struct lx_rep *rep);
 
 #endif

@@ -529,11 +529,6 @@ static int lx_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 		call_top(b, op, r);
 		return 0;
 	}
-	if (op->code == BK_EXEC && op->path) {
-		/* the server cannot become another program and stay ours */
-		r->ret = -ENOSYS;
-		return 0;
-	}
 	if (p->fd < 0)
 		return -EPIPE;
 	err = send_request(p->fd, op->code, op, -1);
@@ -544,7 +539,7 @@ static int lx_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 		proc_stop(p, 1);
 		return err;
 	}
-	if (op->code == BK_EXEC && r->ret == 0) {
+	if (op->code == BK_EXEC && !op->path && r->ret == 0) {
 		err = accept_hello(b, r);
 		bk_reply_free(r);
 		if (err) {

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "exec_gadget.h"
 #include "mmkit.h"
 #include "narrate.h"
 
@@ -724,9 +725,35 @@ static void do_faults(mmk_proc *p, struct bk_reply *r)
 	r->datalen = sizeof(*f);
 }
 
+/* mmk_execve, then the fetch of the page holding the first `syscall`
+ * instruction of the code that runs first, as the Linux backend's server
+ * fetches it to make the process's calls (exec_gadget.h): both backends
+ * show that page faulted in.  A program without one: -ENOEXEC first. */
+static int exec_with_gadget(struct backend *b, mmk_proc *p, const char *path,
+			    const char *const *argv)
+{
+	static unsigned char buf[4096];
+	struct mmk_exec_info info;
+	struct exec_gadget g;
+	unsigned char insn[2];
+	int dfd = open(b->opt.dir ? b->opt.dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int found = dfd < 0 ? 1 : exec_gadget_find(dfd, path, buf, sizeof(buf), &g), r;
+
+	if (dfd >= 0)
+		close(dfd);
+	if (found < 0)
+		return found;
+	r = mmk_execve(p, path, argv, NULL, &info);
+	if (r == 0 && found == 0)
+		mmk_fetch(p, g.vaddr + (g.in_interp ? info.interp_base : info.load_bias), insn,
+			  sizeof(insn), NULL);
+	return r;
+}
+
 /* `exec PATH ARGS...`: execve of the program at PATH (in the root) with
  * argv PATH ARGS... and an empty environment. */
-static void do_exec_program(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
+static void do_exec_program(struct backend *b, mmk_proc *p, const struct bk_op *op,
+			    struct bk_reply *r)
 {
 	size_t n = 1;
 	for (size_t i = 0; i < op->datalen; i++)
@@ -739,7 +766,7 @@ static void do_exec_program(mmk_proc *p, const struct bk_op *op, struct bk_reply
 	argv[0] = op->path;
 	for (size_t i = 0, k = 1; i < op->datalen; i += strlen((const char *)op->data + i) + 1)
 		argv[k++] = (const char *)op->data + i;
-	r->ret = mmk_execve(p, op->path, argv, NULL, NULL);
+	r->ret = exec_with_gadget(b, p, op->path, argv);
 	free(argv);
 }
 
@@ -869,7 +896,7 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 		break;
 	case BK_EXEC:
 		if (op->path) {
-			do_exec_program(p, op, r);
+			do_exec_program(b, p, op, r);
 			break;
 		}
 		r->ret = mmk_exec(p);
