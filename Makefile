@@ -108,7 +108,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libmmkit.a $(LDSAN)
 
-tests: all $(TEST_BIN)
+tests: all $(TEST_BIN) progs
 
 # Programs for `mmkit exec` (docs/RISCV.md): the seeds' examples/c and the
 # test programs of tests/rv/progs, each built for riscv64 (static) and for
@@ -177,7 +177,7 @@ debug:
 check:
 	sh scripts/deps.sh --check
 	$(MAKE) MODE=debug tests
-	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure rv-progs
+	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure rv-progs progs
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads build-tsan/tests/test_stress
 	if command -v clang >/dev/null 2>&1; then $(MAKE) MODE=cov build-cov/mmkit build-cov/mmkit-linux; fi
 	sh tests/run.sh

@@ -257,7 +257,7 @@ static int is_view(enum bk_opcode op)
 
 /* Appends the result of an operation that ran; ends with a newline. */
 static void put_op_result(struct strbuf *out, const struct stmt *st, const struct bk_op *op,
-			  const struct bk_reply *r)
+			  const struct bk_reply *r, int refused)
 {
 	if (r->signo) {
 		sb_puts(out, " -> ");
@@ -271,7 +271,9 @@ static void put_op_result(struct strbuf *out, const struct stmt *st, const struc
 		/* Backends answer -ENOSYS for an operation they lack; no
 		 * simulated call returns it, unlike -EOPNOTSUPP (a real
 		 * result of mmap with MAP_SHARED_VALIDATE, for one). */
-		if (r->ret == -ENOSYS)
+		if (r->ret == -ENOSYS && refused)
+			sb_puts(out, " (not in a process that runs a program)");
+		else if (r->ret == -ENOSYS)
 			sb_puts(out, " (not supported by this backend)");
 		sb_puts(out, "\n");
 		return;
@@ -400,6 +402,8 @@ static void run_spawn(struct driver *d, const struct script *s, const struct stm
 	sb_puts(out, " -> ");
 	if (r < 0) {
 		sb_put_errno(out, r);
+		if (st->kind == STMT_FORK && d->imaged[st->proc])
+			sb_puts(out, " (not in a process that runs a program)");
 	} else {
 		proc_created(d, s, st->kind == STMT_SPAWN ? st->proc : st->proc2, p);
 		sb_puts(out, "ok");
@@ -520,6 +524,7 @@ static int run_op(struct driver *d, const struct stmt *st, struct strbuf *out)
 	struct bk_proc *p = st->proc >= 0 ? d->procs[st->proc] : NULL;
 	int li = printed_len_arg(st->op);
 	unsigned char *prog = NULL;
+	int refused = 0;
 	struct bk_reply r;
 	struct bk_op op;
 	int rc;
@@ -537,6 +542,7 @@ static int run_op(struct driver *d, const struct stmt *st, struct strbuf *out)
 		r.ret = -ESRCH;
 	} else if (st->proc >= 0 && d->imaged[st->proc] && refused_in_image(op.code)) {
 		r.ret = -ENOSYS;
+		refused = 1;
 	} else if (over_limit(&op)) {
 		r.ret = -EFBIG;
 	} else {
@@ -564,7 +570,7 @@ static int run_op(struct driver *d, const struct stmt *st, struct strbuf *out)
 		d->imaged[st->proc] = 1;
 	if (st->bind >= 0)
 		d->vals[st->bind] = (uint64_t)r.ret;
-	put_op_result(out, st, &op, &r);
+	put_op_result(out, st, &op, &r, refused);
 	bk_reply_free(&r);
 	return 0;
 }
