@@ -11,6 +11,9 @@
  * outside: catching faults (access.c), views without its own mappings
  * (views.c), and paths confined beneath the run directory (beneath.h).
  *
+ * A script's `exec PATH` makes the server the driver of a traced child
+ * running PATH (tracee.c); from then on requests go there.
+ *
  * Page faults are counted the way the script sees them: getrusage() before
  * and after each operation, the differences summed (the server's own work
  * causes none, see server.h); --faults carries the sums across an exec, as

@@ -9,6 +9,11 @@
  * of every view, and reported to the backend so that `mmkit check` can have
  * mmkit reserve the very same ranges.
  *
+ * After a script's `exec PATH` the script process is a traced child of
+ * the server instead (tracee.c): the server then has no script mappings
+ * or fds of its own and nothing hidden, and the invariants below that
+ * speak of its own memory matter no more.
+ *
  * Invariants, from the moment the HELLO has been sent:
  *   - the server never calls malloc or stdio, and never maps, unmaps or
  *     grows anything itself: its address space changes only by the script's

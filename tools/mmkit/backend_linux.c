@@ -15,6 +15,8 @@
  *          an LX_FORK request (SCM_RIGHTS), the server forks and the child
  *          serves that end
  *   exec   the server executes itself again; the new image says HELLO
+ *          (exec PATH: the server runs PATH in a traced child and answers
+ *          0; tools/linux/tracee.c)
  *   exit   the server replies and _exits; it is reaped here (this process
  *          is a child subreaper, so the orphans of exited servers come
  *          back to it rather than to init)
