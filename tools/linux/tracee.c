@@ -48,6 +48,7 @@
 #include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
@@ -143,10 +144,25 @@ static int child_faults(struct server *s, uint64_t *minor, uint64_t *major)
 	return 0;
 }
 
-/* The child's side of exec: never returns. */
-static void child_exec(struct server *s, int lfd, int sfd, const char *path, char *const argv[])
+/* The child's side of exec, with argv PATH ARGS... (args NUL-separated):
+ * never returns.  The child may allocate: its memory is about to go. */
+static void child_exec(struct server *s, int lfd, int sfd, const char *path,
+		       const unsigned char *args, size_t argslen)
 {
 	static char *const env[] = {NULL};
+	size_t argc = 1;
+	char **argv;
+
+	for (size_t i = 0; i < argslen; i++)
+		argc += args[i] == 0;
+	argv = malloc((argc + 1) * sizeof(*argv));
+	if (!argv)
+		_exit(ENOMEM);
+	argv[0] = (char *)path;
+	argc = 1;
+	for (size_t i = 0; i < argslen; i += strlen((const char *)args + i) + 1)
+		argv[argc++] = (char *)args + i;
+	argv[argc] = NULL;
 
 	if (dup2(lfd, TR_LOAD_FD) < 0 || dup2(sfd, TR_STORE_FD) < 0)
 		_exit(EBADF);
@@ -242,17 +258,10 @@ static int adopt_image(struct server *s, const struct exec_gadget *g)
 int64_t tracee_exec(struct server *s, const char *path, const unsigned char *args,
 		    size_t argslen)
 {
-	char *argv[64];
-	int argc = 0, lp[2], sp[2], st, err;
+	int lp[2], sp[2], st = 0, err;
 	struct exec_gadget g;
 	pid_t pid;
 
-	argv[argc++] = (char *)path;
-	for (size_t i = 0; i < argslen && argc < 63; i += strlen((const char *)args + i) + 1)
-		argv[argc++] = (char *)args + i;
-	argv[argc] = NULL;
-	if (argc == 63)
-		return -E2BIG;
 	err = exec_gadget_find(AT_FDCWD, path, (unsigned char *)s->raw, sizeof(s->raw), &g);
 	if (err < 0)
 		return err;
@@ -268,7 +277,7 @@ int64_t tracee_exec(struct server *s, const char *path, const unsigned char *arg
 	fcntl(sp[0], F_SETPIPE_SZ, TR_PIPE_SIZE);
 	pid = fork();
 	if (pid == 0)
-		child_exec(s, lp[1], sp[0], path, argv);
+		child_exec(s, lp[1], sp[0], path, args, argslen);
 	close(lp[1]);
 	if (pid < 0 || waitstop(pid, &st) < 0 || !WIFSTOPPED(st)) {
 		close(lp[0]);
@@ -370,6 +379,12 @@ static void classify(struct server *s, uint64_t addr, int write, struct access_f
 	f->addr = addr;
 	f->signo = SIGSEGV;
 	f->code = SEGV_MAPERR;
+	if (addr >= (1ULL << 47) && addr < 0xffff800000000000ULL) {
+		/* non-canonical: a #GP, SI_KERNEL and no address */
+		f->code = 0x80;
+		f->addr = 0;
+		return;
+	}
 	{
 		uint64_t pm = 0;
 

@@ -981,7 +981,7 @@ static void gen_exec(struct gen *g, int p)
 {
 	int k = below(&g->r, N_EXEC_PROGS);
 
-	if (g->image[p] || !g->progs || !chance(&g->r, 70)) {
+	if (g->image[p] || !g->progs || !chance(&g->r, 80)) {
 		sb_printf(&g->sb, "P%d: exec\n", p);
 		return;
 	}
@@ -1006,7 +1006,7 @@ static void gen_statement(struct gen *g)
 	} else if (x < 10 && g->nprocs < MAX_PROCS) {
 		sb_printf(&g->sb, "fork P%d P%d\n", p, g->nprocs);
 		g->alive[g->nprocs++] = 1;
-	} else if (x < 12) {
+	} else if (x < 12 || (x < 17 && g->progs && !g->image[p])) {
 		gen_exec(g, p);
 	} else if (x < 14) {
 		sb_printf(&g->sb, "P%d: exit\n", p);
@@ -1049,8 +1049,8 @@ static void generate(uint64_t seed, int i, int allow_name, struct strbuf *out)
 	g.nfiles = 1 + below(&g.r, 3);
 	for (int f = 0; f < g.nfiles; f++)
 		sb_printf(&g.sb, "file f%d %s\n", f, PICK(&g.r, files));
-	/* a quarter of the scripts may exec one or two test programs */
-	for (int k = chance(&g.r, 25) ? 1 + below(&g.r, 2) : 0; k > 0; k--) {
+	/* some scripts may exec one or two test programs */
+	for (int k = chance(&g.r, 30) ? 1 + below(&g.r, 2) : 0; k > 0; k--) {
 		int prog = below(&g.r, N_EXEC_PROGS);
 
 		if (g.progs & (1 << prog))
