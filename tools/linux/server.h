@@ -64,6 +64,12 @@ struct maps_line {
 
 #define SRV_HIDDEN_MAX BK_LAYOUT_MAX
 
+/* A signal an access (or a tracee's instruction fetch) raised. */
+struct access_fault {
+	int signo, code;
+	uint64_t addr;
+};
+
 struct server {
 	int chan;		  /* the channel, LX_CHANNEL_FD */
 	char rundir[LX_PATH_MAX]; /* cwd at start; shown as "/" in views */
@@ -77,6 +83,7 @@ struct server {
 	int tracee;
 	char procdir[32];		   /* "/proc/self" or "/proc/TRACEE" */
 	uint64_t gadget;		   /* the tracee's `syscall` instruction */
+	struct access_fault fetch_fault;   /* the last injection's fetch fault */
 	int load_fd, store_fd, store_rd;   /* the server's ends of the data pipes */
 	int pidfd;			   /* the tracee's pidfd */
 	uint64_t base_minflt, base_majflt; /* its fault counts before its exec */
@@ -130,10 +137,6 @@ int range_hidden(const struct server *srv, uint64_t start, uint64_t end);
 void put_path(const struct server *srv, struct obuf *ob, const char *s, const char *e);
 
 /* ---- access.c: loads and stores that report faults ---------------------- */
-struct access_fault {
-	int signo, code;
-	uint64_t addr;
-};
 /* Each works a page at a time, in address order, and returns 0, or -EFAULT
  * with *f filled; the pages before the faulting one are done (for load,
  * *done says how many bytes were copied). */

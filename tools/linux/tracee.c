@@ -9,14 +9,20 @@
  *            TR_LOAD_FD/TR_STORE_FD, a new user namespace and chroot into
  *            the run directory (so PATH and the program's interpreter
  *            resolve beneath it, as mmkit's exec resolves them), then
- *            PTRACE_TRACEME, SIGSTOP (the fault counters' baseline: all
- *            later faults are exec's and the script's), execve.  The server
+ *            PTRACE_TRACEME, SIGSTOP, execve; the fault counters' baseline
+ *            is taken at execve's entry stop (later faults are exec's and
+ *            the script's).  The server
  *            then fetches the gadget (exec_gadget.h) by making one call,
  *            closes the script's fds (the child has them), unmaps the
  *            script's old mappings (gone with the old image) and answers.
  *   calls    system call injection: the registers saved, rax/rdi.. set to
- *            the call, rip at the gadget, one PTRACE_SINGLESTEP over the
- *            `syscall` instruction, rax read, the registers restored.
+ *            the call, rip at the gadget, PTRACE_SYSCALL to the call's
+ *            entry and again to its exit, rax read, the registers
+ *            restored.  The CPU fetches the instruction as it would for
+ *            the program (a fault counted in the child; a signal-delivery
+ *            stop instead of the entry if the fetch fails, its signal the
+ *            operation's result and never delivered).  The child is never
+ *            resumed but at the gadget, so the program never runs.
  *   access   done by the child's kernel, so that faults, permissions and
  *            stack growth are the CPU's: a load is write(TR_LOAD_FD, addr,
  *            n) into a pipe the server drains; a store or fill is the
@@ -102,10 +108,30 @@ static int64_t inject(struct server *s, long nr, uint64_t a0, uint64_t a1, uint6
 	r.r8 = a4;
 	r.r9 = a5;
 	r.rip = s->gadget;
+	s->fetch_fault.signo = 0;
 	if (ptrace(PTRACE_SETREGS, s->tracee, 0, &r) < 0 ||
-	    ptrace(PTRACE_SINGLESTEP, s->tracee, 0, 0) < 0 || waitstop(s->tracee, &st) < 0 ||
+	    ptrace(PTRACE_SYSCALL, s->tracee, 0, 0) < 0 || waitstop(s->tracee, &st) < 0 ||
 	    !WIFSTOPPED(st))
 		return -ESRCH;
+	if (WSTOPSIG(st) == (SIGTRAP | 0x80)) {
+		/* at the call's entry: on to its exit */
+		if (ptrace(PTRACE_SYSCALL, s->tracee, 0, 0) < 0 || waitstop(s->tracee, &st) < 0 ||
+		    !WIFSTOPPED(st))
+			return -ESRCH;
+	}
+	if (WSTOPSIG(st) != (SIGTRAP | 0x80)) {
+		/* the fetch of the gadget faulted: its signal, never delivered
+		 * (the next resume passes none) */
+		siginfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		ptrace(PTRACE_GETSIGINFO, s->tracee, 0, &si);
+		s->fetch_fault.signo = WSTOPSIG(st);
+		s->fetch_fault.code = si.si_code;
+		s->fetch_fault.addr = (uint64_t)(uintptr_t)si.si_addr;
+		ptrace(PTRACE_SETREGS, s->tracee, 0, &saved);
+		return -EFAULT;
+	}
 	if (ptrace(PTRACE_GETREGS, s->tracee, 0, &r) < 0)
 		return -ESRCH;
 	ptrace(PTRACE_SETREGS, s->tracee, 0, &saved);
@@ -149,7 +175,10 @@ static int child_faults(struct server *s, uint64_t *minor, uint64_t *major)
 static void child_exec(struct server *s, int lfd, int sfd, const char *path,
 		       const unsigned char *args, size_t argslen)
 {
-	static char *const env[] = {NULL};
+	/* Everything execve reads is in memory the child has written (its
+	 * stack, its heap, the server's bss): a page of the server's binary
+	 * would be faulted in by the read, a fault exec's count would show. */
+	char *env[1] = {NULL};
 	size_t argc = 1;
 	char **argv;
 
@@ -176,6 +205,23 @@ static void child_exec(struct server *s, int lfd, int sfd, const char *path,
 	raise(SIGSTOP);
 	execve(path, argv, env);
 	_exit(errno);
+}
+
+/* Runs the stopped child to the entry stop of its execve (what it does
+ * before is the server's image's work, not the script's); *st is the last
+ * wait status (not a stop if the child ended). */
+static void to_execve_entry(pid_t pid, int *st)
+{
+	struct user_regs_struct r;
+
+	for (;;) {
+		if (ptrace(PTRACE_SYSCALL, pid, 0, 0) < 0 || waitstop(pid, st) < 0 ||
+		    !WIFSTOPPED(*st))
+			return;
+		if (WSTOPSIG(*st) == (SIGTRAP | 0x80) && ptrace(PTRACE_GETREGS, pid, 0, &r) == 0 &&
+		    r.orig_rax == SYS_execve && (int64_t)r.rax == -ENOSYS)
+			return;
+	}
 }
 
 /* Moves fd to the first free fd at or above SRV_TR_FD (close-on-exec). */
@@ -296,15 +342,21 @@ int64_t tracee_exec(struct server *s, const char *path, const unsigned char *arg
 		ob_putu(&ob, (uint64_t)pid);
 		s->procdir[ob.len] = '\0';
 	}
+	ptrace(PTRACE_SETOPTIONS, pid, 0,
+	       PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD);
+	/* the baseline at execve's entry: exec's own faults are the script's */
+	to_execve_entry(pid, &st);
 	child_faults(s, &s->base_minflt, &s->base_majflt);
-	ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC);
-	ptrace(PTRACE_CONT, pid, 0, 0);
-	if (waitstop(pid, &st) < 0 || !WIFSTOPPED(st) || (st >> 8) != (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
-		/* execve failed: the child says why and the old image stays */
-		if (WIFSTOPPED(st)) {
-			kill(pid, SIGKILL);
-			waitstop(pid, &st);
-		}
+	if (WIFSTOPPED(st)) {
+		ptrace(PTRACE_SYSCALL, pid, 0, 0);
+		waitstop(pid, &st);
+	}
+	if (!WIFSTOPPED(st) || (st >> 8) != (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+		/* execve failed: the child exits with its errno; the old
+		 * image stays */
+		while (WIFSTOPPED(st) && ptrace(PTRACE_CONT, pid, 0, 0) == 0 &&
+		       waitstop(pid, &st) == 0)
+			;
 		s->tracee = 0;
 		strcpy(s->procdir, "/proc/self");
 		close(lp[0]);
@@ -566,6 +618,15 @@ void tracee_run_op(struct server *s, const struct lx_req *q, struct lx_rep *rep)
 	const int64_t *a = q->a;
 	const uint64_t *u = (const uint64_t *)q->a;
 
+	/* the fetch of the gadget first, as the CPU's (exec_gadget.h) */
+	if (gadget_op(q->code) && inject(s, SYS_getpid, 0, 0, 0, 0, 0, 0) == -EFAULT &&
+	    s->fetch_fault.signo) {
+		rep->ret = -EFAULT;
+		rep->signo = s->fetch_fault.signo;
+		rep->code = s->fetch_fault.code;
+		rep->addr = s->fetch_fault.addr;
+		return;
+	}
 	switch (q->code) {
 	case BK_LOAD:
 	case BK_STORE:

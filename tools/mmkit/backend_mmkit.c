@@ -44,6 +44,8 @@
 
 struct bk_proc {
 	mmk_proc *p;
+	uint64_t gadget; /* after exec PATH: where its calls are made from
+			    (exec_gadget.h), else 0 */
 	int pid;
 	int ordinal;	      /* 1 for the first process created, and so on */
 	struct bk_proc *next; /* the backend's list of live processes */
@@ -729,7 +731,7 @@ static void do_faults(mmk_proc *p, struct bk_reply *r)
  * instruction of the code that runs first, as the Linux backend's server
  * fetches it to make the process's calls (exec_gadget.h): both backends
  * show that page faulted in.  A program without one: -ENOEXEC first. */
-static int exec_with_gadget(struct backend *b, mmk_proc *p, const char *path,
+static int exec_with_gadget(struct backend *b, struct bk_proc *bp, const char *path,
 			    const char *const *argv)
 {
 	static unsigned char buf[4096];
@@ -743,16 +745,17 @@ static int exec_with_gadget(struct backend *b, mmk_proc *p, const char *path,
 		close(dfd);
 	if (found < 0)
 		return found;
-	r = mmk_execve(p, path, argv, NULL, &info);
-	if (r == 0 && found == 0)
-		mmk_fetch(p, g.vaddr + (g.in_interp ? info.interp_base : info.load_bias), insn,
-			  sizeof(insn), NULL);
+	r = mmk_execve(bp->p, path, argv, NULL, &info);
+	if (r == 0 && found == 0) {
+		bp->gadget = g.vaddr + (g.in_interp ? info.interp_base : info.load_bias);
+		mmk_fetch(bp->p, bp->gadget, insn, sizeof(insn), NULL);
+	}
 	return r;
 }
 
 /* `exec PATH ARGS...`: execve of the program at PATH (in the root) with
  * argv PATH ARGS... and an empty environment. */
-static void do_exec_program(struct backend *b, mmk_proc *p, const struct bk_op *op,
+static void do_exec_program(struct backend *b, struct bk_proc *bp, const struct bk_op *op,
 			    struct bk_reply *r)
 {
 	size_t n = 1;
@@ -766,7 +769,7 @@ static void do_exec_program(struct backend *b, mmk_proc *p, const struct bk_op *
 	argv[0] = op->path;
 	for (size_t i = 0, k = 1; i < op->datalen; i += strlen((const char *)op->data + i) + 1)
 		argv[k++] = (const char *)op->data + i;
-	r->ret = exec_with_gadget(b, p, op->path, argv);
+	r->ret = exec_with_gadget(b, bp, op->path, argv);
 	free(argv);
 }
 
@@ -795,8 +798,19 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 	mmk_proc *p = bp->p;
 	const int64_t *a = op->a;
 	struct mmk_siginfo si;
+	unsigned char insn[2];
 
 	memset(&si, 0, sizeof(si));
+	/* a program's process makes the call from its gadget: fetched first,
+	 * and a fetch that faults is the result (exec_gadget.h) */
+	if (bp->gadget && gadget_op(op->code) &&
+	    mmk_fetch(p, bp->gadget, insn, sizeof(insn), &si) == -EFAULT) {
+		r->ret = -EFAULT;
+		r->signo = si.signo;
+		r->code = si.code;
+		r->addr = si.addr;
+		return;
+	}
 	switch (op->code) {
 	case BK_OPEN:
 		r->ret = mmk_open(p, op->path, (int)a[0], 0644);
@@ -896,7 +910,7 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 		break;
 	case BK_EXEC:
 		if (op->path) {
-			do_exec_program(b, p, op, r);
+			do_exec_program(b, bp, op, r);
 			break;
 		}
 		r->ret = mmk_exec(p);

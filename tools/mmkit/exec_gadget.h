@@ -30,6 +30,42 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "backend.h"
+
+/*
+ * The operations of a process that runs a program which the Linux backend
+ * makes by executing the gadget (injected calls, and the accesses, which
+ * the process's kernel makes in injected calls).  Each one first fetches
+ * the gadget, as that CPU does: if the script unmapped it, made it
+ * non-executable or a guard region, the operation's result is that fetch's
+ * signal, on both backends, and the operation does not happen.
+ */
+static inline int gadget_op(int code)
+{
+	switch (code) {
+	case BK_MMAP:
+	case BK_MUNMAP:
+	case BK_MPROTECT:
+	case BK_MREMAP:
+	case BK_MSYNC:
+	case BK_MADVISE:
+	case BK_MLOCK:
+	case BK_MUNLOCK:
+	case BK_MLOCKALL:
+	case BK_MUNLOCKALL:
+	case BK_BRK:
+	case BK_LOAD:
+	case BK_STORE:
+	case BK_FILL:
+	case BK_TOUCH:
+	case BK_CLOSE:
+	case BK_DUP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Where the gadget lies: at vaddr (a p_vaddr of its file) plus the load
  * bias of the interpreter (in_interp) or of the program. */
 struct exec_gadget {
