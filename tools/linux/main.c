@@ -530,8 +530,8 @@ static int serve(struct server *s)
 				tracee_exit(s);
 			send_reply(s->chan, &rep, NULL, NULL);
 			_exit(0);
-		} else if (s->tracee && (q.code == BK_MAPS || q.code == BK_SMAPS ||
-					 q.code == BK_STATUS)) {
+		} else if (s->tracee &&
+			   (q.code == BK_MAPS || q.code == BK_SMAPS || q.code == BK_STATUS)) {
 			do_view(s, q.code, &rep);
 		} else if (s->tracee) {
 			if (q.code == LX_FORK || q.code == BK_EXEC || q.code < 0 ||

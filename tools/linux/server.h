@@ -158,8 +158,7 @@ int view_status(struct server *srv, struct obuf *ob);
 /* `exec PATH ARGS...` (args NUL-separated): the server's process becomes
  * the caller of a traced child running PATH.  0 or -errno (then nothing
  * changed). */
-int64_t tracee_exec(struct server *s, const char *path, const unsigned char *args,
-		    size_t argslen);
+int64_t tracee_exec(struct server *s, const char *path, const unsigned char *args, size_t argslen);
 /* Runs request q on the tracee (views excepted: views.c reads procdir). */
 void tracee_run_op(struct server *s, const struct lx_req *q, struct lx_rep *rep);
 /* Ends the tracee (script `exit`). */

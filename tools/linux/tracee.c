@@ -76,7 +76,7 @@
 /* The server's own ends and copies live at and above this fd. */
 #define SRV_TR_FD 1010
 /* The largest piece one injected read or write moves (the pipes hold it). */
-#define TR_CHUNK (64u << 10)
+#define TR_CHUNK     (64u << 10)
 #define TR_PIPE_SIZE (256u << 10)
 
 static int waitstop(pid_t pid, int *status)
@@ -90,8 +90,8 @@ static int waitstop(pid_t pid, int *status)
 }
 
 /* Makes one system call in the child: its result (-errno on failure). */
-static int64_t inject(struct server *s, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
-		      uint64_t a3, uint64_t a4, uint64_t a5)
+static int64_t inject(struct server *s, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		      uint64_t a4, uint64_t a5)
 {
 	struct user_regs_struct saved, r;
 	int st;
@@ -301,8 +301,7 @@ static int adopt_image(struct server *s, const struct exec_gadget *g)
 	return inject(s, SYS_getpid, 0, 0, 0, 0, 0, 0) < 0 ? -ESRCH : 0;
 }
 
-int64_t tracee_exec(struct server *s, const char *path, const unsigned char *args,
-		    size_t argslen)
+int64_t tracee_exec(struct server *s, const char *path, const unsigned char *args, size_t argslen)
 {
 	int lp[2], sp[2], st = 0, err;
 	struct exec_gadget g;
@@ -442,7 +441,8 @@ static void classify(struct server *s, uint64_t addr, int write, struct access_f
 
 		if (!vma_at(s, addr, &ml))
 			return;
-		if (write ? ml.perms[1] != 'w' : !strcmp(ml.perms, "---p") || !strcmp(ml.perms, "---s")) {
+		if (write ? ml.perms[1] != 'w'
+			  : !strcmp(ml.perms, "---p") || !strcmp(ml.perms, "---s")) {
 			f->code = SEGV_ACCERR;
 			return;
 		}
@@ -477,8 +477,7 @@ static uint64_t page_chunk(uint64_t a, uint64_t left)
 
 /* One copy of n bytes at a, by the child: load (into buf) or store (from
  * buf).  Bytes done. */
-static uint64_t copy_piece(struct server *s, int load, uint64_t a, unsigned char *buf,
-			   uint64_t n)
+static uint64_t copy_piece(struct server *s, int load, uint64_t a, unsigned char *buf, uint64_t n)
 {
 	int64_t r;
 
@@ -500,15 +499,16 @@ static uint64_t copy_piece(struct server *s, int load, uint64_t a, unsigned char
 
 /* A load or store of len bytes at addr through buf, as access.c's: 0, or
  * -EFAULT with *f, *done bytes done. */
-static int copy_range(struct server *s, int load, uint64_t addr, unsigned char *buf,
-		      uint64_t len, uint64_t *done, struct access_fault *f)
+static int copy_range(struct server *s, int load, uint64_t addr, unsigned char *buf, uint64_t len,
+		      uint64_t *done, struct access_fault *f)
 {
 	uint64_t pos = 0;
 	int paged = 0;
 
 	while (pos < len) {
 		uint64_t a = addr + pos;
-		uint64_t n = paged ? page_chunk(a, len - pos) : (len - pos < TR_CHUNK ? len - pos : TR_CHUNK);
+		uint64_t n = paged ? page_chunk(a, len - pos)
+				   : (len - pos < TR_CHUNK ? len - pos : TR_CHUNK);
 		uint64_t got = copy_piece(s, load, a, buf + pos, n);
 
 		if (got == n) {
@@ -572,8 +572,8 @@ static void tracee_access(struct server *s, const struct lx_req *q, struct lx_re
 				struct maps_line ml;
 				unsigned char zero = 0;
 
-				k = inject(s, SYS_futex, w, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG, 0, 0, w,
-					   FUTEX_OP(FUTEX_OP_OR, 0, FUTEX_OP_CMP_EQ, 0));
+				k = inject(s, SYS_futex, w, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG, 0,
+					   0, w, FUTEX_OP(FUTEX_OP_OR, 0, FUTEX_OP_CMP_EQ, 0));
 				/* The futex path does not grow a stack: outside every
 				 * VMA, a plain store of 0 does (to a new page: 0
 				 * stays), or fails as the CPU's store would. */

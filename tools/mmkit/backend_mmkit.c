@@ -510,7 +510,8 @@ static int reply_grow(struct bk_reply *r, size_t n, unsigned char **at)
 static int make_executable(struct backend *b, const char *path)
 {
 	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
-	int dfd = open(b->opt.dir ? b->opt.dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd, err = 0;
+	int dfd = open(b->opt.dir ? b->opt.dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd,
+	    err = 0;
 
 	if (dfd < 0)
 		return -errno;

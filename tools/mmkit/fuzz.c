@@ -101,12 +101,12 @@ struct gen {
 	int alive[MAX_PROCS]; /* P0..P5: spawned or forked, not exited */
 	int nprocs;	      /* names used so far */
 	struct mapinfo map[MAX_NAMES];
-	int nmaps;	/* m0.. */
-	int nfds;	/* fd0.. bound to open/dup results */
-	int nbrks;	/* h0.. bound to brk results */
-	int nfiles;	/* f0.. made by `file` */
-	int allow_name; /* the host can name anonymous memory */
-	int progs;	/* bit i: exec_progs[i] is in the run directory */
+	int nmaps;	      /* m0.. */
+	int nfds;	      /* fd0.. bound to open/dup results */
+	int nbrks;	      /* h0.. bound to brk results */
+	int nfiles;	      /* f0.. made by `file` */
+	int allow_name;	      /* the host can name anonymous memory */
+	int progs;	      /* bit i: exec_progs[i] is in the run directory */
 	int image[MAX_PROCS]; /* 1 + the exec_progs index a process runs, or 0 */
 };
 
@@ -950,7 +950,7 @@ static void gen_proc_op(struct gen *g)
 static void gen_image_op(struct gen *g, int p)
 {
 	static const char *const ilens[] = {"1", "4095", "4K", "4K", "8K", "12K", "16K"};
-	static const char *const ops[] = {"touch", "touch", "load",  "store",	"fill",
+	static const char *const ops[] = {"touch",    "touch",	"load",	   "store", "fill",
 					  "mprotect", "munmap", "madvise", "mlock", "msync"};
 	const struct exec_prog *e = &exec_progs[g->image[p] - 1];
 	const char *op = PICK(&g->r, ops), *addr = PICK(&g->r, e->addrs);
@@ -969,8 +969,7 @@ static void gen_image_op(struct gen *g, int p)
 	else if (!strcmp(op, "mprotect")) {
 		sb_puts(&g->sb, " ");
 		put_prot(g);
-	}
-	else if (!strcmp(op, "madvise"))
+	} else if (!strcmp(op, "madvise"))
 		sb_printf(&g->sb, " %s", pick_advice(g));
 	else if (!strcmp(op, "msync"))
 		sb_puts(&g->sb, " sync");
