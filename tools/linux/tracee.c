@@ -306,10 +306,10 @@ int64_t tracee_exec(struct server *s, const char *path, const unsigned char *arg
 	int lp[2], sp[2], st = 0, err;
 	struct exec_gadget g;
 	pid_t pid;
+	int found = exec_gadget_find(AT_FDCWD, path, (unsigned char *)s->raw, sizeof(s->raw), &g);
 
-	err = exec_gadget_find(AT_FDCWD, path, (unsigned char *)s->raw, sizeof(s->raw), &g);
-	if (err < 0)
-		return err;
+	if (found < 0)
+		return found;
 	if (pipe2(lp, O_CLOEXEC) < 0)
 		return -errno;
 	if (pipe2(sp, O_CLOEXEC) < 0) {
@@ -362,6 +362,17 @@ int64_t tracee_exec(struct server *s, const char *path, const unsigned char *arg
 		close(sp[0]);
 		close(sp[1]);
 		return WIFEXITED(st) ? -WEXITSTATUS(st) : -ECHILD;
+	}
+	if (found) {
+		/* it ran something with no gadget found: never let it run */
+		kill(pid, SIGKILL);
+		waitstop(pid, &st);
+		s->tracee = 0;
+		strcpy(s->procdir, "/proc/self");
+		close(lp[0]);
+		close(sp[0]);
+		close(sp[1]);
+		return -ENOEXEC;
 	}
 	/* to the syscall-exit stop of execve: registers settled */
 	ptrace(PTRACE_SYSCALL, pid, 0, 0);

@@ -164,8 +164,9 @@ static inline int gadget_scan(int fd, unsigned char *buf, size_t cap, uint64_t *
  * it), scanning through buf.  0 with *g; -ENOEXEC for an ELF program whose
  * code that runs first holds no `syscall` instruction (no backend can
  * make that process's calls: `exec PATH` refuses it before it changes
- * anything); 1 when the file is not one this can judge (missing, not ELF,
- * a broken interpreter): exec itself then says why.
+ * anything), and so is a `#!` script; 1 when the file is not one this can
+ * judge (missing, unreadable, not ELF, a broken interpreter): exec itself
+ * then says why, or the caller refuses it if exec succeeds after all.
  */
 static inline int exec_gadget_find(int dirfd, const char *path, unsigned char *buf, size_t cap,
 				   struct exec_gadget *g)
@@ -173,8 +174,14 @@ static inline int exec_gadget_find(int dirfd, const char *path, unsigned char *b
 	char interp[256];
 	int fd = gadget_open(dirfd, path), ifd, r;
 
+	char magic[2];
+
 	if (fd < 0)
 		return 1;
+	if (pread(fd, magic, 2, 0) == 2 && magic[0] == '#' && magic[1] == '!') {
+		close(fd); /* its interpreter would be found only by running it */
+		return -ENOEXEC;
+	}
 	memset(g, 0, sizeof(*g));
 	r = gadget_interp(fd, interp, sizeof(interp), &g->entry);
 	if (r == 0) {
