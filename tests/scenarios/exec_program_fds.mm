@@ -18,6 +18,9 @@ P: fsync fd
 P: d = dup fd
 P: close fd
 P: pread d 0 8
+P: pread 99 -4096 16
+P: ftruncate 99 -1
+P: read 99 1
 P: open f rdonly
 P: mincore m 4K
 P: name m 4K "x"

@@ -708,13 +708,16 @@ void tracee_run_op(struct server *s, const struct lx_req *q, struct lx_rep *rep)
 		struct lx_req c = *q;
 		int fd = tracee_fd(s, (int)a[0]);
 
-		if (fd < 0) {
-			rep->ret = fd == -EBADF ? -EBADF : fd;
+		if (fd < 0 && fd != -EBADF) {
+			rep->ret = fd;
 			return;
 		}
-		c.a[0] = fd;
+		/* no such fd in the child: the call on fd -1, so that its
+		 * checks before the fd's (a negative offset...) answer first */
+		c.a[0] = fd < 0 ? -1 : fd;
 		rep->ret = server_file_op(s, &c, rep);
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
 	default:
