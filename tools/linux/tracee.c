@@ -11,10 +11,12 @@
  *            resolve beneath it, as mmkit's exec resolves them), then
  *            PTRACE_TRACEME, SIGSTOP, execve; the fault counters' baseline
  *            is taken at execve's entry stop (later faults are exec's and
- *            the script's).  The server
- *            then fetches the gadget (exec_gadget.h) by making one call,
- *            closes the script's fds (the child has them), unmaps the
- *            script's old mappings (gone with the old image) and answers.
+ *            the script's).  The server then fetches the gadget
+ *            (exec_gadget.h) by making one call, closes the script's fds
+ *            (the child has them), unmaps the script's old mappings (gone
+ *            with the old image) and answers.  Each operation that makes
+ *            calls fetches it once more first (a getpid): its fault is the
+ *            operation's result, as the mmkit backend's mmk_fetch is.
  *   calls    system call injection: the registers saved, rax/rdi.. set to
  *            the call, rip at the gadget, PTRACE_SYSCALL to the call's
  *            entry and again to its exit, rax read, the registers
@@ -24,7 +26,7 @@
  *            operation's result and never delivered).  The child is never
  *            resumed but at the gadget, so the program never runs.
  *   access   done by the child's kernel, so that faults, permissions and
- *            stack growth are the CPU's: a load is write(TR_LOAD_FD, addr,
+ *            stack growth are the CPU's (but FUTEX_WAKE_OP's, below): a load is write(TR_LOAD_FD, addr,
  *            n) into a pipe the server drains; a store or fill is the
  *            server's bytes written into a pipe and read(TR_STORE_FD,
  *            addr, n); a read touch is a 1-byte load; a write touch is
