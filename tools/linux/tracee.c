@@ -26,13 +26,14 @@
  *            operation's result and never delivered).  The child is never
  *            resumed but at the gadget, so the program never runs.
  *   access   done by the child's kernel, so that faults, permissions and
- *            stack growth are the CPU's (but FUTEX_WAKE_OP's, below): a load is write(TR_LOAD_FD, addr,
+ *            stack growth are the CPU's: a load is write(TR_LOAD_FD, addr,
  *            n) into a pipe the server drains; a store or fill is the
  *            server's bytes written into a pipe and read(TR_STORE_FD,
  *            addr, n); a read touch is a 1-byte load; a write touch is
  *            FUTEX_WAKE_OP with FUTEX_OP_OR 0, an atomic read-modify-write
  *            of the page's aligned word (one write fault, contents kept,
- *            as access.c's locked OR).  A copy that stops short is redone
+ *            as access.c's locked OR; outside every VMA, where only a
+ *            store would grow a stack, a store of 0).  A copy that stops short is redone
  *            a page at a time to find the faulting page; the signal it
  *            would have raised is read from the VMA there (classify()).
  *   files    read, write, pread, pwrite, ftruncate, fsync, fadvise run in
