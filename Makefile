@@ -107,19 +107,23 @@ $(B)/examples/embed $(B)/examples/policy_clock: $(B)/examples/%: examples/%.c $(
 $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libmmkit.a $(LDSAN)
+# tests that compile a tool's source into themselves
+$(B)/tests/test_rv_vdso: tools/rv/vdso.c $(wildcard tools/rv/*.h)
 
 tests: all $(TEST_BIN) progs
 
 # Programs for `mmkit exec` (docs/RISCV.md): the seeds' examples/c and the
-# test programs of tests/rv/progs, each built for riscv64 (static) and for
-# the host (the native oracle), and the instruction-set test tests/rv/isa.S.
+# test programs of tests/rv/progs, each built for riscv64 (static;
+# static_pie a static PIE, below) and for the host (the native oracle),
+# and the instruction-set test tests/rv/isa.S.
 RV_CC    ?= riscv64-linux-gnu-gcc
 RV_PROGS := $(sort $(notdir $(basename $(wildcard examples/c/*.c tests/rv/progs/*.c))))
 RV_BINS  := $(RV_PROGS:%=$(B)/rv-progs/%) $(RV_PROGS:%=$(B)/rv-progs/%.host) $(B)/rv-progs/isa
 # Dynamically linked builds of some, with the cross libc's loader and
 # libraries copied into dyn/lib: `mmkit exec --root $(B)/rv-progs/dyn`.
 RV_SYSROOT ?= /usr/riscv64-linux-gnu
-RV_DYN   := qsort float_printf signals fork_tree pipes maps_check strings malloc_heavy threads
+RV_DYN   := qsort float_printf signals fork_tree pipes maps_check strings malloc_heavy threads \
+	    vdso_lookup sleep_elapsed
 RV_DYNLIBS := ld-linux-riscv64-lp64d.so.1 libc.so.6 libm.so.6
 RV_BINS  += $(RV_DYN:%=$(B)/rv-progs/dyn/%) $(RV_DYNLIBS:%=$(B)/rv-progs/dyn/lib/%)
 rv-progs: $(RV_BINS)
@@ -141,6 +145,16 @@ $(B)/rv-progs/%: examples/c/%.c
 $(B)/rv-progs/%: tests/rv/progs/%.c
 	@mkdir -p $(dir $@)
 	$(RV_CC) -O2 -static -w -o $@ $< -lm
+# static_pie: a static PIE that relocates itself (no libc: Debian's cross
+# libc has no rcrt1.o), for riscv64 and, as its oracle, for the host
+# (gcc 12 for riscv64 gives -static-pie a PT_INTERP without --no-dynamic-linker).
+PIE_FLAGS := -O2 -fPIE -static-pie -Wl,--no-dynamic-linker -nostdlib -fno-stack-protector -fno-builtin -w
+$(B)/rv-progs/static_pie: tests/rv/progs/static_pie.c
+	@mkdir -p $(dir $@)
+	$(RV_CC) $(PIE_FLAGS) -o $@ $<
+$(B)/rv-progs/static_pie.host: tests/rv/progs/static_pie.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PIE_FLAGS) -o $@ $<
 $(B)/rv-progs/isa: tests/rv/isa.S
 	@mkdir -p $(dir $@)
 	$(RV_CC) -march=rv64gc -nostdlib -static -o $@ $<

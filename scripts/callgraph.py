@@ -48,7 +48,7 @@ LAYERS = [
      ["vma", "anon", "fault", "access", "mmap", "mprotect", "mremap", "msync", "mincore",
       "madvise", "madvise_pages", "fadvise", "invariants", "invariants_pages"]),
     ("sys", "processes, the file system calls, the views, the system",
-     ["task", "fs", "binfmt_elf", "binfmt_script", "procfs", "procfs_pages", "procfs_vmstat",
+     ["task", "fs", "dir", "binfmt_elf", "binfmt_script", "procfs", "procfs_pages", "procfs_vmstat",
       "pagecache_view", "system"]),
 ]
 

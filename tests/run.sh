@@ -16,7 +16,7 @@
 #      one (build-cov/mmkit fuzz --guided, when clang built it), the example
 #      tour and the --html view in headless Chromium             (tests/view.sh),
 #      the tour's brief trace and the trace styles   (tests/trace_tour.sh, trace_styles.sh),
-#      mmkit exec's riscv64 programs                              (tests/rv/run.sh),
+#      mmkit exec's riscv64 programs, its trace and view  (tests/rv/run.sh, tests/rv/trace.sh),
 #      mmkit replay of a valgrind trace vs textbook FIFO/OPT/LRU  (tests/replay.sh)
 #      and reproducible runs under --ram, on any --dir with --fs (tests/reproducible.sh)
 #   6. a short libFuzzer run on the script parser
@@ -86,6 +86,7 @@ if [ -x build/mmkit ]; then
 	run "trace styles: brief collapses, full keeps, json parses" sh tests/trace_styles.sh
 	run "reproducible runs: the same output every run, and on tmpfs and ext4 with --fs" sh tests/reproducible.sh
 	run "mmkit exec: riscv64 programs vs the host and qemu-riscv64" sh tests/rv/run.sh
+	run "mmkit exec: the trace styles and the view" sh tests/rv/trace.sh
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh
 fi

@@ -97,6 +97,13 @@ static void trace_collect(void *arg, const char *line)
 	sb_puts(&d->trace, "\n");
 }
 
+/* bk_options.proc_name: the script's name for the Nth process created. */
+static const char *trace_proc_name(void *arg, int ordinal)
+{
+	struct driver *d = arg;
+	return ordinal >= 1 && ordinal <= d->nord ? d->ordname[ordinal - 1] : NULL;
+}
+
 int driver_open(const struct backend_ops *ops, const struct bk_options *opt, struct driver **out)
 {
 	struct driver *d = xcalloc(1, sizeof(*d));
@@ -106,6 +113,7 @@ int driver_open(const struct backend_ops *ops, const struct bk_options *opt, str
 	d->opt = *opt;
 	d->opt.trace_line = opt->trace ? trace_collect : NULL;
 	d->opt.trace_arg = opt->trace ? d : NULL;
+	d->opt.proc_name = opt->trace ? trace_proc_name : NULL;
 	r = ops->open(&d->opt, &d->b);
 	if (r < 0) {
 		free(d);

@@ -104,7 +104,7 @@ static const struct word msync_words[] = {
 static const struct word open_words[] = {
     {"rdonly", MMK_O_RDONLY}, {"wronly", MMK_O_WRONLY},	  {"rdwr", MMK_O_RDWR},
     {"creat", MMK_O_CREAT},   {"excl", MMK_O_EXCL},	  {"trunc", MMK_O_TRUNC},
-    {"append", MMK_O_APPEND}, {"cloexec", MMK_O_CLOEXEC},
+    {"append", MMK_O_APPEND}, {"cloexec", MMK_O_CLOEXEC}, {"directory", MMK_O_DIRECTORY},
 };
 static const struct word mcl_words[] = {
     {"current", MMK_MCL_CURRENT},
@@ -203,6 +203,8 @@ static const struct op_spec op_specs[] = {
     {"ftruncate", BK_FTRUNCATE, "ee", "ftruncate FD LEN", OPF_BIND, {0}},
     {"fsync", BK_FSYNC, "e", "fsync FD", OPF_BIND, {0}},
     {"unlink", BK_UNLINK, "P", "unlink PATH", OPF_BIND, {0}},
+    {"mkdir", BK_MKDIR, "P", "mkdir PATH", OPF_BIND, {0}},
+    {"rmdir", BK_RMDIR, "P", "rmdir PATH", OPF_BIND, {0}},
     {"fadvise", BK_FADVISE, "eeef", "fadvise FD OFF LEN ADVICE", OPF_BIND, {0}},
     /* memory */
     {"mmap",
