@@ -1,4 +1,4 @@
-# A process running a program keeps its fds across exec (but the O_CLOEXEC ones) and can map and use them; what needs memory of the tracer's in the process (open, mincore, name, pagemap) or another tracer (fork, exec) is refused alike by both backends.
+# A process running a program keeps its fds across exec (but the O_CLOEXEC ones) and can map and use them, and make and remove names; what needs memory of the tracer's in the process (open, mincore, name, pagemap) or another tracer (fork, exec) is refused alike by both backends.
 file f size=12K fill='f'
 program static_bss
 spawn P
@@ -29,5 +29,7 @@ P: exec
 P: exec static_bss
 P: maps
 P: unlink f
+P: mkdir d
+P: rmdir d
 P: maps
 P: exit

@@ -39,7 +39,8 @@
  *   files    read, write, pread, pwrite, ftruncate, fsync, fadvise run in
  *            the server on a copy of the child's fd (pidfd_getfd: the same
  *            open file description, so the position moves for both);
- *            close and dup are injected; unlink is the server's own.
+ *            close and dup are injected; unlink, mkdir and rmdir are the
+ *            server's own.
  *   views    /proc/PID/{maps,smaps,status} of the child (views.c with
  *            srv->procdir), nothing hidden.
  *
@@ -698,7 +699,9 @@ void tracee_run_op(struct server *s, const struct lx_req *q, struct lx_rep *rep)
 		rep->ret = inject(s, SYS_dup, u[0], 0, 0, 0, 0, 0);
 		return;
 	case BK_UNLINK:
-		rep->ret = beneath_unlink(AT_FDCWD, s->path);
+	case BK_MKDIR:
+	case BK_RMDIR: /* paths: the server's own calls, from the same directory */
+		rep->ret = server_file_op(s, q, rep);
 		return;
 	case BK_READ:
 	case BK_WRITE:
