@@ -60,7 +60,7 @@ LSRV_SRC := $(sort $(wildcard tools/linux/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all debug check tests install clean tour bench rv-progs FORCE
+.PHONY: all debug check tests install clean tour bench rv-progs progs FORCE
 all: $(B)/libmmkit.a $(B)/libmmkit.so.0 $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/embed \
 	$(B)/examples/policy_clock
 
@@ -129,7 +129,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 # tests that compile a tool's source into themselves
 $(B)/tests/test_rv_vdso: tools/rv/vdso.c $(wildcard tools/rv/*.h)
 
-tests: all $(TEST_BIN)
+tests: all $(TEST_BIN) progs
 
 # Programs for `mmkit exec` (docs/RISCV.md): the seeds' examples/c and the
 # test programs of tests/rv/progs, each built for riscv64 (static;
@@ -178,6 +178,29 @@ $(B)/rv-progs/isa: tests/rv/isa.S
 	@mkdir -p $(dir $@)
 	$(RV_CC) -march=rv64gc -nostdlib -static -o $@ $<
 
+# Small x86-64 programs that scenarios exec (tests/progs/README.md), built
+# with the host's cc, and a copy of the host's dynamic loader for the
+# dynamic one: `program NAME` copies them into a run's directory.
+PROGS_CC ?= cc
+PROGS := static_bss static_pie static_xstack dyn_pie
+PROGS_BINS := $(PROGS:%=$(B)/progs/%) $(B)/progs/ld-linux-x86-64.so.2
+progs: $(PROGS_BINS)
+$(B)/progs/static_bss: tests/progs/static_bss.c
+	@mkdir -p $(dir $@)
+	$(PROGS_CC) -O1 -static -o $@ $<
+$(B)/progs/static_pie: tests/progs/static_pie.c
+	@mkdir -p $(dir $@)
+	$(PROGS_CC) -O1 -static-pie -o $@ $<
+$(B)/progs/static_xstack: tests/progs/static_xstack.c
+	@mkdir -p $(dir $@)
+	$(PROGS_CC) -O1 -static -z execstack -o $@ $<
+$(B)/progs/dyn_pie: tests/progs/dyn_pie.c
+	@mkdir -p $(dir $@)
+	$(PROGS_CC) -O1 -pie -fPIE -Wl,--dynamic-linker=/ld-linux-x86-64.so.2 -o $@ $<
+$(B)/progs/ld-linux-x86-64.so.2:
+	@mkdir -p $(dir $@)
+	cp -L /lib64/ld-linux-x86-64.so.2 $@
+
 debug:
 	$(MAKE) MODE=debug tests
 
@@ -187,7 +210,7 @@ debug:
 check:
 	sh scripts/deps.sh --check
 	$(MAKE) MODE=debug tests
-	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure rv-progs
+	$(MAKE) MODE=release all build/tests/test_scale build/tests/test_pressure rv-progs progs
 	$(MAKE) MODE=tsan build-tsan/tests/test_threads build-tsan/tests/test_stress
 	if command -v clang >/dev/null 2>&1; then $(MAKE) MODE=cov build-cov/mmkit build-cov/mmkit-linux; fi
 	sh tests/run.sh

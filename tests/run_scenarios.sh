@@ -11,6 +11,13 @@ if [ ! -x "$B/mmkit" ] || [ ! -x "$B/mmkit-linux" ]; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+# The programs `program NAME` copies (tests/progs): without them the
+# scenarios that exec one would agree on -ENOENT and test nothing.
+if [ ! -x "$B/progs/static_bss" ] || [ ! -f "$B/progs/ld-linux-x86-64.so.2" ]; then
+	echo "$B/progs is missing: run make progs (MODE=debug for build-debug) first"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 set -- tests/scenarios/*.mm
 for ex in examples/*.mm; do
 	[ -f "$ex" ] && set -- "$@" "$ex"

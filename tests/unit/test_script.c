@@ -310,6 +310,28 @@ TEST(exec_program)
 	CHECK_ERR(in_p("P: exec prog \"unterminated\n"), 2, 14, "");
 }
 
+/* `program NAME [PATH]`: a `file` whose bytes the driver reads from the
+ * test program NAME (a[2] = 1, data = NAME), at PATH or NAME. */
+TEST(program_statement)
+{
+	PARSE(s, "program static_bss\n"
+		 "program ld-linux-x86-64.so.2 lib/ld.so\n");
+	const struct stmt *st = s->stmt;
+	CHECK_EQ(st[0].op, BK_FILE);
+	CHECK_EQ(st[0].nargs, 3);
+	CHECK_EQ(st[0].arg[2].k, 1);
+	CHECK_STR(st[0].path, "static_bss");
+	CHECK_EQ(st[0].datalen, 10);
+	CHECK(!memcmp(st[0].data, "static_bss", 10));
+	CHECK_STR(st[1].path, "lib/ld.so");
+	CHECK(!memcmp(st[1].data, "ld-linux-x86-64.so.2", 20));
+	script_free(s);
+	CHECK_ERR("program\n", 1, 8, "missing NAME");
+	CHECK_ERR("program a/b\n", 1, 9, "has no '/'");
+	CHECK_ERR("program a b c\n", 1, 13, "too many arguments");
+	CHECK_ERR(in_p("P: program a\n"), 2, 4, "top-level statement");
+}
+
 TEST(top_level_statements)
 {
 	PARSE(s, "file a.txt\n"

@@ -11,6 +11,9 @@
  * outside: catching faults (access.c), views without its own mappings
  * (views.c), and paths confined beneath the run directory (beneath.h).
  *
+ * A script's `exec PATH` makes the server the driver of a traced child
+ * running PATH (tracee.c); from then on requests go there.
+ *
  * Page faults are counted the way the script sees them: getrusage() before
  * and after each operation, the differences summed (the server's own work
  * causes none, see server.h); --faults carries the sums across an exec, as
@@ -337,8 +340,7 @@ static int64_t write_pages(int fd, const unsigned char *p, uint64_t n, int64_t o
 	return (int64_t)done;
 }
 
-/* The file operations. */
-static int64_t do_file(struct server *s, const struct lx_req *q, struct lx_rep *rep)
+int64_t server_file_op(struct server *s, const struct lx_req *q, struct lx_rep *rep)
 {
 	const int64_t *a = q->a;
 	int64_t r;
@@ -498,7 +500,7 @@ static void run_op(struct server *s, const struct lx_req *q, struct lx_rep *rep)
 	case BK_MKDIR:
 	case BK_RMDIR:
 	case BK_FADVISE:
-		rep->ret = do_file(s, q, rep);
+		rep->ret = server_file_op(s, q, rep);
 		break;
 	default:
 		rep->ret = do_memory(s, q, rep);
@@ -526,11 +528,24 @@ static int serve(struct server *s)
 			rep.ret = do_fork(s, fd);
 			if (rep.ret == 0) /* in the child: serve the new channel */
 				continue;
-		} else if (q.code == BK_EXEC) {
+		} else if (q.code == BK_EXEC && q.has_path && !s->tracee) {
+			rep.ret = tracee_exec(s, s->path, s->in, q.datalen);
+		} else if (q.code == BK_EXEC && !s->tracee) {
 			rep.ret = do_exec(s);
 		} else if (q.code == BK_EXIT) {
+			if (s->tracee)
+				tracee_exit(s);
 			send_reply(s->chan, &rep, NULL, NULL);
 			_exit(0);
+		} else if (s->tracee &&
+			   (q.code == BK_MAPS || q.code == BK_SMAPS || q.code == BK_STATUS)) {
+			do_view(s, q.code, &rep);
+		} else if (s->tracee) {
+			if (q.code == LX_FORK || q.code == BK_EXEC || q.code < 0 ||
+			    q.code >= BK_OPCODE_COUNT)
+				rep.ret = -ENOSYS; /* the driver refuses these first */
+			else
+				tracee_run_op(s, &q, &rep);
 		} else if (q.code == BK_PAGEMAP || q.code < 0 || q.code >= BK_OPCODE_COUNT) {
 			rep.ret = -ENOSYS;
 		} else if (touches_hidden(s, &q)) {
@@ -606,6 +621,7 @@ int main(int argc, char **argv)
 		args[n] = argv[n];
 	args[n] = NULL;
 	srv.chan = LX_CHANNEL_FD;
+	strcpy(srv.procdir, "/proc/self");
 	if (fcntl(srv.chan, F_GETFD) < 0)
 		return 2; /* not started by the backend */
 	setup_process(&srv, args);

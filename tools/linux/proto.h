@@ -16,6 +16,9 @@
  *   BK_EXEC                  ----->      execve(itself); the NEW image sends
  *                            <-----      HELLO as the reply (ret = 0), or the
  *                                        old image replies -errno
+ *   BK_EXEC PATH [ARGS]      ----->      a traced child execs PATH; the server
+ *                            <-----      replies 0 or -errno, and serves the
+ *                                        child from then on (tracee.c)
  *   BK_EXIT                  ----->
  *                            <-----      reply, then _exit(0)
  *
@@ -37,7 +40,7 @@
 /* Bumped whenever a struct below changes: the backend refuses a server
  * built from another version (the Makefile does not rebuild build/mmkit
  * when only this header changes). */
-#define LX_VERSION 9
+#define LX_VERSION 10
 
 /* The channel's fd number in every server: high, so that a script's own
  * open() calls (lowest free fd) never meet it. */

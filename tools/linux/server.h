@@ -9,6 +9,11 @@
  * of every view, and reported to the backend so that `mmkit check` can have
  * mmkit reserve the very same ranges.
  *
+ * After a script's `exec PATH` the script process is a traced child of
+ * the server instead (tracee.c): the server then has no script mappings
+ * or fds of its own and nothing hidden, and the invariants below that
+ * speak of its own memory matter no more.
+ *
  * Invariants, from the moment the HELLO has been sent:
  *   - the server never calls malloc or stdio, and never maps, unmaps or
  *     grows anything itself: its address space changes only by the script's
@@ -59,6 +64,12 @@ struct maps_line {
 
 #define SRV_HIDDEN_MAX BK_LAYOUT_MAX
 
+/* A signal an access (or a tracee's instruction fetch) raised. */
+struct access_fault {
+	int signo, code;
+	uint64_t addr;
+};
+
 struct server {
 	int chan;		  /* the channel, LX_CHANNEL_FD */
 	char rundir[LX_PATH_MAX]; /* cwd at start; shown as "/" in views */
@@ -67,6 +78,15 @@ struct server {
 	int nhidden;
 	struct lx_hello hello;	 /* sent at start; holds the layout */
 	uint64_t minflt, majflt; /* the script's page faults so far */
+	/* The program this script process runs (`exec PATH`, tracee.c), or
+	 * 0: then the server itself is the script process. */
+	int tracee;
+	char procdir[32];		   /* "/proc/self" or "/proc/TRACEE" */
+	uint64_t gadget;		   /* the tracee's `syscall` instruction */
+	struct access_fault fetch_fault;   /* the last injection's fetch fault */
+	int load_fd, store_fd, store_rd;   /* the server's ends of the data pipes */
+	int pidfd;			   /* the tracee's pidfd */
+	uint64_t base_minflt, base_majflt; /* its fault counts before its exec */
 	/* Static buffers (the server never allocates once set up). */
 	char path[LX_PATH_MAX + 1];
 	unsigned char in[LX_DATA_MAX];	/* request data */
@@ -117,10 +137,6 @@ int range_hidden(const struct server *srv, uint64_t start, uint64_t end);
 void put_path(const struct server *srv, struct obuf *ob, const char *s, const char *e);
 
 /* ---- access.c: loads and stores that report faults ---------------------- */
-struct access_fault {
-	int signo, code;
-	uint64_t addr;
-};
 /* Each works a page at a time, in address order, and returns 0, or -EFAULT
  * with *f filled; the pages before the faulting one are done (for load,
  * *done says how many bytes were copied). */
@@ -137,5 +153,20 @@ int access_install(void);
 int view_maps(struct server *srv, struct obuf *ob);
 int view_smaps(struct server *srv, struct obuf *ob);
 int view_status(struct server *srv, struct obuf *ob);
+
+/* ---- tracee.c: a script process that runs a program ---------------------- */
+/* `exec PATH ARGS...` (args NUL-separated): the server's process becomes
+ * the caller of a traced child running PATH.  0 or -errno (then nothing
+ * changed). */
+int64_t tracee_exec(struct server *s, const char *path, const unsigned char *args, size_t argslen);
+/* Runs request q on the tracee (views excepted: views.c reads procdir). */
+void tracee_run_op(struct server *s, const struct lx_req *q, struct lx_rep *rep);
+/* Ends the tracee (script `exit`). */
+void tracee_exit(struct server *s);
+
+/* ---- main.c --------------------------------------------------------------- */
+/* The file operations (read, write, pread, pwrite, ftruncate, fsync,
+ * fadvise, open, close, dup, unlink) on the server's own fd table. */
+int64_t server_file_op(struct server *s, const struct lx_req *q, struct lx_rep *rep);
 
 #endif

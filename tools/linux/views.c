@@ -19,6 +19,20 @@
 
 #include "server.h"
 
+/* srv->procdir's file name, e.g. "/proc/self/maps", in srv's buffer. */
+static const char *proc_file(struct server *srv, const char *name)
+{
+	static char path[64];
+	struct obuf ob;
+
+	ob_init(&ob, path, sizeof(path) - 1);
+	ob_puts(&ob, srv->procdir);
+	ob_puts(&ob, "/");
+	ob_puts(&ob, name);
+	path[ob.len] = '\0';
+	return path;
+}
+
 /* Copies a maps line (or smaps header), rewriting its path. */
 static void put_maps_line(struct server *srv, struct obuf *ob, const char *s,
 			  const struct maps_line *ml)
@@ -40,7 +54,7 @@ static const char *next_line(const char **s, const char **start)
 
 int view_maps(struct server *srv, struct obuf *ob)
 {
-	int64_t n = read_file("/proc/self/maps", srv->raw, sizeof(srv->raw));
+	int64_t n = read_file(proc_file(srv, "maps"), srv->raw, sizeof(srv->raw));
 	const char *s = srv->raw, *l, *e;
 
 	if (n < 0)
@@ -59,7 +73,7 @@ int view_maps(struct server *srv, struct obuf *ob)
 
 int view_smaps(struct server *srv, struct obuf *ob)
 {
-	int64_t n = read_file("/proc/self/smaps", srv->raw, sizeof(srv->raw));
+	int64_t n = read_file(proc_file(srv, "smaps"), srv->raw, sizeof(srv->raw));
 	const char *s = srv->raw, *l, *e;
 	int hide = 0;
 
@@ -134,7 +148,7 @@ static void add_hidden(struct hidden_sums *h, const struct hidden_sums *e, const
  * vsyscall page, which no counter includes). */
 static int hidden_contribution(struct server *srv, struct hidden_sums *h)
 {
-	int64_t n = read_file("/proc/self/smaps", srv->raw, sizeof(srv->raw));
+	int64_t n = read_file(proc_file(srv, "smaps"), srv->raw, sizeof(srv->raw));
 	const char *s = srv->raw, *l, *e;
 	struct hidden_sums cur;
 	int in = 0;
@@ -217,7 +231,8 @@ static int64_t status_value(const char *text, const char *name)
  *   VmData, VmStk    minus hidden sizes of data (wr, not sh, not gd) and
  *                    stack (gd) mappings
  *   VmExe, VmLib     the code segment is hidden, so VmExe is 0 and VmLib
- *                    is exec_vm (VmExe + VmLib) minus hidden ex mappings
+ *                    is exec_vm (VmExe + VmLib) minus hidden ex mappings;
+ *                    as they are for a program's image (tracee.c)
  *   VmSwap           minus hidden Swap
  *   HugetlbPages     as it is
  *   VmPTE            left out: page tables cannot be split between hidden
@@ -233,7 +248,7 @@ int view_status(struct server *srv, struct obuf *ob)
 	if (err)
 		return err;
 	/* smaps is consumed: the raw buffer now takes the status text. */
-	n = read_file("/proc/self/status", srv->raw, sizeof(srv->raw));
+	n = read_file(proc_file(srv, "status"), srv->raw, sizeof(srv->raw));
 	if (n < 0)
 		return (int)n;
 	t = srv->raw;
@@ -249,8 +264,13 @@ int view_status(struct server *srv, struct obuf *ob)
 	put_status(ob, "RssShmem", status_value(t, "RssShmem") - (int64_t)h.shmem);
 	put_status(ob, "VmData", status_value(t, "VmData") - (int64_t)h.data);
 	put_status(ob, "VmStk", status_value(t, "VmStk") - (int64_t)h.stk);
-	put_status(ob, "VmExe", 0);
-	put_status(ob, "VmLib", exec_vm - (int64_t)h.exec);
+	if (srv->tracee) { /* a program's image: its own code segment */
+		put_status(ob, "VmExe", status_value(t, "VmExe"));
+		put_status(ob, "VmLib", status_value(t, "VmLib"));
+	} else {
+		put_status(ob, "VmExe", 0);
+		put_status(ob, "VmLib", exec_vm - (int64_t)h.exec);
+	}
 	put_status(ob, "VmSwap", status_value(t, "VmSwap") - (int64_t)h.swap);
 	put_status(ob, "HugetlbPages", status_value(t, "HugetlbPages"));
 	return ob->overflow ? -EMSGSIZE : 0;

@@ -66,7 +66,7 @@ enum bk_opcode {
 	/* lifecycle */
 	BK_EXEC, /* path NULL: the address space emptied (mmk_exec); else the
 		    program at path, data = its ARGS, each NUL-terminated
-		    (argv[0] is path; the Linux backend cannot: -ENOSYS) */
+		    (argv[0] is path) */
 	BK_EXIT,
 	/* top level, mmkit only (the Linux backend answers -ENOSYS) */
 	BK_VMSTAT, /* -> text: /proc/vmstat-like counters of the simulated machine */

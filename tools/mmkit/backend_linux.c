@@ -15,6 +15,8 @@
  *          an LX_FORK request (SCM_RIGHTS), the server forks and the child
  *          serves that end
  *   exec   the server executes itself again; the new image says HELLO
+ *          (exec PATH: the server runs PATH in a traced child and answers
+ *          0; tools/linux/tracee.c)
  *   exit   the server replies and _exits; it is reaped here (this process
  *          is a child subreaper, so the orphans of exited servers come
  *          back to it rather than to init)
@@ -399,6 +401,8 @@ static int64_t top_file(struct backend *b, const struct bk_op *op)
 	fd = beneath_open(b->dirfd, op->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		ret = fd;
+	else if (op->a[2] == 1 && fchmod(fd, 0755) < 0) /* `program`: executable */
+		ret = -errno;
 	for (uint64_t done = 0; fd >= 0 && done < size;) {
 		uint64_t chunk = size - done < 4096 ? size - done : 4096;
 		ssize_t n;
@@ -527,11 +531,6 @@ static int lx_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 		call_top(b, op, r);
 		return 0;
 	}
-	if (op->code == BK_EXEC && op->path) {
-		/* the server cannot become another program and stay ours */
-		r->ret = -ENOSYS;
-		return 0;
-	}
 	if (p->fd < 0)
 		return -EPIPE;
 	err = send_request(p->fd, op->code, op, -1);
@@ -542,7 +541,7 @@ static int lx_call(struct backend *b, struct bk_proc *p, const struct bk_op *op,
 		proc_stop(p, 1);
 		return err;
 	}
-	if (op->code == BK_EXEC && r->ret == 0) {
+	if (op->code == BK_EXEC && !op->path && r->ret == 0) {
 		err = accept_hello(b, r);
 		bk_reply_free(r);
 		if (err) {

@@ -26,18 +26,26 @@
  * fault did; the narration puts the fault first (see trace_add).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <linux/openat2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "backend.h"
+#include "exec_gadget.h"
 #include "mmkit.h"
 #include "narrate.h"
 
 struct bk_proc {
 	mmk_proc *p;
+	uint64_t gadget; /* after exec PATH: where its calls are made from
+			    (exec_gadget.h), else 0 */
 	int pid;
 	int ordinal;	      /* 1 for the first process created, and so on */
 	struct bk_proc *next; /* the backend's list of live processes */
@@ -560,6 +568,26 @@ static int reply_grow(struct bk_reply *r, size_t n, unsigned char **at)
 	return 0;
 }
 
+/* `program`'s file is executable (mode 0755), as the Linux backend makes
+ * it: the host file beneath the root, resolved as mmkit resolves paths
+ * there (RESOLVE_IN_ROOT).  0 or -errno. */
+static int make_executable(struct backend *b, const char *path)
+{
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT};
+	int dfd = open(b->opt.dir ? b->opt.dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd,
+	    err = 0;
+
+	if (dfd < 0)
+		return -errno;
+	fd = (int)syscall(SYS_openat2, dfd, path, &how, sizeof(how));
+	if (fd < 0 || fchmod(fd, 0755) < 0)
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	close(dfd);
+	return err;
+}
+
 /* file: created with its first FILE_CHUNK bytes, the rest written after
  * them a chunk at a time, so host memory holds one chunk whatever the size. */
 static void do_file(struct backend *b, const struct bk_op *op, struct bk_reply *r)
@@ -579,6 +607,8 @@ static void do_file(struct backend *b, const struct bk_op *op, struct bk_reply *
 		off += n;
 	} while (r->ret == 0 && off < size);
 	free(buf);
+	if (r->ret == 0 && op->a[2] == 1)
+		r->ret = make_executable(b, op->path);
 }
 
 /* cat: whole reads through the page cache from a[0], a[1] bytes (-1: to EOF). */
@@ -762,9 +792,36 @@ static void do_faults(mmk_proc *p, struct bk_reply *r)
 	r->datalen = sizeof(*f);
 }
 
+/* mmk_execve, then the fetch of the page holding the first `syscall`
+ * instruction of the code that runs first, as the Linux backend's server
+ * fetches it to make the process's calls (exec_gadget.h): both backends
+ * show that page faulted in.  A program without one: -ENOEXEC first. */
+static int exec_with_gadget(struct backend *b, struct bk_proc *bp, const char *path,
+			    const char *const *argv)
+{
+	static unsigned char buf[4096];
+	struct mmk_exec_info info;
+	struct exec_gadget g;
+	unsigned char insn[2];
+	int dfd = open(b->opt.dir ? b->opt.dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int found = dfd < 0 ? 1 : exec_gadget_find(dfd, path, buf, sizeof(buf), &g), r;
+
+	if (dfd >= 0)
+		close(dfd);
+	if (found < 0)
+		return found;
+	r = mmk_execve(bp->p, path, argv, NULL, &info);
+	if (r == 0 && found == 0) {
+		bp->gadget = g.vaddr + (g.in_interp ? info.interp_base : info.load_bias);
+		mmk_fetch(bp->p, bp->gadget, insn, sizeof(insn), NULL);
+	}
+	return r;
+}
+
 /* `exec PATH ARGS...`: execve of the program at PATH (in the root) with
  * argv PATH ARGS... and an empty environment. */
-static void do_exec_program(mmk_proc *p, const struct bk_op *op, struct bk_reply *r)
+static void do_exec_program(struct backend *b, struct bk_proc *bp, const struct bk_op *op,
+			    struct bk_reply *r)
 {
 	size_t n = 1;
 	for (size_t i = 0; i < op->datalen; i++)
@@ -777,7 +834,7 @@ static void do_exec_program(mmk_proc *p, const struct bk_op *op, struct bk_reply
 	argv[0] = op->path;
 	for (size_t i = 0, k = 1; i < op->datalen; i += strlen((const char *)op->data + i) + 1)
 		argv[k++] = (const char *)op->data + i;
-	r->ret = mmk_execve(p, op->path, argv, NULL, NULL);
+	r->ret = exec_with_gadget(b, bp, op->path, argv);
 	free(argv);
 }
 
@@ -806,8 +863,19 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 	mmk_proc *p = bp->p;
 	const int64_t *a = op->a;
 	struct mmk_siginfo si;
+	unsigned char insn[2];
 
 	memset(&si, 0, sizeof(si));
+	/* a program's process makes the call from its gadget: fetched first,
+	 * and a fetch that faults is the result (exec_gadget.h) */
+	if (bp->gadget && gadget_op(op->code) &&
+	    mmk_fetch(p, bp->gadget, insn, sizeof(insn), &si) == -EFAULT) {
+		r->ret = -EFAULT;
+		r->signo = si.signo;
+		r->code = si.code;
+		r->addr = si.addr;
+		return;
+	}
 	switch (op->code) {
 	case BK_OPEN:
 		r->ret = mmk_open(p, op->path, (int)a[0], 0644);
@@ -913,7 +981,7 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 		break;
 	case BK_EXEC:
 		if (op->path) {
-			do_exec_program(p, op, r);
+			do_exec_program(b, bp, op, r);
 			break;
 		}
 		r->ret = mmk_exec(p);

@@ -26,10 +26,14 @@
  * forks, from 1.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "driver.h"
 #include "mmkit.h"
@@ -56,6 +60,7 @@ struct driver {
 	uint64_t *vals;	       /* by name slot */
 	int nvals;
 	struct bk_proc **procs; /* by process slot; NULL: none alive */
+	char *imaged;		/* by process slot: 1 once `exec PATH` succeeded */
 	int nprocs;
 	char **ordname; /* process name by creation ordinal - 1 */
 	int nord;
@@ -266,7 +271,7 @@ static int is_view(enum bk_opcode op)
 
 /* Appends the result of an operation that ran; ends with a newline. */
 static void put_op_result(struct strbuf *out, const struct stmt *st, const struct bk_op *op,
-			  const struct bk_reply *r)
+			  const struct bk_reply *r, int refused)
 {
 	if (r->signo) {
 		sb_puts(out, " -> ");
@@ -280,7 +285,9 @@ static void put_op_result(struct strbuf *out, const struct stmt *st, const struc
 		/* Backends answer -ENOSYS for an operation they lack; no
 		 * simulated call returns it, unlike -EOPNOTSUPP (a real
 		 * result of mmap with MAP_SHARED_VALIDATE, for one). */
-		if (r->ret == -ENOSYS)
+		if (r->ret == -ENOSYS && refused)
+			sb_puts(out, " (not in a process that runs a program)");
+		else if (r->ret == -ENOSYS)
 			sb_puts(out, " (not supported by this backend)");
 		sb_puts(out, "\n");
 		return;
@@ -401,12 +408,16 @@ static void run_spawn(struct driver *d, const struct script *s, const struct stm
 		r = d->ops->spawn(d->b, &p);
 	} else if (!d->procs[st->proc]) {
 		r = -ESRCH;
+	} else if (d->imaged[st->proc]) {
+		r = -ENOSYS; /* see refused_in_image() */
 	} else {
 		r = d->ops->fork(d->b, d->procs[st->proc], &p);
 	}
 	sb_puts(out, " -> ");
 	if (r < 0) {
 		sb_put_errno(out, r);
+		if (st->kind == STMT_FORK && d->imaged[st->proc])
+			sb_puts(out, " (not in a process that runs a program)");
 	} else {
 		proc_created(d, s, st->kind == STMT_SPAWN ? st->proc : st->proc2, p);
 		sb_puts(out, "ok");
@@ -436,22 +447,116 @@ static int over_limit(const struct bk_op *op)
 	       (op->code == BK_LOAD && (uint64_t)op->a[1] > PRINT_MAX);
 }
 
+/* The directory of the test programs `program NAME` copies (tests/progs):
+ * $MMKIT_PROGS, or progs/ next to this program (build/progs). */
+static int progs_dir(char *out, size_t len)
+{
+	const char *env = getenv("MMKIT_PROGS");
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (env && *env)
+		return snprintf(out, len, "%s", env) < (int)len ? 0 : -ENAMETOOLONG;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	return snprintf(out, len, "%s/progs", self) < (int)len ? 0 : -ENAMETOOLONG;
+}
+
+/* `program NAME`: reads the test program's bytes into *buf (malloc'd) and
+ * makes op the `file` that writes them (a[2] = 1 stays: executable).
+ * 0 or -errno (-ENOENT: no such program built). */
+static int program_bytes(struct bk_op *op, unsigned char **buf)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 256];
+	struct stat st;
+	int fd, err = progs_dir(dir, sizeof(dir));
+	uint64_t done = 0;
+
+	if (err)
+		return err;
+	if (snprintf(path, sizeof(path), "%s/%.*s", dir, (int)op->datalen, op->data) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > FILE_SIZE_MAX) {
+		close(fd);
+		return -EINVAL;
+	}
+	*buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!*buf) {
+		fputs("mmkit: out of memory\n", stderr);
+		exit(1);
+	}
+	while (done < (uint64_t)st.st_size) {
+		ssize_t n = read(fd, *buf + done, (size_t)st.st_size - done);
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			break;
+		}
+		done += (uint64_t)n;
+	}
+	close(fd);
+	op->data = *buf;
+	op->datalen = (size_t)done;
+	op->a[0] = (int64_t)done;
+	return err;
+}
+
+/*
+ * Whether op may not run in a process that execs a program (`exec PATH`):
+ * the Linux backend does such a process's system calls by ptrace from its
+ * server, with no memory of its own in the process to pass a buffer in,
+ * and its server cannot hand a traced process to another, so the
+ * operations that need either are refused on both backends alike
+ * (docs/SCRIPTS.md, "Processes that run a program").
+ */
+static int refused_in_image(enum bk_opcode code)
+{
+	switch (code) {
+	case BK_OPEN:
+	case BK_MINCORE:
+	case BK_ANON_NAME:
+	case BK_PAGEMAP:
+	case BK_EXEC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Runs one operation.  Returns 0, or the backend's own -errno failure. */
 static int run_op(struct driver *d, const struct stmt *st, struct strbuf *out)
 {
 	struct bk_proc *p = st->proc >= 0 ? d->procs[st->proc] : NULL;
 	int li = printed_len_arg(st->op);
+	unsigned char *prog = NULL;
+	int refused = 0;
 	struct bk_reply r;
 	struct bk_op op;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
 	op_from_stmt(d, st, &op);
+	if (op.code == BK_FILE && op.a[2] == 1)
+		r.ret = program_bytes(&op, &prog);
 	if (li >= 0 && (uint64_t)op.a[li] > PRINT_MAX)
 		op.a[li] = (int64_t)PRINT_MAX + 1;
-	if (st->proc >= 0 && !p) {
+	if (r.ret < 0) {
+		/* `program NAME` without such a program */
+	} else if (st->proc >= 0 && !p) {
 		/* Its spawn or fork failed, or something killed it. */
 		r.ret = -ESRCH;
+	} else if (st->proc >= 0 && d->imaged[st->proc] && refused_in_image(op.code)) {
+		r.ret = -ENOSYS;
+		refused = 1;
 	} else if (over_limit(&op)) {
 		r.ret = -EFBIG;
 	} else {
@@ -461,6 +566,7 @@ static int run_op(struct driver *d, const struct stmt *st, struct strbuf *out)
 			sb_put_errno(out, rc);
 			sb_puts(out, "\n");
 			bk_reply_free(&r);
+			free(prog);
 			return rc;
 		}
 		if (li >= 0 && r.ret >= 0 && r.datalen > PRINT_MAX) {
@@ -469,11 +575,16 @@ static int run_op(struct driver *d, const struct stmt *st, struct strbuf *out)
 			r.ret = -EFBIG;
 		}
 	}
-	if (st->op == BK_EXIT && st->proc >= 0)
+	free(prog);
+	if (st->op == BK_EXIT && st->proc >= 0) {
 		d->procs[st->proc] = NULL;
+		d->imaged[st->proc] = 0;
+	}
+	if (st->op == BK_EXEC && st->proc >= 0 && op.path && r.ret == 0)
+		d->imaged[st->proc] = 1;
 	if (st->bind >= 0)
 		d->vals[st->bind] = (uint64_t)r.ret;
-	put_op_result(out, st, &op, &r);
+	put_op_result(out, st, &op, &r, refused);
 	bk_reply_free(&r);
 	return 0;
 }
@@ -484,7 +595,9 @@ int driver_step(struct driver *d, const struct script *s, size_t i, struct strbu
 	int rc = 0;
 
 	slots_grow((void **)&d->vals, &d->nvals, s->nnames, sizeof(*d->vals));
-	slots_grow((void **)&d->procs, &d->nprocs, s->nprocs, sizeof(*d->procs));
+	int had = d->nprocs;
+	slots_grow((void **)&d->procs, &had, s->nprocs, sizeof(*d->procs));
+	slots_grow((void **)&d->imaged, &d->nprocs, s->nprocs, sizeof(*d->imaged));
 	sb_printf(out, "%d %s", st->line, st->text);
 	switch (st->kind) {
 	case STMT_LET:
@@ -520,6 +633,7 @@ int driver_close(struct driver *d, struct strbuf *out)
 	free(d->ordname);
 	free(d->vals);
 	free(d->procs);
+	free(d->imaged);
 	sb_free(&d->trace);
 	free(d);
 	return r;

@@ -101,12 +101,40 @@ struct gen {
 	int alive[MAX_PROCS]; /* P0..P5: spawned or forked, not exited */
 	int nprocs;	      /* names used so far */
 	struct mapinfo map[MAX_NAMES];
-	int nmaps;	/* m0.. */
-	int nfds;	/* fd0.. bound to open/dup results */
-	int nbrks;	/* h0.. bound to brk results */
-	int nfiles;	/* f0.. made by `file` */
-	int allow_name; /* the host can name anonymous memory */
+	int nmaps;	      /* m0.. */
+	int nfds;	      /* fd0.. bound to open/dup results */
+	int nbrks;	      /* h0.. bound to brk results */
+	int nfiles;	      /* f0.. made by `file` */
+	int allow_name;	      /* the host can name anonymous memory */
+	int progs;	      /* bit i: exec_progs[i] is in the run directory */
+	int image[MAX_PROCS]; /* 1 + the exec_progs index a process runs, or 0 */
 };
+
+/*
+ * The test programs a script may exec (tests/progs, `program NAME`), and
+ * places in their images that both backends lay out alike: segments, bss,
+ * the break, the stack below its top page (which holds the AT_RANDOM
+ * bytes, random on the host) and the page the stack would grow into.
+ * Never [vvar] or [vdso] (their bytes are the host's own, docs/CHECK.md).
+ */
+static const struct exec_prog {
+	const char *name;
+	const char *const addrs[9];
+} exec_progs[] = {
+    {"static_bss",
+     {"0x400000", "0x401000", "0x479000", "0x4a0000", "0x4a7000", "0x4b1000", "0x7ffffffde000",
+      "0x7ffffffdd000", "0x7fffffff0000"}},
+    {"static_pie",
+     {"0x7ffff7f44000", "0x7ffff7f4d000", "0x7ffff7fc6000", "0x7ffff7ff0000", "0x7ffff7ff7000",
+      "0x555555555000", "0x7ffffffde000", "0x7ffffffdd000", "0x7fffffff0000"}},
+    {"static_xstack",
+     {"0x400000", "0x401000", "0x479000", "0x4a0000", "0x4a5000", "0x4a7000", "0x7ffffffde000",
+      "0x7ffffffdd000", "0x7fffffff0000"}},
+    {"dyn_pie",
+     {"0x555555554000", "0x555555555000", "0x555555557000", "0x555555559000", "0x7ffff7fca000",
+      "0x7ffff7fcb000", "0x7ffff7ffb000", "0x7ffffffde000", "0x7ffffffdd000"}},
+};
+#define N_EXEC_PROGS ((int)(sizeof(exec_progs) / sizeof(exec_progs[0])))
 
 /* Lengths, small to large; operations mostly use these. */
 static const uint64_t lens[] = {1,     4095,  4096,  4096,  8192,   8192,   12288,
@@ -917,6 +945,52 @@ static void gen_proc_op(struct gen *g)
 	}
 }
 
+/* An operation on the image of the program process p runs (exec_progs):
+ * accesses and mapping calls at its segments, break and stack. */
+static void gen_image_op(struct gen *g, int p)
+{
+	static const char *const ilens[] = {"1", "4095", "4K", "4K", "8K", "12K", "16K"};
+	static const char *const ops[] = {"touch",    "touch",	"load",	   "store", "fill",
+					  "mprotect", "munmap", "madvise", "mlock", "msync"};
+	const struct exec_prog *e = &exec_progs[g->image[p] - 1];
+	const char *op = PICK(&g->r, ops), *addr = PICK(&g->r, e->addrs);
+
+	sb_printf(&g->sb, "%s %s", op, addr);
+	if (!strcmp(op, "store")) {
+		sb_puts(&g->sb, " ");
+		put_string(g);
+		return;
+	}
+	sb_printf(&g->sb, " %s", PICK(&g->r, ilens));
+	if (!strcmp(op, "touch"))
+		sb_puts(&g->sb, chance(&g->r, 50) ? " read" : " write");
+	else if (!strcmp(op, "fill"))
+		sb_puts(&g->sb, " 0x5a");
+	else if (!strcmp(op, "mprotect")) {
+		sb_puts(&g->sb, " ");
+		put_prot(g);
+	} else if (!strcmp(op, "madvise"))
+		sb_printf(&g->sb, " %s", pick_advice(g));
+	else if (!strcmp(op, "msync"))
+		sb_puts(&g->sb, " sync");
+}
+
+/* `P: exec NAME [ARGS]` of an installed program, or plain exec. */
+static void gen_exec(struct gen *g, int p)
+{
+	int k = below(&g->r, N_EXEC_PROGS);
+
+	if (g->image[p] || !g->progs || !chance(&g->r, 80)) {
+		sb_printf(&g->sb, "P%d: exec\n", p);
+		return;
+	}
+	while (!(g->progs & (1 << k)))
+		k = (k + 1) % N_EXEC_PROGS;
+	sb_printf(&g->sb, "P%d: exec %s%s\n", p, exec_progs[k].name,
+		  PICK(&g->r, ((const char *const[]){"", "", " a", " one \"two words\""})));
+	g->image[p] = k + 1;
+}
+
 /* One statement: mostly an operation of a live process, sometimes a
  * process's birth or death or a top-level statement. */
 static void gen_statement(struct gen *g)
@@ -931,11 +1005,12 @@ static void gen_statement(struct gen *g)
 	} else if (x < 10 && g->nprocs < MAX_PROCS) {
 		sb_printf(&g->sb, "fork P%d P%d\n", p, g->nprocs);
 		g->alive[g->nprocs++] = 1;
-	} else if (x < 12) {
-		sb_printf(&g->sb, "P%d: exec\n", p);
+	} else if (x < 12 || (x < 17 && g->progs && !g->image[p])) {
+		gen_exec(g, p);
 	} else if (x < 14) {
 		sb_printf(&g->sb, "P%d: exit\n", p);
 		g->alive[p] = 0;
+		g->image[p] = 0;
 	} else if (x < 16 && g->nfiles) {
 		gen_cat(g);
 		sb_puts(&g->sb, "\n");
@@ -943,7 +1018,10 @@ static void gen_statement(struct gen *g)
 		sb_puts(&g->sb, "sync\n");
 	} else {
 		sb_printf(&g->sb, "P%d: ", p);
-		gen_proc_op(g);
+		if (g->image[p] && chance(&g->r, 50))
+			gen_image_op(g, p);
+		else
+			gen_proc_op(g);
 		sb_puts(&g->sb, "\n");
 	}
 }
@@ -970,6 +1048,17 @@ static void generate(uint64_t seed, int i, int allow_name, struct strbuf *out)
 	g.nfiles = 1 + below(&g.r, 3);
 	for (int f = 0; f < g.nfiles; f++)
 		sb_printf(&g.sb, "file f%d %s\n", f, PICK(&g.r, files));
+	/* some scripts may exec one or two test programs */
+	for (int k = chance(&g.r, 30) ? 1 + below(&g.r, 2) : 0; k > 0; k--) {
+		int prog = below(&g.r, N_EXEC_PROGS);
+
+		if (g.progs & (1 << prog))
+			continue;
+		g.progs |= 1 << prog;
+		sb_printf(&g.sb, "program %s\n", exec_progs[prog].name);
+		if (!strcmp(exec_progs[prog].name, "dyn_pie"))
+			sb_puts(&g.sb, "program ld-linux-x86-64.so.2\n");
+	}
 	sb_puts(&g.sb, "spawn P0\nP0: fd0 = open f0 rdwr\n");
 	g.alive[0] = 1;
 	g.nprocs = 1;
@@ -1238,7 +1327,11 @@ static void gen_learn_line(struct gen *g, const char *line)
 	int a, b;
 	const char *op;
 
-	if ((a = name_number(line, "file f")) >= 0) {
+	if (!strncmp(line, "program ", 8)) {
+		for (int k = 0; k < N_EXEC_PROGS; k++)
+			if (!strcmp(line + 8, exec_progs[k].name))
+				g->progs |= 1 << k;
+	} else if ((a = name_number(line, "file f")) >= 0) {
 		if (a >= g->nfiles && a < MAX_NAMES)
 			g->nfiles = a + 1;
 	} else if ((a = name_number(line, "spawn P")) >= 0 && a < MAX_PROCS) {
@@ -1252,9 +1345,18 @@ static void gen_learn_line(struct gen *g, const char *line)
 	} else if (sscanf(line, "P%d:", &a) == 1 && a >= 0 && a < MAX_PROCS &&
 		   (op = strchr(line, ':'))) {
 		op += 2;
-		if (!strcmp(op, "exit"))
+		if (!strcmp(op, "exit")) {
 			g->alive[a] = 0;
-		else if ((b = name_number(op, "m")) >= 0 && b < MAX_NAMES) {
+			g->image[a] = 0;
+		}
+		for (int k = 0; k < N_EXEC_PROGS && !strncmp(op, "exec ", 5); k++) {
+			size_t n = strlen(exec_progs[k].name);
+
+			if (!g->image[a] && !strncmp(op + 5, exec_progs[k].name, n) &&
+			    (op[5 + n] == '\0' || op[5 + n] == ' '))
+				g->image[a] = k + 1;
+		}
+		if ((b = name_number(op, "m")) >= 0 && b < MAX_NAMES) {
 			int mremap = strstr(op, "= mremap ") != NULL;
 
 			/* names the prefix lost (a mutant deleted their

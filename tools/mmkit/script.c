@@ -246,6 +246,7 @@ static const struct op_spec op_specs[] = {
 /* The statements that are not operations, for lookups and `help`. */
 static const char *const top_usage[] = {
     "file PATH [size=N] [fill=BYTE] [text=\"...\"]",
+    "program NAME [PATH]",
     "cat PATH [OFF [LEN]]",
     "sync",
     "vmstat",
@@ -1219,6 +1220,38 @@ static int parse_file(struct cur *c, struct stmt *st)
 	return 0;
 }
 
+/* `program NAME [PATH]`: a `file` statement whose bytes are the test
+ * program NAME's (tests/progs), read by the driver when it runs:
+ * a[2] = 1 says so, data = NAME, path = PATH (default NAME). */
+static int parse_program(struct cur *c, struct stmt *st)
+{
+	char *name = NULL;
+
+	st->op = BK_FILE;
+	st->nargs = 3;
+	sexpr_const(&st->arg[1], -1);
+	sexpr_const(&st->arg[2], 1);
+	if (at_end(c))
+		return fail(c, c->pos, "missing NAME (usage: %s)", top_usage[1]);
+	size_t start = c->pos;
+	if (lex_path(c, &name) < 0)
+		return -1;
+	if (!*name || strchr(name, '/')) {
+		free(name);
+		return fail(c, start, "a program NAME has no '/' (usage: %s)", top_usage[1]);
+	}
+	st->data = (unsigned char *)name;
+	st->datalen = strlen(name);
+	if (!at_end(c))
+		return lex_path(c, &st->path);
+	st->path = strdup(name);
+	if (!st->path) {
+		fputs("mmkit: out of memory\n", stderr);
+		exit(1);
+	}
+	return 0;
+}
+
 /* The process named by line[start, start+n) must exist and be alive. */
 static int lookup_live_proc(struct cur *c, size_t start, size_t n, int *slot)
 {
@@ -1315,6 +1348,7 @@ static int parse_proc_stmt(struct cur *c, int proc, struct stmt *st, struct effe
 	o = op_find(c->p + start, n, 0);
 	if (!o) {
 		if (op_find(c->p + start, n, 1) || (n == 4 && !memcmp(c->p + start, "file", 4)) ||
+		    (n == 7 && !memcmp(c->p + start, "program", 7)) ||
 		    (n == 5 && !memcmp(c->p + start, "spawn", 5)) ||
 		    (n == 4 && !memcmp(c->p + start, "fork", 4)))
 			return fail(c, start,
@@ -1368,6 +1402,9 @@ static int parse_top_stmt(struct cur *c, size_t start, size_t n, struct stmt *st
 			return -1;
 	} else if (n == 4 && !memcmp(w, "file", 4)) {
 		return parse_file(c, st);
+	} else if (n == 7 && !memcmp(w, "program", 7)) {
+		if (parse_program(c, st) < 0)
+			return -1;
 	} else if ((o = op_find(w, n, 1)) != NULL) {
 		st->op = o->code;
 		return parse_args(c, o, st);
