@@ -7,11 +7,18 @@
 #   make MODE=tsan  ThreadSanitizer build (build-tsan/) of the concurrency tests
 #   make MODE=cov   coverage build (build-cov/, clang): the library's edges
 #                   counted for `mmkit fuzz --guided` (docs/CHECK.md)
-#   make install PREFIX=/usr/local
+#   make install    bin/mmkit, include/mmkit.h, lib/libmmkit.a and
+#                   lib/libmmkit.so.0 under PREFIX (/usr/local), below DESTDIR
+#   make tour       installs only a C toolchain if missing, builds the
+#                   command and its Linux server, runs the tour (README)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
+# The one place the version is written.  mmk_version() and `mmkit --version`
+# report it, followed by the commit when this is a git checkout.
 VERSION := 0.1.0
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null)
+FULL_VERSION := $(VERSION)$(if $(GIT_REV),+git.$(GIT_REV))
 MODE    ?= release
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
@@ -53,8 +60,8 @@ LSRV_SRC := $(sort $(wildcard tools/linux/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all debug check tests install clean tour bench rv-progs
-all: $(B)/libmmkit.a $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/embed \
+.PHONY: all debug check tests install clean tour bench rv-progs FORCE
+all: $(B)/libmmkit.a $(B)/libmmkit.so.0 $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/embed \
 	$(B)/examples/policy_clock
 
 $(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
@@ -81,10 +88,22 @@ $(B)/tool/view_html.c: tools/mmkit/view.html
 $(B)/tool/view_html.o: $(B)/tool/view_html.c
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
+# The version, rewritten only when it changes (so nothing rebuilds for it
+# otherwise), into the files that print it.
+$(B)/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define MMK_VERSION "$(FULL_VERSION)"' >$@.new; \
+	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+$(B)/obj/version.o $(B)/pic/version.o $(B)/tool/main.o: $(B)/version.h
+$(B)/obj/version.o $(B)/pic/version.o $(B)/tool/main.o: CFLAGS_ALL += -include $(B)/version.h
+
 $(B)/libmmkit.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
-$(B)/libmmkit.so: $(LIB_PIC)
+# The shared library under its soname, and the name the linker looks for.
+$(B)/libmmkit.so.0: $(LIB_PIC)
 	$(CC) -shared -Wl,-soname,libmmkit.so.0 $(LDSAN) -o $@ $^ -pthread
+$(B)/libmmkit.so: $(B)/libmmkit.so.0
+	ln -sf libmmkit.so.0 $@
 ifeq ($(MODE),cov)
 $(B)/covfiles.c: $(LIB_OBJ) scripts/covfiles.sh
 	sh scripts/covfiles.sh $(LIB_OBJ) > $@
@@ -107,19 +126,23 @@ $(B)/examples/embed $(B)/examples/policy_clock: $(B)/examples/%: examples/%.c $(
 $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(B)/libmmkit.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libmmkit.a $(LDSAN)
+# tests that compile a tool's source into themselves
+$(B)/tests/test_rv_vdso: tools/rv/vdso.c $(wildcard tools/rv/*.h)
 
 tests: all $(TEST_BIN)
 
 # Programs for `mmkit exec` (docs/RISCV.md): the seeds' examples/c and the
-# test programs of tests/rv/progs, each built for riscv64 (static) and for
-# the host (the native oracle), and the instruction-set test tests/rv/isa.S.
+# test programs of tests/rv/progs, each built for riscv64 (static;
+# static_pie a static PIE, below) and for the host (the native oracle),
+# and the instruction-set test tests/rv/isa.S.
 RV_CC    ?= riscv64-linux-gnu-gcc
 RV_PROGS := $(sort $(notdir $(basename $(wildcard examples/c/*.c tests/rv/progs/*.c))))
 RV_BINS  := $(RV_PROGS:%=$(B)/rv-progs/%) $(RV_PROGS:%=$(B)/rv-progs/%.host) $(B)/rv-progs/isa
 # Dynamically linked builds of some, with the cross libc's loader and
 # libraries copied into dyn/lib: `mmkit exec --root $(B)/rv-progs/dyn`.
 RV_SYSROOT ?= /usr/riscv64-linux-gnu
-RV_DYN   := qsort float_printf signals fork_tree pipes maps_check strings malloc_heavy threads
+RV_DYN   := qsort float_printf signals fork_tree pipes maps_check strings malloc_heavy threads \
+	    vdso_lookup sleep_elapsed
 RV_DYNLIBS := ld-linux-riscv64-lp64d.so.1 libc.so.6 libm.so.6
 RV_BINS  += $(RV_DYN:%=$(B)/rv-progs/dyn/%) $(RV_DYNLIBS:%=$(B)/rv-progs/dyn/lib/%)
 rv-progs: $(RV_BINS)
@@ -141,6 +164,16 @@ $(B)/rv-progs/%: examples/c/%.c
 $(B)/rv-progs/%: tests/rv/progs/%.c
 	@mkdir -p $(dir $@)
 	$(RV_CC) -O2 -static -w -o $@ $< -lm
+# static_pie: a static PIE that relocates itself (no libc: Debian's cross
+# libc has no rcrt1.o), for riscv64 and, as its oracle, for the host
+# (gcc 12 for riscv64 gives -static-pie a PT_INTERP without --no-dynamic-linker).
+PIE_FLAGS := -O2 -fPIE -static-pie -Wl,--no-dynamic-linker -nostdlib -fno-stack-protector -fno-builtin -w
+$(B)/rv-progs/static_pie: tests/rv/progs/static_pie.c
+	@mkdir -p $(dir $@)
+	$(RV_CC) $(PIE_FLAGS) -o $@ $<
+$(B)/rv-progs/static_pie.host: tests/rv/progs/static_pie.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PIE_FLAGS) -o $@ $<
 $(B)/rv-progs/isa: tests/rv/isa.S
 	@mkdir -p $(dir $@)
 	$(RV_CC) -march=rv64gc -nostdlib -static -o $@ $<
@@ -159,9 +192,12 @@ check:
 	if command -v clang >/dev/null 2>&1; then $(MAKE) MODE=cov build-cov/mmkit build-cov/mmkit-linux; fi
 	sh tests/run.sh
 
+# The tour needs the command (examples/tour.sh; it also runs a riscv64
+# program when `make rv-progs` has built them), and README's "three things
+# to try" after it the Linux backend's server too (`mmkit check`).
 tour:
-	sh scripts/deps.sh
-	$(MAKE) MODE=release all
+	sh scripts/deps.sh --tour
+	$(MAKE) MODE=release build/mmkit build/mmkit-linux
 	sh examples/tour.sh
 
 # docs/PERFORMANCE.md: Linux vs mmkit table; also build/bench.json and build/bench.svg.
@@ -172,10 +208,13 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/mmkit.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(B)/libmmkit.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(B)/libmmkit.so $(DESTDIR)$(PREFIX)/lib/libmmkit.so.0
+	install -m 755 $(B)/libmmkit.so.0 $(DESTDIR)$(PREFIX)/lib/libmmkit.so.0
 	ln -sf libmmkit.so.0 $(DESTDIR)$(PREFIX)/lib/libmmkit.so
 	install -m 755 $(B)/mmkit $(B)/mmkit-linux $(DESTDIR)$(PREFIX)/bin/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' mmkit.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/mmkit.pc
+	@# The dynamic linker's cache, when this is the real root and we may.
+	if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null 2>&1; then \
+		ldconfig; fi
 
 clean:
 	rm -rf build build-debug build-tsan build-cov

@@ -72,6 +72,11 @@ extern "C" {
  * libmmkit.so, whose other symbols stay hidden. */
 #pragma GCC visibility push(default)
 
+/* The library's version: "MAJOR.MINOR.PATCH" (the Makefile's VERSION),
+ * followed by "+git.COMMIT" when it was built from a git checkout; the
+ * same string `mmkit --version` prints.  A static string. */
+const char *mmk_version(void);
+
 #define MMK_PAGE_SIZE  4096ULL
 #define MMK_PAGE_SHIFT 12
 
@@ -162,15 +167,16 @@ int mmk_madvise_nth(unsigned i);
 #define MMK_MCL_ONFAULT	  4
 
 /* ---- open flags (Linux x86-64 values) ------------------------------------ */
-#define MMK_O_RDONLY  00
-#define MMK_O_WRONLY  01
-#define MMK_O_RDWR    02
-#define MMK_O_ACCMODE 03
-#define MMK_O_CREAT   0100
-#define MMK_O_EXCL    0200
-#define MMK_O_TRUNC   01000
-#define MMK_O_APPEND  02000
-#define MMK_O_CLOEXEC 02000000
+#define MMK_O_RDONLY	00
+#define MMK_O_WRONLY	01
+#define MMK_O_RDWR	02
+#define MMK_O_ACCMODE	03
+#define MMK_O_CREAT	0100
+#define MMK_O_EXCL	0200
+#define MMK_O_TRUNC	01000
+#define MMK_O_APPEND	02000
+#define MMK_O_DIRECTORY 0200000 /* asm-generic's too (riscv64, arm64) */
+#define MMK_O_CLOEXEC	02000000
 
 /* ---- Signals reported by a failed access --------------------------------- */
 #define MMK_SIGBUS	7
@@ -360,7 +366,9 @@ enum mmk_event_kind {
 	MMK_EV_RECLAIM,	     /* reclaim freed frame pfn: detail = "file", "dirty file",
 				"anon", "shmem", "lazyfree"; pgoff = its index (in
 				file, for a page-cache page); source = the
-				replacement policy that chose it ("lru", ...) */
+				replacement policy that chose it ("lru", ...),
+				list = its LRU list; peer, addr = a process
+				that mapped it and where */
 	MMK_EV_SWAP_OUT,     /* frame pfn was written to swap slot `count` */
 	MMK_EV_SWAP_IN,	     /* a fault at addr read swap slot `count` back (major) */
 	MMK_EV_OOM_KILL,     /* the OOM killer killed pid; count = its badness in pages,
@@ -393,6 +401,18 @@ struct mmk_event {
 	const char *source;	   /* COW: what was copied: "file page", "zero page" or
 				      "anonymous page" (one shared since fork);
 				      RECLAIM: the policy that chose the page */
+	/* Who else (fields appended; looked up only while a trace callback is
+	 * installed, by walking the page's reverse map): */
+	int peer;	  /* COW of an anonymous page: the pid of a process that
+			     still maps the page copied (0: none found);
+			     RECLAIM of a mapped page: the pid of a process that
+			     mapped it, addr = the address there (0: it was not
+			     mapped) */
+	const char *list; /* RECLAIM: the LRU list the page was on when reclaim
+			     took it: "inactive file", "active file",
+			     "inactive anon" or "active anon" (the lru policy
+			     takes the tail of an inactive list; the others
+			     pick by their own rule, named by source) */
 };
 
 typedef void (*mmk_trace_fn)(void *arg, const struct mmk_event *ev);
@@ -613,9 +633,11 @@ int mmk_getpid(mmk_proc *p);
 /* ---- Files --------------------------------------------------------------- */
 
 /* open(2) relative to the system's root.  A path never resolves outside the
- * root: ".." above it, absolute paths leaving it and symlinks leaving it fail
- * with -EACCES or -ENOENT.  A created file gets mode & 01777 less the host
- * process's umask (bits above 07777 are ignored, as open(2) does; S_ISUID
+ * root: ".." above it, absolute paths and symlinks leaving it fail with
+ * -EACCES or -ENOENT.  A directory opens read-only (for mmk_getdents64;
+ * with write access or O_CREAT: -EISDIR, as the host answers); with
+ * MMK_O_DIRECTORY anything else is -ENOTDIR.  A created file gets mode &
+ * 01777 less the host process's umask (bits above 07777 are ignored, as open(2) does; S_ISUID
  * and S_ISGID are dropped, see docs/DIFFERENCES.md).  A FIFO or device node
  * is the host's, opened with exactly the access asked for and never
  * blocking: where Linux would wait, mmkit answers as for O_NONBLOCK
@@ -630,7 +652,40 @@ int64_t mmk_pwrite(mmk_proc *p, int fd, const void *buf, uint64_t len, int64_t o
 int64_t mmk_lseek(mmk_proc *p, int fd, int64_t off, int whence);
 int mmk_ftruncate(mmk_proc *p, int fd, int64_t len);
 int mmk_fsync(mmk_proc *p, int fd);
+/* unlink(2), unlinkat(AT_FDCWD, path, 0): a last component ".", ".." or
+ * the root is -EISDIR; a trailing slash never removes a non-directory. */
 int mmk_unlink(mmk_proc *p, const char *path);
+/* Directories (the host's, beneath the root, confined as mmk_open: the
+ * last component is never followed, and a path leaving the root is -EACCES
+ * or -ENOENT).  mkdir(2), mkdirat(AT_FDCWD): mode & 01777 less the host
+ * process's umask; -EEXIST (also for ".", ".." and the root), -ENOENT,
+ * -ENOTDIR, -EACCES...  rmdir(2), unlinkat(AT_FDCWD, path, AT_REMOVEDIR):
+ * -ENOTEMPTY, -ENOTDIR (a file, a symlink), -ENOENT, and for a last
+ * component ".": -EINVAL, "..": -ENOTEMPTY, the root (a path of slashes
+ * only): -EBUSY.  Both return 0 or -errno. */
+int mmk_mkdir(mmk_proc *p, const char *path, unsigned mode);
+int mmk_rmdir(mmk_proc *p, const char *path);
+/* getdents64(2) on a directory opened with mmk_open: whole struct
+ * linux_dirent64 records (u64 d_ino, s64 d_off, u16 d_reclen (a multiple
+ * of 8), u8 d_type, the NUL-terminated name), "." and ".." among them, in
+ * the host file system's order, from the open file's own position.  d_ino
+ * and d_off are the host's; d_off is the position after the record, which
+ * mmk_lseek(fd, d_off, SEEK_SET) returns to (0 rewinds).  Returns the
+ * bytes written, 0 at the end, -EBADF, -ENOTDIR (fd is no directory),
+ * -EINVAL (len too small for the next record), -EFAULT (buf NULL). */
+int64_t mmk_getdents64(mmk_proc *p, int fd, void *buf, uint64_t len);
+/* fstat(2) of an open file: the host file's facts (device, inode number,
+ * mode, links, owner, times, blocks) with the size mmkit sees (its page
+ * cache's) for a regular file; the null device behind fds 0-2 is the
+ * character device 1:3.  0, -EBADF, -EFAULT (st NULL). */
+struct mmk_stat {
+	uint64_t dev, ino;
+	uint32_t mode, nlink, uid, gid;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	int64_t atime_sec, atime_nsec, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+};
+int mmk_fstat(mmk_proc *p, int fd, struct mmk_stat *st);
 /* Whole-file access from outside any process, through the page cache (what
  * the script's top-level `file` and `cat` statements do).  create: opens
  * PATH with O_CREAT|O_TRUNC|O_WRONLY and writes len bytes one page per

@@ -33,7 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 # Lowest first.  A file may call its own layer and every layer below it.
 LAYERS = [
     ("base", "locks, allocation and its failure injection, BUG, the text buffer, tables",
-     ["lock", "alloc", "failinj", "bug", "textbuf", "hostio", "arch", "madvise_advice"]),
+     ["lock", "alloc", "failinj", "bug", "textbuf", "hostio", "arch", "madvise_advice",
+      "version"]),
     ("lib", "standalone data structures",
      ["vma_tree", "pgtable", "frame", "pcache_index", "slab", "blockmap"]),
     ("page", "the system's types, pages and their allocation, the LRU, counters",
@@ -48,7 +49,7 @@ LAYERS = [
      ["vma", "anon", "fault", "access", "mmap", "mprotect", "mremap", "msync", "mincore",
       "madvise", "madvise_pages", "fadvise", "invariants", "invariants_pages"]),
     ("sys", "processes, the file system calls, the views, the system",
-     ["task", "fs", "binfmt_elf", "binfmt_script", "procfs", "procfs_pages", "procfs_vmstat",
+     ["task", "fs", "dir", "binfmt_elf", "binfmt_script", "procfs", "procfs_pages", "procfs_vmstat",
       "pagecache_view", "system"]),
 ]
 

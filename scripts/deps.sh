@@ -13,10 +13,27 @@
 # (tests/replay.sh records a real program's memory references with its
 # lackey tool).  With --check
 # (make check), also Debian's chromium, the headless browser tests/view.sh
-# renders `mmkit run --html` pages in.  Does nothing when everything is
-# already there.
+# renders `mmkit run --html` pages in.  With --tour (make tour), only the C
+# compiler, make and the static libc that the command and its Linux server
+# need.  Does nothing when everything is already there.
 set -e
 need=""
+install_need() {
+	[ -z "$need" ] && exit 0
+	SUDO=""
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	echo "deps: installing$need"
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null
+	exit 0
+}
+if [ "$1" = "--tour" ]; then
+	command -v cc >/dev/null 2>&1 || need="$need build-essential"
+	command -v make >/dev/null 2>&1 || need="$need make"
+	[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -f /usr/lib/libc.a ] || need="$need libc6-dev"
+	install_need
+fi
 command -v cc >/dev/null 2>&1 || need="$need build-essential"
 command -v make >/dev/null 2>&1 || need="$need make"
 command -v clang >/dev/null 2>&1 || need="$need clang"
@@ -39,10 +56,4 @@ fi
 if [ "$1" = "--check" ] && ! command -v chromium >/dev/null 2>&1; then
 	need="$need chromium"
 fi
-[ -z "$need" ] && exit 0
-SUDO=""
-[ "$(id -u)" = 0 ] || SUDO=sudo
-echo "deps: installing$need"
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null
+install_need

@@ -48,7 +48,7 @@ done
 
 # run WORKLOAD MODE POLICY -> "major/minor pages_read"
 run() {
-	out=$(cd "$work" && "$OLDPWD/$MMKIT" run --ram 16M --policy "$3" "$1-$2.mm")
+	out=$(cd "$work" && "$OLDPWD/$MMKIT" run --dir "$work" --ram 16M --policy "$3" "$1-$2.mm")
 	f=$(echo "$out" | sed -n 's/.*P: faults -> minor \([0-9]*\) major \([0-9]*\).*/\2 \1/p')
 	kb=$(echo "$out" | sed -n 's/^ *pgpgin \([0-9]*\)$/\1/p')
 	echo "$f $((kb / 4))"

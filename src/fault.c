@@ -54,6 +54,7 @@
 #include "lru.h"
 #include "oom.h"
 #include "pages.h"
+#include "rmap.h"
 #include "swap.h"
 #include "vmstat.h"
 
@@ -68,6 +69,8 @@ struct vm_fault {
 	pte_t *ptep;	/* addr's PTE; valid while mmap_lock is held */
 	bool new_table; /* addr's PTE table did not exist before this fault (pmd_none) */
 	bool counted;	/* fault_account_locked() done: the fault succeeded */
+	bool anon_page; /* for the trace: the PTE mapped (or swapped) an anonymous
+			   page or the zero page, so the page cache had no part */
 };
 
 static uint64_t fault_access_bits(const struct vm_fault *vmf)
@@ -614,9 +617,15 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t orig)
 	if (!same) {
 		frame_put(fp, pfn);
 	} else {
+		/* the trace names who still shares an anonymous page copied */
+		int peer = mm->sys->trace && !zero ? rmap_anon_sharer(mm->sys, old, mm) : 0;
+		const char *src = zero ? "zero page" : cow_source(fp, old);
+		struct mmk_file *f = vmf->vma->file; /* a file page copied is the VMA's */
+		bool fp_src = !zero && f && !strcmp(src, "file page");
 		TRACE(mm->sys, .kind = MMK_EV_COW, .pid = mm->pid, .addr = vmf->addr, .pfn = pfn,
-		      .source = zero ? "zero page" : cow_source(fp, old),
-		      .vm_start = vma_start(vmf->vma), .vm_end = vma_end(vmf->vma));
+		      .source = src, .peer = peer, .file = fp_src ? f->inode->path : NULL,
+		      .pgoff = fp_src ? vmf->pgoff : 0, .vm_start = vma_start(vmf->vma),
+		      .vm_end = vma_end(vmf->vma));
 		if (!zero)
 			frame_put(fp, old); /* the old PTE's reference */
 	}
@@ -671,6 +680,9 @@ static enum fault_result fault_touch(struct vm_fault *vmf, pte_t orig)
 /* handle_pte_fault() for a PTE that is not none (orig, read under ptl). */
 static enum fault_result do_present_pte_fault(struct vm_fault *vmf, pte_t orig)
 {
+	if (vmf->mm->sys->trace) /* racy for a present page, but only the trace reads it */
+		vmf->anon_page = pte_kind(orig) != PTE_KIND_PRESENT ||
+				 page_test(pfn_to_page(mm_pool(vmf->mm), pte_pfn(orig)), PG_anon);
 	switch (pte_kind(orig)) {
 	case PTE_KIND_SWAP:
 		return do_swap_page(vmf->mm, vmf->vma, vmf->addr, vmf->pgoff, vmf->ptep, orig,
@@ -748,7 +760,7 @@ static void trace_fault(const struct vm_fault *vmf)
 {
 	struct mm *mm = vmf->mm;
 	const struct vma *v = vmf->vma;
-	bool file = !vma_is_anonymous(v);
+	bool file = !vma_is_anonymous(v) && !vmf->anon_page;
 	pfn_t pfn = 0;
 	mmk_mutex_lock(&mm->ptl);
 	pte_t *ptep = pgtable_walk(&mm->pt, vmf->addr, 0);

@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,7 +113,8 @@ static int64_t special_rw(struct mmk_file *f, void *buf, uint64_t len, int64_t o
 /* ---- System calls --------------------------------------------------------------------- */
 
 #define OPEN_KNOWN                                                                                 \
-	(MMK_O_ACCMODE | MMK_O_CREAT | MMK_O_EXCL | MMK_O_TRUNC | MMK_O_APPEND | MMK_O_CLOEXEC)
+	(MMK_O_ACCMODE | MMK_O_CREAT | MMK_O_EXCL | MMK_O_TRUNC | MMK_O_APPEND | MMK_O_DIRECTORY | \
+	 MMK_O_CLOEXEC)
 
 /*
  * The mode a file created by open(O_CREAT) asks the host for: Linux's
@@ -140,7 +142,7 @@ static int file_open(struct mmk_system *sys, const char *path, int flags, unsign
 		return -ENAMETOOLONG;
 	if ((flags & MMK_O_ACCMODE) == MMK_O_ACCMODE)
 		return -EINVAL;
-	int hflags = flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND);
+	int hflags = flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | O_DIRECTORY);
 	int hfd = root_openat(sys, path, hflags | O_NONBLOCK, create_mode(mode));
 	if (hfd < 0)
 		return hfd;
@@ -589,6 +591,11 @@ int64_t mmk_lseek(mmk_proc *p, int fd, int64_t off, int whence)
 		file_put(f);
 		return r < 0 ? -errno : (int64_t)r;
 	}
+	if (file_is_dir(f)) { /* the host file system's directory llseek */
+		ret = dir_lseek(f, off, whence);
+		file_put(f);
+		return ret;
+	}
 	mmk_mutex_lock(&f->pos_lock);
 	int64_t base = 0;
 	if (whence == SEEK_CUR) {
@@ -611,6 +618,64 @@ out:
 	mmk_mutex_unlock(&f->pos_lock);
 	file_put(f);
 	return ret;
+}
+
+/*
+ * fstat(2): the host file's facts, with the size mmkit sees (the page
+ * cache's, which may be ahead of the host file's) for a regular file.  The
+ * null device behind fds 0-2 is a character device 1:3, shared anonymous
+ * memory a regular file of its size.
+ */
+int mmk_fstat(mmk_proc *p, int fd, struct mmk_stat *out)
+{
+	int err;
+	struct mmk_file *f = io_file(p, fd, &err);
+	if (!f)
+		return err;
+	struct mmk_inode *in = f->inode;
+	struct stat st;
+	memset(&st, 0, sizeof(st));
+	mmk_mutex_lock(&in->lock);
+	if (in->kind == INODE_FILE || in->kind == INODE_SPECIAL) {
+		/* hostfd is valid while f's reference lasts (hostfd.c) */
+		if (fstat(in->hostfd, &st) < 0)
+			err = -errno;
+		else if (in->kind == INODE_FILE && !in->nommap)
+			st.st_size = (off_t)in->size;
+	} else {
+		st.st_mode = in->kind == INODE_NULL ? S_IFCHR | 0666 : S_IFREG | 0600;
+		st.st_rdev = in->kind == INODE_NULL ? makedev(1, 3) : 0;
+		st.st_nlink = 1;
+		st.st_uid = getuid();
+		st.st_gid = getgid();
+		st.st_size = (off_t)in->size;
+		st.st_blksize = PAGE_SIZE;
+	}
+	mmk_mutex_unlock(&in->lock);
+	file_put(f);
+	if (err)
+		return err;
+	if (!out)
+		return -EFAULT;
+	*out = (struct mmk_stat){
+	    .dev = st.st_dev,
+	    .ino = st.st_ino,
+	    .mode = st.st_mode,
+	    .nlink = (uint32_t)st.st_nlink,
+	    .uid = st.st_uid,
+	    .gid = st.st_gid,
+	    .rdev = st.st_rdev,
+	    .size = st.st_size,
+	    .blksize = st.st_blksize,
+	    .blocks = st.st_blocks,
+	    .atime_sec = st.st_atim.tv_sec,
+	    .atime_nsec = st.st_atim.tv_nsec,
+	    .mtime_sec = st.st_mtim.tv_sec,
+	    .mtime_nsec = st.st_mtim.tv_nsec,
+	    .ctime_sec = st.st_ctim.tv_sec,
+	    .ctime_nsec = st.st_ctim.tv_nsec,
+	};
+	return 0;
 }
 
 int mmk_ftruncate(mmk_proc *p, int fd, int64_t len)
@@ -665,45 +730,23 @@ int mmk_unlink(mmk_proc *p, const char *path)
 	int err = proc_enter(p);
 	if (err)
 		return err;
-	if (!path)
-		return -EFAULT;
-	if (!*path)
-		return -ENOENT;
-	char *dup = strdup(path);
-	if (!dup)
-		return -ENOMEM;
-	/* Strip trailing slashes, then split into parent and last component. */
-	size_t n = strlen(dup);
-	bool slashes = false;
-	while (n > 1 && dup[n - 1] == '/') {
-		dup[--n] = 0;
-		slashes = true;
-	}
-	char *slash = strrchr(dup, '/');
-	const char *name = slash ? slash + 1 : dup;
-	const char *parent = slash ? (slash == dup ? "/" : dup) : ".";
-	if (slash)
-		*slash = 0;
-	int dfd = root_openat(p->sys, *parent ? parent : "/", O_PATH | O_DIRECTORY, 0);
-	if (dfd < 0) {
-		free(dup);
-		return dfd;
-	}
+	struct path_last pl;
+	err = path_parentat(p->sys, path, &pl);
+	if (err)
+		return err;
 	/* do_unlinkat(): a last component "." or ".." (or the root) is a
 	 * directory. */
-	if (!*name || !strcmp(name, ".") || !strcmp(name, "..")) {
-		close(dfd);
-		free(dup);
+	if (pl.type != PATH_LAST_NORM) {
+		path_last_release(&pl);
 		return -EISDIR;
 	}
 	struct stat st;
-	bool have = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	if (slashes) /* do_unlinkat()'s "slashes:", the name itself not followed */
+	bool have = fstatat(pl.dfd, pl.name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (pl.slashes) /* do_unlinkat()'s "slashes:", the name itself not followed */
 		err = !have ? -errno : S_ISDIR(st.st_mode) ? -EISDIR : -ENOTDIR;
 	else
-		err = unlinkat(dfd, name, 0) < 0 ? -errno : 0;
-	close(dfd);
-	free(dup);
+		err = unlinkat(pl.dfd, pl.name, 0) < 0 ? -errno : 0;
+	path_last_release(&pl);
 	if (!err && have)
 		inode_note_unlink(p->sys, &st);
 	return err;

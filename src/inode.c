@@ -15,7 +15,11 @@
  *    by (dev, ino); an inode lives while it is referenced or cached, so a
  *    mapping keeps its file alive after close and after unlink; a cached
  *    inode nobody uses keeps its clean pages but no host descriptor, and
- *    leaves the table when mmk_unlink removes its last name.
+ *    leaves the table when mmk_unlink removes its last name (mmk_rmdir: a
+ *    directory), or when its number comes back as a file of the other
+ *    kind (directory or not: removed outside mmkit);
+ *  - a path's last component for unlink, mkdir and rmdir is never resolved
+ *    by mmkit (path_parentat): the host's *at call on the parent takes it.
  *
  * Locking: the last reference to an INODE_FILE inode is dropped under its
  * inode->lock and then sys->lock (inode_put), as a lookup takes the first
@@ -240,6 +244,17 @@ static uint64_t fs_max_bytes(long magic, const struct stat *st)
 	return (((uint64_t)1 << 32) - 1) * blk;
 }
 
+/* Frees an idle inode already taken out of the table (NULL: nothing), as
+ * inode_note_unlink frees one whose last name went.  Caller holds no
+ * sys->lock. */
+static void inode_drop_stale(struct mmk_inode *in)
+{
+	if (!in)
+		return;
+	pagecache_release(in);
+	inode_free(in);
+}
+
 /*
  * Finds or creates the inode for the host file open on hfd, whose fstat is
  * *stp (hfd stays the caller's: it is offered to the inode with
@@ -253,12 +268,22 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 		st.st_blksize = 4096; /* the modelled file system's block size */
 	mmk_mutex_lock(&sys->lock);
 	unsigned h = inode_hash(st.st_dev, st.st_ino);
+	struct mmk_inode *stale = NULL;
 	for (struct mmk_inode *in = sys->inodes[h]; in; in = in->hash_next) {
-		if (in->dev == st.st_dev && in->ino == st.st_ino) {
-			atomic_fetch_add(&in->refcount, 1);
-			mmk_mutex_unlock(&sys->lock);
-			return in;
+		if (in->dev != st.st_dev || in->ino != st.st_ino)
+			continue;
+		/* An idle inode of a directory for a regular file, or the
+		 * reverse: its file was removed outside mmkit and the host gave
+		 * the number to one of the other kind (a file in use keeps its
+		 * number).  It goes; the new file gets its own. */
+		if (in->nommap == S_ISREG(st.st_mode) && atomic_load(&in->refcount) == 0) {
+			inode_unhash(sys, in);
+			stale = in;
+			break;
 		}
+		atomic_fetch_add(&in->refcount, 1);
+		mmk_mutex_unlock(&sys->lock);
+		return in;
 	}
 	struct mmk_inode *in = inode_alloc(sys, INODE_FILE);
 	char *path = mmk_strdup(sys, abspath);
@@ -267,6 +292,7 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 		free(path);
 		if (in)
 			inode_free(in);
+		inode_drop_stale(stale);
 		*err = -ENOMEM;
 		return NULL;
 	}
@@ -290,6 +316,7 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 	in->hash_next = sys->inodes[h];
 	sys->inodes[h] = in;
 	mmk_mutex_unlock(&sys->lock);
+	inode_drop_stale(stale);
 	return in;
 }
 
@@ -328,7 +355,9 @@ int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mo
 {
 	struct open_how how = {
 	    .flags = (uint64_t)flags | O_CLOEXEC,
-	    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+	    /* openat2 refuses a mode without O_CREAT or O_TMPFILE (whose bits
+	     * include O_DIRECTORY's: all of them must be there) */
+	    .mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? mode : 0,
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = -1;
@@ -385,6 +414,71 @@ char *root_abspath(struct mmk_system *sys, const char *path)
 	if (out[0] == 0)
 		strcpy(out, "/");
 	return out;
+}
+
+/*
+ * filename_parentat(): PATH split into its parent directory, opened
+ * beneath the root (O_PATH), and its last component, for the calls that
+ * act on a name rather than what it names (unlink, mkdir, rmdir).  The
+ * last component is never resolved here: the caller hands it, a single
+ * name without a slash, to the host's *at call on out->dfd, which does not
+ * follow it when it is a symlink; so nothing outside the root is touched.
+ * Trailing slashes are stripped (out->slashes says there were some).
+ * out->type is Linux's last_type: PATH_LAST_NORM, PATH_LAST_DOT ("." or
+ * "a/."), PATH_LAST_DOTDOT, or PATH_LAST_ROOT for a path of slashes only
+ * (no parent is opened then: out->dfd is -1).  0 or -errno: -EFAULT (NULL),
+ * -ENOENT (""), -ENAMETOOLONG, -ENOMEM, or the parent's open's error.
+ * path_last_release() frees what a successful call took.
+ */
+int path_parentat(struct mmk_system *sys, const char *path, struct path_last *out)
+{
+	out->dfd = -1;
+	out->buf = NULL;
+	if (!path)
+		return -EFAULT;
+	if (!*path)
+		return -ENOENT;
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	char *dup = strdup(path);
+	if (!dup)
+		return -ENOMEM;
+	size_t n = strlen(dup);
+	out->slashes = false;
+	while (n > 1 && dup[n - 1] == '/') {
+		dup[--n] = 0;
+		out->slashes = true;
+	}
+	out->buf = dup;
+	if (strspn(dup, "/") == n) {
+		out->type = PATH_LAST_ROOT;
+		out->name = dup + n;
+		return 0;
+	}
+	char *slash = strrchr(dup, '/');
+	out->name = slash ? slash + 1 : dup;
+	const char *parent = slash ? (slash == dup ? "/" : dup) : ".";
+	if (slash && slash != dup)
+		*slash = 0;
+	out->type = !strcmp(out->name, ".")    ? PATH_LAST_DOT
+		    : !strcmp(out->name, "..") ? PATH_LAST_DOTDOT
+					       : PATH_LAST_NORM;
+	int dfd = root_openat(sys, parent, O_PATH | O_DIRECTORY, 0);
+	if (dfd < 0) {
+		path_last_release(out);
+		return dfd;
+	}
+	out->dfd = dfd;
+	return 0;
+}
+
+void path_last_release(struct path_last *pl)
+{
+	if (pl->dfd >= 0)
+		close(pl->dfd);
+	free(pl->buf);
+	pl->dfd = -1;
+	pl->buf = NULL;
 }
 
 /* Marks the cached inode of the host file st describes (as it was before

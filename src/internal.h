@@ -50,6 +50,18 @@ int inode_table_destroy(struct mmk_system *sys);
  * Tried OPENAT2_RETRIES times when a rename races the resolution. */
 #define OPENAT2_RETRIES 64
 int root_openat(struct mmk_system *sys, const char *path, int flags, unsigned mode);
+/* A path's parent directory (opened beneath the root) and last component,
+ * as Linux's filename_parentat() gives them (inode.c has the contract). */
+enum path_last_type { PATH_LAST_NORM, PATH_LAST_DOT, PATH_LAST_DOTDOT, PATH_LAST_ROOT };
+struct path_last {
+	int dfd;		  /* O_PATH host fd of the parent, or -1 (PATH_LAST_ROOT) */
+	const char *name;	  /* the last component, in buf: no slash in it */
+	enum path_last_type type; /* Linux's last_type */
+	bool slashes;		  /* the path ended in slashes */
+	char *buf;		  /* owned: freed by path_last_release */
+};
+int path_parentat(struct mmk_system *sys, const char *path, struct path_last *out);
+void path_last_release(struct path_last *pl);
 void inode_get(struct mmk_inode *inode);
 void inode_put(struct mmk_inode *inode);
 /* Creates an inode that is not a host file (shmem, null). */
@@ -71,6 +83,13 @@ int fd_install(struct mmk_proc *p, struct mmk_file *f, bool cloexec);
 int fd_install_locked(struct mmk_proc *p, struct mmk_file *f, bool cloexec);
 bool file_readable(const struct mmk_file *f);
 bool file_writable(const struct mmk_file *f);
+
+/* ---- dir.c: the directory system calls ---------------------------------------- */
+/* Whether f is an open directory (an INODE_FILE inode without mmap). */
+bool file_is_dir(const struct mmk_file *f);
+/* lseek of an open directory: the host file system's, from f->pos (the
+ * caller holds a reference to f and no lock).  The new position or -errno. */
+int64_t dir_lseek(struct mmk_file *f, int64_t off, int whence);
 
 /* ---- fs.c: the file system calls, and the files exec opens ------------------ */
 /* do_open_execat()'s checks of an open file (-EACCES: not a regular file,

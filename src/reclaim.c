@@ -110,6 +110,9 @@ struct isolated {
 	struct mmk_inode *in;  /* page-cache page: its inode, locked */
 	bool in_locked;	       /* by us (else it is sc->held, the caller's) */
 	struct anon_vma *root; /* mapped anonymous page: the root anon_vma, locked by us */
+	enum lru_list from;    /* the list it was taken from */
+	int mapper;	       /* for the trace: a process that mapped it (0: none) */
+	uint64_t mapped_at;    /* ... and where */
 };
 
 /* ---- Isolation ----------------------------------------------------------------------- */
@@ -157,6 +160,7 @@ static bool isolate_locked(struct scan_control *sc, pfn_t pfn, struct isolated *
 			mmk_mutex_unlock(&iso->in->lock);
 		return false;
 	}
+	iso->from = page_lru_list(pg);
 	lru_unlink_locked(sys, pfn);
 	page_set(pg, PG_locked);
 	return true;
@@ -198,9 +202,27 @@ static enum verdict page_freed(struct scan_control *sc, struct isolated *iso, co
 	MMK_BUG_ON(page_refcount(iso->pg) != 1 || page_mapcount(iso->pg) != 0);
 	page_clear(iso->pg, PG_locked);
 	frame_put(&sys->pool, iso->pfn);
+	static const char *const list_names[NR_LRU_LISTS] = {
+	    [LRU_INACTIVE_ANON] = "inactive anon",
+	    [LRU_ACTIVE_ANON] = "active anon",
+	    [LRU_INACTIVE_FILE] = "inactive file",
+	    [LRU_ACTIVE_FILE] = "active file",
+	};
 	TRACE(sys, .kind = MMK_EV_RECLAIM, .pfn = iso->pfn, .pgoff = index, .detail = what,
-	      .file = iso->in ? iso->in->path : NULL, .source = reclaim_ops(sys)->name);
+	      .file = iso->in ? iso->in->path : NULL, .source = reclaim_ops(sys)->name,
+	      .list = list_names[iso->from], .peer = iso->mapper, .addr = iso->mapped_at);
 	return PAGE_RECLAIMED;
+}
+
+/* For the trace only: who maps the isolated page, before eviction unmaps
+ * it (an rmap walk, so only while a trace callback is installed; an
+ * anonymous page isolated without its anon_vma is not walked, as
+ * page_referenced explains). */
+static void note_mapper(struct scan_control *sc, struct isolated *iso)
+{
+	if (!sc->sys->trace || (page_test(iso->pg, PG_anon) && !iso->root))
+		return;
+	iso->mapper = rmap_mapper(sc->sys, iso->pfn, NULL, &iso->mapped_at);
 }
 
 /* ---- Ageing --------------------------------------------------------------------------- */
@@ -342,6 +364,7 @@ static enum verdict shrink_page(struct scan_control *sc, struct isolated *iso)
 		if (v != PAGE_RECLAIMED)
 			return v;
 	}
+	note_mapper(sc, iso);
 	uint32_t f = page_flags(iso->pg);
 	if (f & PG_anon)
 		return (f & PG_swapbacked) ? evict_anon(sc, iso) : evict_lazyfree(sc, iso);

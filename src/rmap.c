@@ -25,6 +25,9 @@ struct rmap_walk {
 	int (*one)(struct rmap_walk *w, struct mm *mm, struct vma *vma, uint64_t va, pte_t *ptep);
 	int young;
 	bool vm_locked, dirty;
+	const struct mm *skip; /* rmap_mapper: the process not to report */
+	int pid;	       /* rmap_mapper: what it found */
+	uint64_t va;
 };
 
 /* The one PTE of vma that may map the page, handed to w->one. */
@@ -186,4 +189,43 @@ bool rmap_unmap_discard(struct mmk_system *sys, pfn_t pfn)
 	};
 	rmap_walk(&w);
 	return !w.dirty;
+}
+
+/* ---- Who maps a page (for the trace) ------------------------------------------------ */
+
+static int mapper_one(struct rmap_walk *w, struct mm *mm, struct vma *vma, uint64_t va, pte_t *ptep)
+{
+	if (mm == w->skip)
+		return 0;
+	w->pid = mm->pid;
+	w->va = va;
+	return 1;
+}
+
+int rmap_mapper(struct mmk_system *sys, pfn_t pfn, const struct mm *skip, uint64_t *va)
+{
+	struct rmap_walk w = {
+	    .sys = sys,
+	    .pfn = pfn,
+	    .pg = pfn_to_page(&sys->pool, pfn),
+	    .one = mapper_one,
+	    .skip = skip,
+	};
+	rmap_walk(&w);
+	if (va)
+		*va = w.va;
+	return w.pid;
+}
+
+int rmap_anon_sharer(struct mmk_system *sys, pfn_t pfn, const struct mm *self)
+{
+	struct page *pg = pfn_to_page(&sys->pool, pfn);
+	struct anon_vma *av = pg->mapping;
+	if (!page_test(pg, PG_anon) || !av)
+		return 0;
+	struct anon_vma *root = av->root;
+	mmk_mutex_lock(&root->lock);
+	int pid = rmap_mapper(sys, pfn, self, NULL);
+	mmk_mutex_unlock(&root->lock);
+	return pid;
 }

@@ -42,4 +42,16 @@ void rmap_unmap_to_swap(struct mmk_system *sys, pfn_t pfn);
  * MADV_FREE -- then nothing more is cleared and false is returned. */
 bool rmap_unmap_discard(struct mmk_system *sys, pfn_t pfn);
 
+/* Who maps the page, for the trace (only called while one is installed):
+ * the pid of the first process found with a PTE mapping it, other than
+ * skip's (NULL: any), and in *va (if not NULL) where; 0 if none. */
+int rmap_mapper(struct mmk_system *sys, pfn_t pfn, const struct mm *skip, uint64_t *va);
+
+/* rmap_mapper() of an anonymous page copied by a write fault of self,
+ * which takes the root anon_vma's lock itself: the process the copy
+ * leaves the page shared with, or 0.  Caller pins the page and holds
+ * self's mmap_lock (its VMA keeps the page's anon_vma alive) and no lock
+ * after it. */
+int rmap_anon_sharer(struct mmk_system *sys, pfn_t pfn, const struct mm *self);
+
 #endif

@@ -329,6 +329,7 @@ static const struct {
     {ERANGE, "ERANGE"},
     {ENAMETOOLONG, "ENAMETOOLONG"},
     {ENOSYS, "ENOSYS"},
+    {ENOTEMPTY, "ENOTEMPTY"},
     {ELOOP, "ELOOP"},
     {EOVERFLOW, "EOVERFLOW"},
     {EOPNOTSUPP, "EOPNOTSUPP"},

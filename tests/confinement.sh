@@ -53,7 +53,7 @@ ctimes=1
 fresh() {
 	rm -rf "$BASE"
 	ctimes=1
-	mkdir -p "$ROOT" "$OUT/sub"
+	mkdir -p "$ROOT" "$OUT/sub" "$OUT/empty"
 	for f in secret victim x; do
 		echo "OUTSIDE_DATA $f" >"$OUT/$f"
 	done
@@ -152,13 +152,18 @@ P: unlink $1/x
 P: n = open $1/created wronly|creat
 P: e = open $1/created2 rdwr|creat|excl
 P: m = mmap 0 4K read|write shared r 0
+P: mkdir $1/newdir
+P: mkdir $1/sub/newdir
+P: rmdir $1/empty
+P: rmdir $1/empty/
+P: d = open $1/sub rdonly|directory
 cat $1/secret
 cat $1/sub/secret
 file $1/victim size=3
 file $1/made size=4K
 EOF
 }
-ALL='open|unlink|cat|file|read|write|ftruncate|mmap'
+ALL='open|unlink|mkdir|rmdir|cat|file|read|write|ftruncate|mmap'
 
 no_setup() { :; }
 case_both dotdot no_setup "$ALL" 1 <<EOF

@@ -16,9 +16,10 @@
 #      one (build-cov/mmkit fuzz --guided, when clang built it), the example
 #      tour and the --html view in headless Chromium             (tests/view.sh),
 #      the tour's brief trace and the trace styles   (tests/trace_tour.sh, trace_styles.sh),
-#      mmkit exec's riscv64 programs                              (tests/rv/run.sh),
+#      mmkit exec's riscv64 programs, its trace and view  (tests/rv/run.sh, tests/rv/trace.sh),
 #      mmkit replay of a valgrind trace vs textbook FIFO/OPT/LRU  (tests/replay.sh)
 #      and reproducible runs under --ram, on any --dir with --fs (tests/reproducible.sh)
+#      and the command as a user meets it                         (tests/cli.sh)
 #   6. a short libFuzzer run on the script parser
 #   7. the layers of src/: no call up a layer (scripts/callgraph.py) and its self-test;
 #      clang-format (scripts/format-check.sh)
@@ -60,6 +61,7 @@ done
 run "test_scale (release)" build/tests/test_scale
 run "memory pressure: 4 GiB file / 1 GiB anon in 64 MiB RAM (release, peak RSS)" sh tests/pressure.sh
 run "make install + pkg-config + examples/embed.c" sh tests/install_embed.sh
+run "make install DESTDIR: libmmkit.so.0, a program linked to it" sh tests/install_destdir.sh
 if [ -x build-tsan/tests/test_threads ]; then
 	run "test_threads (tsan)" env TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
 fi
@@ -86,8 +88,10 @@ if [ -x build/mmkit ]; then
 	run "trace styles: brief collapses, full keeps, json parses" sh tests/trace_styles.sh
 	run "reproducible runs: the same output every run, and on tmpfs and ext4 with --fs" sh tests/reproducible.sh
 	run "mmkit exec: riscv64 programs vs the host and qemu-riscv64" sh tests/rv/run.sh
+	run "mmkit exec: the trace styles and the view" sh tests/rv/trace.sh
 	run "mmkit bench --short" build/mmkit bench --short
 	run "mmkit bench options" sh tests/bench_args.sh
+	run "the command: --version, did you mean, help, warnings, no files left behind" sh tests/cli.sh
 fi
 if [ -x tests/fuzz/run.sh ] && command -v clang >/dev/null 2>&1; then
 	run "parser libFuzzer (30 s)" sh tests/fuzz/run.sh 30

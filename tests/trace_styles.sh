@@ -61,7 +61,7 @@ grep '^  | ' "$j" | sed 's/^  | //' >"$work/json.lines"
 if python3 -c '
 import json, sys
 want = {"proc", "event", "text", "start", "end", "addr", "pgoff", "pfn", "count", "major",
-        "detail", "vm_start", "vm_end", "file", "cached", "source"}
+        "detail", "vm_start", "vm_end", "file", "cached", "source", "peer", "list"}
 kinds = set()
 for line in open(sys.argv[1]):
     o = json.loads(line)
@@ -94,8 +94,8 @@ MM
 mkdir -p "$work/pressure"
 build/mmkit run --trace --ram 4M --dir "$work/pressure" "$work/pressure.mm" >"$work/pressure.out" ||
 	bad "the pressure script runs"
-has "reclaim names the file pages, their kind and the policy" "$work/pressure.out" \
-	'^  | reclaim: freed [0-9]* frames (pages [0-9]*-[0-9]* of big, file pages), the lru policy.s choice$'
+has "reclaim names the file pages, their kind and the list that chose them" "$work/pressure.out" \
+	'^  | reclaim: freed [0-9]* frames (pages [0-9]*-[0-9]* of big, file pages), taken from the tail of the inactive file list (lru)$'
 has "brief: a touch of fresh memory is told in runs of faults" "$work/pressure.out" \
 	'^  | [0-9]* page faults (write, minor) in VMA 0x[0-9a-f]*-0x[0-9a-f]* (3M), from 0x[0-9a-f]* to 0x[0-9a-f]*: each allocated a zero-filled page and mapped it'
 # Eater's fill faults on each of its 768 pages: three events a page
@@ -107,6 +107,92 @@ nb=$(grep -c '^  | ' "$work/pressure.out")
 nf=$(grep -c '^  | ' "$work/pressure-full.out")
 echo "pressure trace lines: brief $nb, full $nf"
 if [ "$nf" -ge 2304 ] && [ "$nb" -lt 100 ]; then ok "brief tells 2304+ events in < 100 lines"; else bad "brief $nb lines, full $nf"; fi
+# The victims' mappers: Hog maps all of a 1 MiB file (256 pages) at the
+# address its mmap prints, and Eater's 3 MiB push them out, oldest first:
+# pages 0-31 at Hog's first 32 pages.
+cat >"$work/mapped.mm" <<'MM'
+file big size=1M fill='b'
+spawn Hog
+Hog: fd = open big rdonly
+Hog: m = mmap 0 1M read shared fd 0
+Hog: load m 1M
+spawn Eater
+Eater: a = mmap 0 3M read|write private|anonymous
+Eater: fill a 3M 'x'
+MM
+mkdir -p "$work/mapped"
+build/mmkit run --trace --ram 4M --dir "$work/mapped" "$work/mapped.mm" >"$work/mapped.out"
+m=$(sed -n 's/^4 Hog: m = mmap .* -> 0x\([0-9a-f]*\)$/\1/p' "$work/mapped.out")
+m32=$(printf '%x' $((0x$m + 32 * 4096)))
+has "reclaim of mapped file pages names the process and the addresses" "$work/mapped.out" \
+	"^  | reclaim: freed 32 frames (pages 0-31 of big, file pages, mapped by Hog at 0x$m-0x$m32), taken from the tail of the inactive file list (lru)\$"
+# Anonymous victims with swap: Hog's first page (frame 1, the oldest) goes
+# first; the full trace tells each page in two lines (swap-out, reclaim),
+# the brief one a run of them in one.
+cat >"$work/swap.mm" <<'MM'
+spawn Hog
+Hog: a = mmap 0 2M read|write private|anonymous
+Hog: fill a 2M 1
+spawn Eater
+Eater: b = mmap 0 3M read|write private|anonymous
+Eater: fill b 3M 2
+MM
+for pol in lru clock; do
+	mkdir -p "$work/swap-$pol"
+	build/mmkit run --trace=full --ram 4M --swap 16M --policy $pol --dir "$work/swap-$pol" \
+		"$work/swap.mm" >"$work/swap-$pol.out"
+done
+mkdir -p "$work/swap-brief"
+build/mmkit run --trace --ram 4M --swap 16M --dir "$work/swap-brief" "$work/swap.mm" \
+	>"$work/swap-brief.out"
+a=$(sed -n 's/^2 Hog: a = mmap .* -> 0x\([0-9a-f]*\)$/\1/p' "$work/swap-lru.out")
+has "reclaim of an anonymous page names its process, address and list" "$work/swap-lru.out" \
+	"^  | reclaim: freed frame 1 (an anon page, mapped by Hog at 0x$a), taken from the tail of the inactive anon list (lru)\$"
+has "under another policy, reclaim names the policy" "$work/swap-clock.out" \
+	"^  | reclaim: freed frame 1 (an anon page, mapped by Hog at 0x$a), the clock policy's choice\$"
+has "brief: pages swapped out and freed, told as one run from Hog's first page" "$work/swap-brief.out" \
+	"^  | swap-out and reclaim: [0-9]* frames written to swap (slots 1\\.\\.[0-9]*) and freed (anon pages, mapped by Hog at 0x$a-0x[0-9a-f]*), taken from the tail of the inactive anon list (lru)\$"
+nb=$(grep -c '^  | ' "$work/swap-brief.out")
+nf=$(grep -c '^  | ' "$work/swap-lru.out")
+echo "swap trace lines: brief $nb, full $nf"
+if [ "$nf" -ge 2000 ] && [ "$nb" -lt 100 ]; then ok "brief tells 2000+ events under swap in < 100 lines"; else bad "swap: brief $nb lines, full $nf"; fi
+
+# Copy-on-write names its source: after the fork, Q's store copies the
+# anonymous page it shares with P; P's store to its private file mapping
+# copies page 1 of f; its store to z copies the zero page its load mapped.
+# R's store to P's private copy of page 1 copies an anonymous page shared
+# with P too, and its fault does not claim the page cache had the page.
+cat >"$work/cow.mm" <<'MM'
+file f size=8K fill='y'
+spawn P
+P: a = mmap 0 8K read|write private|anonymous
+P: store a "hello"
+P: z = mmap 0 4K read|write private|anonymous
+P: load z 1
+fork P Q
+Q: store a "child"
+P: fd = open f rdonly
+P: m = mmap 0 8K read|write private fd 0
+P: load m+4K 1
+P: store m+4K "w"
+P: store z "w"
+fork P R
+R: store m+4K "r"
+MM
+mkdir -p "$work/cow"
+build/mmkit run --trace --dir "$work/cow" "$work/cow.mm" >"$work/cow.out"
+count "copy-on-write of an anonymous page names the process it is shared with" "$work/cow.out" \
+	'^  | copy-on-write at 0x[0-9a-f]*: copied an anonymous page shared with P into a private page (frame [0-9]*)$' 2
+count "only the write to the file page itself is a page-cache hit" "$work/cow.out" \
+	'^  | page fault: write at .*: page 1 of f found in the page cache' 1
+count "copy-on-write of a file page names the file and page" "$work/cow.out" \
+	'^  | copy-on-write at 0x[0-9a-f]*: copied page 1 of f into a private page (frame [0-9]*)$' 1
+count "copy-on-write of the zero page says so" "$work/cow.out" \
+	'^  | copy-on-write at 0x[0-9a-f]*: copied the shared zero page into a private page (frame [0-9]*)$' 1
+mkdir -p "$work/cow-json"
+build/mmkit run --trace=json --dir "$work/cow-json" "$work/cow.mm" | grep '"event":"cow"' >"$work/cow.json"
+count "json: the anonymous copies' peer is P" "$work/cow.json" '"source":"anonymous page","peer":"P"' 2
+
 cat >"$work/oom.mm" <<'MM'
 spawn Hog
 Hog: a = mmap 0 8M read|write private|anonymous

@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/view.sh - `mmkit run --html` in a real browser: renders generated
+# tests/view.sh - `mmkit run --html` (and `mmkit exec --html`) in a real
+# browser: renders generated
 # pages in headless Chromium (Debian's package, scripts/deps.sh), reads the
 # DOM the page's script built (--dump-dom) and fails on any console message
 # (--enable-logging=stderr logs each as "CONSOLE").
@@ -154,6 +155,38 @@ pfnQ=$(echo "$shmQ" | attr data-pfn)
 check "line 16: ...and both are one frame" same "$pfnP" "$pfnQ"
 check "line 16: the trace of Q's store is listed" sh -c \
 	"tr '<' '\n' <'$work/shm.dom' | grep -q '^li>page fault: write'"
+
+# ---- mmkit exec --html -----------------------------------------------------
+# examples/c/parent_child_anon.c maps 4K of shared anonymous memory and
+# forks: at the clone's step both processes are drawn, each with that
+# shared mapping of the same shmem object; the page says its steps are
+# system calls.  (Needs `make rv-progs`.)
+if [ -x build/rv-progs/parent_child_anon ]; then
+	(cd build/rv-progs && "../mmkit" exec --html "$work/exec.html" ./parent_child_anon >/dev/null) ||
+		bad "mmkit exec --html parent_child_anon"
+	# the clone's step: the one whose first output line is the clone call
+	n=$(python3 -c '
+import json, re, sys
+s = open(sys.argv[1]).read()
+d = json.loads(re.search(r"id=.mmkit-data.>(.*?)</script>", s, re.S).group(1))
+print([i + 1 for i, st in enumerate(d["steps"]) if " clone(" in st["out"][0]][0])
+' "$work/exec.html")
+	dom "file://$work/exec.html#step=$n" "$work/exec.dom" || bad "chromium rendered the exec view"
+	check "exec view: no console message" no_console "$work/exec.dom.log"
+	check "exec view: its steps are system calls" \
+		grep -q "<span id=\"count\" data-unit=\"system call\">system call $n of " "$work/exec.dom"
+	section "$work/exec.dom" "pid 1" >"$work/E1"
+	section "$work/exec.dom" "pid 2" >"$work/E2"
+	o1=$(grep 'data-perms="rw-s" data-label="/dev/zero (deleted)"' "$work/E1" | attr data-object)
+	o2=$(grep 'data-perms="rw-s" data-label="/dev/zero (deleted)"' "$work/E2" | attr data-object)
+	check "exec view: at the clone, parent and child map the same shared anonymous object" same "$o1" "$o2"
+	# glibc's fork passes CLONE_CHILD_SETTID: clone stores the child's tid
+	# into the child's copy of a page it shares with its parent
+	check "exec view: the step's trace is listed (clone's copy-on-write in the child)" sh -c \
+		"tr '<' '\n' <'$work/exec.dom' | grep -q '^li>pid 2 pc 0x[0-9a-f]* in clone: copy-on-write at 0x[0-9a-f]*: copied an anonymous page shared with pid 1 '"
+else
+	bad "build/rv-progs/parent_child_anon is missing (make rv-progs)"
+fi
 
 # ---- escaping ------------------------------------------------------------
 cat >"$work/esc.mm" <<'EOF'

@@ -15,6 +15,7 @@
 #include "../../src/madvise_advice.c" /* the advice words the parser reads */
 #include "../../tools/mmkit/format.c"
 #include "../../tools/mmkit/script.c"
+#include "../../tools/mmkit/suggest.c"
 
 /* format.c names errnos through the library; the harness needs no names. */
 const char *mmk_errno_name(int err)

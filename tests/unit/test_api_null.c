@@ -138,6 +138,17 @@ TEST(files)
 	CHECK_EQ(mmk_fsize(NULL, fd), -EINVAL);
 	CHECK_EQ(mmk_unlink(NULL, "f"), -EINVAL);
 	CHECK_EQ(mmk_unlink(fx.p, NULL), -EFAULT);
+	CHECK_EQ(mmk_mkdir(NULL, "d", 0755), -EINVAL);
+	CHECK_EQ(mmk_mkdir(fx.p, NULL, 0755), -EFAULT);
+	CHECK_EQ(mmk_rmdir(NULL, "d"), -EINVAL);
+	CHECK_EQ(mmk_rmdir(fx.p, NULL), -EFAULT);
+	CHECK_EQ(mmk_getdents64(NULL, fd, buf, 5), -EINVAL);
+	CHECK_EQ(mmk_fstat(NULL, fd, NULL), -EINVAL);
+	CHECK_EQ(mmk_fstat(fx.p, fd, NULL), -EFAULT);
+	int dfd = mmk_open(fx.p, ".", MMK_O_RDONLY | MMK_O_DIRECTORY, 0);
+	CHECK(dfd >= 0);
+	CHECK_EQ(mmk_getdents64(fx.p, dfd, NULL, 100), -EFAULT);
+	CHECK_EQ(mmk_close(fx.p, dfd), 0);
 
 	CHECK_EQ(mmk_sys_file_create(NULL, "g", buf, 5), -EINVAL);
 	CHECK_EQ(mmk_sys_file_create(fx.sys, NULL, buf, 5), -EFAULT);

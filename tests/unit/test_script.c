@@ -14,6 +14,7 @@
 #define SCRIPT_DATA_MAX (1ULL << 20)
 #include "../../tools/mmkit/format.c"
 #include "../../tools/mmkit/script.c"
+#include "../../tools/mmkit/suggest.c"
 
 #include "t.h"
 
@@ -608,6 +609,28 @@ TEST(statement_errors)
 	CHECK_ERR("spawn P\n\xc3\xa9\n", 2, 1, "expected a statement");
 	/* The error is on the first bad line, the later ones are not read. */
 	CHECK_ERR("spawn P\n\n\nP: bad\nP: worse\n", 4, 4, "unknown operation 'bad'");
+}
+
+TEST(did_you_mean)
+{
+	CHECK_ERR("spwan P\n", 1, 1, "unknown statement 'spwan'; did you mean 'spawn'?");
+	CHECK_ERR("spawn P\nP: mmapp 0 4K\n", 2, 4, "'mmapp'; did you mean 'mmap'?");
+	CHECK_ERR("spawn P\nP: mmap 0 4K read|wrte private\n", 2, 19,
+		  "(one of: none read write exec growsdown growsup); did you mean 'write'?");
+	CHECK_ERR("spawn P\nP: madvise 0 4K dontned\n", 2, 17, "; did you mean 'dontneed'?");
+	/* every word is listed, however long the list */
+	CHECK_ERR("spawn P\nP: madvise 0 4K dontned\n", 2, 17, " guard_remove)");
+	CHECK_ERR("spawn P\nP: mmap 0 4K read private|fixd\n", 2, 27,
+		  "nonblock hugetlb sync uninitialized hassemaphore); did you mean 'fixed'?");
+	CHECK_ERR("spawn P\nP: addr = mmap 0 4K read private\nP: munmap adr 4K\n", 3, 11,
+		  "unbound name 'adr'; did you mean 'addr'?");
+	CHECK_ERR(
+	    "spawn Parent\nParnet: maps\n", 2, 1,
+	    "unknown process 'Parnet' (create it with spawn or fork); did you mean 'Parent'?");
+	/* nothing near: no suggestion */
+	CHECK_ERR("zzzzzz\n", 1, 1, "unknown statement 'zzzzzz'");
+	struct script_error e;
+	CHECK(parse("zzzzzz\n", &e) == NULL && !strstr(e.msg, "did you mean"));
 }
 
 TEST(argument_count_errors)

@@ -1,10 +1,12 @@
 /*
  * beneath.h - script paths on the Linux backend, confined beneath the run
- * directory: the only way the server (tools/linux/main.c: open, unlink)
+ * directory: the only way the server (tools/linux/main.c: open, unlink,
+ * mkdir, rmdir)
  * and the backend's top-level statements (tools/mmkit/backend_linux.c:
  * file, cat) reach a file by a script's path.
  *
- * It mirrors src/fs.c's root_openat() and mmk_unlink(), so that both
+ * It mirrors src/inode.c's root_openat() and path_parentat(), and
+ * mmk_unlink(), mmk_mkdir() and mmk_rmdir(), so that both
  * backends give the same answers.  Invariants:
  *   - every path is resolved by the host kernel, in the same system call
  *     that opens it, with openat2(RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)
@@ -14,10 +16,10 @@
  *     leave the root") is reported as -EACCES, as mmkit reports it.  Since
  *     the check is the resolution itself, a symlink swapped in while it
  *     runs cannot get through;
- *   - unlink resolves the parent directory the same way (O_PATH |
- *     O_DIRECTORY) and removes the last component relative to it;
- *     unlinkat() never follows a last component, so a symlink is removed,
- *     not its target;
+ *   - unlink, mkdir and rmdir resolve the parent directory the same way
+ *     (O_PATH | O_DIRECTORY) and act on the last component relative to it;
+ *     unlinkat() and mkdirat() never follow a last component, so a symlink
+ *     is removed (or is in the way), not its target;
  *   - nothing blocks: files are opened O_NONBLOCK, which a regular file or
  *     a directory has cleared again at once; any other file (FIFO, device,
  *     socket) keeps it, so it answers as Linux answers a non-blocking
@@ -84,37 +86,65 @@ static inline int beneath_open(int dirfd, const char *path, int flags, unsigned 
 	return beneath_settle((int)fd);
 }
 
-/* unlink(2) of path beneath dirfd, as mmk_unlink() splits it: the parent
- * (everything before the last component; "/" if that is all slashes, which
- * is outside) is opened beneath dirfd, and the last component, with its
- * trailing slashes (Linux's ENOTDIR/EISDIR answers), is unlinked there.
- * path is cut for the parent's open and restored.  Returns 0 or -errno. */
-static inline int beneath_unlink(int dirfd, char *path)
+/* The parent directory of path opened beneath dirfd (O_PATH), as
+ * path_parentat() in src/inode.c splits a path: everything before the last
+ * component ("/" for "/x", which is outside; "." for a single name), and
+ * *name the last component with its trailing slashes, so the kernel gives
+ * its ENOTDIR/EISDIR answers.  path is cut for the parent's open and
+ * restored.  A path of slashes only (the root itself, Linux's LAST_ROOT)
+ * opens nothing: 0 with *name NULL.  Returns the fd, 0 or -errno. */
+static inline int beneath_parent(int dirfd, char *path, char **name)
 {
 	size_t end = strlen(path);
-	char *name, cut = 0;
-	int dfd, r;
+	char *n, cut;
+	int dfd;
 
+	*name = NULL;
 	if (!*path)
 		return -ENOENT;
 	while (end > 0 && path[end - 1] == '/')
 		end--;
-	name = path + end;
-	while (name > path && name[-1] != '/')
-		name--;
-	if (end == 0 || name == path + 1) { /* "/", "///", "/x": parent "/" */
+	if (end == 0)
+		return 0;
+	n = path + end;
+	while (n > path && n[-1] != '/')
+		n--;
+	if (n == path + 1) { /* "/x": parent "/" */
 		dfd = beneath_open(dirfd, "/", O_PATH | O_DIRECTORY, 0);
-	} else if (name == path) {
+	} else if (n == path) {
 		dfd = beneath_open(dirfd, ".", O_PATH | O_DIRECTORY, 0);
 	} else {
-		cut = name[-1];
-		name[-1] = '\0';
+		cut = n[-1];
+		n[-1] = '\0';
 		dfd = beneath_open(dirfd, path, O_PATH | O_DIRECTORY, 0);
-		name[-1] = cut;
+		n[-1] = cut;
 	}
+	if (dfd >= 0)
+		*name = n;
+	return dfd;
+}
+
+/* unlink(2), mkdir(2) (mode 0755, as the mmkit backend's script statement
+ * asks) and rmdir(2) of path beneath dirfd, as mmk_unlink(), mmk_mkdir()
+ * and mmk_rmdir() do them: the last component relative to its parent; the
+ * root itself is -EISDIR, -EEXIST and -EBUSY, as Linux answers for "/".
+ * The kernel never follows the last component.  Returns 0 or -errno. */
+enum beneath_name_op { BENEATH_UNLINK, BENEATH_MKDIR, BENEATH_RMDIR };
+static inline int beneath_name_op(int dirfd, char *path, enum beneath_name_op op)
+{
+	static const int at_root[] = {-EISDIR, -EEXIST, -EBUSY};
+	char *name;
+	int dfd = beneath_parent(dirfd, path, &name), r;
+
 	if (dfd < 0)
 		return dfd;
-	r = unlinkat(dfd, name, 0) < 0 ? -errno : 0;
+	if (!name)
+		return at_root[op];
+	if (op == BENEATH_MKDIR)
+		r = mkdirat(dfd, name, 0755);
+	else
+		r = unlinkat(dfd, name, op == BENEATH_RMDIR ? AT_REMOVEDIR : 0);
+	r = r < 0 ? -errno : 0;
 	close(dfd);
 	return r;
 }

@@ -375,7 +375,11 @@ static int64_t do_file(struct server *s, const struct lx_req *q, struct lx_rep *
 	case BK_FSYNC:
 		return sys_ret(fsync((int)a[0]));
 	case BK_UNLINK:
-		return beneath_unlink(AT_FDCWD, s->path);
+		return beneath_name_op(AT_FDCWD, s->path, BENEATH_UNLINK);
+	case BK_MKDIR:
+		return beneath_name_op(AT_FDCWD, s->path, BENEATH_MKDIR);
+	case BK_RMDIR:
+		return beneath_name_op(AT_FDCWD, s->path, BENEATH_RMDIR);
 	case BK_FADVISE:
 		return sys_ret(syscall(SYS_fadvise64, a[0], a[1], a[2], a[3]));
 	default:
@@ -490,6 +494,8 @@ static void run_op(struct server *s, const struct lx_req *q, struct lx_rep *rep)
 	case BK_FTRUNCATE:
 	case BK_FSYNC:
 	case BK_UNLINK:
+	case BK_MKDIR:
+	case BK_RMDIR:
 	case BK_FADVISE:
 		rep->ret = do_file(s, q, rep);
 		break;

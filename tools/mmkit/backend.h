@@ -36,6 +36,8 @@ enum bk_opcode {
 	BK_FTRUNCATE, /* a[0]=fd a[1]=len */
 	BK_FSYNC,     /* a[0]=fd */
 	BK_UNLINK,    /* path */
+	BK_MKDIR,     /* path (mode 0755) */
+	BK_RMDIR,     /* path */
 	/* memory */
 	BK_MMAP,     /* a[0]=addr a[1]=len a[2]=prot a[3]=flags a[4]=fd a[5]=off -> ret addr */
 	BK_MUNMAP,   /* a[0]=addr a[1]=len */
@@ -193,6 +195,9 @@ struct bk_options {
 	/* where trace lines go (mmkit); called with one line without '\n' */
 	void (*trace_line)(void *arg, const char *line);
 	void *trace_arg;
+	/* mmkit: the script's name for the Nth process created (called with
+	   trace_arg; NULL, or a NULL answer: the trace says "pid N") */
+	const char *(*proc_name)(void *arg, int ordinal);
 	const struct bk_layout *mirror; /* mmkit: reserve these (check mode), or NULL */
 	struct mmk_vmstat *vmstat;	/* mmkit: filled with the counters at close, or NULL */
 };

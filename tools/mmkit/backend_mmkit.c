@@ -61,6 +61,9 @@ struct backend {
 	int tl_done; /* tl[0, tl_done) are settled: a fault ends there */
 	struct bk_proc *procs;
 	int nprocs_created;
+	/* ord_pid[N - 1]: the pid of the Nth process created, kept after it
+	 * exits (the trace names sharers and mappers by it) */
+	int *ord_pid;
 	int cur_pid;		    /* pid the running call acts on (0: none, top level) */
 	int forking;		    /* a fork is running: an unknown pid is the new child */
 	pthread_mutex_t trace_lock; /* tl, ntl, captl, tl_done and the procs list
@@ -119,15 +122,28 @@ static void trace_line_free(struct trace_line *t)
 	free(t->file);
 }
 
+/* The script's name for the process pid (a narrate_ctx's proc_name), or
+ * NULL.  Caller holds trace_lock. */
+static const char *proc_name_of(void *arg, int pid)
+{
+	struct backend *b = arg;
+	int ord = b->forking ? b->nprocs_created + 1 : 0; /* an unknown pid: the child */
+	for (int i = 0; i < b->nprocs_created; i++)
+		if (b->ord_pid[i] == pid)
+			ord = i + 1;
+	return ord && b->opt.proc_name ? b->opt.proc_name(b->opt.trace_arg, ord) : NULL;
+}
+
 /* Formats one line (or, brief, one run tl[0..n)) as the trace mode asks. */
 static void trace_emit(struct backend *b, const struct trace_line *tl, size_t n)
 {
-	char text[400], line[480], proc[16];
+	char text[400], line[560], proc[16];
 	struct mmk_event *evs = n > 1 ? malloc(n * sizeof(*evs)) : NULL;
+	struct narrate_ctx nc = {b->root, proc_name_of, b};
 
 	if (b->opt.trace == BK_TRACE_JSON) {
 		snprintf(proc, sizeof(proc), "#%d", tl->ord);
-		narrate_json(b->root, tl->ord ? proc : NULL, &tl->ev, line, sizeof(line));
+		narrate_json(&nc, tl->ord ? proc : NULL, &tl->ev, line, sizeof(line));
 		b->opt.trace_line(b->opt.trace_arg, line);
 		free(evs);
 		return;
@@ -139,7 +155,7 @@ static void trace_emit(struct backend *b, const struct trace_line *tl, size_t n)
 	}
 	for (size_t i = 0; i < n && evs; i++)
 		evs[i] = tl[i].ev;
-	narrate_run(b->root, evs ? evs : &tl->ev, n, text, sizeof(text));
+	narrate_run(&nc, evs ? evs : &tl->ev, n, text, sizeof(text));
 	free(evs);
 	if (tl->ord)
 		snprintf(line, sizeof(line), "[#%d] %s", tl->ord, text);
@@ -217,6 +233,43 @@ static int anon_fault_run(struct backend *b, int i, int *n)
 	return 1;
 }
 
+/* Brief: tells the run of two or more pages swapped out and freed at
+ * tl[i] (each a SWAP_OUT, RECLAIM) in one line, storing its length in
+ * events in *n.  Returns whether there was such a run.  Caller holds
+ * trace_lock. */
+static int swap_out_run(struct backend *b, int i, int *n)
+{
+	int k = 0;
+	struct mmk_event first[2], pair[2];
+	while (i + 2 * k + 2 <= b->ntl) {
+		pair[0] = b->tl[i + 2 * k].ev;
+		pair[1] = b->tl[i + 2 * k + 1].ev;
+		if (!k)
+			memcpy(first, pair, sizeof(pair));
+		if (!narrate_same_swap_out(first, pair))
+			break;
+		k++;
+	}
+	if (k < 2)
+		return 0;
+	struct mmk_event *ev = malloc((size_t)(2 * k) * sizeof(*ev));
+	if (!ev)
+		return 0;
+	for (int j = 0; j < 2 * k; j++)
+		ev[j] = b->tl[i + j].ev;
+	struct narrate_ctx nc = {b->root, proc_name_of, b};
+	char text[400], line[480];
+	narrate_swap_outs(&nc, ev, (size_t)k, text, sizeof(text));
+	free(ev);
+	if (b->tl[i].ord)
+		snprintf(line, sizeof(line), "[#%d] %s", b->tl[i].ord, text);
+	else
+		snprintf(line, sizeof(line), "%s", text);
+	b->opt.trace_line(b->opt.trace_arg, line);
+	*n = 2 * k;
+	return 1;
+}
+
 /* Passes the queued events on, in order: one line each, or, in a brief
  * trace, one line per run of the same work (narrate_same_run). */
 static void trace_flush(struct backend *b)
@@ -224,7 +277,8 @@ static void trace_flush(struct backend *b)
 	pthread_mutex_lock(&b->trace_lock);
 	for (int i = 0, n; i < b->ntl; i += n) {
 		n = 1;
-		if (b->opt.trace == BK_TRACE_BRIEF && anon_fault_run(b, i, &n))
+		if (b->opt.trace == BK_TRACE_BRIEF &&
+		    (anon_fault_run(b, i, &n) || swap_out_run(b, i, &n)))
 			continue;
 		if (b->opt.trace == BK_TRACE_BRIEF)
 			while (i + n < b->ntl && narrate_same_run(&b->tl[i].ev, &b->tl[i + n].ev))
@@ -363,6 +417,7 @@ static int mk_close(struct backend *b)
 	r = mmk_system_destroy(b->sys);
 	trace_flush(b);
 	free(b->tl);
+	free(b->ord_pid);
 	pthread_mutex_destroy(&b->trace_lock);
 	while (b->procs) {
 		struct bk_proc *p = b->procs;
@@ -406,7 +461,15 @@ static int proc_adopt(struct backend *b, mmk_proc *mp, int pid, struct bk_proc *
 	}
 	p->p = mp;
 	p->pid = pid;
+	int *op = realloc(b->ord_pid, (size_t)(b->nprocs_created + 1) * sizeof(*op));
+	if (!op) {
+		free(p);
+		mmk_exit(mp);
+		return -ENOMEM;
+	}
 	pthread_mutex_lock(&b->trace_lock); /* on_event reads the list */
+	b->ord_pid = op;
+	b->ord_pid[b->nprocs_created] = pid;
 	p->ordinal = ++b->nprocs_created;
 	p->next = b->procs;
 	b->procs = p;
@@ -772,6 +835,12 @@ static void call_proc(struct backend *b, struct bk_proc *bp, const struct bk_op 
 		break;
 	case BK_UNLINK:
 		r->ret = mmk_unlink(p, op->path);
+		break;
+	case BK_MKDIR:
+		r->ret = mmk_mkdir(p, op->path, 0755);
+		break;
+	case BK_RMDIR:
+		r->ret = mmk_rmdir(p, op->path);
 		break;
 	case BK_FADVISE:
 		r->ret = mmk_fadvise(p, (int)a[0], a[1], a[2], (int)a[3]);

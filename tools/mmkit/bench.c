@@ -277,7 +277,7 @@ static int bench_parse(int argc, char **argv, struct bench_args *a)
 			bench_usage(stdout);
 			exit(0);
 		} else {
-			fprintf(stderr, "mmkit bench: unknown or incomplete option '%s'\n", v);
+			opts_complain("mmkit bench", v, bench_opts);
 			bench_usage(stderr);
 			return 2;
 		}

@@ -995,7 +995,7 @@ int cmd_check(int argc, char **argv)
 			check_usage(stdout);
 			return 0;
 		} else if (k == OPT_BAD) {
-			fprintf(stderr, "mmkit check: unknown option '%s'\n", v);
+			opts_complain("mmkit check", v, check_opts);
 			check_usage(stderr);
 			return 2;
 		} else {

@@ -92,6 +92,13 @@ static void trace_collect(void *arg, const char *line)
 	sb_puts(&d->trace, "\n");
 }
 
+/* bk_options.proc_name: the script's name for the Nth process created. */
+static const char *trace_proc_name(void *arg, int ordinal)
+{
+	struct driver *d = arg;
+	return ordinal >= 1 && ordinal <= d->nord ? d->ordname[ordinal - 1] : NULL;
+}
+
 int driver_open(const struct backend_ops *ops, const struct bk_options *opt, struct driver **out)
 {
 	struct driver *d = xcalloc(1, sizeof(*d));
@@ -101,6 +108,7 @@ int driver_open(const struct backend_ops *ops, const struct bk_options *opt, str
 	d->opt = *opt;
 	d->opt.trace_line = opt->trace ? trace_collect : NULL;
 	d->opt.trace_arg = opt->trace ? d : NULL;
+	d->opt.proc_name = opt->trace ? trace_proc_name : NULL;
 	r = ops->open(&d->opt, &d->b);
 	if (r < 0) {
 		free(d);
@@ -188,6 +196,12 @@ static void put_value(struct strbuf *out, uint64_t v)
 		sb_printf(out, "%" PRId64, (int64_t)v);
 	else
 		sb_printf(out, "0x%" PRIx64, v);
+}
+
+void driver_put_name(const struct driver *d, int slot, struct strbuf *out)
+{
+	put_value(out, slot >= 0 && slot < d->nvals ? d->vals[slot] : 0);
+	sb_puts(out, "\n");
 }
 
 /* mincore's vector: one digit per page (bit 0: resident); past 64 pages

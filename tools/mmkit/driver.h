@@ -45,6 +45,11 @@ int driver_close(struct driver *d, struct strbuf *out);
 struct backend *driver_backend(const struct driver *d);
 struct bk_proc *driver_proc(const struct driver *d, int slot);
 
+/* Appends the value of name slot `slot` as a result shows it (0x7ffff7fff000,
+ * -12), and a newline: for the prompt's bare NAME.  The slot's statement must
+ * have run. */
+void driver_put_name(const struct driver *d, int slot, struct strbuf *out);
+
 /* The whole run in one call: open, every statement, close.  Returns 0, or
  * -errno of the first backend failure (out then ends with a line saying so). */
 int driver_run(const struct script *s, const struct backend_ops *ops, const struct bk_options *opt,

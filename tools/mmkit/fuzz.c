@@ -1377,6 +1377,8 @@ int cmd_fuzz(int argc, char **argv)
 			fuzz_usage(stdout);
 			return 0;
 		} else {
+			if (k == OPT_BAD)
+				opts_complain("mmkit fuzz", v, fuzz_opts);
 			goto bad;
 		}
 	}

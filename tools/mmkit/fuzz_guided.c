@@ -623,6 +623,8 @@ int cmd_fuzz_guided(int argc, char **argv)
 			guided_usage(stdout);
 			return 0;
 		} else {
+			if (k == OPT_BAD)
+				opts_complain("mmkit fuzz", val, guided_opts);
 			goto bad;
 		}
 	}

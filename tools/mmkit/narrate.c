@@ -43,10 +43,21 @@ static const char *script_path(const char *root, const char *path)
 	return path;
 }
 
+/* The name of process pid in buf: the caller's (nc->proc_name) or "pid N". */
+static const char *proc_name(const struct narrate_ctx *nc, int pid, char *buf, size_t len)
+{
+	const char *name = nc->proc_name ? nc->proc_name(nc->arg, pid) : NULL;
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "pid %d", pid);
+	return buf;
+}
+
 /* "page fault: read at X in VMA A-B (...): page 2 of f found in the page
  * cache (frame N)" -- where the page came from. */
-static void narrate_fault(const char *root, const struct mmk_event *ev, const char *range,
-			  char *buf, size_t len)
+static void narrate_fault(const struct narrate_ctx *nc, const struct mmk_event *ev,
+			  const char *range, char *buf, size_t len)
 {
 	const char *kind = ev->detail ? ev->detail : "access";
 	char vma[128] = "";
@@ -60,42 +71,123 @@ static void narrate_fault(const char *root, const struct mmk_event *ev, const ch
 		snprintf(buf, len,
 			 "page fault: %s at 0x%" PRIx64 "%s (minor): page %" PRIu64
 			 " of %s found in the page cache (frame %" PRIu64 ")",
-			 kind, ev->addr, vma, ev->pgoff, script_path(root, ev->file), ev->pfn);
+			 kind, ev->addr, vma, ev->pgoff, script_path(nc->root, ev->file), ev->pfn);
 	else if (ev->file && ev->cached)
 		snprintf(buf, len,
 			 "page fault: %s at 0x%" PRIx64 "%s (minor): page %" PRIu64
 			 " of %s found in the page cache",
-			 kind, ev->addr, vma, ev->pgoff, script_path(root, ev->file));
+			 kind, ev->addr, vma, ev->pgoff, script_path(nc->root, ev->file));
 	else if (ev->file)
 		snprintf(buf, len,
 			 "page fault: %s at 0x%" PRIx64 "%s (major): page %" PRIu64
 			 " of %s not in the page cache, read from disk",
-			 kind, ev->addr, vma, ev->pgoff, script_path(root, ev->file));
+			 kind, ev->addr, vma, ev->pgoff, script_path(nc->root, ev->file));
 	else
 		snprintf(buf, len, "page fault: %s at 0x%" PRIx64 "%s (%s)", kind, ev->addr, vma,
 			 ev->major ? "major: the page had to be read from disk" : "minor");
 }
 
 /* "copy-on-write at X: copied the zero page into a private page (frame N)" */
-static void narrate_cow(const char *root, const struct mmk_event *ev, char *buf, size_t len)
+static void narrate_cow(const struct narrate_ctx *nc, const struct mmk_event *ev, char *buf,
+			size_t len)
 {
-	char src[320];
+	char src[320], name[64];
 	const char *s = ev->source;
 	if (s && strcmp(s, "file page") == 0 && ev->file)
 		snprintf(src, sizeof(src), "page %" PRIu64 " of %s", ev->pgoff,
-			 script_path(root, ev->file));
+			 script_path(nc->root, ev->file));
 	else if (s && strcmp(s, "file page") == 0)
 		snprintf(src, sizeof(src), "the file page it mapped");
 	else if (s && strcmp(s, "zero page") == 0)
 		snprintf(src, sizeof(src), "the shared zero page");
+	else if (s && strcmp(s, "anonymous page") == 0 && ev->peer)
+		snprintf(src, sizeof(src), "an anonymous page shared with %s",
+			 proc_name(nc, ev->peer, name, sizeof(name)));
 	else if (s && strcmp(s, "anonymous page") == 0)
-		snprintf(src, sizeof(src), "the anonymous page it shares since fork");
+		snprintf(src, sizeof(src), "the anonymous page it shared since fork");
 	else
 		snprintf(src, sizeof(src), "the shared page");
 	snprintf(buf, len,
 		 "copy-on-write at 0x%" PRIx64 ": copied %s into a private page (frame %" PRIu64
 		 ")",
 		 ev->addr, src, ev->pfn);
+}
+
+static void put_pages(const struct mmk_event *ev, size_t n, char *buf, size_t len);
+
+/* Why reclaim took the pages: ", taken from the tail of the inactive file
+ * list (lru)" -- the lru policy evicts the oldest unreferenced pages of
+ * its inactive lists -- or ", the clock policy's choice". */
+static void put_reclaim_rule(const struct mmk_event *ev, char *buf, size_t len)
+{
+	const char *pol = ev->source ? ev->source : "reclaim";
+	if (ev->list && strcmp(pol, "lru") == 0)
+		snprintf(buf, len, ", taken from the tail of the %s list (lru)", ev->list);
+	else
+		snprintf(buf, len, ", the %s policy's choice", pol);
+}
+
+/* Who mapped the reclaimed pages ev[0], ev[step], ... (n of them): " mapped
+ * by Q at 0x..." (a run: "at 0xA-0xB" when they were consecutive, else
+ * "within"; "K of them mapped by" when not all were); "" when none was. */
+static void put_reclaim_mapper(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n,
+			       size_t step, char *buf, size_t len)
+{
+	char name[64];
+	size_t mapped = 0;
+	int peer = 0, same = 1;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct mmk_event *e = &ev[i * step];
+		if (!e->peer)
+			continue;
+		same &= !peer || e->peer == peer;
+		peer = e->peer;
+		mapped++;
+		lo = e->addr < lo ? e->addr : lo;
+		hi = e->addr > hi ? e->addr : hi;
+	}
+	buf[0] = '\0';
+	if (!mapped)
+		return;
+	char who[96];
+	if (same)
+		snprintf(who, sizeof(who), "mapped by %s", proc_name(nc, peer, name, sizeof(name)));
+	else
+		snprintf(who, sizeof(who), "mapped by several processes");
+	if (n == 1)
+		snprintf(buf, len, ", %s at 0x%" PRIx64, who, lo);
+	else if (mapped == n && same)
+		snprintf(buf, len, ", %s %s 0x%" PRIx64 "-0x%" PRIx64, who,
+			 (hi - lo) / 4096 + 1 == n ? "at" : "within", lo, hi + 4096);
+	else
+		snprintf(buf, len, ", %zu of them %s", mapped, who);
+}
+
+/* "reclaim: freed frame 12 (page 3 of big, a file page, mapped by Hog at
+ * 0x...), taken from the tail of the inactive file list (lru)", or for the
+ * run ev[0..n) "reclaim: freed 8 frames (pages 0-7 of big, file pages,
+ * ...), ..." */
+static void narrate_reclaim(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n,
+			    char *buf, size_t len)
+{
+	char what[256], who[160], rule[96], pages[96];
+	const char *d = ev->detail ? ev->detail : "cached";
+	put_reclaim_mapper(nc, ev, n, 1, who, sizeof(who));
+	put_reclaim_rule(ev, rule, sizeof(rule));
+	if (n == 1 && ev->file)
+		snprintf(what, sizeof(what), "frame %" PRIu64 " (page %" PRIu64 " of %s, a %s page",
+			 ev->pfn, ev->pgoff, script_path(nc->root, ev->file), d);
+	else if (n == 1)
+		snprintf(what, sizeof(what), "frame %" PRIu64 " (%s %s page", ev->pfn,
+			 strchr("aeiou", d[0]) ? "an" : "a", d);
+	else if (ev->file) {
+		put_pages(ev, n, pages, sizeof(pages));
+		snprintf(what, sizeof(what), "%zu frames (%s of %s, %s pages", n, pages,
+			 script_path(nc->root, ev->file), d);
+	} else
+		snprintf(what, sizeof(what), "%zu frames (%s pages", n, d);
+	snprintf(buf, len, "reclaim: freed %s%s)%s", what, who, rule);
 }
 
 /* The OOM kill, without the pid (the caller names the process): "out of
@@ -111,7 +203,7 @@ static void narrate_oom(const struct mmk_event *ev, char *buf, size_t len)
 }
 
 /* One English sentence per event; buf gets no trailing newline. */
-void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size_t len)
+void narrate_event(const struct narrate_ctx *nc, const struct mmk_event *ev, char *buf, size_t len)
 {
 	char range[96];
 	const char *d = ev->detail;
@@ -137,11 +229,11 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 		snprintf(buf, len, "VMA %s changed%s%s", range, d ? ": " : "", d ? d : "");
 		break;
 	case MMK_EV_FAULT:
-		narrate_fault(root, ev, range, buf, len);
+		narrate_fault(nc, ev, range, buf, len);
 		break;
 	case MMK_EV_PAGE_READ:
 		snprintf(buf, len, "read page %" PRIu64 " of %s from disk into the page cache",
-			 ev->pgoff, d ? script_path(root, d) : "the file");
+			 ev->pgoff, d ? script_path(nc->root, d) : "the file");
 		break;
 	case MMK_EV_ZERO_PAGE:
 		snprintf(buf, len,
@@ -153,7 +245,7 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 		snprintf(buf, len, "allocated a zero-filled page for 0x%" PRIx64, ev->addr);
 		break;
 	case MMK_EV_COW:
-		narrate_cow(root, ev, buf, len);
+		narrate_cow(nc, ev, buf, len);
 		break;
 	case MMK_EV_REUSE:
 		snprintf(buf, len,
@@ -175,7 +267,7 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 		snprintf(buf, len,
 			 "writeback: dirty page %" PRIu64 " of %s written to disk (its mappings "
 			 "write-protected, the page now clean)",
-			 ev->pgoff, d ? script_path(root, d) : "its file");
+			 ev->pgoff, d ? script_path(nc->root, d) : "its file");
 		break;
 	case MMK_EV_TLB_FLUSH:
 		snprintf(buf, len, "TLB flushed for %s", range);
@@ -192,17 +284,7 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 				 d ? d : "a signal");
 		break;
 	case MMK_EV_RECLAIM:
-		if (ev->file)
-			snprintf(buf, len,
-				 "reclaim: freed frame %" PRIu64 " (page %" PRIu64
-				 " of %s, a %s page), the %s policy's choice",
-				 ev->pfn, ev->pgoff, script_path(root, ev->file), d ? d : "cached",
-				 ev->source ? ev->source : "reclaim");
-		else
-			snprintf(buf, len, "reclaim: freed frame %" PRIu64 " (%s page)%s%s%s",
-				 ev->pfn, d ? d : "a", ev->source ? ", the " : "",
-				 ev->source ? ev->source : "",
-				 ev->source ? " policy's choice" : "");
+		narrate_reclaim(nc, ev, 1, buf, len);
 		break;
 	case MMK_EV_SWAP_OUT:
 		snprintf(buf, len, "swap-out: frame %" PRIu64 " written to swap slot %" PRIu64,
@@ -219,20 +301,20 @@ void narrate_event(const char *root, const struct mmk_event *ev, char *buf, size
 		snprintf(buf, len,
 			 "evicted page %" PRIu64 " of %s from the page cache (frame %" PRIu64
 			 " freed)",
-			 ev->pgoff, d ? script_path(root, d) : "the file", ev->pfn);
+			 ev->pgoff, d ? script_path(nc->root, d) : "the file", ev->pfn);
 		break;
 	case MMK_EV_READAHEAD:
 		snprintf(buf, len,
 			 "readahead: the window is pages %" PRIu64 "-%" PRIu64
 			 " of %s; its absent pages are read in the same I/O",
-			 ev->start, ev->end - 1, d ? script_path(root, d) : "the file");
+			 ev->start, ev->end - 1, d ? script_path(nc->root, d) : "the file");
 		break;
 	case MMK_EV_SHARED_DIRTY:
 		snprintf(buf, len,
 			 "write to shared page %" PRIu64 " of %s at 0x%" PRIx64
 			 ": its PTE made writable and dirty, the page marked dirty (writeback "
 			 "will save it)",
-			 ev->pgoff, d ? script_path(root, d) : "the file", ev->addr);
+			 ev->pgoff, d ? script_path(nc->root, d) : "the file", ev->addr);
 		break;
 	default:
 		snprintf(buf, len, "event %d", (int)ev->kind);
@@ -273,7 +355,8 @@ int narrate_same_run(const struct mmk_event *a, const struct mmk_event *b)
 		return b->kind == MMK_EV_PTE_SET && a->pid == b->pid;
 	int c = run_class(a->kind);
 	return c && c == run_class(b->kind) && a->pid == b->pid && same_str(a->detail, b->detail) &&
-	       same_str(a->file, b->file);
+	       same_str(a->file, b->file) && same_str(a->list, b->list) &&
+	       same_str(a->source, b->source);
 }
 
 /* "pages 3-9" when ev[0..n)'s pgoffs are consecutive, else "7 pages (3..20)" */
@@ -320,14 +403,15 @@ static void narrate_unmap_run(const struct mmk_event *ev, size_t n, char *buf, s
 		snprintf(buf, len, "%s for %s", what, range);
 }
 
-void narrate_run(const char *root, const struct mmk_event *ev, size_t n, char *buf, size_t len)
+void narrate_run(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n, char *buf,
+		 size_t len)
 {
 	char pages[96];
-	const char *f = ev[0].detail ? script_path(root, ev[0].detail) : "the file";
+	const char *f = ev[0].detail ? script_path(nc->root, ev[0].detail) : "the file";
 	uint64_t lo = ev[n > 1 && ev[0].kind == MMK_EV_FAULT_AROUND].addr, hi = lo;
 
 	if (n == 1) {
-		narrate_event(root, ev, buf, len);
+		narrate_event(nc, ev, buf, len);
 		return;
 	}
 	put_pages(ev, n, pages, sizeof(pages));
@@ -377,18 +461,7 @@ void narrate_run(const char *root, const struct mmk_event *ev, size_t n, char *b
 			 f, n);
 		break;
 	case MMK_EV_RECLAIM:
-		if (ev[0].file)
-			snprintf(buf, len,
-				 "reclaim: freed %zu frames (%s of %s, %s pages), the %s policy's "
-				 "choice",
-				 n, pages, script_path(root, ev[0].file),
-				 ev[0].detail ? ev[0].detail : "cached",
-				 ev[0].source ? ev[0].source : "reclaim");
-		else
-			snprintf(buf, len, "reclaim: freed %zu frames (%s pages)%s%s%s", n,
-				 ev[0].detail ? ev[0].detail : "", ev[0].source ? ", the " : "",
-				 ev[0].source ? ev[0].source : "",
-				 ev[0].source ? " policy's choice" : "");
+		narrate_reclaim(nc, ev, n, buf, len);
 		break;
 	case MMK_EV_SWAP_OUT:
 		snprintf(buf, len,
@@ -421,6 +494,28 @@ void narrate_anon_faults(const struct mmk_event *first, const struct mmk_event *
 		 ")",
 		 n, first->detail ? first->detail : "access", vma, first->addr, last->addr,
 		 first[2].pfn, last[2].pfn);
+}
+
+int narrate_same_swap_out(const struct mmk_event *first, const struct mmk_event *ev)
+{
+	const struct mmk_event *s = &ev[0], *r = &ev[1];
+	return s->kind == MMK_EV_SWAP_OUT && r->kind == MMK_EV_RECLAIM && r->pfn == s->pfn &&
+	       !r->file && s->pid == first[0].pid && r->pid == first[1].pid &&
+	       same_str(r->detail, first[1].detail) && same_str(r->list, first[1].list) &&
+	       same_str(r->source, first[1].source);
+}
+
+void narrate_swap_outs(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n,
+		       char *buf, size_t len)
+{
+	char who[160], rule[96];
+	put_reclaim_mapper(nc, &ev[1], n, 2, who, sizeof(who));
+	put_reclaim_rule(&ev[1], rule, sizeof(rule));
+	snprintf(buf, len,
+		 "swap-out and reclaim: %zu frames written to swap (slots %" PRIu64 "..%" PRIu64
+		 ") and freed (%s pages%s)%s",
+		 n, ev[0].count, ev[2 * n - 2].count, ev[1].detail ? ev[1].detail : "anon", who,
+		 rule);
 }
 
 /* ---- JSON lines ------------------------------------------------------------ */
@@ -460,8 +555,8 @@ static void put_json_str(char *buf, size_t len, size_t *at, const char *s)
 	*at += (size_t)snprintf(buf + *at, *at < len ? len - *at : 0, "\"");
 }
 
-int narrate_json(const char *root, const char *proc, const struct mmk_event *ev, char *buf,
-		 size_t len)
+int narrate_json(const struct narrate_ctx *nc, const char *proc, const struct mmk_event *ev,
+		 char *buf, size_t len)
 {
 	char text[400];
 	size_t at = 0;
@@ -470,7 +565,7 @@ int narrate_json(const char *root, const char *proc, const struct mmk_event *ev,
 			       ? kind_names[k]
 			       : "event";
 
-	narrate_event(root, ev, text, sizeof(text));
+	narrate_event(nc, ev, text, sizeof(text));
 	at += (size_t)snprintf(buf, len, "{\"proc\":");
 	put_json_str(buf, len, &at, proc);
 	at += (size_t)snprintf(buf + at, at < len ? len - at : 0,
@@ -481,14 +576,19 @@ int narrate_json(const char *root, const char *proc, const struct mmk_event *ev,
 	    ",\"start\":%" PRIu64 ",\"end\":%" PRIu64 ",\"addr\":%" PRIu64 ",\"pgoff\":%" PRIu64
 	    ",\"pfn\":%" PRIu64 ",\"count\":%" PRIu64 ",\"major\":%d,\"detail\":",
 	    ev->start, ev->end, ev->addr, ev->pgoff, ev->pfn, ev->count, ev->major);
-	put_json_str(buf, len, &at, ev->detail ? script_path(root, ev->detail) : NULL);
+	put_json_str(buf, len, &at, ev->detail ? script_path(nc->root, ev->detail) : NULL);
 	at += (size_t)snprintf(
 	    buf + at, at < len ? len - at : 0,
 	    ",\"vm_start\":%" PRIu64 ",\"vm_end\":%" PRIu64 ",\"file\":", ev->vm_start, ev->vm_end);
-	put_json_str(buf, len, &at, ev->file ? script_path(root, ev->file) : NULL);
+	put_json_str(buf, len, &at, ev->file ? script_path(nc->root, ev->file) : NULL);
 	at += (size_t)snprintf(buf + at, at < len ? len - at : 0,
 			       ",\"cached\":%d,\"source\":", ev->cached);
 	put_json_str(buf, len, &at, ev->source);
+	char peer[64];
+	at += (size_t)snprintf(buf + at, at < len ? len - at : 0, ",\"peer\":");
+	put_json_str(buf, len, &at, ev->peer ? proc_name(nc, ev->peer, peer, sizeof(peer)) : NULL);
+	at += (size_t)snprintf(buf + at, at < len ? len - at : 0, ",\"list\":");
+	put_json_str(buf, len, &at, ev->list);
 	at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "}");
 	return at < len ? 0 : -ENOSPC;
 }

@@ -4,7 +4,9 @@
  * parser and driver as a script file.
  *
  * Owns: a small line editor (raw terminal mode, cursor keys, in-memory
- * history) and the prompt loop.  No external library: readline is not
+ * history), the prompt loop and the prompt's own words: `help` (every
+ * statement), `help STATEMENT` (its syntax and meaning), a bare NAME (the
+ * value bound to it), `quit`.  No external library: readline is not
  * available everywhere mmkit builds.
  *
  * Invariants:
@@ -372,6 +374,46 @@ static int is_word(const char *line, const char *w)
 	return strncmp(line, w, n) == 0 && line[n + strspn(line + n, " \t")] == '\0';
 }
 
+/* The words of a line of at most two words, blanks around them dropped
+ * (into buf); 0 when the line has more, or none. */
+static int line_words(const char *line, char *buf, size_t len, char **w1, char **w2)
+{
+	char *save = NULL;
+	if (snprintf(buf, len, "%s", line) >= (int)len)
+		return 0;
+	*w1 = strtok_r(buf, " \t", &save);
+	*w2 = *w1 ? strtok_r(NULL, " \t", &save) : NULL;
+	if (!*w1 || (*w2 && strtok_r(NULL, " \t", &save)))
+		return 0;
+	return *w2 ? 2 : 1;
+}
+
+/* The prompt's own commands: `help`, `help STATEMENT`, and a bare NAME,
+ * which prints the value bound to it.  1 if line was one of them. */
+static int prompt_command(struct driver *d, struct script *s, const char *line)
+{
+	char buf[128], *w1, *w2;
+	int n = line_words(line, buf, sizeof(buf), &w1, &w2), slot;
+
+	if (n == 1 && !strcmp(w1, "help")) {
+		script_print_usage(stdout);
+		fputs("(help STATEMENT says what one does; NAME alone prints its value)\n", stdout);
+		return 1;
+	}
+	if (n == 2 && !strcmp(w1, "help")) {
+		script_print_help(stdout, w2);
+		return 1;
+	}
+	if (n == 1 && (slot = script_name_slot(s, w1)) >= 0) {
+		struct strbuf out = {NULL, 0, 0};
+		driver_put_name(d, slot, &out);
+		fputs(out.s, stdout);
+		sb_free(&out);
+		return 1;
+	}
+	return 0;
+}
+
 int repl_run(struct driver *d)
 {
 	struct script *s = script_new("<stdin>");
@@ -396,13 +438,13 @@ int repl_run(struct driver *d)
 		if (!got)
 			break;
 		lineno++;
-		if (is_word(ed.buf, "help")) {
-			script_print_usage(stdout);
-			continue;
-		}
 		if (is_word(ed.buf, "quit") || is_word(ed.buf, "exit"))
 			break;
 		history_add(&h, ed.buf);
+		if (prompt_command(d, s, ed.buf)) {
+			fflush(stdout);
+			continue;
+		}
 		if (run_line(d, s, ed.buf, lineno) < 0) {
 			rc = 1;
 			break;

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "mmkit.h"
+#include "opts.h"
 #include "script.h"
 
 #define PAGE ((uint64_t)4096)
@@ -288,35 +289,34 @@ static void usage(FILE *f)
 	      f);
 }
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name)
-{
-	size_t n = strlen(name);
-	if (!strcmp(argv[*i], name) && *i + 1 < argc)
-		return argv[++*i];
-	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	return NULL;
-}
+enum { R_RAM, R_SWAP, R_POLICY };
+static const struct opt replay_opts[] = {
+    [R_RAM] = {"--ram", true},
+    [R_SWAP] = {"--swap", true},
+    [R_POLICY] = {"--policy", true},
+    {NULL, false},
+};
 
 int cmd_replay(int argc, char **argv)
 {
 	uint64_t ram = 256 << 20, swap = 0;
-	int policy = MMK_RECLAIM_LRU, all = 0;
+	int policy = MMK_RECLAIM_LRU, all = 0, k;
 	const char *path = NULL, *v;
-	for (int i = 1; i < argc; i++) {
-		if ((v = opt_value(argc, argv, &i, "--ram")) != NULL) {
+	struct opts o = OPTS_INIT(argc, argv);
+	while ((k = opts_next(&o, replay_opts, &v)) != OPT_END) {
+		if (k == R_RAM) {
 			if (script_parse_number(v, &ram) < 0 || ram < PAGE) {
 				fprintf(stderr, "mmkit replay: bad --ram size '%s' (e.g. 64K)\n",
 					v);
 				return 2;
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--swap")) != NULL) {
+		} else if (k == R_SWAP) {
 			if (script_parse_number(v, &swap) < 0) {
 				fprintf(stderr, "mmkit replay: bad --swap size '%s' (e.g. 2G)\n",
 					v);
 				return 2;
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--policy")) != NULL) {
+		} else if (k == R_POLICY) {
 			all = !strcmp(v, "all");
 			if (!all && (policy = mmk_reclaim_policy_parse(v)) < 0) {
 				fprintf(stderr,
@@ -325,18 +325,18 @@ int cmd_replay(int argc, char **argv)
 					v);
 				return 2;
 			}
-		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+		} else if (k == OPT_HELP) {
 			usage(stdout);
 			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "mmkit replay: unknown option '%s'\n", argv[i]);
+		} else if (k == OPT_BAD) {
+			opts_complain("mmkit replay", v, replay_opts);
 			usage(stderr);
 			return 2;
 		} else if (path) {
-			fprintf(stderr, "mmkit replay: one trace only ('%s')\n", argv[i]);
+			fprintf(stderr, "mmkit replay: one trace only ('%s')\n", v);
 			return 2;
 		} else {
-			path = argv[i];
+			path = v;
 		}
 	}
 	if (!path) {

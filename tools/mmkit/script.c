@@ -38,6 +38,7 @@
 #include <strings.h>
 
 #include "mmkit.h"
+#include "suggest.h"
 
 /* ---- Flag words --------------------------------------------------------- */
 
@@ -103,7 +104,7 @@ static const struct word msync_words[] = {
 static const struct word open_words[] = {
     {"rdonly", MMK_O_RDONLY}, {"wronly", MMK_O_WRONLY},	  {"rdwr", MMK_O_RDWR},
     {"creat", MMK_O_CREAT},   {"excl", MMK_O_EXCL},	  {"trunc", MMK_O_TRUNC},
-    {"append", MMK_O_APPEND}, {"cloexec", MMK_O_CLOEXEC},
+    {"append", MMK_O_APPEND}, {"cloexec", MMK_O_CLOEXEC}, {"directory", MMK_O_DIRECTORY},
 };
 static const struct word mcl_words[] = {
     {"current", MMK_MCL_CURRENT},
@@ -201,6 +202,8 @@ static const struct op_spec op_specs[] = {
     {"ftruncate", BK_FTRUNCATE, "ee", "ftruncate FD LEN", OPF_BIND, {0}},
     {"fsync", BK_FSYNC, "e", "fsync FD", OPF_BIND, {0}},
     {"unlink", BK_UNLINK, "P", "unlink PATH", OPF_BIND, {0}},
+    {"mkdir", BK_MKDIR, "P", "mkdir PATH", OPF_BIND, {0}},
+    {"rmdir", BK_RMDIR, "P", "rmdir PATH", OPF_BIND, {0}},
     {"fadvise", BK_FADVISE, "eeef", "fadvise FD OFF LEN ADVICE", OPF_BIND, {0}},
     /* memory */
     {"mmap",
@@ -250,6 +253,63 @@ static const char *const top_usage[] = {
     "NAME = EXPR",
 };
 
+/* What each statement does, for `help STATEMENT` (script_print_help); the
+ * syntax is its usage above.  docs/SCRIPTS.md says the same at length, and
+ * tests/cli.sh checks that it shows every statement's usage. */
+static const struct {
+	const char *name, *meaning;
+} stmt_help[] = {
+    {"file",
+     "creates or truncates PATH in the run's directory and writes it: size bytes "
+     "(default: the text's length) of the fill byte (default 0), the text over their start"},
+    {"cat", "reads PATH as any reader sees it now, through the page cache, from OFF "
+	    "(default 0), LEN bytes (default: to the end)"},
+    {"sync", "writes every dirty page of every file back (sync(2))"},
+    {"vmstat", "the machine's memory counters as /proc/vmstat names them (mmkit backend)"},
+    {"drop_caches", "sync, then drops every cached page no process maps "
+		    "(echo 1 > /proc/sys/vm/drop_caches): the next access reads from disk"},
+    {"spawn", "creates process P with an empty address space; fds 0, 1, 2 on a null device"},
+    {"fork", "forks P into a new process Q: private pages shared copy-on-write, fds copied"},
+    {"NAME", "binds NAME to the value of EXPR"},
+    {"open", "open(2), mode 0644; binds the fd"},
+    {"close", "close(2)"},
+    {"dup", "dup(2): the new fd"},
+    {"read", "read(2) at the file position: the count and the bytes"},
+    {"write", "write(2): the bytes written"},
+    {"pread", "pread(2): the count and the bytes"},
+    {"pwrite", "pwrite(2): the bytes written"},
+    {"ftruncate", "ftruncate(2)"},
+    {"fsync", "fsync(2)"},
+    {"unlink", "unlink(2)"},
+    {"mkdir", "mkdir(2), mode 0755"},
+    {"rmdir", "rmdir(2)"},
+    {"fadvise", "posix_fadvise(2); dontneed evicts the clean cached pages no one maps"},
+    {"mmap", "mmap(2); FD defaults to -1, OFF to 0: the address"},
+    {"munmap", "munmap(2)"},
+    {"mprotect", "mprotect(2)"},
+    {"mremap", "mremap(2): the new address"},
+    {"msync", "msync(2)"},
+    {"madvise", "madvise(2) with one ADVICE word or a number"},
+    {"mlock", "mlock(2), or mlock2(2) with MLOCK_ONFAULT"},
+    {"munlock", "munlock(2)"},
+    {"mlockall", "mlockall(2)"},
+    {"munlockall", "munlockall(2)"},
+    {"mincore", "mincore(2): one digit per page, 1 resident"},
+    {"brk", "the raw brk system call (brk 0 asks for the break): the break"},
+    {"name", "prctl(PR_SET_VMA_ANON_NAME): names anonymous memory, [anon:NAME] in maps"},
+    {"load", "reads LEN bytes through the process's page tables: the bytes"},
+    {"store", "writes the string's bytes through the process's page tables"},
+    {"fill", "writes LEN copies of BYTE"},
+    {"touch", "one read or write access to each page of the range"},
+    {"maps", "/proc/PID/maps"},
+    {"smaps", "/proc/PID/smaps"},
+    {"status", "the memory lines of /proc/PID/status"},
+    {"faults", "the process's minor and major fault counts"},
+    {"pagemap", "one line per page: what its page table entry holds (mmkit backend)"},
+    {"exec", "execve(2): without PATH an empty address space; with PATH the ELF program"},
+    {"exit", "exit(2): the process releases everything and its name ends"},
+};
+
 static const struct op_spec *op_find(const char *name, size_t n, int top)
 {
 	for (int i = 0; i < N_OPS; i++) {
@@ -288,6 +348,23 @@ __attribute__((format(printf, 3, 4))) static int fail(struct cur *c, size_t pos,
 	memcpy(e->src, c->p, n);
 	e->src[n] = '\0';
 	return -1;
+}
+
+/* The statement names, for "did you mean" and `help`. */
+static void offer_statements(struct suggest *sg)
+{
+	for (size_t i = 0; i < sizeof(stmt_help) / sizeof(stmt_help[0]); i++)
+		if (strcmp(stmt_help[i].name, "NAME"))
+			suggest_offer(sg, stmt_help[i].name);
+}
+
+/* "; did you mean 'W'?" for a search that found W, else "" (into buf). */
+static const char *did_you_mean(const struct suggest *sg, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (sg->best)
+		snprintf(buf, len, "; did you mean '%s'?", sg->best);
+	return buf;
 }
 
 static int ch(const struct cur *c)
@@ -421,6 +498,11 @@ static int name_find(struct script *s, const char *p, size_t n)
 static int proc_find(struct script *s, const char *p, size_t n)
 {
 	return index_find(s, &s->proc_idx, p, n);
+}
+
+int script_name_slot(struct script *s, const char *name)
+{
+	return name_find(s, name, strlen(name));
 }
 
 /* ---- Numbers ------------------------------------------------------------ */
@@ -837,8 +919,13 @@ static int parse_term(struct cur *c, struct sexpr *e, int neg)
 			if (proc_find(c->s, c->p + start, n) >= 0)
 				return fail(c, start, "'" NAMEFMT "' is a process, not a value",
 					    NAMEARG(n, c->p + start));
-			return fail(c, start, "unbound name '" NAMEFMT "'",
-				    NAMEARG(n, c->p + start));
+			struct suggest sg = suggest_begin(c->p + start, n);
+			char mean[SUGGEST_LEN_MAX + 32];
+			for (int i = 0; i < c->s->nnames; i++)
+				suggest_offer(&sg, c->s->names[i]);
+			return fail(c, start, "unbound name '" NAMEFMT "'%s",
+				    NAMEARG(n, c->p + start),
+				    did_you_mean(&sg, mean, sizeof(mean)));
 		}
 		if (e->nref == SEXPR_MAX_REFS)
 			return fail(c, start, "more than %d names in one expression",
@@ -920,7 +1007,7 @@ static void word_list(const struct wordset *ws, char *buf, size_t len)
 static int parse_flag_piece(struct cur *c, const struct wordset *ws, uint64_t *out)
 {
 	size_t start = c->pos, n = 0;
-	char list[160];
+	char list[sizeof(c->err->msg) / 2], mean[SUGGEST_LEN_MAX + 32];
 
 	while (start + n < c->len && is_ident_char((unsigned char)c->p[start + n]))
 		n++;
@@ -936,8 +1023,11 @@ static int parse_flag_piece(struct cur *c, const struct wordset *ws, uint64_t *o
 	word_list(ws, list, sizeof(list));
 	if (!n)
 		return fail(c, start, "expected %s (one of: %s)", ws->what, list);
-	return fail(c, start, "unknown %s '" NAMEFMT "' (one of: %s)", ws->what,
-		    NAMEARG(n, c->p + start), list);
+	struct suggest sg = suggest_begin(c->p + start, n);
+	for (int i = 0; i < ws->n; i++)
+		suggest_offer(&sg, ws->w[i].name);
+	return fail(c, start, "unknown %s '" NAMEFMT "' (one of: %s)%s", ws->what,
+		    NAMEARG(n, c->p + start), list, did_you_mean(&sg, mean, sizeof(mean)));
 }
 
 /* flags := piece ('|' piece)*, for orable sets; else exactly one piece. */
@@ -1138,9 +1228,13 @@ static int lookup_live_proc(struct cur *c, size_t start, size_t n, int *slot)
 		if (name_find(c->s, c->p + start, n) >= 0)
 			return fail(c, start, "'" NAMEFMT "' is a value, not a process",
 				    NAMEARG(n, c->p + start));
+		struct suggest sg = suggest_begin(c->p + start, n);
+		char mean[SUGGEST_LEN_MAX + 32];
+		for (int i = 0; i < c->s->nprocs; i++)
+			suggest_offer(&sg, c->s->procs[i].name);
 		return fail(c, start,
-			    "unknown process '" NAMEFMT "' (create it with spawn or fork)",
-			    NAMEARG(n, c->p + start));
+			    "unknown process '" NAMEFMT "' (create it with spawn or fork)%s",
+			    NAMEARG(n, c->p + start), did_you_mean(&sg, mean, sizeof(mean)));
 	}
 	if (!c->s->procs[*slot].alive)
 		return fail(c, start, "process '" NAMEFMT "' has exited (line %d)",
@@ -1228,7 +1322,13 @@ static int parse_proc_stmt(struct cur *c, int proc, struct stmt *st, struct effe
 				    "'" NAMEFMT "' is a top-level statement: write it "
 				    "without 'P:'",
 				    NAMEARG(n, c->p + start));
-		return fail(c, start, "unknown operation '" NAMEFMT "'", NAMEARG(n, c->p + start));
+		struct suggest sg = suggest_begin(c->p + start, n);
+		char mean[SUGGEST_LEN_MAX + 32];
+		for (int i = 0; i < N_OPS; i++)
+			if (!(op_specs[i].flags & OPF_TOP))
+				suggest_offer(&sg, op_specs[i].name);
+		return fail(c, start, "unknown operation '" NAMEFMT "'%s", NAMEARG(n, c->p + start),
+			    did_you_mean(&sg, mean, sizeof(mean)));
 	}
 	if (fx->bind && !(o->flags & OPF_BIND))
 		return fail(c, start, "'%s' has no value to bind to a name", o->name);
@@ -1279,7 +1379,11 @@ static int parse_top_stmt(struct cur *c, size_t start, size_t n, struct stmt *st
 		return fail(c, c->pos, "expected ':' after process name '" NAMEFMT "'",
 			    NAMEARG(n, w));
 	} else {
-		return fail(c, start, "unknown statement '" NAMEFMT "'", NAMEARG(n, w));
+		struct suggest sg = suggest_begin(w, n);
+		char mean[SUGGEST_LEN_MAX + 32];
+		offer_statements(&sg);
+		return fail(c, start, "unknown statement '" NAMEFMT "'%s", NAMEARG(n, w),
+			    did_you_mean(&sg, mean, sizeof(mean)));
 	}
 	if (!at_end(c))
 		return fail(c, c->pos, "too many arguments");
@@ -1592,6 +1696,38 @@ void script_error_print(FILE *f, const char *filename, const struct script_error
 	for (int i = 0; i + 1 < err->col && err->src[i]; i++)
 		fputc(err->src[i] == '\t' ? '\t' : ' ', f);
 	fputs("^\n", f);
+}
+
+/* The usage line of the statement called name: its top-level form first. */
+static const char *stmt_usage(const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof(top_usage) / sizeof(top_usage[0]); i++)
+		if (!strncmp(top_usage[i], name, n) && top_usage[i][n] == ' ')
+			return top_usage[i];
+	for (int i = 0; i < N_OPS; i++)
+		if (!strcmp(op_specs[i].name, name))
+			return op_specs[i].usage;
+	return !strcmp(name, "NAME") ? top_usage[sizeof(top_usage) / sizeof(top_usage[0]) - 1]
+				     : NULL;
+}
+
+int script_print_help(FILE *f, const char *name)
+{
+	for (size_t i = 0; i < sizeof(stmt_help) / sizeof(stmt_help[0]); i++) {
+		if (strcmp(stmt_help[i].name, name))
+			continue;
+		const char *in_proc = op_find(name, strlen(name), 0) ? "P: " : "";
+		fprintf(f, "%s%s\n  %s\n", in_proc, stmt_usage(name), stmt_help[i].meaning);
+		return 0;
+	}
+	struct suggest sg = suggest_begin(name, strlen(name));
+	offer_statements(&sg);
+	fprintf(f, "no statement '%s'", name);
+	if (sg.best)
+		fprintf(f, "; did you mean '%s'?", sg.best);
+	fputs(" (help lists them all)\n", f);
+	return -1;
 }
 
 void script_print_usage(FILE *f)

@@ -105,9 +105,9 @@ struct script {
 };
 
 struct script_error {
-	int line, col; /* 1-based; col counts bytes */
-	char msg[200];
-	char src[200]; /* the offending line (possibly cut), for display */
+	int line, col;	/* 1-based; col counts bytes */
+	char msg[1024]; /* long enough for every list of valid words */
+	char src[200];	/* the offending line (possibly cut), for display */
 };
 
 /* An empty script; filename is what error messages call it.  NULL on OOM. */
@@ -131,12 +131,20 @@ int script_parse_file(const char *path, struct script **out, struct script_error
 int script_parse_line(struct script *s, const char *line, size_t len, int lineno,
 		      struct script_error *err);
 
+/* The value slot of the name `name` bound so far (stmt.bind's numbering),
+ * or -1. */
+int script_name_slot(struct script *s, const char *name);
+
 /* Prints err as "FILE:LINE:COL: error: MSG" followed by the line and a caret. */
 void script_error_print(FILE *f, const char *filename, const struct script_error *err);
 
 /* Parses a whole string as one number of the script language (decimal or 0x
  * hex, optional K/M/G/T suffix); for command-line options.  0 or -1. */
 int script_parse_number(const char *str, uint64_t *out);
+
+/* Prints statement name's usage and what it does (for `help NAME`), or, for
+ * an unknown name, a line saying so (with "did you mean").  0 or -1. */
+int script_print_help(FILE *f, const char *name);
 
 /* Prints the usage of every statement (for `help`), one per line. */
 void script_print_usage(FILE *f);

@@ -51,6 +51,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "opts.h"
 #include "shadow.h"
 
 /* <sys/ptrace.h> and <linux/ptrace.h> clash; the calls go through syscall. */
@@ -727,6 +728,16 @@ out:
 		fclose(f);
 }
 
+enum { SO_END, SO_TRACE, SO_EVERY_CALL, SO_AT_EXEC_AND_EXIT, SO_FAIL_AFTER };
+static const struct opt shadow_opts[] = {
+    [SO_END] = {"--", false},
+    [SO_TRACE] = {"--trace", false},
+    [SO_EVERY_CALL] = {"--every-call", false},
+    [SO_AT_EXEC_AND_EXIT] = {"--at-exec-and-exit", false},
+    [SO_FAIL_AFTER] = {"--fail-after", true},
+    {NULL, false},
+};
+
 int cmd_shadow(int argc, char **argv)
 {
 	struct shadow sh;
@@ -734,37 +745,37 @@ int cmd_shadow(int argc, char **argv)
 	sh.fail_after = -1;
 	sh.mode = SH_EVERY_CALL;
 	int64_t fail_after = -1;
-	int i;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		} else if (strcmp(a, "--trace") == 0) {
+	struct opts o = OPTS_INIT(argc, argv);
+	const char *v;
+	int i, k;
+	/* The options end at "--" or at the program, the first operand. */
+	while ((k = opts_next(&o, shadow_opts, &v)) != OPT_END && k != SO_END) {
+		if (k == SO_TRACE) {
 			sh.trace = true;
-		} else if (strcmp(a, "--every-call") == 0) {
+		} else if (k == SO_EVERY_CALL) {
 			sh.mode = SH_EVERY_CALL;
-		} else if (strcmp(a, "--at-exec-and-exit") == 0) {
+		} else if (k == SO_AT_EXEC_AND_EXIT) {
 			sh.mode = SH_AT_EXEC_AND_EXIT;
-		} else if (strcmp(a, "--fail-after") == 0 && i + 1 < argc) {
+		} else if (k == SO_FAIL_AFTER) {
 			char *end;
-			fail_after = strtoll(argv[++i], &end, 10);
+			fail_after = strtoll(v, &end, 10);
 			if (*end || fail_after < 0) {
-				fprintf(stderr, "mmkit shadow: bad --fail-after count '%s'\n",
-					argv[i]);
+				fprintf(stderr, "mmkit shadow: bad --fail-after count '%s'\n", v);
 				return 2;
 			}
-		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+		} else if (k == OPT_HELP) {
 			usage(stdout);
 			return 0;
-		} else if (a[0] == '-') {
-			fprintf(stderr, "mmkit shadow: unknown option '%s'\n", a);
+		} else if (k == OPT_BAD) {
+			opts_complain("mmkit shadow", v, shadow_opts);
 			usage(stderr);
 			return 2;
-		} else {
+		} else { /* OPT_ARG: the program */
+			o.i--;
 			break;
 		}
 	}
+	i = o.i;
 	if (i >= argc) {
 		fprintf(stderr, "mmkit shadow: no program given\n");
 		usage(stderr);

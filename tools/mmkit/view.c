@@ -1,6 +1,8 @@
 /*
  * view.c - `mmkit run --html FILE`: snapshots of the simulated machine after
- * every statement, written as one self-contained HTML page (view.html).
+ * every statement, written as one self-contained HTML page (view.html);
+ * `mmkit exec --html FILE` builds its steps with the same calls
+ * (view_open_run, view_put_state, view_add_step; tools/rv/html.c).
  *
  * Owns: the JSON text of the snapshots, built in memory and written once at
  * the end, and its encoding.  The page's script reads it with JSON.parse
@@ -9,8 +11,11 @@
  * \u003e, \u0026 (so no file name can close the element), and is valid
  * UTF-8 (a byte that is not part of a valid sequence becomes U+FFFD).
  *
- * A snapshot (one per statement):
- *   {"line": L, "out": [result and view lines], "trace": [trace lines],
+ * The page's data: {"title", "unit" (what a step is: "statement", or
+ * "system call" for `mmkit exec --html`), "steps": [snapshot, ...]}.
+ * A snapshot (one per statement, or per system call or group of them):
+ *   {"line": L (the script line, or the system call's number),
+ *    "out": [result and view lines], "trace": [trace lines],
  *    "procs": [{"name", "pid", "faults": [minor, major], "rss": {VmRSS...},
  *               "vmas": [{"start": first page number, "pages", "perms",
  *                         "object": "MAJ:MIN INODE", "label", "maps",
@@ -445,7 +450,7 @@ static void put_text(struct strbuf *sb, const char *text, size_t len)
 	}
 }
 
-int view_open(const struct script *s, const char *dir, struct view **out)
+int view_open_run(const char *title, const char *unit, const char *dir, struct view **out)
 {
 	struct view *v = calloc(1, sizeof(*v));
 	if (!v)
@@ -453,38 +458,63 @@ int view_open(const struct script *s, const char *dir, struct view **out)
 	if (!dir || !realpath(dir, v->root))
 		v->root[0] = 0;
 	sb_puts(&v->json, "{\"title\":");
-	json_str(&v->json, s->filename ? s->filename : "script");
+	json_str(&v->json, title);
+	sb_puts(&v->json, ",\"unit\":");
+	json_str(&v->json, unit);
 	sb_puts(&v->json, ",\"steps\":[");
 	*out = v;
 	return 0;
 }
 
-void view_step(struct view *v, struct driver *d, const struct script *s, size_t i, const char *text,
-	       size_t len)
+int view_open(const struct script *s, const char *dir, struct view **out)
 {
-	struct strbuf *sb = &v->json;
-	struct backend *b = driver_backend(d);
-	mmk_system *sys = backend_mmkit_system(b);
-	sb_printf(sb, "%s{\"line\":%d", v->nsteps ? ",\n" : "\n", s->stmt[i].line);
-	put_text(sb, text, len);
+	return view_open_run(s->filename ? s->filename : "script", "statement", dir, out);
+}
+
+void view_put_state(struct view *v, struct strbuf *sb, mmk_system *sys,
+		    const struct view_proc *procs, int n)
+{
 	sb_puts(sb, ",\"procs\":[");
 	int first = 1;
-	for (int slot = 0; slot < s->nprocs; slot++) {
-		struct bk_proc *bp = driver_proc(d, slot);
-		mmk_proc *p = bp ? backend_mmkit_proc(bp) : NULL;
-		if (!p || mmk_proc_killed(p))
+	for (int i = 0; i < n; i++) {
+		if (!procs[i].p || mmk_proc_killed(procs[i].p))
 			continue;
 		if (!first)
 			sb_puts(sb, ",");
 		first = 0;
-		put_proc(v, sb, s->procs[slot].name, p);
+		put_proc(v, sb, procs[i].name, procs[i].p);
 	}
 	sb_puts(sb, "],\"files\":");
 	put_files(v, sb, sys);
 	sb_puts(sb, ",\"vm\":");
 	put_vmstat(sb, sys);
+}
+
+void view_add_step(struct view *v, int line, const char *text, size_t len, const char *state,
+		   size_t slen)
+{
+	struct strbuf *sb = &v->json;
+	sb_printf(sb, "%s{\"line\":%d", v->nsteps ? ",\n" : "\n", line);
+	put_text(sb, text, len);
+	sb_putn(sb, state, slen);
 	sb_puts(sb, "}");
 	v->nsteps++;
+}
+
+void view_step(struct view *v, struct driver *d, const struct script *s, size_t i, const char *text,
+	       size_t len)
+{
+	struct view_proc *procs = xmalloc((size_t)(s->nprocs ? s->nprocs : 1) * sizeof(*procs));
+	for (int slot = 0; slot < s->nprocs; slot++) {
+		struct bk_proc *bp = driver_proc(d, slot);
+		procs[slot].name = s->procs[slot].name;
+		procs[slot].p = bp ? backend_mmkit_proc(bp) : NULL;
+	}
+	struct strbuf state = {0};
+	view_put_state(v, &state, backend_mmkit_system(driver_backend(d)), procs, s->nprocs);
+	view_add_step(v, s->stmt[i].line, text, len, state.s ? state.s : "", state.len);
+	sb_free(&state);
+	free(procs);
 }
 
 /* Writes the template with the data element at its marker. */
@@ -519,7 +549,7 @@ int view_close(struct view *v, const char *path)
 	if (!err && rename(tmp, path) != 0)
 		err = -errno;
 	if (err) {
-		fprintf(stderr, "mmkit run: cannot write the view %s: %s\n", path, strerror(-err));
+		fprintf(stderr, "mmkit: cannot write the view %s: %s\n", path, strerror(-err));
 		if (f)
 			unlink(tmp);
 	}

@@ -27,6 +27,28 @@ int view_open(const struct script *s, const char *dir, struct view **out);
 void view_step(struct view *v, struct driver *d, const struct script *s, size_t i, const char *text,
 	       size_t len);
 
+/* A view of a run that is no script's (mmkit exec): its title and what a
+ * step is ("system call"); files under dir are named relative to it.
+ * Returns 0 or -ENOMEM. */
+int view_open_run(const char *title, const char *unit, const char *dir, struct view **out);
+
+/* A process to draw: its name in the view and its handle (NULL, or
+ * killed: left out). */
+struct view_proc {
+	const char *name;
+	mmk_proc *p;
+};
+
+/* The machine as it is now -- the ,"procs":...,"files":...,"vm":...
+ * members of a step -- appended to sb. */
+void view_put_state(struct view *v, struct strbuf *sb, mmk_system *sys,
+		    const struct view_proc *procs, int n);
+
+/* Appends a step: its number (line), its text (lines; "  | " ones are its
+ * trace) and its state (view_put_state's). */
+void view_add_step(struct view *v, int line, const char *text, size_t len, const char *state,
+		   size_t slen);
+
 /* Writes the page to path (through a temporary file renamed into place)
  * and frees v; path NULL only frees it.  Returns 0 or -errno (then a
  * message is on stderr). */

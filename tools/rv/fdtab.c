@@ -83,10 +83,12 @@ void rv_fd_init_stdio(struct rv_task *t)
 	}
 }
 
-/* child's table after mmk_fork: the same entries; mmkit numbers stay
- * valid (mmk_fork copied mmkit's table), synthetic files are shared. */
+/* child's table after mmk_fork: the same entries and working directory;
+ * mmkit numbers stay valid (mmk_fork copied mmkit's table), synthetic
+ * files are shared. */
 void rv_fd_copy(struct rv_task *child, const struct rv_task *parent)
 {
+	memcpy(child->fdt->cwd, parent->fdt->cwd, sizeof(child->fdt->cwd));
 	for (int i = 0; i < RV_MAX_FDS; i++) {
 		child->fds[i] = parent->fds[i];
 		if (child->fds[i].syn)

@@ -12,8 +12,11 @@
  *
  * Guest memory: every pointer argument is read and written through
  * mmk_load/mmk_store; a fault there is -EFAULT, as Linux's copy_from_user.
- * Paths: the guest's root is the system's root and its working directory
- * is that root: "/a/b" and "a/b" both name root/a/b (mmk_open confines it).
+ * Paths: the guest's root is the system's root; a relative path starts at
+ * the process's working directory (rv_fdtable.cwd, the root at first) or
+ * at the directory open on the *at call's dirfd, both kept as lexically
+ * canonical paths below the root (path_at); the library confines every
+ * path it is given beneath the root.
  * /proc/self/{maps,smaps,status} and /proc/PID/... are mmkit's views.
  *
  * The constants of the riscv64 ABI this file relies on (asm-generic):
@@ -35,6 +38,7 @@
 #define A(i)		(t->cpu.x[10 + (i)])
 #define AT_FDCWD_G	(-100)
 #define AT_EMPTY_PATH_G 0x1000
+#define AT_REMOVEDIR_G	0x200
 #define O_LARGEFILE_G	0100000
 #define O_CLOEXEC_G	02000000
 #define CHUNK		65536
@@ -71,20 +75,88 @@ static int64_t copy_in_str(struct rv_task *t, uint64_t addr, char *buf, uint64_t
 	return -ENAMETOOLONG;
 }
 
-/* A guest path as a path below the root: leading slashes dropped, "" for
- * the root itself is ".". */
-static int64_t copy_in_path(struct rv_task *t, uint64_t addr, char *buf, uint64_t len)
+/*
+ * A path below the root, canonical as the runner keeps the working
+ * directory and a directory fd's path: no ".", "" or "/" components, ".."
+ * taken lexically (never above the root); "" is the root.  In place.
+ */
+static void path_canon(char *s)
 {
-	int64_t n = copy_in_str(t, addr, buf, len);
+	char *out = s;
+	const char *p = s;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (!n)
+			break;
+		if (n == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (out > s && out[-1] != '/')
+				out--;
+			if (out > s)
+				out--;
+		} else {
+			if (out > s)
+				*out++ = '/';
+			memmove(out, p, n);
+			out += n;
+		}
+		p += n;
+	}
+	*out = 0;
+}
+
+/*
+ * The guest path at addr, taken from dirfd as Linux's *at calls take it,
+ * as a path below the root (the form mmk_open takes), into buf (len
+ * bytes): an absolute path from the root (leading slashes dropped; a path
+ * of slashes only is "/", which mmk_mkdir, mmk_rmdir and mmk_unlink know
+ * as the root itself), a relative one from the working directory
+ * (AT_FDCWD) or from the directory open on dirfd.  0, -EFAULT,
+ * -ENAMETOOLONG, -ENOENT (""), -EBADF (dirfd not open), -ENOTDIR (dirfd
+ * no directory).
+ */
+static int64_t path_at(struct rv_task *t, int64_t dirfd, uint64_t addr, char *buf, uint64_t len)
+{
+	char raw[4096];
+	int64_t n = copy_in_str(t, addr, raw, sizeof(raw));
 	if (n < 0)
 		return n;
-	size_t skip = strspn(buf, "/");
-	if (skip) {
-		memmove(buf, buf + skip, n - skip + 1);
-		if (!buf[0])
-			strcpy(buf, ".");
+	if (!raw[0])
+		return -ENOENT;
+	const char *base = "";
+	if (raw[0] == '/') {
+		size_t skip = strspn(raw, "/");
+		if (!raw[skip]) {
+			strcpy(buf, "/");
+			return 0;
+		}
+		memmove(raw, raw + skip, n - skip + 1);
+	} else if ((int)dirfd == AT_FDCWD_G) {
+		base = t->fdt->cwd;
+	} else {
+		struct rv_fd *f = rv_fd_get(t, (int)dirfd);
+		struct mmk_stat st;
+		if (!f)
+			return -EBADF;
+		if (f->kind != RV_FD_MMK || mmk_fstat(t->proc, f->num, &st) || !S_ISDIR(st.mode))
+			return -ENOTDIR;
+		base = f->path ? f->path : "";
 	}
-	return 0;
+	int w = snprintf(buf, len, "%s%s%s", base, *base ? "/" : "", raw);
+	return w < 0 || (uint64_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
+/* A guest path from the working directory (path_at with AT_FDCWD), with
+ * the root itself as "." (the form mmk_open and exec take). */
+static int64_t copy_in_path(struct rv_task *t, uint64_t addr, char *buf, uint64_t len)
+{
+	int64_t err = path_at(t, AT_FDCWD_G, addr, buf, len);
+	if (!err && !strcmp(buf, "/"))
+		strcpy(buf, ".");
+	return err;
 }
 
 /* ---- Files ------------------------------------------------------------------- */
@@ -158,14 +230,11 @@ static int64_t do_open(struct rv_world *w, struct rv_task *t, int64_t dirfd, uin
 		       int flags, unsigned mode)
 {
 	char path[4096];
-	char raw[8];
-	if (copy_in(t, upath, raw, 1))
-		return -EFAULT;
-	int64_t err = copy_in_path(t, upath, path, sizeof(path));
+	int64_t err = path_at(t, dirfd, upath, path, sizeof(path));
 	if (err)
 		return err;
-	if (raw[0] != '/' && (int)dirfd != AT_FDCWD_G)
-		return -EOPNOTSUPP; /* only paths from the root (rv.h) */
+	if (!strcmp(path, "/"))
+		strcpy(path, ".");
 	const char *rest;
 	int pid = proc_path_pid(t, path, &rest);
 	if (pid)
@@ -173,9 +242,12 @@ static int64_t do_open(struct rv_world *w, struct rv_task *t, int64_t dirfd, uin
 	int fd = rv_fd_alloc(t, 0);
 	if (fd < 0)
 		return fd;
-	int mfd = mmk_open(t->proc, path, flags & ~(O_LARGEFILE_G | O_CLOEXEC_G), mode);
+	/* mmkit's opens never block (O_NONBLOCK) and give no controlling tty */
+	int mfd = mmk_open(t->proc, path,
+			   flags & ~(O_LARGEFILE_G | O_CLOEXEC_G | O_NONBLOCK | O_NOCTTY), mode);
 	if (mfd < 0)
 		return mfd;
+	path_canon(path);
 	t->fds[fd] = (struct rv_fd){.kind = RV_FD_MMK,
 				    .num = mfd,
 				    .cloexec = !!(flags & O_CLOEXEC_G),
@@ -502,34 +574,38 @@ static void stat_from_host(struct rv_stat *st, const struct stat *h)
 	st->ctime_ns = h->st_ctim.tv_nsec;
 }
 
-/* An mmkit file's stat: the size mmkit sees (page cache included), a
- * regular file of the host's user; the rest (device, inode, times) is not
- * in mmkit's API and reads as fixed values (docs/RISCV.md). */
-static int64_t stat_mmk(struct rv_task *t, int mfd, const char *path, struct rv_stat *st)
+/* An mmkit file's stat: the host file's facts with the size mmkit sees
+ * (page cache included), as mmk_fstat gives them. */
+static int64_t stat_mmk(struct rv_task *t, int mfd, struct rv_stat *st)
 {
-	int64_t size = mmk_fsize(t->proc, mfd);
-	if (size < 0)
-		return size;
+	struct mmk_stat m;
+	int err = mmk_fstat(t->proc, mfd, &m);
+	if (err)
+		return err;
 	memset(st, 0, sizeof(*st));
-	uint64_t h = 1469598103934665603ull;
-	for (const char *p = path ? path : ""; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ull;
-	st->dev = 0x803;
-	st->ino = h & 0xffffffff;
-	st->mode = S_IFREG | 0644;
-	st->nlink = 1;
-	st->uid = getuid();
-	st->gid = getgid();
-	st->size = size;
-	st->blksize = 4096;
-	st->blocks = (size + 511) / 512;
+	st->dev = m.dev;
+	st->ino = m.ino;
+	st->mode = m.mode;
+	st->nlink = m.nlink;
+	st->uid = m.uid;
+	st->gid = m.gid;
+	st->rdev = m.rdev;
+	st->size = m.size;
+	st->blksize = m.blksize;
+	st->blocks = m.blocks;
+	st->atime = m.atime_sec;
+	st->atime_ns = m.atime_nsec;
+	st->mtime = m.mtime_sec;
+	st->mtime_ns = m.mtime_nsec;
+	st->ctime = m.ctime_sec;
+	st->ctime_ns = m.ctime_nsec;
 	return 0;
 }
 
 static int64_t stat_fd(struct rv_task *t, struct rv_fd *f, struct rv_stat *st)
 {
 	if (f->kind == RV_FD_MMK)
-		return stat_mmk(t, f->num, f->path, st);
+		return stat_mmk(t, f->num, st);
 	if (f->kind == RV_FD_SYNTH || f->kind == RV_FD_PIPE) {
 		memset(st, 0, sizeof(*st));
 		st->mode = f->kind == RV_FD_PIPE ? S_IFIFO | 0600 : S_IFREG | 0444;
@@ -661,12 +737,47 @@ static int64_t sys_readlinkat(struct rv_world *w, struct rv_task *t)
 static int64_t sys_unlinkat(struct rv_world *w, struct rv_task *t)
 {
 	char path[4096];
-	int64_t err = copy_in_path(t, A(1), path, sizeof(path));
+	if ((int)A(2) & ~AT_REMOVEDIR_G)
+		return -EINVAL;
+	int64_t err = path_at(t, (int)A(0), A(1), path, sizeof(path));
 	if (err)
 		return err;
-	if (A(2))
-		return -EOPNOTSUPP; /* AT_REMOVEDIR: mmkit has no rmdir */
+	if (A(2) & AT_REMOVEDIR_G)
+		return mmk_rmdir(t->proc, path);
 	return mmk_unlink(t->proc, path);
+}
+
+static int64_t sys_mkdirat(struct rv_world *w, struct rv_task *t)
+{
+	char path[4096];
+	int64_t err = path_at(t, (int)A(0), A(1), path, sizeof(path));
+	return err ? err : mmk_mkdir(t->proc, path, (unsigned)A(2));
+}
+
+/* getdents64: linux_dirent64 records of an mmkit directory, through a host
+ * buffer of at most CHUNK bytes (fewer records per call is Linux-legal).
+ * If the guest's buffer cannot take them, the position goes back and the
+ * call is -EFAULT. */
+static int64_t sys_getdents64(struct rv_world *w, struct rv_task *t)
+{
+	struct rv_fd *f = rv_fd_get(t, (int)A(0));
+	if (!f)
+		return -EBADF;
+	if (f->kind != RV_FD_MMK)
+		return -ENOTDIR;
+	uint32_t count = (uint32_t)A(2); /* an unsigned int */
+	char *buf = malloc(CHUNK);
+	if (!buf)
+		return -ENOMEM;
+	int64_t pos = mmk_lseek(t->proc, f->num, 0, SEEK_CUR);
+	int64_t n = mmk_getdents64(t->proc, f->num, buf, count < CHUNK ? count : CHUNK);
+	if (n > 0 && copy_out(t, A(1), buf, n)) {
+		if (pos >= 0)
+			mmk_lseek(t->proc, f->num, pos, SEEK_SET);
+		n = -EFAULT;
+	}
+	free(buf);
+	return n;
 }
 
 static int64_t sys_ftruncate(struct rv_world *w, struct rv_task *t)
@@ -720,11 +831,44 @@ static int64_t sys_pipe2(struct rv_world *w, struct rv_task *t)
 	return 0;
 }
 
+/* getcwd: "/" and the working directory; the length with the NUL. */
 static int64_t sys_getcwd(struct rv_world *w, struct rv_task *t)
 {
-	if (A(1) < 2)
+	char buf[4100];
+	int n = snprintf(buf, sizeof(buf), "/%s", t->fdt->cwd) + 1;
+	if (A(1) < (uint64_t)n)
 		return -ERANGE;
-	return copy_out(t, A(0), "/", 2) ? -EFAULT : 2;
+	return copy_out(t, A(0), buf, n) ? -EFAULT : n;
+}
+
+/* chdir: the directory must open (mmk_open with O_DIRECTORY: -ENOENT,
+ * -ENOTDIR, -EACCES as the host answers); the working directory is then its
+ * path, lexically canonical (docs/RISCV.md). */
+static int64_t sys_chdir(struct rv_world *w, struct rv_task *t)
+{
+	char path[4096];
+	int64_t err = copy_in_path(t, A(0), path, sizeof(path));
+	if (err)
+		return err;
+	int mfd = mmk_open(t->proc, path, MMK_O_RDONLY | MMK_O_DIRECTORY, 0);
+	if (mfd < 0)
+		return mfd;
+	mmk_close(t->proc, mfd);
+	path_canon(path);
+	snprintf(t->fdt->cwd, sizeof(t->fdt->cwd), "%s", path);
+	return 0;
+}
+
+static int64_t sys_fchdir(struct rv_world *w, struct rv_task *t)
+{
+	struct rv_fd *f = rv_fd_get(t, (int)A(0));
+	struct mmk_stat st;
+	if (!f)
+		return -EBADF;
+	if (f->kind != RV_FD_MMK || mmk_fstat(t->proc, f->num, &st) || !S_ISDIR(st.mode))
+		return -ENOTDIR;
+	snprintf(t->fdt->cwd, sizeof(t->fdt->cwd), "%s", f->path ? f->path : "");
+	return 0;
 }
 
 /* ---- Memory ------------------------------------------------------------------- */
@@ -842,31 +986,50 @@ static int64_t sys_exit_group(struct rv_world *w, struct rv_task *t)
 	return RV_NORET;
 }
 
+/* The end of t's futex wait with result r: it waits on nothing, no
+ * timeout runs. */
+static int64_t futex_wait_end(struct rv_task *t, int64_t r)
+{
+	t->futex_addr = 0;
+	t->sleeping = 0;
+	return r;
+}
+
 /* futex: WAIT and WAKE (and their BITSET forms, bitset ignored) on the
  * process's words.  A wait whose word still holds the value blocks until a
- * WAKE picks it; timeouts are not kept (a wait nobody wakes is a deadlock
- * the scheduler reports). */
+ * WAKE picks it or its timeout passes (ETIMEDOUT; timer.c keeps it):
+ * relative for WAIT, absolute for WAIT_BITSET, on CLOCK_REALTIME with
+ * FUTEX_CLOCK_REALTIME (WAIT_BITSET only, as Linux), else CLOCK_MONOTONIC;
+ * the timeout is checked before the word, as Linux's sys_futex.  A wait
+ * nobody wakes and with no timeout is a deadlock the scheduler reports. */
 static int64_t sys_futex(struct rv_world *w, struct rv_task *t)
 {
-	int op = (int)A(1) & 0x7f;
+	int op = (int)A(1) & 0x7f, realtime = (A(1) & 256) != 0;
 	if (op == 1 || op == 10)
 		return rv_futex_wake(w, t, A(0), (int32_t)A(2));
 	if (op != 0 && op != 9)
 		return -ENOSYS;
+	if (realtime && op != 9)
+		return -ENOSYS;
 	if (t->futex_woken) {
 		t->futex_woken = 0;
-		t->futex_addr = 0;
-		return 0;
+		return futex_wait_end(t, 0);
+	}
+	if (A(3) && !t->sleeping) {
+		int err =
+		    rv_timeout_start(t, realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC, op == 9, A(3));
+		if (err)
+			return err;
 	}
 	uint32_t v;
 	if (A(0) & 3)
-		return -EINVAL;
+		return futex_wait_end(t, -EINVAL);
 	if (copy_in(t, A(0), &v, 4))
-		return -EFAULT;
-	if (v != (uint32_t)A(2)) {
-		t->futex_addr = 0;
-		return -EAGAIN;
-	}
+		return futex_wait_end(t, -EFAULT);
+	if (v != (uint32_t)A(2))
+		return futex_wait_end(t, -EAGAIN);
+	if (t->sleeping && rv_timeout_passed(t))
+		return futex_wait_end(t, -ETIMEDOUT);
 	t->futex_addr = A(0);
 	return RV_BLOCK;
 }
@@ -1147,14 +1310,13 @@ static int64_t sys_rt_sigprocmask(struct rv_world *w, struct rv_task *t)
 	return 0;
 }
 
-/* setitimer: accepted, but no timer ever fires (there is no guest clock
- * yet: docs/RISCV.md); the old value reads as disarmed. */
-static int64_t sys_setitimer(struct rv_world *w, struct rv_task *t)
+/* rt_sigpending: the pending signals that are blocked. */
+static int64_t sys_rt_sigpending(struct rv_world *w, struct rv_task *t)
 {
-	uint64_t zero[4] = {0};
-	if (A(0) > 2)
+	uint64_t set = t->pending & t->sigmask;
+	if (A(1) != 8)
 		return -EINVAL;
-	return A(2) ? copy_out(t, A(2), zero, sizeof(zero)) : 0;
+	return copy_out(t, A(0), &set, 8);
 }
 
 /* ppoll: only with no fds and no timeout (what pause() makes): waits for
@@ -1297,6 +1459,17 @@ static int64_t sys_gettimeofday(struct rv_world *w, struct rv_task *t)
 	return A(0) ? copy_out(t, A(0), v, 16) : 0;
 }
 
+/* getcpu: every guest runs on cpu 0 of node 0 (one host thread). */
+static int64_t sys_getcpu(struct rv_world *w, struct rv_task *t)
+{
+	uint32_t zero = 0;
+	if (A(0) && copy_out(t, A(0), &zero, 4))
+		return -EFAULT;
+	if (A(1) && copy_out(t, A(1), &zero, 4))
+		return -EFAULT;
+	return 0;
+}
+
 /* sysinfo: memory as the system has it (frames, swap), in bytes. */
 static int64_t sys_sysinfo(struct rv_world *w, struct rv_task *t)
 {
@@ -1368,13 +1541,17 @@ static const struct sys_entry sys_table[] = {
     S(24, dup3),
     S(25, fcntl),
     S(29, ioctl),
+    S(34, mkdirat),
     S(35, unlinkat),
     S(46, ftruncate),
     S(48, faccessat),
+    S(49, chdir),
+    S(50, fchdir),
     [439] = {"faccessat2", sys_faccessat},
     S(56, openat),
     S(57, close),
     S(59, pipe2),
+    S(61, getdents64),
     S(62, lseek),
     S(63, read),
     S(64, write),
@@ -1392,10 +1569,12 @@ static const struct sys_entry sys_table[] = {
     S(96, set_tid_address),
     [99] = {"set_robust_list", sys_zero},
     S(98, futex),
-    [101] = {"nanosleep", sys_zero},
-    [115] = {"clock_nanosleep", sys_zero},
-    S(103, setitimer),
+    [101] = {"nanosleep", rv_sys_nanosleep},
+    [102] = {"getitimer", rv_sys_getitimer},
+    [103] = {"setitimer", rv_sys_setitimer},
     S(113, clock_gettime),
+    [114] = {"clock_getres", rv_sys_clock_getres},
+    [115] = {"clock_nanosleep", rv_sys_clock_nanosleep},
     [124] = {"sched_yield", sys_zero},
     S(129, kill),
     S(130, tkill),
@@ -1405,10 +1584,12 @@ static const struct sys_entry sys_table[] = {
     S(73, ppoll),
     S(134, rt_sigaction),
     S(135, rt_sigprocmask),
+    S(136, rt_sigpending),
     S(139, rt_sigreturn),
     S(160, uname),
     S(163, getrlimit),
     S(167, prctl),
+    S(168, getcpu),
     S(169, gettimeofday),
     S(172, getpid),
     S(173, getppid),

@@ -9,10 +9,10 @@
  * is reaped at once).  The run ends when no task can run; its exit status
  * is the first task's, 128 + N for a death by signal N.
  *
- * The vDSO: the system's [vdso] image holds `li a7, 139; ecall` at its
- * start, the rt_sigreturn trampoline signal.c points ra at.  It is not an
- * ELF image, so exec's AT_SYSINFO_EHDR entry is turned into AT_IGNORE
- * before the program starts: glibc then makes its system calls with ecall.
+ * The vDSO: the system's [vdso] image is vdso.c's ELF shared object;
+ * exec's AT_SYSINFO_EHDR names it, so glibc finds __vdso_clock_gettime and
+ * the rest there, and signal.c points a handler's ra at its
+ * __vdso_rt_sigreturn.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "narrate.h"
+#include "opts.h"
 #include "rv.h"
 
 extern char **environ;
@@ -102,9 +103,6 @@ static void thread_end(struct rv_task *t)
 
 /* ---- exec --------------------------------------------------------------------- */
 
-#define AT_IGNORE_G	  1
-#define AT_SYSINFO_EHDR_G 33
-
 int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
 		       const char *const argv[], const char *const envp[])
 {
@@ -116,12 +114,6 @@ int64_t rv_task_execve(struct rv_world *w, struct rv_task *t, const char *path,
 			return 0;
 		}
 		return err;
-	}
-	for (int i = 0; i < info.auxc; i++) {
-		if (info.auxv[2 * i] != AT_SYSINFO_EHDR_G)
-			continue;
-		uint64_t ign = AT_IGNORE_G;
-		mmk_store(t->proc, info.auxv_addr + 16 * i, &ign, 8, NULL);
 	}
 	for (struct rv_task *o = w->tasks; o; o = o->next) /* de_thread */
 		if (o != t && o->tgid == t->tgid && o->state == RV_RUNNABLE && !o->thread_done)
@@ -237,10 +229,9 @@ void rv_thread_exit(struct rv_world *w, struct rv_task *t, int wstatus)
 		mmk_store(t->proc, t->clear_child_tid, &zero, 4, NULL);
 		rv_futex_wake(w, t, t->clear_child_tid, INT32_MAX);
 	}
-	if (w->trace)
-		fprintf(w->trace_out,
-			"[trace] thread %d of pid %d exits after %" PRIu64 " instructions\n",
-			t->pid, t->tgid, t->cpu.instret);
+	if (w->trace || w->html)
+		rv_trace_note(w, "thread %d of pid %d exits after %" PRIu64 " instructions", t->pid,
+			      t->tgid, t->cpu.instret);
 	thread_end(t);
 }
 
@@ -259,10 +250,9 @@ void rv_task_exit(struct rv_world *w, struct rv_task *t, int wstatus)
 	}
 	if (w->show_maps)
 		print_maps(w, t);
-	if (w->trace)
-		fprintf(w->trace_out,
-			"[trace] pid %d exits (wait status %#x) after %" PRIu64 " instructions\n",
-			t->pid, wstatus, t->cpu.instret);
+	if (w->trace || w->html)
+		rv_trace_note(w, "pid %d exits (wait status %#x) after %" PRIu64 " instructions",
+			      t->pid, wstatus, t->cpu.instret);
 	rv_fd_close_all(t);
 	mmk_exit(t->proc);
 	for (struct rv_task *o = w->tasks; o; o = o->next)
@@ -344,8 +334,6 @@ int rv_task_try_wait(struct rv_world *w, struct rv_task *t)
 	return 0;
 }
 
-static void trace_flush(struct rv_world *w);
-
 /* ---- The scheduler ---------------------------------------------------------------- */
 
 static void deliver_pending(struct rv_world *w, struct rv_task *t)
@@ -360,6 +348,20 @@ static void deliver_pending(struct rv_world *w, struct rv_task *t)
 	}
 }
 
+/* A system call of t, between its trace lines and, with --html, the
+ * view's step (a call that would block is made again later: no step). */
+static void syscall_step(struct rv_world *w, struct rv_task *t)
+{
+	uint64_t args[6];
+	const char *name = rv_syscall_name(t->cpu.x[17]);
+	memcpy(args, &t->cpu.x[10], sizeof(args));
+	rv_trace_flush(w); /* the faults before it are not its */
+	rv_syscall(w, t);
+	rv_trace_flush(w);
+	if (w->html && !t->blocked)
+		rv_html_syscall(w, t, name, args, t->cpu.x[10]);
+}
+
 /* What a stop of the hart means for t. */
 static void handle_stop(struct rv_world *w, struct rv_task *t, const struct rv_stop *st)
 {
@@ -368,7 +370,7 @@ static void handle_stop(struct rv_world *w, struct rv_task *t, const struct rv_s
 	case RV_STOP_QUANTUM:
 		return;
 	case RV_STOP_ECALL:
-		rv_syscall(w, t);
+		syscall_step(w, t);
 		return;
 	case RV_STOP_FAULT:
 		if (st->si.signo == MMK_SIGKILL) {
@@ -399,19 +401,15 @@ static bool run_quantum(struct rv_world *w, struct rv_task *t)
 	bool was_blocked = t->blocked;
 	t->blocked = 0;
 	w->current = t;
-	if (was_blocked && t->io_done && (t->pending & ~t->sigmask)) {
-		/* a signal ends a pipe write that blocked half done with the
-		 * count written, as Linux's pipe_write returns it */
-		t->cpu.x[10] = t->io_done;
-		t->cpu.pc += 4;
-		t->io_done = 0;
-	}
-	if (was_blocked && t->wait_eintr && (t->pending & ~t->sigmask)) {
-		/* pause, sigsuspend: a signal ends them with EINTR (never
-		 * restarted); sigsuspend's mask is the one the frame saves */
-		t->cpu.x[10] = (uint64_t)-EINTR;
-		t->cpu.pc += 4;
-		t->wait_eintr = 0;
+	int sig = was_blocked ? rv_signal_next_handled(w, t) : 0;
+	if (sig) {
+		/* the blocked call first gets its chance to complete, then the
+		 * signal interrupts or restarts it (signal.c) */
+		rv_syscall(w, t);
+		if (t->blocked) {
+			t->blocked = 0;
+			rv_signal_interrupt(w, t, sig);
+		}
 	}
 	while (budget && t->state == RV_RUNNABLE && !t->thread_done && !t->blocked) {
 		deliver_pending(w, t);
@@ -427,13 +425,14 @@ static bool run_quantum(struct rv_world *w, struct rv_task *t)
 			rv_task_exit(w, t, mmk_proc_killed(t->proc));
 	}
 	w->current = NULL;
-	if (w->trace)
-		trace_flush(w);
+	rv_trace_flush(w);
 	return !(was_blocked && t->blocked && t->cpu.instret == start && t->state == RV_RUNNABLE);
 }
 
-/* Rounds in pid order until no task is left; a round in which every task
- * only made its blocking call again is a deadlock: they are all killed. */
+/* Rounds in pid order until no task is left, expired timers raising their
+ * signals before each quantum.  A round in which every task only made its
+ * blocking call again waits on the host for the next deadline (timer.c);
+ * with none, it is a deadlock: they are all killed. */
 static void schedule(struct rv_world *w)
 {
 	for (;;) {
@@ -444,64 +443,18 @@ static void schedule(struct rv_world *w)
 			if (t->state != RV_RUNNABLE || t->thread_done)
 				continue;
 			any = true;
+			rv_timers_expire(w);
 			progress |= run_quantum(w, t);
 		}
 		if (!any)
 			return;
-		if (!progress) {
+		if (!progress && !rv_timers_wait_idle(w)) {
 			fprintf(stderr, "mmkit exec: every process is blocked: killed\n");
 			for (struct rv_task *t = w->tasks; t; t = t->next)
 				if (t->state == RV_RUNNABLE && !t->thread_done)
 					rv_task_exit(w, t, 9);
 		}
 	}
-}
-
-/* ---- Trace -------------------------------------------------------------------------- */
-
-/* Whether an event is part of resolving a page fault (what the fault did). */
-static bool is_fault_work(enum mmk_event_kind k)
-{
-	return k == MMK_EV_PAGE_READ || k == MMK_EV_ZERO_PAGE || k == MMK_EV_ANON_PAGE ||
-	       k == MMK_EV_COW || k == MMK_EV_REUSE || k == MMK_EV_FAULT_AROUND ||
-	       k == MMK_EV_PTE_SET || k == MMK_EV_TLB_FLUSH || k == MMK_EV_SWAP_IN;
-}
-
-/* Prints the lines held back for a fault that was not reported. */
-static void trace_flush(struct rv_world *w)
-{
-	fputs(w->trace_held, w->trace_out);
-	w->trace_held[0] = '\0';
-}
-
-/*
- * One line per event: who (pid, pc, the system call if one is running),
- * then the sentence `mmkit run --trace` has for it (narrate.c).  The
- * library reports a fault once it is resolved, after what it did; the
- * lines of that work are held and printed after the fault's, so the trace
- * reads cause first, as run's does.
- */
-static void trace_event(void *arg, const struct mmk_event *ev)
-{
-	struct rv_world *w = arg;
-	struct rv_task *t = w->current;
-	char text[1024], line[1280];
-	narrate_event(w->root_real, ev, text, sizeof(text));
-	int n = snprintf(line, sizeof(line), "[trace] pid %d", ev->pid ? ev->pid : t ? t->pid : 0);
-	if (t)
-		n += snprintf(line + n, sizeof(line) - n, " pc %#" PRIx64, t->cpu.pc);
-	if (t && t->syscall_name)
-		n += snprintf(line + n, sizeof(line) - n, " in %s", t->syscall_name);
-	snprintf(line + n, sizeof(line) - n, ": %s\n", text);
-	size_t held = strlen(w->trace_held);
-	if (is_fault_work(ev->kind)) {
-		if (held + strlen(line) >= sizeof(w->trace_held))
-			trace_flush(w);
-		strcat(w->trace_held, line);
-		return;
-	}
-	fputs(line, w->trace_out);
-	trace_flush(w);
 }
 
 /* ---- The command ---------------------------------------------------------------------- */
@@ -512,8 +465,13 @@ void compare_print_row(const char *name, const struct mmk_vmstat *vm);
 
 static void usage(FILE *f)
 {
-	fputs("usage: mmkit exec [--trace] [--maps] [--ram SIZE] [--swap SIZE] [--policy NAME]\n"
-	      "                  [--root DIR] PROG [ARGS...]\n"
+	fputs("usage: mmkit exec [--trace[=brief|full|json]] [--html FILE] [--maps] [--ram SIZE]\n"
+	      "                  [--swap SIZE] [--policy NAME] [--root DIR] PROG [ARGS...]\n"
+	      "  --trace  narrate on stderr what the memory system did and why, each line\n"
+	      "           with the guest's pid, pc and system call (brief: a run of the\n"
+	      "           same work in one line; full: every event; json: JSON objects)\n"
+	      "  --html FILE  also write FILE, a view of the run stepping system call by\n"
+	      "           system call (as `mmkit run --html`)\n"
 	      "  --maps  print each process's /proc/PID/maps on stderr when it exits\n"
 	      "  --policy all  run PROG once per policy (lru, clock, fifo, exact-lru), then\n"
 	      "                print one table of their faults, pages read and written,\n"
@@ -555,9 +513,6 @@ static int64_t parse_size(const char *s)
 	return (int64_t)(v << shift);
 }
 
-/* `li a7, 139; ecall`: rt_sigreturn. */
-static const uint32_t vdso_code[] = {0x08b00893, 0x00000073};
-
 /* PROG as a path below the root: an absolute host path inside the root
  * loses the root's prefix. */
 static const char *prog_path(const char *root, const char *prog, char *buf, size_t len)
@@ -576,28 +531,56 @@ static const char *prog_path(const char *root, const char *prog, char *buf, size
 /* One run of argv[i..] on a fresh system with cfg: the program's exit
  * status (1 when the system or process could not be made); *vm gets the
  * system's counters at the end when vm is not NULL. */
-static int exec_once(const struct mmk_config *cfg, int trace, int show_maps, char **argv, int i,
+/* What to show of a run. */
+struct exec_show {
+	int trace;	  /* RV_TRACE_* on stderr, or 0 */
+	int maps;	  /* --maps */
+	const char *html; /* --html FILE, or NULL */
+};
+
+static int exec_once(const struct mmk_config *cfg, const struct exec_show *show, char **argv, int i,
 		     struct mmk_vmstat *vm)
 {
-	struct rv_world w = {
-	    .root = cfg->root, .trace = trace, .show_maps = show_maps, .trace_out = stderr};
-	int err = mmk_system_create(cfg, &w.sys);
+	struct rv_world w = {.root = cfg->root,
+			     .trace = show->trace != 0,
+			     .trace_style = show->trace ? show->trace : RV_TRACE_BRIEF,
+			     .show_maps = show->maps,
+			     .trace_out = stderr};
+	/* Traced or drawn, reclaim runs in the thread that allocates (no
+	 * kswapd or flusher thread): every event is then the doing of the
+	 * instruction or system call the line names, one at a time. */
+	struct mmk_config c = *cfg;
+	if (show->trace || show->html)
+		c.no_background_threads = 1;
+	int err = mmk_system_create(&c, &w.sys);
 	if (err) {
 		fprintf(stderr, "mmkit exec: cannot create the system: %s\n", strerror(-err));
 		return 1;
 	}
-	mmk_set_vdso(w.sys, vdso_code, sizeof(vdso_code));
+	struct rv_vdso vdso;
+	if (rv_vdso_build(&vdso) || mmk_set_vdso(w.sys, vdso.image, vdso.len)) {
+		fprintf(stderr, "mmkit exec: cannot make the vDSO\n");
+		mmk_system_destroy(w.sys);
+		return 1;
+	}
+	w.vdso_sigreturn = vdso.sigreturn;
 	if (!realpath(cfg->root, w.root_real))
 		w.root_real[0] = '\0';
-	if (trace)
-		mmk_system_set_trace(w.sys, trace_event, &w);
+	if (show->html && rv_html_open(&w, argv[i])) {
+		mmk_system_destroy(w.sys);
+		return 1;
+	}
+	if (w.trace || w.html)
+		mmk_system_set_trace(w.sys, rv_trace_event, &w);
 	struct rv_task *t = rv_task_alloc();
 	int pid = t ? mmk_spawn(w.sys, &t->proc) : -ENOMEM;
 	if (pid < 0) {
 		fprintf(stderr, "mmkit exec: cannot create the process: %s\n", strerror(-pid));
 		if (t)
 			task_free(t);
+		rv_html_close(&w, NULL);
 		mmk_system_destroy(w.sys);
+		rv_trace_free(&w);
 		return 1;
 	}
 	t->pid = t->tgid = w.first_pid = pid;
@@ -613,14 +596,17 @@ static int exec_once(const struct mmk_config *cfg, int trace, int show_maps, cha
 				  (const char *const *)environ);
 	t->syscall_name = NULL;
 	w.current = NULL;
+	rv_trace_flush(&w);
+	if (w.html) {
+		uint64_t args[6] = {0};
+		rv_html_syscall(&w, t, "execve", args, (uint64_t)(int64_t)err);
+	}
 	if (err) {
 		fprintf(stderr, "mmkit exec: %s: %s\n", argv[i], strerror(-err));
 		rv_task_exit(&w, t, 127 << 8);
 		w.exit_status = err == -ENOENT ? 127 : 126;
 	}
 	schedule(&w);
-	if (trace)
-		trace_flush(&w);
 	for (struct rv_task *k = w.tasks; k;) {
 		struct rv_task *next = k->next;
 		if (k->state == RV_RUNNABLE)
@@ -628,43 +614,79 @@ static int exec_once(const struct mmk_config *cfg, int trace, int show_maps, cha
 		task_free(k);
 		k = next;
 	}
+	w.tasks = NULL; /* the view's last step draws no process */
 	fflush(stdout);
 	if (vm)
 		mmk_vmstat(w.sys, vm);
+	int html_err = w.html ? rv_html_close(&w, show->html) : 0;
 	mmk_system_destroy(w.sys);
+	rv_trace_free(&w); /* the teardown's events */
+	if (html_err && !w.exit_status)
+		w.exit_status = 1;
 	return w.exit_status;
 }
+
+enum { X_END, X_TRACE, X_TRACE_STYLE, X_HTML, X_MAPS, X_ROOT, X_RAM, X_SWAP, X_POLICY };
+static const struct opt exec_opts[] = {
+    [X_END] = {"--", false},
+    [X_TRACE] = {"--trace", false},
+    [X_TRACE_STYLE] = {"--trace", true}, /* --trace=STYLE: bare --trace is the row above */
+    [X_HTML] = {"--html", true},
+    [X_MAPS] = {"--maps", false},
+    [X_ROOT] = {"--root", true},
+    [X_RAM] = {"--ram", true},
+    [X_SWAP] = {"--swap", true},
+    [X_POLICY] = {"--policy", true},
+    {NULL, false},
+};
 
 int rv_exec_command(int argc, char **argv)
 {
 	struct mmk_config cfg = {.root = ".", .arch = MMK_ARCH_RISCV64};
-	int trace = 0, show_maps = 0, all = 0, i;
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		const char *a = argv[i];
+	struct exec_show show = {0};
+	int all = 0, i, opt;
+	struct opts o = OPTS_INIT(argc, argv);
+	const char *a;
+	/* The options end at "--" or at the program, the first operand. */
+	while ((opt = opts_next(&o, exec_opts, &a)) != OPT_END && opt != X_END) {
 		int64_t v;
-		if (!strcmp(a, "--trace")) {
-			trace = 1;
-		} else if (!strcmp(a, "--maps")) {
-			show_maps = 1;
-		} else if (!strcmp(a, "--")) {
-			i++;
-			break;
-		} else if (i + 1 < argc && !strcmp(a, "--root")) {
-			cfg.root = argv[++i];
-		} else if (i + 1 < argc && (!strcmp(a, "--ram") || !strcmp(a, "--swap"))) {
-			if ((v = parse_size(argv[i + 1])) <= 0 && !(v == 0 && a[2] == 's')) {
-				fprintf(stderr, "mmkit exec: bad %s size '%s' (e.g. 64M)\n", a,
-					argv[i + 1]);
+		if (opt == X_TRACE) {
+			show.trace = RV_TRACE_BRIEF;
+		} else if (opt == X_TRACE_STYLE) {
+			static const char *const styles[] = {"", "brief", "full", "json"};
+			show.trace = 0;
+			for (int k = 1; k < 4; k++)
+				if (!strcmp(a, styles[k]))
+					show.trace = k;
+			if (!show.trace) {
+				fprintf(
+				    stderr,
+				    "mmkit exec: unknown trace style '%s' (brief, full or json)\n",
+				    a);
 				return 2;
 			}
-			if (a[2] == 'r')
+		} else if (opt == X_HTML) {
+			show.html = a;
+		} else if (opt == X_MAPS) {
+			show.maps = 1;
+		} else if (opt == OPT_ARG) {
+			o.i--;
+			break;
+		} else if (opt == X_ROOT) {
+			cfg.root = a;
+		} else if (opt == X_RAM || opt == X_SWAP) {
+			if ((v = parse_size(a)) <= 0 && !(v == 0 && opt == X_SWAP)) {
+				fprintf(stderr, "mmkit exec: bad %s size '%s' (e.g. 64M)\n",
+					exec_opts[opt].name, a);
+				return 2;
+			}
+			if (opt == X_RAM)
 				cfg.ram_bytes = v;
 			else
 				cfg.swap_bytes = v;
-			i++;
-		} else if (i + 1 < argc && !strcmp(a, "--policy")) {
-			int pol = mmk_reclaim_policy_parse(argv[++i]);
-			all = !strcmp(argv[i], "all");
+		} else if (opt == X_POLICY) {
+			int pol = mmk_reclaim_policy_parse(a);
+			all = !strcmp(a, "all");
 			if (all)
 				pol = MMK_RECLAIM_LRU;
 			if (pol < 0 || pol == MMK_RECLAIM_OPT) {
@@ -674,21 +696,26 @@ int rv_exec_command(int argc, char **argv)
 				return 2;
 			}
 			cfg.reclaim_policy = pol;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		} else if (opt == OPT_HELP) {
 			usage(stdout);
 			return 0;
 		} else {
-			fprintf(stderr, "mmkit exec: unknown option '%s'\n", a);
+			opts_complain("mmkit exec", a, exec_opts);
 			usage(stderr);
 			return 2;
 		}
 	}
+	i = o.i;
 	if (i >= argc) {
 		usage(stderr);
 		return 2;
 	}
+	if (all && show.html) {
+		fprintf(stderr, "mmkit exec: --html draws one run: not with --policy all\n");
+		return 2;
+	}
 	if (!all)
-		return exec_once(&cfg, trace, show_maps, argv, i, NULL);
+		return exec_once(&cfg, &show, argv, i, NULL);
 	/* --policy all: the program once per online policy, then one table
 	 * (compare.c's; OPT needs a recorded future, which exec does not do). */
 	static const int policies[] = {MMK_RECLAIM_LRU, MMK_RECLAIM_CLOCK, MMK_RECLAIM_FIFO,
@@ -698,7 +725,7 @@ int rv_exec_command(int argc, char **argv)
 	for (int k = 0; k < 4; k++) {
 		cfg.reclaim_policy = policies[k];
 		memset(&vm[k], 0, sizeof(vm[k]));
-		status = exec_once(&cfg, trace, show_maps, argv, i, &vm[k]);
+		status = exec_once(&cfg, &show, argv, i, &vm[k]);
 	}
 	compare_print_header();
 	for (int k = 0; k < 4; k++)

@@ -8,14 +8,22 @@
  *   cpu.c, fpu.c  one hart: decode, the decode cache, execute (cpu.h)
  *   linux.c       the system calls, by riscv64 number (a table)
  *   fdtab.c       guest fds: mmkit files, host stdio, synthetic /proc files
- *   signal.c      signal delivery in the riscv64 frame layout, rt_sigreturn
+ *   signal.c      signal delivery in the riscv64 frame layout, rt_sigreturn,
+ *                 what a blocked call returns when a signal interrupts it
+ *   timer.c       sleeps, ITIMER_REAL, and the host sleep of an idle world
+ *   vdso.c        the [vdso] ELF image (AT_SYSINFO_EHDR)
  *   run.c         the world: tasks, the scheduler, exec, fork, wait, exit,
  *                 and the `mmkit exec` command
+ *   trace.c       the trace: events told in the styles of `mmkit run --trace`
+ *   html.c        `--html`: the view, system call by system call
  *
  * Scheduling is deterministic: one host thread runs the tasks (threads)
  * round-robin, RV_QUANTUM instructions at a time; a task whose system call
- * would block (wait4, a pipe, futex) yields and makes it again next round.  So
- * the same program with the same input gives the same output and trace.
+ * would block (wait4, a pipe, futex, a sleep) yields and makes it again next
+ * round.  So the same program with the same input gives the same output and
+ * trace.  Timers (timer.c) are the host's clocks, looked at between quanta;
+ * when every task is blocked the host thread sleeps until the next
+ * deadline.
  *
  * Ownership: the world owns the mmkit system and every task; a process
  * (its leader task and the threads sharing its tgid) owns its mmk_proc
@@ -26,6 +34,7 @@
 #ifndef RV_H
 #define RV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -61,7 +70,8 @@ struct rv_fd {
 	int cloexec;
 	struct rv_synth *syn; /* RV_FD_SYNTH */
 	struct rv_pipe *pipe; /* RV_FD_PIPE; num is 0 for the read end, 1 for the write end */
-	char *path;	      /* RV_FD_MMK: the guest path it was opened by (fstat) */
+	char *path;	      /* RV_FD_MMK: the path below the root it was opened
+				 by, canonical (dirfd-relative paths, fchdir) */
 };
 
 /* The guest's struct sigaction as rt_sigaction passes it on riscv64. */
@@ -71,14 +81,28 @@ struct rv_sigaction {
 
 enum rv_task_state { RV_RUNNABLE, RV_ZOMBIE, RV_REAPED };
 
-/* What the threads of a process share (CLONE_FILES, CLONE_SIGHAND). */
+/* What the threads of a process share (CLONE_FILES, CLONE_SIGHAND; the
+ * working directory, CLONE_FS, lives with the fds: pthread_create shares
+ * both, fork copies both). */
 struct rv_fdtable {
 	int refs;
 	struct rv_fd fd[RV_MAX_FDS];
+	char cwd[4096]; /* the working directory below the root, canonical
+			   (path_canon in linux.c); "" is the root */
 };
 struct rv_sighand {
 	int refs;
 	struct rv_sigaction act[RV_NSIG + 1];
+};
+
+/* An interval timer (timer.c).  ITIMER_REAL: value is its expiry on the
+ * host's CLOCK_MONOTONIC, counting while active (Linux's hrtimer queued);
+ * after it fires it is inactive until its SIGALRM is taken, then a
+ * periodic one (interval != 0) restarts.  The others: value is the time
+ * left (ns), 0 when disarmed. */
+struct rv_itimer {
+	int64_t value, interval;
+	int active;
 };
 
 /*
@@ -121,7 +145,12 @@ struct rv_task {
 	int wait_is_waitid;	  /* waitid: a siginfo goes to wait_status_addr */
 	const char *syscall_name; /* for the trace: the call being made */
 	char *exe;		  /* /proc/self/exe */
-	uint64_t vdso_base;	  /* the [vdso]: its first bytes are rt_sigreturn */
+	uint64_t vdso_base;	  /* the [vdso]'s ELF header (AT_SYSINFO_EHDR) */
+	/* timer.c: a nanosleep/clock_nanosleep, or a futex wait's timeout */
+	int sleeping;
+	int sleep_clock;	    /* the host clock of the deadline */
+	int64_t sleep_deadline;	    /* ns on sleep_clock */
+	struct rv_itimer itimer[3]; /* the leader's: its process's timers */
 	struct rv_task *next;
 };
 
@@ -135,11 +164,41 @@ struct rv_world {
 	struct rv_task *current;
 	int exit_status; /* the first task's, as a shell reports it */
 	int first_pid;
-	int next_tid;	 /* thread ids, above every process id mmkit gives */
-	int warned[512]; /* unknown system calls already warned about */
+	int next_tid;		 /* thread ids, above every process id mmkit gives */
+	int warned[512];	 /* unknown system calls already warned about */
+	uint64_t vdso_sigreturn; /* __vdso_rt_sigreturn's offset in the [vdso] */
 	FILE *trace_out;
-	char trace_held[16384]; /* trace lines of a fault's work, until the fault's */
+	int trace_style;      /* RV_TRACE_*: how events are told (trace.c) */
+	struct rv_trace *tq;  /* events not yet told (trace.c) */
+	struct rv_html *html; /* --html: the view's steps (html.c), or NULL */
 };
+
+/* trace.c: the trace (`--trace`, and the view's trace lines).  Events are
+ * told while w->trace (on trace_out) or w->html is set. */
+enum { RV_TRACE_BRIEF = 1, RV_TRACE_FULL, RV_TRACE_JSON };
+/* The library's trace callback (mmk_trace_fn; arg: the world). */
+void rv_trace_event(void *arg, const struct mmk_event *ev);
+/* Tells the events queued (at a system call's start and end, a quantum's end). */
+void rv_trace_flush(struct rv_world *w);
+/* A line of the runner's own ("pid 3 exits ..."; no '"' or '\\' in it),
+ * after the queued events. */
+void rv_trace_note(struct rv_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Tells what is queued and frees the queue (the end of the run). */
+void rv_trace_free(struct rv_world *w);
+
+/* html.c: `mmkit exec --html FILE`, the view stepping system call by
+ * system call (tools/mmkit/view.c draws it). */
+int rv_html_open(struct rv_world *w, const char *prog);
+/* A system call of t has returned (name, args, ret: its number's name,
+ * argument and result registers): it joins the running step, which may
+ * end with it. */
+void rv_html_syscall(struct rv_world *w, struct rv_task *t, const char *name,
+		     const uint64_t args[6], uint64_t ret);
+/* A trace line of the step running; in_call: of the system call running
+ * (it follows the call's line), else of the instructions before it. */
+void rv_html_trace_line(struct rv_world *w, const char *line, int in_call);
+/* Writes the file and frees the view; 0 or -errno (said on stderr). */
+int rv_html_close(struct rv_world *w, const char *path);
 
 /* A system call's answer "would block" (linux.c, rv_syscall). */
 #define RV_BLOCK (INT64_MIN + 1)
@@ -168,6 +227,49 @@ void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int signo,
 		       const struct mmk_siginfo *si, int code);
 /* rt_sigreturn: restores the registers and mask saved in the frame at sp. */
 int rv_sigreturn(struct rv_world *w, struct rv_task *t);
+/* Of the blocked t, the signal a handler is about to run for (0: none);
+ * pending signals t ignores are dropped, as Linux never queues them. */
+int rv_signal_next_handled(struct rv_world *w, struct rv_task *t);
+/* t's blocked call (pc at its ecall) is interrupted by a handler for sig:
+ * it returns -EINTR (or a partial count), or stays to be made again after
+ * the handler (SA_RESTART), as Linux's handle_signal decides from the
+ * call's -ERESTART* code. */
+void rv_signal_interrupt(struct rv_world *w, struct rv_task *t, int sig);
+
+/* vdso.c */
+struct rv_vdso {
+	const uint8_t *image; /* the ELF image, page-sized, for mmk_set_vdso */
+	uint64_t len;
+	uint64_t sigreturn; /* __vdso_rt_sigreturn's offset in it */
+};
+/* Builds the riscv64 vDSO image (a static buffer): 0, or -1 if it did not
+ * fit (a bug). */
+int rv_vdso_build(struct rv_vdso *v);
+
+/* timer.c: the calls (linux.c's table names them) */
+int64_t rv_sys_nanosleep(struct rv_world *w, struct rv_task *t);
+int64_t rv_sys_clock_nanosleep(struct rv_world *w, struct rv_task *t);
+int64_t rv_sys_setitimer(struct rv_world *w, struct rv_task *t);
+int64_t rv_sys_getitimer(struct rv_world *w, struct rv_task *t);
+int64_t rv_sys_clock_getres(struct rv_world *w, struct rv_task *t);
+/* Starts t's timeout (sleeping, sleep_clock, sleep_deadline: a sleep or a
+ * futex wait) on host clock `clock` from the guest timespec at addr,
+ * absolute when abs: 0, -EFAULT, or -EINVAL for a timespec out of range. */
+int rv_timeout_start(struct rv_task *t, int clock, bool abs, uint64_t addr);
+/* Whether t's timeout has passed. */
+bool rv_timeout_passed(const struct rv_task *t);
+/* A sleep of t interrupted by a signal: writes the time left to rem for a
+ * relative sleep that asked for it; -EINTR (or -EFAULT). */
+int64_t rv_sleep_interrupted(struct rv_task *t);
+/* Raises SIGALRM on every process whose ITIMER_REAL has expired. */
+void rv_timers_expire(struct rv_world *w);
+/* SIGALRM was taken from t's pending signals (delivered or discarded):
+ * a periodic ITIMER_REAL that fired restarts, as in Linux's
+ * dequeue_signal. */
+void rv_itimer_dequeued(struct rv_world *w, struct rv_task *t);
+/* Every task is blocked: sleeps the host until the earliest deadline of a
+ * sleep or ITIMER_REAL; false if there is none (a deadlock). */
+bool rv_timers_wait_idle(struct rv_world *w);
 
 /* run.c */
 struct rv_task *rv_task_find(struct rv_world *w, int pid);

@@ -18,7 +18,19 @@
  * every other signal kills (stop signals too: job control is not
  * simulated).  A fault signal that is blocked or ignored kills, as
  * Linux's force_sig_info_to_task() does.
+ *
+ * A signal for a task blocked in a system call (run.c): the call is made
+ * once more first, since Linux checks the call's own condition (a child
+ * ready, data in the pipe, the deadline passed) before signal_pending;
+ * if it would still block and a handler is to run, the call ends as its
+ * -ERESTART* code says in Linux (arch/riscv/kernel/signal.c's
+ * handle_signal): read, write, wait4, waitid, futex (-ERESTARTSYS) are made
+ * again after the handler with SA_RESTART, else -EINTR; pause (ppoll) and
+ * sigsuspend (-ERESTARTNOHAND), the sleeps and a futex wait with a timeout
+ * (-ERESTART_RESTARTBLOCK) always -EINTR, the sleeps with the time left; a pipe write that moved
+ * some bytes returns their count.  An ignored signal does not interrupt.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "rv.h"
@@ -26,6 +38,8 @@
 #define SA_ONSTACK_G   0x08000000ull
 #define SA_RESETHAND_G 0x80000000ull
 #define SA_NODEFER_G   0x40000000ull
+#define SA_RESTART_G   0x10000000ull
+#define SIGALRM_G      14
 #define SIG_DFL_G      0
 #define SIG_IGN_G      1
 
@@ -39,12 +53,98 @@ static bool default_ignores(int sig)
 	return sig == 17 || sig == 23 || sig == 28 || sig == 18;
 }
 
-/* The vdso's rt_sigreturn (run.c puts `li a7, 139; ecall` first in it). */
-static uint64_t sigreturn_tramp(struct rv_task *t);
+/* Whether sig would do nothing to t (Linux's sig_ignored). */
+static bool ignored(const struct rv_task *t, int sig)
+{
+	uint64_t h = t->act[sig].handler;
+	return h == SIG_IGN_G || (h == SIG_DFL_G && default_ignores(sig));
+}
+
+int rv_signal_next_handled(struct rv_world *w, struct rv_task *t)
+{
+	uint64_t ready = t->pending & ~t->sigmask;
+	for (int sig = 1; sig <= RV_NSIG; sig++) {
+		uint64_t bit = 1ull << (sig - 1);
+		if (!(ready & bit) || sig == 9)
+			continue;
+		if (ignored(t, sig)) {
+			t->pending &= ~bit;
+			if (sig == SIGALRM_G)
+				rv_itimer_dequeued(w, t);
+			continue;
+		}
+		return t->act[sig].handler == SIG_DFL_G ? 0 : sig; /* a kill returns nothing */
+	}
+	return 0;
+}
+
+/* How a blocked call ends when a handler interrupts it (Linux's codes). */
+enum restart { RESTART_SYS, RESTART_NOHAND, RESTART_BLOCK, RESTART_ALWAYS };
+
+static enum restart restart_code(uint64_t nr)
+{
+	switch (nr) {
+	case 63:  /* read */
+	case 64:  /* write */
+	case 65:  /* readv */
+	case 66:  /* writev */
+	case 95:  /* waitid */
+	case 98:  /* futex */
+	case 260: /* wait4 */
+		return RESTART_SYS;
+	case 73:  /* ppoll (pause) */
+	case 133: /* rt_sigsuspend */
+		return RESTART_NOHAND;
+	case 101: /* nanosleep */
+	case 115: /* clock_nanosleep */
+		return RESTART_BLOCK;
+	}
+	return RESTART_ALWAYS;
+}
+
+void rv_signal_interrupt(struct rv_world *w, struct rv_task *t, int sig)
+{
+	int64_t r = -EINTR;
+	if (t->io_done) {
+		r = (int64_t)t->io_done; /* pipe_write's partial count */
+		t->io_done = 0;
+	} else {
+		switch (restart_code(t->cpu.x[17])) {
+		case RESTART_ALWAYS:
+			return;
+		case RESTART_SYS:
+			/* a futex wait with a timeout: -ERESTART_RESTARTBLOCK */
+			if (t->sleeping) {
+				t->sleeping = 0;
+				break;
+			}
+			if (t->act[sig].flags & SA_RESTART_G)
+				return;
+			break;
+		case RESTART_NOHAND:
+			break;
+		case RESTART_BLOCK:
+			r = rv_sleep_interrupted(t);
+			break;
+		}
+	}
+	t->wait_eintr = 0;
+	t->futex_addr = 0;
+	t->cpu.x[10] = (uint64_t)r;
+	t->cpu.pc += 4;
+}
+
+/* The vdso's __vdso_rt_sigreturn (vdso.c): `li a7, 139; ecall`. */
+static uint64_t sigreturn_tramp(struct rv_world *w, struct rv_task *t)
+{
+	return t->vdso_base + w->vdso_sigreturn;
+}
 
 void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int sig, const struct mmk_siginfo *si,
 		       int code)
 {
+	if (sig == SIGALRM_G && !si)
+		rv_itimer_dequeued(w, t); /* it was pending: taken now */
 	struct rv_sigaction *act = &t->act[sig];
 	bool blocked = (t->sigmask >> (sig - 1)) & 1;
 	if (si && (blocked || act->handler == SIG_IGN_G)) {
@@ -87,7 +187,7 @@ void rv_signal_deliver(struct rv_world *w, struct rv_task *t, int sig, const str
 		rv_task_exit(w, t, 11); /* Linux: force_sigsegv on a bad frame */
 		return;
 	}
-	t->cpu.x[1] = sigreturn_tramp(t);
+	t->cpu.x[1] = sigreturn_tramp(w, t);
 	t->cpu.x[2] = sp;
 	t->cpu.x[10] = sig;
 	t->cpu.x[11] = sp;
@@ -119,9 +219,4 @@ int rv_sigreturn(struct rv_world *w, struct rv_task *t)
 	memcpy(&t->sigmask, f + UC_OFF + 40, 8);
 	t->sigmask &= ~(1ull << 8 | 1ull << 18);
 	return 0;
-}
-
-static uint64_t sigreturn_tramp(struct rv_task *t)
-{
-	return t->vdso_base;
 }
