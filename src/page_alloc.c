@@ -15,6 +15,17 @@
 #include "internal.h"
 #include "pages.h"
 
+/* After an allocation that succeeded: if it left fewer than the low
+ * watermark free, tells the slow-path hook so without a shortage (failed =
+ * false; the hook wakes kswapd), as an allocation below the low watermark
+ * on Linux goes to __alloc_pages_slowpath(), whose first step is
+ * wake_all_kswapds(). */
+static void page_alloc_wake_below_low(struct frame_pool *fp, struct frame_retry *retry)
+{
+	if (fp->slowpath && frame_pool_free_count(fp) < fp->wmark_low)
+		fp->slowpath(fp->slowpath_arg, retry, false);
+}
+
 int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t *out)
 {
 	struct frame_pool *fp = &sys->pool;
@@ -23,8 +34,7 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 		uint64_t injected = failinj_hits(&sys->failinj);
 		int err = frame_alloc(fp, zeroed, out);
 		if (!err) {
-			if (fp->slowpath && frame_pool_free_count(fp) < fp->wmark_low)
-				fp->slowpath(fp->slowpath_arg, &retry, false);
+			page_alloc_wake_below_low(fp, &retry);
 			return 0;
 		}
 		/* An injected failure is not a shortage: no reclaim, no retry
@@ -42,11 +52,10 @@ int page_alloc(struct mmk_system *sys, struct mmk_inode *held, int zeroed, pfn_t
 int page_alloc_noreclaim(struct mmk_system *sys, struct mmk_inode *held, pfn_t *out)
 {
 	struct frame_pool *fp = &sys->pool;
+	struct frame_retry retry = {.held = held, .wake_only = true};
 	int err = frame_alloc(fp, 0, out);
-	if (!err && fp->slowpath && frame_pool_free_count(fp) < fp->wmark_low) {
-		struct frame_retry retry = {.held = held, .wake_only = true};
-		fp->slowpath(fp->slowpath_arg, &retry, false);
-	}
+	if (!err)
+		page_alloc_wake_below_low(fp, &retry);
 	return err;
 }
 

@@ -32,7 +32,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,27 +133,26 @@ static const struct wordset ws_mcl = WORDSET("mlockall flag", "MCL_", mcl_words,
 static const struct wordset ws_mlock = WORDSET("mlock flag", "MLOCK_", mlock_words, 1);
 
 /* The advice words are the library's advice table (mmk_madvise_nth and
- * mmk_madvise_name), so a new advice needs no change here. */
+ * mmk_madvise_name), so a new advice needs no change here.  They are copied
+ * into the parse of each advice argument (advice_wordset), so the parser
+ * keeps no state between calls. */
 #define ADVICE_WORDS_MAX 64
-static struct word advice_words[ADVICE_WORDS_MAX];
-static struct wordset ws_advice = {"madvise advice", "MADV_", advice_words, 0, 0};
-static pthread_once_t advice_once = PTHREAD_ONCE_INIT;
+struct advice_words {
+	struct word w[ADVICE_WORDS_MAX];
+	struct wordset ws;
+};
 
-static void advice_words_fill(void)
+/* Fills aw from the library's table and returns its wordset. */
+static const struct wordset *advice_wordset(struct advice_words *aw)
 {
 	int n = 0, a;
 	while (n < ADVICE_WORDS_MAX && (a = mmk_madvise_nth((unsigned)n)) >= 0) {
-		advice_words[n].name = mmk_madvise_name(a);
-		advice_words[n].value = (uint64_t)a;
+		aw->w[n].name = mmk_madvise_name(a);
+		aw->w[n].value = (uint64_t)a;
 		n++;
 	}
-	ws_advice.n = n;
-}
-
-static const struct wordset *advice_wordset(void)
-{
-	pthread_once(&advice_once, advice_words_fill);
-	return &ws_advice;
+	aw->ws = (struct wordset){"madvise advice", "MADV_", aw->w, n, 0};
+	return &aw->ws;
 }
 static const struct wordset ws_fadvise = WORDSET("fadvise advice", "POSIX_FADV_", fadvise_words, 0);
 static const struct wordset ws_access = WORDSET("access", "", access_words, 0);
@@ -1052,7 +1050,9 @@ static int parse_flags(struct cur *c, const struct wordset *ws, struct sexpr *e)
 	return expect_boundary(c, ws->what);
 }
 
-static const struct wordset *sig_wordset(char k)
+/* The wordset of signature character k, or NULL; aw is the room for the
+ * advice words ('a'). */
+static const struct wordset *sig_wordset(char k, struct advice_words *aw)
 {
 	switch (k) {
 	case 'p':
@@ -1070,7 +1070,7 @@ static const struct wordset *sig_wordset(char k)
 	case 'k':
 		return &ws_mlock;
 	case 'a':
-		return advice_wordset();
+		return advice_wordset(aw);
 	case 'f':
 		return &ws_fadvise;
 	case 't':
@@ -1138,7 +1138,8 @@ static int parse_args(struct cur *c, const struct op_spec *o, struct stmt *st)
 			usage_arg(o, argno, what, sizeof(what));
 			return fail(c, c->pos, "missing %s (usage: %s)", what, o->usage);
 		}
-		const struct wordset *ws = sig_wordset(*k);
+		struct advice_words aw;
+		const struct wordset *ws = sig_wordset(*k, &aw);
 		int r;
 		if (ws)
 			r = parse_flags(c, ws, &st->arg[ai++]);
