@@ -582,11 +582,11 @@ static int64_t setup_vdso(struct bprm *b)
 	if (addr < 0)
 		return addr;
 	uint64_t base = (uint64_t)addr, text_start = base + vvar + vclock;
-	int err = install_special_mapping(mm, text_start, text, VDSO_FLAGS, "[vdso]");
+	int err = install_special_mapping(mm, text_start, text, VDSO_FLAGS, VMA_VDSO);
 	if (!err)
-		err = install_special_mapping(mm, base, vvar, VVAR_FLAGS, "[vvar]");
+		err = install_special_mapping(mm, base, vvar, VVAR_FLAGS, VMA_VVAR);
 	if (!err && vclock)
-		err = install_special_mapping(mm, base + vvar, vclock, VVAR_FLAGS, "[vvar_vclock]");
+		err = install_special_mapping(mm, base + vvar, vclock, VVAR_FLAGS, VMA_VVAR_VCLOCK);
 	if (!err && sys->vdso_image)
 		err = special_mapping_fill(b->p, text_start, sys->vdso_image, sys->vdso_len);
 	return err ? err : (int64_t)text_start;

@@ -168,7 +168,7 @@ int vm_brk_flags(struct mm *mm, uint64_t addr, uint64_t len, bool exec);
 /* A special mapping (_install_special_mapping: [vvar], [vdso]) at a free
  * range, and the bytes its first pages hold. */
 int install_special_mapping(struct mm *mm, uint64_t addr, uint64_t len, uint64_t vm_flags,
-			    const char *name);
+			    enum vma_special kind);
 int special_mapping_fill(struct mmk_proc *p, uint64_t addr, const void *data, uint64_t len);
 /* dup_mmap for fork.  Caller holds the parent's mmap_lock for writing. */
 int mm_dup(struct mm *dst, struct mm *src);

@@ -269,6 +269,16 @@ struct avc {
 
 /* ---- VMAs ------------------------------------------------------------------ */
 
+/* The special mappings exec installs (vm_special_mapping), by name. */
+enum vma_special { VMA_NOT_SPECIAL, VMA_VDSO, VMA_VVAR, VMA_VVAR_VCLOCK };
+
+/* The name maps shows for a special mapping; "" for VMA_NOT_SPECIAL. */
+static inline const char *vma_special_name(unsigned kind)
+{
+	static const char *const names[] = {"", "[vdso]", "[vvar]", "[vvar_vclock]"};
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "";
+}
+
 /*
  * vma - one mapping (Linux: vm_area_struct).  Bounds live in node.start /
  * node.end and only change through the vma tree.  Protected by the owning
@@ -282,13 +292,19 @@ struct vma {
 	struct mmk_file *file;	   /* NULL for private anonymous; holds a reference */
 	struct anon_vma *anon_vma; /* holds a reference; NULL until the first anon page */
 	struct avc *anon_vma_chain;
-	char *anon_name;     /* [anon:NAME]; owned copy, or NULL */
-	bool reserved;	     /* mmk_reserve()d: placement only, hidden from views */
-	bool is_heap;	     /* the brk area */
-	const char *special; /* a special mapping's name ("[vdso]"...: the
-				vm_special_mapping), static; NULL for others */
+	char *anon_name; /* [anon:NAME]; owned copy, or NULL */
+	bool reserved;	 /* mmk_reserve()d: placement only, hidden from views */
+	bool is_heap;	 /* the brk area */
+	uint8_t special; /* enum vma_special: which special mapping ([vdso]...:
+			    the vm_special_mapping), VMA_NOT_SPECIAL for others
+			    (a byte, not a name pointer: struct vma stays in
+			    its slab size class) */
 	struct vma *i_mmap_next, *i_mmap_prev; /* inode->i_mmap list; under inode->lock */
 };
+
+/* bench's bytes_per_vma counts it: a field that grows struct vma past 144
+ * bytes moves it to the slab's next size class (160) */
+_Static_assert(sizeof(struct vma) <= 144, "struct vma outgrew 144 bytes");
 
 static inline uint64_t vma_start(const struct vma *v)
 {

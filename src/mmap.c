@@ -1089,13 +1089,13 @@ int vm_brk_flags(struct mm *mm, uint64_t addr, uint64_t len, bool exec)
 }
 
 /*
- * _install_special_mapping(): a VMA named name at [addr, addr + len) with
+ * _install_special_mapping(): a VMA of the special kind at [addr, addr + len) with
  * vm_flags | VM_DONTEXPAND | VM_SOFTDIRTY, replacing nothing (the range
  * must be free).  Its memory is anonymous: pages read as zeros until
  * special_mapping_fill puts bytes there.  0 or -errno.
  */
 int install_special_mapping(struct mm *mm, uint64_t addr, uint64_t len, uint64_t vm_flags,
-			    const char *name)
+			    enum vma_special kind)
 {
 	mmap_write_lock(mm);
 	int err = 0;
@@ -1110,10 +1110,10 @@ int install_special_mapping(struct mm *mm, uint64_t addr, uint64_t len, uint64_t
 		v->flags = vm_flags | mm->def_flags | VM_DONTEXPAND | VM_SOFTDIRTY;
 		v->flags &= ~VM_LOCKED_MASK; /* VM_SPECIAL memory is never mlocked */
 		v->pgoff = addr >> PAGE_SHIFT;
-		v->special = name;
+		v->special = (uint8_t)kind;
 		vma_link(mm, v);
 		TRACE(mm->sys, .kind = MMK_EV_VMA_CREATE, .pid = mm->pid, .start = addr,
-		      .end = addr + len, .detail = name);
+		      .end = addr + len, .detail = vma_special_name(kind));
 	}
 	mm_debug_check(mm, "special mapping");
 	mmap_write_unlock(mm);

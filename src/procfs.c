@@ -81,7 +81,7 @@ void vma_name(struct mm *mm, struct vma *v, char *buf, size_t len)
 {
 	buf[0] = 0;
 	if (v->special) {
-		snprintf(buf, len, "%s", v->special);
+		snprintf(buf, len, "%s", vma_special_name(v->special));
 		return;
 	}
 	if (v->file) {
