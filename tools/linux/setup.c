@@ -466,6 +466,20 @@ static void fill_layout(struct server *srv)
 		problem(srv, "the brk heap is not empty at start", 0);
 }
 
+/* Grows the stack VMA 256 KiB below here, deeper than the server ever
+ * goes (a fork's child, the tracee's set-up, a view), so that no later
+ * growth makes a stack page record_hidden did not see: such a page would
+ * show in maps and be touchable by a script.  From the top down, as a
+ * growing stack is touched. */
+static __attribute__((noinline)) void grow_stack(void)
+{
+	volatile unsigned char pad[256 * 1024];
+
+	for (size_t i = sizeof(pad); i > 0; i -= SRV_PAGE < i ? SRV_PAGE : i)
+		pad[i - 1] = 0;
+	pad[0] = 0;
+}
+
 int setup_address_space(struct server *srv)
 {
 	struct rlimit da;
@@ -492,6 +506,7 @@ int setup_address_space(struct server *srv)
 	/* Probe first: the probe's fork leaves our pages copy-on-write, and
 	 * the prefault passes below take them back before the script runs. */
 	probe_host(&srv->hello.layout);
+	grow_stack();
 	err = record_hidden(srv);
 	if (err)
 		return err;

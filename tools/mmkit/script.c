@@ -263,6 +263,8 @@ static const struct {
     {"file",
      "creates or truncates PATH in the run's directory and writes it: size bytes "
      "(default: the text's length) of the fill byte (default 0), the text over their start"},
+    {"program", "puts the small test program NAME (make progs) into the run's directory at PATH "
+		"(default: NAME), mode 0755, for P: exec PATH"},
     {"cat", "reads PATH as any reader sees it now, through the page cache, from OFF "
 	    "(default 0), LEN bytes (default: to the end)"},
     {"sync", "writes every dirty page of every file back (sync(2))"},
