@@ -20,6 +20,8 @@
 #     restarts the host's periodic timer (itimer_ignored), and its ppoll
 #     writes neither revents nor the time left back when a signal
 #     interrupts it and checks nfds against no RLIMIT_NOFILE (poll_edges);
+#   - poll_stdin: poll and select wait on a host stream whose input comes
+#     late, fed the same to the host build;
 #   - unsupported_warn (mmkit exec only: the host supports its calls): each
 #     unsupported call gives its error, and one warning on stderr the
 #     first time only;
@@ -87,7 +89,7 @@ compare() {
 for f in *.host; do
 	p=${f%.host}
 	case "$p" in
-	touch_big | proc_maps | maps_raw | deadlock | unsupported_warn) ;;
+	touch_big | proc_maps | maps_raw | deadlock | unsupported_warn | poll_stdin) ;;
 	map_file) compare map_file map_file.txt ;;
 	args_env) MMKIT_RV_TEST=set compare args_env one "two words" ;;
 	*) compare "$p" ;;
@@ -116,6 +118,19 @@ if [ -s maps_raw.out ] && cmp -s maps_raw.out maps_raw.view; then
 else
 	bad "maps_raw: /proc/self/maps equals mmkit's view"
 	diff maps_raw.out maps_raw.view | head
+fi
+
+# poll on the host's standard input, whose line comes late: mmkit exec
+# waits on the host stream (every guest blocked is no deadlock here)
+(sleep 0.3; echo late) | "$MMKIT" exec ./poll_stdin >poll_stdin.out 2>&1
+echo "exit $?" >>poll_stdin.out
+(sleep 0.3; echo late) | ./poll_stdin.host >poll_stdin.host.out 2>&1
+echo "exit $?" >>poll_stdin.host.out
+if cmp -s poll_stdin.out poll_stdin.host.out; then
+	ok "poll_stdin: waits on the host's stream, same as the host"
+else
+	bad "poll_stdin: waits on the host's stream, same as the host"
+	diff poll_stdin.host.out poll_stdin.out | head
 fi
 
 # unsupported calls: their errors, each warned about once (made twice)

@@ -75,7 +75,9 @@ static unsigned pipe_mask(const struct rv_pipe *pi, int end)
 	return (pi->len ? P_IN | P_RDNORM : 0) | (pi->writers ? 0 : P_HUP);
 }
 
-/* The events f reports (vfs_poll); a host stream is asked for events. */
+/* The events f reports (vfs_poll); a host stream is asked for events,
+ * and is POLLNVAL if the host's fd is not open (mmkit exec ran with it
+ * closed), as a guest fd with no file. */
 static unsigned fd_events(struct rv_task *t, const struct rv_fd *f, unsigned events)
 {
 	if (f->kind == RV_FD_PIPE)
@@ -174,7 +176,8 @@ static int64_t ppoll_try(struct rv_world *w, struct rv_task *t)
 	for (uint32_t i = 0; i < nfds; i++) {
 		const struct rv_fd *f = p[i].fd < 0 ? NULL : rv_fd_get(t, p[i].fd);
 		unsigned filter = (uint16_t)p[i].events | P_ERR | P_HUP;
-		unsigned mask = p[i].fd < 0 ? 0 : !f ? P_NVAL : fd_events(t, f, filter) & filter;
+		unsigned mask = p[i].fd < 0 ? 0 : !f ? P_NVAL : fd_events(t, f, filter);
+		mask = mask & P_NVAL ? P_NVAL : mask & filter;
 		p[i].revents = (int16_t)mask;
 		count += mask != 0;
 	}
@@ -234,6 +237,8 @@ static int64_t select_try(struct rv_world *w, struct rv_task *t)
 			continue;
 		unsigned ask = (in ? P_IN : 0) | (out ? P_OUT : 0) | (ex ? P_PRI : 0);
 		unsigned mask = fd_events(t, rv_fd_get(t, fd), ask);
+		if (mask & P_NVAL)
+			return -EBADF;
 		const unsigned sets[3] = {IN_SET, OUT_SET, EX_SET};
 		for (int k = 0; k < 3; k++)
 			if ((set[k][wd] & bit) && (mask & sets[k])) {
