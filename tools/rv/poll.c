@@ -43,16 +43,16 @@
 #define NSEC 1000000000LL
 
 /* poll bits: asm-generic's, the host's too */
-#define P_IN	 0x001
-#define P_PRI	 0x002
-#define P_OUT	 0x004
-#define P_ERR	 0x008
-#define P_HUP	 0x010
-#define P_NVAL	 0x020
-#define P_RDNORM 0x040
-#define P_RDBAND 0x080
-#define P_WRNORM 0x100
-#define P_WRBAND 0x200
+#define P_IN	  0x001
+#define P_PRI	  0x002
+#define P_OUT	  0x004
+#define P_ERR	  0x008
+#define P_HUP	  0x010
+#define P_NVAL	  0x020
+#define P_RDNORM  0x040
+#define P_RDBAND  0x080
+#define P_WRNORM  0x100
+#define P_WRBAND  0x200
 #define P_DEFAULT (P_IN | P_OUT | P_RDNORM | P_WRNORM)
 #define IN_SET	  (P_RDNORM | P_RDBAND | P_IN | P_HUP | P_ERR)
 #define OUT_SET	  (P_WRBAND | P_WRNORM | P_OUT | P_ERR)

@@ -170,8 +170,8 @@ struct rv_world {
 	struct rv_task *current;
 	int exit_status; /* the first task's, as a shell reports it */
 	int first_pid;
-	int next_tid;		 /* thread ids, above every process id mmkit gives */
-	uint64_t warned[64];	 /* rv_unsupported's warnings given (hashes) */
+	int next_tid;	     /* thread ids, above every process id mmkit gives */
+	uint64_t warned[64]; /* rv_unsupported's warnings given (hashes) */
 	int nwarned;
 	uint64_t vdso_sigreturn; /* __vdso_rt_sigreturn's offset in the [vdso] */
 	FILE *trace_out;

@@ -137,8 +137,7 @@ static void select_pipe(void)
 	FD_ZERO(&rd);
 	FD_SET(p[0], &rd);
 	n = select(p[0] + 1, &rd, NULL, NULL, NULL);
-	printf("select after the writers are gone: %d, readable %s\n", n,
-	       yes(FD_ISSET(p[0], &rd)));
+	printf("select after the writers are gone: %d, readable %s\n", n, yes(FD_ISSET(p[0], &rd)));
 	close(p[0]);
 	FD_ZERO(&rd);
 	FD_SET(p[0], &rd);
@@ -168,8 +167,8 @@ static void timeout(void)
 	long long t0 = ms_now();
 	int n = poll(&r, 1, 30);
 	long long waited = ms_now() - t0;
-	printf("30 ms timeout: poll %d, revents %s, waited at least 30 ms %s\n", n, bits(b, r.revents),
-	       yes(waited >= 30));
+	printf("30 ms timeout: poll %d, revents %s, waited at least 30 ms %s\n", n,
+	       bits(b, r.revents), yes(waited >= 30));
 	fd_set rd;
 	FD_ZERO(&rd);
 	FD_SET(p[0], &rd);
@@ -212,8 +211,8 @@ static void signals(void)
 	struct itimerval it = {{0, 0}, {0, 20000}};
 	setitimer(ITIMER_REAL, &it, NULL);
 	int rc = poll(&r, 1, 10000);
-	printf("poll interrupted: %d %s, handled %d\n", rc, rc < 0 && errno == EINTR ? "EINTR" : "?",
-	       handled);
+	printf("poll interrupted: %d %s, handled %d\n", rc,
+	       rc < 0 && errno == EINTR ? "EINTR" : "?", handled);
 	fd_set rd;
 	FD_ZERO(&rd);
 	FD_SET(p[0], &rd);
