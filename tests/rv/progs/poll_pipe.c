@@ -1,14 +1,14 @@
-/* poll_pipe: poll, ppoll and select on pipes, as Linux answers them.
- * Between parent and child: POLLIN once the child has written (while it
- * still holds the write end), POLLHUP alone once it has exited, select
- * seeing the same; POLLOUT on a write end, POLLERR when no reader is left;
- * POLLNVAL for an fd not open, nothing for a negative one; a 30 ms
- * timeout with nothing ready returns 0 no sooner; ppoll's sigmask lets a
- * blocked pending signal interrupt it (EINTR, the handler runs, the old
- * mask is back after); a signal ends a blocked poll or select with EINTR;
- * the errors (EINVAL, EFAULT, EBADF).  poll_edges checks what qemu-user
- * gets wrong.  Only lower
- * bounds of time are checked: a loaded host may oversleep. */
+/* poll_pipe: poll, ppoll, select and pselect on pipes, as Linux answers
+ * them.  Between parent and child: POLLIN once the child has written
+ * (while it still holds the write end), POLLHUP alone once it has exited,
+ * select seeing the same; POLLOUT on a write end, POLLERR when no reader
+ * is left; POLLNVAL for an fd not open, nothing for a negative one; a 30
+ * ms timeout with nothing ready returns 0 no sooner; the sigmask of ppoll
+ * and pselect lets a blocked pending signal interrupt it (EINTR, the
+ * handler runs, the old mask is back after); a signal ends a blocked poll
+ * or select with EINTR; the errors (EINVAL, EFAULT, EBADF).  poll_edges
+ * checks what qemu-user gets wrong.  Only lower bounds of time are
+ * checked: a loaded host may oversleep. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -199,6 +199,14 @@ static void signals(void)
 	printf("ppoll, signal blocked: %d, handled %d\n", n, handled);
 	n = ppoll(NULL, 0, &zero, &empty);
 	printf("ppoll, its mask unblocks it: %d %s, handled %d\n", n,
+	       n < 0 && errno == EINTR ? "EINTR" : "?", handled);
+	sigprocmask(SIG_SETMASK, NULL, &now);
+	printf("mask after: SIGUSR1 blocked %s\n", yes(sigismember(&now, SIGUSR1)));
+	raise(SIGUSR1);
+	n = pselect(0, NULL, NULL, NULL, &zero, &usr1);
+	printf("pselect, signal blocked: %d, handled %d\n", n, handled);
+	n = pselect(0, NULL, NULL, NULL, &zero, &empty);
+	printf("pselect, its mask unblocks it: %d %s, handled %d\n", n,
 	       n < 0 && errno == EINTR ? "EINTR" : "?", handled);
 	sigprocmask(SIG_SETMASK, NULL, &now);
 	printf("mask after: SIGUSR1 blocked %s\n", yes(sigismember(&now, SIGUSR1)));
