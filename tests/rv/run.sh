@@ -15,9 +15,16 @@
 #     spawn_system), its heap is
 #     not [heap] (maps_check), its maps are not Linux's (proc_maps), it
 #     accepts any madvise advice (madvise_dontneed), Debian's qemu-user
-#     (before 8.1) gives riscv64 programs no vDSO at all (vdso_lookup), and
+#     (before 8.1) gives riscv64 programs no vDSO at all (vdso_lookup),
 #     it catches every host signal itself, so an ignored SIGALRM still
-#     restarts the host's periodic timer (itimer_ignored);
+#     restarts the host's periodic timer (itimer_ignored), and its ppoll
+#     writes neither revents nor the time left back when a signal
+#     interrupts it and checks nfds against no RLIMIT_NOFILE (poll_edges);
+#   - poll_stdin: poll and select wait on a host stream whose input comes
+#     late, fed the same to the host build;
+#   - unsupported_warn (mmkit exec only: the host supports its calls): each
+#     unsupported call gives its error, and one warning on stderr the
+#     first time only;
 #   - /proc/self/maps as the guest reads it: byte for byte mmkit's view of
 #     the process (maps_raw, against `mmkit exec --maps`); maps_check checks it after
 #     each step (mmap, mprotect of a middle page, munmap, malloc, locals,
@@ -68,7 +75,7 @@ compare() {
 		diff "$p.host.out" "$p.mmkit.out" | head -20
 		head -5 "$p.mmkit.err"
 	fi
-	case "$p" in pipes_exec | itimer_exec | spawn_system | maps_check | proc_maps | madvise_dontneed | vdso_lookup | itimer_ignored) return ;; esac
+	case "$p" in pipes_exec | itimer_exec | spawn_system | maps_check | proc_maps | madvise_dontneed | vdso_lookup | itimer_ignored | poll_edges) return ;; esac
 	qemu-riscv64 "./$p" "$@" >"$p.qemu.out" 2>/dev/null
 	echo "exit $?" >>"$p.qemu.out"
 	if cmp -s "$p.mmkit.out" "$p.qemu.out"; then
@@ -82,7 +89,7 @@ compare() {
 for f in *.host; do
 	p=${f%.host}
 	case "$p" in
-	touch_big | proc_maps | maps_raw | deadlock) ;;
+	touch_big | proc_maps | maps_raw | deadlock | unsupported_warn | poll_stdin) ;;
 	map_file) compare map_file map_file.txt ;;
 	args_env) MMKIT_RV_TEST=set compare args_env one "two words" ;;
 	*) compare "$p" ;;
@@ -111,6 +118,34 @@ if [ -s maps_raw.out ] && cmp -s maps_raw.out maps_raw.view; then
 else
 	bad "maps_raw: /proc/self/maps equals mmkit's view"
 	diff maps_raw.out maps_raw.view | head
+fi
+
+# poll on the host's standard input, whose line comes late: mmkit exec
+# waits on the host stream (every guest blocked is no deadlock here)
+(sleep 0.3; echo late) | "$MMKIT" exec ./poll_stdin >poll_stdin.out 2>&1
+echo "exit $?" >>poll_stdin.out
+(sleep 0.3; echo late) | ./poll_stdin.host >poll_stdin.host.out 2>&1
+echo "exit $?" >>poll_stdin.host.out
+if cmp -s poll_stdin.out poll_stdin.host.out; then
+	ok "poll_stdin: waits on the host's stream, same as the host"
+else
+	bad "poll_stdin: waits on the host's stream, same as the host"
+	diff poll_stdin.host.out poll_stdin.out | head
+fi
+
+# unsupported calls: their errors, each warned about once (made twice)
+"$MMKIT" exec ./unsupported_warn >unsupported_warn.out 2>unsupported_warn.err
+rc=$?
+want='mmkit exec: system call 999 not supported (ENOSYS)
+mmkit exec: futex: op 5 not supported (ENOSYS)
+mmkit exec: clone: flags 0x111 (sharing but not a thread) not supported (ENOSYS)
+mmkit exec: clock_nanosleep: CPU-time clock -6 not supported (EOPNOTSUPP)'
+if [ $rc -eq 0 ] && [ "$(cat unsupported_warn.err)" = "$want" ] &&
+	[ "$(grep -c '?' unsupported_warn.out)" -eq 0 ] && [ "$(wc -l <unsupported_warn.out)" -eq 8 ]; then
+	ok "unsupported_warn: errors, one warning each"
+else
+	bad "unsupported_warn: errors, one warning each (exit $rc)"
+	cat unsupported_warn.out unsupported_warn.err | head -20
 fi
 
 # dynamically linked: ld.so, libc and libm come from dyn/lib under --root

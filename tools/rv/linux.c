@@ -8,7 +8,9 @@
  * pc moves past the ecall.  A call that must not do that (exit, execve,
  * rt_sigreturn, a blocking wait4) returns RV_NORET and sets the task up
  * itself.  An unknown number is -ENOSYS with one warning on stderr naming
- * it.
+ * it; so is any argument the runner does not support yet (rv_unsupported,
+ * one warning for each), while the ENOSYS Linux itself may answer and
+ * glibc expects (rseq, clone3: it falls back to clone) stays quiet.
  *
  * Guest memory: every pointer argument is read and written through
  * mmk_load/mmk_store; a fault there is -EFAULT, as Linux's copy_from_user.
@@ -25,6 +27,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -44,6 +47,28 @@
 #define CHUNK		65536
 
 typedef int64_t (*sys_fn)(struct rv_world *w, struct rv_task *t);
+
+/* ---- What is not supported ------------------------------------------------ */
+
+int64_t rv_unsupported(struct rv_world *w, int64_t err, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	uint64_t h = 14695981039346656037ull; /* FNV-1a of the text */
+	for (const char *c = what; *c; c++)
+		h = (h ^ (uint8_t)*c) * 1099511628211ull;
+	for (int i = 0; i < w->nwarned; i++)
+		if (w->warned[i] == h)
+			return err;
+	if (w->nwarned < (int)(sizeof(w->warned) / sizeof(w->warned[0])))
+		w->warned[w->nwarned++] = h; /* past that, each warns every time */
+	const char *name = mmk_errno_name((int)-err);
+	fprintf(stderr, "mmkit exec: %s not supported (%s)\n", what, name ? name : "?");
+	return err;
+}
 
 /* ---- Guest memory ---------------------------------------------------------- */
 
@@ -1001,16 +1026,17 @@ static int64_t futex_wait_end(struct rv_task *t, int64_t r)
  * relative for WAIT, absolute for WAIT_BITSET, on CLOCK_REALTIME with
  * FUTEX_CLOCK_REALTIME (WAIT_BITSET only, as Linux), else CLOCK_MONOTONIC;
  * the timeout is checked before the word, as Linux's sys_futex.  A wait
- * nobody wakes and with no timeout is a deadlock the scheduler reports. */
+ * nobody wakes and with no timeout is a deadlock the scheduler reports.
+ * Other ops (requeue, WAKE_OP, PI) are ENOSYS with the runner's warning. */
 static int64_t sys_futex(struct rv_world *w, struct rv_task *t)
 {
 	int op = (int)A(1) & 0x7f, realtime = (A(1) & 256) != 0;
+	if (realtime && op != 9 && op != 11)
+		return -ENOSYS; /* Linux's answer (do_futex): no clock for the others */
 	if (op == 1 || op == 10)
 		return rv_futex_wake(w, t, A(0), (int32_t)A(2));
 	if (op != 0 && op != 9)
-		return -ENOSYS;
-	if (realtime && op != 9)
-		return -ENOSYS;
+		return rv_unsupported(w, -ENOSYS, "futex: op %d", op);
 	if (t->futex_woken) {
 		t->futex_woken = 0;
 		return futex_wait_end(t, 0);
@@ -1098,7 +1124,8 @@ static int64_t sys_clone(struct rv_world *w, struct rv_task *t)
 	bool is_thread = (flags & thread) == thread;
 	if (!is_thread &&
 	    ((flags & CLONE_THREAD_G) || ((flags & CLONE_VM_G) && !(flags & CLONE_VFORK_G))))
-		return -ENOSYS;
+		return rv_unsupported(w, -ENOSYS, "clone: flags %#llx (sharing but not a thread)",
+				      (unsigned long long)flags);
 	int ntasks = 0;
 	for (struct rv_task *k = w->tasks; k; k = k->next)
 		ntasks += k->state != RV_REAPED;
@@ -1317,16 +1344,6 @@ static int64_t sys_rt_sigpending(struct rv_world *w, struct rv_task *t)
 	if (A(1) != 8)
 		return -EINVAL;
 	return copy_out(t, A(0), &set, 8);
-}
-
-/* ppoll: only with no fds and no timeout (what pause() makes): waits for
- * a signal, EINTR. */
-static int64_t sys_ppoll(struct rv_world *w, struct rv_task *t)
-{
-	if (A(1) || A(2))
-		return -ENOSYS; /* polling fds is not supported yet */
-	t->wait_eintr = 1;
-	return RV_BLOCK;
 }
 
 /* rt_sigsuspend: the mask becomes *set until a signal comes (EINTR); the
@@ -1581,7 +1598,8 @@ static const struct sys_entry sys_table[] = {
     S(131, tgkill),
     S(132, sigaltstack),
     S(133, rt_sigsuspend),
-    S(73, ppoll),
+    [72] = {"pselect6", rv_sys_pselect6},
+    [73] = {"ppoll", rv_sys_ppoll},
     S(134, rt_sigaction),
     S(135, rt_sigprocmask),
     S(136, rt_sigpending),
@@ -1639,13 +1657,7 @@ void rv_syscall(struct rv_world *w, struct rv_task *t)
 	if (nr < NSYS && sys_table[nr].fn) {
 		r = sys_table[nr].fn(w, t);
 	} else {
-		if (nr >= sizeof(w->warned) / sizeof(w->warned[0]) || !w->warned[nr]) {
-			fprintf(stderr, "mmkit exec: system call %llu not implemented (ENOSYS)\n",
-				(unsigned long long)nr);
-			if (nr < sizeof(w->warned) / sizeof(w->warned[0]))
-				w->warned[nr] = 1;
-		}
-		r = -ENOSYS;
+		r = rv_unsupported(w, -ENOSYS, "system call %llu", (unsigned long long)nr);
 	}
 	t->syscall_name = NULL;
 	if (r == RV_BLOCK) {

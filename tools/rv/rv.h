@@ -11,6 +11,7 @@
  *   signal.c      signal delivery in the riscv64 frame layout, rt_sigreturn,
  *                 what a blocked call returns when a signal interrupts it
  *   timer.c       sleeps, ITIMER_REAL, and the host sleep of an idle world
+ *   poll.c        ppoll and pselect6: fds' readiness, the wait for it
  *   vdso.c        the [vdso] ELF image (AT_SYSINFO_EHDR)
  *   run.c         the world: tasks, the scheduler, exec, fork, wait, exit,
  *                 and the `mmkit exec` command
@@ -45,6 +46,7 @@
 #define RV_MAX_FDS   256
 #define RV_NSIG	     64
 #define RV_MAX_TASKS 1024 /* processes and threads alive at once (RLIMIT_NPROC) */
+#define RV_HOST_FDS  3	  /* host streams a guest fd can name: 0, 1, 2 */
 
 enum rv_fd_kind { RV_FD_FREE, RV_FD_MMK, RV_FD_HOST, RV_FD_SYNTH, RV_FD_PIPE };
 
@@ -151,6 +153,10 @@ struct rv_task {
 	int sleep_clock;	    /* the host clock of the deadline */
 	int64_t sleep_deadline;	    /* ns on sleep_clock */
 	struct rv_itimer itimer[3]; /* the leader's: its process's timers */
+	/* poll.c: a ppoll or pselect6 waits (its timeout is the sleep's
+	 * fields, its sigmask saved_mask and restore_mask, as sigsuspend's) */
+	int polling;
+	uint16_t poll_host[RV_HOST_FDS]; /* host streams it waits on: events */
 	struct rv_task *next;
 };
 
@@ -164,8 +170,9 @@ struct rv_world {
 	struct rv_task *current;
 	int exit_status; /* the first task's, as a shell reports it */
 	int first_pid;
-	int next_tid;		 /* thread ids, above every process id mmkit gives */
-	int warned[512];	 /* unknown system calls already warned about */
+	int next_tid;	     /* thread ids, above every process id mmkit gives */
+	uint64_t warned[64]; /* rv_unsupported's warnings given (hashes) */
+	int nwarned;
 	uint64_t vdso_sigreturn; /* __vdso_rt_sigreturn's offset in the [vdso] */
 	FILE *trace_out;
 	int trace_style;      /* RV_TRACE_*: how events are told (trace.c) */
@@ -219,6 +226,12 @@ void rv_fd_init_stdio(struct rv_task *t);
  * exec failure after the point of no return, killed). */
 void rv_syscall(struct rv_world *w, struct rv_task *t);
 const char *rv_syscall_name(uint64_t nr);
+/* Something the runner does not support yet: err (-ENOSYS, -EOPNOTSUPP),
+ * with "mmkit exec: WHAT not supported (ENOSYS)" on stderr the first time
+ * that WHAT (printf's fmt and its arguments: the call, then what of its
+ * arguments) is met, so a program never meets one silently. */
+int64_t rv_unsupported(struct rv_world *w, int64_t err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* signal.c */
 /* Raises signo on t (from a fault: si; else NULL) and delivers it: a
@@ -258,6 +271,8 @@ int64_t rv_sys_clock_getres(struct rv_world *w, struct rv_task *t);
 int rv_timeout_start(struct rv_task *t, int clock, bool abs, uint64_t addr);
 /* Whether t's timeout has passed. */
 bool rv_timeout_passed(const struct rv_task *t);
+/* The time left of t's timeout, in ns (0 once passed). */
+int64_t rv_timeout_left(const struct rv_task *t);
 /* A sleep of t interrupted by a signal: writes the time left to rem for a
  * relative sleep that asked for it; -EINTR (or -EFAULT). */
 int64_t rv_sleep_interrupted(struct rv_task *t);
@@ -268,8 +283,17 @@ void rv_timers_expire(struct rv_world *w);
  * dequeue_signal. */
 void rv_itimer_dequeued(struct rv_world *w, struct rv_task *t);
 /* Every task is blocked: sleeps the host until the earliest deadline of a
- * sleep or ITIMER_REAL; false if there is none (a deadlock). */
+ * sleep or ITIMER_REAL, or until a host stream a poll waits on is ready;
+ * false if there is nothing to wait for (a deadlock). */
 bool rv_timers_wait_idle(struct rv_world *w);
+
+/* poll.c: the calls (linux.c's table names them) */
+int64_t rv_sys_ppoll(struct rv_world *w, struct rv_task *t);
+int64_t rv_sys_pselect6(struct rv_world *w, struct rv_task *t);
+/* t's ppoll or pselect6 is interrupted by a handler: -EINTR, its state
+ * cleared as when it returns, except the mask, which the handler's frame
+ * keeps (restore_mask). */
+int64_t rv_poll_interrupted(struct rv_task *t);
 
 /* run.c */
 struct rv_task *rv_task_find(struct rv_world *w, int pid);

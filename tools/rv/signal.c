@@ -25,9 +25,11 @@
  * if it would still block and a handler is to run, the call ends as its
  * -ERESTART* code says in Linux (arch/riscv/kernel/signal.c's
  * handle_signal): read, write, wait4, waitid, futex (-ERESTARTSYS) are made
- * again after the handler with SA_RESTART, else -EINTR; pause (ppoll) and
- * sigsuspend (-ERESTARTNOHAND), the sleeps and a futex wait with a timeout
- * (-ERESTART_RESTARTBLOCK) always -EINTR, the sleeps with the time left; a pipe write that moved
+ * again after the handler with SA_RESTART, else -EINTR; ppoll (pause
+ * too), pselect6 and sigsuspend (-ERESTARTNOHAND; poll.c ends the first
+ * two as Linux's poll_select_finish), the sleeps and a futex wait with a
+ * timeout (-ERESTART_RESTARTBLOCK) always -EINTR, the sleeps with the time
+ * left; a pipe write that moved
  * some bytes returns their count.  An ignored signal does not interrupt.
  */
 #include <errno.h>
@@ -92,7 +94,8 @@ static enum restart restart_code(uint64_t nr)
 	case 98:  /* futex */
 	case 260: /* wait4 */
 		return RESTART_SYS;
-	case 73:  /* ppoll (pause) */
+	case 72:  /* pselect6 */
+	case 73:  /* ppoll (pause too) */
 	case 133: /* rt_sigsuspend */
 		return RESTART_NOHAND;
 	case 101: /* nanosleep */
@@ -122,6 +125,8 @@ void rv_signal_interrupt(struct rv_world *w, struct rv_task *t, int sig)
 				return;
 			break;
 		case RESTART_NOHAND:
+			if (t->polling) /* its time left, its revents */
+				r = rv_poll_interrupted(t);
 			break;
 		case RESTART_BLOCK:
 			r = rv_sleep_interrupted(t);

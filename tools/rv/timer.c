@@ -15,7 +15,8 @@
  * while the signal is blocked the timer stands still and getitimer reads
  * 0, and an ignored SIGALRM (never queued) stops it.  When every task
  * is blocked, the scheduler sleeps the host thread until the earliest
- * deadline (rv_timers_wait_idle), never spinning; with no deadline, it is a
+ * deadline (rv_timers_wait_idle), never spinning, or until one of the
+ * host's streams a poll waits on (poll.c) is ready; with neither, it is a
  * deadlock.  A program that uses no timer sees no difference in its
  * schedule, so its output stays the same on every run.
  *
@@ -29,6 +30,7 @@
  * kernel/time/posix-timers.c (clock_nanosleep) and kernel/time/itimer.c.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <time.h>
 
@@ -70,9 +72,12 @@ static void to_pair(int64_t ns, int64_t unit, int64_t out[2])
 
 /* The host clock a guest clock_nanosleep clock stands for, or -errno:
  * REALTIME, MONOTONIC, BOOTTIME and TAI sleep; the raw and coarse clocks
- * cannot (Linux: no nsleep, EOPNOTSUPP), nor the CPU-time and alarm clocks
- * here; an unknown id is EINVAL. */
-static int sleep_clock(int64_t id)
+ * cannot (Linux: no nsleep, EOPNOTSUPP); the CPU-time and alarm clocks,
+ * which Linux sleeps on, are not kept here (EOPNOTSUPP, with the runner's
+ * warning: glibc names CLOCK_PROCESS_CPUTIME_ID by the process's CPU clock
+ * id, MAKE_PROCESS_CPUCLOCK(0, CPUCLOCK_SCHED) = -6); an unknown id is
+ * EINVAL. */
+static int sleep_clock(struct rv_world *w, int64_t id)
 {
 	switch (id) {
 	case 0: /* CLOCK_REALTIME */
@@ -83,15 +88,19 @@ static int sleep_clock(int64_t id)
 		return CLOCK_BOOTTIME;
 	case 11: /* CLOCK_TAI */
 		return CLOCK_TAI;
-	case 2: /* CLOCK_PROCESS_CPUTIME_ID: not kept */
-	case 4:
+	case 4: /* CLOCK_MONOTONIC_RAW, the coarse clocks */
 	case 5:
 	case 6:
-	case 8: /* the alarm clocks: not kept */
-	case 9:
 		return -EOPNOTSUPP;
+	case 2: /* CLOCK_PROCESS_CPUTIME_ID */
+	case 8: /* the alarm clocks */
+	case 9:
+		return (int)rv_unsupported(w, -EOPNOTSUPP, "clock_nanosleep: clock %d", (int)id);
 	}
-	return -EINVAL; /* CLOCK_THREAD_CPUTIME_ID (3) too, as Linux */
+	if (id < 0 && !(id & 4) && (id & 3) != 3) /* a process's CPU-time clock */
+		return (int)rv_unsupported(w, -EOPNOTSUPP, "clock_nanosleep: CPU-time clock %d",
+					   (int)id);
+	return -EINVAL; /* a thread's CPU-time clock (3 too), as Linux */
 }
 
 int rv_timeout_start(struct rv_task *t, int clock, bool abs, uint64_t addr)
@@ -111,6 +120,12 @@ int rv_timeout_start(struct rv_task *t, int clock, bool abs, uint64_t addr)
 bool rv_timeout_passed(const struct rv_task *t)
 {
 	return now_ns(t->sleep_clock) >= t->sleep_deadline;
+}
+
+int64_t rv_timeout_left(const struct rv_task *t)
+{
+	int64_t left = t->sleep_deadline - now_ns(t->sleep_clock);
+	return left > 0 ? left : 0;
 }
 
 /* Starts (first execution) or checks t's sleep on clock until the
@@ -140,7 +155,7 @@ int64_t rv_sys_nanosleep(struct rv_world *w, struct rv_task *t)
  * are ignored, as Linux does. */
 int64_t rv_sys_clock_nanosleep(struct rv_world *w, struct rv_task *t)
 {
-	int clock = t->sleeping ? t->sleep_clock : sleep_clock((int32_t)t->cpu.x[10]);
+	int clock = t->sleeping ? t->sleep_clock : sleep_clock(w, (int32_t)t->cpu.x[10]);
 	if (clock < 0)
 		return clock;
 	return sleep_on(t, clock, t->cpu.x[11] & TIMER_ABSTIME_G, t->cpu.x[12]);
@@ -290,6 +305,23 @@ void rv_itimer_dequeued(struct rv_world *w, struct rv_task *t)
 	it->active = 1;
 }
 
+/* The host streams the polls of w's tasks wait on, as host pollfds
+ * (fd -1 where none waits): how many. */
+static int host_waits(struct rv_world *w, struct pollfd fds[RV_HOST_FDS])
+{
+	int n = 0;
+	for (int i = 0; i < RV_HOST_FDS; i++)
+		fds[i] = (struct pollfd){.fd = -1};
+	for (struct rv_task *t = w->tasks; t; t = t->next)
+		for (int i = 0; t->polling && i < RV_HOST_FDS; i++)
+			if (t->poll_host[i] && t->state == RV_RUNNABLE && !t->thread_done) {
+				n += fds[i].fd < 0;
+				fds[i].fd = i;
+				fds[i].events |= (short)t->poll_host[i];
+			}
+	return n;
+}
+
 bool rv_timers_wait_idle(struct rv_world *w)
 {
 	int64_t now = now_ns(CLOCK_MONOTONIC), first = INT64_MAX;
@@ -303,6 +335,14 @@ bool rv_timers_wait_idle(struct rv_world *w)
 		const struct rv_itimer *it = &t->itimer[ITIMER_REAL_G];
 		if (t->pid == t->tgid && it->active)
 			first = it->value < first ? it->value : first;
+	}
+	struct pollfd fds[RV_HOST_FDS];
+	if (host_waits(w, fds)) { /* until a stream is ready or the deadline */
+		int64_t left = first - now;
+		struct timespec ts = {left / NSEC, left % NSEC};
+		if (first == INT64_MAX || left > 0)
+			ppoll(fds, RV_HOST_FDS, first == INT64_MAX ? NULL : &ts, NULL);
+		return true;
 	}
 	if (first == INT64_MAX)
 		return false;
