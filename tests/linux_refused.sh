@@ -33,5 +33,14 @@ reports "run --backend linux" 1 $M run --backend linux --dir "$work" "$work/hidd
 reports "check" 1 $M check "$work/hidden.mm"
 reports "check --self (two Linux runs, one report)" 1 $M check --self "$work/hidden.mm"
 
+# Below the server's stack, an access grows the server's stack on Linux (a
+# SIGSEGV on mmkit): refused too, in the process and in a forked one, 1 MiB
+# and one page below the top of the stack as the server found it.
+printf 'spawn P\nP: touch 0x7ffffff00000 4096 write\n' >"$work/stack.mm"
+reports "an access below the server's stack" 1 $M run --backend linux --dir "$work" "$work/stack.mm"
+printf 'spawn P\nfork P Q\nQ: touch 0x7ffffffdd000 4095 read\n' >"$work/stackfork.mm"
+reports "an access below the server's stack, in a forked process" 1 \
+	$M run --backend linux --dir "$work" "$work/stackfork.mm"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -421,7 +421,7 @@ static int access_meets_hidden(const struct server *s, uint64_t a, uint64_t len)
 	for (int i = 0; i < s->nhidden; i++)
 		if (a < s->hidden[i].end && end > s->hidden[i].start)
 			return 1;
-	return 0;
+	return a < s->stack_growth.end && end > s->stack_growth.start;
 }
 
 /* Whether request q would unmap, change or access the server's own memory. */

@@ -76,6 +76,10 @@ struct server {
 	size_t rundirlen;
 	struct range hidden[SRV_HIDDEN_MAX];
 	int nhidden;
+	/* Where the server's own stack would grow into, [its top - RLIMIT_STACK,
+	 * its start): an access there that meets no mapping grows the stack on
+	 * Linux (and is a SIGSEGV on mmkit), so accesses are refused there. */
+	struct range stack_growth;
 	struct lx_hello hello;	 /* sent at start; holds the layout */
 	uint64_t minflt, majflt; /* the script's page faults so far */
 	/* The program this script process runs (`exec PATH`, tracee.c), or

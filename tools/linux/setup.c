@@ -209,6 +209,11 @@ static int record_hidden(struct server *srv)
 			r->start = ml.start;
 			r->end = ml.end;
 			r->touch = 0;
+			if (ml.name_end - ml.name == 7 && !memcmp(ml.name, "[stack]", 7)) {
+				srv->stack_growth.start =
+				    ml.end > LIMIT_STACK ? ml.end - LIMIT_STACK : 0;
+				srv->stack_growth.end = ml.start;
+			}
 			if (ml.perms[0] == 'r' && !special_untouchable(&ml))
 				r->touch = ml.perms[1] == 'w' ? 2 : 1;
 			srv->nhidden++;

@@ -390,6 +390,7 @@ int64_t tracee_exec(struct server *s, const char *path, const unsigned char *arg
 			close(fd);
 	drop_old_image(s);
 	s->nhidden = 0;
+	s->stack_growth.start = s->stack_growth.end = 0; /* the program's stack is its own */
 	return adopt_image(s, &g);
 }
 
