@@ -210,71 +210,63 @@ static void trace_add(struct backend *b, const struct mmk_event *ev, int ord)
 	}
 }
 
-/* Brief: tells the run of two or more fresh anonymous faults at tl[i] (each
- * a FAULT, ANON_PAGE, PTE_SET) in one line, storing its length in events
- * in *n.  Returns whether there was such a run.  Caller holds trace_lock. */
-static int anon_fault_run(struct backend *b, int i, int *n)
+/* Line i of the queue, for narrate's run finders.  Caller holds
+ * trace_lock. */
+static const struct mmk_event *queued_event(const void *q, int i)
 {
-	struct mmk_event ev[3], first[3], last[3];
-	int k = 0;
-	char text[400], line[480];
+	return &((const struct backend *)q)->tl[i].ev;
+}
 
-	while (i + 3 * k + 3 <= b->ntl) {
-		for (int j = 0; j < 3; j++)
-			ev[j] = b->tl[i + 3 * k + j].ev;
-		if (!narrate_same_anon_fault(k ? first : ev, ev))
-			break;
-		if (!k)
-			memcpy(first, ev, sizeof(ev));
-		memcpy(last, ev, sizeof(ev));
-		k++;
-	}
-	if (k < 2)
-		return 0;
-	narrate_anon_faults(first, last, (size_t)k, text, sizeof(text));
+/* Tells text, the line for the run at tl[i], with its statement's number. */
+static void tell_run(struct backend *b, int i, const char *text)
+{
+	char line[480];
 	if (b->tl[i].ord)
 		snprintf(line, sizeof(line), "[#%d] %s", b->tl[i].ord, text);
 	else
 		snprintf(line, sizeof(line), "%s", text);
 	b->opt.trace_line(b->opt.trace_arg, line);
-	*n = 3 * k;
+}
+
+/* Brief: tells the run of two or more fresh anonymous faults at tl[i]
+ * (narrate_anon_fault_run) in one line, storing its length in events in
+ * *n.  Returns whether there was such a run.  Caller holds trace_lock. */
+static int anon_fault_run(struct backend *b, int i, int *n)
+{
+	int len = narrate_anon_fault_run(b, i, b->ntl, queued_event);
+	struct mmk_event first[3], last[3];
+	char text[400];
+	if (!len)
+		return 0;
+	for (int j = 0; j < 3; j++) {
+		first[j] = b->tl[i + j].ev;
+		last[j] = b->tl[i + len - 3 + j].ev;
+	}
+	narrate_anon_faults(first, last, (size_t)len / 3, text, sizeof(text));
+	tell_run(b, i, text);
+	*n = len;
 	return 1;
 }
 
 /* Brief: tells the run of two or more pages swapped out and freed at
- * tl[i] (each a SWAP_OUT, RECLAIM) in one line, storing its length in
- * events in *n.  Returns whether there was such a run.  Caller holds
- * trace_lock. */
+ * tl[i] (narrate_swap_out_run) in one line, storing its length in events
+ * in *n.  Returns whether there was such a run.  Caller holds trace_lock. */
 static int swap_out_run(struct backend *b, int i, int *n)
 {
-	int k = 0;
-	struct mmk_event first[2], pair[2];
-	while (i + 2 * k + 2 <= b->ntl) {
-		pair[0] = b->tl[i + 2 * k].ev;
-		pair[1] = b->tl[i + 2 * k + 1].ev;
-		if (!k)
-			memcpy(first, pair, sizeof(pair));
-		if (!narrate_same_swap_out(first, pair))
-			break;
-		k++;
-	}
-	if (k < 2)
+	int len = narrate_swap_out_run(b, i, b->ntl, queued_event);
+	if (!len)
 		return 0;
-	struct mmk_event *ev = malloc((size_t)(2 * k) * sizeof(*ev));
+	struct mmk_event *ev = malloc((size_t)len * sizeof(*ev));
 	if (!ev)
 		return 0;
-	for (int j = 0; j < 2 * k; j++)
+	for (int j = 0; j < len; j++)
 		ev[j] = b->tl[i + j].ev;
 	struct narrate_ctx nc = {b->root, proc_name_of, b};
-	char text[400], line[480];
-	narrate_swap_outs(&nc, ev, (size_t)k, text, sizeof(text));
+	char text[400];
+	narrate_swap_outs(&nc, ev, (size_t)len / 2, text, sizeof(text));
 	free(ev);
-	if (b->tl[i].ord)
-		snprintf(line, sizeof(line), "[#%d] %s", b->tl[i].ord, text);
-	else
-		snprintf(line, sizeof(line), "%s", text);
-	b->opt.trace_line(b->opt.trace_arg, line);
-	*n = 2 * k;
+	tell_run(b, i, text);
+	*n = len;
 	return 1;
 }
 

@@ -505,6 +505,38 @@ int narrate_same_swap_out(const struct mmk_event *first, const struct mmk_event 
 	       same_str(r->source, first[1].source);
 }
 
+int narrate_anon_fault_run(const void *q, int i, int n, narrate_event_at at)
+{
+	struct mmk_event ev[3], first[3];
+	int k = 0;
+	while (i + 3 * k + 3 <= n) {
+		for (int j = 0; j < 3; j++)
+			ev[j] = *at(q, i + 3 * k + j);
+		if (!narrate_same_anon_fault(k ? first : ev, ev))
+			break;
+		if (!k)
+			memcpy(first, ev, sizeof(ev));
+		k++;
+	}
+	return k >= 2 ? 3 * k : 0;
+}
+
+int narrate_swap_out_run(const void *q, int i, int n, narrate_event_at at)
+{
+	struct mmk_event first[2], pair[2];
+	int k = 0;
+	while (i + 2 * k + 2 <= n) {
+		pair[0] = *at(q, i + 2 * k);
+		pair[1] = *at(q, i + 2 * k + 1);
+		if (!k)
+			memcpy(first, pair, sizeof(pair));
+		if (!narrate_same_swap_out(first, pair))
+			break;
+		k++;
+	}
+	return k >= 2 ? 2 * k : 0;
+}
+
 void narrate_swap_outs(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n,
 		       char *buf, size_t len)
 {

@@ -47,6 +47,14 @@ int narrate_same_swap_out(const struct mmk_event *first, const struct mmk_event 
 void narrate_swap_outs(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n,
 		       char *buf, size_t len);
 
+/* Brief traces over a caller's queue of n events, event i at(q, i): the
+ * length in events of the run that starts at i -- fresh anonymous faults
+ * (triples, narrate_same_anon_fault) or swap-outs (pairs,
+ * narrate_same_swap_out) -- or 0 when it has fewer than two. */
+typedef const struct mmk_event *(*narrate_event_at)(const void *q, int i);
+int narrate_anon_fault_run(const void *q, int i, int n, narrate_event_at at);
+int narrate_swap_out_run(const void *q, int i, int n, narrate_event_at at);
+
 /* The one sentence for the run ev[0..n) (n >= 1; 1: narrate_event's). */
 void narrate_run(const struct narrate_ctx *nc, const struct mmk_event *ev, size_t n, char *buf,
 		 size_t len);

@@ -123,40 +123,10 @@ static void tell(struct rv_world *w, const struct rv_trace_item *it, size_t n, e
 	put_line(w, line, it->call != NULL);
 }
 
-/* Brief: the length in events of the run of fresh anonymous faults at
- * it[i] (triples FAULT, ANON_PAGE, PTE_SET), or 0 if fewer than two. */
-static int anon_fault_run(const struct rv_trace *q, int i)
+/* Event i of the queue, for narrate's run finders. */
+static const struct mmk_event *queued_event(const void *q, int i)
 {
-	struct mmk_event ev[3], first[3];
-	int k = 0;
-	while (i + 3 * k + 3 <= q->n) {
-		for (int j = 0; j < 3; j++)
-			ev[j] = q->it[i + 3 * k + j].ev;
-		if (!narrate_same_anon_fault(k ? first : ev, ev))
-			break;
-		if (!k)
-			memcpy(first, ev, sizeof(ev));
-		k++;
-	}
-	return k >= 2 ? 3 * k : 0;
-}
-
-/* Brief: the length in events of the run of pages swapped out and freed
- * at it[i] (pairs SWAP_OUT, RECLAIM), or 0 if fewer than two. */
-static int swap_out_run(const struct rv_trace *q, int i)
-{
-	int k = 0;
-	struct mmk_event first[2], pair[2];
-	while (i + 2 * k + 2 <= q->n) {
-		pair[0] = q->it[i + 2 * k].ev;
-		pair[1] = q->it[i + 2 * k + 1].ev;
-		if (!k)
-			memcpy(first, pair, sizeof(pair));
-		if (!narrate_same_swap_out(first, pair))
-			break;
-		k++;
-	}
-	return k >= 2 ? 2 * k : 0;
+	return &((const struct rv_trace *)q)->it[i].ev;
 }
 
 void rv_trace_flush(struct rv_world *w)
@@ -165,12 +135,16 @@ void rv_trace_flush(struct rv_world *w)
 	if (!q)
 		return;
 	for (int i = 0, n; i < q->n; i += n) {
-		n = w->trace_style == RV_TRACE_BRIEF ? anon_fault_run(q, i) : 0;
+		n = w->trace_style == RV_TRACE_BRIEF
+			? narrate_anon_fault_run(q, i, q->n, queued_event)
+			: 0;
 		if (n) {
 			tell(w, &q->it[i], (size_t)n, RUN_ANON_FAULTS);
 			continue;
 		}
-		n = w->trace_style == RV_TRACE_BRIEF ? swap_out_run(q, i) : 0;
+		n = w->trace_style == RV_TRACE_BRIEF
+			? narrate_swap_out_run(q, i, q->n, queued_event)
+			: 0;
 		if (n) {
 			tell(w, &q->it[i], (size_t)n, RUN_SWAP_OUTS);
 			continue;
