@@ -335,7 +335,17 @@ static inline int access_range(struct mmk_proc *p, uint64_t addr, uint64_t len, 
 	return 0;
 }
 
-/* Every load but the hot case: misses, faults, page crossings, errors. */
+/* A CPU-sized load the inline path tried and could not finish (a TLB miss,
+ * a copy a TLB change raced, a killed process): straight to the walk,
+ * without load_slow's second look at the TLB entry just missed. */
+static __attribute__((noinline)) int load_walk(mmk_proc *p, uint64_t addr, void *buf, uint64_t len,
+					       struct mmk_siginfo *si)
+{
+	struct acc a = {.op = ACC_LOAD, .dst = buf};
+	return access_range(p, addr, len, &a, si);
+}
+
+/* Every other load: odd sizes, page crossings, bad arguments. */
 static __attribute__((noinline)) int load_slow(mmk_proc *p, uint64_t addr, void *buf, uint64_t len,
 					       struct mmk_siginfo *si)
 {
@@ -359,10 +369,11 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 	/*
 	 * The hot case inline: a load of 1, 2, 4 or 8 bytes within one page
 	 * of a live process (a CPU's load), hitting the TLB: one move, no
-	 * call, no stack frame.  Every other load (which may still hit
+	 * call, no stack frame.  One that misses goes to load_walk (the
+	 * entry was just looked at); every other load (which may still hit
 	 * lock-free) goes to load_slow.  No TASK_SIZE check: no entry's tag
 	 * matches an address above it (mm_types.h), so such a load misses
-	 * and load_slow signals.
+	 * and load_walk signals.
 	 */
 	if (__builtin_expect(p && buf && len && len <= 8 && !(len & (len - 1)) &&
 				 (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len,
@@ -395,6 +406,7 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 				return 0;
 			}
 		}
+		return load_walk(p, addr, buf, len, si);
 	}
 	return load_slow(p, addr, buf, len, si);
 }
