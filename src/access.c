@@ -367,16 +367,17 @@ static __attribute__((noinline)) int load_slow(mmk_proc *p, uint64_t addr, void 
 int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_siginfo *si)
 {
 	/*
-	 * The hot case inline: a load of 1, 2, 4 or 8 bytes within one page
-	 * of a live process (a CPU's load), hitting the TLB: one move, no
-	 * call, no stack frame.  One that misses goes to load_walk (the
-	 * entry was just looked at); every other load (which may still hit
-	 * lock-free) goes to load_slow.  No TASK_SIZE check: no entry's tag
-	 * matches an address above it (mm_types.h), so such a load misses
+	 * The hot case inline: an 8-byte load within one page of a live
+	 * process, hitting the TLB: one move, no call, no stack frame.  One
+	 * that misses goes to load_walk (the entry was just looked at); every
+	 * other load goes to load_slow, which still finishes a TLB hit of any
+	 * size within a page lock-free.  (An inline path for 1, 2 and 4 bytes
+	 * too made both the 8-byte hit and a byte load per fresh page slower:
+	 * bench's load_tlb_hit and read_pass.)  No TASK_SIZE check: no entry's
+	 * tag matches an address above it (mm_types.h), so such a load misses
 	 * and load_walk signals.
 	 */
-	if (__builtin_expect(p && buf && len && len <= 8 && !(len & (len - 1)) &&
-				 (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - len,
+	if (__builtin_expect(p && buf && len == 8 && (addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - 8,
 			     1)) {
 		struct mm *mm = p->mm;
 		uint64_t vpn = addr >> PAGE_SHIFT;
@@ -385,21 +386,7 @@ int mmk_load(mmk_proc *p, uint64_t addr, void *buf, uint64_t len, struct mmk_sig
 		    atomic_load_explicit(&mm->tlb[vpn % TLB_ENTRIES].word, memory_order_relaxed);
 		if (!atomic_load_explicit(&p->killed, memory_order_relaxed) && mm->tlb_lockless &&
 		    tlb_word_hits(w, vpn, false)) {
-			const uint8_t *h = tlb_word_host(w) + (addr & (PAGE_SIZE - 1));
-			switch (len) { /* constant sizes: each copy is one move */
-			case 8:
-				tlb_copy_racy(buf, h, 8);
-				break;
-			case 4:
-				tlb_copy_racy(buf, h, 4);
-				break;
-			case 2:
-				tlb_copy_racy(buf, h, 2);
-				break;
-			default:
-				tlb_copy_racy(buf, h, 1);
-				break;
-			}
+			tlb_copy_racy(buf, tlb_word_host(w) + (addr & (PAGE_SIZE - 1)), 8);
 			if (tlb_peek_valid(mm, gen)) {
 				if (si)
 					si->signo = 0;
