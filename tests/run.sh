@@ -26,6 +26,7 @@
 cd "$(dirname "$0")/.." || exit 2
 passed=0
 failed=0
+failures="" # names of the sections that failed, repeated before the summary
 log=$(mktemp)
 
 # Runs a test program; adds its closing "N passed, N failed" (or 1/0 by exit code).
@@ -49,6 +50,12 @@ run() {
 		p=0 f=1
 	fi
 	[ "$rc" -ne 0 ] && echo "!! $name exited with status $rc"
+	if [ "$f" -ne 0 ]; then
+		# The failing lines themselves, so a log cut to its tail still says what broke.
+		failures="$failures
+!! $name: $f failed
+$(grep -E -i '(^|[^a-z])(FAIL|not ok|error|mismatch|differ)' "$log" | grep -v -E '^[0-9]+ passed, ' | head -n 8 | sed 's/^/   /')"
+	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
 }
@@ -100,5 +107,9 @@ run "layers: no call from a file up into a higher layer" python3 scripts/callgra
 run "callgraph.py finds an upward call and a circle" sh tests/callgraph.sh
 run "clang-format: the formatted files stay formatted" sh scripts/format-check.sh
 rm -f "$log"
+if [ -n "$failures" ]; then
+	echo "== what failed"
+	echo "$failures" | sed '/^$/d'
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
