@@ -31,8 +31,11 @@
  * Coverage needs the coverage build (`make MODE=cov`, build-cov/mmkit); in
  * another build every count is 0 and --guided refuses to run.
  *
- * Owns: the corpus, the mutator, the feature map.  Deterministic for a seed
- * and a starting corpus (the host's answers aside).
+ * Owns: the corpus and the mutator (the feature map is fuzz_features.c's).
+ * Deterministic for a seed and a starting corpus (the host's answers
+ * aside): edges that only some runs of a script reach, such as inode hash
+ * collisions among host inode numbers, do not decide what joins the corpus
+ * (unless one comes up in both runs of a script; fuzz_features.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -47,6 +50,7 @@
 #include "cov.h"
 #include "driver.h"
 #include "fuzz.h"
+#include "fuzz_features.h"
 #include "opts.h"
 
 /* Tries to make a mutant that parses before giving up on a corpus entry. */
@@ -73,29 +77,6 @@ static int gbelow(struct grng *r, int n)
 
 /* ---- features: the edges hit so far ------------------------------------- */
 
-struct features {
-	uint8_t *seen; /* per guard: 1 once hit */
-	size_t total;  /* guards */
-	size_t edges;  /* guards ever hit */
-};
-
-/* Folds the counters of the last run into f; returns how many edges were
- * hit for the first time. */
-static int features_merge(struct features *f)
-{
-	const uint8_t *cnt = cov_counters();
-	int fresh = 0;
-
-	for (size_t i = 0; i < f->total; i++) {
-		if (cnt[i] && !f->seen[i]) {
-			f->seen[i] = 1;
-			f->edges++;
-			fresh++;
-		}
-	}
-	return fresh;
-}
-
 /* "edges of src/: H / T (P%)", and a line per file with per_file. */
 static void features_report(const struct features *f, int per_file)
 {
@@ -104,6 +85,10 @@ static void features_report(const struct features *f, int per_file)
 
 	printf("edges of src/ reached: %zu / %zu (%.1f%%)\n", f->edges, f->total,
 	       f->total ? 100.0 * (double)f->edges / (double)f->total : 0.0);
+	if (f->chance)
+		printf("  of which %zu by chance: one run of a script and not its second "
+		       "(fuzz_features.h)\n",
+		       f->chance);
 	if (!per_file)
 		return;
 	files = cov_files(&nfiles);
@@ -115,7 +100,7 @@ static void features_report(const struct features *f, int per_file)
 		size_t hit = 0;
 
 		for (size_t i = 0; i < files[k].guards; i++)
-			hit += f->seen[g + i] != 0;
+			hit += f->state[g + i] != FEATURE_UNSEEN;
 		g += files[k].guards;
 		if (files[k].guards)
 			printf("  %-22s %5zu / %5zu  %5.1f%%\n", files[k].path, hit,
@@ -464,27 +449,50 @@ struct run_stats {
 	uint64_t scripts, unparsable, compared, passed, failed, invalid, flaky, crashed;
 };
 
-/* Runs text on mmkit alone with fresh counters; returns the new features
- * (0 if it does not parse: *parsed then 0), and in *failed whether the
- * backend failed or died. */
+/* One run of s on mmkit alone with fresh counters; whether it failed. */
+static int run_counted(struct checker *c, const struct script *s)
+{
+	struct strbuf out = {NULL, 0, 0};
+	int r;
+
+	cov_reset();
+	r = checker_run_mmkit(c, s, &out);
+	sb_free(&out);
+	return r != 0;
+}
+
+/*
+ * Runs text on mmkit alone; returns the new features (0 if it does not
+ * parse: *parsed then 0), and in *failed whether the backend failed or
+ * died.  With calibrate, a run that reaches an edge not yet seen is made
+ * twice and only the edges both runs reach count (fuzz_features.h), so what
+ * joins the corpus does not hang on host inode numbers.
+ */
 static int measure(struct checker *c, struct features *f, const struct strbuf *text,
-		   const char *name, int *parsed, int *failed)
+		   const char *name, int calibrate, int *parsed, int *failed)
 {
 	struct script_error err;
 	struct script *s;
-	struct strbuf out = {NULL, 0, 0};
-	int r;
+	uint8_t *first;
+	size_t fresh;
 
 	*parsed = script_parse_string(name, text->s, text->len, &s, &err) == 0;
 	*failed = 0;
 	if (!*parsed)
 		return 0;
-	cov_reset();
-	r = checker_run_mmkit(c, s, &out);
+	*failed = run_counted(c, s);
+	if (!calibrate || !features_any_new(f, cov_counters())) {
+		fresh = features_merge(f, cov_counters(), cov_counters());
+	} else if (!(first = malloc(f->total))) {
+		fresh = 0; /* out of memory: this one is not kept */
+	} else {
+		memcpy(first, cov_counters(), f->total);
+		run_counted(c, s);
+		fresh = features_merge(f, first, cov_counters());
+		free(first);
+	}
 	script_free(s);
-	sb_free(&out);
-	*failed = r != 0;
-	return features_merge(f);
+	return fresh > 0;
 }
 
 /* Checks text against the host and counts the result. */
@@ -535,7 +543,7 @@ static int coverage_report(struct checker *c, struct features *f, char **paths, 
 			int parsed, failed;
 
 			if (read_text(v[i], &text) == 0) {
-				measure(c, f, &text, v[i], &parsed, &failed);
+				measure(c, f, &text, v[i], 0, &parsed, &failed);
 				nrun += parsed;
 				bad += !parsed;
 			}
@@ -557,7 +565,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 	uint64_t seed = 1, count = 1000, every = 20;
 	const char *outdir = "tests/out/fuzz", *corpusdir = NULL;
 	int guided = 1, per_file = 0, report_from = 0, mmkit_only = 0, allow_name, err;
-	struct features f = {NULL, 0, 0};
+	struct features f = {0};
 	struct corpus cp = {NULL, 0, 0, NULL};
 	struct run_stats st;
 	struct checker *c = NULL;
@@ -630,24 +638,23 @@ int cmd_fuzz_guided(int argc, char **argv)
 	}
 	if (report_from && report_from >= argc)
 		goto bad;
-	f.total = cov_total();
-	if (!f.total) {
+	if (!cov_total()) {
 		fprintf(stderr, "mmkit fuzz: this build has no coverage counters; "
 				"use the coverage build (make MODE=cov, build-cov/mmkit)\n");
 		return 2;
 	}
-	f.seen = calloc(f.total, 1);
-	if (!f.seen)
+	if (features_init(&f, cov_total()) < 0)
 		return 1;
 	err = checker_open(&c, CHECKER_QUIET);
 	if (err) {
 		fprintf(stderr, "mmkit fuzz: cannot start the Linux backend: %s\n", strerror(-err));
+		features_free(&f);
 		return 1;
 	}
 	if (report_from) {
 		coverage_report(c, &f, argv + report_from, argc - report_from);
 		checker_close(c);
-		free(f.seen);
+		features_free(&f);
 		return 0;
 	}
 	allow_name = checker_has_feature("anon_vma_name") == 1;
@@ -667,7 +674,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 			struct strbuf text = {NULL, 0, 0};
 
 			if (read_text(v[i], &text) == 0 &&
-			    measure(c, &f, &text, v[i], &parsed, &failed))
+			    measure(c, &f, &text, v[i], 1, &parsed, &failed))
 				corpus_add(&cp, &text, NULL);
 			sb_free(&text);
 			free(v[i]);
@@ -687,7 +694,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 			 seed, i);
 		if (!guided || cp.n == 0 || gbelow(&r, 4) == 0) {
 			fuzz_generate(seed, i, allow_name, &text);
-			fresh = measure(c, &f, &text, name, &parsed, &failed);
+			fresh = measure(c, &f, &text, name, guided, &parsed, &failed);
 		} else {
 			for (int t = 0; t < MUTATE_TRIES && !parsed; t++) {
 				struct lines ls, other;
@@ -699,7 +706,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 				lines_join(&ls, ls.n, &text);
 				lines_free(&ls);
 				lines_free(&other);
-				fresh = measure(c, &f, &text, name, &parsed, &failed);
+				fresh = measure(c, &f, &text, name, guided, &parsed, &failed);
 				if (!parsed)
 					st.unparsable++;
 			}
@@ -738,7 +745,7 @@ int cmd_fuzz_guided(int argc, char **argv)
 	for (int i = 0; i < cp.n; i++)
 		sb_free(&cp.text[i]);
 	free(cp.text);
-	free(f.seen);
+	features_free(&f);
 	return st.failed ? 1 : 0;
 bad:
 	guided_usage(stderr);
