@@ -320,23 +320,48 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 	return in;
 }
 
+static int inode_seq_cmp(const void *a, const void *b);
+
 /*
  * Writes back and frees every cached inode (system destruction: no process
  * is left, so nothing else refers to them).  Returns the first writeback
- * error, or 0.
+ * error, or 0.  In the order the system met the inodes, as inodes_snapshot
+ * gives them, not the hash's (host inode numbers): destruction writes back
+ * and releases pages in the same order on every run, whatever directory
+ * the files are in.  Without memory for that order, the hash's.
  */
 int inode_table_destroy(struct mmk_system *sys)
 {
+	size_t n = 0, k = 0;
 	int err = 0;
+
+	for (int i = 0; i < INODE_HASH_SIZE; i++)
+		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
+			n++;
+	struct mmk_inode **v = n ? mmk_malloc(sys, n * sizeof(*v)) : NULL;
 	for (int i = 0; i < INODE_HASH_SIZE; i++) {
 		while (sys->inodes[i]) {
 			struct mmk_inode *in = sys->inodes[i];
 			sys->inodes[i] = in->hash_next;
+			if (v) {
+				v[k++] = in;
+				continue;
+			}
 			int e = pagecache_release(in);
 			if (e && !err)
 				err = e;
 			inode_free(in);
 		}
+	}
+	if (v) {
+		qsort(v, k, sizeof(*v), inode_seq_cmp);
+		for (size_t j = 0; j < k; j++) {
+			int e = pagecache_release(v[j]);
+			if (e && !err)
+				err = e;
+			inode_free(v[j]);
+		}
+		free(v);
 	}
 	return err;
 }
