@@ -1,5 +1,6 @@
-# mmkit build.  Plain GNU make; every src/*.c goes into the library, every
-# tools/mmkit/*.c into the command, every tests/unit/test_*.c is a test program.
+# mmkit build.  Plain GNU make; every src/LAYER/*.c goes into the library,
+# every tools/mmkit/*.c into the command, every tests/unit/test_*.c is a
+# test program.
 #
 #   make            release build into build/
 #   make debug      ASan+UBSan build into build-debug/ (invariant checks on)
@@ -22,7 +23,13 @@ FULL_VERSION := $(VERSION)$(if $(GIT_REV),+git.$(GIT_REV))
 MODE    ?= release
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
-BASEFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc -pthread $(WARN)
+# The library's layers, lowest first: one folder of src/ each (the same list
+# as scripts/callgraph.py's LAYERS, which checks that no call goes up).
+# Every folder is on the include path, so a file includes "x.h" wherever
+# x.h lives.
+SRC_DIRS := $(addprefix src/,base lib page pagecache reclaim mm sys)
+SRC_INC  := $(SRC_DIRS:%=-I%)
+BASEFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude $(SRC_INC) -pthread $(WARN)
 
 ifeq ($(MODE),debug)
   B := build-debug
@@ -48,7 +55,22 @@ else
 endif
 
 CFLAGS_ALL := $(BASEFLAGS) $(OPT) $(CFLAGS)
-LIB_SRC  := $(sort $(wildcard src/*.c))
+LIB_SRC  := $(sort $(wildcard $(SRC_DIRS:%=%/*.c)))
+LIB_HDR  := $(wildcard $(SRC_DIRS:%=%/*.h))
+# Objects keep their folder (build/obj/base/lock.o), but the archive keeps
+# only a member's base name and every file is known by its stem (the
+# callgraph, the coverage table): a stem may be used once in all of src/.
+# Nor may a source sit outside the layer folders.
+LIB_STRAY := $(filter-out $(LIB_SRC) $(LIB_HDR),$(wildcard src/*.[ch] src/*/*.[ch]))
+ifneq ($(LIB_STRAY),)
+  $(error $(LIB_STRAY): not in a layer folder of src/ (SRC_DIRS: $(SRC_DIRS)))
+endif
+LIB_UNITS := $(sort $(basename $(LIB_SRC) $(LIB_HDR)))
+LIB_STEMS := $(notdir $(LIB_UNITS))
+LIB_DUPS  := $(sort $(foreach s,$(LIB_STEMS),$(if $(word 2,$(filter $(s),$(LIB_STEMS))),$(s))))
+ifneq ($(LIB_DUPS),)
+  $(error src/: one name in two layer folders: $(filter $(LIB_DUPS:%=\%/%),$(LIB_UNITS)))
+endif
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_PIC  := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
 TOOL_SRC := $(sort $(wildcard tools/mmkit/*.c))
@@ -64,10 +86,10 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 all: $(B)/libmmkit.a $(B)/libmmkit.so.0 $(B)/libmmkit.so $(B)/mmkit $(B)/mmkit-linux $(B)/examples/embed \
 	$(B)/examples/policy_clock
 
-$(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
+$(B)/obj/%.o: src/%.c $(LIB_HDR) include/mmkit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LIB_COV) -c $< -o $@
-$(B)/pic/%.o: src/%.c $(wildcard src/*.h) include/mmkit.h
+$(B)/pic/%.o: src/%.c $(LIB_HDR) include/mmkit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden -DMMK_BUILDING_SHARED -c $< -o $@
 $(B)/tool/%.o: tools/mmkit/%.c $(wildcard tools/mmkit/*.h) $(wildcard tools/linux/*.h) include/mmkit.h
@@ -94,8 +116,8 @@ $(B)/version.h: FORCE
 	@mkdir -p $(dir $@)
 	@echo '#define MMK_VERSION "$(FULL_VERSION)"' >$@.new; \
 	if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
-$(B)/obj/version.o $(B)/pic/version.o $(B)/tool/main.o: $(B)/version.h
-$(B)/obj/version.o $(B)/pic/version.o $(B)/tool/main.o: CFLAGS_ALL += -include $(B)/version.h
+$(B)/obj/base/version.o $(B)/pic/base/version.o $(B)/tool/main.o: $(B)/version.h
+$(B)/obj/base/version.o $(B)/pic/base/version.o $(B)/tool/main.o: CFLAGS_ALL += -include $(B)/version.h
 
 $(B)/libmmkit.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -562,7 +562,7 @@ struct mmk_exec_info {
  * mmk_open resolves it, with the NULL-terminated argv and envp (either may
  * be NULL: empty; an empty argv gets argv[0] = "" as Linux 5.18+ does).
  * Follows Linux's do_execveat_common, bprm_stack_limits and
- * load_elf_binary step by step (src/binfmt_elf.c):
+ * load_elf_binary step by step (src/sys/binfmt_elf.c):
  *   before the point of no return, the process is unchanged on failure:
  *     -EFAULT (NULL path), -ENOENT/-ENOTDIR/-ENAMETOOLONG/-ELOOP (lookup),
  *     -EACCES (not a regular file, no execute permission for the host

@@ -4,13 +4,15 @@
 Builds the file-level call graph of the library from gcc's own call graph
 (-fcallgraph-info, one .ci file per translation unit, every direct call
 with the file and line of caller and callee), gives every file the layer
-the table below assigns, and fails if any call runs from a file of a lower
-layer up into a file of a higher one, except inside the page-cache family
+of its folder (src/LAYER/file.c, LAYER one of the table below), and fails
+if any call runs from a file of a lower layer up into a file of a higher
+one, except inside the page-cache family
 (Linux's mm/filemap.c, readahead, writeback and the fault path call each
 other in both directions; mmkit's do too).
 
 A function defined in a header (a static inline) belongs to the header's
-file: frame.h's helpers are frame's, pages.h's are pages'.  Calls through a
+file, and so to the header's folder: frame.h's helpers are frame's (lib),
+pages.h's are pages' (page).  Calls through a
 function pointer are not edges: a hook (frame_pool_set_release, the reclaim
 policy's operations) is how a lower layer reaches a higher one.
 
@@ -19,8 +21,10 @@ policy's operations) is how a lower layer reaches a higher one.
   scripts/callgraph.py --dot      the file graph as Graphviz
   scripts/callgraph.py --root DIR check the tree at DIR instead
 
-Exit status 0 when no call goes up, 1 when one does, 2 on a build error or a
-file of src/ with no layer.  docs/ARCHITECTURE.md draws the same layers.
+Exit status 0 when no call goes up, 1 when one does, 2 on a build error, a
+file of src/ outside the layer folders (directly in src/, or in a folder the
+table does not name) or a file name used in two folders.  The Makefile's
+SRC_DIRS lists the same folders; docs/ARCHITECTURE.md draws the layers.
 """
 
 import os
@@ -30,27 +34,16 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-# Lowest first.  A file may call its own layer and every layer below it.
+# The layers, lowest first: each is the folder src/NAME.  A file may call
+# its own layer and every layer below it.
 LAYERS = [
-    ("base", "locks, allocation and its failure injection, BUG, the text buffer, tables",
-     ["lock", "alloc", "failinj", "bug", "textbuf", "hostio", "arch", "madvise_advice",
-      "version"]),
-    ("lib", "standalone data structures",
-     ["vma_tree", "pgtable", "frame", "pcache_index", "slab", "blockmap"]),
-    ("page", "the system's types, pages and their allocation, the LRU, counters",
-     ["mm_types", "internal", "pages", "page_alloc", "lru", "refs", "vmstat", "commit",
-      "proc", "tlb"]),
-    ("pagecache", "the page-cache family: inodes and files, page cache, swap, rmap, PTEs",
-     ["inode", "file", "hostfd", "pagecache", "readahead", "writeback", "shmem", "swap",
-      "rmap", "memory"]),
-    ("reclaim", "reclaim and the OOM killer",
-     ["reclaim", "oom"]),
-    ("mm", "address spaces: VMAs, faults, loads and stores, the memory system calls",
-     ["vma", "anon", "fault", "access", "mmap", "mprotect", "mremap", "msync", "mincore",
-      "madvise", "madvise_pages", "fadvise", "invariants", "invariants_pages"]),
-    ("sys", "processes, the file system calls, the views, the system",
-     ["task", "fs", "dir", "binfmt_elf", "binfmt_script", "procfs", "procfs_pages", "procfs_vmstat",
-      "pagecache_view", "system"]),
+    ("base", "locks, allocation and its failure injection, BUG, the text buffer, tables"),
+    ("lib", "standalone data structures"),
+    ("page", "the system's types, pages and their allocation, the LRU, counters"),
+    ("pagecache", "the page-cache family: inodes and files, page cache, swap, rmap, PTEs"),
+    ("reclaim", "reclaim and the OOM killer"),
+    ("mm", "address spaces: VMAs, faults, loads and stores, the memory system calls"),
+    ("sys", "processes, the file system calls, the views, the system"),
 ]
 
 # The one layer whose files call each other in both directions, as Linux's
@@ -66,9 +59,41 @@ def stem(path):
     return os.path.splitext(os.path.basename(path))[0]
 
 
+def layer_files(root):
+    """{stem: layer index} of every .c and .h under src/, and the .c files
+    (relative to root, sorted); exits 2 on a file outside the layer folders
+    or a stem used twice."""
+    index = {name: i for i, (name, _) in enumerate(LAYERS)}
+    layer_of, where, srcs, bad = {}, {}, [], []
+    top = os.path.join(root, "src")
+    for d, dirs, files in os.walk(top):
+        dirs.sort()
+        for f in sorted(files):
+            if not f.endswith((".c", ".h")):
+                continue
+            rel = os.path.relpath(os.path.join(d, f), root)
+            folder = os.path.relpath(d, top)
+            if folder not in index:
+                bad.append("callgraph: %s: not in a layer folder (src/%s)"
+                           % (rel, ", src/".join(n for n, _ in LAYERS)))
+                continue
+            s = stem(f)
+            if s in layer_of and where[s] != folder:
+                bad.append("callgraph: %s: %s also in src/%s" % (rel, s, where[s]))
+                continue
+            layer_of[s], where[s] = index[folder], folder
+            if f.endswith(".c"):
+                srcs.append(rel)
+    if bad:
+        print("\n".join(bad))
+        sys.exit(2)
+    return layer_of, sorted(srcs)
+
+
 def compile_all(root, srcs, tmp):
-    flags = ["-std=c11", "-D_GNU_SOURCE", "-Iinclude", "-Isrc", "-pthread", "-O0",
-             "-DMMK_DEBUG=1", "-fcallgraph-info", "-w"]
+    flags = ["-std=c11", "-D_GNU_SOURCE", "-Iinclude"] + \
+        ["-Isrc/" + name for name, _ in LAYERS] + \
+        ["-pthread", "-O0", "-DMMK_DEBUG=1", "-fcallgraph-info", "-w"]
     cc = os.environ.get("CALLGRAPH_CC", "gcc")  # -fcallgraph-info is gcc's
 
     def one(src):
@@ -90,17 +115,7 @@ def main():
     args = sys.argv[1:]
     if "--root" in args:        # another tree (the self-test's)
         root = os.path.abspath(args[args.index("--root") + 1])
-    srcs = []
-    for d, _, files in os.walk(os.path.join(root, "src")):
-        for f in files:
-            if f.endswith(".c"):
-                srcs.append(os.path.relpath(os.path.join(d, f), root))
-    srcs.sort()
-
-    layer_of = {}
-    for i, (_, _, files) in enumerate(LAYERS):
-        for f in files:
-            layer_of[f] = i
+    layer_of, srcs = layer_files(root)
 
     with tempfile.TemporaryDirectory() as tmp:
         cis = compile_all(root, srcs, tmp)
@@ -185,8 +200,8 @@ def main():
     for v in files:
         if v not in index:
             strong(v)
-    family = LAYERS[[n for n, _, _ in LAYERS].index(FAMILY)][2]
-    bad_circles = [c for c in sccs if not all(f in family for f in c)]
+    family = [n for n, _ in LAYERS].index(FAMILY)
+    bad_circles = [c for c in sccs if not all(layer_of[f] == family for f in c)]
 
     if "--dot" in args:
         print("digraph src {")
@@ -196,7 +211,7 @@ def main():
         return 0
 
     for i in reversed(range(len(LAYERS))):
-        name, what, _ = LAYERS[i]
+        name, what = LAYERS[i]
         present = [f for f in files if layer_of[f] == i]
         print("%-10s %s" % (name, " ".join(present)))
     if "--edges" in args:

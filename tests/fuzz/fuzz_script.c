@@ -12,7 +12,7 @@
  *   3. rendering the input as bytes (sb_put_bytes) and parsing the result
  *      as a string gives back exactly the input.
  */
-#include "../../src/madvise_advice.c" /* the advice words the parser reads */
+#include "../../src/base/madvise_advice.c" /* the advice words the parser reads */
 #include "../../tools/mmkit/format.c"
 #include "../../tools/mmkit/script.c"
 #include "../../tools/mmkit/suggest.c"

@@ -9,7 +9,10 @@ cd "$(dirname "$0")/../.."
 secs=${1:-60}
 out=build/fuzz
 mkdir -p "$out/corpus"
-${CLANG:-clang} -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Itools/mmkit \
+# Every layer folder of src/ is on the include path, as in the Makefile.
+srcinc=$(for d in src/*/; do printf ' -I%s' "${d%/}"; done)
+# shellcheck disable=SC2086 # srcinc is one -I word per folder
+${CLANG:-clang} -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $srcinc -Itools/mmkit \
 	-Wall -Wextra -Wno-unused-parameter -Wno-unused-function \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-o "$out/fuzz_script" tests/fuzz/fuzz_script.c

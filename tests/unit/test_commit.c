@@ -1,5 +1,5 @@
 /*
- * test_commit.c - overcommit accounting (src/commit.c): the three
+ * test_commit.c - overcommit accounting (src/page/commit.c): the three
  * vm.overcommit_memory modes against a configured RAM and swap, what is
  * charged (private writable, shared anonymous, brk, mprotect, mremap, fork)
  * and what is not, and Committed_AS coming back to where it started after

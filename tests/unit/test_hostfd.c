@@ -1,6 +1,6 @@
 /*
  * test_hostfd.c - the host descriptor an inode reads and writes its file
- * through (src/hostfd.c): never O_APPEND, so writeback and MADV_REMOVE
+ * through (src/pagecache/hostfd.c): never O_APPEND, so writeback and MADV_REMOVE
  * land at their offsets; O_TRUNC empties the cache whatever the access
  * mode; the widest access the host grants, widened by a later open after
  * chmod (checked as an unprivileged user, in a child process); and held

@@ -1,5 +1,5 @@
 /*
- * test_lockdep.c - the lock contract the debug build checks (src/lock.h):
+ * test_lockdep.c - the lock contract the debug build checks (src/base/lock.h):
  * a wrong-order acquisition aborts naming both locks, an unheld-lock
  * assertion aborts naming the lock, an rwlock released in the wrong mode
  * aborts, a trylock never counts as a wrong order, fork's annotated ptl

@@ -1,5 +1,5 @@
 /*
- * test_madvise_advice.c - the madvise advice table (src/madvise_advice.c)
+ * test_madvise_advice.c - the madvise advice table (src/base/madvise_advice.c)
  * as the tools and docs use it: names and numbers go both ways, every
  * advice the table has is one mmk_madvise() knows, and docs/SCRIPTS.md's
  * ADVICE list is exactly the table's names in its order (so a new advice

@@ -1,5 +1,5 @@
 /*
- * test_vma_tree.c - the VMA index (src/vma_tree.c).
+ * test_vma_tree.c - the VMA index (src/lib/vma_tree.c).
  *
  * Hand-computed edge cases (empty tree, the bottom and the top of the address
  * space, exact fits, lengths no gap can hold, low > high); a randomized

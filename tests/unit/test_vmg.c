@@ -1,5 +1,5 @@
 /*
- * test_vmg.c - the VMA merge machinery (src/vma.c: struct vmg,
+ * test_vmg.c - the VMA merge machinery (src/mm/vma.c: struct vmg,
  * vma_merge_new_range, vma_merge_existing_range, __vma_split, vma_modify)
  * case by case, in the spirit of Linux's tools/testing/vma/vma.c
  * (test_merge_new, test_vma_merge_with_close, test_merge_existing,

@@ -5,7 +5,7 @@
  * and the backend's top-level statements (tools/mmkit/backend_linux.c:
  * file, cat) reach a file by a script's path.
  *
- * It mirrors src/inode.c's root_openat() and path_parentat(), and
+ * It mirrors src/pagecache/inode.c's root_openat() and path_parentat(), and
  * mmk_unlink(), mmk_mkdir() and mmk_rmdir(), so that both
  * backends give the same answers.  Invariants:
  *   - every path is resolved by the host kernel, in the same system call
@@ -87,7 +87,7 @@ static inline int beneath_open(int dirfd, const char *path, int flags, unsigned 
 }
 
 /* The parent directory of path opened beneath dirfd (O_PATH), as
- * path_parentat() in src/inode.c splits a path: everything before the last
+ * path_parentat() in src/pagecache/inode.c splits a path: everything before the last
  * component ("/" for "/x", which is outside; "." for a single name), and
  * *name the last component with its trailing slashes, so the kernel gives
  * its ENOTDIR/EISDIR answers.  path is cut for the parent's open and

@@ -103,7 +103,7 @@ static void features_report(const struct features *f, int per_file)
 			hit += f->state[g + i] != FEATURE_UNSEEN;
 		g += files[k].guards;
 		if (files[k].guards)
-			printf("  %-22s %5zu / %5zu  %5.1f%%\n", files[k].path, hit,
+			printf("  %-26s %5zu / %5zu  %5.1f%%\n", files[k].path, hit,
 			       files[k].guards, 100.0 * (double)hit / (double)files[k].guards);
 	}
 }

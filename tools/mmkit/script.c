@@ -25,7 +25,7 @@
  *     numbers.
  *
  * This file depends on nothing but libc, the two contract headers and the
- * library's advice table (mmk_madvise_nth/_name, src/madvise_advice.c), so
+ * library's advice table (mmk_madvise_nth/_name, src/base/madvise_advice.c), so
  * the unit test and the fuzz harness compile it on its own.
  */
 #include "script.h"

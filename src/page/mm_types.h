@@ -31,7 +31,7 @@
  * holding lru->lock, which cannot deadlock (see lru.c, reclaim.c).
  * file->pos_lock and proc->fd_lock sit between 1 and 2 (neither under the
  * other); slab->lock, refs->lock and the flusher's and kswapd's wakeup
- * locks are leaves.  src/lock.h turns this list into ranks that debug
+ * locks are leaves.  src/base/lock.h turns this list into ranks that debug
  * builds check on every acquisition, and every "caller holds X" below
  * into an assertion.
  * The trace callback may be called with any of them held.

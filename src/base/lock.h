@@ -6,7 +6,7 @@
  * Every lock in src/ is a struct mmk_mutex or struct mmk_rwlock and is taken
  * only through the macros below.  Each lock has a CLASS (enum lock_class),
  * given at init; a class has a RANK taken from the lock order written in
- * src/mm_types.h (outermost = lowest rank).
+ * src/page/mm_types.h (outermost = lowest rank).
  *
  * Release builds (MMK_DEBUG unset or 0): the structs are exactly the pthread
  * type and every macro is the plain pthread call -- no overhead, nothing
