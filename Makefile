@@ -47,7 +47,7 @@ else ifeq ($(MODE),cov)
   CC := clang
   OPT := -O2 -g
   LDSAN :=
-  LIB_COV := -fsanitize-coverage=trace-pc-guard
+  LIB_COV := -fsanitize-coverage=trace-pc-guard -DMMK_COVERAGE=1
 else
   B := build
   OPT := -O2 -g

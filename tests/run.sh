@@ -86,6 +86,7 @@ if [ -x build/mmkit ]; then
 	if [ -x build-cov/mmkit ]; then
 		run "mmkit fuzz --guided (coverage build, seed 1, 100 scripts)" \
 			build-cov/mmkit fuzz --guided --seed 1 --count 100 --out tests/out/fuzz
+		run "mmkit fuzz --guided: the same corpus on every run of a seed" sh tests/fuzz_guided_same.sh
 	fi
 	run "the tour (make tour's examples, with --trace)" sh -c 'sh examples/tour.sh >/dev/null'
 	run "the view: mmkit run --html pages in headless Chromium" sh tests/view.sh

@@ -40,6 +40,7 @@
 
 #include "alloc.h"
 #include "commit.h"
+#include "compiler.h"
 #include "internal.h"
 #include "pages.h"
 
@@ -49,6 +50,34 @@ static unsigned inode_hash(dev_t dev, ino_t ino)
 {
 	uint64_t h = (uint64_t)ino * 0x9e3779b97f4a7c15ULL ^ (uint64_t)dev;
 	return (unsigned)(h >> 40) % INODE_HASH_SIZE;
+}
+
+/* Which inodes share a hash chain follows the host's inode numbers, which
+ * differ from one run directory to the next: the walks along the chains
+ * are MMK_NO_COVERAGE. */
+
+/* The table's inode for (dev, ino), or NULL.  Caller holds sys->lock. */
+MMK_NO_COVERAGE static struct mmk_inode *inode_hash_find(struct mmk_system *sys, dev_t dev,
+							 ino_t ino)
+{
+	struct mmk_inode *in = sys->inodes[inode_hash(dev, ino)];
+	while (in && !(in->dev == dev && in->ino == ino))
+		in = in->hash_next;
+	return in;
+}
+
+/* Stores every inode of the table in v (unless v is NULL), in hash order;
+ * returns how many there are.  Caller holds sys->lock or is destroying. */
+MMK_NO_COVERAGE static size_t inode_table_collect(struct mmk_system *sys, struct mmk_inode **v)
+{
+	size_t n = 0;
+	for (int i = 0; i < INODE_HASH_SIZE; i++)
+		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next) {
+			if (v)
+				v[n] = in;
+			n++;
+		}
+	return n;
 }
 
 struct mmk_inode *inode_alloc(struct mmk_system *sys, enum inode_kind kind)
@@ -115,7 +144,7 @@ void inode_get(struct mmk_inode *in)
 	atomic_fetch_add(&in->refcount, 1);
 }
 
-static void inode_unhash(struct mmk_system *sys, struct mmk_inode *in)
+MMK_NO_COVERAGE static void inode_unhash(struct mmk_system *sys, struct mmk_inode *in)
 {
 	struct mmk_inode **pp = &sys->inodes[inode_hash(in->dev, in->ino)];
 	while (*pp && *pp != in)
@@ -268,22 +297,17 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 		st.st_blksize = 4096; /* the modelled file system's block size */
 	mmk_mutex_lock(&sys->lock);
 	unsigned h = inode_hash(st.st_dev, st.st_ino);
-	struct mmk_inode *stale = NULL;
-	for (struct mmk_inode *in = sys->inodes[h]; in; in = in->hash_next) {
-		if (in->dev != st.st_dev || in->ino != st.st_ino)
-			continue;
-		/* An idle inode of a directory for a regular file, or the
-		 * reverse: its file was removed outside mmkit and the host gave
-		 * the number to one of the other kind (a file in use keeps its
-		 * number).  It goes; the new file gets its own. */
-		if (in->nommap == S_ISREG(st.st_mode) && atomic_load(&in->refcount) == 0) {
-			inode_unhash(sys, in);
-			stale = in;
-			break;
-		}
-		atomic_fetch_add(&in->refcount, 1);
+	struct mmk_inode *stale = inode_hash_find(sys, st.st_dev, st.st_ino);
+	/* An idle inode of a directory for a regular file, or the reverse:
+	 * its file was removed outside mmkit and the host gave the number to
+	 * one of the other kind (a file in use keeps its number).  It goes;
+	 * the new file gets its own. */
+	if (stale && stale->nommap == S_ISREG(st.st_mode) && atomic_load(&stale->refcount) == 0) {
+		inode_unhash(sys, stale);
+	} else if (stale) {
+		atomic_fetch_add(&stale->refcount, 1);
 		mmk_mutex_unlock(&sys->lock);
-		return in;
+		return stale;
 	}
 	struct mmk_inode *in = inode_alloc(sys, INODE_FILE);
 	char *path = mmk_strdup(sys, abspath);
@@ -332,37 +356,35 @@ static int inode_seq_cmp(const void *a, const void *b);
  */
 int inode_table_destroy(struct mmk_system *sys)
 {
-	size_t n = 0, k = 0;
+	size_t n = inode_table_collect(sys, NULL);
+	if (!n)
+		return 0;
+	struct mmk_inode **v = mmk_malloc(sys, n * sizeof(*v));
 	int err = 0;
 
-	for (int i = 0; i < INODE_HASH_SIZE; i++)
-		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
-			n++;
-	struct mmk_inode **v = n ? mmk_malloc(sys, n * sizeof(*v)) : NULL;
-	for (int i = 0; i < INODE_HASH_SIZE; i++) {
-		while (sys->inodes[i]) {
-			struct mmk_inode *in = sys->inodes[i];
-			sys->inodes[i] = in->hash_next;
-			if (v) {
-				v[k++] = in;
-				continue;
+	if (!v) {
+		for (int i = 0; i < INODE_HASH_SIZE; i++) {
+			while (sys->inodes[i]) {
+				struct mmk_inode *in = sys->inodes[i];
+				sys->inodes[i] = in->hash_next;
+				int e = pagecache_release(in);
+				if (e && !err)
+					err = e;
+				inode_free(in);
 			}
-			int e = pagecache_release(in);
-			if (e && !err)
-				err = e;
-			inode_free(in);
 		}
+		return err;
 	}
-	if (v) {
-		qsort(v, k, sizeof(*v), inode_seq_cmp);
-		for (size_t j = 0; j < k; j++) {
-			int e = pagecache_release(v[j]);
-			if (e && !err)
-				err = e;
-			inode_free(v[j]);
-		}
-		free(v);
+	inode_table_collect(sys, v);
+	memset(sys->inodes, 0, sizeof(sys->inodes));
+	qsort(v, n, sizeof(*v), inode_seq_cmp);
+	for (size_t j = 0; j < n; j++) {
+		int e = pagecache_release(v[j]);
+		if (e && !err)
+			err = e;
+		inode_free(v[j]);
 	}
+	free(v);
 	return err;
 }
 
@@ -513,9 +535,7 @@ void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
 	if (st->st_nlink > 1)
 		return;
 	mmk_mutex_lock(&sys->lock);
-	struct mmk_inode *in = sys->inodes[inode_hash(st->st_dev, st->st_ino)];
-	while (in && !(in->dev == st->st_dev && in->ino == st->st_ino))
-		in = in->hash_next;
+	struct mmk_inode *in = inode_hash_find(sys, st->st_dev, st->st_ino);
 	if (!in) {
 		mmk_mutex_unlock(&sys->lock);
 		return;
@@ -548,20 +568,14 @@ struct mmk_inode **inodes_snapshot(struct mmk_system *sys, size_t *n)
 {
 	*n = 0;
 	mmk_mutex_lock(&sys->lock);
-	size_t count = 0;
-	for (int i = 0; i < INODE_HASH_SIZE; i++)
-		for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next)
-			count++;
+	size_t count = inode_table_collect(sys, NULL);
 	struct mmk_inode **v = count ? mmk_malloc(sys, count * sizeof(*v)) : NULL;
 	if (!v)
 		*n = count; /* NULL with *n > 0: no memory */
 	if (v) {
-		for (int i = 0; i < INODE_HASH_SIZE; i++) {
-			for (struct mmk_inode *in = sys->inodes[i]; in; in = in->hash_next) {
-				inode_get(in);
-				v[(*n)++] = in;
-			}
-		}
+		*n = inode_table_collect(sys, v);
+		for (size_t i = 0; i < *n; i++)
+			inode_get(v[i]);
 	}
 	mmk_mutex_unlock(&sys->lock);
 	if (v)

@@ -736,4 +736,93 @@ TEST(writes_and_truncates_stop_at_the_file_systems_max_size)
 	CHECK(!fx_done(&fx));
 }
 
+/* ---- destruction order ---------------------------------------------------- */
+
+/* Records the order page-cache frames are listed and unlisted. */
+struct order_log {
+	uint32_t listed[8], unlisted[8];
+	int nlisted, nunlisted;
+};
+
+static void log_listed(void *arg, uint32_t frame, int anon)
+{
+	struct order_log *l = arg;
+	if (!anon && l->nlisted < 8)
+		l->listed[l->nlisted++] = frame;
+}
+
+static void log_unlisted(void *arg, uint32_t frame)
+{
+	struct order_log *l = arg;
+	if (l->nunlisted < 8)
+		l->unlisted[l->nunlisted++] = frame;
+}
+
+static uint32_t log_victim(void *arg, int anon_ok)
+{
+	(void)arg;
+	(void)anon_ok;
+	return UINT32_MAX; /* never asked: no memory pressure here */
+}
+
+/* The bucket of the inode hash (src/pagecache/inode.c's inode_hash) a
+ * host file falls in; the test uses it only to pick two files the hash
+ * orders the other way round from the order they are opened. */
+static unsigned host_bucket(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return 0;
+	uint64_t h = (uint64_t)st.st_ino * 0x9e3779b97f4a7c15ULL ^ (uint64_t)st.st_dev;
+	return (unsigned)(h >> 40) % 1024;
+}
+
+/*
+ * Destroying a system releases cached files in the order the system met
+ * them, not in the hash's order (which follows host inode numbers and so
+ * changes with the run directory): the first file opened loses its page
+ * first even when its inode number hashes to a later bucket.
+ */
+TEST(destroy_releases_files_in_the_order_they_were_met)
+{
+	static const struct mmk_policy_ops ops = {"log", log_listed, log_unlisted, NULL,
+						  log_victim};
+	struct order_log log = {0};
+	struct mmk_config c = {0};
+	struct fixture fx;
+	char path[300], first[16] = "", second[16] = "";
+	unsigned bfirst = 0;
+
+	c.policy_ops = &ops;
+	c.policy_arg = &log;
+	CHECK(!fx_init_cfg(&fx, &c));
+	/* Two files whose buckets are in the other order from their names'. */
+	for (int i = 0; i < 64 && !second[0]; i++) {
+		char name[16];
+		snprintf(name, sizeof(name), "f%d", i);
+		fx_file(&fx, name, PS, 'a' + i % 26);
+		snprintf(path, sizeof(path), "%s/%s", fx.dir, name);
+		unsigned b = host_bucket(path);
+		if (!first[0] || b > bfirst) {
+			snprintf(first, sizeof(first), "%s", name);
+			bfirst = b;
+		} else if (b < bfirst) {
+			snprintf(second, sizeof(second), "%s", name);
+		}
+	}
+	CHECK(second[0] != 0);
+	char page[PS];
+	int fd = fx_open(&fx, fx.p, first, MMK_O_RDONLY);
+	CHECK_EQ(mmk_pread(fx.p, fd, page, PS, 0), (int64_t)PS);
+	CHECK_EQ(mmk_close(fx.p, fd), 0);
+	fd = fx_open(&fx, fx.p, second, MMK_O_RDONLY);
+	CHECK_EQ(mmk_pread(fx.p, fd, page, PS, 0), (int64_t)PS);
+	CHECK_EQ(mmk_close(fx.p, fd), 0);
+	CHECK_EQ(log.nlisted, 2);
+	CHECK(!fx_done(&fx));
+	CHECK_EQ(log.nunlisted, 2);
+	CHECK_EQ(log.unlisted[0], log.listed[0]); /* the first file met */
+	CHECK_EQ(log.unlisted[1], log.listed[1]);
+}
+
 T_MAIN
