@@ -113,6 +113,18 @@ void inode_free(struct mmk_inode *in)
 	free(in);
 }
 
+/* Releases the pages of an inode out of the table (or never in it) and frees
+ * it (NULL: nothing); returns the writeback error pagecache_release met,
+ * or 0.  Caller holds no sys->lock. */
+static int inode_drop(struct mmk_inode *in)
+{
+	if (!in)
+		return 0;
+	int err = pagecache_release(in);
+	inode_free(in);
+	return err;
+}
+
 struct mmk_inode *inode_new_internal(struct mmk_system *sys, enum inode_kind kind, uint64_t size)
 {
 	struct mmk_inode *in = inode_alloc(sys, kind);
@@ -195,8 +207,7 @@ void inode_put(struct mmk_inode *in)
 	} else if (atomic_fetch_sub(&in->refcount, 1) != 1) {
 		return;
 	}
-	pagecache_release(in);
-	inode_free(in);
+	inode_drop(in);
 }
 
 #define EXT4_SUPER_MAGIC 0xEF53
@@ -273,17 +284,6 @@ static uint64_t fs_max_bytes(long magic, const struct stat *st)
 	return (((uint64_t)1 << 32) - 1) * blk;
 }
 
-/* Frees an idle inode already taken out of the table (NULL: nothing), as
- * inode_note_unlink frees one whose last name went.  Caller holds no
- * sys->lock. */
-static void inode_drop_stale(struct mmk_inode *in)
-{
-	if (!in)
-		return;
-	pagecache_release(in);
-	inode_free(in);
-}
-
 /*
  * Finds or creates the inode for the host file open on hfd, whose fstat is
  * *stp (hfd stays the caller's: it is offered to the inode with
@@ -297,17 +297,18 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 		st.st_blksize = 4096; /* the modelled file system's block size */
 	mmk_mutex_lock(&sys->lock);
 	unsigned h = inode_hash(st.st_dev, st.st_ino);
-	struct mmk_inode *stale = inode_hash_find(sys, st.st_dev, st.st_ino);
+	struct mmk_inode *found = inode_hash_find(sys, st.st_dev, st.st_ino), *stale = NULL;
 	/* An idle inode of a directory for a regular file, or the reverse:
 	 * its file was removed outside mmkit and the host gave the number to
 	 * one of the other kind (a file in use keeps its number).  It goes;
 	 * the new file gets its own. */
-	if (stale && stale->nommap == S_ISREG(st.st_mode) && atomic_load(&stale->refcount) == 0) {
-		inode_unhash(sys, stale);
-	} else if (stale) {
-		atomic_fetch_add(&stale->refcount, 1);
+	if (found && found->nommap == S_ISREG(st.st_mode) && atomic_load(&found->refcount) == 0) {
+		inode_unhash(sys, found);
+		stale = found;
+	} else if (found) {
+		atomic_fetch_add(&found->refcount, 1);
 		mmk_mutex_unlock(&sys->lock);
-		return stale;
+		return found;
 	}
 	struct mmk_inode *in = inode_alloc(sys, INODE_FILE);
 	char *path = mmk_strdup(sys, abspath);
@@ -316,7 +317,7 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 		free(path);
 		if (in)
 			inode_free(in);
-		inode_drop_stale(stale);
+		inode_drop(stale);
 		*err = -ENOMEM;
 		return NULL;
 	}
@@ -340,7 +341,7 @@ struct mmk_inode *inode_for_hostfd(struct mmk_system *sys, int hfd, const struct
 	in->hash_next = sys->inodes[h];
 	sys->inodes[h] = in;
 	mmk_mutex_unlock(&sys->lock);
-	inode_drop_stale(stale);
+	inode_drop(stale);
 	return in;
 }
 
@@ -367,10 +368,8 @@ int inode_table_destroy(struct mmk_system *sys)
 			while (sys->inodes[i]) {
 				struct mmk_inode *in = sys->inodes[i];
 				sys->inodes[i] = in->hash_next;
-				int e = pagecache_release(in);
-				if (e && !err)
-					err = e;
-				inode_free(in);
+				int e = inode_drop(in);
+				err = err ? err : e;
 			}
 		}
 		return err;
@@ -379,10 +378,8 @@ int inode_table_destroy(struct mmk_system *sys)
 	memset(sys->inodes, 0, sizeof(sys->inodes));
 	qsort(v, n, sizeof(*v), inode_seq_cmp);
 	for (size_t j = 0; j < n; j++) {
-		int e = pagecache_release(v[j]);
-		if (e && !err)
-			err = e;
-		inode_free(v[j]);
+		int e = inode_drop(v[j]);
+		err = err ? err : e;
 	}
 	free(v);
 	return err;
@@ -545,10 +542,8 @@ void inode_note_unlink(struct mmk_system *sys, const struct stat *st)
 	if (unused)
 		inode_unhash(sys, in);
 	mmk_mutex_unlock(&sys->lock);
-	if (unused) {
-		pagecache_release(in);
-		inode_free(in);
-	}
+	if (unused)
+		inode_drop(in);
 }
 
 /* ---- The inode table, for the flusher and hostfd_shed
